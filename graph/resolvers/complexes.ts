@@ -1,0 +1,30 @@
+import { getComplex } from '../../src/complexes/get-complex';
+import { listComplexes } from '../../src/complexes/list-complexes';
+import { subscribeComplexActivity } from '../../src/complexes/subscribe-activity';
+import { SERVICE_AREA_RESOLUTION } from '../../src/geo/h3';
+import { toGlobalId } from '../../src/global-id';
+import type { ComplexActivityEvent } from '../../src/pubsub';
+import type { Resolvers } from '../generated/resolvers-types';
+
+export const complexResolvers: Resolvers = {
+  Query: {
+    complexes: (_, args, ctx) => listComplexes({ ctx, input: args }),
+    complex: (_, { code }, ctx) => getComplex({ ctx, input: { code } }),
+  },
+  Subscription: {
+    complexActivity: {
+      subscribe: (_, { code }, ctx) => subscribeComplexActivity({ ctx, input: { code } }),
+      resolve: (event: ComplexActivityEvent) => event,
+    },
+  },
+  Complex: {
+    id: (c) => toGlobalId('Complex', c.id),
+    centroid: (c) => ({ lat: c.centroidLat, lng: c.centroidLng }),
+    serviceAreaResolution: () => SERVICE_AREA_RESOLUTION,
+  },
+  LogisticsCentre: {
+    id: (c) => toGlobalId('LogisticsCentre', c.id),
+    location: (c) => ({ lat: c.lat, lng: c.lng }),
+    complex: (c, _, ctx) => getComplex({ ctx, input: { id: c.complexId } }),
+  },
+};

@@ -1,0 +1,38 @@
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, type ParseOptions, type ValidationContext, type ValidationRule } from 'graphql';
+
+/**
+ * Limits on what one operation may ask for. The deepest legitimate query (a connection's edge → node →
+ * nested record → its fields) is under 8 levels; a dashboard page stays well under the cost cap.
+ */
+export const OPERATION_LIMITS = { depth: 10, aliases: 15, directives: 20, cost: 5_000, tokens: 2_000 } as const;
+
+export const PARSE_OPTIONS: ParseOptions = { maxTokens: OPERATION_LIMITS.tokens };
+
+/**
+ * Armor's rules throw by default, which Apollo turns into a 500; reporting to the validation context
+ * makes them ordinary GRAPHQL_VALIDATION_FAILED errors (HTTP 400), like graphql's own rules.
+ */
+const reportAsValidationError = {
+  exposeLimits: true,
+  propagateOnRejection: false,
+  onReject: [(ctx: ValidationContext | null, error: GraphQLError) => ctx?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, '')))],
+};
+
+/**
+ * Validation rules added to graphql's own, for HTTP (Apollo) and WebSocket (graphql-ws) alike.
+ * Introspection is refused in production, where the schema is not for browsing.
+ */
+export function securityRules({ production }: { production: boolean }): ValidationRule[] {
+  const rules: ValidationRule[] = [
+    maxDepthRule({ n: OPERATION_LIMITS.depth, ...reportAsValidationError }),
+    maxAliasesRule({ n: OPERATION_LIMITS.aliases, ...reportAsValidationError }),
+    maxDirectivesRule({ n: OPERATION_LIMITS.directives, ...reportAsValidationError }),
+    costLimitRule({ maxCost: OPERATION_LIMITS.cost, ...reportAsValidationError }),
+  ];
+  if (production) rules.push(NoSchemaIntrospectionCustomRule);
+  return rules;
+}

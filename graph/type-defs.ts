@@ -1,0 +1,14 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), 'schema');
+
+/** The SDL modules of graph/schema, concatenated in name order (base.graphql first). */
+export function loadTypeDefs(): string {
+  return readdirSync(SCHEMA_DIR)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort((a, b) => (a === 'base.graphql' ? -1 : b === 'base.graphql' ? 1 : a.localeCompare(b)))
+    .map((f) => readFileSync(join(SCHEMA_DIR, f), 'utf8'))
+    .join('\n');
+}

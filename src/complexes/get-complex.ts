@@ -1,0 +1,25 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { complexes } from '../../db/schema';
+import type { Context } from '../context';
+import { NotFoundError } from '../errors';
+import { parseInput } from '../validation';
+import { selectComplexes, type ComplexRecord } from './complex-record';
+
+export const GetComplexInput = z.union([
+  z.object({ code: z.string().regex(/^[A-Z_]{2,40}$/, 'must be a complex code such as BANWOL_SIHWA') }),
+  z.object({ id: z.number().int().positive() }),
+]);
+export type GetComplexInput = z.infer<typeof GetComplexInput>;
+
+/**
+ * Public: one complex with its centre, by code or internal id.
+ * @throws NotFoundError when there is no such complex.
+ */
+export function getComplex({ ctx, input }: { ctx: Context; input: GetComplexInput }): ComplexRecord {
+  const parsed = parseInput(GetComplexInput, input);
+  const where = 'code' in parsed ? eq(complexes.code, parsed.code) : eq(complexes.id, parsed.id);
+  const [complex] = selectComplexes(ctx, where);
+  if (!complex) throw new NotFoundError('code' in parsed ? `Complex ${parsed.code}` : 'Complex');
+  return complex;
+}

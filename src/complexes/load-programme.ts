@@ -1,0 +1,44 @@
+import { latLngToCell } from 'h3-js';
+import { complexes, logisticsCentres } from '../../db/schema';
+import type { Context } from '../context';
+import { FINEST_RESOLUTION, serviceAreaCells } from '../geo/h3';
+import { centreAssumptions, PROGRAMME_COMPLEXES } from './programme';
+
+/** Inserts the seven programme complexes and their centres, skipping any already present. Returns how many were added. */
+export function loadProgramme({ ctx }: { ctx: Pick<Context, 'db'> }): number {
+  return ctx.db.transaction((tx) => {
+    let added = 0;
+    for (const c of PROGRAMME_COMPLEXES) {
+      const [row] = tx
+        .insert(complexes)
+        .values({
+          code: c.code,
+          nameKo: c.nameKo,
+          nameEn: c.nameEn,
+          region: c.region,
+          industries: c.mainIndustries,
+          industriesKo: c.mainIndustriesKo,
+          productionTrillionKrw: c.productionTrillionKrw,
+          employment: c.employment,
+          tenantCompanies: c.tenantCompanies,
+          designatedYear: c.smartDesignatedYear,
+          smartDirection: c.smartDirection,
+          logisticsPlatform: c.logisticsPlatform,
+          centroidLat: c.centroid.lat,
+          centroidLng: c.centroid.lng,
+          radiusKm: c.approxRadiusKm,
+          serviceAreaCells: serviceAreaCells(c.centroid, c.approxRadiusKm),
+        })
+        .onConflictDoNothing()
+        .returning({ id: complexes.id })
+        .all();
+      if (!row) continue;
+      const centre = centreAssumptions(c);
+      tx.insert(logisticsCentres)
+        .values({ complexId: row.id, ...centre, h3Cell: latLngToCell(centre.lat, centre.lng, FINEST_RESOLUTION) })
+        .run();
+      added++;
+    }
+    return added;
+  });
+}

@@ -1,0 +1,27 @@
+import programme from './programme.json';
+
+/**
+ * The seven complexes of the smart green industrial complex programme, as published
+ * (programme.json is a copy of the programme's data file; its `_about` gives the sources).
+ */
+export type ProgrammeComplex = (typeof programme.complexes)[number];
+export const PROGRAMME_COMPLEXES: readonly ProgrammeComplex[] = programme.complexes;
+
+/**
+ * Joint logistics centre figures are not in the published data: these are demo assumptions, scaled
+ * to each complex's tenant count (a small cross-dock handles ~300 pallets/day; Banwol-Sihwa, with
+ * 19,000 tenants, gets the largest). The handling fee is a typical Korean cross-dock rate per pallet.
+ */
+export function centreAssumptions(complex: ProgrammeComplex) {
+  const crossDockPalletsPerDay = Math.max(300, Math.round(complex.tenantCompanies / 10 / 50) * 50);
+  return {
+    nameKo: `${complex.nameKo} 공동물류센터`,
+    nameEn: `${complex.nameEn} Joint Logistics Centre`,
+    lat: complex.centroid.lat,
+    lng: complex.centroid.lng,
+    crossDockPalletsPerDay,
+    handlingFeePerPalletKrw: 4_000,
+    opensAt: '07:00',
+    closesAt: '22:00',
+  };
+}

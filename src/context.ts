@@ -1,0 +1,13 @@
+import type { Db } from '../db/client';
+import type { Env } from './env';
+import type { Logger } from './logger';
+import type { PubSub } from './pubsub';
+
+/** What every domain function gets besides its input: its dependencies and who is asking. */
+export interface Context {
+  db: Db;
+  pubsub: PubSub;
+  logger: Logger;
+  env: Env;
+  now: () => Date;
+}

@@ -1,0 +1,12 @@
+/** Opaque global IDs (`node(id:)`): base64url of `Type:localId`. Clients must not parse them. */
+export function toGlobalId(type: string, id: number | string): string {
+  return Buffer.from(`${type}:${id}`).toString('base64url');
+}
+
+/** Returns null for anything that is not a well-formed global ID. */
+export function fromGlobalId(globalId: string): { type: string; id: string } | null {
+  const raw = Buffer.from(globalId, 'base64url').toString('utf8');
+  const colon = raw.indexOf(':');
+  if (colon <= 0 || colon === raw.length - 1) return null;
+  return { type: raw.slice(0, colon), id: raw.slice(colon + 1) };
+}

@@ -1,0 +1,43 @@
+import { EventEmitter, on } from 'node:events';
+
+/** A domain event on a complex's activity feed. Later domains add their kinds. */
+export interface ComplexActivityEvent {
+  complexCode: string;
+  kind: string;
+  at: Date;
+  summary: string;
+}
+
+/** Topics and their payloads: the one list of everything the service publishes. */
+export interface Topics {
+  complexActivity: ComplexActivityEvent;
+}
+
+/**
+ * Publish/subscribe between domain writes and GraphQL subscriptions. One interface so that a shared
+ * broker (Redis, PostgreSQL LISTEN/NOTIFY) can replace the in-process one when the service runs on
+ * more than one machine.
+ */
+export interface PubSub {
+  publish<T extends keyof Topics>(topic: T, payload: Topics[T]): void;
+  /** Events published on `topic` from now on; ends when the signal aborts or the consumer returns. */
+  subscribe<T extends keyof Topics>(topic: T, signal?: AbortSignal): AsyncIterableIterator<Topics[T]>;
+}
+
+export function createInProcessPubSub(): PubSub {
+  const emitter = new EventEmitter();
+  // Each subscriber is one listener; a dashboard wall can hold thousands.
+  emitter.setMaxListeners(0);
+  return {
+    publish(topic, payload) {
+      emitter.emit(topic, payload);
+    },
+    async *subscribe(topic, signal) {
+      try {
+        for await (const [payload] of on(emitter, topic, { signal })) yield payload;
+      } catch (error) {
+        if ((error as Error).name !== 'AbortError') throw error;
+      }
+    },
+  };
+}

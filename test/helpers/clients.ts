@@ -1,0 +1,70 @@
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  body: { data?: T | null; errors?: { message: string; extensions?: { code?: string } & Record<string, unknown> }[] };
+}
+
+/** POSTs one operation over HTTP, the way any GraphQL client does. */
+export async function gql<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  opts: { apiKey?: string; headers?: Record<string, string> } = {},
+): Promise<GraphQLResponse<T>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(opts.apiKey && { authorization: `Bearer ${opts.apiKey}` }),
+      ...opts.headers,
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, body: (await response.json()) as GraphQLResponse<T>['body'] };
+}
+
+/** A real graphql-ws client; dispose it in the test's cleanup. */
+export function wsClient(url: string, connectionParams?: Record<string, unknown>): Client {
+  return createClient({ url, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true });
+}
+
+/** Subscribes and resolves with the first `count` results (data or errors), then unsubscribes. */
+export function firstResults<T = Record<string, unknown>>(
+  client: Client,
+  payload: { query: string; variables?: Record<string, unknown> },
+  count = 1,
+): Promise<GraphQLResponse<T>['body'][]> {
+  const results: GraphQLResponse<T>['body'][] = [];
+  return new Promise((resolve, reject) => {
+    const unsubscribe = client.subscribe<T>(payload, {
+      next: (value) => {
+        results.push(value as GraphQLResponse<T>['body']);
+        if (results.length >= count) {
+          unsubscribe();
+          resolve(results);
+        }
+      },
+      error: (error) => {
+        if (Array.isArray(error)) resolve([{ errors: error }]);
+        else reject(error instanceof Error ? error : new Error(JSON.stringify(error)));
+      },
+      complete: () => resolve(results),
+    });
+  });
+}
+
+/**
+ * Repeats `trigger` every 50 ms until `until` settles (at most 5 s): a subscription registers on the
+ * server some time after the client sends it, and an event published before then is not delivered.
+ */
+export async function keepTriggering<T>(until: Promise<T>, trigger: () => unknown): Promise<T> {
+  let settled = false;
+  const result = until.finally(() => (settled = true));
+  for (let i = 0; i < 100 && !settled; i++) {
+    await trigger();
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return result;
+}

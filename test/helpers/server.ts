@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { migrateDatabase, openDatabase, type Db } from '../../db/client';
+import { DEFAULT_SEED, seedDemo } from '../../src/demo/seed-demo';
+import { parseEnv, type Env } from '../../src/env';
+import { createLogger } from '../../src/logger';
+import { createInProcessPubSub, type PubSub } from '../../src/pubsub';
+import { createApp, GRAPHQL_PATH, type App } from '../../src/server';
+
+export interface TestServer {
+  url: string;
+  wsUrl: string;
+  db: Db;
+  pubsub: PubSub;
+  dbPath: string;
+  app: App;
+  /** Stops the server and closes the database; the file stays until the folder is removed. */
+  stop(): Promise<void>;
+}
+
+/** A fresh temporary folder for database files, removed by the returned function. */
+export function tempDir(): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'sandan-test-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Starts the real service on port 0 over a SQLite file (seeded with the demo data unless `seed: false`). */
+export async function startTestServer(opts: { dbPath: string; env?: Record<string, string>; seed?: boolean }): Promise<TestServer> {
+  const env: Env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_PATH: opts.dbPath, ...opts.env });
+  const db = openDatabase(opts.dbPath);
+  migrateDatabase(db);
+  if (opts.seed !== false) seedDemo({ ctx: { db }, input: DEFAULT_SEED });
+  const pubsub = createInProcessPubSub();
+  const app = await createApp({ env, db, logger: createLogger(env.LOG_LEVEL), pubsub });
+  await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
+  const { port } = app.httpServer.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${GRAPHQL_PATH}`,
+    wsUrl: `ws://127.0.0.1:${port}${GRAPHQL_PATH}`,
+    db,
+    pubsub,
+    dbPath: opts.dbPath,
+    app,
+    async stop() {
+      await app.stop();
+      db.$client.close();
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPERATION_LIMITS } from '../../graph/security';
+import { firstResults, gql, wsClient } from '../helpers/clients';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+
+/** complex → centre → complex → … : `levels` fields deep. */
+function nested(levels: number): string {
+  let selection = 'code';
+  for (let i = 1; i < levels; i++) selection = i % 2 === 1 ? `complex { ${selection} }` : `centre { ${selection} }`;
+  return `{ complex(code: "GUMI") { centre { ${selection} } } }`;
+}
+
+const OVER_DEEP = nested(OPERATION_LIMITS.depth + 2);
+const TOO_MANY_ALIASES = `{ ${Array.from({ length: OPERATION_LIMITS.aliases + 1 }, (_, i) => `a${i}: complex(code: "GUMI") { code }`).join(' ')} }`;
+const TOO_MANY_TOKENS = `{ complexes { totalCount ${'totalCount '.repeat(OPERATION_LIMITS.tokens)} } }`;
+const INTROSPECTION = '{ __schema { types { name } } }';
+const UNKNOWN_FIELD = '{ complexes { totalCountt } }';
+
+/** Opens a raw graphql-ws socket and returns the close code after sending `message`. */
+async function closeCodeAfter(wsUrl: string, message: string): Promise<number> {
+  const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+  socket.send(JSON.stringify({ type: 'connection_init' }));
+  await new Promise((resolve) => socket.once('message', resolve));
+  socket.send(message);
+  return closed;
+}
+
+describe('production mode: limits, introspection and error hygiene over HTTP and WebSocket', () => {
+  const tmp = tempDir();
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ dbPath: join(tmp.dir, 'prod.db'), env: { NODE_ENV: 'production' } });
+  });
+  afterAll(async () => {
+    await server.stop();
+    tmp.remove();
+  });
+
+  it('still serves a legitimate deep-enough query', async () => {
+    const res = await gql(server.url, nested(OPERATION_LIMITS.depth - 2));
+    expect(res.status).toBe(200);
+    expect(res.body.errors).toBeUndefined();
+  });
+
+  it('rejects a malformed JSON body with 400 and a GraphQL-shaped error', async () => {
+    const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": "{ complexes' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+  });
+
+  it('rejects a body over the size limit with 413', async () => {
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ complexes { totalCount } } #${'x'.repeat(200_000)}` }),
+    });
+    expect(response.status).toBe(413);
+  });
+
+  it.each([
+    ['an unknown field, without suggestions', UNKNOWN_FIELD, /Cannot query field "totalCountt"/],
+    ['an over-deep query', OVER_DEEP, /depth/i],
+    ['too many aliases', TOO_MANY_ALIASES, /aliases/i],
+    ['introspection', INTROSPECTION, /introspection/i],
+  ])('HTTP: rejects %s with a 400 validation error', async (_name, query, message) => {
+    const res = await gql(server.url, query);
+    expect(res.status).toBe(400);
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(res.body.errors?.map((e) => e.message).join(' ')).toMatch(message);
+    expect(JSON.stringify(res.body)).not.toMatch(/Did you mean|stacktrace/);
+  });
+
+  it('HTTP: rejects an operation with too many tokens with a 400 parse error', async () => {
+    const res = await gql(server.url, TOO_MANY_TOKENS);
+    expect(res.status).toBe(400);
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect(res.body.errors?.[0]?.message).toMatch(/token/i);
+  });
+
+  it.each([
+    ['an unknown field, without suggestions', UNKNOWN_FIELD, 'GRAPHQL_VALIDATION_FAILED', /Cannot query field "totalCountt"/],
+    ['an over-deep query', OVER_DEEP, 'GRAPHQL_VALIDATION_FAILED', /depth/i],
+    ['too many aliases', TOO_MANY_ALIASES, 'GRAPHQL_VALIDATION_FAILED', /aliases/i],
+    ['introspection', INTROSPECTION, 'GRAPHQL_VALIDATION_FAILED', /introspection/i],
+    ['too many tokens', TOO_MANY_TOKENS, 'GRAPHQL_PARSE_FAILED', /token/i],
+  ])('WebSocket: rejects %s with the same error', async (_name, query, code, message) => {
+    const client = wsClient(server.wsUrl);
+    try {
+      const [result] = await firstResults(client, { query });
+      expect(result!.errors?.[0]?.extensions?.code).toBe(code);
+      expect(result!.errors?.map((e) => e.message).join(' ')).toMatch(message);
+      expect(JSON.stringify(result)).not.toMatch(/Did you mean/);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('WebSocket: a malformed message closes the socket with 4400', async () => {
+    expect(await closeCodeAfter(server.wsUrl, '{"type": "subscribe", ')).toBe(4400);
+  });
+
+  it('turns an unexpected resolver failure into INTERNAL_SERVER_ERROR without internals', async () => {
+    // Break the database under the resolver: the next read throws a raw SQLite error.
+    server.db.$client.exec('ALTER TABLE logistics_centres RENAME TO logistics_centres_gone');
+    try {
+      const res = await gql(server.url, '{ complexes { totalCount } }');
+      expect(res.body.errors?.[0]).toEqual({ message: 'Internal server error', path: ['complexes'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      expect(JSON.stringify(res.body)).not.toMatch(/logistics_centres|sqlite|stack/i);
+    } finally {
+      server.db.$client.exec('ALTER TABLE logistics_centres_gone RENAME TO logistics_centres');
+    }
+  });
+});
