@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { migrateDatabase, openDatabase } from '../db/client';
 import { DEFAULT_SEED, seedDemo } from '../src/demo/seed-demo';
+import { writeDemoKeys } from '../src/demo/write-demo-keys';
 import { parseEnv } from '../src/env';
 
 const { values } = parseArgs({
@@ -24,9 +25,11 @@ if (!(scale > 0) || !Number.isInteger(seed)) {
 }
 
 const env = parseEnv();
-if (values.reset) for (const suffix of ['', '-wal', '-shm']) rmSync(env.DATABASE_PATH + suffix, { force: true });
+if (values.reset) for (const path of [env.DATABASE_PATH, `${env.DATABASE_PATH}-wal`, `${env.DATABASE_PATH}-shm`, env.DEMO_KEYS_PATH]) rmSync(path, { force: true });
 const db = openDatabase(env.DATABASE_PATH);
 migrateDatabase(db);
-const summary = seedDemo({ ctx: { db }, input: { scale, seed } });
+const { demoKeys, ...summary } = seedDemo({ ctx: { db }, input: { scale, seed } });
 db.$client.close();
+if (demoKeys.length > 0) writeDemoKeys(env.DEMO_KEYS_PATH, demoKeys);
 console.log(`seeded ${env.DATABASE_PATH}: ${summary.complexes} complexes, ${summary.organisations} demo organisations added`);
+if (demoKeys.length > 0) console.log(`demo API keys (one per role per complex) written to ${env.DEMO_KEYS_PATH}`);

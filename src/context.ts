@@ -1,4 +1,5 @@
 import type { Db } from '../db/client';
+import type { Viewer } from './auth/viewer';
 import type { Env } from './env';
 import type { Logger } from './logger';
 import type { PubSub } from './pubsub';
@@ -10,4 +11,6 @@ export interface Context {
   logger: Logger;
   env: Env;
   now: () => Date;
+  /** The caller, or null when no API key was sent (public data only). */
+  viewer: Viewer | null;
 }

@@ -10,6 +10,12 @@ export const Env = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Load demo data at start-up when the database holds no complexes. */
   SEED_ON_EMPTY: z.stringbool().default(true),
+  /** Where start-up seeding writes the demo API keys (one per role per complex). */
+  DEMO_KEYS_PATH: z.string().min(1).default('data/demo-keys.json'),
+  /** Requests per minute allowed to one API key. */
+  RATE_LIMIT_PER_KEY: z.coerce.number().int().positive().default(600),
+  /** Requests per minute allowed from one client address, with or without a key. */
+  RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().positive().default(1200),
 });
 export type Env = z.infer<typeof Env>;
 

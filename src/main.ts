@@ -1,5 +1,6 @@
 import { migrateDatabase, openDatabase } from '../db/client';
-import { isEmpty, seedDemo, DEFAULT_SEED } from './demo/seed-demo';
+import { DEFAULT_SEED, isEmpty, seedDemo } from './demo/seed-demo';
+import { writeDemoKeys } from './demo/write-demo-keys';
 import { EnvError, parseEnv } from './env';
 import { createLogger } from './logger';
 import { createInProcessPubSub } from './pubsub';
@@ -18,8 +19,9 @@ const logger = createLogger(env.LOG_LEVEL);
 const db = openDatabase(env.DATABASE_PATH);
 migrateDatabase(db);
 if (env.SEED_ON_EMPTY && isEmpty({ ctx: { db } })) {
-  const summary = seedDemo({ ctx: { db }, input: DEFAULT_SEED });
-  logger.info(summary, 'empty database: loaded demo data');
+  const { demoKeys, ...summary } = seedDemo({ ctx: { db }, input: DEFAULT_SEED });
+  writeDemoKeys(env.DEMO_KEYS_PATH, demoKeys);
+  logger.info({ ...summary, demoKeysPath: env.DEMO_KEYS_PATH }, 'empty database: loaded demo data and wrote demo API keys');
 }
 
 const app = await createApp({ env, db, logger, pubsub: createInProcessPubSub() });

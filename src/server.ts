@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type ErrorRequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
 import { GraphQLError, parse, specifiedRules, validate, type DocumentNode } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { pinoHttp } from 'pino-http';
@@ -10,9 +10,13 @@ import { WebSocketServer } from 'ws';
 import { isMigrated, type Db } from '../db/client';
 import { buildGraphSchema } from '../graph/schema';
 import { PARSE_OPTIONS, securityRules } from '../graph/security';
+import { apiKeyPrefix } from './auth/api-key-secret';
+import { authenticate, bearerKey } from './auth/authenticate';
+import { RateLimiter } from './auth/rate-limiter';
+import type { Viewer } from './auth/viewer';
 import type { Context } from './context';
 import type { Env } from './env';
-import { formatError, type ErrorFormatOptions } from './errors';
+import { DomainError, formatError, RateLimitedError, type ErrorFormatOptions } from './errors';
 import type { Logger } from './logger';
 import type { PubSub } from './pubsub';
 
@@ -41,17 +45,64 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const schema = buildGraphSchema();
   const rules = securityRules({ production });
   const errorOpts: ErrorFormatOptions = { logger, hideSuggestions: production };
-  const contextFor = (): Context => ({ db, pubsub, logger, env, now: deps.now ?? (() => new Date()) });
+  const now = deps.now ?? (() => new Date());
+  const contextFor = (viewer: Viewer | null): Context => ({ db, pubsub, logger, env, now, viewer });
+
+  const keyLimiter = new RateLimiter(env.RATE_LIMIT_PER_KEY);
+  const addressLimiter = new RateLimiter(env.RATE_LIMIT_PER_ADDRESS);
+  /** @throws RateLimitedError when the address, or the key if any, is over its limit. */
+  const checkRate = (address: string | undefined, key: string | null) => {
+    const wait = Math.max(addressLimiter.take(`ip:${address}`), key ? keyLimiter.take(`key:${apiKeyPrefix(key) ?? key.slice(0, 24)}`) : 0);
+    if (wait > 0) throw new RateLimitedError(wait);
+  };
+  /** Rate limit, then resolve the caller's key, before Apollo sees the request. */
+  const admit: RequestHandler = (req, res, next) => {
+    try {
+      const key = bearerKey(req.headers.authorization);
+      checkRate(req.ip, key);
+      res.locals.viewer = key ? authenticate({ db, now: now() }, key) : null;
+      next();
+    } catch (error) {
+      if (!(error instanceof DomainError)) return next(error);
+      sendDomainError(res, error, errorOpts);
+    }
+  };
 
   const app = express();
   const httpServer = createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
 
   // graphql-ws does not pass through Apollo's pipeline: parse and validate here with the same limits.
-  const wsCleanup = useServer<Record<string, unknown>>(
+  const wsCleanup = useServer<Record<string, unknown> | undefined, { viewer: Viewer | null }>(
     {
       schema,
-      onSubscribe: (_ctx, _id, payload) => {
+      // A key travels in connectionParams as `apiKey` or `authorization: "Bearer …"`; a bad one closes with 4403.
+      onConnect: (ctx) => {
+        const address = ctx.extra.request.socket.remoteAddress;
+        const params = ctx.connectionParams ?? {};
+        const key = typeof params.apiKey === 'string' ? params.apiKey : typeof params.authorization === 'string' ? safeBearer(params.authorization) : null;
+        try {
+          checkRate(address, key);
+        } catch {
+          ctx.extra.socket.close(4429, 'Too many requests');
+          return false;
+        }
+        ctx.extra.viewer = null;
+        if (!key) return true;
+        try {
+          ctx.extra.viewer = authenticate({ db, now: now() }, key);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        const viewer = ctx.extra.viewer ?? null;
+        try {
+          checkRate(ctx.extra.request.socket.remoteAddress, viewer ? `ws:${viewer.apiKeyId}` : null);
+        } catch (error) {
+          return [toClientError(error, errorOpts)];
+        }
         let document: DocumentNode;
         try {
           document = parse(payload.query, PARSE_OPTIONS);
@@ -60,7 +111,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         }
         const errors = validate(schema, document, [...specifiedRules, ...rules]);
         if (errors.length > 0) return errors.map((e) => clientError(e, 'GRAPHQL_VALIDATION_FAILED', errorOpts));
-        return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue: contextFor() };
+        return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue: contextFor(viewer) };
       },
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e, errorOpts)) } : undefined,
@@ -106,7 +157,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     }
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable' });
   });
-  app.use(GRAPHQL_PATH, express.json({ limit: BODY_LIMIT }), expressMiddleware(apollo, { context: async () => contextFor() }));
+  app.use(
+    GRAPHQL_PATH,
+    admit,
+    express.json({ limit: BODY_LIMIT }),
+    expressMiddleware(apollo, { context: async ({ res }) => contextFor((res.locals.viewer as Viewer | null) ?? null) }),
+  );
   app.use(bodyErrors);
 
   return {
@@ -116,6 +172,26 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
     },
   };
+}
+
+function safeBearer(header: string): string | null {
+  try {
+    return bearerKey(header);
+  } catch {
+    return null;
+  }
+}
+
+function toClientError(error: unknown, opts: ErrorFormatOptions): GraphQLError {
+  const formatted = formatError({ message: String(error) }, error, opts);
+  return new GraphQLError(formatted.message, { extensions: formatted.extensions });
+}
+
+/** Errors raised before GraphQL runs (authentication, rate limits) as GraphQL-shaped HTTP responses. */
+function sendDomainError(res: Response, error: DomainError, opts: ErrorFormatOptions): void {
+  if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+  const status = error.code === 'RATE_LIMITED' ? 429 : error.code === 'UNAUTHENTICATED' ? 401 : 400;
+  res.status(status).json({ errors: [formatError({ message: error.message }, error, opts)] });
 }
 
 function clientError(error: unknown, code: string, opts: ErrorFormatOptions): GraphQLError {

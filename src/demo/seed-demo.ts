@@ -1,6 +1,7 @@
 import { base, en, Faker, ko } from '@faker-js/faker';
 import { count } from 'drizzle-orm';
-import { complexes, organisations, type OrganisationRole } from '../../db/schema';
+import { apiKeys, complexes, organisations, type OrganisationRole } from '../../db/schema';
+import { generateApiKey } from '../auth/api-key-secret';
 import { withCheckDigit } from '../auth/business-number';
 import { loadProgramme } from '../complexes/load-programme';
 import type { Context } from '../context';
@@ -19,10 +20,22 @@ const ROLE_MIX: [OrganisationRole, number][] = [
   ['CARRIER', 0.2],
   ['WAREHOUSE_OWNER', 0.15],
 ];
+const FIRST_OF_EACH: OrganisationRole[] = ['OPERATOR', 'MANUFACTURER', 'CARRIER', 'WAREHOUSE_OWNER'];
+
+/** A demo key as written to the demo keys file: everything a newcomer needs to act in one role. */
+export interface DemoKey {
+  complexCode: string | null;
+  role: OrganisationRole;
+  organisationId: number;
+  organisationName: string;
+  apiKey: string;
+}
 
 export interface SeedSummary {
   complexes: number;
   organisations: number;
+  /** Keys for the first organisation of each role in each complex, plus the platform admin. */
+  demoKeys: DemoKey[];
 }
 
 /** True when the database holds no complexes yet (start-up seeds only then). */
@@ -30,32 +43,52 @@ export function isEmpty({ ctx }: { ctx: Pick<Context, 'db'> }): boolean {
   return ctx.db.select({ n: count() }).from(complexes).get()!.n === 0;
 }
 
-/** Loads the programme complexes (if missing), then faker-generated demo organisations in one transaction. */
+/**
+ * Loads the programme complexes (if missing), then faker-generated demo organisations with one API key
+ * for the first organisation of each role in each complex, in one transaction.
+ */
 export function seedDemo({ ctx, input }: { ctx: Pick<Context, 'db'>; input: SeedDemoInput }): SeedSummary {
   const faker = new Faker({ locale: [ko, en, base], seed: input.seed });
   loadProgramme({ ctx });
   return ctx.db.transaction((tx) => {
+    const demoKeys: DemoKey[] = [];
     let added = 0;
+    const addOrganisation = (complexId: number | null, role: OrganisationRole, name: string) => {
+      const org = tx
+        .insert(organisations)
+        .values({
+          complexId,
+          role,
+          name,
+          businessRegistrationNumber: withCheckDigit(faker.string.numeric(9)),
+          contactName: faker.person.fullName(),
+          contactPhone: faker.phone.number(),
+        })
+        .onConflictDoNothing()
+        .returning()
+        .get();
+      if (org) added++;
+      return org;
+    };
+    const issueKey = (org: typeof organisations.$inferSelect, complexCode: string | null) => {
+      const { key, prefix, hash } = generateApiKey();
+      tx.insert(apiKeys).values({ organisationId: org.id, name: 'demo', prefix, hash }).run();
+      demoKeys.push({ complexCode, role: org.role, organisationId: org.id, organisationName: org.name, apiKey: key });
+    };
+
+    const admin = addOrganisation(null, 'ADMIN', 'Sandan Exchange 플랫폼 관리');
+    if (admin) issueKey(admin, null);
     for (const complex of tx.select().from(complexes).orderBy(complexes.id).all()) {
-      const total = Math.max(4, Math.round((complex.tenantCompanies / 1000) * input.scale));
-      const roles: OrganisationRole[] = ['OPERATOR', 'MANUFACTURER', 'CARRIER', 'WAREHOUSE_OWNER'];
+      const total = Math.max(FIRST_OF_EACH.length, Math.round((complex.tenantCompanies / 1000) * input.scale));
+      const roles = [...FIRST_OF_EACH];
       while (roles.length < total) roles.push(pickRole(faker.number.float()));
-      for (const role of roles) {
-        tx.insert(organisations)
-          .values({
-            complexId: complex.id,
-            role,
-            name: role === 'OPERATOR' ? `${complex.nameKo} 공동물류센터 운영사` : `${faker.company.name()} ${faker.string.alphanumeric(3).toUpperCase()}`,
-            businessRegistrationNumber: withCheckDigit(faker.string.numeric(9)),
-            contactName: faker.person.fullName(),
-            contactPhone: faker.phone.number(),
-          })
-          .onConflictDoNothing()
-          .run();
-        added++;
-      }
+      roles.forEach((role, i) => {
+        const name = role === 'OPERATOR' ? `${complex.nameKo} 공동물류센터 운영사` : `${faker.company.name()} ${faker.string.alphanumeric(3).toUpperCase()}`;
+        const org = addOrganisation(complex.id, role, name);
+        if (org && i < FIRST_OF_EACH.length) issueKey(org, complex.code);
+      });
     }
-    return { complexes: tx.select({ n: count() }).from(complexes).get()!.n, organisations: added };
+    return { complexes: tx.select({ n: count() }).from(complexes).get()!.n, organisations: added, demoKeys };
   });
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { migrateDatabase, openDatabase, type Db } from '../../db/client';
-import { DEFAULT_SEED, seedDemo } from '../../src/demo/seed-demo';
+import { DEFAULT_SEED, seedDemo, type DemoKey } from '../../src/demo/seed-demo';
 import { parseEnv, type Env } from '../../src/env';
 import { createLogger } from '../../src/logger';
 import { createInProcessPubSub, type PubSub } from '../../src/pubsub';
@@ -16,6 +16,10 @@ export interface TestServer {
   pubsub: PubSub;
   dbPath: string;
   app: App;
+  /** Demo keys of the seeded organisations: the first of each role in each complex, and the admin. */
+  demoKeys: DemoKey[];
+  /** The demo key of `role` in `complexCode` (the admin's with role ADMIN). */
+  keyOf(role: DemoKey['role'], complexCode?: string): DemoKey;
   /** Stops the server and closes the database; the file stays until the folder is removed. */
   stop(): Promise<void>;
 }
@@ -31,7 +35,7 @@ export async function startTestServer(opts: { dbPath: string; env?: Record<strin
   const env: Env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_PATH: opts.dbPath, ...opts.env });
   const db = openDatabase(opts.dbPath);
   migrateDatabase(db);
-  if (opts.seed !== false) seedDemo({ ctx: { db }, input: DEFAULT_SEED });
+  const demoKeys = opts.seed === false ? [] : seedDemo({ ctx: { db }, input: DEFAULT_SEED }).demoKeys;
   const pubsub = createInProcessPubSub();
   const app = await createApp({ env, db, logger: createLogger(env.LOG_LEVEL), pubsub });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
@@ -43,6 +47,12 @@ export async function startTestServer(opts: { dbPath: string; env?: Record<strin
     pubsub,
     dbPath: opts.dbPath,
     app,
+    demoKeys,
+    keyOf(role, complexCode = 'BANWOL_SIHWA') {
+      const key = demoKeys.find((k) => k.role === role && (role === 'ADMIN' || k.complexCode === complexCode));
+      if (!key) throw new Error(`no demo key for ${role} in ${complexCode}`);
+      return key;
+    },
     async stop() {
       await app.stop();
       db.$client.close();

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
-const createdAt = () =>
+export const createdAt = () =>
   integer('created_at', { mode: 'timestamp_ms' })
     .notNull()
     .default(sql`(unixepoch('subsec') * 1000)`);
@@ -60,30 +60,5 @@ export const logisticsCentres = sqliteTable(
   (t) => [
     check('centres_capacity', sql`${t.crossDockPalletsPerDay} > 0`),
     check('centres_fee', sql`${t.handlingFeePerPalletKrw} >= 0`),
-  ],
-);
-
-export const ORGANISATION_ROLES = ['MANUFACTURER', 'CARRIER', 'WAREHOUSE_OWNER', 'OPERATOR'] as const;
-export type OrganisationRole = (typeof ORGANISATION_ROLES)[number];
-
-/** A firm using the exchange: one complex, one role. */
-export const organisations = sqliteTable(
-  'organisations',
-  {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    complexId: integer('complex_id')
-      .notNull()
-      .references(() => complexes.id),
-    role: text('role', { enum: ORGANISATION_ROLES }).notNull(),
-    name: text('name').notNull(),
-    /** 사업자등록번호: 10 digits, check digit validated (src/auth/business-number.ts). */
-    businessRegistrationNumber: text('business_registration_number').notNull().unique(),
-    contactName: text('contact_name'),
-    contactPhone: text('contact_phone'),
-    createdAt: createdAt(),
-  },
-  (t) => [
-    check('organisations_role', sql`${t.role} in ('MANUFACTURER','CARRIER','WAREHOUSE_OWNER','OPERATOR')`),
-    check('organisations_brn', sql`length(${t.businessRegistrationNumber}) = 10`),
   ],
 );

@@ -1,0 +1,70 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { organisations } from './auth';
+import { complexes, createdAt } from './complexes';
+import { CARGO_CLASSES, inList, LOADING_METHODS, REQUEST_STATUSES, STORAGE_CLASSES, type CargoClass, type LoadingMethod, type RequestStatus, type StorageClass } from './enums';
+
+/** A manufacturer's request to move (and optionally store) goods. */
+export const shipmentRequests = sqliteTable(
+  'shipment_requests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    shipperOrgId: integer('shipper_org_id')
+      .notNull()
+      .references(() => organisations.id),
+    complexId: integer('complex_id')
+      .notNull()
+      .references(() => complexes.id),
+    status: text('status', { enum: REQUEST_STATUSES }).$type<RequestStatus>().notNull().default('OPEN'),
+    originLat: real('origin_lat').notNull(),
+    originLng: real('origin_lng').notNull(),
+    /** True when the origin is the complex's joint logistics centre. */
+    originIsCentre: integer('origin_is_centre', { mode: 'boolean' }).notNull().default(false),
+    originH3R5: text('origin_h3_r5').notNull(),
+    originH3R6: text('origin_h3_r6').notNull(),
+    originH3R7: text('origin_h3_r7').notNull(),
+    originH3R8: text('origin_h3_r8').notNull(),
+    originH3R9: text('origin_h3_r9').notNull(),
+    destinationLat: real('destination_lat').notNull(),
+    destinationLng: real('destination_lng').notNull(),
+    destinationIsCentre: integer('destination_is_centre', { mode: 'boolean' }).notNull().default(false),
+    destinationH3R9: text('destination_h3_r9').notNull(),
+    weightKg: integer('weight_kg').notNull(),
+    pallets: integer('pallets').notNull(),
+    cargoClass: text('cargo_class', { enum: CARGO_CLASSES }).$type<CargoClass>().notNull(),
+    loadingAtOrigin: text('loading_at_origin', { enum: LOADING_METHODS }).$type<LoadingMethod>().notNull(),
+    loadingAtDestination: text('loading_at_destination', { enum: LOADING_METHODS }).$type<LoadingMethod>().notNull(),
+    pickupFrom: integer('pickup_from', { mode: 'timestamp_ms' }).notNull(),
+    pickupUntil: integer('pickup_until', { mode: 'timestamp_ms' }).notNull(),
+    deliverBy: integer('deliver_by', { mode: 'timestamp_ms' }).notNull(),
+    storagePallets: integer('storage_pallets'),
+    storageDays: integer('storage_days'),
+    storageClass: text('storage_class', { enum: STORAGE_CLASSES }).$type<StorageClass>(),
+    storageSplitAllowed: integer('storage_split_allowed', { mode: 'boolean' }).notNull().default(false),
+    maxPriceKrw: integer('max_price_krw'),
+    notes: text('notes'),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+    cancelledAt: integer('cancelled_at', { mode: 'timestamp_ms' }),
+    cancelReason: text('cancel_reason'),
+  },
+  (t) => [
+    index('requests_shipper').on(t.shipperOrgId, t.status),
+    index('requests_complex').on(t.complexId, t.status),
+    index('requests_origin_r5').on(t.originH3R5),
+    index('requests_origin_r6').on(t.originH3R6),
+    index('requests_origin_r7').on(t.originH3R7),
+    index('requests_origin_r8').on(t.originH3R8),
+    index('requests_origin_r9').on(t.originH3R9),
+    check('requests_status', sql.raw(`status in (${inList(REQUEST_STATUSES)})`)),
+    check('requests_cargo', sql.raw(`cargo_class in (${inList(CARGO_CLASSES)})`)),
+    check('requests_loading', sql.raw(`loading_at_origin in (${inList(LOADING_METHODS)}) and loading_at_destination in (${inList(LOADING_METHODS)})`)),
+    check('requests_size', sql`${t.weightKg} > 0 and ${t.pallets} > 0`),
+    check('requests_window', sql`${t.pickupFrom} < ${t.pickupUntil} and ${t.pickupUntil} <= ${t.deliverBy}`),
+    check(
+      'requests_storage',
+      sql`(${t.storagePallets} is null and ${t.storageDays} is null and ${t.storageClass} is null) or (${t.storagePallets} > 0 and ${t.storageDays} > 0 and ${t.storageClass} is not null)`,
+    ),
+    check('requests_price', sql`${t.maxPriceKrw} is null or ${t.maxPriceKrw} > 0`),
+  ],
+);

@@ -1,0 +1,25 @@
+import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { organisations } from './auth';
+import { createdAt } from './complexes';
+
+/**
+ * One row per (organisation, idempotency key): written in the same transaction as the effect it
+ * guards, so a retry finds the first outcome and never repeats the effect.
+ */
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    organisationId: integer('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    key: text('key').notNull(),
+    /** The mutation the key was first used for; the same key on another mutation is a conflict. */
+    operation: text('operation').notNull(),
+    /** Hash of the first input; the same key with a different input is a conflict. */
+    fingerprint: text('fingerprint').notNull(),
+    /** The first outcome, as the domain function returned it (ids, never secrets). */
+    result: text('result', { mode: 'json' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.organisationId, t.key] })],
+);

@@ -1,0 +1,6 @@
+export * from './auth';
+export * from './complexes';
+export * from './demand';
+export * from './enums';
+export * from './idempotency';
+export * from './supply';

@@ -1,0 +1,31 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { apiKeys, organisations } from '../../db/schema';
+import type { Context } from '../context';
+import { ForbiddenError, NotFoundError } from '../errors';
+import { parseInput } from '../validation';
+import { generateApiKey } from './api-key-secret';
+import { requireViewer } from './authorize';
+
+export const CreateApiKeyInput = z.object({
+  organisationId: z.number().int().positive(),
+  name: z.string().trim().min(1).max(80),
+});
+export type CreateApiKeyInput = z.infer<typeof CreateApiKeyInput>;
+export type ApiKeyRecord = typeof apiKeys.$inferSelect;
+
+/**
+ * ADMIN for any organisation, or an organisation for itself (to rotate keys). The secret is returned
+ * here once and never stored: only its prefix and hash are.
+ * @throws NotFoundError for an unknown organisation; ForbiddenError for another tenant's.
+ */
+export function createApiKey({ ctx, input }: { ctx: Context; input: CreateApiKeyInput }): { apiKey: ApiKeyRecord; secret: string } {
+  const viewer = requireViewer(ctx);
+  const { organisationId, name } = parseInput(CreateApiKeyInput, input);
+  if (viewer.role !== 'ADMIN' && viewer.organisationId !== organisationId) throw new ForbiddenError('An organisation may create keys only for itself');
+  const org = ctx.db.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, organisationId)).get();
+  if (!org) throw new NotFoundError('Organisation');
+  const { key, prefix, hash } = generateApiKey();
+  const apiKey = ctx.db.insert(apiKeys).values({ organisationId, name, prefix, hash }).returning().get();
+  return { apiKey, secret: key };
+}

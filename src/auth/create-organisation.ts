@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { organisations, ORGANISATION_ROLES, type OrganisationRole } from '../../db/schema';
+import { getComplex } from '../complexes/get-complex';
+import type { Context } from '../context';
+import { ConflictError } from '../errors';
+import { parseInput } from '../validation';
+import { requireRole } from './authorize';
+import { isValidBusinessNumber, normaliseBusinessNumber } from './business-number';
+
+export const CreateOrganisationInput = z
+  .object({
+    complexCode: z.string().min(2).max(40).nullish(),
+    role: z.enum(ORGANISATION_ROLES),
+    name: z.string().trim().min(2).max(120),
+    businessRegistrationNumber: z
+      .string()
+      .refine(isValidBusinessNumber, 'must be a 10-digit business registration number (사업자등록번호) with a valid check digit')
+      .transform(normaliseBusinessNumber),
+    contactName: z.string().trim().min(1).max(80).nullish(),
+    contactPhone: z
+      .string()
+      .regex(/^[0-9+\-() ]{7,20}$/, 'must be a phone number')
+      .nullish(),
+  })
+  .refine((o) => (o.role === 'ADMIN') === !o.complexCode, {
+    path: ['complexCode'],
+    message: 'is required for every role but ADMIN, and must be empty for ADMIN',
+  });
+export type CreateOrganisationInput = z.input<typeof CreateOrganisationInput>;
+export type OrganisationRecord = typeof organisations.$inferSelect;
+
+/**
+ * ADMIN: registers an organisation in a complex with one role.
+ * @throws ConflictError when the business registration number is already registered.
+ */
+export function createOrganisation({ ctx, input }: { ctx: Context; input: CreateOrganisationInput }): OrganisationRecord {
+  requireRole(ctx, 'ADMIN');
+  const data = parseInput(CreateOrganisationInput, input);
+  const complexId = data.complexCode ? getComplex({ ctx, input: { code: data.complexCode } }).id : null;
+  const [row] = ctx.db
+    .insert(organisations)
+    .values({
+      complexId,
+      role: data.role as OrganisationRole,
+      name: data.name,
+      businessRegistrationNumber: data.businessRegistrationNumber,
+      contactName: data.contactName ?? null,
+      contactPhone: data.contactPhone ?? null,
+    })
+    .onConflictDoNothing({ target: organisations.businessRegistrationNumber })
+    .returning()
+    .all();
+  if (!row) throw new ConflictError(`Business registration number ${data.businessRegistrationNumber} is already registered`);
+  return row;
+}
