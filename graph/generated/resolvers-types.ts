@@ -101,7 +101,7 @@ export type MutationApiKeyRevokeArgs = {
 /** Live updates over graphql-ws on the same path as HTTP. */
 export type Subscription = {
   __typename?: 'Subscription';
-  /** Live feed of activity in one complex. */
+  /** Live feed of activity in one complex (its operators and admins). */
   complexActivity: ComplexActivity;
 };
 

@@ -1,15 +1,19 @@
+import { requireRole } from '../auth/authorize';
 import type { Context } from '../context';
+import { ForbiddenError } from '../errors';
 import type { ComplexActivityEvent } from '../pubsub';
 import { getComplex } from './get-complex';
 
 /**
- * Live feed of what happens in one complex.
- * @throws NotFoundError when the complex does not exist (before any event is awaited).
+ * Live feed of what happens in one complex, for the operators of that complex and admins.
+ * @throws UnauthenticatedError, ForbiddenError or NotFoundError before any event is awaited.
  */
 export function subscribeComplexActivity({ ctx, input }: { ctx: Context; input: { code: string; signal?: AbortSignal } }): AsyncIterable<ComplexActivityEvent> {
-  const { code } = getComplex({ ctx, input: { code: input.code } });
+  const viewer = requireRole(ctx, 'OPERATOR', 'ADMIN');
+  const complex = getComplex({ ctx, input: { code: input.code } });
+  if (viewer.role === 'OPERATOR' && viewer.complexId !== complex.id) throw new ForbiddenError("Operators see only their own complex's activity");
   const events = ctx.pubsub.subscribe('complexActivity', input.signal);
   return (async function* () {
-    for await (const event of events) if (event.complexCode === code) yield event;
+    for await (const event of events) if (event.complexCode === complex.code) yield event;
   })();
 }

@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ describe('the service as a process', () => {
 
   it('migrates and seeds an empty database, drains on SIGTERM, and keeps its data across a restart', async () => {
     const dbPath = join(tmp.dir, 'nested', 'folder', 'sandan.db');
-    const first = await spawnService({ DATABASE_PATH: dbPath });
+    const first = await spawnService({ DATABASE_PATH: dbPath, DEMO_KEYS_PATH: join(tmp.dir, 'restart-keys.json') });
     const before = await gql<{ complexes: { totalCount: number } }>(first.url, COUNT);
     expect(before.body.data!.complexes.totalCount).toBe(7);
     expect(first.logs.join('\n')).toMatch(/loaded demo data/);
@@ -22,7 +23,7 @@ describe('the service as a process', () => {
     expect(first.logs.join('\n')).toMatch(/draining connections[\s\S]*stopped/);
 
     const organisationsBefore = new Database(dbPath, { readonly: true }).prepare('select count(*) as n from organisations').get() as { n: number };
-    const second = await spawnService({ DATABASE_PATH: dbPath });
+    const second = await spawnService({ DATABASE_PATH: dbPath, DEMO_KEYS_PATH: join(tmp.dir, 'restart-keys.json') });
     try {
       const after = await gql<{ complexes: { totalCount: number } }>(second.url, COUNT);
       expect(after.body.data).toEqual(before.body.data);
@@ -43,7 +44,7 @@ describe('the service as a process', () => {
 
   it('npm run backup writes a consistent copy of the live database', async () => {
     const dbPath = join(tmp.dir, 'live.db');
-    const service = await spawnService({ DATABASE_PATH: dbPath });
+    const service = await spawnService({ DATABASE_PATH: dbPath, DEMO_KEYS_PATH: join(tmp.dir, 'live-keys.json') });
     try {
       const target = join(tmp.dir, 'backups', 'copy.db');
       const { code, output } = await runScript(['scripts/backup.ts', target], { DATABASE_PATH: dbPath });
@@ -60,7 +61,7 @@ describe('the service as a process', () => {
 
   it('npm run seed --reset rebuilds the database and --scale sets how many organisations', async () => {
     const dbPath = join(tmp.dir, 'seeded.db');
-    const small = await runScript(['scripts/seed.ts', '--scale', '1'], { DATABASE_PATH: dbPath });
+    const small = await runScript(['scripts/seed.ts', '--scale', '1'], { DATABASE_PATH: dbPath, DEMO_KEYS_PATH: join(tmp.dir, 'seed-keys.json') });
     expect(small.code, small.output).toBe(0);
     const countOrgs = () => {
       const db = new Database(dbPath, { readonly: true });
@@ -69,11 +70,57 @@ describe('the service as a process', () => {
       return n;
     };
     const smallCount = countOrgs();
-    const large = await runScript(['scripts/seed.ts', '--reset', '--scale', '4'], { DATABASE_PATH: dbPath });
+    const large = await runScript(['scripts/seed.ts', '--reset', '--scale', '4'], { DATABASE_PATH: dbPath, DEMO_KEYS_PATH: join(tmp.dir, 'seed-keys.json') });
     expect(large.code, large.output).toBe(0);
     expect(countOrgs()).toBeGreaterThan(smallCount * 1.5);
     const bad = await runScript(['scripts/seed.ts', '--scale=-1'], { DATABASE_PATH: dbPath });
     expect(bad.code).toBe(2);
     expect(bad.output).toMatch(/--scale must be a positive number/);
+  });
+
+  it('npm run admin creates an organisation and a key that works, and revokes it', async () => {
+    const dbPath = join(tmp.dir, 'admin.db');
+    const env = { DATABASE_PATH: dbPath, DEMO_KEYS_PATH: join(tmp.dir, 'admin-keys.json') };
+    expect((await runScript(['scripts/seed.ts'], env)).code).toBe(0);
+    const org = await runScript(['scripts/admin.ts', 'org:create', '--complex', 'GUMI', '--role', 'CARRIER', '--name', '(주)구미운송', '--brn', '220-81-62517'], env);
+    expect(org.code, org.output).toBe(0);
+    const orgId = /created organisation (\d+)/.exec(org.output)![1]!;
+    const again = await runScript(['scripts/admin.ts', 'org:create', '--complex', 'GUMI', '--role', 'CARRIER', '--name', '복제', '--brn', '2208162517'], env);
+    expect(again.code).toBe(1);
+    expect(again.output).toMatch(/CONFLICT/);
+    const badBrn = await runScript(['scripts/admin.ts', 'org:create', '--complex', 'GUMI', '--role', 'CARRIER', '--name', '오류', '--brn', '2208162518'], env);
+    expect(badBrn.output).toMatch(/VALIDATION: input.businessRegistrationNumber: .*check digit/);
+
+    const key = await runScript(['scripts/admin.ts', 'key:create', '--org', orgId, '--name', 'dispatch'], env);
+    expect(key.code, key.output).toBe(0);
+    const secret = /(sdx_\S+)/.exec(key.output)![1]!;
+    const keyId = /created API key (\d+)/.exec(key.output)![1]!;
+    const service = await spawnService(env);
+    try {
+      const viewer = await gql<{ viewer: { name: string } }>(service.url, '{ viewer { name } }', {}, { apiKey: secret });
+      expect(viewer.body.data!.viewer.name).toBe('(주)구미운송');
+      const revoke = await runScript(['scripts/admin.ts', 'key:revoke', '--key', keyId], env);
+      expect(revoke.code, revoke.output).toBe(0);
+      expect((await gql(service.url, '{ viewer { name } }', {}, { apiKey: secret })).status).toBe(401);
+    } finally {
+      service.child.kill('SIGTERM');
+      await service.exited;
+    }
+  });
+
+  it('start-up seeding writes one working demo key per role per complex to the demo keys file', async () => {
+    const keysPath = join(tmp.dir, 'keys', 'demo-keys.json');
+    const service = await spawnService({ DATABASE_PATH: join(tmp.dir, 'demo.db'), DEMO_KEYS_PATH: keysPath });
+    try {
+      const keys = JSON.parse(readFileSync(keysPath, 'utf8')) as { complexCode: string | null; role: string; apiKey: string }[];
+      expect(keys).toHaveLength(7 * 4 + 1);
+      expect((statSync(keysPath).mode & 0o777).toString(8)).toBe('600');
+      const operator = keys.find((k) => k.role === 'OPERATOR' && k.complexCode === 'YEOSU')!;
+      const viewer = await gql<{ viewer: { role: string; complex: { code: string } } }>(service.url, '{ viewer { role complex { code } } }', {}, { apiKey: operator.apiKey });
+      expect(viewer.body.data!.viewer).toEqual({ role: 'OPERATOR', complex: { code: 'YEOSU' } });
+    } finally {
+      service.child.kill('SIGTERM');
+      await service.exited;
+    }
   });
 });

@@ -73,8 +73,8 @@ describe('runnable service', () => {
     expect(await ready.json()).toEqual({ status: 'ready' });
   });
 
-  it('delivers a complexActivity event over a real graphql-ws client', async () => {
-    const client = wsClient(server.wsUrl);
+  it('delivers a complexActivity event to the complex operator over a real graphql-ws client', async () => {
+    const client = wsClient(server.wsUrl, { apiKey: server.keyOf('OPERATOR', 'GUMI').apiKey });
     try {
       const results = firstResults<{ complexActivity: { complexCode: string; kind: string; summary: string } }>(client, {
         query: 'subscription { complexActivity(code: "GUMI") { complexCode kind at summary } }',
@@ -90,7 +90,7 @@ describe('runnable service', () => {
   });
 
   it('refuses a subscription to an unknown complex with NOT_FOUND over WebSocket', async () => {
-    const client = wsClient(server.wsUrl);
+    const client = wsClient(server.wsUrl, { apiKey: server.keyOf('ADMIN').apiKey });
     try {
       const [result] = await firstResults(client, { query: 'subscription { complexActivity(code: "NOWHERE") { kind } }' });
       expect(result!.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');

@@ -1,0 +1,204 @@
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withCheckDigit } from '../../src/auth/business-number';
+import { firstResults, gql, wsClient } from '../helpers/clients';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+
+const VIEWER = '{ viewer { id name role complex { code } } }';
+const ORG_CREATE = /* GraphQL */ `
+  mutation ($input: OrganisationCreateInput!) { organisationCreate(input: $input) { organisation { id name role complex { code } businessRegistrationNumber } } }
+`;
+const KEY_CREATE = 'mutation ($input: ApiKeyCreateInput!) { apiKeyCreate(input: $input) { secret apiKey { id prefix lastUsedAt revokedAt } } }';
+const KEY_REVOKE = 'mutation ($input: ApiKeyRevokeInput!) { apiKeyRevoke(input: $input) { apiKey { id revokedAt } } }';
+
+let brnCounter = 100_000_000;
+const freshBrn = () => withCheckDigit(String(brnCounter++));
+
+/** The close code of a graphql-ws connection opened with `payload` as connectionParams. */
+async function closeCodeForInit(wsUrl: string, payload: Record<string, unknown>): Promise<number> {
+  const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+  socket.send(JSON.stringify({ type: 'connection_init', payload }));
+  return closed;
+}
+
+describe('accounts and access', () => {
+  const tmp = tempDir();
+  let server: TestServer;
+  let admin: string;
+  beforeAll(async () => {
+    server = await startTestServer({ dbPath: join(tmp.dir, 'auth.db') });
+    admin = server.keyOf('ADMIN').apiKey;
+  });
+  afterAll(async () => {
+    await server.stop();
+    tmp.remove();
+  });
+
+  it('without a key the caller is anonymous and sees public data only', async () => {
+    const res = await gql(server.url, `${VIEWER.slice(0, -1)} complexes(first: 1) { totalCount } }`);
+    expect(res.body.data).toEqual({ viewer: null, complexes: { totalCount: 7 } });
+  });
+
+  it('a demo key identifies its organisation, role and complex', async () => {
+    const carrier = server.keyOf('CARRIER', 'CHANGWON');
+    const res = await gql<{ viewer: { role: string; complex: { code: string } } }>(server.url, VIEWER, {}, { apiKey: carrier.apiKey });
+    expect(res.body.data!.viewer).toMatchObject({ role: 'CARRIER', complex: { code: 'CHANGWON' }, name: carrier.organisationName });
+  });
+
+  it('rejects a malformed, unknown or badly sent key with 401 UNAUTHENTICATED', async () => {
+    for (const headers of [{ authorization: 'Bearer nonsense' }, { authorization: `Bearer sdx_0123456789_${'A'.repeat(43)}` }, { authorization: 'Basic abc' }]) {
+      const res = await gql(server.url, VIEWER, {}, { headers });
+      expect(res.status).toBe(401);
+      expect(res.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('ADMIN creates an organisation; the business number check digit is verified', async () => {
+    const brn = freshBrn();
+    const created = await gql<{ organisationCreate: { organisation: { role: string; complex: { code: string }; businessRegistrationNumber: string } } }>(
+      server.url,
+      ORG_CREATE,
+      { input: { complexCode: 'NAMDONG', role: 'WAREHOUSE_OWNER', name: '(주)남동창고', businessRegistrationNumber: `${brn.slice(0, 3)}-${brn.slice(3, 5)}-${brn.slice(5)}` } },
+      { apiKey: admin },
+    );
+    expect(created.body.data!.organisationCreate.organisation).toMatchObject({ role: 'WAREHOUSE_OWNER', complex: { code: 'NAMDONG' }, businessRegistrationNumber: brn });
+
+    const duplicate = await gql(server.url, ORG_CREATE, { input: { complexCode: 'NAMDONG', role: 'CARRIER', name: '복제', businessRegistrationNumber: brn } }, { apiKey: admin });
+    expect(duplicate.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+
+    const badBrn = `${brn.slice(0, 9)}${(Number(brn[9]) + 1) % 10}`;
+    const invalid = await gql(server.url, ORG_CREATE, { input: { complexCode: 'NAMDONG', role: 'CARRIER', name: 'x', businessRegistrationNumber: badBrn } }, { apiKey: admin });
+    expect(invalid.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(invalid.body.errors?.[0]?.extensions?.issues).toEqual(
+      expect.arrayContaining([
+        { field: 'input.name', rule: expect.stringMatching(/2/) },
+        { field: 'input.businessRegistrationNumber', rule: expect.stringMatching(/check digit/) },
+      ]),
+    );
+    const noComplex = await gql(server.url, ORG_CREATE, { input: { role: 'CARRIER', name: '단지없음', businessRegistrationNumber: freshBrn() } }, { apiKey: admin });
+    expect(noComplex.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.complexCode', rule: expect.stringMatching(/required/) }]);
+    const unknownComplex = await gql(server.url, ORG_CREATE, { input: { complexCode: 'ATLANTIS', role: 'CARRIER', name: '아틀란티스', businessRegistrationNumber: freshBrn() } }, { apiKey: admin });
+    expect(unknownComplex.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('only ADMIN creates organisations', async () => {
+    const input = { complexCode: 'NAMDONG', role: 'CARRIER', name: '무단', businessRegistrationNumber: freshBrn() };
+    expect((await gql(server.url, ORG_CREATE, { input })).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const asOperator = await gql(server.url, ORG_CREATE, { input }, { apiKey: server.keyOf('OPERATOR').apiKey });
+    expect(asOperator.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('a key is shown once, works, records its last use, and stops working when revoked', async () => {
+    const manufacturer = server.keyOf('MANUFACTURER', 'GUMI');
+    const orgId = (await gql<{ viewer: { id: string } }>(server.url, VIEWER, {}, { apiKey: manufacturer.apiKey })).body.data!.viewer.id;
+    const created = await gql<{ apiKeyCreate: { secret: string; apiKey: { id: string; prefix: string; lastUsedAt: string | null } } }>(
+      server.url,
+      KEY_CREATE,
+      { input: { organisationId: orgId, name: 'ERP integration' } },
+      { apiKey: manufacturer.apiKey },
+    );
+    const { secret, apiKey } = created.body.data!.apiKeyCreate;
+    expect(secret).toMatch(new RegExp(`^sdx_${apiKey.prefix}_`));
+    expect(apiKey.lastUsedAt).toBeNull();
+    const stored = server.db.$client.prepare('select hash, prefix from api_keys where prefix = ?').get(apiKey.prefix) as { hash: string };
+    expect(JSON.stringify(stored)).not.toContain(secret.split('_')[2]);
+
+    const asNewKey = await gql<{ viewer: { id: string } }>(server.url, VIEWER, {}, { apiKey: secret });
+    expect(asNewKey.body.data!.viewer.id).toBe(orgId);
+    const lastUsed = server.db.$client.prepare('select last_used_at as t from api_keys where prefix = ?').get(apiKey.prefix) as { t: number | null };
+    expect(lastUsed.t).toBeGreaterThan(Date.now() - 60_000);
+
+    const revoked = await gql<{ apiKeyRevoke: { apiKey: { revokedAt: string } } }>(server.url, KEY_REVOKE, { input: { apiKeyId: apiKey.id } }, { apiKey: manufacturer.apiKey });
+    expect(revoked.body.data!.apiKeyRevoke.apiKey.revokedAt).toEqual(expect.any(String));
+    const afterRevoke = await gql(server.url, VIEWER, {}, { apiKey: secret });
+    expect(afterRevoke.status).toBe(401);
+  });
+
+  it("a tenant can neither create nor revoke another organisation's keys", async () => {
+    const gumi = server.keyOf('MANUFACTURER', 'GUMI');
+    const other = server.keyOf('CARRIER', 'GUMI');
+    const otherId = (await gql<{ viewer: { id: string } }>(server.url, VIEWER, {}, { apiKey: other.apiKey })).body.data!.viewer.id;
+    const create = await gql(server.url, KEY_CREATE, { input: { organisationId: otherId, name: 'steal' } }, { apiKey: gumi.apiKey });
+    expect(create.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const keyOfOther = await gql<{ apiKeyCreate: { apiKey: { id: string } } }>(server.url, KEY_CREATE, { input: { organisationId: otherId, name: 'own' } }, { apiKey: other.apiKey });
+    const revoke = await gql(server.url, KEY_REVOKE, { input: { apiKeyId: keyOfOther.body.data!.apiKeyCreate.apiKey.id } }, { apiKey: gumi.apiKey });
+    expect(revoke.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const wrongType = await gql(server.url, KEY_REVOKE, { input: { apiKeyId: otherId } }, { apiKey: gumi.apiKey });
+    expect(wrongType.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.apiKeyId', rule: 'must be the ID of a ApiKey' }]);
+  });
+
+  it("node(id:) hides another tenant's organisation but shows it to that complex's operator", async () => {
+    const carrier = server.keyOf('CARRIER', 'YEOSU');
+    const carrierId = (await gql<{ viewer: { id: string } }>(server.url, VIEWER, {}, { apiKey: carrier.apiKey })).body.data!.viewer.id;
+    const query = 'query ($id: ID!) { node(id: $id) { ... on Organisation { name } } }';
+    expect((await gql(server.url, query, { id: carrierId }, { apiKey: server.keyOf('MANUFACTURER', 'YEOSU').apiKey })).body.data).toEqual({ node: null });
+    expect((await gql(server.url, query, { id: carrierId }, { apiKey: server.keyOf('OPERATOR', 'GUMI').apiKey })).body.data).toEqual({ node: null });
+    expect((await gql(server.url, query, { id: carrierId })).body.data).toEqual({ node: null });
+    expect((await gql(server.url, query, { id: carrierId }, { apiKey: server.keyOf('OPERATOR', 'YEOSU').apiKey })).body.data).toEqual({ node: { name: carrier.organisationName } });
+  });
+
+  it('WebSocket: a bad key closes with 4403; a good key in connectionParams authenticates', async () => {
+    expect(await closeCodeForInit(server.wsUrl, { apiKey: 'sdx_nope' })).toBe(4403);
+    expect(await closeCodeForInit(server.wsUrl, { authorization: `Bearer sdx_0123456789_${'A'.repeat(43)}` })).toBe(4403);
+    for (const params of [{ apiKey: server.keyOf('CARRIER').apiKey }, { authorization: `Bearer ${server.keyOf('CARRIER').apiKey}` }]) {
+      const client = wsClient(server.wsUrl, params);
+      try {
+        const [result] = await firstResults<{ viewer: { role: string } }>(client, { query: '{ viewer { role } }' });
+        expect(result!.data!.viewer.role).toBe('CARRIER');
+      } finally {
+        await client.dispose();
+      }
+    }
+  });
+
+  it('WebSocket: complexActivity is refused to tenants and to operators of other complexes', async () => {
+    for (const [key, code] of [
+      [server.keyOf('MANUFACTURER', 'GUMI').apiKey, 'FORBIDDEN'],
+      [server.keyOf('OPERATOR', 'YEOSU').apiKey, 'FORBIDDEN'],
+      [undefined, 'UNAUTHENTICATED'],
+    ] as const) {
+      const client = wsClient(server.wsUrl, key ? { apiKey: key } : undefined);
+      try {
+        const [result] = await firstResults(client, { query: 'subscription { complexActivity(code: "GUMI") { kind } }' });
+        expect(result!.errors?.[0]?.extensions?.code).toBe(code);
+      } finally {
+        await client.dispose();
+      }
+    }
+  });
+});
+
+describe('rate limiting', () => {
+  const tmp = tempDir();
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ dbPath: join(tmp.dir, 'rate.db'), env: { RATE_LIMIT_PER_KEY: '5', RATE_LIMIT_PER_ADDRESS: '8' } });
+  });
+  afterAll(async () => {
+    await server.stop();
+    tmp.remove();
+  });
+
+  it('limits each key, then the address, with 429 and Retry-After', async () => {
+    const key = server.keyOf('CARRIER').apiKey;
+    const statuses: number[] = [];
+    let limited: Response | undefined;
+    for (let i = 0; i < 6; i++) {
+      const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: '{"query":"{ viewer { role } }"}' });
+      statuses.push(response.status);
+      if (response.status === 429) limited = response;
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(await limited!.json()).toEqual({ errors: [{ message: expect.stringMatching(/Too many requests/), extensions: { code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) } }] });
+
+    // Another key is not limited by the first, but the address has 8 per minute in all.
+    const other = server.keyOf('MANUFACTURER').apiKey;
+    const more: number[] = [];
+    for (let i = 0; i < 3; i++) more.push((await gql(server.url, '{ viewer { role } }', {}, { apiKey: other })).status);
+    expect(more).toEqual([200, 200, 429]);
+  });
+});
