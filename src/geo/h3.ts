@@ -49,17 +49,25 @@ export interface SearchPlan {
 const MAX_K = 6;
 
 /**
- * Resolution and ring size for a disk that is sure to contain every point within `radiusKm` of `center`.
- * A point lies at most one circumradius (= edge) from its cell centre, so cell centres of matches lie
- * within radius + 2·edge of the centre cell's centre; a k-ring reaches at least 1.5·k·edge in every
- * direction (its narrowest, corner-to-corner width). 5% margin for edge-length variation across the disk.
- * Picks the finest resolution whose k stays within MAX_K: fewest false candidates for a bounded lookup.
+ * How far a stored point may lie from the centre of its stored cell, in local edge lengths. A point lies
+ * within one circumradius (= edge) of its own cell's centre, but stored coarse cells are the hierarchical
+ * parents of the point's res-9 cell, and H3 children spill slightly over their parent
+ * (1 + 1/√7 + 1/7 + … ≈ 1.6); rounded up for edge-length variation across a disc.
+ */
+export const STORED_CELL_REACH_IN_EDGES = 1.8;
+
+/**
+ * Resolution and ring size for a disk sure to contain the stored cell of every point within `radiusKm`
+ * of `center`: such cells' centres lie within radius + reach + one edge (the centre's own cell) of the
+ * centre cell's centre, and a k-ring reaches at least 1.5·k·edge in every direction (its narrowest,
+ * corner-to-corner width). Picks the finest resolution whose k stays within MAX_K: fewest false
+ * candidates for a bounded lookup.
  */
 export function searchPlan(center: LatLng, radiusKm: number): SearchPlan {
   for (let i = STORED_RESOLUTIONS.length - 1; i >= 0; i--) {
     const res = STORED_RESOLUTIONS[i]!;
-    const edge = localEdgeKm(center, res) * 0.95;
-    const k = Math.max(1, Math.ceil((radiusKm + 2 * edge) / (1.5 * edge)));
+    const edge = localEdgeKm(center, res);
+    const k = Math.max(1, Math.ceil((radiusKm + (STORED_CELL_REACH_IN_EDGES + 1) * edge) / (1.5 * edge)));
     if (k <= MAX_K || i === 0) return { res, k };
   }
   throw new Error('unreachable: STORED_RESOLUTIONS is not empty');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { haversineKm, type LatLng } from './distance';
-import { candidateCells, type StoredResolution } from './h3';
+import { cellToChildren, cellToLatLng } from 'h3-js';
+import { candidateCells, FINEST_RESOLUTION, localEdgeKm, STORED_CELL_REACH_IN_EDGES, type StoredResolution } from './h3';
 
 /** Largest `near` radius: beyond this a search is a region query, not a neighbourhood. */
 export const MAX_NEAR_RADIUS_KM = 100;
@@ -12,9 +13,24 @@ export const NearInput = z.object({
 });
 export type NearInput = z.infer<typeof NearInput>;
 
-/** Where to look: the cells to match against the stored column of resolution `res`. */
+/**
+ * Where to look: the cells to match against the stored column of resolution `res`. The disk of whole
+ * hexagons from candidateCells covers about four times the circle's area; refined one resolution finer
+ * and trimmed to the cells that can hold a point within the radius, it hugs the circle, so a search
+ * reads ~1.3 candidate rows per hit instead of ~4.5.
+ */
 export function nearCells(near: NearInput): { res: StoredResolution; cells: string[] } {
-  return candidateCells(near, near.radiusKm);
+  const plan = candidateCells(near, near.radiusKm);
+  if (plan.res === FINEST_RESOLUTION) return plan;
+  const res = (plan.res + 1) as StoredResolution;
+  const reachKm = near.radiusKm + STORED_CELL_REACH_IN_EDGES * localEdgeKm(near, res);
+  const cells = plan.cells
+    .flatMap((cell) => cellToChildren(cell, res))
+    .filter((cell) => {
+      const [lat, lng] = cellToLatLng(cell);
+      return haversineKm(near, { lat, lng }) <= reachKm;
+    });
+  return { res, cells };
 }
 
 /** Keeps the candidates truly within the radius (great-circle), nearest first, with their distance. */

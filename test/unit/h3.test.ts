@@ -2,6 +2,7 @@ import { cellToLatLng, getHexagonEdgeLengthAvg, getResolution, latLngToCell, UNI
 import { describe, expect, it } from 'vitest';
 import { haversineKm } from '../../src/geo/distance';
 import { candidateCells, cellsOf, localEdgeKm, searchPlan, SERVICE_AREA_RESOLUTION, serviceAreaCells } from '../../src/geo/h3';
+import { nearCells } from '../../src/geo/near';
 
 const BANWOL = { lat: 37.325, lng: 126.75 };
 
@@ -41,19 +42,25 @@ describe('searchPlan and candidateCells', () => {
     for (const plan of plans.slice(0, 4)) expect(plan.k).toBeLessThanOrEqual(6);
   });
 
-  it.each([0.5, 2, 5, 10, 25])('covers every point within %s km (checked against a brute-force scan)', (radiusKm) => {
+  it.each([0.5, 2, 5, 10, 25, 60])('holds the stored cell of every point within %s km (checked against a brute-force scan)', (radiusKm) => {
     const random = rng(radiusKm * 1000);
     const { res, cells } = candidateCells(BANWOL, radiusKm);
+    const refined = nearCells({ ...BANWOL, radiusKm });
     const covered = new Set(cells);
+    const coveredRefined = new Set(refined.cells);
     let inside = 0;
     for (let i = 0; i < 4000; i++) {
       // Points in a box twice the radius, so about a quarter fall outside the circle.
       const p = { lat: BANWOL.lat + (random() * 2 - 1) * (radiusKm / 111) * 1.2, lng: BANWOL.lng + (random() * 2 - 1) * (radiusKm / 88) * 1.2 };
       if (haversineKm(BANWOL, p) > radiusKm) continue;
       inside++;
-      expect(covered.has(latLngToCell(p.lat, p.lng, res))).toBe(true);
+      // Stored coarse cells are parents of the point's res-9 cell, which can lie outside latLngToCell's.
+      const stored = cellsOf(p);
+      expect(covered.has(stored[`r${res}`])).toBe(true);
+      expect(coveredRefined.has(stored[`r${refined.res}`])).toBe(true);
     }
     expect(inside).toBeGreaterThan(1000);
+    expect(refined.cells.length).toBeGreaterThan(0);
   });
 });
 
