@@ -2,12 +2,16 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import type { Resolvers } from './generated/resolvers-types';
 import { authResolvers } from './resolvers/auth';
+import { bookingResolvers } from './resolvers/bookings';
 import { complexResolvers } from './resolvers/complexes';
+import { demandResolvers } from './resolvers/demand';
+import { matchingResolvers } from './resolvers/matching';
 import { nodeResolvers } from './resolvers/node';
 import { scalarResolvers } from './resolvers/scalars';
+import { supplyResolvers } from './resolvers/supply';
 import { loadTypeDefs } from './type-defs';
 
-const resolvers: Resolvers[] = [scalarResolvers, nodeResolvers, complexResolvers, authResolvers];
+const resolvers: Resolvers[] = [scalarResolvers, nodeResolvers, complexResolvers, authResolvers, matchingResolvers, demandResolvers, supplyResolvers, bookingResolvers];
 
 export function buildGraphSchema(): GraphQLSchema {
   return makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });

@@ -12,6 +12,18 @@ export const Env = z.object({
   SEED_ON_EMPTY: z.stringbool().default(true),
   /** Where start-up seeding writes the demo API keys (one per role per complex). */
   DEMO_KEYS_PATH: z.string().min(1).default('data/demo-keys.json'),
+  /** Seconds between automatic matching rounds of each complex; 0 turns them off. */
+  MATCHING_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
+  /** Road km = great-circle km x this (src/matching/engine/config.ts). */
+  MATCHING_DETOUR_FACTOR: z.coerce.number().min(1).max(3).default(1.3),
+  /** Average road speed used for travel times, km/h. */
+  MATCHING_AVERAGE_SPEED_KMH: z.coerce.number().min(5).max(120).default(45),
+  /** Minutes an offer stays open before it expires and its request returns to the next round. */
+  OFFER_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
+  /** Folder where proof-of-delivery images are stored (metadata lives in the database). */
+  POD_STORAGE_DIR: z.string().min(1).default('data/pod'),
+  /** Largest proof-of-delivery image accepted, bytes. */
+  POD_MAX_BYTES: z.coerce.number().int().min(1024).max(20 * 1024 * 1024).default(5 * 1024 * 1024),
   /** Requests per minute allowed to one API key. */
   RATE_LIMIT_PER_KEY: z.coerce.number().int().positive().default(600),
   /** Requests per minute allowed from one client address, with or without a key. */

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db/client';
+import type { Tx } from '../db/client';
 import { idempotencyKeys } from '../db/schema';
 import { ConflictError } from './errors';
 
 /** Client-chosen, e.g. a UUID: 8–100 letters, digits, `-` or `_`. */
 export const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, 'must be 8–100 letters, digits, - or _ (a UUID works)');
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export interface IdempotentCall {
   organisationId: number;

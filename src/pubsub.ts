@@ -1,4 +1,5 @@
 import { EventEmitter, on } from 'node:events';
+import type { OfferReceivedEvent, ShipmentUpdatedEvent } from './bookings/events';
 
 /** A domain event on a complex's activity feed. Later domains add their kinds. */
 export interface ComplexActivityEvent {
@@ -11,6 +12,8 @@ export interface ComplexActivityEvent {
 /** Topics and their payloads: the one list of everything the service publishes. */
 export interface Topics {
   complexActivity: ComplexActivityEvent;
+  offerReceived: OfferReceivedEvent;
+  shipmentUpdated: ShipmentUpdatedEvent;
 }
 
 /**

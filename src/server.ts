@@ -18,7 +18,9 @@ import type { Context } from './context';
 import type { Env } from './env';
 import { DomainError, formatError, RateLimitedError, type ErrorFormatOptions } from './errors';
 import type { Logger } from './logger';
+import { startMatchingScheduler } from './matching/scheduler';
 import type { PubSub } from './pubsub';
+import { POD_IMAGES_PATH, podImageRoutes } from './tracking/pod-routes';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Largest request body accepted on /graphql. Operations are small; uploads have their own route. */
@@ -134,6 +136,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ],
   });
   await apollo.start();
+  const stopScheduler = env.MATCHING_INTERVAL_SECONDS > 0 ? startMatchingScheduler({ db, pubsub, logger, env, now }, env.MATCHING_INTERVAL_SECONDS) : () => {};
 
   app.use(
     pinoHttp({
@@ -163,11 +166,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
     express.json({ limit: BODY_LIMIT }),
     expressMiddleware(apollo, { context: async ({ res }) => contextFor((res.locals.viewer as Viewer | null) ?? null) }),
   );
+  app.use(POD_IMAGES_PATH, podImageRoutes({ admit, contextOf: (res) => contextFor((res.locals.viewer as Viewer | null) ?? null), maxBytes: env.POD_MAX_BYTES, errorOpts }));
   app.use(bodyErrors);
 
   return {
     httpServer,
     async stop() {
+      stopScheduler();
       await apollo.stop();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
     },

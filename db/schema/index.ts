@@ -4,3 +4,5 @@ export * from './demand';
 export * from './enums';
 export * from './idempotency';
 export * from './supply';
+export * from './matching';
+export * from './bookings';

@@ -1,9 +1,16 @@
 import { getCentre } from '../../src/complexes/get-centre';
 import { getComplex } from '../../src/complexes/get-complex';
 import { getOrganisation } from '../../src/auth/get-organisation';
+import { getBooking } from '../../src/bookings/get-booking';
 import type { Context } from '../../src/context';
+import { getOpenLoad } from '../../src/demand/get-open-load';
+import { getShipmentRequest } from '../../src/demand/get-shipment-request';
+import { getOffer } from '../../src/matching/get-offer';
+import { getRound } from '../../src/matching/get-round';
 import { ForbiddenError, NotFoundError } from '../../src/errors';
 import { fromGlobalId } from '../../src/global-id';
+import { getListing } from '../../src/supply/listings/get-listing';
+import { getVehicle } from '../../src/supply/vehicles/get-vehicle';
 import type { NodeResolvers, Resolvers, ResolversInterfaceTypes } from '../generated/resolvers-types';
 
 type NodeRecord = ResolversInterfaceTypes<Resolvers>['Node'];
@@ -18,6 +25,13 @@ const fetchers: Partial<Record<NodeTypeName, (ctx: Context, id: number) => NodeR
   Complex: (ctx, id) => getComplex({ ctx, input: { id } }),
   LogisticsCentre: (ctx, id) => getCentre({ ctx, input: { id } }),
   Organisation: (ctx, id) => getOrganisation({ ctx, input: { id } }),
+  ShipmentRequest: (ctx, id) => getShipmentRequest({ ctx, input: { id } }),
+  OpenLoad: (ctx, id) => getOpenLoad({ ctx, input: { id } }),
+  Offer: (ctx, id) => getOffer({ ctx, input: { id } }),
+  MatchingRound: (ctx, id) => getRound({ ctx, input: { id } }),
+  WarehouseListing: (ctx, id) => getListing({ ctx, input: { id } }),
+  Vehicle: (ctx, id) => getVehicle({ ctx, input: { id } }),
+  Booking: (ctx, id) => getBooking({ ctx, input: { id } }),
 };
 
 export const nodeResolvers: Resolvers = {

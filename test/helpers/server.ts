@@ -32,7 +32,7 @@ export function tempDir(): { dir: string; remove: () => void } {
 
 /** Starts the real service on port 0 over a SQLite file (seeded with the demo data unless `seed: false`). */
 export async function startTestServer(opts: { dbPath: string; env?: Record<string, string>; seed?: boolean }): Promise<TestServer> {
-  const env: Env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_PATH: opts.dbPath, ...opts.env });
+  const env: Env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_PATH: opts.dbPath, MATCHING_INTERVAL_SECONDS: '0', ...opts.env });
   const db = openDatabase(opts.dbPath);
   migrateDatabase(db);
   const demoKeys = opts.seed === false ? [] : seedDemo({ ctx: { db }, input: DEFAULT_SEED }).demoKeys;

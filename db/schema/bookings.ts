@@ -1,0 +1,201 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { organisations } from './auth';
+import { complexes, createdAt } from './complexes';
+import { shipmentRequests } from './demand';
+import { inList } from './enums';
+import { consolidatedLoads, OFFER_KINDS, offers, type OfferKind } from './matching';
+import { vehicles, warehouseListings } from './supply';
+
+export const BOOKING_STATUSES = ['CONFIRMED', 'COMPLETED', 'CANCELLED', 'RETURNED'] as const;
+export const TRACKING_EVENT_KINDS = ['PICKED_UP', 'AT_CENTRE', 'DEPARTED_CENTRE', 'IN_TRANSIT', 'DELIVERED', 'EXCEPTION'] as const;
+export const POD_MEDIA_TYPES = ['image/jpeg', 'image/png'] as const;
+export type BookingStatus = (typeof BOOKING_STATUSES)[number];
+export type TrackingEventKind = (typeof TRACKING_EVENT_KINDS)[number];
+export type PodMediaType = (typeof POD_MEDIA_TYPES)[number];
+
+/** Statuses that hold capacity or a request: at most one transport booking per request may be in one. */
+export const HOLDING_BOOKING_STATUSES = ['CONFIRMED', 'COMPLETED'] as const satisfies readonly BookingStatus[];
+
+/**
+ * An accepted offer: one per offer, so a consolidated load has one booking per shipper share. Transport
+ * kinds (TRANSPORT, CONSOLIDATED) book the request's transport leg, STORAGE a part of its storage need.
+ */
+export const bookings = sqliteTable(
+  'bookings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    offerId: integer('offer_id')
+      .notNull()
+      .unique()
+      .references(() => offers.id),
+    requestId: integer('request_id')
+      .notNull()
+      .references(() => shipmentRequests.id),
+    complexId: integer('complex_id')
+      .notNull()
+      .references(() => complexes.id),
+    shipperOrgId: integer('shipper_org_id')
+      .notNull()
+      .references(() => organisations.id),
+    supplierOrgId: integer('supplier_org_id')
+      .notNull()
+      .references(() => organisations.id),
+    kind: text('kind', { enum: OFFER_KINDS }).$type<OfferKind>().notNull(),
+    status: text('status', { enum: BOOKING_STATUSES }).$type<BookingStatus>().notNull().default('CONFIRMED'),
+    vehicleId: integer('vehicle_id').references(() => vehicles.id),
+    listingId: integer('listing_id').references(() => warehouseListings.id),
+    loadId: integer('load_id').references(() => consolidatedLoads.id),
+    priceKrw: integer('price_krw').notNull(),
+    weightKg: integer('weight_kg').notNull(),
+    pallets: integer('pallets').notNull(),
+    pickupAt: integer('pickup_at', { mode: 'timestamp_ms' }),
+    deliverAt: integer('deliver_at', { mode: 'timestamp_ms' }),
+    /** Inclusive storage stay, `YYYY-MM-DD` (Asia/Seoul). */
+    storageFromDay: text('storage_from_day'),
+    storageToDay: text('storage_to_day'),
+    bookedAt: integer('booked_at', { mode: 'timestamp_ms' }).notNull(),
+    endedAt: integer('ended_at', { mode: 'timestamp_ms' }),
+    /** Why it was cancelled or given back. */
+    endReason: text('end_reason'),
+    endedByOrgId: integer('ended_by_org_id').references(() => organisations.id),
+  },
+  (t) => [
+    // A request's transport leg is booked at most once, whatever the code above does.
+    uniqueIndex('bookings_one_transport_per_request')
+      .on(t.requestId)
+      .where(sql.raw(`kind <> 'STORAGE' and status in (${inList(HOLDING_BOOKING_STATUSES)})`)),
+    index('bookings_request').on(t.requestId),
+    index('bookings_shipper').on(t.shipperOrgId, t.status),
+    index('bookings_supplier').on(t.supplierOrgId, t.status),
+    index('bookings_complex').on(t.complexId, t.status),
+    index('bookings_load').on(t.loadId),
+    check('bookings_kind', sql.raw(`kind in (${inList(OFFER_KINDS)})`)),
+    check('bookings_status', sql.raw(`status in (${inList(BOOKING_STATUSES)})`)),
+    check('bookings_leg', sql`(${t.kind} = 'STORAGE') = (${t.listingId} is not null) and (${t.kind} = 'STORAGE') = (${t.vehicleId} is null)`),
+    check('bookings_size', sql`${t.weightKg} >= 0 and ${t.pallets} > 0 and ${t.priceKrw} >= 0`),
+    check('bookings_ended', sql`(${t.status} in ('CANCELLED','RETURNED')) = (${t.endedAt} is not null)`),
+  ],
+);
+
+/**
+ * Capacity a transport booking holds on a vehicle over [startsAt, endsAt). Rows are never changed except to
+ * release them; a BEFORE INSERT trigger (migration booking_invariants) refuses a row that would take the
+ * vehicle over its payload or pallet slots at any instant.
+ */
+export const vehicleReservations = sqliteTable(
+  'vehicle_reservations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    bookingId: integer('booking_id')
+      .notNull()
+      .unique()
+      .references(() => bookings.id),
+    vehicleId: integer('vehicle_id')
+      .notNull()
+      .references(() => vehicles.id),
+    startsAt: integer('starts_at', { mode: 'timestamp_ms' }).notNull(),
+    endsAt: integer('ends_at', { mode: 'timestamp_ms' }).notNull(),
+    weightKg: integer('weight_kg').notNull(),
+    pallets: integer('pallets').notNull(),
+    releasedAt: integer('released_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    index('vehicle_reservations_held').on(t.vehicleId, t.startsAt).where(sql`released_at is null`),
+    check('vehicle_reservations_span', sql`${t.startsAt} < ${t.endsAt}`),
+    check('vehicle_reservations_size', sql`${t.weightKg} >= 0 and ${t.pallets} > 0`),
+  ],
+);
+
+/**
+ * Pallets a storage booking holds in a listing on one day (one row per day of the stay). A BEFORE INSERT
+ * trigger refuses a row that would reserve more than the listing's idle pallets on that day.
+ */
+export const listingReservations = sqliteTable(
+  'listing_reservations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    bookingId: integer('booking_id')
+      .notNull()
+      .references(() => bookings.id),
+    listingId: integer('listing_id')
+      .notNull()
+      .references(() => warehouseListings.id),
+    /** `YYYY-MM-DD` (Asia/Seoul). */
+    day: text('day').notNull(),
+    pallets: integer('pallets').notNull(),
+    releasedAt: integer('released_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    uniqueIndex('listing_reservations_booking_day').on(t.bookingId, t.day),
+    index('listing_reservations_held').on(t.listingId, t.day).where(sql`released_at is null`),
+    check('listing_reservations_pallets', sql`${t.pallets} > 0`),
+  ],
+);
+
+/** An image a carrier uploaded as proof of delivery; the file lives under POD_STORAGE_DIR. */
+export const podImages = sqliteTable(
+  'pod_images',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    bookingId: integer('booking_id')
+      .notNull()
+      .references(() => bookings.id),
+    uploadedByOrgId: integer('uploaded_by_org_id')
+      .notNull()
+      .references(() => organisations.id),
+    mediaType: text('media_type', { enum: POD_MEDIA_TYPES }).$type<PodMediaType>().notNull(),
+    byteSize: integer('byte_size').notNull(),
+    sha256: text('sha256').notNull(),
+    /** File name inside POD_STORAGE_DIR. */
+    fileName: text('file_name').notNull().unique(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('pod_images_booking').on(t.bookingId), check('pod_images_media_type', sql.raw(`media_type in (${inList(POD_MEDIA_TYPES)})`))],
+);
+
+/** Who received the goods, when, and the photo or signature: written in the DELIVERED event's transaction. */
+export const proofsOfDelivery = sqliteTable('proofs_of_delivery', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  bookingId: integer('booking_id')
+    .notNull()
+    .unique()
+    .references(() => bookings.id),
+  imageId: integer('image_id')
+    .notNull()
+    .unique()
+    .references(() => podImages.id),
+  receiverName: text('receiver_name').notNull(),
+  receivedAt: integer('received_at', { mode: 'timestamp_ms' }).notNull(),
+  createdAt: createdAt(),
+});
+
+/** What the carrier reported about a transport booking. */
+export const trackingEvents = sqliteTable(
+  'tracking_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    bookingId: integer('booking_id')
+      .notNull()
+      .references(() => bookings.id),
+    requestId: integer('request_id')
+      .notNull()
+      .references(() => shipmentRequests.id),
+    kind: text('kind', { enum: TRACKING_EVENT_KINDS }).$type<TrackingEventKind>().notNull(),
+    occurredAt: integer('occurred_at', { mode: 'timestamp_ms' }).notNull(),
+    lat: real('lat').notNull(),
+    lng: real('lng').notNull(),
+    note: text('note'),
+    reportedByOrgId: integer('reported_by_org_id')
+      .notNull()
+      .references(() => organisations.id),
+    recordedAt: integer('recorded_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    index('tracking_events_booking').on(t.bookingId, t.occurredAt),
+    // Collected once, delivered once.
+    uniqueIndex('tracking_events_once').on(t.bookingId, t.kind).where(sql`kind in ('PICKED_UP','DELIVERED')`),
+    check('tracking_events_kind', sql.raw(`kind in (${inList(TRACKING_EVENT_KINDS)})`)),
+    check('tracking_events_position', sql`${t.lat} between -90 and 90 and ${t.lng} between -180 and 180`),
+  ],
+);

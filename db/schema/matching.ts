@@ -1,0 +1,141 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { organisations } from './auth';
+import { complexes, createdAt } from './complexes';
+import { shipmentRequests } from './demand';
+import { inList } from './enums';
+import { vehicles, warehouseListings } from './supply';
+
+export const ROUND_STATUSES = ['RUNNING', 'COMPLETED', 'FAILED'] as const;
+export const ROUND_TRIGGERS = ['MANUAL', 'SCHEDULED'] as const;
+export const OFFER_KINDS = ['TRANSPORT', 'STORAGE', 'CONSOLIDATED'] as const;
+export const OFFER_STATUSES = ['PENDING', 'ACCEPTED', 'DECLINED', 'EXPIRED', 'WITHDRAWN'] as const;
+export type RoundStatus = (typeof ROUND_STATUSES)[number];
+export type RoundTrigger = (typeof ROUND_TRIGGERS)[number];
+export type OfferKind = (typeof OFFER_KINDS)[number];
+export type OfferStatus = (typeof OFFER_STATUSES)[number];
+
+/** What a round reported (src/matching/engine RoundReport), stored as JSON. */
+export interface StoredRoundReport {
+  requestsConsidered: number;
+  servedCount: number;
+  consolidatedLoads: number;
+  consolidatedRequests: number;
+  offersWritten: number;
+  totalCostKrw: number;
+  baselineCostKrw: number;
+  savingsPct: number;
+  deadheadKm: number;
+  loadedKm: number;
+  emptyKmShare: number;
+  co2Kg: number;
+  baselineCo2Kg: number;
+  candidatePairsEvaluated: number;
+  feasiblePairs: number;
+  timeMs: number;
+}
+
+/** One matching round of one complex. At most one RUNNING per complex, enforced by a partial unique index. */
+export const matchingRounds = sqliteTable(
+  'matching_rounds',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    complexId: integer('complex_id')
+      .notNull()
+      .references(() => complexes.id),
+    status: text('status', { enum: ROUND_STATUSES }).$type<RoundStatus>().notNull().default('RUNNING'),
+    trigger: text('trigger', { enum: ROUND_TRIGGERS }).$type<RoundTrigger>().notNull(),
+    startedByOrgId: integer('started_by_org_id').references(() => organisations.id),
+    startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
+    finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
+    report: text('report', { mode: 'json' }).$type<StoredRoundReport>(),
+    error: text('error'),
+  },
+  (t) => [
+    uniqueIndex('matching_rounds_one_running').on(t.complexId).where(sql`status = 'RUNNING'`),
+    index('matching_rounds_complex').on(t.complexId, t.startedAt),
+    check('matching_rounds_status', sql.raw(`status in (${inList(ROUND_STATUSES)})`)),
+    check('matching_rounds_trigger', sql.raw(`"trigger" in (${inList(ROUND_TRIGGERS)})`)),
+  ],
+);
+
+/** Several requests cross-docked at the centre and carried on one vehicle. */
+export const consolidatedLoads = sqliteTable('consolidated_loads', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  roundId: integer('round_id')
+    .notNull()
+    .references(() => matchingRounds.id),
+  complexId: integer('complex_id')
+    .notNull()
+    .references(() => complexes.id),
+  vehicleId: integer('vehicle_id')
+    .notNull()
+    .references(() => vehicles.id),
+  priceKrw: integer('price_krw').notNull(),
+  feederKm: real('feeder_km').notNull(),
+  departCentreAt: integer('depart_centre_at', { mode: 'timestamp_ms' }).notNull(),
+  createdAt: createdAt(),
+});
+
+/**
+ * A proposal to one supplier (the vehicle's carrier or the listing's owner) for one request. A
+ * consolidated load makes one CONSOLIDATED offer per request, sharing `loadId`: each shipper sees its share.
+ */
+export const offers = sqliteTable(
+  'offers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    roundId: integer('round_id')
+      .notNull()
+      .references(() => matchingRounds.id),
+    complexId: integer('complex_id')
+      .notNull()
+      .references(() => complexes.id),
+    kind: text('kind', { enum: OFFER_KINDS }).$type<OfferKind>().notNull(),
+    status: text('status', { enum: OFFER_STATUSES }).$type<OfferStatus>().notNull().default('PENDING'),
+    requestId: integer('request_id')
+      .notNull()
+      .references(() => shipmentRequests.id),
+    shipperOrgId: integer('shipper_org_id')
+      .notNull()
+      .references(() => organisations.id),
+    /** Who must accept: the vehicle's carrier or the listing's owner. */
+    supplierOrgId: integer('supplier_org_id')
+      .notNull()
+      .references(() => organisations.id),
+    vehicleId: integer('vehicle_id').references(() => vehicles.id),
+    listingId: integer('listing_id').references(() => warehouseListings.id),
+    loadId: integer('load_id').references(() => consolidatedLoads.id),
+    priceKrw: integer('price_krw').notNull(),
+    baseKrw: integer('base_krw').notNull(),
+    distanceKrw: integer('distance_krw').notNull(),
+    storageKrw: integer('storage_krw').notNull(),
+    handlingKrw: integer('handling_krw').notNull(),
+    deadheadKm: real('deadhead_km').notNull(),
+    loadedKm: real('loaded_km').notNull(),
+    co2Kg: real('co2_kg').notNull(),
+    pickupAt: integer('pickup_at', { mode: 'timestamp_ms' }),
+    deliverAt: integer('deliver_at', { mode: 'timestamp_ms' }),
+    storagePallets: integer('storage_pallets'),
+    /** Inclusive storage stay, `YYYY-MM-DD` (Asia/Seoul). */
+    storageFromDay: text('storage_from_day'),
+    storageToDay: text('storage_to_day'),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    createdAt: createdAt(),
+    respondedAt: integer('responded_at', { mode: 'timestamp_ms' }),
+    responseReason: text('response_reason'),
+  },
+  (t) => [
+    index('offers_request').on(t.requestId, t.status),
+    index('offers_supplier').on(t.supplierOrgId, t.status),
+    index('offers_shipper').on(t.shipperOrgId, t.status),
+    index('offers_vehicle').on(t.vehicleId),
+    index('offers_listing').on(t.listingId),
+    index('offers_round').on(t.roundId),
+    check('offers_kind', sql.raw(`kind in (${inList(OFFER_KINDS)})`)),
+    check('offers_status', sql.raw(`status in (${inList(OFFER_STATUSES)})`)),
+    check('offers_leg', sql`(${t.kind} = 'STORAGE') = (${t.listingId} is not null) and (${t.kind} = 'STORAGE') = (${t.vehicleId} is null)`),
+    check('offers_load', sql`(${t.kind} = 'CONSOLIDATED') = (${t.loadId} is not null)`),
+    check('offers_price', sql`${t.priceKrw} >= 0`),
+  ],
+);

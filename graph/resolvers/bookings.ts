@@ -1,0 +1,86 @@
+import { acceptOffer } from '../../src/bookings/accept-offer';
+import { bookedShipment } from '../../src/bookings/booked-shipment';
+import { giveBackBooking } from '../../src/bookings/give-back-booking';
+import { listBookings } from '../../src/bookings/list-bookings';
+import { subscribeOffersReceived } from '../../src/bookings/subscribe-offers';
+import type { ShipmentUpdatedEvent } from '../../src/bookings/events';
+import { localIdOf, toGlobalId } from '../../src/global-id';
+import type { OfferRecord } from '../../src/matching/decline-offer';
+import { getProofOfDelivery, listTrackingEvents } from '../../src/tracking/list-tracking-events';
+import { podImagePath } from '../../src/tracking/pod-routes';
+import { reportTrackingEvent } from '../../src/tracking/report-tracking-event';
+import { subscribeShipmentUpdates } from '../../src/tracking/subscribe-shipment';
+import type { Resolvers } from '../generated/resolvers-types';
+
+const optionalId = (id: string | null | undefined, type: string, field: string) => (id ? localIdOf(id, type, field) : null);
+
+export const bookingResolvers: Resolvers = {
+  Query: {
+    bookings: (_, { filter, first, after }, ctx) =>
+      listBookings({
+        ctx,
+        input: {
+          first,
+          after,
+          status: filter?.status,
+          requestId: optionalId(filter?.shipmentRequestId, 'ShipmentRequest', 'filter.shipmentRequestId'),
+          loadId: optionalId(filter?.loadId, 'ConsolidatedLoad', 'filter.loadId'),
+        },
+      }),
+  },
+  Mutation: {
+    offerAccept: (_, { input }, ctx) => acceptOffer({ ctx, input: { offerId: localIdOf(input.offerId, 'Offer', 'input.offerId'), idempotencyKey: input.idempotencyKey } }),
+    bookingGiveBack: async (_, { input }, ctx) => ({
+      bookings: await giveBackBooking({ ctx, input: { ...input, bookingId: localIdOf(input.bookingId, 'Booking', 'input.bookingId') } }),
+    }),
+    trackingEventReport: async (_, { input }, ctx) => {
+      const { proofOfDelivery: proof, ...rest } = input;
+      const { event, booking } = await reportTrackingEvent({
+        ctx,
+        input: {
+          ...rest,
+          bookingId: localIdOf(input.bookingId, 'Booking', 'input.bookingId'),
+          proofOfDelivery: proof && { ...proof, imageId: localIdOf(proof.imageId, 'PodImage', 'input.proofOfDelivery.imageId') },
+        },
+      });
+      return { trackingEvent: event, booking };
+    },
+  },
+  Subscription: {
+    offerReceived: {
+      subscribe: (_, __, ctx) => subscribeOffersReceived({ ctx, input: {} }),
+      resolve: (offer: OfferRecord) => offer,
+    },
+    shipmentUpdated: {
+      subscribe: (_, { shipmentRequestId }, ctx) =>
+        subscribeShipmentUpdates({ ctx, input: { requestId: optionalId(shipmentRequestId, 'ShipmentRequest', 'shipmentRequestId') } }),
+      resolve: (event: ShipmentUpdatedEvent) => event,
+    },
+  },
+  Booking: {
+    id: (b) => toGlobalId('Booking', b.id),
+    offerId: (b) => toGlobalId('Offer', b.offerId),
+    shipmentRequestId: (b) => toGlobalId('ShipmentRequest', b.requestId),
+    shipment: (b, _, ctx) => bookedShipment({ ctx, input: { booking: b } }),
+    vehicleId: (b) => (b.vehicleId ? toGlobalId('Vehicle', b.vehicleId) : null),
+    listingId: (b) => (b.listingId ? toGlobalId('WarehouseListing', b.listingId) : null),
+    loadId: (b) => (b.loadId ? toGlobalId('ConsolidatedLoad', b.loadId) : null),
+    trackingEvents: (b, _, ctx) => listTrackingEvents({ ctx, input: { booking: b } }),
+    proofOfDelivery: (b, _, ctx) => getProofOfDelivery({ ctx, input: { booking: b } }),
+  },
+  BookedShipment: {
+    origin: (r) => ({ location: { lat: r.originLat, lng: r.originLng }, isCentre: r.originIsCentre, h3Cell: r.originH3R9 }),
+    destination: (r) => ({ location: { lat: r.destinationLat, lng: r.destinationLng }, isCentre: r.destinationIsCentre, h3Cell: r.destinationH3R9 }),
+    pickupWindow: (r) => ({ from: r.pickupFrom, until: r.pickupUntil }),
+  },
+  TrackingEvent: {
+    position: (e) => ({ lat: e.lat, lng: e.lng }),
+  },
+  PodImage: {
+    id: (i) => toGlobalId('PodImage', i.id),
+    downloadPath: (i) => podImagePath(i),
+  },
+  ShipmentUpdate: {
+    shipmentRequestId: (u) => toGlobalId('ShipmentRequest', u.requestId),
+  },
+};

@@ -1,0 +1,37 @@
+import { getOrganisation } from '../../src/auth/get-organisation';
+import { getComplex } from '../../src/complexes/get-complex';
+import { cancelShipmentRequest } from '../../src/demand/cancel-shipment-request';
+import { createShipmentRequest } from '../../src/demand/create-shipment-request';
+import { listOpenLoads } from '../../src/demand/list-open-loads';
+import { listShipmentRequests } from '../../src/demand/list-shipment-requests';
+import { localIdOf, toGlobalId } from '../../src/global-id';
+import type { Resolvers } from '../generated/resolvers-types';
+
+export const demandResolvers: Resolvers = {
+  Query: {
+    shipmentRequests: (_, args, ctx) => listShipmentRequests({ ctx, input: args }),
+    openLoadBoard: (_, args, ctx) => listOpenLoads({ ctx, input: args }),
+  },
+  Mutation: {
+    shipmentRequestCreate: (_, { input }, ctx) => ({ shipmentRequest: createShipmentRequest({ ctx, input }) }),
+    shipmentRequestCancel: (_, { input }, ctx) => ({
+      shipmentRequest: cancelShipmentRequest({ ctx, input: { id: localIdOf(input.shipmentRequestId, 'ShipmentRequest', 'input.shipmentRequestId'), reason: input.reason } }),
+    }),
+  },
+  ShipmentRequest: {
+    id: (r) => toGlobalId('ShipmentRequest', r.id),
+    complex: (r, _, ctx) => getComplex({ ctx, input: { id: r.complexId } }),
+    shipper: (r, _, ctx) => getOrganisation({ ctx, input: { id: r.shipperOrgId } }),
+    origin: (r) => ({ location: { lat: r.originLat, lng: r.originLng }, isCentre: r.originIsCentre, h3Cell: r.originH3R9 }),
+    destination: (r) => ({ location: { lat: r.destinationLat, lng: r.destinationLng }, isCentre: r.destinationIsCentre, h3Cell: r.destinationH3R9 }),
+    pickupWindow: (r) => ({ from: r.pickupFrom, until: r.pickupUntil }),
+    storage: (r) =>
+      r.storagePallets !== null && r.storageDays !== null && r.storageClass !== null
+        ? { pallets: r.storagePallets, days: r.storageDays, storageClass: r.storageClass, splitAllowed: r.storageSplitAllowed }
+        : null,
+  },
+  OpenLoad: {
+    id: (l) => toGlobalId('OpenLoad', l.id),
+    pickupWindow: (l) => ({ from: l.pickupFrom, until: l.pickupUntil }),
+  },
+};

@@ -1,0 +1,43 @@
+import { getComplex } from '../../src/complexes/get-complex';
+import { localIdOf, toGlobalId } from '../../src/global-id';
+import { declineOffer } from '../../src/matching/decline-offer';
+import { listOffers } from '../../src/matching/list-offers';
+import { listRounds } from '../../src/matching/list-rounds';
+import { runMatchingRound } from '../../src/matching/run-round';
+import type { Resolvers } from '../generated/resolvers-types';
+
+const optionalId = (id: string | null | undefined, type: string, field: string) => (id ? localIdOf(id, type, field) : null);
+
+export const matchingResolvers: Resolvers = {
+  Query: {
+    offers: (_, { filter, first, after }, ctx) =>
+      listOffers({
+        ctx,
+        input: {
+          first,
+          after,
+          status: filter?.status,
+          requestId: optionalId(filter?.requestId, 'ShipmentRequest', 'filter.requestId'),
+          roundId: optionalId(filter?.roundId, 'MatchingRound', 'filter.roundId'),
+        },
+      }),
+    matchingRounds: (_, args, ctx) => listRounds({ ctx, input: args }),
+  },
+  Mutation: {
+    matchingRunStart: (_, { input }, ctx) => ({ round: runMatchingRound({ ctx, input }) }),
+    offerDecline: (_, { input }, ctx) => ({ offer: declineOffer({ ctx, input: { offerId: localIdOf(input.offerId, 'Offer', 'input.offerId'), reason: input.reason } }) }),
+  },
+  Offer: {
+    id: (o) => toGlobalId('Offer', o.id),
+    breakdown: (o) => ({ baseKrw: o.baseKrw, distanceKrw: o.distanceKrw, storageKrw: o.storageKrw, handlingKrw: o.handlingKrw }),
+    requestId: (o) => toGlobalId('ShipmentRequest', o.requestId),
+    vehicleId: (o) => (o.vehicleId ? toGlobalId('Vehicle', o.vehicleId) : null),
+    listingId: (o) => (o.listingId ? toGlobalId('WarehouseListing', o.listingId) : null),
+    loadId: (o) => (o.loadId ? toGlobalId('ConsolidatedLoad', o.loadId) : null),
+    roundId: (o) => toGlobalId('MatchingRound', o.roundId),
+  },
+  MatchingRound: {
+    id: (r) => toGlobalId('MatchingRound', r.id),
+    complex: (r, _, ctx) => getComplex({ ctx, input: { id: r.complexId } }),
+  },
+};

@@ -1,0 +1,11 @@
+// Domain records behind the GraphQL types of matching.graphql (picked up by scripts/codegen.ts).
+import type { StoredRoundReport } from '../../db/schema';
+import type { OfferRecord } from '../../src/matching/decline-offer';
+import type { MatchingRoundRecord } from '../../src/matching/run-round';
+import type { Connection } from '../../src/pagination';
+
+export type OfferMapper = OfferRecord;
+export type MatchingRoundMapper = MatchingRoundRecord;
+export type MatchingRoundReportMapper = StoredRoundReport;
+export type OfferConnectionMapper = Connection<OfferRecord>;
+export type MatchingRoundConnectionMapper = Connection<MatchingRoundRecord>;

@@ -1,0 +1,267 @@
+/**
+ * npm run bench:book
+ * Bookings per second on one SQLite file (WAL, synchronous=FULL; each booking resolved only once durable):
+ * - perSec1 / perSec4: the booking domain API (acceptOffer, the function the offerAccept resolver calls, with
+ *   its group commit) from one process, and from four processes at once, CONCURRENCY bookings in flight each;
+ * - perSec1Http: the same bookings end to end through offerAccept over HTTP against one server process;
+ * then the fan-out of one booking event (shipmentUpdated) to 1,000 graphql-ws subscribers of a server
+ * process: p50 and p99 from sending the accept to each subscriber's receipt. Servers log at `warn`.
+ * Prints a table, then one JSON line for CI.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { migrateDatabase, openDatabase } from '../db/client';
+import { eq } from 'drizzle-orm';
+import { matchingRounds, offers, shipmentRequests, vehicles } from '../db/schema';
+import { acceptOffer } from '../src/bookings/accept-offer';
+import type { Context } from '../src/context';
+import { DEFAULT_SEED, seedDemo, type DemoKey } from '../src/demo/seed-demo';
+import { parseEnv } from '../src/env';
+import { cellsOf } from '../src/geo/h3';
+import { toGlobalId } from '../src/global-id';
+import { createLogger } from '../src/logger';
+import { createInProcessPubSub } from '../src/pubsub';
+import { locationColumns } from '../src/supply/location-input';
+
+const BOOKINGS_PER_RUN = Number(process.env.BENCH_BOOKINGS ?? 3_000);
+const HTTP_BOOKINGS = 1_500;
+const CONCURRENCY = 64;
+const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1_000);
+const FANOUT_BOOKINGS = 5;
+const HOUR = 3_600_000;
+const ACCEPT = 'mutation ($id: ID!, $key: String!) { offerAccept(input: { offerId: $id, idempotencyKey: $key }) { bookings { id } } }';
+
+if (process.argv[2] === 'worker') await worker();
+
+/**
+ * One bench process: waits for the shared start time, accepts its offers through the domain API with
+ * CONCURRENCY in flight, and prints how many it booked and when it finished.
+ */
+async function worker(): Promise<never> {
+  const db = openDatabase(process.env.BENCH_DB!);
+  const offerIds = process.env.BENCH_OFFERS!.split(',').map(Number);
+  const carrierOrgId = Number(process.env.BENCH_CARRIER);
+  const complexId = db.$client.prepare("select id from complexes where code = 'BANWOL_SIHWA'").pluck().get() as number;
+  const env = parseEnv({ NODE_ENV: 'production', LOG_LEVEL: 'silent' });
+  const ctx: Context = { db, pubsub: createInProcessPubSub(), logger: createLogger('silent'), env, now: () => new Date(), viewer: { organisationId: carrierOrgId, role: 'CARRIER', complexId, apiKeyId: null } };
+  await new Promise((r) => setTimeout(r, Number(process.env.BENCH_START_AT) - Date.now()));
+  let next = 0;
+  let booked = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < offerIds.length) {
+        await acceptOffer({ ctx, input: { offerId: offerIds[next++]!, idempotencyKey: randomUUID() } });
+        booked++;
+      }
+    }),
+  );
+  console.log(JSON.stringify({ booked, endedAt: Date.now() }));
+  process.exit(0);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'sandan-bench-book-'));
+const dbPath = join(dir, 'bench.db');
+const db = openDatabase(dbPath);
+migrateDatabase(db);
+const demoKeys = seedDemo({ ctx: { db }, input: DEFAULT_SEED }).demoKeys;
+const keyOf = (role: DemoKey['role']) => demoKeys.find((k) => k.role === role && k.complexCode === 'BANWOL_SIHWA')!;
+const [shipper, carrier] = [keyOf('MANUFACTURER'), keyOf('CARRIER')];
+const children: ChildProcess[] = [];
+
+/** Bookings per second of `processes` bench processes started together, each accepting its share of `offerIds`. */
+async function domainBookingsPerSecond(processes: number, offerIds: number[]): Promise<number> {
+  const startAt = Date.now() + 4_000;
+  const share = Math.ceil(offerIds.length / processes);
+  const results = await Promise.all(
+    Array.from({ length: processes }, (_, i) => {
+      const child = spawn('node_modules/.bin/tsx', ['scripts/bench-book.ts', 'worker'], {
+        env: { ...process.env, BENCH_DB: dbPath, BENCH_OFFERS: offerIds.slice(i * share, (i + 1) * share).join(','), BENCH_CARRIER: String(carrier.organisationId), BENCH_START_AT: String(startAt) },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let output = '';
+      child.stdout!.on('data', (d) => (output += d));
+      return new Promise<{ booked: number; endedAt: number }>((resolve, reject) =>
+        child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(output.trim().split('\n').at(-1)!) as { booked: number; endedAt: number }) : reject(new Error(`bench worker exited with ${code}`)))),
+      );
+    }),
+  );
+  const booked = results.reduce((n, r) => n + r.booked, 0);
+  if (booked !== offerIds.length) throw new Error(`booked ${booked} of ${offerIds.length}`);
+  return booked / ((Math.max(...results.map((r) => r.endedAt)) - startAt) / 1000);
+}
+
+let plates = 0;
+
+/** `count` OFFERED requests, each offered to a vehicle of its own: every accept books, none conflicts. */
+function offersToAccept(count: number): number[] {
+  const origin = { lat: 37.33, lng: 126.76 };
+  const cells = cellsOf(origin);
+  const destination = cellsOf({ lat: 35.1798, lng: 129.075 });
+  const now = Date.now();
+  return db.transaction((tx) => {
+    const complexId = db.$client.prepare("select id from complexes where code = 'BANWOL_SIHWA'").pluck().get() as number;
+    const roundId = tx.insert(matchingRounds).values({ complexId, trigger: 'MANUAL', startedAt: new Date(now), status: 'COMPLETED' }).returning().get().id;
+    return Array.from({ length: count }, (_, i) => {
+      const vehicleId = tx
+        .insert(vehicles)
+        .values({ carrierOrgId: carrier.organisationId, complexId, plateNumber: `${100 + Math.floor(plates / 9000)}가${1000 + (plates++ % 9000)}`, tonnageClass: 'T5', payloadKg: 5_000, palletSlots: 10, bodyType: 'WING', baseFeeKrw: 80_000, perKmKrw: 1_500, locationUpdatedAt: new Date(now), ...locationColumns(origin) })
+        .returning({ id: vehicles.id })
+        .get().id;
+      const requestId = tx
+        .insert(shipmentRequests)
+        .values({
+          shipperOrgId: shipper.organisationId, complexId, status: 'OFFERED', originLat: origin.lat, originLng: origin.lng,
+          originH3R5: cells.r5, originH3R6: cells.r6, originH3R7: cells.r7, originH3R8: cells.r8, originH3R9: cells.r9,
+          destinationLat: 35.1798, destinationLng: 129.075, destinationH3R9: destination.r9, weightKg: 1_200, pallets: 3,
+          cargoClass: 'GENERAL', loadingAtOrigin: 'FORKLIFT', loadingAtDestination: 'FORKLIFT',
+          pickupFrom: new Date(now + 2 * HOUR), pickupUntil: new Date(now + 6 * HOUR), deliverBy: new Date(now + 30 * HOUR),
+        })
+        .returning({ id: shipmentRequests.id })
+        .get().id;
+      return tx
+        .insert(offers)
+        .values({
+          roundId, complexId, kind: 'TRANSPORT', requestId, shipperOrgId: shipper.organisationId, supplierOrgId: carrier.organisationId, vehicleId,
+          priceKrw: 500_000, baseKrw: 80_000, distanceKrw: 420_000, storageKrw: 0, handlingKrw: 0, deadheadKm: 3, loadedKm: 320, co2Kg: 150,
+          pickupAt: new Date(now + 3 * HOUR), deliverAt: new Date(now + 12 * HOUR), expiresAt: new Date(now + 24 * HOUR),
+        })
+        .returning({ id: offers.id })
+        .get().id;
+    });
+  });
+}
+
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `npm start`'s entry point on a free port and waits until it answers. */
+async function startServer(): Promise<string> {
+  const port = await freePort();
+  const child = spawn('node_modules/.bin/tsx', ['src/main.ts'], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_PATH: dbPath, SEED_ON_EMPTY: 'false', MATCHING_INTERVAL_SECONDS: '0', RATE_LIMIT_PER_KEY: '100000000', RATE_LIMIT_PER_ADDRESS: '100000000' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) return `${url}/graphql`;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not start');
+}
+
+async function accept(url: string, offerId: number): Promise<void> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${carrier.apiKey}` },
+    body: JSON.stringify({ query: ACCEPT, variables: { id: toGlobalId('Offer', offerId), key: randomUUID() } }),
+  });
+  const body = (await response.json()) as { errors?: unknown[] };
+  if (body.errors) throw new Error(`accept failed: ${JSON.stringify(body.errors)}`);
+}
+
+/** Accepts every offer over HTTP, CONCURRENCY at a time; returns bookings per second. */
+async function httpBookingsPerSecond(url: string, offerIds: number[]): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < offerIds.length) await accept(url, offerIds[next++]!);
+    }),
+  );
+  return offerIds.length / ((performance.now() - started) / 1000);
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+/** SUBSCRIBERS graphql-ws clients of the shipper; each booking's latency is measured from sending its accept. */
+async function fanOut(url: string): Promise<number[]> {
+  const clients: Client[] = [];
+  /** Per subscriber: when each shipment request's update arrived. */
+  const arrivals = Array.from({ length: SUBSCRIBERS }, () => new Map<string, number>());
+  let waiters: (() => void)[] = [];
+  for (let i = 0; i < SUBSCRIBERS; i++) {
+    const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { apiKey: shipper.apiKey }, retryAttempts: 0 });
+    clients.push(client);
+    client.subscribe<{ shipmentUpdated: { shipmentRequestId: string } }>(
+      { query: 'subscription { shipmentUpdated { shipmentRequestId status } }' },
+      {
+        next: ({ data }) => {
+          arrivals[i]!.set(data!.shipmentUpdated.shipmentRequestId, performance.now());
+          for (const wake of waiters) wake();
+        },
+        error: (e) => console.error('subscription error', e),
+        complete: () => {},
+      },
+    );
+  }
+  const until = (done: () => boolean, ms: number) =>
+    new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      const check = () => done() && (clearTimeout(timer), resolve(true));
+      waiters.push(check);
+      check();
+    });
+  const requestOf = (offerId: number) => toGlobalId('ShipmentRequest', db.select({ id: offers.requestId }).from(offers).where(eq(offers.id, offerId)).get()!.id);
+  // Subscriptions register some time after the clients send them: book until every subscriber hears one.
+  for (const offerId of offersToAccept(40)) {
+    await accept(url, offerId);
+    if (await until(() => arrivals.every((a) => a.size > 0), 500)) break;
+  }
+  waiters = [];
+  const latencies: number[] = [];
+  for (const offerId of offersToAccept(FANOUT_BOOKINGS)) {
+    const requestId = requestOf(offerId);
+    const sent = performance.now();
+    await accept(url, offerId);
+    if (!(await until(() => arrivals.every((a) => a.has(requestId)), 10_000))) throw new Error('some subscribers never received the update');
+    waiters = [];
+    for (const a of arrivals) latencies.push(a.get(requestId)! - sent);
+  }
+  await Promise.all(clients.map((c) => c.dispose()));
+  return latencies.sort((a, b) => a - b);
+}
+
+try {
+  const perSec1 = await domainBookingsPerSecond(1, offersToAccept(BOOKINGS_PER_RUN));
+  console.log(`bookings/s, domain API, 1 process (${BOOKINGS_PER_RUN} accepts, ${CONCURRENCY} in flight): ${Math.round(perSec1)}`);
+  const perSec4 = await domainBookingsPerSecond(4, offersToAccept(BOOKINGS_PER_RUN));
+  console.log(`bookings/s, domain API, 4 processes on one file (${BOOKINGS_PER_RUN} accepts in all): ${Math.round(perSec4)}`);
+  const server = await startServer();
+  const perSec1Http = await httpBookingsPerSecond(server, offersToAccept(HTTP_BOOKINGS));
+  console.log(`bookings/s, offerAccept over HTTP, 1 server process (${HTTP_BOOKINGS} accepts, ${CONCURRENCY} in flight): ${Math.round(perSec1Http)}`);
+  const latencies = await fanOut(server);
+  const result = {
+    bench: 'book',
+    perSec1: Math.round(perSec1),
+    perSec4: Math.round(perSec4),
+    fanoutP50Ms: Number(quantile(latencies, 0.5).toFixed(1)),
+    fanoutP99Ms: Number(quantile(latencies, 0.99).toFixed(1)),
+    perSec1Http: Math.round(perSec1Http),
+  };
+  console.log(`fan-out to ${SUBSCRIBERS} subscribers (${FANOUT_BOOKINGS} bookings): p50 ${result.fanoutP50Ms} ms, p99 ${result.fanoutP99Ms} ms`);
+  console.log(JSON.stringify(result));
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  db.$client.close();
+  rmSync(dir, { recursive: true, force: true });
+}

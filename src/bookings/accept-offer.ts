@@ -1,0 +1,216 @@
+import { and, eq, inArray, ne, sql, sum } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../../db/client';
+import { bookings, HOLDING_BOOKING_STATUSES, offers, shipmentRequests } from '../../db/schema';
+import { requireRole } from '../auth/authorize';
+import type { Viewer } from '../auth/viewer';
+import type { Context } from '../context';
+import { requestSummary } from '../demand/activity';
+import type { ShipmentRequestRecord } from '../demand/request-record';
+import { ConflictError, NotFoundError } from '../errors';
+import { IdempotencyKey, once } from '../idempotency';
+import type { OfferRecord } from '../matching/decline-offer';
+import { parseInput } from '../validation';
+import type { BookingRecord } from './booking-record';
+import { complexCodeOf } from './events';
+import { commitGrouped, type Tx } from '../../db/group-commit';
+import { idList, inIdList, preparedPerDatabase } from './prepared';
+import { guarded, reserve } from './reservations';
+import { withdrawRivalOffers } from './withdraw-offers';
+
+export const AcceptOfferInput = z.object({
+  offerId: z.number().int().positive(),
+  idempotencyKey: IdempotencyKey,
+});
+export type AcceptOfferInput = z.infer<typeof AcceptOfferInput>;
+
+export interface AcceptedOffer {
+  offer: OfferRecord;
+  /** One per accepted offer: a consolidated load books every share at once. */
+  bookings: BookingRecord[];
+}
+
+/** What the transaction decided; stored with the idempotency key, so a retry returns the same. */
+interface Outcome {
+  offerId: number;
+  bookingIds: number[];
+  /** Requests whose every leg is now booked. */
+  bookedRequestIds: number[];
+}
+
+/**
+ * CARRIER (its vehicle's offer) or WAREHOUSE_OWNER (its listing's storage offer): accepts an offer and books
+ * it in one immediate transaction: reserves the vehicle over pickup..delivery or the warehouse's pallets on
+ * each day of the stay, withdraws the other offers for the same leg, and marks the request BOOKED once every
+ * leg is booked. A consolidated load is accepted as one unit, all shares or none. A retry with the same
+ * idempotency key returns the first outcome.
+ * @throws NotFoundError for an unknown offer or one made to someone else; ConflictError when the offer is no
+ *   longer pending or has expired, the request was booked or cancelled meanwhile, or the vehicle or
+ *   warehouse has no room left; ValidationError for a malformed input.
+ */
+export async function acceptOffer({ ctx, input }: { ctx: Context; input: AcceptOfferInput }): Promise<AcceptedOffer> {
+  const viewer = requireRole(ctx, 'CARRIER', 'WAREHOUSE_OWNER');
+  const { offerId, idempotencyKey } = parseInput(AcceptOfferInput, input);
+  let booked: Booked | undefined;
+  const outcome = await commitGrouped(ctx.db, (tx) =>
+    once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'offerAccept', input: { offerId } }, () => {
+      booked = book(ctx.db, tx, viewer, offerId, ctx.now());
+      return booked.outcome;
+    }),
+  );
+  if (!booked) {
+    // A retry: read back what the first call booked.
+    return {
+      offer: ctx.db.select().from(offers).where(eq(offers.id, outcome.offerId)).get()!,
+      bookings: ctx.db.select().from(bookings).where(inArray(bookings.id, outcome.bookingIds)).orderBy(bookings.id).all(),
+    };
+  }
+  publishBooked(ctx, booked);
+  return booked.accepted;
+}
+
+/** A fresh booking: what it decided, and the rows it wrote and read, as committed (no need to read them again). */
+interface Booked {
+  outcome: Outcome;
+  accepted: AcceptedOffer;
+  requests: ShipmentRequestRecord[];
+}
+
+/** A timestamp placeholder bound as epoch ms (`epochMs`): drizzle's encoder would take neither a null nor an update's placeholder. */
+const timestampParam = (name: string) => sql`${sql.placeholder(name)}`;
+const epochMs = (date: Date | null) => date?.getTime() ?? null;
+
+const holding = inArray(bookings.status, HOLDING_BOOKING_STATUSES);
+
+/** Every statement of a booking, prepared once per database (see `preparedPerDatabase`). */
+const statements = preparedPerDatabase((db) => ({
+  offer: db.select().from(offers).where(eq(offers.id, sql.placeholder('id'))).prepare(),
+  offersOfLoad: db.select().from(offers).where(eq(offers.loadId, sql.placeholder('loadId'))).prepare(),
+  requests: db.select().from(shipmentRequests).where(inIdList(shipmentRequests.id, 'ids')).orderBy(shipmentRequests.id).prepare(),
+  insertBooking: db
+    .insert(bookings)
+    .values({
+      offerId: sql.placeholder('offerId'),
+      requestId: sql.placeholder('requestId'),
+      complexId: sql.placeholder('complexId'),
+      shipperOrgId: sql.placeholder('shipperOrgId'),
+      supplierOrgId: sql.placeholder('supplierOrgId'),
+      kind: sql.placeholder('kind'),
+      vehicleId: sql.placeholder('vehicleId'),
+      listingId: sql.placeholder('listingId'),
+      loadId: sql.placeholder('loadId'),
+      priceKrw: sql.placeholder('priceKrw'),
+      weightKg: sql.placeholder('weightKg'),
+      pallets: sql.placeholder('pallets'),
+      pickupAt: timestampParam('pickupAt'),
+      deliverAt: timestampParam('deliverAt'),
+      storageFromDay: sql.placeholder('storageFromDay'),
+      storageToDay: sql.placeholder('storageToDay'),
+      bookedAt: sql.placeholder('bookedAt'),
+    })
+    .returning()
+    .prepare(),
+  acceptUnit: db.update(offers).set({ status: 'ACCEPTED', respondedAt: timestampParam('now') }).where(inIdList(offers.id, 'ids')).returning().prepare(),
+  heldStoragePallets: db
+    .select({ pallets: sum(bookings.pallets).mapWith(Number) })
+    .from(bookings)
+    .where(and(eq(bookings.requestId, sql.placeholder('requestId')), eq(bookings.kind, 'STORAGE'), holding))
+    .prepare(),
+  heldTransport: db
+    .select({ id: bookings.id })
+    .from(bookings)
+    .where(and(eq(bookings.requestId, sql.placeholder('requestId')), ne(bookings.kind, 'STORAGE'), holding))
+    .prepare(),
+  markBooked: db
+    .update(shipmentRequests)
+    .set({ status: 'BOOKED', updatedAt: timestampParam('now') })
+    .where(and(inIdList(shipmentRequests.id, 'ids'), eq(shipmentRequests.status, 'OFFERED')))
+    .prepare(),
+}));
+type Statements = ReturnType<typeof statements>;
+
+/** Books `offerId` in the caller's transaction `tx` on `db`. */
+function book(db: Db, tx: Tx, viewer: Viewer, offerId: number, now: Date): Booked {
+  const run = statements(db);
+  const offer = run.offer.get({ id: offerId });
+  if (!offer || offer.supplierOrgId !== viewer.organisationId) throw new NotFoundError('Offer');
+  if (offer.status !== 'PENDING') throw new ConflictError(`Offer is ${offer.status} and can no longer be accepted`);
+  if (offer.expiresAt <= now) throw new ConflictError(`Offer expired at ${offer.expiresAt.toISOString()}; its request returns to the next matching round`);
+  const unit = offer.loadId ? run.offersOfLoad.all({ loadId: offer.loadId }) : [offer];
+  if (unit.some((o) => o.status !== 'PENDING')) throw new ConflictError('The consolidated load is no longer complete: one of its shares was withdrawn, declined or expired');
+
+  const requestIds = unit.map((o) => o.requestId);
+  const requests = new Map(run.requests.all({ ids: idList(requestIds) }).map((r) => [r.id, r]));
+  for (const request of requests.values()) {
+    if (request.status !== 'OFFERED') throw new ConflictError(`ShipmentRequest is ${request.status} and can no longer be booked`);
+  }
+
+  const booked = unit.map((o) => {
+    const booking = guarded(() => run.insertBooking.get(bookingOf(o, requests.get(o.requestId)!, now)));
+    reserve(db, booking);
+    return booking;
+  });
+  const unitIds = unit.map((o) => o.id);
+  const accepted = run.acceptUnit.all({ ids: idList(unitIds), now: now.getTime() });
+
+  // Split storage is booked part by part; the other storage offers are alternatives only once the need is covered.
+  const storage = offer.kind === 'STORAGE';
+  if (!storage || storageCovered(run, requests.get(offer.requestId)!)) withdrawRivalOffers(db, tx, { requestIds, storage, acceptedIds: unitIds }, now);
+  const bookedRequestIds = [...requests.values()].filter((r) => fullyBooked(run, r)).map((r) => r.id);
+  if (bookedRequestIds.length > 0) run.markBooked.run({ ids: idList(bookedRequestIds), now: now.getTime() });
+  return {
+    outcome: { offerId, bookingIds: booked.map((b) => b.id), bookedRequestIds },
+    accepted: { offer: accepted.find((o) => o.id === offerId)!, bookings: booked },
+    requests: [...requests.values()],
+  };
+}
+
+/** The insert parameters of the booking of `offer`. */
+function bookingOf(offer: OfferRecord, request: ShipmentRequestRecord, now: Date) {
+  const storage = offer.kind === 'STORAGE';
+  return {
+    offerId: offer.id,
+    requestId: offer.requestId,
+    complexId: offer.complexId,
+    shipperOrgId: offer.shipperOrgId,
+    supplierOrgId: offer.supplierOrgId,
+    kind: offer.kind,
+    vehicleId: offer.vehicleId,
+    listingId: offer.listingId,
+    loadId: offer.loadId,
+    priceKrw: offer.priceKrw,
+    weightKg: storage ? 0 : request.weightKg,
+    pallets: storage ? offer.storagePallets! : request.pallets,
+    pickupAt: epochMs(offer.pickupAt),
+    deliverAt: epochMs(offer.deliverAt),
+    storageFromDay: offer.storageFromDay,
+    storageToDay: offer.storageToDay,
+    bookedAt: now,
+  };
+}
+
+function storageCovered(run: Statements, request: ShipmentRequestRecord): boolean {
+  if (!request.storagePallets) return true;
+  const held = run.heldStoragePallets.get({ requestId: request.id });
+  return (held?.pallets ?? 0) >= request.storagePallets;
+}
+
+function fullyBooked(run: Statements, request: ShipmentRequestRecord): boolean {
+  return !!run.heldTransport.get({ requestId: request.id }) && storageCovered(run, request);
+}
+
+function publishBooked(ctx: Context, { accepted, outcome, requests }: Booked): void {
+  const at = ctx.now();
+  const { offer, bookings: booked } = accepted;
+  const summary =
+    offer.kind === 'CONSOLIDATED'
+      ? `Consolidated load booked: ${booked.length} shipments, ${booked.reduce((n, b) => n + b.pallets, 0)} pallets on one vehicle`
+      : offer.kind === 'STORAGE'
+        ? `Storage booked: ${offer.storagePallets} pallets ${offer.storageFromDay} to ${offer.storageToDay}`
+        : `Transport booked: ${requestSummary(requests[0]!)}`;
+  ctx.pubsub.publish('complexActivity', { complexCode: complexCodeOf(ctx, offer.complexId), kind: 'BOOKING_CONFIRMED', at, summary });
+  for (const request of requests) {
+    if (!outcome.bookedRequestIds.includes(request.id)) continue;
+    ctx.pubsub.publish('shipmentUpdated', { requestId: request.id, shipperOrgId: request.shipperOrgId, status: 'BOOKED', at, trackingEvent: null, reason: null });
+  }
+}

@@ -1,0 +1,82 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import { bookings, offers, shipmentRequests } from '../../db/schema';
+import { requireRole } from '../auth/authorize';
+import type { Context } from '../context';
+import { ConflictError, NotFoundError } from '../errors';
+import { IdempotencyKey, once } from '../idempotency';
+import { parseInput } from '../validation';
+import type { BookingRecord } from './booking-record';
+import { complexCodeOf } from './events';
+import { endRequestBookings } from './end-request-bookings';
+import { commitGrouped } from '../../db/group-commit';
+import { withdrawPendingOffers } from './withdraw-offers';
+
+export const GIVE_BACK_REASON_MAX_LENGTH = 500;
+
+export const GiveBackBookingInput = z.object({
+  bookingId: z.number().int().positive(),
+  reason: z.string().trim().min(1, 'must not be empty').max(GIVE_BACK_REASON_MAX_LENGTH),
+  idempotencyKey: IdempotencyKey,
+});
+export type GiveBackBookingInput = z.input<typeof GiveBackBookingInput>;
+
+/** Request statuses before pickup, in which a supplier may still give a booking back. */
+const BEFORE_PICKUP = ['OFFERED', 'BOOKED'] as const;
+
+interface Outcome {
+  bookingIds: number[];
+  requestIds: number[];
+}
+
+/**
+ * CARRIER or WAREHOUSE_OWNER that holds the booking: gives it back before pickup, with a reason. The whole
+ * request returns to the next matching round: every leg of it is released (a storage leg decides where the
+ * transport leg goes, and the other way round), as is every share of a consolidated load. Returns the
+ * ended bookings. A retry with the same idempotency key returns the first outcome.
+ * @throws NotFoundError for an unknown booking or another supplier's; ConflictError once it ended or the
+ *   goods were picked up.
+ */
+export async function giveBackBooking({ ctx, input }: { ctx: Context; input: GiveBackBookingInput }): Promise<BookingRecord[]> {
+  const viewer = requireRole(ctx, 'CARRIER', 'WAREHOUSE_OWNER');
+  const { bookingId, reason, idempotencyKey } = parseInput(GiveBackBookingInput, input);
+  let fresh = false;
+  const outcome = await commitGrouped(ctx.db, (tx) =>
+    once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'bookingGiveBack', input: { bookingId, reason } }, (): Outcome => {
+      const now = ctx.now();
+      const booking = tx.select().from(bookings).where(eq(bookings.id, bookingId)).get();
+      if (!booking || booking.supplierOrgId !== viewer.organisationId) throw new NotFoundError('Booking');
+      if (booking.status !== 'CONFIRMED') throw new ConflictError(`Booking is ${booking.status} and can no longer be given back`);
+      const unit = booking.loadId ? tx.select().from(bookings).where(and(eq(bookings.loadId, booking.loadId), eq(bookings.status, 'CONFIRMED'))).all() : [booking];
+      const requestIds = unit.map((b) => b.requestId);
+      const returned = tx
+        .update(shipmentRequests)
+        .set({ status: 'OPEN', updatedAt: now })
+        .where(and(inArray(shipmentRequests.id, requestIds), inArray(shipmentRequests.status, BEFORE_PICKUP)))
+        .returning({ id: shipmentRequests.id })
+        .all();
+      if (returned.length !== new Set(requestIds).size) throw new ConflictError('The goods were already picked up: the booking can no longer be given back');
+      const bookingIds = endRequestBookings(tx, requestIds, { status: 'RETURNED', reason, byOrgId: viewer.organisationId, now });
+      withdrawPendingOffers(tx, inArray(offers.requestId, requestIds), now);
+      fresh = true;
+      return { bookingIds, requestIds };
+    }),
+  );
+  const ended = ctx.db.select().from(bookings).where(inArray(bookings.id, outcome.bookingIds)).orderBy(bookings.id).all();
+  if (fresh) publishGivenBack(ctx, ended, outcome.requestIds, reason);
+  return ended;
+}
+
+function publishGivenBack(ctx: Context, ended: BookingRecord[], requestIds: number[], reason: string): void {
+  const at = ctx.now();
+  const first = ended[0]!;
+  ctx.pubsub.publish('complexActivity', {
+    complexCode: complexCodeOf(ctx, first.complexId),
+    kind: 'BOOKING_RETURNED',
+    at,
+    summary: `Booking given back by its ${first.kind === 'STORAGE' ? 'warehouse' : 'carrier'}: ${requestIds.length} shipment${requestIds.length === 1 ? '' : 's'} back to the next matching round`,
+  });
+  for (const request of ctx.db.select().from(shipmentRequests).where(inArray(shipmentRequests.id, requestIds)).all()) {
+    ctx.pubsub.publish('shipmentUpdated', { requestId: request.id, shipperOrgId: request.shipperOrgId, status: request.status, at, trackingEvent: null, reason });
+  }
+}

@@ -1,0 +1,37 @@
+import { and, eq, gt } from 'drizzle-orm';
+import { z } from 'zod';
+import { countRows } from '../../db/queries';
+import { BOOKING_STATUSES, bookings } from '../../db/schema';
+import { requireViewer } from '../auth/authorize';
+import type { Context } from '../context';
+import { decodeCursor, PageArgs, toConnection, type Connection } from '../pagination';
+import { parseInput } from '../validation';
+import { bookingScope, type BookingRecord } from './booking-record';
+
+export const ListBookingsInput = PageArgs.extend({
+  status: z.enum(BOOKING_STATUSES).nullish(),
+  requestId: z.number().int().positive().nullish(),
+  loadId: z.number().int().positive().nullish(),
+});
+export type ListBookingsInput = z.input<typeof ListBookingsInput>;
+
+/** Bookings the caller may see, oldest first, filtered by status, request or consolidated load. */
+export function listBookings({ ctx, input }: { ctx: Context; input: ListBookingsInput }): Connection<BookingRecord> {
+  const viewer = requireViewer(ctx);
+  const { first, after, status, requestId, loadId } = parseInput(ListBookingsInput, input);
+  const where = and(
+    bookingScope(viewer),
+    status ? eq(bookings.status, status) : undefined,
+    requestId ? eq(bookings.requestId, requestId) : undefined,
+    loadId ? eq(bookings.loadId, loadId) : undefined,
+  );
+  const afterId = after ? Number(decodeCursor(after)) : 0;
+  const rows = ctx.db
+    .select()
+    .from(bookings)
+    .where(and(where, gt(bookings.id, afterId)))
+    .orderBy(bookings.id)
+    .limit(first + 1)
+    .all();
+  return toConnection(rows, first, (b) => b.id, countRows(ctx.db, bookings, where), afterId > 0);
+}

@@ -1,0 +1,70 @@
+import { and, inArray, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { isUniqueViolation } from '../../db/errors';
+import { listingReservations, vehicleReservations } from '../../db/schema';
+import { ConflictError } from '../errors';
+import { addDays } from '../supply/listings/seoul-day';
+import type { BookingRecord } from './booking-record';
+import type { Tx } from '../../db/group-commit';
+import { preparedPerDatabase } from './prepared';
+
+/** The messages of the triggers in migration 0003_booking_invariants, as a caller should read them. */
+const INVARIANTS: Record<string, string> = {
+  vehicle_over_capacity: 'The vehicle has no room left for this load at that time: its payload or pallet slots are already booked',
+  listing_over_capacity: 'The warehouse has no idle pallets left for this stay: another booking took them',
+  request_already_booked: 'The shipment request is already booked',
+  booking_already_ended: 'The booking has already ended',
+  proof_of_delivery_required: 'DELIVERED needs a proof of delivery',
+};
+
+/**
+ * Runs `write`; a booking invariant the database refused (trigger or unique index) becomes a ConflictError.
+ * @throws ConflictError for a refused invariant; anything else as it was.
+ */
+export function guarded<T>(write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    const message = (error as Error).message;
+    if (message in INVARIANTS) throw new ConflictError(INVARIANTS[message]!);
+    if (isUniqueViolation(error)) throw new ConflictError(INVARIANTS.request_already_booked!);
+    throw error;
+  }
+}
+
+const holds = preparedPerDatabase((db) => ({
+  vehicle: db
+    .insert(vehicleReservations)
+    .values({ bookingId: sql.placeholder('bookingId'), vehicleId: sql.placeholder('vehicleId'), startsAt: sql.placeholder('startsAt'), endsAt: sql.placeholder('endsAt'), weightKg: sql.placeholder('weightKg'), pallets: sql.placeholder('pallets') })
+    .prepare(),
+  listingDay: db
+    .insert(listingReservations)
+    .values({ bookingId: sql.placeholder('bookingId'), listingId: sql.placeholder('listingId'), day: sql.placeholder('day'), pallets: sql.placeholder('pallets') })
+    .prepare(),
+}));
+
+/**
+ * Holds a booking's capacity: the vehicle over pickup..delivery (transport), or the listing's pallets on
+ * every day of the stay (storage). The database refuses any hold beyond capacity. Runs in the caller's
+ * transaction on `db`.
+ * @throws ConflictError when the vehicle or the warehouse is full.
+ */
+export function reserve(db: Db, booking: BookingRecord): void {
+  const statements = holds(db);
+  guarded(() => {
+    if (booking.vehicleId) {
+      statements.vehicle.run({ bookingId: booking.id, vehicleId: booking.vehicleId, startsAt: booking.pickupAt!, endsAt: booking.deliverAt!, weightKg: booking.weightKg, pallets: booking.pallets });
+    } else {
+      for (let day = booking.storageFromDay!; day <= booking.storageToDay!; day = addDays(day, 1)) {
+        statements.listingDay.run({ bookingId: booking.id, listingId: booking.listingId!, day, pallets: booking.pallets });
+      }
+    }
+  });
+}
+
+/** Gives back whatever the bookings hold, once. Call inside the transaction that ends or completes them. */
+export function releaseReservations(tx: Tx, bookingIds: number[], now: Date): void {
+  if (bookingIds.length === 0) return;
+  tx.update(vehicleReservations).set({ releasedAt: now }).where(and(inArray(vehicleReservations.bookingId, bookingIds), isNull(vehicleReservations.releasedAt))).run();
+  tx.update(listingReservations).set({ releasedAt: now }).where(and(inArray(listingReservations.bookingId, bookingIds), isNull(listingReservations.releasedAt))).run();
+}

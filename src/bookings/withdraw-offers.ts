@@ -1,0 +1,67 @@
+import { and, eq, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { offers } from '../../db/schema';
+import { releaseRequests } from '../matching/release-requests';
+import type { Tx } from '../../db/group-commit';
+import { idList, inIdList, preparedPerDatabase } from './prepared';
+
+/**
+ * Withdraws the PENDING offers matching `which`. A consolidated share takes its whole load with it (the load's
+ * price split depends on every share), and requests left without a pending offer return to the next round,
+ * except `keep`: requests being booked right now.
+ */
+export function withdrawPendingOffers(tx: Tx, which: SQL, now: Date, keep: readonly number[] = []): void {
+  const pending = eq(offers.status, 'PENDING');
+  const loadIds = tx
+    .selectDistinct({ loadId: offers.loadId })
+    .from(offers)
+    .where(and(pending, which, isNotNull(offers.loadId)))
+    .all()
+    .map((o) => o.loadId!);
+  const withdrawn = tx
+    .update(offers)
+    .set({ status: 'WITHDRAWN' })
+    .where(and(pending, or(which, loadIds.length > 0 ? inArray(offers.loadId, loadIds) : undefined)))
+    .returning({ requestId: offers.requestId })
+    .all();
+  releaseWithdrawn(tx, withdrawn, now, keep);
+}
+
+/** The offers that competed with an accepted unit for the same legs. */
+export interface RivalOffers {
+  requestIds: readonly number[];
+  /** Storage offers compete only with storage offers, transport offers with transport offers. */
+  storage: boolean;
+  acceptedIds: readonly number[];
+}
+
+const rivalStatements = preparedPerDatabase((db) => {
+  const pending = eq(offers.status, 'PENDING');
+  const rivals = and(
+    inIdList(offers.requestId, 'requestIds'),
+    sql`(${offers.kind} = 'STORAGE') = ${sql.placeholder('storage')}`,
+    sql`${offers.id} not in (select value from json_each(${sql.placeholder('acceptedIds')}))`,
+  );
+  return {
+    loadIds: db.selectDistinct({ loadId: offers.loadId }).from(offers).where(and(pending, rivals, isNotNull(offers.loadId))).prepare(),
+    withdraw: db.update(offers).set({ status: 'WITHDRAWN' }).where(and(pending, rivals)).returning({ requestId: offers.requestId }).prepare(),
+    // Apart: the OR with loads cannot use the request index.
+    withdrawWithLoads: db.update(offers).set({ status: 'WITHDRAWN' }).where(and(pending, or(rivals, inIdList(offers.loadId, 'loadIds')))).returning({ requestId: offers.requestId }).prepare(),
+  };
+});
+
+/**
+ * `withdrawPendingOffers` for the rivals of a unit just accepted, with statements prepared once per database
+ * (every accept runs it); the rivals' requests, being booked, stay off the market.
+ */
+export function withdrawRivalOffers(db: Db, tx: Tx, rivals: RivalOffers, now: Date): void {
+  const statements = rivalStatements(db);
+  const params = { requestIds: idList(rivals.requestIds), storage: rivals.storage ? 1 : 0, acceptedIds: idList(rivals.acceptedIds) };
+  const loadIds = statements.loadIds.all(params).map((o) => o.loadId!);
+  const withdrawn = loadIds.length > 0 ? statements.withdrawWithLoads.all({ ...params, loadIds: idList(loadIds) }) : statements.withdraw.all(params);
+  releaseWithdrawn(tx, withdrawn, now, rivals.requestIds);
+}
+
+function releaseWithdrawn(tx: Tx, withdrawn: { requestId: number }[], now: Date, keep: readonly number[]): void {
+  releaseRequests(tx, [...new Set(withdrawn.map((o) => o.requestId))].filter((id) => !keep.includes(id)), now);
+}

@@ -1,0 +1,60 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { offers, shipmentRequests } from '../../db/schema';
+import { requireRole } from '../auth/authorize';
+import { endRequestBookings } from '../bookings/end-request-bookings';
+import { withdrawPendingOffers } from '../bookings/withdraw-offers';
+import { getComplex } from '../complexes/get-complex';
+import type { Context } from '../context';
+import { ConflictError } from '../errors';
+import { parseInput } from '../validation';
+import { publishRequestActivity } from './activity';
+import { getShipmentRequest } from './get-shipment-request';
+import { CANCELLABLE_STATUSES, type ShipmentRequestRecord } from './request-record';
+
+export const CANCEL_REASON_MAX_LENGTH = 500;
+
+export const CancelShipmentRequestInput = z.object({
+  id: z.number().int().positive(),
+  reason: z.string().trim().min(1).max(CANCEL_REASON_MAX_LENGTH),
+});
+export type CancelShipmentRequestInput = z.input<typeof CancelShipmentRequestInput>;
+
+/**
+ * MANUFACTURER that posted it: cancels a request nobody has collected yet (OPEN, OFFERED or BOOKED), withdrawing
+ * its pending offers and ending its bookings, and tells the complex's feed. Cancelling again returns the cancelled request unchanged.
+ * @throws NotFoundError for an unknown request or another tenant's; ForbiddenError for any role but
+ * MANUFACTURER (operators read, they do not cancel); ConflictError once picked up, delivered or expired.
+ */
+export function cancelShipmentRequest({ ctx, input }: { ctx: Context; input: CancelShipmentRequestInput }): ShipmentRequestRecord {
+  requireRole(ctx, 'MANUFACTURER');
+  const { id, reason } = parseInput(CancelShipmentRequestInput, input);
+  // A manufacturer sees only its own requests; the look-up also applies expiry, so a lapsed request is not cancelled.
+  getShipmentRequest({ ctx, input: { id } });
+  const now = ctx.now();
+  const { request, changed } = ctx.db.transaction(
+    (tx) => {
+      const current = tx.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get()!;
+      if (current.status === 'CANCELLED') return { request: current, changed: false };
+      if (!(CANCELLABLE_STATUSES as readonly string[]).includes(current.status)) {
+        throw new ConflictError(
+          current.status === 'EXPIRED'
+            ? 'ShipmentRequest expired (its pickup window passed) and can no longer be cancelled'
+            : `ShipmentRequest is ${current.status} and can no longer be cancelled: only requests not yet picked up can`,
+        );
+      }
+      const cancelled = tx
+        .update(shipmentRequests)
+        .set({ status: 'CANCELLED', cancelledAt: now, cancelReason: reason, updatedAt: now })
+        .where(eq(shipmentRequests.id, id))
+        .returning()
+        .get()!;
+      withdrawPendingOffers(tx, eq(offers.requestId, id), now);
+      endRequestBookings(tx, [id], { status: 'CANCELLED', reason, byOrgId: current.shipperOrgId, now });
+      return { request: cancelled, changed: true };
+    },
+    { behavior: 'immediate' },
+  );
+  if (changed) publishRequestActivity(ctx, getComplex({ ctx, input: { id: request.complexId } }).code, 'REQUEST_CANCELLED', request, now);
+  return request;
+}

@@ -1,0 +1,75 @@
+import { eq } from 'drizzle-orm';
+import { shipmentRequests } from '../../db/schema';
+import { requireRole } from '../auth/authorize';
+import { getComplex } from '../complexes/get-complex';
+import type { Context } from '../context';
+import { cellsOf } from '../geo/h3';
+import { once } from '../idempotency';
+import { parseInput } from '../validation';
+import { publishRequestActivity } from './activity';
+import { checkInContext } from './request-context';
+import { CreateShipmentRequestInput } from './request-input';
+import type { ShipmentRequestRecord } from './request-record';
+
+export { CreateShipmentRequestInput };
+
+/**
+ * MANUFACTURER: posts a shipment request in its complex, OPEN for the next matching round, and tells the
+ * complex's feed. A retry with the same idempotency key returns the first request and writes nothing; the
+ * key is looked up before the clock-dependent rules, so a late retry still gets its request back.
+ * @throws ValidationError naming every failing field; ConflictError when the key was used with another input.
+ */
+export function createShipmentRequest({ ctx, input }: { ctx: Context; input: CreateShipmentRequestInput }): ShipmentRequestRecord {
+  const viewer = requireRole(ctx, 'MANUFACTURER');
+  const { idempotencyKey, ...data } = parseInput(CreateShipmentRequestInput, input);
+  const complex = getComplex({ ctx, input: { id: viewer.complexId! } });
+  const now = ctx.now();
+  let posted = false;
+  const id = ctx.db.transaction(
+    (tx) =>
+      once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'shipmentRequestCreate', input: data }, () => {
+        const { origin, destination } = checkInContext(data, complex, now);
+        const originCells = cellsOf(origin);
+        const row = tx
+          .insert(shipmentRequests)
+          .values({
+            shipperOrgId: viewer.organisationId,
+            complexId: complex.id,
+            originLat: origin.lat,
+            originLng: origin.lng,
+            originIsCentre: origin.isCentre,
+            originH3R5: originCells.r5,
+            originH3R6: originCells.r6,
+            originH3R7: originCells.r7,
+            originH3R8: originCells.r8,
+            originH3R9: originCells.r9,
+            destinationLat: destination.lat,
+            destinationLng: destination.lng,
+            destinationIsCentre: destination.isCentre,
+            destinationH3R9: cellsOf(destination).r9,
+            weightKg: data.weightKg,
+            pallets: data.pallets,
+            cargoClass: data.cargoClass,
+            loadingAtOrigin: data.loadingAtOrigin,
+            loadingAtDestination: data.loadingAtDestination,
+            pickupFrom: data.pickupWindow.from,
+            pickupUntil: data.pickupWindow.until,
+            deliverBy: data.deliverBy,
+            storagePallets: data.storage?.pallets ?? null,
+            storageDays: data.storage?.days ?? null,
+            storageClass: data.storage?.storageClass ?? null,
+            storageSplitAllowed: data.storage?.splitAllowed ?? false,
+            maxPriceKrw: data.maxPriceKrw,
+            notes: data.notes,
+          })
+          .returning({ id: shipmentRequests.id })
+          .get()!;
+        posted = true;
+        return row.id;
+      }),
+    { behavior: 'immediate' },
+  );
+  const request = ctx.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get()!;
+  if (posted) publishRequestActivity(ctx, complex.code, 'REQUEST_POSTED', request, now);
+  return request;
+}

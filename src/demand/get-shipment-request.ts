@@ -1,0 +1,34 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { shipmentRequests } from '../../db/schema';
+import { canRead, requireViewer } from '../auth/authorize';
+import type { Context } from '../context';
+import { NotFoundError } from '../errors';
+import { parseInput } from '../validation';
+import { expireStaleRequests } from './expire-stale-requests';
+import { EXPIRING_STATUSES, type ShipmentRequestRecord } from './request-record';
+
+export const GetShipmentRequestInput = z.object({ id: z.number().int().positive() });
+export type GetShipmentRequestInput = z.infer<typeof GetShipmentRequestInput>;
+
+/** The owner and complex of a request, as the authorisation rules see them. */
+const ownership = (r: ShipmentRequestRecord) => ({ ownerOrgId: r.shipperOrgId, complexId: r.complexId });
+
+const isStale = (r: ShipmentRequestRecord, now: Date) => (EXPIRING_STATUSES as readonly string[]).includes(r.status) && r.pickupUntil <= now;
+
+/**
+ * A shipment request, for its shipper, the operators of its complex and admins, with expiry applied.
+ * @throws NotFoundError for an unknown request or one the caller may not see (they look alike).
+ */
+export function getShipmentRequest({ ctx, input }: { ctx: Context; input: GetShipmentRequestInput }): ShipmentRequestRecord {
+  const viewer = requireViewer(ctx);
+  const { id } = parseInput(GetShipmentRequestInput, input);
+  const read = () => ctx.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get();
+  let request = read();
+  if (!request || !canRead(viewer, ownership(request))) throw new NotFoundError('ShipmentRequest');
+  if (isStale(request, ctx.now())) {
+    expireStaleRequests({ ctx, input: { complexId: request.complexId } });
+    request = read()!;
+  }
+  return request;
+}

@@ -1,0 +1,76 @@
+import { cellToLatLng, cellToParent } from 'h3-js';
+import type { CargoClass, LoadingMethod } from '../../db/schema';
+import type { Viewer } from '../auth/viewer';
+import type { LatLng } from '../geo/distance';
+import type { StoredResolution } from '../geo/h3';
+import type { ShipmentRequestRecord } from './request-record';
+
+/**
+ * Carriers see where a load is only this coarsely before booking: res 7 (~1 km edge, ~3.7 km² in Korea)
+ * for the origin, enough to plan the empty run but not to find the gate; res 5 (~8 km edge, a city
+ * district) for the destination, enough to judge the trip.
+ */
+export const OPEN_LOAD_ORIGIN_RESOLUTION: StoredResolution = 7;
+export const OPEN_LOAD_DESTINATION_RESOLUTION = 5;
+
+/** An H3 cell standing for a place that must not be disclosed exactly. */
+export interface AreaRecord {
+  cell: string;
+  resolution: number;
+  centre: LatLng;
+}
+
+/**
+ * What the open-load board shows of an OPEN request. Deliberately a separate record with no shipper,
+ * contact, notes, price limit or exact address, so that no resolver can reach them.
+ */
+export interface OpenLoadRecord {
+  /** The request's id, for the board's opaque global ID and cursors only. */
+  id: number;
+  complexId: number;
+  originArea: AreaRecord;
+  destinationArea: AreaRecord;
+  weightKg: number;
+  pallets: number;
+  cargoClass: CargoClass;
+  loadingAtOrigin: LoadingMethod;
+  loadingAtDestination: LoadingMethod;
+  pickupFrom: Date;
+  pickupUntil: Date;
+  deliverBy: Date;
+  needsStorage: boolean;
+}
+
+export function cellCentre(cell: string): LatLng {
+  const [lat, lng] = cellToLatLng(cell);
+  return { lat, lng };
+}
+
+function area(fineCell: string, resolution: number): AreaRecord {
+  const cell = cellToParent(fineCell, resolution);
+  return { cell, resolution, centre: cellCentre(cell) };
+}
+
+export function toOpenLoad(r: ShipmentRequestRecord): OpenLoadRecord {
+  return {
+    id: r.id,
+    complexId: r.complexId,
+    originArea: area(r.originH3R9, OPEN_LOAD_ORIGIN_RESOLUTION),
+    destinationArea: area(r.destinationH3R9, OPEN_LOAD_DESTINATION_RESOLUTION),
+    weightKg: r.weightKg,
+    pallets: r.pallets,
+    cargoClass: r.cargoClass,
+    loadingAtOrigin: r.loadingAtOrigin,
+    loadingAtDestination: r.loadingAtDestination,
+    pickupFrom: r.pickupFrom,
+    pickupUntil: r.pickupUntil,
+    deliverBy: r.deliverBy,
+    needsStorage: r.storagePallets !== null,
+  };
+}
+
+/** Who may read a complex's board: its carriers and operators, and admins. */
+export function canReadBoard(viewer: Viewer, complexId: number): boolean {
+  if (viewer.role === 'ADMIN') return true;
+  return (viewer.role === 'CARRIER' || viewer.role === 'OPERATOR') && viewer.complexId === complexId;
+}

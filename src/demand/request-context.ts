@@ -1,0 +1,62 @@
+import type { ComplexRecord } from '../complexes/complex-record';
+import { haversineKm, type LatLng } from '../geo/distance';
+import { ValidationError, type FieldIssue } from '../errors';
+import type { Place, ShipmentRequestData } from './request-input';
+
+/**
+ * Origins must lie within the complex's radius plus this margin of its centroid: a tenant's plants and yards
+ * around the complex (radii and centroids are approximate, so the margin is generous). Further out, the
+ * complex's carriers would drive more than this empty to collect, and the load belongs to another exchange.
+ */
+export const ORIGIN_MARGIN_KM = 30;
+
+/**
+ * A lower bound on any truck's travel time: Korean law limits trucks over 3.5 t to 90 km/h (speed
+ * limiters), and no road is shorter than the great circle. A deadline tighter than that is impossible.
+ */
+export const FASTEST_TRUCK_KMH = 90;
+
+/** Pickups may be posted at most this far ahead: beyond it, no carrier plans its vehicles. */
+export const PICKUP_HORIZON_DAYS = 90;
+
+/** Allowance for the client's clock running behind ours when it posts "pickup from now". */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+const DAY_MS = 86_400_000;
+
+/** Both ends as points, with whether each is the centre. */
+export interface ResolvedEnds {
+  origin: LatLng & { isCentre: boolean };
+  destination: LatLng & { isCentre: boolean };
+}
+
+function resolve(place: Place, complex: ComplexRecord): LatLng & { isCentre: boolean } {
+  return place.centre ? { lat: complex.centre.lat, lng: complex.centre.lng, isCentre: true } : { lat: place.lat, lng: place.lng, isCentre: false };
+}
+
+/**
+ * The rules that depend on the clock and on the caller's complex: pickup not in the past nor beyond the
+ * horizon, origin inside the complex's service region, and a deadline that leaves the fastest possible trip.
+ * @throws ValidationError naming every failing field.
+ */
+export function checkInContext(data: Omit<ShipmentRequestData, 'idempotencyKey'>, complex: ComplexRecord, now: Date): ResolvedEnds {
+  const ends = { origin: resolve(data.origin, complex), destination: resolve(data.destination, complex) };
+  const issues: FieldIssue[] = [];
+  const from = data.pickupWindow.from.getTime();
+  if (from < now.getTime() - CLOCK_SKEW_MS) issues.push({ field: 'input.pickupWindow.from', rule: 'must not be in the past' });
+  if (from > now.getTime() + PICKUP_HORIZON_DAYS * DAY_MS) issues.push({ field: 'input.pickupWindow.from', rule: `must be within ${PICKUP_HORIZON_DAYS} days from now` });
+  const reachKm = complex.radiusKm + ORIGIN_MARGIN_KM;
+  if (haversineKm({ lat: complex.centroidLat, lng: complex.centroidLng }, ends.origin) > reachKm) {
+    issues.push({ field: 'input.origin', rule: `must lie within ${reachKm} km of the ${complex.code} complex's centroid (its service region)` });
+  }
+  const km = haversineKm(ends.origin, ends.destination);
+  const fastestMs = (km / FASTEST_TRUCK_KMH) * 3_600_000;
+  if (data.deliverBy.getTime() < from + fastestMs) {
+    issues.push({
+      field: 'input.deliverBy',
+      rule: `must leave at least ${Math.ceil(fastestMs / 60_000)} min after pickupWindow.from: ${km.toFixed(1)} km at ${FASTEST_TRUCK_KMH} km/h`,
+    });
+  }
+  if (issues.length > 0) throw new ValidationError(issues);
+  return ends;
+}

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { CARGO_CLASSES, LOADING_METHODS, STORAGE_CLASSES, type CargoClass, type StorageClass } from '../../db/schema';
+import type { LatLng } from '../geo/distance';
+import { IdempotencyKey } from '../idempotency';
+import { storageClassAllows } from '../matching/engine';
+import { LocationInput } from '../supply/location-input';
+import { LARGEST_CLASS } from '../supply/vehicle-classes';
+
+/**
+ * Destinations must lie in this box: South Korea from Jeju (33.1°N) to the DMZ (38.6°N), Baengnyeong-do
+ * (124.6°E) to Ulleung-do (130.9°E). Coarse on purpose (it also holds sea and a strip north of the DMZ):
+ * it catches swapped or mistyped coordinates, not every impossible address.
+ */
+export const KOREA_BOUNDS = { minLat: 33, maxLat: 38.7, minLng: 124.5, maxLng: 131 } as const;
+
+export const MAX_NOTES_LENGTH = 500;
+/** Longest storage stay one request may ask for; longer is a lease, not a shipment. */
+export const MAX_STORAGE_DAYS = 365;
+/** Sanity ceiling on a price limit (1,000,000,000 KRW): above any one truckload's freight. */
+export const MAX_PRICE_KRW = 1_000_000_000;
+
+export function inKorea(p: LatLng): boolean {
+  return p.lat >= KOREA_BOUNDS.minLat && p.lat <= KOREA_BOUNDS.maxLat && p.lng >= KOREA_BOUNDS.minLng && p.lng <= KOREA_BOUNDS.maxLng;
+}
+
+/**
+ * Storage classes that may hold `cargo`: the matching engine's own rule, so that every storage need a
+ * request states can be served by some listing (e.g. CHILLED cargo only in CHILLED rooms: a FROZEN room at
+ * -18 °C would spoil it; FROZEN only in FROZEN; HAZMAT only in HAZMAT).
+ */
+export function storageClassesFor(cargo: CargoClass): StorageClass[] {
+  return STORAGE_CLASSES.filter((s) => storageClassAllows(cargo, s, s));
+}
+
+/** One end of a shipment: a point, or the complex's joint logistics centre. */
+export type Place = { centre: true } | ({ centre: false } & LatLng);
+
+const PlaceInput = z
+  .object({ lat: LocationInput.shape.lat.nullish(), lng: LocationInput.shape.lng.nullish(), centre: z.boolean().nullish() })
+  .transform((p, ctx): Place => {
+    if (p.centre === true && p.lat == null && p.lng == null) return { centre: true };
+    if (!p.centre && p.lat != null && p.lng != null) return { centre: false, lat: p.lat, lng: p.lng };
+    ctx.addIssue({ code: 'custom', message: 'must be either { lat, lng } or { centre: true }: exactly one of the two' });
+    return z.NEVER;
+  });
+
+const largest = `the largest vehicle (${LARGEST_CLASS.labelKo}: ${LARGEST_CLASS.payloadKg.toLocaleString('en')} kg, ${LARGEST_CLASS.palletSlots} pallets)`;
+
+const StorageNeedInput = z.object({
+  pallets: z.number().int().positive(),
+  days: z.number().int().positive().max(MAX_STORAGE_DAYS),
+  storageClass: z.enum(STORAGE_CLASSES),
+  splitAllowed: z.boolean().nullish().transform((v) => v ?? false),
+});
+
+/**
+ * A new shipment request as the manufacturer sends it. Checks everything that needs neither the clock nor
+ * the caller's complex; `checkInContext` (request-context.ts) does the rest.
+ */
+export const CreateShipmentRequestInput = z
+  .object({
+    idempotencyKey: IdempotencyKey,
+    origin: PlaceInput,
+    destination: PlaceInput.refine(
+      (p) => p.centre || inKorea(p),
+      `must be in South Korea (lat ${KOREA_BOUNDS.minLat}–${KOREA_BOUNDS.maxLat}, lng ${KOREA_BOUNDS.minLng}–${KOREA_BOUNDS.maxLng})`,
+    ),
+    weightKg: z.number().int().positive().max(LARGEST_CLASS.payloadKg, `must fit ${largest}`),
+    /** Korean standard T-11 pallets (1100 x 1100 mm). */
+    pallets: z.number().int().positive().max(LARGEST_CLASS.palletSlots, `must fit ${largest}`),
+    cargoClass: z.enum(CARGO_CLASSES),
+    loadingAtOrigin: z.enum(LOADING_METHODS),
+    loadingAtDestination: z.enum(LOADING_METHODS),
+    pickupWindow: z.object({ from: z.date(), until: z.date() }).refine((w) => w.from < w.until, { path: ['until'], message: 'must be after pickupWindow.from' }),
+    deliverBy: z.date(),
+    storage: StorageNeedInput.nullish().transform((s) => s ?? null),
+    maxPriceKrw: z.number().int().positive().max(MAX_PRICE_KRW).nullish().transform((v) => v ?? null),
+    notes: z
+      .string()
+      .trim()
+      .max(MAX_NOTES_LENGTH)
+      .nullish()
+      .transform((v) => v || null),
+  })
+  .superRefine((r, ctx) => {
+    if (r.deliverBy < r.pickupWindow.until) ctx.addIssue({ code: 'custom', path: ['deliverBy'], message: 'must not be before pickupWindow.until' });
+    if (!r.storage) return;
+    // Storage holds (part of) this shipment: the goods moved to the warehouse instead of the destination.
+    if (r.storage.pallets > r.pallets) ctx.addIssue({ code: 'custom', path: ['storage', 'pallets'], message: 'must not exceed the request\'s pallets' });
+    const allowed = storageClassesFor(r.cargoClass);
+    if (!allowed.includes(r.storage.storageClass)) {
+      ctx.addIssue({ code: 'custom', path: ['storage', 'storageClass'], message: `must suit ${r.cargoClass} cargo: ${allowed.join(' or ')}` });
+    }
+  });
+export type CreateShipmentRequestInput = z.input<typeof CreateShipmentRequestInput>;
+export type ShipmentRequestData = z.output<typeof CreateShipmentRequestInput>;

@@ -1,0 +1,28 @@
+import { inArray } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { shipmentRequests } from '../../db/schema';
+import type { StoredResolution } from '../geo/h3';
+
+export type ShipmentRequestRecord = typeof shipmentRequests.$inferSelect;
+
+/** The stored origin cell column of each resolution, for `nearCells` look-ups. */
+export const ORIGIN_CELL_COLUMN = {
+  5: shipmentRequests.originH3R5,
+  6: shipmentRequests.originH3R6,
+  7: shipmentRequests.originH3R7,
+  8: shipmentRequests.originH3R8,
+  9: shipmentRequests.originH3R9,
+} as const satisfies Record<StoredResolution, unknown>;
+
+/** Statuses in which nobody has collected the goods yet: the shipper may still cancel. */
+export const CANCELLABLE_STATUSES = ['OPEN', 'OFFERED', 'BOOKED'] as const;
+
+/** Statuses that lapse to EXPIRED once the pickup window has passed (BOOKED is the carrier's to report on). */
+export const EXPIRING_STATUSES = ['OPEN', 'OFFERED'] as const;
+
+/** The requests with these ids, in the order of `ids` (a page found by a lighter query). */
+export function requestsByIds(db: Db, ids: number[]): ShipmentRequestRecord[] {
+  if (ids.length === 0) return [];
+  const byId = new Map(db.select().from(shipmentRequests).where(inArray(shipmentRequests.id, ids)).all().map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id)!);
+}

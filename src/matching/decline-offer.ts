@@ -1,0 +1,45 @@
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { offers } from '../../db/schema';
+import { requireRole } from '../auth/authorize';
+import type { Context } from '../context';
+import { ConflictError, NotFoundError } from '../errors';
+import { parseInput } from '../validation';
+import { releaseRequests } from './release-requests';
+
+export const DeclineOfferInput = z.object({
+  offerId: z.number().int().positive(),
+  reason: z.string().trim().max(500).nullish(),
+});
+export type DeclineOfferInput = z.infer<typeof DeclineOfferInput>;
+export type OfferRecord = typeof offers.$inferSelect;
+
+/**
+ * CARRIER or WAREHOUSE_OWNER to whom the offer was made: declines it. The pair is never offered again;
+ * the request returns to the next round when it has no other pending offer. A consolidated load is
+ * declined as one unit. Declining again returns the declined offer.
+ * @throws NotFoundError for an unknown offer or one made to someone else; ConflictError once it was accepted, expired or withdrawn.
+ */
+export function declineOffer({ ctx, input }: { ctx: Context; input: DeclineOfferInput }): OfferRecord {
+  const viewer = requireRole(ctx, 'CARRIER', 'WAREHOUSE_OWNER');
+  const { offerId, reason } = parseInput(DeclineOfferInput, input);
+  return ctx.db.transaction(
+    (tx) => {
+      const offer = tx.select().from(offers).where(eq(offers.id, offerId)).get();
+      if (!offer || offer.supplierOrgId !== viewer.organisationId) throw new NotFoundError('Offer');
+      if (offer.status === 'DECLINED') return offer;
+      if (offer.status !== 'PENDING') throw new ConflictError(`Offer is ${offer.status.toLowerCase()} and can no longer be declined`);
+      const now = ctx.now();
+      const unit = offer.loadId ? eq(offers.loadId, offer.loadId) : eq(offers.id, offer.id);
+      const declined = tx
+        .update(offers)
+        .set({ status: 'DECLINED', respondedAt: now, responseReason: reason ?? null })
+        .where(and(unit, eq(offers.status, 'PENDING')))
+        .returning({ requestId: offers.requestId })
+        .all();
+      releaseRequests(tx, declined.map((o) => o.requestId), now);
+      return tx.select().from(offers).where(eq(offers.id, offerId)).get()!;
+    },
+    { behavior: 'immediate' },
+  );
+}

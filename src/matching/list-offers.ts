@@ -1,0 +1,54 @@
+import { and, eq, gt, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { countRows } from '../../db/queries';
+import { offers, OFFER_STATUSES } from '../../db/schema';
+import { requireViewer } from '../auth/authorize';
+import type { Viewer } from '../auth/viewer';
+import type { Context } from '../context';
+import { decodeCursor, PageArgs, toConnection, type Connection } from '../pagination';
+import { parseInput } from '../validation';
+import type { OfferRecord } from './decline-offer';
+
+export const ListOffersInput = PageArgs.extend({
+  status: z.enum(OFFER_STATUSES).nullish(),
+  requestId: z.number().int().positive().nullish(),
+  roundId: z.number().int().positive().nullish(),
+});
+export type ListOffersInput = z.input<typeof ListOffersInput>;
+
+/** Which offers a caller may see: its requests' (shipper), made to it (supplier), its complex's (operator), all (admin). */
+export function offerScope(viewer: Viewer): SQL | undefined {
+  switch (viewer.role) {
+    case 'MANUFACTURER':
+      return eq(offers.shipperOrgId, viewer.organisationId);
+    case 'CARRIER':
+    case 'WAREHOUSE_OWNER':
+      return eq(offers.supplierOrgId, viewer.organisationId);
+    case 'OPERATOR':
+      return eq(offers.complexId, viewer.complexId!);
+    case 'ADMIN':
+      return undefined;
+  }
+}
+
+/** Offers the caller may see, oldest first, filtered by status, request or round. */
+export function listOffers({ ctx, input }: { ctx: Context; input: ListOffersInput }): Connection<OfferRecord> {
+  const viewer = requireViewer(ctx);
+  const { first, after, status, requestId, roundId } = parseInput(ListOffersInput, input);
+  const where = and(
+    offerScope(viewer),
+    status ? eq(offers.status, status) : undefined,
+    requestId ? eq(offers.requestId, requestId) : undefined,
+    roundId ? eq(offers.roundId, roundId) : undefined,
+  );
+  const total = countRows(ctx.db, offers, where);
+  const afterId = after ? Number(decodeCursor(after)) : 0;
+  const rows = ctx.db
+    .select()
+    .from(offers)
+    .where(and(where, gt(offers.id, afterId)))
+    .orderBy(offers.id)
+    .limit(first + 1)
+    .all();
+  return toConnection(rows, first, (o) => o.id, total, afterId > 0);
+}

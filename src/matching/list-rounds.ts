@@ -1,0 +1,35 @@
+import { and, desc, eq, lt } from 'drizzle-orm';
+import { countRows } from '../../db/queries';
+import { z } from 'zod';
+import { matchingRounds } from '../../db/schema';
+import { requireRole } from '../auth/authorize';
+import { getComplex } from '../complexes/get-complex';
+import type { Context } from '../context';
+import { ForbiddenError } from '../errors';
+import { decodeCursor, PageArgs, toConnection, type Connection } from '../pagination';
+import { parseInput } from '../validation';
+import type { MatchingRoundRecord } from './run-round';
+
+export const ListRoundsInput = PageArgs.extend({ complexCode: z.string().min(2).max(40) });
+export type ListRoundsInput = z.input<typeof ListRoundsInput>;
+
+/**
+ * OPERATOR of the complex, or ADMIN: its matching rounds with their reports, newest first.
+ * @throws ForbiddenError for other roles and other complexes' operators.
+ */
+export function listRounds({ ctx, input }: { ctx: Context; input: ListRoundsInput }): Connection<MatchingRoundRecord> {
+  const viewer = requireRole(ctx, 'OPERATOR', 'ADMIN');
+  const { first, after, complexCode } = parseInput(ListRoundsInput, input);
+  const complex = getComplex({ ctx, input: { code: complexCode } });
+  if (viewer.role === 'OPERATOR' && viewer.complexId !== complex.id) throw new ForbiddenError("Operators see only their own complex's rounds");
+  const where = eq(matchingRounds.complexId, complex.id);
+  const beforeId = after ? Number(decodeCursor(after)) : Number.MAX_SAFE_INTEGER;
+  const rows = ctx.db
+    .select()
+    .from(matchingRounds)
+    .where(and(where, lt(matchingRounds.id, beforeId)))
+    .orderBy(desc(matchingRounds.id))
+    .limit(first + 1)
+    .all();
+  return toConnection(rows, first, (r) => r.id, countRows(ctx.db, matchingRounds, where), !!after);
+}

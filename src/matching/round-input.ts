@@ -1,0 +1,168 @@
+import { and, eq, gt, isNull, sum } from 'drizzle-orm';
+import {
+  listingAvailability,
+  listingReservations,
+  vehicleReservations,
+  offers,
+  shipmentRequests,
+  vehicleAvailability,
+  vehicles,
+  warehouseListings,
+} from '../../db/schema';
+import type { ComplexRecord } from '../complexes/complex-record';
+import type { Context } from '../context';
+import { dayFromIso, kstDayOf } from './engine/days';
+import { freeTime, netIdlePallets } from './net-availability';
+import type { ExcludedPair, ListingInput, RequestInput, RoundInput, VehicleInput } from './engine/types';
+
+/**
+ * Everything one round of `complex` needs, read in one snapshot: OPEN requests whose pickup window is
+ * still ahead, ACTIVE vehicles with free time ahead (availability minus held reservations), ACTIVE
+ * listings with idle pallets from today (net of held reservations, per day), and every pair a supplier
+ * declined (never offered again). Engine ids are the database ids as strings.
+ */
+export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord, now: Date): RoundInput {
+  const nowMs = now.getTime();
+  return ctx.db.transaction((tx) => {
+    const requestRows = tx
+      .select()
+      .from(shipmentRequests)
+      .where(and(eq(shipmentRequests.complexId, complex.id), eq(shipmentRequests.status, 'OPEN'), gt(shipmentRequests.pickupUntil, now)))
+      .all();
+    const requests: RequestInput[] = requestRows.map((r) => ({
+      id: String(r.id),
+      shipperOrgId: String(r.shipperOrgId),
+      origin: { lat: r.originLat, lng: r.originLng },
+      destination: { lat: r.destinationLat, lng: r.destinationLng },
+      weightKg: r.weightKg,
+      pallets: r.pallets,
+      cargoClass: r.cargoClass,
+      pickupWindow: { start: Math.max(r.pickupFrom.getTime(), nowMs), end: r.pickupUntil.getTime() },
+      deliveryDeadline: r.deliverBy.getTime(),
+      maxPriceKrw: r.maxPriceKrw,
+      storage:
+        r.storagePallets && r.storageDays && r.storageClass
+          ? { pallets: r.storagePallets, days: r.storageDays, storageClass: r.storageClass, splitAllowed: r.storageSplitAllowed }
+          : null,
+    }));
+
+    const activeVehicle = and(eq(vehicles.complexId, complex.id), eq(vehicles.status, 'ACTIVE'));
+    const vehicleRows = tx.select().from(vehicles).where(activeVehicle).all();
+    const windows = groupBy(
+      tx
+        .select({ vehicleId: vehicleAvailability.vehicleId, startsAt: vehicleAvailability.startsAt, endsAt: vehicleAvailability.endsAt })
+        .from(vehicleAvailability)
+        .innerJoin(vehicles, eq(vehicles.id, vehicleAvailability.vehicleId))
+        .where(and(activeVehicle, gt(vehicleAvailability.endsAt, now)))
+        .all(),
+      (w) => w.vehicleId,
+    );
+    const busy = groupBy(
+      tx
+        .select({ vehicleId: vehicleReservations.vehicleId, start: vehicleReservations.startsAt, end: vehicleReservations.endsAt })
+        .from(vehicleReservations)
+        .innerJoin(vehicles, eq(vehicles.id, vehicleReservations.vehicleId))
+        .where(and(activeVehicle, isNull(vehicleReservations.releasedAt), gt(vehicleReservations.endsAt, now)))
+        .all(),
+      (r) => r.vehicleId,
+    );
+    const vehicleInputs: VehicleInput[] = vehicleRows
+      .map((v) => {
+        const open = (windows.get(v.id) ?? []).map((w) => ({ start: Math.max(w.startsAt.getTime(), nowMs), end: w.endsAt.getTime() }));
+        return { v, free: freeTime(open, (busy.get(v.id) ?? []).map((b) => ({ start: b.start.getTime(), end: b.end.getTime() }))) };
+      })
+      .filter(({ free }) => free.length > 0)
+      .map(({ v, free }) => ({
+        id: String(v.id),
+        carrierOrgId: String(v.carrierOrgId),
+        vehicleClass: v.tonnageClass,
+        payloadKg: v.payloadKg,
+        palletSlots: v.palletSlots,
+        bodyType: v.bodyType,
+        hazmatCertified: v.hazmatCertified,
+        location: { lat: v.lat, lng: v.lng },
+        cells: { r5: v.h3R5, r6: v.h3R6, r7: v.h3R7, r8: v.h3R8, r9: v.h3R9 },
+        availability: free,
+        baseFeeKrw: v.baseFeeKrw,
+        perKmKrw: v.perKmKrw,
+      }));
+
+    const today = kstDayOf(nowMs);
+    const activeListing = and(eq(warehouseListings.complexId, complex.id), eq(warehouseListings.status, 'ACTIVE'));
+    const listingRows = tx.select().from(warehouseListings).where(activeListing).all();
+    const listingWindows = groupBy(
+      tx
+        .select({ listingId: listingAvailability.listingId, fromDay: listingAvailability.fromDay, toDay: listingAvailability.toDay, idlePallets: listingAvailability.idlePallets })
+        .from(listingAvailability)
+        .innerJoin(warehouseListings, eq(warehouseListings.id, listingAvailability.listingId))
+        .where(activeListing)
+        .all(),
+      (w) => w.listingId,
+    );
+    const reserved = groupBy(
+      tx
+        .select({ listingId: listingReservations.listingId, day: listingReservations.day, pallets: sum(listingReservations.pallets).mapWith(Number) })
+        .from(listingReservations)
+        .innerJoin(warehouseListings, eq(warehouseListings.id, listingReservations.listingId))
+        .where(and(activeListing, isNull(listingReservations.releasedAt)))
+        .groupBy(listingReservations.listingId, listingReservations.day)
+        .all(),
+      (r) => r.listingId,
+    );
+    const listings: ListingInput[] = listingRows
+      .map((l) => {
+        const listed = (listingWindows.get(l.id) ?? [])
+          .map((w) => ({ fromDay: Math.max(dayFromIso(w.fromDay), today), toDay: dayFromIso(w.toDay), idlePallets: w.idlePallets }))
+          .filter((w) => w.fromDay <= w.toDay);
+        return { l, idle: netIdlePallets(listed, new Map((reserved.get(l.id) ?? []).map((r) => [dayFromIso(r.day), r.pallets]))) };
+      })
+      .filter(({ idle }) => idle.length > 0)
+      .map(({ l, idle }) => ({
+        id: String(l.id),
+        ownerOrgId: String(l.ownerOrgId),
+        location: { lat: l.lat, lng: l.lng },
+        cells: { r5: l.h3R5, r6: l.h3R6, r7: l.h3R7, r8: l.h3R8, r9: l.h3R9 },
+        storageClass: l.storageClass,
+        pricePerPalletDayKrw: l.pricePerPalletDayKrw,
+        minDays: l.minDays,
+        availability: idle,
+      }));
+
+    const declined = tx
+      .select({ requestId: offers.requestId, vehicleId: offers.vehicleId, listingId: offers.listingId })
+      .from(offers)
+      .innerJoin(shipmentRequests, eq(shipmentRequests.id, offers.requestId))
+      .where(and(eq(offers.complexId, complex.id), eq(offers.status, 'DECLINED'), eq(shipmentRequests.status, 'OPEN')))
+      .all();
+    const excludedPairs: ExcludedPair[] = declined.map((d) =>
+      d.listingId ? { requestId: String(d.requestId), listingId: String(d.listingId) } : { requestId: String(d.requestId), vehicleId: String(d.vehicleId) },
+    );
+
+    const centre = complex.centre;
+    return {
+      centre: {
+        id: String(centre.id),
+        location: { lat: centre.lat, lng: centre.lng },
+        handlingFeePerPalletKrw: centre.handlingFeePerPalletKrw,
+        crossDockCapacityPalletsPerDay: centre.crossDockPalletsPerDay,
+      },
+      requests,
+      vehicles: vehicleInputs,
+      listings,
+      now: nowMs,
+      excludedPairs,
+    };
+  });
+}
+
+function groupBy<T, K>(rows: T[], keyOf: (row: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return groups;
+}
+

@@ -1,0 +1,97 @@
+import { and, eq, lt } from 'drizzle-orm';
+import { isUniqueViolation } from '../../db/errors';
+import { z } from 'zod';
+import { matchingRounds, type RoundTrigger, type StoredRoundReport } from '../../db/schema';
+import { requireRole } from '../auth/authorize';
+import { publishOffersOfRound } from '../bookings/events';
+import type { ComplexRecord } from '../complexes/complex-record';
+import { getComplex } from '../complexes/get-complex';
+import type { Context } from '../context';
+import { ConflictError, ForbiddenError } from '../errors';
+import { parseInput } from '../validation';
+import { runRound, type ConfigOverrides } from './engine';
+import { expireOffers } from './expire-offers';
+import { recordOffers } from './record-offers';
+import { loadRoundInput } from './round-input';
+
+export const RunMatchingRoundInput = z.object({ complexCode: z.string().min(2).max(40) });
+export type RunMatchingRoundInput = z.infer<typeof RunMatchingRoundInput>;
+export type MatchingRoundRecord = typeof matchingRounds.$inferSelect;
+
+/**
+ * OPERATOR of the complex, or ADMIN: runs one matching round now and returns it with its report.
+ * @throws ConflictError when a round of that complex is already running.
+ */
+export function runMatchingRound({ ctx, input }: { ctx: Context; input: RunMatchingRoundInput }): MatchingRoundRecord {
+  const viewer = requireRole(ctx, 'OPERATOR', 'ADMIN');
+  const complex = getComplex({ ctx, input: { code: parseInput(RunMatchingRoundInput, input).complexCode } });
+  if (viewer.role === 'OPERATOR' && viewer.complexId !== complex.id) throw new ForbiddenError('Operators run rounds for their own complex only');
+  return executeRound(ctx, complex, 'MANUAL', viewer.organisationId > 0 ? viewer.organisationId : null);
+}
+
+const STALE_CLAIM_MS = 10 * 60_000;
+
+/** The engine's tunables from configuration. */
+export function engineConfig(ctx: Pick<Context, 'env'>): ConfigOverrides {
+  return {
+    detourFactor: ctx.env.MATCHING_DETOUR_FACTOR,
+    averageSpeedKmh: ctx.env.MATCHING_AVERAGE_SPEED_KMH,
+    offerTtlMs: ctx.env.OFFER_TTL_MINUTES * 60_000,
+  };
+}
+
+/**
+ * Claims the complex (the partial unique index on RUNNING rounds makes a second claim fail), computes
+ * offers from one snapshot, writes them in one immediate transaction, and records the report — or the
+ * failure, so that a crashed computation never leaves the complex locked.
+ * @throws ConflictError when a round of that complex is already running.
+ */
+export function executeRound(ctx: Context, complex: ComplexRecord, trigger: RoundTrigger, startedByOrgId: number | null): MatchingRoundRecord {
+  const startedAt = ctx.now();
+  let round: MatchingRoundRecord;
+  try {
+    round = ctx.db.transaction(
+      (tx) => {
+        // A process killed mid-round leaves its claim behind; rounds take seconds, so an old claim is dead.
+        tx.update(matchingRounds)
+          .set({ status: 'FAILED', finishedAt: startedAt, error: 'interrupted' })
+          .where(and(eq(matchingRounds.complexId, complex.id), eq(matchingRounds.status, 'RUNNING'), lt(matchingRounds.startedAt, new Date(startedAt.getTime() - STALE_CLAIM_MS))))
+          .run();
+        return tx.insert(matchingRounds).values({ complexId: complex.id, trigger, startedByOrgId, startedAt }).returning().get();
+      },
+      { behavior: 'immediate' },
+    );
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ConflictError(`A matching round is already running for ${complex.code}`);
+    throw error;
+  }
+  try {
+    expireOffers(ctx, complex.id, startedAt);
+    const input = loadRoundInput(ctx, complex, startedAt);
+    const { offers, report } = runRound(input, engineConfig(ctx));
+    const finished = ctx.db.transaction(
+      (tx) => {
+        const recorded = recordOffers(tx, round, input, offers);
+        const stored: StoredRoundReport = { ...withoutIds(report), offersWritten: recorded.offerIds.length };
+        return tx.update(matchingRounds).set({ status: 'COMPLETED', finishedAt: ctx.now(), report: stored }).where(eq(matchingRounds.id, round.id)).returning().get();
+      },
+      { behavior: 'immediate' },
+    );
+    publishOffersOfRound(ctx, round.id);
+    ctx.pubsub.publish('complexActivity', {
+      complexCode: complex.code,
+      kind: 'MATCHING_ROUND_COMPLETED',
+      at: ctx.now(),
+      summary: `Round ${round.id}: ${report.servedCount}/${report.requestsConsidered} requests matched, ${finished.report!.offersWritten} offers, saving ${report.savingsPct.toFixed(1)}% against separate trucks`,
+    });
+    return finished;
+  } catch (error) {
+    ctx.db.update(matchingRounds).set({ status: 'FAILED', finishedAt: ctx.now(), error: String((error as Error).message ?? error) }).where(eq(matchingRounds.id, round.id)).run();
+    throw error;
+  }
+}
+
+function withoutIds({ unservedRequestIds: _, ...report }: ReturnType<typeof runRound>['report']) {
+  return report;
+}
+

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { listingAvailability, warehouseListings } from '../../../db/schema';
+import { requireRole } from '../../auth/authorize';
+import type { Context } from '../../context';
+import { ValidationError } from '../../errors';
+import { IdempotencyKey, once } from '../../idempotency';
+import { parseInput } from '../../validation';
+import { locationColumns } from '../location-input';
+import { complexRef, regionIssue } from '../service-region';
+import { ListingFields, listingIssues } from './listing-fields';
+import { selectListingsByIds, type ListingRecord } from './listing-record';
+import { seoulDay } from './seoul-day';
+
+export const CreateListingInput = ListingFields.extend({
+  minDays: ListingFields.shape.minDays.nullish().transform((v) => v ?? 1),
+  hasForklift: z.boolean().nullish().transform((v) => v ?? false),
+  hasDock: z.boolean().nullish().transform((v) => v ?? false),
+  idempotencyKey: IdempotencyKey.nullish(),
+});
+export type CreateListingInput = z.input<typeof CreateListingInput>;
+
+const ALL_FIELDS = new Set(Object.keys(ListingFields.shape) as (keyof ListingFields)[]);
+
+/**
+ * WAREHOUSE_OWNER: publishes idle space in its own complex, with its availability windows. A retry with the
+ * same idempotency key returns the listing it first created.
+ * @throws ForbiddenError for other roles; ValidationError naming each failing field;
+ *   ConflictError when the idempotency key was used with another input.
+ */
+export function createListing({ ctx, input }: { ctx: Context; input: CreateListingInput }): ListingRecord {
+  const viewer = requireRole(ctx, 'WAREHOUSE_OWNER');
+  const complexId = viewer.complexId!;
+  const { idempotencyKey, ...data } = parseInput(CreateListingInput, input);
+  const issues = listingIssues(data, ALL_FIELDS, seoulDay(ctx.now()));
+  const outside = regionIssue(ctx.db, complexId, data.location, 'input.location');
+  if (outside) issues.push(outside);
+  if (issues.length > 0) throw new ValidationError(issues);
+
+  let created = false;
+  const { listingId } = ctx.db.transaction(
+    (tx) =>
+      once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'warehouseListingCreate', input: data }, () => {
+        const { id } = tx
+          .insert(warehouseListings)
+          .values({
+            ownerOrgId: viewer.organisationId,
+            complexId,
+            name: data.name,
+            ...locationColumns(data.location),
+            storageClass: data.storageClass,
+            totalPallets: data.totalPallets,
+            pricePerPalletDayKrw: data.pricePerPalletDayKrw,
+            minDays: data.minDays,
+            hasForklift: data.hasForklift,
+            hasDock: data.hasDock,
+            opensAt: data.opensAt,
+            closesAt: data.closesAt,
+          })
+          .returning({ id: warehouseListings.id })
+          .get();
+        tx.insert(listingAvailability)
+          .values(data.availability.map((w) => ({ listingId: id, fromDay: w.from, toDay: w.to, idlePallets: w.idlePallets })))
+          .run();
+        created = true;
+        return { listingId: id };
+      }),
+    { behavior: 'immediate' },
+  );
+  const [listing] = selectListingsByIds(ctx, viewer, [listingId]);
+  if (created) {
+    ctx.pubsub.publish('complexActivity', {
+      complexCode: complexRef(ctx.db, complexId).code,
+      kind: 'LISTING_PUBLISHED',
+      at: ctx.now(),
+      summary: `Warehouse space listed: ${data.totalPallets} ${data.storageClass} pallet positions at ${data.pricePerPalletDayKrw} KRW/pallet-day`,
+    });
+  }
+  return listing!;
+}

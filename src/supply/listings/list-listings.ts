@@ -1,0 +1,85 @@
+import { and, count, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { LISTING_STATUSES, listingAvailability, STORAGE_CLASSES, warehouseListings } from '../../../db/schema';
+import { requireRole } from '../../auth/authorize';
+import { getComplex } from '../../complexes/get-complex';
+import type { Context } from '../../context';
+import { ValidationError } from '../../errors';
+import { NearInput } from '../../geo/near';
+import { PageArgs } from '../../pagination';
+import { parseInput } from '../../validation';
+import { nearCells } from '../../geo/near';
+import { afterId, byDistanceConnection, byIdConnection, type Candidate, type SupplyConnection } from '../supply-connection';
+import { LISTING_READERS, listingsVisibleTo, selectListings, selectListingsByIds, type ListingRecord } from './listing-record';
+import { CalendarDay } from './seoul-day';
+
+export const ListListingsInput = PageArgs.extend({
+  filter: z
+    .object({
+      complexCode: z.string().nullish(),
+      status: z.enum(LISTING_STATUSES).nullish(),
+      storageClass: z.enum(STORAGE_CLASSES).nullish(),
+      availableFrom: CalendarDay.nullish(),
+      availableTo: CalendarDay.nullish(),
+      near: NearInput.nullish(),
+    })
+    .nullish(),
+});
+export type ListListingsInput = z.input<typeof ListListingsInput>;
+
+const H3_COLUMN = {
+  5: warehouseListings.h3R5,
+  6: warehouseListings.h3R6,
+  7: warehouseListings.h3R7,
+  8: warehouseListings.h3R8,
+  9: warehouseListings.h3R9,
+} as const;
+
+/**
+ * The listings the caller may see (see `listingsVisibleTo`), filtered. `availableFrom`/`availableTo` keep
+ * listings with idle space on every day of that range (either alone means that one day). With `near`, the
+ * listings within the radius, nearest first, with their distance; otherwise in creation order.
+ * @throws ForbiddenError for carriers; ValidationError for a bad filter or cursor; NotFoundError for an unknown complex code.
+ */
+export function listListings({ ctx, input }: { ctx: Context; input: ListListingsInput }): SupplyConnection<ListingRecord> {
+  const viewer = requireRole(ctx, ...LISTING_READERS);
+  const { first, after, filter } = parseInput(ListListingsInput, input);
+  const conditions: (SQL | undefined)[] = [listingsVisibleTo(viewer)];
+  if (filter?.complexCode) conditions.push(eq(warehouseListings.complexId, getComplex({ ctx, input: { code: filter.complexCode } }).id));
+  if (filter?.status) conditions.push(eq(warehouseListings.status, filter.status));
+  if (filter?.storageClass) conditions.push(eq(warehouseListings.storageClass, filter.storageClass));
+  const from = filter?.availableFrom ?? filter?.availableTo;
+  const to = filter?.availableTo ?? filter?.availableFrom;
+  if (from && to) {
+    if (to < from) throw new ValidationError([{ field: 'input.filter.availableTo', rule: 'must not be before availableFrom' }]);
+    conditions.push(coversEveryDay(from, to));
+  }
+
+  if (filter?.near) {
+    const near = filter.near;
+    const { res, cells } = nearCells(near);
+    const candidates = ctx.db
+      .select({ id: warehouseListings.id, lat: warehouseListings.lat, lng: warehouseListings.lng })
+      .from(warehouseListings)
+      .where(and(inArray(H3_COLUMN[res], cells), ...conditions))
+      .values() as Candidate[];
+    return byDistanceConnection(candidates, near, first, after, (ids) => selectListingsByIds(ctx, viewer, ids));
+  }
+  const where = and(...conditions);
+  const totalCount = ctx.db.select({ n: count() }).from(warehouseListings).where(where).get()!.n;
+  const rows = selectListings(ctx, viewer, and(where, gt(warehouseListings.id, afterId(after))), first + 1);
+  return byIdConnection(rows, first, totalCount, after);
+}
+
+/**
+ * True when the listing's windows cover every day from `from` to `to`. A listing's windows never overlap
+ * (createListing and updateListing refuse it), so the days of the windows' overlaps with the range add up
+ * to the range's length exactly when nothing is missing, even across adjacent windows.
+ */
+function coversEveryDay(from: string, to: string): SQL {
+  const w = listingAvailability;
+  return sql`(
+    select coalesce(sum(julianday(min(${w.toDay}, ${to})) - julianday(max(${w.fromDay}, ${from})) + 1), 0)
+    from ${w} where ${w.listingId} = ${warehouseListings.id} and ${w.fromDay} <= ${to} and ${w.toDay} >= ${from}
+  ) = julianday(${to}) - julianday(${from}) + 1`;
+}

@@ -1,0 +1,84 @@
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { listingAvailability, warehouseListings } from '../../../db/schema';
+import { requireRole } from '../../auth/authorize';
+import type { Context } from '../../context';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors';
+import { parseInput } from '../../validation';
+import { locationColumns } from '../location-input';
+import { regionIssue } from '../service-region';
+import { ListingFields, listingIssues } from './listing-fields';
+import { selectListingsByIds, type ListingRecord } from './listing-record';
+import { seoulDay } from './seoul-day';
+
+const shape = ListingFields.shape;
+/** Any listing field; a field left out (or null) keeps its value. `availability` replaces all windows. */
+export const UpdateListingInput = z.object({
+  listingId: z.number().int().positive(),
+  name: shape.name.nullish(),
+  location: shape.location.nullish(),
+  storageClass: shape.storageClass.nullish(),
+  totalPallets: shape.totalPallets.nullish(),
+  availability: shape.availability.nullish(),
+  pricePerPalletDayKrw: shape.pricePerPalletDayKrw.nullish(),
+  minDays: shape.minDays.nullish(),
+  hasForklift: shape.hasForklift.nullish(),
+  hasDock: shape.hasDock.nullish(),
+  opensAt: shape.opensAt.nullish(),
+  closesAt: shape.closesAt.nullish(),
+});
+export type UpdateListingInput = z.input<typeof UpdateListingInput>;
+
+/**
+ * WAREHOUSE_OWNER: changes its own ACTIVE listing. The whole listing, as it would be after the change, must
+ * satisfy the same rules as a new one; nothing is written otherwise.
+ * @throws ForbiddenError for other roles; NotFoundError for an unknown listing or another owner's;
+ *   ConflictError when the listing is withdrawn; ValidationError naming each failing field.
+ */
+export function updateListing({ ctx, input }: { ctx: Context; input: UpdateListingInput }): ListingRecord {
+  const viewer = requireRole(ctx, 'WAREHOUSE_OWNER');
+  const { listingId, ...patch } = parseInput(UpdateListingInput, input);
+  const sent = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== null && v !== undefined)) as Partial<ListingFields>;
+
+  ctx.db.transaction(
+    (tx) => {
+      // better-sqlite3 has one connection: this read is inside the transaction.
+      const [current] = selectListingsByIds(ctx, viewer, [listingId]);
+      if (!current) throw new NotFoundError('Warehouse listing');
+      if (current.status !== 'ACTIVE') throw new ConflictError('A withdrawn listing cannot be changed; publish a new one');
+      const merged: ListingFields = {
+        name: current.name,
+        location: { lat: current.lat, lng: current.lng },
+        storageClass: current.storageClass,
+        totalPallets: current.totalPallets,
+        availability: current.availability,
+        pricePerPalletDayKrw: current.pricePerPalletDayKrw,
+        minDays: current.minDays,
+        hasForklift: current.hasForklift,
+        hasDock: current.hasDock,
+        opensAt: current.opensAt,
+        closesAt: current.closesAt,
+        ...sent,
+      };
+      const issues = listingIssues(merged, new Set(Object.keys(sent) as (keyof ListingFields)[]), seoulDay(ctx.now()));
+      const outside = sent.location && regionIssue(ctx.db, current.complexId, sent.location, 'input.location');
+      if (outside) issues.push(outside);
+      if (issues.length > 0) throw new ValidationError(issues);
+
+      const { location, availability, ...columns } = sent;
+      const moved = location && locationColumns(location);
+      tx.update(warehouseListings)
+        .set({ ...columns, ...moved, updatedAt: ctx.now() })
+        .where(and(eq(warehouseListings.id, listingId), eq(warehouseListings.ownerOrgId, viewer.organisationId)))
+        .run();
+      if (availability) {
+        tx.delete(listingAvailability).where(eq(listingAvailability.listingId, listingId)).run();
+        tx.insert(listingAvailability)
+          .values(availability.map((w) => ({ listingId, fromDay: w.from, toDay: w.to, idlePallets: w.idlePallets })))
+          .run();
+      }
+    },
+    { behavior: 'immediate' },
+  );
+  return selectListingsByIds(ctx, viewer, [listingId])[0]!;
+}

@@ -1,0 +1,39 @@
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { warehouseListings } from '../../../db/schema';
+import { requireRole } from '../../auth/authorize';
+import type { Context } from '../../context';
+import { NotFoundError } from '../../errors';
+import { parseInput } from '../../validation';
+import { complexRef } from '../service-region';
+import { selectListingsByIds, type ListingRecord } from './listing-record';
+
+export const WithdrawListingInput = z.object({ listingId: z.number().int().positive() });
+export type WithdrawListingInput = z.infer<typeof WithdrawListingInput>;
+
+/**
+ * WAREHOUSE_OWNER: takes its own listing off the exchange (status WITHDRAWN). Withdrawing again changes
+ * nothing and returns the listing as it is.
+ * @throws ForbiddenError for other roles; NotFoundError for an unknown listing or another owner's.
+ */
+export function withdrawListing({ ctx, input }: { ctx: Context; input: WithdrawListingInput }): ListingRecord {
+  const viewer = requireRole(ctx, 'WAREHOUSE_OWNER');
+  const { listingId } = parseInput(WithdrawListingInput, input);
+  const withdrawn = ctx.db
+    .update(warehouseListings)
+    .set({ status: 'WITHDRAWN', updatedAt: ctx.now() })
+    .where(and(eq(warehouseListings.id, listingId), eq(warehouseListings.ownerOrgId, viewer.organisationId), eq(warehouseListings.status, 'ACTIVE')))
+    .returning({ id: warehouseListings.id, complexId: warehouseListings.complexId, totalPallets: warehouseListings.totalPallets, storageClass: warehouseListings.storageClass })
+    .get();
+  const [listing] = selectListingsByIds(ctx, viewer, [listingId]);
+  if (!listing) throw new NotFoundError('Warehouse listing');
+  if (withdrawn) {
+    ctx.pubsub.publish('complexActivity', {
+      complexCode: complexRef(ctx.db, withdrawn.complexId).code,
+      kind: 'LISTING_WITHDRAWN',
+      at: ctx.now(),
+      summary: `Warehouse space withdrawn: ${withdrawn.totalPallets} ${withdrawn.storageClass} pallet positions`,
+    });
+  }
+  return listing;
+}

@@ -1,0 +1,50 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { complexes } from '../../db/schema';
+import { haversineKm, type LatLng } from '../geo/distance';
+import type { FieldIssue } from '../errors';
+
+/**
+ * Listings and vehicles are registered within this distance of their complex's centroid: generous enough
+ * for a warehouse or a carrier's yard in a neighbouring city (Banwol-Sihwa to Pyeongtaek is ~45 km),
+ * tight enough to catch a typo or swapped coordinates that would put a record in another province or the sea.
+ */
+export const SERVICE_REGION_KM = 150;
+
+/**
+ * A vehicle's reported position may be anywhere it can drive to: trucks of any of the seven complexes
+ * deliver nationwide, and every point of South Korea (Jeju included) lies within ~450 km of each of them.
+ * Beyond this a fix is a GPS or unit error, not a trip.
+ */
+export const TRAVEL_REGION_KM = 500;
+
+export interface ComplexRef {
+  code: string;
+  centroid: LatLng;
+}
+
+/** Complexes never change after loading the programme: one lookup per complex per database. */
+const refs = new WeakMap<Db, Map<number, ComplexRef>>();
+
+/** Code and centroid of a complex that is known to exist (the caller's own). */
+export function complexRef(db: Db, complexId: number): ComplexRef {
+  let byId = refs.get(db);
+  if (!byId) refs.set(db, (byId = new Map()));
+  let ref = byId.get(complexId);
+  if (!ref) {
+    const row = db
+      .select({ code: complexes.code, lat: complexes.centroidLat, lng: complexes.centroidLng })
+      .from(complexes)
+      .where(eq(complexes.id, complexId))
+      .get();
+    if (!row) throw new Error(`complex ${complexId} of a signed-in organisation does not exist`);
+    byId.set(complexId, (ref = { code: row.code, centroid: { lat: row.lat, lng: row.lng } }));
+  }
+  return ref;
+}
+
+/** The issue to report when `point` (already range-checked) lies further than `reachKm` from the complex, else null. */
+export function regionIssue(db: Db, complexId: number, point: LatLng, field: string, reachKm = SERVICE_REGION_KM): FieldIssue | null {
+  if (haversineKm(complexRef(db, complexId).centroid, point) <= reachKm) return null;
+  return { field, rule: `must lie within ${reachKm} km of the complex's centroid` };
+}

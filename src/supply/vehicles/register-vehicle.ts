@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { vehicleAvailability, vehicles } from '../../../db/schema';
+import { requireRole } from '../../auth/authorize';
+import type { Context } from '../../context';
+import { ConflictError, ValidationError } from '../../errors';
+import { IdempotencyKey, once } from '../../idempotency';
+import { parseInput } from '../../validation';
+import { LocationInput, locationColumns } from '../location-input';
+import { complexRef, regionIssue } from '../service-region';
+import { vehicleClass } from '../vehicle-classes';
+import { BodyType, capacityIssues, MAX_BASE_FEE_KRW, MAX_PER_KM_KRW, PlateNumber, TonnageClass, VehicleWindows, windowIssues } from './vehicle-fields';
+import { selectVehiclesByIds, type VehicleRecord } from './vehicle-record';
+
+export const RegisterVehicleInput = z.object({
+  plateNumber: PlateNumber,
+  tonnageClass: TonnageClass,
+  /** Defaults to the class's nominal payload. */
+  payloadKg: z.number().int('must be a whole number of kg').nullish(),
+  /** Defaults to the class's T-11 pallet slots. */
+  palletSlots: z.number().int('must be a whole number').nullish(),
+  bodyType: BodyType,
+  hazmatCertified: z.boolean().nullish(),
+  /** Either figure defaults to the class's rate card. */
+  rateCard: z
+    .object({
+      baseFeeKrw: z.number().int('must be a whole number of KRW').min(0, 'must not be negative').max(MAX_BASE_FEE_KRW, `must be at most ${MAX_BASE_FEE_KRW} KRW`).nullish(),
+      perKmKrw: z.number().int('must be a whole number of KRW').min(0, 'must not be negative').max(MAX_PER_KM_KRW, `must be at most ${MAX_PER_KM_KRW} KRW`).nullish(),
+    })
+    .nullish(),
+  location: LocationInput,
+  availability: VehicleWindows.nullish(),
+  idempotencyKey: IdempotencyKey.nullish(),
+});
+export type RegisterVehicleInput = z.input<typeof RegisterVehicleInput>;
+
+/**
+ * CARRIER: registers a truck in its own complex. Payload, pallet slots and rate card default from the
+ * tonnage class (src/supply/vehicle-classes.ts). A retry with the same idempotency key returns the vehicle
+ * it first registered.
+ * @throws ForbiddenError for other roles; ValidationError naming each failing field; ConflictError when the
+ *   plate is already registered or the idempotency key was used with another input.
+ */
+export function registerVehicle({ ctx, input }: { ctx: Context; input: RegisterVehicleInput }): VehicleRecord {
+  const viewer = requireRole(ctx, 'CARRIER');
+  const complexId = viewer.complexId!;
+  const parsed = parseInput(RegisterVehicleInput, input);
+  const cls = vehicleClass(parsed.tonnageClass);
+  const data = {
+    plateNumber: parsed.plateNumber,
+    tonnageClass: parsed.tonnageClass,
+    payloadKg: parsed.payloadKg ?? cls.payloadKg,
+    palletSlots: parsed.palletSlots ?? cls.palletSlots,
+    bodyType: parsed.bodyType,
+    hazmatCertified: parsed.hazmatCertified ?? false,
+    baseFeeKrw: parsed.rateCard?.baseFeeKrw ?? cls.baseFeeKrw,
+    perKmKrw: parsed.rateCard?.perKmKrw ?? cls.perKmKrw,
+    location: parsed.location,
+    availability: parsed.availability ?? [],
+  };
+  const issues = [...capacityIssues(data.tonnageClass, data.payloadKg, data.palletSlots), ...windowIssues(data.availability, ctx.now())];
+  const outside = regionIssue(ctx.db, complexId, data.location, 'input.location');
+  if (outside) issues.push(outside);
+  if (issues.length > 0) throw new ValidationError(issues);
+
+  let registered = false;
+  const { vehicleId } = ctx.db.transaction(
+    (tx) =>
+      once(tx, { organisationId: viewer.organisationId, key: parsed.idempotencyKey, operation: 'vehicleRegister', input: data }, () => {
+        const { location, availability, ...columns } = data;
+        const row = tx
+          .insert(vehicles)
+          .values({ ...columns, carrierOrgId: viewer.organisationId, complexId, ...locationColumns(location), locationUpdatedAt: ctx.now() })
+          .onConflictDoNothing({ target: vehicles.plateNumber })
+          .returning({ id: vehicles.id })
+          .get();
+        if (!row) throw new ConflictError(`A vehicle with plate ${data.plateNumber} is already registered`);
+        if (availability.length > 0) tx.insert(vehicleAvailability).values(availability.map((w) => ({ vehicleId: row.id, ...w }))).run();
+        registered = true;
+        return { vehicleId: row.id };
+      }),
+    { behavior: 'immediate' },
+  );
+  if (registered) {
+    ctx.pubsub.publish('complexActivity', {
+      complexCode: complexRef(ctx.db, complexId).code,
+      kind: 'VEHICLE_REGISTERED',
+      at: ctx.now(),
+      summary: `Vehicle registered: ${cls.labelKo} ${data.bodyType} (${data.payloadKg} kg, ${data.palletSlots} pallets)`,
+    });
+  }
+  return selectVehiclesByIds(ctx, viewer, [vehicleId])[0]!;
+}

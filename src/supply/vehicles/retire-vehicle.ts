@@ -1,0 +1,40 @@
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { vehicles } from '../../../db/schema';
+import { requireRole } from '../../auth/authorize';
+import type { Context } from '../../context';
+import { NotFoundError } from '../../errors';
+import { parseInput } from '../../validation';
+import { complexRef } from '../service-region';
+import { vehicleClass } from '../vehicle-classes';
+import { selectVehiclesByIds, type VehicleRecord } from './vehicle-record';
+
+export const RetireVehicleInput = z.object({ vehicleId: z.number().int().positive() });
+export type RetireVehicleInput = z.infer<typeof RetireVehicleInput>;
+
+/**
+ * CARRIER: takes its vehicle off the exchange for good (status RETIRED; matching no longer offers it).
+ * Retiring again changes nothing and returns the vehicle as it is.
+ * @throws ForbiddenError for other roles; NotFoundError for an unknown vehicle or another carrier's.
+ */
+export function retireVehicle({ ctx, input }: { ctx: Context; input: RetireVehicleInput }): VehicleRecord {
+  const viewer = requireRole(ctx, 'CARRIER');
+  const { vehicleId } = parseInput(RetireVehicleInput, input);
+  const retired = ctx.db
+    .update(vehicles)
+    .set({ status: 'RETIRED' })
+    .where(and(eq(vehicles.id, vehicleId), eq(vehicles.carrierOrgId, viewer.organisationId), eq(vehicles.status, 'ACTIVE')))
+    .returning({ complexId: vehicles.complexId, tonnageClass: vehicles.tonnageClass, bodyType: vehicles.bodyType })
+    .get();
+  const [vehicle] = selectVehiclesByIds(ctx, viewer, [vehicleId]);
+  if (!vehicle) throw new NotFoundError('Vehicle');
+  if (retired) {
+    ctx.pubsub.publish('complexActivity', {
+      complexCode: complexRef(ctx.db, retired.complexId).code,
+      kind: 'VEHICLE_RETIRED',
+      at: ctx.now(),
+      summary: `Vehicle retired: ${vehicleClass(retired.tonnageClass).labelKo} ${retired.bodyType}`,
+    });
+  }
+  return vehicle;
+}

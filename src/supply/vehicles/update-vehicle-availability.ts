@@ -1,0 +1,42 @@
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { vehicleAvailability, vehicles } from '../../../db/schema';
+import { requireRole } from '../../auth/authorize';
+import type { Context } from '../../context';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors';
+import { parseInput } from '../../validation';
+import { VehicleWindows, windowIssues } from './vehicle-fields';
+import { selectVehiclesByIds, type VehicleRecord } from './vehicle-record';
+
+export const UpdateVehicleAvailabilityInput = z.object({
+  vehicleId: z.number().int().positive(),
+  availability: VehicleWindows,
+});
+export type UpdateVehicleAvailabilityInput = z.infer<typeof UpdateVehicleAvailabilityInput>;
+
+/**
+ * CARRIER: replaces all availability windows of its ACTIVE vehicle (an empty list: not available).
+ * @throws ForbiddenError for other roles; ValidationError naming each bad window; NotFoundError for an
+ *   unknown vehicle or another carrier's; ConflictError for a retired vehicle.
+ */
+export function updateVehicleAvailability({ ctx, input }: { ctx: Context; input: UpdateVehicleAvailabilityInput }): VehicleRecord {
+  const viewer = requireRole(ctx, 'CARRIER');
+  const { vehicleId, availability } = parseInput(UpdateVehicleAvailabilityInput, input);
+  const issues = windowIssues(availability, ctx.now());
+  if (issues.length > 0) throw new ValidationError(issues);
+  ctx.db.transaction(
+    (tx) => {
+      const vehicle = tx
+        .select({ status: vehicles.status })
+        .from(vehicles)
+        .where(and(eq(vehicles.id, vehicleId), eq(vehicles.carrierOrgId, viewer.organisationId)))
+        .get();
+      if (!vehicle) throw new NotFoundError('Vehicle');
+      if (vehicle.status !== 'ACTIVE') throw new ConflictError('A retired vehicle has no availability');
+      tx.delete(vehicleAvailability).where(eq(vehicleAvailability.vehicleId, vehicleId)).run();
+      if (availability.length > 0) tx.insert(vehicleAvailability).values(availability.map((w) => ({ vehicleId, ...w }))).run();
+    },
+    { behavior: 'immediate' },
+  );
+  return selectVehiclesByIds(ctx, viewer, [vehicleId])[0]!;
+}

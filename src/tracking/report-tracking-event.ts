@@ -1,0 +1,127 @@
+import { and, desc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { bookings, podImages, proofsOfDelivery, shipmentRequests, TRACKING_EVENT_KINDS, trackingEvents } from '../../db/schema';
+import { requireRole } from '../auth/authorize';
+import { isTransport, type BookingRecord } from '../bookings/booking-record';
+import { complexCodeOf } from '../bookings/events';
+import { commitGrouped } from '../../db/group-commit';
+import { guarded, releaseReservations } from '../bookings/reservations';
+import type { Context } from '../context';
+import { inKorea, KOREA_BOUNDS } from '../demand/request-input';
+import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../errors';
+import { IdempotencyKey, once } from '../idempotency';
+import { LocationInput } from '../supply/location-input';
+import { parseInput } from '../validation';
+import type { TrackingEventRecord } from './tracking-event-record';
+import { outOfOrder, TRACKING_STEPS } from './tracking-rules';
+
+/** Allowance for the carrier's device clock running ahead of ours. */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+export const MAX_NOTE_LENGTH = 500;
+export const MAX_RECEIVER_NAME_LENGTH = 100;
+
+const ProofOfDeliveryInput = z.object({
+  receiverName: z.string().trim().min(1, 'must not be empty').max(MAX_RECEIVER_NAME_LENGTH),
+  receivedAt: z.date('must be a DateTime'),
+  /** An image uploaded for this booking (POST /pod-images/:bookingId). */
+  imageId: z.number().int().positive(),
+});
+
+export const ReportTrackingEventInput = z
+  .object({
+    bookingId: z.number().int().positive(),
+    kind: z.enum(TRACKING_EVENT_KINDS),
+    occurredAt: z.date('must be a DateTime'),
+    position: LocationInput.refine(inKorea, `must lie in South Korea (lat ${KOREA_BOUNDS.minLat}–${KOREA_BOUNDS.maxLat}, lng ${KOREA_BOUNDS.minLng}–${KOREA_BOUNDS.maxLng})`),
+    note: z.string().trim().max(MAX_NOTE_LENGTH).nullish(),
+    proofOfDelivery: ProofOfDeliveryInput.nullish(),
+    idempotencyKey: IdempotencyKey,
+  })
+  .refine((e) => (e.kind === 'DELIVERED') === !!e.proofOfDelivery, {
+    path: ['proofOfDelivery'],
+    message: 'is required with DELIVERED (receiver name, time and an uploaded image) and only with DELIVERED',
+  });
+export type ReportTrackingEventInput = z.input<typeof ReportTrackingEventInput>;
+
+export interface ReportedEvent {
+  event: TrackingEventRecord;
+  booking: BookingRecord;
+}
+
+/**
+ * CARRIER holding a transport booking: reports where the goods are. The order is enforced (no delivery
+ * before pickup: see tracking-rules.ts) and the request's status follows. DELIVERED needs a proof of
+ * delivery whose image was uploaded first; it completes the booking and frees the vehicle. A retry with the
+ * same idempotency key returns the first outcome.
+ * @throws NotFoundError for an unknown booking or another carrier's; ConflictError when the event does not
+ *   follow the shipment's state or the booking ended; ValidationError for bad fields, a time in the future or
+ *   before the previous event, or an image not uploaded for this booking.
+ */
+export async function reportTrackingEvent({ ctx, input }: { ctx: Context; input: ReportTrackingEventInput }): Promise<ReportedEvent> {
+  const viewer = requireRole(ctx, 'CARRIER');
+  const { idempotencyKey, ...data } = parseInput(ReportTrackingEventInput, input);
+  const latest = ctx.now().getTime() + CLOCK_SKEW_MS;
+  const future: FieldIssue[] = [];
+  if (data.occurredAt.getTime() > latest) future.push({ field: 'input.occurredAt', rule: 'must not be in the future' });
+  if (data.proofOfDelivery && data.proofOfDelivery.receivedAt.getTime() > latest) future.push({ field: 'input.proofOfDelivery.receivedAt', rule: 'must not be in the future' });
+  if (future.length > 0) throw new ValidationError(future);
+
+  let fresh = false;
+  const { eventId } = await commitGrouped(ctx.db, (tx) =>
+    once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'trackingEventReport', input: data }, () => {
+      const now = ctx.now();
+      const booking = tx.select().from(bookings).where(eq(bookings.id, data.bookingId)).get();
+      if (!booking || booking.supplierOrgId !== viewer.organisationId) throw new NotFoundError('Booking');
+      if (!isTransport(booking)) throw new ValidationError([{ field: 'input.bookingId', rule: 'must be a transport booking: storage is not tracked' }]);
+      if (booking.status !== 'CONFIRMED') throw new ConflictError(`Booking is ${booking.status}: it takes no more tracking events`);
+      const request = tx.select().from(shipmentRequests).where(eq(shipmentRequests.id, booking.requestId)).get()!;
+      const wrongOrder = outOfOrder(data.kind, request.status, request.destinationIsCentre);
+      if (wrongOrder) throw new ConflictError(wrongOrder);
+      const previous = tx.select().from(trackingEvents).where(eq(trackingEvents.bookingId, booking.id)).orderBy(desc(trackingEvents.occurredAt)).limit(1).get();
+      if (previous && data.occurredAt < previous.occurredAt) {
+        throw new ValidationError([{ field: 'input.occurredAt', rule: `must not be before the previous event (${previous.kind} at ${previous.occurredAt.toISOString()})` }]);
+      }
+
+      const proof = data.proofOfDelivery;
+      if (proof) {
+        const image = tx.select().from(podImages).where(eq(podImages.id, proof.imageId)).get();
+        if (!image || image.bookingId !== booking.id) throw new ValidationError([{ field: 'input.proofOfDelivery.imageId', rule: 'must be an image uploaded for this booking' }]);
+        guarded(() => tx.insert(proofsOfDelivery).values({ bookingId: booking.id, imageId: image.id, receiverName: proof.receiverName, receivedAt: proof.receivedAt }).run());
+      }
+      const event = guarded(() =>
+        tx
+          .insert(trackingEvents)
+          .values({ bookingId: booking.id, requestId: request.id, kind: data.kind, occurredAt: data.occurredAt, lat: data.position.lat, lng: data.position.lng, note: data.note ?? null, reportedByOrgId: viewer.organisationId, recordedAt: now })
+          .returning()
+          .get(),
+      );
+      const next = TRACKING_STEPS[data.kind].to;
+      if (next && next !== request.status) {
+        tx.update(shipmentRequests).set({ status: next, updatedAt: now }).where(and(eq(shipmentRequests.id, request.id), eq(shipmentRequests.status, request.status))).run();
+      }
+      if (data.kind === 'DELIVERED') {
+        tx.update(bookings).set({ status: 'COMPLETED' }).where(eq(bookings.id, booking.id)).run();
+        releaseReservations(tx, [booking.id], now);
+      }
+      fresh = true;
+      return { eventId: event.id };
+    }),
+  );
+  const event = ctx.db.select().from(trackingEvents).where(eq(trackingEvents.id, eventId)).get()!;
+  const booking = ctx.db.select().from(bookings).where(eq(bookings.id, event.bookingId)).get()!;
+  if (fresh) publishEvent(ctx, event, booking);
+  return { event, booking };
+}
+
+function publishEvent(ctx: Context, event: TrackingEventRecord, booking: BookingRecord): void {
+  const request = ctx.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, booking.requestId)).get()!;
+  const at = ctx.now();
+  ctx.pubsub.publish('shipmentUpdated', { requestId: request.id, shipperOrgId: request.shipperOrgId, status: request.status, at, trackingEvent: event, reason: null });
+  if (event.kind === 'IN_TRANSIT') return; // position updates would flood the operators' feed
+  ctx.pubsub.publish('complexActivity', {
+    complexCode: complexCodeOf(ctx, booking.complexId),
+    kind: `SHIPMENT_${event.kind}`,
+    at,
+    summary: `Shipment ${event.kind.toLowerCase().replace('_', ' ')}: ${booking.pallets} pallets, ${booking.weightKg} kg`,
+  });
+}

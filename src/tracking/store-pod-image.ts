@@ -1,0 +1,70 @@
+import { randomUUID, createHash } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { bookings, podImages } from '../../db/schema';
+import { requireRole } from '../auth/authorize';
+import { isTransport } from '../bookings/booking-record';
+import type { Context } from '../context';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { POD_EXTENSION, podMediaTypeOf } from './pod-image-type';
+import type { PodImageRecord } from './tracking-event-record';
+
+export interface StorePodImageInput {
+  bookingId: number;
+  /** The request body: a JPEG or PNG photo or signature. */
+  bytes: Uint8Array;
+}
+
+/**
+ * CARRIER holding a transport booking: stores a proof-of-delivery image (JPEG or PNG, by its content, at
+ * most POD_MAX_BYTES) under POD_STORAGE_DIR, durably, and records it. Report DELIVERED with its id afterwards.
+ * @throws NotFoundError for an unknown booking or another carrier's; ValidationError for an empty, oversized
+ *   or non-image body or a storage booking; ConflictError once the booking ended or was delivered.
+ */
+export function storePodImage({ ctx, input }: { ctx: Context; input: StorePodImageInput }): PodImageRecord {
+  const viewer = requireRole(ctx, 'CARRIER');
+  const booking = ctx.db.select().from(bookings).where(eq(bookings.id, input.bookingId)).get();
+  if (!booking || booking.supplierOrgId !== viewer.organisationId) throw new NotFoundError('Booking');
+  if (!isTransport(booking)) throw new ValidationError([{ field: 'bookingId', rule: 'must be a transport booking: proofs of delivery are for goods carried' }]);
+  if (booking.status !== 'CONFIRMED') throw new ConflictError(`Booking is ${booking.status}: it takes no more proofs of delivery`);
+  const { bytes } = input;
+  const max = ctx.env.POD_MAX_BYTES;
+  if (bytes.length === 0 || bytes.length > max) throw new ValidationError([{ field: 'body', rule: `must be an image of 1 to ${max} bytes` }]);
+  const mediaType = podMediaTypeOf(bytes);
+  if (!mediaType) throw new ValidationError([{ field: 'body', rule: 'must be a JPEG or PNG image (checked by its content, not its name or header)' }]);
+
+  const fileName = `${randomUUID()}.${POD_EXTENSION[mediaType]}`;
+  const path = join(ctx.env.POD_STORAGE_DIR, fileName);
+  writeDurably(ctx.env.POD_STORAGE_DIR, path, bytes);
+  try {
+    return ctx.db
+      .insert(podImages)
+      .values({ bookingId: booking.id, uploadedByOrgId: viewer.organisationId, mediaType, byteSize: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), fileName })
+      .returning()
+      .get();
+  } catch (error) {
+    rmSync(path, { force: true });
+    throw error;
+  }
+}
+
+/** Writes the file whole or not at all, and survives a crash once this returns (file and folder synced). */
+function writeDurably(dir: string, path: string, bytes: Uint8Array): void {
+  mkdirSync(dir, { recursive: true });
+  const temporary = `${path}.partial`;
+  const fd = openSync(temporary, 'wx');
+  try {
+    writeSync(fd, bytes);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, path);
+  const dirFd = openSync(dir, 'r');
+  try {
+    fsyncSync(dirFd);
+  } finally {
+    closeSync(dirFd);
+  }
+}

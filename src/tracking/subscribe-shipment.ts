@@ -1,0 +1,19 @@
+import { requireRole } from '../auth/authorize';
+import type { ShipmentUpdatedEvent } from '../bookings/events';
+import type { Context } from '../context';
+import { getShipmentRequest } from '../demand/get-shipment-request';
+
+/**
+ * MANUFACTURER: status changes and tracking events of its own shipments, or of one of them.
+ * @throws UnauthenticatedError, ForbiddenError, or NotFoundError for a request that is not the caller's, before any event is awaited.
+ */
+export function subscribeShipmentUpdates({ ctx, input }: { ctx: Context; input: { requestId?: number | null; signal?: AbortSignal } }): AsyncIterable<ShipmentUpdatedEvent> {
+  const viewer = requireRole(ctx, 'MANUFACTURER');
+  if (input.requestId) getShipmentRequest({ ctx, input: { id: input.requestId } });
+  const events = ctx.pubsub.subscribe('shipmentUpdated', input.signal);
+  return (async function* () {
+    for await (const event of events) {
+      if (event.shipperOrgId === viewer.organisationId && (!input.requestId || event.requestId === input.requestId)) yield event;
+    }
+  })();
+}

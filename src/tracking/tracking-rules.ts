@@ -1,0 +1,31 @@
+import type { RequestStatus, TrackingEventKind } from '../../db/schema';
+
+interface Step {
+  /** Request statuses in which the event may be reported. */
+  from: readonly RequestStatus[];
+  /** The request's status afterwards; null leaves it as it was. */
+  to: RequestStatus | null;
+}
+
+/**
+ * The order of a shipment: BOOKED → PICKED_UP → (AT_CENTRE → DEPARTED_CENTRE →) IN_TRANSIT → DELIVERED.
+ * IN_TRANSIT may repeat (position updates); EXCEPTION may come at any point before delivery and changes nothing.
+ */
+export const TRACKING_STEPS: Record<TrackingEventKind, Step> = {
+  PICKED_UP: { from: ['BOOKED'], to: 'PICKED_UP' },
+  AT_CENTRE: { from: ['PICKED_UP', 'IN_TRANSIT'], to: 'AT_CENTRE' },
+  DEPARTED_CENTRE: { from: ['AT_CENTRE'], to: 'IN_TRANSIT' },
+  IN_TRANSIT: { from: ['PICKED_UP', 'IN_TRANSIT'], to: 'IN_TRANSIT' },
+  DELIVERED: { from: ['PICKED_UP', 'IN_TRANSIT'], to: 'DELIVERED' },
+  EXCEPTION: { from: ['BOOKED', 'PICKED_UP', 'AT_CENTRE', 'IN_TRANSIT'], to: null },
+};
+
+/**
+ * Why `kind` may not follow a shipment in `status`, or null when it may. Goods whose destination is the
+ * centre itself are delivered there, without departing again.
+ */
+export function outOfOrder(kind: TrackingEventKind, status: RequestStatus, destinationIsCentre: boolean): string | null {
+  const { from } = TRACKING_STEPS[kind];
+  if (from.includes(status) || (kind === 'DELIVERED' && status === 'AT_CENTRE' && destinationIsCentre)) return null;
+  return `Cannot report ${kind} while the shipment is ${status}: it may follow only ${from.join(' or ')}`;
+}

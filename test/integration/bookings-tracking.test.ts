@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shipmentRequests, vehicleReservations } from '../../db/schema';
+import { toGlobalId } from '../../src/global-id';
+import { firstResults, gql, keepTriggering, wsClient } from '../helpers/clients';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+import { ctxAs, makeOffers, round, shipment, vehicle } from '../helpers/bookings-fixtures';
+
+const REPORT = `mutation ($input: TrackingEventReportInput!) {
+  trackingEventReport(input: $input) {
+    trackingEvent { kind occurredAt position { lat lng } }
+    booking { status shipment { status } proofOfDelivery { receiverName image { mediaType byteSize downloadPath } } }
+  }
+}`;
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 7)]);
+
+let server: TestServer;
+let tmp: ReturnType<typeof tempDir>;
+const key = (role: 'MANUFACTURER' | 'CARRIER' | 'OPERATOR' | 'ADMIN', complex = 'BANWOL_SIHWA') => server.keyOf(role, complex).apiKey;
+const base = () => server.url.replace(/\/graphql$/, '');
+
+/** A request booked on a vehicle of the demo carrier; returns the booking's global ID. */
+async function booked(): Promise<{ bookingId: string; requestId: number; vehicleId: number }> {
+  const carrier = server.keyOf('CARRIER');
+  const request = shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
+  const v = vehicle(ctxAs(server.db, carrier));
+  const [offerId] = makeOffers(server.db, [{ round: round(server.db), requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: carrier.organisationId, vehicleId: v.id }]);
+  const { body } = await gql<{ offerAccept: { bookings: { id: string }[] } }>(
+    server.url,
+    'mutation ($id: ID!, $key: String!) { offerAccept(input: { offerId: $id, idempotencyKey: $key }) { bookings { id } } }',
+    { id: toGlobalId('Offer', offerId!), key: randomUUID() },
+    { apiKey: carrier.apiKey },
+  );
+  return { bookingId: body.data!.offerAccept.bookings[0]!.id, requestId: request.id, vehicleId: v.id };
+}
+
+function report(bookingId: string, kind: string, extra: Record<string, unknown> = {}, apiKey = key('CARRIER')) {
+  return gql<{ trackingEventReport: { booking: { status: string; shipment: { status: string }; proofOfDelivery: { receiverName: string; image: { downloadPath: string; byteSize: number } } | null } } }>(
+    server.url,
+    REPORT,
+    { input: { bookingId, kind, occurredAt: new Date().toISOString(), position: { lat: 36.5, lng: 127.5 }, idempotencyKey: randomUUID(), ...extra } },
+    { apiKey },
+  );
+}
+
+function upload(bookingId: string, body: Uint8Array, apiKey = key('CARRIER')) {
+  return fetch(`${base()}/pod-images/${bookingId}`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'image/png' }, body });
+}
+
+beforeAll(async () => {
+  tmp = tempDir();
+  server = await startTestServer({ dbPath: join(tmp.dir, 'tracking.db'), env: { POD_STORAGE_DIR: join(tmp.dir, 'pod'), POD_MAX_BYTES: '4096' } });
+});
+afterAll(async () => {
+  await server.stop();
+  tmp.remove();
+});
+
+describe('tracking', () => {
+  it('enforces the order with a clear error and moves the request along', async () => {
+    const { bookingId, requestId } = await booked();
+    const early = await report(bookingId, 'IN_TRANSIT');
+    expect(early.body.errors?.[0]).toMatchObject({
+      extensions: { code: 'CONFLICT' },
+      message: 'Cannot report IN_TRANSIT while the shipment is BOOKED: it may follow only PICKED_UP or IN_TRANSIT',
+    });
+    expect((await report(bookingId, 'PICKED_UP')).body.data!.trackingEventReport.booking.shipment.status).toBe('PICKED_UP');
+    expect((await report(bookingId, 'PICKED_UP')).body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect((await report(bookingId, 'AT_CENTRE')).body.data!.trackingEventReport.booking.shipment.status).toBe('AT_CENTRE');
+    expect((await report(bookingId, 'IN_TRANSIT')).body.errors?.[0]?.message).toMatch(/while the shipment is AT_CENTRE/);
+    expect((await report(bookingId, 'DEPARTED_CENTRE')).body.data!.trackingEventReport.booking.shipment.status).toBe('IN_TRANSIT');
+    expect((await report(bookingId, 'EXCEPTION', { note: 'Traffic jam on the Gyeongbu expressway' })).body.errors).toBeUndefined();
+    const past = await report(bookingId, 'IN_TRANSIT', { occurredAt: new Date(Date.now() - 3_600_000).toISOString() });
+    expect(past.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('input.occurredAt: must not be before the previous event') });
+    const outside = await report(bookingId, 'IN_TRANSIT', { position: { lat: 40, lng: 116 } });
+    expect(outside.body.errors?.[0]?.message).toMatch(/input.position: must lie in South Korea/);
+    expect(server.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, requestId)).get()!.status).toBe('IN_TRANSIT');
+    const stranger = await report(bookingId, 'IN_TRANSIT', {}, key('CARRIER', 'CHANGWON'));
+    expect(stranger.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('a retried report with the same idempotency key is recorded once', async () => {
+    const { bookingId } = await booked();
+    const input = { bookingId, kind: 'PICKED_UP', occurredAt: new Date().toISOString(), position: { lat: 37.3, lng: 126.7 }, idempotencyKey: randomUUID() };
+    const [a, b] = [await gql(server.url, REPORT, { input }, { apiKey: key('CARRIER') }), await gql(server.url, REPORT, { input }, { apiKey: key('CARRIER') })];
+    expect(a.body.errors).toBeUndefined();
+    expect(b.body).toEqual(a.body);
+    const events = await gql<{ node: { trackingEvents: unknown[] } }>(server.url, 'query ($id: ID!) { node(id: $id) { ... on Booking { trackingEvents { kind } } } }', { id: bookingId }, { apiKey: key('MANUFACTURER') });
+    expect(events.body.data!.node.trackingEvents).toEqual([{ kind: 'PICKED_UP' }]);
+  });
+});
+
+describe('proof of delivery', () => {
+  it('DELIVERED needs an uploaded JPEG or PNG; it completes the booking and frees the vehicle; only shipper, carrier and operator download it', async () => {
+    const { bookingId, vehicleId } = await booked();
+    await report(bookingId, 'PICKED_UP');
+    const withoutProof = await report(bookingId, 'DELIVERED');
+    expect(withoutProof.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('input.proofOfDelivery: is required with DELIVERED') });
+
+    const notImage = await upload(bookingId, Buffer.from('%PDF-1.4 not an image at all'));
+    expect(notImage.status).toBe(400);
+    expect(((await notImage.json()) as { errors: { message: string }[] }).errors[0]!.message).toMatch(/must be a JPEG or PNG image/);
+    expect((await upload(bookingId, Buffer.concat([PNG, Buffer.alloc(5000)]))).status).toBe(413);
+    expect((await upload(bookingId, PNG, key('CARRIER', 'CHANGWON'))).status).toBe(404);
+    expect((await upload(bookingId, PNG, key('MANUFACTURER'))).status).toBe(403);
+    const uploaded = await upload(bookingId, PNG);
+    expect(uploaded.status).toBe(201);
+    const image = (await uploaded.json()) as { id: string; mediaType: string; downloadPath: string };
+    expect(image.mediaType).toBe('image/png');
+
+    const proof = { receiverName: '김수령', receivedAt: new Date().toISOString(), imageId: image.id };
+    const delivered = await report(bookingId, 'DELIVERED', { proofOfDelivery: proof });
+    expect(delivered.body.errors).toBeUndefined();
+    expect(delivered.body.data!.trackingEventReport.booking).toEqual({
+      status: 'COMPLETED',
+      shipment: { status: 'DELIVERED' },
+      proofOfDelivery: { receiverName: '김수령', image: { mediaType: 'image/png', byteSize: PNG.length, downloadPath: image.downloadPath } },
+    });
+    expect(server.db.select().from(vehicleReservations).where(eq(vehicleReservations.vehicleId, vehicleId)).get()!.releasedAt).not.toBeNull();
+    expect((await report(bookingId, 'IN_TRANSIT')).body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+
+    const download = (apiKey?: string) => fetch(`${base()}${image.downloadPath}`, { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {} });
+    for (const role of ['MANUFACTURER', 'CARRIER', 'OPERATOR'] as const) {
+      const response = await download(key(role));
+      expect(response.status, role).toBe(200);
+      expect(response.headers.get('content-type')).toBe('image/png');
+      expect(Buffer.from(await response.arrayBuffer())).toEqual(PNG);
+    }
+    for (const apiKey of [key('MANUFACTURER', 'CHANGWON'), key('OPERATOR', 'CHANGWON'), key('ADMIN')]) expect((await download(apiKey)).status).toBe(404);
+    expect((await download()).status).toBe(401);
+  });
+});
+
+describe('live updates', () => {
+  it('shipmentUpdated reaches only the shipper of the request', async () => {
+    const { bookingId, requestId } = await booked();
+    await report(bookingId, 'PICKED_UP');
+    const query = 'subscription ($id: ID) { shipmentUpdated(shipmentRequestId: $id) { shipmentRequestId status trackingEvent { kind } } }';
+    const mine = wsClient(server.wsUrl, { apiKey: key('MANUFACTURER') });
+    const others = wsClient(server.wsUrl, { apiKey: key('MANUFACTURER', 'CHANGWON') });
+    try {
+      const received: unknown[] = [];
+      others.subscribe({ query, variables: {} }, { next: (v) => void received.push(v), error: () => {}, complete: () => {} });
+      const [update] = await keepTriggering(firstResults(mine, { query, variables: { id: toGlobalId('ShipmentRequest', requestId) } }), () => report(bookingId, 'IN_TRANSIT'));
+      expect(update!.data).toEqual({ shipmentUpdated: { shipmentRequestId: toGlobalId('ShipmentRequest', requestId), status: 'IN_TRANSIT', trackingEvent: { kind: 'IN_TRANSIT' } } });
+      expect(received).toEqual([]);
+      const foreign = await firstResults(others, { query, variables: { id: toGlobalId('ShipmentRequest', requestId) } });
+      expect(foreign[0]!.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    } finally {
+      await Promise.all([mine.dispose(), others.dispose()]);
+    }
+  });
+
+  it('offerReceived reaches only the carrier the round made the offer to', async () => {
+    const query = 'subscription { offerReceived { kind status vehicleId } }';
+    const carrier = wsClient(server.wsUrl, { apiKey: key('CARRIER') });
+    const stranger = wsClient(server.wsUrl, { apiKey: key('CARRIER', 'CHANGWON') });
+    const shipper = wsClient(server.wsUrl, { apiKey: key('MANUFACTURER') });
+    try {
+      const received: unknown[] = [];
+      stranger.subscribe({ query }, { next: (v) => void received.push(v), error: () => {}, complete: () => {} });
+      const shipperTries = await firstResults(shipper, { query });
+      expect(shipperTries[0]!.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const v = vehicle(ctxAs(server.db, server.keyOf('CARRIER')));
+      const [offer] = await keepTriggering(firstResults<{ offerReceived: { kind: string; status: string; vehicleId: string } }>(carrier, { query }), () => {
+        shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
+        return gql(server.url, 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { status } } }', {}, { apiKey: key('OPERATOR') });
+      });
+      expect(offer!.data!.offerReceived).toMatchObject({ status: 'PENDING' });
+      expect(offer!.data!.offerReceived.vehicleId).toBeTruthy();
+      expect(v.id).toBeGreaterThan(0);
+      expect(received).toEqual([]);
+    } finally {
+      await Promise.all([carrier.dispose(), stranger.dispose(), shipper.dispose()]);
+    }
+  });
+});

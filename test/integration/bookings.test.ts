@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { and, eq, isNull } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bookings, offers, organisations, shipmentRequests, vehicleReservations, listingReservations } from '../../db/schema';
+import { createApiKey } from '../../src/auth/create-api-key';
+import { SYSTEM_ADMIN } from '../../src/auth/viewer';
+import { toGlobalId } from '../../src/global-id';
+import { gql } from '../helpers/clients';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+import { ctxAs, HOUR, listing, makeOffers, round, shipment, vehicle, type RoundRef } from '../helpers/bookings-fixtures';
+
+const ACCEPT = `mutation ($offerId: ID!, $key: String!) {
+  offerAccept(input: { offerId: $offerId, idempotencyKey: $key }) {
+    offer { id status }
+    bookings { id kind status priceKrw pallets weightKg shipmentRequestId loadId shipment { status origin { location { lat lng } } } }
+  }
+}`;
+const GIVE_BACK = `mutation ($id: ID!, $reason: String!, $key: String!) {
+  bookingGiveBack(input: { bookingId: $id, reason: $reason, idempotencyKey: $key }) { bookings { id status endReason } }
+}`;
+const BOOKINGS = `query ($requestId: ID) { bookings(filter: { shipmentRequestId: $requestId }) { totalCount edges { node { id kind status priceKrw } } } }`;
+
+type AcceptResult = { offerAccept: { offer: { id: string; status: string }; bookings: { id: string; kind: string; status: string; priceKrw: number; loadId: string | null; shipment: { status: string } }[] } };
+
+let server: TestServer;
+let tmp: ReturnType<typeof tempDir>;
+let r: RoundRef;
+const key = (role: 'MANUFACTURER' | 'CARRIER' | 'WAREHOUSE_OWNER' | 'OPERATOR' | 'ADMIN', complex = 'BANWOL_SIHWA') => server.keyOf(role, complex);
+const carrierCtx = () => ctxAs(server.db, key('CARRIER'));
+const shipperCtx = () => ctxAs(server.db, key('MANUFACTURER'));
+const accept = (offerId: number, idempotencyKey: string = randomUUID(), apiKey = key('CARRIER').apiKey) =>
+  gql<AcceptResult>(server.url, ACCEPT, { offerId: toGlobalId('Offer', offerId), key: idempotencyKey }, { apiKey });
+const requestStatus = (id: number) => server.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get()!.status;
+const offerStatus = (id: number) => server.db.select().from(offers).where(eq(offers.id, id)).get()!.status;
+
+/** A request offered to two vehicles of the demo carrier. */
+function offeredTwice(overrides: Parameters<typeof shipment>[1] = {}) {
+  const request = shipment(shipperCtx(), overrides);
+  const [v1, v2] = [vehicle(carrierCtx()), vehicle(carrierCtx())];
+  const common = { round: r, requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: key('CARRIER').organisationId };
+  const [first, second] = makeOffers(server.db, [
+    { ...common, vehicleId: v1.id },
+    { ...common, vehicleId: v2.id },
+  ]);
+  return { request, vehicles: [v1, v2] as const, offerIds: [first!, second!] as const };
+}
+
+beforeAll(async () => {
+  tmp = tempDir();
+  server = await startTestServer({ dbPath: join(tmp.dir, 'bookings.db'), env: { POD_STORAGE_DIR: join(tmp.dir, 'pod') } });
+  r = round(server.db);
+});
+afterAll(async () => {
+  await server.stop();
+  tmp.remove();
+});
+
+describe('accepting an offer', () => {
+  it('books the vehicle, marks the request BOOKED and withdraws the sibling offer, all at once', async () => {
+    const { request, vehicles, offerIds } = offeredTwice();
+    const { body } = await accept(offerIds[0]);
+    expect(body.errors).toBeUndefined();
+    const [booking] = body.data!.offerAccept.bookings;
+    expect(body.data!.offerAccept.offer.status).toBe('ACCEPTED');
+    expect(booking).toMatchObject({ kind: 'TRANSPORT', status: 'CONFIRMED', priceKrw: 500_000, shipment: { status: 'BOOKED' } });
+    expect(requestStatus(request.id)).toBe('BOOKED');
+    expect(offerStatus(offerIds[1])).toBe('WITHDRAWN');
+    const held = server.db.select().from(vehicleReservations).where(eq(vehicleReservations.vehicleId, vehicles[0]!.id)).all();
+    expect(held).toMatchObject([{ weightKg: 1_200, pallets: 3, releasedAt: null }]);
+
+    const sibling = await accept(offerIds[1]);
+    expect(sibling.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: 'Offer is WITHDRAWN and can no longer be accepted' });
+  });
+
+  it('returns the first outcome to a retry with the same idempotency key, and CONFLICT to a second accept', async () => {
+    const { offerIds } = offeredTwice();
+    const idempotencyKey = randomUUID();
+    const first = await accept(offerIds[0], idempotencyKey);
+    const retry = await accept(offerIds[0], idempotencyKey);
+    expect(retry.body).toEqual(first.body);
+    expect(server.db.select().from(bookings).where(eq(bookings.offerId, offerIds[0])).all()).toHaveLength(1);
+    const again = await accept(offerIds[0]);
+    expect(again.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+  });
+
+  it('hides offers made to others, and refuses manufacturers', async () => {
+    const { offerIds } = offeredTwice();
+    const otherCarrier = await accept(offerIds[0], randomUUID(), key('CARRIER', 'CHANGWON').apiKey);
+    expect(otherCarrier.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const shipper = await accept(offerIds[0], randomUUID(), key('MANUFACTURER').apiKey);
+    expect(shipper.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const badKey = await accept(offerIds[0], 'short');
+    expect(badKey.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('input.idempotencyKey') });
+  });
+
+  it('refuses an expired offer; the next round expires it and returns the request to OPEN', async () => {
+    const request = shipment(shipperCtx());
+    const v = vehicle(carrierCtx());
+    const [offerId] = makeOffers(server.db, [
+      { round: r, requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: key('CARRIER').organisationId, vehicleId: v.id, expiresAt: new Date(Date.now() - 1000) },
+    ]);
+    const { body } = await accept(offerId!);
+    expect(body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringMatching(/^Offer expired at .*next matching round$/) });
+    const run = await gql(server.url, 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { status } } }', {}, { apiKey: key('OPERATOR').apiKey });
+    expect(run.body.errors).toBeUndefined();
+    expect(offerStatus(offerId!)).toBe('EXPIRED');
+    expect(['OPEN', 'OFFERED']).toContain(requestStatus(request.id));
+  });
+
+  it('refuses a load beyond the vehicle payload at an overlapping time (the database trigger), and takes it at another time', async () => {
+    const v = vehicle(carrierCtx(), { tonnageClass: 'T2_5' });
+    const carrier = key('CARRIER').organisationId;
+    const heavy = () => shipment(shipperCtx(), { weightKg: 1_500, pallets: 2 });
+    const [a, b, c] = [heavy(), heavy(), heavy()];
+    const t = Date.now();
+    const [oa, ob, oc] = makeOffers(server.db, [
+      { round: r, requestId: a.id, shipperOrgId: a.shipperOrgId, supplierOrgId: carrier, vehicleId: v.id, pickupAt: new Date(t + 3 * HOUR), deliverAt: new Date(t + 9 * HOUR) },
+      { round: r, requestId: b.id, shipperOrgId: b.shipperOrgId, supplierOrgId: carrier, vehicleId: v.id, pickupAt: new Date(t + 8 * HOUR), deliverAt: new Date(t + 12 * HOUR) },
+      { round: r, requestId: c.id, shipperOrgId: c.shipperOrgId, supplierOrgId: carrier, vehicleId: v.id, pickupAt: new Date(t + 9 * HOUR), deliverAt: new Date(t + 14 * HOUR) },
+    ]);
+    expect((await accept(oa!)).body.errors).toBeUndefined();
+    const overlapping = await accept(ob!);
+    expect(overlapping.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining('vehicle has no room') });
+    expect(requestStatus(b.id)).toBe('OFFERED');
+    expect(offerStatus(ob!)).toBe('PENDING');
+    expect((await accept(oc!)).body.errors).toBeUndefined();
+  });
+
+  it('books transport and storage legs separately; the request is BOOKED once both are, and a full warehouse refuses', async () => {
+    const owner = key('WAREHOUSE_OWNER');
+    const space = listing(ctxAs(server.db, owner), 4);
+    const request = shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
+    const other = shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
+    const v = vehicle(carrierCtx());
+    const common = { round: r, shipperOrgId: request.shipperOrgId };
+    const [transport, storage, otherStorage] = makeOffers(server.db, [
+      { ...common, requestId: request.id, supplierOrgId: key('CARRIER').organisationId, vehicleId: v.id },
+      { ...common, requestId: request.id, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 3 },
+      { ...common, requestId: other.id, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 3 },
+    ]);
+    const stored = await accept(storage!, randomUUID(), owner.apiKey);
+    expect(stored.body.data?.offerAccept.bookings[0]).toMatchObject({ kind: 'STORAGE', status: 'CONFIRMED' });
+    expect(requestStatus(request.id)).toBe('OFFERED');
+    expect(server.db.select().from(listingReservations).where(eq(listingReservations.listingId, space.id)).all()).toHaveLength(3);
+    expect((await accept(transport!)).body.errors).toBeUndefined();
+    expect(requestStatus(request.id)).toBe('BOOKED');
+
+    const full = await accept(otherStorage!, randomUUID(), owner.apiKey);
+    expect(full.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining('no idle pallets') });
+    const carrierTries = await accept(otherStorage!);
+    expect(carrierTries.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('books a consolidated load as one unit; each shipper sees only its own share and price', async () => {
+    const complexId = r.complexId;
+    const manufacturers = server.db.select().from(organisations).where(and(eq(organisations.complexId, complexId), eq(organisations.role, 'MANUFACTURER'))).orderBy(organisations.id).all();
+    const second = manufacturers[1]!;
+    const secondKey = createApiKey({ ctx: { ...shipperCtx(), viewer: SYSTEM_ADMIN }, input: { organisationId: second.id, name: 'test' } }).secret;
+    const a = shipment(shipperCtx(), { pallets: 2, weightKg: 800 });
+    const b = shipment(ctxAs(server.db, { organisationId: second.id, role: 'MANUFACTURER' }), { pallets: 4, weightKg: 1_600 });
+    const v = vehicle(carrierCtx());
+    const { consolidatedLoads } = await import('../../db/schema');
+    const load = server.db.insert(consolidatedLoads).values({ roundId: r.roundId, complexId, vehicleId: v.id, priceKrw: 900_000, feederKm: 4, departCentreAt: new Date(Date.now() + 5 * HOUR) }).returning().get();
+    const carrier = key('CARRIER').organisationId;
+    const [sa] = makeOffers(server.db, [
+      { round: r, kind: 'CONSOLIDATED', loadId: load.id, requestId: a.id, shipperOrgId: a.shipperOrgId, supplierOrgId: carrier, vehicleId: v.id, priceKrw: 300_000 },
+      { round: r, kind: 'CONSOLIDATED', loadId: load.id, requestId: b.id, shipperOrgId: b.shipperOrgId, supplierOrgId: carrier, vehicleId: v.id, priceKrw: 600_000 },
+    ]);
+    const { body } = await accept(sa!);
+    expect(body.errors).toBeUndefined();
+    expect(body.data!.offerAccept.bookings.map((x) => [x.kind, x.priceKrw])).toEqual([
+      ['CONSOLIDATED', 300_000],
+      ['CONSOLIDATED', 600_000],
+    ]);
+    expect([requestStatus(a.id), requestStatus(b.id)]).toEqual(['BOOKED', 'BOOKED']);
+    const held = server.db.select().from(vehicleReservations).where(and(eq(vehicleReservations.vehicleId, v.id), isNull(vehicleReservations.releasedAt))).all();
+    expect(held.reduce((n, h) => n + h.pallets, 0)).toBe(6);
+
+    const seenByFirst = await gql<{ bookings: { edges: { node: { priceKrw: number } }[] } }>(server.url, BOOKINGS, { requestId: toGlobalId('ShipmentRequest', b.id) }, { apiKey: key('MANUFACTURER').apiKey });
+    expect(seenByFirst.body.data!.bookings.edges).toEqual([]);
+    const seenBySecond = await gql<{ bookings: { edges: { node: { priceKrw: number } }[] } }>(server.url, BOOKINGS, {}, { apiKey: secondKey });
+    expect(seenBySecond.body.data!.bookings.edges.map((e) => e.node.priceKrw)).toEqual([600_000]);
+  });
+});
+
+describe('giving back and cancelling', () => {
+  it('a carrier gives a booking back with a reason: reservations released, request back to OPEN, retry returns the same', async () => {
+    const { request, vehicles, offerIds } = offeredTwice();
+    const booked = await accept(offerIds[0]);
+    const bookingId = booked.body.data!.offerAccept.bookings[0]!.id;
+    const idempotencyKey = randomUUID();
+    const given = await gql<{ bookingGiveBack: { bookings: { status: string; endReason: string }[] } }>(server.url, GIVE_BACK, { id: bookingId, reason: 'Truck broke down', key: idempotencyKey }, { apiKey: key('CARRIER').apiKey });
+    expect(given.body.errors).toBeUndefined();
+    expect(given.body.data!.bookingGiveBack.bookings).toEqual([{ id: bookingId, status: 'RETURNED', endReason: 'Truck broke down' }]);
+    expect(requestStatus(request.id)).toBe('OPEN');
+    expect(server.db.select().from(vehicleReservations).where(eq(vehicleReservations.vehicleId, vehicles[0]!.id)).get()!.releasedAt).not.toBeNull();
+    const retry = await gql(server.url, GIVE_BACK, { id: bookingId, reason: 'Truck broke down', key: idempotencyKey }, { apiKey: key('CARRIER').apiKey });
+    expect(retry.body).toEqual(given.body);
+    const twice = await gql(server.url, GIVE_BACK, { id: bookingId, reason: 'again', key: randomUUID() }, { apiKey: key('CARRIER').apiKey });
+    expect(twice.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    const shipperTries = await gql(server.url, GIVE_BACK, { id: bookingId, reason: 'mine', key: randomUUID() }, { apiKey: key('MANUFACTURER').apiKey });
+    expect(shipperTries.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('a manufacturer cancels a booked request before pickup: every reservation is released and the reason recorded', async () => {
+    const { request, vehicles, offerIds } = offeredTwice();
+    await accept(offerIds[0]);
+    const cancel = await gql(
+      server.url,
+      'mutation ($id: ID!) { shipmentRequestCancel(input: { shipmentRequestId: $id, reason: "Order withdrawn by customer" }) { shipmentRequest { status } } }',
+      { id: toGlobalId('ShipmentRequest', request.id) },
+      { apiKey: key('MANUFACTURER').apiKey },
+    );
+    expect(cancel.body.errors).toBeUndefined();
+    const booking = server.db.select().from(bookings).where(eq(bookings.requestId, request.id)).get()!;
+    expect(booking).toMatchObject({ status: 'CANCELLED', endReason: 'Order withdrawn by customer', endedByOrgId: request.shipperOrgId });
+    expect(server.db.select().from(vehicleReservations).where(eq(vehicleReservations.vehicleId, vehicles[0]!.id)).get()!.releasedAt).not.toBeNull();
+  });
+});

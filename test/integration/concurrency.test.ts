@@ -1,0 +1,162 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { eq, inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../db/client';
+import { bookings, offers } from '../../db/schema';
+import type { DemoKey } from '../../src/demo/seed-demo';
+import { toGlobalId } from '../../src/global-id';
+import { gql } from '../helpers/clients';
+import { spawnService, type ServiceProcess } from '../helpers/process';
+import { tempDir } from '../helpers/server';
+import { ctxAs, insertVolume, invariantViolations, makeOffers, round, shipment, vehicle } from '../helpers/bookings-fixtures';
+
+const ACCEPT = 'mutation ($id: ID!, $key: String!) { offerAccept(input: { offerId: $id, idempotencyKey: $key }) { bookings { id } } }';
+const DECLINE = 'mutation ($id: ID!) { offerDecline(input: { offerId: $id, reason: "busy" }) { offer { status } } }';
+const CANCEL = 'mutation ($id: ID!) { shipmentRequestCancel(input: { shipmentRequestId: $id, reason: "plans changed" }) { shipmentRequest { status } } }';
+const GIVE_BACK = 'mutation ($id: ID!, $key: String!) { bookingGiveBack(input: { bookingId: $id, reason: "driver ill", idempotencyKey: $key }) { bookings { id } } }';
+
+const tmp = tempDir();
+const dbPath = join(tmp.dir, 'shared.db');
+const keysPath = join(tmp.dir, 'keys.json');
+const env = { DATABASE_PATH: dbPath, DEMO_KEYS_PATH: keysPath, MATCHING_INTERVAL_SECONDS: '0', RATE_LIMIT_PER_KEY: '1000000', RATE_LIMIT_PER_ADDRESS: '1000000', POD_STORAGE_DIR: join(tmp.dir, 'pod') };
+const services: ServiceProcess[] = [];
+let db: Db;
+let keys: DemoKey[];
+const keyOf = (role: DemoKey['role']) => keys.find((k) => k.role === role && k.complexCode === 'BANWOL_SIHWA')!;
+
+type Outcome = { ok: boolean; code?: string; data?: unknown };
+async function call(service: ServiceProcess, query: string, variables: Record<string, unknown>, apiKey: string): Promise<Outcome> {
+  const { body } = await gql(service.url, query, variables, { apiKey });
+  return body.errors ? { ok: false, code: body.errors[0]!.extensions?.code } : { ok: true, data: body.data };
+}
+
+/** Runs `tasks` with at most `width` in flight. */
+async function pooled<T>(tasks: (() => Promise<T>)[], width: number): Promise<T[]> {
+  const results: T[] = [];
+  let next = 0;
+  await Promise.all(Array.from({ length: width }, async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      results[i] = await tasks[i]!();
+    }
+  }));
+  return results;
+}
+
+/** kill -9 of the server itself: tsx runs it as a child process, which a SIGKILL of tsx would leave running. */
+function killHard(service: ServiceProcess): void {
+  const children = execFileSync('pgrep', ['-P', String(service.child.pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  for (const pid of children) process.kill(pid, 'SIGKILL');
+  service.child.kill('SIGKILL');
+}
+
+beforeAll(async () => {
+  services.push(await spawnService({ ...env, SEED_ON_EMPTY: 'true' }));
+  services.push(...(await Promise.all([1, 2, 3].map(() => spawnService({ ...env, SEED_ON_EMPTY: 'true' })))));
+  keys = JSON.parse(readFileSync(keysPath, 'utf8')) as DemoKey[];
+  db = openDatabase(dbPath);
+}, 60_000);
+afterAll(async () => {
+  for (const s of services) s.child.kill('SIGTERM');
+  await Promise.all(services.map((s) => s.exited));
+  db?.$client.close();
+  tmp.remove();
+});
+
+describe('two processes, one database file', () => {
+  it('50 concurrent accepts of offers for one request: exactly one booking, the rest CONFLICT', async () => {
+    const carrier = keyOf('CARRIER');
+    const request = shipment(ctxAs(db, keyOf('MANUFACTURER')));
+    const r = round(db);
+    const offerIds = makeOffers(
+      db,
+      Array.from({ length: 50 }, () => ({ round: r, requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: carrier.organisationId, vehicleId: vehicle(ctxAs(db, carrier)).id })),
+    );
+    const outcomes = await Promise.all(offerIds.map((id, i) => call(services[i % 2]!, ACCEPT, { id: toGlobalId('Offer', id), key: randomUUID() }, carrier.apiKey)));
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+    expect(outcomes.filter((o) => !o.ok).map((o) => o.code)).toEqual(Array(49).fill('CONFLICT'));
+    expect(db.select().from(bookings).where(eq(bookings.requestId, request.id)).all()).toHaveLength(1);
+    expect(db.select().from(offers).where(inArray(offers.id, offerIds)).all().filter((o) => o.status === 'WITHDRAWN')).toHaveLength(49);
+    expect(invariantViolations(db)).toEqual({});
+  });
+});
+
+describe('four processes, one database file', () => {
+  it('2,000 random accepts, declines, give-backs and cancellations leave no vehicle or warehouse over capacity and no request booked twice', async () => {
+    const [shipper, carrier, owner] = [keyOf('MANUFACTURER'), keyOf('CARRIER'), keyOf('WAREHOUSE_OWNER')];
+    const volume = insertVolume(db, { shipper: shipper.organisationId, carrier: carrier.organisationId, owner: owner.organisationId }, { requests: 400, vehicles: 25, listings: 4 });
+    let seed = 7;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)]!;
+    const booked: string[] = [];
+    const apiKeyOf = { CARRIER: carrier.apiKey, WAREHOUSE_OWNER: owner.apiKey };
+    const tasks = Array.from({ length: 2_000 }, (_, i) => async (): Promise<Outcome> => {
+      const service = services[i % 4]!;
+      const dice = random();
+      if (dice < 0.6) {
+        const offer = pick(volume.offers);
+        const outcome = await call(service, ACCEPT, { id: toGlobalId('Offer', offer.id), key: randomUUID() }, apiKeyOf[offer.supplier]);
+        if (outcome.ok) booked.push(...(outcome.data as { offerAccept: { bookings: { id: string }[] } }).offerAccept.bookings.map((b) => b.id));
+        return outcome;
+      }
+      if (dice < 0.8) {
+        const offer = pick(volume.offers);
+        return call(service, DECLINE, { id: toGlobalId('Offer', offer.id) }, apiKeyOf[offer.supplier]);
+      }
+      if (dice < 0.9 && booked.length > 0) {
+        const bookingId = pick(booked);
+        const supplier = db.select({ kind: bookings.kind }).from(bookings).where(eq(bookings.id, Number(Buffer.from(bookingId, 'base64url').toString().split(':')[1]))).get()!;
+        return call(service, GIVE_BACK, { id: bookingId, key: randomUUID() }, supplier.kind === 'STORAGE' ? owner.apiKey : carrier.apiKey);
+      }
+      return call(service, CANCEL, { id: toGlobalId('ShipmentRequest', pick(volume.requests).id) }, shipper.apiKey);
+    });
+    const started = performance.now();
+    const outcomes = await pooled(tasks, 32);
+    const seconds = (performance.now() - started) / 1000;
+    const codes = outcomes.reduce<Record<string, number>>((n, o) => ({ ...n, [o.ok ? 'OK' : o.code!]: (n[o.ok ? 'OK' : o.code!] ?? 0) + 1 }), {});
+    console.log(`2,000 operations from 4 processes in ${seconds.toFixed(1)} s:`, codes);
+    expect(Object.keys(codes).sort()).toEqual(expect.arrayContaining(['OK', 'CONFLICT']));
+    expect(Object.keys(codes).filter((c) => !['OK', 'CONFLICT'].includes(c))).toEqual([]);
+    expect(booked.length).toBeGreaterThan(50);
+    expect(invariantViolations(db)).toEqual({});
+  }, 60_000);
+});
+
+describe('a crash', () => {
+  it('kill -9 during a stream of bookings: every acknowledged booking survives the restart and the invariants hold', async () => {
+    const [shipper, carrier, owner] = [keyOf('MANUFACTURER'), keyOf('CARRIER'), keyOf('WAREHOUSE_OWNER')];
+    const volume = insertVolume(db, { shipper: shipper.organisationId, carrier: carrier.organisationId, owner: owner.organisationId }, { requests: 300, vehicles: 60, listings: 2 }, 99);
+    const victim = services.pop()!;
+    const acknowledged: number[] = [];
+    let killed = false;
+    const transport = volume.offers.filter((o) => o.supplier === 'CARRIER');
+    const tasks = transport.map((offer) => async () => {
+      try {
+        const outcome = await call(victim, ACCEPT, { id: toGlobalId('Offer', offer.id), key: randomUUID() }, carrier.apiKey);
+        if (outcome.ok) acknowledged.push(offer.id);
+      } catch {
+        // the connection died with the process: not acknowledged
+      }
+      if (acknowledged.length >= 60 && !killed) {
+        killed = true;
+        killHard(victim);
+      }
+    });
+    await pooled(tasks, 16);
+    expect(killed).toBe(true);
+    await victim.exited;
+
+    const restarted = await spawnService({ ...env, SEED_ON_EMPTY: 'true' });
+    services.push(restarted);
+    const accepted = new Set(db.select({ id: offers.id }).from(offers).where(inArray(offers.id, acknowledged)).all().filter(Boolean).map((o) => o.id));
+    expect(db.select().from(offers).where(inArray(offers.id, acknowledged)).all().every((o) => o.status === 'ACCEPTED')).toBe(true);
+    expect(db.select().from(bookings).where(inArray(bookings.offerId, acknowledged)).all()).toHaveLength(acknowledged.length);
+    expect(accepted.size).toBe(acknowledged.length);
+    expect(invariantViolations(db)).toEqual({});
+    const pending = db.select().from(offers).where(eq(offers.status, 'PENDING')).all().find((o) => o.supplierOrgId === carrier.organisationId);
+    if (pending) expect((await call(restarted, ACCEPT, { id: toGlobalId('Offer', pending.id), key: randomUUID() }, carrier.apiKey)).code ?? 'OK').toMatch(/OK|CONFLICT/);
+  }, 60_000);
+});

@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { cellToLatLng, getResolution, latLngToCell } from 'h3-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromGlobalId } from '../../src/global-id';
+import { gql } from '../helpers/clients';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+
+const HOUR = 3_600_000;
+const BOARD = /* GraphQL */ `
+  query ($complexCode: String!, $filter: OpenLoadFilter, $first: Int, $after: String) {
+    openLoadBoard(complexCode: $complexCode, filter: $filter, first: $first, after: $after) {
+      totalCount
+      edges {
+        cursor
+        distanceKm
+        node {
+          id
+          originArea { cell resolution centre { lat lng } }
+          destinationArea { cell resolution centre { lat lng } }
+          weightKg pallets cargoClass loadingAtOrigin loadingAtDestination pickupWindow { from until } deliverBy needsStorage
+        }
+      }
+      pageInfo { hasNextPage hasPreviousPage endCursor }
+    }
+  }
+`;
+const CREATE = 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id shipper { name } } } }';
+const OPEN_LOAD_NODE = 'query ($id: ID!) { node(id: $id) { __typename ... on OpenLoad { id pallets } } }';
+
+interface Load {
+  id: string;
+  originArea: { cell: string; resolution: number; centre: { lat: number; lng: number } };
+  destinationArea: { cell: string; resolution: number; centre: { lat: number; lng: number } };
+  pallets: number;
+  cargoClass: string;
+  pickupWindow: { from: string; until: string };
+  needsStorage: boolean;
+}
+interface BoardResult {
+  openLoadBoard: {
+    totalCount: number;
+    edges: { cursor: string; distanceKm: number | null; node: Load }[];
+    pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null };
+  };
+}
+
+const ORIGIN = { lat: 37.3312, lng: 126.7634 };
+const DESTINATION = { lat: 35.1798, lng: 129.075 };
+const SECRET_NOTES = 'ring 010-1234-5678, gate 7';
+
+describe('open-load board', () => {
+  const tmp = tempDir();
+  let server: TestServer;
+  const loadIds: string[] = [];
+  let requestId: string;
+  let shipperName: string;
+  const board = (apiKey: string | undefined, variables: Record<string, unknown> = {}) =>
+    gql<BoardResult>(server.url, BOARD, { complexCode: 'BANWOL_SIHWA', ...variables }, { apiKey });
+
+  beforeAll(async () => {
+    server = await startTestServer({ dbPath: join(tmp.dir, 'demand-board.db') });
+    const post = async (apiKey: string, overrides: Record<string, unknown>) => {
+      const now = Date.now();
+      const input = {
+        idempotencyKey: randomUUID(),
+        origin: ORIGIN,
+        destination: DESTINATION,
+        weightKg: 2_000,
+        pallets: 4,
+        cargoClass: 'GENERAL',
+        loadingAtOrigin: 'FORKLIFT',
+        loadingAtDestination: 'FORKLIFT',
+        pickupWindow: { from: new Date(now + 3 * HOUR).toISOString(), until: new Date(now + 5 * HOUR).toISOString() },
+        deliverBy: new Date(now + 24 * HOUR).toISOString(),
+        ...overrides,
+      };
+      const res = await gql<{ shipmentRequestCreate: { shipmentRequest: { id: string; shipper: { name: string } } } }>(server.url, CREATE, { input }, { apiKey });
+      return res.body.data!.shipmentRequestCreate.shipmentRequest;
+    };
+    const banwol = server.keyOf('MANUFACTURER').apiKey;
+    const first = await post(banwol, { notes: SECRET_NOTES, maxPriceKrw: 777_777, storage: { pallets: 2, days: 3, storageClass: 'AMBIENT' } });
+    requestId = first.id;
+    shipperName = first.shipper.name;
+    await post(banwol, { origin: { lat: 37.36, lng: 126.8 }, cargoClass: 'CHILLED', pickupWindow: { from: new Date(Date.now() + 1 * HOUR).toISOString(), until: new Date(Date.now() + 2 * HOUR).toISOString() } });
+    await post(banwol, { origin: { centre: true }, pallets: 10 });
+    await post(server.keyOf('MANUFACTURER', 'CHANGWON').apiKey, { origin: { centre: true } });
+    const edges = (await board(server.keyOf('CARRIER').apiKey)).body.data!.openLoadBoard.edges;
+    loadIds.push(...edges.map((e) => e.node.id));
+  });
+  afterAll(async () => {
+    await server.stop();
+    tmp.remove();
+  });
+
+  it('has a type without any shipper field, and edges that only lead to it', async () => {
+    const res = await gql<{ __type: { fields: { name: string }[] } }>(server.url, '{ __type(name: "OpenLoad") { fields { name } } }');
+    expect(res.body.data!.__type.fields.map((f) => f.name).sort()).toEqual(
+      ['cargoClass', 'deliverBy', 'destinationArea', 'id', 'loadingAtDestination', 'loadingAtOrigin', 'needsStorage', 'originArea', 'pallets', 'pickupWindow', 'weightKg'].sort(),
+    );
+    const area = await gql<{ __type: { fields: { name: string }[] } }>(server.url, '{ __type(name: "H3Area") { fields { name } } }');
+    expect(area.body.data!.__type.fields.map((f) => f.name).sort()).toEqual(['cell', 'centre', 'resolution']);
+    const edge = await gql<{ __type: { fields: { name: string; type: { ofType: { name: string } | null; name: string | null } }[] } }>(
+      server.url,
+      '{ __type(name: "OpenLoadEdge") { fields { name type { name ofType { name } } } } }',
+    );
+    expect(edge.body.data!.__type.fields.find((f) => f.name === 'node')!.type.ofType!.name).toBe('OpenLoad');
+  });
+
+  it("shows the complex's OPEN loads to its carriers, soonest pickup first, with coarse areas and no shipper data", async () => {
+    const res = await board(server.keyOf('CARRIER').apiKey);
+    const { edges, totalCount } = res.body.data!.openLoadBoard;
+    expect(totalCount).toBe(3);
+    const froms = edges.map((e) => Date.parse(e.node.pickupWindow.from));
+    expect(froms).toEqual([...froms].sort((a, b) => a - b));
+    expect(edges[0]!.node.cargoClass).toBe('CHILLED');
+    const withStorage = edges.find((e) => e.node.needsStorage)!.node;
+    expect(withStorage.originArea).toEqual({ cell: latLngToCell(ORIGIN.lat, ORIGIN.lng, 7), resolution: 7, centre: expect.any(Object) });
+    expect(getResolution(withStorage.destinationArea.cell)).toBe(5);
+    const [lat, lng] = cellToLatLng(withStorage.originArea.cell);
+    expect(withStorage.originArea.centre).toEqual({ lat, lng });
+    const raw = JSON.stringify(res.body);
+    for (const secret of [shipperName, SECRET_NOTES, '777777', String(ORIGIN.lat), String(ORIGIN.lng), String(DESTINATION.lat), 'shipper', 'notes', 'maxPrice']) expect(raw).not.toContain(secret);
+    // A load's global ID is of its own type, never the request's.
+    expect(loadIds).not.toContain(requestId);
+    for (const id of loadIds) expect(fromGlobalId(id)!.type).toBe('OpenLoad');
+  });
+
+  it('is for carriers and operators of the complex, and admins; FORBIDDEN to everyone else', async () => {
+    expect((await board(server.keyOf('OPERATOR').apiKey)).body.data!.openLoadBoard.totalCount).toBe(3);
+    expect((await board(server.keyOf('ADMIN').apiKey)).body.data!.openLoadBoard.totalCount).toBe(3);
+    expect((await board(server.keyOf('CARRIER', 'CHANGWON').apiKey, { complexCode: 'CHANGWON' })).body.data!.openLoadBoard.totalCount).toBe(1);
+    for (const apiKey of [server.keyOf('CARRIER', 'CHANGWON').apiKey, server.keyOf('OPERATOR', 'CHANGWON').apiKey, server.keyOf('MANUFACTURER').apiKey, server.keyOf('WAREHOUSE_OWNER').apiKey]) {
+      expect((await board(apiKey)).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    }
+    expect((await board(undefined)).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await board(server.keyOf('ADMIN').apiKey, { complexCode: 'NOWHERE' })).body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('node(id:) returns a load to carriers of its complex only, and nothing once it is no longer open', async () => {
+    const id = loadIds[0]!;
+    const node = (apiKey: string) => gql<{ node: { __typename: string; id: string } | null }>(server.url, OPEN_LOAD_NODE, { id }, { apiKey });
+    expect((await node(server.keyOf('CARRIER').apiKey)).body.data!.node).toMatchObject({ __typename: 'OpenLoad', id });
+    expect((await node(server.keyOf('OPERATOR').apiKey)).body.data!.node).toMatchObject({ id });
+    for (const apiKey of [server.keyOf('CARRIER', 'CHANGWON').apiKey, server.keyOf('MANUFACTURER').apiKey, server.keyOf('WAREHOUSE_OWNER').apiKey]) {
+      expect((await node(apiKey)).body.data!.node).toBeNull();
+    }
+    // A load's ID is not a request's ID: it does not fetch the request, not even for its shipper.
+    const asRequest = await gql<{ node: unknown }>(server.url, 'query ($id: ID!) { node(id: $id) { id } }', { id }, { apiKey: server.keyOf('MANUFACTURER').apiKey });
+    expect(asRequest.body.data!.node).toBeNull();
+    const cancelled = await gql(
+      server.url,
+      'mutation ($input: ShipmentRequestCancelInput!) { shipmentRequestCancel(input: $input) { shipmentRequest { status } } }',
+      { input: { shipmentRequestId: requestId, reason: 'plans changed' } },
+      { apiKey: server.keyOf('MANUFACTURER').apiKey },
+    );
+    expect(cancelled.body.data).toEqual({ shipmentRequestCancel: { shipmentRequest: { status: 'CANCELLED' } } });
+    const gone = (await board(server.keyOf('CARRIER').apiKey)).body.data!.openLoadBoard;
+    expect(gone.totalCount).toBe(2);
+    const stillThere = gone.edges.map((e) => e.node.id);
+    const cancelledLoad = loadIds.find((l) => !stillThere.includes(l))!;
+    expect((await gql<{ node: unknown }>(server.url, OPEN_LOAD_NODE, { id: cancelledLoad }, { apiKey: server.keyOf('CARRIER').apiKey })).body.data!.node).toBeNull();
+  });
+
+  it('filters by cargo class, pickup time and distance to the origin area, with cursors', async () => {
+    const carrier = server.keyOf('CARRIER').apiKey;
+    const chilled = (await board(carrier, { filter: { cargoClass: 'CHILLED' } })).body.data!.openLoadBoard;
+    expect(chilled.edges.map((e) => e.node.cargoClass)).toEqual(['CHILLED']);
+    const later = (await board(carrier, { filter: { pickupFrom: new Date(Date.now() + 2.5 * HOUR).toISOString() } })).body.data!.openLoadBoard;
+    expect(later.edges.every((e) => e.node.cargoClass === 'GENERAL')).toBe(true);
+
+    const near = { lat: 37.36, lng: 126.8, radiusKm: 30 };
+    const all = (await board(carrier, { filter: { near } })).body.data!.openLoadBoard;
+    const distances = all.edges.map((e) => e.distanceKm!);
+    expect(distances).toEqual([...distances].sort((a, b) => a - b));
+    const page1 = (await board(carrier, { filter: { near }, first: 1 })).body.data!.openLoadBoard;
+    const page2 = (await board(carrier, { filter: { near }, first: 1, after: page1.pageInfo.endCursor })).body.data!.openLoadBoard;
+    expect([page1.edges[0]!.node.id, page2.edges[0]!.node.id]).toEqual(all.edges.slice(0, 2).map((e) => e.node.id));
+    expect(page2.pageInfo.hasPreviousPage).toBe(true);
+    // A cursor of the unfiltered board does not fit the distance-ordered one.
+    const plain = (await board(carrier, { first: 1 })).body.data!.openLoadBoard;
+    const mixed = await board(carrier, { filter: { near }, after: plain.pageInfo.endCursor });
+    expect(mixed.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const next = (await board(carrier, { first: 1, after: plain.pageInfo.endCursor })).body.data!.openLoadBoard;
+    expect(next.edges[0]!.node.id).not.toBe(plain.edges[0]!.node.id);
+  });
+});

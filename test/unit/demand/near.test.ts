@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { cellToLatLng, cellToParent } from 'h3-js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { migrateDatabase, openDatabase, type Db } from '../../../db/client';
+import { organisations, shipmentRequests } from '../../../db/schema';
+import type { Viewer } from '../../../src/auth/viewer';
+import { getComplex } from '../../../src/complexes/get-complex';
+import type { Context } from '../../../src/context';
+import { createShipmentRequest } from '../../../src/demand/create-shipment-request';
+import { listOpenLoads } from '../../../src/demand/list-open-loads';
+import { listShipmentRequests } from '../../../src/demand/list-shipment-requests';
+import type { LocatedConnection } from '../../../src/demand/located-page';
+import { DEFAULT_SEED, seedDemo } from '../../../src/demo/seed-demo';
+import { parseEnv } from '../../../src/env';
+import { haversineKm, type LatLng } from '../../../src/geo/distance';
+import { createLogger } from '../../../src/logger';
+import { createInProcessPubSub } from '../../../src/pubsub';
+
+const HOUR = 3_600_000;
+const REQUESTS = 400;
+
+/** Seeded LCG so failures repeat. */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+}
+
+/** A point uniformly distributed within `km` of `centre` (flat-earth offsets: fine at these distances). */
+function pointNear(centre: LatLng, km: number, rand: () => number): LatLng {
+  const r = km * Math.sqrt(rand());
+  const a = 2 * Math.PI * rand();
+  return { lat: centre.lat + (r * Math.sin(a)) / 111.32, lng: centre.lng + (r * Math.cos(a)) / (111.32 * Math.cos((centre.lat * Math.PI) / 180)) };
+}
+
+let db: Db;
+const now = Date.now();
+const ctxAs = (viewer: Viewer): Context => ({
+  db,
+  pubsub: createInProcessPubSub(),
+  logger: createLogger('silent'),
+  env: parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
+  now: () => new Date(now),
+  viewer,
+});
+let operator: Viewer;
+let carrier: Viewer;
+let centroid: LatLng;
+
+/** Every edge of a query, following endCursor page by page. */
+function allPages<T>(page: (after: string | null) => LocatedConnection<T>): { node: T; distanceKm: number | null }[] {
+  const edges: { node: T; distanceKm: number | null }[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const connection = page(after);
+    edges.push(...connection.edges);
+    if (!connection.pageInfo.hasNextPage) return edges;
+    after = connection.pageInfo.endCursor;
+  }
+}
+
+beforeAll(() => {
+  db = openDatabase(':memory:');
+  migrateDatabase(db);
+  seedDemo({ ctx: { db }, input: DEFAULT_SEED });
+  const complex = getComplex({ ctx: ctxAs({ organisationId: 1, role: 'ADMIN', complexId: null, apiKeyId: null }), input: { code: 'BANWOL_SIHWA' } });
+  centroid = { lat: complex.centroidLat, lng: complex.centroidLng };
+  const orgs = db.select().from(organisations).where(eq(organisations.complexId, complex.id)).all();
+  const viewer = (o: (typeof orgs)[number]): Viewer => ({ organisationId: o.id, role: o.role, complexId: complex.id, apiKeyId: null });
+  const manufacturers = orgs.filter((o) => o.role === 'MANUFACTURER').slice(0, 5).map(viewer);
+  operator = viewer(orgs.find((o) => o.role === 'OPERATOR')!);
+  carrier = viewer(orgs.find((o) => o.role === 'CARRIER')!);
+  const rand = rng(20_261_124);
+  for (let i = 0; i < REQUESTS; i++) {
+    const origin = pointNear(centroid, complex.radiusKm + 29, rand);
+    createShipmentRequest({
+      ctx: ctxAs(manufacturers[i % manufacturers.length]!),
+      input: {
+        idempotencyKey: randomUUID(),
+        origin,
+        destination: pointNear({ lat: 36.3, lng: 127.8 }, 80, rand),
+        weightKg: 100 + Math.floor(rand() * 20_000),
+        pallets: 1 + Math.floor(rand() * 20),
+        cargoClass: rand() < 0.8 ? 'GENERAL' : 'CHILLED',
+        loadingAtOrigin: 'FORKLIFT',
+        loadingAtDestination: 'FORKLIFT',
+        pickupWindow: { from: new Date(now + 2 * HOUR), until: new Date(now + 8 * HOUR) },
+        deliverBy: new Date(now + 48 * HOUR),
+      },
+    });
+  }
+  // Some requests leave the market: the board must not show them.
+  db.update(shipmentRequests).set({ status: 'CANCELLED' }).where(eq(shipmentRequests.id, db.select().from(shipmentRequests).limit(1).get()!.id)).run();
+});
+
+describe('near on shipment requests and the open-load board, against a brute-force scan', () => {
+  const rand = rng(7);
+  const searches = Array.from({ length: 12 }, () => ({ ...pointNear({ lat: 37.325, lng: 126.75 }, 30, rand), radiusKm: 0.5 + rand() * 25 }));
+
+  it.each(searches.map((s, i) => [i, s] as const))('request origins: search %i matches every origin within the radius, nearest first', (_i, near) => {
+    const expected = db
+      .select()
+      .from(shipmentRequests)
+      .all()
+      .map((r) => ({ id: r.id, d: haversineKm(near, { lat: r.originLat, lng: r.originLng }) }))
+      .filter((r) => r.d <= near.radiusKm)
+      .sort((a, b) => a.d - b.d);
+    const edges = allPages((after) => listShipmentRequests({ ctx: ctxAs(operator), input: { filter: { near }, first: 7, after } }));
+    expect(edges.map((e) => e.node.id)).toEqual(expected.map((r) => r.id));
+    edges.forEach((e, i) => expect(e.distanceKm).toBeCloseTo(expected[i]!.d, 9));
+  });
+
+  it.each(searches.map((s, i) => [i, s] as const))('open loads: search %i matches every OPEN load whose origin area centre is within the radius', (_i, near) => {
+    const expected = db
+      .select()
+      .from(shipmentRequests)
+      .where(eq(shipmentRequests.status, 'OPEN'))
+      .all()
+      .map((r) => {
+        const [lat, lng] = cellToLatLng(cellToParent(r.originH3R9, 7));
+        return { id: r.id, d: haversineKm(near, { lat, lng }) };
+      })
+      .filter((r) => r.d <= near.radiusKm)
+      .sort((a, b) => a.d - b.d);
+    const edges = allPages((after) => listOpenLoads({ ctx: ctxAs(carrier), input: { complexCode: 'BANWOL_SIHWA', filter: { near }, first: 9, after } }));
+    expect(edges.map((e) => e.node.id)).toEqual(expected.map((r) => r.id));
+    edges.forEach((e, i) => expect(e.distanceKm).toBeCloseTo(expected[i]!.d, 9));
+  });
+
+  it('finds a load from its area centre even when the exact origin lies outside a small search disc', () => {
+    const open = db.select().from(shipmentRequests).where(eq(shipmentRequests.status, 'OPEN')).limit(60).all();
+    for (const r of open) {
+      const [lat, lng] = cellToLatLng(cellToParent(r.originH3R9, 7));
+      const found = listOpenLoads({ ctx: ctxAs(carrier), input: { complexCode: 'BANWOL_SIHWA', filter: { near: { lat, lng, radiusKm: 0.2 } }, first: 100 } });
+      expect(found.edges.map((e) => e.node.id)).toContain(r.id);
+    }
+  });
+
+  it('the searches are not trivial: together they find hundreds of requests, and some find none', () => {
+    const counts = searches.map((near) => listShipmentRequests({ ctx: ctxAs(operator), input: { filter: { near }, first: 1 } }).totalCount);
+    expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThan(200);
+    expect(Math.max(...counts)).toBeLessThan(REQUESTS);
+  });
+
+  it('combines near with the other filters', () => {
+    const near = { ...centroid, radiusKm: 10 };
+    const chilled = allPages((after) => listShipmentRequests({ ctx: ctxAs(operator), input: { filter: { near, cargoClass: 'CHILLED', status: ['OPEN'] }, after } }));
+    const expected = db
+      .select()
+      .from(shipmentRequests)
+      .all()
+      .filter((r) => r.cargoClass === 'CHILLED' && r.status === 'OPEN' && haversineKm(near, { lat: r.originLat, lng: r.originLng }) <= 10);
+    expect(chilled.map((e) => e.node.id).sort((a, b) => a - b)).toEqual(expected.map((r) => r.id).sort((a, b) => a - b));
+  });
+});
