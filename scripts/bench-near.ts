@@ -181,7 +181,7 @@ try {
     );
   }
   console.log(`\nlocation updates (one carrier, ${fleet.length} vehicles, synchronous=FULL):`);
-  console.log(`  single vehicleLocationUpdate: ${Math.round(singlePerSec).toLocaleString()}/s (${SINGLE_UPDATES.toLocaleString()} updates, one commit each)`);
+  console.log(`  single vehicleLocationUpdate: ${Math.round(singlePerSec).toLocaleString()}/s (${SINGLE_UPDATES.toLocaleString()} updates, ${IN_FLIGHT} in flight sharing group commits)`);
   console.log(`  bare prepared UPDATE, no domain: ${Math.round(bareCommitsPerSec).toLocaleString()}/s (the fsync-per-commit floor of this disk)`);
   console.log(`  batch vehicleLocationsUpdate: ${Math.round(batchPerSec).toLocaleString()}/s (${BATCHES} batches of ${batchSize})\n`);
   const ten = rows.find((r) => r.what === 'vehicles' && r.radiusKm === 10)!;

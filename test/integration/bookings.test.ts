@@ -152,6 +152,33 @@ describe('accepting an offer', () => {
     expect(carrierTries.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
+  it('a booked vehicle cannot be retired, nor booked warehouse space withdrawn or listed below what is booked', async () => {
+    const owner = key('WAREHOUSE_OWNER');
+    const space = listing(ctxAs(server.db, owner), 10);
+    const request = shipment(shipperCtx(), { pallets: 4, storage: { pallets: 4, days: 3, storageClass: 'AMBIENT' } });
+    const v = vehicle(carrierCtx());
+    const common = { round: r, shipperOrgId: request.shipperOrgId, requestId: request.id };
+    const [transport, storage] = makeOffers(server.db, [
+      { ...common, supplierOrgId: key('CARRIER').organisationId, vehicleId: v.id },
+      { ...common, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 4 },
+    ]);
+    expect((await accept(transport!)).body.errors).toBeUndefined();
+    expect((await accept(storage!, randomUUID(), owner.apiKey)).body.errors).toBeUndefined();
+
+    const retire = await gql(server.url, 'mutation ($id: ID!) { vehicleRetire(input: { vehicleId: $id }) { vehicle { status } } }', { id: toGlobalId('Vehicle', v.id) }, { apiKey: key('CARRIER').apiKey });
+    expect(retire.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining('give them back') });
+    const withdraw = await gql(server.url, 'mutation ($id: ID!) { warehouseListingWithdraw(input: { listingId: $id }) { listing { status } } }', { id: toGlobalId('WarehouseListing', space.id) }, { apiKey: owner.apiKey });
+    expect(withdraw.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+
+    const UPDATE = 'mutation ($id: ID!, $windows: [ListingAvailabilityWindowInput!]!) { warehouseListingUpdate(input: { listingId: $id, availability: $windows }) { listing { availability { idlePallets } } } }';
+    const days = space.availability[0]!;
+    const tooFew = await gql(server.url, UPDATE, { id: toGlobalId('WarehouseListing', space.id), windows: [{ from: days.from, to: days.to, idlePallets: 3 }] }, { apiKey: owner.apiKey });
+    expect(tooFew.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining('fewer idle pallets than are booked') });
+    expect(server.db.$client.prepare('select idle_pallets as n from listing_availability where listing_id = ?').all(space.id)).toEqual([{ n: 10 }]);
+    const enough = await gql(server.url, UPDATE, { id: toGlobalId('WarehouseListing', space.id), windows: [{ from: days.from, to: days.to, idlePallets: 4 }] }, { apiKey: owner.apiKey });
+    expect(enough.body.errors).toBeUndefined();
+  });
+
   it('books a consolidated load as one unit; each shipper sees only its own share and price', async () => {
     const complexId = r.complexId;
     const manufacturers = server.db.select().from(organisations).where(and(eq(organisations.complexId, complexId), eq(organisations.role, 'MANUFACTURER'))).orderBy(organisations.id).all();

@@ -1,6 +1,7 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull, sum } from 'drizzle-orm';
+import type { Tx } from '../../../db/client';
 import { z } from 'zod';
-import { listingAvailability, warehouseListings } from '../../../db/schema';
+import { listingAvailability, listingReservations, warehouseListings } from '../../../db/schema';
 import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors';
@@ -29,11 +30,23 @@ export const UpdateListingInput = z.object({
 });
 export type UpdateListingInput = z.input<typeof UpdateListingInput>;
 
+/** Days (`YYYY-MM-DD`) on which held storage bookings exceed what `windows` list idle. */
+function overbookedDays(tx: Tx, listingId: number, windows: { from: string; to: string; idlePallets: number }[]): string[] {
+  const booked = tx
+    .select({ day: listingReservations.day, pallets: sum(listingReservations.pallets).mapWith(Number) })
+    .from(listingReservations)
+    .where(and(eq(listingReservations.listingId, listingId), isNull(listingReservations.releasedAt)))
+    .groupBy(listingReservations.day)
+    .all();
+  return booked.filter(({ day, pallets }) => pallets > (windows.find((w) => w.from <= day && day <= w.to)?.idlePallets ?? 0)).map((b) => b.day);
+}
+
 /**
  * WAREHOUSE_OWNER: changes its own ACTIVE listing. The whole listing, as it would be after the change, must
  * satisfy the same rules as a new one; nothing is written otherwise.
  * @throws ForbiddenError for other roles; NotFoundError for an unknown listing or another owner's;
- *   ConflictError when the listing is withdrawn; ValidationError naming each failing field.
+ *   ConflictError when the listing is withdrawn or the new availability would hold fewer idle pallets than
+ *   are booked on some day; ValidationError naming each failing field.
  */
 export function updateListing({ ctx, input }: { ctx: Context; input: UpdateListingInput }): ListingRecord {
   const viewer = requireRole(ctx, 'WAREHOUSE_OWNER');
@@ -76,6 +89,10 @@ export function updateListing({ ctx, input }: { ctx: Context; input: UpdateListi
         tx.insert(listingAvailability)
           .values(availability.map((w) => ({ listingId, fromDay: w.from, toDay: w.to, idlePallets: w.idlePallets })))
           .run();
+        const short = overbookedDays(tx, listingId, availability);
+        if (short.length > 0) {
+          throw new ConflictError(`The new availability lists fewer idle pallets than are booked on ${short.join(', ')}; give those bookings back first`);
+        }
       }
     },
     { behavior: 'immediate' },

@@ -1,12 +1,13 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, gte, isNull, notExists } from 'drizzle-orm';
 import { z } from 'zod';
-import { warehouseListings } from '../../../db/schema';
+import { listingReservations, warehouseListings } from '../../../db/schema';
 import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
-import { NotFoundError } from '../../errors';
+import { ConflictError, NotFoundError } from '../../errors';
 import { parseInput } from '../../validation';
 import { complexRef } from '../service-region';
 import { selectListingsByIds, type ListingRecord } from './listing-record';
+import { seoulDay } from './seoul-day';
 
 export const WithdrawListingInput = z.object({ listingId: z.number().int().positive() });
 export type WithdrawListingInput = z.infer<typeof WithdrawListingInput>;
@@ -14,19 +15,26 @@ export type WithdrawListingInput = z.infer<typeof WithdrawListingInput>;
 /**
  * WAREHOUSE_OWNER: takes its own listing off the exchange (status WITHDRAWN). Withdrawing again changes
  * nothing and returns the listing as it is.
- * @throws ForbiddenError for other roles; NotFoundError for an unknown listing or another owner's.
+ * @throws ForbiddenError for other roles; NotFoundError for an unknown listing or another owner's;
+ *   ConflictError while pallets are booked in it from today on.
  */
 export function withdrawListing({ ctx, input }: { ctx: Context; input: WithdrawListingInput }): ListingRecord {
   const viewer = requireRole(ctx, 'WAREHOUSE_OWNER');
   const { listingId } = parseInput(WithdrawListingInput, input);
+  // Checked in the same UPDATE, so no storage booking can slip in between the check and the withdrawal.
+  const heldDays = ctx.db
+    .select({ id: listingReservations.id })
+    .from(listingReservations)
+    .where(and(eq(listingReservations.listingId, listingId), isNull(listingReservations.releasedAt), gte(listingReservations.day, seoulDay(ctx.now()))));
   const withdrawn = ctx.db
     .update(warehouseListings)
     .set({ status: 'WITHDRAWN', updatedAt: ctx.now() })
-    .where(and(eq(warehouseListings.id, listingId), eq(warehouseListings.ownerOrgId, viewer.organisationId), eq(warehouseListings.status, 'ACTIVE')))
+    .where(and(eq(warehouseListings.id, listingId), eq(warehouseListings.ownerOrgId, viewer.organisationId), eq(warehouseListings.status, 'ACTIVE'), notExists(heldDays)))
     .returning({ id: warehouseListings.id, complexId: warehouseListings.complexId, totalPallets: warehouseListings.totalPallets, storageClass: warehouseListings.storageClass })
     .get();
   const [listing] = selectListingsByIds(ctx, viewer, [listingId]);
   if (!listing) throw new NotFoundError('Warehouse listing');
+  if (!withdrawn && listing.status === 'ACTIVE') throw new ConflictError('Pallets are booked in this listing: it can be withdrawn once those stays have ended');
   if (withdrawn) {
     ctx.pubsub.publish('complexActivity', {
       complexCode: complexRef(ctx.db, withdrawn.complexId).code,

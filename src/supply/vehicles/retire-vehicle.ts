@@ -1,9 +1,9 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, gt, isNull, notExists } from 'drizzle-orm';
 import { z } from 'zod';
-import { vehicles } from '../../../db/schema';
+import { vehicleReservations, vehicles } from '../../../db/schema';
 import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
-import { NotFoundError } from '../../errors';
+import { ConflictError, NotFoundError } from '../../errors';
 import { parseInput } from '../../validation';
 import { complexRef } from '../service-region';
 import { vehicleClass } from '../vehicle-classes';
@@ -15,19 +15,26 @@ export type RetireVehicleInput = z.infer<typeof RetireVehicleInput>;
 /**
  * CARRIER: takes its vehicle off the exchange for good (status RETIRED; matching no longer offers it).
  * Retiring again changes nothing and returns the vehicle as it is.
- * @throws ForbiddenError for other roles; NotFoundError for an unknown vehicle or another carrier's.
+ * @throws ForbiddenError for other roles; NotFoundError for an unknown vehicle or another carrier's;
+ *   ConflictError while it holds bookings that have not ended (give them back first).
  */
 export function retireVehicle({ ctx, input }: { ctx: Context; input: RetireVehicleInput }): VehicleRecord {
   const viewer = requireRole(ctx, 'CARRIER');
   const { vehicleId } = parseInput(RetireVehicleInput, input);
+  // Checked in the same UPDATE, so no booking can slip in between the check and the retirement.
+  const heldBookings = ctx.db
+    .select({ id: vehicleReservations.id })
+    .from(vehicleReservations)
+    .where(and(eq(vehicleReservations.vehicleId, vehicleId), isNull(vehicleReservations.releasedAt), gt(vehicleReservations.endsAt, ctx.now())));
   const retired = ctx.db
     .update(vehicles)
     .set({ status: 'RETIRED' })
-    .where(and(eq(vehicles.id, vehicleId), eq(vehicles.carrierOrgId, viewer.organisationId), eq(vehicles.status, 'ACTIVE')))
+    .where(and(eq(vehicles.id, vehicleId), eq(vehicles.carrierOrgId, viewer.organisationId), eq(vehicles.status, 'ACTIVE'), notExists(heldBookings)))
     .returning({ complexId: vehicles.complexId, tonnageClass: vehicles.tonnageClass, bodyType: vehicles.bodyType })
     .get();
   const [vehicle] = selectVehiclesByIds(ctx, viewer, [vehicleId]);
   if (!vehicle) throw new NotFoundError('Vehicle');
+  if (!retired && vehicle.status === 'ACTIVE') throw new ConflictError('The vehicle holds bookings that have not ended: give them back before retiring it');
   if (retired) {
     ctx.pubsub.publish('complexActivity', {
       complexCode: complexRef(ctx.db, retired.complexId).code,
