@@ -4,7 +4,7 @@
  * Seeded synthetic rounds for Banwol-Sihwa (requests from inside the complex, deliveries over the Seoul metro
  * area and Korea, 1.5 vehicles and 0.05 listings per request). For each size it compares, on the same jobs
  * (after the storage phase) and with the same feasibility and cost functions:
- *   (a) the engine: H3-pruned candidates + exact assignment (transport.ts, prune: true);
+ *   (a) the engine: sparse candidate graph (cheapest vehicles per request) + exact assignment (transport.ts, prune: true);
  *   (b) greedy cheapest-pair-first over the full feasible matrix;
  *   (c) exact assignment over the full, unpruned matrix (same solver, every pair evaluated) where it fits.
  * It also times the whole round (runRound: storage, assignment, consolidation, report) and prints its savings.

@@ -46,7 +46,7 @@ export const DEFAULT_CONFIG: MatchingConfig = {
   detourFactor: 1.3,
   averageSpeedKmh: 45,
   stopMinutes: 15,
-  candidatesPerRequest: 12,
+  candidatesPerRequest: 8,
   maxSearchRadiusKm: 60,
   certifyOptimality: false,
   listingSearchRadiusKm: 25,

@@ -75,14 +75,30 @@ export function consolidate(jobs: readonly TransportJob[], ctx: RoundContext, st
     const vb = ctx.vehicles[b.index]!.input;
     return va.baseFeeKrw + va.perKmKrw * a.greatCircleKm - (vb.baseFeeKrw + vb.perKmKrw * b.greatCircleKm) || a.index - b.index;
   });
-  const signatureCount = new Set(nearCentre.map((hit) => signatureOf(ctx.vehicles[hit.index]!))).size;
+  const rankOf = new Int32Array(ctx.vehicles.length).fill(-1);
+  const kindOf = new Int32Array(ctx.vehicles.length).fill(-1);
+  const kindIds = new Map<string, number>();
+  nearCentre.forEach((hit, k) => {
+    rankOf[hit.index] = k;
+    const signature = signatureOf(ctx.vehicles[hit.index]!);
+    if (!kindIds.has(signature)) kindIds.set(signature, kindIds.size);
+    kindOf[hit.index] = kindIds.get(signature)!;
+  });
+  // Most vehicles near the centre are already taken: scan only the free ones (refreshed after every load).
+  const freeNearCentre = (): FreeTrunks => {
+    const vehicles = nearCentre.filter((hit) => state.vehicleFree[hit.index] === 1).map((hit) => hit.index);
+    const perKind = new Int32Array(kindIds.size);
+    for (const v of vehicles) perKind[kindOf[v]!]!++;
+    return { vehicles, perKind };
+  };
+  let freeNear = freeNearCentre();
   const crossDockUsed = new Map<number, number>();
   const loads: ConsolidatedLoad[] = [];
 
   for (const group of groups) {
     let remaining = group;
     while (remaining.length >= 2) {
-      const best = bestLoad(remaining, candidateTrunks(nearCentre, signatureCount, remaining, ctx, state), ctx, state, crossDockUsed);
+      const best = bestLoad(remaining, candidateTrunks(freeNear, rankOf, kindOf, remaining, ctx, state), ctx, state, crossDockUsed);
       if (!best) break;
       const loadId = `L${loads.length + 1}`;
       const offer: ConsolidatedOffer = { ...best.offer, loadId };
@@ -95,6 +111,7 @@ export function consolidate(jobs: readonly TransportJob[], ctx: RoundContext, st
       state.vehicleFree[best.vehicle.index] = 0;
       const day = kstDayOf(best.offer.departCentreAt);
       crossDockUsed.set(day, (crossDockUsed.get(day) ?? 0) + best.pallets);
+      freeNear = freeNearCentre();
       const taken = new Set(best.members);
       remaining = remaining.filter((m) => !taken.has(m));
     }
@@ -167,31 +184,33 @@ function signatureOf(v: VehicleProfile): string {
   return `${i.vehicleClass}|${i.bodyType}|${i.hazmatCertified}|${i.payloadKg}|${i.palletSlots}`;
 }
 
-/** The cheapest free vehicles of each kind near the centre (plus vehicles the group's own members hold). */
-function candidateTrunks(
-  nearCentre: readonly { index: number; greatCircleKm: number }[],
-  signatureCount: number,
-  group: Member[],
-  ctx: RoundContext,
-  state: ConsolidationState,
-): VehicleProfile[] {
-  const ownedByGroup = new Set(group.map((m) => state.vehicleOfJob[m.job.index]!).filter((v) => v !== -1));
-  const seen = new Map<string, number>();
-  let full = 0;
-  const picked: VehicleProfile[] = [];
-  for (const hit of nearCentre) {
-    const owned = ownedByGroup.has(hit.index);
-    if (!state.vehicleFree[hit.index] && !owned) continue;
-    const v = ctx.vehicles[hit.index]!;
-    const signature = signatureOf(v);
-    const count = seen.get(signature) ?? 0;
-    if (count >= TRUNKS_PER_KIND && !owned) continue;
-    seen.set(signature, count + 1);
-    if (count + 1 === TRUNKS_PER_KIND) full++;
+/** Free vehicles near the centre in order of cost to bring there, and how many there are of each kind. */
+interface FreeTrunks {
+  vehicles: number[];
+  perKind: Int32Array;
+}
+
+/**
+ * The cheapest free vehicles of each kind near the centre, plus the vehicles near the centre that the group's own
+ * members hold, in order of cost to bring to the centre.
+ */
+function candidateTrunks(free: FreeTrunks, rankOf: Int32Array, kindOf: Int32Array, group: Member[], ctx: RoundContext, state: ConsolidationState): VehicleProfile[] {
+  const taken = new Int32Array(free.perKind.length);
+  let kindsLeft = free.perKind.filter((n) => n > 0).length;
+  const picked: number[] = [];
+  for (const v of free.vehicles) {
+    const kind = kindOf[v]!;
+    if (taken[kind]! >= TRUNKS_PER_KIND) continue;
+    taken[kind]!++;
     picked.push(v);
-    if (full === signatureCount && ownedByGroup.size === 0) break;
+    if (taken[kind] === Math.min(TRUNKS_PER_KIND, free.perKind[kind]!)) kindsLeft--;
+    if (kindsLeft === 0) break;
   }
-  return picked;
+  for (const m of group) {
+    const owned = state.vehicleOfJob[m.job.index]!;
+    if (owned !== -1 && rankOf[owned]! >= 0 && !picked.includes(owned)) picked.push(owned);
+  }
+  return picked.sort((a, b) => rankOf[a]! - rankOf[b]!).map((v) => ctx.vehicles[v]!);
 }
 
 interface LoadPlan {
@@ -205,9 +224,15 @@ interface LoadPlan {
 function bestLoad(group: Member[], trunks: VehicleProfile[], ctx: RoundContext, state: ConsolidationState, crossDockUsed: Map<number, number>): LoadPlan | null {
   const order = [...group].sort((a, b) => b.job.request.pallets - a.job.request.pallets || a.job.request.deliveryDeadline - b.job.request.deliveryDeadline || a.job.index - b.job.index);
   let best: { plan: LoadPlan; saving: number } | null = null;
+  // Vehicles of a kind pack alike: a further one of a kind is tried only when the ones before could not load.
+  const loadedKinds = new Set<string>();
   for (const vehicle of trunks) {
+    const kind = signatureOf(vehicle);
+    const owned = group.some((m) => state.vehicleOfJob[m.job.index] === vehicle.index);
+    if (loadedKinds.has(kind) && !owned) continue;
     const plan = packVehicle(vehicle, order, ctx, crossDockUsed);
     if (!plan || plan.members.length < 2) continue;
+    loadedKinds.add(kind);
     // A vehicle already holding a member's direct leg may become the trunk only if that member rides on it.
     const owner = group.find((m) => state.vehicleOfJob[m.job.index] === vehicle.index);
     if (owner && !plan.members.includes(owner)) continue;
@@ -240,7 +265,7 @@ function packVehicle(vehicle: VehicleProfile, order: Member[], ctx: RoundContext
     pallets += r.pallets;
   }
   // Drop members whose share would exceed their maximum price, then re-price.
-  while (current && current.members.length >= 2) {
+  while (current && current.members.length >= 2 && current.members.some((m) => m.job.request.maxPriceKrw !== null)) {
     const over = current.offer.shares.find((s) => {
       const max = current!.members.find((m) => m.job.request.id === s.requestId)!.job.request.maxPriceKrw;
       return max !== null && s.priceKrw > max;
@@ -295,27 +320,24 @@ function priceLoad(vehicle: VehicleProfile, members: Member[], ctx: RoundContext
   const costKrw = totalOf(breakdown);
 
   const ordered = route.map((leg) => leg.member);
-  const weights = ordered.map((m) => m.job.request.pallets * (m.feederKm + m.centreToDestKm));
-  const parts = splitBreakdown(breakdown, weights);
-  const grams = allocateProportionally(Math.round(co2 * 1000), weights);
-  const shares: ConsolidatedShare[] = ordered.map((m, k) => ({
-    requestId: m.job.request.id,
-    shipperOrgId: m.job.request.shipperOrgId,
-    pallets: m.job.request.pallets,
-    distanceKm: m.feederKm + m.centreToDestKm,
-    priceKrw: totalOf(parts[k]!),
-    breakdown: parts[k]!,
-    co2Kg: grams[k]! / 1000,
-    pickupAt: m.feederPickupAt,
-    deliverAt: slot.startAt + offsets[k]!,
-  }));
-  const expiresAt = Math.min(ctx.now + config.offerTtlMs, slot.latestStartAt - (slot.startAt - slot.departAt), ...ordered.map((m) => m.feederLatestDispatch));
-  return {
-    vehicle,
-    members: ordered,
-    pallets,
-    costKrw,
-    offer: {
+  // Packing prices many candidate loads and keeps few: the shares are split only when an offer is read.
+  const buildOffer = (): LoadPlan['offer'] => {
+    const weights = ordered.map((m) => m.job.request.pallets * (m.feederKm + m.centreToDestKm));
+    const parts = splitBreakdown(breakdown, weights);
+    const grams = allocateProportionally(Math.round(co2 * 1000), weights);
+    const shares: ConsolidatedShare[] = ordered.map((m, k) => ({
+      requestId: m.job.request.id,
+      shipperOrgId: m.job.request.shipperOrgId,
+      pallets: m.job.request.pallets,
+      distanceKm: m.feederKm + m.centreToDestKm,
+      priceKrw: totalOf(parts[k]!),
+      breakdown: parts[k]!,
+      co2Kg: grams[k]! / 1000,
+      pickupAt: m.feederPickupAt,
+      deliverAt: slot.startAt + offsets[k]!,
+    }));
+    const expiresAt = Math.min(ctx.now + config.offerTtlMs, slot.latestStartAt - (slot.startAt - slot.departAt), ...ordered.map((m) => m.feederLatestDispatch));
+    return {
       kind: 'CONSOLIDATED',
       vehicleId: vehicle.input.id,
       requestIds: ordered.map((m) => m.job.request.id),
@@ -328,6 +350,16 @@ function priceLoad(vehicle: VehicleProfile, members: Member[], ctx: RoundContext
       co2Kg: co2,
       departCentreAt: slot.startAt,
       expiresAt: Math.max(ctx.now, expiresAt),
+    };
+  };
+  let offer: LoadPlan['offer'] | undefined;
+  return {
+    vehicle,
+    members: ordered,
+    pallets,
+    costKrw,
+    get offer() {
+      return (offer ??= buildOffer());
     },
   };
 }

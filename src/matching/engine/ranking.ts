@@ -5,7 +5,9 @@
  * The chord is within a few parts per million of the great circle at these distances, so the order is the
  * price order in practice, and it never exceeds the price, so vehicles it prices over the request's budget, and
  * vehicles that cannot reach the pickup or meet the deadline even in a straight line, are skipped without an
- * evaluation. A scan is one pass over flat typed arrays with a bounded max-heap: no per-pair allocation.
+ * evaluation. Vehicles are grouped by (cargo mask, class) and sorted by per-km rate inside a group; a scan visits
+ * groups cheapest tariff first and stops in a group (or for good) once base + rate x loaded km cannot beat the
+ * bounded max-heap's largest key. Flat typed arrays, no per-pair allocation.
  */
 import { CARGO_CLASSES, type CargoClass } from '../../supply/vehicle-classes';
 import type { RoundContext, TransportJob, VehicleProfile } from './context';
@@ -29,11 +31,14 @@ export class CostRanking {
   private readonly lastVehicle: Int32Array;
   private readonly exhausted: Uint8Array;
   private readonly maxChordKm: number;
-  /** Per request, for the transposed scan. */
-  private readonly rowX: Float64Array;
-  private readonly rowY: Float64Array;
-  private readonly rowZ: Float64Array;
-  private readonly rowBit: Int32Array;
+  /** Vehicles grouped by (cargo mask, class): members of group g are groupMembers[groupStart[g] .. groupStart[g+1]-1]. */
+  private readonly groups: { mask: number; minBase: number; minPerKm: number; maxPayload: number; maxSlots: number }[] = [];
+  private readonly groupStart: Int32Array;
+  private readonly groupMembers: Int32Array;
+  /** The members not closed yet, in the same order: openMembers[groupStart[g] .. openEnd[g]-1]. */
+  private readonly openMembers: Int32Array;
+  private readonly openEnd: Int32Array;
+  private readonly groupOfVehicle: Int32Array;
 
   constructor(
     private readonly jobs: readonly TransportJob[],
@@ -63,17 +68,37 @@ export class CostRanking {
       this.firstStart[j] = p.windows[0]?.start ?? Infinity;
       this.lastEnd[j] = p.windows[p.windows.length - 1]?.end ?? -Infinity;
     });
+    const groupOf = new Map<string, number>();
+    const members: number[][] = [];
+    for (let j = 0; j < m; j++) {
+      if (this.cargoMask[j] === 0) continue;
+      const key = `${this.cargoMask[j]}|${vehicles[j]!.input.vehicleClass}`;
+      let g = groupOf.get(key);
+      if (g === undefined) {
+        g = this.groups.length;
+        groupOf.set(key, g);
+        this.groups.push({ mask: this.cargoMask[j]!, minBase: Infinity, minPerKm: Infinity, maxPayload: 0, maxSlots: 0 });
+        members.push([]);
+      }
+      const group = this.groups[g]!;
+      group.minBase = Math.min(group.minBase, this.base[j]!);
+      group.minPerKm = Math.min(group.minPerKm, this.perKm[j]!);
+      group.maxPayload = Math.max(group.maxPayload, this.payload[j]!);
+      group.maxSlots = Math.max(group.maxSlots, this.slots[j]!);
+      members[g]!.push(j);
+    }
+    // Members by per-km rate: a scan stops in a group once base + rate x loaded km cannot enter its heap.
+    for (const list of members) list.sort((a, b) => this.perKm[a]! - this.perKm[b]! || a - b);
+    this.groupStart = new Int32Array(members.length + 1);
+    members.forEach((list, g) => (this.groupStart[g + 1] = this.groupStart[g]! + list.length));
+    this.groupMembers = Int32Array.from(members.flat());
+    this.openMembers = this.groupMembers.slice();
+    this.openEnd = this.groupStart.slice(1);
+    this.groupOfVehicle = new Int32Array(m).fill(-1);
+    members.forEach((list, g) => list.forEach((j) => (this.groupOfVehicle[j] = g)));
     this.lastBound = new Float64Array(jobs.length).fill(-Infinity);
     this.lastVehicle = new Int32Array(jobs.length).fill(-1);
     this.exhausted = new Uint8Array(jobs.length);
-    this.rowX = new Float64Array(jobs.length);
-    this.rowY = new Float64Array(jobs.length);
-    this.rowZ = new Float64Array(jobs.length);
-    this.rowBit = new Int32Array(jobs.length);
-    jobs.forEach((job, i) => {
-      [this.rowX[i], this.rowY[i], this.rowZ[i]] = unitVector(job.origin.lat, job.origin.lng);
-      this.rowBit[i] = 1 << CARGO_INDEX[job.request.cargoClass];
-    });
     // Great circle <= max radius implies chord <= its chord; the chord bound only needs to keep those.
     const maxArc = ctx.config.maxSearchRadiusKm;
     this.maxChordKm = 2 * EARTH_RADIUS_KM * Math.sin(Math.min(maxArc / (2 * EARTH_RADIUS_KM), Math.PI / 2));
@@ -87,37 +112,7 @@ export class CostRanking {
   /** Returns up to `count` further vehicles for request `i` in increasing price bound (ties by index). */
   next(i: number, count: number): Int32Array {
     if (this.exhausted[i] === 1 || count <= 0) return new Int32Array(0);
-    const job = this.jobs[i]!;
-    const r = job.request;
-    const { detourFactor, averageSpeedKmh } = this.ctx.config;
-    const msPerKm = 3_600_000 / averageSpeedKmh;
-    const [ox, oy, oz] = unitVector(job.origin.lat, job.origin.lng);
-    const bit = 1 << CARGO_INDEX[r.cargoClass];
-    // Slack: the price rounds its distance part once (0.5 KRW), and float noise between chord and haversine.
-    const budget = job.transportBudgetKrw + 1;
-    const latestStart = r.pickupWindow.end + 1;
-    const finishBy = r.deliveryDeadline + 1;
-    const afterBound = this.lastBound[i]!;
-    const afterVehicle = this.lastVehicle[i]!;
-    const heap = new BoundedMaxHeap(count);
-    const { x, y, z, cargoMask, payload, slots, base, perKm, firstStart, lastEnd, maxChordKm } = this;
-    for (let j = 0; j < x.length; j++) {
-      if ((cargoMask[j]! & bit) === 0 || payload[j]! < r.weightKg || slots[j]! < r.pallets) continue;
-      const dx = x[j]! - ox;
-      const dy = y[j]! - oy;
-      const dz = z[j]! - oz;
-      const chordKm = EARTH_RADIUS_KM * Math.sqrt(dx * dx + dy * dy + dz * dz);
-      if (chordKm > maxChordKm) continue;
-      const minRoadKm = detourFactor * chordKm;
-      const bound = base[j]! + perKm[j]! * (minRoadKm + job.loadedKm);
-      if (bound > budget) continue;
-      if (bound < afterBound || (bound === afterBound && j <= afterVehicle)) continue;
-      if (!heap.accepts(bound, j)) continue;
-      const arrive = firstStart[j]! + minRoadKm * msPerKm;
-      if (arrive > latestStart || Math.max(arrive, r.pickupWindow.start) + job.workMs > Math.min(finishBy, lastEnd[j]! + 1)) continue;
-      heap.push(bound, j);
-    }
-    const out = heap.drainAscending();
+    const out = this.scan(i, count, this.lastBound[i]!, this.lastVehicle[i]!, false, null, null);
     const n = out.values.length;
     if (n < count) this.exhausted[i] = 1;
     if (n > 0) {
@@ -128,48 +123,91 @@ export class CostRanking {
   }
 
   /**
-   * Returns up to `count` requests for which vehicle `j` is the best relative deal: smallest price bound minus
-   * `reference[i]` (e.g. the request's cheapest known price; Infinity leaves the request out), in increasing
-   * order. Same bounds and skips as next(), seen from the vehicle.
+   * Returns up to `count` of the cheapest vehicles for request `i` among those with usable[j] = 1 and not
+   * `skip`ped, regardless of what next() handed out.
    */
-  bestRequestsFor(j: number, count: number, reference: Float64Array): Int32Array {
-    const mask = this.cargoMask[j]!;
-    if (mask === 0 || count <= 0) return new Int32Array(0);
+  cheapestAmong(i: number, count: number, usable: Uint8Array, skip: (j: number) => boolean): Int32Array {
+    return this.scan(i, count, -Infinity, -1, false, usable, skip).values;
+  }
+
+  /** Like cheapestAmong, among the vehicles not closed. */
+  cheapestOpen(i: number, count: number, skip: (j: number) => boolean): Int32Array {
+    return this.scan(i, count, -Infinity, -1, true, null, skip).values;
+  }
+
+  /** Leaves vehicle `j` out of cheapestOpen from now on. */
+  close(j: number): void {
+    const g = this.groupOfVehicle[j]!;
+    if (g === -1) return;
+    const start = this.groupStart[g]!;
+    const end = this.openEnd[g]!;
+    const slot = this.openMembers.subarray(start, end).indexOf(j);
+    if (slot === -1) return;
+    this.openMembers.copyWithin(start + slot, start + slot + 1, end);
+    this.openEnd[g] = end - 1;
+  }
+
+  /** The `count` smallest (bound, vehicle) after (afterBound, afterVehicle) that pass every filter. */
+  private scan(i: number, count: number, afterBound: number, afterVehicle: number, openOnly: boolean, usable: Uint8Array | null, skip: ((j: number) => boolean) | null): { keys: Float64Array; values: Int32Array } {
+    const job = this.jobs[i]!;
+    const r = job.request;
     const { detourFactor, averageSpeedKmh } = this.ctx.config;
     const msPerKm = 3_600_000 / averageSpeedKmh;
-    const vx = this.x[j]!;
-    const vy = this.y[j]!;
-    const vz = this.z[j]!;
-    const payload = this.payload[j]!;
-    const slots = this.slots[j]!;
-    const base = this.base[j]!;
-    const perKm = this.perKm[j]!;
-    const firstStart = this.firstStart[j]!;
-    const lastEnd = this.lastEnd[j]! + 1;
-    const { rowX, rowY, rowZ, rowBit, jobs, maxChordKm } = this;
+    const [ox, oy, oz] = unitVector(job.origin.lat, job.origin.lng);
+    const bit = 1 << CARGO_INDEX[r.cargoClass];
+    // Slack: the price rounds its distance part once (0.5 KRW), and float noise between chord and haversine.
+    const budget = job.transportBudgetKrw + 1;
+    const latestStart = r.pickupWindow.end + 1;
+    const finishBy = r.deliveryDeadline + 1;
     const heap = new BoundedMaxHeap(count);
-    for (let i = 0; i < jobs.length; i++) {
-      const ref = reference[i]!;
-      if ((rowBit[i]! & mask) === 0 || ref === Infinity) continue;
-      const job = jobs[i]!;
-      const r = job.request;
-      if (payload < r.weightKg || slots < r.pallets) continue;
-      const dx = rowX[i]! - vx;
-      const dy = rowY[i]! - vy;
-      const dz = rowZ[i]! - vz;
-      const chordKm = EARTH_RADIUS_KM * Math.sqrt(dx * dx + dy * dy + dz * dz);
-      if (chordKm > maxChordKm) continue;
-      const minRoadKm = detourFactor * chordKm;
-      const bound = base + perKm * (minRoadKm + job.loadedKm);
-      if (bound > job.transportBudgetKrw + 1) continue;
-      const score = bound - ref;
-      if (!heap.accepts(score, i)) continue;
-      const arrive = firstStart + minRoadKm * msPerKm;
-      if (arrive > r.pickupWindow.end + 1 || Math.max(arrive, r.pickupWindow.start) + job.workMs > Math.min(r.deliveryDeadline + 1, lastEnd)) continue;
-      heap.push(score, i);
+    const { x, y, z, payload, slots, base, perKm, firstStart, lastEnd, maxChordKm } = this;
+    const { weightKg, pallets } = r;
+    const { loadedKm, workMs } = job;
+    const earliestStart = r.pickupWindow.start;
+    // Groups in increasing order of their tariff bound; once the heap is full, a group whose bound exceeds its
+    // largest key (and every later group) cannot contribute.
+    const order = this.groups
+      .map((g, k) => ({ k, minBase: g.minBase, bound: g.minBase + g.minPerKm * loadedKm, usable: (g.mask & bit) !== 0 && g.maxPayload >= weightKg && g.maxSlots >= pallets }))
+      .filter((g) => g.usable)
+      .sort((a, b) => a.bound - b.bound);
+    const { groupStart } = this;
+    const memberList = openOnly ? this.openMembers : this.groupMembers;
+    const memberEnd = openOnly ? this.openEnd : this.groupStart.subarray(1);
+    // (limitKey, limitVehicle): the largest pair kept once the heap is full; only smaller pairs can enter.
+    let limitKey = Infinity;
+    let limitVehicle = 0x7fffffff;
+    for (const { k, minBase, bound: groupBound } of order) {
+      if (groupBound > limitKey) break;
+      const end = memberEnd[k]!;
+      for (let n = groupStart[k]!; n < end; n++) {
+        const j = memberList[n]!;
+        const rate = perKm[j]!;
+        if (minBase + rate * loadedKm > limitKey) break;
+        if (payload[j]! < weightKg || slots[j]! < pallets || (usable !== null && usable[j] === 0)) continue;
+        // The tariff without deadhead already bounds the price: most vehicles stop here, before the square root.
+        if (base[j]! + rate * loadedKm > limitKey) continue;
+        const dx = x[j]! - ox;
+        const dy = y[j]! - oy;
+        const dz = z[j]! - oz;
+        const chordKm = EARTH_RADIUS_KM * Math.sqrt(dx * dx + dy * dy + dz * dz);
+        if (chordKm > maxChordKm) continue;
+        const minRoadKm = detourFactor * chordKm;
+        const bound = base[j]! + rate * (minRoadKm + loadedKm);
+        if (bound > budget || bound > limitKey || (bound === limitKey && j > limitVehicle)) continue;
+        if (bound < afterBound || (bound === afterBound && j <= afterVehicle)) continue;
+        const arrive = firstStart[j]! + minRoadKm * msPerKm;
+        if (arrive > latestStart || (arrive > earliestStart ? arrive : earliestStart) + workMs > (finishBy < lastEnd[j]! + 1 ? finishBy : lastEnd[j]! + 1)) continue;
+        if (skip !== null && skip(j)) continue;
+        heap.push(bound, j);
+        if (heap.isFull()) {
+          limitKey = heap.maxKey();
+          limitVehicle = heap.maxValue();
+        }
+      }
     }
-    return heap.drainAscending().values;
+    return heap.drainAscending();
   }
+
 }
 
 /** Keeps the `capacity` smallest (key, value) pairs seen, ordered by key then value. */
@@ -183,9 +221,18 @@ class BoundedMaxHeap {
     this.values = new Int32Array(capacity);
   }
 
-  /** Whether (key, value) would be kept. */
-  accepts(key: number, value: number): boolean {
-    return this.size < this.capacity || greater(this.keys[0]!, this.values[0]!, key, value);
+  isFull(): boolean {
+    return this.size === this.capacity;
+  }
+
+  /** The largest key kept (meaningful when the heap is not empty). */
+  maxKey(): number {
+    return this.keys[0]!;
+  }
+
+  /** The value of the largest pair kept (meaningful when the heap is not empty). */
+  maxValue(): number {
+    return this.values[0]!;
   }
 
   push(key: number, value: number): void {

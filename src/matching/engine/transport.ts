@@ -1,13 +1,14 @@
 /**
  * Direct transport legs: evaluate (request, vehicle) pairs and assign vehicles to requests exactly.
  *
- * Pruned mode (the engine): each request's vehicles are ranked by a lower bound on their price (ranking.ts) and
- * evaluated cheapest first until it has `candidatesPerRequest` feasible ones; the assignment is exact over that
- * sparse graph. A request the solve leaves unserved doubles its candidates, and the requests holding them get more
- * too, re-solving while that adds feasible pairs.
+ * Pruned mode (the engine): vehicles are ranked per request by a lower bound on their price (ranking.ts). Each
+ * request gets its `candidatesPerRequest` cheapest feasible vehicles, plus as many among the vehicles that are not
+ * yet candidates of that many requests (so the graph spreads over the fleet). The assignment is exact over that
+ * sparse graph (~16 edges per request). Requests it leaves unserved, and the requests holding their cheapest
+ * candidates, then get their cheapest free vehicles, re-solving while that adds feasible pairs.
  *
  * Optional certification (`certifyOptimality`): column generation that proves the answer optimal for the
- * *unpruned* problem. A vehicle outside a request's disk costs at least base + perKm x (detour x straight-line
+ * *unpruned* problem. A vehicle not yet evaluated for a request costs at least base + perKm x (detour x straight-line
  * km + loaded km) and must be reachable in time; column potentials are <= 0; so if that lower bound minus the
  * vehicle's potential is not below the request's potential, the pair cannot improve the optimum (LP duality).
  * Pairs the bound cannot rule out are evaluated, added when their reduced cost is negative, and the graph is
@@ -99,7 +100,8 @@ const EARTH_RADIUS_KM = 6371.0088;
 
 /**
  * Returns the exact max-served, min-cost assignment of `jobs` to ctx.vehicles restricted to `allowed`
- * vehicles (all when omitted). `prune` selects the H3-pruned engine (certified exact) or full evaluation.
+ * vehicles (all when omitted), exact over the candidate graph: `prune` selects the sparse engine graph
+ * (exact for the unpruned problem too with certifyOptimality), else every pair is evaluated.
  */
 export function assignTransport(
   jobs: readonly TransportJob[],
@@ -111,33 +113,31 @@ export function assignTransport(
   const allowed = options.allowed ?? (() => true);
   const graph = new CandidateGraph(jobs.length, m);
 
-  const consider = (i: number, j: number, activate: boolean, greatCircleKm?: number): void => {
+  const consider = (i: number, j: number, activate: boolean): void => {
     graph.markEvaluated(i, j);
-    const plan = evaluateTransport(jobs[i]!, vehicles[j]!, ctx, greatCircleKm);
+    const plan = evaluateTransport(jobs[i]!, vehicles[j]!, ctx);
     if (plan.ok) graph.addFeasible(i, j, plan.costKrw, activate);
   };
 
-  // Pruned mode: each request starts with its `candidatesPerRequest` cheapest feasible vehicles (see ranking.ts).
   const ranking = options.prune ? new CostRanking(jobs, ctx, allowed) : null;
   const perRequest = ctx.config.candidatesPerRequest;
-  const batch = new Int32Array(jobs.length).fill(2 * perRequest);
-  /** Evaluates request i's next cheapest vehicles until it has `want` feasible ones; returns whether any was added. */
-  const extend = (i: number, want: number): boolean => {
-    const before = graph.cols[i]!.length;
-    while (graph.cols[i]!.length < want && !ranking!.isExhausted(i)) {
-      // Batches double so that a request whose cheap vehicles are mostly infeasible costs few scans.
-      for (const j of ranking!.next(i, batch[i]!)) consider(i, j, true);
-      batch[i] = 2 * batch[i]!;
-    }
-    return graph.cols[i]!.length > before;
-  };
   if (ranking) {
-    for (let i = 0; i < jobs.length; i++) extend(i, perRequest);
-    // Requests near one another rank the same cheap vehicles first; each vehicle also joins the requests for
-    // which it is the best deal relative to their cheapest option, so that the graph offers ways around them.
-    const cheapest = new Float64Array(jobs.length).fill(Infinity);
-    graph.costs.forEach((costs, i) => costs.length > 0 && (cheapest[i] = Math.min(...costs)));
-    for (let j = 0; j < m; j++) for (const i of ranking.bestRequestsFor(j, perRequest, cheapest)) if (!graph.isEvaluated(i, j)) consider(i, j, true);
+    // Requests near one another rank the same cheap vehicles first. So each request also gets its cheapest
+    // vehicles among those that are still candidates of fewer than `candidatesPerRequest` requests: the graph
+    // spreads over the fleet instead of piling onto a few vehicles.
+    const claims = new Int32Array(m);
+    const claim = (i: number, j: number): void => {
+      const before = graph.cols[i]!.length;
+      consider(i, j, true);
+      if (graph.cols[i]!.length > before && ++claims[j]! === perRequest) ranking.close(j);
+    };
+    for (let i = 0; i < jobs.length; i++) {
+      // Batches double so that a request whose cheap vehicles are mostly infeasible costs few scans.
+      for (let batch = 2 * perRequest; graph.cols[i]!.length < perRequest && !ranking.isExhausted(i); batch *= 2) {
+        for (const j of ranking.next(i, batch)) claim(i, j);
+      }
+      for (const j of ranking.cheapestOpen(i, perRequest, (j) => graph.isEvaluated(i, j))) claim(i, j);
+    }
   } else {
     for (let i = 0; i < jobs.length; i++) for (let j = 0; j < m; j++) if (allowed(j)) consider(i, j, true);
   }
@@ -145,21 +145,27 @@ export function assignTransport(
   let solves = 0;
   let result: AssignmentResult;
   for (;;) {
-    if (process.env.DBG) console.error("before", graph.activeCount);
     result = solveAssignment(graph.activeCosts());
     solves++;
     if (!ranking) break;
-    // Requests left unserved double their candidates, and the requests holding those candidates get more too,
-    // so that they can move aside (an augmenting path the pruned graph did not contain).
+    // Competition for the same cheap vehicles can leave a request unserved although vehicles are free. It gets its
+    // cheapest free vehicles, and so do the requests holding its cheapest candidates (they may move aside):
+    // augmenting paths the graph lacked. Re-solve until none is added.
     const owner = new Int32Array(m).fill(-1);
     result.rowToCol.forEach((j, i) => j >= 0 && (owner[j] = i));
+    const free = Uint8Array.from(owner, (i) => (i === -1 ? 1 : 0));
     let grew = false;
+    const widen = (i: number): void => {
+      for (const j of ranking.cheapestAmong(i, perRequest, free, (j) => graph.isEvaluated(i, j))) {
+        consider(i, j, true);
+        grew = true;
+      }
+    };
     for (let i = 0; i < jobs.length; i++) {
-      if (result.rowToCol[i] !== -1 || ranking.isExhausted(i)) continue;
-      for (const j of graph.cols[i]!.slice(0, perRequest)) if (owner[j]! >= 0) grew = extend(owner[j]!, graph.cols[owner[j]!]!.length + perRequest) || grew;
-      grew = extend(i, 2 * graph.cols[i]!.length + perRequest) || grew;
+      if (result.rowToCol[i] !== -1) continue;
+      widen(i);
+      for (const j of graph.cols[i]!.slice(0, perRequest)) if (owner[j]! >= 0) widen(owner[j]!);
     }
-    if (process.env.DBG) console.error("solve", solves, result.servedCount, graph.activeCount, jobs.filter((_, i) => result.rowToCol[i] === -1 && !ranking.isExhausted(i)).length);
     if (grew) continue;
     if (!ctx.config.certifyOptimality || !pricePass(jobs, ctx, result, graph, allowed, consider)) break;
   }

@@ -66,6 +66,20 @@ describe('runRound on random instances', () => {
     expect(certified.totalCostKrw).toBe(full.totalCostKrw);
   });
 
+  it('the sparse engine graph serves as many as the unpruned optimum, within 0.5% of its cost', () => {
+    for (const seed of [3, 11]) {
+      const input = syntheticRound({ seed, requests: 300 });
+      const config = resolveConfig();
+      const { ctx, jobs } = prepareRound(input, config);
+      const engine = assignTransport(jobs, ctx, { prune: true });
+      const full = assignTransport(jobs, prepareRound(input, config).ctx, { prune: false });
+      expect(engine.servedCount).toBe(full.servedCount);
+      expect(engine.totalCostKrw).toBeGreaterThanOrEqual(full.totalCostKrw);
+      expect(engine.totalCostKrw).toBeLessThanOrEqual(full.totalCostKrw * 1.005);
+      expect(engine.activeEdges).toBeLessThan(jobs.length * 4 * config.candidatesPerRequest);
+    }
+  });
+
   it('makes only feasible offers (property over seeded instances)', () => {
     let consolidatedSeen = 0;
     let storageSeen = 0;
