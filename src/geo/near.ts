@@ -24,13 +24,23 @@ export function nearCells(near: NearInput): { res: StoredResolution; cells: stri
   if (plan.res === FINEST_RESOLUTION) return plan;
   const res = (plan.res + 1) as StoredResolution;
   const reachKm = near.radiusKm + STORED_CELL_REACH_IN_EDGES * localEdgeKm(near, res);
-  const cells = plan.cells
-    .flatMap((cell) => cellToChildren(cell, res))
-    .filter((cell) => {
-      const [lat, lng] = cellToLatLng(cell);
-      return haversineKm(near, { lat, lng }) <= reachKm;
-    });
+  // Children's centres lie within about one parent edge of the parent's centre (1.2 with margin): whole
+  // parents inside or outside the reach need no per-child check; only those on its edge are split finely.
+  const spreadKm = 1.2 * localEdgeKm(near, plan.res);
+  const cells: string[] = [];
+  for (const parent of plan.cells) {
+    const d = distanceToCentre(near, parent);
+    if (d - spreadKm > reachKm) continue;
+    const children = cellToChildren(parent, res);
+    if (d + spreadKm <= reachKm) cells.push(...children);
+    else for (const child of children) if (distanceToCentre(near, child) <= reachKm) cells.push(child);
+  }
   return { res, cells };
+}
+
+function distanceToCentre(point: LatLng, cell: string): number {
+  const [lat, lng] = cellToLatLng(cell);
+  return haversineKm(point, { lat, lng });
 }
 
 /** Keeps the candidates truly within the radius (great-circle), nearest first, with their distance. */

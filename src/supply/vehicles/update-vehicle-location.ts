@@ -27,9 +27,14 @@ export async function updateVehicleLocation({ ctx, input }: { ctx: Context; inpu
   const outside = regionIssue(ctx.db, viewer.complexId!, location, 'input.location', TRAVEL_REGION_KM);
   if (outside) throw new ValidationError([outside]);
   const now = ctx.now();
-  return commitGrouped(ctx.db, () => {
-    const moved = moveVehicle(ctx.db, viewer.organisationId, vehicleId, location, now);
-    if (!moved) throw new NotFoundError('Vehicle');
-    return moved;
-  });
+  // One UPDATE: atomic by itself, so it needs no savepoint inside the shared transaction.
+  return commitGrouped(
+    ctx.db,
+    () => {
+      const moved = moveVehicle(ctx.db, viewer.organisationId, vehicleId, location, now);
+      if (!moved) throw new NotFoundError('Vehicle');
+      return moved;
+    },
+    { savepoint: false },
+  );
 }
