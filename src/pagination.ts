@@ -44,3 +44,51 @@ export function toConnection<T>(rows: T[], first: number, cursorOf: (row: T) => 
     },
   };
 }
+
+/** An edge that may carry the distance from a `near` search point. */
+export interface LocatedEdge<T> {
+  cursor: string;
+  node: T;
+  /** Great-circle km from the search point; null when the query had no `near`. */
+  distanceKm: number | null;
+}
+export type LocatedConnection<T> = Omit<Connection<T>, 'edges'> & { edges: LocatedEdge<T>[] };
+
+/**
+ * The sort key inside a cursor of this query.
+ * @throws ValidationError when the cursor belongs to another query (or was not made by this API).
+ */
+export function cursorKey(after: string, pattern: RegExp): RegExpExecArray {
+  const match = pattern.exec(decodeCursor(after));
+  if (!match) throw new ValidationError([{ field: 'after', rule: 'must be a cursor returned by this query with the same filter' }]);
+  return match;
+}
+
+const NEAR_CURSOR = /^near:(\d+)$/;
+
+/**
+ * One page of hits ordered by distance; `load` turns the page's hits (light rows) into its nodes, in order.
+ * Distances are no unique sort key, so these cursors carry the offset: a page may shift when requests come
+ * or go between calls, as any distance-ordered feed does.
+ */
+export function nearPage<H, T>(hits: { row: H; distanceKm: number }[], first: number, after: string | null | undefined, load: (rows: H[]) => T[]): LocatedConnection<T> {
+  const offset = after ? Number(cursorKey(after, NEAR_CURSOR)[1]) : 0;
+  const page = hits.slice(offset, offset + first);
+  const nodes = load(page.map((h) => h.row));
+  const edges = page.map((h, i) => ({ cursor: encodeCursor(`near:${offset + i + 1}`), node: nodes[i]!, distanceKm: h.distanceKm }));
+  return {
+    edges,
+    totalCount: hits.length,
+    pageInfo: {
+      hasNextPage: offset + first < hits.length,
+      hasPreviousPage: offset > 0,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}
+
+/** A keyset connection's edges, without distances. */
+export function withoutDistance<T>(connection: Connection<T>): LocatedConnection<T> {
+  return { ...connection, edges: connection.edges.map((e) => ({ ...e, distanceKm: null })) };
+}

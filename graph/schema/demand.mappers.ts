@@ -1,5 +1,5 @@
 // Domain records behind the GraphQL types of demand.graphql (picked up by scripts/codegen.ts).
-import type { LocatedConnection } from '../../src/demand/located-page';
+import type { LocatedConnection } from '../../src/pagination';
 import type { OpenLoadRecord } from '../../src/demand/open-load';
 import type { ShipmentRequestRecord } from '../../src/demand/request-record';
 

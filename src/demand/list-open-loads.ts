@@ -8,11 +8,10 @@ import type { Context } from '../context';
 import { ForbiddenError } from '../errors';
 import { localEdgeKm } from '../geo/h3';
 import { NearInput, nearCells, withinRadius } from '../geo/near';
-import { PageArgs, toConnection } from '../pagination';
+import { cursorKey, type LocatedConnection, nearPage, PageArgs, toConnection, withoutDistance } from '../pagination';
 import { parseInput } from '../validation';
 import { expireStaleRequests } from './expire-stale-requests';
 import { pickupOverlaps, PickupRangeFilter } from './list-shipment-requests';
-import { cursorKey, nearPage, withoutDistance, type LocatedConnection } from './located-page';
 import { canReadBoard, cellCentre, OPEN_LOAD_ORIGIN_RESOLUTION, toOpenLoad, type OpenLoadRecord } from './open-load';
 import { ORIGIN_CELL_COLUMN, requestsByIds } from './request-record';
 

@@ -7,10 +7,9 @@ import type { Viewer } from '../auth/viewer';
 import { getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { NearInput, nearCells, withinRadius } from '../geo/near';
-import { PageArgs, toConnection } from '../pagination';
+import { cursorKey, type LocatedConnection, nearPage, PageArgs, toConnection, withoutDistance } from '../pagination';
 import { parseInput } from '../validation';
 import { expireStaleRequests } from './expire-stale-requests';
-import { cursorKey, nearPage, withoutDistance, type LocatedConnection } from './located-page';
 import { ORIGIN_CELL_COLUMN, requestsByIds, type ShipmentRequestRecord } from './request-record';
 
 /** Pickup-time range shared by the request list and the load board: windows overlapping [pickupFrom, pickupTo]. */

@@ -1,14 +1,6 @@
 import { ValidationError } from '../errors';
 import { withinRadius, type NearInput } from '../geo/near';
-import { decodeCursor, encodeCursor, toConnection, type Connection } from '../pagination';
-
-/** An edge of a listing or vehicle list: `distanceKm` is set when the list was a `near` search. */
-export interface SupplyEdge<T> {
-  cursor: string;
-  node: T;
-  distanceKm: number | null;
-}
-export type SupplyConnection<T> = Omit<Connection<T>, 'edges'> & { edges: SupplyEdge<T>[] };
+import { decodeCursor, nearPage, toConnection, withoutDistance, type LocatedConnection } from '../pagination';
 
 const badCursor = () => new ValidationError([{ field: 'input.after', rule: 'must be a cursor returned by this list with the same filter' }]);
 
@@ -21,9 +13,8 @@ export function afterId(after: string | null | undefined): number {
 }
 
 /** A page of rows fetched in id order with `limit first + 1`. */
-export function byIdConnection<T extends { id: number }>(rows: T[], first: number, totalCount: number, after: string | null | undefined): SupplyConnection<T> {
-  const page = toConnection(rows, first, (row) => row.id, totalCount, !!after);
-  return { ...page, edges: page.edges.map((edge) => ({ ...edge, distanceKm: null })) };
+export function byIdConnection<T extends { id: number }>(rows: T[], first: number, totalCount: number, after: string | null | undefined): LocatedConnection<T> {
+  return withoutDistance(toConnection(rows, first, (row) => row.id, totalCount, !!after));
 }
 
 /** A `near` candidate as the query returns it: `[id, lat, lng]` (arrays, not objects: searches read thousands). */
@@ -40,25 +31,7 @@ export function byDistanceConnection<T>(
   first: number,
   after: string | null | undefined,
   load: (ids: number[]) => T[],
-): SupplyConnection<T> {
+): LocatedConnection<T> {
   const hits = withinRadius(candidates, near, ([, lat, lng]) => ({ lat, lng })).sort((a, b) => a.distanceKm - b.distanceKm || a.row[0] - b.row[0]);
-  let start = 0;
-  if (after) {
-    const raw = decodeCursor(after);
-    if (!/^near:\d+$/.test(raw)) throw badCursor();
-    start = Number(raw.slice(5)) + 1;
-  }
-  const page = hits.slice(start, start + first);
-  const nodes = load(page.map((hit) => hit.row[0]));
-  const edges = page.map((hit, i) => ({ cursor: encodeCursor(`near:${start + i}`), node: nodes[i]!, distanceKm: hit.distanceKm }));
-  return {
-    edges,
-    totalCount: hits.length,
-    pageInfo: {
-      hasNextPage: start + first < hits.length,
-      hasPreviousPage: start > 0,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-  };
+  return nearPage(hits, first, after, (rows) => load(rows.map((row) => row[0])));
 }

@@ -9,7 +9,8 @@ import { NearInput } from '../../geo/near';
 import { PageArgs } from '../../pagination';
 import { parseInput } from '../../validation';
 import { nearCells } from '../../geo/near';
-import { afterId, byDistanceConnection, byIdConnection, type Candidate, type SupplyConnection } from '../supply-connection';
+import { afterId, byDistanceConnection, byIdConnection, type Candidate } from '../supply-connection';
+import type { LocatedConnection } from '../../pagination';
 import { LISTING_READERS, listingsVisibleTo, selectListings, selectListingsByIds, type ListingRecord } from './listing-record';
 import { CalendarDay } from './seoul-day';
 
@@ -41,7 +42,7 @@ const H3_COLUMN = {
  * listings within the radius, nearest first, with their distance; otherwise in creation order.
  * @throws ForbiddenError for carriers; ValidationError for a bad filter or cursor; NotFoundError for an unknown complex code.
  */
-export function listListings({ ctx, input }: { ctx: Context; input: ListListingsInput }): SupplyConnection<ListingRecord> {
+export function listListings({ ctx, input }: { ctx: Context; input: ListListingsInput }): LocatedConnection<ListingRecord> {
   const viewer = requireRole(ctx, ...LISTING_READERS);
   const { first, after, filter } = parseInput(ListListingsInput, input);
   const conditions: (SQL | undefined)[] = [listingsVisibleTo(viewer)];

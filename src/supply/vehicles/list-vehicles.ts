@@ -8,7 +8,8 @@ import { NearInput } from '../../geo/near';
 import { PageArgs } from '../../pagination';
 import { parseInput } from '../../validation';
 import { nearCells } from '../../geo/near';
-import { afterId, byDistanceConnection, byIdConnection, type Candidate, type SupplyConnection } from '../supply-connection';
+import { afterId, byDistanceConnection, byIdConnection, type Candidate } from '../supply-connection';
+import type { LocatedConnection } from '../../pagination';
 import { BodyType, TonnageClass } from './vehicle-fields';
 import { selectVehicles, selectVehiclesByIds, VEHICLE_READERS, vehiclesVisibleTo, type VehicleRecord } from './vehicle-record';
 
@@ -35,7 +36,7 @@ const H3_COLUMN = { 5: vehicles.h3R5, 6: vehicles.h3R6, 7: vehicles.h3R7, 8: veh
  * @throws ForbiddenError for manufacturers and warehouse owners; ValidationError for a bad filter or cursor;
  *   NotFoundError for an unknown complex code.
  */
-export function listVehicles({ ctx, input }: { ctx: Context; input: ListVehiclesInput }): SupplyConnection<VehicleRecord> {
+export function listVehicles({ ctx, input }: { ctx: Context; input: ListVehiclesInput }): LocatedConnection<VehicleRecord> {
   const viewer = requireRole(ctx, ...VEHICLE_READERS);
   const { first, after, filter } = parseInput(ListVehiclesInput, input);
   const conditions: (SQL | undefined)[] = [vehiclesVisibleTo(viewer)];

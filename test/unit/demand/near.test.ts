@@ -10,7 +10,7 @@ import type { Context } from '../../../src/context';
 import { createShipmentRequest } from '../../../src/demand/create-shipment-request';
 import { listOpenLoads } from '../../../src/demand/list-open-loads';
 import { listShipmentRequests } from '../../../src/demand/list-shipment-requests';
-import type { LocatedConnection } from '../../../src/demand/located-page';
+import type { LocatedConnection } from '../../../src/pagination';
 import { DEFAULT_SEED, seedDemo } from '../../../src/demo/seed-demo';
 import { parseEnv } from '../../../src/env';
 import { haversineKm, type LatLng } from '../../../src/geo/distance';
