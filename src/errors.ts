@@ -107,9 +107,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, op
   };
 }
 
-/** Turns a domain error into a GraphQLError for places that must produce one (WebSocket subscribe). */
-export function toGraphQLError(error: unknown, opts: ErrorFormatOptions): GraphQLError {
-  const base = error instanceof GraphQLError ? error : new GraphQLError(String((error as Error)?.message ?? error), { originalError: error as Error });
-  const formatted = formatError(base.toJSON(), error, opts);
+/**
+ * Any error as the GraphQLError a client may see, through formatError: for places that must hand
+ * graphql-ws errors rather than results (refused subscriptions). `code` labels request errors
+ * (parse, validation) that graphql-js raises without one.
+ */
+export function toGraphQLError(error: unknown, opts: ErrorFormatOptions, code?: string): GraphQLError {
+  const message = error instanceof Error ? error.message : String(error);
+  const formatted = formatError({ message, ...(code && { extensions: { code } }) }, error, opts);
   return new GraphQLError(formatted.message, { extensions: formatted.extensions });
 }

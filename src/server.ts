@@ -3,7 +3,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
-import { GraphQLError, parse, specifiedRules, validate, type DocumentNode } from 'graphql';
+import { parse, specifiedRules, validate, type DocumentNode } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { pinoHttp } from 'pino-http';
 import { WebSocketServer } from 'ws';
@@ -16,7 +16,7 @@ import { RateLimiter } from './auth/rate-limiter';
 import type { Viewer } from './auth/viewer';
 import type { Context } from './context';
 import type { Env } from './env';
-import { DomainError, formatError, RateLimitedError, type ErrorFormatOptions } from './errors';
+import { DomainError, formatError, RateLimitedError, toGraphQLError, type ErrorFormatOptions } from './errors';
 import type { Logger } from './logger';
 import { startMatchingScheduler } from './matching/scheduler';
 import type { PubSub } from './pubsub';
@@ -103,16 +103,16 @@ export async function createApp(deps: AppDeps): Promise<App> {
         try {
           checkRate(ctx.extra.request.socket.remoteAddress, viewer ? `ws:${viewer.apiKeyId}` : null);
         } catch (error) {
-          return [toClientError(error, errorOpts)];
+          return [toGraphQLError(error, errorOpts)];
         }
         let document: DocumentNode;
         try {
           document = parse(payload.query, PARSE_OPTIONS);
         } catch (error) {
-          return [clientError(error, 'GRAPHQL_PARSE_FAILED', errorOpts)];
+          return [toGraphQLError(error, errorOpts, 'GRAPHQL_PARSE_FAILED')];
         }
         const errors = validate(schema, document, [...specifiedRules, ...rules]);
-        if (errors.length > 0) return errors.map((e) => clientError(e, 'GRAPHQL_VALIDATION_FAILED', errorOpts));
+        if (errors.length > 0) return errors.map((e) => toGraphQLError(e, errorOpts, 'GRAPHQL_VALIDATION_FAILED'));
         return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue: contextFor(viewer) };
       },
       onNext: (_ctx, _id, _payload, _args, result) =>
@@ -187,22 +187,11 @@ function safeBearer(header: string): string | null {
   }
 }
 
-function toClientError(error: unknown, opts: ErrorFormatOptions): GraphQLError {
-  const formatted = formatError({ message: String(error) }, error, opts);
-  return new GraphQLError(formatted.message, { extensions: formatted.extensions });
-}
-
 /** Errors raised before GraphQL runs (authentication, rate limits) as GraphQL-shaped HTTP responses. */
 function sendDomainError(res: Response, error: DomainError, opts: ErrorFormatOptions): void {
   if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
   const status = error.code === 'RATE_LIMITED' ? 429 : error.code === 'UNAUTHENTICATED' ? 401 : 400;
   res.status(status).json({ errors: [formatError({ message: error.message }, error, opts)] });
-}
-
-function clientError(error: unknown, code: string, opts: ErrorFormatOptions): GraphQLError {
-  const message = error instanceof Error ? error.message : String(error);
-  const formatted = formatError({ message, extensions: { code } }, error, opts);
-  return new GraphQLError(formatted.message, { extensions: formatted.extensions });
 }
 
 /** Malformed or oversized bodies get a GraphQL-shaped 4xx, not Express's HTML page. */

@@ -1,26 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { haversineKm } from '../../../src/geo/distance';
 import { buildJob, canShareVehicle, createContext, evaluateTransport, resolveConfig, runRound } from '../../../src/matching/engine/index';
-import type { CentreInput, RequestInput, VehicleInput } from '../../../src/matching/engine/index';
+import type { RequestInput, VehicleInput } from '../../../src/matching/engine/index';
+import { baseRequest, CENTRE, H, NOW } from '../../helpers/matching-fixtures';
 
-const H = 3_600_000;
-const NOW = Date.UTC(2025, 2, 2, 23, 0);
-const CENTRE: CentreInput = { id: 'C', location: { lat: 37.325, lng: 126.75 }, handlingFeePerPalletKrw: 2_000, crossDockCapacityPalletsPerDay: 500 };
-
-const request = (over: Partial<RequestInput> = {}): RequestInput => ({
-  id: 'R1',
-  shipperOrgId: 'S1',
-  origin: { lat: 37.32, lng: 126.74 },
-  destination: { lat: 37.5665, lng: 126.978 },
-  weightKg: 500,
-  pallets: 2,
-  cargoClass: 'GENERAL',
-  pickupWindow: { start: NOW + H, end: NOW + 3 * H },
-  deliveryDeadline: NOW + 8 * H,
-  maxPriceKrw: null,
-  storage: null,
-  ...over,
-});
+const request = baseRequest;
 
 const vehicle = (over: Partial<VehicleInput> = {}): VehicleInput => ({
   id: 'V1',

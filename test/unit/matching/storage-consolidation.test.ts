@@ -1,27 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { haversineKm } from '../../../src/geo/distance';
 import { kstDayOf, runRound } from '../../../src/matching/engine/index';
-import type { CentreInput, ConsolidatedOffer, ListingInput, RequestInput, RoundInput, VehicleInput } from '../../../src/matching/engine/index';
+import { baseRequest, CENTRE, H, NOW } from '../../helpers/matching-fixtures';
+import type { ConsolidatedOffer, ListingInput, RequestInput, RoundInput, VehicleInput } from '../../../src/matching/engine/index';
 
-const H = 3_600_000;
-const NOW = Date.UTC(2025, 2, 2, 23, 0);
 const TODAY = kstDayOf(NOW);
-const CENTRE: CentreInput = { id: 'C', location: { lat: 37.325, lng: 126.75 }, handlingFeePerPalletKrw: 2_000, crossDockCapacityPalletsPerDay: 500 };
 
-const request = (id: string, over: Partial<RequestInput> = {}): RequestInput => ({
-  id,
-  shipperOrgId: `S-${id}`,
-  origin: { lat: 37.32, lng: 126.74 },
-  destination: { lat: 37.5665, lng: 126.978 },
-  weightKg: 500,
-  pallets: 2,
-  cargoClass: 'GENERAL',
-  pickupWindow: { start: NOW + H, end: NOW + 3 * H },
-  deliveryDeadline: NOW + 10 * H,
-  maxPriceKrw: null,
-  storage: null,
-  ...over,
-});
+const request = (id: string, over: Partial<RequestInput> = {}): RequestInput =>
+  baseRequest({ id, shipperOrgId: `S-${id}`, deliveryDeadline: NOW + 10 * H, ...over });
 
 const vehicle = (id: string, over: Partial<VehicleInput> = {}): VehicleInput => ({
   id,
