@@ -35,6 +35,8 @@ export function createShipmentRequest({ ctx, input }: { ctx: Context; input: Cre
           .values({
             shipperOrgId: viewer.organisationId,
             complexId: complex.id,
+            // The service clock, not SQLite's: insights count requests by when they were posted.
+            createdAt: now,
             originLat: origin.lat,
             originLng: origin.lng,
             originIsCentre: origin.isCentre,

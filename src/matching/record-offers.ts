@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { consolidatedLoads, offers, shipmentRequests } from '../../db/schema';
-import type { CostBreakdown, Offer, RoundInput } from './engine';
+import type { CostBreakdown, Offer, OfferBaseline, RoundInput } from './engine';
 import { isoFromDay } from './engine';
 
 
@@ -46,6 +46,12 @@ export function recordOffers(tx: Tx, round: { id: number; complexId: number }, i
     loadedKm: offer.loadedKm,
     co2Kg: offer.co2Kg,
   });
+  const baseline = (b: OfferBaseline) => ({
+    baselineKrw: b.transportCostKrw,
+    baselineCo2Kg: b.co2Kg,
+    baselineDeadheadKm: b.deadheadKm,
+    baselineLoadedKm: b.loadedKm,
+  });
 
   for (const offer of engineOffers) {
     if (!requestIdsOf(offer).every((id) => stillOpen.has(id))) continue;
@@ -53,6 +59,7 @@ export function recordOffers(tx: Tx, round: { id: number; complexId: number }, i
     if (offer.kind === 'TRANSPORT') {
       insert({
         ...common(offer),
+        ...baseline(offer.baseline),
         kind: 'TRANSPORT',
         requestId: Number(offer.requestId),
         shipperOrgId: shipperOf.get(offer.requestId)!,
@@ -90,7 +97,8 @@ export function recordOffers(tx: Tx, round: { id: number; complexId: number }, i
         .get();
       for (const share of offer.shares) {
         insert({
-          ...common({ ...share, deadheadKm: 0, loadedKm: share.distanceKm }),
+          ...common(share),
+          ...baseline(share.baseline),
           kind: 'CONSOLIDATED',
           requestId: Number(share.requestId),
           shipperOrgId: Number(share.shipperOrgId),

@@ -16,6 +16,21 @@ export interface BaselineLeg {
   trucks: number;
 }
 
+/** What one offer's request would cost alone, kept with the offer so insights compare booked against baseline. */
+export interface OfferBaseline {
+  /** Transport only: storage costs the same either way. */
+  transportCostKrw: number;
+  co2Kg: number;
+  deadheadKm: number;
+  loadedKm: number;
+}
+
+/** Returns the baseline of `job` as carried on its offer. */
+export function offerBaselineFor(job: TransportJob): OfferBaseline {
+  const { costKrw, co2Kg, deadheadKm, loadedKm } = baselineFor(job);
+  return { transportCostKrw: costKrw - job.storageCostKrw, co2Kg, deadheadKm, loadedKm };
+}
+
 /** Returns the baseline cost and CO2 of moving `job` alone (including its storage cost). */
 export function baselineFor(job: TransportJob): BaselineLeg {
   const { weightKg, pallets } = job.request;

@@ -18,6 +18,7 @@
 import { haversineKm, type LatLng } from '../../geo/distance';
 import { cellsOf } from '../../geo/h3';
 import { vehicleClass } from '../../supply/vehicle-classes';
+import { offerBaselineFor } from './baseline';
 import { CandidateIndex } from './candidates';
 import { roadKm, travelMs } from './config';
 import { consolidationFamily, type RoundContext, type TransportJob, type VehicleProfile } from './context';
@@ -325,6 +326,8 @@ function priceLoad(vehicle: VehicleProfile, members: Member[], ctx: RoundContext
     const weights = ordered.map((m) => m.job.request.pallets * (m.feederKm + m.centreToDestKm));
     const parts = splitBreakdown(breakdown, weights);
     const grams = allocateProportionally(Math.round(co2 * 1000), weights);
+    const totalWeight = weights.reduce((a, b) => a + b, 0);
+    const share = (km: number, k: number) => (totalWeight > 0 ? (km * weights[k]!) / totalWeight : km / weights.length);
     const shares: ConsolidatedShare[] = ordered.map((m, k) => ({
       requestId: m.job.request.id,
       shipperOrgId: m.job.request.shipperOrgId,
@@ -333,8 +336,11 @@ function priceLoad(vehicle: VehicleProfile, members: Member[], ctx: RoundContext
       priceKrw: totalOf(parts[k]!),
       breakdown: parts[k]!,
       co2Kg: grams[k]! / 1000,
+      deadheadKm: share(deadheadKm + feederKm, k),
+      loadedKm: share(trunkKm + feederKm, k),
       pickupAt: m.feederPickupAt,
       deliverAt: slot.startAt + offsets[k]!,
+      baseline: offerBaselineFor(m.job),
     }));
     const expiresAt = Math.min(ctx.now + config.offerTtlMs, slot.latestStartAt - (slot.startAt - slot.departAt), ...ordered.map((m) => m.feederLatestDispatch));
     return {

@@ -8,7 +8,7 @@ export { canShareVehicle, cargoFitsBody, storageClassAllows, type RefusalReason 
 export { allocateProportionally, transportCost, storageCost, handlingCost } from './cost';
 export { solveAssignment, toSparseCosts, type AssignmentResult, type SparseCosts } from './assignment';
 export { assignTransport, evaluateTransport, type TransportAssignment, type TransportPlan } from './transport';
-export { baselineFor, type BaselineLeg } from './baseline';
+export { baselineFor, type BaselineLeg, type OfferBaseline } from './baseline';
 export { createContext, type RoundContext, type TransportJob, type VehicleProfile } from './context';
 export { buildJob } from './jobs';
 export { planStorage, StorageLedger, type StoragePlan } from './storage';

@@ -4,7 +4,7 @@
  * only clock read is for the report's timeMs.
  */
 import { resolveConfig, type ConfigOverrides, type MatchingConfig } from './config';
-import { baselineFor } from './baseline';
+import { baselineFor, offerBaselineFor } from './baseline';
 import { consolidate } from './consolidation';
 import { createContext, type RoundContext, type TransportJob } from './context';
 import { ZERO_BREAKDOWN } from './cost';
@@ -101,6 +101,7 @@ function buildOffers(input: RoundInput, ctx: RoundContext, jobs: TransportJob[],
       pickupAt: plan.pickupAt,
       deliverAt: plan.deliverAt,
       expiresAt: plan.expiresAt,
+      baseline: offerBaselineFor(job),
     };
     offers.push(transport);
     const storage = storagePlans.get(job.requestIndex);

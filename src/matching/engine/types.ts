@@ -3,6 +3,7 @@
  * KRW, distances km, storage days are KST day numbers (see days.ts).
  */
 import type { LatLng } from '../../geo/distance';
+import type { OfferBaseline } from './baseline';
 import type { CellSet } from '../../geo/h3';
 import type { BodyType, CargoClass, StorageClass, VehicleClassCode } from '../../supply/vehicle-classes';
 
@@ -122,6 +123,7 @@ export interface TransportOffer extends OfferCommon {
   vehicleId: string;
   pickupAt: EpochMs;
   deliverAt: EpochMs;
+  baseline: OfferBaseline;
 }
 
 /** Part (or all) of a request's storage need in one listing. Transport to it is the request's TRANSPORT offer. */
@@ -143,8 +145,12 @@ export interface ConsolidatedShare {
   priceKrw: number;
   breakdown: CostBreakdown;
   co2Kg: number;
+  /** The load's empty and loaded km split in the same proportion as its cost. */
+  deadheadKm: number;
+  loadedKm: number;
   pickupAt: EpochMs;
   deliverAt: EpochMs;
+  baseline: OfferBaseline;
 }
 
 /** Several requests fed to the centre, cross-docked and carried on one vehicle; priced per shipper share. */

@@ -45,6 +45,7 @@ export function createListing({ ctx, input }: { ctx: Context; input: CreateListi
           .values({
             ownerOrgId: viewer.organisationId,
             complexId,
+            createdAt: ctx.now(),
             name: data.name,
             ...locationColumns(data.location),
             storageClass: data.storageClass,

@@ -69,7 +69,7 @@ export function registerVehicle({ ctx, input }: { ctx: Context; input: RegisterV
         const { location, availability, ...columns } = data;
         const row = tx
           .insert(vehicles)
-          .values({ ...columns, carrierOrgId: viewer.organisationId, complexId, ...locationColumns(location), locationUpdatedAt: ctx.now() })
+          .values({ ...columns, carrierOrgId: viewer.organisationId, complexId, ...locationColumns(location), locationUpdatedAt: ctx.now(), createdAt: ctx.now() })
           .onConflictDoNothing({ target: vehicles.plateNumber })
           .returning({ id: vehicles.id })
           .get();

@@ -110,6 +110,9 @@ describe('consolidation through the centre', () => {
       const ratio = share.priceKrw / load.priceKrw;
       const weight = (share.pallets * share.distanceKm) / load.shares.reduce((s, x) => s + x.pallets * x.distanceKm, 0);
       expect(ratio).toBeCloseTo(weight, 3);
+      expect(share.deadheadKm / load.deadheadKm).toBeCloseTo(weight, 3);
+      expect(share.loadedKm / load.loadedKm).toBeCloseTo(weight, 3);
+      expect(share.baseline.transportCostKrw).toBeGreaterThan(0);
       expect(share.deliverAt).toBeLessThanOrEqual(small.find((r) => r.id === share.requestId)!.deliveryDeadline);
     }
   });
@@ -145,6 +148,7 @@ describe('baseline', () => {
     expect(result.report.baselineCostKrw).toBe(25_000 + Math.round(1_000 * 2 * loaded));
     expect(result.report.baselineCo2Kg).toBeCloseTo((loaded * 250 + loaded * 200) / 1000, 2);
     const offer = result.offers[0]!;
+    expect(offer.kind === 'TRANSPORT' && offer.baseline).toEqual({ transportCostKrw: result.report.baselineCostKrw, co2Kg: result.report.baselineCo2Kg, deadheadKm: loaded, loadedKm: loaded });
     expect(result.report.totalCostKrw).toBe(offer.priceKrw);
     expect(result.report.savingsPct).toBeCloseTo(((result.report.baselineCostKrw - offer.priceKrw) / result.report.baselineCostKrw) * 100, 2);
     expect(result.report.emptyKmShare).toBeCloseTo(offer.deadheadKm / (offer.deadheadKm + offer.loadedKm), 3);
