@@ -5,13 +5,14 @@ import { authResolvers } from './resolvers/auth';
 import { bookingResolvers } from './resolvers/bookings';
 import { complexResolvers } from './resolvers/complexes';
 import { demandResolvers } from './resolvers/demand';
+import { insightsResolvers } from './resolvers/insights';
 import { matchingResolvers } from './resolvers/matching';
 import { nodeResolvers } from './resolvers/node';
 import { scalarResolvers } from './resolvers/scalars';
 import { supplyResolvers } from './resolvers/supply';
 import { loadTypeDefs } from './type-defs';
 
-const resolvers: Resolvers[] = [scalarResolvers, nodeResolvers, complexResolvers, authResolvers, matchingResolvers, demandResolvers, supplyResolvers, bookingResolvers];
+const resolvers: Resolvers[] = [scalarResolvers, nodeResolvers, complexResolvers, authResolvers, matchingResolvers, demandResolvers, supplyResolvers, bookingResolvers, insightsResolvers];
 
 export function buildGraphSchema(): GraphQLSchema {
   return makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });

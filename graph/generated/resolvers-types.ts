@@ -58,6 +58,10 @@ export type Query = {
   shipmentRequests: ShipmentRequestConnection;
   /** A complex's OPEN requests as anonymous loads, soonest pickup first, or nearest first with `near` (the complex's carriers and operators, admins). */
   openLoadBoard: OpenLoadConnection;
+  /** KPIs of a complex over a period of at most 366 days (its operators and admins). */
+  complexInsights: ComplexInsights;
+  /** Supply or demand per H3 cell of a complex, now (its operators and admins). */
+  heatmap: Heatmap;
   /** Offers the caller may see: on its requests (manufacturer), made to it (carrier, warehouse owner), in its complex (operator). */
   offers: OfferConnection;
   /** Matching rounds of a complex with their reports, newest first (its operators and admins). */
@@ -110,6 +114,22 @@ export type QueryOpenLoadBoardArgs = {
   filter?: InputMaybe<OpenLoadFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Read entry points. */
+export type QueryComplexInsightsArgs = {
+  complexCode: Scalars['String']['input'];
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+};
+
+
+/** Read entry points. */
+export type QueryHeatmapArgs = {
+  complexCode: Scalars['String']['input'];
+  resolution?: Scalars['Int']['input'];
+  layer: HeatmapLayer;
 };
 
 
@@ -1116,6 +1136,144 @@ export type ShipmentRequestCancelPayload = {
   shipmentRequest: ShipmentRequest;
 };
 
+/**
+ * How sharing performed in one complex over a period, against the no-sharing baseline: each shipment alone on
+ * the smallest adequate dedicated truck, returning empty (DESIGN §4). Request, cost, distance and CO2 figures
+ * cover the requests posted in the period; storage figures cover the period's days.
+ */
+export type ComplexInsights = {
+  __typename?: 'ComplexInsights';
+  /** Code of the complex. */
+  complexCode: Scalars['String']['output'];
+  /** Start of the period (inclusive). */
+  from: Scalars['DateTime']['output'];
+  /** End of the period (exclusive). */
+  to: Scalars['DateTime']['output'];
+  /** Idle warehouse space listed against the space booked. */
+  storage: StorageUtilisation;
+  /** What became of the requests posted in the period. */
+  requests: RequestOutcomes;
+  /** Cost, distance and CO2 of the booked shipments of those requests, against the baseline. */
+  transport: TransportOutcome;
+  /** The request and transport figures per day the requests were posted (Asia/Seoul), oldest first. */
+  days: Array<InsightsDay>;
+};
+
+/** Idle pallet-days listed against those booked, over the days of the period (Asia/Seoul). */
+export type StorageUtilisation = {
+  __typename?: 'StorageUtilisation';
+  /** Sum over the period's days of the idle pallet positions listed by the complex's active listings. */
+  idlePalletDays: Scalars['Int']['output'];
+  /** Sum over the period's days of the pallet positions held by bookings. */
+  bookedPalletDays: Scalars['Int']['output'];
+  /** bookedPalletDays / idlePalletDays x 100 (0 when nothing was listed). */
+  utilisationPct: Scalars['Float']['output'];
+};
+
+/** Outcomes of the requests posted in the period. */
+export type RequestOutcomes = {
+  __typename?: 'RequestOutcomes';
+  /** Requests posted. */
+  posted: Scalars['Int']['output'];
+  /** Of those, requests whose transport is booked (or was, and was delivered). */
+  served: Scalars['Int']['output'];
+  /** Of those, requests that expired unbooked. */
+  expired: Scalars['Int']['output'];
+  /** Of those, requests their shipper cancelled. */
+  cancelled: Scalars['Int']['output'];
+  /** Of those, requests still waiting (OPEN or OFFERED). */
+  waiting: Scalars['Int']['output'];
+  /** served / posted x 100 (0 when none was posted). */
+  servedPct: Scalars['Float']['output'];
+  /** Median minutes from posting to the transport booking, over the served requests (null when none). */
+  medianMinutesToBooking?: Maybe<Scalars['Float']['output']>;
+  /** Served requests carried in a consolidated load through the centre. */
+  consolidated: Scalars['Int']['output'];
+  /** consolidated / served x 100 (0 when none was served). */
+  consolidationRatePct: Scalars['Float']['output'];
+};
+
+/** Booked cost, distance and CO2 of the served requests against the baseline on the same requests. */
+export type TransportOutcome = {
+  __typename?: 'TransportOutcome';
+  /** Booked prices, transport and storage, in KRW. */
+  costKrw: Scalars['Int']['output'];
+  /** Baseline transport of the same requests plus the same storage, in KRW. */
+  baselineCostKrw: Scalars['Int']['output'];
+  /** (baselineCostKrw - costKrw) / baselineCostKrw x 100 (0 without a baseline). */
+  savingsPct: Scalars['Float']['output'];
+  /** Empty km: to the pickup, feeder returns; a consolidated load's km are split between its shares. */
+  deadheadKm: Scalars['Float']['output'];
+  /** Loaded km. */
+  loadedKm: Scalars['Float']['output'];
+  /** deadheadKm / (deadheadKm + loadedKm) x 100. */
+  emptyKmSharePct: Scalars['Float']['output'];
+  /** Baseline empty km (every truck returns empty). */
+  baselineDeadheadKm: Scalars['Float']['output'];
+  /** Baseline loaded km. */
+  baselineLoadedKm: Scalars['Float']['output'];
+  /** Baseline empty-km share x 100. */
+  baselineEmptyKmSharePct: Scalars['Float']['output'];
+  /** CO2 of the booked shipments, kg. */
+  co2Kg: Scalars['Float']['output'];
+  /** CO2 of the baseline, kg. */
+  baselineCo2Kg: Scalars['Float']['output'];
+  /** (baselineCo2Kg - co2Kg) / baselineCo2Kg x 100 (0 without a baseline). */
+  co2SavingsPct: Scalars['Float']['output'];
+};
+
+/** One posting day's figures. */
+export type InsightsDay = {
+  __typename?: 'InsightsDay';
+  /** The day, YYYY-MM-DD (Asia/Seoul). */
+  day: Scalars['String']['output'];
+  /** Requests posted that day. */
+  posted: Scalars['Int']['output'];
+  /** Of those, served. */
+  served: Scalars['Int']['output'];
+  /** Booked cost of those served, KRW. */
+  costKrw: Scalars['Int']['output'];
+  /** Their baseline cost, KRW. */
+  baselineCostKrw: Scalars['Int']['output'];
+  /** Their empty km. */
+  deadheadKm: Scalars['Float']['output'];
+  /** Their loaded km. */
+  loadedKm: Scalars['Float']['output'];
+  /** Their baseline empty km. */
+  baselineDeadheadKm: Scalars['Float']['output'];
+};
+
+/** What a heatmap counts in each cell. */
+export type HeatmapLayer =
+  /** Active vehicles (at their current location) and active warehouse listings. */
+  | 'SUPPLY'
+  /** Requests waiting for transport (OPEN or OFFERED), at their pickup. */
+  | 'DEMAND';
+
+/** Supply or demand of one complex per H3 cell. */
+export type Heatmap = {
+  __typename?: 'Heatmap';
+  /** Code of the complex. */
+  complexCode: Scalars['String']['output'];
+  /** H3 resolution of the cells (5 to 9). */
+  resolution: Scalars['Int']['output'];
+  /** What is counted. */
+  layer: HeatmapLayer;
+  /** Cells with something in them, most pallets first. */
+  cells: Array<HeatmapCell>;
+};
+
+/** One H3 cell of a heatmap. */
+export type HeatmapCell = {
+  __typename?: 'HeatmapCell';
+  /** H3 cell index. */
+  cell: Scalars['String']['output'];
+  /** SUPPLY: vehicles plus listings in the cell. DEMAND: waiting requests picking up in the cell. */
+  count: Scalars['Int']['output'];
+  /** SUPPLY: vehicle pallet slots plus pallets listed idle today. DEMAND: pallets of those requests. */
+  pallets: Scalars['Int']['output'];
+};
+
 /** What an offer proposes. */
 export type OfferKind =
   /** One request on one vehicle, door to door (or to its warehouse). */
@@ -1979,6 +2137,14 @@ export type ResolversTypes = {
   ShipmentRequestCreatePayload: ResolverTypeWrapper<Omit<ShipmentRequestCreatePayload, 'shipmentRequest'> & { shipmentRequest: ResolversTypes['ShipmentRequest'] }>;
   ShipmentRequestCancelInput: ShipmentRequestCancelInput;
   ShipmentRequestCancelPayload: ResolverTypeWrapper<Omit<ShipmentRequestCancelPayload, 'shipmentRequest'> & { shipmentRequest: ResolversTypes['ShipmentRequest'] }>;
+  ComplexInsights: ResolverTypeWrapper<ComplexInsights>;
+  StorageUtilisation: ResolverTypeWrapper<StorageUtilisation>;
+  RequestOutcomes: ResolverTypeWrapper<RequestOutcomes>;
+  TransportOutcome: ResolverTypeWrapper<TransportOutcome>;
+  InsightsDay: ResolverTypeWrapper<InsightsDay>;
+  HeatmapLayer: HeatmapLayer;
+  Heatmap: ResolverTypeWrapper<Heatmap>;
+  HeatmapCell: ResolverTypeWrapper<HeatmapCell>;
   OfferKind: OfferKind;
   OfferStatus: OfferStatus;
   MatchingRoundStatus: MatchingRoundStatus;
@@ -2098,6 +2264,13 @@ export type ResolversParentTypes = {
   ShipmentRequestCreatePayload: Omit<ShipmentRequestCreatePayload, 'shipmentRequest'> & { shipmentRequest: ResolversParentTypes['ShipmentRequest'] };
   ShipmentRequestCancelInput: ShipmentRequestCancelInput;
   ShipmentRequestCancelPayload: Omit<ShipmentRequestCancelPayload, 'shipmentRequest'> & { shipmentRequest: ResolversParentTypes['ShipmentRequest'] };
+  ComplexInsights: ComplexInsights;
+  StorageUtilisation: StorageUtilisation;
+  RequestOutcomes: RequestOutcomes;
+  TransportOutcome: TransportOutcome;
+  InsightsDay: InsightsDay;
+  Heatmap: Heatmap;
+  HeatmapCell: HeatmapCell;
   CostBreakdown: CostBreakdown;
   Offer: OfferMapper;
   MatchingRoundReport: MatchingRoundReportMapper;
@@ -2170,6 +2343,8 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   complex?: Resolver<Maybe<ResolversTypes['Complex']>, ParentType, ContextType, RequireFields<QueryComplexArgs, 'code'>>;
   shipmentRequests?: Resolver<ResolversTypes['ShipmentRequestConnection'], ParentType, ContextType, RequireFields<QueryShipmentRequestsArgs, 'first'>>;
   openLoadBoard?: Resolver<ResolversTypes['OpenLoadConnection'], ParentType, ContextType, RequireFields<QueryOpenLoadBoardArgs, 'complexCode' | 'first'>>;
+  complexInsights?: Resolver<ResolversTypes['ComplexInsights'], ParentType, ContextType, RequireFields<QueryComplexInsightsArgs, 'complexCode' | 'from' | 'to'>>;
+  heatmap?: Resolver<ResolversTypes['Heatmap'], ParentType, ContextType, RequireFields<QueryHeatmapArgs, 'complexCode' | 'resolution' | 'layer'>>;
   offers?: Resolver<ResolversTypes['OfferConnection'], ParentType, ContextType, RequireFields<QueryOffersArgs, 'first'>>;
   matchingRounds?: Resolver<ResolversTypes['MatchingRoundConnection'], ParentType, ContextType, RequireFields<QueryMatchingRoundsArgs, 'complexCode' | 'first'>>;
   warehouseListings?: Resolver<ResolversTypes['WarehouseListingConnection'], ParentType, ContextType, RequireFields<QueryWarehouseListingsArgs, 'first'>>;
@@ -2485,6 +2660,73 @@ export type ShipmentRequestCancelPayloadResolvers<ContextType = Context, ParentT
   shipmentRequest?: Resolver<ResolversTypes['ShipmentRequest'], ParentType, ContextType>;
 };
 
+export type ComplexInsightsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ComplexInsights'] = ResolversParentTypes['ComplexInsights']> = {
+  complexCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  storage?: Resolver<ResolversTypes['StorageUtilisation'], ParentType, ContextType>;
+  requests?: Resolver<ResolversTypes['RequestOutcomes'], ParentType, ContextType>;
+  transport?: Resolver<ResolversTypes['TransportOutcome'], ParentType, ContextType>;
+  days?: Resolver<Array<ResolversTypes['InsightsDay']>, ParentType, ContextType>;
+};
+
+export type StorageUtilisationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StorageUtilisation'] = ResolversParentTypes['StorageUtilisation']> = {
+  idlePalletDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  bookedPalletDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  utilisationPct?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type RequestOutcomesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RequestOutcomes'] = ResolversParentTypes['RequestOutcomes']> = {
+  posted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  served?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  expired?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  cancelled?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  waiting?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  servedPct?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  medianMinutesToBooking?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  consolidated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  consolidationRatePct?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type TransportOutcomeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TransportOutcome'] = ResolversParentTypes['TransportOutcome']> = {
+  costKrw?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  baselineCostKrw?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  savingsPct?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  deadheadKm?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  loadedKm?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  emptyKmSharePct?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  baselineDeadheadKm?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  baselineLoadedKm?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  baselineEmptyKmSharePct?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  co2Kg?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  baselineCo2Kg?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  co2SavingsPct?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type InsightsDayResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InsightsDay'] = ResolversParentTypes['InsightsDay']> = {
+  day?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  posted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  served?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  costKrw?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  baselineCostKrw?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deadheadKm?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  loadedKm?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  baselineDeadheadKm?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type HeatmapResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Heatmap'] = ResolversParentTypes['Heatmap']> = {
+  complexCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  resolution?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  layer?: Resolver<ResolversTypes['HeatmapLayer'], ParentType, ContextType>;
+  cells?: Resolver<Array<ResolversTypes['HeatmapCell']>, ParentType, ContextType>;
+};
+
+export type HeatmapCellResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HeatmapCell'] = ResolversParentTypes['HeatmapCell']> = {
+  cell?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pallets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type CostBreakdownResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CostBreakdown'] = ResolversParentTypes['CostBreakdown']> = {
   baseKrw?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   distanceKrw?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2746,6 +2988,13 @@ export type Resolvers<ContextType = Context> = {
   OpenLoadEdge?: OpenLoadEdgeResolvers<ContextType>;
   ShipmentRequestCreatePayload?: ShipmentRequestCreatePayloadResolvers<ContextType>;
   ShipmentRequestCancelPayload?: ShipmentRequestCancelPayloadResolvers<ContextType>;
+  ComplexInsights?: ComplexInsightsResolvers<ContextType>;
+  StorageUtilisation?: StorageUtilisationResolvers<ContextType>;
+  RequestOutcomes?: RequestOutcomesResolvers<ContextType>;
+  TransportOutcome?: TransportOutcomeResolvers<ContextType>;
+  InsightsDay?: InsightsDayResolvers<ContextType>;
+  Heatmap?: HeatmapResolvers<ContextType>;
+  HeatmapCell?: HeatmapCellResolvers<ContextType>;
   CostBreakdown?: CostBreakdownResolvers<ContextType>;
   Offer?: OfferResolvers<ContextType>;
   MatchingRoundReport?: MatchingRoundReportResolvers<ContextType>;

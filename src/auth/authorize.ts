@@ -16,6 +16,16 @@ export function requireRole(ctx: Pick<Context, 'viewer'>, ...roles: Organisation
   return viewer;
 }
 
+/**
+ * The complex's own operators, and admins: who oversees a complex (rounds, activity, insights).
+ * @throws UnauthenticatedError without a key; ForbiddenError for other roles and other complexes' operators.
+ */
+export function requireOverseer(ctx: Pick<Context, 'viewer'>, complex: { id: number }): Viewer {
+  const viewer = requireRole(ctx, 'OPERATOR', 'ADMIN');
+  if (viewer.role === 'OPERATOR' && viewer.complexId !== complex.id) throw new ForbiddenError('Operators oversee only their own complex');
+  return viewer;
+}
+
 /** A record some organisation owns inside one complex. */
 export interface Owned {
   ownerOrgId: number;

@@ -1,6 +1,5 @@
-import { requireRole } from '../auth/authorize';
+import { requireOverseer } from '../auth/authorize';
 import type { Context } from '../context';
-import { ForbiddenError } from '../errors';
 import type { ComplexActivityEvent } from '../pubsub';
 import { getComplex } from './get-complex';
 
@@ -9,9 +8,8 @@ import { getComplex } from './get-complex';
  * @throws UnauthenticatedError, ForbiddenError or NotFoundError before any event is awaited.
  */
 export function subscribeComplexActivity({ ctx, input }: { ctx: Context; input: { code: string; signal?: AbortSignal } }): AsyncIterable<ComplexActivityEvent> {
-  const viewer = requireRole(ctx, 'OPERATOR', 'ADMIN');
   const complex = getComplex({ ctx, input: { code: input.code } });
-  if (viewer.role === 'OPERATOR' && viewer.complexId !== complex.id) throw new ForbiddenError("Operators see only their own complex's activity");
+  requireOverseer(ctx, complex);
   const events = ctx.pubsub.subscribe('complexActivity', input.signal);
   return (async function* () {
     for await (const event of events) if (event.complexCode === complex.code) yield event;

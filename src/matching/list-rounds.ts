@@ -2,10 +2,9 @@ import { and, desc, eq, lt } from 'drizzle-orm';
 import { countRows } from '../../db/queries';
 import { z } from 'zod';
 import { matchingRounds } from '../../db/schema';
-import { requireRole } from '../auth/authorize';
+import { requireOverseer } from '../auth/authorize';
 import { getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
-import { ForbiddenError } from '../errors';
 import { decodeCursor, PageArgs, toConnection, type Connection } from '../pagination';
 import { parseInput } from '../validation';
 import type { MatchingRoundRecord } from './run-round';
@@ -18,10 +17,9 @@ export type ListRoundsInput = z.input<typeof ListRoundsInput>;
  * @throws ForbiddenError for other roles and other complexes' operators.
  */
 export function listRounds({ ctx, input }: { ctx: Context; input: ListRoundsInput }): Connection<MatchingRoundRecord> {
-  const viewer = requireRole(ctx, 'OPERATOR', 'ADMIN');
   const { first, after, complexCode } = parseInput(ListRoundsInput, input);
   const complex = getComplex({ ctx, input: { code: complexCode } });
-  if (viewer.role === 'OPERATOR' && viewer.complexId !== complex.id) throw new ForbiddenError("Operators see only their own complex's rounds");
+  requireOverseer(ctx, complex);
   const where = eq(matchingRounds.complexId, complex.id);
   const beforeId = after ? Number(decodeCursor(after)) : Number.MAX_SAFE_INTEGER;
   const rows = ctx.db

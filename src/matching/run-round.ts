@@ -2,12 +2,12 @@ import { and, eq, lt } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors';
 import { z } from 'zod';
 import { matchingRounds, type RoundTrigger, type StoredRoundReport } from '../../db/schema';
-import { requireRole } from '../auth/authorize';
+import { requireOverseer } from '../auth/authorize';
 import { publishOffersOfRound } from '../bookings/events';
 import type { ComplexRecord } from '../complexes/complex-record';
 import { getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
-import { ConflictError, ForbiddenError } from '../errors';
+import { ConflictError } from '../errors';
 import { parseInput } from '../validation';
 import { runRound, type ConfigOverrides } from './engine';
 import { expireOffers } from './expire-offers';
@@ -23,9 +23,8 @@ export type MatchingRoundRecord = typeof matchingRounds.$inferSelect;
  * @throws ConflictError when a round of that complex is already running.
  */
 export function runMatchingRound({ ctx, input }: { ctx: Context; input: RunMatchingRoundInput }): MatchingRoundRecord {
-  const viewer = requireRole(ctx, 'OPERATOR', 'ADMIN');
   const complex = getComplex({ ctx, input: { code: parseInput(RunMatchingRoundInput, input).complexCode } });
-  if (viewer.role === 'OPERATOR' && viewer.complexId !== complex.id) throw new ForbiddenError('Operators run rounds for their own complex only');
+  const viewer = requireOverseer(ctx, complex);
   return executeRound(ctx, complex, 'MANUAL', viewer.organisationId > 0 ? viewer.organisationId : null);
 }
 

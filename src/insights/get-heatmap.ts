@@ -1,0 +1,97 @@
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { listingAvailability, listingReservations, shipmentRequests, vehicles, warehouseListings } from '../../db/schema';
+import { requireOverseer } from '../auth/authorize';
+import { getComplex } from '../complexes/get-complex';
+import type { Context } from '../context';
+import { STORED_RESOLUTIONS, type StoredResolution } from '../geo/h3';
+import { seoulDay } from '../supply/listings/seoul-day';
+import { parseInput } from '../validation';
+
+export const HEATMAP_LAYERS = ['SUPPLY', 'DEMAND'] as const;
+
+export const GetHeatmapInput = z.object({
+  complexCode: z.string().min(2).max(40),
+  resolution: z
+    .number()
+    .int()
+    .refine((r) => (STORED_RESOLUTIONS as readonly number[]).includes(r), `must be one of ${STORED_RESOLUTIONS.join(', ')}`),
+  layer: z.enum(HEATMAP_LAYERS),
+});
+export type GetHeatmapInput = z.infer<typeof GetHeatmapInput>;
+
+const REQUEST_CELL = { 5: shipmentRequests.originH3R5, 6: shipmentRequests.originH3R6, 7: shipmentRequests.originH3R7, 8: shipmentRequests.originH3R8, 9: shipmentRequests.originH3R9 };
+const VEHICLE_CELL = { 5: vehicles.h3R5, 6: vehicles.h3R6, 7: vehicles.h3R7, 8: vehicles.h3R8, 9: vehicles.h3R9 };
+const LISTING_CELL = { 5: warehouseListings.h3R5, 6: warehouseListings.h3R6, 7: warehouseListings.h3R7, 8: warehouseListings.h3R8, 9: warehouseListings.h3R9 };
+
+export interface HeatmapCell {
+  cell: string;
+  count: number;
+  pallets: number;
+}
+
+export interface Heatmap {
+  complexCode: string;
+  resolution: number;
+  layer: (typeof HEATMAP_LAYERS)[number];
+  cells: HeatmapCell[];
+}
+
+/**
+ * OPERATOR of the complex, or ADMIN: supply (active vehicles where they are now, with their pallet slots, and
+ * active listings with the pallets still free today) or demand (requests waiting for transport, at their
+ * pickup) per H3 cell, read straight from the cells every record stores.
+ * @throws ValidationError for a resolution that is not stored; NotFoundError; ForbiddenError.
+ */
+export function getHeatmap({ ctx, input }: { ctx: Context; input: GetHeatmapInput }): Heatmap {
+  const { complexCode, resolution, layer } = parseInput(GetHeatmapInput, input);
+  const complex = getComplex({ ctx, input: { code: complexCode } });
+  requireOverseer(ctx, complex);
+  const res = resolution as StoredResolution;
+
+  const counted: HeatmapCell[] = [];
+  if (layer === 'DEMAND') {
+    const cell = REQUEST_CELL[res];
+    counted.push(
+      ...ctx.db
+        .select({ cell, count: sql<number>`count(*)`, pallets: sql<number>`sum(${shipmentRequests.pallets})` })
+        .from(shipmentRequests)
+        .where(and(eq(shipmentRequests.complexId, complex.id), inArray(shipmentRequests.status, ['OPEN', 'OFFERED'])))
+        .groupBy(cell)
+        .all(),
+    );
+  } else {
+    const vehicleCell = VEHICLE_CELL[res];
+    counted.push(
+      ...ctx.db
+        .select({ cell: vehicleCell, count: sql<number>`count(*)`, pallets: sql<number>`sum(${vehicles.palletSlots})` })
+        .from(vehicles)
+        .where(and(eq(vehicles.complexId, complex.id), eq(vehicles.status, 'ACTIVE')))
+        .groupBy(vehicleCell)
+        .all(),
+    );
+    const today = seoulDay(ctx.now());
+    const listingCell = LISTING_CELL[res];
+    const idleToday = sql<number>`coalesce((select sum(${listingAvailability.idlePallets}) from ${listingAvailability}
+      where ${listingAvailability.listingId} = ${warehouseListings.id} and ${today} between ${listingAvailability.fromDay} and ${listingAvailability.toDay}), 0)`;
+    const heldToday = sql<number>`coalesce((select sum(${listingReservations.pallets}) from ${listingReservations}
+      where ${listingReservations.listingId} = ${warehouseListings.id} and ${listingReservations.day} = ${today} and ${isNull(listingReservations.releasedAt)}), 0)`;
+    counted.push(
+      ...ctx.db
+        .select({ cell: listingCell, count: sql<number>`count(*)`, pallets: sql<number>`sum(max(${idleToday} - ${heldToday}, 0))` })
+        .from(warehouseListings)
+        .where(and(eq(warehouseListings.complexId, complex.id), eq(warehouseListings.status, 'ACTIVE')))
+        .groupBy(listingCell)
+        .all(),
+    );
+  }
+
+  const merged = new Map<string, HeatmapCell>();
+  for (const c of counted) {
+    const cell = merged.get(c.cell) ?? { cell: c.cell, count: 0, pallets: 0 };
+    cell.count += c.count;
+    cell.pallets += c.pallets;
+    merged.set(c.cell, cell);
+  }
+  return { complexCode: complex.code, resolution, layer, cells: [...merged.values()].sort((a, b) => b.pallets - a.pallets || a.cell.localeCompare(b.cell)) };
+}

@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { eq, inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bookings, offers } from '../../db/schema';
+import { cancelShipmentRequest } from '../../src/demand/cancel-shipment-request';
+import { cellsOf } from '../../src/geo/h3';
+import { toGlobalId } from '../../src/global-id';
+import { BANWOL, ctxAs, HOUR, listing, shipment, vehicle } from '../helpers/bookings-fixtures';
+import { gql } from '../helpers/clients';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+
+const INSIGHTS = `query ($code: String!, $from: DateTime!, $to: DateTime!) {
+  complexInsights(complexCode: $code, from: $from, to: $to) {
+    complexCode from to
+    storage { idlePalletDays bookedPalletDays utilisationPct }
+    requests { posted served expired cancelled waiting servedPct medianMinutesToBooking consolidated consolidationRatePct }
+    transport { costKrw baselineCostKrw savingsPct deadheadKm loadedKm emptyKmSharePct baselineDeadheadKm baselineLoadedKm baselineEmptyKmSharePct co2Kg baselineCo2Kg co2SavingsPct }
+    days { day posted served costKrw baselineCostKrw deadheadKm loadedKm baselineDeadheadKm }
+  }
+}`;
+const HEATMAP = `query ($code: String!, $res: Int!, $layer: HeatmapLayer!) { heatmap(complexCode: $code, resolution: $res, layer: $layer) { complexCode resolution layer cells { cell count pallets } } }`;
+const RUN = 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { id status } } }';
+const PENDING = 'query { offers(filter: { status: PENDING }, first: 100) { edges { node { id } } } }';
+const ACCEPT = 'mutation ($id: ID!, $key: String!) { offerAccept(input: { offerId: $id, idempotencyKey: $key }) { offer { status } } }';
+
+interface Insights {
+  storage: { idlePalletDays: number; bookedPalletDays: number; utilisationPct: number };
+  requests: Record<string, number | null>;
+  transport: Record<string, number>;
+  days: { day: string; posted: number; served: number; costKrw: number; baselineCostKrw: number }[];
+}
+interface HeatmapResult {
+  heatmap: { cells: { cell: string; count: number; pallets: number }[] };
+}
+
+let server: TestServer;
+let tmp: ReturnType<typeof tempDir>;
+const startedAt = new Date();
+const period = { code: 'BANWOL_SIHWA', from: new Date(startedAt.getTime() - HOUR).toISOString(), to: new Date(startedAt.getTime() + 40 * 24 * HOUR).toISOString() };
+const keyOf = (role: 'MANUFACTURER' | 'CARRIER' | 'WAREHOUSE_OWNER' | 'OPERATOR' | 'ADMIN', complex = 'BANWOL_SIHWA') => server.keyOf(role, complex).apiKey;
+const insights = (apiKey?: string, vars: Record<string, string> = period) => gql<{ complexInsights: Insights }>(server.url, INSIGHTS, vars, { apiKey });
+
+/** Accepts every offer pending for the organisation of `apiKey`. */
+async function acceptAll(apiKey: string) {
+  const pending = await gql<{ offers: { edges: { node: { id: string } }[] } }>(server.url, PENDING, {}, { apiKey });
+  for (const { node } of pending.body.data!.offers.edges) {
+    const res = await gql(server.url, ACCEPT, { id: node.id, key: randomUUID() }, { apiKey });
+    expect(res.body.errors).toBeUndefined();
+  }
+}
+
+beforeAll(async () => {
+  tmp = tempDir();
+  server = await startTestServer({ dbPath: join(tmp.dir, 'insights.db') });
+  const carrier = ctxAs(server.db, server.keyOf('CARRIER'));
+  const shipper = ctxAs(server.db, server.keyOf('MANUFACTURER'));
+  vehicle(carrier);
+  vehicle(carrier, { location: { lat: 37.31, lng: 126.73 } });
+  listing(ctxAs(server.db, server.keyOf('WAREHOUSE_OWNER')), 20);
+  shipment(shipper);
+  shipment(shipper, { pallets: 2, weightKg: 800, storage: { pallets: 2, days: 3, storageClass: 'AMBIENT' } });
+  const cancelled = shipment(shipper);
+  cancelShipmentRequest({ ctx: shipper, input: { id: cancelled.id, reason: 'order withdrawn by the customer' } });
+
+  expect((await gql(server.url, RUN, {}, { apiKey: keyOf('OPERATOR') })).body.errors).toBeUndefined();
+  await acceptAll(keyOf('CARRIER'));
+  await acceptAll(keyOf('WAREHOUSE_OWNER'));
+});
+afterAll(async () => {
+  await server.stop();
+  tmp.remove();
+});
+
+describe('complexInsights', () => {
+  it('counts what became of the requests posted in the period', async () => {
+    const { body } = await insights(keyOf('OPERATOR'));
+    expect(body.errors).toBeUndefined();
+    const { requests, days } = body.data!.complexInsights;
+    expect(requests).toMatchObject({ posted: 3, served: 2, cancelled: 1, expired: 0, waiting: 0, servedPct: 66.67 });
+    expect(requests.medianMinutesToBooking).toBeGreaterThanOrEqual(0);
+    expect(requests.medianMinutesToBooking).toBeLessThan(5);
+    expect(days.reduce((n, d) => n + d.posted, 0)).toBe(3);
+    expect(days.reduce((n, d) => n + d.served, 0)).toBe(2);
+    expect(days.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('compares the booked prices with the baseline stored on each booked offer', async () => {
+    const { transport, days } = (await insights(keyOf('OPERATOR'))).body.data!.complexInsights;
+    const held = server.db
+      .select({ kind: bookings.kind, price: bookings.priceKrw, offer: offers })
+      .from(bookings)
+      .innerJoin(offers, eq(offers.id, bookings.offerId))
+      .where(inArray(bookings.status, ['CONFIRMED', 'COMPLETED']))
+      .all();
+    const legs = held.filter((b) => b.kind !== 'STORAGE');
+    const storageKrw = held.filter((b) => b.kind === 'STORAGE').reduce((s, b) => s + b.price, 0);
+    expect(storageKrw).toBeGreaterThan(0);
+    const sum = (pick: (b: (typeof legs)[number]) => number) => legs.reduce((s, b) => s + pick(b), 0);
+    const cost = sum((b) => b.price) + storageKrw;
+    const baseline = sum((b) => b.offer.baselineKrw!) + storageKrw;
+    expect(transport.costKrw).toBe(cost);
+    expect(transport.baselineCostKrw).toBe(baseline);
+    expect(transport.savingsPct).toBeCloseTo(((baseline - cost) / baseline) * 100, 1);
+    expect(transport.deadheadKm).toBeCloseTo(sum((b) => b.offer.deadheadKm), 0);
+    expect(transport.loadedKm).toBeCloseTo(sum((b) => b.offer.loadedKm), 0);
+    expect(transport.emptyKmSharePct).toBeCloseTo((transport.deadheadKm / (transport.deadheadKm + transport.loadedKm)) * 100, 1);
+    // The baseline truck drives back empty: as many empty km as loaded ones.
+    expect(transport.baselineDeadheadKm).toBe(transport.baselineLoadedKm);
+    expect(transport.baselineEmptyKmSharePct).toBe(50);
+    // A bigger truck than the baseline's smallest adequate one may emit more even without the empty return.
+    expect(transport.co2Kg).toBeCloseTo(sum((b) => b.offer.co2Kg), 0);
+    expect(transport.baselineCo2Kg).toBeCloseTo(sum((b) => b.offer.baselineCo2Kg!), 0);
+    expect(days.reduce((s, d) => s + d.costKrw, 0)).toBe(cost);
+    expect(days.reduce((s, d) => s + d.baselineCostKrw, 0)).toBe(baseline);
+  });
+
+  it('reports idle pallet-days listed against those booked', async () => {
+    const { storage } = (await insights(keyOf('OPERATOR'))).body.data!.complexInsights;
+    // 20 idle pallets for 31 days, all inside the period; the storage booking holds 2 pallets for 3 days.
+    expect(storage).toEqual({ idlePalletDays: 620, bookedPalletDays: 6, utilisationPct: 0.97 });
+  });
+
+  it('is for the complex operators and admins only', async () => {
+    expect((await insights(keyOf('ADMIN'))).body.data?.complexInsights.requests.posted).toBe(3);
+    expect((await insights(keyOf('MANUFACTURER'))).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await insights(keyOf('OPERATOR', 'CHANGWON'))).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await insights()).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses a period that ends before it starts or lasts more than 366 days, naming the field', async () => {
+    const backwards = await insights(keyOf('OPERATOR'), { ...period, from: period.to, to: period.from });
+    expect(backwards.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'input.to', rule: 'must be after from' }] } });
+    const long = await insights(keyOf('OPERATOR'), { ...period, to: new Date(startedAt.getTime() + 400 * 24 * HOUR).toISOString() });
+    expect(long.body.errors?.[0]?.message).toContain('input.to');
+  });
+});
+
+describe('heatmap', () => {
+  const heatmap = (layer: 'SUPPLY' | 'DEMAND', res = 7, apiKey = keyOf('OPERATOR')) => gql<HeatmapResult>(server.url, HEATMAP, { code: 'BANWOL_SIHWA', res, layer }, { apiKey });
+
+  it('puts vehicles and listings in the cells they stand in, with their free pallets', async () => {
+    const { body } = await heatmap('SUPPLY', 8);
+    expect(body.errors).toBeUndefined();
+    const cells = body.data!.heatmap.cells;
+    const expected = new Map<string, number>();
+    for (const p of [{ lat: 37.33, lng: 126.76 }, { lat: 37.31, lng: 126.73 }, { lat: 37.32, lng: 126.74 }]) expected.set(cellsOf(p).r8, (expected.get(cellsOf(p).r8) ?? 0) + 1);
+    expect(new Map(cells.map((c) => [c.cell, c.count]))).toEqual(expected);
+    const listingCell = cells.find((c) => c.cell === cellsOf({ lat: 37.32, lng: 126.74 }).r8)!;
+    // A 5-tonne truck carries 10 pallets (vehicle-classes.ts); the listing still has 20 free today (storage starts on the drop day).
+    expect(listingCell.pallets).toBeGreaterThanOrEqual(18);
+  });
+
+  it('shows waiting demand at its pickup cell and forgets it once booked', async () => {
+    const before = (await heatmap('DEMAND')).body.data!.heatmap.cells;
+    expect(before).toEqual([]);
+    const origin = { lat: BANWOL.lat + 0.01, lng: BANWOL.lng - 0.02 };
+    shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')), { origin, pallets: 5, weightKg: 2_000 });
+    const after = (await heatmap('DEMAND', 9)).body.data!.heatmap.cells;
+    expect(after).toEqual([{ cell: cellsOf(origin).r9, count: 1, pallets: 5 }]);
+  });
+
+  it('refuses resolutions that are not stored and callers who do not oversee the complex', async () => {
+    const coarse = await heatmap('SUPPLY', 4);
+    expect(coarse.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'input.resolution', rule: 'must be one of 5, 6, 7, 8, 9' }] } });
+    expect((await heatmap('SUPPLY', 7, keyOf('CARRIER'))).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
+it('stores a baseline with every transport offer the engine writes', () => {
+  const legs = server.db.select().from(offers).where(inArray(offers.kind, ['TRANSPORT', 'CONSOLIDATED'])).all();
+  expect(legs.length).toBeGreaterThan(0);
+  for (const o of legs) expect(o.baselineKrw, toGlobalId('Offer', o.id)).toBeGreaterThan(0);
+});
