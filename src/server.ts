@@ -15,6 +15,7 @@ import { authenticate, bearerKey } from './auth/authenticate';
 import { RateLimiter } from './auth/rate-limiter';
 import type { Viewer } from './auth/viewer';
 import type { Context } from './context';
+import { dashboardRoutes } from './dashboard/routes';
 import type { Env } from './env';
 import { DomainError, formatError, RateLimitedError, toGraphQLError, type ErrorFormatOptions } from './errors';
 import type { Logger } from './logger';
@@ -160,6 +161,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     }
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable' });
   });
+  app.use(dashboardRoutes());
   app.use(
     GRAPHQL_PATH,
     admit,

@@ -1,0 +1,530 @@
+/**
+ * Sandan Exchange operator dashboard: hexagon map, KPIs and live activity of one complex.
+ * Plain ES module. `h3` and `graphqlWs` are globals of the UMD builds the service serves under /vendor.
+ */
+/* global h3, graphqlWs */
+
+const GRAPHQL_PATH = '/graphql';
+const KEY_STORAGE = 'sandan.apiKey';
+const FEED_LIMIT = 50;
+const REFRESH_DEBOUNCE_MS = 500;
+const HOUR_MS = 3_600_000;
+const KPI_PERIOD_MS = 7 * 24 * HOUR_MS;
+/** SVG units per degree of latitude; any scale works since the viewBox is fitted to the drawing. */
+const UNITS_PER_DEGREE = 1000;
+const SVG_NS = 'http://www.w3.org/2000/svg';
+/** Light to dark ends of each layer's colour scale. */
+const SCALES = { SUPPLY: ['#d9f2ee', '#0f766e'], DEMAND: ['#fde8d4', '#c2410c'] };
+
+const COMPLEXES = `{ complexes(first: 7) { edges { node {
+  code nameKo nameEn centroid { lat lng } serviceAreaCells serviceAreaResolution
+  centre { nameKo nameEn location { lat lng } } } } } }`;
+const VIEWER = '{ viewer { name role complex { code } } }';
+const COMPLEX_DATA = `query ($code: String!, $res: Int!, $layer: HeatmapLayer!, $from: DateTime!, $to: DateTime!) {
+  heatmap(complexCode: $code, resolution: $res, layer: $layer) { cells { cell count pallets } }
+  complexInsights(complexCode: $code, from: $from, to: $to) {
+    storage { idlePalletDays bookedPalletDays utilisationPct }
+    requests { posted served expired cancelled waiting servedPct medianMinutesToBooking consolidated consolidationRatePct }
+    transport { costKrw baselineCostKrw savingsPct deadheadKm loadedKm emptyKmSharePct baselineEmptyKmSharePct co2Kg baselineCo2Kg }
+  }
+  warehouseListings(filter: { complexCode: $code, status: ACTIVE }, first: 100) { edges { node { name totalPallets storageClass location { lat lng } } } }
+}`;
+const ACTIVITY = 'subscription ($code: String!) { complexActivity(code: $code) { kind at summary } }';
+
+/**
+ * @typedef {{ lat: number, lng: number }} LatLng
+ * @typedef {{ code: string, nameKo: string, nameEn: string, centroid: LatLng, serviceAreaCells: string[],
+ *   serviceAreaResolution: number, centre: { nameKo: string, nameEn: string, location: LatLng } }} Complex
+ * @typedef {{ cell: string, count: number, pallets: number }} HeatCell
+ * @typedef {{ name: string, totalPallets: number, storageClass: string, location: LatLng }} Warehouse
+ * @typedef {{ message: string, extensions?: { code?: string } }} GraphQLError
+ * @typedef {{ kind: string, at: string, summary: string }} Activity
+ */
+
+const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const els = {
+  keyForm: /** @type {HTMLFormElement} */ ($('key-form')),
+  keyInput: /** @type {HTMLInputElement} */ ($('api-key')),
+  keyError: $('key-error'),
+  dashboard: $('dashboard'),
+  picker: /** @type {HTMLElement} */ (document.querySelector('.complex-picker')),
+  select: /** @type {HTMLSelectElement} */ ($('complex')),
+  viewer: $('viewer'),
+  signOut: $('sign-out'),
+  notices: $('notices'),
+  map: $('map'),
+  legend: $('legend'),
+  kpiUpdated: $('kpi-updated'),
+  feed: $('feed'),
+  feedEmpty: $('feed-empty'),
+  live: $('live'),
+};
+
+const state = {
+  apiKey: sessionStorage.getItem(KEY_STORAGE),
+  /** @type {Complex[]} */ complexes: [],
+  /** @type {Complex | null} */ complex: null,
+  /** @type {'SUPPLY' | 'DEMAND'} */ layer: 'SUPPLY',
+  /** @type {HeatCell[]} */ heat: [],
+  /** @type {Warehouse[]} */ warehouses: [],
+  /** @type {Map<string, GraphQLError[]>} errors by where they came from, shown until that source succeeds */
+  notices: new Map(),
+  /** Only the latest refresh may render: an older answer could belong to the previous complex. */
+  refreshSeq: 0,
+  /** @type {ReturnType<typeof setTimeout> | undefined} */ refreshTimer: undefined,
+  /** @type {any} graphql-ws client of the current key */ ws: null,
+  wsConnected: false,
+  /** @type {(() => void) | null} */ unsubscribe: null,
+  /** Only the current subscription may touch the page: an old one still completes after a complex switch. */
+  feedSeq: 0,
+};
+
+const seoulTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Seoul', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+const krw = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'KRW', maximumFractionDigits: 0 });
+const decimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+const pct = (/** @type {number} */ v) => `${decimal.format(v)} %`;
+
+/**
+ * POSTs one operation to /graphql with the current key; network and HTTP failures come back as GraphQL errors.
+ * An UNAUTHENTICATED answer signs out and brings the key form back.
+ * @returns {Promise<{ data?: any, errors?: GraphQLError[] }>}
+ */
+async function gql(/** @type {string} */ query, /** @type {Record<string, unknown>} */ variables = {}) {
+  /** @type {{ data?: any, errors?: GraphQLError[] }} */
+  let body;
+  try {
+    const response = await fetch(GRAPHQL_PATH, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(state.apiKey && { authorization: `Bearer ${state.apiKey}` }) },
+      body: JSON.stringify({ query, variables }),
+    });
+    body = await response.json().catch(() => ({ errors: [{ message: `The service answered HTTP ${response.status}` }] }));
+  } catch {
+    body = { errors: [{ message: 'The service cannot be reached', extensions: { code: 'NETWORK' } }] };
+  }
+  const unauthenticated = body.errors?.find((e) => e.extensions?.code === 'UNAUTHENTICATED');
+  if (unauthenticated && state.apiKey) signOut(`${unauthenticated.message} (UNAUTHENTICATED): enter a valid key.`);
+  return body;
+}
+
+// ---- sign-in -------------------------------------------------------------------------------------
+
+/** Fills the complex picker once (a bad key is refused even for public data, so only after sign-in). */
+async function loadComplexes() {
+  if (state.complexes.length) return;
+  const { data, errors } = await gql(COMPLEXES);
+  setNotice('complexes', errors);
+  state.complexes = data?.complexes.edges.map((/** @type {{ node: Complex }} */ e) => e.node) ?? [];
+  els.select.replaceChildren(...state.complexes.map((c) => new Option(`${c.nameEn} · ${c.nameKo}`, c.code)));
+}
+
+/** Checks the key with `viewer`, then opens the dashboard on the viewer's complex (admins: the first). */
+async function signIn(/** @type {string} */ apiKey) {
+  state.apiKey = apiKey;
+  const { data, errors } = await gql(VIEWER);
+  const viewer = data?.viewer;
+  if (!viewer) {
+    if (state.apiKey) signOut(errors?.[0]?.message ?? 'That key was not accepted.'); // else gql signed out already
+    return;
+  }
+  sessionStorage.setItem(KEY_STORAGE, apiKey);
+  await loadComplexes();
+  if (state.apiKey !== apiKey) return; // signed out meanwhile
+  els.viewer.textContent = `${viewer.name} · ${viewer.role}`;
+  for (const node of [els.viewer, els.signOut, els.picker, els.dashboard]) node.hidden = false;
+  els.keyForm.hidden = true;
+  const client = graphqlWs.createClient({
+    url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${GRAPHQL_PATH}`,
+    connectionParams: { apiKey },
+    // Keep the socket across a complex switch instead of closing and reopening it.
+    lazyCloseTimeout: 2000,
+    // 4403: the key was refused; retrying cannot help.
+    shouldRetry: (/** @type {CloseEvent} */ event) => typeof event?.code === 'number' && event.code !== 4403,
+    on: {
+      connected: () => {
+        if (client !== state.ws) return;
+        state.wsConnected = true;
+        if (state.unsubscribe) setLive('live');
+      },
+      // The client retries a lost connection; a subscription it gives up on reports an error.
+      closed: () => {
+        if (client !== state.ws) return;
+        state.wsConnected = false;
+        setLive(state.unsubscribe ? 'connecting' : 'off');
+      },
+    },
+  });
+  state.ws = client;
+  const own = state.complexes.find((c) => c.code === viewer.complex?.code) ?? state.complexes[0];
+  if (own) showComplex(own.code);
+}
+
+function signOut(/** @type {string} */ reason = '') {
+  stopFeed();
+  state.ws?.dispose();
+  state.ws = null;
+  state.wsConnected = false;
+  setLive('off');
+  state.apiKey = null;
+  state.complex = null;
+  state.notices.clear();
+  renderNotices();
+  sessionStorage.removeItem(KEY_STORAGE);
+  showKeyForm(reason);
+}
+
+function showKeyForm(/** @type {string} */ reason = '') {
+  for (const node of [els.viewer, els.signOut, els.picker, els.dashboard]) node.hidden = true;
+  els.keyForm.hidden = false;
+  els.keyError.textContent = reason;
+  els.keyError.hidden = !reason;
+  els.keyInput.value = '';
+  els.keyInput.focus();
+}
+
+// ---- one complex ---------------------------------------------------------------------------------
+
+/** Draws the complex's grid at once, then fetches its figures and follows its activity. */
+function showComplex(/** @type {string} */ code) {
+  state.complex = state.complexes.find((c) => c.code === code) ?? null;
+  if (!state.complex) return;
+  els.select.value = code;
+  state.heat = [];
+  state.warehouses = [];
+  state.notices.delete('data');
+  state.notices.delete('feed');
+  renderNotices();
+  renderMap();
+  renderKpis(null);
+  els.feed.replaceChildren();
+  els.feedEmpty.hidden = false;
+  startFeed(code);
+  void refresh();
+}
+
+/** Heatmap, KPIs and warehouses of the current complex in one request. */
+async function refresh() {
+  const complex = state.complex;
+  if (!complex) return;
+  const seq = ++state.refreshSeq;
+  const now = Date.now();
+  const { data, errors } = await gql(COMPLEX_DATA, {
+    code: complex.code,
+    res: complex.serviceAreaResolution,
+    layer: state.layer,
+    from: new Date(now - KPI_PERIOD_MS).toISOString(),
+    to: new Date(now + HOUR_MS).toISOString(),
+  });
+  if (seq !== state.refreshSeq || complex !== state.complex) return;
+  setNotice('data', errors);
+  state.heat = data?.heatmap?.cells ?? [];
+  state.warehouses = data?.warehouseListings?.edges.map((/** @type {{ node: Warehouse }} */ e) => e.node) ?? [];
+  renderMap();
+  renderKpis(data?.complexInsights ?? null);
+}
+
+function scheduleRefresh() {
+  clearTimeout(state.refreshTimer);
+  state.refreshTimer = setTimeout(refresh, REFRESH_DEBOUNCE_MS);
+}
+
+// ---- live feed -----------------------------------------------------------------------------------
+
+/** Follows `complexActivity` of one complex; every event adds a feed line and refreshes the figures. */
+function startFeed(/** @type {string} */ code) {
+  stopFeed();
+  const seq = ++state.feedSeq;
+  const current = () => seq === state.feedSeq;
+  state.unsubscribe = state.ws.subscribe(
+    { query: ACTIVITY, variables: { code } },
+    {
+      next: (/** @type {{ data?: { complexActivity: Activity }, errors?: GraphQLError[] }} */ result) => {
+        if (!current()) return;
+        if (result.errors) return setNotice('feed', result.errors);
+        if (!result.data) return;
+        addFeedEntry(result.data.complexActivity);
+        scheduleRefresh();
+      },
+      error: (/** @type {unknown} */ error) => {
+        if (!current()) return;
+        state.unsubscribe = null;
+        setLive('off');
+        const errors = feedErrors(error);
+        if (errors[0]?.extensions?.code === 'UNAUTHENTICATED') signOut(`${errors[0].message} (UNAUTHENTICATED): enter a valid key.`);
+        else setNotice('feed', errors);
+      },
+      complete: () => {
+        if (!current()) return;
+        state.unsubscribe = null;
+        setLive('off');
+      },
+    },
+  );
+  setLive(state.wsConnected ? 'live' : 'connecting');
+}
+
+function stopFeed() {
+  state.feedSeq++;
+  state.unsubscribe?.();
+  state.unsubscribe = null;
+  clearTimeout(state.refreshTimer);
+}
+
+/**
+ * What graphql-ws reports when a subscription fails: GraphQL errors (e.g. FORBIDDEN), or the socket's close
+ * event (4403: the key was refused when connecting).
+ * @returns {GraphQLError[]}
+ */
+function feedErrors(/** @type {unknown} */ error) {
+  if (Array.isArray(error)) return error;
+  if (error && typeof error === 'object' && 'code' in error) {
+    const close = /** @type {CloseEvent} */ (error);
+    if (close.code === 4403) return [{ message: 'The live feed refused the API key', extensions: { code: 'UNAUTHENTICATED' } }];
+    return [{ message: `The live feed closed (${close.code} ${close.reason || 'connection lost'})`, extensions: { code: 'NETWORK' } }];
+  }
+  return [{ message: 'The live feed cannot be reached', extensions: { code: 'NETWORK' } }];
+}
+
+function addFeedEntry(/** @type {Activity} */ activity) {
+  const item = el('li', { class: `entry ${kindFamily(activity.kind)}`, 'data-kind': activity.kind });
+  const time = el('time', { datetime: activity.at });
+  time.textContent = seoulTime.format(new Date(activity.at));
+  const kind = el('span', { class: 'kind' });
+  kind.textContent = activity.kind.replaceAll('_', ' ').toLowerCase();
+  const summary = el('span', { class: 'summary' });
+  summary.textContent = activity.summary;
+  item.append(time, kind, summary);
+  els.feed.prepend(item);
+  while (els.feed.children.length > FEED_LIMIT) els.feed.lastElementChild?.remove();
+  els.feedEmpty.hidden = true;
+}
+
+/** Colour family of an activity kind, by its prefix (REQUEST_POSTED → request). */
+function kindFamily(/** @type {string} */ kind) {
+  const prefix = kind.split('_')[0];
+  return { BOOKING: 'booking', REQUEST: 'request', MATCHING: 'matching', OFFER: 'matching', SHIPMENT: 'shipment' }[prefix ?? ''] ?? 'supply';
+}
+
+function setLive(/** @type {'live' | 'connecting' | 'off'} */ live) {
+  els.live.dataset.state = live;
+  els.live.textContent = { live: 'live', connecting: 'connecting…', off: 'offline' }[live];
+}
+
+// ---- notices -------------------------------------------------------------------------------------
+
+function setNotice(/** @type {string} */ source, /** @type {GraphQLError[] | undefined} */ errors) {
+  if (errors?.length) state.notices.set(source, errors);
+  else state.notices.delete(source);
+  renderNotices();
+}
+
+/** One line per distinct error, with its code and, for FORBIDDEN, who may see what. */
+function renderNotices() {
+  const lines = new Map();
+  for (const error of [...state.notices.values()].flat()) {
+    const code = error.extensions?.code ?? 'ERROR';
+    const hint = code === 'FORBIDDEN' ? ' — the dashboard shows a complex to its own operators and to admins.' : '';
+    lines.set(`${code}: ${error.message}`, { code, text: `${error.message}${hint}` });
+  }
+  els.notices.replaceChildren(
+    ...[...lines.values()].map(({ code, text }) => {
+      const p = el('p', { class: 'notice', 'data-code': code });
+      const badge = el('strong');
+      badge.textContent = code;
+      p.append(badge, ` ${text}`);
+      return p;
+    }),
+  );
+}
+
+// ---- KPIs ----------------------------------------------------------------------------------------
+
+/**
+ * Fills the KPI panel: each figure with, where there is one, its baseline or base underneath. A figure
+ * without a denominator (nothing served, nothing listed) shows "—", as does a null one.
+ */
+function renderKpis(/** @type {any} */ insights) {
+  /** @type {Record<string, [string, string?] | null>} */
+  let values = {};
+  if (insights) {
+    const { storage: s, requests: r, transport: t } = insights;
+    const km = t.deadheadKm + t.loadedKm;
+    values = {
+      savings: t.baselineCostKrw > 0 ? [pct(t.savingsPct), t.savingsPct < 0 ? 'dearer than no sharing' : 'against no sharing'] : null,
+      cost: t.baselineCostKrw > 0 ? [krw.format(t.costKrw), `baseline ${krw.format(t.baselineCostKrw)}`] : null,
+      emptyKm: km > 0 ? [pct(t.emptyKmSharePct), `baseline ${pct(t.baselineEmptyKmSharePct)}`] : null,
+      co2: t.baselineCo2Kg > 0 ? [`${decimal.format(t.co2Kg)} kg`, `baseline ${decimal.format(t.baselineCo2Kg)} kg`] : null,
+      utilisation: s.idlePalletDays > 0 ? [pct(s.utilisationPct), `${s.bookedPalletDays} of ${s.idlePalletDays} pallet-days`] : null,
+      requests: [`${r.posted} / ${r.served} / ${r.expired}`],
+      served: r.posted > 0 ? [pct(r.servedPct), `${r.waiting} waiting, ${r.cancelled} cancelled`] : null,
+      medianToBooking: r.medianMinutesToBooking === null ? null : [duration(r.medianMinutesToBooking)],
+      consolidation: r.served > 0 ? [pct(r.consolidationRatePct), `${r.consolidated} of ${r.served} through the centre`] : null,
+    };
+  }
+  els.kpiUpdated.textContent = insights ? `updated ${seoulTime.format(new Date())} KST` : '';
+  for (const dd of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('dd[data-kpi]'))) {
+    const name = dd.dataset.kpi ?? '';
+    const [main, sub] = values[name] ?? ['—'];
+    dd.textContent = main;
+    dd.classList.toggle('worse', name === 'savings' && main.startsWith('-'));
+    const detail = /** @type {HTMLElement} */ (dd.nextElementSibling);
+    detail.textContent = sub ?? '';
+  }
+}
+
+function duration(/** @type {number} */ minutes) {
+  if (minutes < 1) return '< 1 min';
+  if (minutes < 60) return `${decimal.format(minutes)} min`;
+  if (minutes < 48 * 60) return `${decimal.format(minutes / 60)} h`;
+  return `${decimal.format(minutes / 1440)} days`;
+}
+
+// ---- map -----------------------------------------------------------------------------------------
+
+/**
+ * Redraws the map of the current complex: its service-area cells, the heatmap cells (also those outside the
+ * service area), the centre and the warehouses, in an equirectangular projection around the centroid.
+ */
+function renderMap() {
+  const complex = state.complex;
+  if (!complex) return;
+  const { lat: lat0, lng: lng0 } = complex.centroid;
+  const xScale = Math.cos((lat0 * Math.PI) / 180) * UNITS_PER_DEGREE;
+  /** @returns {[number, number]} */
+  const project = (/** @type {number} */ lat, /** @type {number} */ lng) => [(lng - lng0) * xScale, (lat0 - lat) * UNITS_PER_DEGREE];
+  const bounds = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
+  const include = (/** @type {[number, number]} */ [x, y]) => {
+    bounds.minX = Math.min(bounds.minX, x);
+    bounds.maxX = Math.max(bounds.maxX, x);
+    bounds.minY = Math.min(bounds.minY, y);
+    bounds.maxY = Math.max(bounds.maxY, y);
+  };
+  const hexagon = (/** @type {string} */ cell, /** @type {Record<string, string>} */ attrs, /** @type {string} */ tooltip) => {
+    const corners = h3.cellToBoundary(cell).map((/** @type {[number, number]} */ [lat, lng]) => project(lat, lng));
+    corners.forEach(include);
+    const polygon = svg('polygon', { ...attrs, points: corners.map(([x, y]) => `${x.toFixed(2)},${y.toFixed(2)}`).join(' '), 'data-cell': cell });
+    polygon.append(title(tooltip));
+    return polygon;
+  };
+
+  const area = new Set(complex.serviceAreaCells);
+  const base = svg('g', { class: 'base' }, complex.serviceAreaCells.map((cell) => hexagon(cell, { class: 'area-cell' }, `${cell}\nService area — nothing ${state.layer === 'SUPPLY' ? 'available' : 'waiting'} here`)));
+  const maxPallets = Math.max(1, ...state.heat.map((c) => c.pallets));
+  const [light, dark] = SCALES[state.layer];
+  const what = state.layer === 'SUPPLY' ? 'vehicles and listings' : 'waiting requests';
+  const heat = svg(
+    'g',
+    { class: 'heat' },
+    state.heat.map((c) =>
+      hexagon(c.cell, { class: `heat-cell${area.has(c.cell) ? '' : ' outside'}`, fill: mix(light, dark, Math.sqrt(c.pallets / maxPallets)) }, `${c.cell}\n${c.count} ${what}\n${c.pallets} pallets`),
+    ),
+  );
+
+  // Markers are sized against the whole drawing, so they are placed once the cells have set the bounds.
+  const centre = project(complex.centre.location.lat, complex.centre.location.lng);
+  const warehouses = state.warehouses.map((w) => ({ w, at: project(w.location.lat, w.location.lng) }));
+  include(centre);
+  warehouses.forEach(({ at }) => include(at));
+  const pad = Math.max(bounds.maxX - bounds.minX, bounds.maxY - bounds.minY) * 0.04 || 10;
+  const size = Math.max(bounds.maxX - bounds.minX, bounds.maxY - bounds.minY) / 70 || 2;
+
+  const markers = svg('g', { class: 'markers' }, [
+    ...warehouses.map(({ w, at: [x, y] }) => {
+      const square = svg('rect', { class: 'warehouse', x: x - size * 0.7, y: y - size * 0.7, width: size * 1.4, height: size * 1.4, rx: size * 0.2 });
+      square.append(title(`${w.name}\n${w.storageClass}, ${w.totalPallets} pallet positions`));
+      return square;
+    }),
+    (() => {
+      const [x, y] = centre;
+      const star = svg('polygon', { class: 'centre', points: starPoints(x, y, size * 1.9, size * 0.8) });
+      star.append(title(`${complex.centre.nameEn}\n${complex.centre.nameKo}`));
+      return star;
+    })(),
+  ]);
+
+  els.map.setAttribute('viewBox', [bounds.minX - pad, bounds.minY - pad, bounds.maxX - bounds.minX + 2 * pad, bounds.maxY - bounds.minY + 2 * pad].map((n) => n.toFixed(2)).join(' '));
+  els.map.setAttribute('aria-label', `Hexagon map of ${complex.nameEn}: ${complex.serviceAreaCells.length} service-area cells, ${state.heat.length} ${state.layer.toLowerCase()} cells`);
+  els.map.replaceChildren(base, heat, markers);
+  renderLegend(maxPallets, light, dark);
+}
+
+/** Gradient from 0 to the largest cell's pallets (square-root scale, as on the map). */
+function renderLegend(/** @type {number} */ maxPallets, /** @type {string} */ light, /** @type {string} */ dark) {
+  const stops = [0, 0.25, 0.5, 0.75, 1].map((t) => svg('stop', { offset: `${t * 100}%`, 'stop-color': mix(light, dark, t) }));
+  const label = (/** @type {string} */ text, /** @type {number} */ x, /** @type {string} */ anchor) => {
+    const t = svg('text', { x, y: 32, 'text-anchor': anchor });
+    t.textContent = text;
+    return t;
+  };
+  const caption = svg('text', { x: 0, y: 10 });
+  caption.textContent = `Pallets per cell (${state.layer === 'SUPPLY' ? 'supply' : 'demand'})`;
+  els.legend.replaceChildren(
+    svg('defs', {}, [svg('linearGradient', { id: 'scale' }, stops)]),
+    caption,
+    svg('rect', { x: 0, y: 14, width: 220, height: 8, rx: 2, fill: 'url(#scale)' }),
+    label('0', 0, 'start'),
+    label(String(state.heat.length ? maxPallets : 0), 220, 'end'),
+  );
+}
+
+/** Points of a five-pointed star centred on (x, y). */
+function starPoints(/** @type {number} */ x, /** @type {number} */ y, /** @type {number} */ outer, /** @type {number} */ inner) {
+  return Array.from({ length: 10 }, (_, i) => {
+    const r = i % 2 ? inner : outer;
+    const a = (Math.PI / 5) * i - Math.PI / 2;
+    return `${(x + r * Math.cos(a)).toFixed(2)},${(y + r * Math.sin(a)).toFixed(2)}`;
+  }).join(' ');
+}
+
+/** Linear mix of two #rrggbb colours, t from 0 (a) to 1 (b). */
+function mix(/** @type {string} */ a, /** @type {string} */ b, /** @type {number} */ t) {
+  const channel = (/** @type {string} */ hex, /** @type {number} */ i) => parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16);
+  return `rgb(${[0, 1, 2].map((i) => Math.round(channel(a, i) + (channel(b, i) - channel(a, i)) * t)).join(',')})`;
+}
+
+// ---- DOM helpers ---------------------------------------------------------------------------------
+
+/** An HTML element with attributes. */
+function el(/** @type {string} */ tag, /** @type {Record<string, string>} */ attrs = {}) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  return node;
+}
+
+/** An SVG element with attributes and children. */
+function svg(/** @type {string} */ tag, /** @type {Record<string, string | number>} */ attrs = {}, /** @type {Node[]} */ children = []) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  node.append(...children);
+  return node;
+}
+
+function title(/** @type {string} */ text) {
+  const t = svg('title');
+  t.textContent = text;
+  return t;
+}
+
+// ---- wiring --------------------------------------------------------------------------------------
+
+els.keyForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const key = els.keyInput.value.trim();
+  if (key) void signIn(key);
+});
+els.signOut.addEventListener('click', (event) => {
+  event.preventDefault();
+  signOut();
+});
+els.select.addEventListener('change', () => showComplex(els.select.value));
+for (const radio of document.querySelectorAll('input[name="layer"]')) {
+  radio.addEventListener('change', (event) => {
+    state.layer = /** @type {'SUPPLY' | 'DEMAND'} */ (/** @type {HTMLInputElement} */ (event.target).value);
+    state.heat = [];
+    renderMap();
+    void refresh();
+  });
+}
+
+if (state.apiKey) void signIn(state.apiKey);
+else showKeyForm();

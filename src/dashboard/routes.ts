@@ -1,0 +1,49 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Response, type Router } from 'express';
+
+const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'public');
+
+const require = createRequire(import.meta.url);
+/** A file of an installed package, found the way Node finds the package (not relative to the working directory). */
+const packageFile = (name: string, file: string) => join(dirname(require.resolve(`${name}/package.json`)), file);
+
+/** Browser builds the page loads as classic scripts; each defines one global (`h3`, `graphqlWs`). */
+const VENDOR_SCRIPTS: Record<string, string> = {
+  '/vendor/h3-js.js': packageFile('h3-js', 'dist/h3-js.umd.js'),
+  '/vendor/graphql-ws.js': packageFile('graphql-ws', 'umd/graphql-ws.min.js'),
+};
+
+/**
+ * Everything from this origin, nothing from anywhere else: the dashboard must work offline, and the browser
+ * enforces it. WebSocket URLs are listed because not every browser counts ws: of the same host as 'self'.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "connect-src 'self' ws: wss:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Small files that change with each release: revalidate every time (ETags keep that cheap). */
+function setDashboardHeaders(res: Response): void {
+  res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Cache-Control', 'no-cache');
+}
+
+/** The operators' live dashboard at `/` and the two browser libraries it uses, all served by the service itself. */
+export function dashboardRoutes(): Router {
+  const router = express.Router();
+  for (const [path, file] of Object.entries(VENDOR_SCRIPTS)) {
+    router.get(path, (_req, res, next) => {
+      setDashboardHeaders(res);
+      res.sendFile(file, (error) => error && next(error));
+    });
+  }
+  router.use(express.static(PUBLIC_DIR, { setHeaders: setDashboardHeaders }));
+  return router;
+}

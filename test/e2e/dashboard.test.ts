@@ -1,0 +1,255 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium } from '../helpers/browser';
+import { gql } from '../helpers/clients';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+
+const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+const HOUR = 3_600_000;
+const BUSAN = { lat: 35.1798, lng: 129.075 };
+const SEOUL = { lat: 37.5665, lng: 126.978 };
+
+const COMPLEX_CELLS = 'query ($code: String!) { complex(code: $code) { serviceAreaCells } }';
+const REGISTER_VEHICLE = 'mutation ($input: VehicleRegisterInput!) { vehicleRegister(input: $input) { vehicle { id } } }';
+const CREATE_LISTING = 'mutation ($input: WarehouseListingCreateInput!) { warehouseListingCreate(input: $input) { listing { id } } }';
+const CREATE_REQUEST = 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }';
+const RUN_ROUND = 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { status } } }';
+const PENDING_OFFERS = 'query { offers(filter: { status: PENDING }, first: 100) { edges { node { id } } } }';
+const ACCEPT = 'mutation ($id: ID!, $key: String!) { offerAccept(input: { offerId: $id, idempotencyKey: $key }) { offer { status } } }';
+
+const available = chromiumAvailable();
+
+let server: TestServer;
+let tmp: ReturnType<typeof tempDir>;
+let browser: Browser;
+let dashboardUrl: string;
+const contexts: BrowserContext[] = [];
+/** Every URL any page asked for, WebSockets included. */
+const requested: string[] = [];
+/** Uncaught page errors and Content-Security-Policy violations. */
+const problems: string[] = [];
+
+const keyOf = (role: 'MANUFACTURER' | 'CARRIER' | 'WAREHOUSE_OWNER' | 'OPERATOR' | 'ADMIN') => server.keyOf(role).apiKey;
+
+/** POSTs an operation that must succeed, returning its data. */
+async function mutate<T = Record<string, unknown>>(query: string, variables: Record<string, unknown>, apiKey: string): Promise<T> {
+  const { body } = await gql<T>(server.url, query, variables, { apiKey });
+  expect(body.errors).toBeUndefined();
+  return body.data!;
+}
+
+async function serviceAreaCells(code: string): Promise<string[]> {
+  const { body } = await gql<{ complex: { serviceAreaCells: string[] } }>(server.url, COMPLEX_CELLS, { code });
+  return body.data!.complex.serviceAreaCells;
+}
+
+/** A fresh browser profile (its own sessionStorage) on the dashboard. */
+async function openDashboard(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  contexts.push(context);
+  context.on('request', (request) => requested.push(request.url()));
+  const page = await context.newPage();
+  page.on('websocket', (socket) => requested.push(socket.url()));
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('Content Security Policy')) problems.push(message.text());
+  });
+  await page.goto(dashboardUrl);
+  return page;
+}
+
+async function signIn(page: Page, apiKey: string): Promise<void> {
+  await page.fill('#api-key', apiKey);
+  await page.click('#key-form button[type=submit]');
+  await page.locator('#dashboard').waitFor({ state: 'visible' });
+}
+
+const areaCells = (page: Page) => page.locator('#map polygon.area-cell');
+const kpi = (page: Page, name: string) => page.locator(`[data-kpi="${name}"]`).textContent();
+const liveState = (page: Page) => page.locator('#live').getAttribute('data-state');
+const notices = (page: Page) => page.locator('#notices .notice').allTextContents();
+
+/** Posted / served / expired from the KPI panel. */
+async function requestCounts(page: Page): Promise<{ posted: number; served: number; expired: number }> {
+  const [posted, served, expired] = (await kpi(page, 'requests'))!.split(' / ').map(Number);
+  return { posted: posted!, served: served!, expired: expired! };
+}
+
+beforeAll(async () => {
+  tmp = tempDir();
+  server = await startTestServer({ dbPath: join(tmp.dir, 'dashboard.db') });
+  dashboardUrl = server.url.replace('/graphql', '/');
+  if (available) browser = await launchChromium();
+});
+afterAll(async () => {
+  for (const context of contexts) await context.close();
+  await browser?.close();
+  await server.stop();
+  tmp.remove();
+});
+
+describe('dashboard files', () => {
+  it('serves the page, its script and both browser libraries from the service, under a self-only CSP', async () => {
+    for (const path of ['/', '/app.js', '/style.css', '/vendor/h3-js.js', '/vendor/graphql-ws.js']) {
+      const response = await fetch(new URL(path, dashboardUrl));
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('content-security-policy'), path).toMatch(/^default-src 'self'; connect-src 'self' ws: wss:/);
+      expect(response.headers.get('cache-control'), path).toBe('no-cache');
+    }
+    const page = await (await fetch(dashboardUrl)).text();
+    expect(page).toContain('<script type="module" src="/app.js">');
+    expect(page).not.toMatch(/https?:\/\//);
+    expect(await (await fetch(new URL('/vendor/h3-js.js', dashboardUrl))).text()).toContain('cellToBoundary');
+  });
+});
+
+describe.skipIf(!available)('dashboard in headless Chromium', () => {
+  it('asks for a key, refuses a bad one, accepts the operator key, lists the seven complexes and keeps the key over a reload', async () => {
+    const page = await openDashboard();
+    await page.locator('#key-form').waitFor({ state: 'visible' });
+    expect(await page.locator('#dashboard').isHidden()).toBe(true);
+
+    await page.fill('#api-key', 'sdx_not_a_real_key');
+    await page.click('#key-form button[type=submit]');
+    await expect.poll(() => page.locator('#key-error').textContent()).toContain('UNAUTHENTICATED');
+    expect(await page.locator('#key-form').isVisible()).toBe(true);
+
+    await signIn(page, keyOf('OPERATOR'));
+    const options = await page.$$eval('#complex option', (nodes) => nodes.map((n) => n.getAttribute('value')));
+    expect(options).toEqual(['BANWOL_SIHWA', 'CHANGWON', 'NAMDONG', 'GUMI', 'GWANGJU_CHEOMDAN', 'YEOSU', 'DAEGU_SEONGSEO']);
+    expect(await page.inputValue('#complex')).toBe('BANWOL_SIHWA');
+    expect(await page.locator('#viewer').textContent()).toContain('OPERATOR');
+
+    await page.reload();
+    await page.locator('#dashboard').waitFor({ state: 'visible' });
+    expect(await page.locator('#key-form').isHidden()).toBe(true);
+
+    await page.click('#sign-out');
+    await page.locator('#key-form').waitFor({ state: 'visible' });
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+
+    // A stored key that stopped working brings the form back, saying why.
+    await page.evaluate("sessionStorage.setItem('sandan.apiKey', 'sdx_revoked_key')");
+    await page.reload();
+    await expect.poll(() => page.locator('#key-error').textContent()).toContain('UNAUTHENTICATED');
+    expect(await page.locator('#dashboard').isHidden()).toBe(true);
+    await signIn(page, keyOf('OPERATOR'));
+    expect(await page.locator('#complex option').count()).toBe(7);
+  });
+
+  it("draws the service-area hexagons, the centre and the KPIs of the operator's complex", async () => {
+    const cells = await serviceAreaCells('BANWOL_SIHWA');
+    const page = await openDashboard();
+    await signIn(page, keyOf('OPERATOR'));
+    await expect.poll(() => areaCells(page).count()).toBe(cells.length);
+    expect(new Set(await areaCells(page).evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-cell'))))).toEqual(new Set(cells));
+    expect(await page.locator('#map polygon.centre').count()).toBe(1);
+    await expect.poll(() => kpi(page, 'requests')).toBe('0 / 0 / 0');
+    expect(await kpi(page, 'medianToBooking')).toBe('—');
+    await expect.poll(() => liveState(page)).toBe('live');
+    expect(await notices(page)).toEqual([]);
+  });
+
+  it('switches complex and redraws: an operator is refused another complex, an admin sees any', async () => {
+    const changwon = await serviceAreaCells('CHANGWON');
+    const gumi = await serviceAreaCells('GUMI');
+
+    const operator = await openDashboard();
+    await signIn(operator, keyOf('OPERATOR'));
+    await operator.selectOption('#complex', 'CHANGWON');
+    await expect.poll(() => areaCells(operator).count()).toBe(changwon.length);
+    await expect.poll(() => notices(operator)).toContainEqual(expect.stringMatching(/^FORBIDDEN Operators oversee only their own complex/));
+    expect(await kpi(operator, 'requests')).toBe('—');
+    await operator.selectOption('#complex', 'BANWOL_SIHWA');
+    await expect.poll(() => notices(operator)).toEqual([]);
+    await expect.poll(() => kpi(operator, 'requests')).toBe('0 / 0 / 0');
+
+    const admin = await openDashboard();
+    await signIn(admin, keyOf('ADMIN'));
+    expect(await admin.inputValue('#complex')).toBe('BANWOL_SIHWA');
+    await admin.selectOption('#complex', 'GUMI');
+    await expect.poll(() => areaCells(admin).count()).toBe(gumi.length);
+    expect(new Set(await areaCells(admin).evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-cell'))))).toEqual(new Set(gumi));
+    await expect.poll(() => kpi(admin, 'requests')).toBe('0 / 0 / 0');
+    await expect.poll(() => liveState(admin)).toBe('live');
+    expect(await notices(admin)).toEqual([]);
+  });
+
+  it('shows a booking in the feed and updates the KPIs and heatmap without a reload', async () => {
+    const page = await openDashboard();
+    await signIn(page, keyOf('OPERATOR'));
+    await expect.poll(() => liveState(page)).toBe('live');
+    await expect.poll(() => kpi(page, 'requests')).toBe('0 / 0 / 0');
+    expect(await page.locator('#map polygon.heat-cell').count()).toBe(0);
+
+    // Supply around the complex (one vehicle well outside the service area), and three shipments to move.
+    const now = Date.now();
+    const vehicleAt = (lat: number, lng: number, i: number) => ({
+      plateNumber: `${80 + i}가${4000 + i}`,
+      tonnageClass: i % 2 ? 'T11' : 'T5',
+      bodyType: 'WING',
+      location: { lat, lng },
+      availability: [{ startsAt: new Date(now + HOUR).toISOString(), endsAt: new Date(now + 72 * HOUR).toISOString() }],
+    });
+    const places = [[37.33, 126.76], [37.3, 126.8], [37.36, 126.7], [37.31, 126.74], [37.42, 126.93]] as const;
+    for (const [i, [lat, lng]] of places.entries()) await mutate(REGISTER_VEHICLE, { input: vehicleAt(lat, lng, i) }, keyOf('CARRIER'));
+    const today = new Date(now + 9 * HOUR).toISOString().slice(0, 10);
+    const in30Days = new Date(now + 9 * HOUR + 30 * 24 * HOUR).toISOString().slice(0, 10);
+    for (const [name, lat, lng, pallets] of [['Sihwa warehouse B', 37.32, 126.735, 120], ['Banwol warehouse 3', 37.345, 126.79, 40]] as const) {
+      const input = { name, location: { lat, lng }, storageClass: 'AMBIENT', totalPallets: pallets, availability: [{ from: today, to: in30Days, idlePallets: pallets }], pricePerPalletDayKrw: 1_200, opensAt: '08:00', closesAt: '18:00' };
+      await mutate(CREATE_LISTING, { input }, keyOf('WAREHOUSE_OWNER'));
+    }
+    const request = (origin: { lat: number; lng: number }, destination: { lat: number; lng: number }, pallets: number) => ({
+      idempotencyKey: randomUUID(),
+      origin,
+      destination,
+      weightKg: pallets * 400,
+      pallets,
+      cargoClass: 'GENERAL',
+      loadingAtOrigin: 'FORKLIFT',
+      loadingAtDestination: 'BY_HAND',
+      pickupWindow: { from: new Date(now + 2 * HOUR).toISOString(), until: new Date(now + 6 * HOUR).toISOString() },
+      deliverBy: new Date(now + 30 * HOUR).toISOString(),
+    });
+    for (const input of [request({ lat: 37.33, lng: 126.76 }, BUSAN, 3), request({ lat: 37.31, lng: 126.73 }, SEOUL, 2), request({ lat: 37.35, lng: 126.78 }, BUSAN, 4)]) {
+      await mutate(CREATE_REQUEST, { input }, keyOf('MANUFACTURER'));
+    }
+
+    await mutate(RUN_ROUND, {}, keyOf('OPERATOR'));
+    const pending = await mutate<{ offers: { edges: { node: { id: string } }[] } }>(PENDING_OFFERS, {}, keyOf('CARRIER'));
+    expect(pending.offers.edges.length).toBeGreaterThan(0);
+    await mutate(ACCEPT, { id: pending.offers.edges[0]!.node.id, key: randomUUID() }, keyOf('CARRIER'));
+
+    await page.locator('#feed li[data-kind="BOOKING_CONFIRMED"]').waitFor({ timeout: 10_000 });
+    await expect.poll(async () => (await requestCounts(page)).served, { timeout: 5_000 }).toBeGreaterThanOrEqual(1);
+    expect((await requestCounts(page)).posted).toBe(3);
+    expect(await kpi(page, 'served')).toMatch(/ %$/);
+    expect(await kpi(page, 'savings')).toMatch(/ %$/);
+    expect(await kpi(page, 'medianToBooking')).not.toBe('—');
+    expect(await page.locator('#map polygon.heat-cell').count()).toBeGreaterThan(1);
+    expect(await page.locator('#map rect.warehouse').count()).toBe(2);
+
+    // Newest first: a request posted now tops the feed, and the demand layer shows the waiting requests.
+    await mutate(CREATE_REQUEST, { input: request({ lat: 37.29, lng: 126.82 }, SEOUL, 1) }, keyOf('MANUFACTURER'));
+    await expect.poll(() => page.locator('#feed li').first().getAttribute('data-kind')).toBe('REQUEST_POSTED');
+    await expect.poll(async () => (await requestCounts(page)).posted).toBe(4);
+    await page.check('input[name="layer"][value="DEMAND"]');
+    await expect.poll(() => page.locator('#map polygon.heat-cell').count()).toBeGreaterThanOrEqual(1);
+    await page.check('input[name="layer"][value="SUPPLY"]');
+    await expect.poll(() => page.locator('#map polygon.heat-cell').count()).toBeGreaterThan(1);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+  });
+
+  it('asks nothing of any host but the service, breaks no Content-Security-Policy rule and throws no error', () => {
+    expect(requested.length).toBeGreaterThan(0);
+    expect(requested.filter((url) => new URL(url).hostname !== '127.0.0.1')).toEqual([]);
+    expect(requested.some((url) => url.startsWith('ws://127.0.0.1'))).toBe(true);
+    expect(problems).toEqual([]);
+  });
+});
