@@ -27,7 +27,7 @@ const ACCEPT = 'mutation ($id: ID!, $key: String!) { offerAccept(input: { offerI
 interface Insights {
   storage: { idlePalletDays: number; bookedPalletDays: number; utilisationPct: number };
   requests: Record<string, number | null>;
-  transport: Record<string, number>;
+  transport: Record<'costKrw' | 'baselineCostKrw' | 'savingsPct' | 'deadheadKm' | 'loadedKm' | 'emptyKmSharePct' | 'baselineDeadheadKm' | 'baselineLoadedKm' | 'baselineEmptyKmSharePct' | 'co2Kg' | 'baselineCo2Kg' | 'co2SavingsPct', number>;
   days: { day: string; posted: number; served: number; costKrw: number; baselineCostKrw: number }[];
 }
 interface HeatmapResult {
