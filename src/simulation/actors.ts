@@ -1,0 +1,273 @@
+/**
+ * What the simulated organisations do, each through the service's public API with its own key: manufacturers
+ * post requests, the operator runs rounds, carriers and warehouse owners answer offers, carriers drive, report
+ * tracking and proof of delivery, and keep their vehicles' availability honest.
+ *
+ * A vehicle holding a booking is made unavailable until it has delivered: the engine prices a vehicle's
+ * deadhead from its last reported position, which is only where the vehicle really starts once it is free.
+ * Vehicles do not return to base: they wait where they delivered.
+ */
+import type { Faker } from '@faker-js/faker';
+import { haversineKm, type LatLng } from '../geo/distance';
+import { seoulDay } from '../supply/listings/seoul-day';
+import type { Agenda } from './agenda';
+import { DAY_MS, MINUTE_MS, seoulTimeOfDay, type SimClock } from './clock';
+import { OPERATIONS, ServiceError, type AcceptedBooking, type ServiceClient } from './client';
+import type { ListingSpec, VehicleSpec } from './population';
+import { BEHAVIOUR } from './scenario';
+
+export interface SimVehicle {
+  id: string;
+  carrierKey: string;
+  position: LatLng;
+  /** Bookings it holds (several only for the shares of one consolidated load). */
+  holds: Set<string>;
+  /** Whether it already went to the centre to load its consolidated load. */
+  atCentre: boolean;
+}
+
+export interface Supplier {
+  key: string;
+  role: 'CARRIER' | 'WAREHOUSE_OWNER';
+}
+
+export interface Counters {
+  requests: number;
+  rounds: number;
+  offersAccepted: number;
+  offersDeclined: number;
+  /** Offers that could no longer be accepted (taken or ended meanwhile). */
+  acceptConflicts: number;
+  /** Vehicle trips booked: a direct transport, or a consolidated load. */
+  trips: number;
+  /** Transport bookings, one per consolidated share. */
+  bookings: number;
+  storageBookings: number;
+  deliveries: number;
+  /** Bookings that ended before pickup (another leg of the request was declined). */
+  endedBeforePickup: number;
+  listings: number;
+}
+
+/** Km the vehicles drove between their reported positions: to pickups (empty) and to drops (loaded). */
+export interface ObservedKm {
+  emptyKm: number;
+  loadedKm: number;
+}
+
+export interface ActorsDeps {
+  client: ServiceClient;
+  clock: SimClock;
+  agenda: Agenda;
+  /** Decides accept or decline (seeded, separate from the demand's). */
+  faker: Faker;
+  complexCode: string;
+  operatorKey: string;
+  centre: LatLng;
+  /** Vehicles work until this instant; availability is published up to it. */
+  horizon: number;
+  detourFactor: number;
+}
+
+export class Actors {
+  readonly counters: Counters = { requests: 0, rounds: 0, offersAccepted: 0, offersDeclined: 0, acceptConflicts: 0, trips: 0, bookings: 0, storageBookings: 0, deliveries: 0, endedBeforePickup: 0, listings: 0 };
+  readonly observed: ObservedKm = { emptyKm: 0, loadedKm: 0 };
+  readonly vehicles = new Map<string, SimVehicle>();
+  private readonly suppliers: Supplier[] = [];
+  private readonly listingLocations = new Map<string, LatLng>();
+  /** Where a request's goods go when it booked storage: the warehouse, not its final destination. */
+  private readonly storageDrops = new Map<string, LatLng>();
+  private listingSerial = 0;
+
+  constructor(private readonly deps: ActorsDeps) {}
+
+  /** Bookings not yet delivered or ended. */
+  get activeBookings(): number {
+    let n = 0;
+    for (const v of this.vehicles.values()) n += v.holds.size;
+    return n;
+  }
+
+  addSupplier(supplier: Supplier): void {
+    this.suppliers.push(supplier);
+  }
+
+  /** CARRIER: registers a vehicle, available every shift until the horizon. */
+  async registerVehicle(carrierKey: string, spec: VehicleSpec): Promise<void> {
+    const { vehicleRegister } = await this.call<{ vehicleRegister: { vehicle: { id: string } } }>(carrierKey, OPERATIONS.vehicleRegister, {
+      input: { ...spec, availability: this.shiftsFrom(this.now()), idempotencyKey: `vehicle-${this.vehicles.size + 1}` },
+    });
+    this.vehicles.set(vehicleRegister.vehicle.id, { id: vehicleRegister.vehicle.id, carrierKey, position: spec.location, holds: new Set(), atCentre: false });
+  }
+
+  /** WAREHOUSE_OWNER: lists idle space from today for the weeks ahead. */
+  async createListing(ownerKey: string, spec: ListingSpec): Promise<void> {
+    const { idlePallets, ...listing } = spec;
+    const { warehouseListingCreate } = await this.call<{ warehouseListingCreate: { listing: { id: string } } }>(ownerKey, OPERATIONS.listingCreate, {
+      input: {
+        ...listing,
+        availability: [{ from: seoulDay(this.deps.clock.now()), to: seoulDay(new Date(this.now() + BEHAVIOUR.listingAheadDays * DAY_MS)), idlePallets }],
+        opensAt: '08:00',
+        closesAt: '20:00',
+        idempotencyKey: `listing-${++this.listingSerial}`,
+      },
+    });
+    this.listingLocations.set(warehouseListingCreate.listing.id, spec.location);
+    this.counters.listings++;
+  }
+
+  /** MANUFACTURER: posts a shipment request. */
+  async postRequest(manufacturerKey: string, input: Record<string, unknown>): Promise<void> {
+    await this.call(manufacturerKey, OPERATIONS.requestCreate, { input });
+    this.counters.requests++;
+  }
+
+  /** OPERATOR: runs a matching round; the suppliers who got offers answer them right away. */
+  async runRound(): Promise<void> {
+    const { matchingRunStart } = await this.call<{ matchingRunStart: { round: { report: { offersWritten: number } | null } } }>(this.deps.operatorKey, OPERATIONS.roundStart, {
+      input: { complexCode: this.deps.complexCode },
+    });
+    this.counters.rounds++;
+    // Suppliers are notified of new offers (the offerReceived subscription); rounds that wrote none wake nobody.
+    if (!matchingRunStart.round.report?.offersWritten) return;
+    for (const supplier of this.suppliers) await this.answerOffers(supplier);
+  }
+
+  /** CARRIER or WAREHOUSE_OWNER: accepts or declines each of its pending offers (a consolidated load as one). */
+  private async answerOffers(supplier: Supplier): Promise<void> {
+    type Page = { offers: { edges: { node: { id: string; kind: string; loadId: string | null } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+    const pending: { id: string; loadId: string | null }[] = [];
+    let after: string | null = null;
+    do {
+      const page: Page = await this.call<Page>(supplier.key, OPERATIONS.pendingOffers, { after });
+      pending.push(...page.offers.edges.map((e) => e.node));
+      after = page.offers.pageInfo.hasNextPage ? page.offers.pageInfo.endCursor : null;
+    } while (after);
+    const answeredLoads = new Set<string>();
+    for (const offer of pending) {
+      if (offer.loadId) {
+        if (answeredLoads.has(offer.loadId)) continue;
+        answeredLoads.add(offer.loadId);
+      }
+      if (this.deps.faker.datatype.boolean(BEHAVIOUR.acceptProbability)) await this.accept(supplier, offer.id);
+      else await this.decline(supplier, offer.id);
+    }
+  }
+
+  private async accept(supplier: Supplier, offerId: string): Promise<void> {
+    let bookings: AcceptedBooking[];
+    try {
+      ({ offerAccept: { bookings } } = await this.call<{ offerAccept: { bookings: AcceptedBooking[] } }>(supplier.key, OPERATIONS.offerAccept, {
+        input: { offerId, idempotencyKey: `accept-${offerId}` },
+      }));
+    } catch (error) {
+      if (!(error instanceof ServiceError && error.code === 'CONFLICT')) throw error;
+      this.counters.acceptConflicts++;
+      return;
+    }
+    this.counters.offersAccepted++;
+    if (supplier.role === 'CARRIER') this.counters.trips++;
+    for (const booking of bookings) {
+      if (booking.kind === 'STORAGE') {
+        this.counters.storageBookings++;
+        this.storageDrops.set(booking.shipmentRequestId, this.listingLocations.get(booking.listingId!)!);
+        continue;
+      }
+      this.counters.bookings++;
+      const vehicle = this.vehicles.get(booking.vehicleId!)!;
+      if (vehicle.holds.size === 0) await this.setAvailability(vehicle, []);
+      vehicle.holds.add(booking.id);
+      this.deps.agenda.add(Date.parse(booking.pickupAt!), () => this.pickUp(vehicle, booking));
+      this.deps.agenda.add(Date.parse(booking.deliverAt!), () => this.deliver(vehicle, booking));
+    }
+  }
+
+  private async decline(supplier: Supplier, offerId: string): Promise<void> {
+    const reason = supplier.role === 'CARRIER' ? 'No driver for that slot' : 'Space promised to a regular customer';
+    try {
+      await this.call(supplier.key, OPERATIONS.offerDecline, { input: { offerId, reason } });
+      this.counters.offersDeclined++;
+    } catch (error) {
+      if (!(error instanceof ServiceError && error.code === 'CONFLICT')) throw error;
+    }
+  }
+
+  /** CARRIER: collects the goods (a consolidated share is collected by the centre's shuttle while the trunk vehicle goes to the centre). */
+  private async pickUp(vehicle: SimVehicle, booking: AcceptedBooking): Promise<void> {
+    if (!vehicle.holds.has(booking.id)) return;
+    const origin = booking.shipment.origin.location;
+    if (booking.kind === 'TRANSPORT') await this.move(vehicle, origin, 'emptyKm');
+    else if (!vehicle.atCentre) {
+      await this.move(vehicle, this.deps.centre, 'emptyKm');
+      vehicle.atCentre = true;
+    }
+    try {
+      await this.call(vehicle.carrierKey, OPERATIONS.trackingReport, {
+        input: { bookingId: booking.id, kind: 'PICKED_UP', occurredAt: booking.pickupAt, position: origin, idempotencyKey: `pickup-${booking.id}` },
+      });
+    } catch (error) {
+      // The booking ended meanwhile (another leg of its request was declined): nothing to carry.
+      if (!(error instanceof ServiceError && error.code === 'CONFLICT')) throw error;
+      this.counters.endedBeforePickup++;
+      await this.release(vehicle, booking.id);
+    }
+  }
+
+  /** CARRIER: hands the goods over with a photo as proof of delivery; the vehicle waits there for its next job. */
+  private async deliver(vehicle: SimVehicle, booking: AcceptedBooking): Promise<void> {
+    if (!vehicle.holds.has(booking.id)) return;
+    const drop = this.storageDrops.get(booking.shipmentRequestId) ?? booking.shipment.destination.location;
+    await this.move(vehicle, drop, 'loadedKm');
+    const imageId = await this.deps.client.uploadPod(vehicle.carrierKey, booking.id);
+    await this.call(vehicle.carrierKey, OPERATIONS.trackingReport, {
+      input: {
+        bookingId: booking.id,
+        kind: 'DELIVERED',
+        occurredAt: booking.deliverAt,
+        position: drop,
+        proofOfDelivery: { receiverName: this.deps.faker.person.fullName(), receivedAt: booking.deliverAt, imageId },
+        idempotencyKey: `deliver-${booking.id}`,
+      },
+    });
+    this.counters.deliveries++;
+    await this.release(vehicle, booking.id);
+  }
+
+  /** Once a vehicle holds nothing more it is available again, from where it is, for the rest of its shifts. */
+  private async release(vehicle: SimVehicle, bookingId: string): Promise<void> {
+    vehicle.holds.delete(bookingId);
+    if (vehicle.holds.size > 0) return;
+    vehicle.atCentre = false;
+    await this.setAvailability(vehicle, this.shiftsFrom(this.now()));
+  }
+
+  private async move(vehicle: SimVehicle, to: LatLng, kind: keyof ObservedKm): Promise<void> {
+    this.observed[kind] += haversineKm(vehicle.position, to) * this.deps.detourFactor;
+    vehicle.position = to;
+    await this.call(vehicle.carrierKey, OPERATIONS.vehicleLocation, { input: { vehicleId: vehicle.id, location: to } });
+  }
+
+  private async setAvailability(vehicle: SimVehicle, windows: { startsAt: string; endsAt: string }[]): Promise<void> {
+    await this.call(vehicle.carrierKey, OPERATIONS.vehicleAvailability, { input: { vehicleId: vehicle.id, availability: windows } });
+  }
+
+  /** The vehicle shifts from `from` until the horizon (a shift with less than half an hour left is skipped). */
+  private shiftsFrom(from: number): { startsAt: string; endsAt: string }[] {
+    const [startHour, endHour] = BEHAVIOUR.shiftHours;
+    const windows: { startsAt: string; endsAt: string }[] = [];
+    for (let day = from; seoulTimeOfDay(day, startHour) < this.deps.horizon; day += DAY_MS) {
+      const startsAt = Math.max(from, seoulTimeOfDay(day, startHour));
+      const endsAt = Math.min(seoulTimeOfDay(day, endHour), this.deps.horizon);
+      if (endsAt - startsAt >= 30 * MINUTE_MS) windows.push({ startsAt: new Date(startsAt).toISOString(), endsAt: new Date(endsAt).toISOString() });
+    }
+    return windows;
+  }
+
+  private now(): number {
+    return this.deps.clock.now().getTime();
+  }
+
+  private call<T>(apiKey: string, query: string, variables: Record<string, unknown>): Promise<T> {
+    return this.deps.client.call<T>(apiKey, query, variables);
+  }
+}

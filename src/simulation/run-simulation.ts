@@ -1,0 +1,225 @@
+/**
+ * Runs the real service in-process on a simulated clock and drives it with a seeded population of a complex:
+ * temp SQLite file, migrations, the programme's complexes, organisations and API keys created as the platform
+ * admin, then every actor action as a GraphQL HTTP request. Ends by reading the complex's KPIs from the service
+ * itself (complexInsights, as the operator).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { migrateDatabase, openDatabase } from '../../db/client';
+import { createApiKey } from '../auth/create-api-key';
+import { createOrganisation } from '../auth/create-organisation';
+import { SYSTEM_ADMIN } from '../auth/viewer';
+import { loadProgramme } from '../complexes/load-programme';
+import { centreAssumptions, PROGRAMME_COMPLEXES, type ProgrammeComplex } from '../complexes/programme';
+import type { Context } from '../context';
+import { parseEnv } from '../env';
+import { createLogger } from '../logger';
+import type { OrganisationRole } from '../../db/schema';
+import { createInProcessPubSub } from '../pubsub';
+import { createApp } from '../server';
+import { Actors, type Counters, type ObservedKm } from './actors';
+import { Agenda } from './agenda';
+import { DAY_MS, MINUTE_MS, seoulTimeOfDay, SimClock, SIMULATION_START } from './clock';
+import { OPERATIONS, ServiceClient, type InsightsData } from './client';
+import { planRequests } from './demand';
+import { generatePopulation, listingSpec, seededFaker } from './population';
+import { BEHAVIOUR, profileOf, type ScenarioProfile } from './scenario';
+
+export interface SimulationOptions {
+  complexCode: string;
+  days: number;
+  seed: number;
+  /** Volumes and population relative to the profile (1 = as profiled). */
+  scale: number;
+  /** Keep the database at this path (it must not exist yet) instead of a temporary file. */
+  keepDbPath?: string;
+  onProgress?: (progress: Progress) => void;
+}
+
+export interface Progress {
+  now: number;
+  /** Share of the simulated period done, 0–1. */
+  done: number;
+  /** 1-based day of the simulated period (days + 1 while the last requests finish). */
+  day: number;
+  days: number;
+  requests: number;
+  bookings: number;
+}
+
+export interface PopulationSizes {
+  manufacturers: number;
+  carriers: number;
+  vehicles: number;
+  warehouseOwners: number;
+  listingsAtStart: number;
+  partnerSites: number;
+}
+
+export interface SimulationResult {
+  options: Omit<SimulationOptions, 'onProgress'>;
+  complex: ProgrammeComplex;
+  profile: ScenarioProfile;
+  /** The posting period [start, end) the KPIs cover (whole Asia/Seoul days); the clock runs on until its requests finish. */
+  start: Date;
+  end: Date;
+  clockEnd: Date;
+  sizes: PopulationSizes;
+  counters: Counters;
+  observed: ObservedKm;
+  insights: InsightsData;
+  httpRequests: number;
+  wallMs: number;
+}
+
+/** The clock runs at most this long past the last posting day for the last requests to finish. */
+const DRAIN_MS = 2 * DAY_MS;
+
+/**
+ * Runs one simulation and returns its KPIs.
+ * @throws Error for an unknown complex, or when the service refuses an action the simulation expects to succeed.
+ */
+export async function runSimulation(options: SimulationOptions): Promise<SimulationResult> {
+  const started = performance.now();
+  const complex = PROGRAMME_COMPLEXES.find((c) => c.code === options.complexCode);
+  if (!complex) throw new Error(`unknown complex ${options.complexCode}`);
+  const profile = profileOf(complex.code);
+  const population = generatePopulation(complex, profile, options.scale, options.seed);
+  const start = SIMULATION_START.getTime();
+  // KPIs cover whole Asia/Seoul days: from the first day's midnight, for `days` days.
+  const periodStart = seoulTimeOfDay(start, 0);
+  const end = periodStart + options.days * DAY_MS;
+  const horizon = end + DRAIN_MS;
+
+  const dir = mkdtempSync(join(tmpdir(), 'sandan-sim-'));
+  const env = parseEnv({
+    DATABASE_PATH: options.keepDbPath ?? join(dir, 'simulation.db'),
+    LOG_LEVEL: 'silent',
+    SEED_ON_EMPTY: 'false',
+    MATCHING_INTERVAL_SECONDS: '0',
+    RATE_LIMIT_PER_KEY: '100000000',
+    RATE_LIMIT_PER_ADDRESS: '100000000',
+    POD_STORAGE_DIR: join(dir, 'pod'),
+  });
+  const db = openDatabase(env.DATABASE_PATH);
+  migrateDatabase(db);
+  const clock = new SimClock();
+  const logger = createLogger(env.LOG_LEVEL);
+  const pubsub = createInProcessPubSub();
+  const app = await createApp({ env, db, logger, pubsub, now: () => clock.now() });
+  try {
+    const admin: Context = { db, pubsub, logger, env, now: () => clock.now(), viewer: SYSTEM_ADMIN };
+    loadProgramme({ ctx: admin });
+    const keyFor = (role: OrganisationRole, org: { name: string; businessRegistrationNumber: string }) => {
+      const created = createOrganisation({ ctx: admin, input: { complexCode: complex.code, role, ...org } });
+      return createApiKey({ ctx: admin, input: { organisationId: created.id, name: 'simulation' } }).secret;
+    };
+
+    await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
+    const { port } = app.httpServer.address() as AddressInfo;
+    const client = new ServiceClient(`http://127.0.0.1:${port}`);
+    const agenda = new Agenda();
+    const operatorKey = keyFor('OPERATOR', population.operator);
+    const centre = centreAssumptions(complex);
+    const actors = new Actors({
+      client,
+      clock,
+      agenda,
+      faker: seededFaker(options.seed + 1),
+      complexCode: complex.code,
+      operatorKey,
+      centre: { lat: centre.lat, lng: centre.lng },
+      horizon,
+      detourFactor: env.MATCHING_DETOUR_FACTOR,
+    });
+
+    for (const carrier of population.carriers) {
+      const key = keyFor('CARRIER', carrier);
+      actors.addSupplier({ key, role: 'CARRIER' });
+      for (const vehicle of carrier.vehicles) await actors.registerVehicle(key, vehicle);
+    }
+    const ownerKeys: string[] = [];
+    for (const owner of population.owners) {
+      const key = keyFor('WAREHOUSE_OWNER', owner);
+      ownerKeys.push(key);
+      actors.addSupplier({ key, role: 'WAREHOUSE_OWNER' });
+      for (const listing of owner.listings) await actors.createListing(key, listing);
+    }
+    const manufacturerKeys = population.manufacturers.map((m) => keyFor('MANUFACTURER', m));
+
+    const plans = planRequests(profile, population, start, options.days, options.scale, seededFaker(options.seed + 2), `sim${options.seed}`);
+    for (const plan of plans) agenda.add(plan.postAt, () => actors.postRequest(manufacturerKeys[plan.manufacturer]!, plan.input));
+    const lastPickup = Math.max(start, ...plans.map((p) => p.pickupUntil));
+    scheduleNewListings(agenda, actors, ownerKeys, complex, profile, options, start);
+    const round = async (): Promise<void> => {
+      await actors.runRound();
+      const next = clock.now().getTime() + BEHAVIOUR.roundEveryMinutes * MINUTE_MS;
+      if (next < horizon) agenda.add(next, round);
+    };
+    agenda.add(start, round);
+
+    const stepMs = BEHAVIOUR.stepMinutes * MINUTE_MS;
+    for (let t = start; ; ) {
+      const stepEnd = t + stepMs;
+      for (let event = agenda.takeBefore(stepEnd); event; event = agenda.takeBefore(stepEnd)) {
+        clock.advanceTo(event.at);
+        await event.run();
+      }
+      clock.advanceTo(stepEnd);
+      t = stepEnd;
+      const day = Math.min(options.days + 1, Math.floor((t - periodStart) / DAY_MS) + 1);
+      options.onProgress?.({ now: t, done: Math.min(1, (t - periodStart) / (end - periodStart)), day, days: options.days, requests: actors.counters.requests, bookings: actors.counters.bookings });
+      const finished = t >= end && t > lastPickup && actors.activeBookings === 0;
+      if (finished || t >= horizon) break;
+    }
+
+    await client.call(operatorKey, OPERATIONS.requestBoard, { complexCode: complex.code });
+    const { complexInsights } = await client.call<{ complexInsights: InsightsData }>(operatorKey, OPERATIONS.complexInsights, {
+      complexCode: complex.code,
+      from: new Date(periodStart).toISOString(),
+      to: new Date(end).toISOString(),
+    });
+    const { onProgress: _, ...kept } = options;
+    return {
+      options: kept,
+      complex,
+      profile,
+      start: new Date(periodStart),
+      end: new Date(end),
+      clockEnd: clock.now(),
+      sizes: {
+        manufacturers: population.manufacturers.length,
+        carriers: population.carriers.length,
+        vehicles: population.carriers.reduce((n, c) => n + c.vehicles.length, 0),
+        warehouseOwners: population.owners.length,
+        listingsAtStart: population.owners.reduce((n, o) => n + o.listings.length, 0),
+        partnerSites: population.partnerSites.length,
+      },
+      counters: actors.counters,
+      observed: actors.observed,
+      insights: complexInsights,
+      httpRequests: client.requests,
+      wallMs: performance.now() - started,
+    };
+  } finally {
+    await app.stop();
+    db.$client.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Warehouse owners list more space now and then on weekdays, at 09:00. */
+function scheduleNewListings(agenda: Agenda, actors: Actors, ownerKeys: string[], complex: ProgrammeComplex, profile: ScenarioProfile, options: SimulationOptions, start: number): void {
+  const faker = seededFaker(options.seed + 3);
+  for (let day = 1; day < options.days; day++) {
+    if (BEHAVIOUR.dayFactors[day % 7]! < 1) continue;
+    for (const key of ownerKeys) {
+      if (!faker.datatype.boolean(BEHAVIOUR.newListingChancePerWeekday)) continue;
+      const spec = listingSpec(faker, complex, profile);
+      agenda.add(start + day * DAY_MS + 3 * 60 * MINUTE_MS, () => actors.createListing(key, spec));
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderChart } from '../../src/simulation/chart';
+import { summaryOf } from '../../src/simulation/report';
+import { runSimulation, type SimulationResult } from '../../src/simulation/run-simulation';
+import { runScript } from '../helpers/process';
+import { tempDir } from '../helpers/server';
+
+/** Small enough for a test, large enough that every actor has something to do. */
+const SMALL = { days: 1, seed: 2, scale: 0.2 };
+
+/** Tags of an XML document, checked for balance; returns the elements' names and attributes in document order. */
+function parseXml(text: string): { name: string; attributes: Record<string, string> }[] {
+  const body = text.replace(/^<\?xml[^>]*\?>\s*/, '');
+  const elements: { name: string; attributes: Record<string, string> }[] = [];
+  const open: string[] = [];
+  const tag = /<(\/?)([A-Za-z][\w:-]*)((?:\s+[\w:-]+="[^"<]*")*)\s*(\/?)>/g;
+  let last = 0;
+  for (let match = tag.exec(body); match; match = tag.exec(body)) {
+    expect(body.slice(last, match.index)).not.toMatch(/[<>]/);
+    last = tag.lastIndex;
+    const [, closing, name, attributeText, selfClosing] = match;
+    if (closing) {
+      expect(open.pop()).toBe(name);
+      continue;
+    }
+    const attributes = Object.fromEntries([...attributeText!.matchAll(/([\w:-]+)="([^"]*)"/g)].map((a) => [a[1]!, a[2]!]));
+    elements.push({ name: name!, attributes });
+    if (!selfClosing) open.push(name!);
+  }
+  expect(open).toEqual([]);
+  expect(body.slice(last).trim()).toBe('');
+  return elements;
+}
+
+describe('npm run simulate', () => {
+  const tmp = tempDir();
+  let banwol: SimulationResult;
+  let again: SimulationResult;
+
+  beforeAll(async () => {
+    banwol = await runSimulation({ complexCode: 'BANWOL_SIHWA', ...SMALL });
+    again = await runSimulation({ complexCode: 'BANWOL_SIHWA', ...SMALL });
+  }, 60_000);
+  afterAll(() => tmp.remove());
+
+  it('posts requests that carriers book, carry and deliver through the real service', () => {
+    const { requests, transport } = banwol.insights;
+    expect(requests.posted).toBeGreaterThan(10);
+    expect(requests.posted).toBe(banwol.counters.requests);
+    expect(requests.served).toBeGreaterThan(0);
+    expect(banwol.counters.bookings).toBeGreaterThanOrEqual(requests.served);
+    expect(banwol.counters.deliveries).toBe(banwol.counters.bookings - banwol.counters.endedBeforePickup);
+    expect(requests.consolidated).toBeGreaterThan(0);
+    expect(banwol.counters.storageBookings).toBeGreaterThan(0);
+    expect(transport.costKrw).toBeGreaterThan(0);
+    expect(transport.costKrw).toBeLessThan(transport.baselineCostKrw);
+    expect(transport.baselineEmptyKmSharePct).toBe(50);
+    expect(banwol.httpRequests).toBeGreaterThan(requests.posted * 4);
+  });
+
+  it('sums up in one JSON summary with every field in a sane range', () => {
+    const summary = summaryOf(banwol);
+    expect(Object.keys(summary).sort()).toEqual(['bench', 'complex', 'days', 'emptyKmSharePct', 'requests', 'savingsPct', 'seed', 'servedPct', 'utilisationPct']);
+    expect(summary).toMatchObject({ bench: 'simulate', complex: 'BANWOL_SIHWA', days: 1, seed: SMALL.seed });
+    expect(summary.savingsPct).toBeGreaterThan(0);
+    expect(summary.savingsPct).toBeLessThan(100);
+    expect(summary.emptyKmSharePct).toBeGreaterThan(0);
+    expect(summary.emptyKmSharePct).toBeLessThan(50);
+    for (const pct of [summary.utilisationPct, summary.servedPct]) {
+      expect(pct).toBeGreaterThanOrEqual(0);
+      expect(pct).toBeLessThanOrEqual(100);
+    }
+    expect(summary.servedPct).toBeGreaterThan(50);
+  });
+
+  it('gives the same KPIs for the same seed', () => {
+    expect(again.insights).toEqual(banwol.insights);
+    expect(again.counters).toEqual(banwol.counters);
+    expect(again.observed).toEqual(banwol.observed);
+  });
+
+  it('charts daily cost and empty km against the baseline as a well-formed SVG', () => {
+    const path = join(tmp.dir, 'chart.svg');
+    writeFileSync(path, renderChart('Banwol-Sihwa', banwol.insights.days));
+    const elements = parseXml(readFileSync(path, 'utf8'));
+    expect(elements[0]).toMatchObject({ name: 'svg', attributes: { xmlns: 'http://www.w3.org/2000/svg' } });
+    const series = (name: string) => elements.filter((e) => e.attributes['data-series'] === name);
+    expect(series('cost')).toHaveLength(banwol.insights.days.length);
+    expect(series('baselineCost')).toHaveLength(banwol.insights.days.length);
+    expect(series('emptyKm')).toHaveLength(1);
+    expect(series('baselineEmptyKm')).toHaveLength(1);
+    const texts = readFileSync(path, 'utf8');
+    for (const label of ['Daily cost (million KRW)', 'Daily empty km', 'with sharing', 'no-sharing baseline']) expect(texts).toContain(label);
+  });
+
+  it("follows the complex's own industry mix: Yeosu ships hazmat and liquid bulk", async () => {
+    const dbPath = join(tmp.dir, 'yeosu.db');
+    const yeosu = await runSimulation({ complexCode: 'YEOSU', ...SMALL, scale: 0.4, keepDbPath: dbPath });
+    expect(yeosu.insights.requests.served).toBeGreaterThan(0);
+    const db = new Database(dbPath, { readonly: true });
+    const classes = Object.fromEntries(
+      (db.prepare('select cargo_class as cargo, count(*) as n from shipment_requests group by cargo_class').all() as { cargo: string; n: number }[]).map((r) => [r.cargo, r.n]),
+    );
+    const tankers = db.prepare("select count(*) as n from vehicles where body_type = 'TANK' and hazmat_certified = 1").get() as { n: number };
+    db.close();
+    expect(classes.HAZMAT).toBeGreaterThan(0);
+    expect(classes.LIQUID_BULK).toBeGreaterThan(0);
+    expect(tankers.n).toBeGreaterThan(0);
+    const banwolHazmatShare = banwol.profile.cargoMix.HAZMAT!;
+    expect(yeosu.profile.cargoMix.HAZMAT!).toBeGreaterThan(banwolHazmatShare);
+  }, 30_000);
+
+  it('runs as a process and ends with the JSON line; a bad flag is one line and exit code 2', async () => {
+    const out = join(tmp.dir, 'process.svg');
+    const { code, output } = await runScript(['scripts/simulate.ts', '--days', '1', '--scale', '0.1', '--seed', '3', '--out', out], {});
+    expect(code, output).toBe(0);
+    const lines = output.trim().split('\n');
+    const last = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
+    expect(last).toMatchObject({ bench: 'simulate', complex: 'BANWOL_SIHWA', days: 1, seed: 3 });
+    for (const key of ['savingsPct', 'emptyKmSharePct', 'utilisationPct', 'servedPct', 'requests']) expect(typeof last[key]).toBe('number');
+    expect(output).toMatch(/Assumptions/);
+    expect(output).toContain(`Chart: ${out}`);
+    expect(parseXml(readFileSync(out, 'utf8'))[0]!.name).toBe('svg');
+
+    const bad = await runScript(['scripts/simulate.ts', '--days', '40'], {});
+    expect(bad.code).toBe(2);
+    expect(bad.output.trim()).toBe('--days: must be a whole number from 1 to 31');
+  }, 30_000);
+});
