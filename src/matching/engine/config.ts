@@ -18,6 +18,11 @@ export interface ConsolidationConfig {
   feederVehicleClass: VehicleClassCode;
   /** Most drops one trunk vehicle makes. */
   maxDropsPerLoad: number;
+  /**
+   * Road km from a pickup to the centre beyond which the shuttle does not go: it serves the complex around its
+   * centre, and a long feeder run out and back empty costs more empty km than the shared trunk saves.
+   */
+  maxFeederKm: number;
 }
 
 export interface MatchingConfig {
@@ -61,6 +66,7 @@ export const DEFAULT_CONFIG: MatchingConfig = {
     feederPerKmKrw: 500,
     feederVehicleClass: 'T1',
     maxDropsPerLoad: 6,
+    maxFeederKm: 12,
   },
 };
 

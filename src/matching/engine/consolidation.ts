@@ -1,7 +1,7 @@
 /**
  * Consolidation through the complex's joint logistics centre.
  *
- * Small loads (<= maxPalletsPerRequest pallets, no storage need) are grouped by cargo family (dry / chilled /
+ * Small loads (<= maxPalletsPerRequest pallets, no storage need, picked up within maxFeederKm of the centre) are grouped by cargo family (dry / chilled /
  * frozen), destination H3 cell at a coarse resolution and overlapping pickup windows. Each is fed to the centre
  * by the centre's shuttle (priced at the feeder tariff, round trip), cross-docked (handling fee per pallet,
  * cross-dock capacity per day respected) and carried on one trunk vehicle that leaves the centre and drops in
@@ -126,6 +126,7 @@ function memberOf(job: TransportJob, ctx: RoundContext, state: ConsolidationStat
   const family = consolidationFamily(r.cargoClass);
   if (!family || r.storage || r.pallets <= 0 || r.pallets > settings.maxPalletsPerRequest) return null;
   const feederKm = roadKm(haversineKm(r.origin, ctx.centre.location), ctx.config);
+  if (feederKm > settings.maxFeederKm) return null;
   const feederMs = travelMs(feederKm, ctx.config);
   const feederPickupAt = Math.max(r.pickupWindow.start, ctx.now + feederMs);
   if (feederPickupAt > r.pickupWindow.end) return null;

@@ -117,6 +117,14 @@ describe('consolidation through the centre', () => {
     }
   });
 
+  it('does not send the centre shuttle beyond maxFeederKm', () => {
+    // The same loads picked up ~10 km north of the centre (13 road km): a shuttle run there and back is not a feeder.
+    const far = small.map((r) => ({ ...r, origin: { lat: r.origin.lat + 0.09, lng: r.origin.lng } }));
+    const vehicles = [...far.map((r, k) => vehicle(`F${k + 1}`, { location: { lat: r.origin.lat + 0.001, lng: r.origin.lng } })), trunk];
+    expect(runRound(round({ requests: far, vehicles })).offers.filter((o) => o.kind === 'CONSOLIDATED')).toHaveLength(0);
+    expect(runRound(round({ requests: far, vehicles }), { consolidation: { maxFeederKm: 40 } }).offers.filter((o) => o.kind === 'CONSOLIDATED')).toHaveLength(1);
+  });
+
   it('does not consolidate when separate trucks are cheaper', () => {
     // A very expensive trunk: separate 1t trucks win.
     const pricey = { ...trunk, baseFeeKrw: 400_000 };
