@@ -1,5 +1,5 @@
-import { eq } from 'drizzle-orm';
-import { shipmentRequests } from '../../db/schema';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { bookings, HOLDING_BOOKING_STATUSES, shipmentRequests, warehouseListings } from '../../db/schema';
 import type { Context } from '../context';
 import type { ShipmentRequestRecord } from '../demand/request-record';
 import type { BookingRecord } from './booking-record';
@@ -7,7 +7,18 @@ import type { BookingRecord } from './booking-record';
 /**
  * The shipment behind a booking the caller already holds (getBooking, listBookings checked access): its
  * supplier needs the exact places, load and loading methods to do the job, though not the request itself.
+ * When storage is booked the goods go to the warehouse (the first one, when the stay is split), so that is
+ * the destination the carrier is given.
  */
 export function bookedShipment({ ctx, input }: { ctx: Pick<Context, 'db'>; input: { booking: BookingRecord } }): ShipmentRequestRecord {
-  return ctx.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, input.booking.requestId)).get()!;
+  const request = ctx.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, input.booking.requestId)).get()!;
+  const warehouse = ctx.db
+    .select({ lat: warehouseListings.lat, lng: warehouseListings.lng, h3R9: warehouseListings.h3R9 })
+    .from(bookings)
+    .innerJoin(warehouseListings, eq(warehouseListings.id, bookings.listingId))
+    .where(and(eq(bookings.requestId, request.id), eq(bookings.kind, 'STORAGE'), inArray(bookings.status, [...HOLDING_BOOKING_STATUSES])))
+    .orderBy(asc(bookings.id))
+    .get();
+  if (!warehouse) return request;
+  return { ...request, destinationLat: warehouse.lat, destinationLng: warehouse.lng, destinationIsCentre: false, destinationH3R9: warehouse.h3R9 };
 }

@@ -70,6 +70,7 @@ export function getComplexInsights({ ctx, input }: { ctx: Context; input: GetCom
     .select({
       status: shipmentRequests.status,
       createdAt: shipmentRequests.createdAt,
+      pickupUntil: shipmentRequests.pickupUntil,
       bookedAt: bookings.bookedAt,
       kind: bookings.kind,
       priceKrw: bookings.priceKrw,
@@ -97,12 +98,15 @@ export function getComplexInsights({ ctx, input }: { ctx: Context; input: GetCom
   let cancelled = 0;
   let waiting = 0;
   let consolidated = 0;
+  const now = ctx.now();
   for (const r of requests) {
     const day = byDay.get(seoulDay(r.createdAt))!;
     day.posted++;
-    if (r.status === 'EXPIRED') expired++;
+    const unbooked = r.status === 'OPEN' || r.status === 'OFFERED';
+    // A window that has passed is expired even before the next round marks it so.
+    if (r.status === 'EXPIRED' || (unbooked && r.pickupUntil <= now)) expired++;
     else if (r.status === 'CANCELLED') cancelled++;
-    else if (r.status === 'OPEN' || r.status === 'OFFERED') waiting++;
+    else if (unbooked) waiting++;
     if (r.bookedAt === null || r.priceKrw === null) continue;
     day.served++;
     minutesToBooking.push((r.bookedAt.getTime() - r.createdAt.getTime()) / 60_000);

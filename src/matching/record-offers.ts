@@ -39,6 +39,7 @@ export function recordOffers(tx: Tx, round: { id: number; complexId: number }, i
   };
   const common = (offer: { priceKrw: number; breakdown: CostBreakdown; deadheadKm: number; loadedKm: number; co2Kg: number }) => ({
     roundId: round.id,
+    createdAt: new Date(input.now),
     complexId: round.complexId,
     priceKrw: offer.priceKrw,
     ...splitBreakdown(offer.breakdown),
@@ -92,6 +93,7 @@ export function recordOffers(tx: Tx, round: { id: number; complexId: number }, i
           priceKrw: offer.priceKrw,
           feederKm: offer.feederKm,
           departCentreAt: new Date(offer.departCentreAt),
+          createdAt: new Date(input.now),
         })
         .returning({ id: consolidatedLoads.id })
         .get();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookings, offers } from '../../db/schema';
+import { bookings, offers, shipmentRequests } from '../../db/schema';
 import { cancelShipmentRequest } from '../../src/demand/cancel-shipment-request';
 import { cellsOf } from '../../src/geo/h3';
 import { toGlobalId } from '../../src/global-id';
@@ -171,4 +171,19 @@ it('stores a baseline with every transport offer the engine writes', () => {
   const legs = server.db.select().from(offers).where(inArray(offers.kind, ['TRANSPORT', 'CONSOLIDATED'])).all();
   expect(legs.length).toBeGreaterThan(0);
   for (const o of legs) expect(o.baselineKrw, toGlobalId('Offer', o.id)).toBeGreaterThan(0);
+});
+
+it('counts a request whose pickup window has passed as expired before any round marks it', async () => {
+  const waitingBefore = (await insights(keyOf('OPERATOR'))).body.data!.complexInsights.requests;
+  const stale = shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
+  server.db.update(shipmentRequests).set({ pickupFrom: new Date(Date.now() - 3 * HOUR), pickupUntil: new Date(Date.now() - HOUR) }).where(eq(shipmentRequests.id, stale.id)).run();
+  const after = (await insights(keyOf('OPERATOR'))).body.data!.complexInsights.requests;
+  expect(after).toMatchObject({ posted: Number(waitingBefore.posted) + 1, expired: Number(waitingBefore.expired) + 1, waiting: waitingBefore.waiting });
+});
+
+it('gives the carrier of a shipment with booked storage the warehouse as its destination', async () => {
+  const query = '{ bookings(first: 20) { edges { node { kind shipment { destination { location { lat lng } } pallets } } } } }';
+  const res = await gql<{ bookings: { edges: { node: { kind: string; shipment: { pallets: number; destination: { location: { lat: number; lng: number } } } } }[] } }>(server.url, query, {}, { apiKey: keyOf('CARRIER') });
+  const toWarehouse = res.body.data!.bookings.edges.map((e) => e.node).find((b) => b.kind !== 'STORAGE' && b.shipment.pallets === 2);
+  expect(toWarehouse?.shipment.destination.location).toEqual({ lat: 37.32, lng: 126.74 });
 });
