@@ -1,5 +1,6 @@
-import { and, eq, gt, isNull, sum } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql, sum } from 'drizzle-orm';
 import {
+  bookings,
   listingAvailability,
   listingReservations,
   vehicleReservations,
@@ -17,7 +18,7 @@ import type { ExcludedPair, ListingInput, RequestInput, RoundInput, VehicleInput
 
 /**
  * Everything one round of `complex` needs, read in one snapshot: OPEN requests whose pickup window is
- * still ahead, ACTIVE vehicles with free time ahead (availability minus held reservations), ACTIVE
+ * still ahead, ACTIVE vehicles with free time after their last held booking, from where it ends, ACTIVE
  * listings with idle pallets from today (net of held reservations, per day), and every pair a supplier
  * declined (never offered again). Engine ids are the database ids as strings.
  */
@@ -57,11 +58,23 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
         .all(),
       (w) => w.vehicleId,
     );
+    // Where each booking leaves its vehicle: the warehouse when storage is booked, else the destination.
+    const warehouseOf = (column: 'lat' | 'lng') =>
+      sql<number | null>`(select l.${sql.raw(column)} from bookings s join warehouse_listings l on l.id = s.listing_id
+        where s.request_id = ${bookings.requestId} and s.kind = 'STORAGE' and s.status in ('CONFIRMED', 'COMPLETED') order by s.id limit 1)`;
     const busy = groupBy(
       tx
-        .select({ vehicleId: vehicleReservations.vehicleId, start: vehicleReservations.startsAt, end: vehicleReservations.endsAt })
+        .select({
+          vehicleId: vehicleReservations.vehicleId,
+          start: vehicleReservations.startsAt,
+          end: vehicleReservations.endsAt,
+          dropLat: sql<number>`coalesce(${warehouseOf('lat')}, ${shipmentRequests.destinationLat})`,
+          dropLng: sql<number>`coalesce(${warehouseOf('lng')}, ${shipmentRequests.destinationLng})`,
+        })
         .from(vehicleReservations)
         .innerJoin(vehicles, eq(vehicles.id, vehicleReservations.vehicleId))
+        .innerJoin(bookings, eq(bookings.id, vehicleReservations.bookingId))
+        .innerJoin(shipmentRequests, eq(shipmentRequests.id, bookings.requestId))
         .where(and(activeVehicle, isNull(vehicleReservations.releasedAt), gt(vehicleReservations.endsAt, now)))
         .all(),
       (r) => r.vehicleId,
@@ -69,10 +82,15 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
     const vehicleInputs: VehicleInput[] = vehicleRows
       .map((v) => {
         const open = (windows.get(v.id) ?? []).map((w) => ({ start: Math.max(w.startsAt.getTime(), nowMs), end: w.endsAt.getTime() }));
-        return { v, free: freeTime(open, (busy.get(v.id) ?? []).map((b) => ({ start: b.start.getTime(), end: b.end.getTime() }))) };
+        const held = busy.get(v.id) ?? [];
+        // A booked vehicle is planned from where its last booking leaves it, after that booking: pricing a later
+        // job from where the truck stands now would hide the empty run from that drop to the next pickup.
+        const last = held.reduce<(typeof held)[number] | null>((a, b) => (a && a.end >= b.end ? a : b), null);
+        const free = freeTime(open, held.map((b) => ({ start: b.start.getTime(), end: b.end.getTime() }))).filter((w) => !last || w.start >= last.end.getTime());
+        return { v, free, location: last ? { lat: last.dropLat, lng: last.dropLng } : null };
       })
       .filter(({ free }) => free.length > 0)
-      .map(({ v, free }) => ({
+      .map(({ v, free, location }) => ({
         id: String(v.id),
         carrierOrgId: String(v.carrierOrgId),
         vehicleClass: v.tonnageClass,
@@ -80,8 +98,8 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
         palletSlots: v.palletSlots,
         bodyType: v.bodyType,
         hazmatCertified: v.hazmatCertified,
-        location: { lat: v.lat, lng: v.lng },
-        cells: { r5: v.h3R5, r6: v.h3R6, r7: v.h3R7, r8: v.h3R8, r9: v.h3R9 },
+        location: location ?? { lat: v.lat, lng: v.lng },
+        cells: location ? undefined : { r5: v.h3R5, r6: v.h3R6, r7: v.h3R7, r8: v.h3R8, r9: v.h3R9 },
         availability: free,
         baseFeeKrw: v.baseFeeKrw,
         perKmKrw: v.perKmKrw,

@@ -3,9 +3,8 @@
  * post requests, the operator runs rounds, carriers and warehouse owners answer offers, carriers drive, report
  * tracking and proof of delivery, and keep their vehicles' availability honest.
  *
- * A vehicle holding a booking is made unavailable until it has delivered: the engine prices a vehicle's
- * deadhead from its last reported position, which is only where the vehicle really starts once it is free.
- * Vehicles do not return to base: they wait where they delivered.
+ * Vehicles keep their shifts while booked: the engine plans a booked vehicle from where its last booking leaves
+ * it. Vehicles do not return to base: they wait where they delivered.
  */
 import type { Faker } from '@faker-js/faker';
 import { haversineKm, type LatLng } from '../geo/distance';
@@ -175,7 +174,6 @@ export class Actors {
       }
       this.counters.bookings++;
       const vehicle = this.vehicles.get(booking.vehicleId!)!;
-      if (vehicle.holds.size === 0) await this.setAvailability(vehicle, []);
       vehicle.holds.add(booking.id);
       this.deps.agenda.add(Date.parse(booking.pickupAt!), () => this.pickUp(vehicle, booking));
       this.deps.agenda.add(Date.parse(booking.deliverAt!), () => this.deliver(vehicle, booking));
@@ -209,7 +207,7 @@ export class Actors {
       // The booking ended meanwhile (another leg of its request was declined): nothing to carry.
       if (!(error instanceof ServiceError && error.code === 'CONFLICT')) throw error;
       this.counters.endedBeforePickup++;
-      await this.release(vehicle, booking.id);
+      this.release(vehicle, booking.id);
     }
   }
 
@@ -230,25 +228,19 @@ export class Actors {
       },
     });
     this.counters.deliveries++;
-    await this.release(vehicle, booking.id);
+    this.release(vehicle, booking.id);
   }
 
-  /** Once a vehicle holds nothing more it is available again, from where it is, for the rest of its shifts. */
-  private async release(vehicle: SimVehicle, bookingId: string): Promise<void> {
+  /** Once a vehicle holds nothing more it has left the centre (if it was there). */
+  private release(vehicle: SimVehicle, bookingId: string): void {
     vehicle.holds.delete(bookingId);
-    if (vehicle.holds.size > 0) return;
-    vehicle.atCentre = false;
-    await this.setAvailability(vehicle, this.shiftsFrom(this.now()));
+    if (vehicle.holds.size === 0) vehicle.atCentre = false;
   }
 
   private async move(vehicle: SimVehicle, to: LatLng, kind: keyof ObservedKm): Promise<void> {
     this.observed[kind] += haversineKm(vehicle.position, to) * this.deps.detourFactor;
     vehicle.position = to;
     await this.call(vehicle.carrierKey, OPERATIONS.vehicleLocation, { input: { vehicleId: vehicle.id, location: to } });
-  }
-
-  private async setAvailability(vehicle: SimVehicle, windows: { startsAt: string; endsAt: string }[]): Promise<void> {
-    await this.call(vehicle.carrierKey, OPERATIONS.vehicleAvailability, { input: { vehicleId: vehicle.id, availability: windows } });
   }
 
   /** The vehicle shifts from `from` until the horizon (a shift with less than half an hour left is skipped). */

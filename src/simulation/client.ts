@@ -78,7 +78,6 @@ export const OPERATIONS = {
     }
   }`,
   offerDecline: `mutation ($input: OfferDeclineInput!) { offerDecline(input: $input) { offer { status } } }`,
-  vehicleAvailability: `mutation ($input: VehicleAvailabilityUpdateInput!) { vehicleAvailabilityUpdate(input: $input) { vehicle { id } } }`,
   vehicleLocation: `mutation ($input: VehicleLocationUpdateInput!) { vehicleLocationUpdate(input: $input) { location { h3Cell } } }`,
   trackingReport: `mutation ($input: TrackingEventReportInput!) { trackingEventReport(input: $input) { booking { status } } }`,
   /** Reading requests marks those whose pickup window passed unbooked EXPIRED (the service expires on read). */
