@@ -157,6 +157,13 @@ function book(db: Db, tx: Tx, viewer: Viewer, offerId: number, now: Date): Booke
   const storage = offer.kind === 'STORAGE';
   if (!storage || storageCovered(run, requests.get(offer.requestId)!)) withdrawRivalOffers(db, tx, { requestIds, storage, acceptedIds: unitIds }, now);
   const bookedRequestIds = [...requests.values()].filter((r) => fullyBooked(run, r)).map((r) => r.id);
+  // A leg whose sibling was declined can never complete the request: refuse it, and the request goes back to
+  // the next round when this offer expires, instead of sitting OFFERED with nothing left to accept.
+  for (const id of requestIds) {
+    if (bookedRequestIds.includes(id)) continue;
+    const stillOffered = tx.select({ id: offers.id }).from(offers).where(and(eq(offers.requestId, id), eq(offers.status, 'PENDING'))).get();
+    if (!stillOffered) throw new ConflictError('Another leg of this request was declined or expired, so it cannot be completed: it returns to the next matching round');
+  }
   if (bookedRequestIds.length > 0) run.markBooked.run({ ids: idList(bookedRequestIds), now: now.getTime() });
   return {
     outcome: { offerId, bookingIds: booked.map((b) => b.id), bookedRequestIds },

@@ -127,6 +127,23 @@ describe('accepting an offer', () => {
     expect((await accept(oc!)).body.errors).toBeUndefined();
   });
 
+  it('refuses the storage leg of a request whose transport was declined, so the request is not left half-booked', async () => {
+    const owner = key('WAREHOUSE_OWNER');
+    const space = listing(ctxAs(server.db, owner), 4);
+    const request = shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
+    const common = { round: r, requestId: request.id, shipperOrgId: request.shipperOrgId };
+    const [transport, storage] = makeOffers(server.db, [
+      { ...common, supplierOrgId: key('CARRIER').organisationId, vehicleId: vehicle(carrierCtx()).id },
+      { ...common, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 3 },
+    ]);
+    const declined = await gql(server.url, 'mutation ($id: ID!) { offerDecline(input: { offerId: $id, reason: "no driver" }) { offer { status } } }', { id: toGlobalId('Offer', transport!) }, { apiKey: key('CARRIER').apiKey });
+    expect(declined.body.errors).toBeUndefined();
+    const stored = await accept(storage!, randomUUID(), owner.apiKey);
+    expect(stored.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining('Another leg of this request was declined') });
+    expect(offerStatus(storage!)).toBe('PENDING');
+    expect(server.db.select().from(listingReservations).where(eq(listingReservations.listingId, space.id)).all()).toHaveLength(0);
+  });
+
   it('books transport and storage legs separately; the request is BOOKED once both are, and a full warehouse refuses', async () => {
     const owner = key('WAREHOUSE_OWNER');
     const space = listing(ctxAs(server.db, owner), 4);
