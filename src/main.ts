@@ -1,5 +1,6 @@
 import { migrateDatabase, openDatabase } from '../db/client';
 import { DEFAULT_SEED, isEmpty, seedDemo } from './demo/seed-demo';
+import { seedDemoMarket } from './demo/seed-demo-market';
 import { writeDemoKeys } from './demo/write-demo-keys';
 import { EnvError, parseEnv } from './env';
 import { createLogger } from './logger';
@@ -18,13 +19,15 @@ try {
 const logger = createLogger(env.LOG_LEVEL);
 const db = openDatabase(env.DATABASE_PATH);
 migrateDatabase(db);
+const pubsub = createInProcessPubSub();
 if (env.SEED_ON_EMPTY && isEmpty({ ctx: { db } })) {
   const { demoKeys, ...summary } = seedDemo({ ctx: { db }, input: DEFAULT_SEED });
   writeDemoKeys(env.DEMO_KEYS_PATH, demoKeys);
-  logger.info({ ...summary, demoKeysPath: env.DEMO_KEYS_PATH }, 'empty database: loaded demo data and wrote demo API keys');
+  const market = seedDemoMarket({ ctx: { db, pubsub, logger, env, now: () => new Date() }, input: DEFAULT_SEED });
+  logger.info({ ...summary, ...market, demoKeysPath: env.DEMO_KEYS_PATH }, 'empty database: loaded demo data and wrote demo API keys');
 }
 
-const app = await createApp({ env, db, logger, pubsub: createInProcessPubSub() });
+const app = await createApp({ env, db, logger, pubsub });
 app.httpServer.listen(env.PORT, env.HOST, () => {
   const address = app.httpServer.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
