@@ -1241,6 +1241,12 @@ export type InsightsDay = {
   loadedKm: Scalars['Float']['output'];
   /** Their baseline empty km. */
   baselineDeadheadKm: Scalars['Float']['output'];
+  /** Their baseline loaded km. */
+  baselineLoadedKm: Scalars['Float']['output'];
+  /** Their CO2, kg. */
+  co2Kg: Scalars['Float']['output'];
+  /** Their baseline CO2, kg. */
+  baselineCo2Kg: Scalars['Float']['output'];
 };
 
 /** What a heatmap counts in each cell. */
@@ -2712,6 +2718,9 @@ export type InsightsDayResolvers<ContextType = Context, ParentType extends Resol
   deadheadKm?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   loadedKm?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   baselineDeadheadKm?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  baselineLoadedKm?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  co2Kg?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  baselineCo2Kg?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
 export type HeatmapResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Heatmap'] = ResolversParentTypes['Heatmap']> = {

@@ -3,6 +3,7 @@
  * the proof-of-delivery upload route.
  */
 import { POD_IMAGES_PATH } from '../tracking/pod-routes';
+import type { ComplexInsights } from '../insights/get-complex-insights';
 
 /** A GraphQL error the service returned, with its code (e.g. CONFLICT when an offer was taken meanwhile). */
 export class ServiceError extends Error {
@@ -90,7 +91,7 @@ export const OPERATIONS = {
         costKrw baselineCostKrw savingsPct deadheadKm loadedKm emptyKmSharePct
         baselineDeadheadKm baselineLoadedKm baselineEmptyKmSharePct co2Kg baselineCo2Kg co2SavingsPct
       }
-      days { day posted served costKrw baselineCostKrw deadheadKm loadedKm baselineDeadheadKm }
+      days { day posted served costKrw baselineCostKrw deadheadKm loadedKm baselineDeadheadKm baselineLoadedKm co2Kg baselineCo2Kg }
     }
   }`,
 } as const;
@@ -111,32 +112,5 @@ export interface AcceptedBooking {
   shipment: { origin: { location: LatLngData }; destination: { location: LatLngData } };
 }
 
-export interface InsightsData {
-  storage: { idlePalletDays: number; bookedPalletDays: number; utilisationPct: number };
-  requests: {
-    posted: number;
-    served: number;
-    expired: number;
-    cancelled: number;
-    waiting: number;
-    servedPct: number;
-    medianMinutesToBooking: number | null;
-    consolidated: number;
-    consolidationRatePct: number;
-  };
-  transport: {
-    costKrw: number;
-    baselineCostKrw: number;
-    savingsPct: number;
-    deadheadKm: number;
-    loadedKm: number;
-    emptyKmSharePct: number;
-    baselineDeadheadKm: number;
-    baselineLoadedKm: number;
-    baselineEmptyKmSharePct: number;
-    co2Kg: number;
-    baselineCo2Kg: number;
-    co2SavingsPct: number;
-  };
-  days: { day: string; posted: number; served: number; costKrw: number; baselineCostKrw: number; deadheadKm: number; loadedKm: number; baselineDeadheadKm: number }[];
-}
+/** `complexInsights` as it arrives over the wire (the fields the simulation asks for are plain numbers and strings). */
+export type InsightsData = Omit<ComplexInsights, 'complexCode' | 'from' | 'to'>;
