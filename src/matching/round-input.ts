@@ -20,7 +20,7 @@ import type { ExcludedPair, ListingInput, RequestInput, RoundInput, VehicleInput
  * Everything one round of `complex` needs, read in one snapshot: OPEN requests whose pickup window is
  * still ahead, ACTIVE vehicles with free time after their last held booking, from where it ends, ACTIVE
  * listings with idle pallets from today (net of held reservations, per day), and every pair a supplier
- * declined (never offered again). Engine ids are the database ids as strings.
+ * declined or gave back (never offered again). Engine ids are the database ids as strings.
  */
 export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord, now: Date): RoundInput {
   const nowMs = now.getTime();
@@ -152,7 +152,14 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
       .innerJoin(shipmentRequests, eq(shipmentRequests.id, offers.requestId))
       .where(and(eq(offers.complexId, complex.id), eq(offers.status, 'DECLINED'), eq(shipmentRequests.status, 'OPEN')))
       .all();
-    const excludedPairs: ExcludedPair[] = declined.map((d) =>
+    // A supplier that gave a booking back has said no to that request as surely as one that declined it.
+    const givenBack = tx
+      .select({ requestId: bookings.requestId, vehicleId: bookings.vehicleId, listingId: bookings.listingId })
+      .from(bookings)
+      .innerJoin(shipmentRequests, eq(shipmentRequests.id, bookings.requestId))
+      .where(and(eq(bookings.complexId, complex.id), eq(bookings.status, 'RETURNED'), eq(bookings.endedByOrgId, bookings.supplierOrgId), eq(shipmentRequests.status, 'OPEN')))
+      .all();
+    const excludedPairs: ExcludedPair[] = [...declined, ...givenBack].map((d) =>
       d.listingId ? { requestId: String(d.requestId), listingId: String(d.listingId) } : { requestId: String(d.requestId), vehicleId: String(d.vehicleId) },
     );
 

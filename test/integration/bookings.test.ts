@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookings, offers, organisations, shipmentRequests, vehicleReservations, listingReservations } from '../../db/schema';
 import { createApiKey } from '../../src/auth/create-api-key';
 import { SYSTEM_ADMIN } from '../../src/auth/viewer';
+import { getComplex } from '../../src/complexes/get-complex';
 import { toGlobalId } from '../../src/global-id';
+import { loadRoundInput } from '../../src/matching/round-input';
 import { gql } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 import { ctxAs, HOUR, listing, makeOffers, round, shipment, vehicle, type RoundRef } from '../helpers/bookings-fixtures';
@@ -239,6 +241,9 @@ describe('giving back and cancelling', () => {
     expect(given.body.data!.bookingGiveBack.bookings).toEqual([{ id: bookingId, status: 'RETURNED', endReason: 'Truck broke down' }]);
     expect(requestStatus(request.id)).toBe('OPEN');
     expect(server.db.select().from(vehicleReservations).where(eq(vehicleReservations.vehicleId, vehicles[0]!.id)).get()!.releasedAt).not.toBeNull();
+    // The next round does not offer the request to the truck that gave it back.
+    const banwol = getComplex({ ctx: carrierCtx(), input: { code: 'BANWOL_SIHWA' } });
+    expect(loadRoundInput({ db: server.db }, banwol, new Date()).excludedPairs).toContainEqual({ requestId: String(request.id), vehicleId: String(vehicles[0]!.id) });
     const retry = await gql(server.url, GIVE_BACK, { id: bookingId, reason: 'Truck broke down', key: idempotencyKey }, { apiKey: key('CARRIER').apiKey });
     expect(retry.body).toEqual(given.body);
     const twice = await gql(server.url, GIVE_BACK, { id: bookingId, reason: 'again', key: randomUUID() }, { apiKey: key('CARRIER').apiKey });
