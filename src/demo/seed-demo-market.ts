@@ -62,18 +62,10 @@ export function seedDemoMarket({ ctx, input }: { ctx: Omit<Context, 'viewer'>; i
 
     const manufacturer = as('MANUFACTURER');
     const plans = planRequests(profile, population, now, 2, POPULATION_SCALE * 2, seededFaker(input.seed + k), `demo-${complex.code}`)
-      .filter((p) => Date.parse((p.input.pickupWindow as { from: string }).from) > now + HOUR_MS)
+      .filter((p) => p.input.pickupWindow.from.getTime() > now + HOUR_MS)
       .slice(0, REQUESTS_PER_COMPLEX);
-    for (const { input: request } of plans) {
-      const window = request.pickupWindow as { from: string; until: string };
-      createShipmentRequest({
-        ctx: manufacturer,
-        input: {
-          ...(request as unknown as Parameters<typeof createShipmentRequest>[0]['input']),
-          pickupWindow: { from: new Date(window.from), until: new Date(window.until) },
-          deliverBy: new Date(request.deliverBy as string),
-        },
-      });
+    for (const plan of plans) {
+      createShipmentRequest({ ctx: manufacturer, input: plan.input });
       summary.requests++;
     }
   });

@@ -1,6 +1,6 @@
 import { and, eq, gte, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { bookings, HOLDING_BOOKING_STATUSES, listingAvailability, listingReservations, offers, shipmentRequests, warehouseListings } from '../../db/schema';
+import { bookings, HOLDING_BOOKING_STATUSES, inList, listingAvailability, listingReservations, offers, shipmentRequests, warehouseListings } from '../../db/schema';
 import { requireOverseer } from '../auth/authorize';
 import { getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
@@ -82,7 +82,7 @@ export function getComplexInsights({ ctx, input }: { ctx: Context; input: GetCom
       baselineLoadedKm: offers.baselineLoadedKm,
       baselineCo2Kg: offers.baselineCo2Kg,
       storageKrw: sql<number>`(select coalesce(sum(s.price_krw), 0) from bookings s
-        where s.request_id = ${shipmentRequests.id} and s.kind = 'STORAGE' and s.status in ('CONFIRMED', 'COMPLETED'))`,
+        where s.request_id = ${shipmentRequests.id} and s.kind = 'STORAGE' and s.status in (${sql.raw(inList(HOLDING_BOOKING_STATUSES))}))`,
     })
     .from(shipmentRequests)
     .leftJoin(bookings, served)

@@ -1,6 +1,8 @@
 import { and, eq, gt, isNull, sql, sum } from 'drizzle-orm';
 import {
   bookings,
+  HOLDING_BOOKING_STATUSES,
+  inList,
   listingAvailability,
   listingReservations,
   vehicleReservations,
@@ -61,7 +63,7 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
     // Where each booking leaves its vehicle: the warehouse when storage is booked, else the destination.
     const warehouseOf = (column: 'lat' | 'lng') =>
       sql<number | null>`(select l.${sql.raw(column)} from bookings s join warehouse_listings l on l.id = s.listing_id
-        where s.request_id = ${bookings.requestId} and s.kind = 'STORAGE' and s.status in ('CONFIRMED', 'COMPLETED') order by s.id limit 1)`;
+        where s.request_id = ${bookings.requestId} and s.kind = 'STORAGE' and s.status in (${sql.raw(inList(HOLDING_BOOKING_STATUSES))}) order by s.id limit 1)`;
     const busy = groupBy(
       tx
         .select({

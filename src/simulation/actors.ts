@@ -7,6 +7,7 @@
  * it. Vehicles do not return to base: they wait where they delivered.
  */
 import type { Faker } from '@faker-js/faker';
+import type { CreateShipmentRequestInput } from '../demand/request-input';
 import { haversineKm, type LatLng } from '../geo/distance';
 import { seoulDay } from '../supply/listings/seoul-day';
 import type { Agenda } from './agenda';
@@ -116,7 +117,7 @@ export class Actors {
   }
 
   /** MANUFACTURER: posts a shipment request. */
-  async postRequest(manufacturerKey: string, input: Record<string, unknown>): Promise<void> {
+  async postRequest(manufacturerKey: string, input: CreateShipmentRequestInput): Promise<void> {
     await this.call(manufacturerKey, OPERATIONS.requestCreate, { input });
     this.counters.requests++;
   }

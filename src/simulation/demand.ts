@@ -3,6 +3,8 @@
  * request itself as `shipmentRequestCreate` takes it. Planned up front from a seed, so runs are reproducible.
  */
 import type { Faker } from '@faker-js/faker';
+import type { LoadingMethod } from '../../db/schema';
+import type { CreateShipmentRequestInput } from '../demand/request-input';
 import { haversineKm, type LatLng } from '../geo/distance';
 import { LARGEST_CLASS, smallestClassFor } from '../supply/vehicle-classes';
 import { DAY_MS, HOUR_MS, MINUTE_MS, seoulTimeOfDay } from './clock';
@@ -15,8 +17,8 @@ export interface RequestPlan {
   manufacturer: number;
   direction: Direction;
   pickupUntil: number;
-  /** The `ShipmentRequestCreateInput`, times as ISO strings. */
-  input: Record<string, unknown>;
+  /** The request as the domain takes it; over GraphQL its dates serialise as ISO strings. */
+  input: CreateShipmentRequestInput;
 }
 
 /** Road km per great-circle km, for the shipper's own estimates (the service has its own setting). */
@@ -56,8 +58,8 @@ export function planRequests(profile: ScenarioProfile, population: Population, s
         cargoClass: load.cargoClass,
         loadingAtOrigin: loadingMethod(load, faker),
         loadingAtDestination: loadingMethod(load, faker),
-        pickupWindow: { from: new Date(window.from).toISOString(), until: new Date(window.until).toISOString() },
-        deliverBy: new Date(deliverBy).toISOString(),
+        pickupWindow: { from: new Date(window.from), until: new Date(window.until) },
+        deliverBy: new Date(deliverBy),
         storage: needsStorage
           ? { pallets: load.pallets, days: faker.number.int({ min: BEHAVIOUR.storageDays[0], max: BEHAVIOUR.storageDays[1] }), storageClass: STORAGE_FOR[load.cargoClass] }
           : null,
@@ -95,7 +97,7 @@ function ceilingFor(load: Load, origin: LatLng, destination: LatLng): number {
   return Math.round(((truck.baseFeeKrw + truck.perKmKrw * 2 * roadKm) * BEHAVIOUR.maxPriceFactor) / 1000) * 1000;
 }
 
-function loadingMethod(load: Load, faker: Faker): string {
+function loadingMethod(load: Load, faker: Faker): LoadingMethod {
   if (load.cargoClass === 'OVERSIZE' || load.cargoClass === 'LIQUID_BULK') return 'HOIST';
   return load.pallets <= 2 && faker.datatype.boolean(0.2) ? 'BY_HAND' : 'FORKLIFT';
 }
