@@ -1,17 +1,24 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
+
+/**
+ * A file or folder setting, made absolute against the working directory at start-up: relative paths are
+ * what users write, and some consumers (res.sendFile) refuse them.
+ */
+const Path = (fallback: string) => z.string().min(1).default(fallback).transform((p) => (p === ':memory:' ? p : resolve(p)));
 
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 export const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
   HOST: z.string().min(1).default('0.0.0.0'),
-  DATABASE_PATH: z.string().min(1).default('data/sandan.db'),
+  DATABASE_PATH: Path('data/sandan.db'),
   LOG_LEVEL: LogLevel.default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Load demo data at start-up when the database holds no complexes. */
   SEED_ON_EMPTY: z.stringbool().default(true),
   /** Where start-up seeding writes the demo API keys (one per role per complex). */
-  DEMO_KEYS_PATH: z.string().min(1).default('data/demo-keys.json'),
+  DEMO_KEYS_PATH: Path('data/demo-keys.json'),
   /** Seconds between automatic matching rounds of each complex; 0 turns them off. */
   MATCHING_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
   /** Road km = great-circle km x this (src/matching/engine/config.ts). */
@@ -21,7 +28,7 @@ export const Env = z.object({
   /** Minutes an offer stays open before it expires and its request returns to the next round. */
   OFFER_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
   /** Folder where proof-of-delivery images are stored (metadata lives in the database). */
-  POD_STORAGE_DIR: z.string().min(1).default('data/pod'),
+  POD_STORAGE_DIR: Path('data/pod'),
   /** Largest proof-of-delivery image accepted, bytes. */
   POD_MAX_BYTES: z.coerce.number().int().min(1024).max(20 * 1024 * 1024).default(5 * 1024 * 1024),
   /** Requests per minute allowed to one API key. */

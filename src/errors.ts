@@ -94,7 +94,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, op
       extensions: { code: GRAPHQL_CODE[original.code], ...original.details },
     };
   }
-  const code = formatted.extensions?.code;
+  const code = isUncodedClientError(error) ? 'BAD_REQUEST' : formatted.extensions?.code;
   if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) {
     const message = opts.hideSuggestions ? formatted.message.replace(/ ?Did you mean .+\?$/, '') : formatted.message;
     return { message, ...(formatted.locations && { locations: formatted.locations }), extensions: { code } };
@@ -108,6 +108,16 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, op
 }
 
 /**
+ * Apollo refuses some requests with a 4xx status but no code (a persisted query whose hash does not match its
+ * text), which would otherwise read as a server fault.
+ */
+function isUncodedClientError(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.extensions.code !== undefined) return false;
+  const status = (error.extensions.http as { status?: number } | undefined)?.status;
+  return status !== undefined && status >= 400 && status < 500;
+}
+
+/**
  * Any error as the GraphQLError a client may see, through formatError: for places that must hand
  * graphql-ws errors rather than results (refused subscriptions). `code` labels request errors
  * (parse, validation) that graphql-js raises without one.
@@ -115,5 +125,6 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, op
 export function toGraphQLError(error: unknown, opts: ErrorFormatOptions, code?: string): GraphQLError {
   const message = error instanceof Error ? error.message : String(error);
   const formatted = formatError({ message, ...(code && { extensions: { code } }) }, error, opts);
-  return new GraphQLError(formatted.message, { extensions: formatted.extensions });
+  // Keep the original: graphql-ws formats these again (onError), and must map them the same way.
+  return new GraphQLError(formatted.message, { extensions: formatted.extensions, originalError: error instanceof Error ? error : undefined });
 }

@@ -34,6 +34,11 @@ app.httpServer.listen(env.PORT, env.HOST, () => {
   logger.info({ port }, `Sandan Exchange ready at http://localhost:${port}${GRAPHQL_PATH} (ws://localhost:${port}${GRAPHQL_PATH})`);
 });
 
+/**
+ * One SIGTERM or SIGINT (a process manager, Ctrl-C) drains: /readyz turns 503, the scheduler stops, HTTP and
+ * WebSocket connections finish or are closed after a grace period, and the database closes, which checkpoints
+ * the WAL away. A second signal exits at once.
+ */
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

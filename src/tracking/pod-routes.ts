@@ -1,6 +1,5 @@
-import express, { type ErrorRequestHandler, type RequestHandler, type Response, type Router } from 'express';
+import express, { type RequestHandler, type Response, type Router } from 'express';
 import type { Context } from '../context';
-import { DomainError, formatError, type ErrorFormatOptions } from '../errors';
 import { localIdOf, toGlobalId } from '../global-id';
 import { openPodImage } from './open-pod-image';
 import { storePodImage } from './store-pod-image';
@@ -9,14 +8,11 @@ import type { PodImageRecord } from './tracking-event-record';
 /** Where proof-of-delivery images are uploaded (POST /pod-images/:bookingId) and downloaded (GET /pod-images/:imageId). */
 export const POD_IMAGES_PATH = '/pod-images';
 
-const STATUS: Record<DomainError['code'], number> = { VALIDATION: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, RATE_LIMITED: 429 };
-
 export interface PodRouteDeps {
   /** Rate-limits and authenticates (Bearer API key) into `res.locals.viewer`, as for /graphql. */
   admit: RequestHandler;
   contextOf: (res: Response) => Context;
   maxBytes: number;
-  errorOpts: ErrorFormatOptions;
 }
 
 /** The image's download path, as ProofOfDelivery.image.downloadPath reports it. */
@@ -24,22 +20,19 @@ export const podImagePath = (image: Pick<PodImageRecord, 'id'>) => `${POD_IMAGES
 
 /**
  * Proof-of-delivery images over plain HTTP: the raw image is the request body (no base64, no multipart), so
- * /graphql keeps its small body limit. Errors are GraphQL-shaped JSON with the matching HTTP status.
+ * /graphql keeps its small body limit. Errors go to the app's error handler: GraphQL-shaped JSON with the
+ * domain error's HTTP status.
  */
 export function podImageRoutes(deps: PodRouteDeps): Router {
   const router = express.Router();
-  const fail = (res: Response, error: unknown) => {
-    if (!(error instanceof DomainError)) throw error;
-    res.status(STATUS[error.code]).json({ errors: [formatError({ message: error.message }, error, deps.errorOpts)] });
-  };
-  router.post('/:bookingId', deps.admit, express.raw({ type: () => true, limit: deps.maxBytes }), (req, res) => {
+  router.post('/:bookingId', deps.admit, express.raw({ type: () => true, limit: deps.maxBytes }), (req, res, next) => {
     try {
       const bookingId = localIdOf(String(req.params.bookingId), 'Booking', 'bookingId');
       const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const image = storePodImage({ ctx: deps.contextOf(res), input: { bookingId, bytes } });
       res.status(201).json({ id: toGlobalId('PodImage', image.id), mediaType: image.mediaType, byteSize: image.byteSize, sha256: image.sha256, downloadPath: podImagePath(image) });
     } catch (error) {
-      fail(res, error);
+      next(error);
     }
   });
   router.get('/:imageId', deps.admit, (req, res, next) => {
@@ -49,13 +42,8 @@ export function podImageRoutes(deps: PodRouteDeps): Router {
       res.set({ 'Content-Type': image.mediaType, 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff' });
       res.sendFile(path, { dotfiles: 'deny' }, (error) => error && next(error));
     } catch (error) {
-      fail(res, error);
+      next(error);
     }
   });
-  const tooLarge: ErrorRequestHandler = (err: { type?: string }, _req, res, next) => {
-    if (err.type !== 'entity.too.large') return next(err);
-    res.status(413).json({ errors: [{ message: `Image exceeds ${deps.maxBytes} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
-  };
-  router.use(tooLarge);
   return router;
 }

@@ -12,8 +12,20 @@ export interface ServiceProcess {
 }
 
 /** Runs `npm start`'s entry point as a real process and waits until it prints its URL. */
-export async function spawnService(env: Record<string, string>): Promise<ServiceProcess> {
-  const child = spawn(TSX, ['src/main.ts'], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnService(env: Record<string, string>): Promise<ServiceProcess> {
+  return untilReady(spawn(TSX, ['src/main.ts'], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+/**
+ * Runs `npm start` itself, as a user or a process manager does: in a process group of its own, without the
+ * NODE_ENV=test that vitest sets (which hides Apollo's own signal handling, among others).
+ */
+export function spawnNpmStart(env: Record<string, string>): Promise<ServiceProcess> {
+  const { NODE_ENV: _testMode, ...inherited } = process.env;
+  return untilReady(spawn('npm', ['start'], { env: { ...inherited, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
+}
+
+async function untilReady(child: ChildProcess): Promise<ServiceProcess> {
   const logs: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
@@ -30,6 +42,16 @@ export async function spawnService(env: Record<string, string>): Promise<Service
     void exited.then((code) => reject(new Error(`service exited with ${code}:\n${logs.join('\n')}`)));
   });
   return { child, url, logs, exited };
+}
+
+/** True while any process of the group led by `pid` is alive. */
+export function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Runs a script to completion and returns its exit code and output. */

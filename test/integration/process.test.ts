@@ -1,9 +1,11 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { gql } from '../helpers/clients';
-import { runScript, spawnService } from '../helpers/process';
+import { groupAlive, runScript, spawnNpmStart, spawnService } from '../helpers/process';
 import { tempDir } from '../helpers/server';
 
 const COUNT = '{ complexes { totalCount edges { node { code } } } }';
@@ -34,6 +36,28 @@ describe('the service as a process', () => {
       second.child.kill('SIGINT');
       expect(await second.exited).toBe(0);
     }
+  });
+
+  it('one SIGTERM to `npm start` drains HTTP and WebSocket, closes the database and leaves no process within 10 s', async () => {
+    const dbPath = join(tmp.dir, 'npm-start.db');
+    const service = await spawnNpmStart({ DATABASE_PATH: dbPath, DEMO_KEYS_PATH: join(tmp.dir, 'npm-start-keys.json'), POD_STORAGE_DIR: join(tmp.dir, 'npm-pod'), MATCHING_INTERVAL_SECONDS: '1' });
+    const socketClosed = new Promise<number>((resolve) => {
+      // Not lazy: the socket stays open with nothing running, as a dashboard's between events.
+      createClient({ url: service.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, lazy: false, retryAttempts: 0, onNonLazyError: () => {}, on: { closed: (event) => resolve((event as { code: number }).code) } });
+    });
+    expect((await gql<{ complexes: { totalCount: number } }>(service.url, COUNT)).body.data!.complexes.totalCount).toBe(7);
+    expect(existsSync(`${dbPath}-wal`)).toBe(true);
+
+    const signalledAt = Date.now();
+    process.kill(service.child.pid!, 'SIGTERM');
+    while (groupAlive(service.child.pid!) && Date.now() - signalledAt < 10_000) await new Promise((r) => setTimeout(r, 100));
+    expect(groupAlive(service.child.pid!)).toBe(false);
+    await service.exited;
+    const logs = service.logs.join('\n');
+    expect(logs).toMatch(/draining connections[\s\S]*"stopped"/);
+    expect(logs).not.toMatch(/second signal/);
+    expect(await socketClosed).toBe(1001);
+    expect(existsSync(`${dbPath}-wal`)).toBe(false);
   });
 
   it('refuses to start on an invalid variable with one line naming it', async () => {

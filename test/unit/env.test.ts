@@ -1,9 +1,10 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EnvError, parseEnv } from '../../src/env';
 
 describe('parseEnv', () => {
   it('applies the documented defaults', () => {
-    expect(parseEnv({})).toMatchObject({ PORT: 4000, DATABASE_PATH: 'data/sandan.db', LOG_LEVEL: 'info', NODE_ENV: 'development', SEED_ON_EMPTY: true });
+    expect(parseEnv({})).toMatchObject({ PORT: 4000, DATABASE_PATH: resolve('data/sandan.db'), POD_STORAGE_DIR: resolve('data/pod'), LOG_LEVEL: 'info', NODE_ENV: 'development', SEED_ON_EMPTY: true });
   });
 
   it('coerces and keeps valid values', () => {

@@ -1,0 +1,140 @@
+import type { Server } from 'node:http';
+import { parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Db } from '../db/client';
+import { PARSE_OPTIONS } from '../graph/security';
+import { activeKeyIds } from './auth/active-key-ids';
+import { authenticate, bearerKey } from './auth/authenticate';
+import type { Admission } from './auth/rate-limiter';
+import type { Viewer } from './auth/viewer';
+import type { Context } from './context';
+import { formatError, RateLimitedError, toGraphQLError, UnauthenticatedError, type ErrorFormatOptions } from './errors';
+
+/** How often open sockets re-check that their key still holds (revoked keys, deleted organisations). */
+export const KEY_RECHECK_MS = 2_000;
+/** WebSocket close code 1013, Try Again Later (RFC 6455 registry). */
+const TRY_AGAIN_LATER = 1013;
+
+export interface GraphqlWsDeps {
+  httpServer: Server;
+  path: string;
+  schema: GraphQLSchema;
+  rules: ValidationRule[];
+  db: Db;
+  now: () => Date;
+  admission: Admission;
+  /** Largest message accepted, bytes: the same cap as an HTTP body. */
+  maxPayload: number;
+  errorOpts: ErrorFormatOptions;
+  contextFor: (viewer: Viewer | null) => Context;
+}
+
+type Extra = {
+  viewer: Viewer | null;
+  /** The key as sent, for the per-key budget each operation draws on (shared with HTTP). */
+  key: string | null;
+};
+
+/**
+ * graphql-ws on the HTTP server's path. Connections are budgeted per address (closed with 1013, which the client
+ * retries after a delay), each operation per key and address like an HTTP request, and every
+ * operation re-checks the key, as does a sweep every KEY_RECHECK_MS: a revoked key's socket closes with 4403.
+ * graphql-ws does not pass through Apollo's pipeline, so parsing and validation apply the same limits here.
+ */
+export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<void> } {
+  const { db, now, admission, errorOpts } = deps;
+  const wsServer = new WebSocketServer({
+    server: deps.httpServer,
+    path: deps.path,
+    maxPayload: deps.maxPayload,
+  });
+  // Before graphql-ws sees the socket: over the address budget, close once with 1013 (Try Again Later), which
+  // graphql-ws clients retry after their back-off (4429 is the protocol's fatal "too many initialisations").
+  wsServer.on('connection', (socket, request) => {
+    try {
+      admission.admit(request.socket.remoteAddress, null);
+    } catch (error) {
+      if (!(error instanceof RateLimitedError)) throw error;
+      socket.close(TRY_AGAIN_LATER, error.message);
+    }
+  });
+  /** Sockets opened with a key, to close when the key stops holding. */
+  const keyed = new Map<WebSocket, number>();
+  const refuse = (socket: WebSocket) => {
+    keyed.delete(socket);
+    socket.close(CloseCode.Forbidden, 'API key revoked');
+  };
+
+  const server = useServer<Record<string, unknown> | undefined, Extra>(
+    {
+      schema: deps.schema,
+      // A key travels in connectionParams as `apiKey` or `authorization: "Bearer …"`; a bad one closes with 4403.
+      onConnect: (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const key = typeof params.apiKey === 'string' ? params.apiKey : typeof params.authorization === 'string' ? safeBearer(params.authorization) : null;
+        ctx.extra.key = key;
+        ctx.extra.viewer = null;
+        if (!key) return true;
+        try {
+          ctx.extra.viewer = authenticate({ db, now: now() }, key);
+        } catch {
+          return false;
+        }
+        if (ctx.extra.viewer.apiKeyId !== null) keyed.set(ctx.extra.socket, ctx.extra.viewer.apiKeyId);
+        return true;
+      },
+      onClose: (ctx) => {
+        keyed.delete(ctx.extra.socket);
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        const { viewer, key, socket } = ctx.extra;
+        try {
+          admission.admit(ctx.extra.request.socket.remoteAddress, key ?? null);
+          if (viewer?.apiKeyId != null && !activeKeyIds(db, [viewer.apiKeyId]).has(viewer.apiKeyId)) {
+            refuse(socket);
+            throw new UnauthenticatedError('Invalid or revoked API key');
+          }
+        } catch (error) {
+          return [toGraphQLError(error, errorOpts)];
+        }
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query, PARSE_OPTIONS);
+        } catch (error) {
+          return [toGraphQLError(error, errorOpts, 'GRAPHQL_PARSE_FAILED')];
+        }
+        const errors = validate(deps.schema, document, [...specifiedRules, ...deps.rules]);
+        if (errors.length > 0) return errors.map((e) => toGraphQLError(e, errorOpts, 'GRAPHQL_VALIDATION_FAILED'));
+        return { schema: deps.schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue: deps.contextFor(viewer ?? null) };
+      },
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e, errorOpts)) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e, errorOpts)),
+    },
+    wsServer,
+  );
+
+  const sweep = setInterval(() => {
+    if (keyed.size === 0) return;
+    const active = activeKeyIds(db, [...new Set(keyed.values())]);
+    for (const [socket, keyId] of keyed) if (!active.has(keyId)) refuse(socket);
+  }, KEY_RECHECK_MS);
+  sweep.unref();
+
+  return {
+    async dispose() {
+      clearInterval(sweep);
+      await server.dispose();
+    },
+  };
+}
+
+function safeBearer(header: string): string | null {
+  try {
+    return bearerKey(header);
+  } catch {
+    return null;
+  }
+}

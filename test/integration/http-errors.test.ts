@@ -1,0 +1,111 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toGlobalId } from '../../src/global-id';
+import { ctxAs, makeOffers, round, shipment, vehicle } from '../helpers/bookings-fixtures';
+import { gql } from '../helpers/clients';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+
+const tmp = tempDir();
+let server: TestServer;
+const post = (body: string | Uint8Array, headers: Record<string, string> = {}) =>
+  fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+
+beforeAll(async () => {
+  // Relative, as a user writes it (the default is `data/pod`): relative to the working directory.
+  server = await startTestServer({ dbPath: join(tmp.dir, 'errors.db'), env: { NODE_ENV: 'development', POD_STORAGE_DIR: relative(process.cwd(), join(tmp.dir, 'pod')) } });
+});
+afterAll(async () => {
+  await server.stop();
+  tmp.remove();
+});
+
+describe('client mistakes are answered as such, in GraphQL-shaped JSON', () => {
+  it('a subscription over HTTP says where subscriptions are served', async () => {
+    const response = await post(JSON.stringify({ query: 'subscription { offerReceived { id } }' }), { authorization: `Bearer ${server.keyOf('CARRIER').apiKey}` });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ errors: [{ message: expect.stringMatching(/served over WebSocket/), extensions: { code: 'BAD_REQUEST' } }] });
+  });
+
+  it('a persisted query whose hash does not match its text is a bad request, not a server fault', async () => {
+    const query = '{ complexes(first: 1) { totalCount } }';
+    const wrong = createHash('sha256').update('something else').digest('hex');
+    const response = await post(JSON.stringify({ query, extensions: { persistedQuery: { version: 1, sha256Hash: wrong } } }));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ errors: [{ message: 'provided sha does not match query', extensions: { code: 'BAD_REQUEST' } }] });
+    const right = createHash('sha256').update(query).digest('hex');
+    const ok = await post(JSON.stringify({ query, extensions: { persistedQuery: { version: 1, sha256Hash: right } } }));
+    expect(((await ok.json()) as { data: unknown }).data).toEqual({ complexes: { totalCount: 7 } });
+  });
+
+  it('a body that is not what its Content-Encoding says, or an unknown encoding, is a JSON 4xx', async () => {
+    const plain = JSON.stringify({ query: '{ complexes(first: 1) { totalCount } }' });
+    const lying = await post(plain, { 'content-encoding': 'gzip' });
+    expect(lying.status).toBe(400);
+    expect(lying.headers.get('content-type')).toMatch(/application\/json/);
+    expect(await lying.json()).toEqual({ errors: [{ message: 'Request body does not decompress as its Content-Encoding says', extensions: { code: 'BAD_REQUEST' } }] });
+    const unknown = await post(plain, { 'content-encoding': 'snappy' });
+    expect(unknown.status).toBe(415);
+    expect(await unknown.json()).toEqual({ errors: [{ message: 'Content-Encoding "snappy" is not supported: send gzip, deflate, br or none', extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' } }] });
+    const gzipped = await post(gzipSync(plain), { 'content-encoding': 'gzip' });
+    expect(((await gzipped.json()) as { data: unknown }).data).toEqual({ complexes: { totalCount: 7 } });
+  });
+
+  it('a domain error has one HTTP status wherever it is answered outside GraphQL', async () => {
+    const badKey = await post(JSON.stringify({ query: '{ viewer { name } }' }), { authorization: 'Bearer sdx_0000000000_' + 'A'.repeat(43) });
+    expect(badKey.status).toBe(401);
+    expect(await badKey.json()).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
+    const badImageKey = await fetch(server.url.replace('/graphql', '/pod-images/x'), { headers: { authorization: 'Bearer nonsense' } });
+    expect(badImageKey.status).toBe(401);
+    const unknownImage = await fetch(server.url.replace('/graphql', `/pod-images/${toGlobalId('PodImage', 999_999)}`), { headers: { authorization: `Bearer ${server.keyOf('CARRIER').apiKey}` } });
+    expect(unknownImage.status).toBe(404);
+    expect(await unknownImage.json()).toMatchObject({ errors: [{ extensions: { code: 'NOT_FOUND' } }] });
+  });
+});
+
+describe('proof of delivery with a relative storage folder', () => {
+  it('the shipper, the carrier and the operator download what the carrier uploaded', async () => {
+    const carrier = server.keyOf('CARRIER');
+    const request = shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
+    const v = vehicle(ctxAs(server.db, carrier));
+    const [offerId] = makeOffers(server.db, [{ round: round(server.db), requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: carrier.organisationId, vehicleId: v.id }]);
+    const accepted = await gql<{ offerAccept: { bookings: { id: string }[] } }>(
+      server.url,
+      'mutation ($id: ID!, $key: String!) { offerAccept(input: { offerId: $id, idempotencyKey: $key }) { bookings { id } } }',
+      { id: toGlobalId('Offer', offerId!), key: randomUUID() },
+      { apiKey: carrier.apiKey },
+    );
+    const bookingId = accepted.body.data!.offerAccept.bookings[0]!.id;
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(100, 3)]);
+    const uploaded = await fetch(server.url.replace('/graphql', `/pod-images/${bookingId}`), { method: 'POST', headers: { authorization: `Bearer ${carrier.apiKey}`, 'content-type': 'image/png' }, body: png });
+    expect(uploaded.status).toBe(201);
+    const { downloadPath } = (await uploaded.json()) as { downloadPath: string };
+    for (const role of ['CARRIER', 'MANUFACTURER', 'OPERATOR'] as const) {
+      const download = await fetch(server.url.replace('/graphql', downloadPath), { headers: { authorization: `Bearer ${server.keyOf(role).apiKey}` } });
+      expect(download.status, role).toBe(200);
+      expect(Buffer.from(await download.arrayBuffer()).equals(png)).toBe(true);
+    }
+  });
+});
+
+describe('draining', () => {
+  it('a request in flight when the stop begins completes, and /readyz on its connection answers 503', async () => {
+    const own = await startTestServer({ dbPath: join(tmp.dir, 'drain.db'), seed: false });
+    const { port } = new URL(own.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    let received = '';
+    socket.on('data', (d) => (received += d));
+    await new Promise((r) => socket.once('connect', r));
+    const body = JSON.stringify({ query: '{ complexes(first: 1) { totalCount } }' });
+    socket.write(`POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    const stopped = own.stop();
+    await new Promise((r) => setTimeout(r, 100));
+    socket.write(`${body.slice(10)}GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n`);
+    await stopped;
+    expect(received).toMatch(/^HTTP\/1.1 200 OK[\s\S]*"totalCount":\d+[\s\S]*HTTP\/1.1 503 Service Unavailable[\s\S]*"status":"unavailable"/);
+    socket.destroy();
+  });
+});

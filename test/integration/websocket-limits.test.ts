@@ -1,0 +1,139 @@
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { createClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { apiKeys, organisations } from '../../db/schema';
+import { createApiKey } from '../../src/auth/create-api-key';
+import { createOrganisation } from '../../src/auth/create-organisation';
+import { SYSTEM_ADMIN } from '../../src/auth/viewer';
+import { toGlobalId } from '../../src/global-id';
+import { KEY_RECHECK_MS } from '../../src/websocket';
+import { ctxAs } from '../helpers/bookings-fixtures';
+import { gql } from '../helpers/clients';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+
+const VIEWER = '{ viewer { name } }';
+
+/** A graphql-ws client that reports how its socket closed. */
+function client(url: string, apiKey: string) {
+  const closes: number[] = [];
+  const c = createClient({ url, webSocketImpl: WebSocket, connectionParams: { apiKey }, retryAttempts: 0, lazy: false, on: { closed: (e) => closes.push((e as { code: number }).code) } });
+  const run = (query: string) =>
+    new Promise<{ data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] }>((resolve, reject) => {
+      let result: { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] } = {};
+      c.subscribe({ query }, { next: (v) => (result = v as typeof result), error: (e) => (Array.isArray(e) ? resolve({ errors: e }) : reject(e)), complete: () => resolve(result) });
+    });
+  return { c, closes, run };
+}
+
+const until = async (check: () => boolean, ms: number) => {
+  for (const end = Date.now() + ms; Date.now() < end && !check(); ) await new Promise((r) => setTimeout(r, 50));
+  return check();
+};
+
+describe('WebSocket: keys that stop holding', () => {
+  const tmp = tempDir();
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ dbPath: join(tmp.dir, 'ws.db') });
+  });
+  afterAll(async () => {
+    await server.stop();
+    tmp.remove();
+  });
+
+  it('a revoked key is refused on the open socket at once, and the socket closes with 4403 within seconds', async () => {
+    const carrier = server.keyOf('CARRIER');
+    const { apiKey, secret } = createApiKey({ ctx: ctxAs(server.db, carrier), input: { organisationId: carrier.organisationId, name: 'dispatch' } });
+    const ws = client(server.wsUrl, secret);
+    try {
+      expect((await ws.run(VIEWER)).data).toEqual({ viewer: { name: expect.any(String) } });
+      const revoked = await gql(server.url, 'mutation ($id: ID!) { apiKeyRevoke(input: { apiKeyId: $id }) { apiKey { revokedAt } } }', { id: toGlobalId('ApiKey', apiKey.id) }, { apiKey: carrier.apiKey });
+      expect(revoked.body.errors).toBeUndefined();
+      // Refused as UNAUTHENTICATED, or the socket is already closing under it: either way nothing runs.
+      const refused = await ws.run(VIEWER).catch(() => ({ errors: [{ message: 'closed', extensions: { code: 'UNAUTHENTICATED' } }] }));
+      expect(refused).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
+      expect(await until(() => ws.closes.includes(4403), 2 * KEY_RECHECK_MS)).toBe(true);
+    } finally {
+      await ws.c.dispose();
+    }
+  });
+
+  it('a socket whose organisation is deleted closes with 4403 within seconds, without sending anything', async () => {
+    const org = createOrganisation({ ctx: { ...ctxAs(server.db, server.keyOf('ADMIN')), viewer: SYSTEM_ADMIN }, input: { complexCode: 'GUMI', role: 'CARRIER', name: '(주)사라질운송', businessRegistrationNumber: '220-81-62517' } });
+    const { apiKey, secret } = createApiKey({ ctx: { ...ctxAs(server.db, server.keyOf('ADMIN')), viewer: SYSTEM_ADMIN }, input: { organisationId: org.id, name: 'gone soon' } });
+    const ws = client(server.wsUrl, secret);
+    try {
+      expect((await ws.run(VIEWER)).data).toEqual({ viewer: { name: '(주)사라질운송' } });
+      server.db.delete(apiKeys).where(eq(apiKeys.id, apiKey.id)).run();
+      server.db.delete(organisations).where(eq(organisations.id, org.id)).run();
+      expect(await until(() => ws.closes.includes(4403), 2 * KEY_RECHECK_MS + 1000)).toBe(true);
+    } finally {
+      await ws.c.dispose();
+    }
+  });
+});
+
+describe('WebSocket: sizes and rates', () => {
+  const tmp = tempDir();
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ dbPath: join(tmp.dir, 'ws-limits.db'), env: { RATE_LIMIT_PER_KEY: '3', RATE_LIMIT_PER_ADDRESS: '6' } });
+  });
+  afterAll(async () => {
+    await server.stop();
+    tmp.remove();
+  });
+
+  it('a message over the HTTP body cap closes the socket with 1009 before anything runs, even unauthenticated', async () => {
+    const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws');
+    await new Promise((r) => socket.once('open', r));
+    const closed = new Promise<number>((r) => socket.once('close', (code) => r(code)));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { pad: 'x'.repeat(200 * 1024) } }));
+    expect(await closed).toBe(1009);
+  });
+
+  it('each operation on a socket draws on the key budget HTTP uses: over it, RATE_LIMITED with the socket left open', async () => {
+    const manufacturer = server.keyOf('MANUFACTURER');
+    const ws = client(server.wsUrl, manufacturer.apiKey);
+    try {
+      const results = [];
+      for (let i = 0; i < 4; i++) results.push(await ws.run(VIEWER));
+      expect(results.slice(0, 3).every((r) => r.data)).toBe(true);
+      expect(results[3]!.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+      const http = await gql(server.url, VIEWER, undefined, { apiKey: manufacturer.apiKey });
+      expect(http.status).toBe(429);
+      expect(ws.closes).toEqual([]);
+    } finally {
+      await ws.c.dispose();
+    }
+  });
+
+  it('past the address budget a connection closes with 1013 (try again later), which graphql-ws retries rather than giving up', async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws');
+      const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+      socket.once('open', () => setTimeout(() => socket.close(1000), 100));
+      codes.push(await closed);
+    }
+    expect(codes).toContain(1013);
+    expect(codes.filter((c) => c !== 1000 && c !== 1013)).toEqual([]);
+
+    let attempts = 0;
+    const closes: number[] = [];
+    const retrying = createClient({
+      url: server.wsUrl,
+      webSocketImpl: WebSocket,
+      lazy: false,
+      retryAttempts: 1,
+      retryWait: async () => {},
+      on: { connecting: () => attempts++, closed: (e) => closes.push((e as { code: number }).code) },
+    });
+    await until(() => attempts >= 2, 3000);
+    await retrying.dispose();
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    expect(closes[0]).toBe(1013);
+  });
+});
