@@ -130,9 +130,9 @@ describe('complexInsights', () => {
 
   it('refuses a period that ends before it starts or lasts more than 366 days, naming the field', async () => {
     const backwards = await insights(keyOf('OPERATOR'), { ...period, from: period.to, to: period.from });
-    expect(backwards.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'input.to', rule: 'must be after from' }] } });
+    expect(backwards.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'to', rule: 'must be after from' }] } });
     const long = await insights(keyOf('OPERATOR'), { ...period, to: new Date(startedAt.getTime() + 400 * 24 * HOUR).toISOString() });
-    expect(long.body.errors?.[0]?.message).toContain('input.to');
+    expect(long.body.errors?.[0]?.message).toContain('to: must be at most 366 days');
   });
 });
 
@@ -162,7 +162,7 @@ describe('heatmap', () => {
 
   it('refuses resolutions that are not stored and callers who do not oversee the complex', async () => {
     const coarse = await heatmap('SUPPLY', 4);
-    expect(coarse.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'input.resolution', rule: 'must be one of 5, 6, 7, 8, 9' }] } });
+    expect(coarse.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'resolution', rule: 'must be one of 5, 6, 7, 8, 9' }] } });
     expect((await heatmap('SUPPLY', 7, keyOf('CARRIER'))).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });
