@@ -18,7 +18,10 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  /** An ISO-8601 date-time in UTC, e.g. `2026-11-21T09:30:00.000Z`. */
+  /**
+   * An RFC 3339 date-time with an offset (Z or ±hh:mm), e.g. `2026-11-21T18:30:00+09:00`; answered in UTC,
+   * e.g. `2026-11-21T09:30:00.000Z`. Impossible days (2026-02-30), 24:00 and times without an offset are refused.
+   */
   DateTime: { input: Date; output: Date; }
 };
 

@@ -50,3 +50,29 @@ it('a bad page size of a query names the argument', async () => {
   const { body } = await gql(server.url, 'query { openLoadBoard(complexCode: "BANWOL_SIHWA", first: 0) { totalCount } }', {}, { apiKey: keyOf('CARRIER') });
   expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ field: 'first', rule: expect.stringMatching(/1/) }] });
 });
+
+describe('an impossible DateTime', () => {
+  const rule = 'DateTime must name a real calendar day: 2026-02-30 does not exist';
+
+  it('is refused as a literal, naming the rule', async () => {
+    const query = 'query { complexInsights(complexCode: "BANWOL_SIHWA", from: "2026-02-30T00:00:00Z", to: "2026-03-05T00:00:00Z") { complexCode } }';
+    const { status, body } = await gql(server.url, query, {}, { apiKey: keyOf('OPERATOR') });
+    expect(status).toBe(400);
+    expect(body.data).toBeUndefined();
+    expect(body.errors).toEqual([expect.objectContaining({ message: `Expected value of type "DateTime!", found "2026-02-30T00:00:00Z"; ${rule}`, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })]);
+  });
+
+  it('is refused as a variable, naming the variable and the rule', async () => {
+    const query = 'query ($from: DateTime!) { complexInsights(complexCode: "BANWOL_SIHWA", from: $from, to: "2026-03-05T00:00:00Z") { complexCode } }';
+    const { body } = await gql(server.url, query, { from: '2026-02-30T00:00:00Z' }, { apiKey: keyOf('OPERATOR') });
+    expect(body.errors).toEqual([expect.objectContaining({ message: `Variable "$from" got invalid value "2026-02-30T00:00:00Z"; Expected type "DateTime". ${rule}`, extensions: { code: 'BAD_USER_INPUT' } })]);
+  });
+
+  it('without an offset is refused in a mutation input, at its path', async () => {
+    const query = 'mutation ($input: VehicleRegisterInput!) { vehicleRegister(input: $input) { vehicle { id } } }';
+    const input = { plateNumber: '경기12바3456', tonnageClass: 'T5', bodyType: 'WING', location: { lat: 37.32, lng: 126.74 }, availability: [{ startsAt: '2027-03-02T00:00:00', endsAt: '2027-03-02T09:00:00Z' }], idempotencyKey: 'truck-12ba3456' };
+    const { body } = await gql(server.url, query, { input }, { apiKey: keyOf('CARRIER') });
+    expect(body.errors?.[0]?.message).toBe(`Variable "$input" got invalid value "2027-03-02T00:00:00" at "input.availability[0].startsAt"; Expected type "DateTime". DateTime must be an RFC 3339 date-time with an offset, such as 2026-11-21T09:30:00Z or 2026-11-21T18:30:00+09:00`);
+    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
