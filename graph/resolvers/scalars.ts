@@ -50,4 +50,24 @@ export const DateTime = new GraphQLScalarType<Date, string>({
   parseLiteral: (ast) => parseDateTime(ast.kind === Kind.STRING ? ast.value : null),
 });
 
-export const scalarResolvers: Resolvers = { DateTime };
+const KRW_RULE = `Krw must be a whole number of won from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}`;
+
+/** @throws TypeError unless `value` is a whole number of won that a JSON number holds exactly. */
+function toKrw(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new TypeError(KRW_RULE);
+  return value;
+}
+
+/** Money: whole won, exact up to 2^53 - 1, where GraphQL's Int stops at 2,147,483,647 (a year of a complex's costs exceeds it). */
+export const Krw = new GraphQLScalarType<number, number>({
+  name: 'Krw',
+  description:
+    'An amount of money in whole Korean won, a JSON number exact up to 9,007,199,254,740,991 (2^53 - 1), where\n' +
+    '`Int` would stop at 2,147,483,647. Fractions and larger amounts are refused.',
+  serialize: toKrw,
+  parseValue: toKrw,
+  // Written as an integer literal: 1.0 and 1e3 are floats, as they are for Int.
+  parseLiteral: (ast) => toKrw(ast.kind === Kind.INT ? Number(ast.value) : null),
+});
+
+export const scalarResolvers: Resolvers = { DateTime, Krw };

@@ -1,5 +1,6 @@
+import { parseValue } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { parseDateTime } from '../../graph/resolvers/scalars';
+import { Krw, parseDateTime } from '../../graph/resolvers/scalars';
 
 describe('DateTime', () => {
   it.each([
@@ -51,5 +52,33 @@ describe('DateTime', () => {
       if (tz === undefined) delete process.env.TZ;
       else process.env.TZ = tz;
     }
+  });
+});
+
+describe('Krw', () => {
+  const MAX = Number.MAX_SAFE_INTEGER;
+
+  it('carries whole won beyond 32 bits, both ways, exactly', () => {
+    for (const won of [0, 1_200, 4_562_891_033, -4_562_891_033, MAX, -MAX]) {
+      expect(Krw.serialize(won)).toBe(won);
+      expect(Krw.parseValue(won)).toBe(won);
+      expect(Krw.parseLiteral(parseValue(String(won)))).toBe(won);
+    }
+  });
+
+  it.each([
+    ['a fraction', 1.5],
+    ['2^53', 2 ** 53],
+    ['a string', '1200'],
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['null', null],
+  ])('refuses %s as a variable and as an answer', (_, value) => {
+    expect(() => Krw.parseValue(value)).toThrow('Krw must be a whole number of won from -9007199254740991 to 9007199254740991');
+    expect(() => Krw.serialize(value)).toThrow(/whole number of won/);
+  });
+
+  it.each(['1.5', '1.0', '1e3', '9007199254740992', '9007199254740993', '"1200"', 'null'])('refuses the literal %s', (literal) => {
+    expect(() => Krw.parseLiteral(parseValue(literal))).toThrow(/whole number of won/);
   });
 });
