@@ -39,7 +39,7 @@ const output = await codegen({
     contextType: '../../src/context#Context',
     useTypeImports: true,
     enumsAsTypes: true,
-    scalars: { DateTime: 'Date' },
+    scalars: { DateTime: 'Date', Krw: 'number' },
     mappers: collectMappers(),
   },
 });

@@ -18,8 +18,16 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  /** An ISO-8601 date-time in UTC, e.g. `2026-11-21T09:30:00.000Z`. */
+  /**
+   * An RFC 3339 date-time with an offset (Z or ±hh:mm), e.g. `2026-11-21T18:30:00+09:00`; answered in UTC,
+   * e.g. `2026-11-21T09:30:00.000Z`. Impossible days (2026-02-30), 24:00 and times without an offset are refused.
+   */
   DateTime: { input: Date; output: Date; }
+  /**
+   * An amount of money in whole Korean won, a JSON number exact up to 9,007,199,254,740,991 (2^53 - 1), where
+   * `Int` would stop at 2,147,483,647. Fractions and larger amounts are refused.
+   */
+  Krw: { input: number; output: number; }
 };
 
 /** An object with a globally unique, opaque ID that `node(id:)` can fetch again. */
@@ -488,7 +496,7 @@ export type Booking = Node & {
   /** Groups the shares of one consolidated load. */
   loadId?: Maybe<Scalars['ID']['output']>;
   /** Price of this booking (a consolidated share: this shipper's share), KRW. */
-  priceKrw: Scalars['Int']['output'];
+  priceKrw: Scalars['Krw']['output'];
   /** Weight carried, kg (0 for storage). */
   weightKg: Scalars['Int']['output'];
   /** Pallets carried or stored. */
@@ -761,7 +769,7 @@ export type LogisticsCentre = Node & {
   /** Pallets the cross-dock can handle per day. */
   crossDockPalletsPerDay: Scalars['Int']['output'];
   /** Handling fee per pallet through the centre, KRW. */
-  handlingFeePerPalletKrw: Scalars['Int']['output'];
+  handlingFeePerPalletKrw: Scalars['Krw']['output'];
   /** Opening time, HH:MM Asia/Seoul. */
   opensAt: Scalars['String']['output'];
   /** Closing time, HH:MM Asia/Seoul. */
@@ -928,7 +936,7 @@ export type ShipmentRequest = Node & {
   /** Storage needed as well, if any. */
   storage?: Maybe<StorageNeed>;
   /** Most the shipper will pay in total, KRW. */
-  maxPriceKrw?: Maybe<Scalars['Int']['output']>;
+  maxPriceKrw?: Maybe<Scalars['Krw']['output']>;
   /** Notes for the carrier (shown after booking). */
   notes?: Maybe<Scalars['String']['output']>;
   /** When it was posted. */
@@ -1109,7 +1117,7 @@ export type ShipmentRequestCreateInput = {
   /** Storage needed as well. */
   storage?: InputMaybe<StorageNeedInput>;
   /** Most you will pay in total, KRW. */
-  maxPriceKrw?: InputMaybe<Scalars['Int']['input']>;
+  maxPriceKrw?: InputMaybe<Scalars['Krw']['input']>;
   /** Notes for the carrier, up to 500 characters (shown after booking only). */
   notes?: InputMaybe<Scalars['String']['input']>;
 };
@@ -1163,9 +1171,9 @@ export type ComplexInsights = {
 export type StorageUtilisation = {
   __typename?: 'StorageUtilisation';
   /** Sum over the period's days of the idle pallet positions listed by the complex's active listings. */
-  idlePalletDays: Scalars['Int']['output'];
+  idlePalletDays: Scalars['Float']['output'];
   /** Sum over the period's days of the pallet positions held by bookings. */
-  bookedPalletDays: Scalars['Int']['output'];
+  bookedPalletDays: Scalars['Float']['output'];
   /** bookedPalletDays / idlePalletDays x 100 (0 when nothing was listed). */
   utilisationPct: Scalars['Float']['output'];
 };
@@ -1197,9 +1205,9 @@ export type RequestOutcomes = {
 export type TransportOutcome = {
   __typename?: 'TransportOutcome';
   /** Booked prices, transport and storage, in KRW. */
-  costKrw: Scalars['Int']['output'];
+  costKrw: Scalars['Krw']['output'];
   /** Baseline transport of the same requests plus the same storage, in KRW. */
-  baselineCostKrw: Scalars['Int']['output'];
+  baselineCostKrw: Scalars['Krw']['output'];
   /** (baselineCostKrw - costKrw) / baselineCostKrw x 100 (0 without a baseline). */
   savingsPct: Scalars['Float']['output'];
   /** Empty km: to the pickup, feeder returns; a consolidated load's km are split between its shares. */
@@ -1232,9 +1240,9 @@ export type InsightsDay = {
   /** Of those, served. */
   served: Scalars['Int']['output'];
   /** Booked cost of those served, KRW. */
-  costKrw: Scalars['Int']['output'];
+  costKrw: Scalars['Krw']['output'];
   /** Their baseline cost, KRW. */
-  baselineCostKrw: Scalars['Int']['output'];
+  baselineCostKrw: Scalars['Krw']['output'];
   /** Their empty km. */
   deadheadKm: Scalars['Float']['output'];
   /** Their loaded km. */
@@ -1322,13 +1330,13 @@ export type MatchingRoundTrigger =
 export type CostBreakdown = {
   __typename?: 'CostBreakdown';
   /** Vehicle base fee. */
-  baseKrw: Scalars['Int']['output'];
+  baseKrw: Scalars['Krw']['output'];
   /** Per-km charge for deadhead and loaded km. */
-  distanceKrw: Scalars['Int']['output'];
+  distanceKrw: Scalars['Krw']['output'];
   /** Pallets x days x price per pallet-day. */
-  storageKrw: Scalars['Int']['output'];
+  storageKrw: Scalars['Krw']['output'];
   /** The centre's handling fee per pallet (consolidated loads). */
-  handlingKrw: Scalars['Int']['output'];
+  handlingKrw: Scalars['Krw']['output'];
 };
 
 /** A proposal from a matching round to a supplier for one shipment request. */
@@ -1341,7 +1349,7 @@ export type Offer = Node & {
   /** Where the offer is in its life. */
   status: OfferStatus;
   /** Price for this request (a consolidated share: this shipper's share), KRW. */
-  priceKrw: Scalars['Int']['output'];
+  priceKrw: Scalars['Krw']['output'];
   /** The price's parts. */
   breakdown: CostBreakdown;
   /** Empty km driven to reach the pickup. */
@@ -1394,9 +1402,9 @@ export type MatchingRoundReport = {
   /** Offers written (a request may get transport and storage offers). */
   offersWritten: Scalars['Int']['output'];
   /** Total cost of the served requests, KRW. */
-  totalCostKrw: Scalars['Int']['output'];
+  totalCostKrw: Scalars['Krw']['output'];
   /** Cost of the same requests with no sharing, KRW. */
-  baselineCostKrw: Scalars['Int']['output'];
+  baselineCostKrw: Scalars['Krw']['output'];
   /** Savings against the baseline, percent. */
   savingsPct: Scalars['Float']['output'];
   /** Empty km driven to pickups. */
@@ -1626,7 +1634,7 @@ export type WarehouseListing = Node & {
   /** When and how much of it is idle, in date order. */
   availability: Array<ListingAvailabilityWindow>;
   /** Price per pallet per day, KRW. */
-  pricePerPalletDayKrw: Scalars['Int']['output'];
+  pricePerPalletDayKrw: Scalars['Krw']['output'];
   /** Shortest stay it takes, in days. */
   minDays: Scalars['Int']['output'];
   /** Whether a forklift (지게차) is on site. */
@@ -1662,9 +1670,9 @@ export type VehicleAvailabilityWindow = {
 export type RateCard = {
   __typename?: 'RateCard';
   /** Fixed fee per job, KRW. */
-  baseFeeKrw: Scalars['Int']['output'];
+  baseFeeKrw: Scalars['Krw']['output'];
   /** Rate per km, KRW. */
-  perKmKrw: Scalars['Int']['output'];
+  perKmKrw: Scalars['Krw']['output'];
 };
 
 /** A carrier's truck. Private: visible to its carrier, the operators of its complex and admins only. */
@@ -1814,7 +1822,7 @@ export type WarehouseListingCreateInput = {
   /** When and how much of it is idle: 1 to 50 windows that do not overlap. */
   availability: Array<ListingAvailabilityWindowInput>;
   /** Price per pallet per day, KRW, 1 to 100,000. */
-  pricePerPalletDayKrw: Scalars['Int']['input'];
+  pricePerPalletDayKrw: Scalars['Krw']['input'];
   /** Shortest stay it takes, 1 to 365 days. */
   minDays?: InputMaybe<Scalars['Int']['input']>;
   /** Whether a forklift is on site. */
@@ -1851,7 +1859,7 @@ export type WarehouseListingUpdateInput = {
   /** New availability: replaces all windows. */
   availability?: InputMaybe<Array<ListingAvailabilityWindowInput>>;
   /** New price per pallet per day, KRW. */
-  pricePerPalletDayKrw?: InputMaybe<Scalars['Int']['input']>;
+  pricePerPalletDayKrw?: InputMaybe<Scalars['Krw']['input']>;
   /** New minimum stay in days. */
   minDays?: InputMaybe<Scalars['Int']['input']>;
   /** Whether a forklift is on site. */
@@ -1895,9 +1903,9 @@ export type VehicleAvailabilityWindowInput = {
 /** A rate card, as input: either figure left out takes the tonnage class's default. */
 export type RateCardInput = {
   /** Fixed fee per job, KRW, 0 to 2,000,000. */
-  baseFeeKrw?: InputMaybe<Scalars['Int']['input']>;
+  baseFeeKrw?: InputMaybe<Scalars['Krw']['input']>;
   /** Rate per km, KRW, 0 to 50,000. */
-  perKmKrw?: InputMaybe<Scalars['Int']['input']>;
+  perKmKrw?: InputMaybe<Scalars['Krw']['input']>;
 };
 
 /** Input of `vehicleRegister`. */
@@ -2077,6 +2085,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Krw: ResolverTypeWrapper<Scalars['Krw']['output']>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -2211,6 +2220,7 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
+  Krw: Scalars['Krw']['output'];
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   ID: Scalars['ID']['output'];
   PageInfo: PageInfo;
@@ -2330,6 +2340,10 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export interface KrwScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Krw'], any> {
+  name: 'Krw';
+}
+
 export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
   __resolveType: TypeResolveFn<'Organisation' | 'ApiKey' | 'Booking' | 'Complex' | 'LogisticsCentre' | 'ShipmentRequest' | 'OpenLoad' | 'Offer' | 'MatchingRound' | 'WarehouseListing' | 'Vehicle', ParentType, ContextType>;
 };
@@ -2429,7 +2443,7 @@ export type BookingResolvers<ContextType = Context, ParentType extends Resolvers
   vehicleId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   listingId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   loadId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
-  priceKrw?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  priceKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
   weightKg?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pallets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pickupAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -2546,7 +2560,7 @@ export type LogisticsCentreResolvers<ContextType = Context, ParentType extends R
   location?: Resolver<ResolversTypes['LatLng'], ParentType, ContextType>;
   h3Cell?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   crossDockPalletsPerDay?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  handlingFeePerPalletKrw?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  handlingFeePerPalletKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
   opensAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   closesAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   complex?: Resolver<ResolversTypes['Complex'], ParentType, ContextType>;
@@ -2604,7 +2618,7 @@ export type ShipmentRequestResolvers<ContextType = Context, ParentType extends R
   pickupWindow?: Resolver<ResolversTypes['PickupWindow'], ParentType, ContextType>;
   deliverBy?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   storage?: Resolver<Maybe<ResolversTypes['StorageNeed']>, ParentType, ContextType>;
-  maxPriceKrw?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  maxPriceKrw?: Resolver<Maybe<ResolversTypes['Krw']>, ParentType, ContextType>;
   notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -2677,8 +2691,8 @@ export type ComplexInsightsResolvers<ContextType = Context, ParentType extends R
 };
 
 export type StorageUtilisationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StorageUtilisation'] = ResolversParentTypes['StorageUtilisation']> = {
-  idlePalletDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  bookedPalletDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  idlePalletDays?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  bookedPalletDays?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   utilisationPct?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
@@ -2695,8 +2709,8 @@ export type RequestOutcomesResolvers<ContextType = Context, ParentType extends R
 };
 
 export type TransportOutcomeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TransportOutcome'] = ResolversParentTypes['TransportOutcome']> = {
-  costKrw?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  baselineCostKrw?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  costKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
+  baselineCostKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
   savingsPct?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   deadheadKm?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   loadedKm?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -2713,8 +2727,8 @@ export type InsightsDayResolvers<ContextType = Context, ParentType extends Resol
   day?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   posted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   served?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  costKrw?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  baselineCostKrw?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  costKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
+  baselineCostKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
   deadheadKm?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   loadedKm?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   baselineDeadheadKm?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -2737,17 +2751,17 @@ export type HeatmapCellResolvers<ContextType = Context, ParentType extends Resol
 };
 
 export type CostBreakdownResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CostBreakdown'] = ResolversParentTypes['CostBreakdown']> = {
-  baseKrw?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  distanceKrw?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  storageKrw?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  handlingKrw?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  baseKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
+  distanceKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
+  storageKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
+  handlingKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
 };
 
 export type OfferResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Offer'] = ResolversParentTypes['Offer']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['OfferKind'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OfferStatus'], ParentType, ContextType>;
-  priceKrw?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  priceKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
   breakdown?: Resolver<ResolversTypes['CostBreakdown'], ParentType, ContextType>;
   deadheadKm?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   loadedKm?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -2775,8 +2789,8 @@ export type MatchingRoundReportResolvers<ContextType = Context, ParentType exten
   consolidatedLoads?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   consolidatedRequests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   offersWritten?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  totalCostKrw?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  baselineCostKrw?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCostKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
+  baselineCostKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
   savingsPct?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   deadheadKm?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   loadedKm?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -2850,7 +2864,7 @@ export type WarehouseListingResolvers<ContextType = Context, ParentType extends 
   storageClass?: Resolver<ResolversTypes['StorageClass'], ParentType, ContextType>;
   totalPallets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   availability?: Resolver<Array<ResolversTypes['ListingAvailabilityWindow']>, ParentType, ContextType>;
-  pricePerPalletDayKrw?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pricePerPalletDayKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
   minDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   hasForklift?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   hasDock?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -2870,8 +2884,8 @@ export type VehicleAvailabilityWindowResolvers<ContextType = Context, ParentType
 };
 
 export type RateCardResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RateCard'] = ResolversParentTypes['RateCard']> = {
-  baseFeeKrw?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  perKmKrw?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  baseFeeKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
+  perKmKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
 };
 
 export type VehicleResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Vehicle'] = ResolversParentTypes['Vehicle']> = {
@@ -2958,6 +2972,7 @@ export type VehicleRetirePayloadResolvers<ContextType = Context, ParentType exte
 
 export type Resolvers<ContextType = Context> = {
   DateTime?: GraphQLScalarType;
+  Krw?: GraphQLScalarType;
   Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

@@ -1,23 +1,73 @@
 import { GraphQLScalarType, Kind } from 'graphql';
 import type { Resolvers } from '../generated/resolvers-types';
 
-/** Clients send ISO-8601 strings; resolvers see Date. */
-const DateTime = new GraphQLScalarType<Date, string>({
+/**
+ * RFC 3339 §5.6 `date-time`: a calendar date, a time of day and an offset (`Z` or ±hh:mm), `T` and `Z`
+ * in either case. The offset is required: without one the instant would depend on the server's time zone.
+ */
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:(Z)|([+-])(\d{2}):(\d{2}))$/i;
+const DATE_TIME_RULE = 'DateTime must be an RFC 3339 date-time with an offset, such as 2026-11-21T09:30:00Z or 2026-11-21T18:30:00+09:00';
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeapYear = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+const daysInMonth = (year: number, month: number) => (month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1]!);
+
+/**
+ * The instant an RFC 3339 date-time names; fractions beyond the millisecond are cut.
+ * @throws TypeError naming the rule broken: not RFC 3339 or no offset, a day the month does not have
+ *   (2026-02-30), a time of day outside 00:00:00–23:59:59 (24:00, leap seconds), an offset beyond ±23:59.
+ */
+export function parseDateTime(value: unknown): Date {
+  const match = typeof value === 'string' ? RFC3339.exec(value) : null;
+  if (!match) throw new TypeError(DATE_TIME_RULE);
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [fraction = '', utc, sign, offsetHours = '00', offsetMinutes = '00'] = match.slice(7);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+    throw new TypeError(`DateTime must name a real calendar day: ${match[0].slice(0, 10)} does not exist`);
+  }
+  if (hour > 23 || minute > 59 || second > 59) throw new TypeError('DateTime must have a time of day from 00:00:00 to 23:59:59 (no 24:00, no leap second)');
+  if (!utc && (Number(offsetHours) > 23 || Number(offsetMinutes) > 59)) throw new TypeError('DateTime must have an offset from -23:59 to +23:59');
+
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day); // unlike Date.UTC, keeps years 0–99 as they are
+  date.setUTCHours(hour, minute, second, Number(fraction.padEnd(3, '0').slice(0, 3)));
+  const offsetMs = utc ? 0 : (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000;
+  return new Date(date.getTime() - offsetMs);
+}
+
+/** Clients send RFC 3339 strings with an offset; resolvers see Date; answers are in UTC. */
+export const DateTime = new GraphQLScalarType<Date, string>({
   name: 'DateTime',
-  description: 'An ISO-8601 date-time in UTC.',
+  description:
+    'An RFC 3339 date-time with an offset (Z or ±hh:mm), e.g. `2026-11-21T18:30:00+09:00`; answered in UTC,\n' +
+    'e.g. `2026-11-21T09:30:00.000Z`. Impossible days (2026-02-30), 24:00 and times without an offset are refused.',
   serialize: (value) => {
     const date = value instanceof Date ? value : new Date(value as string | number);
     if (Number.isNaN(date.getTime())) throw new TypeError('DateTime cannot represent an invalid date');
     return date.toISOString();
   },
-  parseValue: (value) => parseIso(value),
-  parseLiteral: (ast) => (ast.kind === Kind.STRING ? parseIso(ast.value) : parseIso(null)),
+  parseValue: parseDateTime,
+  parseLiteral: (ast) => parseDateTime(ast.kind === Kind.STRING ? ast.value : null),
 });
 
-function parseIso(value: unknown): Date {
-  const date = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? new Date(value) : new Date(NaN);
-  if (Number.isNaN(date.getTime())) throw new TypeError('DateTime must be an ISO-8601 string such as 2026-11-21T09:30:00Z');
-  return date;
+const KRW_RULE = `Krw must be a whole number of won from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}`;
+
+/** @throws TypeError unless `value` is a whole number of won that a JSON number holds exactly. */
+function toKrw(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new TypeError(KRW_RULE);
+  return value;
 }
 
-export const scalarResolvers: Resolvers = { DateTime };
+/** Money: whole won, exact up to 2^53 - 1, where GraphQL's Int stops at 2,147,483,647 (a year of a complex's costs exceeds it). */
+export const Krw = new GraphQLScalarType<number, number>({
+  name: 'Krw',
+  description:
+    'An amount of money in whole Korean won, a JSON number exact up to 9,007,199,254,740,991 (2^53 - 1), where\n' +
+    '`Int` would stop at 2,147,483,647. Fractions and larger amounts are refused.',
+  serialize: toKrw,
+  parseValue: toKrw,
+  // Written as an integer literal: 1.0 and 1e3 are floats, as they are for Int.
+  parseLiteral: (ast) => toKrw(ast.kind === Kind.INT ? Number(ast.value) : null),
+});
+
+export const scalarResolvers: Resolvers = { DateTime, Krw };

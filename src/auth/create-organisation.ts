@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { organisations, ORGANISATION_ROLES, type OrganisationRole } from '../../db/schema';
-import { getComplex } from '../complexes/get-complex';
+import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { ConflictError } from '../errors';
 import { parseInput } from '../validation';
@@ -9,7 +9,7 @@ import { isValidBusinessNumber, normaliseBusinessNumber } from './business-numbe
 
 export const CreateOrganisationInput = z
   .object({
-    complexCode: z.string().min(2).max(40).nullish(),
+    complexCode: ComplexCode.nullish(),
     role: z.enum(ORGANISATION_ROLES),
     name: z.string().trim().min(2).max(120),
     businessRegistrationNumber: z

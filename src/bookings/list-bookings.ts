@@ -5,7 +5,7 @@ import { BOOKING_STATUSES, bookings } from '../../db/schema';
 import { requireViewer } from '../auth/authorize';
 import type { Context } from '../context';
 import { decodeCursor, PageArgs, toConnection, type Connection } from '../pagination';
-import { parseInput } from '../validation';
+import { parseArgs } from '../validation';
 import { bookingScope, type BookingRecord } from './booking-record';
 
 export const ListBookingsInput = PageArgs.extend({
@@ -18,7 +18,7 @@ export type ListBookingsInput = z.input<typeof ListBookingsInput>;
 /** Bookings the caller may see, oldest first, filtered by status, request or consolidated load. */
 export function listBookings({ ctx, input }: { ctx: Context; input: ListBookingsInput }): Connection<BookingRecord> {
   const viewer = requireViewer(ctx);
-  const { first, after, status, requestId, loadId } = parseInput(ListBookingsInput, input);
+  const { first, after, status, requestId, loadId } = parseArgs(ListBookingsInput, input);
   const where = and(
     bookingScope(viewer),
     status ? eq(bookings.status, status) : undefined,

@@ -3,11 +3,15 @@ import { z } from 'zod';
 import { complexes } from '../../db/schema';
 import type { Context } from '../context';
 import { NotFoundError } from '../errors';
-import { parseInput } from '../validation';
+import { parseArgs } from '../validation';
 import { selectComplexes, type ComplexRecord } from './complex-record';
 
+/** A complex's code as callers send it, under whatever name their operation gives it. */
+export const ComplexCode = z.string().regex(/^[A-Z_]{2,40}$/, 'must be a complex code such as BANWOL_SIHWA');
+
+/** The arguments of the `complex` query (`code`), or an internal id. */
 export const GetComplexInput = z.union([
-  z.object({ code: z.string().regex(/^[A-Z_]{2,40}$/, 'must be a complex code such as BANWOL_SIHWA') }),
+  z.object({ code: ComplexCode }),
   z.object({ id: z.number().int().positive() }),
 ]);
 export type GetComplexInput = z.infer<typeof GetComplexInput>;
@@ -17,7 +21,7 @@ export type GetComplexInput = z.infer<typeof GetComplexInput>;
  * @throws NotFoundError when there is no such complex.
  */
 export function getComplex({ ctx, input }: { ctx: Context; input: GetComplexInput }): ComplexRecord {
-  const parsed = parseInput(GetComplexInput, input);
+  const parsed = parseArgs(GetComplexInput, input);
   const where = 'code' in parsed ? eq(complexes.code, parsed.code) : eq(complexes.id, parsed.id);
   const [complex] = selectComplexes(ctx, where);
   if (!complex) throw new NotFoundError('code' in parsed ? `Complex ${parsed.code}` : 'Complex');

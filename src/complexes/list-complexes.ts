@@ -1,6 +1,6 @@
 import type { Context } from '../context';
 import { decodeCursor, PageArgs, toConnection, type Connection } from '../pagination';
-import { parseInput } from '../validation';
+import { parseArgs } from '../validation';
 import { selectComplexes, type ComplexRecord } from './complex-record';
 
 export const ListComplexesInput = PageArgs;
@@ -8,7 +8,7 @@ export type ListComplexesInput = PageArgs;
 
 /** Public: every complex of the programme, in a stable order. Seven rows: paged in memory. */
 export function listComplexes({ ctx, input }: { ctx: Context; input: ListComplexesInput }): Connection<ComplexRecord> {
-  const { first, after } = parseInput(ListComplexesInput, input);
+  const { first, after } = parseArgs(ListComplexesInput, input);
   const afterId = after ? Number(decodeCursor(after)) : 0;
   const all = selectComplexes(ctx);
   const rest = all.filter((c) => c.id > afterId);

@@ -3,20 +3,20 @@ import { z } from 'zod';
 import { countRows } from '../../db/queries';
 import { CARGO_CLASSES, shipmentRequests } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
-import { getComplex } from '../complexes/get-complex';
+import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { ForbiddenError } from '../errors';
 import { localEdgeKm } from '../geo/h3';
 import { NearInput, nearCells, withinRadius } from '../geo/near';
 import { cursorKey, type LocatedConnection, nearPage, PageArgs, toConnection, withoutDistance } from '../pagination';
-import { parseInput } from '../validation';
+import { parseArgs } from '../validation';
 import { expireStaleRequests } from './expire-stale-requests';
 import { pickupOverlaps, PickupRangeFilter } from './list-shipment-requests';
 import { canReadBoard, cellCentre, OPEN_LOAD_ORIGIN_RESOLUTION, toOpenLoad, type OpenLoadRecord } from './open-load';
 import { ORIGIN_CELL_COLUMN, requestsByIds } from './request-record';
 
 export const ListOpenLoadsInput = PageArgs.extend({
-  complexCode: z.string().min(2).max(40),
+  complexCode: ComplexCode,
   filter: z
     .object({ cargoClass: z.enum(CARGO_CLASSES).nullish(), near: NearInput.nullish() })
     .and(PickupRangeFilter)
@@ -34,7 +34,7 @@ const BOARD_CURSOR = /^(\d+)\.(\d+)$/;
  */
 export function listOpenLoads({ ctx, input }: { ctx: Context; input: ListOpenLoadsInput }): LocatedConnection<OpenLoadRecord> {
   const viewer = requireRole(ctx, 'CARRIER', 'OPERATOR', 'ADMIN');
-  const { complexCode, filter, first, after } = parseInput(ListOpenLoadsInput, input);
+  const { complexCode, filter, first, after } = parseArgs(ListOpenLoadsInput, input);
   const complex = getComplex({ ctx, input: { code: complexCode } });
   if (!canReadBoard(viewer, complex.id)) throw new ForbiddenError("Carriers and operators see only their own complex's open loads");
   expireStaleRequests({ ctx, input: { complexId: complex.id } });

@@ -4,11 +4,11 @@ import { countRows } from '../../db/queries';
 import { CARGO_CLASSES, REQUEST_STATUSES, shipmentRequests } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
 import type { Viewer } from '../auth/viewer';
-import { getComplex } from '../complexes/get-complex';
+import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { NearInput, nearCells, withinRadius } from '../geo/near';
 import { cursorKey, type LocatedConnection, nearPage, PageArgs, toConnection, withoutDistance } from '../pagination';
-import { parseInput } from '../validation';
+import { parseArgs } from '../validation';
 import { expireStaleRequests } from './expire-stale-requests';
 import { ORIGIN_CELL_COLUMN, requestsByIds, type ShipmentRequestRecord } from './request-record';
 
@@ -20,7 +20,7 @@ export const PickupRangeFilter = z
 export const ListShipmentRequestsInput = PageArgs.extend({
   filter: z
     .object({
-      complexCode: z.string().min(2).max(40).nullish(),
+      complexCode: ComplexCode.nullish(),
       status: z.array(z.enum(REQUEST_STATUSES)).max(REQUEST_STATUSES.length).nullish(),
       cargoClass: z.enum(CARGO_CLASSES).nullish(),
       near: NearInput.nullish(),
@@ -52,7 +52,7 @@ const ID_CURSOR = /^(\d+)$/;
  */
 export function listShipmentRequests({ ctx, input }: { ctx: Context; input: ListShipmentRequestsInput }): LocatedConnection<ShipmentRequestRecord> {
   const viewer = requireRole(ctx, 'MANUFACTURER', 'OPERATOR', 'ADMIN');
-  const { first, after, filter } = parseInput(ListShipmentRequestsInput, input);
+  const { first, after, filter } = parseArgs(ListShipmentRequestsInput, input);
   const complex = filter?.complexCode ? getComplex({ ctx, input: { code: filter.complexCode } }) : null;
   expireStaleRequests({ ctx, input: { complexId: viewer.complexId ?? complex?.id ?? null } });
   const near = filter?.near;

@@ -2,16 +2,16 @@ import { and, eq, gte, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { bookings, HOLDING_BOOKING_STATUSES, inList, listingAvailability, listingReservations, offers, shipmentRequests, warehouseListings } from '../../db/schema';
 import { requireOverseer } from '../auth/authorize';
-import { getComplex } from '../complexes/get-complex';
+import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { addDays, seoulDay } from '../supply/listings/seoul-day';
-import { parseInput } from '../validation';
+import { parseArgs } from '../validation';
 
 const MAX_PERIOD_DAYS = 366;
 const DAY_MS = 86_400_000;
 
 export const GetComplexInsightsInput = z
-  .object({ complexCode: z.string().min(2).max(40), from: z.date(), to: z.date() })
+  .object({ complexCode: ComplexCode, from: z.date(), to: z.date() })
   .refine((p) => p.from < p.to, { path: ['to'], message: 'must be after from' })
   .refine((p) => p.to.getTime() - p.from.getTime() <= MAX_PERIOD_DAYS * DAY_MS, { path: ['to'], message: `must be at most ${MAX_PERIOD_DAYS} days after from` });
 export type GetComplexInsightsInput = z.infer<typeof GetComplexInsightsInput>;
@@ -61,7 +61,7 @@ export interface ComplexInsights {
  * @throws ValidationError for a bad period; NotFoundError for an unknown complex; ForbiddenError for others.
  */
 export function getComplexInsights({ ctx, input }: { ctx: Context; input: GetComplexInsightsInput }): ComplexInsights {
-  const { complexCode, from, to } = parseInput(GetComplexInsightsInput, input);
+  const { complexCode, from, to } = parseArgs(GetComplexInsightsInput, input);
   const complex = getComplex({ ctx, input: { code: complexCode } });
   requireOverseer(ctx, complex);
 

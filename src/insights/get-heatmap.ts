@@ -2,16 +2,16 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { listingAvailability, listingReservations, shipmentRequests, vehicles, warehouseListings } from '../../db/schema';
 import { requireOverseer } from '../auth/authorize';
-import { getComplex } from '../complexes/get-complex';
+import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { STORED_RESOLUTIONS, type StoredResolution } from '../geo/h3';
 import { seoulDay } from '../supply/listings/seoul-day';
-import { parseInput } from '../validation';
+import { parseArgs } from '../validation';
 
 export const HEATMAP_LAYERS = ['SUPPLY', 'DEMAND'] as const;
 
 export const GetHeatmapInput = z.object({
-  complexCode: z.string().min(2).max(40),
+  complexCode: ComplexCode,
   resolution: z
     .number()
     .int()
@@ -44,7 +44,7 @@ export interface Heatmap {
  * @throws ValidationError for a resolution that is not stored; NotFoundError; ForbiddenError.
  */
 export function getHeatmap({ ctx, input }: { ctx: Context; input: GetHeatmapInput }): Heatmap {
-  const { complexCode, resolution, layer } = parseInput(GetHeatmapInput, input);
+  const { complexCode, resolution, layer } = parseArgs(GetHeatmapInput, input);
   const complex = getComplex({ ctx, input: { code: complexCode } });
   requireOverseer(ctx, complex);
   const res = resolution as StoredResolution;

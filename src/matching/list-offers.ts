@@ -6,7 +6,7 @@ import { requireViewer } from '../auth/authorize';
 import type { Viewer } from '../auth/viewer';
 import type { Context } from '../context';
 import { decodeCursor, PageArgs, toConnection, type Connection } from '../pagination';
-import { parseInput } from '../validation';
+import { parseArgs } from '../validation';
 import type { OfferRecord } from './decline-offer';
 
 export const ListOffersInput = PageArgs.extend({
@@ -34,7 +34,7 @@ export function offerScope(viewer: Viewer): SQL | undefined {
 /** Offers the caller may see, oldest first, filtered by status, request or round. */
 export function listOffers({ ctx, input }: { ctx: Context; input: ListOffersInput }): Connection<OfferRecord> {
   const viewer = requireViewer(ctx);
-  const { first, after, status, requestId, roundId } = parseInput(ListOffersInput, input);
+  const { first, after, status, requestId, roundId } = parseArgs(ListOffersInput, input);
   const where = and(
     offerScope(viewer),
     status ? eq(offers.status, status) : undefined,

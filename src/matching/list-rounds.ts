@@ -3,13 +3,13 @@ import { countRows } from '../../db/queries';
 import { z } from 'zod';
 import { matchingRounds } from '../../db/schema';
 import { requireOverseer } from '../auth/authorize';
-import { getComplex } from '../complexes/get-complex';
+import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { decodeCursor, PageArgs, toConnection, type Connection } from '../pagination';
-import { parseInput } from '../validation';
+import { parseArgs } from '../validation';
 import type { MatchingRoundRecord } from './run-round';
 
-export const ListRoundsInput = PageArgs.extend({ complexCode: z.string().min(2).max(40) });
+export const ListRoundsInput = PageArgs.extend({ complexCode: ComplexCode });
 export type ListRoundsInput = z.input<typeof ListRoundsInput>;
 
 /**
@@ -17,7 +17,7 @@ export type ListRoundsInput = z.input<typeof ListRoundsInput>;
  * @throws ForbiddenError for other roles and other complexes' operators.
  */
 export function listRounds({ ctx, input }: { ctx: Context; input: ListRoundsInput }): Connection<MatchingRoundRecord> {
-  const { first, after, complexCode } = parseInput(ListRoundsInput, input);
+  const { first, after, complexCode } = parseArgs(ListRoundsInput, input);
   const complex = getComplex({ ctx, input: { code: complexCode } });
   requireOverseer(ctx, complex);
   const where = eq(matchingRounds.complexId, complex.id);

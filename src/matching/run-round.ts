@@ -5,7 +5,7 @@ import { matchingRounds, type RoundTrigger, type StoredRoundReport } from '../..
 import { requireOverseer } from '../auth/authorize';
 import { publishOffersOfRound } from '../bookings/events';
 import type { ComplexRecord } from '../complexes/complex-record';
-import { getComplex } from '../complexes/get-complex';
+import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { ConflictError } from '../errors';
 import { parseInput } from '../validation';
@@ -14,7 +14,7 @@ import { expireOffers } from './expire-offers';
 import { recordOffers } from './record-offers';
 import { loadRoundInput } from './round-input';
 
-export const RunMatchingRoundInput = z.object({ complexCode: z.string().min(2).max(40) });
+export const RunMatchingRoundInput = z.object({ complexCode: ComplexCode });
 export type RunMatchingRoundInput = z.infer<typeof RunMatchingRoundInput>;
 export type MatchingRoundRecord = typeof matchingRounds.$inferSelect;
 

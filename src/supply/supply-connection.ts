@@ -2,7 +2,7 @@ import { ValidationError } from '../errors';
 import { withinRadius, type NearInput } from '../geo/near';
 import { decodeCursor, nearPage, toConnection, withoutDistance, type LocatedConnection } from '../pagination';
 
-const badCursor = () => new ValidationError([{ field: 'input.after', rule: 'must be a cursor returned by this list with the same filter' }]);
+const badCursor = () => new ValidationError([{ field: 'after', rule: 'must be a cursor returned by this list with the same filter' }]);
 
 /** The id after which a list ordered by id continues. */
 export function afterId(after: string | null | undefined): number {

@@ -15,7 +15,7 @@ import { parseInput } from '../validation';
 import type { TrackingEventRecord } from './tracking-event-record';
 import { outOfOrder, TRACKING_STEPS } from './tracking-rules';
 
-/** Allowance for the carrier's device clock running ahead of ours. */
+/** Allowance for the carrier's device clock differing from ours, either way. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
 export const MAX_NOTE_LENGTH = 500;
 export const MAX_RECEIVER_NAME_LENGTH = 100;
@@ -54,18 +54,12 @@ export interface ReportedEvent {
  * delivery whose image was uploaded first; it completes the booking and frees the vehicle. A retry with the
  * same idempotency key returns the first outcome.
  * @throws NotFoundError for an unknown booking or another carrier's; ConflictError when the event does not
- *   follow the shipment's state or the booking ended; ValidationError for bad fields, a time in the future or
- *   before the previous event, or an image not uploaded for this booking.
+ *   follow the shipment's state or the booking ended; ValidationError for bad fields, a time (event or receipt) in the
+ *   future or before the booking (beyond CLOCK_SKEW_MS) or before the previous event, or an image not uploaded for this booking.
  */
 export async function reportTrackingEvent({ ctx, input }: { ctx: Context; input: ReportTrackingEventInput }): Promise<ReportedEvent> {
   const viewer = requireRole(ctx, 'CARRIER');
   const { idempotencyKey, ...data } = parseInput(ReportTrackingEventInput, input);
-  const latest = ctx.now().getTime() + CLOCK_SKEW_MS;
-  const future: FieldIssue[] = [];
-  if (data.occurredAt.getTime() > latest) future.push({ field: 'input.occurredAt', rule: 'must not be in the future' });
-  if (data.proofOfDelivery && data.proofOfDelivery.receivedAt.getTime() > latest) future.push({ field: 'input.proofOfDelivery.receivedAt', rule: 'must not be in the future' });
-  if (future.length > 0) throw new ValidationError(future);
-
   let fresh = false;
   const { eventId } = await commitGrouped(ctx.db, (tx) =>
     once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'trackingEventReport', input: data }, () => {
@@ -74,6 +68,8 @@ export async function reportTrackingEvent({ ctx, input }: { ctx: Context; input:
       if (!booking || booking.supplierOrgId !== viewer.organisationId) throw new NotFoundError('Booking');
       if (!isTransport(booking)) throw new ValidationError([{ field: 'input.bookingId', rule: 'must be a transport booking: storage is not tracked' }]);
       if (booking.status !== 'CONFIRMED') throw new ConflictError(`Booking is ${booking.status}: it takes no more tracking events`);
+      const outOfSpan = timeIssues(data, booking.bookedAt, now);
+      if (outOfSpan.length > 0) throw new ValidationError(outOfSpan);
       const request = tx.select().from(shipmentRequests).where(eq(shipmentRequests.id, booking.requestId)).get()!;
       const wrongOrder = outOfOrder(data.kind, request.status, request.destinationIsCentre);
       if (wrongOrder) throw new ConflictError(wrongOrder);
@@ -111,6 +107,17 @@ export async function reportTrackingEvent({ ctx, input }: { ctx: Context; input:
   const booking = ctx.db.select().from(bookings).where(eq(bookings.id, event.bookingId)).get()!;
   if (fresh) publishEvent(ctx, event, booking);
   return { event, booking };
+}
+
+/** The event's and the receipt's times lie between the booking and now, give or take the device's clock skew. */
+function timeIssues(data: { occurredAt: Date; proofOfDelivery?: { receivedAt: Date } | null }, bookedAt: Date, now: Date): FieldIssue[] {
+  const times: [string, Date][] = [['input.occurredAt', data.occurredAt]];
+  if (data.proofOfDelivery) times.push(['input.proofOfDelivery.receivedAt', data.proofOfDelivery.receivedAt]);
+  return times.flatMap(([field, at]): FieldIssue[] => {
+    if (at.getTime() < bookedAt.getTime() - CLOCK_SKEW_MS) return [{ field, rule: `must not be before the booking (${bookedAt.toISOString()})` }];
+    if (at.getTime() > now.getTime() + CLOCK_SKEW_MS) return [{ field, rule: 'must not be in the future' }];
+    return [];
+  });
 }
 
 function publishEvent(ctx: Context, event: TrackingEventRecord, booking: BookingRecord): void {

@@ -72,13 +72,29 @@ describe('tracking', () => {
     expect((await report(bookingId, 'IN_TRANSIT')).body.errors?.[0]?.message).toMatch(/while the shipment is AT_CENTRE/);
     expect((await report(bookingId, 'DEPARTED_CENTRE')).body.data!.trackingEventReport.booking.shipment.status).toBe('IN_TRANSIT');
     expect((await report(bookingId, 'EXCEPTION', { note: 'Traffic jam on the Gyeongbu expressway' })).body.errors).toBeUndefined();
-    const past = await report(bookingId, 'IN_TRANSIT', { occurredAt: new Date(Date.now() - 3_600_000).toISOString() });
+    // Two minutes back: after the booking (within the clock skew), before the previous event.
+    const past = await report(bookingId, 'IN_TRANSIT', { occurredAt: new Date(Date.now() - 2 * 60_000).toISOString() });
     expect(past.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('input.occurredAt: must not be before the previous event') });
     const outside = await report(bookingId, 'IN_TRANSIT', { position: { lat: 40, lng: 116 } });
     expect(outside.body.errors?.[0]?.message).toMatch(/input.position: must lie in South Korea/);
     expect(server.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, requestId)).get()!.status).toBe('IN_TRANSIT');
     const stranger = await report(bookingId, 'IN_TRANSIT', {}, key('CARRIER', 'CHANGWON'));
     expect(stranger.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('refuses event times before the booking or in the future, beyond the clock skew', async () => {
+    const before = Date.now();
+    const { bookingId } = await booked();
+    const refused = async (kind: string, occurredAt: string, rule: RegExp) => {
+      const { body } = await report(bookingId, kind, { occurredAt });
+      expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ field: 'input.occurredAt', rule: expect.stringMatching(rule) }] });
+    };
+    await refused('PICKED_UP', '2001-01-01T00:00:00Z', /^must not be before the booking \(20\d\d-/);
+    await refused('EXCEPTION', '0001-01-01T00:00:00Z', /^must not be before the booking/);
+    await refused('PICKED_UP', new Date(Date.now() + 10 * 60_000).toISOString(), /^must not be in the future$/);
+    // A device clock a few minutes behind ours is allowed for.
+    const skewed = await report(bookingId, 'PICKED_UP', { occurredAt: new Date(before - 4 * 60_000).toISOString() });
+    expect(skewed.body.errors).toBeUndefined();
   });
 
   it('a retried report with the same idempotency key is recorded once', async () => {
@@ -110,6 +126,8 @@ describe('proof of delivery', () => {
     const image = (await uploaded.json()) as { id: string; mediaType: string; downloadPath: string };
     expect(image.mediaType).toBe('image/png');
 
+    const longAgo = await report(bookingId, 'DELIVERED', { proofOfDelivery: { receiverName: '김수령', receivedAt: '2001-01-01T00:00:00Z', imageId: image.id } });
+    expect(longAgo.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ field: 'input.proofOfDelivery.receivedAt', rule: expect.stringMatching(/^must not be before the booking/) }] });
     const proof = { receiverName: '김수령', receivedAt: new Date().toISOString(), imageId: image.id };
     const delivered = await report(bookingId, 'DELIVERED', { proofOfDelivery: proof });
     expect(delivered.body.errors).toBeUndefined();

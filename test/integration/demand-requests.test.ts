@@ -283,7 +283,7 @@ describe('shipment requests over GraphQL', () => {
       expect(cancelled.length).toBeGreaterThan(0);
       expect(cancelled).not.toContain(posted.a1.id);
       const bad = await list(key.mA, { pickupFrom: soon.pickupTo, pickupTo: soon.pickupFrom });
-      expect(bad.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.filter.pickupTo', rule: 'must not be before pickupFrom' }]);
+      expect(bad.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'filter.pickupTo', rule: 'must not be before pickupFrom' }]);
     });
 
     it('pages newest first with Relay cursors', async () => {
@@ -310,7 +310,7 @@ describe('shipment requests over GraphQL', () => {
       expect(edges[0]!.distanceKm).toBeCloseTo(0, 6);
       expect((await list(key.opB)).body.data!.shipmentRequests.edges[0]!.distanceKm).toBeNull();
       const tooFar = await list(key.opB, { near: { lat: 37.33, lng: 126.76, radiusKm: 500 } });
-      expect(tooFar.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.filter.near.radiusKm', rule: expect.stringMatching(/100/) }]);
+      expect(tooFar.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'filter.near.radiusKm', rule: expect.stringMatching(/100/) }]);
     });
 
     it('reports a request whose pickup window passed unbooked as EXPIRED, and refuses to cancel it', async () => {

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookings, offers, shipmentRequests } from '../../db/schema';
+import { bookings, complexes, listingAvailability, offers, shipmentRequests, warehouseListings } from '../../db/schema';
 import { cancelShipmentRequest } from '../../src/demand/cancel-shipment-request';
 import { cellsOf } from '../../src/geo/h3';
 import { toGlobalId } from '../../src/global-id';
-import { BANWOL, ctxAs, HOUR, listing, shipment, vehicle } from '../helpers/bookings-fixtures';
+import { BANWOL, ctxAs, HOUR, listing, makeOffers, round, shipment, vehicle } from '../helpers/bookings-fixtures';
 import { gql } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
@@ -130,9 +130,9 @@ describe('complexInsights', () => {
 
   it('refuses a period that ends before it starts or lasts more than 366 days, naming the field', async () => {
     const backwards = await insights(keyOf('OPERATOR'), { ...period, from: period.to, to: period.from });
-    expect(backwards.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'input.to', rule: 'must be after from' }] } });
+    expect(backwards.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'to', rule: 'must be after from' }] } });
     const long = await insights(keyOf('OPERATOR'), { ...period, to: new Date(startedAt.getTime() + 400 * 24 * HOUR).toISOString() });
-    expect(long.body.errors?.[0]?.message).toContain('input.to');
+    expect(long.body.errors?.[0]?.message).toContain('to: must be at most 366 days');
   });
 });
 
@@ -162,7 +162,7 @@ describe('heatmap', () => {
 
   it('refuses resolutions that are not stored and callers who do not oversee the complex', async () => {
     const coarse = await heatmap('SUPPLY', 4);
-    expect(coarse.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'input.resolution', rule: 'must be one of 5, 6, 7, 8, 9' }] } });
+    expect(coarse.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'resolution', rule: 'must be one of 5, 6, 7, 8, 9' }] } });
     expect((await heatmap('SUPPLY', 7, keyOf('CARRIER'))).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });
@@ -186,4 +186,35 @@ it('gives the carrier of a shipment with booked storage the warehouse as its des
   const res = await gql<{ bookings: { edges: { node: { kind: string; shipment: { pallets: number; destination: { location: { lat: number; lng: number } } } } }[] } }>(server.url, query, {}, { apiKey: keyOf('CARRIER') });
   const toWarehouse = res.body.data!.bookings.edges.map((e) => e.node).find((b) => b.kind !== 'STORAGE' && b.shipment.pallets === 2);
   expect(toWarehouse?.shipment.destination.location).toEqual({ lat: 37.32, lng: 126.74 });
+});
+
+describe('a year of history', () => {
+  // 2025 in Asia/Seoul, a period of its own: nothing else in this file was posted then.
+  const year = { code: 'BANWOL_SIHWA', from: '2025-01-01T00:00:00+09:00', to: '2026-01-01T00:00:00+09:00' };
+
+  it('totals money and pallet-days beyond 32 bits exactly', async () => {
+    const carrier = server.keyOf('CARRIER');
+    const shipper = ctxAs(server.db, server.keyOf('MANUFACTURER'));
+    const prices = [2_000_000_000, 2_562_891_033];
+    for (const priceKrw of prices) {
+      const request = shipment(shipper);
+      const [offerId] = makeOffers(server.db, [{ round: round(server.db), requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: carrier.organisationId, vehicleId: vehicle(ctxAs(server.db, carrier)).id, priceKrw }]);
+      const accepted = await gql(server.url, ACCEPT, { id: toGlobalId('Offer', offerId!), key: randomUUID() }, { apiKey: carrier.apiKey });
+      expect(accepted.body.errors).toBeUndefined();
+      server.db.update(offers).set({ baselineKrw: 3_000_000_000 }).where(eq(offers.id, offerId!)).run();
+      server.db.update(shipmentRequests).set({ createdAt: new Date('2025-06-01T09:00:00+09:00') }).where(eq(shipmentRequests.id, request.id)).run();
+    }
+    const complexId = server.db.select({ id: complexes.id }).from(complexes).where(eq(complexes.code, 'BANWOL_SIHWA')).get()!.id;
+    const listingId = server.db.select({ id: warehouseListings.id }).from(warehouseListings).where(eq(warehouseListings.complexId, complexId)).get()!.id;
+    server.db.insert(listingAvailability).values({ listingId, fromDay: '2025-01-01', toDay: '2025-12-31', idlePallets: 10_000_000 }).run();
+
+    const { body } = await insights(keyOf('OPERATOR'), year);
+    expect(body.errors).toBeUndefined();
+    const { requests, transport, storage, days } = body.data!.complexInsights;
+    expect(requests).toMatchObject({ posted: 2, served: 2 });
+    expect(transport).toMatchObject({ costKrw: 4_562_891_033, baselineCostKrw: 6_000_000_000, savingsPct: 23.95 });
+    expect(days).toHaveLength(365);
+    expect(days.find((d) => d.day === '2025-06-01')).toMatchObject({ posted: 2, served: 2, costKrw: 4_562_891_033, baselineCostKrw: 6_000_000_000 });
+    expect(storage).toEqual({ idlePalletDays: 3_650_000_000, bookedPalletDays: 0, utilisationPct: 0 });
+  });
 });

@@ -333,7 +333,7 @@ describe('warehouse listings over GraphQL', () => {
       expect(await search(undefined, 28)).toEqual([adjacent.id]);
       expect(await search(9, 12)).toEqual([]);
       const reversed = await as(owner, LIST, { filter: { availableFrom: addDays(today, 5), availableTo: addDays(today, 1) } });
-      expect(reversed.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.filter.availableTo', rule: 'must not be before availableFrom' }]);
+      expect(reversed.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'filter.availableTo', rule: 'must not be before availableFrom' }]);
     });
 
     it('pages by cursor without repeats', async () => {
@@ -360,7 +360,7 @@ describe('warehouse listings over GraphQL', () => {
       const plain = await list(server.keyOf('OPERATOR').apiKey, { first: 5 });
       expect(plain.edges.every((e) => e.distanceKm === null)).toBe(true);
       const bad = await as(owner, LIST, { filter: { near: { ...BANWOL, radiusKm: 500 } } });
-      expect(bad.body.errors?.[0]?.extensions?.issues).toContainEqual({ field: 'input.filter.near.radiusKm', rule: expect.any(String) });
+      expect(bad.body.errors?.[0]?.extensions?.issues).toContainEqual({ field: 'filter.near.radiusKm', rule: expect.any(String) });
     });
   });
 });

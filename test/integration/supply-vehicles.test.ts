@@ -364,7 +364,7 @@ describe('vehicles over GraphQL', () => {
       expect([...distances].sort((a, b) => a - b)).toEqual(distances);
       expect(Math.max(...distances)).toBeLessThanOrEqual(25);
       const foreignCursor = await as(carrier, LIST, { first: 2, after: all.pageInfo.endCursor });
-      expect(foreignCursor.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.after', rule: 'must be a cursor returned by this list with the same filter' }]);
+      expect(foreignCursor.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'after', rule: 'must be a cursor returned by this list with the same filter' }]);
     });
   });
 });

@@ -2,12 +2,12 @@ import { and, count, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { LISTING_STATUSES, listingAvailability, STORAGE_CLASSES, warehouseListings } from '../../../db/schema';
 import { requireRole } from '../../auth/authorize';
-import { getComplex } from '../../complexes/get-complex';
+import { ComplexCode, getComplex } from '../../complexes/get-complex';
 import type { Context } from '../../context';
 import { ValidationError } from '../../errors';
 import { NearInput } from '../../geo/near';
 import { PageArgs } from '../../pagination';
-import { parseInput } from '../../validation';
+import { parseArgs } from '../../validation';
 import { nearCells } from '../../geo/near';
 import { afterId, byDistanceConnection, byIdConnection, type Candidate } from '../supply-connection';
 import type { LocatedConnection } from '../../pagination';
@@ -17,7 +17,7 @@ import { CalendarDay } from './seoul-day';
 export const ListListingsInput = PageArgs.extend({
   filter: z
     .object({
-      complexCode: z.string().nullish(),
+      complexCode: ComplexCode.nullish(),
       status: z.enum(LISTING_STATUSES).nullish(),
       storageClass: z.enum(STORAGE_CLASSES).nullish(),
       availableFrom: CalendarDay.nullish(),
@@ -44,7 +44,7 @@ const H3_COLUMN = {
  */
 export function listListings({ ctx, input }: { ctx: Context; input: ListListingsInput }): LocatedConnection<ListingRecord> {
   const viewer = requireRole(ctx, ...LISTING_READERS);
-  const { first, after, filter } = parseInput(ListListingsInput, input);
+  const { first, after, filter } = parseArgs(ListListingsInput, input);
   const conditions: (SQL | undefined)[] = [listingsVisibleTo(viewer)];
   if (filter?.complexCode) conditions.push(eq(warehouseListings.complexId, getComplex({ ctx, input: { code: filter.complexCode } }).id));
   if (filter?.status) conditions.push(eq(warehouseListings.status, filter.status));
@@ -52,7 +52,7 @@ export function listListings({ ctx, input }: { ctx: Context; input: ListListings
   const from = filter?.availableFrom ?? filter?.availableTo;
   const to = filter?.availableTo ?? filter?.availableFrom;
   if (from && to) {
-    if (to < from) throw new ValidationError([{ field: 'input.filter.availableTo', rule: 'must not be before availableFrom' }]);
+    if (to < from) throw new ValidationError([{ field: 'filter.availableTo', rule: 'must not be before availableFrom' }]);
     conditions.push(coversEveryDay(from, to));
   }
 

@@ -2,11 +2,11 @@ import { and, count, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { VEHICLE_STATUSES, vehicleAvailability, vehicles } from '../../../db/schema';
 import { requireRole } from '../../auth/authorize';
-import { getComplex } from '../../complexes/get-complex';
+import { ComplexCode, getComplex } from '../../complexes/get-complex';
 import type { Context } from '../../context';
 import { NearInput } from '../../geo/near';
 import { PageArgs } from '../../pagination';
-import { parseInput } from '../../validation';
+import { parseArgs } from '../../validation';
 import { nearCells } from '../../geo/near';
 import { afterId, byDistanceConnection, byIdConnection, type Candidate } from '../supply-connection';
 import type { LocatedConnection } from '../../pagination';
@@ -16,7 +16,7 @@ import { selectVehicles, selectVehiclesByIds, VEHICLE_READERS, vehiclesVisibleTo
 export const ListVehiclesInput = PageArgs.extend({
   filter: z
     .object({
-      complexCode: z.string().nullish(),
+      complexCode: ComplexCode.nullish(),
       status: z.enum(VEHICLE_STATUSES).nullish(),
       bodyType: BodyType.nullish(),
       tonnageClass: TonnageClass.nullish(),
@@ -38,7 +38,7 @@ const H3_COLUMN = { 5: vehicles.h3R5, 6: vehicles.h3R6, 7: vehicles.h3R7, 8: veh
  */
 export function listVehicles({ ctx, input }: { ctx: Context; input: ListVehiclesInput }): LocatedConnection<VehicleRecord> {
   const viewer = requireRole(ctx, ...VEHICLE_READERS);
-  const { first, after, filter } = parseInput(ListVehiclesInput, input);
+  const { first, after, filter } = parseArgs(ListVehiclesInput, input);
   const conditions: (SQL | undefined)[] = [vehiclesVisibleTo(viewer)];
   if (filter?.complexCode) conditions.push(eq(vehicles.complexId, getComplex({ ctx, input: { code: filter.complexCode } }).id));
   if (filter?.status) conditions.push(eq(vehicles.status, filter.status));

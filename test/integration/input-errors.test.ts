@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gql } from '../helpers/clients';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+
+let server: TestServer;
+let tmp: ReturnType<typeof tempDir>;
+const keyOf = (role: 'CARRIER' | 'OPERATOR' | 'ADMIN') => server.keyOf(role).apiKey;
+
+beforeAll(async () => {
+  tmp = tempDir();
+  server = await startTestServer({ dbPath: join(tmp.dir, 'input-errors.db') });
+});
+afterAll(async () => {
+  await server.stop();
+  tmp.remove();
+});
+
+describe('a malformed complex code', () => {
+  const rule = 'must be a complex code such as BANWOL_SIHWA';
+  const cases: [string, string, Record<string, unknown>, 'CARRIER' | 'OPERATOR' | 'ADMIN', string][] = [
+    ['matchingRunStart', 'mutation ($input: MatchingRunStartInput!) { matchingRunStart(input: $input) { round { id } } }', { input: { complexCode: ' ' } }, 'OPERATOR', 'input.complexCode'],
+    [
+      'organisationCreate',
+      'mutation ($input: OrganisationCreateInput!) { organisationCreate(input: $input) { organisation { id } } }',
+      { input: { complexCode: ' ', role: 'CARRIER', name: '(주)구미운송', businessRegistrationNumber: '220-81-62517' } },
+      'ADMIN',
+      'input.complexCode',
+    ],
+    ['complexInsights', 'query ($code: String!) { complexInsights(complexCode: $code, from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z") { complexCode } }', { code: ' ' }, 'OPERATOR', 'complexCode'],
+    ['heatmap', 'query ($code: String!) { heatmap(complexCode: $code, layer: SUPPLY) { complexCode } }', { code: ' ' }, 'OPERATOR', 'complexCode'],
+    ['openLoadBoard', 'query ($code: String!) { openLoadBoard(complexCode: $code) { totalCount } }', { code: ' ' }, 'CARRIER', 'complexCode'],
+    ['matchingRounds', 'query ($code: String!) { matchingRounds(complexCode: $code) { totalCount } }', { code: ' ' }, 'OPERATOR', 'complexCode'],
+    ['complex', 'query ($code: String!) { complex(code: $code) { id } }', { code: ' ' }, 'OPERATOR', 'code'],
+  ];
+
+  it.each(cases)('in %s is refused naming the field the caller sent', async (_, query, variables, role, field) => {
+    const { body } = await gql(server.url, query, variables, { apiKey: keyOf(role) });
+    expect(body.errors?.[0]).toMatchObject({ message: `${field}: ${rule}`, extensions: { code: 'BAD_USER_INPUT', issues: [{ field, rule }] } });
+  });
+
+  it('in a list filter is named under the filter argument', async () => {
+    const query = 'query ($filter: VehicleFilter) { vehicles(filter: $filter) { totalCount } }';
+    const { body } = await gql(server.url, query, { filter: { complexCode: 'banwol' } }, { apiKey: keyOf('OPERATOR') });
+    expect(body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'filter.complexCode', rule }]);
+  });
+});
+
+it('a bad page size of a query names the argument', async () => {
+  const { body } = await gql(server.url, 'query { openLoadBoard(complexCode: "BANWOL_SIHWA", first: 0) { totalCount } }', {}, { apiKey: keyOf('CARRIER') });
+  expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ field: 'first', rule: expect.stringMatching(/1/) }] });
+});
+
+describe('an impossible DateTime', () => {
+  const rule = 'DateTime must name a real calendar day: 2026-02-30 does not exist';
+
+  it('is refused as a literal, naming the rule', async () => {
+    const query = 'query { complexInsights(complexCode: "BANWOL_SIHWA", from: "2026-02-30T00:00:00Z", to: "2026-03-05T00:00:00Z") { complexCode } }';
+    const { status, body } = await gql(server.url, query, {}, { apiKey: keyOf('OPERATOR') });
+    expect(status).toBe(400);
+    expect(body.data).toBeUndefined();
+    expect(body.errors).toEqual([expect.objectContaining({ message: `Expected value of type "DateTime!", found "2026-02-30T00:00:00Z"; ${rule}`, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })]);
+  });
+
+  it('is refused as a variable, naming the variable and the rule', async () => {
+    const query = 'query ($from: DateTime!) { complexInsights(complexCode: "BANWOL_SIHWA", from: $from, to: "2026-03-05T00:00:00Z") { complexCode } }';
+    const { body } = await gql(server.url, query, { from: '2026-02-30T00:00:00Z' }, { apiKey: keyOf('OPERATOR') });
+    expect(body.errors).toEqual([expect.objectContaining({ message: `Variable "$from" got invalid value "2026-02-30T00:00:00Z"; Expected type "DateTime". ${rule}`, extensions: { code: 'BAD_USER_INPUT' } })]);
+  });
+
+  it('without an offset is refused in a mutation input, at its path', async () => {
+    const query = 'mutation ($input: VehicleRegisterInput!) { vehicleRegister(input: $input) { vehicle { id } } }';
+    const input = { plateNumber: '경기12바3456', tonnageClass: 'T5', bodyType: 'WING', location: { lat: 37.32, lng: 126.74 }, availability: [{ startsAt: '2027-03-02T00:00:00', endsAt: '2027-03-02T09:00:00Z' }], idempotencyKey: 'truck-12ba3456' };
+    const { body } = await gql(server.url, query, { input }, { apiKey: keyOf('CARRIER') });
+    expect(body.errors?.[0]?.message).toBe(`Variable "$input" got invalid value "2027-03-02T00:00:00" at "input.availability[0].startsAt"; Expected type "DateTime". DateTime must be an RFC 3339 date-time with an offset, such as 2026-11-21T09:30:00Z or 2026-11-21T18:30:00+09:00`);
+    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
