@@ -56,31 +56,40 @@ class Session {
   private readonly child: ChildProcess;
   private stdout = '';
   private stderr = '';
-  private readonly exited: Promise<number | null>;
+  private exitCode: number | null | undefined;
 
   constructor(cwd: string, env: Record<string, string>) {
     this.child = spawn('bash', ['--noprofile', '--norc'], { cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (d) => (this.stdout += d));
     this.child.stderr!.on('data', (d) => (this.stderr += d));
-    this.exited = new Promise((done) => this.child.once('exit', (code) => done(code)));
+    this.child.once('close', (code) => (this.exitCode = code));
   }
 
   /** Runs a script file in the session; rejects with its output when the shell exits (set -e) instead. */
   async source(file: string): Promise<{ stdout: string; stderr: string }> {
     this.stdout = this.stderr = '';
-    this.child.stdin!.write(`source '${file}'\nprintf '\\n%s\\n' '${DONE}'\n`);
-    const finished = new Promise<void>((done) => {
-      const check = () => (this.stdout.includes(`\n${DONE}\n`) ? done() : setTimeout(check, 20));
-      check();
+    const marker = `\n${DONE}\n`;
+    await new Promise<void>((done, fail) => {
+      const settle = () => {
+        if (!this.stdout.includes(marker) && this.exitCode === undefined) return;
+        this.child.stdout!.off('data', settle);
+        this.child.off('close', settle);
+        if (this.stdout.includes(marker)) done();
+        else fail(new Error(`exited with ${this.exitCode}\n--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`));
+      };
+      this.child.stdout!.on('data', settle);
+      this.child.on('close', settle);
+      if (this.exitCode === undefined) this.child.stdin!.write(`source '${file}'\nprintf '\\n%s\\n' '${DONE}'\n`);
+      settle();
     });
-    const code = await Promise.race([finished.then(() => null), this.exited.then((c) => ({ c }))]);
-    if (code) throw new Error(`exited with ${code.c}\n--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`);
-    return { stdout: this.stdout.slice(0, this.stdout.lastIndexOf(`\n${DONE}\n`)), stderr: this.stderr };
+    return { stdout: this.stdout.slice(0, this.stdout.lastIndexOf(marker)), stderr: this.stderr };
   }
 
   async close(): Promise<void> {
+    if (this.exitCode !== undefined) return;
+    const exited = new Promise((done) => this.child.once('close', done));
     this.child.stdin!.end();
-    await this.exited;
+    await exited;
   }
 }
 
