@@ -20,7 +20,10 @@ export async function spawnService(env: Record<string, string>, cwd?: string): P
   const logs: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start:\n${logs.join('\n')}`)), 20_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // nobody holds it to stop it later
+      reject(new Error(`service did not start:\n${logs.join('\n')}`));
+    }, 20_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       logs.push(line);
       const match = /ready at (http:\/\/\S+)/.exec(line);
