@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
-const TSX = 'node_modules/.bin/tsx';
+/** Absolute, so that a process may run in another folder (its relative defaults, e.g. `data/`, resolve there). */
+const TSX = resolve('node_modules/.bin/tsx');
+const MAIN = resolve('src/main.ts');
 
 export interface ServiceProcess {
   child: ChildProcess;
@@ -11,9 +14,9 @@ export interface ServiceProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs `npm start`'s entry point as a real process and waits until it prints its URL. */
-export function spawnService(env: Record<string, string>): Promise<ServiceProcess> {
-  return untilReady(spawn(TSX, ['src/main.ts'], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+/** Runs `npm start`'s entry point as a real process (in `cwd`, default this checkout) and waits until it prints its URL. */
+export function spawnService(env: Record<string, string>, cwd?: string): Promise<ServiceProcess> {
+  return untilReady(spawn(TSX, [MAIN], { cwd, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 /**
@@ -29,7 +32,10 @@ async function untilReady(child: ChildProcess): Promise<ServiceProcess> {
   const logs: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start:\n${logs.join('\n')}`)), 20_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // nobody holds it to stop it later
+      reject(new Error(`service did not start:\n${logs.join('\n')}`));
+    }, 20_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       logs.push(line);
       const match = /ready at (http:\/\/\S+)/.exec(line);
