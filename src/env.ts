@@ -31,6 +31,12 @@ export const Env = z.object({
   POD_STORAGE_DIR: Path('data/pod'),
   /** Largest proof-of-delivery image accepted, bytes. */
   POD_MAX_BYTES: z.coerce.number().int().min(1024).max(20 * 1024 * 1024).default(5 * 1024 * 1024),
+  /** With a value (at least 16 characters), GET /metrics on the service's port answers for `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** With a value, Prometheus metrics are served without a token at /metrics on this port (0: any free one) of METRICS_HOST. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  /** Interface of the metrics listener: loopback unless the operator opens it. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** Requests per minute allowed to one API key. */
   RATE_LIMIT_PER_KEY: z.coerce.number().int().positive().default(600),
   /** Requests per minute allowed from one client address, with or without a key. */

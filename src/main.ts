@@ -1,9 +1,12 @@
+import { createServer } from 'node:http';
+import express from 'express';
 import { migrateDatabase, openDatabase } from '../db/client';
 import { DEFAULT_SEED, isEmpty, seedDemo } from './demo/seed-demo';
 import { seedDemoMarket } from './demo/seed-demo-market';
 import { writeDemoKeys } from './demo/write-demo-keys';
 import { EnvError, parseEnv } from './env';
 import { createLogger } from './logger';
+import { METRICS_PATH, metricsRoute } from './http/metrics';
 import { createInProcessPubSub } from './pubsub';
 import { createApp, GRAPHQL_PATH } from './server';
 
@@ -28,6 +31,12 @@ if (env.SEED_ON_EMPTY && isEmpty({ ctx: { db } })) {
 }
 
 const app = await createApp({ env, db, logger, pubsub });
+const metricsServer = env.METRICS_PORT === undefined ? null : createServer(express().get(METRICS_PATH, metricsRoute(app.metrics)));
+metricsServer?.listen(env.METRICS_PORT, env.METRICS_HOST, () => {
+  const address = metricsServer.address();
+  const port = typeof address === 'object' && address ? address.port : env.METRICS_PORT;
+  logger.info({ port }, `metrics at http://${env.METRICS_HOST}:${port}${METRICS_PATH}`);
+});
 app.httpServer.listen(env.PORT, env.HOST, () => {
   const address = app.httpServer.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
@@ -48,6 +57,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     }
     stopping = true;
     logger.info({ signal }, 'draining connections');
+    metricsServer?.close();
     app
       .stop()
       .then(() => {

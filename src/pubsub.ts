@@ -9,11 +9,23 @@ export interface ComplexActivityEvent {
   summary: string;
 }
 
+/** A matching round finished and wrote its offers. */
+export interface RoundCompletedEvent {
+  complexCode: string;
+  roundId: number;
+  trigger: string;
+  timeMs: number;
+  requestsConsidered: number;
+  servedCount: number;
+  offersWritten: number;
+}
+
 /** Topics and their payloads: the one list of everything the service publishes. */
 export interface Topics {
   complexActivity: ComplexActivityEvent;
   offerReceived: OfferReceivedEvent;
   shipmentUpdated: ShipmentUpdatedEvent;
+  roundCompleted: RoundCompletedEvent;
 }
 
 /**

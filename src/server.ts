@@ -5,6 +5,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type RequestHandler } from 'express';
 import { GraphQLError } from 'graphql';
 import { pinoHttp } from 'pino-http';
+import type { Registry } from 'prom-client';
 import { isMigrated, type Db } from '../db/client';
 import { buildGraphSchema } from '../graph/schema';
 import { PARSE_OPTIONS, securityRules } from '../graph/security';
@@ -15,12 +16,13 @@ import type { Context } from './context';
 import { dashboardRoutes } from './dashboard/routes';
 import type { Env } from './env';
 import { formatError, type ErrorFormatOptions } from './errors';
-import { jsonErrors } from './http-errors';
+import { jsonErrors } from './http/json-errors';
 import type { Logger } from './logger';
 import { startMatchingScheduler } from './matching/scheduler';
+import { createMetrics, METRICS_PATH, metricsRoute } from './http/metrics';
 import type { PubSub } from './pubsub';
 import { POD_IMAGES_PATH, podImageRoutes } from './tracking/pod-routes';
-import { attachGraphqlWs } from './websocket';
+import { attachGraphqlWs } from './http/websocket';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Largest request body accepted on /graphql. Operations are small; uploads have their own route. */
@@ -38,6 +40,8 @@ export interface AppDeps {
 
 export interface App {
   httpServer: Server;
+  /** The app's Prometheus registry, for a separate metrics listener (METRICS_PORT). */
+  metrics: Registry;
   /**
    * Answers /readyz 503 from now on, stops the scheduler, stops accepting, drains HTTP and WebSocket connections
    * (closing those still busy after STOP_GRACE_MS) and stops Apollo. Does not close the database.
@@ -70,7 +74,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   const app = express();
   const httpServer = createServer(app);
-  const graphqlWs = attachGraphqlWs({ httpServer, path: GRAPHQL_PATH, schema, rules, db, now, admission, maxPayload: BODY_LIMIT_BYTES, errorOpts, contextFor });
+  const metrics = createMetrics({ db, pubsub });
+  const graphqlWs = attachGraphqlWs({ httpServer, path: GRAPHQL_PATH, schema, rules, db, now, admission, maxPayload: BODY_LIMIT_BYTES, errorOpts, contextFor, metrics });
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -84,6 +89,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: STOP_GRACE_MS }),
       { serverWillStart: async () => ({ drainServer: async () => graphqlWs.dispose() }) },
       refuseSubscriptionsOverHttp,
+      metrics.apolloPlugin,
     ],
     // main.ts owns the signals: Apollo's own handlers would stop the server and re-raise the signal.
     stopOnTerminationSignals: false,
@@ -114,6 +120,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     }
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable' });
   });
+  if (env.METRICS_TOKEN) app.get(METRICS_PATH, metricsRoute(metrics.registry, env.METRICS_TOKEN));
   app.use(dashboardRoutes());
   app.use(
     GRAPHQL_PATH,
@@ -126,10 +133,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   return {
     httpServer,
+    metrics: metrics.registry,
     async stop() {
       draining = true;
       stopScheduler();
       await apollo.stop();
+      metrics.stop();
     },
   };
 }

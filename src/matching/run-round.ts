@@ -83,6 +83,15 @@ export function executeRound(ctx: Context, complex: ComplexRecord, trigger: Roun
       at: ctx.now(),
       summary: `Round ${round.id}: ${report.servedCount}/${report.requestsConsidered} requests matched, ${finished.report!.offersWritten} offers, saving ${report.savingsPct.toFixed(1)}% against separate trucks`,
     });
+    ctx.pubsub.publish('roundCompleted', {
+      complexCode: complex.code,
+      roundId: round.id,
+      trigger,
+      timeMs: report.timeMs,
+      requestsConsidered: report.requestsConsidered,
+      servedCount: report.servedCount,
+      offersWritten: finished.report!.offersWritten,
+    });
     return finished;
   } catch (error) {
     ctx.db.update(matchingRounds).set({ status: 'FAILED', finishedAt: ctx.now(), error: String((error as Error).message ?? error) }).where(eq(matchingRounds.id, round.id)).run();

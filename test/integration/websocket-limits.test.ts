@@ -8,7 +8,7 @@ import { createApiKey } from '../../src/auth/create-api-key';
 import { createOrganisation } from '../../src/auth/create-organisation';
 import { SYSTEM_ADMIN } from '../../src/auth/viewer';
 import { toGlobalId } from '../../src/global-id';
-import { KEY_RECHECK_MS } from '../../src/websocket';
+import { KEY_RECHECK_MS } from '../../src/http/websocket';
 import { ctxAs } from '../helpers/bookings-fixtures';
 import { gql } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';

@@ -3,14 +3,15 @@ import { parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema,
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Db } from '../db/client';
-import { PARSE_OPTIONS } from '../graph/security';
-import { activeKeyIds } from './auth/active-key-ids';
-import { authenticate, bearerKey } from './auth/authenticate';
-import type { Admission } from './auth/rate-limiter';
-import type { Viewer } from './auth/viewer';
-import type { Context } from './context';
-import { formatError, RateLimitedError, toGraphQLError, UnauthenticatedError, type ErrorFormatOptions } from './errors';
+import type { Db } from '../../db/client';
+import { PARSE_OPTIONS } from '../../graph/security';
+import { activeKeyIds } from '../auth/active-key-ids';
+import { authenticate, bearerKey } from '../auth/authenticate';
+import type { Admission } from '../auth/rate-limiter';
+import type { Viewer } from '../auth/viewer';
+import type { Context } from '../context';
+import type { Metrics } from './metrics';
+import { formatError, RateLimitedError, toGraphQLError, UnauthenticatedError, type ErrorFormatOptions } from '../errors';
 
 /** How often open sockets re-check that their key still holds (revoked keys, deleted organisations). */
 export const KEY_RECHECK_MS = 2_000;
@@ -29,6 +30,7 @@ export interface GraphqlWsDeps {
   maxPayload: number;
   errorOpts: ErrorFormatOptions;
   contextFor: (viewer: Viewer | null) => Context;
+  metrics: Pick<Metrics, 'observeWebSockets'>;
 }
 
 type Extra = {
@@ -62,6 +64,13 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
   });
   /** Sockets opened with a key, to close when the key stops holding. */
   const keyed = new Map<WebSocket, number>();
+  /** graphql-ws's per-connection state, whose `subscriptions` are the operations running on it. */
+  const connections = new Set<{ subscriptions: Record<string, unknown> }>();
+  deps.metrics.observeWebSockets(() => {
+    let operations = 0;
+    for (const c of connections) operations += Object.keys(c.subscriptions).length;
+    return { connections: wsServer.clients.size, operations };
+  });
   const refuse = (socket: WebSocket) => {
     keyed.delete(socket);
     socket.close(CloseCode.Forbidden, 'API key revoked');
@@ -76,6 +85,7 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
         const key = typeof params.apiKey === 'string' ? params.apiKey : typeof params.authorization === 'string' ? safeBearer(params.authorization) : null;
         ctx.extra.key = key;
         ctx.extra.viewer = null;
+        connections.add(ctx);
         if (!key) return true;
         try {
           ctx.extra.viewer = authenticate({ db, now: now() }, key);
@@ -86,6 +96,7 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
         return true;
       },
       onClose: (ctx) => {
+        connections.delete(ctx);
         keyed.delete(ctx.extra.socket);
       },
       onSubscribe: (ctx, _id, payload) => {

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, Response } from 'express';
-import { DomainError, formatError, RateLimitedError, type DomainErrorCode, type ErrorFormatOptions } from './errors';
+import { DomainError, formatError, RateLimitedError, type DomainErrorCode, type ErrorFormatOptions } from '../errors';
 
 /** The one HTTP status for each domain error, wherever it is answered outside a GraphQL response. */
 export const HTTP_STATUS: Record<DomainErrorCode, number> = {

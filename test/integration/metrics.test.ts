@@ -1,0 +1,90 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gql, wsClient } from '../helpers/clients';
+import { spawnService } from '../helpers/process';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+
+const TOKEN = 'metrics-token-0123456789';
+const tmp = tempDir();
+afterAll(() => tmp.remove());
+
+/** The value of one sample line, e.g. `name{label="x"} 3`, or undefined. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (wanted.every((w) => line.includes(w))) return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return undefined;
+}
+
+describe('/metrics with a token on the service port', () => {
+  let server: TestServer;
+  const metricsUrl = () => server.url.replace('/graphql', '/metrics');
+  const scrape = async () => (await fetch(metricsUrl(), { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+  beforeAll(async () => {
+    server = await startTestServer({ dbPath: join(tmp.dir, 'metrics.db'), env: { METRICS_TOKEN: TOKEN } });
+  });
+  afterAll(() => server.stop());
+
+  it('is refused without the token', async () => {
+    expect((await fetch(metricsUrl())).status).toBe(401);
+    expect((await fetch(metricsUrl(), { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
+  });
+
+  it('counts GraphQL requests by operation and status, WebSockets, rounds, and database writes', async () => {
+    await gql(server.url, 'query PublicComplexes { complexes(first: 2) { totalCount } }');
+    await gql(server.url, 'query Broken { nothingHere }');
+    const operator = server.keyOf('OPERATOR').apiKey;
+    const round = await gql(server.url, 'mutation Round { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { status } } }', undefined, { apiKey: operator });
+    expect(round.body.errors).toBeUndefined();
+    const client = wsClient(server.wsUrl, { apiKey: operator });
+    const events = client.iterate({ query: 'subscription { complexActivity(code: "BANWOL_SIHWA") { kind } }' });
+    const first = events.next();
+    try {
+      let text = '';
+      for (let i = 0; i < 40 && !(sample(text, 'sandan_websocket_operations')! >= 1); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        text = await scrape();
+      }
+      expect(sample(text, 'sandan_graphql_http_request_duration_seconds_count', { operation: 'PublicComplexes', status: '200' })).toBe(1);
+      expect(sample(text, 'sandan_graphql_http_request_duration_seconds_count', { operation: 'Broken', status: '400' })).toBe(1);
+      expect(sample(text, 'sandan_matching_round_duration_seconds_count', { complex: 'BANWOL_SIHWA', trigger: 'MANUAL' })).toBe(1);
+      expect(sample(text, 'sandan_activity_events_total', { complex: 'BANWOL_SIHWA', kind: 'MATCHING_ROUND_COMPLETED' })).toBe(1);
+      expect(sample(text, 'sandan_db_write_transaction_duration_seconds_count')).toBeGreaterThan(0);
+      expect(sample(text, 'sandan_websocket_connections')).toBe(1);
+      expect(sample(text, 'sandan_websocket_operations')).toBe(1);
+      expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+    } finally {
+      void first;
+      await events.return?.();
+      await client.dispose();
+    }
+  });
+});
+
+describe('/metrics elsewhere', () => {
+  it('is not served on the public port without a token', async () => {
+    const server = await startTestServer({ dbPath: join(tmp.dir, 'no-metrics.db'), seed: false });
+    try {
+      expect((await fetch(server.url.replace('/graphql', '/metrics'))).status).toBe(404);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('METRICS_PORT serves it without a token on a listener of its own, loopback by default', async () => {
+    const service = await spawnService({ DATABASE_PATH: join(tmp.dir, 'port.db'), DEMO_KEYS_PATH: join(tmp.dir, 'port-keys.json'), METRICS_PORT: '0', MATCHING_INTERVAL_SECONDS: '0' });
+    try {
+      const line = service.logs.find((l) => l.includes('metrics at'));
+      const url = /metrics at (http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(line ?? '')?.[1];
+      expect(url, service.logs.join('\n')).toBeDefined();
+      const text = await (await fetch(url!)).text();
+      expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+      expect((await fetch(service.url.replace('/graphql', '/metrics'))).status).toBe(404);
+    } finally {
+      service.child.kill('SIGTERM');
+      await service.exited;
+    }
+  });
+});
