@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageFile } from '../db/package-file';
 
-const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), 'schema');
+const SCHEMA_DIR = packageFile('graph', 'schema');
 
 /** The SDL modules of graph/schema, concatenated in name order (base.graphql first). */
 export function loadTypeDefs(): string {

@@ -1,18 +1,18 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express, { type Response, type Router } from 'express';
+import { packageFile } from '../../db/package-file';
 
-const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'public');
+const PUBLIC_DIR = packageFile('src', 'dashboard', 'public');
 
 const require = createRequire(import.meta.url);
 /** A file of an installed package, found the way Node finds the package (not relative to the working directory). */
-const packageFile = (name: string, file: string) => join(dirname(require.resolve(`${name}/package.json`)), file);
+const vendorFile = (name: string, file: string) => join(dirname(require.resolve(`${name}/package.json`)), file);
 
 /** Browser builds the page loads as classic scripts; each defines one global (`h3`, `graphqlWs`). */
 const VENDOR_SCRIPTS: Record<string, string> = {
-  '/vendor/h3-js.js': packageFile('h3-js', 'dist/h3-js.umd.js'),
-  '/vendor/graphql-ws.js': packageFile('graphql-ws', 'umd/graphql-ws.min.js'),
+  '/vendor/h3-js.js': vendorFile('h3-js', 'dist/h3-js.umd.js'),
+  '/vendor/graphql-ws.js': vendorFile('graphql-ws', 'umd/graphql-ws.min.js'),
 };
 
 /**

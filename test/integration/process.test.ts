@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -47,6 +48,10 @@ describe('the service as a process', () => {
     });
     expect((await gql<{ complexes: { totalCount: number } }>(service.url, COUNT)).body.data!.complexes.totalCount).toBe(7);
     expect(existsSync(`${dbPath}-wal`)).toBe(true);
+    // The compiled service, not TypeScript through tsx.
+    const commands = execFileSync('ps', ['-o', 'args=', '-g', String(service.child.pid)], { encoding: 'utf8' });
+    expect(commands).toMatch(/node scripts\/start\.mjs/);
+    expect(commands).not.toMatch(/tsx/);
 
     const signalledAt = Date.now();
     process.kill(service.child.pid!, 'SIGTERM');
