@@ -1,13 +1,13 @@
 /**
  * npm run seed [-- --scale N] [--seed N] [--reset]
- * Loads the seven programme complexes, demo organisations and (with them) a demo market into DATABASE_PATH.
+ * Loads the seven programme complexes, demo organisations and (with them) the recent days of a demo market into DATABASE_PATH.
  * --scale: demo organisations per 1,000 tenant companies (default 2); --reset: rebuild the database first.
  */
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { migrateDatabase, openDatabase } from '../db/client';
 import { DEFAULT_SEED, seedDemo } from '../src/demo/seed-demo';
-import { seedDemoMarket } from '../src/demo/seed-demo-market';
+import { seedDemoHistory } from '../src/demo/seed-demo-history';
 import { createLogger } from '../src/logger';
 import { createInProcessPubSub } from '../src/pubsub';
 import { writeDemoKeys } from '../src/demo/write-demo-keys';
@@ -32,10 +32,10 @@ if (values.reset) for (const path of [env.DATABASE_PATH, `${env.DATABASE_PATH}-w
 const db = openDatabase(env.DATABASE_PATH);
 migrateDatabase(db);
 const { demoKeys, ...summary } = seedDemo({ ctx: { db }, input: { scale, seed } });
-// The demo market goes with the demo organisations: only when they were just created.
-const market = demoKeys.length > 0 ? seedDemoMarket({ ctx: { db, env, pubsub: createInProcessPubSub(), logger: createLogger('silent'), now: () => new Date() }, input: { seed } }) : null;
+// The demo history goes with the demo organisations: only when they were just created.
+const history = demoKeys.length > 0 ? await seedDemoHistory({ ctx: { db, env, pubsub: createInProcessPubSub(), logger: createLogger('silent'), now: () => new Date() }, input: { seed } }) : null;
 db.$client.close();
 if (demoKeys.length > 0) writeDemoKeys(env.DEMO_KEYS_PATH, demoKeys);
 console.log(`seeded ${env.DATABASE_PATH}: ${summary.complexes} complexes, ${summary.organisations} demo organisations added`);
-if (market) console.log(`demo market: ${market.vehicles} vehicles, ${market.listings} warehouse listings, ${market.requests} open requests`);
+if (history) console.log(`demo history up to now: ${history.requests} requests, ${history.bookings} bookings, ${history.deliveries} delivered; ${history.vehicles} vehicles, ${history.listings} warehouse listings; ${history.comingRequests} requests waiting for the next rounds`);
 if (demoKeys.length > 0) console.log(`demo API keys (one per role per complex) written to ${env.DEMO_KEYS_PATH}`);

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import express from 'express';
 import { migrateDatabase, openDatabase } from '../db/client';
 import { DEFAULT_SEED, isEmpty, seedDemo } from './demo/seed-demo';
-import { seedDemoMarket } from './demo/seed-demo-market';
+import { seedDemoHistory } from './demo/seed-demo-history';
 import { writeDemoKeys } from './demo/write-demo-keys';
 import { EnvError, parseEnv } from './env';
 import { createLogger } from './logger';
@@ -26,8 +26,8 @@ const pubsub = createInProcessPubSub();
 if (env.SEED_ON_EMPTY && isEmpty({ ctx: { db } })) {
   const { demoKeys, ...summary } = seedDemo({ ctx: { db }, input: DEFAULT_SEED });
   writeDemoKeys(env.DEMO_KEYS_PATH, demoKeys);
-  const market = seedDemoMarket({ ctx: { db, pubsub, logger, env, now: () => new Date() }, input: DEFAULT_SEED });
-  logger.info({ ...summary, ...market, demoKeysPath: env.DEMO_KEYS_PATH }, 'empty database: loaded demo data and wrote demo API keys');
+  const history = await seedDemoHistory({ ctx: { db, pubsub, logger, env, now: () => new Date() }, input: DEFAULT_SEED });
+  logger.info({ ...summary, ...history, demoKeysPath: env.DEMO_KEYS_PATH }, 'empty database: loaded demo data, played the recent days of every complex and wrote demo API keys');
 }
 
 const app = await createApp({ env, db, logger, pubsub });

@@ -1,5 +1,6 @@
 /**
- * What the simulated organisations do, each through the service's public API with its own key: manufacturers
+ * What the simulated organisations do, each through the service as itself (its API key over HTTP, its viewer
+ * in-process; see market.ts): manufacturers
  * post requests, the operator runs rounds, carriers and warehouse owners answer offers, carriers drive, report
  * tracking and proof of delivery, and keep their vehicles' availability honest.
  *
@@ -12,13 +13,13 @@ import { haversineKm, type LatLng } from '../geo/distance';
 import { seoulDay } from '../supply/listings/seoul-day';
 import type { Agenda } from './agenda';
 import { DAY_MS, MINUTE_MS, seoulTimeOfDay, type SimClock } from './clock';
-import { OPERATIONS, ServiceError, type AcceptedBooking, type ServiceClient } from './client';
+import { ServiceError, type AcceptedBooking, type Market } from './market';
 import type { ListingSpec, VehicleSpec } from './population';
 import { BEHAVIOUR } from './scenario';
 
-export interface SimVehicle {
+export interface SimVehicle<Who> {
   id: string;
-  carrierKey: string;
+  carrier: Who;
   position: LatLng;
   /** Bookings it holds (several only for the shares of one consolidated load). */
   holds: Set<string>;
@@ -26,8 +27,8 @@ export interface SimVehicle {
   atCentre: boolean;
 }
 
-export interface Supplier {
-  key: string;
+export interface Supplier<Who> {
+  who: Who;
   role: 'CARRIER' | 'WAREHOUSE_OWNER';
 }
 
@@ -55,31 +56,35 @@ export interface ObservedKm {
   loadedKm: number;
 }
 
-export interface ActorsDeps {
-  client: ServiceClient;
+export interface ActorsDeps<Who> {
+  market: Market<Who>;
   clock: SimClock;
   agenda: Agenda;
   /** Decides accept or decline (seeded, separate from the demand's). */
   faker: Faker;
   complexCode: string;
-  operatorKey: string;
+  operator: Who;
   centre: LatLng;
   /** Vehicles work until this instant; availability is published up to it. */
   horizon: number;
   detourFactor: number;
+  /** The operator skips rounds while nothing is open: the last round found no open request and none was posted since. */
+  skipIdleRounds?: boolean;
 }
 
-export class Actors {
+export class Actors<Who> {
   readonly counters: Counters = { requests: 0, rounds: 0, offersAccepted: 0, offersDeclined: 0, acceptConflicts: 0, trips: 0, bookings: 0, storageBookings: 0, deliveries: 0, endedBeforePickup: 0, listings: 0 };
   readonly observed: ObservedKm = { emptyKm: 0, loadedKm: 0 };
-  readonly vehicles = new Map<string, SimVehicle>();
-  private readonly suppliers: Supplier[] = [];
+  readonly vehicles = new Map<string, SimVehicle<Who>>();
+  private readonly suppliers: Supplier<Who>[] = [];
   private readonly listingLocations = new Map<string, LatLng>();
   /** Where a request's goods go when it booked storage: the warehouse, not its final destination. */
   private readonly storageDrops = new Map<string, LatLng>();
   private listingSerial = 0;
+  /** Whether a round may find something open: a request was posted, or the last round found some. */
+  private mayHaveOpen = true;
 
-  constructor(private readonly deps: ActorsDeps) {}
+  constructor(private readonly deps: ActorsDeps<Who>) {}
 
   /** Bookings not yet delivered or ended. */
   get activeBookings(): number {
@@ -88,61 +93,51 @@ export class Actors {
     return n;
   }
 
-  addSupplier(supplier: Supplier): void {
+  addSupplier(supplier: Supplier<Who>): void {
     this.suppliers.push(supplier);
   }
 
   /** CARRIER: registers a vehicle, available every shift until the horizon. */
-  async registerVehicle(carrierKey: string, spec: VehicleSpec): Promise<void> {
-    const { vehicleRegister } = await this.call<{ vehicleRegister: { vehicle: { id: string } } }>(carrierKey, OPERATIONS.vehicleRegister, {
-      input: { ...spec, availability: this.shiftsFrom(this.now()), idempotencyKey: `vehicle-${this.vehicles.size + 1}` },
-    });
-    this.vehicles.set(vehicleRegister.vehicle.id, { id: vehicleRegister.vehicle.id, carrierKey, position: spec.location, holds: new Set(), atCentre: false });
+  async registerVehicle(carrier: Who, spec: VehicleSpec): Promise<void> {
+    const id = await this.deps.market.registerVehicle(carrier, { ...spec, availability: this.shiftsFrom(this.now()), idempotencyKey: `vehicle-${this.vehicles.size + 1}` });
+    this.vehicles.set(id, { id, carrier, position: spec.location, holds: new Set(), atCentre: false });
   }
 
   /** WAREHOUSE_OWNER: lists idle space from today for the weeks ahead. */
-  async createListing(ownerKey: string, spec: ListingSpec): Promise<void> {
+  async createListing(owner: Who, spec: ListingSpec): Promise<void> {
     const { idlePallets, ...listing } = spec;
-    const { warehouseListingCreate } = await this.call<{ warehouseListingCreate: { listing: { id: string } } }>(ownerKey, OPERATIONS.listingCreate, {
-      input: {
-        ...listing,
-        availability: [{ from: seoulDay(this.deps.clock.now()), to: seoulDay(new Date(this.now() + BEHAVIOUR.listingAheadDays * DAY_MS)), idlePallets }],
-        opensAt: '08:00',
-        closesAt: '20:00',
-        idempotencyKey: `listing-${++this.listingSerial}`,
-      },
+    const id = await this.deps.market.createListing(owner, {
+      ...listing,
+      availability: [{ from: seoulDay(this.deps.clock.now()), to: seoulDay(new Date(this.now() + BEHAVIOUR.listingAheadDays * DAY_MS)), idlePallets }],
+      opensAt: '08:00',
+      closesAt: '20:00',
+      idempotencyKey: `listing-${++this.listingSerial}`,
     });
-    this.listingLocations.set(warehouseListingCreate.listing.id, spec.location);
+    this.listingLocations.set(id, spec.location);
     this.counters.listings++;
   }
 
   /** MANUFACTURER: posts a shipment request. */
-  async postRequest(manufacturerKey: string, input: CreateShipmentRequestInput): Promise<void> {
-    await this.call(manufacturerKey, OPERATIONS.requestCreate, { input });
+  async postRequest(manufacturer: Who, input: CreateShipmentRequestInput): Promise<void> {
+    await this.deps.market.postRequest(manufacturer, input);
     this.counters.requests++;
+    this.mayHaveOpen = true;
   }
 
   /** OPERATOR: runs a matching round; the suppliers who got offers answer them right away. */
   async runRound(): Promise<void> {
-    const { matchingRunStart } = await this.call<{ matchingRunStart: { round: { report: { offersWritten: number } | null } } }>(this.deps.operatorKey, OPERATIONS.roundStart, {
-      input: { complexCode: this.deps.complexCode },
-    });
+    if (this.deps.skipIdleRounds && !this.mayHaveOpen) return;
+    const { requestsConsidered, offersWritten } = await this.deps.market.runRound(this.deps.operator, this.deps.complexCode);
     this.counters.rounds++;
+    this.mayHaveOpen = requestsConsidered > 0;
     // Suppliers are notified of new offers (the offerReceived subscription); rounds that wrote none wake nobody.
-    if (!matchingRunStart.round.report?.offersWritten) return;
+    if (!offersWritten) return;
     for (const supplier of this.suppliers) await this.answerOffers(supplier);
   }
 
   /** CARRIER or WAREHOUSE_OWNER: accepts or declines each of its pending offers (a consolidated load as one). */
-  private async answerOffers(supplier: Supplier): Promise<void> {
-    type Page = { offers: { edges: { node: { id: string; kind: string; loadId: string | null } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
-    const pending: { id: string; loadId: string | null }[] = [];
-    let after: string | null = null;
-    do {
-      const page: Page = await this.call<Page>(supplier.key, OPERATIONS.pendingOffers, { after });
-      pending.push(...page.offers.edges.map((e) => e.node));
-      after = page.offers.pageInfo.hasNextPage ? page.offers.pageInfo.endCursor : null;
-    } while (after);
+  private async answerOffers(supplier: Supplier<Who>): Promise<void> {
+    const pending = await this.deps.market.pendingOffers(supplier.who);
     const answeredLoads = new Set<string>();
     for (const offer of pending) {
       if (offer.loadId) {
@@ -154,12 +149,10 @@ export class Actors {
     }
   }
 
-  private async accept(supplier: Supplier, offerId: string): Promise<void> {
+  private async accept(supplier: Supplier<Who>, offerId: string): Promise<void> {
     let bookings: AcceptedBooking[];
     try {
-      ({ offerAccept: { bookings } } = await this.call<{ offerAccept: { bookings: AcceptedBooking[] } }>(supplier.key, OPERATIONS.offerAccept, {
-        input: { offerId, idempotencyKey: `accept-${offerId}` },
-      }));
+      bookings = await this.deps.market.acceptOffer(supplier.who, offerId, `accept-${offerId}`);
     } catch (error) {
       if (!(error instanceof ServiceError && error.code === 'CONFLICT')) throw error;
       this.counters.acceptConflicts++;
@@ -176,15 +169,15 @@ export class Actors {
       this.counters.bookings++;
       const vehicle = this.vehicles.get(booking.vehicleId!)!;
       vehicle.holds.add(booking.id);
-      this.deps.agenda.add(Date.parse(booking.pickupAt!), () => this.pickUp(vehicle, booking));
-      this.deps.agenda.add(Date.parse(booking.deliverAt!), () => this.deliver(vehicle, booking));
+      this.deps.agenda.add(booking.pickupAt!.getTime(), () => this.pickUp(vehicle, booking));
+      this.deps.agenda.add(booking.deliverAt!.getTime(), () => this.deliver(vehicle, booking));
     }
   }
 
-  private async decline(supplier: Supplier, offerId: string): Promise<void> {
+  private async decline(supplier: Supplier<Who>, offerId: string): Promise<void> {
     const reason = supplier.role === 'CARRIER' ? 'No driver for that slot' : 'Space promised to a regular customer';
     try {
-      await this.call(supplier.key, OPERATIONS.offerDecline, { input: { offerId, reason } });
+      await this.deps.market.declineOffer(supplier.who, offerId, reason);
       this.counters.offersDeclined++;
     } catch (error) {
       if (!(error instanceof ServiceError && error.code === 'CONFLICT')) throw error;
@@ -192,18 +185,16 @@ export class Actors {
   }
 
   /** CARRIER: collects the goods (a consolidated share is collected by the centre's shuttle while the trunk vehicle goes to the centre). */
-  private async pickUp(vehicle: SimVehicle, booking: AcceptedBooking): Promise<void> {
+  private async pickUp(vehicle: SimVehicle<Who>, booking: AcceptedBooking): Promise<void> {
     if (!vehicle.holds.has(booking.id)) return;
-    const origin = booking.shipment.origin.location;
+    const origin = booking.origin;
     if (booking.kind === 'TRANSPORT') await this.move(vehicle, origin, 'emptyKm');
     else if (!vehicle.atCentre) {
       await this.move(vehicle, this.deps.centre, 'emptyKm');
       vehicle.atCentre = true;
     }
     try {
-      await this.call(vehicle.carrierKey, OPERATIONS.trackingReport, {
-        input: { bookingId: booking.id, kind: 'PICKED_UP', occurredAt: booking.pickupAt, position: origin, idempotencyKey: `pickup-${booking.id}` },
-      });
+      await this.deps.market.reportTracking(vehicle.carrier, { bookingId: booking.id, kind: 'PICKED_UP', occurredAt: booking.pickupAt!, position: origin, idempotencyKey: `pickup-${booking.id}` });
     } catch (error) {
       // The booking ended meanwhile (another leg of its request was declined): nothing to carry.
       if (!(error instanceof ServiceError && error.code === 'CONFLICT')) throw error;
@@ -213,54 +204,48 @@ export class Actors {
   }
 
   /** CARRIER: hands the goods over with a photo as proof of delivery; the vehicle waits there for its next job. */
-  private async deliver(vehicle: SimVehicle, booking: AcceptedBooking): Promise<void> {
+  private async deliver(vehicle: SimVehicle<Who>, booking: AcceptedBooking): Promise<void> {
     if (!vehicle.holds.has(booking.id)) return;
-    const drop = this.storageDrops.get(booking.shipmentRequestId) ?? booking.shipment.destination.location;
+    const drop = this.storageDrops.get(booking.shipmentRequestId) ?? booking.destination;
     await this.move(vehicle, drop, 'loadedKm');
-    const imageId = await this.deps.client.uploadPod(vehicle.carrierKey, booking.id);
-    await this.call(vehicle.carrierKey, OPERATIONS.trackingReport, {
-      input: {
-        bookingId: booking.id,
-        kind: 'DELIVERED',
-        occurredAt: booking.deliverAt,
-        position: drop,
-        proofOfDelivery: { receiverName: this.deps.faker.person.fullName(), receivedAt: booking.deliverAt, imageId },
-        idempotencyKey: `deliver-${booking.id}`,
-      },
+    const imageId = await this.deps.market.uploadPod(vehicle.carrier, booking.id);
+    await this.deps.market.reportTracking(vehicle.carrier, {
+      bookingId: booking.id,
+      kind: 'DELIVERED',
+      occurredAt: booking.deliverAt!,
+      position: drop,
+      proofOfDelivery: { receiverName: this.deps.faker.person.fullName(), receivedAt: booking.deliverAt!, imageId },
+      idempotencyKey: `deliver-${booking.id}`,
     });
     this.counters.deliveries++;
     this.release(vehicle, booking.id);
   }
 
   /** Once a vehicle holds nothing more it has left the centre (if it was there). */
-  private release(vehicle: SimVehicle, bookingId: string): void {
+  private release(vehicle: SimVehicle<Who>, bookingId: string): void {
     vehicle.holds.delete(bookingId);
     if (vehicle.holds.size === 0) vehicle.atCentre = false;
   }
 
-  private async move(vehicle: SimVehicle, to: LatLng, kind: keyof ObservedKm): Promise<void> {
+  private async move(vehicle: SimVehicle<Who>, to: LatLng, kind: keyof ObservedKm): Promise<void> {
     this.observed[kind] += haversineKm(vehicle.position, to) * this.deps.detourFactor;
     vehicle.position = to;
-    await this.call(vehicle.carrierKey, OPERATIONS.vehicleLocation, { input: { vehicleId: vehicle.id, location: to } });
+    await this.deps.market.moveVehicle(vehicle.carrier, vehicle.id, to);
   }
 
   /** The vehicle shifts from `from` until the horizon (a shift with less than half an hour left is skipped). */
-  private shiftsFrom(from: number): { startsAt: string; endsAt: string }[] {
+  private shiftsFrom(from: number): { startsAt: Date; endsAt: Date }[] {
     const [startHour, endHour] = BEHAVIOUR.shiftHours;
-    const windows: { startsAt: string; endsAt: string }[] = [];
+    const windows: { startsAt: Date; endsAt: Date }[] = [];
     for (let day = from; seoulTimeOfDay(day, startHour) < this.deps.horizon; day += DAY_MS) {
       const startsAt = Math.max(from, seoulTimeOfDay(day, startHour));
       const endsAt = Math.min(seoulTimeOfDay(day, endHour), this.deps.horizon);
-      if (endsAt - startsAt >= 30 * MINUTE_MS) windows.push({ startsAt: new Date(startsAt).toISOString(), endsAt: new Date(endsAt).toISOString() });
+      if (endsAt - startsAt >= 30 * MINUTE_MS) windows.push({ startsAt: new Date(startsAt), endsAt: new Date(endsAt) });
     }
     return windows;
   }
 
   private now(): number {
     return this.deps.clock.now().getTime();
-  }
-
-  private call<T>(apiKey: string, query: string, variables: Record<string, unknown>): Promise<T> {
-    return this.deps.client.call<T>(apiKey, query, variables);
   }
 }

@@ -1,24 +1,12 @@
 /**
- * How simulated actors talk to the service: GraphQL over HTTP with their own API key, as any client would, and
- * the proof-of-delivery upload route.
+ * How simulated actors talk to the service in `npm run simulate`: GraphQL over HTTP with their own API key,
+ * as any client would, and the proof-of-delivery upload route.
  */
-import { POD_IMAGES_PATH } from '../tracking/pod-routes';
 import type { ComplexInsights } from '../insights/get-complex-insights';
+import { POD_IMAGES_PATH } from '../tracking/pod-routes';
+import { ServiceError, TINY_PNG, type AcceptedBooking, type Market, type PendingOffer, type RoundOutcome } from './market';
 
-/** A GraphQL error the service returned, with its code (e.g. CONFLICT when an offer was taken meanwhile). */
-export class ServiceError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** A 1x1 PNG: the smallest valid proof-of-delivery photo. */
-export const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
-
-export class ServiceClient {
+export class ServiceClient implements Market<string> {
   /** HTTP requests sent so far. */
   requests = 0;
 
@@ -39,6 +27,65 @@ export class ServiceClient {
     const error = body.errors?.[0];
     if (error) throw new ServiceError(error.extensions?.code ?? `HTTP_${response.status}`, error.message);
     return body.data!;
+  }
+
+  async registerVehicle(apiKey: string, input: Parameters<Market<string>['registerVehicle']>[1]): Promise<string> {
+    const { vehicleRegister } = await this.call<{ vehicleRegister: { vehicle: { id: string } } }>(apiKey, OPERATIONS.vehicleRegister, { input });
+    return vehicleRegister.vehicle.id;
+  }
+
+  async createListing(apiKey: string, input: Parameters<Market<string>['createListing']>[1]): Promise<string> {
+    const { warehouseListingCreate } = await this.call<{ warehouseListingCreate: { listing: { id: string } } }>(apiKey, OPERATIONS.listingCreate, { input });
+    return warehouseListingCreate.listing.id;
+  }
+
+  async postRequest(apiKey: string, input: Parameters<Market<string>['postRequest']>[1]): Promise<void> {
+    await this.call(apiKey, OPERATIONS.requestCreate, { input });
+  }
+
+  async runRound(apiKey: string, complexCode: string): Promise<RoundOutcome> {
+    const { matchingRunStart } = await this.call<{ matchingRunStart: { round: { report: RoundOutcome | null } } }>(apiKey, OPERATIONS.roundStart, { input: { complexCode } });
+    return matchingRunStart.round.report ?? { requestsConsidered: 0, offersWritten: 0 };
+  }
+
+  async pendingOffers(apiKey: string): Promise<PendingOffer[]> {
+    type Page = { offers: { edges: { node: PendingOffer }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+    const pending: PendingOffer[] = [];
+    let after: string | null = null;
+    do {
+      const page: Page = await this.call<Page>(apiKey, OPERATIONS.pendingOffers, { after });
+      pending.push(...page.offers.edges.map((e) => e.node));
+      after = page.offers.pageInfo.hasNextPage ? page.offers.pageInfo.endCursor : null;
+    } while (after);
+    return pending;
+  }
+
+  async acceptOffer(apiKey: string, offerId: string, idempotencyKey: string): Promise<AcceptedBooking[]> {
+    type Wire = Omit<AcceptedBooking, 'pickupAt' | 'deliverAt' | 'origin' | 'destination'> & {
+      pickupAt: string | null;
+      deliverAt: string | null;
+      shipment: { origin: { location: { lat: number; lng: number } }; destination: { location: { lat: number; lng: number } } };
+    };
+    const { offerAccept } = await this.call<{ offerAccept: { bookings: Wire[] } }>(apiKey, OPERATIONS.offerAccept, { input: { offerId, idempotencyKey } });
+    return offerAccept.bookings.map(({ shipment, pickupAt, deliverAt, ...b }) => ({
+      ...b,
+      pickupAt: pickupAt === null ? null : new Date(pickupAt),
+      deliverAt: deliverAt === null ? null : new Date(deliverAt),
+      origin: shipment.origin.location,
+      destination: shipment.destination.location,
+    }));
+  }
+
+  async declineOffer(apiKey: string, offerId: string, reason: string): Promise<void> {
+    await this.call(apiKey, OPERATIONS.offerDecline, { input: { offerId, reason } });
+  }
+
+  async moveVehicle(apiKey: string, vehicleId: string, location: { lat: number; lng: number }): Promise<void> {
+    await this.call(apiKey, OPERATIONS.vehicleLocation, { input: { vehicleId, location } });
+  }
+
+  async reportTracking(apiKey: string, input: Parameters<Market<string>['reportTracking']>[1]): Promise<void> {
+    await this.call(apiKey, OPERATIONS.trackingReport, { input });
   }
 
   /**
@@ -63,7 +110,7 @@ export const OPERATIONS = {
   vehicleRegister: `mutation ($input: VehicleRegisterInput!) { vehicleRegister(input: $input) { vehicle { id } } }`,
   listingCreate: `mutation ($input: WarehouseListingCreateInput!) { warehouseListingCreate(input: $input) { listing { id } } }`,
   requestCreate: `mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }`,
-  roundStart: `mutation ($input: MatchingRunStartInput!) { matchingRunStart(input: $input) { round { status report { offersWritten } } } }`,
+  roundStart: `mutation ($input: MatchingRunStartInput!) { matchingRunStart(input: $input) { round { status report { requestsConsidered offersWritten } } } }`,
   pendingOffers: `query ($after: String) {
     offers(filter: { status: PENDING }, first: 100, after: $after) {
       edges { node { id kind loadId } }
@@ -95,22 +142,6 @@ export const OPERATIONS = {
     }
   }`,
 } as const;
-
-export interface LatLngData {
-  lat: number;
-  lng: number;
-}
-
-export interface AcceptedBooking {
-  id: string;
-  kind: 'TRANSPORT' | 'STORAGE' | 'CONSOLIDATED';
-  vehicleId: string | null;
-  listingId: string | null;
-  shipmentRequestId: string;
-  pickupAt: string | null;
-  deliverAt: string | null;
-  shipment: { origin: { location: LatLngData }; destination: { location: LatLngData } };
-}
 
 /** `complexInsights` as it arrives over the wire (the fields the simulation asks for are plain numbers and strings). */
 export type InsightsData = Omit<ComplexInsights, 'complexCode' | 'from' | 'to'>;

@@ -38,6 +38,11 @@ export function seoulTimeOfDay(ms: number, hours: number): number {
   return midnight + hours * HOUR_MS;
 }
 
+/** Day of the week, Asia/Seoul, of `ms`: 0 for Monday to 6 for Sunday (1 January 1970 was a Thursday). */
+export function seoulWeekday(ms: number): number {
+  return (Math.floor((ms + SEOUL_OFFSET_MS) / DAY_MS) + 3) % 7;
+}
+
 /** Hours since midnight, Asia/Seoul, of `ms`. */
 export function seoulHourOf(ms: number): number {
   return (((ms + SEOUL_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS / HOUR_MS;

@@ -7,7 +7,7 @@ import type { LoadingMethod } from '../../db/schema';
 import type { CreateShipmentRequestInput } from '../demand/request-input';
 import { haversineKm, type LatLng } from '../geo/distance';
 import { LARGEST_CLASS, smallestClassFor } from '../supply/vehicle-classes';
-import { DAY_MS, HOUR_MS, MINUTE_MS, seoulTimeOfDay } from './clock';
+import { DAY_MS, HOUR_MS, MINUTE_MS, seoulTimeOfDay, seoulWeekday } from './clock';
 import type { Population } from './population';
 import { BEHAVIOUR, sampleLoad, STORAGE_FOR, type Direction, type Load, type ScenarioProfile } from './scenario';
 
@@ -26,8 +26,8 @@ const SHIPPER_DETOUR = 1.3;
 const QUARTER_HOUR = 15 * MINUTE_MS;
 
 /**
- * Plans the requests whose pickups fall on `days` days from `start` (a Monday), in posting order: most are posted
- * a few hours before their pickup, some the afternoon before (Monday's at the start).
+ * Plans the requests whose pickups fall on `days` days from `start`, in posting order, as many as each day's weekday
+ * asks for: most are posted a few hours before their pickup, some the afternoon before (the first day's at the start).
  */
 export function planRequests(profile: ScenarioProfile, population: Population, start: number, days: number, scale: number, faker: Faker, keyPrefix: string): RequestPlan[] {
   const plans: Omit<RequestPlan, 'input'>[] = [];
@@ -36,7 +36,7 @@ export function planRequests(profile: ScenarioProfile, population: Population, s
   const outboundSites = population.partnerSites.map((s) => ({ value: s, weight: s.weight }));
   const inboundSites = population.partnerSites.filter((s) => s.twoWay).map((s) => ({ value: s, weight: s.weight }));
   for (let day = 0; day < days; day++) {
-    const expected = profile.requestsPerWeekday * scale * BEHAVIOUR.dayFactors[day % 7]!;
+    const expected = profile.requestsPerWeekday * scale * BEHAVIOUR.dayFactors[seoulWeekday(start + day * DAY_MS)]!;
     const count = Math.max(0, Math.round(expected * faker.number.float({ min: 0.9, max: 1.1 })));
     for (let i = 0; i < count; i++) {
       const manufacturer = faker.helpers.weightedArrayElement(manufacturers);

@@ -13,20 +13,20 @@ import { createApiKey } from '../auth/create-api-key';
 import { createOrganisation } from '../auth/create-organisation';
 import { SYSTEM_ADMIN } from '../auth/viewer';
 import { loadProgramme } from '../complexes/load-programme';
-import { centreAssumptions, PROGRAMME_COMPLEXES, type ProgrammeComplex } from '../complexes/programme';
+import { PROGRAMME_COMPLEXES, type ProgrammeComplex } from '../complexes/programme';
 import type { Context } from '../context';
 import { parseEnv } from '../env';
 import { createLogger } from '../logger';
 import type { OrganisationRole } from '../../db/schema';
 import { createInProcessPubSub } from '../pubsub';
 import { createApp } from '../server';
-import { Actors, type Counters, type ObservedKm } from './actors';
-import { Agenda } from './agenda';
-import { DAY_MS, MINUTE_MS, seoulTimeOfDay, SimClock, SIMULATION_START } from './clock';
+import type { Counters, ObservedKm } from './actors';
+import { DAY_MS, seoulTimeOfDay, SimClock, SIMULATION_START } from './clock';
 import { OPERATIONS, ServiceClient, type InsightsData } from './client';
 import { planRequests } from './demand';
-import { generatePopulation, listingSpec, seededFaker } from './population';
-import { BEHAVIOUR, profileOf, type ScenarioProfile } from './scenario';
+import { playMarket } from './play-market';
+import { generatePopulation, seededFaker } from './population';
+import { profileOf, type ScenarioProfile } from './scenario';
 
 export interface SimulationOptions {
   complexCode: string;
@@ -121,60 +121,30 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
     const { port } = app.httpServer.address() as AddressInfo;
     const client = new ServiceClient(`http://127.0.0.1:${port}`);
-    const agenda = new Agenda();
-    const operatorKey = keyFor('OPERATOR', population.operator);
-    const centre = centreAssumptions(complex);
-    const actors = new Actors({
-      client,
-      clock,
-      agenda,
-      faker: seededFaker(options.seed + 1),
-      complexCode: complex.code,
-      operatorKey,
-      centre: { lat: centre.lat, lng: centre.lng },
-      horizon,
-      detourFactor: env.MATCHING_DETOUR_FACTOR,
-    });
-
-    for (const carrier of population.carriers) {
-      const key = keyFor('CARRIER', carrier);
-      actors.addSupplier({ key, role: 'CARRIER' });
-      for (const vehicle of carrier.vehicles) await actors.registerVehicle(key, vehicle);
-    }
-    const ownerKeys: string[] = [];
-    for (const owner of population.owners) {
-      const key = keyFor('WAREHOUSE_OWNER', owner);
-      ownerKeys.push(key);
-      actors.addSupplier({ key, role: 'WAREHOUSE_OWNER' });
-      for (const listing of owner.listings) await actors.createListing(key, listing);
-    }
-    const manufacturerKeys = population.manufacturers.map((m) => keyFor('MANUFACTURER', m));
-
     const plans = planRequests(profile, population, start, options.days, options.scale, seededFaker(options.seed + 2), `sim${options.seed}`);
-    for (const plan of plans) agenda.add(plan.postAt, () => actors.postRequest(manufacturerKeys[plan.manufacturer]!, plan.input));
     const lastPickup = Math.max(start, ...plans.map((p) => p.pickupUntil));
-    scheduleNewListings(agenda, actors, ownerKeys, complex, profile, options, start);
-    const round = async (): Promise<void> => {
-      await actors.runRound();
-      const next = clock.now().getTime() + BEHAVIOUR.roundEveryMinutes * MINUTE_MS;
-      if (next < horizon) agenda.add(next, round);
-    };
-    agenda.add(start, round);
-
-    const stepMs = BEHAVIOUR.stepMinutes * MINUTE_MS;
-    for (let t = start; ; ) {
-      const stepEnd = t + stepMs;
-      for (let event = agenda.takeBefore(stepEnd); event; event = agenda.takeBefore(stepEnd)) {
-        clock.advanceTo(event.at);
-        await event.run();
-      }
-      clock.advanceTo(stepEnd);
-      t = stepEnd;
-      const day = Math.min(options.days + 1, Math.floor((t - periodStart) / DAY_MS) + 1);
-      options.onProgress?.({ now: t, done: Math.min(1, (t - periodStart) / (end - periodStart)), day, days: options.days, requests: actors.counters.requests, bookings: actors.counters.bookings });
-      const finished = t >= end && t > lastPickup && actors.activeBookings === 0;
-      if (finished || t >= horizon) break;
-    }
+    const operatorKey = keyFor('OPERATOR', population.operator);
+    const { actors } = await playMarket({
+      complex,
+      profile,
+      population,
+      market: client,
+      operator: operatorKey,
+      cast: keyFor,
+      plans,
+      clock,
+      start,
+      days: options.days,
+      until: horizon,
+      horizon,
+      seed: options.seed,
+      detourFactor: env.MATCHING_DETOUR_FACTOR,
+      onStep: (t, played) => {
+        const day = Math.min(options.days + 1, Math.floor((t - periodStart) / DAY_MS) + 1);
+        options.onProgress?.({ now: t, done: Math.min(1, (t - periodStart) / (end - periodStart)), day, days: options.days, requests: played.counters.requests, bookings: played.counters.bookings });
+      },
+      finished: (t, played) => t >= end && t > lastPickup && played.activeBookings === 0,
+    });
 
     await client.call(operatorKey, OPERATIONS.requestBoard, { complexCode: complex.code });
     const { complexInsights } = await client.call<{ complexInsights: InsightsData }>(operatorKey, OPERATIONS.complexInsights, {
@@ -208,18 +178,5 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     await app.stop();
     db.$client.close();
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Warehouse owners list more space now and then on weekdays, at 09:00. */
-function scheduleNewListings(agenda: Agenda, actors: Actors, ownerKeys: string[], complex: ProgrammeComplex, profile: ScenarioProfile, options: SimulationOptions, start: number): void {
-  const faker = seededFaker(options.seed + 3);
-  for (let day = 1; day < options.days; day++) {
-    if (BEHAVIOUR.dayFactors[day % 7]! < 1) continue;
-    for (const key of ownerKeys) {
-      if (!faker.datatype.boolean(BEHAVIOUR.newListingChancePerWeekday)) continue;
-      const spec = listingSpec(faker, complex, profile);
-      agenda.add(start + day * DAY_MS + 3 * 60 * MINUTE_MS, () => actors.createListing(key, spec));
-    }
   }
 }
