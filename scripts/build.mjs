@@ -2,7 +2,7 @@
 // packages left as imports. Plain JavaScript, so that the production start needs neither tsx nor a type checker
 // (`npm run typecheck` is the type check). Code that only some starts need (the demo data and its faker) is
 // loaded with import() and lands in a chunk of its own, read only when used.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -10,13 +10,14 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const ENTRY = join(ROOT, 'dist', 'main.js');
 const SOURCE_DIRS = ['src', 'graph', 'db'];
 
-/** Builds dist/ from the sources. esbuild comes with the dev dependencies, so only a stale start loads it. */
-export async function build() {
+/** Builds `outdir` (default dist/) afresh from the sources; only a stale start loads esbuild. */
+export async function build(outdir = join(ROOT, 'dist')) {
   const esbuild = await import('esbuild');
+  rmSync(outdir, { recursive: true, force: true }); // chunks have hashed names: old ones would pile up
   await esbuild.build({
     absWorkingDir: ROOT,
     entryPoints: ['src/main.ts'],
-    outdir: 'dist',
+    outdir,
     bundle: true,
     splitting: true,
     format: 'esm',

@@ -1,9 +1,7 @@
 import { createServer } from 'node:http';
 import express from 'express';
 import { migrateDatabase, openDatabase } from '../db/client';
-import { DEFAULT_SEED, isEmpty, seedDemo } from './demo/seed-demo';
-import { seedDemoHistory } from './demo/seed-demo-history';
-import { writeDemoKeys } from './demo/write-demo-keys';
+import { isEmpty } from './demo/is-empty';
 import { EnvError, parseEnv } from './env';
 import { createLogger } from './logger';
 import { METRICS_PATH, metricsRoute } from './http/metrics';
@@ -24,6 +22,12 @@ const db = openDatabase(env.DATABASE_PATH);
 migrateDatabase(db);
 const pubsub = createInProcessPubSub();
 if (env.SEED_ON_EMPTY && isEmpty({ ctx: { db } })) {
+  // Loaded only for an empty database: the demo data, the simulation and faker stay out of every other start.
+  const [{ DEFAULT_SEED, seedDemo }, { seedDemoHistory }, { writeDemoKeys }] = await Promise.all([
+    import('./demo/seed-demo'),
+    import('./demo/seed-demo-history'),
+    import('./demo/write-demo-keys'),
+  ]);
   const { demoKeys, ...summary } = seedDemo({ ctx: { db }, input: DEFAULT_SEED });
   writeDemoKeys(env.DEMO_KEYS_PATH, demoKeys);
   const history = await seedDemoHistory({ ctx: { db, pubsub, logger, env, now: () => new Date() }, input: DEFAULT_SEED });

@@ -38,10 +38,6 @@ export interface SeedSummary {
   demoKeys: DemoKey[];
 }
 
-/** True when the database holds no complexes yet (start-up seeds only then). */
-export function isEmpty({ ctx }: { ctx: Pick<Context, 'db'> }): boolean {
-  return ctx.db.select({ n: count() }).from(complexes).get()!.n === 0;
-}
 
 /**
  * Loads the programme complexes (if missing), then faker-generated demo organisations with one API key

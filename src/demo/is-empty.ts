@@ -1,0 +1,8 @@
+import { count } from 'drizzle-orm';
+import { complexes } from '../../db/schema';
+import type { Context } from '../context';
+
+/** True when the database holds no complexes yet (start-up seeds only then). */
+export function isEmpty({ ctx }: { ctx: Pick<Context, 'db'> }): boolean {
+  return ctx.db.select({ n: count() }).from(complexes).get()!.n === 0;
+}
