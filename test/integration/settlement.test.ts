@@ -64,6 +64,8 @@ const key = (role: 'MANUFACTURER' | 'CARRIER' | 'WAREHOUSE_OWNER' | 'OPERATOR' |
 const orgId = (id: number) => toGlobalId('Organisation', id);
 const base = () => server.url.replace(/\/graphql$/, '');
 const statement = (org: number, apiKey: string, month = MONTH) => gql<{ statement: Statement }>(server.url, STATEMENT, { org: orgId(org), month }, { apiKey });
+const csv = (org: number | string, apiKey: string | null, month = MONTH) =>
+  fetch(`${base()}/statements/${typeof org === 'number' ? orgId(org) : org}/${month}.csv`, { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {} });
 
 /** The second shipper of the complex, with a key of its own. */
 let shipperB: { id: number; apiKey: string; name: string; brn: string };
@@ -256,5 +258,42 @@ describe('settlement statements', () => {
     }
     const wrongType = await gql(server.url, STATEMENT, { org: toGlobalId('Booking', 1), month: MONTH }, { apiKey });
     expect(wrongType.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: 'organisationId: must be the ID of a Organisation' });
+  });
+
+  it('downloads as CSV for Excel: BOM, Korean headers, quoted fields, CRLF, the same lines and totals', async () => {
+    const res = await csv(shipperB.id, shipperB.apiKey);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="statement-${shipperB.brn}-${MONTH}.csv"`);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.subarray(3).toString('utf8');
+    expect(text.endsWith('\r\n')).toBe(true);
+    const rows = text.slice(0, -2).split('\r\n');
+    expect(rows).toHaveLength(5);
+    expect(rows[0]).toBe(
+      '"공급일자","구분","상태","품목","공급자 사업자등록번호","공급자 상호","공급받는자 사업자등록번호","공급받는자 상호","팔레트","중량(kg)","예약금액","공급가액","세액","합계금액","취소·반납 사유","차량번호","혼적 운행 ID","예약 ID"',
+    );
+    const carrier = orgOf('CARRIER');
+    const buyer = `"${brn({ businessRegistrationNumber: shipperB.brn })}","${shipperB.name.replace(/"/g, '""')}"`;
+    expect(rows[1]).toBe(`"2026-11-20","혼적운송","확정","화물운송(혼적) 4팔레트 1,600kg","${brn(carrier)}","${carrier.name}",${buyer},"4","1600","599993","599993","59999","659992","","${plate}","${toGlobalId('ConsolidatedLoad', loadId)}","${booked.b2}"`);
+    // A quote doubled, and a leading "=" defused so that Excel shows the reason instead of running it.
+    expect(rows[2]).toContain(`"취소",`);
+    expect(rows[2]).toContain(`"0","0","0","'=생산 일정 변경, ""보류""",`);
+    expect(rows[4]).toBe(`"2026-11 합계","","","","","","","","","","","849993","84999","934992","","","",""`);
+  });
+
+  it('CSV has the same admission and access rules, with errors as JSON', async () => {
+    const a = key('MANUFACTURER').organisationId;
+    expect((await csv(a, key('OPERATOR').apiKey)).status).toBe(200);
+    const notYours = await csv(a, key('OPERATOR', 'GUMI').apiKey);
+    expect(notYours.status).toBe(404);
+    expect(await notYours.json()).toMatchObject({ errors: [{ message: 'Organisation not found', extensions: { code: 'NOT_FOUND' } }] });
+    expect((await csv(a, null)).status).toBe(401);
+    expect((await csv(a, 'sk_not_a_key')).status).toBe(401);
+    const badMonth = await csv(a, key('MANUFACTURER').apiKey, '2026-13');
+    expect(badMonth.status).toBe(400);
+    expect(await badMonth.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
+    expect((await csv('not-an-id', key('MANUFACTURER').apiKey)).status).toBe(400);
   });
 });
