@@ -9,10 +9,11 @@ import { insightsResolvers } from './resolvers/insights';
 import { matchingResolvers } from './resolvers/matching';
 import { nodeResolvers } from './resolvers/node';
 import { scalarResolvers } from './resolvers/scalars';
+import { settlementResolvers } from './resolvers/settlement';
 import { supplyResolvers } from './resolvers/supply';
 import { loadTypeDefs } from './type-defs';
 
-const resolvers: Resolvers[] = [scalarResolvers, nodeResolvers, complexResolvers, authResolvers, matchingResolvers, demandResolvers, supplyResolvers, bookingResolvers, insightsResolvers];
+const resolvers: Resolvers[] = [scalarResolvers, nodeResolvers, complexResolvers, authResolvers, matchingResolvers, demandResolvers, supplyResolvers, bookingResolvers, insightsResolvers, settlementResolvers];
 
 export function buildGraphSchema(): GraphQLSchema {
   return makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });

@@ -21,6 +21,7 @@ import type { Logger } from './logger';
 import { startMatchingScheduler } from './matching/scheduler';
 import { createMetrics, METRICS_PATH, metricsRoute } from './http/metrics';
 import type { PubSub } from './pubsub';
+import { STATEMENTS_PATH, statementRoutes } from './settlement/statement-routes';
 import { POD_IMAGES_PATH, podImageRoutes } from './tracking/pod-routes';
 import { attachGraphqlWs } from './http/websocket';
 
@@ -129,6 +130,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     expressMiddleware(apollo, { context: async ({ res }) => contextFor((res.locals.viewer as Viewer | null) ?? null) }),
   );
   app.use(POD_IMAGES_PATH, podImageRoutes({ admit, contextOf: (res) => contextFor((res.locals.viewer as Viewer | null) ?? null), maxBytes: env.POD_MAX_BYTES }));
+  app.use(STATEMENTS_PATH, statementRoutes({ admit, contextOf: (res) => contextFor((res.locals.viewer as Viewer | null) ?? null) }));
   app.use(jsonErrors(errorOpts));
 
   return {

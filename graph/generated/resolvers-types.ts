@@ -5,6 +5,7 @@ import type { BookingMapper, BookingConnectionMapper, BookedShipmentMapper, Trac
 import type { ComplexMapper, LogisticsCentreMapper, ComplexConnectionMapper, ComplexActivityMapper } from '../schema/complexes.mappers';
 import type { ShipmentRequestMapper, OpenLoadMapper, ShipmentRequestConnectionMapper, OpenLoadConnectionMapper } from '../schema/demand.mappers';
 import type { OfferMapper, MatchingRoundMapper, MatchingRoundReportMapper, OfferConnectionMapper, MatchingRoundConnectionMapper } from '../schema/matching.mappers';
+import type { StatementMapper, StatementLineMapper, StatementTripMapper, TaxInvoicePartyMapper } from '../schema/settlement.mappers';
 import type { WarehouseListingMapper, WarehouseListingConnectionMapper, WarehouseListingEdgeMapper, VehicleMapper, VehicleConnectionMapper, VehicleEdgeMapper, VehicleLocationMapper } from '../schema/supply.mappers';
 import type { Context } from '../../src/context';
 export type Maybe<T> = T | null;
@@ -74,6 +75,8 @@ export type Query = {
   offers: OfferConnection;
   /** Matching rounds of a complex with their reports, newest first (its operators and admins). */
   matchingRounds: MatchingRoundConnection;
+  /** An organisation's settlement statement for a month (the organisation itself, the operators of its complex and admins). Also as CSV: GET /statements/{organisationId}/{month}.csv. */
+  statement: Statement;
   /** Warehouse listings the caller may see: owners their own; operators all of their complex; admins all; manufacturers the ACTIVE ones of their complex (without owner contact). Carriers: FORBIDDEN. */
   warehouseListings: WarehouseListingConnection;
   /** Vehicles the caller may see: carriers their own; operators all of their complex; admins all. Other roles: FORBIDDEN. */
@@ -154,6 +157,13 @@ export type QueryMatchingRoundsArgs = {
   complexCode: Scalars['String']['input'];
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Read entry points. */
+export type QueryStatementArgs = {
+  organisationId: Scalars['ID']['input'];
+  month: Scalars['String']['input'];
 };
 
 
@@ -1524,6 +1534,115 @@ export type OfferDeclinePayload = {
   offer: Offer;
 };
 
+/**
+ * What an organisation bought or supplied in one Asia/Seoul calendar month, line by line as a Korean electronic tax
+ * invoice (전자세금계산서) needs it. The platform is the intermediary: on every line the carrier or warehouse owner
+ * supplies (공급자) and the shipper buys (공급받는자). Booked prices are supply values (공급가액, VAT excluded); VAT
+ * (세액) = floor(supply value × 10 %) per line, total = supply value + VAT. Cancelled and given-back bookings appear
+ * with their reason and no charge.
+ */
+export type Statement = {
+  __typename?: 'Statement';
+  /** The organisation the statement is for. */
+  organisation: Organisation;
+  /** The month, YYYY-MM (Asia/Seoul). */
+  month: Scalars['String']['output'];
+  /** First day of the month, YYYY-MM-DD. */
+  firstDay: Scalars['String']['output'];
+  /** Last day of the month, YYYY-MM-DD. */
+  lastDay: Scalars['String']['output'];
+  /** Every booking bought (shipper) or supplied (carrier, warehouse owner) with its date of supply in the month, by date of supply. */
+  lines: Array<StatementLine>;
+  /** A carrier's trips in the month with their earnings (empty for other roles). */
+  trips: Array<StatementTrip>;
+  /** The month's totals. */
+  totals: StatementTotals;
+};
+
+/** One booking as one tax-invoice line. Amounts are whole won. */
+export type StatementLine = {
+  __typename?: 'StatementLine';
+  /** The booking. */
+  bookingId: Scalars['ID']['output'];
+  /** Its shipment request. */
+  shipmentRequestId: Scalars['ID']['output'];
+  /** Transport, a share of a consolidated (pooled) load, or storage. */
+  kind: OfferKind;
+  /** Where the booking is; CANCELLED and RETURNED lines charge nothing. */
+  status: BookingStatus;
+  /** Date of supply (공급일자), YYYY-MM-DD (Asia/Seoul): the delivery (as reported, else as planned) for transport, the stay's last day for storage. */
+  supplyDate: Scalars['String']['output'];
+  /** Item (품목), in Korean as on the invoice. */
+  item: Scalars['String']['output'];
+  /** Pallets carried or stored. */
+  pallets: Scalars['Int']['output'];
+  /** Weight carried, kg (0 for storage). */
+  weightKg: Scalars['Int']['output'];
+  /** 공급자: the carrier or warehouse owner. */
+  supplier: TaxInvoiceParty;
+  /** 공급받는자: the shipper. */
+  buyer: TaxInvoiceParty;
+  /** Price booked, whole won (also for a cancelled or given-back booking). */
+  bookedPriceKrw: Scalars['Float']['output'];
+  /** Supply value (공급가액), whole won: the booked price, 0 when cancelled or given back. */
+  supplyValueKrw: Scalars['Float']['output'];
+  /** VAT (세액), whole won: floor(supply value × 10 %). */
+  vatKrw: Scalars['Float']['output'];
+  /** Total (합계금액), whole won: supply value + VAT. */
+  totalKrw: Scalars['Float']['output'];
+  /** Why it was cancelled or given back; null otherwise. */
+  endReason?: Maybe<Scalars['String']['output']>;
+  /** The consolidated load this share belongs to. */
+  loadId?: Maybe<Scalars['ID']['output']>;
+  /** Number plate of the vehicle (transport). */
+  vehiclePlate?: Maybe<Scalars['String']['output']>;
+};
+
+/** A party of a tax invoice. */
+export type TaxInvoiceParty = {
+  __typename?: 'TaxInvoiceParty';
+  /** The organisation. */
+  organisationId: Scalars['ID']['output'];
+  /** Trade name (상호). */
+  name: Scalars['String']['output'];
+  /** Business registration number (사업자등록번호), written 123-45-67890. */
+  businessRegistrationNumber: Scalars['String']['output'];
+};
+
+/** A carrier's trip: one transport booking, or every share of a consolidated load. */
+export type StatementTrip = {
+  __typename?: 'StatementTrip';
+  /** The consolidated load; null for a single booking. */
+  loadId?: Maybe<Scalars['ID']['output']>;
+  /** The bookings carried on it, as in the statement's lines. */
+  bookingIds: Array<Scalars['ID']['output']>;
+  /** Number plate of the vehicle. */
+  vehiclePlate?: Maybe<Scalars['String']['output']>;
+  /** The latest date of supply of its bookings, YYYY-MM-DD. */
+  supplyDate: Scalars['String']['output'];
+  /** Supply value of its shares, whole won. */
+  supplyValueKrw: Scalars['Float']['output'];
+  /** VAT of its shares, whole won (the sum of the lines' VAT). */
+  vatKrw: Scalars['Float']['output'];
+  /** Supply value + VAT, whole won. */
+  totalKrw: Scalars['Float']['output'];
+};
+
+/** A month's totals: sums of the lines. */
+export type StatementTotals = {
+  __typename?: 'StatementTotals';
+  /** Supply value (공급가액), whole won. */
+  supplyValueKrw: Scalars['Float']['output'];
+  /** VAT (세액), whole won. */
+  vatKrw: Scalars['Float']['output'];
+  /** Supply value + VAT, whole won. */
+  totalKrw: Scalars['Float']['output'];
+  /** Lines that charge (confirmed or completed). */
+  chargedLines: Scalars['Int']['output'];
+  /** Cancelled or given-back lines, charging nothing. */
+  endedLines: Scalars['Int']['output'];
+};
+
 /** Whether a listing is on the exchange. */
 export type ListingStatus =
   /** Offered to matching and visible to the complex's manufacturers. */
@@ -2177,6 +2296,11 @@ export type ResolversTypes = {
   MatchingRunStartPayload: ResolverTypeWrapper<Omit<MatchingRunStartPayload, 'round'> & { round: ResolversTypes['MatchingRound'] }>;
   OfferDeclineInput: OfferDeclineInput;
   OfferDeclinePayload: ResolverTypeWrapper<Omit<OfferDeclinePayload, 'offer'> & { offer: ResolversTypes['Offer'] }>;
+  Statement: ResolverTypeWrapper<StatementMapper>;
+  StatementLine: ResolverTypeWrapper<StatementLineMapper>;
+  TaxInvoiceParty: ResolverTypeWrapper<TaxInvoicePartyMapper>;
+  StatementTrip: ResolverTypeWrapper<StatementTripMapper>;
+  StatementTotals: ResolverTypeWrapper<StatementTotals>;
   ListingStatus: ListingStatus;
   TonnageClass: TonnageClass;
   BodyType: BodyType;
@@ -2300,6 +2424,11 @@ export type ResolversParentTypes = {
   MatchingRunStartPayload: Omit<MatchingRunStartPayload, 'round'> & { round: ResolversParentTypes['MatchingRound'] };
   OfferDeclineInput: OfferDeclineInput;
   OfferDeclinePayload: Omit<OfferDeclinePayload, 'offer'> & { offer: ResolversParentTypes['Offer'] };
+  Statement: StatementMapper;
+  StatementLine: StatementLineMapper;
+  TaxInvoiceParty: TaxInvoicePartyMapper;
+  StatementTrip: StatementTripMapper;
+  StatementTotals: StatementTotals;
   LatLngInput: LatLngInput;
   NearInput: NearInput;
   ListingAvailabilityWindow: ListingAvailabilityWindow;
@@ -2367,6 +2496,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   heatmap?: Resolver<ResolversTypes['Heatmap'], ParentType, ContextType, RequireFields<QueryHeatmapArgs, 'complexCode' | 'resolution' | 'layer'>>;
   offers?: Resolver<ResolversTypes['OfferConnection'], ParentType, ContextType, RequireFields<QueryOffersArgs, 'first'>>;
   matchingRounds?: Resolver<ResolversTypes['MatchingRoundConnection'], ParentType, ContextType, RequireFields<QueryMatchingRoundsArgs, 'complexCode' | 'first'>>;
+  statement?: Resolver<ResolversTypes['Statement'], ParentType, ContextType, RequireFields<QueryStatementArgs, 'organisationId' | 'month'>>;
   warehouseListings?: Resolver<ResolversTypes['WarehouseListingConnection'], ParentType, ContextType, RequireFields<QueryWarehouseListingsArgs, 'first'>>;
   vehicles?: Resolver<ResolversTypes['VehicleConnection'], ParentType, ContextType, RequireFields<QueryVehiclesArgs, 'first'>>;
 };
@@ -2844,6 +2974,60 @@ export type OfferDeclinePayloadResolvers<ContextType = Context, ParentType exten
   offer?: Resolver<ResolversTypes['Offer'], ParentType, ContextType>;
 };
 
+export type StatementResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Statement'] = ResolversParentTypes['Statement']> = {
+  organisation?: Resolver<ResolversTypes['Organisation'], ParentType, ContextType>;
+  month?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  firstDay?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastDay?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lines?: Resolver<Array<ResolversTypes['StatementLine']>, ParentType, ContextType>;
+  trips?: Resolver<Array<ResolversTypes['StatementTrip']>, ParentType, ContextType>;
+  totals?: Resolver<ResolversTypes['StatementTotals'], ParentType, ContextType>;
+};
+
+export type StatementLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StatementLine'] = ResolversParentTypes['StatementLine']> = {
+  bookingId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  shipmentRequestId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['OfferKind'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['BookingStatus'], ParentType, ContextType>;
+  supplyDate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  item?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  pallets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  weightKg?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  supplier?: Resolver<ResolversTypes['TaxInvoiceParty'], ParentType, ContextType>;
+  buyer?: Resolver<ResolversTypes['TaxInvoiceParty'], ParentType, ContextType>;
+  bookedPriceKrw?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  supplyValueKrw?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  vatKrw?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  totalKrw?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  endReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  loadId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  vehiclePlate?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type TaxInvoicePartyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TaxInvoiceParty'] = ResolversParentTypes['TaxInvoiceParty']> = {
+  organisationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  businessRegistrationNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type StatementTripResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StatementTrip'] = ResolversParentTypes['StatementTrip']> = {
+  loadId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  bookingIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  vehiclePlate?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  supplyDate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  supplyValueKrw?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  vatKrw?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  totalKrw?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type StatementTotalsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StatementTotals'] = ResolversParentTypes['StatementTotals']> = {
+  supplyValueKrw?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  vatKrw?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  totalKrw?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  chargedLines?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  endedLines?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type ListingAvailabilityWindowResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ListingAvailabilityWindow'] = ResolversParentTypes['ListingAvailabilityWindow']> = {
   from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -3029,6 +3213,11 @@ export type Resolvers<ContextType = Context> = {
   MatchingRoundEdge?: MatchingRoundEdgeResolvers<ContextType>;
   MatchingRunStartPayload?: MatchingRunStartPayloadResolvers<ContextType>;
   OfferDeclinePayload?: OfferDeclinePayloadResolvers<ContextType>;
+  Statement?: StatementResolvers<ContextType>;
+  StatementLine?: StatementLineResolvers<ContextType>;
+  TaxInvoiceParty?: TaxInvoicePartyResolvers<ContextType>;
+  StatementTrip?: StatementTripResolvers<ContextType>;
+  StatementTotals?: StatementTotalsResolvers<ContextType>;
   ListingAvailabilityWindow?: ListingAvailabilityWindowResolvers<ContextType>;
   ListingContact?: ListingContactResolvers<ContextType>;
   WarehouseListing?: WarehouseListingResolvers<ContextType>;

@@ -9,6 +9,11 @@ export function seoulDay(instant: Date): string {
   return new Date(instant.getTime() + SEOUL_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** The instant an Asia/Seoul calendar day (`YYYY-MM-DD`) begins. */
+export function seoulMidnight(day: string): Date {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - SEOUL_OFFSET_MS);
+}
+
 /** `day` moved by `days` calendar days. */
 export function addDays(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);

@@ -1,0 +1,23 @@
+import { localIdOf, toGlobalId } from '../../src/global-id';
+import { getStatement } from '../../src/settlement/get-statement';
+import type { Resolvers } from '../generated/resolvers-types';
+
+const loadIdOf = (loadId: number | null) => (loadId ? toGlobalId('ConsolidatedLoad', loadId) : null);
+
+export const settlementResolvers: Resolvers = {
+  Query: {
+    statement: (_, { organisationId, month }, ctx) => getStatement({ ctx, input: { organisationId: localIdOf(organisationId, 'Organisation', 'organisationId'), month } }),
+  },
+  StatementLine: {
+    bookingId: (l) => toGlobalId('Booking', l.bookingId),
+    shipmentRequestId: (l) => toGlobalId('ShipmentRequest', l.requestId),
+    loadId: (l) => loadIdOf(l.loadId),
+  },
+  StatementTrip: {
+    loadId: (t) => loadIdOf(t.loadId),
+    bookingIds: (t) => t.bookingIds.map((id) => toGlobalId('Booking', id)),
+  },
+  TaxInvoiceParty: {
+    organisationId: (p) => toGlobalId('Organisation', p.organisationId),
+  },
+};

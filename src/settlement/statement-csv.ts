@@ -1,0 +1,51 @@
+import type { BookingStatus, OfferKind } from '../../db/schema';
+import { toGlobalId } from '../global-id';
+import type { Statement, StatementLine } from './get-statement';
+
+const KIND: Record<OfferKind, string> = { TRANSPORT: '운송', CONSOLIDATED: '혼적운송', STORAGE: '보관' };
+const STATUS: Record<BookingStatus, string> = { CONFIRMED: '확정', COMPLETED: '완료', CANCELLED: '취소', RETURNED: '반납' };
+
+const COLUMNS: [string, (l: StatementLine) => string | number | null][] = [
+  ['공급일자', (l) => l.supplyDate],
+  ['구분', (l) => KIND[l.kind]],
+  ['상태', (l) => STATUS[l.status]],
+  ['품목', (l) => l.item],
+  ['공급자 사업자등록번호', (l) => l.supplier.businessRegistrationNumber],
+  ['공급자 상호', (l) => l.supplier.name],
+  ['공급받는자 사업자등록번호', (l) => l.buyer.businessRegistrationNumber],
+  ['공급받는자 상호', (l) => l.buyer.name],
+  ['팔레트', (l) => l.pallets],
+  ['중량(kg)', (l) => l.weightKg],
+  ['예약금액', (l) => l.bookedPriceKrw],
+  ['공급가액', (l) => l.supplyValueKrw],
+  ['세액', (l) => l.vatKrw],
+  ['합계금액', (l) => l.totalKrw],
+  ['취소·반납 사유', (l) => l.endReason],
+  ['차량번호', (l) => l.vehiclePlate],
+  ['혼적 운행 ID', (l) => (l.loadId ? toGlobalId('ConsolidatedLoad', l.loadId) : null)],
+  ['예약 ID', (l) => toGlobalId('Booking', l.bookingId)],
+];
+
+/**
+ * A statement as CSV for Excel: a UTF-8 byte-order mark (without it Excel reads Hangul as its local code page),
+ * Korean headers, every field quoted (RFC 4180, quotes doubled), CRLF line ends, whole won without separators,
+ * and a last row with the month's totals.
+ */
+export function statementCsv(statement: Statement): string {
+  const header = COLUMNS.map(([name]) => name);
+  const rows = statement.lines.map((line) => COLUMNS.map(([, value]) => value(line)));
+  const { supplyValueKrw, vatKrw, totalKrw } = statement.totals;
+  const totalsByColumn: Record<string, string | number> = { 공급일자: `${statement.month} 합계`, 공급가액: supplyValueKrw, 세액: vatKrw, 합계금액: totalKrw };
+  const totals = COLUMNS.map(([name]) => totalsByColumn[name] ?? null);
+  return '\uFEFF' + [header, ...rows, totals].map((row) => row.map(field).join(',')).join('\r\n') + '\r\n';
+}
+
+/**
+ * One quoted field. Text a spreadsheet would run as a formula (a reason typed by another firm starting with =,
+ * +, -, @) gets a leading apostrophe, as OWASP advises for CSV injection.
+ */
+function field(value: string | number | null): string {
+  if (value === null) return '""';
+  const text = typeof value === 'number' ? String(value) : /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return `"${text.replace(/"/g, '""')}"`;
+}

@@ -1,0 +1,34 @@
+import express, { type RequestHandler, type Response, type Router } from 'express';
+import type { Context } from '../context';
+import { localIdOf } from '../global-id';
+import { getStatement } from './get-statement';
+import { statementCsv } from './statement-csv';
+
+/** Where statements are downloaded as CSV: GET /statements/:organisationId/:month.csv. */
+export const STATEMENTS_PATH = '/statements';
+
+export interface StatementRouteDeps {
+  /** Rate-limits and authenticates (Bearer API key) into `res.locals.viewer`, as for /graphql. */
+  admit: RequestHandler;
+  contextOf: (res: Response) => Context;
+}
+
+/**
+ * The `statement` query as a CSV download, with the same admission and access rules. Errors go to the app's
+ * error handler: GraphQL-shaped JSON with the domain error's HTTP status.
+ */
+export function statementRoutes(deps: StatementRouteDeps): Router {
+  const router = express.Router();
+  router.get('/:organisationId/:month.csv', deps.admit, (req, res, next) => {
+    try {
+      const organisationId = localIdOf(String(req.params.organisationId), 'Organisation', 'organisationId');
+      const statement = getStatement({ ctx: deps.contextOf(res), input: { organisationId, month: String(req.params.month) } });
+      const fileName = `statement-${statement.organisation.businessRegistrationNumber}-${statement.month}.csv`;
+      res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${fileName}"`, 'Cache-Control': 'private, no-store' });
+      res.send(statementCsv(statement));
+    } catch (error) {
+      next(error);
+    }
+  });
+  return router;
+}

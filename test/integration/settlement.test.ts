@@ -1,0 +1,299 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consolidatedLoads, listingAvailability, offers, organisations, shipmentRequests } from '../../db/schema';
+import { createApiKey } from '../../src/auth/create-api-key';
+import { SYSTEM_ADMIN } from '../../src/auth/viewer';
+import { toGlobalId } from '../../src/global-id';
+import { ctxAs, listing, makeOffers, offerValues, round, shipment, vehicle, type OfferFixture, type RoundRef } from '../helpers/bookings-fixtures';
+import { gql } from '../helpers/clients';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+
+const STATEMENT = `query ($org: ID!, $month: String!) {
+  statement(organisationId: $org, month: $month) {
+    organisation { name } month firstDay lastDay
+    lines { bookingId kind status supplyDate item pallets weightKg bookedPriceKrw supplyValueKrw vatKrw totalKrw endReason loadId vehiclePlate
+      supplier { organisationId name businessRegistrationNumber } buyer { organisationId name businessRegistrationNumber } }
+    trips { loadId bookingIds vehiclePlate supplyDate supplyValueKrw vatKrw totalKrw }
+    totals { supplyValueKrw vatKrw totalKrw chargedLines endedLines }
+  }
+}`;
+const ACCEPT = 'mutation ($id: ID!, $key: String!) { offerAccept(input: { offerId: $id, idempotencyKey: $key }) { bookings { id } } }';
+const GIVE_BACK = 'mutation ($id: ID!, $key: String!) { bookingGiveBack(input: { bookingId: $id, reason: "차량 고장", idempotencyKey: $key }) { bookings { id } } }';
+const CANCEL = 'mutation ($id: ID!) { shipmentRequestCancel(input: { shipmentRequestId: $id, reason: "=생산 일정 변경, \\"보류\\"" }) { shipmentRequest { status } } }';
+const REPORT = 'mutation ($input: TrackingEventReportInput!) { trackingEventReport(input: $input) { booking { status } } }';
+const INSIGHTS = 'query ($from: DateTime!, $to: DateTime!) { complexInsights(complexCode: "BANWOL_SIHWA", from: $from, to: $to) { transport { costKrw } requests { served } } }';
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 7)]);
+const MONTH = '2026-11';
+
+interface Party {
+  organisationId: string;
+  name: string;
+  businessRegistrationNumber: string;
+}
+interface Line {
+  bookingId: string;
+  kind: string;
+  status: string;
+  supplyDate: string;
+  item: string;
+  bookedPriceKrw: number;
+  supplyValueKrw: number;
+  vatKrw: number;
+  totalKrw: number;
+  endReason: string | null;
+  loadId: string | null;
+  vehiclePlate: string | null;
+  supplier: Party;
+  buyer: Party;
+}
+interface Statement {
+  month: string;
+  firstDay: string;
+  lastDay: string;
+  lines: Line[];
+  trips: { loadId: string | null; bookingIds: string[]; vehiclePlate: string | null; supplyDate: string; supplyValueKrw: number; vatKrw: number; totalKrw: number }[];
+  totals: { supplyValueKrw: number; vatKrw: number; totalKrw: number; chargedLines: number; endedLines: number };
+}
+
+let server: TestServer;
+let tmp: ReturnType<typeof tempDir>;
+let r: RoundRef;
+const key = (role: 'MANUFACTURER' | 'CARRIER' | 'WAREHOUSE_OWNER' | 'OPERATOR' | 'ADMIN', complex = 'BANWOL_SIHWA') => server.keyOf(role, complex);
+const orgId = (id: number) => toGlobalId('Organisation', id);
+const base = () => server.url.replace(/\/graphql$/, '');
+const statement = (org: number, apiKey: string, month = MONTH) => gql<{ statement: Statement }>(server.url, STATEMENT, { org: orgId(org), month }, { apiKey });
+const csv = (org: number | string, apiKey: string | null, month = MONTH) =>
+  fetch(`${base()}/statements/${typeof org === 'number' ? orgId(org) : org}/${month}.csv`, { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {} });
+
+/** The second shipper of the complex, with a key of its own. */
+let shipperB: { id: number; apiKey: string; name: string; brn: string };
+/** Booking global IDs by the names the hand-computed statements use. */
+const booked: Record<string, string> = {};
+let plate: string;
+let loadId: number;
+
+const at = (iso: string) => new Date(iso);
+/** Marks a request as posted at `iso`, so that complexInsights counts it in that month. */
+const postedAt = (requestId: number, iso: string) => server.db.update(shipmentRequests).set({ createdAt: at(iso) }).where(eq(shipmentRequests.id, requestId)).run();
+
+async function accept(offerId: number, apiKey: string): Promise<string[]> {
+  const res = await gql<{ offerAccept: { bookings: { id: string }[] } }>(server.url, ACCEPT, { id: toGlobalId('Offer', offerId), key: randomUUID() }, { apiKey });
+  expect(res.body.errors).toBeUndefined();
+  return res.body.data!.offerAccept.bookings.map((b) => b.id);
+}
+
+/** A transport offer for the request on `when` and its acceptance by the carrier; returns the booking ID. */
+async function transport(f: Omit<OfferFixture, 'round' | 'supplierOrgId'>): Promise<string> {
+  const [offerId] = makeOffers(server.db, [{ round: r, supplierOrgId: key('CARRIER').organisationId, ...f }]);
+  const [bookingId] = await accept(offerId!, key('CARRIER').apiKey);
+  return bookingId!;
+}
+
+beforeAll(async () => {
+  tmp = tempDir();
+  server = await startTestServer({ dbPath: join(tmp.dir, 'settlement.db'), env: { POD_STORAGE_DIR: join(tmp.dir, 'pod') } });
+  r = round(server.db);
+  const carrierCtx = ctxAs(server.db, key('CARRIER'));
+  const a = ctxAs(server.db, key('MANUFACTURER'));
+  const second = server.db.select().from(organisations).where(and(eq(organisations.complexId, r.complexId), eq(organisations.role, 'MANUFACTURER'))).orderBy(organisations.id).all()[1]!;
+  shipperB = { id: second.id, name: second.name, brn: second.businessRegistrationNumber, apiKey: createApiKey({ ctx: { ...a, viewer: SYSTEM_ADMIN }, input: { organisationId: second.id, name: 'test' } }).secret };
+  const b = ctxAs(server.db, { organisationId: shipperB.id, role: 'MANUFACTURER' });
+  const truck = vehicle(carrierCtx);
+  plate = truck.plateNumber;
+  const space = listing(ctxAs(server.db, key('WAREHOUSE_OWNER')));
+  server.db.insert(listingAvailability).values({ listingId: space.id, fromDay: '2026-11-01', toDay: '2026-11-30', idlePallets: 10 }).run();
+  const vehicleId = truck.id;
+
+  // 1. A: transport delivered 00:30 on 1 November in Seoul (15:30 UTC the day before), with 3 pallets stored 26–30 November.
+  const r1 = shipment(a, { storage: { pallets: 3, days: 5, storageClass: 'AMBIENT' } });
+  postedAt(r1.id, '2026-10-31T15:10:00Z');
+  const storage = offerValues({ round: r, requestId: r1.id, shipperOrgId: r1.shipperOrgId, supplierOrgId: key('WAREHOUSE_OWNER').organisationId, listingId: space.id, storagePallets: 3, priceKrw: 15_000 });
+  const storageOffer = server.db.insert(offers).values({ ...storage, storageFromDay: '2026-11-26', storageToDay: '2026-11-30' }).returning().get().id;
+  booked.a1 = await transport({ requestId: r1.id, shipperOrgId: r1.shipperOrgId, vehicleId, priceKrw: 412_345, pickupAt: at('2026-10-31T09:00:00Z'), deliverAt: at('2026-10-31T15:30:00Z') });
+  booked.a1Storage = (await accept(storageOffer, key('WAREHOUSE_OWNER').apiKey))[0]!;
+
+  // 2. A and B pooled on one consolidated load delivered 20 November: shares of 300,007 and 599,993.
+  const r2a = shipment(a, { pallets: 2, weightKg: 800 });
+  const r2b = shipment(b, { pallets: 4, weightKg: 1_600 });
+  postedAt(r2a.id, '2026-11-18T01:00:00Z');
+  postedAt(r2b.id, '2026-11-18T02:00:00Z');
+  loadId = server.db.insert(consolidatedLoads).values({ roundId: r.roundId, complexId: r.complexId, vehicleId, priceKrw: 900_000, feederKm: 4, departCentreAt: at('2026-11-19T23:00:00Z') }).returning().get().id;
+  const share = { round: r, kind: 'CONSOLIDATED' as const, loadId, supplierOrgId: key('CARRIER').organisationId, vehicleId, pickupAt: at('2026-11-19T22:00:00Z'), deliverAt: at('2026-11-20T03:00:00Z') };
+  const [shareA] = makeOffers(server.db, [
+    { ...share, requestId: r2a.id, shipperOrgId: r2a.shipperOrgId, priceKrw: 300_007 },
+    { ...share, requestId: r2b.id, shipperOrgId: r2b.shipperOrgId, priceKrw: 599_993 },
+  ]);
+  const shares = await accept(shareA!, key('CARRIER').apiKey);
+  booked.a2 = shares[0]!;
+  booked.b2 = shares[1]!;
+
+  // 3. A: transport for 15 November, given back by the carrier.
+  const r3 = shipment(a);
+  postedAt(r3.id, '2026-11-10T01:00:00Z');
+  booked.a3 = await transport({ requestId: r3.id, shipperOrgId: r3.shipperOrgId, vehicleId, priceKrw: 200_000, pickupAt: at('2026-11-15T01:00:00Z'), deliverAt: at('2026-11-15T08:00:00Z') });
+  expect((await gql(server.url, GIVE_BACK, { id: booked.a3, key: randomUUID() }, { apiKey: key('CARRIER').apiKey })).body.errors).toBeUndefined();
+
+  // 4. B: transport for 25 November, cancelled by B (a reason that Excel would run as a formula).
+  const r4 = shipment(b);
+  postedAt(r4.id, '2026-11-20T01:00:00Z');
+  booked.b4 = await transport({ requestId: r4.id, shipperOrgId: r4.shipperOrgId, vehicleId, priceKrw: 180_000, pickupAt: at('2026-11-25T01:00:00Z'), deliverAt: at('2026-11-25T08:00:00Z') });
+  expect((await gql(server.url, CANCEL, { id: toGlobalId('ShipmentRequest', r4.id) }, { apiKey: shipperB.apiKey })).body.errors).toBeUndefined();
+
+  // 5. B: planned for 1 December but delivered on 30 November: supplied in November.
+  const r5 = shipment(b);
+  postedAt(r5.id, '2026-11-28T01:00:00Z');
+  booked.b5 = await transport({ requestId: r5.id, shipperOrgId: r5.shipperOrgId, vehicleId, priceKrw: 250_000, pickupAt: at('2026-11-30T05:00:00Z'), deliverAt: at('2026-12-01T01:00:00Z') });
+  const event = (kind: string, occurredAt: string, extra = {}) =>
+    gql(server.url, REPORT, { input: { bookingId: booked.b5, kind, occurredAt, position: { lat: 36.5, lng: 127.5 }, idempotencyKey: randomUUID(), ...extra } }, { apiKey: key('CARRIER').apiKey });
+  expect((await event('PICKED_UP', '2026-11-30T06:00:00Z')).body.errors).toBeUndefined();
+  const upload = await fetch(`${base()}/pod-images/${booked.b5}`, { method: 'POST', headers: { authorization: `Bearer ${key('CARRIER').apiKey}`, 'content-type': 'image/png' }, body: PNG });
+  const image = (await upload.json()) as { id: string };
+  const delivered = await event('DELIVERED', '2026-11-30T10:00:00Z', { proofOfDelivery: { receiverName: '김수령', receivedAt: '2026-11-30T10:00:00Z', imageId: image.id } });
+  expect(delivered.body.errors).toBeUndefined();
+
+  // 6. A: delivered at midnight starting 1 December in Seoul (15:00 UTC on 30 November), posted in December: not November's.
+  const r6 = shipment(a);
+  booked.a6 = await transport({ requestId: r6.id, shipperOrgId: r6.shipperOrgId, vehicleId, priceKrw: 100_000, pickupAt: at('2026-11-30T10:00:00Z'), deliverAt: at('2026-11-30T15:00:00Z') });
+});
+
+afterAll(async () => {
+  await server.stop();
+  tmp.remove();
+});
+
+describe('settlement statements', () => {
+  const brn = (org: { businessRegistrationNumber: string }) => org.businessRegistrationNumber.replace(/^(\d{3})(\d{2})(\d{5})$/, '$1-$2-$3');
+  const orgOf = (role: 'MANUFACTURER' | 'CARRIER' | 'WAREHOUSE_OWNER') => server.db.select().from(organisations).where(eq(organisations.id, key(role).organisationId)).get()!;
+  const partyOf = (org: { id: number; name: string; businessRegistrationNumber: string }) => ({ organisationId: orgId(org.id), name: org.name, businessRegistrationNumber: brn(org) });
+
+  it("a shipper's month, hand-computed: supply value = booked price, VAT = floor(10 %) per line, ended bookings charge nothing", async () => {
+    const { body } = await statement(key('MANUFACTURER').organisationId, key('MANUFACTURER').apiKey);
+    expect(body.errors).toBeUndefined();
+    const s = body.data!.statement;
+    expect(s).toMatchObject({ month: MONTH, firstDay: '2026-11-01', lastDay: '2026-11-30' });
+    const carrier = partyOf(orgOf('CARRIER'));
+    const me = partyOf(orgOf('MANUFACTURER'));
+    expect(s.lines.map(({ bookingId, kind, status, supplyDate, bookedPriceKrw, supplyValueKrw, vatKrw, totalKrw, endReason, supplier, buyer }) => ({ bookingId, kind, status, supplyDate, bookedPriceKrw, supplyValueKrw, vatKrw, totalKrw, endReason, supplier, buyer }))).toEqual([
+      { bookingId: booked.a1, kind: 'TRANSPORT', status: 'CONFIRMED', supplyDate: '2026-11-01', bookedPriceKrw: 412_345, supplyValueKrw: 412_345, vatKrw: 41_234, totalKrw: 453_579, endReason: null, supplier: carrier, buyer: me },
+      { bookingId: booked.a3, kind: 'TRANSPORT', status: 'RETURNED', supplyDate: '2026-11-15', bookedPriceKrw: 200_000, supplyValueKrw: 0, vatKrw: 0, totalKrw: 0, endReason: '차량 고장', supplier: carrier, buyer: me },
+      { bookingId: booked.a2, kind: 'CONSOLIDATED', status: 'CONFIRMED', supplyDate: '2026-11-20', bookedPriceKrw: 300_007, supplyValueKrw: 300_007, vatKrw: 30_000, totalKrw: 330_007, endReason: null, supplier: carrier, buyer: me },
+      { bookingId: booked.a1Storage, kind: 'STORAGE', status: 'CONFIRMED', supplyDate: '2026-11-30', bookedPriceKrw: 15_000, supplyValueKrw: 15_000, vatKrw: 1_500, totalKrw: 16_500, endReason: null, supplier: partyOf(orgOf('WAREHOUSE_OWNER')), buyer: me },
+    ]);
+    expect(s.lines[0]!.item).toBe('화물운송 3팔레트 1,200kg');
+    expect(s.lines[2]).toMatchObject({ item: '화물운송(혼적) 2팔레트 800kg', loadId: toGlobalId('ConsolidatedLoad', loadId), vehiclePlate: plate });
+    expect(s.lines[3]!.item).toBe('창고보관 Test warehouse 3팔레트 × 5일 (2026-11-26~2026-11-30)');
+    expect(s.totals).toEqual({ supplyValueKrw: 727_352, vatKrw: 72_734, totalKrw: 800_086, chargedLines: 3, endedLines: 1 });
+    expect(s.trips).toEqual([]);
+  });
+
+  it('a second shipper of the pooled load sees only its own share; a delivery reported early moves the date of supply', async () => {
+    const s = (await statement(shipperB.id, shipperB.apiKey)).body.data!.statement;
+    expect(s.lines.map((l) => [l.bookingId, l.status, l.supplyDate, l.supplyValueKrw, l.vatKrw, l.totalKrw, l.endReason])).toEqual([
+      [booked.b2, 'CONFIRMED', '2026-11-20', 599_993, 59_999, 659_992, null],
+      [booked.b4, 'CANCELLED', '2026-11-25', 0, 0, 0, '=생산 일정 변경, "보류"'],
+      [booked.b5, 'COMPLETED', '2026-11-30', 250_000, 25_000, 275_000, null],
+    ]);
+    expect(s.totals).toEqual({ supplyValueKrw: 849_993, vatKrw: 84_999, totalKrw: 934_992, chargedLines: 2, endedLines: 1 });
+    expect(s.lines.every((l) => l.buyer.organisationId === orgId(shipperB.id))).toBe(true);
+  });
+
+  it("a carrier's month: every line it supplied and its trips with their earnings (a pooled load's VAT is its lines')", async () => {
+    const s = (await statement(key('CARRIER').organisationId, key('CARRIER').apiKey)).body.data!.statement;
+    expect(s.lines.map((l) => l.bookingId)).toEqual([booked.a1, booked.a3, booked.a2, booked.b2, booked.b4, booked.b5]);
+    expect(s.trips).toEqual([
+      { loadId: null, bookingIds: [booked.a1], vehiclePlate: plate, supplyDate: '2026-11-01', supplyValueKrw: 412_345, vatKrw: 41_234, totalKrw: 453_579 },
+      { loadId: null, bookingIds: [booked.a3], vehiclePlate: plate, supplyDate: '2026-11-15', supplyValueKrw: 0, vatKrw: 0, totalKrw: 0 },
+      // 30,000 + 59,999: each shipper gets its own invoice line, so the trip's VAT is not floor(900,000 × 10 %).
+      { loadId: toGlobalId('ConsolidatedLoad', loadId), bookingIds: [booked.a2, booked.b2], vehiclePlate: plate, supplyDate: '2026-11-20', supplyValueKrw: 900_000, vatKrw: 89_999, totalKrw: 989_999 },
+      { loadId: null, bookingIds: [booked.b4], vehiclePlate: plate, supplyDate: '2026-11-25', supplyValueKrw: 0, vatKrw: 0, totalKrw: 0 },
+      { loadId: null, bookingIds: [booked.b5], vehiclePlate: plate, supplyDate: '2026-11-30', supplyValueKrw: 250_000, vatKrw: 25_000, totalKrw: 275_000 },
+    ]);
+    expect(s.totals).toEqual({ supplyValueKrw: 1_562_345, vatKrw: 156_233, totalKrw: 1_718_578, chargedLines: 4, endedLines: 2 });
+  });
+
+  it("a warehouse owner's month: every stay, supplied on its last day", async () => {
+    const s = (await statement(key('WAREHOUSE_OWNER').organisationId, key('WAREHOUSE_OWNER').apiKey)).body.data!.statement;
+    expect(s.lines.map((l) => [l.bookingId, l.kind, l.supplyDate, l.supplyValueKrw, l.vatKrw, l.totalKrw])).toEqual([[booked.a1Storage, 'STORAGE', '2026-11-30', 15_000, 1_500, 16_500]]);
+    expect(s.trips).toEqual([]);
+  });
+
+  it('months are Asia/Seoul calendar months: a delivery at 00:00 KST on 1 December is December’s', async () => {
+    const s = (await statement(key('MANUFACTURER').organisationId, key('MANUFACTURER').apiKey, '2026-12')).body.data!.statement;
+    expect(s).toMatchObject({ firstDay: '2026-12-01', lastDay: '2026-12-31' });
+    expect(s.lines.map((l) => [l.bookingId, l.supplyDate, l.totalKrw])).toEqual([[booked.a6, '2026-12-01', 110_000]]);
+  });
+
+  it("reconciles with complexInsights: the shippers' supply values, and the suppliers', equal the month's booked cost", async () => {
+    const insights = await gql<{ complexInsights: { transport: { costKrw: number }; requests: { served: number } } }>(
+      server.url,
+      INSIGHTS,
+      { from: '2026-11-01T00:00:00+09:00', to: '2026-12-01T00:00:00+09:00' },
+      { apiKey: key('OPERATOR').apiKey },
+    );
+    const cost = insights.body.data!.complexInsights.transport.costKrw;
+    expect(cost).toBe(1_577_345);
+    const supplied = async (org: number, apiKey: string) => (await statement(org, apiKey)).body.data!.statement.totals.supplyValueKrw;
+    const operator = key('OPERATOR').apiKey;
+    expect((await supplied(key('MANUFACTURER').organisationId, operator)) + (await supplied(shipperB.id, operator))).toBe(cost);
+    expect((await supplied(key('CARRIER').organisationId, operator)) + (await supplied(key('WAREHOUSE_OWNER').organisationId, operator))).toBe(cost);
+  });
+
+  it('is for the organisation itself, the operators of its complex and admins; anyone else finds nothing', async () => {
+    const a = key('MANUFACTURER').organisationId;
+    for (const apiKey of [key('OPERATOR').apiKey, key('ADMIN').apiKey]) expect((await statement(a, apiKey)).body.data!.statement.totals.supplyValueKrw).toBe(727_352);
+    for (const apiKey of [shipperB.apiKey, key('CARRIER').apiKey, key('OPERATOR', 'GUMI').apiKey, key('MANUFACTURER', 'GUMI').apiKey]) {
+      const { body } = await statement(a, apiKey);
+      expect(body.errors?.[0]).toMatchObject({ extensions: { code: 'NOT_FOUND' }, message: 'Organisation not found' });
+    }
+    expect((await gql(server.url, STATEMENT, { org: orgId(a), month: MONTH })).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses a malformed month or ID, naming the field', async () => {
+    const apiKey = key('MANUFACTURER').apiKey;
+    for (const month of ['2026-13', '2026-1', 'November', '2026-11-01']) {
+      const { body } = await statement(key('MANUFACTURER').organisationId, apiKey, month);
+      expect(body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('input.month: must be a calendar month written YYYY-MM') });
+    }
+    const wrongType = await gql(server.url, STATEMENT, { org: toGlobalId('Booking', 1), month: MONTH }, { apiKey });
+    expect(wrongType.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: 'organisationId: must be the ID of a Organisation' });
+  });
+
+  it('downloads as CSV for Excel: BOM, Korean headers, quoted fields, CRLF, the same lines and totals', async () => {
+    const res = await csv(shipperB.id, shipperB.apiKey);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="statement-${shipperB.brn}-${MONTH}.csv"`);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.subarray(3).toString('utf8');
+    expect(text.endsWith('\r\n')).toBe(true);
+    const rows = text.slice(0, -2).split('\r\n');
+    expect(rows).toHaveLength(5);
+    expect(rows[0]).toBe(
+      '"공급일자","구분","상태","품목","공급자 사업자등록번호","공급자 상호","공급받는자 사업자등록번호","공급받는자 상호","팔레트","중량(kg)","예약금액","공급가액","세액","합계금액","취소·반납 사유","차량번호","혼적 운행 ID","예약 ID"',
+    );
+    const carrier = orgOf('CARRIER');
+    const buyer = `"${brn({ businessRegistrationNumber: shipperB.brn })}","${shipperB.name.replace(/"/g, '""')}"`;
+    expect(rows[1]).toBe(`"2026-11-20","혼적운송","확정","화물운송(혼적) 4팔레트 1,600kg","${brn(carrier)}","${carrier.name}",${buyer},"4","1600","599993","599993","59999","659992","","${plate}","${toGlobalId('ConsolidatedLoad', loadId)}","${booked.b2}"`);
+    // A quote doubled, and a leading "=" defused so that Excel shows the reason instead of running it.
+    expect(rows[2]).toContain(`"취소",`);
+    expect(rows[2]).toContain(`"0","0","0","'=생산 일정 변경, ""보류""",`);
+    expect(rows[4]).toBe(`"2026-11 합계","","","","","","","","","","","849993","84999","934992","","","",""`);
+  });
+
+  it('CSV has the same admission and access rules, with errors as JSON', async () => {
+    const a = key('MANUFACTURER').organisationId;
+    expect((await csv(a, key('OPERATOR').apiKey)).status).toBe(200);
+    const notYours = await csv(a, key('OPERATOR', 'GUMI').apiKey);
+    expect(notYours.status).toBe(404);
+    expect(await notYours.json()).toMatchObject({ errors: [{ message: 'Organisation not found', extensions: { code: 'NOT_FOUND' } }] });
+    expect((await csv(a, null)).status).toBe(401);
+    expect((await csv(a, 'sk_not_a_key')).status).toBe(401);
+    const badMonth = await csv(a, key('MANUFACTURER').apiKey, '2026-13');
+    expect(badMonth.status).toBe(400);
+    expect(await badMonth.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
+    expect((await csv('not-an-id', key('MANUFACTURER').apiKey)).status).toBe(400);
+  });
+});
