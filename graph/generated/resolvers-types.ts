@@ -1583,13 +1583,13 @@ export type StatementLine = {
   /** 공급받는자: the shipper. */
   buyer: TaxInvoiceParty;
   /** Price booked, whole won (also for a cancelled or given-back booking). */
-  bookedPriceKrw: Scalars['Float']['output'];
+  bookedPriceKrw: Scalars['Krw']['output'];
   /** Supply value (공급가액), whole won: the booked price, 0 when cancelled or given back. */
-  supplyValueKrw: Scalars['Float']['output'];
+  supplyValueKrw: Scalars['Krw']['output'];
   /** VAT (세액), whole won: floor(supply value × 10 %). */
-  vatKrw: Scalars['Float']['output'];
+  vatKrw: Scalars['Krw']['output'];
   /** Total (합계금액), whole won: supply value + VAT. */
-  totalKrw: Scalars['Float']['output'];
+  totalKrw: Scalars['Krw']['output'];
   /** Why it was cancelled or given back; null otherwise. */
   endReason?: Maybe<Scalars['String']['output']>;
   /** The consolidated load this share belongs to. */
@@ -1621,22 +1621,22 @@ export type StatementTrip = {
   /** The latest date of supply of its bookings, YYYY-MM-DD. */
   supplyDate: Scalars['String']['output'];
   /** Supply value of its shares, whole won. */
-  supplyValueKrw: Scalars['Float']['output'];
+  supplyValueKrw: Scalars['Krw']['output'];
   /** VAT of its shares, whole won (the sum of the lines' VAT). */
-  vatKrw: Scalars['Float']['output'];
+  vatKrw: Scalars['Krw']['output'];
   /** Supply value + VAT, whole won. */
-  totalKrw: Scalars['Float']['output'];
+  totalKrw: Scalars['Krw']['output'];
 };
 
 /** A month's totals: sums of the lines. */
 export type StatementTotals = {
   __typename?: 'StatementTotals';
   /** Supply value (공급가액), whole won. */
-  supplyValueKrw: Scalars['Float']['output'];
+  supplyValueKrw: Scalars['Krw']['output'];
   /** VAT (세액), whole won. */
-  vatKrw: Scalars['Float']['output'];
+  vatKrw: Scalars['Krw']['output'];
   /** Supply value + VAT, whole won. */
-  totalKrw: Scalars['Float']['output'];
+  totalKrw: Scalars['Krw']['output'];
   /** Lines that charge (confirmed or completed). */
   chargedLines: Scalars['Int']['output'];
   /** Cancelled or given-back lines, charging nothing. */
@@ -2995,10 +2995,10 @@ export type StatementLineResolvers<ContextType = Context, ParentType extends Res
   weightKg?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   supplier?: Resolver<ResolversTypes['TaxInvoiceParty'], ParentType, ContextType>;
   buyer?: Resolver<ResolversTypes['TaxInvoiceParty'], ParentType, ContextType>;
-  bookedPriceKrw?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  supplyValueKrw?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  vatKrw?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  totalKrw?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  bookedPriceKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
+  supplyValueKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
+  vatKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
+  totalKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
   endReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   loadId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   vehiclePlate?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -3015,15 +3015,15 @@ export type StatementTripResolvers<ContextType = Context, ParentType extends Res
   bookingIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   vehiclePlate?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   supplyDate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  supplyValueKrw?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  vatKrw?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  totalKrw?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  supplyValueKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
+  vatKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
+  totalKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
 };
 
 export type StatementTotalsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StatementTotals'] = ResolversParentTypes['StatementTotals']> = {
-  supplyValueKrw?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  vatKrw?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  totalKrw?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  supplyValueKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
+  vatKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
+  totalKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
   chargedLines?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   endedLines?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };

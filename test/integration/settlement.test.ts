@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consolidatedLoads, listingAvailability, offers, organisations, shipmentRequests } from '../../db/schema';
+import { bookings, consolidatedLoads, listingAvailability, offers, organisations, shipmentRequests } from '../../db/schema';
 import { createApiKey } from '../../src/auth/create-api-key';
 import { SYSTEM_ADMIN } from '../../src/auth/viewer';
-import { toGlobalId } from '../../src/global-id';
+import { localIdOf, toGlobalId } from '../../src/global-id';
 import { ctxAs, listing, makeOffers, offerValues, round, shipment, vehicle, type OfferFixture, type RoundRef } from '../helpers/bookings-fixtures';
 import { gql } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
@@ -145,6 +145,8 @@ beforeAll(async () => {
   const r5 = shipment(b);
   postedAt(r5.id, '2026-11-28T01:00:00Z');
   booked.b5 = await transport({ requestId: r5.id, shipperOrgId: r5.shipperOrgId, vehicleId, priceKrw: 250_000, pickupAt: at('2026-11-30T05:00:00Z'), deliverAt: at('2026-12-01T01:00:00Z') });
+  // Booked (in the test's real time) after the month it is reported in: date the booking as a carrier's would be.
+  server.db.update(bookings).set({ bookedAt: at('2026-11-28T02:00:00Z') }).where(eq(bookings.id, localIdOf(booked.b5, 'Booking', 'id'))).run();
   const event = (kind: string, occurredAt: string, extra = {}) =>
     gql(server.url, REPORT, { input: { bookingId: booked.b5, kind, occurredAt, position: { lat: 36.5, lng: 127.5 }, idempotencyKey: randomUUID(), ...extra } }, { apiKey: key('CARRIER').apiKey });
   expect((await event('PICKED_UP', '2026-11-30T06:00:00Z')).body.errors).toBeUndefined();
