@@ -27,7 +27,7 @@ function literals(file: string): { text: string; line: number; node: ts.Node }[]
   return found;
 }
 
-/** Keys a script asks `t` or `hasText` for: whole keys, and the fixed start of keys built from a template. */
+/** Keys a script asks `t`, `hasText` or `textOr` for: whole keys, and the fixed start of keys built from a template. */
 function requestedKeys(file: string): { keys: string[]; prefixes: string[] } {
   const keys: string[] = [];
   const prefixes: string[] = [];
@@ -35,7 +35,7 @@ function requestedKeys(file: string): { keys: string[]; prefixes: string[] } {
     let call = node.parent;
     if (ts.isTemplateHead(node)) call = node.parent.parent; // head → template expression → call
     if (!call || !ts.isCallExpression(call) || call.arguments[0] !== (ts.isTemplateHead(node) ? node.parent : node)) continue;
-    if (!['t', 'hasText'].includes(call.expression.getText())) continue;
+    if (!['t', 'hasText', 'textOr'].includes(call.expression.getText())) continue;
     if (ts.isTemplateHead(node)) prefixes.push(node.text);
     else keys.push((node as ts.StringLiteral).text);
   }

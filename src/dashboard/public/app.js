@@ -127,6 +127,9 @@ async function loadComplexes() {
   renderComplexOptions();
 }
 
+/** The catalogue's name for a code the service sent, or the code itself if the catalogue does not know it yet. */
+const textOr = (/** @type {string} */ key, /** @type {string} */ code) => (hasText(key) ? t(key) : code);
+
 /** A complex's or centre's name in the page's language. */
 const nameOf = (/** @type {{ nameKo: string, nameEn: string }} */ named) => (language() === 'ko' ? named.nameKo : named.nameEn);
 
@@ -137,7 +140,7 @@ function renderComplexOptions() {
 
 function renderViewer() {
   const viewer = state.viewer;
-  els.viewer.textContent = viewer ? t('viewer', { name: viewer.name, role: hasText(`role.${viewer.role}`) ? t(`role.${viewer.role}`) : viewer.role }) : '';
+  els.viewer.textContent = viewer ? t('viewer', { name: viewer.name, role: textOr(`role.${viewer.role}`, viewer.role) }) : '';
   els.viewer.dataset.role = viewer?.role ?? '';
 }
 
@@ -334,7 +337,7 @@ function renderFeed() {
       const time = el('time', { datetime: activity.at, title: fmt.dateTime(at) });
       time.textContent = fmt.time(at);
       const kind = el('span', { class: 'kind' });
-      kind.textContent = hasText(`kind.${activity.kind}`) ? t(`kind.${activity.kind}`) : activity.kind;
+      kind.textContent = textOr(`kind.${activity.kind}`, activity.kind);
       const summary = el('span', { class: 'summary', lang: 'en' });
       summary.textContent = activity.summary;
       item.append(time, kind, summary);
@@ -430,7 +433,8 @@ function renderKpis() {
   const period = insights && state.period;
   els.kpiPeriod.textContent = period ? fmt.dayRange(period.from, period.to) : '';
   els.kpiUpdated.textContent = period ? t('kpi.updated', { time: fmt.time(period.updated) }) : '';
-  els.kpiUpdated.setAttribute('datetime', period ? period.updated.toISOString() : '');
+  if (period) els.kpiUpdated.setAttribute('datetime', period.updated.toISOString());
+  else els.kpiUpdated.removeAttribute('datetime');
   for (const dd of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('dd[data-kpi]'))) {
     const name = dd.dataset.kpi ?? '';
     const [main, sub] = values[name] ?? [t('kpi.none')];
@@ -496,7 +500,7 @@ function renderMap() {
   const markers = svg('g', { class: 'markers' }, [
     ...warehouses.map(({ w, at: [x, y] }) => {
       const square = svg('rect', { class: 'warehouse', x: x - size * 0.7, y: y - size * 0.7, width: size * 1.4, height: size * 1.4, rx: size * 0.2 });
-      const storageClass = hasText(`storageClass.${w.storageClass}`) ? t(`storageClass.${w.storageClass}`) : w.storageClass;
+      const storageClass = textOr(`storageClass.${w.storageClass}`, w.storageClass);
       square.append(title(t('map.warehouseTip', { name: w.name, storageClass, pallets: fmt.number(w.totalPallets) })));
       return square;
     }),
