@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../helpers/browser';
@@ -9,11 +9,21 @@ import { gql } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+const LANGUAGES = ['ko', 'en'] as const;
+type Language = (typeof LANGUAGES)[number];
+/** The dashboard's own catalogues: the page must show exactly their texts. */
+const catalogues = Object.fromEntries(
+  await Promise.all(LANGUAGES.map(async (lang) => [lang, (await import(pathToFileURL(fileURLToPath(new URL(`../../src/dashboard/public/i18n/${lang}.js`, import.meta.url))).href)).default])),
+) as Record<Language, Record<string, string>>;
+const ko = catalogues.ko;
+/** Where the test browser believes it is: far from Seoul, so a time not converted to Korean time shows. */
+const BROWSER_TIME_ZONE = 'America/Los_Angeles';
 const HOUR = 3_600_000;
 const BUSAN = { lat: 35.1798, lng: 129.075 };
 const SEOUL = { lat: 37.5665, lng: 126.978 };
 
 const COMPLEX_CELLS = 'query ($code: String!) { complex(code: $code) { serviceAreaCells } }';
+const COMPLEX_NAMES = '{ complexes(first: 7) { edges { node { code nameKo nameEn } } } }';
 const REGISTER_VEHICLE = 'mutation ($input: VehicleRegisterInput!) { vehicleRegister(input: $input) { vehicle { id } } }';
 const CREATE_LISTING = 'mutation ($input: WarehouseListingCreateInput!) { warehouseListingCreate(input: $input) { listing { id } } }';
 const CREATE_REQUEST = 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }';
@@ -47,9 +57,9 @@ async function serviceAreaCells(code: string): Promise<string[]> {
   return body.data!.complex.serviceAreaCells;
 }
 
-/** A fresh browser profile (its own sessionStorage) on the dashboard. */
+/** A fresh browser profile (its own sessionStorage and localStorage) on the dashboard. */
 async function openDashboard(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, timezoneId: BROWSER_TIME_ZONE });
   contexts.push(context);
   context.on('request', (request) => requested.push(request.url()));
   const page = await context.newPage();
@@ -72,6 +82,38 @@ const areaCells = (page: Page) => page.locator('#map polygon.area-cell');
 const kpi = (page: Page, name: string) => page.locator(`[data-kpi="${name}"]`).textContent();
 const liveState = (page: Page) => page.locator('#live').getAttribute('data-state');
 const notices = (page: Page) => page.locator('#notices .notice').allTextContents();
+const htmlLang = (page: Page) => page.getAttribute('html', 'lang');
+
+/** Each element filled from the catalogue, as [key, the text it shows]. */
+const catalogueTexts = (page: Page) =>
+  page.locator('[data-i18n]').evaluateAll((nodes) => nodes.map((n) => [n.getAttribute('data-i18n')!, n.textContent] as [string, string]));
+
+/** Hours, minutes and seconds of `at` in Korean time, as the page shows them in either language. */
+const seoulClock = (at: Date) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Seoul', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(at);
+/** Today's month and day in Korean time. */
+function seoulToday(): { month: number; day: number; monthShortEn: string } {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Seoul', month: 'short', day: 'numeric' }).formatToParts(new Date()).map((p) => [p.type, p.value]));
+  const month = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Seoul', month: 'numeric' }).format(new Date()));
+  return { month, day: Number(parts.day), monthShortEn: parts.month! };
+}
+
+type LatLng = { lat: number; lng: number };
+/** A shipment to pick up in the next hours. */
+function shipmentRequest(origin: LatLng, destination: LatLng, pallets: number) {
+  const now = Date.now();
+  return {
+    idempotencyKey: randomUUID(),
+    origin,
+    destination,
+    weightKg: pallets * 400,
+    pallets,
+    cargoClass: 'GENERAL',
+    loadingAtOrigin: 'FORKLIFT',
+    loadingAtDestination: 'BY_HAND',
+    pickupWindow: { from: new Date(now + 2 * HOUR).toISOString(), until: new Date(now + 6 * HOUR).toISOString() },
+    deliverBy: new Date(now + 30 * HOUR).toISOString(),
+  };
+}
 
 /** Posted / served / expired from the KPI panel. */
 async function requestCounts(page: Page): Promise<{ posted: number; served: number; expired: number }> {
@@ -94,11 +136,12 @@ afterAll(async () => {
 
 describe('dashboard files', () => {
   it('serves the page, its script and both browser libraries from the service, under a self-only CSP', async () => {
-    for (const path of ['/', '/app.js', '/style.css', '/vendor/h3-js.js', '/vendor/graphql-ws.js']) {
+    for (const path of ['/', '/app.js', '/i18n.js', '/i18n/ko.js', '/i18n/en.js', '/style.css', '/vendor/h3-js.js', '/vendor/graphql-ws.js']) {
       const response = await fetch(new URL(path, dashboardUrl));
       expect(response.status, path).toBe(200);
       expect(response.headers.get('content-security-policy'), path).toMatch(/^default-src 'self'; connect-src 'self' ws: wss:/);
       expect(response.headers.get('cache-control'), path).toBe('no-cache');
+      if (path.endsWith('.js')) expect(response.headers.get('content-type'), path).toMatch(/^text\/javascript/);
     }
     const page = await (await fetch(dashboardUrl)).text();
     expect(page).toContain('<script type="module" src="/app.js">');
@@ -115,14 +158,16 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
 
     await page.fill('#api-key', 'sdx_not_a_real_key');
     await page.click('#key-form button[type=submit]');
-    await expect.poll(() => page.locator('#key-error').textContent()).toContain('UNAUTHENTICATED');
+    await expect.poll(() => page.locator('#key-error').getAttribute('data-code')).toBe('UNAUTHENTICATED');
+    expect(await page.locator('#key-error').textContent()).toBe(ko['error.UNAUTHENTICATED']);
     expect(await page.locator('#key-form').isVisible()).toBe(true);
 
     await signIn(page, keyOf('OPERATOR'));
     const options = await page.$$eval('#complex option', (nodes) => nodes.map((n) => n.getAttribute('value')));
     expect(options).toEqual(['BANWOL_SIHWA', 'CHANGWON', 'NAMDONG', 'GUMI', 'GWANGJU_CHEOMDAN', 'YEOSU', 'DAEGU_SEONGSEO']);
     expect(await page.inputValue('#complex')).toBe('BANWOL_SIHWA');
-    expect(await page.locator('#viewer').textContent()).toContain('OPERATOR');
+    expect(await page.locator('#viewer').getAttribute('data-role')).toBe('OPERATOR');
+    expect(await page.locator('#viewer').textContent()).toContain(ko['role.OPERATOR']);
 
     await page.reload();
     await page.locator('#dashboard').waitFor({ state: 'visible' });
@@ -135,7 +180,7 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     // A stored key that stopped working brings the form back, saying why.
     await page.evaluate("sessionStorage.setItem('sandan.apiKey', 'sdx_revoked_key')");
     await page.reload();
-    await expect.poll(() => page.locator('#key-error').textContent()).toContain('UNAUTHENTICATED');
+    await expect.poll(() => page.locator('#key-error').getAttribute('data-code')).toBe('UNAUTHENTICATED');
     expect(await page.locator('#dashboard').isHidden()).toBe(true);
     await signIn(page, keyOf('OPERATOR'));
     expect(await page.locator('#complex option').count()).toBe(7);
@@ -162,7 +207,7 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     await signIn(operator, keyOf('OPERATOR'));
     await operator.selectOption('#complex', 'CHANGWON');
     await expect.poll(() => areaCells(operator).count()).toBe(changwon.length);
-    await expect.poll(() => notices(operator)).toContainEqual(expect.stringMatching(/^FORBIDDEN Operators oversee only their own complex/));
+    await expect.poll(() => notices(operator)).toContainEqual(`FORBIDDEN${ko['error.FORBIDDEN']}Operators oversee only their own complex`);
     expect(await kpi(operator, 'requests')).toBe('—');
     await operator.selectOption('#complex', 'BANWOL_SIHWA');
     await expect.poll(() => notices(operator)).toEqual([]);
@@ -203,19 +248,7 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
       const input = { name, location: { lat, lng }, storageClass: 'AMBIENT', totalPallets: pallets, availability: [{ from: today, to: in30Days, idlePallets: pallets }], pricePerPalletDayKrw: 1_200, opensAt: '08:00', closesAt: '18:00' };
       await mutate(CREATE_LISTING, { input }, keyOf('WAREHOUSE_OWNER'));
     }
-    const request = (origin: { lat: number; lng: number }, destination: { lat: number; lng: number }, pallets: number) => ({
-      idempotencyKey: randomUUID(),
-      origin,
-      destination,
-      weightKg: pallets * 400,
-      pallets,
-      cargoClass: 'GENERAL',
-      loadingAtOrigin: 'FORKLIFT',
-      loadingAtDestination: 'BY_HAND',
-      pickupWindow: { from: new Date(now + 2 * HOUR).toISOString(), until: new Date(now + 6 * HOUR).toISOString() },
-      deliverBy: new Date(now + 30 * HOUR).toISOString(),
-    });
-    for (const input of [request({ lat: 37.33, lng: 126.76 }, BUSAN, 3), request({ lat: 37.31, lng: 126.73 }, SEOUL, 2), request({ lat: 37.35, lng: 126.78 }, BUSAN, 4)]) {
+    for (const input of [shipmentRequest({ lat: 37.33, lng: 126.76 }, BUSAN, 3), shipmentRequest({ lat: 37.31, lng: 126.73 }, SEOUL, 2), shipmentRequest({ lat: 37.35, lng: 126.78 }, BUSAN, 4)]) {
       await mutate(CREATE_REQUEST, { input }, keyOf('MANUFACTURER'));
     }
 
@@ -227,23 +260,88 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     await page.locator('#feed li[data-kind="BOOKING_CONFIRMED"]').waitFor({ timeout: 10_000 });
     await expect.poll(async () => (await requestCounts(page)).served, { timeout: 5_000 }).toBeGreaterThanOrEqual(1);
     expect((await requestCounts(page)).posted).toBe(3);
-    expect(await kpi(page, 'served')).toMatch(/ %$/);
-    expect(await kpi(page, 'savings')).toMatch(/ %$/);
+    expect(await kpi(page, 'served')).toMatch(/^\d+(\.\d)?%$/);
+    expect(await kpi(page, 'savings')).toMatch(/^-?\d+(\.\d)?%$/);
     expect(await kpi(page, 'medianToBooking')).not.toBe('—');
     expect(await page.locator('#map polygon.heat-cell').count()).toBeGreaterThan(1);
     expect(await page.locator('#map rect.warehouse').count()).toBe(2);
 
     // Newest first: a request posted now tops the feed, and the demand layer shows the waiting requests.
-    await mutate(CREATE_REQUEST, { input: request({ lat: 37.29, lng: 126.82 }, SEOUL, 1) }, keyOf('MANUFACTURER'));
+    await mutate(CREATE_REQUEST, { input: shipmentRequest({ lat: 37.29, lng: 126.82 }, SEOUL, 1) }, keyOf('MANUFACTURER'));
     await expect.poll(() => page.locator('#feed li').first().getAttribute('data-kind')).toBe('REQUEST_POSTED');
     await expect.poll(async () => (await requestCounts(page)).posted).toBe(4);
     await page.check('input[name="layer"][value="DEMAND"]');
     await expect.poll(() => page.locator('#map polygon.heat-cell').count()).toBeGreaterThanOrEqual(1);
     await page.check('input[name="layer"][value="SUPPLY"]');
     await expect.poll(() => page.locator('#map polygon.heat-cell').count()).toBeGreaterThan(1);
+  });
 
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+  it('speaks Korean by default, switches to English, remembers it over a reload and switches back', async () => {
+    const page = await openDashboard();
+    await page.locator('#key-form').waitFor({ state: 'visible' });
+    expect(await htmlLang(page)).toBe('ko');
+    expect(await page.title()).toBe(ko['app.title']);
+    expect(await page.locator('#key-form h2').textContent()).toBe(ko['signIn.title']);
+    expect(await page.getAttribute('button[data-lang="ko"]', 'aria-pressed')).toBe('true');
+
+    await page.click('button[data-lang="en"]');
+    expect(await htmlLang(page)).toBe('en');
+    expect(await page.title()).toBe(catalogues.en['app.title']);
+    expect(await page.locator('#key-form h2').textContent()).toBe(catalogues.en['signIn.title']);
+    await page.reload();
+    await page.locator('#key-form').waitFor({ state: 'visible' });
+    expect(await htmlLang(page)).toBe('en');
+    expect(await page.locator('#key-form h2').textContent()).toBe(catalogues.en['signIn.title']);
+    expect(await page.getAttribute('button[data-lang="en"]', 'aria-pressed')).toBe('true');
+
+    // Switching while signed in redraws what the service sent in the other language, names of complexes included.
+    await signIn(page, keyOf('OPERATOR'));
+    expect(await page.locator('#viewer').textContent()).toContain(catalogues.en['role.OPERATOR']);
+    const { body } = await gql<{ complexes: { edges: { node: { code: string; nameKo: string; nameEn: string } }[] } }>(server.url, COMPLEX_NAMES, {});
+    const names = body.data!.complexes.edges.map((e) => e.node);
+    expect(await page.locator('#complex option').allTextContents()).toEqual(names.map((n) => n.nameEn));
+    await page.click('button[data-lang="ko"]');
+    expect(await htmlLang(page)).toBe('ko');
+    expect(await page.locator('#complex option').allTextContents()).toEqual(names.map((n) => n.nameKo));
+    expect(await page.locator('#viewer').textContent()).toContain(ko['role.OPERATOR']);
+    await expect.poll(() => page.locator('#live').textContent()).toBe(ko['live.live']);
+    expect(await page.evaluate("localStorage.getItem('sandan.lang')")).toBe('ko');
+  });
+
+  describe.each(LANGUAGES)('in %s', (lang) => {
+    const text = catalogues[lang];
+
+    it('shows every label from the catalogue, money in won, the period and the feed in Korean time', async () => {
+      const page = await openDashboard();
+      if (lang !== 'ko') await page.click(`button[data-lang="${lang}"]`);
+      await signIn(page, keyOf('OPERATOR'));
+      expect(await htmlLang(page)).toBe(lang);
+      await expect.poll(() => kpi(page, 'cost')).not.toBe(text['kpi.none']);
+
+      const shown = await catalogueTexts(page);
+      expect(shown.length).toBeGreaterThan(20);
+      expect(shown.filter(([key, value]) => value !== text[key])).toEqual([]);
+      expect(await page.getAttribute('#api-key', 'placeholder')).toBe(text['signIn.keyPlaceholder']);
+
+      // Won without decimals, thousands separated by commas, in the figure and in its baseline.
+      expect(await kpi(page, 'cost')).toMatch(/^₩\d{1,3}(,\d{3})*$/);
+      expect(await page.locator('[data-kpi="cost"] + .detail').textContent()).toMatch(/₩\d{1,3}(,\d{3})*/);
+
+      // The 7 days end today in Seoul, whatever the browser's own zone.
+      const { month, day, monthShortEn } = seoulToday();
+      expect(await page.locator('#kpi-period').textContent()).toContain(lang === 'ko' ? `${month}월 ${day}일` : `${day} ${monthShortEn}`);
+
+      await mutate(CREATE_REQUEST, { input: shipmentRequest({ lat: 37.3, lng: 126.8 }, SEOUL, 2) }, keyOf('MANUFACTURER'));
+      const entry = page.locator('#feed li[data-kind="REQUEST_POSTED"]').first();
+      await entry.waitFor({ timeout: 10_000 });
+      expect(await entry.locator('.kind').textContent()).toBe(text['kind.REQUEST_POSTED']);
+      const at = new Date((await entry.locator('time').getAttribute('datetime'))!);
+      expect(await entry.locator('time').textContent()).toBe(seoulClock(at));
+      expect(await page.locator('#live').textContent()).toBe(text['live.live']);
+
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, `dashboard-${lang}.png`), fullPage: true });
+    });
   });
 
   it('asks nothing of any host but the service, breaks no Content-Security-Policy rule and throws no error', () => {

@@ -1,8 +1,10 @@
 /**
  * Sandan Exchange operator dashboard: hexagon map, KPIs and live activity of one complex.
  * Plain ES module. `h3` and `graphqlWs` are globals of the UMD builds the service serves under /vendor.
+ * No user-visible text here: it comes from the catalogues through `t` and is formatted through `fmt`.
  */
 /* global h3, graphqlWs */
+import { fmt, hasText, language, setLanguage, t, translatePage } from './i18n.js';
 
 const GRAPHQL_PATH = '/graphql';
 const KEY_STORAGE = 'sandan.apiKey';
@@ -37,8 +39,10 @@ const ACTIVITY = 'subscription ($code: String!) { complexActivity(code: $code) {
  *   serviceAreaResolution: number, centre: { nameKo: string, nameEn: string, location: LatLng } }} Complex
  * @typedef {{ cell: string, count: number, pallets: number }} HeatCell
  * @typedef {{ name: string, totalPallets: number, storageClass: string, location: LatLng }} Warehouse
- * @typedef {{ message: string, extensions?: { code?: string } }} GraphQLError
+ * @typedef {{ message: string, extensions?: { code?: string, [detail: string]: unknown } }} GraphQLError
+ *   errors made here have an empty message: their text comes from the catalogue by code
  * @typedef {{ kind: string, at: string, summary: string }} Activity
+ * @typedef {{ name: string, role: string, complex: { code: string } | null }} Viewer
  */
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -54,6 +58,7 @@ const els = {
   notices: $('notices'),
   map: $('map'),
   legend: $('legend'),
+  kpiPeriod: $('kpi-period'),
   kpiUpdated: $('kpi-updated'),
   feed: $('feed'),
   feedEmpty: $('feed-empty'),
@@ -67,6 +72,12 @@ const state = {
   /** @type {'SUPPLY' | 'DEMAND'} */ layer: 'SUPPLY',
   /** @type {HeatCell[]} */ heat: [],
   /** @type {Warehouse[]} */ warehouses: [],
+  /** @type {Viewer | null} */ viewer: null,
+  /** @type {any} the last complexInsights, kept to redraw in another language */ insights: null,
+  /** @type {{ from: Date, to: Date, updated: Date } | null} period of those insights */ period: null,
+  /** @type {Activity[]} newest first */ feed: [],
+  /** @type {'live' | 'connecting' | 'off'} */ live: 'off',
+  /** @type {GraphQLError | null} why the key form is shown again */ keyError: null,
   /** @type {Map<string, GraphQLError[]>} errors by where they came from, shown until that source succeeds */
   notices: new Map(),
   /** Only the latest refresh may render: an older answer could belong to the previous complex. */
@@ -79,10 +90,8 @@ const state = {
   feedSeq: 0,
 };
 
-const seoulTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Seoul', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
-const krw = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'KRW', maximumFractionDigits: 0 });
-const decimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
-const pct = (/** @type {number} */ v) => `${decimal.format(v)} %`;
+/** An error made here rather than by the service: its text is the catalogue's for its code. */
+const localError = (/** @type {string} */ code, /** @type {Record<string, unknown>} */ details = {}) => ({ message: '', extensions: { code, ...details } });
 
 /**
  * POSTs one operation to /graphql with the current key; network and HTTP failures come back as GraphQL errors.
@@ -98,12 +107,12 @@ async function gql(/** @type {string} */ query, /** @type {Record<string, unknow
       headers: { 'content-type': 'application/json', ...(state.apiKey && { authorization: `Bearer ${state.apiKey}` }) },
       body: JSON.stringify({ query, variables }),
     });
-    body = await response.json().catch(() => ({ errors: [{ message: `The service answered HTTP ${response.status}` }] }));
+    body = await response.json().catch(() => ({ errors: [localError('HTTP', { status: response.status })] }));
   } catch {
-    body = { errors: [{ message: 'The service cannot be reached', extensions: { code: 'NETWORK' } }] };
+    body = { errors: [localError('NETWORK')] };
   }
   const unauthenticated = body.errors?.find((e) => e.extensions?.code === 'UNAUTHENTICATED');
-  if (unauthenticated && state.apiKey) signOut(`${unauthenticated.message} (UNAUTHENTICATED): enter a valid key.`);
+  if (unauthenticated && state.apiKey) signOut(unauthenticated);
   return body;
 }
 
@@ -115,22 +124,41 @@ async function loadComplexes() {
   const { data, errors } = await gql(COMPLEXES);
   setNotice('complexes', errors);
   state.complexes = data?.complexes.edges.map((/** @type {{ node: Complex }} */ e) => e.node) ?? [];
-  els.select.replaceChildren(...state.complexes.map((c) => new Option(`${c.nameEn} · ${c.nameKo}`, c.code)));
+  renderComplexOptions();
+}
+
+/** The catalogue's name for a code the service sent, or the code itself if the catalogue does not know it yet. */
+const textOr = (/** @type {string} */ key, /** @type {string} */ code) => (hasText(key) ? t(key) : code);
+
+/** A complex's or centre's name in the page's language. */
+const nameOf = (/** @type {{ nameKo: string, nameEn: string }} */ named) => (language() === 'ko' ? named.nameKo : named.nameEn);
+
+function renderComplexOptions() {
+  els.select.replaceChildren(...state.complexes.map((c) => new Option(nameOf(c), c.code)));
+  if (state.complex) els.select.value = state.complex.code;
+}
+
+function renderViewer() {
+  const viewer = state.viewer;
+  els.viewer.textContent = viewer ? t('viewer', { name: viewer.name, role: textOr(`role.${viewer.role}`, viewer.role) }) : '';
+  els.viewer.dataset.role = viewer?.role ?? '';
 }
 
 /** Checks the key with `viewer`, then opens the dashboard on the viewer's complex (admins: the first). */
 async function signIn(/** @type {string} */ apiKey) {
   state.apiKey = apiKey;
   const { data, errors } = await gql(VIEWER);
+  /** @type {Viewer | undefined} */
   const viewer = data?.viewer;
   if (!viewer) {
-    if (state.apiKey) signOut(errors?.[0]?.message ?? 'That key was not accepted.'); // else gql signed out already
+    if (state.apiKey) signOut(errors?.[0] ?? localError('UNAUTHENTICATED')); // else gql signed out already
     return;
   }
   sessionStorage.setItem(KEY_STORAGE, apiKey);
   await loadComplexes();
   if (state.apiKey !== apiKey) return; // signed out meanwhile
-  els.viewer.textContent = `${viewer.name} · ${viewer.role}`;
+  state.viewer = viewer;
+  renderViewer();
   for (const node of [els.viewer, els.signOut, els.picker, els.dashboard]) node.hidden = false;
   els.keyForm.hidden = true;
   const client = graphqlWs.createClient({
@@ -159,13 +187,14 @@ async function signIn(/** @type {string} */ apiKey) {
   if (own) showComplex(own.code);
 }
 
-function signOut(/** @type {string} */ reason = '') {
+function signOut(/** @type {GraphQLError | null} */ reason = null) {
   stopFeed();
   state.ws?.dispose();
   state.ws = null;
   state.wsConnected = false;
   setLive('off');
   state.apiKey = null;
+  state.viewer = null;
   state.complex = null;
   state.notices.clear();
   renderNotices();
@@ -173,13 +202,19 @@ function signOut(/** @type {string} */ reason = '') {
   showKeyForm(reason);
 }
 
-function showKeyForm(/** @type {string} */ reason = '') {
+function showKeyForm(/** @type {GraphQLError | null} */ reason = null) {
   for (const node of [els.viewer, els.signOut, els.picker, els.dashboard]) node.hidden = true;
   els.keyForm.hidden = false;
-  els.keyError.textContent = reason;
-  els.keyError.hidden = !reason;
+  state.keyError = reason;
+  renderKeyError();
   els.keyInput.value = '';
   els.keyInput.focus();
+}
+
+function renderKeyError() {
+  els.keyError.textContent = state.keyError ? errorText(state.keyError) : '';
+  els.keyError.dataset.code = state.keyError?.extensions?.code ?? '';
+  els.keyError.hidden = !state.keyError;
 }
 
 // ---- one complex ---------------------------------------------------------------------------------
@@ -195,9 +230,10 @@ function showComplex(/** @type {string} */ code) {
   state.notices.delete('feed');
   renderNotices();
   renderMap();
-  renderKpis(null);
-  els.feed.replaceChildren();
-  els.feedEmpty.hidden = false;
+  state.insights = null;
+  renderKpis();
+  state.feed = [];
+  renderFeed();
   startFeed(code);
   void refresh();
 }
@@ -208,11 +244,12 @@ async function refresh() {
   if (!complex) return;
   const seq = ++state.refreshSeq;
   const now = Date.now();
+  const period = { from: new Date(now - KPI_PERIOD_MS), to: new Date(now), updated: new Date(now) };
   const { data, errors } = await gql(COMPLEX_DATA, {
     code: complex.code,
     res: complex.serviceAreaResolution,
     layer: state.layer,
-    from: new Date(now - KPI_PERIOD_MS).toISOString(),
+    from: period.from.toISOString(),
     to: new Date(now + HOUR_MS).toISOString(),
   });
   if (seq !== state.refreshSeq || complex !== state.complex) return;
@@ -220,7 +257,9 @@ async function refresh() {
   state.heat = data?.heatmap?.cells ?? [];
   state.warehouses = data?.warehouseListings?.edges.map((/** @type {{ node: Warehouse }} */ e) => e.node) ?? [];
   renderMap();
-  renderKpis(data?.complexInsights ?? null);
+  state.insights = data?.complexInsights ?? null;
+  state.period = period;
+  renderKpis();
 }
 
 function scheduleRefresh() {
@@ -242,7 +281,8 @@ function startFeed(/** @type {string} */ code) {
         if (!current()) return;
         if (result.errors) return setNotice('feed', result.errors);
         if (!result.data) return;
-        addFeedEntry(result.data.complexActivity);
+        state.feed = [result.data.complexActivity, ...state.feed].slice(0, FEED_LIMIT);
+        renderFeed();
         scheduleRefresh();
       },
       error: (/** @type {unknown} */ error) => {
@@ -250,7 +290,7 @@ function startFeed(/** @type {string} */ code) {
         state.unsubscribe = null;
         setLive('off');
         const errors = feedErrors(error);
-        if (errors[0]?.extensions?.code === 'UNAUTHENTICATED') signOut(`${errors[0].message} (UNAUTHENTICATED): enter a valid key.`);
+        if (errors[0]?.extensions?.code === 'UNAUTHENTICATED') signOut(errors[0]);
         else setNotice('feed', errors);
       },
       complete: () => {
@@ -279,24 +319,32 @@ function feedErrors(/** @type {unknown} */ error) {
   if (Array.isArray(error)) return error;
   if (error && typeof error === 'object' && 'code' in error) {
     const close = /** @type {CloseEvent} */ (error);
-    if (close.code === 4403) return [{ message: 'The live feed refused the API key', extensions: { code: 'UNAUTHENTICATED' } }];
-    return [{ message: `The live feed closed (${close.code} ${close.reason || 'connection lost'})`, extensions: { code: 'NETWORK' } }];
+    if (close.code === 4403) return [localError('UNAUTHENTICATED')];
+    return [{ message: close.reason, extensions: { code: 'FEED_CLOSED', closeCode: close.code } }];
   }
-  return [{ message: 'The live feed cannot be reached', extensions: { code: 'NETWORK' } }];
+  return [localError('NETWORK')];
 }
 
-function addFeedEntry(/** @type {Activity} */ activity) {
-  const item = el('li', { class: `entry ${kindFamily(activity.kind)}`, 'data-kind': activity.kind });
-  const time = el('time', { datetime: activity.at });
-  time.textContent = seoulTime.format(new Date(activity.at));
-  const kind = el('span', { class: 'kind' });
-  kind.textContent = activity.kind.replaceAll('_', ' ').toLowerCase();
-  const summary = el('span', { class: 'summary' });
-  summary.textContent = activity.summary;
-  item.append(time, kind, summary);
-  els.feed.prepend(item);
-  while (els.feed.children.length > FEED_LIMIT) els.feed.lastElementChild?.remove();
-  els.feedEmpty.hidden = true;
+/**
+ * One line per activity: Korean time, what happened (from the catalogue; an unknown kind as it came) and the
+ * service's one-line summary, which the service writes in English.
+ */
+function renderFeed() {
+  els.feed.replaceChildren(
+    ...state.feed.map((activity) => {
+      const item = el('li', { class: `entry ${kindFamily(activity.kind)}`, 'data-kind': activity.kind });
+      const at = new Date(activity.at);
+      const time = el('time', { datetime: activity.at, title: fmt.dateTime(at) });
+      time.textContent = fmt.time(at);
+      const kind = el('span', { class: 'kind' });
+      kind.textContent = textOr(`kind.${activity.kind}`, activity.kind);
+      const summary = el('span', { class: 'summary', lang: 'en' });
+      summary.textContent = activity.summary;
+      item.append(time, kind, summary);
+      return item;
+    }),
+  );
+  els.feedEmpty.hidden = state.feed.length > 0;
 }
 
 /** Colour family of an activity kind, by its prefix (REQUEST_POSTED → request). */
@@ -306,8 +354,13 @@ function kindFamily(/** @type {string} */ kind) {
 }
 
 function setLive(/** @type {'live' | 'connecting' | 'off'} */ live) {
-  els.live.dataset.state = live;
-  els.live.textContent = { live: 'live', connecting: 'connecting…', off: 'offline' }[live];
+  state.live = live;
+  renderLive();
+}
+
+function renderLive() {
+  els.live.dataset.state = state.live;
+  els.live.textContent = t(`live.${state.live}`);
 }
 
 // ---- notices -------------------------------------------------------------------------------------
@@ -318,20 +371,33 @@ function setNotice(/** @type {string} */ source, /** @type {GraphQLError[] | und
   renderNotices();
 }
 
-/** One line per distinct error, with its code and, for FORBIDDEN, who may see what. */
+/** What an error means to the reader, by its code; codes the catalogue does not know get a general line. */
+function errorText(/** @type {GraphQLError} */ error) {
+  const key = `error.${error.extensions?.code ?? 'ERROR'}`;
+  return t(hasText(key) ? key : 'error.ERROR', /** @type {Record<string, string | number>} */ (error.extensions ?? {}));
+}
+
+/**
+ * One line per distinct error: its code, what it means in the page's language and, underneath, the service's
+ * own message (in English, and the one place that names the exact cause).
+ */
 function renderNotices() {
   const lines = new Map();
-  for (const error of [...state.notices.values()].flat()) {
-    const code = error.extensions?.code ?? 'ERROR';
-    const hint = code === 'FORBIDDEN' ? ' — the dashboard shows a complex to its own operators and to admins.' : '';
-    lines.set(`${code}: ${error.message}`, { code, text: `${error.message}${hint}` });
-  }
+  for (const error of [...state.notices.values()].flat()) lines.set(`${error.extensions?.code}: ${error.message}`, error);
   els.notices.replaceChildren(
-    ...[...lines.values()].map(({ code, text }) => {
+    ...[...lines.values()].map((error) => {
+      const code = error.extensions?.code ?? 'ERROR';
       const p = el('p', { class: 'notice', 'data-code': code });
       const badge = el('strong');
       badge.textContent = code;
-      p.append(badge, ` ${text}`);
+      const text = el('span', { class: 'text' });
+      text.textContent = errorText(error);
+      p.append(badge, text);
+      if (error.message) {
+        const detail = el('span', { class: 'detail', lang: 'en' });
+        detail.textContent = error.message;
+        p.append(detail);
+      }
       return p;
     }),
   );
@@ -340,43 +406,43 @@ function renderNotices() {
 // ---- KPIs ----------------------------------------------------------------------------------------
 
 /**
- * Fills the KPI panel: each figure with, where there is one, its baseline or base underneath. A figure
- * without a denominator (nothing served, nothing listed) shows "—", as does a null one.
+ * Fills the KPI panel from the last insights: each figure with, where there is one, its baseline or base
+ * underneath. A figure without a denominator (nothing served, nothing listed) shows "—", as does a null one.
  */
-function renderKpis(/** @type {any} */ insights) {
+function renderKpis() {
+  const insights = state.insights;
   /** @type {Record<string, [string, string?] | null>} */
   let values = {};
   if (insights) {
-    const { storage: s, requests: r, transport: t } = insights;
-    const km = t.deadheadKm + t.loadedKm;
+    const { storage: s, requests: r, transport: tr } = insights;
+    const km = tr.deadheadKm + tr.loadedKm;
+    const n = fmt.number;
+    const baseline = (/** @type {string} */ value) => t('kpi.baseline', { value });
     values = {
-      savings: t.baselineCostKrw > 0 ? [pct(t.savingsPct), t.savingsPct < 0 ? 'dearer than no sharing' : 'against no sharing'] : null,
-      cost: t.baselineCostKrw > 0 ? [krw.format(t.costKrw), `baseline ${krw.format(t.baselineCostKrw)}`] : null,
-      emptyKm: km > 0 ? [pct(t.emptyKmSharePct), `baseline ${pct(t.baselineEmptyKmSharePct)}`] : null,
-      co2: t.baselineCo2Kg > 0 ? [`${decimal.format(t.co2Kg)} kg`, `baseline ${decimal.format(t.baselineCo2Kg)} kg`] : null,
-      utilisation: s.idlePalletDays > 0 ? [pct(s.utilisationPct), `${s.bookedPalletDays} of ${s.idlePalletDays} pallet-days`] : null,
-      requests: [`${r.posted} / ${r.served} / ${r.expired}`],
-      served: r.posted > 0 ? [pct(r.servedPct), `${r.waiting} waiting, ${r.cancelled} cancelled`] : null,
-      medianToBooking: r.medianMinutesToBooking === null ? null : [duration(r.medianMinutesToBooking)],
-      consolidation: r.served > 0 ? [pct(r.consolidationRatePct), `${r.consolidated} of ${r.served} through the centre`] : null,
+      savings: tr.baselineCostKrw > 0 ? [fmt.percent(tr.savingsPct), t(tr.savingsPct < 0 ? 'kpi.savings.worse' : 'kpi.savings.better')] : null,
+      cost: tr.baselineCostKrw > 0 ? [fmt.krw(tr.costKrw), baseline(fmt.krw(tr.baselineCostKrw))] : null,
+      emptyKm: km > 0 ? [fmt.percent(tr.emptyKmSharePct), baseline(fmt.percent(tr.baselineEmptyKmSharePct))] : null,
+      co2: tr.baselineCo2Kg > 0 ? [fmt.kg(tr.co2Kg), baseline(fmt.kg(tr.baselineCo2Kg))] : null,
+      utilisation: s.idlePalletDays > 0 ? [fmt.percent(s.utilisationPct), t('kpi.utilisation.detail', { booked: n(s.bookedPalletDays), idle: n(s.idlePalletDays) })] : null,
+      requests: [[r.posted, r.served, r.expired].map(n).join(' / ')],
+      served: r.posted > 0 ? [fmt.percent(r.servedPct), t('kpi.served.detail', { waiting: n(r.waiting), cancelled: n(r.cancelled) })] : null,
+      medianToBooking: r.medianMinutesToBooking === null ? null : [fmt.duration(r.medianMinutesToBooking)],
+      consolidation: r.served > 0 ? [fmt.percent(r.consolidationRatePct), t('kpi.consolidation.detail', { consolidated: n(r.consolidated), served: n(r.served) })] : null,
     };
   }
-  els.kpiUpdated.textContent = insights ? `updated ${seoulTime.format(new Date())} KST` : '';
+  const period = insights && state.period;
+  els.kpiPeriod.textContent = period ? fmt.dayRange(period.from, period.to) : '';
+  els.kpiUpdated.textContent = period ? t('kpi.updated', { time: fmt.time(period.updated) }) : '';
+  if (period) els.kpiUpdated.setAttribute('datetime', period.updated.toISOString());
+  else els.kpiUpdated.removeAttribute('datetime');
   for (const dd of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('dd[data-kpi]'))) {
     const name = dd.dataset.kpi ?? '';
-    const [main, sub] = values[name] ?? ['—'];
+    const [main, sub] = values[name] ?? [t('kpi.none')];
     dd.textContent = main;
-    dd.classList.toggle('worse', name === 'savings' && main.startsWith('-'));
+    dd.classList.toggle('worse', name === 'savings' && insights?.transport.savingsPct < 0);
     const detail = /** @type {HTMLElement} */ (dd.nextElementSibling);
     detail.textContent = sub ?? '';
   }
-}
-
-function duration(/** @type {number} */ minutes) {
-  if (minutes < 1) return '< 1 min';
-  if (minutes < 60) return `${decimal.format(minutes)} min`;
-  if (minutes < 48 * 60) return `${decimal.format(minutes / 60)} h`;
-  return `${decimal.format(minutes / 1440)} days`;
 }
 
 // ---- map -----------------------------------------------------------------------------------------
@@ -408,15 +474,18 @@ function renderMap() {
   };
 
   const area = new Set(complex.serviceAreaCells);
-  const base = svg('g', { class: 'base' }, complex.serviceAreaCells.map((cell) => hexagon(cell, { class: 'area-cell' }, `${cell}\nService area — nothing ${state.layer === 'SUPPLY' ? 'available' : 'waiting'} here`)));
+  const base = svg('g', { class: 'base' }, complex.serviceAreaCells.map((cell) => hexagon(cell, { class: 'area-cell' }, t(`map.areaTip.${state.layer}`, { cell }))));
   const maxPallets = Math.max(1, ...state.heat.map((c) => c.pallets));
   const [light, dark] = SCALES[state.layer];
-  const what = state.layer === 'SUPPLY' ? 'vehicles and listings' : 'waiting requests';
   const heat = svg(
     'g',
     { class: 'heat' },
     state.heat.map((c) =>
-      hexagon(c.cell, { class: `heat-cell${area.has(c.cell) ? '' : ' outside'}`, fill: mix(light, dark, Math.sqrt(c.pallets / maxPallets)) }, `${c.cell}\n${c.count} ${what}\n${c.pallets} pallets`),
+      hexagon(
+        c.cell,
+        { class: `heat-cell${area.has(c.cell) ? '' : ' outside'}`, fill: mix(light, dark, Math.sqrt(c.pallets / maxPallets)) },
+        t(`map.heatTip.${state.layer}`, { cell: c.cell, count: fmt.number(c.count), pallets: fmt.number(c.pallets) }),
+      ),
     ),
   );
 
@@ -431,19 +500,21 @@ function renderMap() {
   const markers = svg('g', { class: 'markers' }, [
     ...warehouses.map(({ w, at: [x, y] }) => {
       const square = svg('rect', { class: 'warehouse', x: x - size * 0.7, y: y - size * 0.7, width: size * 1.4, height: size * 1.4, rx: size * 0.2 });
-      square.append(title(`${w.name}\n${w.storageClass}, ${w.totalPallets} pallet positions`));
+      const storageClass = textOr(`storageClass.${w.storageClass}`, w.storageClass);
+      square.append(title(t('map.warehouseTip', { name: w.name, storageClass, pallets: fmt.number(w.totalPallets) })));
       return square;
     }),
     (() => {
       const [x, y] = centre;
       const star = svg('polygon', { class: 'centre', points: starPoints(x, y, size * 1.9, size * 0.8) });
-      star.append(title(`${complex.centre.nameEn}\n${complex.centre.nameKo}`));
+      star.append(title(t('map.centreTip', { name: nameOf(complex.centre) })));
       return star;
     })(),
   ]);
 
   els.map.setAttribute('viewBox', [bounds.minX - pad, bounds.minY - pad, bounds.maxX - bounds.minX + 2 * pad, bounds.maxY - bounds.minY + 2 * pad].map((n) => n.toFixed(2)).join(' '));
-  els.map.setAttribute('aria-label', `Hexagon map of ${complex.nameEn}: ${complex.serviceAreaCells.length} service-area cells, ${state.heat.length} ${state.layer.toLowerCase()} cells`);
+  const label = { complex: nameOf(complex), areaCells: fmt.number(complex.serviceAreaCells.length), heatCells: fmt.number(state.heat.length), layer: t(`map.layer.${state.layer}`) };
+  els.map.setAttribute('aria-label', t('map.labelOf', label));
   els.map.replaceChildren(base, heat, markers);
   renderLegend(maxPallets, light, dark);
 }
@@ -457,13 +528,13 @@ function renderLegend(/** @type {number} */ maxPallets, /** @type {string} */ li
     return t;
   };
   const caption = svg('text', { x: 0, y: 10 });
-  caption.textContent = `Pallets per cell (${state.layer === 'SUPPLY' ? 'supply' : 'demand'})`;
+  caption.textContent = t(`map.legend.${state.layer}`);
   els.legend.replaceChildren(
     svg('defs', {}, [svg('linearGradient', { id: 'scale' }, stops)]),
     caption,
     svg('rect', { x: 0, y: 14, width: 220, height: 8, rx: 2, fill: 'url(#scale)' }),
-    label('0', 0, 'start'),
-    label(String(state.heat.length ? maxPallets : 0), 220, 'end'),
+    label(fmt.number(0), 0, 'start'),
+    label(fmt.number(state.heat.length ? maxPallets : 0), 220, 'end'),
   );
 }
 
@@ -526,5 +597,29 @@ for (const radio of document.querySelectorAll('input[name="layer"]')) {
   });
 }
 
+for (const button of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('button[data-lang]'))) {
+  button.addEventListener('click', () => {
+    setLanguage(/** @type {'ko' | 'en'} */ (button.dataset.lang));
+    renderText();
+  });
+}
+
+/** Everything drawn with words or formatted figures, drawn again in the current language. */
+function renderText() {
+  translatePage();
+  for (const button of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('button[data-lang]'))) {
+    button.setAttribute('aria-pressed', String(button.dataset.lang === language()));
+  }
+  renderComplexOptions();
+  renderViewer();
+  renderKeyError();
+  renderNotices();
+  renderLive();
+  renderMap();
+  renderKpis();
+  renderFeed();
+}
+
+renderText();
 if (state.apiKey) void signIn(state.apiKey);
 else showKeyForm();
