@@ -35,7 +35,7 @@ async function untilReady(child: ChildProcess): Promise<ServiceProcess> {
     const timer = setTimeout(() => {
       child.kill('SIGKILL'); // nobody holds it to stop it later
       reject(new Error(`service did not start:\n${logs.join('\n')}`));
-    }, 20_000);
+    }, 45_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       logs.push(line);
       const match = /ready at (http:\/\/\S+)/.exec(line);

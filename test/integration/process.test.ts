@@ -11,7 +11,7 @@ import { tempDir } from '../helpers/server';
 
 const COUNT = '{ complexes { totalCount edges { node { code } } } }';
 
-describe('the service as a process', () => {
+describe('the service as a process', { timeout: 90_000 }, () => {
   const tmp = tempDir();
   afterAll(() => tmp.remove());
 
