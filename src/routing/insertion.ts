@@ -1,0 +1,106 @@
+/**
+ * Repair: puts pending requests back into routes. Greedy (k = 1) inserts the request with the cheapest insertion
+ * first; regret-k (Ropke & Pisinger 2006) the one that would lose most by waiting, Σ_{h=2..k} (c_h − c_1) over its
+ * k best routes, and requests with fewer than k feasible routes go first. Best insertions are cached per request
+ * and route; after an insertion only the changed route is re-evaluated. Empty vehicles of one class are tried once.
+ */
+import type { Instance } from './instance';
+import type { Insertion } from './route';
+import type { Solution } from './solution';
+
+export class Inserter {
+  private readonly cost: Float64Array;
+  private readonly at: Int32Array;
+  private readonly classSeen: Int32Array;
+  private stamp = 0;
+  private readonly top = new Float64Array(8);
+  private readonly scratch: Insertion = { cost: Infinity, i: 0, j: 0 };
+  /** Vehicles whose routes changed in the last call. */
+  readonly touched: number[] = [];
+
+  constructor(private readonly inst: Instance) {
+    this.cost = new Float64Array(inst.requests * inst.vehicles);
+    this.at = new Int32Array(inst.requests * inst.vehicles * 2);
+    this.classSeen = new Int32Array(inst.vehicles);
+  }
+
+  private evaluate(sol: Solution, r: number, v: number, noise: number, rand: () => number): void {
+    const best = this.scratch;
+    best.cost = Infinity;
+    const k = r * this.inst.vehicles + v;
+    if (sol.routes[v]!.bestInsertion(r, best, noise, rand)) {
+      this.at[2 * k] = best.i;
+      this.at[2 * k + 1] = best.j;
+    }
+    this.cost[k] = best.cost;
+  }
+
+  /**
+   * Inserts what it can of `pending` (emptied in place; what stays unserved is dropped from it), k = 1 for greedy.
+   * A request is left out when no route takes it or inserting costs more than its unserved penalty.
+   */
+  insert(sol: Solution, pending: number[], k: number, allowOpen: boolean, noise: number, rand: () => number): void {
+    const inst = this.inst;
+    const V = inst.vehicles;
+    const top = this.top;
+    this.touched.length = 0;
+    for (const r of pending) for (let v = 0; v < V; v++) this.evaluate(sol, r, v, noise, rand);
+    while (pending.length > 0) {
+      let chosen = -1;
+      let chosenVehicle = -1;
+      let chosenFeasible = 0;
+      let chosenRegret = -Infinity;
+      let chosenCost = Infinity;
+      for (let idx = 0; idx < pending.length; idx++) {
+        const r = pending[idx]!;
+        const stamp = ++this.stamp;
+        let feasible = 0;
+        let bestVehicle = -1;
+        for (let v = 0; v < V; v++) {
+          const c = this.cost[r * V + v]!;
+          if (c === Infinity) continue;
+          if (sol.routes[v]!.n === 0) {
+            if (!allowOpen) continue;
+            const cls = inst.vehicleClass[v]!;
+            if (this.classSeen[cls] === stamp) continue;
+            this.classSeen[cls] = stamp;
+          }
+          // Keep the k cheapest costs in top[0..k) (insertion sort).
+          let m = feasible < k ? feasible++ : k;
+          if (m === k && c >= top[k - 1]!) continue;
+          if (m === k) m = k - 1;
+          while (m > 0 && top[m - 1]! > c) {
+            top[m] = top[m - 1]!;
+            m--;
+          }
+          top[m] = c;
+          if (m === 0) bestVehicle = v;
+        }
+        if (feasible === 0 || top[0]! >= inst.penalty[r]!) continue;
+        let regret = 0;
+        for (let h = 1; h < feasible; h++) regret += top[h]! - top[0]!;
+        // Fewer feasible routes first (for k > 1), then larger regret, then cheaper.
+        const better =
+          chosen === -1 ||
+          (k > 1 && feasible < chosenFeasible) ||
+          ((k === 1 || feasible === chosenFeasible) && (regret > chosenRegret || (regret === chosenRegret && top[0]! < chosenCost)));
+        if (better) {
+          chosen = idx;
+          chosenVehicle = bestVehicle;
+          chosenFeasible = feasible;
+          chosenRegret = k > 1 ? regret : 0;
+          chosenCost = top[0]!;
+        }
+      }
+      if (chosen === -1) break;
+      const r = pending[chosen]!;
+      pending[chosen] = pending[pending.length - 1]!;
+      pending.pop();
+      const key = r * V + chosenVehicle;
+      sol.insert(r, chosenVehicle, this.at[2 * key]!, this.at[2 * key + 1]!);
+      this.touched.push(chosenVehicle);
+      for (const other of pending) this.evaluate(sol, other, chosenVehicle, noise, rand);
+    }
+    pending.length = 0;
+  }
+}
