@@ -2,7 +2,8 @@
  * Repair: puts pending requests back into routes. Greedy (k = 1) inserts the request with the cheapest insertion
  * first; regret-k (Ropke & Pisinger 2006) the one that would lose most by waiting, Σ_{h=2..k} (c_h − c_1) over its
  * k best routes, and requests with fewer than k feasible routes go first. Best insertions are cached per request
- * and route; after an insertion only the changed route is re-evaluated. Empty vehicles of one class are tried once.
+ * and route; after an insertion only the changed route is re-evaluated. k = 0 inserts in a random order, each
+ * request at its cheapest place (diversifies beyond what the greedy orders can build). Empty vehicles of one class are tried once.
  */
 import type { Instance } from './instance';
 import type { Insertion } from './route';
@@ -37,13 +38,21 @@ export class Inserter {
 
   /**
    * Inserts what it can of `pending` (emptied in place; what stays unserved is dropped from it), k = 1 for greedy.
-   * A request is left out when no route takes it or inserting costs more than its unserved penalty.
+   * k = 0 random order. A request is left out when no route takes it or inserting costs more than its unserved penalty.
    */
   insert(sol: Solution, pending: number[], k: number, allowOpen: boolean, noise: number, rand: () => number): void {
     const inst = this.inst;
     const V = inst.vehicles;
     const top = this.top;
+    const keep = Math.max(1, k);
     this.touched.length = 0;
+    if (k === 0)
+      for (let idx = pending.length - 1; idx > 0; idx--) {
+        const other = Math.floor(rand() * (idx + 1));
+        const r = pending[idx]!;
+        pending[idx] = pending[other]!;
+        pending[other] = r;
+      }
     for (const r of pending) for (let v = 0; v < V; v++) this.evaluate(sol, r, v, noise, rand);
     while (pending.length > 0) {
       let chosen = -1;
@@ -65,10 +74,10 @@ export class Inserter {
             if (this.classSeen[cls] === stamp) continue;
             this.classSeen[cls] = stamp;
           }
-          // Keep the k cheapest costs in top[0..k) (insertion sort).
-          let m = feasible < k ? feasible++ : k;
-          if (m === k && c >= top[k - 1]!) continue;
-          if (m === k) m = k - 1;
+          // Keep the `keep` cheapest costs in top[0..keep) (insertion sort).
+          let m = feasible < keep ? feasible++ : keep;
+          if (m === keep && c >= top[keep - 1]!) continue;
+          if (m === keep) m = keep - 1;
           while (m > 0 && top[m - 1]! > c) {
             top[m] = top[m - 1]!;
             m--;
@@ -77,6 +86,12 @@ export class Inserter {
           if (m === 0) bestVehicle = v;
         }
         if (feasible === 0 || top[0]! >= inst.penalty[r]!) continue;
+        if (k === 0) {
+          // Random order: the first request (of the shuffled list) that fits goes in, at its cheapest place.
+          chosen = idx;
+          chosenVehicle = bestVehicle;
+          break;
+        }
         let regret = 0;
         for (let h = 1; h < feasible; h++) regret += top[h]! - top[0]!;
         // Fewer feasible routes first (for k > 1), then larger regret, then cheaper.
@@ -94,8 +109,11 @@ export class Inserter {
       }
       if (chosen === -1) break;
       const r = pending[chosen]!;
-      pending[chosen] = pending[pending.length - 1]!;
-      pending.pop();
+      if (k === 0) pending.splice(chosen, 1);
+      else {
+        pending[chosen] = pending[pending.length - 1]!;
+        pending.pop();
+      }
       const key = r * V + chosenVehicle;
       sol.insert(r, chosenVehicle, this.at[2 * key]!, this.at[2 * key + 1]!);
       this.touched.push(chosenVehicle);

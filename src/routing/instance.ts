@@ -43,6 +43,8 @@ export interface Instance {
   readonly horizon: number;
   /** Largest demand per dimension: scales relatedness. */
   readonly maxDemand: Float64Array;
+  /** Distances obey the triangle inequality, so a detour never shortens a route (lets insertion prune). */
+  readonly metric: boolean;
 }
 
 function reader(matrix: Matrix, size: number, field: string): (a: number, b: number) => number {
@@ -178,7 +180,19 @@ export function compile(problem: RoutingProblem): Instance {
   if (locs.size <= MAX_TABLE_LOCATIONS) for (const a of locs) for (const b of locs) maxDistance = Math.max(maxDistance, dist(a, b));
   else for (let s = 1; s < S; s++) maxDistance = Math.max(maxDistance, dist(stopLoc[s - 1]!, stopLoc[s]!));
 
+  // Checked on the locations used, when few enough; road matrices rounded to whole minutes often are not metric.
+  let metric = locs.size <= 400;
+  const used = [...locs];
+  for (let x = 0; x < used.length && metric; x++)
+    for (let y = 0; y < used.length && metric; y++)
+      for (let z = 0; z < used.length; z++)
+        if (dist(used[x]!, used[z]!) > dist(used[x]!, used[y]!) + dist(used[y]!, used[z]!) + 1e-9) {
+          metric = false;
+          break;
+        }
+
   return {
+    metric,
     requests: R,
     vehicles: V,
     dims,

@@ -1,7 +1,7 @@
 /**
  * Adaptive large neighbourhood search for the pickup and delivery problem with time windows (Ropke & Pisinger,
  * Transportation Science 40(4), 2006): each iteration removes q requests (random, worst or Shaw removal) and
- * reinserts them (greedy or regret-2/3/4, with or without noise); operators are drawn by weights that adapt every
+ * reinserts them (greedy, regret-2/3/4 or in random order, with or without noise); operators are drawn by weights that adapt every
  * 100 iterations to the scores they earn (33 new best, 9 better than current, 13 accepted worse); simulated
  * annealing accepts worse solutions, starting where 5 % worse is accepted half the time.
  *
@@ -56,7 +56,8 @@ const REMOVAL_SHARE = 0.4;
 const EPSILON = 1e-9;
 
 const DESTROY = [randomRemoval, worstRemoval, shawRemoval];
-const REGRET = [1, 2, 3, 4];
+/** Repair by regret-k; 0 is random-order insertion, 1 greedy. */
+const REGRET = [0, 1, 2, 3, 4];
 
 class Roulette {
   readonly weight: Float64Array;
