@@ -37,15 +37,17 @@ export class Inserter {
   }
 
   /**
-   * Inserts what it can of `pending` (emptied in place; what stays unserved is dropped from it), k = 1 for greedy.
+   * Inserts what it can of `pending` (emptied in place; what stays unserved is dropped from it) using at most
+   * `maxVehicles` vehicles in all; k = 1 for greedy.
    * k = 0 random order. A request is left out when no route takes it or inserting costs more than its unserved penalty.
    */
-  insert(sol: Solution, pending: number[], k: number, allowOpen: boolean, noise: number, rand: () => number): void {
+  insert(sol: Solution, pending: number[], k: number, maxVehicles: number, noise: number, rand: () => number): void {
     const inst = this.inst;
     const V = inst.vehicles;
     const top = this.top;
     const keep = Math.max(1, k);
     this.touched.length = 0;
+    let used = sol.vehiclesUsed();
     if (k === 0)
       for (let idx = pending.length - 1; idx > 0; idx--) {
         const other = Math.floor(rand() * (idx + 1));
@@ -69,7 +71,7 @@ export class Inserter {
           const c = this.cost[r * V + v]!;
           if (c === Infinity) continue;
           if (sol.routes[v]!.n === 0) {
-            if (!allowOpen) continue;
+            if (used >= maxVehicles) continue;
             const cls = inst.vehicleClass[v]!;
             if (this.classSeen[cls] === stamp) continue;
             this.classSeen[cls] = stamp;
@@ -115,6 +117,7 @@ export class Inserter {
         pending.pop();
       }
       const key = r * V + chosenVehicle;
+      if (sol.routes[chosenVehicle]!.n === 0) used++;
       sol.insert(r, chosenVehicle, this.at[2 * key]!, this.at[2 * key + 1]!);
       this.touched.push(chosenVehicle);
       for (const other of pending) this.evaluate(sol, other, chosenVehicle, noise, rand);

@@ -51,7 +51,8 @@ const SCORE_BETTER = 9;
 const SCORE_ACCEPTED = 13;
 const START_WORSE = 0.05;
 const END_TEMPERATURE_RATIO = 0.002;
-const NOISE = 0.025;
+/** Noise levels on insertion costs, × the longest distance: none, Ropke & Pisinger's 0.025, and a strong one for diversity. */
+const NOISE = [0, 0.025, 0.25];
 const REMOVAL_SHARE = 0.4;
 const EPSILON = 1e-9;
 
@@ -89,7 +90,7 @@ class Search {
   readonly inserter: Inserter;
   readonly destroy = new Roulette(DESTROY.length);
   readonly repair = new Roulette(REGRET.length);
-  readonly noise = new Roulette(2);
+  readonly noise = new Roulette(NOISE.length);
   readonly noiseScale: number;
   iterations = 0;
   private readonly startTime: number;
@@ -105,7 +106,7 @@ class Search {
     this.inserter = new Inserter(inst);
     let perDistance = 0;
     for (const c of inst.costPerDistance) perDistance = Math.max(perDistance, c);
-    this.noiseScale = NOISE * inst.maxDistance * perDistance;
+    this.noiseScale = inst.maxDistance * perDistance;
     this.startTime = options.now ? options.now() : 0;
   }
 
@@ -119,17 +120,17 @@ class Search {
   }
 
   /** Puts every unserved request it can into `sol`. */
-  repairAll(sol: Solution, k: number, allowOpen: boolean, noise: number): void {
+  repairAll(sol: Solution, k: number, maxVehicles: number, noise: number): void {
     const pending: number[] = [];
     for (let r = 0; r < this.inst.requests; r++) if (sol.routeOf[r] === -1) pending.push(r);
-    this.inserter.insert(sol, pending, k, allowOpen, noise, this.rand);
+    this.inserter.insert(sol, pending, k, maxVehicles, noise, this.rand);
   }
 
   /**
    * Annealing from `current` (kept as the accepted solution) until `until` of the budget or `maxIterations` of its
    * own; `best` receives anything cheaper than it. Stops early once `best` costs less than `stopBelow`.
    */
-  anneal(current: Solution, work: Solution, best: Solution, o: { until: number; iterations: number; allowOpen: boolean; stopBelow: number }): void {
+  anneal(current: Solution, work: Solution, best: Solution, o: { until: number; iterations: number; maxVehicles: number; stopBelow: number }): void {
     const inst = this.inst;
     const rand = this.rand;
     let currentCost = current.cost();
@@ -158,7 +159,7 @@ class Search {
       const q = qMin + Math.floor(rand() * (qMax - qMin + 1));
       if (q > 0) DESTROY[d]!(work, q, rand, removed, touched);
       for (let r = 0; r < inst.requests; r++) if (work.routeOf[r] === -1 && !removed.includes(r)) removed.push(r);
-      this.inserter.insert(work, removed, REGRET[k]!, o.allowOpen, z === 1 ? this.noiseScale : 0, rand);
+      this.inserter.insert(work, removed, REGRET[k]!, o.maxVehicles, NOISE[z]! * this.noiseScale, rand);
       for (const v of this.inserter.touched) touched.push(v);
 
       const cost = work.cost();
@@ -217,7 +218,7 @@ export function solve(problem: RoutingProblem, options: SolveOptions): SolveResu
   const current = new Solution(inst);
   const work = new Solution(inst);
   current.copyFrom(start);
-  search.repairAll(current, 2, true, 0);
+  search.repairAll(current, 2, Infinity, 0);
   if (current.cost() < best.cost() - EPSILON) best.copyFrom(current);
 
   // Route count: empty the smallest route not yet tried and look for a way to serve its requests elsewhere.
@@ -237,11 +238,14 @@ export function solve(problem: RoutingProblem, options: SolveOptions): SolveResu
       current.copyFrom(best);
       const route = current.routes[target]!;
       while (route.n > 0) current.remove(route.stops[1]! >> 1);
-      search.repairAll(current, 2, false, 0);
+      search.repairAll(current, 2, best.vehiclesUsed() - 1, 0);
       trialBest.copyFrom(current);
       const before = best.cost();
+      const maxVehicles = best.vehiclesUsed() - 1;
+      // Each route of the first round gets a fair slice of the phase, so a hopeless first attempt cannot eat it.
+      const until = Math.min(share, search.progress() + share / Math.max(2, best.vehiclesUsed()));
       if (trialBest.cost() >= before - EPSILON)
-        search.anneal(current, work, trialBest, { until: share, iterations: attemptIterations, allowOpen: false, stopBelow: before - EPSILON });
+        search.anneal(current, work, trialBest, { until, iterations: attemptIterations, maxVehicles, stopBelow: before - EPSILON });
       if (trialBest.cost() < before - EPSILON) {
         best.copyFrom(trialBest);
         tried.clear();
@@ -250,7 +254,7 @@ export function solve(problem: RoutingProblem, options: SolveOptions): SolveResu
   }
 
   current.copyFrom(best);
-  search.anneal(current, work, best, { until: 1, iterations: Infinity, allowOpen: true, stopBelow: -Infinity });
+  search.anneal(current, work, best, { until: 1, iterations: Infinity, maxVehicles: Infinity, stopBelow: -Infinity });
 
   const unserved: number[] = [];
   for (let r = 0; r < inst.requests; r++) if (best.routeOf[r] === -1) unserved.push(r);
