@@ -13,6 +13,8 @@ export class Inserter {
   private readonly cost: Float64Array;
   private readonly at: Int32Array;
   private readonly classSeen: Int32Array;
+  private readonly candidates: Int32Array;
+  private readonly isCandidate: Uint8Array;
   private stamp = 0;
   private readonly top = new Float64Array(8);
   private readonly scratch: Insertion = { cost: Infinity, i: 0, j: 0 };
@@ -23,6 +25,8 @@ export class Inserter {
     this.cost = new Float64Array(inst.requests * inst.vehicles);
     this.at = new Int32Array(inst.requests * inst.vehicles * 2);
     this.classSeen = new Int32Array(inst.vehicles);
+    this.candidates = new Int32Array(inst.vehicles);
+    this.isCandidate = new Uint8Array(inst.vehicles);
   }
 
   private evaluate(sol: Solution, r: number, v: number, noise: number, rand: () => number): void {
@@ -46,8 +50,24 @@ export class Inserter {
     const V = inst.vehicles;
     const top = this.top;
     const keep = Math.max(1, k);
+    const candidates = this.candidates;
+    const isCandidate = this.isCandidate;
     this.touched.length = 0;
-    let used = sol.vehiclesUsed();
+    let used = 0;
+    // Candidates: every route in use and one empty vehicle per class (empty vehicles of a class are alike).
+    const stamp = ++this.stamp;
+    let count = 0;
+    for (let v = 0; v < V; v++) {
+      isCandidate[v] = 0;
+      if (sol.routes[v]!.n > 0) used++;
+      else {
+        const cls = inst.vehicleClass[v]!;
+        if (this.classSeen[cls] === stamp) continue;
+        this.classSeen[cls] = stamp;
+      }
+      candidates[count++] = v;
+      isCandidate[v] = 1;
+    }
     if (k === 0)
       for (let idx = pending.length - 1; idx > 0; idx--) {
         const other = Math.floor(rand() * (idx + 1));
@@ -55,7 +75,7 @@ export class Inserter {
         pending[idx] = pending[other]!;
         pending[other] = r;
       }
-    for (const r of pending) for (let v = 0; v < V; v++) this.evaluate(sol, r, v, noise, rand);
+    for (const r of pending) for (let c = 0; c < count; c++) this.evaluate(sol, r, candidates[c]!, noise, rand);
     while (pending.length > 0) {
       let chosen = -1;
       let chosenVehicle = -1;
@@ -64,27 +84,22 @@ export class Inserter {
       let chosenCost = Infinity;
       for (let idx = 0; idx < pending.length; idx++) {
         const r = pending[idx]!;
-        const stamp = ++this.stamp;
         let feasible = 0;
         let bestVehicle = -1;
-        for (let v = 0; v < V; v++) {
-          const c = this.cost[r * V + v]!;
-          if (c === Infinity) continue;
-          if (sol.routes[v]!.n === 0) {
-            if (used >= maxVehicles) continue;
-            const cls = inst.vehicleClass[v]!;
-            if (this.classSeen[cls] === stamp) continue;
-            this.classSeen[cls] = stamp;
-          }
+        for (let c = 0; c < count; c++) {
+          const v = candidates[c]!;
+          const cost = this.cost[r * V + v]!;
+          if (cost === Infinity) continue;
+          if (used >= maxVehicles && sol.routes[v]!.n === 0) continue;
           // Keep the `keep` cheapest costs in top[0..keep) (insertion sort).
           let m = feasible < keep ? feasible++ : keep;
-          if (m === keep && c >= top[keep - 1]!) continue;
+          if (m === keep && cost >= top[keep - 1]!) continue;
           if (m === keep) m = keep - 1;
-          while (m > 0 && top[m - 1]! > c) {
+          while (m > 0 && top[m - 1]! > cost) {
             top[m] = top[m - 1]!;
             m--;
           }
-          top[m] = c;
+          top[m] = cost;
           if (m === 0) bestVehicle = v;
         }
         if (feasible === 0 || top[0]! >= inst.penalty[r]!) continue;
@@ -117,10 +132,22 @@ export class Inserter {
         pending.pop();
       }
       const key = r * V + chosenVehicle;
-      if (sol.routes[chosenVehicle]!.n === 0) used++;
+      const opened = sol.routes[chosenVehicle]!.n === 0;
       sol.insert(r, chosenVehicle, this.at[2 * key]!, this.at[2 * key + 1]!);
       this.touched.push(chosenVehicle);
       for (const other of pending) this.evaluate(sol, other, chosenVehicle, noise, rand);
+      if (opened) {
+        used++;
+        // The class's next empty vehicle becomes its candidate.
+        const cls = inst.vehicleClass[chosenVehicle]!;
+        for (let v = 0; v < V; v++)
+          if (isCandidate[v] === 0 && inst.vehicleClass[v] === cls && sol.routes[v]!.n === 0) {
+            candidates[count++] = v;
+            isCandidate[v] = 1;
+            for (const other of pending) this.evaluate(sol, other, v, noise, rand);
+            break;
+          }
+      }
     }
     pending.length = 0;
   }

@@ -43,8 +43,8 @@ export interface Instance {
   readonly horizon: number;
   /** Largest demand per dimension: scales relatedness. */
   readonly maxDemand: Float64Array;
-  /** Distances obey the triangle inequality, so a detour never shortens a route (lets insertion prune). */
-  readonly metric: boolean;
+  /** Most a detour through one stop can shorten a route (0 on metric distances, Infinity when unknown). */
+  readonly triangleSlack: number;
 }
 
 function reader(matrix: Matrix, size: number, field: string): (a: number, b: number) => number {
@@ -180,19 +180,24 @@ export function compile(problem: RoutingProblem): Instance {
   if (locs.size <= MAX_TABLE_LOCATIONS) for (const a of locs) for (const b of locs) maxDistance = Math.max(maxDistance, dist(a, b));
   else for (let s = 1; s < S; s++) maxDistance = Math.max(maxDistance, dist(stopLoc[s - 1]!, stopLoc[s]!));
 
-  // Checked on the locations used, when few enough; road matrices rounded to whole minutes often are not metric.
-  let metric = locs.size <= 400;
-  const used = [...locs];
-  for (let x = 0; x < used.length && metric; x++)
-    for (let y = 0; y < used.length && metric; y++)
-      for (let z = 0; z < used.length; z++)
-        if (dist(used[x]!, used[z]!) > dist(used[x]!, used[y]!) + dist(used[y]!, used[z]!) + 1e-9) {
-          metric = false;
-          break;
+  // How far distances break the triangle inequality (0 when metric): bounds how much a detour can shorten a
+  // route, so insertion can prune. Road matrices rounded to whole minutes break it a little; beyond 300 locations
+  // it is not measured and insertion does not prune.
+  let triangleSlack = locs.size <= 300 ? 0 : Infinity;
+  if (triangleSlack === 0) {
+    const used = [...locs];
+    for (const x of used)
+      for (const y of used) {
+        const dxy = dist(x, y);
+        for (const z of used) {
+          const gap = dist(x, z) - dxy - dist(y, z);
+          if (gap > triangleSlack) triangleSlack = gap;
         }
+      }
+  }
 
   return {
-    metric,
+    triangleSlack,
     requests: R,
     vehicles: V,
     dims,

@@ -173,7 +173,8 @@ export class Route {
     const tPQ = inst.time(locP, locQ);
     const dPQ = inst.dist(locP, locQ);
     let found = false;
-    const prune = inst.metric && visit === null;
+    const prune = visit === null && inst.triangleSlack < Infinity;
+    const detourFloor = noise + perDist * inst.triangleSlack;
     for (let i = 0; i <= n; i++) {
       let fits = (cargo[i]! & myExcluded) === 0 && (excluded[i]! & myCargo) === 0;
       for (let d = 0; d < D && fits; d++) if (load[i * D + d]! + inst.stopDemand[P * D + d]! > inst.capacity[capBase + d]!) fits = false;
@@ -216,8 +217,8 @@ export class Route {
       }
       // j > i: carry the pickup's push through the stops between.
       const pickupDist = dIP + inst.dist(locP, locNext) - inst.dist(locI, locNext);
-      // On metric distances the delivery's detour is ≥ 0: this pickup position cannot beat the best so far.
-      if (prune && fixed + perDist * pickupDist - noise >= best.cost) continue;
+      // The delivery's detour costs at least −detourFloor: this pickup position cannot beat the best so far.
+      if (prune && fixed + perDist * pickupDist - detourFloor >= best.cost) continue;
       const tPN = inst.time(locP, locNext);
       const pickupTime = tIP + tPN - inst.time(locI, locNext);
       let prevLoc = locP;
