@@ -176,6 +176,8 @@ export class Route {
     const prune = visit === null && inst.triangleSlack < Infinity;
     const detourFloor = noise + perDist * inst.triangleSlack;
     for (let i = 0; i <= n; i++) {
+      // Service starts never decrease along a route: past the pickup's or the delivery's latest start, nothing fits.
+      if (start[i]! > lP) break;
       let fits = (cargo[i]! & myExcluded) === 0 && (excluded[i]! & myCargo) === 0;
       for (let d = 0; d < D && fits; d++) if (load[i * D + d]! + inst.stopDemand[P * D + d]! > inst.capacity[capBase + d]!) fits = false;
       if (!fits) continue;
@@ -228,7 +230,7 @@ export class Route {
         const locK = loc[k]!;
         const aK = prevDep + inst.time(prevLoc, locK);
         const bK = aK > inst.stopEarliest[s]! ? aK : inst.stopEarliest[s]!;
-        if (bK > inst.stopLatest[s]!) break;
+        if (bK > inst.stopLatest[s]! || bK > lQ) break;
         // The load rides past k: k must have room for it and no conflicting cargo on board.
         if ((cargo[k]! & myExcluded) !== 0 || (excluded[k]! & myCargo) !== 0) break;
         let room = true;

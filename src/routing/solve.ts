@@ -30,7 +30,7 @@ export interface SolveOptions {
   now?: () => number;
   /** Share of the budget the route-count phase may use (default 0.5; 0 turns it off). */
   routeMinimisationShare?: number;
-  /** Iterations an attempt to empty one route may take (default 1,000). */
+  /** Iterations an attempt to empty one route may take (default 500). */
   attemptIterations?: number;
 }
 
@@ -53,8 +53,10 @@ const START_WORSE = 0.05;
 const END_TEMPERATURE_RATIO = 0.002;
 /** Noise levels on insertion costs, × the longest distance: none, Ropke & Pisinger's 0.025, and a strong one for diversity. */
 const NOISE = [0, 0.025, 0.25];
-const REMOVAL_SHARE = 0.4;
+const REMOVAL_SHARE = 0.25;
 const EPSILON = 1e-9;
+/** Failed attempts to empty a route (smallest first) before the route-count phase gives up. */
+const ROUTES_TRIED = 3;
 
 const DESTROY = [randomRemoval, worstRemoval, shawRemoval];
 /** Repair by regret-k; 0 is random-order insertion, 1 greedy. */
@@ -226,12 +228,13 @@ export function solve(problem: RoutingProblem, options: SolveOptions): SolveResu
   let hasFixed = false;
   for (const c of inst.fixedCost) if (c > 0) hasFixed = true;
   if (hasFixed && share > 0) {
-    const attemptIterations = options.attemptIterations ?? 1_000;
+    const attemptIterations = options.attemptIterations ?? 500;
     const tried = new Set<number>();
     const trialBest = new Solution(inst);
     while (search.progress() < share) {
       const candidates = best.routes.filter((route) => route.n > 0 && !tried.has(route.vehicle));
-      if (candidates.length === 0 || best.vehiclesUsed() < 2) break;
+      // Small routes are the ones that empty; after a few failures the rest of the budget goes to distance.
+      if (candidates.length === 0 || tried.size >= ROUTES_TRIED || best.vehiclesUsed() < 2) break;
       candidates.sort((a, b) => a.n - b.n || a.distance - b.distance || a.vehicle - b.vehicle);
       const target = candidates[0]!.vehicle;
       tried.add(target);
