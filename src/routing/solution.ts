@@ -110,8 +110,6 @@ export class Solution {
         }
       });
       if (picked.size > 0) throw new RoutingInputError(`${field}.stops`, `requests ${[...picked].join(', ')} are picked up but not delivered`);
-      route.n = 0;
-      route.recompute(null);
       route.insertSequence(stops, solution.pos);
       if (!route.feasible()) throw new RoutingInputError(field, 'breaks a time window, capacity, compatibility, stop, duration or driving limit');
     });

@@ -240,12 +240,12 @@ export function solve(problem: RoutingProblem, options: SolveOptions): SolveResu
       tried.add(target);
       current.copyFrom(best);
       const route = current.routes[target]!;
+      const maxVehicles = best.vehiclesUsed() - 1;
       while (route.n > 0) current.remove(route.stops[1]! >> 1);
-      search.repairAll(current, 2, best.vehiclesUsed() - 1, 0);
+      search.repairAll(current, 2, maxVehicles, 0);
       trialBest.copyFrom(current);
       const before = best.cost();
-      const maxVehicles = best.vehiclesUsed() - 1;
-      // Each route of the first round gets a fair slice of the phase, so a hopeless first attempt cannot eat it.
+      // An attempt takes at most its iterations and a slice of the phase, so a hopeless one cannot eat it.
       const until = Math.min(share, search.progress() + share / Math.max(2, best.vehiclesUsed()));
       if (trialBest.cost() >= before - EPSILON)
         search.anneal(current, work, trialBest, { until, iterations: attemptIterations, maxVehicles, stopBelow: before - EPSILON });
@@ -262,6 +262,6 @@ export function solve(problem: RoutingProblem, options: SolveOptions): SolveResu
   const unserved: number[] = [];
   for (let r = 0; r < inst.requests; r++) if (best.routeOf[r] === -1) unserved.push(r);
   let distance = 0;
-  for (const route of best.routes) distance += route.distance * (route.n > 0 ? 1 : 0);
+  for (const route of best.routes) if (route.n > 0) distance += route.distance;
   return { plan: best.toPlan(), cost: best.cost(), startCost, vehicles: best.vehiclesUsed(), distance, unserved, iterations: search.iterations };
 }
