@@ -1,0 +1,118 @@
+/**
+ * Brute-force plan checker: simulates each route stop by stop from the problem as given (not the compiled tables
+ * or the slack the search uses), so tests can hold the fast insertion check against it and callers can read the
+ * schedule (arrival, start of service, load on board after each stop).
+ */
+import { matrixReader, type Plan, type RoutingProblem, type RoutingRequest } from './problem';
+
+export interface CheckedStop {
+  request: number;
+  action: 'pickup' | 'delivery';
+  arrival: number;
+  start: number;
+  /** Load on board after the stop, per dimension. */
+  load: number[];
+}
+
+export interface PlanCheck {
+  feasible: boolean;
+  violations: string[];
+  cost: number;
+  vehicles: number;
+  distance: number;
+  unserved: number[];
+  routes: { vehicle: number; departure: number; arrival: number; distance: number; driving: number; stops: CheckedStop[] }[];
+}
+
+export function checkPlan(problem: RoutingProblem, plan: Plan): PlanCheck {
+  const dist = matrixReader(problem.distance, problem.locations);
+  const time = matrixReader(problem.travelTime ?? problem.distance, problem.locations);
+  const violations: string[] = [];
+  const servedBy = new Map<number, number>();
+  let cost = 0;
+  let totalDistance = 0;
+  let vehicles = 0;
+  const routes: PlanCheck['routes'] = [];
+  const usedVehicles = new Set<number>();
+  for (const route of plan.routes) {
+    const v = route.vehicle;
+    const veh = problem.vehicles[v];
+    if (!veh) {
+      violations.push(`vehicle ${v} does not exist`);
+      continue;
+    }
+    if (usedVehicles.has(v)) violations.push(`vehicle ${v} has two routes`);
+    usedVehicles.add(v);
+    if (route.stops.length === 0) continue;
+    vehicles++;
+    const at = `vehicle ${v}`;
+    if (route.stops.length > (veh.maxStops ?? Infinity)) violations.push(`${at}: ${route.stops.length} stops, at most ${veh.maxStops}`);
+    const load = veh.capacity.map(() => 0);
+    const onBoard = new Set<number>();
+    const stops: CheckedStop[] = [];
+    let here = veh.start;
+    let clock = veh.earliest;
+    let distance = 0;
+    let driving = 0;
+    let departure = veh.earliest;
+    route.stops.forEach((planStop, k) => {
+      const req = problem.requests[planStop.request];
+      if (!req) {
+        violations.push(`${at}: request ${planStop.request} does not exist`);
+        return;
+      }
+      const r = planStop.request;
+      const stop = planStop.action === 'pickup' ? req.pickup : req.delivery;
+      const t = time(here, stop.location);
+      distance += dist(here, stop.location);
+      driving += t;
+      const arrival = clock + t;
+      const start = Math.max(arrival, stop.earliest);
+      if (k === 0) departure = start - t;
+      if (start > stop.latest) violations.push(`${at}: ${planStop.action} of request ${r} starts at ${start}, after ${stop.latest}`);
+      if (planStop.action === 'pickup') {
+        if (servedBy.has(r)) violations.push(`request ${r} picked up twice`);
+        servedBy.set(r, v);
+        const has = new Set(veh.tags ?? []);
+        const missing = (req.requires ?? []).filter((tag) => !has.has(tag));
+        if (missing.length > 0) violations.push(`${at}: request ${r} requires ${missing.join(', ')}`);
+        if (problem.mayCarry && !problem.mayCarry(v, r)) violations.push(`${at}: may not carry request ${r}`);
+        for (const other of onBoard) {
+          const o = problem.requests[other]!;
+          const clash = (a: RoutingRequest, b: RoutingRequest): boolean => (a.excludes ?? []).some((tag) => (b.tags ?? []).includes(tag));
+          if (clash(req, o) || clash(o, req)) violations.push(`${at}: request ${r} on board with incompatible request ${other}`);
+        }
+        onBoard.add(r);
+        req.demand.forEach((q, d) => (load[d] = load[d]! + q));
+      } else {
+        if (!onBoard.delete(r)) violations.push(`${at}: request ${r} delivered without being on board`);
+        req.demand.forEach((q, d) => (load[d] = load[d]! - q));
+      }
+      load.forEach((l, d) => {
+        if (l > veh.capacity[d]!) violations.push(`${at}: load ${l} in dimension ${d} after stop ${k}, capacity ${veh.capacity[d]}`);
+      });
+      stops.push({ request: r, action: planStop.action, arrival, start, load: [...load] });
+      clock = start + stop.service;
+      here = stop.location;
+    });
+    if (onBoard.size > 0) violations.push(`${at}: requests ${[...onBoard].join(', ')} never delivered`);
+    const tEnd = time(here, veh.end);
+    distance += dist(here, veh.end);
+    driving += tEnd;
+    const arrival = clock + tEnd;
+    if (arrival > veh.latest) violations.push(`${at}: back at ${arrival}, after ${veh.latest}`);
+    if (arrival - departure > (veh.maxDuration ?? Infinity)) violations.push(`${at}: duration ${arrival - departure}, at most ${veh.maxDuration}`);
+    if (driving > (veh.maxDriving ?? Infinity)) violations.push(`${at}: driving ${driving}, at most ${veh.maxDriving}`);
+    cost += veh.fixedCost + veh.costPerDistance * distance;
+    totalDistance += distance;
+    routes.push({ vehicle: v, departure, arrival, distance, driving, stops });
+  }
+  const unserved: number[] = [];
+  problem.requests.forEach((req, r) => {
+    if (!servedBy.has(r)) {
+      unserved.push(r);
+      cost += req.unservedPenalty;
+    }
+  });
+  return { feasible: violations.length === 0, violations, cost, vehicles, distance: totalDistance, unserved, routes };
+}

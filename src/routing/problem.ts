@@ -1,0 +1,97 @@
+/**
+ * The routing core's problem: pickup and delivery with time windows, several load dimensions and a
+ * heterogeneous fleet. It knows nothing of the marketplace: locations are indices into the distance and
+ * travel-time data it is given (a matrix or a function), so a road router or a benchmark file feeds it directly.
+ * Times and distances are plain numbers in the caller's units (minutes and km, say); only their consistency matters.
+ */
+
+/** Location-to-location data: rows of a square matrix, a row-major flat array, or a function of two indices. */
+export type Matrix = ReadonlyArray<ArrayLike<number>> | Float64Array | ((from: number, to: number) => number);
+
+/** One stop of a request: where, when service may start (waiting is allowed), how long it lasts. */
+export interface RoutingStop {
+  location: number;
+  earliest: number;
+  latest: number;
+  service: number;
+}
+
+export interface RoutingRequest {
+  pickup: RoutingStop;
+  delivery: RoutingStop;
+  /** Load per dimension (kg, pallets, …), as many as each vehicle's capacity. */
+  demand: readonly number[];
+  /** What the load is (e.g. `HAZMAT`, `CHILLED`): matched against other requests' `excludes`. */
+  tags?: readonly string[];
+  /** Tags that may not be on board at the same time as this load (either side excluding is enough). */
+  excludes?: readonly string[];
+  /** Tags a vehicle must all have to carry this request (e.g. `REFRIGERATED`). */
+  requires?: readonly string[];
+  /** Cost of leaving the request unserved; the search serves it only when that is cheaper. */
+  unservedPenalty: number;
+}
+
+export interface RoutingVehicle {
+  start: number;
+  end: number;
+  capacity: readonly number[];
+  /** Availability: leaves `start` at or after `earliest`, back at `end` by `latest`. */
+  earliest: number;
+  latest: number;
+  /** Paid once when the vehicle serves anything. */
+  fixedCost: number;
+  costPerDistance: number;
+  /** Pickups plus deliveries on the route. */
+  maxStops?: number;
+  /** From leaving `start` (just in time for the first stop) to arriving at `end`, waiting included. */
+  maxDuration?: number;
+  /** Sum of travel times (driving only). */
+  maxDriving?: number;
+  /** Equipment and body (e.g. `REFRIGERATED`), matched against requests' `requires`. */
+  tags?: readonly string[];
+}
+
+export interface RoutingProblem {
+  /** Number of locations: indices into `distance` and `travelTime`. */
+  locations: number;
+  distance: Matrix;
+  /** Defaults to `distance`. */
+  travelTime?: Matrix;
+  requests: readonly RoutingRequest[];
+  vehicles: readonly RoutingVehicle[];
+  /** Further vehicle/request rule beyond tags (both must allow). */
+  mayCarry?: (vehicle: number, request: number) => boolean;
+}
+
+export interface PlanStop {
+  request: number;
+  action: 'pickup' | 'delivery';
+}
+
+export interface PlanRoute {
+  vehicle: number;
+  stops: PlanStop[];
+}
+
+/** A solution, and a warm start: routes of the vehicles used; requests in no route are unserved. */
+export interface Plan {
+  routes: PlanRoute[];
+}
+
+/** A problem or plan the core cannot take, naming the field and the rule. */
+export class RoutingInputError extends Error {
+  constructor(
+    readonly field: string,
+    readonly rule: string,
+  ) {
+    super(`${field}: ${rule}`);
+    this.name = 'RoutingInputError';
+  }
+}
+
+/** Reads a `Matrix` as a function; used by the brute-force checker and to fill the compiled tables. */
+export function matrixReader(matrix: Matrix, size: number): (from: number, to: number) => number {
+  if (typeof matrix === 'function') return matrix;
+  if (matrix instanceof Float64Array) return (from, to) => matrix[from * size + to]!;
+  return (from, to) => matrix[from]![to]!;
+}

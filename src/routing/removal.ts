@@ -1,0 +1,104 @@
+/**
+ * Destroy operators of Ropke & Pisinger (2006): random, worst (the requests whose removal saves most, randomised
+ * by y^p) and Shaw (requests related to a random seed by distance, time, load and usable vehicles). Each removes
+ * q served requests from the solution and appends them to `removed`, and their vehicles to `touched`.
+ */
+import { randomInt } from './random';
+import type { Solution } from './solution';
+
+/** Ropke & Pisinger's parameters: randomness of worst and Shaw removal, relatedness weights. */
+const WORST_P = 3;
+const SHAW_P = 6;
+const SHAW_DISTANCE = 9;
+const SHAW_TIME = 3;
+const SHAW_LOAD = 2;
+const SHAW_VEHICLES = 5;
+
+function served(sol: Solution): number[] {
+  const list: number[] = [];
+  for (let r = 0; r < sol.inst.requests; r++) if (sol.routeOf[r] !== -1) list.push(r);
+  return list;
+}
+
+function take(sol: Solution, r: number, removed: number[], touched: number[]): void {
+  touched.push(sol.routeOf[r]!);
+  sol.remove(r);
+  removed.push(r);
+}
+
+export function randomRemoval(sol: Solution, q: number, rand: () => number, removed: number[], touched: number[]): void {
+  const list = served(sol);
+  for (let k = 0; k < q && list.length > 0; k++) {
+    const idx = randomInt(rand, list.length);
+    const r = list[idx]!;
+    list[idx] = list[list.length - 1]!;
+    list.pop();
+    take(sol, r, removed, touched);
+  }
+}
+
+export function worstRemoval(sol: Solution, q: number, rand: () => number, removed: number[], touched: number[]): void {
+  const list = served(sol);
+  const saving = new Float64Array(sol.inst.requests);
+  for (let k = 0; k < q && list.length > 0; k++) {
+    for (const r of list) saving[r] = sol.removalSaving(r);
+    list.sort((a, b) => saving[b]! - saving[a]! || a - b);
+    const idx = Math.floor(Math.pow(rand(), WORST_P) * list.length);
+    const r = list[idx]!;
+    list.splice(idx, 1);
+    take(sol, r, removed, touched);
+  }
+}
+
+export function shawRemoval(sol: Solution, q: number, rand: () => number, removed: number[], touched: number[]): void {
+  const inst = sol.inst;
+  const list = served(sol);
+  if (list.length === 0) return;
+  const V = inst.vehicles;
+  const D = inst.dims;
+  const time = new Float64Array(2 * inst.requests);
+  for (const r of list) {
+    const route = sol.routes[sol.routeOf[r]!]!;
+    time[2 * r] = route.start[sol.pos[2 * r]!]!;
+    time[2 * r + 1] = route.start[sol.pos[2 * r + 1]!]!;
+  }
+  let mixedFleet = false;
+  for (let k = 0; k < inst.carry.length && !mixedFleet; k++) if (inst.carry[k] === 0) mixedFleet = true;
+  const relatedness = (a: number, b: number): number => {
+    const loc = inst.stopLoc;
+    let value =
+      (SHAW_DISTANCE * (inst.dist(loc[2 * a]!, loc[2 * b]!) + inst.dist(loc[2 * a + 1]!, loc[2 * b + 1]!))) / inst.maxDistance +
+      (SHAW_TIME * (Math.abs(time[2 * a]! - time[2 * b]!) + Math.abs(time[2 * a + 1]! - time[2 * b + 1]!))) / inst.horizon;
+    let load = 0;
+    for (let d = 0; d < D; d++) if (inst.maxDemand[d]! > 0) load += Math.abs(inst.stopDemand[2 * a * D + d]! - inst.stopDemand[2 * b * D + d]!) / inst.maxDemand[d]!;
+    value += (SHAW_LOAD * load) / D;
+    if (mixedFleet) {
+      let ka = 0;
+      let kb = 0;
+      let both = 0;
+      for (let v = 0; v < V; v++) {
+        const x = inst.carry[a * V + v]!;
+        const y = inst.carry[b * V + v]!;
+        ka += x;
+        kb += y;
+        both += x & y;
+      }
+      value += SHAW_VEHICLES * (1 - both / Math.max(1, Math.min(ka, kb)));
+    }
+    return value;
+  };
+  const chosen: number[] = [];
+  const seedIdx = randomInt(rand, list.length);
+  chosen.push(list[seedIdx]!);
+  list.splice(seedIdx, 1);
+  const score = new Float64Array(inst.requests);
+  while (chosen.length < q && list.length > 0) {
+    const ref = chosen[randomInt(rand, chosen.length)]!;
+    for (const r of list) score[r] = relatedness(ref, r);
+    list.sort((a, b) => score[a]! - score[b]! || a - b);
+    const idx = Math.floor(Math.pow(rand(), SHAW_P) * list.length);
+    chosen.push(list[idx]!);
+    list.splice(idx, 1);
+  }
+  for (const r of chosen) take(sol, r, removed, touched);
+}

@@ -1,0 +1,67 @@
+/**
+ * The search: on tiny instances it finds the optimum found by enumerating every plan; it is never worse than its
+ * warm start; the same seed gives the same plan; it stops at the caller's deadline.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkPlan, solve, type Plan } from '../../../src/routing/index';
+import { exhaustiveOptimum, randomProblem } from './fixtures';
+
+describe('search', () => {
+  it('finds nothing cheaper by exhaustive enumeration on tiny instances', () => {
+    let servedSome = 0;
+    for (let seed = 1; seed <= 100; seed++) {
+      const problem = randomProblem(seed, { requests: seed % 2 === 0 ? 2 : 3, vehicles: 1 + (seed % 2), rules: seed % 3 === 0 });
+      const optimum = exhaustiveOptimum(problem);
+      const result = solve(problem, { seed, maxIterations: 300 });
+      const check = checkPlan(problem, result.plan);
+      expect(check.violations).toEqual([]);
+      expect(check.cost).toBeCloseTo(result.cost, 6);
+      expect(result.cost, `seed ${seed}`).toBeCloseTo(optimum, 6);
+      if (result.unserved.length < problem.requests.length) servedSome++;
+    }
+    expect(servedSome).toBeGreaterThan(80);
+  });
+
+  it('is never worse than the warm start, and improves a one-request-per-vehicle start', () => {
+    let improved = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const problem = randomProblem(seed, { requests: 12, vehicles: 12 });
+      // One request per vehicle where it fits alone; the rest unserved.
+      const initial: Plan = { routes: [] };
+      problem.requests.forEach((_, r) => {
+        const route = { vehicle: r, stops: [{ request: r, action: 'pickup' as const }, { request: r, action: 'delivery' as const }] };
+        if (checkPlan(problem, { routes: [route] }).feasible) initial.routes.push(route);
+      });
+      const start = checkPlan(problem, initial).cost;
+      const result = solve(problem, { seed, maxIterations: 5, initial });
+      expect(result.startCost).toBeCloseTo(start, 6);
+      expect(result.cost).toBeLessThanOrEqual(start + 1e-9);
+      expect(checkPlan(problem, result.plan).feasible).toBe(true);
+      if (result.cost < start - 1e-6) improved++;
+    }
+    expect(improved).toBeGreaterThan(15);
+  });
+
+  it('keeps a warm start that is already optimal', () => {
+    const problem = randomProblem(5, { requests: 3, vehicles: 2 });
+    const first = solve(problem, { seed: 1, maxIterations: 300 });
+    for (let seed = 1; seed <= 10; seed++) expect(solve(problem, { seed, maxIterations: 20, initial: first.plan }).cost).toBeLessThanOrEqual(first.cost + 1e-9);
+  });
+
+  it('gives the same plan for the same seed', () => {
+    const problem = randomProblem(11, { requests: 25, vehicles: 6, rules: true });
+    const a = solve(problem, { seed: 42, maxIterations: 400 });
+    const b = solve(problem, { seed: 42, maxIterations: 400 });
+    expect(b.plan).toEqual(a.plan);
+    expect(b.cost).toBe(a.cost);
+  });
+
+  it('stops at the deadline of the injected clock', () => {
+    const problem = randomProblem(12, { requests: 25, vehicles: 6 });
+    let ticks = 0;
+    const result = solve(problem, { seed: 1, now: () => ticks++, deadline: 200 });
+    expect(result.iterations).toBeGreaterThan(10);
+    expect(result.iterations).toBeLessThan(200);
+    expect(checkPlan(problem, result.plan).feasible).toBe(true);
+  });
+});
