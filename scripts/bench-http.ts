@@ -7,7 +7,8 @@
  * operation with CONNECTIONS connections for SECONDS seconds after a short warm-up, checks every response
  * cheaply and a sample in full (no errors, expected rows), and prints requests/s, p50 and p99; then one JSON
  * line whose ratios are each operation's requests/s over bare `{ hello }`'s (measured first and last, averaged).
- * BENCH_HTTP_SECONDS changes the duration; BENCH_HTTP_PROFILE=<dir> runs the service under `--cpu-prof`.
+ * BENCH_HTTP_SECONDS changes the duration; BENCH_HTTP_PROFILE=<dir> runs the service under `--cpu-prof`;
+ * BENCH_HTTP_ONLY=<text> times only the operations whose name contains it (no JSON line then), e.g. to profile one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -53,6 +54,8 @@ async function bareApollo(): Promise<never> {
 interface Operation {
   name: string;
   url: () => string;
+  /** The process serving it, for its CPU time. */
+  pid: () => number;
   key: DemoKey | null;
   query: string;
   variables?: (connection: number) => Record<string, unknown>;
@@ -66,7 +69,20 @@ interface Measured {
   p50: number;
   p99: number;
   requests: number;
+  /** CPU time the serving process spent per request (user + system), µs: robust to other load on the machine. */
+  cpuUs: number;
 }
+
+/** CPU time of a process so far, ms (Linux /proc; NaN elsewhere). */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+const CLOCK_TICKS = 100;
 
 /** Deterministic pseudo-random numbers (mulberry32): the same database every run. */
 function random(seed: number): () => number {
@@ -146,7 +162,7 @@ async function freePort(): Promise<number> {
 const children: ChildProcess[] = [];
 
 /** Starts `args` under node (with tsx) on a free port and waits until `ready` answers 200. */
-async function startProcess(args: string[], env: Record<string, string>, stdout: number | 'ignore', readyPath: string, init?: RequestInit): Promise<string> {
+async function startProcess(args: string[], env: Record<string, string>, stdout: number | 'ignore', readyPath: string, init?: RequestInit): Promise<{ url: string; pid: number }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', stdout, 'inherit'] });
   children.push(child);
@@ -154,7 +170,7 @@ async function startProcess(args: string[], env: Record<string, string>, stdout:
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);
     try {
-      if ((await fetch(`${url}${readyPath}`, init)).ok) return url;
+      if ((await fetch(`${url}${readyPath}`, init)).ok) return { url, pid: child.pid! };
     } catch {
       // not listening yet
     }
@@ -183,6 +199,7 @@ async function run(op: Operation, seconds: number): Promise<Measured> {
   let connections = 0;
   let responses = 0;
   const failures: string[] = [];
+  const cpuBefore = cpuMs(op.pid());
   const result = await autocannon({
     url: `${op.url()}/graphql`,
     method: 'POST',
@@ -200,11 +217,12 @@ async function run(op: Operation, seconds: number): Promise<Measured> {
       return problem === null;
     },
   });
+  const cpu = cpuMs(op.pid()) - cpuBefore;
   const wrong = result.non2xx + result.errors + result.timeouts + result.mismatches;
   if (wrong > 0 || failures.length > 0) {
     throw new Error(`${op.name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts, ${result.mismatches} wrong bodies; ${failures.join('; ')}`);
   }
-  return { name: op.name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total };
+  return { name: op.name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, cpuUs: (cpu * 1000) / result.requests.total };
 }
 
 /** One request by fetch, checked in full: the operation is right before it is timed. */
@@ -236,11 +254,12 @@ try {
     startProcess(['scripts/bench-http.ts', 'bare'], { NODE_ENV: 'production' }, 'ignore', '/graphql?query=%7Bhello%7D', { headers: { 'apollo-require-preflight': 'true' } }),
   ]);
 
-  const hello: Operation = { name: '{ hello } (bare Apollo)', url: () => bare, key: null, query: '{ hello }', check: (d) => (d.hello === 'world' ? null : `hello: ${String(d.hello)}`) };
+  const hello: Operation = { name: '{ hello } (bare Apollo)', url: () => bare.url, pid: () => bare.pid, key: null, query: '{ hello }', check: (d) => (d.hello === 'world' ? null : `hello: ${String(d.hello)}`) };
   const operations: Operation[] = [
     {
       name: 'public complexes(first: 7)',
-      url: () => service,
+      url: () => service.url,
+      pid: () => service.pid,
       key: null,
       query: '{ complexes(first: 7) { edges { node { code nameKo } } } }',
       check: (d) => {
@@ -250,7 +269,8 @@ try {
     },
     {
       name: `operator shipmentRequests(first: ${PAGE})`,
-      url: () => service,
+      url: () => service.url,
+      pid: () => service.pid,
       key: keyOf('OPERATOR'),
       query: `{ shipmentRequests(first: ${PAGE}) { pageInfo { hasNextPage endCursor } edges { cursor node { id status cargoClass weightKg pallets pickupWindow { from until } deliverBy origin { h3Cell } } } } }`,
       check: (d) => {
@@ -260,7 +280,8 @@ try {
     },
     {
       name: `carrier openLoadBoard near ${BOARD_NEAR.radiusKm} km`,
-      url: () => service,
+      url: () => service.url,
+      pid: () => service.pid,
       key: keyOf('CARRIER'),
       query: `query ($near: NearInput!) { openLoadBoard(complexCode: "${COMPLEX.code}", filter: { near: $near }, first: ${PAGE}) { edges { distanceKm node { id originArea { cell } weightKg pallets pickupWindow { from until } } } } }`,
       variables: () => ({ near: BOARD_NEAR }),
@@ -272,7 +293,8 @@ try {
     },
     {
       name: 'carrier vehicleLocationUpdate',
-      url: () => service,
+      url: () => service.url,
+      pid: () => service.pid,
       key: keyOf('CARRIER'),
       query: 'mutation ($input: VehicleLocationUpdateInput!) { vehicleLocationUpdate(input: $input) { location { vehicleId location { lat lng } h3Cell } } }',
       // Connection i reports vehicle i (mod the fleet) a little east of the centroid.
@@ -285,6 +307,7 @@ try {
   ];
 
   for (const op of [hello, ...operations]) await checkOnce(op);
+  const only = process.env.BENCH_HTTP_ONLY;
   const measured: Measured[] = [];
   const measure = async (op: Operation) => {
     await run(op, WARMUP_SECONDS);
@@ -293,7 +316,7 @@ try {
     return m;
   };
   const helloFirst = await measure(hello);
-  for (const op of operations) measured.push(await measure(op));
+  for (const op of operations) if (!only || op.name.includes(only)) measured.push(await measure(op));
   const helloLast = await measure(hello);
   const helloRps = (helloFirst.rps + helloLast.rps) / 2;
 
@@ -309,12 +332,13 @@ try {
     'req/s': Math.round(m.rps),
     'p50 ms': m.p50,
     'p99 ms': m.p99,
+    'CPU µs/req': Math.round(m.cpuUs),
     'vs hello': m === helloFirst || m === helloLast ? '' : (m.rps / helloRps).toFixed(3),
   }));
   console.log(`\n${CONNECTIONS} connections, ${SECONDS} s each after ${WARMUP_SECONDS} s warm-up; service logs at info (${requestLines} request lines written)`);
   console.table(rows);
   const ratio = (i: number) => Number((measured[i]!.rps / helloRps).toFixed(3));
-  console.log(JSON.stringify({ bench: 'http', helloRps: Math.round(helloRps), publicRatio: ratio(0), listRatio: ratio(1), boardRatio: ratio(2), locationRatio: ratio(3) }));
+  if (measured.length === operations.length) console.log(JSON.stringify({ bench: 'http', helloRps: Math.round(helloRps), publicRatio: ratio(0), listRatio: ratio(1), boardRatio: ratio(2), locationRatio: ratio(3) }));
 } finally {
   await Promise.all(
     children.map((child) =>
