@@ -49,14 +49,15 @@ export function listOpenLoads({ ctx, input }: { ctx: Context; input: ListOpenLoa
     candidates ? inArray(ORIGIN_CELL_COLUMN[candidates.res], candidates.cells) : undefined,
   );
   if (near) {
+    // [id, area cell] arrays, not objects: a search reads every candidate. Loads share few areas: one distance each.
     const areas = ctx.db
       .select({ id: shipmentRequests.id, cell: ORIGIN_CELL_COLUMN[OPEN_LOAD_ORIGIN_RESOLUTION] })
       .from(shipmentRequests)
       .where(where)
       .orderBy(shipmentRequests.id)
-      .all()
-      .map(({ id, cell }) => ({ id, centre: cellCentre(cell) }));
-    return nearPage(withinRadius(areas, near, (a) => a.centre), first, after, (page) => requestsByIds(ctx.db, page.map((a) => a.id)).map(toOpenLoad));
+      .values() as [id: number, cell: string][];
+    const hits = withinRadius(areas, near, ([, cell]) => cellCentre(cell));
+    return nearPage(hits, first, after, (page) => requestsByIds(ctx.db, page.map(([id]) => id)).map(toOpenLoad));
   }
   const key = after ? cursorKey(after, BOARD_CURSOR) : null;
   const afterKey = key
@@ -72,6 +73,6 @@ export function listOpenLoads({ ctx, input }: { ctx: Context; input: ListOpenLoa
     .orderBy(asc(shipmentRequests.pickupFrom), asc(shipmentRequests.id))
     .limit(first + 1)
     .all();
-  const connection = toConnection(rows.map(toOpenLoad), first, (l) => `${l.pickupFrom.getTime()}.${l.id}`, countRows(ctx.db, shipmentRequests, where), key !== null);
+  const connection = toConnection(rows.map(toOpenLoad), first, (l) => `${l.pickupFrom.getTime()}.${l.id}`, () => countRows(ctx.db, shipmentRequests, where), key !== null);
   return withoutDistance(connection);
 }
