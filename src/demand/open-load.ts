@@ -41,9 +41,18 @@ export interface OpenLoadRecord {
   needsStorage: boolean;
 }
 
+/** Centres of the areas seen so far: a board search asks for the same few hundred cells on every request. */
+const centres = new Map<string, LatLng>();
+const MAX_CACHED_CENTRES = 100_000;
+
 export function cellCentre(cell: string): LatLng {
-  const [lat, lng] = cellToLatLng(cell);
-  return { lat, lng };
+  let centre = centres.get(cell);
+  if (!centre) {
+    const [lat, lng] = cellToLatLng(cell);
+    if (centres.size >= MAX_CACHED_CENTRES) centres.clear();
+    centres.set(cell, (centre = { lat, lng }));
+  }
+  return centre;
 }
 
 function area(fineCell: string, resolution: number): AreaRecord {
