@@ -143,8 +143,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
     pinoHttp({
       logger,
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // One line per request: id, method, url, status and latency. Headers are not logged (nor, so, credentials);
+      // unwrapped serializers read the raw objects instead of first copying every header into pino's standard shape.
+      wrapSerializers: false,
       serializers: {
-        req: (req: { method: string; url: string; headers: Record<string, unknown> }) => ({ method: req.method, url: req.url, headers: req.headers }),
+        req: (req: { id: unknown; method: string; originalUrl?: string; url: string }) => ({ id: req.id, method: req.method, url: req.originalUrl ?? req.url }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
