@@ -8,6 +8,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { pinoHttp } from 'pino-http';
 import { WebSocketServer } from 'ws';
 import { isMigrated, type Db } from '../db/client';
+import { noStoreResponses } from '../graph/cache-control';
 import { buildGraphSchema } from '../graph/schema';
 import { PARSE_OPTIONS, securityRules } from '../graph/security';
 import { apiKeyPrefix } from './auth/api-key-secret';
@@ -134,6 +135,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { serverWillStart: async () => ({ drainServer: async () => wsCleanup.dispose() }) },
+      ...noStoreResponses,
     ],
   });
   await apollo.start();
