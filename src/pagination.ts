@@ -29,18 +29,26 @@ export function decodeCursor(cursor: string): string {
   return raw.slice(2);
 }
 
-/** Builds a connection from rows fetched with `limit first + 1` (the extra row tells hasNextPage). */
-export function toConnection<T>(rows: T[], first: number, cursorOf: (row: T) => string | number, totalCount: number, hasPrevious: boolean): Connection<T> {
+/**
+ * Builds a connection from rows fetched with `limit first + 1` (the extra row tells hasNextPage). A count
+ * passed as a function runs only when a client reads `totalCount` (then once): most pages never ask.
+ */
+export function toConnection<T>(rows: T[], first: number, cursorOf: (row: T) => string | number, totalCount: number | (() => number), hasPrevious: boolean): Connection<T> {
   const page = rows.slice(0, first);
   const edges = page.map((node) => ({ cursor: encodeCursor(cursorOf(node)), node }));
+  const pageInfo = {
+    hasNextPage: rows.length > first,
+    hasPreviousPage: hasPrevious,
+    startCursor: edges[0]?.cursor ?? null,
+    endCursor: edges.at(-1)?.cursor ?? null,
+  };
+  if (typeof totalCount === 'number') return { edges, totalCount, pageInfo };
+  let counted: number | undefined;
   return {
     edges,
-    totalCount,
-    pageInfo: {
-      hasNextPage: rows.length > first,
-      hasPreviousPage: hasPrevious,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+    pageInfo,
+    get totalCount() {
+      return (counted ??= totalCount());
     },
   };
 }
@@ -88,7 +96,14 @@ export function nearPage<H, T>(hits: { row: H; distanceKm: number }[], first: nu
   };
 }
 
-/** A keyset connection's edges, without distances. */
+/** A keyset connection's edges, without distances (its totalCount stays as lazy as it was). */
 export function withoutDistance<T>(connection: Connection<T>): LocatedConnection<T> {
-  return { ...connection, edges: connection.edges.map((e) => ({ ...e, distanceKm: null })) };
+  const { edges, pageInfo } = connection;
+  return {
+    edges: edges.map((e) => ({ ...e, distanceKm: null })),
+    pageInfo,
+    get totalCount() {
+      return connection.totalCount;
+    },
+  };
 }

@@ -7,6 +7,7 @@ import { GraphQLError } from 'graphql';
 import { pinoHttp } from 'pino-http';
 import type { Registry } from 'prom-client';
 import { isMigrated, type Db } from '../db/client';
+import { noStoreResponses } from '../graph/cache-control';
 import { buildGraphSchema } from '../graph/schema';
 import { PARSE_OPTIONS, securityRules } from '../graph/security';
 import { authenticate, bearerKey } from './auth/authenticate';
@@ -91,6 +92,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       { serverWillStart: async () => ({ drainServer: async () => graphqlWs.dispose() }) },
       refuseSubscriptionsOverHttp,
       metrics.apolloPlugin,
+      ...noStoreResponses,
     ],
     // main.ts owns the signals: Apollo's own handlers would stop the server and re-raise the signal.
     stopOnTerminationSignals: false,
@@ -102,8 +104,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
     pinoHttp({
       logger,
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // One line per request: id, method, url, status and latency. Headers are not logged (nor, so, credentials);
+      // unwrapped serializers read the raw objects instead of first copying every header into pino's standard shape.
+      wrapSerializers: false,
       serializers: {
-        req: (req: { method: string; url: string; headers: Record<string, unknown> }) => ({ method: req.method, url: req.url, headers: req.headers }),
+        req: (req: { id: unknown; method: string; originalUrl?: string; url: string }) => ({ id: req.id, method: req.method, url: req.originalUrl ?? req.url }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),

@@ -50,7 +50,13 @@ export const shipmentRequests = sqliteTable(
   },
   (t) => [
     index('requests_shipper').on(t.shipperOrgId, t.status),
-    index('requests_complex').on(t.complexId, t.status),
+    // Lists run newest first: these give the scope's rows in id order, so a page reads ~first rows, not the scope.
+    index('requests_shipper_newest').on(t.shipperOrgId, t.id),
+    index('requests_complex_newest').on(t.complexId, t.id),
+    // Status reads of a complex; by pickup time, the board's order and the expiry check's bound (see expireStaleRequests).
+    index('requests_complex').on(t.complexId, t.status, t.pickupFrom),
+    // The board's `near`: its open loads by origin area, without reading the rows (see areasWithin).
+    index('requests_complex_area').on(t.complexId, t.status, t.originH3R7),
     index('requests_origin_r5').on(t.originH3R5),
     index('requests_origin_r6').on(t.originH3R6),
     index('requests_origin_r7').on(t.originH3R7),

@@ -1,5 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { preparedPerDatabase } from '../../db/prepared';
 import { apiKeys, organisations } from '../../db/schema';
 import { UnauthenticatedError } from '../errors';
 import { apiKeyMatches, apiKeyPrefix } from './api-key-secret';
@@ -8,23 +9,28 @@ import type { Viewer } from './viewer';
 /** last_used_at is advisory: write it at most once a minute per key, not on every request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
+/** Every request with a key runs these: prepared once per database. */
+const statements = preparedPerDatabase((db) => ({
+  byPrefix: db
+    .select({ key: apiKeys, org: organisations })
+    .from(apiKeys)
+    .innerJoin(organisations, eq(organisations.id, apiKeys.organisationId))
+    .where(eq(apiKeys.prefix, sql.placeholder('prefix')))
+    .prepare(),
+  // Bound as epoch ms: drizzle does not encode a placeholder in an update's set.
+  touch: db.update(apiKeys).set({ lastUsedAt: sql`${sql.placeholder('now')}` }).where(eq(apiKeys.id, sql.placeholder('id'))).prepare(),
+}));
+
 /**
  * Resolves an API key to its organisation.
  * @throws UnauthenticatedError for a malformed, unknown or revoked key.
  */
 export function authenticate({ db, now }: { db: Db; now: Date }, key: string): Viewer {
   const prefix = apiKeyPrefix(key);
-  const row = prefix
-    ? db
-        .select({ key: apiKeys, org: organisations })
-        .from(apiKeys)
-        .innerJoin(organisations, eq(organisations.id, apiKeys.organisationId))
-        .where(eq(apiKeys.prefix, prefix))
-        .get()
-    : undefined;
+  const row = prefix ? statements(db).byPrefix.get({ prefix }) : undefined;
   if (!row || row.key.revokedAt || !apiKeyMatches(key, row.key.hash)) throw new UnauthenticatedError('Invalid or revoked API key');
   if (!row.key.lastUsedAt || now.getTime() - row.key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-    db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.key.id)).run();
+    statements(db).touch.run({ now: now.getTime(), id: row.key.id });
   }
   return { organisationId: row.org.id, role: row.org.role, complexId: row.org.complexId, apiKeyId: row.key.id };
 }

@@ -14,7 +14,7 @@ import { parseInput } from '../validation';
 import type { BookingRecord } from './booking-record';
 import { complexCodeOf } from './events';
 import { commitGrouped, type Tx } from '../../db/group-commit';
-import { idList, inIdList, preparedPerDatabase } from './prepared';
+import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
 import { guarded, reserve } from './reservations';
 import { withdrawRivalOffers } from './withdraw-offers';
 

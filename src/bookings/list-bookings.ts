@@ -33,5 +33,5 @@ export function listBookings({ ctx, input }: { ctx: Context; input: ListBookings
     .orderBy(bookings.id)
     .limit(first + 1)
     .all();
-  return toConnection(rows, first, (b) => b.id, countRows(ctx.db, bookings, where), afterId > 0);
+  return toConnection(rows, first, (b) => b.id, () => countRows(ctx.db, bookings, where), afterId > 0);
 }

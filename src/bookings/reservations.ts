@@ -6,7 +6,7 @@ import { ConflictError } from '../errors';
 import { addDays } from '../supply/listings/seoul-day';
 import type { BookingRecord } from './booking-record';
 import type { Tx } from '../../db/group-commit';
-import { preparedPerDatabase } from './prepared';
+import { preparedPerDatabase } from '../../db/prepared';
 
 /** The messages of the triggers in migration 0003_booking_invariants, as a caller should read them. */
 const INVARIANTS: Record<string, string> = {

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client';
 import { offers } from '../../db/schema';
 import { releaseRequests } from '../matching/release-requests';
 import type { Tx } from '../../db/group-commit';
-import { idList, inIdList, preparedPerDatabase } from './prepared';
+import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
 
 /**
  * Withdraws the PENDING offers matching `which`. A consolidated share takes its whole load with it (the load's

@@ -1,10 +1,8 @@
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { complexes } from '../../db/schema';
 import type { Context } from '../context';
 import { NotFoundError } from '../errors';
 import { parseArgs } from '../validation';
-import { selectComplexes, type ComplexRecord } from './complex-record';
+import { selectComplex, type ComplexRecord } from './complex-record';
 
 /** A complex's code as callers send it, under whatever name their operation gives it. */
 export const ComplexCode = z.string().regex(/^[A-Z_]{2,40}$/, 'must be a complex code such as BANWOL_SIHWA');
@@ -22,8 +20,7 @@ export type GetComplexInput = z.infer<typeof GetComplexInput>;
  */
 export function getComplex({ ctx, input }: { ctx: Context; input: GetComplexInput }): ComplexRecord {
   const parsed = parseArgs(GetComplexInput, input);
-  const where = 'code' in parsed ? eq(complexes.code, parsed.code) : eq(complexes.id, parsed.id);
-  const [complex] = selectComplexes(ctx, where);
+  const complex = selectComplex(ctx, parsed);
   if (!complex) throw new NotFoundError('code' in parsed ? `Complex ${parsed.code}` : 'Complex');
   return complex;
 }

@@ -1,5 +1,6 @@
-import { and, eq, inArray, lte } from 'drizzle-orm';
+import { and, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { preparedPerDatabase } from '../../db/prepared';
 import { offers, shipmentRequests } from '../../db/schema';
 import { endRequestBookings } from '../bookings/end-request-bookings';
 import { withdrawPendingOffers } from '../bookings/withdraw-offers';
@@ -13,6 +14,25 @@ export const ExpireStaleRequestsInput = z.object({
 });
 export type ExpireStaleRequestsInput = z.infer<typeof ExpireStaleRequestsInput>;
 
+const expiring = inArray(shipmentRequests.status, EXPIRING_STATUSES);
+
+/**
+ * Stale means pickupUntil has passed; pickupFrom (always earlier) bounds the same rows through the
+ * (complex, status, pickupFrom) index, so the check reads only requests whose window has opened.
+ */
+const staleAt = (now: SQL | Date) => and(expiring, lte(shipmentRequests.pickupFrom, now), lte(shipmentRequests.pickupUntil, now));
+
+/** The check every read makes, prepared once per database. Times are bound as epoch ms. */
+const anyStale = preparedPerDatabase((db) => ({
+  inComplex: db
+    .select({ id: shipmentRequests.id })
+    .from(shipmentRequests)
+    .where(and(eq(shipmentRequests.complexId, sql.placeholder('complexId')), staleAt(sql`${sql.placeholder('now')}`)))
+    .limit(1)
+    .prepare(),
+  anywhere: db.select({ id: shipmentRequests.id }).from(shipmentRequests).where(staleAt(sql`${sql.placeholder('now')}`)).limit(1).prepare(),
+}));
+
 /**
  * Marks OPEN and OFFERED requests whose pickup window has passed EXPIRED, withdraws their pending offers and
  * ends any booked leg.
@@ -23,12 +43,10 @@ export type ExpireStaleRequestsInput = z.infer<typeof ExpireStaleRequestsInput>;
 export function expireStaleRequests({ ctx, input }: { ctx: Pick<Context, 'db' | 'now'>; input: ExpireStaleRequestsInput }): number {
   const { complexId } = parseInput(ExpireStaleRequestsInput, input);
   const now = ctx.now();
-  const stale = and(
-    complexId ? eq(shipmentRequests.complexId, complexId) : undefined,
-    inArray(shipmentRequests.status, EXPIRING_STATUSES),
-    lte(shipmentRequests.pickupUntil, now),
-  );
-  if (!ctx.db.select({ id: shipmentRequests.id }).from(shipmentRequests).where(stale).limit(1).get()) return 0;
+  const check = anyStale(ctx.db);
+  const found = complexId ? check.inComplex.get({ complexId, now: now.getTime() }) : check.anywhere.get({ now: now.getTime() });
+  if (!found) return 0;
+  const stale = and(complexId ? eq(shipmentRequests.complexId, complexId) : undefined, staleAt(now));
   return ctx.db.transaction(
     (tx) => {
       const expired = tx.update(shipmentRequests).set({ status: 'EXPIRED', updatedAt: now }).where(stale).returning({ id: shipmentRequests.id }).all();

@@ -6,13 +6,12 @@ import { requireRole } from '../auth/authorize';
 import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { ForbiddenError } from '../errors';
-import { localEdgeKm } from '../geo/h3';
-import { NearInput, nearCells, withinRadius } from '../geo/near';
+import { NearInput } from '../geo/near';
 import { cursorKey, type LocatedConnection, nearPage, PageArgs, toConnection, withoutDistance } from '../pagination';
 import { parseArgs } from '../validation';
 import { expireStaleRequests } from './expire-stale-requests';
 import { pickupOverlaps, PickupRangeFilter } from './list-shipment-requests';
-import { canReadBoard, cellCentre, OPEN_LOAD_ORIGIN_RESOLUTION, toOpenLoad, type OpenLoadRecord } from './open-load';
+import { areasWithin, canReadBoard, OPEN_LOAD_ORIGIN_RESOLUTION, toOpenLoad, type OpenLoadRecord } from './open-load';
 import { ORIGIN_CELL_COLUMN, requestsByIds } from './request-record';
 
 export const ListOpenLoadsInput = PageArgs.extend({
@@ -39,24 +38,20 @@ export function listOpenLoads({ ctx, input }: { ctx: Context; input: ListOpenLoa
   if (!canReadBoard(viewer, complex.id)) throw new ForbiddenError("Carriers and operators see only their own complex's open loads");
   expireStaleRequests({ ctx, input: { complexId: complex.id } });
   const near = filter?.near;
-  // An area centre lies within about one res-7 edge of its origin: widen the cell search by twice that.
-  const candidates = near ? nearCells({ ...near, radiusKm: near.radiusKm + 2 * localEdgeKm(near, OPEN_LOAD_ORIGIN_RESOLUTION) }) : null;
   const where = and(
     eq(shipmentRequests.complexId, complex.id),
     eq(shipmentRequests.status, 'OPEN'),
     filter?.cargoClass ? eq(shipmentRequests.cargoClass, filter.cargoClass) : undefined,
     pickupOverlaps(filter?.pickupFrom, filter?.pickupTo),
-    candidates ? inArray(ORIGIN_CELL_COLUMN[candidates.res], candidates.cells) : undefined,
   );
   if (near) {
-    const areas = ctx.db
-      .select({ id: shipmentRequests.id, cell: ORIGIN_CELL_COLUMN[OPEN_LOAD_ORIGIN_RESOLUTION] })
-      .from(shipmentRequests)
-      .where(where)
-      .orderBy(shipmentRequests.id)
-      .all()
-      .map(({ id, cell }) => ({ id, centre: cellCentre(cell) }));
-    return nearPage(withinRadius(areas, near, (a) => a.centre), first, after, (page) => requestsByIds(ctx.db, page.map((a) => a.id)).map(toOpenLoad));
+    // Every hit, nearest first (then by id), as [id, area] arrays: a search reads all of them to order them.
+    const areas = areasWithin(near);
+    const area = ORIGIN_CELL_COLUMN[OPEN_LOAD_ORIGIN_RESOLUTION];
+    const hits = (ctx.db.select({ id: shipmentRequests.id, area }).from(shipmentRequests).where(and(where, inArray(area, [...areas.keys()]))).values() as [id: number, area: string][])
+      .map(([id, cell]) => ({ row: id, distanceKm: areas.get(cell)! }))
+      .sort((a, b) => a.distanceKm - b.distanceKm || a.row - b.row);
+    return nearPage(hits, first, after, (ids) => requestsByIds(ctx.db, ids).map(toOpenLoad));
   }
   const key = after ? cursorKey(after, BOARD_CURSOR) : null;
   const afterKey = key
@@ -72,6 +67,6 @@ export function listOpenLoads({ ctx, input }: { ctx: Context; input: ListOpenLoa
     .orderBy(asc(shipmentRequests.pickupFrom), asc(shipmentRequests.id))
     .limit(first + 1)
     .all();
-  const connection = toConnection(rows.map(toOpenLoad), first, (l) => `${l.pickupFrom.getTime()}.${l.id}`, countRows(ctx.db, shipmentRequests, where), key !== null);
+  const connection = toConnection(rows.map(toOpenLoad), first, (l) => `${l.pickupFrom.getTime()}.${l.id}`, () => countRows(ctx.db, shipmentRequests, where), key !== null);
   return withoutDistance(connection);
 }

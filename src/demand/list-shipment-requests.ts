@@ -82,5 +82,5 @@ export function listShipmentRequests({ ctx, input }: { ctx: Context; input: List
     .orderBy(desc(shipmentRequests.id))
     .limit(first + 1)
     .all();
-  return withoutDistance(toConnection(rows, first, (r) => r.id, countRows(ctx.db, shipmentRequests, where), beforeId !== null));
+  return withoutDistance(toConnection(rows, first, (r) => r.id, () => countRows(ctx.db, shipmentRequests, where), beforeId !== null));
 }

@@ -1,8 +1,9 @@
-import { cellToLatLng, cellToParent } from 'h3-js';
+import { cellToLatLng, cellToParent, gridDisk, latLngToCell } from 'h3-js';
 import type { CargoClass, LoadingMethod } from '../../db/schema';
 import type { Viewer } from '../auth/viewer';
-import type { LatLng } from '../geo/distance';
-import type { StoredResolution } from '../geo/h3';
+import { haversineKm, type LatLng } from '../geo/distance';
+import { localEdgeKm, type StoredResolution } from '../geo/h3';
+import type { NearInput } from '../geo/near';
 import type { ShipmentRequestRecord } from './request-record';
 
 /**
@@ -41,9 +42,35 @@ export interface OpenLoadRecord {
   needsStorage: boolean;
 }
 
+/** Centres of the areas seen so far: a board search asks for the same few hundred cells on every request. */
+const centres = new Map<string, LatLng>();
+const MAX_CACHED_CENTRES = 100_000;
+
 export function cellCentre(cell: string): LatLng {
-  const [lat, lng] = cellToLatLng(cell);
-  return { lat, lng };
+  let centre = centres.get(cell);
+  if (!centre) {
+    const [lat, lng] = cellToLatLng(cell);
+    if (centres.size >= MAX_CACHED_CENTRES) centres.clear();
+    centres.set(cell, (centre = { lat, lng }));
+  }
+  return centre;
+}
+
+/**
+ * The origin areas whose centre lies within `near`, with that distance: a board search measures to the area,
+ * so the loads in these areas are exactly its hits, found through the index without reading their rows.
+ * Such a centre lies within radius + one edge of the centre of the search point's own cell, and a k-ring
+ * reaches at least 1.5·k·edge; one ring more allows for edge lengths varying across the disc.
+ */
+export function areasWithin(near: NearInput): Map<string, number> {
+  const edge = localEdgeKm(near, OPEN_LOAD_ORIGIN_RESOLUTION);
+  const k = Math.ceil((near.radiusKm + edge) / (1.5 * edge)) + 1;
+  const areas = new Map<string, number>();
+  for (const cell of gridDisk(latLngToCell(near.lat, near.lng, OPEN_LOAD_ORIGIN_RESOLUTION), k)) {
+    const distanceKm = haversineKm(near, cellCentre(cell));
+    if (distanceKm <= near.radiusKm) areas.set(cell, distanceKm);
+  }
+  return areas;
 }
 
 function area(fineCell: string, resolution: number): AreaRecord {

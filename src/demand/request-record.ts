@@ -1,5 +1,5 @@
-import { inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
 import { shipmentRequests } from '../../db/schema';
 import type { StoredResolution } from '../geo/h3';
 
@@ -20,9 +20,11 @@ export const CANCELLABLE_STATUSES = ['OPEN', 'OFFERED', 'BOOKED'] as const;
 /** Statuses that lapse to EXPIRED once the pickup window has passed (BOOKED is the carrier's to report on). */
 export const EXPIRING_STATUSES = ['OPEN', 'OFFERED'] as const;
 
+const byIds = preparedPerDatabase((db) => db.select().from(shipmentRequests).where(inIdList(shipmentRequests.id, 'ids')).prepare());
+
 /** The requests with these ids, in the order of `ids` (a page found by a lighter query). */
 export function requestsByIds(db: Db, ids: number[]): ShipmentRequestRecord[] {
   if (ids.length === 0) return [];
-  const byId = new Map(db.select().from(shipmentRequests).where(inArray(shipmentRequests.id, ids)).all().map((r) => [r.id, r]));
+  const byId = new Map(byIds(db).all({ ids: idList(ids) }).map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id)!);
 }

@@ -41,7 +41,6 @@ export function listOffers({ ctx, input }: { ctx: Context; input: ListOffersInpu
     requestId ? eq(offers.requestId, requestId) : undefined,
     roundId ? eq(offers.roundId, roundId) : undefined,
   );
-  const total = countRows(ctx.db, offers, where);
   const afterId = after ? Number(decodeCursor(after)) : 0;
   const rows = ctx.db
     .select()
@@ -50,5 +49,5 @@ export function listOffers({ ctx, input }: { ctx: Context; input: ListOffersInpu
     .orderBy(offers.id)
     .limit(first + 1)
     .all();
-  return toConnection(rows, first, (o) => o.id, total, afterId > 0);
+  return toConnection(rows, first, (o) => o.id, () => countRows(ctx.db, offers, where), afterId > 0);
 }

@@ -29,5 +29,5 @@ export function listRounds({ ctx, input }: { ctx: Context; input: ListRoundsInpu
     .orderBy(desc(matchingRounds.id))
     .limit(first + 1)
     .all();
-  return toConnection(rows, first, (r) => r.id, countRows(ctx.db, matchingRounds, where), !!after);
+  return toConnection(rows, first, (r) => r.id, () => countRows(ctx.db, matchingRounds, where), !!after);
 }

@@ -12,8 +12,8 @@ export function afterId(after: string | null | undefined): number {
   return Number(raw);
 }
 
-/** A page of rows fetched in id order with `limit first + 1`. */
-export function byIdConnection<T extends { id: number }>(rows: T[], first: number, totalCount: number, after: string | null | undefined): LocatedConnection<T> {
+/** A page of rows fetched in id order with `limit first + 1`; `totalCount` runs only if a client asks for it. */
+export function byIdConnection<T extends { id: number }>(rows: T[], first: number, totalCount: () => number, after: string | null | undefined): LocatedConnection<T> {
   return withoutDistance(toConnection(rows, first, (row) => row.id, totalCount, !!after));
 }
 

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { DestinationStream } from 'pino';
 import { migrateDatabase, openDatabase, type Db } from '../../db/client';
 import { DEFAULT_SEED, seedDemo, type DemoKey } from '../../src/demo/seed-demo';
 import { parseEnv, type Env } from '../../src/env';
@@ -31,13 +32,13 @@ export function tempDir(): { dir: string; remove: () => void } {
 }
 
 /** Starts the real service on port 0 over a SQLite file (seeded with the demo data unless `seed: false`). */
-export async function startTestServer(opts: { dbPath: string; env?: Record<string, string>; seed?: boolean }): Promise<TestServer> {
+export async function startTestServer(opts: { dbPath: string; env?: Record<string, string>; seed?: boolean; logTo?: DestinationStream }): Promise<TestServer> {
   const env: Env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_PATH: opts.dbPath, MATCHING_INTERVAL_SECONDS: '0', ...opts.env });
   const db = openDatabase(opts.dbPath);
   migrateDatabase(db);
   const demoKeys = opts.seed === false ? [] : seedDemo({ ctx: { db }, input: DEFAULT_SEED }).demoKeys;
   const pubsub = createInProcessPubSub();
-  const app = await createApp({ env, db, logger: createLogger(env.LOG_LEVEL), pubsub });
+  const app = await createApp({ env, db, logger: createLogger(env.LOG_LEVEL, opts.logTo), pubsub });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = app.httpServer.address() as AddressInfo;
   return {

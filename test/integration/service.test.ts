@@ -64,6 +64,13 @@ describe('runnable service', () => {
     expect(res.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
+  it('marks GraphQL responses, errors included, cache-control: no-store', async () => {
+    for (const query of ['{ complexes(first: 1) { edges { node { code } } } }', '{ complex(code: "NOWHERE") { code } }', '{ nonsense }']) {
+      const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      expect(response.headers.get('cache-control'), query).toBe('no-store');
+    }
+  });
+
   it('answers healthz and readyz', async () => {
     const base = server.url.replace('/graphql', '');
     const health = await fetch(`${base}/healthz`);

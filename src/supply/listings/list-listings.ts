@@ -1,5 +1,6 @@
-import { and, count, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { countRows } from '../../../db/queries';
 import { LISTING_STATUSES, listingAvailability, STORAGE_CLASSES, warehouseListings } from '../../../db/schema';
 import { requireRole } from '../../auth/authorize';
 import { ComplexCode, getComplex } from '../../complexes/get-complex';
@@ -67,9 +68,8 @@ export function listListings({ ctx, input }: { ctx: Context; input: ListListings
     return byDistanceConnection(candidates, near, first, after, (ids) => selectListingsByIds(ctx, viewer, ids));
   }
   const where = and(...conditions);
-  const totalCount = ctx.db.select({ n: count() }).from(warehouseListings).where(where).get()!.n;
   const rows = selectListings(ctx, viewer, and(where, gt(warehouseListings.id, afterId(after))), first + 1);
-  return byIdConnection(rows, first, totalCount, after);
+  return byIdConnection(rows, first, () => countRows(ctx.db, warehouseListings, where), after);
 }
 
 /**

@@ -1,5 +1,6 @@
-import { and, count, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { countRows } from '../../../db/queries';
 import { VEHICLE_STATUSES, vehicleAvailability, vehicles } from '../../../db/schema';
 import { requireRole } from '../../auth/authorize';
 import { ComplexCode, getComplex } from '../../complexes/get-complex';
@@ -61,7 +62,6 @@ export function listVehicles({ ctx, input }: { ctx: Context; input: ListVehicles
     return byDistanceConnection(candidates, near, first, after, (ids) => selectVehiclesByIds(ctx, viewer, ids));
   }
   const where = and(...conditions);
-  const totalCount = ctx.db.select({ n: count() }).from(vehicles).where(where).get()!.n;
   const rows = selectVehicles(ctx, and(where, gt(vehicles.id, afterId(after))), first + 1);
-  return byIdConnection(rows, first, totalCount, after);
+  return byIdConnection(rows, first, () => countRows(ctx.db, vehicles, where), after);
 }

@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gql } from '../helpers/clients';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+
+describe('request log', () => {
+  const tmp = tempDir();
+  const lines: string[] = [];
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({ dbPath: `${tmp.dir}/log.db`, env: { LOG_LEVEL: 'info' }, logTo: { write: (line: string) => void lines.push(line) } });
+  });
+  afterAll(async () => {
+    await server.stop();
+    tmp.remove();
+  });
+
+  it('writes one line per request with its id, method, url, status and latency, and never the API key', async () => {
+    const { apiKey } = server.keyOf('OPERATOR');
+    const first = await gql(server.url, '{ viewer { name } }', {}, { apiKey, headers: { cookie: 'session=secret-cookie' } });
+    const second = await gql(server.url, '{ complexes(first: 1) { edges { node { code } } } }');
+    expect([first.status, second.status]).toEqual([200, 200]);
+
+    const requests = lines.map((l) => JSON.parse(l) as { msg: string; req: { id?: unknown } }).filter((l) => l.msg === 'request completed');
+    expect(requests).toHaveLength(2);
+    for (const line of requests) {
+      expect(line).toMatchObject({ level: 30, req: { method: 'POST', url: '/graphql' }, res: { statusCode: 200 }, responseTime: expect.any(Number) });
+      expect(line.req.id).toBeDefined();
+    }
+    expect(requests[0]!.req.id).not.toEqual(requests[1]!.req.id);
+    const all = lines.join('\n');
+    expect(all).not.toContain(apiKey);
+    expect(all).not.toContain('secret-cookie');
+  });
+});
