@@ -168,7 +168,7 @@ const children: ChildProcess[] = [];
 /** Starts `args` under node (with tsx) on a free port and waits until `ready` answers 200. */
 async function startProcess(args: string[], env: Record<string, string>, stdout: number | 'ignore', readyPath: string, init?: RequestInit): Promise<{ url: string; pid: number }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', stdout, 'inherit'] });
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', stdout, 'inherit'] });
   children.push(child);
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
@@ -252,12 +252,12 @@ try {
   const raised = '1000000000';
   const [service, bare] = await Promise.all([
     startProcess(
-      [...profile, 'src/main.ts'],
+      [...profile, 'scripts/start.mjs'], // as `npm start` runs it: compiled
       { NODE_ENV: 'production', HOST: '127.0.0.1', DATABASE_PATH: dbPath, SEED_ON_EMPTY: 'false', MATCHING_INTERVAL_SECONDS: '0', LOG_LEVEL: LOG_LEVEL, RATE_LIMIT_PER_KEY: raised, RATE_LIMIT_PER_ADDRESS: raised },
       openSync(logPath, 'a'),
       '/readyz',
     ),
-    startProcess(['scripts/bench-http.ts', 'bare'], { NODE_ENV: 'production' }, 'ignore', '/graphql?query=%7Bhello%7D', { headers: { 'apollo-require-preflight': 'true' } }),
+    startProcess(['--import', 'tsx', 'scripts/bench-http.ts', 'bare'], { NODE_ENV: 'production' }, 'ignore', '/graphql?query=%7Bhello%7D', { headers: { 'apollo-require-preflight': 'true' } }),
   ]);
 
   const hello: Operation = { name: '{ hello } (bare Apollo)', url: () => bare.url, pid: () => bare.pid, key: null, query: '{ hello }', check: (d) => (d.hello === 'world' ? null : `hello: ${String(d.hello)}`) };

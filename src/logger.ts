@@ -12,7 +12,11 @@ export const REDACTED_PATHS = [
   '*.apiKey',
 ];
 
-/** JSON lines to stdout, or to `destination` (tests read what was logged). */
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+/**
+ * JSON lines to stdout, or to `destination` (tests read what was logged). Stdout is written asynchronously:
+ * lines logged while a write is in flight go out together in the next one, instead of one blocking write
+ * per request line; pino flushes what is pending when the process exits.
+ */
+export function createLogger(level: string, destination: DestinationStream = pino.destination({ dest: 1, sync: false })): Logger {
   return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
 }

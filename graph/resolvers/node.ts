@@ -42,7 +42,7 @@ export const nodeResolvers: Resolvers = {
       const localId = parsed ? Number(parsed.id) : NaN;
       if (!fetch || !Number.isSafeInteger(localId)) return null;
       try {
-        return Object.assign(fetch(ctx, localId), { __typename: parsed.type });
+        return { ...fetch(ctx, localId), __typename: parsed.type };
       } catch (error) {
         // Unknown and forbidden look alike: a global ID must not reveal that a record exists.
         if (error instanceof NotFoundError || error instanceof ForbiddenError) return null;

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { preparedPerDatabase } from '../../db/prepared';
 import type { Db } from '../../db/client';
 import { complexes, logisticsCentres } from '../../db/schema';
@@ -10,22 +10,29 @@ export type ComplexRecord = typeof complexes.$inferSelect & { centre: CentreReco
 const withCentre = (db: Db) =>
   db.select({ complex: complexes, centre: logisticsCentres }).from(complexes).innerJoin(logisticsCentres, eq(logisticsCentres.complexId, complexes.id));
 
-/** Complexes with their centre, in one query each; public reads run them on every request, so they are prepared once. */
-const statements = preparedPerDatabase((db) => ({
-  all: withCentre(db).orderBy(complexes.id).prepare(),
-  byCode: withCentre(db).where(eq(complexes.code, sql.placeholder('code'))).prepare(),
-  byId: withCentre(db).where(eq(complexes.id, sql.placeholder('id'))).prepare(),
-}));
+/** Complexes with their centre, in one query, prepared once per database. */
+const statements = preparedPerDatabase((db) => ({ all: withCentre(db).orderBy(complexes.id).prepare() }));
 
-const toRecord = ({ complex, centre }: { complex: typeof complexes.$inferSelect; centre: CentreRecord }): ComplexRecord => ({ ...complex, centre });
+const toRecord = ({ complex, centre }: { complex: typeof complexes.$inferSelect; centre: CentreRecord }): ComplexRecord => Object.freeze({ ...complex, centre });
+
+/**
+ * The complexes are reference data: loadProgramme writes all seven in one transaction and nothing updates them.
+ * So each database's are read once (parsing their service areas' JSON on every public request cost more than
+ * the rest of the query) and kept, frozen; an empty read is not kept, so a database seeded later is seen.
+ */
+const loaded = new WeakMap<Db, readonly ComplexRecord[]>();
 
 /** Every complex with its centre, in id order. */
-export function selectComplexes(ctx: Pick<Context, 'db'>): ComplexRecord[] {
-  return statements(ctx.db).all.all().map(toRecord);
+export function selectComplexes(ctx: Pick<Context, 'db'>): readonly ComplexRecord[] {
+  let all = loaded.get(ctx.db);
+  if (!all) {
+    all = statements(ctx.db).all.all().map(toRecord);
+    if (all.length > 0) loaded.set(ctx.db, all);
+  }
+  return all;
 }
 
 /** One complex with its centre, by code or internal id; undefined when there is none. */
 export function selectComplex(ctx: Pick<Context, 'db'>, key: { code: string } | { id: number }): ComplexRecord | undefined {
-  const row = 'code' in key ? statements(ctx.db).byCode.get({ code: key.code }) : statements(ctx.db).byId.get({ id: key.id });
-  return row && toRecord(row);
+  return selectComplexes(ctx).find((c) => ('code' in key ? c.code === key.code : c.id === key.id));
 }
