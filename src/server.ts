@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -107,6 +108,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       // One line per request: id, method, url, status and latency. Headers are not logged (nor, so, credentials);
       // unwrapped serializers read the raw objects instead of first copying every header into pino's standard shape.
       wrapSerializers: false,
+      genReqId: requestId,
       serializers: {
         req: (req: { id: unknown; method: string; originalUrl?: string; url: string }) => ({ id: req.id, method: req.method, url: req.originalUrl ?? req.url }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
@@ -148,6 +150,20 @@ export async function createApp(deps: AppDeps): Promise<App> {
       metrics.stop();
     },
   };
+}
+
+/** A proxy's X-Request-Id when it is a plain token. */
+const REQUEST_ID = /^[\w.:-]{1,64}$/;
+
+/**
+ * Each request's id, for its log line and its X-Request-Id response header, so that support can find the line a
+ * user's response came from: the caller's (or its proxy's) X-Request-Id when it is a plain token, else a new UUID.
+ */
+function requestId(req: IncomingMessage, res: ServerResponse): string {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  res.setHeader('X-Request-Id', id);
+  return id;
 }
 
 /** Subscriptions need a lasting connection: over HTTP, say where they are served instead of failing inside. */

@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
+  headers: Headers;
   body: { data?: T | null; errors?: { message: string; extensions?: { code?: string } & Record<string, unknown> }[] };
 }
 
@@ -22,7 +23,7 @@ export async function gql<T = Record<string, unknown>>(
     },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: response.status, body: (await response.json()) as GraphQLResponse<T>['body'] };
+  return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse<T>['body'] };
 }
 
 /** A real graphql-ws client; dispose it in the test's cleanup. */

@@ -28,8 +28,19 @@ describe('request log', () => {
       expect(line.req.id).toBeDefined();
     }
     expect(requests[0]!.req.id).not.toEqual(requests[1]!.req.id);
+    expect([first.headers.get('x-request-id'), second.headers.get('x-request-id')]).toEqual(requests.map((l) => l.req.id));
     const all = lines.join('\n');
     expect(all).not.toContain(apiKey);
     expect(all).not.toContain('secret-cookie');
+  });
+
+  it("keeps a proxy's plain X-Request-Id, and replaces one that is not a plain token", async () => {
+    const kept = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'lb-7f3a.42' }, body: '{"query":"{ complexes(first: 1) { totalCount } }"}' });
+    expect(kept.headers.get('x-request-id')).toBe('lb-7f3a.42');
+    const replaced = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'no\tspaces or <tags>' }, body: '{"query":"{ complexes(first: 1) { totalCount } }"}' });
+    expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const logged = lines.map((l) => JSON.parse(l) as { msg: string; req?: { id?: string } }).filter((l) => l.msg === 'request completed').map((l) => l.req!.id);
+    expect(logged).toContain('lb-7f3a.42');
+    expect(logged).toContain(replaced.headers.get('x-request-id'));
   });
 });
