@@ -105,13 +105,13 @@ describe('production mode: limits, introspection and error hygiene over HTTP and
 
   it('turns an unexpected resolver failure into INTERNAL_SERVER_ERROR without internals', async () => {
     // Break the database under the resolver: the next read throws a raw SQLite error.
-    server.db.$client.exec('ALTER TABLE logistics_centres RENAME TO logistics_centres_gone');
+    server.db.$client.exec('ALTER TABLE matching_rounds RENAME TO matching_rounds_gone');
     try {
-      const res = await gql(server.url, '{ complexes { totalCount } }');
-      expect(res.body.errors?.[0]).toEqual({ message: 'Internal server error', path: ['complexes'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-      expect(JSON.stringify(res.body)).not.toMatch(/logistics_centres|sqlite|stack/i);
+      const res = await gql(server.url, '{ matchingRounds(complexCode: "BANWOL_SIHWA", first: 1) { edges { node { id } } } }', undefined, { apiKey: server.keyOf('OPERATOR').apiKey });
+      expect(res.body.errors?.[0]).toEqual({ message: 'Internal server error', path: ['matchingRounds'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      expect(JSON.stringify(res.body)).not.toMatch(/matching_rounds|sqlite|stack/i);
     } finally {
-      server.db.$client.exec('ALTER TABLE logistics_centres_gone RENAME TO logistics_centres');
+      server.db.$client.exec('ALTER TABLE matching_rounds_gone RENAME TO matching_rounds');
     }
   });
 });
