@@ -10,9 +10,10 @@ import { matchingResolvers } from './resolvers/matching';
 import { nodeResolvers } from './resolvers/node';
 import { scalarResolvers } from './resolvers/scalars';
 import { supplyResolvers } from './resolvers/supply';
+import { webhookResolvers } from './resolvers/webhooks';
 import { loadTypeDefs } from './type-defs';
 
-const resolvers: Resolvers[] = [scalarResolvers, nodeResolvers, complexResolvers, authResolvers, matchingResolvers, demandResolvers, supplyResolvers, bookingResolvers, insightsResolvers];
+const resolvers: Resolvers[] = [scalarResolvers, nodeResolvers, complexResolvers, authResolvers, matchingResolvers, demandResolvers, supplyResolvers, bookingResolvers, insightsResolvers, webhookResolvers];
 
 export function buildGraphSchema(): GraphQLSchema {
   return makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });

@@ -28,6 +28,13 @@ export interface Topics {
   roundCompleted: RoundCompletedEvent;
 }
 
+/** One publication as a value: a write builds its list inside its transaction (the webhook outbox records it there) and publishes it after the commit. */
+export type Publication = { [T in keyof Topics]: [T, Topics[T]] }[keyof Topics];
+
+export function publishAll(pubsub: PubSub, publications: readonly Publication[]): void {
+  for (const [topic, payload] of publications) pubsub.publish(topic, payload as never);
+}
+
 /**
  * Publish/subscribe between domain writes and GraphQL subscriptions. One interface so that a shared
  * broker (Redis, PostgreSQL LISTEN/NOTIFY) can replace the in-process one when the service runs on
