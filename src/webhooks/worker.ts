@@ -55,7 +55,8 @@ function fanOut(ctx: WorkerCtx): number {
           .select({ id: webhookEndpoints.id, eventTypes: webhookEndpoints.eventTypes })
           .from(webhookEndpoints)
           .innerJoin(organisations, eq(organisations.id, webhookEndpoints.organisationId))
-          .where(and(recipients, eq(webhookEndpoints.status, 'ACTIVE')))
+          // An endpoint receives the events of its recipient from its registration on.
+          .where(and(recipients, eq(webhookEndpoints.status, 'ACTIVE'), lte(webhookEndpoints.createdAt, event.createdAt)))
           .all()
           .filter((e) => e.eventTypes.includes(event.type));
         if (endpoints.length > 0) tx.insert(webhookDeliveries).values(endpoints.map((e) => ({ eventId: event.id, endpointId: e.id, nextAttemptAt: now, createdAt: now }))).run();

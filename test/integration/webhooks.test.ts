@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { inArray, isNull } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webhookDeliveries, webhookEvents } from '../../db/schema';
+import { offers, webhookDeliveries, webhookEvents } from '../../db/schema';
 import { toGlobalId } from '../../src/global-id';
 import { ctxAs, makeOffers, round, shipment, vehicle } from '../helpers/bookings-fixtures';
 import { gql } from '../helpers/clients';
@@ -129,8 +129,9 @@ describe('webhooks', () => {
   });
 
   it("sends a booking only to the shipper's endpoints: another tenant's never receives it", async () => {
-    const [own, otherShipper, otherOperator] = [await receiver(), await receiver(), await receiver()];
+    const [own, otherShipper, otherOperator, operator] = [await receiver(), await receiver(), await receiver(), await receiver()];
     const mine = await register(server.url, key('MANUFACTURER').apiKey, ['SHIPMENT_UPDATED'], own.url);
+    const operators = await register(server.url, key('OPERATOR').apiKey, ['COMPLEX_ACTIVITY'], operator.url);
     await register(server.url, key('MANUFACTURER', 'CHANGWON').apiKey, ['SHIPMENT_UPDATED'], otherShipper.url);
     await register(server.url, key('OPERATOR', 'CHANGWON').apiKey, ['COMPLEX_ACTIVITY'], otherOperator.url);
 
@@ -148,6 +149,33 @@ describe('webhooks', () => {
     await settled(server);
     expect(otherShipper.received).toEqual([]);
     expect(otherOperator.received).toEqual([]);
+    // The complex's own operator sees the posting, the new vehicle and the booking, as its feed does.
+    expect(operator.received.map((d) => verified(operators.secret, d).data.kind)).toEqual(['REQUEST_POSTED', 'VEHICLE_REGISTERED', 'BOOKING_CONFIRMED']);
+    await gql(server.url, DELETE, { input: { id: operators.endpoint.id } }, { apiKey: key('OPERATOR').apiKey });
+  });
+
+  it("sends a round's offers to the carrier they were made to, with the offer's fields", async () => {
+    const [carrier, otherCarrier] = [await receiver(), await receiver()];
+    const { secret } = await register(server.url, key('CARRIER').apiKey, ['OFFER_RECEIVED'], carrier.url);
+    await register(server.url, key('CARRIER', 'CHANGWON').apiKey, ['OFFER_RECEIVED'], otherCarrier.url);
+    vehicle(ctxAs(server.db, key('CARRIER')));
+    shipment(ctxAs(server.db, key('MANUFACTURER')));
+    const run = await gql<{ matchingRunStart: { round: { id: string } } }>(
+      server.url,
+      'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { id } } }',
+      {},
+      { apiKey: key('OPERATOR').apiKey },
+    );
+    expect(run.body.errors).toBeUndefined();
+    await settled(server);
+    const roundId = run.body.data!.matchingRunStart.round.id;
+    const mineOffers = server.db.select().from(offers).all().filter((o) => o.supplierOrgId === key('CARRIER').organisationId && toGlobalId('MatchingRound', o.roundId) === roundId);
+    expect(mineOffers.length).toBeGreaterThan(0);
+    const payloads = carrier.received.map((d) => verified(secret, d));
+    expect(payloads.map((p) => p.data.id).sort()).toEqual(mineOffers.map((o) => toGlobalId('Offer', o.id)).sort());
+    expect(payloads[0]).toMatchObject({ type: 'offer.received', data: { status: 'PENDING', roundId } });
+    expect(payloads[0]!.data).not.toHaveProperty('shipperOrgId');
+    expect(otherCarrier.received).toEqual([]);
   });
 
   it('retries a receiver that fails until it recovers, and records every attempt', async () => {
