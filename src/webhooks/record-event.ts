@@ -20,9 +20,9 @@ export function recordWebhookEvent<T extends keyof Recorded>(tx: Tx, topic: T, e
   tx.insert(webhookEvents).values({ messageId, type, ...recipient, payload, createdAt: at }).run();
 }
 
-/** Records every publication a webhook carries (all but roundCompleted, which no subscription gives). */
+/** Records every publication a webhook carries (not roundCompleted and webhookAttempted, which no subscription gives). */
 export function recordWebhookEvents(tx: Tx, publications: readonly Publication[], at: Date): void {
-  for (const [topic, event] of publications) if (topic !== 'roundCompleted') recordWebhookEvent(tx, topic, event as never, at);
+  for (const [topic, event] of publications) if (topic !== 'roundCompleted' && topic !== 'webhookAttempted') recordWebhookEvent(tx, topic, event as never, at);
 }
 
 interface Webhook {

@@ -150,6 +150,7 @@ function settle(ctx: WorkerCtx, delivery: WebhookDeliveryRecord, organisationId:
   );
   // The operator's live feed, after the commit like every other publish.
   if (disabledNotice) ctx.pubsub.publish('complexActivity', disabledNotice);
+  ctx.pubsub.publish('webhookAttempted', { outcome: result.succeeded ? 'DELIVERED' : givingUp ? 'FAILED' : 'RETRYING', durationMs: result.durationMs });
 }
 
 /**

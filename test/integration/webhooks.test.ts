@@ -189,6 +189,8 @@ describe('webhooks', () => {
     const [listed] = await deliveries(server.url, key('OPERATOR').apiKey, endpoint.id);
     expect(listed).toMatchObject({ status: 'DELIVERED', attemptCount: 3, lastResponseStatus: 200 });
     expect(listed!.attempts.map((a) => [a.responseStatus, a.succeeded])).toEqual([[500, false], [500, false], [200, true]]);
+    const metrics = await server.app.metrics.metrics();
+    expect(Number(/sandan_webhook_attempt_duration_seconds_count\{outcome="RETRYING"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(2);
     await gql(server.url, DELETE, { input: { id: endpoint.id } }, { apiKey: key('OPERATOR').apiKey });
   });
 
