@@ -19,23 +19,31 @@ const LEASE_MARGIN_MS = 30_000;
  */
 export function startWebhookWorker(ctx: WorkerCtx): () => Promise<void> {
   let running: Promise<void> | null = null;
+  const stopping = new AbortController();
   const timer = setInterval(() => {
-    running ??= runWebhookWorker(ctx)
+    running ??= runWebhookWorker(ctx, stopping.signal)
       .catch((error: unknown) => ctx.logger.error({ err: error }, 'webhook worker run failed'))
       .finally(() => (running = null));
   }, ctx.env.WEBHOOK_WORKER_INTERVAL_MS);
   timer.unref();
   return async () => {
     clearInterval(timer);
+    stopping.abort();
     await running;
   };
 }
 
-/** One run: fan out, then send every claimed delivery concurrently. */
-export async function runWebhookWorker(ctx: WorkerCtx): Promise<void> {
-  while (fanOut(ctx) === BATCH);
-  const claimed = claimDue(ctx);
-  await Promise.all(claimed.map((delivery) => attempt(ctx, delivery)));
+/**
+ * One run: fan out, then send due deliveries BATCH at a time, concurrently, until none is due (a backlog
+ * drains at the receivers' pace, not one batch per interval) or `signal` aborts (the service stops).
+ */
+export async function runWebhookWorker(ctx: WorkerCtx, signal?: AbortSignal): Promise<void> {
+  while (fanOut(ctx) === BATCH && !signal?.aborted);
+  while (!signal?.aborted) {
+    const claimed = claimDue(ctx);
+    await Promise.all(claimed.map((delivery) => attempt(ctx, delivery)));
+    if (claimed.length < BATCH) return;
+  }
 }
 
 /**
