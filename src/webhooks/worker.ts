@@ -125,6 +125,8 @@ function settle(ctx: WorkerCtx, delivery: WebhookDeliveryRecord, organisationId:
   let disabledNotice: ComplexActivityEvent | null = null;
   ctx.db.transaction(
     (tx) => {
+      // Deleted with its endpoint while the attempt was in flight: nothing left to record.
+      if (!tx.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(eq(webhookDeliveries.id, delivery.id)).get()) return;
       tx.insert(webhookAttempts).values({ deliveryId: delivery.id, attemptedAt, durationMs: result.durationMs, responseStatus: result.responseStatus, error: result.error, succeeded: result.succeeded }).run();
       const status = result.succeeded ? 'DELIVERED' : givingUp ? 'FAILED' : 'PENDING';
       const nextAttemptAt = status === 'PENDING' ? new Date(now.getTime() + retryDelayMs(delivery.attempts, env.WEBHOOK_RETRY_BASE_MS, env.WEBHOOK_RETRY_CAP_MS)) : now;

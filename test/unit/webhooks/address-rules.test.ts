@@ -23,6 +23,8 @@ describe('webhook address rules', () => {
     expect(urlProblem('https://10.0.0.5/in', PRODUCTION)).toMatch(/private/);
     expect(urlProblem('https://169.254.169.254/latest/meta-data', PRODUCTION)).toMatch(/link-local/);
     expect(urlProblem('https://[::1]:8443/in', PRODUCTION)).toMatch(/loopback/);
+    // Other spellings of loopback, normalised by the URL parser before the check.
+    for (const url of ['https://[::ffff:127.0.0.1]/', 'https://2130706433/', 'https://0x7f.1/']) expect(urlProblem(url, PRODUCTION), url).toMatch(/loopback/);
     expect(urlProblem('http://127.0.0.1:8080/in', { production: true, allowHttpLoopback: true })).toBe('must use https (http only to loopback outside production)');
     expect(urlProblem('https://user:secret@hooks.example.com/', PRODUCTION)).toBe('must not carry credentials');
     expect(urlProblem('ftp://hooks.example.com/', PRODUCTION)).toBe('must use https');
