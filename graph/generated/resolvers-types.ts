@@ -2069,9 +2069,9 @@ export type WebhookDeliveryStatus =
   | 'FAILED';
 
 /** A URL of yours that receives signed event deliveries (Standard Webhooks). */
-export type WebhookEndpoint = {
+export type WebhookEndpoint = Node & {
   __typename?: 'WebhookEndpoint';
-  /** Opaque ID. */
+  /** Opaque global ID. */
   id: Scalars['ID']['output'];
   /** Where deliveries are POSTed. */
   url: Scalars['String']['output'];
@@ -2090,9 +2090,9 @@ export type WebhookEndpoint = {
 };
 
 /** One event on its way to one endpoint. */
-export type WebhookDelivery = {
+export type WebhookDelivery = Node & {
   __typename?: 'WebhookDelivery';
-  /** Opaque ID (for `webhookRedeliver`). */
+  /** Opaque global ID (for `webhookRedeliver`). */
   id: Scalars['ID']['output'];
   /** The endpoint. */
   endpointId: Scalars['ID']['output'];
@@ -2303,6 +2303,8 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( MatchingRoundMapper )
     | ( WarehouseListingMapper )
     | ( VehicleMapper )
+    | ( WebhookEndpointMapper )
+    | ( WebhookDeliveryMapper )
   ;
 };
 
@@ -2598,7 +2600,7 @@ export interface KrwScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes[
 }
 
 export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
-  __resolveType: TypeResolveFn<'Organisation' | 'ApiKey' | 'Booking' | 'Complex' | 'LogisticsCentre' | 'ShipmentRequest' | 'OpenLoad' | 'Offer' | 'MatchingRound' | 'WarehouseListing' | 'Vehicle', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Organisation' | 'ApiKey' | 'Booking' | 'Complex' | 'LogisticsCentre' | 'ShipmentRequest' | 'OpenLoad' | 'Offer' | 'MatchingRound' | 'WarehouseListing' | 'Vehicle' | 'WebhookEndpoint' | 'WebhookDelivery', ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -3238,6 +3240,7 @@ export type WebhookEndpointResolvers<ContextType = Context, ParentType extends R
   disabledReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type WebhookDeliveryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WebhookDelivery'] = ResolversParentTypes['WebhookDelivery']> = {
@@ -3253,6 +3256,7 @@ export type WebhookDeliveryResolvers<ContextType = Context, ParentType extends R
   lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   attempts?: Resolver<Array<ResolversTypes['WebhookAttempt']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type WebhookAttemptResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WebhookAttempt'] = ResolversParentTypes['WebhookAttempt']> = {

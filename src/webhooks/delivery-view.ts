@@ -1,7 +1,6 @@
-import { getTableColumns } from 'drizzle-orm';
+import { eq, getTableColumns } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { webhookDeliveries, webhookEndpoints, webhookEvents, type WebhookDeliveryRecord, type WebhookEventType } from '../../db/schema';
-import { eq } from 'drizzle-orm';
 
 /** A delivery with what its event says about itself. */
 export type WebhookDeliveryView = WebhookDeliveryRecord & { messageId: string; eventType: WebhookEventType; organisationId: number };

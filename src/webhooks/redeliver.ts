@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { webhookDeliveries, webhookEndpoints } from '../../db/schema';
-import { requireViewer } from '../auth/authorize';
 import type { Context } from '../context';
-import { ConflictError, NotFoundError } from '../errors';
+import { ConflictError } from '../errors';
 import { parseInput } from '../validation';
-import { selectDeliveries, type WebhookDeliveryView } from './delivery-view';
+import type { WebhookDeliveryView } from './delivery-view';
+import { getWebhookDelivery } from './get-delivery';
 
 export const RedeliverWebhookInput = z.object({ deliveryId: z.number().int().positive() });
 export type RedeliverWebhookInput = z.infer<typeof RedeliverWebhookInput>;
@@ -16,15 +16,12 @@ export type RedeliverWebhookInput = z.infer<typeof RedeliverWebhookInput>;
  * @throws NotFoundError for another organisation's delivery; ConflictError while its endpoint is disabled.
  */
 export function redeliverWebhook({ ctx, input }: { ctx: Context; input: RedeliverWebhookInput }): WebhookDeliveryView {
-  const viewer = requireViewer(ctx);
   const { deliveryId } = parseInput(RedeliverWebhookInput, input);
-  const read = () => selectDeliveries(ctx.db).where(eq(webhookDeliveries.id, deliveryId)).get();
-  const delivery = read();
-  if (!delivery || delivery.organisationId !== viewer.organisationId) throw new NotFoundError('Webhook delivery');
+  const delivery = getWebhookDelivery({ ctx, input: { id: deliveryId } });
   const endpoint = ctx.db.select({ status: webhookEndpoints.status }).from(webhookEndpoints).where(eq(webhookEndpoints.id, delivery.endpointId)).get()!;
   if (endpoint.status !== 'ACTIVE') throw new ConflictError('The endpoint is disabled: enable it (webhookEndpointUpdate) before redelivering');
   if (delivery.status === 'DELIVERED' || delivery.status === 'FAILED') {
     ctx.db.update(webhookDeliveries).set({ status: 'PENDING', nextAttemptAt: ctx.now(), firstAttemptAt: null }).where(eq(webhookDeliveries.id, deliveryId)).run();
   }
-  return read()!;
+  return getWebhookDelivery({ ctx, input: { id: deliveryId } });
 }

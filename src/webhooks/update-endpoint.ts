@@ -5,7 +5,7 @@ import { requireViewer } from '../auth/authorize';
 import type { Context } from '../context';
 import { parseInput } from '../validation';
 import { checkEventTypes, checkUrl, WebhookDescription, WebhookEventTypes, WebhookUrl } from './endpoint-input';
-import { ownEndpoint } from './own-endpoint';
+import { getWebhookEndpoint } from './get-endpoint';
 
 export const UpdateWebhookEndpointInput = z.object({
   id: z.number().int().positive(),
@@ -25,7 +25,7 @@ export type UpdateWebhookEndpointInput = z.infer<typeof UpdateWebhookEndpointInp
 export async function updateWebhookEndpoint({ ctx, input }: { ctx: Context; input: UpdateWebhookEndpointInput }): Promise<WebhookEndpointRecord> {
   const viewer = requireViewer(ctx);
   const data = parseInput(UpdateWebhookEndpointInput, input);
-  ownEndpoint(ctx.db, viewer, data.id);
+  getWebhookEndpoint({ ctx, input: { id: data.id } });
   if (data.eventTypes) checkEventTypes(viewer.role, data.eventTypes);
   if (data.url) await checkUrl(ctx, data.url);
   const enabled = data.enabled == null ? {} : data.enabled ? { status: 'ACTIVE' as const, disabledReason: null } : { status: 'DISABLED' as const, disabledReason: 'disabled by its owner' };

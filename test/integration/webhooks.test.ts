@@ -215,6 +215,9 @@ describe('webhooks', () => {
     const remove = await gql(server.url, DELETE, { input: { id: endpoint.id } }, { apiKey: other });
     expect(remove.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(await deliveries(server.url, other, endpoint.id)).toEqual([]);
+    const node = (apiKey: string) => gql<{ node: { url: string } | null }>(server.url, 'query ($id: ID!) { node(id: $id) { ... on WebhookEndpoint { url } } }', { id: endpoint.id }, { apiKey });
+    expect((await node(operator)).body.data!.node).toEqual({ url: 'https://example.com/hooks' });
+    expect((await node(other)).body.data!.node).toBeNull();
     await gql(server.url, DELETE, { input: { id: endpoint.id } }, { apiKey: operator });
   });
 });
