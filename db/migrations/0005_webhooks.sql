@@ -60,4 +60,4 @@ CREATE TABLE `webhook_events` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `webhook_events_message_id_unique` ON `webhook_events` (`message_id`);--> statement-breakpoint
-CREATE INDEX `webhook_events_pending` ON `webhook_events` (`fanned_out_at`);
+CREATE INDEX `webhook_events_pending` ON `webhook_events` (`id`) WHERE "webhook_events"."fanned_out_at" is null;

@@ -58,7 +58,8 @@ export const webhookEvents = sqliteTable(
     fannedOutAt: integer('fanned_out_at', { mode: 'timestamp_ms' }),
   },
   (t) => [
-    index('webhook_events_pending').on(t.fannedOutAt),
+    // Only the few events not yet fanned out: the worker's one look-up, kept small as the outbox grows.
+    index('webhook_events_pending').on(t.id).where(sql`${t.fannedOutAt} is null`),
     check('webhook_events_one_recipient', sql`(${t.organisationId} is null) <> (${t.complexId} is null)`),
   ],
 );
