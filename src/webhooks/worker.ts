@@ -136,7 +136,7 @@ function settle(ctx: WorkerCtx, delivery: WebhookDeliveryRecord, organisationId:
         .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, 'SENDING'), eq(webhookDeliveries.attempts, delivery.attempts)))
         .run();
       if (!givingUp) return;
-      const reason = `deliveries failed for ${Math.round(env.WEBHOOK_RETRY_WINDOW_MS / 3_600_000)} h; last: ${result.error}`;
+      const reason = `${delivery.attempts} attempts failed since ${delivery.firstAttemptAt!.toISOString()}; last: ${result.error}`;
       const disabled = tx
         .update(webhookEndpoints)
         .set({ status: 'DISABLED', disabledReason: reason, updatedAt: now })
@@ -151,8 +151,8 @@ function settle(ctx: WorkerCtx, delivery: WebhookDeliveryRecord, organisationId:
         .run();
       const org = tx.select({ name: organisations.name, code: complexes.code }).from(organisations).innerJoin(complexes, eq(complexes.id, organisations.complexId)).where(eq(organisations.id, organisationId)).get();
       if (!org) return;
-      const hours = Math.round(env.WEBHOOK_RETRY_WINDOW_MS / 3_600_000);
-      const notice = { complexCode: org.code, kind: 'WEBHOOK_ENDPOINT_DISABLED', at: now, summary: `Webhook endpoint of ${org.name} (${new URL(disabled.url).host}) disabled after failing for ${hours} h` };
+      const since = delivery.firstAttemptAt!.toISOString();
+      const notice = { complexCode: org.code, kind: 'WEBHOOK_ENDPOINT_DISABLED', at: now, summary: `Webhook endpoint of ${org.name} (${new URL(disabled.url).host}) disabled: ${delivery.attempts} attempts failed since ${since}` };
       recordWebhookEvent(tx, 'complexActivity', notice, now);
       disabledNotice = notice;
     },
