@@ -102,11 +102,16 @@ describe('webhooks', () => {
 
   it("signs each delivery so that the standardwebhooks package verifies it, with the event's id, type, time and feed fields", async () => {
     const inbox = await receiver();
+    // Before any endpoint asks for it, a change writes no outbox row: an endpoint receives events from its registration on.
+    const outbox = () => server.db.select({ id: webhookEvents.id }).from(webhookEvents).all().length;
+    shipment(ctxAs(server.db, key('MANUFACTURER')));
+    expect(outbox()).toBe(0);
     const { secret, endpoint } = await register(server.url, key('OPERATOR').apiKey, ['COMPLEX_ACTIVITY'], inbox.url);
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(endpoint).toMatchObject({ url: inbox.url, eventTypes: ['COMPLEX_ACTIVITY'], status: 'ACTIVE' });
 
     shipment(ctxAs(server.db, key('MANUFACTURER')));
+    expect(outbox()).toBe(1);
     const [delivery] = await inbox.waitFor(1);
     const payload = verified(secret, delivery!);
     expect(payload).toEqual({ id: delivery!.headers['webhook-id'], type: 'complex.activity', timestamp: expect.any(String), data: expect.any(Object) });
