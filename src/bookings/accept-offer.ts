@@ -57,7 +57,7 @@ export async function acceptOffer({ ctx, input }: { ctx: Context; input: AcceptO
   const outcome = await commitGrouped(ctx.db, (tx) =>
     once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'offerAccept', input: { offerId } }, () => {
       booked = book(ctx.db, tx, viewer, offerId, ctx.now());
-      recordWebhookEvents(tx, (booked.events = bookedEvents(ctx, booked)), ctx.now());
+      recordWebhookEvents(ctx.db, (booked.events = bookedEvents(ctx, booked)), ctx.now());
       return booked.outcome;
     }),
   );

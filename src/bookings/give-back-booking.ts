@@ -61,7 +61,7 @@ export async function giveBackBooking({ ctx, input }: { ctx: Context; input: Giv
       const bookingIds = endRequestBookings(tx, requestIds, { status: 'RETURNED', reason, byOrgId: viewer.organisationId, now });
       withdrawPendingOffers(tx, inArray(offers.requestId, requestIds), now);
       events = givenBackEvents(ctx, tx.select().from(bookings).where(inArray(bookings.id, bookingIds)).all(), requestIds, reason);
-      recordWebhookEvents(tx, events, now);
+      recordWebhookEvents(ctx.db, events, now);
       return { bookingIds, requestIds };
     }),
   );

@@ -53,7 +53,7 @@ export function cancelShipmentRequest({ ctx, input }: { ctx: Context; input: Can
         .get()!;
       withdrawPendingOffers(tx, eq(offers.requestId, id), now);
       endRequestBookings(tx, [id], { status: 'CANCELLED', reason, byOrgId: current.shipperOrgId, now });
-      recordWebhookEvent(tx, 'complexActivity', requestActivity(complexCodeOf(ctx, cancelled.complexId), 'REQUEST_CANCELLED', cancelled, now), now);
+      recordWebhookEvent(ctx.db, 'complexActivity', requestActivity(complexCodeOf(ctx, cancelled.complexId), 'REQUEST_CANCELLED', cancelled, now), now);
       return { request: cancelled, changed: true };
     },
     { behavior: 'immediate' },

@@ -67,7 +67,7 @@ export function createShipmentRequest({ ctx, input }: { ctx: Context; input: Cre
           })
           .returning()
           .get()!;
-        recordWebhookEvent(tx, 'complexActivity', requestActivity(complex.code, 'REQUEST_POSTED', row, now), now);
+        recordWebhookEvent(ctx.db, 'complexActivity', requestActivity(complex.code, 'REQUEST_POSTED', row, now), now);
         posted = true;
         return row.id;
       }),

@@ -76,7 +76,7 @@ export function executeRound(ctx: Context, complex: ComplexRecord, trigger: Roun
         const recorded = recordOffers(tx, round, input, offers);
         const stored: StoredRoundReport = { ...withoutIds(report), offersWritten: recorded.offerIds.length };
         events = [...offersOfRound(tx, round.id), ...roundEvents(ctx, complex, round.id, trigger, report, stored.offersWritten)];
-        recordWebhookEvents(tx, events, ctx.now());
+        recordWebhookEvents(ctx.db, events, ctx.now());
         return tx.update(matchingRounds).set({ status: 'COMPLETED', finishedAt: ctx.now(), report: stored }).where(eq(matchingRounds.id, round.id)).returning().get();
       },
       { behavior: 'immediate' },

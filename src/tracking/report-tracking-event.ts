@@ -102,7 +102,7 @@ export async function reportTrackingEvent({ ctx, input }: { ctx: Context; input:
         releaseReservations(tx, [booking.id], now);
       }
       events = trackedEvents(ctx, event, booking);
-      recordWebhookEvents(tx, events, now);
+      recordWebhookEvents(ctx.db, events, now);
       return { eventId: event.id };
     }),
   );

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import type { Tx } from '../../db/client';
+import type { Db } from '../../db/client';
+import { preparedPerDatabase } from '../bookings/prepared';
 import { complexes, organisations, webhookEndpoints, webhookEvents, type WebhookEventType } from '../../db/schema';
 import { toGlobalId } from '../global-id';
 import type { Publication, Topics } from '../pubsub';
@@ -8,41 +9,61 @@ import type { Publication, Topics } from '../pubsub';
 type Recorded = Pick<Topics, 'offerReceived' | 'shipmentUpdated' | 'complexActivity'>;
 
 /**
- * Writes the event a pubsub topic is about to carry into the webhook outbox, in the caller's transaction, so
- * that it commits (or rolls back) with the change it reports. The payload holds the fields that topic's
+ * Writes the event a pubsub topic is about to carry into the webhook outbox. Call it inside the transaction of
+ * the change it reports, so that it commits (or rolls back) with it: its statements are prepared once per
+ * database (it runs on every booking) and run on the database's one connection, so inside that transaction. The payload holds the fields that topic's
  * subscription gives its recipient, and the recipient is the one the subscription filters on: the supplier
  * of an offer, the shipper of a shipment, the operators of a complex. Nothing is written when no active
  * endpoint of the recipient asks for the event (an endpoint receives events from its registration on), so
  * the writes of a market without webhooks pay one indexed read, not a row.
  */
-export function recordWebhookEvent<T extends keyof Recorded>(tx: Tx, topic: T, event: Recorded[T], at: Date): void {
-  const { type, recipient, data } = toWebhook(tx, topic, event);
-  if (!awaited(tx, type, recipient)) return;
+export function recordWebhookEvent<T extends keyof Recorded>(db: Db, topic: T, event: Recorded[T], at: Date): void {
+  const run = statements(db);
+  const { type, recipient, data } = toWebhook(run, topic, event);
+  const wanted = { type: JSON.stringify(type) };
+  const awaited = 'organisationId' in recipient ? run.wantedByOrganisation.get({ ...wanted, ...recipient }) : run.wantedByOperators.get({ ...wanted, ...recipient });
+  if (!awaited) return;
   const messageId = `msg_${randomUUID().replaceAll('-', '')}`;
   const payload = JSON.stringify({ id: messageId, type, timestamp: at.toISOString(), data });
-  tx.insert(webhookEvents).values({ messageId, type, ...recipient, payload, createdAt: at }).run();
+  run.insert.run({ messageId, type, organisationId: null, complexId: null, ...recipient, payload, createdAt: at.getTime() });
 }
 
 /** Records every publication a webhook carries (not roundCompleted and webhookAttempted, which no subscription gives). */
-export function recordWebhookEvents(tx: Tx, publications: readonly Publication[], at: Date): void {
-  for (const [topic, event] of publications) if (topic !== 'roundCompleted' && topic !== 'webhookAttempted') recordWebhookEvent(tx, topic, event as never, at);
+export function recordWebhookEvents(db: Db, publications: readonly Publication[], at: Date): void {
+  for (const [topic, event] of publications) if (topic !== 'roundCompleted' && topic !== 'webhookAttempted') recordWebhookEvent(db, topic, event as never, at);
 }
 
-/** Whether an active endpoint of the recipient asks for events of `type`. */
-function awaited(tx: Tx, type: WebhookEventType, recipient: Webhook['recipient']): boolean {
-  const wants = and(eq(webhookEndpoints.status, 'ACTIVE'), sql`instr(${webhookEndpoints.eventTypes}, ${JSON.stringify(type)}) > 0`);
-  const found =
-    'organisationId' in recipient
-      ? tx.select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(and(wants, eq(webhookEndpoints.organisationId, recipient.organisationId))).limit(1).get()
-      : tx
-          .select({ id: webhookEndpoints.id })
-          .from(webhookEndpoints)
-          .innerJoin(organisations, eq(organisations.id, webhookEndpoints.organisationId))
-          .where(and(wants, eq(organisations.role, 'OPERATOR'), eq(organisations.complexId, recipient.complexId)))
-          .limit(1)
-          .get();
-  return found !== undefined;
-}
+/** An active endpoint of the recipient asks for events of `type` (a JSON string, matched inside the endpoint's list). */
+const wants = and(eq(webhookEndpoints.status, 'ACTIVE'), sql`instr(${webhookEndpoints.eventTypes}, ${sql.placeholder('type')}) > 0`);
+
+const statements = preparedPerDatabase((db) => ({
+  wantedByOrganisation: db
+    .select({ id: webhookEndpoints.id })
+    .from(webhookEndpoints)
+    .where(and(wants, eq(webhookEndpoints.organisationId, sql.placeholder('organisationId'))))
+    .limit(1)
+    .prepare(),
+  wantedByOperators: db
+    .select({ id: webhookEndpoints.id })
+    .from(webhookEndpoints)
+    .innerJoin(organisations, eq(organisations.id, webhookEndpoints.organisationId))
+    .where(and(wants, eq(organisations.role, 'OPERATOR'), eq(organisations.complexId, sql.placeholder('complexId'))))
+    .limit(1)
+    .prepare(),
+  complexByCode: db.select({ id: complexes.id }).from(complexes).where(eq(complexes.code, sql.placeholder('code'))).prepare(),
+  insert: db
+    .insert(webhookEvents)
+    .values({
+      messageId: sql.placeholder('messageId'),
+      type: sql.placeholder('type'),
+      organisationId: sql.placeholder('organisationId'),
+      complexId: sql.placeholder('complexId'),
+      payload: sql.placeholder('payload'),
+      createdAt: sql`${sql.placeholder('createdAt')}`,
+    })
+    .prepare(),
+}));
+type Statements = ReturnType<typeof statements>;
 
 interface Webhook {
   type: WebhookEventType;
@@ -50,7 +71,7 @@ interface Webhook {
   data: Record<string, unknown>;
 }
 
-function toWebhook<T extends keyof Recorded>(tx: Tx, topic: T, event: Recorded[T]): Webhook {
+function toWebhook<T extends keyof Recorded>(run: Statements, topic: T, event: Recorded[T]): Webhook {
   if (topic === 'offerReceived') {
     const { offer: o } = event as Recorded['offerReceived'];
     const data = {
@@ -85,6 +106,6 @@ function toWebhook<T extends keyof Recorded>(tx: Tx, topic: T, event: Recorded[T
     return { type: 'shipment.updated', recipient: { organisationId: e.shipperOrgId }, data };
   }
   const e = event as Recorded['complexActivity'];
-  const complex = tx.select({ id: complexes.id }).from(complexes).where(eq(complexes.code, e.complexCode)).get()!;
+  const complex = run.complexByCode.get({ code: e.complexCode })!;
   return { type: 'complex.activity', recipient: { complexId: complex.id }, data: { complexCode: e.complexCode, kind: e.kind, at: e.at, summary: e.summary } };
 }

@@ -153,7 +153,7 @@ function settle(ctx: WorkerCtx, delivery: WebhookDeliveryRecord, organisationId:
       if (!org) return;
       const since = delivery.firstAttemptAt!.toISOString();
       const notice = { complexCode: org.code, kind: 'WEBHOOK_ENDPOINT_DISABLED', at: now, summary: `Webhook endpoint of ${org.name} (${new URL(disabled.url).host}) disabled: ${delivery.attempts} attempts failed since ${since}` };
-      recordWebhookEvent(tx, 'complexActivity', notice, now);
+      recordWebhookEvent(ctx.db, 'complexActivity', notice, now);
       disabledNotice = notice;
     },
     { behavior: 'immediate' },

@@ -70,7 +70,7 @@ export function createListing({ ctx, input }: { ctx: Context; input: CreateListi
           at: ctx.now(),
           summary: `Warehouse space listed: ${data.totalPallets} ${data.storageClass} pallet positions at ${data.pricePerPalletDayKrw} KRW/pallet-day`,
         };
-        recordWebhookEvent(tx, 'complexActivity', created, created.at);
+        recordWebhookEvent(ctx.db, 'complexActivity', created, created.at);
         return { listingId: id };
       }),
     { behavior: 'immediate' },

@@ -43,7 +43,7 @@ export function withdrawListing({ ctx, input }: { ctx: Context; input: WithdrawL
       at: ctx.now(),
       summary: `Warehouse space withdrawn: ${row.totalPallets} ${row.storageClass} pallet positions`,
     };
-    recordWebhookEvent(tx, 'complexActivity', event, event.at);
+    recordWebhookEvent(ctx.db, 'complexActivity', event, event.at);
     return event;
   });
   const [listing] = selectListingsByIds(ctx, viewer, [listingId]);

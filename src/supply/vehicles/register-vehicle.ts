@@ -83,7 +83,7 @@ export function registerVehicle({ ctx, input }: { ctx: Context; input: RegisterV
           at: ctx.now(),
           summary: `Vehicle registered: ${cls.labelKo} ${data.bodyType} (${data.payloadKg} kg, ${data.palletSlots} pallets)`,
         };
-        recordWebhookEvent(tx, 'complexActivity', registered, registered.at);
+        recordWebhookEvent(ctx.db, 'complexActivity', registered, registered.at);
         return { vehicleId: row.id };
       }),
     { behavior: 'immediate' },

@@ -43,7 +43,7 @@ export function retireVehicle({ ctx, input }: { ctx: Context; input: RetireVehic
       at: ctx.now(),
       summary: `Vehicle retired: ${vehicleClass(row.tonnageClass).labelKo} ${row.bodyType}`,
     };
-    recordWebhookEvent(tx, 'complexActivity', event, event.at);
+    recordWebhookEvent(ctx.db, 'complexActivity', event, event.at);
     return event;
   });
   const [vehicle] = selectVehiclesByIds(ctx, viewer, [vehicleId]);
