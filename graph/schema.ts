@@ -11,9 +11,10 @@ import { nodeResolvers } from './resolvers/node';
 import { scalarResolvers } from './resolvers/scalars';
 import { settlementResolvers } from './resolvers/settlement';
 import { supplyResolvers } from './resolvers/supply';
+import { webhookResolvers } from './resolvers/webhooks';
 import { loadTypeDefs } from './type-defs';
 
-const resolvers: Resolvers[] = [scalarResolvers, nodeResolvers, complexResolvers, authResolvers, matchingResolvers, demandResolvers, supplyResolvers, bookingResolvers, insightsResolvers, settlementResolvers];
+const resolvers: Resolvers[] = [scalarResolvers, nodeResolvers, complexResolvers, authResolvers, matchingResolvers, demandResolvers, supplyResolvers, bookingResolvers, insightsResolvers, settlementResolvers, webhookResolvers];
 
 export function buildGraphSchema(): GraphQLSchema {
   return makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });

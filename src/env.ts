@@ -37,6 +37,19 @@ export const Env = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   /** Interface of the metrics listener: loopback unless the operator opens it. */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Accept `http://` webhook URLs on loopback (127.0.0.0/8, ::1, localhost): for development and tests only. */
+  WEBHOOK_ALLOW_HTTP_LOOPBACK: z.stringbool().default(false),
+  /** Milliseconds between two runs of the webhook worker (fan-out, then due deliveries); 0 turns it off. */
+  WEBHOOK_WORKER_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+  /** How long one delivery attempt may take, connection to last byte read, ms. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** Retry n waits a random time up to min(cap, base x 2^(n-1)) (full jitter), ms. */
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(30_000),
+  WEBHOOK_RETRY_CAP_MS: z.coerce.number().int().min(1).default(60 * 60_000),
+  /** A delivery failing for this long after its first attempt fails for good and disables its endpoint, ms (24 h). */
+  WEBHOOK_RETRY_WINDOW_MS: z.coerce.number().int().min(0).default(24 * 60 * 60_000),
+  /** Bytes of a receiver's response read at most (the rest is discarded). */
+  WEBHOOK_MAX_RESPONSE_BYTES: z.coerce.number().int().min(0).max(1024 * 1024).default(16 * 1024),
   /** Requests per minute allowed to one API key. */
   RATE_LIMIT_PER_KEY: z.coerce.number().int().positive().default(600),
   /** Requests per minute allowed from one client address, with or without a key. */

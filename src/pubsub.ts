@@ -20,12 +20,27 @@ export interface RoundCompletedEvent {
   offersWritten: number;
 }
 
+/** The webhook worker settled one delivery attempt. */
+export interface WebhookAttemptedEvent {
+  /** DELIVERED (2xx), RETRYING (failed, another attempt is scheduled) or FAILED (failed for good). */
+  outcome: 'DELIVERED' | 'RETRYING' | 'FAILED';
+  durationMs: number;
+}
+
 /** Topics and their payloads: the one list of everything the service publishes. */
 export interface Topics {
   complexActivity: ComplexActivityEvent;
   offerReceived: OfferReceivedEvent;
   shipmentUpdated: ShipmentUpdatedEvent;
   roundCompleted: RoundCompletedEvent;
+  webhookAttempted: WebhookAttemptedEvent;
+}
+
+/** One publication as a value: a write builds its list inside its transaction (the webhook outbox records it there) and publishes it after the commit. */
+export type Publication = { [T in keyof Topics]: [T, Topics[T]] }[keyof Topics];
+
+export function publishAll(pubsub: PubSub, publications: readonly Publication[]): void {
+  for (const [topic, payload] of publications) pubsub.publish(topic, payload as never);
 }
 
 /**

@@ -26,6 +26,7 @@ import type { PubSub } from './pubsub';
 import { STATEMENTS_PATH, statementRoutes } from './settlement/statement-routes';
 import { POD_IMAGES_PATH, podImageRoutes } from './tracking/pod-routes';
 import { attachGraphqlWs } from './http/websocket';
+import { startWebhookWorker } from './webhooks/worker';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Largest request body accepted on /graphql. Operations are small; uploads have their own route. */
@@ -46,7 +47,7 @@ export interface App {
   /** The app's Prometheus registry, for a separate metrics listener (METRICS_PORT). */
   metrics: Registry;
   /**
-   * Answers /readyz 503 from now on, stops the scheduler, stops accepting, drains HTTP and WebSocket connections
+   * Answers /readyz 503 from now on, stops the scheduler and the webhook worker (after its attempts in flight), stops accepting, drains HTTP and WebSocket connections
    * (closing those still busy after STOP_GRACE_MS) and stops Apollo. Does not close the database.
    */
   stop(): Promise<void>;
@@ -100,6 +101,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   await apollo.start();
   const stopScheduler = env.MATCHING_INTERVAL_SECONDS > 0 ? startMatchingScheduler({ db, pubsub, logger, env, now }, env.MATCHING_INTERVAL_SECONDS) : () => {};
+  const stopWebhooks = env.WEBHOOK_WORKER_INTERVAL_MS > 0 ? startWebhookWorker({ db, pubsub, logger, env, now }) : async () => {};
 
   app.use(
     pinoHttp({
@@ -146,6 +148,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     async stop() {
       draining = true;
       stopScheduler();
+      await stopWebhooks();
       await apollo.stop();
       metrics.stop();
     },

@@ -6,3 +6,4 @@ export * from './idempotency';
 export * from './supply';
 export * from './matching';
 export * from './bookings';
+export * from './webhooks';

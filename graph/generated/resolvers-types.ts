@@ -7,6 +7,7 @@ import type { ShipmentRequestMapper, OpenLoadMapper, ShipmentRequestConnectionMa
 import type { OfferMapper, MatchingRoundMapper, MatchingRoundReportMapper, OfferConnectionMapper, MatchingRoundConnectionMapper } from '../schema/matching.mappers';
 import type { StatementMapper, StatementLineMapper, StatementTripMapper, TaxInvoicePartyMapper } from '../schema/settlement.mappers';
 import type { WarehouseListingMapper, WarehouseListingConnectionMapper, WarehouseListingEdgeMapper, VehicleMapper, VehicleConnectionMapper, VehicleEdgeMapper, VehicleLocationMapper } from '../schema/supply.mappers';
+import type { WebhookEndpointMapper, WebhookDeliveryMapper, WebhookAttemptMapper } from '../schema/webhooks.mappers';
 import type { Context } from '../../src/context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -81,6 +82,10 @@ export type Query = {
   warehouseListings: WarehouseListingConnection;
   /** Vehicles the caller may see: carriers their own; operators all of their complex; admins all. Other roles: FORBIDDEN. */
   vehicles: VehicleConnection;
+  /** Your organisation's webhook endpoints. */
+  webhookEndpoints: Array<WebhookEndpoint>;
+  /** Deliveries to your endpoints, with their attempts. */
+  webhookDeliveries: WebhookDeliveryConnection;
 };
 
 
@@ -182,6 +187,15 @@ export type QueryVehiclesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
 };
 
+
+/** Read entry points. */
+export type QueryWebhookDeliveriesArgs = {
+  endpointId?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<WebhookDeliveryStatus>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** Write entry points: each takes `input: XInput!` and returns an `XPayload`. */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -221,6 +235,14 @@ export type Mutation = {
   vehicleAvailabilityUpdate: VehicleAvailabilityUpdatePayload;
   /** CARRIER: retire its vehicle (again: no change). */
   vehicleRetire: VehicleRetirePayload;
+  /** Registers an endpoint of yours; the payload shows its signing secret once. */
+  webhookEndpointCreate: WebhookEndpointCreatePayload;
+  /** Changes, pauses or re-enables one of your endpoints. */
+  webhookEndpointUpdate: WebhookEndpointUpdatePayload;
+  /** Deletes one of your endpoints and its deliveries. */
+  webhookEndpointDelete: WebhookEndpointDeletePayload;
+  /** Sends a delivered or failed delivery again, now, with the same event id. */
+  webhookRedeliver: WebhookRedeliverPayload;
 };
 
 
@@ -329,6 +351,30 @@ export type MutationVehicleAvailabilityUpdateArgs = {
 /** Write entry points: each takes `input: XInput!` and returns an `XPayload`. */
 export type MutationVehicleRetireArgs = {
   input: VehicleRetireInput;
+};
+
+
+/** Write entry points: each takes `input: XInput!` and returns an `XPayload`. */
+export type MutationWebhookEndpointCreateArgs = {
+  input: WebhookEndpointCreateInput;
+};
+
+
+/** Write entry points: each takes `input: XInput!` and returns an `XPayload`. */
+export type MutationWebhookEndpointUpdateArgs = {
+  input: WebhookEndpointUpdateInput;
+};
+
+
+/** Write entry points: each takes `input: XInput!` and returns an `XPayload`. */
+export type MutationWebhookEndpointDeleteArgs = {
+  input: WebhookEndpointDeleteInput;
+};
+
+
+/** Write entry points: each takes `input: XInput!` and returns an `XPayload`. */
+export type MutationWebhookRedeliverArgs = {
+  input: WebhookRedeliverInput;
 };
 
 /** Live updates over graphql-ws on the same path as HTTP. */
@@ -2114,6 +2160,184 @@ export type VehicleRetirePayload = {
   vehicle: Vehicle;
 };
 
+/** An event an endpoint may receive: the events the GraphQL subscriptions give, for systems that cannot hold a WebSocket open. */
+export type WebhookEventType =
+  /** `offer.received`: an offer a round made to your vehicle or listing (carriers, warehouse owners), as `offerReceived` gives it. */
+  | 'OFFER_RECEIVED'
+  /** `shipment.updated`: a booking, tracking event, delivery or give-back of your shipment (manufacturers), as `shipmentUpdated` gives it. */
+  | 'SHIPMENT_UPDATED'
+  /** `complex.activity`: rounds, postings, bookings and deliveries in your complex (operators), as `complexActivity` gives it. */
+  | 'COMPLEX_ACTIVITY';
+
+/** Whether an endpoint receives deliveries. */
+export type WebhookEndpointStatus =
+  /** Receives deliveries. */
+  | 'ACTIVE'
+  /** Receives nothing: failed for the whole retry window, or paused by its owner. */
+  | 'DISABLED';
+
+/** Where a delivery is in its life. */
+export type WebhookDeliveryStatus =
+  /** Waiting for its next attempt. */
+  | 'PENDING'
+  /** An attempt is in flight. */
+  | 'SENDING'
+  /** The endpoint answered 2xx. */
+  | 'DELIVERED'
+  /** Every attempt in the retry window failed, or its endpoint was disabled. */
+  | 'FAILED';
+
+/** A URL of yours that receives signed event deliveries (Standard Webhooks). */
+export type WebhookEndpoint = Node & {
+  __typename?: 'WebhookEndpoint';
+  /** Opaque global ID. */
+  id: Scalars['ID']['output'];
+  /** Where deliveries are POSTed. */
+  url: Scalars['String']['output'];
+  /** The events it receives. */
+  eventTypes: Array<WebhookEventType>;
+  /** Your note about it. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** Whether it receives deliveries. */
+  status: WebhookEndpointStatus;
+  /** Why it was disabled. */
+  disabledReason?: Maybe<Scalars['String']['output']>;
+  /** When it was registered. */
+  createdAt: Scalars['DateTime']['output'];
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** One event on its way to one endpoint. */
+export type WebhookDelivery = Node & {
+  __typename?: 'WebhookDelivery';
+  /** Opaque global ID (for `webhookRedeliver`). */
+  id: Scalars['ID']['output'];
+  /** The endpoint. */
+  endpointId: Scalars['ID']['output'];
+  /** The event's id: the `webhook-id` header and the payload's `id`, the same on every attempt. */
+  eventId: Scalars['String']['output'];
+  /** The event's type. */
+  eventType: WebhookEventType;
+  /** Where it is in its life. */
+  status: WebhookDeliveryStatus;
+  /** Attempts made so far. */
+  attemptCount: Scalars['Int']['output'];
+  /** When the next attempt is due (PENDING). */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When the last attempt started. */
+  lastAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  /** HTTP status of the last response, null when none came. */
+  lastResponseStatus?: Maybe<Scalars['Int']['output']>;
+  /** What went wrong last. */
+  lastError?: Maybe<Scalars['String']['output']>;
+  /** When the event was fanned out to the endpoint. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Every attempt, oldest first. */
+  attempts: Array<WebhookAttempt>;
+};
+
+/** One attempt to deliver an event. */
+export type WebhookAttempt = {
+  __typename?: 'WebhookAttempt';
+  /** When it started. */
+  attemptedAt: Scalars['DateTime']['output'];
+  /** How long it took, ms. */
+  durationMs: Scalars['Int']['output'];
+  /** HTTP status, null when no response came (refused address, timeout, connection error). */
+  responseStatus?: Maybe<Scalars['Int']['output']>;
+  /** What went wrong, or the start of a non-2xx response body. */
+  error?: Maybe<Scalars['String']['output']>;
+  /** True for a 2xx answer. */
+  succeeded: Scalars['Boolean']['output'];
+};
+
+/** A page of deliveries. */
+export type WebhookDeliveryConnection = {
+  __typename?: 'WebhookDeliveryConnection';
+  /** Deliveries with their cursors, oldest first. */
+  edges: Array<WebhookDeliveryEdge>;
+  /** Pagination state. */
+  pageInfo: PageInfo;
+  /** Deliveries matching the filter in all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A delivery and its cursor. */
+export type WebhookDeliveryEdge = {
+  __typename?: 'WebhookDeliveryEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The delivery. */
+  node: WebhookDelivery;
+};
+
+/** Input of `webhookEndpointCreate`. */
+export type WebhookEndpointCreateInput = {
+  /** An https URL (http to loopback only where WEBHOOK_ALLOW_HTTP_LOOPBACK allows it); in production its host must resolve to public addresses only. */
+  url: Scalars['String']['input'];
+  /** The events to receive; your role's only. */
+  eventTypes: Array<WebhookEventType>;
+  /** Your note, up to 200 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Result of `webhookEndpointCreate`. */
+export type WebhookEndpointCreatePayload = {
+  __typename?: 'WebhookEndpointCreatePayload';
+  /** The new endpoint. */
+  endpoint: WebhookEndpoint;
+  /** Signing secret (`whsec_…`) to verify deliveries with; shown only this once. */
+  secret: Scalars['String']['output'];
+};
+
+/** Input of `webhookEndpointUpdate`; fields left out keep their value. */
+export type WebhookEndpointUpdateInput = {
+  /** The endpoint. */
+  id: Scalars['ID']['input'];
+  /** New URL, under the same rules as at creation. */
+  url?: InputMaybe<Scalars['String']['input']>;
+  /** New event types. */
+  eventTypes?: InputMaybe<Array<WebhookEventType>>;
+  /** New note. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** true re-enables a disabled endpoint; false pauses it. */
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Result of `webhookEndpointUpdate`. */
+export type WebhookEndpointUpdatePayload = {
+  __typename?: 'WebhookEndpointUpdatePayload';
+  /** The endpoint as it is now. */
+  endpoint: WebhookEndpoint;
+};
+
+/** Input of `webhookEndpointDelete`. */
+export type WebhookEndpointDeleteInput = {
+  /** The endpoint. */
+  id: Scalars['ID']['input'];
+};
+
+/** Result of `webhookEndpointDelete`. */
+export type WebhookEndpointDeletePayload = {
+  __typename?: 'WebhookEndpointDeletePayload';
+  /** ID of the deleted endpoint; its deliveries went with it. */
+  deletedId: Scalars['ID']['output'];
+};
+
+/** Input of `webhookRedeliver`. */
+export type WebhookRedeliverInput = {
+  /** The delivery to send again. */
+  deliveryId: Scalars['ID']['input'];
+};
+
+/** Result of `webhookRedeliver`. */
+export type WebhookRedeliverPayload = {
+  __typename?: 'WebhookRedeliverPayload';
+  /** The delivery, queued for an attempt now. */
+  delivery: WebhookDelivery;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -2198,6 +2422,8 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( MatchingRoundMapper )
     | ( WarehouseListingMapper )
     | ( VehicleMapper )
+    | ( WebhookEndpointMapper )
+    | ( WebhookDeliveryMapper )
   ;
 };
 
@@ -2339,6 +2565,22 @@ export type ResolversTypes = {
   VehicleAvailabilityUpdatePayload: ResolverTypeWrapper<Omit<VehicleAvailabilityUpdatePayload, 'vehicle'> & { vehicle: ResolversTypes['Vehicle'] }>;
   VehicleRetireInput: VehicleRetireInput;
   VehicleRetirePayload: ResolverTypeWrapper<Omit<VehicleRetirePayload, 'vehicle'> & { vehicle: ResolversTypes['Vehicle'] }>;
+  WebhookEventType: WebhookEventType;
+  WebhookEndpointStatus: WebhookEndpointStatus;
+  WebhookDeliveryStatus: WebhookDeliveryStatus;
+  WebhookEndpoint: ResolverTypeWrapper<WebhookEndpointMapper>;
+  WebhookDelivery: ResolverTypeWrapper<WebhookDeliveryMapper>;
+  WebhookAttempt: ResolverTypeWrapper<WebhookAttemptMapper>;
+  WebhookDeliveryConnection: ResolverTypeWrapper<Omit<WebhookDeliveryConnection, 'edges'> & { edges: Array<ResolversTypes['WebhookDeliveryEdge']> }>;
+  WebhookDeliveryEdge: ResolverTypeWrapper<Omit<WebhookDeliveryEdge, 'node'> & { node: ResolversTypes['WebhookDelivery'] }>;
+  WebhookEndpointCreateInput: WebhookEndpointCreateInput;
+  WebhookEndpointCreatePayload: ResolverTypeWrapper<Omit<WebhookEndpointCreatePayload, 'endpoint'> & { endpoint: ResolversTypes['WebhookEndpoint'] }>;
+  WebhookEndpointUpdateInput: WebhookEndpointUpdateInput;
+  WebhookEndpointUpdatePayload: ResolverTypeWrapper<Omit<WebhookEndpointUpdatePayload, 'endpoint'> & { endpoint: ResolversTypes['WebhookEndpoint'] }>;
+  WebhookEndpointDeleteInput: WebhookEndpointDeleteInput;
+  WebhookEndpointDeletePayload: ResolverTypeWrapper<WebhookEndpointDeletePayload>;
+  WebhookRedeliverInput: WebhookRedeliverInput;
+  WebhookRedeliverPayload: ResolverTypeWrapper<Omit<WebhookRedeliverPayload, 'delivery'> & { delivery: ResolversTypes['WebhookDelivery'] }>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -2463,6 +2705,19 @@ export type ResolversParentTypes = {
   VehicleAvailabilityUpdatePayload: Omit<VehicleAvailabilityUpdatePayload, 'vehicle'> & { vehicle: ResolversParentTypes['Vehicle'] };
   VehicleRetireInput: VehicleRetireInput;
   VehicleRetirePayload: Omit<VehicleRetirePayload, 'vehicle'> & { vehicle: ResolversParentTypes['Vehicle'] };
+  WebhookEndpoint: WebhookEndpointMapper;
+  WebhookDelivery: WebhookDeliveryMapper;
+  WebhookAttempt: WebhookAttemptMapper;
+  WebhookDeliveryConnection: Omit<WebhookDeliveryConnection, 'edges'> & { edges: Array<ResolversParentTypes['WebhookDeliveryEdge']> };
+  WebhookDeliveryEdge: Omit<WebhookDeliveryEdge, 'node'> & { node: ResolversParentTypes['WebhookDelivery'] };
+  WebhookEndpointCreateInput: WebhookEndpointCreateInput;
+  WebhookEndpointCreatePayload: Omit<WebhookEndpointCreatePayload, 'endpoint'> & { endpoint: ResolversParentTypes['WebhookEndpoint'] };
+  WebhookEndpointUpdateInput: WebhookEndpointUpdateInput;
+  WebhookEndpointUpdatePayload: Omit<WebhookEndpointUpdatePayload, 'endpoint'> & { endpoint: ResolversParentTypes['WebhookEndpoint'] };
+  WebhookEndpointDeleteInput: WebhookEndpointDeleteInput;
+  WebhookEndpointDeletePayload: WebhookEndpointDeletePayload;
+  WebhookRedeliverInput: WebhookRedeliverInput;
+  WebhookRedeliverPayload: Omit<WebhookRedeliverPayload, 'delivery'> & { delivery: ResolversParentTypes['WebhookDelivery'] };
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -2474,7 +2729,7 @@ export interface KrwScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes[
 }
 
 export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
-  __resolveType: TypeResolveFn<'Organisation' | 'ApiKey' | 'Booking' | 'Complex' | 'LogisticsCentre' | 'ShipmentRequest' | 'OpenLoad' | 'Offer' | 'MatchingRound' | 'WarehouseListing' | 'Vehicle', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Organisation' | 'ApiKey' | 'Booking' | 'Complex' | 'LogisticsCentre' | 'ShipmentRequest' | 'OpenLoad' | 'Offer' | 'MatchingRound' | 'WarehouseListing' | 'Vehicle' | 'WebhookEndpoint' | 'WebhookDelivery', ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -2499,6 +2754,8 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   statement?: Resolver<ResolversTypes['Statement'], ParentType, ContextType, RequireFields<QueryStatementArgs, 'organisationId' | 'month'>>;
   warehouseListings?: Resolver<ResolversTypes['WarehouseListingConnection'], ParentType, ContextType, RequireFields<QueryWarehouseListingsArgs, 'first'>>;
   vehicles?: Resolver<ResolversTypes['VehicleConnection'], ParentType, ContextType, RequireFields<QueryVehiclesArgs, 'first'>>;
+  webhookEndpoints?: Resolver<Array<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType>;
+  webhookDeliveries?: Resolver<ResolversTypes['WebhookDeliveryConnection'], ParentType, ContextType, RequireFields<QueryWebhookDeliveriesArgs, 'first'>>;
 };
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -2520,6 +2777,10 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   vehicleLocationsUpdate?: Resolver<ResolversTypes['VehicleLocationsUpdatePayload'], ParentType, ContextType, RequireFields<MutationVehicleLocationsUpdateArgs, 'input'>>;
   vehicleAvailabilityUpdate?: Resolver<ResolversTypes['VehicleAvailabilityUpdatePayload'], ParentType, ContextType, RequireFields<MutationVehicleAvailabilityUpdateArgs, 'input'>>;
   vehicleRetire?: Resolver<ResolversTypes['VehicleRetirePayload'], ParentType, ContextType, RequireFields<MutationVehicleRetireArgs, 'input'>>;
+  webhookEndpointCreate?: Resolver<ResolversTypes['WebhookEndpointCreatePayload'], ParentType, ContextType, RequireFields<MutationWebhookEndpointCreateArgs, 'input'>>;
+  webhookEndpointUpdate?: Resolver<ResolversTypes['WebhookEndpointUpdatePayload'], ParentType, ContextType, RequireFields<MutationWebhookEndpointUpdateArgs, 'input'>>;
+  webhookEndpointDelete?: Resolver<ResolversTypes['WebhookEndpointDeletePayload'], ParentType, ContextType, RequireFields<MutationWebhookEndpointDeleteArgs, 'input'>>;
+  webhookRedeliver?: Resolver<ResolversTypes['WebhookRedeliverPayload'], ParentType, ContextType, RequireFields<MutationWebhookRedeliverArgs, 'input'>>;
 };
 
 export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
@@ -3154,6 +3415,70 @@ export type VehicleRetirePayloadResolvers<ContextType = Context, ParentType exte
   vehicle?: Resolver<ResolversTypes['Vehicle'], ParentType, ContextType>;
 };
 
+export type WebhookEndpointResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WebhookEndpoint'] = ResolversParentTypes['WebhookEndpoint']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  eventTypes?: Resolver<Array<ResolversTypes['WebhookEventType']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WebhookEndpointStatus'], ParentType, ContextType>;
+  disabledReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type WebhookDeliveryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WebhookDelivery'] = ResolversParentTypes['WebhookDelivery']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  endpointId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  eventType?: Resolver<ResolversTypes['WebhookEventType'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WebhookDeliveryStatus'], ParentType, ContextType>;
+  attemptCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastResponseStatus?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  attempts?: Resolver<Array<ResolversTypes['WebhookAttempt']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type WebhookAttemptResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WebhookAttempt'] = ResolversParentTypes['WebhookAttempt']> = {
+  attemptedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  durationMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  responseStatus?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  succeeded?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type WebhookDeliveryConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WebhookDeliveryConnection'] = ResolversParentTypes['WebhookDeliveryConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['WebhookDeliveryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type WebhookDeliveryEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WebhookDeliveryEdge'] = ResolversParentTypes['WebhookDeliveryEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType>;
+};
+
+export type WebhookEndpointCreatePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WebhookEndpointCreatePayload'] = ResolversParentTypes['WebhookEndpointCreatePayload']> = {
+  endpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType>;
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type WebhookEndpointUpdatePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WebhookEndpointUpdatePayload'] = ResolversParentTypes['WebhookEndpointUpdatePayload']> = {
+  endpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType>;
+};
+
+export type WebhookEndpointDeletePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WebhookEndpointDeletePayload'] = ResolversParentTypes['WebhookEndpointDeletePayload']> = {
+  deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type WebhookRedeliverPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WebhookRedeliverPayload'] = ResolversParentTypes['WebhookRedeliverPayload']> = {
+  delivery?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = Context> = {
   DateTime?: GraphQLScalarType;
   Krw?: GraphQLScalarType;
@@ -3237,5 +3562,14 @@ export type Resolvers<ContextType = Context> = {
   VehicleLocationsUpdatePayload?: VehicleLocationsUpdatePayloadResolvers<ContextType>;
   VehicleAvailabilityUpdatePayload?: VehicleAvailabilityUpdatePayloadResolvers<ContextType>;
   VehicleRetirePayload?: VehicleRetirePayloadResolvers<ContextType>;
+  WebhookEndpoint?: WebhookEndpointResolvers<ContextType>;
+  WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;
+  WebhookAttempt?: WebhookAttemptResolvers<ContextType>;
+  WebhookDeliveryConnection?: WebhookDeliveryConnectionResolvers<ContextType>;
+  WebhookDeliveryEdge?: WebhookDeliveryEdgeResolvers<ContextType>;
+  WebhookEndpointCreatePayload?: WebhookEndpointCreatePayloadResolvers<ContextType>;
+  WebhookEndpointUpdatePayload?: WebhookEndpointUpdatePayloadResolvers<ContextType>;
+  WebhookEndpointDeletePayload?: WebhookEndpointDeletePayloadResolvers<ContextType>;
+  WebhookRedeliverPayload?: WebhookRedeliverPayloadResolvers<ContextType>;
 };
 

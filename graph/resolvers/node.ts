@@ -11,6 +11,8 @@ import { ForbiddenError, NotFoundError } from '../../src/errors';
 import { fromGlobalId } from '../../src/global-id';
 import { getListing } from '../../src/supply/listings/get-listing';
 import { getVehicle } from '../../src/supply/vehicles/get-vehicle';
+import { getWebhookDelivery } from '../../src/webhooks/get-delivery';
+import { getWebhookEndpoint } from '../../src/webhooks/get-endpoint';
 import type { NodeResolvers, Resolvers, ResolversInterfaceTypes } from '../generated/resolvers-types';
 
 type NodeRecord = ResolversInterfaceTypes<Resolvers>['Node'];
@@ -32,6 +34,8 @@ const fetchers: Partial<Record<NodeTypeName, (ctx: Context, id: number) => NodeR
   WarehouseListing: (ctx, id) => getListing({ ctx, input: { id } }),
   Vehicle: (ctx, id) => getVehicle({ ctx, input: { id } }),
   Booking: (ctx, id) => getBooking({ ctx, input: { id } }),
+  WebhookEndpoint: (ctx, id) => getWebhookEndpoint({ ctx, input: { id } }),
+  WebhookDelivery: (ctx, id) => getWebhookDelivery({ ctx, input: { id } }),
 };
 
 export const nodeResolvers: Resolvers = {

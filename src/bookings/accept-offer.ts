@@ -10,7 +10,9 @@ import type { ShipmentRequestRecord } from '../demand/request-record';
 import { ConflictError, NotFoundError } from '../errors';
 import { IdempotencyKey, once } from '../idempotency';
 import type { OfferRecord } from '../matching/decline-offer';
+import { publishAll, type Publication } from '../pubsub';
 import { parseInput } from '../validation';
+import { recordWebhookEvents } from '../webhooks/record-event';
 import type { BookingRecord } from './booking-record';
 import { complexCodeOf } from './events';
 import { commitGrouped, type Tx } from '../../db/group-commit';
@@ -55,6 +57,7 @@ export async function acceptOffer({ ctx, input }: { ctx: Context; input: AcceptO
   const outcome = await commitGrouped(ctx.db, (tx) =>
     once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'offerAccept', input: { offerId } }, () => {
       booked = book(ctx.db, tx, viewer, offerId, ctx.now());
+      recordWebhookEvents(ctx.db, (booked.events = bookedEvents(ctx, booked)), ctx.now());
       return booked.outcome;
     }),
   );
@@ -65,7 +68,7 @@ export async function acceptOffer({ ctx, input }: { ctx: Context; input: AcceptO
       bookings: ctx.db.select().from(bookings).where(inArray(bookings.id, outcome.bookingIds)).orderBy(bookings.id).all(),
     };
   }
-  publishBooked(ctx, booked);
+  publishAll(ctx.pubsub, booked.events!);
   return booked.accepted;
 }
 
@@ -74,6 +77,8 @@ interface Booked {
   outcome: Outcome;
   accepted: AcceptedOffer;
   requests: ShipmentRequestRecord[];
+  /** What it tells subscribers, built in the transaction (the webhook outbox), published after the commit. */
+  events?: Publication[];
 }
 
 /** A timestamp placeholder bound as epoch ms (`epochMs`): drizzle's encoder would take neither a null nor an update's placeholder. */
@@ -206,7 +211,7 @@ function fullyBooked(run: Statements, request: ShipmentRequestRecord): boolean {
   return !!run.heldTransport.get({ requestId: request.id }) && storageCovered(run, request);
 }
 
-function publishBooked(ctx: Context, { accepted, outcome, requests }: Booked): void {
+function bookedEvents(ctx: Context, { accepted, outcome, requests }: Booked): Publication[] {
   const at = ctx.now();
   const { offer, bookings: booked } = accepted;
   const summary =
@@ -215,9 +220,10 @@ function publishBooked(ctx: Context, { accepted, outcome, requests }: Booked): v
       : offer.kind === 'STORAGE'
         ? `Storage booked: ${offer.storagePallets} pallets ${offer.storageFromDay} to ${offer.storageToDay}`
         : `Transport booked: ${requestSummary(requests[0]!)}`;
-  ctx.pubsub.publish('complexActivity', { complexCode: complexCodeOf(ctx, offer.complexId), kind: 'BOOKING_CONFIRMED', at, summary });
-  for (const request of requests) {
-    if (!outcome.bookedRequestIds.includes(request.id)) continue;
-    ctx.pubsub.publish('shipmentUpdated', { requestId: request.id, shipperOrgId: request.shipperOrgId, status: 'BOOKED', at, trackingEvent: null, reason: null });
-  }
+  return [
+    ['complexActivity', { complexCode: complexCodeOf(ctx, offer.complexId), kind: 'BOOKING_CONFIRMED', at, summary }],
+    ...requests
+      .filter((request) => outcome.bookedRequestIds.includes(request.id))
+      .map((request): Publication => ['shipmentUpdated', { requestId: request.id, shipperOrgId: request.shipperOrgId, status: 'BOOKED', at, trackingEvent: null, reason: null }]),
+  ];
 }

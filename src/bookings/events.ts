@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { complexes, offers, type RequestStatus } from '../../db/schema';
 import type { Context } from '../context';
+import type { Publication } from '../pubsub';
 import type { OfferRecord } from '../matching/decline-offer';
 import type { TrackingEventRecord } from '../tracking/tracking-event-record';
 
@@ -21,9 +22,9 @@ export interface ShipmentUpdatedEvent {
   reason: string | null;
 }
 
-/** Tells each supplier about the offers a round wrote for it. Call after the round's transaction committed. */
-export function publishOffersOfRound(ctx: Pick<Context, 'db' | 'pubsub'>, roundId: number): void {
-  for (const offer of ctx.db.select().from(offers).where(eq(offers.roundId, roundId)).all()) ctx.pubsub.publish('offerReceived', { offer });
+/** What tells each supplier about the offers a round wrote for it: read in the round's transaction, published after it. */
+export function offersOfRound(tx: Pick<Db, 'select'>, roundId: number): Publication[] {
+  return tx.select().from(offers).where(eq(offers.roundId, roundId)).all().map((offer) => ['offerReceived', { offer }]);
 }
 
 const codes = new WeakMap<Db, Map<number, string>>();

@@ -5,7 +5,9 @@ import { requireRole } from '../auth/authorize';
 import type { Context } from '../context';
 import { ConflictError, NotFoundError } from '../errors';
 import { IdempotencyKey, once } from '../idempotency';
+import { publishAll, type Publication } from '../pubsub';
 import { parseInput } from '../validation';
+import { recordWebhookEvents } from '../webhooks/record-event';
 import type { BookingRecord } from './booking-record';
 import { complexCodeOf } from './events';
 import { endRequestBookings } from './end-request-bookings';
@@ -40,7 +42,7 @@ interface Outcome {
 export async function giveBackBooking({ ctx, input }: { ctx: Context; input: GiveBackBookingInput }): Promise<BookingRecord[]> {
   const viewer = requireRole(ctx, 'CARRIER', 'WAREHOUSE_OWNER');
   const { bookingId, reason, idempotencyKey } = parseInput(GiveBackBookingInput, input);
-  let fresh = false;
+  let events: Publication[] | undefined;
   const outcome = await commitGrouped(ctx.db, (tx) =>
     once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'bookingGiveBack', input: { bookingId, reason } }, (): Outcome => {
       const now = ctx.now();
@@ -58,25 +60,25 @@ export async function giveBackBooking({ ctx, input }: { ctx: Context; input: Giv
       if (returned.length !== new Set(requestIds).size) throw new ConflictError('The goods were already picked up: the booking can no longer be given back');
       const bookingIds = endRequestBookings(tx, requestIds, { status: 'RETURNED', reason, byOrgId: viewer.organisationId, now });
       withdrawPendingOffers(tx, inArray(offers.requestId, requestIds), now);
-      fresh = true;
+      events = givenBackEvents(ctx, tx.select().from(bookings).where(inArray(bookings.id, bookingIds)).all(), requestIds, reason);
+      recordWebhookEvents(ctx.db, events, now);
       return { bookingIds, requestIds };
     }),
   );
   const ended = ctx.db.select().from(bookings).where(inArray(bookings.id, outcome.bookingIds)).orderBy(bookings.id).all();
-  if (fresh) publishGivenBack(ctx, ended, outcome.requestIds, reason);
+  if (events) publishAll(ctx.pubsub, events);
   return ended;
 }
 
-function publishGivenBack(ctx: Context, ended: BookingRecord[], requestIds: number[], reason: string): void {
+function givenBackEvents(ctx: Context, ended: BookingRecord[], requestIds: number[], reason: string): Publication[] {
   const at = ctx.now();
   const first = ended[0]!;
-  ctx.pubsub.publish('complexActivity', {
+  const activity: Publication = ['complexActivity', {
     complexCode: complexCodeOf(ctx, first.complexId),
     kind: 'BOOKING_RETURNED',
     at,
     summary: `Booking given back by its ${first.kind === 'STORAGE' ? 'warehouse' : 'carrier'}: ${requestIds.length} shipment${requestIds.length === 1 ? '' : 's'} back to the next matching round`,
-  });
-  for (const request of ctx.db.select().from(shipmentRequests).where(inArray(shipmentRequests.id, requestIds)).all()) {
-    ctx.pubsub.publish('shipmentUpdated', { requestId: request.id, shipperOrgId: request.shipperOrgId, status: request.status, at, trackingEvent: null, reason });
-  }
+  }];
+  const updates = ctx.db.select().from(shipmentRequests).where(inArray(shipmentRequests.id, requestIds)).all();
+  return [activity, ...updates.map((request): Publication => ['shipmentUpdated', { requestId: request.id, shipperOrgId: request.shipperOrgId, status: request.status, at, trackingEvent: null, reason }])];
 }

@@ -1,4 +1,5 @@
 import type { Context } from '../context';
+import type { ComplexActivityEvent } from '../pubsub';
 import type { ShipmentRequestRecord } from './request-record';
 
 export type RequestActivityKind = 'REQUEST_POSTED' | 'REQUEST_CANCELLED';
@@ -13,5 +14,10 @@ export function requestSummary(r: Pick<ShipmentRequestRecord, 'pallets' | 'cargo
 
 /** Tells the complex's live feed (operators) about a posted or cancelled request. */
 export function publishRequestActivity(ctx: Pick<Context, 'pubsub'>, complexCode: string, kind: RequestActivityKind, request: ShipmentRequestRecord, at: Date): void {
-  ctx.pubsub.publish('complexActivity', { complexCode, kind, at, summary: requestSummary(request) });
+  ctx.pubsub.publish('complexActivity', requestActivity(complexCode, kind, request, at));
+}
+
+/** The feed line of a posted or cancelled request, also recorded for webhooks in the request's transaction. */
+export function requestActivity(complexCode: string, kind: RequestActivityKind, request: ShipmentRequestRecord, at: Date): ComplexActivityEvent {
+  return { complexCode, kind, at, summary: requestSummary(request) };
 }

@@ -8,7 +8,9 @@ import { getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { ConflictError } from '../errors';
 import { parseInput } from '../validation';
-import { publishRequestActivity } from './activity';
+import { complexCodeOf } from '../bookings/events';
+import { recordWebhookEvent } from '../webhooks/record-event';
+import { publishRequestActivity, requestActivity } from './activity';
 import { getShipmentRequest } from './get-shipment-request';
 import { CANCELLABLE_STATUSES, type ShipmentRequestRecord } from './request-record';
 
@@ -51,6 +53,7 @@ export function cancelShipmentRequest({ ctx, input }: { ctx: Context; input: Can
         .get()!;
       withdrawPendingOffers(tx, eq(offers.requestId, id), now);
       endRequestBookings(tx, [id], { status: 'CANCELLED', reason, byOrgId: current.shipperOrgId, now });
+      recordWebhookEvent(ctx.db, 'complexActivity', requestActivity(complexCodeOf(ctx, cancelled.complexId), 'REQUEST_CANCELLED', cancelled, now), now);
       return { request: cancelled, changed: true };
     },
     { behavior: 'immediate' },

@@ -6,7 +6,8 @@ import type { Context } from '../context';
 import { cellsOf } from '../geo/h3';
 import { once } from '../idempotency';
 import { parseInput } from '../validation';
-import { publishRequestActivity } from './activity';
+import { recordWebhookEvent } from '../webhooks/record-event';
+import { publishRequestActivity, requestActivity } from './activity';
 import { checkInContext } from './request-context';
 import { CreateShipmentRequestInput } from './request-input';
 import type { ShipmentRequestRecord } from './request-record';
@@ -64,8 +65,9 @@ export function createShipmentRequest({ ctx, input }: { ctx: Context; input: Cre
             maxPriceKrw: data.maxPriceKrw,
             notes: data.notes,
           })
-          .returning({ id: shipmentRequests.id })
+          .returning()
           .get()!;
+        recordWebhookEvent(ctx.db, 'complexActivity', requestActivity(complex.code, 'REQUEST_POSTED', row, now), now);
         posted = true;
         return row.id;
       }),

@@ -9,8 +9,8 @@ import type { PubSub } from '../pubsub';
 
 /**
  * The service's Prometheus metrics, one registry per app (tests start several in one process). Domain code
- * knows nothing of them: GraphQL is measured by an Apollo plugin, WebSockets by their server, rounds, offers
- * and bookings from the events the domain already publishes, and writes by timing the database's transactions.
+ * knows nothing of them: GraphQL is measured by an Apollo plugin, WebSockets by their server, rounds, offers,
+ * bookings and webhook attempts from the events the domain already publishes, and writes by timing the database's transactions.
  */
 export interface Metrics {
   registry: Registry;
@@ -74,6 +74,13 @@ export function createMetrics({ db, pubsub }: { db: Db; pubsub: PubSub }): Metri
     labelNames: ['complex', 'kind'] as const,
     registers: [registry],
   });
+  const webhooks = new Histogram({
+    name: 'sandan_webhook_attempt_duration_seconds',
+    help: 'Webhook delivery attempts, by outcome (DELIVERED, RETRYING, FAILED for good)',
+    labelNames: ['outcome'] as const,
+    buckets: SECONDS,
+    registers: [registry],
+  });
   const writes = new Histogram({ name: 'sandan_db_write_transaction_duration_seconds', help: 'Database write transactions, from begin to commit or rollback', buckets: SECONDS, registers: [registry] });
 
   const listening = new AbortController();
@@ -84,6 +91,7 @@ export function createMetrics({ db, pubsub }: { db: Db; pubsub: PubSub }): Metri
   });
   void consume(pubsub.subscribe('offerReceived', listening.signal), (e) => offers.inc({ kind: e.offer.kind }));
   void consume(pubsub.subscribe('complexActivity', listening.signal), (e) => activity.inc({ complex: e.complexCode, kind: e.kind }));
+  void consume(pubsub.subscribe('webhookAttempted', listening.signal), (e) => webhooks.observe({ outcome: e.outcome }, e.durationMs / 1000));
   const untime = timeTransactions(db, (seconds) => writes.observe(seconds));
 
   // Clients name their operations: past this many distinct names, the rest count as `other`, so that no

@@ -3,7 +3,9 @@ import { isUniqueViolation } from '../../db/errors';
 import { z } from 'zod';
 import { matchingRounds, type RoundTrigger, type StoredRoundReport } from '../../db/schema';
 import { requireOverseer } from '../auth/authorize';
-import { publishOffersOfRound } from '../bookings/events';
+import { offersOfRound } from '../bookings/events';
+import { publishAll, type Publication } from '../pubsub';
+import { recordWebhookEvents } from '../webhooks/record-event';
 import type { ComplexRecord } from '../complexes/complex-record';
 import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
@@ -68,30 +70,18 @@ export function executeRound(ctx: Context, complex: ComplexRecord, trigger: Roun
     expireOffers(ctx, complex.id, startedAt);
     const input = loadRoundInput(ctx, complex, startedAt);
     const { offers, report } = runRound(input, engineConfig(ctx));
+    let events: Publication[] = [];
     const finished = ctx.db.transaction(
       (tx) => {
         const recorded = recordOffers(tx, round, input, offers);
         const stored: StoredRoundReport = { ...withoutIds(report), offersWritten: recorded.offerIds.length };
+        events = [...offersOfRound(tx, round.id), ...roundEvents(ctx, complex, round.id, trigger, report, stored.offersWritten)];
+        recordWebhookEvents(ctx.db, events, ctx.now());
         return tx.update(matchingRounds).set({ status: 'COMPLETED', finishedAt: ctx.now(), report: stored }).where(eq(matchingRounds.id, round.id)).returning().get();
       },
       { behavior: 'immediate' },
     );
-    publishOffersOfRound(ctx, round.id);
-    ctx.pubsub.publish('complexActivity', {
-      complexCode: complex.code,
-      kind: 'MATCHING_ROUND_COMPLETED',
-      at: ctx.now(),
-      summary: `Round ${round.id}: ${report.servedCount}/${report.requestsConsidered} requests matched, ${finished.report!.offersWritten} offers, saving ${report.savingsPct.toFixed(1)}% against separate trucks`,
-    });
-    ctx.pubsub.publish('roundCompleted', {
-      complexCode: complex.code,
-      roundId: round.id,
-      trigger,
-      timeMs: report.timeMs,
-      requestsConsidered: report.requestsConsidered,
-      servedCount: report.servedCount,
-      offersWritten: finished.report!.offersWritten,
-    });
+    publishAll(ctx.pubsub, events);
     return finished;
   } catch (error) {
     ctx.db.update(matchingRounds).set({ status: 'FAILED', finishedAt: ctx.now(), error: String((error as Error).message ?? error) }).where(eq(matchingRounds.id, round.id)).run();
@@ -103,3 +93,11 @@ function withoutIds({ unservedRequestIds: _, ...report }: ReturnType<typeof runR
   return report;
 }
 
+function roundEvents(ctx: Context, complex: ComplexRecord, roundId: number, trigger: RoundTrigger, report: ReturnType<typeof runRound>['report'], offersWritten: number): Publication[] {
+  const { servedCount, requestsConsidered, timeMs } = report;
+  const summary = `Round ${roundId}: ${servedCount}/${requestsConsidered} requests matched, ${offersWritten} offers, saving ${report.savingsPct.toFixed(1)}% against separate trucks`;
+  return [
+    ['complexActivity', { complexCode: complex.code, kind: 'MATCHING_ROUND_COMPLETED', at: ctx.now(), summary }],
+    ['roundCompleted', { complexCode: complex.code, roundId, trigger, timeMs, requestsConsidered, servedCount, offersWritten }],
+  ];
+}

@@ -11,7 +11,9 @@ import { inKorea, KOREA_BOUNDS } from '../demand/request-input';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../errors';
 import { IdempotencyKey, once } from '../idempotency';
 import { LocationInput } from '../supply/location-input';
+import { publishAll, type Publication } from '../pubsub';
 import { parseInput } from '../validation';
+import { recordWebhookEvents } from '../webhooks/record-event';
 import type { TrackingEventRecord } from './tracking-event-record';
 import { outOfOrder, TRACKING_STEPS } from './tracking-rules';
 
@@ -60,7 +62,7 @@ export interface ReportedEvent {
 export async function reportTrackingEvent({ ctx, input }: { ctx: Context; input: ReportTrackingEventInput }): Promise<ReportedEvent> {
   const viewer = requireRole(ctx, 'CARRIER');
   const { idempotencyKey, ...data } = parseInput(ReportTrackingEventInput, input);
-  let fresh = false;
+  let events: Publication[] | undefined;
   const { eventId } = await commitGrouped(ctx.db, (tx) =>
     once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'trackingEventReport', input: data }, () => {
       const now = ctx.now();
@@ -99,13 +101,14 @@ export async function reportTrackingEvent({ ctx, input }: { ctx: Context; input:
         tx.update(bookings).set({ status: 'COMPLETED' }).where(eq(bookings.id, booking.id)).run();
         releaseReservations(tx, [booking.id], now);
       }
-      fresh = true;
+      events = trackedEvents(ctx, event, booking);
+      recordWebhookEvents(ctx.db, events, now);
       return { eventId: event.id };
     }),
   );
   const event = ctx.db.select().from(trackingEvents).where(eq(trackingEvents.id, eventId)).get()!;
   const booking = ctx.db.select().from(bookings).where(eq(bookings.id, event.bookingId)).get()!;
-  if (fresh) publishEvent(ctx, event, booking);
+  if (events) publishAll(ctx.pubsub, events);
   return { event, booking };
 }
 
@@ -120,15 +123,15 @@ function timeIssues(data: { occurredAt: Date; proofOfDelivery?: { receivedAt: Da
   });
 }
 
-function publishEvent(ctx: Context, event: TrackingEventRecord, booking: BookingRecord): void {
+function trackedEvents(ctx: Context, event: TrackingEventRecord, booking: BookingRecord): Publication[] {
   const request = ctx.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, booking.requestId)).get()!;
   const at = ctx.now();
-  ctx.pubsub.publish('shipmentUpdated', { requestId: request.id, shipperOrgId: request.shipperOrgId, status: request.status, at, trackingEvent: event, reason: null });
-  if (event.kind === 'IN_TRANSIT') return; // position updates would flood the operators' feed
-  ctx.pubsub.publish('complexActivity', {
+  const update: Publication = ['shipmentUpdated', { requestId: request.id, shipperOrgId: request.shipperOrgId, status: request.status, at, trackingEvent: event, reason: null }];
+  if (event.kind === 'IN_TRANSIT') return [update]; // position updates would flood the operators' feed
+  return [update, ['complexActivity', {
     complexCode: complexCodeOf(ctx, booking.complexId),
     kind: `SHIPMENT_${event.kind}`,
     at,
     summary: `Shipment ${event.kind.toLowerCase().replace('_', ' ')}: ${booking.pallets} pallets, ${booking.weightKg} kg`,
-  });
+  }]];
 }

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { listingAvailability, warehouseListings } from '../../../db/schema';
 import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
+import type { ComplexActivityEvent } from '../../pubsub';
+import { recordWebhookEvent } from '../../webhooks/record-event';
 import { ValidationError } from '../../errors';
 import { IdempotencyKey, once } from '../../idempotency';
 import { parseInput } from '../../validation';
@@ -36,7 +38,7 @@ export function createListing({ ctx, input }: { ctx: Context; input: CreateListi
   if (outside) issues.push(outside);
   if (issues.length > 0) throw new ValidationError(issues);
 
-  let created = false;
+  let created: ComplexActivityEvent | undefined;
   const { listingId } = ctx.db.transaction(
     (tx) =>
       once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'warehouseListingCreate', input: data }, () => {
@@ -62,19 +64,18 @@ export function createListing({ ctx, input }: { ctx: Context; input: CreateListi
         tx.insert(listingAvailability)
           .values(data.availability.map((w) => ({ listingId: id, fromDay: w.from, toDay: w.to, idlePallets: w.idlePallets })))
           .run();
-        created = true;
+        created = {
+          complexCode: complexRef(ctx.db, complexId).code,
+          kind: 'LISTING_PUBLISHED',
+          at: ctx.now(),
+          summary: `Warehouse space listed: ${data.totalPallets} ${data.storageClass} pallet positions at ${data.pricePerPalletDayKrw} KRW/pallet-day`,
+        };
+        recordWebhookEvent(ctx.db, 'complexActivity', created, created.at);
         return { listingId: id };
       }),
     { behavior: 'immediate' },
   );
   const [listing] = selectListingsByIds(ctx, viewer, [listingId]);
-  if (created) {
-    ctx.pubsub.publish('complexActivity', {
-      complexCode: complexRef(ctx.db, complexId).code,
-      kind: 'LISTING_PUBLISHED',
-      at: ctx.now(),
-      summary: `Warehouse space listed: ${data.totalPallets} ${data.storageClass} pallet positions at ${data.pricePerPalletDayKrw} KRW/pallet-day`,
-    });
-  }
+  if (created) ctx.pubsub.publish('complexActivity', created);
   return listing!;
 }

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { listingReservations, warehouseListings } from '../../../db/schema';
 import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
+import type { ComplexActivityEvent } from '../../pubsub';
+import { recordWebhookEvent } from '../../webhooks/record-event';
 import { ConflictError, NotFoundError } from '../../errors';
 import { parseInput } from '../../validation';
 import { complexRef } from '../service-region';
@@ -26,22 +28,27 @@ export function withdrawListing({ ctx, input }: { ctx: Context; input: WithdrawL
     .select({ id: listingReservations.id })
     .from(listingReservations)
     .where(and(eq(listingReservations.listingId, listingId), isNull(listingReservations.releasedAt), gte(listingReservations.day, seoulDay(ctx.now()))));
-  const withdrawn = ctx.db
-    .update(warehouseListings)
-    .set({ status: 'WITHDRAWN', updatedAt: ctx.now() })
-    .where(and(eq(warehouseListings.id, listingId), eq(warehouseListings.ownerOrgId, viewer.organisationId), eq(warehouseListings.status, 'ACTIVE'), notExists(heldDays)))
-    .returning({ id: warehouseListings.id, complexId: warehouseListings.complexId, totalPallets: warehouseListings.totalPallets, storageClass: warehouseListings.storageClass })
-    .get();
+  // One transaction with the webhook outbox row.
+  const withdrawn = ctx.db.transaction((tx) => {
+    const row = tx
+      .update(warehouseListings)
+      .set({ status: 'WITHDRAWN', updatedAt: ctx.now() })
+      .where(and(eq(warehouseListings.id, listingId), eq(warehouseListings.ownerOrgId, viewer.organisationId), eq(warehouseListings.status, 'ACTIVE'), notExists(heldDays)))
+      .returning({ id: warehouseListings.id, complexId: warehouseListings.complexId, totalPallets: warehouseListings.totalPallets, storageClass: warehouseListings.storageClass })
+      .get();
+    if (!row) return undefined;
+    const event: ComplexActivityEvent = {
+      complexCode: complexRef(ctx.db, row.complexId).code,
+      kind: 'LISTING_WITHDRAWN',
+      at: ctx.now(),
+      summary: `Warehouse space withdrawn: ${row.totalPallets} ${row.storageClass} pallet positions`,
+    };
+    recordWebhookEvent(ctx.db, 'complexActivity', event, event.at);
+    return event;
+  });
   const [listing] = selectListingsByIds(ctx, viewer, [listingId]);
   if (!listing) throw new NotFoundError('Warehouse listing');
   if (!withdrawn && listing.status === 'ACTIVE') throw new ConflictError('Pallets are booked in this listing: it can be withdrawn once those stays have ended');
-  if (withdrawn) {
-    ctx.pubsub.publish('complexActivity', {
-      complexCode: complexRef(ctx.db, withdrawn.complexId).code,
-      kind: 'LISTING_WITHDRAWN',
-      at: ctx.now(),
-      summary: `Warehouse space withdrawn: ${withdrawn.totalPallets} ${withdrawn.storageClass} pallet positions`,
-    });
-  }
+  if (withdrawn) ctx.pubsub.publish('complexActivity', withdrawn);
   return listing;
 }

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { vehicleAvailability, vehicles } from '../../../db/schema';
 import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
+import type { ComplexActivityEvent } from '../../pubsub';
+import { recordWebhookEvent } from '../../webhooks/record-event';
 import { ConflictError, ValidationError } from '../../errors';
 import { IdempotencyKey, once } from '../../idempotency';
 import { parseInput } from '../../validation';
@@ -62,7 +64,7 @@ export function registerVehicle({ ctx, input }: { ctx: Context; input: RegisterV
   if (outside) issues.push(outside);
   if (issues.length > 0) throw new ValidationError(issues);
 
-  let registered = false;
+  let registered: ComplexActivityEvent | undefined;
   const { vehicleId } = ctx.db.transaction(
     (tx) =>
       once(tx, { organisationId: viewer.organisationId, key: parsed.idempotencyKey, operation: 'vehicleRegister', input: data }, () => {
@@ -75,18 +77,17 @@ export function registerVehicle({ ctx, input }: { ctx: Context; input: RegisterV
           .get();
         if (!row) throw new ConflictError(`A vehicle with plate ${data.plateNumber} is already registered`);
         if (availability.length > 0) tx.insert(vehicleAvailability).values(availability.map((w) => ({ vehicleId: row.id, ...w }))).run();
-        registered = true;
+        registered = {
+          complexCode: complexRef(ctx.db, complexId).code,
+          kind: 'VEHICLE_REGISTERED',
+          at: ctx.now(),
+          summary: `Vehicle registered: ${cls.labelKo} ${data.bodyType} (${data.payloadKg} kg, ${data.palletSlots} pallets)`,
+        };
+        recordWebhookEvent(ctx.db, 'complexActivity', registered, registered.at);
         return { vehicleId: row.id };
       }),
     { behavior: 'immediate' },
   );
-  if (registered) {
-    ctx.pubsub.publish('complexActivity', {
-      complexCode: complexRef(ctx.db, complexId).code,
-      kind: 'VEHICLE_REGISTERED',
-      at: ctx.now(),
-      summary: `Vehicle registered: ${cls.labelKo} ${data.bodyType} (${data.payloadKg} kg, ${data.palletSlots} pallets)`,
-    });
-  }
+  if (registered) ctx.pubsub.publish('complexActivity', registered);
   return selectVehiclesByIds(ctx, viewer, [vehicleId])[0]!;
 }

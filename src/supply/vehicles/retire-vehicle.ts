@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { vehicleReservations, vehicles } from '../../../db/schema';
 import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
+import type { ComplexActivityEvent } from '../../pubsub';
+import { recordWebhookEvent } from '../../webhooks/record-event';
 import { ConflictError, NotFoundError } from '../../errors';
 import { parseInput } from '../../validation';
 import { complexRef } from '../service-region';
@@ -26,22 +28,27 @@ export function retireVehicle({ ctx, input }: { ctx: Context; input: RetireVehic
     .select({ id: vehicleReservations.id })
     .from(vehicleReservations)
     .where(and(eq(vehicleReservations.vehicleId, vehicleId), isNull(vehicleReservations.releasedAt), gt(vehicleReservations.endsAt, ctx.now())));
-  const retired = ctx.db
-    .update(vehicles)
-    .set({ status: 'RETIRED' })
-    .where(and(eq(vehicles.id, vehicleId), eq(vehicles.carrierOrgId, viewer.organisationId), eq(vehicles.status, 'ACTIVE'), notExists(heldBookings)))
-    .returning({ complexId: vehicles.complexId, tonnageClass: vehicles.tonnageClass, bodyType: vehicles.bodyType })
-    .get();
+  // One transaction with the webhook outbox row.
+  const retired = ctx.db.transaction((tx) => {
+    const row = tx
+      .update(vehicles)
+      .set({ status: 'RETIRED' })
+      .where(and(eq(vehicles.id, vehicleId), eq(vehicles.carrierOrgId, viewer.organisationId), eq(vehicles.status, 'ACTIVE'), notExists(heldBookings)))
+      .returning({ complexId: vehicles.complexId, tonnageClass: vehicles.tonnageClass, bodyType: vehicles.bodyType })
+      .get();
+    if (!row) return undefined;
+    const event: ComplexActivityEvent = {
+      complexCode: complexRef(ctx.db, row.complexId).code,
+      kind: 'VEHICLE_RETIRED',
+      at: ctx.now(),
+      summary: `Vehicle retired: ${vehicleClass(row.tonnageClass).labelKo} ${row.bodyType}`,
+    };
+    recordWebhookEvent(ctx.db, 'complexActivity', event, event.at);
+    return event;
+  });
   const [vehicle] = selectVehiclesByIds(ctx, viewer, [vehicleId]);
   if (!vehicle) throw new NotFoundError('Vehicle');
   if (!retired && vehicle.status === 'ACTIVE') throw new ConflictError('The vehicle holds bookings that have not ended: give them back before retiring it');
-  if (retired) {
-    ctx.pubsub.publish('complexActivity', {
-      complexCode: complexRef(ctx.db, retired.complexId).code,
-      kind: 'VEHICLE_RETIRED',
-      at: ctx.now(),
-      summary: `Vehicle retired: ${vehicleClass(retired.tonnageClass).labelKo} ${retired.bodyType}`,
-    });
-  }
+  if (retired) ctx.pubsub.publish('complexActivity', retired);
   return vehicle;
 }

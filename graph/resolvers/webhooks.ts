@@ -1,0 +1,43 @@
+import type { WebhookEventType as EventType } from '../../db/schema';
+import { localIdOf, toGlobalId } from '../../src/global-id';
+import { createWebhookEndpoint } from '../../src/webhooks/create-endpoint';
+import { deleteWebhookEndpoint } from '../../src/webhooks/delete-endpoint';
+import { listWebhookAttempts } from '../../src/webhooks/list-attempts';
+import { listWebhookDeliveries } from '../../src/webhooks/list-deliveries';
+import { listWebhookEndpoints } from '../../src/webhooks/list-endpoints';
+import { redeliverWebhook } from '../../src/webhooks/redeliver';
+import { updateWebhookEndpoint } from '../../src/webhooks/update-endpoint';
+import type { Resolvers, WebhookEventType } from '../generated/resolvers-types';
+
+/** GraphQL's OFFER_RECEIVED is the payload's `offer.received`. */
+const toType = (t: WebhookEventType) => t.toLowerCase().replace('_', '.') as EventType;
+const fromType = (t: EventType) => t.toUpperCase().replace('.', '_') as WebhookEventType;
+const endpointId = (id: string, field: string) => localIdOf(id, 'WebhookEndpoint', field);
+
+export const webhookResolvers: Resolvers = {
+  Query: {
+    webhookEndpoints: (_, __, ctx) => listWebhookEndpoints({ ctx }),
+    webhookDeliveries: (_, { endpointId: id, ...page }, ctx) => listWebhookDeliveries({ ctx, input: { ...page, endpointId: id ? endpointId(id, 'endpointId') : null } }),
+  },
+  Mutation: {
+    webhookEndpointCreate: (_, { input }, ctx) => createWebhookEndpoint({ ctx, input: { ...input, eventTypes: input.eventTypes.map(toType) } }),
+    webhookEndpointUpdate: async (_, { input }, ctx) => ({
+      endpoint: await updateWebhookEndpoint({ ctx, input: { ...input, id: endpointId(input.id, 'input.id'), eventTypes: input.eventTypes?.map(toType) } }),
+    }),
+    webhookEndpointDelete: (_, { input }, ctx) => ({ deletedId: toGlobalId('WebhookEndpoint', deleteWebhookEndpoint({ ctx, input: { id: endpointId(input.id, 'input.id') } })) }),
+    webhookRedeliver: (_, { input }, ctx) => ({ delivery: redeliverWebhook({ ctx, input: { deliveryId: localIdOf(input.deliveryId, 'WebhookDelivery', 'input.deliveryId') } }) }),
+  },
+  WebhookEndpoint: {
+    id: (e) => toGlobalId('WebhookEndpoint', e.id),
+    eventTypes: (e) => e.eventTypes.map(fromType),
+  },
+  WebhookDelivery: {
+    id: (d) => toGlobalId('WebhookDelivery', d.id),
+    endpointId: (d) => toGlobalId('WebhookEndpoint', d.endpointId),
+    eventId: (d) => d.messageId,
+    eventType: (d) => fromType(d.eventType),
+    attemptCount: (d) => d.attempts,
+    nextAttemptAt: (d) => (d.status === 'PENDING' ? d.nextAttemptAt : null),
+    attempts: (d, _, ctx) => listWebhookAttempts({ ctx, input: { delivery: d } }),
+  },
+};

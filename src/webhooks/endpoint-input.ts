@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { WEBHOOK_EVENT_TYPES, type OrganisationRole } from '../../db/schema';
+import type { Context } from '../context';
+import { ValidationError } from '../errors';
+import { resolvedProblem, urlProblem, type AddressPolicy } from './address-rules';
+import { EVENT_TYPE_ROLES } from './event-types';
+
+/** Most endpoints one organisation may register: each event is sent to every one of them. */
+export const MAX_ENDPOINTS_PER_ORGANISATION = 10;
+
+export const WebhookUrl = z.string().trim().min(1).max(2000);
+export const WebhookEventTypes = z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1).max(WEBHOOK_EVENT_TYPES.length);
+export const WebhookDescription = z.string().trim().max(200).nullish();
+
+export function addressPolicy(ctx: Pick<Context, 'env'>): AddressPolicy {
+  return { production: ctx.env.NODE_ENV === 'production', allowHttpLoopback: ctx.env.WEBHOOK_ALLOW_HTTP_LOOPBACK };
+}
+
+/**
+ * Checks a URL against the address rules, resolving its host in production.
+ * @throws ValidationError naming `input.url` and the rule it broke.
+ */
+export async function checkUrl(ctx: Pick<Context, 'env'>, url: string): Promise<void> {
+  const policy = addressPolicy(ctx);
+  const problem = urlProblem(url, policy) ?? (await resolvedProblem(url, policy));
+  if (problem) throw new ValidationError([{ field: 'input.url', rule: problem }]);
+}
+
+/** @throws ValidationError naming `input.eventTypes` when the caller's role has no subscription giving one of them. */
+export function checkEventTypes(role: OrganisationRole, eventTypes: readonly (keyof typeof EVENT_TYPE_ROLES)[]): void {
+  const foreign = eventTypes.filter((t) => !EVENT_TYPE_ROLES[t].includes(role));
+  if (foreign.length > 0) throw new ValidationError([{ field: 'input.eventTypes', rule: `${foreign.join(', ')} ${foreign.length === 1 ? 'is' : 'are'} not sent to ${role} organisations` }]);
+}

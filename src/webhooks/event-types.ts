@@ -1,0 +1,11 @@
+import type { OrganisationRole, WebhookEventType } from '../../db/schema';
+
+/** Who may ask for each event type: the roles whose GraphQL subscription gives that event. */
+export const EVENT_TYPE_ROLES: Record<WebhookEventType, readonly OrganisationRole[]> = {
+  /** `offerReceived`: offers made to the caller's vehicles and listings. */
+  'offer.received': ['CARRIER', 'WAREHOUSE_OWNER'],
+  /** `shipmentUpdated`: bookings, tracking events and deliveries of the caller's shipments. */
+  'shipment.updated': ['MANUFACTURER'],
+  /** `complexActivity`: rounds, postings, bookings and supply of the operator's complex. */
+  'complex.activity': ['OPERATOR'],
+};

@@ -1,0 +1,44 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { webhookEndpoints, type WebhookEndpointRecord } from '../../db/schema';
+import { requireViewer } from '../auth/authorize';
+import type { Context } from '../context';
+import { parseInput } from '../validation';
+import { checkEventTypes, checkUrl, WebhookDescription, WebhookEventTypes, WebhookUrl } from './endpoint-input';
+import { getWebhookEndpoint } from './get-endpoint';
+
+export const UpdateWebhookEndpointInput = z.object({
+  id: z.number().int().positive(),
+  url: WebhookUrl.nullish(),
+  eventTypes: WebhookEventTypes.nullish(),
+  description: WebhookDescription,
+  /** true re-enables an endpoint the worker disabled; false pauses it. */
+  enabled: z.boolean().nullish(),
+});
+export type UpdateWebhookEndpointInput = z.infer<typeof UpdateWebhookEndpointInput>;
+
+/**
+ * The owner changes its endpoint's URL, event types, description, or enables or disables it. Fields left
+ * out keep their value; the secret never changes (create another endpoint to rotate it).
+ * @throws NotFoundError for another organisation's endpoint; ValidationError as at creation.
+ */
+export async function updateWebhookEndpoint({ ctx, input }: { ctx: Context; input: UpdateWebhookEndpointInput }): Promise<WebhookEndpointRecord> {
+  const viewer = requireViewer(ctx);
+  const data = parseInput(UpdateWebhookEndpointInput, input);
+  getWebhookEndpoint({ ctx, input: { id: data.id } });
+  if (data.eventTypes) checkEventTypes(viewer.role, data.eventTypes);
+  if (data.url) await checkUrl(ctx, data.url);
+  const enabled = data.enabled == null ? {} : data.enabled ? { status: 'ACTIVE' as const, disabledReason: null } : { status: 'DISABLED' as const, disabledReason: 'disabled by its owner' };
+  return ctx.db
+    .update(webhookEndpoints)
+    .set({
+      ...(data.url && { url: data.url }),
+      ...(data.eventTypes && { eventTypes: [...new Set(data.eventTypes)] }),
+      ...(data.description !== undefined && { description: data.description }),
+      ...enabled,
+      updatedAt: ctx.now(),
+    })
+    .where(eq(webhookEndpoints.id, data.id))
+    .returning()
+    .get()!;
+}

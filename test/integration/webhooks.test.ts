@@ -1,0 +1,308 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inArray, isNull } from 'drizzle-orm';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offers, webhookDeliveries, webhookEvents } from '../../db/schema';
+import { toGlobalId } from '../../src/global-id';
+import { ctxAs, makeOffers, round, shipment, vehicle } from '../helpers/bookings-fixtures';
+import { gql } from '../helpers/clients';
+import { spawnService } from '../helpers/process';
+import { startReceiver, type Receiver } from '../helpers/receiver';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+
+const CREATE = /* GraphQL */ `
+  mutation ($input: WebhookEndpointCreateInput!) { webhookEndpointCreate(input: $input) { secret endpoint { id url eventTypes status } } }
+`;
+const UPDATE = 'mutation ($input: WebhookEndpointUpdateInput!) { webhookEndpointUpdate(input: $input) { endpoint { id status } } }';
+const DELETE = 'mutation ($input: WebhookEndpointDeleteInput!) { webhookEndpointDelete(input: $input) { deletedId } }';
+const REDELIVER = 'mutation ($input: WebhookRedeliverInput!) { webhookRedeliver(input: $input) { delivery { id status } } }';
+const DELIVERIES = /* GraphQL */ `
+  query ($endpointId: ID) {
+    webhookDeliveries(endpointId: $endpointId) {
+      totalCount
+      edges { node { id eventId eventType status attemptCount lastResponseStatus attempts { responseStatus succeeded error } } }
+    }
+  }
+`;
+const ACCEPT = 'mutation ($input: OfferAcceptInput!) { offerAccept(input: $input) { offer { status } } }';
+
+type Role = 'MANUFACTURER' | 'CARRIER' | 'WAREHOUSE_OWNER' | 'OPERATOR' | 'ADMIN';
+interface Created {
+  webhookEndpointCreate: { secret: string; endpoint: { id: string; url: string; eventTypes: string[]; status: string } };
+}
+interface Delivery {
+  id: string;
+  eventId: string;
+  eventType: string;
+  status: string;
+  attemptCount: number;
+  lastResponseStatus: number | null;
+  attempts: { responseStatus: number | null; succeeded: boolean; error: string | null }[];
+}
+
+interface Payload {
+  id: string;
+  type: string;
+  timestamp: string;
+  data: Record<string, unknown>;
+}
+
+/** Verifies a delivery with the reference package, as a receiver would, and returns its payload. */
+function verified(secret: string, delivery: { headers: Record<string, unknown>; body: string }): Payload {
+  return new Webhook(secret).verify(delivery.body, delivery.headers as Record<string, string>) as Payload;
+}
+
+async function register(url: string, apiKey: string, eventTypes: string[], endpointUrl: string) {
+  const { body } = await gql<Created>(url, CREATE, { input: { url: endpointUrl, eventTypes } }, { apiKey });
+  expect(body.errors).toBeUndefined();
+  return body.data!.webhookEndpointCreate;
+}
+
+async function deliveries(url: string, apiKey: string, endpointId?: string): Promise<Delivery[]> {
+  const { body } = await gql<{ webhookDeliveries: { edges: { node: Delivery }[] } }>(url, DELIVERIES, { endpointId }, { apiKey });
+  expect(body.errors).toBeUndefined();
+  return body.data!.webhookDeliveries.edges.map((e) => e.node);
+}
+
+/** Waits until the worker fanned out every event and settled every attempt (at most 10 s). */
+async function settled(server: TestServer): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const unfanned = server.db.select({ id: webhookEvents.id }).from(webhookEvents).where(isNull(webhookEvents.fannedOutAt)).all();
+    const open = server.db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(inArray(webhookDeliveries.status, ['PENDING', 'SENDING'])).all();
+    if (unfanned.length === 0 && open.length === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('webhook worker did not settle');
+}
+
+const FAST = { WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true', WEBHOOK_WORKER_INTERVAL_MS: '50', WEBHOOK_RETRY_BASE_MS: '100', WEBHOOK_RETRY_CAP_MS: '200' };
+
+describe('webhooks', () => {
+  let server: TestServer;
+  let tmp: ReturnType<typeof tempDir>;
+  const receivers: Receiver[] = [];
+  const key = (role: Role, complex = 'BANWOL_SIHWA') => server.keyOf(role, complex);
+  const receiver = async (respond?: (n: number) => number) => {
+    const r = await startReceiver({ respond });
+    receivers.push(r);
+    return r;
+  };
+
+  beforeAll(async () => {
+    tmp = tempDir();
+    server = await startTestServer({ dbPath: join(tmp.dir, 'webhooks.db'), env: { ...FAST, POD_STORAGE_DIR: join(tmp.dir, 'pod') } });
+  });
+  afterAll(async () => {
+    await server.stop();
+    await Promise.all(receivers.map((r) => r.close()));
+    tmp.remove();
+  });
+
+  it("signs each delivery so that the standardwebhooks package verifies it, with the event's id, type, time and feed fields", async () => {
+    const inbox = await receiver();
+    // Before any endpoint asks for it, a change writes no outbox row: an endpoint receives events from its registration on.
+    const outbox = () => server.db.select({ id: webhookEvents.id }).from(webhookEvents).all().length;
+    shipment(ctxAs(server.db, key('MANUFACTURER')));
+    expect(outbox()).toBe(0);
+    const { secret, endpoint } = await register(server.url, key('OPERATOR').apiKey, ['COMPLEX_ACTIVITY'], inbox.url);
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(endpoint).toMatchObject({ url: inbox.url, eventTypes: ['COMPLEX_ACTIVITY'], status: 'ACTIVE' });
+
+    shipment(ctxAs(server.db, key('MANUFACTURER')));
+    expect(outbox()).toBe(1);
+    const [delivery] = await inbox.waitFor(1);
+    const payload = verified(secret, delivery!);
+    expect(payload).toEqual({ id: delivery!.headers['webhook-id'], type: 'complex.activity', timestamp: expect.any(String), data: expect.any(Object) });
+    expect(payload.id).toMatch(/^msg_/);
+    expect(Object.keys(payload.data).sort()).toEqual(['at', 'complexCode', 'kind', 'summary']);
+    expect(payload.data).toMatchObject({ complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_POSTED' });
+    expect(() => verified(`whsec_${randomBytes(32).toString('base64')}`, delivery!)).toThrow('No matching signature found');
+
+    await settled(server);
+    const [listed] = await deliveries(server.url, key('OPERATOR').apiKey, endpoint.id);
+    expect(listed).toMatchObject({ eventId: payload.id, eventType: 'COMPLEX_ACTIVITY', status: 'DELIVERED', attemptCount: 1, lastResponseStatus: 204 });
+    expect(listed!.attempts).toEqual([{ responseStatus: 204, succeeded: true, error: null }]);
+
+    // Sent again on request, with the same id for the receiver to drop the repeat, and a fresh signature.
+    const again = await gql(server.url, REDELIVER, { input: { deliveryId: listed!.id } }, { apiKey: key('OPERATOR').apiKey });
+    expect(again.body.errors).toBeUndefined();
+    const [, repeat] = await inbox.waitFor(2);
+    expect(verified(secret, repeat!).id).toBe(payload.id);
+    await gql(server.url, DELETE, { input: { id: endpoint.id } }, { apiKey: key('OPERATOR').apiKey });
+  });
+
+  it("sends a booking only to the shipper's endpoints: another tenant's never receives it", async () => {
+    const [own, otherShipper, otherOperator, operator] = [await receiver(), await receiver(), await receiver(), await receiver()];
+    const mine = await register(server.url, key('MANUFACTURER').apiKey, ['SHIPMENT_UPDATED'], own.url);
+    const operators = await register(server.url, key('OPERATOR').apiKey, ['COMPLEX_ACTIVITY'], operator.url);
+    await register(server.url, key('MANUFACTURER', 'CHANGWON').apiKey, ['SHIPMENT_UPDATED'], otherShipper.url);
+    await register(server.url, key('OPERATOR', 'CHANGWON').apiKey, ['COMPLEX_ACTIVITY'], otherOperator.url);
+
+    const request = shipment(ctxAs(server.db, key('MANUFACTURER')));
+    const truck = vehicle(ctxAs(server.db, key('CARRIER')));
+    const [offerId] = makeOffers(server.db, [{ round: round(server.db), requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: key('CARRIER').organisationId, vehicleId: truck.id }]);
+    const accepted = await gql(server.url, ACCEPT, { input: { offerId: toGlobalId('Offer', offerId!), idempotencyKey: randomUUID() } }, { apiKey: key('CARRIER').apiKey });
+    expect(accepted.body.errors).toBeUndefined();
+
+    const [booked] = await own.waitFor(1);
+    expect(verified(mine.secret, booked!)).toMatchObject({
+      type: 'shipment.updated',
+      data: { shipmentRequestId: toGlobalId('ShipmentRequest', request.id), status: 'BOOKED', trackingEvent: null, reason: null },
+    });
+    await settled(server);
+    expect(otherShipper.received).toEqual([]);
+    expect(otherOperator.received).toEqual([]);
+    // The complex's own operator sees the posting, the new vehicle and the booking, as its feed does.
+    expect(operator.received.map((d) => verified(operators.secret, d).data.kind)).toEqual(['REQUEST_POSTED', 'VEHICLE_REGISTERED', 'BOOKING_CONFIRMED']);
+    await gql(server.url, DELETE, { input: { id: operators.endpoint.id } }, { apiKey: key('OPERATOR').apiKey });
+  });
+
+  it("sends a round's offers to the carrier they were made to, with the offer's fields", async () => {
+    const [carrier, otherCarrier] = [await receiver(), await receiver()];
+    const { secret } = await register(server.url, key('CARRIER').apiKey, ['OFFER_RECEIVED'], carrier.url);
+    await register(server.url, key('CARRIER', 'CHANGWON').apiKey, ['OFFER_RECEIVED'], otherCarrier.url);
+    vehicle(ctxAs(server.db, key('CARRIER')));
+    shipment(ctxAs(server.db, key('MANUFACTURER')));
+    const run = await gql<{ matchingRunStart: { round: { id: string } } }>(
+      server.url,
+      'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { id } } }',
+      {},
+      { apiKey: key('OPERATOR').apiKey },
+    );
+    expect(run.body.errors).toBeUndefined();
+    await settled(server);
+    const roundId = run.body.data!.matchingRunStart.round.id;
+    const mineOffers = server.db.select().from(offers).all().filter((o) => o.supplierOrgId === key('CARRIER').organisationId && toGlobalId('MatchingRound', o.roundId) === roundId);
+    expect(mineOffers.length).toBeGreaterThan(0);
+    const payloads = carrier.received.map((d) => verified(secret, d));
+    expect(payloads.map((p) => p.data.id).sort()).toEqual(mineOffers.map((o) => toGlobalId('Offer', o.id)).sort());
+    expect(payloads[0]).toMatchObject({ type: 'offer.received', data: { status: 'PENDING', roundId } });
+    expect(payloads[0]!.data).not.toHaveProperty('shipperOrgId');
+    expect(otherCarrier.received).toEqual([]);
+  });
+
+  it('retries a receiver that fails until it recovers, and records every attempt', async () => {
+    const flaky = await receiver((n) => (n <= 2 ? 500 : 200));
+    const { secret, endpoint } = await register(server.url, key('OPERATOR').apiKey, ['COMPLEX_ACTIVITY'], flaky.url);
+    shipment(ctxAs(server.db, key('MANUFACTURER')));
+    const attempts = await flaky.waitFor(3);
+    expect(new Set(attempts.map((a) => a.headers['webhook-id'])).size).toBe(1);
+    expect(verified(secret, attempts[2]!).type).toBe('complex.activity');
+    await settled(server);
+    const [listed] = await deliveries(server.url, key('OPERATOR').apiKey, endpoint.id);
+    expect(listed).toMatchObject({ status: 'DELIVERED', attemptCount: 3, lastResponseStatus: 200 });
+    expect(listed!.attempts.map((a) => [a.responseStatus, a.succeeded])).toEqual([[500, false], [500, false], [200, true]]);
+    const metrics = await server.app.metrics.metrics();
+    expect(Number(/sandan_webhook_attempt_duration_seconds_count\{outcome="RETRYING"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(2);
+    await gql(server.url, DELETE, { input: { id: endpoint.id } }, { apiKey: key('OPERATOR').apiKey });
+  });
+
+  it('refuses URLs and event types outside the rules, and endpoints of other organisations, naming the field', async () => {
+    const refused = async (apiKey: string, input: Record<string, unknown>) => {
+      const { body } = await gql(server.url, CREATE, { input }, { apiKey });
+      return body.errors?.[0];
+    };
+    const operator = key('OPERATOR').apiKey;
+    expect(await refused(operator, { url: 'http://example.com/hooks', eventTypes: ['COMPLEX_ACTIVITY'] })).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('input.url') });
+    expect(await refused(operator, { url: 'https://user:pw@example.com/', eventTypes: ['COMPLEX_ACTIVITY'] })).toMatchObject({ message: expect.stringContaining('credentials') });
+    expect(await refused(operator, { url: 'https://example.com/', eventTypes: ['OFFER_RECEIVED'] })).toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT' },
+      message: 'input.eventTypes: offer.received is not sent to OPERATOR organisations',
+    });
+    expect(await refused(key('ADMIN').apiKey, { url: 'https://example.com/', eventTypes: ['COMPLEX_ACTIVITY'] })).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+
+    const { endpoint } = await register(server.url, operator, ['COMPLEX_ACTIVITY'], 'https://example.com/hooks');
+    const other = key('OPERATOR', 'CHANGWON').apiKey;
+    const update = await gql(server.url, UPDATE, { input: { id: endpoint.id, enabled: false } }, { apiKey: other });
+    expect(update.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const remove = await gql(server.url, DELETE, { input: { id: endpoint.id } }, { apiKey: other });
+    expect(remove.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(await deliveries(server.url, other, endpoint.id)).toEqual([]);
+    const node = (apiKey: string) => gql<{ node: { url: string } | null }>(server.url, 'query ($id: ID!) { node(id: $id) { ... on WebhookEndpoint { url } } }', { id: endpoint.id }, { apiKey });
+    expect((await node(operator)).body.data!.node).toEqual({ url: 'https://example.com/hooks' });
+    expect((await node(other)).body.data!.node).toBeNull();
+    await gql(server.url, DELETE, { input: { id: endpoint.id } }, { apiKey: operator });
+  });
+});
+
+describe('an endpoint that keeps failing', () => {
+  it("is disabled after the retry window, and the operator's feed says so", async () => {
+    const tmp = tempDir();
+    const server = await startTestServer({ dbPath: join(tmp.dir, 'failing.db'), env: { ...FAST, WEBHOOK_RETRY_WINDOW_MS: '400' } });
+    const down = await startReceiver({ respond: () => 503 });
+    try {
+      const feed = server.pubsub.subscribe('complexActivity');
+      const operator = server.keyOf('OPERATOR').apiKey;
+      const { endpoint } = await register(server.url, operator, ['COMPLEX_ACTIVITY'], down.url);
+      shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
+      let notice;
+      for await (const event of feed) if (event.kind === 'WEBHOOK_ENDPOINT_DISABLED') (notice = event), await feed.return?.();
+      expect(notice).toMatchObject({ complexCode: 'BANWOL_SIHWA', summary: expect.stringMatching(/\(127\.0\.0\.1:\d+\) disabled: \d+ attempts failed since /) });
+      const { body } = await gql<{ webhookEndpoints: { status: string }[] }>(server.url, '{ webhookEndpoints { status } }', {}, { apiKey: operator });
+      expect(body.data!.webhookEndpoints).toEqual([{ status: 'DISABLED' }]);
+      const [failed] = await deliveries(server.url, operator, endpoint.id);
+      expect(failed!.status).toBe('FAILED');
+      expect(failed!.attemptCount).toBeGreaterThan(1);
+      expect(failed!.attempts.every((a) => a.responseStatus === 503 && !a.succeeded)).toBe(true);
+      const redeliver = await gql(server.url, REDELIVER, { input: { deliveryId: failed!.id } }, { apiKey: operator });
+      expect(redeliver.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    } finally {
+      await server.stop();
+      await down.close();
+      tmp.remove();
+    }
+  });
+});
+
+describe('a service killed with -9 between commit and delivery', () => {
+  it('delivers the committed event after it restarts', async () => {
+    const tmp = tempDir();
+    const receiverDown = await startReceiver();
+    const port = Number(new URL(receiverDown.url).port);
+    await receiverDown.close(); // the endpoint's receiver is down while the event is committed
+    const env = { DATABASE_PATH: join(tmp.dir, 'crash.db'), DEMO_KEYS_PATH: join(tmp.dir, 'keys.json'), WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true', MATCHING_INTERVAL_SECONDS: '0' };
+    let service = await spawnService({ ...env, WEBHOOK_WORKER_INTERVAL_MS: '600000' });
+    try {
+      const keys = JSON.parse(readFileSync(env.DEMO_KEYS_PATH, 'utf8')) as { complexCode: string | null; role: string; apiKey: string }[];
+      const keyOf = (role: string) => keys.find((k) => k.role === role && k.complexCode === 'BANWOL_SIHWA')!.apiKey;
+      const url = `${service.url.replace(/\/$/, '')}`;
+      const { secret } = await register(url, keyOf('OPERATOR'), ['COMPLEX_ACTIVITY'], receiverDown.url);
+      const posted = await gql(url, 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }', { input: requestInput() }, { apiKey: keyOf('MANUFACTURER') });
+      expect(posted.body.errors).toBeUndefined();
+      service.child.kill('SIGKILL');
+      await service.exited;
+
+      const inbox = await startReceiver({ port });
+      try {
+        service = await spawnService({ ...env, WEBHOOK_WORKER_INTERVAL_MS: '50' });
+        const [delivery] = await inbox.waitFor(1);
+        expect(verified(secret, delivery!)).toMatchObject({ type: 'complex.activity', data: { kind: 'REQUEST_POSTED' } });
+      } finally {
+        await inbox.close();
+      }
+    } finally {
+      service.child.kill('SIGTERM');
+      await service.exited;
+      tmp.remove();
+    }
+  });
+});
+
+function requestInput() {
+  const now = Date.now();
+  const hour = 3_600_000;
+  return {
+    idempotencyKey: randomUUID(),
+    origin: { lat: 37.33, lng: 126.76 },
+    destination: { lat: 35.1798, lng: 129.075 },
+    weightKg: 1_200,
+    pallets: 3,
+    cargoClass: 'GENERAL',
+    loadingAtOrigin: 'FORKLIFT',
+    loadingAtDestination: 'HOIST',
+    pickupWindow: { from: new Date(now + 2 * hour).toISOString(), until: new Date(now + 6 * hour).toISOString() },
+    deliverBy: new Date(now + 30 * hour).toISOString(),
+  };
+}
