@@ -10,7 +10,7 @@ import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 /** What the dashboard reads (src/dashboard/public/app.js): the last 7 days' KPIs, as the complex's operator. */
 const INSIGHTS = `query ($code: String!, $from: DateTime!, $to: DateTime!) {
   complexInsights(complexCode: $code, from: $from, to: $to) {
-    requests { posted served servedPct }
+    requests { posted served servedPct waiting expired cancelled }
     transport { savingsPct emptyKmSharePct baselineEmptyKmSharePct }
   }
 }`;
@@ -23,7 +23,7 @@ const MARKET = `query ($code: String!) {
 const RUN = 'mutation ($code: String!) { matchingRunStart(input: { complexCode: $code }) { round { report { requestsConsidered servedCount } } } }';
 
 interface Insights {
-  complexInsights: { requests: { posted: number; served: number; servedPct: number }; transport: { savingsPct: number; emptyKmSharePct: number; baselineEmptyKmSharePct: number } };
+  complexInsights: { requests: { posted: number; served: number; servedPct: number; waiting: number; expired: number; cancelled: number }; transport: { savingsPct: number; emptyKmSharePct: number; baselineEmptyKmSharePct: number } };
 }
 interface Market {
   delivered: { totalCount: number };
@@ -56,7 +56,9 @@ it('shows sharing paying off in every complex over the last 7 days, as the dashb
     const { requests, transport } = body.data!.complexInsights;
     expect(requests.posted, code).toBeGreaterThanOrEqual(10);
     expect(transport.savingsPct, code).toBeGreaterThan(0);
-    expect(requests.servedPct, code).toBeGreaterThanOrEqual(60);
+    // Requests posted in the last hours still wait for the next rounds, so the served share of all posted ones
+    // depends on the hour of the start; of those whose fate is decided (served, expired, cancelled), most are served.
+    expect(requests.served / Math.max(1, requests.posted - requests.waiting), code).toBeGreaterThanOrEqual(0.75);
     expect(transport.emptyKmSharePct, code).toBeLessThan(transport.baselineEmptyKmSharePct);
   }
 });
