@@ -1,4 +1,4 @@
-import { and, inArray, lt, notExists, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, notExists, sql } from 'drizzle-orm';
 import { consolidatedLoads, EMPTY_SCHEDULED_ROUND, matchingRounds, offers } from '../../db/schema';
 import { parseInput } from '../validation';
 import { cutoff, HOUR_MS, PruneInput, type RetentionCtx } from './prune-input';
