@@ -50,6 +50,17 @@ export const Env = z.object({
   WEBHOOK_RETRY_WINDOW_MS: z.coerce.number().int().min(0).default(24 * 60 * 60_000),
   /** Bytes of a receiver's response read at most (the rest is discarded). */
   WEBHOOK_MAX_RESPONSE_BYTES: z.coerce.number().int().min(0).max(1024 * 1024).default(16 * 1024),
+  /** Seconds between retention runs (src/retention/scheduler.ts); 0 turns pruning off. */
+  RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
+  /**
+   * Days an idempotency key is kept. Clients retry within minutes (hours after an outage); a month is far
+   * beyond any retry, so a retry never runs its mutation twice. Below a day it could: hence the minimum.
+   */
+  IDEMPOTENCY_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  /** Hours a scheduled matching round that considered no request is kept (manual rounds and rounds with offers stay). */
+  EMPTY_ROUND_RETENTION_HOURS: z.coerce.number().int().min(1).default(24),
+  /** Days finished webhook deliveries (with their attempts) and their fanned-out events are kept. */
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   /** Requests per minute allowed to one API key. */
   RATE_LIMIT_PER_KEY: z.coerce.number().int().positive().default(600),
   /** Requests per minute allowed from one client address, with or without a key. */

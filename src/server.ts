@@ -24,6 +24,7 @@ import { startMatchingScheduler } from './matching/scheduler';
 import { createMetrics, METRICS_PATH, metricsRoute } from './http/metrics';
 import type { PubSub } from './pubsub';
 import { STATEMENTS_PATH, statementRoutes } from './settlement/statement-routes';
+import { startRetentionScheduler } from './retention/scheduler';
 import { POD_IMAGES_PATH, podImageRoutes } from './tracking/pod-routes';
 import { attachGraphqlWs } from './http/websocket';
 import { startWebhookWorker } from './webhooks/worker';
@@ -102,6 +103,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await apollo.start();
   const stopScheduler = env.MATCHING_INTERVAL_SECONDS > 0 ? startMatchingScheduler({ db, pubsub, logger, env, now }, env.MATCHING_INTERVAL_SECONDS) : () => {};
   const stopWebhooks = env.WEBHOOK_WORKER_INTERVAL_MS > 0 ? startWebhookWorker({ db, pubsub, logger, env, now }) : async () => {};
+  const stopRetention = env.RETENTION_INTERVAL_SECONDS > 0 ? startRetentionScheduler({ db, logger, env, now }) : async () => {};
 
   app.use(
     pinoHttp({
@@ -149,6 +151,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       draining = true;
       stopScheduler();
       await stopWebhooks();
+      await stopRetention();
       await apollo.stop();
       metrics.stop();
     },

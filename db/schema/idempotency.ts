@@ -1,4 +1,4 @@
-import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { organisations } from './auth';
 import { createdAt } from './complexes';
 
@@ -21,5 +21,9 @@ export const idempotencyKeys = sqliteTable(
     result: text('result', { mode: 'json' }).notNull(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.organisationId, t.key] })],
+  (t) => [
+    primaryKey({ columns: [t.organisationId, t.key] }),
+    // Retention deletes the oldest keys first (src/retention/prune-idempotency-keys.ts).
+    index('idempotency_keys_created').on(t.createdAt),
+  ],
 );

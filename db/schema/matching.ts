@@ -35,6 +35,12 @@ export interface StoredRoundReport {
   timeMs: number;
 }
 
+/**
+ * A scheduled round that considered no request: what retention prunes (src/retention/prune-empty-rounds.ts).
+ * Its partial index has this very condition, which lets the planner use the index.
+ */
+export const EMPTY_SCHEDULED_ROUND = sql`"trigger" = 'SCHEDULED' and json_extract(report, '$.requestsConsidered') = 0`;
+
 /** One matching round of one complex. At most one RUNNING per complex, enforced by a partial unique index. */
 export const matchingRounds = sqliteTable(
   'matching_rounds',
@@ -54,28 +60,34 @@ export const matchingRounds = sqliteTable(
   (t) => [
     uniqueIndex('matching_rounds_one_running').on(t.complexId).where(sql`status = 'RUNNING'`),
     index('matching_rounds_complex').on(t.complexId, t.startedAt),
+    index('matching_rounds_empty_scheduled').on(t.startedAt).where(EMPTY_SCHEDULED_ROUND),
     check('matching_rounds_status', sql.raw(`status in (${inList(ROUND_STATUSES)})`)),
     check('matching_rounds_trigger', sql.raw(`"trigger" in (${inList(ROUND_TRIGGERS)})`)),
   ],
 );
 
 /** Several requests cross-docked at the centre and carried on one vehicle. */
-export const consolidatedLoads = sqliteTable('consolidated_loads', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  roundId: integer('round_id')
-    .notNull()
-    .references(() => matchingRounds.id),
-  complexId: integer('complex_id')
-    .notNull()
-    .references(() => complexes.id),
-  vehicleId: integer('vehicle_id')
-    .notNull()
-    .references(() => vehicles.id),
-  priceKrw: integer('price_krw').notNull(),
-  feederKm: real('feeder_km').notNull(),
-  departCentreAt: integer('depart_centre_at', { mode: 'timestamp_ms' }).notNull(),
-  createdAt: createdAt(),
-});
+export const consolidatedLoads = sqliteTable(
+  'consolidated_loads',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    roundId: integer('round_id')
+      .notNull()
+      .references(() => matchingRounds.id),
+    complexId: integer('complex_id')
+      .notNull()
+      .references(() => complexes.id),
+    vehicleId: integer('vehicle_id')
+      .notNull()
+      .references(() => vehicles.id),
+    priceKrw: integer('price_krw').notNull(),
+    feederKm: real('feeder_km').notNull(),
+    departCentreAt: integer('depart_centre_at', { mode: 'timestamp_ms' }).notNull(),
+    createdAt: createdAt(),
+  },
+  // Deleting a round checks no load references it: by index, not by scanning the table.
+  (t) => [index('consolidated_loads_round').on(t.roundId)],
+);
 
 /**
  * A proposal to one supplier (the vehicle's carrier or the listing's owner) for one request. A

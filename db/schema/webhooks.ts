@@ -60,6 +60,8 @@ export const webhookEvents = sqliteTable(
   (t) => [
     // Only the few events not yet fanned out: the worker's one look-up, kept small as the outbox grows.
     index('webhook_events_pending').on(t.id).where(sql`${t.fannedOutAt} is null`),
+    // Retention deletes the events fanned out longest ago first (src/retention/prune-webhook-events.ts).
+    index('webhook_events_fanned_out').on(t.fannedOutAt),
     check('webhook_events_one_recipient', sql`(${t.organisationId} is null) <> (${t.complexId} is null)`),
   ],
 );
@@ -88,6 +90,8 @@ export const webhookDeliveries = sqliteTable(
   (t) => [
     index('webhook_deliveries_due').on(t.status, t.nextAttemptAt),
     index('webhook_deliveries_endpoint').on(t.endpointId, t.id),
+    // An event's deliveries: whether it may be deleted, and the foreign-key check when it is.
+    index('webhook_deliveries_event').on(t.eventId),
     check('webhook_deliveries_status', sql`${t.status} in ('PENDING','SENDING','DELIVERED','FAILED')`),
   ],
 );

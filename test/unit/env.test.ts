@@ -7,6 +7,10 @@ describe('parseEnv', () => {
     expect(parseEnv({})).toMatchObject({ PORT: 4000, DATABASE_PATH: resolve('data/sandan.db'), POD_STORAGE_DIR: resolve('data/pod'), LOG_LEVEL: 'info', NODE_ENV: 'development', SEED_ON_EMPTY: true });
   });
 
+  it('keeps idempotency keys 30 days and prunes hourly by default', () => {
+    expect(parseEnv({})).toMatchObject({ IDEMPOTENCY_RETENTION_DAYS: 30, EMPTY_ROUND_RETENTION_HOURS: 24, WEBHOOK_RETENTION_DAYS: 30, RETENTION_INTERVAL_SECONDS: 3600 });
+  });
+
   it('coerces and keeps valid values', () => {
     const env = parseEnv({ PORT: '8080', LOG_LEVEL: 'debug', NODE_ENV: 'production', DATABASE_PATH: '/tmp/x.db', SEED_ON_EMPTY: 'false' });
     expect(env).toMatchObject({ PORT: 8080, LOG_LEVEL: 'debug', NODE_ENV: 'production', DATABASE_PATH: '/tmp/x.db', SEED_ON_EMPTY: false });
@@ -20,6 +24,9 @@ describe('parseEnv', () => {
     ['NODE_ENV', 'staging'],
     ['DATABASE_PATH', ''],
     ['SEED_ON_EMPTY', 'maybe'],
+    // Idempotency keys kept less than a day could be gone before a client's retry.
+    ['IDEMPOTENCY_RETENTION_DAYS', '0'],
+    ['RETENTION_INTERVAL_SECONDS', '-1'],
   ])('rejects %s=%j with one line naming the variable', (name, value) => {
     let error: unknown;
     try {

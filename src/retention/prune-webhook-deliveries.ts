@@ -1,0 +1,26 @@
+import { and, inArray, lt } from 'drizzle-orm';
+import { webhookDeliveries } from '../../db/schema';
+import { parseInput } from '../validation';
+import { cutoff, DAY_MS, PruneInput, type RetentionCtx } from './prune-input';
+
+/**
+ * Deletes up to `batchSize` webhook deliveries that ended (DELIVERED or FAILED) more than
+ * WEBHOOK_RETENTION_DAYS ago, with their attempts (cascade), and returns how many. A finished delivery's
+ * `next_attempt_at` is when it ended (or, for one failed with its disabled endpoint, the retry it would have
+ * made, at most WEBHOOK_RETRY_CAP_MS later), so the worker's (status, next_attempt_at) index finds them.
+ */
+export function pruneWebhookDeliveries({ ctx, input }: { ctx: RetentionCtx; input: PruneInput }): number {
+  const { batchSize } = parseInput(PruneInput, input);
+  const before = cutoff(ctx, ctx.env.WEBHOOK_RETENTION_DAYS * DAY_MS);
+  return ctx.db.transaction(
+    (tx) => {
+      const finished = tx
+        .select({ id: webhookDeliveries.id })
+        .from(webhookDeliveries)
+        .where(and(inArray(webhookDeliveries.status, ['DELIVERED', 'FAILED']), lt(webhookDeliveries.nextAttemptAt, before)))
+        .limit(batchSize);
+      return tx.delete(webhookDeliveries).where(inArray(webhookDeliveries.id, finished)).run().changes;
+    },
+    { behavior: 'immediate' },
+  );
+}

@@ -1,0 +1,26 @@
+import { and, eq, inArray, lt, notExists, sql } from 'drizzle-orm';
+import { webhookDeliveries, webhookEvents } from '../../db/schema';
+import { parseInput } from '../validation';
+import { cutoff, DAY_MS, PruneInput, type RetentionCtx } from './prune-input';
+
+/**
+ * Deletes up to `batchSize` outbox events fanned out more than WEBHOOK_RETENTION_DAYS ago that no delivery
+ * references any more (pruneWebhookDeliveries removed them, or no endpoint wanted the event), oldest first,
+ * and returns how many. Events not yet fanned out are never touched.
+ */
+export function pruneWebhookEvents({ ctx, input }: { ctx: RetentionCtx; input: PruneInput }): number {
+  const { batchSize } = parseInput(PruneInput, input);
+  const before = cutoff(ctx, ctx.env.WEBHOOK_RETENTION_DAYS * DAY_MS);
+  return ctx.db.transaction(
+    (tx) => {
+      const done = tx
+        .select({ id: webhookEvents.id })
+        .from(webhookEvents)
+        .where(and(lt(webhookEvents.fannedOutAt, before), notExists(tx.select({ one: sql`1` }).from(webhookDeliveries).where(eq(webhookDeliveries.eventId, webhookEvents.id)))))
+        .orderBy(webhookEvents.fannedOutAt)
+        .limit(batchSize);
+      return tx.delete(webhookEvents).where(inArray(webhookEvents.id, done)).run().changes;
+    },
+    { behavior: 'immediate' },
+  );
+}
