@@ -1,10 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
 
 /** Absolute, so that a process may run in another folder (its relative defaults, e.g. `data/`, resolve there). */
 const TSX = resolve('node_modules/.bin/tsx');
 const MAIN = resolve('src/main.ts');
+/**
+ * tsx's loader, for running the service in one process: the tsx command runs it in a child, so a signal to the
+ * process a test holds (a kill -9 above all) would reach tsx and leave the service running.
+ */
+const TSX_LOADER = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
 
 export interface ServiceProcess {
   child: ChildProcess;
@@ -14,9 +20,9 @@ export interface ServiceProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs `npm start`'s entry point as a real process (in `cwd`, default this checkout) and waits until it prints its URL. */
+/** Runs `npm start`'s entry point from source as one real process (in `cwd`, default this checkout) and waits until it prints its URL. */
 export function spawnService(env: Record<string, string>, cwd?: string): Promise<ServiceProcess> {
-  return untilReady(spawn(TSX, [MAIN], { cwd, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  return untilReady(spawn(process.execPath, ['--import', TSX_LOADER, MAIN], { cwd, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 /**

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,13 +43,6 @@ async function pooled<T>(tasks: (() => Promise<T>)[], width: number): Promise<T[
     }
   }));
   return results;
-}
-
-/** kill -9 of the server itself: tsx runs it as a child process, which a SIGKILL of tsx would leave running. */
-function killHard(service: ServiceProcess): void {
-  const children = execFileSync('pgrep', ['-P', String(service.child.pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
-  for (const pid of children) process.kill(pid, 'SIGKILL');
-  service.child.kill('SIGKILL');
 }
 
 beforeAll(async () => {
@@ -142,7 +134,7 @@ describe('a crash', () => {
       }
       if (acknowledged.length >= 60 && !killed) {
         killed = true;
-        killHard(victim);
+        victim.child.kill('SIGKILL');
       }
     });
     await pooled(tasks, 16);
