@@ -82,6 +82,7 @@ interface Row {
   bestCost: number | null;
   gapPct: number | null;
   iterations: number;
+  restarts: number;
 }
 
 const classOf = (name: string, format: PdptwInstance['format']) => (format === 'li-lim' ? name.replace(/\d\d$/, '') : name.replace(/-.*$/, ''));
@@ -90,7 +91,7 @@ const pct = (x: number) => `${x.toFixed(2)}%`;
 const rows: Row[] = [];
 const files = listInstances(setDir).filter((f) => !only || only.has(basename(f, '.txt')));
 console.log(`bench:pdptw ${setDir}: ${files.length} instances, ${seconds} s each, solutions to ${outDir}`);
-console.log('instance   ok  veh best   cost        best        gap     iterations');
+console.log('instance   ok  veh best   cost        best        gap     iterations restarts');
 for (const file of files) {
   const instance = readInstance(file);
   const { problem, pickups } = toProblem(instance);
@@ -103,11 +104,11 @@ for (const file of files) {
   // Float noise between two sums of the same routes is not a gap.
   const gapPct = rawGap !== null && Math.abs(rawGap) < 1e-9 ? 0 : rawGap;
   writeSolution(outDir, instance.name, routes, check.cost, `bench:pdptw, ${seconds} s, seed ${values.seed}`);
-  const row: Row = { name: instance.name, cls: classOf(instance.name, instance.format), feasible: check.feasible, vehicles: check.vehicles, cost: check.cost, bestVehicles: bks?.vehicles ?? null, bestCost, gapPct, iterations: result.iterations };
+  const row: Row = { name: instance.name, cls: classOf(instance.name, instance.format), feasible: check.feasible, vehicles: check.vehicles, cost: check.cost, bestVehicles: bks?.vehicles ?? null, bestCost, gapPct, iterations: result.iterations, restarts: result.restarts };
   rows.push(row);
   if (!check.feasible) console.log(`  ${instance.name} INFEASIBLE: ${check.errors.slice(0, 3).join('; ')}`);
   console.log(
-    `${row.name.padEnd(10)} ${row.feasible ? 'yes' : 'NO '} ${String(row.vehicles).padStart(3)} ${String(row.bestVehicles ?? '-').padStart(4)}   ${row.cost.toFixed(2).padStart(10)}  ${(bestCost?.toFixed(2) ?? '-').padStart(10)}  ${(gapPct === null ? '-' : pct(gapPct)).padStart(7)}  ${row.iterations}`,
+    `${row.name.padEnd(10)} ${row.feasible ? 'yes' : 'NO '} ${String(row.vehicles).padStart(3)} ${String(row.bestVehicles ?? '-').padStart(4)}   ${row.cost.toFixed(2).padStart(10)}  ${(bestCost?.toFixed(2) ?? '-').padStart(10)}  ${(gapPct === null ? '-' : pct(gapPct)).padStart(7)}  ${String(row.iterations).padStart(10)} ${String(row.restarts).padStart(8)}`,
   );
 }
 

@@ -56,6 +56,29 @@ describe('search', () => {
     expect(b.cost).toBe(a.cost);
   });
 
+  it('restarts from the best when it stalls, and the restarted run is the same for the same seed', () => {
+    const problem = randomProblem(11, { requests: 25, vehicles: 6, rules: true });
+    const a = solve(problem, { seed: 7, maxIterations: 3000 });
+    const b = solve(problem, { seed: 7, maxIterations: 3000 });
+    expect(a.restarts).toBeGreaterThan(0);
+    expect(b.plan).toEqual(a.plan);
+    expect(b.restarts).toBe(a.restarts);
+    expect(checkPlan(problem, a.plan).feasible).toBe(true);
+    expect(solve(problem, { seed: 7, maxIterations: 3000, restartPatience: Infinity }).restarts).toBe(0);
+    expect(() => solve(problem, { seed: 7, maxIterations: 10, restartPatience: 0 })).toThrow(/restartPatience/);
+  });
+
+  it('with restarts ends no worse, over seeds, than one annealing run of the same budget', () => {
+    let withRestarts = 0;
+    let without = 0;
+    for (let seed = 1; seed <= 8; seed++) {
+      const problem = randomProblem(100 + seed, { requests: 30, vehicles: 8 });
+      withRestarts += solve(problem, { seed, maxIterations: 2000 }).cost;
+      without += solve(problem, { seed, maxIterations: 2000, restartPatience: Infinity }).cost;
+    }
+    expect(withRestarts).toBeLessThanOrEqual(without + 1e-6);
+  });
+
   it('stops at the deadline of the injected clock', () => {
     const problem = randomProblem(12, { requests: 25, vehicles: 6 });
     let ticks = 0;
