@@ -26,6 +26,7 @@ import { seedDemoHistory } from '../src/demo/seed-demo-history';
 import { parseEnv } from '../src/env';
 import { toGlobalId } from '../src/global-id';
 import { createLogger } from '../src/logger';
+import { seededRandom } from '../src/routing/random';
 import { createInProcessPubSub } from '../src/pubsub';
 
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
@@ -88,15 +89,6 @@ function cpuMs(pid: number): number {
 }
 const CLOCK_TICKS = 100;
 
-/** Deterministic pseudo-random numbers (mulberry32): the same database every run. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** The demo data start-up loads, plus EXTRA_REQUESTS requests of the demo manufacturer, all through the domain verbs. */
 async function seedDatabase(dbPath: string): Promise<{ demoKeys: DemoKey[]; vehicleIds: number[] }> {
@@ -111,7 +103,7 @@ async function seedDatabase(dbPath: string): Promise<{ demoKeys: DemoKey[]; vehi
   const complexId = db.select({ id: complexes.id }).from(complexes).where(eq(complexes.code, COMPLEX.code)).get()!.id;
   const manufacturer = keyOf('MANUFACTURER');
   const ctx: Context = { ...base, viewer: { organisationId: manufacturer.organisationId, role: 'MANUFACTURER', complexId, apiKeyId: null } };
-  const rand = random(42);
+  const rand = seededRandom(42); // the same database every run
   const cities = [
     { lat: 35.1798, lng: 129.075 },
     { lat: 36.3504, lng: 127.3845 },

@@ -7,18 +7,10 @@ import type { LatLng } from '../../geo/distance';
 import { VEHICLE_CLASSES, type BodyType, type CargoClass, type StorageClass, type VehicleClassCode, vehicleClass, smallestClassFor } from '../../supply/vehicle-classes';
 import { kstDayOf } from './days';
 import type { ListingInput, RequestInput, RoundInput, VehicleInput } from './types';
+import { seededRandom } from '../../routing/random';
 
-/** mulberry32: small, fast, seedable; returns floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The routing core's seeded generator, so that synthetic rounds and the search share one. */
+export { seededRandom };
 
 export interface SyntheticOptions {
   seed: number;
