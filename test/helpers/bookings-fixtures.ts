@@ -43,6 +43,24 @@ export function vehicle(ctx: Context, overrides: Partial<RegisterVehicleInput> =
   });
 }
 
+/** A valid `ShipmentRequestCreateInput` as a GraphQL client sends it (times as ISO strings), two hours ahead. */
+export function shipmentRequestVariables(overrides: Record<string, unknown> = {}) {
+  const now = Date.now();
+  return {
+    idempotencyKey: randomUUID(),
+    origin: { lat: 37.33, lng: 126.76 },
+    destination: BUSAN,
+    weightKg: 1_200,
+    pallets: 3,
+    cargoClass: 'GENERAL',
+    loadingAtOrigin: 'FORKLIFT',
+    loadingAtDestination: 'HOIST',
+    pickupWindow: { from: new Date(now + 2 * HOUR).toISOString(), until: new Date(now + 6 * HOUR).toISOString() },
+    deliverBy: new Date(now + 30 * HOUR).toISOString(),
+    ...overrides,
+  };
+}
+
 export function shipment(ctx: Context, overrides: Partial<CreateShipmentRequestInput> = {}) {
   const now = Date.now();
   return createShipmentRequest({

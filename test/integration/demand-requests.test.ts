@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shipmentRequests } from '../../db/schema';
 import { withCheckDigit } from '../../src/auth/business-number';
 import { fromGlobalId, toGlobalId } from '../../src/global-id';
+import { shipmentRequestVariables } from '../helpers/bookings-fixtures';
 import { firstResults, gql, keepTriggering, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
@@ -44,22 +44,7 @@ interface ListResult {
   };
 }
 
-function requestInput(overrides: Record<string, unknown> = {}) {
-  const now = Date.now();
-  return {
-    idempotencyKey: randomUUID(),
-    origin: { lat: 37.33, lng: 126.76 },
-    destination: { lat: 35.1798, lng: 129.075 },
-    weightKg: 1_200,
-    pallets: 3,
-    cargoClass: 'GENERAL',
-    loadingAtOrigin: 'FORKLIFT',
-    loadingAtDestination: 'HOIST',
-    pickupWindow: { from: new Date(now + 2 * HOUR).toISOString(), until: new Date(now + 6 * HOUR).toISOString() },
-    deliverBy: new Date(now + 30 * HOUR).toISOString(),
-    ...overrides,
-  };
-}
+const requestInput = shipmentRequestVariables;
 
 describe('shipment requests over GraphQL', () => {
   const tmp = tempDir();

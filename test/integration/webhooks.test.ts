@@ -6,7 +6,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offers, webhookDeliveries, webhookEvents } from '../../db/schema';
 import { toGlobalId } from '../../src/global-id';
-import { ctxAs, makeOffers, round, shipment, vehicle } from '../helpers/bookings-fixtures';
+import { ctxAs, makeOffers, round, shipment, shipmentRequestVariables, vehicle } from '../helpers/bookings-fixtures';
 import { gql } from '../helpers/clients';
 import { spawnService } from '../helpers/process';
 import { startReceiver, type Receiver } from '../helpers/receiver';
@@ -269,7 +269,7 @@ describe('a service killed with -9 between commit and delivery', () => {
       const keyOf = (role: string) => keys.find((k) => k.role === role && k.complexCode === 'BANWOL_SIHWA')!.apiKey;
       const url = `${service.url.replace(/\/$/, '')}`;
       const { secret } = await register(url, keyOf('OPERATOR'), ['COMPLEX_ACTIVITY'], receiverDown.url);
-      const posted = await gql(url, 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }', { input: requestInput() }, { apiKey: keyOf('MANUFACTURER') });
+      const posted = await gql(url, 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }', { input: shipmentRequestVariables() }, { apiKey: keyOf('MANUFACTURER') });
       expect(posted.body.errors).toBeUndefined();
       service.child.kill('SIGKILL');
       await service.exited;
@@ -289,20 +289,3 @@ describe('a service killed with -9 between commit and delivery', () => {
     }
   });
 });
-
-function requestInput() {
-  const now = Date.now();
-  const hour = 3_600_000;
-  return {
-    idempotencyKey: randomUUID(),
-    origin: { lat: 37.33, lng: 126.76 },
-    destination: { lat: 35.1798, lng: 129.075 },
-    weightKg: 1_200,
-    pallets: 3,
-    cargoClass: 'GENERAL',
-    loadingAtOrigin: 'FORKLIFT',
-    loadingAtDestination: 'HOIST',
-    pickupWindow: { from: new Date(now + 2 * hour).toISOString(), until: new Date(now + 6 * hour).toISOString() },
-    deliverBy: new Date(now + 30 * hour).toISOString(),
-  };
-}
