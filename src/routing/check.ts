@@ -103,7 +103,7 @@ export function checkPlan(problem: RoutingProblem, plan: Plan): PlanCheck {
     if (arrival > veh.latest) violations.push(`${at}: back at ${arrival}, after ${veh.latest}`);
     if (arrival - departure > (veh.maxDuration ?? Infinity)) violations.push(`${at}: duration ${arrival - departure}, at most ${veh.maxDuration}`);
     if (driving > (veh.maxDriving ?? Infinity)) violations.push(`${at}: driving ${driving}, at most ${veh.maxDriving}`);
-    cost += veh.fixedCost + veh.costPerDistance * distance;
+    cost += veh.fixedCost + (veh.costPerStop ?? 0) * (route.stops.length - 2) + veh.costPerDistance * distance;
     totalDistance += distance;
     routes.push({ vehicle: v, departure, arrival, distance, driving, stops });
   }

@@ -30,6 +30,7 @@ export interface Instance {
   readonly vehicleLatest: Float64Array;
   readonly fixedCost: Float64Array;
   readonly costPerDistance: Float64Array;
+  readonly costPerStop: Float64Array;
   readonly maxStops: Float64Array;
   readonly maxDuration: Float64Array;
   readonly maxDriving: Float64Array;
@@ -138,6 +139,7 @@ export function compile(problem: RoutingProblem): Instance {
   const vehicleLatest = new Float64Array(V);
   const fixedCost = new Float64Array(V);
   const costPerDistance = new Float64Array(V);
+  const costPerStop = new Float64Array(V);
   const maxStops = new Float64Array(V);
   const maxDuration = new Float64Array(V);
   const maxDriving = new Float64Array(V);
@@ -152,6 +154,7 @@ export function compile(problem: RoutingProblem): Instance {
     if (!(veh.earliest <= veh.latest)) throw new RoutingInputError(`${field}.latest`, 'must be ≥ earliest');
     if (!(veh.fixedCost >= 0)) throw new RoutingInputError(`${field}.fixedCost`, 'must be ≥ 0');
     if (!(veh.costPerDistance >= 0)) throw new RoutingInputError(`${field}.costPerDistance`, 'must be ≥ 0');
+    if (!((veh.costPerStop ?? 0) >= 0)) throw new RoutingInputError(`${field}.costPerStop`, 'must be ≥ 0');
     startLoc[v] = veh.start;
     endLoc[v] = veh.end;
     veh.capacity.forEach((c, d) => (capacity[v * dims + d] = c));
@@ -159,6 +162,7 @@ export function compile(problem: RoutingProblem): Instance {
     vehicleLatest[v] = veh.latest;
     fixedCost[v] = veh.fixedCost;
     costPerDistance[v] = veh.costPerDistance;
+    costPerStop[v] = veh.costPerStop ?? 0;
     maxStops[v] = veh.maxStops ?? Infinity;
     maxDuration[v] = veh.maxDuration ?? Infinity;
     maxDriving[v] = veh.maxDriving ?? Infinity;
@@ -169,7 +173,7 @@ export function compile(problem: RoutingProblem): Instance {
       carry[r * V + v] = ok ? 1 : 0;
       row += ok ? '1' : '0';
     }
-    const key = JSON.stringify([veh.start, veh.end, veh.capacity, veh.earliest, veh.latest, veh.fixedCost, veh.costPerDistance, maxStops[v], maxDuration[v], maxDriving[v], row]);
+    const key = JSON.stringify([veh.start, veh.end, veh.capacity, veh.earliest, veh.latest, veh.fixedCost, veh.costPerDistance, costPerStop[v], maxStops[v], maxDuration[v], maxDriving[v], row]);
     let cls = classes.get(key);
     if (cls === undefined) classes.set(key, (cls = classes.size));
     vehicleClass[v] = cls;
@@ -219,6 +223,7 @@ export function compile(problem: RoutingProblem): Instance {
     vehicleLatest,
     fixedCost,
     costPerDistance,
+    costPerStop,
     maxStops,
     maxDuration,
     maxDriving,

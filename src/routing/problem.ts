@@ -41,6 +41,8 @@ export interface RoutingVehicle {
   /** Paid once when the vehicle serves anything. */
   fixedCost: number;
   costPerDistance: number;
+  /** Paid for every stop beyond a route's first two (one pickup and one delivery), e.g. an extra-stop fee. */
+  costPerStop?: number;
   /** Pickups plus deliveries on the route. */
   maxStops?: number;
   /** From leaving `start` (just in time for the first stop) to arriving at `end`, waiting included. */

@@ -137,7 +137,7 @@ export class Route {
     this.distance = distance;
     this.driving = driving;
     this.departure = n > 0 ? start[1]! - inst.time(loc[0]!, loc[1]!) : start[0]!;
-    this.cost = n > 0 ? inst.fixedCost[v]! + inst.costPerDistance[v]! * distance : 0;
+    this.cost = n > 0 ? inst.fixedCost[v]! + inst.costPerStop[v]! * (n - 2) + inst.costPerDistance[v]! * distance : 0;
   }
 
   /**
@@ -165,7 +165,8 @@ export class Route {
     const myCargo = inst.cargoMask[r]!;
     const myExcluded = inst.excludeMask[r]!;
     const perDist = inst.costPerDistance[v]!;
-    const fixed = n === 0 ? inst.fixedCost[v]! : 0;
+    // Opening a vehicle pays its fixed cost; every later request adds two paid stops.
+    const fixed = n === 0 ? inst.fixedCost[v]! : 2 * inst.costPerStop[v]!;
     const maxDuration = inst.maxDuration[v]!;
     const maxDriving = inst.maxDriving[v]!;
     const endArrival = arrival[n + 1]!;
@@ -312,7 +313,7 @@ export class Route {
     else
       dDist =
         d(loc[p - 1]!, loc[p]!) + d(loc[p]!, loc[p + 1]!) - d(loc[p - 1]!, loc[p + 1]!) + d(loc[q - 1]!, loc[q]!) + d(loc[q]!, loc[q + 1]!) - d(loc[q - 1]!, loc[q + 1]!);
-    return inst.costPerDistance[this.vehicle]! * dDist + (this.n === 2 ? inst.fixedCost[this.vehicle]! : 0);
+    return inst.costPerDistance[this.vehicle]! * dDist + (this.n === 2 ? inst.fixedCost[this.vehicle]! : 2 * inst.costPerStop[this.vehicle]!);
   }
 
   /** Whether the whole route holds (used to accept a warm start); the insertion check keeps it so afterwards. */

@@ -20,7 +20,7 @@ function routeCost(problem: RoutingProblem, vehicle: number, stops: PlanStop[]):
   const check = checkPlan(problem, { routes: [{ vehicle, stops }] });
   if (!check.feasible) return null;
   const veh = problem.vehicles[vehicle]!;
-  return veh.fixedCost + veh.costPerDistance * check.distance;
+  return veh.fixedCost + (veh.costPerStop ?? 0) * (stops.length - 2) + veh.costPerDistance * check.distance;
 }
 
 /** Brute force: every position pair, simulated. */

@@ -39,6 +39,7 @@ export function randomProblem(seed: number, options: RandomProblemOptions): Rout
     latest: horizon,
     fixedCost: Math.floor(rand() * 100),
     costPerDistance: 1 + Math.floor(rand() * 3),
+    costPerStop: Math.floor(rand() * 3) * 5,
     ...(options.rules
       ? {
           maxStops: 2 + 2 * Math.floor(rand() * 3),
