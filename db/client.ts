@@ -30,9 +30,21 @@ export function openDatabase(path: string): Db {
   return drizzle(sqlite, { schema }) as Db;
 }
 
-/** Applies pending drizzle-kit migrations; safe to call on every start. */
+/**
+ * Applies pending drizzle-kit migrations; safe to call on every start. Foreign keys are off meanwhile, as SQLite's
+ * table-rebuild procedure asks (a rebuilt table is dropped and renamed while others still reference it), and
+ * every reference is checked before they are turned back on.
+ * @throws Error when a migration left a dangling reference.
+ */
 export function migrateDatabase(db: Db): void {
-  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  db.$client.pragma('foreign_keys = OFF');
+  try {
+    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    const dangling = db.$client.pragma('foreign_key_check') as unknown[];
+    if (dangling.length > 0) throw new Error(`migration left ${dangling.length} dangling references, e.g. ${JSON.stringify(dangling[0])}`);
+  } finally {
+    db.$client.pragma('foreign_keys = ON');
+  }
 }
 
 /** True when the database answers and every migration in the folder has been applied. */

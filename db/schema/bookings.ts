@@ -4,7 +4,7 @@ import { organisations } from './auth';
 import { complexes, createdAt } from './complexes';
 import { shipmentRequests } from './demand';
 import { inList } from './enums';
-import { consolidatedLoads, OFFER_KINDS, offers, type OfferKind } from './matching';
+import { OFFER_KINDS, offers, routes, type OfferKind } from './matching';
 import { vehicles, warehouseListings } from './supply';
 
 export const BOOKING_STATUSES = ['CONFIRMED', 'COMPLETED', 'CANCELLED', 'RETURNED'] as const;
@@ -18,8 +18,8 @@ export type PodMediaType = (typeof POD_MEDIA_TYPES)[number];
 export const HOLDING_BOOKING_STATUSES = ['CONFIRMED', 'COMPLETED'] as const satisfies readonly BookingStatus[];
 
 /**
- * An accepted offer: one per offer, so a consolidated load has one booking per shipper share. Transport
- * kinds (TRANSPORT, CONSOLIDATED) book the request's transport leg, STORAGE a part of its storage need.
+ * An accepted offer: one per offer, so a route has one booking per shipper share (sharing `routeId`). TRANSPORT
+ * books the request's transport leg, STORAGE a part of its storage need.
  */
 export const bookings = sqliteTable(
   'bookings',
@@ -45,7 +45,7 @@ export const bookings = sqliteTable(
     status: text('status', { enum: BOOKING_STATUSES }).$type<BookingStatus>().notNull().default('CONFIRMED'),
     vehicleId: integer('vehicle_id').references(() => vehicles.id),
     listingId: integer('listing_id').references(() => warehouseListings.id),
-    loadId: integer('load_id').references(() => consolidatedLoads.id),
+    routeId: integer('route_id').references(() => routes.id),
     priceKrw: integer('price_krw').notNull(),
     weightKg: integer('weight_kg').notNull(),
     pallets: integer('pallets').notNull(),
@@ -69,7 +69,7 @@ export const bookings = sqliteTable(
     index('bookings_shipper').on(t.shipperOrgId, t.status),
     index('bookings_supplier').on(t.supplierOrgId, t.status),
     index('bookings_complex').on(t.complexId, t.status),
-    index('bookings_load').on(t.loadId),
+    index('bookings_route').on(t.routeId),
     check('bookings_kind', sql.raw(`kind in (${inList(OFFER_KINDS)})`)),
     check('bookings_status', sql.raw(`status in (${inList(BOOKING_STATUSES)})`)),
     check('bookings_leg', sql`(${t.kind} = 'STORAGE') = (${t.listingId} is not null) and (${t.kind} = 'STORAGE') = (${t.vehicleId} is null)`),

@@ -8,7 +8,7 @@ import { vehicles, warehouseListings } from './supply';
 
 export const ROUND_STATUSES = ['RUNNING', 'COMPLETED', 'FAILED'] as const;
 export const ROUND_TRIGGERS = ['MANUAL', 'SCHEDULED'] as const;
-export const OFFER_KINDS = ['TRANSPORT', 'STORAGE', 'CONSOLIDATED'] as const;
+export const OFFER_KINDS = ['TRANSPORT', 'STORAGE'] as const;
 export const OFFER_STATUSES = ['PENDING', 'ACCEPTED', 'DECLINED', 'EXPIRED', 'WITHDRAWN'] as const;
 export type RoundStatus = (typeof ROUND_STATUSES)[number];
 export type RoundTrigger = (typeof ROUND_TRIGGERS)[number];
@@ -19,8 +19,17 @@ export type OfferStatus = (typeof OFFER_STATUSES)[number];
 export interface StoredRoundReport {
   requestsConsidered: number;
   servedCount: number;
-  consolidatedLoads: number;
-  consolidatedRequests: number;
+  /** Routes offered, pooled ones (several requests), requests on pooled routes (rounds before pooled routing lack these). */
+  routes: number;
+  pooledRoutes: number;
+  pooledRequests: number;
+  requestsPerTrip: number;
+  stopsPerRoute: number;
+  loadFactorKgPeakPct: number;
+  loadFactorPalletsPeakPct: number;
+  loadFactorKgKmPct: number;
+  loadFactorPalletsKmPct: number;
+  assignmentCostKrw: number;
   offersWritten: number;
   totalCostKrw: number;
   baselineCostKrw: number;
@@ -66,9 +75,13 @@ export const matchingRounds = sqliteTable(
   ],
 );
 
-/** Several requests cross-docked at the centre and carried on one vehicle. */
-export const consolidatedLoads = sqliteTable(
-  'consolidated_loads',
+/**
+ * A vehicle's route offered in one round: its stops in order (route_stops) and one TRANSPORT offer per request on
+ * board (its share), all accepted or declined together. One request is a plain door-to-door trip; several are a
+ * pooled load (혼적).
+ */
+export const routes = sqliteTable(
+  'routes',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     roundId: integer('round_id')
@@ -80,18 +93,56 @@ export const consolidatedLoads = sqliteTable(
     vehicleId: integer('vehicle_id')
       .notNull()
       .references(() => vehicles.id),
+    /** The sum of its shares' prices. */
     priceKrw: integer('price_krw').notNull(),
-    feederKm: real('feeder_km').notNull(),
-    departCentreAt: integer('depart_centre_at', { mode: 'timestamp_ms' }).notNull(),
+    deadheadKm: real('deadhead_km').notNull().default(0),
+    loadedKm: real('loaded_km').notNull().default(0),
+    /** When the truck leaves its position, and finishes its last drop. */
+    startAt: integer('start_at', { mode: 'timestamp_ms' }).notNull(),
+    endAt: integer('end_at', { mode: 'timestamp_ms' }).notNull(),
     createdAt: createdAt(),
   },
-  // Deleting a round checks no load references it: by index, not by scanning the table.
-  (t) => [index('consolidated_loads_round').on(t.roundId)],
+  // Deleting a round checks no route references it: by index, not by scanning the table.
+  (t) => [index('routes_round').on(t.roundId), check('routes_price', sql`${t.priceKrw} >= 0`)],
+);
+
+export const ROUTE_STOP_ACTIONS = ['PICKUP', 'DROP'] as const;
+export type RouteStopAction = (typeof ROUTE_STOP_ACTIONS)[number];
+
+/** One stop of a route, in order: a request picked up or dropped, its schedule, and the load on board after it. */
+export const routeStops = sqliteTable(
+  'route_stops',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    routeId: integer('route_id')
+      .notNull()
+      .references(() => routes.id),
+    seq: integer('seq').notNull(),
+    requestId: integer('request_id')
+      .notNull()
+      .references(() => shipmentRequests.id),
+    action: text('action', { enum: ROUTE_STOP_ACTIONS }).$type<RouteStopAction>().notNull(),
+    lat: real('lat').notNull(),
+    lng: real('lng').notNull(),
+    arriveAt: integer('arrive_at', { mode: 'timestamp_ms' }).notNull(),
+    startAt: integer('start_at', { mode: 'timestamp_ms' }).notNull(),
+    departAt: integer('depart_at', { mode: 'timestamp_ms' }).notNull(),
+    kgAfter: integer('kg_after').notNull(),
+    palletsAfter: integer('pallets_after').notNull(),
+  },
+  (t) => [
+    uniqueIndex('route_stops_order').on(t.routeId, t.seq),
+    index('route_stops_request').on(t.requestId),
+    check('route_stops_action', sql.raw(`action in (${inList(ROUTE_STOP_ACTIONS)})`)),
+    check('route_stops_time', sql`${t.arriveAt} <= ${t.startAt} and ${t.startAt} <= ${t.departAt}`),
+    check('route_stops_load', sql`${t.kgAfter} >= 0 and ${t.palletsAfter} >= 0`),
+  ],
 );
 
 /**
- * A proposal to one supplier (the vehicle's carrier or the listing's owner) for one request. A
- * consolidated load makes one CONSOLIDATED offer per request, sharing `loadId`: each shipper sees its share.
+ * A proposal to one supplier (the vehicle's carrier or the listing's owner) for one request. A TRANSPORT offer is
+ * one request's share of a route (`routeId`; null only on offers made before routes existed): each shipper sees
+ * its own share.
  */
 export const offers = sqliteTable(
   'offers',
@@ -117,12 +168,16 @@ export const offers = sqliteTable(
       .references(() => organisations.id),
     vehicleId: integer('vehicle_id').references(() => vehicles.id),
     listingId: integer('listing_id').references(() => warehouseListings.id),
-    loadId: integer('load_id').references(() => consolidatedLoads.id),
+    routeId: integer('route_id').references(() => routes.id),
     priceKrw: integer('price_krw').notNull(),
     baseKrw: integer('base_krw').notNull(),
     distanceKrw: integer('distance_krw').notNull(),
     storageKrw: integer('storage_krw').notNull(),
     handlingKrw: integer('handling_krw').notNull(),
+    stopsKrw: integer('stops_krw').notNull().default(0),
+    waitingKrw: integer('waiting_krw').notNull().default(0),
+    /** A route share: what the request's cheapest truck of its own would have cost in the same round. */
+    standaloneKrw: integer('standalone_krw'),
     deadheadKm: real('deadhead_km').notNull(),
     loadedKm: real('loaded_km').notNull(),
     co2Kg: real('co2_kg').notNull(),
@@ -149,10 +204,11 @@ export const offers = sqliteTable(
     index('offers_vehicle').on(t.vehicleId),
     index('offers_listing').on(t.listingId),
     index('offers_round').on(t.roundId),
+    index('offers_route').on(t.routeId),
     check('offers_kind', sql.raw(`kind in (${inList(OFFER_KINDS)})`)),
     check('offers_status', sql.raw(`status in (${inList(OFFER_STATUSES)})`)),
     check('offers_leg', sql`(${t.kind} = 'STORAGE') = (${t.listingId} is not null) and (${t.kind} = 'STORAGE') = (${t.vehicleId} is null)`),
-    check('offers_load', sql`(${t.kind} = 'CONSOLIDATED') = (${t.loadId} is not null)`),
+    check('offers_route', sql`not (${t.kind} = 'STORAGE' and ${t.routeId} is not null)`),
     check('offers_price', sql`${t.priceKrw} >= 0`),
   ],
 );

@@ -530,12 +530,12 @@ export type TrackingEventKind =
   /** Something went wrong (delay, damage, access); the status stays as it was. */
   | 'EXCEPTION';
 
-/** An accepted offer with the capacity it holds. A consolidated load has one booking per shipper share: each shipper sees only its own share and price. */
+/** An accepted offer with the capacity it holds. A route has one booking per shipper share: each shipper sees only its own share and price. */
 export type Booking = Node & {
   __typename?: 'Booking';
   /** Opaque global ID. */
   id: Scalars['ID']['output'];
-  /** Transport, storage, or a share of a consolidated load. */
+  /** Transport (a share of a route) or storage. */
   kind: OfferKind;
   /** Where the booking is in its life. */
   status: BookingStatus;
@@ -545,13 +545,13 @@ export type Booking = Node & {
   shipmentRequestId: Scalars['ID']['output'];
   /** The load, places and loading methods the supplier needs to do the job. */
   shipment: BookedShipment;
-  /** The vehicle (transport and consolidated). */
+  /** The vehicle (transport). */
   vehicleId?: Maybe<Scalars['ID']['output']>;
   /** The warehouse listing (storage). */
   listingId?: Maybe<Scalars['ID']['output']>;
-  /** Groups the shares of one consolidated load. */
-  loadId?: Maybe<Scalars['ID']['output']>;
-  /** Price of this booking (a consolidated share: this shipper's share), KRW. */
+  /** The route this share rides on (transport; null for bookings made before routes). */
+  routeId?: Maybe<Scalars['ID']['output']>;
+  /** Price of this booking (on a pooled route: this shipper's share), KRW. */
   priceKrw: Scalars['Krw']['output'];
   /** Weight carried, kg (0 for storage). */
   weightKg: Scalars['Int']['output'];
@@ -684,13 +684,13 @@ export type BookingFilter = {
   status?: InputMaybe<BookingStatus>;
   /** Only bookings of this shipment request. */
   shipmentRequestId?: InputMaybe<Scalars['ID']['input']>;
-  /** Only the shares of this consolidated load. */
-  loadId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only the shares of this route. */
+  routeId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** Input of `offerAccept`. */
 export type OfferAcceptInput = {
-  /** The offer to accept (a consolidated share accepts its whole load). */
+  /** The offer to accept (a route's share accepts its whole route). */
   offerId: Scalars['ID']['input'];
   /** Client-chosen key (e.g. a UUID): a retry with the same key returns the first outcome. */
   idempotencyKey: Scalars['String']['input'];
@@ -701,7 +701,7 @@ export type OfferAcceptPayload = {
   __typename?: 'OfferAcceptPayload';
   /** The accepted offer. */
   offer: Offer;
-  /** The bookings made: one, or one per share of a consolidated load. */
+  /** The bookings made: one per share of the route (or the one storage part). */
   bookings: Array<Booking>;
 };
 
@@ -718,7 +718,7 @@ export type BookingGiveBackInput = {
 /** Result of `bookingGiveBack`. */
 export type BookingGiveBackPayload = {
   __typename?: 'BookingGiveBackPayload';
-  /** Every booking released: all legs of the request, all shares of a consolidated load. */
+  /** Every booking released: all legs of the request, all shares of its route. */
   bookings: Array<Booking>;
 };
 
@@ -1251,7 +1251,7 @@ export type RequestOutcomes = {
   servedPct: Scalars['Float']['output'];
   /** Median minutes from posting to the transport booking, over the served requests (null when none). */
   medianMinutesToBooking?: Maybe<Scalars['Float']['output']>;
-  /** Served requests carried in a consolidated load through the centre. */
+  /** Served requests that travelled pooled (혼적) with other shippers' loads on one route. */
   consolidated: Scalars['Int']['output'];
   /** consolidated / served x 100 (0 when none was served). */
   consolidationRatePct: Scalars['Float']['output'];
@@ -1266,7 +1266,7 @@ export type TransportOutcome = {
   baselineCostKrw: Scalars['Krw']['output'];
   /** (baselineCostKrw - costKrw) / baselineCostKrw x 100 (0 without a baseline). */
   savingsPct: Scalars['Float']['output'];
-  /** Empty km: to the pickup, feeder returns; a consolidated load's km are split between its shares. */
+  /** Empty km: driven with nothing on board; a route's km are split between its shares in proportion to their prices. */
   deadheadKm: Scalars['Float']['output'];
   /** Loaded km. */
   loadedKm: Scalars['Float']['output'];
@@ -1346,12 +1346,10 @@ export type HeatmapCell = {
 
 /** What an offer proposes. */
 export type OfferKind =
-  /** One request on one vehicle, door to door (or to its warehouse). */
+  /** A request's share of a vehicle's route, door to door (or to its warehouse); alone or pooled with other shippers' loads (혼적). */
   | 'TRANSPORT'
   /** Storage of a request's pallets in one warehouse listing. */
-  | 'STORAGE'
-  /** A request's share of a load consolidated through the joint logistics centre. */
-  | 'CONSOLIDATED';
+  | 'STORAGE';
 
 /** Where an offer is in its life. */
 export type OfferStatus =
@@ -1391,8 +1389,12 @@ export type CostBreakdown = {
   distanceKrw: Scalars['Krw']['output'];
   /** Pallets x days x price per pallet-day. */
   storageKrw: Scalars['Krw']['output'];
-  /** The centre's handling fee per pallet (consolidated loads). */
+  /** The centre's handling fee per pallet. */
   handlingKrw: Scalars['Krw']['output'];
+  /** Extra-stop fees (경유비): each pickup or drop beyond the route's first of each. */
+  stopsKrw: Scalars['Krw']['output'];
+  /** Waiting past the free allowance at a stop (대기료). */
+  waitingKrw: Scalars['Krw']['output'];
 };
 
 /** A proposal from a matching round to a supplier for one shipment request. */
@@ -1400,17 +1402,19 @@ export type Offer = Node & {
   __typename?: 'Offer';
   /** Opaque global ID. */
   id: Scalars['ID']['output'];
-  /** Transport, storage or a share of a consolidated load. */
+  /** Transport (a share of a route) or storage. */
   kind: OfferKind;
   /** Where the offer is in its life. */
   status: OfferStatus;
-  /** Price for this request (a consolidated share: this shipper's share), KRW. */
+  /** Price for this request (on a pooled route: this shipper's share), KRW. */
   priceKrw: Scalars['Krw']['output'];
+  /** Transport: what this request's cheapest truck of its own would have cost in the same round; the share never exceeds it. */
+  standaloneKrw?: Maybe<Scalars['Krw']['output']>;
   /** The price's parts. */
   breakdown: CostBreakdown;
-  /** Empty km driven to reach the pickup. */
+  /** Empty km of the route, in this share's proportion of its price. */
   deadheadKm: Scalars['Float']['output'];
-  /** Km driven loaded (a consolidated share: this shipment's distance). */
+  /** Loaded km of the route, in this share's proportion of its price. */
   loadedKm: Scalars['Float']['output'];
   /** CO2 emitted for this leg, kg (tank to wheel). */
   co2Kg: Scalars['Float']['output'];
@@ -1434,12 +1438,12 @@ export type Offer = Node & {
   responseReason?: Maybe<Scalars['String']['output']>;
   /** The shipment request (fetch it with node(id:) if you may see it). */
   requestId: Scalars['ID']['output'];
-  /** The vehicle (transport and consolidated). */
+  /** The vehicle (transport). */
   vehicleId?: Maybe<Scalars['ID']['output']>;
   /** The warehouse listing (storage). */
   listingId?: Maybe<Scalars['ID']['output']>;
-  /** Groups the shares of one consolidated load. */
-  loadId?: Maybe<Scalars['ID']['output']>;
+  /** The route this share rides on (transport; null for offers made before routes). */
+  routeId?: Maybe<Scalars['ID']['output']>;
   /** The round that made the offer. */
   roundId: Scalars['ID']['output'];
 };
@@ -1451,10 +1455,26 @@ export type MatchingRoundReport = {
   requestsConsidered: Scalars['Int']['output'];
   /** Requests that got an offer. */
   servedCount: Scalars['Int']['output'];
-  /** Consolidated loads formed through the centre. */
-  consolidatedLoads: Scalars['Int']['output'];
-  /** Requests carried in consolidated loads. */
-  consolidatedRequests: Scalars['Int']['output'];
+  /** Routes offered (one per vehicle used). */
+  routes: Scalars['Int']['output'];
+  /** Routes carrying several requests (pooled, 혼적). */
+  pooledRoutes: Scalars['Int']['output'];
+  /** Requests on pooled routes. */
+  pooledRequests: Scalars['Int']['output'];
+  /** Served requests per route. */
+  requestsPerTrip: Scalars['Float']['output'];
+  /** Stops (pickups and drops) per route. */
+  stopsPerRoute: Scalars['Float']['output'];
+  /** Weight on board at each route's peak over its payload, mean over routes, percent. */
+  loadFactorKgPeakPct: Scalars['Float']['output'];
+  /** Pallets on board at each route's peak over its pallet slots, mean over routes, percent. */
+  loadFactorPalletsPeakPct: Scalars['Float']['output'];
+  /** Σ kg on board × km over Σ payload × km driven, percent. */
+  loadFactorKgKmPct: Scalars['Float']['output'];
+  /** Σ pallets on board × km over Σ pallet slots × km driven, percent. */
+  loadFactorPalletsKmPct: Scalars['Float']['output'];
+  /** Cost of the exact one-request-per-truck assignment of the same requests, KRW; the pooled plan starts from it and is never dearer. */
+  assignmentCostKrw: Scalars['Krw']['output'];
   /** Offers written (a request may get transport and storage offers). */
   offersWritten: Scalars['Int']['output'];
   /** Total cost of the served requests, KRW. */
@@ -1463,7 +1483,7 @@ export type MatchingRoundReport = {
   baselineCostKrw: Scalars['Krw']['output'];
   /** Savings against the baseline, percent. */
   savingsPct: Scalars['Float']['output'];
-  /** Empty km driven to pickups. */
+  /** Km driven empty (to the first pickup, and between a drop and the next pickup with nothing on board). */
   deadheadKm: Scalars['Float']['output'];
   /** Km driven loaded. */
   loadedKm: Scalars['Float']['output'];
@@ -1612,7 +1632,7 @@ export type StatementLine = {
   bookingId: Scalars['ID']['output'];
   /** Its shipment request. */
   shipmentRequestId: Scalars['ID']['output'];
-  /** Transport, a share of a consolidated (pooled) load, or storage. */
+  /** Transport (a share of a route, pooled or alone) or storage. */
   kind: OfferKind;
   /** Where the booking is; CANCELLED and RETURNED lines charge nothing. */
   status: BookingStatus;
@@ -1638,8 +1658,8 @@ export type StatementLine = {
   totalKrw: Scalars['Krw']['output'];
   /** Why it was cancelled or given back; null otherwise. */
   endReason?: Maybe<Scalars['String']['output']>;
-  /** The consolidated load this share belongs to. */
-  loadId?: Maybe<Scalars['ID']['output']>;
+  /** The route this share belongs to. */
+  routeId?: Maybe<Scalars['ID']['output']>;
   /** Number plate of the vehicle (transport). */
   vehiclePlate?: Maybe<Scalars['String']['output']>;
 };
@@ -1655,11 +1675,11 @@ export type TaxInvoiceParty = {
   businessRegistrationNumber: Scalars['String']['output'];
 };
 
-/** A carrier's trip: one transport booking, or every share of a consolidated load. */
+/** A carrier's trip: every share of one route (or one transport booking made before routes). */
 export type StatementTrip = {
   __typename?: 'StatementTrip';
-  /** The consolidated load; null for a single booking. */
-  loadId?: Maybe<Scalars['ID']['output']>;
+  /** The route; null for a booking made before routes. */
+  routeId?: Maybe<Scalars['ID']['output']>;
   /** The bookings carried on it, as in the statement's lines. */
   bookingIds: Array<Scalars['ID']['output']>;
   /** Number plate of the vehicle. */
@@ -2833,7 +2853,7 @@ export type BookingResolvers<ContextType = Context, ParentType extends Resolvers
   shipment?: Resolver<ResolversTypes['BookedShipment'], ParentType, ContextType>;
   vehicleId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   listingId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
-  loadId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  routeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   priceKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
   weightKg?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pallets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -3146,6 +3166,8 @@ export type CostBreakdownResolvers<ContextType = Context, ParentType extends Res
   distanceKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
   storageKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
   handlingKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
+  stopsKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
+  waitingKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
 };
 
 export type OfferResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Offer'] = ResolversParentTypes['Offer']> = {
@@ -3153,6 +3175,7 @@ export type OfferResolvers<ContextType = Context, ParentType extends ResolversPa
   kind?: Resolver<ResolversTypes['OfferKind'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OfferStatus'], ParentType, ContextType>;
   priceKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
+  standaloneKrw?: Resolver<Maybe<ResolversTypes['Krw']>, ParentType, ContextType>;
   breakdown?: Resolver<ResolversTypes['CostBreakdown'], ParentType, ContextType>;
   deadheadKm?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   loadedKm?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -3169,7 +3192,7 @@ export type OfferResolvers<ContextType = Context, ParentType extends ResolversPa
   requestId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   vehicleId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   listingId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
-  loadId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  routeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   roundId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -3177,8 +3200,16 @@ export type OfferResolvers<ContextType = Context, ParentType extends ResolversPa
 export type MatchingRoundReportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MatchingRoundReport'] = ResolversParentTypes['MatchingRoundReport']> = {
   requestsConsidered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   servedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  consolidatedLoads?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  consolidatedRequests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  routes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pooledRoutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pooledRequests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  requestsPerTrip?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  stopsPerRoute?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  loadFactorKgPeakPct?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  loadFactorPalletsPeakPct?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  loadFactorKgKmPct?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  loadFactorPalletsKmPct?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  assignmentCostKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
   offersWritten?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   totalCostKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
   baselineCostKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
@@ -3261,7 +3292,7 @@ export type StatementLineResolvers<ContextType = Context, ParentType extends Res
   vatKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
   totalKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
   endReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  loadId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  routeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   vehiclePlate?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
@@ -3272,7 +3303,7 @@ export type TaxInvoicePartyResolvers<ContextType = Context, ParentType extends R
 };
 
 export type StatementTripResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StatementTrip'] = ResolversParentTypes['StatementTrip']> = {
-  loadId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  routeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   bookingIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   vehiclePlate?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   supplyDate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

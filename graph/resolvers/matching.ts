@@ -8,6 +8,19 @@ import type { Resolvers } from '../generated/resolvers-types';
 
 const optionalId = (id: string | null | undefined, type: string, field: string) => (id ? localIdOf(id, type, field) : null);
 
+const ROUTE_FIGURES_BEFORE_POOLING = {
+  routes: 0,
+  pooledRoutes: 0,
+  pooledRequests: 0,
+  requestsPerTrip: 0,
+  stopsPerRoute: 0,
+  loadFactorKgPeakPct: 0,
+  loadFactorPalletsPeakPct: 0,
+  loadFactorKgKmPct: 0,
+  loadFactorPalletsKmPct: 0,
+  assignmentCostKrw: 0,
+};
+
 export const matchingResolvers: Resolvers = {
   Query: {
     offers: (_, { filter, first, after }, ctx) =>
@@ -29,15 +42,17 @@ export const matchingResolvers: Resolvers = {
   },
   Offer: {
     id: (o) => toGlobalId('Offer', o.id),
-    breakdown: (o) => ({ baseKrw: o.baseKrw, distanceKrw: o.distanceKrw, storageKrw: o.storageKrw, handlingKrw: o.handlingKrw }),
+    breakdown: (o) => ({ baseKrw: o.baseKrw, distanceKrw: o.distanceKrw, storageKrw: o.storageKrw, handlingKrw: o.handlingKrw, stopsKrw: o.stopsKrw, waitingKrw: o.waitingKrw }),
     requestId: (o) => toGlobalId('ShipmentRequest', o.requestId),
     vehicleId: (o) => (o.vehicleId ? toGlobalId('Vehicle', o.vehicleId) : null),
     listingId: (o) => (o.listingId ? toGlobalId('WarehouseListing', o.listingId) : null),
-    loadId: (o) => (o.loadId ? toGlobalId('ConsolidatedLoad', o.loadId) : null),
+    routeId: (o) => (o.routeId ? toGlobalId('Route', o.routeId) : null),
     roundId: (o) => toGlobalId('MatchingRound', o.roundId),
   },
   MatchingRound: {
     id: (r) => toGlobalId('MatchingRound', r.id),
     complex: (r, _, ctx) => getComplex({ ctx, input: { id: r.complexId } }),
+    // Rounds from before pooled routing stored no route figures: they count as none.
+    report: (r) => r.report && { ...ROUTE_FIGURES_BEFORE_POOLING, ...r.report },
   },
 };

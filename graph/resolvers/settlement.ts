@@ -2,7 +2,7 @@ import { localIdOf, toGlobalId } from '../../src/global-id';
 import { getStatement } from '../../src/settlement/get-statement';
 import type { Resolvers } from '../generated/resolvers-types';
 
-const loadIdOf = (loadId: number | null) => (loadId ? toGlobalId('ConsolidatedLoad', loadId) : null);
+const loadIdOf = (routeId: number | null) => (routeId ? toGlobalId('Route', routeId) : null);
 
 export const settlementResolvers: Resolvers = {
   Query: {
@@ -11,10 +11,10 @@ export const settlementResolvers: Resolvers = {
   StatementLine: {
     bookingId: (l) => toGlobalId('Booking', l.bookingId),
     shipmentRequestId: (l) => toGlobalId('ShipmentRequest', l.requestId),
-    loadId: (l) => loadIdOf(l.loadId),
+    routeId: (l) => loadIdOf(l.routeId),
   },
   StatementTrip: {
-    loadId: (t) => loadIdOf(t.loadId),
+    routeId: (t) => loadIdOf(t.routeId),
     bookingIds: (t) => t.bookingIds.map((id) => toGlobalId('Booking', id)),
   },
   TaxInvoiceParty: {

@@ -90,7 +90,7 @@ const holding = inArray(bookings.status, HOLDING_BOOKING_STATUSES);
 /** Every statement of a booking, prepared once per database (see `preparedPerDatabase`). */
 const statements = preparedPerDatabase((db) => ({
   offer: db.select().from(offers).where(eq(offers.id, sql.placeholder('id'))).prepare(),
-  offersOfLoad: db.select().from(offers).where(eq(offers.loadId, sql.placeholder('loadId'))).prepare(),
+  offersOfRoute: db.select().from(offers).where(eq(offers.routeId, sql.placeholder('routeId'))).prepare(),
   requests: db.select().from(shipmentRequests).where(inIdList(shipmentRequests.id, 'ids')).orderBy(shipmentRequests.id).prepare(),
   insertBooking: db
     .insert(bookings)
@@ -103,7 +103,7 @@ const statements = preparedPerDatabase((db) => ({
       kind: sql.placeholder('kind'),
       vehicleId: sql.placeholder('vehicleId'),
       listingId: sql.placeholder('listingId'),
-      loadId: sql.placeholder('loadId'),
+      routeId: sql.placeholder('routeId'),
       priceKrw: sql.placeholder('priceKrw'),
       weightKg: sql.placeholder('weightKg'),
       pallets: sql.placeholder('pallets'),
@@ -141,7 +141,7 @@ function book(db: Db, tx: Tx, viewer: Viewer, offerId: number, now: Date): Booke
   if (!offer || offer.supplierOrgId !== viewer.organisationId) throw new NotFoundError('Offer');
   if (offer.status !== 'PENDING') throw new ConflictError(`Offer is ${offer.status} and can no longer be accepted`);
   if (offer.expiresAt <= now) throw new ConflictError(`Offer expired at ${offer.expiresAt.toISOString()}; its request returns to the next matching round`);
-  const unit = offer.loadId ? run.offersOfLoad.all({ loadId: offer.loadId }) : [offer];
+  const unit = offer.routeId ? run.offersOfRoute.all({ routeId: offer.routeId }) : [offer];
   if (unit.some((o) => o.status !== 'PENDING')) throw new ConflictError('The consolidated load is no longer complete: one of its shares was withdrawn, declined or expired');
 
   const requestIds = unit.map((o) => o.requestId);
@@ -189,7 +189,7 @@ function bookingOf(offer: OfferRecord, request: ShipmentRequestRecord, now: Date
     kind: offer.kind,
     vehicleId: offer.vehicleId,
     listingId: offer.listingId,
-    loadId: offer.loadId,
+    routeId: offer.routeId,
     priceKrw: offer.priceKrw,
     weightKg: storage ? 0 : request.weightKg,
     pallets: storage ? offer.storagePallets! : request.pallets,
@@ -215,8 +215,8 @@ function bookedEvents(ctx: Context, { accepted, outcome, requests }: Booked): Pu
   const at = ctx.now();
   const { offer, bookings: booked } = accepted;
   const summary =
-    offer.kind === 'CONSOLIDATED'
-      ? `Consolidated load booked: ${booked.length} shipments, ${booked.reduce((n, b) => n + b.pallets, 0)} pallets on one vehicle`
+    booked.length > 1
+      ? `Pooled route booked: ${booked.length} shipments, ${booked.reduce((n, b) => n + b.pallets, 0)} pallets on one vehicle`
       : offer.kind === 'STORAGE'
         ? `Storage booked: ${offer.storagePallets} pallets ${offer.storageFromDay} to ${offer.storageToDay}`
         : `Transport booked: ${requestSummary(requests[0]!)}`;

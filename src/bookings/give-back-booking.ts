@@ -49,7 +49,7 @@ export async function giveBackBooking({ ctx, input }: { ctx: Context; input: Giv
       const booking = tx.select().from(bookings).where(eq(bookings.id, bookingId)).get();
       if (!booking || booking.supplierOrgId !== viewer.organisationId) throw new NotFoundError('Booking');
       if (booking.status !== 'CONFIRMED') throw new ConflictError(`Booking is ${booking.status} and can no longer be given back`);
-      const unit = booking.loadId ? tx.select().from(bookings).where(and(eq(bookings.loadId, booking.loadId), eq(bookings.status, 'CONFIRMED'))).all() : [booking];
+      const unit = booking.routeId ? tx.select().from(bookings).where(and(eq(bookings.routeId, booking.routeId), eq(bookings.status, 'CONFIRMED'))).all() : [booking];
       const requestIds = unit.map((b) => b.requestId);
       const returned = tx
         .update(shipmentRequests)

@@ -11,19 +11,19 @@ import { bookingScope, type BookingRecord } from './booking-record';
 export const ListBookingsInput = PageArgs.extend({
   status: z.enum(BOOKING_STATUSES).nullish(),
   requestId: z.number().int().positive().nullish(),
-  loadId: z.number().int().positive().nullish(),
+  routeId: z.number().int().positive().nullish(),
 });
 export type ListBookingsInput = z.input<typeof ListBookingsInput>;
 
 /** Bookings the caller may see, oldest first, filtered by status, request or consolidated load. */
 export function listBookings({ ctx, input }: { ctx: Context; input: ListBookingsInput }): Connection<BookingRecord> {
   const viewer = requireViewer(ctx);
-  const { first, after, status, requestId, loadId } = parseArgs(ListBookingsInput, input);
+  const { first, after, status, requestId, routeId } = parseArgs(ListBookingsInput, input);
   const where = and(
     bookingScope(viewer),
     status ? eq(bookings.status, status) : undefined,
     requestId ? eq(bookings.requestId, requestId) : undefined,
-    loadId ? eq(bookings.loadId, loadId) : undefined,
+    routeId ? eq(bookings.routeId, routeId) : undefined,
   );
   const afterId = after ? Number(decodeCursor(after)) : 0;
   const rows = ctx.db

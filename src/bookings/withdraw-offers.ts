@@ -13,15 +13,15 @@ import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
 export function withdrawPendingOffers(tx: Tx, which: SQL, now: Date, keep: readonly number[] = []): void {
   const pending = eq(offers.status, 'PENDING');
   const loadIds = tx
-    .selectDistinct({ loadId: offers.loadId })
+    .selectDistinct({ routeId: offers.routeId })
     .from(offers)
-    .where(and(pending, which, isNotNull(offers.loadId)))
+    .where(and(pending, which, isNotNull(offers.routeId)))
     .all()
-    .map((o) => o.loadId!);
+    .map((o) => o.routeId!);
   const withdrawn = tx
     .update(offers)
     .set({ status: 'WITHDRAWN' })
-    .where(and(pending, or(which, loadIds.length > 0 ? inArray(offers.loadId, loadIds) : undefined)))
+    .where(and(pending, or(which, loadIds.length > 0 ? inArray(offers.routeId, loadIds) : undefined)))
     .returning({ requestId: offers.requestId })
     .all();
   releaseWithdrawn(tx, withdrawn, now, keep);
@@ -43,10 +43,10 @@ const rivalStatements = preparedPerDatabase((db) => {
     sql`${offers.id} not in (select value from json_each(${sql.placeholder('acceptedIds')}))`,
   );
   return {
-    loadIds: db.selectDistinct({ loadId: offers.loadId }).from(offers).where(and(pending, rivals, isNotNull(offers.loadId))).prepare(),
+    loadIds: db.selectDistinct({ routeId: offers.routeId }).from(offers).where(and(pending, rivals, isNotNull(offers.routeId))).prepare(),
     withdraw: db.update(offers).set({ status: 'WITHDRAWN' }).where(and(pending, rivals)).returning({ requestId: offers.requestId }).prepare(),
     // Apart: the OR with loads cannot use the request index.
-    withdrawWithLoads: db.update(offers).set({ status: 'WITHDRAWN' }).where(and(pending, or(rivals, inIdList(offers.loadId, 'loadIds')))).returning({ requestId: offers.requestId }).prepare(),
+    withdrawWithLoads: db.update(offers).set({ status: 'WITHDRAWN' }).where(and(pending, or(rivals, inIdList(offers.routeId, 'loadIds')))).returning({ requestId: offers.requestId }).prepare(),
   };
 });
 
@@ -57,7 +57,7 @@ const rivalStatements = preparedPerDatabase((db) => {
 export function withdrawRivalOffers(db: Db, tx: Tx, rivals: RivalOffers, now: Date): void {
   const statements = rivalStatements(db);
   const params = { requestIds: idList(rivals.requestIds), storage: rivals.storage ? 1 : 0, acceptedIds: idList(rivals.acceptedIds) };
-  const loadIds = statements.loadIds.all(params).map((o) => o.loadId!);
+  const loadIds = statements.loadIds.all(params).map((o) => o.routeId!);
   const withdrawn = loadIds.length > 0 ? statements.withdrawWithLoads.all({ ...params, loadIds: idList(loadIds) }) : statements.withdraw.all(params);
   releaseWithdrawn(tx, withdrawn, now, rivals.requestIds);
 }

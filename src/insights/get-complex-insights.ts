@@ -72,7 +72,8 @@ export function getComplexInsights({ ctx, input }: { ctx: Context; input: GetCom
       createdAt: shipmentRequests.createdAt,
       pickupUntil: shipmentRequests.pickupUntil,
       bookedAt: bookings.bookedAt,
-      kind: bookings.kind,
+      // Travelled with other shippers' loads: its route carries more than one share.
+      pooled: sql<number>`(select count(*) from ${offers} o where o.route_id = ${bookings.routeId}) > 1`.mapWith(Boolean),
       priceKrw: bookings.priceKrw,
       deadheadKm: offers.deadheadKm,
       loadedKm: offers.loadedKm,
@@ -110,7 +111,7 @@ export function getComplexInsights({ ctx, input }: { ctx: Context; input: GetCom
     if (r.bookedAt === null || r.priceKrw === null) continue;
     day.served++;
     minutesToBooking.push((r.bookedAt.getTime() - r.createdAt.getTime()) / 60_000);
-    if (r.kind === 'CONSOLIDATED') consolidated++;
+    if (r.pooled) consolidated++;
     const booked: TransportTotals = {
       costKrw: r.priceKrw + r.storageKrw,
       baselineCostKrw: (r.baselineKrw ?? r.priceKrw) + r.storageKrw,

@@ -30,7 +30,7 @@ export function declineOffer({ ctx, input }: { ctx: Context; input: DeclineOffer
       if (offer.status === 'DECLINED') return offer;
       if (offer.status !== 'PENDING') throw new ConflictError(`Offer is ${offer.status.toLowerCase()} and can no longer be declined`);
       const now = ctx.now();
-      const unit = offer.loadId ? eq(offers.loadId, offer.loadId) : eq(offers.id, offer.id);
+      const unit = offer.routeId ? eq(offers.routeId, offer.routeId) : eq(offers.id, offer.id);
       const declined = tx
         .update(offers)
         .set({ status: 'DECLINED', respondedAt: now, responseReason: reason ?? null })

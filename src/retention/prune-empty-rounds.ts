@@ -1,5 +1,5 @@
 import { and, eq, inArray, lt, notExists, sql } from 'drizzle-orm';
-import { consolidatedLoads, EMPTY_SCHEDULED_ROUND, matchingRounds, offers } from '../../db/schema';
+import { routes, EMPTY_SCHEDULED_ROUND, matchingRounds, offers } from '../../db/schema';
 import { parseInput } from '../validation';
 import { cutoff, HOUR_MS, PruneInput, type RetentionCtx } from './prune-input';
 
@@ -7,7 +7,7 @@ import { cutoff, HOUR_MS, PruneInput, type RetentionCtx } from './prune-input';
  * Deletes up to `batchSize` scheduled rounds that considered no request and started more than
  * EMPTY_ROUND_RETENTION_HOURS ago, oldest first, and returns how many. The scheduler runs one per complex
  * every few minutes, mostly empty ones at night; they report nothing worth keeping. Manual rounds stay (an
- * operator asked for them), and so does any round an offer or a consolidated load still references.
+ * operator asked for them), and so does any round an offer or a route still references.
  */
 export function pruneEmptyRounds({ ctx, input }: { ctx: RetentionCtx; input: PruneInput }): number {
   const { batchSize } = parseInput(PruneInput, input);
@@ -23,7 +23,7 @@ export function pruneEmptyRounds({ ctx, input }: { ctx: RetentionCtx; input: Pru
             EMPTY_SCHEDULED_ROUND,
             lt(matchingRounds.startedAt, before),
             notExists(tx.select({ one: sql`1` }).from(offers).where(eq(offers.roundId, matchingRounds.id))),
-            notExists(tx.select({ one: sql`1` }).from(consolidatedLoads).where(eq(consolidatedLoads.roundId, matchingRounds.id))),
+            notExists(tx.select({ one: sql`1` }).from(routes).where(eq(routes.roundId, matchingRounds.id))),
           ),
         )
         .orderBy(matchingRounds.startedAt)

@@ -55,6 +55,8 @@ export function checkPlan(problem: RoutingProblem, plan: Plan): PlanCheck {
     let distance = 0;
     let driving = 0;
     let departure = veh.earliest;
+    let service = 0;
+    let maxCharge = 0;
     route.stops.forEach((planStop, k) => {
       const req = problem.requests[planStop.request];
       if (!req) {
@@ -92,6 +94,8 @@ export function checkPlan(problem: RoutingProblem, plan: Plan): PlanCheck {
         if (l > veh.capacity[d]!) violations.push(`${at}: load ${l} in dimension ${d} after stop ${k}, capacity ${veh.capacity[d]}`);
       });
       stops.push({ request: r, action: planStop.action, arrival, start, load: [...load] });
+      if (planStop.action === 'pickup') maxCharge += req.maxShare ?? Infinity;
+      service += stop.service;
       clock = start + stop.service;
       here = stop.location;
     });
@@ -103,7 +107,10 @@ export function checkPlan(problem: RoutingProblem, plan: Plan): PlanCheck {
     if (arrival > veh.latest) violations.push(`${at}: back at ${arrival}, after ${veh.latest}`);
     if (arrival - departure > (veh.maxDuration ?? Infinity)) violations.push(`${at}: duration ${arrival - departure}, at most ${veh.maxDuration}`);
     if (driving > (veh.maxDriving ?? Infinity)) violations.push(`${at}: driving ${driving}, at most ${veh.maxDriving}`);
-    cost += veh.fixedCost + (veh.costPerStop ?? 0) * (route.stops.length - 2) + veh.costPerDistance * distance;
+    const waiting = arrival - departure - driving - service;
+    const routeCost = veh.fixedCost + (veh.costPerStop ?? 0) * (route.stops.length - 2) + veh.costPerDistance * distance + (veh.costPerWaiting ?? 0) * waiting;
+    if (routeCost > maxCharge + 1e-6) violations.push(`${at}: costs ${routeCost}, more than its requests' maxShare ${maxCharge}`);
+    cost += routeCost;
     totalDistance += distance;
     routes.push({ vehicle: v, departure, arrival, distance, driving, stops });
   }

@@ -23,6 +23,7 @@ export interface Instance {
   readonly cargoMask: Uint32Array;
   readonly excludeMask: Uint32Array;
   readonly penalty: Float64Array;
+  readonly maxShare: Float64Array;
   readonly startLoc: Int32Array;
   readonly endLoc: Int32Array;
   readonly capacity: Float64Array;
@@ -31,6 +32,7 @@ export interface Instance {
   readonly fixedCost: Float64Array;
   readonly costPerDistance: Float64Array;
   readonly costPerStop: Float64Array;
+  readonly costPerWaiting: Float64Array;
   readonly maxStops: Float64Array;
   readonly maxDuration: Float64Array;
   readonly maxDriving: Float64Array;
@@ -44,6 +46,12 @@ export interface Instance {
   readonly horizon: number;
   /** Largest demand per dimension: scales relatedness. */
   readonly maxDemand: Float64Array;
+  /**
+   * How routes over their requests' maxShare are treated: during the search the excess costs BUDGET_WEIGHT per unit
+   * (a soft rule, so a route can grow through states one request could not pay for alone); `strictBudgets` makes it
+   * a hard rule, for the final repair and for callers that want it.
+   */
+  readonly mode: { strictBudgets: boolean };
   /** Most a detour through one stop can shorten a route (0 on metric distances, Infinity when unknown). */
   readonly triangleSlack: number;
 }
@@ -103,6 +111,7 @@ export function compile(problem: RoutingProblem): Instance {
   const cargoMask = new Uint32Array(R);
   const excludeMask = new Uint32Array(R);
   const penalty = new Float64Array(R);
+  const maxShare = new Float64Array(R);
   const maxDemand = new Float64Array(dims);
   let tMin = Infinity;
   let tMax = -Infinity;
@@ -130,6 +139,8 @@ export function compile(problem: RoutingProblem): Instance {
     cargoMask[r] = maskOf(req.tags, `${field}.tags`);
     excludeMask[r] = maskOf(req.excludes, `${field}.excludes`);
     penalty[r] = req.unservedPenalty;
+    if (!((req.maxShare ?? 0) >= 0)) throw new RoutingInputError(`${field}.maxShare`, 'must be ≥ 0');
+    maxShare[r] = req.maxShare ?? Infinity;
   });
 
   const startLoc = new Int32Array(V);
@@ -140,6 +151,7 @@ export function compile(problem: RoutingProblem): Instance {
   const fixedCost = new Float64Array(V);
   const costPerDistance = new Float64Array(V);
   const costPerStop = new Float64Array(V);
+  const costPerWaiting = new Float64Array(V);
   const maxStops = new Float64Array(V);
   const maxDuration = new Float64Array(V);
   const maxDriving = new Float64Array(V);
@@ -155,6 +167,7 @@ export function compile(problem: RoutingProblem): Instance {
     if (!(veh.fixedCost >= 0)) throw new RoutingInputError(`${field}.fixedCost`, 'must be ≥ 0');
     if (!(veh.costPerDistance >= 0)) throw new RoutingInputError(`${field}.costPerDistance`, 'must be ≥ 0');
     if (!((veh.costPerStop ?? 0) >= 0)) throw new RoutingInputError(`${field}.costPerStop`, 'must be ≥ 0');
+    if (!((veh.costPerWaiting ?? 0) >= 0)) throw new RoutingInputError(`${field}.costPerWaiting`, 'must be ≥ 0');
     startLoc[v] = veh.start;
     endLoc[v] = veh.end;
     veh.capacity.forEach((c, d) => (capacity[v * dims + d] = c));
@@ -163,6 +176,7 @@ export function compile(problem: RoutingProblem): Instance {
     fixedCost[v] = veh.fixedCost;
     costPerDistance[v] = veh.costPerDistance;
     costPerStop[v] = veh.costPerStop ?? 0;
+    costPerWaiting[v] = veh.costPerWaiting ?? 0;
     maxStops[v] = veh.maxStops ?? Infinity;
     maxDuration[v] = veh.maxDuration ?? Infinity;
     maxDriving[v] = veh.maxDriving ?? Infinity;
@@ -173,7 +187,7 @@ export function compile(problem: RoutingProblem): Instance {
       carry[r * V + v] = ok ? 1 : 0;
       row += ok ? '1' : '0';
     }
-    const key = JSON.stringify([veh.start, veh.end, veh.capacity, veh.earliest, veh.latest, veh.fixedCost, veh.costPerDistance, costPerStop[v], maxStops[v], maxDuration[v], maxDriving[v], row]);
+    const key = JSON.stringify([veh.start, veh.end, veh.capacity, veh.earliest, veh.latest, veh.fixedCost, veh.costPerDistance, costPerStop[v], costPerWaiting[v], maxStops[v], maxDuration[v], maxDriving[v], row]);
     let cls = classes.get(key);
     if (cls === undefined) classes.set(key, (cls = classes.size));
     vehicleClass[v] = cls;
@@ -201,6 +215,7 @@ export function compile(problem: RoutingProblem): Instance {
   }
 
   return {
+    mode: { strictBudgets: false },
     triangleSlack,
     requests: R,
     vehicles: V,
@@ -216,6 +231,7 @@ export function compile(problem: RoutingProblem): Instance {
     cargoMask,
     excludeMask,
     penalty,
+    maxShare,
     startLoc,
     endLoc,
     capacity,
@@ -224,6 +240,7 @@ export function compile(problem: RoutingProblem): Instance {
     fixedCost,
     costPerDistance,
     costPerStop,
+    costPerWaiting,
     maxStops,
     maxDuration,
     maxDriving,

@@ -29,6 +29,11 @@ export interface RoutingRequest {
   requires?: readonly string[];
   /** Cost of leaving the request unserved; the search serves it only when that is cheaper. */
   unservedPenalty: number;
+  /**
+   * The most this request may be charged (e.g. what it would pay alone). A route costs at most the sum of its
+   * requests' `maxShare`, so its cost can be split without anyone paying more (none: no limit).
+   */
+  maxShare?: number;
 }
 
 export interface RoutingVehicle {
@@ -43,6 +48,8 @@ export interface RoutingVehicle {
   costPerDistance: number;
   /** Paid for every stop beyond a route's first two (one pickup and one delivery), e.g. an extra-stop fee. */
   costPerStop?: number;
+  /** Paid per unit of time waiting for a window at a stop (the route leaves its start just in time for the first). */
+  costPerWaiting?: number;
   /** Pickups plus deliveries on the route. */
   maxStops?: number;
   /** From leaving `start` (just in time for the first stop) to arriving at `end`, waiting included. */

@@ -102,3 +102,34 @@ export function shawRemoval(sol: Solution, q: number, rand: () => number, remove
   }
   for (const r of chosen) take(sol, r, removed, touched);
 }
+
+/** Empty vehicles an opening removal tries for its seed. */
+const OPEN_TRIES = 8;
+
+/**
+ * Shaw removal whose seed then opens an empty vehicle (a few tried at random): the repair finds a truck already
+ * paid for. Without it a mixed fleet stays on the small trucks parked by each load, since no single load is
+ * cheaper on the big truck, only several together; the annealing keeps the move only when the whole is cheaper.
+ */
+export function openingRemoval(sol: Solution, q: number, rand: () => number, removed: number[], touched: number[]): void {
+  const first = removed.length;
+  shawRemoval(sol, q, rand, removed, touched);
+  if (removed.length === first) return;
+  const seed = removed[first]!;
+  const inst = sol.inst;
+  const empty: number[] = [];
+  for (let v = 0; v < inst.vehicles; v++) if (sol.routes[v]!.n === 0 && inst.carry[seed * inst.vehicles + v] === 1) empty.push(v);
+  const best = { cost: Infinity, i: 0, j: 0 };
+  for (let tries = 0; tries < OPEN_TRIES && empty.length > 0; tries++) {
+    const idx = randomInt(rand, empty.length);
+    const v = empty[idx]!;
+    empty[idx] = empty[empty.length - 1]!;
+    empty.pop();
+    best.cost = Infinity;
+    if (!sol.routes[v]!.bestInsertion(seed, best)) continue;
+    sol.insert(seed, v, best.i, best.j);
+    removed.splice(first, 1);
+    touched.push(v);
+    return;
+  }
+}

@@ -16,6 +16,9 @@ export interface Insertion {
 /** Called for every feasible insertion (tests compare it with the brute-force checker). */
 export type InsertionVisitor = (i: number, j: number, cost: number) => void;
 
+/** Cost per unit of a route's cost above its requests' maxShare while the rule is soft (see Instance.mode). */
+export const BUDGET_WEIGHT = 1;
+
 const tagCount = new Int32Array(64);
 
 export class Route {
@@ -31,6 +34,11 @@ export class Route {
   excluded: Uint32Array;
   distance = 0;
   driving = 0;
+  /** Service time of all stops, and time spent waiting for windows (after the first stop). */
+  service = 0;
+  waiting = 0;
+  /** Σ maxShare of the requests on board: the route may cost at most this. */
+  capSum = 0;
   cost = 0;
   /** Leaving the start just in time for the first stop. */
   departure = 0;
@@ -86,6 +94,8 @@ export class Route {
     cargo[0] = excluded[0] = 0;
     let distance = 0;
     let driving = 0;
+    let service = 0;
+    let capSum = 0;
     let tagged = false;
     for (let k = 1; k <= n + 1; k++) {
       const prev = stops[k - 1]!;
@@ -102,6 +112,8 @@ export class Route {
       }
       const s = stops[k]!;
       if (pos) pos[s] = k;
+      service += inst.stopService[s]!;
+      if ((s & 1) === 0) capSum += inst.maxShare[s >> 1]!;
       start[k] = a > inst.stopEarliest[s]! ? a : inst.stopEarliest[s]!;
       for (let d = 0; d < D; d++) load[k * D + d] = load[(k - 1) * D + d]! + inst.stopDemand[s * D + d]!;
       // Cargo tags on board after k, kept by per-bit counts (cargo bits 0..31, excluded bits 32..63).
@@ -136,8 +148,11 @@ export class Route {
     }
     this.distance = distance;
     this.driving = driving;
+    this.service = service;
+    this.capSum = capSum;
     this.departure = n > 0 ? start[1]! - inst.time(loc[0]!, loc[1]!) : start[0]!;
-    this.cost = n > 0 ? inst.fixedCost[v]! + inst.costPerStop[v]! * (n - 2) + inst.costPerDistance[v]! * distance : 0;
+    this.waiting = n > 0 ? start[n + 1]! - this.departure - driving - service : 0;
+    this.cost = n > 0 ? inst.fixedCost[v]! + inst.costPerStop[v]! * (n - 2) + inst.costPerDistance[v]! * distance + inst.costPerWaiting[v]! * this.waiting : 0;
   }
 
   /**
@@ -165,6 +180,14 @@ export class Route {
     const myCargo = inst.cargoMask[r]!;
     const myExcluded = inst.excludeMask[r]!;
     const perDist = inst.costPerDistance[v]!;
+    const perWait = inst.costPerWaiting[v]!;
+    // Waiting after the change = duration − driving − service: its cost follows from the new end time alone.
+    const waitBase = this.waiting + this.driving + this.service + sP + sQ;
+    // The route may cost at most what its requests, this one included, may be charged: beyond that the excess
+    // is penalised (soft) or the insertion refused (strict).
+    const budget = this.capSum + inst.maxShare[r]! - this.cost + 1e-6;
+    const excessBefore = this.excess();
+    const strict = inst.mode.strictBudgets;
     // Opening a vehicle pays its fixed cost; every later request adds two paid stops.
     const fixed = n === 0 ? inst.fixedCost[v]! : 2 * inst.costPerStop[v]!;
     const maxDuration = inst.maxDuration[v]!;
@@ -175,7 +198,8 @@ export class Route {
     const dPQ = inst.dist(locP, locQ);
     let found = false;
     const prune = visit === null && inst.triangleSlack < Infinity;
-    const detourFloor = noise + perDist * inst.triangleSlack;
+    // Waiting can only shrink to zero: an insertion saves at most the route's current waiting cost.
+    const detourFloor = noise + perDist * inst.triangleSlack + perWait * this.waiting;
     for (let i = 0; i <= n; i++) {
       // Service starts never decrease along a route: past the pickup's or the delivery's latest start, nothing fits.
       if (start[i]! > lP) break;
@@ -205,10 +229,12 @@ export class Route {
             const dTime = tIP + tPQ + tQN - inst.time(locI, locNext);
             if (end - departure <= maxDuration && this.driving + dTime <= maxDriving) {
               const dDist = dIP + dPQ + inst.dist(locQ, locNext) - inst.dist(locI, locNext);
-              let cost = fixed + perDist * dDist;
-              if (visit) visit(i, i, cost);
+              let cost = fixed + perDist * dDist + perWait * (end - departure - dTime - waitBase);
+              const affordable = cost <= budget;
+              if (visit && affordable) visit(i, i, cost);
+              if (!affordable && !strict) cost += BUDGET_WEIGHT * (cost - budget - excessBefore);
               if (noise > 0) cost = Math.max(0, cost + noise * (2 * rand!() - 1));
-              if (cost < best.cost) {
+              if ((affordable || !strict) && cost < best.cost) {
                 best.cost = cost;
                 best.i = i;
                 best.j = i;
@@ -251,10 +277,12 @@ export class Route {
             const dTime = pickupTime + tKQ + tQN - inst.time(locK, locN);
             if (end - departure <= maxDuration && this.driving + dTime <= maxDriving) {
               const dDist = pickupDist + inst.dist(locK, locQ) + inst.dist(locQ, locN) - inst.dist(locK, locN);
-              let cost = fixed + perDist * dDist;
-              if (visit) visit(i, k, cost);
+              let cost = fixed + perDist * dDist + perWait * (end - departure - dTime - waitBase);
+              const affordable = cost <= budget;
+              if (visit && affordable) visit(i, k, cost);
+              if (!affordable && !strict) cost += BUDGET_WEIGHT * (cost - budget - excessBefore);
               if (noise > 0) cost = Math.max(0, cost + noise * (2 * rand!() - 1));
-              if (cost < best.cost) {
+              if ((affordable || !strict) && cost < best.cost) {
                 best.cost = cost;
                 best.i = i;
                 best.j = k;
@@ -303,7 +331,12 @@ export class Route {
     this.recompute(pos);
   }
 
-  /** Cost saved by removing the stops at positions p < q. */
+  /** How much the route costs beyond what its requests may be charged (0 when within). */
+  excess(): number {
+    return this.cost > this.capSum ? this.cost - this.capSum : 0;
+  }
+
+  /** Cost saved by removing the stops at positions p < q (waiting and the budget excess not counted). */
   removalSaving(p: number, q: number): number {
     const inst = this.inst;
     const loc = this.loc;
@@ -337,6 +370,7 @@ export class Route {
         }
     }
     if (this.start[n + 1]! > inst.vehicleLatest[v]!) return false;
+    if (this.cost > this.capSum + 1e-6) return false;
     return n === 0 || (this.start[n + 1]! - this.departure <= inst.maxDuration[v]! && this.driving <= inst.maxDriving[v]!);
   }
 
@@ -357,6 +391,9 @@ export class Route {
     this.n = other.n;
     this.distance = other.distance;
     this.driving = other.driving;
+    this.service = other.service;
+    this.waiting = other.waiting;
+    this.capSum = other.capSum;
     this.cost = other.cost;
     this.departure = other.departure;
   }

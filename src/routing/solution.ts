@@ -1,7 +1,7 @@
 /** A plan in the search's working form: one route per vehicle (most may be empty) and where each request is. */
 import type { Instance } from './instance';
 import { RoutingInputError, type Plan } from './problem';
-import { Route } from './route';
+import { BUDGET_WEIGHT, Route } from './route';
 
 export class Solution {
   readonly routes: Route[];
@@ -21,8 +21,13 @@ export class Solution {
   /** The objective: fixed and distance costs of the vehicles used plus the penalties of the unserved. */
   cost(): number {
     let total = this.penalties;
-    for (const route of this.routes) total += route.cost;
+    for (const route of this.routes) total += route.cost + (this.inst.mode.strictBudgets ? 0 : BUDGET_WEIGHT * route.excess());
     return total;
+  }
+
+  /** Whether every route costs no more than its requests may be charged. */
+  withinBudgets(): boolean {
+    return this.routes.every((route) => route.excess() <= 1e-6);
   }
 
   /** Cost without fixed costs and penalties: what the annealing temperature is scaled to. */
@@ -55,6 +60,31 @@ export class Solution {
     this.routes[v]!.removeAt(this.pos[2 * r]!, this.pos[2 * r + 1]!, this.pos);
     this.routeOf[r] = -1;
     this.penalties += this.inst.penalty[r]!;
+  }
+
+  /**
+   * Takes requests off the routes of `vehicles` until each costs no more than its requests' maxShare (a removal
+   * may leave the others unable to pay for the route): the one whose removal saves most beyond its share first.
+   */
+  settleBudgets(vehicles: readonly number[], removed: number[]): void {
+    for (const v of vehicles) {
+      const route = this.routes[v]!;
+      while (route.n > 0 && route.cost > route.capSum + 1e-6) {
+        let worst = -1;
+        let worstExcess = -Infinity;
+        for (let k = 1; k <= route.n; k++) {
+          const s = route.stops[k]!;
+          if ((s & 1) === 1) continue;
+          const excess = this.removalSaving(s >> 1) - this.inst.maxShare[s >> 1]!;
+          if (excess > worstExcess) {
+            worstExcess = excess;
+            worst = s >> 1;
+          }
+        }
+        this.remove(worst);
+        removed.push(worst);
+      }
+    }
   }
 
   /** Cost saved by removing request r (it must be served). */

@@ -1,6 +1,7 @@
 /**
  * Adaptive large neighbourhood search for the pickup and delivery problem with time windows (Ropke & Pisinger,
- * Transportation Science 40(4), 2006): each iteration removes q requests (random, worst or Shaw removal) and
+ * Transportation Science 40(4), 2006): each iteration removes q requests (random, worst or Shaw removal, or Shaw
+ * removal whose seed opens an empty vehicle, for mixed fleets where only several loads together pay for a big truck) and
  * reinserts them (greedy, regret-2/3/4 or in random order, with or without noise); operators are drawn by weights that adapt every
  * 100 iterations to the scores they earn (33 new best, 9 better than current, 13 accepted worse); simulated
  * annealing accepts worse solutions, starting where 5 % worse is accepted half the time.
@@ -11,6 +12,11 @@
  * iterations pass without a new best (the temperature follows one schedule over the whole phase): long-horizon
  * instances otherwise keep a seed in a poor basin for the whole budget.
  *
+ * Requests' `maxShare` (what each may be charged) bound their route's cost: a soft rule while searching (the
+ * excess is penalised, so a route can grow through states one request alone could not pay for), hard at the end
+ * (routes over budget shed requests and the rest is repaired under the hard rule, or the cheapest plan seen
+ * within budgets is kept).
+ *
  * Pure: no clock but the caller's `now`, no I/O, its own seeded generator. The same problem, options and seed give
  * the same plan when the budget is an iteration bound; a deadline only decides where the search stops. The result
  * is never worse than the warm start.
@@ -19,7 +25,7 @@ import { compile, type Instance } from './instance';
 import { Inserter } from './insertion';
 import { RoutingInputError, type Plan, type RoutingProblem } from './problem';
 import { seededRandom } from './random';
-import { randomRemoval, shawRemoval, worstRemoval } from './removal';
+import { openingRemoval, randomRemoval, shawRemoval, worstRemoval } from './removal';
 import { Solution } from './solution';
 
 export interface SolveOptions {
@@ -69,6 +75,8 @@ const RESTART_REMOVAL = 0.8;
 const ROUTES_TRIED = 3;
 
 const DESTROY = [randomRemoval, worstRemoval, shawRemoval];
+/** With a mixed fleet, also the removal that opens another vehicle (identical vehicles gain nothing from it). */
+const DESTROY_MIXED = [...DESTROY, openingRemoval];
 /** Repair by regret-k; 0 is random-order insertion, 1 greedy. */
 const REGRET = [0, 1, 2, 3, 4];
 
@@ -103,10 +111,20 @@ class Roulette {
   }
 }
 
+/** Whether vehicles differ in what they carry or cost (start points alone do not make a fleet mixed). */
+function isMixed(inst: Instance): boolean {
+  const same = (a: ArrayLike<number>, stride: number) => {
+    for (let v = 1; v < inst.vehicles; v++) for (let d = 0; d < stride; d++) if (a[v * stride + d] !== a[d]) return false;
+    return true;
+  };
+  return !(same(inst.capacity, inst.dims) && same(inst.fixedCost, 1) && same(inst.costPerDistance, 1) && same(inst.costPerStop, 1));
+}
+
 class Search {
   readonly rand: () => number;
   readonly inserter: Inserter;
-  readonly destroy = new Roulette(DESTROY.length);
+  readonly destroyOps: typeof DESTROY_MIXED;
+  readonly destroy: Roulette;
   readonly repair = new Roulette(REGRET.length);
   readonly noise = new Roulette(NOISE.length);
   readonly noiseScale: number;
@@ -115,6 +133,9 @@ class Search {
   private readonly removed: number[] = [];
   private readonly touched: number[] = [];
   private readonly visited = new Set<number>();
+  /** The cheapest plan seen whose every route is within its requests' maxShare (the budget rule is soft while searching). */
+  readonly withinBudgets: Solution;
+  withinBudgetsCost = Infinity;
 
   constructor(
     readonly inst: Instance,
@@ -122,6 +143,9 @@ class Search {
   ) {
     this.rand = seededRandom(options.seed ?? 1);
     this.inserter = new Inserter(inst);
+    this.withinBudgets = new Solution(inst);
+    this.destroyOps = new Set(inst.vehicleClass).size > 1 && isMixed(inst) ? DESTROY_MIXED : DESTROY;
+    this.destroy = new Roulette(this.destroyOps.length);
     let perDistance = 0;
     for (const c of inst.costPerDistance) perDistance = Math.max(perDistance, c);
     this.noiseScale = inst.maxDistance * perDistance;
@@ -140,6 +164,14 @@ class Search {
   /** Cooling from now to the end of a phase, starting where 5 % worse than `from` is accepted half the time. */
   schedule(from: Solution): Schedule {
     return { t0: Math.max((START_WORSE * Math.max(from.variableCost(), 1e-6)) / Math.LN2, 1e-9), from: this.progress() };
+  }
+
+  /** Remembers `sol` when it is the cheapest plan within budgets so far. */
+  keepIfWithinBudgets(sol: Solution, cost = sol.cost()): void {
+    if (cost < this.withinBudgetsCost - EPSILON && sol.withinBudgets()) {
+      this.withinBudgets.copyFrom(sol);
+      this.withinBudgetsCost = cost;
+    }
   }
 
   /** Puts every unserved request it can into `sol`. */
@@ -182,7 +214,7 @@ class Search {
       const qMin = Math.min(4, servedCount);
       const qMax = Math.max(qMin, Math.min(100, Math.floor(REMOVAL_SHARE * inst.requests), servedCount));
       const q = qMin + Math.floor(rand() * (qMax - qMin + 1));
-      if (q > 0) DESTROY[d]!(work, q, rand, removed, touched);
+      if (q > 0) this.destroyOps[d]!(work, q, rand, removed, touched);
       for (let r = 0; r < inst.requests; r++) if (work.routeOf[r] === -1 && !removed.includes(r)) removed.push(r);
       this.inserter.insert(work, removed, REGRET[k]!, o.maxVehicles, NOISE[z]! * this.noiseScale, rand);
       for (const v of this.inserter.touched) touched.push(v);
@@ -196,6 +228,7 @@ class Search {
       }
       let score = 0;
       let accept = false;
+      this.keepIfWithinBudgets(work, cost);
       if (cost < bestCost - EPSILON) {
         best.copyFrom(work);
         bestCost = cost;
@@ -296,6 +329,17 @@ export function solve(problem: RoutingProblem, options: SolveOptions): SolveResu
     current.copyFrom(best);
     randomRemoval(current, Math.floor(RESTART_REMOVAL * inst.requests), search.rand, [], []);
     search.repairAll(current, 2, Infinity, 0);
+  }
+
+  // The budget rule was soft during the search: take off what a route's requests cannot pay for, put back what
+  // fits under the hard rule, and keep the warm start if that is cheaper.
+  search.keepIfWithinBudgets(start);
+  search.keepIfWithinBudgets(best);
+  inst.mode.strictBudgets = true;
+  if (!best.withinBudgets()) {
+    best.settleBudgets(best.routes.map((route) => route.vehicle), []);
+    search.repairAll(best, 2, Infinity, 0);
+    if (best.cost() > search.withinBudgetsCost - EPSILON) best.copyFrom(search.withinBudgets);
   }
 
   const unserved: number[] = [];

@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, lt, ne, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
-import { bookings, organisations, trackingEvents, vehicles, warehouseListings, type BookingStatus, type OfferKind } from '../../db/schema';
+import { bookings, offers, organisations, trackingEvents, vehicles, warehouseListings, type BookingStatus, type OfferKind } from '../../db/schema';
 import type { OrganisationRecord } from '../auth/create-organisation';
 import { getOrganisation } from '../auth/get-organisation';
 import type { Context } from '../context';
@@ -41,13 +41,13 @@ export interface StatementLine extends Charge {
   bookedPriceKrw: number;
   /** Why a cancelled or given-back booking ended; null otherwise. */
   endReason: string | null;
-  loadId: number | null;
+  routeId: number | null;
   vehiclePlate: string | null;
 }
 
 /** A carrier's trip: a single transport booking, or every share of a consolidated load, with its earnings. */
 export interface StatementTrip extends Charge {
-  loadId: number | null;
+  routeId: number | null;
   bookingIds: number[];
   vehiclePlate: string | null;
   /** The latest supply date of its lines. */
@@ -68,7 +68,7 @@ export interface Statement {
 
 /** Ended bookings appear with their reason and no charge. */
 const ENDED: readonly BookingStatus[] = ['CANCELLED', 'RETURNED'];
-const KIND_ITEM: Record<OfferKind, string> = { TRANSPORT: '화물운송', CONSOLIDATED: '화물운송(혼적)', STORAGE: '창고보관' };
+const KIND_ITEM: Record<OfferKind, string> = { TRANSPORT: '화물운송', STORAGE: '창고보관' };
 
 const supplier = alias(organisations, 'supplier');
 const buyer = alias(organisations, 'buyer');
@@ -99,6 +99,8 @@ export function getStatement({ ctx, input }: { ctx: Context; input: GetStatement
       buyer: { id: buyer.id, name: buyer.name, brn: buyer.businessRegistrationNumber },
       vehiclePlate: vehicles.plateNumber,
       listingName: warehouseListings.name,
+      // A share of a route with other shippers on board is invoiced as pooled (혼적).
+      pooled: sql<number>`(select count(*) from ${offers} where ${offers.routeId} = ${bookings.routeId}) > 1`.mapWith(Boolean),
     })
     .from(bookings)
     .innerJoin(supplier, eq(supplier.id, bookings.supplierOrgId))
@@ -118,7 +120,7 @@ export function getStatement({ ctx, input }: { ctx: Context; input: GetStatement
     .all();
 
   const lines = rows
-    .map(({ booking: b, suppliedAt, supplier, buyer, vehiclePlate, listingName }): StatementLine => {
+    .map(({ booking: b, suppliedAt, supplier, buyer, vehiclePlate, listingName, pooled }): StatementLine => {
       const ended = ENDED.includes(b.status);
       return {
         bookingId: b.id,
@@ -126,7 +128,7 @@ export function getStatement({ ctx, input }: { ctx: Context; input: GetStatement
         kind: b.kind,
         status: b.status,
         supplyDate: b.kind === 'STORAGE' ? b.storageToDay! : seoulDay(new Date(suppliedAt)),
-        item: itemOf(b, listingName),
+        item: itemOf(b, listingName, pooled),
         pallets: b.pallets,
         weightKg: b.weightKg,
         supplier: party(supplier),
@@ -134,7 +136,7 @@ export function getStatement({ ctx, input }: { ctx: Context; input: GetStatement
         bookedPriceKrw: b.priceKrw,
         ...(ended ? NO_CHARGE : chargeOf(b.priceKrw)),
         endReason: ended ? b.endReason : null,
-        loadId: b.loadId,
+        routeId: b.routeId,
         vehiclePlate,
       };
     })
@@ -152,12 +154,12 @@ export function getStatement({ ctx, input }: { ctx: Context; input: GetStatement
 }
 
 /** 품목 of a line, in Korean as on the invoice. */
-function itemOf(b: typeof bookings.$inferSelect, listingName: string | null): string {
+function itemOf(b: typeof bookings.$inferSelect, listingName: string | null, pooled: boolean): string {
   if (b.kind === 'STORAGE') {
     const days = Math.round((Date.parse(b.storageToDay!) - Date.parse(b.storageFromDay!)) / 86_400_000) + 1;
     return `${KIND_ITEM.STORAGE} ${listingName} ${b.pallets}팔레트 × ${days}일 (${b.storageFromDay}~${b.storageToDay})`;
   }
-  return `${KIND_ITEM[b.kind]} ${b.pallets}팔레트 ${b.weightKg.toLocaleString('en-US')}kg`;
+  return `${KIND_ITEM[b.kind]}${pooled ? '(혼적)' : ''} ${b.pallets}팔레트 ${b.weightKg.toLocaleString('en-US')}kg`;
 }
 
 function party(org: { id: number; name: string; brn: string }): TaxParty {
@@ -165,15 +167,15 @@ function party(org: { id: number; name: string; brn: string }): TaxParty {
   return { organisationId: org.id, name: org.name, businessRegistrationNumber: `${brn.slice(0, 3)}-${brn.slice(3, 5)}-${brn.slice(5)}` };
 }
 
-/** Transport lines grouped by trip: a consolidated load's shares are one trip, any other booking its own. */
+/** Transport lines grouped by trip: a route's shares are one trip, a booking made before routes its own. */
 function tripsOf(lines: StatementLine[]): StatementTrip[] {
   const trips = new Map<string, StatementLine[]>();
   for (const line of lines) {
-    const key = line.loadId ? `load:${line.loadId}` : `booking:${line.bookingId}`;
+    const key = line.routeId ? `route:${line.routeId}` : `booking:${line.bookingId}`;
     trips.set(key, [...(trips.get(key) ?? []), line]);
   }
   return [...trips.values()].map((shares) => ({
-    loadId: shares[0]!.loadId,
+    routeId: shares[0]!.routeId,
     bookingIds: shares.map((s) => s.bookingId),
     vehiclePlate: shares[0]!.vehiclePlate,
     supplyDate: shares.map((s) => s.supplyDate).sort().at(-1)!,

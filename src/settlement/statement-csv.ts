@@ -2,7 +2,7 @@ import type { BookingStatus, OfferKind } from '../../db/schema';
 import { toGlobalId } from '../global-id';
 import type { Statement, StatementLine } from './get-statement';
 
-const KIND: Record<OfferKind, string> = { TRANSPORT: '운송', CONSOLIDATED: '혼적운송', STORAGE: '보관' };
+const KIND: Record<OfferKind, string> = { TRANSPORT: '운송', STORAGE: '보관' };
 const STATUS: Record<BookingStatus, string> = { CONFIRMED: '확정', COMPLETED: '완료', CANCELLED: '취소', RETURNED: '반납' };
 
 const COLUMNS: [string, (l: StatementLine) => string | number | null][] = [
@@ -22,7 +22,7 @@ const COLUMNS: [string, (l: StatementLine) => string | number | null][] = [
   ['합계금액', (l) => l.totalKrw],
   ['취소·반납 사유', (l) => l.endReason],
   ['차량번호', (l) => l.vehiclePlate],
-  ['혼적 운행 ID', (l) => (l.loadId ? toGlobalId('ConsolidatedLoad', l.loadId) : null)],
+  ['운행 ID', (l) => (l.routeId ? toGlobalId('Route', l.routeId) : null)],
   ['예약 ID', (l) => toGlobalId('Booking', l.bookingId)],
 ];
 

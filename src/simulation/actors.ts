@@ -23,8 +23,8 @@ export interface SimVehicle<Who> {
   position: LatLng;
   /** Bookings it holds (several only for the shares of one consolidated load). */
   holds: Set<string>;
-  /** Whether it already went to the centre to load its consolidated load. */
-  atCentre: boolean;
+  /** Bookings whose goods are on board now (picked up, not yet delivered): a move with any is loaded km. */
+  onBoard: Set<string>;
 }
 
 export interface Supplier<Who> {
@@ -64,7 +64,6 @@ export interface ActorsDeps<Who> {
   faker: Faker;
   complexCode: string;
   operator: Who;
-  centre: LatLng;
   /** Vehicles work until this instant; availability is published up to it. */
   horizon: number;
   detourFactor: number;
@@ -100,7 +99,7 @@ export class Actors<Who> {
   /** CARRIER: registers a vehicle, available every shift until the horizon. */
   async registerVehicle(carrier: Who, spec: VehicleSpec): Promise<void> {
     const id = await this.deps.market.registerVehicle(carrier, { ...spec, availability: this.shiftsFrom(this.now()), idempotencyKey: `vehicle-${this.vehicles.size + 1}` });
-    this.vehicles.set(id, { id, carrier, position: spec.location, holds: new Set(), atCentre: false });
+    this.vehicles.set(id, { id, carrier, position: spec.location, holds: new Set(), onBoard: new Set() });
   }
 
   /** WAREHOUSE_OWNER: lists idle space from today for the weeks ahead. */
@@ -135,14 +134,14 @@ export class Actors<Who> {
     for (const supplier of this.suppliers) await this.answerOffers(supplier);
   }
 
-  /** CARRIER or WAREHOUSE_OWNER: accepts or declines each of its pending offers (a consolidated load as one). */
+  /** CARRIER or WAREHOUSE_OWNER: accepts or declines each of its pending offers (a route's shares as one). */
   private async answerOffers(supplier: Supplier<Who>): Promise<void> {
     const pending = await this.deps.market.pendingOffers(supplier.who);
     const answeredLoads = new Set<string>();
     for (const offer of pending) {
-      if (offer.loadId) {
-        if (answeredLoads.has(offer.loadId)) continue;
-        answeredLoads.add(offer.loadId);
+      if (offer.routeId) {
+        if (answeredLoads.has(offer.routeId)) continue;
+        answeredLoads.add(offer.routeId);
       }
       if (this.deps.faker.datatype.boolean(BEHAVIOUR.acceptProbability)) await this.accept(supplier, offer.id);
       else await this.decline(supplier, offer.id);
@@ -184,17 +183,17 @@ export class Actors<Who> {
     }
   }
 
-  /** CARRIER: collects the goods (a consolidated share is collected by the centre's shuttle while the trunk vehicle goes to the centre). */
+  /**
+   * CARRIER: collects the goods. A route's stops fall due one by one (each booking's pickup and delivery times are
+   * its stops'), so the truck drives its route stop by stop; a leg with other goods on board is loaded km.
+   */
   private async pickUp(vehicle: SimVehicle<Who>, booking: AcceptedBooking): Promise<void> {
     if (!vehicle.holds.has(booking.id)) return;
     const origin = booking.origin;
-    if (booking.kind === 'TRANSPORT') await this.move(vehicle, origin, 'emptyKm');
-    else if (!vehicle.atCentre) {
-      await this.move(vehicle, this.deps.centre, 'emptyKm');
-      vehicle.atCentre = true;
-    }
+    await this.move(vehicle, origin, vehicle.onBoard.size > 0 ? 'loadedKm' : 'emptyKm');
     try {
       await this.deps.market.reportTracking(vehicle.carrier, { bookingId: booking.id, kind: 'PICKED_UP', occurredAt: booking.pickupAt!, position: origin, idempotencyKey: `pickup-${booking.id}` });
+      vehicle.onBoard.add(booking.id);
     } catch (error) {
       // The booking ended meanwhile (another leg of its request was declined): nothing to carry.
       if (!(error instanceof ServiceError && error.code === 'CONFLICT')) throw error;
@@ -221,10 +220,9 @@ export class Actors<Who> {
     this.release(vehicle, booking.id);
   }
 
-  /** Once a vehicle holds nothing more it has left the centre (if it was there). */
   private release(vehicle: SimVehicle<Who>, bookingId: string): void {
     vehicle.holds.delete(bookingId);
-    if (vehicle.holds.size === 0) vehicle.atCentre = false;
+    vehicle.onBoard.delete(bookingId);
   }
 
   private async move(vehicle: SimVehicle<Who>, to: LatLng, kind: keyof ObservedKm): Promise<void> {

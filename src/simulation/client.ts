@@ -113,7 +113,7 @@ export const OPERATIONS = {
   roundStart: `mutation ($input: MatchingRunStartInput!) { matchingRunStart(input: $input) { round { status report { requestsConsidered offersWritten } } } }`,
   pendingOffers: `query ($after: String) {
     offers(filter: { status: PENDING }, first: 100, after: $after) {
-      edges { node { id kind loadId } }
+      edges { node { id kind routeId } }
       pageInfo { hasNextPage endCursor }
     }
   }`,

@@ -47,7 +47,7 @@ export class DomainMarket implements Market<Viewer> {
       let after: string | null = null;
       do {
         const page = listOffers({ ctx, input: { status: 'PENDING', first: PAGE, after } });
-        pending.push(...page.edges.map(({ node }) => ({ id: String(node.id), loadId: node.loadId === null ? null : String(node.loadId) })));
+        pending.push(...page.edges.map(({ node }) => ({ id: String(node.id), routeId: node.routeId === null ? null : String(node.routeId) })));
         after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
       } while (after);
       return pending;

@@ -20,12 +20,12 @@ export class ServiceError extends Error {
 export interface PendingOffer {
   id: string;
   /** Set for the shares of one consolidated load, which are answered as one. */
-  loadId: string | null;
+  routeId: string | null;
 }
 
 export interface AcceptedBooking {
   id: string;
-  kind: 'TRANSPORT' | 'STORAGE' | 'CONSOLIDATED';
+  kind: 'TRANSPORT' | 'STORAGE';
   vehicleId: string | null;
   listingId: string | null;
   shipmentRequestId: string;

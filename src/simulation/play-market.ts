@@ -5,7 +5,7 @@
  * and the demo history that start-up plays into an empty database.
  */
 import type { OrganisationRole } from '../../db/schema';
-import { centreAssumptions, type ProgrammeComplex } from '../complexes/programme';
+import type { ProgrammeComplex } from '../complexes/programme';
 import { Actors } from './actors';
 import { Agenda } from './agenda';
 import { DAY_MS, MINUTE_MS, seoulWeekday, type SimClock } from './clock';
@@ -55,7 +55,6 @@ export interface PlayedMarket<Who> {
 export async function playMarket<Who>(options: PlayMarketOptions<Who>): Promise<PlayedMarket<Who>> {
   const { complex, population, cast, clock, start, until } = options;
   const agenda = new Agenda();
-  const centre = centreAssumptions(complex);
   const actors = new Actors<Who>({
     market: options.market,
     clock,
@@ -63,7 +62,6 @@ export async function playMarket<Who>(options: PlayMarketOptions<Who>): Promise<
     faker: seededFaker(options.seed + 1),
     complexCode: complex.code,
     operator: options.operator,
-    centre: { lat: centre.lat, lng: centre.lng },
     horizon: options.horizon,
     detourFactor: options.detourFactor,
     skipIdleRounds: options.skipIdleRounds,

@@ -84,7 +84,7 @@ export function formatReport(result: SimulationResult, chartPath: string): strin
     ['Requests served', `${pct(r.servedPct)} (${r.served} of ${r.posted})`, '—'],
     ['Requests expired unbooked', String(r.expired), '—'],
     ['Median minutes to booking', r.medianMinutesToBooking === null ? '—' : String(r.medianMinutesToBooking), '—'],
-    ['Consolidation rate', `${pct(r.consolidationRatePct)} (${r.consolidated} requests through the centre)`, '—'],
+    ['Pooled (혼적) rate', `${pct(r.consolidationRatePct)} (${r.consolidated} requests shared a truck with other shippers)`, '—'],
   ];
   const width = [Math.max(...rows.map((row) => row[0].length)), Math.max(...rows.map((row) => row[1].length)), 0];
   const table = [

@@ -93,7 +93,7 @@ function toWebhook<T extends keyof Recorded>(run: Statements, topic: T, event: R
       requestId: toGlobalId('ShipmentRequest', o.requestId),
       vehicleId: o.vehicleId && toGlobalId('Vehicle', o.vehicleId),
       listingId: o.listingId && toGlobalId('WarehouseListing', o.listingId),
-      loadId: o.loadId && toGlobalId('ConsolidatedLoad', o.loadId),
+      routeId: o.routeId && toGlobalId('Route', o.routeId),
       roundId: toGlobalId('MatchingRound', o.roundId),
     };
     return { type: 'offer.received', recipient: { organisationId: o.supplierOrgId }, data };

@@ -127,7 +127,7 @@ export interface OfferFixture {
   kind?: OfferKind;
   vehicleId?: number;
   listingId?: number;
-  loadId?: number;
+  routeId?: number;
   storagePallets?: number;
   pickupAt?: Date;
   deliverAt?: Date;
@@ -149,7 +149,7 @@ export function offerValues(f: OfferFixture): typeof offers.$inferInsert {
     supplierOrgId: f.supplierOrgId,
     vehicleId: f.vehicleId ?? null,
     listingId: f.listingId ?? null,
-    loadId: f.loadId ?? null,
+    routeId: f.routeId ?? null,
     priceKrw: f.priceKrw ?? 500_000,
     baseKrw: 100_000,
     distanceKrw: 400_000,

@@ -15,7 +15,7 @@ import { ctxAs, HOUR, listing, makeOffers, round, shipment, vehicle, type RoundR
 const ACCEPT = `mutation ($offerId: ID!, $key: String!) {
   offerAccept(input: { offerId: $offerId, idempotencyKey: $key }) {
     offer { id status }
-    bookings { id kind status priceKrw pallets weightKg shipmentRequestId loadId shipment { status origin { location { lat lng } } } }
+    bookings { id kind status priceKrw pallets weightKg shipmentRequestId routeId shipment { status origin { location { lat lng } } } }
   }
 }`;
 const GIVE_BACK = `mutation ($id: ID!, $reason: String!, $key: String!) {
@@ -23,7 +23,7 @@ const GIVE_BACK = `mutation ($id: ID!, $reason: String!, $key: String!) {
 }`;
 const BOOKINGS = `query ($requestId: ID) { bookings(filter: { shipmentRequestId: $requestId }) { totalCount edges { node { id kind status priceKrw } } } }`;
 
-type AcceptResult = { offerAccept: { offer: { id: string; status: string }; bookings: { id: string; kind: string; status: string; priceKrw: number; loadId: string | null; shipment: { status: string } }[] } };
+type AcceptResult = { offerAccept: { offer: { id: string; status: string }; bookings: { id: string; kind: string; status: string; priceKrw: number; routeId: string | null; shipment: { status: string } }[] } };
 
 let server: TestServer;
 let tmp: ReturnType<typeof tempDir>;
@@ -198,7 +198,7 @@ describe('accepting an offer', () => {
     expect(enough.body.errors).toBeUndefined();
   });
 
-  it('books a consolidated load as one unit; each shipper sees only its own share and price', async () => {
+  it('books a pooled route as one unit; each shipper sees only its own share and price', async () => {
     const complexId = r.complexId;
     const manufacturers = server.db.select().from(organisations).where(and(eq(organisations.complexId, complexId), eq(organisations.role, 'MANUFACTURER'))).orderBy(organisations.id).all();
     const second = manufacturers[1]!;
@@ -206,18 +206,18 @@ describe('accepting an offer', () => {
     const a = shipment(shipperCtx(), { pallets: 2, weightKg: 800 });
     const b = shipment(ctxAs(server.db, { organisationId: second.id, role: 'MANUFACTURER' }), { pallets: 4, weightKg: 1_600 });
     const v = vehicle(carrierCtx());
-    const { consolidatedLoads } = await import('../../db/schema');
-    const load = server.db.insert(consolidatedLoads).values({ roundId: r.roundId, complexId, vehicleId: v.id, priceKrw: 900_000, feederKm: 4, departCentreAt: new Date(Date.now() + 5 * HOUR) }).returning().get();
+    const { routes } = await import('../../db/schema');
+    const load = server.db.insert(routes).values({ roundId: r.roundId, complexId, vehicleId: v.id, priceKrw: 900_000, startAt: new Date(Date.now() + 5 * HOUR), endAt: new Date(Date.now() + 9 * HOUR) }).returning().get();
     const carrier = key('CARRIER').organisationId;
     const [sa] = makeOffers(server.db, [
-      { round: r, kind: 'CONSOLIDATED', loadId: load.id, requestId: a.id, shipperOrgId: a.shipperOrgId, supplierOrgId: carrier, vehicleId: v.id, priceKrw: 300_000 },
-      { round: r, kind: 'CONSOLIDATED', loadId: load.id, requestId: b.id, shipperOrgId: b.shipperOrgId, supplierOrgId: carrier, vehicleId: v.id, priceKrw: 600_000 },
+      { round: r, kind: 'TRANSPORT', routeId: load.id, requestId: a.id, shipperOrgId: a.shipperOrgId, supplierOrgId: carrier, vehicleId: v.id, priceKrw: 300_000 },
+      { round: r, kind: 'TRANSPORT', routeId: load.id, requestId: b.id, shipperOrgId: b.shipperOrgId, supplierOrgId: carrier, vehicleId: v.id, priceKrw: 600_000 },
     ]);
     const { body } = await accept(sa!);
     expect(body.errors).toBeUndefined();
     expect(body.data!.offerAccept.bookings.map((x) => [x.kind, x.priceKrw])).toEqual([
-      ['CONSOLIDATED', 300_000],
-      ['CONSOLIDATED', 600_000],
+      ['TRANSPORT', 300_000],
+      ['TRANSPORT', 600_000],
     ]);
     expect([requestStatus(a.id), requestStatus(b.id)]).toEqual(['BOOKED', 'BOOKED']);
     const held = server.db.select().from(vehicleReservations).where(and(eq(vehicleReservations.vehicleId, v.id), isNull(vehicleReservations.releasedAt))).all();

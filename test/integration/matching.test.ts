@@ -10,7 +10,7 @@ const at = (ms: number) => new Date(Date.now() + ms).toISOString();
 const seoulDay = (days: number) => new Date(Date.now() + 9 * HOUR + days * 24 * HOUR).toISOString().slice(0, 10);
 
 const RUN = 'mutation ($code: String!) { matchingRunStart(input: { complexCode: $code }) { round { id status trigger report { requestsConsidered servedCount offersWritten totalCostKrw baselineCostKrw savingsPct deadheadKm emptyKmShare co2Kg candidatePairsEvaluated } } } }';
-const OFFERS = '{ offers(first: 50) { totalCount edges { node { id kind status priceKrw breakdown { baseKrw distanceKrw storageKrw handlingKrw } deadheadKm loadedKm co2Kg pickupAt deliverAt storagePallets storageFromDay expiresAt requestId vehicleId listingId } } } }';
+const OFFERS = '{ offers(first: 40) { totalCount edges { node { id kind status priceKrw breakdown { baseKrw distanceKrw storageKrw handlingKrw stopsKrw waitingKrw } standaloneKrw deadheadKm loadedKm co2Kg pickupAt deliverAt storagePallets storageFromDay expiresAt requestId vehicleId listingId routeId } } } }';
 const DECLINE = 'mutation ($id: ID!) { offerDecline(input: { offerId: $id, reason: "truck in maintenance" }) { offer { id status responseReason } } }';
 
 interface RoundReport {
@@ -26,7 +26,9 @@ interface OfferNode {
   kind: string;
   status: string;
   priceKrw: number;
-  breakdown: { baseKrw: number; distanceKrw: number; storageKrw: number; handlingKrw: number };
+  breakdown: { baseKrw: number; distanceKrw: number; storageKrw: number; handlingKrw: number; stopsKrw: number; waitingKrw: number };
+  standaloneKrw: number | null;
+  routeId: string | null;
   requestId: string;
   pickupAt: string | null;
   deliverAt: string | null;
@@ -42,7 +44,11 @@ describe('matching rounds through the service', () => {
   let storageRequestId: string;
   let vehicleId: string;
   const run = async (key: string, code = 'BANWOL_SIHWA') => gql<{ matchingRunStart: { round: { id: string; status: string; report: RoundReport } } }>(server.url, RUN, { code }, { apiKey: key });
-  const offersAs = async (key: string) => (await gql<{ offers: { totalCount: number; edges: { node: OfferNode }[] } }>(server.url, OFFERS, {}, { apiKey: key })).body.data!.offers;
+  const offersAs = async (key: string) => {
+    const res = await gql<{ offers: { totalCount: number; edges: { node: OfferNode }[] } }>(server.url, OFFERS, {}, { apiKey: key });
+    expect(res.body.errors).toBeUndefined();
+    return res.body.data!.offers;
+  };
   const statusOf = async (id: string) =>
     (await gql<{ node: { status: string } }>(server.url, 'query ($id: ID!) { node(id: $id) { ... on ShipmentRequest { status } } }', { id }, { apiKey: keys.maker })).body.data!.node.status;
 
@@ -128,8 +134,13 @@ describe('matching rounds through the service', () => {
       ['TRANSPORT', 'PENDING'],
     ]);
     expect(new Set(carrierOffers.map((o) => o.requestId))).toEqual(new Set([requestId, storageRequestId]));
-    expect(new Set(carrierOffers.map((o) => o.vehicleId)).size).toBe(2);
-    for (const o of carrierOffers) expect(o.priceKrw).toBe(o.breakdown.baseKrw + o.breakdown.distanceKrw + o.breakdown.storageKrw + o.breakdown.handlingKrw);
+    // Each share rides on a route, one route per vehicle; no share costs more than its request's truck alone.
+    expect(new Set(carrierOffers.map((o) => o.routeId)).size).toBe(new Set(carrierOffers.map((o) => o.vehicleId)).size);
+    for (const o of carrierOffers) {
+      const b = o.breakdown;
+      expect(o.priceKrw).toBe(b.baseKrw + b.distanceKrw + b.storageKrw + b.handlingKrw + b.stopsKrw + b.waitingKrw);
+      expect(o.priceKrw).toBeLessThanOrEqual(o.standaloneKrw!);
+    }
     const ownerOffers = (await offersAs(keys.owner)).edges.map((e) => e.node);
     expect(ownerOffers).toEqual([expect.objectContaining({ kind: 'STORAGE', requestId: storageRequestId, status: 'PENDING' })]);
     expect(ownerOffers[0]!.breakdown.storageKrw).toBe(2 * 3 * 1200);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookings, consolidatedLoads, listingAvailability, offers, organisations, shipmentRequests } from '../../db/schema';
+import { bookings, routes, listingAvailability, offers, organisations, shipmentRequests } from '../../db/schema';
 import { createApiKey } from '../../src/auth/create-api-key';
 import { SYSTEM_ADMIN } from '../../src/auth/viewer';
 import { localIdOf, toGlobalId } from '../../src/global-id';
@@ -13,9 +13,9 @@ import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 const STATEMENT = `query ($org: ID!, $month: String!) {
   statement(organisationId: $org, month: $month) {
     organisation { name } month firstDay lastDay
-    lines { bookingId kind status supplyDate item pallets weightKg bookedPriceKrw supplyValueKrw vatKrw totalKrw endReason loadId vehiclePlate
+    lines { bookingId kind status supplyDate item pallets weightKg bookedPriceKrw supplyValueKrw vatKrw totalKrw endReason routeId vehiclePlate
       supplier { organisationId name businessRegistrationNumber } buyer { organisationId name businessRegistrationNumber } }
-    trips { loadId bookingIds vehiclePlate supplyDate supplyValueKrw vatKrw totalKrw }
+    trips { routeId bookingIds vehiclePlate supplyDate supplyValueKrw vatKrw totalKrw }
     totals { supplyValueKrw vatKrw totalKrw chargedLines endedLines }
   }
 }`;
@@ -43,7 +43,7 @@ interface Line {
   vatKrw: number;
   totalKrw: number;
   endReason: string | null;
-  loadId: string | null;
+  routeId: string | null;
   vehiclePlate: string | null;
   supplier: Party;
   buyer: Party;
@@ -53,7 +53,7 @@ interface Statement {
   firstDay: string;
   lastDay: string;
   lines: Line[];
-  trips: { loadId: string | null; bookingIds: string[]; vehiclePlate: string | null; supplyDate: string; supplyValueKrw: number; vatKrw: number; totalKrw: number }[];
+  trips: { routeId: string | null; bookingIds: string[]; vehiclePlate: string | null; supplyDate: string; supplyValueKrw: number; vatKrw: number; totalKrw: number }[];
   totals: { supplyValueKrw: number; vatKrw: number; totalKrw: number; chargedLines: number; endedLines: number };
 }
 
@@ -72,7 +72,7 @@ let shipperB: { id: number; apiKey: string; name: string; brn: string };
 /** Booking global IDs by the names the hand-computed statements use. */
 const booked: Record<string, string> = {};
 let plate: string;
-let loadId: number;
+let routeId: number;
 
 const at = (iso: string) => new Date(iso);
 /** Marks a request as posted at `iso`, so that complexInsights counts it in that month. */
@@ -119,8 +119,8 @@ beforeAll(async () => {
   const r2b = shipment(b, { pallets: 4, weightKg: 1_600 });
   postedAt(r2a.id, '2026-11-18T01:00:00Z');
   postedAt(r2b.id, '2026-11-18T02:00:00Z');
-  loadId = server.db.insert(consolidatedLoads).values({ roundId: r.roundId, complexId: r.complexId, vehicleId, priceKrw: 900_000, feederKm: 4, departCentreAt: at('2026-11-19T23:00:00Z') }).returning().get().id;
-  const share = { round: r, kind: 'CONSOLIDATED' as const, loadId, supplierOrgId: key('CARRIER').organisationId, vehicleId, pickupAt: at('2026-11-19T22:00:00Z'), deliverAt: at('2026-11-20T03:00:00Z') };
+  routeId = server.db.insert(routes).values({ roundId: r.roundId, complexId: r.complexId, vehicleId, priceKrw: 900_000, startAt: at('2026-11-19T21:30:00Z'), endAt: at('2026-11-20T03:00:00Z') }).returning().get().id;
+  const share = { round: r, kind: 'TRANSPORT' as const, routeId, supplierOrgId: key('CARRIER').organisationId, vehicleId, pickupAt: at('2026-11-19T22:00:00Z'), deliverAt: at('2026-11-20T03:00:00Z') };
   const [shareA] = makeOffers(server.db, [
     { ...share, requestId: r2a.id, shipperOrgId: r2a.shipperOrgId, priceKrw: 300_007 },
     { ...share, requestId: r2b.id, shipperOrgId: r2b.shipperOrgId, priceKrw: 599_993 },
@@ -180,11 +180,11 @@ describe('settlement statements', () => {
     expect(s.lines.map(({ bookingId, kind, status, supplyDate, bookedPriceKrw, supplyValueKrw, vatKrw, totalKrw, endReason, supplier, buyer }) => ({ bookingId, kind, status, supplyDate, bookedPriceKrw, supplyValueKrw, vatKrw, totalKrw, endReason, supplier, buyer }))).toEqual([
       { bookingId: booked.a1, kind: 'TRANSPORT', status: 'CONFIRMED', supplyDate: '2026-11-01', bookedPriceKrw: 412_345, supplyValueKrw: 412_345, vatKrw: 41_234, totalKrw: 453_579, endReason: null, supplier: carrier, buyer: me },
       { bookingId: booked.a3, kind: 'TRANSPORT', status: 'RETURNED', supplyDate: '2026-11-15', bookedPriceKrw: 200_000, supplyValueKrw: 0, vatKrw: 0, totalKrw: 0, endReason: '차량 고장', supplier: carrier, buyer: me },
-      { bookingId: booked.a2, kind: 'CONSOLIDATED', status: 'CONFIRMED', supplyDate: '2026-11-20', bookedPriceKrw: 300_007, supplyValueKrw: 300_007, vatKrw: 30_000, totalKrw: 330_007, endReason: null, supplier: carrier, buyer: me },
+      { bookingId: booked.a2, kind: 'TRANSPORT', status: 'CONFIRMED', supplyDate: '2026-11-20', bookedPriceKrw: 300_007, supplyValueKrw: 300_007, vatKrw: 30_000, totalKrw: 330_007, endReason: null, supplier: carrier, buyer: me },
       { bookingId: booked.a1Storage, kind: 'STORAGE', status: 'CONFIRMED', supplyDate: '2026-11-30', bookedPriceKrw: 15_000, supplyValueKrw: 15_000, vatKrw: 1_500, totalKrw: 16_500, endReason: null, supplier: partyOf(orgOf('WAREHOUSE_OWNER')), buyer: me },
     ]);
     expect(s.lines[0]!.item).toBe('화물운송 3팔레트 1,200kg');
-    expect(s.lines[2]).toMatchObject({ item: '화물운송(혼적) 2팔레트 800kg', loadId: toGlobalId('ConsolidatedLoad', loadId), vehiclePlate: plate });
+    expect(s.lines[2]).toMatchObject({ item: '화물운송(혼적) 2팔레트 800kg', routeId: toGlobalId('Route', routeId), vehiclePlate: plate });
     expect(s.lines[3]!.item).toBe('창고보관 Test warehouse 3팔레트 × 5일 (2026-11-26~2026-11-30)');
     expect(s.totals).toEqual({ supplyValueKrw: 727_352, vatKrw: 72_734, totalKrw: 800_086, chargedLines: 3, endedLines: 1 });
     expect(s.trips).toEqual([]);
@@ -205,12 +205,12 @@ describe('settlement statements', () => {
     const s = (await statement(key('CARRIER').organisationId, key('CARRIER').apiKey)).body.data!.statement;
     expect(s.lines.map((l) => l.bookingId)).toEqual([booked.a1, booked.a3, booked.a2, booked.b2, booked.b4, booked.b5]);
     expect(s.trips).toEqual([
-      { loadId: null, bookingIds: [booked.a1], vehiclePlate: plate, supplyDate: '2026-11-01', supplyValueKrw: 412_345, vatKrw: 41_234, totalKrw: 453_579 },
-      { loadId: null, bookingIds: [booked.a3], vehiclePlate: plate, supplyDate: '2026-11-15', supplyValueKrw: 0, vatKrw: 0, totalKrw: 0 },
+      { routeId: null, bookingIds: [booked.a1], vehiclePlate: plate, supplyDate: '2026-11-01', supplyValueKrw: 412_345, vatKrw: 41_234, totalKrw: 453_579 },
+      { routeId: null, bookingIds: [booked.a3], vehiclePlate: plate, supplyDate: '2026-11-15', supplyValueKrw: 0, vatKrw: 0, totalKrw: 0 },
       // 30,000 + 59,999: each shipper gets its own invoice line, so the trip's VAT is not floor(900,000 × 10 %).
-      { loadId: toGlobalId('ConsolidatedLoad', loadId), bookingIds: [booked.a2, booked.b2], vehiclePlate: plate, supplyDate: '2026-11-20', supplyValueKrw: 900_000, vatKrw: 89_999, totalKrw: 989_999 },
-      { loadId: null, bookingIds: [booked.b4], vehiclePlate: plate, supplyDate: '2026-11-25', supplyValueKrw: 0, vatKrw: 0, totalKrw: 0 },
-      { loadId: null, bookingIds: [booked.b5], vehiclePlate: plate, supplyDate: '2026-11-30', supplyValueKrw: 250_000, vatKrw: 25_000, totalKrw: 275_000 },
+      { routeId: toGlobalId('Route', routeId), bookingIds: [booked.a2, booked.b2], vehiclePlate: plate, supplyDate: '2026-11-20', supplyValueKrw: 900_000, vatKrw: 89_999, totalKrw: 989_999 },
+      { routeId: null, bookingIds: [booked.b4], vehiclePlate: plate, supplyDate: '2026-11-25', supplyValueKrw: 0, vatKrw: 0, totalKrw: 0 },
+      { routeId: null, bookingIds: [booked.b5], vehiclePlate: plate, supplyDate: '2026-11-30', supplyValueKrw: 250_000, vatKrw: 25_000, totalKrw: 275_000 },
     ]);
     expect(s.totals).toEqual({ supplyValueKrw: 1_562_345, vatKrw: 156_233, totalKrw: 1_718_578, chargedLines: 4, endedLines: 2 });
   });
@@ -274,11 +274,11 @@ describe('settlement statements', () => {
     const rows = text.slice(0, -2).split('\r\n');
     expect(rows).toHaveLength(5);
     expect(rows[0]).toBe(
-      '"공급일자","구분","상태","품목","공급자 사업자등록번호","공급자 상호","공급받는자 사업자등록번호","공급받는자 상호","팔레트","중량(kg)","예약금액","공급가액","세액","합계금액","취소·반납 사유","차량번호","혼적 운행 ID","예약 ID"',
+      '"공급일자","구분","상태","품목","공급자 사업자등록번호","공급자 상호","공급받는자 사업자등록번호","공급받는자 상호","팔레트","중량(kg)","예약금액","공급가액","세액","합계금액","취소·반납 사유","차량번호","운행 ID","예약 ID"',
     );
     const carrier = orgOf('CARRIER');
     const buyer = `"${brn({ businessRegistrationNumber: shipperB.brn })}","${shipperB.name.replace(/"/g, '""')}"`;
-    expect(rows[1]).toBe(`"2026-11-20","혼적운송","확정","화물운송(혼적) 4팔레트 1,600kg","${brn(carrier)}","${carrier.name}",${buyer},"4","1600","599993","599993","59999","659992","","${plate}","${toGlobalId('ConsolidatedLoad', loadId)}","${booked.b2}"`);
+    expect(rows[1]).toBe(`"2026-11-20","운송","확정","화물운송(혼적) 4팔레트 1,600kg","${brn(carrier)}","${carrier.name}",${buyer},"4","1600","599993","599993","59999","659992","","${plate}","${toGlobalId('Route', routeId)}","${booked.b2}"`);
     // A quote doubled, and a leading "=" defused so that Excel shows the reason instead of running it.
     expect(rows[2]).toContain(`"취소",`);
     expect(rows[2]).toContain(`"0","0","0","'=생산 일정 변경, ""보류""",`);

@@ -1,29 +1,6 @@
 /**
  * Tunables of a matching round. Every field has a default; callers override any subset via resolveConfig.
  */
-import type { VehicleClassCode } from '../../supply/vehicle-classes';
-
-export interface ConsolidationConfig {
-  enabled: boolean;
-  /** Only loads of at most this many pallets are worth cross-docking; bigger ones fill a truck on their own. */
-  maxPalletsPerRequest: number;
-  /** Destinations in the same H3 cell at this resolution (5 ~ 8 km edge, 6 ~ 3 km) share a trunk vehicle. */
-  destinationResolution: 5 | 6;
-  /** Time from the last feeder arriving to the trunk being ready to leave (unload, sort, reload). */
-  centreHandlingMinutes: number;
-  /** Centre shuttle tariff for feeder legs origin->centre: a fee per pickup plus per km of the round trip. */
-  feederStopFeeKrw: number;
-  feederPerKmKrw: number;
-  /** Class whose CO2 factors the shuttle uses. */
-  feederVehicleClass: VehicleClassCode;
-  /** Most drops one trunk vehicle makes. */
-  maxDropsPerLoad: number;
-  /**
-   * Road km from a pickup to the centre beyond which the shuttle does not go: it serves the complex around its
-   * centre, and a long feeder run out and back empty costs more empty km than the shared trunk saves.
-   */
-  maxFeederKm: number;
-}
 
 export interface MatchingConfig {
   /** Road km = great-circle km x this. 1.3 is a common planning value for Korean road networks. */
@@ -40,11 +17,20 @@ export interface MatchingConfig {
   certifyOptimality: boolean;
   /** Listings further than this from a request's origin are not considered. */
   listingSearchRadiusKm: number;
-  /** Trunk vehicles for consolidated loads are searched within this radius of the centre. */
-  centreSearchRadiusKm: number;
   /** Offers expire after this long, or earlier when the vehicle could no longer make the pickup. */
   offerTtlMs: number;
-  consolidation: ConsolidationConfig;
+  /** Most stops (pickups plus drops) on one route. */
+  maxStopsPerRoute: number;
+  /** Extra-stop fee for a vehicle whose rate card has none (class defaults: src/supply/vehicle-classes.ts). */
+  perStopFeeKrw: number;
+  /** Waiting fee per hour past the free allowance, for a vehicle whose rate card has none. */
+  waitingFeePerHourKrw: number;
+  /** Waiting at a stop up to this long is free. */
+  freeWaitingMinutes: number;
+  /** Time budget of the pooled search in one round (MATCHING_ROUND_SECONDS). */
+  roundSeconds: number;
+  /** Seed of the pooled search: the same round with the same seed gives the same routes when the iteration bound ends it. */
+  seed: number;
 }
 
 export const DEFAULT_CONFIG: MatchingConfig = {
@@ -55,32 +41,20 @@ export const DEFAULT_CONFIG: MatchingConfig = {
   maxSearchRadiusKm: 60,
   certifyOptimality: false,
   listingSearchRadiusKm: 25,
-  centreSearchRadiusKm: 15,
   offerTtlMs: 30 * 60_000,
-  consolidation: {
-    enabled: true,
-    maxPalletsPerRequest: 4,
-    destinationResolution: 5,
-    centreHandlingMinutes: 45,
-    feederStopFeeKrw: 5_000,
-    feederPerKmKrw: 500,
-    feederVehicleClass: 'T1',
-    maxDropsPerLoad: 6,
-    maxFeederKm: 12,
-  },
+  maxStopsPerRoute: 12,
+  perStopFeeKrw: 10_000,
+  waitingFeePerHourKrw: 20_000,
+  freeWaitingMinutes: 30,
+  roundSeconds: 5,
+  seed: 1,
 };
 
-export interface ConfigOverrides extends Partial<Omit<MatchingConfig, 'consolidation'>> {
-  consolidation?: Partial<ConsolidationConfig>;
-}
+export type ConfigOverrides = Partial<MatchingConfig>;
 
-/** Returns DEFAULT_CONFIG with the given overrides applied (consolidation merged field by field). */
+/** Returns DEFAULT_CONFIG with the given overrides applied. */
 export function resolveConfig(overrides: ConfigOverrides = {}): MatchingConfig {
-  return {
-    ...DEFAULT_CONFIG,
-    ...overrides,
-    consolidation: { ...DEFAULT_CONFIG.consolidation, ...overrides.consolidation },
-  };
+  return { ...DEFAULT_CONFIG, ...overrides };
 }
 
 /** Road km for a great-circle distance. */

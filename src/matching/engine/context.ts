@@ -3,7 +3,7 @@
  * and counters for the report.
  */
 import type { LatLng } from '../../geo/distance';
-import { type CargoClass, vehicleClass } from '../../supply/vehicle-classes';
+import { vehicleClass } from '../../supply/vehicle-classes';
 import type { MatchingConfig } from './config';
 import type { CentreInput, ExcludedPair, RequestInput, TimeWindow, VehicleInput } from './types';
 
@@ -88,19 +88,4 @@ function profileOf(input: VehicleInput, index: number, now: number): VehicleProf
     co2GPerKmEmpty: input.co2GPerKmEmpty ?? defaults.co2GPerKmEmpty,
     windows,
   };
-}
-
-/** Cargo classes that may be cross-docked together; everything else travels on its own. */
-export function consolidationFamily(cargo: CargoClass): 'DRY' | 'CHILLED' | 'FROZEN' | null {
-  switch (cargo) {
-    case 'GENERAL':
-    case 'HAZMAT':
-      return 'DRY';
-    case 'CHILLED':
-      return 'CHILLED';
-    case 'FROZEN':
-      return 'FROZEN';
-    default:
-      return null;
-  }
 }

@@ -2,7 +2,7 @@
  * Hard rules: what may ride on what, what may be stored where, and when a vehicle can do a job.
  * Every refusal names its rule so tests (and operators) can see why a pair was dropped.
  */
-import type { BodyType, CargoClass, StorageClass } from '../../supply/vehicle-classes';
+import { CARGO_CLASSES, type BodyType, type CargoClass, type StorageClass } from '../../supply/vehicle-classes';
 import type { TimeWindow } from './types';
 
 export type RefusalReason =
@@ -52,11 +52,21 @@ export function cargoFitsBody(cargo: CargoClass, body: BodyType, hazmatCertified
   return null;
 }
 
-const FOOD: ReadonlySet<CargoClass> = new Set(['CHILLED', 'FROZEN']);
+const FOOD: readonly CargoClass[] = ['CHILLED', 'FROZEN'];
+/** Cargo that needs the truck to itself: an oversize piece or a tank's bulk leaves no room to share safely. */
+const ALONE: readonly CargoClass[] = ['OVERSIZE', 'LIQUID_BULK'];
 
-/** Whether two cargo classes may share one vehicle: hazmat never rides with chilled or frozen (food) cargo. */
+/** Cargo classes that may not be on board at the same time as `cargo`: hazmat never with food; oversize and bulk alone. */
+export function excludedAlongside(cargo: CargoClass): readonly CargoClass[] {
+  if (ALONE.includes(cargo)) return CARGO_CLASSES;
+  if (cargo === 'HAZMAT') return FOOD;
+  if (FOOD.includes(cargo)) return ['HAZMAT'];
+  return [];
+}
+
+/** Whether two cargo classes may share one vehicle at the same time. */
 export function canShareVehicle(a: CargoClass, b: CargoClass): boolean {
-  return !((a === 'HAZMAT' && FOOD.has(b)) || (b === 'HAZMAT' && FOOD.has(a)));
+  return !excludedAlongside(a).includes(b) && !excludedAlongside(b).includes(a);
 }
 
 /** Storage classes each cargo class may be kept in. */

@@ -1,17 +1,19 @@
 /**
- * Entry point of a matching round: storage legs, then the exact direct assignment, then consolidation through
- * the centre, then a refill of still-unserved requests onto vehicles consolidation freed. Pure: no I/O; the
- * only clock read is for the report's timeMs.
+ * Entry point of a matching round: storage legs, then the exact one-request-per-truck assignment, then the pooled
+ * search that starts from it (pooling.ts over the routing core) and lets a truck carry several requests, then
+ * each route priced and split among its shippers (route-offers.ts). Pure: no I/O; the clock is read only for
+ * the search's time budget and the report's timeMs.
  */
 import { resolveConfig, type ConfigOverrides, type MatchingConfig } from './config';
-import { baselineFor, offerBaselineFor } from './baseline';
-import { consolidate } from './consolidation';
+import { baselineFor } from './baseline';
 import { createContext, type RoundContext, type TransportJob } from './context';
 import { ZERO_BREAKDOWN } from './cost';
 import { buildJob } from './jobs';
+import { poolRoutes, type PlannedRoute } from './pooling';
+import { routeOffer } from './route-offers';
 import { planStorage, type StoragePlan } from './storage';
-import { assignTransport, type TransportPlan } from './transport';
-import type { Offer, RoundInput, RoundReport, RoundResult, StorageOffer, TransportOffer } from './types';
+import { assignTransport } from './transport';
+import type { Offer, RouteOffer, RoundInput, RoundReport, RoundResult, StorageOffer } from './types';
 
 /** Jobs of a round plus their storage plans (exported for the benchmark's unpruned reference). */
 export interface PreparedRound {
@@ -44,70 +46,41 @@ export function runRound(input: RoundInput, config: ConfigOverrides = {}): Round
   const startedAt = performance.now();
   const settings = resolveConfig(config);
   const { ctx, jobs, storagePlans } = prepareRound(input, settings);
-
-  // 1. Exact direct assignment (certified against the unpruned problem, see transport.ts).
-  const direct = assignTransport(jobs, ctx, { prune: true });
-  const plans: (TransportPlan | null)[] = [...direct.plans];
-  const vehicleOfJob = new Int32Array(jobs.length).fill(-1);
-  const vehicleFree = new Uint8Array(ctx.vehicles.length).fill(1);
-  plans.forEach((p, k) => {
-    if (!p) return;
-    vehicleOfJob[k] = p.vehicleIndex;
-    vehicleFree[p.vehicleIndex] = 0;
-  });
-
-  // 2. Consolidation: only where cheaper than the members' current arrangement.
-  const loads = consolidate(jobs, ctx, {
-    vehicleOfJob,
-    vehicleFree,
-    separateCostKrw: (k) => plans[k]?.costKrw ?? baselineFor(jobs[k]!).costKrw - jobs[k]!.storageCostKrw,
-  });
-  const consolidated = new Set(loads.flatMap((l) => l.jobIndices));
-  consolidated.forEach((k) => (plans[k] = null));
-
-  // 3. Refill: unserved, unconsolidated jobs may take vehicles consolidation released.
-  const waiting = jobs.filter((j) => !plans[j.index] && !consolidated.has(j.index));
-  const released = new Set(direct.plans.filter((p, k): p is TransportPlan => p !== null && consolidated.has(k)).map((p) => p.vehicleIndex));
-  const freedNow = [...released].filter((v) => vehicleFree[v] === 1);
-  if (waiting.length > 0 && freedNow.length > 0) {
-    const refill = assignTransport(waiting, ctx, { prune: false, allowed: (v) => vehicleFree[v] === 1 && released.has(v) });
-    refill.plans.forEach((p, k) => {
-      if (!p) return;
-      plans[waiting[k]!.index] = p;
-      vehicleFree[p.vehicleIndex] = 0;
-    });
+  const assignment = assignTransport(jobs, ctx, { prune: true });
+  // A request's stand-alone option is its truck in the one-request-per-truck assignment of this round, or, when
+  // the assignment left it out, its cheapest feasible truck.
+  const standalone = (job: TransportJob) => assignment.plans[job.index]?.costKrw ?? assignment.cheapestKrw[job.index]!;
+  const pooled = poolRoutes(jobs, ctx, assignment, { deadline: startedAt + settings.roundSeconds * 1000, seed: settings.seed, standaloneKrw: standalone });
+  const parts = (job: TransportJob) => storagePlans.get(job.requestIndex)?.parts.map((p) => p.pallets) ?? [job.request.pallets];
+  const routes: RouteOffer[] = [];
+  const served = new Set<number>();
+  for (const planned of pooled.routes) {
+    let route: PlannedRoute = planned;
+    while (route.stops.length > 0) {
+      const priced = routeOffer(route, jobs, ctx, standalone, parts);
+      if ('offer' in priced) {
+        routes.push(priced.offer);
+        for (const stop of route.stops) served.add(stop.job);
+        break;
+      }
+      route = { ...route, stops: route.stops.filter((s) => s.job !== priced.drop) };
+    }
   }
 
-  const offers = buildOffers(input, ctx, jobs, plans, storagePlans);
-  for (const load of loads) offers.push(load.offer);
-  const report = buildReport(input, jobs, plans, consolidated, offers, ctx, performance.now() - startedAt);
+  const offers: Offer[] = [...routes, ...storageOffers(input, jobs, routes, served, storagePlans)];
+  const report = buildReport(input, ctx, jobs, served, routes, offers, assignment.totalCostKrw, performance.now() - startedAt);
   return { offers, report };
 }
 
-function buildOffers(input: RoundInput, ctx: RoundContext, jobs: TransportJob[], plans: (TransportPlan | null)[], storagePlans: Map<number, StoragePlan>): Offer[] {
-  const offers: Offer[] = [];
-  jobs.forEach((job, k) => {
-    const plan = plans[k];
-    if (!plan) return;
-    const transport: TransportOffer = {
-      kind: 'TRANSPORT',
-      requestId: job.request.id,
-      vehicleId: ctx.vehicles[plan.vehicleIndex]!.input.id,
-      priceKrw: plan.costKrw,
-      breakdown: plan.breakdown,
-      deadheadKm: plan.deadheadKm,
-      loadedKm: plan.loadedKm,
-      co2Kg: plan.co2Kg,
-      pickupAt: plan.pickupAt,
-      deliverAt: plan.deliverAt,
-      expiresAt: plan.expiresAt,
-      baseline: offerBaselineFor(job),
-    };
-    offers.push(transport);
-    const storage = storagePlans.get(job.requestIndex);
-    for (const part of storage?.parts ?? []) {
+/** The storage parts of every served request that needs storage; they lapse with its route's offer. */
+function storageOffers(input: RoundInput, jobs: TransportJob[], routes: RouteOffer[], served: ReadonlySet<number>, storagePlans: Map<number, StoragePlan>): StorageOffer[] {
+  const expiryOf = new Map(routes.flatMap((r) => r.shares.map((s) => [s.requestId, r.expiresAt] as const)));
+  const offers: StorageOffer[] = [];
+  for (const k of served) {
+    const job = jobs[k]!;
+    for (const part of storagePlans.get(job.requestIndex)?.parts ?? []) {
       const listing = input.listings[part.listingIndex]!;
-      const offer: StorageOffer = {
+      offers.push({
         kind: 'STORAGE',
         requestId: job.request.id,
         listingId: listing.id,
@@ -119,25 +92,24 @@ function buildOffers(input: RoundInput, ctx: RoundContext, jobs: TransportJob[],
         deadheadKm: 0,
         loadedKm: 0,
         co2Kg: 0,
-        expiresAt: plan.expiresAt,
-      };
-      offers.push(offer);
+        expiresAt: expiryOf.get(job.request.id)!,
+      });
     }
-  });
+  }
   return offers;
 }
 
 function buildReport(
   input: RoundInput,
-  jobs: TransportJob[],
-  plans: (TransportPlan | null)[],
-  consolidated: ReadonlySet<number>,
-  offers: Offer[],
   ctx: RoundContext,
+  jobs: TransportJob[],
+  served: ReadonlySet<number>,
+  routes: RouteOffer[],
+  offers: Offer[],
+  assignmentCostKrw: number,
   timeMs: number,
 ): RoundReport {
-  const served = jobs.filter((j) => plans[j.index] || consolidated.has(j.index));
-  const servedIds = new Set(served.map((j) => j.request.id));
+  const servedIds = new Set([...served].map((k) => jobs[k]!.request.id));
   let totalCostKrw = 0;
   let deadheadKm = 0;
   let loadedKm = 0;
@@ -150,18 +122,47 @@ function buildReport(
   }
   let baselineCostKrw = 0;
   let baselineCo2Kg = 0;
-  for (const job of served) {
-    const b = baselineFor(job);
+  for (const k of served) {
+    const b = baselineFor(jobs[k]!);
     baselineCostKrw += b.costKrw;
     baselineCo2Kg += b.co2Kg;
   }
+  let peakKgPct = 0;
+  let peakPalletsPct = 0;
+  let kgKm = 0;
+  let kgCapacityKm = 0;
+  let palletKm = 0;
+  let palletCapacityKm = 0;
+  let stops = 0;
+  const vehicleOf = new Map(ctx.vehicles.map((v) => [v.input.id, v.input]));
+  for (const route of routes) {
+    const vehicle = vehicleOf.get(route.vehicleId)!;
+    const km = route.deadheadKm + route.loadedKm;
+    peakKgPct += route.peakKg / vehicle.payloadKg;
+    peakPalletsPct += route.peakPallets / vehicle.palletSlots;
+    kgKm += route.kgKm;
+    kgCapacityKm += vehicle.payloadKg * km;
+    palletKm += route.palletKm;
+    palletCapacityKm += vehicle.palletSlots * km;
+    stops += route.stops.length;
+  }
   const round3 = (x: number) => Math.round(x * 1000) / 1000;
+  const pct = (part: number, whole: number) => (whole > 0 ? round3((part / whole) * 100) : 0);
+  const pooled = routes.filter((r) => r.shares.length > 1);
   return {
     requestsConsidered: input.requests.length,
-    servedCount: served.length,
+    servedCount: served.size,
     unservedRequestIds: input.requests.filter((r) => !servedIds.has(r.id)).map((r) => r.id),
-    consolidatedLoads: offers.filter((o) => o.kind === 'CONSOLIDATED').length,
-    consolidatedRequests: consolidated.size,
+    routes: routes.length,
+    pooledRoutes: pooled.length,
+    pooledRequests: pooled.reduce((sum, r) => sum + r.shares.length, 0),
+    requestsPerTrip: routes.length > 0 ? round3(served.size / routes.length) : 0,
+    stopsPerRoute: routes.length > 0 ? round3(stops / routes.length) : 0,
+    loadFactorKgPeakPct: pct(peakKgPct, routes.length),
+    loadFactorPalletsPeakPct: pct(peakPalletsPct, routes.length),
+    loadFactorKgKmPct: pct(kgKm, kgCapacityKm),
+    loadFactorPalletsKmPct: pct(palletKm, palletCapacityKm),
+    assignmentCostKrw,
     totalCostKrw,
     baselineCostKrw,
     savingsPct: baselineCostKrw > 0 ? round3(((baselineCostKrw - totalCostKrw) / baselineCostKrw) * 100) : 0,

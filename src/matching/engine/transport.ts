@@ -67,7 +67,8 @@ export function evaluateTransport(job: TransportJob, vehicle: VehicleProfile, ct
   });
   if (!slot.ok) return slot;
 
-  const breakdown = transportCost(v.baseFeeKrw, v.perKmKrw, deadheadKm, job.loadedKm);
+  // A split storage stay drops at several warehouses: each drop beyond the first is an extra stop.
+  const breakdown = { ...transportCost(v.baseFeeKrw, v.perKmKrw, deadheadKm, job.loadedKm), stopsKrw: (job.drops.length - 1) * (v.perStopFeeKrw ?? config.perStopFeeKrw) };
   const costKrw = totalOf(breakdown);
   if (costKrw > job.transportBudgetKrw) return refuse('PRICE');
   ctx.counters.feasiblePairs++;
@@ -89,6 +90,8 @@ export function evaluateTransport(job: TransportJob, vehicle: VehicleProfile, ct
 export interface TransportAssignment {
   /** Chosen plan per job (null = no vehicle). */
   plans: (TransportPlan | null)[];
+  /** Per job, its cheapest feasible stand-alone price among the vehicles evaluated (Infinity when none). */
+  cheapestKrw: number[];
   servedCount: number;
   totalCostKrw: number;
   /** Edges the final solve used (column generation's active set). */
@@ -177,7 +180,8 @@ export function assignTransport(
     if (!plan.ok) throw new Error('unreachable: an assigned pair is feasible');
     return plan;
   });
-  return { plans, servedCount: result.servedCount, totalCostKrw: result.totalCost, activeEdges: graph.activeCount, solves };
+  const cheapestKrw = graph.costs.map((costs) => Math.min(Infinity, ...costs));
+  return { plans, cheapestKrw, servedCount: result.servedCount, totalCostKrw: result.totalCost, activeEdges: graph.activeCount, solves };
 }
 
 /**

@@ -63,6 +63,10 @@ export interface VehicleInput extends Located {
   availability: TimeWindow[];
   baseFeeKrw: number;
   perKmKrw: number;
+  /** Each pickup or drop beyond a route's first of each (경유비); the config's default when absent. */
+  perStopFeeKrw?: number;
+  /** Waiting past the free allowance at a stop, per hour; the config's default when absent. */
+  waitingFeePerHourKrw?: number;
   /** Override of the class CO2 factors (g/km). */
   co2GPerKmLoaded?: number;
   co2GPerKmEmpty?: number;
@@ -105,6 +109,10 @@ export interface CostBreakdown {
   distanceKrw: number;
   storageKrw: number;
   handlingKrw: number;
+  /** Extra-stop fees of a route. */
+  stopsKrw: number;
+  /** Waiting past the free allowance. */
+  waitingKrw: number;
 }
 
 interface OfferCommon {
@@ -114,16 +122,6 @@ interface OfferCommon {
   loadedKm: number;
   co2Kg: number;
   expiresAt: EpochMs;
-}
-
-/** One request on one vehicle, door to door (or door to its warehouse when it needs storage). */
-export interface TransportOffer extends OfferCommon {
-  kind: 'TRANSPORT';
-  requestId: string;
-  vehicleId: string;
-  pickupAt: EpochMs;
-  deliverAt: EpochMs;
-  baseline: OfferBaseline;
 }
 
 /** Part (or all) of a request's storage need in one listing. Transport to it is the request's TRANSPORT offer. */
@@ -136,16 +134,29 @@ export interface StorageOffer extends OfferCommon {
   toDay: KstDay;
 }
 
-export interface ConsolidatedShare {
+/** One stop of a route: a pickup or a drop of one request, with its schedule and what is on board after it. */
+export interface RouteStop {
+  requestId: string;
+  action: 'PICKUP' | 'DROP';
+  location: LatLng;
+  arriveAt: EpochMs;
+  /** Service (loading or unloading) starts; later than arriveAt when the truck waits for the window. */
+  startAt: EpochMs;
+  departAt: EpochMs;
+  kgAfter: number;
+  palletsAfter: number;
+}
+
+/** One shipper's part of a route: what it pays and when its goods move. */
+export interface RouteShare {
   requestId: string;
   shipperOrgId: string;
-  pallets: number;
-  /** Pallets x this distance is the share's weight in the cost split. */
-  distanceKm: number;
   priceKrw: number;
   breakdown: CostBreakdown;
+  /** What its cheapest truck of its own would have cost in this round: the weight and a cap of the split. */
+  standaloneKrw: number;
   co2Kg: number;
-  /** The load's empty and loaded km split in the same proportion as its cost. */
+  /** The route's empty and loaded km split in the same proportion as its price. */
   deadheadKm: number;
   loadedKm: number;
   pickupAt: EpochMs;
@@ -153,26 +164,47 @@ export interface ConsolidatedShare {
   baseline: OfferBaseline;
 }
 
-/** Several requests fed to the centre, cross-docked and carried on one vehicle; priced per shipper share. */
-export interface ConsolidatedOffer extends OfferCommon {
-  kind: 'CONSOLIDATED';
-  loadId: string;
+/**
+ * A vehicle's route for one round: its stops in order and one share per request on board. A route of one
+ * request is the plain door-to-door trip; of several, a pooled load (혼적). Accepted or declined as a whole.
+ */
+export interface RouteOffer extends OfferCommon {
+  kind: 'ROUTE';
   vehicleId: string;
-  requestIds: string[];
-  shares: ConsolidatedShare[];
-  /** Feeder legs origin->centre (priced at the centre's shuttle tariff; included in loaded/deadhead km). */
-  feederKm: number;
-  departCentreAt: EpochMs;
+  stops: RouteStop[];
+  shares: RouteShare[];
+  /** When the truck leaves its position, and finishes its last drop. */
+  startAt: EpochMs;
+  endAt: EpochMs;
+  /** Most weight and pallets on board at once. */
+  peakKg: number;
+  peakPallets: number;
+  /** Σ kg × km and pallets × km on board, for load factors weighted by distance. */
+  kgKm: number;
+  palletKm: number;
 }
 
-export type Offer = TransportOffer | StorageOffer | ConsolidatedOffer;
+export type Offer = RouteOffer | StorageOffer;
 
 export interface RoundReport {
   requestsConsidered: number;
   servedCount: number;
   unservedRequestIds: string[];
-  consolidatedLoads: number;
-  consolidatedRequests: number;
+  /** Routes offered, and those among them carrying several requests (pooled, 혼적). */
+  routes: number;
+  pooledRoutes: number;
+  /** Requests travelling on a pooled route. */
+  pooledRequests: number;
+  /** Served requests per route, and stops per route. */
+  requestsPerTrip: number;
+  stopsPerRoute: number;
+  /** Load factors, %: at each route's peak (mean over routes) and weighted by km (Σ load·km / Σ capacity·km). */
+  loadFactorKgPeakPct: number;
+  loadFactorPalletsPeakPct: number;
+  loadFactorKgKmPct: number;
+  loadFactorPalletsKmPct: number;
+  /** Cost of the exact one-request-per-truck assignment of the same round (the search's warm start). */
+  assignmentCostKrw: number;
   totalCostKrw: number;
   /** "No sharing" cost of the served requests: see baseline.ts. */
   baselineCostKrw: number;

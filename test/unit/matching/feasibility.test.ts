@@ -43,7 +43,7 @@ describe('transport feasibility and price', () => {
     expect(plan.deadheadKm).toBeCloseTo(deadhead, 9);
     expect(plan.loadedKm).toBeCloseTo(loaded, 9);
     expect(plan.costKrw).toBe(40_000 + Math.round(1_300 * (deadhead + loaded)));
-    expect(plan.breakdown).toEqual({ baseKrw: 40_000, distanceKrw: Math.round(1_300 * (deadhead + loaded)), storageKrw: 0, handlingKrw: 0 });
+    expect(plan.breakdown).toEqual({ baseKrw: 40_000, distanceKrw: Math.round(1_300 * (deadhead + loaded)), storageKrw: 0, handlingKrw: 0, stopsKrw: 0, waitingKrw: 0 });
     expect(plan.pickupAt).toBe(r.pickupWindow.start);
     // 15 min loading + driving + 15 min unloading.
     expect(plan.deliverAt).toBeCloseTo(r.pickupWindow.start + 30 * 60_000 + (loaded / 45) * H, 0);
@@ -111,8 +111,8 @@ describe('transport feasibility and price', () => {
   it('never offers a declined pair again', () => {
     const input = { centre: CENTRE, requests: [request()], vehicles: [vehicle(), vehicle({ id: 'V2', location: { lat: 37.4, lng: 126.9 } })], listings: [], now: NOW };
     const first = runRound(input);
-    expect(first.offers.map((o) => (o.kind === 'TRANSPORT' ? o.vehicleId : null))).toEqual(['V1']);
+    expect(first.offers.map((o) => (o.kind === 'ROUTE' ? o.vehicleId : null))).toEqual(['V1']);
     const again = runRound({ ...input, excludedPairs: [{ requestId: 'R1', vehicleId: 'V1' }] });
-    expect(again.offers.map((o) => (o.kind === 'TRANSPORT' ? o.vehicleId : null))).toEqual(['V2']);
+    expect(again.offers.map((o) => (o.kind === 'ROUTE' ? o.vehicleId : null))).toEqual(['V2']);
   });
 });

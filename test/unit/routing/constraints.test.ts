@@ -57,6 +57,8 @@ describe('constraints', () => {
     { name: 'maximum stops', problem: scenario({}, {}, [{ maxStops: 2 }]), violation: /4 stops, at most 2/, unserved: 1 },
     { name: 'maximum duration', problem: scenario({}, {}, [{ maxDuration: 75 }]), violation: /duration 80, at most 75/, unserved: 1 },
     { name: 'maximum driving', problem: scenario({}, {}, [{ maxDriving: 75 }]), violation: /driving 80, at most 75/, unserved: 1 },
+    // Alone, A costs 60 and B 80: neither fits its share either.
+    { name: 'what its requests may be charged', problem: scenario({ maxShare: 39 }, { maxShare: 40 }), violation: /costs 80, more than its requests' maxShare 79/, unserved: 2 },
     {
       name: 'cargo compatibility on board',
       problem: scenario({ tags: ['HAZMAT'], excludes: ['CHILLED'] }, { tags: ['CHILLED'] }),

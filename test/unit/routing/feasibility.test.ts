@@ -19,8 +19,11 @@ function routeCost(problem: RoutingProblem, vehicle: number, stops: PlanStop[]):
   if (stops.length === 0) return 0;
   const check = checkPlan(problem, { routes: [{ vehicle, stops }] });
   if (!check.feasible) return null;
+  const route = check.routes[0]!;
   const veh = problem.vehicles[vehicle]!;
-  return veh.fixedCost + (veh.costPerStop ?? 0) * (stops.length - 2) + veh.costPerDistance * check.distance;
+  const service = stops.reduce((sum, s) => sum + problem.requests[s.request]![s.action].service, 0);
+  const waiting = route.arrival - route.departure - route.driving - service;
+  return veh.fixedCost + (veh.costPerStop ?? 0) * (stops.length - 2) + veh.costPerDistance * check.distance + (veh.costPerWaiting ?? 0) * waiting;
 }
 
 /** Brute force: every position pair, simulated. */

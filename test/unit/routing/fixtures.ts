@@ -7,6 +7,8 @@ export interface RandomProblemOptions {
   vehicles: number;
   /** Add stop limits, duration and driving limits, cargo tags and vehicle requirements. */
   rules?: boolean;
+  /** Every vehicle like the first (the literature's homogeneous fleet). */
+  identical?: boolean;
 }
 
 /** Points in a 100 × 100 square, Euclidean distance = travel time (metric), windows wide enough to be interesting. */
@@ -29,6 +31,7 @@ export function randomProblem(seed: number, options: RandomProblemOptions): Rout
       excludes: tags[0] === 'HAZMAT' ? ['CHILLED'] : [],
       requires: tags[0] === 'CHILLED' && rand() < 0.5 ? ['REFRIGERATED'] : [],
       unservedPenalty: 1_000,
+      ...(options.rules ? { maxShare: 150 + rand() * 400 } : {}),
     };
   });
   const vehicles: RoutingVehicle[] = Array.from({ length: options.vehicles }, () => ({
@@ -40,6 +43,7 @@ export function randomProblem(seed: number, options: RandomProblemOptions): Rout
     fixedCost: Math.floor(rand() * 100),
     costPerDistance: 1 + Math.floor(rand() * 3),
     costPerStop: Math.floor(rand() * 3) * 5,
+    costPerWaiting: Math.floor(rand() * 3) * 0.5,
     ...(options.rules
       ? {
           maxStops: 2 + 2 * Math.floor(rand() * 3),
@@ -49,7 +53,7 @@ export function randomProblem(seed: number, options: RandomProblemOptions): Rout
         }
       : {}),
   }));
-  return { locations, distance, requests, vehicles };
+  return { locations, distance, requests, vehicles: options.identical ? vehicles.map(() => ({ ...vehicles[0]!, costPerStop: 0, costPerWaiting: 0 })) : vehicles };
 }
 
 /** Every order of a set of requests' stops with each pickup before its delivery. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { haversineKm } from '../../../src/geo/distance';
 import { kstDayOf, runRound } from '../../../src/matching/engine/index';
 import { baseRequest, CENTRE, H, NOW } from '../../helpers/matching-fixtures';
-import type { ConsolidatedOffer, ListingInput, RequestInput, RoundInput, VehicleInput } from '../../../src/matching/engine/index';
+import type { ListingInput, RequestInput, RouteOffer, RoundInput, VehicleInput } from '../../../src/matching/engine/index';
 
 const TODAY = kstDayOf(NOW);
 
@@ -49,7 +49,7 @@ describe('storage legs', () => {
     const storage = result.offers.filter((o) => o.kind === 'STORAGE');
     expect(storage).toHaveLength(1);
     expect(storage[0]).toMatchObject({ listingId: 'NEAR', pallets: 10, fromDay: TODAY, toDay: TODAY + 9, priceKrw: 10 * 10 * 750 });
-    const transport = result.offers.find((o) => o.kind === 'TRANSPORT')!;
+    const transport = result.offers.find((o) => o.kind === 'ROUTE')!;
     expect(transport.loadedKm).toBeCloseTo(haversineKm(r.origin, near.location) * 1.3, 9);
     expect(result.report.totalCostKrw).toBe(transport.priceKrw + 75_000);
   });
@@ -80,7 +80,7 @@ describe('storage legs', () => {
   });
 });
 
-describe('consolidation through the centre', () => {
+describe('pooled routes (혼적)', () => {
   // Four 2-pallet loads from the complex to the same part of Seoul; four 1t trucks next to the origins and one
   // 5t wing at the centre.
   const destinations = [
@@ -91,60 +91,61 @@ describe('consolidation through the centre', () => {
   ];
   const small = destinations.map((destination, k) => request(`R${k + 1}`, { destination, origin: { lat: 37.32 + k * 0.004, lng: 126.74 } }));
   const t1s = small.map((r, k) => vehicle(`T${k + 1}`, { location: { lat: r.origin.lat + 0.001, lng: r.origin.lng } }));
-  const trunk = vehicle('BIG', { vehicleClass: 'T5', payloadKg: 5_000, palletSlots: 10, bodyType: 'WING', baseFeeKrw: 60_000, perKmKrw: 1_600, location: CENTRE.location });
+  const big = vehicle('BIG', { vehicleClass: 'T5', payloadKg: 5_000, palletSlots: 10, bodyType: 'WING', baseFeeKrw: 60_000, perKmKrw: 1_600, location: CENTRE.location });
+  const routesOf = (offers: ReturnType<typeof runRound>['offers']) => offers.filter((o): o is RouteOffer => o.kind === 'ROUTE');
 
-  it('consolidates when cheaper than separate trucks, and splits the cost by pallets x distance', () => {
-    const separate = runRound(round({ requests: small, vehicles: [...t1s, trunk] }), { consolidation: { enabled: false } });
-    const together = runRound(round({ requests: small, vehicles: [...t1s, trunk] }));
-    expect(separate.report.servedCount).toBe(4);
-    expect(together.report.servedCount).toBe(4);
-    const loads = together.offers.filter((o): o is ConsolidatedOffer => o.kind === 'CONSOLIDATED');
-    expect(loads).toHaveLength(1);
-    const load = loads[0]!;
-    expect(load.vehicleId).toBe('BIG');
-    expect([...load.requestIds].sort()).toEqual(['R1', 'R2', 'R3', 'R4']);
-    expect(together.report.totalCostKrw).toBeLessThan(separate.report.totalCostKrw);
-    expect(load.breakdown.handlingKrw).toBe(8 * 2_000);
-    expect(load.shares.reduce((s, x) => s + x.priceKrw, 0)).toBe(load.priceKrw);
-    for (const share of load.shares) {
-      const ratio = share.priceKrw / load.priceKrw;
-      const weight = (share.pallets * share.distanceKm) / load.shares.reduce((s, x) => s + x.pallets * x.distanceKm, 0);
-      expect(ratio).toBeCloseTo(weight, 3);
-      expect(share.deadheadKm / load.deadheadKm).toBeCloseTo(weight, 3);
-      expect(share.loadedKm / load.loadedKm).toBeCloseTo(weight, 3);
+  it('puts loads heading the same way on one truck when that is cheaper, and splits its price in proportion to what each would pay alone', () => {
+    const result = runRound(round({ requests: small, vehicles: [...t1s, big] }));
+    expect(result.report.servedCount).toBe(4);
+    const [route, ...others] = routesOf(result.offers);
+    expect(others).toHaveLength(0);
+    expect(route!.vehicleId).toBe('BIG');
+    expect(route!.stops).toHaveLength(8);
+    expect(route!.breakdown.stopsKrw).toBe(6 * 10_000);
+    expect(result.report.totalCostKrw).toBeLessThan(result.report.assignmentCostKrw);
+    expect(route!.shares.reduce((s, x) => s + x.priceKrw, 0)).toBe(route!.priceKrw);
+    const alone = route!.shares.reduce((s, x) => s + x.standaloneKrw, 0);
+    for (const share of route!.shares) {
+      // Everyone saves the same share of its stand-alone price (up to the won dropped from each share).
+      expect(Math.abs(share.priceKrw - (route!.priceKrw * share.standaloneKrw) / alone)).toBeLessThan(1 + route!.shares.length);
+      expect(share.priceKrw).toBeLessThanOrEqual(share.standaloneKrw);
+      expect(share.deadheadKm / route!.deadheadKm).toBeCloseTo(share.priceKrw / route!.priceKrw, 6);
       expect(share.baseline.transportCostKrw).toBeGreaterThan(0);
       expect(share.deliverAt).toBeLessThanOrEqual(small.find((r) => r.id === share.requestId)!.deliveryDeadline);
     }
   });
 
-  it('does not send the centre shuttle beyond maxFeederKm', () => {
-    // The same loads picked up ~10 km north of the centre (13 road km): a shuttle run there and back is not a feeder.
-    const far = small.map((r) => ({ ...r, origin: { lat: r.origin.lat + 0.09, lng: r.origin.lng } }));
-    const vehicles = [...far.map((r, k) => vehicle(`F${k + 1}`, { location: { lat: r.origin.lat + 0.001, lng: r.origin.lng } })), trunk];
-    expect(runRound(round({ requests: far, vehicles })).offers.filter((o) => o.kind === 'CONSOLIDATED')).toHaveLength(0);
-    expect(runRound(round({ requests: far, vehicles }), { consolidation: { maxFeederKm: 40 } }).offers.filter((o) => o.kind === 'CONSOLIDATED')).toHaveLength(1);
+  it('keeps trucks apart when the extra stops cost more than sharing saves', () => {
+    const dear = runRound(round({ requests: small, vehicles: [...t1s, { ...big, perStopFeeKrw: 400_000 }] }));
+    expect(dear.report.servedCount).toBe(4);
+    expect(dear.report.pooledRoutes).toBe(0);
+    expect(routesOf(dear.offers)).toHaveLength(4);
   });
 
-  it('does not consolidate when separate trucks are cheaper', () => {
-    // A very expensive trunk: separate 1t trucks win.
-    const pricey = { ...trunk, baseFeeKrw: 400_000 };
-    const result = runRound(round({ requests: small, vehicles: [...t1s, pricey] }));
-    expect(result.offers.filter((o) => o.kind === 'CONSOLIDATED')).toHaveLength(0);
-    expect(result.report.servedCount).toBe(4);
-  });
-
-  it('never puts hazmat with chilled or frozen cargo on one vehicle', () => {
+  it('never puts hazmat with chilled or frozen cargo on one vehicle, and oversize loads travel alone', () => {
     const mixed = small.map((r, k) => ({ ...r, cargoClass: k % 2 === 0 ? ('HAZMAT' as const) : ('CHILLED' as const) }));
     const reefers = t1s.map((v) => ({ ...v, bodyType: 'REFRIGERATED' as const, hazmatCertified: true }));
-    const bigReefer = { ...trunk, bodyType: 'REFRIGERATED' as const, hazmatCertified: true };
+    const bigReefer = { ...big, bodyType: 'REFRIGERATED' as const, hazmatCertified: true };
     const result = runRound(round({ requests: mixed, vehicles: [...reefers, bigReefer] }));
     expect(result.report.servedCount).toBe(4);
     const classOf = new Map(mixed.map((r) => [r.id, r.cargoClass]));
-    for (const offer of result.offers) {
-      if (offer.kind !== 'CONSOLIDATED') continue;
-      const classes = new Set<string | undefined>(offer.requestIds.map((id) => classOf.get(id)));
+    for (const route of routesOf(result.offers)) {
+      const classes = new Set<string | undefined>(route.shares.map((s) => classOf.get(s.requestId)));
       expect(classes.has('HAZMAT') && (classes.has('CHILLED') || classes.has('FROZEN'))).toBe(false);
     }
+    const oversize = small.map((r) => ({ ...r, cargoClass: 'OVERSIZE' as const }));
+    const flat = runRound(round({ requests: oversize, vehicles: [...t1s, { ...big, bodyType: 'FLATBED' as const }] }));
+    for (const route of routesOf(flat.offers)) expect(route.shares).toHaveLength(1);
+  });
+
+  it('waits no longer than it must, and charges waiting past the free allowance', () => {
+    // Two loads to the same place, the second ready 3 hours after the first: one truck only if it waits.
+    const early = request('E', { destination: destinations[0]!, pickupWindow: { start: NOW, end: NOW + H } });
+    const late = request('L', { destination: destinations[0]!, pickupWindow: { start: NOW + 3 * H, end: NOW + 4 * H } });
+    const result = runRound(round({ requests: [early, late], vehicles: [big] }));
+    const [route] = routesOf(result.offers);
+    const waited = route!.stops.reduce((sum, s) => sum + Math.max(0, s.startAt - s.arriveAt - 30 * 60_000), 0);
+    expect(route!.breakdown.waitingKrw).toBe(Math.round((waited / 3_600_000) * 20_000));
   });
 });
 
@@ -156,7 +157,7 @@ describe('baseline', () => {
     expect(result.report.baselineCostKrw).toBe(25_000 + Math.round(1_000 * 2 * loaded));
     expect(result.report.baselineCo2Kg).toBeCloseTo((loaded * 250 + loaded * 200) / 1000, 2);
     const offer = result.offers[0]!;
-    expect(offer.kind === 'TRANSPORT' && offer.baseline).toEqual({ transportCostKrw: result.report.baselineCostKrw, co2Kg: result.report.baselineCo2Kg, deadheadKm: loaded, loadedKm: loaded });
+    expect(offer.kind === 'ROUTE' && offer.shares[0]!.baseline).toEqual({ transportCostKrw: result.report.baselineCostKrw, co2Kg: result.report.baselineCo2Kg, deadheadKm: loaded, loadedKm: loaded });
     expect(result.report.totalCostKrw).toBe(offer.priceKrw);
     expect(result.report.savingsPct).toBeCloseTo(((result.report.baselineCostKrw - offer.priceKrw) / result.report.baselineCostKrw) * 100, 2);
     expect(result.report.emptyKmShare).toBeCloseTo(offer.deadheadKm / (offer.deadheadKm + offer.loadedKm), 3);

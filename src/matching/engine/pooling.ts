@@ -1,0 +1,230 @@
+/**
+ * The marketplace's side of pooled routing: turns a round's transport jobs and vehicles into the routing core's
+ * problem (src/routing), warm-started from the exact one-request-per-truck assignment, and reads its plan back as
+ * routes of jobs. Knows the marketplace's rules (bodies, cargo that may not ride together, declined pairs,
+ * price ceilings, availability windows); the core knows none of them.
+ *
+ * Large rounds are cut into clusters that are solved one after another within the round's time budget: jobs
+ * sorted by pickup day and by the bearing of their destination from the centre (loads heading the same way are
+ * the ones worth pooling), each cluster with the vehicles its jobs were assigned and a share of the idle ones.
+ *
+ * Units inside the core: km for distance, minutes since the round's `now` for time, KRW for cost (base fee per
+ * vehicle used, per-km rate, extra-stop fee). Routes are open: a truck ends where its last drop is, as the
+ * one-request offers always priced it.
+ */
+import { haversineKm, type LatLng } from '../../geo/distance';
+import { checkPlan, solve, type Plan, type PlanRoute, type RoutingProblem, type RoutingRequest, type RoutingVehicle } from '../../routing';
+import { baselineFor } from './baseline';
+import { roadKm, travelMs } from './config';
+import type { RoundContext, TransportJob, VehicleProfile } from './context';
+import { kstDayOf } from './days';
+import { cargoFitsBody, excludedAlongside } from './feasibility';
+import type { TransportAssignment } from './transport';
+import type { TimeWindow } from './types';
+
+/** One stop of a planned route: the job (by index in the round's jobs) and what happens there. */
+export interface RouteStopRef {
+  job: number;
+  action: 'PICKUP' | 'DROP';
+  /** For a job with several drops (split storage), which one. */
+  drop: number;
+}
+
+export interface PlannedRoute {
+  vehicleIndex: number;
+  /** The availability window the route runs in. */
+  window: TimeWindow;
+  stops: RouteStopRef[];
+}
+
+export interface PoolingOptions {
+  /** `performance.now()` value by which every cluster must be solved. */
+  deadline: number;
+  seed: number;
+  /** What a job would pay on a truck of its own in this round: no route charges it more (fair-split.ts). */
+  standaloneKrw: (job: TransportJob) => number;
+}
+
+const MINUTE = 60_000;
+/** Rounding slack: prices are whole won and times whole ms, the core's arithmetic is not. */
+const KRW_SLACK = 1;
+const MINUTES_SLACK = 0.01;
+/** Requests per cluster: the core's search stays quick per iteration below a few hundred. */
+const CLUSTER_SIZE = 250;
+/** The window a vehicle works in this round: the one its assigned job uses, else its first. */
+function windowOf(vehicle: VehicleProfile, assignedDepartAt: number | undefined): TimeWindow | undefined {
+  if (assignedDepartAt !== undefined) return vehicle.windows.find((w) => w.start <= assignedDepartAt && assignedDepartAt <= w.end);
+  return vehicle.windows[0];
+}
+
+/**
+ * Returns the pooled routes of `jobs` and the jobs left unserved. Jobs with several drops (split storage) keep
+ * their assigned truck to themselves; every other job may share.
+ */
+export function poolRoutes(jobs: readonly TransportJob[], ctx: RoundContext, assignment: TransportAssignment, options: PoolingOptions): { routes: PlannedRoute[]; unserved: number[] } {
+  const routes: PlannedRoute[] = [];
+  const unserved: number[] = [];
+  const vehicleTaken = new Uint8Array(ctx.vehicles.length);
+  const poolable: number[] = [];
+  jobs.forEach((job, k) => {
+    const plan = assignment.plans[k];
+    if (job.drops.length === 1) return poolable.push(k);
+    if (!plan) return unserved.push(k);
+    vehicleTaken[plan.vehicleIndex] = 1;
+    const window = windowOf(ctx.vehicles[plan.vehicleIndex]!, plan.departAt)!;
+    routes.push({ vehicleIndex: plan.vehicleIndex, window, stops: [{ job: k, action: 'PICKUP', drop: 0 }, ...job.drops.map((_, d) => ({ job: k, action: 'DROP' as const, drop: d }))] });
+  });
+
+  const clusters = clustersOf(poolable, jobs, ctx);
+  const idle = ctx.vehicles
+    .filter((v) => vehicleTaken[v.index] === 0 && !assignment.plans.some((p) => p?.vehicleIndex === v.index) && v.windows.length > 0)
+    .sort((a, b) => haversineKm(a.input.location, ctx.centre.location) - haversineKm(b.input.location, ctx.centre.location) || a.index - b.index);
+  const idleShare = clusters.map(() => [] as number[]);
+  idle.forEach((v, i) => {
+    const c = i % clusters.length;
+    if (idleShare[c]!.length < Math.max(50, clusters[c]!.length)) idleShare[c]!.push(v.index);
+  });
+
+  clusters.forEach((cluster, c) => {
+    const remaining = clusters.slice(c).reduce((sum, cl) => sum + cl.length, 0);
+    const now = performance.now();
+    const slice = Math.max(0, ((options.deadline - now) * cluster.length) / Math.max(1, remaining));
+    const solved = solveCluster(cluster, idleShare[c]!, jobs, ctx, assignment, { ...options, deadline: now + slice, seed: options.seed + c });
+    routes.push(...solved.routes);
+    unserved.push(...solved.unserved);
+  });
+  return { routes, unserved };
+}
+
+/** Poolable jobs sorted by pickup day, then destination bearing from the centre, cut into chunks. */
+function clustersOf(poolable: number[], jobs: readonly TransportJob[], ctx: RoundContext): number[][] {
+  const bearing = (to: LatLng) => Math.atan2(to.lat - ctx.centre.location.lat, (to.lng - ctx.centre.location.lng) * Math.cos((to.lat * Math.PI) / 180));
+  const keyed = poolable.map((k) => ({ k, day: kstDayOf(jobs[k]!.request.pickupWindow.start), angle: bearing(jobs[k]!.drops[0]!) }));
+  keyed.sort((a, b) => a.day - b.day || a.angle - b.angle || a.k - b.k);
+  const count = Math.max(1, Math.ceil(keyed.length / CLUSTER_SIZE));
+  const size = Math.ceil(keyed.length / count);
+  const clusters: number[][] = [];
+  for (let i = 0; i < keyed.length; i += size) clusters.push(keyed.slice(i, i + size).map((x) => x.k));
+  return clusters.length > 0 ? clusters : [[]];
+}
+
+function solveCluster(
+  cluster: number[],
+  idleVehicles: number[],
+  jobs: readonly TransportJob[],
+  ctx: RoundContext,
+  assignment: TransportAssignment,
+  options: PoolingOptions,
+): { routes: PlannedRoute[]; unserved: number[] } {
+  if (cluster.length === 0) return { routes: [], unserved: [] };
+  const { config, now } = ctx;
+  const assigned = cluster.map((k) => assignment.plans[k]?.vehicleIndex).filter((v): v is number => v !== undefined);
+  const fleet = [...new Set([...assigned, ...idleVehicles])];
+  const windows = new Map<number, TimeWindow>();
+  for (const v of fleet) {
+    const plan = cluster.map((k) => assignment.plans[k]).find((p) => p?.vehicleIndex === v);
+    const window = windowOf(ctx.vehicles[v]!, plan?.departAt);
+    if (window) windows.set(v, window);
+  }
+  const vehicles = fleet.filter((v) => windows.has(v));
+
+  // Locations: 0 is the open end (free to reach from anywhere), then vehicles, origins and drops.
+  const places: LatLng[] = [];
+  /** Adds a place and returns its location in the core (1-based: 0 is the open end). */
+  const place = (p: LatLng) => places.push(p);
+  vehicles.forEach((v) => place(ctx.vehicles[v]!.input.location));
+  const minutes = (ms: number) => (ms - now) / MINUTE;
+  const stopMinutes = config.stopMinutes;
+
+  const routable: number[] = [];
+  const requests: RoutingRequest[] = [];
+  const unserved: number[] = [];
+  for (const k of cluster) {
+    const job = jobs[k]!;
+    const r = job.request;
+    const pickupEarliest = Math.max(0, minutes(r.pickupWindow.start));
+    const deliveryLatest = minutes(r.deliveryDeadline) - stopMinutes;
+    if (minutes(r.pickupWindow.end) < 0 || deliveryLatest < pickupEarliest) {
+      unserved.push(k);
+      continue;
+    }
+    const origin = place(job.origin);
+    const drop = place(job.drops[0]!);
+    routable.push(k);
+    requests.push({
+      pickup: { location: origin, earliest: pickupEarliest, latest: Math.max(pickupEarliest, minutes(r.pickupWindow.end)) + MINUTES_SLACK, service: stopMinutes },
+      delivery: { location: drop, earliest: pickupEarliest, latest: deliveryLatest + MINUTES_SLACK, service: stopMinutes },
+      demand: [r.weightKg, r.pallets],
+      tags: [r.cargoClass],
+      excludes: excludedAlongside(r.cargoClass),
+      unservedPenalty: 0,
+      maxShare: Math.min(options.standaloneKrw(job), job.transportBudgetKrw) + KRW_SLACK,
+    });
+  }
+
+  // Serving one more request always beats any saving on the others (served first, then cost): each unserved
+  // request costs more than all the cluster's requests on dedicated trucks.
+  const dedicatedKrw = routable.map((k) => baselineFor(jobs[k]!).costKrw - jobs[k]!.storageCostKrw);
+  const allDedicatedKrw = dedicatedKrw.reduce((a, b) => a + b, 0);
+  requests.forEach((request, ri) => (request.unservedPenalty = allDedicatedKrw + dedicatedKrw[ri]!));
+
+  const routingVehicles: RoutingVehicle[] = vehicles.map((v, i) => {
+    const input = ctx.vehicles[v]!.input;
+    const w = windows.get(v)!;
+    return {
+      start: 1 + i,
+      end: 0,
+      capacity: [input.payloadKg, input.palletSlots],
+      earliest: minutes(Math.max(w.start, now)),
+      latest: minutes(w.end) + MINUTES_SLACK,
+      fixedCost: input.baseFeeKrw,
+      costPerDistance: input.perKmKrw,
+      costPerStop: input.perStopFeeKrw ?? config.perStopFeeKrw,
+      // Every minute of waiting is charged here (the free allowance is left to pricing): the search avoids idle trucks.
+      costPerWaiting: (input.waitingFeePerHourKrw ?? config.waitingFeePerHourKrw) / 60,
+      maxStops: config.maxStopsPerRoute,
+    };
+  });
+
+  const coords = [{ lat: 0, lng: 0 }, ...places];
+  const distance = (a: number, b: number) => (a === 0 || b === 0 || a === b ? 0 : roadKm(haversineKm(coords[a]!, coords[b]!), config));
+  const problem: RoutingProblem = {
+    locations: coords.length,
+    distance,
+    travelTime: (a, b) => travelMs(distance(a, b), config) / MINUTE,
+    requests,
+    vehicles: routingVehicles,
+    mayCarry: (vi, ri) => mayCarry(jobs[routable[ri]!]!, ctx.vehicles[vehicles[vi]!]!, ctx),
+  };
+
+  // Warm start: the assignment, each truck with its one request (checked: the search refuses a start that breaks a rule).
+  const initial: Plan = { routes: [] };
+  const slot = new Map(vehicles.map((v, i) => [v, i]));
+  routable.forEach((k, ri) => {
+    const plan = assignment.plans[k];
+    const vi = plan ? slot.get(plan.vehicleIndex) : undefined;
+    if (vi === undefined) return;
+    const route: PlanRoute = { vehicle: vi, stops: [{ request: ri, action: 'pickup' }, { request: ri, action: 'delivery' }] };
+    if (checkPlan(problem, { routes: [route] }).feasible) initial.routes.push(route);
+  });
+
+  const result = solve(problem, { initial, seed: options.seed, deadline: options.deadline, now: () => performance.now(), maxIterations: 50 * routable.length + 500 });
+  const routes: PlannedRoute[] = result.plan.routes.map((route) => ({
+    vehicleIndex: vehicles[route.vehicle]!,
+    window: windows.get(vehicles[route.vehicle]!)!,
+    stops: route.stops.map((s) => ({ job: routable[s.request]!, action: s.action === 'pickup' ? 'PICKUP' : 'DROP', drop: 0 })),
+  }));
+  for (const ri of result.unserved) unserved.push(routable[ri]!);
+  return { routes, unserved };
+}
+
+/** Whether `vehicle` may carry `job` at all: body, certificate, size, a pair its user declined, its price ceiling alone. */
+function mayCarry(job: TransportJob, vehicle: VehicleProfile, ctx: RoundContext): boolean {
+  const r = job.request;
+  const v = vehicle.input;
+  if (ctx.isVehicleExcluded(r.id, v.id)) return false;
+  if (cargoFitsBody(r.cargoClass, v.bodyType, v.hazmatCertified)) return false;
+  if (r.weightKg > v.payloadKg || r.pallets > v.palletSlots) return false;
+  const soloKm = roadKm(haversineKm(v.location, job.origin), ctx.config) + job.loadedKm;
+  return v.baseFeeKrw + v.perKmKrw * soloKm <= job.transportBudgetKrw + KRW_SLACK;
+}

@@ -1,0 +1,182 @@
+/**
+ * A planned route becomes an offer: its schedule stop by stop (the truck leaves just in time for its first
+ * pickup), the load on board after each stop, its km empty and loaded, its price on the vehicle's rate card
+ * (base fee + per-km × every km + extra-stop fees + waiting past the free allowance), and the fair split of that
+ * price among its shippers (fair-split.ts). Requests whose caps the route cannot meet are taken off it, dearest
+ * first, and stay OPEN for the next round.
+ */
+import { haversineKm, type LatLng } from '../../geo/distance';
+import { baselineFor, offerBaselineFor } from './baseline';
+import { roadKm, travelMs } from './config';
+import type { RoundContext, TransportJob } from './context';
+import { co2Kg } from './cost';
+import { fairSplit } from './fair-split';
+import type { PlannedRoute, RouteStopRef } from './pooling';
+import type { CostBreakdown, RouteOffer, RouteShare, RouteStop } from './types';
+
+const HOUR = 3_600_000;
+
+interface Leg {
+  job: TransportJob;
+  ref: RouteStopRef;
+  location: LatLng;
+  kg: number;
+  pallets: number;
+}
+
+/** The signed load change of each stop: a pickup loads the whole request, each drop its part. */
+function legsOf(route: PlannedRoute, jobs: readonly TransportJob[], parts: (job: TransportJob) => number[]): Leg[] {
+  return route.stops.map((ref) => {
+    const job = jobs[ref.job]!;
+    const { weightKg, pallets } = job.request;
+    if (ref.action === 'PICKUP') return { job, ref, location: job.origin, kg: weightKg, pallets };
+    const share = parts(job);
+    const total = share.reduce((a, b) => a + b, 0);
+    const fraction = total > 0 ? share[ref.drop]! / total : 1 / share.length;
+    const last = ref.drop === job.drops.length - 1;
+    // Drops of a split stay unload their part; the last drop empties what is left of the request.
+    const before = total > 0 ? share.slice(0, ref.drop).reduce((a, b) => a + b, 0) / total : ref.drop / share.length;
+    const kg = last ? -(weightKg - Math.round(weightKg * before)) : -Math.round(weightKg * fraction);
+    const palletsOff = last ? -(pallets - Math.round(pallets * before)) : -Math.round(pallets * fraction);
+    return { job, ref, location: job.drops[ref.drop]!, kg, pallets: palletsOff };
+  });
+}
+
+/**
+ * Returns the offer for `route`, or the jobs that must leave it (their caps cannot be met) when it cannot be
+ * offered as it is. `standaloneKrw(job)` is the job's cheapest truck of its own in this round.
+ */
+export function routeOffer(
+  route: PlannedRoute,
+  jobs: readonly TransportJob[],
+  ctx: RoundContext,
+  standaloneKrw: (job: TransportJob) => number,
+  parts: (job: TransportJob) => number[],
+): { offer: RouteOffer } | { drop: number } {
+  const { config, now } = ctx;
+  const profile = ctx.vehicles[route.vehicleIndex]!;
+  const vehicle = profile.input;
+  const legs = legsOf(route, jobs, parts);
+  const stopMs = config.stopMinutes * 60_000;
+  const earliestOf = (leg: Leg) => (leg.ref.action === 'PICKUP' ? leg.job.request.pickupWindow.start : now);
+
+  // Leave just in time for the first pickup (never before the window opens or now).
+  const approachKm = roadKm(haversineKm(vehicle.location, legs[0]!.location), config);
+  const leaveAt = Math.max(now, route.window.start, earliestOf(legs[0]!) - travelMs(approachKm, config));
+  let clock = leaveAt;
+  let here = vehicle.location;
+  let onKg = 0;
+  let onPallets = 0;
+  let deadheadKm = 0;
+  let loadedKm = 0;
+  let kgKm = 0;
+  let palletKm = 0;
+  let waitingMs = 0;
+  let slackMs = Infinity;
+  let peakKg = 0;
+  let peakPallets = 0;
+  const stops: RouteStop[] = legs.map((leg) => {
+    const km = roadKm(haversineKm(here, leg.location), config);
+    if (onKg > 0 || onPallets > 0) loadedKm += km;
+    else deadheadKm += km;
+    kgKm += onKg * km;
+    palletKm += onPallets * km;
+    const arriveAt = clock + travelMs(km, config);
+    const startAt = Math.max(arriveAt, earliestOf(leg));
+    waitingMs += Math.max(0, startAt - arriveAt - config.freeWaitingMinutes * 60_000);
+    const latest = leg.ref.action === 'PICKUP' ? leg.job.request.pickupWindow.end : leg.job.request.deliveryDeadline - stopMs;
+    slackMs = Math.min(slackMs, latest - startAt);
+    clock = startAt + stopMs;
+    here = leg.location;
+    onKg += leg.kg;
+    onPallets += leg.pallets;
+    peakKg = Math.max(peakKg, onKg);
+    peakPallets = Math.max(peakPallets, onPallets);
+    return { requestId: leg.job.request.id, action: leg.ref.action, location: leg.location, arriveAt, startAt, departAt: clock, kgAfter: onKg, palletsAfter: onPallets };
+  });
+
+  const extraStops = Math.max(0, stops.length - 2);
+  const breakdown: CostBreakdown = {
+    baseKrw: vehicle.baseFeeKrw,
+    distanceKrw: Math.round(vehicle.perKmKrw * (deadheadKm + loadedKm)),
+    storageKrw: 0,
+    handlingKrw: 0,
+    stopsKrw: extraStops * (vehicle.perStopFeeKrw ?? config.perStopFeeKrw),
+    waitingKrw: Math.round((waitingMs / HOUR) * (vehicle.waitingFeePerHourKrw ?? config.waitingFeePerHourKrw)),
+  };
+  const costKrw = breakdown.baseKrw + breakdown.distanceKrw + breakdown.stopsKrw + breakdown.waitingKrw;
+
+  const onRoute = [...new Set(route.stops.map((s) => s.job))];
+  const weights = onRoute.map((k) => {
+    const job = jobs[k]!;
+    const alone = standaloneKrw(job);
+    return { weightKrw: Number.isFinite(alone) ? alone : baselineFor(job).costKrw - job.storageCostKrw, capKrw: job.transportBudgetKrw };
+  });
+  // The search kept the route within its shippers' caps; whole-won rounding may overshoot by under a won each.
+  const capsKrw = weights.reduce((sum, w) => sum + Math.min(w.weightKrw, w.capKrw), 0);
+  const split = fairSplit(costKrw > capsKrw && costKrw <= capsKrw + weights.length ? capsKrw : costKrw, weights);
+  if (!split) {
+    // The dearest request relative to what it may pay leaves the route.
+    let worst = 0;
+    onRoute.forEach((_, i) => {
+      const cap = (w: (typeof weights)[number]) => Math.min(w.weightKrw, w.capKrw);
+      if (cap(weights[i]!) < cap(weights[worst]!)) worst = i;
+    });
+    return { drop: onRoute[worst]! };
+  }
+
+  const priceKrw = split.reduce((a, b) => a + b, 0);
+  const co2 = co2Kg(deadheadKm, profile.co2GPerKmEmpty, loadedKm, profile.co2GPerKmLoaded);
+  const shares: RouteShare[] = onRoute.map((k, i) => {
+    const job = jobs[k]!;
+    const part = priceKrw > 0 ? split[i]! / priceKrw : 1 / onRoute.length;
+    const pickup = stops.find((s) => s.requestId === job.request.id && s.action === 'PICKUP')!;
+    const lastDrop = [...stops].reverse().find((s) => s.requestId === job.request.id && s.action === 'DROP')!;
+    return {
+      requestId: job.request.id,
+      shipperOrgId: job.request.shipperOrgId,
+      priceKrw: split[i]!,
+      breakdown: shareOf(breakdown, costKrw, split[i]!),
+      standaloneKrw: weights[i]!.weightKrw,
+      co2Kg: Math.round(co2 * part * 1000) / 1000,
+      deadheadKm: deadheadKm * part,
+      loadedKm: loadedKm * part,
+      pickupAt: pickup.startAt,
+      deliverAt: lastDrop.departAt,
+      baseline: offerBaselineFor(job),
+    };
+  });
+  // The offer lapses when the truck could no longer leave in time for every stop, or after the TTL.
+  const expiresAt = Math.max(now, Math.min(now + config.offerTtlMs, leaveAt + slackMs));
+  return {
+    offer: {
+      kind: 'ROUTE',
+      vehicleId: vehicle.id,
+      stops,
+      shares,
+      priceKrw,
+      // The fractions of a won dropped from the shares come off the distance charge.
+      breakdown: { ...breakdown, distanceKrw: breakdown.distanceKrw - (costKrw - priceKrw) },
+      deadheadKm,
+      loadedKm,
+      co2Kg: co2,
+      expiresAt,
+      startAt: leaveAt,
+      endAt: clock,
+      peakKg,
+      peakPallets,
+      kgKm,
+      palletKm,
+    },
+  };
+}
+
+const KEYS = ['baseKrw', 'distanceKrw', 'storageKrw', 'handlingKrw', 'stopsKrw', 'waitingKrw'] as const;
+
+/** A share's breakdown: each component in the share's proportion, rounded down, the remainder on distance. */
+function shareOf(route: CostBreakdown, routeCostKrw: number, shareKrw: number): CostBreakdown {
+  const part = routeCostKrw > 0 ? shareKrw / routeCostKrw : 0;
+  const out = Object.fromEntries(KEYS.map((k) => [k, Math.floor(route[k] * part)])) as unknown as CostBreakdown;
+  out.distanceKrw += shareKrw - KEYS.reduce((sum, k) => sum + out[k], 0);
+  return out;
+}
