@@ -1831,13 +1831,20 @@ export type VehicleAvailabilityWindow = {
   endsAt: Scalars['DateTime']['output'];
 };
 
-/** What a vehicle charges: a fixed fee per job plus a rate per driven km (deadhead and loaded alike). */
+/**
+ * What a vehicle charges: a fixed fee per job plus a rate per driven km (deadhead and loaded alike), a fee per
+ * extra stop (경유비) and a rate for waiting past the free allowance at a stop (대기료).
+ */
 export type RateCard = {
   __typename?: 'RateCard';
   /** Fixed fee per job, KRW. */
   baseFeeKrw: Scalars['Krw']['output'];
   /** Rate per km, KRW. */
   perKmKrw: Scalars['Krw']['output'];
+  /** Fee per pickup or drop beyond the first of each on a route (경유비), KRW. */
+  perStopFeeKrw: Scalars['Krw']['output'];
+  /** Rate per hour of waiting at a stop beyond the free allowance (대기료), KRW. */
+  waitingFeePerHourKrw: Scalars['Krw']['output'];
 };
 
 /** A carrier's truck. Private: visible to its carrier, the operators of its complex and admins only. */
@@ -2065,12 +2072,16 @@ export type VehicleAvailabilityWindowInput = {
   endsAt: Scalars['DateTime']['input'];
 };
 
-/** A rate card, as input: either figure left out takes the tonnage class's default. */
+/** A rate card, as input: any figure left out takes the tonnage class's default. */
 export type RateCardInput = {
   /** Fixed fee per job, KRW, 0 to 2,000,000. */
   baseFeeKrw?: InputMaybe<Scalars['Krw']['input']>;
   /** Rate per km, KRW, 0 to 50,000. */
   perKmKrw?: InputMaybe<Scalars['Krw']['input']>;
+  /** Fee per pickup or drop beyond the first of each on a route (경유비), KRW, 0 to 500,000. */
+  perStopFeeKrw?: InputMaybe<Scalars['Krw']['input']>;
+  /** Rate per hour of waiting at a stop beyond the free allowance (대기료), KRW, 0 to 500,000. */
+  waitingFeePerHourKrw?: InputMaybe<Scalars['Krw']['input']>;
 };
 
 /** Input of `vehicleRegister`. */
@@ -3331,6 +3342,8 @@ export type VehicleAvailabilityWindowResolvers<ContextType = Context, ParentType
 export type RateCardResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RateCard'] = ResolversParentTypes['RateCard']> = {
   baseFeeKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
   perKmKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
+  perStopFeeKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
+  waitingFeePerHourKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
 };
 
 export type VehicleResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Vehicle'] = ResolversParentTypes['Vehicle']> = {
