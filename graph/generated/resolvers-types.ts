@@ -897,13 +897,16 @@ export type StorageClass =
   /** Open yard. */
   | 'OUTDOOR_YARD';
 
-/** How goods are loaded or unloaded at one end of a shipment. */
+/**
+ * How goods are loaded or unloaded at one end of a shipment. Each sets the stop's service time and the bodies it
+ * can reach (src/supply/loading-methods.ts).
+ */
 export type LoadingMethod =
-  /** Forklift (지게차). */
+  /** Forklift (지게차): reaches every body. */
   | 'FORKLIFT'
-  /** Hoist or crane (호이스트). */
+  /** Hoist or overhead crane (호이스트), from above: open tops only (CARGO, WING, FLATBED; a TANK fills by hose), never a closed body. */
   | 'HOIST'
-  /** By hand (수작업): allow more time. */
+  /** By hand (수작업): reaches every body; the slowest per pallet. */
   | 'BY_HAND';
 
 /** Where a shipment request is in its life. */
@@ -1162,10 +1165,10 @@ export type ShipmentRequestCreateInput = {
   pallets: Scalars['Int']['input'];
   /** Kind of goods. */
   cargoClass: CargoClass;
-  /** Loading at the origin. */
-  loadingAtOrigin: LoadingMethod;
-  /** Unloading at the destination. */
-  loadingAtDestination: LoadingMethod;
+  /** Loading at the origin; default FORKLIFT. Must reach a body the cargo may travel in (HOIST cannot load a closed body, so not CHILLED or FROZEN cargo). */
+  loadingAtOrigin?: InputMaybe<LoadingMethod>;
+  /** Unloading at the destination; default FORKLIFT. Same rule as `loadingAtOrigin`. */
+  loadingAtDestination?: InputMaybe<LoadingMethod>;
   /** When the goods may be collected. */
   pickupWindow: PickupWindowInput;
   /** Latest delivery: not before the window's end, and leaving the great-circle trip at 90 km/h after its start. */
