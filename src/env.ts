@@ -27,8 +27,8 @@ export const Env = z.object({
   MATCHING_AVERAGE_SPEED_KMH: z.coerce.number().min(5).max(120).default(45),
   /**
    * Driver's limits on a planned route. Korean law caps continuous driving, not a day's: 화물자동차 운수사업법
-   * 시행규칙 제21조 (운송사업자의 준수사항, in force since the 2016-17 amendment) makes a carrier give its driver
-   * at least 30 minutes' rest after 4 hours' continuous driving. A day's driving defaults to 9 hours, the limit of EU
+   * 시행규칙 제21조 (운송사업자의 준수사항; amendment announced by 국토교통부 on 2016-09-13, in force from 2017) makes a
+   * carrier give its driver at least 30 minutes' rest after 4 hours' continuous driving. A day's driving defaults to 9 hours, the limit of EU
    * Regulation (EC) 561/2006 art. 6(1); 근로기준법 제59조 leaves an employed driver's day at most 13 hours (11 hours'
    * rest between working days).
    */
