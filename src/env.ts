@@ -25,6 +25,24 @@ export const Env = z.object({
   MATCHING_DETOUR_FACTOR: z.coerce.number().min(1).max(3).default(1.3),
   /** Average road speed used for travel times, km/h. */
   MATCHING_AVERAGE_SPEED_KMH: z.coerce.number().min(5).max(120).default(45),
+  /**
+   * Driver's limits on a planned route. Korean law caps continuous driving, not a day's: 화물자동차 운수사업법
+   * 시행규칙 제21조 (운송사업자의 준수사항; amendment announced by 국토교통부 on 2016-09-13, in force from 2017) makes a
+   * carrier give its driver at least 30 minutes' rest after 4 hours' continuous driving. A day's driving defaults to 9 hours, the limit of EU
+   * Regulation (EC) 561/2006 art. 6(1); 근로기준법 제59조 leaves an employed driver's day at most 13 hours (11 hours'
+   * rest between working days).
+   */
+  MATCHING_DAILY_DRIVING_HOURS: z.coerce.number().min(1).max(16).default(9),
+  MATCHING_BREAK_AFTER_DRIVING_MINUTES: z.coerce.number().int().min(30).max(12 * 60).default(240),
+  MATCHING_BREAK_MINUTES: z.coerce.number().int().min(0).max(4 * 60).default(30),
+  /** Most stops (pickups, drops, centre hand-overs) on one route: a day's multi-drop round in a complex. */
+  MATCHING_MAX_STOPS: z.coerce.number().int().min(2).max(100).default(12),
+  /**
+   * Minutes a truck may wait at a stop before its waiting fee (대기료) runs. The container safe rates allow 1-3
+   * hours (화물자동차 안전운임 고시 별표 1), where a container's loading itself takes that long; palletised loads
+   * take minutes (src/supply/loading-methods.ts), so half an hour here is an assumption.
+   */
+  MATCHING_FREE_WAITING_MINUTES: z.coerce.number().int().min(0).max(12 * 60).default(30),
   /** Minutes an offer stays open before it expires and its request returns to the next round. */
   OFFER_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
   /** Folder where proof-of-delivery images are stored (metadata lives in the database). */

@@ -96,6 +96,10 @@ export const vehicles = sqliteTable(
     hazmatCertified: integer('hazmat_certified', { mode: 'boolean' }).notNull().default(false),
     baseFeeKrw: integer('base_fee_krw').notNull(),
     perKmKrw: integer('per_km_krw').notNull(),
+    // registerVehicle always sets these (the class default when not given); 0 only lets SQLite add the columns,
+    // and migration 0008 sets the rows it found to their class's default.
+    perStopFeeKrw: integer('per_stop_fee_krw').notNull().default(0),
+    waitingFeePerHourKrw: integer('waiting_fee_per_hour_krw').notNull().default(0),
     lat: real('lat').notNull(),
     lng: real('lng').notNull(),
     ...h3Columns(),

@@ -897,13 +897,16 @@ export type StorageClass =
   /** Open yard. */
   | 'OUTDOOR_YARD';
 
-/** How goods are loaded or unloaded at one end of a shipment. */
+/**
+ * How goods are loaded or unloaded at one end of a shipment. Each sets the stop's service time and the bodies it
+ * can reach (src/supply/loading-methods.ts).
+ */
 export type LoadingMethod =
-  /** Forklift (지게차). */
+  /** Forklift (지게차): reaches every body. */
   | 'FORKLIFT'
-  /** Hoist or crane (호이스트). */
+  /** Hoist or overhead crane (호이스트), from above: open tops only (CARGO, WING, FLATBED; a TANK fills by hose), never a closed body. */
   | 'HOIST'
-  /** By hand (수작업): allow more time. */
+  /** By hand (수작업): reaches every body; the slowest per pallet. */
   | 'BY_HAND';
 
 /** Where a shipment request is in its life. */
@@ -1162,10 +1165,10 @@ export type ShipmentRequestCreateInput = {
   pallets: Scalars['Int']['input'];
   /** Kind of goods. */
   cargoClass: CargoClass;
-  /** Loading at the origin. */
-  loadingAtOrigin: LoadingMethod;
-  /** Unloading at the destination. */
-  loadingAtDestination: LoadingMethod;
+  /** Loading at the origin; default FORKLIFT. Must reach a body the cargo may travel in (HOIST cannot load a closed body, so not CHILLED or FROZEN cargo). */
+  loadingAtOrigin?: InputMaybe<LoadingMethod>;
+  /** Unloading at the destination; default FORKLIFT. Same rule as `loadingAtOrigin`. */
+  loadingAtDestination?: InputMaybe<LoadingMethod>;
   /** When the goods may be collected. */
   pickupWindow: PickupWindowInput;
   /** Latest delivery: not before the window's end, and leaving the great-circle trip at 90 km/h after its start. */
@@ -1851,13 +1854,20 @@ export type VehicleAvailabilityWindow = {
   endsAt: Scalars['DateTime']['output'];
 };
 
-/** What a vehicle charges: a fixed fee per job plus a rate per driven km (deadhead and loaded alike). */
+/**
+ * What a vehicle charges: a fixed fee per job plus a rate per driven km (deadhead and loaded alike), a fee per
+ * extra stop (경유비) and a rate for waiting past the free allowance at a stop (대기료).
+ */
 export type RateCard = {
   __typename?: 'RateCard';
   /** Fixed fee per job, KRW. */
   baseFeeKrw: Scalars['Krw']['output'];
   /** Rate per km, KRW. */
   perKmKrw: Scalars['Krw']['output'];
+  /** Fee per pickup or drop beyond the first of each on a route (경유비), KRW. */
+  perStopFeeKrw: Scalars['Krw']['output'];
+  /** Rate per hour of waiting at a stop beyond the free allowance (대기료), KRW. */
+  waitingFeePerHourKrw: Scalars['Krw']['output'];
 };
 
 /** A carrier's truck. Private: visible to its carrier, the operators of its complex and admins only. */
@@ -2085,12 +2095,16 @@ export type VehicleAvailabilityWindowInput = {
   endsAt: Scalars['DateTime']['input'];
 };
 
-/** A rate card, as input: either figure left out takes the tonnage class's default. */
+/** A rate card, as input: any figure left out takes the tonnage class's default. */
 export type RateCardInput = {
   /** Fixed fee per job, KRW, 0 to 2,000,000. */
   baseFeeKrw?: InputMaybe<Scalars['Krw']['input']>;
   /** Rate per km, KRW, 0 to 50,000. */
   perKmKrw?: InputMaybe<Scalars['Krw']['input']>;
+  /** Fee per pickup or drop beyond the first of each on a route (경유비), KRW, 0 to 500,000. */
+  perStopFeeKrw?: InputMaybe<Scalars['Krw']['input']>;
+  /** Rate per hour of waiting at a stop beyond the free allowance (대기료), KRW, 0 to 500,000. */
+  waitingFeePerHourKrw?: InputMaybe<Scalars['Krw']['input']>;
 };
 
 /** Input of `vehicleRegister`. */
@@ -3362,6 +3376,8 @@ export type VehicleAvailabilityWindowResolvers<ContextType = Context, ParentType
 export type RateCardResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RateCard'] = ResolversParentTypes['RateCard']> = {
   baseFeeKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
   perKmKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
+  perStopFeeKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
+  waitingFeePerHourKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
 };
 
 export type VehicleResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Vehicle'] = ResolversParentTypes['Vehicle']> = {

@@ -43,7 +43,7 @@ export const supplyResolvers: Resolvers = {
   },
   Vehicle: {
     id: (v) => toGlobalId('Vehicle', v.id),
-    rateCard: (v) => ({ baseFeeKrw: v.baseFeeKrw, perKmKrw: v.perKmKrw }),
+    rateCard: (v) => ({ baseFeeKrw: v.baseFeeKrw, perKmKrw: v.perKmKrw, perStopFeeKrw: v.perStopFeeKrw, waitingFeePerHourKrw: v.waitingFeePerHourKrw }),
     location: (v) => ({ lat: v.lat, lng: v.lng }),
     h3Cell: (v) => v.h3R9,
     complex: (v, _, ctx) => getComplex({ ctx, input: { id: v.complexId } }),

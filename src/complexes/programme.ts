@@ -11,6 +11,10 @@ export const PROGRAMME_COMPLEXES: readonly ProgrammeComplex[] = programme.comple
  * Joint logistics centre figures are not in the published data: these are demo assumptions, scaled
  * to each complex's tenant count (a small cross-dock handles ~300 pallets/day; Banwol-Sihwa, with
  * 19,000 tenants, gets the largest). The handling fee is a typical Korean cross-dock rate per pallet.
+ * Opening hours (local time; the router plans hand-overs at the centre within them): no hours are published for
+ * the programme's centres (KICOX's announcements of the Sihwa, Changwon and Namdong centres give floor area and
+ * throughput only), so 07:00-22:00 assumes a two-shift cross-dock that takes the morning's inbound feeders and
+ * the evening's trunk departures.
  */
 export function centreAssumptions(complex: ProgrammeComplex) {
   const crossDockPalletsPerDay = Math.max(300, Math.round(complex.tenantCompanies / 10 / 50) * 50);

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { CARGO_CLASSES, LOADING_METHODS, STORAGE_CLASSES, type CargoClass, type StorageClass } from '../../db/schema';
+import { BODY_TYPES, CARGO_CLASSES, LOADING_METHODS, STORAGE_CLASSES, type CargoClass, type LoadingMethod, type StorageClass } from '../../db/schema';
 import type { LatLng } from '../geo/distance';
 import { IdempotencyKey } from '../idempotency';
-import { storageClassAllows } from '../matching/engine';
+import { cargoFitsBody, storageClassAllows } from '../matching/engine';
+import { canLoad, DEFAULT_LOADING_METHOD } from '../supply/loading-methods';
 import { LocationInput } from '../supply/location-input';
 import { LARGEST_CLASS } from '../supply/vehicle-classes';
 
@@ -30,6 +31,18 @@ export function inKorea(p: LatLng): boolean {
  */
 export function storageClassesFor(cargo: CargoClass): StorageClass[] {
   return STORAGE_CLASSES.filter((s) => storageClassAllows(cargo, s, s));
+}
+
+const LoadingMethodInput = z
+  .enum(LOADING_METHODS)
+  .nullish()
+  .transform((m) => m ?? DEFAULT_LOADING_METHOD);
+
+/** Why `method` can never load `cargo` (no body the cargo may ride in is one the method reaches), or null. */
+function loadingIssue(cargo: CargoClass, method: LoadingMethod): string | null {
+  const bodies = BODY_TYPES.filter((b) => cargoFitsBody(cargo, b, true) === null);
+  if (bodies.some((b) => canLoad(method, b))) return null;
+  return `${method} cannot load ${bodies.join(' or ')}, the bodies ${cargo} cargo travels in: use ${LOADING_METHODS.filter((m) => bodies.some((b) => canLoad(m, b))).join(' or ')}`;
 }
 
 /** One end of a shipment: a point, or the complex's joint logistics centre. */
@@ -69,8 +82,8 @@ export const CreateShipmentRequestInput = z
     /** Korean standard T-11 pallets (1100 x 1100 mm). */
     pallets: z.number().int().positive().max(LARGEST_CLASS.palletSlots, `must fit ${largest}`),
     cargoClass: z.enum(CARGO_CLASSES),
-    loadingAtOrigin: z.enum(LOADING_METHODS),
-    loadingAtDestination: z.enum(LOADING_METHODS),
+    loadingAtOrigin: LoadingMethodInput,
+    loadingAtDestination: LoadingMethodInput,
     pickupWindow: z.object({ from: z.date(), until: z.date() }).refine((w) => w.from < w.until, { path: ['until'], message: 'must be after pickupWindow.from' }),
     deliverBy: z.date(),
     storage: StorageNeedInput.nullish().transform((s) => s ?? null),
@@ -84,6 +97,10 @@ export const CreateShipmentRequestInput = z
   })
   .superRefine((r, ctx) => {
     if (r.deliverBy < r.pickupWindow.until) ctx.addIssue({ code: 'custom', path: ['deliverBy'], message: 'must not be before pickupWindow.until' });
+    for (const end of ['loadingAtOrigin', 'loadingAtDestination'] as const) {
+      const issue = loadingIssue(r.cargoClass, r[end]);
+      if (issue) ctx.addIssue({ code: 'custom', path: [end], message: issue });
+    }
     if (!r.storage) return;
     // Storage holds (part of) this shipment: the goods moved to the warehouse instead of the destination.
     if (r.storage.pallets > r.pallets) ctx.addIssue({ code: 'custom', path: ['storage', 'pallets'], message: 'must not exceed the request\'s pallets' });

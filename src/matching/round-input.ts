@@ -47,6 +47,8 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
         r.storagePallets && r.storageDays && r.storageClass
           ? { pallets: r.storagePallets, days: r.storageDays, storageClass: r.storageClass, splitAllowed: r.storageSplitAllowed }
           : null,
+      pickupLoadingMethod: r.loadingAtOrigin,
+      deliveryLoadingMethod: r.loadingAtDestination,
     }));
 
     const activeVehicle = and(eq(vehicles.complexId, complex.id), eq(vehicles.status, 'ACTIVE'));
@@ -105,6 +107,8 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
         availability: free,
         baseFeeKrw: v.baseFeeKrw,
         perKmKrw: v.perKmKrw,
+        perStopFeeKrw: v.perStopFeeKrw,
+        waitingFeePerHourKrw: v.waitingFeePerHourKrw,
       }));
 
     const today = kstDayOf(nowMs);
@@ -146,6 +150,10 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
         pricePerPalletDayKrw: l.pricePerPalletDayKrw,
         minDays: l.minDays,
         availability: idle,
+        opensAt: l.opensAt,
+        closesAt: l.closesAt,
+        hasForklift: l.hasForklift,
+        hasDock: l.hasDock,
       }));
 
     const declined = tx
@@ -172,6 +180,8 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
         location: { lat: centre.lat, lng: centre.lng },
         handlingFeePerPalletKrw: centre.handlingFeePerPalletKrw,
         crossDockCapacityPalletsPerDay: centre.crossDockPalletsPerDay,
+        opensAt: centre.opensAt,
+        closesAt: centre.closesAt,
       },
       requests,
       vehicles: vehicleInputs,

@@ -90,7 +90,7 @@ describe('shipment requests over GraphQL', () => {
     };
     posted = {
       a1: await post(key.mA),
-      a2: await post(key.mA, { cargoClass: 'CHILLED', loadingAtOrigin: 'BY_HAND', pickupWindow: { from: new Date(Date.now() + 26 * HOUR).toISOString(), until: new Date(Date.now() + 28 * HOUR).toISOString() } }),
+      a2: await post(key.mA, { cargoClass: 'CHILLED', loadingAtOrigin: 'BY_HAND', loadingAtDestination: 'FORKLIFT', pickupWindow: { from: new Date(Date.now() + 26 * HOUR).toISOString(), until: new Date(Date.now() + 28 * HOUR).toISOString() } }),
       a2x: await post(key.mA2),
       c1: await post(key.mC, { origin: { centre: true } }),
     };
@@ -124,6 +124,12 @@ describe('shipment requests over GraphQL', () => {
       });
     });
 
+    it('loads and unloads by forklift when the request does not say how', async () => {
+      const { loadingAtOrigin: _, loadingAtDestination: __, ...input } = requestInput();
+      const res = await gql<{ shipmentRequestCreate: { shipmentRequest: Request } }>(server.url, CREATE, { input }, { apiKey: key.mA });
+      expect(res.body.data?.shipmentRequestCreate.shipmentRequest).toMatchObject({ loadingAtOrigin: 'FORKLIFT', loadingAtDestination: 'FORKLIFT' });
+    });
+
     it('answers BAD_USER_INPUT naming each failing field and rule', async () => {
       const res = await gql(server.url, CREATE, { input: requestInput({ origin: { centre: true, lat: 37.3, lng: 126.7 }, pallets: 25 }) }, { apiKey: key.mA });
       expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -133,6 +139,10 @@ describe('shipment requests over GraphQL', () => {
       ]);
       const storage = await gql(server.url, CREATE, { input: requestInput({ storage: { pallets: 1, days: 2, storageClass: 'FROZEN' } }) }, { apiKey: key.mA });
       expect(storage.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.storage.storageClass', rule: 'must suit GENERAL cargo: AMBIENT or BONDED' }]);
+      const hoist = await gql(server.url, CREATE, { input: requestInput({ cargoClass: 'CHILLED', loadingAtDestination: 'HOIST' }) }, { apiKey: key.mA });
+      expect(hoist.body.errors?.[0]?.extensions?.issues).toEqual([
+        { field: 'input.loadingAtDestination', rule: 'HOIST cannot load REFRIGERATED or FROZEN, the bodies CHILLED cargo travels in: use FORKLIFT or BY_HAND' },
+      ]);
       const far = await gql(server.url, CREATE, { input: requestInput({ origin: { lat: 35.2, lng: 128.65 } }) }, { apiKey: key.mA });
       expect(far.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.origin', rule: expect.stringMatching(/within 35 km of the BANWOL_SIHWA complex/) }]);
     });
@@ -162,7 +172,7 @@ describe('shipment requests over GraphQL', () => {
       const client = wsClient(server.wsUrl, { apiKey: key.opB });
       try {
         const results = firstResults<{ complexActivity: { kind: string; summary: string } }>(client, { query: 'subscription { complexActivity(code: "BANWOL_SIHWA") { kind summary } }' });
-        const [event] = await keepTriggering(results, () => post(key.mA, { pallets: 7, cargoClass: 'FROZEN' }));
+        const [event] = await keepTriggering(results, () => post(key.mA, { pallets: 7, cargoClass: 'FROZEN', loadingAtDestination: 'FORKLIFT' }));
         expect(event!.data!.complexActivity).toEqual({ kind: 'REQUEST_POSTED', summary: expect.stringMatching(/^7 pallets FROZEN, 1200 kg, pickup \d\d-\d\d \d\d:\d\d$/) });
         expect(event!.data!.complexActivity.summary).not.toContain(server.keyOf('MANUFACTURER').organisationName);
       } finally {

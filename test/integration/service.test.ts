@@ -44,11 +44,12 @@ describe('runnable service', () => {
   });
 
   it('fetches a complex by code and again by its global id through node()', async () => {
-    const one = await gql<{ complex: { id: string; nameKo: string; centre: { id: string } } }>(
+    const one = await gql<{ complex: { id: string; nameKo: string; centre: { id: string; opensAt: string; closesAt: string } } }>(
       server.url,
-      '{ complex(code: "CHANGWON") { id nameKo centre { id } } }',
+      '{ complex(code: "CHANGWON") { id nameKo centre { id opensAt closesAt } } }',
     );
     expect(one.body.data!.complex.nameKo).toBe('창원');
+    expect(one.body.data!.complex.centre).toMatchObject({ opensAt: '07:00', closesAt: '22:00' });
     const node = await gql<{ a: { code: string }; b: { nameEn: string } }>(
       server.url,
       'query ($a: ID!, $b: ID!) { a: node(id: $a) { ... on Complex { code } } b: node(id: $b) { ... on LogisticsCentre { nameEn } } }',

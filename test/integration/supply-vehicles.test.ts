@@ -8,7 +8,7 @@ import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
 const VEHICLE = /* GraphQL */ `
   fragment V on Vehicle {
-    id plateNumber status tonnageClass payloadKg palletSlots bodyType hazmatCertified rateCard { baseFeeKrw perKmKrw }
+    id plateNumber status tonnageClass payloadKg palletSlots bodyType hazmatCertified rateCard { baseFeeKrw perKmKrw perStopFeeKrw waitingFeePerHourKrw }
     location { lat lng } h3Cell locationUpdatedAt availability { startsAt endsAt } complex { code } createdAt
   }
 `;
@@ -29,7 +29,7 @@ type Vehicle = {
   tonnageClass: string;
   payloadKg: number;
   palletSlots: number;
-  rateCard: { baseFeeKrw: number; perKmKrw: number };
+  rateCard: { baseFeeKrw: number; perKmKrw: number; perStopFeeKrw: number; waitingFeePerHourKrw: number };
   location: { lat: number; lng: number };
   h3Cell: string;
   availability: { startsAt: string; endsAt: string }[];
@@ -114,7 +114,7 @@ describe('vehicles over GraphQL', () => {
           tonnageClass: 'T5',
           payloadKg: 5_000,
           palletSlots: 10,
-          rateCard: { baseFeeKrw: 60_000, perKmKrw: 1_600 },
+          rateCard: { baseFeeKrw: 60_000, perKmKrw: 1_600, perStopFeeKrw: 24_000, waitingFeePerHourKrw: 18_000 },
           complex: { code: 'BANWOL_SIHWA' },
         });
         expect(vehicle!.availability).toHaveLength(2);
@@ -132,9 +132,16 @@ describe('vehicles over GraphQL', () => {
         payloadKg: 24_000,
         palletSlots: 18,
         hazmatCertified: true,
-        rateCard: { perKmKrw: 3_000 },
+        rateCard: { perKmKrw: 3_000, perStopFeeKrw: 0 },
       });
-      expect(vehicle).toMatchObject({ plateNumber: '서울12바3456', payloadKg: 24_000, palletSlots: 18, rateCard: { baseFeeKrw: 130_000, perKmKrw: 3_000 } });
+      expect(vehicle).toMatchObject({
+        plateNumber: '서울12바3456',
+        payloadKg: 24_000,
+        palletSlots: 18,
+        rateCard: { baseFeeKrw: 130_000, perKmKrw: 3_000, perStopFeeKrw: 0, waitingFeePerHourKrw: 40_000 },
+      });
+      const read = await as<{ node: Vehicle }>(carrier, NODE, { id: vehicle.id });
+      expect(read.body.data!.node.rateCard).toEqual(vehicle.rateCard);
       const noWindows = await register(carrier, { plateNumber: '123가4567', availability: null });
       expect(noWindows.availability).toEqual([]);
     });
@@ -148,6 +155,8 @@ describe('vehicles over GraphQL', () => {
       ['pallet slots positive', { palletSlots: 0 }, 'input.palletSlots', 'from 1'],
       ['base fee', { rateCard: { baseFeeKrw: -1 } }, 'input.rateCard.baseFeeKrw', 'not be negative'],
       ['per-km rate', { rateCard: { perKmKrw: 60_000 } }, 'input.rateCard.perKmKrw', 'at most 50000'],
+      ['per-stop fee', { rateCard: { perStopFeeKrw: -5_000 } }, 'input.rateCard.perStopFeeKrw', 'not be negative'],
+      ['waiting fee', { rateCard: { waitingFeePerHourKrw: 600_000 } }, 'input.rateCard.waitingFeePerHourKrw', 'at most 500000'],
       ['latitude', { location: { lat: -91, lng: 126 } }, 'input.location.lat', 'latitude'],
       ['service region', { location: { lat: 35.1, lng: 129.0 } }, 'input.location', 'within 150 km'],
       ['window in the past', { availability: [{ startsAt: at(-2), endsAt: at(3) }] }, 'input.availability.0.startsAt', 'past'],

@@ -11,6 +11,16 @@ describe('parseEnv', () => {
     expect(parseEnv({})).toMatchObject({ IDEMPOTENCY_RETENTION_DAYS: 30, EMPTY_ROUND_RETENTION_HOURS: 24, WEBHOOK_RETENTION_DAYS: 30, RETENTION_INTERVAL_SECONDS: 3600 });
   });
 
+  it('plans routes within the driver limits: 9 hours a day, a 30-minute break after 4 hours, 12 stops, 30 free minutes of waiting', () => {
+    expect(parseEnv({})).toMatchObject({
+      MATCHING_DAILY_DRIVING_HOURS: 9,
+      MATCHING_BREAK_AFTER_DRIVING_MINUTES: 240,
+      MATCHING_BREAK_MINUTES: 30,
+      MATCHING_MAX_STOPS: 12,
+      MATCHING_FREE_WAITING_MINUTES: 30,
+    });
+  });
+
   it('coerces and keeps valid values', () => {
     const env = parseEnv({ PORT: '8080', LOG_LEVEL: 'debug', NODE_ENV: 'production', DATABASE_PATH: '/tmp/x.db', SEED_ON_EMPTY: 'false' });
     expect(env).toMatchObject({ PORT: 8080, LOG_LEVEL: 'debug', NODE_ENV: 'production', DATABASE_PATH: '/tmp/x.db', SEED_ON_EMPTY: false });
@@ -27,6 +37,12 @@ describe('parseEnv', () => {
     // Idempotency keys kept less than a day could be gone before a client's retry.
     ['IDEMPOTENCY_RETENTION_DAYS', '0'],
     ['RETENTION_INTERVAL_SECONDS', '-1'],
+    ['MATCHING_DAILY_DRIVING_HOURS', '0'],
+    ['MATCHING_BREAK_AFTER_DRIVING_MINUTES', '4h'],
+    ['MATCHING_BREAK_MINUTES', '-30'],
+    // A route has at least a pickup and a drop.
+    ['MATCHING_MAX_STOPS', '1'],
+    ['MATCHING_FREE_WAITING_MINUTES', '2.5'],
   ])('rejects %s=%j with one line naming the variable', (name, value) => {
     let error: unknown;
     try {

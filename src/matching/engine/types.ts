@@ -5,6 +5,7 @@
 import type { LatLng } from '../../geo/distance';
 import type { OfferBaseline } from './baseline';
 import type { CellSet } from '../../geo/h3';
+import type { LoadingMethod } from '../../supply/loading-methods';
 import type { BodyType, CargoClass, StorageClass, VehicleClassCode } from '../../supply/vehicle-classes';
 
 export type EpochMs = number;
@@ -26,6 +27,9 @@ export interface CentreInput extends Located {
   id: string;
   handlingFeePerPalletKrw: number;
   crossDockCapacityPalletsPerDay: number;
+  /** Opening hours, `HH:MM` Asia/Seoul (KST, no DST); closesAt after opensAt, both the same day. */
+  opensAt?: string;
+  closesAt?: string;
 }
 
 export interface StorageNeed {
@@ -50,6 +54,9 @@ export interface RequestInput {
   /** Ceiling on the total offered price (transport + storage); null = no ceiling. */
   maxPriceKrw: number | null;
   storage?: StorageNeed | null;
+  /** How the goods are loaded at the origin and unloaded at the destination: service time and bodies (src/supply/loading-methods.ts). */
+  pickupLoadingMethod?: LoadingMethod;
+  deliveryLoadingMethod?: LoadingMethod;
 }
 
 export interface VehicleInput extends Located {
@@ -86,6 +93,12 @@ export interface ListingInput extends Located {
   availability: ListingWindow[];
   pricePerPalletDayKrw: number;
   minDays: number;
+  /** Opening hours, `HH:MM` Asia/Seoul, as CentreInput's. */
+  opensAt?: string;
+  closesAt?: string;
+  /** Loading equipment at the warehouse. */
+  hasForklift?: boolean;
+  hasDock?: boolean;
 }
 
 /** A pair a user declined: never offered again. Exactly one of vehicleId / listingId is expected. */

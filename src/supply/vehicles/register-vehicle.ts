@@ -10,8 +10,10 @@ import { parseInput } from '../../validation';
 import { LocationInput, locationColumns } from '../location-input';
 import { complexRef, regionIssue } from '../service-region';
 import { vehicleClass } from '../vehicle-classes';
-import { BodyType, capacityIssues, MAX_BASE_FEE_KRW, MAX_PER_KM_KRW, PlateNumber, TonnageClass, VehicleWindows, windowIssues } from './vehicle-fields';
+import { BodyType, capacityIssues, MAX_BASE_FEE_KRW, MAX_PER_KM_KRW, MAX_PER_STOP_FEE_KRW, MAX_WAITING_FEE_PER_HOUR_KRW, PlateNumber, TonnageClass, VehicleWindows, windowIssues } from './vehicle-fields';
 import { selectVehiclesByIds, type VehicleRecord } from './vehicle-record';
+
+const Krw = (max: number) => z.number().int('must be a whole number of KRW').min(0, 'must not be negative').max(max, `must be at most ${max} KRW`).nullish();
 
 export const RegisterVehicleInput = z.object({
   plateNumber: PlateNumber,
@@ -22,11 +24,13 @@ export const RegisterVehicleInput = z.object({
   palletSlots: z.number().int('must be a whole number').nullish(),
   bodyType: BodyType,
   hazmatCertified: z.boolean().nullish(),
-  /** Either figure defaults to the class's rate card. */
+  /** Each figure defaults to the class's rate card. */
   rateCard: z
     .object({
-      baseFeeKrw: z.number().int('must be a whole number of KRW').min(0, 'must not be negative').max(MAX_BASE_FEE_KRW, `must be at most ${MAX_BASE_FEE_KRW} KRW`).nullish(),
-      perKmKrw: z.number().int('must be a whole number of KRW').min(0, 'must not be negative').max(MAX_PER_KM_KRW, `must be at most ${MAX_PER_KM_KRW} KRW`).nullish(),
+      baseFeeKrw: Krw(MAX_BASE_FEE_KRW),
+      perKmKrw: Krw(MAX_PER_KM_KRW),
+      perStopFeeKrw: Krw(MAX_PER_STOP_FEE_KRW),
+      waitingFeePerHourKrw: Krw(MAX_WAITING_FEE_PER_HOUR_KRW),
     })
     .nullish(),
   location: LocationInput,
@@ -56,6 +60,8 @@ export function registerVehicle({ ctx, input }: { ctx: Context; input: RegisterV
     hazmatCertified: parsed.hazmatCertified ?? false,
     baseFeeKrw: parsed.rateCard?.baseFeeKrw ?? cls.baseFeeKrw,
     perKmKrw: parsed.rateCard?.perKmKrw ?? cls.perKmKrw,
+    perStopFeeKrw: parsed.rateCard?.perStopFeeKrw ?? cls.perStopFeeKrw,
+    waitingFeePerHourKrw: parsed.rateCard?.waitingFeePerHourKrw ?? cls.waitingFeePerHourKrw,
     location: parsed.location,
     availability: parsed.availability ?? [],
   };

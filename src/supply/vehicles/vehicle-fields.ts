@@ -16,9 +16,14 @@ export const PlateNumber = z
   .transform((plate) => plate.replace(/\s+/g, ''))
   .refine((plate) => PLATE.test(plate), 'must be a Korean number plate such as 12가3456, 123가4567 or 서울12바3456');
 
-/** Rate cards above these are typos: a 25t truck's default is 130,000 KRW + 2,600 KRW/km. */
+/**
+ * Rate cards above these are typos: a 25t truck's default is 130,000 KRW + 2,600 KRW/km, 52,000 KRW per extra
+ * stop and 40,000 KRW per hour of waiting.
+ */
 export const MAX_BASE_FEE_KRW = 2_000_000;
 export const MAX_PER_KM_KRW = 50_000;
+export const MAX_PER_STOP_FEE_KRW = 500_000;
+export const MAX_WAITING_FEE_PER_HOUR_KRW = 500_000;
 export const MAX_VEHICLE_WINDOWS = 100;
 /** Availability is published at most a year ahead. */
 export const VEHICLE_HORIZON_MS = 365 * 24 * 60 * 60 * 1000;

@@ -112,6 +112,14 @@ describe('createShipmentRequest', () => {
     expect(events[0]!.summary).not.toContain(shipperName);
   });
 
+  it('loads by forklift where the request does not say, and by hoist where open bodies can take the cargo', () => {
+    const viewer = viewerOf('MANUFACTURER');
+    const unsaid = createShipmentRequest({ ctx: ctxAs(viewer), input: validInput({ loadingAtOrigin: undefined, loadingAtDestination: null }) });
+    expect(unsaid).toMatchObject({ loadingAtOrigin: 'FORKLIFT', loadingAtDestination: 'FORKLIFT' });
+    const machinery = createShipmentRequest({ ctx: ctxAs(viewer), input: validInput({ cargoClass: 'OVERSIZE', loadingAtOrigin: 'HOIST', loadingAtDestination: 'HOIST' }) });
+    expect(machinery).toMatchObject({ loadingAtOrigin: 'HOIST', loadingAtDestination: 'HOIST' });
+  });
+
   it('takes the joint logistics centre for `{ centre: true }` at either end', () => {
     const complex = getComplex({ ctx: ctxAs(null), input: { code: 'BANWOL_SIHWA' } });
     const request = createShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: validInput({ origin: { centre: true }, destination: { centre: true } }) });
@@ -132,6 +140,8 @@ describe('createShipmentRequest', () => {
     ['zero pallets', { pallets: 0 }, 'input.pallets', />0/],
     ['unknown cargo class', { cargoClass: 'PLUTONIUM' }, 'input.cargoClass', /GENERAL/],
     ['unknown loading method', { loadingAtOrigin: 'CRANE' }, 'input.loadingAtOrigin', /FORKLIFT/],
+    ['a hoist for chilled cargo', { cargoClass: 'CHILLED', loadingAtDestination: 'HOIST' }, 'input.loadingAtDestination', /^HOIST cannot load REFRIGERATED or FROZEN, the bodies CHILLED cargo travels in: use FORKLIFT or BY_HAND$/],
+    ['a hoist for frozen cargo', { cargoClass: 'FROZEN', loadingAtOrigin: 'HOIST' }, 'input.loadingAtOrigin', /HOIST cannot load FROZEN/],
     ['window ending before it starts', { pickupWindow: { from: new Date(Date.now() + 3 * HOUR), until: new Date(Date.now() + 2 * HOUR) } }, 'input.pickupWindow.until', /after pickupWindow.from/],
     ['pickup in the past', { pickupWindow: { from: new Date(Date.now() - HOUR), until: new Date(Date.now() + 2 * HOUR) } }, 'input.pickupWindow.from', /past/],
     ['pickup beyond the horizon', { pickupWindow: { from: new Date(Date.now() + 91 * 24 * HOUR), until: new Date(Date.now() + 92 * 24 * HOUR) }, deliverBy: new Date(Date.now() + 93 * 24 * HOUR) }, 'input.pickupWindow.from', /90 days/],

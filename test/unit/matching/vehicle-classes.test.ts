@@ -15,6 +15,8 @@ describe('vehicle classes', () => {
       expect(b.payloadKg).toBeGreaterThan(a.payloadKg);
       expect(b.palletSlots).toBeGreaterThan(a.palletSlots);
       expect(b.perKmKrw).toBeGreaterThan(a.perKmKrw);
+      expect(b.perStopFeeKrw).toBeGreaterThan(a.perStopFeeKrw);
+      expect(b.waitingFeePerHourKrw).toBeGreaterThan(a.waitingFeePerHourKrw);
       expect(b.co2GPerKmLoaded).toBeGreaterThan(a.co2GPerKmLoaded);
       expect(b.co2GPerKmEmpty).toBeLessThan(b.co2GPerKmLoaded);
     }
