@@ -376,7 +376,10 @@ function operations(p: Prepared, dbPath: string): Operation[] {
     query: `query ($from: DateTime!, $to: DateTime!) { complexInsights(complexCode: "${TEMPLATE_COMPLEX}", from: $from, to: $to) {
       requests { posted served expired waiting servedPct medianMinutesToBooking } transport { costKrw baselineCostKrw savingsPct emptyKmSharePct }
       storage { utilisationPct } days { day posted served costKrw } } }`,
-    variables: () => ({ from: new Date(Date.now() - days * DAY).toISOString(), to: new Date().toISOString() }),
+    variables: () => {
+      const to = Date.now();
+      return { from: new Date(to - days * DAY).toISOString(), to: new Date(to).toISOString() };
+    },
     check: (d) => (d.complexInsights.requests.posted >= OPEN_REQUESTS ? null : `complexInsights: ${d.complexInsights.requests.posted} posted`),
   });
   const heatmap = (layer: string): Operation => ({
