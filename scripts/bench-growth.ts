@@ -34,6 +34,7 @@ import { PROGRAMME_COMPLEXES } from '../src/complexes/programme';
 import type { Context } from '../src/context';
 import { createShipmentRequest } from '../src/demand/create-shipment-request';
 import { parseEnv } from '../src/env';
+import { rollUpClosedDays } from '../src/insights/scheduler';
 import { toGlobalId } from '../src/global-id';
 import { createLogger } from '../src/logger';
 import { encodeCursor } from '../src/pagination';
@@ -249,8 +250,11 @@ interface Prepared {
   openRequestIds: number[];
 }
 
-/** On the bench's copy: keys for its callers, fresh shifts for Banwol-Sihwa's fleet, 5,000 open requests. */
-function prepare(path: string): Prepared {
+/**
+ * On the bench's copy: keys for its callers, fresh shifts for Banwol-Sihwa's fleet, 5,000 open requests, and the
+ * insights roll-ups of every closed day, as a service running all along would have written them day by day.
+ */
+async function prepare(path: string): Promise<Prepared> {
   const db = openDatabase(path);
   db.$client.pragma('synchronous = OFF');
   const client = db.$client;
@@ -306,6 +310,7 @@ function prepare(path: string): Prepared {
     });
     openRequestIds.push(created.id);
   }
+  await rollUpClosedDays(base);
   // The middle of each list, once the open requests are in it.
   const deep = { operatorDeepAfter: medianId('complex_id', home), manufacturerDeepAfter: medianId('shipper_org_id', busiest) };
   client.pragma('wal_checkpoint(TRUNCATE)');
@@ -435,6 +440,7 @@ function operations(p: Prepared, dbPath: string): Operation[] {
 function undoRounds(dbPath: string, requestIds: number[]): void {
   const db = openDatabase(dbPath);
   const client = db.$client;
+  client.pragma('busy_timeout = 60000'); // the service may still be checkpointing the round's writes
   client.transaction(() => {
     const ids = `(select value from json_each(?))`;
     const json = JSON.stringify(requestIds);
@@ -442,7 +448,7 @@ function undoRounds(dbPath: string, requestIds: number[]): void {
     client.prepare(`delete from offers where request_id in ${ids}`).run(json);
     for (const { id } of loads) client.prepare('delete from consolidated_loads where id = ?').run(id);
     client.prepare(`update shipment_requests set status = 'OPEN', updated_at = null where id in ${ids}`).run(json);
-  })();
+  }).immediate(); // a write lock first: a read snapshot could not be upgraded once the service has written
   client.close();
 }
 
@@ -488,8 +494,8 @@ for (const weeks of args.weeks) {
   for (const suffix of ['', '-wal', '-shm']) rmSync(work + suffix, { force: true });
   copyFileSync(grown.path, work);
   const started = performance.now();
-  const prepared = prepare(work);
-  console.log(`${weeks} week${weeks > 1 ? 's' : ''}: ${OPEN_REQUESTS} open requests and fresh shifts added in ${seconds(started)} s`);
+  const prepared = await prepare(work);
+  console.log(`${weeks} week${weeks > 1 ? 's' : ''}: ${OPEN_REQUESTS} open requests, fresh shifts and insights roll-ups added in ${seconds(started)} s`);
   const { url, child } = await startService(work);
   const timings = new Map<string, Timing>();
   try {
