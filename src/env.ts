@@ -70,6 +70,8 @@ export const Env = z.object({
   WEBHOOK_MAX_RESPONSE_BYTES: z.coerce.number().int().min(0).max(1024 * 1024).default(16 * 1024),
   /** Seconds between retention runs (src/retention/scheduler.ts); 0 turns pruning off. */
   RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
+  /** Seconds between runs that roll up closed days for insights (one runs at start); 0 = off, insights then roll up on read. */
+  INSIGHTS_ROLLUP_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(600),
   /**
    * Days an idempotency key is kept. Clients retry within minutes (hours after an outage); a month is far
    * beyond any retry, so a retry never runs its mutation twice. Below a day it could: hence the minimum.

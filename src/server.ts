@@ -25,6 +25,7 @@ import { createMetrics, METRICS_PATH, metricsRoute } from './http/metrics';
 import type { PubSub } from './pubsub';
 import { STATEMENTS_PATH, statementRoutes } from './settlement/statement-routes';
 import { startRetentionScheduler } from './retention/scheduler';
+import { startInsightsScheduler } from './insights/scheduler';
 import { POD_IMAGES_PATH, podImageRoutes } from './tracking/pod-routes';
 import { attachGraphqlWs } from './http/websocket';
 import { startWebhookWorker } from './webhooks/worker';
@@ -104,6 +105,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const stopScheduler = env.MATCHING_INTERVAL_SECONDS > 0 ? startMatchingScheduler({ db, pubsub, logger, env, now }, env.MATCHING_INTERVAL_SECONDS) : () => {};
   const stopWebhooks = env.WEBHOOK_WORKER_INTERVAL_MS > 0 ? startWebhookWorker({ db, pubsub, logger, env, now }) : async () => {};
   const stopRetention = env.RETENTION_INTERVAL_SECONDS > 0 ? startRetentionScheduler({ db, logger, env, now }) : async () => {};
+  const stopInsights = env.INSIGHTS_ROLLUP_INTERVAL_SECONDS > 0 ? startInsightsScheduler({ db, logger, env, now }) : async () => {};
 
   app.use(
     pinoHttp({
@@ -152,6 +154,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       stopScheduler();
       await stopWebhooks();
       await stopRetention();
+      await stopInsights();
       await apollo.stop();
       metrics.stop();
     },

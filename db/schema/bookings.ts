@@ -102,6 +102,8 @@ export const vehicleReservations = sqliteTable(
   },
   (t) => [
     index('vehicle_reservations_held').on(t.vehicleId, t.startsAt).where(sql`released_at is null`),
+    // A round reads what each vehicle still holds from now on; completed bookings keep their rows for good.
+    index('vehicle_reservations_held_until').on(t.vehicleId, t.endsAt).where(sql`released_at is null`),
     check('vehicle_reservations_span', sql`${t.startsAt} < ${t.endsAt}`),
     check('vehicle_reservations_size', sql`${t.weightKg} >= 0 and ${t.pallets} > 0`),
   ],

@@ -49,10 +49,11 @@ export const shipmentRequests = sqliteTable(
     cancelReason: text('cancel_reason'),
   },
   (t) => [
-    index('requests_shipper').on(t.shipperOrgId, t.status),
     // Lists run newest first: these give the scope's rows in id order, so a page reads ~first rows, not the scope.
     index('requests_shipper_newest').on(t.shipperOrgId, t.id),
     index('requests_complex_newest').on(t.complexId, t.id),
+    // Insights' live days: a period's requests by posting time, not the complex's whole history.
+    index('requests_complex_created').on(t.complexId, t.createdAt),
     // Status reads of a complex; by pickup time, the board's order and the expiry check's bound (see expireStaleRequests).
     index('requests_complex').on(t.complexId, t.status, t.pickupFrom),
     // The board's `near`: its open loads by origin area, without reading the rows (see areasWithin).

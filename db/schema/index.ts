@@ -7,3 +7,4 @@ export * from './supply';
 export * from './matching';
 export * from './bookings';
 export * from './webhooks';
+export * from './insights';

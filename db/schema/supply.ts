@@ -71,6 +71,8 @@ export const listingAvailability = sqliteTable(
   },
   (t) => [
     index('listing_availability_listing').on(t.listingId, t.fromDay),
+    // A round finds the listings with idle days ahead from their windows, not from every listing ever made.
+    index('listing_availability_ends').on(t.toDay),
     check('listing_availability_order', sql`${t.fromDay} <= ${t.toDay}`),
     check('listing_availability_pallets', sql`${t.idlePallets} > 0`),
   ],
@@ -133,6 +135,7 @@ export const vehicleAvailability = sqliteTable(
     startsAt: integer('starts_at', { mode: 'timestamp_ms' }).notNull(),
     endsAt: integer('ends_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [index('vehicle_availability_vehicle').on(t.vehicleId, t.startsAt), check('vehicle_availability_order', sql`${t.startsAt} < ${t.endsAt}`)],
+  // By end: a round reads the windows not over yet, however many past ones the vehicle has.
+  (t) => [index('vehicle_availability_vehicle').on(t.vehicleId, t.endsAt), check('vehicle_availability_order', sql`${t.startsAt} < ${t.endsAt}`)],
 );
 

@@ -1,32 +1,26 @@
-import { and, eq, gte, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
+import { and, between, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { bookings, HOLDING_BOOKING_STATUSES, inList, listingAvailability, listingReservations, offers, shipmentRequests, warehouseListings } from '../../db/schema';
+import { insightsDays } from '../../db/schema';
 import { requireOverseer } from '../auth/authorize';
 import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
-import { addDays, seoulDay } from '../supply/listings/seoul-day';
+import { addDays, seoulDay, seoulMidnight } from '../supply/listings/seoul-day';
 import { parseArgs } from '../validation';
+import { addDay, addRequestFigures, emptyDay, storageFigures, TOTAL_KEYS, type DayFigures, type TransportTotals } from './day-figures';
+import { rollUpDay } from './roll-up-day';
+
+export type { TransportTotals } from './day-figures';
 
 const MAX_PERIOD_DAYS = 366;
 const DAY_MS = 86_400_000;
+/** Days computed on a read (none rolled up yet) run in slices of this long, yielding to other requests between. */
+const SLICE_MS = 20;
 
 export const GetComplexInsightsInput = z
   .object({ complexCode: ComplexCode, from: z.date(), to: z.date() })
   .refine((p) => p.from < p.to, { path: ['to'], message: 'must be after from' })
   .refine((p) => p.to.getTime() - p.from.getTime() <= MAX_PERIOD_DAYS * DAY_MS, { path: ['to'], message: `must be at most ${MAX_PERIOD_DAYS} days after from` });
 export type GetComplexInsightsInput = z.infer<typeof GetComplexInsightsInput>;
-
-/** Booked against baseline for a set of served requests (a whole period, or one posting day). */
-export interface TransportTotals {
-  costKrw: number;
-  baselineCostKrw: number;
-  deadheadKm: number;
-  loadedKm: number;
-  baselineDeadheadKm: number;
-  baselineLoadedKm: number;
-  co2Kg: number;
-  baselineCo2Kg: number;
-}
 
 export interface InsightsDay extends TransportTotals {
   day: string;
@@ -57,128 +51,81 @@ export interface ComplexInsights {
 /**
  * OPERATOR of the complex, or ADMIN: what sharing achieved for the requests posted in [from, to), against
  * the no-sharing baseline stored with each booked offer, and storage utilisation over the period's days.
- * Offers from before baselines were stored count as costing their baseline (no savings claimed).
+ * Whole closed days come from their daily roll-ups (insights_days), computed and rolled up here when missing;
+ * the period's partial first and last days, today and later days are computed live. Either way, day by day.
  * @throws ValidationError for a bad period; NotFoundError for an unknown complex; ForbiddenError for others.
  */
-export function getComplexInsights({ ctx, input }: { ctx: Context; input: GetComplexInsightsInput }): ComplexInsights {
+export async function getComplexInsights({ ctx, input }: { ctx: Context; input: GetComplexInsightsInput }): Promise<ComplexInsights> {
   const { complexCode, from, to } = parseArgs(GetComplexInsightsInput, input);
   const complex = getComplex({ ctx, input: { code: complexCode } });
   requireOverseer(ctx, complex);
 
-  const served = and(eq(bookings.requestId, shipmentRequests.id), ne(bookings.kind, 'STORAGE'), inArray(bookings.status, [...HOLDING_BOOKING_STATUSES]));
-  const requests = ctx.db
-    .select({
-      status: shipmentRequests.status,
-      createdAt: shipmentRequests.createdAt,
-      pickupUntil: shipmentRequests.pickupUntil,
-      bookedAt: bookings.bookedAt,
-      // Travelled with other shippers' loads: its route carries more than one share.
-      pooled: sql<number>`(select count(*) from ${offers} o where o.route_id = ${bookings.routeId}) > 1`.mapWith(Boolean),
-      priceKrw: bookings.priceKrw,
-      deadheadKm: offers.deadheadKm,
-      loadedKm: offers.loadedKm,
-      co2Kg: offers.co2Kg,
-      baselineKrw: offers.baselineKrw,
-      baselineDeadheadKm: offers.baselineDeadheadKm,
-      baselineLoadedKm: offers.baselineLoadedKm,
-      baselineCo2Kg: offers.baselineCo2Kg,
-      storageKrw: sql<number>`(select coalesce(sum(s.price_krw), 0) from bookings s
-        where s.request_id = ${shipmentRequests.id} and s.kind = 'STORAGE' and s.status in (${sql.raw(inList(HOLDING_BOOKING_STATUSES))}))`,
-    })
-    .from(shipmentRequests)
-    .leftJoin(bookings, served)
-    .leftJoin(offers, eq(offers.id, bookings.offerId))
-    .where(and(eq(shipmentRequests.complexId, complex.id), gte(shipmentRequests.createdAt, from), lt(shipmentRequests.createdAt, to)))
-    .all();
-
-  const total = emptyTotals();
-  const byDay = new Map<string, InsightsDay>();
-  for (let day = seoulDay(from); day <= seoulDay(new Date(to.getTime() - 1)); day = addDays(day, 1)) byDay.set(day, { day, posted: 0, served: 0, ...emptyTotals() });
-  const minutesToBooking: number[] = [];
-  let expired = 0;
-  let cancelled = 0;
-  let waiting = 0;
-  let consolidated = 0;
   const now = ctx.now();
-  for (const r of requests) {
-    const day = byDay.get(seoulDay(r.createdAt))!;
-    day.posted++;
-    const unbooked = r.status === 'OPEN' || r.status === 'OFFERED';
-    // A window that has passed is expired even before the next round marks it so.
-    if (r.status === 'EXPIRED' || (unbooked && r.pickupUntil <= now)) expired++;
-    else if (r.status === 'CANCELLED') cancelled++;
-    else if (unbooked) waiting++;
-    if (r.bookedAt === null || r.priceKrw === null) continue;
-    day.served++;
-    minutesToBooking.push((r.bookedAt.getTime() - r.createdAt.getTime()) / 60_000);
-    if (r.pooled) consolidated++;
-    const booked: TransportTotals = {
-      costKrw: r.priceKrw + r.storageKrw,
-      baselineCostKrw: (r.baselineKrw ?? r.priceKrw) + r.storageKrw,
-      deadheadKm: r.deadheadKm ?? 0,
-      loadedKm: r.loadedKm ?? 0,
-      baselineDeadheadKm: r.baselineDeadheadKm ?? r.deadheadKm ?? 0,
-      baselineLoadedKm: r.baselineLoadedKm ?? r.loadedKm ?? 0,
-      co2Kg: r.co2Kg ?? 0,
-      baselineCo2Kg: r.baselineCo2Kg ?? r.co2Kg ?? 0,
-    };
-    addInto(total, booked);
-    addInto(day, booked);
-  }
-  const servedCount = minutesToBooking.length;
+  const today = seoulDay(now);
+  const firstDay = seoulDay(from);
+  const lastDay = seoulDay(new Date(to.getTime() - 1));
+  const byDay = new Map<string, DayFigures>();
+  for (let day = firstDay; day <= lastDay; day = addDays(day, 1)) byDay.set(day, emptyDay(day));
+  const whole = (day: string) => day < today && seoulMidnight(day) >= from && seoulMidnight(addDays(day, 1)) <= to;
 
+  const rolled = ctx.db.select().from(insightsDays).where(and(eq(insightsDays.complexId, complex.id), between(insightsDays.day, firstDay, lastDay))).all();
+  for (const { complexId: _, ...row } of rolled) if (whole(row.day)) byDay.set(row.day, { ...row, waiting: 0 });
+  const rolledDays = new Set(rolled.map((r) => r.day));
+  const live: string[] = [];
+  let sliceStart = performance.now();
+  for (const day of byDay.keys()) {
+    if (!whole(day)) live.push(day);
+    else if (!rolledDays.has(day)) {
+      byDay.set(day, rollUpDay({ ctx, input: { complexId: complex.id, day } }).figures);
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+    }
+  }
+  // Live days, a run of consecutive days at a time; a run's storage is counted on its first day.
+  for (let i = 0; i < live.length; ) {
+    let j = i;
+    while (j + 1 < live.length && live[j + 1] === addDays(live[j]!, 1)) j++;
+    const [start, end] = [live[i]!, live[j]!];
+    const runFrom = new Date(Math.max(from.getTime(), seoulMidnight(start).getTime()));
+    const runTo = new Date(Math.min(to.getTime(), seoulMidnight(addDays(end, 1)).getTime()));
+    addRequestFigures(ctx.db, complex.id, runFrom, runTo, now, byDay);
+    Object.assign(byDay.get(start)!, storageFigures(ctx.db, complex.id, start, end));
+    i = j + 1;
+  }
+
+  const total = emptyDay('');
+  for (const day of byDay.values()) addDay(total, day);
+  const idle = Math.round(total.idlePalletDays);
   return {
     complexCode: complex.code,
     from,
     to,
-    storage: storageUtilisation(ctx, complex.id, seoulDay(from), seoulDay(new Date(to.getTime() - 1))),
+    storage: { idlePalletDays: idle, bookedPalletDays: total.bookedPalletDays, utilisationPct: pct(total.bookedPalletDays, total.idlePalletDays) },
     requests: {
-      posted: requests.length,
-      served: servedCount,
-      expired,
-      cancelled,
-      waiting,
-      servedPct: pct(servedCount, requests.length),
-      medianMinutesToBooking: median(minutesToBooking),
-      consolidated,
-      consolidationRatePct: pct(consolidated, servedCount),
+      posted: total.posted,
+      served: total.served,
+      expired: total.expired,
+      cancelled: total.cancelled,
+      waiting: total.waiting,
+      servedPct: pct(total.served, total.posted),
+      medianMinutesToBooking: median(total.bookingMs.map((ms) => ms / 60_000)),
+      consolidated: total.consolidated,
+      consolidationRatePct: pct(total.consolidated, total.served),
     },
     transport: {
-      ...roundTotals(total),
+      ...roundTotals(totalsOf(total)),
       savingsPct: pct(total.baselineCostKrw - total.costKrw, total.baselineCostKrw),
       emptyKmSharePct: pct(total.deadheadKm, total.deadheadKm + total.loadedKm),
       baselineEmptyKmSharePct: pct(total.baselineDeadheadKm, total.baselineDeadheadKm + total.baselineLoadedKm),
       co2SavingsPct: pct(total.baselineCo2Kg - total.co2Kg, total.baselineCo2Kg),
     },
-    days: [...byDay.values()].map(roundTotals),
+    days: [...byDay.values()].map((d) => roundTotals({ day: d.day, posted: d.posted, served: d.served, ...totalsOf(d) })),
   };
 }
 
-/** Idle pallet-days listed by the complex's active listings over [firstDay, lastDay], and those held by bookings. */
-function storageUtilisation(ctx: Context, complexId: number, firstDay: string, lastDay: string): ComplexInsights['storage'] {
-  const overlapDays = sql<number>`(julianday(min(${listingAvailability.toDay}, ${lastDay})) - julianday(max(${listingAvailability.fromDay}, ${firstDay})) + 1)`;
-  const idle = ctx.db
-    .select({ palletDays: sql<number>`coalesce(sum(${listingAvailability.idlePallets} * ${overlapDays}), 0)` })
-    .from(listingAvailability)
-    .innerJoin(warehouseListings, eq(warehouseListings.id, listingAvailability.listingId))
-    .where(and(eq(warehouseListings.complexId, complexId), eq(warehouseListings.status, 'ACTIVE'), sql`${listingAvailability.fromDay} <= ${lastDay}`, sql`${listingAvailability.toDay} >= ${firstDay}`))
-    .get()!.palletDays;
-  const booked = ctx.db
-    .select({ palletDays: sql<number>`coalesce(sum(${listingReservations.pallets}), 0)` })
-    .from(listingReservations)
-    .innerJoin(warehouseListings, eq(warehouseListings.id, listingReservations.listingId))
-    .where(and(eq(warehouseListings.complexId, complexId), isNull(listingReservations.releasedAt), sql`${listingReservations.day} between ${firstDay} and ${lastDay}`))
-    .get()!.palletDays;
-  return { idlePalletDays: Math.round(idle), bookedPalletDays: booked, utilisationPct: pct(booked, idle) };
-}
-
-const TOTAL_KEYS = ['costKrw', 'baselineCostKrw', 'deadheadKm', 'loadedKm', 'baselineDeadheadKm', 'baselineLoadedKm', 'co2Kg', 'baselineCo2Kg'] as const;
-
-const emptyTotals = (): TransportTotals => ({ costKrw: 0, baselineCostKrw: 0, deadheadKm: 0, loadedKm: 0, baselineDeadheadKm: 0, baselineLoadedKm: 0, co2Kg: 0, baselineCo2Kg: 0 });
-
-function addInto(target: TransportTotals, add: TransportTotals): void {
-  for (const key of TOTAL_KEYS) target[key] += add[key];
-}
+const totalsOf = (figures: TransportTotals): TransportTotals => Object.fromEntries(TOTAL_KEYS.map((key) => [key, figures[key]])) as unknown as TransportTotals;
 
 /** Money to the won, distances and CO2 to 0.1. */
 function roundTotals<T extends TransportTotals>(totals: T): T {

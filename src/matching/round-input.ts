@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, sql, sum } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, isNull, sql, sum } from 'drizzle-orm';
 import {
   bookings,
   HOLDING_BOOKING_STATUSES,
@@ -14,7 +14,7 @@ import {
 } from '../../db/schema';
 import type { ComplexRecord } from '../complexes/complex-record';
 import type { Context } from '../context';
-import { dayFromIso, kstDayOf } from './engine/days';
+import { dayFromIso, isoFromDay, kstDayOf } from './engine/days';
 import { freeTime, netIdlePallets } from './net-availability';
 import type { ExcludedPair, ListingInput, RequestInput, RoundInput, VehicleInput } from './engine/types';
 
@@ -22,7 +22,9 @@ import type { ExcludedPair, ListingInput, RequestInput, RoundInput, VehicleInput
  * Everything one round of `complex` needs, read in one snapshot: OPEN requests whose pickup window is
  * still ahead, ACTIVE vehicles with free time after their last held booking, from where it ends, ACTIVE
  * listings with idle pallets from today (net of held reservations, per day), and every pair a supplier
- * declined or gave back (never offered again). Engine ids are the database ids as strings.
+ * declined or gave back (never offered again). Engine ids are the database ids as strings. Every read is
+ * bounded below by now (windows, reservations, listings' days) or driven by the open requests, so a round
+ * costs what it considers, not the years of history behind it.
  */
 export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord, now: Date): RoundInput {
   const nowMs = now.getTime();
@@ -76,10 +78,10 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
           dropLng: sql<number>`coalesce(${warehouseOf('lng')}, ${shipmentRequests.destinationLng})`,
         })
         .from(vehicleReservations)
-        .innerJoin(vehicles, eq(vehicles.id, vehicleReservations.vehicleId))
         .innerJoin(bookings, eq(bookings.id, vehicleReservations.bookingId))
         .innerJoin(shipmentRequests, eq(shipmentRequests.id, bookings.requestId))
-        .where(and(activeVehicle, isNull(vehicleReservations.releasedAt), gt(vehicleReservations.endsAt, now)))
+        // By vehicle (IN, not a join, so the planner starts from the fleet), then only what ends after now.
+        .where(and(inArray(vehicleReservations.vehicleId, tx.select({ id: vehicles.id }).from(vehicles).where(activeVehicle)), isNull(vehicleReservations.releasedAt), gt(vehicleReservations.endsAt, now)))
         .all(),
       (r) => r.vehicleId,
     );
@@ -112,23 +114,25 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
       }));
 
     const today = kstDayOf(nowMs);
+    const todayIso = isoFromDay(today);
     const activeListing = and(eq(warehouseListings.complexId, complex.id), eq(warehouseListings.status, 'ACTIVE'));
-    const listingRows = tx.select().from(warehouseListings).where(activeListing).all();
     const listingWindows = groupBy(
       tx
         .select({ listingId: listingAvailability.listingId, fromDay: listingAvailability.fromDay, toDay: listingAvailability.toDay, idlePallets: listingAvailability.idlePallets })
         .from(listingAvailability)
         .innerJoin(warehouseListings, eq(warehouseListings.id, listingAvailability.listingId))
-        .where(activeListing)
+        // Windows not over yet, of any complex (few), then this complex's: not every listing ever made.
+        .where(and(activeListing, inArray(listingAvailability.listingId, tx.select({ id: listingAvailability.listingId }).from(listingAvailability).where(gte(listingAvailability.toDay, todayIso)))))
         .all(),
       (w) => w.listingId,
     );
+    const listingIds = [...listingWindows.keys()];
+    const listingRows = tx.select().from(warehouseListings).where(inArray(warehouseListings.id, listingIds)).all();
     const reserved = groupBy(
       tx
         .select({ listingId: listingReservations.listingId, day: listingReservations.day, pallets: sum(listingReservations.pallets).mapWith(Number) })
         .from(listingReservations)
-        .innerJoin(warehouseListings, eq(warehouseListings.id, listingReservations.listingId))
-        .where(and(activeListing, isNull(listingReservations.releasedAt)))
+        .where(and(inArray(listingReservations.listingId, listingIds), isNull(listingReservations.releasedAt), gte(listingReservations.day, todayIso)))
         .groupBy(listingReservations.listingId, listingReservations.day)
         .all(),
       (r) => r.listingId,
@@ -156,18 +160,21 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
         hasDock: l.hasDock,
       }));
 
+    // Read through the open requests (the rows loaded above), not the complex's declined offers of all time.
+    const openIds = tx
+      .select({ id: shipmentRequests.id })
+      .from(shipmentRequests)
+      .where(and(eq(shipmentRequests.complexId, complex.id), eq(shipmentRequests.status, 'OPEN')));
     const declined = tx
       .select({ requestId: offers.requestId, vehicleId: offers.vehicleId, listingId: offers.listingId })
       .from(offers)
-      .innerJoin(shipmentRequests, eq(shipmentRequests.id, offers.requestId))
-      .where(and(eq(offers.complexId, complex.id), eq(offers.status, 'DECLINED'), eq(shipmentRequests.status, 'OPEN')))
+      .where(and(inArray(offers.requestId, openIds), eq(offers.status, 'DECLINED')))
       .all();
     // A supplier that gave a booking back has said no to that request as surely as one that declined it.
     const givenBack = tx
       .select({ requestId: bookings.requestId, vehicleId: bookings.vehicleId, listingId: bookings.listingId })
       .from(bookings)
-      .innerJoin(shipmentRequests, eq(shipmentRequests.id, bookings.requestId))
-      .where(and(eq(bookings.complexId, complex.id), eq(bookings.status, 'RETURNED'), eq(bookings.endedByOrgId, bookings.supplierOrgId), eq(shipmentRequests.status, 'OPEN')))
+      .where(and(inArray(bookings.requestId, openIds), eq(bookings.status, 'RETURNED'), eq(bookings.endedByOrgId, bookings.supplierOrgId)))
       .all();
     const excludedPairs: ExcludedPair[] = [...declined, ...givenBack].map((d) =>
       d.listingId ? { requestId: String(d.requestId), listingId: String(d.listingId) } : { requestId: String(d.requestId), vehicleId: String(d.vehicleId) },

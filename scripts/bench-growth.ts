@@ -1,0 +1,542 @@
+/**
+ * npm run bench:growth -- [--weeks 1,13,52,156] [--runs 15]
+ *
+ * Is every read and round as fast at three years of history as at one week? Builds grown databases the way the
+ * service would have written them: one simulated week of Banwol-Sihwa played through the real service
+ * (src/simulation, as `npm run simulate`), then replicated per complex and week with new ids and dates shifted by
+ * whole weeks, through plain SQL inserts into the migrated schema with foreign keys and triggers on. Organisations
+ * and vehicles are copied once per complex (a stable fleet whose shifts, bookings and reservations pile up), every
+ * other row once per complex and week; idempotency keys only within IDEMPOTENCY_RETENTION_DAYS, as retention keeps
+ * them. Grown databases are cached in the temp folder, keyed by a hash of the migrations and this script.
+ *
+ * On a copy of each, the bench adds fresh shifts for Banwol-Sihwa's fleet and 5,000 open requests (through the
+ * domain verb), starts the real compiled service (scripts/start.mjs, as `npm start`) and times over HTTP, one
+ * request at a time: the operator's and a manufacturer's request lists (first and a deep page), the load board
+ * with `near`, complexInsights over 7, 30 and 366 days, both heatmaps, a node lookup, an idle round (Changwon,
+ * nothing open) and a round with the 5,000 open requests (its offers removed again after each run). Prints median
+ * (p95) ms per operation and week count, the live size of each database, and one JSON line.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { z } from 'zod';
+import { MIGRATIONS_FOLDER, migrateDatabase, openDatabase, type Db } from '../db/client';
+import * as schema from '../db/schema';
+import { createApiKey } from '../src/auth/create-api-key';
+import { SYSTEM_ADMIN } from '../src/auth/viewer';
+import { loadProgramme } from '../src/complexes/load-programme';
+import { PROGRAMME_COMPLEXES } from '../src/complexes/programme';
+import type { Context } from '../src/context';
+import { createShipmentRequest } from '../src/demand/create-shipment-request';
+import { parseEnv } from '../src/env';
+import { rollUpClosedDays } from '../src/insights/scheduler';
+import { toGlobalId } from '../src/global-id';
+import { createLogger } from '../src/logger';
+import { encodeCursor } from '../src/pagination';
+import { createInProcessPubSub } from '../src/pubsub';
+import { seededRandom } from '../src/routing/random';
+import { runSimulation } from '../src/simulation/run-simulation';
+
+const Args = z.object({
+  weeks: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'must be week counts separated by commas, e.g. 1,13,52,156')
+    .transform((s) => [...new Set(s.split(',').map(Number))].sort((a, b) => a - b))
+    .refine((w) => w.every((n) => n >= 1 && n <= 520), 'each must be from 1 to 520'),
+  runs: z.coerce.number().int().min(3, 'must be at least 3').max(1000, 'must be at most 1000'),
+});
+let args: z.infer<typeof Args>;
+{
+  const { values } = parseArgs({ options: { weeks: { type: 'string', default: '1,13,52,156' }, runs: { type: 'string', default: '15' } } });
+  const parsed = Args.safeParse(values);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    console.error(`--${String(issue.path[0])}: ${issue.message}`);
+    process.exit(2);
+  }
+  args = parsed.data;
+}
+
+const DAY = 86_400_000;
+const WEEK = 7 * DAY;
+const TEMPLATE_COMPLEX = 'BANWOL_SIHWA';
+const IDLE_COMPLEX = 'CHANGWON';
+const OPEN_REQUESTS = 5_000;
+const SEED = 42;
+const BOARD_NEAR = { lat: 37.33, lng: 126.76, radiusKm: 3 };
+const env = parseEnv({});
+
+const hash = (...texts: string[]) => createHash('sha256').update(texts.join('\n')).digest('hex').slice(0, 12);
+const migrations = readdirSync(MIGRATIONS_FOLDER).filter((f) => f.endsWith('.sql')).sort().map((f) => readFileSync(join(MIGRATIONS_FOLDER, f), 'utf8'));
+/** The template depends on the schema; grown databases also on how this script copies it. */
+const cacheDir = join(tmpdir(), `sandan-bench-growth-${hash(...migrations)}`);
+const grownDir = join(cacheDir, hash(readFileSync(new URL(import.meta.url), 'utf8')));
+mkdirSync(grownDir, { recursive: true });
+
+/** One simulated week of Banwol-Sihwa, every row written by the real service over HTTP. */
+async function templatePath(): Promise<string> {
+  const path = join(cacheDir, 'template.db');
+  if (existsSync(path)) return path;
+  const started = performance.now();
+  const building = `${path}.building`;
+  rmSync(building, { force: true });
+  const result = await runSimulation({ complexCode: TEMPLATE_COMPLEX, days: 7, seed: SEED, scale: 1, keepDbPath: building });
+  const db = openDatabase(building);
+  db.$client.pragma('wal_checkpoint(TRUNCATE)');
+  db.$client.close();
+  renameSync(building, path);
+  console.log(`template: one simulated week of ${TEMPLATE_COMPLEX}, ${result.counters.requests} requests, in ${seconds(started)} s`);
+  return path;
+}
+
+type Scope = 'complex' | 'copy';
+/** Written by migrations and loadProgramme, or not needed (keys are made for the bench's callers). */
+const NOT_COPIED = new Set(['__drizzle_migrations', 'complexes', 'logistics_centres', 'api_keys', 'users', 'sqlite_sequence']);
+/** The rest is copied per complex and week. */
+const PER_COMPLEX = new Set(['organisations', 'vehicles']);
+/** Unique text columns: each copy's value made distinct (`k` complex index, `c` copy index). */
+const DISTINCT: Record<string, (column: string, k: number, c: number) => string> = {
+  'organisations.business_registration_number': (col, k) => `char(${65 + k}) || substr(${col}, 2)`, // a letter: never a real number
+  'vehicles.plate_number': (col, k) => `${col} || '#' || ${k}`,
+  'pod_images.file_name': (col, _k, c) => `${col} || '#' || ${c}`,
+  'idempotency_keys.key': (col, _k, c) => `${col} || '#' || ${c}`,
+};
+
+/** Timestamp columns (epoch ms) by table, from the drizzle schema: the ones shifted with the copy's week. */
+const TIMESTAMPS = new Map<string, Set<string>>();
+for (const table of Object.values(schema)) {
+  if (!table || typeof table !== 'object' || !(Symbol.for('drizzle:IsDrizzleTable') in table)) continue;
+  const config = getTableConfig(table as SQLiteTable);
+  TIMESTAMPS.set(config.name, new Set(config.columns.filter((c) => c.columnType === 'SQLiteTimestamp').map((c) => c.name)));
+}
+/** `YYYY-MM-DD` columns (Asia/Seoul days), shifted by whole days. */
+const isDayColumn = (name: string) => /(^|_)day$/.test(name);
+
+interface TableCopy {
+  name: string;
+  scope: Scope;
+  columns: string[];
+  fks: Map<string, string>;
+  maxId: number;
+}
+
+/** Tables in an order that inserts every referenced row first (creation order among equals: proofs before tracking events). */
+function copyPlan(db: Db): TableCopy[] {
+  const client = db.$client;
+  const names = (client.prepare("select name from t.sqlite_master where type = 'table' order by rowid").all() as { name: string }[]).map((r) => r.name).filter((n) => !NOT_COPIED.has(n) && !n.startsWith('sqlite_'));
+  const tables = names.map((name): TableCopy => {
+    const columns = (client.prepare(`select name from pragma_table_info('${name}')`).all() as { name: string }[]).map((c) => c.name);
+    const fks = new Map((client.prepare(`select "from", "table" from pragma_foreign_key_list('${name}')`).all() as { from: string; table: string }[]).map((f) => [f.from, f.table]));
+    const maxId = columns.includes('id') ? ((client.prepare(`select coalesce(max(id), 0) as m from t."${name}"`).get() as { m: number }).m) : 0;
+    return { name, scope: PER_COMPLEX.has(name) ? 'complex' : 'copy', columns, fks, maxId };
+  });
+  const ordered: TableCopy[] = [];
+  while (ordered.length < tables.length) {
+    const next = tables.find((t) => !ordered.includes(t) && [...t.fks.values()].every((ref) => ref === t.name || NOT_COPIED.has(ref) || ordered.some((o) => o.name === ref)));
+    if (!next) throw new Error('foreign keys form a cycle');
+    ordered.push(next);
+  }
+  return ordered;
+}
+
+/** Live bytes of a database: pages in use (a pruned database reuses its free pages before growing). */
+function liveBytes(db: Db): number {
+  const c = db.$client;
+  return ((c.pragma('page_count', { simple: true }) as number) - (c.pragma('freelist_count', { simple: true }) as number)) * (c.pragma('page_size', { simple: true }) as number);
+}
+
+interface Grown {
+  path: string;
+  weeks: number;
+  bytes: number;
+}
+
+/** `weeks` weeks of all seven complexes, the latest ending before now. */
+async function grownPath(weeks: number, template: string): Promise<Grown> {
+  const path = join(grownDir, `grown-${weeks}.db`);
+  if (existsSync(path)) {
+    const db = openDatabase(path);
+    const bytes = liveBytes(db);
+    db.$client.close();
+    return { path, weeks, bytes };
+  }
+  const started = performance.now();
+  const building = `${path}.building`;
+  for (const suffix of ['', '-wal', '-shm']) rmSync(building + suffix, { force: true });
+  const db = openDatabase(building);
+  db.$client.pragma('synchronous = OFF'); // a cache: rebuilt if lost
+  migrateDatabase(db);
+  loadProgramme({ ctx: { db } });
+  const client = db.$client;
+  client.prepare('attach database ? as t').run(template);
+  const complexIds = PROGRAMME_COMPLEXES.map((c) => (client.prepare('select id from main.complexes where code = ?').get(c.code) as { id: number }).id);
+  const templateEnd = (client.prepare('select max(m) as m from (select max(recorded_at) as m from t.tracking_events union all select max(finished_at) from t.matching_rounds)').get() as { m: number }).m;
+  // Whole weeks, so weekdays and Seoul days stay what they were; the latest copy ends before now.
+  const latestShiftWeeks = Math.floor((Date.now() - templateEnd) / WEEK);
+  const keysFrom = Date.now() - env.IDEMPOTENCY_RETENTION_DAYS * DAY;
+  const plan = copyPlan(db);
+  const complexCount = complexIds.length;
+
+  const copyTable = (table: TableCopy, k: number, w: number) => {
+    const copy = w * complexCount + k; // ids grow with time, as the service assigns them
+    const shiftWeeks = latestShiftWeeks - (weeks - 1 - w);
+    const offsetOf = (ref: string) => {
+      const target = plan.find((p) => p.name === ref)!;
+      return target.maxId * (target.scope === 'complex' ? k : copy);
+    };
+    const expressions = table.columns.map((col) => {
+      const distinct = DISTINCT[`${table.name}.${col}`];
+      if (distinct) return distinct(`"${col}"`, k, copy);
+      if (col === 'id' && table.maxId > 0) return `"id" + ${offsetOf(table.name)}`;
+      const ref = table.fks.get(col);
+      if (ref === 'complexes') return `case when "${col}" is null then null else ${complexIds[k]} end`;
+      if (ref && NOT_COPIED.has(ref)) return `"${col}"`; // users: none in the template (checked below)
+      if (ref) return `"${col}" + ${offsetOf(ref)}`;
+      if (TIMESTAMPS.get(table.name)?.has(col)) return `"${col}" + ${shiftWeeks * WEEK}`;
+      if (isDayColumn(col)) return `date("${col}", '${shiftWeeks >= 0 ? '+' : ''}${shiftWeeks * 7} days')`;
+      return `"${col}"`;
+    });
+    const where = table.name === 'idempotency_keys' ? `where created_at + ${shiftWeeks * WEEK} >= ${keysFrom}` : '';
+    const cols = table.columns.map((c) => `"${c}"`).join(', ');
+    client.prepare(`insert into main."${table.name}" (${cols}) select ${expressions.join(', ')} from t."${table.name}" ${where}`).run();
+  };
+
+  for (const table of plan) {
+    for (const [col, ref] of table.fks) {
+      if (NOT_COPIED.has(ref) && ref !== 'complexes') {
+        const used = (client.prepare(`select count(*) as n from t."${table.name}" where "${col}" is not null`).get() as { n: number }).n;
+        if (used > 0) throw new Error(`${table.name}.${col} references ${ref}, which is not copied`);
+      }
+    }
+  }
+  // Per complex: its organisations and fleet, once.
+  client.transaction(() => {
+    for (let k = 0; k < complexCount; k++) for (const table of plan) if (table.scope === 'complex') copyTable(table, k, weeks - 1);
+  })();
+  for (let w = 0; w < weeks; w++) {
+    client.transaction(() => {
+      for (let k = 0; k < complexCount; k++) for (const table of plan) if (table.scope === 'copy') copyTable(table, k, w);
+    })();
+    if (w % 13 === 12) process.stdout.write(`  ${weeks} weeks: ${w + 1} copied (${seconds(started)} s)\n`);
+  }
+  client.prepare('detach database t').run();
+  client.pragma('optimize');
+  client.pragma('wal_checkpoint(TRUNCATE)');
+  const bytes = liveBytes(db);
+  client.close();
+  renameSync(building, path);
+  console.log(`built ${weeks} week${weeks > 1 ? 's' : ''} of seven complexes: ${mb(bytes)} MB in ${seconds(started)} s`);
+  return { path, weeks, bytes };
+}
+
+interface Caller {
+  apiKey: string;
+  organisationId: number;
+}
+
+interface Prepared {
+  operator: Caller;
+  idleOperator: Caller;
+  manufacturer: Caller;
+  carrier: Caller;
+  operatorDeepAfter: number;
+  manufacturerDeepAfter: number;
+  oldestRequestId: number;
+  openRequestIds: number[];
+}
+
+/**
+ * On the bench's copy: keys for its callers, fresh shifts for Banwol-Sihwa's fleet, 5,000 open requests, and the
+ * insights roll-ups of every closed day, as a service running all along would have written them day by day.
+ */
+async function prepare(path: string): Promise<Prepared> {
+  const db = openDatabase(path);
+  db.$client.pragma('synchronous = OFF');
+  const client = db.$client;
+  const base = { db, pubsub: createInProcessPubSub(), logger: createLogger('silent'), env, now: () => new Date() };
+  const complexId = (code: string) => (client.prepare('select id from complexes where code = ?').get(code) as { id: number }).id;
+  const home = complexId(TEMPLATE_COMPLEX);
+  const keyFor = (organisationId: number): Caller => ({ organisationId, apiKey: createApiKey({ ctx: { ...base, viewer: SYSTEM_ADMIN }, input: { organisationId, name: 'bench:growth' } }).secret });
+  const orgOf = (complex: number, role: string) => (client.prepare('select min(id) as id from organisations where complex_id = ? and role = ?').get(complex, role) as { id: number }).id;
+  const busiest = (client.prepare('select shipper_org_id as id from shipment_requests where complex_id = ? group by 1 order by count(*) desc, 1 limit 1').get(home) as { id: number }).id;
+  const medianId = (where: string, value: number) => {
+    const { n } = client.prepare(`select count(*) as n from shipment_requests where ${where} = ?`).get(value) as { n: number };
+    return (client.prepare(`select id from shipment_requests where ${where} = ? order by id desc limit 1 offset ?`).get(value, Math.floor(n / 2)) as { id: number }).id;
+  };
+  const prepared = {
+    operator: keyFor(orgOf(home, 'OPERATOR')),
+    idleOperator: keyFor(orgOf(complexId(IDLE_COMPLEX), 'OPERATOR')),
+    manufacturer: keyFor(busiest),
+    carrier: keyFor(orgOf(home, 'CARRIER')),
+    oldestRequestId: (client.prepare('select min(id) as id from shipment_requests where complex_id = ?').get(home) as { id: number }).id,
+  };
+  const now = Date.now();
+  // The fleet's shifts for the coming week, added to those it published before (as the template's were).
+  client.prepare("insert into vehicle_availability (vehicle_id, starts_at, ends_at) select id, ?, ? from vehicles where complex_id = ? and status = 'ACTIVE'").run(now, now + 7 * DAY, home);
+  const ctx: Context = { ...base, viewer: { organisationId: busiest, role: 'MANUFACTURER', complexId: home, apiKeyId: null } };
+  const centroid = PROGRAMME_COMPLEXES.find((c) => c.code === TEMPLATE_COMPLEX)!.centroid;
+  const rand = seededRandom(SEED);
+  const cities = [
+    { lat: 35.1798, lng: 129.075 },
+    { lat: 36.3504, lng: 127.3845 },
+    { lat: 35.8714, lng: 128.6014 },
+    { lat: 37.5665, lng: 126.978 },
+  ];
+  const openRequestIds: number[] = [];
+  for (let i = 0; i < OPEN_REQUESTS; i++) {
+    const r = 5 * Math.sqrt(rand());
+    const angle = 2 * Math.PI * rand();
+    const from = now + DAY + Math.floor(rand() * 5 * DAY);
+    const pallets = 1 + Math.floor(rand() * 8);
+    const created = createShipmentRequest({
+      ctx,
+      input: {
+        idempotencyKey: `bench-growth-${i}`,
+        origin: { lat: centroid.lat + (r / 111) * Math.sin(angle), lng: centroid.lng + (r / 88.6) * Math.cos(angle) },
+        destination: cities[i % cities.length]!,
+        weightKg: pallets * 400,
+        pallets,
+        cargoClass: 'GENERAL',
+        loadingAtOrigin: 'FORKLIFT',
+        loadingAtDestination: 'FORKLIFT',
+        pickupWindow: { from: new Date(from), until: new Date(from + 6 * 3_600_000) },
+        deliverBy: new Date(from + 2 * DAY),
+      },
+    });
+    openRequestIds.push(created.id);
+  }
+  await rollUpClosedDays(base);
+  // The middle of each list, once the open requests are in it.
+  const deep = { operatorDeepAfter: medianId('complex_id', home), manufacturerDeepAfter: medianId('shipper_org_id', busiest) };
+  client.pragma('wal_checkpoint(TRUNCATE)');
+  client.close();
+  return { ...prepared, ...deep, openRequestIds };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** The compiled service as `npm start` runs it, on `dbPath`, ready. */
+async function startService(dbPath: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const raised = '1000000000';
+  const child = spawn(process.execPath, ['scripts/start.mjs'], {
+    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: dbPath, SEED_ON_EMPTY: 'false', MATCHING_INTERVAL_SECONDS: '0', RETENTION_INTERVAL_SECONDS: '0', LOG_LEVEL: 'warn', RATE_LIMIT_PER_KEY: raised, RATE_LIMIT_PER_ADDRESS: raised },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 1200; i++) {
+    if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) return { url, child };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the service did not start');
+}
+
+async function stopService(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  await new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
+}
+
+interface Operation {
+  name: string;
+  caller: Caller;
+  query: string;
+  variables?: () => Record<string, unknown>;
+  /** What is wrong with the answer's data, or null. */
+  check: (data: any) => string | null;
+  runs?: number;
+  /** Restores what the operation changed, between runs (not timed). */
+  reset?: () => void;
+}
+
+function operations(p: Prepared, dbPath: string): Operation[] {
+  const page = (d: any, key: string) => (d[key].edges.length === 20 ? null : `${key}: ${d[key].edges.length} edges`);
+  const requestList = (after?: number) => ({
+    query: 'query ($after: String) { shipmentRequests(first: 20, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id status weightKg pallets pickupWindow { from until } } } } }',
+    variables: () => ({ after: after === undefined ? null : encodeCursor(after) }),
+    check: (d: any) => page(d, 'shipmentRequests'),
+  });
+  const insights = (days: number): Operation => ({
+    name: `complexInsights ${days} days`,
+    caller: p.operator,
+    query: `query ($from: DateTime!, $to: DateTime!) { complexInsights(complexCode: "${TEMPLATE_COMPLEX}", from: $from, to: $to) {
+      requests { posted served expired waiting servedPct medianMinutesToBooking } transport { costKrw baselineCostKrw savingsPct emptyKmSharePct }
+      storage { utilisationPct } days { day posted served costKrw } } }`,
+    variables: () => {
+      const to = Date.now();
+      return { from: new Date(to - days * DAY).toISOString(), to: new Date(to).toISOString() };
+    },
+    check: (d) => (d.complexInsights.requests.posted >= OPEN_REQUESTS ? null : `complexInsights: ${d.complexInsights.requests.posted} posted`),
+  });
+  const heatmap = (layer: string): Operation => ({
+    name: `heatmap ${layer}`,
+    caller: p.operator,
+    query: `{ heatmap(complexCode: "${TEMPLATE_COMPLEX}", layer: ${layer}) { cells { cell count pallets } } }`,
+    check: (d) => (d.heatmap.cells.length > 0 ? null : 'heatmap: no cells'),
+  });
+  const round = (caller: Caller, code: string) => ({
+    caller,
+    query: `mutation { matchingRunStart(input: { complexCode: "${code}" }) { round { id status report { requestsConsidered offersWritten } } } }`,
+  });
+  return [
+    { name: 'operator shipmentRequests page 1', caller: p.operator, ...requestList() },
+    { name: 'operator shipmentRequests deep page', caller: p.operator, ...requestList(p.operatorDeepAfter) },
+    { name: 'manufacturer shipmentRequests page 1', caller: p.manufacturer, ...requestList() },
+    { name: 'manufacturer shipmentRequests deep page', caller: p.manufacturer, ...requestList(p.manufacturerDeepAfter) },
+    {
+      name: 'openLoadBoard near 3 km',
+      caller: p.carrier,
+      query: `query ($near: NearInput!) { openLoadBoard(complexCode: "${TEMPLATE_COMPLEX}", filter: { near: $near }, first: 20) { edges { distanceKm node { id weightKg pallets } } } }`,
+      variables: () => ({ near: BOARD_NEAR }),
+      check: (d) => page(d, 'openLoadBoard'),
+    },
+    insights(7),
+    insights(30),
+    insights(366),
+    heatmap('SUPPLY'),
+    heatmap('DEMAND'),
+    {
+      name: 'node (oldest request)',
+      caller: p.operator,
+      query: 'query ($id: ID!) { node(id: $id) { id ... on ShipmentRequest { status } } }',
+      variables: () => ({ id: toGlobalId('ShipmentRequest', p.oldestRequestId) }),
+      check: (d) => (d.node?.id ? null : 'node: not found'),
+    },
+    {
+      name: 'matchingRunStart, nothing open',
+      ...round(p.idleOperator, IDLE_COMPLEX),
+      check: (d) => (d.matchingRunStart.round.report.requestsConsidered === 0 ? null : `idle round considered ${d.matchingRunStart.round.report.requestsConsidered}`),
+    },
+    {
+      name: `matchingRunStart, ${OPEN_REQUESTS.toLocaleString('en')} open`,
+      ...round(p.operator, TEMPLATE_COMPLEX),
+      runs: 3,
+      check: (d) => (d.matchingRunStart.round.report.requestsConsidered === OPEN_REQUESTS && d.matchingRunStart.round.report.offersWritten > 0 ? null : `round: ${JSON.stringify(d.matchingRunStart.round.report)}`),
+      reset: () => undoRounds(dbPath, p.openRequestIds),
+    },
+  ];
+}
+
+/** Puts the 5,000 requests back as they were before the round: its offers and routes gone, the requests OPEN. */
+function undoRounds(dbPath: string, requestIds: number[]): void {
+  const db = openDatabase(dbPath);
+  const client = db.$client;
+  client.pragma('busy_timeout = 60000'); // the service may still be checkpointing the round's writes
+  client.transaction(() => {
+    const ids = `(select value from json_each(?))`;
+    const json = JSON.stringify(requestIds);
+    const routes = client.prepare(`select distinct route_id as id from offers where request_id in ${ids} and route_id is not null`).all(json) as { id: number }[];
+    client.prepare(`delete from offers where request_id in ${ids}`).run(json);
+    for (const { id } of routes) {
+      client.prepare('delete from route_stops where route_id = ?').run(id);
+      client.prepare('delete from routes where id = ?').run(id);
+    }
+    client.prepare(`update shipment_requests set status = 'OPEN', updated_at = null where id in ${ids}`).run(json);
+  }).immediate(); // a write lock first: a read snapshot could not be upgraded once the service has written
+  client.close();
+}
+
+interface Timing {
+  median: number;
+  p95: number;
+}
+
+async function time(url: string, op: Operation, runs: number): Promise<Timing> {
+  const call = async () => {
+    const started = performance.now();
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${op.caller.apiKey}` },
+      body: JSON.stringify({ query: op.query, variables: op.variables?.() }),
+    });
+    const body = (await response.json()) as { data?: unknown; errors?: unknown };
+    const ms = performance.now() - started;
+    if (body.errors || !body.data) throw new Error(`${op.name}: ${JSON.stringify(body.errors)}`);
+    const problem = op.check(body.data);
+    if (problem) throw new Error(`${op.name}: ${problem}`);
+    op.reset?.();
+    return ms;
+  };
+  for (let i = 0; i < (op.reset ? 1 : 3); i++) await call(); // warm-up: plans, caches, JIT
+  const ms: number[] = [];
+  for (let i = 0; i < (op.runs ?? runs); i++) ms.push(await call());
+  ms.sort((a, b) => a - b);
+  const at = (q: number) => ms[Math.min(ms.length - 1, Math.ceil(q * ms.length) - 1)]!;
+  return { median: at(0.5), p95: at(0.95) };
+}
+
+const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
+const mb = (bytes: number) => Math.round(bytes / 1e6);
+
+const template = await templatePath();
+const results = new Map<number, { grown: Grown; timings: Map<string, Timing> }>();
+const workDir = join(grownDir, 'work');
+mkdirSync(workDir, { recursive: true });
+for (const weeks of args.weeks) {
+  const grown = await grownPath(weeks, template);
+  const work = join(workDir, 'bench.db');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(work + suffix, { force: true });
+  copyFileSync(grown.path, work);
+  const started = performance.now();
+  const prepared = await prepare(work);
+  console.log(`${weeks} week${weeks > 1 ? 's' : ''}: ${OPEN_REQUESTS} open requests, fresh shifts and insights roll-ups added in ${seconds(started)} s`);
+  const { url, child } = await startService(work);
+  const timings = new Map<string, Timing>();
+  try {
+    for (const op of operations(prepared, work)) {
+      const t = await time(url, op, args.runs);
+      timings.set(op.name, t);
+      console.log(`  ${op.name}: ${t.median.toFixed(1)} ms (p95 ${t.p95.toFixed(1)})`);
+    }
+  } finally {
+    await stopService(child);
+  }
+  results.set(weeks, { grown, timings });
+  for (const suffix of ['', '-wal', '-shm']) rmSync(work + suffix, { force: true });
+}
+
+const columns = args.weeks.map((w) => `${w} week${w > 1 ? 's' : ''}`);
+const names = [...results.values().next().value!.timings.keys()];
+const fmt = (t: Timing) => `${t.median.toFixed(1)} (${t.p95.toFixed(1)})`;
+const table = [
+  `| operation, median ms (p95) | ${columns.join(' | ')} |`,
+  `| --- | ${columns.map(() => '---').join(' | ')} |`,
+  ...names.map((n) => `| ${n} | ${args.weeks.map((w) => fmt(results.get(w)!.timings.get(n)!)).join(' | ')} |`),
+  `| database file (live MB) | ${args.weeks.map((w) => mb(results.get(w)!.grown.bytes)).join(' | ')} |`,
+];
+console.log(`\n${table.join('\n')}`);
+const first = results.get(args.weeks[0]!)!;
+const last = results.get(args.weeks.at(-1)!)!;
+const lastWeeks = args.weeks.at(-1)!;
+const ratio = Math.max(...names.map((n) => last.timings.get(n)!.median / first.timings.get(n)!.median));
+const mbPerYear = args.weeks.length > 1 ? (last.grown.bytes - first.grown.bytes) / 1e6 / ((lastWeeks - args.weeks[0]!) / 52) : null;
+const round1 = (x: number) => Math.round(x * 10) / 10;
+console.log(
+  JSON.stringify({
+    bench: 'growth',
+    weeks: args.weeks,
+    [`worstRatio${lastWeeks}to${args.weeks[0]}`]: Math.round(ratio * 100) / 100,
+    [`insights366Ms${lastWeeks}`]: round1(last.timings.get('complexInsights 366 days')!.median),
+    [`roundIdleMs${lastWeeks}`]: round1(last.timings.get('matchingRunStart, nothing open')!.median),
+    mbPerYear: mbPerYear === null ? null : Math.round(mbPerYear),
+  }),
+);

@@ -1,0 +1,142 @@
+import { and, eq, gte, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
+import { bookings, HOLDING_BOOKING_STATUSES, inList, listingAvailability, listingReservations, offers, shipmentRequests, warehouseListings } from '../../db/schema';
+import type { Tx } from '../../db/client';
+import { seoulDay } from '../supply/listings/seoul-day';
+
+/** The database or a transaction on it: these only read. */
+export type Reader = Pick<Tx, 'select'>;
+
+/** Booked against baseline for a set of served requests (a whole period, or one posting day). */
+export interface TransportTotals {
+  costKrw: number;
+  baselineCostKrw: number;
+  deadheadKm: number;
+  loadedKm: number;
+  baselineDeadheadKm: number;
+  baselineLoadedKm: number;
+  co2Kg: number;
+  baselineCo2Kg: number;
+}
+
+/**
+ * What insights sum for one Asia/Seoul day of a complex: the requests posted that day and the day's storage.
+ * The one unit both the live answer and the daily roll-ups (insights_days) are made of, so they agree.
+ */
+export interface DayFigures extends TransportTotals {
+  day: string;
+  posted: number;
+  served: number;
+  expired: number;
+  cancelled: number;
+  /** Still unbooked with a pickup window ahead: a day with any is not rolled up yet. */
+  waiting: number;
+  consolidated: number;
+  idlePalletDays: number;
+  bookedPalletDays: number;
+  /** Posting to booking of each served request, ms. */
+  bookingMs: number[];
+}
+
+export const TOTAL_KEYS = ['costKrw', 'baselineCostKrw', 'deadheadKm', 'loadedKm', 'baselineDeadheadKm', 'baselineLoadedKm', 'co2Kg', 'baselineCo2Kg'] as const;
+const COUNT_KEYS = ['posted', 'served', 'expired', 'cancelled', 'waiting', 'consolidated', 'idlePalletDays', 'bookedPalletDays'] as const;
+
+export const emptyTotals = (): TransportTotals => ({ costKrw: 0, baselineCostKrw: 0, deadheadKm: 0, loadedKm: 0, baselineDeadheadKm: 0, baselineLoadedKm: 0, co2Kg: 0, baselineCo2Kg: 0 });
+
+export const emptyDay = (day: string): DayFigures => ({
+  day,
+  posted: 0,
+  served: 0,
+  expired: 0,
+  cancelled: 0,
+  waiting: 0,
+  consolidated: 0,
+  idlePalletDays: 0,
+  bookedPalletDays: 0,
+  bookingMs: [],
+  ...emptyTotals(),
+});
+
+export function addTotals(target: TransportTotals, add: TransportTotals): void {
+  for (const key of TOTAL_KEYS) target[key] += add[key];
+}
+
+/** Adds one day's figures into a running sum (bookingMs concatenated). */
+export function addDay(target: DayFigures, add: DayFigures): void {
+  addTotals(target, add);
+  for (const key of COUNT_KEYS) target[key] += add[key];
+  target.bookingMs.push(...add.bookingMs);
+}
+
+/**
+ * The requests of a complex posted in [from, to), as figures per posting day (`into`, keyed by day, must hold
+ * every day of the range), against the no-sharing baseline stored with each booked offer. Offers from before
+ * baselines were stored count as costing their baseline (no savings claimed).
+ */
+export function addRequestFigures(db: Reader, complexId: number, from: Date, to: Date, now: Date, into: Map<string, DayFigures>): void {
+  const served = and(eq(bookings.requestId, shipmentRequests.id), ne(bookings.kind, 'STORAGE'), inArray(bookings.status, [...HOLDING_BOOKING_STATUSES]));
+  const requests = db
+    .select({
+      status: shipmentRequests.status,
+      createdAt: shipmentRequests.createdAt,
+      pickupUntil: shipmentRequests.pickupUntil,
+      bookedAt: bookings.bookedAt,
+      // Travelled with other shippers' loads: its route carries more than one share.
+      pooled: sql<number>`(select count(*) from ${offers} o where o.route_id = ${bookings.routeId}) > 1`.mapWith(Boolean),
+      priceKrw: bookings.priceKrw,
+      deadheadKm: offers.deadheadKm,
+      loadedKm: offers.loadedKm,
+      co2Kg: offers.co2Kg,
+      baselineKrw: offers.baselineKrw,
+      baselineDeadheadKm: offers.baselineDeadheadKm,
+      baselineLoadedKm: offers.baselineLoadedKm,
+      baselineCo2Kg: offers.baselineCo2Kg,
+      storageKrw: sql<number>`(select coalesce(sum(s.price_krw), 0) from bookings s
+        where s.request_id = ${shipmentRequests.id} and s.kind = 'STORAGE' and s.status in (${sql.raw(inList(HOLDING_BOOKING_STATUSES))}))`,
+    })
+    .from(shipmentRequests)
+    .leftJoin(bookings, served)
+    .leftJoin(offers, eq(offers.id, bookings.offerId))
+    .where(and(eq(shipmentRequests.complexId, complexId), gte(shipmentRequests.createdAt, from), lt(shipmentRequests.createdAt, to)))
+    .all();
+  for (const r of requests) {
+    const day = into.get(seoulDay(r.createdAt))!;
+    day.posted++;
+    const unbooked = r.status === 'OPEN' || r.status === 'OFFERED';
+    // A window that has passed is expired even before the next round marks it so.
+    if (r.status === 'EXPIRED' || (unbooked && r.pickupUntil <= now)) day.expired++;
+    else if (r.status === 'CANCELLED') day.cancelled++;
+    else if (unbooked) day.waiting++;
+    if (r.bookedAt === null || r.priceKrw === null) continue;
+    day.served++;
+    day.bookingMs.push(r.bookedAt.getTime() - r.createdAt.getTime());
+    if (r.pooled) day.consolidated++;
+    addTotals(day, {
+      costKrw: r.priceKrw + r.storageKrw,
+      baselineCostKrw: (r.baselineKrw ?? r.priceKrw) + r.storageKrw,
+      deadheadKm: r.deadheadKm ?? 0,
+      loadedKm: r.loadedKm ?? 0,
+      baselineDeadheadKm: r.baselineDeadheadKm ?? r.deadheadKm ?? 0,
+      baselineLoadedKm: r.baselineLoadedKm ?? r.loadedKm ?? 0,
+      co2Kg: r.co2Kg ?? 0,
+      baselineCo2Kg: r.baselineCo2Kg ?? r.co2Kg ?? 0,
+    });
+  }
+}
+
+/** Idle pallet-days listed by the complex's active listings over [firstDay, lastDay], and those held by bookings. */
+export function storageFigures(db: Reader, complexId: number, firstDay: string, lastDay: string): { idlePalletDays: number; bookedPalletDays: number } {
+  const overlapDays = sql<number>`(julianday(min(${listingAvailability.toDay}, ${lastDay})) - julianday(max(${listingAvailability.fromDay}, ${firstDay})) + 1)`;
+  const idle = db
+    .select({ palletDays: sql<number>`coalesce(sum(${listingAvailability.idlePallets} * ${overlapDays}), 0)` })
+    .from(listingAvailability)
+    .innerJoin(warehouseListings, eq(warehouseListings.id, listingAvailability.listingId))
+    .where(and(eq(warehouseListings.complexId, complexId), eq(warehouseListings.status, 'ACTIVE'), sql`${listingAvailability.fromDay} <= ${lastDay}`, sql`${listingAvailability.toDay} >= ${firstDay}`))
+    .get()!.palletDays;
+  const booked = db
+    .select({ palletDays: sql<number>`coalesce(sum(${listingReservations.pallets}), 0)` })
+    .from(listingReservations)
+    .innerJoin(warehouseListings, eq(warehouseListings.id, listingReservations.listingId))
+    .where(and(eq(warehouseListings.complexId, complexId), isNull(listingReservations.releasedAt), sql`${listingReservations.day} between ${firstDay} and ${lastDay}`))
+    .get()!.palletDays;
+  return { idlePalletDays: idle, bookedPalletDays: booked };
+}

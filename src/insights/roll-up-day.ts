@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { insightsDays } from '../../db/schema';
+import type { Context } from '../context';
+import { addDays, CalendarDay, seoulDay, seoulMidnight } from '../supply/listings/seoul-day';
+import { parseInput } from '../validation';
+import { addRequestFigures, emptyDay, storageFigures, type DayFigures } from './day-figures';
+
+export const RollUpDayInput = z.object({ complexId: z.number().int().positive(), day: CalendarDay });
+export type RollUpDayInput = z.infer<typeof RollUpDayInput>;
+
+/**
+ * One Asia/Seoul day of a complex, computed from its rows; stored in insights_days when the day has closed and
+ * none of its requests is still waiting (an open request turns expired as time passes, with no write to notice).
+ * Read and write in one immediate transaction, so no change slips in between; returns the figures either way.
+ */
+export function rollUpDay({ ctx, input }: { ctx: Pick<Context, 'db' | 'now'>; input: RollUpDayInput }): { figures: DayFigures; written: boolean } {
+  const { complexId, day } = parseInput(RollUpDayInput, input);
+  const now = ctx.now();
+  return ctx.db.transaction(
+    (tx) => {
+      const figures = emptyDay(day);
+      addRequestFigures(tx, complexId, seoulMidnight(day), seoulMidnight(addDays(day, 1)), now, new Map([[day, figures]]));
+      Object.assign(figures, storageFigures(tx, complexId, day, day));
+      const written = day < seoulDay(now) && figures.waiting === 0;
+      if (written) {
+        const { day: _, waiting: __, ...sums } = figures;
+        tx.insert(insightsDays).values({ complexId, day, ...sums }).onConflictDoNothing().run();
+      }
+      return { figures, written };
+    },
+    { behavior: 'immediate' },
+  );
+}

@@ -1,0 +1,61 @@
+import { eq, min } from 'drizzle-orm';
+import { complexes, insightsDays, listingAvailability, shipmentRequests, warehouseListings } from '../../db/schema';
+import type { Context } from '../context';
+import { addDays, seoulDay } from '../supply/listings/seoul-day';
+import { rollUpDay } from './roll-up-day';
+
+type SchedulerCtx = Pick<Context, 'db' | 'env' | 'now' | 'logger'>;
+
+/**
+ * Rolls up every closed day not rolled up yet, at start (back-filling a database that has none) and then every
+ * INSIGHTS_ROLLUP_INTERVAL_SECONDS, so each day is rolled up soon after it closes; days whose requests still
+ * wait are tried again next time. Never two runs at once; the returned stop waits for the day in progress.
+ */
+export function startInsightsScheduler(ctx: SchedulerCtx): () => Promise<void> {
+  let running: Promise<unknown> | null = null;
+  const stopping = new AbortController();
+  const run = () => {
+    running ??= rollUpClosedDays(ctx, stopping.signal)
+      .then((written) => ctx.logger.info({ written }, 'insights roll-up completed'))
+      .catch((error: unknown) => ctx.logger.error({ err: error }, 'insights roll-up failed'))
+      .finally(() => (running = null));
+  };
+  const first = setTimeout(run, 0);
+  const timer = setInterval(run, ctx.env.INSIGHTS_ROLLUP_INTERVAL_SECONDS * 1000);
+  first.unref();
+  timer.unref();
+  return async () => {
+    clearTimeout(first);
+    clearInterval(timer);
+    stopping.abort();
+    await running;
+  };
+}
+
+/**
+ * Every complex's closed days since its first request or listed day that have no roll-up, one day (one short
+ * transaction) at a time, yielding to requests between days. Returns how many days were written.
+ */
+export async function rollUpClosedDays(ctx: Pick<Context, 'db' | 'now'>, signal?: AbortSignal): Promise<number> {
+  let written = 0;
+  for (const { id } of ctx.db.select({ id: complexes.id }).from(complexes).all()) {
+    const yesterday = addDays(seoulDay(ctx.now()), -1);
+    const firstPosted = ctx.db.select({ at: min(shipmentRequests.createdAt) }).from(shipmentRequests).where(eq(shipmentRequests.complexId, id)).get()?.at;
+    const firstListed = ctx.db
+      .select({ day: min(listingAvailability.fromDay) })
+      .from(listingAvailability)
+      .innerJoin(warehouseListings, eq(warehouseListings.id, listingAvailability.listingId))
+      .where(eq(warehouseListings.complexId, id))
+      .get()?.day;
+    const starts = [firstPosted ? seoulDay(firstPosted) : null, firstListed ?? null].filter((d): d is string => d !== null);
+    if (starts.length === 0) continue;
+    const done = new Set(ctx.db.select({ day: insightsDays.day }).from(insightsDays).where(eq(insightsDays.complexId, id)).all().map((r) => r.day));
+    for (let day = starts.sort()[0]!; day <= yesterday; day = addDays(day, 1)) {
+      if (done.has(day)) continue;
+      if (signal?.aborted) return written;
+      if (rollUpDay({ ctx, input: { complexId: id, day } }).written) written++;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+  return written;
+}

@@ -1,0 +1,146 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { and, eq, inArray } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/client';
+import * as schema from '../../db/schema';
+import { bookings, insightsDays, shipmentRequests } from '../../db/schema';
+import { selectComplex } from '../../src/complexes/complex-record';
+import { DEFAULT_SEED } from '../../src/demo/seed-demo';
+import { seedDemoHistory } from '../../src/demo/seed-demo-history';
+import { parseEnv } from '../../src/env';
+import { rollUpClosedDays } from '../../src/insights/scheduler';
+import { rollUpDay } from '../../src/insights/roll-up-day';
+import { createShipmentRequest } from '../../src/demand/create-shipment-request';
+import { createLogger } from '../../src/logger';
+import { expireOffers } from '../../src/matching/expire-offers';
+import { loadRoundInput } from '../../src/matching/round-input';
+import { createInProcessPubSub } from '../../src/pubsub';
+import { seoulDay } from '../../src/supply/listings/seoul-day';
+import { gql } from '../helpers/clients';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+
+const DAY_MS = 86_400_000;
+const requestInput = {
+  origin: { lat: 37.325, lng: 126.75 }, destination: { lat: 37.2636, lng: 127.0286 }, weightKg: 1200, pallets: 3,
+  cargoClass: 'GENERAL', loadingAtOrigin: 'FORKLIFT', loadingAtDestination: 'FORKLIFT',
+} as const;
+const INSIGHTS = `query ($from: DateTime!, $to: DateTime!) { complexInsights(complexCode: "BANWOL_SIHWA", from: $from, to: $to) {
+  storage { idlePalletDays bookedPalletDays utilisationPct }
+  requests { posted served expired cancelled waiting servedPct medianMinutesToBooking consolidated consolidationRatePct }
+  transport { costKrw baselineCostKrw deadheadKm loadedKm baselineDeadheadKm baselineLoadedKm co2Kg baselineCo2Kg savingsPct emptyKmSharePct baselineEmptyKmSharePct co2SavingsPct }
+  days { day posted served costKrw baselineCostKrw deadheadKm loadedKm co2Kg } } }`;
+
+/** Every statement `run` makes on a second connection, with its values bound, and the plan of each. */
+async function plansOf(dbPath: string, run: (db: Db) => unknown): Promise<{ statement: string; plan: string[] }[]> {
+  const statements: string[] = [];
+  const traced = new Database(dbPath, { verbose: (sql) => statements.push(String(sql)) });
+  try {
+    await run(drizzle(traced, { schema }) as unknown as Db);
+    return statements
+      .filter((s) => /^(select|update|delete)/i.test(s))
+      .map((statement) => ({ statement, plan: (traced.prepare(`explain query plan ${statement}`).all() as { detail: string }[]).map((r) => r.detail) }));
+  } finally {
+    traced.close();
+  }
+}
+
+describe('years of history', () => {
+  const tmp = tempDir();
+  let server: TestServer;
+  let operatorKey: string;
+  let complexId: number;
+  const period = () => {
+    const to = Date.now();
+    return { from: new Date(to - 10 * DAY_MS).toISOString(), to: new Date(to).toISOString() };
+  };
+  const insights = async (variables: Record<string, unknown>) => {
+    const response = await gql<{ complexInsights: Record<string, unknown> }>(server.url, INSIGHTS, variables, { apiKey: operatorKey });
+    expect(response.body.errors).toBeUndefined();
+    return response.body.data!.complexInsights;
+  };
+
+  beforeAll(async () => {
+    // Roll-ups only when a test asks: each test sees what it wrote.
+    server = await startTestServer({ dbPath: join(tmp.dir, 'growth.db'), env: { INSIGHTS_ROLLUP_INTERVAL_SECONDS: '0', RETENTION_INTERVAL_SECONDS: '0' } });
+    const env = parseEnv({ NODE_ENV: 'test' });
+    // Days of played history that have closed, written by the domain verbs as start-up writes them.
+    await seedDemoHistory({ ctx: { db: server.db, pubsub: createInProcessPubSub(), logger: createLogger('silent'), env, now: () => new Date() }, input: DEFAULT_SEED });
+    operatorKey = server.keyOf('OPERATOR').apiKey;
+    complexId = selectComplex({ db: server.db }, { code: 'BANWOL_SIHWA' })!.id;
+  }, 120_000);
+
+  afterAll(async () => {
+    await server.stop();
+    tmp.remove();
+  });
+
+  it('answers from daily roll-ups exactly what it computes live from the rows', async () => {
+    const variables = period();
+    expect(server.db.select().from(insightsDays).all()).toEqual([]);
+    const live = await insights(variables);
+    expect((live.requests as { served: number }).served).toBeGreaterThan(0);
+    // That read rolled up the closed days it computed: the next one sums them.
+    const rolled = server.db.select().from(insightsDays).where(eq(insightsDays.complexId, complexId)).all();
+    expect(rolled.length).toBeGreaterThan(0);
+    expect(rolled.every((r) => r.day < seoulDay(new Date()))).toBe(true);
+    expect(await insights(variables)).toEqual(live);
+
+    // The scheduler's roll-ups (every complex, since its first day) give the same answer again.
+    server.db.delete(insightsDays).run();
+    expect(await rollUpClosedDays({ db: server.db, now: () => new Date() })).toBeGreaterThan(0);
+    expect(await insights(variables)).toEqual(live);
+  });
+
+  it('a change to a rolled-up day removes its roll-up, and the answer follows the change', async () => {
+    const variables = period();
+    await insights(variables);
+    const [served] = server.db
+      .select({ id: bookings.id, createdAt: shipmentRequests.createdAt })
+      .from(bookings)
+      .innerJoin(shipmentRequests, eq(shipmentRequests.id, bookings.requestId))
+      .where(and(eq(bookings.complexId, complexId), eq(bookings.kind, 'TRANSPORT'), eq(bookings.status, 'COMPLETED')))
+      .all()
+      .filter((b) => seoulDay(b.createdAt) < seoulDay(new Date()) && b.createdAt.getTime() > Date.now() - 9 * DAY_MS);
+    expect(served).toBeDefined();
+    const day = seoulDay(served!.createdAt);
+    const before = await insights(variables);
+    expect(server.db.select().from(insightsDays).where(and(eq(insightsDays.complexId, complexId), eq(insightsDays.day, day))).all()).toHaveLength(1);
+
+    // Any writer, not only the service's code: the trigger sees it.
+    server.db.update(bookings).set({ status: 'CANCELLED', endedAt: new Date(), endReason: 'test' }).where(eq(bookings.id, served!.id)).run();
+    expect(server.db.select().from(insightsDays).where(and(eq(insightsDays.complexId, complexId), eq(insightsDays.day, day))).all()).toEqual([]);
+    const after = await insights(variables);
+    expect((after.requests as { served: number }).served).toBe((before.requests as { served: number }).served - 1);
+    expect(rollUpDay({ ctx: { db: server.db, now: () => new Date() }, input: { complexId, day } }).written).toBe(true);
+    expect(await insights(variables)).toEqual(after);
+  });
+
+  it('a day whose requests still wait is not rolled up, nor is today', () => {
+    const now = new Date();
+    expect(rollUpDay({ ctx: { db: server.db, now: () => now }, input: { complexId, day: seoulDay(now) } }).written).toBe(false);
+    // Posted three days ago for a pickup tomorrow: its day has closed, but the request may still be served.
+    const posted = new Date(now.getTime() - 3 * DAY_MS);
+    const manufacturer = server.keyOf('MANUFACTURER');
+    createShipmentRequest({
+      ctx: { db: server.db, pubsub: server.pubsub, logger: createLogger('silent'), env: parseEnv({ NODE_ENV: 'test' }), now: () => posted, viewer: { organisationId: manufacturer.organisationId, role: 'MANUFACTURER', complexId, apiKeyId: null } },
+      input: { ...requestInput, idempotencyKey: 'growth-waiting', pickupWindow: { from: new Date(now.getTime() + DAY_MS), until: new Date(now.getTime() + DAY_MS + 4 * 3_600_000) }, deliverBy: new Date(now.getTime() + 2 * DAY_MS) },
+    });
+    const { figures, written } = rollUpDay({ ctx: { db: server.db, now: () => now }, input: { complexId, day: seoulDay(posted) } });
+    expect(figures.waiting).toBe(1);
+    expect(written).toBe(false);
+  });
+
+  it('a round and a live insights day read through indexes, never scanning a table', async () => {
+    const complex = selectComplex({ db: server.db }, { code: 'BANWOL_SIHWA' })!;
+    const now = new Date();
+    const plans = await plansOf(server.dbPath, (db) => {
+      expireOffers({ db }, complex.id, now);
+      loadRoundInput({ db }, complex, now);
+      rollUpDay({ ctx: { db, now: () => now }, input: { complexId: complex.id, day: seoulDay(now) } });
+    });
+    expect(plans.length).toBeGreaterThan(8);
+    for (const { statement, plan } of plans) expect(plan.filter((d) => /^SCAN (?!\(subquery|CONSTANT)/.test(d)), `${statement}\n${plan.join('\n')}`).toEqual([]);
+  });
+});
