@@ -21,6 +21,8 @@ export const Env = z.object({
   DEMO_KEYS_PATH: Path('data/demo-keys.json'),
   /** Seconds between automatic matching rounds of each complex; 0 turns them off. */
   MATCHING_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
+  /** Time budget of a round's pooled search, seconds: it stops then, or earlier at its iteration bound. */
+  MATCHING_ROUND_SECONDS: z.coerce.number().min(0.1).max(120).default(5),
   /** Road km = great-circle km x this (src/matching/engine/config.ts). */
   MATCHING_DETOUR_FACTOR: z.coerce.number().min(1).max(3).default(1.3),
   /** Average road speed used for travel times, km/h. */

@@ -34,10 +34,17 @@ const STALE_CLAIM_MS = 10 * 60_000;
 
 /** The engine's tunables from configuration. */
 export function engineConfig(ctx: Pick<Context, 'env'>): ConfigOverrides {
+  const { env } = ctx;
   return {
-    detourFactor: ctx.env.MATCHING_DETOUR_FACTOR,
-    averageSpeedKmh: ctx.env.MATCHING_AVERAGE_SPEED_KMH,
-    offerTtlMs: ctx.env.OFFER_TTL_MINUTES * 60_000,
+    detourFactor: env.MATCHING_DETOUR_FACTOR,
+    averageSpeedKmh: env.MATCHING_AVERAGE_SPEED_KMH,
+    offerTtlMs: env.OFFER_TTL_MINUTES * 60_000,
+    roundSeconds: env.MATCHING_ROUND_SECONDS,
+    maxStopsPerRoute: env.MATCHING_MAX_STOPS,
+    freeWaitingMinutes: env.MATCHING_FREE_WAITING_MINUTES,
+    dailyDrivingMinutes: env.MATCHING_DAILY_DRIVING_HOURS * 60,
+    breakAfterDrivingMinutes: env.MATCHING_BREAK_AFTER_DRIVING_MINUTES,
+    breakMinutes: env.MATCHING_BREAK_MINUTES,
   };
 }
 

@@ -7,8 +7,11 @@ export interface MatchingConfig {
   detourFactor: number;
   /** Door-to-door average including urban stretches; converts road km to travel time. */
   averageSpeedKmh: number;
-  /** Loading or unloading time at each stop. */
-  stopMinutes: number;
+  /** Driving a route may contain (the routing core's driving limit; breaks on the road count as driving). */
+  dailyDrivingMinutes: number;
+  /** After this much driving on one leg the driver rests `breakMinutes` (화물자동차 운수사업법 시행규칙: 4 h, 30 min). */
+  breakAfterDrivingMinutes: number;
+  breakMinutes: number;
   /** Each request enters the assignment with this many of its cheapest feasible vehicles (more if left unserved). */
   candidatesPerRequest: number;
   /** Vehicles further than this (great circle) from a pickup are never considered. */
@@ -36,7 +39,9 @@ export interface MatchingConfig {
 export const DEFAULT_CONFIG: MatchingConfig = {
   detourFactor: 1.3,
   averageSpeedKmh: 45,
-  stopMinutes: 15,
+  dailyDrivingMinutes: 9 * 60,
+  breakAfterDrivingMinutes: 240,
+  breakMinutes: 30,
   candidatesPerRequest: 8,
   maxSearchRadiusKm: 60,
   certifyOptimality: false,
@@ -62,7 +67,12 @@ export function roadKm(greatCircleKm: number, config: MatchingConfig): number {
   return greatCircleKm * config.detourFactor;
 }
 
-/** Driving time in ms for a road distance. */
+/**
+ * Time in ms to drive a road distance, with the rest the driver must take on the way: `breakMinutes` after every
+ * `breakAfterDrivingMinutes` of driving on the leg. Stops between legs are work, not rest, but reset nothing here:
+ * a route of many short legs is bounded by `dailyDrivingMinutes` instead.
+ */
 export function travelMs(roadDistanceKm: number, config: MatchingConfig): number {
-  return (roadDistanceKm / config.averageSpeedKmh) * 3_600_000;
+  const drivingMinutes = (roadDistanceKm / config.averageSpeedKmh) * 60;
+  return (drivingMinutes + Math.floor(drivingMinutes / config.breakAfterDrivingMinutes) * config.breakMinutes) * 60_000;
 }

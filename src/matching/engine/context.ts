@@ -29,6 +29,13 @@ export interface TransportJob {
   loadedKm: number;
   /** Loading at the origin + driving + unloading at every drop. */
   workMs: number;
+  /** Loading at the origin, and unloading at each drop, by the request's loading methods. */
+  pickupServiceMs: number;
+  dropServiceMs: number[];
+  /** Unloading may not start before this (a warehouse's opening time); -Infinity when any time will do. */
+  dropEarliestMs: number;
+  /** The last drop must be unloaded by this: the request's deadline, or earlier when a warehouse closes first. */
+  deadlineMs: number;
   /** Storage already committed for this request, counted against its maximum price. */
   storageCostKrw: number;
   /** What transport may cost at most: maxPrice - storage, or Infinity. */

@@ -28,3 +28,9 @@ export function dayFromIso(iso: string): KstDay {
 export function isoFromDay(day: KstDay): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
+
+/** Returns the instant of local time `hhmm` (`HH:MM`, KST) on KST day `day`. */
+export function kstTimeOn(day: KstDay, hhmm: string): EpochMs {
+  const [h, m] = hhmm.split(':').map(Number);
+  return day * DAY_MS - KST_OFFSET_MS + (h! * 60 + m!) * 60_000;
+}

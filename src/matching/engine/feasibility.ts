@@ -3,16 +3,19 @@
  * Every refusal names its rule so tests (and operators) can see why a pair was dropped.
  */
 import { CARGO_CLASSES, type BodyType, type CargoClass, type StorageClass } from '../../supply/vehicle-classes';
-import type { TimeWindow } from './types';
+import { canLoad, DEFAULT_LOADING_METHOD } from '../../supply/loading-methods';
+import type { RequestInput, TimeWindow } from './types';
 
 export type RefusalReason =
   | 'EXCLUDED'
   | 'BODY'
+  | 'LOADING'
   | 'HAZMAT'
   | 'PAYLOAD'
   | 'PALLETS'
   | 'WINDOW'
   | 'DEADLINE'
+  | 'DRIVING'
   | 'PRICE'
   | 'STORAGE_CLASS'
   | 'STORAGE_DATES'
@@ -26,7 +29,7 @@ export interface Refusal {
 
 const REFUSALS: Readonly<Record<RefusalReason, Refusal>> = Object.fromEntries(
   (
-    ['EXCLUDED', 'BODY', 'HAZMAT', 'PAYLOAD', 'PALLETS', 'WINDOW', 'DEADLINE', 'PRICE', 'STORAGE_CLASS', 'STORAGE_DATES', 'STORAGE_CAPACITY', 'MIN_DAYS'] as const
+    ['EXCLUDED', 'BODY', 'LOADING', 'HAZMAT', 'PAYLOAD', 'PALLETS', 'WINDOW', 'DEADLINE', 'DRIVING', 'PRICE', 'STORAGE_CLASS', 'STORAGE_DATES', 'STORAGE_CAPACITY', 'MIN_DAYS'] as const
   ).map((r) => [r, Object.freeze({ ok: false as const, reason: r })]),
 ) as Record<RefusalReason, Refusal>;
 
@@ -50,6 +53,11 @@ export function cargoFitsBody(cargo: CargoClass, body: BodyType, hazmatCertified
   if (!BODIES_FOR_CARGO[cargo].includes(body)) return 'BODY';
   if (cargo === 'HAZMAT' && !hazmatCertified) return 'HAZMAT';
   return null;
+}
+
+/** Whether the request's loading methods can load and unload this body (an overhead hoist cannot reach into a box). */
+export function loadableAtBothEnds(request: Pick<RequestInput, 'pickupLoadingMethod' | 'deliveryLoadingMethod'>, body: BodyType): boolean {
+  return canLoad(request.pickupLoadingMethod ?? DEFAULT_LOADING_METHOD, body) && canLoad(request.deliveryLoadingMethod ?? DEFAULT_LOADING_METHOD, body);
 }
 
 const FOOD: readonly CargoClass[] = ['CHILLED', 'FROZEN'];

@@ -3,16 +3,30 @@
  * for a storage need, door to the chosen warehouse(s).
  */
 import { haversineKm } from '../../geo/distance';
+import { DEFAULT_LOADING_METHOD, serviceMinutes } from '../../supply/loading-methods';
 import { roadKm, travelMs, type MatchingConfig } from './config';
 import type { TransportJob } from './context';
+import { kstDayOf, kstTimeOn } from './days';
 import type { StoragePlan } from './storage';
-import type { RequestInput } from './types';
+import type { ListingInput, RequestInput } from './types';
 
-/** Returns job number `index` for `request` (at `requestIndex` in the input), routed via `storage` when given. */
-export function buildJob(index: number, requestIndex: number, request: RequestInput, config: MatchingConfig, storage?: StoragePlan): TransportJob {
+const MINUTE = 60_000;
+
+/**
+ * Returns job number `index` for `request` (at `requestIndex` in the input), routed via `storage` when given.
+ * A stop takes the time its loading method needs for its pallets; goods bound for a warehouse are unloaded
+ * while it is open on the day of the pickup window.
+ */
+export function buildJob(index: number, requestIndex: number, request: RequestInput, config: MatchingConfig, storage?: StoragePlan, listings: readonly ListingInput[] = []): TransportJob {
   const drops = storage ? storage.drops : [request.destination];
   const loadedKm = storage ? storage.routeKm : roadKm(haversineKm(request.origin, request.destination), config);
-  const stopMs = config.stopMinutes * 60_000;
+  const pickupServiceMs = serviceMinutes(request.pickupLoadingMethod ?? DEFAULT_LOADING_METHOD, request.pallets) * MINUTE;
+  const parts = storage ? storage.parts : [{ pallets: request.pallets, listingIndex: -1 }];
+  const dropServiceMs = parts.map((part) => serviceMinutes(request.deliveryLoadingMethod ?? DEFAULT_LOADING_METHOD, part.pallets) * MINUTE);
+  const day = kstDayOf(request.pickupWindow.start);
+  const hours = parts.map((part) => listings[part.listingIndex]).filter((l) => l?.opensAt && l.closesAt);
+  const dropEarliestMs = Math.max(-Infinity, ...hours.map((l) => kstTimeOn(day, l!.opensAt!)));
+  const deadlineMs = Math.min(request.deliveryDeadline, ...hours.map((l) => kstTimeOn(day, l!.closesAt!)));
   const storageCostKrw = storage?.storageCostKrw ?? 0;
   return {
     index,
@@ -21,7 +35,11 @@ export function buildJob(index: number, requestIndex: number, request: RequestIn
     origin: request.origin,
     drops,
     loadedKm,
-    workMs: stopMs + travelMs(loadedKm, config) + stopMs * drops.length,
+    workMs: pickupServiceMs + travelMs(loadedKm, config) + dropServiceMs.reduce((a, b) => a + b, 0),
+    pickupServiceMs,
+    dropServiceMs,
+    dropEarliestMs,
+    deadlineMs,
     storageCostKrw,
     transportBudgetKrw: request.maxPriceKrw === null ? Infinity : request.maxPriceKrw - storageCostKrw,
   };

@@ -18,7 +18,7 @@ import { baselineFor } from './baseline';
 import { roadKm, travelMs } from './config';
 import type { RoundContext, TransportJob, VehicleProfile } from './context';
 import { kstDayOf } from './days';
-import { cargoFitsBody, excludedAlongside } from './feasibility';
+import { cargoFitsBody, excludedAlongside, loadableAtBothEnds } from './feasibility';
 import type { TransportAssignment } from './transport';
 import type { TimeWindow } from './types';
 
@@ -134,7 +134,6 @@ function solveCluster(
   const place = (p: LatLng) => places.push(p);
   vehicles.forEach((v) => place(ctx.vehicles[v]!.input.location));
   const minutes = (ms: number) => (ms - now) / MINUTE;
-  const stopMinutes = config.stopMinutes;
 
   const routable: number[] = [];
   const requests: RoutingRequest[] = [];
@@ -143,8 +142,9 @@ function solveCluster(
     const job = jobs[k]!;
     const r = job.request;
     const pickupEarliest = Math.max(0, minutes(r.pickupWindow.start));
-    const deliveryLatest = minutes(r.deliveryDeadline) - stopMinutes;
-    if (minutes(r.pickupWindow.end) < 0 || deliveryLatest < pickupEarliest) {
+    const deliveryService = job.dropServiceMs[0]! / MINUTE;
+    const deliveryLatest = minutes(job.deadlineMs) - deliveryService;
+    if (minutes(r.pickupWindow.end) < 0 || deliveryLatest < Math.max(pickupEarliest, minutes(job.dropEarliestMs))) {
       unserved.push(k);
       continue;
     }
@@ -152,8 +152,8 @@ function solveCluster(
     const drop = place(job.drops[0]!);
     routable.push(k);
     requests.push({
-      pickup: { location: origin, earliest: pickupEarliest, latest: Math.max(pickupEarliest, minutes(r.pickupWindow.end)) + MINUTES_SLACK, service: stopMinutes },
-      delivery: { location: drop, earliest: pickupEarliest, latest: deliveryLatest + MINUTES_SLACK, service: stopMinutes },
+      pickup: { location: origin, earliest: pickupEarliest, latest: Math.max(pickupEarliest, minutes(r.pickupWindow.end)) + MINUTES_SLACK, service: job.pickupServiceMs / MINUTE },
+      delivery: { location: drop, earliest: Math.max(pickupEarliest, minutes(job.dropEarliestMs)), latest: deliveryLatest + MINUTES_SLACK, service: deliveryService },
       demand: [r.weightKg, r.pallets],
       tags: [r.cargoClass],
       excludes: excludedAlongside(r.cargoClass),
@@ -183,6 +183,8 @@ function solveCluster(
       // Every minute of waiting is charged here (the free allowance is left to pricing): the search avoids idle trucks.
       costPerWaiting: (input.waitingFeePerHourKrw ?? config.waitingFeePerHourKrw) / 60,
       maxStops: config.maxStopsPerRoute,
+      // Rest on long legs is in the travel times (travelMs), so it counts here too: a little conservative.
+      maxDriving: config.dailyDrivingMinutes,
     };
   });
 
@@ -223,7 +225,7 @@ function mayCarry(job: TransportJob, vehicle: VehicleProfile, ctx: RoundContext)
   const r = job.request;
   const v = vehicle.input;
   if (ctx.isVehicleExcluded(r.id, v.id)) return false;
-  if (cargoFitsBody(r.cargoClass, v.bodyType, v.hazmatCertified)) return false;
+  if (cargoFitsBody(r.cargoClass, v.bodyType, v.hazmatCertified) || !loadableAtBothEnds(r, v.bodyType)) return false;
   if (r.weightKg > v.payloadKg || r.pallets > v.palletSlots) return false;
   const soloKm = roadKm(haversineKm(v.location, job.origin), ctx.config) + job.loadedKm;
   return v.baseFeeKrw + v.perKmKrw * soloKm <= job.transportBudgetKrw + KRW_SLACK;

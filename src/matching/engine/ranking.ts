@@ -158,7 +158,7 @@ export class CostRanking {
     // Slack: the price rounds its distance part once (0.5 KRW), and float noise between chord and haversine.
     const budget = job.transportBudgetKrw + 1;
     const latestStart = r.pickupWindow.end + 1;
-    const finishBy = r.deliveryDeadline + 1;
+    const finishBy = job.deadlineMs + 1;
     const heap = new BoundedMaxHeap(count);
     const { x, y, z, payload, slots, base, perKm, firstStart, lastEnd, maxChordKm } = this;
     const { weightKg, pallets } = r;

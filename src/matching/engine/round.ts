@@ -32,7 +32,7 @@ export function prepareRound(input: RoundInput, config: MatchingConfig): Prepare
     const plan = storage.get(i);
     if (request.storage && !plan?.ok) return;
     if (plan?.ok) storagePlans.set(i, plan);
-    jobs.push(buildJob(jobs.length, i, request, config, plan?.ok ? plan : undefined));
+    jobs.push(buildJob(jobs.length, i, request, config, plan?.ok ? plan : undefined, input.listings));
   });
   return { ctx, jobs, storagePlans };
 }

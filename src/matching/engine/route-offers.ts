@@ -57,8 +57,8 @@ export function routeOffer(
   const profile = ctx.vehicles[route.vehicleIndex]!;
   const vehicle = profile.input;
   const legs = legsOf(route, jobs, parts);
-  const stopMs = config.stopMinutes * 60_000;
-  const earliestOf = (leg: Leg) => (leg.ref.action === 'PICKUP' ? leg.job.request.pickupWindow.start : now);
+  const earliestOf = (leg: Leg) => (leg.ref.action === 'PICKUP' ? leg.job.request.pickupWindow.start : Math.max(now, leg.job.dropEarliestMs));
+  const serviceOf = (leg: Leg) => (leg.ref.action === 'PICKUP' ? leg.job.pickupServiceMs : leg.job.dropServiceMs[leg.ref.drop]!);
 
   // Leave just in time for the first pickup (never before the window opens or now).
   const approachKm = roadKm(haversineKm(vehicle.location, legs[0]!.location), config);
@@ -84,9 +84,9 @@ export function routeOffer(
     const arriveAt = clock + travelMs(km, config);
     const startAt = Math.max(arriveAt, earliestOf(leg));
     waitingMs += Math.max(0, startAt - arriveAt - config.freeWaitingMinutes * 60_000);
-    const latest = leg.ref.action === 'PICKUP' ? leg.job.request.pickupWindow.end : leg.job.request.deliveryDeadline - stopMs;
+    const latest = leg.ref.action === 'PICKUP' ? leg.job.request.pickupWindow.end : leg.job.deadlineMs - serviceOf(leg);
     slackMs = Math.min(slackMs, latest - startAt);
-    clock = startAt + stopMs;
+    clock = startAt + serviceOf(leg);
     here = leg.location;
     onKg += leg.kg;
     onPallets += leg.pallets;

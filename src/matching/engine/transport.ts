@@ -21,7 +21,7 @@ import { haversineKm } from '../../geo/distance';
 import { roadKm, travelMs } from './config';
 import type { RoundContext, TransportJob, VehicleProfile } from './context';
 import { co2Kg, totalOf, transportCost } from './cost';
-import { cargoFitsBody, refuse, type Refusal, schedule } from './feasibility';
+import { cargoFitsBody, loadableAtBothEnds, refuse, type Refusal, schedule } from './feasibility';
 import { cargoBit, carriableMask, CostRanking, unitVector } from './ranking';
 import { type AssignmentResult, solveAssignment, type SparseCosts } from './assignment';
 import type { CostBreakdown } from './types';
@@ -51,6 +51,7 @@ export function evaluateTransport(job: TransportJob, vehicle: VehicleProfile, ct
   if (ctx.isVehicleExcluded(r.id, v.id)) return refuse('EXCLUDED');
   const bodyRule = cargoFitsBody(r.cargoClass, v.bodyType, v.hazmatCertified);
   if (bodyRule) return refuse(bodyRule);
+  if (!loadableAtBothEnds(r, v.bodyType)) return refuse('LOADING');
   if (r.weightKg > v.payloadKg) return refuse('PAYLOAD');
   if (r.pallets > v.palletSlots) return refuse('PALLETS');
 
@@ -62,10 +63,12 @@ export function evaluateTransport(job: TransportJob, vehicle: VehicleProfile, ct
     approachMs: travelMs(deadheadKm, config),
     earliestStart: r.pickupWindow.start,
     latestStart: r.pickupWindow.end,
-    latestStartForDeadline: r.deliveryDeadline - job.workMs,
+    latestStartForDeadline: job.deadlineMs - job.workMs,
     workMs: job.workMs,
   });
   if (!slot.ok) return slot;
+  // The driver's day: to the pickup and on to the drop(s), rest on long legs included (as the pooled search counts it).
+  if (travelMs(deadheadKm, config) + travelMs(job.loadedKm, config) > config.dailyDrivingMinutes * 60_000) return refuse('DRIVING');
 
   // A split storage stay drops at several warehouses: each drop beyond the first is an extra stop.
   const breakdown = { ...transportCost(v.baseFeeKrw, v.perKmKrw, deadheadKm, job.loadedKm), stopsKrw: (job.drops.length - 1) * (v.perStopFeeKrw ?? config.perStopFeeKrw) };
@@ -303,7 +306,7 @@ function pricePass(
     const r = job.request;
     const bit = cargoBit(r.cargoClass);
     const [x, y, z] = unitVector(job.origin.lat, job.origin.lng);
-    const finishBy = r.deliveryDeadline;
+    const finishBy = job.deadlineMs;
     for (let j = 0; j < m; j++) {
       if ((cargoMask[j]! & bit) === 0 || payload[j]! < r.weightKg || slots[j]! < r.pallets) continue;
       const dx = geo[3 * j]! - x;

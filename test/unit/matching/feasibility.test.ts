@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { haversineKm } from '../../../src/geo/distance';
-import { buildJob, canShareVehicle, createContext, evaluateTransport, resolveConfig, runRound } from '../../../src/matching/engine/index';
+import { buildJob, canShareVehicle, createContext, evaluateTransport, resolveConfig, runRound, travelMs } from '../../../src/matching/engine/index';
+import { serviceMinutes } from '../../../src/supply/loading-methods';
 import type { RequestInput, VehicleInput } from '../../../src/matching/engine/index';
 import { baseRequest, CENTRE, H, NOW } from '../../helpers/matching-fixtures';
 
@@ -45,8 +46,8 @@ describe('transport feasibility and price', () => {
     expect(plan.costKrw).toBe(40_000 + Math.round(1_300 * (deadhead + loaded)));
     expect(plan.breakdown).toEqual({ baseKrw: 40_000, distanceKrw: Math.round(1_300 * (deadhead + loaded)), storageKrw: 0, handlingKrw: 0, stopsKrw: 0, waitingKrw: 0 });
     expect(plan.pickupAt).toBe(r.pickupWindow.start);
-    // 15 min loading + driving + 15 min unloading.
-    expect(plan.deliverAt).toBeCloseTo(r.pickupWindow.start + 30 * 60_000 + (loaded / 45) * H, 0);
+    // Loading and unloading by forklift (10 min + 2 per pallet each) + driving.
+    expect(plan.deliverAt).toBeCloseTo(r.pickupWindow.start + 2 * serviceMinutes('FORKLIFT', r.pallets) * 60_000 + (loaded / 45) * H, 0);
     expect(plan.co2Kg).toBeCloseTo((deadhead * 295 + loaded * 370) / 1000, 2);
     expect(plan.expiresAt).toBe(NOW + 30 * 60_000);
   });
@@ -96,7 +97,7 @@ describe('transport feasibility and price', () => {
 
   it('refuses when the delivery deadline cannot be met', () => {
     const loadedHours = (haversineKm(request().origin, request().destination) * 1.3) / 45;
-    const justEnough = NOW + H + 0.5 * H + loadedHours * H + 1;
+    const justEnough = NOW + H + 2 * serviceMinutes('FORKLIFT', request().pallets) * 60_000 + loadedHours * H + 1;
     expect(reasonOf(request({ deliveryDeadline: justEnough }), vehicle())).toBe('OK');
     expect(reasonOf(request({ deliveryDeadline: justEnough - 2 }), vehicle())).toBe('DEADLINE');
   });
