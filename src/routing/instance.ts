@@ -38,6 +38,12 @@ export interface Instance {
   readonly maxDriving: Float64Array;
   /** carry[r * vehicles + v] = 1 when vehicle v may carry request r. */
   readonly carry: Uint8Array;
+  /** The same as bits, `carryWords` words per request, and how many vehicles may carry each request: Shaw relatedness in O(V/32). */
+  readonly carryBits: Uint32Array;
+  readonly carryWords: number;
+  readonly carryCount: Int32Array;
+  /** Whether some vehicle may not carry some request (relatedness then weighs shared vehicles). */
+  readonly mixedCarry: boolean;
   /** Vehicles with the same class are interchangeable when empty (one is tried for all). */
   readonly vehicleClass: Int32Array;
   /** Largest distance between two stops' locations: scales noise and relatedness. */
@@ -193,6 +199,20 @@ export function compile(problem: RoutingProblem): Instance {
     vehicleClass[v] = cls;
   });
 
+  const carryWords = Math.ceil(V / 32);
+  const carryBits = new Uint32Array(R * carryWords);
+  const carryCount = new Int32Array(R);
+  let mixedCarry = false;
+  for (let r = 0; r < R; r++)
+    for (let v = 0; v < V; v++) {
+      if (carry[r * V + v] === 0) {
+        mixedCarry = true;
+        continue;
+      }
+      carryBits[r * carryWords + (v >>> 5)]! |= 1 << (v & 31);
+      carryCount[r]!++;
+    }
+
   let maxDistance = 0;
   const locs = new Set<number>([...stopLoc, ...startLoc, ...endLoc]);
   if (locs.size <= MAX_TABLE_LOCATIONS) for (const a of locs) for (const b of locs) maxDistance = Math.max(maxDistance, dist(a, b));
@@ -245,6 +265,10 @@ export function compile(problem: RoutingProblem): Instance {
     maxDuration,
     maxDriving,
     carry,
+    carryBits,
+    carryWords,
+    carryCount,
+    mixedCarry,
     vehicleClass,
     maxDistance: maxDistance || 1,
     horizon: tMax > tMin ? tMax - tMin : 1,

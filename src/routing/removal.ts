@@ -50,11 +50,16 @@ export function worstRemoval(sol: Solution, q: number, rand: () => number, remov
   }
 }
 
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
 export function shawRemoval(sol: Solution, q: number, rand: () => number, removed: number[], touched: number[]): void {
   const inst = sol.inst;
   const list = served(sol);
   if (list.length === 0) return;
-  const V = inst.vehicles;
   const D = inst.dims;
   const time = new Float64Array(2 * inst.requests);
   for (const r of list) {
@@ -62,8 +67,7 @@ export function shawRemoval(sol: Solution, q: number, rand: () => number, remove
     time[2 * r] = route.start[sol.pos[2 * r]!]!;
     time[2 * r + 1] = route.start[sol.pos[2 * r + 1]!]!;
   }
-  let mixedFleet = false;
-  for (let k = 0; k < inst.carry.length && !mixedFleet; k++) if (inst.carry[k] === 0) mixedFleet = true;
+  const { carryBits, carryWords: W, carryCount, mixedCarry } = inst;
   const relatedness = (a: number, b: number): number => {
     const loc = inst.stopLoc;
     let value =
@@ -72,18 +76,10 @@ export function shawRemoval(sol: Solution, q: number, rand: () => number, remove
     let load = 0;
     for (let d = 0; d < D; d++) if (inst.maxDemand[d]! > 0) load += Math.abs(inst.stopDemand[2 * a * D + d]! - inst.stopDemand[2 * b * D + d]!) / inst.maxDemand[d]!;
     value += (SHAW_LOAD * load) / D;
-    if (mixedFleet) {
-      let ka = 0;
-      let kb = 0;
+    if (mixedCarry) {
       let both = 0;
-      for (let v = 0; v < V; v++) {
-        const x = inst.carry[a * V + v]!;
-        const y = inst.carry[b * V + v]!;
-        ka += x;
-        kb += y;
-        both += x & y;
-      }
-      value += SHAW_VEHICLES * (1 - both / Math.max(1, Math.min(ka, kb)));
+      for (let w = 0; w < W; w++) both += popcount(carryBits[a * W + w]! & carryBits[b * W + w]!);
+      value += SHAW_VEHICLES * (1 - both / Math.max(1, Math.min(carryCount[a]!, carryCount[b]!)));
     }
     return value;
   };

@@ -63,7 +63,11 @@ describe('npm run simulate', () => {
 
   it('sums up in one JSON summary with every field in a sane range', () => {
     const summary = summaryOf(banwol);
-    expect(Object.keys(summary).sort()).toEqual(['bench', 'complex', 'days', 'emptyKmSharePct', 'requests', 'savingsPct', 'seed', 'servedPct', 'utilisationPct']);
+    expect(Object.keys(summary).sort()).toEqual(['bench', 'complex', 'days', 'emptyKmSharePct', 'loadFactorPct', 'requests', 'requestsPerTrip', 'savingsPct', 'seed', 'servedPct', 'utilisationPct']);
+    // Pooled routes: a trip carries at least one request, and loads never exceed the trucks.
+    expect(summary.requestsPerTrip).toBeGreaterThanOrEqual(1);
+    expect(summary.loadFactorPct).toBeGreaterThan(0);
+    expect(summary.loadFactorPct).toBeLessThanOrEqual(100);
     expect(summary).toMatchObject({ bench: 'simulate', complex: 'BANWOL_SIHWA', days: 1, seed: SMALL.seed });
     expect(summary.savingsPct).toBeGreaterThan(0);
     expect(summary.savingsPct).toBeLessThan(100);
