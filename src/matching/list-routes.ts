@@ -1,0 +1,35 @@
+import { and, desc, eq, lt } from 'drizzle-orm';
+import { z } from 'zod';
+import { countRows } from '../../db/queries';
+import { routes } from '../../db/schema';
+import { requireRole } from '../auth/authorize';
+import type { Context } from '../context';
+import { decodeCursor, PageArgs, toConnection, type Connection } from '../pagination';
+import { parseArgs } from '../validation';
+import { ROUTE_READERS, routeScope, viewRoutes, type RouteView } from './route-view';
+
+export const ListRoutesInput = PageArgs.extend({
+  vehicleId: z.number().int().positive().nullish(),
+  roundId: z.number().int().positive().nullish(),
+});
+export type ListRoutesInput = z.input<typeof ListRoutesInput>;
+
+/**
+ * Routes the caller may see, newest first: its vehicles' (carrier), its complex's (operator), all (admin), those
+ * its loads ride on, as its share (shipper); filtered by vehicle or round.
+ * @throws ForbiddenError for warehouse owners.
+ */
+export function listRoutes({ ctx, input }: { ctx: Context; input: ListRoutesInput }): Connection<RouteView> {
+  const viewer = requireRole(ctx, ...ROUTE_READERS);
+  const { first, after, vehicleId, roundId } = parseArgs(ListRoutesInput, input);
+  const where = and(routeScope(viewer), vehicleId ? eq(routes.vehicleId, vehicleId) : undefined, roundId ? eq(routes.roundId, roundId) : undefined);
+  const beforeId = after ? Number(decodeCursor(after)) : Number.MAX_SAFE_INTEGER;
+  const rows = ctx.db
+    .select()
+    .from(routes)
+    .where(and(where, lt(routes.id, beforeId)))
+    .orderBy(desc(routes.id))
+    .limit(first + 1)
+    .all();
+  return toConnection(viewRoutes(ctx.db, viewer, rows, ctx.now()), first, (r) => r.id, () => countRows(ctx.db, routes, where), !!after);
+}
