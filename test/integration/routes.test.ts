@@ -7,7 +7,7 @@ import { createApiKey } from '../../src/auth/create-api-key';
 import { SYSTEM_ADMIN } from '../../src/auth/viewer';
 import { toGlobalId, localIdOf } from '../../src/global-id';
 import { ctxAs, makeOffers, round, shipment } from '../helpers/bookings-fixtures';
-import { gql } from '../helpers/clients';
+import { firstResults, gql, keepTriggering, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
 const HOUR = 3_600_000;
@@ -246,5 +246,16 @@ describe('routes through the service', () => {
     const next = await as<{ routes: { edges: { node: Route }[] } }>(keys.operator, ROUTES, { first: 1, after: pageInfo.endCursor });
     expect(next.data!.routes.edges[0]!.node.id).not.toBe(edges[0]!.node.id);
     expect((await as(keys.operator, ROUTES, { first: 101 })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it("the operator's feed names the routes a round offers", async () => {
+    const client = wsClient(server.wsUrl, { apiKey: keys.operator });
+    try {
+      const query = 'subscription { complexActivity(code: "BANWOL_SIHWA") { kind summary } }';
+      const [event] = await keepTriggering(firstResults<{ complexActivity: { kind: string; summary: string } }>(client, { query }), () => as(keys.operator, RUN));
+      expect(event!.data!.complexActivity).toMatchObject({ kind: 'MATCHING_ROUND_COMPLETED', summary: expect.stringMatching(/^Round \d+: 0\/0 requests matched on 0 routes, 0 offers/) });
+    } finally {
+      await client.dispose();
+    }
   });
 });
