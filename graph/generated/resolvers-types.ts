@@ -1722,6 +1722,8 @@ export type RouteEdge = {
 
 /** Filter of `routes`; all given conditions apply. */
 export type RouteFilter = {
+  /** Only routes of this complex (by code). */
+  complexCode?: InputMaybe<Scalars['String']['input']>;
   /** Only this vehicle's routes. */
   vehicleId?: InputMaybe<Scalars['ID']['input']>;
   /** Only routes of this round. */

@@ -43,8 +43,11 @@ export const matchingResolvers: Resolvers = {
         input: {
           first,
           after,
-          vehicleId: optionalId(filter?.vehicleId, 'Vehicle', 'filter.vehicleId'),
-          roundId: optionalId(filter?.roundId, 'MatchingRound', 'filter.roundId'),
+          filter: filter && {
+            complexCode: filter.complexCode,
+            vehicleId: optionalId(filter.vehicleId, 'Vehicle', 'filter.vehicleId'),
+            roundId: optionalId(filter.roundId, 'MatchingRound', 'filter.roundId'),
+          },
         },
       }),
     matchingRounds: (_, args, ctx) => listRounds({ ctx, input: args }),

@@ -246,6 +246,12 @@ describe('routes through the service', () => {
     const next = await as<{ routes: { edges: { node: Route }[] } }>(keys.operator, ROUTES, { first: 1, after: pageInfo.endCursor });
     expect(next.data!.routes.edges[0]!.node.id).not.toBe(edges[0]!.node.id);
     expect((await as(keys.operator, ROUTES, { first: 101 })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    // By complex: an admin's view of one complex; an unknown code is refused naming the field.
+    const BY_COMPLEX = 'query ($code: String!) { routes(filter: { complexCode: $code }) { totalCount } }';
+    const admin = server.keyOf('ADMIN').apiKey;
+    expect((await as<{ routes: { totalCount: number } }>(admin, BY_COMPLEX, { code: 'BANWOL_SIHWA' })).data!.routes.totalCount).toBe(totalCount);
+    expect((await as<{ routes: { totalCount: number } }>(admin, BY_COMPLEX, { code: 'GUMI' })).data!.routes.totalCount).toBe(0);
+    expect((await as(admin, BY_COMPLEX, { code: 'gumi' })).errors?.[0]?.message).toBe('filter.complexCode: must be a complex code such as BANWOL_SIHWA');
   });
 
   it("the operator's feed names the routes a round offers", async () => {
