@@ -4,7 +4,7 @@ import type { OrganisationMapper, ApiKeyMapper } from '../schema/auth.mappers';
 import type { BookingMapper, BookingConnectionMapper, BookedShipmentMapper, TrackingEventMapper, ProofOfDeliveryMapper, PodImageMapper, ShipmentUpdateMapper } from '../schema/bookings.mappers';
 import type { ComplexMapper, LogisticsCentreMapper, ComplexConnectionMapper, ComplexActivityMapper } from '../schema/complexes.mappers';
 import type { ShipmentRequestMapper, OpenLoadMapper, ShipmentRequestConnectionMapper, OpenLoadConnectionMapper } from '../schema/demand.mappers';
-import type { OfferMapper, MatchingRoundMapper, MatchingRoundReportMapper, OfferConnectionMapper, MatchingRoundConnectionMapper } from '../schema/matching.mappers';
+import type { OfferMapper, MatchingRoundMapper, MatchingRoundReportMapper, OfferConnectionMapper, MatchingRoundConnectionMapper, RouteMapper, RouteStopMapper, RouteConnectionMapper } from '../schema/matching.mappers';
 import type { StatementMapper, StatementLineMapper, StatementTripMapper, TaxInvoicePartyMapper } from '../schema/settlement.mappers';
 import type { WarehouseListingMapper, WarehouseListingConnectionMapper, WarehouseListingEdgeMapper, VehicleMapper, VehicleConnectionMapper, VehicleEdgeMapper, VehicleLocationMapper } from '../schema/supply.mappers';
 import type { WebhookEndpointMapper, WebhookDeliveryMapper, WebhookAttemptMapper } from '../schema/webhooks.mappers';
@@ -74,6 +74,8 @@ export type Query = {
   heatmap: Heatmap;
   /** Offers the caller may see: on its requests (manufacturer), made to it (carrier, warehouse owner), in its complex (operator). */
   offers: OfferConnection;
+  /** Routes you may see, newest first: your vehicles' (carrier), your complex's (operator), all (admin), those your loads ride on, as your share (shipper). */
+  routes: RouteConnection;
   /** Matching rounds of a complex with their reports, newest first (its operators and admins). */
   matchingRounds: MatchingRoundConnection;
   /** An organisation's settlement statement for a month (the organisation itself, the operators of its complex and admins). Also as CSV: GET /statements/{organisationId}/{month}.csv. */
@@ -158,6 +160,14 @@ export type QueryOffersArgs = {
 
 
 /** Read entry points. */
+export type QueryRoutesArgs = {
+  filter?: InputMaybe<RouteFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Read entry points. */
 export type QueryMatchingRoundsArgs = {
   complexCode: Scalars['String']['input'];
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -207,6 +217,8 @@ export type Mutation = {
   apiKeyRevoke: ApiKeyRevokePayload;
   /** Accept an offer made to you (carrier: its vehicle's; warehouse owner: its storage) and book it. */
   offerAccept: OfferAcceptPayload;
+  /** Accept a route offered to your vehicle (carrier): every share is booked in one transaction, or none. */
+  routeAccept: RouteAcceptPayload;
   /** Give a booking back before pickup (its supplier); the request returns to the next matching round. */
   bookingGiveBack: BookingGiveBackPayload;
   /** Report a tracking event of a transport booking (its carrier). */
@@ -219,6 +231,8 @@ export type Mutation = {
   matchingRunStart: MatchingRunStartPayload;
   /** Decline an offer made to you (carrier or warehouse owner); a consolidated load is declined as a whole. */
   offerDecline: OfferDeclinePayload;
+  /** Decline a route offered to your vehicle (carrier), all its shares at once; its requests return to the next round. */
+  routeDecline: RouteDeclinePayload;
   /** WAREHOUSE_OWNER: publish idle space in its complex. */
   warehouseListingCreate: WarehouseListingCreatePayload;
   /** WAREHOUSE_OWNER: change its ACTIVE listing. */
@@ -271,6 +285,12 @@ export type MutationOfferAcceptArgs = {
 
 
 /** Write entry points: each takes `input: XInput!` and returns an `XPayload`. */
+export type MutationRouteAcceptArgs = {
+  input: RouteAcceptInput;
+};
+
+
+/** Write entry points: each takes `input: XInput!` and returns an `XPayload`. */
 export type MutationBookingGiveBackArgs = {
   input: BookingGiveBackInput;
 };
@@ -303,6 +323,12 @@ export type MutationMatchingRunStartArgs = {
 /** Write entry points: each takes `input: XInput!` and returns an `XPayload`. */
 export type MutationOfferDeclineArgs = {
   input: OfferDeclineInput;
+};
+
+
+/** Write entry points: each takes `input: XInput!` and returns an `XPayload`. */
+export type MutationRouteDeclineArgs = {
+  input: RouteDeclineInput;
 };
 
 
@@ -551,6 +577,8 @@ export type Booking = Node & {
   listingId?: Maybe<Scalars['ID']['output']>;
   /** The route this share rides on (transport; null for bookings made before routes). */
   routeId?: Maybe<Scalars['ID']['output']>;
+  /** That route, as you may see it (a shipper: its own share). */
+  route?: Maybe<Route>;
   /** Price of this booking (on a pooled route: this shipper's share), KRW. */
   priceKrw: Scalars['Krw']['output'];
   /** Weight carried, kg (0 for storage). */
@@ -702,6 +730,23 @@ export type OfferAcceptPayload = {
   /** The accepted offer. */
   offer: Offer;
   /** The bookings made: one per share of the route (or the one storage part). */
+  bookings: Array<Booking>;
+};
+
+/** Input of `routeAccept`. */
+export type RouteAcceptInput = {
+  /** The route to accept (your vehicle's). */
+  routeId: Scalars['ID']['input'];
+  /** Client-chosen key (e.g. a UUID): a retry with the same key returns the first outcome. */
+  idempotencyKey: Scalars['String']['input'];
+};
+
+/** Result of `routeAccept`. */
+export type RouteAcceptPayload = {
+  __typename?: 'RouteAcceptPayload';
+  /** The accepted route. */
+  route: Route;
+  /** The bookings made, one per share. */
   bookings: Array<Booking>;
 };
 
@@ -1449,6 +1494,8 @@ export type Offer = Node & {
   routeId?: Maybe<Scalars['ID']['output']>;
   /** The round that made the offer. */
   roundId: Scalars['ID']['output'];
+  /** The route this share rides on, as you may see it (transport; null for offers made before routes). */
+  route?: Maybe<Route>;
 };
 
 /** What a matching round did, against the no-sharing baseline (each shipment alone on the smallest adequate truck, returning empty). */
@@ -1573,6 +1620,129 @@ export type OfferFilter = {
   requestId?: InputMaybe<Scalars['ID']['input']>;
   /** Only offers of this round. */
   roundId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Where a route is in its life, from its shares (accepted or declined together). */
+export type RouteStatus =
+  /** Every share waits for the carrier's answer and none has expired. */
+  | 'PENDING'
+  /** Accepted: every share is booked. */
+  | 'ACCEPTED'
+  /** Declined by the carrier; its requests returned to the next round. */
+  | 'DECLINED'
+  /** Not answered in time; its requests return to the next round. */
+  | 'EXPIRED'
+  /** A share was withdrawn (its request cancelled or booked elsewhere): the route can no longer be accepted. */
+  | 'WITHDRAWN';
+
+/** What the truck does at a stop. */
+export type RouteStopAction =
+  /** Loads a request's goods at its origin. */
+  | 'PICKUP'
+  /** Unloads a request's goods at its destination. */
+  | 'DROP';
+
+/** One stop of a route, in driving order. */
+export type RouteStop = {
+  __typename?: 'RouteStop';
+  /** 1-based position among the stops you see. */
+  seq: Scalars['Int']['output'];
+  /** Pickup or drop. */
+  action: RouteStopAction;
+  /** The shipment request loaded or unloaded (fetch it with node(id:) if you may see it). */
+  requestId: Scalars['ID']['output'];
+  /** Where. */
+  location: LatLng;
+  /** Planned arrival. */
+  arriveAt: Scalars['DateTime']['output'];
+  /** Planned start of loading or unloading (later than arrival when the truck waits for the window). */
+  startAt: Scalars['DateTime']['output'];
+  /** Planned departure. */
+  departAt: Scalars['DateTime']['output'];
+  /** Kg on board after the stop (a shipper: its own goods only). */
+  kgAfter: Scalars['Int']['output'];
+  /** Pallets on board after the stop (a shipper: its own goods only). */
+  palletsAfter: Scalars['Int']['output'];
+};
+
+/**
+ * A vehicle's route offered in a matching round: its stops in order and one share (a TRANSPORT offer) per request
+ * on board, accepted or declined together. The vehicle's carrier, the complex's operators and admins see it whole; a
+ * shipper on it sees only its own share: its stops, its load, its price and km, and how many shippers share the truck.
+ */
+export type Route = Node & {
+  __typename?: 'Route';
+  /** Opaque global ID. */
+  id: Scalars['ID']['output'];
+  /** The vehicle that drives it. */
+  vehicleId: Scalars['ID']['output'];
+  /** The round that offered it. */
+  roundId: Scalars['ID']['output'];
+  /** Its price, the sum of its shares (a shipper: its own shares), KRW. */
+  priceKrw: Scalars['Krw']['output'];
+  /** Km driven empty (a shipper: its shares' part, in proportion to price). */
+  deadheadKm: Scalars['Float']['output'];
+  /** Km driven loaded (a shipper: its shares' part, in proportion to price). */
+  loadedKm: Scalars['Float']['output'];
+  /** When the truck leaves its position (a shipper: its first stop's arrival). */
+  startAt: Scalars['DateTime']['output'];
+  /** When the truck finishes its last drop (a shipper: its last stop's departure). */
+  endAt: Scalars['DateTime']['output'];
+  /** Where it is in its life (a shipper: from its own shares). */
+  status: RouteStatus;
+  /** Shippers whose loads ride on it; more than 1 is a pooled load (혼적). */
+  sharedBy: Scalars['Int']['output'];
+  /** Its shares, one TRANSPORT offer per request on board (a shipper: its own). */
+  shares: Array<Offer>;
+  /** Its stops in driving order (a shipper: its own pickups and drops). */
+  stops: Array<RouteStop>;
+  /** When the round wrote it. */
+  createdAt: Scalars['DateTime']['output'];
+};
+
+/** A page of routes. */
+export type RouteConnection = {
+  __typename?: 'RouteConnection';
+  /** Routes with their cursors, newest first. */
+  edges: Array<RouteEdge>;
+  /** Pagination state. */
+  pageInfo: PageInfo;
+  /** Routes matching the filter in all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A route and its cursor. */
+export type RouteEdge = {
+  __typename?: 'RouteEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The route. */
+  node: Route;
+};
+
+/** Filter of `routes`; all given conditions apply. */
+export type RouteFilter = {
+  /** Only routes of this complex (by code). */
+  complexCode?: InputMaybe<Scalars['String']['input']>;
+  /** Only this vehicle's routes. */
+  vehicleId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only routes of this round. */
+  roundId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Input of `routeDecline`. */
+export type RouteDeclineInput = {
+  /** The route to decline (your vehicle's). */
+  routeId: Scalars['ID']['input'];
+  /** Why, for the operator's statistics; at most 500 characters. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Result of `routeDecline`. */
+export type RouteDeclinePayload = {
+  __typename?: 'RouteDeclinePayload';
+  /** The declined route. */
+  route: Route;
 };
 
 /** Input of `matchingRunStart`. */
@@ -2454,6 +2624,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( OpenLoadMapper )
     | ( OfferMapper )
     | ( MatchingRoundMapper )
+    | ( RouteMapper )
     | ( WarehouseListingMapper )
     | ( VehicleMapper )
     | ( WebhookEndpointMapper )
@@ -2496,6 +2667,8 @@ export type ResolversTypes = {
   BookingFilter: BookingFilter;
   OfferAcceptInput: OfferAcceptInput;
   OfferAcceptPayload: ResolverTypeWrapper<Omit<OfferAcceptPayload, 'offer' | 'bookings'> & { offer: ResolversTypes['Offer'], bookings: Array<ResolversTypes['Booking']> }>;
+  RouteAcceptInput: RouteAcceptInput;
+  RouteAcceptPayload: ResolverTypeWrapper<Omit<RouteAcceptPayload, 'route' | 'bookings'> & { route: ResolversTypes['Route'], bookings: Array<ResolversTypes['Booking']> }>;
   BookingGiveBackInput: BookingGiveBackInput;
   BookingGiveBackPayload: ResolverTypeWrapper<Omit<BookingGiveBackPayload, 'bookings'> & { bookings: Array<ResolversTypes['Booking']> }>;
   ProofOfDeliveryInput: ProofOfDeliveryInput;
@@ -2552,6 +2725,15 @@ export type ResolversTypes = {
   MatchingRoundConnection: ResolverTypeWrapper<MatchingRoundConnectionMapper>;
   MatchingRoundEdge: ResolverTypeWrapper<Omit<MatchingRoundEdge, 'node'> & { node: ResolversTypes['MatchingRound'] }>;
   OfferFilter: OfferFilter;
+  RouteStatus: RouteStatus;
+  RouteStopAction: RouteStopAction;
+  RouteStop: ResolverTypeWrapper<RouteStopMapper>;
+  Route: ResolverTypeWrapper<RouteMapper>;
+  RouteConnection: ResolverTypeWrapper<RouteConnectionMapper>;
+  RouteEdge: ResolverTypeWrapper<Omit<RouteEdge, 'node'> & { node: ResolversTypes['Route'] }>;
+  RouteFilter: RouteFilter;
+  RouteDeclineInput: RouteDeclineInput;
+  RouteDeclinePayload: ResolverTypeWrapper<Omit<RouteDeclinePayload, 'route'> & { route: ResolversTypes['Route'] }>;
   MatchingRunStartInput: MatchingRunStartInput;
   MatchingRunStartPayload: ResolverTypeWrapper<Omit<MatchingRunStartPayload, 'round'> & { round: ResolversTypes['MatchingRound'] }>;
   OfferDeclineInput: OfferDeclineInput;
@@ -2649,6 +2831,8 @@ export type ResolversParentTypes = {
   BookingFilter: BookingFilter;
   OfferAcceptInput: OfferAcceptInput;
   OfferAcceptPayload: Omit<OfferAcceptPayload, 'offer' | 'bookings'> & { offer: ResolversParentTypes['Offer'], bookings: Array<ResolversParentTypes['Booking']> };
+  RouteAcceptInput: RouteAcceptInput;
+  RouteAcceptPayload: Omit<RouteAcceptPayload, 'route' | 'bookings'> & { route: ResolversParentTypes['Route'], bookings: Array<ResolversParentTypes['Booking']> };
   BookingGiveBackInput: BookingGiveBackInput;
   BookingGiveBackPayload: Omit<BookingGiveBackPayload, 'bookings'> & { bookings: Array<ResolversParentTypes['Booking']> };
   ProofOfDeliveryInput: ProofOfDeliveryInput;
@@ -2696,6 +2880,13 @@ export type ResolversParentTypes = {
   MatchingRoundConnection: MatchingRoundConnectionMapper;
   MatchingRoundEdge: Omit<MatchingRoundEdge, 'node'> & { node: ResolversParentTypes['MatchingRound'] };
   OfferFilter: OfferFilter;
+  RouteStop: RouteStopMapper;
+  Route: RouteMapper;
+  RouteConnection: RouteConnectionMapper;
+  RouteEdge: Omit<RouteEdge, 'node'> & { node: ResolversParentTypes['Route'] };
+  RouteFilter: RouteFilter;
+  RouteDeclineInput: RouteDeclineInput;
+  RouteDeclinePayload: Omit<RouteDeclinePayload, 'route'> & { route: ResolversParentTypes['Route'] };
   MatchingRunStartInput: MatchingRunStartInput;
   MatchingRunStartPayload: Omit<MatchingRunStartPayload, 'round'> & { round: ResolversParentTypes['MatchingRound'] };
   OfferDeclineInput: OfferDeclineInput;
@@ -2763,7 +2954,7 @@ export interface KrwScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes[
 }
 
 export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
-  __resolveType: TypeResolveFn<'Organisation' | 'ApiKey' | 'Booking' | 'Complex' | 'LogisticsCentre' | 'ShipmentRequest' | 'OpenLoad' | 'Offer' | 'MatchingRound' | 'WarehouseListing' | 'Vehicle' | 'WebhookEndpoint' | 'WebhookDelivery', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Organisation' | 'ApiKey' | 'Booking' | 'Complex' | 'LogisticsCentre' | 'ShipmentRequest' | 'OpenLoad' | 'Offer' | 'MatchingRound' | 'Route' | 'WarehouseListing' | 'Vehicle' | 'WebhookEndpoint' | 'WebhookDelivery', ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -2784,6 +2975,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   complexInsights?: Resolver<ResolversTypes['ComplexInsights'], ParentType, ContextType, RequireFields<QueryComplexInsightsArgs, 'complexCode' | 'from' | 'to'>>;
   heatmap?: Resolver<ResolversTypes['Heatmap'], ParentType, ContextType, RequireFields<QueryHeatmapArgs, 'complexCode' | 'resolution' | 'layer'>>;
   offers?: Resolver<ResolversTypes['OfferConnection'], ParentType, ContextType, RequireFields<QueryOffersArgs, 'first'>>;
+  routes?: Resolver<ResolversTypes['RouteConnection'], ParentType, ContextType, RequireFields<QueryRoutesArgs, 'first'>>;
   matchingRounds?: Resolver<ResolversTypes['MatchingRoundConnection'], ParentType, ContextType, RequireFields<QueryMatchingRoundsArgs, 'complexCode' | 'first'>>;
   statement?: Resolver<ResolversTypes['Statement'], ParentType, ContextType, RequireFields<QueryStatementArgs, 'organisationId' | 'month'>>;
   warehouseListings?: Resolver<ResolversTypes['WarehouseListingConnection'], ParentType, ContextType, RequireFields<QueryWarehouseListingsArgs, 'first'>>;
@@ -2797,12 +2989,14 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   apiKeyCreate?: Resolver<ResolversTypes['ApiKeyCreatePayload'], ParentType, ContextType, RequireFields<MutationApiKeyCreateArgs, 'input'>>;
   apiKeyRevoke?: Resolver<ResolversTypes['ApiKeyRevokePayload'], ParentType, ContextType, RequireFields<MutationApiKeyRevokeArgs, 'input'>>;
   offerAccept?: Resolver<ResolversTypes['OfferAcceptPayload'], ParentType, ContextType, RequireFields<MutationOfferAcceptArgs, 'input'>>;
+  routeAccept?: Resolver<ResolversTypes['RouteAcceptPayload'], ParentType, ContextType, RequireFields<MutationRouteAcceptArgs, 'input'>>;
   bookingGiveBack?: Resolver<ResolversTypes['BookingGiveBackPayload'], ParentType, ContextType, RequireFields<MutationBookingGiveBackArgs, 'input'>>;
   trackingEventReport?: Resolver<ResolversTypes['TrackingEventReportPayload'], ParentType, ContextType, RequireFields<MutationTrackingEventReportArgs, 'input'>>;
   shipmentRequestCreate?: Resolver<ResolversTypes['ShipmentRequestCreatePayload'], ParentType, ContextType, RequireFields<MutationShipmentRequestCreateArgs, 'input'>>;
   shipmentRequestCancel?: Resolver<ResolversTypes['ShipmentRequestCancelPayload'], ParentType, ContextType, RequireFields<MutationShipmentRequestCancelArgs, 'input'>>;
   matchingRunStart?: Resolver<ResolversTypes['MatchingRunStartPayload'], ParentType, ContextType, RequireFields<MutationMatchingRunStartArgs, 'input'>>;
   offerDecline?: Resolver<ResolversTypes['OfferDeclinePayload'], ParentType, ContextType, RequireFields<MutationOfferDeclineArgs, 'input'>>;
+  routeDecline?: Resolver<ResolversTypes['RouteDeclinePayload'], ParentType, ContextType, RequireFields<MutationRouteDeclineArgs, 'input'>>;
   warehouseListingCreate?: Resolver<ResolversTypes['WarehouseListingCreatePayload'], ParentType, ContextType, RequireFields<MutationWarehouseListingCreateArgs, 'input'>>;
   warehouseListingUpdate?: Resolver<ResolversTypes['WarehouseListingUpdatePayload'], ParentType, ContextType, RequireFields<MutationWarehouseListingUpdateArgs, 'input'>>;
   warehouseListingWithdraw?: Resolver<ResolversTypes['WarehouseListingWithdrawPayload'], ParentType, ContextType, RequireFields<MutationWarehouseListingWithdrawArgs, 'input'>>;
@@ -2868,6 +3062,7 @@ export type BookingResolvers<ContextType = Context, ParentType extends Resolvers
   vehicleId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   listingId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   routeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  route?: Resolver<Maybe<ResolversTypes['Route']>, ParentType, ContextType>;
   priceKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
   weightKg?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pallets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2939,6 +3134,11 @@ export type BookingEdgeResolvers<ContextType = Context, ParentType extends Resol
 
 export type OfferAcceptPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OfferAcceptPayload'] = ResolversParentTypes['OfferAcceptPayload']> = {
   offer?: Resolver<ResolversTypes['Offer'], ParentType, ContextType>;
+  bookings?: Resolver<Array<ResolversTypes['Booking']>, ParentType, ContextType>;
+};
+
+export type RouteAcceptPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RouteAcceptPayload'] = ResolversParentTypes['RouteAcceptPayload']> = {
+  route?: Resolver<ResolversTypes['Route'], ParentType, ContextType>;
   bookings?: Resolver<Array<ResolversTypes['Booking']>, ParentType, ContextType>;
 };
 
@@ -3208,6 +3408,7 @@ export type OfferResolvers<ContextType = Context, ParentType extends ResolversPa
   listingId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   routeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   roundId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  route?: Resolver<Maybe<ResolversTypes['Route']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -3270,6 +3471,50 @@ export type MatchingRoundConnectionResolvers<ContextType = Context, ParentType e
 export type MatchingRoundEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MatchingRoundEdge'] = ResolversParentTypes['MatchingRoundEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['MatchingRound'], ParentType, ContextType>;
+};
+
+export type RouteStopResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RouteStop'] = ResolversParentTypes['RouteStop']> = {
+  seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  action?: Resolver<ResolversTypes['RouteStopAction'], ParentType, ContextType>;
+  requestId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  location?: Resolver<ResolversTypes['LatLng'], ParentType, ContextType>;
+  arriveAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  startAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  departAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  kgAfter?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  palletsAfter?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type RouteResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Route'] = ResolversParentTypes['Route']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  vehicleId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  roundId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  priceKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
+  deadheadKm?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  loadedKm?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  startAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  endAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['RouteStatus'], ParentType, ContextType>;
+  sharedBy?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  shares?: Resolver<Array<ResolversTypes['Offer']>, ParentType, ContextType>;
+  stops?: Resolver<Array<ResolversTypes['RouteStop']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type RouteConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RouteConnection'] = ResolversParentTypes['RouteConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['RouteEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type RouteEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RouteEdge'] = ResolversParentTypes['RouteEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Route'], ParentType, ContextType>;
+};
+
+export type RouteDeclinePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RouteDeclinePayload'] = ResolversParentTypes['RouteDeclinePayload']> = {
+  route?: Resolver<ResolversTypes['Route'], ParentType, ContextType>;
 };
 
 export type MatchingRunStartPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MatchingRunStartPayload'] = ResolversParentTypes['MatchingRunStartPayload']> = {
@@ -3548,6 +3793,7 @@ export type Resolvers<ContextType = Context> = {
   BookingConnection?: BookingConnectionResolvers<ContextType>;
   BookingEdge?: BookingEdgeResolvers<ContextType>;
   OfferAcceptPayload?: OfferAcceptPayloadResolvers<ContextType>;
+  RouteAcceptPayload?: RouteAcceptPayloadResolvers<ContextType>;
   BookingGiveBackPayload?: BookingGiveBackPayloadResolvers<ContextType>;
   TrackingEventReportPayload?: TrackingEventReportPayloadResolvers<ContextType>;
   Complex?: ComplexResolvers<ContextType>;
@@ -3583,6 +3829,11 @@ export type Resolvers<ContextType = Context> = {
   OfferEdge?: OfferEdgeResolvers<ContextType>;
   MatchingRoundConnection?: MatchingRoundConnectionResolvers<ContextType>;
   MatchingRoundEdge?: MatchingRoundEdgeResolvers<ContextType>;
+  RouteStop?: RouteStopResolvers<ContextType>;
+  Route?: RouteResolvers<ContextType>;
+  RouteConnection?: RouteConnectionResolvers<ContextType>;
+  RouteEdge?: RouteEdgeResolvers<ContextType>;
+  RouteDeclinePayload?: RouteDeclinePayloadResolvers<ContextType>;
   MatchingRunStartPayload?: MatchingRunStartPayloadResolvers<ContextType>;
   OfferDeclinePayload?: OfferDeclinePayloadResolvers<ContextType>;
   Statement?: StatementResolvers<ContextType>;

@@ -1,4 +1,5 @@
 import { acceptOffer } from '../../src/bookings/accept-offer';
+import { acceptRoute } from '../../src/bookings/accept-route';
 import { bookedShipment } from '../../src/bookings/booked-shipment';
 import { giveBackBooking } from '../../src/bookings/give-back-booking';
 import { listBookings } from '../../src/bookings/list-bookings';
@@ -6,6 +7,7 @@ import { subscribeOffersReceived } from '../../src/bookings/subscribe-offers';
 import type { ShipmentUpdatedEvent } from '../../src/bookings/events';
 import { localIdOf, toGlobalId } from '../../src/global-id';
 import type { OfferRecord } from '../../src/matching/decline-offer';
+import { getRoute } from '../../src/matching/get-route';
 import { getProofOfDelivery, listTrackingEvents } from '../../src/tracking/list-tracking-events';
 import { podImagePath } from '../../src/tracking/pod-routes';
 import { reportTrackingEvent } from '../../src/tracking/report-tracking-event';
@@ -30,6 +32,7 @@ export const bookingResolvers: Resolvers = {
   },
   Mutation: {
     offerAccept: (_, { input }, ctx) => acceptOffer({ ctx, input: { offerId: localIdOf(input.offerId, 'Offer', 'input.offerId'), idempotencyKey: input.idempotencyKey } }),
+    routeAccept: (_, { input }, ctx) => acceptRoute({ ctx, input: { routeId: localIdOf(input.routeId, 'Route', 'input.routeId'), idempotencyKey: input.idempotencyKey } }),
     bookingGiveBack: async (_, { input }, ctx) => ({
       bookings: await giveBackBooking({ ctx, input: { ...input, bookingId: localIdOf(input.bookingId, 'Booking', 'input.bookingId') } }),
     }),
@@ -65,6 +68,7 @@ export const bookingResolvers: Resolvers = {
     vehicleId: (b) => (b.vehicleId ? toGlobalId('Vehicle', b.vehicleId) : null),
     listingId: (b) => (b.listingId ? toGlobalId('WarehouseListing', b.listingId) : null),
     routeId: (b) => (b.routeId ? toGlobalId('Route', b.routeId) : null),
+    route: (b, _, ctx) => (b.routeId ? getRoute({ ctx, input: { id: b.routeId } }) : null),
     trackingEvents: (b, _, ctx) => listTrackingEvents({ ctx, input: { booking: b } }),
     proofOfDelivery: (b, _, ctx) => getProofOfDelivery({ ctx, input: { booking: b } }),
   },

@@ -1,8 +1,11 @@
 import { getComplex } from '../../src/complexes/get-complex';
 import { localIdOf, toGlobalId } from '../../src/global-id';
 import { declineOffer } from '../../src/matching/decline-offer';
+import { declineRoute } from '../../src/matching/decline-route';
+import { getRoute } from '../../src/matching/get-route';
 import { listOffers } from '../../src/matching/list-offers';
 import { listRounds } from '../../src/matching/list-rounds';
+import { listRoutes } from '../../src/matching/list-routes';
 import { runMatchingRound } from '../../src/matching/run-round';
 import type { Resolvers } from '../generated/resolvers-types';
 
@@ -34,11 +37,25 @@ export const matchingResolvers: Resolvers = {
           roundId: optionalId(filter?.roundId, 'MatchingRound', 'filter.roundId'),
         },
       }),
+    routes: (_, { filter, first, after }, ctx) =>
+      listRoutes({
+        ctx,
+        input: {
+          first,
+          after,
+          filter: filter && {
+            complexCode: filter.complexCode,
+            vehicleId: optionalId(filter.vehicleId, 'Vehicle', 'filter.vehicleId'),
+            roundId: optionalId(filter.roundId, 'MatchingRound', 'filter.roundId'),
+          },
+        },
+      }),
     matchingRounds: (_, args, ctx) => listRounds({ ctx, input: args }),
   },
   Mutation: {
     matchingRunStart: (_, { input }, ctx) => ({ round: runMatchingRound({ ctx, input }) }),
     offerDecline: (_, { input }, ctx) => ({ offer: declineOffer({ ctx, input: { offerId: localIdOf(input.offerId, 'Offer', 'input.offerId'), reason: input.reason } }) }),
+    routeDecline: (_, { input }, ctx) => ({ route: declineRoute({ ctx, input: { routeId: localIdOf(input.routeId, 'Route', 'input.routeId'), reason: input.reason } }) }),
   },
   Offer: {
     id: (o) => toGlobalId('Offer', o.id),
@@ -47,7 +64,17 @@ export const matchingResolvers: Resolvers = {
     vehicleId: (o) => (o.vehicleId ? toGlobalId('Vehicle', o.vehicleId) : null),
     listingId: (o) => (o.listingId ? toGlobalId('WarehouseListing', o.listingId) : null),
     routeId: (o) => (o.routeId ? toGlobalId('Route', o.routeId) : null),
+    route: (o, _, ctx) => (o.routeId ? getRoute({ ctx, input: { id: o.routeId } }) : null),
     roundId: (o) => toGlobalId('MatchingRound', o.roundId),
+  },
+  Route: {
+    id: (r) => toGlobalId('Route', r.id),
+    vehicleId: (r) => toGlobalId('Vehicle', r.vehicleId),
+    roundId: (r) => toGlobalId('MatchingRound', r.roundId),
+  },
+  RouteStop: {
+    requestId: (s) => toGlobalId('ShipmentRequest', s.requestId),
+    location: (s) => ({ lat: s.lat, lng: s.lng }),
   },
   MatchingRound: {
     id: (r) => toGlobalId('MatchingRound', r.id),

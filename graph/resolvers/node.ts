@@ -7,6 +7,7 @@ import { getOpenLoad } from '../../src/demand/get-open-load';
 import { getShipmentRequest } from '../../src/demand/get-shipment-request';
 import { getOffer } from '../../src/matching/get-offer';
 import { getRound } from '../../src/matching/get-round';
+import { getRoute } from '../../src/matching/get-route';
 import { ForbiddenError, NotFoundError } from '../../src/errors';
 import { fromGlobalId } from '../../src/global-id';
 import { getListing } from '../../src/supply/listings/get-listing';
@@ -31,6 +32,7 @@ const fetchers: Partial<Record<NodeTypeName, (ctx: Context, id: number) => NodeR
   OpenLoad: (ctx, id) => getOpenLoad({ ctx, input: { id } }),
   Offer: (ctx, id) => getOffer({ ctx, input: { id } }),
   MatchingRound: (ctx, id) => getRound({ ctx, input: { id } }),
+  Route: (ctx, id) => getRoute({ ctx, input: { id } }),
   WarehouseListing: (ctx, id) => getListing({ ctx, input: { id } }),
   Vehicle: (ctx, id) => getVehicle({ ctx, input: { id } }),
   Booking: (ctx, id) => getBooking({ ctx, input: { id } }),

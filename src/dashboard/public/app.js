@@ -30,6 +30,8 @@ const COMPLEX_DATA = `query ($code: String!, $res: Int!, $layer: HeatmapLayer!, 
     transport { costKrw baselineCostKrw savingsPct deadheadKm loadedKm emptyKmSharePct baselineEmptyKmSharePct co2Kg baselineCo2Kg }
   }
   warehouseListings(filter: { complexCode: $code, status: ACTIVE }, first: 100) { edges { node { name totalPallets storageClass location { lat lng } } } }
+  routes(filter: { complexCode: $code }, first: 8) { edges { node {
+    id status sharedBy priceKrw startAt stops { seq action requestId arriveAt location { lat lng } kgAfter palletsAfter } } } }
 }`;
 const ACTIVITY = 'subscription ($code: String!) { complexActivity(code: $code) { kind at summary } }';
 
@@ -41,6 +43,8 @@ const ACTIVITY = 'subscription ($code: String!) { complexActivity(code: $code) {
  * @typedef {{ name: string, totalPallets: number, storageClass: string, location: LatLng }} Warehouse
  * @typedef {{ message: string, extensions?: { code?: string, [detail: string]: unknown } }} GraphQLError
  *   errors made here have an empty message: their text comes from the catalogue by code
+ * @typedef {{ seq: number, action: 'PICKUP' | 'DROP', requestId: string, arriveAt: string, location: LatLng, kgAfter: number, palletsAfter: number }} RouteStop
+ * @typedef {{ id: string, status: string, sharedBy: number, priceKrw: number, startAt: string, stops: RouteStop[] }} Route
  * @typedef {{ kind: string, at: string, summary: string }} Activity
  * @typedef {{ name: string, role: string, complex: { code: string } | null }} Viewer
  */
@@ -62,6 +66,8 @@ const els = {
   kpiUpdated: $('kpi-updated'),
   feed: $('feed'),
   feedEmpty: $('feed-empty'),
+  routes: $('routes'),
+  routesEmpty: $('routes-empty'),
   live: $('live'),
 };
 
@@ -72,6 +78,8 @@ const state = {
   /** @type {'SUPPLY' | 'DEMAND'} */ layer: 'SUPPLY',
   /** @type {HeatCell[]} */ heat: [],
   /** @type {Warehouse[]} */ warehouses: [],
+  /** @type {Route[]} the complex's latest routes, newest first */ routes: [],
+  /** @type {string | null} id of the route drawn on the map */ routeId: null,
   /** @type {Viewer | null} */ viewer: null,
   /** @type {any} the last complexInsights, kept to redraw in another language */ insights: null,
   /** @type {{ from: Date, to: Date, updated: Date } | null} period of those insights */ period: null,
@@ -226,6 +234,9 @@ function showComplex(/** @type {string} */ code) {
   els.select.value = code;
   state.heat = [];
   state.warehouses = [];
+  state.routes = [];
+  state.routeId = null;
+  renderRoutes();
   state.notices.delete('data');
   state.notices.delete('feed');
   renderNotices();
@@ -256,6 +267,8 @@ async function refresh() {
   setNotice('data', errors);
   state.heat = data?.heatmap?.cells ?? [];
   state.warehouses = data?.warehouseListings?.edges.map((/** @type {{ node: Warehouse }} */ e) => e.node) ?? [];
+  state.routes = data?.routes?.edges.map((/** @type {{ node: Route }} */ e) => e.node) ?? [];
+  renderRoutes();
   renderMap();
   state.insights = data?.complexInsights ?? null;
   state.period = period;
@@ -445,6 +458,58 @@ function renderKpis() {
   }
 }
 
+// ---- routes --------------------------------------------------------------------------------------
+
+/** The latest routes, one button each: pressing one draws it on the map, pressing it again clears it. */
+function renderRoutes() {
+  els.routes.replaceChildren(
+    ...state.routes.map((route) => {
+      const item = el('li');
+      const button = el('button', { type: 'button', class: 'route', 'data-route': route.id, 'data-status': route.status, 'aria-pressed': String(route.id === state.routeId) });
+      button.textContent = t('routes.item', {
+        time: fmt.dateTime(new Date(route.startAt)),
+        stops: fmt.number(route.stops.length),
+        loads: t('routes.loads', { requests: fmt.number(new Set(route.stops.map((s) => s.requestId)).size), shippers: fmt.number(route.sharedBy) }),
+        price: fmt.krw(route.priceKrw),
+        status: textOr(`routes.status.${route.status}`, route.status),
+      });
+      button.addEventListener('click', () => {
+        state.routeId = state.routeId === route.id ? null : route.id;
+        renderRoutes();
+        renderMap();
+      });
+      item.append(button);
+      return item;
+    }),
+  );
+  els.routesEmpty.hidden = state.routes.length > 0;
+}
+
+/**
+ * The selected route over the map: a line through its stops in driving order, each stop numbered, with the load on
+ * board after it (kg / pallets) beside it.
+ */
+function routeLayer(/** @type {Route} */ route, /** @type {(lat: number, lng: number) => [number, number]} */ project, /** @type {number} */ size) {
+  const points = route.stops.map((s) => project(s.location.lat, s.location.lng));
+  const line = svg('polyline', { class: 'route-line', points: points.map(([x, y]) => `${x.toFixed(2)},${y.toFixed(2)}`).join(' '), 'stroke-width': size * 0.35 });
+  const stops = route.stops.map((stop, i) => {
+    const [x, y] = /** @type {[number, number]} */ (points[i]);
+    // Stops at one place (pickups at the same gate) fan out so that every number stays readable.
+    const twins = route.stops.slice(0, i).filter((s) => s.location.lat === stop.location.lat && s.location.lng === stop.location.lng).length;
+    const dy = twins * size * 2.4;
+    const load = t('map.stopLoad', { kg: fmt.kg(stop.kgAfter), pallets: fmt.number(stop.palletsAfter) });
+    const group = svg('g', { class: `stop ${stop.action.toLowerCase()}`, 'data-seq': stop.seq }, [
+      svg('circle', { cx: x, cy: y + dy, r: size * 1.1 }),
+      Object.assign(svg('text', { x, y: y + dy, 'font-size': size * 1.3, 'text-anchor': 'middle', 'dominant-baseline': 'central' }), { textContent: String(stop.seq) }),
+      Object.assign(svg('text', { class: 'load', x: x + size * 1.6, y: y + dy, 'font-size': size * 1.1, 'dominant-baseline': 'central' }), { textContent: load }),
+    ]);
+    const action = t(`map.stopAction.${stop.action}`);
+    group.append(title(t('map.stopTip', { seq: stop.seq, action, time: fmt.dateTime(new Date(stop.arriveAt)), load })));
+    return group;
+  });
+  return svg('g', { class: 'route-layer' }, [line, ...stops]);
+}
+
 // ---- map -----------------------------------------------------------------------------------------
 
 /**
@@ -494,6 +559,8 @@ function renderMap() {
   const warehouses = state.warehouses.map((w) => ({ w, at: project(w.location.lat, w.location.lng) }));
   include(centre);
   warehouses.forEach(({ at }) => include(at));
+  const route = state.routes.find((r) => r.id === state.routeId);
+  route?.stops.forEach((s) => include(project(s.location.lat, s.location.lng)));
   const pad = Math.max(bounds.maxX - bounds.minX, bounds.maxY - bounds.minY) * 0.04 || 10;
   const size = Math.max(bounds.maxX - bounds.minX, bounds.maxY - bounds.minY) / 70 || 2;
 
@@ -515,7 +582,7 @@ function renderMap() {
   els.map.setAttribute('viewBox', [bounds.minX - pad, bounds.minY - pad, bounds.maxX - bounds.minX + 2 * pad, bounds.maxY - bounds.minY + 2 * pad].map((n) => n.toFixed(2)).join(' '));
   const label = { complex: nameOf(complex), areaCells: fmt.number(complex.serviceAreaCells.length), heatCells: fmt.number(state.heat.length), layer: t(`map.layer.${state.layer}`) };
   els.map.setAttribute('aria-label', t('map.labelOf', label));
-  els.map.replaceChildren(base, heat, markers);
+  els.map.replaceChildren(base, heat, markers, ...(route ? [routeLayer(route, project, size)] : []));
   renderLegend(maxPallets, light, dark);
 }
 
@@ -615,6 +682,7 @@ function renderText() {
   renderKeyError();
   renderNotices();
   renderLive();
+  renderRoutes();
   renderMap();
   renderKpis();
   renderFeed();

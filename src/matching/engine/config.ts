@@ -39,7 +39,7 @@ export interface MatchingConfig {
 export const DEFAULT_CONFIG: MatchingConfig = {
   detourFactor: 1.3,
   averageSpeedKmh: 45,
-  dailyDrivingMinutes: 9 * 60,
+  dailyDrivingMinutes: 13 * 60,
   breakAfterDrivingMinutes: 240,
   breakMinutes: 30,
   candidatesPerRequest: 8,

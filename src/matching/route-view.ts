@@ -1,0 +1,127 @@
+import { eq, exists, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { offers, routes, routeStops, vehicles, type OfferStatus, type RouteStopAction } from '../../db/schema';
+import type { OrganisationRole } from '../../db/schema';
+import type { Viewer } from '../auth/viewer';
+import type { OfferRecord } from './decline-offer';
+
+export type RouteRecord = typeof routes.$inferSelect;
+export type RouteStatus = OfferStatus;
+
+/** Who may read routes: a shipper sees its share of one, a carrier its vehicles', an operator its complex's. */
+export const ROUTE_READERS: OrganisationRole[] = ['MANUFACTURER', 'CARRIER', 'OPERATOR', 'ADMIN'];
+
+/** One stop as the viewer may see it. */
+export interface RouteStopView {
+  /** 1-based position among the stops the viewer sees. */
+  seq: number;
+  action: RouteStopAction;
+  requestId: number;
+  lat: number;
+  lng: number;
+  arriveAt: Date;
+  startAt: Date;
+  departAt: Date;
+  kgAfter: number;
+  palletsAfter: number;
+}
+
+/**
+ * A route as one viewer may see it. The carrier of its vehicle, the complex's operators and admins see it whole;
+ * a shipper sees only its share: its own shares and stops, its own load on board after each, its own price and
+ * km, and its own first and last stop as start and end; `sharedBy` is all it learns of the others.
+ */
+export interface RouteView extends RouteRecord {
+  status: RouteStatus;
+  /** Distinct shippers on the whole route. */
+  sharedBy: number;
+  shares: OfferRecord[];
+  stops: RouteStopView[];
+}
+
+/** Which routes a caller may see (callers outside ROUTE_READERS are refused before). */
+export function routeScope(viewer: Viewer): SQL | undefined {
+  switch (viewer.role) {
+    case 'MANUFACTURER':
+      return exists(sql`(select 1 from ${offers} where ${offers.routeId} = ${routes.id} and ${offers.shipperOrgId} = ${viewer.organisationId})`);
+    case 'CARRIER':
+      return inArray(routes.vehicleId, sql`(select ${vehicles.id} from ${vehicles} where ${vehicles.carrierOrgId} = ${viewer.organisationId})`);
+    case 'OPERATOR':
+      return eq(routes.complexId, viewer.complexId!);
+    case 'WAREHOUSE_OWNER':
+      return sql`0`;
+    case 'ADMIN':
+      return undefined;
+  }
+}
+
+/** The routes `rows` as `viewer` may see them, in the same order: two queries for any number of routes. */
+export function viewRoutes(db: Db, viewer: Viewer, rows: RouteRecord[], now: Date): RouteView[] {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const sharesOf = groupBy(db.select().from(offers).where(inArray(offers.routeId, ids)).orderBy(offers.id).all(), (o) => o.routeId!);
+  const stopsOf = groupBy(db.select().from(routeStops).where(inArray(routeStops.routeId, ids)).orderBy(routeStops.routeId, routeStops.seq).all(), (s) => s.routeId);
+  return rows.map((route) => {
+    const shares = sharesOf.get(route.id) ?? [];
+    const sharedBy = new Set(shares.map((s) => s.shipperOrgId)).size;
+    const stops = stopsOf.get(route.id) ?? [];
+    if (viewer.role !== 'MANUFACTURER') {
+      return { ...route, status: statusOf(shares, now), sharedBy, shares, stops: stops.map((s, i) => ({ ...s, seq: i + 1 })) };
+    }
+    const own = shares.filter((s) => s.shipperOrgId === viewer.organisationId);
+    const ownStops = ownShare(stops, new Set(own.map((s) => s.requestId)));
+    return {
+      ...route,
+      priceKrw: sum(own, (s) => s.priceKrw),
+      deadheadKm: sum(own, (s) => s.deadheadKm),
+      loadedKm: sum(own, (s) => s.loadedKm),
+      startAt: ownStops[0]?.arriveAt ?? route.startAt,
+      endAt: ownStops.at(-1)?.departAt ?? route.endAt,
+      status: statusOf(own, now),
+      sharedBy,
+      shares: own,
+      stops: ownStops,
+    };
+  });
+}
+
+/**
+ * A shipper's stops of a route, with its own load on board after each: what a stop changes on board is its
+ * load after it minus the previous stop's, so the other shippers' loads drop out.
+ */
+function ownShare(stops: (typeof routeStops.$inferSelect)[], requestIds: Set<number>): RouteStopView[] {
+  const own: RouteStopView[] = [];
+  let kg = 0;
+  let pallets = 0;
+  stops.forEach((stop, i) => {
+    if (!requestIds.has(stop.requestId)) return;
+    kg += stop.kgAfter - (stops[i - 1]?.kgAfter ?? 0);
+    pallets += stop.palletsAfter - (stops[i - 1]?.palletsAfter ?? 0);
+    own.push({ ...stop, seq: own.length + 1, kgAfter: kg, palletsAfter: pallets });
+  });
+  return own;
+}
+
+/**
+ * A route's status from its shares, which are accepted or declined together: ACCEPTED once booked; PENDING
+ * while every share waits and none has expired; otherwise what made it unacceptable (a share declined, expired,
+ * or withdrawn because its request was cancelled or booked elsewhere).
+ */
+function statusOf(shares: OfferRecord[], now: Date): RouteStatus {
+  const statuses = new Set(shares.map((s) => (s.status === 'PENDING' && s.expiresAt <= now ? 'EXPIRED' : s.status)));
+  for (const status of ['ACCEPTED', 'DECLINED', 'EXPIRED', 'WITHDRAWN'] as const) if (statuses.has(status)) return status;
+  return 'PENDING';
+}
+
+const sum = <T>(xs: T[], f: (x: T) => number) => xs.reduce((n, x) => n + f(x), 0);
+
+function groupBy<T>(xs: T[], key: (x: T) => number): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    const group = groups.get(k);
+    if (group) group.push(x);
+    else groups.set(k, [x]);
+  }
+  return groups;
+}

@@ -1,0 +1,267 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bookings, organisations } from '../../db/schema';
+import { createApiKey } from '../../src/auth/create-api-key';
+import { SYSTEM_ADMIN } from '../../src/auth/viewer';
+import { toGlobalId, localIdOf } from '../../src/global-id';
+import { ctxAs, makeOffers, round, shipment } from '../helpers/bookings-fixtures';
+import { firstResults, gql, keepTriggering, wsClient } from '../helpers/clients';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+
+const HOUR = 3_600_000;
+const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+const ORIGIN = { lat: 37.325, lng: 126.75 };
+const SUWON = { lat: 37.2636, lng: 127.0286 };
+
+const ROUTE_FIELDS = `id vehicleId roundId priceKrw deadheadKm loadedKm startAt endAt status sharedBy createdAt
+  shares { id requestId priceKrw status }
+  stops { seq action requestId location { lat lng } arriveAt startAt departAt kgAfter palletsAfter }`;
+const ROUTES = `query ($first: Int, $after: String, $round: ID) { routes(first: $first, after: $after, filter: { roundId: $round }) {
+  totalCount pageInfo { hasNextPage endCursor } edges { node { ${ROUTE_FIELDS} } } } }`;
+const NODE = `query ($id: ID!) { node(id: $id) { ... on Route { ${ROUTE_FIELDS} } } }`;
+const ACCEPT = `mutation ($id: ID!, $key: String!) { routeAccept(input: { routeId: $id, idempotencyKey: $key }) {
+  route { id status } bookings { id status priceKrw shipmentRequestId route { id sharedBy stops { requestId } } } } }`;
+const DECLINE = 'mutation ($id: ID!) { routeDecline(input: { routeId: $id, reason: "driver off sick" }) { route { id status shares { status } } } }';
+const RUN = 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { id report { routes pooledRoutes } } } }';
+
+interface Stop {
+  seq: number;
+  action: 'PICKUP' | 'DROP';
+  requestId: string;
+  location: { lat: number; lng: number };
+  kgAfter: number;
+  palletsAfter: number;
+}
+interface Route {
+  id: string;
+  vehicleId: string;
+  priceKrw: number;
+  deadheadKm: number;
+  status: string;
+  sharedBy: number;
+  shares: { id: string; requestId: string; priceKrw: number; status: string }[];
+  stops: Stop[];
+  startAt: string;
+  endAt: string;
+}
+
+describe('routes through the service', () => {
+  const tmp = tempDir();
+  let server: TestServer;
+  const keys = {} as Record<'a' | 'b' | 'c' | 'carrier' | 'operator' | 'owner' | 'otherCarrier' | 'otherOperator', string>;
+  const requests = {} as Record<'a' | 'b' | 'c', string>;
+  let pooled: Route;
+
+  const as = async <T,>(key: string, query: string, variables: Record<string, unknown> = {}) => (await gql<T>(server.url, query, variables, { apiKey: key })).body;
+  const routeAs = async (key: string, id: string) => (await as<{ node: Route | null }>(key, NODE, { id })).data?.node ?? null;
+  const registerTruck = (plateNumber: string) =>
+    as(keys.carrier, 'mutation ($input: VehicleRegisterInput!) { vehicleRegister(input: $input) { vehicle { id } } }', {
+      input: { plateNumber, tonnageClass: 'T5', bodyType: 'WING', location: { lat: 37.33, lng: 126.74 }, availability: [{ startsAt: at(HOUR), endsAt: at(72 * HOUR) }], idempotencyKey: randomUUID() },
+    });
+  const post = async (key: string, destination: { lat: number; lng: number }, weightKg: number, pallets: number) =>
+    (
+      await as<{ shipmentRequestCreate: { shipmentRequest: { id: string } } }>(key, 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }', {
+        input: {
+          idempotencyKey: randomUUID(), origin: ORIGIN, destination, weightKg, pallets, cargoClass: 'GENERAL', loadingAtOrigin: 'FORKLIFT', loadingAtDestination: 'FORKLIFT',
+          pickupWindow: { from: at(20 * HOUR), until: at(26 * HOUR) }, deliverBy: at(48 * HOUR),
+        },
+      })
+    ).data!.shipmentRequestCreate.shipmentRequest.id;
+
+  const requestStatus = async (id: string) => (await as<{ node: { status: string } }>(keys.operator, 'query ($id: ID!) { node(id: $id) { ... on ShipmentRequest { status } } }', { id })).data!.node.status;
+  /** Runs a round and returns the carrier's new route carrying A. */
+  const newRoute = async () => {
+    const run = await as<{ matchingRunStart: { round: { id: string } } }>(keys.operator, RUN);
+    const listed = await as<{ routes: { edges: { node: Route }[] } }>(keys.carrier, ROUTES, { round: run.data!.matchingRunStart.round.id });
+    return listed.data!.routes.edges.find((e) => e.node.shares.some((s) => s.requestId === requests.a))!.node;
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer({ dbPath: join(tmp.dir, 'routes.db') });
+    const complexId = ctxAs(server.db, server.keyOf('MANUFACTURER')).viewer!.complexId!;
+    // Three shippers of the complex: the demo one and two more with keys of their own.
+    const makers = server.db.select().from(organisations).where(and(eq(organisations.complexId, complexId), eq(organisations.role, 'MANUFACTURER'))).orderBy(organisations.id).all();
+    const keyFor = (organisationId: number) => createApiKey({ ctx: { ...ctxAs(server.db, server.keyOf('ADMIN')), viewer: SYSTEM_ADMIN }, input: { organisationId, name: 'test' } }).secret;
+    Object.assign(keys, {
+      a: server.keyOf('MANUFACTURER').apiKey,
+      b: keyFor(makers.find((m) => m.id !== server.keyOf('MANUFACTURER').organisationId)!.id),
+      c: keyFor(makers.filter((m) => m.id !== server.keyOf('MANUFACTURER').organisationId)[1]!.id),
+      carrier: server.keyOf('CARRIER').apiKey,
+      operator: server.keyOf('OPERATOR').apiKey,
+      owner: server.keyOf('WAREHOUSE_OWNER').apiKey,
+      otherCarrier: server.keyOf('CARRIER', 'GUMI').apiKey,
+      otherOperator: server.keyOf('OPERATOR', 'GUMI').apiKey,
+    });
+    await registerTruck('경기12바3456');
+    // Two shippers' small loads from the same gate to Suwon: one truck carries both (혼적).
+    requests.a = await post(keys.a, SUWON, 800, 2);
+    requests.b = await post(keys.b, { lat: 37.27, lng: 127.0 }, 1_200, 3);
+    const run = await as<{ matchingRunStart: { round: { report: { routes: number; pooledRoutes: number } } } }>(keys.operator, RUN);
+    expect(run.data!.matchingRunStart.round.report).toMatchObject({ routes: 1, pooledRoutes: 1 });
+  });
+  afterAll(async () => {
+    await server.stop();
+    tmp.remove();
+  });
+
+  it("the vehicle's carrier sees the whole route: every stop in order with the load after it, every share", async () => {
+    const listed = await as<{ routes: { totalCount: number; edges: { node: Route }[] } }>(keys.carrier, ROUTES);
+    expect(listed.errors).toBeUndefined();
+    expect(listed.data!.routes.totalCount).toBe(1);
+    pooled = listed.data!.routes.edges[0]!.node;
+    expect(pooled).toMatchObject({ status: 'PENDING', sharedBy: 2 });
+    expect(pooled.shares.map((s) => s.requestId).sort()).toEqual([requests.a, requests.b].sort());
+    expect(pooled.priceKrw).toBe(pooled.shares.reduce((n, s) => n + s.priceKrw, 0));
+    expect(pooled.stops.map((s) => s.seq)).toEqual([1, 2, 3, 4]);
+    // Both loaded before either is dropped, the load on board adding up stop by stop.
+    expect(pooled.stops.slice(0, 2).map((s) => s.action)).toEqual(['PICKUP', 'PICKUP']);
+    expect(pooled.stops[1]).toMatchObject({ kgAfter: 2_000, palletsAfter: 5 });
+    expect(pooled.stops[3]).toMatchObject({ action: 'DROP', kgAfter: 0, palletsAfter: 0 });
+    expect(await routeAs(keys.carrier, pooled.id)).toEqual(pooled);
+  });
+
+  it("the complex's operators and admins see it whole; another complex's operator and carrier do not see it", async () => {
+    expect(await routeAs(keys.operator, pooled.id)).toEqual(pooled);
+    expect(await routeAs(server.keyOf('ADMIN').apiKey, pooled.id)).toEqual(pooled);
+    expect(await routeAs(keys.otherOperator, pooled.id)).toBeNull();
+    expect(await routeAs(keys.otherCarrier, pooled.id)).toBeNull();
+    expect((await as<{ routes: { totalCount: number } }>(keys.otherCarrier, ROUTES)).data!.routes.totalCount).toBe(0);
+    expect((await as<{ routes: { totalCount: number } }>(keys.otherOperator, ROUTES)).data!.routes.totalCount).toBe(0);
+  });
+
+  it('a shipper sees only its share: its own stops and load, its own price, and how many share the truck', async () => {
+    const seen = (await routeAs(keys.a, pooled.id))!;
+    const own = pooled.shares.find((s) => s.requestId === requests.a)!;
+    expect(seen).toMatchObject({ id: pooled.id, sharedBy: 2, priceKrw: own.priceKrw, shares: [own] });
+    expect(seen.stops.map((s) => [s.seq, s.action, s.requestId, s.kgAfter, s.palletsAfter])).toEqual([
+      [1, 'PICKUP', requests.a, 800, 2],
+      [2, 'DROP', requests.a, 0, 0],
+    ]);
+    const [pickup, drop] = seen.stops;
+    expect(seen.startAt).toBe((pooled.stops.find((s) => s.requestId === requests.a && s.action === 'PICKUP') as unknown as { arriveAt: string }).arriveAt);
+    expect(drop!.location).toEqual(pooled.stops.find((s) => s.requestId === requests.a && s.action === 'DROP')!.location);
+    expect(pickup!.location).toEqual(ORIGIN);
+    // Nothing of the other shipper: not its request, its share, its destination, nor its goods.
+    const other = pooled.stops.find((s) => s.requestId === requests.b && s.action === 'DROP')!;
+    const text = JSON.stringify(seen);
+    for (const hidden of [requests.b, pooled.shares.find((s) => s.requestId === requests.b)!.id, String(other.location.lat), '1200', '2000']) expect(text).not.toContain(hidden);
+
+    // The same share through the list and through its offer.
+    const listed = await as<{ routes: { edges: { node: Route }[] } }>(keys.a, ROUTES);
+    expect(listed.data!.routes.edges.map((e) => e.node)).toEqual([seen]);
+    const viaOffer = await as<{ offers: { edges: { node: { route: { stops: Stop[]; priceKrw: number } } }[] } }>(keys.b, '{ offers(first: 5) { edges { node { route { priceKrw stops { requestId kgAfter } } } } } }');
+    expect(viaOffer.data!.offers.edges.map((e) => e.node.route)).toEqual([
+      { priceKrw: pooled.shares.find((s) => s.requestId === requests.b)!.priceKrw, stops: [{ requestId: requests.b, kgAfter: 1_200 }, { requestId: requests.b, kgAfter: 0 }] },
+    ]);
+  });
+
+  it('a shipper not on the route and a warehouse owner cannot see it', async () => {
+    expect(await routeAs(keys.c, pooled.id)).toBeNull();
+    expect((await as<{ routes: { totalCount: number } }>(keys.c, ROUTES)).data!.routes.totalCount).toBe(0);
+    expect(await routeAs(keys.owner, pooled.id)).toBeNull();
+    expect((await as(keys.owner, ROUTES)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('routeAccept and routeDecline refuse bad input naming the field, other roles, and other carriers', async () => {
+    const bad = await as(keys.carrier, ACCEPT, { id: requests.a, key: randomUUID() });
+    expect(bad.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: 'input.routeId: must be the ID of a Route' });
+    const badKey = await as(keys.carrier, ACCEPT, { id: pooled.id, key: 'x' });
+    expect(badKey.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('input.idempotencyKey') });
+    expect((await as(keys.a, ACCEPT, { id: pooled.id, key: randomUUID() })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await as(keys.otherCarrier, ACCEPT, { id: pooled.id, key: randomUUID() })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await as(keys.otherCarrier, DECLINE, { id: pooled.id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('a route with a cancelled request is withdrawn whole: accepting it books none of its shares', async () => {
+    const cancel = await as(keys.b, 'mutation ($id: ID!) { shipmentRequestCancel(input: { shipmentRequestId: $id, reason: "order withdrawn" }) { shipmentRequest { status } } }', { id: requests.b });
+    expect(cancel.errors).toBeUndefined();
+    const refused = await as(keys.carrier, ACCEPT, { id: pooled.id, key: randomUUID() });
+    expect(refused.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: 'Route is withdrawn and can no longer be accepted' });
+    expect((await as(keys.carrier, DECLINE, { id: pooled.id })).errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: 'Route is withdrawn and can no longer be declined' });
+    expect(server.db.select().from(bookings).all()).toEqual([]);
+    expect((await routeAs(keys.carrier, pooled.id))!.status).toBe('WITHDRAWN');
+    expect((await routeAs(keys.a, pooled.id))!.status).toBe('WITHDRAWN');
+    expect(await requestStatus(requests.a)).toBe('OPEN');
+  });
+
+  it('declining a route declines every share and returns its requests to the next round; declining again returns the same', async () => {
+    requests.c = await post(keys.c, SUWON, 600, 1);
+    const route = await newRoute();
+    const declined = await as<{ routeDecline: { route: Route } }>(keys.carrier, DECLINE, { id: route.id });
+    expect(declined.errors).toBeUndefined();
+    expect(declined.data!.routeDecline.route).toMatchObject({ status: 'DECLINED', shares: [{ status: 'DECLINED' }, { status: 'DECLINED' }] });
+    expect(await as(keys.carrier, DECLINE, { id: route.id })).toEqual(declined);
+    expect([await requestStatus(requests.a), await requestStatus(requests.c)]).toEqual(['OPEN', 'OPEN']);
+  });
+
+  it('accepting books every share in one transaction or none, and a retry returns the same', async () => {
+    // The first truck declined A and C: a second one takes them.
+    const truck = (await registerTruck('경기34사5678')) as { data: { vehicleRegister: { vehicle: { id: string } } } };
+    const route = await newRoute();
+    expect(route.vehicleId).toBe(truck.data.vehicleRegister.vehicle.id);
+    // Shipper B, whose load rode on another route only, sees nothing of this one.
+    expect(await routeAs(keys.b, route.id)).toBeNull();
+
+    // 4,300 kg already booked on the truck over the whole trip: C's 600 kg would fit beside it, A's 800 kg not,
+    // so whichever share is booked first, the route is refused as a whole.
+    const heavy = shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')), { weightKg: 4_300, pallets: 1 });
+    const me = server.keyOf('CARRIER').organisationId;
+    const [heavyOffer] = makeOffers(server.db, [
+      { round: round(server.db), requestId: heavy.id, shipperOrgId: heavy.shipperOrgId, supplierOrgId: me, vehicleId: localIdOf(route.vehicleId, 'Vehicle', 'vehicleId'), pickupAt: new Date(Date.now() + HOUR), deliverAt: new Date(Date.now() + 60 * HOUR) },
+    ]);
+    const booked = await as<{ offerAccept: { bookings: { id: string }[] } }>(keys.carrier, 'mutation ($id: ID!, $key: String!) { offerAccept(input: { offerId: $id, idempotencyKey: $key }) { bookings { id } } }', { id: toGlobalId('Offer', heavyOffer!), key: randomUUID() });
+    expect(booked.errors).toBeUndefined();
+    const full = await as(keys.carrier, ACCEPT, { id: route.id, key: randomUUID() });
+    expect(full.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(server.db.select().from(bookings).where(eq(bookings.routeId, localIdOf(route.id, 'Route', 'id'))).all()).toEqual([]);
+    expect((await routeAs(keys.carrier, route.id))!.status).toBe('PENDING');
+
+    const giveBack = await as(keys.carrier, 'mutation ($id: ID!, $key: String!) { bookingGiveBack(input: { bookingId: $id, reason: "room for a route", idempotencyKey: $key }) { bookings { status } } }', { id: booked.data!.offerAccept.bookings[0]!.id, key: randomUUID() });
+    expect(giveBack.errors).toBeUndefined();
+    const key = randomUUID();
+    const accepted = await as<{ routeAccept: { route: { status: string }; bookings: { id: string; status: string; shipmentRequestId: string }[] } }>(keys.carrier, ACCEPT, { id: route.id, key });
+    expect(accepted.errors).toBeUndefined();
+    expect(accepted.data!.routeAccept.route.status).toBe('ACCEPTED');
+    expect(accepted.data!.routeAccept.bookings.map((b) => [b.shipmentRequestId, b.status]).sort()).toEqual(
+      [
+        [requests.a, 'CONFIRMED'],
+        [requests.c, 'CONFIRMED'],
+      ].sort(),
+    );
+    expect(await as(keys.carrier, ACCEPT, { id: route.id, key })).toEqual(accepted);
+    expect((await as(keys.carrier, ACCEPT, { id: route.id, key: randomUUID() })).errors?.[0]?.extensions?.code).toBe('CONFLICT');
+
+    // Each shipper's booking leads to its own share of the route.
+    const mine = await as<{ bookings: { edges: { node: { route: unknown } }[] } }>(keys.c, '{ bookings(first: 5) { edges { node { route { id sharedBy stops { requestId } } } } } }');
+    expect(mine.data!.bookings.edges.map((e) => e.node.route)).toEqual([{ id: route.id, sharedBy: 2, stops: [{ requestId: requests.c }, { requestId: requests.c }] }]);
+  });
+
+  it('pages newest first with the project cursors', async () => {
+    const first = await as<{ routes: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: Route }[] } }>(keys.operator, ROUTES, { first: 1 });
+    const { totalCount, pageInfo, edges } = first.data!.routes;
+    expect(totalCount).toBeGreaterThanOrEqual(2);
+    expect(pageInfo.hasNextPage).toBe(true);
+    const next = await as<{ routes: { edges: { node: Route }[] } }>(keys.operator, ROUTES, { first: 1, after: pageInfo.endCursor });
+    expect(next.data!.routes.edges[0]!.node.id).not.toBe(edges[0]!.node.id);
+    expect((await as(keys.operator, ROUTES, { first: 101 })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    // By complex: an admin's view of one complex; an unknown code is refused naming the field.
+    const BY_COMPLEX = 'query ($code: String!) { routes(filter: { complexCode: $code }) { totalCount } }';
+    const admin = server.keyOf('ADMIN').apiKey;
+    expect((await as<{ routes: { totalCount: number } }>(admin, BY_COMPLEX, { code: 'BANWOL_SIHWA' })).data!.routes.totalCount).toBe(totalCount);
+    expect((await as<{ routes: { totalCount: number } }>(admin, BY_COMPLEX, { code: 'GUMI' })).data!.routes.totalCount).toBe(0);
+    expect((await as(admin, BY_COMPLEX, { code: 'gumi' })).errors?.[0]?.message).toBe('filter.complexCode: must be a complex code such as BANWOL_SIHWA');
+  });
+
+  it("the operator's feed names the routes a round offers", async () => {
+    const client = wsClient(server.wsUrl, { apiKey: keys.operator });
+    try {
+      const query = 'subscription { complexActivity(code: "BANWOL_SIHWA") { kind summary } }';
+      const [event] = await keepTriggering(firstResults<{ complexActivity: { kind: string; summary: string } }>(client, { query }), () => as(keys.operator, RUN));
+      expect(event!.data!.complexActivity).toMatchObject({ kind: 'MATCHING_ROUND_COMPLETED', summary: expect.stringMatching(/^Round \d+: 0\/0 requests matched on 0 routes, 0 offers/) });
+    } finally {
+      await client.dispose();
+    }
+  });
+});
