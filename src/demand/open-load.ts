@@ -1,5 +1,7 @@
 import { cellToLatLng, cellToParent, gridDisk, latLngToCell } from 'h3-js';
-import type { CargoClass, LoadingMethod } from '../../db/schema';
+import type { Db } from '../../db/client';
+import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
+import { shipmentRequests, type CargoClass, type LoadingMethod } from '../../db/schema';
 import type { Viewer } from '../auth/viewer';
 import { haversineKm, type LatLng } from '../geo/distance';
 import { localEdgeKm, type StoredResolution } from '../geo/h3';
@@ -11,7 +13,7 @@ import type { ShipmentRequestRecord } from './request-record';
  * for the origin, enough to plan the empty run but not to find the gate; res 5 (~8 km edge, a city
  * district) for the destination, enough to judge the trip.
  */
-export const OPEN_LOAD_ORIGIN_RESOLUTION: StoredResolution = 7;
+export const OPEN_LOAD_ORIGIN_RESOLUTION = 7 satisfies StoredResolution;
 export const OPEN_LOAD_DESTINATION_RESOLUTION = 5;
 
 /** An H3 cell standing for a place that must not be disclosed exactly. */
@@ -73,17 +75,53 @@ export function areasWithin(near: NearInput): Map<string, number> {
   return areas;
 }
 
-function area(fineCell: string, resolution: number): AreaRecord {
-  const cell = cellToParent(fineCell, resolution);
-  return { cell, resolution, centre: cellCentre(cell) };
+const areaOf = (cell: string, resolution: number): AreaRecord => ({ cell, resolution, centre: cellCentre(cell) });
+
+/** Destination areas seen so far, by fine cell: a page shows the same few destinations again and again. */
+const destinationAreas = new Map<string, AreaRecord>();
+
+function destinationArea(fineCell: string): AreaRecord {
+  let area = destinationAreas.get(fineCell);
+  if (!area) {
+    if (destinationAreas.size >= MAX_CACHED_CENTRES) destinationAreas.clear();
+    destinationAreas.set(fineCell, (area = areaOf(cellToParent(fineCell, OPEN_LOAD_DESTINATION_RESOLUTION), OPEN_LOAD_DESTINATION_RESOLUTION)));
+  }
+  return area;
 }
 
-export function toOpenLoad(r: ShipmentRequestRecord): OpenLoadRecord {
+/** The board's columns of a request: the origin area is stored (resolution 7 = OPEN_LOAD_ORIGIN_RESOLUTION). */
+const BOARD_COLUMNS = {
+  id: shipmentRequests.id,
+  complexId: shipmentRequests.complexId,
+  originH3R7: shipmentRequests.originH3R7,
+  destinationH3R9: shipmentRequests.destinationH3R9,
+  weightKg: shipmentRequests.weightKg,
+  pallets: shipmentRequests.pallets,
+  cargoClass: shipmentRequests.cargoClass,
+  loadingAtOrigin: shipmentRequests.loadingAtOrigin,
+  loadingAtDestination: shipmentRequests.loadingAtDestination,
+  pickupFrom: shipmentRequests.pickupFrom,
+  pickupUntil: shipmentRequests.pickupUntil,
+  deliverBy: shipmentRequests.deliverBy,
+  storagePallets: shipmentRequests.storagePallets,
+};
+type BoardRow = Pick<ShipmentRequestRecord, keyof typeof BOARD_COLUMNS>;
+
+const boardRowsByIds = preparedPerDatabase((db) => db.select(BOARD_COLUMNS).from(shipmentRequests).where(inIdList(shipmentRequests.id, 'ids')).prepare());
+
+/** The loads of these request ids, in the order of `ids`, reading only the columns the board shows. */
+export function openLoadsByIds(db: Db, ids: number[]): OpenLoadRecord[] {
+  if (ids.length === 0) return [];
+  const byId = new Map(boardRowsByIds(db).all({ ids: idList(ids) }).map((r) => [r.id, r]));
+  return ids.map((id) => toOpenLoad(byId.get(id)!));
+}
+
+export function toOpenLoad(r: BoardRow): OpenLoadRecord {
   return {
     id: r.id,
     complexId: r.complexId,
-    originArea: area(r.originH3R9, OPEN_LOAD_ORIGIN_RESOLUTION),
-    destinationArea: area(r.destinationH3R9, OPEN_LOAD_DESTINATION_RESOLUTION),
+    originArea: areaOf(r.originH3R7, OPEN_LOAD_ORIGIN_RESOLUTION),
+    destinationArea: destinationArea(r.destinationH3R9),
     weightKg: r.weightKg,
     pallets: r.pallets,
     cargoClass: r.cargoClass,

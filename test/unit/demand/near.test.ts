@@ -152,4 +152,30 @@ describe('near on shipment requests and the open-load board, against a brute-for
       .filter((r) => r.cargoClass === 'CHILLED' && r.status === 'OPEN' && haversineKm(near, { lat: r.originLat, lng: r.originLng }) <= 10);
     expect(chilled.map((e) => e.node.id).sort((a, b) => a - b)).toEqual(expected.map((r) => r.id).sort((a, b) => a - b));
   });
+
+  it('pages the board by distance with filters, counting every hit whichever page is asked', () => {
+    const near = { ...centroid, radiusKm: 12 };
+    const areaDistance = (cell: string) => {
+      const [lat, lng] = cellToLatLng(cellToParent(cell, 7));
+      return haversineKm(near, { lat, lng });
+    };
+    const expected = db
+      .select()
+      .from(shipmentRequests)
+      .where(eq(shipmentRequests.status, 'OPEN'))
+      .all()
+      .filter((r) => r.cargoClass === 'GENERAL' && areaDistance(r.originH3R9) <= near.radiusKm)
+      .sort((a, b) => areaDistance(a.originH3R9) - areaDistance(b.originH3R9) || a.id - b.id);
+    expect(expected.length).toBeGreaterThan(20);
+    const page = (after: string | null) =>
+      listOpenLoads({ ctx: ctxAs(carrier), input: { complexCode: 'BANWOL_SIHWA', filter: { near, cargoClass: 'GENERAL', pickupFrom: new Date(now), pickupTo: new Date(now + 3 * HOUR) }, first: 6, after } });
+    const pages: LocatedConnection<{ id: number }>[] = [];
+    for (let after: string | null = null; pages.length === 0 || pages.at(-1)!.pageInfo.hasNextPage; after = pages.at(-1)!.pageInfo.endCursor) pages.push(page(after));
+    expect(pages.flatMap((p) => p.edges.map((e) => e.node.id))).toEqual(expected.map((r) => r.id));
+    for (const p of pages) expect(p.totalCount).toBe(expected.length);
+    expect(pages.at(-1)!.edges.length).toBeGreaterThan(0);
+    // A window that no pickup overlaps finds nothing.
+    const none = listOpenLoads({ ctx: ctxAs(carrier), input: { complexCode: 'BANWOL_SIHWA', filter: { near, pickupTo: new Date(now + HOUR) } } });
+    expect([none.edges.length, none.totalCount, none.pageInfo.hasNextPage]).toEqual([0, 0, false]);
+  });
 });

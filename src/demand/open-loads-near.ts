@@ -1,0 +1,95 @@
+import { and, asc, count, eq, gte, lte, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { preparedPerDatabase } from '../../db/prepared';
+import { shipmentRequests, type CargoClass } from '../../db/schema';
+import type { NearInput } from '../geo/near';
+import { areasWithin } from './open-load';
+
+export interface BoardWhere {
+  complexId: number;
+  cargoClass?: CargoClass | null;
+  pickupFrom?: Date | null;
+  pickupTo?: Date | null;
+}
+
+type Filters = Omit<BoardWhere, 'complexId'>;
+
+/**
+ * The OPEN loads of one origin area passing the filters, by id, and their count: through the
+ * (complex, status, area) index, which covers them when no filter reads the row. One pair of statements per
+ * combination of filters, prepared when first used.
+ */
+const areaStatements = preparedPerDatabase((db) => {
+  const byFilters = new Map<string, ReturnType<typeof prepare>>();
+  const prepare = (f: Filters) => {
+    const where = and(
+      eq(shipmentRequests.complexId, sql.placeholder('complexId')),
+      eq(shipmentRequests.status, 'OPEN'),
+      eq(shipmentRequests.originH3R7, sql.placeholder('area')),
+      f.cargoClass ? eq(shipmentRequests.cargoClass, sql.placeholder('cargoClass')) : undefined,
+      f.pickupFrom ? gte(shipmentRequests.pickupUntil, sql.placeholder('pickupFrom')) : undefined,
+      f.pickupTo ? lte(shipmentRequests.pickupFrom, sql.placeholder('pickupTo')) : undefined,
+    );
+    return {
+      ids: db.select({ id: shipmentRequests.id }).from(shipmentRequests).where(where).orderBy(asc(shipmentRequests.id)).limit(sql.placeholder('limit')).offset(sql.placeholder('offset')).prepare(),
+      count: db.select({ n: count() }).from(shipmentRequests).where(where).prepare(),
+    };
+  };
+  return (f: Filters) => {
+    const shape = `${!!f.cargoClass}${!!f.pickupFrom}${!!f.pickupTo}`;
+    let statements = byFilters.get(shape);
+    if (!statements) byFilters.set(shape, (statements = prepare(f)));
+    return statements;
+  };
+});
+
+/** SQLite's LIMIT for "no limit". */
+const ALL = -1;
+
+/**
+ * A board search by distance, one page of it: the hits are the loads of the origin areas whose centre lies within
+ * `near` (areasWithin), nearest area first, then by id. Areas are walked in that order and only the page's ids
+ * (`first` + 1, to tell whether more follow) are read; areas wholly before `offset` are counted, not read, and
+ * the total is counted only when asked for.
+ */
+export function openLoadsNear(db: Db, where: BoardWhere, near: NearInput, offset: number, first: number): { hits: { row: number; distanceKm: number }[]; totalCount: () => number } {
+  const statements = areaStatements(db)(where);
+  // Times bound as epoch ms: drizzle does not encode a placeholder compared with a column.
+  const params = { complexId: where.complexId, cargoClass: where.cargoClass, pickupFrom: where.pickupFrom?.getTime(), pickupTo: where.pickupTo?.getTime() };
+  // Areas at exactly the same distance form one tier, whose loads are ordered by id together.
+  const tiers = new Map<number, string[]>();
+  for (const [area, distanceKm] of areasWithin(near)) {
+    const tier = tiers.get(distanceKm);
+    if (tier) tier.push(area);
+    else tiers.set(distanceKm, [area]);
+  }
+  const ordered = [...tiers].sort((a, b) => a[0] - b[0]);
+  const counts = new Map<string, number>();
+  const countOf = (areas: string[]) =>
+    areas.reduce((n, area) => {
+      let c = counts.get(area);
+      if (c === undefined) counts.set(area, (c = statements.count.get({ ...params, area })!.n));
+      return n + c;
+    }, 0);
+  const idsOf = (areas: string[], limit: number, skip: number): number[] => {
+    if (areas.length === 1) return statements.ids.all({ ...params, area: areas[0], limit, offset: skip }).map((r) => r.id);
+    const ids = areas.flatMap((area) => statements.ids.all({ ...params, area, limit: ALL, offset: 0 }).map((r) => r.id)).sort((a, b) => a - b);
+    return ids.slice(skip, skip + limit);
+  };
+
+  const hits: { row: number; distanceKm: number }[] = [];
+  let skip = offset;
+  for (const [distanceKm, areas] of ordered) {
+    if (hits.length > first) break;
+    if (skip > 0) {
+      const n = countOf(areas);
+      if (n <= skip) {
+        skip -= n;
+        continue;
+      }
+    }
+    for (const id of idsOf(areas, first + 1 - hits.length, skip)) hits.push({ row: id, distanceKm });
+    skip = 0;
+  }
+  return { hits, totalCount: () => countOf(ordered.flatMap(([, areas]) => areas)) };
+}
