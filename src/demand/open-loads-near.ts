@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { preparedPerDatabase } from '../../db/prepared';
+import { literalLimit, preparedPerKey } from '../../db/prepared';
 import { shipmentRequests, type CargoClass } from '../../db/schema';
 import type { NearInput } from '../geo/near';
 import { areasWithin } from './open-load';
@@ -15,36 +15,37 @@ export interface BoardWhere {
 type Filters = Omit<BoardWhere, 'complexId'>;
 
 /**
- * The OPEN loads of one origin area passing the filters, by id, and their count: through the
- * (complex, status, area) index, which covers them when no filter reads the row. One pair of statements per
- * combination of filters, prepared when first used.
+ * The OPEN loads of one origin area passing the filters, through the (complex, status, area) index (covering when
+ * no filter reads the row). Times are bound as epoch ms: drizzle does not encode a placeholder compared with a column.
  */
-const areaStatements = preparedPerDatabase((db) => {
-  const byFilters = new Map<string, ReturnType<typeof prepare>>();
-  const prepare = (f: Filters) => {
-    const where = and(
-      eq(shipmentRequests.complexId, sql.placeholder('complexId')),
-      eq(shipmentRequests.status, 'OPEN'),
-      eq(shipmentRequests.originH3R7, sql.placeholder('area')),
-      f.cargoClass ? eq(shipmentRequests.cargoClass, sql.placeholder('cargoClass')) : undefined,
-      f.pickupFrom ? gte(shipmentRequests.pickupUntil, sql.placeholder('pickupFrom')) : undefined,
-      f.pickupTo ? lte(shipmentRequests.pickupFrom, sql.placeholder('pickupTo')) : undefined,
-    );
-    return {
-      ids: db.select({ id: shipmentRequests.id }).from(shipmentRequests).where(where).orderBy(asc(shipmentRequests.id)).limit(sql.placeholder('limit')).offset(sql.placeholder('offset')).prepare(),
-      count: db.select({ n: count() }).from(shipmentRequests).where(where).prepare(),
-    };
-  };
-  return (f: Filters) => {
-    const shape = `${!!f.cargoClass}${!!f.pickupFrom}${!!f.pickupTo}`;
-    let statements = byFilters.get(shape);
-    if (!statements) byFilters.set(shape, (statements = prepare(f)));
-    return statements;
-  };
-});
+function inArea(f: Filters) {
+  return and(
+    eq(shipmentRequests.complexId, sql.placeholder('complexId')),
+    eq(shipmentRequests.status, 'OPEN'),
+    eq(shipmentRequests.originH3R7, sql.placeholder('area')),
+    f.cargoClass ? eq(shipmentRequests.cargoClass, sql.placeholder('cargoClass')) : undefined,
+    f.pickupFrom ? gte(shipmentRequests.pickupUntil, sql`${sql.placeholder('pickupFrom')}`) : undefined,
+    f.pickupTo ? lte(shipmentRequests.pickupFrom, sql`${sql.placeholder('pickupTo')}`) : undefined,
+  );
+}
 
-/** SQLite's LIMIT for "no limit". */
-const ALL = -1;
+type Params = Record<string, unknown>;
+const idStatements = preparedPerKey<{ all(params: Params): { id: number }[] }>();
+const countStatements = preparedPerKey<{ get(params: Params): { n: number } | undefined }>();
+
+/** Ids of the area's loads by id, `limit` of them after skipping `offset` (all with a null limit). */
+function areaIds(db: Db, f: Filters, limit: number | null) {
+  const key = `ids ${!!f.cargoClass} ${!!f.pickupFrom} ${!!f.pickupTo} ${limit}`;
+  return idStatements(db, key, () => {
+    const q = db.select({ id: shipmentRequests.id }).from(shipmentRequests).where(inArea(f)).orderBy(asc(shipmentRequests.id));
+    return (limit === null ? q : q.limit(literalLimit(limit)).offset(sql.placeholder('offset'))).prepare();
+  });
+}
+
+function areaCount(db: Db, f: Filters) {
+  const key = `count ${!!f.cargoClass} ${!!f.pickupFrom} ${!!f.pickupTo}`;
+  return countStatements(db, key, () => db.select({ n: count() }).from(shipmentRequests).where(inArea(f)).prepare());
+}
 
 /**
  * A board search by distance, one page of it: the hits are the loads of the origin areas whose centre lies within
@@ -53,8 +54,6 @@ const ALL = -1;
  * the total is counted only when asked for.
  */
 export function openLoadsNear(db: Db, where: BoardWhere, near: NearInput, offset: number, first: number): { hits: { row: number; distanceKm: number }[]; totalCount: () => number } {
-  const statements = areaStatements(db)(where);
-  // Times bound as epoch ms: drizzle does not encode a placeholder compared with a column.
   const params = { complexId: where.complexId, cargoClass: where.cargoClass, pickupFrom: where.pickupFrom?.getTime(), pickupTo: where.pickupTo?.getTime() };
   // Areas at exactly the same distance form one tier, whose loads are ordered by id together.
   const tiers = new Map<number, string[]>();
@@ -68,12 +67,12 @@ export function openLoadsNear(db: Db, where: BoardWhere, near: NearInput, offset
   const countOf = (areas: string[]) =>
     areas.reduce((n, area) => {
       let c = counts.get(area);
-      if (c === undefined) counts.set(area, (c = statements.count.get({ ...params, area })!.n));
+      if (c === undefined) counts.set(area, (c = areaCount(db, where).get({ ...params, area })!.n));
       return n + c;
     }, 0);
   const idsOf = (areas: string[], limit: number, skip: number): number[] => {
-    if (areas.length === 1) return statements.ids.all({ ...params, area: areas[0], limit, offset: skip }).map((r) => r.id);
-    const ids = areas.flatMap((area) => statements.ids.all({ ...params, area, limit: ALL, offset: 0 }).map((r) => r.id)).sort((a, b) => a - b);
+    if (areas.length === 1) return areaIds(db, where, limit).all({ ...params, area: areas[0], offset: skip }).map((r) => r.id);
+    const ids = areas.flatMap((area) => areaIds(db, where, null).all({ ...params, area }).map((r) => r.id)).sort((a, b) => a - b);
     return ids.slice(skip, skip + limit);
   };
 
