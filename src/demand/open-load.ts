@@ -1,6 +1,6 @@
 import { cellToLatLng, cellToParent, gridDisk, latLngToCell } from 'h3-js';
 import type { Db } from '../../db/client';
-import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
+import { idList, inIdList, preparedPerDatabase, rowDecoder } from '../../db/prepared';
 import { shipmentRequests, type CargoClass, type LoadingMethod } from '../../db/schema';
 import type { Viewer } from '../auth/viewer';
 import { haversineKm, type LatLng } from '../geo/distance';
@@ -108,11 +108,15 @@ const BOARD_COLUMNS = {
 type BoardRow = Pick<ShipmentRequestRecord, keyof typeof BOARD_COLUMNS>;
 
 const boardRowsByIds = preparedPerDatabase((db) => db.select(BOARD_COLUMNS).from(shipmentRequests).where(inIdList(shipmentRequests.id, 'ids')).prepare());
+const boardRow = rowDecoder<BoardRow>(BOARD_COLUMNS);
 
 /** The loads of these request ids, in the order of `ids`, reading only the columns the board shows. */
 export function openLoadsByIds(db: Db, ids: number[]): OpenLoadRecord[] {
   if (ids.length === 0) return [];
-  const byId = new Map(boardRowsByIds(db).all({ ids: idList(ids) }).map((r) => [r.id, r]));
+  const byId = new Map(boardRowsByIds(db).values({ ids: idList(ids) }).map((raw) => {
+    const row = boardRow(raw);
+    return [row.id, row];
+  }));
   return ids.map((id) => toOpenLoad(byId.get(id)!));
 }
 

@@ -178,4 +178,31 @@ describe('near on shipment requests and the open-load board, against a brute-for
     const none = listOpenLoads({ ctx: ctxAs(carrier), input: { complexCode: 'BANWOL_SIHWA', filter: { near, pickupTo: new Date(now + HOUR) } } });
     expect([none.edges.length, none.totalCount, none.pageInfo.hasNextPage]).toEqual([0, 0, false]);
   });
+
+  it('lists each combination of filters as a full read filtered by hand does, page by page, records and counts alike', () => {
+    const all = db.select().from(shipmentRequests).all();
+    const admin: Viewer = { organisationId: 1, role: 'ADMIN', complexId: null, apiKeyId: null };
+    const manufacturer: Viewer = { ...operator, organisationId: all.find((r) => r.complexId === operator.complexId)!.shipperOrgId, role: 'MANUFACTURER' };
+    const filters = [
+      {},
+      { status: ['OPEN' as const] },
+      { status: ['CANCELLED' as const, 'OPEN' as const], cargoClass: 'CHILLED' as const },
+      { pickupFrom: new Date(now + 3 * HOUR), pickupTo: new Date(now + 5 * HOUR) },
+      { complexCode: 'BANWOL_SIHWA', pickupTo: new Date(now + HOUR) },
+    ];
+    for (const viewer of [operator, manufacturer, admin]) {
+      for (const filter of filters) {
+        const expected = all
+          .filter((r) => viewer.role === 'ADMIN' || (viewer.role === 'OPERATOR' ? r.complexId === viewer.complexId : r.shipperOrgId === viewer.organisationId))
+          .filter((r) => (!filter.status || filter.status.includes(r.status as 'OPEN')) && (!filter.cargoClass || r.cargoClass === filter.cargoClass))
+          .filter((r) => (!filter.pickupFrom || r.pickupUntil >= filter.pickupFrom) && (!filter.pickupTo || r.pickupFrom <= filter.pickupTo))
+          .filter((r) => !filter.complexCode || r.complexId === operator.complexId)
+          .sort((a, b) => b.id - a.id);
+        const label = `${viewer.role} ${JSON.stringify(filter)}`;
+        const edges = allPages((after) => listShipmentRequests({ ctx: ctxAs(viewer), input: { filter, first: 37, after } }));
+        expect(edges.map((e) => e.node), label).toEqual(expected);
+        expect(listShipmentRequests({ ctx: ctxAs(viewer), input: { filter, first: 1 } }).totalCount, label).toBe(expected.length);
+      }
+    }
+  });
 });
