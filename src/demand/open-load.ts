@@ -59,6 +59,25 @@ export function cellCentre(cell: string): LatLng {
 }
 
 /**
+ * Disks searched so far (pure, like the centres): carriers search again and again from the same few areas. Only
+ * neighbourhood-sized ones (k ≤ 10: up to 331 cells, radii up to ~15 km) are kept, at most 1,000 (~13 MB).
+ */
+const disks = new Map<string, string[]>();
+const MAX_CACHED_DISKS = 1_000;
+const MAX_CACHED_K = 10;
+
+function diskAround(cell: string, k: number): string[] {
+  if (k > MAX_CACHED_K) return gridDisk(cell, k);
+  const key = `${cell}:${k}`;
+  let disk = disks.get(key);
+  if (!disk) {
+    if (disks.size >= MAX_CACHED_DISKS) disks.clear();
+    disks.set(key, (disk = gridDisk(cell, k)));
+  }
+  return disk;
+}
+
+/**
  * The origin areas whose centre lies within `near`, with that distance: a board search measures to the area,
  * so the loads in these areas are exactly its hits, found through the index without reading their rows.
  * Such a centre lies within radius + one edge of the centre of the search point's own cell, and a k-ring
@@ -68,7 +87,7 @@ export function areasWithin(near: NearInput): Map<string, number> {
   const edge = localEdgeKm(near, OPEN_LOAD_ORIGIN_RESOLUTION);
   const k = Math.ceil((near.radiusKm + edge) / (1.5 * edge)) + 1;
   const areas = new Map<string, number>();
-  for (const cell of gridDisk(latLngToCell(near.lat, near.lng, OPEN_LOAD_ORIGIN_RESOLUTION), k)) {
+  for (const cell of diskAround(latLngToCell(near.lat, near.lng, OPEN_LOAD_ORIGIN_RESOLUTION), k)) {
     const distanceKm = haversineKm(near, cellCentre(cell));
     if (distanceKm <= near.radiusKm) areas.set(cell, distanceKm);
   }
