@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { inIdList, literalLimit, preparedPerKey } from '../../db/prepared';
 import { CARGO_CLASSES, REQUEST_STATUSES, shipmentRequests } from '../../db/schema';
@@ -6,6 +6,7 @@ import { requireRole } from '../auth/authorize';
 import type { Viewer } from '../auth/viewer';
 import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
+import type { StoredResolution } from '../geo/h3';
 import { NearInput, nearCells, withinRadius } from '../geo/near';
 import { cursorKey, type LocatedConnection, nearPage, PageArgs, toConnection, withoutDistance } from '../pagination';
 import { parseArgs } from '../validation';
@@ -50,6 +51,8 @@ interface ListShape {
   cargoClass: boolean;
   pickupFrom: boolean;
   pickupTo: boolean;
+  /** The resolution of the `near` candidate cells, bound as a JSON array. */
+  cells: StoredResolution | null;
   before: boolean;
 }
 
@@ -64,12 +67,14 @@ function listWhere(s: ListShape): SQL | undefined {
     s.cargoClass ? eq(shipmentRequests.cargoClass, placeholder('cargoClass')) : undefined,
     s.pickupFrom ? gte(shipmentRequests.pickupUntil, sql`${placeholder('pickupFrom')}`) : undefined,
     s.pickupTo ? lte(shipmentRequests.pickupFrom, sql`${placeholder('pickupTo')}`) : undefined,
+    s.cells ? inIdList(ORIGIN_CELL_COLUMN[s.cells], 'cells') : undefined,
     s.before ? lt(shipmentRequests.id, placeholder('beforeId')) : undefined,
   );
 }
 
 type Params = Record<string, unknown>;
 const pageStatements = preparedPerKey<{ values(params: Params): unknown[][] }>();
+const originStatements = preparedPerKey<{ all(params: Params): { id: number; lat: number; lng: number }[] }>();
 const countStatements = preparedPerKey<{ get(params: Params): { n: number } | undefined }>();
 
 const ID_CURSOR = /^(\d+)$/;
@@ -86,6 +91,7 @@ export function listShipmentRequests({ ctx, input }: { ctx: Context; input: List
   const complex = filter?.complexCode ? getComplex({ ctx, input: { code: filter.complexCode } }) : null;
   expireStaleRequests({ ctx, input: { complexId: viewer.complexId ?? complex?.id ?? null } });
   const near = filter?.near;
+  const candidates = near ? nearCells(near) : null;
   const beforeId = after && !near ? Number(cursorKey(after, ID_CURSOR)[1]) : null;
   const { scope, scopeId } = requestScope(viewer);
   const shape: ListShape = {
@@ -95,6 +101,7 @@ export function listShipmentRequests({ ctx, input }: { ctx: Context; input: List
     cargoClass: !!filter?.cargoClass,
     pickupFrom: !!filter?.pickupFrom,
     pickupTo: !!filter?.pickupTo,
+    cells: candidates?.res ?? null,
     before: beforeId !== null,
   };
   const params: Params = {
@@ -104,19 +111,14 @@ export function listShipmentRequests({ ctx, input }: { ctx: Context; input: List
     cargoClass: filter?.cargoClass,
     pickupFrom: filter?.pickupFrom?.getTime(),
     pickupTo: filter?.pickupTo?.getTime(),
+    cells: candidates && JSON.stringify(candidates.cells),
     beforeId,
   };
   const key = JSON.stringify(shape);
   if (near) {
-    // Built for its cells each time: SQLite reads the candidates through the cell index only when they are written out.
-    const { res, cells } = nearCells(near);
-    const origins = ctx.db
-      .select({ id: shipmentRequests.id, lat: shipmentRequests.originLat, lng: shipmentRequests.originLng })
-      .from(shipmentRequests)
-      .where(and(listWhere(shape), inArray(ORIGIN_CELL_COLUMN[res], cells)))
-      .orderBy(shipmentRequests.id)
-      .prepare()
-      .all(params);
+    const origins = originStatements(ctx.db, key, () =>
+      ctx.db.select({ id: shipmentRequests.id, lat: shipmentRequests.originLat, lng: shipmentRequests.originLng }).from(shipmentRequests).where(listWhere(shape)).orderBy(shipmentRequests.id).prepare(),
+    ).all(params);
     return nearPage(withinRadius(origins, near, (o) => o), first, after, (page) => requestsByIds(ctx.db, page.map((o) => o.id)));
   }
   const rows = pageStatements(ctx.db, `${key} ${first + 1}`, () =>
