@@ -10,16 +10,13 @@ import { NearInput } from '../geo/near';
 import { cursorKey, type LocatedConnection, nearOffset, nearPageAt, PageArgs, toConnection, withoutDistance } from '../pagination';
 import { parseArgs } from '../validation';
 import { expireStaleRequests } from './expire-stale-requests';
-import { pickupOverlaps, PickupRangeFilter } from './list-shipment-requests';
+import { pickupOverlaps, withPickupRange } from './list-shipment-requests';
 import { canReadBoard, openLoadsByIds, toOpenLoad, type OpenLoadRecord } from './open-load';
 import { openLoadsNear } from './open-loads-near';
 
 export const ListOpenLoadsInput = PageArgs.extend({
   complexCode: ComplexCode,
-  filter: z
-    .object({ cargoClass: z.enum(CARGO_CLASSES).nullish(), near: NearInput.nullish() })
-    .and(PickupRangeFilter)
-    .nullish(),
+  filter: withPickupRange({ cargoClass: z.enum(CARGO_CLASSES).nullish(), near: NearInput.nullish() }).nullish(),
 });
 export type ListOpenLoadsInput = z.input<typeof ListOpenLoadsInput>;
 

@@ -13,21 +13,28 @@ import { parseArgs } from '../validation';
 import { expireStaleRequests } from './expire-stale-requests';
 import { ORIGIN_CELL_COLUMN, REQUEST_COLUMNS, requestRow, requestsByIds, type ShipmentRequestRecord } from './request-record';
 
-/** Pickup-time range shared by the request list and the load board: windows overlapping [pickupFrom, pickupTo]. */
-export const PickupRangeFilter = z
-  .object({ pickupFrom: z.date().nullish(), pickupTo: z.date().nullish() })
-  .refine((f) => !f.pickupFrom || !f.pickupTo || f.pickupFrom <= f.pickupTo, { path: ['pickupTo'], message: 'must not be before pickupFrom' });
+/**
+ * A filter with the pickup-time range shared by the request list and the load board: windows overlapping
+ * [pickupFrom, pickupTo]. One object, not an intersection: zod merges an intersection's two results on every parse.
+ */
+export function withPickupRange<S extends z.ZodRawShape>(shape: S) {
+  return z
+    .object({ ...shape, pickupFrom: z.date().nullish(), pickupTo: z.date().nullish() })
+    .refine(pickupRangeInOrder, { path: ['pickupTo'], message: 'must not be before pickupFrom' });
+}
+
+function pickupRangeInOrder(filter: unknown): boolean {
+  const { pickupFrom, pickupTo } = filter as { pickupFrom?: Date | null; pickupTo?: Date | null };
+  return !pickupFrom || !pickupTo || pickupFrom <= pickupTo;
+}
 
 export const ListShipmentRequestsInput = PageArgs.extend({
-  filter: z
-    .object({
-      complexCode: ComplexCode.nullish(),
-      status: z.array(z.enum(REQUEST_STATUSES)).max(REQUEST_STATUSES.length).nullish(),
-      cargoClass: z.enum(CARGO_CLASSES).nullish(),
-      near: NearInput.nullish(),
-    })
-    .and(PickupRangeFilter)
-    .nullish(),
+  filter: withPickupRange({
+    complexCode: ComplexCode.nullish(),
+    status: z.array(z.enum(REQUEST_STATUSES)).max(REQUEST_STATUSES.length).nullish(),
+    cargoClass: z.enum(CARGO_CLASSES).nullish(),
+    near: NearInput.nullish(),
+  }).nullish(),
 });
 export type ListShipmentRequestsInput = z.input<typeof ListShipmentRequestsInput>;
 
