@@ -11,7 +11,7 @@ import { cursorKey, type LocatedConnection, nearOffset, nearPageAt, PageArgs, to
 import { parseArgs } from '../validation';
 import { expireStaleRequests } from './expire-stale-requests';
 import { pickupOverlaps, withPickupRange } from './list-shipment-requests';
-import { canReadBoard, openLoadsByIds, toOpenLoad, type OpenLoadRecord } from './open-load';
+import { canReadBoard, toOpenLoad, type OpenLoadRecord } from './open-load';
 import { openLoadsNear } from './open-loads-near';
 
 export const ListOpenLoadsInput = PageArgs.extend({
@@ -38,7 +38,7 @@ export function listOpenLoads({ ctx, input }: { ctx: Context; input: ListOpenLoa
     const offset = nearOffset(after);
     const { cargoClass, pickupFrom, pickupTo } = filter;
     const { hits, totalCount } = openLoadsNear(ctx.db, { complexId: complex.id, cargoClass, pickupFrom, pickupTo }, filter.near, offset, first);
-    return nearPageAt(hits, offset, first, totalCount, (ids) => openLoadsByIds(ctx.db, ids));
+    return nearPageAt(hits, offset, first, totalCount, (rows) => rows.map(toOpenLoad));
   }
   const where = and(
     eq(shipmentRequests.complexId, complex.id),

@@ -1,6 +1,5 @@
 import { cellToLatLng, cellToParent, gridDisk, latLngToCell } from 'h3-js';
-import type { Db } from '../../db/client';
-import { idList, inIdList, preparedPerDatabase, rowDecoder } from '../../db/prepared';
+import { rowDecoder } from '../../db/prepared';
 import { shipmentRequests, type CargoClass, type LoadingMethod } from '../../db/schema';
 import type { Viewer } from '../auth/viewer';
 import { haversineKm, type LatLng } from '../geo/distance';
@@ -109,7 +108,7 @@ function destinationArea(fineCell: string): AreaRecord {
 }
 
 /** The board's columns of a request: the origin area is stored (resolution 7 = OPEN_LOAD_ORIGIN_RESOLUTION). */
-const BOARD_COLUMNS = {
+export const BOARD_COLUMNS = {
   id: shipmentRequests.id,
   complexId: shipmentRequests.complexId,
   originH3R7: shipmentRequests.originH3R7,
@@ -124,20 +123,10 @@ const BOARD_COLUMNS = {
   deliverBy: shipmentRequests.deliverBy,
   storagePallets: shipmentRequests.storagePallets,
 };
-type BoardRow = Pick<ShipmentRequestRecord, keyof typeof BOARD_COLUMNS>;
+export type BoardRow = Pick<ShipmentRequestRecord, keyof typeof BOARD_COLUMNS>;
 
-const boardRowsByIds = preparedPerDatabase((db) => db.select(BOARD_COLUMNS).from(shipmentRequests).where(inIdList(shipmentRequests.id, 'ids')).prepare());
-const boardRow = rowDecoder<BoardRow>(BOARD_COLUMNS);
-
-/** The loads of these request ids, in the order of `ids`, reading only the columns the board shows. */
-export function openLoadsByIds(db: Db, ids: number[]): OpenLoadRecord[] {
-  if (ids.length === 0) return [];
-  const byId = new Map(boardRowsByIds(db).values({ ids: idList(ids) }).map((raw) => {
-    const row = boardRow(raw);
-    return [row.id, row];
-  }));
-  return ids.map((id) => toOpenLoad(byId.get(id)!));
-}
+/** Decodes a prepared query's `values()` of BOARD_COLUMNS (see rowDecoder). */
+export const boardRow = rowDecoder<BoardRow>(BOARD_COLUMNS);
 
 export function toOpenLoad(r: BoardRow): OpenLoadRecord {
   return {

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client';
 import { literalLimit, preparedPerKey } from '../../db/prepared';
 import { shipmentRequests, type CargoClass } from '../../db/schema';
 import type { NearInput } from '../geo/near';
-import { areasWithin } from './open-load';
+import { areasWithin, BOARD_COLUMNS, boardRow, type BoardRow } from './open-load';
 
 export interface BoardWhere {
   complexId: number;
@@ -30,30 +30,31 @@ function inArea(f: Filters) {
 }
 
 type Params = Record<string, unknown>;
-const idStatements = preparedPerKey<{ all(params: Params): { id: number }[] }>();
+const loadStatements = preparedPerKey<{ values(params: Params): unknown[][] }>();
 const countStatements = preparedPerKey<{ get(params: Params): { n: number } | undefined }>();
 
-/** Ids of the area's loads by id, `limit` of them after skipping `offset` (all with a null limit). */
-function areaIds(db: Db, f: Filters, limit: number | null) {
-  const key = `ids ${!!f.cargoClass} ${!!f.pickupFrom} ${!!f.pickupTo} ${limit}`;
-  return idStatements(db, key, () => {
-    const q = db.select({ id: shipmentRequests.id }).from(shipmentRequests).where(inArea(f)).orderBy(asc(shipmentRequests.id));
+/** The area's loads by id with the board's columns, `limit` of them after skipping `offset` (all with a null limit). */
+function areaLoads(db: Db, f: Filters, limit: number | null, params: Params): BoardRow[] {
+  const key = `${!!f.cargoClass} ${!!f.pickupFrom} ${!!f.pickupTo} ${limit}`;
+  const statement = loadStatements(db, key, () => {
+    const q = db.select(BOARD_COLUMNS).from(shipmentRequests).where(inArea(f)).orderBy(asc(shipmentRequests.id));
     return (limit === null ? q : q.limit(literalLimit(limit)).offset(sql.placeholder('offset'))).prepare();
   });
+  return statement.values(params).map(boardRow);
 }
 
 function areaCount(db: Db, f: Filters) {
-  const key = `count ${!!f.cargoClass} ${!!f.pickupFrom} ${!!f.pickupTo}`;
+  const key = `${!!f.cargoClass} ${!!f.pickupFrom} ${!!f.pickupTo}`;
   return countStatements(db, key, () => db.select({ n: count() }).from(shipmentRequests).where(inArea(f)).prepare());
 }
 
 /**
  * A board search by distance, one page of it: the hits are the loads of the origin areas whose centre lies within
- * `near` (areasWithin), nearest area first, then by id. Areas are walked in that order and only the page's ids
- * (`first` + 1, to tell whether more follow) are read; areas wholly before `offset` are counted, not read, and
+ * `near` (areasWithin), nearest area first, then by id. Areas are walked in that order and only the page's loads
+ * (`first` + 1, to tell whether more follow) are read, with the board's columns; areas wholly before `offset` are counted, not read, and
  * the total is counted only when asked for.
  */
-export function openLoadsNear(db: Db, where: BoardWhere, near: NearInput, offset: number, first: number): { hits: { row: number; distanceKm: number }[]; totalCount: () => number } {
+export function openLoadsNear(db: Db, where: BoardWhere, near: NearInput, offset: number, first: number): { hits: { row: BoardRow; distanceKm: number }[]; totalCount: () => number } {
   const params = { complexId: where.complexId, cargoClass: where.cargoClass, pickupFrom: where.pickupFrom?.getTime(), pickupTo: where.pickupTo?.getTime() };
   // Areas at exactly the same distance form one tier, whose loads are ordered by id together.
   const tiers = new Map<number, string[]>();
@@ -70,13 +71,13 @@ export function openLoadsNear(db: Db, where: BoardWhere, near: NearInput, offset
       if (c === undefined) counts.set(area, (c = areaCount(db, where).get({ ...params, area })!.n));
       return n + c;
     }, 0);
-  const idsOf = (areas: string[], limit: number, skip: number): number[] => {
-    if (areas.length === 1) return areaIds(db, where, limit).all({ ...params, area: areas[0], offset: skip }).map((r) => r.id);
-    const ids = areas.flatMap((area) => areaIds(db, where, null).all({ ...params, area }).map((r) => r.id)).sort((a, b) => a - b);
-    return ids.slice(skip, skip + limit);
+  const loadsOf = (areas: string[], limit: number, skip: number): BoardRow[] => {
+    if (areas.length === 1) return areaLoads(db, where, limit, { ...params, area: areas[0], offset: skip });
+    const loads = areas.flatMap((area) => areaLoads(db, where, null, { ...params, area })).sort((a, b) => a.id - b.id);
+    return loads.slice(skip, skip + limit);
   };
 
-  const hits: { row: number; distanceKm: number }[] = [];
+  const hits: { row: BoardRow; distanceKm: number }[] = [];
   let skip = offset;
   for (const [distanceKm, areas] of ordered) {
     if (hits.length > first) break;
@@ -87,7 +88,7 @@ export function openLoadsNear(db: Db, where: BoardWhere, near: NearInput, offset
         continue;
       }
     }
-    for (const id of idsOf(areas, first + 1 - hits.length, skip)) hits.push({ row: id, distanceKm });
+    for (const load of loadsOf(areas, first + 1 - hits.length, skip)) hits.push({ row: load, distanceKm });
     skip = 0;
   }
   return { hits, totalCount: () => countOf(ordered.flatMap(([, areas]) => areas)) };
