@@ -76,15 +76,17 @@ interface Measured {
   timeouts: number;
   /** CPU time the serving process spent per request (user + system), µs: robust to other load on the machine. */
   cpuUs: number;
+  /** Of which in the kernel (system): mostly writing responses to the socket and reading requests. */
+  sysUs: number;
 }
 
-/** CPU time of a process so far, ms (Linux /proc; NaN elsewhere). */
-function cpuMs(pid: number): number {
+/** CPU time of a process so far, ms, user and system (Linux /proc; NaN elsewhere). */
+function cpuMs(pid: number): { user: number; system: number } {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    return { user: (Number(fields[11]) * 1000) / CLOCK_TICKS, system: (Number(fields[12]) * 1000) / CLOCK_TICKS };
   } catch {
-    return Number.NaN;
+    return { user: Number.NaN, system: Number.NaN };
   }
 }
 const CLOCK_TICKS = 100;
@@ -214,13 +216,15 @@ async function run(op: Operation, seconds: number): Promise<Measured> {
       return problem === null;
     },
   });
-  const cpu = cpuMs(op.pid()) - cpuBefore;
+  const cpuAfter = cpuMs(op.pid());
+  const system = cpuAfter.system - cpuBefore.system;
+  const cpu = cpuAfter.user - cpuBefore.user + system;
   // A request still unanswered after TIMEOUT_SECONDS (a machine shared with other work) is reported, not wrong.
   const wrong = result.non2xx + (result.errors - result.timeouts) + result.mismatches;
   if (wrong > 0 || failures.length > 0) {
     throw new Error(`${op.name}: ${result.non2xx} non-2xx, ${result.errors - result.timeouts} connection errors, ${result.mismatches} wrong bodies; ${failures.join('; ')}`);
   }
-  return { name: op.name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, timeouts: result.timeouts, cpuUs: (cpu * 1000) / result.requests.total };
+  return { name: op.name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, timeouts: result.timeouts, cpuUs: (cpu * 1000) / result.requests.total, sysUs: (system * 1000) / result.requests.total };
 }
 
 /** One request by fetch, checked in full: the operation is right before it is timed. */
@@ -331,6 +335,7 @@ try {
     'p50 ms': m.p50,
     'p99 ms': m.p99,
     'CPU µs/req': Math.round(m.cpuUs),
+    'of which kernel': Math.round(m.sysUs),
     timeouts: m.timeouts,
     'vs hello': m === helloFirst || m === helloLast ? '' : (m.rps / helloRps).toFixed(3),
   }));

@@ -74,28 +74,51 @@ export function cursorKey(after: string, pattern: RegExp): RegExpExecArray {
 
 const NEAR_CURSOR = /^near:(\d+)$/;
 
+/** Where a distance-ordered page starts: the position its `after` cursor carries (0 without one). */
+export function nearOffset(after: string | null | undefined): number {
+  return after ? Number(cursorKey(after, NEAR_CURSOR)[1]) : 0;
+}
+
 /**
  * One page of hits ordered by distance; `load` turns the page's hits (light rows) into its nodes, in order.
  * Distances are no unique sort key, so these cursors carry the offset: a page may shift when requests come
  * or go between calls, as any distance-ordered feed does.
  */
 export function nearPage<H, T>(hits: { row: H; distanceKm: number }[], first: number, after: string | null | undefined, load: (rows: H[]) => T[]): LocatedConnection<T> {
-  const offset = after ? Number(cursorKey(after, NEAR_CURSOR)[1]) : 0;
-  const page = hits.slice(offset, offset + first);
+  const offset = nearOffset(after);
+  return nearPageAt(hits.slice(offset, offset + first + 1), offset, first, hits.length, load);
+}
+
+/**
+ * nearPage for searches that find only the hits they show: `hits` are those from `offset` on, one more than
+ * `first` when there are more; `totalCount`, passed as a function, runs only when a client reads it.
+ */
+export function nearPageAt<H, T>(
+  hits: { row: H; distanceKm: number }[],
+  offset: number,
+  first: number,
+  totalCount: number | (() => number),
+  load: (rows: H[]) => T[],
+): LocatedConnection<T> {
+  const page = hits.slice(0, first);
   const nodes = load(page.map((h) => h.row));
   const edges = page.map((h, i) => ({ cursor: encodeCursor(`near:${offset + i + 1}`), node: nodes[i]!, distanceKm: h.distanceKm }));
+  const pageInfo = {
+    hasNextPage: hits.length > first,
+    hasPreviousPage: offset > 0,
+    startCursor: edges[0]?.cursor ?? null,
+    endCursor: edges.at(-1)?.cursor ?? null,
+  };
+  if (typeof totalCount === 'number') return { edges, totalCount, pageInfo };
+  let counted: number | undefined;
   return {
     edges,
-    totalCount: hits.length,
-    pageInfo: {
-      hasNextPage: offset + first < hits.length,
-      hasPreviousPage: offset > 0,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+    pageInfo,
+    get totalCount() {
+      return (counted ??= totalCount());
     },
   };
 }
-
 /** A keyset connection's edges, without distances (its totalCount stays as lazy as it was). */
 export function withoutDistance<T>(connection: Connection<T>): LocatedConnection<T> {
   const { edges, pageInfo } = connection;

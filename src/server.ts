@@ -1,11 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { expressMiddleware } from '@as-integrations/express5';
 import express, { type RequestHandler } from 'express';
 import { GraphQLError } from 'graphql';
-import { pinoHttp } from 'pino-http';
 import type { Registry } from 'prom-client';
 import { isMigrated, type Db } from '../db/client';
 import { noStoreResponses } from '../graph/cache-control';
@@ -18,7 +15,9 @@ import type { Context } from './context';
 import { dashboardRoutes } from './dashboard/routes';
 import type { Env } from './env';
 import { formatError, type ErrorFormatOptions } from './errors';
+import { graphqlHttpHandler } from './http/graphql-http';
 import { jsonErrors } from './http/json-errors';
+import { logRequest } from './http/request-log';
 import type { Logger } from './logger';
 import { startMatchingScheduler } from './matching/scheduler';
 import { createMetrics, METRICS_PATH, metricsRoute } from './http/metrics';
@@ -67,11 +66,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   const admission = new Admission({ perKey: env.RATE_LIMIT_PER_KEY, perAddress: env.RATE_LIMIT_PER_ADDRESS });
   /** Rate limit, then resolve the caller's key, before Apollo sees the request. */
+  const viewerOf = (req: IncomingMessage): Viewer | null => {
+    const key = bearerKey(req.headers.authorization);
+    admission.admit(req.socket.remoteAddress, key);
+    return key ? authenticate({ db, now: now() }, key) : null;
+  };
   const admit: RequestHandler = (req, res, next) => {
     try {
-      const key = bearerKey(req.headers.authorization);
-      admission.admit(req.ip, key);
-      res.locals.viewer = key ? authenticate({ db, now: now() }, key) : null;
+      res.locals.viewer = viewerOf(req);
       next();
     } catch (error) {
       next(error);
@@ -79,7 +81,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   };
 
   const app = express();
-  const httpServer = createServer(app);
+  // Every request gets its id and log line here; /graphql is answered without Express (see graphqlHttpHandler).
+  const httpServer = createServer((req, res) => {
+    logRequest(logger, req, res);
+    if (isGraphqlPath(req.url)) graphqlHttp(req, res);
+    else app(req, res);
+  });
   const metrics = createMetrics({ db, pubsub });
   const graphqlWs = attachGraphqlWs({ httpServer, path: GRAPHQL_PATH, schema, rules, db, now, admission, maxPayload: BODY_LIMIT_BYTES, errorOpts, contextFor, metrics });
 
@@ -107,20 +114,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const stopRetention = env.RETENTION_INTERVAL_SECONDS > 0 ? startRetentionScheduler({ db, logger, env, now }) : async () => {};
   const stopInsights = env.INSIGHTS_ROLLUP_INTERVAL_SECONDS > 0 ? startInsightsScheduler({ db, logger, env, now }) : async () => {};
 
-  app.use(
-    pinoHttp({
-      logger,
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      // One line per request: id, method, url, status and latency. Headers are not logged (nor, so, credentials);
-      // unwrapped serializers read the raw objects instead of first copying every header into pino's standard shape.
-      wrapSerializers: false,
-      genReqId: requestId,
-      serializers: {
-        req: (req: { id: unknown; method: string; originalUrl?: string; url: string }) => ({ id: req.id, method: req.method, url: req.originalUrl ?? req.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  const graphqlHttp = graphqlHttpHandler({ apollo, admit: viewerOf, contextFor, bodyLimitBytes: BODY_LIMIT_BYTES, errorOpts });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -136,12 +130,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   if (env.METRICS_TOKEN) app.get(METRICS_PATH, metricsRoute(metrics.registry, env.METRICS_TOKEN));
   app.use(dashboardRoutes());
-  app.use(
-    GRAPHQL_PATH,
-    admit,
-    express.json({ limit: BODY_LIMIT_BYTES }),
-    expressMiddleware(apollo, { context: async ({ res }) => contextFor((res.locals.viewer as Viewer | null) ?? null) }),
-  );
   app.use(POD_IMAGES_PATH, podImageRoutes({ admit, contextOf: (res) => contextFor((res.locals.viewer as Viewer | null) ?? null), maxBytes: env.POD_MAX_BYTES }));
   app.use(STATEMENTS_PATH, statementRoutes({ admit, contextOf: (res) => contextFor((res.locals.viewer as Viewer | null) ?? null) }));
   app.use(jsonErrors(errorOpts));
@@ -161,18 +149,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   };
 }
 
-/** A proxy's X-Request-Id when it is a plain token. */
-const REQUEST_ID = /^[\w.:-]{1,64}$/;
-
-/**
- * Each request's id, for its log line and its X-Request-Id response header, so that support can find the line a
- * user's response came from: the caller's (or its proxy's) X-Request-Id when it is a plain token, else a new UUID.
- */
-function requestId(req: IncomingMessage, res: ServerResponse): string {
-  const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-  res.setHeader('X-Request-Id', id);
-  return id;
+/** /graphql, with or without a query string (GET). */
+function isGraphqlPath(url: string | undefined): boolean {
+  return url !== undefined && url.startsWith(GRAPHQL_PATH) && (url.length === GRAPHQL_PATH.length || url[GRAPHQL_PATH.length] === '?');
 }
 
 /** Subscriptions need a lasting connection: over HTTP, say where they are served instead of failing inside. */

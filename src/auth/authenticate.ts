@@ -22,13 +22,38 @@ const statements = preparedPerDatabase((db) => ({
 }));
 
 /**
+ * The database's version as this connection sees it: its own writes (total_changes) and other connections' commits
+ * (data_version: the admin CLI's revocations) both change it.
+ */
+const versionOf = preparedPerDatabase((db) => db.$client.prepare<[], string>("select total_changes() || ':' || data_version from pragma_data_version").pluck());
+
+/** Keys found valid, while the database is unchanged (so a revocation, here or by another process, ends it at once). */
+const verified = new WeakMap<Db, { version: string; rows: Map<string, KeyRow> }>();
+const MAX_VERIFIED_KEYS = 10_000;
+type KeyRow = NonNullable<ReturnType<ReturnType<typeof statements>['byPrefix']['get']>>;
+
+/** The key's row when the key is valid: looked up and its hash checked, unless the same key passed with the database unchanged since. */
+function validKeyRow(db: Db, key: string): KeyRow | null {
+  const version = versionOf(db).get()!;
+  let cache = verified.get(db);
+  if (cache?.version !== version) verified.set(db, (cache = { version, rows: new Map() }));
+  const cached = cache.rows.get(key);
+  if (cached) return cached;
+  const prefix = apiKeyPrefix(key);
+  const row = prefix ? statements(db).byPrefix.get({ prefix }) : undefined;
+  if (!row || row.key.revokedAt || !apiKeyMatches(key, row.key.hash)) return null;
+  if (cache.rows.size >= MAX_VERIFIED_KEYS) cache.rows.clear();
+  cache.rows.set(key, row);
+  return row;
+}
+
+/**
  * Resolves an API key to its organisation.
  * @throws UnauthenticatedError for a malformed, unknown or revoked key.
  */
 export function authenticate({ db, now }: { db: Db; now: Date }, key: string): Viewer {
-  const prefix = apiKeyPrefix(key);
-  const row = prefix ? statements(db).byPrefix.get({ prefix }) : undefined;
-  if (!row || row.key.revokedAt || !apiKeyMatches(key, row.key.hash)) throw new UnauthenticatedError('Invalid or revoked API key');
+  const row = validKeyRow(db, key);
+  if (!row) throw new UnauthenticatedError('Invalid or revoked API key');
   if (!row.key.lastUsedAt || now.getTime() - row.key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     statements(db).touch.run({ now: now.getTime(), id: row.key.id });
   }

@@ -22,15 +22,17 @@ const expiring = inArray(shipmentRequests.status, EXPIRING_STATUSES);
  */
 const staleAt = (now: SQL | Date) => and(expiring, lte(shipmentRequests.pickupFrom, now), lte(shipmentRequests.pickupUntil, now));
 
-/** The check every read makes, prepared once per database. Times are bound as epoch ms. */
+/**
+ * The check every read makes, prepared once per database. Times are bound as epoch ms. No LIMIT: `get` stops at
+ * the first row anyway, and SQLite runs this check about 3x slower with drizzle's bound `limit ?`.
+ */
 const anyStale = preparedPerDatabase((db) => ({
   inComplex: db
     .select({ id: shipmentRequests.id })
     .from(shipmentRequests)
     .where(and(eq(shipmentRequests.complexId, sql.placeholder('complexId')), staleAt(sql`${sql.placeholder('now')}`)))
-    .limit(1)
     .prepare(),
-  anywhere: db.select({ id: shipmentRequests.id }).from(shipmentRequests).where(staleAt(sql`${sql.placeholder('now')}`)).limit(1).prepare(),
+  anywhere: db.select({ id: shipmentRequests.id }).from(shipmentRequests).where(staleAt(sql`${sql.placeholder('now')}`)).prepare(),
 }));
 
 /**

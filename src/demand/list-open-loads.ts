@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, or } from 'drizzle-orm';
+import { and, asc, eq, gt, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { countRows } from '../../db/queries';
 import { CARGO_CLASSES, shipmentRequests } from '../../db/schema';
@@ -7,19 +7,16 @@ import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { ForbiddenError } from '../errors';
 import { NearInput } from '../geo/near';
-import { cursorKey, type LocatedConnection, nearPage, PageArgs, toConnection, withoutDistance } from '../pagination';
+import { cursorKey, type LocatedConnection, nearOffset, nearPageAt, PageArgs, toConnection, withoutDistance } from '../pagination';
 import { parseArgs } from '../validation';
 import { expireStaleRequests } from './expire-stale-requests';
-import { pickupOverlaps, PickupRangeFilter } from './list-shipment-requests';
-import { areasWithin, canReadBoard, OPEN_LOAD_ORIGIN_RESOLUTION, toOpenLoad, type OpenLoadRecord } from './open-load';
-import { ORIGIN_CELL_COLUMN, requestsByIds } from './request-record';
+import { pickupOverlaps, withPickupRange } from './list-shipment-requests';
+import { canReadBoard, toOpenLoad, type OpenLoadRecord } from './open-load';
+import { openLoadsNear } from './open-loads-near';
 
 export const ListOpenLoadsInput = PageArgs.extend({
   complexCode: ComplexCode,
-  filter: z
-    .object({ cargoClass: z.enum(CARGO_CLASSES).nullish(), near: NearInput.nullish() })
-    .and(PickupRangeFilter)
-    .nullish(),
+  filter: withPickupRange({ cargoClass: z.enum(CARGO_CLASSES).nullish(), near: NearInput.nullish() }).nullish(),
 });
 export type ListOpenLoadsInput = z.input<typeof ListOpenLoadsInput>;
 
@@ -37,22 +34,18 @@ export function listOpenLoads({ ctx, input }: { ctx: Context; input: ListOpenLoa
   const complex = getComplex({ ctx, input: { code: complexCode } });
   if (!canReadBoard(viewer, complex.id)) throw new ForbiddenError("Carriers and operators see only their own complex's open loads");
   expireStaleRequests({ ctx, input: { complexId: complex.id } });
-  const near = filter?.near;
+  if (filter?.near) {
+    const offset = nearOffset(after);
+    const { cargoClass, pickupFrom, pickupTo } = filter;
+    const { hits, totalCount } = openLoadsNear(ctx.db, { complexId: complex.id, cargoClass, pickupFrom, pickupTo }, filter.near, offset, first);
+    return nearPageAt(hits, offset, first, totalCount, (rows) => rows.map(toOpenLoad));
+  }
   const where = and(
     eq(shipmentRequests.complexId, complex.id),
     eq(shipmentRequests.status, 'OPEN'),
     filter?.cargoClass ? eq(shipmentRequests.cargoClass, filter.cargoClass) : undefined,
     pickupOverlaps(filter?.pickupFrom, filter?.pickupTo),
   );
-  if (near) {
-    // Every hit, nearest first (then by id), as [id, area] arrays: a search reads all of them to order them.
-    const areas = areasWithin(near);
-    const area = ORIGIN_CELL_COLUMN[OPEN_LOAD_ORIGIN_RESOLUTION];
-    const hits = (ctx.db.select({ id: shipmentRequests.id, area }).from(shipmentRequests).where(and(where, inArray(area, [...areas.keys()]))).values() as [id: number, area: string][])
-      .map(([id, cell]) => ({ row: id, distanceKm: areas.get(cell)! }))
-      .sort((a, b) => a.distanceKm - b.distanceKm || a.row - b.row);
-    return nearPage(hits, first, after, (ids) => requestsByIds(ctx.db, ids).map(toOpenLoad));
-  }
   const key = after ? cursorKey(after, BOARD_CURSOR) : null;
   const afterKey = key
     ? or(

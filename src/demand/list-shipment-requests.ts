@@ -1,32 +1,40 @@
-import { and, desc, eq, gte, inArray, lt, lte, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { countRows } from '../../db/queries';
+import { inIdList, literalLimit, preparedPerKey } from '../../db/prepared';
 import { CARGO_CLASSES, REQUEST_STATUSES, shipmentRequests } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
 import type { Viewer } from '../auth/viewer';
 import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
+import type { StoredResolution } from '../geo/h3';
 import { NearInput, nearCells, withinRadius } from '../geo/near';
 import { cursorKey, type LocatedConnection, nearPage, PageArgs, toConnection, withoutDistance } from '../pagination';
 import { parseArgs } from '../validation';
 import { expireStaleRequests } from './expire-stale-requests';
-import { ORIGIN_CELL_COLUMN, requestsByIds, type ShipmentRequestRecord } from './request-record';
+import { ORIGIN_CELL_COLUMN, REQUEST_COLUMNS, requestRow, requestsByIds, type ShipmentRequestRecord } from './request-record';
 
-/** Pickup-time range shared by the request list and the load board: windows overlapping [pickupFrom, pickupTo]. */
-export const PickupRangeFilter = z
-  .object({ pickupFrom: z.date().nullish(), pickupTo: z.date().nullish() })
-  .refine((f) => !f.pickupFrom || !f.pickupTo || f.pickupFrom <= f.pickupTo, { path: ['pickupTo'], message: 'must not be before pickupFrom' });
+/**
+ * A filter with the pickup-time range shared by the request list and the load board: windows overlapping
+ * [pickupFrom, pickupTo]. One object, not an intersection: zod merges an intersection's two results on every parse.
+ */
+export function withPickupRange<S extends z.ZodRawShape>(shape: S) {
+  return z
+    .object({ ...shape, pickupFrom: z.date().nullish(), pickupTo: z.date().nullish() })
+    .refine(pickupRangeInOrder, { path: ['pickupTo'], message: 'must not be before pickupFrom' });
+}
+
+function pickupRangeInOrder(filter: unknown): boolean {
+  const { pickupFrom, pickupTo } = filter as { pickupFrom?: Date | null; pickupTo?: Date | null };
+  return !pickupFrom || !pickupTo || pickupFrom <= pickupTo;
+}
 
 export const ListShipmentRequestsInput = PageArgs.extend({
-  filter: z
-    .object({
-      complexCode: ComplexCode.nullish(),
-      status: z.array(z.enum(REQUEST_STATUSES)).max(REQUEST_STATUSES.length).nullish(),
-      cargoClass: z.enum(CARGO_CLASSES).nullish(),
-      near: NearInput.nullish(),
-    })
-    .and(PickupRangeFilter)
-    .nullish(),
+  filter: withPickupRange({
+    complexCode: ComplexCode.nullish(),
+    status: z.array(z.enum(REQUEST_STATUSES)).max(REQUEST_STATUSES.length).nullish(),
+    cargoClass: z.enum(CARGO_CLASSES).nullish(),
+    near: NearInput.nullish(),
+  }).nullish(),
 });
 export type ListShipmentRequestsInput = z.input<typeof ListShipmentRequestsInput>;
 
@@ -36,11 +44,45 @@ export function pickupOverlaps(from: Date | null | undefined, to: Date | null | 
 }
 
 /** Which requests a caller may list: its own (manufacturer), its complex's (operator), all (admin). */
-function requestScope(viewer: Viewer): SQL | undefined {
-  if (viewer.role === 'ADMIN') return undefined;
-  if (viewer.role === 'OPERATOR') return eq(shipmentRequests.complexId, viewer.complexId!);
-  return eq(shipmentRequests.shipperOrgId, viewer.organisationId);
+function requestScope(viewer: Viewer): { scope: 'ALL' | 'COMPLEX' | 'SHIPPER'; scopeId: number | null } {
+  if (viewer.role === 'ADMIN') return { scope: 'ALL', scopeId: null };
+  if (viewer.role === 'OPERATOR') return { scope: 'COMPLEX', scopeId: viewer.complexId! };
+  return { scope: 'SHIPPER', scopeId: viewer.organisationId };
 }
+
+/** Which conditions a list request has: its statements are prepared once per shape, its values bound. */
+interface ListShape {
+  scope: 'ALL' | 'COMPLEX' | 'SHIPPER';
+  complex: boolean;
+  status: boolean;
+  cargoClass: boolean;
+  pickupFrom: boolean;
+  pickupTo: boolean;
+  /** The resolution of the `near` candidate cells, bound as a JSON array. */
+  cells: StoredResolution | null;
+  before: boolean;
+}
+
+const placeholder = sql.placeholder;
+
+/** The list's conditions, as placeholders. Times are bound as epoch ms: drizzle does not encode a placeholder compared with a column. */
+function listWhere(s: ListShape): SQL | undefined {
+  return and(
+    s.scope === 'COMPLEX' ? eq(shipmentRequests.complexId, placeholder('scopeId')) : s.scope === 'SHIPPER' ? eq(shipmentRequests.shipperOrgId, placeholder('scopeId')) : undefined,
+    s.complex ? eq(shipmentRequests.complexId, placeholder('complexId')) : undefined,
+    s.status ? inIdList(shipmentRequests.status, 'statuses') : undefined,
+    s.cargoClass ? eq(shipmentRequests.cargoClass, placeholder('cargoClass')) : undefined,
+    s.pickupFrom ? gte(shipmentRequests.pickupUntil, sql`${placeholder('pickupFrom')}`) : undefined,
+    s.pickupTo ? lte(shipmentRequests.pickupFrom, sql`${placeholder('pickupTo')}`) : undefined,
+    s.cells ? inIdList(ORIGIN_CELL_COLUMN[s.cells], 'cells') : undefined,
+    s.before ? lt(shipmentRequests.id, placeholder('beforeId')) : undefined,
+  );
+}
+
+type Params = Record<string, unknown>;
+const pageStatements = preparedPerKey<{ values(params: Params): unknown[][] }>();
+const originStatements = preparedPerKey<{ all(params: Params): { id: number; lat: number; lng: number }[] }>();
+const countStatements = preparedPerKey<{ get(params: Params): { n: number } | undefined }>();
 
 const ID_CURSOR = /^(\d+)$/;
 
@@ -57,30 +99,40 @@ export function listShipmentRequests({ ctx, input }: { ctx: Context; input: List
   expireStaleRequests({ ctx, input: { complexId: viewer.complexId ?? complex?.id ?? null } });
   const near = filter?.near;
   const candidates = near ? nearCells(near) : null;
-  const where = and(
-    requestScope(viewer),
-    complex ? eq(shipmentRequests.complexId, complex.id) : undefined,
-    filter?.status ? inArray(shipmentRequests.status, filter.status) : undefined,
-    filter?.cargoClass ? eq(shipmentRequests.cargoClass, filter.cargoClass) : undefined,
-    pickupOverlaps(filter?.pickupFrom, filter?.pickupTo),
-    candidates ? inArray(ORIGIN_CELL_COLUMN[candidates.res], candidates.cells) : undefined,
-  );
+  const beforeId = after && !near ? Number(cursorKey(after, ID_CURSOR)[1]) : null;
+  const { scope, scopeId } = requestScope(viewer);
+  const shape: ListShape = {
+    scope,
+    complex: !!complex,
+    status: !!filter?.status,
+    cargoClass: !!filter?.cargoClass,
+    pickupFrom: !!filter?.pickupFrom,
+    pickupTo: !!filter?.pickupTo,
+    cells: candidates?.res ?? null,
+    before: beforeId !== null,
+  };
+  const params: Params = {
+    scopeId,
+    complexId: complex?.id,
+    statuses: filter?.status && JSON.stringify(filter.status),
+    cargoClass: filter?.cargoClass,
+    pickupFrom: filter?.pickupFrom?.getTime(),
+    pickupTo: filter?.pickupTo?.getTime(),
+    cells: candidates && JSON.stringify(candidates.cells),
+    beforeId,
+  };
+  const key = JSON.stringify(shape);
   if (near) {
-    const origins = ctx.db
-      .select({ id: shipmentRequests.id, lat: shipmentRequests.originLat, lng: shipmentRequests.originLng })
-      .from(shipmentRequests)
-      .where(where)
-      .orderBy(shipmentRequests.id)
-      .all();
+    const origins = originStatements(ctx.db, key, () =>
+      ctx.db.select({ id: shipmentRequests.id, lat: shipmentRequests.originLat, lng: shipmentRequests.originLng }).from(shipmentRequests).where(listWhere(shape)).orderBy(shipmentRequests.id).prepare(),
+    ).all(params);
     return nearPage(withinRadius(origins, near, (o) => o), first, after, (page) => requestsByIds(ctx.db, page.map((o) => o.id)));
   }
-  const beforeId = after ? Number(cursorKey(after, ID_CURSOR)[1]) : null;
-  const rows = ctx.db
-    .select()
-    .from(shipmentRequests)
-    .where(and(where, beforeId ? lt(shipmentRequests.id, beforeId) : undefined))
-    .orderBy(desc(shipmentRequests.id))
-    .limit(first + 1)
-    .all();
-  return withoutDistance(toConnection(rows, first, (r) => r.id, () => countRows(ctx.db, shipmentRequests, where), beforeId !== null));
+  const rows = pageStatements(ctx.db, `${key} ${first + 1}`, () =>
+    ctx.db.select(REQUEST_COLUMNS).from(shipmentRequests).where(listWhere(shape)).orderBy(desc(shipmentRequests.id)).limit(literalLimit(first + 1)).prepare(),
+  )
+    .values(params)
+    .map(requestRow);
+  const totalCount = () => countStatements(ctx.db, JSON.stringify({ ...shape, before: false }), () => ctx.db.select({ n: count() }).from(shipmentRequests).where(listWhere({ ...shape, before: false })).prepare()).get(params)!.n;
+  return withoutDistance(toConnection(rows, first, (r) => r.id, totalCount, beforeId !== null));
 }

@@ -1,5 +1,6 @@
 import { cellToLatLng, cellToParent, gridDisk, latLngToCell } from 'h3-js';
-import type { CargoClass, LoadingMethod } from '../../db/schema';
+import { rowDecoder } from '../../db/prepared';
+import { shipmentRequests, type CargoClass, type LoadingMethod } from '../../db/schema';
 import type { Viewer } from '../auth/viewer';
 import { haversineKm, type LatLng } from '../geo/distance';
 import { localEdgeKm, type StoredResolution } from '../geo/h3';
@@ -11,7 +12,7 @@ import type { ShipmentRequestRecord } from './request-record';
  * for the origin, enough to plan the empty run but not to find the gate; res 5 (~8 km edge, a city
  * district) for the destination, enough to judge the trip.
  */
-export const OPEN_LOAD_ORIGIN_RESOLUTION: StoredResolution = 7;
+export const OPEN_LOAD_ORIGIN_RESOLUTION = 7 satisfies StoredResolution;
 export const OPEN_LOAD_DESTINATION_RESOLUTION = 5;
 
 /** An H3 cell standing for a place that must not be disclosed exactly. */
@@ -57,6 +58,25 @@ export function cellCentre(cell: string): LatLng {
 }
 
 /**
+ * Disks searched so far (pure, like the centres): carriers search again and again from the same few areas. Only
+ * neighbourhood-sized ones (k ≤ 10: up to 331 cells, radii up to ~15 km) are kept, at most 1,000 (~13 MB).
+ */
+const disks = new Map<string, string[]>();
+const MAX_CACHED_DISKS = 1_000;
+const MAX_CACHED_K = 10;
+
+function diskAround(cell: string, k: number): string[] {
+  if (k > MAX_CACHED_K) return gridDisk(cell, k);
+  const key = `${cell}:${k}`;
+  let disk = disks.get(key);
+  if (!disk) {
+    if (disks.size >= MAX_CACHED_DISKS) disks.clear();
+    disks.set(key, (disk = gridDisk(cell, k)));
+  }
+  return disk;
+}
+
+/**
  * The origin areas whose centre lies within `near`, with that distance: a board search measures to the area,
  * so the loads in these areas are exactly its hits, found through the index without reading their rows.
  * Such a centre lies within radius + one edge of the centre of the search point's own cell, and a k-ring
@@ -66,24 +86,54 @@ export function areasWithin(near: NearInput): Map<string, number> {
   const edge = localEdgeKm(near, OPEN_LOAD_ORIGIN_RESOLUTION);
   const k = Math.ceil((near.radiusKm + edge) / (1.5 * edge)) + 1;
   const areas = new Map<string, number>();
-  for (const cell of gridDisk(latLngToCell(near.lat, near.lng, OPEN_LOAD_ORIGIN_RESOLUTION), k)) {
+  for (const cell of diskAround(latLngToCell(near.lat, near.lng, OPEN_LOAD_ORIGIN_RESOLUTION), k)) {
     const distanceKm = haversineKm(near, cellCentre(cell));
     if (distanceKm <= near.radiusKm) areas.set(cell, distanceKm);
   }
   return areas;
 }
 
-function area(fineCell: string, resolution: number): AreaRecord {
-  const cell = cellToParent(fineCell, resolution);
-  return { cell, resolution, centre: cellCentre(cell) };
+const areaOf = (cell: string, resolution: number): AreaRecord => ({ cell, resolution, centre: cellCentre(cell) });
+
+/** Destination areas seen so far, by fine cell: a page shows the same few destinations again and again. */
+const destinationAreas = new Map<string, AreaRecord>();
+
+function destinationArea(fineCell: string): AreaRecord {
+  let area = destinationAreas.get(fineCell);
+  if (!area) {
+    if (destinationAreas.size >= MAX_CACHED_CENTRES) destinationAreas.clear();
+    destinationAreas.set(fineCell, (area = areaOf(cellToParent(fineCell, OPEN_LOAD_DESTINATION_RESOLUTION), OPEN_LOAD_DESTINATION_RESOLUTION)));
+  }
+  return area;
 }
 
-export function toOpenLoad(r: ShipmentRequestRecord): OpenLoadRecord {
+/** The board's columns of a request: the origin area is stored (resolution 7 = OPEN_LOAD_ORIGIN_RESOLUTION). */
+export const BOARD_COLUMNS = {
+  id: shipmentRequests.id,
+  complexId: shipmentRequests.complexId,
+  originH3R7: shipmentRequests.originH3R7,
+  destinationH3R9: shipmentRequests.destinationH3R9,
+  weightKg: shipmentRequests.weightKg,
+  pallets: shipmentRequests.pallets,
+  cargoClass: shipmentRequests.cargoClass,
+  loadingAtOrigin: shipmentRequests.loadingAtOrigin,
+  loadingAtDestination: shipmentRequests.loadingAtDestination,
+  pickupFrom: shipmentRequests.pickupFrom,
+  pickupUntil: shipmentRequests.pickupUntil,
+  deliverBy: shipmentRequests.deliverBy,
+  storagePallets: shipmentRequests.storagePallets,
+};
+export type BoardRow = Pick<ShipmentRequestRecord, keyof typeof BOARD_COLUMNS>;
+
+/** Decodes a prepared query's `values()` of BOARD_COLUMNS (see rowDecoder). */
+export const boardRow = rowDecoder<BoardRow>(BOARD_COLUMNS);
+
+export function toOpenLoad(r: BoardRow): OpenLoadRecord {
   return {
     id: r.id,
     complexId: r.complexId,
-    originArea: area(r.originH3R9, OPEN_LOAD_ORIGIN_RESOLUTION),
-    destinationArea: area(r.destinationH3R9, OPEN_LOAD_DESTINATION_RESOLUTION),
+    originArea: areaOf(r.originH3R7, OPEN_LOAD_ORIGIN_RESOLUTION),
+    destinationArea: destinationArea(r.destinationH3R9),
     weightKg: r.weightKg,
     pallets: r.pallets,
     cargoClass: r.cargoClass,

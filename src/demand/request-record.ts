@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client';
-import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
+import { getTableColumns } from 'drizzle-orm';
+import { idList, inIdList, preparedPerDatabase, rowDecoder } from '../../db/prepared';
 import { shipmentRequests } from '../../db/schema';
 import type { StoredResolution } from '../geo/h3';
 
@@ -20,11 +21,18 @@ export const CANCELLABLE_STATUSES = ['OPEN', 'OFFERED', 'BOOKED'] as const;
 /** Statuses that lapse to EXPIRED once the pickup window has passed (BOOKED is the carrier's to report on). */
 export const EXPIRING_STATUSES = ['OPEN', 'OFFERED'] as const;
 
-const byIds = preparedPerDatabase((db) => db.select().from(shipmentRequests).where(inIdList(shipmentRequests.id, 'ids')).prepare());
+/** Every column: select these and decode the prepared query's `values()` with requestRow (see rowDecoder). */
+export const REQUEST_COLUMNS = getTableColumns(shipmentRequests);
+export const requestRow = rowDecoder<ShipmentRequestRecord>(REQUEST_COLUMNS);
+
+const byIds = preparedPerDatabase((db) => db.select(REQUEST_COLUMNS).from(shipmentRequests).where(inIdList(shipmentRequests.id, 'ids')).prepare());
 
 /** The requests with these ids, in the order of `ids` (a page found by a lighter query). */
 export function requestsByIds(db: Db, ids: number[]): ShipmentRequestRecord[] {
   if (ids.length === 0) return [];
-  const byId = new Map(byIds(db).all({ ids: idList(ids) }).map((r) => [r.id, r]));
+  const byId = new Map(byIds(db).values({ ids: idList(ids) }).map((raw) => {
+    const r = requestRow(raw);
+    return [r.id, r];
+  }));
   return ids.map((id) => byId.get(id)!);
 }

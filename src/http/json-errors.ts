@@ -1,5 +1,5 @@
-import { STATUS_CODES } from 'node:http';
-import type { ErrorRequestHandler, Response } from 'express';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
+import type { ErrorRequestHandler } from 'express';
 import { DomainError, formatError, RateLimitedError, type DomainErrorCode, type ErrorFormatOptions } from '../errors';
 
 /** The one HTTP status for each domain error, wherever it is answered outside a GraphQL response. */
@@ -11,12 +11,6 @@ export const HTTP_STATUS: Record<DomainErrorCode, number> = {
   CONFLICT: 409,
   RATE_LIMITED: 429,
 };
-
-/** A domain error as a GraphQL-shaped JSON body with its HTTP status (and Retry-After when rate limited). */
-export function sendDomainError(res: Response, error: DomainError, opts: ErrorFormatOptions): void {
-  if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
-  res.status(HTTP_STATUS[error.code]).json({ errors: [formatError({ message: error.message }, error, opts)] });
-}
 
 /** What body-parser and friends throw: http-errors with a status, and a `type` for the body's faults. */
 interface HttpError {
@@ -41,21 +35,34 @@ function clientFault({ status, type, limit, encoding, code }: HttpError & { stat
 const CODE_BY_STATUS: Record<number, string> = { 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
 
 /**
- * The last error handler of the app: every error reaches the client as GraphQL-shaped JSON, never Express's
- * HTML page (which shows a stack trace and paths in development). A client's fault (a malformed, oversized or
- * wrongly encoded body) keeps its 4xx status and says what was wrong; anything else is logged and answered 500.
+ * Answers any error as GraphQL-shaped JSON, never Express's HTML page (which shows a stack trace and paths in
+ * development): a domain error with its status (and Retry-After when rate limited); a client's fault (a
+ * malformed, oversized or wrongly encoded body) with its 4xx status, saying what was wrong; anything else is
+ * logged and answered 500.
  */
+export function sendJsonError(res: ServerResponse, err: unknown, opts: ErrorFormatOptions): void {
+  if (err instanceof DomainError) {
+    if (err instanceof RateLimitedError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+    return sendJson(res, HTTP_STATUS[err.code], { errors: [formatError({ message: err.message }, err, opts)] });
+  }
+  const fault = (err ?? {}) as HttpError;
+  const { status } = fault;
+  if (status && status >= 400 && status < 500) {
+    return sendJson(res, status, { errors: [{ message: clientFault({ ...fault, status }), extensions: { code: CODE_BY_STATUS[status] ?? 'BAD_REQUEST' } }] });
+  }
+  opts.logger.error({ err }, 'unexpected error while serving a request');
+  sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const json = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) }).end(json);
+}
+
+/** The last error handler of the app: see sendJsonError. */
 export function jsonErrors(opts: ErrorFormatOptions): ErrorRequestHandler {
   return (err: unknown, _req, res, next) => {
     if (res.headersSent) return next(err);
-    if (err instanceof DomainError) return sendDomainError(res, err, opts);
-    const fault = (err ?? {}) as HttpError;
-    const { status } = fault;
-    if (status && status >= 400 && status < 500) {
-      res.status(status).json({ errors: [{ message: clientFault({ ...fault, status }), extensions: { code: CODE_BY_STATUS[status] ?? 'BAD_REQUEST' } }] });
-      return;
-    }
-    opts.logger.error({ err }, 'unexpected error while serving a request');
-    res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    sendJsonError(res, err, opts);
   };
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/client';
 import { withCheckDigit } from '../../src/auth/business-number';
 import { firstResults, gql, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
@@ -115,6 +116,22 @@ describe('accounts and access', () => {
     expect(revoked.body.data!.apiKeyRevoke.apiKey.revokedAt).toEqual(expect.any(String));
     const afterRevoke = await gql(server.url, VIEWER, {}, { apiKey: secret });
     expect(afterRevoke.status).toBe(401);
+  });
+
+  it('a key revoked by another process stops working at its next request, however often it was used before', async () => {
+    const manufacturer = server.keyOf('MANUFACTURER', 'GUMI');
+    const orgId = (await gql<{ viewer: { id: string } }>(server.url, VIEWER, {}, { apiKey: manufacturer.apiKey })).body.data!.viewer.id;
+    const created = await gql<{ apiKeyCreate: { secret: string; apiKey: { prefix: string } } }>(server.url, KEY_CREATE, { input: { organisationId: orgId, name: 'nightly export' } }, { apiKey: manufacturer.apiKey });
+    const { secret, apiKey } = created.body.data!.apiKeyCreate;
+    for (let i = 0; i < 3; i++) expect((await gql(server.url, VIEWER, {}, { apiKey: secret })).status).toBe(200);
+    // Another connection to the same file, as `npm run admin -- key:revoke` is.
+    const admin = openDatabase(server.dbPath);
+    try {
+      admin.$client.prepare('update api_keys set revoked_at = ? where prefix = ?').run(Date.now(), apiKey.prefix);
+    } finally {
+      admin.$client.close();
+    }
+    expect((await gql(server.url, VIEWER, {}, { apiKey: secret })).status).toBe(401);
   });
 
   it("a tenant can neither create nor revoke another organisation's keys", async () => {

@@ -43,4 +43,25 @@ describe('request log', () => {
     expect(logged).toContain('lb-7f3a.42');
     expect(logged).toContain(replaced.headers.get('x-request-id'));
   });
+
+  it('logs refused requests at warn and the routes outside GraphQL too, each with its id', async () => {
+    const from = lines.length;
+    const refused = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer nonsense' }, body: '{"query":"{ viewer { name } }"}' });
+    const health = await fetch(server.url.replace('/graphql', '/healthz?probe=1'));
+    expect([refused.status, health.status]).toEqual([401, 200]);
+    const logged = lines.slice(from).map((l) => JSON.parse(l) as { level: number; msg: string; req: { id: string; url: string }; res: { statusCode: number } });
+    expect(logged).toMatchObject([
+      { level: 40, msg: 'request completed', req: { id: refused.headers.get('x-request-id'), url: '/graphql' }, res: { statusCode: 401 } },
+      { level: 30, msg: 'request completed', req: { id: health.headers.get('x-request-id'), url: '/healthz?probe=1' }, res: { statusCode: 200 } },
+    ]);
+  });
+
+  it('serves queries by GET, with the query string, and refuses a GET that could be a cross-site request', async () => {
+    const query = encodeURIComponent('{ complexes(first: 1) { totalCount } }');
+    const ok = await fetch(`${server.url}?query=${query}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(await ok.json()).toEqual({ data: { complexes: { totalCount: 7 } } });
+    expect(ok.headers.get('cache-control')).toBe('no-store');
+    const simple = await fetch(`${server.url}?query=${query}`);
+    expect(simple.status).toBe(400);
+  });
 });

@@ -1,0 +1,95 @@
+import { and, asc, count, eq, gte, lte, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { literalLimit, preparedPerKey } from '../../db/prepared';
+import { shipmentRequests, type CargoClass } from '../../db/schema';
+import type { NearInput } from '../geo/near';
+import { areasWithin, BOARD_COLUMNS, boardRow, type BoardRow } from './open-load';
+
+export interface BoardWhere {
+  complexId: number;
+  cargoClass?: CargoClass | null;
+  pickupFrom?: Date | null;
+  pickupTo?: Date | null;
+}
+
+type Filters = Omit<BoardWhere, 'complexId'>;
+
+/**
+ * The OPEN loads of one origin area passing the filters, through the (complex, status, area) index (covering when
+ * no filter reads the row). Times are bound as epoch ms: drizzle does not encode a placeholder compared with a column.
+ */
+function inArea(f: Filters) {
+  return and(
+    eq(shipmentRequests.complexId, sql.placeholder('complexId')),
+    eq(shipmentRequests.status, 'OPEN'),
+    eq(shipmentRequests.originH3R7, sql.placeholder('area')),
+    f.cargoClass ? eq(shipmentRequests.cargoClass, sql.placeholder('cargoClass')) : undefined,
+    f.pickupFrom ? gte(shipmentRequests.pickupUntil, sql`${sql.placeholder('pickupFrom')}`) : undefined,
+    f.pickupTo ? lte(shipmentRequests.pickupFrom, sql`${sql.placeholder('pickupTo')}`) : undefined,
+  );
+}
+
+type Params = Record<string, unknown>;
+const loadStatements = preparedPerKey<{ values(params: Params): unknown[][] }>();
+const countStatements = preparedPerKey<{ get(params: Params): { n: number } | undefined }>();
+
+/** The area's loads by id with the board's columns, `limit` of them after skipping `offset` (all with a null limit). */
+function areaLoads(db: Db, f: Filters, limit: number | null, params: Params): BoardRow[] {
+  const key = `${!!f.cargoClass} ${!!f.pickupFrom} ${!!f.pickupTo} ${limit}`;
+  const statement = loadStatements(db, key, () => {
+    const q = db.select(BOARD_COLUMNS).from(shipmentRequests).where(inArea(f)).orderBy(asc(shipmentRequests.id));
+    return (limit === null ? q : q.limit(literalLimit(limit)).offset(sql.placeholder('offset'))).prepare();
+  });
+  return statement.values(params).map(boardRow);
+}
+
+function areaCount(db: Db, f: Filters) {
+  const key = `${!!f.cargoClass} ${!!f.pickupFrom} ${!!f.pickupTo}`;
+  return countStatements(db, key, () => db.select({ n: count() }).from(shipmentRequests).where(inArea(f)).prepare());
+}
+
+/**
+ * A board search by distance, one page of it: the hits are the loads of the origin areas whose centre lies within
+ * `near` (areasWithin), nearest area first, then by id. Areas are walked in that order and only the page's loads
+ * (`first` + 1, to tell whether more follow) are read, with the board's columns; areas wholly before `offset` are counted, not read, and
+ * the total is counted only when asked for.
+ */
+export function openLoadsNear(db: Db, where: BoardWhere, near: NearInput, offset: number, first: number): { hits: { row: BoardRow; distanceKm: number }[]; totalCount: () => number } {
+  const params = { complexId: where.complexId, cargoClass: where.cargoClass, pickupFrom: where.pickupFrom?.getTime(), pickupTo: where.pickupTo?.getTime() };
+  // Areas at exactly the same distance form one tier, whose loads are ordered by id together.
+  const tiers = new Map<number, string[]>();
+  for (const [area, distanceKm] of areasWithin(near)) {
+    const tier = tiers.get(distanceKm);
+    if (tier) tier.push(area);
+    else tiers.set(distanceKm, [area]);
+  }
+  const ordered = [...tiers].sort((a, b) => a[0] - b[0]);
+  const counts = new Map<string, number>();
+  const countOf = (areas: string[]) =>
+    areas.reduce((n, area) => {
+      let c = counts.get(area);
+      if (c === undefined) counts.set(area, (c = areaCount(db, where).get({ ...params, area })!.n));
+      return n + c;
+    }, 0);
+  const loadsOf = (areas: string[], limit: number, skip: number): BoardRow[] => {
+    if (areas.length === 1) return areaLoads(db, where, limit, { ...params, area: areas[0], offset: skip });
+    const loads = areas.flatMap((area) => areaLoads(db, where, null, { ...params, area })).sort((a, b) => a.id - b.id);
+    return loads.slice(skip, skip + limit);
+  };
+
+  const hits: { row: BoardRow; distanceKm: number }[] = [];
+  let skip = offset;
+  for (const [distanceKm, areas] of ordered) {
+    if (hits.length > first) break;
+    if (skip > 0) {
+      const n = countOf(areas);
+      if (n <= skip) {
+        skip -= n;
+        continue;
+      }
+    }
+    for (const load of loadsOf(areas, first + 1 - hits.length, skip)) hits.push({ row: load, distanceKm });
+    skip = 0;
+  }
+  return { hits, totalCount: () => countOf(ordered.flatMap(([, areas]) => areas)) };
+}
