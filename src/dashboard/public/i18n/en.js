@@ -91,8 +91,8 @@ export default {
   'kpi.served': 'Served',
   'kpi.served.detail': '{waiting} waiting, {cancelled} cancelled',
   'kpi.medianToBooking': 'Median time to booking',
-  'kpi.consolidation': 'Consolidated',
-  'kpi.consolidation.detail': '{consolidated} of {served} served through the centre',
+  'kpi.consolidation': 'Pooled',
+  'kpi.consolidation.detail': '{consolidated} of {served} served shared a truck with other shippers',
   'duration.underMinute': 'under 1 min',
 
   'feed.title': 'Live activity',

@@ -92,7 +92,7 @@ export default {
   'kpi.served.detail': '대기 {waiting}건 · 취소 {cancelled}건',
   'kpi.medianToBooking': '예약 확정까지 (중앙값)',
   'kpi.consolidation': '혼적률',
-  'kpi.consolidation.detail': '{served}건 중 {consolidated}건 센터 경유',
+  'kpi.consolidation.detail': '{served}건 중 {consolidated}건 혼적 운송',
   'duration.underMinute': '1분 미만',
 
   'feed.title': '실시간 현황',
