@@ -31,6 +31,22 @@ export const insightsDays = sqliteTable(
     baselineCo2Kg: real('baseline_co2_kg').notNull(),
     idlePalletDays: real('idle_pallet_days').notNull(),
     bookedPalletDays: integer('booked_pallet_days').notNull(),
+    // Booked routes whose earliest request was posted that day (src/insights/day-figures.ts addTripFigures).
+    trips: integer('trips').notNull().default(0),
+    tripRequests: integer('trip_requests').notNull().default(0),
+    tripStops: integer('trip_stops').notNull().default(0),
+    /** Σ over those routes of peak kg / payload and peak pallets / slots (fractions). */
+    peakKgShare: real('peak_kg_share').notNull().default(0),
+    peakPalletsShare: real('peak_pallets_share').notNull().default(0),
+    /** Load and capacity × great-circle km between consecutive stops: only their ratio is reported, where the detour factor cancels. */
+    kgKm: real('kg_km').notNull().default(0),
+    payloadKm: real('payload_km').notNull().default(0),
+    palletKm: real('pallet_km').notNull().default(0),
+    palletSlotKm: real('pallet_slot_km').notNull().default(0),
+    // Rounds of the complex started that day: their one-request-per-truck assignment's cost and their routes' prices.
+    rounds: integer('rounds').notNull().default(0),
+    assignmentCostKrw: integer('assignment_cost_krw').notNull().default(0),
+    pooledCostKrw: integer('pooled_cost_krw').notNull().default(0),
     /** Posting to booking of each served request, ms: the median is not a sum. */
     bookingMs: text('booking_ms', { mode: 'json' }).$type<number[]>().notNull(),
   },

@@ -1267,6 +1267,10 @@ export type ComplexInsights = {
   requests: RequestOutcomes;
   /** Cost, distance and CO2 of the booked shipments of those requests, against the baseline. */
   transport: TransportOutcome;
+  /** What the booked routes of those requests carried: requests per trip, stops, load factors. */
+  trips: TripOutcomes;
+  /** What the complex's rounds started in the period planned: pooled routes against one request per truck. */
+  rounds: RoundCosts;
   /** The request and transport figures per day the requests were posted (Asia/Seoul), oldest first. */
   days: Array<InsightsDay>;
 };
@@ -1332,6 +1336,48 @@ export type TransportOutcome = {
   baselineCo2Kg: Scalars['Float']['output'];
   /** (baselineCo2Kg - co2Kg) / baselineCo2Kg x 100 (0 without a baseline). */
   co2SavingsPct: Scalars['Float']['output'];
+};
+
+/**
+ * The booked routes (trips) of the period's requests. A route is booked once its shares are (CONFIRMED or
+ * COMPLETED); it counts whole in the period where its earliest request was posted (Asia/Seoul day), with every
+ * request booked on it, so periods add up. Its empty km are in transport.emptyKmSharePct.
+ */
+export type TripOutcomes = {
+  __typename?: 'TripOutcomes';
+  /** Booked routes. */
+  trips: Scalars['Int']['output'];
+  /** Requests booked on them (one per shipper share). */
+  requests: Scalars['Int']['output'];
+  /** requests / trips (0 when none). */
+  requestsPerTrip: Scalars['Float']['output'];
+  /** Stops (pickups and drops) per trip. */
+  stopsPerRoute: Scalars['Float']['output'];
+  /** Weight on board at each trip's peak over its vehicle's payload, mean over trips, percent. */
+  loadFactorKgPeakPct: Scalars['Float']['output'];
+  /** Pallets on board at each trip's peak over its vehicle's pallet slots, mean over trips, percent. */
+  loadFactorPalletsPeakPct: Scalars['Float']['output'];
+  /** Σ kg on board × km over Σ payload × km, between each trip's first and last stop (not the empty drive to the first pickup), percent. */
+  loadFactorKgKmPct: Scalars['Float']['output'];
+  /** Σ pallets on board × km over Σ pallet slots × km, between each trip's first and last stop, percent. */
+  loadFactorPalletsKmPct: Scalars['Float']['output'];
+};
+
+/**
+ * What the complex's matching rounds started in the period offered, from their reports: offers, not bookings (a
+ * request offered again in a later round counts in each round). Each round's pooled search starts from the
+ * exact one-request-per-truck assignment of the same requests, so it is dearer only where it serves more.
+ */
+export type RoundCosts = {
+  __typename?: 'RoundCosts';
+  /** Rounds that reported an assignment cost (those before pooled routing did not). */
+  rounds: Scalars['Int']['output'];
+  /** Σ of those rounds' one-request-per-truck assignment cost (the round report's assignmentCostKrw), KRW. */
+  assignmentCostKrw: Scalars['Krw']['output'];
+  /** Σ of the prices of the routes those rounds offered (the sum of their shares; transport only, like the assignment), KRW. */
+  pooledCostKrw: Scalars['Krw']['output'];
+  /** (assignmentCostKrw - pooledCostKrw) / assignmentCostKrw x 100 (0 without rounds). */
+  pooledVsAssignmentPct: Scalars['Float']['output'];
 };
 
 /** One posting day's figures. */
@@ -2708,6 +2754,8 @@ export type ResolversTypes = {
   StorageUtilisation: ResolverTypeWrapper<StorageUtilisation>;
   RequestOutcomes: ResolverTypeWrapper<RequestOutcomes>;
   TransportOutcome: ResolverTypeWrapper<TransportOutcome>;
+  TripOutcomes: ResolverTypeWrapper<TripOutcomes>;
+  RoundCosts: ResolverTypeWrapper<RoundCosts>;
   InsightsDay: ResolverTypeWrapper<InsightsDay>;
   HeatmapLayer: HeatmapLayer;
   Heatmap: ResolverTypeWrapper<Heatmap>;
@@ -2868,6 +2916,8 @@ export type ResolversParentTypes = {
   StorageUtilisation: StorageUtilisation;
   RequestOutcomes: RequestOutcomes;
   TransportOutcome: TransportOutcome;
+  TripOutcomes: TripOutcomes;
+  RoundCosts: RoundCosts;
   InsightsDay: InsightsDay;
   Heatmap: Heatmap;
   HeatmapCell: HeatmapCell;
@@ -3312,6 +3362,8 @@ export type ComplexInsightsResolvers<ContextType = Context, ParentType extends R
   storage?: Resolver<ResolversTypes['StorageUtilisation'], ParentType, ContextType>;
   requests?: Resolver<ResolversTypes['RequestOutcomes'], ParentType, ContextType>;
   transport?: Resolver<ResolversTypes['TransportOutcome'], ParentType, ContextType>;
+  trips?: Resolver<ResolversTypes['TripOutcomes'], ParentType, ContextType>;
+  rounds?: Resolver<ResolversTypes['RoundCosts'], ParentType, ContextType>;
   days?: Resolver<Array<ResolversTypes['InsightsDay']>, ParentType, ContextType>;
 };
 
@@ -3346,6 +3398,24 @@ export type TransportOutcomeResolvers<ContextType = Context, ParentType extends 
   co2Kg?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   baselineCo2Kg?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   co2SavingsPct?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type TripOutcomesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TripOutcomes'] = ResolversParentTypes['TripOutcomes']> = {
+  trips?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  requests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  requestsPerTrip?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  stopsPerRoute?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  loadFactorKgPeakPct?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  loadFactorPalletsPeakPct?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  loadFactorKgKmPct?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  loadFactorPalletsKmPct?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type RoundCostsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RoundCosts'] = ResolversParentTypes['RoundCosts']> = {
+  rounds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  assignmentCostKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
+  pooledCostKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
+  pooledVsAssignmentPct?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
 export type InsightsDayResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InsightsDay'] = ResolversParentTypes['InsightsDay']> = {
@@ -3818,6 +3888,8 @@ export type Resolvers<ContextType = Context> = {
   StorageUtilisation?: StorageUtilisationResolvers<ContextType>;
   RequestOutcomes?: RequestOutcomesResolvers<ContextType>;
   TransportOutcome?: TransportOutcomeResolvers<ContextType>;
+  TripOutcomes?: TripOutcomesResolvers<ContextType>;
+  RoundCosts?: RoundCostsResolvers<ContextType>;
   InsightsDay?: InsightsDayResolvers<ContextType>;
   Heatmap?: HeatmapResolvers<ContextType>;
   HeatmapCell?: HeatmapCellResolvers<ContextType>;

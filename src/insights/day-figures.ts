@@ -1,10 +1,24 @@
-import { and, eq, gte, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
-import { bookings, HOLDING_BOOKING_STATUSES, inList, listingAvailability, listingReservations, offers, shipmentRequests, warehouseListings } from '../../db/schema';
+import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
+import {
+  bookings,
+  HOLDING_BOOKING_STATUSES,
+  inList,
+  listingAvailability,
+  listingReservations,
+  matchingRounds,
+  offers,
+  routes,
+  routeStops,
+  shipmentRequests,
+  vehicles,
+  warehouseListings,
+} from '../../db/schema';
 import type { Tx } from '../../db/client';
+import { haversineKm } from '../geo/distance';
 import { seoulDay } from '../supply/listings/seoul-day';
 
 /** The database or a transaction on it: these only read. */
-export type Reader = Pick<Tx, 'select'>;
+export type Reader = Pick<Tx, 'select' | 'selectDistinct'>;
 
 /** Booked against baseline for a set of served requests (a whole period, or one posting day). */
 export interface TransportTotals {
@@ -19,10 +33,29 @@ export interface TransportTotals {
 }
 
 /**
+ * The booked routes counted on a day (those whose earliest request was posted that day) and the rounds started
+ * that day, as plain sums (see db/schema/insights.ts).
+ */
+export interface TripTotals {
+  trips: number;
+  tripRequests: number;
+  tripStops: number;
+  peakKgShare: number;
+  peakPalletsShare: number;
+  kgKm: number;
+  payloadKm: number;
+  palletKm: number;
+  palletSlotKm: number;
+  rounds: number;
+  assignmentCostKrw: number;
+  pooledCostKrw: number;
+}
+
+/**
  * What insights sum for one Asia/Seoul day of a complex: the requests posted that day and the day's storage.
  * The one unit both the live answer and the daily roll-ups (insights_days) are made of, so they agree.
  */
-export interface DayFigures extends TransportTotals {
+export interface DayFigures extends TransportTotals, TripTotals {
   day: string;
   posted: number;
   served: number;
@@ -38,7 +71,8 @@ export interface DayFigures extends TransportTotals {
 }
 
 export const TOTAL_KEYS = ['costKrw', 'baselineCostKrw', 'deadheadKm', 'loadedKm', 'baselineDeadheadKm', 'baselineLoadedKm', 'co2Kg', 'baselineCo2Kg'] as const;
-const COUNT_KEYS = ['posted', 'served', 'expired', 'cancelled', 'waiting', 'consolidated', 'idlePalletDays', 'bookedPalletDays'] as const;
+const TRIP_KEYS = ['trips', 'tripRequests', 'tripStops', 'peakKgShare', 'peakPalletsShare', 'kgKm', 'payloadKm', 'palletKm', 'palletSlotKm', 'rounds', 'assignmentCostKrw', 'pooledCostKrw'] as const;
+const COUNT_KEYS = ['posted', 'served', 'expired', 'cancelled', 'waiting', 'consolidated', 'idlePalletDays', 'bookedPalletDays', ...TRIP_KEYS] as const;
 
 export const emptyTotals = (): TransportTotals => ({ costKrw: 0, baselineCostKrw: 0, deadheadKm: 0, loadedKm: 0, baselineDeadheadKm: 0, baselineLoadedKm: 0, co2Kg: 0, baselineCo2Kg: 0 });
 
@@ -54,6 +88,7 @@ export const emptyDay = (day: string): DayFigures => ({
   bookedPalletDays: 0,
   bookingMs: [],
   ...emptyTotals(),
+  ...(Object.fromEntries(TRIP_KEYS.map((key) => [key, 0])) as Record<(typeof TRIP_KEYS)[number], number>),
 });
 
 export function addTotals(target: TransportTotals, add: TransportTotals): void {
@@ -120,6 +155,81 @@ export function addRequestFigures(db: Reader, complexId: number, from: Date, to:
       co2Kg: r.co2Kg ?? 0,
       baselineCo2Kg: r.baselineCo2Kg ?? r.co2Kg ?? 0,
     });
+  }
+}
+
+const held = (route: typeof routes.id) => sql`exists (select 1 from ${bookings} b where b.route_id = ${route} and b.status in (${sql.raw(inList(HOLDING_BOOKING_STATUSES))}))`;
+
+/**
+ * The complex's booked routes (a share CONFIRMED or COMPLETED) whose earliest request was posted in [from, to),
+ * each on that request's posting day, and the complex's rounds started in [from, to), on their day. A route
+ * counts whole on one day, whichever days its other requests were posted, so days sum exactly.
+ */
+export function addTripFigures(db: Reader, complexId: number, from: Date, to: Date, into: Map<string, DayFigures>): void {
+  const routeRequests = sql`${routeStops} f join ${shipmentRequests} q on q.id = f.request_id where f.route_id = ${routes.id}`;
+  const booked = db
+    .selectDistinct({
+      id: routes.id,
+      firstPosted: sql<number>`(select min(q.created_at) from ${routeRequests})`,
+      payloadKg: vehicles.payloadKg,
+      palletSlots: vehicles.palletSlots,
+      requests: sql<number>`(select count(*) from ${bookings} b where b.route_id = ${routes.id} and b.kind = 'TRANSPORT'
+        and b.status in (${sql.raw(inList(HOLDING_BOOKING_STATUSES))}))`,
+    })
+    .from(shipmentRequests)
+    .innerJoin(routeStops, and(eq(routeStops.requestId, shipmentRequests.id), eq(routeStops.action, 'PICKUP')))
+    .innerJoin(routes, eq(routes.id, routeStops.routeId))
+    .innerJoin(vehicles, eq(vehicles.id, routes.vehicleId))
+    .where(
+      and(
+        eq(shipmentRequests.complexId, complexId),
+        gte(shipmentRequests.createdAt, from),
+        lt(shipmentRequests.createdAt, to),
+        held(routes.id),
+        sql`not exists (select 1 from ${routeRequests} and q.created_at < ${from.getTime()})`,
+      ),
+    )
+    .all();
+  for (const route of booked) {
+    const day = into.get(seoulDay(new Date(route.firstPosted)))!;
+    const stops = db
+      .select({ lat: routeStops.lat, lng: routeStops.lng, kgAfter: routeStops.kgAfter, palletsAfter: routeStops.palletsAfter })
+      .from(routeStops)
+      .where(eq(routeStops.routeId, route.id))
+      .orderBy(asc(routeStops.seq))
+      .all();
+    day.trips++;
+    day.tripRequests += route.requests;
+    day.tripStops += stops.length;
+    day.peakKgShare += Math.max(...stops.map((s) => s.kgAfter)) / route.payloadKg;
+    day.peakPalletsShare += Math.max(...stops.map((s) => s.palletsAfter)) / route.palletSlots;
+    stops.forEach((stop, k) => {
+      if (k === 0) return;
+      const previous = stops[k - 1]!;
+      const km = haversineKm(previous, stop);
+      day.kgKm += previous.kgAfter * km;
+      day.payloadKm += route.payloadKg * km;
+      day.palletKm += previous.palletsAfter * km;
+      day.palletSlotKm += route.palletSlots * km;
+    });
+  }
+
+  const assignmentKrw = sql<number | null>`json_extract(${matchingRounds.report}, '$.assignmentCostKrw')`;
+  const rounds = db
+    .select({
+      startedAt: matchingRounds.startedAt,
+      assignmentKrw,
+      // Qualified by hand: a lone column name here would be drizzle's unqualified "id", which is the route's.
+      pooledKrw: sql<number>`(select coalesce(sum(r.price_krw), 0) from ${routes} r where r.round_id = "matching_rounds"."id")`,
+    })
+    .from(matchingRounds)
+    .where(and(eq(matchingRounds.complexId, complexId), gte(matchingRounds.startedAt, from), lt(matchingRounds.startedAt, to), isNotNull(assignmentKrw)))
+    .all();
+  for (const round of rounds) {
+    const day = into.get(seoulDay(round.startedAt))!;
+    day.rounds++;
+    day.assignmentCostKrw += round.assignmentKrw!;
+    day.pooledCostKrw += round.pooledKrw;
   }
 }
 

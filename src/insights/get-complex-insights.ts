@@ -6,7 +6,7 @@ import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { addDays, seoulDay, seoulMidnight } from '../supply/listings/seoul-day';
 import { parseArgs } from '../validation';
-import { addDay, addRequestFigures, emptyDay, storageFigures, TOTAL_KEYS, type DayFigures, type TransportTotals } from './day-figures';
+import { addDay, addRequestFigures, addTripFigures, emptyDay, storageFigures, TOTAL_KEYS, type DayFigures, type TransportTotals } from './day-figures';
 import { rollUpDay } from './roll-up-day';
 
 export type { TransportTotals } from './day-figures';
@@ -45,6 +45,17 @@ export interface ComplexInsights {
     consolidationRatePct: number;
   };
   transport: TransportTotals & { savingsPct: number; emptyKmSharePct: number; baselineEmptyKmSharePct: number; co2SavingsPct: number };
+  trips: {
+    trips: number;
+    requests: number;
+    requestsPerTrip: number;
+    stopsPerRoute: number;
+    loadFactorKgPeakPct: number;
+    loadFactorPalletsPeakPct: number;
+    loadFactorKgKmPct: number;
+    loadFactorPalletsKmPct: number;
+  };
+  rounds: { rounds: number; assignmentCostKrw: number; pooledCostKrw: number; pooledVsAssignmentPct: number };
   days: InsightsDay[];
 }
 
@@ -91,6 +102,7 @@ export async function getComplexInsights({ ctx, input }: { ctx: Context; input: 
     const runFrom = new Date(Math.max(from.getTime(), seoulMidnight(start).getTime()));
     const runTo = new Date(Math.min(to.getTime(), seoulMidnight(addDays(end, 1)).getTime()));
     addRequestFigures(ctx.db, complex.id, runFrom, runTo, now, byDay);
+    addTripFigures(ctx.db, complex.id, runFrom, runTo, byDay);
     Object.assign(byDay.get(start)!, storageFigures(ctx.db, complex.id, start, end));
     i = j + 1;
   }
@@ -121,6 +133,22 @@ export async function getComplexInsights({ ctx, input }: { ctx: Context; input: 
       baselineEmptyKmSharePct: pct(total.baselineDeadheadKm, total.baselineDeadheadKm + total.baselineLoadedKm),
       co2SavingsPct: pct(total.baselineCo2Kg - total.co2Kg, total.baselineCo2Kg),
     },
+    trips: {
+      trips: total.trips,
+      requests: total.tripRequests,
+      requestsPerTrip: ratio(total.tripRequests, total.trips),
+      stopsPerRoute: ratio(total.tripStops, total.trips),
+      loadFactorKgPeakPct: pct(total.peakKgShare, total.trips),
+      loadFactorPalletsPeakPct: pct(total.peakPalletsShare, total.trips),
+      loadFactorKgKmPct: pct(total.kgKm, total.payloadKm),
+      loadFactorPalletsKmPct: pct(total.palletKm, total.palletSlotKm),
+    },
+    rounds: {
+      rounds: total.rounds,
+      assignmentCostKrw: total.assignmentCostKrw,
+      pooledCostKrw: total.pooledCostKrw,
+      pooledVsAssignmentPct: pct(total.assignmentCostKrw - total.pooledCostKrw, total.assignmentCostKrw),
+    },
     days: [...byDay.values()].map((d) => roundTotals({ day: d.day, posted: d.posted, served: d.served, ...totalsOf(d) })),
   };
 }
@@ -133,6 +161,9 @@ function roundTotals<T extends TransportTotals>(totals: T): T {
   for (const key of TOTAL_KEYS) out[key] = key.endsWith('Krw') ? Math.round(out[key]) : Math.round(out[key] * 10) / 10;
   return out;
 }
+
+/** part / whole to 0.01, and 0 when whole is 0. */
+const ratio = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 100) / 100 : 0);
 
 /** part / whole x 100 to 0.01, and 0 when whole is 0. */
 const pct = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 100 : 0);

@@ -3,7 +3,7 @@ import { insightsDays } from '../../db/schema';
 import type { Context } from '../context';
 import { addDays, CalendarDay, seoulDay, seoulMidnight } from '../supply/listings/seoul-day';
 import { parseInput } from '../validation';
-import { addRequestFigures, emptyDay, storageFigures, type DayFigures } from './day-figures';
+import { addRequestFigures, addTripFigures, emptyDay, storageFigures, type DayFigures } from './day-figures';
 
 export const RollUpDayInput = z.object({ complexId: z.number().int().positive(), day: CalendarDay });
 export type RollUpDayInput = z.infer<typeof RollUpDayInput>;
@@ -19,7 +19,9 @@ export function rollUpDay({ ctx, input }: { ctx: Pick<Context, 'db' | 'now'>; in
   return ctx.db.transaction(
     (tx) => {
       const figures = emptyDay(day);
-      addRequestFigures(tx, complexId, seoulMidnight(day), seoulMidnight(addDays(day, 1)), now, new Map([[day, figures]]));
+      const [from, to, into] = [seoulMidnight(day), seoulMidnight(addDays(day, 1)), new Map([[day, figures]])];
+      addRequestFigures(tx, complexId, from, to, now, into);
+      addTripFigures(tx, complexId, from, to, into);
       Object.assign(figures, storageFigures(tx, complexId, day, day));
       const written = day < seoulDay(now) && figures.waiting === 0;
       if (written) {

@@ -138,6 +138,8 @@ export const OPERATIONS = {
         costKrw baselineCostKrw savingsPct deadheadKm loadedKm emptyKmSharePct
         baselineDeadheadKm baselineLoadedKm baselineEmptyKmSharePct co2Kg baselineCo2Kg co2SavingsPct
       }
+      trips { trips requests requestsPerTrip stopsPerRoute loadFactorKgPeakPct loadFactorPalletsPeakPct loadFactorKgKmPct loadFactorPalletsKmPct }
+      rounds { rounds assignmentCostKrw pooledCostKrw pooledVsAssignmentPct }
       days { day posted served costKrw baselineCostKrw deadheadKm loadedKm baselineDeadheadKm baselineLoadedKm co2Kg baselineCo2Kg }
     }
   }`,

@@ -34,8 +34,8 @@ export function summaryOf(result: SimulationResult): SimulationSummary {
     emptyKmSharePct: transport.emptyKmSharePct,
     utilisationPct: storage.utilisationPct,
     servedPct: requests.servedPct,
-    requestsPerTrip: result.routes.requestsPerTrip,
-    loadFactorPct: result.routes.loadFactorPct,
+    requestsPerTrip: result.insights.trips.requestsPerTrip,
+    loadFactorPct: result.insights.trips.loadFactorPalletsKmPct,
     days: result.options.days,
     seed: result.options.seed,
     requests: requests.posted,
@@ -88,8 +88,8 @@ export function formatReport(result: SimulationResult, chartPath: string): strin
     ['Requests served', `${pct(r.servedPct)} (${r.served} of ${r.posted})`, '—'],
     ['Requests expired unbooked', String(r.expired), '—'],
     ['Median minutes to booking', r.medianMinutesToBooking === null ? '—' : String(r.medianMinutesToBooking), '—'],
-    ['Requests per trip', `${result.routes.requestsPerTrip} (${result.routes.trips} trips)`, '1'],
-    ['Load factor (pallets, kg; km-weighted)', `${pct(result.routes.loadFactorPct)}, ${pct(result.routes.loadFactorKgPct)}`, '—'],
+    ['Requests per trip', `${result.insights.trips.requestsPerTrip} (${result.insights.trips.trips} trips)`, '1'],
+    ['Load factor (pallets, kg; km-weighted)', `${pct(result.insights.trips.loadFactorPalletsKmPct)}, ${pct(result.insights.trips.loadFactorKgKmPct)}`, '—'],
     ['Pooled (혼적) rate', `${pct(r.consolidationRatePct)} (${r.consolidated} requests shared a truck with other shippers)`, '—'],
   ];
   const width = [Math.max(...rows.map((row) => row[0].length)), Math.max(...rows.map((row) => row[1].length)), 0];

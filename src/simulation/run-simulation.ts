@@ -21,7 +21,6 @@ import type { OrganisationRole } from '../../db/schema';
 import { createInProcessPubSub } from '../pubsub';
 import { createApp } from '../server';
 import type { Counters, ObservedKm } from './actors';
-import { bookedRoutes, type BookedRoutes } from './booked-routes';
 import { DAY_MS, seoulTimeOfDay, SimClock, SIMULATION_START } from './clock';
 import { OPERATIONS, ServiceClient, type InsightsData } from './client';
 import { planRequests } from './demand';
@@ -72,7 +71,6 @@ export interface SimulationResult {
   counters: Counters;
   observed: ObservedKm;
   insights: InsightsData;
-  routes: BookedRoutes;
   httpRequests: number;
   wallMs: number;
 }
@@ -173,7 +171,6 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       counters: actors.counters,
       observed: actors.observed,
       insights: complexInsights,
-      routes: bookedRoutes(db, complex.code, env.MATCHING_DETOUR_FACTOR),
       httpRequests: client.requests,
       wallMs: performance.now() - started,
     };

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client';
 import * as schema from '../../db/schema';
-import { bookings, insightsDays, shipmentRequests } from '../../db/schema';
+import { bookings, insightsDays, matchingRounds, routeStops, shipmentRequests } from '../../db/schema';
 import { selectComplex } from '../../src/complexes/complex-record';
 import { DEFAULT_SEED } from '../../src/demo/seed-demo';
 import { seedDemoHistory } from '../../src/demo/seed-demo-history';
@@ -17,7 +17,7 @@ import { createLogger } from '../../src/logger';
 import { expireOffers } from '../../src/matching/expire-offers';
 import { loadRoundInput } from '../../src/matching/round-input';
 import { createInProcessPubSub } from '../../src/pubsub';
-import { seoulDay } from '../../src/supply/listings/seoul-day';
+import { seoulDay, seoulMidnight } from '../../src/supply/listings/seoul-day';
 import { gql } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
@@ -30,6 +30,8 @@ const INSIGHTS = `query ($from: DateTime!, $to: DateTime!) { complexInsights(com
   storage { idlePalletDays bookedPalletDays utilisationPct }
   requests { posted served expired cancelled waiting servedPct medianMinutesToBooking consolidated consolidationRatePct }
   transport { costKrw baselineCostKrw deadheadKm loadedKm baselineDeadheadKm baselineLoadedKm co2Kg baselineCo2Kg savingsPct emptyKmSharePct baselineEmptyKmSharePct co2SavingsPct }
+  trips { trips requests requestsPerTrip stopsPerRoute loadFactorKgPeakPct loadFactorPalletsPeakPct loadFactorKgKmPct loadFactorPalletsKmPct }
+  rounds { rounds assignmentCostKrw pooledCostKrw pooledVsAssignmentPct }
   days { day posted served costKrw baselineCostKrw deadheadKm loadedKm co2Kg } } }`;
 
 /** Every statement `run` makes on a second connection, with its values bound, and the plan of each. */
@@ -81,6 +83,8 @@ describe('years of history', () => {
     expect(server.db.select().from(insightsDays).all()).toEqual([]);
     const live = await insights(variables);
     expect((live.requests as { served: number }).served).toBeGreaterThan(0);
+    expect((live.trips as { trips: number }).trips).toBeGreaterThan(0);
+    expect((live.rounds as { assignmentCostKrw: number }).assignmentCostKrw).toBeGreaterThan(0);
     // That read rolled up the closed days it computed: the next one sums them.
     const rolled = server.db.select().from(insightsDays).where(eq(insightsDays.complexId, complexId)).all();
     expect(rolled.length).toBeGreaterThan(0);
@@ -115,6 +119,42 @@ describe('years of history', () => {
     expect((after.requests as { served: number }).served).toBe((before.requests as { served: number }).served - 1);
     expect(rollUpDay({ ctx: { db: server.db, now: () => new Date() }, input: { complexId, day } }).written).toBe(true);
     expect(await insights(variables)).toEqual(after);
+  });
+
+  it('a stop added to a booked route, or a round report rewritten, removes the roll-up of the day it counts on', async () => {
+    const variables = period();
+    const rolledUp = (day: string) => server.db.select().from(insightsDays).where(and(eq(insightsDays.complexId, complexId), eq(insightsDays.day, day))).all().length;
+    const before = await insights(variables);
+    // A booked route counted on a closed day of the period: the posting day of its earliest request.
+    const route = server.db.$client
+      .prepare(
+        `select s.route_id as id, max(s.seq) as lastSeq, min(q.created_at) as firstPosted from route_stops s join shipment_requests q on q.id = s.request_id
+         where s.route_id in (select route_id from bookings where status in ('CONFIRMED', 'COMPLETED') and complex_id = ?)
+         group by s.route_id having min(q.created_at) > ? and min(q.created_at) < ? order by s.route_id limit 1`,
+      )
+      .get(complexId, Date.now() - 9 * DAY_MS, seoulMidnight(seoulDay(new Date())).getTime()) as { id: number; lastSeq: number; firstPosted: number };
+    const day = seoulDay(new Date(route.firstPosted));
+    expect(rolledUp(day)).toBe(1);
+
+    // An extension's stop, written by hand: the trigger sees it, and the trip figures count it.
+    const last = server.db.select().from(routeStops).where(and(eq(routeStops.routeId, route.id), eq(routeStops.seq, route.lastSeq))).get()!;
+    const { id: _, ...copy } = last;
+    server.db.insert(routeStops).values({ ...copy, seq: last.seq + 1, lat: last.lat + 0.05 }).run();
+    expect(rolledUp(day)).toBe(0);
+    const after = await insights(variables);
+    // One stop more over as many trips (stopsPerRoute is to 0.01).
+    const trips = (figures: Record<string, unknown>) => figures.trips as { trips: number; stopsPerRoute: number };
+    expect(trips(after).trips).toBe(trips(before).trips);
+    expect(Math.abs((trips(after).stopsPerRoute - trips(before).stopsPerRoute) * trips(after).trips - 1)).toBeLessThan(trips(after).trips * 0.01);
+    expect(rollUpDay({ ctx: { db: server.db, now: () => new Date() }, input: { complexId, day } }).written).toBe(true);
+    expect(await insights(variables)).toEqual(after);
+
+    // A round's report rewritten: its start day's roll-up goes.
+    const round = server.db.select().from(matchingRounds).where(and(eq(matchingRounds.complexId, complexId), sql`json_extract(report, '$.assignmentCostKrw') > 0`)).orderBy(desc(matchingRounds.startedAt)).limit(1).get()!;
+    const roundDay = seoulDay(round.startedAt);
+    rollUpDay({ ctx: { db: server.db, now: () => new Date() }, input: { complexId, day: roundDay } });
+    server.db.update(matchingRounds).set({ report: { ...round.report!, assignmentCostKrw: round.report!.assignmentCostKrw + 1000 } }).where(eq(matchingRounds.id, round.id)).run();
+    expect(rolledUp(roundDay)).toBe(0);
   });
 
   it('a day whose requests still wait is not rolled up, nor is today', () => {

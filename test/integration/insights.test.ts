@@ -4,6 +4,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookings, complexes, listingAvailability, offers, shipmentRequests, warehouseListings } from '../../db/schema';
 import { cancelShipmentRequest } from '../../src/demand/cancel-shipment-request';
+import { haversineKm } from '../../src/geo/distance';
 import { cellsOf } from '../../src/geo/h3';
 import { toGlobalId } from '../../src/global-id';
 import { BANWOL, ctxAs, HOUR, listing, makeOffers, round, shipment, vehicle } from '../helpers/bookings-fixtures';
@@ -16,9 +17,15 @@ const INSIGHTS = `query ($code: String!, $from: DateTime!, $to: DateTime!) {
     storage { idlePalletDays bookedPalletDays utilisationPct }
     requests { posted served expired cancelled waiting servedPct medianMinutesToBooking consolidated consolidationRatePct }
     transport { costKrw baselineCostKrw savingsPct deadheadKm loadedKm emptyKmSharePct baselineDeadheadKm baselineLoadedKm baselineEmptyKmSharePct co2Kg baselineCo2Kg co2SavingsPct }
+    trips { trips requests requestsPerTrip stopsPerRoute loadFactorKgPeakPct loadFactorPalletsPeakPct loadFactorKgKmPct loadFactorPalletsKmPct }
+    rounds { rounds assignmentCostKrw pooledCostKrw pooledVsAssignmentPct }
     days { day posted served costKrw baselineCostKrw deadheadKm loadedKm baselineDeadheadKm }
   }
 }`;
+const ROUTES = `query { routes(first: 50) { edges { node { status priceKrw vehicleId shares { requestId }
+  stops { location { lat lng } kgAfter palletsAfter } } } } }`;
+const VEHICLE = 'query ($id: ID!) { node(id: $id) { ... on Vehicle { payloadKg palletSlots } } }';
+const ROUNDS = '{ matchingRounds(complexCode: "BANWOL_SIHWA", first: 50) { edges { node { report { assignmentCostKrw } } } } }';
 const HEATMAP = `query ($code: String!, $res: Int!, $layer: HeatmapLayer!) { heatmap(complexCode: $code, resolution: $res, layer: $layer) { complexCode resolution layer cells { cell count pallets } } }`;
 const RUN = 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { id status } } }';
 const PENDING = 'query { offers(filter: { status: PENDING }, first: 100) { edges { node { id routeId } } } }';
@@ -28,7 +35,16 @@ interface Insights {
   storage: { idlePalletDays: number; bookedPalletDays: number; utilisationPct: number };
   requests: Record<string, number | null>;
   transport: Record<'costKrw' | 'baselineCostKrw' | 'savingsPct' | 'deadheadKm' | 'loadedKm' | 'emptyKmSharePct' | 'baselineDeadheadKm' | 'baselineLoadedKm' | 'baselineEmptyKmSharePct' | 'co2Kg' | 'baselineCo2Kg' | 'co2SavingsPct', number>;
+  trips: Record<string, number>;
+  rounds: Record<string, number>;
   days: { day: string; posted: number; served: number; costKrw: number; baselineCostKrw: number }[];
+}
+interface RouteNode {
+  status: string;
+  priceKrw: number;
+  vehicleId: string;
+  shares: unknown[];
+  stops: { location: { lat: number; lng: number }; kgAfter: number; palletsAfter: number }[];
 }
 interface HeatmapResult {
   heatmap: { cells: { cell: string; count: number; pallets: number }[] };
@@ -86,6 +102,58 @@ describe('complexInsights', () => {
     expect(days.reduce((n, d) => n + d.posted, 0)).toBe(3);
     expect(days.reduce((n, d) => n + d.served, 0)).toBe(2);
     expect(days.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('reports what the booked routes carried and what the round planned, recomputed here from the routes as the API shows them', async () => {
+    const operator = keyOf('OPERATOR');
+    const { trips, rounds } = (await insights(operator)).body.data!.complexInsights;
+    const all = (await gql<{ routes: { edges: { node: RouteNode }[] } }>(server.url, ROUTES, {}, { apiKey: operator })).body.data!.routes.edges.map((e) => e.node);
+    const booked = all.filter((r) => r.status === 'ACCEPTED');
+    expect(booked.length).toBeGreaterThan(0);
+    let [requests, stops, peakKg, peakPallets, kgKm, payloadKm, palletKm, slotKm] = [0, 0, 0, 0, 0, 0, 0, 0];
+    for (const route of booked) {
+      const vehicle = (await gql<{ node: { payloadKg: number; palletSlots: number } }>(server.url, VEHICLE, { id: route.vehicleId }, { apiKey: operator })).body.data!.node;
+      requests += route.shares.length;
+      stops += route.stops.length;
+      peakKg += Math.max(...route.stops.map((s) => s.kgAfter)) / vehicle.payloadKg;
+      peakPallets += Math.max(...route.stops.map((s) => s.palletsAfter)) / vehicle.palletSlots;
+      for (let k = 1; k < route.stops.length; k++) {
+        const [a, b] = [route.stops[k - 1]!, route.stops[k]!];
+        const km = haversineKm(a.location, b.location);
+        kgKm += a.kgAfter * km;
+        palletKm += a.palletsAfter * km;
+        payloadKm += vehicle.payloadKg * km;
+        slotKm += vehicle.palletSlots * km;
+      }
+    }
+    const pct = (part: number, whole: number) => Math.round((part / whole) * 10_000) / 100;
+    expect(trips).toEqual({
+      trips: booked.length,
+      requests,
+      requestsPerTrip: Math.round((requests / booked.length) * 100) / 100,
+      stopsPerRoute: Math.round((stops / booked.length) * 100) / 100,
+      loadFactorKgPeakPct: pct(peakKg, booked.length),
+      loadFactorPalletsPeakPct: pct(peakPallets, booked.length),
+      loadFactorKgKmPct: pct(kgKm, payloadKm),
+      loadFactorPalletsKmPct: pct(palletKm, slotKm),
+    });
+    expect(trips.requests).toBe(2);
+    expect(trips.loadFactorKgKmPct).toBeGreaterThan(0);
+
+    const reports = (await gql<{ matchingRounds: { edges: { node: { report: { assignmentCostKrw: number } } }[] } }>(server.url, ROUNDS, {}, { apiKey: operator })).body.data!.matchingRounds.edges;
+    const assignmentCostKrw = reports.reduce((sum, e) => sum + e.node.report.assignmentCostKrw, 0);
+    const pooledCostKrw = all.reduce((sum, r) => sum + r.priceKrw, 0);
+    expect(assignmentCostKrw).toBeGreaterThan(0);
+    expect(rounds).toEqual({ rounds: 1, assignmentCostKrw, pooledCostKrw, pooledVsAssignmentPct: pct(assignmentCostKrw - pooledCostKrw, assignmentCostKrw) });
+    expect(pooledCostKrw).toBeLessThanOrEqual(assignmentCostKrw);
+  });
+
+  it('counts a booked route in the period where its earliest request was posted', async () => {
+    const before = (await insights(keyOf('OPERATOR'))).body.data!.complexInsights.trips;
+    // A period starting after the requests were posted holds none of their routes.
+    const later = { ...period, from: new Date(Date.now() + 60_000).toISOString() };
+    expect((await insights(keyOf('OPERATOR'), later)).body.data!.complexInsights.trips).toMatchObject({ trips: 0, requests: 0, requestsPerTrip: 0, loadFactorKgKmPct: 0 });
+    expect(before.trips).toBeGreaterThan(0);
   });
 
   it('compares the booked prices with the baseline stored on each booked offer', async () => {

@@ -28,6 +28,7 @@ const COMPLEX_DATA = `query ($code: String!, $res: Int!, $layer: HeatmapLayer!, 
     storage { idlePalletDays bookedPalletDays utilisationPct }
     requests { posted served expired cancelled waiting servedPct medianMinutesToBooking consolidated consolidationRatePct }
     transport { costKrw baselineCostKrw savingsPct deadheadKm loadedKm emptyKmSharePct baselineEmptyKmSharePct co2Kg baselineCo2Kg }
+    trips { trips requestsPerTrip loadFactorPalletsKmPct loadFactorKgKmPct }
   }
   warehouseListings(filter: { complexCode: $code, status: ACTIVE }, first: 100) { edges { node { name totalPallets storageClass location { lat lng } } } }
   routes(filter: { complexCode: $code }, first: 8) { edges { node {
@@ -427,7 +428,7 @@ function renderKpis() {
   /** @type {Record<string, [string, string?] | null>} */
   let values = {};
   if (insights) {
-    const { storage: s, requests: r, transport: tr } = insights;
+    const { storage: s, requests: r, transport: tr, trips } = insights;
     const km = tr.deadheadKm + tr.loadedKm;
     const n = fmt.number;
     const baseline = (/** @type {string} */ value) => t('kpi.baseline', { value });
@@ -441,6 +442,8 @@ function renderKpis() {
       served: r.posted > 0 ? [fmt.percent(r.servedPct), t('kpi.served.detail', { waiting: n(r.waiting), cancelled: n(r.cancelled) })] : null,
       medianToBooking: r.medianMinutesToBooking === null ? null : [fmt.duration(r.medianMinutesToBooking)],
       consolidation: r.served > 0 ? [fmt.percent(r.consolidationRatePct), t('kpi.consolidation.detail', { consolidated: n(r.consolidated), served: n(r.served) })] : null,
+      requestsPerTrip: trips.trips > 0 ? [n(trips.requestsPerTrip), t('kpi.requestsPerTrip.detail', { trips: n(trips.trips) })] : null,
+      loadFactor: trips.trips > 0 ? [fmt.percent(trips.loadFactorPalletsKmPct), t('kpi.loadFactor.detail', { kg: fmt.percent(trips.loadFactorKgKmPct) })] : null,
     };
   }
   const period = insights && state.period;

@@ -93,6 +93,10 @@ export default {
   'kpi.medianToBooking': 'Median time to booking',
   'kpi.consolidation': 'Pooled',
   'kpi.consolidation.detail': '{consolidated} of {served} served shared a truck with other shippers',
+  'kpi.requestsPerTrip': 'Requests per trip',
+  'kpi.requestsPerTrip.detail': 'booked routes: {trips}',
+  'kpi.loadFactor': 'Load factor',
+  'kpi.loadFactor.detail': 'pallets, km-weighted; weight {kg}',
   'duration.underMinute': 'under 1 min',
 
   'feed.title': 'Live activity',

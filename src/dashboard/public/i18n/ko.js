@@ -93,6 +93,10 @@ export default {
   'kpi.medianToBooking': '예약 확정까지 (중앙값)',
   'kpi.consolidation': '혼적률',
   'kpi.consolidation.detail': '{served}건 중 {consolidated}건 혼적 운송',
+  'kpi.requestsPerTrip': '운행당 화물',
+  'kpi.requestsPerTrip.detail': '확정 경로 {trips}건 기준',
+  'kpi.loadFactor': '적재율',
+  'kpi.loadFactor.detail': '팔레트·거리 가중 · 중량 {kg}',
   'duration.underMinute': '1분 미만',
 
   'feed.title': '실시간 현황',
