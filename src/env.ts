@@ -21,6 +21,11 @@ export const Env = z.object({
   DEMO_KEYS_PATH: Path('data/demo-keys.json'),
   /** Seconds between automatic matching rounds of each complex; 0 turns them off. */
   MATCHING_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
+  /**
+   * A request that would travel alone is offered only once its pickup window opens within this many minutes;
+   * until then it waits, OPEN, for requests that may share its truck (0: offer at once).
+   */
+  MATCHING_HOLD_ALONE_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(0),
   /** Time budget of a round's pooled search, seconds: it stops then, or earlier at its iteration bound. */
   MATCHING_ROUND_SECONDS: z.coerce.number().min(0.1).max(120).default(5),
   /** Road km = great-circle km x this (src/matching/engine/config.ts). */

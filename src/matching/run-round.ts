@@ -40,6 +40,7 @@ export function engineConfig(ctx: Pick<Context, 'env'>): ConfigOverrides {
     averageSpeedKmh: env.MATCHING_AVERAGE_SPEED_KMH,
     offerTtlMs: env.OFFER_TTL_MINUTES * 60_000,
     roundSeconds: env.MATCHING_ROUND_SECONDS,
+    holdAloneMinutes: env.MATCHING_HOLD_ALONE_MINUTES,
     maxStopsPerRoute: env.MATCHING_MAX_STOPS,
     freeWaitingMinutes: env.MATCHING_FREE_WAITING_MINUTES,
     dailyDrivingMinutes: env.MATCHING_DAILY_DRIVING_HOURS * 60,

@@ -16,6 +16,7 @@ import { loadProgramme } from '../complexes/load-programme';
 import { PROGRAMME_COMPLEXES, type ProgrammeComplex } from '../complexes/programme';
 import type { Context } from '../context';
 import { parseEnv } from '../env';
+import { BEHAVIOUR } from './scenario';
 import { createLogger } from '../logger';
 import type { OrganisationRole } from '../../db/schema';
 import { createInProcessPubSub } from '../pubsub';
@@ -100,6 +101,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     LOG_LEVEL: 'silent',
     SEED_ON_EMPTY: 'false',
     MATCHING_INTERVAL_SECONDS: '0',
+    MATCHING_HOLD_ALONE_MINUTES: String(BEHAVIOUR.holdAloneMinutes),
     RATE_LIMIT_PER_KEY: '100000000',
     RATE_LIMIT_PER_ADDRESS: '100000000',
     POD_STORAGE_DIR: join(dir, 'pod'),

@@ -30,6 +30,11 @@ export interface MatchingConfig {
   waitingFeePerHourKrw: number;
   /** Waiting at a stop up to this long is free. */
   freeWaitingMinutes: number;
+  /**
+   * A request that would travel alone is offered only when its pickup window opens within this many minutes;
+   * until then it stays OPEN for later rounds, where requests posted meanwhile may share its truck (0: never wait).
+   */
+  holdAloneMinutes: number;
   /** Time budget of the pooled search in one round (MATCHING_ROUND_SECONDS). */
   roundSeconds: number;
   /** Seed of the pooled search: the same round with the same seed gives the same routes when the iteration bound ends it. */
@@ -51,6 +56,7 @@ export const DEFAULT_CONFIG: MatchingConfig = {
   perStopFeeKrw: 10_000,
   waitingFeePerHourKrw: 20_000,
   freeWaitingMinutes: 30,
+  holdAloneMinutes: 0,
   roundSeconds: 5,
   seed: 1,
 };

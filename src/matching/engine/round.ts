@@ -58,6 +58,8 @@ export function runRound(input: RoundInput, config: ConfigOverrides = {}): Round
     let route: PlannedRoute = planned;
     while (route.stops.length > 0) {
       const priced = routeOffer(route, jobs, ctx, standalone, parts);
+      // A load that would travel alone and is not due for a while waits for companions in later rounds.
+      if ('offer' in priced && settings.holdAloneMinutes > 0 && priced.offer.shares.length === 1 && jobs[route.stops[0]!.job]!.request.pickupWindow.start - input.now > settings.holdAloneMinutes * 60_000) break;
       if ('offer' in priced) {
         routes.push(priced.offer);
         for (const stop of route.stops) served.add(stop.job);

@@ -138,6 +138,21 @@ describe('pooled routes (혼적)', () => {
     for (const route of routesOf(flat.offers)) expect(route.shares).toHaveLength(1);
   });
 
+  it('holds a load that would travel alone until it is nearly due, so later requests may share its truck', () => {
+    const later = request('LATER', { pickupWindow: { start: NOW + 5 * H, end: NOW + 7 * H }, deliveryDeadline: NOW + 14 * H });
+    const soon = request('SOON', { destination: { lat: 35.87, lng: 128.6 }, pickupWindow: { start: NOW + H, end: NOW + 3 * H }, deliveryDeadline: NOW + 14 * H });
+    const held = runRound(round({ requests: [later, soon], vehicles: [...t1s, big] }), { holdAloneMinutes: 120 });
+    expect(routesOf(held.offers).flatMap((r) => r.shares.map((x) => x.requestId))).toEqual(['SOON']);
+    expect(held.report.unservedRequestIds).toEqual(['LATER']);
+    // Without holding, or once it is due within the hold, it is offered alone.
+    expect(runRound(round({ requests: [later], vehicles: t1s }), { holdAloneMinutes: 0 }).report.servedCount).toBe(1);
+    expect(runRound(round({ requests: [later], vehicles: t1s, now: NOW + 4 * H }), { holdAloneMinutes: 120 }).report.servedCount).toBe(1);
+    // A pooled route is offered however far ahead.
+    const pair = small.slice(0, 2).map((r) => ({ ...r, pickupWindow: { start: NOW + 5 * H, end: NOW + 7 * H }, deliveryDeadline: NOW + 14 * H }));
+    const pooled = runRound(round({ requests: pair, vehicles: [big] }), { holdAloneMinutes: 120 });
+    expect(routesOf(pooled.offers).map((r) => r.shares.length)).toEqual([2]);
+  });
+
   it('waits no longer than it must, and charges waiting past the free allowance', () => {
     // Two loads to the same place, the second ready 3 hours after the first: one truck only if it waits.
     const early = request('E', { destination: destinations[0]!, pickupWindow: { start: NOW, end: NOW + H } });
