@@ -68,20 +68,21 @@ function windowOf(vehicle: VehicleProfile, assignedDepartAt: number | undefined)
 export function poolRoutes(jobs: readonly TransportJob[], ctx: RoundContext, assignment: TransportAssignment, options: PoolingOptions): { routes: PlannedRoute[]; unserved: number[] } {
   const routes: PlannedRoute[] = [];
   const unserved: number[] = [];
-  const vehicleTaken = new Uint8Array(ctx.vehicles.length);
+  // Vehicles the assignment used: each stays with its cluster (or its split-storage job); the rest are idle.
+  const assigned = new Uint8Array(ctx.vehicles.length);
+  for (const plan of assignment.plans) if (plan) assigned[plan.vehicleIndex] = 1;
   const poolable: number[] = [];
   jobs.forEach((job, k) => {
     const plan = assignment.plans[k];
     if (job.drops.length === 1) return poolable.push(k);
     if (!plan) return unserved.push(k);
-    vehicleTaken[plan.vehicleIndex] = 1;
     const window = windowOf(ctx.vehicles[plan.vehicleIndex]!, plan.departAt)!;
     routes.push({ vehicleIndex: plan.vehicleIndex, window, stops: [{ job: k, action: 'PICKUP', drop: 0 }, ...job.drops.map((_, d) => ({ job: k, action: 'DROP' as const, drop: d }))] });
   });
 
   const clusters = clustersOf(poolable, jobs, ctx);
   const idle = ctx.vehicles
-    .filter((v) => vehicleTaken[v.index] === 0 && !assignment.plans.some((p) => p?.vehicleIndex === v.index) && v.windows.length > 0)
+    .filter((v) => assigned[v.index] === 0 && v.windows.length > 0)
     .sort((a, b) => haversineKm(a.input.location, ctx.centre.location) - haversineKm(b.input.location, ctx.centre.location) || a.index - b.index);
   const idleShare = clusters.map(() => [] as number[]);
   idle.forEach((v, i) => {
@@ -122,12 +123,16 @@ function solveCluster(
 ): { routes: PlannedRoute[]; unserved: number[] } {
   if (cluster.length === 0) return { routes: [], unserved: [] };
   const { config, now } = ctx;
-  const assigned = cluster.map((k) => assignment.plans[k]?.vehicleIndex).filter((v): v is number => v !== undefined);
-  const fleet = [...new Set([...assigned, ...idleVehicles])];
+  // Each vehicle works in the window of its assigned job, an idle one in its first.
+  const departAt = new Map<number, number>();
+  for (const k of cluster) {
+    const plan = assignment.plans[k];
+    if (plan) departAt.set(plan.vehicleIndex, plan.departAt);
+  }
+  const fleet = [...new Set([...departAt.keys(), ...idleVehicles])];
   const windows = new Map<number, TimeWindow>();
   for (const v of fleet) {
-    const plan = cluster.map((k) => assignment.plans[k]).find((p) => p?.vehicleIndex === v);
-    const window = windowOf(ctx.vehicles[v]!, plan?.departAt);
+    const window = windowOf(ctx.vehicles[v]!, departAt.get(v));
     if (window) windows.set(v, window);
   }
   const vehicles = fleet.filter((v) => windows.has(v));
