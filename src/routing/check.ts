@@ -3,11 +3,14 @@
  * or the slack the search uses), so tests can hold the fast insertion check against it and callers can read the
  * schedule (arrival, start of service, load on board after each stop).
  */
-import { matrixReader, type Plan, type RoutingProblem, type RoutingRequest } from './problem';
+import { checkTransfers } from './alternatives';
+import { matrixReader, type Plan, type PlanStop, type RoutingLeg, type RoutingProblem, type RoutingRequest } from './problem';
 
 export interface CheckedStop {
   request: number;
   action: 'pickup' | 'delivery';
+  transfer?: number;
+  leg?: 'feeder' | 'trunk';
   arrival: number;
   start: number;
   /** Load on board after the stop, per dimension. */
@@ -28,7 +31,12 @@ export function checkPlan(problem: RoutingProblem, plan: Plan): PlanCheck {
   const dist = matrixReader(problem.distance, problem.locations);
   const time = matrixReader(problem.travelTime ?? problem.distance, problem.locations);
   const violations: string[] = [];
-  const servedBy = new Map<number, number>();
+  /** Pickups seen, by leg: `r` for a direct pair, `r/k/feeder` or `r/k/trunk` for a transfer's legs. */
+  const servedBy = new Map<string, number>();
+  const startOf = new Map<string, number>();
+  const keyOf = (s: PlanStop) => (s.transfer === undefined ? `${s.request}` : `${s.request}/${s.transfer}/${s.leg}`);
+  /** The pair a stop belongs to: the request itself, or one leg of one of its transfers. */
+  const pairOf = (req: RoutingRequest, s: PlanStop): RoutingLeg | undefined => (s.transfer === undefined ? req : s.leg ? req.transfers?.[s.transfer]?.[s.leg] : undefined);
   let cost = 0;
   let totalDistance = 0;
   let vehicles = 0;
@@ -48,7 +56,7 @@ export function checkPlan(problem: RoutingProblem, plan: Plan): PlanCheck {
     const at = `vehicle ${v}`;
     if (route.stops.length > (veh.maxStops ?? Infinity)) violations.push(`${at}: ${route.stops.length} stops, at most ${veh.maxStops}`);
     const load = veh.capacity.map(() => 0);
-    const onBoard = new Set<number>();
+    const onBoard = new Set<string>();
     const stops: CheckedStop[] = [];
     let here = veh.start;
     let clock = veh.earliest;
@@ -64,7 +72,13 @@ export function checkPlan(problem: RoutingProblem, plan: Plan): PlanCheck {
         return;
       }
       const r = planStop.request;
-      const stop = planStop.action === 'pickup' ? req.pickup : req.delivery;
+      const pair = pairOf(req, planStop);
+      if (!pair) {
+        violations.push(`${at}: request ${r} has no transfer ${planStop.transfer} leg ${planStop.leg}`);
+        return;
+      }
+      const key = keyOf(planStop);
+      const stop = planStop.action === 'pickup' ? pair.pickup : pair.delivery;
       const t = time(here, stop.location);
       distance += dist(here, stop.location);
       driving += t;
@@ -72,29 +86,31 @@ export function checkPlan(problem: RoutingProblem, plan: Plan): PlanCheck {
       const start = Math.max(arrival, stop.earliest);
       if (k === 0) departure = start - t;
       if (start > stop.latest) violations.push(`${at}: ${planStop.action} of request ${r} starts at ${start}, after ${stop.latest}`);
+      startOf.set(`${key}/${planStop.action}`, start);
       if (planStop.action === 'pickup') {
-        if (servedBy.has(r)) violations.push(`request ${r} picked up twice`);
-        servedBy.set(r, v);
+        if (servedBy.has(key)) violations.push(`request ${r} picked up twice`);
+        servedBy.set(key, v);
         const has = new Set(veh.tags ?? []);
         const missing = (req.requires ?? []).filter((tag) => !has.has(tag));
         if (missing.length > 0) violations.push(`${at}: request ${r} requires ${missing.join(', ')}`);
         if (problem.mayCarry && !problem.mayCarry(v, r)) violations.push(`${at}: may not carry request ${r}`);
-        for (const other of onBoard) {
+        for (const otherKey of onBoard) {
+          const other = Number(otherKey.split('/')[0]);
           const o = problem.requests[other]!;
           const clash = (a: RoutingRequest, b: RoutingRequest): boolean => (a.excludes ?? []).some((tag) => (b.tags ?? []).includes(tag));
           if (clash(req, o) || clash(o, req)) violations.push(`${at}: request ${r} on board with incompatible request ${other}`);
         }
-        onBoard.add(r);
+        onBoard.add(key);
         req.demand.forEach((q, d) => (load[d] = load[d]! + q));
       } else {
-        if (!onBoard.delete(r)) violations.push(`${at}: request ${r} delivered without being on board`);
+        if (!onBoard.delete(key)) violations.push(`${at}: request ${r} delivered without being on board`);
         req.demand.forEach((q, d) => (load[d] = load[d]! - q));
       }
       load.forEach((l, d) => {
         if (l > veh.capacity[d]!) violations.push(`${at}: load ${l} in dimension ${d} after stop ${k}, capacity ${veh.capacity[d]}`);
       });
-      stops.push({ request: r, action: planStop.action, arrival, start, load: [...load] });
-      if (planStop.action === 'pickup') maxCharge += req.maxShare ?? Infinity;
+      stops.push({ ...planStop, arrival, start, load: [...load] });
+      if (planStop.action === 'pickup') maxCharge += pair.maxShare ?? Infinity;
       service += stop.service;
       clock = start + stop.service;
       here = stop.location;
@@ -114,9 +130,12 @@ export function checkPlan(problem: RoutingProblem, plan: Plan): PlanCheck {
     totalDistance += distance;
     routes.push({ vehicle: v, departure, arrival, distance, driving, stops });
   }
+  const transfers = checkTransfers(problem, plan, (r, k, leg, action) => startOf.get(`${r}/${k}/${leg}/${action}`));
+  violations.push(...transfers.violations);
+  cost += transfers.cost;
   const unserved: number[] = [];
   problem.requests.forEach((req, r) => {
-    if (!servedBy.has(r)) {
+    if (!servedBy.has(`${r}`) && !transfers.served.has(r)) {
       unserved.push(r);
       cost += req.unservedPenalty;
     }

@@ -2,13 +2,19 @@
  * The problem compiled into typed arrays for the search's inner loops. Stop ids: request r has pickup 2r and
  * delivery 2r + 1. Cargo tags become bit masks (at most 32 distinct tags), vehicle rules a request × vehicle table.
  */
+import { pairsOf, type Transfers } from './alternatives';
 import { matrixReader, RoutingInputError, type Matrix, type RoutingProblem, type RoutingStop } from './problem';
 
 /** Above this many locations the matrices are read through the caller's function instead of copied. */
 const MAX_TABLE_LOCATIONS = 2_500;
 
 export interface Instance {
+  /** Pickup–delivery pairs: the problem's requests (pair r is request r served directly), then transfer legs. */
   readonly requests: number;
+  /** The problem's requests: what is served or not, removed and reinserted as one unit. */
+  readonly units: number;
+  /** Transfer legs and shared resources (alternatives.ts); null when no request has a transfer. */
+  readonly transfers: Transfers | null;
   readonly vehicles: number;
   readonly dims: number;
   readonly locations: number;
@@ -87,7 +93,8 @@ function checkStop(stop: RoutingStop, field: string, locations: number): void {
 export function compile(problem: RoutingProblem): Instance {
   const { requests: reqs, vehicles: vehs, locations } = problem;
   if (!Number.isInteger(locations) || locations < 1) throw new RoutingInputError('locations', 'must be a positive integer');
-  const R = reqs.length;
+  const { pairs, transfers } = pairsOf(problem);
+  const R = pairs.length;
   const V = vehs.length;
   const dims = vehs[0]?.capacity.length ?? reqs[0]?.demand.length ?? 1;
   const dist = reader(problem.distance, locations, 'distance');
@@ -121,13 +128,14 @@ export function compile(problem: RoutingProblem): Instance {
   const maxDemand = new Float64Array(dims);
   let tMin = Infinity;
   let tMax = -Infinity;
-  reqs.forEach((req, r) => {
-    const field = `requests[${r}]`;
-    checkStop(req.pickup, `${field}.pickup`, locations);
-    checkStop(req.delivery, `${field}.delivery`, locations);
+  pairs.forEach((pair, r) => {
+    const req = reqs[pair.owner]!;
+    const field = pair.field;
+    checkStop(pair.pickup, `${field}.pickup`, locations);
+    checkStop(pair.delivery, `${field}.delivery`, locations);
     if (req.demand.length !== dims) throw new RoutingInputError(`${field}.demand`, `must have ${dims} dimensions like the capacities`);
     if (!(req.unservedPenalty >= 0)) throw new RoutingInputError(`${field}.unservedPenalty`, 'must be ≥ 0');
-    [req.pickup, req.delivery].forEach((stop, k) => {
+    [pair.pickup, pair.delivery].forEach((stop, k) => {
       const s = 2 * r + k;
       stopLoc[s] = stop.location;
       stopEarliest[s] = stop.earliest;
@@ -144,9 +152,9 @@ export function compile(problem: RoutingProblem): Instance {
     });
     cargoMask[r] = maskOf(req.tags, `${field}.tags`);
     excludeMask[r] = maskOf(req.excludes, `${field}.excludes`);
-    penalty[r] = req.unservedPenalty;
-    if (!((req.maxShare ?? 0) >= 0)) throw new RoutingInputError(`${field}.maxShare`, 'must be ≥ 0');
-    maxShare[r] = req.maxShare ?? Infinity;
+    penalty[r] = pair.penalty;
+    if (!((pair.maxShare ?? 0) >= 0)) throw new RoutingInputError(`${field}.maxShare`, 'must be ≥ 0');
+    maxShare[r] = pair.maxShare ?? Infinity;
   });
 
   const startLoc = new Int32Array(V);
@@ -189,7 +197,8 @@ export function compile(problem: RoutingProblem): Instance {
     const has = new Set(veh.tags ?? []);
     let row = '';
     for (let r = 0; r < R; r++) {
-      const ok = (reqs[r]!.requires ?? []).every((t) => has.has(t)) && (problem.mayCarry?.(v, r) ?? true);
+      // A transfer leg may ride what its request may (the request's row is filled first).
+      const ok = r >= reqs.length ? carry[pairs[r]!.owner * V + v] === 1 : (reqs[r]!.requires ?? []).every((t) => has.has(t)) && (problem.mayCarry?.(v, r) ?? true);
       carry[r * V + v] = ok ? 1 : 0;
       row += ok ? '1' : '0';
     }
@@ -238,6 +247,8 @@ export function compile(problem: RoutingProblem): Instance {
     mode: { strictBudgets: false },
     triangleSlack,
     requests: R,
+    units: reqs.length,
+    transfers,
     vehicles: V,
     dims,
     locations,

@@ -34,6 +34,35 @@ export interface RoutingRequest {
    * requests' `maxShare`, so its cost can be split without anyone paying more (none: no limit).
    */
   maxShare?: number;
+  /**
+   * Other ways to serve the request than `pickup` → `delivery` on one vehicle: through a transfer point as two
+   * legs on two vehicles, both or neither (alternatives.ts).
+   */
+  transfers?: readonly RoutingTransfer[];
+}
+
+/** One leg of a transfer: a pickup–delivery pair with its own share of what the request may be charged. */
+export interface RoutingLeg {
+  pickup: RoutingStop;
+  delivery: RoutingStop;
+  maxShare?: number;
+}
+
+/**
+ * A request served through a transfer point (e.g. a cross-dock): the feeder brings it there, the trunk takes it on.
+ * The windows must keep the hand-over in order on their own (feeder delivery's latest + service + `handover` ≤
+ * trunk pickup's earliest, e.g. a fixed trunk departure slot), so each leg keeps the O(1) insertion check.
+ */
+export interface RoutingTransfer {
+  feeder: RoutingLeg;
+  trunk: RoutingLeg;
+  /** Least time between the feeder's delivery ending and the trunk's pickup starting (handling). */
+  handover?: number;
+  /** Paid when the request goes this way (e.g. handling fees). */
+  cost?: number;
+  /** A shared resource (index into the problem's `resources`) and how much of it this way uses. */
+  resource?: number;
+  amount?: number;
 }
 
 export interface RoutingVehicle {
@@ -70,11 +99,16 @@ export interface RoutingProblem {
   vehicles: readonly RoutingVehicle[];
   /** Further vehicle/request rule beyond tags (both must allow). */
   mayCarry?: (vehicle: number, request: number) => boolean;
+  /** Capacity of each shared resource the requests' transfers draw on (e.g. cross-dock pallets on one day). */
+  resources?: readonly number[];
 }
 
 export interface PlanStop {
   request: number;
   action: 'pickup' | 'delivery';
+  /** For a request served through a transfer: which of its `transfers`, and which leg. */
+  transfer?: number;
+  leg?: 'feeder' | 'trunk';
 }
 
 export interface PlanRoute {

@@ -14,15 +14,15 @@ const SHAW_TIME = 3;
 const SHAW_LOAD = 2;
 const SHAW_VEHICLES = 5;
 
+/** Served requests (units: a transfer's two legs go together). */
 function served(sol: Solution): number[] {
   const list: number[] = [];
-  for (let r = 0; r < sol.inst.requests; r++) if (sol.routeOf[r] !== -1) list.push(r);
+  for (let r = 0; r < sol.inst.units; r++) if (sol.via[r] !== -1) list.push(r);
   return list;
 }
 
 function take(sol: Solution, r: number, removed: number[], touched: number[]): void {
-  touched.push(sol.routeOf[r]!);
-  sol.remove(r);
+  sol.removeUnit(r, touched);
   removed.push(r);
 }
 
@@ -39,7 +39,7 @@ export function randomRemoval(sol: Solution, q: number, rand: () => number, remo
 
 export function worstRemoval(sol: Solution, q: number, rand: () => number, removed: number[], touched: number[]): void {
   const list = served(sol);
-  const saving = new Float64Array(sol.inst.requests);
+  const saving = new Float64Array(sol.inst.units);
   for (let k = 0; k < q && list.length > 0; k++) {
     for (const r of list) saving[r] = sol.removalSaving(r);
     list.sort((a, b) => saving[b]! - saving[a]! || a - b);
@@ -61,11 +61,14 @@ export function shawRemoval(sol: Solution, q: number, rand: () => number, remove
   const list = served(sol);
   if (list.length === 0) return;
   const D = inst.dims;
-  const time = new Float64Array(2 * inst.requests);
+  // Per request: when it is picked up and finally delivered (by its trunk when it goes through a transfer).
+  const time = new Float64Array(2 * inst.units);
   for (const r of list) {
-    const route = sol.routes[sol.routeOf[r]!]!;
-    time[2 * r] = route.start[sol.pos[2 * r]!]!;
-    time[2 * r + 1] = route.start[sol.pos[2 * r + 1]!]!;
+    const p = sol.via[r]!;
+    const last = inst.transfers?.partner[p] ?? -1;
+    const q = last === -1 ? p : last;
+    time[2 * r] = sol.routes[sol.routeOf[p]!]!.start[sol.pos[2 * p]!]!;
+    time[2 * r + 1] = sol.routes[sol.routeOf[q]!]!.start[sol.pos[2 * q + 1]!]!;
   }
   const { carryBits, carryWords: W, carryCount, mixedCarry } = inst;
   const relatedness = (a: number, b: number): number => {
@@ -87,7 +90,7 @@ export function shawRemoval(sol: Solution, q: number, rand: () => number, remove
   const seedIdx = randomInt(rand, list.length);
   chosen.push(list[seedIdx]!);
   list.splice(seedIdx, 1);
-  const score = new Float64Array(inst.requests);
+  const score = new Float64Array(inst.units);
   while (chosen.length < q && list.length > 0) {
     const ref = chosen[randomInt(rand, chosen.length)]!;
     for (const r of list) score[r] = relatedness(ref, r);

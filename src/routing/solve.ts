@@ -177,7 +177,7 @@ class Search {
   /** Puts every unserved request it can into `sol`. */
   repairAll(sol: Solution, k: number, maxVehicles: number, noise: number): void {
     const pending: number[] = [];
-    for (let r = 0; r < this.inst.requests; r++) if (sol.routeOf[r] === -1) pending.push(r);
+    for (let r = 0; r < this.inst.units; r++) if (sol.via[r] === -1) pending.push(r);
     this.inserter.insert(sol, pending, k, maxVehicles, noise, this.rand);
   }
 
@@ -210,12 +210,12 @@ class Search {
       const touched = this.touched;
       removed.length = touched.length = 0;
       let servedCount = 0;
-      for (let r = 0; r < inst.requests; r++) if (work.routeOf[r] !== -1) servedCount++;
+      for (let r = 0; r < inst.units; r++) if (work.via[r] !== -1) servedCount++;
       const qMin = Math.min(4, servedCount);
-      const qMax = Math.max(qMin, Math.min(100, Math.floor(REMOVAL_SHARE * inst.requests), servedCount));
+      const qMax = Math.max(qMin, Math.min(100, Math.floor(REMOVAL_SHARE * inst.units), servedCount));
       const q = qMin + Math.floor(rand() * (qMax - qMin + 1));
       if (q > 0) this.destroyOps[d]!(work, q, rand, removed, touched);
-      for (let r = 0; r < inst.requests; r++) if (work.routeOf[r] === -1 && !removed.includes(r)) removed.push(r);
+      for (let r = 0; r < inst.units; r++) if (work.via[r] === -1 && !removed.includes(r)) removed.push(r);
       this.inserter.insert(work, removed, REGRET[k]!, o.maxVehicles, NOISE[z]! * this.noiseScale, rand);
       for (const v of this.inserter.touched) touched.push(v);
 
@@ -301,7 +301,7 @@ export function solve(problem: RoutingProblem, options: SolveOptions): SolveResu
       current.copyFrom(best);
       const route = current.routes[target]!;
       const maxVehicles = best.vehiclesUsed() - 1;
-      while (route.n > 0) current.remove(route.stops[1]! >> 1);
+      while (route.n > 0) current.removeUnit(current.unitOf(route.stops[1]! >> 1));
       search.repairAll(current, 2, maxVehicles, 0);
       trialBest.copyFrom(current);
       const before = best.cost();
@@ -327,7 +327,7 @@ export function solve(problem: RoutingProblem, options: SolveOptions): SolveResu
   while (search.anneal(current, work, best, { until: 1, iterations: Infinity, maxVehicles: Infinity, stopBelow: -Infinity, patience, schedule })) {
     restarts++;
     current.copyFrom(best);
-    randomRemoval(current, Math.floor(RESTART_REMOVAL * inst.requests), search.rand, [], []);
+    randomRemoval(current, Math.floor(RESTART_REMOVAL * inst.units), search.rand, [], []);
     search.repairAll(current, 2, Infinity, 0);
   }
 
@@ -343,7 +343,7 @@ export function solve(problem: RoutingProblem, options: SolveOptions): SolveResu
   }
 
   const unserved: number[] = [];
-  for (let r = 0; r < inst.requests; r++) if (best.routeOf[r] === -1) unserved.push(r);
+  for (let r = 0; r < inst.units; r++) if (best.via[r] === -1) unserved.push(r);
   let distance = 0;
   for (const route of best.routes) if (route.n > 0) distance += route.distance;
   return { plan: best.toPlan(), cost: best.cost(), startCost, vehicles: best.vehiclesUsed(), distance, unserved, iterations: search.iterations, restarts };
