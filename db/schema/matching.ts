@@ -106,7 +106,8 @@ export const routes = sqliteTable(
   (t) => [index('routes_round').on(t.roundId), check('routes_price', sql`${t.priceKrw} >= 0`)],
 );
 
-export const ROUTE_STOP_ACTIONS = ['PICKUP', 'DROP'] as const;
+/** PICKUP and DROP at the request's ends; CENTRE_DROP ends a feeder leg at the centre, CENTRE_PICKUP starts a trunk leg there. */
+export const ROUTE_STOP_ACTIONS = ['PICKUP', 'DROP', 'CENTRE_DROP', 'CENTRE_PICKUP'] as const;
 export type RouteStopAction = (typeof ROUTE_STOP_ACTIONS)[number];
 
 /** One stop of a route, in order: a request picked up or dropped, its schedule, and the load on board after it. */

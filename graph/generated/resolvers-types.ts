@@ -1686,14 +1686,18 @@ export type RouteStopAction =
   /** Loads a request's goods at its origin. */
   | 'PICKUP'
   /** Unloads a request's goods at its destination. */
-  | 'DROP';
+  | 'DROP'
+  /** Unloads a request's goods at the complex's logistics centre, where its feeder leg ends (cross-dock). */
+  | 'CENTRE_DROP'
+  /** Loads a request's goods at the logistics centre, where its trunk leg starts after handling. */
+  | 'CENTRE_PICKUP';
 
 /** One stop of a route, in driving order. */
 export type RouteStop = {
   __typename?: 'RouteStop';
   /** 1-based position among the stops you see. */
   seq: Scalars['Int']['output'];
-  /** Pickup or drop. */
+  /** Pickup or drop, at the request's ends or at the centre. */
   action: RouteStopAction;
   /** The shipment request loaded or unloaded (fetch it with node(id:) if you may see it). */
   requestId: Scalars['ID']['output'];

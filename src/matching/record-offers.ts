@@ -56,9 +56,24 @@ export function recordOffers(tx: Tx, round: { id: number; complexId: number }, i
     baselineLoadedKm: b.loadedKm,
   });
 
-  for (const offer of engineOffers) {
-    if (offer.kind !== 'ROUTE') continue;
-    if (!offer.shares.every((s) => stillOpen.has(s.requestId))) continue;
+  // A route is written only if all its requests are still open, and a request through the centre only with both
+  // legs: a route left out takes the other leg's route with it.
+  const routeOffers = engineOffers.filter((o) => o.kind === 'ROUTE');
+  const legLost = new Set<string>();
+  const writable = (offer: (typeof routeOffers)[number]) => offer.shares.every((s) => stillOpen.has(s.requestId) && !legLost.has(s.requestId));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const offer of routeOffers)
+      if (!writable(offer))
+        for (const s of offer.shares)
+          if (s.centreLeg && !legLost.has(s.requestId)) {
+            legLost.add(s.requestId);
+            changed = true;
+          }
+  }
+
+  for (const offer of routeOffers) {
+    if (!writable(offer)) continue;
     const vehicleId = Number(offer.vehicleId);
     const route = tx
       .insert(routes)

@@ -64,7 +64,7 @@ export function pairsOf(problem: RoutingProblem): { pairs: Pair[]; transfers: Tr
       const handover = t.handover ?? 0;
       if (!(handover >= 0)) throw new RoutingInputError(`${field}.handover`, 'must be ≥ 0');
       if (!((t.cost ?? 0) >= 0)) throw new RoutingInputError(`${field}.cost`, 'must be ≥ 0');
-      if (t.feeder.delivery.latest + t.feeder.delivery.service + handover > t.trunk.pickup.earliest)
+      if (t.feeder.delivery.latest + t.feeder.delivery.service + handover > t.trunk.pickup.earliest + 1e-6)
         throw new RoutingInputError(`${field}.trunk.pickup.earliest`, "must be ≥ the feeder delivery's latest + service + handover, so the legs are checked on their own");
       const res = t.resource ?? -1;
       if (res !== -1 && !(Number.isInteger(res) && res >= 0 && res < resources.length)) throw new RoutingInputError(`${field}.resource`, `must be an integer in [0, ${resources.length})`);
@@ -149,7 +149,7 @@ export function checkTransfers(
         violations.push(`request ${r}: transfer ${k} needs both legs, picked up and delivered`);
         continue;
       }
-      if (trunkPick! < feederDrop! + t.feeder.delivery.service + (t.handover ?? 0) - 1e-9)
+      if (trunkPick! < feederDrop! + t.feeder.delivery.service + (t.handover ?? 0) - 1e-6)
         violations.push(`request ${r}: trunk of transfer ${k} picks up at ${trunkPick}, before the feeder's load is handed over`);
       cost += t.cost ?? 0;
       if (t.resource !== undefined) used[t.resource] = (used[t.resource] ?? 0) + (t.amount ?? 0);

@@ -37,6 +37,19 @@ export interface MatchingConfig {
   holdAloneMinutes: number;
   /** Time budget of the pooled search in one round (MATCHING_ROUND_SECONDS). */
   roundSeconds: number;
+  /** Consolidation through the centre (centre-legs.ts): cargo is handled this long between feeder and trunk. */
+  centreHandlingMinutes: number;
+  /** Trunks leave the centre at fixed times: every this many minutes from opening plus handling, until closing. */
+  centreTrunkEveryMinutes: number;
+  /** A trunk loads within this long after its departure time. */
+  centreTrunkWaitMinutes: number;
+  /** Trunk departures offered to one request (its first feasible ones). */
+  centreSlotsPerRequest: number;
+  /** The centre is offered to loads picked up within this many road km of it, going at least `centreMinTrunkKm` on. */
+  centreMaxFeederKm: number;
+  centreMinTrunkKm: number;
+  /** And only with at least this many other such loads of the same day heading the same way. */
+  centreCompanions: number;
   /** Seed of the pooled search: the same round with the same seed gives the same routes when the iteration bound ends it. */
   seed: number;
 }
@@ -58,6 +71,15 @@ export const DEFAULT_CONFIG: MatchingConfig = {
   freeWaitingMinutes: 30,
   holdAloneMinutes: 0,
   roundSeconds: 5,
+  // The consolidation pass that pooling replaced handled for 45 min and fed loads from within 12 km; trunks every
+  // 3 h give a morning, midday and afternoon departure in a 9–18 h day.
+  centreHandlingMinutes: 45,
+  centreTrunkEveryMinutes: 180,
+  centreTrunkWaitMinutes: 60,
+  centreSlotsPerRequest: 1,
+  centreMaxFeederKm: 25,
+  centreMinTrunkKm: 40,
+  centreCompanions: 1,
   seed: 1,
 };
 

@@ -15,6 +15,7 @@
 import { haversineKm, type LatLng } from '../../geo/distance';
 import { checkPlan, solve, type Plan, type PlanRoute, type RoutingProblem, type RoutingRequest, type RoutingVehicle } from '../../routing';
 import { baselineFor } from './baseline';
+import { centreCandidates, centreOptions, type CentreLeg, type CentreOption } from './centre-legs';
 import { roadKm, travelMs } from './config';
 import type { RoundContext, TransportJob, VehicleProfile } from './context';
 import { kstDayOf } from './days';
@@ -25,9 +26,12 @@ import type { TimeWindow } from './types';
 /** One stop of a planned route: the job (by index in the round's jobs) and what happens there. */
 export interface RouteStopRef {
   job: number;
-  action: 'PICKUP' | 'DROP';
+  /** CENTRE_DROP ends a feeder leg at the centre, CENTRE_PICKUP starts a trunk leg there (centre-legs.ts). */
+  action: 'PICKUP' | 'DROP' | 'CENTRE_DROP' | 'CENTRE_PICKUP';
   /** For a job with several drops (split storage), which one. */
   drop: number;
+  /** The leg of a job going through the centre; absent when it goes direct. */
+  centre?: CentreLeg;
 }
 
 export interface PlannedRoute {
@@ -81,6 +85,8 @@ export function poolRoutes(jobs: readonly TransportJob[], ctx: RoundContext, ass
   });
 
   const clusters = clustersOf(poolable, jobs, ctx);
+  // Cross-dock pallets per KST day, used by the clusters solved so far (they share the centre).
+  const crossDocked = new Map<number, number>();
   const idle = ctx.vehicles
     .filter((v) => assigned[v.index] === 0 && v.windows.length > 0)
     .sort((a, b) => haversineKm(a.input.location, ctx.centre.location) - haversineKm(b.input.location, ctx.centre.location) || a.index - b.index);
@@ -94,7 +100,7 @@ export function poolRoutes(jobs: readonly TransportJob[], ctx: RoundContext, ass
     const remaining = clusters.slice(c).reduce((sum, cl) => sum + cl.length, 0);
     const now = performance.now();
     const slice = Math.max(0, ((options.deadline - now) * cluster.length) / Math.max(1, remaining));
-    const solved = solveCluster(cluster, idleShare[c]!, jobs, ctx, assignment, { ...options, deadline: now + slice, seed: options.seed + c });
+    const solved = solveCluster(cluster, idleShare[c]!, jobs, ctx, assignment, { ...options, deadline: now + slice, seed: options.seed + c }, crossDocked);
     routes.push(...solved.routes);
     unserved.push(...solved.unserved);
   });
@@ -120,6 +126,7 @@ function solveCluster(
   ctx: RoundContext,
   assignment: TransportAssignment,
   options: PoolingOptions,
+  crossDocked: Map<number, number>,
 ): { routes: PlannedRoute[]; unserved: number[] } {
   if (cluster.length === 0) return { routes: [], unserved: [] };
   const { config, now } = ctx;
@@ -145,6 +152,7 @@ function solveCluster(
   const minutes = (ms: number) => (ms - now) / MINUTE;
 
   const routable: number[] = [];
+  const ends: { origin: number; drop: number }[] = [];
   const requests: RoutingRequest[] = [];
   const unserved: number[] = [];
   for (const k of cluster) {
@@ -160,6 +168,7 @@ function solveCluster(
     const origin = place(job.origin);
     const drop = place(job.drops[0]!);
     routable.push(k);
+    ends.push({ origin, drop });
     requests.push({
       pickup: { location: origin, earliest: pickupEarliest, latest: Math.max(pickupEarliest, minutes(r.pickupWindow.end)) + MINUTES_SLACK, service: job.pickupServiceMs / MINUTE },
       delivery: { location: drop, earliest: Math.max(pickupEarliest, minutes(job.dropEarliestMs)), latest: deliveryLatest + MINUTES_SLACK, service: deliveryService },
@@ -168,6 +177,34 @@ function solveCluster(
       excludes: excludedAlongside(r.cargoClass),
       unservedPenalty: 0,
       maxShare: Math.min(options.standaloneKrw(job), job.transportBudgetKrw) + KRW_SLACK,
+    });
+  }
+
+  // The centre, as another way for loads heading the same way; each day's cross-dock pallets are one resource.
+  const viaCentre = centreCandidates(routable, jobs, ctx);
+  const centreOf = new Map<number, CentreOption[]>();
+  const resources: number[] = [];
+  const resourceDays: number[] = [];
+  if (viaCentre.size > 0) {
+    const centre = place(ctx.centre.location);
+    const rates = vehicles.map((v) => ctx.vehicles[v]!.input);
+    const aloneKrw = (km: number) => rates.reduce((best, v) => Math.min(best, v.baseFeeKrw + v.perKmKrw * km), Infinity);
+    routable.forEach((k, ri) => {
+      if (!viaCentre.has(k)) return;
+      const options = centreOptions(jobs[k]!, ctx, { ...ends[ri]!, centre }, requests[ri]!.maxShare! - KRW_SLACK, aloneKrw);
+      if (options.length === 0) return;
+      centreOf.set(ri, options);
+      requests[ri] = {
+        ...requests[ri]!,
+        transfers: options.map((o) => {
+          let resource = resourceDays.indexOf(o.day);
+          if (resource === -1) {
+            resource = resourceDays.push(o.day) - 1;
+            resources.push(Math.max(0, ctx.centre.crossDockCapacityPalletsPerDay - (crossDocked.get(o.day) ?? 0)));
+          }
+          return { ...o.transfer, resource };
+        }),
+      };
     });
   }
 
@@ -206,6 +243,7 @@ function solveCluster(
     requests,
     vehicles: routingVehicles,
     mayCarry: (vi, ri) => mayCarry(jobs[routable[ri]!]!, ctx.vehicles[vehicles[vi]!]!, ctx),
+    resources,
   };
 
   // Warm start: the assignment, each truck with its one request (checked: the search refuses a start that breaks a rule).
@@ -223,8 +261,20 @@ function solveCluster(
   const routes: PlannedRoute[] = result.plan.routes.map((route) => ({
     vehicleIndex: vehicles[route.vehicle]!,
     window: windows.get(vehicles[route.vehicle]!)!,
-    stops: route.stops.map((s) => ({ job: routable[s.request]!, action: s.action === 'pickup' ? 'PICKUP' : 'DROP', drop: 0 })),
+    stops: route.stops.map((s): RouteStopRef => {
+      const job = routable[s.request]!;
+      if (s.transfer === undefined) return { job, action: s.action === 'pickup' ? 'PICKUP' : 'DROP', drop: 0 };
+      const option = centreOf.get(s.request)![s.transfer]!;
+      if (s.leg === 'feeder') return { job, action: s.action === 'pickup' ? 'PICKUP' : 'CENTRE_DROP', drop: 0, centre: option.feeder };
+      return { job, action: s.action === 'pickup' ? 'CENTRE_PICKUP' : 'DROP', drop: 0, centre: option.trunk };
+    }),
   }));
+  for (const route of result.plan.routes)
+    for (const s of route.stops)
+      if (s.leg === 'feeder' && s.action === 'pickup') {
+        const day = centreOf.get(s.request)![s.transfer!]!.day;
+        crossDocked.set(day, (crossDocked.get(day) ?? 0) + jobs[routable[s.request]!]!.request.pallets);
+      }
   for (const ri of result.unserved) unserved.push(routable[ri]!);
   return { routes, unserved };
 }

@@ -52,23 +52,41 @@ export function runRound(input: RoundInput, config: ConfigOverrides = {}): Round
   const standalone = (job: TransportJob) => assignment.plans[job.index]?.costKrw ?? assignment.cheapestKrw[job.index]!;
   const pooled = poolRoutes(jobs, ctx, assignment, { deadline: startedAt + settings.roundSeconds * 1000, seed: settings.seed, standaloneKrw: standalone });
   const parts = (job: TransportJob) => storagePlans.get(job.requestIndex)?.parts.map((p) => p.pallets) ?? [job.request.pallets];
-  const routes: RouteOffer[] = [];
-  const served = new Set<number>();
-  for (const planned of pooled.routes) {
-    let route: PlannedRoute = planned;
-    while (route.stops.length > 0) {
-      const priced = routeOffer(route, jobs, ctx, standalone, parts);
-      // A load that would travel alone and is not due for a while waits for companions in later rounds.
-      if ('offer' in priced && settings.holdAloneMinutes > 0 && priced.offer.shares.length === 1 && jobs[route.stops[0]!.job]!.request.pickupWindow.start - input.now > settings.holdAloneMinutes * 60_000) break;
-      if ('offer' in priced) {
-        routes.push(priced.offer);
-        for (const stop of route.stops) served.add(stop.job);
-        break;
+  // A request through the centre is offered both its legs or neither: when one leg loses it (its route cannot
+  // pay for it, or waits for companions), the routes are priced again without it.
+  const lost = new Set<number>();
+  let routes: RouteOffer[] = [];
+  let served = new Set<number>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    routes = [];
+    served = new Set<number>();
+    for (const planned of pooled.routes) {
+      let route: PlannedRoute = { ...planned, stops: planned.stops.filter((s) => !lost.has(s.job)) };
+      while (route.stops.length > 0) {
+        const priced = routeOffer(route, jobs, ctx, standalone, parts);
+        // A load that would travel alone and is not due for a while waits for companions in later rounds.
+        if ('offer' in priced && settings.holdAloneMinutes > 0 && priced.offer.shares.length === 1 && jobs[route.stops[0]!.job]!.request.pickupWindow.start - input.now > settings.holdAloneMinutes * 60_000) {
+          for (const s of route.stops)
+            if (s.centre && !lost.has(s.job)) {
+              lost.add(s.job);
+              changed = true;
+            }
+          break;
+        }
+        if ('offer' in priced) {
+          routes.push(priced.offer);
+          for (const stop of route.stops) served.add(stop.job);
+          break;
+        }
+        if (route.stops.some((s) => s.job === priced.drop && s.centre)) {
+          lost.add(priced.drop);
+          changed = true;
+        }
+        route = { ...route, stops: route.stops.filter((s) => s.job !== priced.drop) };
       }
-      route = { ...route, stops: route.stops.filter((s) => s.job !== priced.drop) };
     }
   }
-
   const offers: Offer[] = [...routes, ...storageOffers(input, jobs, routes, served, storagePlans)];
   const report = buildReport(input, ctx, jobs, served, routes, offers, assignment.totalCostKrw, performance.now() - startedAt);
   return { offers, report };
@@ -158,7 +176,9 @@ function buildReport(
     routes: routes.length,
     pooledRoutes: pooled.length,
     pooledRequests: pooled.reduce((sum, r) => sum + r.shares.length, 0),
-    requestsPerTrip: routes.length > 0 ? round3(served.size / routes.length) : 0,
+    centreRequests: new Set(routes.flatMap((r) => r.shares.filter((s) => s.centreLeg).map((s) => s.requestId))).size,
+    // A request through the centre makes two trips.
+    requestsPerTrip: routes.length > 0 ? round3(routes.reduce((sum, r) => sum + r.shares.length, 0) / routes.length) : 0,
     stopsPerRoute: routes.length > 0 ? round3(stops / routes.length) : 0,
     loadFactorKgPeakPct: pct(peakKgPct, routes.length),
     loadFactorPalletsPeakPct: pct(peakPalletsPct, routes.length),

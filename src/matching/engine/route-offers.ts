@@ -15,6 +15,8 @@ import type { PlannedRoute, RouteStopRef } from './pooling';
 import type { CostBreakdown, RouteOffer, RouteShare, RouteStop } from './types';
 
 const HOUR = 3_600_000;
+/** A feeder leg's baseline: the request's is on its trunk leg, so it counts once. */
+const NO_BASELINE = { transportCostKrw: 0, co2Kg: 0, deadheadKm: 0, loadedKm: 0 };
 
 interface Leg {
   job: TransportJob;
@@ -25,11 +27,13 @@ interface Leg {
 }
 
 /** The signed load change of each stop: a pickup loads the whole request, each drop its part. */
-function legsOf(route: PlannedRoute, jobs: readonly TransportJob[], parts: (job: TransportJob) => number[]): Leg[] {
+function legsOf(route: PlannedRoute, jobs: readonly TransportJob[], parts: (job: TransportJob) => number[], centre: LatLng): Leg[] {
   return route.stops.map((ref) => {
     const job = jobs[ref.job]!;
     const { weightKg, pallets } = job.request;
     if (ref.action === 'PICKUP') return { job, ref, location: job.origin, kg: weightKg, pallets };
+    if (ref.action === 'CENTRE_PICKUP') return { job, ref, location: centre, kg: weightKg, pallets };
+    if (ref.action === 'CENTRE_DROP') return { job, ref, location: centre, kg: -weightKg, pallets: -pallets };
     const share = parts(job);
     const total = share.reduce((a, b) => a + b, 0);
     const fraction = total > 0 ? share[ref.drop]! / total : 1 / share.length;
@@ -56,9 +60,14 @@ export function routeOffer(
   const { config, now } = ctx;
   const profile = ctx.vehicles[route.vehicleIndex]!;
   const vehicle = profile.input;
-  const legs = legsOf(route, jobs, parts);
-  const earliestOf = (leg: Leg) => (leg.ref.action === 'PICKUP' ? leg.job.request.pickupWindow.start : Math.max(now, leg.job.dropEarliestMs));
-  const serviceOf = (leg: Leg) => (leg.ref.action === 'PICKUP' ? leg.job.pickupServiceMs : leg.job.dropServiceMs[leg.ref.drop]!);
+  const legs = legsOf(route, jobs, parts, ctx.centre.location);
+  // Hand-overs at the centre keep to their trunk departure and the centre's opening hours (centre-legs.ts).
+  const atCentre = (leg: Leg) => leg.ref.action === 'CENTRE_DROP' || leg.ref.action === 'CENTRE_PICKUP';
+  const earliestOf = (leg: Leg) =>
+    leg.ref.action === 'PICKUP' ? leg.job.request.pickupWindow.start : atCentre(leg) ? leg.ref.centre!.earliestMs : Math.max(now, leg.job.dropEarliestMs);
+  const serviceOf = (leg: Leg) => (leg.ref.action === 'PICKUP' ? leg.job.pickupServiceMs : atCentre(leg) ? leg.ref.centre!.serviceMs : leg.job.dropServiceMs[leg.ref.drop]!);
+  const latestOf = (leg: Leg) =>
+    leg.ref.action === 'PICKUP' ? leg.job.request.pickupWindow.end : atCentre(leg) ? leg.ref.centre!.latestMs : leg.job.deadlineMs - serviceOf(leg);
 
   // Leave just in time for the first pickup (never before the window opens or now).
   const approachKm = roadKm(haversineKm(vehicle.location, legs[0]!.location), config);
@@ -84,8 +93,7 @@ export function routeOffer(
     const arriveAt = clock + travelMs(km, config);
     const startAt = Math.max(arriveAt, earliestOf(leg));
     waitingMs += Math.max(0, startAt - arriveAt - config.freeWaitingMinutes * 60_000);
-    const latest = leg.ref.action === 'PICKUP' ? leg.job.request.pickupWindow.end : leg.job.deadlineMs - serviceOf(leg);
-    slackMs = Math.min(slackMs, latest - startAt);
+    slackMs = Math.min(slackMs, latestOf(leg) - startAt);
     clock = startAt + serviceOf(leg);
     here = leg.location;
     onKg += leg.kg;
@@ -100,21 +108,28 @@ export function routeOffer(
     baseKrw: vehicle.baseFeeKrw,
     distanceKrw: Math.round(vehicle.perKmKrw * (deadheadKm + loadedKm)),
     storageKrw: 0,
-    handlingKrw: 0,
+    // A feeder leg's route collects its request's handling at the centre.
+    handlingKrw: legs.reduce((sum, leg) => sum + (leg.ref.action === 'CENTRE_DROP' ? leg.ref.centre!.handlingKrw : 0), 0),
     stopsKrw: extraStops * (vehicle.perStopFeeKrw ?? config.perStopFeeKrw),
     waitingKrw: Math.round((waitingMs / HOUR) * (vehicle.waitingFeePerHourKrw ?? config.waitingFeePerHourKrw)),
   };
   const costKrw = breakdown.baseKrw + breakdown.distanceKrw + breakdown.stopsKrw + breakdown.waitingKrw;
 
   const onRoute = [...new Set(route.stops.map((s) => s.job))];
+  const legOf = new Map(route.stops.filter((s) => s.centre).map((s) => [s.job, s.centre!]));
   const weights = onRoute.map((k) => {
     const job = jobs[k]!;
+    // A leg through the centre weighs and may pay its part of the request's stand-alone price (centre-legs.ts).
+    const leg = legOf.get(k);
+    if (leg) return { weightKrw: Math.max(1, leg.capKrw), capKrw: leg.capKrw };
     const alone = standaloneKrw(job);
     return { weightKrw: Number.isFinite(alone) ? alone : baselineFor(job).costKrw - job.storageCostKrw, capKrw: job.transportBudgetKrw };
   });
   // The search kept the route within its shippers' caps; whole-won rounding may overshoot by under a won each.
   const capsKrw = weights.reduce((sum, w) => sum + Math.min(w.weightKrw, w.capKrw), 0);
-  const split = fairSplit(costKrw > capsKrw && costKrw <= capsKrw + weights.length ? capsKrw : costKrw, weights);
+  const shared = fairSplit(costKrw > capsKrw && costKrw <= capsKrw + weights.length ? capsKrw : costKrw, weights);
+  // Handling is the request's own: added to its share, not split.
+  const split = shared?.map((x, i) => x + (legOf.get(onRoute[i]!)?.handlingKrw ?? 0)) ?? null;
   if (!split) {
     // The dearest request relative to what it may pay leaves the route.
     let worst = 0;
@@ -126,24 +141,28 @@ export function routeOffer(
   }
 
   const priceKrw = split.reduce((a, b) => a + b, 0);
+  const routeCostKrw = costKrw + breakdown.handlingKrw;
   const co2 = co2Kg(deadheadKm, profile.co2GPerKmEmpty, loadedKm, profile.co2GPerKmLoaded);
   const shares: RouteShare[] = onRoute.map((k, i) => {
     const job = jobs[k]!;
     const part = priceKrw > 0 ? split[i]! / priceKrw : 1 / onRoute.length;
-    const pickup = stops.find((s) => s.requestId === job.request.id && s.action === 'PICKUP')!;
-    const lastDrop = [...stops].reverse().find((s) => s.requestId === job.request.id && s.action === 'DROP')!;
+    const pickup = stops.find((s) => s.requestId === job.request.id && (s.action === 'PICKUP' || s.action === 'CENTRE_PICKUP'))!;
+    const lastDrop = [...stops].reverse().find((s) => s.requestId === job.request.id && (s.action === 'DROP' || s.action === 'CENTRE_DROP'))!;
+    const leg = legOf.get(k);
     return {
+      ...(leg ? { centreLeg: leg.kind } : {}),
       requestId: job.request.id,
       shipperOrgId: job.request.shipperOrgId,
       priceKrw: split[i]!,
-      breakdown: shareOf(breakdown, costKrw, split[i]!),
-      standaloneKrw: weights[i]!.weightKrw,
+      breakdown: shareOf(breakdown, routeCostKrw, split[i]!),
+      // A leg's part of the request's stand-alone price (handling included on the feeder): the legs' sum is the whole.
+      standaloneKrw: leg ? Math.round(leg.capKrw + leg.handlingKrw) : weights[i]!.weightKrw,
       co2Kg: Math.round(co2 * part * 1000) / 1000,
       deadheadKm: deadheadKm * part,
       loadedKm: loadedKm * part,
       pickupAt: pickup.startAt,
       deliverAt: lastDrop.departAt,
-      baseline: offerBaselineFor(job),
+      baseline: leg?.kind === 'FEEDER' ? NO_BASELINE : offerBaselineFor(job),
     };
   });
   // The offer lapses when the truck could no longer leave in time for every stop, or after the TTL.
@@ -156,7 +175,7 @@ export function routeOffer(
       shares,
       priceKrw,
       // The fractions of a won dropped from the shares come off the distance charge.
-      breakdown: { ...breakdown, distanceKrw: breakdown.distanceKrw - (costKrw - priceKrw) },
+      breakdown: { ...breakdown, distanceKrw: breakdown.distanceKrw - (routeCostKrw - priceKrw) },
       deadheadKm,
       loadedKm,
       co2Kg: co2,

@@ -147,10 +147,13 @@ export interface StorageOffer extends OfferCommon {
   toDay: KstDay;
 }
 
-/** One stop of a route: a pickup or a drop of one request, with its schedule and what is on board after it. */
+/**
+ * One stop of a route: a pickup or a drop of one request, or its hand-over at the centre (CENTRE_DROP ends a
+ * feeder leg, CENTRE_PICKUP starts a trunk leg), with its schedule and what is on board after it.
+ */
 export interface RouteStop {
   requestId: string;
-  action: 'PICKUP' | 'DROP';
+  action: 'PICKUP' | 'DROP' | 'CENTRE_DROP' | 'CENTRE_PICKUP';
   location: LatLng;
   arriveAt: EpochMs;
   /** Service (loading or unloading) starts; later than arriveAt when the truck waits for the window. */
@@ -174,7 +177,10 @@ export interface RouteShare {
   loadedKm: number;
   pickupAt: EpochMs;
   deliverAt: EpochMs;
+  /** The request carried alone; on its trunk leg only when it goes through the centre (its feeder's is zero). */
   baseline: OfferBaseline;
+  /** Set when the share is one leg of a request going through the centre. */
+  centreLeg?: 'FEEDER' | 'TRUNK';
 }
 
 /**
@@ -208,6 +214,8 @@ export interface RoundReport {
   pooledRoutes: number;
   /** Requests travelling on a pooled route. */
   pooledRequests: number;
+  /** Requests going through the centre (a feeder and a trunk leg). */
+  centreRequests: number;
   /** Served requests per route, and stops per route. */
   requestsPerTrip: number;
   stopsPerRoute: number;

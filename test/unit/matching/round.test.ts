@@ -83,6 +83,7 @@ describe('runRound on random instances', () => {
   it('makes only feasible offers: every route holds at every stop, and its split is fair (property over seeded instances)', () => {
     let pooledSeen = 0;
     let storageSeen = 0;
+    let centreSeen = 0;
     for (let seed = 1; seed <= 12; seed++) {
       const input = syntheticRound({ seed, requests: 60, listingRatio: 0.2 });
       const { offers, report } = runRound(input);
@@ -95,6 +96,8 @@ describe('runRound on random instances', () => {
       const vehicleUse = new Map<string, number>();
       const requestUse = new Map<string, number>();
       const listingDay = new Map<string, number>();
+      const legParts = new Map<string, number>();
+      const servedIds = new Set<string>();
       let total = 0;
       for (const offer of offers) {
         total += offer.priceKrw;
@@ -118,9 +121,14 @@ describe('runRound on random instances', () => {
             expect(stop.startAt).toBeGreaterThanOrEqual(stop.arriveAt);
             expect(stop.departAt).toBeGreaterThanOrEqual(stop.startAt);
             clock = stop.departAt;
+            // A request through the centre is loaded at its origin or the centre, unloaded at the centre or its destination.
+            const loads = stop.action === 'PICKUP' || stop.action === 'CENTRE_PICKUP';
+            if (stop.action === 'CENTRE_PICKUP' || stop.action === 'CENTRE_DROP') expect(stop.location).toEqual(input.centre.location);
             if (stop.action === 'PICKUP') {
               expect(stop.startAt).toBeGreaterThanOrEqual(r.pickupWindow.start);
               expect(stop.startAt).toBeLessThanOrEqual(r.pickupWindow.end + 1);
+            }
+            if (loads) {
               expect(cargoFitsBody(r.cargoClass, v.bodyType, v.hazmatCertified)).toBeNull();
               for (const other of onBoard) expect(canShareVehicle(r.cargoClass, requests.get(other)!.cargoClass)).toBe(true);
               onBoard.add(r.id);
@@ -128,8 +136,8 @@ describe('runRound on random instances', () => {
               expect(onBoard.has(r.id)).toBe(true);
               expect(stop.departAt).toBeLessThanOrEqual(r.deliveryDeadline + 1);
             }
-            const lastDrop = stop.action === 'DROP' && !route.stops.slice(route.stops.indexOf(stop) + 1).some((s) => s.requestId === r.id);
-            if (stop.action === 'PICKUP') {
+            const lastDrop = (stop.action === 'DROP' || stop.action === 'CENTRE_DROP') && !route.stops.slice(route.stops.indexOf(stop) + 1).some((s) => s.requestId === r.id);
+            if (loads) {
               kg += r.weightKg;
               pallets += r.pallets;
               left.set(r.id, [r.weightKg, r.pallets]);
@@ -160,11 +168,15 @@ describe('runRound on random instances', () => {
             expect(share.priceKrw).toBeLessThanOrEqual(job.transportBudgetKrw);
             // Its truck in the assignment, else its cheapest truck alone, else (no truck alone at all) its dedicated baseline.
             const alone = assignment.plans[job.index]?.costKrw ?? assignment.cheapestKrw[job.index]!;
-            if (Number.isFinite(alone)) expect(share.standaloneKrw).toBe(alone);
+            // A leg through the centre: its part of the stand-alone price; both parts together are checked below.
+            if (share.centreLeg) legParts.set(share.requestId, (legParts.get(share.requestId) ?? 0) + share.standaloneKrw);
+            else if (Number.isFinite(alone)) expect(share.standaloneKrw).toBe(alone);
             else expect(share.standaloneKrw).toBe(share.baseline.transportCostKrw);
             const sb = share.breakdown;
             expect(share.priceKrw).toBe(sb.baseKrw + sb.distanceKrw + sb.storageKrw + sb.handlingKrw + sb.stopsKrw + sb.waitingKrw);
-            requestUse.set(share.requestId, (requestUse.get(share.requestId) ?? 0) + 1);
+            const key = `${share.requestId}${share.centreLeg ?? ''}`;
+            requestUse.set(key, (requestUse.get(key) ?? 0) + 1);
+            servedIds.add(share.requestId);
           }
           vehicleUse.set(route.vehicleId, (vehicleUse.get(route.vehicleId) ?? 0) + 1);
         } else {
@@ -185,13 +197,22 @@ describe('runRound on random instances', () => {
       }
       for (const count of vehicleUse.values()) expect(count).toBe(1);
       for (const count of requestUse.values()) expect(count).toBe(1);
-      expect(report.servedCount).toBe(requestUse.size);
+      for (const [id, parts] of legParts) {
+        const job = jobOf.get(id)!;
+        expect(parts).toBeLessThanOrEqual((assignment.plans[job.index]?.costKrw ?? assignment.cheapestKrw[job.index]!) + 2);
+        expect(requestUse.get(`${id}FEEDER`)).toBe(1);
+        expect(requestUse.get(`${id}TRUNK`)).toBe(1);
+        centreSeen++;
+      }
+      expect(report.centreRequests).toBe(legParts.size);
+      expect(report.servedCount).toBe(servedIds.size);
       expect(report.totalCostKrw).toBe(total);
       expect(report.totalCostKrw).toBeLessThanOrEqual(report.baselineCostKrw);
       expect(report.unservedRequestIds.length + report.servedCount).toBe(input.requests.length);
     }
     expect(pooledSeen).toBeGreaterThan(0);
     expect(storageSeen).toBeGreaterThan(0);
+    expect(centreSeen).toBeGreaterThan(0);
   });
 
   it('the pooled plan serves at least as many as the one-request-per-truck assignment, and never costs more', () => {
@@ -219,7 +240,8 @@ describe('runRound on random instances', () => {
     }
     expect(pooled).toBeGreaterThan(8);
     expect(served / trips).toBeGreaterThan(1.1);
-  });
+    // Iteration-bound rounds: the centre's legs (two more pairs per eligible request) make each iteration dearer.
+  }, 90_000);
 
   it('is deterministic when the iteration bound ends the search', () => {
     const input = syntheticRound({ seed: 3, requests: 40 });

@@ -1,0 +1,110 @@
+/**
+ * Consolidation through the centre inside the pooled round: six loads picked up around the centre within the
+ * same hour, all going ~100 km the same way. One big truck waits at the centre, small trucks near each load.
+ * The big truck cannot collect them all in the hour; alone, each small truck drives the whole way. Through the
+ * centre, small trucks feed and the big one carries everything on: cheaper, and the round should find it.
+ */
+import { describe, expect, it } from 'vitest';
+import { runRound, type RouteOffer, type RoundInput, type VehicleInput } from '../../../src/matching/engine/index';
+import { kstTimeOn, kstDayOf } from '../../../src/matching/engine/days';
+
+const CENTRE = { lat: 37.34, lng: 126.73 };
+const now = Date.UTC(2026, 2, 2, 23, 0); // 08:00 KST
+const day = kstDayOf(now);
+const at = (hhmm: string) => kstTimeOn(day, hhmm);
+const offset = (km: number, angle: number) => ({ lat: CENTRE.lat + (km * Math.cos(angle)) / 111.32, lng: CENTRE.lng + (km * Math.sin(angle)) / (111.32 * Math.cos((CENTRE.lat * Math.PI) / 180)) });
+
+function scenario(overrides: { capacity?: number; fee?: number; opensAt?: string } = {}): RoundInput {
+  const requests = Array.from({ length: 6 }, (_, i) => ({
+    id: `R${i + 1}`,
+    shipperOrgId: `S${i + 1}`,
+    origin: offset(12, (i * Math.PI) / 3),
+    destination: offset(100 + i, 2.4 + i * 0.01),
+    weightKg: 800,
+    pallets: 2,
+    cargoClass: 'GENERAL' as const,
+    pickupWindow: { start: at('09:00'), end: at('10:00') },
+    deliveryDeadline: at('20:00'),
+    maxPriceKrw: null,
+  }));
+  const truck = (id: string, location: { lat: number; lng: number }, big: boolean): VehicleInput => ({
+    id,
+    carrierOrgId: `C${id}`,
+    vehicleClass: big ? 'T11' : 'T1',
+    payloadKg: big ? 11_000 : 1_000,
+    palletSlots: big ? 16 : 2,
+    bodyType: 'CARGO',
+    hazmatCertified: false,
+    location,
+    availability: [{ start: at('08:00'), end: at('22:00') }],
+    baseFeeKrw: big ? 90_000 : 25_000,
+    perKmKrw: big ? 2_000 : 1_000,
+    perStopFeeKrw: 2_000,
+  });
+  return {
+    centre: { id: 'CENTRE', location: CENTRE, handlingFeePerPalletKrw: overrides.fee ?? 2_000, crossDockCapacityPalletsPerDay: overrides.capacity ?? 100, opensAt: overrides.opensAt ?? '08:00', closesAt: '20:00' },
+    requests,
+    vehicles: [truck('BIG', CENTRE, true), ...requests.map((r, i) => truck(`S${i + 1}`, offset(13, (i * Math.PI) / 3), false))],
+    listings: [],
+    now,
+  };
+}
+
+const config = { roundSeconds: 2, seed: 3 };
+const centreStops = (routes: RouteOffer[]) => routes.flatMap((r) => r.stops.filter((s) => s.action === 'CENTRE_DROP' || s.action === 'CENTRE_PICKUP'));
+
+describe('consolidation through the centre in the pooled round', () => {
+  it('feeds loads to the centre and carries them on together when that is cheaper, each leg an offer of its own', () => {
+    const input = scenario();
+    const { offers, report } = runRound(input, config);
+    const routes = offers.filter((o): o is RouteOffer => o.kind === 'ROUTE');
+    expect(report.servedCount).toBe(6);
+    expect(report.centreRequests).toBeGreaterThanOrEqual(3);
+    for (const r of input.requests) {
+      const legs = routes.flatMap((route) => route.shares.filter((s) => s.requestId === r.id).map((s) => ({ route, share: s })));
+      if (legs.length === 1) continue;
+      // Two legs: a feeder ending at the centre and a trunk starting there, on two vehicles.
+      expect(legs.map((l) => l.share.centreLeg).sort()).toEqual(['FEEDER', 'TRUNK']);
+      const feeder = legs.find((l) => l.share.centreLeg === 'FEEDER')!;
+      const trunk = legs.find((l) => l.share.centreLeg === 'TRUNK')!;
+      expect(feeder.route.vehicleId).not.toBe(trunk.route.vehicleId);
+      const drop = feeder.route.stops.find((s) => s.requestId === r.id && s.action === 'CENTRE_DROP')!;
+      const pick = trunk.route.stops.find((s) => s.requestId === r.id && s.action === 'CENTRE_PICKUP')!;
+      expect(drop.location).toEqual(CENTRE);
+      // Handled for 45 min between the hand-overs, within opening hours.
+      expect(pick.startAt).toBeGreaterThanOrEqual(drop.departAt + 45 * 60_000);
+      expect(drop.startAt).toBeGreaterThanOrEqual(at('08:00'));
+      expect(pick.departAt).toBeLessThanOrEqual(at('20:00'));
+      // Handling (2 pallets × 2,000 KRW) is on the feeder's share, and the request pays no more than alone.
+      expect(feeder.share.breakdown.handlingKrw + trunk.share.breakdown.handlingKrw).toBeGreaterThan(0);
+      expect(feeder.share.priceKrw + trunk.share.priceKrw).toBeLessThanOrEqual(feeder.share.standaloneKrw + trunk.share.standaloneKrw + 4_000);
+      expect(trunk.share.baseline.transportCostKrw).toBeGreaterThan(0);
+      expect(feeder.share.baseline.transportCostKrw).toBe(0);
+    }
+    // Cheaper than every load on a truck of its own.
+    expect(report.totalCostKrw).toBeLessThan(report.assignmentCostKrw);
+    // The route prices add up: handling is in the feeder routes' price.
+    const handling = routes.reduce((sum, r) => sum + r.breakdown.handlingKrw, 0);
+    expect(handling).toBe(report.centreRequests * 2 * 2_000);
+  });
+
+  it('never cross-docks more pallets a day than the centre can handle', () => {
+    const { offers, report } = runRound(scenario({ capacity: 4 }), config);
+    const routes = offers.filter((o): o is RouteOffer => o.kind === 'ROUTE');
+    expect(report.centreRequests).toBeLessThanOrEqual(2);
+    expect(centreStops(routes).filter((s) => s.action === 'CENTRE_DROP').length).toBe(report.centreRequests);
+    expect(report.servedCount).toBe(6);
+  });
+
+  it('keeps to opening hours: a centre that opens after the trunk could make it is not used', () => {
+    const { offers, report } = runRound(scenario({ opensAt: '17:30' }), config);
+    expect(report.centreRequests).toBe(0);
+    expect(centreStops(offers.filter((o): o is RouteOffer => o.kind === 'ROUTE'))).toEqual([]);
+  });
+
+  it('does not offer the centre when handling costs more than it saves', () => {
+    const { report } = runRound(scenario({ fee: 60_000 }), config);
+    expect(report.centreRequests).toBe(0);
+    expect(report.servedCount).toBe(6);
+  });
+});
