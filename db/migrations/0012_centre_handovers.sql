@@ -15,13 +15,35 @@ CREATE TABLE `__new_route_stops` (
 	FOREIGN KEY (`route_id`) REFERENCES `routes`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`request_id`) REFERENCES `shipment_requests`(`id`) ON UPDATE no action ON DELETE no action,
 	CONSTRAINT "route_stops_action" CHECK(action in ('PICKUP','DROP','CENTRE_DROP','CENTRE_PICKUP')),
-	CONSTRAINT "route_stops_time" CHECK("__new_route_stops"."arrive_at" <= "__new_route_stops"."start_at" and "__new_route_stops"."start_at" <= "__new_route_stops"."depart_at"),
-	CONSTRAINT "route_stops_load" CHECK("__new_route_stops"."kg_after" >= 0 and "__new_route_stops"."pallets_after" >= 0)
+	CONSTRAINT "route_stops_time" CHECK("arrive_at" <= "start_at" and "start_at" <= "depart_at"),
+	CONSTRAINT "route_stops_load" CHECK("kg_after" >= 0 and "pallets_after" >= 0)
 );
 --> statement-breakpoint
 INSERT INTO `__new_route_stops`("id", "route_id", "seq", "request_id", "action", "lat", "lng", "arrive_at", "start_at", "depart_at", "kg_after", "pallets_after") SELECT "id", "route_id", "seq", "request_id", "action", "lat", "lng", "arrive_at", "start_at", "depart_at", "kg_after", "pallets_after" FROM `route_stops`;--> statement-breakpoint
 DROP TABLE `route_stops`;--> statement-breakpoint
+-- Triggers on other tables read route_stops by name: rename without re-checking them (the name comes back).
+PRAGMA legacy_alter_table=ON;--> statement-breakpoint
 ALTER TABLE `__new_route_stops` RENAME TO `route_stops`;--> statement-breakpoint
+PRAGMA legacy_alter_table=OFF;--> statement-breakpoint
 PRAGMA foreign_keys=ON;--> statement-breakpoint
 CREATE UNIQUE INDEX `route_stops_order` ON `route_stops` (`route_id`,`seq`);--> statement-breakpoint
-CREATE INDEX `route_stops_request` ON `route_stops` (`request_id`);
+CREATE INDEX `route_stops_request` ON `route_stops` (`request_id`);--> statement-breakpoint
+DROP INDEX `bookings_one_transport_per_request`;--> statement-breakpoint
+ALTER TABLE `bookings` ADD `centre_leg` text;--> statement-breakpoint
+-- One booking per request and leg: a request through the centre books its feeder and its trunk.
+CREATE UNIQUE INDEX `bookings_one_transport_per_request` ON `bookings` (`request_id`,coalesce(`centre_leg`, '')) WHERE kind <> 'STORAGE' and status in ('CONFIRMED','COMPLETED');--> statement-breakpoint
+ALTER TABLE `offers` ADD `centre_leg` text;--> statement-breakpoint
+-- Dropping the old table dropped its triggers (0008, 0011): the same again.
+CREATE TRIGGER `route_stops_within_vehicle` BEFORE INSERT ON `route_stops`
+BEGIN
+  SELECT RAISE(ABORT, 'vehicle_over_capacity')
+  FROM routes r JOIN vehicles v ON v.id = r.vehicle_id
+  WHERE r.id = NEW.route_id AND (NEW.kg_after > v.payload_kg OR NEW.pallets_after > v.pallet_slots);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `insights_days_booked_route_stop_added` AFTER INSERT ON `route_stops`
+WHEN EXISTS (SELECT 1 FROM bookings b WHERE b.route_id = NEW.route_id AND b.status IN ('CONFIRMED', 'COMPLETED'))
+BEGIN
+  DELETE FROM insights_days WHERE (complex_id, day) IN
+    (SELECT q.complex_id, date(q.created_at / 1000, 'unixepoch', '+9 hours') FROM route_stops s JOIN shipment_requests q ON q.id = s.request_id WHERE s.route_id = NEW.route_id);
+END;

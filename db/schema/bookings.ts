@@ -4,7 +4,7 @@ import { organisations } from './auth';
 import { complexes, createdAt } from './complexes';
 import { shipmentRequests } from './demand';
 import { inList } from './enums';
-import { OFFER_KINDS, offers, routes, type OfferKind } from './matching';
+import { CENTRE_LEGS, OFFER_KINDS, offers, routes, type CentreLeg, type OfferKind } from './matching';
 import { vehicles, warehouseListings } from './supply';
 
 export const BOOKING_STATUSES = ['CONFIRMED', 'COMPLETED', 'CANCELLED', 'RETURNED'] as const;
@@ -46,6 +46,8 @@ export const bookings = sqliteTable(
     vehicleId: integer('vehicle_id').references(() => vehicles.id),
     listingId: integer('listing_id').references(() => warehouseListings.id),
     routeId: integer('route_id').references(() => routes.id),
+    /** The leg of a request through the centre this booking carries (null: all the way). */
+    centreLeg: text('centre_leg', { enum: CENTRE_LEGS }).$type<CentreLeg>(),
     priceKrw: integer('price_krw').notNull(),
     weightKg: integer('weight_kg').notNull(),
     pallets: integer('pallets').notNull(),
@@ -61,9 +63,9 @@ export const bookings = sqliteTable(
     endedByOrgId: integer('ended_by_org_id').references(() => organisations.id),
   },
   (t) => [
-    // A request's transport leg is booked at most once, whatever the code above does.
+    // A request's transport leg is booked at most once, whatever the code above does (through the centre: each leg).
     uniqueIndex('bookings_one_transport_per_request')
-      .on(t.requestId)
+      .on(t.requestId, sql`coalesce(${t.centreLeg}, '')`)
       .where(sql.raw(`kind <> 'STORAGE' and status in (${inList(HOLDING_BOOKING_STATUSES)})`)),
     index('bookings_request').on(t.requestId),
     index('bookings_shipper').on(t.shipperOrgId, t.status),

@@ -9,6 +9,9 @@ import { vehicles, warehouseListings } from './supply';
 export const ROUND_STATUSES = ['RUNNING', 'COMPLETED', 'FAILED'] as const;
 export const ROUND_TRIGGERS = ['MANUAL', 'SCHEDULED'] as const;
 export const OFFER_KINDS = ['TRANSPORT', 'STORAGE'] as const;
+/** The leg a transport offer or booking carries of a request through the logistics centre: to it, or on from it. */
+export const CENTRE_LEGS = ['FEEDER', 'TRUNK'] as const;
+export type CentreLeg = (typeof CENTRE_LEGS)[number];
 export const OFFER_STATUSES = ['PENDING', 'ACCEPTED', 'DECLINED', 'EXPIRED', 'WITHDRAWN'] as const;
 export type RoundStatus = (typeof ROUND_STATUSES)[number];
 export type RoundTrigger = (typeof ROUND_TRIGGERS)[number];
@@ -170,6 +173,8 @@ export const offers = sqliteTable(
     vehicleId: integer('vehicle_id').references(() => vehicles.id),
     listingId: integer('listing_id').references(() => warehouseListings.id),
     routeId: integer('route_id').references(() => routes.id),
+    /** Set when the share is one leg of a request through the centre (null: all the way). */
+    centreLeg: text('centre_leg', { enum: CENTRE_LEGS }).$type<CentreLeg>(),
     priceKrw: integer('price_krw').notNull(),
     baseKrw: integer('base_krw').notNull(),
     distanceKrw: integer('distance_krw').notNull(),

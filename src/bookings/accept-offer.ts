@@ -1,4 +1,4 @@
-import { and, eq, inArray, ne, sql, sum } from 'drizzle-orm';
+import { and, count, eq, inArray, ne, sql, sum } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { bookings, HOLDING_BOOKING_STATUSES, offers, shipmentRequests } from '../../db/schema';
@@ -104,6 +104,7 @@ const statements = preparedPerDatabase((db) => ({
       vehicleId: sql.placeholder('vehicleId'),
       listingId: sql.placeholder('listingId'),
       routeId: sql.placeholder('routeId'),
+      centreLeg: sql.placeholder('centreLeg'),
       priceKrw: sql.placeholder('priceKrw'),
       weightKg: sql.placeholder('weightKg'),
       pallets: sql.placeholder('pallets'),
@@ -122,7 +123,7 @@ const statements = preparedPerDatabase((db) => ({
     .where(and(eq(bookings.requestId, sql.placeholder('requestId')), eq(bookings.kind, 'STORAGE'), holding))
     .prepare(),
   heldTransport: db
-    .select({ id: bookings.id })
+    .select({ legs: count() })
     .from(bookings)
     .where(and(eq(bookings.requestId, sql.placeholder('requestId')), ne(bookings.kind, 'STORAGE'), holding))
     .prepare(),
@@ -161,7 +162,9 @@ function book(db: Db, tx: Tx, viewer: Viewer, offerId: number, now: Date): Booke
   // Split storage is booked part by part; the other storage offers are alternatives only once the need is covered.
   const storage = offer.kind === 'STORAGE';
   if (!storage || storageCovered(run, requests.get(offer.requestId)!)) withdrawRivalOffers(db, tx, { requestIds, storage, acceptedIds: unitIds }, now);
-  const bookedRequestIds = [...requests.values()].filter((r) => fullyBooked(run, r)).map((r) => r.id);
+  // A request through the centre needs both its legs booked (they come from one round, so the unit tells).
+  const legsOf = (r: ShipmentRequestRecord) => (unit.some((o) => o.requestId === r.id && o.centreLeg) ? 2 : 1);
+  const bookedRequestIds = [...requests.values()].filter((r) => fullyBooked(run, r, legsOf(r))).map((r) => r.id);
   // A leg whose sibling was declined can never complete the request: refuse it, and the request goes back to
   // the next round when this offer expires, instead of sitting OFFERED with nothing left to accept.
   for (const id of requestIds) {
@@ -190,6 +193,7 @@ function bookingOf(offer: OfferRecord, request: ShipmentRequestRecord, now: Date
     vehicleId: offer.vehicleId,
     listingId: offer.listingId,
     routeId: offer.routeId,
+    centreLeg: offer.centreLeg,
     priceKrw: offer.priceKrw,
     weightKg: storage ? 0 : request.weightKg,
     pallets: storage ? offer.storagePallets! : request.pallets,
@@ -207,8 +211,8 @@ function storageCovered(run: Statements, request: ShipmentRequestRecord): boolea
   return (held?.pallets ?? 0) >= request.storagePallets;
 }
 
-function fullyBooked(run: Statements, request: ShipmentRequestRecord): boolean {
-  return !!run.heldTransport.get({ requestId: request.id }) && storageCovered(run, request);
+function fullyBooked(run: Statements, request: ShipmentRequestRecord, legs: number): boolean {
+  return (run.heldTransport.get({ requestId: request.id })?.legs ?? 0) >= legs && storageCovered(run, request);
 }
 
 function bookedEvents(ctx: Context, { accepted, outcome, requests }: Booked): Publication[] {

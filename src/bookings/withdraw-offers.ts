@@ -40,6 +40,9 @@ const rivalStatements = preparedPerDatabase((db) => {
   const rivals = and(
     inIdList(offers.requestId, 'requestIds'),
     sql`(${offers.kind} = 'STORAGE') = ${sql.placeholder('storage')}`,
+    // The other leg of a request through the centre, whose one leg is accepted, is a sibling to book too.
+    sql`not exists (select 1 from offers a where a.id in (select value from json_each(${sql.placeholder('acceptedIds')}))
+      and a.request_id = "offers"."request_id" and a.centre_leg is not null and "offers"."centre_leg" is not null and a.centre_leg <> "offers"."centre_leg")`,
     sql`${offers.id} not in (select value from json_each(${sql.placeholder('acceptedIds')}))`,
   );
   return {

@@ -119,6 +119,7 @@ export function recordOffers(tx: Tx, round: { id: number; complexId: number }, i
         supplierOrgId: carrierOf.get(offer.vehicleId)!,
         vehicleId,
         routeId: route.id,
+        centreLeg: share.centreLeg ?? null,
         standaloneKrw: share.standaloneKrw,
         pickupAt: new Date(share.pickupAt),
         deliverAt: new Date(share.deliverAt),

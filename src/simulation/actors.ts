@@ -189,10 +189,13 @@ export class Actors<Who> {
    */
   private async pickUp(vehicle: SimVehicle<Who>, booking: AcceptedBooking): Promise<void> {
     if (!vehicle.holds.has(booking.id)) return;
-    const origin = booking.origin;
+    // A trunk leg loads at the centre, where its feeder left the goods.
+    const trunk = booking.centreLeg === 'TRUNK';
+    const origin = trunk ? booking.centre! : booking.origin;
     await this.move(vehicle, origin, vehicle.onBoard.size > 0 ? 'loadedKm' : 'emptyKm');
     try {
-      await this.deps.market.reportTracking(vehicle.carrier, { bookingId: booking.id, kind: 'PICKED_UP', occurredAt: booking.pickupAt!, position: origin, idempotencyKey: `pickup-${booking.id}` });
+      const kind = trunk ? 'DEPARTED_CENTRE' : 'PICKED_UP';
+      await this.deps.market.reportTracking(vehicle.carrier, { bookingId: booking.id, kind, occurredAt: booking.pickupAt!, position: origin, idempotencyKey: `pickup-${booking.id}` });
       vehicle.onBoard.add(booking.id);
     } catch (error) {
       // The booking ended meanwhile (another leg of its request was declined): nothing to carry.
@@ -205,6 +208,13 @@ export class Actors<Who> {
   /** CARRIER: hands the goods over with a photo as proof of delivery; the vehicle waits there for its next job. */
   private async deliver(vehicle: SimVehicle<Who>, booking: AcceptedBooking): Promise<void> {
     if (!vehicle.holds.has(booking.id)) return;
+    if (booking.centreLeg === 'FEEDER') {
+      // A feeder leg ends by handing the goods over at the centre.
+      await this.move(vehicle, booking.centre!, 'loadedKm');
+      await this.deps.market.reportTracking(vehicle.carrier, { bookingId: booking.id, kind: 'AT_CENTRE', occurredAt: booking.deliverAt!, position: booking.centre!, idempotencyKey: `centre-${booking.id}` });
+      this.release(vehicle, booking.id);
+      return;
+    }
     const drop = this.storageDrops.get(booking.shipmentRequestId) ?? booking.destination;
     await this.move(vehicle, drop, 'loadedKm');
     const imageId = await this.deps.market.uploadPod(vehicle.carrier, booking.id);

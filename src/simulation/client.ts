@@ -61,19 +61,26 @@ export class ServiceClient implements Market<string> {
   }
 
   async acceptOffer(apiKey: string, offerId: string, idempotencyKey: string): Promise<AcceptedBooking[]> {
-    type Wire = Omit<AcceptedBooking, 'pickupAt' | 'deliverAt' | 'origin' | 'destination'> & {
+    type Wire = Omit<AcceptedBooking, 'pickupAt' | 'deliverAt' | 'origin' | 'destination' | 'centreLeg' | 'centre'> & {
       pickupAt: string | null;
       deliverAt: string | null;
       shipment: { origin: { location: { lat: number; lng: number } }; destination: { location: { lat: number; lng: number } } };
+      route: { stops: { action: string; requestId: string; location: { lat: number; lng: number } }[] } | null;
     };
     const { offerAccept } = await this.call<{ offerAccept: { bookings: Wire[] } }>(apiKey, OPERATIONS.offerAccept, { input: { offerId, idempotencyKey } });
-    return offerAccept.bookings.map(({ shipment, pickupAt, deliverAt, ...b }) => ({
-      ...b,
-      pickupAt: pickupAt === null ? null : new Date(pickupAt),
-      deliverAt: deliverAt === null ? null : new Date(deliverAt),
-      origin: shipment.origin.location,
-      destination: shipment.destination.location,
-    }));
+    return offerAccept.bookings.map(({ shipment, pickupAt, deliverAt, route, ...b }) => {
+      // A leg through the centre: its route hands the goods over there.
+      const handOver = route?.stops.find((s) => s.requestId === b.shipmentRequestId && (s.action === 'CENTRE_DROP' || s.action === 'CENTRE_PICKUP'));
+      return {
+        ...b,
+        pickupAt: pickupAt === null ? null : new Date(pickupAt),
+        deliverAt: deliverAt === null ? null : new Date(deliverAt),
+        origin: shipment.origin.location,
+        destination: shipment.destination.location,
+        centreLeg: handOver ? (handOver.action === 'CENTRE_DROP' ? 'FEEDER' : 'TRUNK') : null,
+        centre: handOver?.location ?? null,
+      };
+    });
   }
 
   async declineOffer(apiKey: string, offerId: string, reason: string): Promise<void> {
@@ -122,6 +129,7 @@ export const OPERATIONS = {
       bookings {
         id kind vehicleId listingId shipmentRequestId pickupAt deliverAt
         shipment { origin { location { lat lng } } destination { location { lat lng } } }
+        route { stops { action requestId location { lat lng } } }
       }
     }
   }`,

@@ -5,6 +5,7 @@
  */
 import { acceptOffer } from '../bookings/accept-offer';
 import { bookedShipment } from '../bookings/booked-shipment';
+import { handOverOf } from '../bookings/centre-leg';
 import type { Viewer } from '../auth/viewer';
 import type { Context } from '../context';
 import { createShipmentRequest } from '../demand/create-shipment-request';
@@ -69,6 +70,8 @@ export class DomainMarket implements Market<Viewer> {
           deliverAt: booking.deliverAt,
           origin: { lat: shipment.originLat, lng: shipment.originLng },
           destination: { lat: shipment.destinationLat, lng: shipment.destinationLng },
+          centreLeg: booking.centreLeg,
+          centre: handOverOf(ctx.db, booking),
         };
       });
     });

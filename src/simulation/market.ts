@@ -33,6 +33,9 @@ export interface AcceptedBooking {
   deliverAt: Date | null;
   origin: LatLng;
   destination: LatLng;
+  /** A leg through the logistics centre (its feeder ends there, its trunk starts there), and where the centre is. */
+  centreLeg: 'FEEDER' | 'TRUNK' | null;
+  centre: LatLng | null;
 }
 
 export interface RoundOutcome {
@@ -43,7 +46,7 @@ export interface RoundOutcome {
 
 export interface TrackingReport {
   bookingId: string;
-  kind: 'PICKED_UP' | 'DELIVERED';
+  kind: 'PICKED_UP' | 'AT_CENTRE' | 'DEPARTED_CENTRE' | 'DELIVERED';
   occurredAt: Date;
   position: LatLng;
   proofOfDelivery?: { receiverName: string; receivedAt: Date; imageId: string };

@@ -15,7 +15,7 @@ import { publishAll, type Publication } from '../pubsub';
 import { parseInput } from '../validation';
 import { recordWebhookEvents } from '../webhooks/record-event';
 import type { TrackingEventRecord } from './tracking-event-record';
-import { outOfOrder, TRACKING_STEPS } from './tracking-rules';
+import { notThisLeg, outOfOrder, TRACKING_STEPS } from './tracking-rules';
 
 /** Allowance for the carrier's device clock differing from ours, either way. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
@@ -73,6 +73,9 @@ export async function reportTrackingEvent({ ctx, input }: { ctx: Context; input:
       const outOfSpan = timeIssues(data, booking.bookedAt, now);
       if (outOfSpan.length > 0) throw new ValidationError(outOfSpan);
       const request = tx.select().from(shipmentRequests).where(eq(shipmentRequests.id, booking.requestId)).get()!;
+      const leg = booking.centreLeg;
+      const wrongLeg = notThisLeg(data.kind, leg);
+      if (wrongLeg) throw new ValidationError([{ field: 'input.kind', rule: wrongLeg }]);
       const wrongOrder = outOfOrder(data.kind, request.status, request.destinationIsCentre);
       if (wrongOrder) throw new ConflictError(wrongOrder);
       const previous = tx.select().from(trackingEvents).where(eq(trackingEvents.bookingId, booking.id)).orderBy(desc(trackingEvents.occurredAt)).limit(1).get();
@@ -97,7 +100,8 @@ export async function reportTrackingEvent({ ctx, input }: { ctx: Context; input:
       if (next && next !== request.status) {
         tx.update(shipmentRequests).set({ status: next, updatedAt: now }).where(and(eq(shipmentRequests.id, request.id), eq(shipmentRequests.status, request.status))).run();
       }
-      if (data.kind === 'DELIVERED') {
+      // A feeder's work ends when it hands the goods over at the centre.
+      if (data.kind === 'DELIVERED' || (data.kind === 'AT_CENTRE' && leg === 'FEEDER')) {
         tx.update(bookings).set({ status: 'COMPLETED' }).where(eq(bookings.id, booking.id)).run();
         releaseReservations(tx, [booking.id], now);
       }

@@ -1,4 +1,4 @@
-import type { RequestStatus, TrackingEventKind } from '../../db/schema';
+import type { CentreLeg, RequestStatus, TrackingEventKind } from '../../db/schema';
 
 interface Step {
   /** Request statuses in which the event may be reported. */
@@ -28,4 +28,14 @@ export function outOfOrder(kind: TrackingEventKind, status: RequestStatus, desti
   const { from } = TRACKING_STEPS[kind];
   if (from.includes(status) || (kind === 'DELIVERED' && status === 'AT_CENTRE' && destinationIsCentre)) return null;
   return `Cannot report ${kind} while the shipment is ${status}: it may follow only ${from.join(' or ')}`;
+}
+
+/**
+ * Why `kind` does not belong to a booking that carries one leg through the centre, or null when it does: a feeder
+ * ends by reporting AT_CENTRE (its goods are handed over), a trunk starts by reporting DEPARTED_CENTRE.
+ */
+export function notThisLeg(kind: TrackingEventKind, leg: CentreLeg | null): string | null {
+  if (leg === 'FEEDER' && (kind === 'DELIVERED' || kind === 'DEPARTED_CENTRE')) return `This booking carries the goods to the logistics centre only: report AT_CENTRE there, not ${kind}`;
+  if (leg === 'TRUNK' && (kind === 'PICKED_UP' || kind === 'AT_CENTRE')) return `This booking takes the goods on from the logistics centre: report DEPARTED_CENTRE there, not ${kind}`;
+  return null;
 }

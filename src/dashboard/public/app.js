@@ -44,7 +44,7 @@ const ACTIVITY = 'subscription ($code: String!) { complexActivity(code: $code) {
  * @typedef {{ name: string, totalPallets: number, storageClass: string, location: LatLng }} Warehouse
  * @typedef {{ message: string, extensions?: { code?: string, [detail: string]: unknown } }} GraphQLError
  *   errors made here have an empty message: their text comes from the catalogue by code
- * @typedef {{ seq: number, action: 'PICKUP' | 'DROP', requestId: string, arriveAt: string, location: LatLng, kgAfter: number, palletsAfter: number }} RouteStop
+ * @typedef {{ seq: number, action: 'PICKUP' | 'DROP' | 'CENTRE_DROP' | 'CENTRE_PICKUP', requestId: string, arriveAt: string, location: LatLng, kgAfter: number, palletsAfter: number }} RouteStop
  * @typedef {{ id: string, status: string, sharedBy: number, priceKrw: number, startAt: string, stops: RouteStop[] }} Route
  * @typedef {{ kind: string, at: string, summary: string }} Activity
  * @typedef {{ name: string, role: string, complex: { code: string } | null }} Viewer

@@ -213,7 +213,8 @@ describe('runRound on random instances', () => {
     expect(pooledSeen).toBeGreaterThan(0);
     expect(storageSeen).toBeGreaterThan(0);
     expect(centreSeen).toBeGreaterThan(0);
-  });
+    // Twelve rounds, each bound by its iterations or 5 s: the centre's legs make iterations dearer.
+  }, 90_000);
 
   it('the pooled plan serves at least as many as the one-request-per-truck assignment, and never costs more', () => {
     let pooled = 0;

@@ -67,6 +67,8 @@ export default {
   'map.stopLoad': '{kg} / {pallets} pallets',
   'map.stopAction.PICKUP': 'Pickup',
   'map.stopAction.DROP': 'Drop',
+  'map.stopAction.CENTRE_DROP': 'Drop at centre',
+  'map.stopAction.CENTRE_PICKUP': 'Load at centre',
   'map.stopTip': '{seq}. {action} · arrives {time}\nOn board {load}',
   'storageClass.AMBIENT': 'Ambient',
   'storageClass.CHILLED': 'Chilled',

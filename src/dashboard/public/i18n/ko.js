@@ -67,6 +67,8 @@ export default {
   'map.stopLoad': '{kg} / {pallets}팔레트',
   'map.stopAction.PICKUP': '상차',
   'map.stopAction.DROP': '하차',
+  'map.stopAction.CENTRE_DROP': '센터 하차',
+  'map.stopAction.CENTRE_PICKUP': '센터 상차',
   'map.stopTip': '{seq}. {action} · {time} 도착\n적재 {load}',
   'storageClass.AMBIENT': '상온',
   'storageClass.CHILLED': '냉장',

@@ -1,0 +1,140 @@
+/**
+ * Consolidation through the logistics centre end to end: six loads picked up around Banwol-Sihwa within the same
+ * morning hour, all going ~100 km the same way; one big truck waits at the centre, a small truck beside each load.
+ * The round sends loads through the centre (feeder, cross-dock, trunk): each leg is a route offer of its own, the
+ * request is BOOKED once both are accepted, and tracking follows the hand-over (AT_CENTRE, DEPARTED_CENTRE).
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { complexes, logisticsCentres } from '../../db/schema';
+import { kstDayOf, kstTimeOn } from '../../src/matching/engine/days';
+import { gql } from '../helpers/clients';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+
+const RUN = 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { id report { routes } } } }';
+const ROUTES = `query ($round: ID) { routes(first: 50, filter: { roundId: $round }) { edges { node {
+  id status vehicleId shares { requestId priceKrw status } stops { action requestId location { lat lng } startAt departAt } } } } }`;
+const ACCEPT = `mutation ($id: ID!, $key: String!) { routeAccept(input: { routeId: $id, idempotencyKey: $key }) {
+  route { status } bookings { id shipmentRequestId } } }`;
+const REPORT = `mutation ($input: TrackingEventReportInput!) { trackingEventReport(input: $input) { booking { status shipment { status } } } }`;
+
+interface Stop {
+  action: string;
+  requestId: string;
+  location: { lat: number; lng: number };
+  startAt: string;
+  departAt: string;
+}
+interface Route {
+  id: string;
+  status: string;
+  vehicleId: string;
+  shares: { requestId: string; priceKrw: number; status: string }[];
+  stops: Stop[];
+}
+
+describe('a request through the logistics centre', () => {
+  const tmp = tempDir();
+  let server: TestServer;
+  let centre: { lat: number; lng: number };
+  const requestIds: string[] = [];
+  let feeder: Route;
+  let trunk: Route;
+  let through: string;
+  const bookingOf: Record<'feeder' | 'trunk', string> = { feeder: '', trunk: '' };
+
+  const as = async <T,>(key: string, query: string, variables: Record<string, unknown> = {}) => (await gql<T>(server.url, query, variables, { apiKey: key })).body;
+  const key = (role: 'MANUFACTURER' | 'CARRIER' | 'OPERATOR') => server.keyOf(role).apiKey;
+  const status = async (id: string) => (await as<{ node: { status: string } }>(key('OPERATOR'), 'query ($id: ID!) { node(id: $id) { ... on ShipmentRequest { status } } }', { id })).data!.node.status;
+  const offset = (km: number, angle: number) => ({ lat: centre.lat + (km * Math.cos(angle)) / 111.32, lng: centre.lng + (km * Math.sin(angle)) / (111.32 * Math.cos((centre.lat * Math.PI) / 180)) });
+  const report = (bookingId: string, kind: string) =>
+    as<{ trackingEventReport: { booking: { status: string; shipment: { status: string } } } }>(key('CARRIER'), REPORT, {
+      input: { bookingId, kind, occurredAt: new Date().toISOString(), position: centre, idempotencyKey: randomUUID() },
+    });
+
+  beforeAll(async () => {
+    server = await startTestServer({ dbPath: join(tmp.dir, 'centre.db') });
+    const complex = server.db.select().from(complexes).where(eq(complexes.code, 'BANWOL_SIHWA')).get()!;
+    const row = server.db.select().from(logisticsCentres).where(eq(logisticsCentres.complexId, complex.id)).get()!;
+    centre = { lat: row.lat, lng: row.lng };
+    // Tomorrow morning in Korea, within the centre's opening hours.
+    const day = kstDayOf(Date.now()) + 1;
+    const register = (location: { lat: number; lng: number }, tonnageClass: string, rates: Record<string, unknown> = {}) =>
+      as(key('CARRIER'), 'mutation ($input: VehicleRegisterInput!) { vehicleRegister(input: $input) { vehicle { id } } }', {
+        input: { ...rates, plateNumber: `경기${10 + requestIds.length}바${1000 + Math.floor(Math.random() * 8999)}`, tonnageClass, bodyType: 'CARGO', location, availability: [{ startsAt: new Date(Date.now() + 60_000).toISOString(), endsAt: new Date(kstTimeOn(day, '23:00')).toISOString() }], idempotencyKey: randomUUID() },
+      });
+    // The trunk's carrier charges little for loads taken at one dock (each is a stop on the rate card).
+    const big = await register(centre, 'T11', { rateCard: { perStopFeeKrw: 3_000 } });
+    expect(big.errors).toBeUndefined();
+    for (let i = 0; i < 6; i++) {
+      const origin = offset(4, (i * Math.PI) / 3);
+      const created = await as<{ shipmentRequestCreate: { shipmentRequest: { id: string } } }>(key('MANUFACTURER'), 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }', {
+        input: {
+          idempotencyKey: randomUUID(), origin, destination: offset(100 + i, 2.4 + i * 0.01), weightKg: 800, pallets: 2, cargoClass: 'GENERAL', loadingAtOrigin: 'FORKLIFT', loadingAtDestination: 'FORKLIFT',
+          pickupWindow: { from: new Date(kstTimeOn(day, '09:00')).toISOString(), until: new Date(kstTimeOn(day, '09:30')).toISOString() }, deliverBy: new Date(kstTimeOn(day, '20:00')).toISOString(),
+        },
+      });
+      expect(created.errors).toBeUndefined();
+      requestIds.push(created.data!.shipmentRequestCreate.shipmentRequest.id);
+      const small = await register(offset(4.5, (i * Math.PI) / 3), 'T1');
+      expect(small.errors).toBeUndefined();
+    }
+    const run = await as<{ matchingRunStart: { round: { id: string } } }>(key('OPERATOR'), RUN);
+    expect(run.errors).toBeUndefined();
+    const routes = (await as<{ routes: { edges: { node: Route }[] } }>(key('CARRIER'), ROUTES, { round: run.data!.matchingRunStart.round.id })).data!.routes.edges.map((e) => e.node);
+    feeder = routes.find((r) => r.stops.some((s) => s.action === 'CENTRE_DROP'))!;
+    expect(feeder).toBeDefined();
+    through = feeder.stops.find((s) => s.action === 'CENTRE_DROP')!.requestId;
+    trunk = routes.find((r) => r.stops.some((s) => s.action === 'CENTRE_PICKUP' && s.requestId === through))!;
+  }, 60_000);
+  afterAll(async () => {
+    await server.stop();
+    tmp.remove();
+  });
+
+  it('offers its two legs as two routes on two trucks, handing over at the centre after handling', () => {
+    expect(trunk).toBeDefined();
+    expect(trunk.vehicleId).not.toBe(feeder.vehicleId);
+    const drop = feeder.stops.find((s) => s.requestId === through && s.action === 'CENTRE_DROP')!;
+    const pick = trunk.stops.find((s) => s.requestId === through && s.action === 'CENTRE_PICKUP')!;
+    expect(drop.location).toEqual(centre);
+    expect(pick.location).toEqual(centre);
+    expect(Date.parse(pick.startAt) - Date.parse(drop.departAt)).toBeGreaterThanOrEqual(45 * 60_000);
+    expect(feeder.stops.filter((s) => s.requestId === through).map((s) => s.action)).toEqual(['PICKUP', 'CENTRE_DROP']);
+    expect(trunk.stops.filter((s) => s.requestId === through).map((s) => s.action)).toEqual(['CENTRE_PICKUP', 'DROP']);
+  });
+
+  it('the shipper sees both legs of its request, each with its own share', async () => {
+    const seen = (await as<{ routes: { edges: { node: Route }[] } }>(key('MANUFACTURER'), ROUTES)).data!.routes.edges.map((e) => e.node);
+    const mine = seen.filter((r) => r.shares.some((s) => s.requestId === through));
+    expect(mine.map((r) => r.id).sort()).toEqual([feeder.id, trunk.id].sort());
+    expect(mine.flatMap((r) => r.stops.filter((s) => s.requestId === through).map((s) => s.action)).sort()).toEqual(['CENTRE_DROP', 'CENTRE_PICKUP', 'DROP', 'PICKUP']);
+  });
+
+  it('is BOOKED only once both legs are accepted; accepting one leaves the other on offer', async () => {
+    const first = await as<{ routeAccept: { bookings: { id: string; shipmentRequestId: string }[] } }>(key('CARRIER'), ACCEPT, { id: feeder.id, key: randomUUID() });
+    expect(first.errors?.[0]?.message).toBeUndefined();
+    bookingOf.feeder = first.data!.routeAccept.bookings.find((b) => b.shipmentRequestId === through)!.id;
+    expect(await status(through)).toBe('OFFERED');
+    const trunkNow = (await as<{ node: Route }>(key('CARRIER'), 'query ($id: ID!) { node(id: $id) { ... on Route { id status } } }', { id: trunk.id })).data!.node;
+    expect(trunkNow.status).toBe('PENDING');
+    const second = await as<{ routeAccept: { bookings: { id: string; shipmentRequestId: string }[] } }>(key('CARRIER'), ACCEPT, { id: trunk.id, key: randomUUID() });
+    expect(second.errors).toBeUndefined();
+    bookingOf.trunk = second.data!.routeAccept.bookings.find((b) => b.shipmentRequestId === through)!.id;
+    expect(await status(through)).toBe('BOOKED');
+  });
+
+  it('tracking follows the hand-over: the feeder ends AT_CENTRE, the trunk starts DEPARTED_CENTRE', async () => {
+    const wrongStart = await report(bookingOf.trunk, 'PICKED_UP');
+    expect(wrongStart.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('input.kind') });
+    expect((await report(bookingOf.feeder, 'PICKED_UP')).data!.trackingEventReport.booking.shipment.status).toBe('PICKED_UP');
+    const wrongEnd = await report(bookingOf.feeder, 'DEPARTED_CENTRE');
+    expect(wrongEnd.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('report AT_CENTRE') });
+    const handedOver = (await report(bookingOf.feeder, 'AT_CENTRE')).data!.trackingEventReport.booking;
+    expect(handedOver).toEqual({ status: 'COMPLETED', shipment: { status: 'AT_CENTRE' } });
+    const departed = (await report(bookingOf.trunk, 'DEPARTED_CENTRE')).data!.trackingEventReport.booking;
+    expect(departed).toEqual({ status: 'CONFIRMED', shipment: { status: 'IN_TRANSIT' } });
+  });
+});
