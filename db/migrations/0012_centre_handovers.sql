@@ -33,6 +33,7 @@ ALTER TABLE `bookings` ADD `centre_leg` text;--> statement-breakpoint
 -- One booking per request and leg: a request through the centre books its feeder and its trunk.
 CREATE UNIQUE INDEX `bookings_one_transport_per_request` ON `bookings` (`request_id`,coalesce(`centre_leg`, '')) WHERE kind <> 'STORAGE' and status in ('CONFIRMED','COMPLETED');--> statement-breakpoint
 ALTER TABLE `offers` ADD `centre_leg` text;--> statement-breakpoint
+CREATE INDEX `offers_centre_feeders` ON `offers` (`complex_id`,`deliver_at`) WHERE centre_leg = 'FEEDER';--> statement-breakpoint
 -- Dropping the old table dropped its triggers (0008, 0011): the same again.
 CREATE TRIGGER `route_stops_within_vehicle` BEFORE INSERT ON `route_stops`
 BEGIN

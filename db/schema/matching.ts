@@ -213,6 +213,8 @@ export const offers = sqliteTable(
     index('offers_route').on(t.routeId),
     // Each round expires its complex's pending offers: the few still pending, not every offer ever made.
     index('offers_pending_expiry').on(t.complexId, t.expiresAt).where(sql`status = 'PENDING'`),
+    // A round reads the cross-dock pallets its centre has promised from today on: the feeder legs, not every offer.
+    index('offers_centre_feeders').on(t.complexId, t.deliverAt).where(sql`centre_leg = 'FEEDER'`),
     check('offers_kind', sql.raw(`kind in (${inList(OFFER_KINDS)})`)),
     check('offers_status', sql.raw(`status in (${inList(OFFER_STATUSES)})`)),
     check('offers_leg', sql`(${t.kind} = 'STORAGE') = (${t.listingId} is not null) and (${t.kind} = 'STORAGE') = (${t.vehicleId} is null)`),

@@ -14,7 +14,7 @@ import {
 } from '../../db/schema';
 import type { ComplexRecord } from '../complexes/complex-record';
 import type { Context } from '../context';
-import { dayFromIso, isoFromDay, kstDayOf } from './engine/days';
+import { dayFromIso, isoFromDay, kstDayOf, kstTimeOn } from './engine/days';
 import { freeTime, netIdlePallets } from './net-availability';
 import type { ExcludedPair, ListingInput, RequestInput, RoundInput, VehicleInput } from './engine/types';
 
@@ -180,6 +180,19 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
       d.listingId ? { requestId: String(d.requestId), listingId: String(d.listingId) } : { requestId: String(d.requestId), vehicleId: String(d.vehicleId) },
     );
 
+    // Pallets the centre has promised to cross-dock from today on: feeder legs offered or booked, by hand-over day.
+    const feeders = tx
+      .select({ deliverAt: offers.deliverAt, pallets: shipmentRequests.pallets })
+      .from(offers)
+      .innerJoin(shipmentRequests, eq(shipmentRequests.id, offers.requestId))
+      .where(and(eq(offers.complexId, complex.id), eq(offers.centreLeg, 'FEEDER'), gte(offers.deliverAt, new Date(kstTimeOn(today, '00:00'))), inArray(offers.status, ['PENDING', 'ACCEPTED'])))
+      .all();
+    const crossDocked = new Map<number, number>();
+    for (const f of feeders) {
+      const day = kstDayOf(f.deliverAt!.getTime());
+      crossDocked.set(day, (crossDocked.get(day) ?? 0) + f.pallets);
+    }
+
     const centre = complex.centre;
     return {
       centre: {
@@ -189,6 +202,7 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
         crossDockCapacityPalletsPerDay: centre.crossDockPalletsPerDay,
         opensAt: centre.opensAt,
         closesAt: centre.closesAt,
+        crossDockedPallets: [...crossDocked].map(([day, pallets]) => ({ day, pallets })),
       },
       requests,
       vehicles: vehicleInputs,

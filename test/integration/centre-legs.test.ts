@@ -10,6 +10,9 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { complexes, logisticsCentres } from '../../db/schema';
 import { kstDayOf, kstTimeOn } from '../../src/matching/engine/days';
+import { getComplex } from '../../src/complexes/get-complex';
+import { loadRoundInput } from '../../src/matching/round-input';
+import { ctxAs } from '../helpers/bookings-fixtures';
 import { gql } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
@@ -40,6 +43,7 @@ describe('a request through the logistics centre', () => {
   let server: TestServer;
   let centre: { lat: number; lng: number };
   const requestIds: string[] = [];
+  let routesSeen: Route[];
   let feeder: Route;
   let trunk: Route;
   let through: string;
@@ -84,6 +88,7 @@ describe('a request through the logistics centre', () => {
     const run = await as<{ matchingRunStart: { round: { id: string } } }>(key('OPERATOR'), RUN);
     expect(run.errors).toBeUndefined();
     const routes = (await as<{ routes: { edges: { node: Route }[] } }>(key('CARRIER'), ROUTES, { round: run.data!.matchingRunStart.round.id })).data!.routes.edges.map((e) => e.node);
+    routesSeen = routes;
     feeder = routes.find((r) => r.stops.some((s) => s.action === 'CENTRE_DROP'))!;
     expect(feeder).toBeDefined();
     through = feeder.stops.find((s) => s.action === 'CENTRE_DROP')!.requestId;
@@ -104,6 +109,13 @@ describe('a request through the logistics centre', () => {
     expect(Date.parse(pick.startAt) - Date.parse(drop.departAt)).toBeGreaterThanOrEqual(45 * 60_000);
     expect(feeder.stops.filter((s) => s.requestId === through).map((s) => s.action)).toEqual(['PICKUP', 'CENTRE_DROP']);
     expect(trunk.stops.filter((s) => s.requestId === through).map((s) => s.action)).toEqual(['CENTRE_PICKUP', 'DROP']);
+  });
+
+  it("the next round knows the cross-dock pallets the centre has promised for the hand-over's day", () => {
+    const input = loadRoundInput({ db: server.db }, getComplex({ ctx: ctxAs(server.db, server.keyOf('OPERATOR')), input: { code: 'BANWOL_SIHWA' } }), new Date());
+    const feeders = new Set(routesSeen.flatMap((r) => r.stops.filter((s) => s.action === 'CENTRE_DROP').map((s) => s.requestId)));
+    const day = kstDayOf(Date.parse(feeder.stops.find((s) => s.action === 'CENTRE_DROP')!.departAt));
+    expect(input.centre.crossDockedPallets).toEqual([{ day, pallets: 2 * feeders.size }]);
   });
 
   it('the shipper sees both legs of its request, each with its own share', async () => {

@@ -85,8 +85,8 @@ export function poolRoutes(jobs: readonly TransportJob[], ctx: RoundContext, ass
   });
 
   const clusters = clustersOf(poolable, jobs, ctx);
-  // Cross-dock pallets per KST day, used by the clusters solved so far (they share the centre).
-  const crossDocked = new Map<number, number>();
+  // Cross-dock pallets per KST day, promised by earlier rounds and the clusters solved so far (they share the centre).
+  const crossDocked = new Map((ctx.centre.crossDockedPallets ?? []).map((d) => [d.day, d.pallets]));
   const idle = ctx.vehicles
     .filter((v) => assigned[v.index] === 0 && v.windows.length > 0)
     .sort((a, b) => haversineKm(a.input.location, ctx.centre.location) - haversineKm(b.input.location, ctx.centre.location) || a.index - b.index);

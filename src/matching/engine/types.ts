@@ -30,6 +30,8 @@ export interface CentreInput extends Located {
   /** Opening hours, `HH:MM` Asia/Seoul (KST, no DST); closesAt after opensAt, both the same day. */
   opensAt?: string;
   closesAt?: string;
+  /** Cross-dock pallets already promised per KST day (feeder legs offered or booked in earlier rounds). */
+  crossDockedPallets?: { day: KstDay; pallets: number }[];
 }
 
 export interface StorageNeed {
