@@ -1557,7 +1557,9 @@ export type MatchingRoundReport = {
   pooledRoutes: Scalars['Int']['output'];
   /** Requests on pooled routes. */
   pooledRequests: Scalars['Int']['output'];
-  /** Served requests per route. */
+  /** Requests sent through the logistics centre (a feeder leg to it, a trunk leg on; each leg an offer); null for rounds made before the centre was weighed in the search. */
+  centreRequests?: Maybe<Scalars['Int']['output']>;
+  /** Shares per route: served requests per route, a request through the centre counting on both its routes. */
   requestsPerTrip: Scalars['Float']['output'];
   /** Stops (pickups and drops) per route. */
   stopsPerRoute: Scalars['Float']['output'];
@@ -3492,6 +3494,7 @@ export type MatchingRoundReportResolvers<ContextType = Context, ParentType exten
   routes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pooledRoutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pooledRequests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  centreRequests?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   requestsPerTrip?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   stopsPerRoute?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   loadFactorKgPeakPct?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;

@@ -16,7 +16,7 @@ import { ctxAs } from '../helpers/bookings-fixtures';
 import { gql } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
-const RUN = 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { id report { routes } } } }';
+const RUN = 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { id report { routes centreRequests } } } }';
 const ROUTES = `query ($round: ID) { routes(first: 50, filter: { roundId: $round }) { edges { node {
   id status vehicleId shares { requestId priceKrw status } stops { action requestId location { lat lng } startAt departAt } } } } }`;
 const ACCEPT = `mutation ($id: ID!, $key: String!) { routeAccept(input: { routeId: $id, idempotencyKey: $key }) {
@@ -44,6 +44,7 @@ describe('a request through the logistics centre', () => {
   let centre: { lat: number; lng: number };
   const requestIds: string[] = [];
   let routesSeen: Route[];
+  let centreRequests: number;
   let feeder: Route;
   let trunk: Route;
   let through: string;
@@ -85,8 +86,9 @@ describe('a request through the logistics centre', () => {
       const small = await register(offset(4.5, (i * Math.PI) / 3), 'T1');
       expect(small.errors).toBeUndefined();
     }
-    const run = await as<{ matchingRunStart: { round: { id: string } } }>(key('OPERATOR'), RUN);
+    const run = await as<{ matchingRunStart: { round: { id: string; report: { centreRequests: number } } } }>(key('OPERATOR'), RUN);
     expect(run.errors).toBeUndefined();
+    centreRequests = run.data!.matchingRunStart.round.report.centreRequests;
     const routes = (await as<{ routes: { edges: { node: Route }[] } }>(key('CARRIER'), ROUTES, { round: run.data!.matchingRunStart.round.id })).data!.routes.edges.map((e) => e.node);
     routesSeen = routes;
     feeder = routes.find((r) => r.stops.some((s) => s.action === 'CENTRE_DROP'))!;
@@ -101,6 +103,7 @@ describe('a request through the logistics centre', () => {
 
   it('offers its two legs as two routes on two trucks, handing over at the centre after handling', () => {
     expect(trunk).toBeDefined();
+    expect(centreRequests).toBe(new Set(routesSeen.flatMap((r) => r.stops.filter((s) => s.action === 'CENTRE_DROP').map((s) => s.requestId))).size);
     expect(trunk.vehicleId).not.toBe(feeder.vehicleId);
     const drop = feeder.stops.find((s) => s.requestId === through && s.action === 'CENTRE_DROP')!;
     const pick = trunk.stops.find((s) => s.requestId === through && s.action === 'CENTRE_PICKUP')!;
