@@ -154,7 +154,8 @@ export function routeOffer(
       requestId: job.request.id,
       shipperOrgId: job.request.shipperOrgId,
       priceKrw: split[i]!,
-      breakdown: shareOf(breakdown, routeCostKrw, split[i]!),
+      // Its own handling, and its part of the rest of the route in proportion.
+      breakdown: { ...shareOf({ ...breakdown, handlingKrw: 0 }, costKrw, split[i]! - (leg?.handlingKrw ?? 0)), handlingKrw: leg?.handlingKrw ?? 0 },
       // A leg's part of the request's stand-alone price (handling included on the feeder): the legs' sum is the whole.
       standaloneKrw: leg ? Math.round(leg.capKrw + leg.handlingKrw) : weights[i]!.weightKrw,
       co2Kg: Math.round(co2 * part * 1000) / 1000,
