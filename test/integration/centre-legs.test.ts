@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { complexes, logisticsCentres } from '../../db/schema';
+import { bookings, complexes, logisticsCentres } from '../../db/schema';
+import { localIdOf } from '../../src/global-id';
 import { kstDayOf, kstTimeOn } from '../../src/matching/engine/days';
 import { getComplex } from '../../src/complexes/get-complex';
 import { loadRoundInput } from '../../src/matching/round-input';
@@ -151,5 +152,17 @@ describe('a request through the logistics centre', () => {
     expect(handedOver).toEqual({ status: 'COMPLETED', shipment: { status: 'AT_CENTRE' } });
     const departed = (await report(bookingOf.trunk, 'DEPARTED_CENTRE')).data!.trackingEventReport.booking;
     expect(departed).toEqual({ status: 'CONFIRMED', shipment: { status: 'IN_TRANSIT' } });
+  });
+
+  it('a leg declined sends its request back to the next round and gives the other leg back', async () => {
+    // Another load through the centre: its trunk was booked with the trunk route above, its feeder still waits.
+    const other = routesSeen.flatMap((r) => r.stops.filter((s) => s.action === 'CENTRE_DROP' && s.requestId !== through).map((s) => ({ route: r, requestId: s.requestId })))[0]!;
+    expect(other).toBeDefined();
+    expect(await status(other.requestId)).toBe('OFFERED');
+    const declined = await as(key('CARRIER'), 'mutation ($id: ID!) { routeDecline(input: { routeId: $id, reason: "no driver" }) { route { status } } }', { id: other.route.id });
+    expect(declined.errors).toBeUndefined();
+    expect(await status(other.requestId)).toBe('OPEN');
+    const legs = server.db.select().from(bookings).where(eq(bookings.requestId, localIdOf(other.requestId, 'ShipmentRequest', 'requestId'))).all();
+    expect(legs.map((b) => [b.centreLeg, b.status])).toEqual([['TRUNK', 'RETURNED']]);
   });
 });
