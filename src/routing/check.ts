@@ -3,6 +3,7 @@
  * or the slack the search uses), so tests can hold the fast insertion check against it and callers can read the
  * schedule (arrival, start of service, load on board after each stop).
  */
+import { lockedViolations } from './locked';
 import { matrixReader, type Plan, type RoutingProblem, type RoutingRequest } from './problem';
 
 export interface CheckedStop {
@@ -114,6 +115,7 @@ export function checkPlan(problem: RoutingProblem, plan: Plan): PlanCheck {
     totalDistance += distance;
     routes.push({ vehicle: v, departure, arrival, distance, driving, stops });
   }
+  violations.push(...lockedViolations(problem, plan));
   const unserved: number[] = [];
   problem.requests.forEach((req, r) => {
     if (!servedBy.has(r)) {

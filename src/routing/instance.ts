@@ -2,6 +2,7 @@
  * The problem compiled into typed arrays for the search's inner loops. Stop ids: request r has pickup 2r and
  * delivery 2r + 1. Cargo tags become bit masks (at most 32 distinct tags), vehicle rules a request × vehicle table.
  */
+import { lockedVehicles } from './locked';
 import { matrixReader, RoutingInputError, type Matrix, type RoutingProblem, type RoutingStop } from './problem';
 
 /** Above this many locations the matrices are read through the caller's function instead of copied. */
@@ -36,6 +37,10 @@ export interface Instance {
   readonly maxStops: Float64Array;
   readonly maxDuration: Float64Array;
   readonly maxDriving: Float64Array;
+  /** The vehicle each request is locked to (booked work, locked.ts), -1 when free. */
+  readonly lockedTo: Int32Array;
+  /** Vehicles with locked work: their routes never empty. */
+  readonly hasLocked: Uint8Array;
   /** carry[r * vehicles + v] = 1 when vehicle v may carry request r. */
   readonly carry: Uint8Array;
   /** The same as bits, `carryWords` words per request, and how many vehicles may carry each request: Shaw relatedness in O(V/32). */
@@ -108,6 +113,9 @@ export function compile(problem: RoutingProblem): Instance {
     return mask >>> 0;
   };
 
+  const lockedTo = lockedVehicles(problem);
+  const hasLocked = new Uint8Array(V);
+  for (const l of lockedTo) if (l !== -1) hasLocked[l] = 1;
   const S = 2 * R;
   const stopLoc = new Int32Array(S);
   const stopEarliest = new Float64Array(S);
@@ -189,11 +197,11 @@ export function compile(problem: RoutingProblem): Instance {
     const has = new Set(veh.tags ?? []);
     let row = '';
     for (let r = 0; r < R; r++) {
-      const ok = (reqs[r]!.requires ?? []).every((t) => has.has(t)) && (problem.mayCarry?.(v, r) ?? true);
+      const ok = (lockedTo[r] === -1 || lockedTo[r] === v) && (reqs[r]!.requires ?? []).every((t) => has.has(t)) && (problem.mayCarry?.(v, r) ?? true);
       carry[r * V + v] = ok ? 1 : 0;
       row += ok ? '1' : '0';
     }
-    const key = JSON.stringify([veh.start, veh.end, veh.capacity, veh.earliest, veh.latest, veh.fixedCost, veh.costPerDistance, costPerStop[v], costPerWaiting[v], maxStops[v], maxDuration[v], maxDriving[v], row]);
+    const key = JSON.stringify([veh.start, veh.end, veh.capacity, veh.earliest, veh.latest, veh.fixedCost, veh.costPerDistance, costPerStop[v], costPerWaiting[v], maxStops[v], maxDuration[v], maxDriving[v], row, hasLocked[v] ? v : -1]);
     let cls = classes.get(key);
     if (cls === undefined) classes.set(key, (cls = classes.size));
     vehicleClass[v] = cls;
@@ -264,6 +272,8 @@ export function compile(problem: RoutingProblem): Instance {
     maxStops,
     maxDuration,
     maxDriving,
+    lockedTo,
+    hasLocked,
     carry,
     carryBits,
     carryWords,

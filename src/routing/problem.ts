@@ -70,6 +70,8 @@ export interface RoutingProblem {
   vehicles: readonly RoutingVehicle[];
   /** Further vehicle/request rule beyond tags (both must allow). */
   mayCarry?: (vehicle: number, request: number) => boolean;
+  /** Work already booked: each route's requests stay on its vehicle with their stops in this relative order (locked.ts). */
+  locked?: readonly PlanRoute[];
 }
 
 export interface PlanStop {
