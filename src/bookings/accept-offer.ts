@@ -19,6 +19,11 @@ import { commitGrouped, type Tx } from '../../db/group-commit';
 import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
 import { guarded, reserve } from './reservations';
 import { withdrawRivalOffers } from './withdraw-offers';
+import { applyExtension, extensionOf, refuseStaleExtension } from './extend-route';
+
+function statusIsPending(ctx: Context, offerId: number): boolean {
+  return ctx.db.select({ status: offers.status }).from(offers).where(eq(offers.id, offerId)).get()?.status === 'PENDING';
+}
 
 export const AcceptOfferInput = z.object({
   offerId: z.number().int().positive(),
@@ -53,6 +58,9 @@ interface Outcome {
 export async function acceptOffer({ ctx, input }: { ctx: Context; input: AcceptOfferInput }): Promise<AcceptedOffer> {
   const viewer = requireRole(ctx, 'CARRIER', 'WAREHOUSE_OWNER');
   const { offerId, idempotencyKey } = parseInput(AcceptOfferInput, input);
+  const extension = extensionOf(ctx.db, ctx.db.select({ routeId: offers.routeId }).from(offers).where(eq(offers.id, offerId)).get()?.routeId ?? null);
+  // A first attempt on a pending extension whose booked route changed lets it lapse (a retry reads its outcome below).
+  if (extension && statusIsPending(ctx, offerId)) refuseStaleExtension(ctx.db, extension, ctx.now());
   let booked: Booked | undefined;
   const outcome = await commitGrouped(ctx.db, (tx) =>
     once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'offerAccept', input: { offerId } }, () => {
@@ -150,6 +158,9 @@ function book(db: Db, tx: Tx, viewer: Viewer, offerId: number, now: Date): Booke
     if (request.status !== 'OFFERED') throw new ConflictError(`ShipmentRequest is ${request.status} and can no longer be booked`);
   }
 
+  // An extension first moves the booked route to its new stops, then its new shares join it.
+  const extension = extensionOf(tx, offer.routeId);
+  if (extension) applyExtension(db, tx, extension, now);
   const booked = unit.map((o) => {
     const booking = guarded(() => run.insertBooking.get(bookingOf(o, requests.get(o.requestId)!, now)));
     reserve(db, booking);
@@ -214,8 +225,9 @@ function fullyBooked(run: Statements, request: ShipmentRequestRecord): boolean {
 function bookedEvents(ctx: Context, { accepted, outcome, requests }: Booked): Publication[] {
   const at = ctx.now();
   const { offer, bookings: booked } = accepted;
-  const summary =
-    booked.length > 1
+  const summary = extensionOf(ctx.db, offer.routeId)
+    ? `Route extended: ${booked.length} more shipment${booked.length === 1 ? '' : 's'}, ${booked.reduce((n, b) => n + b.pallets, 0)} pallets joined a truck already out`
+    : booked.length > 1
       ? `Pooled route booked: ${booked.length} shipments, ${booked.reduce((n, b) => n + b.pallets, 0)} pallets on one vehicle`
       : offer.kind === 'STORAGE'
         ? `Storage booked: ${offer.storagePallets} pallets ${offer.storageFromDay} to ${offer.storageToDay}`

@@ -1,6 +1,6 @@
-import { eq, exists, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, exists, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { offers, routes, routeStops, vehicles, type OfferStatus, type RouteStopAction } from '../../db/schema';
+import { bookings, HOLDING_BOOKING_STATUSES, offers, routes, routeStops, vehicles, type OfferStatus, type RouteStopAction } from '../../db/schema';
 import type { OrganisationRole } from '../../db/schema';
 import type { Viewer } from '../auth/viewer';
 import type { OfferRecord } from './decline-offer';
@@ -31,7 +31,9 @@ export interface RouteStopView {
  * a shipper sees only its share: its own shares and stops, its own load on board after each, its own price and
  * km, and its own first and last stop as start and end; `sharedBy` is all it learns of the others.
  */
-export interface RouteView extends RouteRecord {
+export interface RouteView extends Omit<RouteRecord, 'revision'> {
+  /** Null for a shipper, like `extendsRouteId`: neither is its business. */
+  revision: number | null;
   status: RouteStatus;
   /** Distinct shippers on the whole route. */
   sharedBy: number;
@@ -60,10 +62,21 @@ export function viewRoutes(db: Db, viewer: Viewer, rows: RouteRecord[], now: Dat
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const sharesOf = groupBy(db.select().from(offers).where(inArray(offers.routeId, ids)).orderBy(offers.id).all(), (o) => o.routeId!);
+  // Who rides on a booked route: its shares' and its accepted extensions' bookings (an extension's own line too).
+  const lines = [...new Set(rows.map((r) => r.extendsRouteId ?? r.id))];
+  const bookedOf = groupBy(
+    db
+      .select({ line: sql<number>`coalesce(${routes.extendsRouteId}, ${routes.id})`, shipperOrgId: bookings.shipperOrgId })
+      .from(bookings)
+      .innerJoin(routes, eq(routes.id, bookings.routeId))
+      .where(and(inArray(bookings.routeId, db.select({ id: routes.id }).from(routes).where(or(inArray(routes.id, lines), inArray(routes.extendsRouteId, lines)))), inArray(bookings.status, HOLDING_BOOKING_STATUSES)))
+      .all(),
+    (b) => b.line,
+  );
   const stopsOf = groupBy(db.select().from(routeStops).where(inArray(routeStops.routeId, ids)).orderBy(routeStops.routeId, routeStops.seq).all(), (s) => s.routeId);
   return rows.map((route) => {
     const shares = sharesOf.get(route.id) ?? [];
-    const sharedBy = new Set(shares.map((s) => s.shipperOrgId)).size;
+    const sharedBy = new Set([...shares, ...(bookedOf.get(route.extendsRouteId ?? route.id) ?? [])].map((s) => s.shipperOrgId)).size;
     const stops = stopsOf.get(route.id) ?? [];
     if (viewer.role !== 'MANUFACTURER') {
       return { ...route, status: statusOf(shares, now), sharedBy, shares, stops: stops.map((s, i) => ({ ...s, seq: i + 1 })) };
@@ -75,6 +88,10 @@ export function viewRoutes(db: Db, viewer: Viewer, rows: RouteRecord[], now: Dat
       priceKrw: sum(own, (s) => s.priceKrw),
       deadheadKm: sum(own, (s) => s.deadheadKm),
       loadedKm: sum(own, (s) => s.loadedKm),
+      extendsRouteId: null,
+      revision: null,
+      extendsRevision: null,
+      extendsStopsDone: null,
       startAt: ownStops[0]?.arriveAt ?? route.startAt,
       endAt: ownStops.at(-1)?.departAt ?? route.endAt,
       status: statusOf(own, now),

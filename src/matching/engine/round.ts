@@ -6,6 +6,7 @@
  */
 import { resolveConfig, type ConfigOverrides, type MatchingConfig } from './config';
 import { baselineFor } from './baseline';
+import { addBookedRoutes, bookedVehicles, extensionOffer } from './booked-routes';
 import { createContext, type RoundContext, type TransportJob } from './context';
 import { ZERO_BREAKDOWN } from './cost';
 import { buildJob } from './jobs';
@@ -24,7 +25,7 @@ export interface PreparedRound {
 
 /** Returns the context and transport jobs of `input` after the storage phase (storage capacity is reserved). */
 export function prepareRound(input: RoundInput, config: MatchingConfig): PreparedRound {
-  const ctx = createContext(config, input.now, input.centre, input.vehicles, input.excludedPairs);
+  const ctx = createContext(config, input.now, input.centre, [...input.vehicles, ...bookedVehicles(input)], input.excludedPairs);
   const storage = planStorage(input.requests, input.listings, ctx);
   const storagePlans = new Map<number, StoragePlan>();
   const jobs: TransportJob[] = [];
@@ -50,11 +51,14 @@ export function runRound(input: RoundInput, config: ConfigOverrides = {}): Round
   // A request's stand-alone option is its truck in the one-request-per-truck assignment of this round, or, when
   // the assignment left it out, its cheapest feasible truck.
   const standalone = (job: TransportJob) => assignment.plans[job.index]?.costKrw ?? assignment.cheapestKrw[job.index]!;
-  const pooled = poolRoutes(jobs, ctx, assignment, { deadline: startedAt + settings.roundSeconds * 1000, seed: settings.seed, standaloneKrw: standalone });
+  // Booked routes' requests join the jobs after the assignment: only their own truck carries them.
+  const booked = addBookedRoutes(input.bookedRoutes ?? [], jobs, settings, input.vehicles.length);
+  const pooled = poolRoutes(jobs, ctx, assignment, { deadline: startedAt + settings.roundSeconds * 1000, seed: settings.seed, standaloneKrw: standalone, booked });
   const parts = (job: TransportJob) => storagePlans.get(job.requestIndex)?.parts.map((p) => p.pallets) ?? [job.request.pallets];
   const routes: RouteOffer[] = [];
   const served = new Set<number>();
   for (const planned of pooled.routes) {
+    if (planned.extends) continue;
     let route: PlannedRoute = planned;
     while (route.stops.length > 0) {
       const priced = routeOffer(route, jobs, ctx, standalone, parts);
@@ -63,6 +67,23 @@ export function runRound(input: RoundInput, config: ConfigOverrides = {}): Round
       if ('offer' in priced) {
         routes.push(priced.offer);
         for (const stop of route.stops) served.add(stop.job);
+        break;
+      }
+      route = { ...route, stops: route.stops.filter((s) => s.job !== priced.drop) };
+    }
+  }
+
+  // Extensions, unless the truck got a fresh route this round too (its free time starts where the booked route ended).
+  const busy = new Set(routes.map((r) => r.vehicleId));
+  for (const planned of pooled.routes) {
+    if (!planned.extends || busy.has(ctx.vehicles[planned.vehicleIndex]!.input.id)) continue;
+    let route: PlannedRoute = planned;
+    for (;;) {
+      const priced = extensionOffer(route, planned.extends, jobs, ctx, standalone);
+      if (!priced) break;
+      if ('offer' in priced) {
+        routes.push(priced.offer);
+        for (const stop of route.stops) if (!planned.extends.jobs.includes(stop.job)) served.add(stop.job);
         break;
       }
       route = { ...route, stops: route.stops.filter((s) => s.job !== priced.drop) };
@@ -150,15 +171,18 @@ function buildReport(
   }
   const round3 = (x: number) => Math.round(x * 1000) / 1000;
   const pct = (part: number, whole: number) => (whole > 0 ? round3((part / whole) * 100) : 0);
-  const pooled = routes.filter((r) => r.shares.length > 1);
+  const pooled = routes.filter((r) => r.shares.length > 1 || r.extends);
+  const trips = routes.length - routes.filter((r) => r.extends).length;
   return {
     requestsConsidered: input.requests.length,
     servedCount: served.size,
     unservedRequestIds: input.requests.filter((r) => !servedIds.has(r.id)).map((r) => r.id),
     routes: routes.length,
+    extensions: routes.filter((r) => r.extends).length,
     pooledRoutes: pooled.length,
     pooledRequests: pooled.reduce((sum, r) => sum + r.shares.length, 0),
-    requestsPerTrip: routes.length > 0 ? round3(served.size / routes.length) : 0,
+    // An extension is no new trip: its requests ride a truck already out.
+    requestsPerTrip: trips > 0 ? round3(served.size / trips) : 0,
     stopsPerRoute: routes.length > 0 ? round3(stops / routes.length) : 0,
     loadFactorKgPeakPct: pct(peakKgPct, routes.length),
     loadFactorPalletsPeakPct: pct(peakPalletsPct, routes.length),
