@@ -160,12 +160,13 @@ function book(db: Db, tx: Tx, viewer: Viewer, offerId: number, now: Date): Booke
 
   // An extension first moves the booked route to its new stops, then its new shares join it.
   const extension = extensionOf(tx, offer.routeId);
-  if (extension) applyExtension(db, tx, extension, now);
+  const joinBookedRoute = extension ? applyExtension(db, tx, extension, now) : null;
   const booked = unit.map((o) => {
     const booking = guarded(() => run.insertBooking.get(bookingOf(o, requests.get(o.requestId)!, now)));
     reserve(db, booking);
     return booking;
   });
+  joinBookedRoute?.(booked);
   const unitIds = unit.map((o) => o.id);
   const accepted = run.acceptUnit.all({ ids: idList(unitIds), now: now.getTime() });
 

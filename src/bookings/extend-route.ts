@@ -6,6 +6,7 @@ import { ConflictError } from '../errors';
 import { servedPrefix } from '../matching/booked-routes';
 import { releaseRequests } from '../matching/release-requests';
 import type { RouteRecord } from '../matching/route-view';
+import type { BookingRecord } from './booking-record';
 import { releaseReservations, reserve } from './reservations';
 
 type Extension = RouteRecord & { extendsRouteId: number; extendsRevision: number; extendsStopsDone: number };
@@ -25,7 +26,7 @@ function staleness(db: Db | Tx, extension: Extension): string | null {
   const ids = [...new Set(stops.map((s) => s.requestId))];
   const statusOf = new Map(db.select({ id: shipmentRequests.id, status: shipmentRequests.status }).from(shipmentRequests).where(inArray(shipmentRequests.id, ids)).all().map((r) => [r.id, r.status]));
   if (servedPrefix(stops, (id) => statusOf.get(id)) !== extension.extendsStopsDone) return 'the truck has served more of its stops since';
-  const held = db.select({ requestId: bookings.requestId, status: bookings.status }).from(bookings).where(inArray(bookings.routeId, lineOf(db, base.id))).all();
+  const held = db.select({ requestId: bookings.requestId, status: bookings.status }).from(bookings).where(eq(bookings.routeId, base.id)).all();
   const ahead = new Set(stops.slice(extension.extendsStopsDone).map((s) => s.requestId));
   if ([...ahead].some((id) => !held.some((b) => b.requestId === id && b.status === 'CONFIRMED'))) return 'a booking on it ended since';
   return null;
@@ -49,19 +50,16 @@ export function refuseStaleExtension(db: Db, extension: Extension, now: Date): v
   throw new ConflictError(`The booked route this extension would extend changed (${why}): the extension expired and its requests return to the next matching round`);
 }
 
-/** A booked route and the extensions of it: its bookings ride on any of them (each keeps its own offer's route). */
-export function lineOf(db: Db | Tx, routeId: number): number[] {
-  return [routeId, ...db.select({ id: routes.id }).from(routes).where(eq(routes.extendsRouteId, routeId)).all().map((r) => r.id)];
-}
-
 /**
  * Accepting an extension, in the accepting transaction before its new shares are booked: checks the booked route
  * is as planned, gives it the extension's stops (revision + 1, price and km grown by the extension's), and moves
  * each booked share's planned times and vehicle reservation to its new stops (release, then insert: the capacity
- * trigger checks every new span, and the new shares' spans after them).
+ * trigger checks every new span, and the new shares' spans after them). Returns what to do once the new shares
+ * are booked: their bookings ride on the booked route (one route per trip: tracking, insights and the next
+ * round's extensions read it), their offers stay on the extension.
  * @throws ConflictError when the booked route changed (accept again: refuseStaleExtension lets it lapse) or the truck has no room.
  */
-export function applyExtension(db: Db, tx: Tx, extension: Extension, now: Date): void {
+export function applyExtension(db: Db, tx: Tx, extension: Extension, now: Date): (booked: BookingRecord[]) => void {
   const why = staleness(tx, extension);
   if (why) throw new ConflictError(`The booked route this extension would extend changed (${why})`);
   const baseId = extension.extendsRouteId;
@@ -75,7 +73,7 @@ export function applyExtension(db: Db, tx: Tx, extension: Extension, now: Date):
     .run();
 
   // Booked shares keep their price; their planned times follow their stops, within their windows (the round kept them).
-  const held = tx.select().from(bookings).where(and(inArray(bookings.routeId, lineOf(tx, baseId)), eq(bookings.status, 'CONFIRMED'))).all();
+  const held = tx.select().from(bookings).where(and(eq(bookings.routeId, baseId), eq(bookings.status, 'CONFIRMED'))).all();
   const moved = held.map((booking) => {
     const pickup = stops.find((s) => s.requestId === booking.requestId && s.action === 'PICKUP');
     const drop = [...stops].reverse().find((s) => s.requestId === booking.requestId && s.action === 'DROP');
@@ -90,4 +88,10 @@ export function applyExtension(db: Db, tx: Tx, extension: Extension, now: Date):
   const holding = tx.select({ bookingId: vehicleReservations.bookingId }).from(vehicleReservations).where(and(inArray(vehicleReservations.bookingId, heldIds), isNull(vehicleReservations.releasedAt))).all();
   releaseReservations(tx, heldIds, now);
   for (const booking of moved) if (holding.some((h) => h.bookingId === booking.id)) reserve(db, booking);
+
+  return (booked) => {
+    if (booked.length === 0) return;
+    tx.update(bookings).set({ routeId: baseId }).where(inArray(bookings.id, booked.map((b) => b.id))).run();
+    for (const booking of booked) booking.routeId = baseId;
+  };
 }

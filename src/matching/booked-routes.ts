@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { bookings, offers, routes, routeStops, shipmentRequests, vehicleAvailability, vehicles, type RequestStatus } from '../../db/schema';
 import type { BookedRouteInput } from './engine';
@@ -30,11 +30,9 @@ export function servedPrefix(stops: Pick<StopRow, 'action' | 'requestId'>[], sta
  */
 export function loadBookedRoutes(tx: Tx, complexId: number, now: Date): BookedRouteInput[] {
   const nowMs = now.getTime();
-  // A share of an accepted extension rides on the route it extended.
   const live = tx
-    .select({ routeId: sql<number>`coalesce(${routes.extendsRouteId}, ${routes.id})`, requestId: bookings.requestId, priceKrw: bookings.priceKrw })
+    .select({ routeId: bookings.routeId, requestId: bookings.requestId, priceKrw: bookings.priceKrw })
     .from(bookings)
-    .innerJoin(routes, eq(routes.id, bookings.routeId))
     .where(and(eq(bookings.complexId, complexId), eq(bookings.status, 'CONFIRMED'), eq(bookings.kind, 'TRANSPORT'), isNotNull(bookings.routeId)))
     .all();
   if (live.length === 0) return [];

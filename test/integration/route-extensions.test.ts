@@ -180,6 +180,11 @@ describe('extensions of booked routes through the service', () => {
     expect(a.deliverAt).toBe(extension.stops.find((s) => s.requestId === requests.a && s.action === 'DROP')!.departAt);
     expect(Date.parse(a.deliverAt)).toBeLessThanOrEqual(Date.now() + 48 * HOUR);
     expect((await routeAs(keys.a, booked.id))!).toMatchObject({ priceKrw: bookedA.priceKrw, sharedBy: 2 });
+    // B's booking rides on the booked route now: it sees its own share of it, nothing of A's.
+    const seenByB = (await routeAs(keys.b, booked.id))!;
+    expect(seenByB).toMatchObject({ priceKrw: extension.priceKrw, sharedBy: 2, extendsRouteId: null });
+    expect(new Set(seenByB.stops.map((s) => s.requestId))).toEqual(new Set([requests.b]));
+    expect(seenByB.shares.map((s) => s.requestId)).toEqual([requests.b]);
     // One held reservation per booking, spanning its new stops; A's old one released.
     const held = server.db.select().from(vehicleReservations).where(isNull(vehicleReservations.releasedAt)).all();
     expect(held.filter((h) => h.bookingId === Number(localIdOf(a.id, 'Booking', 'id')))).toHaveLength(1);
