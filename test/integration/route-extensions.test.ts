@@ -23,7 +23,7 @@ const GATE = { lat: 37.325, lng: 126.75 };
 const SUWON = { lat: 37.2636, lng: 127.0286 };
 
 const ROUTE_FIELDS = `id vehicleId priceKrw status sharedBy extendsRouteId revision
-  shares { id requestId priceKrw status }
+  shares { id requestId priceKrw standaloneKrw status }
   stops { seq action requestId arriveAt startAt departAt kgAfter palletsAfter }`;
 const ROUTES = `query ($round: ID) { routes(first: 10, filter: { roundId: $round }) { edges { node { ${ROUTE_FIELDS} } } } }`;
 const NODE = `query ($id: ID!) { node(id: $id) { ... on Route { ${ROUTE_FIELDS} } } }`;
@@ -40,7 +40,7 @@ interface Route {
   sharedBy: number;
   extendsRouteId: string | null;
   revision: number | null;
-  shares: { id: string; requestId: string; priceKrw: number; status: string }[];
+  shares: { id: string; requestId: string; priceKrw: number; standaloneKrw: number; status: string }[];
   stops: { seq: number; action: string; requestId: string; arriveAt: string; startAt: string; departAt: string; kgAfter: number; palletsAfter: number }[];
 }
 interface Booking {
@@ -113,6 +113,9 @@ describe('extensions of booked routes through the service', () => {
     expect(extension).toMatchObject({ status: 'PENDING', extendsRouteId: booked.id, vehicleId: booked.vehicleId, sharedBy: 2 });
     expect(extension.shares.map((s) => s.requestId)).toEqual([requests.b]);
     expect(extension.priceKrw).toBe(extension.shares[0]!.priceKrw);
+    // B pays what the route costs more, never more than its own truck would have cost.
+    expect(extension.shares[0]!.priceKrw).toBeGreaterThan(0);
+    expect(extension.shares[0]!.priceKrw).toBeLessThanOrEqual(extension.shares[0]!.standaloneKrw);
     // Every stop of both, A's kept in the carrier's order, the load adding up.
     expect(extension.stops.map((s) => s.requestId).sort()).toEqual([requests.a, requests.a, requests.b, requests.b].sort());
     expect(extension.stops.filter((s) => s.requestId === requests.a).map((s) => s.action)).toEqual(['PICKUP', 'DROP']);
