@@ -60,6 +60,8 @@ const MINUTES_SLACK = 0.01;
  * within 5 s at 500 and 2,000 requests, 250 gave 4 % and −1 %.
  */
 const CLUSTER_SIZE = 120;
+/** Booked routes a cluster may extend: each adds its locked requests and a truck to every iteration. */
+const MAX_BOOKED_PER_CLUSTER = 20;
 /** The window a vehicle works in this round: the one its assigned job uses, else its first. */
 function windowOf(vehicle: VehicleProfile, assignedDepartAt: number | undefined): TimeWindow | undefined {
   if (assignedDepartAt !== undefined) return vehicle.windows.find((w) => w.start <= assignedDepartAt && assignedDepartAt <= w.end);
@@ -109,22 +111,28 @@ export function poolRoutes(jobs: readonly TransportJob[], ctx: RoundContext, ass
   return { routes, unserved };
 }
 
-/** Each booked route goes to one cluster (it may be extended once): the one heading its way, by the bearing of its last stop. */
+/**
+ * Each booked route goes to at most one cluster (it may be extended once): the one of its shift's day heading its
+ * way, by the bearing of its last stop; a cluster takes the MAX_BOOKED_PER_CLUSTER closest in bearing (each adds
+ * its locked requests and a truck to every iteration of the search).
+ */
 function bookedOfClusters(booked: readonly BookedRoute[], clusters: number[][], jobs: readonly TransportJob[], ctx: RoundContext): BookedRoute[][] {
   const bearing = (to: LatLng) => Math.atan2(to.lat - ctx.centre.location.lat, (to.lng - ctx.centre.location.lng) * Math.cos((to.lat * Math.PI) / 180));
-  const heading = clusters.map((cluster) => (cluster.length > 0 ? bearing(jobs[cluster[Math.floor(cluster.length / 2)]!]!.drops[0]!) : 0));
-  const share = clusters.map(() => [] as BookedRoute[]);
+  const gap = (x: number, y: number) => Math.abs(Math.atan2(Math.sin(x - y), Math.cos(x - y)));
+  const middle = clusters.map((cluster) => (cluster.length > 0 ? jobs[cluster[Math.floor(cluster.length / 2)]!]! : null));
+  const heading = middle.map((job) => (job ? bearing(job.drops[0]!) : 0));
+  const day = middle.map((job) => (job ? kstDayOf(job.request.pickupWindow.start) : -1));
+  const share = clusters.map(() => [] as { b: BookedRoute; gap: number }[]);
   for (const b of booked) {
-    const last = jobs[b.stops.at(-1)!.job]!.drops[0]!;
-    const angle = bearing(last);
-    let best = 0;
+    const angle = bearing(jobs[b.stops.at(-1)!.job]!.drops[0]!);
+    const today = kstDayOf(b.window.start);
+    let best = -1;
     heading.forEach((h, c) => {
-      const gap = (x: number) => Math.abs(Math.atan2(Math.sin(x - angle), Math.cos(x - angle)));
-      if (gap(h) < gap(heading[best]!)) best = c;
+      if (day[c] === today && (best === -1 || gap(h, angle) < gap(heading[best]!, angle))) best = c;
     });
-    share[best]!.push(b);
+    if (best !== -1) share[best]!.push({ b, gap: gap(heading[best]!, angle) });
   }
-  return share;
+  return share.map((list) => list.sort((x, y) => x.gap - y.gap).slice(0, MAX_BOOKED_PER_CLUSTER).map((x) => x.b));
 }
 
 /** Poolable jobs sorted by pickup day, then destination bearing from the centre, cut into chunks. */
@@ -271,7 +279,7 @@ function solveCluster(
     if (checkPlan({ ...problem, locked: [] }, { routes: [route] }).feasible) initial.routes.push(route);
   });
 
-  const result = solve(problem, { initial, seed: options.seed, deadline: options.deadline, now: () => performance.now(), maxIterations: 50 * routable.length + 500 });
+  const result = solve(problem, { initial, seed: options.seed, deadline: options.deadline, now: () => performance.now(), maxIterations: 50 * lockedAt + 500 });
   const extending = new Map(locked.kept.map(({ b }) => [b.vehicleIndex, b]));
   const routes: PlannedRoute[] = result.plan.routes.map((route) => ({
     vehicleIndex: vehicles[route.vehicle]!,
