@@ -1506,9 +1506,9 @@ export type Offer = Node & {
   standaloneKrw?: Maybe<Scalars['Krw']['output']>;
   /** The price's parts. */
   breakdown: CostBreakdown;
-  /** Empty km of the route, in this share's proportion of its price. */
+  /** Empty km of the route, in this share's proportion of its price (an extension's share: of what the route drives more, below 0 when a pickup on the way turns empty km into loaded km). */
   deadheadKm: Scalars['Float']['output'];
-  /** Loaded km of the route, in this share's proportion of its price. */
+  /** Loaded km of the route, in this share's proportion of its price (an extension's share: of what the route drives more). */
   loadedKm: Scalars['Float']['output'];
   /** CO2 emitted for this leg, kg (tank to wheel). */
   co2Kg: Scalars['Float']['output'];

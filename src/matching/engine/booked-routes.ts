@@ -98,8 +98,10 @@ export function extensionOffer(
   // Loads on board were picked up on the stops already served: their pickup here is where the truck stands.
   const stops = after.stops.filter((s) => !(s.action === 'PICKUP' && onBoard.has(s.requestId)));
   const breakdown = differenceOf(after.breakdown, before.breakdown, priceKrw);
-  const deadheadKm = Math.max(0, after.deadheadKm - before.deadheadKm);
-  const loadedKm = Math.max(0, after.loadedKm - before.loadedKm);
+  // What the route drives more: a pickup on the way may turn empty km into loaded km, so empty km may go down
+  // (negative here): the booked shares keep the km they booked, and the sums over all shares stay exact.
+  const deadheadKm = after.deadheadKm - before.deadheadKm;
+  const loadedKm = after.loadedKm - before.loadedKm;
   const profile = ctx.vehicles[route.vehicleIndex]!;
   const co2 = co2Kg(deadheadKm, profile.co2GPerKmEmpty, loadedKm, profile.co2GPerKmLoaded);
   const shares: RouteShare[] = joining.map((k, i) => {

@@ -112,8 +112,8 @@ export function poolRoutes(jobs: readonly TransportJob[], ctx: RoundContext, ass
 }
 
 /**
- * Each booked route goes to at most one cluster (it may be extended once): the one of its shift's day heading its
- * way, by the bearing of its last stop; a cluster takes the MAX_BOOKED_PER_CLUSTER closest in bearing (each adds
+ * Each booked route goes to at most one cluster (it may be extended once): of the clusters whose middle job's pickup
+ * window meets the truck's remaining shift, the one heading its way, by the bearing of its last stop; a cluster takes the MAX_BOOKED_PER_CLUSTER closest in bearing (each adds
  * its locked requests and a truck to every iteration of the search).
  */
 function bookedOfClusters(booked: readonly BookedRoute[], clusters: number[][], jobs: readonly TransportJob[], ctx: RoundContext): BookedRoute[][] {
@@ -121,14 +121,14 @@ function bookedOfClusters(booked: readonly BookedRoute[], clusters: number[][], 
   const gap = (x: number, y: number) => Math.abs(Math.atan2(Math.sin(x - y), Math.cos(x - y)));
   const middle = clusters.map((cluster) => (cluster.length > 0 ? jobs[cluster[Math.floor(cluster.length / 2)]!]! : null));
   const heading = middle.map((job) => (job ? bearing(job.drops[0]!) : 0));
-  const day = middle.map((job) => (job ? kstDayOf(job.request.pickupWindow.start) : -1));
   const share = clusters.map(() => [] as { b: BookedRoute; gap: number }[]);
   for (const b of booked) {
     const angle = bearing(jobs[b.stops.at(-1)!.job]!.drops[0]!);
-    const today = kstDayOf(b.window.start);
     let best = -1;
     heading.forEach((h, c) => {
-      if (day[c] === today && (best === -1 || gap(h, angle) < gap(heading[best]!, angle))) best = c;
+      const pickup = middle[c]?.request.pickupWindow;
+      const meets = !!pickup && pickup.start <= b.window.end && pickup.end >= b.window.start;
+      if (meets && (best === -1 || gap(h, angle) < gap(heading[best]!, angle))) best = c;
     });
     if (best !== -1) share[best]!.push({ b, gap: gap(heading[best]!, angle) });
   }
