@@ -21,10 +21,6 @@ import { guarded, reserve } from './reservations';
 import { withdrawRivalOffers } from './withdraw-offers';
 import { applyExtension, extensionOf, refuseStaleExtension } from './extend-route';
 
-function statusIsPending(ctx: Context, offerId: number): boolean {
-  return ctx.db.select({ status: offers.status }).from(offers).where(eq(offers.id, offerId)).get()?.status === 'PENDING';
-}
-
 export const AcceptOfferInput = z.object({
   offerId: z.number().int().positive(),
   idempotencyKey: IdempotencyKey,
@@ -49,18 +45,19 @@ interface Outcome {
  * CARRIER (its vehicle's offer) or WAREHOUSE_OWNER (its listing's storage offer): accepts an offer and books
  * it in one immediate transaction: reserves the vehicle over pickup..delivery or the warehouse's pallets on
  * each day of the stay, withdraws the other offers for the same leg, and marks the request BOOKED once every
- * leg is booked. A consolidated load is accepted as one unit, all shares or none. A retry with the same
- * idempotency key returns the first outcome.
+ * leg is booked. A consolidated load is accepted as one unit, all shares or none; an extension of a booked route
+ * also moves that route to its new stops (extend-route.ts). A retry with the same idempotency key returns the first outcome.
  * @throws NotFoundError for an unknown offer or one made to someone else; ConflictError when the offer is no
- *   longer pending or has expired, the request was booked or cancelled meanwhile, or the vehicle or
- *   warehouse has no room left; ValidationError for a malformed input.
+ *   longer pending or has expired, the request was booked or cancelled meanwhile, the vehicle or
+ *   warehouse has no room left, or an extension's booked route changed since its round; ValidationError for a malformed input.
  */
 export async function acceptOffer({ ctx, input }: { ctx: Context; input: AcceptOfferInput }): Promise<AcceptedOffer> {
   const viewer = requireRole(ctx, 'CARRIER', 'WAREHOUSE_OWNER');
   const { offerId, idempotencyKey } = parseInput(AcceptOfferInput, input);
-  const extension = extensionOf(ctx.db, ctx.db.select({ routeId: offers.routeId }).from(offers).where(eq(offers.id, offerId)).get()?.routeId ?? null);
-  // A first attempt on a pending extension whose booked route changed lets it lapse (a retry reads its outcome below).
-  if (extension && statusIsPending(ctx, offerId)) refuseStaleExtension(ctx.db, extension, ctx.now());
+  // The supplier's first attempt on a pending extension whose booked route changed lets it lapse (a retry reads its outcome below).
+  const target = ctx.db.select({ routeId: offers.routeId, status: offers.status, supplierOrgId: offers.supplierOrgId }).from(offers).where(eq(offers.id, offerId)).get();
+  const extension = target?.status === 'PENDING' && target.supplierOrgId === viewer.organisationId ? extensionOf(ctx.db, target.routeId) : null;
+  if (extension) refuseStaleExtension(ctx.db, extension, ctx.now());
   let booked: Booked | undefined;
   const outcome = await commitGrouped(ctx.db, (tx) =>
     once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'offerAccept', input: { offerId } }, () => {

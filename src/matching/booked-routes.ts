@@ -26,7 +26,7 @@ export function servedPrefix(stops: Pick<StopRow, 'action' | 'requestId'>[], sta
  * cancelled or given back, no extension already pending, drops at the requests' own destinations (a drop at a
  * warehouse belongs to a storage booking the round does not re-plan), and the shift the route is driven in still
  * open when the truck is free. The truck is where its last served stop left it (or where it is registered, before its first).
- * Reads are driven by the complex's confirmed bookings (what is on the road now), not by the routes of all time.
+ * A truck with several booked routes offers only the one it drives first. Reads are driven by the complex's confirmed bookings (what is on the road now), not by the routes of all time.
  */
 export function loadBookedRoutes(tx: Tx, complexId: number, now: Date): BookedRouteInput[] {
   const nowMs = now.getTime();
@@ -64,10 +64,13 @@ export function loadBookedRoutes(tx: Tx, complexId: number, now: Date): BookedRo
     .where(and(inArray(vehicleAvailability.vehicleId, vehicleIds), gt(vehicleAvailability.endsAt, now)))
     .all();
 
+  // A truck with several booked routes drives the earliest first: only that one can take more on its way.
+  const first = new Map<number, number>();
+  for (const route of [...routeRows].sort((a, b) => b.startAt.getTime() - a.startAt.getTime())) first.set(route.vehicleId, route.id);
   return routeRows.flatMap((route): BookedRouteInput[] => {
     const stops = stopsOf.get(route.id) ?? [];
     const vehicle = vehicleOf.get(route.vehicleId);
-    if (pending.has(route.id) || !vehicle || vehicle.status !== 'ACTIVE') return [];
+    if (pending.has(route.id) || first.get(route.vehicleId) !== route.id || !vehicle || vehicle.status !== 'ACTIVE') return [];
     const done = servedPrefix(stops, (id) => requestOf.get(id)?.status);
     if (done === null || done === stops.length) return [];
     const ahead = stops.slice(done);

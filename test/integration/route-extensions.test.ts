@@ -137,6 +137,10 @@ describe('extensions of booked routes through the service', () => {
     ]);
     expect(await routeAs(keys.b, booked.id)).toBeNull();
     expect(await routeAs(keys.a, extension.id)).toBeNull();
+    // Nobody but its carrier may accept it, nor make it lapse by trying.
+    const stranger = await as(server.keyOf('CARRIER', 'GUMI').apiKey, ACCEPT, { id: extension.id, key: randomUUID() });
+    expect(stranger.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await routeAs(keys.carrier, extension.id))!.status).toBe('PENDING');
     const seenByA = (await routeAs(keys.a, booked.id))!;
     expect(seenByA).toMatchObject({ priceKrw: booked.priceKrw, sharedBy: 1 });
     expect(seenByA.stops.every((s) => s.requestId === requests.a)).toBe(true);
