@@ -112,9 +112,10 @@ export function poolRoutes(jobs: readonly TransportJob[], ctx: RoundContext, ass
 }
 
 /**
- * Each booked route goes to at most one cluster (it may be extended once): of the clusters whose middle job's pickup
- * window meets the truck's remaining shift, the one heading its way, by the bearing of its last stop; a cluster takes the MAX_BOOKED_PER_CLUSTER closest in bearing (each adds
- * its locked requests and a truck to every iteration of the search).
+ * Each booked route goes to at most one cluster (it may be extended once): of the clusters whose middle job's
+ * pickup window meets the truck's remaining shift, the one heading its way, by the bearing of its last stop. A
+ * cluster takes the MAX_BOOKED_PER_CLUSTER closest in bearing (each adds its locked requests and a truck to every
+ * iteration of the search).
  */
 function bookedOfClusters(booked: readonly BookedRoute[], clusters: number[][], jobs: readonly TransportJob[], ctx: RoundContext): BookedRoute[][] {
   const bearing = (to: LatLng) => Math.atan2(to.lat - ctx.centre.location.lat, (to.lng - ctx.centre.location.lng) * Math.cos((to.lat * Math.PI) / 180));
