@@ -83,7 +83,8 @@ export const bookings = sqliteTable(
 /**
  * Capacity a transport booking holds on a vehicle over [startsAt, endsAt). Rows are never changed except to
  * release them; a BEFORE INSERT trigger (migration booking_invariants) refuses a row that would take the
- * vehicle over its payload or pallet slots at any instant.
+ * vehicle over its payload or pallet slots at any instant. An accepted route extension moves a booking's span by
+ * releasing its row and inserting a new one (so the trigger checks the new span): one held row per booking.
  */
 export const vehicleReservations = sqliteTable(
   'vehicle_reservations',
@@ -91,7 +92,6 @@ export const vehicleReservations = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     bookingId: integer('booking_id')
       .notNull()
-      .unique()
       .references(() => bookings.id),
     vehicleId: integer('vehicle_id')
       .notNull()
@@ -103,6 +103,8 @@ export const vehicleReservations = sqliteTable(
     releasedAt: integer('released_at', { mode: 'timestamp_ms' }),
   },
   (t) => [
+    uniqueIndex('vehicle_reservations_booking_held').on(t.bookingId).where(sql`released_at is null`),
+    index('vehicle_reservations_booking').on(t.bookingId),
     index('vehicle_reservations_held').on(t.vehicleId, t.startsAt).where(sql`released_at is null`),
     // A round reads what each vehicle still holds from now on; completed bookings keep their rows for good.
     index('vehicle_reservations_held_until').on(t.vehicleId, t.endsAt).where(sql`released_at is null`),

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { organisations } from './auth';
 import { complexes, createdAt } from './complexes';
 import { shipmentRequests } from './demand';
@@ -24,6 +24,8 @@ export interface StoredRoundReport {
   servedCount: number;
   /** Routes offered, pooled ones (several requests), requests on pooled routes (rounds before pooled routing lack these). */
   routes: number;
+  /** Of those, extensions of booked routes (rounds before extensions lack it). */
+  extensions?: number;
   pooledRoutes: number;
   pooledRequests: number;
   requestsPerTrip: number;
@@ -103,10 +105,24 @@ export const routes = sqliteTable(
     /** When the truck leaves its position, and finishes its last drop. */
     startAt: integer('start_at', { mode: 'timestamp_ms' }).notNull(),
     endAt: integer('end_at', { mode: 'timestamp_ms' }).notNull(),
+    /** Bumped each time an accepted extension rewrites the stops of this (booked) route. */
+    revision: integer('revision').notNull().default(0),
+    /**
+     * An extension: the booked route it would extend, the revision and the number of its stops already served when
+     * it was planned (accepting checks both are unchanged), its stops being the booked route's whole new stop list.
+     * Its shares are the joining shippers' only; its price is what they add.
+     */
+    extendsRouteId: integer('extends_route_id').references((): AnySQLiteColumn => routes.id),
+    extendsRevision: integer('extends_revision'),
+    extendsStopsDone: integer('extends_stops_done'),
     createdAt: createdAt(),
   },
   // Deleting a round checks no route references it: by index, not by scanning the table.
-  (t) => [index('routes_round').on(t.roundId), check('routes_price', sql`${t.priceKrw} >= 0`)],
+  (t) => [
+    index('routes_round').on(t.roundId),
+    index('routes_extends').on(t.extendsRouteId),
+    check('routes_price', sql`${t.priceKrw} >= 0`),
+  ],
 );
 
 /** PICKUP and DROP at the request's ends; CENTRE_DROP ends a feeder leg at the centre, CENTRE_PICKUP starts a trunk leg there. */

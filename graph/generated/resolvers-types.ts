@@ -1506,9 +1506,9 @@ export type Offer = Node & {
   standaloneKrw?: Maybe<Scalars['Krw']['output']>;
   /** The price's parts. */
   breakdown: CostBreakdown;
-  /** Empty km of the route, in this share's proportion of its price. */
+  /** Empty km of the route, in this share's proportion of its price (an extension's share: of what the route drives more, below 0 when a pickup on the way turns empty km into loaded km). */
   deadheadKm: Scalars['Float']['output'];
-  /** Loaded km of the route, in this share's proportion of its price. */
+  /** Loaded km of the route, in this share's proportion of its price (an extension's share: of what the route drives more). */
   loadedKm: Scalars['Float']['output'];
   /** CO2 emitted for this leg, kg (tank to wheel). */
   co2Kg: Scalars['Float']['output'];
@@ -1553,6 +1553,8 @@ export type MatchingRoundReport = {
   servedCount: Scalars['Int']['output'];
   /** Routes offered (one per vehicle used). */
   routes: Scalars['Int']['output'];
+  /** Of those, extensions of booked routes: new stops on trucks already out, not new trips. */
+  extensions: Scalars['Int']['output'];
   /** Routes carrying several requests (pooled, 혼적). */
   pooledRoutes: Scalars['Int']['output'];
   /** Requests on pooled routes. */
@@ -1748,6 +1750,14 @@ export type Route = Node & {
   shares: Array<Offer>;
   /** Its stops in driving order (a shipper: its own pickups and drops). */
   stops: Array<RouteStop>;
+  /**
+   * An extension: the booked route it would extend (its carrier's truck already out). Its stops are that route's whole
+   * new list, served stops included; its shares and price are the joining shippers' only. Null for a route of its own,
+   * and for a shipper.
+   */
+  extendsRouteId?: Maybe<Scalars['ID']['output']>;
+  /** Times accepted extensions have rewritten its stops (null for a shipper). */
+  revision?: Maybe<Scalars['Int']['output']>;
   /** When the round wrote it. */
   createdAt: Scalars['DateTime']['output'];
 };
@@ -3492,6 +3502,7 @@ export type MatchingRoundReportResolvers<ContextType = Context, ParentType exten
   requestsConsidered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   servedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   routes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  extensions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pooledRoutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pooledRequests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   centreRequests?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -3575,6 +3586,8 @@ export type RouteResolvers<ContextType = Context, ParentType extends ResolversPa
   sharedBy?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   shares?: Resolver<Array<ResolversTypes['Offer']>, ParentType, ContextType>;
   stops?: Resolver<Array<ResolversTypes['RouteStop']>, ParentType, ContextType>;
+  extendsRouteId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  revision?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };

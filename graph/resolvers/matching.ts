@@ -22,6 +22,7 @@ const ROUTE_FIGURES_BEFORE_POOLING = {
   loadFactorKgKmPct: 0,
   loadFactorPalletsKmPct: 0,
   assignmentCostKrw: 0,
+  extensions: 0,
 };
 
 export const matchingResolvers: Resolvers = {
@@ -71,6 +72,7 @@ export const matchingResolvers: Resolvers = {
     id: (r) => toGlobalId('Route', r.id),
     vehicleId: (r) => toGlobalId('Vehicle', r.vehicleId),
     roundId: (r) => toGlobalId('MatchingRound', r.roundId),
+    extendsRouteId: (r) => (r.extendsRouteId ? toGlobalId('Route', r.extendsRouteId) : null),
   },
   RouteStop: {
     requestId: (s) => toGlobalId('ShipmentRequest', s.requestId),

@@ -19,6 +19,7 @@ import { commitGrouped, type Tx } from '../../db/group-commit';
 import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
 import { guarded, reserve } from './reservations';
 import { withdrawRivalOffers } from './withdraw-offers';
+import { applyExtension, extensionOf, refuseStaleExtension } from './extend-route';
 
 export const AcceptOfferInput = z.object({
   offerId: z.number().int().positive(),
@@ -44,15 +45,19 @@ interface Outcome {
  * CARRIER (its vehicle's offer) or WAREHOUSE_OWNER (its listing's storage offer): accepts an offer and books
  * it in one immediate transaction: reserves the vehicle over pickup..delivery or the warehouse's pallets on
  * each day of the stay, withdraws the other offers for the same leg, and marks the request BOOKED once every
- * leg is booked. A consolidated load is accepted as one unit, all shares or none. A retry with the same
- * idempotency key returns the first outcome.
+ * leg is booked. A consolidated load is accepted as one unit, all shares or none; an extension of a booked route
+ * also moves that route to its new stops (extend-route.ts). A retry with the same idempotency key returns the first outcome.
  * @throws NotFoundError for an unknown offer or one made to someone else; ConflictError when the offer is no
- *   longer pending or has expired, the request was booked or cancelled meanwhile, or the vehicle or
- *   warehouse has no room left; ValidationError for a malformed input.
+ *   longer pending or has expired, the request was booked or cancelled meanwhile, the vehicle or
+ *   warehouse has no room left, or an extension's booked route changed since its round; ValidationError for a malformed input.
  */
 export async function acceptOffer({ ctx, input }: { ctx: Context; input: AcceptOfferInput }): Promise<AcceptedOffer> {
   const viewer = requireRole(ctx, 'CARRIER', 'WAREHOUSE_OWNER');
   const { offerId, idempotencyKey } = parseInput(AcceptOfferInput, input);
+  // The supplier's first attempt on a pending extension whose booked route changed lets it lapse (a retry reads its outcome below).
+  const target = ctx.db.select({ routeId: offers.routeId, status: offers.status, supplierOrgId: offers.supplierOrgId }).from(offers).where(eq(offers.id, offerId)).get();
+  const extension = target?.status === 'PENDING' && target.supplierOrgId === viewer.organisationId ? extensionOf(ctx.db, target.routeId) : null;
+  if (extension) refuseStaleExtension(ctx.db, extension, ctx.now());
   let booked: Booked | undefined;
   const outcome = await commitGrouped(ctx.db, (tx) =>
     once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'offerAccept', input: { offerId } }, () => {
@@ -151,11 +156,15 @@ function book(db: Db, tx: Tx, viewer: Viewer, offerId: number, now: Date): Booke
     if (request.status !== 'OFFERED') throw new ConflictError(`ShipmentRequest is ${request.status} and can no longer be booked`);
   }
 
+  // An extension first moves the booked route to its new stops, then its new shares join it.
+  const extension = extensionOf(tx, offer.routeId);
+  const joinBookedRoute = extension ? applyExtension(db, tx, extension, now) : null;
   const booked = unit.map((o) => {
     const booking = guarded(() => run.insertBooking.get(bookingOf(o, requests.get(o.requestId)!, now)));
     reserve(db, booking);
     return booking;
   });
+  joinBookedRoute?.(booked);
   const unitIds = unit.map((o) => o.id);
   const accepted = run.acceptUnit.all({ ids: idList(unitIds), now: now.getTime() });
 
@@ -218,8 +227,9 @@ function fullyBooked(run: Statements, request: ShipmentRequestRecord, legs: numb
 function bookedEvents(ctx: Context, { accepted, outcome, requests }: Booked): Publication[] {
   const at = ctx.now();
   const { offer, bookings: booked } = accepted;
-  const summary =
-    booked.length > 1
+  const summary = extensionOf(ctx.db, offer.routeId)
+    ? `Route extended: ${booked.length} more shipment${booked.length === 1 ? '' : 's'}, ${booked.reduce((n, b) => n + b.pallets, 0)} pallets joined a truck already out`
+    : booked.length > 1
       ? `Pooled route booked: ${booked.length} shipments, ${booked.reduce((n, b) => n + b.pallets, 0)} pallets on one vehicle`
       : offer.kind === 'STORAGE'
         ? `Storage booked: ${offer.storagePallets} pallets ${offer.storageFromDay} to ${offer.storageToDay}`

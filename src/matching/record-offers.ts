@@ -86,16 +86,22 @@ export function recordOffers(tx: Tx, round: { id: number; complexId: number }, i
         loadedKm: offer.loadedKm,
         startAt: new Date(offer.startAt),
         endAt: new Date(offer.endAt),
+        ...(offer.extends
+          ? { extendsRouteId: Number(offer.extends.routeId), extendsRevision: offer.extends.revision, extendsStopsDone: offer.extends.stopsDone }
+          : {}),
         createdAt,
       })
       .returning({ id: routes.id })
       .get();
-    offer.stops.forEach((stop, seq) =>
+    // An extension lists the booked route's whole new stop list: the stops already served as they were, then the plan.
+    const served = offer.extends ? servedStops(tx, Number(offer.extends.routeId), offer.extends.stopsDone) : [];
+    served.forEach((stop) => tx.insert(routeStops).values({ ...stop, id: undefined, routeId: route.id }).run());
+    offer.stops.forEach((stop, k) =>
       tx
         .insert(routeStops)
         .values({
           routeId: route.id,
-          seq,
+          seq: served.length + k,
           requestId: Number(stop.requestId),
           action: stop.action,
           lat: stop.location.lat,
@@ -150,4 +156,8 @@ export function recordOffers(tx: Tx, round: { id: number; complexId: number }, i
       .run();
   }
   return { offerIds, requestIds };
+}
+
+function servedStops(tx: Tx, routeId: number, count: number) {
+  return tx.select().from(routeStops).where(eq(routeStops.routeId, routeId)).orderBy(routeStops.seq).limit(count).all();
 }

@@ -15,6 +15,7 @@ import {
 import type { ComplexRecord } from '../complexes/complex-record';
 import type { Context } from '../context';
 import { dayFromIso, isoFromDay, kstDayOf, kstTimeOn } from './engine/days';
+import { loadBookedRoutes } from './booked-routes';
 import { freeTime, netIdlePallets } from './net-availability';
 import type { ExcludedPair, ListingInput, RequestInput, RoundInput, VehicleInput } from './engine/types';
 
@@ -22,7 +23,7 @@ import type { ExcludedPair, ListingInput, RequestInput, RoundInput, VehicleInput
  * Everything one round of `complex` needs, read in one snapshot: OPEN requests whose pickup window is
  * still ahead, ACTIVE vehicles with free time after their last held booking, from where it ends, ACTIVE
  * listings with idle pallets from today (net of held reservations, per day), and every pair a supplier
- * declined or gave back (never offered again). Engine ids are the database ids as strings. Every read is
+ * declined or gave back (never offered again), and the booked routes with stops ahead (booked-routes.ts). Engine ids are the database ids as strings. Every read is
  * bounded below by now (windows, reservations, listings' days) or driven by the open requests, so a round
  * costs what it considers, not the years of history behind it.
  */
@@ -34,24 +35,7 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
       .from(shipmentRequests)
       .where(and(eq(shipmentRequests.complexId, complex.id), eq(shipmentRequests.status, 'OPEN'), gt(shipmentRequests.pickupUntil, now)))
       .all();
-    const requests: RequestInput[] = requestRows.map((r) => ({
-      id: String(r.id),
-      shipperOrgId: String(r.shipperOrgId),
-      origin: { lat: r.originLat, lng: r.originLng },
-      destination: { lat: r.destinationLat, lng: r.destinationLng },
-      weightKg: r.weightKg,
-      pallets: r.pallets,
-      cargoClass: r.cargoClass,
-      pickupWindow: { start: Math.max(r.pickupFrom.getTime(), nowMs), end: r.pickupUntil.getTime() },
-      deliveryDeadline: r.deliverBy.getTime(),
-      maxPriceKrw: r.maxPriceKrw,
-      storage:
-        r.storagePallets && r.storageDays && r.storageClass
-          ? { pallets: r.storagePallets, days: r.storageDays, storageClass: r.storageClass, splitAllowed: r.storageSplitAllowed }
-          : null,
-      pickupLoadingMethod: r.loadingAtOrigin,
-      deliveryLoadingMethod: r.loadingAtDestination,
-    }));
+    const requests: RequestInput[] = requestRows.map((r) => requestInputOf(r, nowMs));
 
     const activeVehicle = and(eq(vehicles.complexId, complex.id), eq(vehicles.status, 'ACTIVE'));
     const vehicleRows = tx.select().from(vehicles).where(activeVehicle).all();
@@ -96,22 +80,7 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
         return { v, free, location: last ? { lat: last.dropLat, lng: last.dropLng } : null };
       })
       .filter(({ free }) => free.length > 0)
-      .map(({ v, free, location }) => ({
-        id: String(v.id),
-        carrierOrgId: String(v.carrierOrgId),
-        vehicleClass: v.tonnageClass,
-        payloadKg: v.payloadKg,
-        palletSlots: v.palletSlots,
-        bodyType: v.bodyType,
-        hazmatCertified: v.hazmatCertified,
-        location: location ?? { lat: v.lat, lng: v.lng },
-        cells: location ? undefined : { r5: v.h3R5, r6: v.h3R6, r7: v.h3R7, r8: v.h3R8, r9: v.h3R9 },
-        availability: free,
-        baseFeeKrw: v.baseFeeKrw,
-        perKmKrw: v.perKmKrw,
-        perStopFeeKrw: v.perStopFeeKrw,
-        waitingFeePerHourKrw: v.waitingFeePerHourKrw,
-      }));
+      .map(({ v, free, location }) => vehicleInputOf(v, location, free));
 
     const today = kstDayOf(nowMs);
     const todayIso = isoFromDay(today);
@@ -209,8 +178,51 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
       listings,
       now: nowMs,
       excludedPairs,
+      bookedRoutes: loadBookedRoutes(tx, complex.id, now),
     };
   });
+}
+
+/** A request as the engine takes it: its pickup window from now on. */
+export function requestInputOf(r: typeof shipmentRequests.$inferSelect, nowMs: number): RequestInput {
+  return {
+    id: String(r.id),
+    shipperOrgId: String(r.shipperOrgId),
+    origin: { lat: r.originLat, lng: r.originLng },
+    destination: { lat: r.destinationLat, lng: r.destinationLng },
+    weightKg: r.weightKg,
+    pallets: r.pallets,
+    cargoClass: r.cargoClass,
+    pickupWindow: { start: Math.max(r.pickupFrom.getTime(), nowMs), end: r.pickupUntil.getTime() },
+    deliveryDeadline: r.deliverBy.getTime(),
+    maxPriceKrw: r.maxPriceKrw,
+    storage:
+      r.storagePallets && r.storageDays && r.storageClass
+        ? { pallets: r.storagePallets, days: r.storageDays, storageClass: r.storageClass, splitAllowed: r.storageSplitAllowed }
+        : null,
+    pickupLoadingMethod: r.loadingAtOrigin,
+    deliveryLoadingMethod: r.loadingAtDestination,
+  };
+}
+
+/** A vehicle as the engine takes it, at `location` (null: where it is registered) over `availability`. */
+export function vehicleInputOf(v: typeof vehicles.$inferSelect, location: { lat: number; lng: number } | null, availability: VehicleInput['availability']): VehicleInput {
+  return {
+    id: String(v.id),
+    carrierOrgId: String(v.carrierOrgId),
+    vehicleClass: v.tonnageClass,
+    payloadKg: v.payloadKg,
+    palletSlots: v.palletSlots,
+    bodyType: v.bodyType,
+    hazmatCertified: v.hazmatCertified,
+    location: location ?? { lat: v.lat, lng: v.lng },
+    cells: location ? undefined : { r5: v.h3R5, r6: v.h3R6, r7: v.h3R7, r8: v.h3R8, r9: v.h3R9 },
+    availability,
+    baseFeeKrw: v.baseFeeKrw,
+    perKmKrw: v.perKmKrw,
+    perStopFeeKrw: v.perStopFeeKrw,
+    waitingFeePerHourKrw: v.waitingFeePerHourKrw,
+  };
 }
 
 function groupBy<T, K>(rows: T[], keyOf: (row: T) => K): Map<K, T[]> {

@@ -1,6 +1,6 @@
-import { eq, exists, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, exists, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { offers, routes, routeStops, vehicles, type OfferStatus, type RouteStopAction } from '../../db/schema';
+import { bookings, HOLDING_BOOKING_STATUSES, offers, routes, routeStops, vehicles, type OfferStatus, type RouteStopAction } from '../../db/schema';
 import type { OrganisationRole } from '../../db/schema';
 import type { Viewer } from '../auth/viewer';
 import type { OfferRecord } from './decline-offer';
@@ -31,7 +31,9 @@ export interface RouteStopView {
  * a shipper sees only its share: its own shares and stops, its own load on board after each, its own price and
  * km, and its own first and last stop as start and end; `sharedBy` is all it learns of the others.
  */
-export interface RouteView extends RouteRecord {
+export interface RouteView extends Omit<RouteRecord, 'revision'> {
+  /** Null for a shipper, like `extendsRouteId`: neither is its business. */
+  revision: number | null;
   status: RouteStatus;
   /** Distinct shippers on the whole route. */
   sharedBy: number;
@@ -43,7 +45,11 @@ export interface RouteView extends RouteRecord {
 export function routeScope(viewer: Viewer): SQL | undefined {
   switch (viewer.role) {
     case 'MANUFACTURER':
-      return exists(sql`(select 1 from ${offers} where ${offers.routeId} = ${routes.id} and ${offers.shipperOrgId} = ${viewer.organisationId})`);
+      // Its offers' routes, and the booked routes its accepted extension shares joined.
+      return exists(
+        sql`(select 1 from ${offers} o join ${routes} x on x.id = o.route_id where o.shipper_org_id = ${viewer.organisationId}
+          and (x.id = ${routes.id} or (x.extends_route_id = ${routes.id} and o.status = 'ACCEPTED')))`,
+      );
     case 'CARRIER':
       return inArray(routes.vehicleId, sql`(select ${vehicles.id} from ${vehicles} where ${vehicles.carrierOrgId} = ${viewer.organisationId})`);
     case 'OPERATOR':
@@ -60,10 +66,27 @@ export function viewRoutes(db: Db, viewer: Viewer, rows: RouteRecord[], now: Dat
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const sharesOf = groupBy(db.select().from(offers).where(inArray(offers.routeId, ids)).orderBy(offers.id).all(), (o) => o.routeId!);
+  // A booked route's shares include those of its accepted extensions (their bookings ride on it); an extension
+  // is shared with whoever is booked on the route it extends.
+  const joined = db
+    .select({ offer: offers, extends: routes.extendsRouteId })
+    .from(offers)
+    .innerJoin(routes, eq(routes.id, offers.routeId))
+    .where(and(inArray(routes.extendsRouteId, ids), eq(offers.status, 'ACCEPTED')))
+    .orderBy(offers.id)
+    .all();
+  for (const { offer, extends: base } of joined) (sharesOf.get(base!) ?? sharesOf.set(base!, []).get(base!)!).push(offer);
+  const bases = rows.flatMap((r) => (r.extendsRouteId ? [r.extendsRouteId] : []));
+  const bookedOf = groupBy(
+    bases.length > 0
+      ? db.select({ routeId: bookings.routeId, shipperOrgId: bookings.shipperOrgId }).from(bookings).where(and(inArray(bookings.routeId, bases), inArray(bookings.status, HOLDING_BOOKING_STATUSES))).all()
+      : [],
+    (b) => b.routeId!,
+  );
   const stopsOf = groupBy(db.select().from(routeStops).where(inArray(routeStops.routeId, ids)).orderBy(routeStops.routeId, routeStops.seq).all(), (s) => s.routeId);
   return rows.map((route) => {
     const shares = sharesOf.get(route.id) ?? [];
-    const sharedBy = new Set(shares.map((s) => s.shipperOrgId)).size;
+    const sharedBy = new Set([...shares, ...(route.extendsRouteId ? (bookedOf.get(route.extendsRouteId) ?? []) : [])].map((s) => s.shipperOrgId)).size;
     const stops = stopsOf.get(route.id) ?? [];
     if (viewer.role !== 'MANUFACTURER') {
       return { ...route, status: statusOf(shares, now), sharedBy, shares, stops: stops.map((s, i) => ({ ...s, seq: i + 1 })) };
@@ -75,6 +98,10 @@ export function viewRoutes(db: Db, viewer: Viewer, rows: RouteRecord[], now: Dat
       priceKrw: sum(own, (s) => s.priceKrw),
       deadheadKm: sum(own, (s) => s.deadheadKm),
       loadedKm: sum(own, (s) => s.loadedKm),
+      extendsRouteId: null,
+      revision: null,
+      extendsRevision: null,
+      extendsStopsDone: null,
       startAt: ownStops[0]?.arriveAt ?? route.startAt,
       endAt: ownStops.at(-1)?.departAt ?? route.endAt,
       status: statusOf(own, now),

@@ -104,7 +104,8 @@ function withoutIds({ unservedRequestIds: _, ...report }: ReturnType<typeof runR
 function roundEvents(ctx: Context, complex: ComplexRecord, roundId: number, trigger: RoundTrigger, report: ReturnType<typeof runRound>['report'], offersWritten: number): Publication[] {
   const { servedCount, requestsConsidered, timeMs, routes, pooledRoutes, pooledRequests, centreRequests } = report;
   const pooled = pooledRoutes > 0 ? ` (${pooledRoutes} pooled, carrying ${pooledRequests} requests${centreRequests > 0 ? `, ${centreRequests} through the centre` : ''})` : '';
-  const summary = `Round ${roundId}: ${servedCount}/${requestsConsidered} requests matched on ${routes} route${routes === 1 ? '' : 's'}${pooled}, ${offersWritten} offers, saving ${report.savingsPct.toFixed(1)}% against separate trucks`;
+  const extended = report.extensions > 0 ? `, ${report.extensions} of them extending ${report.extensions === 1 ? 'a booked route' : 'booked routes'}` : '';
+  const summary = `Round ${roundId}: ${servedCount}/${requestsConsidered} requests matched on ${routes} route${routes === 1 ? '' : 's'}${pooled}${extended}, ${offersWritten} offers, saving ${report.savingsPct.toFixed(1)}% against separate trucks`;
   return [
     ['complexActivity', { complexCode: complex.code, kind: 'MATCHING_ROUND_COMPLETED', at: ctx.now(), summary }],
     ['roundCompleted', { complexCode: complex.code, roundId, trigger, timeMs, requestsConsidered, servedCount, offersWritten }],

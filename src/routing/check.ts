@@ -4,6 +4,7 @@
  * schedule (arrival, start of service, load on board after each stop).
  */
 import { checkTransfers } from './alternatives';
+import { lockedViolations } from './locked';
 import { matrixReader, type Plan, type PlanStop, type RoutingLeg, type RoutingProblem, type RoutingRequest } from './problem';
 
 export interface CheckedStop {
@@ -133,6 +134,7 @@ export function checkPlan(problem: RoutingProblem, plan: Plan): PlanCheck {
   const transfers = checkTransfers(problem, plan, (r, k, leg, action) => startOf.get(`${r}/${k}/${leg}/${action}`));
   violations.push(...transfers.violations);
   cost += transfers.cost;
+  violations.push(...lockedViolations(problem, plan));
   const unserved: number[] = [];
   problem.requests.forEach((req, r) => {
     if (!servedBy.has(`${r}`) && !transfers.served.has(r)) {

@@ -3,6 +3,7 @@
  * delivery 2r + 1. Cargo tags become bit masks (at most 32 distinct tags), vehicle rules a request × vehicle table.
  */
 import { pairsOf, type Transfers } from './alternatives';
+import { lockedVehicles } from './locked';
 import { matrixReader, RoutingInputError, type Matrix, type RoutingProblem, type RoutingStop } from './problem';
 
 /** Above this many locations the matrices are read through the caller's function instead of copied. */
@@ -42,6 +43,10 @@ export interface Instance {
   readonly maxStops: Float64Array;
   readonly maxDuration: Float64Array;
   readonly maxDriving: Float64Array;
+  /** The vehicle each pair is locked to (booked work, locked.ts; transfer legs never are), -1 when free. */
+  readonly lockedTo: Int32Array;
+  /** Vehicles with locked work: their routes never empty. */
+  readonly hasLocked: Uint8Array;
   /** carry[r * vehicles + v] = 1 when vehicle v may carry request r. */
   readonly carry: Uint8Array;
   /** The same as bits, `carryWords` words per request, and how many vehicles may carry each request: Shaw relatedness in O(V/32). */
@@ -115,6 +120,11 @@ export function compile(problem: RoutingProblem): Instance {
     return mask >>> 0;
   };
 
+  // Per pair: transfer legs (after the requests) are never locked.
+  const lockedTo = new Int32Array(R).fill(-1);
+  lockedTo.set(lockedVehicles(problem));
+  const hasLocked = new Uint8Array(V);
+  for (const l of lockedTo) if (l !== -1) hasLocked[l] = 1;
   const S = 2 * R;
   const stopLoc = new Int32Array(S);
   const stopEarliest = new Float64Array(S);
@@ -197,12 +207,15 @@ export function compile(problem: RoutingProblem): Instance {
     const has = new Set(veh.tags ?? []);
     let row = '';
     for (let r = 0; r < R; r++) {
-      // A transfer leg may ride what its request may (the request's row is filled first).
-      const ok = r >= reqs.length ? carry[pairs[r]!.owner * V + v] === 1 : (reqs[r]!.requires ?? []).every((t) => has.has(t)) && (problem.mayCarry?.(v, r) ?? true);
+      // A transfer leg may ride what its request may (the request's row is filled first); locked work only its own vehicle.
+      const ok =
+        r >= reqs.length
+          ? carry[pairs[r]!.owner * V + v] === 1
+          : (lockedTo[r] === -1 || lockedTo[r] === v) && (reqs[r]!.requires ?? []).every((t) => has.has(t)) && (problem.mayCarry?.(v, r) ?? true);
       carry[r * V + v] = ok ? 1 : 0;
       row += ok ? '1' : '0';
     }
-    const key = JSON.stringify([veh.start, veh.end, veh.capacity, veh.earliest, veh.latest, veh.fixedCost, veh.costPerDistance, costPerStop[v], costPerWaiting[v], maxStops[v], maxDuration[v], maxDriving[v], row]);
+    const key = JSON.stringify([veh.start, veh.end, veh.capacity, veh.earliest, veh.latest, veh.fixedCost, veh.costPerDistance, costPerStop[v], costPerWaiting[v], maxStops[v], maxDuration[v], maxDriving[v], row, hasLocked[v] ? v : -1]);
     let cls = classes.get(key);
     if (cls === undefined) classes.set(key, (cls = classes.size));
     vehicleClass[v] = cls;
@@ -275,6 +288,8 @@ export function compile(problem: RoutingProblem): Instance {
     maxStops,
     maxDuration,
     maxDriving,
+    lockedTo,
+    hasLocked,
     carry,
     carryBits,
     carryWords,

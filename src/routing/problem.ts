@@ -101,6 +101,8 @@ export interface RoutingProblem {
   mayCarry?: (vehicle: number, request: number) => boolean;
   /** Capacity of each shared resource the requests' transfers draw on (e.g. cross-dock pallets on one day). */
   resources?: readonly number[];
+  /** Work already booked: each route's requests stay on its vehicle with their stops in this relative order (locked.ts). */
+  locked?: readonly PlanRoute[];
 }
 
 export interface PlanStop {

@@ -14,10 +14,10 @@ const SHAW_TIME = 3;
 const SHAW_LOAD = 2;
 const SHAW_VEHICLES = 5;
 
-/** Served requests (units: a transfer's two legs go together). */
+/** Served requests that may be removed (units: a transfer's two legs go together); locked (booked) work never is. */
 function served(sol: Solution): number[] {
   const list: number[] = [];
-  for (let r = 0; r < sol.inst.units; r++) if (sol.via[r] !== -1) list.push(r);
+  for (let r = 0; r < sol.inst.units; r++) if (sol.via[r] !== -1 && sol.inst.lockedTo[r] === -1) list.push(r);
   return list;
 }
 

@@ -113,13 +113,15 @@ export class Solution {
         let worstExcess = -Infinity;
         for (let k = 1; k <= route.n; k++) {
           const s = route.stops[k]!;
-          if ((s & 1) === 1) continue;
+          if ((s & 1) === 1 || this.inst.lockedTo[s >> 1] !== -1) continue;
           const excess = this.routes[v]!.removalSaving(this.pos[s]!, this.pos[s + 1]!) - this.inst.maxShare[s >> 1]!;
           if (excess > worstExcess) {
             worstExcess = excess;
             worst = s >> 1;
           }
         }
+        // Only locked work left: it was within its budget as booked, so this holds only on a malformed input.
+        if (worst === -1) break;
         const unit = this.unitOf(worst);
         this.removeUnit(unit);
         removed.push(unit);

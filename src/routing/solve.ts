@@ -23,6 +23,7 @@
  */
 import { compile, type Instance } from './instance';
 import { Inserter } from './insertion';
+import { withLockedWork } from './locked';
 import { RoutingInputError, type Plan, type RoutingProblem } from './problem';
 import { seededRandom } from './random';
 import { openingRemoval, randomRemoval, shawRemoval, worstRemoval } from './removal';
@@ -273,7 +274,8 @@ export function solve(problem: RoutingProblem, options: SolveOptions): SolveResu
     throw new RoutingInputError('restartPatience', 'must be at least 1 (Infinity: never restart)');
   const inst = compile(problem);
   const search = new Search(inst, options);
-  const start = options.initial ? Solution.fromPlan(inst, options.initial) : new Solution(inst);
+  const initial = withLockedWork(problem, options.initial);
+  const start = initial ? Solution.fromPlan(inst, initial) : new Solution(inst);
   const startCost = start.cost();
   const best = new Solution(inst);
   best.copyFrom(start);
@@ -292,7 +294,7 @@ export function solve(problem: RoutingProblem, options: SolveOptions): SolveResu
     const tried = new Set<number>();
     const trialBest = new Solution(inst);
     while (search.progress() < share) {
-      const candidates = best.routes.filter((route) => route.n > 0 && !tried.has(route.vehicle));
+      const candidates = best.routes.filter((route) => route.n > 0 && !tried.has(route.vehicle) && inst.hasLocked[route.vehicle] === 0);
       // Small routes are the ones that empty; after a few failures the rest of the budget goes to distance.
       if (candidates.length === 0 || tried.size >= ROUTES_TRIED || best.vehiclesUsed() < 2) break;
       candidates.sort((a, b) => a.n - b.n || a.distance - b.distance || a.vehicle - b.vehicle);

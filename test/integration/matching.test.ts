@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { routes } from '../../db/schema';
+import { localIdOf } from '../../src/global-id';
 import { gql } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
@@ -199,9 +202,11 @@ describe('matching rounds through the service', () => {
     const twinOffers = (await offersAs(keys.carrier)).edges.map((e) => e.node).filter((o) => o.requestId === twinId);
     expect(twinOffers.length).toBeGreaterThan(0);
     for (const offer of twinOffers) {
-      // The truck may take it only after (or before) the booked trip, never during it.
+      // The truck may take it after (or before) the booked trip, or during it only as an extension of the booked
+      // route (both loads planned together, within its payload), never as a second trip at the same time.
       const overlaps = Date.parse(offer.pickupAt!) < Date.parse(transport.deliverAt!) && Date.parse(transport.pickupAt!) < Date.parse(offer.deliverAt!);
-      expect(overlaps).toBe(false);
+      const extended = server.db.select().from(routes).where(eq(routes.id, localIdOf(offer.routeId!, 'Route', 'routeId'))).get()!.extendsRouteId;
+      if (overlaps) expect(extended).toBe(localIdOf(transport.routeId!, 'Route', 'routeId'));
     }
   });
 

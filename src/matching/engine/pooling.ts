@@ -15,6 +15,7 @@
 import { haversineKm, type LatLng } from '../../geo/distance';
 import { checkPlan, solve, type Plan, type PlanRoute, type RoutingProblem, type RoutingRequest, type RoutingVehicle } from '../../routing';
 import { baselineFor } from './baseline';
+import type { BookedRoute } from './booked-routes';
 import { centreCandidates, centreOptions, type CentreLeg, type CentreOption } from './centre-legs';
 import { roadKm, travelMs } from './config';
 import type { RoundContext, TransportJob, VehicleProfile } from './context';
@@ -39,6 +40,8 @@ export interface PlannedRoute {
   /** The availability window the route runs in. */
   window: TimeWindow;
   stops: RouteStopRef[];
+  /** A booked route's truck: the plan extends that route (its locked stops kept in order). */
+  extends?: BookedRoute;
 }
 
 export interface PoolingOptions {
@@ -47,6 +50,8 @@ export interface PoolingOptions {
   seed: number;
   /** What a job would pay on a truck of its own in this round: no route charges it more (fair-split.ts). */
   standaloneKrw: (job: TransportJob) => number;
+  /** Booked routes with room: each cluster weighs extending them against new trucks. */
+  booked?: readonly BookedRoute[];
 }
 
 const MINUTE = 60_000;
@@ -59,6 +64,8 @@ const MINUTES_SLACK = 0.01;
  * within 5 s at 500 and 2,000 requests, 250 gave 4 % and −1 %.
  */
 const CLUSTER_SIZE = 120;
+/** Booked routes a cluster may extend: each adds its locked requests and a truck to every iteration. */
+const MAX_BOOKED_PER_CLUSTER = 20;
 /** The window a vehicle works in this round: the one its assigned job uses, else its first. */
 function windowOf(vehicle: VehicleProfile, assignedDepartAt: number | undefined): TimeWindow | undefined {
   if (assignedDepartAt !== undefined) return vehicle.windows.find((w) => w.start <= assignedDepartAt && assignedDepartAt <= w.end);
@@ -76,7 +83,9 @@ export function poolRoutes(jobs: readonly TransportJob[], ctx: RoundContext, ass
   const assigned = new Uint8Array(ctx.vehicles.length);
   for (const plan of assignment.plans) if (plan) assigned[plan.vehicleIndex] = 1;
   const poolable: number[] = [];
+  const bookedJobs = new Set((options.booked ?? []).flatMap((b) => b.jobs));
   jobs.forEach((job, k) => {
+    if (bookedJobs.has(k)) return;
     const plan = assignment.plans[k];
     if (job.drops.length === 1) return poolable.push(k);
     if (!plan) return unserved.push(k);
@@ -90,6 +99,7 @@ export function poolRoutes(jobs: readonly TransportJob[], ctx: RoundContext, ass
   const idle = ctx.vehicles
     .filter((v) => assigned[v.index] === 0 && v.windows.length > 0)
     .sort((a, b) => haversineKm(a.input.location, ctx.centre.location) - haversineKm(b.input.location, ctx.centre.location) || a.index - b.index);
+  const bookedShare = bookedOfClusters(options.booked ?? [], clusters, jobs, ctx);
   const idleShare = clusters.map(() => [] as number[]);
   idle.forEach((v, i) => {
     const c = i % clusters.length;
@@ -100,11 +110,36 @@ export function poolRoutes(jobs: readonly TransportJob[], ctx: RoundContext, ass
     const remaining = clusters.slice(c).reduce((sum, cl) => sum + cl.length, 0);
     const now = performance.now();
     const slice = Math.max(0, ((options.deadline - now) * cluster.length) / Math.max(1, remaining));
-    const solved = solveCluster(cluster, idleShare[c]!, jobs, ctx, assignment, { ...options, deadline: now + slice, seed: options.seed + c }, crossDocked);
+    const solved = solveCluster(cluster, idleShare[c]!, jobs, ctx, assignment, { ...options, booked: bookedShare[c]!, deadline: now + slice, seed: options.seed + c }, crossDocked);
     routes.push(...solved.routes);
     unserved.push(...solved.unserved);
   });
   return { routes, unserved };
+}
+
+/**
+ * Each booked route goes to at most one cluster (it may be extended once): of the clusters whose middle job's
+ * pickup window meets the truck's remaining shift, the one heading its way, by the bearing of its last stop. A
+ * cluster takes the MAX_BOOKED_PER_CLUSTER closest in bearing (each adds its locked requests and a truck to every
+ * iteration of the search).
+ */
+function bookedOfClusters(booked: readonly BookedRoute[], clusters: number[][], jobs: readonly TransportJob[], ctx: RoundContext): BookedRoute[][] {
+  const bearing = (to: LatLng) => Math.atan2(to.lat - ctx.centre.location.lat, (to.lng - ctx.centre.location.lng) * Math.cos((to.lat * Math.PI) / 180));
+  const gap = (x: number, y: number) => Math.abs(Math.atan2(Math.sin(x - y), Math.cos(x - y)));
+  const middle = clusters.map((cluster) => (cluster.length > 0 ? jobs[cluster[Math.floor(cluster.length / 2)]!]! : null));
+  const heading = middle.map((job) => (job ? bearing(job.drops[0]!) : 0));
+  const share = clusters.map(() => [] as { b: BookedRoute; gap: number }[]);
+  for (const b of booked) {
+    const angle = bearing(jobs[b.stops.at(-1)!.job]!.drops[0]!);
+    let best = -1;
+    heading.forEach((h, c) => {
+      const pickup = middle[c]?.request.pickupWindow;
+      const meets = !!pickup && pickup.start <= b.window.end && pickup.end >= b.window.start;
+      if (meets && (best === -1 || gap(h, angle) < gap(heading[best]!, angle))) best = c;
+    });
+    if (best !== -1) share[best]!.push({ b, gap: gap(heading[best]!, angle) });
+  }
+  return share.map((list) => list.sort((x, y) => x.gap - y.gap).slice(0, MAX_BOOKED_PER_CLUSTER).map((x) => x.b));
 }
 
 /** Poolable jobs sorted by pickup day, then destination bearing from the centre, cut into chunks. */
@@ -130,6 +165,7 @@ function solveCluster(
 ): { routes: PlannedRoute[]; unserved: number[] } {
   if (cluster.length === 0) return { routes: [], unserved: [] };
   const { config, now } = ctx;
+  const booked = options.booked ?? [];
   // Each vehicle works in the window of its assigned job, an idle one in its first.
   const departAt = new Map<number, number>();
   for (const k of cluster) {
@@ -143,6 +179,10 @@ function solveCluster(
     if (window) windows.set(v, window);
   }
   const vehicles = fleet.filter((v) => windows.has(v));
+  for (const b of booked) {
+    vehicles.push(b.vehicleIndex);
+    windows.set(b.vehicleIndex, b.window);
+  }
 
   // Locations: 0 is the open end (free to reach from anywhere), then vehicles, origins and drops.
   const places: LatLng[] = [];
@@ -155,21 +195,17 @@ function solveCluster(
   const ends: { origin: number; drop: number }[] = [];
   const requests: RoutingRequest[] = [];
   const unserved: number[] = [];
-  for (const k of cluster) {
+  /** The core's request for job k, or null when its windows are already past. */
+  const requestOf = (k: number): RoutingRequest | null => {
     const job = jobs[k]!;
     const r = job.request;
     const pickupEarliest = Math.max(0, minutes(r.pickupWindow.start));
     const deliveryService = job.dropServiceMs[0]! / MINUTE;
     const deliveryLatest = minutes(job.deadlineMs) - deliveryService;
-    if (minutes(r.pickupWindow.end) < 0 || deliveryLatest < Math.max(pickupEarliest, minutes(job.dropEarliestMs))) {
-      unserved.push(k);
-      continue;
-    }
+    if (minutes(r.pickupWindow.end) < 0 || deliveryLatest < Math.max(pickupEarliest, minutes(job.dropEarliestMs))) return null;
     const origin = place(job.origin);
     const drop = place(job.drops[0]!);
-    routable.push(k);
-    ends.push({ origin, drop });
-    requests.push({
+    return {
       pickup: { location: origin, earliest: pickupEarliest, latest: Math.max(pickupEarliest, minutes(r.pickupWindow.end)) + MINUTES_SLACK, service: job.pickupServiceMs / MINUTE },
       delivery: { location: drop, earliest: Math.max(pickupEarliest, minutes(job.dropEarliestMs)), latest: deliveryLatest + MINUTES_SLACK, service: deliveryService },
       demand: [r.weightKg, r.pallets],
@@ -177,7 +213,16 @@ function solveCluster(
       excludes: excludedAlongside(r.cargoClass),
       unservedPenalty: 0,
       maxShare: Math.min(options.standaloneKrw(job), job.transportBudgetKrw) + KRW_SLACK,
-    });
+    };
+  };
+  for (const k of cluster) {
+    const request = requestOf(k);
+    if (!request) unserved.push(k);
+    else {
+      routable.push(k);
+      requests.push(request);
+      ends.push({ origin: request.pickup.location, drop: request.delivery.location });
+    }
   }
 
   // The centre, as another way for loads heading the same way; each day's cross-dock pallets are one resource.
@@ -234,16 +279,32 @@ function solveCluster(
     };
   });
 
+  // Booked routes' requests: locked on their truck at what they booked (none may be charged more).
+  const lockedAt = routable.length;
+  const bookedRequests = booked.map((b) => {
+    const built = b.jobs.map(requestOf);
+    built.forEach((request, i) => request && ((request.maxShare = b.bookedKrw[i]!), (request.unservedPenalty = 0)));
+    return built;
+  });
+
   const coords = [{ lat: 0, lng: 0 }, ...places];
   const distance = (a: number, b: number) => (a === 0 || b === 0 || a === b ? 0 : roadKm(haversineKm(coords[a]!, coords[b]!), config));
+  const travelTime = (a: number, b: number) => travelMs(distance(a, b), config) / MINUTE;
+  const locked = lockBookedRoutes(booked, bookedRequests, routingVehicles, vehicles.length - booked.length, { locations: coords.length, distance, travelTime });
+  for (const { b, requests: lockedRequests } of locked.kept) {
+    b.jobs.forEach((k) => routable.push(k));
+    requests.push(...lockedRequests);
+  }
   const problem: RoutingProblem = {
     locations: coords.length,
     distance,
-    travelTime: (a, b) => travelMs(distance(a, b), config) / MINUTE,
+    travelTime,
     requests,
     vehicles: routingVehicles,
-    mayCarry: (vi, ri) => mayCarry(jobs[routable[ri]!]!, ctx.vehicles[vehicles[vi]!]!, ctx),
+    // Booked work is the core's to keep on its truck; whether a truck may carry a new job is the marketplace's rule.
+    mayCarry: (vi, ri) => ri >= lockedAt || mayCarry(jobs[routable[ri]!]!, ctx.vehicles[vehicles[vi]!]!, ctx),
     resources,
+    locked: locked.routes(lockedAt),
   };
 
   // Warm start: the assignment, each truck with its one request (checked: the search refuses a start that breaks a rule).
@@ -254,10 +315,11 @@ function solveCluster(
     const vi = plan ? slot.get(plan.vehicleIndex) : undefined;
     if (vi === undefined) return;
     const route: PlanRoute = { vehicle: vi, stops: [{ request: ri, action: 'pickup' }, { request: ri, action: 'delivery' }] };
-    if (checkPlan(problem, { routes: [route] }).feasible) initial.routes.push(route);
+    if (checkPlan({ ...problem, locked: [] }, { routes: [route] }).feasible) initial.routes.push(route);
   });
 
-  const result = solve(problem, { initial, seed: options.seed, deadline: options.deadline, now: () => performance.now(), maxIterations: 50 * routable.length + 500 });
+  const result = solve(problem, { initial, seed: options.seed, deadline: options.deadline, now: () => performance.now(), maxIterations: 50 * lockedAt + 500 });
+  const extending = new Map(locked.kept.map(({ b }) => [b.vehicleIndex, b]));
   const routes: PlannedRoute[] = result.plan.routes.map((route) => ({
     vehicleIndex: vehicles[route.vehicle]!,
     window: windows.get(vehicles[route.vehicle]!)!,
@@ -268,6 +330,7 @@ function solveCluster(
       if (s.leg === 'feeder') return { job, action: s.action === 'pickup' ? 'PICKUP' : 'CENTRE_DROP', drop: 0, centre: option.feeder };
       return { job, action: s.action === 'pickup' ? 'CENTRE_PICKUP' : 'DROP', drop: 0, centre: option.trunk };
     }),
+    ...(extending.has(vehicles[route.vehicle]!) ? { extends: extending.get(vehicles[route.vehicle]!)! } : {}),
   }));
   for (const route of result.plan.routes)
     for (const s of route.stops)
@@ -288,4 +351,46 @@ function mayCarry(job: TransportJob, vehicle: VehicleProfile, ctx: RoundContext)
   if (r.weightKg > v.payloadKg || r.pallets > v.palletSlots) return false;
   const soloKm = roadKm(haversineKm(v.location, job.origin), ctx.config) + job.loadedKm;
   return v.baseFeeKrw + v.perKmKrw * soloKm <= job.transportBudgetKrw + KRW_SLACK;
+}
+
+/**
+ * The booked routes the core can take as locked work: each still feasible as booked (the truck may be running
+ * late) and costing no more than it was booked at from here on. Its truck's fixed cost becomes the part of the
+ * booked price its served stops took, so the route costs exactly what its shippers booked until someone joins.
+ * `firstVehicle` is the core index of the first booked truck.
+ */
+function lockBookedRoutes(
+  booked: readonly BookedRoute[],
+  requests: (RoutingRequest | null)[][],
+  vehicles: RoutingVehicle[],
+  firstVehicle: number,
+  space: Pick<RoutingProblem, 'locations' | 'distance' | 'travelTime'>,
+): { kept: { b: BookedRoute; requests: RoutingRequest[] }[]; routes: (firstRequest: number) => PlanRoute[] } {
+  const kept: { b: BookedRoute; requests: RoutingRequest[]; vehicle: number }[] = [];
+  booked.forEach((b, i) => {
+    const own = requests[i]!;
+    if (own.some((r) => r === null)) return;
+    const vehicle = firstVehicle + i;
+    const index = new Map(b.jobs.map((k, n) => [k, n]));
+    const stops = b.stops.map((s) => ({ request: index.get(s.job)!, action: s.action === 'PICKUP' ? ('pickup' as const) : ('delivery' as const) }));
+    const alone: RoutingProblem = { ...space, requests: own as RoutingRequest[], vehicles: [{ ...vehicles[vehicle]!, fixedCost: 0 }] };
+    const check = checkPlan(alone, { routes: [{ vehicle: 0, stops }] });
+    const servedBefore = b.bookedKrw.reduce((x, y) => x + y, 0) - check.cost - KRW_SLACK;
+    if (check.violations.some((v) => !v.includes('maxShare')) || servedBefore < 0) return;
+    vehicles[vehicle]!.fixedCost = servedBefore;
+    kept.push({ b, requests: own as RoutingRequest[], vehicle });
+  });
+  // Trucks whose booked route cannot be locked take nothing new this round.
+  const usable = new Set(kept.map((k) => k.vehicle));
+  booked.forEach((_, i) => usable.has(firstVehicle + i) || (vehicles[firstVehicle + i]!.maxStops = 0));
+  return {
+    kept,
+    routes: (firstRequest) => {
+      let next = firstRequest;
+      return kept.map(({ b, vehicle }) => {
+        const index = new Map(b.jobs.map((k) => [k, next++]));
+        return { vehicle, stops: b.stops.map((s) => ({ request: index.get(s.job)!, action: s.action === 'PICKUP' ? ('pickup' as const) : ('delivery' as const) })) };
+      });
+    },
+  };
 }

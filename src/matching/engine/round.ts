@@ -6,10 +6,11 @@
  */
 import { resolveConfig, type ConfigOverrides, type MatchingConfig } from './config';
 import { baselineFor } from './baseline';
+import { addBookedRoutes, bookedVehicles, extensionOffer } from './booked-routes';
 import { createContext, type RoundContext, type TransportJob } from './context';
 import { ZERO_BREAKDOWN } from './cost';
 import { buildJob } from './jobs';
-import { poolRoutes, type PlannedRoute } from './pooling';
+import { poolRoutes, type PlannedRoute, type RouteStopRef } from './pooling';
 import { routeOffer } from './route-offers';
 import { planStorage, type StoragePlan } from './storage';
 import { assignTransport } from './transport';
@@ -24,7 +25,7 @@ export interface PreparedRound {
 
 /** Returns the context and transport jobs of `input` after the storage phase (storage capacity is reserved). */
 export function prepareRound(input: RoundInput, config: MatchingConfig): PreparedRound {
-  const ctx = createContext(config, input.now, input.centre, input.vehicles, input.excludedPairs);
+  const ctx = createContext(config, input.now, input.centre, [...input.vehicles, ...bookedVehicles(input)], input.excludedPairs);
   const storage = planStorage(input.requests, input.listings, ctx);
   const storagePlans = new Map<number, StoragePlan>();
   const jobs: TransportJob[] = [];
@@ -50,10 +51,12 @@ export function runRound(input: RoundInput, config: ConfigOverrides = {}): Round
   // A request's stand-alone option is its truck in the one-request-per-truck assignment of this round, or, when
   // the assignment left it out, its cheapest feasible truck.
   const standalone = (job: TransportJob) => assignment.plans[job.index]?.costKrw ?? assignment.cheapestKrw[job.index]!;
-  const pooled = poolRoutes(jobs, ctx, assignment, { deadline: startedAt + settings.roundSeconds * 1000, seed: settings.seed, standaloneKrw: standalone });
+  // Booked routes' requests join the jobs after the assignment: only their own truck carries them.
+  const booked = addBookedRoutes(input.bookedRoutes ?? [], jobs, settings, input.vehicles.length);
+  const pooled = poolRoutes(jobs, ctx, assignment, { deadline: startedAt + settings.roundSeconds * 1000, seed: settings.seed, standaloneKrw: standalone, booked });
   const parts = (job: TransportJob) => storagePlans.get(job.requestIndex)?.parts.map((p) => p.pallets) ?? [job.request.pallets];
   // A request through the centre is offered both its legs or neither: when one leg loses it (its route cannot
-  // pay for it, or waits for companions), the routes are priced again without it.
+  // pay for it, waits for companions, or its truck's extension is not offered), the routes are priced again without it.
   const lost = new Set<number>();
   let routes: RouteOffer[] = [];
   let served = new Set<number>();
@@ -61,17 +64,21 @@ export function runRound(input: RoundInput, config: ConfigOverrides = {}): Round
     changed = false;
     routes = [];
     served = new Set<number>();
+    const lose = (stops: readonly RouteStopRef[]) => {
+      for (const s of stops)
+        if (s.centre && !lost.has(s.job)) {
+          lost.add(s.job);
+          changed = true;
+        }
+    };
     for (const planned of pooled.routes) {
+      if (planned.extends) continue;
       let route: PlannedRoute = { ...planned, stops: planned.stops.filter((s) => !lost.has(s.job)) };
       while (route.stops.length > 0) {
         const priced = routeOffer(route, jobs, ctx, standalone, parts);
         // A load that would travel alone and is not due for a while waits for companions in later rounds.
         if ('offer' in priced && settings.holdAloneMinutes > 0 && priced.offer.shares.length === 1 && jobs[route.stops[0]!.job]!.request.pickupWindow.start - input.now > settings.holdAloneMinutes * 60_000) {
-          for (const s of route.stops)
-            if (s.centre && !lost.has(s.job)) {
-              lost.add(s.job);
-              changed = true;
-            }
+          lose(route.stops);
           break;
         }
         if ('offer' in priced) {
@@ -79,14 +86,37 @@ export function runRound(input: RoundInput, config: ConfigOverrides = {}): Round
           for (const stop of route.stops) served.add(stop.job);
           break;
         }
-        if (route.stops.some((s) => s.job === priced.drop && s.centre)) {
-          lost.add(priced.drop);
-          changed = true;
+        lose(route.stops.filter((s) => s.job === priced.drop));
+        route = { ...route, stops: route.stops.filter((s) => s.job !== priced.drop) };
+      }
+    }
+
+    // Extensions, unless the truck got a fresh route this round too (its free time starts where the booked route ended).
+    const busy = new Set(routes.map((r) => r.vehicleId));
+    for (const planned of pooled.routes) {
+      if (!planned.extends) continue;
+      let route: PlannedRoute = { ...planned, stops: planned.stops.filter((s) => !lost.has(s.job)) };
+      if (busy.has(ctx.vehicles[planned.vehicleIndex]!.input.id)) {
+        lose(route.stops);
+        continue;
+      }
+      for (;;) {
+        const priced = extensionOffer(route, planned.extends, jobs, ctx, standalone);
+        if (!priced) {
+          lose(route.stops);
+          break;
         }
+        if ('offer' in priced) {
+          routes.push(priced.offer);
+          for (const stop of route.stops) if (!planned.extends.jobs.includes(stop.job)) served.add(stop.job);
+          break;
+        }
+        lose(route.stops.filter((s) => s.job === priced.drop));
         route = { ...route, stops: route.stops.filter((s) => s.job !== priced.drop) };
       }
     }
   }
+
   const offers: Offer[] = [...routes, ...storageOffers(input, jobs, routes, served, storagePlans)];
   const report = buildReport(input, ctx, jobs, served, routes, offers, assignment.totalCostKrw, performance.now() - startedAt);
   return { offers, report };
@@ -168,17 +198,19 @@ function buildReport(
   }
   const round3 = (x: number) => Math.round(x * 1000) / 1000;
   const pct = (part: number, whole: number) => (whole > 0 ? round3((part / whole) * 100) : 0);
-  const pooled = routes.filter((r) => r.shares.length > 1);
+  const pooled = routes.filter((r) => r.shares.length > 1 || r.extends);
+  const trips = routes.length - routes.filter((r) => r.extends).length;
   return {
     requestsConsidered: input.requests.length,
     servedCount: served.size,
     unservedRequestIds: input.requests.filter((r) => !servedIds.has(r.id)).map((r) => r.id),
     routes: routes.length,
+    extensions: routes.filter((r) => r.extends).length,
     pooledRoutes: pooled.length,
     pooledRequests: pooled.reduce((sum, r) => sum + r.shares.length, 0),
     centreRequests: new Set(routes.flatMap((r) => r.shares.filter((s) => s.centreLeg).map((s) => s.requestId))).size,
-    // A request through the centre makes two trips.
-    requestsPerTrip: routes.length > 0 ? round3(routes.reduce((sum, r) => sum + r.shares.length, 0) / routes.length) : 0,
+    // A request through the centre makes two trips; an extension is no new trip: its requests ride a truck already out.
+    requestsPerTrip: trips > 0 ? round3(routes.reduce((sum, r) => sum + r.shares.length, 0) / trips) : 0,
     stopsPerRoute: routes.length > 0 ? round3(stops / routes.length) : 0,
     loadFactorKgPeakPct: pct(peakKgPct, routes.length),
     loadFactorPalletsPeakPct: pct(peakPalletsPct, routes.length),

@@ -46,17 +46,25 @@ function legsOf(route: PlannedRoute, jobs: readonly TransportJob[], parts: (job:
   });
 }
 
-/**
- * Returns the offer for `route`, or the jobs that must leave it (their caps cannot be met) when it cannot be
- * offered as it is. `standaloneKrw(job)` is the job's cheapest truck of its own in this round.
- */
-export function routeOffer(
-  route: PlannedRoute,
-  jobs: readonly TransportJob[],
-  ctx: RoundContext,
-  standaloneKrw: (job: TransportJob) => number,
-  parts: (job: TransportJob) => number[],
-): { offer: RouteOffer } | { drop: number } {
+/** A route's schedule stop by stop and its cost on the vehicle's rate card. */
+export interface RouteSchedule {
+  stops: RouteStop[];
+  breakdown: CostBreakdown;
+  costKrw: number;
+  deadheadKm: number;
+  loadedKm: number;
+  kgKm: number;
+  palletKm: number;
+  peakKg: number;
+  peakPallets: number;
+  /** When the truck leaves, finishes, and how much later it could have left without missing a window or deadline (negative: it misses one). */
+  leaveAt: number;
+  endAt: number;
+  slackMs: number;
+}
+
+/** Schedules `route` (the truck leaves just in time for its first stop) and prices it. */
+export function scheduleRoute(route: PlannedRoute, jobs: readonly TransportJob[], ctx: RoundContext, parts: (job: TransportJob) => number[]): RouteSchedule {
   const { config, now } = ctx;
   const profile = ctx.vehicles[route.vehicleIndex]!;
   const vehicle = profile.input;
@@ -114,6 +122,24 @@ export function routeOffer(
     waitingKrw: Math.round((waitingMs / HOUR) * (vehicle.waitingFeePerHourKrw ?? config.waitingFeePerHourKrw)),
   };
   const costKrw = breakdown.baseKrw + breakdown.distanceKrw + breakdown.stopsKrw + breakdown.waitingKrw;
+  return { stops, breakdown, costKrw, deadheadKm, loadedKm, kgKm, palletKm, peakKg, peakPallets, leaveAt, endAt: clock, slackMs };
+}
+
+/**
+ * Returns the offer for `route`, or the jobs that must leave it (their caps cannot be met) when it cannot be
+ * offered as it is. `standaloneKrw(job)` is the job's cheapest truck of its own in this round.
+ */
+export function routeOffer(
+  route: PlannedRoute,
+  jobs: readonly TransportJob[],
+  ctx: RoundContext,
+  standaloneKrw: (job: TransportJob) => number,
+  parts: (job: TransportJob) => number[],
+): { offer: RouteOffer } | { drop: number } {
+  const { config, now } = ctx;
+  const profile = ctx.vehicles[route.vehicleIndex]!;
+  const vehicle = profile.input;
+  const { stops, breakdown, costKrw, deadheadKm, loadedKm, kgKm, palletKm, peakKg, peakPallets, leaveAt, endAt, slackMs } = scheduleRoute(route, jobs, ctx, parts);
 
   const onRoute = [...new Set(route.stops.map((s) => s.job))];
   const legOf = new Map(route.stops.filter((s) => s.centre).map((s) => [s.job, s.centre!]));
@@ -182,7 +208,7 @@ export function routeOffer(
       co2Kg: co2,
       expiresAt,
       startAt: leaveAt,
-      endAt: clock,
+      endAt,
       peakKg,
       peakPallets,
       kgKm,
@@ -194,7 +220,7 @@ export function routeOffer(
 const KEYS = ['baseKrw', 'distanceKrw', 'storageKrw', 'handlingKrw', 'stopsKrw', 'waitingKrw'] as const;
 
 /** A share's breakdown: each component in the share's proportion, rounded down, the remainder on distance. */
-function shareOf(route: CostBreakdown, routeCostKrw: number, shareKrw: number): CostBreakdown {
+export function shareOf(route: CostBreakdown, routeCostKrw: number, shareKrw: number): CostBreakdown {
   const part = routeCostKrw > 0 ? shareKrw / routeCostKrw : 0;
   const out = Object.fromEntries(KEYS.map((k) => [k, Math.floor(route[k] * part)])) as unknown as CostBreakdown;
   out.distanceKrw += shareKrw - KEYS.reduce((sum, k) => sum + out[k], 0);

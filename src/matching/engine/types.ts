@@ -110,6 +110,23 @@ export interface ExcludedPair {
   listingId?: string;
 }
 
+/**
+ * A booked route with stops ahead: the round may offer its carrier new requests on it (an extension, see
+ * booked-routes.ts). The truck is `vehicle.location` (its last served stop, or where it stands) from
+ * `vehicle.availability[0].start` until that window's end.
+ */
+export interface BookedRouteInput {
+  routeId: string;
+  revision: number;
+  /** Stops of the route already served: an extension keeps them as they are. */
+  stopsDone: number;
+  vehicle: VehicleInput;
+  /** Booked requests not yet delivered: what each booked (never more), and whether it is on board. */
+  requests: { request: RequestInput; priceKrw: number; onBoard: boolean }[];
+  /** Stops ahead, in the carrier's order. */
+  stops: { requestId: string; action: 'PICKUP' | 'DROP' }[];
+}
+
 export interface RoundInput {
   centre: CentreInput;
   requests: RequestInput[];
@@ -117,6 +134,7 @@ export interface RoundInput {
   listings: ListingInput[];
   now: EpochMs;
   excludedPairs?: ExcludedPair[];
+  bookedRoutes?: BookedRouteInput[];
 }
 
 export interface CostBreakdown {
@@ -203,6 +221,11 @@ export interface RouteOffer extends OfferCommon {
   /** Σ kg × km and pallets × km on board, for load factors weighted by distance. */
   kgKm: number;
   palletKm: number;
+  /**
+   * An extension of a booked route: `stops` are the route's whole new list ahead (booked and new), `shares` and
+   * the price the joining shippers' only (what the route costs more); booked shippers keep their price.
+   */
+  extends?: { routeId: string; revision: number; stopsDone: number };
 }
 
 export type Offer = RouteOffer | StorageOffer;
@@ -213,6 +236,8 @@ export interface RoundReport {
   unservedRequestIds: string[];
   /** Routes offered, and those among them carrying several requests (pooled, 혼적). */
   routes: number;
+  /** Of those, extensions of booked routes (no new trip: new stops on a truck already out). */
+  extensions: number;
   pooledRoutes: number;
   /** Requests travelling on a pooled route. */
   pooledRequests: number;

@@ -1,0 +1,97 @@
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import type { Tx } from '../../db/group-commit';
+import { bookings, offers, routes, routeStops, shipmentRequests, vehicleReservations } from '../../db/schema';
+import { ConflictError } from '../errors';
+import { servedPrefix } from '../matching/booked-routes';
+import { releaseRequests } from '../matching/release-requests';
+import type { RouteRecord } from '../matching/route-view';
+import type { BookingRecord } from './booking-record';
+import { releaseReservations, reserve } from './reservations';
+
+type Extension = RouteRecord & { extendsRouteId: number; extendsRevision: number; extendsStopsDone: number };
+
+/** The extension `routeId` is, or null for a route of its own (or no route). */
+export function extensionOf(db: Db | Tx, routeId: number | null): Extension | null {
+  if (routeId === null) return null;
+  const route = db.select().from(routes).where(eq(routes.id, routeId)).get();
+  return route?.extendsRouteId ? (route as Extension) : null;
+}
+
+/** Why the booked route is no longer the one the extension was planned on, or null when it is. */
+function staleness(db: Db | Tx, extension: Extension): string | null {
+  const base = db.select().from(routes).where(eq(routes.id, extension.extendsRouteId)).get()!;
+  if (base.revision !== extension.extendsRevision) return 'another extension was accepted on it since';
+  const stops = db.select().from(routeStops).where(eq(routeStops.routeId, base.id)).orderBy(asc(routeStops.seq)).all();
+  const ids = [...new Set(stops.map((s) => s.requestId))];
+  const statusOf = new Map(db.select({ id: shipmentRequests.id, status: shipmentRequests.status }).from(shipmentRequests).where(inArray(shipmentRequests.id, ids)).all().map((r) => [r.id, r.status]));
+  if (servedPrefix(stops, (id) => statusOf.get(id)) !== extension.extendsStopsDone) return 'the truck has served more of its stops since';
+  const held = db.select({ requestId: bookings.requestId, status: bookings.status }).from(bookings).where(eq(bookings.routeId, base.id)).all();
+  const ahead = new Set(stops.slice(extension.extendsStopsDone).map((s) => s.requestId));
+  if ([...ahead].some((id) => !held.some((b) => b.requestId === id && b.status === 'CONFIRMED'))) return 'a booking on it ended since';
+  return null;
+}
+
+/**
+ * Refuses an extension whose booked route changed since the round planned it, and lets the extension lapse
+ * (its offers EXPIRED, its new requests back to the next round) in a transaction of its own.
+ * @throws ConflictError when the booked route changed.
+ */
+export function refuseStaleExtension(db: Db, extension: Extension, now: Date): void {
+  const why = staleness(db, extension);
+  if (!why) return;
+  db.transaction(
+    (tx) => {
+      const expired = tx.update(offers).set({ status: 'EXPIRED' }).where(and(eq(offers.routeId, extension.id), eq(offers.status, 'PENDING'))).returning({ requestId: offers.requestId }).all();
+      releaseRequests(tx, expired.map((o) => o.requestId), now);
+    },
+    { behavior: 'immediate' },
+  );
+  throw new ConflictError(`The booked route this extension would extend changed (${why}): the extension expired and its requests return to the next matching round`);
+}
+
+/**
+ * Accepting an extension, in the accepting transaction before its new shares are booked: checks the booked route
+ * is as planned, gives it the extension's stops (revision + 1, price and km grown by the extension's), and moves
+ * each booked share's planned times and vehicle reservation to its new stops (release, then insert: the capacity
+ * trigger checks every new span, and the new shares' spans after them). Returns what to do once the new shares
+ * are booked: their bookings ride on the booked route (one route per trip: tracking, insights and the next
+ * round's extensions read it), their offers stay on the extension.
+ * @throws ConflictError when the booked route changed (accept again: refuseStaleExtension lets it lapse) or the truck has no room.
+ */
+export function applyExtension(db: Db, tx: Tx, extension: Extension, now: Date): (booked: BookingRecord[]) => void {
+  const why = staleness(tx, extension);
+  if (why) throw new ConflictError(`The booked route this extension would extend changed (${why})`);
+  const baseId = extension.extendsRouteId;
+  const stops = tx.select().from(routeStops).where(eq(routeStops.routeId, extension.id)).orderBy(asc(routeStops.seq)).all();
+  tx.delete(routeStops).where(eq(routeStops.routeId, baseId)).run();
+  for (const stop of stops) tx.insert(routeStops).values({ ...stop, id: undefined, routeId: baseId }).run();
+  const base = tx.select().from(routes).where(eq(routes.id, baseId)).get()!;
+  tx.update(routes)
+    .set({ revision: base.revision + 1, priceKrw: base.priceKrw + extension.priceKrw, deadheadKm: base.deadheadKm + extension.deadheadKm, loadedKm: base.loadedKm + extension.loadedKm, endAt: extension.endAt })
+    .where(eq(routes.id, baseId))
+    .run();
+
+  // Booked shares keep their price; their planned times follow their stops, within their windows (the round kept them).
+  const held = tx.select().from(bookings).where(and(eq(bookings.routeId, baseId), eq(bookings.status, 'CONFIRMED'))).all();
+  const moved = held.map((booking) => {
+    const pickup = stops.find((s) => s.requestId === booking.requestId && s.action === 'PICKUP');
+    const drop = [...stops].reverse().find((s) => s.requestId === booking.requestId && s.action === 'DROP');
+    return tx
+      .update(bookings)
+      .set({ pickupAt: pickup?.startAt ?? booking.pickupAt, deliverAt: drop?.departAt ?? booking.deliverAt })
+      .where(eq(bookings.id, booking.id))
+      .returning()
+      .get();
+  });
+  const heldIds = moved.map((b) => b.id);
+  const holding = tx.select({ bookingId: vehicleReservations.bookingId }).from(vehicleReservations).where(and(inArray(vehicleReservations.bookingId, heldIds), isNull(vehicleReservations.releasedAt))).all();
+  releaseReservations(tx, heldIds, now);
+  for (const booking of moved) if (holding.some((h) => h.bookingId === booking.id)) reserve(db, booking);
+
+  return (booked) => {
+    if (booked.length === 0) return;
+    tx.update(bookings).set({ routeId: baseId }).where(inArray(bookings.id, booked.map((b) => b.id))).run();
+    for (const booking of booked) booking.routeId = baseId;
+  };
+}

@@ -1,0 +1,104 @@
+import { and, eq, gt, inArray, isNotNull } from 'drizzle-orm';
+import type { Tx } from '../../db/client';
+import { bookings, offers, routes, routeStops, shipmentRequests, vehicleAvailability, vehicles, type RequestStatus } from '../../db/schema';
+import type { BookedRouteInput } from './engine';
+import { requestInputOf, vehicleInputOf } from './round-input';
+
+/** Request statuses after which a route's pickup of it is served, and its drop. */
+const PICKED_UP: readonly RequestStatus[] = ['PICKED_UP', 'AT_CENTRE', 'IN_TRANSIT', 'DELIVERED'];
+
+type StopRow = typeof routeStops.$inferSelect;
+
+/** Whether the stop is served, given its request's status. */
+export function stopServed(stop: Pick<StopRow, 'action'>, status: RequestStatus): boolean {
+  return stop.action === 'PICKUP' ? PICKED_UP.includes(status) : status === 'DELIVERED';
+}
+
+/** How many of a route's stops (in order) are served: they are served in order, so any gap makes it null. */
+export function servedPrefix(stops: Pick<StopRow, 'action' | 'requestId'>[], statusOf: (requestId: number) => RequestStatus | undefined): number | null {
+  let done = 0;
+  while (done < stops.length && stopServed(stops[done]!, statusOf(stops[done]!.requestId) ?? 'OPEN')) done++;
+  return stops.slice(done).some((s) => stopServed(s, statusOf(s.requestId) ?? 'OPEN')) ? null : done;
+}
+
+/**
+ * The complex's booked routes a round may extend: routes with confirmed shares and stops ahead, none of them
+ * cancelled or given back, no extension already pending, drops at the requests' own destinations (a drop at a
+ * warehouse belongs to a storage booking the round does not re-plan), and the shift the route is driven in still
+ * open when the truck is free. The truck is where its last served stop left it (or where it is registered, before its first).
+ * A truck with several booked routes offers only the one it drives first. Reads are driven by the complex's confirmed bookings (what is on the road now), not by the routes of all time.
+ */
+export function loadBookedRoutes(tx: Tx, complexId: number, now: Date): BookedRouteInput[] {
+  const nowMs = now.getTime();
+  const live = tx
+    .select({ routeId: bookings.routeId, requestId: bookings.requestId, priceKrw: bookings.priceKrw })
+    .from(bookings)
+    .where(and(eq(bookings.complexId, complexId), eq(bookings.status, 'CONFIRMED'), eq(bookings.kind, 'TRANSPORT'), isNotNull(bookings.routeId)))
+    .all();
+  if (live.length === 0) return [];
+  const routeIds = [...new Set(live.map((b) => b.routeId!))];
+  const pending = new Set(
+    tx
+      .select({ id: routes.extendsRouteId })
+      .from(routes)
+      .innerJoin(offers, eq(offers.routeId, routes.id))
+      .where(and(inArray(routes.extendsRouteId, routeIds), eq(offers.status, 'PENDING'), gt(offers.expiresAt, now)))
+      .all()
+      .map((r) => r.id),
+  );
+  const routeRows = tx.select().from(routes).where(inArray(routes.id, routeIds)).all();
+  const stopsOf = new Map<number, StopRow[]>();
+  for (const stop of tx.select().from(routeStops).where(inArray(routeStops.routeId, routeIds)).orderBy(routeStops.routeId, routeStops.seq).all()) {
+    const list = stopsOf.get(stop.routeId) ?? [];
+    list.push(stop);
+    stopsOf.set(stop.routeId, list);
+  }
+  const requestIds = [...new Set([...stopsOf.values()].flatMap((stops) => stops.map((s) => s.requestId)))];
+  const requestOf = new Map(tx.select().from(shipmentRequests).where(inArray(shipmentRequests.id, requestIds)).all().map((r) => [r.id, r]));
+  const confirmed = new Map(live.map((b) => [`${b.routeId}:${b.requestId}`, b.priceKrw]));
+  const vehicleIds = [...new Set(routeRows.map((r) => r.vehicleId))];
+  const vehicleOf = new Map(tx.select().from(vehicles).where(inArray(vehicles.id, vehicleIds)).all().map((v) => [v.id, v]));
+  const windows = tx
+    .select({ vehicleId: vehicleAvailability.vehicleId, startsAt: vehicleAvailability.startsAt, endsAt: vehicleAvailability.endsAt })
+    .from(vehicleAvailability)
+    .where(and(inArray(vehicleAvailability.vehicleId, vehicleIds), gt(vehicleAvailability.endsAt, now)))
+    .all();
+
+  // A truck with several booked routes drives the earliest first: only that one can take more on its way.
+  const first = new Map<number, number>();
+  for (const route of [...routeRows].sort((a, b) => b.startAt.getTime() - a.startAt.getTime())) first.set(route.vehicleId, route.id);
+  return routeRows.flatMap((route): BookedRouteInput[] => {
+    const stops = stopsOf.get(route.id) ?? [];
+    // A leg to or from the centre is not extended: its request's other leg rides another route.
+    if (stops.some((s) => s.action === 'CENTRE_DROP' || s.action === 'CENTRE_PICKUP')) return [];
+    const vehicle = vehicleOf.get(route.vehicleId);
+    if (pending.has(route.id) || first.get(route.vehicleId) !== route.id || !vehicle || vehicle.status !== 'ACTIVE') return [];
+    const done = servedPrefix(stops, (id) => requestOf.get(id)?.status);
+    if (done === null || done === stops.length) return [];
+    const ahead = stops.slice(done);
+    const onRoute = [...new Set(ahead.map((s) => s.requestId))];
+    // Every request ahead still booked on this route, dropped at its own destination.
+    if (onRoute.some((id) => !confirmed.has(`${route.id}:${id}`))) return [];
+    if (ahead.some((s) => s.action === 'DROP' && (s.lat !== requestOf.get(s.requestId)!.destinationLat || s.lng !== requestOf.get(s.requestId)!.destinationLng))) return [];
+    const last = done > 0 ? stops[done - 1]! : null;
+    const readyAt = Math.max(nowMs, last?.departAt.getTime() ?? nowMs);
+    // The shift the route is driven in, still open when the truck is free.
+    const startAt = route.startAt.getTime();
+    const window = windows.find((w) => w.vehicleId === vehicle.id && w.startsAt.getTime() <= startAt && startAt < w.endsAt.getTime() && readyAt < w.endsAt.getTime());
+    if (!window) return [];
+    return [
+      {
+        routeId: String(route.id),
+        revision: route.revision,
+        stopsDone: done,
+        vehicle: vehicleInputOf(vehicle, last ? { lat: last.lat, lng: last.lng } : null, [{ start: Math.max(readyAt, window.startsAt.getTime()), end: window.endsAt.getTime() }]),
+        requests: onRoute.map((id) => ({
+          request: requestInputOf(requestOf.get(id)!, nowMs),
+          priceKrw: confirmed.get(`${route.id}:${id}`)!,
+          onBoard: PICKED_UP.includes(requestOf.get(id)!.status),
+        })),
+        stops: ahead.map((s) => ({ requestId: String(s.requestId), action: s.action === 'PICKUP' ? 'PICKUP' : 'DROP' })),
+      },
+    ];
+  });
+}

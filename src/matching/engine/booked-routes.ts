@@ -1,0 +1,156 @@
+/**
+ * Booked routes in a round: requests keep arriving, and a truck already out with room can take some of them on
+ * its way (an extension offered to its carrier). Its booked requests become locked work for the routing core
+ * (src/routing/locked.ts): they stay on the truck, their stops in the carrier's order; a load already on board is a
+ * locked pickup where the truck is, when it is free there. Booked shippers pay no more: each one's maxShare is
+ * its booked price and the truck's fixed cost is what the booked route's stops already served cost (its booked
+ * price less what its stops ahead cost), so the core's budget rule leaves any extra cost to the joining shippers,
+ * each within its own stand-alone price and maximum price. Their windows and deadlines hold as before; their
+ * planned times may move within them.
+ */
+import { buildJob } from './jobs';
+import type { MatchingConfig } from './config';
+import type { RoundContext, TransportJob } from './context';
+import { fairSplit } from './fair-split';
+import type { PlannedRoute, RouteStopRef } from './pooling';
+import { scheduleRoute, shareOf } from './route-offers';
+import { offerBaselineFor, baselineFor } from './baseline';
+import { co2Kg } from './cost';
+import type { BookedRouteInput, CostBreakdown, RouteOffer, RouteShare, TimeWindow, VehicleInput } from './types';
+
+export interface BookedRoute {
+  input: BookedRouteInput;
+  /** The truck in the round's context (listed without availability, so only its extension may use it). */
+  vehicleIndex: number;
+  window: TimeWindow;
+  /** Its booked jobs (appended to the round's jobs) and what each booked. */
+  jobs: number[];
+  bookedKrw: number[];
+  /** The locked stops: loads on board first (picked up where the truck is), then the stops ahead in order. */
+  stops: RouteStopRef[];
+}
+
+/** The booked routes' trucks as the round's context lists them: after the free fleet, with no free time. */
+export function bookedVehicles(input: { bookedRoutes?: BookedRouteInput[] }): VehicleInput[] {
+  return (input.bookedRoutes ?? []).map((b) => ({ ...b.vehicle, availability: [] }));
+}
+
+/**
+ * Appends the booked routes' requests to `jobs` (after the assignment, which must not plan them) and returns
+ * the routes the search may extend. `firstVehicle` is the context index of the first booked route's truck.
+ */
+export function addBookedRoutes(bookedRoutes: readonly BookedRouteInput[], jobs: TransportJob[], config: MatchingConfig, firstVehicle: number): BookedRoute[] {
+  return bookedRoutes.flatMap((input, b) => {
+    const window = input.vehicle.availability[0];
+    if (!window || input.stops.length === 0) return [];
+    const indexOf = new Map<string, number>();
+    const bookedKrw: number[] = [];
+    const stops: RouteStopRef[] = [];
+    for (const { request, priceKrw, onBoard } of input.requests) {
+      const built = buildJob(jobs.length, -1, request, config);
+      // On board: picked up where the truck is, the moment it is free there, with nothing left to load.
+      const job = onBoard ? { ...built, origin: input.vehicle.location, pickupServiceMs: 0, request: { ...request, pickupWindow: { start: window.start, end: window.start } } } : built;
+      indexOf.set(request.id, job.index);
+      jobs.push(job);
+      bookedKrw.push(priceKrw);
+      if (onBoard) stops.push({ job: job.index, action: 'PICKUP', drop: 0 });
+    }
+    for (const stop of input.stops) stops.push({ job: indexOf.get(stop.requestId)!, action: stop.action, drop: 0 });
+    return [{ input, vehicleIndex: firstVehicle + b, window, jobs: [...indexOf.values()], bookedKrw, stops }];
+  });
+}
+
+/**
+ * The extension offer for `route` (a planned route of a booked truck with new jobs on it), or the new job that
+ * must leave it (its caps cannot pay for what it adds), or null when nothing new is left on it. The joining
+ * shippers split what the route costs more than its stops ahead did (fair-split.ts), each within its caps;
+ * the booked shares do not change.
+ */
+export function extensionOffer(
+  route: PlannedRoute,
+  booked: BookedRoute,
+  jobs: readonly TransportJob[],
+  ctx: RoundContext,
+  standaloneKrw: (job: TransportJob) => number,
+): { offer: RouteOffer } | { drop: number } | null {
+  const lockedJobs = new Set(booked.jobs);
+  const joining = [...new Set(route.stops.map((s) => s.job))].filter((k) => !lockedJobs.has(k));
+  if (joining.length === 0) return null;
+  const parts = (job: TransportJob) => [job.request.pallets];
+  const before = scheduleRoute({ ...route, stops: booked.stops }, jobs, ctx, parts);
+  const after = scheduleRoute(route, jobs, ctx, parts);
+  const weights = joining.map((k) => {
+    const job = jobs[k]!;
+    const alone = standaloneKrw(job);
+    return { weightKrw: Number.isFinite(alone) ? alone : baselineFor(job).costKrw - job.storageCostKrw, capKrw: job.transportBudgetKrw };
+  });
+  const extraKrw = Math.max(0, after.costKrw - before.costKrw);
+  const split = after.slackMs >= 0 ? fairSplit(extraKrw, weights) : null;
+  if (!split) {
+    let worst = 0;
+    const cap = (i: number) => Math.min(weights[i]!.weightKrw, weights[i]!.capKrw);
+    joining.forEach((_, i) => (worst = cap(i) < cap(worst) ? i : worst));
+    return { drop: joining[worst]! };
+  }
+
+  const priceKrw = split.reduce((a, b) => a + b, 0);
+  const onBoard = new Set(booked.input.requests.filter((r) => r.onBoard).map((r) => r.request.id));
+  // Loads on board were picked up on the stops already served: their pickup here is where the truck stands.
+  const stops = after.stops.filter((s) => !(s.action === 'PICKUP' && onBoard.has(s.requestId)));
+  const breakdown = differenceOf(after.breakdown, before.breakdown, priceKrw);
+  // What the route drives more: a pickup on the way may turn empty km into loaded km, so empty km may go down
+  // (negative here): the booked shares keep the km they booked, and the sums over all shares stay exact.
+  const deadheadKm = after.deadheadKm - before.deadheadKm;
+  const loadedKm = after.loadedKm - before.loadedKm;
+  const profile = ctx.vehicles[route.vehicleIndex]!;
+  const co2 = co2Kg(deadheadKm, profile.co2GPerKmEmpty, loadedKm, profile.co2GPerKmLoaded);
+  const shares: RouteShare[] = joining.map((k, i) => {
+    const job = jobs[k]!;
+    const part = priceKrw > 0 ? split[i]! / priceKrw : 1 / joining.length;
+    const pickup = stops.find((s) => s.requestId === job.request.id && s.action === 'PICKUP')!;
+    const drop = stops.find((s) => s.requestId === job.request.id && s.action === 'DROP')!;
+    return {
+      requestId: job.request.id,
+      shipperOrgId: job.request.shipperOrgId,
+      priceKrw: split[i]!,
+      breakdown: shareOf(breakdown, priceKrw, split[i]!),
+      standaloneKrw: weights[i]!.weightKrw,
+      co2Kg: Math.round(co2 * part * 1000) / 1000,
+      deadheadKm: deadheadKm * part,
+      loadedKm: loadedKm * part,
+      pickupAt: pickup.startAt,
+      deliverAt: drop.departAt,
+      baseline: offerBaselineFor(job),
+    };
+  });
+  const { now, config } = ctx;
+  const { routeId, revision, stopsDone } = booked.input;
+  return {
+    offer: {
+      kind: 'ROUTE',
+      vehicleId: profile.input.id,
+      stops,
+      shares,
+      priceKrw,
+      breakdown,
+      deadheadKm,
+      loadedKm,
+      co2Kg: co2,
+      expiresAt: Math.max(now, Math.min(now + config.offerTtlMs, after.leaveAt + after.slackMs)),
+      startAt: after.leaveAt,
+      endAt: after.endAt,
+      peakKg: after.peakKg,
+      peakPallets: after.peakPallets,
+      kgKm: after.kgKm,
+      palletKm: after.palletKm,
+      extends: { routeId, revision, stopsDone },
+    },
+  };
+}
+
+/** What the extension adds, by component (none below zero), summing to `totalKrw`: the rest is distance. */
+function differenceOf(after: CostBreakdown, before: CostBreakdown, totalKrw: number): CostBreakdown {
+  const stopsKrw = Math.min(totalKrw, Math.max(0, after.stopsKrw - before.stopsKrw));
+  const waitingKrw = Math.min(totalKrw - stopsKrw, Math.max(0, after.waitingKrw - before.waitingKrw));
+  return { baseKrw: 0, distanceKrw: totalKrw - stopsKrw - waitingKrw, storageKrw: 0, handlingKrw: 0, stopsKrw, waitingKrw };
+}

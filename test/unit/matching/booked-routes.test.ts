@@ -1,0 +1,77 @@
+/**
+ * A round extending a booked route, over plain data: the booked truck takes a new load on its way when that is
+ * cheaper than a truck of its own; the booked request keeps its stops in order, its window and deadline and pays
+ * nothing more; the joining request pays the extra, within its own truck's price and its maximum price.
+ */
+import { describe, expect, it } from 'vitest';
+import { runRound, type BookedRouteInput, type RequestInput, type RouteOffer, type VehicleInput } from '../../../src/matching/engine/index';
+import { baseRequest, CENTRE, H, NOW } from '../../helpers/matching-fixtures';
+
+const truck = (id: string, over: Partial<VehicleInput> = {}): VehicleInput => ({
+  id,
+  carrierOrgId: `K-${id}`,
+  vehicleClass: 'T5',
+  payloadKg: 5_000,
+  palletSlots: 10,
+  bodyType: 'WING',
+  hazmatCertified: false,
+  location: { lat: 37.33, lng: 126.74 },
+  availability: [{ start: NOW, end: NOW + 14 * H }],
+  baseFeeKrw: 60_000,
+  perKmKrw: 1_600,
+  ...over,
+});
+
+/** A booked to Seoul on truck BOOKED, nothing served yet (or A on board), booked at `priceKrw`. */
+const bookedRoute = (a: RequestInput, priceKrw: number, onBoard = false): BookedRouteInput => ({
+  routeId: '7',
+  revision: 0,
+  stopsDone: onBoard ? 1 : 0,
+  vehicle: truck('BOOKED', onBoard ? { location: a.origin, availability: [{ start: NOW + H, end: NOW + 14 * H }] } : {}),
+  requests: [{ request: a, priceKrw, onBoard }],
+  stops: onBoard ? [{ requestId: a.id, action: 'DROP' }] : [{ requestId: a.id, action: 'PICKUP' }, { requestId: a.id, action: 'DROP' }],
+});
+
+const A = baseRequest({ id: 'A', shipperOrgId: 'SA' });
+// B: next door to A's gate, bound for a point near Seoul City Hall, the same hours.
+const B = baseRequest({ id: 'B', shipperOrgId: 'SB', origin: { lat: 37.322, lng: 126.745 }, destination: { lat: 37.56, lng: 126.97 }, weightKg: 800, pallets: 3 });
+// A's price alone on that truck, as the round that booked it would have priced it (about 60 km).
+const A_PRICE = 160_000;
+
+function extensionOf(offers: { kind: string }[]): RouteOffer | undefined {
+  return (offers as RouteOffer[]).find((o) => o.kind === 'ROUTE' && o.extends);
+}
+
+describe('extending booked routes in a round', () => {
+  for (const onBoard of [false, true]) {
+    it(`offers the booked truck's carrier B on its way${onBoard ? ' (A already on board)' : ''}: A's stops in order and in time, B paying the extra`, () => {
+      const free = truck('FREE', { location: { lat: 37.35, lng: 126.8 } });
+      const { offers, report } = runRound({ centre: CENTRE, requests: [B], vehicles: [free], listings: [], now: NOW, bookedRoutes: [bookedRoute(A, A_PRICE, onBoard)] }, { roundSeconds: 2 });
+      const extension = extensionOf(offers)!;
+      expect(extension).toBeDefined();
+      expect(report).toMatchObject({ servedCount: 1, routes: 1, extensions: 1 });
+      expect(extension).toMatchObject({ vehicleId: 'BOOKED', extends: { routeId: '7', revision: 0, stopsDone: onBoard ? 1 : 0 } });
+      expect(extension.shares.map((s) => s.requestId)).toEqual(['B']);
+      const share = extension.shares[0]!;
+      expect(share.priceKrw).toBe(extension.priceKrw);
+      expect(share.priceKrw).toBeLessThanOrEqual(share.standaloneKrw);
+      // A's stops: its pickup (unless served already) before its drop, within its window and deadline.
+      const aStops = extension.stops.filter((s) => s.requestId === 'A');
+      expect(aStops.map((s) => s.action)).toEqual(onBoard ? ['DROP'] : ['PICKUP', 'DROP']);
+      if (!onBoard) expect(aStops[0]!.startAt).toBeLessThanOrEqual(A.pickupWindow.end);
+      expect(aStops.at(-1)!.departAt).toBeLessThanOrEqual(A.deliveryDeadline);
+      // The load on board counts A from the start when it is on board.
+      expect(extension.stops[0]!.kgAfter).toBe(onBoard ? A.weightKg + B.weightKg : extension.stops[0]!.requestId === 'A' ? A.weightKg : B.weightKg);
+    });
+  }
+
+  it('leaves B to a truck of its own when its maximum price cannot pay for the detour', () => {
+    const { offers } = runRound({ centre: CENTRE, requests: [{ ...B, maxPriceKrw: 5_000 }], vehicles: [], listings: [], now: NOW, bookedRoutes: [bookedRoute(A, A_PRICE)] }, { roundSeconds: 1 });
+    expect(extensionOf(offers)).toBeUndefined();
+  });
+
+  it('extends nothing when the booked route already costs more than it was booked at', () => {
+    const { offers } = runRound({ centre: CENTRE, requests: [B], vehicles: [], listings: [], now: NOW, bookedRoutes: [bookedRoute(A, 1_000)] }, { roundSeconds: 1 });
+    expect(extensionOf(offers)).toBeUndefined();
+  });
+});
