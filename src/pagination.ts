@@ -125,7 +125,7 @@ export function nearPageAt<H, T>(
 /** A keyset connection's edges, without distances (its totalCount stays as lazy as it was). */
 export function withoutDistance<T>(connection: Connection<T>): LocatedConnection<T> {
   return new Page(
-    connection.edges.map((e) => ({ ...e, distanceKm: null })),
+    connection.edges.map(({ cursor, node }) => ({ cursor, node, distanceKm: null })), // written out: a spread cost ~1 µs an edge
     connection.pageInfo,
     () => connection.totalCount,
   );
