@@ -5,8 +5,8 @@ import type { Context } from '../context';
 
 type Gateway = ApolloServerOptionsWithGateway<Context>['gateway'];
 
-/** Compiled queries kept; past it the cache starts again (clients send a few dozen distinct queries). */
-const MAX_COMPILED = 500;
+/** Compiled queries kept (~75 kB each); past it the cache starts again (clients send a few dozen distinct queries). */
+const MAX_COMPILED = 200;
 /** A query is compiled when seen this often: compiling costs ~100 one-off executions, so one-off queries never pay it. */
 const COMPILE_AT = 2;
 
