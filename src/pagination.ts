@@ -29,10 +29,29 @@ export function decodeCursor(cursor: string): string {
   return raw.slice(2);
 }
 
+type PageInfo = Connection<unknown>['pageInfo'];
+
 /**
- * Builds a connection from rows fetched with `limit first + 1` (the extra row tells hasNextPage). A count
- * passed as a function runs only when a client reads `totalCount` (then once): most pages never ask.
+ * A connection whose count, passed as a function, runs only when a client reads `totalCount` (then once): most
+ * pages never ask. A class, not an object literal with a getter: V8 allocated those long-lived, so that every
+ * scavenge copied the pages they pointed to, and collecting garbage cost more than building the page.
  */
+class Page<E> {
+  #count: number | (() => number);
+  constructor(
+    readonly edges: E[],
+    readonly pageInfo: PageInfo,
+    totalCount: number | (() => number),
+  ) {
+    this.#count = totalCount;
+  }
+  get totalCount(): number {
+    if (typeof this.#count === 'function') this.#count = this.#count();
+    return this.#count;
+  }
+}
+
+/** Builds a connection from rows fetched with `limit first + 1` (the extra row tells hasNextPage); a count passed as a function runs only when read. */
 export function toConnection<T>(rows: T[], first: number, cursorOf: (row: T) => string | number, totalCount: number | (() => number), hasPrevious: boolean): Connection<T> {
   const page = rows.slice(0, first);
   const edges = page.map((node) => ({ cursor: encodeCursor(cursorOf(node)), node }));
@@ -42,15 +61,7 @@ export function toConnection<T>(rows: T[], first: number, cursorOf: (row: T) => 
     startCursor: edges[0]?.cursor ?? null,
     endCursor: edges.at(-1)?.cursor ?? null,
   };
-  if (typeof totalCount === 'number') return { edges, totalCount, pageInfo };
-  let counted: number | undefined;
-  return {
-    edges,
-    pageInfo,
-    get totalCount() {
-      return (counted ??= totalCount());
-    },
-  };
+  return new Page(edges, pageInfo, totalCount);
 }
 
 /** An edge that may carry the distance from a `near` search point. */
@@ -109,24 +120,13 @@ export function nearPageAt<H, T>(
     startCursor: edges[0]?.cursor ?? null,
     endCursor: edges.at(-1)?.cursor ?? null,
   };
-  if (typeof totalCount === 'number') return { edges, totalCount, pageInfo };
-  let counted: number | undefined;
-  return {
-    edges,
-    pageInfo,
-    get totalCount() {
-      return (counted ??= totalCount());
-    },
-  };
+  return new Page(edges, pageInfo, totalCount);
 }
 /** A keyset connection's edges, without distances (its totalCount stays as lazy as it was). */
 export function withoutDistance<T>(connection: Connection<T>): LocatedConnection<T> {
-  const { edges, pageInfo } = connection;
-  return {
-    edges: edges.map((e) => ({ ...e, distanceKm: null })),
-    pageInfo,
-    get totalCount() {
-      return connection.totalCount;
-    },
-  };
+  return new Page(
+    connection.edges.map(({ cursor, node }) => ({ cursor, node, distanceKm: null })), // written out: a spread cost ~1 µs an edge
+    connection.pageInfo,
+    () => connection.totalCount,
+  );
 }

@@ -15,6 +15,7 @@ import type { Context } from './context';
 import { dashboardRoutes } from './dashboard/routes';
 import type { Env } from './env';
 import { formatError, type ErrorFormatOptions } from './errors';
+import { compiledExecution } from './http/compiled-execution';
 import { graphqlHttpHandler } from './http/graphql-http';
 import { jsonErrors } from './http/json-errors';
 import { logRequest } from './http/request-log';
@@ -91,7 +92,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const graphqlWs = attachGraphqlWs({ httpServer, path: GRAPHQL_PATH, schema, rules, db, now, admission, maxPayload: BODY_LIMIT_BYTES, errorOpts, contextFor, metrics });
 
   const apollo = new ApolloServer<Context>({
-    schema,
+    gateway: compiledExecution(schema),
     introspection: !production,
     includeStacktraceInErrorResponses: !production,
     hideSchemaDetailsFromClientErrors: production,

@@ -1,6 +1,6 @@
 import { parseValue } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { Krw, parseDateTime } from '../../graph/resolvers/scalars';
+import { isoString, Krw, parseDateTime } from '../../graph/resolvers/scalars';
 
 describe('DateTime', () => {
   it.each([
@@ -80,5 +80,19 @@ describe('Krw', () => {
 
   it.each(['1.5', '1.0', '1e3', '9007199254740992', '9007199254740993', '"1200"', 'null'])('refuses the literal %s', (literal) => {
     expect(() => Krw.parseLiteral(parseValue(literal))).toThrow(/whole number of won/);
+  });
+});
+
+describe('DateTime answers', () => {
+  it('are exactly what toISOString writes, over the whole range and its edges', () => {
+    const edges = ['0000-01-01T00:00:00.000Z', '0000-02-29T23:59:59.999Z', '0001-01-01T00:00:00.000Z', '1899-12-31T23:59:59.999Z', '1900-03-01T00:00:00.000Z', '1969-12-31T23:59:59.999Z', '1970-01-01T00:00:00.000Z', '2000-02-29T12:00:00.000Z', '2100-03-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z'];
+    for (const text of edges) expect(isoString(Date.parse(text))).toBe(text);
+    // Beyond four-digit years toISOString's own (extended) form.
+    for (const ms of [Date.parse('0000-01-01T00:00:00.000Z') - 1, Date.parse('9999-12-31T23:59:59.999Z') + 1]) expect(isoString(ms)).toBe(new Date(ms).toISOString());
+    const [from, to] = [Date.parse('0000-01-01T00:00:00Z'), Date.parse('9999-12-31T23:59:59.999Z')];
+    for (let i = 0; i < 100_000; i++) {
+      const ms = from + Math.floor(Math.random() * (to - from));
+      expect(isoString(ms)).toBe(new Date(ms).toISOString());
+    }
   });
 });
