@@ -16,6 +16,7 @@ import { createShipmentRequest } from '../../src/demand/create-shipment-request'
 import { createLogger } from '../../src/logger';
 import { expireOffers } from '../../src/matching/expire-offers';
 import { loadRoundInput } from '../../src/matching/round-input';
+import { executeRound } from '../../src/matching/run-round';
 import { createInProcessPubSub } from '../../src/pubsub';
 import { seoulDay, seoulMidnight } from '../../src/supply/listings/seoul-day';
 import { gql } from '../helpers/clients';
@@ -182,5 +183,14 @@ describe('years of history', () => {
     });
     expect(plans.length).toBeGreaterThan(8);
     for (const { statement, plan } of plans) expect(plan.filter((d) => /^SCAN (?!\(subquery|CONSTANT)/.test(d)), `${statement}\n${plan.join('\n')}`).toEqual([]);
+  });
+
+  it('a round sweeps stale claims of its complex through the running round index, not its past rounds', async () => {
+    const complex = selectComplex({ db: server.db }, { code: 'CHANGWON' })!;
+    const plans = await plansOf(server.dbPath, (db) =>
+      executeRound({ db, pubsub: server.pubsub, logger: createLogger('silent'), env: parseEnv({ NODE_ENV: 'test' }), now: () => new Date(), viewer: null as never }, complex, 'MANUAL', null),
+    );
+    const sweep = plans.find((p) => /^update "matching_rounds" set "status" = 'FAILED'/.test(p.statement));
+    expect(sweep?.plan, sweep?.statement).toEqual(['SEARCH matching_rounds USING INDEX matching_rounds_one_running (complex_id=?)']);
   });
 });
