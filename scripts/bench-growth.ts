@@ -7,8 +7,8 @@
  * whole weeks, through plain SQL inserts into the migrated schema with foreign keys and triggers on. Organisations,
  * vehicles and their availability are copied once per complex (a stable fleet whose bookings and reservations pile
  * up), every other row once per complex and week; idempotency keys only within IDEMPOTENCY_RETENTION_DAYS of now, as
- * retention keeps them (see simulatedTime). Grown databases are cached in the temp folder, keyed by a hash of the
- * migrations and this script.
+ * retention keeps them (see simulatedTime); then retention runs once, as it would have all along. Grown databases
+ * are cached in the temp folder, keyed by a hash of the migrations and this script.
  *
  * On a copy of each, the bench adds fresh shifts for Banwol-Sihwa's fleet and 5,000 open requests (through the
  * domain verb), starts the real compiled service (scripts/start.mjs, as `npm start`) and times over HTTP, one
@@ -36,6 +36,7 @@ import type { Context } from '../src/context';
 import { createShipmentRequest } from '../src/demand/create-shipment-request';
 import { parseEnv } from '../src/env';
 import { rollUpClosedDays } from '../src/insights/scheduler';
+import { runRetention } from '../src/retention/scheduler';
 import { toGlobalId } from '../src/global-id';
 import { createLogger } from '../src/logger';
 import { encodeCursor } from '../src/pagination';
@@ -250,12 +251,15 @@ async function grownPath(weeks: number, template: string): Promise<Grown> {
     if (w % 13 === 12) process.stdout.write(`  ${weeks} weeks: ${w + 1} copied (${seconds(started)} s)\n`);
   }
   client.prepare('detach database t').run();
+  // What retention would have deleted by now, had the service run all along (offers nobody took, mostly).
+  const pruned = await runRetention({ db, env, now: () => new Date() });
   client.pragma('optimize');
   client.pragma('wal_checkpoint(TRUNCATE)');
   const bytes = liveBytes(db);
   client.close();
   renameSync(building, path);
-  console.log(`built ${weeks} week${weeks > 1 ? 's' : ''} of seven complexes: ${mb(bytes)} MB in ${seconds(started)} s`);
+  const prunedRows = Object.values(pruned).reduce((sum, kind) => sum + kind.deleted, 0);
+  console.log(`built ${weeks} week${weeks > 1 ? 's' : ''} of seven complexes: ${mb(bytes)} MB (${prunedRows} rows pruned by retention) in ${seconds(started)} s`);
   return { path, weeks, bytes };
 }
 
