@@ -87,8 +87,6 @@ export const Env = z.object({
   IDEMPOTENCY_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   /** Hours a scheduled matching round that considered no request is kept (manual rounds and rounds with offers stay). */
   EMPTY_ROUND_RETENTION_HOURS: z.coerce.number().int().min(1).default(24),
-  /** Days an offer nobody took (expired, declined, withdrawn) is kept; booked routes' offers stay (src/retention). */
-  OFFER_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
   /** Days finished webhook deliveries (with their attempts) and their fanned-out events are kept. */
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   /** Requests per minute allowed to one API key. */

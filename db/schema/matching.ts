@@ -50,12 +50,6 @@ export interface StoredRoundReport {
  */
 export const EMPTY_SCHEDULED_ROUND = sql`"trigger" = 'SCHEDULED' and json_extract(report, '$.requestsConsidered') = 0`;
 
-/**
- * An offer nobody took (expired, declined or withdrawn): what retention prunes after OFFER_RETENTION_DAYS
- * (src/retention/prune-unaccepted-offers.ts). Its partial index has this very condition.
- */
-export const UNACCEPTED_OFFER = sql`status in ('EXPIRED', 'DECLINED', 'WITHDRAWN')`;
-
 /** A round still running: the condition of its partial unique index, which a query must spell the same to use it. */
 export const RUNNING_ROUND = sql`status = 'RUNNING'`;
 
@@ -216,8 +210,6 @@ export const offers = sqliteTable(
     index('offers_route').on(t.routeId),
     // Each round expires its complex's pending offers: the few still pending, not every offer ever made.
     index('offers_pending_expiry').on(t.complexId, t.expiresAt).where(sql`status = 'PENDING'`),
-    // Retention finds the oldest offers nobody took without reading the accepted ones.
-    index('offers_unaccepted_created').on(t.createdAt).where(UNACCEPTED_OFFER),
     check('offers_kind', sql.raw(`kind in (${inList(OFFER_KINDS)})`)),
     check('offers_status', sql.raw(`status in (${inList(OFFER_STATUSES)})`)),
     check('offers_leg', sql`(${t.kind} = 'STORAGE') = (${t.listingId} is not null) and (${t.kind} = 'STORAGE') = (${t.vehicleId} is null)`),

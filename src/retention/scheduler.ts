@@ -1,7 +1,6 @@
 import type { Context } from '../context';
 import { pruneEmptyRounds } from './prune-empty-rounds';
 import { pruneIdempotencyKeys } from './prune-idempotency-keys';
-import { pruneUnacceptedOffers } from './prune-unaccepted-offers';
 import type { PruneInput, RetentionCtx } from './prune-input';
 import { pruneWebhookDeliveries } from './prune-webhook-deliveries';
 import { pruneWebhookEvents } from './prune-webhook-events';
@@ -12,7 +11,6 @@ export const RETENTION_BATCH = 500;
 /** In this order: deliveries go before the events they reference. */
 const PRUNERS = {
   idempotencyKeys: pruneIdempotencyKeys,
-  unacceptedOffers: pruneUnacceptedOffers, // before rounds: a round an offer references stays
   emptyRounds: pruneEmptyRounds,
   webhookDeliveries: pruneWebhookDeliveries,
   webhookEvents: pruneWebhookEvents,

@@ -6,13 +6,11 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../../db/client';
 import * as schema from '../../db/schema';
-import { complexes, idempotencyKeys, matchingRounds, offers, shipmentRequests, webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents, type StoredRoundReport } from '../../db/schema';
+import { complexes, idempotencyKeys, matchingRounds, offers, webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents, type StoredRoundReport } from '../../db/schema';
 import { parseEnv } from '../../src/env';
 import { DAY_MS, HOUR_MS, type RetentionCtx } from '../../src/retention/prune-input';
 import { pruneEmptyRounds } from '../../src/retention/prune-empty-rounds';
 import { pruneIdempotencyKeys } from '../../src/retention/prune-idempotency-keys';
-import { pruneUnacceptedOffers } from '../../src/retention/prune-unaccepted-offers';
-import { fromGlobalId } from '../../src/global-id';
 import { runRetention } from '../../src/retention/scheduler';
 import { gql } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
@@ -113,28 +111,6 @@ describe('retention', () => {
     return roundId;
   }
 
-  it('deletes offers nobody took once OFFER_RETENTION_DAYS have passed; keeps accepted and recent ones and those of requests still open', async () => {
-    // A real offer from a real round, copied as the variants below (same route, which no booking holds).
-    await roundWithOffers(new Date());
-    const { id: _, ...offer } = db.select().from(offers).orderBy(offers.id).limit(1).get()!;
-    const closed = offer.requestId;
-    db.update(shipmentRequests).set({ status: 'EXPIRED' }).where(eq(shipmentRequests.id, closed)).run();
-    const open = Number(fromGlobalId(await create(requestInput(randomUUID())))!.id);
-    const old = new Date(Date.now() - (env.OFFER_RETENTION_DAYS + 1) * DAY_MS);
-    const copy = (status: 'EXPIRED' | 'DECLINED' | 'WITHDRAWN' | 'ACCEPTED', createdAt: Date, requestId = closed) =>
-      db.insert(offers).values({ ...offer, status, createdAt, requestId }).returning().get().id;
-    const expiredOld = copy('EXPIRED', old);
-    const withdrawnOld = copy('WITHDRAWN', old);
-    const declinedOpen = copy('DECLINED', old, open);
-    const accepted = copy('ACCEPTED', old);
-    const expiredRecent = copy('EXPIRED', new Date(Date.now() - DAY_MS));
-
-    expect(pruneUnacceptedOffers({ ctx: later(0), input: { batchSize: 1 } })).toBe(1);
-    expect(pruneUnacceptedOffers({ ctx: later(0), input: { batchSize: 500 } })).toBe(1);
-    const left = db.select({ id: offers.id }).from(offers).where(inArray(offers.id, [expiredOld, withdrawnOld, declinedOpen, accepted, expiredRecent])).all();
-    expect(left.map((o) => o.id).sort()).toEqual([declinedOpen, accepted, expiredRecent].sort());
-  });
-
   it('deletes finished webhook deliveries, their attempts and fanned-out events past the window; keeps pending and recent ones', async () => {
     const old = new Date(Date.now() - 31 * DAY_MS);
     const recent = new Date(Date.now() - DAY_MS);
@@ -180,7 +156,7 @@ describe('retention', () => {
     try {
       await runRetention({ db: drizzle(traced, { schema }) as unknown as Db, env, now: () => new Date() });
       const deletes = statements.filter((s) => /^delete from/i.test(s));
-      expect(deletes).toHaveLength(5);
+      expect(deletes).toHaveLength(4);
       for (const statement of deletes) {
         const plan = (traced.prepare(`explain query plan ${statement}`).all() as { detail: string }[]).map((row) => row.detail);
         expect(plan.filter((detail) => detail.startsWith('SCAN')), `${statement}\n${plan.join('\n')}`).toEqual([]);

@@ -8,7 +8,7 @@ describe('parseEnv', () => {
   });
 
   it('keeps idempotency keys 30 days and prunes hourly by default', () => {
-    expect(parseEnv({})).toMatchObject({ IDEMPOTENCY_RETENTION_DAYS: 30, EMPTY_ROUND_RETENTION_HOURS: 24, OFFER_RETENTION_DAYS: 90, WEBHOOK_RETENTION_DAYS: 30, RETENTION_INTERVAL_SECONDS: 3600 });
+    expect(parseEnv({})).toMatchObject({ IDEMPOTENCY_RETENTION_DAYS: 30, EMPTY_ROUND_RETENTION_HOURS: 24, WEBHOOK_RETENTION_DAYS: 30, RETENTION_INTERVAL_SECONDS: 3600 });
   });
 
   it('plans routes within the driver limits: 9 hours a day, a 30-minute break after 4 hours, 12 stops, 30 free minutes of waiting', () => {
@@ -36,7 +36,6 @@ describe('parseEnv', () => {
     ['SEED_ON_EMPTY', 'maybe'],
     // Idempotency keys kept less than a day could be gone before a client's retry.
     ['IDEMPOTENCY_RETENTION_DAYS', '0'],
-    ['OFFER_RETENTION_DAYS', '0'],
     ['RETENTION_INTERVAL_SECONDS', '-1'],
     ['MATCHING_DAILY_DRIVING_HOURS', '0'],
     ['MATCHING_BREAK_AFTER_DRIVING_MINUTES', '4h'],

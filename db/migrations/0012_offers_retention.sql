@@ -1,1 +1,0 @@
-CREATE INDEX `offers_unaccepted_created` ON `offers` (`created_at`) WHERE status in ('EXPIRED', 'DECLINED', 'WITHDRAWN');
