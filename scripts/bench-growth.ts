@@ -4,10 +4,11 @@
  * Is every read and round as fast at three years of history as at one week? Builds grown databases the way the
  * service would have written them: one simulated week of Banwol-Sihwa played through the real service
  * (src/simulation, as `npm run simulate`), then replicated per complex and week with new ids and dates shifted by
- * whole weeks, through plain SQL inserts into the migrated schema with foreign keys and triggers on. Organisations
- * and vehicles are copied once per complex (a stable fleet whose shifts, bookings and reservations pile up), every
- * other row once per complex and week; idempotency keys only within IDEMPOTENCY_RETENTION_DAYS, as retention keeps
- * them. Grown databases are cached in the temp folder, keyed by a hash of the migrations and this script.
+ * whole weeks, through plain SQL inserts into the migrated schema with foreign keys and triggers on. Organisations,
+ * vehicles and their availability are copied once per complex (a stable fleet whose bookings and reservations pile
+ * up), every other row once per complex and week; idempotency keys only within IDEMPOTENCY_RETENTION_DAYS of now, as
+ * retention keeps them (see simulatedTime); then retention runs once, as it would have all along. Grown databases
+ * are cached in the temp folder, keyed by a hash of the migrations and this script.
  *
  * On a copy of each, the bench adds fresh shifts for Banwol-Sihwa's fleet and 5,000 open requests (through the
  * domain verb), starts the real compiled service (scripts/start.mjs, as `npm start`) and times over HTTP, one
@@ -35,6 +36,7 @@ import type { Context } from '../src/context';
 import { createShipmentRequest } from '../src/demand/create-shipment-request';
 import { parseEnv } from '../src/env';
 import { rollUpClosedDays } from '../src/insights/scheduler';
+import { runRetention } from '../src/retention/scheduler';
 import { toGlobalId } from '../src/global-id';
 import { createLogger } from '../src/logger';
 import { encodeCursor } from '../src/pagination';
@@ -97,8 +99,11 @@ async function templatePath(): Promise<string> {
 type Scope = 'complex' | 'copy';
 /** Written by migrations and loadProgramme, or not needed (keys are made for the bench's callers). */
 const NOT_COPIED = new Set(['__drizzle_migrations', 'complexes', 'logistics_centres', 'api_keys', 'users', 'sqlite_sequence']);
-/** The rest is copied per complex and week. */
-const PER_COMPLEX = new Set(['organisations', 'vehicles']);
+/**
+ * Copied once per complex, with the latest week: the stable fleet, and its availability, which a carrier can only
+ * replace (updateVehicleAvailability), never pile up. The rest is copied per complex and week.
+ */
+const PER_COMPLEX = new Set(['organisations', 'vehicles', 'vehicle_availability']);
 /** Unique text columns: each copy's value made distinct (`k` complex index, `c` copy index). */
 const DISTINCT: Record<string, (column: string, k: number, c: number) => string> = {
   'organisations.business_registration_number': (col, k) => `char(${65 + k}) || substr(${col}, 2)`, // a letter: never a real number
@@ -150,6 +155,26 @@ function liveBytes(db: Db): number {
   return ((c.pragma('page_count', { simple: true }) as number) - (c.pragma('freelist_count', { simple: true }) as number)) * (c.pragma('page_size', { simple: true }) as number);
 }
 
+/**
+ * A timestamp column's value in the simulated week, as SQL. Columns the service fills from the clock by default
+ * (idempotency keys', proofs' and images' created_at) hold when the simulation ran, minutes of real time after its
+ * simulated week: those are mapped linearly onto the simulated week (the simulation plays its days in order), so
+ * that each copy's keys are as old as its week and retention keeps only the window's.
+ */
+function simulatedTime(client: Db['$client'], plan: TableCopy[], templateEnd: number): (table: string, column: string) => string {
+  const templateStart = (client.prepare('select min(created_at) as m from t.shipment_requests').get() as { m: number }).m;
+  const mapped = new Map<string, string>();
+  for (const { name } of plan) {
+    for (const col of TIMESTAMPS.get(name) ?? []) {
+      const { lo, hi } = client.prepare(`select min("${col}") as lo, max("${col}") as hi from t."${name}"`).get() as { lo: number | null; hi: number | null };
+      if (lo === null || hi === null || lo <= templateEnd + DAY) continue; // a clock column: all of it after the week
+      const scale = hi > lo ? (templateEnd - templateStart) / (hi - lo) : 0;
+      mapped.set(`${name}.${col}`, `(${templateStart} + cast(("${col}" - ${lo}) * ${scale} as integer))`);
+    }
+  }
+  return (table, column) => mapped.get(`${table}.${column}`) ?? `"${column}"`;
+}
+
 interface Grown {
   path: string;
   weeks: number;
@@ -180,6 +205,7 @@ async function grownPath(weeks: number, template: string): Promise<Grown> {
   const latestShiftWeeks = Math.floor((Date.now() - templateEnd) / WEEK);
   const keysFrom = Date.now() - env.IDEMPOTENCY_RETENTION_DAYS * DAY;
   const plan = copyPlan(db);
+  const simulated = simulatedTime(client, plan, templateEnd);
   const complexCount = complexIds.length;
 
   const copyTable = (table: TableCopy, k: number, w: number) => {
@@ -197,11 +223,11 @@ async function grownPath(weeks: number, template: string): Promise<Grown> {
       if (ref === 'complexes') return `case when "${col}" is null then null else ${complexIds[k]} end`;
       if (ref && NOT_COPIED.has(ref)) return `"${col}"`; // users: none in the template (checked below)
       if (ref) return `"${col}" + ${offsetOf(ref)}`;
-      if (TIMESTAMPS.get(table.name)?.has(col)) return `"${col}" + ${shiftWeeks * WEEK}`;
+      if (TIMESTAMPS.get(table.name)?.has(col)) return `${simulated(table.name, col)} + ${shiftWeeks * WEEK}`;
       if (isDayColumn(col)) return `date("${col}", '${shiftWeeks >= 0 ? '+' : ''}${shiftWeeks * 7} days')`;
       return `"${col}"`;
     });
-    const where = table.name === 'idempotency_keys' ? `where created_at + ${shiftWeeks * WEEK} >= ${keysFrom}` : '';
+    const where = table.name === 'idempotency_keys' ? `where ${simulated(table.name, 'created_at')} + ${shiftWeeks * WEEK} >= ${keysFrom}` : '';
     const cols = table.columns.map((c) => `"${c}"`).join(', ');
     client.prepare(`insert into main."${table.name}" (${cols}) select ${expressions.join(', ')} from t."${table.name}" ${where}`).run();
   };
@@ -225,12 +251,15 @@ async function grownPath(weeks: number, template: string): Promise<Grown> {
     if (w % 13 === 12) process.stdout.write(`  ${weeks} weeks: ${w + 1} copied (${seconds(started)} s)\n`);
   }
   client.prepare('detach database t').run();
+  // What retention would have deleted by now, had the service run all along (offers nobody took, mostly).
+  const pruned = await runRetention({ db, env, now: () => new Date() });
   client.pragma('optimize');
   client.pragma('wal_checkpoint(TRUNCATE)');
   const bytes = liveBytes(db);
   client.close();
   renameSync(building, path);
-  console.log(`built ${weeks} week${weeks > 1 ? 's' : ''} of seven complexes: ${mb(bytes)} MB in ${seconds(started)} s`);
+  const prunedRows = Object.values(pruned).reduce((sum, kind) => sum + kind.deleted, 0);
+  console.log(`built ${weeks} week${weeks > 1 ? 's' : ''} of seven complexes: ${mb(bytes)} MB (${prunedRows} rows pruned by retention) in ${seconds(started)} s`);
   return { path, weeks, bytes };
 }
 

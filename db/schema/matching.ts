@@ -55,6 +55,9 @@ export interface StoredRoundReport {
  */
 export const EMPTY_SCHEDULED_ROUND = sql`"trigger" = 'SCHEDULED' and json_extract(report, '$.requestsConsidered') = 0`;
 
+/** A round still running: the condition of its partial unique index, which a query must spell the same to use it. */
+export const RUNNING_ROUND = sql`status = 'RUNNING'`;
+
 /** One matching round of one complex. At most one RUNNING per complex, enforced by a partial unique index. */
 export const matchingRounds = sqliteTable(
   'matching_rounds',
@@ -72,7 +75,7 @@ export const matchingRounds = sqliteTable(
     error: text('error'),
   },
   (t) => [
-    uniqueIndex('matching_rounds_one_running').on(t.complexId).where(sql`status = 'RUNNING'`),
+    uniqueIndex('matching_rounds_one_running').on(t.complexId).where(RUNNING_ROUND),
     index('matching_rounds_complex').on(t.complexId, t.startedAt),
     index('matching_rounds_empty_scheduled').on(t.startedAt).where(EMPTY_SCHEDULED_ROUND),
     check('matching_rounds_status', sql.raw(`status in (${inList(ROUND_STATUSES)})`)),

@@ -1409,7 +1409,7 @@ export type InsightsDay = {
 
 /** What a heatmap counts in each cell. */
 export type HeatmapLayer =
-  /** Active vehicles (at their current location) and active warehouse listings. */
+  /** Active vehicles (at their current location) and active warehouse listings with space listed idle today. */
   | 'SUPPLY'
   /** Requests waiting for transport (OPEN or OFFERED), at their pickup. */
   | 'DEMAND';
@@ -1432,7 +1432,7 @@ export type HeatmapCell = {
   __typename?: 'HeatmapCell';
   /** H3 cell index. */
   cell: Scalars['String']['output'];
-  /** SUPPLY: vehicles plus listings in the cell. DEMAND: waiting requests picking up in the cell. */
+  /** SUPPLY: vehicles plus listings with space listed idle today in the cell. DEMAND: waiting requests picking up in the cell. */
   count: Scalars['Int']['output'];
   /** SUPPLY: vehicle pallet slots plus pallets listed idle today. DEMAND: pallets of those requests. */
   pallets: Scalars['Int']['output'];

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, lte, ne, sql } from 'drizzle-orm';
 import {
   bookings,
   HOLDING_BOOKING_STATUSES,
@@ -102,18 +102,42 @@ export function addDay(target: DayFigures, add: DayFigures): void {
   target.bookingMs.push(...add.bookingMs);
 }
 
+/** A request's Asia/Seoul posting day, in SQL (as the roll-up triggers compute it). */
+const postedDay = sql<string>`date(${shipmentRequests.createdAt} / 1000, 'unixepoch', '+9 hours')`;
+
 /**
  * The requests of a complex posted in [from, to), as figures per posting day (`into`, keyed by day, must hold
  * every day of the range), against the no-sharing baseline stored with each booked offer. Offers from before
- * baselines were stored count as costing their baseline (no savings claimed).
+ * baselines were stored count as costing their baseline (no savings claimed). Outcomes are counted per day in
+ * SQL; only served requests come back as rows, so thousands of waiting requests cost one row a day.
  */
 export function addRequestFigures(db: Reader, complexId: number, from: Date, to: Date, now: Date, into: Map<string, DayFigures>): void {
-  const served = and(eq(bookings.requestId, shipmentRequests.id), ne(bookings.kind, 'STORAGE'), inArray(bookings.status, [...HOLDING_BOOKING_STATUSES]));
-  const requests = db
+  const posted = and(eq(shipmentRequests.complexId, complexId), gte(shipmentRequests.createdAt, from), lt(shipmentRequests.createdAt, to));
+  // A window that has passed is expired even before the next round marks it so.
+  const unbooked = sql`${shipmentRequests.status} in ('OPEN', 'OFFERED')`;
+  const outcomes = db
     .select({
-      status: shipmentRequests.status,
+      day: postedDay,
+      posted: sql<number>`count(*)`,
+      expired: sql<number>`coalesce(sum(${shipmentRequests.status} = 'EXPIRED' or (${unbooked} and ${shipmentRequests.pickupUntil} <= ${now.getTime()})), 0)`,
+      cancelled: sql<number>`coalesce(sum(${shipmentRequests.status} = 'CANCELLED'), 0)`,
+      waiting: sql<number>`coalesce(sum(${unbooked} and ${shipmentRequests.pickupUntil} > ${now.getTime()}), 0)`,
+    })
+    .from(shipmentRequests)
+    .where(posted)
+    .groupBy(postedDay)
+    .all();
+  for (const o of outcomes) {
+    const day = into.get(o.day)!;
+    day.posted += o.posted;
+    day.expired += o.expired;
+    day.cancelled += o.cancelled;
+    day.waiting += o.waiting;
+  }
+
+  const served = db
+    .select({
       createdAt: shipmentRequests.createdAt,
-      pickupUntil: shipmentRequests.pickupUntil,
       bookedAt: bookings.bookedAt,
       // Travelled with other shippers' loads: its route carries more than one share.
       pooled: sql<number>`(select count(*) from ${offers} o where o.route_id = ${bookings.routeId}) > 1`.mapWith(Boolean),
@@ -129,19 +153,12 @@ export function addRequestFigures(db: Reader, complexId: number, from: Date, to:
         where s.request_id = ${shipmentRequests.id} and s.kind = 'STORAGE' and s.status in (${sql.raw(inList(HOLDING_BOOKING_STATUSES))}))`,
     })
     .from(shipmentRequests)
-    .leftJoin(bookings, served)
+    .innerJoin(bookings, and(eq(bookings.requestId, shipmentRequests.id), ne(bookings.kind, 'STORAGE'), inArray(bookings.status, [...HOLDING_BOOKING_STATUSES])))
     .leftJoin(offers, eq(offers.id, bookings.offerId))
-    .where(and(eq(shipmentRequests.complexId, complexId), gte(shipmentRequests.createdAt, from), lt(shipmentRequests.createdAt, to)))
+    .where(posted)
     .all();
-  for (const r of requests) {
+  for (const r of served) {
     const day = into.get(seoulDay(r.createdAt))!;
-    day.posted++;
-    const unbooked = r.status === 'OPEN' || r.status === 'OFFERED';
-    // A window that has passed is expired even before the next round marks it so.
-    if (r.status === 'EXPIRED' || (unbooked && r.pickupUntil <= now)) day.expired++;
-    else if (r.status === 'CANCELLED') day.cancelled++;
-    else if (unbooked) day.waiting++;
-    if (r.bookedAt === null || r.priceKrw === null) continue;
     day.served++;
     day.bookingMs.push(r.bookedAt.getTime() - r.createdAt.getTime());
     if (r.pooled) day.consolidated++;
@@ -233,20 +250,28 @@ export function addTripFigures(db: Reader, complexId: number, from: Date, to: Da
   }
 }
 
-/** Idle pallet-days listed by the complex's active listings over [firstDay, lastDay], and those held by bookings. */
+/**
+ * Idle pallet-days listed by the complex's active listings over [firstDay, lastDay], and those held by bookings.
+ * Listings are found from their windows overlapping the days (by window end, so days near today read the few
+ * current windows), not from every listing the complex ever had; a reservation lies within a window of its listing.
+ */
 export function storageFigures(db: Reader, complexId: number, firstDay: string, lastDay: string): { idlePalletDays: number; bookedPalletDays: number } {
+  const listed = db
+    .select({ id: listingAvailability.listingId })
+    .from(listingAvailability)
+    .where(and(gte(listingAvailability.toDay, firstDay), lte(listingAvailability.fromDay, lastDay)));
   const overlapDays = sql<number>`(julianday(min(${listingAvailability.toDay}, ${lastDay})) - julianday(max(${listingAvailability.fromDay}, ${firstDay})) + 1)`;
   const idle = db
     .select({ palletDays: sql<number>`coalesce(sum(${listingAvailability.idlePallets} * ${overlapDays}), 0)` })
     .from(listingAvailability)
     .innerJoin(warehouseListings, eq(warehouseListings.id, listingAvailability.listingId))
-    .where(and(eq(warehouseListings.complexId, complexId), eq(warehouseListings.status, 'ACTIVE'), sql`${listingAvailability.fromDay} <= ${lastDay}`, sql`${listingAvailability.toDay} >= ${firstDay}`))
+    .where(and(inArray(warehouseListings.id, listed), eq(warehouseListings.complexId, complexId), eq(warehouseListings.status, 'ACTIVE'), lte(listingAvailability.fromDay, lastDay), gte(listingAvailability.toDay, firstDay)))
     .get()!.palletDays;
   const booked = db
     .select({ palletDays: sql<number>`coalesce(sum(${listingReservations.pallets}), 0)` })
     .from(listingReservations)
     .innerJoin(warehouseListings, eq(warehouseListings.id, listingReservations.listingId))
-    .where(and(eq(warehouseListings.complexId, complexId), isNull(listingReservations.releasedAt), sql`${listingReservations.day} between ${firstDay} and ${lastDay}`))
+    .where(and(inArray(warehouseListings.id, listed), eq(warehouseListings.complexId, complexId), isNull(listingReservations.releasedAt), sql`${listingReservations.day} between ${firstDay} and ${lastDay}`))
     .get()!.palletDays;
   return { idlePalletDays: idle, bookedPalletDays: booked };
 }

@@ -81,7 +81,7 @@ export async function getComplexInsights({ ctx, input }: { ctx: Context; input: 
 
   const rolled = ctx.db.select().from(insightsDays).where(and(eq(insightsDays.complexId, complex.id), between(insightsDays.day, firstDay, lastDay))).all();
   for (const { complexId: _, ...row } of rolled) if (whole(row.day)) byDay.set(row.day, { ...row, waiting: 0 });
-  const rolledDays = new Set(rolled.map((r) => r.day));
+  const rolledDays = new Map(rolled.map((r) => [r.day, r]));
   const live: string[] = [];
   let sliceStart = performance.now();
   for (const day of byDay.keys()) {
@@ -103,7 +103,12 @@ export async function getComplexInsights({ ctx, input }: { ctx: Context; input: 
     const runTo = new Date(Math.min(to.getTime(), seoulMidnight(addDays(end, 1)).getTime()));
     addRequestFigures(ctx.db, complex.id, runFrom, runTo, now, byDay);
     addTripFigures(ctx.db, complex.id, runFrom, runTo, byDay);
-    Object.assign(byDay.get(start)!, storageFigures(ctx.db, complex.id, start, end));
+    // Storage is whole days even on a partial one: a closed partial day (the period's first) has it rolled up.
+    const runDays = live.slice(i, j + 1).map((day) => rolledDays.get(day));
+    const storage = runDays.every((r) => r !== undefined)
+      ? { idlePalletDays: runDays.reduce((sum, r) => sum + r.idlePalletDays, 0), bookedPalletDays: runDays.reduce((sum, r) => sum + r.bookedPalletDays, 0) }
+      : storageFigures(ctx.db, complex.id, start, end);
+    Object.assign(byDay.get(start)!, storage);
     i = j + 1;
   }
 
@@ -170,7 +175,7 @@ const pct = (part: number, whole: number) => (whole > 0 ? Math.round((part / who
 
 function median(values: number[]): number | null {
   if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = Float64Array.from(values).sort(); // numeric, and without a comparator call per pair (a year: ~40k)
   const mid = sorted.length >> 1;
   return Math.round((sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2) * 10) / 10;
 }

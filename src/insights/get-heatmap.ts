@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { listingAvailability, listingReservations, shipmentRequests, vehicles, warehouseListings } from '../../db/schema';
 import { requireOverseer } from '../auth/authorize';
@@ -39,8 +39,8 @@ export interface Heatmap {
 
 /**
  * OPERATOR of the complex, or ADMIN: supply (active vehicles where they are now, with their pallet slots, and
- * active listings with the pallets still free today) or demand (requests waiting for transport, at their
- * pickup) per H3 cell, read straight from the cells every record stores.
+ * active listings with space listed idle today, with the pallets still free) or demand (requests waiting for
+ * transport, at their pickup) per H3 cell, read straight from the cells every record stores.
  * @throws ValidationError for a resolution that is not stored; NotFoundError; ForbiddenError.
  */
 export function getHeatmap({ ctx, input }: { ctx: Context; input: GetHeatmapInput }): Heatmap {
@@ -76,11 +76,16 @@ export function getHeatmap({ ctx, input }: { ctx: Context; input: GetHeatmapInpu
       where ${listingAvailability.listingId} = ${warehouseListings.id} and ${today} between ${listingAvailability.fromDay} and ${listingAvailability.toDay}), 0)`;
     const heldToday = sql<number>`coalesce((select sum(${listingReservations.pallets}) from ${listingReservations}
       where ${listingReservations.listingId} = ${warehouseListings.id} and ${listingReservations.day} = ${today} and ${isNull(listingReservations.releasedAt)}), 0)`;
+    // From the windows covering today (of any complex: few), not from every listing the complex ever had.
+    const listedToday = ctx.db
+      .select({ id: listingAvailability.listingId })
+      .from(listingAvailability)
+      .where(and(gte(listingAvailability.toDay, today), lte(listingAvailability.fromDay, today)));
     counted.push(
       ...ctx.db
         .select({ cell: listingCell, count: sql<number>`count(*)`, pallets: sql<number>`sum(max(${idleToday} - ${heldToday}, 0))` })
         .from(warehouseListings)
-        .where(and(eq(warehouseListings.complexId, complex.id), eq(warehouseListings.status, 'ACTIVE')))
+        .where(and(inArray(warehouseListings.id, listedToday), eq(warehouseListings.complexId, complex.id), eq(warehouseListings.status, 'ACTIVE')))
         .groupBy(listingCell)
         .all(),
     );

@@ -1,7 +1,7 @@
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors';
 import { z } from 'zod';
-import { matchingRounds, type RoundTrigger, type StoredRoundReport } from '../../db/schema';
+import { matchingRounds, RUNNING_ROUND, type RoundTrigger, type StoredRoundReport } from '../../db/schema';
 import { requireOverseer } from '../auth/authorize';
 import { offersOfRound } from '../bookings/events';
 import { publishAll, type Publication } from '../pubsub';
@@ -61,10 +61,12 @@ export function executeRound(ctx: Context, complex: ComplexRecord, trigger: Roun
   try {
     round = ctx.db.transaction(
       (tx) => {
-        // A process killed mid-round leaves its claim behind; rounds take seconds, so an old claim is dead.
+        // A process killed mid-round leaves its claim behind; rounds take seconds, so an old claim is dead. Found
+        // through the running round's unique index (`+` keeps the planner off (complex, started_at), which would
+        // walk every round the complex ever ran).
         tx.update(matchingRounds)
           .set({ status: 'FAILED', finishedAt: startedAt, error: 'interrupted' })
-          .where(and(eq(matchingRounds.complexId, complex.id), eq(matchingRounds.status, 'RUNNING'), lt(matchingRounds.startedAt, new Date(startedAt.getTime() - STALE_CLAIM_MS))))
+          .where(and(eq(matchingRounds.complexId, complex.id), RUNNING_ROUND, sql`+${matchingRounds.startedAt} < ${startedAt.getTime() - STALE_CLAIM_MS}`))
           .run();
         return tx.insert(matchingRounds).values({ complexId: complex.id, trigger, startedByOrgId, startedAt }).returning().get();
       },

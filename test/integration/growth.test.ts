@@ -16,6 +16,7 @@ import { createShipmentRequest } from '../../src/demand/create-shipment-request'
 import { createLogger } from '../../src/logger';
 import { expireOffers } from '../../src/matching/expire-offers';
 import { loadRoundInput } from '../../src/matching/round-input';
+import { executeRound } from '../../src/matching/run-round';
 import { createInProcessPubSub } from '../../src/pubsub';
 import { seoulDay, seoulMidnight } from '../../src/supply/listings/seoul-day';
 import { gql } from '../helpers/clients';
@@ -34,15 +35,19 @@ const INSIGHTS = `query ($from: DateTime!, $to: DateTime!) { complexInsights(com
   rounds { rounds assignmentCostKrw pooledCostKrw pooledVsAssignmentPct }
   days { day posted served costKrw baselineCostKrw deadheadKm loadedKm co2Kg } } }`;
 
-/** Every statement `run` makes on a second connection, with its values bound, and the plan of each. */
-async function plansOf(dbPath: string, run: (db: Db) => unknown): Promise<{ statement: string; plan: string[] }[]> {
+/** Every statement `run` makes on a second connection, with its values bound, and the plan of each (and for a select, how many rows it returns). */
+async function plansOf(dbPath: string, run: (db: Db) => unknown): Promise<{ statement: string; plan: string[]; rows: number }[]> {
   const statements: string[] = [];
   const traced = new Database(dbPath, { verbose: (sql) => statements.push(String(sql)) });
   try {
     await run(drizzle(traced, { schema }) as unknown as Db);
     return statements
       .filter((s) => /^(select|update|delete)/i.test(s))
-      .map((statement) => ({ statement, plan: (traced.prepare(`explain query plan ${statement}`).all() as { detail: string }[]).map((r) => r.detail) }));
+      .map((statement) => ({
+        statement,
+        plan: (traced.prepare(`explain query plan ${statement}`).all() as { detail: string }[]).map((r) => r.detail),
+        rows: /^select/i.test(statement) ? traced.prepare(statement).all().length : 0,
+      }));
   } finally {
     traced.close();
   }
@@ -182,5 +187,29 @@ describe('years of history', () => {
     });
     expect(plans.length).toBeGreaterThan(8);
     for (const { statement, plan } of plans) expect(plan.filter((d) => /^SCAN (?!\(subquery|CONSTANT)/.test(d)), `${statement}\n${plan.join('\n')}`).toEqual([]);
+  });
+
+  it('a round sweeps stale claims of its complex through the running round index, not its past rounds', async () => {
+    const complex = selectComplex({ db: server.db }, { code: 'CHANGWON' })!;
+    const plans = await plansOf(server.dbPath, (db) =>
+      executeRound({ db, pubsub: server.pubsub, logger: createLogger('silent'), env: parseEnv({ NODE_ENV: 'test' }), now: () => new Date(), viewer: null as never }, complex, 'MANUAL', null),
+    );
+    const sweep = plans.find((p) => /^update "matching_rounds" set "status" = 'FAILED'/.test(p.statement));
+    expect(sweep?.plan, sweep?.statement).toEqual(['SEARCH matching_rounds USING INDEX matching_rounds_one_running (complex_id=?)']);
+  });
+
+  it("a live day's figures come back as a row per day, not a row per waiting request, and its storage from the windows around it", async () => {
+    const now = new Date();
+    const manufacturer = server.keyOf('MANUFACTURER');
+    const ctx = { db: server.db, pubsub: server.pubsub, logger: createLogger('silent'), env: parseEnv({ NODE_ENV: 'test' }), now: () => now, viewer: { organisationId: manufacturer.organisationId, role: 'MANUFACTURER' as const, complexId, apiKeyId: null } };
+    const tomorrow = now.getTime() + DAY_MS;
+    for (let i = 0; i < 30; i++) {
+      createShipmentRequest({ ctx, input: { ...requestInput, idempotencyKey: `growth-live-${i}`, pickupWindow: { from: new Date(tomorrow), until: new Date(tomorrow + 4 * 3_600_000) }, deliverBy: new Date(tomorrow + DAY_MS) } });
+    }
+    const plans = await plansOf(server.dbPath, (db) => rollUpDay({ ctx: { db, now: () => now }, input: { complexId, day: seoulDay(now) } }));
+    for (const { statement, rows } of plans) expect(rows, statement).toBeLessThan(30);
+    const storage = plans.filter((p) => /listing_(availability|reservations)/.test(p.statement));
+    expect(storage.length).toBeGreaterThan(0);
+    for (const { statement, plan } of storage) expect(plan.join('\n'), statement).toContain('listing_availability_ends');
   });
 });

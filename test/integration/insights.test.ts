@@ -222,6 +222,17 @@ describe('heatmap', () => {
     expect(listingCell.pallets).toBeGreaterThanOrEqual(18);
   });
 
+  it('counts a listing only while a window of idle space covers today', async () => {
+    const cell = cellsOf({ lat: 37.32, lng: 126.74 }).r8;
+    const countIn = async () => (await heatmap('SUPPLY', 8)).body.data!.heatmap.cells.find((c) => c.cell === cell)?.count ?? 0;
+    const before = await countIn();
+    const lapsed = listing(ctxAs(server.db, server.keyOf('WAREHOUSE_OWNER')), 5);
+    expect(await countIn()).toBe(before + 1);
+    const monthAgo = (days: number) => new Date(Date.now() - days * 24 * HOUR).toISOString().slice(0, 10);
+    server.db.update(listingAvailability).set({ fromDay: monthAgo(40), toDay: monthAgo(35) }).where(eq(listingAvailability.listingId, lapsed.id)).run();
+    expect(await countIn()).toBe(before);
+  });
+
   it('shows waiting demand at its pickup cell and forgets it once booked', async () => {
     const before = (await heatmap('DEMAND')).body.data!.heatmap.cells;
     expect(before).toEqual([]);
