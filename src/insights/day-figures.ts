@@ -139,8 +139,9 @@ export function addRequestFigures(db: Reader, complexId: number, from: Date, to:
     .select({
       createdAt: shipmentRequests.createdAt,
       bookedAt: bookings.bookedAt,
-      // Travelled with other shippers' loads: its route carries more than one share.
-      pooled: sql<number>`(select count(*) from ${offers} o where o.route_id = ${bookings.routeId}) > 1`.mapWith(Boolean),
+      // Travelled with other shippers' loads: its route holds another shipper's booking (also one that joined by extension).
+      pooled: sql<number>`exists (select 1 from ${bookings} b2 where b2.route_id = ${bookings.routeId} and b2.request_id <> ${bookings.requestId}
+        and b2.status in (${sql.raw(inList(HOLDING_BOOKING_STATUSES))}))`.mapWith(Boolean),
       priceKrw: bookings.priceKrw,
       deadheadKm: offers.deadheadKm,
       loadedKm: offers.loadedKm,
@@ -194,7 +195,8 @@ export function addTripFigures(db: Reader, complexId: number, from: Date, to: Da
         and b.status in (${sql.raw(inList(HOLDING_BOOKING_STATUSES))}))`,
     })
     .from(shipmentRequests)
-    .innerJoin(routeStops, and(eq(routeStops.requestId, shipmentRequests.id), eq(routeStops.action, 'PICKUP')))
+    // A trunk from the centre picks its loads up there: it is a trip too.
+    .innerJoin(routeStops, and(eq(routeStops.requestId, shipmentRequests.id), inArray(routeStops.action, ['PICKUP', 'CENTRE_PICKUP'])))
     .innerJoin(routes, eq(routes.id, routeStops.routeId))
     .innerJoin(vehicles, eq(vehicles.id, routes.vehicleId))
     .where(

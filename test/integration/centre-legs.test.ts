@@ -142,6 +142,16 @@ describe('a request through the logistics centre', () => {
     expect(await status(through)).toBe('BOOKED');
   });
 
+  it("insights count both legs' routes as trips: the trunk picks its loads up at the centre", async () => {
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const to = new Date(Date.now() + 3_600_000).toISOString();
+    const INSIGHTS = 'query ($from: DateTime!, $to: DateTime!) { complexInsights(complexCode: "BANWOL_SIHWA", from: $from, to: $to) { trips { trips requests } } }';
+    const body = await as<{ complexInsights: { trips: { trips: number; requests: number } } }>(key('OPERATOR'), INSIGHTS, { from, to });
+    expect(body.errors).toBeUndefined();
+    const booked = [feeder, trunk].reduce((sum, r) => sum + r.shares.length, 0);
+    expect(body.data!.complexInsights.trips).toEqual({ trips: 2, requests: booked });
+  });
+
   it('tracking follows the hand-over: the feeder ends AT_CENTRE, the trunk starts DEPARTED_CENTRE', async () => {
     const wrongStart = await report(bookingOf.trunk, 'PICKED_UP');
     expect(wrongStart.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('input.kind') });

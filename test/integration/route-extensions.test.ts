@@ -196,6 +196,10 @@ describe('extensions of booked routes through the service', () => {
     const held = server.db.select().from(vehicleReservations).where(isNull(vehicleReservations.releasedAt)).all();
     expect(held.filter((h) => h.bookingId === Number(localIdOf(a.id, 'Booking', 'id')))).toHaveLength(1);
     expect(held.find((h) => h.bookingId === Number(localIdOf(a.id, 'Booking', 'id')))!.endsAt.toISOString()).toBe(a.deliverAt);
+    // Insights: A and B now travel pooled, though the booked route was offered to A alone.
+    const INSIGHTS = 'query ($from: DateTime!, $to: DateTime!) { complexInsights(complexCode: "BANWOL_SIHWA", from: $from, to: $to) { requests { served consolidated } } }';
+    const insights = await as<{ complexInsights: { requests: { served: number; consolidated: number } } }>(keys.operator, INSIGHTS, { from: at(-HOUR), to: at(HOUR) });
+    expect(insights.data!.complexInsights.requests).toEqual({ served: 2, consolidated: 2 });
   });
 
   it('a later request may extend it again; declining leaves the booked route as it was', async () => {
