@@ -2,6 +2,7 @@ import type { ComplexRecord } from '../complexes/complex-record';
 import { haversineKm, type LatLng } from '../geo/distance';
 import { ValidationError, type FieldIssue } from '../errors';
 import type { Place, ShipmentRequestData } from './request-input';
+import { DAY_MS } from '../time';
 
 /**
  * Origins must lie within the complex's radius plus this margin of its centroid: a tenant's plants and yards
@@ -22,7 +23,6 @@ export const PICKUP_HORIZON_DAYS = 90;
 /** Allowance for the client's clock running behind ours when it posts "pickup from now". */
 export const CLOCK_SKEW_MS = 5 * 60_000;
 
-const DAY_MS = 86_400_000;
 
 /** Both ends as points, with whether each is the centre. */
 export interface ResolvedEnds {

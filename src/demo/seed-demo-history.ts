@@ -3,7 +3,8 @@ import { complexes, organisations, type OrganisationRole } from '../../db/schema
 import type { Viewer } from '../auth/viewer';
 import type { Context } from '../context';
 import { PROGRAMME_COMPLEXES } from '../complexes/programme';
-import { DAY_MS, HOUR_MS, seoulTimeOfDay, seoulWeekday, SimClock } from '../simulation/clock';
+import { seoulTimeOfDay, seoulWeekday, SimClock } from '../simulation/clock';
+import { DAY_MS, HOUR_MS } from '../time';
 import { planRequests } from '../simulation/demand';
 import { DomainMarket } from '../simulation/in-process';
 import { playMarket } from '../simulation/play-market';

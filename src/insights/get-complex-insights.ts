@@ -8,11 +8,11 @@ import { addDays, seoulDay, seoulMidnight } from '../supply/listings/seoul-day';
 import { parseArgs } from '../validation';
 import { addDay, addRequestFigures, addTripFigures, emptyDay, storageFigures, TOTAL_KEYS, type DayFigures, type TransportTotals } from './day-figures';
 import { rollUpDay } from './roll-up-day';
+import { DAY_MS } from '../time';
 
 export type { TransportTotals } from './day-figures';
 
 const MAX_PERIOD_DAYS = 366;
-const DAY_MS = 86_400_000;
 /** Days computed on a read (none rolled up yet) run in slices of this long, yielding to other requests between. */
 const SLICE_MS = 20;
 

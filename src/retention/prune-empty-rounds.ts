@@ -1,7 +1,8 @@
 import { and, eq, inArray, lt, notExists, sql } from 'drizzle-orm';
 import { routes, EMPTY_SCHEDULED_ROUND, matchingRounds, offers } from '../../db/schema';
 import { parseInput } from '../validation';
-import { cutoff, HOUR_MS, PruneInput, type RetentionCtx } from './prune-input';
+import { cutoff, PruneInput, type RetentionCtx } from './prune-input';
+import { HOUR_MS } from '../time';
 
 /**
  * Deletes up to `batchSize` scheduled rounds that considered no request and started more than

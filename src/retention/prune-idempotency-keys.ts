@@ -1,7 +1,8 @@
 import { inArray, lt, sql } from 'drizzle-orm';
 import { idempotencyKeys } from '../../db/schema';
 import { parseInput } from '../validation';
-import { cutoff, DAY_MS, PruneInput, type RetentionCtx } from './prune-input';
+import { cutoff, PruneInput, type RetentionCtx } from './prune-input';
+import { DAY_MS } from '../time';
 
 /**
  * Deletes up to `batchSize` idempotency keys older than IDEMPOTENCY_RETENTION_DAYS, oldest first, and

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Context } from '../context';
+import { DAY_MS, HOUR_MS } from '../time';
 
 /** What a pruning verb needs: no viewer, retention is the service's own maintenance. */
 export type RetentionCtx = Pick<Context, 'db' | 'env' | 'now'>;
@@ -9,9 +10,6 @@ export const PruneInput = z.object({
   batchSize: z.number().int().positive().max(10_000),
 });
 export type PruneInput = z.infer<typeof PruneInput>;
-
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 24 * HOUR_MS;
 
 /** The instant `ms` before the context's now: rows older than it are past their retention. */
 export const cutoff = (ctx: RetentionCtx, ms: number): Date => new Date(ctx.now().getTime() - ms);

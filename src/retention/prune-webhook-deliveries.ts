@@ -1,7 +1,8 @@
 import { and, inArray, lt } from 'drizzle-orm';
 import { webhookDeliveries } from '../../db/schema';
 import { parseInput } from '../validation';
-import { cutoff, DAY_MS, PruneInput, type RetentionCtx } from './prune-input';
+import { cutoff, PruneInput, type RetentionCtx } from './prune-input';
+import { DAY_MS } from '../time';
 
 /**
  * Deletes up to `batchSize` webhook deliveries that ended (DELIVERED or FAILED) more than

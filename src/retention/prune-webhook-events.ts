@@ -1,7 +1,8 @@
 import { and, eq, inArray, lt, notExists, sql } from 'drizzle-orm';
 import { webhookDeliveries, webhookEvents } from '../../db/schema';
 import { parseInput } from '../validation';
-import { cutoff, DAY_MS, PruneInput, type RetentionCtx } from './prune-input';
+import { cutoff, PruneInput, type RetentionCtx } from './prune-input';
+import { DAY_MS } from '../time';
 
 /**
  * Deletes up to `batchSize` outbox events fanned out more than WEBHOOK_RETENTION_DAYS ago that no delivery

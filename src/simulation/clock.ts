@@ -3,11 +3,7 @@
  * and only when the simulation moves it, so a run is reproducible whatever the machine's speed or date.
  */
 
-export const MINUTE_MS = 60_000;
-export const HOUR_MS = 60 * MINUTE_MS;
-export const DAY_MS = 24 * HOUR_MS;
-/** Korea keeps no daylight saving time: Asia/Seoul is always UTC+9. */
-const SEOUL_OFFSET_MS = 9 * HOUR_MS;
+import { DAY_MS, HOUR_MS, KST_OFFSET_MS } from '../time';
 
 /**
  * Every run starts at the same instant: Monday 2 March 2026, 06:00 Asia/Seoul (a fixed date, so runs are
@@ -34,21 +30,21 @@ export class SimClock {
 
 /** The instant at `hours` (fractional) after midnight, Asia/Seoul, of the Seoul day containing `ms`. */
 export function seoulTimeOfDay(ms: number, hours: number): number {
-  const midnight = Math.floor((ms + SEOUL_OFFSET_MS) / DAY_MS) * DAY_MS - SEOUL_OFFSET_MS;
+  const midnight = Math.floor((ms + KST_OFFSET_MS) / DAY_MS) * DAY_MS - KST_OFFSET_MS;
   return midnight + hours * HOUR_MS;
 }
 
 /** Day of the week, Asia/Seoul, of `ms`: 0 for Monday to 6 for Sunday (1 January 1970 was a Thursday). */
 export function seoulWeekday(ms: number): number {
-  return (Math.floor((ms + SEOUL_OFFSET_MS) / DAY_MS) + 3) % 7;
+  return (Math.floor((ms + KST_OFFSET_MS) / DAY_MS) + 3) % 7;
 }
 
 /** Hours since midnight, Asia/Seoul, of `ms`. */
 export function seoulHourOf(ms: number): number {
-  return (((ms + SEOUL_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS / HOUR_MS;
+  return (((ms + KST_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS / HOUR_MS;
 }
 
 /** `HH:MM` Asia/Seoul of `ms`. */
 export function seoulClockText(ms: number): string {
-  return new Date(ms + SEOUL_OFFSET_MS).toISOString().slice(11, 16);
+  return new Date(ms + KST_OFFSET_MS).toISOString().slice(11, 16);
 }

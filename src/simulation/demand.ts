@@ -7,7 +7,8 @@ import type { LoadingMethod } from '../../db/schema';
 import type { CreateShipmentRequestInput } from '../demand/request-input';
 import { haversineKm, type LatLng } from '../geo/distance';
 import { LARGEST_CLASS, smallestClassFor } from '../supply/vehicle-classes';
-import { DAY_MS, HOUR_MS, MINUTE_MS, seoulTimeOfDay, seoulWeekday } from './clock';
+import { seoulTimeOfDay, seoulWeekday } from './clock';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../time';
 import type { Population } from './population';
 import { BEHAVIOUR, sampleLoad, STORAGE_FOR, type Direction, type Load, type ScenarioProfile } from './scenario';
 

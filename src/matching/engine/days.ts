@@ -3,9 +3,8 @@
  * so that plain arithmetic covers ranges and the database can store them as integers or ISO dates alike.
  */
 import type { EpochMs, KstDay } from './types';
+import { DAY_MS, KST_OFFSET_MS } from '../../time';
 
-const DAY_MS = 86_400_000;
-const KST_OFFSET_MS = 9 * 3_600_000;
 
 /** Returns the KST day number containing the instant `ms`. */
 export function kstDayOf(ms: EpochMs): KstDay {

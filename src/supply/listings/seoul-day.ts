@@ -1,17 +1,15 @@
 import { z } from 'zod';
+import { DAY_MS, KST_OFFSET_MS } from '../../time';
 
-/** Korea keeps no daylight saving time: Asia/Seoul is always UTC+9. */
-const SEOUL_OFFSET_MS = 9 * 60 * 60 * 1000;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The Asia/Seoul calendar date of an instant, `YYYY-MM-DD`. */
 export function seoulDay(instant: Date): string {
-  return new Date(instant.getTime() + SEOUL_OFFSET_MS).toISOString().slice(0, 10);
+  return new Date(instant.getTime() + KST_OFFSET_MS).toISOString().slice(0, 10);
 }
 
 /** The instant an Asia/Seoul calendar day (`YYYY-MM-DD`) begins. */
 export function seoulMidnight(day: string): Date {
-  return new Date(Date.parse(`${day}T00:00:00Z`) - SEOUL_OFFSET_MS);
+  return new Date(Date.parse(`${day}T00:00:00Z`) - KST_OFFSET_MS);
 }
 
 /** `day` moved by `days` calendar days. */
