@@ -159,15 +159,8 @@ export class Inserter {
           const cost = this.cost[r * V + v]!;
           if (cost === Infinity) continue;
           if (used >= maxVehicles && sol.routes[v]!.n === 0) continue;
-          // Keep the `keep` cheapest costs in top[0..keep) (insertion sort).
-          let m = feasible < keep ? feasible++ : keep;
-          if (m === keep && cost >= top[keep - 1]!) continue;
-          if (m === keep) m = keep - 1;
-          while (m > 0 && top[m - 1]! > cost) {
-            top[m] = top[m - 1]!;
-            m--;
-          }
-          top[m] = cost;
+          const m = keepCheapest(top, feasible, keep, cost);
+          feasible = Math.min(feasible + 1, keep);
           if (m === 0) bestVehicle = v;
         }
         let bestFeeder = -1;
@@ -178,15 +171,8 @@ export class Inserter {
             const f = transfers.feeders[x]!;
             const legs = this.transferCost(sol, f, count, used, maxVehicles);
             if (legs === Infinity) continue;
-            const cost = legs + transfers.cost[f]!;
-            let m = feasible < keep ? feasible++ : keep;
-            if (m === keep && cost >= top[keep - 1]!) continue;
-            if (m === keep) m = keep - 1;
-            while (m > 0 && top[m - 1]! > cost) {
-              top[m] = top[m - 1]!;
-              m--;
-            }
-            top[m] = cost;
+            const m = keepCheapest(top, feasible, keep, transfers.cost[f]! + legs);
+            feasible = Math.min(feasible + 1, keep);
             if (m === 0) {
               bestFeeder = f;
               feederVehicle = this.feederVehicle;
@@ -267,4 +253,19 @@ export class Inserter {
         break;
       }
   }
+}
+
+/**
+ * Keeps the `keep` cheapest costs seen in ascending top[0..keep) (insertion sort), `held` of them so far; returns the
+ * slot `cost` took, or -1 when it is not among them.
+ */
+function keepCheapest(top: Float64Array, held: number, keep: number, cost: number): number {
+  let m = held < keep ? held : keep - 1;
+  if (held === keep && cost >= top[keep - 1]!) return -1;
+  while (m > 0 && top[m - 1]! > cost) {
+    top[m] = top[m - 1]!;
+    m--;
+  }
+  top[m] = cost;
+  return m;
 }
