@@ -6,7 +6,7 @@ import { listBookings } from '../../src/bookings/list-bookings';
 import { subscribeOffersReceived } from '../../src/bookings/subscribe-offers';
 import type { ShipmentUpdatedEvent } from '../../src/bookings/events';
 import { localIdOf, toGlobalId } from '../../src/global-id';
-import type { OfferRecord } from '../../src/matching/decline-offer';
+import type { OfferRecord } from '../../src/matching/offer-record';
 import { getRoute } from '../../src/matching/get-route';
 import { getProofOfDelivery, listTrackingEvents } from '../../src/tracking/list-tracking-events';
 import { podImagePath } from '../../src/tracking/pod-routes';

@@ -1,8 +1,8 @@
 // Domain records behind the GraphQL types of matching.graphql (picked up by scripts/codegen.ts).
 import type { StoredRoundReport } from '../../db/schema';
-import type { OfferRecord } from '../../src/matching/decline-offer';
+import type { OfferRecord } from '../../src/matching/offer-record';
 import type { RouteStopView, RouteView } from '../../src/matching/route-view';
-import type { MatchingRoundRecord } from '../../src/matching/run-round';
+import type { MatchingRoundRecord } from '../../src/matching/round-record';
 import type { Connection } from '../../src/pagination';
 
 export type OfferMapper = OfferRecord;

@@ -4,6 +4,7 @@ import { apiKeys, organisations } from '../../db/schema';
 import type { Context } from '../context';
 import { ForbiddenError, NotFoundError } from '../errors';
 import { parseInput } from '../validation';
+import type { ApiKeyRecord } from './api-key-record';
 import { generateApiKey } from './api-key-secret';
 import { requireViewer } from './authorize';
 
@@ -12,7 +13,6 @@ export const CreateApiKeyInput = z.object({
   name: z.string().trim().min(1).max(80),
 });
 export type CreateApiKeyInput = z.infer<typeof CreateApiKeyInput>;
-export type ApiKeyRecord = typeof apiKeys.$inferSelect;
 
 /**
  * ADMIN for any organisation, or an organisation for itself (to rotate keys). The secret is returned

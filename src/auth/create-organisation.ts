@@ -5,6 +5,7 @@ import type { Context } from '../context';
 import { ConflictError } from '../errors';
 import { parseInput } from '../validation';
 import { requireRole } from './authorize';
+import type { OrganisationRecord } from './organisation-record';
 import { isValidBusinessNumber, normaliseBusinessNumber } from './business-number';
 
 export const CreateOrganisationInput = z
@@ -27,7 +28,6 @@ export const CreateOrganisationInput = z
     message: 'is required for every role but ADMIN, and must be empty for ADMIN',
   });
 export type CreateOrganisationInput = z.input<typeof CreateOrganisationInput>;
-export type OrganisationRecord = typeof organisations.$inferSelect;
 
 /**
  * ADMIN: registers an organisation in a complex with one role.

@@ -5,7 +5,7 @@ import type { Context } from '../context';
 import { NotFoundError } from '../errors';
 import { parseInput } from '../validation';
 import { requireViewer } from './authorize';
-import type { OrganisationRecord } from './create-organisation';
+import type { OrganisationRecord } from './organisation-record';
 
 export const GetOrganisationInput = z.object({ id: z.number().int().positive() });
 export type GetOrganisationInput = z.infer<typeof GetOrganisationInput>;

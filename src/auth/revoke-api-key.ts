@@ -5,7 +5,7 @@ import type { Context } from '../context';
 import { NotFoundError } from '../errors';
 import { parseInput } from '../validation';
 import { requireViewer } from './authorize';
-import type { ApiKeyRecord } from './create-api-key';
+import type { ApiKeyRecord } from './api-key-record';
 
 export const RevokeApiKeyInput = z.object({ apiKeyId: z.number().int().positive() });
 export type RevokeApiKeyInput = z.infer<typeof RevokeApiKeyInput>;

@@ -9,7 +9,7 @@ import { requestSummary } from '../demand/activity';
 import type { ShipmentRequestRecord } from '../demand/request-record';
 import { ConflictError, NotFoundError } from '../errors';
 import { IdempotencyKey, once } from '../idempotency';
-import type { OfferRecord } from '../matching/decline-offer';
+import type { OfferRecord } from '../matching/offer-record';
 import { publishAll, type Publication } from '../pubsub';
 import { parseInput } from '../validation';
 import { recordWebhookEvents } from '../webhooks/record-event';

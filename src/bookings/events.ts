@@ -3,7 +3,7 @@ import type { Db } from '../../db/client';
 import { complexes, offers, type RequestStatus } from '../../db/schema';
 import type { Context } from '../context';
 import type { Publication } from '../pubsub';
-import type { OfferRecord } from '../matching/decline-offer';
+import type { OfferRecord } from '../matching/offer-record';
 import type { TrackingEventRecord } from '../tracking/tracking-event-record';
 
 /** An offer a round made to a supplier (carrier or warehouse owner). */

@@ -5,7 +5,7 @@ import { bookings, offers, routes, routeStops, shipmentRequests, vehicleReservat
 import { ConflictError } from '../errors';
 import { servedPrefix } from '../matching/booked-routes';
 import { releaseRequests } from '../matching/release-requests';
-import type { RouteRecord } from '../matching/route-view';
+import type { RouteRecord } from '../matching/route-record';
 import type { BookingRecord } from './booking-record';
 import { releaseReservations, reserve } from './reservations';
 

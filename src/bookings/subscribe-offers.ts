@@ -1,6 +1,6 @@
 import { requireRole } from '../auth/authorize';
 import type { Context } from '../context';
-import type { OfferRecord } from '../matching/decline-offer';
+import type { OfferRecord } from '../matching/offer-record';
 
 /**
  * CARRIER or WAREHOUSE_OWNER: offers matching rounds make to the caller, as they are written.

@@ -5,6 +5,7 @@ import { requireRole } from '../auth/authorize';
 import type { Context } from '../context';
 import { ConflictError, NotFoundError } from '../errors';
 import { parseInput } from '../validation';
+import type { OfferRecord } from './offer-record';
 import { releaseRequests } from './release-requests';
 
 export const DeclineOfferInput = z.object({
@@ -12,7 +13,6 @@ export const DeclineOfferInput = z.object({
   reason: z.string().trim().max(500).nullish(),
 });
 export type DeclineOfferInput = z.infer<typeof DeclineOfferInput>;
-export type OfferRecord = typeof offers.$inferSelect;
 
 /**
  * CARRIER or WAREHOUSE_OWNER to whom the offer was made: declines it. The pair is never offered again;

@@ -5,7 +5,7 @@ import { requireViewer } from '../auth/authorize';
 import type { Context } from '../context';
 import { NotFoundError } from '../errors';
 import { parseInput } from '../validation';
-import type { OfferRecord } from './decline-offer';
+import type { OfferRecord } from './offer-record';
 import { offerScope } from './list-offers';
 
 export const GetOfferInput = z.object({ id: z.number().int().positive() });

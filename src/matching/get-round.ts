@@ -5,7 +5,7 @@ import { requireRole } from '../auth/authorize';
 import type { Context } from '../context';
 import { NotFoundError } from '../errors';
 import { parseInput } from '../validation';
-import type { MatchingRoundRecord } from './run-round';
+import type { MatchingRoundRecord } from './round-record';
 
 export const GetRoundInput = z.object({ id: z.number().int().positive() });
 export type GetRoundInput = z.infer<typeof GetRoundInput>;

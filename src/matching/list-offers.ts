@@ -7,7 +7,7 @@ import type { Viewer } from '../auth/viewer';
 import type { Context } from '../context';
 import { decodeCursor, PageArgs, toConnection, type Connection } from '../pagination';
 import { parseArgs } from '../validation';
-import type { OfferRecord } from './decline-offer';
+import type { OfferRecord } from './offer-record';
 
 export const ListOffersInput = PageArgs.extend({
   status: z.enum(OFFER_STATUSES).nullish(),

@@ -7,7 +7,7 @@ import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { decodeCursor, PageArgs, toConnection, type Connection } from '../pagination';
 import { parseArgs } from '../validation';
-import type { MatchingRoundRecord } from './run-round';
+import type { MatchingRoundRecord } from './round-record';
 
 export const ListRoundsInput = PageArgs.extend({ complexCode: ComplexCode });
 export type ListRoundsInput = z.input<typeof ListRoundsInput>;

@@ -3,9 +3,9 @@ import type { Db } from '../../db/client';
 import { bookings, HOLDING_BOOKING_STATUSES, offers, routes, routeStops, vehicles, type OfferStatus, type RouteStopAction } from '../../db/schema';
 import type { OrganisationRole } from '../../db/schema';
 import type { Viewer } from '../auth/viewer';
-import type { OfferRecord } from './decline-offer';
+import type { OfferRecord } from './offer-record';
+import type { RouteRecord } from './route-record';
 
-export type RouteRecord = typeof routes.$inferSelect;
 export type RouteStatus = OfferStatus;
 
 /** Who may read routes: a shipper sees its share of one, a carrier its vehicles', an operator its complex's. */

@@ -14,11 +14,11 @@ import { parseInput } from '../validation';
 import { runRound, type ConfigOverrides } from './engine';
 import { expireOffers } from './expire-offers';
 import { recordOffers } from './record-offers';
+import type { MatchingRoundRecord } from './round-record';
 import { loadRoundInput } from './round-input';
 
 export const RunMatchingRoundInput = z.object({ complexCode: ComplexCode });
 export type RunMatchingRoundInput = z.infer<typeof RunMatchingRoundInput>;
-export type MatchingRoundRecord = typeof matchingRounds.$inferSelect;
 
 /**
  * OPERATOR of the complex, or ADMIN: runs one matching round now and returns it with its report.

@@ -2,7 +2,7 @@ import { and, asc, eq, gte, lt, ne, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import { bookings, offers, organisations, trackingEvents, vehicles, warehouseListings, type BookingStatus, type OfferKind } from '../../db/schema';
-import type { OrganisationRecord } from '../auth/create-organisation';
+import type { OrganisationRecord } from '../auth/organisation-record';
 import { getOrganisation } from '../auth/get-organisation';
 import type { Context } from '../context';
 import { addDays, seoulDay, seoulMidnight } from '../supply/listings/seoul-day';

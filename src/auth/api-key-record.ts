@@ -1,0 +1,3 @@
+import { apiKeys } from '../../db/schema';
+
+export type ApiKeyRecord = typeof apiKeys.$inferSelect;

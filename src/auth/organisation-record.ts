@@ -1,0 +1,3 @@
+import { organisations } from '../../db/schema';
+
+export type OrganisationRecord = typeof organisations.$inferSelect;

@@ -1,0 +1,3 @@
+import { offers } from '../../db/schema';
+
+export type OfferRecord = typeof offers.$inferSelect;

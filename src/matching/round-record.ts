@@ -1,0 +1,3 @@
+import { matchingRounds } from '../../db/schema';
+
+export type MatchingRoundRecord = typeof matchingRounds.$inferSelect;

@@ -1,0 +1,3 @@
+import { routes } from '../../db/schema';
+
+export type RouteRecord = typeof routes.$inferSelect;
