@@ -1,5 +1,6 @@
 import { EventEmitter, on } from 'node:events';
-import type { OfferReceivedEvent, ShipmentUpdatedEvent } from './bookings/events';
+// The core knows the stored rows, not the domains: payloads are typed from db/schema, never from src/<domain>.
+import type { offers, RequestStatus, trackingEvents } from '../db/schema';
 
 /** A domain event on a complex's activity feed. Later domains add their kinds. */
 export interface ComplexActivityEvent {
@@ -25,6 +26,22 @@ export interface WebhookAttemptedEvent {
   /** DELIVERED (2xx), RETRYING (failed, another attempt is scheduled) or FAILED (failed for good). */
   outcome: 'DELIVERED' | 'RETRYING' | 'FAILED';
   durationMs: number;
+}
+
+/** An offer a round made to a supplier (carrier or warehouse owner). */
+export interface OfferReceivedEvent {
+  offer: typeof offers.$inferSelect;
+}
+
+/** A shipment request changed status, or its carrier reported a tracking event. */
+export interface ShipmentUpdatedEvent {
+  requestId: number;
+  shipperOrgId: number;
+  status: RequestStatus;
+  at: Date;
+  trackingEvent: typeof trackingEvents.$inferSelect | null;
+  /** Why the status changed, when someone gave one (a booking given back). */
+  reason: string | null;
 }
 
 /** Topics and their payloads: the one list of everything the service publishes. */

@@ -4,7 +4,7 @@ import { bookedShipment } from '../../src/bookings/booked-shipment';
 import { giveBackBooking } from '../../src/bookings/give-back-booking';
 import { listBookings } from '../../src/bookings/list-bookings';
 import { subscribeOffersReceived } from '../../src/bookings/subscribe-offers';
-import type { ShipmentUpdatedEvent } from '../../src/bookings/events';
+import type { ShipmentUpdatedEvent } from '../../src/pubsub';
 import { localIdOf, toGlobalId } from '../../src/global-id';
 import type { OfferRecord } from '../../src/matching/offer-record';
 import { getRoute } from '../../src/matching/get-route';

@@ -1,6 +1,6 @@
 // Domain records behind the GraphQL types of bookings.graphql (picked up by scripts/codegen.ts).
 import type { BookingRecord } from '../../src/bookings/booking-record';
-import type { ShipmentUpdatedEvent } from '../../src/bookings/events';
+import type { ShipmentUpdatedEvent } from '../../src/pubsub';
 import type { ShipmentRequestRecord } from '../../src/demand/request-record';
 import type { Connection } from '../../src/pagination';
 import type { PodImageRecord, ProofOfDeliveryRecord, TrackingEventRecord } from '../../src/tracking/tracking-event-record';

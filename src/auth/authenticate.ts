@@ -4,7 +4,7 @@ import { preparedPerDatabase } from '../../db/prepared';
 import { apiKeys, organisations } from '../../db/schema';
 import { UnauthenticatedError } from '../errors';
 import { apiKeyMatches, apiKeyPrefix } from './api-key-secret';
-import type { Viewer } from './viewer';
+import type { Viewer } from '../context';
 
 /** last_used_at is advisory: write it at most once a minute per key, not on every request. */
 const LAST_USED_RESOLUTION_MS = 60_000;

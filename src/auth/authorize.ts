@@ -1,7 +1,6 @@
 import type { OrganisationRole } from '../../db/schema';
-import type { Context } from '../context';
+import type { Context, Viewer } from '../context';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors';
-import type { Viewer } from './viewer';
 
 /** @throws UnauthenticatedError when the caller sent no valid API key. */
 export function requireViewer(ctx: Pick<Context, 'viewer'>): Viewer {

@@ -1,6 +1,6 @@
 import { eq, type SQL } from 'drizzle-orm';
 import { bookings } from '../../db/schema';
-import type { Viewer } from '../auth/viewer';
+import type { Viewer } from '../context';
 
 export type BookingRecord = typeof bookings.$inferSelect;
 

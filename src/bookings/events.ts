@@ -1,26 +1,8 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { complexes, offers, type RequestStatus } from '../../db/schema';
+import { complexes, offers } from '../../db/schema';
 import type { Context } from '../context';
 import type { Publication } from '../pubsub';
-import type { OfferRecord } from '../matching/offer-record';
-import type { TrackingEventRecord } from '../tracking/tracking-event-record';
-
-/** An offer a round made to a supplier (carrier or warehouse owner). */
-export interface OfferReceivedEvent {
-  offer: OfferRecord;
-}
-
-/** A shipment request changed status, or its carrier reported a tracking event. */
-export interface ShipmentUpdatedEvent {
-  requestId: number;
-  shipperOrgId: number;
-  status: RequestStatus;
-  at: Date;
-  trackingEvent: TrackingEventRecord | null;
-  /** Why the status changed, when someone gave one (a booking given back). */
-  reason: string | null;
-}
 
 /** What tells each supplier about the offers a round wrote for it: read in the round's transaction, published after it. */
 export function offersOfRound(tx: Pick<Db, 'select'>, roundId: number): Publication[] {

@@ -1,7 +1,7 @@
 import { cellToLatLng, cellToParent, gridDisk, latLngToCell } from 'h3-js';
 import { rowDecoder } from '../../db/prepared';
 import { shipmentRequests, type CargoClass, type LoadingMethod } from '../../db/schema';
-import type { Viewer } from '../auth/viewer';
+import type { Viewer } from '../context';
 import { haversineKm, type LatLng } from '../geo/distance';
 import { localEdgeKm, type StoredResolution } from '../geo/h3';
 import type { NearInput } from '../geo/near';

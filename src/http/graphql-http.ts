@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
 import express from 'express';
-import type { Viewer } from '../auth/viewer';
-import type { Context } from '../context';
+import type { Context, Viewer } from '../context';
 import type { ErrorFormatOptions } from '../errors';
 import { sendJsonError } from './json-errors';
 

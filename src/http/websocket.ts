@@ -8,8 +8,7 @@ import { PARSE_OPTIONS } from '../../graph/security';
 import { activeKeyIds } from '../auth/active-key-ids';
 import { authenticate, bearerKey } from '../auth/authenticate';
 import type { Admission } from '../auth/rate-limiter';
-import type { Viewer } from '../auth/viewer';
-import type { Context } from '../context';
+import type { Context, Viewer } from '../context';
 import type { Metrics } from './metrics';
 import { formatError, RateLimitedError, toGraphQLError, UnauthenticatedError, type ErrorFormatOptions } from '../errors';
 

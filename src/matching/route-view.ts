@@ -2,7 +2,7 @@ import { and, eq, exists, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { bookings, HOLDING_BOOKING_STATUSES, offers, routes, routeStops, vehicles, type OfferStatus, type RouteStopAction } from '../../db/schema';
 import type { OrganisationRole } from '../../db/schema';
-import type { Viewer } from '../auth/viewer';
+import type { Viewer } from '../context';
 import type { OfferRecord } from './offer-record';
 import type { RouteRecord } from './route-record';
 

@@ -1,5 +1,5 @@
 import { requireRole } from '../auth/authorize';
-import type { ShipmentUpdatedEvent } from '../bookings/events';
+import type { ShipmentUpdatedEvent } from '../pubsub';
 import type { Context } from '../context';
 import { getShipmentRequest } from '../demand/get-shipment-request';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { complexes, listingAvailability, matchingRounds, offers, shipmentRequests, vehicles, warehouseListings, type OfferKind } from '../../db/schema';
-import type { Viewer } from '../../src/auth/viewer';
+import type { Viewer } from '../../src/context';
 import type { Context } from '../../src/context';
 import { createShipmentRequest, type CreateShipmentRequestInput } from '../../src/demand/create-shipment-request';
 import type { DemoKey } from '../../src/demo/seed-demo';

@@ -1,7 +1,6 @@
 import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
 import { vehicleAvailability, vehicles } from '../../../db/schema';
-import type { Viewer } from '../../auth/viewer';
-import type { Context } from '../../context';
+import type { Context, Viewer } from '../../context';
 
 export type VehicleRow = typeof vehicles.$inferSelect;
 

@@ -4,7 +4,7 @@ import { cellToLatLng, cellToParent } from 'h3-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { migrateDatabase, openDatabase, type Db } from '../../../db/client';
 import { organisations, shipmentRequests } from '../../../db/schema';
-import type { Viewer } from '../../../src/auth/viewer';
+import type { Viewer } from '../../../src/context';
 import { getComplex } from '../../../src/complexes/get-complex';
 import type { Context } from '../../../src/context';
 import { createShipmentRequest } from '../../../src/demand/create-shipment-request';

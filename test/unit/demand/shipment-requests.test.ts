@@ -3,7 +3,7 @@ import { count, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { migrateDatabase, openDatabase, type Db } from '../../../db/client';
 import { idempotencyKeys, matchingRounds, offers, organisations, shipmentRequests, vehicles, type OrganisationRole } from '../../../db/schema';
-import type { Viewer } from '../../../src/auth/viewer';
+import type { Viewer } from '../../../src/context';
 import { getComplex } from '../../../src/complexes/get-complex';
 import type { Context } from '../../../src/context';
 import { cancelShipmentRequest } from '../../../src/demand/cancel-shipment-request';

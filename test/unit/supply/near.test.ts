@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDatabase, openDatabase, type Db } from '../../../db/client';
 import { complexes, listingAvailability, organisations, STORAGE_CLASSES, vehicles, warehouseListings, type OrganisationRole } from '../../../db/schema';
-import type { Viewer } from '../../../src/auth/viewer';
+import type { Viewer } from '../../../src/context';
 import type { Context } from '../../../src/context';
 import { seedDemo } from '../../../src/demo/seed-demo';
 import { parseEnv } from '../../../src/env';
