@@ -2,8 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
 import express from 'express';
 import type { Context, Viewer } from '../context';
-import type { ErrorFormatOptions } from '../errors';
-import { sendJsonError } from './json-errors';
+import { sendJsonError, type ErrorFormatOptions } from './json-errors';
 
 export interface GraphqlHttpDeps {
   apollo: ApolloServer<Context>;

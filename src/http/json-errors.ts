@@ -1,16 +1,85 @@
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { ErrorRequestHandler } from 'express';
-import { DomainError, formatError, RateLimitedError, type DomainErrorCode, type ErrorFormatOptions } from '../errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { DomainError, RateLimitedError, type DomainErrorCode } from '../errors';
+import type { Logger } from '../logger';
 
-/** The one HTTP status for each domain error, wherever it is answered outside a GraphQL response. */
-export const HTTP_STATUS: Record<DomainErrorCode, number> = {
-  VALIDATION: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  RATE_LIMITED: 429,
+/** The one table from domain error to what a client sees: its GraphQL code, and its HTTP status outside a GraphQL response. */
+const DOMAIN_ERROR_ANSWER: Record<DomainErrorCode, { code: string; status: number }> = {
+  VALIDATION: { code: 'BAD_USER_INPUT', status: 400 },
+  UNAUTHENTICATED: { code: 'UNAUTHENTICATED', status: 401 },
+  FORBIDDEN: { code: 'FORBIDDEN', status: 403 },
+  NOT_FOUND: { code: 'NOT_FOUND', status: 404 },
+  CONFLICT: { code: 'CONFLICT', status: 409 },
+  RATE_LIMITED: { code: 'RATE_LIMITED', status: 429 },
 };
+
+/** Codes graphql-js and Apollo give to errors in the request itself: safe to show as they are. */
+const CLIENT_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+export interface ErrorFormatOptions {
+  logger: Logger;
+  /** Replace "Did you mean …?" hints, which leak schema names, in production. */
+  hideSuggestions: boolean;
+}
+
+/**
+ * The one mapping from any error to what a client sees, used by HTTP and WebSocket alike:
+ * domain errors keep their message and get their code; request errors (parse, validation) pass;
+ * anything else becomes INTERNAL_SERVER_ERROR without internals, and is logged with its stack.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown, opts: ErrorFormatOptions): GraphQLFormattedError {
+  const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
+  if (original instanceof DomainError) {
+    return {
+      message: original.message,
+      ...(formatted.locations && { locations: formatted.locations }),
+      ...(formatted.path && { path: formatted.path }),
+      extensions: { code: DOMAIN_ERROR_ANSWER[original.code].code, ...original.details },
+    };
+  }
+  const code = isUncodedClientError(error) ? 'BAD_REQUEST' : formatted.extensions?.code;
+  if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) {
+    const message = opts.hideSuggestions ? formatted.message.replace(/ ?Did you mean .+\?$/, '') : formatted.message;
+    return { message, ...(formatted.locations && { locations: formatted.locations }), extensions: { code } };
+  }
+  opts.logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving');
+  return {
+    message: 'Internal server error',
+    ...(formatted.path && { path: formatted.path }),
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
+}
+
+/**
+ * Apollo refuses some requests with a 4xx status but no code (a persisted query whose hash does not match its
+ * text), which would otherwise read as a server fault.
+ */
+function isUncodedClientError(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.extensions.code !== undefined) return false;
+  const status = (error.extensions.http as { status?: number } | undefined)?.status;
+  return status !== undefined && status >= 400 && status < 500;
+}
+
+/**
+ * Any error as the GraphQLError a client may see, through formatError: for places that must hand
+ * graphql-ws errors rather than results (refused subscriptions). `code` labels request errors
+ * (parse, validation) that graphql-js raises without one.
+ */
+export function toGraphQLError(error: unknown, opts: ErrorFormatOptions, code?: string): GraphQLError {
+  const message = error instanceof Error ? error.message : String(error);
+  const formatted = formatError({ message, ...(code && { extensions: { code } }) }, error, opts);
+  // Keep the original: graphql-ws formats these again (onError), and must map them the same way.
+  return new GraphQLError(formatted.message, { extensions: formatted.extensions, originalError: error instanceof Error ? error : undefined });
+}
 
 /** What body-parser and friends throw: http-errors with a status, and a `type` for the body's faults. */
 interface HttpError {
@@ -43,7 +112,7 @@ const CODE_BY_STATUS: Record<number, string> = { 413: 'PAYLOAD_TOO_LARGE', 415: 
 export function sendJsonError(res: ServerResponse, err: unknown, opts: ErrorFormatOptions): void {
   if (err instanceof DomainError) {
     if (err instanceof RateLimitedError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
-    return sendJson(res, HTTP_STATUS[err.code], { errors: [formatError({ message: err.message }, err, opts)] });
+    return sendJson(res, DOMAIN_ERROR_ANSWER[err.code].status, { errors: [formatError({ message: err.message }, err, opts)] });
   }
   const fault = (err ?? {}) as HttpError;
   const { status } = fault;

@@ -10,7 +10,8 @@ import { authenticate, bearerKey } from '../auth/authenticate';
 import type { Admission } from '../auth/rate-limiter';
 import type { Context, Viewer } from '../context';
 import type { Metrics } from './metrics';
-import { formatError, RateLimitedError, toGraphQLError, UnauthenticatedError, type ErrorFormatOptions } from '../errors';
+import { RateLimitedError, UnauthenticatedError } from '../errors';
+import { formatError, toGraphQLError, type ErrorFormatOptions } from './json-errors';
 
 /** How often open sockets re-check that their key still holds (revoked keys, deleted organisations). */
 export const KEY_RECHECK_MS = 2_000;
