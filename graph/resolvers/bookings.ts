@@ -9,7 +9,7 @@ import { localIdOf, toGlobalId } from '../../src/global-id';
 import type { OfferRecord } from '../../src/matching/offer-record';
 import { getRoute } from '../../src/matching/get-route';
 import { getProofOfDelivery, listTrackingEvents } from '../../src/tracking/list-tracking-events';
-import { podImagePath } from '../../src/tracking/pod-routes';
+import { podImagePath } from '../../src/http/pod-images';
 import { reportTrackingEvent } from '../../src/tracking/report-tracking-event';
 import { subscribeShipmentUpdates } from '../../src/tracking/subscribe-shipment';
 import type { Resolvers } from '../generated/resolvers-types';

@@ -3,7 +3,7 @@
  * as any client would, and the proof-of-delivery upload route.
  */
 import type { ComplexInsights } from '../insights/get-complex-insights';
-import { POD_IMAGES_PATH } from '../tracking/pod-routes';
+import { POD_IMAGES_PATH } from '../http/pod-images';
 import { ServiceError, TINY_PNG, type AcceptedBooking, type Market, type PendingOffer, type RoundOutcome } from './market';
 
 export class ServiceClient implements Market<string> {

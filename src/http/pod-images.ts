@@ -1,9 +1,9 @@
 import express, { type RequestHandler, type Response, type Router } from 'express';
 import type { Context } from '../context';
 import { localIdOf, toGlobalId } from '../global-id';
-import { openPodImage } from './open-pod-image';
-import { storePodImage } from './store-pod-image';
-import type { PodImageRecord } from './tracking-event-record';
+import { openPodImage } from '../tracking/open-pod-image';
+import { storePodImage } from '../tracking/store-pod-image';
+import type { PodImageRecord } from '../tracking/tracking-event-record';
 
 /** Where proof-of-delivery images are uploaded (POST /pod-images/:bookingId) and downloaded (GET /pod-images/:imageId). */
 export const POD_IMAGES_PATH = '/pod-images';

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import express, { type Response, type Router } from 'express';
 import { packageFile } from '../../db/package-file';
 
+// The page's own files stay with the dashboard's sources; packageFile finds them from source and from dist/ alike.
 const PUBLIC_DIR = packageFile('src', 'dashboard', 'public');
 
 const require = createRequire(import.meta.url);

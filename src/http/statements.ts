@@ -1,8 +1,8 @@
 import express, { type RequestHandler, type Response, type Router } from 'express';
 import type { Context } from '../context';
 import { localIdOf } from '../global-id';
-import { getStatement } from './get-statement';
-import { statementCsv } from './statement-csv';
+import { getStatement } from '../settlement/get-statement';
+import { statementCsv } from '../settlement/statement-csv';
 
 /** Where statements are downloaded as CSV: GET /statements/:organisationId/:month.csv. */
 export const STATEMENTS_PATH = '/statements';
