@@ -42,7 +42,7 @@ import { createLogger } from '../src/logger';
 import { encodeCursor } from '../src/pagination';
 import { createInProcessPubSub } from '../src/pubsub';
 import { seededRandom } from '../src/routing/random';
-import { runSimulation } from '../src/simulation/run-simulation';
+import { runSimulation } from './simulation/run-simulation';
 
 const Args = z.object({
   weeks: z

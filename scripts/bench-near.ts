@@ -12,7 +12,7 @@ import { migrateDatabase, openDatabase } from '../db/client';
 import { complexes, organisations, vehicles } from '../db/schema';
 import type { Viewer } from '../src/auth/viewer';
 import type { Context } from '../src/context';
-import { seedDemo } from '../src/demo/seed-demo';
+import { seedDemo } from './demo/seed-demo';
 import { parseEnv } from '../src/env';
 import { haversineKm, type LatLng } from '../src/geo/distance';
 import { createLogger } from '../src/logger';

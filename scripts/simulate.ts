@@ -10,9 +10,9 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { PROGRAMME_COMPLEXES } from '../src/complexes/programme';
-import { renderChart } from '../src/simulation/chart';
-import { formatReport, progressReporter, summaryOf } from '../src/simulation/report';
-import { runSimulation } from '../src/simulation/run-simulation';
+import { renderChart } from './simulation/chart';
+import { formatReport, progressReporter, summaryOf } from './simulation/report';
+import { runSimulation } from './simulation/run-simulation';
 
 const CODES = PROGRAMME_COMPLEXES.map((c) => c.code) as [string, ...string[]];
 
