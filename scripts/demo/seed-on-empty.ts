@@ -10,9 +10,6 @@ import { EnvError, parseEnv, type Env } from '../../src/env';
 import { createLogger } from '../../src/logger';
 import { createInProcessPubSub } from '../../src/pubsub';
 import { isEmpty } from './is-empty';
-import { DEFAULT_SEED, seedDemo } from './seed-demo';
-import { seedDemoHistory } from './seed-demo-history';
-import { writeDemoKeys } from './write-demo-keys';
 
 let env: Env | undefined;
 try {
@@ -26,6 +23,8 @@ if (env?.SEED_ON_EMPTY) {
   try {
     migrateDatabase(db);
     if (isEmpty({ ctx: { db } })) {
+      // Loaded only for an empty database: every other start skips the simulation and faker altogether.
+      const [{ DEFAULT_SEED, seedDemo }, { seedDemoHistory }, { writeDemoKeys }] = await Promise.all([import('./seed-demo'), import('./seed-demo-history'), import('./write-demo-keys')]);
       const logger = createLogger(env.LOG_LEVEL);
       const { demoKeys, ...summary } = seedDemo({ ctx: { db }, input: DEFAULT_SEED });
       writeDemoKeys(env.DEMO_KEYS_PATH, demoKeys);
