@@ -21,7 +21,7 @@ import { eq } from 'drizzle-orm';
 import { matchingRounds, offers, shipmentRequests, vehicles } from '../db/schema';
 import { acceptOffer } from '../src/bookings/accept-offer';
 import type { Context } from '../src/context';
-import { DEFAULT_SEED, seedDemo, type DemoKey } from '../src/demo/seed-demo';
+import { DEFAULT_SEED, seedDemo, type DemoKey } from './demo/seed-demo';
 import { parseEnv } from '../src/env';
 import { cellsOf } from '../src/geo/h3';
 import { toGlobalId } from '../src/global-id';

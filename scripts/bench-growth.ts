@@ -3,7 +3,7 @@
  *
  * Is every read and round as fast at three years of history as at one week? Builds grown databases the way the
  * service would have written them: one simulated week of Banwol-Sihwa played through the real service
- * (src/simulation, as `npm run simulate`), then replicated per complex and week with new ids and dates shifted by
+ * (scripts/simulation, as `npm run simulate`), then replicated per complex and week with new ids and dates shifted by
  * whole weeks, through plain SQL inserts into the migrated schema with foreign keys and triggers on. Organisations,
  * vehicles and their availability are copied once per complex (a stable fleet whose bookings and reservations pile
  * up), every other row once per complex and week; idempotency keys only within IDEMPOTENCY_RETENTION_DAYS of now, as
@@ -42,7 +42,7 @@ import { createLogger } from '../src/logger';
 import { encodeCursor } from '../src/pagination';
 import { createInProcessPubSub } from '../src/pubsub';
 import { seededRandom } from '../src/routing/random';
-import { runSimulation } from '../src/simulation/run-simulation';
+import { runSimulation } from './simulation/run-simulation';
 
 const Args = z.object({
   weeks: z

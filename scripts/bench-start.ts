@@ -17,7 +17,7 @@ const dir = mkdtempSync(join(tmpdir(), 'sandan-bench-start-'));
 const env = { ...process.env, DATABASE_PATH: join(dir, 'sandan.db'), DEMO_KEYS_PATH: join(dir, 'keys.json'), PORT: '0', HOST: '127.0.0.1', MATCHING_INTERVAL_SECONDS: '0', NODE_ENV: 'production' };
 
 const VARIANTS = {
-  tsx: [resolve('node_modules/.bin/tsx'), 'src/main.ts'],
+  tsx: [resolve('node_modules/.bin/tsx'), '--import', './scripts/demo/seed-on-empty.ts', 'src/main.ts'],
   compiled: [process.execPath, 'scripts/start.mjs'],
 } as const;
 

@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { migrateDatabase, openDatabase } from '../db/client';
 import type { Context } from '../src/context';
 import { createShipmentRequest } from '../src/demand/create-shipment-request';
-import { DEFAULT_SEED, seedDemo } from '../src/demo/seed-demo';
+import { DEFAULT_SEED, seedDemo } from './demo/seed-demo';
 import { parseEnv } from '../src/env';
 import { createLogger } from '../src/logger';
 import { createInProcessPubSub } from '../src/pubsub';

@@ -1,14 +1,15 @@
-// The service compiled for `npm start`: src/main.ts and what it imports, bundled by esbuild into dist/, with
+// What `npm start` runs, compiled: the service (src/main.ts) and the demo seeding that runs before it on an empty
+// database (scripts/demo/seed-on-empty.ts), bundled by esbuild into dist/ as two entries sharing their chunks, with
 // packages left as imports. Plain JavaScript, so that the production start needs neither tsx nor a type checker
-// (`npm run typecheck` is the type check). Code that only some starts need (the demo data and its faker) is
-// loaded with import() and lands in a chunk of its own, read only when used.
+// (`npm run typecheck` is the type check). The service's bundle holds nothing of the simulation or faker.
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const ENTRY = join(ROOT, 'dist', 'main.js');
-const SOURCE_DIRS = ['src', 'graph', 'db'];
+export const SEED_ENTRY = join(ROOT, 'dist', 'seed-on-empty.js');
+const SOURCE_DIRS = ['src', 'graph', 'db', 'scripts/demo', 'scripts/simulation'];
 
 /** Builds `outdir` (default dist/) afresh from the sources; only a stale start loads esbuild. */
 export async function build(outdir = join(ROOT, 'dist')) {
@@ -16,7 +17,7 @@ export async function build(outdir = join(ROOT, 'dist')) {
   rmSync(outdir, { recursive: true, force: true }); // chunks have hashed names: old ones would pile up
   await esbuild.build({
     absWorkingDir: ROOT,
-    entryPoints: ['src/main.ts'],
+    entryPoints: { main: 'src/main.ts', 'seed-on-empty': 'scripts/demo/seed-on-empty.ts' },
     outdir,
     bundle: true,
     splitting: true,
@@ -32,7 +33,7 @@ export async function build(outdir = join(ROOT, 'dist')) {
 
 /** True when dist/ is missing or older than any TypeScript source it is built from. */
 export function isStale() {
-  if (!existsSync(ENTRY)) return true;
+  if (!existsSync(ENTRY) || !existsSync(SEED_ENTRY)) return true;
   const built = statSync(ENTRY).mtimeMs;
   const newer = (dir) =>
     readdirSync(dir, { withFileTypes: true }).some((entry) => {

@@ -6,11 +6,11 @@
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { migrateDatabase, openDatabase } from '../db/client';
-import { DEFAULT_SEED, seedDemo } from '../src/demo/seed-demo';
-import { seedDemoHistory } from '../src/demo/seed-demo-history';
+import { DEFAULT_SEED, seedDemo } from './demo/seed-demo';
+import { seedDemoHistory } from './demo/seed-demo-history';
 import { createLogger } from '../src/logger';
 import { createInProcessPubSub } from '../src/pubsub';
-import { writeDemoKeys } from '../src/demo/write-demo-keys';
+import { writeDemoKeys } from './demo/write-demo-keys';
 import { parseEnv } from '../src/env';
 
 const { values } = parseArgs({

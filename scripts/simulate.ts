@@ -1,7 +1,7 @@
 /**
  * npm run simulate -- [--complex BANWOL_SIHWA] [--days 7] [--seed 42] [--scale 1] [--out file.svg] [--keep-db file.db]
  *
- * Runs the real service in-process on a simulated clock for a complex's week of logistics (src/simulation), prints
+ * Runs the real service in-process on a simulated clock for a complex's week of logistics (scripts/simulation), prints
  * the KPIs against the no-sharing baseline with every assumption, writes a chart, and ends with one JSON line.
  * Exit code 2 for a bad flag; 0 otherwise, also when a target is missed (the report says so).
  */
@@ -10,9 +10,9 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { PROGRAMME_COMPLEXES } from '../src/complexes/programme';
-import { renderChart } from '../src/simulation/chart';
-import { formatReport, progressReporter, summaryOf } from '../src/simulation/report';
-import { runSimulation } from '../src/simulation/run-simulation';
+import { renderChart } from './simulation/chart';
+import { formatReport, progressReporter, summaryOf } from './simulation/report';
+import { runSimulation } from './simulation/run-simulation';
 
 const CODES = PROGRAMME_COMPLEXES.map((c) => c.code) as [string, ...string[]];
 

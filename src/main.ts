@@ -1,7 +1,6 @@
 import { createServer } from 'node:http';
 import express from 'express';
 import { migrateDatabase, openDatabase } from '../db/client';
-import { isEmpty } from './demo/is-empty';
 import { EnvError, parseEnv } from './env';
 import { createLogger } from './logger';
 import { METRICS_PATH, metricsRoute } from './http/metrics';
@@ -21,19 +20,6 @@ const logger = createLogger(env.LOG_LEVEL);
 const db = openDatabase(env.DATABASE_PATH);
 migrateDatabase(db);
 const pubsub = createInProcessPubSub();
-if (env.SEED_ON_EMPTY && isEmpty({ ctx: { db } })) {
-  // Loaded only for an empty database: the demo data, the simulation and faker stay out of every other start.
-  const [{ DEFAULT_SEED, seedDemo }, { seedDemoHistory }, { writeDemoKeys }] = await Promise.all([
-    import('./demo/seed-demo'),
-    import('./demo/seed-demo-history'),
-    import('./demo/write-demo-keys'),
-  ]);
-  const { demoKeys, ...summary } = seedDemo({ ctx: { db }, input: DEFAULT_SEED });
-  writeDemoKeys(env.DEMO_KEYS_PATH, demoKeys);
-  const history = await seedDemoHistory({ ctx: { db, pubsub, logger, env, now: () => new Date() }, input: DEFAULT_SEED });
-  logger.info({ ...summary, ...history, demoKeysPath: env.DEMO_KEYS_PATH }, 'empty database: loaded demo data, played the recent days of every complex and wrote demo API keys');
-}
-
 const app = await createApp({ env, db, logger, pubsub });
 const metricsServer = env.METRICS_PORT === undefined ? null : createServer(express().get(METRICS_PATH, metricsRoute(app.metrics)));
 metricsServer?.listen(env.METRICS_PORT, env.METRICS_HOST, () => {

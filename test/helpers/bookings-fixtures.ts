@@ -5,7 +5,7 @@ import { complexes, listingAvailability, matchingRounds, offers, shipmentRequest
 import type { Viewer } from '../../src/context';
 import type { Context } from '../../src/context';
 import { createShipmentRequest, type CreateShipmentRequestInput } from '../../src/demand/create-shipment-request';
-import type { DemoKey } from '../../src/demo/seed-demo';
+import type { DemoKey } from '../../scripts/demo/seed-demo';
 import { parseEnv } from '../../src/env';
 import { cellsOf } from '../../src/geo/h3';
 import { createLogger } from '../../src/logger';

@@ -6,6 +6,8 @@ import { createInterface } from 'node:readline';
 /** Absolute, so that a process may run in another folder (its relative defaults, e.g. `data/`, resolve there). */
 const TSX = resolve('node_modules/.bin/tsx');
 const MAIN = resolve('src/main.ts');
+/** The demo seeding `npm start` runs before the service, preloaded into the same process as start.mjs does. */
+const SEED_ON_EMPTY = pathToFileURL(resolve('scripts/demo/seed-on-empty.ts')).href;
 /**
  * tsx's loader, for running the service in one process: the tsx command runs it in a child, so a signal to the
  * process a test holds (a kill -9 above all) would reach tsx and leave the service running.
@@ -20,9 +22,9 @@ export interface ServiceProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs `npm start`'s entry point from source as one real process (in `cwd`, default this checkout) and waits until it prints its URL. */
+/** Runs `npm start`'s two steps (the demo seeding on an empty database, then the service) from source as one real process (in `cwd`, default this checkout) and waits until it prints its URL. */
 export function spawnService(env: Record<string, string>, cwd?: string): Promise<ServiceProcess> {
-  return untilReady(spawn(process.execPath, ['--import', TSX_LOADER, MAIN], { cwd, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  return untilReady(spawn(process.execPath, ['--import', TSX_LOADER, '--import', SEED_ON_EMPTY, MAIN], { cwd, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 /**

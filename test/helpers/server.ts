@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { migrateDatabase, openDatabase, type Db } from '../../db/client';
-import { DEFAULT_SEED, seedDemo, type DemoKey } from '../../src/demo/seed-demo';
+import { DEFAULT_SEED, seedDemo, type DemoKey } from '../../scripts/demo/seed-demo';
 import { parseEnv, type Env } from '../../src/env';
 import { createLogger } from '../../src/logger';
 import { createInProcessPubSub, type PubSub } from '../../src/pubsub';

@@ -5,7 +5,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../db/client';
 import { bookings, offers } from '../../db/schema';
-import type { DemoKey } from '../../src/demo/seed-demo';
+import type { DemoKey } from '../../scripts/demo/seed-demo';
 import { toGlobalId } from '../../src/global-id';
 import { gql } from '../helpers/clients';
 import { spawnService, type ServiceProcess } from '../helpers/process';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PROGRAMME_COMPLEXES } from '../../src/complexes/programme';
-import { seedDemoHistory, type DemoHistorySummary } from '../../src/demo/seed-demo-history';
+import { seedDemoHistory, type DemoHistorySummary } from '../../scripts/demo/seed-demo-history';
 import { parseEnv } from '../../src/env';
 import { createLogger } from '../../src/logger';
 import { gql } from '../helpers/clients';

@@ -2,9 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderChart } from '../../src/simulation/chart';
-import { summaryOf } from '../../src/simulation/report';
-import { runSimulation, type SimulationResult } from '../../src/simulation/run-simulation';
+import { renderChart } from '../../scripts/simulation/chart';
+import { summaryOf } from '../../scripts/simulation/report';
+import { runSimulation, type SimulationResult } from '../../scripts/simulation/run-simulation';
 import { runScript } from '../helpers/process';
 import { tempDir } from '../helpers/server';
 

@@ -19,15 +19,18 @@ function staticPackages(dir: string, file: string, seen = new Set<string>()): Se
 }
 
 describe('the compiled start', () => {
-  it('loads neither tsx nor faker: the demo data is a chunk of its own, imported only for an empty database', { timeout: 60_000 }, async () => {
+  it('the service loads neither tsx nor faker nor the demo seeding, which is an entry of its own run before it and loads them only for an empty database', { timeout: 60_000 }, async () => {
     const out = tempDir();
     try {
       await build(out.dir);
-      const packages = staticPackages(out.dir, 'main.js');
-      expect(packages).toContain('better-sqlite3');
-      expect(packages).toContain('@apollo/server');
-      expect([...packages].filter((p) => /faker|tsx|esbuild/.test(p))).toEqual([]);
-      expect(readFileSync(join(out.dir, 'main.js'), 'utf8')).toMatch(/import\("\.\/seed-demo-[A-Z0-9]+\.js"\)/);
+      const service = staticPackages(out.dir, 'main.js');
+      expect(service).toContain('better-sqlite3');
+      expect(service).toContain('@apollo/server');
+      expect([...service].filter((p) => /faker|tsx|esbuild/.test(p))).toEqual([]);
+      expect(readFileSync(join(out.dir, 'main.js'), 'utf8')).not.toMatch(/seed-demo|seed-on-empty|simulation|import\(/);
+      // The seeding step loads the simulation and faker only for an empty database.
+      expect([...staticPackages(out.dir, 'seed-on-empty.js')].filter((p) => /faker/.test(p))).toEqual([]);
+      expect(readFileSync(join(out.dir, 'seed-on-empty.js'), 'utf8')).toMatch(/import\("\.\/seed-demo-[A-Z0-9]+\.js"\)/);
     } finally {
       out.remove();
     }

@@ -6,7 +6,7 @@ import { organisations, shipmentRequests } from '../../../db/schema';
 import { createShipmentRequest } from '../../../src/demand/create-shipment-request';
 import { BOARD_COLUMNS, boardRow } from '../../../src/demand/open-load';
 import { REQUEST_COLUMNS, requestRow } from '../../../src/demand/request-record';
-import { DEFAULT_SEED, seedDemo } from '../../../src/demo/seed-demo';
+import { DEFAULT_SEED, seedDemo } from '../../../scripts/demo/seed-demo';
 import { parseEnv } from '../../../src/env';
 import { createLogger } from '../../../src/logger';
 import { createInProcessPubSub } from '../../../src/pubsub';

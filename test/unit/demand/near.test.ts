@@ -11,7 +11,7 @@ import { createShipmentRequest } from '../../../src/demand/create-shipment-reque
 import { listOpenLoads } from '../../../src/demand/list-open-loads';
 import { listShipmentRequests } from '../../../src/demand/list-shipment-requests';
 import type { LocatedConnection } from '../../../src/pagination';
-import { DEFAULT_SEED, seedDemo } from '../../../src/demo/seed-demo';
+import { DEFAULT_SEED, seedDemo } from '../../../scripts/demo/seed-demo';
 import { parseEnv } from '../../../src/env';
 import { haversineKm, type LatLng } from '../../../src/geo/distance';
 import { createLogger } from '../../../src/logger';

@@ -10,7 +10,7 @@ import { cancelShipmentRequest } from '../../../src/demand/cancel-shipment-reque
 import { createShipmentRequest, type CreateShipmentRequestInput } from '../../../src/demand/create-shipment-request';
 import { getShipmentRequest } from '../../../src/demand/get-shipment-request';
 import { listShipmentRequests } from '../../../src/demand/list-shipment-requests';
-import { DEFAULT_SEED, seedDemo } from '../../../src/demo/seed-demo';
+import { DEFAULT_SEED, seedDemo } from '../../../scripts/demo/seed-demo';
 import { parseEnv } from '../../../src/env';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError, type FieldIssue } from '../../../src/errors';
 import { cellsOf } from '../../../src/geo/h3';

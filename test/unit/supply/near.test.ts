@@ -4,7 +4,7 @@ import { migrateDatabase, openDatabase, type Db } from '../../../db/client';
 import { complexes, listingAvailability, organisations, STORAGE_CLASSES, vehicles, warehouseListings, type OrganisationRole } from '../../../db/schema';
 import type { Viewer } from '../../../src/context';
 import type { Context } from '../../../src/context';
-import { seedDemo } from '../../../src/demo/seed-demo';
+import { seedDemo } from '../../../scripts/demo/seed-demo';
 import { parseEnv } from '../../../src/env';
 import { haversineKm, type LatLng } from '../../../src/geo/distance';
 import { createLogger } from '../../../src/logger';

@@ -8,12 +8,12 @@
  * it. Vehicles do not return to base: they wait where they delivered.
  */
 import type { Faker } from '@faker-js/faker';
-import type { CreateShipmentRequestInput } from '../demand/request-input';
-import { haversineKm, type LatLng } from '../geo/distance';
-import { seoulDay } from '../supply/listings/seoul-day';
+import type { CreateShipmentRequestInput } from '../../src/demand/request-input';
+import { haversineKm, type LatLng } from '../../src/geo/distance';
+import { seoulDay } from '../../src/supply/listings/seoul-day';
 import type { Agenda } from './agenda';
 import { seoulTimeOfDay, type SimClock } from './clock';
-import { DAY_MS, MINUTE_MS } from '../time';
+import { DAY_MS, MINUTE_MS } from '../../src/time';
 import { ServiceError, type AcceptedBooking, type Market } from './market';
 import type { ListingSpec, VehicleSpec } from './population';
 import { BEHAVIOUR } from './scenario';

@@ -1,6 +1,6 @@
 import { count } from 'drizzle-orm';
 import { complexes } from '../../db/schema';
-import type { Context } from '../context';
+import type { Context } from '../../src/context';
 
 /** True when the database holds no complexes yet (start-up seeds only then). */
 export function isEmpty({ ctx }: { ctx: Pick<Context, 'db'> }): boolean {

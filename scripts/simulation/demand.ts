@@ -4,11 +4,11 @@
  */
 import type { Faker } from '@faker-js/faker';
 import type { LoadingMethod } from '../../db/schema';
-import type { CreateShipmentRequestInput } from '../demand/request-input';
-import { haversineKm, type LatLng } from '../geo/distance';
-import { LARGEST_CLASS, smallestClassFor } from '../supply/vehicle-classes';
+import type { CreateShipmentRequestInput } from '../../src/demand/request-input';
+import { haversineKm, type LatLng } from '../../src/geo/distance';
+import { LARGEST_CLASS, smallestClassFor } from '../../src/supply/vehicle-classes';
 import { seoulTimeOfDay, seoulWeekday } from './clock';
-import { DAY_MS, HOUR_MS, MINUTE_MS } from '../time';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/time';
 import type { Population } from './population';
 import { BEHAVIOUR, sampleLoad, STORAGE_FOR, type Direction, type Load, type ScenarioProfile } from './scenario';
 

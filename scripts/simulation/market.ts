@@ -3,8 +3,8 @@
  * (`npm run simulate`, client.ts) or in-process through the domain verbs as a viewer (the demo history,
  * in-process.ts). IDs are opaque strings either way.
  */
-import type { CreateShipmentRequestInput } from '../demand/request-input';
-import type { LatLng } from '../geo/distance';
+import type { CreateShipmentRequestInput } from '../../src/demand/request-input';
+import type { LatLng } from '../../src/geo/distance';
 import type { ListingSpec, VehicleSpec } from './population';
 
 /** An error the service answered with, with its code (e.g. CONFLICT when an offer was taken meanwhile). */

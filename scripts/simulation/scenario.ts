@@ -3,7 +3,7 @@
  * its actors. Every number here is an ASSUMPTION (not published data) and is printed with the results.
  */
 import type { Faker } from '@faker-js/faker';
-import type { CargoClass, StorageClass } from '../supply/vehicle-classes';
+import type { CargoClass, StorageClass } from '../../src/supply/vehicle-classes';
 
 /** Shares of small LTL loads (1–4 pallets, what consolidation pools), part loads (5–10) and full loads (11–20). */
 export interface SizeMix {

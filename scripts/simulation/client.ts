@@ -2,8 +2,8 @@
  * How simulated actors talk to the service in `npm run simulate`: GraphQL over HTTP with their own API key,
  * as any client would, and the proof-of-delivery upload route.
  */
-import type { ComplexInsights } from '../insights/get-complex-insights';
-import { POD_IMAGES_PATH } from '../http/pod-images';
+import type { ComplexInsights } from '../../src/insights/get-complex-insights';
+import { POD_IMAGES_PATH } from '../../src/http/pod-images';
 import { ServiceError, TINY_PNG, type AcceptedBooking, type Market, type PendingOffer, type RoundOutcome } from './market';
 
 export class ServiceClient implements Market<string> {

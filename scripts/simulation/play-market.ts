@@ -5,11 +5,11 @@
  * and the demo history that start-up plays into an empty database.
  */
 import type { OrganisationRole } from '../../db/schema';
-import type { ProgrammeComplex } from '../complexes/programme';
+import type { ProgrammeComplex } from '../../src/complexes/programme';
 import { Actors } from './actors';
 import { Agenda } from './agenda';
 import { seoulWeekday, type SimClock } from './clock';
-import { DAY_MS, MINUTE_MS } from '../time';
+import { DAY_MS, MINUTE_MS } from '../../src/time';
 import type { RequestPlan } from './demand';
 import type { Market } from './market';
 import { listingSpec, seededFaker, type Population } from './population';

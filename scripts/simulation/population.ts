@@ -4,11 +4,11 @@
  * suppliers, customers, other complexes) the complex trades with. Pure data: nothing here touches the service.
  */
 import { base, en, Faker, ko } from '@faker-js/faker';
-import { withCheckDigit } from '../auth/business-number';
-import type { ProgrammeComplex } from '../complexes/programme';
-import { ORIGIN_MARGIN_KM } from '../demand/request-context';
-import { haversineKm, type LatLng } from '../geo/distance';
-import { LARGEST_CLASS, smallestClassFor, type BodyType, type CargoClass, type StorageClass, type VehicleClassCode } from '../supply/vehicle-classes';
+import { withCheckDigit } from '../../src/auth/business-number';
+import type { ProgrammeComplex } from '../../src/complexes/programme';
+import { ORIGIN_MARGIN_KM } from '../../src/demand/request-context';
+import { haversineKm, type LatLng } from '../../src/geo/distance';
+import { LARGEST_CLASS, smallestClassFor, type BodyType, type CargoClass, type StorageClass, type VehicleClassCode } from '../../src/supply/vehicle-classes';
 import { BEHAVIOUR, pick, sampleLoad, STORAGE_FOR, type ScenarioProfile } from './scenario';
 
 export type PartnerKind = 'PORT' | 'SUPPLIER' | 'CUSTOMER' | 'HUB' | 'COMPLEX';

@@ -3,7 +3,7 @@
  * and only when the simulation moves it, so a run is reproducible whatever the machine's speed or date.
  */
 
-import { DAY_MS, HOUR_MS, KST_OFFSET_MS } from '../time';
+import { DAY_MS, HOUR_MS, KST_OFFSET_MS } from '../../src/time';
 
 /**
  * Every run starts at the same instant: Monday 2 March 2026, 06:00 Asia/Seoul (a fixed date, so runs are

@@ -2,7 +2,7 @@
  * What a simulation prints: a progress bar on stderr while it runs, then the KPIs against the no-sharing
  * baseline, the targets, every assumption, the chart's path and one JSON line.
  */
-import { seoulDay } from '../supply/listings/seoul-day';
+import { seoulDay } from '../../src/supply/listings/seoul-day';
 import { seoulClockText, SIMULATION_START } from './clock';
 import type { Progress, SimulationResult } from './run-simulation';
 import { BEHAVIOUR } from './scenario';

@@ -3,21 +3,21 @@
  * `{ ctx, input }`, validation, authorisation and transactions, as the acting organisation's viewer, on the
  * context's clock. No HTTP or GraphQL in between, so a history plays in seconds (the demo market at start-up).
  */
-import { acceptOffer } from '../bookings/accept-offer';
-import { bookedShipment } from '../bookings/booked-shipment';
-import { handOverOf } from '../bookings/centre-leg';
-import type { Viewer } from '../auth/viewer';
-import type { Context } from '../context';
-import { createShipmentRequest } from '../demand/create-shipment-request';
-import { DomainError } from '../errors';
-import { declineOffer } from '../matching/decline-offer';
-import { listOffers } from '../matching/list-offers';
-import { runMatchingRound } from '../matching/run-round';
-import { createListing } from '../supply/listings/create-listing';
-import { registerVehicle } from '../supply/vehicles/register-vehicle';
-import { updateVehicleLocation } from '../supply/vehicles/update-vehicle-location';
-import { reportTrackingEvent } from '../tracking/report-tracking-event';
-import { storePodImage } from '../tracking/store-pod-image';
+import { acceptOffer } from '../../src/bookings/accept-offer';
+import { bookedShipment } from '../../src/bookings/booked-shipment';
+import { handOverOf } from '../../src/bookings/centre-leg';
+import type { Viewer } from '../../src/context';
+import type { Context } from '../../src/context';
+import { createShipmentRequest } from '../../src/demand/create-shipment-request';
+import { DomainError } from '../../src/errors';
+import { declineOffer } from '../../src/matching/decline-offer';
+import { listOffers } from '../../src/matching/list-offers';
+import { runMatchingRound } from '../../src/matching/run-round';
+import { createListing } from '../../src/supply/listings/create-listing';
+import { registerVehicle } from '../../src/supply/vehicles/register-vehicle';
+import { updateVehicleLocation } from '../../src/supply/vehicles/update-vehicle-location';
+import { reportTrackingEvent } from '../../src/tracking/report-tracking-event';
+import { storePodImage } from '../../src/tracking/store-pod-image';
 import { ServiceError, TINY_PNG, type AcceptedBooking, type Market, type PendingOffer, type RoundOutcome } from './market';
 
 /** Offers per page, as the HTTP client asks for them. */

@@ -1,10 +1,10 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { complexes, organisations, type OrganisationRole } from '../../db/schema';
-import type { Viewer } from '../auth/viewer';
-import type { Context } from '../context';
-import { PROGRAMME_COMPLEXES } from '../complexes/programme';
+import type { Viewer } from '../../src/context';
+import type { Context } from '../../src/context';
+import { PROGRAMME_COMPLEXES } from '../../src/complexes/programme';
 import { seoulTimeOfDay, seoulWeekday, SimClock } from '../simulation/clock';
-import { DAY_MS, HOUR_MS } from '../time';
+import { DAY_MS, HOUR_MS } from '../../src/time';
 import { planRequests } from '../simulation/demand';
 import { DomainMarket } from '../simulation/in-process';
 import { playMarket } from '../simulation/play-market';

@@ -1,10 +1,10 @@
 import { base, en, Faker, ko } from '@faker-js/faker';
 import { count } from 'drizzle-orm';
 import { apiKeys, complexes, organisations, type OrganisationRole } from '../../db/schema';
-import { generateApiKey } from '../auth/api-key-secret';
-import { withCheckDigit } from '../auth/business-number';
-import { loadProgramme } from '../complexes/load-programme';
-import type { Context } from '../context';
+import { generateApiKey } from '../../src/auth/api-key-secret';
+import { withCheckDigit } from '../../src/auth/business-number';
+import { loadProgramme } from '../../src/complexes/load-programme';
+import type { Context } from '../../src/context';
 
 export interface SeedDemoInput {
   /** Demo organisations per 1,000 tenant companies of each complex (at least one per role per complex). */

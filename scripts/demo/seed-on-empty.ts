@@ -1,0 +1,37 @@
+/**
+ * `npm start`'s first step: an empty database gets the demo (the programme complexes, demo organisations and their
+ * keys, the recent days of every complex played by the simulation's actors), then the database is closed and the
+ * service starts in the same process (scripts/start.mjs imports this module, then the service's). A separate step,
+ * so that the service itself (src/main.ts) never loads the simulation or faker. Does nothing when SEED_ON_EMPTY is
+ * false, the database holds complexes, or the environment is invalid (the service then says which variable).
+ */
+import { migrateDatabase, openDatabase } from '../../db/client';
+import { EnvError, parseEnv, type Env } from '../../src/env';
+import { createLogger } from '../../src/logger';
+import { createInProcessPubSub } from '../../src/pubsub';
+import { isEmpty } from './is-empty';
+
+let env: Env | undefined;
+try {
+  env = parseEnv();
+} catch (error) {
+  if (!(error instanceof EnvError)) throw error;
+}
+
+if (env?.SEED_ON_EMPTY) {
+  const db = openDatabase(env.DATABASE_PATH);
+  try {
+    migrateDatabase(db);
+    if (isEmpty({ ctx: { db } })) {
+      // Loaded only for an empty database: every other start skips the simulation and faker altogether.
+      const [{ DEFAULT_SEED, seedDemo }, { seedDemoHistory }, { writeDemoKeys }] = await Promise.all([import('./seed-demo'), import('./seed-demo-history'), import('./write-demo-keys')]);
+      const logger = createLogger(env.LOG_LEVEL);
+      const { demoKeys, ...summary } = seedDemo({ ctx: { db }, input: DEFAULT_SEED });
+      writeDemoKeys(env.DEMO_KEYS_PATH, demoKeys);
+      const history = await seedDemoHistory({ ctx: { db, pubsub: createInProcessPubSub(), logger, env, now: () => new Date() }, input: DEFAULT_SEED });
+      logger.info({ ...summary, ...history, demoKeysPath: env.DEMO_KEYS_PATH }, 'empty database: loaded demo data, played the recent days of every complex and wrote demo API keys');
+    }
+  } finally {
+    db.$client.close();
+  }
+}
