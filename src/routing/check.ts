@@ -66,6 +66,8 @@ export function checkPlan(problem: RoutingProblem, plan: Plan): PlanCheck {
     let departure = veh.earliest;
     let service = 0;
     let maxCharge = 0;
+    /** Places stopped at in turn: a stop at the same location as the one before it is not another paid stop. */
+    let places = 0;
     route.stops.forEach((planStop, k) => {
       const req = problem.requests[planStop.request];
       if (!req) {
@@ -80,6 +82,7 @@ export function checkPlan(problem: RoutingProblem, plan: Plan): PlanCheck {
       }
       const key = keyOf(planStop);
       const stop = planStop.action === 'pickup' ? pair.pickup : pair.delivery;
+      if (k === 0 || stop.location !== here) places++;
       const t = time(here, stop.location);
       distance += dist(here, stop.location);
       driving += t;
@@ -125,7 +128,7 @@ export function checkPlan(problem: RoutingProblem, plan: Plan): PlanCheck {
     if (arrival - departure > (veh.maxDuration ?? Infinity)) violations.push(`${at}: duration ${arrival - departure}, at most ${veh.maxDuration}`);
     if (driving > (veh.maxDriving ?? Infinity)) violations.push(`${at}: driving ${driving}, at most ${veh.maxDriving}`);
     const waiting = arrival - departure - driving - service;
-    const routeCost = veh.fixedCost + (veh.costPerStop ?? 0) * (route.stops.length - 2) + veh.costPerDistance * distance + (veh.costPerWaiting ?? 0) * waiting;
+    const routeCost = veh.fixedCost + (veh.costPerStop ?? 0) * Math.max(0, places - 2) + veh.costPerDistance * distance + (veh.costPerWaiting ?? 0) * waiting;
     if (routeCost > maxCharge + 1e-6) violations.push(`${at}: costs ${routeCost}, more than its requests' maxShare ${maxCharge}`);
     cost += routeCost;
     totalDistance += distance;

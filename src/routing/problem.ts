@@ -75,7 +75,10 @@ export interface RoutingVehicle {
   /** Paid once when the vehicle serves anything. */
   fixedCost: number;
   costPerDistance: number;
-  /** Paid for every stop beyond a route's first two (one pickup and one delivery), e.g. an extra-stop fee. */
+  /**
+   * Paid for every stop beyond a route's first two (one pickup and one delivery), e.g. an extra-stop fee. Stops in
+   * a row at the same location are one stop (the truck stops there once).
+   */
   costPerStop?: number;
   /** Paid per unit of time waiting for a window at a stop (the route leaves its start just in time for the first). */
   costPerWaiting?: number;

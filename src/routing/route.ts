@@ -26,6 +26,16 @@ export const BUDGET_WEIGHT = 1_000;
 
 const tagCount = new Int32Array(64);
 
+/** 1 when two consecutive stops are at different places (each place visited is one paid stop), else 0. */
+const moved = (a: number, b: number): number => (a === b ? 0 : 1);
+
+/** The places a route's stops visit in turn (positions 1..n of `loc`): consecutive stops at one place count once. */
+export function placesOf(loc: ArrayLike<number>, n: number): number {
+  let places = n > 0 ? 1 : 0;
+  for (let k = 2; k <= n; k++) if (loc[k] !== loc[k - 1]) places++;
+  return places;
+}
+
 export class Route {
   n = 0;
   stops: Int32Array;
@@ -157,7 +167,7 @@ export class Route {
     this.capSum = capSum;
     this.departure = n > 0 ? start[1]! - inst.time(loc[0]!, loc[1]!) : start[0]!;
     this.waiting = n > 0 ? start[n + 1]! - this.departure - driving - service : 0;
-    this.cost = n > 0 ? inst.fixedCost[v]! + inst.costPerStop[v]! * (n - 2) + inst.costPerDistance[v]! * distance + inst.costPerWaiting[v]! * this.waiting : 0;
+    this.cost = n > 0 ? inst.fixedCost[v]! + inst.costPerStop[v]! * Math.max(0, placesOf(loc, n) - 2) + inst.costPerDistance[v]! * distance + inst.costPerWaiting[v]! * this.waiting : 0;
   }
 
   /**
@@ -193,8 +203,11 @@ export class Route {
     const budget = this.capSum + inst.maxShare[r]! - this.cost + 1e-6;
     const excessBefore = this.excess();
     const strict = inst.mode.strictBudgets;
-    // Opening a vehicle pays its fixed cost; every later request adds two paid stops.
-    const fixed = n === 0 ? inst.fixedCost[v]! : 2 * inst.costPerStop[v]!;
+    // Opening a vehicle pays its fixed cost; every later request pays a stop for each place it adds (a pickup or
+    // delivery next to a stop at the same place is not another stop): `moves` counts the changes of place between
+    // consecutive stops that the insertion adds.
+    const fixed = n === 0 ? inst.fixedCost[v]! : 0;
+    const perStop = n === 0 ? 0 : inst.costPerStop[v]!;
     const maxDuration = inst.maxDuration[v]!;
     const maxDriving = inst.maxDriving[v]!;
     const endArrival = arrival[n + 1]!;
@@ -234,7 +247,8 @@ export class Route {
             const dTime = tIP + tPQ + tQN - inst.time(locI, locNext);
             if (end - departure <= maxDuration && this.driving + dTime <= maxDriving) {
               const dDist = dIP + dPQ + inst.dist(locQ, locNext) - inst.dist(locI, locNext);
-              let cost = fixed + perDist * dDist + perWait * (end - departure - dTime - waitBase);
+              const moves = (i > 0 ? moved(locI, locP) : 0) + moved(locP, locQ) + (i < n ? moved(locQ, locNext) : 0) - (i > 0 && i < n ? moved(locI, locNext) : 0);
+              let cost = fixed + perStop * moves + perDist * dDist + perWait * (end - departure - dTime - waitBase);
               const affordable = cost <= budget;
               if (visit && affordable) visit(i, i, cost);
               if (!affordable && !strict) cost += BUDGET_WEIGHT * (cost - budget - excessBefore);
@@ -251,8 +265,10 @@ export class Route {
       }
       // j > i: carry the pickup's push through the stops between.
       const pickupDist = dIP + inst.dist(locP, locNext) - inst.dist(locI, locNext);
+      // Here loc[i + 1] is a stop (j > i); the delivery adds no fewer places than it removes.
+      const pickupMoves = (i > 0 ? moved(locI, locP) - moved(locI, locNext) : 0) + moved(locP, locNext);
       // The delivery's detour costs at least −detourFloor: this pickup position cannot beat the best so far.
-      if (prune && fixed + perDist * pickupDist - detourFloor >= best.cost) continue;
+      if (prune && fixed + perStop * pickupMoves + perDist * pickupDist - detourFloor >= best.cost) continue;
       const tPN = inst.time(locP, locNext);
       const pickupTime = tIP + tPN - inst.time(locI, locNext);
       let prevLoc = locP;
@@ -282,7 +298,8 @@ export class Route {
             const dTime = pickupTime + tKQ + tQN - inst.time(locK, locN);
             if (end - departure <= maxDuration && this.driving + dTime <= maxDriving) {
               const dDist = pickupDist + inst.dist(locK, locQ) + inst.dist(locQ, locN) - inst.dist(locK, locN);
-              let cost = fixed + perDist * dDist + perWait * (end - departure - dTime - waitBase);
+              const moves = pickupMoves + moved(locK, locQ) + (k < n ? moved(locQ, locN) - moved(locK, locN) : 0);
+              let cost = fixed + perStop * moves + perDist * dDist + perWait * (end - departure - dTime - waitBase);
               const affordable = cost <= budget;
               if (visit && affordable) visit(i, k, cost);
               if (!affordable && !strict) cost += BUDGET_WEIGHT * (cost - budget - excessBefore);
@@ -351,7 +368,15 @@ export class Route {
     else
       dDist =
         d(loc[p - 1]!, loc[p]!) + d(loc[p]!, loc[p + 1]!) - d(loc[p - 1]!, loc[p + 1]!) + d(loc[q - 1]!, loc[q]!) + d(loc[q]!, loc[q + 1]!) - d(loc[q - 1]!, loc[q + 1]!);
-    return inst.costPerDistance[this.vehicle]! * dDist + (this.n === 2 ? inst.fixedCost[this.vehicle]! : 2 * inst.costPerStop[this.vehicle]!);
+    if (this.n === 2) return inst.costPerDistance[this.vehicle]! * dDist + inst.fixedCost[this.vehicle]!;
+    // Changes of place between stops that the removal takes away (positions 0 and n + 1 are not stops).
+    const n = this.n;
+    let moves: number;
+    if (q === p + 1) moves = (p > 1 ? moved(loc[p - 1]!, loc[p]!) : 0) + moved(loc[p]!, loc[q]!) + (q < n ? moved(loc[q]!, loc[q + 1]!) : 0) - (p > 1 && q < n ? moved(loc[p - 1]!, loc[q + 1]!) : 0);
+    else
+      moves =
+        (p > 1 ? moved(loc[p - 1]!, loc[p]!) - moved(loc[p - 1]!, loc[p + 1]!) : 0) + moved(loc[p]!, loc[p + 1]!) + moved(loc[q - 1]!, loc[q]!) + (q < n ? moved(loc[q]!, loc[q + 1]!) - moved(loc[q - 1]!, loc[q + 1]!) : 0);
+    return inst.costPerDistance[this.vehicle]! * dDist + inst.costPerStop[this.vehicle]! * moves;
   }
 
   /** Whether the whole route holds (used to accept a warm start); the insertion check keeps it so afterwards. */

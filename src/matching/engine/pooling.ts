@@ -186,9 +186,20 @@ function solveCluster(
 
   // Locations: 0 is the open end (free to reach from anywhere), then vehicles, origins and drops.
   const places: LatLng[] = [];
-  /** Adds a place and returns its location in the core (1-based: 0 is the open end). */
-  const place = (p: LatLng) => places.push(p);
-  vehicles.forEach((v) => place(ctx.vehicles[v]!.input.location));
+  const placeAt = new Map<string, number>();
+  /**
+   * Returns a place's location in the core (1-based: 0 is the open end), one per coordinate: loads picked up or
+   * dropped at one site share it, so the core charges the truck's stop there once.
+   */
+  const place = (p: LatLng) => {
+    const key = `${p.lat},${p.lng}`;
+    const known = placeAt.get(key);
+    if (known !== undefined) return known;
+    const at = places.push(p);
+    placeAt.set(key, at);
+    return at;
+  };
+  const startOf = vehicles.map((v) => place(ctx.vehicles[v]!.input.location));
   const minutes = (ms: number) => (ms - now) / MINUTE;
 
   const routable: number[] = [];
@@ -263,7 +274,7 @@ function solveCluster(
     const input = ctx.vehicles[v]!.input;
     const w = windows.get(v)!;
     return {
-      start: 1 + i,
+      start: startOf[i]!,
       end: 0,
       capacity: [input.payloadKg, input.palletSlots],
       earliest: minutes(Math.max(w.start, now)),

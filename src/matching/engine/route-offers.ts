@@ -111,7 +111,9 @@ export function scheduleRoute(route: PlannedRoute, jobs: readonly TransportJob[]
     return { requestId: leg.job.request.id, action: leg.ref.action, location: leg.location, arriveAt, startAt, departAt: clock, kgAfter: onKg, palletsAfter: onPallets };
   });
 
-  const extraStops = Math.max(0, stops.length - 2);
+  // A stop at the same place as the one before it (a second load at the same dock) is no extra stop (경유지).
+  const places = stops.filter((s, k) => k === 0 || s.location.lat !== stops[k - 1]!.location.lat || s.location.lng !== stops[k - 1]!.location.lng).length;
+  const extraStops = Math.max(0, places - 2);
   const breakdown: CostBreakdown = {
     baseKrw: vehicle.baseFeeKrw,
     distanceKrw: Math.round(vehicle.perKmKrw * (deadheadKm + loadedKm)),

@@ -1,7 +1,8 @@
 /**
  * The O(1)-per-position insertion check against the brute-force checker: on hundreds of seeded random routes
  * (capacity in two dimensions, windows, service times, stop, duration and driving limits, cargo tags, vehicle
- * requirements), the set of feasible insertions and their costs must be exactly what simulating each plan gives.
+ * requirements, stops sharing a site), the set of feasible insertions and their costs must be exactly what simulating
+ * each plan gives.
  */
 import { describe, expect, it } from 'vitest';
 import { checkPlan, type PlanStop, type RoutingProblem } from '../../../src/routing/index';
@@ -23,7 +24,10 @@ function routeCost(problem: RoutingProblem, vehicle: number, stops: PlanStop[]):
   const veh = problem.vehicles[vehicle]!;
   const service = stops.reduce((sum, s) => sum + problem.requests[s.request]![s.action].service, 0);
   const waiting = route.arrival - route.departure - route.driving - service;
-  return veh.fixedCost + (veh.costPerStop ?? 0) * (stops.length - 2) + veh.costPerDistance * check.distance + (veh.costPerWaiting ?? 0) * waiting;
+  // One paid stop per place stopped at in turn: a stop at the same location as the one before it is not another.
+  const at = stops.map((s) => problem.requests[s.request]![s.action].location);
+  const places = at.filter((loc, k) => k === 0 || loc !== at[k - 1]).length;
+  return veh.fixedCost + (veh.costPerStop ?? 0) * Math.max(0, places - 2) + veh.costPerDistance * check.distance + (veh.costPerWaiting ?? 0) * waiting;
 }
 
 /** Brute force: every position pair, simulated. */
@@ -50,7 +54,7 @@ describe('insertion feasibility', () => {
     let feasibleSeen = 0;
     let infeasibleSeen = 0;
     for (let seed = 1; seed <= 300; seed++) {
-      const problem = randomProblem(seed, { requests: 6, vehicles: 1, rules: seed % 2 === 0 });
+      const problem = randomProblem(seed, { requests: 6, vehicles: 1, rules: seed % 2 === 0, sharedSites: seed % 3 === 0 });
       const inst = compile(problem);
       const route = new Route(inst, 0);
       const rand = seededRandom(seed * 7919);
@@ -78,9 +82,35 @@ describe('insertion feasibility', () => {
     expect(infeasibleSeen).toBeGreaterThan(1_000);
   });
 
+  it("prices a removal as the checker does, stops at one site counted once (waiting aside)", () => {
+    let compared = 0;
+    for (let seed = 1; seed <= 100; seed++) {
+      const random = randomProblem(seed, { requests: 6, vehicles: 1, sharedSites: true });
+      const problem = { ...random, vehicles: [{ ...random.vehicles[0]!, costPerStop: 10, costPerWaiting: 0 }] };
+      const route = new Route(compile(problem), 0);
+      let stops: PlanStop[] = [];
+      for (let r = 0; r < 6; r++) {
+        const best = { cost: Infinity, i: 0, j: 0 };
+        if (!route.bestInsertion(r, best)) continue;
+        stops = withInsertion(stops, r, best.i, best.j);
+        route.insert(r, best.i, best.j, null);
+      }
+      const onRoute = [...new Set(stops.map((s) => s.request))];
+      for (const r of onRoute) {
+        const p = stops.findIndex((s) => s.request === r) + 1;
+        const q = stops.length - [...stops].reverse().findIndex((s) => s.request === r);
+        const without = stops.filter((s) => s.request !== r);
+        // Removing a stop never breaks a window here (no waiting cost, triangle inequality), so both are priced.
+        expect(route.removalSaving(p, q)).toBeCloseTo(routeCost(problem, 0, stops)! - routeCost(problem, 0, without)!, 6);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(200);
+  });
+
   it('returns the cheapest feasible insertion as its best', () => {
     for (let seed = 1; seed <= 100; seed++) {
-      const problem = randomProblem(seed, { requests: 5, vehicles: 1 });
+      const problem = randomProblem(seed, { requests: 5, vehicles: 1, sharedSites: seed % 2 === 0 });
       const inst = compile(problem);
       const route = new Route(inst, 0);
       const stops: PlanStop[] = [];

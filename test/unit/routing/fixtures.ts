@@ -9,6 +9,8 @@ export interface RandomProblemOptions {
   rules?: boolean;
   /** Every vehicle like the first (the literature's homogeneous fleet). */
   identical?: boolean;
+  /** Pickups at two sites and deliveries at two others, so consecutive stops often share a location. */
+  sharedSites?: boolean;
 }
 
 /** Points in a 100 × 100 square, Euclidean distance = travel time (metric), windows wide enough to be interesting. */
@@ -34,6 +36,13 @@ export function randomProblem(seed: number, options: RandomProblemOptions): Rout
       ...(options.rules ? { maxShare: 150 + rand() * 400 } : {}),
     };
   });
+  if (options.sharedSites) {
+    const site = seededRandom(seed + 1_000_000);
+    requests.forEach((req) => {
+      req.pickup.location = 1 + 2 * Math.floor(site() * 2);
+      req.delivery.location = 2 + 2 * Math.floor(site() * 2);
+    });
+  }
   const vehicles: RoutingVehicle[] = Array.from({ length: options.vehicles }, () => ({
     start: 0,
     end: 0,
