@@ -153,6 +153,21 @@ export function routeOffer(
     const alone = standaloneKrw(job);
     return { weightKrw: Number.isFinite(alone) ? alone : baselineFor(job).costKrw - job.storageCostKrw, capKrw: job.transportBudgetKrw };
   });
+  // Identical requests pay the same, though the assignment may have priced them on different trucks: each weighs
+  // their mean stand-alone price and is capped by the lowest, so none pays more than its own.
+  const ownKrw = weights.map((w) => w.weightKrw);
+  const twins = new Map<string, number[]>();
+  onRoute.forEach((k, i) => {
+    if (legOf.has(k)) return;
+    const key = identityOf(jobs[k]!);
+    twins.set(key, [...(twins.get(key) ?? []), i]);
+  });
+  for (const group of twins.values()) {
+    if (group.length < 2) continue;
+    const weightKrw = group.reduce((sum, i) => sum + weights[i]!.weightKrw, 0) / group.length;
+    const capKrw = Math.min(...group.map((i) => Math.min(weights[i]!.weightKrw, weights[i]!.capKrw)));
+    for (const i of group) weights[i] = { weightKrw, capKrw };
+  }
   // The search kept the route within its shippers' caps; whole-won rounding may overshoot by under a won each.
   const capsKrw = weights.reduce((sum, w) => sum + Math.min(w.weightKrw, w.capKrw), 0);
   const shared = fairSplit(costKrw > capsKrw && costKrw <= capsKrw + weights.length ? capsKrw : costKrw, weights);
@@ -185,7 +200,7 @@ export function routeOffer(
       // Its own handling, and its part of the rest of the route in proportion.
       breakdown: { ...shareOf({ ...breakdown, handlingKrw: 0 }, costKrw, split[i]! - (leg?.handlingKrw ?? 0)), handlingKrw: leg?.handlingKrw ?? 0 },
       // A leg's part of the request's stand-alone price (handling included on the feeder): the legs' sum is the whole.
-      standaloneKrw: leg ? Math.round(leg.capKrw + leg.handlingKrw) : weights[i]!.weightKrw,
+      standaloneKrw: leg ? Math.round(leg.capKrw + leg.handlingKrw) : ownKrw[i]!,
       co2Kg: Math.round(co2 * part * 1000) / 1000,
       deadheadKm: deadheadKm * part,
       loadedKm: loadedKm * part,
@@ -227,4 +242,10 @@ export function shareOf(route: CostBreakdown, routeCostKrw: number, shareKrw: nu
   const out = Object.fromEntries(KEYS.map((k) => [k, Math.floor(route[k] * part)])) as unknown as CostBreakdown;
   out.distanceKrw += shareKrw - KEYS.reduce((sum, k) => sum + out[k], 0);
   return out;
+}
+
+/** What makes two requests the same for pricing: everything the route's cost and the shipper's caps depend on. */
+function identityOf(job: TransportJob): string {
+  const r = job.request;
+  return JSON.stringify([job.origin, job.drops, r.weightKg, r.pallets, r.cargoClass, r.pickupWindow, job.deadlineMs, job.dropEarliestMs, r.pickupLoadingMethod, r.deliveryLoadingMethod, job.transportBudgetKrw]);
 }

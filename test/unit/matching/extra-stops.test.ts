@@ -20,6 +20,8 @@ describe('extra-stop fee', () => {
       pooled++;
       expect(route.stops).toHaveLength(4);
       expect(route.breakdown.stopsKrw).toBe(0);
+      // Identical requests pay the same, whichever trucks the one-per-truck assignment gave them.
+      expect(route.shares[0]!.priceKrw).toBe(route.shares[1]!.priceKrw);
     }
     expect(pooled).toBeGreaterThan(0);
   });
