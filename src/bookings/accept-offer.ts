@@ -13,7 +13,7 @@ import { publishAll, type Publication } from '../pubsub';
 import { parseInput } from '../validation';
 import { recordWebhookEvents } from '../webhooks/record-event';
 import type { BookingRecord } from './booking-record';
-import { complexCodeOf } from './events';
+import { complexCodeOf } from '../complexes/complex-code';
 import { commitGrouped, type Tx } from '../../db/group-commit';
 import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
 import { guarded, reserve } from './reservations';

@@ -9,7 +9,7 @@ import { publishAll, type Publication } from '../pubsub';
 import { parseInput } from '../validation';
 import { recordWebhookEvents } from '../webhooks/record-event';
 import type { BookingRecord } from './booking-record';
-import { complexCodeOf } from './events';
+import { complexCodeOf } from '../complexes/complex-code';
 import { endRequestBookings } from './end-request-bookings';
 import { commitGrouped } from '../../db/group-commit';
 import { withdrawPendingOffers } from './withdraw-offers';

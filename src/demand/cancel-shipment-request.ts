@@ -8,7 +8,7 @@ import { getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { ConflictError } from '../errors';
 import { parseInput } from '../validation';
-import { complexCodeOf } from '../bookings/events';
+import { complexCodeOf } from '../complexes/complex-code';
 import { recordWebhookEvent } from '../webhooks/record-event';
 import { publishRequestActivity, requestActivity } from './activity';
 import { getShipmentRequest } from './get-shipment-request';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { bookings, podImages, proofsOfDelivery, shipmentRequests, TRACKING_EVENT_KINDS, trackingEvents } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
 import { isTransport, type BookingRecord } from '../bookings/booking-record';
-import { complexCodeOf } from '../bookings/events';
+import { complexCodeOf } from '../complexes/complex-code';
 import { commitGrouped } from '../../db/group-commit';
 import { guarded, releaseReservations } from '../bookings/reservations';
 import type { Context } from '../context';

@@ -16,7 +16,7 @@ const sourceFiles = (dir = ''): string[] =>
 
 describe('code layout (graph → src/<domain> → db)', () => {
   it.each(['context.ts', 'pubsub.ts', 'errors.ts', 'validation.ts'])('core file %s imports no domain folder', (file) => {
-    // A sibling core file ('./logger') or db/ is fine; './bookings/events' is a domain folder.
+    // A sibling core file ('./logger') or db/ is fine; './complexes/complex-code' is a domain folder.
     expect(importsOf(file).filter((spec) => /^\.\/[^/]+\//.test(spec))).toEqual([]);
   });
 
