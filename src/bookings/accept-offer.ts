@@ -16,8 +16,8 @@ import type { BookingRecord } from './booking-record';
 import { complexCodeOf } from '../complexes/complex-code';
 import { commitGrouped, type Tx } from '../../db/group-commit';
 import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
-import { guarded, reserve } from './reservations';
-import { withdrawRivalOffers } from './withdraw-offers';
+import { guarded, reserve } from '../market/reservations';
+import { withdrawRivalOffers } from '../market/withdraw-offers';
 import { applyExtension, extensionOf, refuseStaleExtension } from './extend-route';
 
 export const AcceptOfferInput = z.object({

@@ -4,10 +4,10 @@ import type { Tx } from '../../db/group-commit';
 import { bookings, offers, routes, routeStops, shipmentRequests, vehicleReservations } from '../../db/schema';
 import { ConflictError } from '../errors';
 import { servedPrefix } from '../matching/booked-routes';
-import { releaseRequests } from '../matching/release-requests';
+import { releaseRequests } from '../market/release-requests';
 import type { RouteRecord } from '../matching/route-record';
 import type { BookingRecord } from './booking-record';
-import { releaseReservations, reserve } from './reservations';
+import { releaseReservations, reserve } from '../market/reservations';
 
 type Extension = RouteRecord & { extendsRouteId: number; extendsRevision: number; extendsStopsDone: number };
 

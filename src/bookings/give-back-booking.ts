@@ -10,9 +10,9 @@ import { parseInput } from '../validation';
 import { recordWebhookEvents } from '../webhooks/record-event';
 import type { BookingRecord } from './booking-record';
 import { complexCodeOf } from '../complexes/complex-code';
-import { endRequestBookings } from './end-request-bookings';
+import { endRequestBookings } from '../market/end-request-bookings';
 import { commitGrouped } from '../../db/group-commit';
-import { withdrawPendingOffers } from './withdraw-offers';
+import { withdrawPendingOffers } from '../market/withdraw-offers';
 
 export const GIVE_BACK_REASON_MAX_LENGTH = 500;
 

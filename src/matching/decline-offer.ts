@@ -6,7 +6,7 @@ import type { Context } from '../context';
 import { ConflictError, NotFoundError } from '../errors';
 import { parseInput } from '../validation';
 import type { OfferRecord } from './offer-record';
-import { releaseRequests } from './release-requests';
+import { releaseRequests } from '../market/release-requests';
 
 export const DeclineOfferInput = z.object({
   offerId: z.number().int().positive(),

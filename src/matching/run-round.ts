@@ -12,7 +12,7 @@ import type { Context } from '../context';
 import { ConflictError } from '../errors';
 import { parseInput } from '../validation';
 import { runRound, type ConfigOverrides } from './engine';
-import { expireOffers } from './expire-offers';
+import { expireOffers } from '../market/expire-offers';
 import { recordOffers } from './record-offers';
 import type { MatchingRoundRecord } from './round-record';
 import { loadRoundInput } from './round-input';

@@ -5,7 +5,7 @@ import { requireRole } from '../auth/authorize';
 import { isTransport, type BookingRecord } from '../bookings/booking-record';
 import { complexCodeOf } from '../complexes/complex-code';
 import { commitGrouped } from '../../db/group-commit';
-import { guarded, releaseReservations } from '../bookings/reservations';
+import { guarded, releaseReservations } from '../market/reservations';
 import type { Context } from '../context';
 import { inKorea, KOREA_BOUNDS } from '../demand/request-input';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../errors';

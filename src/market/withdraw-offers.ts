@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { offers } from '../../db/schema';
-import { releaseRequests } from '../matching/release-requests';
+import { releaseRequests } from './release-requests';
 import type { Tx } from '../../db/group-commit';
 import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
 

@@ -1,7 +1,7 @@
 import { and, eq, inArray, notExists } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { offers, shipmentRequests } from '../../db/schema';
-import { endRequestBookings } from '../bookings/end-request-bookings';
+import { endRequestBookings } from './end-request-bookings';
 
 
 /**
