@@ -7,7 +7,7 @@ import { inFrom, OFFER_TRANSITIONS, REQUEST_TRANSITIONS } from './transitions';
 /** `now` bound as epoch ms: drizzle's encoder would not take an update's placeholder. */
 const nowParam = sql`${sql.placeholder('now')}`;
 
-/** Booking's status changes, prepared once per database (every accept runs them). */
+/** A booking's status changes, prepared once per database (every accept runs them). */
 const statements = preparedPerDatabase((db) => ({
   accept: db.update(offers).set({ status: OFFER_TRANSITIONS.accept.to, respondedAt: nowParam }).where(inIdList(offers.id, 'ids')).returning().prepare(),
   markBooked: db
