@@ -13,11 +13,12 @@ import { publishAll, type Publication } from '../pubsub';
 import { parseInput } from '../validation';
 import { recordWebhookEvents } from '../webhooks/record-event';
 import type { BookingRecord } from './booking-record';
-import { complexCodeOf } from './events';
+import { complexCodeOf } from '../complexes/complex-code';
 import { commitGrouped, type Tx } from '../../db/group-commit';
 import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
-import { guarded, reserve } from './reservations';
-import { withdrawRivalOffers } from './withdraw-offers';
+import { guarded, reserve } from '../market/reservations';
+import { withdrawRivalOffers } from '../market/withdraw-offers';
+import { acceptOffers, markBooked } from '../market/book';
 import { applyExtension, extensionOf, refuseStaleExtension } from './extend-route';
 
 export const AcceptOfferInput = z.object({
@@ -120,7 +121,6 @@ const statements = preparedPerDatabase((db) => ({
     })
     .returning()
     .prepare(),
-  acceptUnit: db.update(offers).set({ status: 'ACCEPTED', respondedAt: timestampParam('now') }).where(inIdList(offers.id, 'ids')).returning().prepare(),
   heldStoragePallets: db
     .select({ pallets: sum(bookings.pallets).mapWith(Number) })
     .from(bookings)
@@ -130,11 +130,6 @@ const statements = preparedPerDatabase((db) => ({
     .select({ legs: count() })
     .from(bookings)
     .where(and(eq(bookings.requestId, sql.placeholder('requestId')), ne(bookings.kind, 'STORAGE'), holding))
-    .prepare(),
-  markBooked: db
-    .update(shipmentRequests)
-    .set({ status: 'BOOKED', updatedAt: timestampParam('now') })
-    .where(and(inIdList(shipmentRequests.id, 'ids'), eq(shipmentRequests.status, 'OFFERED')))
     .prepare(),
 }));
 type Statements = ReturnType<typeof statements>;
@@ -165,7 +160,7 @@ function book(db: Db, tx: Tx, viewer: Viewer, offerId: number, now: Date): Booke
   });
   joinBookedRoute?.(booked);
   const unitIds = unit.map((o) => o.id);
-  const accepted = run.acceptUnit.all({ ids: idList(unitIds), now: now.getTime() });
+  const accepted = acceptOffers(db, unitIds, now);
 
   // Split storage is booked part by part; the other storage offers are alternatives only once the need is covered.
   const storage = offer.kind === 'STORAGE';
@@ -180,7 +175,7 @@ function book(db: Db, tx: Tx, viewer: Viewer, offerId: number, now: Date): Booke
     const stillOffered = tx.select({ id: offers.id }).from(offers).where(and(eq(offers.requestId, id), eq(offers.status, 'PENDING'))).get();
     if (!stillOffered) throw new ConflictError('Another leg of this request was declined or expired, so it cannot be completed: it returns to the next matching round');
   }
-  if (bookedRequestIds.length > 0) run.markBooked.run({ ids: idList(bookedRequestIds), now: now.getTime() });
+  markBooked(db, bookedRequestIds, now);
   return {
     outcome: { offerId, bookingIds: booked.map((b) => b.id), bookedRequestIds },
     accepted: { offer: accepted.find((o) => o.id === offerId)!, bookings: booked },

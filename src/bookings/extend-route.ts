@@ -1,13 +1,13 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import type { Tx } from '../../db/group-commit';
-import { bookings, offers, routes, routeStops, shipmentRequests, vehicleReservations } from '../../db/schema';
+import { bookings, routes, routeStops, shipmentRequests, vehicleReservations } from '../../db/schema';
 import { ConflictError } from '../errors';
 import { servedPrefix } from '../matching/booked-routes';
-import { releaseRequests } from '../matching/release-requests';
+import { expireRouteOffers } from '../market/expire-offers';
 import type { RouteRecord } from '../matching/route-record';
 import type { BookingRecord } from './booking-record';
-import { releaseReservations, reserve } from './reservations';
+import { releaseReservations, reserve } from '../market/reservations';
 
 type Extension = RouteRecord & { extendsRouteId: number; extendsRevision: number; extendsStopsDone: number };
 
@@ -42,8 +42,7 @@ export function refuseStaleExtension(db: Db, extension: Extension, now: Date): v
   if (!why) return;
   db.transaction(
     (tx) => {
-      const expired = tx.update(offers).set({ status: 'EXPIRED' }).where(and(eq(offers.routeId, extension.id), eq(offers.status, 'PENDING'))).returning({ requestId: offers.requestId }).all();
-      releaseRequests(tx, expired.map((o) => o.requestId), now);
+      expireRouteOffers(tx, extension.id, now);
     },
     { behavior: 'immediate' },
   );

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { bookings, offers, shipmentRequests } from '../../db/schema';
+import { bookings, shipmentRequests } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
 import type { Context } from '../context';
 import { ConflictError, NotFoundError } from '../errors';
@@ -9,10 +9,9 @@ import { publishAll, type Publication } from '../pubsub';
 import { parseInput } from '../validation';
 import { recordWebhookEvents } from '../webhooks/record-event';
 import type { BookingRecord } from './booking-record';
-import { complexCodeOf } from './events';
-import { endRequestBookings } from './end-request-bookings';
+import { complexCodeOf } from '../complexes/complex-code';
+import { giveBackRequests } from '../market/give-back-requests';
 import { commitGrouped } from '../../db/group-commit';
-import { withdrawPendingOffers } from './withdraw-offers';
 
 export const GIVE_BACK_REASON_MAX_LENGTH = 500;
 
@@ -22,9 +21,6 @@ export const GiveBackBookingInput = z.object({
   idempotencyKey: IdempotencyKey,
 });
 export type GiveBackBookingInput = z.input<typeof GiveBackBookingInput>;
-
-/** Request statuses before pickup, in which a supplier may still give a booking back. */
-const BEFORE_PICKUP = ['OFFERED', 'BOOKED'] as const;
 
 interface Outcome {
   bookingIds: number[];
@@ -51,15 +47,7 @@ export async function giveBackBooking({ ctx, input }: { ctx: Context; input: Giv
       if (booking.status !== 'CONFIRMED') throw new ConflictError(`Booking is ${booking.status} and can no longer be given back`);
       const unit = booking.routeId ? tx.select().from(bookings).where(and(eq(bookings.routeId, booking.routeId), eq(bookings.status, 'CONFIRMED'))).all() : [booking];
       const requestIds = unit.map((b) => b.requestId);
-      const returned = tx
-        .update(shipmentRequests)
-        .set({ status: 'OPEN', updatedAt: now })
-        .where(and(inArray(shipmentRequests.id, requestIds), inArray(shipmentRequests.status, BEFORE_PICKUP)))
-        .returning({ id: shipmentRequests.id })
-        .all();
-      if (returned.length !== new Set(requestIds).size) throw new ConflictError('The goods were already picked up: the booking can no longer be given back');
-      const bookingIds = endRequestBookings(tx, requestIds, { status: 'RETURNED', reason, byOrgId: viewer.organisationId, now });
-      withdrawPendingOffers(tx, inArray(offers.requestId, requestIds), now);
+      const bookingIds = giveBackRequests(tx, requestIds, { reason, byOrgId: viewer.organisationId, now });
       events = givenBackEvents(ctx, tx.select().from(bookings).where(inArray(bookings.id, bookingIds)).all(), requestIds, reason);
       recordWebhookEvents(ctx.db, events, now);
       return { bookingIds, requestIds };

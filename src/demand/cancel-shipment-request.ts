@@ -1,18 +1,18 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { offers, shipmentRequests } from '../../db/schema';
+import { shipmentRequests } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
-import { endRequestBookings } from '../bookings/end-request-bookings';
-import { withdrawPendingOffers } from '../bookings/withdraw-offers';
+import { cancelRequest } from '../market/cancel-request';
+import { mayTake, REQUEST_TRANSITIONS } from '../market/transitions';
 import { getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { ConflictError } from '../errors';
 import { parseInput } from '../validation';
-import { complexCodeOf } from '../bookings/events';
+import { complexCodeOf } from '../complexes/complex-code';
 import { recordWebhookEvent } from '../webhooks/record-event';
 import { publishRequestActivity, requestActivity } from './activity';
 import { getShipmentRequest } from './get-shipment-request';
-import { CANCELLABLE_STATUSES, type ShipmentRequestRecord } from './request-record';
+import type { ShipmentRequestRecord } from './request-record';
 
 export const CANCEL_REASON_MAX_LENGTH = 500;
 
@@ -38,21 +38,14 @@ export function cancelShipmentRequest({ ctx, input }: { ctx: Context; input: Can
     (tx) => {
       const current = tx.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get()!;
       if (current.status === 'CANCELLED') return { request: current, changed: false };
-      if (!(CANCELLABLE_STATUSES as readonly string[]).includes(current.status)) {
+      if (!mayTake(REQUEST_TRANSITIONS.cancel, current.status)) {
         throw new ConflictError(
           current.status === 'EXPIRED'
             ? 'ShipmentRequest expired (its pickup window passed) and can no longer be cancelled'
             : `ShipmentRequest is ${current.status} and can no longer be cancelled: only requests not yet picked up can`,
         );
       }
-      const cancelled = tx
-        .update(shipmentRequests)
-        .set({ status: 'CANCELLED', cancelledAt: now, cancelReason: reason, updatedAt: now })
-        .where(eq(shipmentRequests.id, id))
-        .returning()
-        .get()!;
-      withdrawPendingOffers(tx, eq(offers.requestId, id), now);
-      endRequestBookings(tx, [id], { status: 'CANCELLED', reason, byOrgId: current.shipperOrgId, now });
+      const cancelled = cancelRequest(tx, id, { reason, byOrgId: current.shipperOrgId, now });
       recordWebhookEvent(ctx.db, 'complexActivity', requestActivity(complexCodeOf(ctx, cancelled.complexId), 'REQUEST_CANCELLED', cancelled, now), now);
       return { request: cancelled, changed: true };
     },

@@ -1,12 +1,11 @@
-import { and, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { preparedPerDatabase } from '../../db/prepared';
-import { offers, shipmentRequests } from '../../db/schema';
-import { endRequestBookings } from '../bookings/end-request-bookings';
-import { withdrawPendingOffers } from '../bookings/withdraw-offers';
+import { shipmentRequests } from '../../db/schema';
+import { expireRequests } from '../market/expire-requests';
+import { inFrom, REQUEST_TRANSITIONS } from '../market/transitions';
 import type { Context } from '../context';
 import { parseInput } from '../validation';
-import { EXPIRING_STATUSES } from './request-record';
 
 export const ExpireStaleRequestsInput = z.object({
   /** Only this complex's requests; null for all (admin-wide reads). */
@@ -14,7 +13,7 @@ export const ExpireStaleRequestsInput = z.object({
 });
 export type ExpireStaleRequestsInput = z.infer<typeof ExpireStaleRequestsInput>;
 
-const expiring = inArray(shipmentRequests.status, EXPIRING_STATUSES);
+const expiring = inFrom(shipmentRequests.status, REQUEST_TRANSITIONS.expire);
 
 /**
  * Stale means pickupUntil has passed; pickupFrom (always earlier) bounds the same rows through the
@@ -50,14 +49,7 @@ export function expireStaleRequests({ ctx, input }: { ctx: Pick<Context, 'db' | 
   if (!found) return 0;
   const stale = and(complexId ? eq(shipmentRequests.complexId, complexId) : undefined, staleAt(now));
   return ctx.db.transaction(
-    (tx) => {
-      const expired = tx.update(shipmentRequests).set({ status: 'EXPIRED', updatedAt: now }).where(stale).returning({ id: shipmentRequests.id }).all();
-      const ids = expired.map((r) => r.id);
-      withdrawPendingOffers(tx, inArray(offers.requestId, ids), now);
-      // An OFFERED request may hold a booked leg (e.g. its storage) while another leg waits: release it too.
-      endRequestBookings(tx, ids, { status: 'CANCELLED', reason: 'The pickup window passed before every leg was booked', byOrgId: null, now });
-      return expired.length;
-    },
+    (tx) => expireRequests(tx, stale, now),
     { behavior: 'immediate' },
   );
 }

@@ -6,7 +6,8 @@ import type { Context } from '../context';
 import { NotFoundError } from '../errors';
 import { parseInput } from '../validation';
 import { expireStaleRequests } from './expire-stale-requests';
-import { EXPIRING_STATUSES, type ShipmentRequestRecord } from './request-record';
+import { mayTake, REQUEST_TRANSITIONS } from '../market/transitions';
+import type { ShipmentRequestRecord } from './request-record';
 
 export const GetShipmentRequestInput = z.object({ id: z.number().int().positive() });
 export type GetShipmentRequestInput = z.infer<typeof GetShipmentRequestInput>;
@@ -14,7 +15,7 @@ export type GetShipmentRequestInput = z.infer<typeof GetShipmentRequestInput>;
 /** The owner and complex of a request, as the authorisation rules see them. */
 const ownership = (r: ShipmentRequestRecord) => ({ ownerOrgId: r.shipperOrgId, complexId: r.complexId });
 
-const isStale = (r: ShipmentRequestRecord, now: Date) => (EXPIRING_STATUSES as readonly string[]).includes(r.status) && r.pickupUntil <= now;
+const isStale = (r: ShipmentRequestRecord, now: Date) => mayTake(REQUEST_TRANSITIONS.expire, r.status) && r.pickupUntil <= now;
 
 /**
  * A shipment request, for its shipper, the operators of its complex and admins, with expiry applied.

@@ -15,12 +15,6 @@ export const ORIGIN_CELL_COLUMN = {
   9: shipmentRequests.originH3R9,
 } as const satisfies Record<StoredResolution, unknown>;
 
-/** Statuses in which nobody has collected the goods yet: the shipper may still cancel. */
-export const CANCELLABLE_STATUSES = ['OPEN', 'OFFERED', 'BOOKED'] as const;
-
-/** Statuses that lapse to EXPIRED once the pickup window has passed (BOOKED is the carrier's to report on). */
-export const EXPIRING_STATUSES = ['OPEN', 'OFFERED'] as const;
-
 /** Every column: select these and decode the prepared query's `values()` with requestRow (see rowDecoder). */
 export const REQUEST_COLUMNS = getTableColumns(shipmentRequests);
 export const requestRow = rowDecoder<ShipmentRequestRecord>(REQUEST_COLUMNS);

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { offers } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
@@ -6,7 +6,7 @@ import type { Context } from '../context';
 import { ConflictError, NotFoundError } from '../errors';
 import { parseInput } from '../validation';
 import type { OfferRecord } from './offer-record';
-import { releaseRequests } from './release-requests';
+import { declineOffers } from '../market/decline-offers';
 
 export const DeclineOfferInput = z.object({
   offerId: z.number().int().positive(),
@@ -31,13 +31,7 @@ export function declineOffer({ ctx, input }: { ctx: Context; input: DeclineOffer
       if (offer.status !== 'PENDING') throw new ConflictError(`Offer is ${offer.status.toLowerCase()} and can no longer be declined`);
       const now = ctx.now();
       const unit = offer.routeId ? eq(offers.routeId, offer.routeId) : eq(offers.id, offer.id);
-      const declined = tx
-        .update(offers)
-        .set({ status: 'DECLINED', respondedAt: now, responseReason: reason ?? null })
-        .where(and(unit, eq(offers.status, 'PENDING')))
-        .returning({ requestId: offers.requestId })
-        .all();
-      releaseRequests(tx, declined.map((o) => o.requestId), now);
+      declineOffers(tx, unit, now, reason ?? null);
       return tx.select().from(offers).where(eq(offers.id, offerId)).get()!;
     },
     { behavior: 'immediate' },

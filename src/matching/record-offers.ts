@@ -3,6 +3,7 @@ import type { Tx } from '../../db/client';
 import { offers, routes, routeStops, shipmentRequests } from '../../db/schema';
 import type { CostBreakdown, Offer, OfferBaseline, RoundInput } from './engine';
 import { isoFromDay } from './engine';
+import { markOffered } from '../market/mark-offered';
 
 export interface RecordedOffers {
   offerIds: number[];
@@ -149,12 +150,7 @@ export function recordOffers(tx: Tx, round: { id: number; complexId: number }, i
   }
 
   const requestIds = [...offered];
-  for (const id of requestIds) {
-    tx.update(shipmentRequests)
-      .set({ status: 'OFFERED', updatedAt: createdAt })
-      .where(and(eq(shipmentRequests.id, id), eq(shipmentRequests.status, 'OPEN')))
-      .run();
-  }
+  markOffered(tx, requestIds, createdAt);
   return { offerIds, requestIds };
 }
 

@@ -1,9 +1,9 @@
 import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
 import { z } from 'zod';
-import { matchingRounds, RUNNING_ROUND, type RoundTrigger, type StoredRoundReport } from '../../db/schema';
+import { matchingRounds, offers, RUNNING_ROUND, type RoundTrigger, type StoredRoundReport } from '../../db/schema';
 import { requireOverseer } from '../auth/authorize';
-import { offersOfRound } from '../bookings/events';
 import { publishAll, type Publication } from '../pubsub';
 import { recordWebhookEvents } from '../webhooks/record-event';
 import type { ComplexRecord } from '../complexes/complex-record';
@@ -12,7 +12,7 @@ import type { Context } from '../context';
 import { ConflictError } from '../errors';
 import { parseInput } from '../validation';
 import { runRound, type ConfigOverrides } from './engine';
-import { expireOffers } from './expire-offers';
+import { expireOffers } from '../market/expire-offers';
 import { recordOffers } from './record-offers';
 import type { MatchingRoundRecord } from './round-record';
 import { loadRoundInput } from './round-input';
@@ -112,4 +112,9 @@ function roundEvents(ctx: Context, complex: ComplexRecord, roundId: number, trig
     ['complexActivity', { complexCode: complex.code, kind: 'MATCHING_ROUND_COMPLETED', at: ctx.now(), summary }],
     ['roundCompleted', { complexCode: complex.code, roundId, trigger, timeMs, requestsConsidered, servedCount, offersWritten }],
   ];
+}
+
+/** What tells each supplier about the offers a round wrote for it: read in the round's transaction, published after it. */
+function offersOfRound(tx: Pick<Db, 'select'>, roundId: number): Publication[] {
+  return tx.select().from(offers).where(eq(offers.roundId, roundId)).all().map((offer) => ['offerReceived', { offer }]);
 }

@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { bookings, podImages, proofsOfDelivery, shipmentRequests, TRACKING_EVENT_KINDS, trackingEvents } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
 import { isTransport, type BookingRecord } from '../bookings/booking-record';
-import { complexCodeOf } from '../bookings/events';
+import { complexCodeOf } from '../complexes/complex-code';
 import { commitGrouped } from '../../db/group-commit';
-import { guarded, releaseReservations } from '../bookings/reservations';
+import { completeBooking } from '../market/end-request-bookings';
+import { guarded } from '../market/reservations';
 import type { Context } from '../context';
 import { inKorea, KOREA_BOUNDS } from '../demand/request-input';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../errors';
@@ -102,8 +103,7 @@ export async function reportTrackingEvent({ ctx, input }: { ctx: Context; input:
       }
       // A feeder's work ends when it hands the goods over at the centre.
       if (data.kind === 'DELIVERED' || (data.kind === 'AT_CENTRE' && leg === 'FEEDER')) {
-        tx.update(bookings).set({ status: 'COMPLETED' }).where(eq(bookings.id, booking.id)).run();
-        releaseReservations(tx, [booking.id], now);
+        completeBooking(tx, booking.id, now);
       }
       events = trackedEvents(ctx, event, booking);
       recordWebhookEvents(ctx.db, events, now);

@@ -14,7 +14,7 @@ import { rollUpClosedDays } from '../../src/insights/scheduler';
 import { rollUpDay } from '../../src/insights/roll-up-day';
 import { createShipmentRequest } from '../../src/demand/create-shipment-request';
 import { createLogger } from '../../src/logger';
-import { expireOffers } from '../../src/matching/expire-offers';
+import { expireOffers } from '../../src/market/expire-offers';
 import { loadRoundInput } from '../../src/matching/round-input';
 import { executeRound } from '../../src/matching/run-round';
 import { createInProcessPubSub } from '../../src/pubsub';

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ const sourceFiles = (dir = ''): string[] =>
 
 describe('code layout (graph → src/<domain> → db)', () => {
   it.each(['context.ts', 'pubsub.ts', 'errors.ts', 'validation.ts'])('core file %s imports no domain folder', (file) => {
-    // A sibling core file ('./logger') or db/ is fine; './bookings/events' is a domain folder.
+    // A sibling core file ('./logger') or db/ is fine; './complexes/complex-code' is a domain folder.
     expect(importsOf(file).filter((spec) => /^\.\/[^/]+\//.test(spec))).toEqual([]);
   });
 
@@ -30,5 +30,21 @@ describe('code layout (graph → src/<domain> → db)', () => {
 
   it('serves HTTP routes only from the HTTP adapter, never from a domain folder', () => {
     expect(outsideAdapter('express')).toEqual([]);
+  });
+
+  it('keeps the market one way: bookings, matching and demand never import each other in a loop (their lifecycle is market/)', () => {
+    const market = ['bookings', 'matching', 'demand', 'market'];
+    const folderOf = (file: string) => file.split(/[\\/]/)[0]!;
+    // Folder → the other market folders its files import (type-only imports too).
+    const uses = new Map(market.map((folder) => [folder, new Set<string>()]));
+    for (const file of sourceFiles().filter((f) => market.includes(folderOf(f)))) {
+      for (const spec of importsOf(file).filter((s) => s.startsWith('.'))) {
+        const target = folderOf(normalize(join(dirname(file), spec)));
+        if (target !== folderOf(file) && market.includes(target)) uses.get(folderOf(file))!.add(target);
+      }
+    }
+    const reaches = (from: string, to: string, seen = new Set<string>()): boolean =>
+      [...uses.get(from)!].some((next) => next === to || (!seen.has(next) && (seen.add(next), reaches(next, to, seen))));
+    expect(market.filter((folder) => reaches(folder, folder))).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 import { and, eq, inArray, notExists } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { offers, shipmentRequests } from '../../db/schema';
-import { endRequestBookings } from '../bookings/end-request-bookings';
-
+import { endRequestBookings } from './end-request-bookings';
+import { inFrom, REQUEST_TRANSITIONS } from './transitions';
 
 /**
  * Returns OFFERED requests that no longer have a PENDING offer to OPEN, so the next round considers
@@ -12,16 +12,16 @@ export function releaseRequests(tx: Tx, requestIds: number[], now: Date): void {
   if (requestIds.length === 0) return;
   const released = tx
     .update(shipmentRequests)
-    .set({ status: 'OPEN', updatedAt: now })
+    .set({ status: REQUEST_TRANSITIONS.release.to, updatedAt: now })
     .where(
       and(
         inArray(shipmentRequests.id, requestIds),
-        eq(shipmentRequests.status, 'OFFERED'),
+        inFrom(shipmentRequests.status, REQUEST_TRANSITIONS.release),
         notExists(tx.select({ id: offers.id }).from(offers).where(and(eq(offers.requestId, shipmentRequests.id), eq(offers.status, 'PENDING')))),
       ),
     )
     .returning({ id: shipmentRequests.id })
     .all();
   // A request back on the market holds nothing: a leg accepted before another was declined or expired is released.
-  endRequestBookings(tx, released.map((r) => r.id), { status: 'RETURNED', reason: 'Another leg of the request was declined or expired: it returned to the next matching round', byOrgId: null, now });
+  endRequestBookings(tx, released.map((r) => r.id), { transition: 'giveBack', reason: 'Another leg of the request was declined or expired: it returned to the next matching round', byOrgId: null, now });
 }

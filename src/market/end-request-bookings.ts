@@ -1,10 +1,11 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { eq, inArray, and } from 'drizzle-orm';
 import { bookings } from '../../db/schema';
 import type { Tx } from '../../db/group-commit';
 import { releaseReservations } from './reservations';
+import { BOOKING_TRANSITIONS, inFrom } from './transitions';
 
 export interface BookingEnd {
-  status: 'CANCELLED' | 'RETURNED';
+  transition: 'cancel' | 'giveBack';
   reason: string;
   /** Who ended them; null when the service did (a sibling leg declined or expired). */
   byOrgId: number | null;
@@ -17,13 +18,20 @@ export interface BookingEnd {
  */
 export function endRequestBookings(tx: Tx, requestIds: number[], end: BookingEnd): number[] {
   if (requestIds.length === 0) return [];
+  const transition = BOOKING_TRANSITIONS[end.transition];
   const ended = tx
     .update(bookings)
-    .set({ status: end.status, endedAt: end.now, endReason: end.reason, endedByOrgId: end.byOrgId })
-    .where(and(inArray(bookings.requestId, requestIds), eq(bookings.status, 'CONFIRMED')))
+    .set({ status: transition.to, endedAt: end.now, endReason: end.reason, endedByOrgId: end.byOrgId })
+    .where(and(inArray(bookings.requestId, requestIds), inFrom(bookings.status, transition)))
     .returning({ id: bookings.id })
     .all()
     .map((b) => b.id);
   releaseReservations(tx, ended, end.now);
   return ended;
+}
+
+/** Completes a booking whose work is done (delivered, or a feeder's goods handed over) and releases what it holds. */
+export function completeBooking(tx: Tx, bookingId: number, now: Date): void {
+  tx.update(bookings).set({ status: BOOKING_TRANSITIONS.complete.to }).where(eq(bookings.id, bookingId)).run();
+  releaseReservations(tx, [bookingId], now);
 }

@@ -1,13 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { complexes, offers } from '../../db/schema';
+import { complexes } from '../../db/schema';
 import type { Context } from '../context';
-import type { Publication } from '../pubsub';
-
-/** What tells each supplier about the offers a round wrote for it: read in the round's transaction, published after it. */
-export function offersOfRound(tx: Pick<Db, 'select'>, roundId: number): Publication[] {
-  return tx.select().from(offers).where(eq(offers.roundId, roundId)).all().map((offer) => ['offerReceived', { offer }]);
-}
 
 const codes = new WeakMap<Db, Map<number, string>>();
 

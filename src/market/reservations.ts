@@ -1,10 +1,9 @@
 import { and, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
-import { listingReservations, vehicleReservations } from '../../db/schema';
+import { listingReservations, vehicleReservations, type bookings } from '../../db/schema';
 import { ConflictError } from '../errors';
 import { addDays } from '../supply/listings/seoul-day';
-import type { BookingRecord } from './booking-record';
 import type { Tx } from '../../db/group-commit';
 import { preparedPerDatabase } from '../../db/prepared';
 
@@ -49,7 +48,7 @@ const holds = preparedPerDatabase((db) => ({
  * transaction on `db`.
  * @throws ConflictError when the vehicle or the warehouse is full.
  */
-export function reserve(db: Db, booking: BookingRecord): void {
+export function reserve(db: Db, booking: typeof bookings.$inferSelect): void {
   const statements = holds(db);
   guarded(() => {
     if (booking.vehicleId) {

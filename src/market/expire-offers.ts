@@ -1,7 +1,11 @@
 import { and, eq, lte } from 'drizzle-orm';
+import type { Tx } from '../../db/client';
 import { offers } from '../../db/schema';
 import type { Context } from '../context';
 import { releaseRequests } from './release-requests';
+import { inFrom, OFFER_TRANSITIONS } from './transitions';
+
+const pending = inFrom(offers.status, OFFER_TRANSITIONS.expire);
 
 /**
  * Marks PENDING offers of a complex past their expiry EXPIRED and returns their requests to OPEN.
@@ -13,8 +17,8 @@ export function expireOffers(ctx: Pick<Context, 'db'>, complexId: number, now: D
     (tx) => {
       const expired = tx
         .update(offers)
-        .set({ status: 'EXPIRED' })
-        .where(and(eq(offers.complexId, complexId), eq(offers.status, 'PENDING'), lte(offers.expiresAt, now)))
+        .set({ status: OFFER_TRANSITIONS.expire.to })
+        .where(and(eq(offers.complexId, complexId), pending, lte(offers.expiresAt, now)))
         .returning({ requestId: offers.requestId })
         .all();
       releaseRequests(tx, [...new Set(expired.map((o) => o.requestId))], now);
@@ -22,4 +26,10 @@ export function expireOffers(ctx: Pick<Context, 'db'>, complexId: number, now: D
     },
     { behavior: 'immediate' },
   );
+}
+
+/** Lets the PENDING offers of route `routeId` (an extension whose booked route changed) lapse, and releases their requests. */
+export function expireRouteOffers(tx: Tx, routeId: number, now: Date): void {
+  const expired = tx.update(offers).set({ status: OFFER_TRANSITIONS.expire.to }).where(and(eq(offers.routeId, routeId), pending)).returning({ requestId: offers.requestId }).all();
+  releaseRequests(tx, expired.map((o) => o.requestId), now);
 }

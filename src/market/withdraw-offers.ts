@@ -1,7 +1,8 @@
-import { and, eq, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { offers } from '../../db/schema';
-import { releaseRequests } from '../matching/release-requests';
+import { releaseRequests } from './release-requests';
+import { inFrom, OFFER_TRANSITIONS } from './transitions';
 import type { Tx } from '../../db/group-commit';
 import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
 
@@ -11,7 +12,7 @@ import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
  * except `keep`: requests being booked right now.
  */
 export function withdrawPendingOffers(tx: Tx, which: SQL, now: Date, keep: readonly number[] = []): void {
-  const pending = eq(offers.status, 'PENDING');
+  const pending = inFrom(offers.status, OFFER_TRANSITIONS.withdraw);
   const loadIds = tx
     .selectDistinct({ routeId: offers.routeId })
     .from(offers)
@@ -20,7 +21,7 @@ export function withdrawPendingOffers(tx: Tx, which: SQL, now: Date, keep: reado
     .map((o) => o.routeId!);
   const withdrawn = tx
     .update(offers)
-    .set({ status: 'WITHDRAWN' })
+    .set({ status: OFFER_TRANSITIONS.withdraw.to })
     .where(and(pending, or(which, loadIds.length > 0 ? inArray(offers.routeId, loadIds) : undefined)))
     .returning({ requestId: offers.requestId })
     .all();
@@ -36,7 +37,7 @@ export interface RivalOffers {
 }
 
 const rivalStatements = preparedPerDatabase((db) => {
-  const pending = eq(offers.status, 'PENDING');
+  const pending = inFrom(offers.status, OFFER_TRANSITIONS.withdraw);
   const rivals = and(
     inIdList(offers.requestId, 'requestIds'),
     sql`(${offers.kind} = 'STORAGE') = ${sql.placeholder('storage')}`,
@@ -47,9 +48,9 @@ const rivalStatements = preparedPerDatabase((db) => {
   );
   return {
     loadIds: db.selectDistinct({ routeId: offers.routeId }).from(offers).where(and(pending, rivals, isNotNull(offers.routeId))).prepare(),
-    withdraw: db.update(offers).set({ status: 'WITHDRAWN' }).where(and(pending, rivals)).returning({ requestId: offers.requestId }).prepare(),
+    withdraw: db.update(offers).set({ status: OFFER_TRANSITIONS.withdraw.to }).where(and(pending, rivals)).returning({ requestId: offers.requestId }).prepare(),
     // Apart: the OR with loads cannot use the request index.
-    withdrawWithLoads: db.update(offers).set({ status: 'WITHDRAWN' }).where(and(pending, or(rivals, inIdList(offers.routeId, 'loadIds')))).returning({ requestId: offers.requestId }).prepare(),
+    withdrawWithLoads: db.update(offers).set({ status: OFFER_TRANSITIONS.withdraw.to }).where(and(pending, or(rivals, inIdList(offers.routeId, 'loadIds')))).returning({ requestId: offers.requestId }).prepare(),
   };
 });
 

@@ -1,0 +1,26 @@
+import { and, inArray } from 'drizzle-orm';
+import type { Tx } from '../../db/group-commit';
+import { offers, shipmentRequests } from '../../db/schema';
+import { ConflictError } from '../errors';
+import { endRequestBookings } from './end-request-bookings';
+import { inFrom, REQUEST_TRANSITIONS } from './transitions';
+import { withdrawPendingOffers } from './withdraw-offers';
+
+/**
+ * Returns the requests of a booking given back to the next round, before pickup: ends every booking of them with the
+ * supplier's reason and withdraws their pending offers. Returns the ended bookings' ids.
+ * @throws ConflictError when the goods of any of them were already picked up.
+ */
+export function giveBackRequests(tx: Tx, requestIds: number[], end: { reason: string; byOrgId: number; now: Date }): number[] {
+  const { now } = end;
+  const returned = tx
+    .update(shipmentRequests)
+    .set({ status: REQUEST_TRANSITIONS.giveBack.to, updatedAt: now })
+    .where(and(inArray(shipmentRequests.id, requestIds), inFrom(shipmentRequests.status, REQUEST_TRANSITIONS.giveBack)))
+    .returning({ id: shipmentRequests.id })
+    .all();
+  if (returned.length !== new Set(requestIds).size) throw new ConflictError('The goods were already picked up: the booking can no longer be given back');
+  const bookingIds = endRequestBookings(tx, requestIds, { transition: 'giveBack', ...end });
+  withdrawPendingOffers(tx, inArray(offers.requestId, requestIds), now);
+  return bookingIds;
+}
