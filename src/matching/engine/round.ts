@@ -71,49 +71,35 @@ export function runRound(input: RoundInput, config: ConfigOverrides = {}): Round
           changed = true;
         }
     };
-    for (const planned of pooled.routes) {
-      if (planned.extends) continue;
+    /** Offers `planned` (less lost jobs), shedding the job its pricing names until the rest pays; null: not offered. */
+    const offer = (planned: PlannedRoute, price: (route: PlannedRoute) => { offer: RouteOffer } | { drop: number } | null) => {
       let route: PlannedRoute = { ...planned, stops: planned.stops.filter((s) => !lost.has(s.job)) };
-      while (route.stops.length > 0) {
-        const priced = routeOffer(route, jobs, ctx, standalone, parts);
-        // A load that would travel alone and is not due for a while waits for companions in later rounds.
-        if ('offer' in priced && settings.holdAloneMinutes > 0 && priced.offer.shares.length === 1 && jobs[route.stops[0]!.job]!.request.pickupWindow.start - input.now > settings.holdAloneMinutes * 60_000) {
-          lose(route.stops);
-          break;
-        }
+      for (;;) {
+        const priced = route.stops.length > 0 ? price(route) : null;
+        if (!priced) return lose(route.stops);
         if ('offer' in priced) {
           routes.push(priced.offer);
-          for (const stop of route.stops) served.add(stop.job);
-          break;
+          for (const stop of route.stops) if (!planned.extends?.jobs.includes(stop.job)) served.add(stop.job);
+          return;
         }
         lose(route.stops.filter((s) => s.job === priced.drop));
         route = { ...route, stops: route.stops.filter((s) => s.job !== priced.drop) };
       }
-    }
-
+    };
+    // A load that would travel alone and is not due for a while waits for companions in later rounds.
+    const waitsAlone = (offer: RouteOffer, route: PlannedRoute) =>
+      settings.holdAloneMinutes > 0 && offer.shares.length === 1 && jobs[route.stops[0]!.job]!.request.pickupWindow.start - input.now > settings.holdAloneMinutes * 60_000;
+    for (const planned of pooled.routes)
+      if (!planned.extends)
+        offer(planned, (route) => {
+          const priced = routeOffer(route, jobs, ctx, standalone, parts);
+          return 'offer' in priced && waitsAlone(priced.offer, route) ? null : priced;
+        });
     // Extensions, unless the truck got a fresh route this round too (its free time starts where the booked route ended).
     const busy = new Set(routes.map((r) => r.vehicleId));
     for (const planned of pooled.routes) {
-      if (!planned.extends) continue;
-      let route: PlannedRoute = { ...planned, stops: planned.stops.filter((s) => !lost.has(s.job)) };
-      if (busy.has(ctx.vehicles[planned.vehicleIndex]!.input.id)) {
-        lose(route.stops);
-        continue;
-      }
-      for (;;) {
-        const priced = extensionOffer(route, planned.extends, jobs, ctx, standalone);
-        if (!priced) {
-          lose(route.stops);
-          break;
-        }
-        if ('offer' in priced) {
-          routes.push(priced.offer);
-          for (const stop of route.stops) if (!planned.extends.jobs.includes(stop.job)) served.add(stop.job);
-          break;
-        }
-        lose(route.stops.filter((s) => s.job === priced.drop));
-        route = { ...route, stops: route.stops.filter((s) => s.job !== priced.drop) };
-      }
+      const extended = planned.extends;
+      if (extended) offer(planned, (route) => (busy.has(ctx.vehicles[planned.vehicleIndex]!.input.id) ? null : extensionOffer(route, extended, jobs, ctx, standalone)));
     }
   }
 
