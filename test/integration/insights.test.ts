@@ -7,6 +7,7 @@ import { cancelShipmentRequest } from '../../src/demand/cancel-shipment-request'
 import { haversineKm } from '../../src/geo/distance';
 import { cellsOf } from '../../src/geo/h3';
 import { toGlobalId } from '../../src/global-id';
+import { kstDayOf, kstTimeOn } from '../../src/matching/engine/days';
 import { BANWOL, ctxAs, HOUR, listing, makeOffers, round, shipment, vehicle } from '../helpers/bookings-fixtures';
 import { gql } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
@@ -78,7 +79,10 @@ beforeAll(async () => {
   vehicle(carrier, { location: { lat: 37.31, lng: 126.73 } });
   listing(ctxAs(server.db, server.keyOf('WAREHOUSE_OWNER')), 20);
   shipment(shipper);
-  shipment(shipper, { pallets: 2, weightKg: 800, storage: { pallets: 2, days: 3, storageClass: 'AMBIENT' } });
+  // Picked up tomorrow morning in Korea, so its drop meets the warehouse's opening hours whenever the suite runs.
+  const tomorrow = kstDayOf(Date.now()) + 1;
+  const morning = { from: new Date(kstTimeOn(tomorrow, '09:00')), until: new Date(kstTimeOn(tomorrow, '12:00')) };
+  shipment(shipper, { pallets: 2, weightKg: 800, storage: { pallets: 2, days: 3, storageClass: 'AMBIENT' }, pickupWindow: morning, deliverBy: new Date(kstTimeOn(tomorrow, '20:00')) });
   const cancelled = shipment(shipper);
   cancelShipmentRequest({ ctx: shipper, input: { id: cancelled.id, reason: 'order withdrawn by the customer' } });
 
