@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
 
@@ -10,6 +10,8 @@ export default defineConfig({
   resolve: { alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }] },
   test: {
     include: ['test/**/*.test.ts'],
+    // PostgreSQL tests need a cluster: `npm run test:pg` (vitest.pg.config.ts).
+    exclude: [...configDefaults.exclude, 'test/pg/**'],
     // Integration tests start real servers on real SQLite files: give them room on a 2-core machine.
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -1,0 +1,29 @@
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import { packageFile } from '../package-file';
+import * as schema from './schema';
+
+export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
+
+export const PG_MIGRATIONS_FOLDER = packageFile('db', 'pg', 'migrations');
+
+/** A pool on DATABASE_URL (`postgres://…`), with the PostgreSQL schema. */
+export function openPgDatabase(url: string, options: pg.PoolConfig = {}): PgDb {
+  return drizzle(new pg.Pool({ connectionString: url, ...options }), { schema }) as PgDb;
+}
+
+/**
+ * Applies pending drizzle-kit migrations of db/pg/migrations; safe to call on every start, and from several instances
+ * at once: drizzle runs them in one transaction, and an advisory lock makes a second instance wait, then find them applied.
+ */
+export async function migratePgDatabase(db: PgDb): Promise<void> {
+  const client = await db.$client.connect();
+  try {
+    await client.query('select pg_advisory_lock(hashtext($1))', ['sandan-migrations']);
+    await migrate(drizzle(client, { schema }), { migrationsFolder: PG_MIGRATIONS_FOLDER });
+  } finally {
+    await client.query('select pg_advisory_unlock(hashtext($1))', ['sandan-migrations']).catch(() => {});
+    client.release();
+  }
+}

@@ -1,0 +1,19 @@
+import { sql } from 'drizzle-orm';
+import { customType } from 'drizzle-orm/pg-core';
+
+/**
+ * An instant as bigint epoch milliseconds, read as a Date: the same stored value as SQLite's `timestamp_ms`, so that
+ * raw SQL comparing or subtracting instants (`ends_at > $1`, `/ 1000`) reads alike on both databases.
+ */
+export const timestampMs = customType<{ data: Date; driverData: string | number }>({
+  dataType: () => 'bigint',
+  toDriver: (value) => value.getTime(),
+  // node-postgres returns int8 as a string (it may exceed 2^53); epoch ms do not.
+  fromDriver: (value) => new Date(Number(value)),
+});
+
+/** Insert time, as SQLite's `unixepoch('subsec') * 1000`: the statement's start, not the transaction's. */
+export const createdAt = () =>
+  timestampMs('created_at')
+    .notNull()
+    .default(sql`(extract(epoch from statement_timestamp()) * 1000)::bigint`);

@@ -1,0 +1,78 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, check, doublePrecision, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { organisations } from './auth';
+import { createdAt, timestampMs } from './columns';
+import { complexes } from './complexes';
+import { CARGO_CLASSES, inList, LOADING_METHODS, REQUEST_STATUSES, STORAGE_CLASSES, type CargoClass, type LoadingMethod, type RequestStatus, type StorageClass } from '../../schema/enums';
+
+/** A manufacturer's request to move (and optionally store) goods. */
+export const shipmentRequests = pgTable(
+  'shipment_requests',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    shipperOrgId: integer('shipper_org_id')
+      .notNull()
+      .references(() => organisations.id),
+    complexId: integer('complex_id')
+      .notNull()
+      .references(() => complexes.id),
+    status: text('status', { enum: REQUEST_STATUSES }).$type<RequestStatus>().notNull().default('OPEN'),
+    originLat: doublePrecision('origin_lat').notNull(),
+    originLng: doublePrecision('origin_lng').notNull(),
+    /** True when the origin is the complex's joint logistics centre. */
+    originIsCentre: boolean('origin_is_centre').notNull().default(false),
+    originH3R5: text('origin_h3_r5').notNull(),
+    originH3R6: text('origin_h3_r6').notNull(),
+    originH3R7: text('origin_h3_r7').notNull(),
+    originH3R8: text('origin_h3_r8').notNull(),
+    originH3R9: text('origin_h3_r9').notNull(),
+    destinationLat: doublePrecision('destination_lat').notNull(),
+    destinationLng: doublePrecision('destination_lng').notNull(),
+    destinationIsCentre: boolean('destination_is_centre').notNull().default(false),
+    destinationH3R9: text('destination_h3_r9').notNull(),
+    weightKg: integer('weight_kg').notNull(),
+    pallets: integer('pallets').notNull(),
+    cargoClass: text('cargo_class', { enum: CARGO_CLASSES }).$type<CargoClass>().notNull(),
+    loadingAtOrigin: text('loading_at_origin', { enum: LOADING_METHODS }).$type<LoadingMethod>().notNull(),
+    loadingAtDestination: text('loading_at_destination', { enum: LOADING_METHODS }).$type<LoadingMethod>().notNull(),
+    pickupFrom: timestampMs('pickup_from').notNull(),
+    pickupUntil: timestampMs('pickup_until').notNull(),
+    deliverBy: timestampMs('deliver_by').notNull(),
+    storagePallets: integer('storage_pallets'),
+    storageDays: integer('storage_days'),
+    storageClass: text('storage_class', { enum: STORAGE_CLASSES }).$type<StorageClass>(),
+    storageSplitAllowed: boolean('storage_split_allowed').notNull().default(false),
+    maxPriceKrw: bigint('max_price_krw', { mode: 'number' }),
+    notes: text('notes'),
+    createdAt: createdAt(),
+    updatedAt: timestampMs('updated_at'),
+    cancelledAt: timestampMs('cancelled_at'),
+    cancelReason: text('cancel_reason'),
+  },
+  (t) => [
+    // Lists run newest first: these give the scope's rows in id order, so a page reads ~first rows, not the scope.
+    index('requests_shipper_newest').on(t.shipperOrgId, t.id),
+    index('requests_complex_newest').on(t.complexId, t.id),
+    // Insights' live days: a period's requests by posting time, not the complex's whole history.
+    index('requests_complex_created').on(t.complexId, t.createdAt),
+    // Status reads of a complex; by pickup time, the board's order and the expiry check's bound (see expireStaleRequests).
+    index('requests_complex').on(t.complexId, t.status, t.pickupFrom),
+    // The board's `near`: its open loads by origin area, without reading the rows (see areasWithin).
+    index('requests_complex_area').on(t.complexId, t.status, t.originH3R7),
+    index('requests_origin_r5').on(t.originH3R5),
+    index('requests_origin_r6').on(t.originH3R6),
+    index('requests_origin_r7').on(t.originH3R7),
+    index('requests_origin_r8').on(t.originH3R8),
+    index('requests_origin_r9').on(t.originH3R9),
+    check('requests_status', sql.raw(`status in (${inList(REQUEST_STATUSES)})`)),
+    check('requests_cargo', sql.raw(`cargo_class in (${inList(CARGO_CLASSES)})`)),
+    check('requests_loading', sql.raw(`loading_at_origin in (${inList(LOADING_METHODS)}) and loading_at_destination in (${inList(LOADING_METHODS)})`)),
+    check('requests_size', sql`${t.weightKg} > 0 and ${t.pallets} > 0`),
+    check('requests_window', sql`${t.pickupFrom} < ${t.pickupUntil} and ${t.pickupUntil} <= ${t.deliverBy}`),
+    check(
+      'requests_storage',
+      sql`(${t.storagePallets} is null and ${t.storageDays} is null and ${t.storageClass} is null) or (${t.storagePallets} > 0 and ${t.storageDays} > 0 and ${t.storageClass} is not null)`,
+    ),
+    check('requests_price', sql`${t.maxPriceKrw} is null or ${t.maxPriceKrw} > 0`),
+  ],
+);

@@ -1,0 +1,210 @@
+import { sql } from 'drizzle-orm';
+import { bigint, check, doublePrecision, index, integer, jsonb, pgTable, text, uniqueIndex, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { organisations } from './auth';
+import { createdAt, timestampMs } from './columns';
+import { complexes } from './complexes';
+import { shipmentRequests } from './demand';
+import { inList } from '../../schema/enums';
+import {
+  CENTRE_LEGS,
+  OFFER_KINDS,
+  OFFER_STATUSES,
+  ROUND_STATUSES,
+  ROUND_TRIGGERS,
+  ROUTE_STOP_ACTIONS,
+  RUNNING_ROUND,
+  type CentreLeg,
+  type OfferKind,
+  type OfferStatus,
+  type RoundStatus,
+  type RoundTrigger,
+  type RouteStopAction,
+  type StoredRoundReport,
+} from '../../schema/matching';
+import { vehicles, warehouseListings } from './supply';
+
+/**
+ * A scheduled round that considered no request (retention prunes them), as db/schema's EMPTY_SCHEDULED_ROUND: the
+ * report is jsonb here, so the condition reads it with `->`; queries must spell it so to use the partial index.
+ */
+export const EMPTY_SCHEDULED_ROUND = sql`"trigger" = 'SCHEDULED' and (report -> 'requestsConsidered') = '0'::jsonb`;
+
+/** One matching round of one complex. At most one RUNNING per complex, enforced by a partial unique index. */
+export const matchingRounds = pgTable(
+  'matching_rounds',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    complexId: integer('complex_id')
+      .notNull()
+      .references(() => complexes.id),
+    status: text('status', { enum: ROUND_STATUSES }).$type<RoundStatus>().notNull().default('RUNNING'),
+    trigger: text('trigger', { enum: ROUND_TRIGGERS }).$type<RoundTrigger>().notNull(),
+    startedByOrgId: integer('started_by_org_id').references(() => organisations.id),
+    startedAt: timestampMs('started_at').notNull(),
+    finishedAt: timestampMs('finished_at'),
+    report: jsonb('report').$type<StoredRoundReport>(),
+    error: text('error'),
+  },
+  (t) => [
+    uniqueIndex('matching_rounds_one_running').on(t.complexId).where(RUNNING_ROUND),
+    index('matching_rounds_complex').on(t.complexId, t.startedAt),
+    index('matching_rounds_empty_scheduled').on(t.startedAt).where(EMPTY_SCHEDULED_ROUND),
+    check('matching_rounds_status', sql.raw(`status in (${inList(ROUND_STATUSES)})`)),
+    check('matching_rounds_trigger', sql.raw(`"trigger" in (${inList(ROUND_TRIGGERS)})`)),
+  ],
+);
+
+/**
+ * A vehicle's route offered in one round: its stops in order (route_stops) and one TRANSPORT offer per request on
+ * board (its share), all accepted or declined together. One request is a plain door-to-door trip; several are a
+ * pooled load (혼적).
+ */
+export const routes = pgTable(
+  'routes',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    roundId: integer('round_id')
+      .notNull()
+      .references(() => matchingRounds.id),
+    complexId: integer('complex_id')
+      .notNull()
+      .references(() => complexes.id),
+    vehicleId: integer('vehicle_id')
+      .notNull()
+      .references(() => vehicles.id),
+    /** The sum of its shares' prices. */
+    priceKrw: bigint('price_krw', { mode: 'number' }).notNull(),
+    deadheadKm: doublePrecision('deadhead_km').notNull().default(0),
+    loadedKm: doublePrecision('loaded_km').notNull().default(0),
+    /** When the truck leaves its position, and finishes its last drop. */
+    startAt: timestampMs('start_at').notNull(),
+    endAt: timestampMs('end_at').notNull(),
+    /** Bumped each time an accepted extension rewrites the stops of this (booked) route. */
+    revision: integer('revision').notNull().default(0),
+    /**
+     * An extension: the booked route it would extend, the revision and the number of its stops already served when
+     * it was planned (accepting checks both are unchanged), its stops being the booked route's whole new stop list.
+     * Its shares are the joining shippers' only; its price is what they add.
+     */
+    extendsRouteId: integer('extends_route_id').references((): AnyPgColumn => routes.id),
+    extendsRevision: integer('extends_revision'),
+    extendsStopsDone: integer('extends_stops_done'),
+    createdAt: createdAt(),
+  },
+  // Deleting a round checks no route references it: by index, not by scanning the table.
+  (t) => [
+    index('routes_round').on(t.roundId),
+    index('routes_extends').on(t.extendsRouteId),
+    check('routes_price', sql`${t.priceKrw} >= 0`),
+  ],
+);
+
+/** One stop of a route, in order: a request picked up or dropped, its schedule, and the load on board after it. */
+export const routeStops = pgTable(
+  'route_stops',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    routeId: integer('route_id')
+      .notNull()
+      .references(() => routes.id),
+    seq: integer('seq').notNull(),
+    requestId: integer('request_id')
+      .notNull()
+      .references(() => shipmentRequests.id),
+    action: text('action', { enum: ROUTE_STOP_ACTIONS }).$type<RouteStopAction>().notNull(),
+    lat: doublePrecision('lat').notNull(),
+    lng: doublePrecision('lng').notNull(),
+    arriveAt: timestampMs('arrive_at').notNull(),
+    startAt: timestampMs('start_at').notNull(),
+    departAt: timestampMs('depart_at').notNull(),
+    kgAfter: integer('kg_after').notNull(),
+    palletsAfter: integer('pallets_after').notNull(),
+  },
+  (t) => [
+    uniqueIndex('route_stops_order').on(t.routeId, t.seq),
+    index('route_stops_request').on(t.requestId),
+    check('route_stops_action', sql.raw(`action in (${inList(ROUTE_STOP_ACTIONS)})`)),
+    check('route_stops_time', sql`${t.arriveAt} <= ${t.startAt} and ${t.startAt} <= ${t.departAt}`),
+    check('route_stops_load', sql`${t.kgAfter} >= 0 and ${t.palletsAfter} >= 0`),
+  ],
+);
+
+/**
+ * A proposal to one supplier (the vehicle's carrier or the listing's owner) for one request. A TRANSPORT offer is
+ * one request's share of a route (`routeId`; null only on offers made before routes existed): each shipper sees
+ * its own share.
+ */
+export const offers = pgTable(
+  'offers',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    roundId: integer('round_id')
+      .notNull()
+      .references(() => matchingRounds.id),
+    complexId: integer('complex_id')
+      .notNull()
+      .references(() => complexes.id),
+    kind: text('kind', { enum: OFFER_KINDS }).$type<OfferKind>().notNull(),
+    status: text('status', { enum: OFFER_STATUSES }).$type<OfferStatus>().notNull().default('PENDING'),
+    requestId: integer('request_id')
+      .notNull()
+      .references(() => shipmentRequests.id),
+    shipperOrgId: integer('shipper_org_id')
+      .notNull()
+      .references(() => organisations.id),
+    /** Who must accept: the vehicle's carrier or the listing's owner. */
+    supplierOrgId: integer('supplier_org_id')
+      .notNull()
+      .references(() => organisations.id),
+    vehicleId: integer('vehicle_id').references(() => vehicles.id),
+    listingId: integer('listing_id').references(() => warehouseListings.id),
+    routeId: integer('route_id').references(() => routes.id),
+    /** Set when the share is one leg of a request through the centre (null: all the way). */
+    centreLeg: text('centre_leg', { enum: CENTRE_LEGS }).$type<CentreLeg>(),
+    priceKrw: bigint('price_krw', { mode: 'number' }).notNull(),
+    baseKrw: bigint('base_krw', { mode: 'number' }).notNull(),
+    distanceKrw: bigint('distance_krw', { mode: 'number' }).notNull(),
+    storageKrw: bigint('storage_krw', { mode: 'number' }).notNull(),
+    handlingKrw: bigint('handling_krw', { mode: 'number' }).notNull(),
+    stopsKrw: bigint('stops_krw', { mode: 'number' }).notNull().default(0),
+    waitingKrw: bigint('waiting_krw', { mode: 'number' }).notNull().default(0),
+    /** A route share: what the request's cheapest truck of its own would have cost in the same round. */
+    standaloneKrw: bigint('standalone_krw', { mode: 'number' }),
+    deadheadKm: doublePrecision('deadhead_km').notNull(),
+    loadedKm: doublePrecision('loaded_km').notNull(),
+    co2Kg: doublePrecision('co2_kg').notNull(),
+    /** Transport legs: the request carried alone (engine baseline.ts), so insights can report savings. */
+    baselineKrw: bigint('baseline_krw', { mode: 'number' }),
+    baselineCo2Kg: doublePrecision('baseline_co2_kg'),
+    baselineDeadheadKm: doublePrecision('baseline_deadhead_km'),
+    baselineLoadedKm: doublePrecision('baseline_loaded_km'),
+    pickupAt: timestampMs('pickup_at'),
+    deliverAt: timestampMs('deliver_at'),
+    storagePallets: integer('storage_pallets'),
+    /** Inclusive storage stay, `YYYY-MM-DD` (Asia/Seoul). */
+    storageFromDay: text('storage_from_day'),
+    storageToDay: text('storage_to_day'),
+    expiresAt: timestampMs('expires_at').notNull(),
+    createdAt: createdAt(),
+    respondedAt: timestampMs('responded_at'),
+    responseReason: text('response_reason'),
+  },
+  (t) => [
+    index('offers_request').on(t.requestId, t.status),
+    index('offers_supplier').on(t.supplierOrgId, t.status),
+    index('offers_shipper').on(t.shipperOrgId, t.status),
+    index('offers_vehicle').on(t.vehicleId),
+    index('offers_listing').on(t.listingId),
+    index('offers_round').on(t.roundId),
+    index('offers_route').on(t.routeId),
+    // Each round expires its complex's pending offers: the few still pending, not every offer ever made.
+    index('offers_pending_expiry').on(t.complexId, t.expiresAt).where(sql`status = 'PENDING'`),
+    // A round reads the cross-dock pallets its centre has promised from today on: the feeder legs, not every offer.
+    index('offers_centre_feeders').on(t.complexId, t.deliverAt).where(sql`centre_leg = 'FEEDER'`),
+    check('offers_kind', sql.raw(`kind in (${inList(OFFER_KINDS)})`)),
+    check('offers_status', sql.raw(`status in (${inList(OFFER_STATUSES)})`)),
+    check('offers_leg', sql`(${t.kind} = 'STORAGE') = (${t.listingId} is not null) and (${t.kind} = 'STORAGE') = (${t.vehicleId} is null)`),
+    check('offers_route', sql`not (${t.kind} = 'STORAGE' and ${t.routeId} is not null)`),
+    check('offers_price', sql`${t.priceKrw} >= 0`),
+  ],
+);

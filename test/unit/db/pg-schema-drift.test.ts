@@ -1,0 +1,74 @@
+import { getTableName, is, SQL, type Column, type DrizzleEntityClass, type Table } from 'drizzle-orm';
+import { getTableConfig as pgTableConfig, PgTable } from 'drizzle-orm/pg-core';
+import { getTableConfig as sqliteTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { describe, expect, it } from 'vitest';
+import * as pgSchema from '../../../db/pg/schema';
+import * as sqliteSchema from '../../../db/schema';
+
+type Config = ReturnType<typeof pgTableConfig> | ReturnType<typeof sqliteTableConfig>;
+
+/** An index key part: a column's name, or `expr` for an expression (its SQL differs by dialect). */
+const part = (c: unknown) => (is(c, SQL) ? 'expr' : (c as Column).name);
+
+/** What both dialects must agree on, in dialect-free terms. */
+function shape(config: Config) {
+  const columns = config.columns.map((c) => ({
+    name: c.name,
+    notNull: c.notNull,
+    // An identity column is SQLite's autoincrement primary key: both are filled in when not given.
+    hasDefault: c.hasDefault || c.primary,
+    primary: c.primary,
+    unique: c.isUnique,
+  }));
+  const indexes = config.indexes.map((i) => ({
+    name: i.config.name,
+    columns: i.config.columns.map(part),
+    unique: i.config.unique ?? false,
+    partial: i.config.where !== undefined,
+  }));
+  const foreignKeys = config.foreignKeys.map((fk) => {
+    const ref = fk.reference();
+    return {
+      columns: ref.columns.map((c) => c.name),
+      table: getTableName(ref.foreignTable),
+      foreignColumns: ref.foreignColumns.map((c) => c.name),
+      onDelete: fk.onDelete ?? 'no action',
+    };
+  });
+  const byName = <T extends { name?: string }>(xs: T[]) => [...xs].sort((a, b) => String(a.name).localeCompare(String(b.name)));
+  return {
+    columns: byName(columns),
+    indexes: byName(indexes),
+    foreignKeys: foreignKeys.sort((a, b) => a.columns.join().localeCompare(b.columns.join())),
+    checks: config.checks.map((c) => c.name).sort(),
+    primaryKeys: config.primaryKeys.map((pk) => pk.columns.map((c) => c.name)),
+    uniqueConstraints: config.uniqueConstraints.map((u) => u.columns.map((c) => c.name)),
+  };
+}
+
+const tables = <T extends Table>(schema: Record<string, unknown>, kind: DrizzleEntityClass<T>) =>
+  new Map(Object.values(schema).filter((v): v is T => is(v, kind)).map((t) => [getTableName(t), t] as const));
+
+describe('the PostgreSQL schema mirrors the SQLite one', () => {
+  const sqlite = tables(sqliteSchema, SQLiteTable);
+  const pg = tables(pgSchema, PgTable);
+
+  it('has the same tables', () => {
+    expect([...pg.keys()].sort()).toEqual([...sqlite.keys()].sort());
+  });
+
+  for (const [name, table] of sqlite) {
+    it(`${name}: same columns, indexes, foreign keys and checks`, () => {
+      const twin = pg.get(name);
+      expect(twin, `db/pg/schema has no table ${name}`).toBeDefined();
+      expect(shape(pgTableConfig(twin!))).toEqual(shape(sqliteTableConfig(table)));
+    });
+  }
+
+  it('stores instants as epoch-ms bigint read as Date, like timestamp_ms', () => {
+    const column = pgTableConfig(pgSchema.vehicleReservations).columns.find((c) => c.name === 'starts_at')!;
+    expect(column.getSQLType()).toBe('bigint');
+    expect(column.mapFromDriverValue('1764633600000')).toEqual(new Date(1764633600000));
+    expect(column.mapToDriverValue(new Date(1764633600000))).toBe(1764633600000);
+  });
+});
