@@ -1,0 +1,186 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as t from '../../db/pg/schema';
+import { freshDatabase, type TestDatabase } from './helpers/database';
+import { brokenInvariants } from './helpers/invariant-checks';
+import { addListing, addOffer, addRequest, addVehicle, at, seedMarket, type Market } from './helpers/market';
+import { race, tally, type Step } from './helpers/race';
+
+// Every invariant PostgreSQL enforces (db/pg/migrations/0001_invariants.sql), raced by real processes, each with its
+// own connection, released at once and holding their transactions open so that they overlap.
+describe('PostgreSQL enforces the invariants under concurrency', () => {
+  let test: TestDatabase;
+  let m: Market;
+
+  beforeAll(async () => {
+    test = await freshDatabase();
+    m = await seedMarket(test.db);
+  });
+  afterEach(async () => expect(await brokenInvariants(test.db.$client)).toEqual({}));
+  afterAll(() => test?.drop());
+
+  const step = (query: { toSQL(): { sql: string; params: unknown[] } }): Step => query.toSQL();
+
+  /** A transport booking of a new offer of the vehicle, and its hold on the vehicle over [from, to). */
+  async function transportBooking(vehicleId: number, from: Date, to: Date, size: { weightKg: number; pallets: number }, requestId?: number) {
+    const request = requestId ? { id: requestId } : await addRequest(test.db, m, size);
+    const offer = await addOffer(test.db, m, request.id, { vehicleId });
+    return {
+      booking: test.db.insert(t.bookings).values({
+        offerId: offer.id,
+        requestId: request.id,
+        complexId: m.complex.id,
+        shipperOrgId: m.shipper.id,
+        supplierOrgId: m.carrier.id,
+        kind: 'TRANSPORT',
+        vehicleId,
+        priceKrw: 150_000,
+        ...size,
+        pickupAt: from,
+        deliverAt: to,
+        bookedAt: at(0),
+      }),
+      hold: test.db.insert(t.vehicleReservations).values({
+        bookingId: sql`(select id from bookings where offer_id = ${offer.id})`,
+        vehicleId,
+        startsAt: from,
+        endsAt: to,
+        ...size,
+      }),
+    };
+  }
+
+  /** Both in one transaction, as the booking's acceptance writes them. */
+  const bookTransport = async (...args: Parameters<typeof transportBooking>) => {
+    const { booking, hold } = await transportBooking(...args);
+    return [step(booking), step(hold)];
+  };
+
+  /** A storage booking of `pallets` on the listing for the request, holding each of `days`. */
+  async function storageBooking(listingId: number, requestId: number, pallets: number, days: string[]) {
+    const offer = await addOffer(test.db, m, requestId, { listingId });
+    const booking = step(
+      test.db.insert(t.bookings).values({
+        offerId: offer.id,
+        requestId,
+        complexId: m.complex.id,
+        shipperOrgId: m.shipper.id,
+        supplierOrgId: m.owner.id,
+        kind: 'STORAGE',
+        listingId,
+        priceKrw: 30_000,
+        weightKg: 0,
+        pallets,
+        storageFromDay: days[0],
+        storageToDay: days.at(-1),
+        bookedAt: at(0),
+      }),
+    );
+    const holds = days.map((day) =>
+      step(test.db.insert(t.listingReservations).values({ bookingId: sql`(select id from bookings where offer_id = ${offer.id})`, listingId, day, pallets })),
+    );
+    return [booking, ...holds];
+  }
+
+  it('a vehicle never holds more pallets than its slots at any instant: of four 6-pallet loads at once on 10 slots, one', async () => {
+    const vehicle = await addVehicle(test.db, m, { payloadKg: 5_000, palletSlots: 10 });
+    const contenders = [];
+    for (let i = 0; i < 4; i++) contenders.push(await bookTransport(vehicle.id, at(1 + i * 0.25), at(4), { weightKg: 600, pallets: 6 }));
+    // Later the same day the truck is empty again: that load fits whoever won the morning.
+    contenders.push(await bookTransport(vehicle.id, at(5), at(7), { weightKg: 600, pallets: 6 }));
+
+    const outcomes = await race(test.url, contenders);
+
+    expect(tally(outcomes)).toEqual({ committed: 2, refused: { vehicle_over_capacity: 3 } });
+    expect(outcomes[4]).toEqual({ ok: true });
+    const held = await test.db.select().from(t.vehicleReservations).where(eq(t.vehicleReservations.vehicleId, vehicle.id));
+    expect(held.map((r) => r.pallets)).toEqual([6, 6]);
+  });
+
+  it('a vehicle never carries more than its payload at any instant: overlapping loads of 3 t on a 5 t truck, one at a time', async () => {
+    const vehicle = await addVehicle(test.db, m, { payloadKg: 5_000, palletSlots: 33 });
+    const contenders = [];
+    for (let i = 0; i < 4; i++) contenders.push(await bookTransport(vehicle.id, at(1 + i), at(2.5 + i), { weightKg: 3_000, pallets: 2 }));
+
+    const outcomes = await race(test.url, contenders);
+
+    // [1, 2.5) and [2, 3.5) overlap, as do each next pair: whoever wins, at most two of the four fit (no two overlapping).
+    const { committed, refused } = tally(outcomes);
+    expect(committed).toBeGreaterThanOrEqual(2);
+    expect(committed).toBeLessThanOrEqual(2);
+    expect(refused).toEqual({ vehicle_over_capacity: 2 });
+  });
+
+  it('a warehouse never has more pallets reserved on a day than it listed idle', async () => {
+    const listing = await addListing(test.db, m, 10, '2026-12-02', '2026-12-04');
+    const contenders = [];
+    for (let i = 0; i < 5; i++) {
+      const request = await addRequest(test.db, m, { weightKg: 800, pallets: 4, storagePallets: 4 });
+      contenders.push(await storageBooking(listing.id, request.id, 4, ['2026-12-02', '2026-12-03']));
+    }
+
+    const outcomes = await race(test.url, contenders);
+
+    expect(tally(outcomes)).toEqual({ committed: 2, refused: { listing_over_capacity: 3 } });
+  });
+
+  it("a request's transport is booked at most once, whichever of its offers is accepted", async () => {
+    const request = await addRequest(test.db, m, { weightKg: 500, pallets: 2 });
+    const contenders = [];
+    for (let i = 0; i < 4; i++) {
+      const vehicle = await addVehicle(test.db, m, { payloadKg: 5_000, palletSlots: 10 });
+      contenders.push(await bookTransport(vehicle.id, at(1), at(3), { weightKg: 500, pallets: 2 }, request.id));
+    }
+
+    const outcomes = await race(test.url, contenders);
+
+    expect(tally(outcomes).committed).toBe(1);
+    expect(outcomes.filter((o) => !o.ok).map((o) => !o.ok && o.code)).toEqual(['23505', '23505', '23505']);
+  });
+
+  it("a request's storage is booked at most within the pallets it asked to store", async () => {
+    const request = await addRequest(test.db, m, { weightKg: 1_000, pallets: 5, storagePallets: 5 });
+    const contenders = [];
+    for (let i = 0; i < 4; i++) {
+      const listing = await addListing(test.db, m, 20, '2026-12-02', '2026-12-04');
+      contenders.push(await storageBooking(listing.id, request.id, 3, ['2026-12-02']));
+    }
+
+    const outcomes = await race(test.url, contenders);
+
+    expect(tally(outcomes)).toEqual({ committed: 1, refused: { request_already_booked: 3 } });
+  });
+
+  it('one running round per complex', async () => {
+    const start = step(test.db.insert(t.matchingRounds).values({ complexId: m.complex.id, trigger: 'SCHEDULED', startedAt: at(0) }));
+
+    const outcomes = await race(test.url, Array.from({ length: 4 }, () => [start]));
+
+    expect(tally(outcomes).committed).toBe(1);
+    expect(outcomes.filter((o) => !o.ok).map((o) => !o.ok && o.code)).toEqual(['23505', '23505', '23505']);
+  });
+
+  it('an idempotency key is used once per organisation: retries racing the first attempt do not repeat it', async () => {
+    const first = (requestId: number) =>
+      step(test.db.insert(t.idempotencyKeys).values({ organisationId: m.shipper.id, key: 'order-7731', operation: 'createShipmentRequest', fingerprint: 'f1', result: { requestId } }));
+    const other = step(test.db.insert(t.idempotencyKeys).values({ organisationId: m.carrier.id, key: 'order-7731', operation: 'registerVehicle', fingerprint: 'f2', result: {} }));
+
+    const outcomes = await race(test.url, [[first(1)], [first(2)], [first(3)], [other]]);
+
+    expect(tally(outcomes).committed).toBe(2); // one of the shipper's three, and the carrier's own key
+    expect(outcomes[3]).toEqual({ ok: true });
+  });
+
+  it('a booking is collected once and delivered once', async () => {
+    const vehicle = await addVehicle(test.db, m, { payloadKg: 5_000, palletSlots: 10 });
+    const [booking] = await (await transportBooking(vehicle.id, at(1), at(3), { weightKg: 100, pallets: 1 })).booking.returning();
+    const { id: bookingId, requestId } = booking!;
+    const pickedUp = step(
+      test.db.insert(t.trackingEvents).values({ bookingId, requestId, kind: 'PICKED_UP', occurredAt: at(1), lat: 37.3, lng: 126.7, reportedByOrgId: m.carrier.id, recordedAt: at(1) }),
+    );
+
+    const outcomes = await race(test.url, Array.from({ length: 3 }, () => [pickedUp]));
+
+    expect(tally(outcomes).committed).toBe(1);
+  });
+});
