@@ -10,10 +10,35 @@ type Config = ReturnType<typeof pgTableConfig> | ReturnType<typeof sqliteTableCo
 /** An index key part: a column's name, or `expr` for an expression (its SQL differs by dialect). */
 const part = (c: unknown) => (is(c, SQL) ? 'expr' : (c as Column).name);
 
+/**
+ * The PostgreSQL type a SQLite column becomes: instants stay epoch-ms integers (bigint), won are bigint (exact to
+ * 2^53 - 1, past int4), other integers int4, REAL a double (float4 would round coordinates), JSON jsonb.
+ */
+function pgTypeOf(column: Column): string {
+  switch (column.columnType) {
+    case 'SQLiteTimestamp':
+      return 'bigint';
+    case 'SQLiteBoolean':
+      return 'boolean';
+    case 'SQLiteTextJson':
+      return 'jsonb';
+    case 'SQLiteReal':
+      return 'double precision';
+    case 'SQLiteText':
+      return 'text';
+    case 'SQLiteInteger':
+      return column.name.endsWith('_krw') ? 'bigint' : 'integer';
+    default:
+      return `no PostgreSQL type chosen for ${column.columnType}`;
+  }
+}
+
 /** What both dialects must agree on, in dialect-free terms. */
 function shape(config: Config) {
   const columns = config.columns.map((c) => ({
     name: c.name,
+    type: is(config.columns[0]!.table, SQLiteTable) ? pgTypeOf(c) : c.getSQLType(),
+    enumValues: c.enumValues ?? null,
     notNull: c.notNull,
     // An identity column is SQLite's autoincrement primary key: both are filled in when not given.
     hasDefault: c.hasDefault || c.primary,
@@ -58,7 +83,7 @@ describe('the PostgreSQL schema mirrors the SQLite one', () => {
   });
 
   for (const [name, table] of sqlite) {
-    it(`${name}: same columns, indexes, foreign keys and checks`, () => {
+    it(`${name}: same columns (and their PostgreSQL types), indexes, foreign keys and checks`, () => {
       const twin = pg.get(name);
       expect(twin, `db/pg/schema has no table ${name}`).toBeDefined();
       expect(shape(pgTableConfig(twin!))).toEqual(shape(sqliteTableConfig(table)));
