@@ -97,6 +97,35 @@ describe('PostgreSQL enforces the invariants under concurrency', () => {
     expect(held.map((r) => r.pallets)).toEqual([6, 6]);
   });
 
+  it('many loads of mixed size and span on one truck: what commits fits at every instant, and every refusal was needed', async () => {
+    const vehicle = await addVehicle(test.db, m, { payloadKg: 5_000, palletSlots: 10 });
+    // A fixed draw (a linear congruential sequence), so a failure repeats.
+    let seed = 7;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const loads = Array.from({ length: 8 }, () => {
+      const from = Math.floor(next() * 8) / 2;
+      return { from, to: from + 1 + Math.floor(next() * 6) / 2, weightKg: 500 + Math.floor(next() * 25) * 100, pallets: 1 + Math.floor(next() * 5) };
+    });
+    const contenders = [];
+    for (const l of loads) contenders.push(await bookTransport(vehicle.id, at(l.from), at(l.to), { weightKg: l.weightKg, pallets: l.pallets }));
+
+    const outcomes = await race(test.url, contenders);
+
+    const held = loads.filter((_, i) => outcomes[i]!.ok);
+    const loadAt = (hour: number) => held.filter((h) => h.from <= hour && h.to > hour);
+    const fits = (l: (typeof loads)[number]) =>
+      [l.from, ...held.map((h) => h.from).filter((s) => s > l.from && s < l.to)].every((hour) => {
+        const on = loadAt(hour);
+        return on.reduce((kg, h) => kg + h.weightKg, l.weightKg) <= 5_000 && on.reduce((p, h) => p + h.pallets, l.pallets) <= 10;
+      });
+    const refused = loads.filter((_, i) => !outcomes[i]!.ok);
+    expect(held.length).toBeGreaterThan(0);
+    expect(refused.length).toBeGreaterThan(0);
+    // A refused load would not fit beside what committed (what was held when it was refused is a subset of that).
+    expect(refused.filter(fits)).toEqual([]);
+    expect(tally(outcomes).refused).toEqual({ vehicle_over_capacity: refused.length });
+  });
+
   it('a vehicle never carries more than its payload at any instant: overlapping loads of 3 t on a 5 t truck, one at a time', async () => {
     const vehicle = await addVehicle(test.db, m, { payloadKg: 5_000, palletSlots: 33 });
     const contenders = [];
