@@ -4,8 +4,8 @@ import { createdAt, timestampMs } from './columns';
 import { ORGANISATION_ROLES } from '../../schema/auth';
 import { complexes } from './complexes';
 
+// The PostgreSQL twin of db/schema/auth.ts, where each table and column is described.
 
-/** A firm using the exchange: one complex, one role. The platform's own ADMIN organisation has no complex. */
 export const organisations = pgTable(
   'organisations',
   {
@@ -13,7 +13,6 @@ export const organisations = pgTable(
     complexId: integer('complex_id').references(() => complexes.id),
     role: text('role', { enum: ORGANISATION_ROLES }).notNull(),
     name: text('name').notNull(),
-    /** 사업자등록번호: 10 digits, check digit validated (src/auth/business-number.ts). */
     businessRegistrationNumber: text('business_registration_number').notNull().unique(),
     contactName: text('contact_name'),
     contactPhone: text('contact_phone'),
@@ -27,7 +26,6 @@ export const organisations = pgTable(
   ],
 );
 
-/** A person acting for an organisation. */
 export const users = pgTable('users', {
   id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
   organisationId: integer('organisation_id')
@@ -38,10 +36,6 @@ export const users = pgTable('users', {
   createdAt: createdAt(),
 });
 
-/**
- * An API key: shown once at creation, stored as its public prefix (for lookup) and the SHA-256 of the
- * whole key. Keys are 32 random bytes, so a fast hash suffices: there is nothing to brute-force.
- */
 export const apiKeys = pgTable(
   'api_keys',
   {

@@ -10,10 +10,8 @@ import { shipmentRequests } from './demand';
 import { offers, routes } from './matching';
 import { vehicles, warehouseListings } from './supply';
 
-/**
- * An accepted offer: one per offer, so a route has one booking per shipper share (sharing `routeId`). TRANSPORT
- * books the request's transport leg, STORAGE a part of its storage need.
- */
+// The PostgreSQL twin of db/schema/bookings.ts, where each table and column is described.
+
 export const bookings = pgTable(
   'bookings',
   {
@@ -39,24 +37,20 @@ export const bookings = pgTable(
     vehicleId: integer('vehicle_id').references(() => vehicles.id),
     listingId: integer('listing_id').references(() => warehouseListings.id),
     routeId: integer('route_id').references(() => routes.id),
-    /** The leg of a request through the centre this booking carries (null: all the way). */
     centreLeg: text('centre_leg', { enum: CENTRE_LEGS }).$type<CentreLeg>(),
     priceKrw: bigint('price_krw', { mode: 'number' }).notNull(),
     weightKg: integer('weight_kg').notNull(),
     pallets: integer('pallets').notNull(),
     pickupAt: timestampMs('pickup_at'),
     deliverAt: timestampMs('deliver_at'),
-    /** Inclusive storage stay, `YYYY-MM-DD` (Asia/Seoul). */
     storageFromDay: text('storage_from_day'),
     storageToDay: text('storage_to_day'),
     bookedAt: timestampMs('booked_at').notNull(),
     endedAt: timestampMs('ended_at'),
-    /** Why it was cancelled or given back. */
     endReason: text('end_reason'),
     endedByOrgId: integer('ended_by_org_id').references(() => organisations.id),
   },
   (t) => [
-    // A request's transport leg is booked at most once, whatever the code above does (through the centre: each leg).
     uniqueIndex('bookings_one_transport_per_request')
       .on(t.requestId, sql`coalesce(${t.centreLeg}, '')`)
       .where(sql.raw(`kind <> 'STORAGE' and status in (${inList(HOLDING_BOOKING_STATUSES)})`)),
@@ -73,12 +67,6 @@ export const bookings = pgTable(
   ],
 );
 
-/**
- * Capacity a transport booking holds on a vehicle over [startsAt, endsAt). Rows are never changed except to
- * release them; a BEFORE INSERT trigger (migration booking_invariants) refuses a row that would take the
- * vehicle over its payload or pallet slots at any instant. An accepted route extension moves a booking's span by
- * releasing its row and inserting a new one (so the trigger checks the new span): one held row per booking.
- */
 export const vehicleReservations = pgTable(
   'vehicle_reservations',
   {
@@ -99,17 +87,12 @@ export const vehicleReservations = pgTable(
     uniqueIndex('vehicle_reservations_booking_held').on(t.bookingId).where(sql`released_at is null`),
     index('vehicle_reservations_booking').on(t.bookingId),
     index('vehicle_reservations_held').on(t.vehicleId, t.startsAt).where(sql`released_at is null`),
-    // A round reads what each vehicle still holds from now on; completed bookings keep their rows for good.
     index('vehicle_reservations_held_until').on(t.vehicleId, t.endsAt).where(sql`released_at is null`),
     check('vehicle_reservations_span', sql`${t.startsAt} < ${t.endsAt}`),
     check('vehicle_reservations_size', sql`${t.weightKg} >= 0 and ${t.pallets} > 0`),
   ],
 );
 
-/**
- * Pallets a storage booking holds in a listing on one day (one row per day of the stay). A BEFORE INSERT
- * trigger refuses a row that would reserve more than the listing's idle pallets on that day.
- */
 export const listingReservations = pgTable(
   'listing_reservations',
   {
@@ -120,7 +103,6 @@ export const listingReservations = pgTable(
     listingId: integer('listing_id')
       .notNull()
       .references(() => warehouseListings.id),
-    /** `YYYY-MM-DD` (Asia/Seoul). */
     day: text('day').notNull(),
     pallets: integer('pallets').notNull(),
     releasedAt: timestampMs('released_at'),
@@ -132,7 +114,6 @@ export const listingReservations = pgTable(
   ],
 );
 
-/** An image a carrier uploaded as proof of delivery; the file lives under POD_STORAGE_DIR. */
 export const podImages = pgTable(
   'pod_images',
   {
@@ -146,14 +127,12 @@ export const podImages = pgTable(
     mediaType: text('media_type', { enum: POD_MEDIA_TYPES }).$type<PodMediaType>().notNull(),
     byteSize: integer('byte_size').notNull(),
     sha256: text('sha256').notNull(),
-    /** File name inside POD_STORAGE_DIR. */
     fileName: text('file_name').notNull().unique(),
     createdAt: createdAt(),
   },
   (t) => [index('pod_images_booking').on(t.bookingId), check('pod_images_media_type', sql.raw(`media_type in (${inList(POD_MEDIA_TYPES)})`))],
 );
 
-/** Who received the goods, when, and the photo or signature: written in the DELIVERED event's transaction. */
 export const proofsOfDelivery = pgTable('proofs_of_delivery', {
   id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
   bookingId: integer('booking_id')
@@ -169,7 +148,6 @@ export const proofsOfDelivery = pgTable('proofs_of_delivery', {
   createdAt: createdAt(),
 });
 
-/** What the carrier reported about a transport booking. */
 export const trackingEvents = pgTable(
   'tracking_events',
   {
@@ -192,7 +170,6 @@ export const trackingEvents = pgTable(
   },
   (t) => [
     index('tracking_events_booking').on(t.bookingId, t.occurredAt),
-    // Collected once, delivered once.
     uniqueIndex('tracking_events_once').on(t.bookingId, t.kind).where(sql`kind in ('PICKED_UP','DELIVERED')`),
     check('tracking_events_kind', sql.raw(`kind in (${inList(TRACKING_EVENT_KINDS)})`)),
     check('tracking_events_position', sql`${t.lat} between -90 and 90 and ${t.lng} between -180 and 180`),

@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { bigint, check, doublePrecision, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { createdAt } from './columns';
 
-/** A national industrial complex of the smart green programme, with its published figures. */
+// The PostgreSQL twin of db/schema/complexes.ts, where each table and column is described.
+
 export const complexes = pgTable(
   'complexes',
   {
@@ -22,7 +23,6 @@ export const complexes = pgTable(
     centroidLat: doublePrecision('centroid_lat').notNull(),
     centroidLng: doublePrecision('centroid_lng').notNull(),
     radiusKm: doublePrecision('radius_km').notNull(),
-    /** H3 res-7 cells covering the complex (see src/geo/h3.ts serviceAreaCells). */
     serviceAreaCells: jsonb('service_area_cells').$type<string[]>().notNull(),
     createdAt: createdAt(),
   },
@@ -32,7 +32,6 @@ export const complexes = pgTable(
   ],
 );
 
-/** The joint logistics centre (공동물류센터) of a complex: one per complex. */
 export const logisticsCentres = pgTable(
   'logistics_centres',
   {
@@ -48,7 +47,6 @@ export const logisticsCentres = pgTable(
     h3Cell: text('h3_cell').notNull(),
     crossDockPalletsPerDay: integer('cross_dock_pallets_per_day').notNull(),
     handlingFeePerPalletKrw: bigint('handling_fee_per_pallet_krw', { mode: 'number' }).notNull(),
-    /** Local opening hours, `HH:MM` (Asia/Seoul). */
     opensAt: text('opens_at').notNull(),
     closesAt: text('closes_at').notNull(),
     createdAt: createdAt(),

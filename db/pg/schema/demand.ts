@@ -5,7 +5,8 @@ import { createdAt, timestampMs } from './columns';
 import { complexes } from './complexes';
 import { CARGO_CLASSES, inList, LOADING_METHODS, REQUEST_STATUSES, STORAGE_CLASSES, type CargoClass, type LoadingMethod, type RequestStatus, type StorageClass } from '../../schema/enums';
 
-/** A manufacturer's request to move (and optionally store) goods. */
+// The PostgreSQL twin of db/schema/demand.ts, where each table and column is described.
+
 export const shipmentRequests = pgTable(
   'shipment_requests',
   {
@@ -19,7 +20,6 @@ export const shipmentRequests = pgTable(
     status: text('status', { enum: REQUEST_STATUSES }).$type<RequestStatus>().notNull().default('OPEN'),
     originLat: doublePrecision('origin_lat').notNull(),
     originLng: doublePrecision('origin_lng').notNull(),
-    /** True when the origin is the complex's joint logistics centre. */
     originIsCentre: boolean('origin_is_centre').notNull().default(false),
     originH3R5: text('origin_h3_r5').notNull(),
     originH3R6: text('origin_h3_r6').notNull(),
@@ -50,14 +50,10 @@ export const shipmentRequests = pgTable(
     cancelReason: text('cancel_reason'),
   },
   (t) => [
-    // Lists run newest first: these give the scope's rows in id order, so a page reads ~first rows, not the scope.
     index('requests_shipper_newest').on(t.shipperOrgId, t.id),
     index('requests_complex_newest').on(t.complexId, t.id),
-    // Insights' live days: a period's requests by posting time, not the complex's whole history.
     index('requests_complex_created').on(t.complexId, t.createdAt),
-    // Status reads of a complex; by pickup time, the board's order and the expiry check's bound (see expireStaleRequests).
     index('requests_complex').on(t.complexId, t.status, t.pickupFrom),
-    // The board's `near`: its open loads by origin area, without reading the rows (see areasWithin).
     index('requests_complex_area').on(t.complexId, t.status, t.originH3R7),
     index('requests_origin_r5').on(t.originH3R5),
     index('requests_origin_r6').on(t.originH3R6),

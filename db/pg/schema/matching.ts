@@ -23,13 +23,14 @@ import {
 } from '../../schema/matching';
 import { vehicles, warehouseListings } from './supply';
 
+// The PostgreSQL twin of db/schema/matching.ts, where each table and column is described.
+
 /**
  * A scheduled round that considered no request (retention prunes them), as db/schema's EMPTY_SCHEDULED_ROUND: the
  * report is jsonb here, so the condition reads it with `->`; queries must spell it so to use the partial index.
  */
 export const EMPTY_SCHEDULED_ROUND = sql`"trigger" = 'SCHEDULED' and (report -> 'requestsConsidered') = '0'::jsonb`;
 
-/** One matching round of one complex. At most one RUNNING per complex, enforced by a partial unique index. */
 export const matchingRounds = pgTable(
   'matching_rounds',
   {
@@ -54,11 +55,6 @@ export const matchingRounds = pgTable(
   ],
 );
 
-/**
- * A vehicle's route offered in one round: its stops in order (route_stops) and one TRANSPORT offer per request on
- * board (its share), all accepted or declined together. One request is a plain door-to-door trip; several are a
- * pooled load (혼적).
- */
 export const routes = pgTable(
   'routes',
   {
@@ -72,26 +68,17 @@ export const routes = pgTable(
     vehicleId: integer('vehicle_id')
       .notNull()
       .references(() => vehicles.id),
-    /** The sum of its shares' prices. */
     priceKrw: bigint('price_krw', { mode: 'number' }).notNull(),
     deadheadKm: doublePrecision('deadhead_km').notNull().default(0),
     loadedKm: doublePrecision('loaded_km').notNull().default(0),
-    /** When the truck leaves its position, and finishes its last drop. */
     startAt: timestampMs('start_at').notNull(),
     endAt: timestampMs('end_at').notNull(),
-    /** Bumped each time an accepted extension rewrites the stops of this (booked) route. */
     revision: integer('revision').notNull().default(0),
-    /**
-     * An extension: the booked route it would extend, the revision and the number of its stops already served when
-     * it was planned (accepting checks both are unchanged), its stops being the booked route's whole new stop list.
-     * Its shares are the joining shippers' only; its price is what they add.
-     */
     extendsRouteId: integer('extends_route_id').references((): AnyPgColumn => routes.id),
     extendsRevision: integer('extends_revision'),
     extendsStopsDone: integer('extends_stops_done'),
     createdAt: createdAt(),
   },
-  // Deleting a round checks no route references it: by index, not by scanning the table.
   (t) => [
     index('routes_round').on(t.roundId),
     index('routes_extends').on(t.extendsRouteId),
@@ -99,7 +86,6 @@ export const routes = pgTable(
   ],
 );
 
-/** One stop of a route, in order: a request picked up or dropped, its schedule, and the load on board after it. */
 export const routeStops = pgTable(
   'route_stops',
   {
@@ -129,11 +115,6 @@ export const routeStops = pgTable(
   ],
 );
 
-/**
- * A proposal to one supplier (the vehicle's carrier or the listing's owner) for one request. A TRANSPORT offer is
- * one request's share of a route (`routeId`; null only on offers made before routes existed): each shipper sees
- * its own share.
- */
 export const offers = pgTable(
   'offers',
   {
@@ -152,14 +133,12 @@ export const offers = pgTable(
     shipperOrgId: integer('shipper_org_id')
       .notNull()
       .references(() => organisations.id),
-    /** Who must accept: the vehicle's carrier or the listing's owner. */
     supplierOrgId: integer('supplier_org_id')
       .notNull()
       .references(() => organisations.id),
     vehicleId: integer('vehicle_id').references(() => vehicles.id),
     listingId: integer('listing_id').references(() => warehouseListings.id),
     routeId: integer('route_id').references(() => routes.id),
-    /** Set when the share is one leg of a request through the centre (null: all the way). */
     centreLeg: text('centre_leg', { enum: CENTRE_LEGS }).$type<CentreLeg>(),
     priceKrw: bigint('price_krw', { mode: 'number' }).notNull(),
     baseKrw: bigint('base_krw', { mode: 'number' }).notNull(),
@@ -168,12 +147,10 @@ export const offers = pgTable(
     handlingKrw: bigint('handling_krw', { mode: 'number' }).notNull(),
     stopsKrw: bigint('stops_krw', { mode: 'number' }).notNull().default(0),
     waitingKrw: bigint('waiting_krw', { mode: 'number' }).notNull().default(0),
-    /** A route share: what the request's cheapest truck of its own would have cost in the same round. */
     standaloneKrw: bigint('standalone_krw', { mode: 'number' }),
     deadheadKm: doublePrecision('deadhead_km').notNull(),
     loadedKm: doublePrecision('loaded_km').notNull(),
     co2Kg: doublePrecision('co2_kg').notNull(),
-    /** Transport legs: the request carried alone (engine baseline.ts), so insights can report savings. */
     baselineKrw: bigint('baseline_krw', { mode: 'number' }),
     baselineCo2Kg: doublePrecision('baseline_co2_kg'),
     baselineDeadheadKm: doublePrecision('baseline_deadhead_km'),
@@ -181,7 +158,6 @@ export const offers = pgTable(
     pickupAt: timestampMs('pickup_at'),
     deliverAt: timestampMs('deliver_at'),
     storagePallets: integer('storage_pallets'),
-    /** Inclusive storage stay, `YYYY-MM-DD` (Asia/Seoul). */
     storageFromDay: text('storage_from_day'),
     storageToDay: text('storage_to_day'),
     expiresAt: timestampMs('expires_at').notNull(),
@@ -197,9 +173,7 @@ export const offers = pgTable(
     index('offers_listing').on(t.listingId),
     index('offers_round').on(t.roundId),
     index('offers_route').on(t.routeId),
-    // Each round expires its complex's pending offers: the few still pending, not every offer ever made.
     index('offers_pending_expiry').on(t.complexId, t.expiresAt).where(sql`status = 'PENDING'`),
-    // A round reads the cross-dock pallets its centre has promised from today on: the feeder legs, not every offer.
     index('offers_centre_feeders').on(t.complexId, t.deliverAt).where(sql`centre_leg = 'FEEDER'`),
     check('offers_kind', sql.raw(`kind in (${inList(OFFER_KINDS)})`)),
     check('offers_status', sql.raw(`status in (${inList(OFFER_STATUSES)})`)),

@@ -5,7 +5,8 @@ import { createdAt, timestampMs } from './columns';
 import { complexes } from './complexes';
 import { BODY_TYPES, inList, LISTING_STATUSES, STORAGE_CLASSES, TONNAGE_CLASSES, VEHICLE_STATUSES, type BodyType, type ListingStatus, type StorageClass, type TonnageClass, type VehicleStatus } from '../../schema/enums';
 
-/** H3 cells of a location at the stored resolutions (src/geo/h3.ts STORED_RESOLUTIONS), each indexed for `near`. */
+// The PostgreSQL twin of db/schema/supply.ts, where each table and column is described.
+
 const h3Columns = () => ({
   h3R5: text('h3_r5').notNull(),
   h3R6: text('h3_r6').notNull(),
@@ -14,7 +15,6 @@ const h3Columns = () => ({
   h3R9: text('h3_r9').notNull(),
 });
 
-/** Idle warehouse space offered by a WAREHOUSE_OWNER. */
 export const warehouseListings = pgTable(
   'warehouse_listings',
   {
@@ -36,7 +36,6 @@ export const warehouseListings = pgTable(
     minDays: integer('min_days').notNull().default(1),
     hasForklift: boolean('has_forklift').notNull().default(false),
     hasDock: boolean('has_dock').notNull().default(false),
-    /** Local opening hours, `HH:MM` (Asia/Seoul). */
     opensAt: text('opens_at').notNull(),
     closesAt: text('closes_at').notNull(),
     createdAt: createdAt(),
@@ -58,7 +57,6 @@ export const warehouseListings = pgTable(
   ],
 );
 
-/** A date range (inclusive, `YYYY-MM-DD` in Asia/Seoul) during which a listing has idle pallet positions. */
 export const listingAvailability = pgTable(
   'listing_availability',
   {
@@ -72,14 +70,12 @@ export const listingAvailability = pgTable(
   },
   (t) => [
     index('listing_availability_listing').on(t.listingId, t.fromDay),
-    // A round finds the listings with idle days ahead from their windows, not from every listing ever made.
     index('listing_availability_ends').on(t.toDay),
     check('listing_availability_order', sql`${t.fromDay} <= ${t.toDay}`),
     check('listing_availability_pallets', sql`${t.idlePallets} > 0`),
   ],
 );
 
-/** A carrier's truck. */
 export const vehicles = pgTable(
   'vehicles',
   {
@@ -99,8 +95,6 @@ export const vehicles = pgTable(
     hazmatCertified: boolean('hazmat_certified').notNull().default(false),
     baseFeeKrw: bigint('base_fee_krw', { mode: 'number' }).notNull(),
     perKmKrw: bigint('per_km_krw', { mode: 'number' }).notNull(),
-    // registerVehicle always sets these (the class default when not given); 0 only lets SQLite add the columns,
-    // and migration 0008 sets the rows it found to their class's default.
     perStopFeeKrw: bigint('per_stop_fee_krw', { mode: 'number' }).notNull().default(0),
     waitingFeePerHourKrw: bigint('waiting_fee_per_hour_krw', { mode: 'number' }).notNull().default(0),
     lat: doublePrecision('lat').notNull(),
@@ -125,7 +119,6 @@ export const vehicles = pgTable(
   ],
 );
 
-/** A time span (epoch ms, end exclusive) when a vehicle is free to take loads. */
 export const vehicleAvailability = pgTable(
   'vehicle_availability',
   {
@@ -136,7 +129,6 @@ export const vehicleAvailability = pgTable(
     startsAt: timestampMs('starts_at').notNull(),
     endsAt: timestampMs('ends_at').notNull(),
   },
-  // By end: a round reads the windows not over yet, however many past ones the vehicle has.
   (t) => [index('vehicle_availability_vehicle').on(t.vehicleId, t.endsAt), check('vehicle_availability_order', sql`${t.startsAt} < ${t.endsAt}`)],
 );
 

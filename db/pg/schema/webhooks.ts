@@ -12,7 +12,8 @@ import {
 } from '../../schema/webhooks';
 import { complexes } from './complexes';
 
-/** An organisation's receiver of signed event deliveries. */
+// The PostgreSQL twin of db/schema/webhooks.ts, where each table and column is described.
+
 export const webhookEndpoints = pgTable(
   'webhook_endpoints',
   {
@@ -23,10 +24,6 @@ export const webhookEndpoints = pgTable(
     url: text('url').notNull(),
     eventTypes: jsonb('event_types').$type<WebhookEventType[]>().notNull(),
     description: text('description'),
-    /**
-     * `whsec_` + base64 of 32 random bytes, shown once at creation. Stored as is: HMAC signing needs the
-     * key itself (a hash would not do), so the database file must be protected like the keys it holds.
-     */
     secret: text('secret').notNull(),
     status: text('status', { enum: WEBHOOK_ENDPOINT_STATUSES }).$type<WebhookEndpointStatus>().notNull().default('ACTIVE'),
     disabledReason: text('disabled_reason'),
@@ -36,35 +33,25 @@ export const webhookEndpoints = pgTable(
   (t) => [index('webhook_endpoints_organisation').on(t.organisationId), check('webhook_endpoints_status', sql`${t.status} in ('ACTIVE','DISABLED')`)],
 );
 
-/**
- * The outbox: one row per event, written in the same transaction as the change it reports, so a crash
- * between the commit and the delivery loses nothing. The worker fans each row out to the endpoints of its
- * recipient: one organisation, or the operators of one complex.
- */
 export const webhookEvents = pgTable(
   'webhook_events',
   {
     id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
-    /** The `webhook-id` header and the payload's `id`: receivers drop repeats by it. */
     messageId: text('message_id').notNull().unique(),
     type: text('type', { enum: WEBHOOK_EVENT_TYPES }).$type<WebhookEventType>().notNull(),
     organisationId: integer('organisation_id').references(() => organisations.id),
     complexId: integer('complex_id').references(() => complexes.id),
-    /** The JSON body sent, as it was when the change committed. */
     payload: text('payload').notNull(),
     createdAt: timestampMs('created_at').notNull(),
     fannedOutAt: timestampMs('fanned_out_at'),
   },
   (t) => [
-    // Only the few events not yet fanned out: the worker's one look-up, kept small as the outbox grows.
     index('webhook_events_pending').on(t.id).where(sql`${t.fannedOutAt} is null`),
-    // Retention deletes the events fanned out longest ago first (src/retention/prune-webhook-events.ts).
     index('webhook_events_fanned_out').on(t.fannedOutAt),
     check('webhook_events_one_recipient', sql`(${t.organisationId} is null) <> (${t.complexId} is null)`),
   ],
 );
 
-/** One event on its way to one endpoint. */
 export const webhookDeliveries = pgTable(
   'webhook_deliveries',
   {
@@ -78,7 +65,6 @@ export const webhookDeliveries = pgTable(
     status: text('status', { enum: WEBHOOK_DELIVERY_STATUSES }).$type<WebhookDeliveryStatus>().notNull().default('PENDING'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestampMs('next_attempt_at').notNull(),
-    /** Start of the current retry window: the first attempt, or the last redelivery request. */
     firstAttemptAt: timestampMs('first_attempt_at'),
     lastAttemptAt: timestampMs('last_attempt_at'),
     lastResponseStatus: integer('last_response_status'),
@@ -88,13 +74,11 @@ export const webhookDeliveries = pgTable(
   (t) => [
     index('webhook_deliveries_due').on(t.status, t.nextAttemptAt),
     index('webhook_deliveries_endpoint').on(t.endpointId, t.id),
-    // An event's deliveries: whether it may be deleted, and the foreign-key check when it is.
     index('webhook_deliveries_event').on(t.eventId),
     check('webhook_deliveries_status', sql`${t.status} in ('PENDING','SENDING','DELIVERED','FAILED')`),
   ],
 );
 
-/** Every attempt of a delivery, as it went. */
 export const webhookAttempts = pgTable(
   'webhook_attempts',
   {
@@ -104,9 +88,7 @@ export const webhookAttempts = pgTable(
       .references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
     attemptedAt: timestampMs('attempted_at').notNull(),
     durationMs: integer('duration_ms').notNull(),
-    /** The HTTP status, or null when no response came (refused address, timeout, connection error). */
     responseStatus: integer('response_status'),
-    /** What went wrong, or the first bytes of a non-2xx response. */
     error: text('error'),
     succeeded: boolean('succeeded').notNull(),
   },
