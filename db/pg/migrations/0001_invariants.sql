@@ -184,6 +184,8 @@ FOR EACH ROW WHEN (NEW.kind = 'DELIVERED') EXECUTE FUNCTION tracking_events_deli
 -- Insights roll-ups (insights_days): a day's row goes whenever something it summed changes, whichever code path
 -- changes it, as SQLite's insights_days_* triggers do; the next read or the roll-up scheduler writes it again.
 -- Days are Asia/Seoul at a fixed UTC+9, like SQLite's date(ms / 1000, 'unixepoch', '+9 hours').
+-- Unlike SQLite's single writer, a roll-up computed from a snapshot could be written after a change it missed (whose
+-- trigger found no row to delete): its writer must run SERIALIZABLE or lock the day first.
 CREATE FUNCTION seoul_day(ms bigint) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN to_char(to_timestamp(ms / 1000) AT TIME ZONE 'UTC' + interval '9 hours', 'YYYY-MM-DD');
 --> statement-breakpoint
