@@ -7,6 +7,7 @@ import {
   listingReservations,
   matchingRounds,
   offers,
+  reportField,
   routes,
   routeStops,
   shipmentRequests,
@@ -233,7 +234,7 @@ export function addTripFigures(db: Reader, complexId: number, from: Date, to: Da
     });
   }
 
-  const assignmentKrw = sql<number | null>`json_extract(${matchingRounds.report}, '$.assignmentCostKrw')`;
+  const assignmentKrw = sql<number | null>`${reportField('assignmentCostKrw')}`;
   const rounds = db
     .select({
       startedAt: matchingRounds.startedAt,

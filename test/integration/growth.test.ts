@@ -5,7 +5,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client';
 import * as schema from '../../db/schema';
-import { bookings, insightsDays, matchingRounds, routeStops, shipmentRequests } from '../../db/schema';
+import { bookings, insightsDays, matchingRounds, reportField, routeStops, shipmentRequests } from '../../db/schema';
 import { selectComplex } from '../../src/complexes/complex-record';
 import { DEFAULT_SEED } from '../../scripts/demo/seed-demo';
 import { seedDemoHistory } from '../../scripts/demo/seed-demo-history';
@@ -155,7 +155,7 @@ describe('years of history', () => {
     expect(await insights(variables)).toEqual(after);
 
     // A round's report rewritten: its start day's roll-up goes.
-    const round = server.db.select().from(matchingRounds).where(and(eq(matchingRounds.complexId, complexId), sql`json_extract(report, '$.assignmentCostKrw') > 0`)).orderBy(desc(matchingRounds.startedAt)).limit(1).get()!;
+    const round = server.db.select().from(matchingRounds).where(and(eq(matchingRounds.complexId, complexId), sql`${reportField('assignmentCostKrw')} > 0`)).orderBy(desc(matchingRounds.startedAt)).limit(1).get()!;
     const roundDay = seoulDay(round.startedAt);
     rollUpDay({ ctx: { db: server.db, now: () => new Date() }, input: { complexId, day: roundDay } });
     server.db.update(matchingRounds).set({ report: { ...round.report!, assignmentCostKrw: round.report!.assignmentCostKrw + 1000 } }).where(eq(matchingRounds.id, round.id)).run();
