@@ -6,7 +6,9 @@
  * (scripts/simulation, as `npm run simulate`), then replicated per complex and week with new ids and dates shifted by
  * whole weeks, through plain SQL inserts into the migrated schema with foreign keys and triggers on. Organisations,
  * vehicles and their availability are copied once per complex (a stable fleet whose bookings and reservations pile
- * up), every other row once per complex and week; idempotency keys only within IDEMPOTENCY_RETENTION_DAYS of now, as
+ * up), every other row once per complex and week; an earlier week's listing windows end with that week and the stays
+ * booked on them (so that the listings on offer now are one week's, as in a real complex, not eight copies' 60-day
+ * windows); idempotency keys only within IDEMPOTENCY_RETENTION_DAYS of now, as
  * retention keeps them (see simulatedTime); then retention runs once, as it would have all along. Grown databases
  * are cached in the temp folder, keyed by a hash of the migrations and this script.
  *
@@ -42,6 +44,7 @@ import { createLogger } from '../src/logger';
 import { encodeCursor } from '../src/pagination';
 import { createInProcessPubSub } from '../src/pubsub';
 import { seededRandom } from '../src/routing/random';
+import { seoulDay } from '../src/supply/listings/seoul-day';
 import { runSimulation } from './simulation/run-simulation';
 
 const Args = z.object({
@@ -203,6 +206,7 @@ async function grownPath(weeks: number, template: string): Promise<Grown> {
   const templateEnd = (client.prepare('select max(m) as m from (select max(recorded_at) as m from t.tracking_events union all select max(finished_at) from t.matching_rounds)').get() as { m: number }).m;
   // Whole weeks, so weekdays and Seoul days stay what they were; the latest copy ends before now.
   const latestShiftWeeks = Math.floor((Date.now() - templateEnd) / WEEK);
+  const templateEndDay = seoulDay(new Date(templateEnd));
   const keysFrom = Date.now() - env.IDEMPOTENCY_RETENTION_DAYS * DAY;
   const plan = copyPlan(db);
   const simulated = simulatedTime(client, plan, templateEnd);
@@ -224,7 +228,14 @@ async function grownPath(weeks: number, template: string): Promise<Grown> {
       if (ref && NOT_COPIED.has(ref)) return `"${col}"`; // users: none in the template (checked below)
       if (ref) return `"${col}" + ${offsetOf(ref)}`;
       if (TIMESTAMPS.get(table.name)?.has(col)) return `${simulated(table.name, col)} + ${shiftWeeks * WEEK}`;
-      if (isDayColumn(col)) return `date("${col}", '${shiftWeeks >= 0 ? '+' : ''}${shiftWeeks * 7} days')`;
+      const shiftDays = `'${shiftWeeks >= 0 ? '+' : ''}${shiftWeeks * 7} days'`;
+      if (table.name === 'listing_availability' && col === 'to_day' && w < weeks - 1) {
+        // An earlier copy's space stays listed through its week and the stays booked on it, not 60 days on: a
+        // complex has one set of warehouses on offer now (the latest week's), not one per week of its history.
+        const lastBooked = `(select max(r.day) from t.listing_reservations r where r.listing_id = "listing_availability"."listing_id")`;
+        return `date(min("to_day", max('${templateEndDay}', coalesce(${lastBooked}, ''))), ${shiftDays})`;
+      }
+      if (isDayColumn(col)) return `date("${col}", ${shiftDays})`;
       return `"${col}"`;
     });
     const where = table.name === 'idempotency_keys' ? `where ${simulated(table.name, 'created_at')} + ${shiftWeeks * WEEK} >= ${keysFrom}` : '';
