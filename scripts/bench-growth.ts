@@ -133,7 +133,10 @@ interface TableCopy {
   maxId: number;
 }
 
-/** Tables in an order that inserts every referenced row first (creation order among equals: proofs before tracking events). */
+/** Rows a trigger checks, not a foreign key: a DELIVERED event needs its proof of delivery (tracking_events_delivered_needs_proof). */
+const AFTER: Record<string, string[]> = { tracking_events: ['proofs_of_delivery'] };
+
+/** Tables in an order that inserts every referenced row first (AFTER included), else in creation order. */
 function copyPlan(db: Db): TableCopy[] {
   const client = db.$client;
   const names = (client.prepare("select name from t.sqlite_master where type = 'table' order by rowid").all() as { name: string }[]).map((r) => r.name).filter((n) => !NOT_COPIED.has(n) && !n.startsWith('sqlite_'));
@@ -145,7 +148,7 @@ function copyPlan(db: Db): TableCopy[] {
   });
   const ordered: TableCopy[] = [];
   while (ordered.length < tables.length) {
-    const next = tables.find((t) => !ordered.includes(t) && [...t.fks.values()].every((ref) => ref === t.name || NOT_COPIED.has(ref) || ordered.some((o) => o.name === ref)));
+    const next = tables.find((t) => !ordered.includes(t) && [...t.fks.values(), ...(AFTER[t.name] ?? [])].every((ref) => ref === t.name || NOT_COPIED.has(ref) || ordered.some((o) => o.name === ref)));
     if (!next) throw new Error('foreign keys form a cycle');
     ordered.push(next);
   }

@@ -44,3 +44,43 @@ WHEN json_extract(OLD.report, '$[12]') > 0
 BEGIN
   DELETE FROM insights_days WHERE complex_id = OLD.complex_id AND day = date(OLD.started_at / 1000, 'unixepoch', '+9 hours');
 END;
+--> statement-breakpoint
+-- Insights roll-ups keep each day's booking times as sorted float64 bytes, not JSON. The roll-ups are a cache of
+-- the rows: not copied, they are written again by the insights scheduler at start (and by reads meanwhile). Dropped
+-- and created again under its name (a rename would trip over the triggers that delete from it).
+DROP TABLE `insights_days`;--> statement-breakpoint
+CREATE TABLE `insights_days` (
+	`complex_id` integer NOT NULL,
+	`day` text NOT NULL,
+	`posted` integer NOT NULL,
+	`served` integer NOT NULL,
+	`expired` integer NOT NULL,
+	`cancelled` integer NOT NULL,
+	`consolidated` integer NOT NULL,
+	`cost_krw` integer NOT NULL,
+	`baseline_cost_krw` integer NOT NULL,
+	`deadhead_km` real NOT NULL,
+	`loaded_km` real NOT NULL,
+	`baseline_deadhead_km` real NOT NULL,
+	`baseline_loaded_km` real NOT NULL,
+	`co2_kg` real NOT NULL,
+	`baseline_co2_kg` real NOT NULL,
+	`idle_pallet_days` real NOT NULL,
+	`booked_pallet_days` integer NOT NULL,
+	`trips` integer DEFAULT 0 NOT NULL,
+	`trip_requests` integer DEFAULT 0 NOT NULL,
+	`trip_stops` integer DEFAULT 0 NOT NULL,
+	`peak_kg_share` real DEFAULT 0 NOT NULL,
+	`peak_pallets_share` real DEFAULT 0 NOT NULL,
+	`kg_km` real DEFAULT 0 NOT NULL,
+	`payload_km` real DEFAULT 0 NOT NULL,
+	`pallet_km` real DEFAULT 0 NOT NULL,
+	`pallet_slot_km` real DEFAULT 0 NOT NULL,
+	`rounds` integer DEFAULT 0 NOT NULL,
+	`assignment_cost_krw` integer DEFAULT 0 NOT NULL,
+	`pooled_cost_krw` integer DEFAULT 0 NOT NULL,
+	`booking_ms` blob NOT NULL,
+	PRIMARY KEY(`complex_id`, `day`),
+	FOREIGN KEY (`complex_id`) REFERENCES `complexes`(`id`) ON UPDATE no action ON DELETE no action
+);
+

@@ -4,7 +4,8 @@ import { eq } from 'drizzle-orm';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER, migrateDatabase, openDatabase } from '../../db/client';
-import { complexes, matchingRounds, ROUND_REPORT_FIELDS, type StoredRoundReport } from '../../db/schema';
+import { complexes, insightsDays, matchingRounds, ROUND_REPORT_FIELDS, type StoredRoundReport } from '../../db/schema';
+import { emptyDay } from '../../src/insights/day-figures';
 import { loadProgramme } from '../../src/complexes/load-programme';
 import { tempDir } from '../helpers/server';
 
@@ -58,6 +59,25 @@ describe('round reports stored by position', () => {
     const plan = (db.$client.prepare(`explain query plan select id from matching_rounds where "trigger" = 'SCHEDULED' and json_extract(report, '$[0]') = 0 and started_at < ?`).all(Date.now()) as { detail: string }[]).map((r) => r.detail);
     expect(plan.join('\n')).toContain('matching_rounds_empty_scheduled');
     expect(db.$client.prepare(`select id from matching_rounds where "trigger" = 'SCHEDULED' and json_extract(report, '$[0]') = 0`).all()).toEqual([{ id: empty }]);
+    db.$client.close();
+  });
+});
+
+describe('insights roll-ups', () => {
+  const tmp = tempDir();
+  afterAll(() => tmp.remove());
+
+  it("keep a day's booking times as ascending float64 bytes, read back as numbers", () => {
+    const db = openDatabase(join(tmp.dir, 'insights.db'));
+    migrateDatabase(db);
+    loadProgramme({ ctx: { db } });
+    const complexId = db.select().from(complexes).limit(1).get()!.id;
+    const { day: _, waiting: __, ...figures } = emptyDay('2026-01-05');
+    db.insert(insightsDays).values({ complexId, day: '2026-01-05', ...figures, bookingMs: [90_000, 1_500.5, 3_600_000] }).run();
+    const raw = (db.$client.prepare('select booking_ms from insights_days').get() as { booking_ms: Buffer }).booking_ms;
+    expect(Buffer.isBuffer(raw)).toBe(true);
+    expect([...new Float64Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength))]).toEqual([1_500.5, 90_000, 3_600_000]);
+    expect(db.select().from(insightsDays).get()!.bookingMs).toEqual([1_500.5, 90_000, 3_600_000]);
     db.$client.close();
   });
 });
