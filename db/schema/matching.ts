@@ -28,6 +28,8 @@ export interface StoredRoundReport {
   extensions?: number;
   pooledRoutes: number;
   pooledRequests: number;
+  /** Requests carried through the logistics centre (rounds before consolidation lack it). */
+  centreRequests?: number;
   requestsPerTrip: number;
   stopsPerRoute: number;
   loadFactorKgPeakPct: number;
@@ -80,7 +82,11 @@ export const ROUND_REPORT_FIELDS = [
   'candidatePairsEvaluated',
   'feasiblePairs',
   'timeMs',
+  'centreRequests',
 ] as const satisfies readonly (keyof StoredRoundReport)[];
+/** Every field of a report has its position: one left out would be lost on writing. */
+const everyFieldPlaced: [Exclude<keyof StoredRoundReport, (typeof ROUND_REPORT_FIELDS)[number]>] extends [never] ? true : never = true;
+void everyFieldPlaced;
 
 /** One field of the stored report, in SQL (`json_extract(report, '$[i]')`; spelled alike wherever an index or trigger must match it). */
 export const reportField = (field: keyof StoredRoundReport) => sql.raw(`json_extract(report, '$[${ROUND_REPORT_FIELDS.indexOf(field as never)}]')`);

@@ -10,7 +10,7 @@ import { loadProgramme } from '../../src/complexes/load-programme';
 import { tempDir } from '../helpers/server';
 
 const REPORT: StoredRoundReport = {
-  requestsConsidered: 9, servedCount: 4, routes: 2, extensions: 1, pooledRoutes: 1, pooledRequests: 3, requestsPerTrip: 2, stopsPerRoute: 3.5,
+  requestsConsidered: 9, servedCount: 4, routes: 2, extensions: 1, pooledRoutes: 1, pooledRequests: 3, centreRequests: 1, requestsPerTrip: 2, stopsPerRoute: 3.5,
   loadFactorKgPeakPct: 90.439, loadFactorPalletsPeakPct: 78.333, loadFactorKgKmPct: 72.483, loadFactorPalletsKmPct: 64.81,
   assignmentCostKrw: 3_001_050, offersWritten: 4, totalCostKrw: 1_300_383, baselineCostKrw: 1_848_589, savingsPct: 29.655,
   deadheadKm: 32.905, loadedKm: 313.381, emptyKmShare: 0.095, co2Kg: 165.604, baselineCo2Kg: 294.768,
