@@ -21,6 +21,7 @@ import { eq } from 'drizzle-orm';
 import { matchingRounds, offers, shipmentRequests, vehicles } from '../db/schema';
 import { acceptOffer } from '../src/bookings/accept-offer';
 import type { Context } from '../src/context';
+import { originCellColumns } from '../src/demand/request-record';
 import { DEFAULT_SEED, seedDemo, type DemoKey } from './demo/seed-demo';
 import { parseEnv } from '../src/env';
 import { cellsOf } from '../src/geo/h3';
@@ -117,7 +118,7 @@ function offersToAccept(count: number): number[] {
         .insert(shipmentRequests)
         .values({
           shipperOrgId: shipper.organisationId, complexId, status: 'OFFERED', originLat: origin.lat, originLng: origin.lng,
-          originH3R5: cells.r5, originH3R6: cells.r6, originH3R7: cells.r7, originH3R8: cells.r8, originH3R9: cells.r9,
+          ...originCellColumns(cells),
           destinationLat: 35.1798, destinationLng: 129.075, destinationH3R9: destination.r9, weightKg: 1_200, pallets: 3,
           cargoClass: 'GENERAL', loadingAtOrigin: 'FORKLIFT', loadingAtDestination: 'FORKLIFT',
           pickupFrom: new Date(now + 2 * HOUR), pickupUntil: new Date(now + 6 * HOUR), deliverBy: new Date(now + 30 * HOUR),

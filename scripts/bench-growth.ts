@@ -6,13 +6,16 @@
  * (scripts/simulation, as `npm run simulate`), then replicated per complex and week with new ids and dates shifted by
  * whole weeks, through plain SQL inserts into the migrated schema with foreign keys and triggers on. Organisations,
  * vehicles and their availability are copied once per complex (a stable fleet whose bookings and reservations pile
- * up), every other row once per complex and week; idempotency keys only within IDEMPOTENCY_RETENTION_DAYS of now, as
+ * up), every other row once per complex and week; an earlier week's listing windows end with that week and the stays
+ * booked on them (so that the listings on offer now are one week's, as in a real complex, not eight copies' 60-day
+ * windows); idempotency keys only within IDEMPOTENCY_RETENTION_DAYS of now, as
  * retention keeps them (see simulatedTime); then retention runs once, as it would have all along. Grown databases
- * are cached in the temp folder, keyed by a hash of the migrations and this script.
+ * are cached in the temp folder, keyed by a hash of the migrations and of the code that copies.
  *
  * On a copy of each, the bench adds fresh shifts for Banwol-Sihwa's fleet and 5,000 open requests (through the
- * domain verb), starts the real compiled service (scripts/start.mjs, as `npm start`) and times over HTTP, one
- * request at a time: the operator's and a manufacturer's request lists (first and a deep page), the load board
+ * domain verb), starts the real compiled service on each (scripts/start.mjs, as `npm start`, all at once) and times
+ * over HTTP, one request at a time, each run of an operation on every database in turn (so that the machine's load
+ * weighs on all alike): the operator's and a manufacturer's request lists (first and a deep page), the load board
  * with `near`, complexInsights over 7, 30 and 366 days, both heatmaps, a node lookup, an idle round (Changwon,
  * nothing open) and a round with the 5,000 open requests (its offers removed again after each run). Prints median
  * (p95) ms per operation and week count, the live size of each database, and one JSON line.
@@ -42,6 +45,7 @@ import { createLogger } from '../src/logger';
 import { encodeCursor } from '../src/pagination';
 import { createInProcessPubSub } from '../src/pubsub';
 import { seededRandom } from '../src/routing/random';
+import { seoulDay } from '../src/supply/listings/seoul-day';
 import { runSimulation } from './simulation/run-simulation';
 
 const Args = z.object({
@@ -75,10 +79,8 @@ const env = parseEnv({});
 
 const hash = (...texts: string[]) => createHash('sha256').update(texts.join('\n')).digest('hex').slice(0, 12);
 const migrations = readdirSync(MIGRATIONS_FOLDER).filter((f) => f.endsWith('.sql')).sort().map((f) => readFileSync(join(MIGRATIONS_FOLDER, f), 'utf8'));
-/** The template depends on the schema; grown databases also on how this script copies it. */
+/** The template depends on the schema; grown databases also on how this script copies it (grownDir, below). */
 const cacheDir = join(tmpdir(), `sandan-bench-growth-${hash(...migrations)}`);
-const grownDir = join(cacheDir, hash(readFileSync(new URL(import.meta.url), 'utf8')));
-mkdirSync(grownDir, { recursive: true });
 
 /** One simulated week of Banwol-Sihwa, every row written by the real service over HTTP. */
 async function templatePath(): Promise<string> {
@@ -130,7 +132,10 @@ interface TableCopy {
   maxId: number;
 }
 
-/** Tables in an order that inserts every referenced row first (creation order among equals: proofs before tracking events). */
+/** Rows a trigger checks, not a foreign key: a DELIVERED event needs its proof of delivery (tracking_events_delivered_needs_proof). */
+const AFTER: Record<string, string[]> = { tracking_events: ['proofs_of_delivery'] };
+
+/** Tables in an order that inserts every referenced row first (AFTER included), else in creation order. */
 function copyPlan(db: Db): TableCopy[] {
   const client = db.$client;
   const names = (client.prepare("select name from t.sqlite_master where type = 'table' order by rowid").all() as { name: string }[]).map((r) => r.name).filter((n) => !NOT_COPIED.has(n) && !n.startsWith('sqlite_'));
@@ -142,7 +147,7 @@ function copyPlan(db: Db): TableCopy[] {
   });
   const ordered: TableCopy[] = [];
   while (ordered.length < tables.length) {
-    const next = tables.find((t) => !ordered.includes(t) && [...t.fks.values()].every((ref) => ref === t.name || NOT_COPIED.has(ref) || ordered.some((o) => o.name === ref)));
+    const next = tables.find((t) => !ordered.includes(t) && [...t.fks.values(), ...(AFTER[t.name] ?? [])].every((ref) => ref === t.name || NOT_COPIED.has(ref) || ordered.some((o) => o.name === ref)));
     if (!next) throw new Error('foreign keys form a cycle');
     ordered.push(next);
   }
@@ -203,6 +208,7 @@ async function grownPath(weeks: number, template: string): Promise<Grown> {
   const templateEnd = (client.prepare('select max(m) as m from (select max(recorded_at) as m from t.tracking_events union all select max(finished_at) from t.matching_rounds)').get() as { m: number }).m;
   // Whole weeks, so weekdays and Seoul days stay what they were; the latest copy ends before now.
   const latestShiftWeeks = Math.floor((Date.now() - templateEnd) / WEEK);
+  const templateEndDay = seoulDay(new Date(templateEnd));
   const keysFrom = Date.now() - env.IDEMPOTENCY_RETENTION_DAYS * DAY;
   const plan = copyPlan(db);
   const simulated = simulatedTime(client, plan, templateEnd);
@@ -224,7 +230,14 @@ async function grownPath(weeks: number, template: string): Promise<Grown> {
       if (ref && NOT_COPIED.has(ref)) return `"${col}"`; // users: none in the template (checked below)
       if (ref) return `"${col}" + ${offsetOf(ref)}`;
       if (TIMESTAMPS.get(table.name)?.has(col)) return `${simulated(table.name, col)} + ${shiftWeeks * WEEK}`;
-      if (isDayColumn(col)) return `date("${col}", '${shiftWeeks >= 0 ? '+' : ''}${shiftWeeks * 7} days')`;
+      const shiftDays = `'${shiftWeeks >= 0 ? '+' : ''}${shiftWeeks * 7} days'`;
+      if (table.name === 'listing_availability' && col === 'to_day' && w < weeks - 1) {
+        // An earlier copy's space stays listed through its week and the stays booked on it, not 60 days on: a
+        // complex has one set of warehouses on offer now (the latest week's), not one per week of its history.
+        const lastBooked = `(select max(r.day) from t.listing_reservations r where r.listing_id = "listing_availability"."listing_id")`;
+        return `date(min("to_day", max('${templateEndDay}', coalesce(${lastBooked}, ''))), ${shiftDays})`;
+      }
+      if (isDayColumn(col)) return `date("${col}", ${shiftDays})`;
       return `"${col}"`;
     });
     const where = table.name === 'idempotency_keys' ? `where ${simulated(table.name, 'created_at')} + ${shiftWeeks * WEEK} >= ${keysFrom}` : '';
@@ -489,8 +502,28 @@ interface Timing {
   p95: number;
 }
 
-async function time(url: string, op: Operation, runs: number): Promise<Timing> {
-  const call = async () => {
+/** One operation on each service (the same one, on its own database), run after run in turn: median and p95 of each. */
+async function timeInTurn(targets: { url: string; op: Operation }[], runs: number): Promise<Timing[]> {
+  const calls = targets.map(({ url, op }) => caller(url, op));
+  const warmUps = targets[0]!.op.reset ? 1 : 3; // plans, caches, JIT
+  for (let i = 0; i < warmUps; i++) for (const call of calls) await call();
+  const ms: number[][] = targets.map(() => []);
+  for (let i = 0; i < (targets[0]!.op.runs ?? runs); i++) {
+    // Rotating who goes first, so that neither always follows the other's garbage collection or checkpoint.
+    for (let k = 0; k < calls.length; k++) {
+      const j = (i + k) % calls.length;
+      ms[j]!.push(await calls[j]!());
+    }
+  }
+  return ms.map((values) => {
+    values.sort((a, b) => a - b);
+    const at = (q: number) => values[Math.min(values.length - 1, Math.ceil(q * values.length) - 1)]!;
+    return { median: at(0.5), p95: at(0.95) };
+  });
+}
+
+function caller(url: string, op: Operation): () => Promise<number> {
+  return async () => {
     const started = performance.now();
     const response = await fetch(`${url}/graphql`, {
       method: 'POST',
@@ -505,43 +538,46 @@ async function time(url: string, op: Operation, runs: number): Promise<Timing> {
     op.reset?.();
     return ms;
   };
-  for (let i = 0; i < (op.reset ? 1 : 3); i++) await call(); // warm-up: plans, caches, JIT
-  const ms: number[] = [];
-  for (let i = 0; i < (op.runs ?? runs); i++) ms.push(await call());
-  ms.sort((a, b) => a - b);
-  const at = (q: number) => ms[Math.min(ms.length - 1, Math.ceil(q * ms.length) - 1)]!;
-  return { median: at(0.5), p95: at(0.95) };
 }
 
 const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
 const mb = (bytes: number) => Math.round(bytes / 1e6);
 
+/** Grown databases depend on the code that copies the template, not on how they are timed. */
+const grownDir = join(cacheDir, hash(copyPlan.toString(), simulatedTime.toString(), grownPath.toString(), [...NOT_COPIED, '|', ...PER_COMPLEX].join(), Object.values(DISTINCT).join(), JSON.stringify(AFTER)));
+mkdirSync(grownDir, { recursive: true });
 const template = await templatePath();
-const results = new Map<number, { grown: Grown; timings: Map<string, Timing> }>();
 const workDir = join(grownDir, 'work');
 mkdirSync(workDir, { recursive: true });
+const removeDb = (path: string) => {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+};
+const setups: { weeks: number; grown: Grown; work: string; ops: Operation[] }[] = [];
 for (const weeks of args.weeks) {
   const grown = await grownPath(weeks, template);
-  const work = join(workDir, 'bench.db');
-  for (const suffix of ['', '-wal', '-shm']) rmSync(work + suffix, { force: true });
+  const work = join(workDir, `bench-${weeks}.db`);
+  removeDb(work);
   copyFileSync(grown.path, work);
   const started = performance.now();
   const prepared = await prepare(work);
   console.log(`${weeks} week${weeks > 1 ? 's' : ''}: ${OPEN_REQUESTS} open requests, fresh shifts and insights roll-ups added in ${seconds(started)} s`);
-  const { url, child } = await startService(work);
-  const timings = new Map<string, Timing>();
-  try {
-    for (const op of operations(prepared, work)) {
-      const t = await time(url, op, args.runs);
-      timings.set(op.name, t);
-      console.log(`  ${op.name}: ${t.median.toFixed(1)} ms (p95 ${t.p95.toFixed(1)})`);
-    }
-  } finally {
-    await stopService(child);
-  }
-  results.set(weeks, { grown, timings });
-  for (const suffix of ['', '-wal', '-shm']) rmSync(work + suffix, { force: true });
+  setups.push({ weeks, grown, work, ops: operations(prepared, work) });
 }
+// Every database's service at once, each operation's runs taken in turn on each: the shared machine's load, which
+// moves by the minute, weighs on every week count alike, so their ratio is the database's doing.
+const services: { url: string; child: ChildProcess }[] = [];
+const results = new Map<number, { grown: Grown; timings: Map<string, Timing> }>(setups.map((s) => [s.weeks, { grown: s.grown, timings: new Map() }]));
+try {
+  for (const s of setups) services.push(await startService(s.work));
+  for (let i = 0; i < setups[0]!.ops.length; i++) {
+    const timings = await timeInTurn(setups.map((s, j) => ({ url: services[j]!.url, op: s.ops[i]! })), args.runs);
+    setups.forEach((s, j) => results.get(s.weeks)!.timings.set(s.ops[i]!.name, timings[j]!));
+    console.log(`  ${setups[0]!.ops[i]!.name}: ${timings.map((t, j) => `${setups[j]!.weeks} wk ${t.median.toFixed(1)} ms (p95 ${t.p95.toFixed(1)})`).join(', ')}`);
+  }
+} finally {
+  for (const { child } of services) await stopService(child);
+}
+for (const s of setups) removeDb(s.work);
 
 const columns = args.weeks.map((w) => `${w} week${w > 1 ? 's' : ''}`);
 const names = [...results.values().next().value!.timings.keys()];

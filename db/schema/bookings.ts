@@ -153,11 +153,18 @@ export const podImages = sqliteTable(
     mediaType: text('media_type', { enum: POD_MEDIA_TYPES }).$type<PodMediaType>().notNull(),
     byteSize: integer('byte_size').notNull(),
     sha256: text('sha256').notNull(),
-    /** File name inside POD_STORAGE_DIR. */
-    fileName: text('file_name').notNull().unique(),
+    /**
+     * File name inside POD_STORAGE_DIR of an image stored before images were named by id (a UUID); null for the
+     * others, whose file is `<id>.<extension>` (src/tracking/pod-image-type.ts): 30 MB a year less.
+     */
+    fileName: text('file_name'),
     createdAt: createdAt(),
   },
-  (t) => [index('pod_images_booking').on(t.bookingId), check('pod_images_media_type', sql.raw(`media_type in (${inList(POD_MEDIA_TYPES)})`))],
+  // No index by booking: images are read by id (a proof names its image).
+  (t) => [
+    uniqueIndex('pod_images_file_name_unique').on(t.fileName).where(sql`file_name is not null`),
+    check('pod_images_media_type', sql.raw(`media_type in (${inList(POD_MEDIA_TYPES)})`)),
+  ],
 );
 
 /** Who received the goods, when, and the photo or signature: written in the DELIVERED event's transaction. */

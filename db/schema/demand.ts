@@ -20,10 +20,12 @@ export const shipmentRequests = sqliteTable(
     originLng: real('origin_lng').notNull(),
     /** True when the origin is the complex's joint logistics centre. */
     originIsCentre: integer('origin_is_centre', { mode: 'boolean' }).notNull().default(false),
+    /**
+     * The origin's cell at resolutions 5, 7 and 9 (REQUEST_ORIGIN_RESOLUTIONS): the most numerous record stores three of
+     * the five, each with its index; a `near` search or heat map at 6 or 8 reads the next coarser or the finest.
+     */
     originH3R5: text('origin_h3_r5').notNull(),
-    originH3R6: text('origin_h3_r6').notNull(),
     originH3R7: text('origin_h3_r7').notNull(),
-    originH3R8: text('origin_h3_r8').notNull(),
     originH3R9: text('origin_h3_r9').notNull(),
     destinationLat: real('destination_lat').notNull(),
     destinationLng: real('destination_lng').notNull(),
@@ -59,9 +61,7 @@ export const shipmentRequests = sqliteTable(
     // The board's `near`: its open loads by origin area, without reading the rows (see areasWithin).
     index('requests_complex_area').on(t.complexId, t.status, t.originH3R7),
     index('requests_origin_r5').on(t.originH3R5),
-    index('requests_origin_r6').on(t.originH3R6),
     index('requests_origin_r7').on(t.originH3R7),
-    index('requests_origin_r8').on(t.originH3R8),
     index('requests_origin_r9').on(t.originH3R9),
     check('requests_status', sql.raw(`status in (${inList(REQUEST_STATUSES)})`)),
     check('requests_cargo', sql.raw(`cargo_class in (${inList(CARGO_CLASSES)})`)),

@@ -10,7 +10,7 @@ import { recordWebhookEvent } from '../webhooks/record-event';
 import { publishRequestActivity, requestActivity } from './activity';
 import { checkInContext } from './request-context';
 import { CreateShipmentRequestInput } from './request-input';
-import type { ShipmentRequestRecord } from './request-record';
+import { originCellColumns, type ShipmentRequestRecord } from './request-record';
 
 export { CreateShipmentRequestInput };
 
@@ -30,7 +30,6 @@ export function createShipmentRequest({ ctx, input }: { ctx: Context; input: Cre
     (tx) =>
       once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'shipmentRequestCreate', input: data }, () => {
         const { origin, destination } = checkInContext(data, complex, now);
-        const originCells = cellsOf(origin);
         const row = tx
           .insert(shipmentRequests)
           .values({
@@ -41,11 +40,7 @@ export function createShipmentRequest({ ctx, input }: { ctx: Context; input: Cre
             originLat: origin.lat,
             originLng: origin.lng,
             originIsCentre: origin.isCentre,
-            originH3R5: originCells.r5,
-            originH3R6: originCells.r6,
-            originH3R7: originCells.r7,
-            originH3R8: originCells.r8,
-            originH3R9: originCells.r9,
+            ...originCellColumns(cellsOf(origin)),
             destinationLat: destination.lat,
             destinationLng: destination.lng,
             destinationIsCentre: destination.isCentre,

@@ -5,12 +5,11 @@ import { CARGO_CLASSES, REQUEST_STATUSES, shipmentRequests } from '../../db/sche
 import { requireRole } from '../auth/authorize';
 import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context, Viewer } from '../context';
-import type { StoredResolution } from '../geo/h3';
 import { NearInput, nearCells, withinRadius } from '../geo/near';
 import { cursorKey, type LocatedConnection, nearPage, PageArgs, toConnection, withoutDistance } from '../pagination';
 import { parseArgs } from '../validation';
 import { expireStaleRequests } from './expire-stale-requests';
-import { ORIGIN_CELL_COLUMN, REQUEST_COLUMNS, requestRow, requestsByIds, type ShipmentRequestRecord } from './request-record';
+import { ORIGIN_CELL_COLUMN, originCandidates, REQUEST_COLUMNS, requestRow, requestsByIds, type OriginResolution, type ShipmentRequestRecord } from './request-record';
 
 /**
  * A filter with the pickup-time range shared by the request list and the load board: windows overlapping
@@ -58,7 +57,7 @@ interface ListShape {
   pickupFrom: boolean;
   pickupTo: boolean;
   /** The resolution of the `near` candidate cells, bound as a JSON array. */
-  cells: StoredResolution | null;
+  cells: OriginResolution | null;
   before: boolean;
 }
 
@@ -97,7 +96,7 @@ export function listShipmentRequests({ ctx, input }: { ctx: Context; input: List
   const complex = filter?.complexCode ? getComplex({ ctx, input: { code: filter.complexCode } }) : null;
   expireStaleRequests({ ctx, input: { complexId: viewer.complexId ?? complex?.id ?? null } });
   const near = filter?.near;
-  const candidates = near ? nearCells(near) : null;
+  const candidates = near ? originCandidates(nearCells(near)) : null;
   const beforeId = after && !near ? Number(cursorKey(after, ID_CURSOR)[1]) : null;
   const { scope, scopeId } = requestScope(viewer);
   const shape: ListShape = {

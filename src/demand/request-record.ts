@@ -2,18 +2,33 @@ import type { Db } from '../../db/client';
 import { getTableColumns } from 'drizzle-orm';
 import { idList, inIdList, preparedPerDatabase, rowDecoder } from '../../db/prepared';
 import { shipmentRequests } from '../../db/schema';
-import type { StoredResolution } from '../geo/h3';
+import { cellToParent } from 'h3-js';
+import type { CellSet, StoredResolution } from '../geo/h3';
 
 export type ShipmentRequestRecord = typeof shipmentRequests.$inferSelect;
 
-/** The stored origin cell column of each resolution, for `nearCells` look-ups. */
+/** The resolutions of a request's stored origin cell (see shipmentRequests.originH3R5), and their columns. */
 export const ORIGIN_CELL_COLUMN = {
   5: shipmentRequests.originH3R5,
-  6: shipmentRequests.originH3R6,
   7: shipmentRequests.originH3R7,
-  8: shipmentRequests.originH3R8,
   9: shipmentRequests.originH3R9,
-} as const satisfies Record<StoredResolution, unknown>;
+} as const satisfies Partial<Record<StoredResolution, unknown>>;
+export type OriginResolution = keyof typeof ORIGIN_CELL_COLUMN;
+
+/** The origin columns of a new request from its point's cells. */
+export function originCellColumns(cells: CellSet) {
+  return { originH3R5: cells.r5, originH3R7: cells.r7, originH3R9: cells.r9 };
+}
+
+/**
+ * Candidate cells at a resolution requests store: cells of 6 or 8 become their parents at 5 or 7 (a coarser
+ * disk around the same points: a superset, which the exact distance test then trims).
+ */
+export function originCandidates({ res, cells }: { res: StoredResolution; cells: string[] }): { res: OriginResolution; cells: string[] } {
+  if (res in ORIGIN_CELL_COLUMN) return { res: res as OriginResolution, cells };
+  const parent = (res - 1) as OriginResolution;
+  return { res: parent, cells: [...new Set(cells.map((c) => cellToParent(c, parent)))] };
+}
 
 /** Every column: select these and decode the prepared query's `values()` with requestRow (see rowDecoder). */
 export const REQUEST_COLUMNS = getTableColumns(shipmentRequests);

@@ -6,7 +6,7 @@ import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { addDays, seoulDay, seoulMidnight } from '../supply/listings/seoul-day';
 import { parseArgs } from '../validation';
-import { addDay, addRequestFigures, addTripFigures, emptyDay, storageFigures, TOTAL_KEYS, type DayFigures, type TransportTotals } from './day-figures';
+import { addDay, addRequestFigures, addTripFigures, emptyDay, medianMinutes, storageFigures, TOTAL_KEYS, type DayFigures, type TransportTotals } from './day-figures';
 import { rollUpDay } from './roll-up-day';
 import { DAY_MS } from '../time';
 
@@ -127,7 +127,7 @@ export async function getComplexInsights({ ctx, input }: { ctx: Context; input: 
       cancelled: total.cancelled,
       waiting: total.waiting,
       servedPct: pct(total.served, total.posted),
-      medianMinutesToBooking: median(total.bookingMs.map((ms) => ms / 60_000)),
+      medianMinutesToBooking: medianMinutes([...byDay.values()].map((day) => day.bookingMs)),
       consolidated: total.consolidated,
       consolidationRatePct: pct(total.consolidated, total.served),
     },
@@ -172,10 +172,3 @@ const ratio = (part: number, whole: number) => (whole > 0 ? Math.round((part / w
 
 /** part / whole x 100 to 0.01, and 0 when whole is 0. */
 const pct = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 100 : 0);
-
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = Float64Array.from(values).sort(); // numeric, and without a comparator call per pair (a year: ~40k)
-  const mid = sorted.length >> 1;
-  return Math.round((sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2) * 10) / 10;
-}

@@ -4,6 +4,8 @@ import { listingAvailability, listingReservations, shipmentRequests, vehicles, w
 import { requireOverseer } from '../auth/authorize';
 import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
+import { cellToParent } from 'h3-js';
+import { ORIGIN_CELL_COLUMN, type OriginResolution } from '../demand/request-record';
 import { STORED_RESOLUTIONS, type StoredResolution } from '../geo/h3';
 import { seoulDay } from '../supply/listings/seoul-day';
 import { parseArgs } from '../validation';
@@ -20,7 +22,6 @@ export const GetHeatmapInput = z.object({
 });
 export type GetHeatmapInput = z.infer<typeof GetHeatmapInput>;
 
-const REQUEST_CELL = { 5: shipmentRequests.originH3R5, 6: shipmentRequests.originH3R6, 7: shipmentRequests.originH3R7, 8: shipmentRequests.originH3R8, 9: shipmentRequests.originH3R9 };
 const VEHICLE_CELL = { 5: vehicles.h3R5, 6: vehicles.h3R6, 7: vehicles.h3R7, 8: vehicles.h3R8, 9: vehicles.h3R9 };
 const LISTING_CELL = { 5: warehouseListings.h3R5, 6: warehouseListings.h3R6, 7: warehouseListings.h3R7, 8: warehouseListings.h3R8, 9: warehouseListings.h3R9 };
 
@@ -51,15 +52,16 @@ export function getHeatmap({ ctx, input }: { ctx: Context; input: GetHeatmapInpu
 
   const counted: HeatmapCell[] = [];
   if (layer === 'DEMAND') {
-    const cell = REQUEST_CELL[res];
-    counted.push(
-      ...ctx.db
-        .select({ cell, count: sql<number>`count(*)`, pallets: sql<number>`sum(${shipmentRequests.pallets})` })
-        .from(shipmentRequests)
-        .where(and(eq(shipmentRequests.complexId, complex.id), inArray(shipmentRequests.status, ['OPEN', 'OFFERED'])))
-        .groupBy(cell)
-        .all(),
-    );
+    // Requests store three of the resolutions: at 6 or 8, counted by their finest cell, then by its parent.
+    const stored: OriginResolution = res in ORIGIN_CELL_COLUMN ? (res as OriginResolution) : 9;
+    const cell = ORIGIN_CELL_COLUMN[stored];
+    const rows = ctx.db
+      .select({ cell, count: sql<number>`count(*)`, pallets: sql<number>`sum(${shipmentRequests.pallets})` })
+      .from(shipmentRequests)
+      .where(and(eq(shipmentRequests.complexId, complex.id), inArray(shipmentRequests.status, ['OPEN', 'OFFERED'])))
+      .groupBy(cell)
+      .all();
+    counted.push(...(stored === res ? rows : rows.map((r) => ({ ...r, cell: cellToParent(r.cell, res) }))));
   } else {
     const vehicleCell = VEHICLE_CELL[res];
     counted.push(

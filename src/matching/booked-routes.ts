@@ -1,6 +1,6 @@
-import { and, eq, gt, inArray, isNotNull } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
-import { bookings, offers, routes, routeStops, shipmentRequests, vehicleAvailability, vehicles, type RequestStatus } from '../../db/schema';
+import { bookings, offers, routes, routeStops, shipmentRequests, vehicleAvailability, vehicleReservations, vehicles, type RequestStatus } from '../../db/schema';
 import type { BookedRouteInput } from './engine';
 import { requestInputOf, vehicleInputOf } from './round-input';
 
@@ -26,14 +26,32 @@ export function servedPrefix(stops: Pick<StopRow, 'action' | 'requestId'>[], sta
  * cancelled or given back, no extension already pending, drops at the requests' own destinations (a drop at a
  * warehouse belongs to a storage booking the round does not re-plan), and the shift the route is driven in still
  * open when the truck is free. The truck is where its last served stop left it (or where it is registered, before its first).
- * A truck with several booked routes offers only the one it drives first. Reads are driven by the complex's confirmed bookings (what is on the road now), not by the routes of all time.
+ * A truck with several booked routes offers only the one it drives first. Reads are driven by the fleet's held reservations that end after now
+ * (what is on the road now or later), not by the routes or confirmed bookings of all time: a route whose last planned drop has passed is not extended.
  */
 export function loadBookedRoutes(tx: Tx, complexId: number, now: Date): BookedRouteInput[] {
   const nowMs = now.getTime();
+  // Routes with a planned stop ahead: a share's vehicle reservation, still held, ends after now. Found from the
+  // complex's fleet through the held reservations' end, not from every booking left confirmed in its history.
+  const ahead = tx
+    .selectDistinct({ routeId: bookings.routeId })
+    .from(vehicleReservations)
+    .innerJoin(bookings, eq(bookings.id, vehicleReservations.bookingId))
+    .where(
+      and(
+        inArray(vehicleReservations.vehicleId, tx.select({ id: vehicles.id }).from(vehicles).where(eq(vehicles.complexId, complexId))),
+        isNull(vehicleReservations.releasedAt),
+        gt(vehicleReservations.endsAt, now),
+        isNotNull(bookings.routeId),
+      ),
+    )
+    .all()
+    .map((r) => r.routeId!);
+  if (ahead.length === 0) return [];
   const live = tx
     .select({ routeId: bookings.routeId, requestId: bookings.requestId, priceKrw: bookings.priceKrw })
     .from(bookings)
-    .where(and(eq(bookings.complexId, complexId), eq(bookings.status, 'CONFIRMED'), eq(bookings.kind, 'TRANSPORT'), isNotNull(bookings.routeId)))
+    .where(and(inArray(bookings.routeId, ahead), eq(bookings.complexId, complexId), eq(bookings.status, 'CONFIRMED'), eq(bookings.kind, 'TRANSPORT')))
     .all();
   if (live.length === 0) return [];
   const routeIds = [...new Set(live.map((b) => b.routeId!))];

@@ -102,6 +102,9 @@ export function executeRound(ctx: Context, complex: ComplexRecord, trigger: Roun
 function withoutIds({ unservedRequestIds: _, ...report }: ReturnType<typeof runRound>['report']) {
   return report;
 }
+/** Every figure of the engine's report is one the stored report keeps (db/schema ROUND_REPORT_FIELDS). */
+const everyFigureStored: [Exclude<keyof ReturnType<typeof withoutIds>, keyof StoredRoundReport>] extends [never] ? true : never = true;
+void everyFigureStored;
 
 function roundEvents(ctx: Context, complex: ComplexRecord, roundId: number, trigger: RoundTrigger, report: ReturnType<typeof runRound>['report'], offersWritten: number): Publication[] {
   const { servedCount, requestsConsidered, timeMs, routes, pooledRoutes, pooledRequests, centreRequests } = report;

@@ -6,6 +6,7 @@ import { requireViewer } from '../auth/authorize';
 import type { Context } from '../context';
 import { NotFoundError } from '../errors';
 import { parseInput } from '../validation';
+import { podFileName } from './pod-image-type';
 import type { PodImageRecord } from './tracking-event-record';
 
 export const OpenPodImageInput = z.object({ id: z.number().int().positive() });
@@ -26,5 +27,5 @@ export function openPodImage({ ctx, input }: { ctx: Context; input: OpenPodImage
       row.booking.supplierOrgId === viewer.organisationId ||
       (viewer.role === 'OPERATOR' && viewer.complexId === row.booking.complexId));
   if (!allowed) throw new NotFoundError('Proof-of-delivery image');
-  return { image: row.image, path: join(ctx.env.POD_STORAGE_DIR, row.image.fileName) };
+  return { image: row.image, path: join(ctx.env.POD_STORAGE_DIR, podFileName(row.image)) };
 }

@@ -1,4 +1,5 @@
 import type { PodMediaType } from '../../db/schema';
+import type { PodImageRecord } from './tracking-event-record';
 
 const SIGNATURES: [PodMediaType, number[]][] = [
   ['image/jpeg', [0xff, 0xd8, 0xff]],
@@ -12,3 +13,8 @@ export function podMediaTypeOf(bytes: Uint8Array): PodMediaType | null {
 }
 
 export const POD_EXTENSION: Record<PodMediaType, string> = { 'image/jpeg': 'jpg', 'image/png': 'png' };
+
+/** An image's file inside POD_STORAGE_DIR: `<id>.<extension>`, or the UUID name of an image stored before that. */
+export function podFileName(image: Pick<PodImageRecord, 'id' | 'mediaType' | 'fileName'>): string {
+  return image.fileName ?? `${image.id}.${POD_EXTENSION[image.mediaType]}`;
+}

@@ -7,7 +7,7 @@ import { requireRole } from '../auth/authorize';
 import { isTransport } from '../bookings/booking-record';
 import type { Context } from '../context';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
-import { POD_EXTENSION, podMediaTypeOf } from './pod-image-type';
+import { podFileName, podMediaTypeOf } from './pod-image-type';
 import type { PodImageRecord } from './tracking-event-record';
 
 export interface StorePodImageInput {
@@ -34,33 +34,39 @@ export function storePodImage({ ctx, input }: { ctx: Context; input: StorePodIma
   const mediaType = podMediaTypeOf(bytes);
   if (!mediaType) throw new ValidationError([{ field: 'body', rule: 'must be a JPEG or PNG image (checked by its content, not its name or header)' }]);
 
-  const fileName = `${randomUUID()}.${POD_EXTENSION[mediaType]}`;
-  const path = join(ctx.env.POD_STORAGE_DIR, fileName);
-  writeDurably(ctx.env.POD_STORAGE_DIR, path, bytes);
+  // Written whole under a temporary name first; then, in the transaction that records it, named by its id.
+  const temporary = join(ctx.env.POD_STORAGE_DIR, `${randomUUID()}.partial`);
+  writeDurably(ctx.env.POD_STORAGE_DIR, temporary, bytes);
   try {
-    return ctx.db
-      .insert(podImages)
-      .values({ bookingId: booking.id, uploadedByOrgId: viewer.organisationId, mediaType, byteSize: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), fileName })
-      .returning()
-      .get();
-  } catch (error) {
-    rmSync(path, { force: true });
-    throw error;
+    return ctx.db.transaction((tx) => {
+      const image = tx
+        .insert(podImages)
+        .values({ bookingId: booking.id, uploadedByOrgId: viewer.organisationId, mediaType, byteSize: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') })
+        .returning()
+        .get();
+      renameSync(temporary, join(ctx.env.POD_STORAGE_DIR, podFileName(image)));
+      syncFolder(ctx.env.POD_STORAGE_DIR);
+      return image;
+    });
+  } finally {
+    rmSync(temporary, { force: true });
   }
 }
 
-/** Writes the file whole or not at all, and survives a crash once this returns (file and folder synced). */
+/** Writes the file and syncs it: whole once this returns. */
 function writeDurably(dir: string, path: string, bytes: Uint8Array): void {
   mkdirSync(dir, { recursive: true });
-  const temporary = `${path}.partial`;
-  const fd = openSync(temporary, 'wx');
+  const fd = openSync(path, 'wx');
   try {
     writeSync(fd, bytes);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
-  renameSync(temporary, path);
+}
+
+/** A rename survives a crash once its folder is synced. */
+function syncFolder(dir: string): void {
   const dirFd = openSync(dir, 'r');
   try {
     fsyncSync(dirFd);

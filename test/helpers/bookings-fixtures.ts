@@ -5,6 +5,7 @@ import { complexes, listingAvailability, matchingRounds, offers, shipmentRequest
 import type { Viewer } from '../../src/context';
 import type { Context } from '../../src/context';
 import { createShipmentRequest, type CreateShipmentRequestInput } from '../../src/demand/create-shipment-request';
+import { originCellColumns } from '../../src/demand/request-record';
 import type { DemoKey } from '../../scripts/demo/seed-demo';
 import { parseEnv } from '../../src/env';
 import { cellsOf } from '../../src/geo/h3';
@@ -218,11 +219,7 @@ export function insertVolume(db: Db, keys: { shipper: number; carrier: number; o
           status: 'OFFERED',
           originLat: place.lat,
           originLng: place.lng,
-          originH3R5: cells.r5,
-          originH3R6: cells.r6,
-          originH3R7: cells.r7,
-          originH3R8: cells.r8,
-          originH3R9: cells.r9,
+          ...originCellColumns(cells),
           destinationLat: BUSAN.lat,
           destinationLng: BUSAN.lng,
           destinationH3R9: cellsOf(BUSAN).r9,

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shipmentRequests, vehicleReservations } from '../../db/schema';
+import { podImages, shipmentRequests, vehicleReservations } from '../../db/schema';
 import { toGlobalId } from '../../src/global-id';
 import { firstResults, gql, keepTriggering, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
@@ -148,6 +149,25 @@ describe('proof of delivery', () => {
     }
     for (const apiKey of [key('MANUFACTURER', 'CHANGWON'), key('OPERATOR', 'CHANGWON'), key('ADMIN')]) expect((await download(apiKey)).status).toBe(404);
     expect((await download()).status).toBe(401);
+  });
+
+  it('stores an image under its id, with no name in its row; one stored under a UUID name before is still served', async () => {
+    const { bookingId } = await booked();
+    const files = () => readdirSync(join(tmp.dir, 'pod'));
+    const before = new Set(files());
+    const uploaded = await upload(bookingId, PNG);
+    expect(uploaded.status).toBe(201);
+    const { downloadPath } = (await uploaded.json()) as { downloadPath: string };
+    const row = server.db.select().from(podImages).orderBy(desc(podImages.id)).limit(1).get()!;
+    expect(row.fileName).toBeNull();
+    expect(files().filter((f) => !before.has(f))).toEqual([`${row.id}.png`]);
+
+    const legacy = `${randomUUID()}.png`;
+    renameSync(join(tmp.dir, 'pod', `${row.id}.png`), join(tmp.dir, 'pod', legacy));
+    server.db.update(podImages).set({ fileName: legacy }).where(eq(podImages.id, row.id)).run();
+    const response = await fetch(`${base()}${downloadPath}`, { headers: { authorization: `Bearer ${key('CARRIER')}` } });
+    expect(response.status).toBe(200);
+    expect(Buffer.from(await response.arrayBuffer())).toEqual(PNG);
   });
 });
 

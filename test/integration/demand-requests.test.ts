@@ -3,6 +3,7 @@ import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shipmentRequests } from '../../db/schema';
 import { withCheckDigit } from '../../src/auth/business-number';
+import { haversineKm } from '../../src/geo/distance';
 import { fromGlobalId, toGlobalId } from '../../src/global-id';
 import { shipmentRequestVariables } from '../helpers/bookings-fixtures';
 import { firstResults, gql, keepTriggering, wsClient } from '../helpers/clients';
@@ -304,6 +305,15 @@ describe('shipment requests over GraphQL', () => {
       expect(edges.map((e) => e.node.id)).toEqual(expect.arrayContaining([posted.a1.id, posted.a2x.id]));
       expect(edges[0]!.distanceKm).toBeCloseTo(0, 6);
       expect((await list(key.opB)).body.data!.shipmentRequests.edges[0]!.distanceKm).toBeNull();
+      // Every radius finds exactly the requests within it, also where the search's resolution (6, 8) is one requests
+      // do not store and their coarser cells are read instead.
+      const all = server.db.select().from(shipmentRequests).all();
+      for (const radiusKm of [0.5, 3, 5, 8, 25, 60]) {
+        const near = { lat: 37.3, lng: 126.8, radiusKm };
+        const found = (await list(key.admin, { near }, 100)).body.data!.shipmentRequests.edges.map((e) => Number(fromGlobalId(e.node.id)!.id));
+        const within = all.filter((r) => haversineKm(near, { lat: r.originLat, lng: r.originLng }) <= radiusKm).map((r) => r.id);
+        expect(found.sort(), `${radiusKm} km`).toEqual(within.sort());
+      }
       const tooFar = await list(key.opB, { near: { lat: 37.33, lng: 126.76, radiusKm: 500 } });
       expect(tooFar.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'filter.near.radiusKm', rule: expect.stringMatching(/100/) }]);
     });

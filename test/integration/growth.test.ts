@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client';
 import * as schema from '../../db/schema';
-import { bookings, insightsDays, matchingRounds, routeStops, shipmentRequests } from '../../db/schema';
+import { bookings, insightsDays, matchingRounds, reportField, routeStops, shipmentRequests } from '../../db/schema';
 import { selectComplex } from '../../src/complexes/complex-record';
 import { DEFAULT_SEED } from '../../scripts/demo/seed-demo';
 import { seedDemoHistory } from '../../scripts/demo/seed-demo-history';
@@ -155,7 +155,7 @@ describe('years of history', () => {
     expect(await insights(variables)).toEqual(after);
 
     // A round's report rewritten: its start day's roll-up goes.
-    const round = server.db.select().from(matchingRounds).where(and(eq(matchingRounds.complexId, complexId), sql`json_extract(report, '$.assignmentCostKrw') > 0`)).orderBy(desc(matchingRounds.startedAt)).limit(1).get()!;
+    const round = server.db.select().from(matchingRounds).where(and(eq(matchingRounds.complexId, complexId), sql`${reportField('assignmentCostKrw')} > 0`)).orderBy(desc(matchingRounds.startedAt)).limit(1).get()!;
     const roundDay = seoulDay(round.startedAt);
     rollUpDay({ ctx: { db: server.db, now: () => new Date() }, input: { complexId, day: roundDay } });
     server.db.update(matchingRounds).set({ report: { ...round.report!, assignmentCostKrw: round.report!.assignmentCostKrw + 1000 } }).where(eq(matchingRounds.id, round.id)).run();
@@ -187,6 +187,18 @@ describe('years of history', () => {
     });
     expect(plans.length).toBeGreaterThan(8);
     for (const { statement, plan } of plans) expect(plan.filter((d) => /^SCAN (?!\(subquery|CONSTANT)/.test(d)), `${statement}\n${plan.join('\n')}`).toEqual([]);
+  });
+
+  it("a round reads the booked routes with a drop still ahead, not every booking its complex left confirmed", async () => {
+    const complex = selectComplex({ db: server.db }, { code: 'BANWOL_SIHWA' })!;
+    const confirmed = server.db.select().from(bookings).where(and(eq(bookings.complexId, complex.id), eq(bookings.status, 'CONFIRMED'), isNotNull(bookings.routeId))).all();
+    expect(confirmed.length).toBeGreaterThan(0);
+    // Two months on, every confirmed route's planned drops have passed (a carrier who never reported delivery).
+    const later = new Date(Date.now() + 60 * DAY_MS);
+    const plans = await plansOf(server.dbPath, (db) => loadRoundInput({ db }, complex, later));
+    const fromBookings = plans.filter((p) => /^select .* from "bookings"/.test(p.statement));
+    expect(fromBookings.length).toBeGreaterThan(0);
+    for (const { statement, rows } of fromBookings) expect(rows, statement).toBe(0);
   });
 
   it('a round sweeps stale claims of its complex through the running round index, not its past rounds', async () => {

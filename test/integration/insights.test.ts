@@ -242,8 +242,11 @@ describe('heatmap', () => {
     expect(before).toEqual([]);
     const origin = { lat: BANWOL.lat + 0.01, lng: BANWOL.lng - 0.02 };
     shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')), { origin, pallets: 5, weightKg: 2_000 });
-    const after = (await heatmap('DEMAND', 9)).body.data!.heatmap.cells;
-    expect(after).toEqual([{ cell: cellsOf(origin).r9, count: 1, pallets: 5 }]);
+    // Requests store their cell at 5, 7 and 9; at 6 and 8 it is the finest cell's parent.
+    for (const res of [5, 6, 7, 8, 9] as const) {
+      const after = (await heatmap('DEMAND', res)).body.data!.heatmap.cells;
+      expect(after, `resolution ${res}`).toEqual([{ cell: cellsOf(origin)[`r${res}`], count: 1, pallets: 5 }]);
+    }
   });
 
   it('refuses resolutions that are not stored and callers who do not oversee the complex', async () => {
