@@ -5,10 +5,12 @@ import { complexes } from './complexes';
  * Milliseconds in ascending order, stored as the bytes of a Float64Array: a year of a complex is ~40 k values, read
  * with no JSON to parse and, being sorted per day, merged for a median without sorting them all again.
  */
+export const sortedMillisBytes = (values: number[]): Buffer => Buffer.from(Float64Array.from(values).sort().buffer);
+export const millisOfBytes = (bytes: Buffer): number[] => Array.from(new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
 const sortedMillis = customType<{ data: number[]; driverData: Buffer }>({
   dataType: () => 'blob',
-  toDriver: (values) => Buffer.from(Float64Array.from(values).sort().buffer),
-  fromDriver: (bytes) => Array.from(new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))),
+  toDriver: sortedMillisBytes,
+  fromDriver: millisOfBytes,
 });
 
 /**

@@ -91,13 +91,16 @@ void everyFieldPlaced;
 /** One field of the stored report, in SQL (`json_extract(report, '$[i]')`; spelled alike wherever an index or trigger must match it). */
 export const reportField = (field: keyof StoredRoundReport) => sql.raw(`json_extract(report, '$[${ROUND_REPORT_FIELDS.indexOf(field as never)}]')`);
 
+/** A report as its stored array of values by position (both databases store this array). */
+export const reportValues = (report: StoredRoundReport): (number | null)[] => ROUND_REPORT_FIELDS.map((field) => report[field] ?? null);
+/** The report of a stored array of values by position. */
+export const reportOfValues = (values: (number | null)[]): StoredRoundReport =>
+  Object.fromEntries(ROUND_REPORT_FIELDS.flatMap((field, i) => (values[i] == null ? [] : [[field, values[i]]]))) as unknown as StoredRoundReport;
+
 const roundReport = customType<{ data: StoredRoundReport; driverData: string }>({
   dataType: () => 'text',
-  toDriver: (report) => JSON.stringify(ROUND_REPORT_FIELDS.map((field) => report[field] ?? null)),
-  fromDriver: (stored) => {
-    const values = JSON.parse(stored) as (number | null)[];
-    return Object.fromEntries(ROUND_REPORT_FIELDS.flatMap((field, i) => (values[i] == null ? [] : [[field, values[i]]]))) as unknown as StoredRoundReport;
-  },
+  toDriver: (report) => JSON.stringify(reportValues(report)),
+  fromDriver: (stored) => reportOfValues(JSON.parse(stored) as (number | null)[]),
 });
 
 /**

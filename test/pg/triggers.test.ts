@@ -129,6 +129,23 @@ describe('PostgreSQL refuses what the SQLite triggers refuse', () => {
     expect(left).toEqual([{ day: '2026-12-02' }]);
   });
 
+  it('a round report is stored as its values by position, and removing a costed round forgets its day', async () => {
+    const report = { requestsConsidered: 3, servedCount: 2, pooledRoutes: 1, pooledRequests: 2, requestsPerTrip: 2, stopsPerRoute: 4, loadFactorKgPeakPct: 50, loadFactorPalletsPeakPct: 60, loadFactorKgKmPct: 40, loadFactorPalletsKmPct: 45, assignmentCostKrw: 500_000, offersWritten: 2, totalCostKrw: 400_000, baselineCostKrw: 520_000, savingsPct: 23.08, deadheadKm: 10, loadedKm: 80, emptyKmShare: 0.11, co2Kg: 40, baselineCo2Kg: 60, candidatePairsEvaluated: 9, feasiblePairs: 4, timeMs: 12, routes: 1 };
+    const [round] = await test.db.insert(t.matchingRounds).values({ complexId: m.complex.id, status: 'COMPLETED', trigger: 'MANUAL', startedAt: new Date('2026-12-02T01:00:00Z'), report }).returning();
+    expect(round!.report).toEqual(report);
+    const { rows } = await test.db.$client.query('select report -> 0 as considered, report -> 12 as cost from matching_rounds where id = $1', [round!.id]);
+    expect(rows[0]).toEqual({ considered: 3, cost: 500_000 });
+
+    const day = { complexId: m.complex.id, day: '2026-12-02', posted: 1, served: 1, expired: 0, cancelled: 0, consolidated: 0, costKrw: 0, baselineCostKrw: 0, deadheadKm: 0, loadedKm: 0, baselineDeadheadKm: 0, baselineLoadedKm: 0, co2Kg: 0, baselineCo2Kg: 0, idlePalletDays: 0, bookedPalletDays: 0, bookingMs: [9_000, 1_000, 5_000] };
+    await test.db.delete(t.insightsDays).where(eq(t.insightsDays.complexId, m.complex.id));
+    await test.db.insert(t.insightsDays).values(day);
+    const [stored] = await test.db.select({ bookingMs: t.insightsDays.bookingMs }).from(t.insightsDays).where(eq(t.insightsDays.complexId, m.complex.id));
+    expect(stored!.bookingMs).toEqual([1_000, 5_000, 9_000]);
+
+    await test.db.delete(t.matchingRounds).where(eq(t.matchingRounds.id, round!.id));
+    expect(await test.db.select().from(t.insightsDays).where(eq(t.insightsDays.complexId, m.complex.id))).toEqual([]);
+  });
+
   it('instants round-trip as epoch milliseconds, the value SQLite stores', async () => {
     const request = await addRequest(test.db, m, { weightKg: 400, pallets: 2 });
     const { rows } = await test.db.$client.query('select pickup_from from shipment_requests where id = $1', [request.id]);

@@ -127,10 +127,13 @@ export const podImages = pgTable(
     mediaType: text('media_type', { enum: POD_MEDIA_TYPES }).$type<PodMediaType>().notNull(),
     byteSize: integer('byte_size').notNull(),
     sha256: text('sha256').notNull(),
-    fileName: text('file_name').notNull().unique(),
+    fileName: text('file_name'),
     createdAt: createdAt(),
   },
-  (t) => [index('pod_images_booking').on(t.bookingId), check('pod_images_media_type', sql.raw(`media_type in (${inList(POD_MEDIA_TYPES)})`))],
+  (t) => [
+    uniqueIndex('pod_images_file_name_unique').on(t.fileName).where(sql`file_name is not null`),
+    check('pod_images_media_type', sql.raw(`media_type in (${inList(POD_MEDIA_TYPES)})`)),
+  ],
 );
 
 export const proofsOfDelivery = pgTable('proofs_of_delivery', {

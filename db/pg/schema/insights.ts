@@ -1,5 +1,13 @@
-import { bigint, doublePrecision, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { bigint, customType, doublePrecision, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { millisOfBytes, sortedMillisBytes } from '../../schema/insights';
 import { complexes } from './complexes';
+
+/** Ascending milliseconds as the bytes of a Float64Array, as db/schema's sortedMillis. */
+const sortedMillis = customType<{ data: number[]; driverData: Buffer }>({
+  dataType: () => 'bytea',
+  toDriver: sortedMillisBytes,
+  fromDriver: millisOfBytes,
+});
 
 // The PostgreSQL twin of db/schema/insights.ts, where each table and column is described.
 
@@ -37,7 +45,7 @@ export const insightsDays = pgTable(
     rounds: integer('rounds').notNull().default(0),
     assignmentCostKrw: bigint('assignment_cost_krw', { mode: 'number' }).notNull().default(0),
     pooledCostKrw: bigint('pooled_cost_krw', { mode: 'number' }).notNull().default(0),
-    bookingMs: jsonb('booking_ms').$type<number[]>().notNull(),
+    bookingMs: sortedMillis('booking_ms').notNull(),
   },
   (t) => [primaryKey({ columns: [t.complexId, t.day] })],
 );

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, doublePrecision, index, integer, jsonb, pgTable, text, uniqueIndex, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { bigint, check, customType, doublePrecision, index, integer, pgTable, text, uniqueIndex, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { organisations } from './auth';
 import { createdAt, timestampMs } from './columns';
 import { complexes } from './complexes';
@@ -12,6 +12,9 @@ import {
   ROUND_STATUSES,
   ROUND_TRIGGERS,
   ROUTE_STOP_ACTIONS,
+  reportOfValues,
+  reportValues,
+  ROUND_REPORT_FIELDS,
   RUNNING_ROUND,
   type CentreLeg,
   type OfferKind,
@@ -25,11 +28,22 @@ import { vehicles, warehouseListings } from './supply';
 
 // The PostgreSQL twin of db/schema/matching.ts, where each table and column is described.
 
+/** The report as db/schema stores it, an array of values by position, in jsonb. */
+const roundReport = customType<{ data: StoredRoundReport; driverData: string | (number | null)[] }>({
+  dataType: () => 'jsonb',
+  toDriver: (report) => JSON.stringify(reportValues(report)),
+  // node-postgres parses jsonb itself.
+  fromDriver: (stored) => reportOfValues(typeof stored === 'string' ? (JSON.parse(stored) as (number | null)[]) : stored),
+});
+
+/** One field of the stored report, in SQL, as db/schema's reportField (`report -> i`). */
+export const reportField = (field: keyof StoredRoundReport) => sql.raw(`(report -> ${ROUND_REPORT_FIELDS.indexOf(field as never)})`);
+
 /**
  * A scheduled round that considered no request (retention prunes them), as db/schema's EMPTY_SCHEDULED_ROUND: the
  * report is jsonb here, so the condition reads it with `->`; queries must spell it so to use the partial index.
  */
-export const EMPTY_SCHEDULED_ROUND = sql`"trigger" = 'SCHEDULED' and (report -> 'requestsConsidered') = '0'::jsonb`;
+export const EMPTY_SCHEDULED_ROUND = sql`"trigger" = 'SCHEDULED' and ${reportField('requestsConsidered')} = '0'::jsonb`;
 
 export const matchingRounds = pgTable(
   'matching_rounds',
@@ -43,7 +57,7 @@ export const matchingRounds = pgTable(
     startedByOrgId: integer('started_by_org_id').references(() => organisations.id),
     startedAt: timestampMs('started_at').notNull(),
     finishedAt: timestampMs('finished_at'),
-    report: jsonb('report').$type<StoredRoundReport>(),
+    report: roundReport('report'),
     error: text('error'),
   },
   (t) => [
@@ -169,8 +183,6 @@ export const offers = pgTable(
     index('offers_request').on(t.requestId, t.status),
     index('offers_supplier').on(t.supplierOrgId, t.status),
     index('offers_shipper').on(t.shipperOrgId, t.status),
-    index('offers_vehicle').on(t.vehicleId),
-    index('offers_listing').on(t.listingId),
     index('offers_round').on(t.roundId),
     index('offers_route').on(t.routeId),
     index('offers_pending_expiry').on(t.complexId, t.expiresAt).where(sql`status = 'PENDING'`),

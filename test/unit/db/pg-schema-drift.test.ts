@@ -14,6 +14,8 @@ const part = (c: unknown) => (is(c, SQL) ? 'expr' : (c as Column).name);
  * The PostgreSQL type a SQLite column becomes: instants stay epoch-ms integers (bigint), won are bigint (exact to
  * 2^53 - 1, past int4), other integers int4, REAL a double (float4 would round coordinates), JSON jsonb.
  */
+const CUSTOM_PG_TYPES: Record<string, string> = { report: 'jsonb', booking_ms: 'bytea' };
+
 function pgTypeOf(column: Column): string {
   switch (column.columnType) {
     case 'SQLiteTimestamp':
@@ -28,6 +30,9 @@ function pgTypeOf(column: Column): string {
       return 'text';
     case 'SQLiteInteger':
       return column.name.endsWith('_krw') ? 'bigint' : 'integer';
+    case 'SQLiteCustomColumn':
+      // A custom encoding (db/schema: the round report's array of values, sorted booking times as bytes) has its twin's type chosen here.
+      return CUSTOM_PG_TYPES[column.name] ?? `no PostgreSQL type chosen for custom column ${column.name}`;
     default:
       return `no PostgreSQL type chosen for ${column.columnType}`;
   }
