@@ -5,11 +5,38 @@ import { createShipmentRequest } from '../../src/demand/create-shipment-request'
 import { listOpenLoads } from '../../src/demand/list-open-loads';
 import { listShipmentRequests } from '../../src/demand/list-shipment-requests';
 import { localIdOf, toGlobalId } from '../../src/global-id';
-import type { Resolvers } from '../generated/resolvers-types';
+import type { RequestKey } from '../../src/demand/request-record';
+import type { Resolvers, ShipmentRequest } from '../generated/resolvers-types';
+import { selectedReads, type FieldReads } from '../selection';
+
+/** The record keys each ShipmentRequest field reads (its resolver below, or the key of its name): keep them together. */
+const SHIPMENT_REQUEST_READS = {
+  id: ['id'],
+  status: ['status'],
+  complex: ['complexId'],
+  shipper: ['shipperOrgId'],
+  origin: ['originLat', 'originLng', 'originIsCentre', 'originH3R9'],
+  destination: ['destinationLat', 'destinationLng', 'destinationIsCentre', 'destinationH3R9'],
+  weightKg: ['weightKg'],
+  pallets: ['pallets'],
+  cargoClass: ['cargoClass'],
+  loadingAtOrigin: ['loadingAtOrigin'],
+  loadingAtDestination: ['loadingAtDestination'],
+  pickupWindow: ['pickupFrom', 'pickupUntil'],
+  deliverBy: ['deliverBy'],
+  storage: ['storagePallets', 'storageDays', 'storageClass', 'storageSplitAllowed'],
+  maxPriceKrw: ['maxPriceKrw'],
+  notes: ['notes'],
+  createdAt: ['createdAt'],
+  updatedAt: ['updatedAt'],
+  cancelledAt: ['cancelledAt'],
+  cancelReason: ['cancelReason'],
+} as const satisfies FieldReads<keyof ShipmentRequest, RequestKey>;
+const pageReads = selectedReads(['edges', 'node'], SHIPMENT_REQUEST_READS);
 
 export const demandResolvers: Resolvers = {
   Query: {
-    shipmentRequests: (_, args, ctx) => listShipmentRequests({ ctx, input: args }),
+    shipmentRequests: (_, args, ctx, info) => listShipmentRequests({ ctx, input: { ...args, columns: pageReads(info) } }),
     openLoadBoard: (_, args, ctx) => listOpenLoads({ ctx, input: args }),
   },
   Mutation: {
