@@ -5,8 +5,9 @@ import { createShipmentRequest } from '../../src/demand/create-shipment-request'
 import { listOpenLoads } from '../../src/demand/list-open-loads';
 import { listShipmentRequests } from '../../src/demand/list-shipment-requests';
 import { localIdOf, toGlobalId } from '../../src/global-id';
+import type { BoardKey } from '../../src/demand/open-load';
 import type { RequestKey } from '../../src/demand/request-record';
-import type { Resolvers, ShipmentRequest } from '../generated/resolvers-types';
+import type { OpenLoad, Resolvers, ShipmentRequest } from '../generated/resolvers-types';
 import { selectedReads, type FieldReads } from '../selection';
 
 /** The record keys each ShipmentRequest field reads (its resolver below, or the key of its name): keep them together. */
@@ -32,12 +33,28 @@ const SHIPMENT_REQUEST_READS = {
   cancelledAt: ['cancelledAt'],
   cancelReason: ['cancelReason'],
 } as const satisfies FieldReads<keyof ShipmentRequest, RequestKey>;
-const pageReads = selectedReads(['edges', 'node'], SHIPMENT_REQUEST_READS);
+const requestPageReads = selectedReads(['edges', 'node'], SHIPMENT_REQUEST_READS);
+
+/** The board columns each OpenLoad field reads (through toOpenLoad, then its resolver below). */
+const OPEN_LOAD_READS = {
+  id: ['id'],
+  originArea: ['originH3R7'],
+  destinationArea: ['destinationH3R9'],
+  weightKg: ['weightKg'],
+  pallets: ['pallets'],
+  cargoClass: ['cargoClass'],
+  loadingAtOrigin: ['loadingAtOrigin'],
+  loadingAtDestination: ['loadingAtDestination'],
+  pickupWindow: ['pickupFrom', 'pickupUntil'],
+  deliverBy: ['deliverBy'],
+  needsStorage: ['storagePallets'],
+} as const satisfies FieldReads<keyof OpenLoad, BoardKey>;
+const boardPageReads = selectedReads(['edges', 'node'], OPEN_LOAD_READS);
 
 export const demandResolvers: Resolvers = {
   Query: {
-    shipmentRequests: (_, args, ctx, info) => listShipmentRequests({ ctx, input: { ...args, columns: pageReads(info) } }),
-    openLoadBoard: (_, args, ctx) => listOpenLoads({ ctx, input: args }),
+    shipmentRequests: (_, args, ctx, info) => listShipmentRequests({ ctx, input: { ...args, columns: requestPageReads(info) } }),
+    openLoadBoard: (_, args, ctx, info) => listOpenLoads({ ctx, input: { ...args, columns: boardPageReads(info) } }),
   },
   Mutation: {
     shipmentRequestCreate: (_, { input }, ctx) => ({ shipmentRequest: createShipmentRequest({ ctx, input }) }),
