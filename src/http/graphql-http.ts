@@ -20,8 +20,8 @@ export interface GraphqlHttpDeps {
 
 /**
  * GraphQL over HTTP as Apollo's standalone server serves it, straight from node:http: rate limits and the key,
- * then the body (body-parser's JSON reader: its size limit, Content-Encoding and charset rules), then Apollo.
- * Express's router, request wrappers and response helpers cost more per request than a small query's own work;
+ * then the body (body-parser's JSON reader: its size limit, Content-Encoding and charset rules), then Apollo (or,
+ * for a query Apollo has already validated and run compiled, its compiled run: see knownRun). Express's router, request wrappers and response helpers cost more per request than a small query's own work;
  * the service's other routes stay on Express. Faults before Apollo are answered as GraphQL-shaped JSON.
  */
 export function graphqlHttpHandler({ apollo, admit, contextFor, bodyLimitBytes, errorOpts, known, observe }: GraphqlHttpDeps): (req: IncomingMessage, res: ServerResponse) => void {
@@ -47,7 +47,12 @@ export function graphqlHttpHandler({ apollo, admit, contextFor, bodyLimitBytes, 
     readJson(req, res, (error?: unknown) => {
       if (error) return sendJsonError(res, error, errorOpts);
       const started = performance.now();
-      const run = knownRun(req, viewer);
+      let run: ReturnType<typeof knownRun>;
+      try {
+        run = knownRun(req, viewer);
+      } catch {
+        run = null; // whatever went wrong, Apollo answers it as it always has
+      }
       if (!run) return viaApollo(req, res, viewer);
       Promise.resolve(run.result).then(
         (result) => {
@@ -62,7 +67,7 @@ export function graphqlHttpHandler({ apollo, admit, contextFor, bodyLimitBytes, 
           res.end(body);
         },
         () => viaApollo(req, res, viewer),
-      );
+      ).catch((failure: unknown) => (res.headersSent ? res.destroy() : sendJsonError(res, failure, errorOpts)));
     });
   };
 
