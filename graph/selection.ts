@@ -1,7 +1,11 @@
 import { Kind, type FieldNode, type FragmentDefinitionNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 
-/** What each field of a GraphQL type reads of its record; `__typename` reads nothing. */
-export type FieldReads<Fields extends string, Key extends string> = Record<Exclude<Fields, '__typename'>, readonly Key[]>;
+/**
+ * What each field of a GraphQL type reads of its record: its keys, or for an object field built from several keys,
+ * what each of its own fields reads (so that `origin { h3Cell }` reads one column, not four); `__typename` reads nothing.
+ */
+export type FieldReads<Fields extends string, Key extends string> = Record<Exclude<Fields, '__typename'>, Reads<Key>>;
+type Reads<Key extends string> = readonly Key[] | { readonly [field: string]: Reads<Key> };
 
 /**
  * The record keys that the fields selected at `path` below the resolved field read (`reads`), for a resolver
@@ -10,19 +14,23 @@ export type FieldReads<Fields extends string, Key extends string> = Record<Exclu
  * when the selection names a field `reads` does not know. Fragments count; @skip and @include are ignored (their
  * fields are read anyway). Kept per field node: a document is parsed once and run many times.
  */
-export function selectedReads<Key extends string>(path: readonly string[], reads: Readonly<Record<string, readonly Key[]>>): (info: GraphQLResolveInfo) => Key[] | null {
+export function selectedReads<Key extends string>(path: readonly string[], reads: { readonly [field: string]: Reads<Key> }): (info: GraphQLResolveInfo) => Key[] | null {
   const known = new WeakMap<FieldNode, Key[] | null>();
   const compute = ({ fieldNodes, fragments }: GraphQLResolveInfo): Key[] | null => {
     let sets = fieldNodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
     for (const name of path) sets = fieldsOf(sets, fragments).flatMap((field) => (field.name.value === name && field.selectionSet ? [field.selectionSet] : []));
     const keys = new Set<Key>();
-    for (const field of fieldsOf(sets, fragments)) {
-      if (field.name.value === '__typename') continue;
-      const fieldKeys = Object.hasOwn(reads, field.name.value) ? reads[field.name.value] : undefined;
-      if (!fieldKeys) return null;
-      for (const key of fieldKeys) keys.add(key);
-    }
-    return [...keys].sort();
+    /** Adds what the fields of `sets` read by `fieldReads`; false when one is unknown. */
+    const collect = (sets: SelectionSetNode[], fieldReads: { readonly [field: string]: Reads<Key> }): boolean =>
+      fieldsOf(sets, fragments).every((field) => {
+        if (field.name.value === '__typename') return true;
+        const read = Object.hasOwn(fieldReads, field.name.value) ? fieldReads[field.name.value] : undefined;
+        if (!read) return false;
+        if (!isKeyList(read)) return collect(field.selectionSet ? [field.selectionSet] : [], read);
+        for (const key of read) keys.add(key);
+        return true;
+      });
+    return collect(sets, reads) ? [...keys].sort() : null;
   };
   return (info) => {
     // Several nodes for one field (the same field asked twice, some under @include) vary with the variables.
@@ -33,6 +41,8 @@ export function selectedReads<Key extends string>(path: readonly string[], reads
     return keys;
   };
 }
+
+const isKeyList = <Key extends string>(read: Reads<Key>): read is readonly Key[] => Array.isArray(read);
 
 /** The fields of these selection sets, through fragments and inline fragments. */
 function fieldsOf(sets: readonly SelectionSetNode[], fragments: Record<string, FragmentDefinitionNode>): FieldNode[] {

@@ -7,7 +7,7 @@ import { listShipmentRequests } from '../../src/demand/list-shipment-requests';
 import { localIdOf, toGlobalId } from '../../src/global-id';
 import type { BoardKey } from '../../src/demand/open-load';
 import type { RequestKey } from '../../src/demand/request-record';
-import type { OpenLoad, Resolvers, ShipmentRequest } from '../generated/resolvers-types';
+import type { OpenLoad, Resolvers, ShipmentPlace, ShipmentRequest } from '../generated/resolvers-types';
 import { selectedReads, type FieldReads } from '../selection';
 
 /** The record keys each ShipmentRequest field reads (its resolver below, or the key of its name): keep them together. */
@@ -16,8 +16,8 @@ const SHIPMENT_REQUEST_READS = {
   status: ['status'],
   complex: ['complexId'],
   shipper: ['shipperOrgId'],
-  origin: ['originLat', 'originLng', 'originIsCentre', 'originH3R9'],
-  destination: ['destinationLat', 'destinationLng', 'destinationIsCentre', 'destinationH3R9'],
+  origin: { location: ['originLat', 'originLng'], isCentre: ['originIsCentre'], h3Cell: ['originH3R9'] } satisfies FieldReads<keyof ShipmentPlace, RequestKey>,
+  destination: { location: ['destinationLat', 'destinationLng'], isCentre: ['destinationIsCentre'], h3Cell: ['destinationH3R9'] } satisfies FieldReads<keyof ShipmentPlace, RequestKey>,
   weightKg: ['weightKg'],
   pallets: ['pallets'],
   cargoClass: ['cargoClass'],

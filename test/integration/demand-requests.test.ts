@@ -327,6 +327,16 @@ describe('shipment requests over GraphQL', () => {
         // Twice: the second run is compiled (src/http/compiled-execution.ts).
         for (let run = 0; run < 2; run++) expect([field, await nodes(selection)]).toEqual([field, everything.map((n) => ({ [field]: n[field] }))]);
       }
+      // One field of a place reads only its own columns.
+      for (const end of ['origin', 'destination'] as const) {
+        for (const [selection, pick] of [
+          ['h3Cell', (p: Record<string, unknown>) => ({ h3Cell: p.h3Cell })],
+          ['isCentre', (p: Record<string, unknown>) => ({ isCentre: p.isCentre })],
+          ['location { lat }', (p: Record<string, unknown>) => ({ location: { lat: (p.location as { lat: number }).lat } })],
+        ] as const) {
+          expect([end, selection, await nodes(`${end} { ${selection} }`)]).toEqual([end, selection, everything.map((n) => ({ [end]: pick(n[end] as Record<string, unknown>) }))]);
+        }
+      }
       const viaFragments = await nodes('id ... on ShipmentRequest { pickupWindow { from } } ...F __typename', 'fragment F on ShipmentRequest { notes }');
       // A field asked twice, once under @include: what is read follows the variables of each run.
       const twice = 'query ($x: Boolean!) { shipmentRequests(first: 20) { edges { node { id } } } shipmentRequests(first: 20) @include(if: $x) { edges { node { notes } } } }';
