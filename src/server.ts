@@ -89,8 +89,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const metrics = createMetrics({ db, pubsub });
   const graphqlWs = attachGraphqlWs({ httpServer, path: GRAPHQL_PATH, schema, rules, db, now, admission, maxPayload: BODY_LIMIT_BYTES, errorOpts, contextFor, metrics });
 
+  const execution = compiledExecution(schema);
   const apollo = new ApolloServer<Context>({
-    gateway: compiledExecution(schema),
+    gateway: execution.gateway,
     introspection: !production,
     includeStacktraceInErrorResponses: !production,
     hideSchemaDetailsFromClientErrors: production,
@@ -113,7 +114,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const stopRetention = env.RETENTION_INTERVAL_SECONDS > 0 ? startRetentionScheduler({ db, logger, env, now }) : async () => {};
   const stopInsights = env.INSIGHTS_ROLLUP_INTERVAL_SECONDS > 0 ? startInsightsScheduler({ db, logger, env, now }) : async () => {};
 
-  const graphqlHttp = graphqlHttpHandler({ apollo, admit: viewerOf, contextFor, bodyLimitBytes: BODY_LIMIT_BYTES, errorOpts });
+  const graphqlHttp = graphqlHttpHandler({ apollo, admit: viewerOf, contextFor, bodyLimitBytes: BODY_LIMIT_BYTES, errorOpts, known: execution.known, observe: metrics.observeGraphqlHttp });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

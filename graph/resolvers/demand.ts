@@ -5,12 +5,56 @@ import { createShipmentRequest } from '../../src/demand/create-shipment-request'
 import { listOpenLoads } from '../../src/demand/list-open-loads';
 import { listShipmentRequests } from '../../src/demand/list-shipment-requests';
 import { localIdOf, toGlobalId } from '../../src/global-id';
-import type { Resolvers } from '../generated/resolvers-types';
+import type { BoardKey } from '../../src/demand/open-load';
+import type { RequestKey } from '../../src/demand/request-record';
+import type { OpenLoad, Resolvers, ShipmentPlace, ShipmentRequest } from '../generated/resolvers-types';
+import { selectedReads, type FieldReads } from '../selection';
+
+/** The record keys each ShipmentRequest field reads (its resolver below, or the key of its name): keep them together. */
+const SHIPMENT_REQUEST_READS = {
+  id: ['id'],
+  status: ['status'],
+  complex: ['complexId'],
+  shipper: ['shipperOrgId'],
+  origin: { location: ['originLat', 'originLng'], isCentre: ['originIsCentre'], h3Cell: ['originH3R9'] } satisfies FieldReads<keyof ShipmentPlace, RequestKey>,
+  destination: { location: ['destinationLat', 'destinationLng'], isCentre: ['destinationIsCentre'], h3Cell: ['destinationH3R9'] } satisfies FieldReads<keyof ShipmentPlace, RequestKey>,
+  weightKg: ['weightKg'],
+  pallets: ['pallets'],
+  cargoClass: ['cargoClass'],
+  loadingAtOrigin: ['loadingAtOrigin'],
+  loadingAtDestination: ['loadingAtDestination'],
+  pickupWindow: ['pickupFrom', 'pickupUntil'],
+  deliverBy: ['deliverBy'],
+  storage: ['storagePallets', 'storageDays', 'storageClass', 'storageSplitAllowed'],
+  maxPriceKrw: ['maxPriceKrw'],
+  notes: ['notes'],
+  createdAt: ['createdAt'],
+  updatedAt: ['updatedAt'],
+  cancelledAt: ['cancelledAt'],
+  cancelReason: ['cancelReason'],
+} as const satisfies FieldReads<keyof ShipmentRequest, RequestKey>;
+const requestPageReads = selectedReads(['edges', 'node'], SHIPMENT_REQUEST_READS);
+
+/** The board columns each OpenLoad field reads (through toOpenLoad, then its resolver below). */
+const OPEN_LOAD_READS = {
+  id: ['id'],
+  originArea: ['originH3R7'],
+  destinationArea: ['destinationH3R9'],
+  weightKg: ['weightKg'],
+  pallets: ['pallets'],
+  cargoClass: ['cargoClass'],
+  loadingAtOrigin: ['loadingAtOrigin'],
+  loadingAtDestination: ['loadingAtDestination'],
+  pickupWindow: ['pickupFrom', 'pickupUntil'],
+  deliverBy: ['deliverBy'],
+  needsStorage: ['storagePallets'],
+} as const satisfies FieldReads<keyof OpenLoad, BoardKey>;
+const boardPageReads = selectedReads(['edges', 'node'], OPEN_LOAD_READS);
 
 export const demandResolvers: Resolvers = {
   Query: {
-    shipmentRequests: (_, args, ctx) => listShipmentRequests({ ctx, input: args }),
-    openLoadBoard: (_, args, ctx) => listOpenLoads({ ctx, input: args }),
+    shipmentRequests: (_, args, ctx, info) => listShipmentRequests({ ctx, input: { ...args, columns: requestPageReads(info) } }),
+    openLoadBoard: (_, args, ctx, info) => listOpenLoads({ ctx, input: { ...args, columns: boardPageReads(info) } }),
   },
   Mutation: {
     shipmentRequestCreate: (_, { input }, ctx) => ({ shipmentRequest: createShipmentRequest({ ctx, input }) }),

@@ -11,12 +11,14 @@ import { cursorKey, type LocatedConnection, nearOffset, nearPageAt, PageArgs, to
 import { parseArgs } from '../validation';
 import { expireStaleRequests } from './expire-stale-requests';
 import { pickupOverlaps, withPickupRange } from './list-shipment-requests';
-import { canReadBoard, toOpenLoad, type OpenLoadRecord } from './open-load';
+import { BOARD_KEYS, boardColumns, canReadBoard, toOpenLoad, type OpenLoadRecord } from './open-load';
 import { openLoadsNear } from './open-loads-near';
 
 export const ListOpenLoadsInput = PageArgs.extend({
   complexCode: ComplexCode,
   filter: withPickupRange({ cargoClass: z.enum(CARGO_CLASSES).nullish(), near: NearInput.nullish() }).nullish(),
+  /** With `near`, read only these of each load (and its id): see boardColumns. All when absent. */
+  columns: z.array(z.enum(BOARD_KEYS)).nullish(),
 });
 export type ListOpenLoadsInput = z.input<typeof ListOpenLoadsInput>;
 
@@ -30,14 +32,14 @@ const BOARD_CURSOR = /^(\d+)\.(\d+)$/;
  */
 export function listOpenLoads({ ctx, input }: { ctx: Context; input: ListOpenLoadsInput }): LocatedConnection<OpenLoadRecord> {
   const viewer = requireRole(ctx, 'CARRIER', 'OPERATOR', 'ADMIN');
-  const { complexCode, filter, first, after } = parseArgs(ListOpenLoadsInput, input);
+  const { complexCode, filter, first, after, columns } = parseArgs(ListOpenLoadsInput, input);
   const complex = getComplex({ ctx, input: { code: complexCode } });
   if (!canReadBoard(viewer, complex.id)) throw new ForbiddenError("Carriers and operators see only their own complex's open loads");
   expireStaleRequests({ ctx, input: { complexId: complex.id } });
   if (filter?.near) {
     const offset = nearOffset(after);
     const { cargoClass, pickupFrom, pickupTo } = filter;
-    const { hits, totalCount } = openLoadsNear(ctx.db, { complexId: complex.id, cargoClass, pickupFrom, pickupTo }, filter.near, offset, first);
+    const { hits, totalCount } = openLoadsNear(ctx.db, { complexId: complex.id, cargoClass, pickupFrom, pickupTo }, filter.near, offset, first, boardColumns(columns));
     return nearPageAt(hits, offset, first, totalCount, (rows) => rows.map(toOpenLoad));
   }
   const where = and(

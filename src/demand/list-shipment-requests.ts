@@ -9,7 +9,7 @@ import { NearInput, nearCells, withinRadius } from '../geo/near';
 import { cursorKey, type LocatedConnection, nearPage, PageArgs, toConnection, withoutDistance } from '../pagination';
 import { parseArgs } from '../validation';
 import { expireStaleRequests } from './expire-stale-requests';
-import { ORIGIN_CELL_COLUMN, originCandidates, REQUEST_COLUMNS, requestRow, requestsByIds, type OriginResolution, type ShipmentRequestRecord } from './request-record';
+import { ORIGIN_CELL_COLUMN, originCandidates, REQUEST_KEYS, requestColumns, requestsByIds, type OriginResolution, type ShipmentRequestRecord } from './request-record';
 
 /**
  * A filter with the pickup-time range shared by the request list and the load board: windows overlapping
@@ -33,6 +33,8 @@ export const ListShipmentRequestsInput = PageArgs.extend({
     cargoClass: z.enum(CARGO_CLASSES).nullish(),
     near: NearInput.nullish(),
   }).nullish(),
+  /** Read only these of each request (and its id): see requestColumns. All when absent. */
+  columns: z.array(z.enum(REQUEST_KEYS)).nullish(),
 });
 export type ListShipmentRequestsInput = z.input<typeof ListShipmentRequestsInput>;
 
@@ -88,11 +90,13 @@ const ID_CURSOR = /^(\d+)$/;
  * MANUFACTURER (its own), OPERATOR (its complex's) or ADMIN (all): shipment requests, filtered, with expiry
  * applied. Newest first; with `near`, those whose origin lies within the radius, nearest first, with their
  * distance (H3 candidate cells, then the exact great-circle test). Carriers use the open-load board instead.
+ * With `columns`, the records hold only those keys and the id (see requestColumns).
  * @throws ForbiddenError for other roles; NotFoundError for an unknown complexCode; ValidationError for a bad filter or cursor.
  */
 export function listShipmentRequests({ ctx, input }: { ctx: Context; input: ListShipmentRequestsInput }): LocatedConnection<ShipmentRequestRecord> {
   const viewer = requireRole(ctx, 'MANUFACTURER', 'OPERATOR', 'ADMIN');
-  const { first, after, filter } = parseArgs(ListShipmentRequestsInput, input);
+  const { first, after, filter, columns } = parseArgs(ListShipmentRequestsInput, input);
+  const read = requestColumns(columns);
   const complex = filter?.complexCode ? getComplex({ ctx, input: { code: filter.complexCode } }) : null;
   expireStaleRequests({ ctx, input: { complexId: viewer.complexId ?? complex?.id ?? null } });
   const near = filter?.near;
@@ -124,13 +128,13 @@ export function listShipmentRequests({ ctx, input }: { ctx: Context; input: List
     const origins = originStatements(ctx.db, key, () =>
       ctx.db.select({ id: shipmentRequests.id, lat: shipmentRequests.originLat, lng: shipmentRequests.originLng }).from(shipmentRequests).where(listWhere(shape)).orderBy(shipmentRequests.id).prepare(),
     ).all(params);
-    return nearPage(withinRadius(origins, near, (o) => o), first, after, (page) => requestsByIds(ctx.db, page.map((o) => o.id)));
+    return nearPage(withinRadius(origins, near, (o) => o), first, after, (page) => requestsByIds(ctx.db, page.map((o) => o.id), read));
   }
-  const rows = pageStatements(ctx.db, `${key} ${first + 1}`, () =>
-    ctx.db.select(REQUEST_COLUMNS).from(shipmentRequests).where(listWhere(shape)).orderBy(desc(shipmentRequests.id)).limit(literalLimit(first + 1)).prepare(),
+  const rows = pageStatements(ctx.db, `${key} ${first + 1} ${read.key}`, () =>
+    ctx.db.select(read.columns).from(shipmentRequests).where(listWhere(shape)).orderBy(desc(shipmentRequests.id)).limit(literalLimit(first + 1)).prepare(),
   )
     .values(params)
-    .map(requestRow);
+    .map(read.decode);
   const totalCount = () => countStatements(ctx.db, JSON.stringify({ ...shape, before: false }), () => ctx.db.select({ n: count() }).from(shipmentRequests).where(listWhere({ ...shape, before: false })).prepare()).get(params)!.n;
   return withoutDistance(toConnection(rows, first, (r) => r.id, totalCount, beforeId !== null));
 }

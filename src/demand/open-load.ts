@@ -1,5 +1,5 @@
 import { cellToLatLng, cellToParent, gridDisk, latLngToCell } from 'h3-js';
-import { rowDecoder } from '../../db/prepared';
+import { columnSubsets, rowDecoder, type ColumnSet } from '../../db/prepared';
 import { shipmentRequests, type CargoClass, type LoadingMethod } from '../../db/schema';
 import type { Viewer } from '../context';
 import { haversineKm, type LatLng } from '../geo/distance';
@@ -128,12 +128,19 @@ export type BoardRow = Pick<ShipmentRequestRecord, keyof typeof BOARD_COLUMNS>;
 /** Decodes a prepared query's `values()` of BOARD_COLUMNS (see rowDecoder). */
 export const boardRow = rowDecoder<BoardRow>(BOARD_COLUMNS);
 
+export type BoardKey = keyof BoardRow;
+export const BOARD_KEYS = Object.keys(BOARD_COLUMNS) as [BoardKey, ...BoardKey[]];
+
+/** The board columns `keys` (and the id), or all: see columnSubsets. */
+export const boardColumns: (keys: readonly BoardKey[] | null | undefined) => ColumnSet<BoardRow> = columnSubsets(BOARD_COLUMNS);
+
+/** The load a row shows; from a row read with some columns only (boardColumns), the fields of the others are undefined. */
 export function toOpenLoad(r: BoardRow): OpenLoadRecord {
   return {
     id: r.id,
     complexId: r.complexId,
-    originArea: areaOf(r.originH3R7, OPEN_LOAD_ORIGIN_RESOLUTION),
-    destinationArea: destinationArea(r.destinationH3R9),
+    originArea: r.originH3R7 === undefined ? (undefined as never) : areaOf(r.originH3R7, OPEN_LOAD_ORIGIN_RESOLUTION),
+    destinationArea: r.destinationH3R9 === undefined ? (undefined as never) : destinationArea(r.destinationH3R9),
     weightKg: r.weightKg,
     pallets: r.pallets,
     cargoClass: r.cargoClass,
@@ -142,7 +149,7 @@ export function toOpenLoad(r: BoardRow): OpenLoadRecord {
     pickupFrom: r.pickupFrom,
     pickupUntil: r.pickupUntil,
     deliverBy: r.deliverBy,
-    needsStorage: r.storagePallets !== null,
+    needsStorage: r.storagePallets === undefined ? (undefined as never) : r.storagePallets !== null,
   };
 }
 

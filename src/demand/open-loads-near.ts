@@ -1,9 +1,9 @@
 import { and, asc, count, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { literalLimit, preparedPerKey } from '../../db/prepared';
+import { literalLimit, preparedPerKey, type ColumnSet } from '../../db/prepared';
 import { shipmentRequests, type CargoClass } from '../../db/schema';
 import type { NearInput } from '../geo/near';
-import { areasWithin, BOARD_COLUMNS, boardRow, type BoardRow } from './open-load';
+import { areasWithin, type BoardRow } from './open-load';
 
 export interface BoardWhere {
   complexId: number;
@@ -33,14 +33,14 @@ type Params = Record<string, unknown>;
 const loadStatements = preparedPerKey<{ values(params: Params): unknown[][] }>();
 const countStatements = preparedPerKey<{ get(params: Params): { n: number } | undefined }>();
 
-/** The area's loads by id with the board's columns, `limit` of them after skipping `offset` (all with a null limit). */
-function areaLoads(db: Db, f: Filters, limit: number | null, params: Params): BoardRow[] {
-  const key = `${!!f.cargoClass} ${!!f.pickupFrom} ${!!f.pickupTo} ${limit}`;
+/** The area's loads by id with `read`'s columns, `limit` of them after skipping `offset` (all with a null limit). */
+function areaLoads(db: Db, f: Filters, read: ColumnSet<BoardRow>, limit: number | null, params: Params): BoardRow[] {
+  const key = `${!!f.cargoClass} ${!!f.pickupFrom} ${!!f.pickupTo} ${limit} ${read.key}`;
   const statement = loadStatements(db, key, () => {
-    const q = db.select(BOARD_COLUMNS).from(shipmentRequests).where(inArea(f)).orderBy(asc(shipmentRequests.id));
+    const q = db.select(read.columns).from(shipmentRequests).where(inArea(f)).orderBy(asc(shipmentRequests.id));
     return (limit === null ? q : q.limit(literalLimit(limit)).offset(sql.placeholder('offset'))).prepare();
   });
-  return statement.values(params).map(boardRow);
+  return statement.values(params).map(read.decode);
 }
 
 function areaCount(db: Db, f: Filters) {
@@ -51,10 +51,10 @@ function areaCount(db: Db, f: Filters) {
 /**
  * A board search by distance, one page of it: the hits are the loads of the origin areas whose centre lies within
  * `near` (areasWithin), nearest area first, then by id. Areas are walked in that order and only the page's loads
- * (`first` + 1, to tell whether more follow) are read, with the board's columns; areas wholly before `offset` are counted, not read, and
+ * (`first` + 1, to tell whether more follow) are read, with `read`'s columns; areas wholly before `offset` are counted, not read, and
  * the total is counted only when asked for.
  */
-export function openLoadsNear(db: Db, where: BoardWhere, near: NearInput, offset: number, first: number): { hits: { row: BoardRow; distanceKm: number }[]; totalCount: () => number } {
+export function openLoadsNear(db: Db, where: BoardWhere, near: NearInput, offset: number, first: number, read: ColumnSet<BoardRow>): { hits: { row: BoardRow; distanceKm: number }[]; totalCount: () => number } {
   const params = { complexId: where.complexId, cargoClass: where.cargoClass, pickupFrom: where.pickupFrom?.getTime(), pickupTo: where.pickupTo?.getTime() };
   // Areas at exactly the same distance form one tier, whose loads are ordered by id together.
   const tiers = new Map<number, string[]>();
@@ -72,8 +72,8 @@ export function openLoadsNear(db: Db, where: BoardWhere, near: NearInput, offset
       return n + c;
     }, 0);
   const loadsOf = (areas: string[], limit: number, skip: number): BoardRow[] => {
-    if (areas.length === 1) return areaLoads(db, where, limit, { ...params, area: areas[0], offset: skip });
-    const loads = areas.flatMap((area) => areaLoads(db, where, null, { ...params, area })).sort((a, b) => a.id - b.id);
+    if (areas.length === 1) return areaLoads(db, where, read, limit, { ...params, area: areas[0], offset: skip });
+    const loads = areas.flatMap((area) => areaLoads(db, where, read, null, { ...params, area })).sort((a, b) => a.id - b.id);
     return loads.slice(skip, skip + limit);
   };
 

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client';
 import { getTableColumns } from 'drizzle-orm';
-import { idList, inIdList, preparedPerDatabase, rowDecoder } from '../../db/prepared';
+import { columnSubsets, idList, inIdList, preparedPerKey, rowDecoder, type ColumnSet } from '../../db/prepared';
 import { shipmentRequests } from '../../db/schema';
 import { cellToParent } from 'h3-js';
 import type { CellSet, StoredResolution } from '../geo/h3';
@@ -34,13 +34,20 @@ export function originCandidates({ res, cells }: { res: StoredResolution; cells:
 export const REQUEST_COLUMNS = getTableColumns(shipmentRequests);
 export const requestRow = rowDecoder<ShipmentRequestRecord>(REQUEST_COLUMNS);
 
-const byIds = preparedPerDatabase((db) => db.select(REQUEST_COLUMNS).from(shipmentRequests).where(inIdList(shipmentRequests.id, 'ids')).prepare());
+export type RequestKey = keyof ShipmentRequestRecord;
+export const REQUEST_KEYS = Object.keys(REQUEST_COLUMNS) as [RequestKey, ...RequestKey[]];
 
-/** The requests with these ids, in the order of `ids` (a page found by a lighter query). */
-export function requestsByIds(db: Db, ids: number[]): ShipmentRequestRecord[] {
+/** The columns `keys` (and the id), or all: see columnSubsets. */
+export const requestColumns: (keys: readonly RequestKey[] | null | undefined) => ColumnSet<ShipmentRequestRecord> = columnSubsets(REQUEST_COLUMNS);
+
+const byIds = preparedPerKey<{ values(params: { ids: string }): unknown[][] }>();
+
+/** The requests with these ids, in the order of `ids` (a page found by a lighter query), with `columns` (all by default). */
+export function requestsByIds(db: Db, ids: number[], { key, columns, decode }: ColumnSet<ShipmentRequestRecord> = requestColumns(null)): ShipmentRequestRecord[] {
   if (ids.length === 0) return [];
-  const byId = new Map(byIds(db).values({ ids: idList(ids) }).map((raw) => {
-    const r = requestRow(raw);
+  const statement = byIds(db, key, () => db.select(columns).from(shipmentRequests).where(inIdList(shipmentRequests.id, 'ids')).prepare());
+  const byId = new Map(statement.values({ ids: idList(ids) }).map((raw) => {
+    const r = decode(raw);
     return [r.id, r];
   }));
   return ids.map((id) => byId.get(id)!);

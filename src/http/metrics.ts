@@ -16,6 +16,8 @@ export interface Metrics {
   registry: Registry;
   /** Apollo plugin: one observation per GraphQL request over HTTP, by operation name and HTTP status. */
   apolloPlugin: ApolloServerPlugin;
+  /** The same observation for a parsed request answered without Apollo (see graphqlHttpHandler): `started` is a performance.now(). */
+  observeGraphqlHttp(operationName: string | undefined, status: number, started: number): void;
   /** Where the WebSocket gauges read their figures when scraped. */
   observeWebSockets(read: () => WebSocketFigures): void;
   /** Stops listening to domain events. */
@@ -97,14 +99,17 @@ export function createMetrics({ db, pubsub }: { db: Db; pubsub: PubSub }): Metri
   // Clients name their operations: past this many distinct names, the rest count as `other`, so that no
   // client can grow the registry without bound.
   const operationNames = new Set<string>();
+  const observeGraphqlHttp = (named: string | undefined, status: number, started: number) => {
+    const operation = !named ? 'anonymous' : operationNames.has(named) || operationNames.size < MAX_OPERATION_NAMES ? (operationNames.add(named), named) : 'other';
+    http.observe({ operation, status: String(status) }, (performance.now() - started) / 1000);
+  };
   const apolloPlugin: ApolloServerPlugin = {
     async requestDidStart() {
       const started = performance.now();
       return {
         async willSendResponse({ request, document, response }) {
-          const named = request.operationName ?? document?.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION)?.name?.value;
-          const operation = !document ? 'unparsed' : !named ? 'anonymous' : operationNames.has(named) || operationNames.size < MAX_OPERATION_NAMES ? (operationNames.add(named), named) : 'other';
-          http.observe({ operation, status: String(response.http.status ?? 200) }, (performance.now() - started) / 1000);
+          if (!document) return http.observe({ operation: 'unparsed', status: String(response.http.status ?? 200) }, (performance.now() - started) / 1000);
+          observeGraphqlHttp(request.operationName ?? document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION)?.name?.value, response.http.status ?? 200, started);
         },
       };
     },
@@ -113,6 +118,7 @@ export function createMetrics({ db, pubsub }: { db: Db; pubsub: PubSub }): Metri
   return {
     registry,
     apolloPlugin,
+    observeGraphqlHttp,
     observeWebSockets(read) {
       readWebSockets = read;
     },

@@ -72,17 +72,48 @@ describe('compiled execution of repeated queries', () => {
     tmp.remove();
   });
 
-  /** The same request three times (graphql-js, then compiled): returns the first answer once all three agree. */
+  /**
+   * The same request four times (graphql-js, then compiled within Apollo, then compiled without Apollo's pipeline):
+   * returns the first answer once all agree, headers included.
+   */
   async function sameEachTime(query: string, variables: Record<string, unknown>, role?: 'MANUFACTURER' | 'CARRIER' | 'OPERATOR'): Promise<GraphQLResponse> {
     const apiKey = role && server.keyOf(role).apiKey;
     const answers = [];
-    for (let i = 0; i < 3; i++) answers.push(await gql(server.url, query, variables, { apiKey }));
+    for (let i = 0; i < 4; i++) answers.push(await gql(server.url, query, variables, { apiKey }));
+    const headers = (answer: GraphQLResponse) => [...answer.headers].filter(([name]) => name !== 'date' && name !== 'x-request-id');
     for (const answer of answers.slice(1)) {
       expect(answer.status).toBe(answers[0]!.status);
       expect(answer.body).toEqual(answers[0]!.body);
+      expect(headers(answer)).toEqual(headers(answers[0]!));
     }
     return answers[0]!;
   }
+
+  it('answers a repeated query without Apollo only as Apollo would: the same bytes, and what Apollo decides stays with Apollo', async () => {
+    const query = '{ complexes(first: 2) { edges { node { code } } } }';
+    const post = async (body: unknown, headers: Record<string, string> = {}) => {
+      const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      return [response.status, response.headers.get('content-type'), await response.text()];
+    };
+    // The media type asked for, a variables string, persisted-query extensions: answered the same before and after.
+    const others = () =>
+      Promise.all([
+        post({ query }, { accept: 'application/graphql-response+json' }),
+        post({ query, variables: '{}' }),
+        post({ query, extensions: { persistedQuery: { version: 1, sha256Hash: 'wrong' } } }),
+      ]);
+    const before = await others();
+    const texts: unknown[][] = [];
+    for (let i = 0; i < 4; i++) texts.push(await post({ query }));
+    expect(texts.every((t) => JSON.stringify(t) === JSON.stringify(texts[0]))).toBe(true);
+    expect(texts[0]![2]).toMatch(/^\{"data":\{"complexes":.*\}\n$/);
+    expect(await others()).toEqual(before);
+    expect(before.map(([status, type]) => [status, type])).toEqual([
+      [200, 'application/graphql-response+json; charset=utf-8'],
+      [400, 'application/json; charset=utf-8'],
+      [400, 'application/json; charset=utf-8'],
+    ]);
+  });
 
   it('answers a page of requests the same: nested objects, nulls, DateTime, Krw, enums, @include', async () => {
     for (const withShipper of [true, false]) {

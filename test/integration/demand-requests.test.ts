@@ -318,6 +318,44 @@ describe('shipment requests over GraphQL', () => {
       expect(tooFar.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'filter.near.radiusKm', rule: expect.stringMatching(/100/) }]);
     });
 
+    it('shows every field of a page the same whether it is asked alone, with the others, or through fragments (a page reads only the columns asked for)', async () => {
+      const nodes = async (selection: string, fragments = '') => {
+        const query = `query { shipmentRequests(first: 20) { edges { node { ${selection} } } } } ${fragments}`;
+        const res = await gql<{ shipmentRequests: { edges: { node: Record<string, unknown> }[] } }>(server.url, query, {}, { apiKey: key.admin });
+        if (!res.body.data) throw new Error(JSON.stringify(res.body.errors));
+        return res.body.data.shipmentRequests.edges.map((e) => e.node);
+      };
+      const selections = [
+        'id', 'status', 'complex { code }', 'shipper { id name }', 'origin { location { lat lng } isCentre h3Cell }', 'destination { location { lat lng } isCentre h3Cell }',
+        'weightKg', 'pallets', 'cargoClass', 'loadingAtOrigin', 'loadingAtDestination', 'pickupWindow { from until }', 'deliverBy',
+        'storage { pallets days storageClass splitAllowed }', 'maxPriceKrw', 'notes', 'createdAt', 'updatedAt', 'cancelledAt', 'cancelReason',
+      ];
+      const everything = await nodes(selections.join(' '));
+      for (const field of ['storage', 'maxPriceKrw', 'notes', 'updatedAt', 'cancelReason']) expect([field, everything.some((n) => n[field] !== null)]).toEqual([field, true]);
+      for (const selection of selections) {
+        const field = selection.split(' ')[0]!;
+        // Twice: the second run is compiled (src/http/compiled-execution.ts).
+        for (let run = 0; run < 2; run++) expect([field, await nodes(selection)]).toEqual([field, everything.map((n) => ({ [field]: n[field] }))]);
+      }
+      // One field of a place reads only its own columns.
+      for (const end of ['origin', 'destination'] as const) {
+        for (const [selection, pick] of [
+          ['h3Cell', (p: Record<string, unknown>) => ({ h3Cell: p.h3Cell })],
+          ['isCentre', (p: Record<string, unknown>) => ({ isCentre: p.isCentre })],
+          ['location { lat }', (p: Record<string, unknown>) => ({ location: { lat: (p.location as { lat: number }).lat } })],
+        ] as const) {
+          expect([end, selection, await nodes(`${end} { ${selection} }`)]).toEqual([end, selection, everything.map((n) => ({ [end]: pick(n[end] as Record<string, unknown>) }))]);
+        }
+      }
+      const viaFragments = await nodes('id ... on ShipmentRequest { pickupWindow { from } } ...F __typename', 'fragment F on ShipmentRequest { notes }');
+      // A field asked twice, once under @include: what is read follows the variables of each run.
+      const twice = 'query ($x: Boolean!) { shipmentRequests(first: 20) { edges { node { id } } } shipmentRequests(first: 20) @include(if: $x) { edges { node { notes } } } }';
+      const run = async (x: boolean) => (await gql<{ shipmentRequests: { edges: { node: unknown }[] } }>(server.url, twice, { x }, { apiKey: key.admin })).body.data!.shipmentRequests.edges.map((e) => e.node);
+      for (let i = 0; i < 2; i++) expect(await run(false)).toEqual(everything.map((n) => ({ id: n.id })));
+      expect(await run(true)).toEqual(everything.map((n) => ({ id: n.id, notes: n.notes })));
+      expect(viaFragments).toEqual(everything.map((n) => ({ id: n.id, pickupWindow: { from: (n.pickupWindow as { from: string }).from }, notes: n.notes, __typename: 'ShipmentRequest' })));
+    });
+
     it('reports a request whose pickup window passed unbooked as EXPIRED, and refuses to cancel it', async () => {
       const request = await post(key.mA2);
       const id = Number(fromGlobalId(request.id)!.id);
