@@ -66,8 +66,6 @@ const MINUTES_SLACK = 0.01;
 const CLUSTER_SIZE = 120;
 /** Booked routes a cluster may extend: each adds its locked requests and a truck to every iteration. */
 const MAX_BOOKED_PER_CLUSTER = 20;
-/** Idle trucks a cluster sees at least (one per job when it has more jobs): each adds a route to every insertion. */
-const IDLE_PER_CLUSTER = 50;
 /** The window a vehicle works in this round: the one its assigned job uses, else its first. */
 function windowOf(vehicle: VehicleProfile, assignedDepartAt: number | undefined): TimeWindow | undefined {
   if (assignedDepartAt !== undefined) return vehicle.windows.find((w) => w.start <= assignedDepartAt && assignedDepartAt <= w.end);
@@ -98,8 +96,15 @@ export function poolRoutes(jobs: readonly TransportJob[], ctx: RoundContext, ass
   const clusters = clustersOf(poolable, jobs, ctx);
   // Cross-dock pallets per KST day, promised by earlier rounds and the clusters solved so far (they share the centre).
   const crossDocked = new Map((ctx.centre.crossDockedPallets ?? []).map((d) => [d.day, d.pallets]));
+  const idle = ctx.vehicles
+    .filter((v) => assigned[v.index] === 0 && v.windows.length > 0)
+    .sort((a, b) => haversineKm(a.input.location, ctx.centre.location) - haversineKm(b.input.location, ctx.centre.location) || a.index - b.index);
   const bookedShare = bookedOfClusters(options.booked ?? [], clusters, jobs, ctx);
-  const idleShare = idleOfClusters(clusters, assigned, ctx, assignment);
+  const idleShare = clusters.map(() => [] as number[]);
+  idle.forEach((v, i) => {
+    const c = i % clusters.length;
+    if (idleShare[c]!.length < Math.max(50, clusters[c]!.length)) idleShare[c]!.push(v.index);
+  });
 
   clusters.forEach((cluster, c) => {
     const remaining = clusters.slice(c).reduce((sum, cl) => sum + cl.length, 0);
@@ -138,44 +143,6 @@ function bookedOfClusters(booked: readonly BookedRoute[], clusters: number[][], 
     if (best !== -1) share[best]!.push({ b, gap: bestGap });
   }
   return share.map((list) => list.sort((x, y) => x.gap - y.gap).slice(0, MAX_BOOKED_PER_CLUSTER).map((x) => x.b));
-}
-
-/**
- * The idle trucks each cluster may use (each in one cluster), up to IDLE_PER_CLUSTER or one per job: first, up to
- * half of them, its jobs' cheapest candidates in the assignment, round by round of rank (the trucks priced cheapest
- * from where they stand: one waiting where it delivered, near a pickup, saves the empty run from the complex);
- * then, round-robin over the clusters, those nearest the centre, of every size (pooled loads need larger ones).
- */
-function idleOfClusters(clusters: number[][], assigned: Uint8Array, ctx: RoundContext, assignment: TransportAssignment): number[][] {
-  const taken = Uint8Array.from(assigned, (a, v) => (a === 1 || ctx.vehicles[v]!.windows.length === 0 ? 1 : 0));
-  const caps = clusters.map((cluster) => Math.max(IDLE_PER_CLUSTER, cluster.length));
-  const shares = clusters.map((cluster, c) => {
-    const share: number[] = [];
-    const half = Math.ceil(caps[c]! / 2);
-    const ranked = cluster.map((k) => assignment.candidates[k] ?? []);
-    const depth = Math.max(0, ...ranked.map((r) => r.length));
-    for (let rank = 0; rank < depth && share.length < half; rank++)
-      for (const candidates of ranked) {
-        const v = candidates[rank];
-        if (v === undefined || taken[v] === 1 || share.length >= half) continue;
-        taken[v] = 1;
-        share.push(v);
-      }
-    return share;
-  });
-  const nearCentre = ctx.vehicles
-    .filter((v) => taken[v.index] === 0)
-    .sort((a, b) => haversineKm(a.input.location, ctx.centre.location) - haversineKm(b.input.location, ctx.centre.location) || a.index - b.index);
-  let c = 0;
-  for (const v of nearCentre) {
-    // The next cluster with room, if any.
-    let tries = 0;
-    while (shares[c]!.length >= caps[c]! && tries++ < clusters.length) c = (c + 1) % clusters.length;
-    if (shares[c]!.length >= caps[c]!) break;
-    shares[c]!.push(v.index);
-    c = (c + 1) % clusters.length;
-  }
-  return shares;
 }
 
 /** Poolable jobs sorted by pickup day, then destination bearing from the centre, cut into chunks. */

@@ -95,8 +95,6 @@ export interface TransportAssignment {
   plans: (TransportPlan | null)[];
   /** Per job, its cheapest feasible stand-alone price among the vehicles evaluated (Infinity when none). */
   cheapestKrw: number[];
-  /** Per job, the vehicles found feasible for it, cheapest first (the pooled search's nearby trucks). */
-  candidates: number[][];
   servedCount: number;
   totalCostKrw: number;
   /** Edges the final solve used (column generation's active set). */
@@ -186,8 +184,7 @@ export function assignTransport(
     return plan;
   });
   const cheapestKrw = graph.costs.map((costs) => Math.min(Infinity, ...costs));
-  const candidates = graph.cols.map((cols, i) => cols.map((j, k) => ({ j, cost: graph.costs[i]![k]! })).sort((a, b) => a.cost - b.cost || a.j - b.j).map((c) => c.j));
-  return { plans, cheapestKrw, candidates, servedCount: result.servedCount, totalCostKrw: result.totalCost, activeEdges: graph.activeCount, solves };
+  return { plans, cheapestKrw, servedCount: result.servedCount, totalCostKrw: result.totalCost, activeEdges: graph.activeCount, solves };
 }
 
 /**
