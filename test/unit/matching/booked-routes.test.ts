@@ -65,14 +65,6 @@ describe('extending booked routes in a round', () => {
     });
   }
 
-  it("offers the extension when the round also holds tomorrow's requests (posted the afternoon before)", () => {
-    const tomorrow = (id: string): RequestInput => ({ ...B, id, shipperOrgId: `S${id}`, pickupWindow: { start: B.pickupWindow.start + 24 * H, end: B.pickupWindow.end + 24 * H }, deliveryDeadline: B.deliveryDeadline + 24 * H });
-    const free = truck('FREE', { location: { lat: 37.35, lng: 126.8 } });
-    const requests = [B, tomorrow('T1'), tomorrow('T2')];
-    const { offers } = runRound({ centre: CENTRE, requests, vehicles: [free], listings: [], now: NOW, bookedRoutes: [bookedRoute(A, A_PRICE)] }, { roundSeconds: 2 });
-    expect(extensionOf(offers)?.shares.map((s) => s.requestId)).toEqual(['B']);
-  });
-
   it('leaves B to a truck of its own when its maximum price cannot pay for the detour', () => {
     const { offers } = runRound({ centre: CENTRE, requests: [{ ...B, maxPriceKrw: 5_000 }], vehicles: [], listings: [], now: NOW, bookedRoutes: [bookedRoute(A, A_PRICE)] }, { roundSeconds: 1 });
     expect(extensionOf(offers)).toBeUndefined();
