@@ -76,6 +76,9 @@ export function extensionOffer(
   const lockedJobs = new Set(booked.jobs);
   const joining = [...new Set(route.stops.map((s) => s.job))].filter((k) => !lockedJobs.has(k));
   if (joining.length === 0) return null;
+  // An extension carries whole requests: a leg through the centre leaves it, and round.ts takes its other leg too.
+  const leg = route.stops.find((s) => s.centre && !lockedJobs.has(s.job));
+  if (leg) return { drop: leg.job };
   const parts = (job: TransportJob) => [job.request.pallets];
   const before = scheduleRoute({ ...route, stops: booked.stops }, jobs, ctx, parts);
   const after = scheduleRoute(route, jobs, ctx, parts);

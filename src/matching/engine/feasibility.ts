@@ -61,12 +61,22 @@ export function loadableAtBothEnds(request: Pick<RequestInput, 'pickupLoadingMet
 }
 
 const FOOD: readonly CargoClass[] = ['CHILLED', 'FROZEN'];
-/** Cargo that needs the truck to itself: an oversize piece or a tank's bulk leaves no room to share safely. */
-const ALONE: readonly CargoClass[] = ['OVERSIZE', 'LIQUID_BULK'];
+/** Cargo that needs the truck to itself: a tank's bulk leaves no room to share safely. */
+const ALONE: readonly CargoClass[] = ['LIQUID_BULK'];
+/**
+ * An oversize piece rides an open body (flatbed or cargo, BODIES_FOR_CARGO) and takes floor positions (its pallets)
+ * and payload like any load: what it leaves free may carry general cargo or another piece (혼적 on a 카고 truck),
+ * never hazmat, which is secured and segregated on its own.
+ */
+const OPEN_DECK = CARGO_CLASSES.filter((c) => c !== 'GENERAL' && c !== 'OVERSIZE');
 
-/** Cargo classes that may not be on board at the same time as `cargo`: hazmat never with food; oversize and bulk alone. */
+/**
+ * Cargo classes that may not be on board at the same time as `cargo`: hazmat never with food; bulk alone;
+ * oversize only with general cargo or other oversize pieces, where body and load allow (capacity is checked apart).
+ */
 export function excludedAlongside(cargo: CargoClass): readonly CargoClass[] {
   if (ALONE.includes(cargo)) return CARGO_CLASSES;
+  if (cargo === 'OVERSIZE') return OPEN_DECK;
   if (cargo === 'HAZMAT') return FOOD;
   if (FOOD.includes(cargo)) return ['HAZMAT'];
   return [];

@@ -102,6 +102,25 @@ describe('consolidation through the centre in the pooled round', () => {
     expect(centreStops(offers.filter((o): o is RouteOffer => o.kind === 'ROUTE'))).toEqual([]);
   });
 
+  it('offers no leg through the centre as an extension of a booked route: both legs or neither, and the round completes', () => {
+    // The big truck is out on a booked route: a load from the centre at 11:00, the same way. Its carrier may be
+    // offered loads joining it whole, never a trunk leg (its feeder would be offered without its trunk).
+    const input = scenario();
+    const big = input.vehicles[0]!;
+    const booked = { ...input.requests[0]!, id: 'BOOKED', shipperOrgId: 'SB', origin: CENTRE, pickupWindow: { start: at('11:00'), end: at('12:00') } };
+    const round = { ...input, vehicles: input.vehicles.slice(1), bookedRoutes: [{ routeId: '9', revision: 0, stopsDone: 0, vehicle: big, requests: [{ request: booked, priceKrw: 400_000, onBoard: false }], stops: [{ requestId: 'BOOKED', action: 'PICKUP' as const }, { requestId: 'BOOKED', action: 'DROP' as const }] }] };
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const { offers } = runRound(round, { ...config, seed });
+      const routes = offers.filter((o): o is RouteOffer => o.kind === 'ROUTE');
+      expect(routes.filter((r) => r.extends).flatMap((r) => r.shares.filter((s) => s.centreLeg))).toEqual([]);
+      for (const r of input.requests) {
+        // Two legs, one whole trip, or none (it stays OPEN for the next round).
+        const legs = routes.flatMap((route) => route.shares.filter((s) => s.requestId === r.id)).map((s) => s.centreLeg);
+        expect(legs.sort()).toEqual(legs.length === 2 ? ['FEEDER', 'TRUNK'] : legs.map(() => undefined));
+      }
+    }
+  });
+
   it('does not offer the centre when handling costs more than it saves', () => {
     const { report } = runRound(scenario({ fee: 60_000 }), config);
     expect(report.centreRequests).toBe(0);

@@ -78,6 +78,14 @@ describe('transport feasibility and price', () => {
     expect(canShareVehicle('CHILLED', 'GENERAL')).toBe(true);
   });
 
+  it('lets an oversize piece share its open deck with general cargo or another piece, never with hazmat; bulk rides alone', () => {
+    expect(canShareVehicle('OVERSIZE', 'GENERAL')).toBe(true);
+    expect(canShareVehicle('OVERSIZE', 'OVERSIZE')).toBe(true);
+    expect(canShareVehicle('HAZMAT', 'OVERSIZE')).toBe(false);
+    expect(canShareVehicle('LIQUID_BULK', 'LIQUID_BULK')).toBe(false);
+    expect(canShareVehicle('GENERAL', 'LIQUID_BULK')).toBe(false);
+  });
+
   it('checks payload and pallet slots', () => {
     expect(reasonOf(request({ weightKg: 2_501 }), vehicle())).toBe('PAYLOAD');
     expect(reasonOf(request({ pallets: 7 }), vehicle())).toBe('PALLETS');

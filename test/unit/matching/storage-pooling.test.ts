@@ -122,7 +122,7 @@ describe('pooled routes (혼적)', () => {
     expect(routesOf(dear.offers)).toHaveLength(4);
   });
 
-  it('never puts hazmat with chilled or frozen cargo on one vehicle, and oversize loads travel alone', () => {
+  it('never puts hazmat with chilled or frozen cargo on one vehicle; oversize pieces share an open deck, never with hazmat', () => {
     const mixed = small.map((r, k) => ({ ...r, cargoClass: k % 2 === 0 ? ('HAZMAT' as const) : ('CHILLED' as const) }));
     const reefers = t1s.map((v) => ({ ...v, bodyType: 'REFRIGERATED' as const, hazmatCertified: true }));
     const bigReefer = { ...big, bodyType: 'REFRIGERATED' as const, hazmatCertified: true };
@@ -133,9 +133,24 @@ describe('pooled routes (혼적)', () => {
       const classes = new Set<string | undefined>(route.shares.map((s) => classOf.get(s.requestId)));
       expect(classes.has('HAZMAT') && (classes.has('CHILLED') || classes.has('FROZEN'))).toBe(false);
     }
+    // Four small pieces fit the flatbed's floor together, as general loads fit the wing body in the test above.
+    const flatbed = { ...big, bodyType: 'FLATBED' as const, hazmatCertified: true };
     const oversize = small.map((r) => ({ ...r, cargoClass: 'OVERSIZE' as const }));
-    const flat = runRound(round({ requests: oversize, vehicles: [...t1s, { ...big, bodyType: 'FLATBED' as const }] }));
-    for (const route of routesOf(flat.offers)) expect(route.shares).toHaveLength(1);
+    const flat = runRound(round({ requests: oversize, vehicles: [...t1s, flatbed] }));
+    expect(routesOf(flat.offers).map((r) => [r.vehicleId, r.shares.length])).toEqual([['BIG', 4]]);
+    // With hazmat drums in the mix, a piece and a drum are never on board together.
+    const drums = small.map((r, k) => ({ ...r, cargoClass: k % 2 === 0 ? ('OVERSIZE' as const) : ('HAZMAT' as const) }));
+    const certified = runRound(round({ requests: drums, vehicles: [...t1s.map((v) => ({ ...v, hazmatCertified: true })), flatbed] }));
+    expect(certified.report.servedCount).toBe(4);
+    const cargoOf = new Map(drums.map((r) => [r.id, r.cargoClass]));
+    for (const route of routesOf(certified.offers)) {
+      const onBoard = new Set<string>();
+      for (const stop of route.stops) {
+        if (stop.action === 'PICKUP') onBoard.add(cargoOf.get(stop.requestId)!);
+        else onBoard.delete(cargoOf.get(stop.requestId)!);
+        expect(onBoard.has('OVERSIZE') && onBoard.has('HAZMAT')).toBe(false);
+      }
+    }
   });
 
   it('holds a load that would travel alone until it is nearly due, so later requests may share its truck', () => {
