@@ -10,10 +10,11 @@ import { createInProcessPubSub, type Publication, type PubSub, type Topics } fro
  * subscribers).
  *
  * When it is sent: NOTIFY inside a transaction is delivered when that transaction commits and never if it rolls
- * back, so `notifyIn(tx, …)` in the write's transaction ties the event to the change atomically: the later async
- * domain step should use it. `publish` (the PubSub interface, synchronous) notifies on its own after the caller's
- * commit, as the domain publishes today (publishAll after the transaction); a crash between the two loses the event,
- * as in process. Publications of one instance go out in order.
+ * back, so `notifyIn(tx, publications)` in the write's transaction ties the events to the change atomically: the
+ * later async domain step should use it (its writes already build their publication list in the transaction).
+ * `publish` (the PubSub interface, synchronous) notifies on its own after the caller's commit, as the domain publishes
+ * today (publishAll after the transaction); a crash between the two loses the event, as in process. Publications of
+ * one instance go out in order, those queued while a batch is on its way together in the next statement.
  *
  * Payloads over NOTIFY's 8000 bytes are stored in pubsub_payloads and the notification carries `#<id>`; listeners
  * read the row, and publishers delete rows older than a minute.
@@ -44,17 +45,32 @@ export function decodePublication(text: string): Publication {
   ) as Publication;
 }
 
-/** Publishes through `tx`: inside a transaction, sent when it commits and not at all if it rolls back. */
-export async function notifyIn<T extends keyof Topics>(tx: Executor, topic: T, payload: Topics[T]): Promise<void> {
-  const text = encodePublication([topic, payload] as Publication);
-  if (Buffer.byteLength(text) <= NOTIFY_MAX_BYTES) {
-    await tx.execute(sql`select pg_notify(${PUBSUB_CHANNEL}, ${text})`);
-    return;
+let sequence = 0;
+
+/**
+ * Publishes `publications` through `tx`, in order, in one statement (plus an insert per payload over the limit):
+ * inside a transaction they are sent when it commits and not at all if it rolls back. Each notification starts with
+ * this process's sequence number, because PostgreSQL delivers identical notifications of one transaction only once.
+ */
+export async function notifyIn(tx: Executor, publications: readonly Publication[]): Promise<void> {
+  if (publications.length === 0) return;
+  const texts: string[] = [];
+  let stored = false;
+  for (const publication of publications) {
+    const text = encodePublication(publication);
+    const prefix = `${++sequence}:`;
+    if (Buffer.byteLength(prefix + text) <= NOTIFY_MAX_BYTES) {
+      texts.push(prefix + text);
+      continue;
+    }
+    const { rows } = await tx.execute<{ id: string }>(sql`insert into pubsub_payloads (payload) values (${text}) returning id`);
+    texts.push(`${prefix}#${rows[0]!.id}`);
+    stored = true;
   }
-  const { rows } = await tx.execute<{ id: string }>(sql`insert into pubsub_payloads (payload) values (${text}) returning id`);
-  await tx.execute(sql`select pg_notify(${PUBSUB_CHANNEL}, ${`#${rows[0]!.id}`})`);
-  // Every listener has read it within milliseconds; a minute covers a slow one.
-  await tx.execute(sql`delete from pubsub_payloads where created_at < (extract(epoch from statement_timestamp()) * 1000)::bigint - 60000`);
+  // unnest yields in array order, and notifications go out in the order pg_notify ran.
+  await tx.execute(sql`select pg_notify(${PUBSUB_CHANNEL}, text) from unnest(${sql.param(texts)}::text[]) as text`);
+  // Every listener has read a stored payload within milliseconds; a minute covers a slow one.
+  if (stored) await tx.execute(sql`delete from pubsub_payloads where created_at < (extract(epoch from statement_timestamp()) * 1000)::bigint - 60000`);
 }
 
 export interface PgPubSub extends PubSub {
@@ -73,7 +89,17 @@ export interface PgPubSubOptions {
 export function createPgPubSub(db: PgDb, url: string, options: PgPubSubOptions = {}): PgPubSub {
   const onError = options.onError ?? (() => {});
   const local = createInProcessPubSub();
-  let sending = Promise.resolve();
+  // Publications wait here while the previous batch is sent: one round trip per batch, in order.
+  let queue: Publication[] = [];
+  let sending: Promise<void> | null = null;
+  const send = async () => {
+    while (queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      await notifyIn(db, batch).catch(onError);
+    }
+    sending = null;
+  };
   let delivering = Promise.resolve();
   let listener: pg.Client | null = null;
   let closed = false;
@@ -81,7 +107,8 @@ export function createPgPubSub(db: PgDb, url: string, options: PgPubSubOptions =
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
 
-  const deliver = (text: string) => {
+  const deliver = (notification: string) => {
+    const text = notification.slice(notification.indexOf(':') + 1);
     // In arrival order, also when a stored payload has to be read first.
     delivering = delivering
       .then(async () => {
@@ -96,6 +123,7 @@ export function createPgPubSub(db: PgDb, url: string, options: PgPubSubOptions =
   };
 
   const listen = async () => {
+    if (closed) return;
     const client = new pg.Client({ connectionString: url, application_name: 'sandan-pubsub' });
     listener = client;
     let dropped = false;
@@ -126,7 +154,8 @@ export function createPgPubSub(db: PgDb, url: string, options: PgPubSubOptions =
   return {
     ready,
     publish(topic, payload) {
-      sending = sending.then(() => notifyIn(db, topic, payload)).catch(onError);
+      queue.push([topic, payload] as Publication);
+      sending ??= send();
     },
     subscribe: local.subscribe,
     async close() {

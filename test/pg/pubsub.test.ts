@@ -77,22 +77,23 @@ describe('PubSub over PostgreSQL LISTEN/NOTIFY', () => {
     expect(errors).toEqual([]);
   });
 
-  it('sends a publication made in a transaction when it commits, and never when it rolls back', async () => {
+  it('sends publications made in a transaction when it commits, all of them, and never when it rolls back', async () => {
     const received = record(pubsub, ['complexActivity'], stop.signal);
     await expect(
       test.db.transaction(async (tx) => {
-        await notifyIn(tx, 'complexActivity', activity('rolled back')[1] as Topics['complexActivity']);
+        await notifyIn(tx, [activity('rolled back')]);
         throw new Error('roll back');
       }),
     ).rejects.toThrow('roll back');
     await test.db.transaction(async (tx) => {
-      await notifyIn(tx, 'complexActivity', activity('committed')[1] as Topics['complexActivity']);
+      // Two equal events: PostgreSQL folds identical notifications of one transaction into one.
+      await notifyIn(tx, [activity('committed'), activity('committed')]);
       await pause(300);
       expect(received).toEqual([]);
     });
-    await until(() => received.length === 1);
+    await until(() => received.length === 2);
     await pause(300);
-    expect(received).toStrictEqual([activity('committed')]);
+    expect(received).toStrictEqual([activity('committed'), activity('committed')]);
   });
 
   it('listens again after its connection is dropped', async () => {
