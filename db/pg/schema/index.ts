@@ -9,3 +9,4 @@ export * from './matching';
 export * from './bookings';
 export * from './webhooks';
 export * from './insights';
+export * from './instances';

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RateLimiter } from '../../src/auth/rate-limiter';
+import { PgRateLimiter } from '../../src/auth/rate-limiter-pg';
+import { spawnChild } from './helpers/child';
+import { freshDatabase, type TestDatabase } from './helpers/database';
+
+describe('the PostgreSQL rate limiter', () => {
+  let test: TestDatabase;
+
+  beforeAll(async () => {
+    test = await freshDatabase();
+  });
+  afterAll(() => test?.drop());
+
+  it('answers every take as the in-memory token bucket does', async () => {
+    let now = 1_796_000_000_000;
+    const memory = new RateLimiter(3, () => now);
+    const shared = new PgRateLimiter(test.db.$client, 3, () => now);
+    // Bursts, refusals part-way through a refill, a refill past full, and two buckets side by side.
+    const steps: [number, string][] = [
+      [0, 'a'], [0, 'a'], [0, 'b'], [0, 'a'], [0, 'a'], [5_000, 'a'], [15_000, 'a'], [0, 'a'], [1_000, 'b'],
+      [30_000, 'a'], [0, 'a'], [0, 'a'], [0, 'a'], [120_000, 'a'], [0, 'a'], [0, 'a'], [0, 'a'], [0, 'a'], [19_999, 'a'],
+    ];
+    const expected: number[] = [];
+    const got: number[] = [];
+    for (const [advance, id] of steps) {
+      now += advance;
+      expected.push(memory.take(id));
+      got.push(await shared.take(id));
+    }
+    expect(got).toEqual(expected);
+    expect(got.filter((w) => w > 0).length).toBeGreaterThan(3);
+  });
+
+  it('spends one budget across instances: two processes taking at once get exactly perMinute between them', async () => {
+    const env = { TAKER_URL: test.url, TAKER_ID: 'ip:203.0.113.9', TAKER_PER_MINUTE: '20', TAKER_NOW: '1796000000000', TAKER_COUNT: '15' };
+    const instances = [spawnChild('test/pg/helpers/limiter-taker.ts', env), spawnChild('test/pg/helpers/limiter-taker.ts', env)];
+    const results = await Promise.all(instances.map((c) => c.until<{ waits: number[] }>(() => true)));
+    const waits = results.flatMap((r) => r.waits);
+    expect(waits.filter((w) => w === 0)).toHaveLength(20);
+    // The clock stands still: each refused take waits for the next token, 60 s / 20.
+    expect(waits.filter((w) => w > 0)).toEqual(Array(10).fill(3));
+  });
+});
