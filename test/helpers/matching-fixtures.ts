@@ -1,4 +1,10 @@
-import type { CentreInput, RequestInput } from '../../src/matching/engine/index';
+import { runRound as runRoundTimed, type CentreInput, type ConfigOverrides, type RequestInput, type RoundInput, type RoundResult } from '../../src/matching/engine/index';
+
+/**
+ * A round whose search ends by its iteration bound, never by the clock: the service's 5 s budget (or a test's own)
+ * would cut the search short on a loaded machine, and a test's routes would depend on the machine's load.
+ */
+export const runRound = (input: RoundInput, config: ConfigOverrides = {}): RoundResult => runRoundTimed(input, { ...config, roundSeconds: 3_600 });
 
 /** Shared clock and places of the engine's hand-made instances. */
 export const H = 3_600_000;

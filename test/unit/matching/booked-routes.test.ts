@@ -4,8 +4,8 @@
  * nothing more; the joining request pays the extra, within its own truck's price and its maximum price.
  */
 import { describe, expect, it } from 'vitest';
-import { runRound, type BookedRouteInput, type RequestInput, type RouteOffer, type VehicleInput } from '../../../src/matching/engine/index';
-import { baseRequest, CENTRE, H, NOW } from '../../helpers/matching-fixtures';
+import { type BookedRouteInput, type RequestInput, type RouteOffer, type VehicleInput } from '../../../src/matching/engine/index';
+import { baseRequest, CENTRE, H, NOW, runRound } from '../../helpers/matching-fixtures';
 
 const truck = (id: string, over: Partial<VehicleInput> = {}): VehicleInput => ({
   id,
@@ -46,7 +46,7 @@ describe('extending booked routes in a round', () => {
   for (const onBoard of [false, true]) {
     it(`offers the booked truck's carrier B on its way${onBoard ? ' (A already on board)' : ''}: A's stops in order and in time, B paying the extra`, () => {
       const free = truck('FREE', { location: { lat: 37.35, lng: 126.8 } });
-      const { offers, report } = runRound({ centre: CENTRE, requests: [B], vehicles: [free], listings: [], now: NOW, bookedRoutes: [bookedRoute(A, A_PRICE, onBoard)] }, { roundSeconds: 2 });
+      const { offers, report } = runRound({ centre: CENTRE, requests: [B], vehicles: [free], listings: [], now: NOW, bookedRoutes: [bookedRoute(A, A_PRICE, onBoard)] });
       const extension = extensionOf(offers)!;
       expect(extension).toBeDefined();
       expect(report).toMatchObject({ servedCount: 1, routes: 1, extensions: 1 });
@@ -66,12 +66,12 @@ describe('extending booked routes in a round', () => {
   }
 
   it('leaves B to a truck of its own when its maximum price cannot pay for the detour', () => {
-    const { offers } = runRound({ centre: CENTRE, requests: [{ ...B, maxPriceKrw: 5_000 }], vehicles: [], listings: [], now: NOW, bookedRoutes: [bookedRoute(A, A_PRICE)] }, { roundSeconds: 1 });
+    const { offers } = runRound({ centre: CENTRE, requests: [{ ...B, maxPriceKrw: 5_000 }], vehicles: [], listings: [], now: NOW, bookedRoutes: [bookedRoute(A, A_PRICE)] });
     expect(extensionOf(offers)).toBeUndefined();
   });
 
   it('extends nothing when the booked route already costs more than it was booked at', () => {
-    const { offers } = runRound({ centre: CENTRE, requests: [B], vehicles: [], listings: [], now: NOW, bookedRoutes: [bookedRoute(A, 1_000)] }, { roundSeconds: 1 });
+    const { offers } = runRound({ centre: CENTRE, requests: [B], vehicles: [], listings: [], now: NOW, bookedRoutes: [bookedRoute(A, 1_000)] });
     expect(extensionOf(offers)).toBeUndefined();
   });
 });

@@ -5,8 +5,9 @@
  * centre, small trucks feed and the big one carries everything on: cheaper, and the round should find it.
  */
 import { describe, expect, it } from 'vitest';
-import { runRound, type RouteOffer, type RoundInput, type VehicleInput } from '../../../src/matching/engine/index';
+import { type RouteOffer, type RoundInput, type VehicleInput } from '../../../src/matching/engine/index';
 import { kstTimeOn, kstDayOf } from '../../../src/matching/engine/days';
+import { runRound } from '../../helpers/matching-fixtures';
 
 const CENTRE = { lat: 37.34, lng: 126.73 };
 const now = Date.UTC(2026, 2, 2, 23, 0); // 08:00 KST
@@ -50,7 +51,7 @@ function scenario(overrides: { capacity?: number; fee?: number; opensAt?: string
   };
 }
 
-const config = { roundSeconds: 2, seed: 3 };
+const config = { seed: 3 };
 const centreStops = (routes: RouteOffer[]) => routes.flatMap((r) => r.stops.filter((s) => s.action === 'CENTRE_DROP' || s.action === 'CENTRE_PICKUP'));
 
 describe('consolidation through the centre in the pooled round', () => {

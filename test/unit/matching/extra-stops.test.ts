@@ -3,8 +3,8 @@
  * of four stops at two places, which pays no extra stop, in the search and in the route's price.
  */
 import { describe, expect, it } from 'vitest';
-import { runRound } from '../../../src/matching/engine/index';
 import { syntheticRound } from '../../../src/matching/engine/synthetic';
+import { runRound } from '../../helpers/matching-fixtures';
 
 describe('extra-stop fee', () => {
   it('charges loads picked up and dropped at the same addresses no extra stop', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { haversineKm } from '../../../src/geo/distance';
-import { buildJob, canShareVehicle, createContext, evaluateTransport, resolveConfig, runRound, travelMs } from '../../../src/matching/engine/index';
+import { buildJob, canShareVehicle, createContext, evaluateTransport, resolveConfig, travelMs } from '../../../src/matching/engine/index';
 import { serviceMinutes } from '../../../src/supply/loading-methods';
 import type { RequestInput, VehicleInput } from '../../../src/matching/engine/index';
-import { baseRequest, CENTRE, H, NOW } from '../../helpers/matching-fixtures';
+import { baseRequest, CENTRE, H, NOW, runRound } from '../../helpers/matching-fixtures';
 
 const request = baseRequest;
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { assignTransport, baselineFor, canShareVehicle, cargoFitsBody, evaluateTransport, kstDayOf, prepareRound, resolveConfig, runRound, storageClassAllows } from '../../../src/matching/engine/index';
+import { assignTransport, baselineFor, canShareVehicle, cargoFitsBody, evaluateTransport, kstDayOf, prepareRound, resolveConfig, storageClassAllows } from '../../../src/matching/engine/index';
 import type { RouteOffer, RoundInput, StorageOffer } from '../../../src/matching/engine/index';
 import { seededRandom, syntheticRound } from '../../../src/matching/engine/synthetic';
+import { runRound } from '../../helpers/matching-fixtures';
 
 /** Max served, then min cost, over all injective request -> vehicle choices (DP over used-vehicle masks). */
 function bruteForce(costs: (number | null)[][], vehicles: number): { served: number; cost: number } {
@@ -225,7 +226,7 @@ describe('runRound on random instances', () => {
       const { ctx, jobs } = prepareRound(input, resolveConfig());
       const assignment = assignTransport(jobs, ctx, { prune: true });
       // A budget the iteration bound ends first, so the round is the same however busy the machine is.
-      const { offers, report } = runRound(input, { roundSeconds: 120 });
+      const { offers, report } = runRound(input);
       const transportKrw = offers.reduce((sum, o) => sum + (o.kind === 'ROUTE' ? o.priceKrw : 0), 0);
       expect(report.assignmentCostKrw).toBe(assignment.totalCostKrw);
       expect(report.servedCount).toBeGreaterThanOrEqual(assignment.servedCount);
@@ -246,8 +247,8 @@ describe('runRound on random instances', () => {
 
   it('is deterministic when the iteration bound ends the search', () => {
     const input = syntheticRound({ seed: 3, requests: 40 });
-    const a = runRound(input, { roundSeconds: 120 });
-    const b = runRound(input, { roundSeconds: 120 });
+    const a = runRound(input);
+    const b = runRound(input);
     expect(a.offers).toEqual(b.offers);
     expect({ ...a.report, timeMs: 0 }).toEqual({ ...b.report, timeMs: 0 });
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { haversineKm } from '../../../src/geo/distance';
-import { kstDayOf, runRound } from '../../../src/matching/engine/index';
-import { baseRequest, CENTRE, H, NOW } from '../../helpers/matching-fixtures';
+import { kstDayOf } from '../../../src/matching/engine/index';
+import { baseRequest, CENTRE, H, NOW, runRound } from '../../helpers/matching-fixtures';
 import type { ListingInput, RequestInput, RouteOffer, RoundInput, VehicleInput } from '../../../src/matching/engine/index';
 
 const TODAY = kstDayOf(NOW);
