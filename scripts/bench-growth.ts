@@ -27,6 +27,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
 import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import { MIGRATIONS_FOLDER, migrateDatabase, openDatabase, type Db } from '../db/client';
@@ -152,6 +153,19 @@ function copyPlan(db: Db): TableCopy[] {
     ordered.push(next);
   }
   return ordered;
+}
+
+/**
+ * Bytes in use per table, its indexes counted with it (dbstat), of the database at `path`: where a year's growth
+ * goes, so that size work starts from the tables that grow, not from guesses.
+ */
+function bytesByTable(path: string): Map<string, number> {
+  const client = new Database(path, { readonly: true });
+  const rows = client
+    .prepare('select coalesce(m.tbl_name, s.name) as name, sum(s.pgsize) as bytes from dbstat s left join sqlite_master m on m.name = s.name group by 1')
+    .all() as { name: string; bytes: number }[];
+  client.close();
+  return new Map(rows.map((r) => [r.name, r.bytes]));
 }
 
 /** Live bytes of a database: pages in use (a pruned database reuses its free pages before growing). */
@@ -594,6 +608,12 @@ const last = results.get(args.weeks.at(-1)!)!;
 const lastWeeks = args.weeks.at(-1)!;
 const ratio = Math.max(...names.map((n) => last.timings.get(n)!.median / first.timings.get(n)!.median));
 const mbPerYear = args.weeks.length > 1 ? (last.grown.bytes - first.grown.bytes) / 1e6 / ((lastWeeks - args.weeks[0]!) / 52) : null;
+if (mbPerYear !== null) {
+  const [before, after] = [bytesByTable(first.grown.path), bytesByTable(last.grown.path)];
+  const years = (lastWeeks - args.weeks[0]!) / 52;
+  const perYear = [...after].map(([name, bytes]) => ({ name, mb: (bytes - (before.get(name) ?? 0)) / 1e6 / years })).sort((a, b) => b.mb - a.mb);
+  console.log(`MB per year by table, indexes included: ${perYear.filter((t) => t.mb >= 1).map((t) => `${t.name} ${Math.round(t.mb)}`).join(', ')}`);
+}
 const round1 = (x: number) => Math.round(x * 10) / 10;
 console.log(
   JSON.stringify({
