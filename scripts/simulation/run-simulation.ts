@@ -103,6 +103,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     SEED_ON_EMPTY: 'false',
     MATCHING_INTERVAL_SECONDS: '0',
     MATCHING_HOLD_ALONE_MINUTES: String(BEHAVIOUR.holdAloneMinutes),
+    // Each round's search ends by its iteration bound, not the service's 5 s clock: on a loaded machine the clock cut
+    // searches short and the same seed gave figures a point apart. The same seed now gives the same week.
+    MATCHING_ROUND_SECONDS: '120',
     RATE_LIMIT_PER_KEY: '100000000',
     RATE_LIMIT_PER_ADDRESS: '100000000',
     POD_STORAGE_DIR: join(dir, 'pod'),
