@@ -33,7 +33,8 @@ export function tempDir(): { dir: string; remove: () => void } {
 
 /** Starts the real service on port 0 over a SQLite file (seeded with the demo data unless `seed: false`). */
 export async function startTestServer(opts: { dbPath: string; env?: Record<string, string>; seed?: boolean; logTo?: DestinationStream }): Promise<TestServer> {
-  const env: Env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_PATH: opts.dbPath, MATCHING_INTERVAL_SECONDS: '0', ...opts.env });
+  // Rounds search to their iteration bound (the tests' rounds are small), so what a test sees never depends on the machine's load.
+  const env: Env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_PATH: opts.dbPath, MATCHING_INTERVAL_SECONDS: '0', MATCHING_ROUND_SECONDS: '120', ...opts.env });
   const db = openDatabase(opts.dbPath);
   migrateDatabase(db);
   const demoKeys = opts.seed === false ? [] : seedDemo({ ctx: { db }, input: DEFAULT_SEED }).demoKeys;
