@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client';
 import { getTableColumns } from 'drizzle-orm';
-import { columnSubsets, idList, inIdList, preparedPerKey, rowDecoder, type ColumnSet } from '../../db/prepared';
+import { columnSubsets, idList, inIdList, preparedPerKey, type ColumnSet } from '../../db/prepared';
 import { shipmentRequests } from '../../db/schema';
 import { cellToParent } from 'h3-js';
 import type { CellSet, StoredResolution } from '../geo/h3';
@@ -30,9 +30,8 @@ export function originCandidates({ res, cells }: { res: StoredResolution; cells:
   return { res: parent, cells: [...new Set(cells.map((c) => cellToParent(c, parent)))] };
 }
 
-/** Every column: select these and decode the prepared query's `values()` with requestRow (see rowDecoder). */
+/** Every column, by record key. */
 export const REQUEST_COLUMNS = getTableColumns(shipmentRequests);
-export const requestRow = rowDecoder<ShipmentRequestRecord>(REQUEST_COLUMNS);
 
 export type RequestKey = keyof ShipmentRequestRecord;
 export const REQUEST_KEYS = Object.keys(REQUEST_COLUMNS) as [RequestKey, ...RequestKey[]];

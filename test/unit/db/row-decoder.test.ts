@@ -5,7 +5,7 @@ import { migrateDatabase, openDatabase } from '../../../db/client';
 import { organisations, shipmentRequests } from '../../../db/schema';
 import { createShipmentRequest } from '../../../src/demand/create-shipment-request';
 import { BOARD_COLUMNS, boardRow } from '../../../src/demand/open-load';
-import { REQUEST_COLUMNS, requestRow } from '../../../src/demand/request-record';
+import { REQUEST_COLUMNS, requestColumns } from '../../../src/demand/request-record';
 import { DEFAULT_SEED, seedDemo } from '../../../scripts/demo/seed-demo';
 import { parseEnv } from '../../../src/env';
 import { createLogger } from '../../../src/logger';
@@ -44,7 +44,7 @@ describe('rowDecoder', () => {
 
     const byDrizzle = db.select().from(shipmentRequests).orderBy(asc(shipmentRequests.id)).all();
     expect(byDrizzle.length).toBeGreaterThanOrEqual(2);
-    const decoded = db.select(REQUEST_COLUMNS).from(shipmentRequests).orderBy(asc(shipmentRequests.id)).prepare().values().map(requestRow);
+    const decoded = db.select(REQUEST_COLUMNS).from(shipmentRequests).orderBy(asc(shipmentRequests.id)).prepare().values().map(requestColumns(null).decode);
     expect(decoded).toEqual(byDrizzle);
     expect(decoded.at(-1)).toMatchObject({ destinationIsCentre: true, storageSplitAllowed: true, notes: 'dock 3', updatedAt: null, pickupFrom: new Date(from) });
     expect(Object.keys(decoded[0]!)).toEqual(Object.keys(REQUEST_COLUMNS));
