@@ -7,8 +7,6 @@ import { packageFile } from './package-file';
 import * as schema from './schema';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
-/** The handle a synchronous `db.transaction(...)` callback receives. */
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export const MIGRATIONS_FOLDER = packageFile('db', 'migrations');
 

@@ -42,7 +42,7 @@ const ctx: Context = { db, env, logger: createLogger('silent'), pubsub: createIn
 try {
   switch (command) {
     case 'org:create': {
-      const org = createOrganisation({
+      const org = await createOrganisation({
         ctx,
         input: {
           complexCode: values.complex,
@@ -57,7 +57,7 @@ try {
       break;
     }
     case 'org:list': {
-      const rows = db
+      const rows = await db
         .select({ id: organisations.id, role: organisations.role, name: organisations.name, complex: complexes.code })
         .from(organisations)
         .leftJoin(complexes, eq(complexes.id, organisations.complexId))
@@ -67,12 +67,12 @@ try {
       break;
     }
     case 'key:create': {
-      const { apiKey, secret } = createApiKey({ ctx, input: { organisationId: Number(values.org), name: values.name ?? '' } });
+      const { apiKey, secret } = await createApiKey({ ctx, input: { organisationId: Number(values.org), name: values.name ?? '' } });
       console.log(`created API key ${apiKey.id} for organisation ${apiKey.organisationId}; it is shown only now:\n${secret}`);
       break;
     }
     case 'key:revoke': {
-      const apiKey = revokeApiKey({ ctx, input: { apiKeyId: Number(values.key) } });
+      const apiKey = await revokeApiKey({ ctx, input: { apiKeyId: Number(values.key) } });
       console.log(`revoked API key ${apiKey.id} at ${apiKey.revokedAt?.toISOString()}`);
       break;
     }

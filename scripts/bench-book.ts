@@ -70,7 +70,7 @@ const dir = mkdtempSync(join(tmpdir(), 'sandan-bench-book-'));
 const dbPath = join(dir, 'bench.db');
 const db = openDatabase(dbPath);
 migrateDatabase(db);
-const demoKeys = seedDemo({ ctx: { db }, input: DEFAULT_SEED }).demoKeys;
+const { demoKeys } = await seedDemo({ ctx: { db }, input: DEFAULT_SEED });
 const keyOf = (role: DemoKey['role']) => demoKeys.find((k) => k.role === role && k.complexCode === 'BANWOL_SIHWA')!;
 const [shipper, carrier] = [keyOf('MANUFACTURER'), keyOf('CARRIER')];
 const children: ChildProcess[] = [];

@@ -215,7 +215,7 @@ async function grownPath(weeks: number, template: string): Promise<Grown> {
   const db = openDatabase(building);
   db.$client.pragma('synchronous = OFF'); // a cache: rebuilt if lost
   migrateDatabase(db);
-  loadProgramme({ ctx: { db } });
+  await loadProgramme({ ctx: { db } });
   const client = db.$client;
   client.prepare('attach database ? as t').run(template);
   const complexIds = PROGRAMME_COMPLEXES.map((c) => (client.prepare('select id from main.complexes where code = ?').get(c.code) as { id: number }).id);
@@ -317,7 +317,7 @@ async function prepare(path: string): Promise<Prepared> {
   const base = { db, pubsub: createInProcessPubSub(), logger: createLogger('silent'), env, now: () => new Date() };
   const complexId = (code: string) => (client.prepare('select id from complexes where code = ?').get(code) as { id: number }).id;
   const home = complexId(TEMPLATE_COMPLEX);
-  const keyFor = (organisationId: number): Caller => ({ organisationId, apiKey: createApiKey({ ctx: { ...base, viewer: SYSTEM_ADMIN }, input: { organisationId, name: 'bench:growth' } }).secret });
+  const keyFor = async (organisationId: number): Promise<Caller> => ({ organisationId, apiKey: (await createApiKey({ ctx: { ...base, viewer: SYSTEM_ADMIN }, input: { organisationId, name: 'bench:growth' } })).secret });
   const orgOf = (complex: number, role: string) => (client.prepare('select min(id) as id from organisations where complex_id = ? and role = ?').get(complex, role) as { id: number }).id;
   const busiest = (client.prepare('select shipper_org_id as id from shipment_requests where complex_id = ? group by 1 order by count(*) desc, 1 limit 1').get(home) as { id: number }).id;
   const medianId = (where: string, value: number) => {
@@ -325,10 +325,10 @@ async function prepare(path: string): Promise<Prepared> {
     return (client.prepare(`select id from shipment_requests where ${where} = ? order by id desc limit 1 offset ?`).get(value, Math.floor(n / 2)) as { id: number }).id;
   };
   const prepared = {
-    operator: keyFor(orgOf(home, 'OPERATOR')),
-    idleOperator: keyFor(orgOf(complexId(IDLE_COMPLEX), 'OPERATOR')),
-    manufacturer: keyFor(busiest),
-    carrier: keyFor(orgOf(home, 'CARRIER')),
+    operator: await keyFor(orgOf(home, 'OPERATOR')),
+    idleOperator: await keyFor(orgOf(complexId(IDLE_COMPLEX), 'OPERATOR')),
+    manufacturer: await keyFor(busiest),
+    carrier: await keyFor(orgOf(home, 'CARRIER')),
     oldestRequestId: (client.prepare('select min(id) as id from shipment_requests where complex_id = ?').get(home) as { id: number }).id,
   };
   const now = Date.now();
@@ -349,7 +349,7 @@ async function prepare(path: string): Promise<Prepared> {
     const angle = 2 * Math.PI * rand();
     const from = now + DAY + Math.floor(rand() * 5 * DAY);
     const pallets = 1 + Math.floor(rand() * 8);
-    const created = createShipmentRequest({
+    const created = await createShipmentRequest({
       ctx,
       input: {
         idempotencyKey: `bench-growth-${i}`,

@@ -99,7 +99,7 @@ async function seedDatabase(dbPath: string): Promise<{ demoKeys: DemoKey[]; vehi
   migrateDatabase(db);
   const env = parseEnv({ NODE_ENV: 'production' });
   const base = { db, pubsub: createInProcessPubSub(), logger: createLogger('silent'), env, now: () => new Date() };
-  const { demoKeys } = seedDemo({ ctx: { db }, input: DEFAULT_SEED });
+  const { demoKeys } = await seedDemo({ ctx: { db }, input: DEFAULT_SEED });
   await seedDemoHistory({ ctx: base, input: DEFAULT_SEED });
   const keyOf = (role: DemoKey['role']) => demoKeys.find((k) => k.role === role && k.complexCode === COMPLEX.code)!;
   const complexId = db.select({ id: complexes.id }).from(complexes).where(eq(complexes.code, COMPLEX.code)).get()!.id;
@@ -120,7 +120,7 @@ async function seedDatabase(dbPath: string): Promise<{ demoKeys: DemoKey[]; vehi
     const origin = { lat: COMPLEX.lat + (r / 111) * Math.sin(angle), lng: COMPLEX.lng + (r / 88.6) * Math.cos(angle) };
     const from = now + DAY + Math.floor(rand() * 14 * DAY);
     const pallets = 1 + Math.floor(rand() * 8);
-    createShipmentRequest({
+    await createShipmentRequest({
       ctx,
       input: {
         idempotencyKey: `bench-http-${i}`,

@@ -62,7 +62,7 @@ const dir = mkdtempSync(join(tmpdir(), 'sandan-bench-near-'));
 const db = openDatabase(join(dir, 'bench.db'));
 try {
   migrateDatabase(db);
-  seedDemo({ ctx: { db }, input: { scale: 2, seed: 42 } });
+  await seedDemo({ ctx: { db }, input: { scale: 2, seed: 42 } });
   const env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_PATH: join(dir, 'bench.db') });
   const ctxAs = (viewer: Viewer): Context => ({ db, env, viewer, pubsub: createInProcessPubSub(), logger: createLogger('silent'), now: () => new Date() });
   const admin: Viewer = { organisationId: 0, role: 'ADMIN', complexId: null, apiKeyId: null };
@@ -115,22 +115,25 @@ try {
       .filter((hit) => hit.distanceKm <= near.radiusKm)
       .sort((a, b) => a.distanceKm - b.distanceKm);
   const searches = [
-    { what: 'vehicles', h3: (near: LatLng & { radiusKm: number }) => listVehicles({ ctx: ctxAs(admin), input: { filter: { near }, first: 20 } }).totalCount, scan: scanVehicles },
-    { what: 'listings', h3: (near: LatLng & { radiusKm: number }) => listListings({ ctx: ctxAs(admin), input: { filter: { near }, first: 20 } }).totalCount, scan: scanListings },
+    { what: 'vehicles', h3: async (near: LatLng & { radiusKm: number }) => (await listVehicles({ ctx: ctxAs(admin), input: { filter: { near }, first: 20 } })).totalCount, scan: scanVehicles },
+    { what: 'listings', h3: async (near: LatLng & { radiusKm: number }) => (await listListings({ ctx: ctxAs(admin), input: { filter: { near }, first: 20 } })).totalCount, scan: scanListings },
   ];
   const rows: { what: string; radiusKm: number; hits: number; h3Median: number; h3P99: number; scanMedian: number; scanP99: number }[] = [];
   for (const search of searches) {
     for (const radiusKm of RADII_KM) {
       // Each path in its own loop over the same centres, so that neither pays for the other's garbage.
       const centres = Array.from({ length: CENTRES }, () => ({ ...around(pick(hubs), 30), radiusKm }));
-      const timed = <T>(run: (near: (typeof centres)[number]) => T) =>
-        centres.map((near) => {
+      const timed = async <T>(run: (near: (typeof centres)[number]) => T | Promise<T>) => {
+        const runs: { ms: number; result: T }[] = [];
+        for (const near of centres) {
           const t = performance.now();
-          const result = run(near);
-          return { ms: performance.now() - t, result };
-        });
-      const h3 = timed(search.h3);
-      const scan = timed((near) => fullScan(search.scan, near).length);
+          const result = await run(near);
+          runs.push({ ms: performance.now() - t, result });
+        }
+        return runs;
+      };
+      const h3 = await timed(search.h3);
+      const scan = await timed((near) => fullScan(search.scan, near).length);
       h3.forEach((run, i) => {
         if (run.result !== scan[i]!.result) throw new Error(`near ${search.what} found ${run.result}, the scan ${scan[i]!.result}`);
       });
@@ -161,13 +164,13 @@ try {
   const singlePerSec = SINGLE_UPDATES / ((performance.now() - t) / 1000);
   // The same UPDATE without the domain around it: what one durable commit costs on this disk.
   t = performance.now();
-  for (let i = 0; i < SINGLE_UPDATES; i++) moveVehicle(db, carrierId, fleet[i % fleet.length]!, around(hubs[0]!, SPREAD_KM), new Date());
+  for (let i = 0; i < SINGLE_UPDATES; i++) await moveVehicle(db, carrierId, fleet[i % fleet.length]!, around(hubs[0]!, SPREAD_KM), new Date());
   const bareCommitsPerSec = SINGLE_UPDATES / ((performance.now() - t) / 1000);
   const batchSize = Math.min(BATCH_SIZE, fleet.length);
   t = performance.now();
   for (let b = 0; b < BATCHES; b++) {
     const updates = Array.from({ length: batchSize }, (_, i) => ({ vehicleId: fleet[(b * batchSize + i) % fleet.length]!, location: around(hubs[0]!, SPREAD_KM) }));
-    updateVehicleLocations({ ctx, input: { updates } });
+    await updateVehicleLocations({ ctx, input: { updates } });
   }
   const batchPerSec = (BATCHES * batchSize) / ((performance.now() - t) / 1000);
 

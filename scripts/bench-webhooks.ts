@@ -47,7 +47,7 @@ try {
   const env = parseEnv({ NODE_ENV: 'development', LOG_LEVEL: 'warn', DATABASE_PATH: join(dir, 'bench.db'), MATCHING_INTERVAL_SECONDS: '0', WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true', ...process.env });
   const db = openDatabase(env.DATABASE_PATH);
   migrateDatabase(db);
-  const { demoKeys } = seedDemo({ ctx: { db }, input: DEFAULT_SEED });
+  const { demoKeys } = await seedDemo({ ctx: { db }, input: DEFAULT_SEED });
   const pubsub = createInProcessPubSub();
   const logger = createLogger(env.LOG_LEVEL);
   const app = await createApp({ env, db, logger, pubsub });
@@ -58,9 +58,9 @@ try {
   };
   await createWebhookEndpoint({ ctx: ctxOf('OPERATOR'), input: { url: receiverUrl, eventTypes: ['complex.activity'] } });
   const shipper = ctxOf('MANUFACTURER');
-  const post = () => {
+  const post = async () => {
     const now = Date.now();
-    createShipmentRequest({
+    await createShipmentRequest({
       ctx: shipper,
       input: {
         idempotencyKey: randomUUID(),
@@ -83,7 +83,7 @@ try {
     });
 
   for (let i = 0; i < LATENCY_EVENTS; i++) {
-    post();
+    await post();
     await new Promise((r) => setTimeout(r, 50));
   }
   await until(LATENCY_EVENTS);
@@ -91,7 +91,7 @@ try {
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
 
   const before = received.length;
-  for (let i = 0; i < BURST_EVENTS; i++) post();
+  await Promise.all(Array.from({ length: BURST_EVENTS }, post));
   await until(before + BURST_EVENTS);
   const burst = received.slice(before);
   const seconds = (burst.at(-1)!.at - burst[0]!.at) / 1000;

@@ -31,7 +31,7 @@ const env = parseEnv();
 if (values.reset) for (const path of [env.DATABASE_PATH, `${env.DATABASE_PATH}-wal`, `${env.DATABASE_PATH}-shm`, env.DEMO_KEYS_PATH]) rmSync(path, { force: true });
 const db = openDatabase(env.DATABASE_PATH);
 migrateDatabase(db);
-const { demoKeys, ...summary } = seedDemo({ ctx: { db }, input: { scale, seed } });
+const { demoKeys, ...summary } = await seedDemo({ ctx: { db }, input: { scale, seed } });
 // The demo history goes with the demo organisations: only when they were just created.
 const history = demoKeys.length > 0 ? await seedDemoHistory({ ctx: { db, env, pubsub: createInProcessPubSub(), logger: createLogger('silent'), now: () => new Date() }, input: { seed } }) : null;
 db.$client.close();

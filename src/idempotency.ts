@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Tx } from '../db/client';
+import type { Tx } from '../db/transaction';
 import { idempotencyKeys } from '../db/schema';
 import { ConflictError } from './errors';
 
@@ -23,10 +23,10 @@ export interface IdempotentCall {
  * first outcome without running it again. Without a key the effect simply runs.
  * @throws ConflictError when the key was used for another operation or with another input.
  */
-export function once<T>(tx: Tx, call: IdempotentCall, effect: () => T): T {
+export async function once<T>(tx: Tx, call: IdempotentCall, effect: () => Promise<T> | T): Promise<T> {
   if (!call.key) return effect();
   const fingerprint = createHash('sha256').update(JSON.stringify(call.input)).digest('hex');
-  const previous = tx
+  const previous = await tx
     .select()
     .from(idempotencyKeys)
     .where(and(eq(idempotencyKeys.organisationId, call.organisationId), eq(idempotencyKeys.key, call.key)))
@@ -37,7 +37,7 @@ export function once<T>(tx: Tx, call: IdempotentCall, effect: () => T): T {
     }
     return previous.result as T;
   }
-  const result = effect();
-  tx.insert(idempotencyKeys).values({ organisationId: call.organisationId, key: call.key, operation: call.operation, fingerprint, result }).run();
+  const result = await effect();
+  await tx.insert(idempotencyKeys).values({ organisationId: call.organisationId, key: call.key, operation: call.operation, fingerprint, result }).run();
   return result;
 }

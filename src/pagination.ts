@@ -14,8 +14,12 @@ export type PageArgs = z.input<typeof PageArgs>;
 export interface Connection<T> {
   edges: { cursor: string; node: T }[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-  totalCount: number;
+  /** Awaited by GraphQL when a client asks for it. */
+  totalCount: number | Promise<number>;
 }
+
+/** A count as a connection takes it: a number, or a function run only when a client reads `totalCount`. */
+type Count = number | Promise<number> | (() => number | Promise<number>);
 
 /** Cursors are opaque to clients; inside, they carry the sort key of the last row seen. */
 export function encodeCursor(key: string | number): string {
@@ -37,22 +41,22 @@ type PageInfo = Connection<unknown>['pageInfo'];
  * scavenge copied the pages they pointed to, and collecting garbage cost more than building the page.
  */
 class Page<E> {
-  #count: number | (() => number);
+  #count: Count;
   constructor(
     readonly edges: E[],
     readonly pageInfo: PageInfo,
-    totalCount: number | (() => number),
+    totalCount: Count,
   ) {
     this.#count = totalCount;
   }
-  get totalCount(): number {
+  get totalCount(): number | Promise<number> {
     if (typeof this.#count === 'function') this.#count = this.#count();
     return this.#count;
   }
 }
 
 /** Builds a connection from rows fetched with `limit first + 1` (the extra row tells hasNextPage); a count passed as a function runs only when read. */
-export function toConnection<T>(rows: T[], first: number, cursorOf: (row: T) => string | number, totalCount: number | (() => number), hasPrevious: boolean): Connection<T> {
+export function toConnection<T>(rows: T[], first: number, cursorOf: (row: T) => string | number, totalCount: Count, hasPrevious: boolean): Connection<T> {
   const page = rows.slice(0, first);
   const edges = page.map((node) => ({ cursor: encodeCursor(cursorOf(node)), node }));
   const pageInfo = {
@@ -95,7 +99,7 @@ export function nearOffset(after: string | null | undefined): number {
  * Distances are no unique sort key, so these cursors carry the offset: a page may shift when requests come
  * or go between calls, as any distance-ordered feed does.
  */
-export function nearPage<H, T>(hits: { row: H; distanceKm: number }[], first: number, after: string | null | undefined, load: (rows: H[]) => T[]): LocatedConnection<T> {
+export function nearPage<H, T>(hits: { row: H; distanceKm: number }[], first: number, after: string | null | undefined, load: (rows: H[]) => Promise<T[]>): Promise<LocatedConnection<T>> {
   const offset = nearOffset(after);
   return nearPageAt(hits.slice(offset, offset + first + 1), offset, first, hits.length, load);
 }
@@ -104,15 +108,15 @@ export function nearPage<H, T>(hits: { row: H; distanceKm: number }[], first: nu
  * nearPage for searches that find only the hits they show: `hits` are those from `offset` on, one more than
  * `first` when there are more; `totalCount`, passed as a function, runs only when a client reads it.
  */
-export function nearPageAt<H, T>(
+export async function nearPageAt<H, T>(
   hits: { row: H; distanceKm: number }[],
   offset: number,
   first: number,
-  totalCount: number | (() => number),
-  load: (rows: H[]) => T[],
-): LocatedConnection<T> {
+  totalCount: Count,
+  load: (rows: H[]) => Promise<T[]>,
+): Promise<LocatedConnection<T>> {
   const page = hits.slice(0, first);
-  const nodes = load(page.map((h) => h.row));
+  const nodes = await load(page.map((h) => h.row));
   const edges = page.map((h, i) => ({ cursor: encodeCursor(`near:${offset + i + 1}`), node: nodes[i]!, distanceKm: h.distanceKm }));
   const pageInfo = {
     hasNextPage: hits.length > first,

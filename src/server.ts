@@ -65,18 +65,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   const admission = new Admission({ perKey: env.RATE_LIMIT_PER_KEY, perAddress: env.RATE_LIMIT_PER_ADDRESS });
   /** Rate limit, then resolve the caller's key, before Apollo sees the request. */
-  const viewerOf = (req: IncomingMessage): Viewer | null => {
+  const viewerOf = async (req: IncomingMessage): Promise<Viewer | null> => {
     const key = bearerKey(req.headers.authorization);
     admission.admit(req.socket.remoteAddress, key);
     return key ? authenticate({ db, now: now() }, key) : null;
   };
-  const admit: RequestHandler = (req, res, next) => {
-    try {
-      res.locals.viewer = viewerOf(req);
-      next();
-    } catch (error) {
-      next(error);
-    }
+  // Express 5 passes a rejection on to the error handler.
+  const admit: RequestHandler = async (req, res, next) => {
+    res.locals.viewer = await viewerOf(req);
+    next();
   };
 
   const app = express();
@@ -109,7 +106,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     stopOnTerminationSignals: false,
   });
   await apollo.start();
-  const stopScheduler = env.MATCHING_INTERVAL_SECONDS > 0 ? startMatchingScheduler({ db, pubsub, logger, env, now }, env.MATCHING_INTERVAL_SECONDS) : () => {};
+  const stopScheduler = env.MATCHING_INTERVAL_SECONDS > 0 ? startMatchingScheduler({ db, pubsub, logger, env, now }, env.MATCHING_INTERVAL_SECONDS) : async () => {};
   const stopWebhooks = env.WEBHOOK_WORKER_INTERVAL_MS > 0 ? startWebhookWorker({ db, pubsub, logger, env, now }) : async () => {};
   const stopRetention = env.RETENTION_INTERVAL_SECONDS > 0 ? startRetentionScheduler({ db, logger, env, now }) : async () => {};
   const stopInsights = env.INSIGHTS_ROLLUP_INTERVAL_SECONDS > 0 ? startInsightsScheduler({ db, logger, env, now }) : async () => {};
@@ -139,7 +136,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     metrics: metrics.registry,
     async stop() {
       draining = true;
-      stopScheduler();
+      await stopScheduler();
       await stopWebhooks();
       await stopRetention();
       await stopInsights();

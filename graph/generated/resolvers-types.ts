@@ -7,7 +7,7 @@ import type { ShipmentRequestMapper, OpenLoadMapper, ShipmentRequestConnectionMa
 import type { OfferMapper, MatchingRoundMapper, MatchingRoundReportMapper, OfferConnectionMapper, MatchingRoundConnectionMapper, RouteMapper, RouteStopMapper, RouteConnectionMapper } from '../schema/matching.mappers';
 import type { StatementMapper, StatementLineMapper, StatementTripMapper, TaxInvoicePartyMapper } from '../schema/settlement.mappers';
 import type { WarehouseListingMapper, WarehouseListingConnectionMapper, WarehouseListingEdgeMapper, VehicleMapper, VehicleConnectionMapper, VehicleEdgeMapper, VehicleLocationMapper } from '../schema/supply.mappers';
-import type { WebhookEndpointMapper, WebhookDeliveryMapper, WebhookAttemptMapper } from '../schema/webhooks.mappers';
+import type { WebhookEndpointMapper, WebhookDeliveryMapper, WebhookAttemptMapper, WebhookDeliveryConnectionMapper } from '../schema/webhooks.mappers';
 import type { Context } from '../../src/context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -2851,7 +2851,7 @@ export type ResolversTypes = {
   WebhookEndpoint: ResolverTypeWrapper<WebhookEndpointMapper>;
   WebhookDelivery: ResolverTypeWrapper<WebhookDeliveryMapper>;
   WebhookAttempt: ResolverTypeWrapper<WebhookAttemptMapper>;
-  WebhookDeliveryConnection: ResolverTypeWrapper<Omit<WebhookDeliveryConnection, 'edges'> & { edges: Array<ResolversTypes['WebhookDeliveryEdge']> }>;
+  WebhookDeliveryConnection: ResolverTypeWrapper<WebhookDeliveryConnectionMapper>;
   WebhookDeliveryEdge: ResolverTypeWrapper<Omit<WebhookDeliveryEdge, 'node'> & { node: ResolversTypes['WebhookDelivery'] }>;
   WebhookEndpointCreateInput: WebhookEndpointCreateInput;
   WebhookEndpointCreatePayload: ResolverTypeWrapper<Omit<WebhookEndpointCreatePayload, 'endpoint'> & { endpoint: ResolversTypes['WebhookEndpoint'] }>;
@@ -2999,7 +2999,7 @@ export type ResolversParentTypes = {
   WebhookEndpoint: WebhookEndpointMapper;
   WebhookDelivery: WebhookDeliveryMapper;
   WebhookAttempt: WebhookAttemptMapper;
-  WebhookDeliveryConnection: Omit<WebhookDeliveryConnection, 'edges'> & { edges: Array<ResolversParentTypes['WebhookDeliveryEdge']> };
+  WebhookDeliveryConnection: WebhookDeliveryConnectionMapper;
   WebhookDeliveryEdge: Omit<WebhookDeliveryEdge, 'node'> & { node: ResolversParentTypes['WebhookDelivery'] };
   WebhookEndpointCreateInput: WebhookEndpointCreateInput;
   WebhookEndpointCreatePayload: Omit<WebhookEndpointCreatePayload, 'endpoint'> & { endpoint: ResolversParentTypes['WebhookEndpoint'] };

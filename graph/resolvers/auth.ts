@@ -11,10 +11,10 @@ export const authResolvers: Resolvers = {
     viewer: (_, __, ctx) => (ctx.viewer && ctx.viewer.organisationId > 0 ? getOrganisation({ ctx, input: { id: ctx.viewer.organisationId } }) : null),
   },
   Mutation: {
-    organisationCreate: (_, { input }, ctx) => ({ organisation: createOrganisation({ ctx, input }) }),
+    organisationCreate: async (_, { input }, ctx) => ({ organisation: await createOrganisation({ ctx, input }) }),
     apiKeyCreate: (_, { input }, ctx) =>
       createApiKey({ ctx, input: { ...input, organisationId: localIdOf(input.organisationId, 'Organisation', 'input.organisationId') } }),
-    apiKeyRevoke: (_, { input }, ctx) => ({ apiKey: revokeApiKey({ ctx, input: { apiKeyId: localIdOf(input.apiKeyId, 'ApiKey', 'input.apiKeyId') } }) }),
+    apiKeyRevoke: async (_, { input }, ctx) => ({ apiKey: await revokeApiKey({ ctx, input: { apiKeyId: localIdOf(input.apiKeyId, 'ApiKey', 'input.apiKeyId') } }) }),
   },
   Organisation: {
     id: (o) => toGlobalId('Organisation', o.id),

@@ -57,9 +57,9 @@ export const demandResolvers: Resolvers = {
     openLoadBoard: (_, args, ctx, info) => listOpenLoads({ ctx, input: { ...args, columns: boardPageReads(info) } }),
   },
   Mutation: {
-    shipmentRequestCreate: (_, { input }, ctx) => ({ shipmentRequest: createShipmentRequest({ ctx, input }) }),
-    shipmentRequestCancel: (_, { input }, ctx) => ({
-      shipmentRequest: cancelShipmentRequest({ ctx, input: { id: localIdOf(input.shipmentRequestId, 'ShipmentRequest', 'input.shipmentRequestId'), reason: input.reason } }),
+    shipmentRequestCreate: async (_, { input }, ctx) => ({ shipmentRequest: await createShipmentRequest({ ctx, input }) }),
+    shipmentRequestCancel: async (_, { input }, ctx) => ({
+      shipmentRequest: await cancelShipmentRequest({ ctx, input: { id: localIdOf(input.shipmentRequestId, 'ShipmentRequest', 'input.shipmentRequestId'), reason: input.reason } }),
     }),
   },
   ShipmentRequest: {

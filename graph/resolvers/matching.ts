@@ -54,9 +54,9 @@ export const matchingResolvers: Resolvers = {
     matchingRounds: (_, args, ctx) => listRounds({ ctx, input: args }),
   },
   Mutation: {
-    matchingRunStart: (_, { input }, ctx) => ({ round: runMatchingRound({ ctx, input }) }),
-    offerDecline: (_, { input }, ctx) => ({ offer: declineOffer({ ctx, input: { offerId: localIdOf(input.offerId, 'Offer', 'input.offerId'), reason: input.reason } }) }),
-    routeDecline: (_, { input }, ctx) => ({ route: declineRoute({ ctx, input: { routeId: localIdOf(input.routeId, 'Route', 'input.routeId'), reason: input.reason } }) }),
+    matchingRunStart: async (_, { input }, ctx) => ({ round: await runMatchingRound({ ctx, input }) }),
+    offerDecline: async (_, { input }, ctx) => ({ offer: await declineOffer({ ctx, input: { offerId: localIdOf(input.offerId, 'Offer', 'input.offerId'), reason: input.reason } }) }),
+    routeDecline: async (_, { input }, ctx) => ({ route: await declineRoute({ ctx, input: { routeId: localIdOf(input.routeId, 'Route', 'input.routeId'), reason: input.reason } }) }),
   },
   Offer: {
     id: (o) => toGlobalId('Offer', o.id),

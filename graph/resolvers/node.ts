@@ -24,7 +24,7 @@ type NodeTypeName = NonNullable<Awaited<ReturnType<NodeResolvers['__resolveType'
  * How each node type is fetched by its local id. Each fetcher is the same domain function the lists
  * use, so `node(id:)` applies the same access checks.
  */
-const fetchers: Partial<Record<NodeTypeName, (ctx: Context, id: number) => NodeRecord>> = {
+const fetchers: Partial<Record<NodeTypeName, (ctx: Context, id: number) => NodeRecord | Promise<NodeRecord>>> = {
   Complex: (ctx, id) => getComplex({ ctx, input: { id } }),
   LogisticsCentre: (ctx, id) => getCentre({ ctx, input: { id } }),
   Organisation: (ctx, id) => getOrganisation({ ctx, input: { id } }),
@@ -42,13 +42,13 @@ const fetchers: Partial<Record<NodeTypeName, (ctx: Context, id: number) => NodeR
 
 export const nodeResolvers: Resolvers = {
   Query: {
-    node: (_, { id }, ctx) => {
+    node: async (_, { id }, ctx) => {
       const parsed = fromGlobalId(id);
       const fetch = parsed && fetchers[parsed.type as NodeTypeName];
       const localId = parsed ? Number(parsed.id) : NaN;
       if (!fetch || !Number.isSafeInteger(localId)) return null;
       try {
-        return { ...fetch(ctx, localId), __typename: parsed.type };
+        return { ...(await fetch(ctx, localId)), __typename: parsed.type };
       } catch (error) {
         // Unknown and forbidden look alike: a global ID must not reveal that a record exists.
         if (error instanceof NotFoundError || error instanceof ForbiddenError) return null;

@@ -21,19 +21,19 @@ export const supplyResolvers: Resolvers = {
     vehicles: (_, args, ctx) => listVehicles({ ctx, input: args }),
   },
   Mutation: {
-    warehouseListingCreate: (_, { input }, ctx) => ({ listing: createListing({ ctx, input }) }),
-    warehouseListingUpdate: (_, { input }, ctx) => ({ listing: updateListing({ ctx, input: { ...input, listingId: listingId(input.listingId) } }) }),
-    warehouseListingWithdraw: (_, { input }, ctx) => ({ listing: withdrawListing({ ctx, input: { listingId: listingId(input.listingId) } }) }),
-    vehicleRegister: (_, { input }, ctx) => ({ vehicle: registerVehicle({ ctx, input }) }),
+    warehouseListingCreate: async (_, { input }, ctx) => ({ listing: await createListing({ ctx, input }) }),
+    warehouseListingUpdate: async (_, { input }, ctx) => ({ listing: await updateListing({ ctx, input: { ...input, listingId: listingId(input.listingId) } }) }),
+    warehouseListingWithdraw: async (_, { input }, ctx) => ({ listing: await withdrawListing({ ctx, input: { listingId: listingId(input.listingId) } }) }),
+    vehicleRegister: async (_, { input }, ctx) => ({ vehicle: await registerVehicle({ ctx, input }) }),
     vehicleLocationUpdate: async (_, { input }, ctx) => ({ location: await updateVehicleLocation({ ctx, input: { ...input, vehicleId: vehicleId(input.vehicleId) } }) }),
-    vehicleLocationsUpdate: (_, { input }, ctx) => ({
-      locations: updateVehicleLocations({
+    vehicleLocationsUpdate: async (_, { input }, ctx) => ({
+      locations: await updateVehicleLocations({
         ctx,
         input: { updates: input.updates.map((u, i) => ({ ...u, vehicleId: vehicleId(u.vehicleId, `input.updates.${i}.vehicleId`) })) },
       }),
     }),
-    vehicleAvailabilityUpdate: (_, { input }, ctx) => ({ vehicle: updateVehicleAvailability({ ctx, input: { ...input, vehicleId: vehicleId(input.vehicleId) } }) }),
-    vehicleRetire: (_, { input }, ctx) => ({ vehicle: retireVehicle({ ctx, input: { vehicleId: vehicleId(input.vehicleId) } }) }),
+    vehicleAvailabilityUpdate: async (_, { input }, ctx) => ({ vehicle: await updateVehicleAvailability({ ctx, input: { ...input, vehicleId: vehicleId(input.vehicleId) } }) }),
+    vehicleRetire: async (_, { input }, ctx) => ({ vehicle: await retireVehicle({ ctx, input: { vehicleId: vehicleId(input.vehicleId) } }) }),
   },
   WarehouseListing: {
     id: (l) => toGlobalId('WarehouseListing', l.id),

@@ -24,8 +24,8 @@ export const webhookResolvers: Resolvers = {
     webhookEndpointUpdate: async (_, { input }, ctx) => ({
       endpoint: await updateWebhookEndpoint({ ctx, input: { ...input, id: endpointId(input.id, 'input.id'), eventTypes: input.eventTypes?.map(toType) } }),
     }),
-    webhookEndpointDelete: (_, { input }, ctx) => ({ deletedId: toGlobalId('WebhookEndpoint', deleteWebhookEndpoint({ ctx, input: { id: endpointId(input.id, 'input.id') } })) }),
-    webhookRedeliver: (_, { input }, ctx) => ({ delivery: redeliverWebhook({ ctx, input: { deliveryId: localIdOf(input.deliveryId, 'WebhookDelivery', 'input.deliveryId') } }) }),
+    webhookEndpointDelete: async (_, { input }, ctx) => ({ deletedId: toGlobalId('WebhookEndpoint', await deleteWebhookEndpoint({ ctx, input: { id: endpointId(input.id, 'input.id') } })) }),
+    webhookRedeliver: async (_, { input }, ctx) => ({ delivery: await redeliverWebhook({ ctx, input: { deliveryId: localIdOf(input.deliveryId, 'WebhookDelivery', 'input.deliveryId') } }) }),
   },
   WebhookEndpoint: {
     id: (e) => toGlobalId('WebhookEndpoint', e.id),

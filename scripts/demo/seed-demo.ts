@@ -1,6 +1,7 @@
 import { base, en, Faker, ko } from '@faker-js/faker';
 import { count } from 'drizzle-orm';
 import { apiKeys, complexes, organisations, type OrganisationRole } from '../../db/schema';
+import { transact } from '../../db/transaction';
 import { generateApiKey } from '../../src/auth/api-key-secret';
 import { withCheckDigit } from '../../src/auth/business-number';
 import { loadProgramme } from '../../src/complexes/load-programme';
@@ -43,14 +44,14 @@ export interface SeedSummary {
  * Loads the programme complexes (if missing), then faker-generated demo organisations with one API key
  * for the first organisation of each role in each complex, in one transaction.
  */
-export function seedDemo({ ctx, input }: { ctx: Pick<Context, 'db'>; input: SeedDemoInput }): SeedSummary {
+export async function seedDemo({ ctx, input }: { ctx: Pick<Context, 'db'>; input: SeedDemoInput }): Promise<SeedSummary> {
   const faker = new Faker({ locale: [ko, en, base], seed: input.seed });
-  loadProgramme({ ctx });
-  return ctx.db.transaction((tx) => {
+  await loadProgramme({ ctx });
+  return transact(ctx.db, async (tx) => {
     const demoKeys: DemoKey[] = [];
     let added = 0;
-    const addOrganisation = (complexId: number | null, role: OrganisationRole, name: string) => {
-      const org = tx
+    const addOrganisation = async (complexId: number | null, role: OrganisationRole, name: string) => {
+      const org = await tx
         .insert(organisations)
         .values({
           complexId,
@@ -66,25 +67,25 @@ export function seedDemo({ ctx, input }: { ctx: Pick<Context, 'db'>; input: Seed
       if (org) added++;
       return org;
     };
-    const issueKey = (org: typeof organisations.$inferSelect, complexCode: string | null) => {
+    const issueKey = async (org: typeof organisations.$inferSelect, complexCode: string | null) => {
       const { key, prefix, hash } = generateApiKey();
-      tx.insert(apiKeys).values({ organisationId: org.id, name: 'demo', prefix, hash }).run();
+      await tx.insert(apiKeys).values({ organisationId: org.id, name: 'demo', prefix, hash }).run();
       demoKeys.push({ complexCode, role: org.role, organisationId: org.id, organisationName: org.name, apiKey: key });
     };
 
-    const admin = addOrganisation(null, 'ADMIN', 'Sandan Exchange 플랫폼 관리');
-    if (admin) issueKey(admin, null);
-    for (const complex of tx.select().from(complexes).orderBy(complexes.id).all()) {
+    const admin = await addOrganisation(null, 'ADMIN', 'Sandan Exchange 플랫폼 관리');
+    if (admin) await issueKey(admin, null);
+    for (const complex of await tx.select().from(complexes).orderBy(complexes.id).all()) {
       const total = Math.max(FIRST_OF_EACH.length, Math.round((complex.tenantCompanies / 1000) * input.scale));
       const roles = [...FIRST_OF_EACH];
       while (roles.length < total) roles.push(pickRole(faker.number.float()));
-      roles.forEach((role, i) => {
+      for (const [i, role] of roles.entries()) {
         const name = role === 'OPERATOR' ? `${complex.nameKo} 공동물류센터 운영사` : `${faker.company.name()} ${faker.string.alphanumeric(3).toUpperCase()}`;
-        const org = addOrganisation(complex.id, role, name);
-        if (org && i < FIRST_OF_EACH.length) issueKey(org, complex.code);
-      });
+        const org = await addOrganisation(complex.id, role, name);
+        if (org && i < FIRST_OF_EACH.length) await issueKey(org, complex.code);
+      }
     }
-    return { complexes: tx.select({ n: count() }).from(complexes).get()!.n, organisations: added, demoKeys };
+    return { complexes: (await tx.select({ n: count() }).from(complexes).get())!.n, organisations: added, demoKeys };
   });
 }
 

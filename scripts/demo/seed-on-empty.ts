@@ -26,7 +26,7 @@ if (env?.SEED_ON_EMPTY) {
       // Loaded only for an empty database: every other start skips the simulation and faker altogether.
       const [{ DEFAULT_SEED, seedDemo }, { seedDemoHistory }, { writeDemoKeys }] = await Promise.all([import('./seed-demo'), import('./seed-demo-history'), import('./write-demo-keys')]);
       const logger = createLogger(env.LOG_LEVEL);
-      const { demoKeys, ...summary } = seedDemo({ ctx: { db }, input: DEFAULT_SEED });
+      const { demoKeys, ...summary } = await seedDemo({ ctx: { db }, input: DEFAULT_SEED });
       writeDemoKeys(env.DEMO_KEYS_PATH, demoKeys);
       const history = await seedDemoHistory({ ctx: { db, pubsub: createInProcessPubSub(), logger, env, now: () => new Date() }, input: DEFAULT_SEED });
       logger.info({ ...summary, ...history, demoKeysPath: env.DEMO_KEYS_PATH }, 'empty database: loaded demo data, played the recent days of every complex and wrote demo API keys');

@@ -27,27 +27,27 @@ export class DomainMarket implements Market<Viewer> {
   constructor(private readonly ctx: Omit<Context, 'viewer'>) {}
 
   registerVehicle(viewer: Viewer, input: Parameters<Market<Viewer>['registerVehicle']>[1]) {
-    return this.as(viewer, (ctx) => String(registerVehicle({ ctx, input }).id));
+    return this.as(viewer, async (ctx) => String((await registerVehicle({ ctx, input })).id));
   }
 
   createListing(viewer: Viewer, input: Parameters<Market<Viewer>['createListing']>[1]) {
-    return this.as(viewer, (ctx) => String(createListing({ ctx, input }).id));
+    return this.as(viewer, async (ctx) => String((await createListing({ ctx, input })).id));
   }
 
   postRequest(viewer: Viewer, input: Parameters<Market<Viewer>['postRequest']>[1]) {
-    return this.as(viewer, (ctx) => void createShipmentRequest({ ctx, input }));
+    return this.as(viewer, async (ctx) => void (await createShipmentRequest({ ctx, input })));
   }
 
   runRound(viewer: Viewer, complexCode: string) {
-    return this.as(viewer, (ctx): RoundOutcome => runMatchingRound({ ctx, input: { complexCode } }).report ?? { requestsConsidered: 0, offersWritten: 0 });
+    return this.as(viewer, async (ctx): Promise<RoundOutcome> => (await runMatchingRound({ ctx, input: { complexCode } })).report ?? { requestsConsidered: 0, offersWritten: 0 });
   }
 
   pendingOffers(viewer: Viewer) {
-    return this.as(viewer, (ctx) => {
+    return this.as(viewer, async (ctx) => {
       const pending: PendingOffer[] = [];
       let after: string | null = null;
       do {
-        const page = listOffers({ ctx, input: { status: 'PENDING', first: PAGE, after } });
+        const page = await listOffers({ ctx, input: { status: 'PENDING', first: PAGE, after } });
         pending.push(...page.edges.map(({ node }) => ({ id: String(node.id), routeId: node.routeId === null ? null : String(node.routeId) })));
         after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
       } while (after);
@@ -58,9 +58,10 @@ export class DomainMarket implements Market<Viewer> {
   acceptOffer(viewer: Viewer, offerId: string, idempotencyKey: string) {
     return this.as(viewer, async (ctx): Promise<AcceptedBooking[]> => {
       const { bookings } = await acceptOffer({ ctx, input: { offerId: Number(offerId), idempotencyKey } });
-      return bookings.map((booking) => {
-        const shipment = bookedShipment({ ctx, input: { booking } });
-        return {
+      const accepted: AcceptedBooking[] = [];
+      for (const booking of bookings) {
+        const shipment = await bookedShipment({ ctx, input: { booking } });
+        accepted.push({
           id: String(booking.id),
           kind: booking.kind,
           vehicleId: booking.vehicleId === null ? null : String(booking.vehicleId),
@@ -71,14 +72,15 @@ export class DomainMarket implements Market<Viewer> {
           origin: { lat: shipment.originLat, lng: shipment.originLng },
           destination: { lat: shipment.destinationLat, lng: shipment.destinationLng },
           centreLeg: booking.centreLeg,
-          centre: handOverOf(ctx.db, booking),
-        };
-      });
+          centre: await handOverOf(ctx.db, booking),
+        });
+      }
+      return accepted;
     });
   }
 
   declineOffer(viewer: Viewer, offerId: string, reason: string) {
-    return this.as(viewer, (ctx) => void declineOffer({ ctx, input: { offerId: Number(offerId), reason } }));
+    return this.as(viewer, async (ctx) => void (await declineOffer({ ctx, input: { offerId: Number(offerId), reason } })));
   }
 
   moveVehicle(viewer: Viewer, vehicleId: string, location: { lat: number; lng: number }) {
@@ -86,7 +88,7 @@ export class DomainMarket implements Market<Viewer> {
   }
 
   uploadPod(viewer: Viewer, bookingId: string) {
-    return this.as(viewer, (ctx) => String(storePodImage({ ctx, input: { bookingId: Number(bookingId), bytes: TINY_PNG } }).id));
+    return this.as(viewer, async (ctx) => String((await storePodImage({ ctx, input: { bookingId: Number(bookingId), bytes: TINY_PNG } })).id));
   }
 
   reportTracking(viewer: Viewer, { proofOfDelivery: proof, ...input }: Parameters<Market<Viewer>['reportTracking']>[1]) {

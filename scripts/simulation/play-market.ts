@@ -23,7 +23,7 @@ export interface PlayMarketOptions<Who> {
   /** Who runs the rounds. */
   operator: Who;
   /** Who acts for each supplier and manufacturer of the population, asked in the population's order. */
-  cast: (role: Exclude<OrganisationRole, 'OPERATOR' | 'ADMIN'>, organisation: { name: string; businessRegistrationNumber: string }) => Who;
+  cast: (role: Exclude<OrganisationRole, 'OPERATOR' | 'ADMIN'>, organisation: { name: string; businessRegistrationNumber: string }) => Who | Promise<Who>;
   /** Requests to post, in posting order (planRequests). */
   plans: RequestPlan[];
   clock: SimClock;
@@ -69,18 +69,19 @@ export async function playMarket<Who>(options: PlayMarketOptions<Who>): Promise<
   });
 
   for (const carrier of population.carriers) {
-    const who = cast('CARRIER', carrier);
+    const who = await cast('CARRIER', carrier);
     actors.addSupplier({ who, role: 'CARRIER' });
     for (const vehicle of carrier.vehicles) await actors.registerVehicle(who, vehicle);
   }
   const owners: Who[] = [];
   for (const owner of population.owners) {
-    const who = cast('WAREHOUSE_OWNER', owner);
+    const who = await cast('WAREHOUSE_OWNER', owner);
     owners.push(who);
     actors.addSupplier({ who, role: 'WAREHOUSE_OWNER' });
     for (const listing of owner.listings) await actors.createListing(who, listing);
   }
-  const manufacturers = population.manufacturers.map((m) => cast('MANUFACTURER', m));
+  const manufacturers: Who[] = [];
+  for (const m of population.manufacturers) manufacturers.push(await cast('MANUFACTURER', m));
 
   for (const plan of options.plans) agenda.add(plan.postAt, () => actors.postRequest(manufacturers[plan.manufacturer]!, plan.input));
   scheduleNewListings(agenda, actors, owners, options);

@@ -118,10 +118,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const app = await createApp({ env, db, logger, pubsub, now: () => clock.now() });
   try {
     const admin: Context = { db, pubsub, logger, env, now: () => clock.now(), viewer: SYSTEM_ADMIN };
-    loadProgramme({ ctx: admin });
-    const keyFor = (role: OrganisationRole, org: { name: string; businessRegistrationNumber: string }) => {
-      const created = createOrganisation({ ctx: admin, input: { complexCode: complex.code, role, ...org } });
-      return createApiKey({ ctx: admin, input: { organisationId: created.id, name: 'simulation' } }).secret;
+    await loadProgramme({ ctx: admin });
+    const keyFor = async (role: OrganisationRole, org: { name: string; businessRegistrationNumber: string }) => {
+      const created = await createOrganisation({ ctx: admin, input: { complexCode: complex.code, role, ...org } });
+      return (await createApiKey({ ctx: admin, input: { organisationId: created.id, name: 'simulation' } })).secret;
     };
 
     await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
@@ -129,7 +129,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     const client = new ServiceClient(`http://127.0.0.1:${port}`);
     const plans = planRequests(profile, population, start, options.days, options.scale, seededFaker(options.seed + 2), `sim${options.seed}`);
     const lastPickup = Math.max(start, ...plans.map((p) => p.pickupUntil));
-    const operatorKey = keyFor('OPERATOR', population.operator);
+    const operatorKey = await keyFor('OPERATOR', population.operator);
     const { actors } = await playMarket({
       complex,
       profile,

@@ -6,9 +6,9 @@ import { apiKeys, organisations } from '../../db/schema';
  * Which of these API keys still open the door: not revoked, and their organisation still there. Open
  * WebSockets authenticated once at connect; this is how they learn of a revocation or a deleted organisation.
  */
-export function activeKeyIds(db: Db, ids: readonly number[]): Set<number> {
+export async function activeKeyIds(db: Db, ids: readonly number[]): Promise<Set<number>> {
   if (ids.length === 0) return new Set();
-  const rows = db
+  const rows = await db
     .select({ id: apiKeys.id })
     .from(apiKeys)
     .innerJoin(organisations, eq(organisations.id, apiKeys.organisationId))

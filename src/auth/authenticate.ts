@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import { transact } from '../../db/transaction';
 import type { Db } from '../../db/client';
 import { preparedPerDatabase } from '../../db/prepared';
 import { apiKeys, organisations } from '../../db/schema';
@@ -33,14 +34,14 @@ const MAX_VERIFIED_KEYS = 10_000;
 type KeyRow = NonNullable<ReturnType<ReturnType<typeof statements>['byPrefix']['get']>>;
 
 /** The key's row when the key is valid: looked up and its hash checked, unless the same key passed with the database unchanged since. */
-function validKeyRow(db: Db, key: string): KeyRow | null {
-  const version = versionOf(db).get()!;
+async function validKeyRow(db: Db, key: string): Promise<KeyRow | null> {
+  const version = (await versionOf(db).get())!;
   let cache = verified.get(db);
   if (cache?.version !== version) verified.set(db, (cache = { version, rows: new Map() }));
   const cached = cache.rows.get(key);
   if (cached) return cached;
   const prefix = apiKeyPrefix(key);
-  const row = prefix ? statements(db).byPrefix.get({ prefix }) : undefined;
+  const row = prefix ? await statements(db).byPrefix.get({ prefix }) : undefined;
   if (!row || row.key.revokedAt || !apiKeyMatches(key, row.key.hash)) return null;
   if (cache.rows.size >= MAX_VERIFIED_KEYS) cache.rows.clear();
   cache.rows.set(key, row);
@@ -51,11 +52,12 @@ function validKeyRow(db: Db, key: string): KeyRow | null {
  * Resolves an API key to its organisation.
  * @throws UnauthenticatedError for a malformed, unknown or revoked key.
  */
-export function authenticate({ db, now }: { db: Db; now: Date }, key: string): Viewer {
-  const row = validKeyRow(db, key);
+export async function authenticate({ db, now }: { db: Db; now: Date }, key: string): Promise<Viewer> {
+  const row = await validKeyRow(db, key);
   if (!row) throw new UnauthenticatedError('Invalid or revoked API key');
   if (!row.key.lastUsedAt || now.getTime() - row.key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-    statements(db).touch.run({ now: now.getTime(), id: row.key.id });
+    // Best effort, and the request does not wait for it: a lost last-use time costs nothing.
+    transact(db, (tx) => statements(tx).touch.run({ now: now.getTime(), id: row.key.id }), { savepoint: false }).catch(() => {});
   }
   return { organisationId: row.org.id, role: row.org.role, complexId: row.org.complexId, apiKeyId: row.key.id };
 }

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { transact } from '../../db/transaction';
 import { z } from 'zod';
 import { apiKeys, organisations } from '../../db/schema';
 import type { Context } from '../context';
@@ -19,13 +20,13 @@ export type CreateApiKeyInput = z.infer<typeof CreateApiKeyInput>;
  * here once and never stored: only its prefix and hash are.
  * @throws NotFoundError for an unknown organisation; ForbiddenError for another tenant's.
  */
-export function createApiKey({ ctx, input }: { ctx: Context; input: CreateApiKeyInput }): { apiKey: ApiKeyRecord; secret: string } {
+export async function createApiKey({ ctx, input }: { ctx: Context; input: CreateApiKeyInput }): Promise<{ apiKey: ApiKeyRecord; secret: string }> {
   const viewer = requireViewer(ctx);
   const { organisationId, name } = parseInput(CreateApiKeyInput, input);
   if (viewer.role !== 'ADMIN' && viewer.organisationId !== organisationId) throw new ForbiddenError('An organisation may create keys only for itself');
-  const org = ctx.db.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, organisationId)).get();
+  const org = await ctx.db.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, organisationId)).get();
   if (!org) throw new NotFoundError('Organisation');
   const { key, prefix, hash } = generateApiKey();
-  const apiKey = ctx.db.insert(apiKeys).values({ organisationId, name, prefix, hash }).returning().get();
+  const apiKey = await transact(ctx.db, async (tx) => (await tx.insert(apiKeys).values({ organisationId, name, prefix, hash }).returning().get())!, { savepoint: false });
   return { apiKey, secret: key };
 }

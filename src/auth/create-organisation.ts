@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { transact } from '../../db/transaction';
 import { organisations, ORGANISATION_ROLES, type OrganisationRole } from '../../db/schema';
 import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
@@ -33,23 +34,28 @@ export type CreateOrganisationInput = z.input<typeof CreateOrganisationInput>;
  * ADMIN: registers an organisation in a complex with one role.
  * @throws ConflictError when the business registration number is already registered.
  */
-export function createOrganisation({ ctx, input }: { ctx: Context; input: CreateOrganisationInput }): OrganisationRecord {
+export async function createOrganisation({ ctx, input }: { ctx: Context; input: CreateOrganisationInput }): Promise<OrganisationRecord> {
   requireRole(ctx, 'ADMIN');
   const data = parseInput(CreateOrganisationInput, input);
   const complexId = data.complexCode ? getComplex({ ctx, input: { code: data.complexCode } }).id : null;
-  const [row] = ctx.db
-    .insert(organisations)
-    .values({
-      complexId,
-      role: data.role as OrganisationRole,
-      name: data.name,
-      businessRegistrationNumber: data.businessRegistrationNumber,
-      contactName: data.contactName ?? null,
-      contactPhone: data.contactPhone ?? null,
-    })
-    .onConflictDoNothing({ target: organisations.businessRegistrationNumber })
-    .returning()
-    .all();
+  const [row] = await transact(
+    ctx.db,
+    (tx) =>
+      tx
+        .insert(organisations)
+        .values({
+          complexId,
+          role: data.role as OrganisationRole,
+          name: data.name,
+          businessRegistrationNumber: data.businessRegistrationNumber,
+          contactName: data.contactName ?? null,
+          contactPhone: data.contactPhone ?? null,
+        })
+        .onConflictDoNothing({ target: organisations.businessRegistrationNumber })
+        .returning()
+        .all(),
+    { savepoint: false },
+  );
   if (!row) throw new ConflictError(`Business registration number ${data.businessRegistrationNumber} is already registered`);
   return row;
 }

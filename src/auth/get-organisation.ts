@@ -14,10 +14,10 @@ export type GetOrganisationInput = z.infer<typeof GetOrganisationInput>;
  * An organisation, for itself, the operators of its complex and admins.
  * @throws NotFoundError for an unknown organisation or one the caller may not see.
  */
-export function getOrganisation({ ctx, input }: { ctx: Context; input: GetOrganisationInput }): OrganisationRecord {
+export async function getOrganisation({ ctx, input }: { ctx: Context; input: GetOrganisationInput }): Promise<OrganisationRecord> {
   const viewer = requireViewer(ctx);
   const { id } = parseInput(GetOrganisationInput, input);
-  const org = ctx.db.select().from(organisations).where(eq(organisations.id, id)).get();
+  const org = await ctx.db.select().from(organisations).where(eq(organisations.id, id)).get();
   const visible =
     org && (viewer.role === 'ADMIN' || viewer.organisationId === org.id || (viewer.role === 'OPERATOR' && viewer.complexId === org.complexId));
   if (!visible) throw new NotFoundError('Organisation');

@@ -1,4 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
+import { transact } from '../../db/transaction';
 import { z } from 'zod';
 import { apiKeys } from '../../db/schema';
 import type { Context } from '../context';
@@ -14,15 +15,11 @@ export type RevokeApiKeyInput = z.infer<typeof RevokeApiKeyInput>;
  * ADMIN for any key, or an organisation for its own. Revoking twice keeps the first revocation time.
  * @throws NotFoundError for an unknown key or another tenant's.
  */
-export function revokeApiKey({ ctx, input }: { ctx: Context; input: RevokeApiKeyInput }): ApiKeyRecord {
+export async function revokeApiKey({ ctx, input }: { ctx: Context; input: RevokeApiKeyInput }): Promise<ApiKeyRecord> {
   const viewer = requireViewer(ctx);
   const { apiKeyId } = parseInput(RevokeApiKeyInput, input);
-  const key = ctx.db.select().from(apiKeys).where(eq(apiKeys.id, apiKeyId)).get();
+  const key = await ctx.db.select().from(apiKeys).where(eq(apiKeys.id, apiKeyId)).get();
   if (!key || (viewer.role !== 'ADMIN' && key.organisationId !== viewer.organisationId)) throw new NotFoundError('API key');
-  ctx.db
-    .update(apiKeys)
-    .set({ revokedAt: ctx.now() })
-    .where(and(eq(apiKeys.id, apiKeyId), isNull(apiKeys.revokedAt)))
-    .run();
-  return ctx.db.select().from(apiKeys).where(eq(apiKeys.id, apiKeyId)).get()!;
+  await transact(ctx.db, (tx) => tx.update(apiKeys).set({ revokedAt: ctx.now() }).where(and(eq(apiKeys.id, apiKeyId), isNull(apiKeys.revokedAt))).run(), { savepoint: false });
+  return (await ctx.db.select().from(apiKeys).where(eq(apiKeys.id, apiKeyId)).get())!;
 }

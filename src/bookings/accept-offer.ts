@@ -14,7 +14,7 @@ import { parseInput } from '../validation';
 import { recordWebhookEvents } from '../webhooks/record-event';
 import type { BookingRecord } from './booking-record';
 import { complexCodeOf } from '../complexes/complex-code';
-import { commitGrouped, type Tx } from '../../db/group-commit';
+import { transact, type Tx } from '../../db/transaction';
 import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
 import { guarded, reserve } from '../market/reservations';
 import { withdrawRivalOffers } from '../market/withdraw-offers';
@@ -55,22 +55,22 @@ export async function acceptOffer({ ctx, input }: { ctx: Context; input: AcceptO
   const viewer = requireRole(ctx, 'CARRIER', 'WAREHOUSE_OWNER');
   const { offerId, idempotencyKey } = parseInput(AcceptOfferInput, input);
   // The supplier's first attempt on a pending extension whose booked route changed lets it lapse (a retry reads its outcome below).
-  const target = ctx.db.select({ routeId: offers.routeId, status: offers.status, supplierOrgId: offers.supplierOrgId }).from(offers).where(eq(offers.id, offerId)).get();
-  const extension = target?.status === 'PENDING' && target.supplierOrgId === viewer.organisationId ? extensionOf(ctx.db, target.routeId) : null;
-  if (extension) refuseStaleExtension(ctx.db, extension, ctx.now());
+  const target = await ctx.db.select({ routeId: offers.routeId, status: offers.status, supplierOrgId: offers.supplierOrgId }).from(offers).where(eq(offers.id, offerId)).get();
+  const extension = target?.status === 'PENDING' && target.supplierOrgId === viewer.organisationId ? await extensionOf(ctx.db, target.routeId) : null;
+  if (extension) await refuseStaleExtension(ctx.db, extension, ctx.now());
   let booked: Booked | undefined;
-  const outcome = await commitGrouped(ctx.db, (tx) =>
-    once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'offerAccept', input: { offerId } }, () => {
-      booked = book(ctx.db, tx, viewer, offerId, ctx.now());
-      recordWebhookEvents(ctx.db, (booked.events = bookedEvents(ctx, booked)), ctx.now());
+  const outcome = await transact(ctx.db, (tx) =>
+    once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'offerAccept', input: { offerId } }, async () => {
+      booked = await book(tx, viewer, offerId, ctx.now());
+      await recordWebhookEvents(tx, (booked.events = await bookedEvents(ctx, tx, booked)), ctx.now());
       return booked.outcome;
     }),
   );
   if (!booked) {
     // A retry: read back what the first call booked.
     return {
-      offer: ctx.db.select().from(offers).where(eq(offers.id, outcome.offerId)).get()!,
-      bookings: ctx.db.select().from(bookings).where(inArray(bookings.id, outcome.bookingIds)).orderBy(bookings.id).all(),
+      offer: (await ctx.db.select().from(offers).where(eq(offers.id, outcome.offerId)).get())!,
+      bookings: await ctx.db.select().from(bookings).where(inArray(bookings.id, outcome.bookingIds)).orderBy(bookings.id).all(),
     };
   }
   publishAll(ctx.pubsub, booked.events!);
@@ -134,48 +134,50 @@ const statements = preparedPerDatabase((db) => ({
 }));
 type Statements = ReturnType<typeof statements>;
 
-/** Books `offerId` in the caller's transaction `tx` on `db`. */
-function book(db: Db, tx: Tx, viewer: Viewer, offerId: number, now: Date): Booked {
-  const run = statements(db);
-  const offer = run.offer.get({ id: offerId });
+/** Books `offerId` in the caller's transaction `tx`. */
+async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date): Promise<Booked> {
+  const run = statements(tx);
+  const offer = await run.offer.get({ id: offerId });
   if (!offer || offer.supplierOrgId !== viewer.organisationId) throw new NotFoundError('Offer');
   if (offer.status !== 'PENDING') throw new ConflictError(`Offer is ${offer.status} and can no longer be accepted`);
   if (offer.expiresAt <= now) throw new ConflictError(`Offer expired at ${offer.expiresAt.toISOString()}; its request returns to the next matching round`);
-  const unit = offer.routeId ? run.offersOfRoute.all({ routeId: offer.routeId }) : [offer];
+  const unit = offer.routeId ? await run.offersOfRoute.all({ routeId: offer.routeId }) : [offer];
   if (unit.some((o) => o.status !== 'PENDING')) throw new ConflictError('The consolidated load is no longer complete: one of its shares was withdrawn, declined or expired');
 
   const requestIds = unit.map((o) => o.requestId);
-  const requests = new Map(run.requests.all({ ids: idList(requestIds) }).map((r) => [r.id, r]));
+  const requests = new Map((await run.requests.all({ ids: idList(requestIds) })).map((r) => [r.id, r]));
   for (const request of requests.values()) {
     if (request.status !== 'OFFERED') throw new ConflictError(`ShipmentRequest is ${request.status} and can no longer be booked`);
   }
 
   // An extension first moves the booked route to its new stops, then its new shares join it.
-  const extension = extensionOf(tx, offer.routeId);
-  const joinBookedRoute = extension ? applyExtension(db, tx, extension, now) : null;
-  const booked = unit.map((o) => {
-    const booking = guarded(() => run.insertBooking.get(bookingOf(o, requests.get(o.requestId)!, now)));
-    reserve(db, booking);
-    return booking;
-  });
-  joinBookedRoute?.(booked);
+  const extension = await extensionOf(tx, offer.routeId);
+  const joinBookedRoute = extension ? await applyExtension(tx, extension, now) : null;
+  const booked: BookingRecord[] = [];
+  for (const o of unit) {
+    const booking = (await guarded(() => run.insertBooking.get(bookingOf(o, requests.get(o.requestId)!, now))))!;
+    await reserve(tx, booking);
+    booked.push(booking);
+  }
+  await joinBookedRoute?.(booked);
   const unitIds = unit.map((o) => o.id);
-  const accepted = acceptOffers(db, unitIds, now);
+  const accepted = await acceptOffers(tx, unitIds, now);
 
   // Split storage is booked part by part; the other storage offers are alternatives only once the need is covered.
   const storage = offer.kind === 'STORAGE';
-  if (!storage || storageCovered(run, requests.get(offer.requestId)!)) withdrawRivalOffers(db, tx, { requestIds, storage, acceptedIds: unitIds }, now);
+  if (!storage || (await storageCovered(run, requests.get(offer.requestId)!))) await withdrawRivalOffers(tx, { requestIds, storage, acceptedIds: unitIds }, now);
   // A request through the centre needs both its legs booked (they come from one round, so the unit tells).
   const legsOf = (r: ShipmentRequestRecord) => (unit.some((o) => o.requestId === r.id && o.centreLeg) ? 2 : 1);
-  const bookedRequestIds = [...requests.values()].filter((r) => fullyBooked(run, r, legsOf(r))).map((r) => r.id);
+  const bookedRequestIds: number[] = [];
+  for (const r of requests.values()) if (await fullyBooked(run, r, legsOf(r))) bookedRequestIds.push(r.id);
   // A leg whose sibling was declined can never complete the request: refuse it, and the request goes back to
   // the next round when this offer expires, instead of sitting OFFERED with nothing left to accept.
   for (const id of requestIds) {
     if (bookedRequestIds.includes(id)) continue;
-    const stillOffered = tx.select({ id: offers.id }).from(offers).where(and(eq(offers.requestId, id), eq(offers.status, 'PENDING'))).get();
+    const stillOffered = await tx.select({ id: offers.id }).from(offers).where(and(eq(offers.requestId, id), eq(offers.status, 'PENDING'))).get();
     if (!stillOffered) throw new ConflictError('Another leg of this request was declined or expired, so it cannot be completed: it returns to the next matching round');
   }
-  markBooked(db, bookedRequestIds, now);
+  await markBooked(tx, bookedRequestIds, now);
   return {
     outcome: { offerId, bookingIds: booked.map((b) => b.id), bookedRequestIds },
     accepted: { offer: accepted.find((o) => o.id === offerId)!, bookings: booked },
@@ -208,20 +210,20 @@ function bookingOf(offer: OfferRecord, request: ShipmentRequestRecord, now: Date
   };
 }
 
-function storageCovered(run: Statements, request: ShipmentRequestRecord): boolean {
+async function storageCovered(run: Statements, request: ShipmentRequestRecord): Promise<boolean> {
   if (!request.storagePallets) return true;
-  const held = run.heldStoragePallets.get({ requestId: request.id });
+  const held = await run.heldStoragePallets.get({ requestId: request.id });
   return (held?.pallets ?? 0) >= request.storagePallets;
 }
 
-function fullyBooked(run: Statements, request: ShipmentRequestRecord, legs: number): boolean {
-  return (run.heldTransport.get({ requestId: request.id })?.legs ?? 0) >= legs && storageCovered(run, request);
+async function fullyBooked(run: Statements, request: ShipmentRequestRecord, legs: number): Promise<boolean> {
+  return ((await run.heldTransport.get({ requestId: request.id }))?.legs ?? 0) >= legs && (await storageCovered(run, request));
 }
 
-function bookedEvents(ctx: Context, { accepted, outcome, requests }: Booked): Publication[] {
+async function bookedEvents(ctx: Context, tx: Tx, { accepted, outcome, requests }: Booked): Promise<Publication[]> {
   const at = ctx.now();
   const { offer, bookings: booked } = accepted;
-  const summary = extensionOf(ctx.db, offer.routeId)
+  const summary = (await extensionOf(tx, offer.routeId))
     ? `Route extended: ${booked.length} more shipment${booked.length === 1 ? '' : 's'}, ${booked.reduce((n, b) => n + b.pallets, 0)} pallets joined a truck already out`
     : booked.length > 1
       ? `Pooled route booked: ${booked.length} shipments, ${booked.reduce((n, b) => n + b.pallets, 0)} pallets on one vehicle`

@@ -31,9 +31,9 @@ export interface AcceptedRoute {
 export async function acceptRoute({ ctx, input }: { ctx: Context; input: AcceptRouteInput }): Promise<AcceptedRoute> {
   requireRole(ctx, 'CARRIER');
   const { routeId, idempotencyKey } = parseInput(AcceptRouteInput, input);
-  const route = getRoute({ ctx, input: { id: routeId } });
+  const route = await getRoute({ ctx, input: { id: routeId } });
   // Never accepted, so no retry to answer: say why in the route's terms. Races are refused by acceptOffer itself.
   if (route.status !== 'PENDING' && route.status !== 'ACCEPTED') throw new ConflictError(`Route is ${route.status.toLowerCase()} and can no longer be accepted`);
   const { bookings } = await acceptOffer({ ctx, input: { offerId: route.shares[0]!.id, idempotencyKey } });
-  return { route: getRoute({ ctx, input: { id: routeId } }), bookings };
+  return { route: await getRoute({ ctx, input: { id: routeId } }), bookings };
 }

@@ -10,9 +10,9 @@ import type { BookingRecord } from './booking-record';
  * When storage is booked the goods go to the warehouse (the first one, when the stay is split), so that is
  * the destination the carrier is given.
  */
-export function bookedShipment({ ctx, input }: { ctx: Pick<Context, 'db'>; input: { booking: BookingRecord } }): ShipmentRequestRecord {
-  const request = ctx.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, input.booking.requestId)).get()!;
-  const warehouse = ctx.db
+export async function bookedShipment({ ctx, input }: { ctx: Pick<Context, 'db'>; input: { booking: BookingRecord } }): Promise<ShipmentRequestRecord> {
+  const request = (await ctx.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, input.booking.requestId)).get())!;
+  const warehouse = await ctx.db
     .select({ lat: warehouseListings.lat, lng: warehouseListings.lng, h3R9: warehouseListings.h3R9 })
     .from(bookings)
     .innerJoin(warehouseListings, eq(warehouseListings.id, bookings.listingId))

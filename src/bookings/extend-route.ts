@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import type { Tx } from '../../db/group-commit';
+import { transact, type Tx } from '../../db/transaction';
 import { bookings, routes, routeStops, shipmentRequests, vehicleReservations } from '../../db/schema';
 import { ConflictError } from '../errors';
 import { servedPrefix } from '../matching/booked-routes';
@@ -12,21 +12,22 @@ import { releaseReservations, reserve } from '../market/reservations';
 type Extension = RouteRecord & { extendsRouteId: number; extendsRevision: number; extendsStopsDone: number };
 
 /** The extension `routeId` is, or null for a route of its own (or no route). */
-export function extensionOf(db: Db | Tx, routeId: number | null): Extension | null {
+export async function extensionOf(db: Db, routeId: number | null): Promise<Extension | null> {
   if (routeId === null) return null;
-  const route = db.select().from(routes).where(eq(routes.id, routeId)).get();
+  const route = await db.select().from(routes).where(eq(routes.id, routeId)).get();
   return route?.extendsRouteId ? (route as Extension) : null;
 }
 
 /** Why the booked route is no longer the one the extension was planned on, or null when it is. */
-function staleness(db: Db | Tx, extension: Extension): string | null {
-  const base = db.select().from(routes).where(eq(routes.id, extension.extendsRouteId)).get()!;
+async function staleness(db: Db, extension: Extension): Promise<string | null> {
+  const base = (await db.select().from(routes).where(eq(routes.id, extension.extendsRouteId)).get())!;
   if (base.revision !== extension.extendsRevision) return 'another extension was accepted on it since';
-  const stops = db.select().from(routeStops).where(eq(routeStops.routeId, base.id)).orderBy(asc(routeStops.seq)).all();
+  const stops = await db.select().from(routeStops).where(eq(routeStops.routeId, base.id)).orderBy(asc(routeStops.seq)).all();
   const ids = [...new Set(stops.map((s) => s.requestId))];
-  const statusOf = new Map(db.select({ id: shipmentRequests.id, status: shipmentRequests.status }).from(shipmentRequests).where(inArray(shipmentRequests.id, ids)).all().map((r) => [r.id, r.status]));
+  const statuses = await db.select({ id: shipmentRequests.id, status: shipmentRequests.status }).from(shipmentRequests).where(inArray(shipmentRequests.id, ids)).all();
+  const statusOf = new Map(statuses.map((r) => [r.id, r.status]));
   if (servedPrefix(stops, (id) => statusOf.get(id)) !== extension.extendsStopsDone) return 'the truck has served more of its stops since';
-  const held = db.select({ requestId: bookings.requestId, status: bookings.status }).from(bookings).where(eq(bookings.routeId, base.id)).all();
+  const held = await db.select({ requestId: bookings.requestId, status: bookings.status }).from(bookings).where(eq(bookings.routeId, base.id)).all();
   const ahead = new Set(stops.slice(extension.extendsStopsDone).map((s) => s.requestId));
   if ([...ahead].some((id) => !held.some((b) => b.requestId === id && b.status === 'CONFIRMED'))) return 'a booking on it ended since';
   return null;
@@ -37,15 +38,10 @@ function staleness(db: Db | Tx, extension: Extension): string | null {
  * (its offers EXPIRED, its new requests back to the next round) in a transaction of its own.
  * @throws ConflictError when the booked route changed.
  */
-export function refuseStaleExtension(db: Db, extension: Extension, now: Date): void {
-  const why = staleness(db, extension);
+export async function refuseStaleExtension(db: Db, extension: Extension, now: Date): Promise<void> {
+  const why = await staleness(db, extension);
   if (!why) return;
-  db.transaction(
-    (tx) => {
-      expireRouteOffers(tx, extension.id, now);
-    },
-    { behavior: 'immediate' },
-  );
+  await transact(db, (tx) => expireRouteOffers(tx, extension.id, now));
   throw new ConflictError(`The booked route this extension would extend changed (${why}): the extension expired and its requests return to the next matching round`);
 }
 
@@ -58,39 +54,43 @@ export function refuseStaleExtension(db: Db, extension: Extension, now: Date): v
  * round's extensions read it), their offers stay on the extension.
  * @throws ConflictError when the booked route changed (accept again: refuseStaleExtension lets it lapse) or the truck has no room.
  */
-export function applyExtension(db: Db, tx: Tx, extension: Extension, now: Date): (booked: BookingRecord[]) => void {
-  const why = staleness(tx, extension);
+export async function applyExtension(tx: Tx, extension: Extension, now: Date): Promise<(booked: BookingRecord[]) => Promise<void>> {
+  const why = await staleness(tx, extension);
   if (why) throw new ConflictError(`The booked route this extension would extend changed (${why})`);
   const baseId = extension.extendsRouteId;
-  const stops = tx.select().from(routeStops).where(eq(routeStops.routeId, extension.id)).orderBy(asc(routeStops.seq)).all();
-  tx.delete(routeStops).where(eq(routeStops.routeId, baseId)).run();
-  for (const stop of stops) tx.insert(routeStops).values({ ...stop, id: undefined, routeId: baseId }).run();
-  const base = tx.select().from(routes).where(eq(routes.id, baseId)).get()!;
-  tx.update(routes)
+  const stops = await tx.select().from(routeStops).where(eq(routeStops.routeId, extension.id)).orderBy(asc(routeStops.seq)).all();
+  await tx.delete(routeStops).where(eq(routeStops.routeId, baseId)).run();
+  for (const stop of stops) await tx.insert(routeStops).values({ ...stop, id: undefined, routeId: baseId }).run();
+  const base = (await tx.select().from(routes).where(eq(routes.id, baseId)).get())!;
+  await tx
+    .update(routes)
     .set({ revision: base.revision + 1, priceKrw: base.priceKrw + extension.priceKrw, deadheadKm: base.deadheadKm + extension.deadheadKm, loadedKm: base.loadedKm + extension.loadedKm, endAt: extension.endAt })
     .where(eq(routes.id, baseId))
     .run();
 
   // Booked shares keep their price; their planned times follow their stops, within their windows (the round kept them).
-  const held = tx.select().from(bookings).where(and(eq(bookings.routeId, baseId), eq(bookings.status, 'CONFIRMED'))).all();
-  const moved = held.map((booking) => {
+  const held = await tx.select().from(bookings).where(and(eq(bookings.routeId, baseId), eq(bookings.status, 'CONFIRMED'))).all();
+  const moved: BookingRecord[] = [];
+  for (const booking of held) {
     const pickup = stops.find((s) => s.requestId === booking.requestId && s.action === 'PICKUP');
     const drop = [...stops].reverse().find((s) => s.requestId === booking.requestId && s.action === 'DROP');
-    return tx
-      .update(bookings)
-      .set({ pickupAt: pickup?.startAt ?? booking.pickupAt, deliverAt: drop?.departAt ?? booking.deliverAt })
-      .where(eq(bookings.id, booking.id))
-      .returning()
-      .get();
-  });
+    moved.push(
+      (await tx
+        .update(bookings)
+        .set({ pickupAt: pickup?.startAt ?? booking.pickupAt, deliverAt: drop?.departAt ?? booking.deliverAt })
+        .where(eq(bookings.id, booking.id))
+        .returning()
+        .get())!,
+    );
+  }
   const heldIds = moved.map((b) => b.id);
-  const holding = tx.select({ bookingId: vehicleReservations.bookingId }).from(vehicleReservations).where(and(inArray(vehicleReservations.bookingId, heldIds), isNull(vehicleReservations.releasedAt))).all();
-  releaseReservations(tx, heldIds, now);
-  for (const booking of moved) if (holding.some((h) => h.bookingId === booking.id)) reserve(db, booking);
+  const holding = await tx.select({ bookingId: vehicleReservations.bookingId }).from(vehicleReservations).where(and(inArray(vehicleReservations.bookingId, heldIds), isNull(vehicleReservations.releasedAt))).all();
+  await releaseReservations(tx, heldIds, now);
+  for (const booking of moved) if (holding.some((h) => h.bookingId === booking.id)) await reserve(tx, booking);
 
-  return (booked) => {
+  return async (booked) => {
     if (booked.length === 0) return;
-    tx.update(bookings).set({ routeId: baseId }).where(inArray(bookings.id, booked.map((b) => b.id))).run();
+    await tx.update(bookings).set({ routeId: baseId }).where(inArray(bookings.id, booked.map((b) => b.id))).run();
     for (const booking of booked) booking.routeId = baseId;
   };
 }

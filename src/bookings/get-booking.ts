@@ -14,10 +14,10 @@ export type GetBookingInput = z.infer<typeof GetBookingInput>;
  * One booking, for its shipper, its supplier, the operators of its complex and admins.
  * @throws NotFoundError for an unknown booking or one the caller may not see (they look alike).
  */
-export function getBooking({ ctx, input }: { ctx: Context; input: GetBookingInput }): BookingRecord {
+export async function getBooking({ ctx, input }: { ctx: Context; input: GetBookingInput }): Promise<BookingRecord> {
   const viewer = requireViewer(ctx);
   const { id } = parseInput(GetBookingInput, input);
-  const booking = ctx.db.select().from(bookings).where(and(eq(bookings.id, id), bookingScope(viewer))).get();
+  const booking = await ctx.db.select().from(bookings).where(and(eq(bookings.id, id), bookingScope(viewer))).get();
   if (!booking) throw new NotFoundError('Booking');
   return booking;
 }

@@ -11,7 +11,7 @@ import { recordWebhookEvents } from '../webhooks/record-event';
 import type { BookingRecord } from './booking-record';
 import { complexCodeOf } from '../complexes/complex-code';
 import { giveBackRequests } from '../market/give-back-requests';
-import { commitGrouped } from '../../db/group-commit';
+import { transact, type Tx } from '../../db/transaction';
 
 export const GIVE_BACK_REASON_MAX_LENGTH = 500;
 
@@ -39,26 +39,26 @@ export async function giveBackBooking({ ctx, input }: { ctx: Context; input: Giv
   const viewer = requireRole(ctx, 'CARRIER', 'WAREHOUSE_OWNER');
   const { bookingId, reason, idempotencyKey } = parseInput(GiveBackBookingInput, input);
   let events: Publication[] | undefined;
-  const outcome = await commitGrouped(ctx.db, (tx) =>
-    once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'bookingGiveBack', input: { bookingId, reason } }, (): Outcome => {
+  const outcome = await transact(ctx.db, (tx) =>
+    once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'bookingGiveBack', input: { bookingId, reason } }, async (): Promise<Outcome> => {
       const now = ctx.now();
-      const booking = tx.select().from(bookings).where(eq(bookings.id, bookingId)).get();
+      const booking = await tx.select().from(bookings).where(eq(bookings.id, bookingId)).get();
       if (!booking || booking.supplierOrgId !== viewer.organisationId) throw new NotFoundError('Booking');
       if (booking.status !== 'CONFIRMED') throw new ConflictError(`Booking is ${booking.status} and can no longer be given back`);
-      const unit = booking.routeId ? tx.select().from(bookings).where(and(eq(bookings.routeId, booking.routeId), eq(bookings.status, 'CONFIRMED'))).all() : [booking];
+      const unit = booking.routeId ? await tx.select().from(bookings).where(and(eq(bookings.routeId, booking.routeId), eq(bookings.status, 'CONFIRMED'))).all() : [booking];
       const requestIds = unit.map((b) => b.requestId);
-      const bookingIds = giveBackRequests(tx, requestIds, { reason, byOrgId: viewer.organisationId, now });
-      events = givenBackEvents(ctx, tx.select().from(bookings).where(inArray(bookings.id, bookingIds)).all(), requestIds, reason);
-      recordWebhookEvents(ctx.db, events, now);
+      const bookingIds = await giveBackRequests(tx, requestIds, { reason, byOrgId: viewer.organisationId, now });
+      events = await givenBackEvents(ctx, tx, await tx.select().from(bookings).where(inArray(bookings.id, bookingIds)).all(), requestIds, reason);
+      await recordWebhookEvents(tx, events, now);
       return { bookingIds, requestIds };
     }),
   );
-  const ended = ctx.db.select().from(bookings).where(inArray(bookings.id, outcome.bookingIds)).orderBy(bookings.id).all();
+  const ended = await ctx.db.select().from(bookings).where(inArray(bookings.id, outcome.bookingIds)).orderBy(bookings.id).all();
   if (events) publishAll(ctx.pubsub, events);
   return ended;
 }
 
-function givenBackEvents(ctx: Context, ended: BookingRecord[], requestIds: number[], reason: string): Publication[] {
+async function givenBackEvents(ctx: Context, tx: Tx, ended: BookingRecord[], requestIds: number[], reason: string): Promise<Publication[]> {
   const at = ctx.now();
   const first = ended[0]!;
   const activity: Publication = ['complexActivity', {
@@ -67,6 +67,6 @@ function givenBackEvents(ctx: Context, ended: BookingRecord[], requestIds: numbe
     at,
     summary: `Booking given back by its ${first.kind === 'STORAGE' ? 'warehouse' : 'carrier'}: ${requestIds.length} shipment${requestIds.length === 1 ? '' : 's'} back to the next matching round`,
   }];
-  const updates = ctx.db.select().from(shipmentRequests).where(inArray(shipmentRequests.id, requestIds)).all();
+  const updates = await tx.select().from(shipmentRequests).where(inArray(shipmentRequests.id, requestIds)).all();
   return [activity, ...updates.map((request): Publication => ['shipmentUpdated', { requestId: request.id, shipperOrgId: request.shipperOrgId, status: request.status, at, trackingEvent: null, reason }])];
 }

@@ -16,7 +16,7 @@ export const ListBookingsInput = PageArgs.extend({
 export type ListBookingsInput = z.input<typeof ListBookingsInput>;
 
 /** Bookings the caller may see, oldest first, filtered by status, request or consolidated load. */
-export function listBookings({ ctx, input }: { ctx: Context; input: ListBookingsInput }): Connection<BookingRecord> {
+export async function listBookings({ ctx, input }: { ctx: Context; input: ListBookingsInput }): Promise<Connection<BookingRecord>> {
   const viewer = requireViewer(ctx);
   const { first, after, status, requestId, routeId } = parseArgs(ListBookingsInput, input);
   const where = and(
@@ -26,7 +26,7 @@ export function listBookings({ ctx, input }: { ctx: Context; input: ListBookings
     routeId ? eq(bookings.routeId, routeId) : undefined,
   );
   const afterId = after ? Number(decodeCursor(after)) : 0;
-  const rows = ctx.db
+  const rows = await ctx.db
     .select()
     .from(bookings)
     .where(and(where, gt(bookings.id, afterId)))

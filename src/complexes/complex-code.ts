@@ -1,15 +1,9 @@
-import { eq } from 'drizzle-orm';
-import type { Db } from '../../db/client';
-import { complexes } from '../../db/schema';
 import type { Context } from '../context';
+import { selectComplex } from './complex-record';
 
-const codes = new WeakMap<Db, Map<number, string>>();
-
-/** A complex's code for the activity feed, remembered: codes never change, and bookings publish on every write. */
+/** A complex's code for the activity feed (reference data, read once per database: see selectComplexes). */
 export function complexCodeOf(ctx: Pick<Context, 'db'>, complexId: number): string {
-  let known = codes.get(ctx.db);
-  if (!known) codes.set(ctx.db, (known = new Map()));
-  let code = known.get(complexId);
-  if (!code) known.set(complexId, (code = ctx.db.select({ code: complexes.code }).from(complexes).where(eq(complexes.id, complexId)).get()!.code));
-  return code;
+  const complex = selectComplex(ctx, { id: complexId });
+  if (!complex) throw new Error(`complex ${complexId} does not exist`);
+  return complex.code;
 }

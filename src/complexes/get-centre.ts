@@ -13,9 +13,9 @@ export type GetCentreInput = z.infer<typeof GetCentreInput>;
  * Public: a joint logistics centre by internal id.
  * @throws NotFoundError when there is no such centre.
  */
-export function getCentre({ ctx, input }: { ctx: Context; input: GetCentreInput }): CentreRecord {
+export async function getCentre({ ctx, input }: { ctx: Context; input: GetCentreInput }): Promise<CentreRecord> {
   const { id } = parseInput(GetCentreInput, input);
-  const centre = ctx.db.select().from(logisticsCentres).where(eq(logisticsCentres.id, id)).get();
+  const centre = await ctx.db.select().from(logisticsCentres).where(eq(logisticsCentres.id, id)).get();
   if (!centre) throw new NotFoundError('LogisticsCentre');
   return centre;
 }

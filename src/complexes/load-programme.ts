@@ -1,15 +1,16 @@
 import { latLngToCell } from 'h3-js';
+import { transact } from '../../db/transaction';
 import { complexes, logisticsCentres } from '../../db/schema';
 import type { Context } from '../context';
 import { FINEST_RESOLUTION, serviceAreaCells } from '../geo/h3';
 import { centreAssumptions, PROGRAMME_COMPLEXES } from './programme';
 
 /** Inserts the seven programme complexes and their centres, skipping any already present. Returns how many were added. */
-export function loadProgramme({ ctx }: { ctx: Pick<Context, 'db'> }): number {
-  return ctx.db.transaction((tx) => {
+export function loadProgramme({ ctx }: { ctx: Pick<Context, 'db'> }): Promise<number> {
+  return transact(ctx.db, async (tx) => {
     let added = 0;
     for (const c of PROGRAMME_COMPLEXES) {
-      const [row] = tx
+      const [row] = await tx
         .insert(complexes)
         .values({
           code: c.code,
@@ -34,7 +35,8 @@ export function loadProgramme({ ctx }: { ctx: Pick<Context, 'db'> }): number {
         .all();
       if (!row) continue;
       const centre = centreAssumptions(c);
-      tx.insert(logisticsCentres)
+      await tx
+        .insert(logisticsCentres)
         .values({ complexId: row.id, ...centre, h3Cell: latLngToCell(centre.lat, centre.lng, FINEST_RESOLUTION) })
         .run();
       added++;

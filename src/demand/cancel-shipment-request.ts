@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { transact } from '../../db/transaction';
 import { z } from 'zod';
 import { shipmentRequests } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
@@ -28,29 +29,26 @@ export type CancelShipmentRequestInput = z.input<typeof CancelShipmentRequestInp
  * @throws NotFoundError for an unknown request or another tenant's; ForbiddenError for any role but
  * MANUFACTURER (operators read, they do not cancel); ConflictError once picked up, delivered or expired.
  */
-export function cancelShipmentRequest({ ctx, input }: { ctx: Context; input: CancelShipmentRequestInput }): ShipmentRequestRecord {
+export async function cancelShipmentRequest({ ctx, input }: { ctx: Context; input: CancelShipmentRequestInput }): Promise<ShipmentRequestRecord> {
   requireRole(ctx, 'MANUFACTURER');
   const { id, reason } = parseInput(CancelShipmentRequestInput, input);
   // A manufacturer sees only its own requests; the look-up also applies expiry, so a lapsed request is not cancelled.
-  getShipmentRequest({ ctx, input: { id } });
+  await getShipmentRequest({ ctx, input: { id } });
   const now = ctx.now();
-  const { request, changed } = ctx.db.transaction(
-    (tx) => {
-      const current = tx.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get()!;
-      if (current.status === 'CANCELLED') return { request: current, changed: false };
-      if (!mayTake(REQUEST_TRANSITIONS.cancel, current.status)) {
-        throw new ConflictError(
-          current.status === 'EXPIRED'
-            ? 'ShipmentRequest expired (its pickup window passed) and can no longer be cancelled'
-            : `ShipmentRequest is ${current.status} and can no longer be cancelled: only requests not yet picked up can`,
-        );
-      }
-      const cancelled = cancelRequest(tx, id, { reason, byOrgId: current.shipperOrgId, now });
-      recordWebhookEvent(ctx.db, 'complexActivity', requestActivity(complexCodeOf(ctx, cancelled.complexId), 'REQUEST_CANCELLED', cancelled, now), now);
+  const { request, changed } = await transact(ctx.db, async (tx) => {
+    const current = (await tx.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get())!;
+    if (current.status === 'CANCELLED') return { request: current, changed: false };
+    if (!mayTake(REQUEST_TRANSITIONS.cancel, current.status)) {
+      throw new ConflictError(
+        current.status === 'EXPIRED'
+          ? 'ShipmentRequest expired (its pickup window passed) and can no longer be cancelled'
+          : `ShipmentRequest is ${current.status} and can no longer be cancelled: only requests not yet picked up can`,
+      );
+    }
+    const cancelled = await cancelRequest(tx, id, { reason, byOrgId: current.shipperOrgId, now });
+    await recordWebhookEvent(tx, 'complexActivity', requestActivity(complexCodeOf(ctx, cancelled.complexId), 'REQUEST_CANCELLED', cancelled, now), now);
       return { request: cancelled, changed: true };
-    },
-    { behavior: 'immediate' },
-  );
+  });
   if (changed) publishRequestActivity(ctx, getComplex({ ctx, input: { id: request.complexId } }).code, 'REQUEST_CANCELLED', request, now);
   return request;
 }

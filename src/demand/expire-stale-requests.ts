@@ -1,6 +1,7 @@
 import { and, eq, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { preparedPerDatabase } from '../../db/prepared';
+import { transact } from '../../db/transaction';
 import { shipmentRequests } from '../../db/schema';
 import { expireRequests } from '../market/expire-requests';
 import { inFrom, REQUEST_TRANSITIONS } from '../market/transitions';
@@ -41,15 +42,12 @@ const anyStale = preparedPerDatabase((db) => ({
  * without a scheduler. A read checks before it writes: when nothing is stale, which is the usual case, it
  * takes no write lock. Returns how many requests expired.
  */
-export function expireStaleRequests({ ctx, input }: { ctx: Pick<Context, 'db' | 'now'>; input: ExpireStaleRequestsInput }): number {
+export async function expireStaleRequests({ ctx, input }: { ctx: Pick<Context, 'db' | 'now'>; input: ExpireStaleRequestsInput }): Promise<number> {
   const { complexId } = parseInput(ExpireStaleRequestsInput, input);
   const now = ctx.now();
   const check = anyStale(ctx.db);
-  const found = complexId ? check.inComplex.get({ complexId, now: now.getTime() }) : check.anywhere.get({ now: now.getTime() });
+  const found = await (complexId ? check.inComplex.get({ complexId, now: now.getTime() }) : check.anywhere.get({ now: now.getTime() }));
   if (!found) return 0;
   const stale = and(complexId ? eq(shipmentRequests.complexId, complexId) : undefined, staleAt(now));
-  return ctx.db.transaction(
-    (tx) => expireRequests(tx, stale, now),
-    { behavior: 'immediate' },
-  );
+  return transact(ctx.db, (tx) => expireRequests(tx, stale, now));
 }

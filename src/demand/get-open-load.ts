@@ -15,17 +15,17 @@ export type GetOpenLoadInput = z.infer<typeof GetOpenLoadInput>;
  * One load of an open-load board, for the carriers and operators of its complex and admins, while it is OPEN.
  * @throws NotFoundError when there is no such open load or the caller may not see its board (they look alike).
  */
-export function getOpenLoad({ ctx, input }: { ctx: Context; input: GetOpenLoadInput }): OpenLoadRecord {
+export async function getOpenLoad({ ctx, input }: { ctx: Context; input: GetOpenLoadInput }): Promise<OpenLoadRecord> {
   const viewer = requireViewer(ctx);
   const { id } = parseInput(GetOpenLoadInput, input);
-  const request = ctx.db
+  const request = await ctx.db
     .select()
     .from(shipmentRequests)
     .where(and(eq(shipmentRequests.id, id), eq(shipmentRequests.status, 'OPEN')))
     .get();
   if (!request || !canReadBoard(viewer, request.complexId)) throw new NotFoundError('OpenLoad');
   if (request.pickupUntil <= ctx.now()) {
-    expireStaleRequests({ ctx, input: { complexId: request.complexId } });
+    await expireStaleRequests({ ctx, input: { complexId: request.complexId } });
     throw new NotFoundError('OpenLoad');
   }
   return toOpenLoad(request);

@@ -21,15 +21,15 @@ const isStale = (r: ShipmentRequestRecord, now: Date) => mayTake(REQUEST_TRANSIT
  * A shipment request, for its shipper, the operators of its complex and admins, with expiry applied.
  * @throws NotFoundError for an unknown request or one the caller may not see (they look alike).
  */
-export function getShipmentRequest({ ctx, input }: { ctx: Context; input: GetShipmentRequestInput }): ShipmentRequestRecord {
+export async function getShipmentRequest({ ctx, input }: { ctx: Context; input: GetShipmentRequestInput }): Promise<ShipmentRequestRecord> {
   const viewer = requireViewer(ctx);
   const { id } = parseInput(GetShipmentRequestInput, input);
   const read = () => ctx.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get();
-  let request = read();
+  let request = await read();
   if (!request || !canRead(viewer, ownership(request))) throw new NotFoundError('ShipmentRequest');
   if (isStale(request, ctx.now())) {
-    expireStaleRequests({ ctx, input: { complexId: request.complexId } });
-    request = read()!;
+    await expireStaleRequests({ ctx, input: { complexId: request.complexId } });
+    request = (await read())!;
   }
   return request;
 }

@@ -30,17 +30,17 @@ const BOARD_CURSOR = /^(\d+)\.(\d+)$/;
  * are measured to the area, never to the exact origin, so that repeated searches cannot locate the shipper.
  * @throws ForbiddenError for other roles and other complexes' carriers; NotFoundError for an unknown complex.
  */
-export function listOpenLoads({ ctx, input }: { ctx: Context; input: ListOpenLoadsInput }): LocatedConnection<OpenLoadRecord> {
+export async function listOpenLoads({ ctx, input }: { ctx: Context; input: ListOpenLoadsInput }): Promise<LocatedConnection<OpenLoadRecord>> {
   const viewer = requireRole(ctx, 'CARRIER', 'OPERATOR', 'ADMIN');
   const { complexCode, filter, first, after, columns } = parseArgs(ListOpenLoadsInput, input);
   const complex = getComplex({ ctx, input: { code: complexCode } });
   if (!canReadBoard(viewer, complex.id)) throw new ForbiddenError("Carriers and operators see only their own complex's open loads");
-  expireStaleRequests({ ctx, input: { complexId: complex.id } });
+  await expireStaleRequests({ ctx, input: { complexId: complex.id } });
   if (filter?.near) {
     const offset = nearOffset(after);
     const { cargoClass, pickupFrom, pickupTo } = filter;
-    const { hits, totalCount } = openLoadsNear(ctx.db, { complexId: complex.id, cargoClass, pickupFrom, pickupTo }, filter.near, offset, first, boardColumns(columns));
-    return nearPageAt(hits, offset, first, totalCount, (rows) => rows.map(toOpenLoad));
+    const { hits, totalCount } = await openLoadsNear(ctx.db, { complexId: complex.id, cargoClass, pickupFrom, pickupTo }, filter.near, offset, first, boardColumns(columns));
+    return nearPageAt(hits, offset, first, totalCount, async (rows) => rows.map(toOpenLoad));
   }
   const where = and(
     eq(shipmentRequests.complexId, complex.id),
@@ -55,7 +55,7 @@ export function listOpenLoads({ ctx, input }: { ctx: Context; input: ListOpenLoa
         and(eq(shipmentRequests.pickupFrom, new Date(Number(key[1]))), gt(shipmentRequests.id, Number(key[2]))),
       )
     : undefined;
-  const rows = ctx.db
+  const rows = await ctx.db
     .select()
     .from(shipmentRequests)
     .where(and(where, afterKey))

@@ -93,12 +93,12 @@ const ID_CURSOR = /^(\d+)$/;
  * With `columns`, the records hold only those keys and the id (see requestColumns).
  * @throws ForbiddenError for other roles; NotFoundError for an unknown complexCode; ValidationError for a bad filter or cursor.
  */
-export function listShipmentRequests({ ctx, input }: { ctx: Context; input: ListShipmentRequestsInput }): LocatedConnection<ShipmentRequestRecord> {
+export async function listShipmentRequests({ ctx, input }: { ctx: Context; input: ListShipmentRequestsInput }): Promise<LocatedConnection<ShipmentRequestRecord>> {
   const viewer = requireRole(ctx, 'MANUFACTURER', 'OPERATOR', 'ADMIN');
   const { first, after, filter, columns } = parseArgs(ListShipmentRequestsInput, input);
   const read = requestColumns(columns);
   const complex = filter?.complexCode ? getComplex({ ctx, input: { code: filter.complexCode } }) : null;
-  expireStaleRequests({ ctx, input: { complexId: viewer.complexId ?? complex?.id ?? null } });
+  await expireStaleRequests({ ctx, input: { complexId: viewer.complexId ?? complex?.id ?? null } });
   const near = filter?.near;
   const candidates = near ? originCandidates(nearCells(near)) : null;
   const beforeId = after && !near ? Number(cursorKey(after, ID_CURSOR)[1]) : null;
@@ -125,16 +125,15 @@ export function listShipmentRequests({ ctx, input }: { ctx: Context; input: List
   };
   const key = JSON.stringify(shape);
   if (near) {
-    const origins = originStatements(ctx.db, key, () =>
+    const origins = await originStatements(ctx.db, key, () =>
       ctx.db.select({ id: shipmentRequests.id, lat: shipmentRequests.originLat, lng: shipmentRequests.originLng }).from(shipmentRequests).where(listWhere(shape)).orderBy(shipmentRequests.id).prepare(),
     ).all(params);
     return nearPage(withinRadius(origins, near, (o) => o), first, after, (page) => requestsByIds(ctx.db, page.map((o) => o.id), read));
   }
-  const rows = pageStatements(ctx.db, `${key} ${first + 1} ${read.key}`, () =>
+  const raw = await pageStatements(ctx.db, `${key} ${first + 1} ${read.key}`, () =>
     ctx.db.select(read.columns).from(shipmentRequests).where(listWhere(shape)).orderBy(desc(shipmentRequests.id)).limit(literalLimit(first + 1)).prepare(),
-  )
-    .values(params)
-    .map(read.decode);
-  const totalCount = () => countStatements(ctx.db, JSON.stringify({ ...shape, before: false }), () => ctx.db.select({ n: count() }).from(shipmentRequests).where(listWhere({ ...shape, before: false })).prepare()).get(params)!.n;
+  ).values(params);
+  const rows = raw.map(read.decode);
+  const totalCount = async () => (await countStatements(ctx.db, JSON.stringify({ ...shape, before: false }), () => ctx.db.select({ n: count() }).from(shipmentRequests).where(listWhere({ ...shape, before: false })).prepare()).get(params))!.n;
   return withoutDistance(toConnection(rows, first, (r) => r.id, totalCount, beforeId !== null));
 }

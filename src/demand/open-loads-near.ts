@@ -34,13 +34,13 @@ const loadStatements = preparedPerKey<{ values(params: Params): unknown[][] }>()
 const countStatements = preparedPerKey<{ get(params: Params): { n: number } | undefined }>();
 
 /** The area's loads by id with `read`'s columns, `limit` of them after skipping `offset` (all with a null limit). */
-function areaLoads(db: Db, f: Filters, read: ColumnSet<BoardRow>, limit: number | null, params: Params): BoardRow[] {
+async function areaLoads(db: Db, f: Filters, read: ColumnSet<BoardRow>, limit: number | null, params: Params): Promise<BoardRow[]> {
   const key = `${!!f.cargoClass} ${!!f.pickupFrom} ${!!f.pickupTo} ${limit} ${read.key}`;
   const statement = loadStatements(db, key, () => {
     const q = db.select(read.columns).from(shipmentRequests).where(inArea(f)).orderBy(asc(shipmentRequests.id));
     return (limit === null ? q : q.limit(literalLimit(limit)).offset(sql.placeholder('offset'))).prepare();
   });
-  return statement.values(params).map(read.decode);
+  return (await statement.values(params)).map(read.decode);
 }
 
 function areaCount(db: Db, f: Filters) {
@@ -54,7 +54,14 @@ function areaCount(db: Db, f: Filters) {
  * (`first` + 1, to tell whether more follow) are read, with `read`'s columns; areas wholly before `offset` are counted, not read, and
  * the total is counted only when asked for.
  */
-export function openLoadsNear(db: Db, where: BoardWhere, near: NearInput, offset: number, first: number, read: ColumnSet<BoardRow>): { hits: { row: BoardRow; distanceKm: number }[]; totalCount: () => number } {
+export async function openLoadsNear(
+  db: Db,
+  where: BoardWhere,
+  near: NearInput,
+  offset: number,
+  first: number,
+  read: ColumnSet<BoardRow>,
+): Promise<{ hits: { row: BoardRow; distanceKm: number }[]; totalCount: () => Promise<number> }> {
   const params = { complexId: where.complexId, cargoClass: where.cargoClass, pickupFrom: where.pickupFrom?.getTime(), pickupTo: where.pickupTo?.getTime() };
   // Areas at exactly the same distance form one tier, whose loads are ordered by id together.
   const tiers = new Map<number, string[]>();
@@ -65,16 +72,20 @@ export function openLoadsNear(db: Db, where: BoardWhere, near: NearInput, offset
   }
   const ordered = [...tiers].sort((a, b) => a[0] - b[0]);
   const counts = new Map<string, number>();
-  const countOf = (areas: string[]) =>
-    areas.reduce((n, area) => {
+  const countOf = async (areas: string[]) => {
+    let n = 0;
+    for (const area of areas) {
       let c = counts.get(area);
-      if (c === undefined) counts.set(area, (c = areaCount(db, where).get({ ...params, area })!.n));
-      return n + c;
-    }, 0);
-  const loadsOf = (areas: string[], limit: number, skip: number): BoardRow[] => {
+      if (c === undefined) counts.set(area, (c = (await areaCount(db, where).get({ ...params, area }))!.n));
+      n += c;
+    }
+    return n;
+  };
+  const loadsOf = async (areas: string[], limit: number, skip: number): Promise<BoardRow[]> => {
     if (areas.length === 1) return areaLoads(db, where, read, limit, { ...params, area: areas[0], offset: skip });
-    const loads = areas.flatMap((area) => areaLoads(db, where, read, null, { ...params, area })).sort((a, b) => a.id - b.id);
-    return loads.slice(skip, skip + limit);
+    const loads: BoardRow[] = [];
+    for (const area of areas) loads.push(...(await areaLoads(db, where, read, null, { ...params, area })));
+    return loads.sort((a, b) => a.id - b.id).slice(skip, skip + limit);
   };
 
   const hits: { row: BoardRow; distanceKm: number }[] = [];
@@ -82,13 +93,13 @@ export function openLoadsNear(db: Db, where: BoardWhere, near: NearInput, offset
   for (const [distanceKm, areas] of ordered) {
     if (hits.length > first) break;
     if (skip > 0) {
-      const n = countOf(areas);
+      const n = await countOf(areas);
       if (n <= skip) {
         skip -= n;
         continue;
       }
     }
-    for (const load of loadsOf(areas, first + 1 - hits.length, skip)) hits.push({ row: load, distanceKm });
+    for (const load of await loadsOf(areas, first + 1 - hits.length, skip)) hits.push({ row: load, distanceKm });
     skip = 0;
   }
   return { hits, totalCount: () => countOf(ordered.flatMap(([, areas]) => areas)) };

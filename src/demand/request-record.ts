@@ -42,10 +42,10 @@ export const requestColumns: (keys: readonly RequestKey[] | null | undefined) =>
 const byIds = preparedPerKey<{ values(params: { ids: string }): unknown[][] }>();
 
 /** The requests with these ids, in the order of `ids` (a page found by a lighter query), with `columns` (all by default). */
-export function requestsByIds(db: Db, ids: number[], { key, columns, decode }: ColumnSet<ShipmentRequestRecord> = requestColumns(null)): ShipmentRequestRecord[] {
+export async function requestsByIds(db: Db, ids: number[], { key, columns, decode }: ColumnSet<ShipmentRequestRecord> = requestColumns(null)): Promise<ShipmentRequestRecord[]> {
   if (ids.length === 0) return [];
   const statement = byIds(db, key, () => db.select(columns).from(shipmentRequests).where(inIdList(shipmentRequests.id, 'ids')).prepare());
-  const byId = new Map(statement.values({ ids: idList(ids) }).map((raw) => {
+  const byId = new Map((await statement.values({ ids: idList(ids) })).map((raw) => {
     const r = decode(raw);
     return [r.id, r];
   }));

@@ -8,7 +8,7 @@ import { sendJsonError, type ErrorFormatOptions } from './json-errors';
 export interface GraphqlHttpDeps {
   apollo: ApolloServer<Context>;
   /** Rate limits, then the caller's key: the viewer, or null without a key. Throws a DomainError to refuse. */
-  admit: (req: IncomingMessage) => Viewer | null;
+  admit: (req: IncomingMessage) => Promise<Viewer | null>;
   contextFor: (viewer: Viewer | null) => Context;
   bodyLimitBytes: number;
   errorOpts: ErrorFormatOptions;
@@ -38,12 +38,13 @@ export function graphqlHttpHandler({ apollo, admit, contextFor, bodyLimitBytes, 
       .catch((failure: unknown) => (res.headersSent ? res.destroy() : sendJsonError(res, failure, errorOpts)));
   };
   return (req, res) => {
-    let viewer: Viewer | null;
-    try {
-      viewer = admit(req);
-    } catch (error) {
-      return sendJsonError(res, error, errorOpts);
-    }
+    admit(req).then(
+      (viewer) => serve(req, res, viewer),
+      (error: unknown) => sendJsonError(res, error, errorOpts),
+    );
+  };
+
+  function serve(req: IncomingMessage, res: ServerResponse, viewer: Viewer | null): void {
     readJson(req, res, (error?: unknown) => {
       if (error) return sendJsonError(res, error, errorOpts);
       const started = performance.now();
@@ -69,7 +70,7 @@ export function graphqlHttpHandler({ apollo, admit, contextFor, bodyLimitBytes, 
         () => viaApollo(req, res, viewer),
       ).catch((failure: unknown) => (res.headersSent ? res.destroy() : sendJsonError(res, failure, errorOpts)));
     });
-  };
+  }
 
   /**
    * A request that repeats a query Apollo has already parsed, validated and run compiled, run again without Apollo's

@@ -5,6 +5,7 @@ import type { RequestHandler } from 'express';
 import { Kind } from 'graphql';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../../db/client';
+import { observeCommits } from '../../db/transaction';
 import type { PubSub } from '../pubsub';
 
 /**
@@ -83,7 +84,7 @@ export function createMetrics({ db, pubsub }: { db: Db; pubsub: PubSub }): Metri
     buckets: SECONDS,
     registers: [registry],
   });
-  const writes = new Histogram({ name: 'sandan_db_write_transaction_duration_seconds', help: 'Database write transactions, from begin to commit or rollback', buckets: SECONDS, registers: [registry] });
+  const writes = new Histogram({ name: 'sandan_db_write_transaction_duration_seconds', help: 'Database write transactions (each a group of writes committed together), from begin to commit', buckets: SECONDS, registers: [registry] });
 
   const listening = new AbortController();
   void consume(pubsub.subscribe('roundCompleted', listening.signal), (e) => {
@@ -94,7 +95,7 @@ export function createMetrics({ db, pubsub }: { db: Db; pubsub: PubSub }): Metri
   void consume(pubsub.subscribe('offerReceived', listening.signal), (e) => offers.inc({ kind: e.offer.kind }));
   void consume(pubsub.subscribe('complexActivity', listening.signal), (e) => activity.inc({ complex: e.complexCode, kind: e.kind }));
   void consume(pubsub.subscribe('webhookAttempted', listening.signal), (e) => webhooks.observe({ outcome: e.outcome }, e.durationMs / 1000));
-  const untime = timeTransactions(db, (seconds) => writes.observe(seconds));
+  observeCommits(db, (seconds) => writes.observe(seconds));
 
   // Clients name their operations: past this many distinct names, the rest count as `other`, so that no
   // client can grow the registry without bound.
@@ -124,7 +125,7 @@ export function createMetrics({ db, pubsub }: { db: Db; pubsub: PubSub }): Metri
     },
     stop() {
       listening.abort();
-      untime();
+      observeCommits(db, null);
     },
   };
 }
@@ -149,26 +150,4 @@ export function metricsRoute(registry: Registry, token?: string): RequestHandler
 
 async function consume<T>(events: AsyncIterable<T>, handle: (event: T) => void): Promise<void> {
   for await (const event of events) handle(event);
-}
-
-/**
- * Times the outermost `db.transaction(...)` calls (nested ones are savepoints inside it). Every write of the
- * service goes through one, so this is the write latency its callers wait for, commit included.
- */
-function timeTransactions(db: Db, observe: (seconds: number) => void): () => void {
-  const original = db.transaction;
-  let depth = 0;
-  db.transaction = function timed(this: Db, ...args: Parameters<Db['transaction']>) {
-    const started = depth === 0 ? performance.now() : 0;
-    depth++;
-    try {
-      return original.apply(this, args);
-    } finally {
-      depth--;
-      if (depth === 0) observe((performance.now() - started) / 1000);
-    }
-  } as Db['transaction'];
-  return () => {
-    db.transaction = original;
-  };
 }

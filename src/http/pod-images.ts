@@ -25,25 +25,18 @@ export const podImagePath = (image: Pick<PodImageRecord, 'id'>) => `${POD_IMAGES
  */
 export function podImageRoutes(deps: PodRouteDeps): Router {
   const router = express.Router();
-  router.post('/:bookingId', deps.admit, express.raw({ type: () => true, limit: deps.maxBytes }), (req, res, next) => {
-    try {
-      const bookingId = localIdOf(String(req.params.bookingId), 'Booking', 'bookingId');
-      const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const image = storePodImage({ ctx: deps.contextOf(res), input: { bookingId, bytes } });
-      res.status(201).json({ id: toGlobalId('PodImage', image.id), mediaType: image.mediaType, byteSize: image.byteSize, sha256: image.sha256, downloadPath: podImagePath(image) });
-    } catch (error) {
-      next(error);
-    }
+  router.post('/:bookingId', deps.admit, express.raw({ type: () => true, limit: deps.maxBytes }), async (req, res) => {
+    // Express 5 passes a rejected handler's error to the app's error handler.
+    const bookingId = localIdOf(String(req.params.bookingId), 'Booking', 'bookingId');
+    const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const image = await storePodImage({ ctx: deps.contextOf(res), input: { bookingId, bytes } });
+    res.status(201).json({ id: toGlobalId('PodImage', image.id), mediaType: image.mediaType, byteSize: image.byteSize, sha256: image.sha256, downloadPath: podImagePath(image) });
   });
-  router.get('/:imageId', deps.admit, (req, res, next) => {
-    try {
-      const id = localIdOf(String(req.params.imageId), 'PodImage', 'imageId');
-      const { image, path } = openPodImage({ ctx: deps.contextOf(res), input: { id } });
-      res.set({ 'Content-Type': image.mediaType, 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff' });
-      res.sendFile(path, { dotfiles: 'deny' }, (error) => error && next(error));
-    } catch (error) {
-      next(error);
-    }
+  router.get('/:imageId', deps.admit, async (req, res, next) => {
+    const id = localIdOf(String(req.params.imageId), 'PodImage', 'imageId');
+    const { image, path } = await openPodImage({ ctx: deps.contextOf(res), input: { id } });
+    res.set({ 'Content-Type': image.mediaType, 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff' });
+    res.sendFile(path, { dotfiles: 'deny' }, (error) => error && next(error));
   });
   return router;
 }

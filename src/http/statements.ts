@@ -19,16 +19,13 @@ export interface StatementRouteDeps {
  */
 export function statementRoutes(deps: StatementRouteDeps): Router {
   const router = express.Router();
-  router.get('/:organisationId/:month.csv', deps.admit, (req, res, next) => {
-    try {
-      const organisationId = localIdOf(String(req.params.organisationId), 'Organisation', 'organisationId');
-      const statement = getStatement({ ctx: deps.contextOf(res), input: { organisationId, month: String(req.params.month) } });
-      const fileName = `statement-${statement.organisation.businessRegistrationNumber}-${statement.month}.csv`;
-      res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${fileName}"`, 'Cache-Control': 'private, no-store' });
-      res.send(statementCsv(statement));
-    } catch (error) {
-      next(error);
-    }
+  // Express 5 passes a rejected handler's error to the app's error handler.
+  router.get('/:organisationId/:month.csv', deps.admit, async (req, res) => {
+    const organisationId = localIdOf(String(req.params.organisationId), 'Organisation', 'organisationId');
+    const statement = await getStatement({ ctx: deps.contextOf(res), input: { organisationId, month: String(req.params.month) } });
+    const fileName = `statement-${statement.organisation.businessRegistrationNumber}-${statement.month}.csv`;
+    res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${fileName}"`, 'Cache-Control': 'private, no-store' });
+    res.send(statementCsv(statement));
   });
   return router;
 }

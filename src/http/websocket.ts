@@ -80,7 +80,7 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
     {
       schema: deps.schema,
       // A key travels in connectionParams as `apiKey` or `authorization: "Bearer …"`; a bad one closes with 4403.
-      onConnect: (ctx) => {
+      onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const key = typeof params.apiKey === 'string' ? params.apiKey : typeof params.authorization === 'string' ? safeBearer(params.authorization) : null;
         ctx.extra.key = key;
@@ -88,7 +88,7 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
         connections.add(ctx);
         if (!key) return true;
         try {
-          ctx.extra.viewer = authenticate({ db, now: now() }, key);
+          ctx.extra.viewer = await authenticate({ db, now: now() }, key);
         } catch {
           return false;
         }
@@ -99,11 +99,11 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
         connections.delete(ctx);
         keyed.delete(ctx.extra.socket);
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
         const { viewer, key, socket } = ctx.extra;
         try {
           admission.admit(ctx.extra.request.socket.remoteAddress, key ?? null);
-          if (viewer?.apiKeyId != null && !activeKeyIds(db, [viewer.apiKeyId]).has(viewer.apiKeyId)) {
+          if (viewer?.apiKeyId != null && !(await activeKeyIds(db, [viewer.apiKeyId])).has(viewer.apiKeyId)) {
             refuse(socket);
             throw new UnauthenticatedError('Invalid or revoked API key');
           }
@@ -129,8 +129,12 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
 
   const sweep = setInterval(() => {
     if (keyed.size === 0) return;
-    const active = activeKeyIds(db, [...new Set(keyed.values())]);
-    for (const [socket, keyId] of keyed) if (!active.has(keyId)) refuse(socket);
+    activeKeyIds(db, [...new Set(keyed.values())]).then(
+      (active) => {
+        for (const [socket, keyId] of keyed) if (!active.has(keyId)) refuse(socket);
+      },
+      () => {}, // a failed check runs again at the next sweep
+    );
   }, KEY_RECHECK_MS);
   sweep.unref();
 

@@ -14,7 +14,7 @@ import {
   vehicles,
   warehouseListings,
 } from '../../db/schema';
-import type { Tx } from '../../db/client';
+import type { Tx } from '../../db/transaction';
 import { haversineKm } from '../geo/distance';
 import { seoulDay } from '../supply/listings/seoul-day';
 
@@ -111,11 +111,11 @@ const postedDay = sql<string>`date(${shipmentRequests.createdAt} / 1000, 'unixep
  * baselines were stored count as costing their baseline (no savings claimed). Outcomes are counted per day in
  * SQL; only served requests come back as rows, so thousands of waiting requests cost one row a day.
  */
-export function addRequestFigures(db: Reader, complexId: number, from: Date, to: Date, now: Date, into: Map<string, DayFigures>): void {
+export async function addRequestFigures(db: Reader, complexId: number, from: Date, to: Date, now: Date, into: Map<string, DayFigures>): Promise<void> {
   const posted = and(eq(shipmentRequests.complexId, complexId), gte(shipmentRequests.createdAt, from), lt(shipmentRequests.createdAt, to));
   // A window that has passed is expired even before the next round marks it so.
   const unbooked = sql`${shipmentRequests.status} in ('OPEN', 'OFFERED')`;
-  const outcomes = db
+  const outcomes = await db
     .select({
       day: postedDay,
       posted: sql<number>`count(*)`,
@@ -135,7 +135,7 @@ export function addRequestFigures(db: Reader, complexId: number, from: Date, to:
     day.waiting += o.waiting;
   }
 
-  const served = db
+  const served = await db
     .select({
       createdAt: shipmentRequests.createdAt,
       bookedAt: bookings.bookedAt,
@@ -184,9 +184,9 @@ const held = (route: typeof routes.id) => sql`exists (select 1 from ${bookings} 
  * each on that request's posting day, and the complex's rounds started in [from, to), on their day. A route
  * counts whole on one day, whichever days its other requests were posted, so days sum exactly.
  */
-export function addTripFigures(db: Reader, complexId: number, from: Date, to: Date, into: Map<string, DayFigures>): void {
+export async function addTripFigures(db: Reader, complexId: number, from: Date, to: Date, into: Map<string, DayFigures>): Promise<void> {
   const routeRequests = sql`${routeStops} f join ${shipmentRequests} q on q.id = f.request_id where f.route_id = ${routes.id}`;
-  const booked = db
+  const booked = await db
     .selectDistinct({
       id: routes.id,
       firstPosted: sql<number>`(select min(q.created_at) from ${routeRequests})`,
@@ -212,7 +212,7 @@ export function addTripFigures(db: Reader, complexId: number, from: Date, to: Da
     .all();
   for (const route of booked) {
     const day = into.get(seoulDay(new Date(route.firstPosted)))!;
-    const stops = db
+    const stops = await db
       .select({ lat: routeStops.lat, lng: routeStops.lng, kgAfter: routeStops.kgAfter, palletsAfter: routeStops.palletsAfter })
       .from(routeStops)
       .where(eq(routeStops.routeId, route.id))
@@ -235,7 +235,7 @@ export function addTripFigures(db: Reader, complexId: number, from: Date, to: Da
   }
 
   const assignmentKrw = sql<number | null>`${reportField('assignmentCostKrw')}`;
-  const rounds = db
+  const rounds = await db
     .select({
       startedAt: matchingRounds.startedAt,
       assignmentKrw,
@@ -258,24 +258,24 @@ export function addTripFigures(db: Reader, complexId: number, from: Date, to: Da
  * Listings are found from their windows overlapping the days (by window end, so days near today read the few
  * current windows), not from every listing the complex ever had; a reservation lies within a window of its listing.
  */
-export function storageFigures(db: Reader, complexId: number, firstDay: string, lastDay: string): { idlePalletDays: number; bookedPalletDays: number } {
+export async function storageFigures(db: Reader, complexId: number, firstDay: string, lastDay: string): Promise<{ idlePalletDays: number; bookedPalletDays: number }> {
   const listed = db
     .select({ id: listingAvailability.listingId })
     .from(listingAvailability)
     .where(and(gte(listingAvailability.toDay, firstDay), lte(listingAvailability.fromDay, lastDay)));
   const overlapDays = sql<number>`(julianday(min(${listingAvailability.toDay}, ${lastDay})) - julianday(max(${listingAvailability.fromDay}, ${firstDay})) + 1)`;
-  const idle = db
+  const idle = (await db
     .select({ palletDays: sql<number>`coalesce(sum(${listingAvailability.idlePallets} * ${overlapDays}), 0)` })
     .from(listingAvailability)
     .innerJoin(warehouseListings, eq(warehouseListings.id, listingAvailability.listingId))
     .where(and(inArray(warehouseListings.id, listed), eq(warehouseListings.complexId, complexId), eq(warehouseListings.status, 'ACTIVE'), lte(listingAvailability.fromDay, lastDay), gte(listingAvailability.toDay, firstDay)))
-    .get()!.palletDays;
-  const booked = db
+    .get())!.palletDays;
+  const booked = (await db
     .select({ palletDays: sql<number>`coalesce(sum(${listingReservations.pallets}), 0)` })
     .from(listingReservations)
     .innerJoin(warehouseListings, eq(warehouseListings.id, listingReservations.listingId))
     .where(and(inArray(warehouseListings.id, listed), eq(warehouseListings.complexId, complexId), isNull(listingReservations.releasedAt), sql`${listingReservations.day} between ${firstDay} and ${lastDay}`))
-    .get()!.palletDays;
+    .get())!.palletDays;
   return { idlePalletDays: idle, bookedPalletDays: booked };
 }
 

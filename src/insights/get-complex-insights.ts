@@ -79,7 +79,7 @@ export async function getComplexInsights({ ctx, input }: { ctx: Context; input: 
   for (let day = firstDay; day <= lastDay; day = addDays(day, 1)) byDay.set(day, emptyDay(day));
   const whole = (day: string) => day < today && seoulMidnight(day) >= from && seoulMidnight(addDays(day, 1)) <= to;
 
-  const rolled = ctx.db.select().from(insightsDays).where(and(eq(insightsDays.complexId, complex.id), between(insightsDays.day, firstDay, lastDay))).all();
+  const rolled = await ctx.db.select().from(insightsDays).where(and(eq(insightsDays.complexId, complex.id), between(insightsDays.day, firstDay, lastDay))).all();
   for (const { complexId: _, ...row } of rolled) if (whole(row.day)) byDay.set(row.day, { ...row, waiting: 0 });
   const rolledDays = new Map(rolled.map((r) => [r.day, r]));
   const live: string[] = [];
@@ -87,7 +87,7 @@ export async function getComplexInsights({ ctx, input }: { ctx: Context; input: 
   for (const day of byDay.keys()) {
     if (!whole(day)) live.push(day);
     else if (!rolledDays.has(day)) {
-      byDay.set(day, rollUpDay({ ctx, input: { complexId: complex.id, day } }).figures);
+      byDay.set(day, (await rollUpDay({ ctx, input: { complexId: complex.id, day } })).figures);
       if (performance.now() - sliceStart > SLICE_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         sliceStart = performance.now();
@@ -101,13 +101,13 @@ export async function getComplexInsights({ ctx, input }: { ctx: Context; input: 
     const [start, end] = [live[i]!, live[j]!];
     const runFrom = new Date(Math.max(from.getTime(), seoulMidnight(start).getTime()));
     const runTo = new Date(Math.min(to.getTime(), seoulMidnight(addDays(end, 1)).getTime()));
-    addRequestFigures(ctx.db, complex.id, runFrom, runTo, now, byDay);
-    addTripFigures(ctx.db, complex.id, runFrom, runTo, byDay);
+    await addRequestFigures(ctx.db, complex.id, runFrom, runTo, now, byDay);
+    await addTripFigures(ctx.db, complex.id, runFrom, runTo, byDay);
     // Storage is whole days even on a partial one: a closed partial day (the period's first) has it rolled up.
     const runDays = live.slice(i, j + 1).map((day) => rolledDays.get(day));
     const storage = runDays.every((r) => r !== undefined)
       ? { idlePalletDays: runDays.reduce((sum, r) => sum + r.idlePalletDays, 0), bookedPalletDays: runDays.reduce((sum, r) => sum + r.bookedPalletDays, 0) }
-      : storageFigures(ctx.db, complex.id, start, end);
+      : await storageFigures(ctx.db, complex.id, start, end);
     Object.assign(byDay.get(start)!, storage);
     i = j + 1;
   }

@@ -44,7 +44,7 @@ export interface Heatmap {
  * transport, at their pickup) per H3 cell, read straight from the cells every record stores.
  * @throws ValidationError for a resolution that is not stored; NotFoundError; ForbiddenError.
  */
-export function getHeatmap({ ctx, input }: { ctx: Context; input: GetHeatmapInput }): Heatmap {
+export async function getHeatmap({ ctx, input }: { ctx: Context; input: GetHeatmapInput }): Promise<Heatmap> {
   const { complexCode, resolution, layer } = parseArgs(GetHeatmapInput, input);
   const complex = getComplex({ ctx, input: { code: complexCode } });
   requireOverseer(ctx, complex);
@@ -55,7 +55,7 @@ export function getHeatmap({ ctx, input }: { ctx: Context; input: GetHeatmapInpu
     // Requests store three of the resolutions: at 6 or 8, counted by their finest cell, then by its parent.
     const stored: OriginResolution = res in ORIGIN_CELL_COLUMN ? (res as OriginResolution) : 9;
     const cell = ORIGIN_CELL_COLUMN[stored];
-    const rows = ctx.db
+    const rows = await ctx.db
       .select({ cell, count: sql<number>`count(*)`, pallets: sql<number>`sum(${shipmentRequests.pallets})` })
       .from(shipmentRequests)
       .where(and(eq(shipmentRequests.complexId, complex.id), inArray(shipmentRequests.status, ['OPEN', 'OFFERED'])))
@@ -65,12 +65,12 @@ export function getHeatmap({ ctx, input }: { ctx: Context; input: GetHeatmapInpu
   } else {
     const vehicleCell = VEHICLE_CELL[res];
     counted.push(
-      ...ctx.db
+      ...(await ctx.db
         .select({ cell: vehicleCell, count: sql<number>`count(*)`, pallets: sql<number>`sum(${vehicles.palletSlots})` })
         .from(vehicles)
         .where(and(eq(vehicles.complexId, complex.id), eq(vehicles.status, 'ACTIVE')))
         .groupBy(vehicleCell)
-        .all(),
+        .all()),
     );
     const today = seoulDay(ctx.now());
     const listingCell = LISTING_CELL[res];
@@ -84,12 +84,12 @@ export function getHeatmap({ ctx, input }: { ctx: Context; input: GetHeatmapInpu
       .from(listingAvailability)
       .where(and(gte(listingAvailability.toDay, today), lte(listingAvailability.fromDay, today)));
     counted.push(
-      ...ctx.db
+      ...(await ctx.db
         .select({ cell: listingCell, count: sql<number>`count(*)`, pallets: sql<number>`sum(max(${idleToday} - ${heldToday}, 0))` })
         .from(warehouseListings)
         .where(and(inArray(warehouseListings.id, listedToday), eq(warehouseListings.complexId, complex.id), eq(warehouseListings.status, 'ACTIVE')))
         .groupBy(listingCell)
-        .all(),
+        .all()),
     );
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { transact } from '../../db/transaction';
 import { insightsDays } from '../../db/schema';
 import type { Context } from '../context';
 import { addDays, CalendarDay, seoulDay, seoulMidnight } from '../supply/listings/seoul-day';
@@ -13,23 +14,20 @@ export type RollUpDayInput = z.infer<typeof RollUpDayInput>;
  * none of its requests is still waiting (an open request turns expired as time passes, with no write to notice).
  * Read and write in one immediate transaction, so no change slips in between; returns the figures either way.
  */
-export function rollUpDay({ ctx, input }: { ctx: Pick<Context, 'db' | 'now'>; input: RollUpDayInput }): { figures: DayFigures; written: boolean } {
+export function rollUpDay({ ctx, input }: { ctx: Pick<Context, 'db' | 'now'>; input: RollUpDayInput }): Promise<{ figures: DayFigures; written: boolean }> {
   const { complexId, day } = parseInput(RollUpDayInput, input);
   const now = ctx.now();
-  return ctx.db.transaction(
-    (tx) => {
-      const figures = emptyDay(day);
-      const [from, to, into] = [seoulMidnight(day), seoulMidnight(addDays(day, 1)), new Map([[day, figures]])];
-      addRequestFigures(tx, complexId, from, to, now, into);
-      addTripFigures(tx, complexId, from, to, into);
-      Object.assign(figures, storageFigures(tx, complexId, day, day));
-      const written = day < seoulDay(now) && figures.waiting === 0;
-      if (written) {
-        const { day: _, waiting: __, ...sums } = figures;
-        tx.insert(insightsDays).values({ complexId, day, ...sums }).onConflictDoNothing().run();
-      }
-      return { figures, written };
-    },
-    { behavior: 'immediate' },
-  );
+  return transact(ctx.db, async (tx) => {
+    const figures = emptyDay(day);
+    const [from, to, into] = [seoulMidnight(day), seoulMidnight(addDays(day, 1)), new Map([[day, figures]])];
+    await addRequestFigures(tx, complexId, from, to, now, into);
+    await addTripFigures(tx, complexId, from, to, into);
+    Object.assign(figures, await storageFigures(tx, complexId, day, day));
+    const written = day < seoulDay(now) && figures.waiting === 0;
+    if (written) {
+      const { day: _, waiting: __, ...sums } = figures;
+      await tx.insert(insightsDays).values({ complexId, day, ...sums }).onConflictDoNothing().run();
+    }
+    return { figures, written };
+  });
 }

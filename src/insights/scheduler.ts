@@ -38,22 +38,24 @@ export function startInsightsScheduler(ctx: SchedulerCtx): () => Promise<void> {
  */
 export async function rollUpClosedDays(ctx: Pick<Context, 'db' | 'now'>, signal?: AbortSignal): Promise<number> {
   let written = 0;
-  for (const { id } of ctx.db.select({ id: complexes.id }).from(complexes).all()) {
+  for (const { id } of await ctx.db.select({ id: complexes.id }).from(complexes).all()) {
     const yesterday = addDays(seoulDay(ctx.now()), -1);
-    const firstPosted = ctx.db.select({ at: min(shipmentRequests.createdAt) }).from(shipmentRequests).where(eq(shipmentRequests.complexId, id)).get()?.at;
-    const firstListed = ctx.db
-      .select({ day: min(listingAvailability.fromDay) })
-      .from(listingAvailability)
-      .innerJoin(warehouseListings, eq(warehouseListings.id, listingAvailability.listingId))
-      .where(eq(warehouseListings.complexId, id))
-      .get()?.day;
+    const firstPosted = (await ctx.db.select({ at: min(shipmentRequests.createdAt) }).from(shipmentRequests).where(eq(shipmentRequests.complexId, id)).get())?.at;
+    const firstListed = (
+      await ctx.db
+        .select({ day: min(listingAvailability.fromDay) })
+        .from(listingAvailability)
+        .innerJoin(warehouseListings, eq(warehouseListings.id, listingAvailability.listingId))
+        .where(eq(warehouseListings.complexId, id))
+        .get()
+    )?.day;
     const starts = [firstPosted ? seoulDay(firstPosted) : null, firstListed ?? null].filter((d): d is string => d !== null);
     if (starts.length === 0) continue;
-    const done = new Set(ctx.db.select({ day: insightsDays.day }).from(insightsDays).where(eq(insightsDays.complexId, id)).all().map((r) => r.day));
+    const done = new Set((await ctx.db.select({ day: insightsDays.day }).from(insightsDays).where(eq(insightsDays.complexId, id)).all()).map((r) => r.day));
     for (let day = starts.sort()[0]!; day <= yesterday; day = addDays(day, 1)) {
       if (done.has(day)) continue;
       if (signal?.aborted) return written;
-      if (rollUpDay({ ctx, input: { complexId: id, day } }).written) written++;
+      if ((await rollUpDay({ ctx, input: { complexId: id, day } })).written) written++;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }

@@ -18,11 +18,11 @@ const statements = preparedPerDatabase((db) => ({
 }));
 
 /** Accepts the offers of a unit being booked (the caller checked each is PENDING), in the caller's transaction on `db`. */
-export function acceptOffers(db: Db, offerIds: readonly number[], now: Date) {
-  return statements(db).accept.all({ ids: idList(offerIds), now: now.getTime() });
+export async function acceptOffers(db: Db, offerIds: readonly number[], now: Date) {
+  return await statements(db).accept.all({ ids: idList(offerIds), now: now.getTime() });
 }
 
 /** Marks the requests whose every leg is now booked BOOKED, in the caller's transaction on `db`. */
-export function markBooked(db: Db, requestIds: readonly number[], now: Date): void {
-  if (requestIds.length > 0) statements(db).markBooked.run({ ids: idList(requestIds), now: now.getTime() });
+export async function markBooked(db: Db, requestIds: readonly number[], now: Date): Promise<void> {
+  if (requestIds.length > 0) await statements(db).markBooked.run({ ids: idList(requestIds), now: now.getTime() });
 }

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Tx } from '../../db/client';
+import type { Tx } from '../../db/transaction';
 import { offers, shipmentRequests } from '../../db/schema';
 import { endRequestBookings } from './end-request-bookings';
 import { REQUEST_TRANSITIONS } from './transitions';
@@ -9,15 +9,15 @@ import { withdrawPendingOffers } from './withdraw-offers';
  * Cancels request `id` (the caller checked it may take REQUEST_TRANSITIONS.cancel) with the shipper's reason,
  * withdraws its pending offers and ends its bookings. Returns the cancelled request.
  */
-export function cancelRequest(tx: Tx, id: number, end: { reason: string; byOrgId: number; now: Date }) {
+export async function cancelRequest(tx: Tx, id: number, end: { reason: string; byOrgId: number; now: Date }) {
   const { reason, byOrgId, now } = end;
-  const cancelled = tx
+  const cancelled = (await tx
     .update(shipmentRequests)
     .set({ status: REQUEST_TRANSITIONS.cancel.to, cancelledAt: now, cancelReason: reason, updatedAt: now })
     .where(eq(shipmentRequests.id, id))
     .returning()
-    .get()!;
-  withdrawPendingOffers(tx, eq(offers.requestId, id), now);
-  endRequestBookings(tx, [id], { transition: 'cancel', reason, byOrgId, now });
+    .get())!;
+  await withdrawPendingOffers(tx, eq(offers.requestId, id), now);
+  await endRequestBookings(tx, [id], { transition: 'cancel', reason, byOrgId, now });
   return cancelled;
 }

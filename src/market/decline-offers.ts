@@ -1,16 +1,16 @@
 import { and, type SQL } from 'drizzle-orm';
-import type { Tx } from '../../db/client';
+import type { Tx } from '../../db/transaction';
 import { offers } from '../../db/schema';
 import { releaseRequests } from './release-requests';
 import { inFrom, OFFER_TRANSITIONS } from './transitions';
 
 /** Declines the PENDING offers of `unit` with the supplier's reason; their requests return to the next round when nothing else is pending. */
-export function declineOffers(tx: Tx, unit: SQL, now: Date, reason: string | null): void {
-  const declined = tx
+export async function declineOffers(tx: Tx, unit: SQL, now: Date, reason: string | null): Promise<void> {
+  const declined = await tx
     .update(offers)
     .set({ status: OFFER_TRANSITIONS.decline.to, respondedAt: now, responseReason: reason })
     .where(and(unit, inFrom(offers.status, OFFER_TRANSITIONS.decline)))
     .returning({ requestId: offers.requestId })
     .all();
-  releaseRequests(tx, declined.map((o) => o.requestId), now);
+  await releaseRequests(tx, declined.map((o) => o.requestId), now);
 }

@@ -1,6 +1,6 @@
 import { eq, inArray, and } from 'drizzle-orm';
 import { bookings } from '../../db/schema';
-import type { Tx } from '../../db/group-commit';
+import type { Tx } from '../../db/transaction';
 import { releaseReservations } from './reservations';
 import { BOOKING_TRANSITIONS, inFrom } from './transitions';
 
@@ -16,22 +16,22 @@ export interface BookingEnd {
  * Ends every CONFIRMED booking of the requests (all their legs) with its reason and releases all they hold.
  * Call inside the transaction that cancels the requests or returns them to the market. Returns the ended bookings' ids.
  */
-export function endRequestBookings(tx: Tx, requestIds: number[], end: BookingEnd): number[] {
+export async function endRequestBookings(tx: Tx, requestIds: number[], end: BookingEnd): Promise<number[]> {
   if (requestIds.length === 0) return [];
   const transition = BOOKING_TRANSITIONS[end.transition];
-  const ended = tx
+  const rows = await tx
     .update(bookings)
     .set({ status: transition.to, endedAt: end.now, endReason: end.reason, endedByOrgId: end.byOrgId })
     .where(and(inArray(bookings.requestId, requestIds), inFrom(bookings.status, transition)))
     .returning({ id: bookings.id })
-    .all()
-    .map((b) => b.id);
-  releaseReservations(tx, ended, end.now);
+    .all();
+  const ended = rows.map((b) => b.id);
+  await releaseReservations(tx, ended, end.now);
   return ended;
 }
 
 /** Completes a booking whose work is done (delivered, or a feeder's goods handed over) and releases what it holds. */
-export function completeBooking(tx: Tx, bookingId: number, now: Date): void {
-  tx.update(bookings).set({ status: BOOKING_TRANSITIONS.complete.to }).where(eq(bookings.id, bookingId)).run();
-  releaseReservations(tx, [bookingId], now);
+export async function completeBooking(tx: Tx, bookingId: number, now: Date): Promise<void> {
+  await tx.update(bookings).set({ status: BOOKING_TRANSITIONS.complete.to }).where(eq(bookings.id, bookingId)).run();
+  await releaseReservations(tx, [bookingId], now);
 }

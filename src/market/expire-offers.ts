@@ -1,5 +1,5 @@
 import { and, eq, lte } from 'drizzle-orm';
-import type { Tx } from '../../db/client';
+import { transact, type Tx } from '../../db/transaction';
 import { offers } from '../../db/schema';
 import type { Context } from '../context';
 import { releaseRequests } from './release-requests';
@@ -12,24 +12,21 @@ const pending = inFrom(offers.status, OFFER_TRANSITIONS.expire);
  * Runs at the start of every round, so an unanswered offer never holds a request longer than one round.
  * Returns how many offers expired.
  */
-export function expireOffers(ctx: Pick<Context, 'db'>, complexId: number, now: Date): number {
-  return ctx.db.transaction(
-    (tx) => {
-      const expired = tx
-        .update(offers)
-        .set({ status: OFFER_TRANSITIONS.expire.to })
-        .where(and(eq(offers.complexId, complexId), pending, lte(offers.expiresAt, now)))
-        .returning({ requestId: offers.requestId })
-        .all();
-      releaseRequests(tx, [...new Set(expired.map((o) => o.requestId))], now);
-      return expired.length;
-    },
-    { behavior: 'immediate' },
-  );
+export function expireOffers(ctx: Pick<Context, 'db'>, complexId: number, now: Date): Promise<number> {
+  return transact(ctx.db, async (tx) => {
+    const expired = await tx
+      .update(offers)
+      .set({ status: OFFER_TRANSITIONS.expire.to })
+      .where(and(eq(offers.complexId, complexId), pending, lte(offers.expiresAt, now)))
+      .returning({ requestId: offers.requestId })
+      .all();
+    await releaseRequests(tx, [...new Set(expired.map((o) => o.requestId))], now);
+    return expired.length;
+  });
 }
 
 /** Lets the PENDING offers of route `routeId` (an extension whose booked route changed) lapse, and releases their requests. */
-export function expireRouteOffers(tx: Tx, routeId: number, now: Date): void {
-  const expired = tx.update(offers).set({ status: OFFER_TRANSITIONS.expire.to }).where(and(eq(offers.routeId, routeId), pending)).returning({ requestId: offers.requestId }).all();
-  releaseRequests(tx, expired.map((o) => o.requestId), now);
+export async function expireRouteOffers(tx: Tx, routeId: number, now: Date): Promise<void> {
+  const expired = await tx.update(offers).set({ status: OFFER_TRANSITIONS.expire.to }).where(and(eq(offers.routeId, routeId), pending)).returning({ requestId: offers.requestId }).all();
+  await releaseRequests(tx, expired.map((o) => o.requestId), now);
 }

@@ -1,5 +1,5 @@
 import { inArray, type SQL } from 'drizzle-orm';
-import type { Tx } from '../../db/client';
+import type { Tx } from '../../db/transaction';
 import { offers, shipmentRequests } from '../../db/schema';
 import { endRequestBookings } from './end-request-bookings';
 import { REQUEST_TRANSITIONS } from './transitions';
@@ -9,11 +9,11 @@ import { withdrawPendingOffers } from './withdraw-offers';
  * Marks the requests `stale` selects (within REQUEST_TRANSITIONS.expire's `from`) EXPIRED, withdraws their pending
  * offers and ends any booked leg. Returns how many expired.
  */
-export function expireRequests(tx: Tx, stale: SQL | undefined, now: Date): number {
-  const expired = tx.update(shipmentRequests).set({ status: REQUEST_TRANSITIONS.expire.to, updatedAt: now }).where(stale).returning({ id: shipmentRequests.id }).all();
+export async function expireRequests(tx: Tx, stale: SQL | undefined, now: Date): Promise<number> {
+  const expired = await tx.update(shipmentRequests).set({ status: REQUEST_TRANSITIONS.expire.to, updatedAt: now }).where(stale).returning({ id: shipmentRequests.id }).all();
   const ids = expired.map((r) => r.id);
-  withdrawPendingOffers(tx, inArray(offers.requestId, ids), now);
+  await withdrawPendingOffers(tx, inArray(offers.requestId, ids), now);
   // An OFFERED request may hold a booked leg (e.g. its storage) while another leg waits: release it too.
-  endRequestBookings(tx, ids, { transition: 'cancel', reason: 'The pickup window passed before every leg was booked', byOrgId: null, now });
+  await endRequestBookings(tx, ids, { transition: 'cancel', reason: 'The pickup window passed before every leg was booked', byOrgId: null, now });
   return expired.length;
 }

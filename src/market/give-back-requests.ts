@@ -1,5 +1,5 @@
 import { and, inArray } from 'drizzle-orm';
-import type { Tx } from '../../db/group-commit';
+import type { Tx } from '../../db/transaction';
 import { offers, shipmentRequests } from '../../db/schema';
 import { ConflictError } from '../errors';
 import { endRequestBookings } from './end-request-bookings';
@@ -11,16 +11,16 @@ import { withdrawPendingOffers } from './withdraw-offers';
  * supplier's reason and withdraws their pending offers. Returns the ended bookings' ids.
  * @throws ConflictError when the goods of any of them were already picked up.
  */
-export function giveBackRequests(tx: Tx, requestIds: number[], end: { reason: string; byOrgId: number; now: Date }): number[] {
+export async function giveBackRequests(tx: Tx, requestIds: number[], end: { reason: string; byOrgId: number; now: Date }): Promise<number[]> {
   const { now } = end;
-  const returned = tx
+  const returned = await tx
     .update(shipmentRequests)
     .set({ status: REQUEST_TRANSITIONS.giveBack.to, updatedAt: now })
     .where(and(inArray(shipmentRequests.id, requestIds), inFrom(shipmentRequests.status, REQUEST_TRANSITIONS.giveBack)))
     .returning({ id: shipmentRequests.id })
     .all();
   if (returned.length !== new Set(requestIds).size) throw new ConflictError('The goods were already picked up: the booking can no longer be given back');
-  const bookingIds = endRequestBookings(tx, requestIds, { transition: 'giveBack', ...end });
-  withdrawPendingOffers(tx, inArray(offers.requestId, requestIds), now);
+  const bookingIds = await endRequestBookings(tx, requestIds, { transition: 'giveBack', ...end });
+  await withdrawPendingOffers(tx, inArray(offers.requestId, requestIds), now);
   return bookingIds;
 }

@@ -1,12 +1,12 @@
 import { and, eq } from 'drizzle-orm';
-import type { Tx } from '../../db/client';
+import type { Tx } from '../../db/transaction';
 import { shipmentRequests } from '../../db/schema';
 import { inFrom, REQUEST_TRANSITIONS } from './transitions';
 
 /** Marks the requests a round wrote offers for OFFERED; one that left OPEN meanwhile (cancelled, expired) keeps its status. */
-export function markOffered(tx: Tx, requestIds: readonly number[], now: Date): void {
+export async function markOffered(tx: Tx, requestIds: readonly number[], now: Date): Promise<void> {
   for (const id of requestIds) {
-    tx.update(shipmentRequests)
+    await tx.update(shipmentRequests)
       .set({ status: REQUEST_TRANSITIONS.offer.to, updatedAt: now })
       .where(and(eq(shipmentRequests.id, id), inFrom(shipmentRequests.status, REQUEST_TRANSITIONS.offer)))
       .run();

@@ -1,5 +1,5 @@
 import { and, eq, inArray, notExists } from 'drizzle-orm';
-import type { Tx } from '../../db/client';
+import type { Tx } from '../../db/transaction';
 import { offers, shipmentRequests } from '../../db/schema';
 import { endRequestBookings } from './end-request-bookings';
 import { inFrom, REQUEST_TRANSITIONS } from './transitions';
@@ -8,9 +8,9 @@ import { inFrom, REQUEST_TRANSITIONS } from './transitions';
  * Returns OFFERED requests that no longer have a PENDING offer to OPEN, so the next round considers
  * them again, releasing any leg of them already booked. Call inside the transaction that ended their offers.
  */
-export function releaseRequests(tx: Tx, requestIds: number[], now: Date): void {
+export async function releaseRequests(tx: Tx, requestIds: number[], now: Date): Promise<void> {
   if (requestIds.length === 0) return;
-  const released = tx
+  const released = await tx
     .update(shipmentRequests)
     .set({ status: REQUEST_TRANSITIONS.release.to, updatedAt: now })
     .where(
@@ -23,5 +23,5 @@ export function releaseRequests(tx: Tx, requestIds: number[], now: Date): void {
     .returning({ id: shipmentRequests.id })
     .all();
   // A request back on the market holds nothing: a leg accepted before another was declined or expired is released.
-  endRequestBookings(tx, released.map((r) => r.id), { transition: 'giveBack', reason: 'Another leg of the request was declined or expired: it returned to the next matching round', byOrgId: null, now });
+  await endRequestBookings(tx, released.map((r) => r.id), { transition: 'giveBack', reason: 'Another leg of the request was declined or expired: it returned to the next matching round', byOrgId: null, now });
 }

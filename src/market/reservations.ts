@@ -4,7 +4,7 @@ import { isUniqueViolation } from '../../db/errors';
 import { listingReservations, vehicleReservations, type bookings } from '../../db/schema';
 import { ConflictError } from '../errors';
 import { addDays } from '../supply/listings/seoul-day';
-import type { Tx } from '../../db/group-commit';
+import type { Tx } from '../../db/transaction';
 import { preparedPerDatabase } from '../../db/prepared';
 
 /** The messages of the triggers in migration 0003_booking_invariants, as a caller should read them. */
@@ -20,9 +20,9 @@ const INVARIANTS: Record<string, string> = {
  * Runs `write`; a booking invariant the database refused (trigger or unique index) becomes a ConflictError.
  * @throws ConflictError for a refused invariant; anything else as it was.
  */
-export function guarded<T>(write: () => T): T {
+export async function guarded<T>(write: () => Promise<T> | T): Promise<T> {
   try {
-    return write();
+    return await write();
   } catch (error) {
     const message = (error as Error).message;
     if (message in INVARIANTS) throw new ConflictError(INVARIANTS[message]!);
@@ -48,22 +48,22 @@ const holds = preparedPerDatabase((db) => ({
  * transaction on `db`.
  * @throws ConflictError when the vehicle or the warehouse is full.
  */
-export function reserve(db: Db, booking: typeof bookings.$inferSelect): void {
+export async function reserve(db: Db, booking: typeof bookings.$inferSelect): Promise<void> {
   const statements = holds(db);
-  guarded(() => {
+  await guarded(async () => {
     if (booking.vehicleId) {
-      statements.vehicle.run({ bookingId: booking.id, vehicleId: booking.vehicleId, startsAt: booking.pickupAt!, endsAt: booking.deliverAt!, weightKg: booking.weightKg, pallets: booking.pallets });
+      await statements.vehicle.run({ bookingId: booking.id, vehicleId: booking.vehicleId, startsAt: booking.pickupAt!, endsAt: booking.deliverAt!, weightKg: booking.weightKg, pallets: booking.pallets });
     } else {
       for (let day = booking.storageFromDay!; day <= booking.storageToDay!; day = addDays(day, 1)) {
-        statements.listingDay.run({ bookingId: booking.id, listingId: booking.listingId!, day, pallets: booking.pallets });
+        await statements.listingDay.run({ bookingId: booking.id, listingId: booking.listingId!, day, pallets: booking.pallets });
       }
     }
   });
 }
 
 /** Gives back whatever the bookings hold, once. Call inside the transaction that ends or completes them. */
-export function releaseReservations(tx: Tx, bookingIds: number[], now: Date): void {
+export async function releaseReservations(tx: Tx, bookingIds: number[], now: Date): Promise<void> {
   if (bookingIds.length === 0) return;
-  tx.update(vehicleReservations).set({ releasedAt: now }).where(and(inArray(vehicleReservations.bookingId, bookingIds), isNull(vehicleReservations.releasedAt))).run();
-  tx.update(listingReservations).set({ releasedAt: now }).where(and(inArray(listingReservations.bookingId, bookingIds), isNull(listingReservations.releasedAt))).run();
+  await tx.update(vehicleReservations).set({ releasedAt: now }).where(and(inArray(vehicleReservations.bookingId, bookingIds), isNull(vehicleReservations.releasedAt))).run();
+  await tx.update(listingReservations).set({ releasedAt: now }).where(and(inArray(listingReservations.bookingId, bookingIds), isNull(listingReservations.releasedAt))).run();
 }

@@ -1,9 +1,8 @@
 import { and, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/client';
 import { offers } from '../../db/schema';
 import { releaseRequests } from './release-requests';
 import { inFrom, OFFER_TRANSITIONS } from './transitions';
-import type { Tx } from '../../db/group-commit';
+import type { Tx } from '../../db/transaction';
 import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
 
 /**
@@ -11,21 +10,17 @@ import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
  * price split depends on every share), and requests left without a pending offer return to the next round,
  * except `keep`: requests being booked right now.
  */
-export function withdrawPendingOffers(tx: Tx, which: SQL, now: Date, keep: readonly number[] = []): void {
+export async function withdrawPendingOffers(tx: Tx, which: SQL, now: Date, keep: readonly number[] = []): Promise<void> {
   const pending = inFrom(offers.status, OFFER_TRANSITIONS.withdraw);
-  const loadIds = tx
-    .selectDistinct({ routeId: offers.routeId })
-    .from(offers)
-    .where(and(pending, which, isNotNull(offers.routeId)))
-    .all()
-    .map((o) => o.routeId!);
-  const withdrawn = tx
+  const loads = await tx.selectDistinct({ routeId: offers.routeId }).from(offers).where(and(pending, which, isNotNull(offers.routeId))).all();
+  const loadIds = loads.map((o) => o.routeId!);
+  const withdrawn = await tx
     .update(offers)
     .set({ status: OFFER_TRANSITIONS.withdraw.to })
     .where(and(pending, or(which, loadIds.length > 0 ? inArray(offers.routeId, loadIds) : undefined)))
     .returning({ requestId: offers.requestId })
     .all();
-  releaseWithdrawn(tx, withdrawn, now, keep);
+  await releaseWithdrawn(tx, withdrawn, now, keep);
 }
 
 /** The offers that competed with an accepted unit for the same legs. */
@@ -58,14 +53,14 @@ const rivalStatements = preparedPerDatabase((db) => {
  * `withdrawPendingOffers` for the rivals of a unit just accepted, with statements prepared once per database
  * (every accept runs it); the rivals' requests, being booked, stay off the market.
  */
-export function withdrawRivalOffers(db: Db, tx: Tx, rivals: RivalOffers, now: Date): void {
-  const statements = rivalStatements(db);
+export async function withdrawRivalOffers(tx: Tx, rivals: RivalOffers, now: Date): Promise<void> {
+  const statements = rivalStatements(tx);
   const params = { requestIds: idList(rivals.requestIds), storage: rivals.storage ? 1 : 0, acceptedIds: idList(rivals.acceptedIds) };
-  const loadIds = statements.loadIds.all(params).map((o) => o.routeId!);
-  const withdrawn = loadIds.length > 0 ? statements.withdrawWithLoads.all({ ...params, loadIds: idList(loadIds) }) : statements.withdraw.all(params);
-  releaseWithdrawn(tx, withdrawn, now, rivals.requestIds);
+  const loadIds = (await statements.loadIds.all(params)).map((o) => o.routeId!);
+  const withdrawn = await (loadIds.length > 0 ? statements.withdrawWithLoads.all({ ...params, loadIds: idList(loadIds) }) : statements.withdraw.all(params));
+  await releaseWithdrawn(tx, withdrawn, now, rivals.requestIds);
 }
 
-function releaseWithdrawn(tx: Tx, withdrawn: { requestId: number }[], now: Date, keep: readonly number[]): void {
-  releaseRequests(tx, [...new Set(withdrawn.map((o) => o.requestId))].filter((id) => !keep.includes(id)), now);
+async function releaseWithdrawn(tx: Tx, withdrawn: { requestId: number }[], now: Date, keep: readonly number[]): Promise<void> {
+  await releaseRequests(tx, [...new Set(withdrawn.map((o) => o.requestId))].filter((id) => !keep.includes(id)), now);
 }

@@ -1,5 +1,5 @@
 import { and, eq, gt, inArray, isNotNull, isNull } from 'drizzle-orm';
-import type { Tx } from '../../db/client';
+import type { Tx } from '../../db/transaction';
 import { bookings, offers, routes, routeStops, shipmentRequests, vehicleAvailability, vehicleReservations, vehicles, type RequestStatus } from '../../db/schema';
 import type { BookedRouteInput } from './engine';
 import { requestInputOf, vehicleInputOf } from './round-input';
@@ -29,11 +29,11 @@ export function servedPrefix(stops: Pick<StopRow, 'action' | 'requestId'>[], sta
  * A truck with several booked routes offers only the one it drives first. Reads are driven by the fleet's held reservations that end after now
  * (what is on the road now or later), not by the routes or confirmed bookings of all time: a route whose last planned drop has passed is not extended.
  */
-export function loadBookedRoutes(tx: Tx, complexId: number, now: Date): BookedRouteInput[] {
+export async function loadBookedRoutes(tx: Tx, complexId: number, now: Date): Promise<BookedRouteInput[]> {
   const nowMs = now.getTime();
   // Routes with a planned stop ahead: a share's vehicle reservation, still held, ends after now. Found from the
   // complex's fleet through the held reservations' end, not from every booking left confirmed in its history.
-  const ahead = tx
+  const aheadRows = await tx
     .selectDistinct({ routeId: bookings.routeId })
     .from(vehicleReservations)
     .innerJoin(bookings, eq(bookings.id, vehicleReservations.bookingId))
@@ -45,38 +45,36 @@ export function loadBookedRoutes(tx: Tx, complexId: number, now: Date): BookedRo
         isNotNull(bookings.routeId),
       ),
     )
-    .all()
-    .map((r) => r.routeId!);
+    .all();
+  const ahead = aheadRows.map((r) => r.routeId!);
   if (ahead.length === 0) return [];
-  const live = tx
+  const live = await tx
     .select({ routeId: bookings.routeId, requestId: bookings.requestId, priceKrw: bookings.priceKrw })
     .from(bookings)
     .where(and(inArray(bookings.routeId, ahead), eq(bookings.complexId, complexId), eq(bookings.status, 'CONFIRMED'), eq(bookings.kind, 'TRANSPORT')))
     .all();
   if (live.length === 0) return [];
   const routeIds = [...new Set(live.map((b) => b.routeId!))];
-  const pending = new Set(
-    tx
-      .select({ id: routes.extendsRouteId })
-      .from(routes)
-      .innerJoin(offers, eq(offers.routeId, routes.id))
-      .where(and(inArray(routes.extendsRouteId, routeIds), eq(offers.status, 'PENDING'), gt(offers.expiresAt, now)))
-      .all()
-      .map((r) => r.id),
-  );
-  const routeRows = tx.select().from(routes).where(inArray(routes.id, routeIds)).all();
+  const extended = await tx
+    .select({ id: routes.extendsRouteId })
+    .from(routes)
+    .innerJoin(offers, eq(offers.routeId, routes.id))
+    .where(and(inArray(routes.extendsRouteId, routeIds), eq(offers.status, 'PENDING'), gt(offers.expiresAt, now)))
+    .all();
+  const pending = new Set(extended.map((r) => r.id));
+  const routeRows = await tx.select().from(routes).where(inArray(routes.id, routeIds)).all();
   const stopsOf = new Map<number, StopRow[]>();
-  for (const stop of tx.select().from(routeStops).where(inArray(routeStops.routeId, routeIds)).orderBy(routeStops.routeId, routeStops.seq).all()) {
+  for (const stop of await tx.select().from(routeStops).where(inArray(routeStops.routeId, routeIds)).orderBy(routeStops.routeId, routeStops.seq).all()) {
     const list = stopsOf.get(stop.routeId) ?? [];
     list.push(stop);
     stopsOf.set(stop.routeId, list);
   }
   const requestIds = [...new Set([...stopsOf.values()].flatMap((stops) => stops.map((s) => s.requestId)))];
-  const requestOf = new Map(tx.select().from(shipmentRequests).where(inArray(shipmentRequests.id, requestIds)).all().map((r) => [r.id, r]));
+  const requestOf = new Map((await tx.select().from(shipmentRequests).where(inArray(shipmentRequests.id, requestIds)).all()).map((r) => [r.id, r]));
   const confirmed = new Map(live.map((b) => [`${b.routeId}:${b.requestId}`, b.priceKrw]));
   const vehicleIds = [...new Set(routeRows.map((r) => r.vehicleId))];
-  const vehicleOf = new Map(tx.select().from(vehicles).where(inArray(vehicles.id, vehicleIds)).all().map((v) => [v.id, v]));
-  const windows = tx
+  const vehicleOf = new Map((await tx.select().from(vehicles).where(inArray(vehicles.id, vehicleIds)).all()).map((v) => [v.id, v]));
+  const windows = await tx
     .select({ vehicleId: vehicleAvailability.vehicleId, startsAt: vehicleAvailability.startsAt, endsAt: vehicleAvailability.endsAt })
     .from(vehicleAvailability)
     .where(and(inArray(vehicleAvailability.vehicleId, vehicleIds), gt(vehicleAvailability.endsAt, now)))

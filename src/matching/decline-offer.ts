@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { transact } from '../../db/transaction';
 import { z } from 'zod';
 import { offers } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
@@ -20,20 +21,17 @@ export type DeclineOfferInput = z.infer<typeof DeclineOfferInput>;
  * declined as one unit. Declining again returns the declined offer.
  * @throws NotFoundError for an unknown offer or one made to someone else; ConflictError once it was accepted, expired or withdrawn.
  */
-export function declineOffer({ ctx, input }: { ctx: Context; input: DeclineOfferInput }): OfferRecord {
+export function declineOffer({ ctx, input }: { ctx: Context; input: DeclineOfferInput }): Promise<OfferRecord> {
   const viewer = requireRole(ctx, 'CARRIER', 'WAREHOUSE_OWNER');
   const { offerId, reason } = parseInput(DeclineOfferInput, input);
-  return ctx.db.transaction(
-    (tx) => {
-      const offer = tx.select().from(offers).where(eq(offers.id, offerId)).get();
+  return transact(ctx.db, async (tx) => {
+      const offer = await tx.select().from(offers).where(eq(offers.id, offerId)).get();
       if (!offer || offer.supplierOrgId !== viewer.organisationId) throw new NotFoundError('Offer');
       if (offer.status === 'DECLINED') return offer;
       if (offer.status !== 'PENDING') throw new ConflictError(`Offer is ${offer.status.toLowerCase()} and can no longer be declined`);
       const now = ctx.now();
       const unit = offer.routeId ? eq(offers.routeId, offer.routeId) : eq(offers.id, offer.id);
-      declineOffers(tx, unit, now, reason ?? null);
-      return tx.select().from(offers).where(eq(offers.id, offerId)).get()!;
-    },
-    { behavior: 'immediate' },
-  );
+      await declineOffers(tx, unit, now, reason ?? null);
+      return (await tx.select().from(offers).where(eq(offers.id, offerId)).get())!;
+  });
 }

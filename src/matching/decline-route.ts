@@ -19,12 +19,12 @@ export type DeclineRouteInput = z.infer<typeof DeclineRouteInput>;
  * the declined route.
  * @throws NotFoundError for an unknown route or another carrier's; ConflictError once it was accepted, expired or withdrawn.
  */
-export function declineRoute({ ctx, input }: { ctx: Context; input: DeclineRouteInput }): RouteView {
+export async function declineRoute({ ctx, input }: { ctx: Context; input: DeclineRouteInput }): Promise<RouteView> {
   requireRole(ctx, 'CARRIER');
   const { routeId, reason } = parseInput(DeclineRouteInput, input);
-  const route = getRoute({ ctx, input: { id: routeId } });
+  const route = await getRoute({ ctx, input: { id: routeId } });
   if (route.status === 'DECLINED') return route;
   if (route.status !== 'PENDING') throw new ConflictError(`Route is ${route.status.toLowerCase()} and can no longer be declined`);
-  declineOffer({ ctx, input: { offerId: route.shares[0]!.id, reason } });
+  await declineOffer({ ctx, input: { offerId: route.shares[0]!.id, reason } });
   return getRoute({ ctx, input: { id: routeId } });
 }

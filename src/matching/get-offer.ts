@@ -15,10 +15,10 @@ export type GetOfferInput = z.infer<typeof GetOfferInput>;
  * One offer, under the same visibility as listOffers.
  * @throws NotFoundError for an unknown offer or one the caller may not see.
  */
-export function getOffer({ ctx, input }: { ctx: Context; input: GetOfferInput }): OfferRecord {
+export async function getOffer({ ctx, input }: { ctx: Context; input: GetOfferInput }): Promise<OfferRecord> {
   const viewer = requireViewer(ctx);
   const { id } = parseInput(GetOfferInput, input);
-  const offer = ctx.db.select().from(offers).where(and(eq(offers.id, id), offerScope(viewer))).get();
+  const offer = await ctx.db.select().from(offers).where(and(eq(offers.id, id), offerScope(viewer))).get();
   if (!offer) throw new NotFoundError('Offer');
   return offer;
 }

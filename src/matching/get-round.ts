@@ -14,10 +14,10 @@ export type GetRoundInput = z.infer<typeof GetRoundInput>;
  * One matching round, for the operators of its complex and admins.
  * @throws NotFoundError for an unknown round or another complex's; ForbiddenError for other roles.
  */
-export function getRound({ ctx, input }: { ctx: Context; input: GetRoundInput }): MatchingRoundRecord {
+export async function getRound({ ctx, input }: { ctx: Context; input: GetRoundInput }): Promise<MatchingRoundRecord> {
   const viewer = requireRole(ctx, 'OPERATOR', 'ADMIN');
   const { id } = parseInput(GetRoundInput, input);
-  const round = ctx.db.select().from(matchingRounds).where(eq(matchingRounds.id, id)).get();
+  const round = await ctx.db.select().from(matchingRounds).where(eq(matchingRounds.id, id)).get();
   if (!round || (viewer.role === 'OPERATOR' && viewer.complexId !== round.complexId)) throw new NotFoundError('Matching round');
   return round;
 }

@@ -15,10 +15,10 @@ export type GetRouteInput = z.infer<typeof GetRouteInput>;
  * its own share for a shipper on it (see RouteView).
  * @throws ForbiddenError for warehouse owners; NotFoundError for an unknown route or one the caller has no part in.
  */
-export function getRoute({ ctx, input }: { ctx: Context; input: GetRouteInput }): RouteView {
+export async function getRoute({ ctx, input }: { ctx: Context; input: GetRouteInput }): Promise<RouteView> {
   const viewer = requireRole(ctx, ...ROUTE_READERS);
   const { id } = parseInput(GetRouteInput, input);
-  const route = ctx.db.select().from(routes).where(and(eq(routes.id, id), routeScope(viewer))).get();
+  const route = await ctx.db.select().from(routes).where(and(eq(routes.id, id), routeScope(viewer))).get();
   if (!route) throw new NotFoundError('Route');
-  return viewRoutes(ctx.db, viewer, [route], ctx.now())[0]!;
+  return (await viewRoutes(ctx.db, viewer, [route], ctx.now()))[0]!;
 }

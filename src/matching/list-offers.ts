@@ -31,7 +31,7 @@ export function offerScope(viewer: Viewer): SQL | undefined {
 }
 
 /** Offers the caller may see, oldest first, filtered by status, request or round. */
-export function listOffers({ ctx, input }: { ctx: Context; input: ListOffersInput }): Connection<OfferRecord> {
+export async function listOffers({ ctx, input }: { ctx: Context; input: ListOffersInput }): Promise<Connection<OfferRecord>> {
   const viewer = requireViewer(ctx);
   const { first, after, status, requestId, roundId } = parseArgs(ListOffersInput, input);
   const where = and(
@@ -41,7 +41,7 @@ export function listOffers({ ctx, input }: { ctx: Context; input: ListOffersInpu
     roundId ? eq(offers.roundId, roundId) : undefined,
   );
   const afterId = after ? Number(decodeCursor(after)) : 0;
-  const rows = ctx.db
+  const rows = await ctx.db
     .select()
     .from(offers)
     .where(and(where, gt(offers.id, afterId)))

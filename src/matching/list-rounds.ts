@@ -16,13 +16,13 @@ export type ListRoundsInput = z.input<typeof ListRoundsInput>;
  * OPERATOR of the complex, or ADMIN: its matching rounds with their reports, newest first.
  * @throws ForbiddenError for other roles and other complexes' operators.
  */
-export function listRounds({ ctx, input }: { ctx: Context; input: ListRoundsInput }): Connection<MatchingRoundRecord> {
+export async function listRounds({ ctx, input }: { ctx: Context; input: ListRoundsInput }): Promise<Connection<MatchingRoundRecord>> {
   const { first, after, complexCode } = parseArgs(ListRoundsInput, input);
   const complex = getComplex({ ctx, input: { code: complexCode } });
   requireOverseer(ctx, complex);
   const where = eq(matchingRounds.complexId, complex.id);
   const beforeId = after ? Number(decodeCursor(after)) : Number.MAX_SAFE_INTEGER;
-  const rows = ctx.db
+  const rows = await ctx.db
     .select()
     .from(matchingRounds)
     .where(and(where, lt(matchingRounds.id, beforeId)))

@@ -25,19 +25,19 @@ export type ListRoutesInput = z.input<typeof ListRoutesInput>;
  * its loads ride on, as its share (shipper); filtered by complex, vehicle or round.
  * @throws NotFoundError for an unknown complex code; ForbiddenError for warehouse owners.
  */
-export function listRoutes({ ctx, input }: { ctx: Context; input: ListRoutesInput }): Connection<RouteView> {
+export async function listRoutes({ ctx, input }: { ctx: Context; input: ListRoutesInput }): Promise<Connection<RouteView>> {
   const viewer = requireRole(ctx, ...ROUTE_READERS);
   const { first, after, filter } = parseArgs(ListRoutesInput, input);
   const { complexCode, vehicleId, roundId } = filter ?? {};
   const complexId = complexCode ? getComplex({ ctx, input: { code: complexCode } }).id : null;
   const where = and(routeScope(viewer), complexId ? eq(routes.complexId, complexId) : undefined, vehicleId ? eq(routes.vehicleId, vehicleId) : undefined, roundId ? eq(routes.roundId, roundId) : undefined);
   const beforeId = after ? Number(decodeCursor(after)) : Number.MAX_SAFE_INTEGER;
-  const rows = ctx.db
+  const rows = await ctx.db
     .select()
     .from(routes)
     .where(and(where, lt(routes.id, beforeId)))
     .orderBy(desc(routes.id))
     .limit(first + 1)
     .all();
-  return toConnection(viewRoutes(ctx.db, viewer, rows, ctx.now()), first, (r) => r.id, () => countRows(ctx.db, routes, where), !!after);
+  return toConnection(await viewRoutes(ctx.db, viewer, rows, ctx.now()), first, (r) => r.id, () => countRows(ctx.db, routes, where), !!after);
 }

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { Tx } from '../../db/client';
+import type { Tx } from '../../db/transaction';
 import { offers, routes, routeStops, shipmentRequests } from '../../db/schema';
 import type { CostBreakdown, Offer, OfferBaseline, RoundInput } from './engine';
 import { isoFromDay } from './engine';
@@ -17,26 +17,24 @@ export interface RecordedOffers {
  * written only if all its requests are still OPEN (its schedule and price split depend on all), with its stops
  * and one TRANSPORT offer per share.
  */
-export function recordOffers(tx: Tx, round: { id: number; complexId: number }, input: RoundInput, engineOffers: Offer[]): RecordedOffers {
+export async function recordOffers(tx: Tx, round: { id: number; complexId: number }, input: RoundInput, engineOffers: Offer[]): Promise<RecordedOffers> {
   const carrierOf = new Map(input.vehicles.map((v) => [v.id, Number(v.carrierOrgId)]));
   const ownerOf = new Map(input.listings.map((l) => [l.id, Number(l.ownerOrgId)]));
   const shipperOf = new Map(input.requests.map((r) => [r.id, Number(r.shipperOrgId)]));
   const createdAt = new Date(input.now);
 
-  const stillOpen = new Set(
-    tx
-      .select({ id: shipmentRequests.id })
-      .from(shipmentRequests)
-      .where(and(eq(shipmentRequests.complexId, round.complexId), eq(shipmentRequests.status, 'OPEN')))
-      .all()
-      .map((r) => String(r.id)),
-  );
+  const open = await tx
+    .select({ id: shipmentRequests.id })
+    .from(shipmentRequests)
+    .where(and(eq(shipmentRequests.complexId, round.complexId), eq(shipmentRequests.status, 'OPEN')))
+    .all();
+  const stillOpen = new Set(open.map((r) => String(r.id)));
   const routed = new Set<string>();
 
   const offerIds: number[] = [];
   const offered = new Set<number>();
-  const insert = (values: typeof offers.$inferInsert) => {
-    offerIds.push(tx.insert(offers).values(values).returning({ id: offers.id }).get().id);
+  const insert = async (values: typeof offers.$inferInsert) => {
+    offerIds.push((await tx.insert(offers).values(values).returning({ id: offers.id }).get())!.id);
     offered.add(values.requestId);
   };
   const common = (offer: { priceKrw: number; breakdown: CostBreakdown; deadheadKm: number; loadedKm: number; co2Kg: number; expiresAt: number }) => ({
@@ -76,7 +74,7 @@ export function recordOffers(tx: Tx, round: { id: number; complexId: number }, i
   for (const offer of routeOffers) {
     if (!writable(offer)) continue;
     const vehicleId = Number(offer.vehicleId);
-    const route = tx
+    const route = (await tx
       .insert(routes)
       .values({
         roundId: round.id,
@@ -93,12 +91,12 @@ export function recordOffers(tx: Tx, round: { id: number; complexId: number }, i
         createdAt,
       })
       .returning({ id: routes.id })
-      .get();
+      .get())!;
     // An extension lists the booked route's whole new stop list: the stops already served as they were, then the plan.
-    const served = offer.extends ? servedStops(tx, Number(offer.extends.routeId), offer.extends.stopsDone) : [];
-    served.forEach((stop) => tx.insert(routeStops).values({ ...stop, id: undefined, routeId: route.id }).run());
-    offer.stops.forEach((stop, k) =>
-      tx
+    const served = offer.extends ? await servedStops(tx, Number(offer.extends.routeId), offer.extends.stopsDone) : [];
+    for (const stop of served) await tx.insert(routeStops).values({ ...stop, id: undefined, routeId: route.id }).run();
+    for (const [k, stop] of offer.stops.entries()) {
+      await tx
         .insert(routeStops)
         .values({
           routeId: route.id,
@@ -113,11 +111,11 @@ export function recordOffers(tx: Tx, round: { id: number; complexId: number }, i
           kgAfter: stop.kgAfter,
           palletsAfter: stop.palletsAfter,
         })
-        .run(),
-    );
+        .run();
+    }
     for (const share of offer.shares) {
       routed.add(share.requestId);
-      insert({
+      await insert({
         ...common({ ...share, expiresAt: offer.expiresAt }),
         ...baseline(share.baseline),
         kind: 'TRANSPORT',
@@ -136,7 +134,7 @@ export function recordOffers(tx: Tx, round: { id: number; complexId: number }, i
   // Storage goes with its request's route: without the route, the goods would never reach the warehouse.
   for (const offer of engineOffers) {
     if (offer.kind !== 'STORAGE' || !routed.has(offer.requestId)) continue;
-    insert({
+    await insert({
       ...common(offer),
       kind: 'STORAGE',
       requestId: Number(offer.requestId),
@@ -150,7 +148,7 @@ export function recordOffers(tx: Tx, round: { id: number; complexId: number }, i
   }
 
   const requestIds = [...offered];
-  markOffered(tx, requestIds, createdAt);
+  await markOffered(tx, requestIds, createdAt);
   return { offerIds, requestIds };
 }
 

@@ -1,4 +1,5 @@
 import { and, eq, gt, gte, inArray, isNull, sql, sum } from 'drizzle-orm';
+import { snapshot } from '../../db/transaction';
 import {
   bookings,
   HOLDING_BOOKING_STATUSES,
@@ -27,10 +28,10 @@ import type { ExcludedPair, ListingInput, RequestInput, RoundInput, VehicleInput
  * bounded below by now (windows, reservations, listings' days) or driven by the open requests, so a round
  * costs what it considers, not the years of history behind it.
  */
-export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord, now: Date): RoundInput {
+export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord, now: Date): Promise<RoundInput> {
   const nowMs = now.getTime();
-  return ctx.db.transaction((tx) => {
-    const requestRows = tx
+  return snapshot(ctx.db, async (tx) => {
+    const requestRows = await tx
       .select()
       .from(shipmentRequests)
       .where(and(eq(shipmentRequests.complexId, complex.id), eq(shipmentRequests.status, 'OPEN'), gt(shipmentRequests.pickupUntil, now)))
@@ -38,9 +39,9 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
     const requests: RequestInput[] = requestRows.map((r) => requestInputOf(r, nowMs));
 
     const activeVehicle = and(eq(vehicles.complexId, complex.id), eq(vehicles.status, 'ACTIVE'));
-    const vehicleRows = tx.select().from(vehicles).where(activeVehicle).all();
+    const vehicleRows = await tx.select().from(vehicles).where(activeVehicle).all();
     const windows = groupBy(
-      tx
+      await tx
         .select({ vehicleId: vehicleAvailability.vehicleId, startsAt: vehicleAvailability.startsAt, endsAt: vehicleAvailability.endsAt })
         .from(vehicleAvailability)
         .innerJoin(vehicles, eq(vehicles.id, vehicleAvailability.vehicleId))
@@ -53,7 +54,7 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
       sql<number | null>`(select l.${sql.raw(column)} from bookings s join warehouse_listings l on l.id = s.listing_id
         where s.request_id = ${bookings.requestId} and s.kind = 'STORAGE' and s.status in (${sql.raw(inList(HOLDING_BOOKING_STATUSES))}) order by s.id limit 1)`;
     const busy = groupBy(
-      tx
+      await tx
         .select({
           vehicleId: vehicleReservations.vehicleId,
           start: vehicleReservations.startsAt,
@@ -86,7 +87,7 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
     const todayIso = isoFromDay(today);
     const activeListing = and(eq(warehouseListings.complexId, complex.id), eq(warehouseListings.status, 'ACTIVE'));
     const listingWindows = groupBy(
-      tx
+      await tx
         .select({ listingId: listingAvailability.listingId, fromDay: listingAvailability.fromDay, toDay: listingAvailability.toDay, idlePallets: listingAvailability.idlePallets })
         .from(listingAvailability)
         .innerJoin(warehouseListings, eq(warehouseListings.id, listingAvailability.listingId))
@@ -96,9 +97,9 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
       (w) => w.listingId,
     );
     const listingIds = [...listingWindows.keys()];
-    const listingRows = tx.select().from(warehouseListings).where(inArray(warehouseListings.id, listingIds)).all();
+    const listingRows = await tx.select().from(warehouseListings).where(inArray(warehouseListings.id, listingIds)).all();
     const reserved = groupBy(
-      tx
+      await tx
         .select({ listingId: listingReservations.listingId, day: listingReservations.day, pallets: sum(listingReservations.pallets).mapWith(Number) })
         .from(listingReservations)
         .where(and(inArray(listingReservations.listingId, listingIds), isNull(listingReservations.releasedAt), gte(listingReservations.day, todayIso)))
@@ -134,13 +135,13 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
       .select({ id: shipmentRequests.id })
       .from(shipmentRequests)
       .where(and(eq(shipmentRequests.complexId, complex.id), eq(shipmentRequests.status, 'OPEN')));
-    const declined = tx
+    const declined = await tx
       .select({ requestId: offers.requestId, vehicleId: offers.vehicleId, listingId: offers.listingId })
       .from(offers)
       .where(and(inArray(offers.requestId, openIds), eq(offers.status, 'DECLINED')))
       .all();
     // A supplier that gave a booking back has said no to that request as surely as one that declined it.
-    const givenBack = tx
+    const givenBack = await tx
       .select({ requestId: bookings.requestId, vehicleId: bookings.vehicleId, listingId: bookings.listingId })
       .from(bookings)
       .where(and(inArray(bookings.requestId, openIds), eq(bookings.status, 'RETURNED'), eq(bookings.endedByOrgId, bookings.supplierOrgId)))
@@ -150,7 +151,7 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
     );
 
     // Pallets the centre has promised to cross-dock from today on: feeder legs offered or booked, by hand-over day.
-    const feeders = tx
+    const feeders = await tx
       .select({ deliverAt: offers.deliverAt, pallets: shipmentRequests.pallets })
       .from(offers)
       .innerJoin(shipmentRequests, eq(shipmentRequests.id, offers.requestId))
@@ -178,7 +179,7 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
       listings,
       now: nowMs,
       excludedPairs,
-      bookedRoutes: loadBookedRoutes(tx, complex.id, now),
+      bookedRoutes: await loadBookedRoutes(tx, complex.id, now),
     };
   });
 }

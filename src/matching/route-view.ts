@@ -62,13 +62,13 @@ export function routeScope(viewer: Viewer): SQL | undefined {
 }
 
 /** The routes `rows` as `viewer` may see them, in the same order: two queries for any number of routes. */
-export function viewRoutes(db: Db, viewer: Viewer, rows: RouteRecord[], now: Date): RouteView[] {
+export async function viewRoutes(db: Db, viewer: Viewer, rows: RouteRecord[], now: Date): Promise<RouteView[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const sharesOf = groupBy(db.select().from(offers).where(inArray(offers.routeId, ids)).orderBy(offers.id).all(), (o) => o.routeId!);
+  const sharesOf = groupBy(await db.select().from(offers).where(inArray(offers.routeId, ids)).orderBy(offers.id).all(), (o) => o.routeId!);
   // A booked route's shares include those of its accepted extensions (their bookings ride on it); an extension
   // is shared with whoever is booked on the route it extends.
-  const joined = db
+  const joined = await db
     .select({ offer: offers, extends: routes.extendsRouteId })
     .from(offers)
     .innerJoin(routes, eq(routes.id, offers.routeId))
@@ -79,11 +79,11 @@ export function viewRoutes(db: Db, viewer: Viewer, rows: RouteRecord[], now: Dat
   const bases = rows.flatMap((r) => (r.extendsRouteId ? [r.extendsRouteId] : []));
   const bookedOf = groupBy(
     bases.length > 0
-      ? db.select({ routeId: bookings.routeId, shipperOrgId: bookings.shipperOrgId }).from(bookings).where(and(inArray(bookings.routeId, bases), inArray(bookings.status, HOLDING_BOOKING_STATUSES))).all()
+      ? await db.select({ routeId: bookings.routeId, shipperOrgId: bookings.shipperOrgId }).from(bookings).where(and(inArray(bookings.routeId, bases), inArray(bookings.status, HOLDING_BOOKING_STATUSES))).all()
       : [],
     (b) => b.routeId!,
   );
-  const stopsOf = groupBy(db.select().from(routeStops).where(inArray(routeStops.routeId, ids)).orderBy(routeStops.routeId, routeStops.seq).all(), (s) => s.routeId);
+  const stopsOf = groupBy(await db.select().from(routeStops).where(inArray(routeStops.routeId, ids)).orderBy(routeStops.routeId, routeStops.seq).all(), (s) => s.routeId);
   return rows.map((route) => {
     const shares = sharesOf.get(route.id) ?? [];
     const sharedBy = new Set([...shares, ...(route.extendsRouteId ? (bookedOf.get(route.extendsRouteId) ?? []) : [])].map((s) => s.shipperOrgId)).size;

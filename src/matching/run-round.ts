@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { transact } from '../../db/transaction';
 import { isUniqueViolation } from '../../db/errors';
 import { z } from 'zod';
 import { matchingRounds, offers, RUNNING_ROUND, type RoundTrigger, type StoredRoundReport } from '../../db/schema';
@@ -24,7 +25,7 @@ export type RunMatchingRoundInput = z.infer<typeof RunMatchingRoundInput>;
  * OPERATOR of the complex, or ADMIN: runs one matching round now and returns it with its report.
  * @throws ConflictError when a round of that complex is already running.
  */
-export function runMatchingRound({ ctx, input }: { ctx: Context; input: RunMatchingRoundInput }): MatchingRoundRecord {
+export function runMatchingRound({ ctx, input }: { ctx: Context; input: RunMatchingRoundInput }): Promise<MatchingRoundRecord> {
   const complex = getComplex({ ctx, input: { code: parseInput(RunMatchingRoundInput, input).complexCode } });
   const viewer = requireOverseer(ctx, complex);
   return executeRound(ctx, complex, 'MANUAL', viewer.organisationId > 0 ? viewer.organisationId : null);
@@ -55,46 +56,42 @@ export function engineConfig(ctx: Pick<Context, 'env'>): ConfigOverrides {
  * failure, so that a crashed computation never leaves the complex locked.
  * @throws ConflictError when a round of that complex is already running.
  */
-export function executeRound(ctx: Context, complex: ComplexRecord, trigger: RoundTrigger, startedByOrgId: number | null): MatchingRoundRecord {
+export async function executeRound(ctx: Context, complex: ComplexRecord, trigger: RoundTrigger, startedByOrgId: number | null): Promise<MatchingRoundRecord> {
   const startedAt = ctx.now();
   let round: MatchingRoundRecord;
   try {
-    round = ctx.db.transaction(
-      (tx) => {
-        // A process killed mid-round leaves its claim behind; rounds take seconds, so an old claim is dead. Found
-        // through the running round's unique index (`+` keeps the planner off (complex, started_at), which would
-        // walk every round the complex ever ran).
-        tx.update(matchingRounds)
-          .set({ status: 'FAILED', finishedAt: startedAt, error: 'interrupted' })
-          .where(and(eq(matchingRounds.complexId, complex.id), RUNNING_ROUND, sql`+${matchingRounds.startedAt} < ${startedAt.getTime() - STALE_CLAIM_MS}`))
-          .run();
-        return tx.insert(matchingRounds).values({ complexId: complex.id, trigger, startedByOrgId, startedAt }).returning().get();
-      },
-      { behavior: 'immediate' },
-    );
+    round = await transact(ctx.db, async (tx) => {
+      // A process killed mid-round leaves its claim behind; rounds take seconds, so an old claim is dead. Found
+      // through the running round's unique index (`+` keeps the planner off (complex, started_at), which would
+      // walk every round the complex ever ran).
+      await tx
+        .update(matchingRounds)
+        .set({ status: 'FAILED', finishedAt: startedAt, error: 'interrupted' })
+        .where(and(eq(matchingRounds.complexId, complex.id), RUNNING_ROUND, sql`+${matchingRounds.startedAt} < ${startedAt.getTime() - STALE_CLAIM_MS}`))
+        .run();
+      return (await tx.insert(matchingRounds).values({ complexId: complex.id, trigger, startedByOrgId, startedAt }).returning().get())!;
+    });
   } catch (error) {
     if (isUniqueViolation(error)) throw new ConflictError(`A matching round is already running for ${complex.code}`);
     throw error;
   }
   try {
-    expireOffers(ctx, complex.id, startedAt);
-    const input = loadRoundInput(ctx, complex, startedAt);
+    await expireOffers(ctx, complex.id, startedAt);
+    const input = await loadRoundInput(ctx, complex, startedAt);
     const { offers, report } = runRound(input, engineConfig(ctx));
     let events: Publication[] = [];
-    const finished = ctx.db.transaction(
-      (tx) => {
-        const recorded = recordOffers(tx, round, input, offers);
-        const stored: StoredRoundReport = { ...withoutIds(report), offersWritten: recorded.offerIds.length };
-        events = [...offersOfRound(tx, round.id), ...roundEvents(ctx, complex, round.id, trigger, report, stored.offersWritten)];
-        recordWebhookEvents(ctx.db, events, ctx.now());
-        return tx.update(matchingRounds).set({ status: 'COMPLETED', finishedAt: ctx.now(), report: stored }).where(eq(matchingRounds.id, round.id)).returning().get();
-      },
-      { behavior: 'immediate' },
-    );
+    const finished = await transact(ctx.db, async (tx) => {
+      const recorded = await recordOffers(tx, round, input, offers);
+      const stored: StoredRoundReport = { ...withoutIds(report), offersWritten: recorded.offerIds.length };
+      events = [...(await offersOfRound(tx, round.id)), ...roundEvents(ctx, complex, round.id, trigger, report, stored.offersWritten)];
+      await recordWebhookEvents(tx, events, ctx.now());
+      return (await tx.update(matchingRounds).set({ status: 'COMPLETED', finishedAt: ctx.now(), report: stored }).where(eq(matchingRounds.id, round.id)).returning().get())!;
+    });
     publishAll(ctx.pubsub, events);
     return finished;
   } catch (error) {
-    ctx.db.update(matchingRounds).set({ status: 'FAILED', finishedAt: ctx.now(), error: String((error as Error).message ?? error) }).where(eq(matchingRounds.id, round.id)).run();
+    const failed = { status: 'FAILED' as const, finishedAt: ctx.now(), error: String((error as Error).message ?? error) };
+    await transact(ctx.db, (tx) => tx.update(matchingRounds).set(failed).where(eq(matchingRounds.id, round.id)).run(), { savepoint: false });
     throw error;
   }
 }
@@ -118,6 +115,6 @@ function roundEvents(ctx: Context, complex: ComplexRecord, roundId: number, trig
 }
 
 /** What tells each supplier about the offers a round wrote for it: read in the round's transaction, published after it. */
-function offersOfRound(tx: Pick<Db, 'select'>, roundId: number): Publication[] {
-  return tx.select().from(offers).where(eq(offers.roundId, roundId)).all().map((offer) => ['offerReceived', { offer }]);
+async function offersOfRound(tx: Pick<Db, 'select'>, roundId: number): Promise<Publication[]> {
+  return (await tx.select().from(offers).where(eq(offers.roundId, roundId)).all()).map((offer) => ['offerReceived', { offer }]);
 }

@@ -5,23 +5,33 @@ import { ConflictError } from '../errors';
 import { executeRound } from './run-round';
 
 /**
- * Runs a round for every complex every `intervalSeconds`. Rounds are synchronous, so one tick never
- * overlaps the next in this process; another process's running round shows up as a ConflictError and
- * that complex is skipped until the next tick. Returns a function that stops the schedule.
+ * Runs a round for every complex every `intervalSeconds`, one complex after another; a tick still running when
+ * the next is due is not doubled. Another process's running round shows up as a ConflictError and that complex
+ * is skipped until the next tick. Returns a function that stops the schedule and waits for the tick in progress.
  */
-export function startMatchingScheduler(ctx: Omit<Context, 'viewer'>, intervalSeconds: number): () => void {
+export function startMatchingScheduler(ctx: Omit<Context, 'viewer'>, intervalSeconds: number): () => Promise<void> {
   const system: Context = { ...ctx, viewer: SYSTEM_ADMIN };
-  const timer = setInterval(() => {
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  const tick = async () => {
     for (const complex of selectComplexes(system)) {
+      if (stopped) return;
       try {
-        const round = executeRound(system, complex, 'SCHEDULED', null);
+        const round = await executeRound(system, complex, 'SCHEDULED', null);
         ctx.logger.info({ complex: complex.code, roundId: round.id, report: round.report }, 'scheduled matching round completed');
       } catch (error) {
         if (error instanceof ConflictError) continue;
         ctx.logger.error({ err: error, complex: complex.code }, 'scheduled matching round failed');
       }
     }
+  };
+  const timer = setInterval(() => {
+    running ??= tick().finally(() => (running = null));
   }, intervalSeconds * 1000);
   timer.unref();
-  return () => clearInterval(timer);
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
 }

@@ -14,7 +14,7 @@ const PRUNERS = {
   emptyRounds: pruneEmptyRounds,
   webhookDeliveries: pruneWebhookDeliveries,
   webhookEvents: pruneWebhookEvents,
-} satisfies Record<string, (args: { ctx: RetentionCtx; input: PruneInput }) => number>;
+} satisfies Record<string, (args: { ctx: RetentionCtx; input: PruneInput }) => Promise<number>>;
 
 export type RetentionReport = Record<keyof typeof PRUNERS, { deleted: number; batches: number }>;
 
@@ -50,7 +50,7 @@ export async function runRetention(ctx: RetentionCtx, batchSize = RETENTION_BATC
   for (const [kind, prune] of Object.entries(PRUNERS) as [keyof typeof PRUNERS, (typeof PRUNERS)[keyof typeof PRUNERS]][]) {
     const tally = (report[kind] = { deleted: 0, batches: 0 });
     while (!signal?.aborted) {
-      const deleted = prune({ ctx, input: { batchSize } });
+      const deleted = await prune({ ctx, input: { batchSize } });
       tally.deleted += deleted;
       tally.batches += 1;
       if (deleted < batchSize) break;

@@ -80,9 +80,9 @@ const buyer = alias(organisations, 'buyer');
  * For the organisation itself, the operators of its complex and admins.
  * @throws NotFoundError for an unknown organisation or one the caller may not see; ValidationError for a bad month.
  */
-export function getStatement({ ctx, input }: { ctx: Context; input: GetStatementInput }): Statement {
+export async function getStatement({ ctx, input }: { ctx: Context; input: GetStatementInput }): Promise<Statement> {
   const { organisationId, month } = parseInput(GetStatementInput, input);
-  const organisation = getOrganisation({ ctx, input: { id: organisationId } });
+  const organisation = await getOrganisation({ ctx, input: { id: organisationId } });
   const firstDay = `${month}-01`;
   const nextFirstDay = `${addDays(firstDay, 31).slice(0, 7)}-01`;
   const lastDay = addDays(nextFirstDay, -1);
@@ -91,7 +91,7 @@ export function getStatement({ ctx, input }: { ctx: Context; input: GetStatement
   const deliveredAt = sql<number | null>`(select min(${trackingEvents.occurredAt}) from ${trackingEvents}
     where ${trackingEvents.bookingId} = ${bookings.id} and ${trackingEvents.kind} = 'DELIVERED')`;
   const suppliedAt = sql<number>`coalesce(${deliveredAt}, ${bookings.deliverAt}, ${bookings.bookedAt})`;
-  const rows = ctx.db
+  const rows = await ctx.db
     .select({
       booking: bookings,
       suppliedAt: suppliedAt.mapWith(Number),

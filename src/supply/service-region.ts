@@ -1,6 +1,5 @@
-import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { complexes } from '../../db/schema';
+import { selectComplex } from '../complexes/complex-record';
 import { haversineKm, type LatLng } from '../geo/distance';
 import type { FieldIssue } from '../errors';
 
@@ -23,24 +22,11 @@ export interface ComplexRef {
   centroid: LatLng;
 }
 
-/** Complexes never change after loading the programme: one lookup per complex per database. */
-const refs = new WeakMap<Db, Map<number, ComplexRef>>();
-
-/** Code and centroid of a complex that is known to exist (the caller's own). */
+/** The complex's code and centroid (reference data, read once per database: see selectComplexes). */
 export function complexRef(db: Db, complexId: number): ComplexRef {
-  let byId = refs.get(db);
-  if (!byId) refs.set(db, (byId = new Map()));
-  let ref = byId.get(complexId);
-  if (!ref) {
-    const row = db
-      .select({ code: complexes.code, lat: complexes.centroidLat, lng: complexes.centroidLng })
-      .from(complexes)
-      .where(eq(complexes.id, complexId))
-      .get();
-    if (!row) throw new Error(`complex ${complexId} of a signed-in organisation does not exist`);
-    byId.set(complexId, (ref = { code: row.code, centroid: { lat: row.lat, lng: row.lng } }));
-  }
-  return ref;
+  const complex = selectComplex({ db }, { id: complexId });
+  if (!complex) throw new Error(`complex ${complexId} of a signed-in organisation does not exist`);
+  return { code: complex.code, centroid: { lat: complex.centroidLat, lng: complex.centroidLng } };
 }
 
 /** The issue to report when `point` (already range-checked) lies further than `reachKm` from the complex, else null. */

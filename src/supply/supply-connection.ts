@@ -13,7 +13,7 @@ export function afterId(after: string | null | undefined): number {
 }
 
 /** A page of rows fetched in id order with `limit first + 1`; `totalCount` runs only if a client asks for it. */
-export function byIdConnection<T extends { id: number }>(rows: T[], first: number, totalCount: () => number, after: string | null | undefined): LocatedConnection<T> {
+export function byIdConnection<T extends { id: number }>(rows: T[], first: number, totalCount: () => Promise<number>, after: string | null | undefined): LocatedConnection<T> {
   return withoutDistance(toConnection(rows, first, (row) => row.id, totalCount, !!after));
 }
 
@@ -30,8 +30,8 @@ export function byDistanceConnection<T>(
   near: NearInput,
   first: number,
   after: string | null | undefined,
-  load: (ids: number[]) => T[],
-): LocatedConnection<T> {
+  load: (ids: number[]) => Promise<T[]>,
+): Promise<LocatedConnection<T>> {
   const hits = withinRadius(candidates, near, ([, lat, lng]) => ({ lat, lng })).sort((a, b) => a.distanceKm - b.distanceKm || a.row[0] - b.row[0]);
   return nearPage(hits, first, after, (rows) => load(rows.map((row) => row[0])));
 }

@@ -5,13 +5,13 @@ import type { Context } from '../context';
 import type { ProofOfDeliveryRecord, TrackingEventRecord } from './tracking-event-record';
 
 /** The tracking events of a booking the caller already holds (getBooking, listBookings checked access), in time order. */
-export function listTrackingEvents({ ctx, input }: { ctx: Pick<Context, 'db'>; input: { booking: BookingRecord } }): TrackingEventRecord[] {
-  return ctx.db.select().from(trackingEvents).where(eq(trackingEvents.bookingId, input.booking.id)).orderBy(asc(trackingEvents.occurredAt), asc(trackingEvents.id)).all();
+export async function listTrackingEvents({ ctx, input }: { ctx: Pick<Context, 'db'>; input: { booking: BookingRecord } }): Promise<TrackingEventRecord[]> {
+  return await ctx.db.select().from(trackingEvents).where(eq(trackingEvents.bookingId, input.booking.id)).orderBy(asc(trackingEvents.occurredAt), asc(trackingEvents.id)).all();
 }
 
 /** The proof of delivery of a booking the caller already holds, or null before delivery. */
-export function getProofOfDelivery({ ctx, input }: { ctx: Pick<Context, 'db'>; input: { booking: BookingRecord } }): ProofOfDeliveryRecord | null {
-  const row = ctx.db
+export async function getProofOfDelivery({ ctx, input }: { ctx: Pick<Context, 'db'>; input: { booking: BookingRecord } }): Promise<ProofOfDeliveryRecord | null> {
+  const row = await ctx.db
     .select({ proof: proofsOfDelivery, image: podImages })
     .from(proofsOfDelivery)
     .innerJoin(podImages, eq(podImages.id, proofsOfDelivery.imageId))

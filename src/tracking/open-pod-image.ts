@@ -17,10 +17,10 @@ export type OpenPodImageInput = z.infer<typeof OpenPodImageInput>;
  * of its complex only: a photo of a receiver or a signature is personal data, so not even admins read it.
  * @throws NotFoundError for an unknown image or one the caller may not see (they look alike).
  */
-export function openPodImage({ ctx, input }: { ctx: Context; input: OpenPodImageInput }): { image: PodImageRecord; path: string } {
+export async function openPodImage({ ctx, input }: { ctx: Context; input: OpenPodImageInput }): Promise<{ image: PodImageRecord; path: string }> {
   const viewer = requireViewer(ctx);
   const { id } = parseInput(OpenPodImageInput, input);
-  const row = ctx.db.select({ image: podImages, booking: bookings }).from(podImages).innerJoin(bookings, eq(bookings.id, podImages.bookingId)).where(eq(podImages.id, id)).get();
+  const row = await ctx.db.select({ image: podImages, booking: bookings }).from(podImages).innerJoin(bookings, eq(bookings.id, podImages.bookingId)).where(eq(podImages.id, id)).get();
   const allowed =
     row &&
     (row.booking.shipperOrgId === viewer.organisationId ||

@@ -1,4 +1,5 @@
 import { randomUUID, createHash } from 'node:crypto';
+import { transact } from '../../db/transaction';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -22,9 +23,9 @@ export interface StorePodImageInput {
  * @throws NotFoundError for an unknown booking or another carrier's; ValidationError for an empty, oversized
  *   or non-image body or a storage booking; ConflictError once the booking ended or was delivered.
  */
-export function storePodImage({ ctx, input }: { ctx: Context; input: StorePodImageInput }): PodImageRecord {
+export async function storePodImage({ ctx, input }: { ctx: Context; input: StorePodImageInput }): Promise<PodImageRecord> {
   const viewer = requireRole(ctx, 'CARRIER');
-  const booking = ctx.db.select().from(bookings).where(eq(bookings.id, input.bookingId)).get();
+  const booking = await ctx.db.select().from(bookings).where(eq(bookings.id, input.bookingId)).get();
   if (!booking || booking.supplierOrgId !== viewer.organisationId) throw new NotFoundError('Booking');
   if (!isTransport(booking)) throw new ValidationError([{ field: 'bookingId', rule: 'must be a transport booking: proofs of delivery are for goods carried' }]);
   if (booking.status !== 'CONFIRMED') throw new ConflictError(`Booking is ${booking.status}: it takes no more proofs of delivery`);
@@ -38,12 +39,13 @@ export function storePodImage({ ctx, input }: { ctx: Context; input: StorePodIma
   const temporary = join(ctx.env.POD_STORAGE_DIR, `${randomUUID()}.partial`);
   writeDurably(ctx.env.POD_STORAGE_DIR, temporary, bytes);
   try {
-    return ctx.db.transaction((tx) => {
-      const image = tx
+    return await transact(ctx.db, async (tx) => {
+      const image = (await tx
         .insert(podImages)
         .values({ bookingId: booking.id, uploadedByOrgId: viewer.organisationId, mediaType, byteSize: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') })
         .returning()
-        .get();
+        .get())!;
+      // Synchronous, so nothing else runs on the connection meanwhile (see transact).
       renameSync(temporary, join(ctx.env.POD_STORAGE_DIR, podFileName(image)));
       syncFolder(ctx.env.POD_STORAGE_DIR);
       return image;

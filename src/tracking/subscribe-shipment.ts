@@ -7,9 +7,9 @@ import { getShipmentRequest } from '../demand/get-shipment-request';
  * MANUFACTURER: status changes and tracking events of its own shipments, or of one of them.
  * @throws UnauthenticatedError, ForbiddenError, or NotFoundError for a request that is not the caller's, before any event is awaited.
  */
-export function subscribeShipmentUpdates({ ctx, input }: { ctx: Context; input: { requestId?: number | null; signal?: AbortSignal } }): AsyncIterable<ShipmentUpdatedEvent> {
+export async function subscribeShipmentUpdates({ ctx, input }: { ctx: Context; input: { requestId?: number | null; signal?: AbortSignal } }): Promise<AsyncIterable<ShipmentUpdatedEvent>> {
   const viewer = requireRole(ctx, 'MANUFACTURER');
-  if (input.requestId) getShipmentRequest({ ctx, input: { id: input.requestId } });
+  if (input.requestId) await getShipmentRequest({ ctx, input: { id: input.requestId } });
   const events = ctx.pubsub.subscribe('shipmentUpdated', input.signal);
   return (async function* () {
     for await (const event of events) {

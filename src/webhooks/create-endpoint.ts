@@ -1,4 +1,5 @@
 import { count, eq } from 'drizzle-orm';
+import { transact } from '../../db/transaction';
 import { z } from 'zod';
 import { webhookEndpoints, type WebhookEndpointRecord } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
@@ -29,14 +30,11 @@ export async function createWebhookEndpoint({ ctx, input }: { ctx: Context; inpu
   await checkUrl(ctx, data.url);
   const secret = newSigningSecret();
   const now = ctx.now();
-  const endpoint = ctx.db.transaction(
-    (tx) => {
-      const { n } = tx.select({ n: count() }).from(webhookEndpoints).where(eq(webhookEndpoints.organisationId, viewer.organisationId)).get()!;
-      if (n >= MAX_ENDPOINTS_PER_ORGANISATION) throw new ConflictError(`An organisation may register at most ${MAX_ENDPOINTS_PER_ORGANISATION} webhook endpoints`);
-      const eventTypes = [...new Set(data.eventTypes)];
-      return tx.insert(webhookEndpoints).values({ organisationId: viewer.organisationId, url: data.url, eventTypes, description: data.description ?? null, secret, createdAt: now, updatedAt: now }).returning().get();
-    },
-    { behavior: 'immediate' },
-  );
+  const endpoint = await transact(ctx.db, async (tx) => {
+    const { n } = (await tx.select({ n: count() }).from(webhookEndpoints).where(eq(webhookEndpoints.organisationId, viewer.organisationId)).get())!;
+    if (n >= MAX_ENDPOINTS_PER_ORGANISATION) throw new ConflictError(`An organisation may register at most ${MAX_ENDPOINTS_PER_ORGANISATION} webhook endpoints`);
+    const eventTypes = [...new Set(data.eventTypes)];
+    return (await tx.insert(webhookEndpoints).values({ organisationId: viewer.organisationId, url: data.url, eventTypes, description: data.description ?? null, secret, createdAt: now, updatedAt: now }).returning().get())!;
+  });
   return { endpoint, secret };
 }

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { transact } from '../../db/transaction';
 import { z } from 'zod';
 import { webhookEndpoints } from '../../db/schema';
 import type { Context } from '../context';
@@ -12,9 +13,9 @@ export type DeleteWebhookEndpointInput = z.infer<typeof DeleteWebhookEndpointInp
  * The owner deletes its endpoint, with its deliveries and their attempts. Returns the deleted endpoint's id.
  * @throws NotFoundError for an unknown endpoint or another organisation's.
  */
-export function deleteWebhookEndpoint({ ctx, input }: { ctx: Context; input: DeleteWebhookEndpointInput }): number {
+export async function deleteWebhookEndpoint({ ctx, input }: { ctx: Context; input: DeleteWebhookEndpointInput }): Promise<number> {
   const { id } = parseInput(DeleteWebhookEndpointInput, input);
-  getWebhookEndpoint({ ctx, input: { id } });
-  ctx.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)).run();
+  await getWebhookEndpoint({ ctx, input: { id } });
+  await transact(ctx.db, (tx) => tx.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)).run(), { savepoint: false });
   return id;
 }

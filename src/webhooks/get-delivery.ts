@@ -9,9 +9,9 @@ import { selectDeliveries, type WebhookDeliveryView } from './delivery-view';
  * A delivery to one of the caller's own endpoints.
  * @throws NotFoundError for an unknown delivery or another organisation's.
  */
-export function getWebhookDelivery({ ctx, input }: { ctx: Context; input: { id: number } }): WebhookDeliveryView {
+export async function getWebhookDelivery({ ctx, input }: { ctx: Context; input: { id: number } }): Promise<WebhookDeliveryView> {
   const viewer = requireViewer(ctx);
-  const delivery = selectDeliveries(ctx.db).where(eq(webhookDeliveries.id, input.id)).get();
+  const delivery = await selectDeliveries(ctx.db).where(eq(webhookDeliveries.id, input.id)).get();
   if (!delivery || delivery.organisationId !== viewer.organisationId) throw new NotFoundError('Webhook delivery');
   return delivery;
 }

@@ -8,9 +8,9 @@ import { NotFoundError } from '../errors';
  * One of the caller's own endpoints (nobody else's, operators and admins included: an endpoint's URL is its owner's business).
  * @throws NotFoundError for an unknown endpoint or another organisation's: the two look the same.
  */
-export function getWebhookEndpoint({ ctx, input }: { ctx: Context; input: { id: number } }): WebhookEndpointRecord {
+export async function getWebhookEndpoint({ ctx, input }: { ctx: Context; input: { id: number } }): Promise<WebhookEndpointRecord> {
   const viewer = requireViewer(ctx);
-  const endpoint = ctx.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, input.id)).get();
+  const endpoint = await ctx.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, input.id)).get();
   if (!endpoint || endpoint.organisationId !== viewer.organisationId) throw new NotFoundError('Webhook endpoint');
   return endpoint;
 }

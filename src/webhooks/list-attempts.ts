@@ -4,6 +4,6 @@ import type { Context } from '../context';
 import type { WebhookDeliveryView } from './delivery-view';
 
 /** Every attempt of a delivery the caller already read (listWebhookDeliveries checked the tenant), oldest first. */
-export function listWebhookAttempts({ ctx, input }: { ctx: Context; input: { delivery: WebhookDeliveryView } }): WebhookAttemptRecord[] {
-  return ctx.db.select().from(webhookAttempts).where(eq(webhookAttempts.deliveryId, input.delivery.id)).orderBy(webhookAttempts.id).all();
+export async function listWebhookAttempts({ ctx, input }: { ctx: Context; input: { delivery: WebhookDeliveryView } }): Promise<WebhookAttemptRecord[]> {
+  return await ctx.db.select().from(webhookAttempts).where(eq(webhookAttempts.deliveryId, input.delivery.id)).orderBy(webhookAttempts.id).all();
 }

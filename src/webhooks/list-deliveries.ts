@@ -14,7 +14,7 @@ export const ListWebhookDeliveriesInput = PageArgs.extend({
 export type ListWebhookDeliveriesInput = z.input<typeof ListWebhookDeliveriesInput>;
 
 /** Deliveries to the caller's own endpoints, oldest first, by endpoint or status. */
-export function listWebhookDeliveries({ ctx, input }: { ctx: Context; input: ListWebhookDeliveriesInput }): Connection<WebhookDeliveryView> {
+export async function listWebhookDeliveries({ ctx, input }: { ctx: Context; input: ListWebhookDeliveriesInput }): Promise<Connection<WebhookDeliveryView>> {
   const viewer = requireViewer(ctx);
   const { first, after, endpointId, status } = parseArgs(ListWebhookDeliveriesInput, input);
   const where = and(
@@ -23,11 +23,11 @@ export function listWebhookDeliveries({ ctx, input }: { ctx: Context; input: Lis
     status ? eq(webhookDeliveries.status, status) : undefined,
   );
   const afterId = after ? Number(decodeCursor(after)) : 0;
-  const rows = selectDeliveries(ctx.db)
+  const rows = await selectDeliveries(ctx.db)
     .where(and(where, gt(webhookDeliveries.id, afterId)))
     .orderBy(webhookDeliveries.id)
     .limit(first + 1)
     .all();
-  const total = ctx.db.select({ n: count() }).from(webhookDeliveries).innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId)).where(where).get()!.n;
+  const total = async () => (await ctx.db.select({ n: count() }).from(webhookDeliveries).innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId)).where(where).get())!.n;
   return toConnection(rows, first, (d) => d.id, total, afterId > 0);
 }

@@ -4,7 +4,7 @@ import { requireViewer } from '../auth/authorize';
 import type { Context } from '../context';
 
 /** The caller's own endpoints, oldest first (at most MAX_ENDPOINTS_PER_ORGANISATION). */
-export function listWebhookEndpoints({ ctx }: { ctx: Context; input?: object }): WebhookEndpointRecord[] {
+export async function listWebhookEndpoints({ ctx }: { ctx: Context; input?: object }): Promise<WebhookEndpointRecord[]> {
   const viewer = requireViewer(ctx);
-  return ctx.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.organisationId, viewer.organisationId)).orderBy(webhookEndpoints.id).all();
+  return await ctx.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.organisationId, viewer.organisationId)).orderBy(webhookEndpoints.id).all();
 }

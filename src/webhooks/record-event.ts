@@ -17,20 +17,20 @@ type Recorded = Pick<Topics, 'offerReceived' | 'shipmentUpdated' | 'complexActiv
  * endpoint of the recipient asks for the event (an endpoint receives events from its registration on), so
  * the writes of a market without webhooks pay one indexed read, not a row.
  */
-export function recordWebhookEvent<T extends keyof Recorded>(db: Db, topic: T, event: Recorded[T], at: Date): void {
+export async function recordWebhookEvent<T extends keyof Recorded>(db: Db, topic: T, event: Recorded[T], at: Date): Promise<void> {
   const run = statements(db);
-  const { type, recipient, data } = toWebhook(run, topic, event);
+  const { type, recipient, data } = await toWebhook(run, topic, event);
   const wanted = { type: JSON.stringify(type) };
-  const awaited = 'organisationId' in recipient ? run.wantedByOrganisation.get({ ...wanted, ...recipient }) : run.wantedByOperators.get({ ...wanted, ...recipient });
+  const awaited = await ('organisationId' in recipient ? run.wantedByOrganisation.get({ ...wanted, ...recipient }) : run.wantedByOperators.get({ ...wanted, ...recipient }));
   if (!awaited) return;
   const messageId = `msg_${randomUUID().replaceAll('-', '')}`;
   const payload = JSON.stringify({ id: messageId, type, timestamp: at.toISOString(), data });
-  run.insert.run({ messageId, type, organisationId: null, complexId: null, ...recipient, payload, createdAt: at.getTime() });
+  await run.insert.run({ messageId, type, organisationId: null, complexId: null, ...recipient, payload, createdAt: at.getTime() });
 }
 
 /** Records every publication a webhook carries (not roundCompleted and webhookAttempted, which no subscription gives). */
-export function recordWebhookEvents(db: Db, publications: readonly Publication[], at: Date): void {
-  for (const [topic, event] of publications) if (topic !== 'roundCompleted' && topic !== 'webhookAttempted') recordWebhookEvent(db, topic, event as never, at);
+export async function recordWebhookEvents(db: Db, publications: readonly Publication[], at: Date): Promise<void> {
+  for (const [topic, event] of publications) if (topic !== 'roundCompleted' && topic !== 'webhookAttempted') await recordWebhookEvent(db, topic, event as never, at);
 }
 
 /** An active endpoint of the recipient asks for events of `type` (a JSON string, matched inside the endpoint's list). */
@@ -71,7 +71,7 @@ interface Webhook {
   data: Record<string, unknown>;
 }
 
-function toWebhook<T extends keyof Recorded>(run: Statements, topic: T, event: Recorded[T]): Webhook {
+async function toWebhook<T extends keyof Recorded>(run: Statements, topic: T, event: Recorded[T]): Promise<Webhook> {
   if (topic === 'offerReceived') {
     const { offer: o } = event as Recorded['offerReceived'];
     const data = {
@@ -106,6 +106,6 @@ function toWebhook<T extends keyof Recorded>(run: Statements, topic: T, event: R
     return { type: 'shipment.updated', recipient: { organisationId: e.shipperOrgId }, data };
   }
   const e = event as Recorded['complexActivity'];
-  const complex = run.complexByCode.get({ code: e.complexCode })!;
+  const complex = (await run.complexByCode.get({ code: e.complexCode }))!;
   return { type: 'complex.activity', recipient: { complexId: complex.id }, data: { complexCode: e.complexCode, kind: e.kind, at: e.at, summary: e.summary } };
 }

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { transact } from '../../db/transaction';
 import { z } from 'zod';
 import { webhookDeliveries, webhookEndpoints } from '../../db/schema';
 import type { Context } from '../context';
@@ -15,13 +16,14 @@ export type RedeliverWebhookInput = z.infer<typeof RedeliverWebhookInput>;
  * retry window. A delivery already queued stays as it is.
  * @throws NotFoundError for another organisation's delivery; ConflictError while its endpoint is disabled.
  */
-export function redeliverWebhook({ ctx, input }: { ctx: Context; input: RedeliverWebhookInput }): WebhookDeliveryView {
+export async function redeliverWebhook({ ctx, input }: { ctx: Context; input: RedeliverWebhookInput }): Promise<WebhookDeliveryView> {
   const { deliveryId } = parseInput(RedeliverWebhookInput, input);
-  const delivery = getWebhookDelivery({ ctx, input: { id: deliveryId } });
-  const endpoint = ctx.db.select({ status: webhookEndpoints.status }).from(webhookEndpoints).where(eq(webhookEndpoints.id, delivery.endpointId)).get()!;
+  const delivery = await getWebhookDelivery({ ctx, input: { id: deliveryId } });
+  const endpoint = (await ctx.db.select({ status: webhookEndpoints.status }).from(webhookEndpoints).where(eq(webhookEndpoints.id, delivery.endpointId)).get())!;
   if (endpoint.status !== 'ACTIVE') throw new ConflictError('The endpoint is disabled: enable it (webhookEndpointUpdate) before redelivering');
   if (delivery.status === 'DELIVERED' || delivery.status === 'FAILED') {
-    ctx.db.update(webhookDeliveries).set({ status: 'PENDING', nextAttemptAt: ctx.now(), firstAttemptAt: null }).where(eq(webhookDeliveries.id, deliveryId)).run();
+    const retry = { status: 'PENDING' as const, nextAttemptAt: ctx.now(), firstAttemptAt: null };
+    await transact(ctx.db, (tx) => tx.update(webhookDeliveries).set(retry).where(eq(webhookDeliveries.id, deliveryId)).run(), { savepoint: false });
   }
   return getWebhookDelivery({ ctx, input: { id: deliveryId } });
 }

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { transact } from '../../db/transaction';
 import { z } from 'zod';
 import { webhookEndpoints, type WebhookEndpointRecord } from '../../db/schema';
 import { requireViewer } from '../auth/authorize';
@@ -25,20 +26,16 @@ export type UpdateWebhookEndpointInput = z.infer<typeof UpdateWebhookEndpointInp
 export async function updateWebhookEndpoint({ ctx, input }: { ctx: Context; input: UpdateWebhookEndpointInput }): Promise<WebhookEndpointRecord> {
   const viewer = requireViewer(ctx);
   const data = parseInput(UpdateWebhookEndpointInput, input);
-  getWebhookEndpoint({ ctx, input: { id: data.id } });
+  await getWebhookEndpoint({ ctx, input: { id: data.id } });
   if (data.eventTypes) checkEventTypes(viewer.role, data.eventTypes);
   if (data.url) await checkUrl(ctx, data.url);
   const enabled = data.enabled == null ? {} : data.enabled ? { status: 'ACTIVE' as const, disabledReason: null } : { status: 'DISABLED' as const, disabledReason: 'disabled by its owner' };
-  return ctx.db
-    .update(webhookEndpoints)
-    .set({
-      ...(data.url && { url: data.url }),
-      ...(data.eventTypes && { eventTypes: [...new Set(data.eventTypes)] }),
-      ...(data.description !== undefined && { description: data.description }),
-      ...enabled,
-      updatedAt: ctx.now(),
-    })
-    .where(eq(webhookEndpoints.id, data.id))
-    .returning()
-    .get()!;
+  const changes = {
+    ...(data.url && { url: data.url }),
+    ...(data.eventTypes && { eventTypes: [...new Set(data.eventTypes)] }),
+    ...(data.description !== undefined && { description: data.description }),
+    ...enabled,
+    updatedAt: ctx.now(),
+  };
+  return transact(ctx.db, async (tx) => (await tx.update(webhookEndpoints).set(changes).where(eq(webhookEndpoints.id, data.id)).returning().get())!, { savepoint: false });
 }

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { transact } from '../../db/transaction';
 import { complexes, organisations, webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents, type WebhookDeliveryRecord } from '../../db/schema';
 import type { Context } from '../context';
 import type { ComplexActivityEvent } from '../pubsub';
@@ -38,9 +39,9 @@ export function startWebhookWorker(ctx: WorkerCtx): () => Promise<void> {
  * drains at the receivers' pace, not one batch per interval) or `signal` aborts (the service stops).
  */
 export async function runWebhookWorker(ctx: WorkerCtx, signal?: AbortSignal): Promise<void> {
-  while (fanOut(ctx) === BATCH && !signal?.aborted);
+  while ((await fanOut(ctx)) === BATCH && !signal?.aborted);
   while (!signal?.aborted) {
-    const claimed = claimDue(ctx);
+    const claimed = await claimDue(ctx);
     await Promise.all(claimed.map((delivery) => attempt(ctx, delivery)));
     if (claimed.length < BATCH) return;
   }
@@ -50,37 +51,34 @@ export async function runWebhookWorker(ctx: WorkerCtx, signal?: AbortSignal): Pr
  * Creates one delivery per endpoint that asked for each new event and belongs to its recipient: the
  * organisation itself, or an operator of the complex. Returns how many events it handled.
  */
-function fanOut(ctx: WorkerCtx): number {
+function fanOut(ctx: WorkerCtx): Promise<number> {
   const now = ctx.now();
-  return ctx.db.transaction(
-    (tx) => {
-      const events = tx.select().from(webhookEvents).where(isNull(webhookEvents.fannedOutAt)).orderBy(webhookEvents.id).limit(BATCH).all();
-      for (const event of events) {
-        const recipients = event.organisationId
-          ? eq(webhookEndpoints.organisationId, event.organisationId)
-          : and(eq(organisations.role, 'OPERATOR'), eq(organisations.complexId, event.complexId!));
-        const endpoints = tx
-          .select({ id: webhookEndpoints.id, eventTypes: webhookEndpoints.eventTypes })
-          .from(webhookEndpoints)
-          .innerJoin(organisations, eq(organisations.id, webhookEndpoints.organisationId))
-          // An endpoint receives the events of its recipient from its registration on.
-          .where(and(recipients, eq(webhookEndpoints.status, 'ACTIVE'), lte(webhookEndpoints.createdAt, event.createdAt)))
-          .all()
-          .filter((e) => e.eventTypes.includes(event.type));
-        if (endpoints.length > 0) tx.insert(webhookDeliveries).values(endpoints.map((e) => ({ eventId: event.id, endpointId: e.id, nextAttemptAt: now, createdAt: now }))).run();
-        tx.update(webhookEvents).set({ fannedOutAt: now }).where(eq(webhookEvents.id, event.id)).run();
-      }
-      return events.length;
-    },
-    { behavior: 'immediate' },
-  );
+  return transact(ctx.db, async (tx) => {
+    const events = await tx.select().from(webhookEvents).where(isNull(webhookEvents.fannedOutAt)).orderBy(webhookEvents.id).limit(BATCH).all();
+    for (const event of events) {
+      const recipients = event.organisationId
+        ? eq(webhookEndpoints.organisationId, event.organisationId)
+        : and(eq(organisations.role, 'OPERATOR'), eq(organisations.complexId, event.complexId!));
+      const candidates = await tx
+        .select({ id: webhookEndpoints.id, eventTypes: webhookEndpoints.eventTypes })
+        .from(webhookEndpoints)
+        .innerJoin(organisations, eq(organisations.id, webhookEndpoints.organisationId))
+        // An endpoint receives the events of its recipient from its registration on.
+        .where(and(recipients, eq(webhookEndpoints.status, 'ACTIVE'), lte(webhookEndpoints.createdAt, event.createdAt)))
+        .all();
+      const endpoints = candidates.filter((e) => e.eventTypes.includes(event.type));
+      if (endpoints.length > 0) await tx.insert(webhookDeliveries).values(endpoints.map((e) => ({ eventId: event.id, endpointId: e.id, nextAttemptAt: now, createdAt: now }))).run();
+      await tx.update(webhookEvents).set({ fannedOutAt: now }).where(eq(webhookEvents.id, event.id)).run();
+    }
+    return events.length;
+  });
 }
 
 /**
  * Claims due deliveries of active endpoints in one UPDATE: a row moves to SENDING with a lease, so
  * another worker (or process) never sends the same attempt, and one whose sender died is sent again.
  */
-function claimDue(ctx: WorkerCtx): WebhookDeliveryRecord[] {
+function claimDue(ctx: WorkerCtx): Promise<WebhookDeliveryRecord[]> {
   const now = ctx.now();
   const due = and(inArray(webhookDeliveries.status, ['PENDING', 'SENDING']), lte(webhookDeliveries.nextAttemptAt, now));
   const active = ctx.db.select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(eq(webhookEndpoints.status, 'ACTIVE'));
@@ -90,23 +88,28 @@ function claimDue(ctx: WorkerCtx): WebhookDeliveryRecord[] {
     .where(and(due, inArray(webhookDeliveries.endpointId, active)))
     .orderBy(asc(webhookDeliveries.nextAttemptAt))
     .limit(BATCH);
-  return ctx.db
-    .update(webhookDeliveries)
-    .set({
-      status: 'SENDING',
-      attempts: sql`${webhookDeliveries.attempts} + 1`,
-      nextAttemptAt: new Date(now.getTime() + ctx.env.WEBHOOK_TIMEOUT_MS + LEASE_MARGIN_MS),
-      firstAttemptAt: sql`coalesce(${webhookDeliveries.firstAttemptAt}, ${now.getTime()})`,
-      lastAttemptAt: now,
-    })
-    .where(and(due, inArray(webhookDeliveries.id, batch)))
-    .returning()
-    .all();
+  return transact(
+    ctx.db,
+    (tx) =>
+      tx
+        .update(webhookDeliveries)
+        .set({
+          status: 'SENDING',
+          attempts: sql`${webhookDeliveries.attempts} + 1`,
+          nextAttemptAt: new Date(now.getTime() + ctx.env.WEBHOOK_TIMEOUT_MS + LEASE_MARGIN_MS),
+          firstAttemptAt: sql`coalesce(${webhookDeliveries.firstAttemptAt}, ${now.getTime()})`,
+          lastAttemptAt: now,
+        })
+        .where(and(due, inArray(webhookDeliveries.id, batch)))
+        .returning()
+        .all(),
+    { savepoint: false },
+  );
 }
 
 async function attempt(ctx: WorkerCtx, delivery: WebhookDeliveryRecord): Promise<void> {
-  const event = ctx.db.select().from(webhookEvents).where(eq(webhookEvents.id, delivery.eventId)).get()!;
-  const endpoint = ctx.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, delivery.endpointId)).get();
+  const event = (await ctx.db.select().from(webhookEvents).where(eq(webhookEvents.id, delivery.eventId)).get())!;
+  const endpoint = await ctx.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, delivery.endpointId)).get();
   if (!endpoint) return; // deleted meanwhile, with its deliveries
   const attemptedAt = ctx.now();
   const result = await sendWebhook(endpoint, { messageId: event.messageId, body: event.payload }, attemptedAt, {
@@ -114,50 +117,49 @@ async function attempt(ctx: WorkerCtx, delivery: WebhookDeliveryRecord): Promise
     timeoutMs: ctx.env.WEBHOOK_TIMEOUT_MS,
     maxResponseBytes: ctx.env.WEBHOOK_MAX_RESPONSE_BYTES,
   });
-  settle(ctx, delivery, endpoint.organisationId, attemptedAt, result);
+  await settle(ctx, delivery, endpoint.organisationId, attemptedAt, result);
 }
 
 /** Records the attempt and decides what comes next: delivered, another try later, or failed for good. */
-function settle(ctx: WorkerCtx, delivery: WebhookDeliveryRecord, organisationId: number, attemptedAt: Date, result: AttemptResult): void {
+async function settle(ctx: WorkerCtx, delivery: WebhookDeliveryRecord, organisationId: number, attemptedAt: Date, result: AttemptResult): Promise<void> {
   const now = ctx.now();
   const { env } = ctx;
   const givingUp = !result.succeeded && now.getTime() - delivery.firstAttemptAt!.getTime() >= env.WEBHOOK_RETRY_WINDOW_MS;
   let disabledNotice: ComplexActivityEvent | null = null;
-  ctx.db.transaction(
-    (tx) => {
-      // Deleted with its endpoint while the attempt was in flight: nothing left to record.
-      if (!tx.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(eq(webhookDeliveries.id, delivery.id)).get()) return;
-      tx.insert(webhookAttempts).values({ deliveryId: delivery.id, attemptedAt, durationMs: result.durationMs, responseStatus: result.responseStatus, error: result.error, succeeded: result.succeeded }).run();
-      const status = result.succeeded ? 'DELIVERED' : givingUp ? 'FAILED' : 'PENDING';
-      const nextAttemptAt = status === 'PENDING' ? new Date(now.getTime() + retryDelayMs(delivery.attempts, env.WEBHOOK_RETRY_BASE_MS, env.WEBHOOK_RETRY_CAP_MS)) : now;
-      // Only the claim holder settles: a redelivery request or a newer claim may have moved the row on.
-      tx.update(webhookDeliveries)
-        .set({ status, nextAttemptAt, lastResponseStatus: result.responseStatus, lastError: result.error })
-        .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, 'SENDING'), eq(webhookDeliveries.attempts, delivery.attempts)))
-        .run();
-      if (!givingUp) return;
-      const reason = `${delivery.attempts} attempts failed since ${delivery.firstAttemptAt!.toISOString()}; last: ${result.error}`;
-      const disabled = tx
-        .update(webhookEndpoints)
-        .set({ status: 'DISABLED', disabledReason: reason, updatedAt: now })
-        .where(and(eq(webhookEndpoints.id, delivery.endpointId), eq(webhookEndpoints.status, 'ACTIVE')))
-        .returning()
-        .get();
-      if (!disabled) return;
-      // Its other queued deliveries would fail the same way: end them with it.
-      tx.update(webhookDeliveries)
-        .set({ status: 'FAILED', lastError: 'endpoint disabled' })
-        .where(and(eq(webhookDeliveries.endpointId, delivery.endpointId), or(eq(webhookDeliveries.status, 'PENDING'), eq(webhookDeliveries.status, 'SENDING'))))
-        .run();
-      const org = tx.select({ name: organisations.name, code: complexes.code }).from(organisations).innerJoin(complexes, eq(complexes.id, organisations.complexId)).where(eq(organisations.id, organisationId)).get();
-      if (!org) return;
-      const since = delivery.firstAttemptAt!.toISOString();
-      const notice = { complexCode: org.code, kind: 'WEBHOOK_ENDPOINT_DISABLED', at: now, summary: `Webhook endpoint of ${org.name} (${new URL(disabled.url).host}) disabled: ${delivery.attempts} attempts failed since ${since}` };
-      recordWebhookEvent(ctx.db, 'complexActivity', notice, now);
-      disabledNotice = notice;
-    },
-    { behavior: 'immediate' },
-  );
+  await transact(ctx.db, async (tx) => {
+    // Deleted with its endpoint while the attempt was in flight: nothing left to record.
+    if (!(await tx.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(eq(webhookDeliveries.id, delivery.id)).get())) return;
+    await tx.insert(webhookAttempts).values({ deliveryId: delivery.id, attemptedAt, durationMs: result.durationMs, responseStatus: result.responseStatus, error: result.error, succeeded: result.succeeded }).run();
+    const status = result.succeeded ? 'DELIVERED' : givingUp ? 'FAILED' : 'PENDING';
+    const nextAttemptAt = status === 'PENDING' ? new Date(now.getTime() + retryDelayMs(delivery.attempts, env.WEBHOOK_RETRY_BASE_MS, env.WEBHOOK_RETRY_CAP_MS)) : now;
+    // Only the claim holder settles: a redelivery request or a newer claim may have moved the row on.
+    await tx
+      .update(webhookDeliveries)
+      .set({ status, nextAttemptAt, lastResponseStatus: result.responseStatus, lastError: result.error })
+      .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, 'SENDING'), eq(webhookDeliveries.attempts, delivery.attempts)))
+      .run();
+    if (!givingUp) return;
+    const reason = `${delivery.attempts} attempts failed since ${delivery.firstAttemptAt!.toISOString()}; last: ${result.error}`;
+    const disabled = await tx
+      .update(webhookEndpoints)
+      .set({ status: 'DISABLED', disabledReason: reason, updatedAt: now })
+      .where(and(eq(webhookEndpoints.id, delivery.endpointId), eq(webhookEndpoints.status, 'ACTIVE')))
+      .returning()
+      .get();
+    if (!disabled) return;
+    // Its other queued deliveries would fail the same way: end them with it.
+    await tx
+      .update(webhookDeliveries)
+      .set({ status: 'FAILED', lastError: 'endpoint disabled' })
+      .where(and(eq(webhookDeliveries.endpointId, delivery.endpointId), or(eq(webhookDeliveries.status, 'PENDING'), eq(webhookDeliveries.status, 'SENDING'))))
+      .run();
+    const org = await tx.select({ name: organisations.name, code: complexes.code }).from(organisations).innerJoin(complexes, eq(complexes.id, organisations.complexId)).where(eq(organisations.id, organisationId)).get();
+    if (!org) return;
+    const since = delivery.firstAttemptAt!.toISOString();
+    const notice = { complexCode: org.code, kind: 'WEBHOOK_ENDPOINT_DISABLED', at: now, summary: `Webhook endpoint of ${org.name} (${new URL(disabled.url).host}) disabled: ${delivery.attempts} attempts failed since ${since}` };
+    await recordWebhookEvent(tx, 'complexActivity', notice, now);
+    disabledNotice = notice;
+  });
   // The operator's live feed, after the commit like every other publish.
   if (disabledNotice) ctx.pubsub.publish('complexActivity', disabledNotice);
   ctx.pubsub.publish('webhookAttempted', { outcome: result.succeeded ? 'DELIVERED' : givingUp ? 'FAILED' : 'RETRYING', durationMs: result.durationMs });

@@ -37,7 +37,7 @@ export async function startTestServer(opts: { dbPath: string; env?: Record<strin
   const env: Env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_PATH: opts.dbPath, MATCHING_INTERVAL_SECONDS: '0', MATCHING_ROUND_SECONDS: '120', ...opts.env });
   const db = openDatabase(opts.dbPath);
   migrateDatabase(db);
-  const demoKeys = opts.seed === false ? [] : seedDemo({ ctx: { db }, input: DEFAULT_SEED }).demoKeys;
+  const demoKeys = opts.seed === false ? [] : (await seedDemo({ ctx: { db }, input: DEFAULT_SEED })).demoKeys;
   const pubsub = createInProcessPubSub();
   const app = await createApp({ env, db, logger: createLogger(env.LOG_LEVEL, opts.logTo), pubsub });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));

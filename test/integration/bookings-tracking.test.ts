@@ -25,8 +25,8 @@ const base = () => server.url.replace(/\/graphql$/, '');
 /** A request booked on a vehicle of the demo carrier; returns the booking's global ID. */
 async function booked(): Promise<{ bookingId: string; requestId: number; vehicleId: number }> {
   const carrier = server.keyOf('CARRIER');
-  const request = shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
-  const v = vehicle(ctxAs(server.db, carrier));
+  const request = await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
+  const v = await vehicle(ctxAs(server.db, carrier));
   const [offerId] = makeOffers(server.db, [{ round: round(server.db), requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: carrier.organisationId, vehicleId: v.id }]);
   const { body } = await gql<{ offerAccept: { bookings: { id: string }[] } }>(
     server.url,
@@ -201,9 +201,9 @@ describe('live updates', () => {
       stranger.subscribe({ query }, { next: (v) => void received.push(v), error: () => {}, complete: () => {} });
       const shipperTries = await firstResults(shipper, { query });
       expect(shipperTries[0]!.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-      const v = vehicle(ctxAs(server.db, server.keyOf('CARRIER')));
-      const [offer] = await keepTriggering(firstResults<{ offerReceived: { kind: string; status: string; vehicleId: string } }>(carrier, { query }), () => {
-        shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
+      const v = await vehicle(ctxAs(server.db, server.keyOf('CARRIER')));
+      const [offer] = await keepTriggering(firstResults<{ offerReceived: { kind: string; status: string; vehicleId: string } }>(carrier, { query }), async () => {
+        await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
         return gql(server.url, 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { status } } }', {}, { apiKey: key('OPERATOR') });
       });
       expect(offer!.data!.offerReceived).toMatchObject({ status: 'PENDING' });

@@ -37,9 +37,9 @@ const requestStatus = (id: number) => server.db.select().from(shipmentRequests).
 const offerStatus = (id: number) => server.db.select().from(offers).where(eq(offers.id, id)).get()!.status;
 
 /** A request offered to two vehicles of the demo carrier. */
-function offeredTwice(overrides: Parameters<typeof shipment>[1] = {}) {
-  const request = shipment(shipperCtx(), overrides);
-  const [v1, v2] = [vehicle(carrierCtx()), vehicle(carrierCtx())];
+async function offeredTwice(overrides: Parameters<typeof shipment>[1] = {}) {
+  const request = await shipment(shipperCtx(), overrides);
+  const [v1, v2] = [await vehicle(carrierCtx()), await vehicle(carrierCtx())];
   const common = { round: r, requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: key('CARRIER').organisationId };
   const [first, second] = makeOffers(server.db, [
     { ...common, vehicleId: v1.id },
@@ -60,7 +60,7 @@ afterAll(async () => {
 
 describe('accepting an offer', () => {
   it('books the vehicle, marks the request BOOKED and withdraws the sibling offer, all at once', async () => {
-    const { request, vehicles, offerIds } = offeredTwice();
+    const { request, vehicles, offerIds } = await offeredTwice();
     const { body } = await accept(offerIds[0]);
     expect(body.errors).toBeUndefined();
     const [booking] = body.data!.offerAccept.bookings;
@@ -76,7 +76,7 @@ describe('accepting an offer', () => {
   });
 
   it('returns the first outcome to a retry with the same idempotency key, and CONFLICT to a second accept', async () => {
-    const { offerIds } = offeredTwice();
+    const { offerIds } = await offeredTwice();
     const idempotencyKey = randomUUID();
     const first = await accept(offerIds[0], idempotencyKey);
     const retry = await accept(offerIds[0], idempotencyKey);
@@ -87,7 +87,7 @@ describe('accepting an offer', () => {
   });
 
   it('hides offers made to others, and refuses manufacturers', async () => {
-    const { offerIds } = offeredTwice();
+    const { offerIds } = await offeredTwice();
     const otherCarrier = await accept(offerIds[0], randomUUID(), key('CARRIER', 'CHANGWON').apiKey);
     expect(otherCarrier.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const shipper = await accept(offerIds[0], randomUUID(), key('MANUFACTURER').apiKey);
@@ -97,8 +97,8 @@ describe('accepting an offer', () => {
   });
 
   it('refuses an expired offer; the next round expires it and returns the request to OPEN', async () => {
-    const request = shipment(shipperCtx());
-    const v = vehicle(carrierCtx());
+    const request = await shipment(shipperCtx());
+    const v = await vehicle(carrierCtx());
     const [offerId] = makeOffers(server.db, [
       { round: r, requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: key('CARRIER').organisationId, vehicleId: v.id, expiresAt: new Date(Date.now() - 1000) },
     ]);
@@ -111,10 +111,10 @@ describe('accepting an offer', () => {
   });
 
   it('refuses a load beyond the vehicle payload at an overlapping time (the database trigger), and takes it at another time', async () => {
-    const v = vehicle(carrierCtx(), { tonnageClass: 'T2_5' });
+    const v = await vehicle(carrierCtx(), { tonnageClass: 'T2_5' });
     const carrier = key('CARRIER').organisationId;
     const heavy = () => shipment(shipperCtx(), { weightKg: 1_500, pallets: 2 });
-    const [a, b, c] = [heavy(), heavy(), heavy()];
+    const [a, b, c] = [await heavy(), await heavy(), await heavy()];
     const t = Date.now();
     const [oa, ob, oc] = makeOffers(server.db, [
       { round: r, requestId: a.id, shipperOrgId: a.shipperOrgId, supplierOrgId: carrier, vehicleId: v.id, pickupAt: new Date(t + 3 * HOUR), deliverAt: new Date(t + 9 * HOUR) },
@@ -131,11 +131,11 @@ describe('accepting an offer', () => {
 
   it('refuses the storage leg of a request whose transport was declined, so the request is not left half-booked', async () => {
     const owner = key('WAREHOUSE_OWNER');
-    const space = listing(ctxAs(server.db, owner), 4);
-    const request = shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
+    const space = await listing(ctxAs(server.db, owner), 4);
+    const request = await shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
     const common = { round: r, requestId: request.id, shipperOrgId: request.shipperOrgId };
     const [transport, storage] = makeOffers(server.db, [
-      { ...common, supplierOrgId: key('CARRIER').organisationId, vehicleId: vehicle(carrierCtx()).id },
+      { ...common, supplierOrgId: key('CARRIER').organisationId, vehicleId: (await vehicle(carrierCtx())).id },
       { ...common, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 3 },
     ]);
     const declined = await gql(server.url, 'mutation ($id: ID!) { offerDecline(input: { offerId: $id, reason: "no driver" }) { offer { status } } }', { id: toGlobalId('Offer', transport!) }, { apiKey: key('CARRIER').apiKey });
@@ -148,10 +148,10 @@ describe('accepting an offer', () => {
 
   it('books transport and storage legs separately; the request is BOOKED once both are, and a full warehouse refuses', async () => {
     const owner = key('WAREHOUSE_OWNER');
-    const space = listing(ctxAs(server.db, owner), 4);
-    const request = shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
-    const other = shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
-    const v = vehicle(carrierCtx());
+    const space = await listing(ctxAs(server.db, owner), 4);
+    const request = await shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
+    const other = await shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
+    const v = await vehicle(carrierCtx());
     const common = { round: r, shipperOrgId: request.shipperOrgId };
     const [transport, storage, otherStorage] = makeOffers(server.db, [
       { ...common, requestId: request.id, supplierOrgId: key('CARRIER').organisationId, vehicleId: v.id },
@@ -173,9 +173,9 @@ describe('accepting an offer', () => {
 
   it('a booked vehicle cannot be retired, nor booked warehouse space withdrawn or listed below what is booked', async () => {
     const owner = key('WAREHOUSE_OWNER');
-    const space = listing(ctxAs(server.db, owner), 10);
-    const request = shipment(shipperCtx(), { pallets: 4, storage: { pallets: 4, days: 3, storageClass: 'AMBIENT' } });
-    const v = vehicle(carrierCtx());
+    const space = await listing(ctxAs(server.db, owner), 10);
+    const request = await shipment(shipperCtx(), { pallets: 4, storage: { pallets: 4, days: 3, storageClass: 'AMBIENT' } });
+    const v = await vehicle(carrierCtx());
     const common = { round: r, shipperOrgId: request.shipperOrgId, requestId: request.id };
     const [transport, storage] = makeOffers(server.db, [
       { ...common, supplierOrgId: key('CARRIER').organisationId, vehicleId: v.id },
@@ -202,10 +202,10 @@ describe('accepting an offer', () => {
     const complexId = r.complexId;
     const manufacturers = server.db.select().from(organisations).where(and(eq(organisations.complexId, complexId), eq(organisations.role, 'MANUFACTURER'))).orderBy(organisations.id).all();
     const second = manufacturers[1]!;
-    const secondKey = createApiKey({ ctx: { ...shipperCtx(), viewer: SYSTEM_ADMIN }, input: { organisationId: second.id, name: 'test' } }).secret;
-    const a = shipment(shipperCtx(), { pallets: 2, weightKg: 800 });
-    const b = shipment(ctxAs(server.db, { organisationId: second.id, role: 'MANUFACTURER' }), { pallets: 4, weightKg: 1_600 });
-    const v = vehicle(carrierCtx());
+    const secondKey = (await createApiKey({ ctx: { ...shipperCtx(), viewer: SYSTEM_ADMIN }, input: { organisationId: second.id, name: 'test' } })).secret;
+    const a = await shipment(shipperCtx(), { pallets: 2, weightKg: 800 });
+    const b = await shipment(ctxAs(server.db, { organisationId: second.id, role: 'MANUFACTURER' }), { pallets: 4, weightKg: 1_600 });
+    const v = await vehicle(carrierCtx());
     const { routes } = await import('../../db/schema');
     const load = server.db.insert(routes).values({ roundId: r.roundId, complexId, vehicleId: v.id, priceKrw: 900_000, startAt: new Date(Date.now() + 5 * HOUR), endAt: new Date(Date.now() + 9 * HOUR) }).returning().get();
     const carrier = key('CARRIER').organisationId;
@@ -232,7 +232,7 @@ describe('accepting an offer', () => {
 
 describe('giving back and cancelling', () => {
   it('a carrier gives a booking back with a reason: reservations released, request back to OPEN, retry returns the same', async () => {
-    const { request, vehicles, offerIds } = offeredTwice();
+    const { request, vehicles, offerIds } = await offeredTwice();
     const booked = await accept(offerIds[0]);
     const bookingId = booked.body.data!.offerAccept.bookings[0]!.id;
     const idempotencyKey = randomUUID();
@@ -243,7 +243,7 @@ describe('giving back and cancelling', () => {
     expect(server.db.select().from(vehicleReservations).where(eq(vehicleReservations.vehicleId, vehicles[0]!.id)).get()!.releasedAt).not.toBeNull();
     // The next round does not offer the request to the truck that gave it back.
     const banwol = getComplex({ ctx: carrierCtx(), input: { code: 'BANWOL_SIHWA' } });
-    expect(loadRoundInput({ db: server.db }, banwol, new Date()).excludedPairs).toContainEqual({ requestId: String(request.id), vehicleId: String(vehicles[0]!.id) });
+    expect((await loadRoundInput({ db: server.db }, banwol, new Date())).excludedPairs).toContainEqual({ requestId: String(request.id), vehicleId: String(vehicles[0]!.id) });
     const retry = await gql(server.url, GIVE_BACK, { id: bookingId, reason: 'Truck broke down', key: idempotencyKey }, { apiKey: key('CARRIER').apiKey });
     expect(retry.body).toEqual(given.body);
     const twice = await gql(server.url, GIVE_BACK, { id: bookingId, reason: 'again', key: randomUUID() }, { apiKey: key('CARRIER').apiKey });
@@ -253,7 +253,7 @@ describe('giving back and cancelling', () => {
   });
 
   it('a manufacturer cancels a booked request before pickup: every reservation is released and the reason recorded', async () => {
-    const { request, vehicles, offerIds } = offeredTwice();
+    const { request, vehicles, offerIds } = await offeredTwice();
     await accept(offerIds[0]);
     const cancel = await gql(
       server.url,

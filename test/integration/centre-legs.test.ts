@@ -115,8 +115,8 @@ describe('a request through the logistics centre', () => {
     expect(trunk.stops.filter((s) => s.requestId === through).map((s) => s.action)).toEqual(['CENTRE_PICKUP', 'DROP']);
   });
 
-  it("the next round knows the cross-dock pallets the centre has promised for the hand-over's day", () => {
-    const input = loadRoundInput({ db: server.db }, getComplex({ ctx: ctxAs(server.db, server.keyOf('OPERATOR')), input: { code: 'BANWOL_SIHWA' } }), new Date());
+  it("the next round knows the cross-dock pallets the centre has promised for the hand-over's day", async () => {
+    const input = await loadRoundInput({ db: server.db }, getComplex({ ctx: ctxAs(server.db, server.keyOf('OPERATOR')), input: { code: 'BANWOL_SIHWA' } }), new Date());
     const feeders = new Set(routesSeen.flatMap((r) => r.stops.filter((s) => s.action === 'CENTRE_DROP').map((s) => s.requestId)));
     const day = kstDayOf(Date.parse(feeder.stops.find((s) => s.action === 'CENTRE_DROP')!.departAt));
     expect(input.centre.crossDockedPallets).toEqual([{ day, pallets: 2 * feeders.size }]);

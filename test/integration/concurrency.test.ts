@@ -61,11 +61,13 @@ afterAll(async () => {
 describe('two processes, one database file', () => {
   it('50 concurrent accepts of offers for one request: exactly one booking, the rest CONFLICT', async () => {
     const carrier = keyOf('CARRIER');
-    const request = shipment(ctxAs(db, keyOf('MANUFACTURER')));
+    const request = await shipment(ctxAs(db, keyOf('MANUFACTURER')));
     const r = round(db);
+    const fleet = [];
+    for (let i = 0; i < 50; i++) fleet.push(await vehicle(ctxAs(db, carrier)));
     const offerIds = makeOffers(
       db,
-      Array.from({ length: 50 }, () => ({ round: r, requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: carrier.organisationId, vehicleId: vehicle(ctxAs(db, carrier)).id })),
+      fleet.map((v) => ({ round: r, requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: carrier.organisationId, vehicleId: v.id })),
     );
     const outcomes = await Promise.all(offerIds.map((id, i) => call(services[i % 2]!, ACCEPT, { id: toGlobalId('Offer', id), key: randomUUID() }, carrier.apiKey)));
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);

@@ -72,8 +72,10 @@ describe('years of history', () => {
     // Roll-ups only when a test asks: each test sees what it wrote.
     server = await startTestServer({ dbPath: join(tmp.dir, 'growth.db'), env: { INSIGHTS_ROLLUP_INTERVAL_SECONDS: '0', RETENTION_INTERVAL_SECONDS: '0' } });
     const env = parseEnv({ NODE_ENV: 'test' });
-    // Days of played history that have closed, written by the domain verbs as start-up writes them.
-    await seedDemoHistory({ ctx: { db: server.db, pubsub: createInProcessPubSub(), logger: createLogger('silent'), env, now: () => new Date() }, input: DEFAULT_SEED });
+    // Days of played history that have closed, written by the domain verbs as start-up writes them. Played up to the
+    // last instant of yesterday (Seoul): played up to now, in a weekday evening it would all be today's, still open.
+    const endOfYesterday = new Date(seoulMidnight(seoulDay(new Date())).getTime() - 1);
+    await seedDemoHistory({ ctx: { db: server.db, pubsub: createInProcessPubSub(), logger: createLogger('silent'), env, now: () => endOfYesterday }, input: DEFAULT_SEED });
     operatorKey = server.keyOf('OPERATOR').apiKey;
     complexId = selectComplex({ db: server.db }, { code: 'BANWOL_SIHWA' })!.id;
   }, 120_000);
@@ -122,7 +124,7 @@ describe('years of history', () => {
     expect(server.db.select().from(insightsDays).where(and(eq(insightsDays.complexId, complexId), eq(insightsDays.day, day))).all()).toEqual([]);
     const after = await insights(variables);
     expect((after.requests as { served: number }).served).toBe((before.requests as { served: number }).served - 1);
-    expect(rollUpDay({ ctx: { db: server.db, now: () => new Date() }, input: { complexId, day } }).written).toBe(true);
+    expect((await rollUpDay({ ctx: { db: server.db, now: () => new Date() }, input: { complexId, day } })).written).toBe(true);
     expect(await insights(variables)).toEqual(after);
   });
 
@@ -151,28 +153,28 @@ describe('years of history', () => {
     const trips = (figures: Record<string, unknown>) => figures.trips as { trips: number; stopsPerRoute: number };
     expect(trips(after).trips).toBe(trips(before).trips);
     expect(Math.abs((trips(after).stopsPerRoute - trips(before).stopsPerRoute) * trips(after).trips - 1)).toBeLessThan(trips(after).trips * 0.01);
-    expect(rollUpDay({ ctx: { db: server.db, now: () => new Date() }, input: { complexId, day } }).written).toBe(true);
+    expect((await rollUpDay({ ctx: { db: server.db, now: () => new Date() }, input: { complexId, day } })).written).toBe(true);
     expect(await insights(variables)).toEqual(after);
 
     // A round's report rewritten: its start day's roll-up goes.
     const round = server.db.select().from(matchingRounds).where(and(eq(matchingRounds.complexId, complexId), sql`${reportField('assignmentCostKrw')} > 0`)).orderBy(desc(matchingRounds.startedAt)).limit(1).get()!;
     const roundDay = seoulDay(round.startedAt);
-    rollUpDay({ ctx: { db: server.db, now: () => new Date() }, input: { complexId, day: roundDay } });
+    await rollUpDay({ ctx: { db: server.db, now: () => new Date() }, input: { complexId, day: roundDay } });
     server.db.update(matchingRounds).set({ report: { ...round.report!, assignmentCostKrw: round.report!.assignmentCostKrw + 1000 } }).where(eq(matchingRounds.id, round.id)).run();
     expect(rolledUp(roundDay)).toBe(0);
   });
 
-  it('a day whose requests still wait is not rolled up, nor is today', () => {
+  it('a day whose requests still wait is not rolled up, nor is today', async () => {
     const now = new Date();
-    expect(rollUpDay({ ctx: { db: server.db, now: () => now }, input: { complexId, day: seoulDay(now) } }).written).toBe(false);
+    expect((await rollUpDay({ ctx: { db: server.db, now: () => now }, input: { complexId, day: seoulDay(now) } })).written).toBe(false);
     // Posted three days ago for a pickup tomorrow: its day has closed, but the request may still be served.
     const posted = new Date(now.getTime() - 3 * DAY_MS);
     const manufacturer = server.keyOf('MANUFACTURER');
-    createShipmentRequest({
+    await createShipmentRequest({
       ctx: { db: server.db, pubsub: server.pubsub, logger: createLogger('silent'), env: parseEnv({ NODE_ENV: 'test' }), now: () => posted, viewer: { organisationId: manufacturer.organisationId, role: 'MANUFACTURER', complexId, apiKeyId: null } },
       input: { ...requestInput, idempotencyKey: 'growth-waiting', pickupWindow: { from: new Date(now.getTime() + DAY_MS), until: new Date(now.getTime() + DAY_MS + 4 * 3_600_000) }, deliverBy: new Date(now.getTime() + 2 * DAY_MS) },
     });
-    const { figures, written } = rollUpDay({ ctx: { db: server.db, now: () => now }, input: { complexId, day: seoulDay(posted) } });
+    const { figures, written } = await rollUpDay({ ctx: { db: server.db, now: () => now }, input: { complexId, day: seoulDay(posted) } });
     expect(figures.waiting).toBe(1);
     expect(written).toBe(false);
   });
@@ -180,10 +182,10 @@ describe('years of history', () => {
   it('a round and a live insights day read through indexes, never scanning a table', async () => {
     const complex = selectComplex({ db: server.db }, { code: 'BANWOL_SIHWA' })!;
     const now = new Date();
-    const plans = await plansOf(server.dbPath, (db) => {
-      expireOffers({ db }, complex.id, now);
-      loadRoundInput({ db }, complex, now);
-      rollUpDay({ ctx: { db, now: () => now }, input: { complexId: complex.id, day: seoulDay(now) } });
+    const plans = await plansOf(server.dbPath, async (db) => {
+      await expireOffers({ db }, complex.id, now);
+      await loadRoundInput({ db }, complex, now);
+      await rollUpDay({ ctx: { db, now: () => now }, input: { complexId: complex.id, day: seoulDay(now) } });
     });
     expect(plans.length).toBeGreaterThan(8);
     for (const { statement, plan } of plans) expect(plan.filter((d) => /^SCAN (?!\(subquery|CONSTANT)/.test(d)), `${statement}\n${plan.join('\n')}`).toEqual([]);
@@ -216,7 +218,7 @@ describe('years of history', () => {
     const ctx = { db: server.db, pubsub: server.pubsub, logger: createLogger('silent'), env: parseEnv({ NODE_ENV: 'test' }), now: () => now, viewer: { organisationId: manufacturer.organisationId, role: 'MANUFACTURER' as const, complexId, apiKeyId: null } };
     const tomorrow = now.getTime() + DAY_MS;
     for (let i = 0; i < 30; i++) {
-      createShipmentRequest({ ctx, input: { ...requestInput, idempotencyKey: `growth-live-${i}`, pickupWindow: { from: new Date(tomorrow), until: new Date(tomorrow + 4 * 3_600_000) }, deliverBy: new Date(tomorrow + DAY_MS) } });
+      await createShipmentRequest({ ctx, input: { ...requestInput, idempotencyKey: `growth-live-${i}`, pickupWindow: { from: new Date(tomorrow), until: new Date(tomorrow + 4 * 3_600_000) }, deliverBy: new Date(tomorrow + DAY_MS) } });
     }
     const plans = await plansOf(server.dbPath, (db) => rollUpDay({ ctx: { db, now: () => now }, input: { complexId, day: seoulDay(now) } }));
     for (const { statement, rows } of plans) expect(rows, statement).toBeLessThan(30);

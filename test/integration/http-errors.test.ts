@@ -68,8 +68,8 @@ describe('client mistakes are answered as such, in GraphQL-shaped JSON', () => {
 describe('proof of delivery with a relative storage folder', () => {
   it('the shipper, the carrier and the operator download what the carrier uploaded', async () => {
     const carrier = server.keyOf('CARRIER');
-    const request = shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
-    const v = vehicle(ctxAs(server.db, carrier));
+    const request = await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
+    const v = await vehicle(ctxAs(server.db, carrier));
     const [offerId] = makeOffers(server.db, [{ round: round(server.db), requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: carrier.organisationId, vehicleId: v.id }]);
     const accepted = await gql<{ offerAccept: { bookings: { id: string }[] } }>(
       server.url,

@@ -75,16 +75,16 @@ beforeAll(async () => {
   server = await startTestServer({ dbPath: join(tmp.dir, 'insights.db') });
   const carrier = ctxAs(server.db, server.keyOf('CARRIER'));
   const shipper = ctxAs(server.db, server.keyOf('MANUFACTURER'));
-  vehicle(carrier);
-  vehicle(carrier, { location: { lat: 37.31, lng: 126.73 } });
-  listing(ctxAs(server.db, server.keyOf('WAREHOUSE_OWNER')), 20);
-  shipment(shipper);
+  await vehicle(carrier);
+  await vehicle(carrier, { location: { lat: 37.31, lng: 126.73 } });
+  await listing(ctxAs(server.db, server.keyOf('WAREHOUSE_OWNER')), 20);
+  await shipment(shipper);
   // Picked up tomorrow morning in Korea, so its drop meets the warehouse's opening hours whenever the suite runs.
   const tomorrow = kstDayOf(Date.now()) + 1;
   const morning = { from: new Date(kstTimeOn(tomorrow, '09:00')), until: new Date(kstTimeOn(tomorrow, '12:00')) };
-  shipment(shipper, { pallets: 2, weightKg: 800, storage: { pallets: 2, days: 3, storageClass: 'AMBIENT' }, pickupWindow: morning, deliverBy: new Date(kstTimeOn(tomorrow, '20:00')) });
-  const cancelled = shipment(shipper);
-  cancelShipmentRequest({ ctx: shipper, input: { id: cancelled.id, reason: 'order withdrawn by the customer' } });
+  await shipment(shipper, { pallets: 2, weightKg: 800, storage: { pallets: 2, days: 3, storageClass: 'AMBIENT' }, pickupWindow: morning, deliverBy: new Date(kstTimeOn(tomorrow, '20:00')) });
+  const cancelled = await shipment(shipper);
+  await cancelShipmentRequest({ ctx: shipper, input: { id: cancelled.id, reason: 'order withdrawn by the customer' } });
 
   expect((await gql(server.url, RUN, {}, { apiKey: keyOf('OPERATOR') })).body.errors).toBeUndefined();
   await acceptAll(keyOf('CARRIER'));
@@ -230,7 +230,7 @@ describe('heatmap', () => {
     const cell = cellsOf({ lat: 37.32, lng: 126.74 }).r8;
     const countIn = async () => (await heatmap('SUPPLY', 8)).body.data!.heatmap.cells.find((c) => c.cell === cell)?.count ?? 0;
     const before = await countIn();
-    const lapsed = listing(ctxAs(server.db, server.keyOf('WAREHOUSE_OWNER')), 5);
+    const lapsed = await listing(ctxAs(server.db, server.keyOf('WAREHOUSE_OWNER')), 5);
     expect(await countIn()).toBe(before + 1);
     const monthAgo = (days: number) => new Date(Date.now() - days * 24 * HOUR).toISOString().slice(0, 10);
     server.db.update(listingAvailability).set({ fromDay: monthAgo(40), toDay: monthAgo(35) }).where(eq(listingAvailability.listingId, lapsed.id)).run();
@@ -241,7 +241,7 @@ describe('heatmap', () => {
     const before = (await heatmap('DEMAND')).body.data!.heatmap.cells;
     expect(before).toEqual([]);
     const origin = { lat: BANWOL.lat + 0.01, lng: BANWOL.lng - 0.02 };
-    shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')), { origin, pallets: 5, weightKg: 2_000 });
+    await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')), { origin, pallets: 5, weightKg: 2_000 });
     // Requests store their cell at 5, 7 and 9; at 6 and 8 it is the finest cell's parent.
     for (const res of [5, 6, 7, 8, 9] as const) {
       const after = (await heatmap('DEMAND', res)).body.data!.heatmap.cells;
@@ -264,7 +264,7 @@ it('stores a baseline with every transport offer the engine writes', () => {
 
 it('counts a request whose pickup window has passed as expired before any round marks it', async () => {
   const waitingBefore = (await insights(keyOf('OPERATOR'))).body.data!.complexInsights.requests;
-  const stale = shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
+  const stale = await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
   server.db.update(shipmentRequests).set({ pickupFrom: new Date(Date.now() - 3 * HOUR), pickupUntil: new Date(Date.now() - HOUR) }).where(eq(shipmentRequests.id, stale.id)).run();
   const after = (await insights(keyOf('OPERATOR'))).body.data!.complexInsights.requests;
   expect(after).toMatchObject({ posted: Number(waitingBefore.posted) + 1, expired: Number(waitingBefore.expired) + 1, waiting: waitingBefore.waiting });
@@ -286,8 +286,8 @@ describe('a year of history', () => {
     const shipper = ctxAs(server.db, server.keyOf('MANUFACTURER'));
     const prices = [2_000_000_000, 2_562_891_033];
     for (const priceKrw of prices) {
-      const request = shipment(shipper);
-      const [offerId] = makeOffers(server.db, [{ round: round(server.db), requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: carrier.organisationId, vehicleId: vehicle(ctxAs(server.db, carrier)).id, priceKrw }]);
+      const request = await shipment(shipper);
+      const [offerId] = makeOffers(server.db, [{ round: round(server.db), requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: carrier.organisationId, vehicleId: (await vehicle(ctxAs(server.db, carrier))).id, priceKrw }]);
       const accepted = await gql(server.url, ACCEPT, { id: toGlobalId('Offer', offerId!), key: randomUUID() }, { apiKey: carrier.apiKey });
       expect(accepted.body.errors).toBeUndefined();
       server.db.update(offers).set({ baselineKrw: 3_000_000_000 }).where(eq(offers.id, offerId!)).run();

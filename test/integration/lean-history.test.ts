@@ -21,10 +21,10 @@ describe('round reports stored by position', () => {
   const tmp = tempDir();
   afterAll(() => tmp.remove());
 
-  it('are written as a JSON array of the fields in order and read back as the report', () => {
+  it('are written as a JSON array of the fields in order and read back as the report', async () => {
     const db = openDatabase(join(tmp.dir, 'new.db'));
     migrateDatabase(db);
-    loadProgramme({ ctx: { db } });
+    await loadProgramme({ ctx: { db } });
     const complexId = db.select().from(complexes).limit(1).get()!.id;
     const { id } = db.insert(matchingRounds).values({ complexId, trigger: 'MANUAL', startedAt: new Date(), report: REPORT }).returning().get();
     const stored = (db.$client.prepare('select report from matching_rounds where id = ?').get(id) as { report: string }).report;
@@ -34,7 +34,7 @@ describe('round reports stored by position', () => {
     db.$client.close();
   });
 
-  it('a database of reports with keys is migrated to them, its empty scheduled rounds still found by their index', () => {
+  it('a database of reports with keys is migrated to them, its empty scheduled rounds still found by their index', async () => {
     // The migrations before this one: a copy of the folder whose journal ends at 0013.
     const folder = join(tmp.dir, 'migrations');
     cpSync(MIGRATIONS_FOLDER, folder, { recursive: true });
@@ -44,7 +44,7 @@ describe('round reports stored by position', () => {
     writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, upTo) }));
     const db = openDatabase(join(tmp.dir, 'old.db'));
     migrate(db, { migrationsFolder: folder });
-    loadProgramme({ ctx: { db } });
+    await loadProgramme({ ctx: { db } });
     const complexId = db.select().from(complexes).limit(1).get()!.id;
     const insert = db.$client.prepare('insert into matching_rounds (complex_id, status, "trigger", started_at, report) values (?, ?, ?, ?, ?)');
     const served = Number(insert.run(complexId, 'COMPLETED', 'MANUAL', Date.now(), JSON.stringify(REPORT)).lastInsertRowid);
@@ -67,10 +67,10 @@ describe('insights roll-ups', () => {
   const tmp = tempDir();
   afterAll(() => tmp.remove());
 
-  it("keep a day's booking times as ascending float64 bytes, read back as numbers", () => {
+  it("keep a day's booking times as ascending float64 bytes, read back as numbers", async () => {
     const db = openDatabase(join(tmp.dir, 'insights.db'));
     migrateDatabase(db);
-    loadProgramme({ ctx: { db } });
+    await loadProgramme({ ctx: { db } });
     const complexId = db.select().from(complexes).limit(1).get()!.id;
     const { day: _, waiting: __, ...figures } = emptyDay('2026-01-05');
     db.insert(insightsDays).values({ complexId, day: '2026-01-05', ...figures, bookingMs: [90_000, 1_500.5, 3_600_000] }).run();

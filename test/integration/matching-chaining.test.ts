@@ -29,16 +29,16 @@ it('plans a booked vehicle from where its booking leaves it, after that booking'
   const operator = server.keyOf('OPERATOR').apiKey;
   const carrier = server.keyOf('CARRIER').apiKey;
   const shipper = ctxAs(server.db, server.keyOf('MANUFACTURER'));
-  const truck = vehicle(ctxAs(server.db, server.keyOf('CARRIER')));
+  const truck = await vehicle(ctxAs(server.db, server.keyOf('CARRIER')));
   const now = Date.now();
-  const toSuwon = shipment(shipper, { destination: SUWON });
+  const toSuwon = await shipment(shipper, { destination: SUWON });
   await gql(server.url, RUN, {}, { apiKey: operator });
   const first = (await gql<Offers>(server.url, OFFERS, { id: toGlobalId('ShipmentRequest', toSuwon.id) }, { apiKey: carrier })).body.data!.offers.edges[0]!.node;
   expect((await gql(server.url, ACCEPT, { id: first.id, key: randomUUID() }, { apiKey: carrier })).body.errors).toBeUndefined();
 
   // A return load picked up next to that drop, later the same day: the truck is still in Banwol-Sihwa.
   const backOrigin = { lat: 37.27, lng: 127.02 };
-  const back = shipment(shipper, {
+  const back = await shipment(shipper, {
     origin: backOrigin,
     destination: { lat: 37.325, lng: 126.75 },
     pickupWindow: { from: new Date(now + 8 * HOUR), until: new Date(now + 12 * HOUR) },

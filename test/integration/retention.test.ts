@@ -56,10 +56,10 @@ describe('retention', () => {
   it('keeps idempotency keys for the window, so a retry inside it returns the first result, and deletes them after', async () => {
     const input = requestInput(randomUUID());
     const first = await create(input);
-    expect(pruneIdempotencyKeys({ ctx: later(29 * DAY_MS), input: { batchSize: 500 } })).toBe(0);
+    expect(await pruneIdempotencyKeys({ ctx: later(29 * DAY_MS), input: { batchSize: 500 } })).toBe(0);
     expect(await create(input)).toBe(first);
 
-    expect(pruneIdempotencyKeys({ ctx: later(31 * DAY_MS), input: { batchSize: 500 } })).toBeGreaterThanOrEqual(1);
+    expect(await pruneIdempotencyKeys({ ctx: later(31 * DAY_MS), input: { batchSize: 500 } })).toBeGreaterThanOrEqual(1);
     expect(db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, input.idempotencyKey)).get()).toBeUndefined();
     expect(await create(input)).not.toBe(first);
   });
@@ -86,7 +86,7 @@ describe('retention', () => {
     const busy = round('SCHEDULED', old, 3);
     const withOffers = await roundWithOffers(old);
 
-    expect(pruneEmptyRounds({ ctx: later(0), input: { batchSize: 500 } })).toBe(1);
+    expect(await pruneEmptyRounds({ ctx: later(0), input: { batchSize: 500 } })).toBe(1);
     const left = db.select({ id: matchingRounds.id }).from(matchingRounds).where(inArray(matchingRounds.id, [emptyOld, emptyRecent, manual, busy, withOffers])).all();
     expect(left.map((r) => r.id).sort()).toEqual([emptyRecent, manual, busy, withOffers].sort());
   });

@@ -16,13 +16,13 @@ describe('round input', () => {
     tmp.remove();
   });
 
-  it('hands the engine loading methods, the rate card per stop and per hour waited, and opening hours and equipment', () => {
+  it('hands the engine loading methods, the rate card per stop and per hour waited, and opening hours and equipment', async () => {
     const as = (role: 'CARRIER' | 'MANUFACTURER' | 'WAREHOUSE_OWNER') => ctxAs(server.db, server.keyOf(role));
-    const truck = vehicle(as('CARRIER'), { tonnageClass: 'T1', bodyType: 'CARGO', rateCard: { perStopFeeKrw: 7_000 } });
-    const request = shipment(as('MANUFACTURER'), { cargoClass: 'OVERSIZE', pallets: 1, weightKg: 600, loadingAtOrigin: 'HOIST', loadingAtDestination: 'BY_HAND' });
-    const warehouse = listing(as('WAREHOUSE_OWNER'));
+    const truck = await vehicle(as('CARRIER'), { tonnageClass: 'T1', bodyType: 'CARGO', rateCard: { perStopFeeKrw: 7_000 } });
+    const request = await shipment(as('MANUFACTURER'), { cargoClass: 'OVERSIZE', pallets: 1, weightKg: 600, loadingAtOrigin: 'HOIST', loadingAtDestination: 'BY_HAND' });
+    const warehouse = await listing(as('WAREHOUSE_OWNER'));
 
-    const input = loadRoundInput({ db: server.db }, getComplex({ ctx: as('CARRIER'), input: { code: 'BANWOL_SIHWA' } }), new Date());
+    const input = await loadRoundInput({ db: server.db }, getComplex({ ctx: as('CARRIER'), input: { code: 'BANWOL_SIHWA' } }), new Date());
 
     expect(input.requests.find((r) => r.id === String(request.id))).toMatchObject({ pickupLoadingMethod: 'HOIST', deliveryLoadingMethod: 'BY_HAND' });
     expect(input.vehicles.find((v) => v.id === String(truck.id))).toMatchObject({ perStopFeeKrw: 7_000, waitingFeePerHourKrw: 8_000 });

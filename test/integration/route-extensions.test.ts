@@ -87,8 +87,8 @@ describe('extensions of booked routes through the service', () => {
     const complexId = ctxAs(server.db, server.keyOf('MANUFACTURER')).viewer!.complexId!;
     const makers = server.db.select().from(organisations).where(and(eq(organisations.complexId, complexId), eq(organisations.role, 'MANUFACTURER'))).orderBy(organisations.id).all();
     const others = makers.filter((m) => m.id !== server.keyOf('MANUFACTURER').organisationId);
-    const keyFor = (organisationId: number) => createApiKey({ ctx: { ...ctxAs(server.db, server.keyOf('ADMIN')), viewer: SYSTEM_ADMIN }, input: { organisationId, name: 'test' } }).secret;
-    Object.assign(keys, { a: server.keyOf('MANUFACTURER').apiKey, b: keyFor(others[0]!.id), c: keyFor(others[1]!.id), carrier: server.keyOf('CARRIER').apiKey, operator: server.keyOf('OPERATOR').apiKey });
+    const keyFor = async (organisationId: number) => (await createApiKey({ ctx: { ...ctxAs(server.db, server.keyOf('ADMIN')), viewer: SYSTEM_ADMIN }, input: { organisationId, name: 'test' } })).secret;
+    Object.assign(keys, { a: server.keyOf('MANUFACTURER').apiKey, b: await keyFor(others[0]!.id), c: await keyFor(others[1]!.id), carrier: server.keyOf('CARRIER').apiKey, operator: server.keyOf('OPERATOR').apiKey });
     await as(keys.carrier, 'mutation ($input: VehicleRegisterInput!) { vehicleRegister(input: $input) { vehicle { id } } }', {
       input: { plateNumber: '경기12바3456', tonnageClass: 'T5', bodyType: 'WING', location: { lat: 37.33, lng: 126.74 }, availability: [{ startsAt: at(HOUR), endsAt: at(72 * HOUR) }], idempotencyKey: randomUUID() },
     });

@@ -83,11 +83,11 @@ describe('routes through the service', () => {
     const complexId = ctxAs(server.db, server.keyOf('MANUFACTURER')).viewer!.complexId!;
     // Three shippers of the complex: the demo one and two more with keys of their own.
     const makers = server.db.select().from(organisations).where(and(eq(organisations.complexId, complexId), eq(organisations.role, 'MANUFACTURER'))).orderBy(organisations.id).all();
-    const keyFor = (organisationId: number) => createApiKey({ ctx: { ...ctxAs(server.db, server.keyOf('ADMIN')), viewer: SYSTEM_ADMIN }, input: { organisationId, name: 'test' } }).secret;
+    const keyFor = async (organisationId: number) => (await createApiKey({ ctx: { ...ctxAs(server.db, server.keyOf('ADMIN')), viewer: SYSTEM_ADMIN }, input: { organisationId, name: 'test' } })).secret;
     Object.assign(keys, {
       a: server.keyOf('MANUFACTURER').apiKey,
-      b: keyFor(makers.find((m) => m.id !== server.keyOf('MANUFACTURER').organisationId)!.id),
-      c: keyFor(makers.filter((m) => m.id !== server.keyOf('MANUFACTURER').organisationId)[1]!.id),
+      b: await keyFor(makers.find((m) => m.id !== server.keyOf('MANUFACTURER').organisationId)!.id),
+      c: await keyFor(makers.filter((m) => m.id !== server.keyOf('MANUFACTURER').organisationId)[1]!.id),
       carrier: server.keyOf('CARRIER').apiKey,
       operator: server.keyOf('OPERATOR').apiKey,
       owner: server.keyOf('WAREHOUSE_OWNER').apiKey,
@@ -206,7 +206,7 @@ describe('routes through the service', () => {
 
     // 4,300 kg already booked on the truck over the whole trip: C's 600 kg would fit beside it, A's 800 kg not,
     // so whichever share is booked first, the route is refused as a whole.
-    const heavy = shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')), { weightKg: 4_300, pallets: 1 });
+    const heavy = await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')), { weightKg: 4_300, pallets: 1 });
     const me = server.keyOf('CARRIER').organisationId;
     const [heavyOffer] = makeOffers(server.db, [
       { round: round(server.db), requestId: heavy.id, shipperOrgId: heavy.shipperOrgId, supplierOrgId: me, vehicleId: localIdOf(route.vehicleId, 'Vehicle', 'vehicleId'), pickupAt: new Date(Date.now() + HOUR), deliverAt: new Date(Date.now() + 60 * HOUR) },

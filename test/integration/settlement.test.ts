@@ -98,16 +98,16 @@ beforeAll(async () => {
   const carrierCtx = ctxAs(server.db, key('CARRIER'));
   const a = ctxAs(server.db, key('MANUFACTURER'));
   const second = server.db.select().from(organisations).where(and(eq(organisations.complexId, r.complexId), eq(organisations.role, 'MANUFACTURER'))).orderBy(organisations.id).all()[1]!;
-  shipperB = { id: second.id, name: second.name, brn: second.businessRegistrationNumber, apiKey: createApiKey({ ctx: { ...a, viewer: SYSTEM_ADMIN }, input: { organisationId: second.id, name: 'test' } }).secret };
+  shipperB = { id: second.id, name: second.name, brn: second.businessRegistrationNumber, apiKey: (await createApiKey({ ctx: { ...a, viewer: SYSTEM_ADMIN }, input: { organisationId: second.id, name: 'test' } })).secret };
   const b = ctxAs(server.db, { organisationId: shipperB.id, role: 'MANUFACTURER' });
-  const truck = vehicle(carrierCtx);
+  const truck = await vehicle(carrierCtx);
   plate = truck.plateNumber;
-  const space = listing(ctxAs(server.db, key('WAREHOUSE_OWNER')));
+  const space = await listing(ctxAs(server.db, key('WAREHOUSE_OWNER')));
   server.db.insert(listingAvailability).values({ listingId: space.id, fromDay: '2026-11-01', toDay: '2026-11-30', idlePallets: 10 }).run();
   const vehicleId = truck.id;
 
   // 1. A: transport delivered 00:30 on 1 November in Seoul (15:30 UTC the day before), with 3 pallets stored 26–30 November.
-  const r1 = shipment(a, { storage: { pallets: 3, days: 5, storageClass: 'AMBIENT' } });
+  const r1 = await shipment(a, { storage: { pallets: 3, days: 5, storageClass: 'AMBIENT' } });
   postedAt(r1.id, '2026-10-31T15:10:00Z');
   const storage = offerValues({ round: r, requestId: r1.id, shipperOrgId: r1.shipperOrgId, supplierOrgId: key('WAREHOUSE_OWNER').organisationId, listingId: space.id, storagePallets: 3, priceKrw: 15_000 });
   const storageOffer = server.db.insert(offers).values({ ...storage, storageFromDay: '2026-11-26', storageToDay: '2026-11-30' }).returning().get().id;
@@ -115,8 +115,8 @@ beforeAll(async () => {
   booked.a1Storage = (await accept(storageOffer, key('WAREHOUSE_OWNER').apiKey))[0]!;
 
   // 2. A and B pooled on one consolidated load delivered 20 November: shares of 300,007 and 599,993.
-  const r2a = shipment(a, { pallets: 2, weightKg: 800 });
-  const r2b = shipment(b, { pallets: 4, weightKg: 1_600 });
+  const r2a = await shipment(a, { pallets: 2, weightKg: 800 });
+  const r2b = await shipment(b, { pallets: 4, weightKg: 1_600 });
   postedAt(r2a.id, '2026-11-18T01:00:00Z');
   postedAt(r2b.id, '2026-11-18T02:00:00Z');
   routeId = server.db.insert(routes).values({ roundId: r.roundId, complexId: r.complexId, vehicleId, priceKrw: 900_000, startAt: at('2026-11-19T21:30:00Z'), endAt: at('2026-11-20T03:00:00Z') }).returning().get().id;
@@ -130,19 +130,19 @@ beforeAll(async () => {
   booked.b2 = shares[1]!;
 
   // 3. A: transport for 15 November, given back by the carrier.
-  const r3 = shipment(a);
+  const r3 = await shipment(a);
   postedAt(r3.id, '2026-11-10T01:00:00Z');
   booked.a3 = await transport({ requestId: r3.id, shipperOrgId: r3.shipperOrgId, vehicleId, priceKrw: 200_000, pickupAt: at('2026-11-15T01:00:00Z'), deliverAt: at('2026-11-15T08:00:00Z') });
   expect((await gql(server.url, GIVE_BACK, { id: booked.a3, key: randomUUID() }, { apiKey: key('CARRIER').apiKey })).body.errors).toBeUndefined();
 
   // 4. B: transport for 25 November, cancelled by B (a reason that Excel would run as a formula).
-  const r4 = shipment(b);
+  const r4 = await shipment(b);
   postedAt(r4.id, '2026-11-20T01:00:00Z');
   booked.b4 = await transport({ requestId: r4.id, shipperOrgId: r4.shipperOrgId, vehicleId, priceKrw: 180_000, pickupAt: at('2026-11-25T01:00:00Z'), deliverAt: at('2026-11-25T08:00:00Z') });
   expect((await gql(server.url, CANCEL, { id: toGlobalId('ShipmentRequest', r4.id) }, { apiKey: shipperB.apiKey })).body.errors).toBeUndefined();
 
   // 5. B: planned for 1 December but delivered on 30 November: supplied in November.
-  const r5 = shipment(b);
+  const r5 = await shipment(b);
   postedAt(r5.id, '2026-11-28T01:00:00Z');
   booked.b5 = await transport({ requestId: r5.id, shipperOrgId: r5.shipperOrgId, vehicleId, priceKrw: 250_000, pickupAt: at('2026-11-30T05:00:00Z'), deliverAt: at('2026-12-01T01:00:00Z') });
   // Booked (in the test's real time) after the month it is reported in: date the booking as a carrier's would be.
@@ -156,7 +156,7 @@ beforeAll(async () => {
   expect(delivered.body.errors).toBeUndefined();
 
   // 6. A: delivered at midnight starting 1 December in Seoul (15:00 UTC on 30 November), posted in December: not November's.
-  const r6 = shipment(a);
+  const r6 = await shipment(a);
   booked.a6 = await transport({ requestId: r6.id, shipperOrgId: r6.shipperOrgId, vehicleId, priceKrw: 100_000, pickupAt: at('2026-11-30T10:00:00Z'), deliverAt: at('2026-11-30T15:00:00Z') });
 });
 

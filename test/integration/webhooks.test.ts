@@ -104,13 +104,13 @@ describe('webhooks', () => {
     const inbox = await receiver();
     // Before any endpoint asks for it, a change writes no outbox row: an endpoint receives events from its registration on.
     const outbox = () => server.db.select({ id: webhookEvents.id }).from(webhookEvents).all().length;
-    shipment(ctxAs(server.db, key('MANUFACTURER')));
+    await shipment(ctxAs(server.db, key('MANUFACTURER')));
     expect(outbox()).toBe(0);
     const { secret, endpoint } = await register(server.url, key('OPERATOR').apiKey, ['COMPLEX_ACTIVITY'], inbox.url);
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(endpoint).toMatchObject({ url: inbox.url, eventTypes: ['COMPLEX_ACTIVITY'], status: 'ACTIVE' });
 
-    shipment(ctxAs(server.db, key('MANUFACTURER')));
+    await shipment(ctxAs(server.db, key('MANUFACTURER')));
     expect(outbox()).toBe(1);
     const [delivery] = await inbox.waitFor(1);
     const payload = verified(secret, delivery!);
@@ -140,8 +140,8 @@ describe('webhooks', () => {
     await register(server.url, key('MANUFACTURER', 'CHANGWON').apiKey, ['SHIPMENT_UPDATED'], otherShipper.url);
     await register(server.url, key('OPERATOR', 'CHANGWON').apiKey, ['COMPLEX_ACTIVITY'], otherOperator.url);
 
-    const request = shipment(ctxAs(server.db, key('MANUFACTURER')));
-    const truck = vehicle(ctxAs(server.db, key('CARRIER')));
+    const request = await shipment(ctxAs(server.db, key('MANUFACTURER')));
+    const truck = await vehicle(ctxAs(server.db, key('CARRIER')));
     const [offerId] = makeOffers(server.db, [{ round: round(server.db), requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: key('CARRIER').organisationId, vehicleId: truck.id }]);
     const accepted = await gql(server.url, ACCEPT, { input: { offerId: toGlobalId('Offer', offerId!), idempotencyKey: randomUUID() } }, { apiKey: key('CARRIER').apiKey });
     expect(accepted.body.errors).toBeUndefined();
@@ -163,8 +163,8 @@ describe('webhooks', () => {
     const [carrier, otherCarrier] = [await receiver(), await receiver()];
     const { secret } = await register(server.url, key('CARRIER').apiKey, ['OFFER_RECEIVED'], carrier.url);
     await register(server.url, key('CARRIER', 'CHANGWON').apiKey, ['OFFER_RECEIVED'], otherCarrier.url);
-    vehicle(ctxAs(server.db, key('CARRIER')));
-    shipment(ctxAs(server.db, key('MANUFACTURER')));
+    await vehicle(ctxAs(server.db, key('CARRIER')));
+    await shipment(ctxAs(server.db, key('MANUFACTURER')));
     const run = await gql<{ matchingRunStart: { round: { id: string } } }>(
       server.url,
       'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { id } } }',
@@ -186,7 +186,7 @@ describe('webhooks', () => {
   it('retries a receiver that fails until it recovers, and records every attempt', async () => {
     const flaky = await receiver((n) => (n <= 2 ? 500 : 200));
     const { secret, endpoint } = await register(server.url, key('OPERATOR').apiKey, ['COMPLEX_ACTIVITY'], flaky.url);
-    shipment(ctxAs(server.db, key('MANUFACTURER')));
+    await shipment(ctxAs(server.db, key('MANUFACTURER')));
     const attempts = await flaky.waitFor(3);
     expect(new Set(attempts.map((a) => a.headers['webhook-id'])).size).toBe(1);
     expect(verified(secret, attempts[2]!).type).toBe('complex.activity');
@@ -236,7 +236,7 @@ describe('an endpoint that keeps failing', () => {
       const feed = server.pubsub.subscribe('complexActivity');
       const operator = server.keyOf('OPERATOR').apiKey;
       const { endpoint } = await register(server.url, operator, ['COMPLEX_ACTIVITY'], down.url);
-      shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
+      await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
       let notice;
       for await (const event of feed) if (event.kind === 'WEBHOOK_ENDPOINT_DISABLED') (notice = event), await feed.return?.();
       expect(notice).toMatchObject({ complexCode: 'BANWOL_SIHWA', summary: expect.stringMatching(/\(127\.0\.0\.1:\d+\) disabled: \d+ attempts failed since /) });
@@ -256,7 +256,8 @@ describe('an endpoint that keeps failing', () => {
   });
 });
 
-describe('a service killed with -9 between commit and delivery', () => {
+// Two starts of a real process, the first seeding the demo history (about 20 s here, longer on a busy machine).
+describe('a service killed with -9 between commit and delivery', { timeout: 90_000 }, () => {
   it('delivers the committed event after it restarts', async () => {
     const tmp = tempDir();
     const receiverDown = await startReceiver();

@@ -45,7 +45,7 @@ describe('WebSocket: keys that stop holding', () => {
 
   it('a revoked key is refused on the open socket at once, and the socket closes with 4403 within seconds', async () => {
     const carrier = server.keyOf('CARRIER');
-    const { apiKey, secret } = createApiKey({ ctx: ctxAs(server.db, carrier), input: { organisationId: carrier.organisationId, name: 'dispatch' } });
+    const { apiKey, secret } = await createApiKey({ ctx: ctxAs(server.db, carrier), input: { organisationId: carrier.organisationId, name: 'dispatch' } });
     const ws = client(server.wsUrl, secret);
     try {
       expect((await ws.run(VIEWER)).data).toEqual({ viewer: { name: expect.any(String) } });
@@ -61,8 +61,8 @@ describe('WebSocket: keys that stop holding', () => {
   });
 
   it('a socket whose organisation is deleted closes with 4403 within seconds, without sending anything', async () => {
-    const org = createOrganisation({ ctx: { ...ctxAs(server.db, server.keyOf('ADMIN')), viewer: SYSTEM_ADMIN }, input: { complexCode: 'GUMI', role: 'CARRIER', name: '(주)사라질운송', businessRegistrationNumber: '220-81-62517' } });
-    const { apiKey, secret } = createApiKey({ ctx: { ...ctxAs(server.db, server.keyOf('ADMIN')), viewer: SYSTEM_ADMIN }, input: { organisationId: org.id, name: 'gone soon' } });
+    const org = await createOrganisation({ ctx: { ...ctxAs(server.db, server.keyOf('ADMIN')), viewer: SYSTEM_ADMIN }, input: { complexCode: 'GUMI', role: 'CARRIER', name: '(주)사라질운송', businessRegistrationNumber: '220-81-62517' } });
+    const { apiKey, secret } = await createApiKey({ ctx: { ...ctxAs(server.db, server.keyOf('ADMIN')), viewer: SYSTEM_ADMIN }, input: { organisationId: org.id, name: 'gone soon' } });
     const ws = client(server.wsUrl, secret);
     try {
       expect((await ws.run(VIEWER)).data).toEqual({ viewer: { name: '(주)사라질운송' } });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { transact } from '../../../db/transaction';
 import { listingAvailability, warehouseListings } from '../../../db/schema';
 import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
@@ -29,7 +30,7 @@ const ALL_FIELDS = new Set(Object.keys(ListingFields.shape) as (keyof ListingFie
  * @throws ForbiddenError for other roles; ValidationError naming each failing field;
  *   ConflictError when the idempotency key was used with another input.
  */
-export function createListing({ ctx, input }: { ctx: Context; input: CreateListingInput }): ListingRecord {
+export async function createListing({ ctx, input }: { ctx: Context; input: CreateListingInput }): Promise<ListingRecord> {
   const viewer = requireRole(ctx, 'WAREHOUSE_OWNER');
   const complexId = viewer.complexId!;
   const { idempotencyKey, ...data } = parseInput(CreateListingInput, input);
@@ -39,43 +40,42 @@ export function createListing({ ctx, input }: { ctx: Context; input: CreateListi
   if (issues.length > 0) throw new ValidationError(issues);
 
   let created: ComplexActivityEvent | undefined;
-  const { listingId } = ctx.db.transaction(
-    (tx) =>
-      once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'warehouseListingCreate', input: data }, () => {
-        const { id } = tx
-          .insert(warehouseListings)
-          .values({
-            ownerOrgId: viewer.organisationId,
-            complexId,
-            createdAt: ctx.now(),
-            name: data.name,
-            ...locationColumns(data.location),
-            storageClass: data.storageClass,
-            totalPallets: data.totalPallets,
-            pricePerPalletDayKrw: data.pricePerPalletDayKrw,
-            minDays: data.minDays,
-            hasForklift: data.hasForklift,
-            hasDock: data.hasDock,
-            opensAt: data.opensAt,
-            closesAt: data.closesAt,
-          })
-          .returning({ id: warehouseListings.id })
-          .get();
-        tx.insert(listingAvailability)
-          .values(data.availability.map((w) => ({ listingId: id, fromDay: w.from, toDay: w.to, idlePallets: w.idlePallets })))
-          .run();
-        created = {
-          complexCode: complexRef(ctx.db, complexId).code,
-          kind: 'LISTING_PUBLISHED',
-          at: ctx.now(),
-          summary: `Warehouse space listed: ${data.totalPallets} ${data.storageClass} pallet positions at ${data.pricePerPalletDayKrw} KRW/pallet-day`,
-        };
-        recordWebhookEvent(ctx.db, 'complexActivity', created, created.at);
-        return { listingId: id };
-      }),
-    { behavior: 'immediate' },
+  const { listingId } = await transact(ctx.db, (tx) =>
+    once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'warehouseListingCreate', input: data }, async () => {
+      const { id } = (await tx
+        .insert(warehouseListings)
+        .values({
+          ownerOrgId: viewer.organisationId,
+          complexId,
+          createdAt: ctx.now(),
+          name: data.name,
+          ...locationColumns(data.location),
+          storageClass: data.storageClass,
+          totalPallets: data.totalPallets,
+          pricePerPalletDayKrw: data.pricePerPalletDayKrw,
+          minDays: data.minDays,
+          hasForklift: data.hasForklift,
+          hasDock: data.hasDock,
+          opensAt: data.opensAt,
+          closesAt: data.closesAt,
+        })
+        .returning({ id: warehouseListings.id })
+        .get())!;
+      await tx
+        .insert(listingAvailability)
+        .values(data.availability.map((w) => ({ listingId: id, fromDay: w.from, toDay: w.to, idlePallets: w.idlePallets })))
+        .run();
+      created = {
+        complexCode: complexRef(ctx.db, complexId).code,
+        kind: 'LISTING_PUBLISHED',
+        at: ctx.now(),
+        summary: `Warehouse space listed: ${data.totalPallets} ${data.storageClass} pallet positions at ${data.pricePerPalletDayKrw} KRW/pallet-day`,
+      };
+      await recordWebhookEvent(tx, 'complexActivity', created, created.at);
+      return { listingId: id };
+    }),
   );
-  const [listing] = selectListingsByIds(ctx, viewer, [listingId]);
+  const [listing] = await selectListingsByIds(ctx, viewer, [listingId]);
   if (created) ctx.pubsub.publish('complexActivity', created);
   return listing!;
 }

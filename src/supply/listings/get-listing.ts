@@ -13,10 +13,10 @@ export type GetListingInput = z.infer<typeof GetListingInput>;
  * contact details) the manufacturers of its complex.
  * @throws ForbiddenError for carriers; NotFoundError for an unknown listing or one the caller may not see.
  */
-export function getListing({ ctx, input }: { ctx: Context; input: GetListingInput }): ListingRecord {
+export async function getListing({ ctx, input }: { ctx: Context; input: GetListingInput }): Promise<ListingRecord> {
   const viewer = requireRole(ctx, ...LISTING_READERS);
   const { id } = parseInput(GetListingInput, input);
-  const [listing] = selectListingsByIds(ctx, viewer, [id]);
+  const [listing] = await selectListingsByIds(ctx, viewer, [id]);
   if (!listing) throw new NotFoundError('Warehouse listing');
   return listing;
 }

@@ -43,7 +43,7 @@ const H3_COLUMN = {
  * listings within the radius, nearest first, with their distance; otherwise in creation order.
  * @throws ForbiddenError for carriers; ValidationError for a bad filter or cursor; NotFoundError for an unknown complex code.
  */
-export function listListings({ ctx, input }: { ctx: Context; input: ListListingsInput }): LocatedConnection<ListingRecord> {
+export async function listListings({ ctx, input }: { ctx: Context; input: ListListingsInput }): Promise<LocatedConnection<ListingRecord>> {
   const viewer = requireRole(ctx, ...LISTING_READERS);
   const { first, after, filter } = parseArgs(ListListingsInput, input);
   const conditions: (SQL | undefined)[] = [listingsVisibleTo(viewer)];
@@ -60,15 +60,15 @@ export function listListings({ ctx, input }: { ctx: Context; input: ListListings
   if (filter?.near) {
     const near = filter.near;
     const { res, cells } = nearCells(near);
-    const candidates = ctx.db
+    const candidates = (await ctx.db
       .select({ id: warehouseListings.id, lat: warehouseListings.lat, lng: warehouseListings.lng })
       .from(warehouseListings)
       .where(and(inArray(H3_COLUMN[res], cells), ...conditions))
-      .values() as Candidate[];
+      .values()) as Candidate[];
     return byDistanceConnection(candidates, near, first, after, (ids) => selectListingsByIds(ctx, viewer, ids));
   }
   const where = and(...conditions);
-  const rows = selectListings(ctx, viewer, and(where, gt(warehouseListings.id, afterId(after))), first + 1);
+  const rows = await selectListings(ctx, viewer, and(where, gt(warehouseListings.id, afterId(after))), first + 1);
   return byIdConnection(rows, first, () => countRows(ctx.db, warehouseListings, where), after);
 }
 

@@ -45,16 +45,16 @@ export function listingsVisibleTo(viewer: Viewer): SQL | undefined {
 }
 
 /** Listings matching `where` (in id order, at most `limit`), with their windows and owner, redacted for the viewer. */
-export function selectListings(ctx: Pick<Context, 'db'>, viewer: Viewer, where: SQL | undefined, limit?: number): ListingRecord[] {
+export async function selectListings(ctx: Pick<Context, 'db'>, viewer: Viewer, where: SQL | undefined, limit?: number): Promise<ListingRecord[]> {
   const query = ctx.db
     .select({ listing: warehouseListings, ownerName: organisations.name, contactName: organisations.contactName, contactPhone: organisations.contactPhone })
     .from(warehouseListings)
     .innerJoin(organisations, eq(organisations.id, warehouseListings.ownerOrgId))
     .where(where)
     .orderBy(asc(warehouseListings.id));
-  const rows = limit === undefined ? query.all() : query.limit(limit).all();
+  const rows = await (limit === undefined ? query.all() : query.limit(limit).all());
   if (rows.length === 0) return [];
-  const windows = ctx.db
+  const windows = await ctx.db
     .select()
     .from(listingAvailability)
     .where(inArray(listingAvailability.listingId, rows.map((r) => r.listing.id)))
@@ -76,8 +76,8 @@ export function selectListings(ctx: Pick<Context, 'db'>, viewer: Viewer, where: 
 }
 
 /** The listings of `ids` the viewer may read, in the order of `ids`. */
-export function selectListingsByIds(ctx: Pick<Context, 'db'>, viewer: Viewer, ids: number[]): ListingRecord[] {
+export async function selectListingsByIds(ctx: Pick<Context, 'db'>, viewer: Viewer, ids: number[]): Promise<ListingRecord[]> {
   if (ids.length === 0) return [];
-  const byId = new Map(selectListings(ctx, viewer, and(inArray(warehouseListings.id, ids), listingsVisibleTo(viewer))).map((l) => [l.id, l]));
+  const byId = new Map((await selectListings(ctx, viewer, and(inArray(warehouseListings.id, ids), listingsVisibleTo(viewer)))).map((l) => [l.id, l]));
   return ids.flatMap((id) => byId.get(id) ?? []);
 }

@@ -1,5 +1,5 @@
 import { and, eq, isNull, sum } from 'drizzle-orm';
-import type { Tx } from '../../../db/client';
+import { transact, type Tx } from '../../../db/transaction';
 import { z } from 'zod';
 import { listingAvailability, listingReservations, warehouseListings } from '../../../db/schema';
 import { requireRole } from '../../auth/authorize';
@@ -31,8 +31,8 @@ export const UpdateListingInput = z.object({
 export type UpdateListingInput = z.input<typeof UpdateListingInput>;
 
 /** Days (`YYYY-MM-DD`) on which held storage bookings exceed what `windows` list idle. */
-function overbookedDays(tx: Tx, listingId: number, windows: { from: string; to: string; idlePallets: number }[]): string[] {
-  const booked = tx
+async function overbookedDays(tx: Tx, listingId: number, windows: { from: string; to: string; idlePallets: number }[]): Promise<string[]> {
+  const booked = await tx
     .select({ day: listingReservations.day, pallets: sum(listingReservations.pallets).mapWith(Number) })
     .from(listingReservations)
     .where(and(eq(listingReservations.listingId, listingId), isNull(listingReservations.releasedAt)))
@@ -48,54 +48,52 @@ function overbookedDays(tx: Tx, listingId: number, windows: { from: string; to: 
  *   ConflictError when the listing is withdrawn or the new availability would hold fewer idle pallets than
  *   are booked on some day; ValidationError naming each failing field.
  */
-export function updateListing({ ctx, input }: { ctx: Context; input: UpdateListingInput }): ListingRecord {
+export async function updateListing({ ctx, input }: { ctx: Context; input: UpdateListingInput }): Promise<ListingRecord> {
   const viewer = requireRole(ctx, 'WAREHOUSE_OWNER');
   const { listingId, ...patch } = parseInput(UpdateListingInput, input);
   const sent = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== null && v !== undefined)) as Partial<ListingFields>;
 
-  ctx.db.transaction(
-    (tx) => {
-      // better-sqlite3 has one connection: this read is inside the transaction.
-      const [current] = selectListingsByIds(ctx, viewer, [listingId]);
-      if (!current) throw new NotFoundError('Warehouse listing');
-      if (current.status !== 'ACTIVE') throw new ConflictError('A withdrawn listing cannot be changed; publish a new one');
-      const merged: ListingFields = {
-        name: current.name,
-        location: { lat: current.lat, lng: current.lng },
-        storageClass: current.storageClass,
-        totalPallets: current.totalPallets,
-        availability: current.availability,
-        pricePerPalletDayKrw: current.pricePerPalletDayKrw,
-        minDays: current.minDays,
-        hasForklift: current.hasForklift,
-        hasDock: current.hasDock,
-        opensAt: current.opensAt,
-        closesAt: current.closesAt,
-        ...sent,
-      };
-      const issues = listingIssues(merged, new Set(Object.keys(sent) as (keyof ListingFields)[]), seoulDay(ctx.now()));
-      const outside = sent.location && regionIssue(ctx.db, current.complexId, sent.location, 'input.location');
-      if (outside) issues.push(outside);
-      if (issues.length > 0) throw new ValidationError(issues);
+  await transact(ctx.db, async (tx) => {
+    const [current] = await selectListingsByIds({ db: tx }, viewer, [listingId]);
+    if (!current) throw new NotFoundError('Warehouse listing');
+    if (current.status !== 'ACTIVE') throw new ConflictError('A withdrawn listing cannot be changed; publish a new one');
+    const merged: ListingFields = {
+      name: current.name,
+      location: { lat: current.lat, lng: current.lng },
+      storageClass: current.storageClass,
+      totalPallets: current.totalPallets,
+      availability: current.availability,
+      pricePerPalletDayKrw: current.pricePerPalletDayKrw,
+      minDays: current.minDays,
+      hasForklift: current.hasForklift,
+      hasDock: current.hasDock,
+      opensAt: current.opensAt,
+      closesAt: current.closesAt,
+      ...sent,
+    };
+    const issues = listingIssues(merged, new Set(Object.keys(sent) as (keyof ListingFields)[]), seoulDay(ctx.now()));
+    const outside = sent.location && regionIssue(ctx.db, current.complexId, sent.location, 'input.location');
+    if (outside) issues.push(outside);
+    if (issues.length > 0) throw new ValidationError(issues);
 
-      const { location, availability, ...columns } = sent;
-      const moved = location && locationColumns(location);
-      tx.update(warehouseListings)
-        .set({ ...columns, ...moved, updatedAt: ctx.now() })
-        .where(and(eq(warehouseListings.id, listingId), eq(warehouseListings.ownerOrgId, viewer.organisationId)))
+    const { location, availability, ...columns } = sent;
+    const moved = location && locationColumns(location);
+    await tx
+      .update(warehouseListings)
+      .set({ ...columns, ...moved, updatedAt: ctx.now() })
+      .where(and(eq(warehouseListings.id, listingId), eq(warehouseListings.ownerOrgId, viewer.organisationId)))
+      .run();
+    if (availability) {
+      await tx.delete(listingAvailability).where(eq(listingAvailability.listingId, listingId)).run();
+      await tx
+        .insert(listingAvailability)
+        .values(availability.map((w) => ({ listingId, fromDay: w.from, toDay: w.to, idlePallets: w.idlePallets })))
         .run();
-      if (availability) {
-        tx.delete(listingAvailability).where(eq(listingAvailability.listingId, listingId)).run();
-        tx.insert(listingAvailability)
-          .values(availability.map((w) => ({ listingId, fromDay: w.from, toDay: w.to, idlePallets: w.idlePallets })))
-          .run();
-        const short = overbookedDays(tx, listingId, availability);
-        if (short.length > 0) {
-          throw new ConflictError(`The new availability lists fewer idle pallets than are booked on ${short.join(', ')}; give those bookings back first`);
-        }
+      const short = await overbookedDays(tx, listingId, availability);
+      if (short.length > 0) {
+        throw new ConflictError(`The new availability lists fewer idle pallets than are booked on ${short.join(', ')}; give those bookings back first`);
       }
-    },
-    { behavior: 'immediate' },
-  );
-  return selectListingsByIds(ctx, viewer, [listingId])[0]!;
+    }
+  });
+  return (await selectListingsByIds(ctx, viewer, [listingId]))[0]!;
 }

@@ -1,4 +1,5 @@
 import { and, eq, gte, isNull, notExists } from 'drizzle-orm';
+import { transact } from '../../../db/transaction';
 import { z } from 'zod';
 import { listingReservations, warehouseListings } from '../../../db/schema';
 import { requireRole } from '../../auth/authorize';
@@ -20,7 +21,7 @@ export type WithdrawListingInput = z.infer<typeof WithdrawListingInput>;
  * @throws ForbiddenError for other roles; NotFoundError for an unknown listing or another owner's;
  *   ConflictError while pallets are booked in it from today on.
  */
-export function withdrawListing({ ctx, input }: { ctx: Context; input: WithdrawListingInput }): ListingRecord {
+export async function withdrawListing({ ctx, input }: { ctx: Context; input: WithdrawListingInput }): Promise<ListingRecord> {
   const viewer = requireRole(ctx, 'WAREHOUSE_OWNER');
   const { listingId } = parseInput(WithdrawListingInput, input);
   // Checked in the same UPDATE, so no storage booking can slip in between the check and the withdrawal.
@@ -29,8 +30,8 @@ export function withdrawListing({ ctx, input }: { ctx: Context; input: WithdrawL
     .from(listingReservations)
     .where(and(eq(listingReservations.listingId, listingId), isNull(listingReservations.releasedAt), gte(listingReservations.day, seoulDay(ctx.now()))));
   // One transaction with the webhook outbox row.
-  const withdrawn = ctx.db.transaction((tx) => {
-    const row = tx
+  const withdrawn = await transact(ctx.db, async (tx) => {
+    const row = await tx
       .update(warehouseListings)
       .set({ status: 'WITHDRAWN', updatedAt: ctx.now() })
       .where(and(eq(warehouseListings.id, listingId), eq(warehouseListings.ownerOrgId, viewer.organisationId), eq(warehouseListings.status, 'ACTIVE'), notExists(heldDays)))
@@ -43,10 +44,10 @@ export function withdrawListing({ ctx, input }: { ctx: Context; input: WithdrawL
       at: ctx.now(),
       summary: `Warehouse space withdrawn: ${row.totalPallets} ${row.storageClass} pallet positions`,
     };
-    recordWebhookEvent(ctx.db, 'complexActivity', event, event.at);
+    await recordWebhookEvent(tx, 'complexActivity', event, event.at);
     return event;
   });
-  const [listing] = selectListingsByIds(ctx, viewer, [listingId]);
+  const [listing] = await selectListingsByIds(ctx, viewer, [listingId]);
   if (!listing) throw new NotFoundError('Warehouse listing');
   if (!withdrawn && listing.status === 'ACTIVE') throw new ConflictError('Pallets are booked in this listing: it can be withdrawn once those stays have ended');
   if (withdrawn) ctx.pubsub.publish('complexActivity', withdrawn);

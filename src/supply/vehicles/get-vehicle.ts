@@ -12,10 +12,10 @@ export type GetVehicleInput = z.infer<typeof GetVehicleInput>;
  * One vehicle, for its carrier, the operators of its complex and admins.
  * @throws ForbiddenError for other roles; NotFoundError for an unknown vehicle or one the caller may not see.
  */
-export function getVehicle({ ctx, input }: { ctx: Context; input: GetVehicleInput }): VehicleRecord {
+export async function getVehicle({ ctx, input }: { ctx: Context; input: GetVehicleInput }): Promise<VehicleRecord> {
   const viewer = requireRole(ctx, ...VEHICLE_READERS);
   const { id } = parseInput(GetVehicleInput, input);
-  const [vehicle] = selectVehiclesByIds(ctx, viewer, [id]);
+  const [vehicle] = await selectVehiclesByIds(ctx, viewer, [id]);
   if (!vehicle) throw new NotFoundError('Vehicle');
   return vehicle;
 }

@@ -37,7 +37,7 @@ const H3_COLUMN = { 5: vehicles.h3R5, 6: vehicles.h3R6, 7: vehicles.h3R7, 8: veh
  * @throws ForbiddenError for manufacturers and warehouse owners; ValidationError for a bad filter or cursor;
  *   NotFoundError for an unknown complex code.
  */
-export function listVehicles({ ctx, input }: { ctx: Context; input: ListVehiclesInput }): LocatedConnection<VehicleRecord> {
+export async function listVehicles({ ctx, input }: { ctx: Context; input: ListVehiclesInput }): Promise<LocatedConnection<VehicleRecord>> {
   const viewer = requireRole(ctx, ...VEHICLE_READERS);
   const { first, after, filter } = parseArgs(ListVehiclesInput, input);
   const conditions: (SQL | undefined)[] = [vehiclesVisibleTo(viewer)];
@@ -54,14 +54,14 @@ export function listVehicles({ ctx, input }: { ctx: Context; input: ListVehicles
   if (filter?.near) {
     const near = filter.near;
     const { res, cells } = nearCells(near);
-    const candidates = ctx.db
+    const candidates = (await ctx.db
       .select({ id: vehicles.id, lat: vehicles.lat, lng: vehicles.lng })
       .from(vehicles)
       .where(and(inArray(H3_COLUMN[res], cells), ...conditions))
-      .values() as Candidate[];
+      .values()) as Candidate[];
     return byDistanceConnection(candidates, near, first, after, (ids) => selectVehiclesByIds(ctx, viewer, ids));
   }
   const where = and(...conditions);
-  const rows = selectVehicles(ctx, and(where, gt(vehicles.id, afterId(after))), first + 1);
+  const rows = await selectVehicles(ctx, and(where, gt(vehicles.id, afterId(after))), first + 1);
   return byIdConnection(rows, first, () => countRows(ctx.db, vehicles, where), after);
 }

@@ -37,9 +37,9 @@ const prepared = new WeakMap<Db, Statement<[Record<string, unknown>], MovedRow>>
  * Moves one ACTIVE vehicle of `carrierOrgId` to `location` (already validated); null when there is no such
  * vehicle (unknown, another carrier's, or retired). Runs in the caller's transaction, if any.
  */
-export function moveVehicle(db: Db, carrierOrgId: number, vehicleId: number, location: LocationInput, at: Date): VehicleLocation | null {
+export async function moveVehicle(db: Db, carrierOrgId: number, vehicleId: number, location: LocationInput, at: Date): Promise<VehicleLocation | null> {
   let statement = prepared.get(db);
   if (!statement) prepared.set(db, (statement = db.$client.prepare<[Record<string, unknown>], MovedRow>(MOVE_SQL)));
-  const row = statement.get({ ...cellsOf(location), lat: location.lat, lng: location.lng, at: at.getTime(), id: vehicleId, carrierOrgId });
+  const row = await statement.get({ ...cellsOf(location), lat: location.lat, lng: location.lng, at: at.getTime(), id: vehicleId, carrierOrgId });
   return row ? { vehicleId: row.id, lat: row.lat, lng: row.lng, h3Cell: row.h3_r9, locationUpdatedAt: new Date(row.location_updated_at) } : null;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { transact } from '../../../db/transaction';
 import { vehicleAvailability, vehicles } from '../../../db/schema';
 import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
@@ -46,7 +47,7 @@ export type RegisterVehicleInput = z.input<typeof RegisterVehicleInput>;
  * @throws ForbiddenError for other roles; ValidationError naming each failing field; ConflictError when the
  *   plate is already registered or the idempotency key was used with another input.
  */
-export function registerVehicle({ ctx, input }: { ctx: Context; input: RegisterVehicleInput }): VehicleRecord {
+export async function registerVehicle({ ctx, input }: { ctx: Context; input: RegisterVehicleInput }): Promise<VehicleRecord> {
   const viewer = requireRole(ctx, 'CARRIER');
   const complexId = viewer.complexId!;
   const parsed = parseInput(RegisterVehicleInput, input);
@@ -71,29 +72,27 @@ export function registerVehicle({ ctx, input }: { ctx: Context; input: RegisterV
   if (issues.length > 0) throw new ValidationError(issues);
 
   let registered: ComplexActivityEvent | undefined;
-  const { vehicleId } = ctx.db.transaction(
-    (tx) =>
-      once(tx, { organisationId: viewer.organisationId, key: parsed.idempotencyKey, operation: 'vehicleRegister', input: data }, () => {
-        const { location, availability, ...columns } = data;
-        const row = tx
-          .insert(vehicles)
-          .values({ ...columns, carrierOrgId: viewer.organisationId, complexId, ...locationColumns(location), locationUpdatedAt: ctx.now(), createdAt: ctx.now() })
-          .onConflictDoNothing({ target: vehicles.plateNumber })
-          .returning({ id: vehicles.id })
-          .get();
-        if (!row) throw new ConflictError(`A vehicle with plate ${data.plateNumber} is already registered`);
-        if (availability.length > 0) tx.insert(vehicleAvailability).values(availability.map((w) => ({ vehicleId: row.id, ...w }))).run();
-        registered = {
-          complexCode: complexRef(ctx.db, complexId).code,
-          kind: 'VEHICLE_REGISTERED',
-          at: ctx.now(),
-          summary: `Vehicle registered: ${cls.labelKo} ${data.bodyType} (${data.payloadKg} kg, ${data.palletSlots} pallets)`,
-        };
-        recordWebhookEvent(ctx.db, 'complexActivity', registered, registered.at);
-        return { vehicleId: row.id };
-      }),
-    { behavior: 'immediate' },
+  const { vehicleId } = await transact(ctx.db, (tx) =>
+    once(tx, { organisationId: viewer.organisationId, key: parsed.idempotencyKey, operation: 'vehicleRegister', input: data }, async () => {
+      const { location, availability, ...columns } = data;
+      const row = await tx
+        .insert(vehicles)
+        .values({ ...columns, carrierOrgId: viewer.organisationId, complexId, ...locationColumns(location), locationUpdatedAt: ctx.now(), createdAt: ctx.now() })
+        .onConflictDoNothing({ target: vehicles.plateNumber })
+        .returning({ id: vehicles.id })
+        .get();
+      if (!row) throw new ConflictError(`A vehicle with plate ${data.plateNumber} is already registered`);
+      if (availability.length > 0) await tx.insert(vehicleAvailability).values(availability.map((w) => ({ vehicleId: row.id, ...w }))).run();
+      registered = {
+        complexCode: complexRef(ctx.db, complexId).code,
+        kind: 'VEHICLE_REGISTERED',
+        at: ctx.now(),
+        summary: `Vehicle registered: ${cls.labelKo} ${data.bodyType} (${data.payloadKg} kg, ${data.palletSlots} pallets)`,
+      };
+      await recordWebhookEvent(tx, 'complexActivity', registered, registered.at);
+      return { vehicleId: row.id };
+    }),
   );
   if (registered) ctx.pubsub.publish('complexActivity', registered);
-  return selectVehiclesByIds(ctx, viewer, [vehicleId])[0]!;
+  return (await selectVehiclesByIds(ctx, viewer, [vehicleId]))[0]!;
 }

@@ -1,4 +1,5 @@
 import { and, eq, gt, isNull, notExists } from 'drizzle-orm';
+import { transact } from '../../../db/transaction';
 import { z } from 'zod';
 import { vehicleReservations, vehicles } from '../../../db/schema';
 import { requireRole } from '../../auth/authorize';
@@ -20,7 +21,7 @@ export type RetireVehicleInput = z.infer<typeof RetireVehicleInput>;
  * @throws ForbiddenError for other roles; NotFoundError for an unknown vehicle or another carrier's;
  *   ConflictError while it holds bookings that have not ended (give them back first).
  */
-export function retireVehicle({ ctx, input }: { ctx: Context; input: RetireVehicleInput }): VehicleRecord {
+export async function retireVehicle({ ctx, input }: { ctx: Context; input: RetireVehicleInput }): Promise<VehicleRecord> {
   const viewer = requireRole(ctx, 'CARRIER');
   const { vehicleId } = parseInput(RetireVehicleInput, input);
   // Checked in the same UPDATE, so no booking can slip in between the check and the retirement.
@@ -29,8 +30,8 @@ export function retireVehicle({ ctx, input }: { ctx: Context; input: RetireVehic
     .from(vehicleReservations)
     .where(and(eq(vehicleReservations.vehicleId, vehicleId), isNull(vehicleReservations.releasedAt), gt(vehicleReservations.endsAt, ctx.now())));
   // One transaction with the webhook outbox row.
-  const retired = ctx.db.transaction((tx) => {
-    const row = tx
+  const retired = await transact(ctx.db, async (tx) => {
+    const row = await tx
       .update(vehicles)
       .set({ status: 'RETIRED' })
       .where(and(eq(vehicles.id, vehicleId), eq(vehicles.carrierOrgId, viewer.organisationId), eq(vehicles.status, 'ACTIVE'), notExists(heldBookings)))
@@ -43,10 +44,10 @@ export function retireVehicle({ ctx, input }: { ctx: Context; input: RetireVehic
       at: ctx.now(),
       summary: `Vehicle retired: ${vehicleClass(row.tonnageClass).labelKo} ${row.bodyType}`,
     };
-    recordWebhookEvent(ctx.db, 'complexActivity', event, event.at);
+    await recordWebhookEvent(tx, 'complexActivity', event, event.at);
     return event;
   });
-  const [vehicle] = selectVehiclesByIds(ctx, viewer, [vehicleId]);
+  const [vehicle] = await selectVehiclesByIds(ctx, viewer, [vehicleId]);
   if (!vehicle) throw new NotFoundError('Vehicle');
   if (!retired && vehicle.status === 'ACTIVE') throw new ConflictError('The vehicle holds bookings that have not ended: give them back before retiring it');
   if (retired) ctx.pubsub.publish('complexActivity', retired);

@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { transact } from '../../../db/transaction';
 import { z } from 'zod';
 import { vehicleAvailability, vehicles } from '../../../db/schema';
 import { requireRole } from '../../auth/authorize';
@@ -19,24 +20,21 @@ export type UpdateVehicleAvailabilityInput = z.infer<typeof UpdateVehicleAvailab
  * @throws ForbiddenError for other roles; ValidationError naming each bad window; NotFoundError for an
  *   unknown vehicle or another carrier's; ConflictError for a retired vehicle.
  */
-export function updateVehicleAvailability({ ctx, input }: { ctx: Context; input: UpdateVehicleAvailabilityInput }): VehicleRecord {
+export async function updateVehicleAvailability({ ctx, input }: { ctx: Context; input: UpdateVehicleAvailabilityInput }): Promise<VehicleRecord> {
   const viewer = requireRole(ctx, 'CARRIER');
   const { vehicleId, availability } = parseInput(UpdateVehicleAvailabilityInput, input);
   const issues = windowIssues(availability, ctx.now());
   if (issues.length > 0) throw new ValidationError(issues);
-  ctx.db.transaction(
-    (tx) => {
-      const vehicle = tx
-        .select({ status: vehicles.status })
-        .from(vehicles)
-        .where(and(eq(vehicles.id, vehicleId), eq(vehicles.carrierOrgId, viewer.organisationId)))
-        .get();
-      if (!vehicle) throw new NotFoundError('Vehicle');
-      if (vehicle.status !== 'ACTIVE') throw new ConflictError('A retired vehicle has no availability');
-      tx.delete(vehicleAvailability).where(eq(vehicleAvailability.vehicleId, vehicleId)).run();
-      if (availability.length > 0) tx.insert(vehicleAvailability).values(availability.map((w) => ({ vehicleId, ...w }))).run();
-    },
-    { behavior: 'immediate' },
-  );
-  return selectVehiclesByIds(ctx, viewer, [vehicleId])[0]!;
+  await transact(ctx.db, async (tx) => {
+    const vehicle = await tx
+      .select({ status: vehicles.status })
+      .from(vehicles)
+      .where(and(eq(vehicles.id, vehicleId), eq(vehicles.carrierOrgId, viewer.organisationId)))
+      .get();
+    if (!vehicle) throw new NotFoundError('Vehicle');
+    if (vehicle.status !== 'ACTIVE') throw new ConflictError('A retired vehicle has no availability');
+    await tx.delete(vehicleAvailability).where(eq(vehicleAvailability.vehicleId, vehicleId)).run();
+    if (availability.length > 0) await tx.insert(vehicleAvailability).values(availability.map((w) => ({ vehicleId, ...w }))).run();
+  });
+  return (await selectVehiclesByIds(ctx, viewer, [vehicleId]))[0]!;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commitGrouped } from '../../../db/group-commit';
+import { transact } from '../../../db/transaction';
 import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
 import { NotFoundError, ValidationError } from '../../errors';
@@ -28,10 +28,10 @@ export async function updateVehicleLocation({ ctx, input }: { ctx: Context; inpu
   if (outside) throw new ValidationError([outside]);
   const now = ctx.now();
   // One UPDATE: atomic by itself, so it needs no savepoint inside the shared transaction.
-  return commitGrouped(
+  return transact(
     ctx.db,
-    () => {
-      const moved = moveVehicle(ctx.db, viewer.organisationId, vehicleId, location, now);
+    async (tx) => {
+      const moved = await moveVehicle(tx, viewer.organisationId, vehicleId, location, now);
       if (!moved) throw new NotFoundError('Vehicle');
       return moved;
     },

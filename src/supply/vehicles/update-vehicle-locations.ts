@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { transact } from '../../../db/transaction';
 import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
 import { NotFoundError, ValidationError, type FieldIssue } from '../../errors';
@@ -20,7 +21,7 @@ export type UpdateVehicleLocationsInput = z.infer<typeof UpdateVehicleLocationsI
  * @throws ForbiddenError for other roles; ValidationError naming each bad update (or a vehicle listed twice);
  *   NotFoundError naming the first update whose vehicle is unknown, retired or another carrier's.
  */
-export function updateVehicleLocations({ ctx, input }: { ctx: Context; input: UpdateVehicleLocationsInput }): VehicleLocation[] {
+export async function updateVehicleLocations({ ctx, input }: { ctx: Context; input: UpdateVehicleLocationsInput }): Promise<VehicleLocation[]> {
   const viewer = requireRole(ctx, 'CARRIER');
   const { updates } = parseInput(UpdateVehicleLocationsInput, input);
   const issues: FieldIssue[] = [];
@@ -33,13 +34,13 @@ export function updateVehicleLocations({ ctx, input }: { ctx: Context; input: Up
   });
   if (issues.length > 0) throw new ValidationError(issues);
   const at = ctx.now();
-  return ctx.db.transaction(
-    () =>
-      updates.map((u, i) => {
-        const moved = moveVehicle(ctx.db, viewer.organisationId, u.vehicleId, u.location, at);
-        if (!moved) throw new NotFoundError(`Vehicle of input.updates.${i}`);
-        return moved;
-      }),
-    { behavior: 'immediate' },
-  );
+  return transact(ctx.db, async (tx) => {
+    const moved: VehicleLocation[] = [];
+    for (const [i, u] of updates.entries()) {
+      const one = await moveVehicle(tx, viewer.organisationId, u.vehicleId, u.location, at);
+      if (!one) throw new NotFoundError(`Vehicle of input.updates.${i}`);
+      moved.push(one);
+    }
+    return moved;
+  });
 }

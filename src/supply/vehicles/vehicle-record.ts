@@ -30,11 +30,11 @@ export function vehiclesVisibleTo(viewer: Viewer): SQL | undefined {
 }
 
 /** Vehicles matching `where` (in id order, at most `limit`), with their availability windows. */
-export function selectVehicles(ctx: Pick<Context, 'db'>, where: SQL | undefined, limit?: number): VehicleRecord[] {
+export async function selectVehicles(ctx: Pick<Context, 'db'>, where: SQL | undefined, limit?: number): Promise<VehicleRecord[]> {
   const query = ctx.db.select().from(vehicles).where(where).orderBy(asc(vehicles.id));
-  const rows = limit === undefined ? query.all() : query.limit(limit).all();
+  const rows = await (limit === undefined ? query.all() : query.limit(limit).all());
   if (rows.length === 0) return [];
-  const windows = ctx.db
+  const windows = await ctx.db
     .select()
     .from(vehicleAvailability)
     .where(inArray(vehicleAvailability.vehicleId, rows.map((r) => r.id)))
@@ -50,8 +50,8 @@ export function selectVehicles(ctx: Pick<Context, 'db'>, where: SQL | undefined,
 }
 
 /** The vehicles of `ids` the viewer may read, in the order of `ids`. */
-export function selectVehiclesByIds(ctx: Pick<Context, 'db'>, viewer: Viewer, ids: number[]): VehicleRecord[] {
+export async function selectVehiclesByIds(ctx: Pick<Context, 'db'>, viewer: Viewer, ids: number[]): Promise<VehicleRecord[]> {
   if (ids.length === 0) return [];
-  const byId = new Map(selectVehicles(ctx, and(inArray(vehicles.id, ids), vehiclesVisibleTo(viewer))).map((v) => [v.id, v]));
+  const byId = new Map((await selectVehicles(ctx, and(inArray(vehicles.id, ids), vehiclesVisibleTo(viewer)))).map((v) => [v.id, v]));
   return ids.flatMap((id) => byId.get(id) ?? []);
 }

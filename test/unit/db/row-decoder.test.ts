@@ -14,10 +14,10 @@ import { createInProcessPubSub } from '../../../src/pubsub';
 const HOUR = 3_600_000;
 
 describe('rowDecoder', () => {
-  it('decodes raw rows into the records drizzle itself returns: times, booleans, nulls and all', () => {
+  it('decodes raw rows into the records drizzle itself returns: times, booleans, nulls and all', async () => {
     const db = openDatabase(':memory:');
     migrateDatabase(db);
-    seedDemo({ ctx: { db }, input: DEFAULT_SEED });
+    await seedDemo({ ctx: { db }, input: DEFAULT_SEED });
     const shipper = db.select().from(organisations).where(eq(organisations.role, 'MANUFACTURER')).orderBy(asc(organisations.id)).get()!;
     const ctx = {
       db,
@@ -39,8 +39,8 @@ describe('rowDecoder', () => {
       pickupWindow: { from: new Date(from), until: new Date(from + 4 * HOUR) },
       deliverBy: new Date(from + 30 * HOUR),
     } as const;
-    createShipmentRequest({ ctx, input: { ...base, idempotencyKey: randomUUID() } });
-    createShipmentRequest({ ctx, input: { ...base, idempotencyKey: randomUUID(), storage: { pallets: 2, days: 5, storageClass: 'AMBIENT', splitAllowed: true }, maxPriceKrw: 900_000, notes: 'dock 3' } });
+    await createShipmentRequest({ ctx, input: { ...base, idempotencyKey: randomUUID() } });
+    await createShipmentRequest({ ctx, input: { ...base, idempotencyKey: randomUUID(), storage: { pallets: 2, days: 5, storageClass: 'AMBIENT', splitAllowed: true }, maxPriceKrw: 900_000, notes: 'dock 3' } });
 
     const byDrizzle = db.select().from(shipmentRequests).orderBy(asc(shipmentRequests.id)).all();
     expect(byDrizzle.length).toBeGreaterThanOrEqual(2);

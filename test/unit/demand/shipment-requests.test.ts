@@ -67,9 +67,9 @@ function validInput(overrides: Partial<Record<keyof CreateShipmentRequestInput, 
 const rowCount = () => db.select({ n: count() }).from(shipmentRequests).get()!.n;
 
 /** The issues of the ValidationError `fn` throws (fails the test when it throws anything else). */
-function issuesOf(fn: () => unknown): FieldIssue[] {
+async function issuesOf(fn: () => unknown): Promise<FieldIssue[]> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     if (error instanceof ValidationError) return error.issues;
     throw error;
@@ -77,19 +77,19 @@ function issuesOf(fn: () => unknown): FieldIssue[] {
   throw new Error('expected a ValidationError');
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   db = openDatabase(':memory:');
   migrateDatabase(db);
-  seedDemo({ ctx: { db }, input: DEFAULT_SEED });
+  await seedDemo({ ctx: { db }, input: DEFAULT_SEED });
   clock = Date.now();
 });
 
 describe('createShipmentRequest', () => {
-  it('stores an OPEN request with its H3 cells and tells the complex feed without naming the shipper', () => {
+  it('stores an OPEN request with its H3 cells and tells the complex feed without naming the shipper', async () => {
     const viewer = viewerOf('MANUFACTURER');
     events.length = 0;
     const input = validInput({ storage: { pallets: 2, days: 5, storageClass: 'AMBIENT' }, maxPriceKrw: 900_000, notes: '  dock 3, call ahead  ' });
-    const request = createShipmentRequest({ ctx: ctxAs(viewer), input });
+    const request = await createShipmentRequest({ ctx: ctxAs(viewer), input });
     const origin = cellsOf({ lat: 37.33, lng: 126.76 });
     expect(request).toMatchObject({
       status: 'OPEN',
@@ -112,17 +112,17 @@ describe('createShipmentRequest', () => {
     expect(events[0]!.summary).not.toContain(shipperName);
   });
 
-  it('loads by forklift where the request does not say, and by hoist where open bodies can take the cargo', () => {
+  it('loads by forklift where the request does not say, and by hoist where open bodies can take the cargo', async () => {
     const viewer = viewerOf('MANUFACTURER');
-    const unsaid = createShipmentRequest({ ctx: ctxAs(viewer), input: validInput({ loadingAtOrigin: undefined, loadingAtDestination: null }) });
+    const unsaid = await createShipmentRequest({ ctx: ctxAs(viewer), input: validInput({ loadingAtOrigin: undefined, loadingAtDestination: null }) });
     expect(unsaid).toMatchObject({ loadingAtOrigin: 'FORKLIFT', loadingAtDestination: 'FORKLIFT' });
-    const machinery = createShipmentRequest({ ctx: ctxAs(viewer), input: validInput({ cargoClass: 'OVERSIZE', loadingAtOrigin: 'HOIST', loadingAtDestination: 'HOIST' }) });
+    const machinery = await createShipmentRequest({ ctx: ctxAs(viewer), input: validInput({ cargoClass: 'OVERSIZE', loadingAtOrigin: 'HOIST', loadingAtDestination: 'HOIST' }) });
     expect(machinery).toMatchObject({ loadingAtOrigin: 'HOIST', loadingAtDestination: 'HOIST' });
   });
 
-  it('takes the joint logistics centre for `{ centre: true }` at either end', () => {
+  it('takes the joint logistics centre for `{ centre: true }` at either end', async () => {
     const complex = getComplex({ ctx: ctxAs(null), input: { code: 'BANWOL_SIHWA' } });
-    const request = createShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: validInput({ origin: { centre: true }, destination: { centre: true } }) });
+    const request = await createShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: validInput({ origin: { centre: true }, destination: { centre: true } }) });
     expect(request).toMatchObject({ originIsCentre: true, originLat: complex.centre.lat, destinationIsCentre: true, destinationLng: complex.centre.lng });
   });
 
@@ -156,43 +156,43 @@ describe('createShipmentRequest', () => {
     ['notes too long', { notes: 'x'.repeat(501) }, 'input.notes', /500/],
     ['malformed idempotency key', { idempotencyKey: 'short' }, 'input.idempotencyKey', /8–100/],
     ['missing idempotency key', { idempotencyKey: undefined }, 'input.idempotencyKey', /.+/],
-  ])('refuses %s, naming the field and rule, and writes nothing', (_name, overrides, field, rule) => {
+  ])('refuses %s, naming the field and rule, and writes nothing', async (_name, overrides, field, rule) => {
     const before = rowCount();
-    const issues = issuesOf(() => createShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: validInput(overrides) }));
+    const issues = await issuesOf(() => createShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: validInput(overrides) }));
     expect(issues).toContainEqual({ field, rule: expect.stringMatching(rule) });
     expect(rowCount()).toBe(before);
   });
 
-  it('reports every failing field at once', () => {
-    const issues = issuesOf(() => createShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: validInput({ weightKg: 30_000, pallets: 30, notes: 'x'.repeat(600) }) }));
+  it('reports every failing field at once', async () => {
+    const issues = await issuesOf(() => createShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: validInput({ weightKg: 30_000, pallets: 30, notes: 'x'.repeat(600) }) }));
     expect(issues.map((i) => i.field).sort()).toEqual(['input.notes', 'input.pallets', 'input.weightKg']);
   });
 
-  it('accepts storage classes that suit the cargo', () => {
+  it('accepts storage classes that suit the cargo', async () => {
     for (const [cargoClass, storageClass] of [['CHILLED', 'CHILLED'], ['FROZEN', 'FROZEN'], ['HAZMAT', 'HAZMAT'], ['GENERAL', 'BONDED']] as const) {
-      const request = createShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: validInput({ cargoClass, storage: { pallets: 3, days: 2, storageClass, splitAllowed: true } }) });
+      const request = await createShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: validInput({ cargoClass, storage: { pallets: 3, days: 2, storageClass, splitAllowed: true } }) });
       expect(request).toMatchObject({ cargoClass, storageClass, storageSplitAllowed: true });
     }
   });
 
-  it('is for manufacturers only', () => {
+  it('is for manufacturers only', async () => {
     for (const role of ['CARRIER', 'WAREHOUSE_OWNER', 'OPERATOR', 'ADMIN'] as const) {
-      expect(() => createShipmentRequest({ ctx: ctxAs(viewerOf(role)), input: validInput() })).toThrow(ForbiddenError);
+      await expect(createShipmentRequest({ ctx: ctxAs(viewerOf(role)), input: validInput() })).rejects.toThrow(ForbiddenError);
     }
-    expect(() => createShipmentRequest({ ctx: ctxAs(null), input: validInput() })).toThrow(UnauthenticatedError);
+    await expect(createShipmentRequest({ ctx: ctxAs(null), input: validInput() })).rejects.toThrow(UnauthenticatedError);
   });
 
-  it('returns the first request for a retry with the same key, even after the pickup time passed, and posts once', () => {
+  it('returns the first request for a retry with the same key, even after the pickup time passed, and posts once', async () => {
     const viewer = viewerOf('MANUFACTURER');
     const input = validInput();
-    const first = createShipmentRequest({ ctx: ctxAs(viewer), input });
+    const first = await createShipmentRequest({ ctx: ctxAs(viewer), input });
     const rows = rowCount();
     const keys = db.select({ n: count() }).from(idempotencyKeys).get()!.n;
     events.length = 0;
     const saved = clock;
     clock += 3 * HOUR;
     try {
-      expect(createShipmentRequest({ ctx: ctxAs(viewer), input }).id).toBe(first.id);
+      expect((await createShipmentRequest({ ctx: ctxAs(viewer), input })).id).toBe(first.id);
     } finally {
       clock = saved;
     }
@@ -201,11 +201,11 @@ describe('createShipmentRequest', () => {
     expect(events).toEqual([]);
   });
 
-  it('refuses the same key with a different input with CONFLICT, and scopes keys per organisation', () => {
+  it('refuses the same key with a different input with CONFLICT, and scopes keys per organisation', async () => {
     const input = validInput();
-    createShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input });
-    expect(() => createShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: { ...input, pallets: 4 } })).toThrow(ConflictError);
-    const other = createShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER', 'BANWOL_SIHWA', 1)), input });
+    await createShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input });
+    await expect(createShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: { ...input, pallets: 4 } })).rejects.toThrow(ConflictError);
+    const other = await createShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER', 'BANWOL_SIHWA', 1)), input });
     expect(other.shipperOrgId).toBe(viewerOf('MANUFACTURER', 'BANWOL_SIHWA', 1).organisationId);
   });
 });
@@ -214,45 +214,45 @@ describe('cancelShipmentRequest', () => {
   const post = (viewer = viewerOf('MANUFACTURER')) => createShipmentRequest({ ctx: ctxAs(viewer), input: validInput() });
   const setStatus = (id: number, status: typeof shipmentRequests.$inferSelect.status) => db.update(shipmentRequests).set({ status }).where(eq(shipmentRequests.id, id)).run();
 
-  it('cancels an OPEN, OFFERED or BOOKED request with its reason and time, once', () => {
+  it('cancels an OPEN, OFFERED or BOOKED request with its reason and time, once', async () => {
     const viewer = viewerOf('MANUFACTURER');
     for (const status of ['OPEN', 'OFFERED', 'BOOKED'] as const) {
-      const request = post();
+      const request = await post();
       setStatus(request.id, status);
       events.length = 0;
-      const cancelled = cancelShipmentRequest({ ctx: ctxAs(viewer), input: { id: request.id, reason: 'order withdrawn' } });
+      const cancelled = await cancelShipmentRequest({ ctx: ctxAs(viewer), input: { id: request.id, reason: 'order withdrawn' } });
       expect(cancelled).toMatchObject({ status: 'CANCELLED', cancelReason: 'order withdrawn', cancelledAt: new Date(clock) });
       expect(events.map((e) => e.kind)).toEqual(['REQUEST_CANCELLED']);
-      const again = cancelShipmentRequest({ ctx: ctxAs(viewer), input: { id: request.id, reason: 'different reason' } });
+      const again = await cancelShipmentRequest({ ctx: ctxAs(viewer), input: { id: request.id, reason: 'different reason' } });
       expect(again).toEqual(cancelled);
       expect(events).toHaveLength(1);
     }
   });
 
-  it('refuses once the goods were picked up, with CONFLICT and a clear message', () => {
+  it('refuses once the goods were picked up, with CONFLICT and a clear message', async () => {
     for (const status of ['PICKED_UP', 'AT_CENTRE', 'IN_TRANSIT', 'DELIVERED'] as const) {
-      const request = post();
+      const request = await post();
       setStatus(request.id, status);
-      expect(() => cancelShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: { id: request.id, reason: 'late' } })).toThrow(
+      await expect(cancelShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: { id: request.id, reason: 'late' } })).rejects.toThrow(
         new ConflictError(`ShipmentRequest is ${status} and can no longer be cancelled: only requests not yet picked up can`),
       );
     }
   });
 
-  it("hides another tenant's request (NOT_FOUND), refuses other roles (FORBIDDEN) and needs a reason", () => {
-    const request = post();
-    expect(() => cancelShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER', 'BANWOL_SIHWA', 1)), input: { id: request.id, reason: 'x' } })).toThrow(NotFoundError);
-    expect(() => cancelShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER', 'CHANGWON')), input: { id: request.id, reason: 'x' } })).toThrow(NotFoundError);
-    expect(() => cancelShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: { id: 999_999, reason: 'x' } })).toThrow(NotFoundError);
-    expect(() => cancelShipmentRequest({ ctx: ctxAs(viewerOf('OPERATOR')), input: { id: request.id, reason: 'x' } })).toThrow(ForbiddenError);
-    expect(() => cancelShipmentRequest({ ctx: ctxAs(viewerOf('CARRIER')), input: { id: request.id, reason: 'x' } })).toThrow(ForbiddenError);
-    expect(issuesOf(() => cancelShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: { id: request.id, reason: '  ' } }))).toEqual([
+  it("hides another tenant's request (NOT_FOUND), refuses other roles (FORBIDDEN) and needs a reason", async () => {
+    const request = await post();
+    await expect(cancelShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER', 'BANWOL_SIHWA', 1)), input: { id: request.id, reason: 'x' } })).rejects.toThrow(NotFoundError);
+    await expect(cancelShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER', 'CHANGWON')), input: { id: request.id, reason: 'x' } })).rejects.toThrow(NotFoundError);
+    await expect(cancelShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: { id: 999_999, reason: 'x' } })).rejects.toThrow(NotFoundError);
+    await expect(cancelShipmentRequest({ ctx: ctxAs(viewerOf('OPERATOR')), input: { id: request.id, reason: 'x' } })).rejects.toThrow(ForbiddenError);
+    await expect(cancelShipmentRequest({ ctx: ctxAs(viewerOf('CARRIER')), input: { id: request.id, reason: 'x' } })).rejects.toThrow(ForbiddenError);
+    expect(await issuesOf(() => cancelShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: { id: request.id, reason: '  ' } }))).toEqual([
       { field: 'input.reason', rule: expect.stringMatching(/1/) },
     ]);
   });
 
-  it('withdraws the pending offers of a cancelled request', () => {
-    const request = post();
+  it('withdraws the pending offers of a cancelled request', async () => {
+    const request = await post();
     const carrier = viewerOf('CARRIER');
     const cells = cellsOf(BANWOL);
     const vehicle = db
@@ -267,27 +267,29 @@ describe('cancelShipmentRequest', () => {
       .returning()
       .get();
     setStatus(request.id, 'OFFERED');
-    cancelShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: { id: request.id, reason: 'no longer needed' } });
+    await cancelShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: { id: request.id, reason: 'no longer needed' } });
     expect(db.select().from(offers).where(eq(offers.id, offer.id)).get()!.status).toBe('WITHDRAWN');
   });
 });
 
 describe('expiry', () => {
-  it('reports OPEN and OFFERED requests whose pickup window passed as EXPIRED, leaves BOOKED alone, and refuses to cancel them', () => {
+  it('reports OPEN and OFFERED requests whose pickup window passed as EXPIRED, leaves BOOKED alone, and refuses to cancel them', async () => {
     const viewer = viewerOf('MANUFACTURER', 'GUMI');
     const ctx = ctxAs(viewer);
-    const [open, offered, booked] = [0, 1, 2].map(() => createShipmentRequest({ ctx, input: validInput({ origin: { centre: true } }) }));
+    const posted = [];
+    for (let i = 0; i < 3; i++) posted.push(await createShipmentRequest({ ctx, input: validInput({ origin: { centre: true } }) }));
+    const [open, offered, booked] = posted;
     db.update(shipmentRequests).set({ status: 'OFFERED' }).where(eq(shipmentRequests.id, offered!.id)).run();
     db.update(shipmentRequests).set({ status: 'BOOKED' }).where(eq(shipmentRequests.id, booked!.id)).run();
-    const statuses = () => Object.fromEntries(listShipmentRequests({ ctx: ctxAs(viewer), input: {} }).edges.map((e) => [e.node.id, e.node.status]));
-    expect(statuses()).toEqual({ [open!.id]: 'OPEN', [offered!.id]: 'OFFERED', [booked!.id]: 'BOOKED' });
+    const statuses = async () => Object.fromEntries((await listShipmentRequests({ ctx: ctxAs(viewer), input: {} })).edges.map((e) => [e.node.id, e.node.status]));
+    expect(await statuses()).toEqual({ [open!.id]: 'OPEN', [offered!.id]: 'OFFERED', [booked!.id]: 'BOOKED' });
 
     const saved = clock;
     clock += 6 * HOUR + 1;
     try {
-      expect(getShipmentRequest({ ctx: ctxAs(viewer), input: { id: open!.id } }).status).toBe('EXPIRED');
-      expect(statuses()).toEqual({ [open!.id]: 'EXPIRED', [offered!.id]: 'EXPIRED', [booked!.id]: 'BOOKED' });
-      expect(() => cancelShipmentRequest({ ctx: ctxAs(viewer), input: { id: offered!.id, reason: 'too late' } })).toThrow(/expired/);
+      expect((await getShipmentRequest({ ctx: ctxAs(viewer), input: { id: open!.id } })).status).toBe('EXPIRED');
+      expect(await statuses()).toEqual({ [open!.id]: 'EXPIRED', [offered!.id]: 'EXPIRED', [booked!.id]: 'BOOKED' });
+      await expect(cancelShipmentRequest({ ctx: ctxAs(viewer), input: { id: offered!.id, reason: 'too late' } })).rejects.toThrow(/expired/);
     } finally {
       clock = saved;
     }

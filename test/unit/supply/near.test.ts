@@ -36,10 +36,10 @@ describe('near searches against a brute-force distance scan (seeded random data)
   const centres: LatLng[] = [];
   const random = rng(20261121);
 
-  beforeAll(() => {
+  beforeAll(async () => {
     db = openDatabase(':memory:');
     migrateDatabase(db);
-    seedDemo({ ctx: { db }, input: { scale: 2, seed: 7 } });
+    await seedDemo({ ctx: { db }, input: { scale: 2, seed: 7 } });
     const env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_PATH: ':memory:' });
     ctxAs = (viewer) => ({ db, env, viewer, pubsub: createInProcessPubSub(), logger: createLogger('silent'), now: () => new Date() });
     const orgsOf = (role: OrganisationRole, code: string) =>
@@ -107,13 +107,15 @@ describe('near searches against a brute-force distance scan (seeded random data)
   afterAll(() => db.$client.close());
 
   /** Every page of a near search, following end cursors. */
-  function allPages<T extends { id: number }>(page: (after: string | undefined) => { edges: { node: T; distanceKm: number | null }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null }; totalCount: number }) {
+  async function allPages<T extends { id: number }>(
+    page: (after: string | undefined) => Promise<{ edges: { node: T; distanceKm: number | null }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null }; totalCount: number | Promise<number> }>,
+  ) {
     const hits: { id: number; distanceKm: number }[] = [];
     let after: string | undefined;
     let totalCount = 0;
     do {
-      const result = page(after);
-      totalCount = result.totalCount;
+      const result = await page(after);
+      totalCount = await result.totalCount;
       hits.push(...result.edges.map((e) => ({ id: e.node.id, distanceKm: e.distanceKm! })));
       after = result.pageInfo.hasNextPage ? result.pageInfo.endCursor! : undefined;
     } while (after);
@@ -129,7 +131,7 @@ describe('near searches against a brute-force distance scan (seeded random data)
       .sort((a, b) => a.distanceKm - b.distanceKm || a.id - b.id);
   }
 
-  it.each(['carrier', 'operator', 'admin'])('vehicles as %s: same ids, order and distances at 1–40 km', (who) => {
+  it.each(['carrier', 'operator', 'admin'])('vehicles as %s: same ids, order and distances at 1–40 km', async (who) => {
     const viewer = viewers[who]!;
     const all = db.select().from(vehicles).all();
     const visible = all.filter((v) => viewer.role === 'ADMIN' || (viewer.role === 'OPERATOR' ? v.complexId === viewer.complexId : v.carrierOrgId === viewer.organisationId));
@@ -142,14 +144,14 @@ describe('near searches against a brute-force distance scan (seeded random data)
         radiusKm,
       );
       const near = { ...centre, radiusKm };
-      const got = allPages((after) => listVehicles({ ctx: ctxAs(viewer), input: { filter: { near, status: 'ACTIVE', bodyType: 'WING' }, first: 37, after } }));
+      const got = await allPages((after) => listVehicles({ ctx: ctxAs(viewer), input: { filter: { near, status: 'ACTIVE', bodyType: 'WING' }, first: 37, after } }));
       expect(got).toEqual(expected);
       if (expected.length > 0) nonEmpty++;
     }
     expect(nonEmpty).toBeGreaterThan(3);
   });
 
-  it.each(['owner', 'operator', 'manufacturer', 'admin'])('listings as %s: same ids, order and distances at 1–40 km', (who) => {
+  it.each(['owner', 'operator', 'manufacturer', 'admin'])('listings as %s: same ids, order and distances at 1–40 km', async (who) => {
     const viewer = viewers[who]!;
     const all = db.select().from(warehouseListings).all();
     const visible = all.filter((l) => {
@@ -167,7 +169,7 @@ describe('near searches against a brute-force distance scan (seeded random data)
         radiusKm,
       );
       const near = { ...centre, radiusKm };
-      const got = allPages((after) =>
+      const got = await allPages((after) =>
         listListings({
           ctx: ctxAs(viewer),
           input: { filter: { near, storageClass: 'AMBIENT', availableFrom: '2030-01-10', availableTo: '2030-01-12' }, first: 29, after },
