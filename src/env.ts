@@ -13,6 +13,11 @@ export const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_PATH: Path('data/sandan.db'),
+  /** Refused until the service runs on PostgreSQL (README, "PostgreSQL"): set, it would otherwise be ignored silently. */
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .refine((url) => url === undefined, 'the service does not run on PostgreSQL yet (README, "PostgreSQL"): unset it to serve from SQLite at DATABASE_PATH'),
   LOG_LEVEL: LogLevel.default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Load demo data at start-up when the database holds no complexes. */
