@@ -31,6 +31,10 @@ export const Env = z.object({
    * until then it waits, OPEN, for requests that may share its truck (0: offer at once).
    */
   MATCHING_HOLD_ALONE_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(0),
+  /** The same for a route several requests share: offered once its first pickup window opens within this many minutes (0: at once). */
+  MATCHING_HOLD_POOLED_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(0),
+  /** The pooled search weighs each empty km at this x the truck's per-km rate on top of the price (offers priced as always; 0: none). */
+  MATCHING_EMPTY_KM_WEIGHT: z.coerce.number().min(0).max(10).default(0),
   /** Time budget of a round's pooled search, seconds: it stops then, or earlier at its iteration bound. */
   MATCHING_ROUND_SECONDS: z.coerce.number().min(0.1).max(120).default(5),
   /** Road km = great-circle km x this (src/matching/engine/config.ts). */

@@ -103,6 +103,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     SEED_ON_EMPTY: 'false',
     MATCHING_INTERVAL_SECONDS: '0',
     MATCHING_HOLD_ALONE_MINUTES: String(BEHAVIOUR.holdAloneMinutes),
+    MATCHING_HOLD_POOLED_MINUTES: String(BEHAVIOUR.holdPooledMinutes),
+    MATCHING_EMPTY_KM_WEIGHT: String(BEHAVIOUR.emptyKmWeight),
     // Each round's search ends by its iteration bound, not the service's 5 s clock: on a loaded machine the clock cut
     // searches short and the same seed gave figures a point apart. The same seed now gives the same week.
     MATCHING_ROUND_SECONDS: '120',

@@ -131,6 +131,10 @@ export const BEHAVIOUR = {
   roundEveryMinutes: 30,
   /** The operator's MATCHING_HOLD_ALONE_MINUTES: a lone load waits for companions until its window is this close (60 gave the most savings of 0-480 at seed 42). */
   holdAloneMinutes: 60,
+  /** The operator's MATCHING_HOLD_POOLED_MINUTES: a shared route waits likewise for more companions (README, Simulation). */
+  holdPooledMinutes: 60,
+  /** The operator's MATCHING_EMPTY_KM_WEIGHT: the search weighs an empty km at this x its per-km rate on top of the price. */
+  emptyKmWeight: 0.5,
   /** Carriers and warehouse owners accept an offer with this probability and decline the rest. */
   acceptProbability: 0.85,
   /** Vehicles work 07:00–21:00 Asia/Seoul every day. */

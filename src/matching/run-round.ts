@@ -42,6 +42,8 @@ export function engineConfig(ctx: Pick<Context, 'env'>): ConfigOverrides {
     offerTtlMs: env.OFFER_TTL_MINUTES * 60_000,
     roundSeconds: env.MATCHING_ROUND_SECONDS,
     holdAloneMinutes: env.MATCHING_HOLD_ALONE_MINUTES,
+    holdPooledMinutes: env.MATCHING_HOLD_POOLED_MINUTES,
+    emptyKmWeight: env.MATCHING_EMPTY_KM_WEIGHT,
     maxStopsPerRoute: env.MATCHING_MAX_STOPS,
     freeWaitingMinutes: env.MATCHING_FREE_WAITING_MINUTES,
     dailyDrivingMinutes: env.MATCHING_DAILY_DRIVING_HOURS * 60,

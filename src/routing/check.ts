@@ -62,6 +62,7 @@ export function checkPlan(problem: RoutingProblem, plan: Plan): PlanCheck {
     let here = veh.start;
     let clock = veh.earliest;
     let distance = 0;
+    let emptyDistance = 0;
     let driving = 0;
     let departure = veh.earliest;
     let service = 0;
@@ -85,6 +86,7 @@ export function checkPlan(problem: RoutingProblem, plan: Plan): PlanCheck {
       if (k === 0 || stop.location !== here) places++;
       const t = time(here, stop.location);
       distance += dist(here, stop.location);
+      if (load.every((l) => l === 0)) emptyDistance += dist(here, stop.location);
       driving += t;
       const arrival = clock + t;
       const start = Math.max(arrival, stop.earliest);
@@ -122,6 +124,7 @@ export function checkPlan(problem: RoutingProblem, plan: Plan): PlanCheck {
     if (onBoard.size > 0) violations.push(`${at}: requests ${[...onBoard].join(', ')} never delivered`);
     const tEnd = time(here, veh.end);
     distance += dist(here, veh.end);
+    if (load.every((l) => l === 0)) emptyDistance += dist(here, veh.end);
     driving += tEnd;
     const arrival = clock + tEnd;
     if (arrival > veh.latest) violations.push(`${at}: back at ${arrival}, after ${veh.latest}`);
@@ -130,7 +133,8 @@ export function checkPlan(problem: RoutingProblem, plan: Plan): PlanCheck {
     const waiting = arrival - departure - driving - service;
     const routeCost = veh.fixedCost + (veh.costPerStop ?? 0) * Math.max(0, places - 2) + veh.costPerDistance * distance + (veh.costPerWaiting ?? 0) * waiting;
     if (routeCost > maxCharge + 1e-6) violations.push(`${at}: costs ${routeCost}, more than its requests' maxShare ${maxCharge}`);
-    cost += routeCost;
+    // The weight on empty distance is the objective's, not a charge: no budget counts it.
+    cost += routeCost + (route.stops.length > 0 ? (veh.costPerEmptyDistance ?? 0) * emptyDistance : 0);
     totalDistance += distance;
     routes.push({ vehicle: v, departure, arrival, distance, driving, stops });
   }

@@ -40,6 +40,8 @@ export interface Instance {
   readonly costPerDistance: Float64Array;
   readonly costPerStop: Float64Array;
   readonly costPerWaiting: Float64Array;
+  /** Objective-only weight of distance driven empty (problem.ts). */
+  readonly costPerEmpty: Float64Array;
   readonly maxStops: Float64Array;
   readonly maxDuration: Float64Array;
   readonly maxDriving: Float64Array;
@@ -176,6 +178,7 @@ export function compile(problem: RoutingProblem): Instance {
   const costPerDistance = new Float64Array(V);
   const costPerStop = new Float64Array(V);
   const costPerWaiting = new Float64Array(V);
+  const costPerEmpty = new Float64Array(V);
   const maxStops = new Float64Array(V);
   const maxDuration = new Float64Array(V);
   const maxDriving = new Float64Array(V);
@@ -192,6 +195,7 @@ export function compile(problem: RoutingProblem): Instance {
     if (!(veh.costPerDistance >= 0)) throw new RoutingInputError(`${field}.costPerDistance`, 'must be ≥ 0');
     if (!((veh.costPerStop ?? 0) >= 0)) throw new RoutingInputError(`${field}.costPerStop`, 'must be ≥ 0');
     if (!((veh.costPerWaiting ?? 0) >= 0)) throw new RoutingInputError(`${field}.costPerWaiting`, 'must be ≥ 0');
+    if (!((veh.costPerEmptyDistance ?? 0) >= 0)) throw new RoutingInputError(`${field}.costPerEmptyDistance`, 'must be ≥ 0');
     startLoc[v] = veh.start;
     endLoc[v] = veh.end;
     veh.capacity.forEach((c, d) => (capacity[v * dims + d] = c));
@@ -201,6 +205,7 @@ export function compile(problem: RoutingProblem): Instance {
     costPerDistance[v] = veh.costPerDistance;
     costPerStop[v] = veh.costPerStop ?? 0;
     costPerWaiting[v] = veh.costPerWaiting ?? 0;
+    costPerEmpty[v] = veh.costPerEmptyDistance ?? 0;
     maxStops[v] = veh.maxStops ?? Infinity;
     maxDuration[v] = veh.maxDuration ?? Infinity;
     maxDriving[v] = veh.maxDriving ?? Infinity;
@@ -215,7 +220,7 @@ export function compile(problem: RoutingProblem): Instance {
       carry[r * V + v] = ok ? 1 : 0;
       row += ok ? '1' : '0';
     }
-    const key = JSON.stringify([veh.start, veh.end, veh.capacity, veh.earliest, veh.latest, veh.fixedCost, veh.costPerDistance, costPerStop[v], costPerWaiting[v], maxStops[v], maxDuration[v], maxDriving[v], row, hasLocked[v] ? v : -1]);
+    const key = JSON.stringify([veh.start, veh.end, veh.capacity, veh.earliest, veh.latest, veh.fixedCost, veh.costPerDistance, costPerStop[v], costPerWaiting[v], costPerEmpty[v], maxStops[v], maxDuration[v], maxDriving[v], row, hasLocked[v] ? v : -1]);
     let cls = classes.get(key);
     if (cls === undefined) classes.set(key, (cls = classes.size));
     vehicleClass[v] = cls;
@@ -285,6 +290,7 @@ export function compile(problem: RoutingProblem): Instance {
     costPerDistance,
     costPerStop,
     costPerWaiting,
+    costPerEmpty,
     maxStops,
     maxDuration,
     maxDriving,

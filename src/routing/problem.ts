@@ -88,6 +88,12 @@ export interface RoutingVehicle {
   maxDuration?: number;
   /** Sum of travel times (driving only). */
   maxDriving?: number;
+  /**
+   * Weighs each unit of distance driven empty (to the first pickup, between a drop and the next pickup) on top
+   * of `costPerDistance`, in the objective only: no route's `maxShare` budget counts it (nobody is charged for
+   * it), so the search may prefer a plan with fewer empty km at a slightly higher price.
+   */
+  costPerEmptyDistance?: number;
   /** Equipment and body (e.g. `REFRIGERATED`), matched against requests' `requires`. */
   tags?: readonly string[];
 }

@@ -26,6 +26,12 @@ export const BUDGET_WEIGHT = 1_000;
 
 const tagCount = new Int32Array(64);
 
+/** Whether nothing is on board after position k. */
+function nothingOnBoard(load: Float64Array, k: number, D: number): boolean {
+  for (let d = 0; d < D; d++) if (load[k * D + d] !== 0) return false;
+  return true;
+}
+
 /** 1 when two consecutive stops are at different places (each place visited is one paid stop), else 0. */
 const moved = (a: number, b: number): number => (a === b ? 0 : 1);
 
@@ -47,6 +53,8 @@ export class Route {
   load: Float64Array;
   cargo: Uint32Array;
   excluded: Uint32Array;
+  /** emptyBefore[k]: distance driven empty (nothing on board) on the legs before position k. */
+  emptyBefore: Float64Array;
   distance = 0;
   driving = 0;
   /** Service time of all stops, and time spent waiting for windows (after the first stop). */
@@ -72,6 +80,7 @@ export class Route {
     this.load = new Float64Array(size * inst.dims);
     this.cargo = new Uint32Array(size);
     this.excluded = new Uint32Array(size);
+    this.emptyBefore = new Float64Array(size);
     this.recompute(null);
   }
 
@@ -93,6 +102,7 @@ export class Route {
     this.load = widen(this.load, this.inst.dims);
     this.cargo = widen(this.cargo);
     this.excluded = widen(this.excluded);
+    this.emptyBefore = widen(this.emptyBefore);
   }
 
   /** Rebuilds the schedule and the slack after a change (O(n · dims)); `pos` receives each stop's position. */
@@ -101,7 +111,7 @@ export class Route {
     const v = this.vehicle;
     const n = this.n;
     const D = inst.dims;
-    const { loc, arrival, start, load, cargo, excluded, stops } = this;
+    const { loc, arrival, start, load, cargo, excluded, stops, emptyBefore } = this;
     loc[0] = inst.startLoc[v]!;
     loc[n + 1] = inst.endLoc[v]!;
     arrival[0] = start[0] = inst.vehicleEarliest[v]!;
@@ -112,13 +122,16 @@ export class Route {
     let service = 0;
     let capSum = 0;
     let tagged = false;
+    emptyBefore[0] = 0;
     for (let k = 1; k <= n + 1; k++) {
       const prev = stops[k - 1]!;
       const dep = start[k - 1]! + (prev >= 0 ? inst.stopService[prev]! : 0);
       if (k <= n) loc[k] = inst.stopLoc[stops[k]!]!;
       const t = inst.time(loc[k - 1]!, loc[k]!);
       driving += t;
-      distance += inst.dist(loc[k - 1]!, loc[k]!);
+      const leg = inst.dist(loc[k - 1]!, loc[k]!);
+      distance += leg;
+      emptyBefore[k] = emptyBefore[k - 1]! + (nothingOnBoard(load, k - 1, D) ? leg : 0);
       const a = dep + t;
       arrival[k] = a;
       if (k > n) {
@@ -196,6 +209,8 @@ export class Route {
     const myExcluded = inst.excludeMask[r]!;
     const perDist = inst.costPerDistance[v]!;
     const perWait = inst.costPerWaiting[v]!;
+    const perEmpty = inst.costPerEmpty[v]!;
+    const { emptyBefore } = this;
     // Waiting after the change = duration − driving − service: its cost follows from the new end time alone.
     const waitBase = this.waiting + this.driving + this.service + sP + sQ;
     // The route may cost at most what its requests, this one included, may be charged: beyond that the excess
@@ -217,7 +232,8 @@ export class Route {
     let found = false;
     const prune = visit === null && inst.triangleSlack < Infinity;
     // Waiting can only shrink to zero: an insertion saves at most the route's current waiting cost.
-    const detourFloor = noise + perDist * inst.triangleSlack + perWait * this.waiting;
+    // Carrying the load over legs driven empty saves at most their weight (a price the objective adds, no budget counts).
+    const detourFloor = noise + perDist * inst.triangleSlack + perWait * this.waiting + perEmpty * emptyBefore[n + 1]!;
     for (let i = 0; i <= n; i++) {
       // Service starts never decrease along a route: past the pickup's or the delivery's latest start, nothing fits.
       if (start[i]! > lP) break;
@@ -232,6 +248,8 @@ export class Route {
       if (bP > lP) continue;
       const dIP = inst.dist(locI, locP);
       const locNext = loc[i + 1]!;
+      // Whether the leg after i was driven empty: the legs to the pickup and from the delivery then are too.
+      const emptyI = perEmpty > 0 && nothingOnBoard(load, i, D);
       // Departure for the duration rule: unchanged unless the pickup becomes the first stop.
       const departure = i === 0 ? bP - tIP : this.departure;
       // j = i: delivery right after the pickup.
@@ -248,10 +266,11 @@ export class Route {
             if (end - departure <= maxDuration && this.driving + dTime <= maxDriving) {
               const dDist = dIP + dPQ + inst.dist(locQ, locNext) - inst.dist(locI, locNext);
               const moves = (i > 0 ? moved(locI, locP) : 0) + moved(locP, locQ) + (i < n ? moved(locQ, locNext) : 0) - (i > 0 && i < n ? moved(locI, locNext) : 0);
-              let cost = fixed + perStop * moves + perDist * dDist + perWait * (end - departure - dTime - waitBase);
-              const affordable = cost <= budget;
-              if (visit && affordable) visit(i, i, cost);
-              if (!affordable && !strict) cost += BUDGET_WEIGHT * (cost - budget - excessBefore);
+              const price = fixed + perStop * moves + perDist * dDist + perWait * (end - departure - dTime - waitBase);
+              const affordable = price <= budget;
+              if (visit && affordable) visit(i, i, price);
+              let cost = emptyI ? price + perEmpty * (dIP + inst.dist(locQ, locNext) - inst.dist(locI, locNext)) : price;
+              if (!affordable && !strict) cost += BUDGET_WEIGHT * (price - budget - excessBefore);
               if (noise > 0) cost = Math.max(0, cost + noise * (2 * rand!() - 1));
               if ((affordable || !strict) && cost < best.cost) {
                 best.cost = cost;
@@ -299,10 +318,18 @@ export class Route {
             if (end - departure <= maxDuration && this.driving + dTime <= maxDriving) {
               const dDist = pickupDist + inst.dist(locK, locQ) + inst.dist(locQ, locN) - inst.dist(locK, locN);
               const moves = pickupMoves + moved(locK, locQ) + (k < n ? moved(locQ, locN) - moved(locK, locN) : 0);
-              let cost = fixed + perStop * moves + perDist * dDist + perWait * (end - departure - dTime - waitBase);
-              const affordable = cost <= budget;
-              if (visit && affordable) visit(i, k, cost);
-              if (!affordable && !strict) cost += BUDGET_WEIGHT * (cost - budget - excessBefore);
+              const price = fixed + perStop * moves + perDist * dDist + perWait * (end - departure - dTime - waitBase);
+              const affordable = price <= budget;
+              if (visit && affordable) visit(i, k, price);
+              let cost = price;
+              // The load rides the legs from the pickup to the delivery: those driven empty before are loaded now.
+              if (perEmpty > 0)
+                cost +=
+                  perEmpty *
+                  ((emptyI ? dIP - inst.dist(locI, locNext) : 0) -
+                    (emptyBefore[k]! - emptyBefore[i + 1]!) +
+                    (nothingOnBoard(load, k, D) ? inst.dist(locQ, locN) - inst.dist(locK, locN) : 0));
+              if (!affordable && !strict) cost += BUDGET_WEIGHT * (price - budget - excessBefore);
               if (noise > 0) cost = Math.max(0, cost + noise * (2 * rand!() - 1));
               if ((affordable || !strict) && cost < best.cost) {
                 best.cost = cost;
@@ -351,6 +378,11 @@ export class Route {
     stops[n] = stops[n + 1] = -1;
     this.n = n - 2;
     this.recompute(pos);
+  }
+
+  /** The objective's weight on the distance this route drives empty (problem.ts `costPerEmptyDistance`): outside `cost` and the budget. */
+  emptyCost(): number {
+    return this.n > 0 ? this.inst.costPerEmpty[this.vehicle]! * this.emptyBefore[this.n + 1]! : 0;
   }
 
   /** How much the route costs beyond what its requests may be charged (0 when within). */
@@ -418,6 +450,7 @@ export class Route {
     this.load.set(other.load.subarray(0, m * D));
     this.cargo.set(other.cargo.subarray(0, m));
     this.excluded.set(other.excluded.subarray(0, m));
+    this.emptyBefore.set(other.emptyBefore.subarray(0, m));
     this.n = other.n;
     this.distance = other.distance;
     this.driving = other.driving;

@@ -27,7 +27,7 @@ export class Solution {
   /** The objective: fixed and distance costs of the vehicles used plus the penalties of the unserved. */
   cost(): number {
     let total = this.penalties;
-    for (const route of this.routes) total += route.cost + (this.inst.mode.strictBudgets ? 0 : BUDGET_WEIGHT * route.excess());
+    for (const route of this.routes) total += route.cost + route.emptyCost() + (this.inst.mode.strictBudgets ? 0 : BUDGET_WEIGHT * route.excess());
     return total;
   }
 

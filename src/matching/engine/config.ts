@@ -35,6 +35,17 @@ export interface MatchingConfig {
    * until then it stays OPEN for later rounds, where requests posted meanwhile may share its truck (0: never wait).
    */
   holdAloneMinutes: number;
+  /**
+   * The same for a route several requests share: offered only when its first pickup window opens within this many
+   * minutes; until then its requests stay OPEN and are planned again with those posted meanwhile (0: never wait).
+   */
+  holdPooledMinutes: number;
+  /**
+   * The search weighs each km a truck drives empty (to its first pickup, between a drop and the next pickup) at
+   * this many times its per-km rate on top of the route's price, so that a plan with fewer empty km may win at a
+   * slightly higher price. Offers are priced on the rate card as always; no budget counts the weight (0: none).
+   */
+  emptyKmWeight: number;
   /** Time budget of the pooled search in one round (MATCHING_ROUND_SECONDS). */
   roundSeconds: number;
   /** Consolidation through the centre (centre-legs.ts): cargo is handled this long between feeder and trunk. */
@@ -70,6 +81,8 @@ export const DEFAULT_CONFIG: MatchingConfig = {
   waitingFeePerHourKrw: 20_000,
   freeWaitingMinutes: 30,
   holdAloneMinutes: 0,
+  holdPooledMinutes: 0,
+  emptyKmWeight: 0,
   roundSeconds: 5,
   // The consolidation pass that pooling replaced handled for 45 min and fed loads from within 12 km; trunks every
   // 3 h give a morning, midday and afternoon departure in a 9–18 h day.

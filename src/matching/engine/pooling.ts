@@ -274,6 +274,8 @@ function solveCluster(
     const input = ctx.vehicles[v]!.input;
     const w = windows.get(v)!;
     return {
+      // Objective only (config.emptyKmWeight): offers are priced on the rate card, no budget counts it.
+      costPerEmptyDistance: config.emptyKmWeight * input.perKmKrw,
       start: startOf[i]!,
       end: 0,
       capacity: [input.payloadKg, input.palletSlots],
@@ -384,7 +386,8 @@ function lockBookedRoutes(
     const vehicle = firstVehicle + i;
     const index = new Map(b.jobs.map((k, n) => [k, n]));
     const stops = b.stops.map((s) => ({ request: index.get(s.job)!, action: s.action === 'PICKUP' ? ('pickup' as const) : ('delivery' as const) }));
-    const alone: RoutingProblem = { ...space, requests: own as RoutingRequest[], vehicles: [{ ...vehicles[vehicle]!, fixedCost: 0 }] };
+    // What its stops ahead cost on the rate card: the objective's empty-km weight is no cost.
+    const alone: RoutingProblem = { ...space, requests: own as RoutingRequest[], vehicles: [{ ...vehicles[vehicle]!, fixedCost: 0, costPerEmptyDistance: 0 }] };
     const check = checkPlan(alone, { routes: [{ vehicle: 0, stops }] });
     const servedBefore = b.bookedKrw.reduce((x, y) => x + y, 0) - check.cost - KRW_SLACK;
     if (check.violations.some((v) => !v.includes('maxShare')) || servedBefore < 0) return;

@@ -86,14 +86,16 @@ export function runRound(input: RoundInput, config: ConfigOverrides = {}): Round
         route = { ...route, stops: route.stops.filter((s) => s.job !== priced.drop) };
       }
     };
-    // A load that would travel alone and is not due for a while waits for companions in later rounds.
-    const waitsAlone = (offer: RouteOffer, route: PlannedRoute) =>
-      settings.holdAloneMinutes > 0 && offer.shares.length === 1 && jobs[route.stops[0]!.job]!.request.pickupWindow.start - input.now > settings.holdAloneMinutes * 60_000;
+    // A route not due for a while waits for companions in later rounds: a lone load for `holdAloneMinutes`, a shared route for `holdPooledMinutes`.
+    const waits = (offer: RouteOffer, route: PlannedRoute) => {
+      const hold = offer.shares.length === 1 ? settings.holdAloneMinutes : settings.holdPooledMinutes;
+      return hold > 0 && jobs[route.stops[0]!.job]!.request.pickupWindow.start - input.now > hold * 60_000;
+    };
     for (const planned of pooled.routes)
       if (!planned.extends)
         offer(planned, (route) => {
           const priced = routeOffer(route, jobs, ctx, standalone, parts);
-          return 'offer' in priced && waitsAlone(priced.offer, route) ? null : priced;
+          return 'offer' in priced && waits(priced.offer, route) ? null : priced;
         });
     // Extensions, unless the truck got a fresh route this round too (its free time starts where the booked route ended).
     const busy = new Set(routes.map((r) => r.vehicleId));

@@ -162,10 +162,15 @@ describe('pooled routes (혼적)', () => {
     // Without holding, or once it is due within the hold, it is offered alone.
     expect(runRound(round({ requests: [later], vehicles: t1s }), { holdAloneMinutes: 0 }).report.servedCount).toBe(1);
     expect(runRound(round({ requests: [later], vehicles: t1s, now: NOW + 4 * H }), { holdAloneMinutes: 120 }).report.servedCount).toBe(1);
-    // A pooled route is offered however far ahead.
+    // A pooled route is offered however far ahead, unless shared routes are held too (holdPooledMinutes).
     const pair = small.slice(0, 2).map((r) => ({ ...r, pickupWindow: { start: NOW + 5 * H, end: NOW + 7 * H }, deliveryDeadline: NOW + 14 * H }));
     const pooled = runRound(round({ requests: pair, vehicles: [big] }), { holdAloneMinutes: 120 });
     expect(routesOf(pooled.offers).map((r) => r.shares.length)).toEqual([2]);
+    const heldPair = runRound(round({ requests: pair, vehicles: [big] }), { holdAloneMinutes: 120, holdPooledMinutes: 120 });
+    expect(heldPair.offers).toEqual([]);
+    expect(heldPair.report.unservedRequestIds.sort()).toEqual(pair.map((r) => r.id).sort());
+    const due = runRound(round({ requests: pair, vehicles: [big], now: NOW + 4 * H }), { holdAloneMinutes: 120, holdPooledMinutes: 120 });
+    expect(routesOf(due.offers).map((r) => r.shares.length)).toEqual([2]);
   });
 
   it('waits no longer than it must, and charges waiting past the free allowance', () => {

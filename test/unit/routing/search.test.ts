@@ -79,6 +79,39 @@ describe('search', () => {
     expect(withRestarts).toBeLessThanOrEqual(without + 1e-6);
   });
 
+  it('weighs empty distance in the objective only: still the exhaustive optimum, and the nearer dearer truck wins', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const random = randomProblem(seed, { requests: seed % 2 === 0 ? 2 : 3, vehicles: 2, rules: seed % 3 === 0 });
+      const problem = { ...random, vehicles: random.vehicles.map((v, i) => ({ ...v, costPerEmptyDistance: (seed % 4) * (i + 1) * 0.5 })) };
+      const result = solve(problem, { seed, maxIterations: 1_000 });
+      expect(checkPlan(problem, result.plan).cost).toBeCloseTo(result.cost, 6);
+      expect(result.cost, `seed ${seed}`).toBeCloseTo(exhaustiveOptimum(problem), 6);
+    }
+    // One load 10 from pickup to delivery; the far truck (40 empty, 1 per unit) costs 50, the near one (5 empty, 4 per unit) 60.
+    const distance = [
+      [0, 0, 0, 40, 50],
+      [0, 0, 0, 5, 15],
+      [0, 0, 0, 0, 0],
+      [40, 5, 0, 0, 10],
+      [50, 15, 0, 10, 0],
+    ];
+    const truck = { end: 2, capacity: [10], earliest: 0, latest: 1_000, fixedCost: 0 };
+    const request = { pickup: { location: 3, earliest: 0, latest: 1_000, service: 0 }, delivery: { location: 4, earliest: 0, latest: 1_000, service: 0 }, demand: [1], unservedPenalty: 1_000 };
+    const problem = (weight: number) => ({
+      locations: 5,
+      distance,
+      requests: [request],
+      vehicles: [
+        { ...truck, start: 0, costPerDistance: 1, costPerEmptyDistance: weight },
+        { ...truck, start: 1, costPerDistance: 4, costPerEmptyDistance: 4 * weight },
+      ],
+    });
+    expect(solve(problem(0), { seed: 1, maxIterations: 50 }).plan.routes.map((r) => r.vehicle)).toEqual([0]);
+    const weighed = solve(problem(1), { seed: 1, maxIterations: 50 });
+    expect(weighed.plan.routes.map((r) => r.vehicle)).toEqual([1]);
+    expect(weighed.cost).toBeCloseTo(60 + 4 * 5, 6);
+  });
+
   it('stops at the deadline of the injected clock', () => {
     const problem = randomProblem(12, { requests: 25, vehicles: 6 });
     let ticks = 0;
