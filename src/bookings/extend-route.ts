@@ -1,9 +1,10 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import type { Tx } from '../../db/group-commit';
-import { bookings, routes, routeStops, shipmentRequests, vehicleReservations } from '../../db/schema';
+import { bookings, routePlans, routes, routeStops, shipmentRequests, vehicleReservations } from '../../db/schema';
 import { ConflictError } from '../errors';
 import { servedPrefix } from '../matching/booked-routes';
+import { writeStopRows } from '../matching/route-plan';
 import { expireRouteOffers } from '../market/expire-offers';
 import type { RouteRecord } from '../matching/route-record';
 import type { BookingRecord } from './booking-record';
@@ -62,9 +63,11 @@ export function applyExtension(db: Db, tx: Tx, extension: Extension, now: Date):
   const why = staleness(tx, extension);
   if (why) throw new ConflictError(`The booked route this extension would extend changed (${why})`);
   const baseId = extension.extendsRouteId;
-  const stops = tx.select().from(routeStops).where(eq(routeStops.routeId, extension.id)).orderBy(asc(routeStops.seq)).all();
+  // The extension's plan becomes the booked route's stops (its own view shows them from there on).
+  const stops = tx.delete(routePlans).where(eq(routePlans.routeId, extension.id)).returning().get()?.stops;
+  if (!stops) throw new ConflictError('The extension has no stops left to apply');
   tx.delete(routeStops).where(eq(routeStops.routeId, baseId)).run();
-  for (const stop of stops) tx.insert(routeStops).values({ ...stop, id: undefined, routeId: baseId }).run();
+  writeStopRows(tx, baseId, stops);
   const base = tx.select().from(routes).where(eq(routes.id, baseId)).get()!;
   tx.update(routes)
     .set({ revision: base.revision + 1, priceKrw: base.priceKrw + extension.priceKrw, deadheadKm: base.deadheadKm + extension.deadheadKm, loadedKm: base.loadedKm + extension.loadedKm, endAt: extension.endAt })

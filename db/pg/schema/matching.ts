@@ -12,13 +12,17 @@ import {
   ROUND_STATUSES,
   ROUND_TRIGGERS,
   ROUTE_STOP_ACTIONS,
+  planValues,
   reportOfValues,
   reportValues,
   ROUND_REPORT_FIELDS,
   RUNNING_ROUND,
+  stopsOfPlan,
   type CentreLeg,
   type OfferKind,
   type OfferStatus,
+  type PlannedStop,
+  type PlannedStopValues,
   type RoundStatus,
   type RoundTrigger,
   type RouteStopAction,
@@ -128,6 +132,20 @@ export const routeStops = pgTable(
     check('route_stops_load', sql`${t.kgAfter} >= 0 and ${t.palletsAfter} >= 0`),
   ],
 );
+
+/** A route's plan as db/schema stores it, its stops' values by position, in jsonb. */
+const plannedStops = customType<{ data: PlannedStop[]; driverData: string | PlannedStopValues[] }>({
+  dataType: () => 'jsonb',
+  toDriver: (stops) => JSON.stringify(planValues(stops)),
+  fromDriver: (stored) => stopsOfPlan(typeof stored === 'string' ? (JSON.parse(stored) as PlannedStopValues[]) : stored),
+});
+
+export const routePlans = pgTable('route_plans', {
+  routeId: integer('route_id')
+    .primaryKey()
+    .references(() => routes.id),
+  stops: plannedStops('stops').notNull(),
+});
 
 export const offers = pgTable(
   'offers',
