@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, customType, index, integer, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { check, customType, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { organisations } from './auth';
 import { complexes, createdAt } from './complexes';
 import { shipmentRequests } from './demand';
@@ -193,7 +193,6 @@ export type RouteStopAction = (typeof ROUTE_STOP_ACTIONS)[number];
 export const routeStops = sqliteTable(
   'route_stops',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
     routeId: integer('route_id')
       .notNull()
       .references(() => routes.id),
@@ -210,8 +209,9 @@ export const routeStops = sqliteTable(
     kgAfter: integer('kg_after').notNull(),
     palletsAfter: integer('pallets_after').notNull(),
   },
+  // Keyed by route and position, WITHOUT ROWID (migration 0017): the rows are the key's index, no id and no second index for the order.
   (t) => [
-    uniqueIndex('route_stops_order').on(t.routeId, t.seq),
+    primaryKey({ columns: [t.routeId, t.seq] }),
     index('route_stops_request').on(t.requestId),
     check('route_stops_action', sql.raw(`action in (${inList(ROUTE_STOP_ACTIONS)})`)),
     check('route_stops_time', sql`${t.arriveAt} <= ${t.startAt} and ${t.startAt} <= ${t.departAt}`),
@@ -220,7 +220,7 @@ export const routeStops = sqliteTable(
 );
 
 /** A stop as a route's plan keeps it: a route_stops row but its route and position (the plan's order). */
-export type PlannedStop = Omit<typeof routeStops.$inferSelect, 'id' | 'routeId' | 'seq'>;
+export type PlannedStop = Omit<typeof routeStops.$inferSelect, 'routeId' | 'seq'>;
 /** A stored stop: its values by position, instants as epoch ms (both databases store this array). */
 export type PlannedStopValues = [number, RouteStopAction, number, number, number, number, number, number, number];
 

@@ -150,7 +150,7 @@ export function recordOffers(tx: Tx, round: { id: number; complexId: number }, i
   return { offerIds, requestIds };
 }
 
-/** The first `count` stops of the booked route `routeId` (its rows), without their row's identity. */
+/** The first `count` stops of the booked route `routeId` (its rows), without their route and position. */
 function servedStops(tx: Tx, routeId: number, count: number): PlannedStop[] {
   return tx
     .select()
@@ -159,5 +159,5 @@ function servedStops(tx: Tx, routeId: number, count: number): PlannedStop[] {
     .orderBy(routeStops.seq)
     .limit(count)
     .all()
-    .map(({ id: _, routeId: __, seq: ___, ...stop }) => stop);
+    .map(({ routeId: _, seq: __, ...stop }) => stop);
 }

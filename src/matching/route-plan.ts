@@ -3,7 +3,7 @@ import type { Db, Tx } from '../../db/client';
 import { routePlans, routeStops, type PlannedStop } from '../../db/schema';
 
 /** A route's stop in order: a booked route's row, or a stop of a plan with its route and position. */
-export type RouteStopRow = Omit<typeof routeStops.$inferSelect, 'id'>;
+export type RouteStopRow = typeof routeStops.$inferSelect;
 
 const placed = (routeId: number, stops: PlannedStop[], from = 0): RouteStopRow[] => stops.map((s, k) => ({ ...s, routeId, seq: from + k }));
 
@@ -14,7 +14,7 @@ const placed = (routeId: number, stops: PlannedStop[], from = 0): RouteStopRow[]
 export function stopsOfRoutes(db: Db | Tx, routeIds: readonly number[]): Map<number, RouteStopRow[]> {
   const stopsOf = new Map<number, RouteStopRow[]>();
   if (routeIds.length === 0) return stopsOf;
-  for (const { id: _, ...stop } of db.select().from(routeStops).where(inArray(routeStops.routeId, [...routeIds])).orderBy(routeStops.routeId, routeStops.seq).all()) {
+  for (const stop of db.select().from(routeStops).where(inArray(routeStops.routeId, [...routeIds])).orderBy(routeStops.routeId, routeStops.seq).all()) {
     const list = stopsOf.get(stop.routeId);
     if (list) list.push(stop);
     else stopsOf.set(stop.routeId, [stop]);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, customType, doublePrecision, index, integer, pgTable, text, uniqueIndex, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { bigint, check, customType, doublePrecision, index, integer, pgTable, primaryKey, text, uniqueIndex, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { organisations } from './auth';
 import { createdAt, timestampMs } from './columns';
 import { complexes } from './complexes';
@@ -107,7 +107,6 @@ export const routes = pgTable(
 export const routeStops = pgTable(
   'route_stops',
   {
-    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
     routeId: integer('route_id')
       .notNull()
       .references(() => routes.id),
@@ -125,7 +124,7 @@ export const routeStops = pgTable(
     palletsAfter: integer('pallets_after').notNull(),
   },
   (t) => [
-    uniqueIndex('route_stops_order').on(t.routeId, t.seq),
+    primaryKey({ columns: [t.routeId, t.seq] }),
     index('route_stops_request').on(t.requestId),
     check('route_stops_action', sql.raw(`action in (${inList(ROUTE_STOP_ACTIONS)})`)),
     check('route_stops_time', sql`${t.arriveAt} <= ${t.startAt} and ${t.startAt} <= ${t.departAt}`),
