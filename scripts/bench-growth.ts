@@ -9,7 +9,8 @@
  * up), every other row once per complex and week; an earlier week's listing windows end with that week and the stays
  * booked on them (so that the listings on offer now are one week's, as in a real complex, not eight copies' 60-day
  * windows); idempotency keys only within IDEMPOTENCY_RETENTION_DAYS of now, as
- * retention keeps them (see simulatedTime); then retention runs once, as it would have all along. Grown databases
+ * retention keeps them (see simulatedTime); retention runs after each week's copies as of that week's end, as the
+ * service would have run it all along, so later weeks' rows reuse the pages it frees. Grown databases
  * are cached in the temp folder, keyed by a hash of the migrations and of the code that copies.
  *
  * On a copy of each, the bench adds fresh shifts for Banwol-Sihwa's fleet and 5,000 open requests (through the
@@ -244,6 +245,11 @@ async function grownPath(weeks: number, template: string): Promise<Grown> {
       if (ref && NOT_COPIED.has(ref)) return `"${col}"`; // users: none in the template (checked below)
       if (ref) return `"${col}" + ${offsetOf(ref)}`;
       if (TIMESTAMPS.get(table.name)?.has(col)) return `${simulated(table.name, col)} + ${shiftWeeks * WEEK}`;
+      if (table.name === 'route_plans' && col === 'stops') {
+        // A plan's stops name their requests and instants inside its JSON (PlannedStopValues): shifted as columns are.
+        const [ids, ms] = [offsetOf('shipment_requests'), shiftWeeks * WEEK];
+        return `(select json_group_array(json_array(value ->> 0 + ${ids}, value ->> 1, value ->> 2, value ->> 3, value ->> 4 + ${ms}, value ->> 5 + ${ms}, value ->> 6 + ${ms}, value ->> 7, value ->> 8) order by key) from json_each("stops"))`;
+      }
       const shiftDays = `'${shiftWeeks >= 0 ? '+' : ''}${shiftWeeks * 7} days'`;
       if (table.name === 'listing_availability' && col === 'to_day' && w < weeks - 1) {
         // An earlier copy's space stays listed through its week and the stays booked on it, not 60 days on: a
@@ -271,21 +277,27 @@ async function grownPath(weeks: number, template: string): Promise<Grown> {
   client.transaction(() => {
     for (let k = 0; k < complexCount; k++) for (const table of plan) if (table.scope === 'complex') copyTable(table, k, weeks - 1);
   })();
+  let prunedRows = 0;
+  const retain = async (now: number) => {
+    const report = await runRetention({ db, env, now: () => new Date(now) });
+    prunedRows += Object.values(report).reduce((sum, kind) => sum + kind.deleted, 0);
+  };
   for (let w = 0; w < weeks; w++) {
     client.transaction(() => {
       for (let k = 0; k < complexCount; k++) for (const table of plan) if (table.scope === 'copy') copyTable(table, k, w);
     })();
+    // Retention as the running service would have pruned by the end of that week: the pages it frees (route plans
+    // nobody booked, empty rounds) take the next weeks' rows, as they would in the service's file.
+    await retain(templateEnd + (latestShiftWeeks - (weeks - 1 - w)) * WEEK);
     if (w % 13 === 12) process.stdout.write(`  ${weeks} weeks: ${w + 1} copied (${seconds(started)} s)\n`);
   }
   client.prepare('detach database t').run();
-  // What retention would have deleted by now, had the service run all along (offers nobody took, mostly).
-  const pruned = await runRetention({ db, env, now: () => new Date() });
+  await retain(Date.now());
   client.pragma('optimize');
   client.pragma('wal_checkpoint(TRUNCATE)');
   const bytes = liveBytes(db);
   client.close();
   renameSync(building, path);
-  const prunedRows = Object.values(pruned).reduce((sum, kind) => sum + kind.deleted, 0);
   console.log(`built ${weeks} week${weeks > 1 ? 's' : ''} of seven complexes: ${mb(bytes)} MB (${prunedRows} rows pruned by retention) in ${seconds(started)} s`);
   return { path, weeks, bytes };
 }
@@ -503,6 +515,7 @@ function undoRounds(dbPath: string, requestIds: number[]): void {
     const routes = client.prepare(`select distinct route_id as id from offers where request_id in ${ids} and route_id is not null`).all(json) as { id: number }[];
     client.prepare(`delete from offers where request_id in ${ids}`).run(json);
     for (const { id } of routes) {
+      client.prepare('delete from route_plans where route_id = ?').run(id);
       client.prepare('delete from route_stops where route_id = ?').run(id);
       client.prepare('delete from routes where id = ?').run(id);
     }

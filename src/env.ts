@@ -96,6 +96,11 @@ export const Env = z.object({
   IDEMPOTENCY_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   /** Hours a scheduled matching round that considered no request is kept (manual rounds and rounds with offers stay). */
   EMPTY_ROUND_RETENTION_HOURS: z.coerce.number().int().min(1).default(24),
+  /**
+   * Days the stop list of a route nobody booked is kept after its round (its offers and price stay for good; a
+   * booked route keeps its stops): a week to look back at what was offered, then its space goes to later plans.
+   */
+  ROUTE_PLAN_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
   /** Days finished webhook deliveries (with their attempts) and their fanned-out events are kept. */
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   /** Requests per minute allowed to one API key. */

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { check, customType, index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { organisations } from './auth';
 import { complexes, createdAt } from './complexes';
 import { shipmentRequests } from './demand';
@@ -139,6 +139,18 @@ export const listingReservations = sqliteTable(
   ],
 );
 
+/** A SHA-256 digest in hex as its 32 bytes (both databases store the bytes): half the size of the hex text. */
+export const digestBytes = (hex: string): Buffer => {
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error('not a SHA-256 digest in lower-case hex');
+  return Buffer.from(hex, 'hex');
+};
+export const digestHex = (bytes: Buffer): string => Buffer.from(bytes).toString('hex');
+const sha256Digest = customType<{ data: string; driverData: Buffer }>({
+  dataType: () => 'blob',
+  toDriver: digestBytes,
+  fromDriver: digestHex,
+});
+
 /** An image a carrier uploaded as proof of delivery; the file lives under POD_STORAGE_DIR. */
 export const podImages = sqliteTable(
   'pod_images',
@@ -152,7 +164,7 @@ export const podImages = sqliteTable(
       .references(() => organisations.id),
     mediaType: text('media_type', { enum: POD_MEDIA_TYPES }).$type<PodMediaType>().notNull(),
     byteSize: integer('byte_size').notNull(),
-    sha256: text('sha256').notNull(),
+    sha256: sha256Digest('sha256').notNull(),
     /**
      * File name inside POD_STORAGE_DIR of an image stored before images were named by id (a UUID); null for the
      * others, whose file is `<id>.<extension>` (src/tracking/pod-image-type.ts): 30 MB a year less.

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, customType, index, integer, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { check, customType, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { organisations } from './auth';
 import { complexes, createdAt } from './complexes';
 import { shipmentRequests } from './demand';
@@ -138,7 +138,7 @@ export const matchingRounds = sqliteTable(
 );
 
 /**
- * A vehicle's route offered in one round: its stops in order (route_stops) and one TRANSPORT offer per request on
+ * A vehicle's route offered in one round: its stops in order (its plan, route_stops once booked) and one TRANSPORT offer per request on
  * board (its share), all accepted or declined together. One request is a plain door-to-door trip; several are a
  * pooled load (혼적).
  */
@@ -186,11 +186,13 @@ export const routes = sqliteTable(
 export const ROUTE_STOP_ACTIONS = ['PICKUP', 'DROP', 'CENTRE_DROP', 'CENTRE_PICKUP'] as const;
 export type RouteStopAction = (typeof ROUTE_STOP_ACTIONS)[number];
 
-/** One stop of a route, in order: a request picked up or dropped, its schedule, and the load on board after it. */
+/**
+ * One stop of a booked route, in order: a request picked up or dropped, its schedule, and the load on board after
+ * it. A route not booked keeps its stops in its plan (route_plans).
+ */
 export const routeStops = sqliteTable(
   'route_stops',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
     routeId: integer('route_id')
       .notNull()
       .references(() => routes.id),
@@ -207,14 +209,55 @@ export const routeStops = sqliteTable(
     kgAfter: integer('kg_after').notNull(),
     palletsAfter: integer('pallets_after').notNull(),
   },
+  // Keyed by route and position, WITHOUT ROWID (migration 0017): the rows are the key's index, no id and no second index for the order.
   (t) => [
-    uniqueIndex('route_stops_order').on(t.routeId, t.seq),
+    primaryKey({ columns: [t.routeId, t.seq] }),
     index('route_stops_request').on(t.requestId),
     check('route_stops_action', sql.raw(`action in (${inList(ROUTE_STOP_ACTIONS)})`)),
     check('route_stops_time', sql`${t.arriveAt} <= ${t.startAt} and ${t.startAt} <= ${t.departAt}`),
     check('route_stops_load', sql`${t.kgAfter} >= 0 and ${t.palletsAfter} >= 0`),
   ],
 );
+
+/** A stop as a route's plan keeps it: a route_stops row but its route and position (the plan's order). */
+export type PlannedStop = Omit<typeof routeStops.$inferSelect, 'routeId' | 'seq'>;
+/** A stored stop: its values by position, instants as epoch ms (both databases store this array). */
+export type PlannedStopValues = [number, RouteStopAction, number, number, number, number, number, number, number];
+
+export const planValues = (stops: PlannedStop[]): PlannedStopValues[] =>
+  stops.map((s) => [s.requestId, s.action, s.lat, s.lng, s.arriveAt.getTime(), s.startAt.getTime(), s.departAt.getTime(), s.kgAfter, s.palletsAfter]);
+export const stopsOfPlan = (values: PlannedStopValues[]): PlannedStop[] =>
+  values.map(([requestId, action, lat, lng, arriveAt, startAt, departAt, kgAfter, palletsAfter]) => ({
+    requestId,
+    action,
+    lat,
+    lng,
+    arriveAt: new Date(arriveAt),
+    startAt: new Date(startAt),
+    departAt: new Date(departAt),
+    kgAfter,
+    palletsAfter,
+  }));
+
+const plannedStops = customType<{ data: PlannedStop[]; driverData: string }>({
+  dataType: () => 'text',
+  toDriver: (stops) => JSON.stringify(planValues(stops)),
+  fromDriver: (stored) => stopsOfPlan(JSON.parse(stored) as PlannedStopValues[]),
+});
+
+/**
+ * The stops of a route not (yet) booked, as one JSON array on one row: most offered routes are never booked, and a
+ * row per stop with its two indexes costs ~95 bytes a stop (route stops were the largest growth, 119 MB a year). Booking a route writes its stops as
+ * route_stops rows (where the capacity trigger, insights and later rounds read them) and deletes its plan; retention
+ * deletes the plans nobody booked (ROUTE_PLAN_RETENTION_DAYS), so this table stays a window's worth whose freed pages
+ * later plans reuse, instead of growing with every offer ever made.
+ */
+export const routePlans = sqliteTable('route_plans', {
+  routeId: integer('route_id')
+    .primaryKey()
+    .references(() => routes.id),
+  stops: plannedStops('stops').notNull(),
+});
 
 /**
  * A proposal to one supplier (the vehicle's carrier or the listing's owner) for one request. A TRANSPORT offer is

@@ -20,6 +20,7 @@ import { guarded, reserve } from '../market/reservations';
 import { withdrawRivalOffers } from '../market/withdraw-offers';
 import { acceptOffers, markBooked } from '../market/book';
 import { applyExtension, extensionOf, refuseStaleExtension } from './extend-route';
+import { bookPlan } from '../matching/route-plan';
 
 export const AcceptOfferInput = z.object({
   offerId: z.number().int().positive(),
@@ -153,6 +154,8 @@ async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date): Promise
   // An extension first moves the booked route to its new stops, then its new shares join it.
   const extension = await extensionOf(tx, offer.routeId);
   const joinBookedRoute = extension ? await applyExtension(tx, extension, now) : null;
+  // A route of its own: its plan becomes its stop rows, before the bookings whose triggers read them.
+  if (offer.routeId && !extension) await bookPlan(tx, offer.routeId);
   const booked: BookingRecord[] = [];
   for (const o of unit) {
     const booking = (await guarded(() => run.insertBooking.get(bookingOf(o, requests.get(o.requestId)!, now))))!;

@@ -1,9 +1,10 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { transact, type Tx } from '../../db/transaction';
-import { bookings, routes, routeStops, shipmentRequests, vehicleReservations } from '../../db/schema';
+import { bookings, routePlans, routes, routeStops, shipmentRequests, vehicleReservations } from '../../db/schema';
 import { ConflictError } from '../errors';
 import { servedPrefix } from '../matching/booked-routes';
+import { writeStopRows } from '../matching/route-plan';
 import { expireRouteOffers } from '../market/expire-offers';
 import type { RouteRecord } from '../matching/route-record';
 import type { BookingRecord } from './booking-record';
@@ -58,9 +59,11 @@ export async function applyExtension(tx: Tx, extension: Extension, now: Date): P
   const why = await staleness(tx, extension);
   if (why) throw new ConflictError(`The booked route this extension would extend changed (${why})`);
   const baseId = extension.extendsRouteId;
-  const stops = await tx.select().from(routeStops).where(eq(routeStops.routeId, extension.id)).orderBy(asc(routeStops.seq)).all();
+  // The extension's plan becomes the booked route's stops (its own view shows them from there on).
+  const stops = (await tx.delete(routePlans).where(eq(routePlans.routeId, extension.id)).returning().get())?.stops;
+  if (!stops) throw new ConflictError('The extension has no stops left to apply');
   await tx.delete(routeStops).where(eq(routeStops.routeId, baseId)).run();
-  for (const stop of stops) await tx.insert(routeStops).values({ ...stop, id: undefined, routeId: baseId }).run();
+  await writeStopRows(tx, baseId, stops);
   const base = (await tx.select().from(routes).where(eq(routes.id, baseId)).get())!;
   await tx
     .update(routes)

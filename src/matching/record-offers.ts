@@ -1,9 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/transaction';
-import { offers, routes, routeStops, shipmentRequests } from '../../db/schema';
+import { offers, routes, routeStops, shipmentRequests, type PlannedStop } from '../../db/schema';
 import type { CostBreakdown, Offer, OfferBaseline, RoundInput } from './engine';
 import { isoFromDay } from './engine';
 import { markOffered } from '../market/mark-offered';
+import { planRoute } from './route-plan';
 
 export interface RecordedOffers {
   offerIds: number[];
@@ -15,7 +16,7 @@ export interface RecordedOffers {
  * Writes a round's offers and marks their requests OFFERED, inside the caller's transaction. A request that
  * left OPEN while the round was computing (cancelled, expired) keeps its state and gets no offer; a route is
  * written only if all its requests are still OPEN (its schedule and price split depend on all), with its stops
- * and one TRANSPORT offer per share.
+ * (its plan: route_stops rows only once booked) and one TRANSPORT offer per share.
  */
 export async function recordOffers(tx: Tx, round: { id: number; complexId: number }, input: RoundInput, engineOffers: Offer[]): Promise<RecordedOffers> {
   const carrierOf = new Map(input.vehicles.map((v) => [v.id, Number(v.carrierOrgId)]));
@@ -94,25 +95,20 @@ export async function recordOffers(tx: Tx, round: { id: number; complexId: numbe
       .get())!;
     // An extension lists the booked route's whole new stop list: the stops already served as they were, then the plan.
     const served = offer.extends ? await servedStops(tx, Number(offer.extends.routeId), offer.extends.stopsDone) : [];
-    for (const stop of served) await tx.insert(routeStops).values({ ...stop, id: undefined, routeId: route.id }).run();
-    for (const [k, stop] of offer.stops.entries()) {
-      await tx
-        .insert(routeStops)
-        .values({
-          routeId: route.id,
-          seq: served.length + k,
-          requestId: Number(stop.requestId),
-          action: stop.action,
-          lat: stop.location.lat,
-          lng: stop.location.lng,
-          arriveAt: new Date(stop.arriveAt),
-          startAt: new Date(stop.startAt),
-          departAt: new Date(stop.departAt),
-          kgAfter: stop.kgAfter,
-          palletsAfter: stop.palletsAfter,
-        })
-        .run();
-    }
+    await planRoute(tx, route.id, [
+      ...served,
+      ...offer.stops.map((stop) => ({
+        requestId: Number(stop.requestId),
+        action: stop.action,
+        lat: stop.location.lat,
+        lng: stop.location.lng,
+        arriveAt: new Date(stop.arriveAt),
+        startAt: new Date(stop.startAt),
+        departAt: new Date(stop.departAt),
+        kgAfter: stop.kgAfter,
+        palletsAfter: stop.palletsAfter,
+      })),
+    ]);
     for (const share of offer.shares) {
       routed.add(share.requestId);
       await insert({
@@ -152,6 +148,8 @@ export async function recordOffers(tx: Tx, round: { id: number; complexId: numbe
   return { offerIds, requestIds };
 }
 
-function servedStops(tx: Tx, routeId: number, count: number) {
-  return tx.select().from(routeStops).where(eq(routeStops.routeId, routeId)).orderBy(routeStops.seq).limit(count).all();
+/** The first `count` stops of the booked route `routeId` (its rows), without their route and position. */
+async function servedStops(tx: Tx, routeId: number, count: number): Promise<PlannedStop[]> {
+  const rows = await tx.select().from(routeStops).where(eq(routeStops.routeId, routeId)).orderBy(routeStops.seq).limit(count).all();
+  return rows.map(({ routeId: _, seq: __, ...stop }) => stop);
 }

@@ -1,10 +1,11 @@
 import { and, eq, exists, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { bookings, HOLDING_BOOKING_STATUSES, offers, routes, routeStops, vehicles, type OfferStatus, type RouteStopAction } from '../../db/schema';
+import { bookings, HOLDING_BOOKING_STATUSES, offers, routes, vehicles, type OfferStatus, type RouteStopAction } from '../../db/schema';
 import type { OrganisationRole } from '../../db/schema';
 import type { Viewer } from '../context';
 import type { OfferRecord } from './offer-record';
 import type { RouteRecord } from './route-record';
+import { stopsOfRoutes, type RouteStopRow } from './route-plan';
 
 export type RouteStatus = OfferStatus;
 
@@ -83,7 +84,11 @@ export async function viewRoutes(db: Db, viewer: Viewer, rows: RouteRecord[], no
       : [],
     (b) => b.routeId!,
   );
-  const stopsOf = groupBy(await db.select().from(routeStops).where(inArray(routeStops.routeId, ids)).orderBy(routeStops.routeId, routeStops.seq).all(), (s) => s.routeId);
+  const stopsOf = await stopsOfRoutes(db, ids);
+  // An accepted extension's stops became those of the booked route it extends (its bookings ride there): shown from it.
+  const merged = rows.filter((r) => r.extendsRouteId && !stopsOf.has(r.id) && (sharesOf.get(r.id) ?? []).some((s) => s.status === 'ACCEPTED'));
+  const baseStopsOf = await stopsOfRoutes(db, merged.map((r) => r.extendsRouteId!));
+  for (const r of merged) stopsOf.set(r.id, baseStopsOf.get(r.extendsRouteId!) ?? []);
   return rows.map((route) => {
     const shares = sharesOf.get(route.id) ?? [];
     const sharedBy = new Set([...shares, ...(route.extendsRouteId ? (bookedOf.get(route.extendsRouteId) ?? []) : [])].map((s) => s.shipperOrgId)).size;
@@ -116,7 +121,7 @@ export async function viewRoutes(db: Db, viewer: Viewer, rows: RouteRecord[], no
  * A shipper's stops of a route, with its own load on board after each: what a stop changes on board is its
  * load after it minus the previous stop's, so the other shippers' loads drop out.
  */
-function ownShare(stops: (typeof routeStops.$inferSelect)[], requestIds: Set<number>): RouteStopView[] {
+function ownShare(stops: RouteStopRow[], requestIds: Set<number>): RouteStopView[] {
   const own: RouteStopView[] = [];
   let kg = 0;
   let pallets = 0;

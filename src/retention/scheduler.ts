@@ -1,6 +1,7 @@
 import type { Context } from '../context';
 import { pruneEmptyRounds } from './prune-empty-rounds';
 import { pruneIdempotencyKeys } from './prune-idempotency-keys';
+import { pruneRoutePlans } from './prune-route-plans';
 import type { PruneInput, RetentionCtx } from './prune-input';
 import { pruneWebhookDeliveries } from './prune-webhook-deliveries';
 import { pruneWebhookEvents } from './prune-webhook-events';
@@ -12,6 +13,7 @@ export const RETENTION_BATCH = 500;
 const PRUNERS = {
   idempotencyKeys: pruneIdempotencyKeys,
   emptyRounds: pruneEmptyRounds,
+  routePlans: pruneRoutePlans,
   webhookDeliveries: pruneWebhookDeliveries,
   webhookEvents: pruneWebhookEvents,
 } satisfies Record<string, (args: { ctx: RetentionCtx; input: PruneInput }) => Promise<number>>;

@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { eq, inArray } from 'drizzle-orm';
+import { desc, eq, inArray } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../../db/client';
 import * as schema from '../../db/schema';
-import { complexes, idempotencyKeys, matchingRounds, offers, webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents, type StoredRoundReport } from '../../db/schema';
+import { complexes, idempotencyKeys, matchingRounds, offers, routePlans, routes, webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents, type StoredRoundReport } from '../../db/schema';
 import { parseEnv } from '../../src/env';
 import { type RetentionCtx } from '../../src/retention/prune-input';
 import { DAY_MS, HOUR_MS } from '../../src/time';
 import { pruneEmptyRounds } from '../../src/retention/prune-empty-rounds';
 import { pruneIdempotencyKeys } from '../../src/retention/prune-idempotency-keys';
+import { pruneRoutePlans } from '../../src/retention/prune-route-plans';
 import { runRetention } from '../../src/retention/scheduler';
 import { gql } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
@@ -91,6 +92,20 @@ describe('retention', () => {
     expect(left.map((r) => r.id).sort()).toEqual([emptyRecent, manual, busy, withOffers].sort());
   });
 
+  it('deletes the stop lists of routes nobody booked once the window has passed and no offer waits; the route and its offers stay', async () => {
+    // The route the round above offered, its share still pending, made to look older than the window.
+    const { id } = db.select({ id: routePlans.routeId }).from(routePlans).orderBy(desc(routePlans.routeId)).get()!;
+    db.update(routes).set({ createdAt: new Date(Date.now() - (env.ROUTE_PLAN_RETENTION_DAYS + 1) * DAY_MS) }).where(eq(routes.id, id)).run();
+    const batch = { batchSize: 500 };
+    expect(pruneRoutePlans({ ctx: later(0), input: batch })).toBe(0);
+    db.update(offers).set({ status: 'DECLINED' }).where(eq(offers.routeId, id)).run();
+    expect(pruneRoutePlans({ ctx: later(-2 * DAY_MS), input: batch })).toBe(0);
+    expect(pruneRoutePlans({ ctx: later(0), input: batch })).toBe(1);
+    expect(db.select().from(routePlans).where(eq(routePlans.routeId, id)).all()).toEqual([]);
+    expect(db.select().from(routes).where(eq(routes.id, id)).all()).toHaveLength(1);
+    expect(db.select().from(offers).where(eq(offers.routeId, id)).all().length).toBeGreaterThan(0);
+  });
+
   /** A real round with offers (a truck, a request, a manual run), then made to look old, scheduled and empty. */
   async function roundWithOffers(startedAt: Date): Promise<number> {
     await gql(
@@ -157,7 +172,7 @@ describe('retention', () => {
     try {
       await runRetention({ db: drizzle(traced, { schema }) as unknown as Db, env, now: () => new Date() });
       const deletes = statements.filter((s) => /^delete from/i.test(s));
-      expect(deletes).toHaveLength(4);
+      expect(deletes).toHaveLength(5);
       for (const statement of deletes) {
         const plan = (traced.prepare(`explain query plan ${statement}`).all() as { detail: string }[]).map((row) => row.detail);
         expect(plan.filter((detail) => detail.startsWith('SCAN')), `${statement}\n${plan.join('\n')}`).toEqual([]);

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, doublePrecision, index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, check, customType, doublePrecision, index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { organisations } from './auth';
 import { createdAt, timestampMs } from './columns';
 import { complexes } from './complexes';
-import { BOOKING_STATUSES, HOLDING_BOOKING_STATUSES, POD_MEDIA_TYPES, TRACKING_EVENT_KINDS, type BookingStatus, type PodMediaType, type TrackingEventKind } from '../../schema/bookings';
+import { BOOKING_STATUSES, digestBytes, digestHex, HOLDING_BOOKING_STATUSES, POD_MEDIA_TYPES, TRACKING_EVENT_KINDS, type BookingStatus, type PodMediaType, type TrackingEventKind } from '../../schema/bookings';
 import { inList } from '../../schema/enums';
 import { CENTRE_LEGS, OFFER_KINDS, type CentreLeg, type OfferKind } from '../../schema/matching';
 import { shipmentRequests } from './demand';
@@ -114,6 +114,13 @@ export const listingReservations = pgTable(
   ],
 );
 
+/** A SHA-256 digest in hex as its 32 bytes, as db/schema's sha256Digest. */
+const sha256Digest = customType<{ data: string; driverData: Buffer }>({
+  dataType: () => 'bytea',
+  toDriver: digestBytes,
+  fromDriver: digestHex,
+});
+
 export const podImages = pgTable(
   'pod_images',
   {
@@ -126,7 +133,7 @@ export const podImages = pgTable(
       .references(() => organisations.id),
     mediaType: text('media_type', { enum: POD_MEDIA_TYPES }).$type<PodMediaType>().notNull(),
     byteSize: integer('byte_size').notNull(),
-    sha256: text('sha256').notNull(),
+    sha256: sha256Digest('sha256').notNull(),
     fileName: text('file_name'),
     createdAt: createdAt(),
   },

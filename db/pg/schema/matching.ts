@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, customType, doublePrecision, index, integer, pgTable, text, uniqueIndex, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { bigint, check, customType, doublePrecision, index, integer, pgTable, primaryKey, text, uniqueIndex, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { organisations } from './auth';
 import { createdAt, timestampMs } from './columns';
 import { complexes } from './complexes';
@@ -12,13 +12,17 @@ import {
   ROUND_STATUSES,
   ROUND_TRIGGERS,
   ROUTE_STOP_ACTIONS,
+  planValues,
   reportOfValues,
   reportValues,
   ROUND_REPORT_FIELDS,
   RUNNING_ROUND,
+  stopsOfPlan,
   type CentreLeg,
   type OfferKind,
   type OfferStatus,
+  type PlannedStop,
+  type PlannedStopValues,
   type RoundStatus,
   type RoundTrigger,
   type RouteStopAction,
@@ -103,7 +107,6 @@ export const routes = pgTable(
 export const routeStops = pgTable(
   'route_stops',
   {
-    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
     routeId: integer('route_id')
       .notNull()
       .references(() => routes.id),
@@ -121,13 +124,27 @@ export const routeStops = pgTable(
     palletsAfter: integer('pallets_after').notNull(),
   },
   (t) => [
-    uniqueIndex('route_stops_order').on(t.routeId, t.seq),
+    primaryKey({ columns: [t.routeId, t.seq] }),
     index('route_stops_request').on(t.requestId),
     check('route_stops_action', sql.raw(`action in (${inList(ROUTE_STOP_ACTIONS)})`)),
     check('route_stops_time', sql`${t.arriveAt} <= ${t.startAt} and ${t.startAt} <= ${t.departAt}`),
     check('route_stops_load', sql`${t.kgAfter} >= 0 and ${t.palletsAfter} >= 0`),
   ],
 );
+
+/** A route's plan as db/schema stores it, its stops' values by position, in jsonb. */
+const plannedStops = customType<{ data: PlannedStop[]; driverData: string | PlannedStopValues[] }>({
+  dataType: () => 'jsonb',
+  toDriver: (stops) => JSON.stringify(planValues(stops)),
+  fromDriver: (stored) => stopsOfPlan(typeof stored === 'string' ? (JSON.parse(stored) as PlannedStopValues[]) : stored),
+});
+
+export const routePlans = pgTable('route_plans', {
+  routeId: integer('route_id')
+    .primaryKey()
+    .references(() => routes.id),
+  stops: plannedStops('stops').notNull(),
+});
 
 export const offers = pgTable(
   'offers',

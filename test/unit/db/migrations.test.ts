@@ -38,6 +38,42 @@ describe('migrations keep what was written before them', () => {
     sqlite.close();
   });
 
+  it('0015-0017 keep the stops of booked routes as rows by position, move those of routes nobody booked to plans, and store image digests as bytes', () => {
+    const sqlite = new Database(':memory:');
+    const db = drizzle(sqlite);
+    migrate(db, { migrationsFolder: migrationsUpTo(join(tmp.dir, 'before-plans'), 14) });
+    sqlite.pragma('foreign_keys = OFF');
+    const route = sqlite.prepare('insert into routes (id, round_id, complex_id, vehicle_id, price_krw, start_at, end_at) values (?, 1, 1, 1, 1000, 0, 10)');
+    [1, 2, 3].forEach((id) => route.run(id));
+    const stop = sqlite.prepare(`insert into route_stops (id, route_id, seq, request_id, action, lat, lng, arrive_at, start_at, depart_at, kg_after, pallets_after)
+      values (?, ?, ?, 7, ?, 37.31234567891234, 126.5, ?, ?, ?, ?, 1)`);
+    for (const routeId of [1, 2, 3]) {
+      stop.run(routeId * 10, routeId, 0, 'PICKUP', 1, 2, 3, 500);
+      stop.run(routeId * 10 + 1, routeId, 1, 'DROP', 4, 5, 6, 0);
+    }
+    const offer = sqlite.prepare(`insert into offers (id, round_id, complex_id, kind, status, request_id, shipper_org_id, supplier_org_id, vehicle_id, route_id,
+      price_krw, base_krw, distance_krw, storage_krw, handling_krw, deadhead_km, loaded_km, co2_kg, expires_at) values (?, 1, 1, 'TRANSPORT', ?, 7, 1, 2, 1, ?, 1000, 0, 0, 0, 0, 1, 1, 1, 0)`);
+    offer.run(1, 'ACCEPTED', 1); // booked
+    offer.run(2, 'DECLINED', 2); // nobody booked it
+    offer.run(3, 'ACCEPTED', 3); // an accepted extension: its bookings ride on the route it extended
+    sqlite.prepare(`insert into bookings (id, offer_id, request_id, complex_id, shipper_org_id, supplier_org_id, kind, vehicle_id, route_id, price_krw, weight_kg, pallets, booked_at)
+      values (1, 1, 7, 1, 1, 2, 'TRANSPORT', 1, 1, 1000, 500, 1, 0)`).run();
+    sqlite.prepare(`insert into pod_images (id, booking_id, uploaded_by_org_id, media_type, byte_size, sha256) values (1, 1, 2, 'image/png', 10, ?)`).run('ab'.repeat(32));
+
+    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+
+    expect(sqlite.prepare('select route_id, seq, action, lat, kg_after from route_stops order by route_id, seq').all()).toEqual([
+      { route_id: 1, seq: 0, action: 'PICKUP', lat: 37.31234567891234, kg_after: 500 },
+      { route_id: 1, seq: 1, action: 'DROP', lat: 37.31234567891234, kg_after: 0 },
+    ]);
+    expect((sqlite.prepare('select route_id, stops from route_plans').all() as { route_id: number; stops: string }[]).map((p) => ({ ...p, stops: JSON.parse(p.stops) as unknown }))).toEqual([
+      { route_id: 2, stops: [[7, 'PICKUP', 37.31234567891234, 126.5, 1, 2, 3, 500, 1], [7, 'DROP', 37.31234567891234, 126.5, 4, 5, 6, 0, 1]] },
+    ]);
+    expect(sqlite.prepare("select sql like '%WITHOUT ROWID' as keyed from sqlite_master where name = 'route_stops'").get()).toEqual({ keyed: 1 });
+    expect(sqlite.prepare('select hex(sha256) as digest from pod_images').get()).toEqual({ digest: 'AB'.repeat(32) });
+    sqlite.close();
+  });
+
   it('0008 turns consolidated loads into routes: their shares become TRANSPORT offers and bookings on the route, and the bookings keep their triggers', () => {
     const sqlite = new Database(':memory:');
     const db = drizzle(sqlite);
