@@ -97,10 +97,10 @@ describe('retention', () => {
     const { id } = db.select({ id: routePlans.routeId }).from(routePlans).orderBy(desc(routePlans.routeId)).get()!;
     db.update(routes).set({ createdAt: new Date(Date.now() - (env.ROUTE_PLAN_RETENTION_DAYS + 1) * DAY_MS) }).where(eq(routes.id, id)).run();
     const batch = { batchSize: 500 };
-    expect(pruneRoutePlans({ ctx: later(0), input: batch })).toBe(0);
+    expect(await pruneRoutePlans({ ctx: later(0), input: batch })).toBe(0);
     db.update(offers).set({ status: 'DECLINED' }).where(eq(offers.routeId, id)).run();
-    expect(pruneRoutePlans({ ctx: later(-2 * DAY_MS), input: batch })).toBe(0);
-    expect(pruneRoutePlans({ ctx: later(0), input: batch })).toBe(1);
+    expect(await pruneRoutePlans({ ctx: later(-2 * DAY_MS), input: batch })).toBe(0);
+    expect(await pruneRoutePlans({ ctx: later(0), input: batch })).toBe(1);
     expect(db.select().from(routePlans).where(eq(routePlans.routeId, id)).all()).toEqual([]);
     expect(db.select().from(routes).where(eq(routes.id, id)).all()).toHaveLength(1);
     expect(db.select().from(offers).where(eq(offers.routeId, id)).all().length).toBeGreaterThan(0);
