@@ -63,7 +63,7 @@ export async function acceptOffer({ ctx, input }: { ctx: Context; input: AcceptO
   const outcome = await transact(ctx.db, (tx) =>
     once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'offerAccept', input: { offerId } }, async () => {
       booked = await book(tx, viewer, offerId, ctx.now());
-      await recordWebhookEvents(tx, (booked.events = await bookedEvents(ctx, tx, booked)), ctx.now());
+      await recordWebhookEvents(tx, (booked.events = bookedEvents(ctx, booked)), ctx.now());
       return booked.outcome;
     }),
   );
@@ -83,6 +83,8 @@ interface Booked {
   outcome: Outcome;
   accepted: AcceptedOffer;
   requests: ShipmentRequestRecord[];
+  /** It extended a route already booked. */
+  extended: boolean;
   /** What it tells subscribers, built in the transaction (the webhook outbox), published after the commit. */
   events?: Publication[];
 }
@@ -185,6 +187,7 @@ async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date): Promise
     outcome: { offerId, bookingIds: booked.map((b) => b.id), bookedRequestIds },
     accepted: { offer: accepted.find((o) => o.id === offerId)!, bookings: booked },
     requests: [...requests.values()],
+    extended: extension !== null,
   };
 }
 
@@ -223,10 +226,10 @@ async function fullyBooked(run: Statements, request: ShipmentRequestRecord, legs
   return ((await run.heldTransport.get({ requestId: request.id }))?.legs ?? 0) >= legs && (await storageCovered(run, request));
 }
 
-async function bookedEvents(ctx: Context, tx: Tx, { accepted, outcome, requests }: Booked): Promise<Publication[]> {
+function bookedEvents(ctx: Context, { accepted, outcome, requests, extended }: Booked): Publication[] {
   const at = ctx.now();
   const { offer, bookings: booked } = accepted;
-  const summary = (await extensionOf(tx, offer.routeId))
+  const summary = extended
     ? `Route extended: ${booked.length} more shipment${booked.length === 1 ? '' : 's'}, ${booked.reduce((n, b) => n + b.pallets, 0)} pallets joined a truck already out`
     : booked.length > 1
       ? `Pooled route booked: ${booked.length} shipments, ${booked.reduce((n, b) => n + b.pallets, 0)} pallets on one vehicle`

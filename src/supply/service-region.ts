@@ -17,20 +17,10 @@ export const SERVICE_REGION_KM = 150;
  */
 export const TRAVEL_REGION_KM = 500;
 
-export interface ComplexRef {
-  code: string;
-  centroid: LatLng;
-}
-
-/** The complex's code and centroid (reference data, read once per database: see selectComplexes). */
-export function complexRef(db: Db, complexId: number): ComplexRef {
-  const complex = selectComplex({ db }, { id: complexId });
-  if (!complex) throw new Error(`complex ${complexId} of a signed-in organisation does not exist`);
-  return { code: complex.code, centroid: { lat: complex.centroidLat, lng: complex.centroidLng } };
-}
-
 /** The issue to report when `point` (already range-checked) lies further than `reachKm` from the complex, else null. */
 export function regionIssue(db: Db, complexId: number, point: LatLng, field: string, reachKm = SERVICE_REGION_KM): FieldIssue | null {
-  if (haversineKm(complexRef(db, complexId).centroid, point) <= reachKm) return null;
+  const complex = selectComplex({ db }, { id: complexId });
+  if (!complex) throw new Error(`complex ${complexId} of a signed-in organisation does not exist`);
+  if (haversineKm({ lat: complex.centroidLat, lng: complex.centroidLng }, point) <= reachKm) return null;
   return { field, rule: `must lie within ${reachKm} km of the complex's centroid` };
 }

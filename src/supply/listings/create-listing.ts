@@ -9,7 +9,8 @@ import { ValidationError } from '../../errors';
 import { IdempotencyKey, once } from '../../idempotency';
 import { parseInput } from '../../validation';
 import { locationColumns } from '../location-input';
-import { complexRef, regionIssue } from '../service-region';
+import { regionIssue } from '../service-region';
+import { complexCodeOf } from '../../complexes/complex-code';
 import { ListingFields, listingIssues } from './listing-fields';
 import { selectListingsByIds, type ListingRecord } from './listing-record';
 import { seoulDay } from './seoul-day';
@@ -66,7 +67,7 @@ export async function createListing({ ctx, input }: { ctx: Context; input: Creat
         .values(data.availability.map((w) => ({ listingId: id, fromDay: w.from, toDay: w.to, idlePallets: w.idlePallets })))
         .run();
       created = {
-        complexCode: complexRef(ctx.db, complexId).code,
+        complexCode: complexCodeOf(ctx, complexId),
         kind: 'LISTING_PUBLISHED',
         at: ctx.now(),
         summary: `Warehouse space listed: ${data.totalPallets} ${data.storageClass} pallet positions at ${data.pricePerPalletDayKrw} KRW/pallet-day`,

@@ -8,7 +8,7 @@ import type { ComplexActivityEvent } from '../../pubsub';
 import { recordWebhookEvent } from '../../webhooks/record-event';
 import { ConflictError, NotFoundError } from '../../errors';
 import { parseInput } from '../../validation';
-import { complexRef } from '../service-region';
+import { complexCodeOf } from '../../complexes/complex-code';
 import { selectListingsByIds, type ListingRecord } from './listing-record';
 import { seoulDay } from './seoul-day';
 
@@ -39,7 +39,7 @@ export async function withdrawListing({ ctx, input }: { ctx: Context; input: Wit
       .get();
     if (!row) return undefined;
     const event: ComplexActivityEvent = {
-      complexCode: complexRef(ctx.db, row.complexId).code,
+      complexCode: complexCodeOf(ctx, row.complexId),
       kind: 'LISTING_WITHDRAWN',
       at: ctx.now(),
       summary: `Warehouse space withdrawn: ${row.totalPallets} ${row.storageClass} pallet positions`,

@@ -9,7 +9,8 @@ import { ConflictError, ValidationError } from '../../errors';
 import { IdempotencyKey, once } from '../../idempotency';
 import { parseInput } from '../../validation';
 import { LocationInput, locationColumns } from '../location-input';
-import { complexRef, regionIssue } from '../service-region';
+import { regionIssue } from '../service-region';
+import { complexCodeOf } from '../../complexes/complex-code';
 import { vehicleClass } from '../vehicle-classes';
 import { BodyType, capacityIssues, MAX_BASE_FEE_KRW, MAX_PER_KM_KRW, MAX_PER_STOP_FEE_KRW, MAX_WAITING_FEE_PER_HOUR_KRW, PlateNumber, TonnageClass, VehicleWindows, windowIssues } from './vehicle-fields';
 import { selectVehiclesByIds, type VehicleRecord } from './vehicle-record';
@@ -84,7 +85,7 @@ export async function registerVehicle({ ctx, input }: { ctx: Context; input: Reg
       if (!row) throw new ConflictError(`A vehicle with plate ${data.plateNumber} is already registered`);
       if (availability.length > 0) await tx.insert(vehicleAvailability).values(availability.map((w) => ({ vehicleId: row.id, ...w }))).run();
       registered = {
-        complexCode: complexRef(ctx.db, complexId).code,
+        complexCode: complexCodeOf(ctx, complexId),
         kind: 'VEHICLE_REGISTERED',
         at: ctx.now(),
         summary: `Vehicle registered: ${cls.labelKo} ${data.bodyType} (${data.payloadKg} kg, ${data.palletSlots} pallets)`,

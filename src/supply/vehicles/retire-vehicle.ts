@@ -8,7 +8,7 @@ import type { ComplexActivityEvent } from '../../pubsub';
 import { recordWebhookEvent } from '../../webhooks/record-event';
 import { ConflictError, NotFoundError } from '../../errors';
 import { parseInput } from '../../validation';
-import { complexRef } from '../service-region';
+import { complexCodeOf } from '../../complexes/complex-code';
 import { vehicleClass } from '../vehicle-classes';
 import { selectVehiclesByIds, type VehicleRecord } from './vehicle-record';
 
@@ -39,7 +39,7 @@ export async function retireVehicle({ ctx, input }: { ctx: Context; input: Retir
       .get();
     if (!row) return undefined;
     const event: ComplexActivityEvent = {
-      complexCode: complexRef(ctx.db, row.complexId).code,
+      complexCode: complexCodeOf(ctx, row.complexId),
       kind: 'VEHICLE_RETIRED',
       at: ctx.now(),
       summary: `Vehicle retired: ${vehicleClass(row.tonnageClass).labelKo} ${row.bodyType}`,
