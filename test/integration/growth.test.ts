@@ -18,7 +18,7 @@ import { expireOffers } from '../../src/market/expire-offers';
 import { loadRoundInput } from '../../src/matching/round-input';
 import { executeRound } from '../../src/matching/run-round';
 import { createInProcessPubSub } from '../../src/pubsub';
-import { seoulDay, seoulMidnight } from '../../src/supply/listings/seoul-day';
+import { addDays, seoulDay, seoulMidnight } from '../../src/supply/listings/seoul-day';
 import { gql } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
@@ -73,9 +73,11 @@ describe('years of history', () => {
     server = await startTestServer({ dbPath: join(tmp.dir, 'growth.db'), env: { INSIGHTS_ROLLUP_INTERVAL_SECONDS: '0', RETENTION_INTERVAL_SECONDS: '0' } });
     const env = parseEnv({ NODE_ENV: 'test' });
     // Days of played history that have closed, written by the domain verbs as start-up writes them. Played up to the
-    // last instant of yesterday (Seoul): played up to now, in a weekday evening it would all be today's, still open.
-    const endOfYesterday = new Date(seoulMidnight(seoulDay(new Date())).getTime() - 1);
-    await seedDemoHistory({ ctx: { db: server.db, pubsub: createInProcessPubSub(), logger: createLogger('silent'), env, now: () => endOfYesterday }, input: DEFAULT_SEED });
+    // last instant of the day before yesterday (Seoul): played up to now, in a weekday evening it would all be today's,
+    // still open; played to yesterday's end, the next morning's requests it posts would keep yesterday open until
+    // their pickup windows pass (the tests failed from midnight to morning).
+    const end = new Date(seoulMidnight(addDays(seoulDay(new Date()), -1)).getTime() - 1);
+    await seedDemoHistory({ ctx: { db: server.db, pubsub: createInProcessPubSub(), logger: createLogger('silent'), env, now: () => end }, input: DEFAULT_SEED });
     operatorKey = server.keyOf('OPERATOR').apiKey;
     complexId = selectComplex({ db: server.db }, { code: 'BANWOL_SIHWA' })!.id;
   }, 120_000);

@@ -104,7 +104,8 @@ describe('README examples', () => {
     address = new URL(service.url).host.replace('localhost', '127.0.0.1');
     // The Node examples import graphql-ws and ws as the repository's folder would let them.
     symlinkSync(resolve('node_modules'), join(tmp.dir, 'node_modules'));
-  });
+    // A real start seeds the demo history first: ~20 s alone, over a minute on a loaded 2-core machine.
+  }, 90_000);
 
   afterAll(async () => {
     for (const b of background) if (!b.exited) process.kill(-b.child.pid!, 'SIGTERM');

@@ -215,7 +215,7 @@ describe('runRound on random instances', () => {
     expect(storageSeen).toBeGreaterThan(0);
     expect(centreSeen).toBeGreaterThan(0);
     // Twelve rounds, each bound by its iterations or 5 s: the centre's legs make iterations dearer.
-  }, 90_000);
+  }, 240_000);
 
   it('the pooled plan serves at least as many as the one-request-per-truck assignment, and never costs more', () => {
     let pooled = 0;
@@ -243,7 +243,7 @@ describe('runRound on random instances', () => {
     expect(pooled).toBeGreaterThan(8);
     expect(served / trips).toBeGreaterThan(1.1);
     // Iteration-bound rounds: the centre's legs (two more pairs per eligible request) make each iteration dearer.
-  }, 90_000);
+  }, 240_000);
 
   it('is deterministic when the iteration bound ends the search', () => {
     const input = syntheticRound({ seed: 3, requests: 40 });
