@@ -3,10 +3,37 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { DIALECT } from './dialect';
+import { isPgMigrated, migratePgDatabase, openPgDatabase, type PgDb } from './pg/client';
 import { packageFile } from './package-file';
-import * as schema from './schema';
+import * as schema from './schema/tables';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+/**
+ * The database this process runs on (db/dialect.ts), migrated: PostgreSQL at DATABASE_URL, whose handle answers the
+ * same calls (db/pg/sqlite-calls.ts) and is typed as the SQLite one so the domain is written once; else the SQLite
+ * file at DATABASE_PATH.
+ */
+export async function connectDatabase(env: { DATABASE_PATH: string; DATABASE_URL?: string | undefined }): Promise<Db> {
+  if (DIALECT === 'sqlite') {
+    const db = openDatabase(env.DATABASE_PATH);
+    migrateDatabase(db);
+    return db;
+  }
+  const db = openPgDatabase(env.DATABASE_URL!);
+  await migratePgDatabase(db);
+  return db as unknown as Db;
+}
+
+/** The pool under a PostgreSQL handle, for what talks to node-postgres itself (shared rate limits). */
+export const pgPoolOf = (db: Db): PgDb['$client'] => (db as unknown as PgDb).$client;
+
+/** Closes the file, which checkpoints the WAL away, or ends the PostgreSQL pool. */
+export async function closeDatabase(db: Db): Promise<void> {
+  if (DIALECT === 'sqlite') db.$client.close();
+  else await (db as unknown as PgDb).$client.end();
+}
 
 export const MIGRATIONS_FOLDER = packageFile('db', 'migrations');
 
@@ -46,7 +73,8 @@ export function migrateDatabase(db: Db): void {
 }
 
 /** True when the database answers and every migration in the folder has been applied. */
-export function isMigrated(db: Db): boolean {
+export async function isMigrated(db: Db): Promise<boolean> {
+  if (DIALECT === 'pg') return isPgMigrated(db as unknown as PgDb);
   const journal = db.$client.prepare("select count(*) as n from sqlite_master where name = '__drizzle_migrations'").get() as { n: number };
   if (journal.n === 0) return false;
   const applied = db.$client.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number };

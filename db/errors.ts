@@ -1,7 +1,21 @@
-/** True for a UNIQUE or PRIMARY KEY violation from SQLite, also when drizzle wraps the driver's error. */
+/** An error and its causes, outermost first: drizzle wraps PostgreSQL's errors (DrizzleQueryError), SQLite's not. */
+function* chain(error: unknown): Generator<{ code?: string; message?: string }> {
+  for (let e = error as { code?: string; message?: string; cause?: unknown } | undefined; e && typeof e === 'object'; e = e.cause as typeof e) yield e;
+}
+
+/** True for a UNIQUE or PRIMARY KEY violation, from SQLite or PostgreSQL. */
 export function isUniqueViolation(error: unknown): boolean {
-  for (let e = error as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return true;
-  }
+  for (const e of chain(error)) if (e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e.code === '23505') return true;
   return false;
+}
+
+/** True when PostgreSQL gave up a transaction that may succeed if run again (serialization failure, deadlock). */
+export function isRetryable(error: unknown): boolean {
+  for (const e of chain(error)) if (e.code === '40001' || e.code === '40P01') return true;
+  return false;
+}
+
+/** The messages of an error and its causes: a trigger's refusal is the driver's own message. */
+export function errorMessages(error: unknown): string[] {
+  return [...chain(error)].flatMap((e) => (typeof e.message === 'string' ? [e.message] : []));
 }

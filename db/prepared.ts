@@ -1,6 +1,7 @@
 import { Column as DrizzleColumn, sql, type Column, type Placeholder, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from './client';
+import { valuesOfJson } from './sql';
 
 /**
  * Statements built and prepared once per database: booking runs hundreds of times a second, and building
@@ -18,7 +19,7 @@ export function preparedPerDatabase<T>(build: (db: Db) => T): (db: Db) => T {
 
 /** `column in (…)` for a prepared statement: placeholder `name` takes the ids as a JSON array (see `idList`), so one statement serves any count. */
 export function inIdList(column: Column, name: string): SQL {
-  return sql`${column} in (select value from json_each(${sql.placeholder(name)}))`;
+  return sql`${column} in ${valuesOfJson(sql.placeholder(name), column.dataType === 'string' ? 'string' : 'number')}`;
 }
 
 /** The value of an `inIdList` placeholder. */

@@ -1,6 +1,12 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { is } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Db } from './client';
+import { DIALECT } from './dialect';
+import { isRetryable } from './errors';
+import type { PgDb } from './pg/client';
 
-/** The handle a write's `work` receives: the database's one connection, inside the open transaction. */
+/** The handle a write's `work` receives: the database's one connection (SQLite) or the transaction's (PostgreSQL), inside the open transaction. */
 export type Tx = Db;
 
 /** Most writes one shared transaction carries; bounds how long the write lock is held. */
@@ -38,8 +44,14 @@ const commitObservers = new WeakMap<Db, (seconds: number, writes: number) => voi
  * and `work` may await only the database: each query on this synchronous driver settles at once, so the whole
  * group, commit included, runs before any other request's code can read the connection. `work` must therefore
  * never wait for the network, a timer or a file.
+ *
+ * On PostgreSQL each call is a transaction of its own on a pooled connection, READ COMMITTED: the invariant triggers
+ * (db/pg/migrations/0001_invariants.sql) lock the rows they check, so concurrent writers queue on the vehicle,
+ * listing or request they share. One given up as a deadlock or serialization failure runs again (`work` then runs
+ * twice: it must only write through `tx`, as every write here does, and publish after it returns).
  */
 export function transact<T>(db: Db, work: (tx: Tx) => Promise<T> | T, { savepoint = true }: { savepoint?: boolean } = {}): Promise<T> {
+  if (DIALECT === 'pg') return pgTransact(db, work);
   return new Promise<T>((resolve, reject) => {
     const writer = writerOf(db);
     writer.queue.push({ work, savepoint, resolve: resolve as (value: unknown) => void, reject });
@@ -55,6 +67,7 @@ export function transact<T>(db: Db, work: (tx: Tx) => Promise<T> | T, { savepoin
  * error goes on to the caller, whose transaction stays open.
  */
 export async function savepoint<T>(tx: Tx, work: (tx: Tx) => Promise<T> | T): Promise<T> {
+  if (DIALECT === 'pg') return (tx as unknown as PgDb).transaction(async (inner) => work(inner as unknown as Tx));
   const writer = writerOf(tx);
   const name = `sp${writer.depth++}`;
   tx.$client.exec(`savepoint ${name}`);
@@ -73,9 +86,13 @@ export async function savepoint<T>(tx: Tx, work: (tx: Tx) => Promise<T> | T): Pr
 /**
  * Reads that must agree with each other (a round's whole input) in one read transaction. On this driver
  * every read settles at once, so no write can commit in between (see `transact`); nested calls share the
- * outer snapshot.
+ * outer snapshot. On PostgreSQL, a REPEATABLE READ, READ ONLY transaction.
  */
 export async function snapshot<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  if (DIALECT === 'pg') {
+    if (is(db, PgTransaction)) return work(db);
+    return (db as unknown as PgDb).transaction(async (tx) => work(tx as unknown as Db), { isolationLevel: 'repeatable read', accessMode: 'read only' });
+  }
   if (db.$client.inTransaction) return work(db);
   db.$client.exec('begin');
   try {
@@ -89,6 +106,24 @@ export async function snapshot<T>(db: Db, work: (tx: Db) => Promise<T>): Promise
 export function observeCommits(db: Db, observe: ((seconds: number, writes: number) => void) | null): void {
   if (observe) commitObservers.set(db, observe);
   else commitObservers.delete(db);
+}
+
+/** Attempts of a PostgreSQL transaction given up as a deadlock or serialization failure, before its error goes to the caller. */
+const PG_ATTEMPTS = 5;
+
+async function pgTransact<T>(db: Db, work: (tx: Tx) => Promise<T> | T): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const started = performance.now();
+    try {
+      const value = await (db as unknown as PgDb).transaction(async (tx) => work(tx as unknown as Tx), { isolationLevel: 'read committed' });
+      commitObservers.get(db)?.((performance.now() - started) / 1000, 1);
+      return value;
+    } catch (error) {
+      if (attempt >= PG_ATTEMPTS || !isRetryable(error)) throw error;
+      // A few ms, growing and jittered, so the transactions that collided do not collide again in step.
+      await sleep(Math.random() * 5 * attempt);
+    }
+  }
 }
 
 function writerOf(db: Db): Writer {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DIALECT, isPostgresUrl } from '../db/dialect';
 
 /**
  * A file or folder setting, made absolute against the working directory at start-up: relative paths are
@@ -13,11 +14,15 @@ export const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_PATH: Path('data/sandan.db'),
-  /** Refused until the service runs on PostgreSQL (README, "PostgreSQL"): set, it would otherwise be ignored silently. */
+  /**
+   * `postgres://…`: run on PostgreSQL (README, "PostgreSQL") instead of SQLite at DATABASE_PATH. Read from the process's
+   * environment when it starts (db/dialect.ts), before any module sees a table.
+   */
   DATABASE_URL: z
     .string()
     .optional()
-    .refine((url) => url === undefined, 'the service does not run on PostgreSQL yet (README, "PostgreSQL"): unset it to serve from SQLite at DATABASE_PATH'),
+    .refine((url) => url === undefined || isPostgresUrl(url), 'must be a postgres:// or postgresql:// URL')
+    .refine((url) => isPostgresUrl(url) === (DIALECT === 'pg'), 'must be set in the environment the process starts with (the dialect is chosen before anything else loads)'),
   LOG_LEVEL: LogLevel.default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Load demo data at start-up when the database holds no complexes. */

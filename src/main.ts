@@ -1,10 +1,10 @@
 import { createServer } from 'node:http';
 import express from 'express';
-import { migrateDatabase, openDatabase } from '../db/client';
+import { closeDatabase, connectDatabase } from '../db/client';
 import { EnvError, parseEnv } from './env';
 import { createLogger } from './logger';
 import { METRICS_PATH, metricsRoute } from './http/metrics';
-import { createInProcessPubSub } from './pubsub';
+import { servicePubSub } from './pubsub-pg';
 import { createApp, GRAPHQL_PATH } from './server';
 
 let env;
@@ -17,9 +17,8 @@ try {
 }
 
 const logger = createLogger(env.LOG_LEVEL);
-const db = openDatabase(env.DATABASE_PATH);
-migrateDatabase(db);
-const pubsub = createInProcessPubSub();
+const db = await connectDatabase(env);
+const pubsub = await servicePubSub(db, env.DATABASE_URL, (error) => logger.error({ err: error }, 'publish/subscribe across instances failed'));
 const app = await createApp({ env, db, logger, pubsub });
 const metricsServer = env.METRICS_PORT === undefined ? null : createServer(express().get(METRICS_PATH, metricsRoute(app.metrics)));
 metricsServer?.listen(env.METRICS_PORT, env.METRICS_HOST, () => {
@@ -50,8 +49,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     metricsServer?.close();
     app
       .stop()
+      .then(() => pubsub.close())
+      .then(() => closeDatabase(db))
       .then(() => {
-        db.$client.close();
         logger.info('stopped');
         process.exit(0);
       })

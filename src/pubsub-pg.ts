@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
+import type { Db } from '../db/client';
+import { DIALECT } from '../db/dialect';
 import type { PgDb } from '../db/pg/client';
 import { createInProcessPubSub, type Publication, type PubSub, type Topics } from './pubsub';
 
@@ -165,4 +167,15 @@ export function createPgPubSub(db: PgDb, url: string, options: PgPubSubOptions =
       await delivering;
     },
   };
+}
+
+/**
+ * The PubSub of a service on `db`: across instances on PostgreSQL (listening once it resolves), in process on SQLite.
+ * `close` stops it (nothing to stop in process).
+ */
+export async function servicePubSub(db: Db, url: string | undefined, onError: (error: unknown) => void): Promise<PubSub & { close(): Promise<void> }> {
+  if (DIALECT === 'sqlite') return { ...createInProcessPubSub(), close: async () => {} };
+  const pubsub = createPgPubSub(db as unknown as PgDb, url!, { onError });
+  await pubsub.ready;
+  return pubsub;
 }

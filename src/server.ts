@@ -4,12 +4,15 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import express, { type RequestHandler } from 'express';
 import { GraphQLError } from 'graphql';
 import type { Registry } from 'prom-client';
-import { isMigrated, type Db } from '../db/client';
+import { isMigrated, pgPoolOf, type Db } from '../db/client';
+import { DIALECT } from '../db/dialect';
 import { noStoreResponses } from '../graph/cache-control';
 import { buildGraphSchema } from '../graph/schema';
 import { PARSE_OPTIONS, securityRules } from '../graph/security';
 import { authenticate, bearerKey } from './auth/authenticate';
 import { Admission } from './auth/rate-limiter';
+import { PgRateLimiter } from './auth/rate-limiter-pg';
+import { loadComplexes } from './complexes/complex-record';
 import type { Context, Viewer } from './context';
 import type { Env } from './env';
 import { compiledExecution } from './http/compiled-execution';
@@ -21,6 +24,7 @@ import { logRequest } from './http/request-log';
 import { STATEMENTS_PATH, statementRoutes } from './http/statements';
 import type { Logger } from './logger';
 import { startMatchingScheduler } from './matching/scheduler';
+import { createRoundLeases } from './matching/round-leases-pg';
 import { createMetrics, METRICS_PATH, metricsRoute } from './http/metrics';
 import type { PubSub } from './pubsub';
 import { startRetentionScheduler } from './retention/scheduler';
@@ -63,11 +67,16 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const now = deps.now ?? (() => new Date());
   const contextFor = (viewer: Viewer | null): Context => ({ db, pubsub, logger, env, now, viewer });
 
-  const admission = new Admission({ perKey: env.RATE_LIMIT_PER_KEY, perAddress: env.RATE_LIMIT_PER_ADDRESS });
+  // Several instances on one PostgreSQL share the budgets; one SQLite process keeps them in memory.
+  const admission =
+    DIALECT === 'pg'
+      ? new Admission(new PgRateLimiter(pgPoolOf(db), env.RATE_LIMIT_PER_KEY), new PgRateLimiter(pgPoolOf(db), env.RATE_LIMIT_PER_ADDRESS))
+      : Admission.inProcess({ perKey: env.RATE_LIMIT_PER_KEY, perAddress: env.RATE_LIMIT_PER_ADDRESS });
+  await loadComplexes(db);
   /** Rate limit, then resolve the caller's key, before Apollo sees the request. */
   const viewerOf = async (req: IncomingMessage): Promise<Viewer | null> => {
     const key = bearerKey(req.headers.authorization);
-    admission.admit(req.socket.remoteAddress, key);
+    await admission.admit(req.socket.remoteAddress, key);
     return key ? authenticate({ db, now: now() }, key) : null;
   };
   // Express 5 passes a rejection on to the error handler.
@@ -106,7 +115,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     stopOnTerminationSignals: false,
   });
   await apollo.start();
-  const stopScheduler = env.MATCHING_INTERVAL_SECONDS > 0 ? startMatchingScheduler({ db, pubsub, logger, env, now }, env.MATCHING_INTERVAL_SECONDS) : async () => {};
+  const stopScheduler = env.MATCHING_INTERVAL_SECONDS > 0 ? startMatchingScheduler({ db, pubsub, logger, env, now }, env.MATCHING_INTERVAL_SECONDS, DIALECT === 'pg' ? createRoundLeases(env.DATABASE_URL!) : null) : async () => {};
   const stopWebhooks = env.WEBHOOK_WORKER_INTERVAL_MS > 0 ? startWebhookWorker({ db, pubsub, logger, env, now }) : async () => {};
   const stopRetention = env.RETENTION_INTERVAL_SECONDS > 0 ? startRetentionScheduler({ db, logger, env, now }) : async () => {};
   const stopInsights = env.INSIGHTS_ROLLUP_INTERVAL_SECONDS > 0 ? startInsightsScheduler({ db, logger, env, now }) : async () => {};
@@ -116,10 +125,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     res.json({ status: 'ok' });
   });
   let draining = false;
-  app.get('/readyz', (_req, res) => {
+  app.get('/readyz', async (_req, res) => {
     let ready = false;
     try {
-      ready = !draining && isMigrated(db);
+      ready = !draining && (await isMigrated(db));
     } catch (error) {
       logger.error({ err: error }, 'readiness check failed');
     }

@@ -1,8 +1,11 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { packageFile } from '../package-file';
 import * as schema from './schema';
+import './sqlite-calls';
 
 export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 
@@ -26,4 +29,18 @@ export async function migratePgDatabase(db: PgDb): Promise<void> {
     await client.query('select pg_advisory_unlock(hashtext($1))', ['sandan-migrations']).catch(() => {});
     client.release();
   }
+}
+
+/** True when the database answers and every migration in db/pg/migrations has been applied. */
+export async function isPgMigrated(db: PgDb): Promise<boolean> {
+  const { rows } = await db.$client.query<{ n: number }>(
+    "select case when to_regclass('drizzle.__drizzle_migrations') is null then -1 else (select count(*)::int from drizzle.__drizzle_migrations) end as n",
+  );
+  return rows[0]!.n >= expectedMigrationCount();
+}
+
+let expected: number | undefined;
+function expectedMigrationCount(): number {
+  expected ??= (JSON.parse(readFileSync(join(PG_MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;
+  return expected;
 }

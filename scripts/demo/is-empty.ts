@@ -3,6 +3,6 @@ import { complexes } from '../../db/schema';
 import type { Context } from '../../src/context';
 
 /** True when the database holds no complexes yet (start-up seeds only then). */
-export function isEmpty({ ctx }: { ctx: Pick<Context, 'db'> }): boolean {
-  return ctx.db.select({ n: count() }).from(complexes).get()!.n === 0;
+export async function isEmpty({ ctx }: { ctx: Pick<Context, 'db'> }): Promise<boolean> {
+  return (await ctx.db.select({ n: count() }).from(complexes).get())!.n === 0;
 }

@@ -10,6 +10,7 @@ import { DomainMarket } from '../simulation/in-process';
 import { playMarket } from '../simulation/play-market';
 import { generatePopulation, seededFaker } from '../simulation/population';
 import { profileOf } from '../simulation/scenario';
+import { DIALECT } from '../../db/dialect';
 
 /** Requests a complex posts on a weekday in the history: the simulation's population and volumes scaled to this. */
 const REQUESTS_PER_WEEKDAY = 14;
@@ -50,8 +51,9 @@ export async function seedDemoHistory({ ctx, input }: { ctx: Omit<Context, 'view
   // Days from the start's to today's, and tomorrow's: its pickups are posted the afternoon before.
   const days = Math.round((seoulTimeOfDay(now, 6) - start) / DAY_MS) + 2;
   // Thousands of small commits, each without an fsync: WAL keeps the file consistent, and nobody was promised these writes.
-  const synchronous = ctx.db.$client.pragma('synchronous', { simple: true });
-  ctx.db.$client.pragma('synchronous = NORMAL');
+  const sqlite = DIALECT === 'sqlite' ? ctx.db.$client : null;
+  const synchronous = sqlite?.pragma('synchronous', { simple: true });
+  sqlite?.pragma('synchronous = NORMAL');
   try {
     for (const [k, complex] of PROGRAMME_COMPLEXES.entries()) {
       const seed = input.seed + 10 * k;
@@ -59,7 +61,7 @@ export async function seedDemoHistory({ ctx, input }: { ctx: Omit<Context, 'view
       const scale = REQUESTS_PER_WEEKDAY / profile.requestsPerWeekday;
       const population = generatePopulation(complex, profile, scale, seed);
       const clock = new SimClock(new Date(start));
-      const cast = demoCast(ctx, complex.code);
+      const cast = await demoCast(ctx, complex.code);
       const plans = planRequests(profile, population, start, days, scale, seededFaker(seed + 2), `demo-${complex.code}`);
       const { actors, manufacturers } = await playMarket({
         complex,
@@ -90,17 +92,18 @@ export async function seedDemoHistory({ ctx, input }: { ctx: Omit<Context, 'view
       summary.vehicles += actors.vehicles.size;
     }
   } finally {
-    ctx.db.$client.pragma(`synchronous = ${synchronous}`);
+    sqlite?.pragma(`synchronous = ${synchronous}`);
   }
   return summary;
 }
 
 /** The demo organisations of a complex as the population's actors: each role's in turn, by ID (the first holds the demo key). */
-function demoCast(ctx: Pick<Context, 'db'>, complexCode: string): (role: OrganisationRole) => Viewer {
-  const complexId = ctx.db.select({ id: complexes.id }).from(complexes).where(eq(complexes.code, complexCode)).get()!.id;
+async function demoCast(ctx: Pick<Context, 'db'>, complexCode: string): Promise<(role: OrganisationRole) => Viewer> {
+  const complexId = (await ctx.db.select({ id: complexes.id }).from(complexes).where(eq(complexes.code, complexCode)).get())!.id;
+  const organisationsOf = await ctx.db.select({ id: organisations.id, role: organisations.role }).from(organisations).where(eq(organisations.complexId, complexId)).orderBy(asc(organisations.id)).all();
   const turns = new Map<OrganisationRole, number>();
   return (role) => {
-    const ids = ctx.db.select({ id: organisations.id }).from(organisations).where(and(eq(organisations.complexId, complexId), eq(organisations.role, role))).orderBy(asc(organisations.id)).all();
+    const ids = organisationsOf.filter((o) => o.role === role);
     const turn = turns.get(role) ?? 0;
     turns.set(role, turn + 1);
     return { organisationId: ids[turn % ids.length]!.id, role, complexId, apiKeyId: null };

@@ -5,7 +5,7 @@
  * so that the service itself (src/main.ts) never loads the simulation or faker. Does nothing when SEED_ON_EMPTY is
  * false, the database holds complexes, or the environment is invalid (the service then says which variable).
  */
-import { migrateDatabase, openDatabase } from '../../db/client';
+import { closeDatabase, connectDatabase } from '../../db/client';
 import { EnvError, parseEnv, type Env } from '../../src/env';
 import { createLogger } from '../../src/logger';
 import { createInProcessPubSub } from '../../src/pubsub';
@@ -19,10 +19,9 @@ try {
 }
 
 if (env?.SEED_ON_EMPTY) {
-  const db = openDatabase(env.DATABASE_PATH);
+  const db = await connectDatabase(env);
   try {
-    migrateDatabase(db);
-    if (isEmpty({ ctx: { db } })) {
+    if (await isEmpty({ ctx: { db } })) {
       // Loaded only for an empty database: every other start skips the simulation and faker altogether.
       const [{ DEFAULT_SEED, seedDemo }, { seedDemoHistory }, { writeDemoKeys }] = await Promise.all([import('./seed-demo'), import('./seed-demo-history'), import('./write-demo-keys')]);
       const logger = createLogger(env.LOG_LEVEL);
@@ -32,6 +31,6 @@ if (env?.SEED_ON_EMPTY) {
       logger.info({ ...summary, ...history, demoKeysPath: env.DEMO_KEYS_PATH }, 'empty database: loaded demo data, played the recent days of every complex and wrote demo API keys');
     }
   } finally {
-    db.$client.close();
+    await closeDatabase(db);
   }
 }

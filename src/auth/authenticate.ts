@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { transact } from '../../db/transaction';
 import type { Db } from '../../db/client';
+import { perDialect } from '../../db/dialect';
 import { preparedPerDatabase } from '../../db/prepared';
 import { apiKeys, organisations } from '../../db/schema';
 import { UnauthenticatedError } from '../errors';
@@ -23,10 +24,14 @@ const statements = preparedPerDatabase((db) => ({
 }));
 
 /**
- * The database's version as this connection sees it: its own writes (total_changes) and other connections' commits
- * (data_version: the admin CLI's revocations) both change it.
+ * SQLite's version as this connection sees it: its own writes (total_changes) and other connections' commits
+ * (data_version: the admin CLI's revocations) both change it. PostgreSQL has no such counter across instances, so
+ * there every request looks its key up (one indexed read).
  */
-const versionOf = preparedPerDatabase((db) => db.$client.prepare<[], string>("select total_changes() || ':' || data_version from pragma_data_version").pluck());
+const versionOf = perDialect({
+  sqlite: preparedPerDatabase((db) => db.$client.prepare<[], string>("select total_changes() || ':' || data_version from pragma_data_version").pluck()),
+  pg: null,
+});
 
 /** Keys found valid, while the database is unchanged (so a revocation, here or by another process, ends it at once). */
 const verified = new WeakMap<Db, { version: string; rows: Map<string, KeyRow> }>();
@@ -35,16 +40,21 @@ type KeyRow = NonNullable<ReturnType<ReturnType<typeof statements>['byPrefix']['
 
 /** The key's row when the key is valid: looked up and its hash checked, unless the same key passed with the database unchanged since. */
 async function validKeyRow(db: Db, key: string): Promise<KeyRow | null> {
-  const version = (await versionOf(db).get())!;
-  let cache = verified.get(db);
-  if (cache?.version !== version) verified.set(db, (cache = { version, rows: new Map() }));
-  const cached = cache.rows.get(key);
-  if (cached) return cached;
+  let cache: { version: string; rows: Map<string, KeyRow> } | undefined;
+  if (versionOf) {
+    const version = versionOf(db).get()!;
+    cache = verified.get(db);
+    if (cache?.version !== version) verified.set(db, (cache = { version, rows: new Map() }));
+    const cached = cache.rows.get(key);
+    if (cached) return cached;
+  }
   const prefix = apiKeyPrefix(key);
   const row = prefix ? await statements(db).byPrefix.get({ prefix }) : undefined;
   if (!row || row.key.revokedAt || !apiKeyMatches(key, row.key.hash)) return null;
-  if (cache.rows.size >= MAX_VERIFIED_KEYS) cache.rows.clear();
-  cache.rows.set(key, row);
+  if (cache) {
+    if (cache.rows.size >= MAX_VERIFIED_KEYS) cache.rows.clear();
+    cache.rows.set(key, row);
+  }
   return row;
 }
 

@@ -35,23 +35,38 @@ export class RateLimiter {
   }
 }
 
+/** Token buckets: in this process (RateLimiter) or shared by the instances on one PostgreSQL (PgRateLimiter). */
+export interface TokenBuckets {
+  /** Takes one token; 0 when allowed, else the whole seconds until one is available. */
+  take(id: string): number | Promise<number>;
+}
+
 /** The per-address and per-key budgets, shared by HTTP requests and WebSocket operations alike. */
 export class Admission {
-  private readonly byKey: RateLimiter;
-  private readonly byAddress: RateLimiter;
+  constructor(
+    private readonly byKey: TokenBuckets,
+    private readonly byAddress: TokenBuckets,
+  ) {}
 
-  constructor(limits: { perKey: number; perAddress: number }, now: () => number = Date.now) {
-    this.byKey = new RateLimiter(limits.perKey, now);
-    this.byAddress = new RateLimiter(limits.perAddress, now);
+  /** Budgets kept in this process. */
+  static inProcess(limits: { perKey: number; perAddress: number }, now: () => number = Date.now): Admission {
+    return new Admission(new RateLimiter(limits.perKey, now), new RateLimiter(limits.perAddress, now));
   }
 
   /**
    * Takes one request from the address's budget and, with a key, from the key's (keyed by its public prefix,
-   * so a key is limited before the database is asked about it).
+   * so a key is limited before the database is asked about it). Settles at once for budgets in this process; shared
+   * ones answer with a promise.
    * @throws RateLimitedError when either budget is spent.
    */
-  admit(address: string | undefined, key: string | null): void {
-    const wait = Math.max(this.byAddress.take(`ip:${address}`), key ? this.byKey.take(`key:${apiKeyPrefix(key) ?? key.slice(0, 24)}`) : 0);
-    if (wait > 0) throw new RateLimitedError(wait);
+  admit(address: string | undefined, key: string | null): void | Promise<void> {
+    const byAddress = this.byAddress.take(`ip:${address}`);
+    const byKey = key ? this.byKey.take(`key:${apiKeyPrefix(key) ?? key.slice(0, 24)}`) : 0;
+    if (typeof byAddress === 'number' && typeof byKey === 'number') return refuseAfter(Math.max(byAddress, byKey));
+    return Promise.all([byAddress, byKey]).then((waits) => refuseAfter(Math.max(...waits)));
   }
+}
+
+function refuseAfter(wait: number): void {
+  if (wait > 0) throw new RateLimitedError(wait);
 }

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { DIALECT } from '../../db/dialect';
 import { preparedPerDatabase } from '../../db/prepared';
 import type { Db } from '../../db/client';
 import { complexes, logisticsCentres } from '../../db/schema';
@@ -18,18 +19,27 @@ const toRecord = ({ complex, centre }: { complex: typeof complexes.$inferSelect;
 /**
  * The complexes are reference data: loadProgramme writes all seven in one transaction and nothing updates them.
  * So each database's are read once (parsing their service areas' JSON on every public request cost more than
- * the rest of the query) and kept, frozen; an empty read is not kept, so a database seeded later is seen.
+ * the rest of the query) and kept, frozen; an empty read is not kept, so a database seeded later is seen. On
+ * PostgreSQL a read cannot be synchronous: there the service loads them when it starts (loadComplexes) and
+ * loadProgramme after it writes them.
  */
 const loaded = new WeakMap<Db, readonly ComplexRecord[]>();
+
+/** Reads the database's complexes into the cache and returns them. */
+export async function loadComplexes(db: Db): Promise<readonly ComplexRecord[]> {
+  const all = (await statements(db).all.all()).map(toRecord);
+  if (all.length > 0) loaded.set(db, all);
+  return all;
+}
 
 /** Every complex with its centre, in id order. */
 export function selectComplexes(ctx: Pick<Context, 'db'>): readonly ComplexRecord[] {
   let all = loaded.get(ctx.db);
-  if (!all) {
+  if (!all && DIALECT === 'sqlite') {
     all = statements(ctx.db).all.all().map(toRecord);
     if (all.length > 0) loaded.set(ctx.db, all);
   }
-  return all;
+  return all ?? [];
 }
 
 /** One complex with its centre, by code or internal id; undefined when there is none. */

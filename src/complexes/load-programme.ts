@@ -2,12 +2,13 @@ import { latLngToCell } from 'h3-js';
 import { transact } from '../../db/transaction';
 import { complexes, logisticsCentres } from '../../db/schema';
 import type { Context } from '../context';
+import { loadComplexes } from './complex-record';
 import { FINEST_RESOLUTION, serviceAreaCells } from '../geo/h3';
 import { centreAssumptions, PROGRAMME_COMPLEXES } from './programme';
 
 /** Inserts the seven programme complexes and their centres, skipping any already present. Returns how many were added. */
-export function loadProgramme({ ctx }: { ctx: Pick<Context, 'db'> }): Promise<number> {
-  return transact(ctx.db, async (tx) => {
+export async function loadProgramme({ ctx }: { ctx: Pick<Context, 'db'> }): Promise<number> {
+  const added = await transact(ctx.db, async (tx) => {
     let added = 0;
     for (const c of PROGRAMME_COMPLEXES) {
       const [row] = await tx
@@ -43,4 +44,6 @@ export function loadProgramme({ ctx }: { ctx: Pick<Context, 'db'> }): Promise<nu
     }
     return added;
   });
+  await loadComplexes(ctx.db);
+  return added;
 }

@@ -55,11 +55,16 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
   // Before graphql-ws sees the socket: over the address budget, close once with 1013 (Try Again Later), which
   // graphql-ws clients retry after their back-off (4429 is the protocol's fatal "too many initialisations").
   wsServer.on('connection', (socket, request) => {
-    try {
-      admission.admit(request.socket.remoteAddress, null);
-    } catch (error) {
+    const refuse = (error: unknown) => {
       if (!(error instanceof RateLimitedError)) throw error;
       socket.close(TRY_AGAIN_LATER, error.message);
+    };
+    try {
+      const admitted = admission.admit(request.socket.remoteAddress, null);
+      // Shared budgets answer later; one that cannot be read (the database away) closes the socket too.
+      if (admitted) admitted.catch((error: unknown) => (error instanceof RateLimitedError ? refuse(error) : socket.terminate()));
+    } catch (error) {
+      refuse(error);
     }
   });
   /** Sockets opened with a key, to close when the key stops holding. */
@@ -102,7 +107,7 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
       onSubscribe: async (ctx, _id, payload) => {
         const { viewer, key, socket } = ctx.extra;
         try {
-          admission.admit(ctx.extra.request.socket.remoteAddress, key ?? null);
+          await admission.admit(ctx.extra.request.socket.remoteAddress, key ?? null);
           if (viewer?.apiKeyId != null && !(await activeKeyIds(db, [viewer.apiKeyId])).has(viewer.apiKeyId)) {
             refuse(socket);
             throw new UnauthenticatedError('Invalid or revoked API key');

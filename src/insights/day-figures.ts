@@ -17,6 +17,7 @@ import {
 import type { Tx } from '../../db/transaction';
 import { haversineKm } from '../geo/distance';
 import { seoulDay } from '../supply/listings/seoul-day';
+import { countWhere, dayNumber, greatest, least, seoulDayOf } from '../../db/sql';
 
 /** The database or a transaction on it: these only read. */
 export type Reader = Pick<Tx, 'select' | 'selectDistinct'>;
@@ -103,7 +104,7 @@ export function addDay(target: DayFigures, add: DayFigures): void {
 }
 
 /** A request's Asia/Seoul posting day, in SQL (as the roll-up triggers compute it). */
-const postedDay = sql<string>`date(${shipmentRequests.createdAt} / 1000, 'unixepoch', '+9 hours')`;
+const postedDay = seoulDayOf(shipmentRequests.createdAt).mapWith(String);
 
 /**
  * The requests of a complex posted in [from, to), as figures per posting day (`into`, keyed by day, must hold
@@ -119,9 +120,9 @@ export async function addRequestFigures(db: Reader, complexId: number, from: Dat
     .select({
       day: postedDay,
       posted: sql<number>`count(*)`,
-      expired: sql<number>`coalesce(sum(${shipmentRequests.status} = 'EXPIRED' or (${unbooked} and ${shipmentRequests.pickupUntil} <= ${now.getTime()})), 0)`,
-      cancelled: sql<number>`coalesce(sum(${shipmentRequests.status} = 'CANCELLED'), 0)`,
-      waiting: sql<number>`coalesce(sum(${unbooked} and ${shipmentRequests.pickupUntil} > ${now.getTime()}), 0)`,
+      expired: countWhere(sql`${shipmentRequests.status} = 'EXPIRED' or (${unbooked} and ${shipmentRequests.pickupUntil} <= ${now.getTime()})`).mapWith(Number),
+      cancelled: countWhere(sql`${shipmentRequests.status} = 'CANCELLED'`).mapWith(Number),
+      waiting: countWhere(sql`${unbooked} and ${shipmentRequests.pickupUntil} > ${now.getTime()}`).mapWith(Number),
     })
     .from(shipmentRequests)
     .where(posted)
@@ -263,7 +264,7 @@ export async function storageFigures(db: Reader, complexId: number, firstDay: st
     .select({ id: listingAvailability.listingId })
     .from(listingAvailability)
     .where(and(gte(listingAvailability.toDay, firstDay), lte(listingAvailability.fromDay, lastDay)));
-  const overlapDays = sql<number>`(julianday(min(${listingAvailability.toDay}, ${lastDay})) - julianday(max(${listingAvailability.fromDay}, ${firstDay})) + 1)`;
+  const overlapDays = sql<number>`(${dayNumber(least(listingAvailability.toDay, lastDay))} - ${dayNumber(greatest(listingAvailability.fromDay, firstDay))} + 1)`;
   const idle = (await db
     .select({ palletDays: sql<number>`coalesce(sum(${listingAvailability.idlePallets} * ${overlapDays}), 0)` })
     .from(listingAvailability)

@@ -9,6 +9,7 @@ import { ORIGIN_CELL_COLUMN, type OriginResolution } from '../demand/request-rec
 import { STORED_RESOLUTIONS, type StoredResolution } from '../geo/h3';
 import { seoulDay } from '../supply/listings/seoul-day';
 import { parseArgs } from '../validation';
+import { greatest } from '../../db/sql';
 
 export const HEATMAP_LAYERS = ['SUPPLY', 'DEMAND'] as const;
 
@@ -85,7 +86,7 @@ export async function getHeatmap({ ctx, input }: { ctx: Context; input: GetHeatm
       .where(and(gte(listingAvailability.toDay, today), lte(listingAvailability.fromDay, today)));
     counted.push(
       ...(await ctx.db
-        .select({ cell: listingCell, count: sql<number>`count(*)`, pallets: sql<number>`sum(max(${idleToday} - ${heldToday}, 0))` })
+        .select({ cell: listingCell, count: sql<number>`count(*)`, pallets: sql<number>`sum(${greatest(sql`${idleToday} - ${heldToday}`, 0)})` })
         .from(warehouseListings)
         .where(and(inArray(warehouseListings.id, listedToday), eq(warehouseListings.complexId, complex.id), eq(warehouseListings.status, 'ACTIVE')))
         .groupBy(listingCell)

@@ -1,6 +1,6 @@
 import { and, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { isUniqueViolation } from '../../db/errors';
+import { errorMessages, isUniqueViolation } from '../../db/errors';
 import { listingReservations, vehicleReservations, type bookings } from '../../db/schema';
 import { ConflictError } from '../errors';
 import { addDays } from '../supply/listings/seoul-day';
@@ -24,8 +24,8 @@ export async function guarded<T>(write: () => Promise<T> | T): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    const message = (error as Error).message;
-    if (message in INVARIANTS) throw new ConflictError(INVARIANTS[message]!);
+    const refused = errorMessages(error).find((message) => message in INVARIANTS);
+    if (refused) throw new ConflictError(INVARIANTS[refused]!);
     if (isUniqueViolation(error)) throw new ConflictError(INVARIANTS.request_already_booked!);
     throw error;
   }

@@ -4,6 +4,7 @@ import { releaseRequests } from './release-requests';
 import { inFrom, OFFER_TRANSITIONS } from './transitions';
 import type { Tx } from '../../db/transaction';
 import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
+import { valuesOfJson } from '../../db/sql';
 
 /**
  * Withdraws the PENDING offers matching `which`. A consolidated share takes its whole load with it (the load's
@@ -37,9 +38,9 @@ const rivalStatements = preparedPerDatabase((db) => {
     inIdList(offers.requestId, 'requestIds'),
     sql`(${offers.kind} = 'STORAGE') = ${sql.placeholder('storage')}`,
     // The other leg of a request through the centre, whose one leg is accepted, is a sibling to book too.
-    sql`not exists (select 1 from offers a where a.id in (select value from json_each(${sql.placeholder('acceptedIds')}))
+    sql`not exists (select 1 from offers a where a.id in ${valuesOfJson(sql.placeholder('acceptedIds'))}
       and a.request_id = "offers"."request_id" and a.centre_leg is not null and "offers"."centre_leg" is not null and a.centre_leg <> "offers"."centre_leg")`,
-    sql`${offers.id} not in (select value from json_each(${sql.placeholder('acceptedIds')}))`,
+    sql`${offers.id} not in ${valuesOfJson(sql.placeholder('acceptedIds'))}`,
   );
   return {
     loadIds: db.selectDistinct({ routeId: offers.routeId }).from(offers).where(and(pending, rivals, isNotNull(offers.routeId))).prepare(),

@@ -5,7 +5,7 @@ import { matchingRounds } from '../../db/schema';
 import { requireOverseer } from '../auth/authorize';
 import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
-import { decodeCursor, PageArgs, toConnection, type Connection } from '../pagination';
+import { idOfCursor, PageArgs, toConnection, type Connection } from '../pagination';
 import { parseArgs } from '../validation';
 import type { MatchingRoundRecord } from './round-record';
 
@@ -21,11 +21,10 @@ export async function listRounds({ ctx, input }: { ctx: Context; input: ListRoun
   const complex = getComplex({ ctx, input: { code: complexCode } });
   requireOverseer(ctx, complex);
   const where = eq(matchingRounds.complexId, complex.id);
-  const beforeId = after ? Number(decodeCursor(after)) : Number.MAX_SAFE_INTEGER;
   const rows = await ctx.db
     .select()
     .from(matchingRounds)
-    .where(and(where, lt(matchingRounds.id, beforeId)))
+    .where(and(where, after ? lt(matchingRounds.id, idOfCursor(after)) : undefined))
     .orderBy(desc(matchingRounds.id))
     .limit(first + 1)
     .all();

@@ -5,7 +5,7 @@ import { routes } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
 import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
-import { decodeCursor, PageArgs, toConnection, type Connection } from '../pagination';
+import { idOfCursor, PageArgs, toConnection, type Connection } from '../pagination';
 import { parseArgs } from '../validation';
 import { ROUTE_READERS, routeScope, viewRoutes, type RouteView } from './route-view';
 
@@ -31,11 +31,10 @@ export async function listRoutes({ ctx, input }: { ctx: Context; input: ListRout
   const { complexCode, vehicleId, roundId } = filter ?? {};
   const complexId = complexCode ? getComplex({ ctx, input: { code: complexCode } }).id : null;
   const where = and(routeScope(viewer), complexId ? eq(routes.complexId, complexId) : undefined, vehicleId ? eq(routes.vehicleId, vehicleId) : undefined, roundId ? eq(routes.roundId, roundId) : undefined);
-  const beforeId = after ? Number(decodeCursor(after)) : Number.MAX_SAFE_INTEGER;
   const rows = await ctx.db
     .select()
     .from(routes)
-    .where(and(where, lt(routes.id, beforeId)))
+    .where(and(where, after ? lt(routes.id, idOfCursor(after)) : undefined))
     .orderBy(desc(routes.id))
     .limit(first + 1)
     .all();

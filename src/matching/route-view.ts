@@ -56,7 +56,7 @@ export function routeScope(viewer: Viewer): SQL | undefined {
     case 'OPERATOR':
       return eq(routes.complexId, viewer.complexId!);
     case 'WAREHOUSE_OWNER':
-      return sql`0`;
+      return sql`false`;
     case 'ADMIN':
       return undefined;
   }

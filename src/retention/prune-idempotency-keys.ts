@@ -1,4 +1,4 @@
-import { inArray, lt, sql } from 'drizzle-orm';
+import { lt, sql } from 'drizzle-orm';
 import { transact } from '../../db/transaction';
 import { idempotencyKeys } from '../../db/schema';
 import { parseInput } from '../validation';
@@ -14,8 +14,9 @@ export function pruneIdempotencyKeys({ ctx, input }: { ctx: RetentionCtx; input:
   const { batchSize } = parseInput(PruneInput, input);
   const before = cutoff(ctx, ctx.env.IDEMPOTENCY_RETENTION_DAYS * DAY_MS);
   return transact(ctx.db, async (tx) => {
-    const oldest = tx.select({ rowid: sql`rowid` }).from(idempotencyKeys).where(lt(idempotencyKeys.createdAt, before)).orderBy(idempotencyKeys.createdAt).limit(batchSize);
-    const deleted = await tx.delete(idempotencyKeys).where(inArray(sql`rowid`, oldest)).returning({ key: idempotencyKeys.key }).all();
+    const k = idempotencyKeys;
+    const oldest = tx.select({ organisationId: k.organisationId, key: k.key }).from(k).where(lt(k.createdAt, before)).orderBy(k.createdAt).limit(batchSize);
+    const deleted = await tx.delete(k).where(sql`(${k.organisationId}, ${k.key}) in ${oldest}`).returning({ key: k.key }).all();
     return deleted.length;
   });
 }

@@ -1,15 +1,9 @@
-import { ValidationError } from '../errors';
 import { withinRadius, type NearInput } from '../geo/near';
-import { decodeCursor, nearPage, toConnection, withoutDistance, type LocatedConnection } from '../pagination';
-
-const badCursor = () => new ValidationError([{ field: 'after', rule: 'must be a cursor returned by this list with the same filter' }]);
+import { idOfCursor, nearPage, toConnection, withoutDistance, type LocatedConnection } from '../pagination';
 
 /** The id after which a list ordered by id continues. */
 export function afterId(after: string | null | undefined): number {
-  if (!after) return 0;
-  const raw = decodeCursor(after);
-  if (!/^\d+$/.test(raw)) throw badCursor();
-  return Number(raw);
+  return after ? idOfCursor(after) : 0;
 }
 
 /** A page of rows fetched in id order with `limit first + 1`; `totalCount` runs only if a client asks for it. */

@@ -5,6 +5,7 @@ import { preparedPerDatabase } from '../../db/prepared';
 import { complexes, organisations, webhookEndpoints, webhookEvents, type WebhookEventType } from '../../db/schema';
 import { toGlobalId } from '../global-id';
 import type { Publication, Topics } from '../pubsub';
+import { jsonArrayHas } from '../../db/sql';
 
 type Recorded = Pick<Topics, 'offerReceived' | 'shipmentUpdated' | 'complexActivity'>;
 
@@ -34,7 +35,7 @@ export async function recordWebhookEvents(db: Db, publications: readonly Publica
 }
 
 /** An active endpoint of the recipient asks for events of `type` (a JSON string, matched inside the endpoint's list). */
-const wants = and(eq(webhookEndpoints.status, 'ACTIVE'), sql`instr(${webhookEndpoints.eventTypes}, ${sql.placeholder('type')}) > 0`);
+const wants = and(eq(webhookEndpoints.status, 'ACTIVE'), jsonArrayHas(webhookEndpoints.eventTypes, sql.placeholder('type')));
 
 const statements = preparedPerDatabase((db) => ({
   wantedByOrganisation: db

@@ -3,11 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
-import { migrateDatabase, openDatabase, type Db } from '../../db/client';
+import { closeDatabase, connectDatabase, migrateDatabase, openDatabase, type Db } from '../../db/client';
 import { DEFAULT_SEED, seedDemo, type DemoKey } from '../../scripts/demo/seed-demo';
 import { parseEnv, type Env } from '../../src/env';
 import { createLogger } from '../../src/logger';
-import { createInProcessPubSub, type PubSub } from '../../src/pubsub';
+import type { PubSub } from '../../src/pubsub';
+import { servicePubSub } from '../../src/pubsub-pg';
+import { DIALECT } from '../../db/dialect';
+import { freshDatabase } from '../pg/helpers/database';
 import { createApp, GRAPHQL_PATH, type App } from '../../src/server';
 
 export interface TestServer {
@@ -16,6 +19,8 @@ export interface TestServer {
   db: Db;
   pubsub: PubSub;
   dbPath: string;
+  /** The PostgreSQL database's URL under `npm run test:pg`, else undefined. */
+  databaseUrl: string | undefined;
   app: App;
   /** Demo keys of the seeded organisations: the first of each role in each complex, and the admin. */
   demoKeys: DemoKey[];
@@ -31,14 +36,26 @@ export function tempDir(): { dir: string; remove: () => void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Starts the real service on port 0 over a SQLite file (seeded with the demo data unless `seed: false`). */
+/**
+ * Starts the real service on port 0 over a SQLite file (seeded with the demo data unless `seed: false`), or, under
+ * `npm run test:pg`, over a fresh database of its own in the test cluster (`dbPath` then unused).
+ */
 export async function startTestServer(opts: { dbPath: string; env?: Record<string, string>; seed?: boolean; logTo?: DestinationStream }): Promise<TestServer> {
   // Rounds search to their iteration bound (the tests' rounds are small), so what a test sees never depends on the machine's load.
-  const env: Env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_PATH: opts.dbPath, MATCHING_INTERVAL_SECONDS: '0', MATCHING_ROUND_SECONDS: '120', ...opts.env });
-  const db = openDatabase(opts.dbPath);
-  migrateDatabase(db);
+  const pgDatabase = DIALECT === 'pg' ? await freshDatabase() : null;
+  const env: Env = parseEnv({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_PATH: opts.dbPath,
+    ...(pgDatabase && { DATABASE_URL: pgDatabase.url }),
+    MATCHING_INTERVAL_SECONDS: '0',
+    MATCHING_ROUND_SECONDS: '120',
+    ...opts.env,
+  });
+  const db = pgDatabase ? (pgDatabase.db as unknown as Db) : openDatabase(opts.dbPath);
+  if (!pgDatabase) migrateDatabase(db);
   const demoKeys = opts.seed === false ? [] : (await seedDemo({ ctx: { db }, input: DEFAULT_SEED })).demoKeys;
-  const pubsub = createInProcessPubSub();
+  const pubsub = await servicePubSub(db, env.DATABASE_URL, (error) => console.error(error));
   const app = await createApp({ env, db, logger: createLogger(env.LOG_LEVEL, opts.logTo), pubsub });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = app.httpServer.address() as AddressInfo;
@@ -48,6 +65,7 @@ export async function startTestServer(opts: { dbPath: string; env?: Record<strin
     db,
     pubsub,
     dbPath: opts.dbPath,
+    databaseUrl: pgDatabase?.url,
     app,
     demoKeys,
     keyOf(role, complexCode = 'BANWOL_SIHWA') {
@@ -57,7 +75,32 @@ export async function startTestServer(opts: { dbPath: string; env?: Record<strin
     },
     async stop() {
       await app.stop();
-      db.$client.close();
+      await pubsub.close();
+      if (pgDatabase) await pgDatabase.drop();
+      else db.$client.close();
+    },
+  };
+}
+
+/**
+ * Another instance of the service on the database of `first` (PostgreSQL only): its own pool, publish/subscribe
+ * listener and rate limits' view, as a second process would have.
+ */
+export async function startSecondInstance(first: TestServer, envOverrides: Record<string, string> = {}): Promise<{ url: string; wsUrl: string; stop(): Promise<void> }> {
+  if (!first.databaseUrl) throw new Error('a second instance shares a PostgreSQL database: run with `npm run test:pg`');
+  const env: Env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: first.databaseUrl, MATCHING_INTERVAL_SECONDS: '0', MATCHING_ROUND_SECONDS: '120', ...envOverrides });
+  const db = await connectDatabase(env);
+  const pubsub = await servicePubSub(db, env.DATABASE_URL, (error) => console.error(error));
+  const app = await createApp({ env, db, logger: createLogger(env.LOG_LEVEL), pubsub });
+  await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
+  const { port } = app.httpServer.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${GRAPHQL_PATH}`,
+    wsUrl: `ws://127.0.0.1:${port}${GRAPHQL_PATH}`,
+    async stop() {
+      await app.stop();
+      await pubsub.close();
+      await closeDatabase(db);
     },
   };
 }

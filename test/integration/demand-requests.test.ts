@@ -307,7 +307,7 @@ describe('shipment requests over GraphQL', () => {
       expect((await list(key.opB)).body.data!.shipmentRequests.edges[0]!.distanceKm).toBeNull();
       // Every radius finds exactly the requests within it, also where the search's resolution (6, 8) is one requests
       // do not store and their coarser cells are read instead.
-      const all = server.db.select().from(shipmentRequests).all();
+      const all = await server.db.select().from(shipmentRequests).all();
       for (const radiusKm of [0.5, 3, 5, 8, 25, 60]) {
         const near = { lat: 37.3, lng: 126.8, radiusKm };
         const found = (await list(key.admin, { near }, 100)).body.data!.shipmentRequests.edges.map((e) => Number(fromGlobalId(e.node.id)!.id));
@@ -359,7 +359,7 @@ describe('shipment requests over GraphQL', () => {
     it('reports a request whose pickup window passed unbooked as EXPIRED, and refuses to cancel it', async () => {
       const request = await post(key.mA2);
       const id = Number(fromGlobalId(request.id)!.id);
-      server.db.update(shipmentRequests).set({ pickupFrom: new Date(Date.now() - 3 * HOUR), pickupUntil: new Date(Date.now() - HOUR) }).where(eq(shipmentRequests.id, id)).run();
+      await server.db.update(shipmentRequests).set({ pickupFrom: new Date(Date.now() - 3 * HOUR), pickupUntil: new Date(Date.now() - HOUR) }).where(eq(shipmentRequests.id, id)).run();
       const listed = (await list(key.mA2, { status: 'EXPIRED' })).body.data!.shipmentRequests.edges.map((e) => e.node.id);
       expect(listed).toEqual([request.id]);
       expect((await gql(server.url, NODE, { id: request.id }, { apiKey: key.mA2 })).body.data).toEqual({ node: { __typename: 'ShipmentRequest', id: request.id, status: 'EXPIRED' } });

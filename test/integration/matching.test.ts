@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { routes } from '../../db/schema';
+import { isUniqueViolation } from '../../db/errors';
+import { matchingRounds, routes } from '../../db/schema';
+import { selectComplex } from '../../src/complexes/complex-record';
 import { localIdOf } from '../../src/global-id';
 import { gql } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
@@ -205,20 +207,21 @@ describe('matching rounds through the service', () => {
       // The truck may take it after (or before) the booked trip, or during it only as an extension of the booked
       // route (both loads planned together, within its payload), never as a second trip at the same time.
       const overlaps = Date.parse(offer.pickupAt!) < Date.parse(transport.deliverAt!) && Date.parse(transport.pickupAt!) < Date.parse(offer.deliverAt!);
-      const extended = server.db.select().from(routes).where(eq(routes.id, localIdOf(offer.routeId!, 'Route', 'routeId'))).get()!.extendsRouteId;
+      const extended = (await server.db.select().from(routes).where(eq(routes.id, localIdOf(offer.routeId!, 'Route', 'routeId'))).get())!.extendsRouteId;
       if (overlaps) expect(extended).toBe(localIdOf(transport.routeId!, 'Route', 'routeId'));
     }
   });
 
   it('two rounds never run at once for one complex; a claim left by a dead process is taken over', async () => {
-    const complexId = (server.db.$client.prepare("select id from complexes where code = 'BANWOL_SIHWA'").get() as { id: number }).id;
-    const insert = server.db.$client.prepare("insert into matching_rounds (complex_id, status, \"trigger\", started_at) values (?, 'RUNNING', 'SCHEDULED', ?)");
-    const running = insert.run(complexId, Date.now()).lastInsertRowid;
+    const complexId = selectComplex({ db: server.db }, { code: 'BANWOL_SIHWA' })!.id;
+    const insert = () => server.db.insert(matchingRounds).values({ complexId, status: 'RUNNING', trigger: 'SCHEDULED', startedAt: new Date() }).returning({ id: matchingRounds.id }).get();
+    const running = (await insert())!.id;
     expect((await run(keys.operator)).body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-    expect(() => insert.run(complexId, Date.now())).toThrow(/UNIQUE/);
-    server.db.$client.prepare('update matching_rounds set started_at = ? where id = ?').run(Date.now() - 11 * 60_000, running);
+    // A second RUNNING round of the complex breaks the unique index, on either database.
+    expect(await Promise.resolve().then(insert).then(() => false, isUniqueViolation)).toBe(true);
+    await server.db.update(matchingRounds).set({ startedAt: new Date(Date.now() - 11 * 60_000) }).where(eq(matchingRounds.id, running)).run();
     expect((await run(keys.operator)).body.data!.matchingRunStart.round.status).toBe('COMPLETED');
-    expect(server.db.$client.prepare('select status, error from matching_rounds where id = ?').get(running)).toEqual({ status: 'FAILED', error: 'interrupted' });
+    expect(await server.db.select({ status: matchingRounds.status, error: matchingRounds.error }).from(matchingRounds).where(eq(matchingRounds.id, running)).get()).toEqual({ status: 'FAILED', error: 'interrupted' });
   });
 
   it('operators list their rounds with reports, newest first', async () => {

@@ -69,10 +69,10 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     const { code, output } = await runScript(['src/main.ts'], { PORT: 'eighty', DATABASE_PATH: join(tmp.dir, 'never.db') });
     expect(code).toBe(1);
     expect(output.trim()).toBe('Invalid environment variable PORT: Invalid input: expected number, received NaN');
-    // A PostgreSQL URL is refused rather than ignored: the service would serve from SQLite without saying so.
-    const onPostgres = await runScript(['src/main.ts'], { DATABASE_URL: 'postgres://localhost/sandan', DATABASE_PATH: join(tmp.dir, 'never.db') });
-    expect(onPostgres.code).toBe(1);
-    expect(onPostgres.output.trim()).toMatch(/^Invalid environment variable DATABASE_URL: the service does not run on PostgreSQL yet/);
+    // A database URL the service cannot run on is refused rather than ignored: it would serve from SQLite without saying so.
+    const onMysql = await runScript(['src/main.ts'], { DATABASE_URL: 'mysql://localhost/sandan', DATABASE_PATH: join(tmp.dir, 'never.db') });
+    expect(onMysql.code).toBe(1);
+    expect(onMysql.output.trim()).toBe('Invalid environment variable DATABASE_URL: must be a postgres:// or postgresql:// URL');
   });
 
   it('npm run backup writes a consistent copy of the live database', async () => {

@@ -40,14 +40,16 @@ const roundReport = customType<{ data: StoredRoundReport; driverData: string | (
   fromDriver: (stored) => reportOfValues(typeof stored === 'string' ? (JSON.parse(stored) as (number | null)[]) : stored),
 });
 
-/** One field of the stored report, in SQL, as db/schema's reportField (`report -> i`). */
-export const reportField = (field: keyof StoredRoundReport) => sql.raw(`(report -> ${ROUND_REPORT_FIELDS.indexOf(field as never)})`);
+const position = (field: keyof StoredRoundReport) => ROUND_REPORT_FIELDS.indexOf(field as never);
+
+/** One field of the stored report, in SQL, as a number (or null), as db/schema's reportField reads it. */
+export const reportField = (field: keyof StoredRoundReport) => sql.raw(`((report ->> ${position(field)})::double precision)`);
 
 /**
  * A scheduled round that considered no request (retention prunes them), as db/schema's EMPTY_SCHEDULED_ROUND: the
  * report is jsonb here, so the condition reads it with `->`; queries must spell it so to use the partial index.
  */
-export const EMPTY_SCHEDULED_ROUND = sql`"trigger" = 'SCHEDULED' and ${reportField('requestsConsidered')} = '0'::jsonb`;
+export const EMPTY_SCHEDULED_ROUND = sql.raw(`"trigger" = 'SCHEDULED' and (report -> ${position('requestsConsidered')}) = '0'::jsonb`);
 
 export const matchingRounds = pgTable(
   'matching_rounds',

@@ -14,6 +14,7 @@ import { afterId, byDistanceConnection, byIdConnection, type Candidate } from '.
 import type { LocatedConnection } from '../../pagination';
 import { LISTING_READERS, listingsVisibleTo, selectListings, selectListingsByIds, type ListingRecord } from './listing-record';
 import { CalendarDay } from './seoul-day';
+import { dayNumber, greatest, least } from '../../../db/sql';
 
 export const ListListingsInput = PageArgs.extend({
   filter: z
@@ -80,7 +81,7 @@ export async function listListings({ ctx, input }: { ctx: Context; input: ListLi
 function coversEveryDay(from: string, to: string): SQL {
   const w = listingAvailability;
   return sql`(
-    select coalesce(sum(julianday(min(${w.toDay}, ${to})) - julianday(max(${w.fromDay}, ${from})) + 1), 0)
+    select coalesce(sum(${dayNumber(least(w.toDay, to))} - ${dayNumber(greatest(w.fromDay, from))} + 1), 0)
     from ${w} where ${w.listingId} = ${warehouseListings.id} and ${w.fromDay} <= ${to} and ${w.toDay} >= ${from}
-  ) = julianday(${to}) - julianday(${from}) + 1`;
+  ) = ${dayNumber(to)} - ${dayNumber(from)} + 1`;
 }

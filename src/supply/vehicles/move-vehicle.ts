@@ -1,5 +1,9 @@
 import type { Statement } from 'better-sqlite3';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
+import { DIALECT } from '../../../db/dialect';
+import { preparedPerDatabase } from '../../../db/prepared';
+import { vehicles } from '../../../db/schema';
 import { cellsOf } from '../../geo/h3';
 import type { LocationInput } from '../location-input';
 
@@ -31,6 +35,17 @@ const MOVE_SQL = `
   where id = @id and carrier_org_id = @carrierOrgId and status = 'ACTIVE'
   returning id, lat, lng, h3_r9, location_updated_at`;
 
+/** The same statement through drizzle on PostgreSQL, where the transaction's connection is drizzle's to give. */
+const pgMove = preparedPerDatabase((db) => {
+  const to = (name: string) => sql`${sql.placeholder(name)}`;
+  return db
+    .update(vehicles)
+    .set({ lat: to('lat'), lng: to('lng'), h3R5: to('r5'), h3R6: to('r6'), h3R7: to('r7'), h3R8: to('r8'), h3R9: to('r9'), locationUpdatedAt: to('at') })
+    .where(and(eq(vehicles.id, sql.placeholder('id')), eq(vehicles.carrierOrgId, sql.placeholder('carrierOrgId')), eq(vehicles.status, 'ACTIVE')))
+    .returning({ vehicleId: vehicles.id, lat: vehicles.lat, lng: vehicles.lng, h3Cell: vehicles.h3R9, locationUpdatedAt: vehicles.locationUpdatedAt })
+    .prepare();
+});
+
 const prepared = new WeakMap<Db, Statement<[Record<string, unknown>], MovedRow>>();
 
 /**
@@ -38,8 +53,10 @@ const prepared = new WeakMap<Db, Statement<[Record<string, unknown>], MovedRow>>
  * vehicle (unknown, another carrier's, or retired). Runs in the caller's transaction, if any.
  */
 export async function moveVehicle(db: Db, carrierOrgId: number, vehicleId: number, location: LocationInput, at: Date): Promise<VehicleLocation | null> {
+  const params = { ...cellsOf(location), lat: location.lat, lng: location.lng, at: at.getTime(), id: vehicleId, carrierOrgId };
+  if (DIALECT === 'pg') return (await pgMove(db).get(params)) ?? null;
   let statement = prepared.get(db);
   if (!statement) prepared.set(db, (statement = db.$client.prepare<[Record<string, unknown>], MovedRow>(MOVE_SQL)));
-  const row = await statement.get({ ...cellsOf(location), lat: location.lat, lng: location.lng, at: at.getTime(), id: vehicleId, carrierOrgId });
+  const row = statement.get(params);
   return row ? { vehicleId: row.id, lat: row.lat, lng: row.lng, h3Cell: row.h3_r9, locationUpdatedAt: new Date(row.location_updated_at) } : null;
 }

@@ -1,0 +1,38 @@
+import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { perDialect } from './dialect';
+
+// The few SQL functions SQLite and PostgreSQL spell differently, one helper each, so that a query is written once.
+// Arguments are columns, SQL or bound values.
+type Operand = SQLWrapper | string | number;
+
+/** The smaller of two values (SQLite's scalar min, PostgreSQL's least). */
+export const least = (a: Operand, b: Operand): SQL => perDialect({ sqlite: sql`min(${a}, ${b})`, pg: sql`least(${a}, ${b})` });
+
+/** The larger of two values. */
+export const greatest = (a: Operand, b: Operand): SQL => perDialect({ sqlite: sql`max(${a}, ${b})`, pg: sql`greatest(${a}, ${b})` });
+
+/** An ISO day ('YYYY-MM-DD') as a day number: the difference of two is the days between them. */
+export const dayNumber = (day: Operand): SQL => perDialect({ sqlite: sql`julianday(${day})`, pg: sql`(cast(${day} as date) - date '2000-01-01')` });
+
+/** The Asia/Seoul day (fixed UTC+9) of an instant stored as epoch ms, as the insights roll-up triggers compute it. */
+export const seoulDayOf = (ms: Operand): SQL => perDialect({ sqlite: sql`date(${ms} / 1000, 'unixepoch', '+9 hours')`, pg: sql`seoul_day(${ms})` });
+
+/** How many rows of a group meet `condition` (0 for none). */
+export const countWhere = (condition: SQL): SQL => sql`coalesce(sum(case when ${condition} then 1 else 0 end), 0)`;
+
+/**
+ * True when a JSON array column (text on SQLite, jsonb on PostgreSQL) of strings holds `item`, given as JSON (`"a.b"`):
+ * SQLite finds the quoted string in the array's text, which no other element can contain.
+ */
+export const jsonArrayHas = (array: Operand, item: Operand): SQL =>
+  perDialect({ sqlite: sql`instr(${array}, ${item}) > 0`, pg: sql`${array} @> jsonb_build_array(cast(${item} as jsonb))` });
+
+/**
+ * The values of a JSON array (`[1,2,3]` or `["a","b"]`, one bound value) as a subquery: one statement serves any count.
+ * PostgreSQL reads the elements as text, so numbers are cast back.
+ */
+export const valuesOfJson = (json: Operand, of: 'number' | 'string' = 'number'): SQL =>
+  perDialect({
+    sqlite: sql`(select value from json_each(${json}))`,
+    pg: of === 'number' ? sql`(select cast(value as bigint) from json_array_elements_text(cast(${json} as json)))` : sql`(select json_array_elements_text(cast(${json} as json)))`,
+  });
