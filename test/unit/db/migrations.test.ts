@@ -107,4 +107,20 @@ describe('migrations keep what was written before them', () => {
     expect(triggers).toEqual(expect.arrayContaining([{ name: 'bookings_ended_stay_ended' }, { name: 'bookings_storage_within_need' }]));
     sqlite.close();
   });
+  it('0018 keeps a booking collected once and delivered once without the unique index: a second PICKED_UP is refused, inserted or updated', () => {
+    const sqlite = new Database(':memory:');
+    migrate(drizzle(sqlite), { migrationsFolder: MIGRATIONS_FOLDER });
+    sqlite.pragma('foreign_keys = OFF');
+    const event = sqlite.prepare(`insert into tracking_events (booking_id, request_id, kind, occurred_at, lat, lng, reported_by_org_id, recorded_at) values (?, 1, ?, 0, 37, 127, 1, 0)`);
+    event.run(1, 'PICKED_UP');
+    event.run(2, 'PICKED_UP');
+    event.run(1, 'IN_TRANSIT');
+    event.run(1, 'IN_TRANSIT');
+    expect(() => event.run(1, 'PICKED_UP')).toThrow('tracking_event_once');
+    expect(() => sqlite.prepare("update tracking_events set kind = 'PICKED_UP' where booking_id = 1 and kind = 'IN_TRANSIT'").run()).toThrow('tracking_event_once');
+    expect(() => sqlite.prepare("update tracking_events set booking_id = 1 where booking_id = 2").run()).toThrow('tracking_event_once');
+    expect(sqlite.prepare("select name from sqlite_master where name = 'tracking_events_once'").all()).toEqual([{ name: 'tracking_events_once' }]);
+    expect(sqlite.prepare("select count(*) as n from tracking_events").get()).toEqual({ n: 4 });
+    sqlite.close();
+  });
 });
