@@ -303,10 +303,12 @@ export const offers = sqliteTable(
     deadheadKm: real('deadhead_km').notNull(),
     loadedKm: real('loaded_km').notNull(),
     co2Kg: real('co2_kg').notNull(),
-    /** Transport legs: the request carried alone (engine baseline.ts), so insights can report savings. */
+    /**
+     * Transport legs: the request carried alone (engine baseline.ts), so insights can report savings. Its truck
+     * returns empty, so its empty km are its loaded km: not stored twice (migration 0019).
+     */
     baselineKrw: integer('baseline_krw'),
     baselineCo2Kg: real('baseline_co2_kg'),
-    baselineDeadheadKm: real('baseline_deadhead_km'),
     baselineLoadedKm: real('baseline_loaded_km'),
     pickupAt: integer('pickup_at', { mode: 'timestamp_ms' }),
     deliverAt: integer('deliver_at', { mode: 'timestamp_ms' }),

@@ -184,7 +184,6 @@ export const offers = pgTable(
     co2Kg: doublePrecision('co2_kg').notNull(),
     baselineKrw: bigint('baseline_krw', { mode: 'number' }),
     baselineCo2Kg: doublePrecision('baseline_co2_kg'),
-    baselineDeadheadKm: doublePrecision('baseline_deadhead_km'),
     baselineLoadedKm: doublePrecision('baseline_loaded_km'),
     pickupAt: timestampMs('pickup_at'),
     deliverAt: timestampMs('deliver_at'),
