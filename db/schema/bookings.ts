@@ -186,9 +186,12 @@ export const proofsOfDelivery = sqliteTable('proofs_of_delivery', {
     .notNull()
     .unique()
     .references(() => bookings.id),
+  /**
+   * An image uploaded for this very booking (trigger proofs_of_delivery_image_of_booking, migration 0021): with one
+   * proof per booking, so one proof per image, without a unique index on it (3.5 MB a year).
+   */
   imageId: integer('image_id')
     .notNull()
-    .unique()
     .references(() => podImages.id),
   receiverName: text('receiver_name').notNull(),
   receivedAt: integer('received_at', { mode: 'timestamp_ms' }).notNull(),

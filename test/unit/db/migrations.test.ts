@@ -123,4 +123,20 @@ describe('migrations keep what was written before them', () => {
     expect(sqlite.prepare("select count(*) as n from tracking_events").get()).toEqual({ n: 4 });
     sqlite.close();
   });
+  it("0021 keeps one proof per image without the unique index: a proof's image must be one uploaded for its booking", () => {
+    const sqlite = new Database(':memory:');
+    migrate(drizzle(sqlite), { migrationsFolder: MIGRATIONS_FOLDER });
+    sqlite.pragma('foreign_keys = OFF');
+    const image = sqlite.prepare(`insert into pod_images (id, booking_id, uploaded_by_org_id, media_type, byte_size, sha256) values (?, ?, 1, 'image/png', 10, ?)`);
+    image.run(1, 1, Buffer.alloc(32));
+    image.run(2, 2, Buffer.alloc(32));
+    const proof = sqlite.prepare(`insert into proofs_of_delivery (booking_id, image_id, receiver_name, received_at) values (?, ?, 'x', 0)`);
+    expect(() => proof.run(2, 1)).toThrow('proof_image_of_other_booking');
+    expect(() => proof.run(3, 9)).toThrow('proof_image_of_other_booking');
+    proof.run(1, 1);
+    proof.run(2, 2);
+    expect(() => sqlite.prepare('update proofs_of_delivery set image_id = 1 where booking_id = 2').run()).toThrow('proof_image_of_other_booking');
+    expect(sqlite.prepare('select booking_id, image_id from proofs_of_delivery order by booking_id').all()).toEqual([{ booking_id: 1, image_id: 1 }, { booking_id: 2, image_id: 2 }]);
+    sqlite.close();
+  });
 });
