@@ -5,6 +5,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER } from '../../../db/client';
+import { offers } from '../../../db/schema';
 import { VEHICLE_CLASSES } from '../../../src/supply/vehicle-classes';
 import { tempDir } from '../../helpers/server';
 
@@ -94,7 +95,7 @@ describe('migrations keep what was written before them', () => {
     migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
 
     expect(sqlite.prepare('select id, price_krw, start_at from routes').all()).toEqual([{ id: 5, price_krw: 900_000, start_at: 1_800_000_000_000 }]);
-    expect(sqlite.prepare('select id, kind, route_id from offers order by id').all()).toEqual([
+    expect(db.select({ id: offers.id, kind: offers.kind, route_id: offers.routeId }).from(offers).orderBy(offers.id).all()).toEqual([
       { id: 1, kind: 'TRANSPORT', route_id: 5 },
       { id: 2, kind: 'TRANSPORT', route_id: 5 },
       { id: 3, kind: 'TRANSPORT', route_id: null },
