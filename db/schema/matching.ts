@@ -184,7 +184,8 @@ export const routes = sqliteTable(
   // Deleting a round checks no route references it: by index, not by scanning the table.
   (t) => [
     index('routes_round').on(t.roundId),
-    index('routes_extends').on(t.extendsRouteId),
+    // Only extensions: most routes extend none, and any comparison with the column implies it is not null.
+    index('routes_extends').on(t.extendsRouteId).where(sql`extends_route_id is not null`),
     check('routes_price', sql`${t.priceKrw} >= 0`),
   ],
 );

@@ -100,7 +100,7 @@ export const routes = pgTable(
   },
   (t) => [
     index('routes_round').on(t.roundId),
-    index('routes_extends').on(t.extendsRouteId),
+    index('routes_extends').on(t.extendsRouteId).where(sql`extends_route_id is not null`),
     check('routes_price', sql`${t.priceKrw} >= 0`),
   ],
 );
