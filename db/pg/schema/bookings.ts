@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, customType, doublePrecision, index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { organisations } from './auth';
-import { createdAt, timestampMs } from './columns';
+import { codedEnum, createdAt, timestampMs } from './columns';
 import { complexes } from './complexes';
-import { BOOKING_STATUSES, digestBytes, digestHex, HOLDING_BOOKING_STATUSES, POD_MEDIA_TYPES, TRACKING_EVENT_KINDS, type BookingStatus, type PodMediaType, type TrackingEventKind } from '../../schema/bookings';
-import { inList } from '../../schema/enums';
+import { BOOKING_STATUSES, digestBytes, digestHex, HOLDING_BOOKING_STATUSES, POD_MEDIA_TYPES, TRACKING_EVENT_KIND_CODES, type BookingStatus, type PodMediaType } from '../../schema/bookings';
+import { codeList, inList } from '../../schema/enums';
 import { CENTRE_LEGS, OFFER_KINDS, type CentreLeg, type OfferKind } from '../../schema/matching';
 import { shipmentRequests } from './demand';
 import { offers, routes } from './matching';
@@ -171,7 +171,7 @@ export const trackingEvents = pgTable(
     requestId: integer('request_id')
       .notNull()
       .references(() => shipmentRequests.id),
-    kind: text('kind', { enum: TRACKING_EVENT_KINDS }).$type<TrackingEventKind>().notNull(),
+    kind: codedEnum(TRACKING_EVENT_KIND_CODES)('kind').notNull(),
     occurredAt: timestampMs('occurred_at').notNull(),
     lat: doublePrecision('lat').notNull(),
     lng: doublePrecision('lng').notNull(),
@@ -184,7 +184,7 @@ export const trackingEvents = pgTable(
   (t) => [
     index('tracking_events_booking').on(t.bookingId, t.occurredAt),
     // Collected once, delivered once: trigger tracking_events_once (migration 0018), by the index above; a unique index cost 13 MB a year.
-    check('tracking_events_kind', sql.raw(`kind in (${inList(TRACKING_EVENT_KINDS)})`)),
+    check('tracking_events_kind', sql.raw(`kind in (${codeList(TRACKING_EVENT_KIND_CODES)})`)),
     check('tracking_events_position', sql`${t.lat} between -90 and 90 and ${t.lng} between -180 and 180`),
   ],
 );
