@@ -55,8 +55,12 @@ export function codec<T extends string>(codes: Codes<T>): { toCode: (value: T) =
   };
 }
 
-/** A column of value set `codes`, stored as their integer codes and read as the values (the PostgreSQL twin: db/pg/schema/columns.ts). */
+/**
+ * A column of value set `codes`, stored as their integer codes and read as the values (the PostgreSQL twin:
+ * db/pg/schema/columns.ts). Bound as a BigInt, i.e. as an SQLite integer: a JS number is bound as a double, `0.0`,
+ * which the planner does not take to imply a partial index's `status = 0`.
+ */
 export function codedEnum<T extends string>(codes: Codes<T>) {
   const { toCode, toValue } = codec(codes);
-  return customType<{ data: T; driverData: number }>({ dataType: () => 'integer', toDriver: toCode, fromDriver: toValue });
+  return customType<{ data: T; driverData: number | bigint }>({ dataType: () => 'integer', toDriver: (value) => BigInt(toCode(value)), fromDriver: (code) => toValue(Number(code)) });
 }
