@@ -1,5 +1,5 @@
 /**
- * npm run bench:growth -- [--weeks 1,13,52,156] [--runs 15]
+ * npm run bench:growth -- [--weeks 1,13,52,156] [--runs 15] [--sizes]
  *
  * Is every read and round as fast at three years of history as at one week? Builds grown databases the way the
  * service would have written them: one simulated week of Banwol-Sihwa played through the real service
@@ -19,7 +19,9 @@
  * weighs on all alike): the operator's and a manufacturer's request lists (first and a deep page), the load board
  * with `near`, complexInsights over 7, 30 and 366 days, both heatmaps, a node lookup, an idle round (Changwon,
  * nothing open) and a round with the 5,000 open requests (its offers removed again after each run). Prints median
- * (p95) ms per operation and week count, the live size of each database, and one JSON line.
+ * (p95) ms per operation and week count, the live size of each database, and one JSON line. With --sizes, only
+ * the grown databases' MB per year (by table, and the JSON line's mbPerYear), no service and no timing: sizes are
+ * the same run after run, timings need a quiet machine and most of an hour.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -57,10 +59,11 @@ const Args = z.object({
     .transform((s) => [...new Set(s.split(',').map(Number))].sort((a, b) => a - b))
     .refine((w) => w.every((n) => n >= 1 && n <= 520), 'each must be from 1 to 520'),
   runs: z.coerce.number().int().min(3, 'must be at least 3').max(1000, 'must be at most 1000'),
+  sizes: z.boolean(),
 });
 let args: z.infer<typeof Args>;
 {
-  const { values } = parseArgs({ options: { weeks: { type: 'string', default: '1,13,52,156' }, runs: { type: 'string', default: '15' } } });
+  const { values } = parseArgs({ options: { weeks: { type: 'string', default: '1,13,52,156' }, runs: { type: 'string', default: '15' }, sizes: { type: 'boolean', default: false } } });
   const parsed = Args.safeParse(values);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -579,6 +582,25 @@ mkdirSync(workDir, { recursive: true });
 const removeDb = (path: string) => {
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
 };
+/** MB per year from the first to the last week count, its tables printed (null with one week count). */
+function growthPerYear(first: Grown, last: Grown): number | null {
+  if (last.weeks === first.weeks) return null;
+  const years = (last.weeks - first.weeks) / 52;
+  const [before, after] = [bytesByTable(first.path), bytesByTable(last.path)];
+  const perYear = [...after].map(([name, bytes]) => ({ name, mb: (bytes - (before.get(name) ?? 0)) / 1e6 / years })).sort((a, b) => b.mb - a.mb);
+  console.log(`MB per year by table, indexes included: ${perYear.filter((t) => t.mb >= 1).map((t) => `${t.name} ${Math.round(t.mb)}`).join(', ')}`);
+  return (last.bytes - first.bytes) / 1e6 / years;
+}
+
+if (args.sizes) {
+  const grown: Grown[] = [];
+  for (const weeks of args.weeks) grown.push(await grownPath(weeks, template));
+  console.log(`database file (live MB): ${grown.map((g) => `${g.weeks} wk ${mb(g.bytes)}`).join(', ')}`);
+  const mbPerYear = growthPerYear(grown[0]!, grown.at(-1)!);
+  console.log(JSON.stringify({ bench: 'growth', weeks: args.weeks, mbPerYear: mbPerYear === null ? null : Math.round(mbPerYear) }));
+  process.exit(0);
+}
+
 const setups: { weeks: number; grown: Grown; work: string; ops: Operation[] }[] = [];
 for (const weeks of args.weeks) {
   const grown = await grownPath(weeks, template);
@@ -620,13 +642,7 @@ const first = results.get(args.weeks[0]!)!;
 const last = results.get(args.weeks.at(-1)!)!;
 const lastWeeks = args.weeks.at(-1)!;
 const ratio = Math.max(...names.map((n) => last.timings.get(n)!.median / first.timings.get(n)!.median));
-const mbPerYear = args.weeks.length > 1 ? (last.grown.bytes - first.grown.bytes) / 1e6 / ((lastWeeks - args.weeks[0]!) / 52) : null;
-if (mbPerYear !== null) {
-  const [before, after] = [bytesByTable(first.grown.path), bytesByTable(last.grown.path)];
-  const years = (lastWeeks - args.weeks[0]!) / 52;
-  const perYear = [...after].map(([name, bytes]) => ({ name, mb: (bytes - (before.get(name) ?? 0)) / 1e6 / years })).sort((a, b) => b.mb - a.mb);
-  console.log(`MB per year by table, indexes included: ${perYear.filter((t) => t.mb >= 1).map((t) => `${t.name} ${Math.round(t.mb)}`).join(', ')}`);
-}
+const mbPerYear = growthPerYear(first.grown, last.grown);
 const round1 = (x: number) => Math.round(x * 10) / 10;
 console.log(
   JSON.stringify({

@@ -21,10 +21,10 @@ export const shipmentRequests = sqliteTable(
     /** True when the origin is the complex's joint logistics centre. */
     originIsCentre: integer('origin_is_centre', { mode: 'boolean' }).notNull().default(false),
     /**
-     * The origin's cell at resolutions 5, 7 and 9 (REQUEST_ORIGIN_RESOLUTIONS): the most numerous record stores three of
-     * the five, each with its index; a `near` search or heat map at 6 or 8 reads the next coarser or the finest.
+     * The origin's cell at resolutions 7 and 9 (ORIGIN_CELL_COLUMN): the most numerous record stores two of the five,
+     * each with its index; a `near` search at 5 or 6 reads the cells at 7 that cover its own, at 8 their parents at 7;
+     * a heat map at 5, 6 or 8 counts the finest cells' parents (a cell at 5 and its index cost 12 MB a year).
      */
-    originH3R5: text('origin_h3_r5').notNull(),
     originH3R7: text('origin_h3_r7').notNull(),
     originH3R9: text('origin_h3_r9').notNull(),
     destinationLat: real('destination_lat').notNull(),
@@ -60,7 +60,6 @@ export const shipmentRequests = sqliteTable(
     index('requests_complex').on(t.complexId, t.status, t.pickupFrom),
     // The board's `near`: its open loads by origin area, without reading the rows (see areasWithin).
     index('requests_complex_area').on(t.complexId, t.status, t.originH3R7),
-    index('requests_origin_r5').on(t.originH3R5),
     index('requests_origin_r7').on(t.originH3R7),
     index('requests_origin_r9').on(t.originH3R9),
     check('requests_status', sql.raw(`status in (${inList(REQUEST_STATUSES)})`)),

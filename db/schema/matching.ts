@@ -3,7 +3,7 @@ import { check, customType, index, integer, primaryKey, real, sqliteTable, text,
 import { organisations } from './auth';
 import { complexes, createdAt } from './complexes';
 import { shipmentRequests } from './demand';
-import { inList } from './enums';
+import { codedEnum, codeList, codeOf, inList, type Codes } from './enums';
 import { vehicles, warehouseListings } from './supply';
 
 export const ROUND_STATUSES = ['RUNNING', 'COMPLETED', 'FAILED'] as const;
@@ -17,6 +17,13 @@ export type RoundStatus = (typeof ROUND_STATUSES)[number];
 export type RoundTrigger = (typeof ROUND_TRIGGERS)[number];
 export type OfferKind = (typeof OFFER_KINDS)[number];
 export type OfferStatus = (typeof OFFER_STATUSES)[number];
+/** An offer's kind and status as stored (codedEnum; migration 0022): most offers are accepted transport legs, 0 and 1. */
+export const OFFER_KIND_CODES = { TRANSPORT: 0, STORAGE: 1 } as const satisfies Codes<OfferKind>;
+export const OFFER_STATUS_CODES = { PENDING: 0, ACCEPTED: 1, DECLINED: 2, EXPIRED: 3, WITHDRAWN: 4 } as const satisfies Codes<OfferStatus>;
+export const offerKind = codedEnum(OFFER_KIND_CODES);
+export const offerStatus = codedEnum(OFFER_STATUS_CODES);
+/** A pending offer, as the partial index offers_pending_expiry spells it. */
+export const PENDING_OFFER = sql`status = ${codeOf(OFFER_STATUS_CODES, 'PENDING')}`;
 
 /** What a round reported (src/matching/engine RoundReport), stored as JSON. */
 export interface StoredRoundReport {
@@ -177,7 +184,8 @@ export const routes = sqliteTable(
   // Deleting a round checks no route references it: by index, not by scanning the table.
   (t) => [
     index('routes_round').on(t.roundId),
-    index('routes_extends').on(t.extendsRouteId),
+    // Only extensions: most routes extend none, and any comparison with the column implies it is not null.
+    index('routes_extends').on(t.extendsRouteId).where(sql`extends_route_id is not null`),
     check('routes_price', sql`${t.priceKrw} >= 0`),
   ],
 );
@@ -259,6 +267,8 @@ export const routePlans = sqliteTable('route_plans', {
   stops: plannedStops('stops').notNull(),
 });
 
+const STORAGE_OFFER = codeOf(OFFER_KIND_CODES, 'STORAGE');
+
 /**
  * A proposal to one supplier (the vehicle's carrier or the listing's owner) for one request. A TRANSPORT offer is
  * one request's share of a route (`routeId`; null only on offers made before routes existed): each shipper sees
@@ -274,8 +284,8 @@ export const offers = sqliteTable(
     complexId: integer('complex_id')
       .notNull()
       .references(() => complexes.id),
-    kind: text('kind', { enum: OFFER_KINDS }).$type<OfferKind>().notNull(),
-    status: text('status', { enum: OFFER_STATUSES }).$type<OfferStatus>().notNull().default('PENDING'),
+    kind: offerKind('kind').notNull(),
+    status: offerStatus('status').notNull().default(codeOf(OFFER_STATUS_CODES, 'PENDING')),
     requestId: integer('request_id')
       .notNull()
       .references(() => shipmentRequests.id),
@@ -303,10 +313,12 @@ export const offers = sqliteTable(
     deadheadKm: real('deadhead_km').notNull(),
     loadedKm: real('loaded_km').notNull(),
     co2Kg: real('co2_kg').notNull(),
-    /** Transport legs: the request carried alone (engine baseline.ts), so insights can report savings. */
+    /**
+     * Transport legs: the request carried alone (engine baseline.ts), so insights can report savings. Its truck
+     * returns empty, so its empty km are its loaded km: not stored twice (migration 0019).
+     */
     baselineKrw: integer('baseline_krw'),
     baselineCo2Kg: real('baseline_co2_kg'),
-    baselineDeadheadKm: real('baseline_deadhead_km'),
     baselineLoadedKm: real('baseline_loaded_km'),
     pickupAt: integer('pickup_at', { mode: 'timestamp_ms' }),
     deliverAt: integer('deliver_at', { mode: 'timestamp_ms' }),
@@ -327,13 +339,13 @@ export const offers = sqliteTable(
     index('offers_round').on(t.roundId),
     index('offers_route').on(t.routeId),
     // Each round expires its complex's pending offers: the few still pending, not every offer ever made.
-    index('offers_pending_expiry').on(t.complexId, t.expiresAt).where(sql`status = 'PENDING'`),
+    index('offers_pending_expiry').on(t.complexId, t.expiresAt).where(PENDING_OFFER),
     // A round reads the cross-dock pallets its centre has promised from today on: the feeder legs, not every offer.
     index('offers_centre_feeders').on(t.complexId, t.deliverAt).where(sql`centre_leg = 'FEEDER'`),
-    check('offers_kind', sql.raw(`kind in (${inList(OFFER_KINDS)})`)),
-    check('offers_status', sql.raw(`status in (${inList(OFFER_STATUSES)})`)),
-    check('offers_leg', sql`(${t.kind} = 'STORAGE') = (${t.listingId} is not null) and (${t.kind} = 'STORAGE') = (${t.vehicleId} is null)`),
-    check('offers_route', sql`not (${t.kind} = 'STORAGE' and ${t.routeId} is not null)`),
+    check('offers_kind', sql.raw(`kind in (${codeList(OFFER_KIND_CODES)})`)),
+    check('offers_status', sql.raw(`status in (${codeList(OFFER_STATUS_CODES)})`)),
+    check('offers_leg', sql`(${t.kind} = ${STORAGE_OFFER}) = (${t.listingId} is not null) and (${t.kind} = ${STORAGE_OFFER}) = (${t.vehicleId} is null)`),
+    check('offers_route', sql`not (${t.kind} = ${STORAGE_OFFER} and ${t.routeId} is not null)`),
     check('offers_price', sql`${t.priceKrw} >= 0`),
   ],
 );

@@ -2,14 +2,13 @@ import type { Db } from '../../db/client';
 import { getTableColumns } from 'drizzle-orm';
 import { columnSubsets, idList, inIdList, preparedPerKey, type ColumnSet } from '../../db/prepared';
 import { shipmentRequests } from '../../db/schema';
-import { cellToParent } from 'h3-js';
+import { cellToChildren, cellToParent } from 'h3-js';
 import type { CellSet, StoredResolution } from '../geo/h3';
 
 export type ShipmentRequestRecord = typeof shipmentRequests.$inferSelect;
 
-/** The resolutions of a request's stored origin cell (see shipmentRequests.originH3R5), and their columns. */
+/** The resolutions of a request's stored origin cell (see shipmentRequests.originH3R7), and their columns. */
 export const ORIGIN_CELL_COLUMN = {
-  5: shipmentRequests.originH3R5,
   7: shipmentRequests.originH3R7,
   9: shipmentRequests.originH3R9,
 } as const satisfies Partial<Record<StoredResolution, unknown>>;
@@ -17,17 +16,18 @@ export type OriginResolution = keyof typeof ORIGIN_CELL_COLUMN;
 
 /** The origin columns of a new request from its point's cells. */
 export function originCellColumns(cells: CellSet) {
-  return { originH3R5: cells.r5, originH3R7: cells.r7, originH3R9: cells.r9 };
+  return { originH3R7: cells.r7, originH3R9: cells.r9 };
 }
 
 /**
- * Candidate cells at a resolution requests store: cells of 6 or 8 become their parents at 5 or 7 (a coarser
- * disk around the same points: a superset, which the exact distance test then trims).
+ * Candidate cells at a resolution requests store: cells of 8 become their parents at 7 (a coarser disk around the
+ * same points: a superset, which the exact distance test then trims); cells of 5 and 6, searches of a radius past
+ * ~20 km, their children at 7, which cover them exactly (no index leads with a cell coarser than 7).
  */
 export function originCandidates({ res, cells }: { res: StoredResolution; cells: string[] }): { res: OriginResolution; cells: string[] } {
   if (res in ORIGIN_CELL_COLUMN) return { res: res as OriginResolution, cells };
-  const parent = (res - 1) as OriginResolution;
-  return { res: parent, cells: [...new Set(cells.map((c) => cellToParent(c, parent)))] };
+  if (res > 7) return { res: 7, cells: [...new Set(cells.map((c) => cellToParent(c, 7)))] };
+  return { res: 7, cells: cells.flatMap((c) => cellToChildren(c, 7)) };
 }
 
 /** Every column, by record key. */

@@ -148,7 +148,6 @@ export async function addRequestFigures(db: Reader, complexId: number, from: Dat
       loadedKm: offers.loadedKm,
       co2Kg: offers.co2Kg,
       baselineKrw: offers.baselineKrw,
-      baselineDeadheadKm: offers.baselineDeadheadKm,
       baselineLoadedKm: offers.baselineLoadedKm,
       baselineCo2Kg: offers.baselineCo2Kg,
       storageKrw: sql<number>`(select coalesce(sum(s.price_krw), 0) from bookings s
@@ -169,7 +168,8 @@ export async function addRequestFigures(db: Reader, complexId: number, from: Dat
       baselineCostKrw: (r.baselineKrw ?? r.priceKrw) + r.storageKrw,
       deadheadKm: r.deadheadKm ?? 0,
       loadedKm: r.loadedKm ?? 0,
-      baselineDeadheadKm: r.baselineDeadheadKm ?? r.deadheadKm ?? 0,
+      // The baseline truck returns empty (engine baseline.ts): as many empty km as loaded.
+      baselineDeadheadKm: r.baselineLoadedKm ?? r.deadheadKm ?? 0,
       baselineLoadedKm: r.baselineLoadedKm ?? r.loadedKm ?? 0,
       co2Kg: r.co2Kg ?? 0,
       baselineCo2Kg: r.baselineCo2Kg ?? r.co2Kg ?? 0,

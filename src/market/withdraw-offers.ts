@@ -1,5 +1,5 @@
 import { and, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
-import { offers } from '../../db/schema';
+import { codeOf, OFFER_KIND_CODES, offers } from '../../db/schema';
 import { releaseRequests } from './release-requests';
 import { inFrom, OFFER_TRANSITIONS } from './transitions';
 import type { Tx } from '../../db/transaction';
@@ -36,7 +36,7 @@ const rivalStatements = preparedPerDatabase((db) => {
   const pending = inFrom(offers.status, OFFER_TRANSITIONS.withdraw);
   const rivals = and(
     inIdList(offers.requestId, 'requestIds'),
-    sql`(${offers.kind} = 'STORAGE') = ${sql.placeholder('storage')}`,
+    sql`(${offers.kind} = ${codeOf(OFFER_KIND_CODES, 'STORAGE')}) = ${sql.placeholder('storage')}`,
     // The other leg of a request through the centre, whose one leg is accepted, is a sibling to book too.
     sql`not exists (select 1 from offers a where a.id in ${valuesOfJson(sql.placeholder('acceptedIds'))}
       and a.request_id = "offers"."request_id" and a.centre_leg is not null and "offers"."centre_leg" is not null and a.centre_leg <> "offers"."centre_leg")`,

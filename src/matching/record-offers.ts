@@ -52,7 +52,6 @@ export async function recordOffers(tx: Tx, round: { id: number; complexId: numbe
   const baseline = (b: OfferBaseline) => ({
     baselineKrw: b.transportCostKrw,
     baselineCo2Kg: b.co2Kg,
-    baselineDeadheadKm: b.deadheadKm,
     baselineLoadedKm: b.loadedKm,
   });
 

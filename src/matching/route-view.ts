@@ -1,6 +1,6 @@
 import { and, eq, exists, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { bookings, HOLDING_BOOKING_STATUSES, offers, routes, vehicles, type OfferStatus, type RouteStopAction } from '../../db/schema';
+import { bookings, codeOf, HOLDING_BOOKING_STATUSES, OFFER_STATUS_CODES, offers, routes, vehicles, type OfferStatus, type RouteStopAction } from '../../db/schema';
 import type { OrganisationRole } from '../../db/schema';
 import type { Viewer } from '../context';
 import type { OfferRecord } from './offer-record';
@@ -49,7 +49,7 @@ export function routeScope(viewer: Viewer): SQL | undefined {
       // Its offers' routes, and the booked routes its accepted extension shares joined.
       return exists(
         sql`(select 1 from ${offers} o join ${routes} x on x.id = o.route_id where o.shipper_org_id = ${viewer.organisationId}
-          and (x.id = ${routes.id} or (x.extends_route_id = ${routes.id} and o.status = 'ACCEPTED')))`,
+          and (x.id = ${routes.id} or (x.extends_route_id = ${routes.id} and o.status = ${codeOf(OFFER_STATUS_CODES, 'ACCEPTED')})))`,
       );
     case 'CARRIER':
       return inArray(routes.vehicleId, sql`(select ${vehicles.id} from ${vehicles} where ${vehicles.carrierOrgId} = ${viewer.organisationId})`);

@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, lt, ne, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
-import { bookings, offers, organisations, trackingEvents, vehicles, warehouseListings, type BookingStatus, type OfferKind } from '../../db/schema';
+import { bookings, codeOf, offers, organisations, TRACKING_EVENT_KIND_CODES, trackingEvents, vehicles, warehouseListings, type BookingStatus, type OfferKind } from '../../db/schema';
 import type { OrganisationRecord } from '../auth/organisation-record';
 import { getOrganisation } from '../auth/get-organisation';
 import type { Context } from '../context';
@@ -89,7 +89,7 @@ export async function getStatement({ ctx, input }: { ctx: Context; input: GetSta
 
   // Transport is supplied when delivered: the DELIVERED event's time once reported, the planned time before.
   const deliveredAt = sql<number | null>`(select min(${trackingEvents.occurredAt}) from ${trackingEvents}
-    where ${trackingEvents.bookingId} = ${bookings.id} and ${trackingEvents.kind} = 'DELIVERED')`;
+    where ${trackingEvents.bookingId} = ${bookings.id} and ${trackingEvents.kind} = ${codeOf(TRACKING_EVENT_KIND_CODES, 'DELIVERED')})`;
   const suppliedAt = sql<number>`coalesce(${deliveredAt}, ${bookings.deliverAt}, ${bookings.bookedAt})`;
   const rows = await ctx.db
     .select({

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { complexes, listingAvailability, matchingRounds, offers, shipmentRequests, vehicles, warehouseListings, type OfferKind } from '../../db/schema';
+import { complexes, listingAvailability, matchingRounds, OFFER_STATUS_CODES, offers, shipmentRequests, vehicles, warehouseListings, type OfferKind } from '../../db/schema';
 import type { Viewer } from '../../src/context';
 import type { Context } from '../../src/context';
 import { createShipmentRequest, type CreateShipmentRequestInput } from '../../src/demand/create-shipment-request';
@@ -278,7 +278,7 @@ export function invariantViolations(db: Db): Record<string, unknown[]> {
     reservationOfEndedBooking: all(`
       select v.id from vehicle_reservations v join bookings b on b.id = v.booking_id where v.released_at is null and b.status <> 'CONFIRMED'
       union all select l.id from listing_reservations l join bookings b on b.id = l.booking_id where l.released_at is null and b.status <> 'CONFIRMED'`),
-    acceptedWithoutBooking: all(`select o.id from offers o where o.status = 'ACCEPTED' and not exists (select 1 from bookings b where b.offer_id = o.id)`),
+    acceptedWithoutBooking: all(`select o.id from offers o where o.status = ${OFFER_STATUS_CODES.ACCEPTED} and not exists (select 1 from bookings b where b.offer_id = o.id)`),
     integrity: (db.$client.pragma('integrity_check', { simple: true }) === 'ok' ? [] : ['integrity_check failed']) as unknown[],
   };
   return Object.fromEntries(Object.entries(found).filter(([, rows]) => rows.length > 0));

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { customType } from 'drizzle-orm/pg-core';
+import { codec, type Codes } from '../../schema/enums';
 
 /**
  * An instant as bigint epoch milliseconds, read as a Date: the same stored value as SQLite's `timestamp_ms`, so that
@@ -17,3 +18,9 @@ export const createdAt = () =>
   timestampMs('created_at')
     .notNull()
     .default(sql`(extract(epoch from statement_timestamp()) * 1000)::bigint`);
+
+/** A column of value set `codes` stored as its codes, as SQLite's codedEnum (db/schema/enums.ts) stores them. */
+export function codedEnum<T extends string>(codes: Codes<T>) {
+  const { toCode, toValue } = codec(codes);
+  return customType<{ data: T; driverData: number }>({ dataType: () => 'smallint', toDriver: toCode, fromDriver: toValue });
+}

@@ -1,14 +1,15 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, customType, doublePrecision, index, integer, pgTable, primaryKey, text, uniqueIndex, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { organisations } from './auth';
-import { createdAt, timestampMs } from './columns';
+import { codedEnum, createdAt, timestampMs } from './columns';
 import { complexes } from './complexes';
 import { shipmentRequests } from './demand';
-import { inList } from '../../schema/enums';
+import { codeList, codeOf, inList } from '../../schema/enums';
 import {
   CENTRE_LEGS,
-  OFFER_KINDS,
-  OFFER_STATUSES,
+  OFFER_KIND_CODES,
+  OFFER_STATUS_CODES,
+  PENDING_OFFER,
   ROUND_STATUSES,
   ROUND_TRIGGERS,
   ROUTE_STOP_ACTIONS,
@@ -101,7 +102,7 @@ export const routes = pgTable(
   },
   (t) => [
     index('routes_round').on(t.roundId),
-    index('routes_extends').on(t.extendsRouteId),
+    index('routes_extends').on(t.extendsRouteId).where(sql`extends_route_id is not null`),
     check('routes_price', sql`${t.priceKrw} >= 0`),
   ],
 );
@@ -148,6 +149,8 @@ export const routePlans = pgTable('route_plans', {
   stops: plannedStops('stops').notNull(),
 });
 
+const storage = codeOf(OFFER_KIND_CODES, 'STORAGE');
+
 export const offers = pgTable(
   'offers',
   {
@@ -158,8 +161,8 @@ export const offers = pgTable(
     complexId: integer('complex_id')
       .notNull()
       .references(() => complexes.id),
-    kind: text('kind', { enum: OFFER_KINDS }).$type<OfferKind>().notNull(),
-    status: text('status', { enum: OFFER_STATUSES }).$type<OfferStatus>().notNull().default('PENDING'),
+    kind: codedEnum(OFFER_KIND_CODES)('kind').notNull(),
+    status: codedEnum(OFFER_STATUS_CODES)('status').notNull().default(codeOf(OFFER_STATUS_CODES, 'PENDING')),
     requestId: integer('request_id')
       .notNull()
       .references(() => shipmentRequests.id),
@@ -186,7 +189,6 @@ export const offers = pgTable(
     co2Kg: doublePrecision('co2_kg').notNull(),
     baselineKrw: bigint('baseline_krw', { mode: 'number' }),
     baselineCo2Kg: doublePrecision('baseline_co2_kg'),
-    baselineDeadheadKm: doublePrecision('baseline_deadhead_km'),
     baselineLoadedKm: doublePrecision('baseline_loaded_km'),
     pickupAt: timestampMs('pickup_at'),
     deliverAt: timestampMs('deliver_at'),
@@ -204,12 +206,12 @@ export const offers = pgTable(
     index('offers_shipper').on(t.shipperOrgId, t.status),
     index('offers_round').on(t.roundId),
     index('offers_route').on(t.routeId),
-    index('offers_pending_expiry').on(t.complexId, t.expiresAt).where(sql`status = 'PENDING'`),
+    index('offers_pending_expiry').on(t.complexId, t.expiresAt).where(PENDING_OFFER),
     index('offers_centre_feeders').on(t.complexId, t.deliverAt).where(sql`centre_leg = 'FEEDER'`),
-    check('offers_kind', sql.raw(`kind in (${inList(OFFER_KINDS)})`)),
-    check('offers_status', sql.raw(`status in (${inList(OFFER_STATUSES)})`)),
-    check('offers_leg', sql`(${t.kind} = 'STORAGE') = (${t.listingId} is not null) and (${t.kind} = 'STORAGE') = (${t.vehicleId} is null)`),
-    check('offers_route', sql`not (${t.kind} = 'STORAGE' and ${t.routeId} is not null)`),
+    check('offers_kind', sql.raw(`kind in (${codeList(OFFER_KIND_CODES)})`)),
+    check('offers_status', sql.raw(`status in (${codeList(OFFER_STATUS_CODES)})`)),
+    check('offers_leg', sql`(${t.kind} = ${storage}) = (${t.listingId} is not null) and (${t.kind} = ${storage}) = (${t.vehicleId} is null)`),
+    check('offers_route', sql`not (${t.kind} = ${storage} and ${t.routeId} is not null)`),
     check('offers_price', sql`${t.priceKrw} >= 0`),
   ],
 );

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { TRACKING_EVENT_KIND_CODES } from '../../../db/schema';
 
 /**
  * Each invariant of DESIGN.md section 5 as a query for the rows that break it: every query returns no row on a sound
@@ -34,11 +35,11 @@ export const INVARIANT_CHECKS: Record<string, string> = {
   idempotencyKeyOnce: `
     select organisation_id, key, count(*) from idempotency_keys group by organisation_id, key having count(*) > 1`,
   collectedAndDeliveredOnce: `
-    select booking_id, kind, count(*) from tracking_events where kind in ('PICKED_UP', 'DELIVERED')
+    select booking_id, kind, count(*) from tracking_events where kind in (${TRACKING_EVENT_KIND_CODES.PICKED_UP}, ${TRACKING_EVENT_KIND_CODES.DELIVERED})
     group by booking_id, kind having count(*) > 1`,
   deliveredWithProof: `
     select e.booking_id from tracking_events e
-    where e.kind = 'DELIVERED' and not exists (select 1 from proofs_of_delivery p where p.booking_id = e.booking_id)`,
+    where e.kind = ${TRACKING_EVENT_KIND_CODES.DELIVERED} and not exists (select 1 from proofs_of_delivery p where p.booking_id = e.booking_id)`,
 };
 
 /** The invariants broken, each with its offending rows (empty: all hold). */

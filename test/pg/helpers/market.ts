@@ -105,7 +105,6 @@ export async function addRequest(db: PgDb, m: Market, size: { weightKg: number; 
       complexId: m.complex.id,
       originLat: LAT,
       originLng: LNG,
-      originH3R5: cells(LAT, LNG).h3R5,
       originH3R7: cells(LAT, LNG).h3R7,
       originH3R9: cells(LAT, LNG).h3R9,
       destinationLat: 37.45,

@@ -5,6 +5,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER } from '../../../db/client';
+import { offers, TRACKING_EVENT_KIND_CODES, trackingEvents } from '../../../db/schema';
 import { VEHICLE_CLASSES } from '../../../src/supply/vehicle-classes';
 import { tempDir } from '../../helpers/server';
 
@@ -94,7 +95,7 @@ describe('migrations keep what was written before them', () => {
     migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
 
     expect(sqlite.prepare('select id, price_krw, start_at from routes').all()).toEqual([{ id: 5, price_krw: 900_000, start_at: 1_800_000_000_000 }]);
-    expect(sqlite.prepare('select id, kind, route_id from offers order by id').all()).toEqual([
+    expect(db.select({ id: offers.id, kind: offers.kind, route_id: offers.routeId }).from(offers).orderBy(offers.id).all()).toEqual([
       { id: 1, kind: 'TRANSPORT', route_id: 5 },
       { id: 2, kind: 'TRANSPORT', route_id: 5 },
       { id: 3, kind: 'TRANSPORT', route_id: null },
@@ -105,6 +106,67 @@ describe('migrations keep what was written before them', () => {
     ]);
     const triggers = sqlite.prepare("select name from sqlite_master where type = 'trigger' and tbl_name = 'bookings' order by name").all();
     expect(triggers).toEqual(expect.arrayContaining([{ name: 'bookings_ended_stay_ended' }, { name: 'bookings_storage_within_need' }]));
+    sqlite.close();
+  });
+  it('0018 keeps a booking collected once and delivered once without the unique index: a second PICKED_UP is refused, inserted or updated', () => {
+    const sqlite = new Database(':memory:');
+    migrate(drizzle(sqlite), { migrationsFolder: MIGRATIONS_FOLDER });
+    sqlite.pragma('foreign_keys = OFF');
+    const event = sqlite.prepare(`insert into tracking_events (booking_id, request_id, kind, occurred_at, lat, lng, reported_by_org_id, recorded_at) values (?, 1, ?, 0, 37, 127, 1, 0)`);
+    const { PICKED_UP, IN_TRANSIT } = TRACKING_EVENT_KIND_CODES;
+    event.run(1, PICKED_UP);
+    event.run(2, PICKED_UP);
+    event.run(1, IN_TRANSIT);
+    event.run(1, IN_TRANSIT);
+    expect(() => event.run(1, PICKED_UP)).toThrow('tracking_event_once');
+    expect(() => sqlite.prepare(`update tracking_events set kind = ${PICKED_UP} where booking_id = 1 and kind = ${IN_TRANSIT}`).run()).toThrow('tracking_event_once');
+    expect(() => sqlite.prepare("update tracking_events set booking_id = 1 where booking_id = 2").run()).toThrow('tracking_event_once');
+    expect(sqlite.prepare("select name from sqlite_master where name = 'tracking_events_once'").all()).toEqual([{ name: 'tracking_events_once' }]);
+    expect(sqlite.prepare("select count(*) as n from tracking_events").get()).toEqual({ n: 4 });
+    sqlite.close();
+  });
+  it("0021 keeps one proof per image without the unique index: a proof's image must be one uploaded for its booking", () => {
+    const sqlite = new Database(':memory:');
+    migrate(drizzle(sqlite), { migrationsFolder: MIGRATIONS_FOLDER });
+    sqlite.pragma('foreign_keys = OFF');
+    const image = sqlite.prepare(`insert into pod_images (id, booking_id, uploaded_by_org_id, media_type, byte_size, sha256) values (?, ?, 1, 'image/png', 10, ?)`);
+    image.run(1, 1, Buffer.alloc(32));
+    image.run(2, 2, Buffer.alloc(32));
+    const proof = sqlite.prepare(`insert into proofs_of_delivery (booking_id, image_id, receiver_name, received_at) values (?, ?, 'x', 0)`);
+    expect(() => proof.run(2, 1)).toThrow('proof_image_of_other_booking');
+    expect(() => proof.run(3, 9)).toThrow('proof_image_of_other_booking');
+    proof.run(1, 1);
+    proof.run(2, 2);
+    expect(() => sqlite.prepare('update proofs_of_delivery set image_id = 1 where booking_id = 2').run()).toThrow('proof_image_of_other_booking');
+    expect(sqlite.prepare('select booking_id, image_id from proofs_of_delivery order by booking_id').all()).toEqual([{ booking_id: 1, image_id: 1 }, { booking_id: 2, image_id: 2 }]);
+    sqlite.close();
+  });
+  it('0022 and 0024 store offers\' kinds and statuses and tracking events\' kinds as codes, read back as they were written', () => {
+    const sqlite = new Database(':memory:');
+    const db = drizzle(sqlite);
+    migrate(db, { migrationsFolder: migrationsUpTo(join(tmp.dir, 'before-codes'), 21) });
+    sqlite.pragma('foreign_keys = OFF');
+    const offer = sqlite.prepare(`insert into offers (id, round_id, complex_id, kind, status, request_id, shipper_org_id, supplier_org_id, vehicle_id, listing_id,
+      price_krw, base_krw, distance_krw, storage_krw, handling_krw, deadhead_km, loaded_km, co2_kg, expires_at) values (?, 1, 1, ?, ?, 7, 1, 2, ?, ?, 1000, 0, 0, 0, 0, 1, 1, 1, 0)`);
+    const statuses = ['PENDING', 'ACCEPTED', 'DECLINED', 'EXPIRED', 'WITHDRAWN'] as const;
+    statuses.forEach((status, i) => offer.run(i + 1, i % 2 ? 'STORAGE' : 'TRANSPORT', status, i % 2 ? null : 1, i % 2 ? 1 : null));
+    const kinds = ['PICKED_UP', 'AT_CENTRE', 'DEPARTED_CENTRE', 'IN_TRANSIT', 'EXCEPTION'] as const;
+    const event = sqlite.prepare(`insert into tracking_events (id, booking_id, request_id, kind, occurred_at, lat, lng, reported_by_org_id, recorded_at) values (?, 1, 1, ?, 0, 37, 127, 1, 0)`);
+    kinds.forEach((kind, i) => event.run(i + 1, kind));
+
+    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+
+    expect(db.select({ kind: offers.kind, status: offers.status }).from(offers).orderBy(offers.id).all()).toEqual(
+      statuses.map((status, i) => ({ kind: i % 2 ? 'STORAGE' : 'TRANSPORT', status })),
+    );
+    expect(db.select({ kind: trackingEvents.kind }).from(trackingEvents).orderBy(trackingEvents.id).all()).toEqual(kinds.map((kind) => ({ kind })));
+    expect(sqlite.prepare("select name from sqlite_master where type = 'trigger' and tbl_name = 'tracking_events' order by name").all()).toEqual([
+      { name: 'tracking_events_delivered_needs_proof' },
+      { name: 'tracking_events_once' },
+      { name: 'tracking_events_once_update' },
+    ]);
+    expect(() => event.run(9, TRACKING_EVENT_KIND_CODES.DELIVERED)).toThrow('proof_of_delivery_required');
+    expect(() => event.run(9, TRACKING_EVENT_KIND_CODES.PICKED_UP)).toThrow('tracking_event_once');
     sqlite.close();
   });
 });

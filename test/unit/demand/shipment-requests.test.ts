@@ -96,7 +96,6 @@ describe('createShipmentRequest', () => {
       shipperOrgId: viewer.organisationId,
       complexId: viewer.complexId,
       originIsCentre: false,
-      originH3R5: origin.r5,
       originH3R7: origin.r7,
       originH3R9: origin.r9,
       destinationH3R9: cellsOf(BUSAN).r9,

@@ -1,0 +1,1 @@
+ALTER TABLE "offers" DROP COLUMN "baseline_deadhead_km";
