@@ -66,8 +66,8 @@ describe('WebSocket: keys that stop holding', () => {
     const ws = client(server.wsUrl, secret);
     try {
       expect((await ws.run(VIEWER)).data).toEqual({ viewer: { name: '(주)사라질운송' } });
-      server.db.delete(apiKeys).where(eq(apiKeys.id, apiKey.id)).run();
-      server.db.delete(organisations).where(eq(organisations.id, org.id)).run();
+      await server.db.delete(apiKeys).where(eq(apiKeys.id, apiKey.id)).run();
+      await server.db.delete(organisations).where(eq(organisations.id, org.id)).run();
       expect(await until(() => ws.closes.includes(4403), 2 * KEY_RECHECK_MS + 1000)).toBe(true);
     } finally {
       await ws.c.dispose();
