@@ -22,7 +22,8 @@ import { tempDir } from '../helpers/server';
  * `localhost:4000` is replaced by the service's address.
  */
 
-const NOT_RUN = /^(npm (ci|start|test)|npm run (simulate|bench:[\w-]+)( -- .*)?)$/;
+// A start may set variables first (`DATABASE_URL=… PORT=4001 npm start`: another database, another instance).
+const NOT_RUN = /^([A-Z_]+=\S+ )*(npm (ci|start|test)|npm run (simulate|bench:[\w-]+)( -- .*)?)$/;
 const DONE = '@@readme-block-done@@';
 
 interface Block {
