@@ -13,7 +13,11 @@ export const PG_MIGRATIONS_FOLDER = packageFile('db', 'pg', 'migrations');
 
 /** A pool on DATABASE_URL (`postgres://…`), with the PostgreSQL schema. */
 export function openPgDatabase(url: string, options: pg.PoolConfig = {}): PgDb {
-  return drizzle(new pg.Pool({ connectionString: url, ...options }), { schema }) as PgDb;
+  const pool = new pg.Pool({ connectionString: url, ...options });
+  // An idle connection the server ends (a restart, pg_terminate_backend) is an 'error' on the pool, which would
+  // otherwise crash the process; the pool drops that connection and opens another when next needed.
+  pool.on('error', () => {});
+  return drizzle(pool, { schema }) as PgDb;
 }
 
 /**
