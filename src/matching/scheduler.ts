@@ -18,7 +18,15 @@ export function startMatchingScheduler(ctx: Omit<Context, 'viewer'>, intervalSec
   let stopped = false;
   const tick = async () => {
     const complexes = selectComplexes(system);
-    const held = leases ? new Set(await leases.claim(complexes.map((c) => c.id)).catch(() => [])) : null;
+    // A claim that fails (the database away) holds nothing this tick: another instance, or the next tick, runs them.
+    const held = leases
+      ? new Set(
+          await leases.claim(complexes.map((c) => c.id)).catch((error: unknown) => {
+            ctx.logger.error({ err: error }, 'claiming round leases failed');
+            return [];
+          }),
+        )
+      : null;
     for (const complex of complexes) {
       if (stopped) return;
       if (held && !held.has(complex.id)) continue;

@@ -55,13 +55,10 @@ export async function startTestServer(opts: { dbPath: string; env?: Record<strin
   const db = pgDatabase ? (pgDatabase.db as unknown as Db) : openDatabase(opts.dbPath);
   if (!pgDatabase) migrateDatabase(db);
   const demoKeys = opts.seed === false ? [] : (await seedDemo({ ctx: { db }, input: DEFAULT_SEED })).demoKeys;
-  const pubsub = await servicePubSub(db, env.DATABASE_URL, (error) => console.error(error));
-  const app = await createApp({ env, db, logger: createLogger(env.LOG_LEVEL, opts.logTo), pubsub });
-  await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
-  const { port } = app.httpServer.address() as AddressInfo;
+  const { pubsub, app, url, wsUrl } = await listen(env, db, opts.logTo);
   return {
-    url: `http://127.0.0.1:${port}${GRAPHQL_PATH}`,
-    wsUrl: `ws://127.0.0.1:${port}${GRAPHQL_PATH}`,
+    url,
+    wsUrl,
     db,
     pubsub,
     dbPath: opts.dbPath,
@@ -90,17 +87,23 @@ export async function startSecondInstance(first: TestServer, envOverrides: Recor
   if (!first.databaseUrl) throw new Error('a second instance shares a PostgreSQL database: run with `npm run test:pg`');
   const env: Env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: first.databaseUrl, MATCHING_INTERVAL_SECONDS: '0', MATCHING_ROUND_SECONDS: '120', ...envOverrides });
   const db = await connectDatabase(env);
-  const pubsub = await servicePubSub(db, env.DATABASE_URL, (error) => console.error(error));
-  const app = await createApp({ env, db, logger: createLogger(env.LOG_LEVEL), pubsub });
-  await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
-  const { port } = app.httpServer.address() as AddressInfo;
+  const { pubsub, app, url, wsUrl } = await listen(env, db);
   return {
-    url: `http://127.0.0.1:${port}${GRAPHQL_PATH}`,
-    wsUrl: `ws://127.0.0.1:${port}${GRAPHQL_PATH}`,
+    url,
+    wsUrl,
     async stop() {
       await app.stop();
       await pubsub.close();
       await closeDatabase(db);
     },
   };
+}
+
+/** The service's app on `db`, with the publish/subscribe of its database, listening on a free port of 127.0.0.1. */
+async function listen(env: Env, db: Db, logTo?: DestinationStream) {
+  const pubsub = await servicePubSub(db, env.DATABASE_URL, (error) => console.error(error));
+  const app = await createApp({ env, db, logger: createLogger(env.LOG_LEVEL, logTo), pubsub });
+  await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
+  const { port } = app.httpServer.address() as AddressInfo;
+  return { pubsub, app, url: `http://127.0.0.1:${port}${GRAPHQL_PATH}`, wsUrl: `ws://127.0.0.1:${port}${GRAPHQL_PATH}` };
 }
