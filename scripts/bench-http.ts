@@ -102,7 +102,7 @@ async function seedDatabase(dbPath: string): Promise<{ demoKeys: DemoKey[]; vehi
   const { demoKeys } = await seedDemo({ ctx: { db }, input: DEFAULT_SEED });
   await seedDemoHistory({ ctx: base, input: DEFAULT_SEED });
   const keyOf = (role: DemoKey['role']) => demoKeys.find((k) => k.role === role && k.complexCode === COMPLEX.code)!;
-  const complexId = db.select({ id: complexes.id }).from(complexes).where(eq(complexes.code, COMPLEX.code)).get()!.id;
+  const complexId = (await db.select({ id: complexes.id }).from(complexes).where(eq(complexes.code, COMPLEX.code)).get())!.id;
   const manufacturer = keyOf('MANUFACTURER');
   const ctx: Context = { ...base, viewer: { organisationId: manufacturer.organisationId, role: 'MANUFACTURER', complexId, apiKeyId: null } };
   const rand = seededRandom(42); // the same database every run
@@ -137,12 +137,12 @@ async function seedDatabase(dbPath: string): Promise<{ demoKeys: DemoKey[]; vehi
     });
   }
   const carrier = keyOf('CARRIER');
-  const vehicleIds = db
+  const vehicleIds = (await db
     .select({ id: vehicles.id })
     .from(vehicles)
     .where(and(eq(vehicles.carrierOrgId, carrier.organisationId), eq(vehicles.status, 'ACTIVE')))
     .orderBy(asc(vehicles.id))
-    .all()
+    .all())
     .map((v) => v.id);
   db.$client.close();
   return { demoKeys, vehicleIds };

@@ -68,8 +68,8 @@ try {
   const admin: Viewer = { organisationId: 0, role: 'ADMIN', complexId: null, apiKeyId: null };
 
   // Fill: one transaction, prepared statements.
-  const hubs = db.select({ id: complexes.id, lat: complexes.centroidLat, lng: complexes.centroidLng }).from(complexes).all();
-  const orgs = db.select({ id: organisations.id, role: organisations.role, complexId: organisations.complexId }).from(organisations).all();
+  const hubs = await db.select({ id: complexes.id, lat: complexes.centroidLat, lng: complexes.centroidLng }).from(complexes).all();
+  const orgs = await db.select({ id: organisations.id, role: organisations.role, complexId: organisations.complexId }).from(organisations).all();
   const ofRole = (role: string, complexId: number) => orgs.filter((o) => o.role === role && o.complexId === complexId);
   const insertVehicle = db.$client.prepare(`insert into vehicles (carrier_org_id, complex_id, plate_number, tonnage_class, payload_kg, pallet_slots, body_type,
     base_fee_krw, per_km_krw, lat, lng, h3_r5, h3_r6, h3_r7, h3_r8, h3_r9, location_updated_at)
@@ -149,7 +149,7 @@ try {
   // Location updates through the domain functions, as one carrier's telematics would send them.
   const carrierId = ofRole('CARRIER', hubs[0]!.id)[0]!.id;
   const carrier: Viewer = { organisationId: carrierId, role: 'CARRIER', complexId: hubs[0]!.id, apiKeyId: null };
-  const fleet = db.select({ id: vehicles.id }).from(vehicles).where(eq(vehicles.carrierOrgId, carrierId)).all().map((v) => v.id);
+  const fleet = (await db.select({ id: vehicles.id }).from(vehicles).where(eq(vehicles.carrierOrgId, carrierId)).all()).map((v) => v.id);
   const ctx = ctxAs(carrier);
   // Single reports from many trucks at once, 64 in flight (as concurrent HTTP requests would be): each
   // resolves only after its durable commit, which reports arriving together share.

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { DIALECT } from '../../db/dialect';
+import { transact } from '../../db/transaction';
 import { complexes, listingAvailability, matchingRounds, OFFER_STATUS_CODES, offers, shipmentRequests, vehicles, warehouseListings, type OfferKind } from '../../db/schema';
 import type { Viewer } from '../../src/context';
 import type { Context } from '../../src/context';
+import { selectComplex } from '../../src/complexes/complex-record';
 import { createShipmentRequest, type CreateShipmentRequestInput } from '../../src/demand/create-shipment-request';
 import { originCellColumns } from '../../src/demand/request-record';
 import type { DemoKey } from '../../scripts/demo/seed-demo';
@@ -12,16 +15,20 @@ import { cellsOf } from '../../src/geo/h3';
 import { createLogger } from '../../src/logger';
 import { createInProcessPubSub } from '../../src/pubsub';
 import { createListing } from '../../src/supply/listings/create-listing';
+import { rowsOf } from './sql';
 import { seoulDay, addDays } from '../../src/supply/listings/seoul-day';
 import { registerVehicle, type RegisterVehicleInput } from '../../src/supply/vehicles/register-vehicle';
 
 export const HOUR = 3_600_000;
+
+/** Banwol-Sihwa's id: the complexes are read once per database (the demo seeding loads them). */
+const banwolOf = (db: Db) => selectComplex({ db }, { code: 'BANWOL_SIHWA' })!.id;
 export const BANWOL = { lat: 37.325, lng: 126.75 };
 export const BUSAN = { lat: 35.1798, lng: 129.075 };
 
 /** A domain context acting as a demo organisation, for building fixtures with the real domain functions. */
 export function ctxAs(db: Db, key: Pick<DemoKey, 'organisationId' | 'role'>): Context {
-  const complexId = db.select({ complexId: complexes.id }).from(complexes).where(eq(complexes.code, 'BANWOL_SIHWA')).get()!.complexId;
+  const complexId = banwolOf(db);
   const viewer: Viewer = { organisationId: key.organisationId, role: key.role, complexId: key.role === 'ADMIN' ? null : complexId, apiKeyId: null };
   return { db, pubsub: createInProcessPubSub(), logger: createLogger('silent'), env: parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), now: () => new Date(), viewer };
 }
@@ -105,17 +112,18 @@ export interface RoundRef {
 }
 
 /** A finished matching round of Banwol-Sihwa to hang hand-made offers on (the engine's own offers are tested with the matching layer). */
-export function round(db: Db): RoundRef {
-  const complexId = db.select({ id: complexes.id }).from(complexes).where(eq(complexes.code, 'BANWOL_SIHWA')).get()!.id;
-  const roundId = db.insert(matchingRounds).values({ complexId, trigger: 'MANUAL', startedAt: new Date(), status: 'COMPLETED', finishedAt: new Date() }).returning().get().id;
+export async function round(db: Db): Promise<RoundRef> {
+  const complexId = banwolOf(db);
+  const roundId = (await db.insert(matchingRounds).values({ complexId, trigger: 'MANUAL', startedAt: new Date(), status: 'COMPLETED', finishedAt: new Date() }).returning().get())!.id;
   return { roundId, complexId };
 }
 
 /** Hand-made PENDING offers, with their requests marked OFFERED as a round would; returns the offer ids. */
-export function makeOffers(db: Db, fixtures: OfferFixture[]): number[] {
-  return db.transaction((tx) => {
-    const ids = fixtures.map((f) => tx.insert(offers).values(offerValues(f)).returning({ id: offers.id }).get().id);
-    for (const f of fixtures) tx.update(shipmentRequests).set({ status: 'OFFERED' }).where(and(eq(shipmentRequests.id, f.requestId), eq(shipmentRequests.status, 'OPEN'))).run();
+export function makeOffers(db: Db, fixtures: OfferFixture[]): Promise<number[]> {
+  return transact(db, async (tx) => {
+    const ids: number[] = [];
+    for (const f of fixtures) ids.push((await tx.insert(offers).values(offerValues(f)).returning({ id: offers.id }).get())!.id);
+    for (const f of fixtures) await tx.update(shipmentRequests).set({ status: 'OFFERED' }).where(and(eq(shipmentRequests.id, f.requestId), eq(shipmentRequests.status, 'OPEN'))).run();
     return ids;
   });
 }
@@ -179,39 +187,43 @@ export interface VolumeFixture {
  * times and, for some, storage offers on a few small listings: enough contention that most accepts race.
  * Inserted directly in one transaction (the domain functions would take seconds for this volume).
  */
-export function insertVolume(db: Db, keys: { shipper: number; carrier: number; owner: number }, size: { requests: number; vehicles: number; listings: number }, seed = 1): VolumeFixture {
+export async function insertVolume(db: Db, keys: { shipper: number; carrier: number; owner: number }, size: { requests: number; vehicles: number; listings: number }, seed = 1): Promise<VolumeFixture> {
   let state = seed;
   const random = () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
   const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)]!;
-  const r = round(db);
+  const r = await round(db);
   const now = Date.now();
   const today = seoulDay(new Date());
-  return db.transaction((tx) => {
+  return transact(db, async (tx) => {
     const place = { lat: 37.33, lng: 126.76 };
     const cells = cellsOf(place);
-    const vehicleIds = Array.from({ length: size.vehicles }, () =>
-      tx
-        .insert(vehicles)
-        .values({ carrierOrgId: keys.carrier, complexId: r.complexId, plateNumber: nextPlate(), tonnageClass: 'T5', payloadKg: 5_000, palletSlots: 10, bodyType: 'WING', baseFeeKrw: 80_000, perKmKrw: 1_500, locationUpdatedAt: new Date(now), lat: place.lat, lng: place.lng, h3R5: cells.r5, h3R6: cells.r6, h3R7: cells.r7, h3R8: cells.r8, h3R9: cells.r9 })
-        .returning({ id: vehicles.id })
-        .get().id,
-    );
-    const listingIds = Array.from({ length: size.listings }, (_, i) => {
-      const id = tx
+    const vehicleIds: number[] = [];
+    for (let i = 0; i < size.vehicles; i++) {
+      vehicleIds.push(
+        (await tx
+          .insert(vehicles)
+          .values({ carrierOrgId: keys.carrier, complexId: r.complexId, plateNumber: nextPlate(), tonnageClass: 'T5', payloadKg: 5_000, palletSlots: 10, bodyType: 'WING', baseFeeKrw: 80_000, perKmKrw: 1_500, locationUpdatedAt: new Date(now), lat: place.lat, lng: place.lng, h3R5: cells.r5, h3R6: cells.r6, h3R7: cells.r7, h3R8: cells.r8, h3R9: cells.r9 })
+          .returning({ id: vehicles.id })
+          .get())!.id,
+      );
+    }
+    const listingIds: number[] = [];
+    for (let i = 0; i < size.listings; i++) {
+      const id = (await tx
         .insert(warehouseListings)
         .values({ ownerOrgId: keys.owner, complexId: r.complexId, name: `Volume ${i}`, lat: place.lat, lng: place.lng, h3R5: cells.r5, h3R6: cells.r6, h3R7: cells.r7, h3R8: cells.r8, h3R9: cells.r9, storageClass: 'AMBIENT', totalPallets: 8, pricePerPalletDayKrw: 1_000, opensAt: '08:00', closesAt: '18:00' })
         .returning({ id: warehouseListings.id })
-        .get().id;
-      tx.insert(listingAvailability).values({ listingId: id, fromDay: today, toDay: addDays(today, 30), idlePallets: 8 }).run();
-      return id;
-    });
+        .get())!.id;
+      await tx.insert(listingAvailability).values({ listingId: id, fromDay: today, toDay: addDays(today, 30), idlePallets: 8 }).run();
+      listingIds.push(id);
+    }
     const requests: VolumeFixture['requests'] = [];
     const offered: VolumeFixture['offers'] = [];
     for (let i = 0; i < size.requests; i++) {
       const storage = random() < 0.25;
       const pallets = 1 + Math.floor(random() * 4);
       const pickup = now + HOUR + Math.floor(random() * 24) * HOUR;
-      const { id } = tx
+      const { id } = (await tx
         .insert(shipmentRequests)
         .values({
           shipperOrgId: keys.shipper,
@@ -234,18 +246,18 @@ export function insertVolume(db: Db, keys: { shipper: number; carrier: number; o
           ...(storage && { storagePallets: pallets, storageDays: 3, storageClass: 'AMBIENT' as const }),
         })
         .returning({ id: shipmentRequests.id })
-        .get();
+        .get())!;
       requests.push({ id, storage });
       const common = { round: r, requestId: id, shipperOrgId: keys.shipper };
       for (let k = 0; k < 3; k++) {
         const start = pickup + Math.floor(random() * 4) * HOUR;
         const values = offerValues({ ...common, supplierOrgId: keys.carrier, vehicleId: pick(vehicleIds), pickupAt: new Date(start), deliverAt: new Date(start + (4 + Math.floor(random() * 8)) * HOUR) });
-        offered.push({ id: tx.insert(offers).values(values).returning({ id: offers.id }).get().id, requestId: id, supplier: 'CARRIER' });
+        offered.push({ id: (await tx.insert(offers).values(values).returning({ id: offers.id }).get())!.id, requestId: id, supplier: 'CARRIER' });
       }
       if (!storage) continue;
       for (let k = 0; k < 2; k++) {
         const values = offerValues({ ...common, supplierOrgId: keys.owner, listingId: pick(listingIds), storagePallets: pallets });
-        offered.push({ id: tx.insert(offers).values(values).returning({ id: offers.id }).get().id, requestId: id, supplier: 'WAREHOUSE_OWNER' });
+        offered.push({ id: (await tx.insert(offers).values(values).returning({ id: offers.id }).get())!.id, requestId: id, supplier: 'WAREHOUSE_OWNER' });
       }
     }
     return { requests, offers: offered };
@@ -256,8 +268,8 @@ export function insertVolume(db: Db, keys: { shipper: number; carrier: number; o
  * Every booking invariant of DESIGN.md section 5 as SQL over the whole database; returns the violations found
  * (empty when all hold). Independent of the triggers: it recomputes everything from the rows.
  */
-export function invariantViolations(db: Db): Record<string, unknown[]> {
-  const all = (query: string) => db.$client.prepare(query).all();
+export async function invariantViolations(db: Db): Promise<Record<string, unknown[]>> {
+  const all = (query: string) => rowsOf(db, query);
   const found = {
     vehicleOverCapacity: all(`
       select r.vehicle_id, r.starts_at from vehicle_reservations r join vehicles v on v.id = r.vehicle_id
@@ -279,7 +291,9 @@ export function invariantViolations(db: Db): Record<string, unknown[]> {
       select v.id from vehicle_reservations v join bookings b on b.id = v.booking_id where v.released_at is null and b.status <> 'CONFIRMED'
       union all select l.id from listing_reservations l join bookings b on b.id = l.booking_id where l.released_at is null and b.status <> 'CONFIRMED'`),
     acceptedWithoutBooking: all(`select o.id from offers o where o.status = ${OFFER_STATUS_CODES.ACCEPTED} and not exists (select 1 from bookings b where b.offer_id = o.id)`),
-    integrity: (db.$client.pragma('integrity_check', { simple: true }) === 'ok' ? [] : ['integrity_check failed']) as unknown[],
+    // SQLite's own check of its file (PostgreSQL has no equivalent short of amcheck).
+    integrity: Promise.resolve(DIALECT === 'pg' || db.$client.pragma('integrity_check', { simple: true }) === 'ok' ? [] : ['integrity_check failed']),
   };
-  return Object.fromEntries(Object.entries(found).filter(([, rows]) => rows.length > 0));
+  const checked = await Promise.all(Object.entries(found).map(async ([name, rows]) => [name, await rows] as const));
+  return Object.fromEntries(checked.filter(([, rows]) => rows.length > 0));
 }

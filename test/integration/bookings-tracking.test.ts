@@ -27,7 +27,7 @@ async function booked(): Promise<{ bookingId: string; requestId: number; vehicle
   const carrier = server.keyOf('CARRIER');
   const request = await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
   const v = await vehicle(ctxAs(server.db, carrier));
-  const [offerId] = makeOffers(server.db, [{ round: round(server.db), requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: carrier.organisationId, vehicleId: v.id }]);
+  const [offerId] = await makeOffers(server.db, [{ round: await round(server.db), requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: carrier.organisationId, vehicleId: v.id }]);
   const { body } = await gql<{ offerAccept: { bookings: { id: string }[] } }>(
     server.url,
     'mutation ($id: ID!, $key: String!) { offerAccept(input: { offerId: $id, idempotencyKey: $key }) { bookings { id } } }',
@@ -78,7 +78,7 @@ describe('tracking', () => {
     expect(past.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('input.occurredAt: must not be before the previous event') });
     const outside = await report(bookingId, 'IN_TRANSIT', { position: { lat: 40, lng: 116 } });
     expect(outside.body.errors?.[0]?.message).toMatch(/input.position: must lie in South Korea/);
-    expect(server.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, requestId)).get()!.status).toBe('IN_TRANSIT');
+    expect((await server.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, requestId)).get())!.status).toBe('IN_TRANSIT');
     const stranger = await report(bookingId, 'IN_TRANSIT', {}, key('CARRIER', 'CHANGWON'));
     expect(stranger.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
@@ -137,7 +137,7 @@ describe('proof of delivery', () => {
       shipment: { status: 'DELIVERED' },
       proofOfDelivery: { receiverName: '김수령', image: { mediaType: 'image/png', byteSize: PNG.length, downloadPath: image.downloadPath } },
     });
-    expect(server.db.select().from(vehicleReservations).where(eq(vehicleReservations.vehicleId, vehicleId)).get()!.releasedAt).not.toBeNull();
+    expect((await server.db.select().from(vehicleReservations).where(eq(vehicleReservations.vehicleId, vehicleId)).get())!.releasedAt).not.toBeNull();
     expect((await report(bookingId, 'IN_TRANSIT')).body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
 
     const download = (apiKey?: string) => fetch(`${base()}${image.downloadPath}`, { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {} });
@@ -158,13 +158,13 @@ describe('proof of delivery', () => {
     const uploaded = await upload(bookingId, PNG);
     expect(uploaded.status).toBe(201);
     const { downloadPath } = (await uploaded.json()) as { downloadPath: string };
-    const row = server.db.select().from(podImages).orderBy(desc(podImages.id)).limit(1).get()!;
+    const row = (await server.db.select().from(podImages).orderBy(desc(podImages.id)).limit(1).get())!;
     expect(row.fileName).toBeNull();
     expect(files().filter((f) => !before.has(f))).toEqual([`${row.id}.png`]);
 
     const legacy = `${randomUUID()}.png`;
     renameSync(join(tmp.dir, 'pod', `${row.id}.png`), join(tmp.dir, 'pod', legacy));
-    server.db.update(podImages).set({ fileName: legacy }).where(eq(podImages.id, row.id)).run();
+    await server.db.update(podImages).set({ fileName: legacy }).where(eq(podImages.id, row.id)).run();
     const response = await fetch(`${base()}${downloadPath}`, { headers: { authorization: `Bearer ${key('CARRIER')}` } });
     expect(response.status).toBe(200);
     expect(Buffer.from(await response.arrayBuffer())).toEqual(PNG);

@@ -33,15 +33,15 @@ const carrierCtx = () => ctxAs(server.db, key('CARRIER'));
 const shipperCtx = () => ctxAs(server.db, key('MANUFACTURER'));
 const accept = (offerId: number, idempotencyKey: string = randomUUID(), apiKey = key('CARRIER').apiKey) =>
   gql<AcceptResult>(server.url, ACCEPT, { offerId: toGlobalId('Offer', offerId), key: idempotencyKey }, { apiKey });
-const requestStatus = (id: number) => server.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get()!.status;
-const offerStatus = (id: number) => server.db.select().from(offers).where(eq(offers.id, id)).get()!.status;
+const requestStatus = async (id: number) => (await server.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get())!.status;
+const offerStatus = async (id: number) => (await server.db.select().from(offers).where(eq(offers.id, id)).get())!.status;
 
 /** A request offered to two vehicles of the demo carrier. */
 async function offeredTwice(overrides: Parameters<typeof shipment>[1] = {}) {
   const request = await shipment(shipperCtx(), overrides);
   const [v1, v2] = [await vehicle(carrierCtx()), await vehicle(carrierCtx())];
   const common = { round: r, requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: key('CARRIER').organisationId };
-  const [first, second] = makeOffers(server.db, [
+  const [first, second] = await makeOffers(server.db, [
     { ...common, vehicleId: v1.id },
     { ...common, vehicleId: v2.id },
   ]);
@@ -51,7 +51,7 @@ async function offeredTwice(overrides: Parameters<typeof shipment>[1] = {}) {
 beforeAll(async () => {
   tmp = tempDir();
   server = await startTestServer({ dbPath: join(tmp.dir, 'bookings.db'), env: { POD_STORAGE_DIR: join(tmp.dir, 'pod') } });
-  r = round(server.db);
+  r = await round(server.db);
 });
 afterAll(async () => {
   await server.stop();
@@ -66,9 +66,9 @@ describe('accepting an offer', () => {
     const [booking] = body.data!.offerAccept.bookings;
     expect(body.data!.offerAccept.offer.status).toBe('ACCEPTED');
     expect(booking).toMatchObject({ kind: 'TRANSPORT', status: 'CONFIRMED', priceKrw: 500_000, shipment: { status: 'BOOKED' } });
-    expect(requestStatus(request.id)).toBe('BOOKED');
-    expect(offerStatus(offerIds[1])).toBe('WITHDRAWN');
-    const held = server.db.select().from(vehicleReservations).where(eq(vehicleReservations.vehicleId, vehicles[0]!.id)).all();
+    expect(await requestStatus(request.id)).toBe('BOOKED');
+    expect(await offerStatus(offerIds[1])).toBe('WITHDRAWN');
+    const held = await server.db.select().from(vehicleReservations).where(eq(vehicleReservations.vehicleId, vehicles[0]!.id)).all();
     expect(held).toMatchObject([{ weightKg: 1_200, pallets: 3, releasedAt: null }]);
 
     const sibling = await accept(offerIds[1]);
@@ -81,7 +81,7 @@ describe('accepting an offer', () => {
     const first = await accept(offerIds[0], idempotencyKey);
     const retry = await accept(offerIds[0], idempotencyKey);
     expect(retry.body).toEqual(first.body);
-    expect(server.db.select().from(bookings).where(eq(bookings.offerId, offerIds[0])).all()).toHaveLength(1);
+    expect(await server.db.select().from(bookings).where(eq(bookings.offerId, offerIds[0])).all()).toHaveLength(1);
     const again = await accept(offerIds[0]);
     expect(again.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
   });
@@ -99,15 +99,15 @@ describe('accepting an offer', () => {
   it('refuses an expired offer; the next round expires it and returns the request to OPEN', async () => {
     const request = await shipment(shipperCtx());
     const v = await vehicle(carrierCtx());
-    const [offerId] = makeOffers(server.db, [
+    const [offerId] = await makeOffers(server.db, [
       { round: r, requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: key('CARRIER').organisationId, vehicleId: v.id, expiresAt: new Date(Date.now() - 1000) },
     ]);
     const { body } = await accept(offerId!);
     expect(body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringMatching(/^Offer expired at .*next matching round$/) });
     const run = await gql(server.url, 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { status } } }', {}, { apiKey: key('OPERATOR').apiKey });
     expect(run.body.errors).toBeUndefined();
-    expect(offerStatus(offerId!)).toBe('EXPIRED');
-    expect(['OPEN', 'OFFERED']).toContain(requestStatus(request.id));
+    expect(await offerStatus(offerId!)).toBe('EXPIRED');
+    expect(['OPEN', 'OFFERED']).toContain(await requestStatus(request.id));
   });
 
   it('refuses a load beyond the vehicle payload at an overlapping time (the database trigger), and takes it at another time', async () => {
@@ -116,7 +116,7 @@ describe('accepting an offer', () => {
     const heavy = () => shipment(shipperCtx(), { weightKg: 1_500, pallets: 2 });
     const [a, b, c] = [await heavy(), await heavy(), await heavy()];
     const t = Date.now();
-    const [oa, ob, oc] = makeOffers(server.db, [
+    const [oa, ob, oc] = await makeOffers(server.db, [
       { round: r, requestId: a.id, shipperOrgId: a.shipperOrgId, supplierOrgId: carrier, vehicleId: v.id, pickupAt: new Date(t + 3 * HOUR), deliverAt: new Date(t + 9 * HOUR) },
       { round: r, requestId: b.id, shipperOrgId: b.shipperOrgId, supplierOrgId: carrier, vehicleId: v.id, pickupAt: new Date(t + 8 * HOUR), deliverAt: new Date(t + 12 * HOUR) },
       { round: r, requestId: c.id, shipperOrgId: c.shipperOrgId, supplierOrgId: carrier, vehicleId: v.id, pickupAt: new Date(t + 9 * HOUR), deliverAt: new Date(t + 14 * HOUR) },
@@ -124,8 +124,8 @@ describe('accepting an offer', () => {
     expect((await accept(oa!)).body.errors).toBeUndefined();
     const overlapping = await accept(ob!);
     expect(overlapping.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining('vehicle has no room') });
-    expect(requestStatus(b.id)).toBe('OFFERED');
-    expect(offerStatus(ob!)).toBe('PENDING');
+    expect(await requestStatus(b.id)).toBe('OFFERED');
+    expect(await offerStatus(ob!)).toBe('PENDING');
     expect((await accept(oc!)).body.errors).toBeUndefined();
   });
 
@@ -134,7 +134,7 @@ describe('accepting an offer', () => {
     const space = await listing(ctxAs(server.db, owner), 4);
     const request = await shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
     const common = { round: r, requestId: request.id, shipperOrgId: request.shipperOrgId };
-    const [transport, storage] = makeOffers(server.db, [
+    const [transport, storage] = await makeOffers(server.db, [
       { ...common, supplierOrgId: key('CARRIER').organisationId, vehicleId: (await vehicle(carrierCtx())).id },
       { ...common, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 3 },
     ]);
@@ -142,8 +142,8 @@ describe('accepting an offer', () => {
     expect(declined.body.errors).toBeUndefined();
     const stored = await accept(storage!, randomUUID(), owner.apiKey);
     expect(stored.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining('Another leg of this request was declined') });
-    expect(offerStatus(storage!)).toBe('PENDING');
-    expect(server.db.select().from(listingReservations).where(eq(listingReservations.listingId, space.id)).all()).toHaveLength(0);
+    expect(await offerStatus(storage!)).toBe('PENDING');
+    expect(await server.db.select().from(listingReservations).where(eq(listingReservations.listingId, space.id)).all()).toHaveLength(0);
   });
 
   it('books transport and storage legs separately; the request is BOOKED once both are, and a full warehouse refuses', async () => {
@@ -153,17 +153,17 @@ describe('accepting an offer', () => {
     const other = await shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
     const v = await vehicle(carrierCtx());
     const common = { round: r, shipperOrgId: request.shipperOrgId };
-    const [transport, storage, otherStorage] = makeOffers(server.db, [
+    const [transport, storage, otherStorage] = await makeOffers(server.db, [
       { ...common, requestId: request.id, supplierOrgId: key('CARRIER').organisationId, vehicleId: v.id },
       { ...common, requestId: request.id, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 3 },
       { ...common, requestId: other.id, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 3 },
     ]);
     const stored = await accept(storage!, randomUUID(), owner.apiKey);
     expect(stored.body.data?.offerAccept.bookings[0]).toMatchObject({ kind: 'STORAGE', status: 'CONFIRMED' });
-    expect(requestStatus(request.id)).toBe('OFFERED');
-    expect(server.db.select().from(listingReservations).where(eq(listingReservations.listingId, space.id)).all()).toHaveLength(3);
+    expect(await requestStatus(request.id)).toBe('OFFERED');
+    expect(await server.db.select().from(listingReservations).where(eq(listingReservations.listingId, space.id)).all()).toHaveLength(3);
     expect((await accept(transport!)).body.errors).toBeUndefined();
-    expect(requestStatus(request.id)).toBe('BOOKED');
+    expect(await requestStatus(request.id)).toBe('BOOKED');
 
     const full = await accept(otherStorage!, randomUUID(), owner.apiKey);
     expect(full.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining('no idle pallets') });
@@ -177,7 +177,7 @@ describe('accepting an offer', () => {
     const request = await shipment(shipperCtx(), { pallets: 4, storage: { pallets: 4, days: 3, storageClass: 'AMBIENT' } });
     const v = await vehicle(carrierCtx());
     const common = { round: r, shipperOrgId: request.shipperOrgId, requestId: request.id };
-    const [transport, storage] = makeOffers(server.db, [
+    const [transport, storage] = await makeOffers(server.db, [
       { ...common, supplierOrgId: key('CARRIER').organisationId, vehicleId: v.id },
       { ...common, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 4 },
     ]);
@@ -200,16 +200,16 @@ describe('accepting an offer', () => {
 
   it('books a pooled route as one unit; each shipper sees only its own share and price', async () => {
     const complexId = r.complexId;
-    const manufacturers = server.db.select().from(organisations).where(and(eq(organisations.complexId, complexId), eq(organisations.role, 'MANUFACTURER'))).orderBy(organisations.id).all();
+    const manufacturers = await server.db.select().from(organisations).where(and(eq(organisations.complexId, complexId), eq(organisations.role, 'MANUFACTURER'))).orderBy(organisations.id).all();
     const second = manufacturers[1]!;
     const secondKey = (await createApiKey({ ctx: { ...shipperCtx(), viewer: SYSTEM_ADMIN }, input: { organisationId: second.id, name: 'test' } })).secret;
     const a = await shipment(shipperCtx(), { pallets: 2, weightKg: 800 });
     const b = await shipment(ctxAs(server.db, { organisationId: second.id, role: 'MANUFACTURER' }), { pallets: 4, weightKg: 1_600 });
     const v = await vehicle(carrierCtx());
     const { routes } = await import('../../db/schema');
-    const load = server.db.insert(routes).values({ roundId: r.roundId, complexId, vehicleId: v.id, priceKrw: 900_000, startAt: new Date(Date.now() + 5 * HOUR), endAt: new Date(Date.now() + 9 * HOUR) }).returning().get();
+    const load = await server.db.insert(routes).values({ roundId: r.roundId, complexId, vehicleId: v.id, priceKrw: 900_000, startAt: new Date(Date.now() + 5 * HOUR), endAt: new Date(Date.now() + 9 * HOUR) }).returning().get();
     const carrier = key('CARRIER').organisationId;
-    const [sa] = makeOffers(server.db, [
+    const [sa] = await makeOffers(server.db, [
       { round: r, kind: 'TRANSPORT', routeId: load.id, requestId: a.id, shipperOrgId: a.shipperOrgId, supplierOrgId: carrier, vehicleId: v.id, priceKrw: 300_000 },
       { round: r, kind: 'TRANSPORT', routeId: load.id, requestId: b.id, shipperOrgId: b.shipperOrgId, supplierOrgId: carrier, vehicleId: v.id, priceKrw: 600_000 },
     ]);
@@ -219,8 +219,8 @@ describe('accepting an offer', () => {
       ['TRANSPORT', 300_000],
       ['TRANSPORT', 600_000],
     ]);
-    expect([requestStatus(a.id), requestStatus(b.id)]).toEqual(['BOOKED', 'BOOKED']);
-    const held = server.db.select().from(vehicleReservations).where(and(eq(vehicleReservations.vehicleId, v.id), isNull(vehicleReservations.releasedAt))).all();
+    expect([await requestStatus(a.id), await requestStatus(b.id)]).toEqual(['BOOKED', 'BOOKED']);
+    const held = await server.db.select().from(vehicleReservations).where(and(eq(vehicleReservations.vehicleId, v.id), isNull(vehicleReservations.releasedAt))).all();
     expect(held.reduce((n, h) => n + h.pallets, 0)).toBe(6);
 
     const seenByFirst = await gql<{ bookings: { edges: { node: { priceKrw: number } }[] } }>(server.url, BOOKINGS, { requestId: toGlobalId('ShipmentRequest', b.id) }, { apiKey: key('MANUFACTURER').apiKey });
@@ -239,8 +239,8 @@ describe('giving back and cancelling', () => {
     const given = await gql<{ bookingGiveBack: { bookings: { status: string; endReason: string }[] } }>(server.url, GIVE_BACK, { id: bookingId, reason: 'Truck broke down', key: idempotencyKey }, { apiKey: key('CARRIER').apiKey });
     expect(given.body.errors).toBeUndefined();
     expect(given.body.data!.bookingGiveBack.bookings).toEqual([{ id: bookingId, status: 'RETURNED', endReason: 'Truck broke down' }]);
-    expect(requestStatus(request.id)).toBe('OPEN');
-    expect(server.db.select().from(vehicleReservations).where(eq(vehicleReservations.vehicleId, vehicles[0]!.id)).get()!.releasedAt).not.toBeNull();
+    expect(await requestStatus(request.id)).toBe('OPEN');
+    expect((await server.db.select().from(vehicleReservations).where(eq(vehicleReservations.vehicleId, vehicles[0]!.id)).get())!.releasedAt).not.toBeNull();
     // The next round does not offer the request to the truck that gave it back.
     const banwol = getComplex({ ctx: carrierCtx(), input: { code: 'BANWOL_SIHWA' } });
     expect((await loadRoundInput({ db: server.db }, banwol, new Date())).excludedPairs).toContainEqual({ requestId: String(request.id), vehicleId: String(vehicles[0]!.id) });
@@ -262,8 +262,8 @@ describe('giving back and cancelling', () => {
       { apiKey: key('MANUFACTURER').apiKey },
     );
     expect(cancel.body.errors).toBeUndefined();
-    const booking = server.db.select().from(bookings).where(eq(bookings.requestId, request.id)).get()!;
+    const booking = (await server.db.select().from(bookings).where(eq(bookings.requestId, request.id)).get())!;
     expect(booking).toMatchObject({ status: 'CANCELLED', endReason: 'Order withdrawn by customer', endedByOrgId: request.shipperOrgId });
-    expect(server.db.select().from(vehicleReservations).where(eq(vehicleReservations.vehicleId, vehicles[0]!.id)).get()!.releasedAt).not.toBeNull();
+    expect((await server.db.select().from(vehicleReservations).where(eq(vehicleReservations.vehicleId, vehicles[0]!.id)).get())!.releasedAt).not.toBeNull();
   });
 });

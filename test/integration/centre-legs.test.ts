@@ -62,8 +62,8 @@ describe('a request through the logistics centre', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ dbPath: join(tmp.dir, 'centre.db') });
-    const complex = server.db.select().from(complexes).where(eq(complexes.code, 'BANWOL_SIHWA')).get()!;
-    const row = server.db.select().from(logisticsCentres).where(eq(logisticsCentres.complexId, complex.id)).get()!;
+    const complex = (await server.db.select().from(complexes).where(eq(complexes.code, 'BANWOL_SIHWA')).get())!;
+    const row = (await server.db.select().from(logisticsCentres).where(eq(logisticsCentres.complexId, complex.id)).get())!;
     centre = { lat: row.lat, lng: row.lng };
     // Tomorrow morning in Korea, within the centre's opening hours.
     const day = kstDayOf(Date.now()) + 1;
@@ -172,7 +172,7 @@ describe('a request through the logistics centre', () => {
     const declined = await as(key('CARRIER'), 'mutation ($id: ID!) { routeDecline(input: { routeId: $id, reason: "no driver" }) { route { status } } }', { id: other.route.id });
     expect(declined.errors).toBeUndefined();
     expect(await status(other.requestId)).toBe('OPEN');
-    const legs = server.db.select().from(bookings).where(eq(bookings.requestId, localIdOf(other.requestId, 'ShipmentRequest', 'requestId'))).all();
+    const legs = await server.db.select().from(bookings).where(eq(bookings.requestId, localIdOf(other.requestId, 'ShipmentRequest', 'requestId'))).all();
     expect(legs.map((b) => [b.centreLeg, b.status])).toEqual([['TRUNK', 'RETURNED']]);
   });
 });

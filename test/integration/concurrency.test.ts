@@ -62,26 +62,26 @@ describe('two processes, one database file', () => {
   it('50 concurrent accepts of offers for one request: exactly one booking, the rest CONFLICT', async () => {
     const carrier = keyOf('CARRIER');
     const request = await shipment(ctxAs(db, keyOf('MANUFACTURER')));
-    const r = round(db);
+    const r = await round(db);
     const fleet = [];
     for (let i = 0; i < 50; i++) fleet.push(await vehicle(ctxAs(db, carrier)));
-    const offerIds = makeOffers(
+    const offerIds = await makeOffers(
       db,
       fleet.map((v) => ({ round: r, requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: carrier.organisationId, vehicleId: v.id })),
     );
     const outcomes = await Promise.all(offerIds.map((id, i) => call(services[i % 2]!, ACCEPT, { id: toGlobalId('Offer', id), key: randomUUID() }, carrier.apiKey)));
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
     expect(outcomes.filter((o) => !o.ok).map((o) => o.code)).toEqual(Array(49).fill('CONFLICT'));
-    expect(db.select().from(bookings).where(eq(bookings.requestId, request.id)).all()).toHaveLength(1);
-    expect(db.select().from(offers).where(inArray(offers.id, offerIds)).all().filter((o) => o.status === 'WITHDRAWN')).toHaveLength(49);
-    expect(invariantViolations(db)).toEqual({});
+    expect(await db.select().from(bookings).where(eq(bookings.requestId, request.id)).all()).toHaveLength(1);
+    expect((await db.select().from(offers).where(inArray(offers.id, offerIds)).all()).filter((o) => o.status === 'WITHDRAWN')).toHaveLength(49);
+    expect(await invariantViolations(db)).toEqual({});
   });
 });
 
 describe('four processes, one database file', () => {
   it('2,000 random accepts, declines, give-backs and cancellations leave no vehicle or warehouse over capacity and no request booked twice', async () => {
     const [shipper, carrier, owner] = [keyOf('MANUFACTURER'), keyOf('CARRIER'), keyOf('WAREHOUSE_OWNER')];
-    const volume = insertVolume(db, { shipper: shipper.organisationId, carrier: carrier.organisationId, owner: owner.organisationId }, { requests: 400, vehicles: 25, listings: 4 });
+    const volume = await insertVolume(db, { shipper: shipper.organisationId, carrier: carrier.organisationId, owner: owner.organisationId }, { requests: 400, vehicles: 25, listings: 4 });
     let seed = 7;
     const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
     const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)]!;
@@ -102,7 +102,7 @@ describe('four processes, one database file', () => {
       }
       if (dice < 0.9 && booked.length > 0) {
         const bookingId = pick(booked);
-        const supplier = db.select({ kind: bookings.kind }).from(bookings).where(eq(bookings.id, Number(Buffer.from(bookingId, 'base64url').toString().split(':')[1]))).get()!;
+        const supplier = (await db.select({ kind: bookings.kind }).from(bookings).where(eq(bookings.id, Number(Buffer.from(bookingId, 'base64url').toString().split(':')[1]))).get())!;
         return call(service, GIVE_BACK, { id: bookingId, key: randomUUID() }, supplier.kind === 'STORAGE' ? owner.apiKey : carrier.apiKey);
       }
       return call(service, CANCEL, { id: toGlobalId('ShipmentRequest', pick(volume.requests).id) }, shipper.apiKey);
@@ -115,14 +115,14 @@ describe('four processes, one database file', () => {
     expect(Object.keys(codes).sort()).toEqual(expect.arrayContaining(['OK', 'CONFLICT']));
     expect(Object.keys(codes).filter((c) => !['OK', 'CONFLICT'].includes(c))).toEqual([]);
     expect(booked.length).toBeGreaterThan(50);
-    expect(invariantViolations(db)).toEqual({});
+    expect(await invariantViolations(db)).toEqual({});
   }, 60_000);
 });
 
 describe('a crash', () => {
   it('kill -9 during a stream of bookings: every acknowledged booking survives the restart and the invariants hold', async () => {
     const [shipper, carrier, owner] = [keyOf('MANUFACTURER'), keyOf('CARRIER'), keyOf('WAREHOUSE_OWNER')];
-    const volume = insertVolume(db, { shipper: shipper.organisationId, carrier: carrier.organisationId, owner: owner.organisationId }, { requests: 300, vehicles: 60, listings: 2 }, 99);
+    const volume = await insertVolume(db, { shipper: shipper.organisationId, carrier: carrier.organisationId, owner: owner.organisationId }, { requests: 300, vehicles: 60, listings: 2 }, 99);
     const victim = services.pop()!;
     const acknowledged: number[] = [];
     let killed = false;
@@ -145,12 +145,12 @@ describe('a crash', () => {
 
     const restarted = await spawnService({ ...env, SEED_ON_EMPTY: 'true' });
     services.push(restarted);
-    const accepted = new Set(db.select({ id: offers.id }).from(offers).where(inArray(offers.id, acknowledged)).all().filter(Boolean).map((o) => o.id));
-    expect(db.select().from(offers).where(inArray(offers.id, acknowledged)).all().every((o) => o.status === 'ACCEPTED')).toBe(true);
-    expect(db.select().from(bookings).where(inArray(bookings.offerId, acknowledged)).all()).toHaveLength(acknowledged.length);
+    const accepted = new Set((await db.select({ id: offers.id }).from(offers).where(inArray(offers.id, acknowledged)).all()).filter(Boolean).map((o) => o.id));
+    expect((await db.select().from(offers).where(inArray(offers.id, acknowledged)).all()).every((o) => o.status === 'ACCEPTED')).toBe(true);
+    expect(await db.select().from(bookings).where(inArray(bookings.offerId, acknowledged)).all()).toHaveLength(acknowledged.length);
     expect(accepted.size).toBe(acknowledged.length);
-    expect(invariantViolations(db)).toEqual({});
-    const pending = db.select().from(offers).where(eq(offers.status, 'PENDING')).all().find((o) => o.supplierOrgId === carrier.organisationId);
+    expect(await invariantViolations(db)).toEqual({});
+    const pending = (await db.select().from(offers).where(eq(offers.status, 'PENDING')).all()).find((o) => o.supplierOrgId === carrier.organisationId);
     if (pending) expect((await call(restarted, ACCEPT, { id: toGlobalId('Offer', pending.id), key: randomUUID() }, carrier.apiKey)).code ?? 'OK').toMatch(/OK|CONFLICT/);
   }, 60_000);
 });

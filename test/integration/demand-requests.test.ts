@@ -158,15 +158,15 @@ describe('shipment requests over GraphQL', () => {
 
     it('returns the same request for a retry with the same key and writes no new row; another input with that key is a CONFLICT', async () => {
       const input = requestInput();
-      const rows = () => server.db.select({ n: count() }).from(shipmentRequests).get()!.n;
+      const rows = async () => (await server.db.select({ n: count() }).from(shipmentRequests).get())!.n;
       const first = await gql<{ shipmentRequestCreate: { shipmentRequest: Request } }>(server.url, CREATE, { input }, { apiKey: key.mA });
-      const before = rows();
+      const before = await rows();
       const retries = await Promise.all([1, 2, 3].map(() => gql<{ shipmentRequestCreate: { shipmentRequest: Request } }>(server.url, CREATE, { input }, { apiKey: key.mA })));
       for (const retry of retries) expect(retry.body.data!.shipmentRequestCreate.shipmentRequest.id).toBe(first.body.data!.shipmentRequestCreate.shipmentRequest.id);
-      expect(rows()).toBe(before);
+      expect(await rows()).toBe(before);
       const changed = await gql(server.url, CREATE, { input: { ...input, weightKg: 1_300 } }, { apiKey: key.mA });
       expect(changed.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-      expect(rows()).toBe(before);
+      expect(await rows()).toBe(before);
     });
 
     it('tells the operator feed REQUEST_POSTED without naming the shipper', async () => {
@@ -219,7 +219,7 @@ describe('shipment requests over GraphQL', () => {
 
     it('refuses after pickup with CONFLICT', async () => {
       const request = await post(key.mA);
-      server.db.update(shipmentRequests).set({ status: 'PICKED_UP' }).where(eq(shipmentRequests.id, Number(fromGlobalId(request.id)!.id))).run();
+      await server.db.update(shipmentRequests).set({ status: 'PICKED_UP' }).where(eq(shipmentRequests.id, Number(fromGlobalId(request.id)!.id))).run();
       const res = await gql(server.url, CANCEL, { input: { shipmentRequestId: request.id, reason: 'late' } }, { apiKey: key.mA });
       expect(res.body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/PICKED_UP and can no longer be cancelled/), extensions: { code: 'CONFLICT' } });
     });

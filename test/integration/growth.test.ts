@@ -89,19 +89,19 @@ describe('years of history', () => {
 
   it('answers from daily roll-ups exactly what it computes live from the rows', async () => {
     const variables = period();
-    expect(server.db.select().from(insightsDays).all()).toEqual([]);
+    expect(await server.db.select().from(insightsDays).all()).toEqual([]);
     const live = await insights(variables);
     expect((live.requests as { served: number }).served).toBeGreaterThan(0);
     expect((live.trips as { trips: number }).trips).toBeGreaterThan(0);
     expect((live.rounds as { assignmentCostKrw: number }).assignmentCostKrw).toBeGreaterThan(0);
     // That read rolled up the closed days it computed: the next one sums them.
-    const rolled = server.db.select().from(insightsDays).where(eq(insightsDays.complexId, complexId)).all();
+    const rolled = await server.db.select().from(insightsDays).where(eq(insightsDays.complexId, complexId)).all();
     expect(rolled.length).toBeGreaterThan(0);
     expect(rolled.every((r) => r.day < seoulDay(new Date()))).toBe(true);
     expect(await insights(variables)).toEqual(live);
 
     // The scheduler's roll-ups (every complex, since its first day) give the same answer again.
-    server.db.delete(insightsDays).run();
+    await server.db.delete(insightsDays).run();
     expect(await rollUpClosedDays({ db: server.db, now: () => new Date() })).toBeGreaterThan(0);
     expect(await insights(variables)).toEqual(live);
   });
@@ -109,21 +109,21 @@ describe('years of history', () => {
   it('a change to a rolled-up day removes its roll-up, and the answer follows the change', async () => {
     const variables = period();
     await insights(variables);
-    const [served] = server.db
+    const [served] = (await server.db
       .select({ id: bookings.id, createdAt: shipmentRequests.createdAt })
       .from(bookings)
       .innerJoin(shipmentRequests, eq(shipmentRequests.id, bookings.requestId))
       .where(and(eq(bookings.complexId, complexId), eq(bookings.kind, 'TRANSPORT'), eq(bookings.status, 'COMPLETED')))
-      .all()
+      .all())
       .filter((b) => seoulDay(b.createdAt) < seoulDay(new Date()) && b.createdAt.getTime() > Date.now() - 9 * DAY_MS);
     expect(served).toBeDefined();
     const day = seoulDay(served!.createdAt);
     const before = await insights(variables);
-    expect(server.db.select().from(insightsDays).where(and(eq(insightsDays.complexId, complexId), eq(insightsDays.day, day))).all()).toHaveLength(1);
+    expect(await server.db.select().from(insightsDays).where(and(eq(insightsDays.complexId, complexId), eq(insightsDays.day, day))).all()).toHaveLength(1);
 
     // Any writer, not only the service's code: the trigger sees it.
-    server.db.update(bookings).set({ status: 'CANCELLED', endedAt: new Date(), endReason: 'test' }).where(eq(bookings.id, served!.id)).run();
-    expect(server.db.select().from(insightsDays).where(and(eq(insightsDays.complexId, complexId), eq(insightsDays.day, day))).all()).toEqual([]);
+    await server.db.update(bookings).set({ status: 'CANCELLED', endedAt: new Date(), endReason: 'test' }).where(eq(bookings.id, served!.id)).run();
+    expect(await server.db.select().from(insightsDays).where(and(eq(insightsDays.complexId, complexId), eq(insightsDays.day, day))).all()).toEqual([]);
     const after = await insights(variables);
     expect((after.requests as { served: number }).served).toBe((before.requests as { served: number }).served - 1);
     expect((await rollUpDay({ ctx: { db: server.db, now: () => new Date() }, input: { complexId, day } })).written).toBe(true);
@@ -132,7 +132,7 @@ describe('years of history', () => {
 
   it('a stop added to a booked route, or a round report rewritten, removes the roll-up of the day it counts on', async () => {
     const variables = period();
-    const rolledUp = (day: string) => server.db.select().from(insightsDays).where(and(eq(insightsDays.complexId, complexId), eq(insightsDays.day, day))).all().length;
+    const rolledUp = async (day: string) => (await server.db.select().from(insightsDays).where(and(eq(insightsDays.complexId, complexId), eq(insightsDays.day, day))).all()).length;
     const before = await insights(variables);
     // A booked route counted on a closed day of the period: the posting day of its earliest request.
     const route = server.db.$client
@@ -143,12 +143,12 @@ describe('years of history', () => {
       )
       .get(complexId, Date.now() - 9 * DAY_MS, seoulMidnight(seoulDay(new Date())).getTime()) as { id: number; lastSeq: number; firstPosted: number };
     const day = seoulDay(new Date(route.firstPosted));
-    expect(rolledUp(day)).toBe(1);
+    expect(await rolledUp(day)).toBe(1);
 
     // An extension's stop, written by hand: the trigger sees it, and the trip figures count it.
-    const last = server.db.select().from(routeStops).where(and(eq(routeStops.routeId, route.id), eq(routeStops.seq, route.lastSeq))).get()!;
-    server.db.insert(routeStops).values({ ...last, seq: last.seq + 1, lat: last.lat + 0.05 }).run();
-    expect(rolledUp(day)).toBe(0);
+    const last = (await server.db.select().from(routeStops).where(and(eq(routeStops.routeId, route.id), eq(routeStops.seq, route.lastSeq))).get())!;
+    await server.db.insert(routeStops).values({ ...last, seq: last.seq + 1, lat: last.lat + 0.05 }).run();
+    expect(await rolledUp(day)).toBe(0);
     const after = await insights(variables);
     // One stop more over as many trips (stopsPerRoute is to 0.01).
     const trips = (figures: Record<string, unknown>) => figures.trips as { trips: number; stopsPerRoute: number };
@@ -158,11 +158,11 @@ describe('years of history', () => {
     expect(await insights(variables)).toEqual(after);
 
     // A round's report rewritten: its start day's roll-up goes.
-    const round = server.db.select().from(matchingRounds).where(and(eq(matchingRounds.complexId, complexId), sql`${reportField('assignmentCostKrw')} > 0`)).orderBy(desc(matchingRounds.startedAt)).limit(1).get()!;
+    const round = (await server.db.select().from(matchingRounds).where(and(eq(matchingRounds.complexId, complexId), sql`${reportField('assignmentCostKrw')} > 0`)).orderBy(desc(matchingRounds.startedAt)).limit(1).get())!;
     const roundDay = seoulDay(round.startedAt);
     await rollUpDay({ ctx: { db: server.db, now: () => new Date() }, input: { complexId, day: roundDay } });
-    server.db.update(matchingRounds).set({ report: { ...round.report!, assignmentCostKrw: round.report!.assignmentCostKrw + 1000 } }).where(eq(matchingRounds.id, round.id)).run();
-    expect(rolledUp(roundDay)).toBe(0);
+    await server.db.update(matchingRounds).set({ report: { ...round.report!, assignmentCostKrw: round.report!.assignmentCostKrw + 1000 } }).where(eq(matchingRounds.id, round.id)).run();
+    expect(await rolledUp(roundDay)).toBe(0);
   });
 
   it('a day whose requests still wait is not rolled up, nor is today', async () => {
@@ -194,7 +194,7 @@ describe('years of history', () => {
 
   it("a round reads the booked routes with a drop still ahead, not every booking its complex left confirmed", async () => {
     const complex = selectComplex({ db: server.db }, { code: 'BANWOL_SIHWA' })!;
-    const confirmed = server.db.select().from(bookings).where(and(eq(bookings.complexId, complex.id), eq(bookings.status, 'CONFIRMED'), isNotNull(bookings.routeId))).all();
+    const confirmed = await server.db.select().from(bookings).where(and(eq(bookings.complexId, complex.id), eq(bookings.status, 'CONFIRMED'), isNotNull(bookings.routeId))).all();
     expect(confirmed.length).toBeGreaterThan(0);
     // Two months on, every confirmed route's planned drops have passed (a carrier who never reported delivery).
     const later = new Date(Date.now() + 60 * DAY_MS);

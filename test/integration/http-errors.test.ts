@@ -70,7 +70,7 @@ describe('proof of delivery with a relative storage folder', () => {
     const carrier = server.keyOf('CARRIER');
     const request = await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
     const v = await vehicle(ctxAs(server.db, carrier));
-    const [offerId] = makeOffers(server.db, [{ round: round(server.db), requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: carrier.organisationId, vehicleId: v.id }]);
+    const [offerId] = await makeOffers(server.db, [{ round: await round(server.db), requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: carrier.organisationId, vehicleId: v.id }]);
     const accepted = await gql<{ offerAccept: { bookings: { id: string }[] } }>(
       server.url,
       'mutation ($id: ID!, $key: String!) { offerAccept(input: { offerId: $id, idempotencyKey: $key }) { bookings { id } } }',

@@ -162,7 +162,7 @@ describe('complexInsights', () => {
 
   it('compares the booked prices with the baseline stored on each booked offer', async () => {
     const { transport, days } = (await insights(keyOf('OPERATOR'))).body.data!.complexInsights;
-    const held = server.db
+    const held = await server.db
       .select({ kind: bookings.kind, price: bookings.priceKrw, offer: offers })
       .from(bookings)
       .innerJoin(offers, eq(offers.id, bookings.offerId))
@@ -233,7 +233,7 @@ describe('heatmap', () => {
     const lapsed = await listing(ctxAs(server.db, server.keyOf('WAREHOUSE_OWNER')), 5);
     expect(await countIn()).toBe(before + 1);
     const monthAgo = (days: number) => new Date(Date.now() - days * 24 * HOUR).toISOString().slice(0, 10);
-    server.db.update(listingAvailability).set({ fromDay: monthAgo(40), toDay: monthAgo(35) }).where(eq(listingAvailability.listingId, lapsed.id)).run();
+    await server.db.update(listingAvailability).set({ fromDay: monthAgo(40), toDay: monthAgo(35) }).where(eq(listingAvailability.listingId, lapsed.id)).run();
     expect(await countIn()).toBe(before);
   });
 
@@ -256,8 +256,8 @@ describe('heatmap', () => {
   });
 });
 
-it('stores a baseline with every transport offer the engine writes', () => {
-  const legs = server.db.select().from(offers).where(eq(offers.kind, 'TRANSPORT')).all();
+it('stores a baseline with every transport offer the engine writes', async () => {
+  const legs = await server.db.select().from(offers).where(eq(offers.kind, 'TRANSPORT')).all();
   expect(legs.length).toBeGreaterThan(0);
   for (const o of legs) expect(o.baselineKrw, toGlobalId('Offer', o.id)).toBeGreaterThan(0);
 });
@@ -265,7 +265,7 @@ it('stores a baseline with every transport offer the engine writes', () => {
 it('counts a request whose pickup window has passed as expired before any round marks it', async () => {
   const waitingBefore = (await insights(keyOf('OPERATOR'))).body.data!.complexInsights.requests;
   const stale = await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
-  server.db.update(shipmentRequests).set({ pickupFrom: new Date(Date.now() - 3 * HOUR), pickupUntil: new Date(Date.now() - HOUR) }).where(eq(shipmentRequests.id, stale.id)).run();
+  await server.db.update(shipmentRequests).set({ pickupFrom: new Date(Date.now() - 3 * HOUR), pickupUntil: new Date(Date.now() - HOUR) }).where(eq(shipmentRequests.id, stale.id)).run();
   const after = (await insights(keyOf('OPERATOR'))).body.data!.complexInsights.requests;
   expect(after).toMatchObject({ posted: Number(waitingBefore.posted) + 1, expired: Number(waitingBefore.expired) + 1, waiting: waitingBefore.waiting });
 });
@@ -287,15 +287,15 @@ describe('a year of history', () => {
     const prices = [2_000_000_000, 2_562_891_033];
     for (const priceKrw of prices) {
       const request = await shipment(shipper);
-      const [offerId] = makeOffers(server.db, [{ round: round(server.db), requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: carrier.organisationId, vehicleId: (await vehicle(ctxAs(server.db, carrier))).id, priceKrw }]);
+      const [offerId] = await makeOffers(server.db, [{ round: await round(server.db), requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: carrier.organisationId, vehicleId: (await vehicle(ctxAs(server.db, carrier))).id, priceKrw }]);
       const accepted = await gql(server.url, ACCEPT, { id: toGlobalId('Offer', offerId!), key: randomUUID() }, { apiKey: carrier.apiKey });
       expect(accepted.body.errors).toBeUndefined();
-      server.db.update(offers).set({ baselineKrw: 3_000_000_000 }).where(eq(offers.id, offerId!)).run();
-      server.db.update(shipmentRequests).set({ createdAt: new Date('2025-06-01T09:00:00+09:00') }).where(eq(shipmentRequests.id, request.id)).run();
+      await server.db.update(offers).set({ baselineKrw: 3_000_000_000 }).where(eq(offers.id, offerId!)).run();
+      await server.db.update(shipmentRequests).set({ createdAt: new Date('2025-06-01T09:00:00+09:00') }).where(eq(shipmentRequests.id, request.id)).run();
     }
-    const complexId = server.db.select({ id: complexes.id }).from(complexes).where(eq(complexes.code, 'BANWOL_SIHWA')).get()!.id;
-    const listingId = server.db.select({ id: warehouseListings.id }).from(warehouseListings).where(eq(warehouseListings.complexId, complexId)).get()!.id;
-    server.db.insert(listingAvailability).values({ listingId, fromDay: '2025-01-01', toDay: '2025-12-31', idlePallets: 10_000_000 }).run();
+    const complexId = (await server.db.select({ id: complexes.id }).from(complexes).where(eq(complexes.code, 'BANWOL_SIHWA')).get())!.id;
+    const listingId = (await server.db.select({ id: warehouseListings.id }).from(warehouseListings).where(eq(warehouseListings.complexId, complexId)).get())!.id;
+    await server.db.insert(listingAvailability).values({ listingId, fromDay: '2025-01-01', toDay: '2025-12-31', idlePallets: 10_000_000 }).run();
 
     const { body } = await insights(keyOf('OPERATOR'), year);
     expect(body.errors).toBeUndefined();

@@ -25,12 +25,12 @@ describe('round reports stored by position', () => {
     const db = openDatabase(join(tmp.dir, 'new.db'));
     migrateDatabase(db);
     await loadProgramme({ ctx: { db } });
-    const complexId = db.select().from(complexes).limit(1).get()!.id;
-    const { id } = db.insert(matchingRounds).values({ complexId, trigger: 'MANUAL', startedAt: new Date(), report: REPORT }).returning().get();
+    const complexId = (await db.select().from(complexes).limit(1).get())!.id;
+    const { id } = await db.insert(matchingRounds).values({ complexId, trigger: 'MANUAL', startedAt: new Date(), report: REPORT }).returning().get();
     const stored = (db.$client.prepare('select report from matching_rounds where id = ?').get(id) as { report: string }).report;
     expect(JSON.parse(stored)).toEqual(ROUND_REPORT_FIELDS.map((f) => REPORT[f] ?? null));
     expect(stored.length).toBeLessThan(JSON.stringify(REPORT).length / 3);
-    expect(db.select().from(matchingRounds).where(eq(matchingRounds.id, id)).get()!.report).toEqual(REPORT);
+    expect((await db.select().from(matchingRounds).where(eq(matchingRounds.id, id)).get())!.report).toEqual(REPORT);
     db.$client.close();
   });
 
@@ -45,7 +45,7 @@ describe('round reports stored by position', () => {
     const db = openDatabase(join(tmp.dir, 'old.db'));
     migrate(db, { migrationsFolder: folder });
     await loadProgramme({ ctx: { db } });
-    const complexId = db.select().from(complexes).limit(1).get()!.id;
+    const complexId = (await db.select().from(complexes).limit(1).get())!.id;
     const insert = db.$client.prepare('insert into matching_rounds (complex_id, status, "trigger", started_at, report) values (?, ?, ?, ?, ?)');
     const served = Number(insert.run(complexId, 'COMPLETED', 'MANUAL', Date.now(), JSON.stringify(REPORT)).lastInsertRowid);
     const { extensions: _, ...beforeExtensions } = REPORT;
@@ -53,9 +53,9 @@ describe('round reports stored by position', () => {
     const empty = Number(insert.run(complexId, 'COMPLETED', 'SCHEDULED', Date.now() - 86_400_000, JSON.stringify({ ...REPORT, requestsConsidered: 0 })).lastInsertRowid);
 
     migrateDatabase(db);
-    const report = (id: number) => db.select().from(matchingRounds).where(eq(matchingRounds.id, id)).get()!.report;
-    expect(report(served)).toEqual(REPORT);
-    expect(report(older)).toEqual(beforeExtensions);
+    const report = async (id: number) => (await db.select().from(matchingRounds).where(eq(matchingRounds.id, id)).get())!.report;
+    expect(await report(served)).toEqual(REPORT);
+    expect(await report(older)).toEqual(beforeExtensions);
     const plan = (db.$client.prepare(`explain query plan select id from matching_rounds where "trigger" = 'SCHEDULED' and json_extract(report, '$[0]') = 0 and started_at < ?`).all(Date.now()) as { detail: string }[]).map((r) => r.detail);
     expect(plan.join('\n')).toContain('matching_rounds_empty_scheduled');
     expect(db.$client.prepare(`select id from matching_rounds where "trigger" = 'SCHEDULED' and json_extract(report, '$[0]') = 0`).all()).toEqual([{ id: empty }]);
@@ -71,13 +71,13 @@ describe('insights roll-ups', () => {
     const db = openDatabase(join(tmp.dir, 'insights.db'));
     migrateDatabase(db);
     await loadProgramme({ ctx: { db } });
-    const complexId = db.select().from(complexes).limit(1).get()!.id;
+    const complexId = (await db.select().from(complexes).limit(1).get())!.id;
     const { day: _, waiting: __, ...figures } = emptyDay('2026-01-05');
-    db.insert(insightsDays).values({ complexId, day: '2026-01-05', ...figures, bookingMs: [90_000, 1_500.5, 3_600_000] }).run();
+    await db.insert(insightsDays).values({ complexId, day: '2026-01-05', ...figures, bookingMs: [90_000, 1_500.5, 3_600_000] }).run();
     const raw = (db.$client.prepare('select booking_ms from insights_days').get() as { booking_ms: Buffer }).booking_ms;
     expect(Buffer.isBuffer(raw)).toBe(true);
     expect([...new Float64Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength))]).toEqual([1_500.5, 90_000, 3_600_000]);
-    expect(db.select().from(insightsDays).get()!.bookingMs).toEqual([1_500.5, 90_000, 3_600_000]);
+    expect((await db.select().from(insightsDays).get())!.bookingMs).toEqual([1_500.5, 90_000, 3_600_000]);
     db.$client.close();
   });
 });

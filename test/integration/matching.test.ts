@@ -13,6 +13,11 @@ const HOUR = 3_600_000;
 const at = (ms: number) => new Date(Date.now() + ms).toISOString();
 /** Asia/Seoul calendar date `days` from now. */
 const seoulDay = (days: number) => new Date(Date.now() + 9 * HOUR + days * 24 * HOUR).toISOString().slice(0, 10);
+/**
+ * `hour` o'clock of tomorrow, Asia/Seoul. Goods for a warehouse are unloaded while it is open on the day their pickup
+ * window starts: a window from now + 20 h started at 23:xx from 03:00 to 04:00 KST, too late to reach it by 23:59.
+ */
+const tomorrowKst = (hour: number) => new Date(Date.parse(`${seoulDay(1)}T00:00:00+09:00`) + hour * HOUR).toISOString();
 
 const RUN = 'mutation ($code: String!) { matchingRunStart(input: { complexCode: $code }) { round { id status trigger report { requestsConsidered servedCount offersWritten totalCostKrw baselineCostKrw savingsPct deadheadKm emptyKmShare co2Kg candidatePairsEvaluated } } } }';
 const OFFERS = '{ offers(first: 40) { totalCount edges { node { id kind status priceKrw breakdown { baseKrw distanceKrw storageKrw handlingKrw stopsKrw waitingKrw } standaloneKrw deadheadKm loadedKm co2Kg pickupAt deliverAt storagePallets storageFromDay expiresAt requestId vehicleId listingId routeId } } } }';
@@ -102,7 +107,7 @@ describe('matching rounds through the service', () => {
             input: {
               idempotencyKey: randomUUID(), origin: { lat: 37.325, lng: 126.75 }, destination: { lat: 37.2636, lng: 127.0286 },
               weightKg: 1200, pallets: 3, cargoClass: 'GENERAL', loadingAtOrigin: 'FORKLIFT', loadingAtDestination: 'FORKLIFT',
-              pickupWindow: { from: at(20 * HOUR), until: at(26 * HOUR) }, deliverBy: at(48 * HOUR), ...extra,
+              pickupWindow: { from: tomorrowKst(10), until: tomorrowKst(16) }, deliverBy: tomorrowKst(34), ...extra,
             },
           },
           { apiKey: keys.maker },
@@ -194,7 +199,7 @@ describe('matching rounds through the service', () => {
         input: {
           idempotencyKey: randomUUID(), origin: { lat: 37.325, lng: 126.75 }, destination: { lat: 37.2636, lng: 127.0286 },
           weightKg: 2000, pallets: 5, cargoClass: 'GENERAL', loadingAtOrigin: 'FORKLIFT', loadingAtDestination: 'FORKLIFT',
-          pickupWindow: { from: at(20 * HOUR), until: at(26 * HOUR) }, deliverBy: at(48 * HOUR),
+          pickupWindow: { from: tomorrowKst(10), until: tomorrowKst(16) }, deliverBy: tomorrowKst(34),
         },
       },
       { apiKey: keys.maker },
@@ -214,7 +219,7 @@ describe('matching rounds through the service', () => {
 
   it('two rounds never run at once for one complex; a claim left by a dead process is taken over', async () => {
     const complexId = selectComplex({ db: server.db }, { code: 'BANWOL_SIHWA' })!.id;
-    const insert = () => server.db.insert(matchingRounds).values({ complexId, status: 'RUNNING', trigger: 'SCHEDULED', startedAt: new Date() }).returning({ id: matchingRounds.id }).get();
+    const insert = async () => server.db.insert(matchingRounds).values({ complexId, status: 'RUNNING', trigger: 'SCHEDULED', startedAt: new Date() }).returning({ id: matchingRounds.id }).get();
     const running = (await insert())!.id;
     expect((await run(keys.operator)).body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     // A second RUNNING round of the complex breaks the unique index, on either database.

@@ -41,7 +41,7 @@ describe('retention', () => {
     // Retention and the webhook worker off: each test runs what it checks itself.
     server = await startTestServer({ dbPath: join(tmp.dir, 'retention.db'), env: { RETENTION_INTERVAL_SECONDS: '0', WEBHOOK_WORKER_INTERVAL_MS: '0' } });
     db = server.db;
-    complexId = db.select().from(complexes).where(eq(complexes.code, 'BANWOL_SIHWA')).get()!.id;
+    complexId = (await db.select().from(complexes).where(eq(complexes.code, 'BANWOL_SIHWA')).get())!.id;
     const key = server.keyOf('MANUFACTURER');
     orgId = key.organisationId;
     maker = key.apiKey;
@@ -61,49 +61,49 @@ describe('retention', () => {
     expect(await create(input)).toBe(first);
 
     expect(await pruneIdempotencyKeys({ ctx: later(31 * DAY_MS), input: { batchSize: 500 } })).toBeGreaterThanOrEqual(1);
-    expect(db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, input.idempotencyKey)).get()).toBeUndefined();
+    expect(await db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, input.idempotencyKey)).get()).toBeUndefined();
     expect(await create(input)).not.toBe(first);
   });
 
   it("a run deletes old rows in batches: batch size 2 and 5 old keys take 3 batches, and a new key stays", async () => {
-    db.delete(idempotencyKeys).run();
+    await db.delete(idempotencyKeys).run();
     const old = new Date(Date.now() - 40 * DAY_MS);
     const row = (key: string, createdAt: Date) => ({ organisationId: orgId, key, operation: 'test', fingerprint: 'f', result: {}, createdAt });
-    db.insert(idempotencyKeys).values([1, 2, 3, 4, 5].map((i) => row(`old-key-${i}`, old))).run();
-    db.insert(idempotencyKeys).values(row('new-key-1', new Date())).run();
+    await db.insert(idempotencyKeys).values([1, 2, 3, 4, 5].map((i) => row(`old-key-${i}`, old))).run();
+    await db.insert(idempotencyKeys).values(row('new-key-1', new Date())).run();
 
     const report = await runRetention(later(0), 2);
     expect(report.idempotencyKeys).toEqual({ deleted: 5, batches: 3 });
-    expect(db.select({ key: idempotencyKeys.key }).from(idempotencyKeys).all()).toEqual([{ key: 'new-key-1' }]);
+    expect(await db.select({ key: idempotencyKeys.key }).from(idempotencyKeys).all()).toEqual([{ key: 'new-key-1' }]);
   });
 
   it('deletes old empty scheduled rounds referenced by nothing; keeps manual ones, recent ones, ones that considered requests and ones with offers', async () => {
     const old = new Date(Date.now() - 2 * DAY_MS);
-    const round = (trigger: 'SCHEDULED' | 'MANUAL', startedAt: Date, requestsConsidered = 0) =>
-      db.insert(matchingRounds).values({ complexId, status: 'COMPLETED', trigger, startedAt, finishedAt: startedAt, report: emptyReport(requestsConsidered) }).returning().get().id;
-    const emptyOld = round('SCHEDULED', old);
-    const emptyRecent = round('SCHEDULED', new Date(Date.now() - HOUR_MS));
-    const manual = round('MANUAL', old);
-    const busy = round('SCHEDULED', old, 3);
+    const round = async (trigger: 'SCHEDULED' | 'MANUAL', startedAt: Date, requestsConsidered = 0) =>
+      (await db.insert(matchingRounds).values({ complexId, status: 'COMPLETED', trigger, startedAt, finishedAt: startedAt, report: emptyReport(requestsConsidered) }).returning().get()).id;
+    const emptyOld = await round('SCHEDULED', old);
+    const emptyRecent = await round('SCHEDULED', new Date(Date.now() - HOUR_MS));
+    const manual = await round('MANUAL', old);
+    const busy = await round('SCHEDULED', old, 3);
     const withOffers = await roundWithOffers(old);
 
     expect(await pruneEmptyRounds({ ctx: later(0), input: { batchSize: 500 } })).toBe(1);
-    const left = db.select({ id: matchingRounds.id }).from(matchingRounds).where(inArray(matchingRounds.id, [emptyOld, emptyRecent, manual, busy, withOffers])).all();
+    const left = await db.select({ id: matchingRounds.id }).from(matchingRounds).where(inArray(matchingRounds.id, [emptyOld, emptyRecent, manual, busy, withOffers])).all();
     expect(left.map((r) => r.id).sort()).toEqual([emptyRecent, manual, busy, withOffers].sort());
   });
 
   it('deletes the stop lists of routes nobody booked once the window has passed and no offer waits; the route and its offers stay', async () => {
     // The route the round above offered, its share still pending, made to look older than the window.
-    const { id } = db.select({ id: routePlans.routeId }).from(routePlans).orderBy(desc(routePlans.routeId)).get()!;
-    db.update(routes).set({ createdAt: new Date(Date.now() - (env.ROUTE_PLAN_RETENTION_DAYS + 1) * DAY_MS) }).where(eq(routes.id, id)).run();
+    const { id } = (await db.select({ id: routePlans.routeId }).from(routePlans).orderBy(desc(routePlans.routeId)).get())!;
+    await db.update(routes).set({ createdAt: new Date(Date.now() - (env.ROUTE_PLAN_RETENTION_DAYS + 1) * DAY_MS) }).where(eq(routes.id, id)).run();
     const batch = { batchSize: 500 };
     expect(await pruneRoutePlans({ ctx: later(0), input: batch })).toBe(0);
-    db.update(offers).set({ status: 'DECLINED' }).where(eq(offers.routeId, id)).run();
+    await db.update(offers).set({ status: 'DECLINED' }).where(eq(offers.routeId, id)).run();
     expect(await pruneRoutePlans({ ctx: later(-2 * DAY_MS), input: batch })).toBe(0);
     expect(await pruneRoutePlans({ ctx: later(0), input: batch })).toBe(1);
-    expect(db.select().from(routePlans).where(eq(routePlans.routeId, id)).all()).toEqual([]);
-    expect(db.select().from(routes).where(eq(routes.id, id)).all()).toHaveLength(1);
-    expect(db.select().from(offers).where(eq(offers.routeId, id)).all().length).toBeGreaterThan(0);
+    expect(await db.select().from(routePlans).where(eq(routePlans.routeId, id)).all()).toEqual([]);
+    expect(await db.select().from(routes).where(eq(routes.id, id)).all()).toHaveLength(1);
+    expect((await db.select().from(offers).where(eq(offers.routeId, id)).all()).length).toBeGreaterThan(0);
   });
 
   /** A real round with offers (a truck, a request, a manual run), then made to look old, scheduled and empty. */
@@ -122,46 +122,46 @@ describe('retention', () => {
       { apiKey: server.keyOf('OPERATOR').apiKey },
     );
     expect(run.body.data!.matchingRunStart.round.report.offersWritten).toBeGreaterThan(0);
-    const { roundId } = db.select({ roundId: offers.roundId }).from(offers).get()!;
-    db.update(matchingRounds).set({ trigger: 'SCHEDULED', startedAt, report: emptyReport(0) }).where(eq(matchingRounds.id, roundId)).run();
+    const { roundId } = (await db.select({ roundId: offers.roundId }).from(offers).get())!;
+    await db.update(matchingRounds).set({ trigger: 'SCHEDULED', startedAt, report: emptyReport(0) }).where(eq(matchingRounds.id, roundId)).run();
     return roundId;
   }
 
   it('deletes finished webhook deliveries, their attempts and fanned-out events past the window; keeps pending and recent ones', async () => {
     const old = new Date(Date.now() - 31 * DAY_MS);
     const recent = new Date(Date.now() - DAY_MS);
-    const endpointId = db
+    const endpointId = (await db
       .insert(webhookEndpoints)
       .values({ organisationId: orgId, url: 'https://erp.example/hook', eventTypes: ['shipment.updated'], secret: 'whsec_test', updatedAt: old })
       .returning()
-      .get().id;
-    const event = (fannedOutAt: Date | null) =>
-      db.insert(webhookEvents).values({ messageId: randomUUID(), type: 'shipment.updated', organisationId: orgId, payload: '{}', createdAt: old, fannedOutAt }).returning().get().id;
-    const delivery = (eventId: number, status: 'DELIVERED' | 'FAILED' | 'PENDING', settledAt: Date) => {
-      const id = db.insert(webhookDeliveries).values({ eventId, endpointId, status, attempts: 1, nextAttemptAt: settledAt, firstAttemptAt: settledAt, lastAttemptAt: settledAt, createdAt: old }).returning().get().id;
-      db.insert(webhookAttempts).values({ deliveryId: id, attemptedAt: settledAt, durationMs: 5, responseStatus: 200, succeeded: status === 'DELIVERED' }).run();
+      .get()).id;
+    const event = async (fannedOutAt: Date | null) =>
+      (await db.insert(webhookEvents).values({ messageId: randomUUID(), type: 'shipment.updated', organisationId: orgId, payload: '{}', createdAt: old, fannedOutAt }).returning().get()).id;
+    const delivery = async (eventId: number, status: 'DELIVERED' | 'FAILED' | 'PENDING', settledAt: Date) => {
+      const id = (await db.insert(webhookDeliveries).values({ eventId, endpointId, status, attempts: 1, nextAttemptAt: settledAt, firstAttemptAt: settledAt, lastAttemptAt: settledAt, createdAt: old }).returning().get()).id;
+      await db.insert(webhookAttempts).values({ deliveryId: id, attemptedAt: settledAt, durationMs: 5, responseStatus: 200, succeeded: status === 'DELIVERED' }).run();
       return id;
     };
-    const delivered = event(old);
-    const deliveredOld = delivery(delivered, 'DELIVERED', old);
-    const failed = event(old);
-    const failedOld = delivery(failed, 'FAILED', old);
-    const pending = event(old);
-    const pendingOld = delivery(pending, 'PENDING', old);
-    const fresh = event(old);
-    const deliveredRecent = delivery(fresh, 'DELIVERED', recent);
-    const unwanted = event(old); // no endpoint wanted it: no delivery
-    const notFannedOut = event(null);
+    const delivered = await event(old);
+    const deliveredOld = await delivery(delivered, 'DELIVERED', old);
+    const failed = await event(old);
+    const failedOld = await delivery(failed, 'FAILED', old);
+    const pending = await event(old);
+    const pendingOld = await delivery(pending, 'PENDING', old);
+    const fresh = await event(old);
+    const deliveredRecent = await delivery(fresh, 'DELIVERED', recent);
+    const unwanted = await event(old); // no endpoint wanted it: no delivery
+    const notFannedOut = await event(null);
 
     const report = await runRetention(later(0));
     expect(report.webhookDeliveries.deleted).toBe(2);
     expect(report.webhookEvents.deleted).toBe(3);
-    const deliveries = db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).all().map((d) => d.id);
+    const deliveries = (await db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).all()).map((d) => d.id);
     expect(deliveries.sort()).toEqual([pendingOld, deliveredRecent].sort());
-    const attempts = db.select({ deliveryId: webhookAttempts.deliveryId }).from(webhookAttempts).all().map((a) => a.deliveryId);
+    const attempts = (await db.select({ deliveryId: webhookAttempts.deliveryId }).from(webhookAttempts).all()).map((a) => a.deliveryId);
     expect(attempts).not.toContain(deliveredOld);
     expect(attempts).not.toContain(failedOld);
-    const events = db.select({ id: webhookEvents.id }).from(webhookEvents).where(inArray(webhookEvents.id, [delivered, failed, pending, fresh, unwanted, notFannedOut])).all();
+    const events = await db.select({ id: webhookEvents.id }).from(webhookEvents).where(inArray(webhookEvents.id, [delivered, failed, pending, fresh, unwanted, notFannedOut])).all();
     expect(events.map((e) => e.id).sort()).toEqual([pending, fresh, notFannedOut].sort());
   });
 
@@ -186,8 +186,8 @@ describe('retention', () => {
     const other = await startTestServer({ dbPath: join(tmp.dir, 'scheduled.db'), env: { RETENTION_INTERVAL_SECONDS: '1', WEBHOOK_WORKER_INTERVAL_MS: '0' } });
     try {
       const organisationId = other.keyOf('MANUFACTURER').organisationId;
-      other.db.insert(idempotencyKeys).values({ organisationId, key: 'expired-key', operation: 'test', fingerprint: 'f', result: {}, createdAt: new Date(Date.now() - 31 * DAY_MS) }).run();
-      await vi.waitFor(() => expect(other.db.select().from(idempotencyKeys).all()).toEqual([]), { timeout: 5_000, interval: 100 });
+      await other.db.insert(idempotencyKeys).values({ organisationId, key: 'expired-key', operation: 'test', fingerprint: 'f', result: {}, createdAt: new Date(Date.now() - 31 * DAY_MS) }).run();
+      await vi.waitFor(async () => expect(await other.db.select().from(idempotencyKeys).all()).toEqual([]), { timeout: 5_000, interval: 100 });
     } finally {
       await other.stop();
     }

@@ -85,7 +85,7 @@ describe('extensions of booked routes through the service', () => {
   beforeAll(async () => {
     server = await startTestServer({ dbPath: join(tmp.dir, 'extensions.db') });
     const complexId = ctxAs(server.db, server.keyOf('MANUFACTURER')).viewer!.complexId!;
-    const makers = server.db.select().from(organisations).where(and(eq(organisations.complexId, complexId), eq(organisations.role, 'MANUFACTURER'))).orderBy(organisations.id).all();
+    const makers = await server.db.select().from(organisations).where(and(eq(organisations.complexId, complexId), eq(organisations.role, 'MANUFACTURER'))).orderBy(organisations.id).all();
     const others = makers.filter((m) => m.id !== server.keyOf('MANUFACTURER').organisationId);
     const keyFor = async (organisationId: number) => (await createApiKey({ ctx: { ...ctxAs(server.db, server.keyOf('ADMIN')), viewer: SYSTEM_ADMIN }, input: { organisationId, name: 'test' } })).secret;
     Object.assign(keys, { a: server.keyOf('MANUFACTURER').apiKey, b: await keyFor(others[0]!.id), c: await keyFor(others[1]!.id), carrier: server.keyOf('CARRIER').apiKey, operator: server.keyOf('OPERATOR').apiKey });
@@ -193,7 +193,7 @@ describe('extensions of booked routes through the service', () => {
     expect(new Set(seenByB.stops.map((s) => s.requestId))).toEqual(new Set([requests.b]));
     expect(seenByB.shares.map((s) => s.requestId)).toEqual([requests.b]);
     // One held reservation per booking, spanning its new stops; A's old one released.
-    const held = server.db.select().from(vehicleReservations).where(isNull(vehicleReservations.releasedAt)).all();
+    const held = await server.db.select().from(vehicleReservations).where(isNull(vehicleReservations.releasedAt)).all();
     expect(held.filter((h) => h.bookingId === Number(localIdOf(a.id, 'Booking', 'id')))).toHaveLength(1);
     expect(held.find((h) => h.bookingId === Number(localIdOf(a.id, 'Booking', 'id')))!.endsAt.toISOString()).toBe(a.deliverAt);
     // Insights: A and B now travel pooled, though the booked route was offered to A alone.
@@ -218,12 +218,12 @@ describe('extensions of booked routes through the service', () => {
     } finally {
       await client.dispose();
     }
-    const stopsBefore = server.db.select().from(routeStops).where(eq(routeStops.routeId, Number(localIdOf(booked.id, 'Route', 'id')))).all();
+    const stopsBefore = await server.db.select().from(routeStops).where(eq(routeStops.routeId, Number(localIdOf(booked.id, 'Route', 'id')))).all();
     const third = offered!.find((r) => r.extendsRouteId === booked.id)!;
     expect(third.shares.map((s) => s.requestId)).toEqual([requests.c]);
     const declined = await as(keys.carrier, 'mutation ($id: ID!) { routeDecline(input: { routeId: $id }) { route { status } } }', { id: third.id });
     expect(declined.errors).toBeUndefined();
-    expect(server.db.select().from(routeStops).where(eq(routeStops.routeId, Number(localIdOf(booked.id, 'Route', 'id')))).all()).toEqual(stopsBefore);
-    expect(server.db.select().from(routes).where(eq(routes.id, Number(localIdOf(booked.id, 'Route', 'id')))).get()!.revision).toBe(1);
+    expect(await server.db.select().from(routeStops).where(eq(routeStops.routeId, Number(localIdOf(booked.id, 'Route', 'id')))).all()).toEqual(stopsBefore);
+    expect((await server.db.select().from(routes).where(eq(routes.id, Number(localIdOf(booked.id, 'Route', 'id')))).get())!.revision).toBe(1);
   });
 });

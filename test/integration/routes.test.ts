@@ -82,7 +82,7 @@ describe('routes through the service', () => {
     server = await startTestServer({ dbPath: join(tmp.dir, 'routes.db') });
     const complexId = ctxAs(server.db, server.keyOf('MANUFACTURER')).viewer!.complexId!;
     // Three shippers of the complex: the demo one and two more with keys of their own.
-    const makers = server.db.select().from(organisations).where(and(eq(organisations.complexId, complexId), eq(organisations.role, 'MANUFACTURER'))).orderBy(organisations.id).all();
+    const makers = await server.db.select().from(organisations).where(and(eq(organisations.complexId, complexId), eq(organisations.role, 'MANUFACTURER'))).orderBy(organisations.id).all();
     const keyFor = async (organisationId: number) => (await createApiKey({ ctx: { ...ctxAs(server.db, server.keyOf('ADMIN')), viewer: SYSTEM_ADMIN }, input: { organisationId, name: 'test' } })).secret;
     Object.assign(keys, {
       a: server.keyOf('MANUFACTURER').apiKey,
@@ -180,7 +180,7 @@ describe('routes through the service', () => {
     const refused = await as(keys.carrier, ACCEPT, { id: pooled.id, key: randomUUID() });
     expect(refused.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: 'Route is withdrawn and can no longer be accepted' });
     expect((await as(keys.carrier, DECLINE, { id: pooled.id })).errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: 'Route is withdrawn and can no longer be declined' });
-    expect(server.db.select().from(bookings).all()).toEqual([]);
+    expect(await server.db.select().from(bookings).all()).toEqual([]);
     expect((await routeAs(keys.carrier, pooled.id))!.status).toBe('WITHDRAWN');
     expect((await routeAs(keys.a, pooled.id))!.status).toBe('WITHDRAWN');
     expect(await requestStatus(requests.a)).toBe('OPEN');
@@ -208,14 +208,14 @@ describe('routes through the service', () => {
     // so whichever share is booked first, the route is refused as a whole.
     const heavy = await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')), { weightKg: 4_300, pallets: 1 });
     const me = server.keyOf('CARRIER').organisationId;
-    const [heavyOffer] = makeOffers(server.db, [
-      { round: round(server.db), requestId: heavy.id, shipperOrgId: heavy.shipperOrgId, supplierOrgId: me, vehicleId: localIdOf(route.vehicleId, 'Vehicle', 'vehicleId'), pickupAt: new Date(Date.now() + HOUR), deliverAt: new Date(Date.now() + 60 * HOUR) },
+    const [heavyOffer] = await makeOffers(server.db, [
+      { round: await round(server.db), requestId: heavy.id, shipperOrgId: heavy.shipperOrgId, supplierOrgId: me, vehicleId: localIdOf(route.vehicleId, 'Vehicle', 'vehicleId'), pickupAt: new Date(Date.now() + HOUR), deliverAt: new Date(Date.now() + 60 * HOUR) },
     ]);
     const booked = await as<{ offerAccept: { bookings: { id: string }[] } }>(keys.carrier, 'mutation ($id: ID!, $key: String!) { offerAccept(input: { offerId: $id, idempotencyKey: $key }) { bookings { id } } }', { id: toGlobalId('Offer', heavyOffer!), key: randomUUID() });
     expect(booked.errors).toBeUndefined();
     const full = await as(keys.carrier, ACCEPT, { id: route.id, key: randomUUID() });
     expect(full.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-    expect(server.db.select().from(bookings).where(eq(bookings.routeId, localIdOf(route.id, 'Route', 'id'))).all()).toEqual([]);
+    expect(await server.db.select().from(bookings).where(eq(bookings.routeId, localIdOf(route.id, 'Route', 'id'))).all()).toEqual([]);
     expect((await routeAs(keys.carrier, route.id))!.status).toBe('PENDING');
 
     const giveBack = await as(keys.carrier, 'mutation ($id: ID!, $key: String!) { bookingGiveBack(input: { bookingId: $id, reason: "room for a route", idempotencyKey: $key }) { bookings { status } } }', { id: booked.data!.offerAccept.bookings[0]!.id, key: randomUUID() });

@@ -76,7 +76,7 @@ let routeId: number;
 
 const at = (iso: string) => new Date(iso);
 /** Marks a request as posted at `iso`, so that complexInsights counts it in that month. */
-const postedAt = (requestId: number, iso: string) => server.db.update(shipmentRequests).set({ createdAt: at(iso) }).where(eq(shipmentRequests.id, requestId)).run();
+const postedAt = async (requestId: number, iso: string) => await server.db.update(shipmentRequests).set({ createdAt: at(iso) }).where(eq(shipmentRequests.id, requestId)).run();
 
 async function accept(offerId: number, apiKey: string): Promise<string[]> {
   const res = await gql<{ offerAccept: { bookings: { id: string }[] } }>(server.url, ACCEPT, { id: toGlobalId('Offer', offerId), key: randomUUID() }, { apiKey });
@@ -86,7 +86,7 @@ async function accept(offerId: number, apiKey: string): Promise<string[]> {
 
 /** A transport offer for the request on `when` and its acceptance by the carrier; returns the booking ID. */
 async function transport(f: Omit<OfferFixture, 'round' | 'supplierOrgId'>): Promise<string> {
-  const [offerId] = makeOffers(server.db, [{ round: r, supplierOrgId: key('CARRIER').organisationId, ...f }]);
+  const [offerId] = await makeOffers(server.db, [{ round: r, supplierOrgId: key('CARRIER').organisationId, ...f }]);
   const [bookingId] = await accept(offerId!, key('CARRIER').apiKey);
   return bookingId!;
 }
@@ -94,34 +94,34 @@ async function transport(f: Omit<OfferFixture, 'round' | 'supplierOrgId'>): Prom
 beforeAll(async () => {
   tmp = tempDir();
   server = await startTestServer({ dbPath: join(tmp.dir, 'settlement.db'), env: { POD_STORAGE_DIR: join(tmp.dir, 'pod') } });
-  r = round(server.db);
+  r = await round(server.db);
   const carrierCtx = ctxAs(server.db, key('CARRIER'));
   const a = ctxAs(server.db, key('MANUFACTURER'));
-  const second = server.db.select().from(organisations).where(and(eq(organisations.complexId, r.complexId), eq(organisations.role, 'MANUFACTURER'))).orderBy(organisations.id).all()[1]!;
+  const second = (await server.db.select().from(organisations).where(and(eq(organisations.complexId, r.complexId), eq(organisations.role, 'MANUFACTURER'))).orderBy(organisations.id).all())[1]!;
   shipperB = { id: second.id, name: second.name, brn: second.businessRegistrationNumber, apiKey: (await createApiKey({ ctx: { ...a, viewer: SYSTEM_ADMIN }, input: { organisationId: second.id, name: 'test' } })).secret };
   const b = ctxAs(server.db, { organisationId: shipperB.id, role: 'MANUFACTURER' });
   const truck = await vehicle(carrierCtx);
   plate = truck.plateNumber;
   const space = await listing(ctxAs(server.db, key('WAREHOUSE_OWNER')));
-  server.db.insert(listingAvailability).values({ listingId: space.id, fromDay: '2026-11-01', toDay: '2026-11-30', idlePallets: 10 }).run();
+  await server.db.insert(listingAvailability).values({ listingId: space.id, fromDay: '2026-11-01', toDay: '2026-11-30', idlePallets: 10 }).run();
   const vehicleId = truck.id;
 
   // 1. A: transport delivered 00:30 on 1 November in Seoul (15:30 UTC the day before), with 3 pallets stored 26–30 November.
   const r1 = await shipment(a, { storage: { pallets: 3, days: 5, storageClass: 'AMBIENT' } });
-  postedAt(r1.id, '2026-10-31T15:10:00Z');
+  await postedAt(r1.id, '2026-10-31T15:10:00Z');
   const storage = offerValues({ round: r, requestId: r1.id, shipperOrgId: r1.shipperOrgId, supplierOrgId: key('WAREHOUSE_OWNER').organisationId, listingId: space.id, storagePallets: 3, priceKrw: 15_000 });
-  const storageOffer = server.db.insert(offers).values({ ...storage, storageFromDay: '2026-11-26', storageToDay: '2026-11-30' }).returning().get().id;
+  const storageOffer = (await server.db.insert(offers).values({ ...storage, storageFromDay: '2026-11-26', storageToDay: '2026-11-30' }).returning().get()).id;
   booked.a1 = await transport({ requestId: r1.id, shipperOrgId: r1.shipperOrgId, vehicleId, priceKrw: 412_345, pickupAt: at('2026-10-31T09:00:00Z'), deliverAt: at('2026-10-31T15:30:00Z') });
   booked.a1Storage = (await accept(storageOffer, key('WAREHOUSE_OWNER').apiKey))[0]!;
 
   // 2. A and B pooled on one consolidated load delivered 20 November: shares of 300,007 and 599,993.
   const r2a = await shipment(a, { pallets: 2, weightKg: 800 });
   const r2b = await shipment(b, { pallets: 4, weightKg: 1_600 });
-  postedAt(r2a.id, '2026-11-18T01:00:00Z');
-  postedAt(r2b.id, '2026-11-18T02:00:00Z');
-  routeId = server.db.insert(routes).values({ roundId: r.roundId, complexId: r.complexId, vehicleId, priceKrw: 900_000, startAt: at('2026-11-19T21:30:00Z'), endAt: at('2026-11-20T03:00:00Z') }).returning().get().id;
+  await postedAt(r2a.id, '2026-11-18T01:00:00Z');
+  await postedAt(r2b.id, '2026-11-18T02:00:00Z');
+  routeId = (await server.db.insert(routes).values({ roundId: r.roundId, complexId: r.complexId, vehicleId, priceKrw: 900_000, startAt: at('2026-11-19T21:30:00Z'), endAt: at('2026-11-20T03:00:00Z') }).returning().get()).id;
   const share = { round: r, kind: 'TRANSPORT' as const, routeId, supplierOrgId: key('CARRIER').organisationId, vehicleId, pickupAt: at('2026-11-19T22:00:00Z'), deliverAt: at('2026-11-20T03:00:00Z') };
-  const [shareA] = makeOffers(server.db, [
+  const [shareA] = await makeOffers(server.db, [
     { ...share, requestId: r2a.id, shipperOrgId: r2a.shipperOrgId, priceKrw: 300_007 },
     { ...share, requestId: r2b.id, shipperOrgId: r2b.shipperOrgId, priceKrw: 599_993 },
   ]);
@@ -131,22 +131,22 @@ beforeAll(async () => {
 
   // 3. A: transport for 15 November, given back by the carrier.
   const r3 = await shipment(a);
-  postedAt(r3.id, '2026-11-10T01:00:00Z');
+  await postedAt(r3.id, '2026-11-10T01:00:00Z');
   booked.a3 = await transport({ requestId: r3.id, shipperOrgId: r3.shipperOrgId, vehicleId, priceKrw: 200_000, pickupAt: at('2026-11-15T01:00:00Z'), deliverAt: at('2026-11-15T08:00:00Z') });
   expect((await gql(server.url, GIVE_BACK, { id: booked.a3, key: randomUUID() }, { apiKey: key('CARRIER').apiKey })).body.errors).toBeUndefined();
 
   // 4. B: transport for 25 November, cancelled by B (a reason that Excel would run as a formula).
   const r4 = await shipment(b);
-  postedAt(r4.id, '2026-11-20T01:00:00Z');
+  await postedAt(r4.id, '2026-11-20T01:00:00Z');
   booked.b4 = await transport({ requestId: r4.id, shipperOrgId: r4.shipperOrgId, vehicleId, priceKrw: 180_000, pickupAt: at('2026-11-25T01:00:00Z'), deliverAt: at('2026-11-25T08:00:00Z') });
   expect((await gql(server.url, CANCEL, { id: toGlobalId('ShipmentRequest', r4.id) }, { apiKey: shipperB.apiKey })).body.errors).toBeUndefined();
 
   // 5. B: planned for 1 December but delivered on 30 November: supplied in November.
   const r5 = await shipment(b);
-  postedAt(r5.id, '2026-11-28T01:00:00Z');
+  await postedAt(r5.id, '2026-11-28T01:00:00Z');
   booked.b5 = await transport({ requestId: r5.id, shipperOrgId: r5.shipperOrgId, vehicleId, priceKrw: 250_000, pickupAt: at('2026-11-30T05:00:00Z'), deliverAt: at('2026-12-01T01:00:00Z') });
   // Booked (in the test's real time) after the month it is reported in: date the booking as a carrier's would be.
-  server.db.update(bookings).set({ bookedAt: at('2026-11-28T02:00:00Z') }).where(eq(bookings.id, localIdOf(booked.b5, 'Booking', 'id'))).run();
+  await server.db.update(bookings).set({ bookedAt: at('2026-11-28T02:00:00Z') }).where(eq(bookings.id, localIdOf(booked.b5, 'Booking', 'id'))).run();
   const event = (kind: string, occurredAt: string, extra = {}) =>
     gql(server.url, REPORT, { input: { bookingId: booked.b5, kind, occurredAt, position: { lat: 36.5, lng: 127.5 }, idempotencyKey: randomUUID(), ...extra } }, { apiKey: key('CARRIER').apiKey });
   expect((await event('PICKED_UP', '2026-11-30T06:00:00Z')).body.errors).toBeUndefined();
@@ -167,7 +167,7 @@ afterAll(async () => {
 
 describe('settlement statements', () => {
   const brn = (org: { businessRegistrationNumber: string }) => org.businessRegistrationNumber.replace(/^(\d{3})(\d{2})(\d{5})$/, '$1-$2-$3');
-  const orgOf = (role: 'MANUFACTURER' | 'CARRIER' | 'WAREHOUSE_OWNER') => server.db.select().from(organisations).where(eq(organisations.id, key(role).organisationId)).get()!;
+  const orgOf = async (role: 'MANUFACTURER' | 'CARRIER' | 'WAREHOUSE_OWNER') => (await server.db.select().from(organisations).where(eq(organisations.id, key(role).organisationId)).get())!;
   const partyOf = (org: { id: number; name: string; businessRegistrationNumber: string }) => ({ organisationId: orgId(org.id), name: org.name, businessRegistrationNumber: brn(org) });
 
   it("a shipper's month, hand-computed: supply value = booked price, VAT = floor(10 %) per line, ended bookings charge nothing", async () => {
@@ -175,13 +175,13 @@ describe('settlement statements', () => {
     expect(body.errors).toBeUndefined();
     const s = body.data!.statement;
     expect(s).toMatchObject({ month: MONTH, firstDay: '2026-11-01', lastDay: '2026-11-30' });
-    const carrier = partyOf(orgOf('CARRIER'));
-    const me = partyOf(orgOf('MANUFACTURER'));
+    const carrier = partyOf(await orgOf('CARRIER'));
+    const me = partyOf(await orgOf('MANUFACTURER'));
     expect(s.lines.map(({ bookingId, kind, status, supplyDate, bookedPriceKrw, supplyValueKrw, vatKrw, totalKrw, endReason, supplier, buyer }) => ({ bookingId, kind, status, supplyDate, bookedPriceKrw, supplyValueKrw, vatKrw, totalKrw, endReason, supplier, buyer }))).toEqual([
       { bookingId: booked.a1, kind: 'TRANSPORT', status: 'CONFIRMED', supplyDate: '2026-11-01', bookedPriceKrw: 412_345, supplyValueKrw: 412_345, vatKrw: 41_234, totalKrw: 453_579, endReason: null, supplier: carrier, buyer: me },
       { bookingId: booked.a3, kind: 'TRANSPORT', status: 'RETURNED', supplyDate: '2026-11-15', bookedPriceKrw: 200_000, supplyValueKrw: 0, vatKrw: 0, totalKrw: 0, endReason: '차량 고장', supplier: carrier, buyer: me },
       { bookingId: booked.a2, kind: 'TRANSPORT', status: 'CONFIRMED', supplyDate: '2026-11-20', bookedPriceKrw: 300_007, supplyValueKrw: 300_007, vatKrw: 30_000, totalKrw: 330_007, endReason: null, supplier: carrier, buyer: me },
-      { bookingId: booked.a1Storage, kind: 'STORAGE', status: 'CONFIRMED', supplyDate: '2026-11-30', bookedPriceKrw: 15_000, supplyValueKrw: 15_000, vatKrw: 1_500, totalKrw: 16_500, endReason: null, supplier: partyOf(orgOf('WAREHOUSE_OWNER')), buyer: me },
+      { bookingId: booked.a1Storage, kind: 'STORAGE', status: 'CONFIRMED', supplyDate: '2026-11-30', bookedPriceKrw: 15_000, supplyValueKrw: 15_000, vatKrw: 1_500, totalKrw: 16_500, endReason: null, supplier: partyOf(await orgOf('WAREHOUSE_OWNER')), buyer: me },
     ]);
     expect(s.lines[0]!.item).toBe('화물운송 3팔레트 1,200kg');
     expect(s.lines[2]).toMatchObject({ item: '화물운송(혼적) 2팔레트 800kg', routeId: toGlobalId('Route', routeId), vehiclePlate: plate });
@@ -276,7 +276,7 @@ describe('settlement statements', () => {
     expect(rows[0]).toBe(
       '"공급일자","구분","상태","품목","공급자 사업자등록번호","공급자 상호","공급받는자 사업자등록번호","공급받는자 상호","팔레트","중량(kg)","예약금액","공급가액","세액","합계금액","취소·반납 사유","차량번호","운행 ID","예약 ID"',
     );
-    const carrier = orgOf('CARRIER');
+    const carrier = await orgOf('CARRIER');
     const buyer = `"${brn({ businessRegistrationNumber: shipperB.brn })}","${shipperB.name.replace(/"/g, '""')}"`;
     expect(rows[1]).toBe(`"2026-11-20","운송","확정","화물운송(혼적) 4팔레트 1,600kg","${brn(carrier)}","${carrier.name}",${buyer},"4","1600","599993","599993","59999","659992","","${plate}","${toGlobalId('Route', routeId)}","${booked.b2}"`);
     // A quote doubled, and a leading "=" defused so that Excel shows the reason instead of running it.

@@ -73,19 +73,19 @@ describe('warehouse listings over GraphQL', () => {
     if (!res.body.data) throw new Error(JSON.stringify(res.body.errors));
     return res.body.data.warehouseListingCreate.listing;
   };
-  const rowCount = () => server.db.select({ n: count() }).from(warehouseListings).get()!.n;
+  const rowCount = async () => (await server.db.select({ n: count() }).from(warehouseListings).get())!.n;
 
   beforeAll(async () => {
     server = await startTestServer({ dbPath: join(tmp.dir, 'listings.db'), env: { RATE_LIMIT_PER_KEY: '100000', RATE_LIMIT_PER_ADDRESS: '100000' } });
     owner = server.keyOf('WAREHOUSE_OWNER').apiKey;
     // A second warehouse owner in the same complex, with a key made by the admin.
     const ownerId = server.keyOf('WAREHOUSE_OWNER').organisationId;
-    const complexId = server.db.select({ c: organisations.complexId }).from(organisations).where(eq(organisations.id, ownerId)).get()!.c!;
-    const other = server.db
+    const complexId = (await server.db.select({ c: organisations.complexId }).from(organisations).where(eq(organisations.id, ownerId)).get())!.c!;
+    const other = (await server.db
       .select({ id: organisations.id })
       .from(organisations)
       .where(and(eq(organisations.role, 'WAREHOUSE_OWNER'), eq(organisations.complexId, complexId), ne(organisations.id, ownerId)))
-      .get()!;
+      .get())!;
     const key = await as<{ apiKeyCreate: { secret: string } }>(server.keyOf('ADMIN').apiKey, 'mutation ($input: ApiKeyCreateInput!) { apiKeyCreate(input: $input) { secret } }', {
       input: { organisationId: Buffer.from(`Organisation:${other.id}`).toString('base64url'), name: 'test' },
     });
@@ -142,12 +142,12 @@ describe('warehouse listings over GraphQL', () => {
       ['opens before closes', { opensAt: '19:00', closesAt: '08:00' }, 'input.closesAt', 'later than opensAt'],
       ['idempotency key', { idempotencyKey: 'short' }, 'input.idempotencyKey', '8–100'],
     ])('refuses a bad %s, naming the field and rule, and writes nothing', async (_, overrides, field, rule) => {
-      const before = rowCount();
+      const before = await rowCount();
       const res = await as(owner, CREATE, { input: listingInput(overrides) });
       const error = res.body.errors?.[0];
       expect(error?.extensions?.code).toBe('BAD_USER_INPUT');
       expect(error?.extensions?.issues).toContainEqual({ field, rule: expect.stringContaining(rule) });
-      expect(rowCount()).toBe(before);
+      expect(await rowCount()).toBe(before);
     });
 
     it('refuses an unknown storage class at the GraphQL layer', async () => {
@@ -167,10 +167,10 @@ describe('warehouse listings over GraphQL', () => {
 
     it('returns the first listing for a repeated idempotency key, and CONFLICT for the key with another input', async () => {
       const first = await create(owner, { idempotencyKey: 'listing-key-0001' });
-      const before = rowCount();
+      const before = await rowCount();
       const again = await create(owner, { idempotencyKey: 'listing-key-0001' });
       expect(again.id).toBe(first.id);
-      expect(rowCount()).toBe(before);
+      expect(await rowCount()).toBe(before);
       const changed = await as(owner, CREATE, { input: listingInput({ idempotencyKey: 'listing-key-0001', totalPallets: 121 }) });
       expect(changed.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
       // Keys are per organisation: another owner may use the same key.
@@ -190,7 +190,7 @@ describe('warehouse listings over GraphQL', () => {
       expect(updated).toMatchObject({ name: '새 이름', location: { lat: 37.36, lng: 126.8 }, totalPallets: 60, availability: windows, opensAt: '08:00', closesAt: '21:30' });
       expect(updated.h3Cell).not.toBe(listing.h3Cell);
       expect(updated.updatedAt).toEqual(expect.any(String));
-      const stored = server.db.select().from(listingAvailability).where(eq(listingAvailability.listingId, Number(Buffer.from(listing.id, 'base64url').toString().split(':')[1]))).all();
+      const stored = await server.db.select().from(listingAvailability).where(eq(listingAvailability.listingId, Number(Buffer.from(listing.id, 'base64url').toString().split(':')[1]))).all();
       expect(stored).toHaveLength(1);
     });
 

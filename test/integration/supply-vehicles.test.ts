@@ -70,19 +70,19 @@ describe('vehicles over GraphQL', () => {
     if (!res.body.data) throw new Error(JSON.stringify(res.body.errors));
     return res.body.data.vehicleRegister.vehicle;
   };
-  const rowCount = () => server.db.select({ n: count() }).from(vehicles).get()!.n;
+  const rowCount = async () => (await server.db.select({ n: count() }).from(vehicles).get())!.n;
   const code = (res: { body: { errors?: { extensions?: { code?: string } }[] } }) => res.body.errors?.[0]?.extensions?.code;
 
   beforeAll(async () => {
     server = await startTestServer({ dbPath: join(tmp.dir, 'vehicles.db'), env: { RATE_LIMIT_PER_KEY: '100000', RATE_LIMIT_PER_ADDRESS: '100000' } });
     carrier = server.keyOf('CARRIER').apiKey;
     const carrierId = server.keyOf('CARRIER').organisationId;
-    const complexId = server.db.select({ c: organisations.complexId }).from(organisations).where(eq(organisations.id, carrierId)).get()!.c!;
-    const other = server.db
+    const complexId = (await server.db.select({ c: organisations.complexId }).from(organisations).where(eq(organisations.id, carrierId)).get())!.c!;
+    const other = (await server.db
       .select({ id: organisations.id })
       .from(organisations)
       .where(and(eq(organisations.role, 'CARRIER'), eq(organisations.complexId, complexId), ne(organisations.id, carrierId)))
-      .get()!;
+      .get())!;
     const key = await as<{ apiKeyCreate: { secret: string } }>(server.keyOf('ADMIN').apiKey, 'mutation ($input: ApiKeyCreateInput!) { apiKeyCreate(input: $input) { secret } }', {
       input: { organisationId: globalId('Organisation', other.id), name: 'test' },
     });
@@ -176,11 +176,11 @@ describe('vehicles over GraphQL', () => {
       ],
       ['idempotency key', { idempotencyKey: 'bad key!' }, 'input.idempotencyKey', '8–100'],
     ])('refuses a bad %s, naming the field and rule, and writes nothing', async (_, overrides, field, rule) => {
-      const before = rowCount();
+      const before = await rowCount();
       const res = await as(carrier, REGISTER, { input: vehicleInput(overrides) });
       expect(code(res)).toBe('BAD_USER_INPUT');
       expect(res.body.errors?.[0]?.extensions?.issues).toContainEqual({ field, rule: expect.stringContaining(rule) });
-      expect(rowCount()).toBe(before);
+      expect(await rowCount()).toBe(before);
     });
 
     it('refuses an unknown body type or class at the GraphQL layer', async () => {
@@ -204,11 +204,11 @@ describe('vehicles over GraphQL', () => {
     it('returns the first vehicle for a repeated idempotency key, and CONFLICT for the key with another input', async () => {
       const input = vehicleInput({ idempotencyKey: 'vehicle-key-0001' });
       const first = await as<{ vehicleRegister: { vehicle: Vehicle } }>(carrier, REGISTER, { input });
-      const before = rowCount();
+      const before = await rowCount();
       const eventsBefore = events.length;
       const again = await as<{ vehicleRegister: { vehicle: Vehicle } }>(carrier, REGISTER, { input });
       expect(again.body.data!.vehicleRegister.vehicle.id).toBe(first.body.data!.vehicleRegister.vehicle.id);
-      expect(rowCount()).toBe(before);
+      expect(await rowCount()).toBe(before);
       expect(events.length).toBe(eventsBefore);
       expect(code(await as(carrier, REGISTER, { input: { ...input, plateNumber: freshPlate() } }))).toBe('CONFLICT');
     });

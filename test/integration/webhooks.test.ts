@@ -69,8 +69,8 @@ async function deliveries(url: string, apiKey: string, endpointId?: string): Pro
 /** Waits until the worker fanned out every event and settled every attempt (at most 10 s). */
 async function settled(server: TestServer): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    const unfanned = server.db.select({ id: webhookEvents.id }).from(webhookEvents).where(isNull(webhookEvents.fannedOutAt)).all();
-    const open = server.db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(inArray(webhookDeliveries.status, ['PENDING', 'SENDING'])).all();
+    const unfanned = await server.db.select({ id: webhookEvents.id }).from(webhookEvents).where(isNull(webhookEvents.fannedOutAt)).all();
+    const open = await server.db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(inArray(webhookDeliveries.status, ['PENDING', 'SENDING'])).all();
     if (unfanned.length === 0 && open.length === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -103,15 +103,15 @@ describe('webhooks', () => {
   it("signs each delivery so that the standardwebhooks package verifies it, with the event's id, type, time and feed fields", async () => {
     const inbox = await receiver();
     // Before any endpoint asks for it, a change writes no outbox row: an endpoint receives events from its registration on.
-    const outbox = () => server.db.select({ id: webhookEvents.id }).from(webhookEvents).all().length;
+    const outbox = async () => (await server.db.select({ id: webhookEvents.id }).from(webhookEvents).all()).length;
     await shipment(ctxAs(server.db, key('MANUFACTURER')));
-    expect(outbox()).toBe(0);
+    expect(await outbox()).toBe(0);
     const { secret, endpoint } = await register(server.url, key('OPERATOR').apiKey, ['COMPLEX_ACTIVITY'], inbox.url);
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(endpoint).toMatchObject({ url: inbox.url, eventTypes: ['COMPLEX_ACTIVITY'], status: 'ACTIVE' });
 
     await shipment(ctxAs(server.db, key('MANUFACTURER')));
-    expect(outbox()).toBe(1);
+    expect(await outbox()).toBe(1);
     const [delivery] = await inbox.waitFor(1);
     const payload = verified(secret, delivery!);
     expect(payload).toEqual({ id: delivery!.headers['webhook-id'], type: 'complex.activity', timestamp: expect.any(String), data: expect.any(Object) });
@@ -142,7 +142,7 @@ describe('webhooks', () => {
 
     const request = await shipment(ctxAs(server.db, key('MANUFACTURER')));
     const truck = await vehicle(ctxAs(server.db, key('CARRIER')));
-    const [offerId] = makeOffers(server.db, [{ round: round(server.db), requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: key('CARRIER').organisationId, vehicleId: truck.id }]);
+    const [offerId] = await makeOffers(server.db, [{ round: await round(server.db), requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: key('CARRIER').organisationId, vehicleId: truck.id }]);
     const accepted = await gql(server.url, ACCEPT, { input: { offerId: toGlobalId('Offer', offerId!), idempotencyKey: randomUUID() } }, { apiKey: key('CARRIER').apiKey });
     expect(accepted.body.errors).toBeUndefined();
 
@@ -174,7 +174,7 @@ describe('webhooks', () => {
     expect(run.body.errors).toBeUndefined();
     await settled(server);
     const roundId = run.body.data!.matchingRunStart.round.id;
-    const mineOffers = server.db.select().from(offers).all().filter((o) => o.supplierOrgId === key('CARRIER').organisationId && toGlobalId('MatchingRound', o.roundId) === roundId);
+    const mineOffers = (await server.db.select().from(offers).all()).filter((o) => o.supplierOrgId === key('CARRIER').organisationId && toGlobalId('MatchingRound', o.roundId) === roundId);
     expect(mineOffers.length).toBeGreaterThan(0);
     const payloads = carrier.received.map((d) => verified(secret, d));
     expect(payloads.map((p) => p.data.id).sort()).toEqual(mineOffers.map((o) => toGlobalId('Offer', o.id)).sort());

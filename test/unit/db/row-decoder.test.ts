@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
-import { migrateDatabase, openDatabase } from '../../../db/client';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { testDatabase } from '../../helpers/database';
 import { organisations, shipmentRequests } from '../../../db/schema';
 import { createShipmentRequest } from '../../../src/demand/create-shipment-request';
 import { BOARD_COLUMNS, boardRow } from '../../../src/demand/open-load';
@@ -15,10 +15,10 @@ const HOUR = 3_600_000;
 
 describe('rowDecoder', () => {
   it('decodes raw rows into the records drizzle itself returns: times, booleans, nulls and all', async () => {
-    const db = openDatabase(':memory:');
-    migrateDatabase(db);
+    const { db, close } = await testDatabase();
+    onTestFinished(close);
     await seedDemo({ ctx: { db }, input: DEFAULT_SEED });
-    const shipper = db.select().from(organisations).where(eq(organisations.role, 'MANUFACTURER')).orderBy(asc(organisations.id)).get()!;
+    const shipper = (await db.select().from(organisations).where(eq(organisations.role, 'MANUFACTURER')).orderBy(asc(organisations.id)).get())!;
     const ctx = {
       db,
       pubsub: createInProcessPubSub(),
@@ -42,14 +42,14 @@ describe('rowDecoder', () => {
     await createShipmentRequest({ ctx, input: { ...base, idempotencyKey: randomUUID() } });
     await createShipmentRequest({ ctx, input: { ...base, idempotencyKey: randomUUID(), storage: { pallets: 2, days: 5, storageClass: 'AMBIENT', splitAllowed: true }, maxPriceKrw: 900_000, notes: 'dock 3' } });
 
-    const byDrizzle = db.select().from(shipmentRequests).orderBy(asc(shipmentRequests.id)).all();
+    const byDrizzle = await db.select().from(shipmentRequests).orderBy(asc(shipmentRequests.id)).all();
     expect(byDrizzle.length).toBeGreaterThanOrEqual(2);
-    const decoded = db.select(REQUEST_COLUMNS).from(shipmentRequests).orderBy(asc(shipmentRequests.id)).prepare().values().map(requestColumns(null).decode);
+    const decoded = (await db.select(REQUEST_COLUMNS).from(shipmentRequests).orderBy(asc(shipmentRequests.id)).prepare().values()).map(requestColumns(null).decode);
     expect(decoded).toEqual(byDrizzle);
     expect(decoded.at(-1)).toMatchObject({ destinationIsCentre: true, storageSplitAllowed: true, notes: 'dock 3', updatedAt: null, pickupFrom: new Date(from) });
     expect(Object.keys(decoded[0]!)).toEqual(Object.keys(REQUEST_COLUMNS));
 
     const board = db.select(BOARD_COLUMNS).from(shipmentRequests).orderBy(asc(shipmentRequests.id));
-    expect(board.prepare().values().map(boardRow)).toEqual(board.all());
+    expect((await board.prepare().values()).map(boardRow)).toEqual(await board.all());
   });
 });

@@ -13,8 +13,8 @@ afterAll(() => {
   tmp.remove();
 });
 
-const insert = (tx: Db, k: number, v = 'x') => tx.run(sql`insert into t (k, v) values (${k}, ${v})`);
-const keys = () => (db.all(sql`select k from t order by k`) as { k: number }[]).map((r) => r.k);
+const insert = async (tx: Db, k: number, v = 'x') => await tx.run(sql`insert into t (k, v) values (${k}, ${v})`);
+const keys = async () => ((await db.all(sql`select k from t order by k`)) as { k: number }[]).map((r) => r.k);
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 beforeEach(() => {
@@ -29,7 +29,7 @@ describe('transact', () => {
       const values = await Promise.all([1, 2, 3].map((k) => transact(db, async (tx) => (await insert(tx, k), k * 10))));
       expect(values).toEqual([10, 20, 30]);
       expect(groups).toEqual([3]);
-      expect(keys()).toEqual([1, 2, 3]);
+      expect(await keys()).toEqual([1, 2, 3]);
     } finally {
       observeCommits(db, null);
     }
@@ -37,17 +37,17 @@ describe('transact', () => {
 
   it('rolls back only the write that throws, rejecting only its caller', async () => {
     const outcomes = await Promise.allSettled([
-      transact(db, (tx) => insert(tx, 1)),
+      transact(db, async (tx) => await insert(tx, 1)),
       transact(db, async (tx) => {
         await insert(tx, 2);
         throw new Error('refused');
       }),
-      transact(db, (tx) => insert(tx, 1)), // a primary-key conflict: the database refuses it
-      transact(db, (tx) => insert(tx, 3)),
+      transact(db, async (tx) => await insert(tx, 1)), // a primary-key conflict: the database refuses it
+      transact(db, async (tx) => await insert(tx, 3)),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
     expect((outcomes[1] as PromiseRejectedResult).reason).toEqual(new Error('refused'));
-    expect(keys()).toEqual([1, 3]);
+    expect(await keys()).toEqual([1, 3]);
   });
 
   it('lets no other request read a write before its commit, nor write inside its transaction', async () => {
@@ -61,7 +61,7 @@ describe('transact', () => {
     // Another request: code queued now runs only once the group has committed.
     const reading = (async () => {
       await turn();
-      seen.push(`read ${keys().join(',')}`);
+      seen.push(`read ${(await keys()).join(',')}`);
     })();
     await Promise.all([writing, reading]);
     expect(seen).toEqual(['work done', 'read 1,2']);
@@ -72,14 +72,14 @@ describe('transact', () => {
     const inside: boolean[] = [];
     await Promise.all(
       [1, 2].map(async (k) => {
-        await transact(db, (tx) => insert(tx, k));
+        await transact(db, async (tx) => await insert(tx, k));
         inside.push(db.$client.inTransaction);
-        await transact(db, (tx) => insert(tx, k + 10));
+        await transact(db, async (tx) => await insert(tx, k + 10));
         inside.push(db.$client.inTransaction);
       }),
     );
     expect(inside).toEqual([false, false, false, false]);
-    expect(keys()).toEqual([1, 2, 11, 12]);
+    expect(await keys()).toEqual([1, 2, 11, 12]);
   });
 });
 
@@ -93,15 +93,15 @@ describe('savepoint', () => {
           throw new Error('inner');
         }),
       ).rejects.toThrow('inner');
-      await savepoint(tx, (sp) => insert(sp, 3));
+      await savepoint(tx, async (sp) => await insert(sp, 3));
     });
-    expect(keys()).toEqual([1, 3]);
+    expect(await keys()).toEqual([1, 3]);
   });
 });
 
 describe('snapshot', () => {
   it('reads in one transaction, shared by nested calls, and ends it', async () => {
-    await transact(db, (tx) => insert(tx, 1));
+    await transact(db, async (tx) => await insert(tx, 1));
     const read = await snapshot(db, async (outer) => {
       const within = db.$client.inTransaction;
       const nested = await snapshot(outer, async (inner) => inner.all(sql`select k from t`));

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { cellToLatLng, cellToParent } from 'h3-js';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { migrateDatabase, openDatabase, type Db } from '../../../db/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../../db/client';
+import { testDatabase } from '../../helpers/database';
 import { organisations, shipmentRequests } from '../../../db/schema';
 import type { Viewer } from '../../../src/context';
 import { getComplex } from '../../../src/complexes/get-complex';
@@ -34,6 +35,7 @@ function pointNear(centre: LatLng, km: number, rand: () => number): LatLng {
 }
 
 let db: Db;
+let closeDb: () => Promise<void>;
 const now = Date.now();
 const ctxAs = (viewer: Viewer): Context => ({
   db,
@@ -60,12 +62,11 @@ async function allPages<T>(page: (after: string | null) => Promise<LocatedConnec
 }
 
 beforeAll(async () => {
-  db = openDatabase(':memory:');
-  migrateDatabase(db);
+  ({ db, close: closeDb } = await testDatabase());
   await seedDemo({ ctx: { db }, input: DEFAULT_SEED });
   const complex = getComplex({ ctx: ctxAs({ organisationId: 1, role: 'ADMIN', complexId: null, apiKeyId: null }), input: { code: 'BANWOL_SIHWA' } });
   centroid = { lat: complex.centroidLat, lng: complex.centroidLng };
-  const orgs = db.select().from(organisations).where(eq(organisations.complexId, complex.id)).all();
+  const orgs = await db.select().from(organisations).where(eq(organisations.complexId, complex.id)).all();
   const viewer = (o: (typeof orgs)[number]): Viewer => ({ organisationId: o.id, role: o.role, complexId: complex.id, apiKeyId: null });
   const manufacturers = orgs.filter((o) => o.role === 'MANUFACTURER').slice(0, 5).map(viewer);
   operator = viewer(orgs.find((o) => o.role === 'OPERATOR')!);
@@ -90,18 +91,20 @@ beforeAll(async () => {
     });
   }
   // Some requests leave the market: the board must not show them.
-  db.update(shipmentRequests).set({ status: 'CANCELLED' }).where(eq(shipmentRequests.id, db.select().from(shipmentRequests).limit(1).get()!.id)).run();
+  const first = (await db.select().from(shipmentRequests).limit(1).get())!;
+  await db.update(shipmentRequests).set({ status: 'CANCELLED' }).where(eq(shipmentRequests.id, first.id)).run();
 });
+afterAll(() => closeDb());
 
 describe('near on shipment requests and the open-load board, against a brute-force scan', () => {
   const rand = rng(7);
   const searches = Array.from({ length: 12 }, () => ({ ...pointNear({ lat: 37.325, lng: 126.75 }, 30, rand), radiusKm: 0.5 + rand() * 25 }));
 
   it.each(searches.map((s, i) => [i, s] as const))('request origins: search %i matches every origin within the radius, nearest first', async (_i, near) => {
-    const expected = db
+    const expected = (await db
       .select()
       .from(shipmentRequests)
-      .all()
+      .all())
       .map((r) => ({ id: r.id, d: haversineKm(near, { lat: r.originLat, lng: r.originLng }) }))
       .filter((r) => r.d <= near.radiusKm)
       .sort((a, b) => a.d - b.d);
@@ -111,11 +114,11 @@ describe('near on shipment requests and the open-load board, against a brute-for
   });
 
   it.each(searches.map((s, i) => [i, s] as const))('open loads: search %i matches every OPEN load whose origin area centre is within the radius', async (_i, near) => {
-    const expected = db
+    const expected = (await db
       .select()
       .from(shipmentRequests)
       .where(eq(shipmentRequests.status, 'OPEN'))
-      .all()
+      .all())
       .map((r) => {
         const [lat, lng] = cellToLatLng(cellToParent(r.originH3R9, 7));
         return { id: r.id, d: haversineKm(near, { lat, lng }) };
@@ -128,7 +131,7 @@ describe('near on shipment requests and the open-load board, against a brute-for
   });
 
   it('finds a load from its area centre even when the exact origin lies outside a small search disc', async () => {
-    const open = db.select().from(shipmentRequests).where(eq(shipmentRequests.status, 'OPEN')).limit(60).all();
+    const open = await db.select().from(shipmentRequests).where(eq(shipmentRequests.status, 'OPEN')).limit(60).all();
     for (const r of open) {
       const [lat, lng] = cellToLatLng(cellToParent(r.originH3R9, 7));
       const found = await listOpenLoads({ ctx: ctxAs(carrier), input: { complexCode: 'BANWOL_SIHWA', filter: { near: { lat, lng, radiusKm: 0.2 } }, first: 100 } });
@@ -146,10 +149,10 @@ describe('near on shipment requests and the open-load board, against a brute-for
   it('combines near with the other filters', async () => {
     const near = { ...centroid, radiusKm: 10 };
     const chilled = await allPages((after) => listShipmentRequests({ ctx: ctxAs(operator), input: { filter: { near, cargoClass: 'CHILLED', status: ['OPEN'] }, after } }));
-    const expected = db
+    const expected = (await db
       .select()
       .from(shipmentRequests)
-      .all()
+      .all())
       .filter((r) => r.cargoClass === 'CHILLED' && r.status === 'OPEN' && haversineKm(near, { lat: r.originLat, lng: r.originLng }) <= 10);
     expect(chilled.map((e) => e.node.id).sort((a, b) => a - b)).toEqual(expected.map((r) => r.id).sort((a, b) => a - b));
   });
@@ -160,11 +163,11 @@ describe('near on shipment requests and the open-load board, against a brute-for
       const [lat, lng] = cellToLatLng(cellToParent(cell, 7));
       return haversineKm(near, { lat, lng });
     };
-    const expected = db
+    const expected = (await db
       .select()
       .from(shipmentRequests)
       .where(eq(shipmentRequests.status, 'OPEN'))
-      .all()
+      .all())
       .filter((r) => r.cargoClass === 'GENERAL' && areaDistance(r.originH3R9) <= near.radiusKm)
       .sort((a, b) => areaDistance(a.originH3R9) - areaDistance(b.originH3R9) || a.id - b.id);
     expect(expected.length).toBeGreaterThan(20);
@@ -181,7 +184,7 @@ describe('near on shipment requests and the open-load board, against a brute-for
   });
 
   it('lists each combination of filters as a full read filtered by hand does, page by page, records and counts alike', async () => {
-    const all = db.select().from(shipmentRequests).all();
+    const all = await db.select().from(shipmentRequests).all();
     const admin: Viewer = { organisationId: 1, role: 'ADMIN', complexId: null, apiKeyId: null };
     const manufacturer: Viewer = { ...operator, organisationId: all.find((r) => r.complexId === operator.complexId)!.shipperOrgId, role: 'MANUFACTURER' };
     const filters = [

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { migrateDatabase, openDatabase, type Db } from '../../../db/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../../db/client';
+import { testDatabase } from '../../helpers/database';
 import { idempotencyKeys, matchingRounds, offers, organisations, shipmentRequests, vehicles, type OrganisationRole } from '../../../db/schema';
 import type { Viewer } from '../../../src/context';
 import { getComplex } from '../../../src/complexes/get-complex';
@@ -22,6 +23,9 @@ const BANWOL = { lat: 37.325, lng: 126.75 };
 const BUSAN = { lat: 35.1798, lng: 129.075 };
 
 let db: Db;
+let closeDb: () => Promise<void>;
+/** The seeded organisations, in id order. */
+let seededOrgs: (typeof organisations.$inferSelect)[];
 let clock: number;
 const events: ComplexActivityEvent[] = [];
 const recordingPubSub: PubSub = {
@@ -39,8 +43,7 @@ const logger = createLogger('silent');
 function viewerOf(role: OrganisationRole, complexCode = 'BANWOL_SIHWA', nth = 0): Viewer {
   if (role === 'ADMIN') return { organisationId: 1, role, complexId: null, apiKeyId: null };
   const complexId = getComplex({ ctx: ctxAs(null), input: { code: complexCode } }).id;
-  const orgs = db.select().from(organisations).where(eq(organisations.complexId, complexId)).orderBy(organisations.id).all();
-  const org = orgs.filter((o) => o.role === role)[nth]!;
+  const org = seededOrgs.filter((o) => o.complexId === complexId && o.role === role)[nth]!;
   return { organisationId: org.id, role, complexId, apiKeyId: null };
 }
 
@@ -64,7 +67,7 @@ function validInput(overrides: Partial<Record<keyof CreateShipmentRequestInput, 
   } as CreateShipmentRequestInput;
 }
 
-const rowCount = () => db.select({ n: count() }).from(shipmentRequests).get()!.n;
+const rowCount = async () => (await db.select({ n: count() }).from(shipmentRequests).get())!.n;
 
 /** The issues of the ValidationError `fn` throws (fails the test when it throws anything else). */
 async function issuesOf(fn: () => unknown): Promise<FieldIssue[]> {
@@ -78,11 +81,12 @@ async function issuesOf(fn: () => unknown): Promise<FieldIssue[]> {
 }
 
 beforeAll(async () => {
-  db = openDatabase(':memory:');
-  migrateDatabase(db);
+  ({ db, close: closeDb } = await testDatabase());
   await seedDemo({ ctx: { db }, input: DEFAULT_SEED });
+  seededOrgs = await db.select().from(organisations).orderBy(organisations.id).all();
   clock = Date.now();
 });
+afterAll(() => closeDb());
 
 describe('createShipmentRequest', () => {
   it('stores an OPEN request with its H3 cells and tells the complex feed without naming the shipper', async () => {
@@ -107,7 +111,7 @@ describe('createShipmentRequest', () => {
       notes: 'dock 3, call ahead',
     });
     expect(events).toEqual([{ complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_POSTED', at: expect.any(Date), summary: expect.stringMatching(/^3 pallets GENERAL, 1200 kg, pickup \d\d-\d\d \d\d:\d\d$/) }]);
-    const shipperName = db.select().from(organisations).where(eq(organisations.id, viewer.organisationId)).get()!.name;
+    const shipperName = (await db.select().from(organisations).where(eq(organisations.id, viewer.organisationId)).get())!.name;
     expect(events[0]!.summary).not.toContain(shipperName);
   });
 
@@ -156,10 +160,10 @@ describe('createShipmentRequest', () => {
     ['malformed idempotency key', { idempotencyKey: 'short' }, 'input.idempotencyKey', /8–100/],
     ['missing idempotency key', { idempotencyKey: undefined }, 'input.idempotencyKey', /.+/],
   ])('refuses %s, naming the field and rule, and writes nothing', async (_name, overrides, field, rule) => {
-    const before = rowCount();
+    const before = await rowCount();
     const issues = await issuesOf(() => createShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: validInput(overrides) }));
     expect(issues).toContainEqual({ field, rule: expect.stringMatching(rule) });
-    expect(rowCount()).toBe(before);
+    expect(await rowCount()).toBe(before);
   });
 
   it('reports every failing field at once', async () => {
@@ -185,8 +189,8 @@ describe('createShipmentRequest', () => {
     const viewer = viewerOf('MANUFACTURER');
     const input = validInput();
     const first = await createShipmentRequest({ ctx: ctxAs(viewer), input });
-    const rows = rowCount();
-    const keys = db.select({ n: count() }).from(idempotencyKeys).get()!.n;
+    const rows = await rowCount();
+    const keys = (await db.select({ n: count() }).from(idempotencyKeys).get())!.n;
     events.length = 0;
     const saved = clock;
     clock += 3 * HOUR;
@@ -195,8 +199,8 @@ describe('createShipmentRequest', () => {
     } finally {
       clock = saved;
     }
-    expect(rowCount()).toBe(rows);
-    expect(db.select({ n: count() }).from(idempotencyKeys).get()!.n).toBe(keys);
+    expect(await rowCount()).toBe(rows);
+    expect((await db.select({ n: count() }).from(idempotencyKeys).get())!.n).toBe(keys);
     expect(events).toEqual([]);
   });
 
@@ -211,13 +215,13 @@ describe('createShipmentRequest', () => {
 
 describe('cancelShipmentRequest', () => {
   const post = (viewer = viewerOf('MANUFACTURER')) => createShipmentRequest({ ctx: ctxAs(viewer), input: validInput() });
-  const setStatus = (id: number, status: typeof shipmentRequests.$inferSelect.status) => db.update(shipmentRequests).set({ status }).where(eq(shipmentRequests.id, id)).run();
+  const setStatus = async (id: number, status: typeof shipmentRequests.$inferSelect.status) => await db.update(shipmentRequests).set({ status }).where(eq(shipmentRequests.id, id)).run();
 
   it('cancels an OPEN, OFFERED or BOOKED request with its reason and time, once', async () => {
     const viewer = viewerOf('MANUFACTURER');
     for (const status of ['OPEN', 'OFFERED', 'BOOKED'] as const) {
       const request = await post();
-      setStatus(request.id, status);
+      await setStatus(request.id, status);
       events.length = 0;
       const cancelled = await cancelShipmentRequest({ ctx: ctxAs(viewer), input: { id: request.id, reason: 'order withdrawn' } });
       expect(cancelled).toMatchObject({ status: 'CANCELLED', cancelReason: 'order withdrawn', cancelledAt: new Date(clock) });
@@ -231,7 +235,7 @@ describe('cancelShipmentRequest', () => {
   it('refuses once the goods were picked up, with CONFLICT and a clear message', async () => {
     for (const status of ['PICKED_UP', 'AT_CENTRE', 'IN_TRANSIT', 'DELIVERED'] as const) {
       const request = await post();
-      setStatus(request.id, status);
+      await setStatus(request.id, status);
       await expect(cancelShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: { id: request.id, reason: 'late' } })).rejects.toThrow(
         new ConflictError(`ShipmentRequest is ${status} and can no longer be cancelled: only requests not yet picked up can`),
       );
@@ -254,20 +258,20 @@ describe('cancelShipmentRequest', () => {
     const request = await post();
     const carrier = viewerOf('CARRIER');
     const cells = cellsOf(BANWOL);
-    const vehicle = db
+    const vehicle = await db
       .insert(vehicles)
       .values({ carrierOrgId: carrier.organisationId, complexId: carrier.complexId!, plateNumber: `12가${Math.floor(Math.random() * 9000 + 1000)}`, tonnageClass: 'T5', payloadKg: 5_000, palletSlots: 10, bodyType: 'WING', baseFeeKrw: 60_000, perKmKrw: 1_600, ...BANWOL, h3R5: cells.r5, h3R6: cells.r6, h3R7: cells.r7, h3R8: cells.r8, h3R9: cells.r9, locationUpdatedAt: new Date(clock) })
       .returning()
       .get();
-    const round = db.insert(matchingRounds).values({ complexId: carrier.complexId!, trigger: 'MANUAL', startedAt: new Date(clock), status: 'COMPLETED' }).returning().get();
-    const offer = db
+    const round = await db.insert(matchingRounds).values({ complexId: carrier.complexId!, trigger: 'MANUAL', startedAt: new Date(clock), status: 'COMPLETED' }).returning().get();
+    const offer = await db
       .insert(offers)
       .values({ roundId: round.id, complexId: carrier.complexId!, kind: 'TRANSPORT', requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: carrier.organisationId, vehicleId: vehicle.id, priceKrw: 500_000, baseKrw: 60_000, distanceKrw: 440_000, storageKrw: 0, handlingKrw: 0, deadheadKm: 3, loadedKm: 290, co2Kg: 150, expiresAt: new Date(clock + HOUR) })
       .returning()
       .get();
-    setStatus(request.id, 'OFFERED');
+    await setStatus(request.id, 'OFFERED');
     await cancelShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: { id: request.id, reason: 'no longer needed' } });
-    expect(db.select().from(offers).where(eq(offers.id, offer.id)).get()!.status).toBe('WITHDRAWN');
+    expect((await db.select().from(offers).where(eq(offers.id, offer.id)).get())!.status).toBe('WITHDRAWN');
   });
 });
 
@@ -278,8 +282,8 @@ describe('expiry', () => {
     const posted = [];
     for (let i = 0; i < 3; i++) posted.push(await createShipmentRequest({ ctx, input: validInput({ origin: { centre: true } }) }));
     const [open, offered, booked] = posted;
-    db.update(shipmentRequests).set({ status: 'OFFERED' }).where(eq(shipmentRequests.id, offered!.id)).run();
-    db.update(shipmentRequests).set({ status: 'BOOKED' }).where(eq(shipmentRequests.id, booked!.id)).run();
+    await db.update(shipmentRequests).set({ status: 'OFFERED' }).where(eq(shipmentRequests.id, offered!.id)).run();
+    await db.update(shipmentRequests).set({ status: 'BOOKED' }).where(eq(shipmentRequests.id, booked!.id)).run();
     const statuses = async () => Object.fromEntries((await listShipmentRequests({ ctx: ctxAs(viewer), input: {} })).edges.map((e) => [e.node.id, e.node.status]));
     expect(await statuses()).toEqual({ [open!.id]: 'OPEN', [offered!.id]: 'OFFERED', [booked!.id]: 'BOOKED' });
 

@@ -1,6 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateDatabase, openDatabase, type Db } from '../../../db/client';
+import type { Db } from '../../../db/client';
+import { transact } from '../../../db/transaction';
+import { testDatabase } from '../../helpers/database';
 import { complexes, listingAvailability, organisations, STORAGE_CLASSES, vehicles, warehouseListings, type OrganisationRole } from '../../../db/schema';
 import type { Viewer } from '../../../src/context';
 import type { Context } from '../../../src/context';
@@ -31,40 +33,41 @@ function around(random: () => number, centre: LatLng, radiusKm: number): LatLng 
 
 describe('near searches against a brute-force distance scan (seeded random data)', () => {
   let db: Db;
+  let closeDb: () => Promise<void>;
   let ctxAs: (viewer: Viewer) => Context;
   const viewers: Record<string, Viewer> = {};
   const centres: LatLng[] = [];
   const random = rng(20261121);
 
   beforeAll(async () => {
-    db = openDatabase(':memory:');
-    migrateDatabase(db);
+    ({ db, close: closeDb } = await testDatabase());
     await seedDemo({ ctx: { db }, input: { scale: 2, seed: 7 } });
     const env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_PATH: ':memory:' });
     ctxAs = (viewer) => ({ db, env, viewer, pubsub: createInProcessPubSub(), logger: createLogger('silent'), now: () => new Date() });
-    const orgsOf = (role: OrganisationRole, code: string) =>
-      db
+    const orgsOf = async (role: OrganisationRole, code: string) =>
+      (await db
         .select({ id: organisations.id, complexId: organisations.complexId })
         .from(organisations)
         .innerJoin(complexes, eq(complexes.id, organisations.complexId))
         .where(and(eq(organisations.role, role), eq(complexes.code, code)))
-        .all()
+        .all())
         .slice(0, 2);
     const viewerOf = (org: { id: number; complexId: number | null }, role: OrganisationRole): Viewer => ({ organisationId: org.id, role, complexId: org.complexId, apiKeyId: null });
-    const carriers = [...orgsOf('CARRIER', 'BANWOL_SIHWA'), ...orgsOf('CARRIER', 'NAMDONG')];
-    const owners = [...orgsOf('WAREHOUSE_OWNER', 'BANWOL_SIHWA'), ...orgsOf('WAREHOUSE_OWNER', 'NAMDONG')];
+    const carriers = [...(await orgsOf('CARRIER', 'BANWOL_SIHWA')), ...(await orgsOf('CARRIER', 'NAMDONG'))];
+    const owners = [...(await orgsOf('WAREHOUSE_OWNER', 'BANWOL_SIHWA')), ...(await orgsOf('WAREHOUSE_OWNER', 'NAMDONG'))];
     viewers.carrier = viewerOf(carriers[0]!, 'CARRIER');
     viewers.owner = viewerOf(owners[0]!, 'WAREHOUSE_OWNER');
-    viewers.operator = viewerOf(orgsOf('OPERATOR', 'BANWOL_SIHWA')[0]!, 'OPERATOR');
-    viewers.manufacturer = viewerOf(orgsOf('MANUFACTURER', 'BANWOL_SIHWA')[0]!, 'MANUFACTURER');
+    viewers.operator = viewerOf((await orgsOf('OPERATOR', 'BANWOL_SIHWA'))[0]!, 'OPERATOR');
+    viewers.manufacturer = viewerOf((await orgsOf('MANUFACTURER', 'BANWOL_SIHWA'))[0]!, 'MANUFACTURER');
     viewers.admin = { organisationId: 0, role: 'ADMIN', complexId: null, apiKeyId: null };
 
     // Banwol-Sihwa and Namdong are ~10 km apart: their records mix in one disc, which tests isolation.
-    const hub = db.select({ lat: complexes.centroidLat, lng: complexes.centroidLng }).from(complexes).where(eq(complexes.code, 'BANWOL_SIHWA')).get()!;
-    db.transaction((tx) => {
+    const hub = (await db.select({ lat: complexes.centroidLat, lng: complexes.centroidLng }).from(complexes).where(eq(complexes.code, 'BANWOL_SIHWA')).get())!;
+    await transact(db, async (tx) => {
       for (let i = 0; i < 1_500; i++) {
         const org = carriers[Math.floor(random() * carriers.length)]!;
-        tx.insert(vehicles)
+        await tx
+          .insert(vehicles)
           .values({
             carrierOrgId: org.id,
             complexId: org.complexId!,
@@ -83,7 +86,7 @@ describe('near searches against a brute-force distance scan (seeded random data)
       }
       for (let i = 0; i < 600; i++) {
         const org = owners[Math.floor(random() * owners.length)]!;
-        const { id } = tx
+        const { id } = (await tx
           .insert(warehouseListings)
           .values({
             ownerOrgId: org.id,
@@ -98,13 +101,13 @@ describe('near searches against a brute-force distance scan (seeded random data)
             closesAt: '18:00',
           })
           .returning({ id: warehouseListings.id })
-          .get();
-        tx.insert(listingAvailability).values({ listingId: id, fromDay: '2030-01-01', toDay: '2030-01-31', idlePallets: 50 }).run();
+          .get())!;
+        await tx.insert(listingAvailability).values({ listingId: id, fromDay: '2030-01-01', toDay: '2030-01-31', idlePallets: 50 }).run();
       }
     });
     for (let i = 0; i < 12; i++) centres.push(around(random, hub, 40));
   });
-  afterAll(() => db.$client.close());
+  afterAll(() => closeDb());
 
   /** Every page of a near search, following end cursors. */
   async function allPages<T extends { id: number }>(
@@ -133,7 +136,7 @@ describe('near searches against a brute-force distance scan (seeded random data)
 
   it.each(['carrier', 'operator', 'admin'])('vehicles as %s: same ids, order and distances at 1–40 km', async (who) => {
     const viewer = viewers[who]!;
-    const all = db.select().from(vehicles).all();
+    const all = await db.select().from(vehicles).all();
     const visible = all.filter((v) => viewer.role === 'ADMIN' || (viewer.role === 'OPERATOR' ? v.complexId === viewer.complexId : v.carrierOrgId === viewer.organisationId));
     let nonEmpty = 0;
     for (const [i, centre] of centres.entries()) {
@@ -153,7 +156,7 @@ describe('near searches against a brute-force distance scan (seeded random data)
 
   it.each(['owner', 'operator', 'manufacturer', 'admin'])('listings as %s: same ids, order and distances at 1–40 km', async (who) => {
     const viewer = viewers[who]!;
-    const all = db.select().from(warehouseListings).all();
+    const all = await db.select().from(warehouseListings).all();
     const visible = all.filter((l) => {
       if (viewer.role === 'ADMIN') return true;
       if (viewer.role === 'OPERATOR') return l.complexId === viewer.complexId;
