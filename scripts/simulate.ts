@@ -5,6 +5,7 @@
  * the KPIs against the no-sharing baseline with every assumption, writes a chart, and ends with one JSON line.
  * Exit code 2 for a bad flag; 0 otherwise, also when a target is missed (the report says so).
  */
+import './simulation/own-database';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrateDatabase, openDatabase } from '../../db/client';
+import { DIALECT } from '../../db/dialect';
 import { createApiKey } from '../../src/auth/create-api-key';
 import { createOrganisation } from '../../src/auth/create-organisation';
 import { SYSTEM_ADMIN } from '../../src/auth/viewer';
@@ -96,6 +97,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const end = periodStart + options.days * DAY_MS;
   const horizon = end + DRAIN_MS;
 
+  if (DIALECT !== 'sqlite') throw new Error('the simulation plays on a SQLite file of its own: run it without DATABASE_URL (npm run simulate does)');
   const dir = mkdtempSync(join(tmpdir(), 'sandan-sim-'));
   const env = parseEnv({
     DATABASE_PATH: options.keepDbPath ?? join(dir, 'simulation.db'),

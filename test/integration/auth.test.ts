@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/client';
+import { closeDatabase, connectDatabase } from '../../db/client';
+import { rowsOf } from '../helpers/sql';
 import { withCheckDigit } from '../../src/auth/business-number';
 import { firstResults, gql, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
@@ -104,14 +105,14 @@ describe('accounts and access', () => {
     const { secret, apiKey } = created.body.data!.apiKeyCreate;
     expect(secret).toMatch(new RegExp(`^sdx_${apiKey.prefix}_`));
     expect(apiKey.lastUsedAt).toBeNull();
-    const stored = server.db.$client.prepare('select hash, prefix from api_keys where prefix = ?').get(apiKey.prefix) as { hash: string };
+    const [stored] = await rowsOf(server.db, 'select hash, prefix from api_keys where prefix = ?', [apiKey.prefix]);
     // The secret part is base64url, which may itself contain '_': everything after the prefix.
     expect(JSON.stringify(stored)).not.toContain(secret.slice(`sdx_${apiKey.prefix}_`.length));
 
     const asNewKey = await gql<{ viewer: { id: string } }>(server.url, VIEWER, {}, { apiKey: secret });
     expect(asNewKey.body.data!.viewer.id).toBe(orgId);
-    const lastUsed = server.db.$client.prepare('select last_used_at as t from api_keys where prefix = ?').get(apiKey.prefix) as { t: number | null };
-    expect(lastUsed.t).toBeGreaterThan(Date.now() - 60_000);
+    const [lastUsed] = await rowsOf<{ t: number | null }>(server.db, 'select last_used_at as t from api_keys where prefix = ?', [apiKey.prefix]);
+    expect(lastUsed!.t).toBeGreaterThan(Date.now() - 60_000);
 
     const revoked = await gql<{ apiKeyRevoke: { apiKey: { revokedAt: string } } }>(server.url, KEY_REVOKE, { input: { apiKeyId: apiKey.id } }, { apiKey: manufacturer.apiKey });
     expect(revoked.body.data!.apiKeyRevoke.apiKey.revokedAt).toEqual(expect.any(String));
@@ -125,12 +126,12 @@ describe('accounts and access', () => {
     const created = await gql<{ apiKeyCreate: { secret: string; apiKey: { prefix: string } } }>(server.url, KEY_CREATE, { input: { organisationId: orgId, name: 'nightly export' } }, { apiKey: manufacturer.apiKey });
     const { secret, apiKey } = created.body.data!.apiKeyCreate;
     for (let i = 0; i < 3; i++) expect((await gql(server.url, VIEWER, {}, { apiKey: secret })).status).toBe(200);
-    // Another connection to the same file, as `npm run admin -- key:revoke` is.
-    const admin = openDatabase(server.dbPath);
+    // Another connection to the same database, as `npm run admin -- key:revoke` is.
+    const admin = await connectDatabase({ DATABASE_PATH: server.dbPath, DATABASE_URL: server.databaseUrl });
     try {
-      admin.$client.prepare('update api_keys set revoked_at = ? where prefix = ?').run(Date.now(), apiKey.prefix);
+      await rowsOf(admin, 'update api_keys set revoked_at = ? where prefix = ?', [Date.now(), apiKey.prefix]);
     } finally {
-      admin.$client.close();
+      await closeDatabase(admin);
     }
     expect((await gql(server.url, VIEWER, {}, { apiKey: secret })).status).toBe(401);
   });

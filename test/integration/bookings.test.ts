@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookings, offers, organisations, shipmentRequests, vehicleReservations, listingReservations } from '../../db/schema';
+import { bookings, offers, organisations, shipmentRequests, vehicleReservations, listingReservations, listingAvailability } from '../../db/schema';
 import { createApiKey } from '../../src/auth/create-api-key';
 import { SYSTEM_ADMIN } from '../../src/auth/viewer';
 import { getComplex } from '../../src/complexes/get-complex';
@@ -193,7 +193,7 @@ describe('accepting an offer', () => {
     const days = space.availability[0]!;
     const tooFew = await gql(server.url, UPDATE, { id: toGlobalId('WarehouseListing', space.id), windows: [{ from: days.from, to: days.to, idlePallets: 3 }] }, { apiKey: owner.apiKey });
     expect(tooFew.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining('fewer idle pallets than are booked') });
-    expect(server.db.$client.prepare('select idle_pallets as n from listing_availability where listing_id = ?').all(space.id)).toEqual([{ n: 10 }]);
+    expect(await server.db.select({ n: listingAvailability.idlePallets }).from(listingAvailability).where(eq(listingAvailability.listingId, space.id)).all()).toEqual([{ n: 10 }]);
     const enough = await gql(server.url, UPDATE, { id: toGlobalId('WarehouseListing', space.id), windows: [{ from: days.from, to: days.to, idlePallets: 4 }] }, { apiKey: owner.apiKey });
     expect(enough.body.errors).toBeUndefined();
   });

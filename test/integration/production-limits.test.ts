@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATION_LIMITS } from '../../graph/security';
 import { firstResults, gql, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+import { rowsOf } from '../helpers/sql';
 
 /** complex → centre → complex → … : `levels` fields deep. */
 function nested(levels: number): string {
@@ -104,14 +105,14 @@ describe('production mode: limits, introspection and error hygiene over HTTP and
   });
 
   it('turns an unexpected resolver failure into INTERNAL_SERVER_ERROR without internals', async () => {
-    // Break the database under the resolver: the next read throws a raw SQLite error.
-    server.db.$client.exec('ALTER TABLE matching_rounds RENAME TO matching_rounds_gone');
+    // Break the database under the resolver: the next read throws the database's raw error.
+    await rowsOf(server.db, 'ALTER TABLE matching_rounds RENAME TO matching_rounds_gone');
     try {
       const res = await gql(server.url, '{ matchingRounds(complexCode: "BANWOL_SIHWA", first: 1) { edges { node { id } } } }', undefined, { apiKey: server.keyOf('OPERATOR').apiKey });
       expect(res.body.errors?.[0]).toEqual({ message: 'Internal server error', path: ['matchingRounds'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-      expect(JSON.stringify(res.body)).not.toMatch(/matching_rounds|sqlite|stack/i);
+      expect(JSON.stringify(res.body)).not.toMatch(/matching_rounds|sqlite|postgres|relation|stack/i);
     } finally {
-      server.db.$client.exec('ALTER TABLE matching_rounds_gone RENAME TO matching_rounds');
+      await rowsOf(server.db, 'ALTER TABLE matching_rounds_gone RENAME TO matching_rounds');
     }
   });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { desc, eq, inArray } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { DIALECT } from '../../db/dialect';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../../db/client';
 import * as schema from '../../db/schema';
@@ -165,7 +166,8 @@ describe('retention', () => {
     expect(events.map((e) => e.id).sort()).toEqual([pending, fresh, notFannedOut].sort());
   });
 
-  it('finds each batch through an index, never by scanning a table', async () => {
+  // SQLite's plans (PostgreSQL plans by its statistics: bench:growth times the grown databases instead).
+  it.skipIf(DIALECT === 'pg')('finds each batch through an index, never by scanning a table', async () => {
     // A second connection that records every statement it runs, with its values bound.
     const statements: string[] = [];
     const traced = new Database(server.dbPath, { verbose: (sql) => statements.push(String(sql)) });

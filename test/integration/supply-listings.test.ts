@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { and, count, eq, ne } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listingAvailability, organisations, warehouseListings } from '../../db/schema';
 import { addDays, seoulDay } from '../../src/supply/listings/seoul-day';
 import type { ComplexActivityEvent } from '../../src/pubsub';
@@ -112,7 +112,8 @@ describe('warehouse listings over GraphQL', () => {
         ownerContact: { name: expect.any(String) },
       });
       expect(listing.h3Cell).toMatch(/^89/);
-      expect(events.at(-1)).toMatchObject({ complexCode: 'BANWOL_SIHWA', kind: 'LISTING_PUBLISHED' });
+      // Events reach subscribers after the commit (on PostgreSQL through NOTIFY, a moment later).
+      await vi.waitFor(() => expect(events.at(-1)).toMatchObject({ complexCode: 'BANWOL_SIHWA', kind: 'LISTING_PUBLISHED' }));
       expect(events.at(-1)!.summary).not.toContain(server.keyOf('WAREHOUSE_OWNER').organisationName);
     });
 
@@ -235,13 +236,16 @@ describe('warehouse listings over GraphQL', () => {
 
   describe('warehouseListingWithdraw', () => {
     it('withdraws once (one LISTING_WITHDRAWN event) and is idempotent after', async () => {
-      const listing = await create(owner);
       const before = events.length;
+      const listing = await create(owner);
       const first = await as<{ warehouseListingWithdraw: { listing: Listing } }>(owner, WITHDRAW, { input: { listingId: listing.id } });
       expect(first.body.data!.warehouseListingWithdraw.listing.status).toBe('WITHDRAWN');
       const again = await as<{ warehouseListingWithdraw: { listing: Listing } }>(owner, WITHDRAW, { input: { listingId: listing.id } });
       expect(again.body.data!.warehouseListingWithdraw.listing.status).toBe('WITHDRAWN');
-      expect(events.slice(before).map((e) => e.kind)).toEqual(['LISTING_WITHDRAWN']);
+      // A later listing's event as a barrier: events arrive in commit order, so every event of the withdrawals is in.
+      await create(owner);
+      await vi.waitFor(() => expect(events.at(-1)?.kind).toBe('LISTING_PUBLISHED'));
+      expect(events.slice(before).map((e) => e.kind)).toEqual(['LISTING_PUBLISHED', 'LISTING_WITHDRAWN', 'LISTING_PUBLISHED']);
     });
 
     it('answers NOT_FOUND for unknown and other owners’ listings, FORBIDDEN for other roles', async () => {

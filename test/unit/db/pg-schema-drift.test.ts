@@ -4,7 +4,7 @@ import { getTableConfig as sqliteTableConfig, SQLiteTable } from 'drizzle-orm/sq
 import { describe, expect, it } from 'vitest';
 import * as pgSchema from '../../../db/pg/schema';
 import * as pgOnly from '../../../db/pg/schema/instances';
-import * as sqliteSchema from '../../../db/schema';
+import * as sqliteSchema from '../../../db/schema/tables';
 
 type Config = ReturnType<typeof pgTableConfig> | ReturnType<typeof sqliteTableConfig>;
 
