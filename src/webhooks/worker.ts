@@ -50,11 +50,22 @@ export async function runWebhookWorker(ctx: WorkerCtx, signal?: AbortSignal): Pr
 /**
  * Creates one delivery per endpoint that asked for each new event and belongs to its recipient: the
  * organisation itself, or an operator of the complex. Returns how many events it handled.
+ *
+ * The events are claimed first, by the update that marks them fanned out: on PostgreSQL another instance's worker
+ * claiming the same events waits on their row locks, then finds them fanned out and skips them, so each event gets
+ * its deliveries once (a select then an update let two instances both fan out one event, and each receiver got it twice).
  */
 function fanOut(ctx: WorkerCtx): Promise<number> {
   const now = ctx.now();
   return transact(ctx.db, async (tx) => {
-    const events = await tx.select().from(webhookEvents).where(isNull(webhookEvents.fannedOutAt)).orderBy(webhookEvents.id).limit(BATCH).all();
+    const pending = tx.select({ id: webhookEvents.id }).from(webhookEvents).where(isNull(webhookEvents.fannedOutAt)).orderBy(webhookEvents.id).limit(BATCH);
+    const events = await tx
+      .update(webhookEvents)
+      .set({ fannedOutAt: now })
+      .where(and(isNull(webhookEvents.fannedOutAt), inArray(webhookEvents.id, pending)))
+      .returning()
+      .all();
+    events.sort((a, b) => a.id - b.id);
     for (const event of events) {
       const recipients = event.organisationId
         ? eq(webhookEndpoints.organisationId, event.organisationId)
@@ -68,7 +79,6 @@ function fanOut(ctx: WorkerCtx): Promise<number> {
         .all();
       const endpoints = candidates.filter((e) => e.eventTypes.includes(event.type));
       if (endpoints.length > 0) await tx.insert(webhookDeliveries).values(endpoints.map((e) => ({ eventId: event.id, endpointId: e.id, nextAttemptAt: now, createdAt: now }))).run();
-      await tx.update(webhookEvents).set({ fannedOutAt: now }).where(eq(webhookEvents.id, event.id)).run();
     }
     return events.length;
   });

@@ -1,6 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { shipmentRequestVariables } from '../helpers/bookings-fixtures';
 import { firstResults, gql, keepTriggering, wsClient } from '../helpers/clients';
+import { startReceiver, type Receiver } from '../helpers/receiver';
+import { rowsOf } from '../helpers/sql';
 import { startSecondInstance, startTestServer, tempDir, type TestServer } from '../helpers/server';
 
 // Two instances of the service on one PostgreSQL database, in one process each with its own pool and listener, as
@@ -55,5 +57,45 @@ describe('two instances on one database', () => {
     const refused = codes.map((code, i) => (code === 'RATE_LIMITED' ? i : -1)).filter((i) => i >= 0);
     expect(refused.length).toBeGreaterThanOrEqual(4);
     expect(refused.some((i) => i % 2 === 0) && refused.some((i) => i % 2 === 1)).toBe(true);
+  });
+});
+
+describe('webhooks from two instances', () => {
+  const tmp = tempDir();
+  // Both instances run the webhook worker, often, so that their runs overlap.
+  const FAST = { WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true', WEBHOOK_WORKER_INTERVAL_MS: '20' };
+  let a: TestServer;
+  let b: Awaited<ReturnType<typeof startSecondInstance>>;
+  let receiver: Receiver;
+
+  beforeAll(async () => {
+    a = await startTestServer({ dbPath: tmp.dir, env: FAST });
+    b = await startSecondInstance(a, FAST);
+    receiver = await startReceiver();
+  }, 120_000);
+  afterAll(async () => {
+    await b?.stop();
+    await a?.stop();
+    await receiver?.close();
+    tmp.remove();
+  });
+
+  it('delivers each event once, whichever instance recorded it and whichever worker runs first', async () => {
+    const operator = a.keyOf('OPERATOR').apiKey;
+    const created = await gql(a.url, 'mutation ($input: WebhookEndpointCreateInput!) { webhookEndpointCreate(input: $input) { secret } }', { input: { url: receiver.url, eventTypes: ['COMPLEX_ACTIVITY'] } }, { apiKey: operator });
+    expect(created.body.errors, JSON.stringify(created.body.errors)).toBeUndefined();
+    const POSTS = 30;
+    await Promise.all(
+      Array.from({ length: POSTS }, (_, i) =>
+        gql(i % 2 ? b.url : a.url, 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }', { input: shipmentRequestVariables() }, { apiKey: a.keyOf('MANUFACTURER').apiKey }),
+      ),
+    );
+    await receiver.waitFor(POSTS);
+    // Every delivery settled, then nothing more arrives: a second fan-out of an event would have sent it again.
+    await vi.waitFor(async () => expect(await rowsOf(a.db, "select id from webhook_deliveries where status <> 'DELIVERED'")).toEqual([]), { timeout: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const ids = receiver.received.map((r) => r.headers['webhook-id']);
+    expect(ids).toHaveLength(POSTS);
+    expect(new Set(ids).size).toBe(POSTS);
   });
 });
