@@ -6,7 +6,7 @@ import base from './vitest.config.js';
  * cluster (test/helpers/server.ts). The others still read the database synchronously or through better-sqlite3 in
  * their fixtures (README, "PostgreSQL").
  */
-const ON_BOTH = ['compiled-execution', 'demand-board', 'demand-requests', 'input-errors', 'matching', 'metrics', 'request-log', 'service', 'websocket-limits'];
+const ON_BOTH = ['compiled-execution', 'concurrency', 'demand-board', 'demand-requests', 'input-errors', 'matching', 'metrics', 'request-log', 'service', 'websocket-limits'];
 
 // `npm run test:pg`: the PostgreSQL tests and those above, against the throwaway cluster scripts/pg-cluster.ts starts (DATABASE_URL).
 export default defineConfig({
