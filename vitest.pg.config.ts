@@ -18,8 +18,6 @@ const SQLITE_ONLY = [
   'test/integration/readme.test.ts',
   // The simulation plays on a throwaway SQLite file of its own, whatever DATABASE_URL says.
   'test/integration/simulate.test.ts',
-  // Not yet ported to PostgreSQL: its processes open the database file.
-  'test/integration/concurrency.test.ts',
 ];
 
 // `npm run test:pg`: the whole suite but the above, against the throwaway cluster scripts/pg-cluster.ts starts (DATABASE_URL).

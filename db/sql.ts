@@ -1,5 +1,5 @@
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
-import { perDialect } from './dialect';
+import { DIALECT, perDialect } from './dialect';
 
 // The few SQL functions SQLite and PostgreSQL spell differently, one helper each, so that a query is written once.
 // Arguments are columns, SQL or bound values.
@@ -36,3 +36,10 @@ export const valuesOfJson = (json: Operand, of: 'number' | 'string' = 'number'):
     sqlite: sql`(select value from json_each(${json}))`,
     pg: of === 'number' ? sql`(select cast(value as bigint) from json_array_elements_text(cast(${json} as json)))` : sql`(select json_array_elements_text(cast(${json} as json)))`,
   });
+
+/**
+ * `query` (a select) locking the rows it reads until the transaction ends: on PostgreSQL FOR NO KEY UPDATE, so a
+ * concurrent writer of those rows waits for this transaction, and this one reads their latest committed version
+ * (READ COMMITTED re-reads a row it had to wait for). SQLite has one writer at a time and needs no lock.
+ */
+export const lockingRows = <Q>(query: Q): Q => (DIALECT === 'pg' ? (query as unknown as { for(strength: 'no key update'): Q }).for('no key update') : query);

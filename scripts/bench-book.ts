@@ -1,11 +1,15 @@
 /**
- * npm run bench:book
+ * npm run bench:book [-- --pg]
  * Bookings per second on one SQLite file (WAL, synchronous=FULL; each booking resolved only once durable):
  * - perSec1 / perSec4: the booking domain API (acceptOffer, the function the offerAccept resolver calls, with
  *   its group commit) from one process, and from four processes at once, CONCURRENCY bookings in flight each;
- * - perSec1Http: the same bookings end to end through offerAccept over HTTP against one server process;
+ * - perSec1Http / perSecHttp2: the same bookings end to end through offerAccept over HTTP against one server
+ *   process, and against two (alternating, CONCURRENCY in flight in all);
  * then the fan-out of one booking event (shipmentUpdated) to 1,000 graphql-ws subscribers of a server
  * process: p50 and p99 from sending the accept to each subscriber's receipt. Servers log at `warn`.
+ * With --pg, the same again on PostgreSQL, in a child process (the dialect is fixed per process by DATABASE_URL) on a
+ * throwaway cluster with durability on (fsync, synchronous_commit): there the fan-out crosses instances, the
+ * subscribers on one server process and the accepts through the other (LISTEN/NOTIFY).
  * Prints a table, then one JSON line for CI.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -16,10 +20,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { migrateDatabase, openDatabase } from '../db/client';
+import { closeDatabase, connectDatabase, type Db } from '../db/client';
+import { DIALECT } from '../db/dialect';
 import { eq } from 'drizzle-orm';
-import { matchingRounds, offers, shipmentRequests, vehicles } from '../db/schema';
+import { complexes, matchingRounds, offers, shipmentRequests, vehicles } from '../db/schema';
+import { transact } from '../db/transaction';
+import { startCluster } from './pg-cluster';
 import { acceptOffer } from '../src/bookings/accept-offer';
+import { loadComplexes } from '../src/complexes/complex-record';
 import type { Context } from '../src/context';
 import { originCellColumns } from '../src/demand/request-record';
 import { DEFAULT_SEED, seedDemo, type DemoKey } from './demo/seed-demo';
@@ -31,24 +39,34 @@ import { createInProcessPubSub } from '../src/pubsub';
 import { locationColumns } from '../src/supply/location-input';
 
 const BOOKINGS_PER_RUN = Number(process.env.BENCH_BOOKINGS ?? 3_000);
-const HTTP_BOOKINGS = 1_500;
+const HTTP_BOOKINGS = Number(process.env.BENCH_HTTP_BOOKINGS ?? 1_500);
 const CONCURRENCY = 64;
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1_000);
 const FANOUT_BOOKINGS = 5;
 const HOUR = 3_600_000;
 const ACCEPT = 'mutation ($id: ID!, $key: String!) { offerAccept(input: { offerId: $id, idempotencyKey: $key }) { bookings { id } } }';
 
+/** The bench's database: a SQLite file in `dir`, or the PostgreSQL database at DATABASE_URL (the --pg child). */
+function databaseOf(dbPath: string) {
+  return connectDatabase({ DATABASE_PATH: dbPath, DATABASE_URL: process.env.DATABASE_URL });
+}
+async function banwolId(db: Db): Promise<number> {
+  return (await db.select({ id: complexes.id }).from(complexes).where(eq(complexes.code, 'BANWOL_SIHWA')).get())!.id;
+}
+
 if (process.argv[2] === 'worker') await worker();
+
 
 /**
  * One bench process: waits for the shared start time, accepts its offers through the domain API with
  * CONCURRENCY in flight, and prints how many it booked and when it finished.
  */
 async function worker(): Promise<never> {
-  const db = openDatabase(process.env.BENCH_DB!);
+  const db = await databaseOf(process.env.BENCH_DB!);
   const offerIds = process.env.BENCH_OFFERS!.split(',').map(Number);
   const carrierOrgId = Number(process.env.BENCH_CARRIER);
-  const complexId = db.$client.prepare("select id from complexes where code = 'BANWOL_SIHWA'").pluck().get() as number;
+  const complexId = await banwolId(db);
+  await loadComplexes(db); // read once per process, as the service does at start (the booking's events name its complex)
   const env = parseEnv({ NODE_ENV: 'production', LOG_LEVEL: 'silent' });
   const ctx: Context = { db, pubsub: createInProcessPubSub(), logger: createLogger('silent'), env, now: () => new Date(), viewer: { organisationId: carrierOrgId, role: 'CARRIER', complexId, apiKeyId: null } };
   await new Promise((r) => setTimeout(r, Number(process.env.BENCH_START_AT) - Date.now()));
@@ -63,13 +81,13 @@ async function worker(): Promise<never> {
     }),
   );
   console.log(JSON.stringify({ booked, endedAt: Date.now() }));
+  await closeDatabase(db);
   process.exit(0);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'sandan-bench-book-'));
 const dbPath = join(dir, 'bench.db');
-const db = openDatabase(dbPath);
-migrateDatabase(db);
+const db = await databaseOf(dbPath);
 const { demoKeys } = await seedDemo({ ctx: { db }, input: DEFAULT_SEED });
 const keyOf = (role: DemoKey['role']) => demoKeys.find((k) => k.role === role && k.complexCode === 'BANWOL_SIHWA')!;
 const [shipper, carrier] = [keyOf('MANUFACTURER'), keyOf('CARRIER')];
@@ -100,21 +118,22 @@ async function domainBookingsPerSecond(processes: number, offerIds: number[]): P
 let plates = 0;
 
 /** `count` OFFERED requests, each offered to a vehicle of its own: every accept books, none conflicts. */
-function offersToAccept(count: number): number[] {
+async function offersToAccept(count: number): Promise<number[]> {
   const origin = { lat: 37.33, lng: 126.76 };
   const cells = cellsOf(origin);
   const destination = cellsOf({ lat: 35.1798, lng: 129.075 });
   const now = Date.now();
-  return db.transaction((tx) => {
-    const complexId = db.$client.prepare("select id from complexes where code = 'BANWOL_SIHWA'").pluck().get() as number;
-    const roundId = tx.insert(matchingRounds).values({ complexId, trigger: 'MANUAL', startedAt: new Date(now), status: 'COMPLETED' }).returning().get().id;
-    return Array.from({ length: count }, (_, i) => {
-      const vehicleId = tx
+  const complexId = await banwolId(db);
+  return transact(db, async (tx) => {
+    const roundId = (await tx.insert(matchingRounds).values({ complexId, trigger: 'MANUAL', startedAt: new Date(now), status: 'COMPLETED' }).returning().get())!.id;
+    const ids: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const vehicleId = (await tx
         .insert(vehicles)
         .values({ carrierOrgId: carrier.organisationId, complexId, plateNumber: `${100 + Math.floor(plates / 9000)}가${1000 + (plates++ % 9000)}`, tonnageClass: 'T5', payloadKg: 5_000, palletSlots: 10, bodyType: 'WING', baseFeeKrw: 80_000, perKmKrw: 1_500, locationUpdatedAt: new Date(now), ...locationColumns(origin) })
         .returning({ id: vehicles.id })
-        .get().id;
-      const requestId = tx
+        .get())!.id;
+      const requestId = (await tx
         .insert(shipmentRequests)
         .values({
           shipperOrgId: shipper.organisationId, complexId, status: 'OFFERED', originLat: origin.lat, originLng: origin.lng,
@@ -124,8 +143,8 @@ function offersToAccept(count: number): number[] {
           pickupFrom: new Date(now + 2 * HOUR), pickupUntil: new Date(now + 6 * HOUR), deliverBy: new Date(now + 30 * HOUR),
         })
         .returning({ id: shipmentRequests.id })
-        .get().id;
-      return tx
+        .get())!.id;
+      ids.push((await tx
         .insert(offers)
         .values({
           roundId, complexId, kind: 'TRANSPORT', requestId, shipperOrgId: shipper.organisationId, supplierOrgId: carrier.organisationId, vehicleId,
@@ -133,11 +152,11 @@ function offersToAccept(count: number): number[] {
           pickupAt: new Date(now + 3 * HOUR), deliverAt: new Date(now + 12 * HOUR), expiresAt: new Date(now + 24 * HOUR),
         })
         .returning({ id: offers.id })
-        .get().id;
-    });
+        .get())!.id);
+    }
+    return ids;
   });
 }
-
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -148,7 +167,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `npm start`'s entry point on a free port and waits until it answers. */
+/** Starts `npm start`'s entry point on a free port and waits until it answers (on PostgreSQL, DATABASE_URL is inherited). */
 async function startServer(): Promise<string> {
   const port = await freePort();
   const child = spawn('node_modules/.bin/tsx', ['src/main.ts'], {
@@ -157,7 +176,7 @@ async function startServer(): Promise<string> {
   });
   children.push(child);
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 300; i++) {
     try {
       if ((await fetch(`${url}/readyz`)).ok) return `${url}/graphql`;
     } catch {
@@ -178,13 +197,13 @@ async function accept(url: string, offerId: number): Promise<void> {
   if (body.errors) throw new Error(`accept failed: ${JSON.stringify(body.errors)}`);
 }
 
-/** Accepts every offer over HTTP, CONCURRENCY at a time; returns bookings per second. */
-async function httpBookingsPerSecond(url: string, offerIds: number[]): Promise<number> {
+/** Accepts every offer over HTTP, CONCURRENCY at a time in all, spread over `urls` in turn; returns bookings per second. */
+async function httpBookingsPerSecond(urls: string[], offerIds: number[]): Promise<number> {
   let next = 0;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < offerIds.length) await accept(url, offerIds[next++]!);
+    Array.from({ length: CONCURRENCY }, async (_, lane) => {
+      while (next < offerIds.length) await accept(urls[lane % urls.length]!, offerIds[next++]!);
     }),
   );
   return offerIds.length / ((performance.now() - started) / 1000);
@@ -194,14 +213,17 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-/** SUBSCRIBERS graphql-ws clients of the shipper; each booking's latency is measured from sending its accept. */
-async function fanOut(url: string): Promise<number[]> {
+/**
+ * SUBSCRIBERS graphql-ws clients of the shipper on `subscribeUrl`; accepts through `acceptUrl` (the same server, or
+ * another instance); each booking's latency is measured from sending its accept.
+ */
+async function fanOut(subscribeUrl: string, acceptUrl: string): Promise<number[]> {
   const clients: Client[] = [];
   /** Per subscriber: when each shipment request's update arrived. */
   const arrivals = Array.from({ length: SUBSCRIBERS }, () => new Map<string, number>());
   let waiters: (() => void)[] = [];
   for (let i = 0; i < SUBSCRIBERS; i++) {
-    const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { apiKey: shipper.apiKey }, retryAttempts: 0 });
+    const client = createClient({ url: subscribeUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { apiKey: shipper.apiKey }, retryAttempts: 0 });
     clients.push(client);
     client.subscribe<{ shipmentUpdated: { shipmentRequestId: string } }>(
       { query: 'subscription { shipmentUpdated { shipmentRequestId status } }' },
@@ -222,18 +244,18 @@ async function fanOut(url: string): Promise<number[]> {
       waiters.push(check);
       check();
     });
-  const requestOf = (offerId: number) => toGlobalId('ShipmentRequest', db.select({ id: offers.requestId }).from(offers).where(eq(offers.id, offerId)).get()!.id);
+  const requestOf = async (offerId: number) => toGlobalId('ShipmentRequest', (await db.select({ id: offers.requestId }).from(offers).where(eq(offers.id, offerId)).get())!.id);
   // Subscriptions register some time after the clients send them: book until every subscriber hears one.
-  for (const offerId of offersToAccept(40)) {
-    await accept(url, offerId);
+  for (const offerId of await offersToAccept(40)) {
+    await accept(acceptUrl, offerId);
     if (await until(() => arrivals.every((a) => a.size > 0), 500)) break;
   }
   waiters = [];
   const latencies: number[] = [];
-  for (const offerId of offersToAccept(FANOUT_BOOKINGS)) {
-    const requestId = requestOf(offerId);
+  for (const offerId of await offersToAccept(FANOUT_BOOKINGS)) {
+    const requestId = await requestOf(offerId);
     const sent = performance.now();
-    await accept(url, offerId);
+    await accept(acceptUrl, offerId);
     if (!(await until(() => arrivals.every((a) => a.has(requestId)), 10_000))) throw new Error('some subscribers never received the update');
     waiters = [];
     for (const a of arrivals) latencies.push(a.get(requestId)! - sent);
@@ -242,27 +264,81 @@ async function fanOut(url: string): Promise<number[]> {
   return latencies.sort((a, b) => a - b);
 }
 
-try {
-  const perSec1 = await domainBookingsPerSecond(1, offersToAccept(BOOKINGS_PER_RUN));
-  console.log(`bookings/s, domain API, 1 process (${BOOKINGS_PER_RUN} accepts, ${CONCURRENCY} in flight): ${Math.round(perSec1)}`);
-  const perSec4 = await domainBookingsPerSecond(4, offersToAccept(BOOKINGS_PER_RUN));
-  console.log(`bookings/s, domain API, 4 processes on one file (${BOOKINGS_PER_RUN} accepts in all): ${Math.round(perSec4)}`);
-  const server = await startServer();
-  const perSec1Http = await httpBookingsPerSecond(server, offersToAccept(HTTP_BOOKINGS));
-  console.log(`bookings/s, offerAccept over HTTP, 1 server process (${HTTP_BOOKINGS} accepts, ${CONCURRENCY} in flight): ${Math.round(perSec1Http)}`);
-  const latencies = await fanOut(server);
-  const result = {
-    bench: 'book',
+interface Figures {
+  perSec1: number;
+  perSec4: number;
+  perSec1Http: number;
+  perSecHttp2: number;
+  fanoutP50Ms: number;
+  fanoutP99Ms: number;
+}
+
+/** Every measurement on this process's database (DIALECT); each step's figure printed as it comes. */
+async function measure(): Promise<Figures> {
+  const on = DIALECT === 'pg' ? 'PostgreSQL' : 'SQLite';
+  const perSec1 = await domainBookingsPerSecond(1, await offersToAccept(BOOKINGS_PER_RUN));
+  console.log(`${on}: bookings/s, domain API, 1 process (${BOOKINGS_PER_RUN} accepts, ${CONCURRENCY} in flight): ${Math.round(perSec1)}`);
+  const perSec4 = await domainBookingsPerSecond(4, await offersToAccept(BOOKINGS_PER_RUN));
+  console.log(`${on}: bookings/s, domain API, 4 processes on one database (${BOOKINGS_PER_RUN} accepts in all): ${Math.round(perSec4)}`);
+  const [a, b] = await Promise.all([startServer(), startServer()]);
+  const perSec1Http = await httpBookingsPerSecond([a], await offersToAccept(HTTP_BOOKINGS));
+  console.log(`${on}: bookings/s, offerAccept over HTTP, 1 server process (${HTTP_BOOKINGS} accepts, ${CONCURRENCY} in flight): ${Math.round(perSec1Http)}`);
+  const perSecHttp2 = await httpBookingsPerSecond([a, b], await offersToAccept(HTTP_BOOKINGS));
+  console.log(`${on}: bookings/s, offerAccept over HTTP, 2 server processes (${HTTP_BOOKINGS} accepts, ${CONCURRENCY} in flight in all): ${Math.round(perSecHttp2)}`);
+  // Publications cross processes on PostgreSQL only (LISTEN/NOTIFY); SQLite's stay in the process that booked.
+  const latencies = await fanOut(a, DIALECT === 'pg' ? b : a);
+  const figures = {
     perSec1: Math.round(perSec1),
     perSec4: Math.round(perSec4),
+    perSec1Http: Math.round(perSec1Http),
+    perSecHttp2: Math.round(perSecHttp2),
     fanoutP50Ms: Number(quantile(latencies, 0.5).toFixed(1)),
     fanoutP99Ms: Number(quantile(latencies, 0.99).toFixed(1)),
-    perSec1Http: Math.round(perSec1Http),
   };
-  console.log(`fan-out to ${SUBSCRIBERS} subscribers (${FANOUT_BOOKINGS} bookings): p50 ${result.fanoutP50Ms} ms, p99 ${result.fanoutP99Ms} ms`);
-  console.log(JSON.stringify(result));
+  console.log(`${on}: fan-out to ${SUBSCRIBERS} subscribers (${FANOUT_BOOKINGS} bookings${DIALECT === 'pg' ? ', accepted through the other instance' : ''}): p50 ${figures.fanoutP50Ms} ms, p99 ${figures.fanoutP99Ms} ms`);
+  return figures;
+}
+
+/** The --pg half: this script again, as a child with DATABASE_URL on a durable throwaway cluster; its figures. */
+async function measureOnPostgres(): Promise<Figures> {
+  const cluster = await startCluster({ durable: true });
+  try {
+    const child = spawn('node_modules/.bin/tsx', ['scripts/bench-book.ts', 'pg'], { env: { ...process.env, DATABASE_URL: cluster.url }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      output += d;
+      process.stdout.write(d);
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    if (code !== 0) throw new Error(`the PostgreSQL bench exited with ${code}`);
+    return JSON.parse(output.trim().split('\n').at(-1)!) as Figures;
+  } finally {
+    cluster.stop();
+  }
+}
+
+try {
+  if (process.argv[2] === 'pg') {
+    console.log(JSON.stringify(await measure()));
+  } else {
+    const sqlite = await measure();
+    for (const child of children.splice(0)) child.kill('SIGTERM');
+    const pg = process.argv.includes('--pg') ? await measureOnPostgres() : null;
+    const rows: [string, keyof Figures][] = [
+      ['bookings/s, domain API, 1 process', 'perSec1'],
+      ['bookings/s, domain API, 4 processes', 'perSec4'],
+      ['bookings/s, HTTP, 1 server process', 'perSec1Http'],
+      ['bookings/s, HTTP, 2 server processes', 'perSecHttp2'],
+      ['fan-out p50 ms (PostgreSQL: across instances)', 'fanoutP50Ms'],
+      ['fan-out p99 ms (PostgreSQL: across instances)', 'fanoutP99Ms'],
+    ];
+    console.log(`\n| measure | SQLite |${pg ? ' PostgreSQL |' : ''}\n| --- | --- |${pg ? ' --- |' : ''}`);
+    for (const [label, key] of rows) console.log(`| ${label} | ${sqlite[key]} |${pg ? ` ${pg[key]} |` : ''}`);
+    const { perSec1, perSec4, fanoutP50Ms, fanoutP99Ms, perSec1Http, perSecHttp2 } = sqlite;
+    console.log(JSON.stringify({ bench: 'book', perSec1, perSec4, fanoutP50Ms, fanoutP99Ms, perSec1Http, perSecHttp2, ...(pg && { pg }) }));
+  }
 } finally {
   for (const child of children) child.kill('SIGTERM');
-  db.$client.close();
+  await closeDatabase(db);
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,6 +1,6 @@
 /**
  * A throwaway PostgreSQL cluster: initdb in a temp folder, a free port on 127.0.0.1, its unix socket in that folder,
- * durability off (fsync, synchronous_commit: tests only). Needs Debian's `postgresql` package (initdb and pg_ctl on
+ * durability off (fsync, synchronous_commit: tests only) unless `durable` (benchmarks: an acknowledged commit is on disk). Needs Debian's `postgresql` package (initdb and pg_ctl on
  * PATH or under /usr/lib/postgresql/<version>/bin). PostgreSQL refuses to run as root: as root the cluster runs as
  * the `postgres` user (PG_CLUSTER_USER to choose another).
  *
@@ -54,7 +54,7 @@ function freePort(): Promise<number> {
  * Starts a fresh cluster and waits until it accepts connections.
  * @throws Error when the binaries are missing or the server does not start (its log is in the message).
  */
-export async function startCluster(): Promise<PgCluster> {
+export async function startCluster({ durable = false }: { durable?: boolean } = {}): Promise<PgCluster> {
   const initdb = binary('initdb');
   const pgCtl = binary('pg_ctl');
   const user = process.getuid?.() === 0 ? (process.env.PG_CLUSTER_USER ?? 'postgres') : undefined;
@@ -83,7 +83,8 @@ export async function startCluster(): Promise<PgCluster> {
     // A port found free may be taken before the server binds it: try a few.
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
-      const options = [`-p ${port}`, `-k ${dir}`, "-c listen_addresses='127.0.0.1'", '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', '-c max_connections=200'];
+      const fast = durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'];
+      const options = [`-p ${port}`, `-k ${dir}`, "-c listen_addresses='127.0.0.1'", ...fast, '-c max_connections=200'];
       try {
         run(user, pgCtl, ['-D', data, '-l', log, '-o', options.join(' '), '-w', '-t', '60', 'start']);
         started = true;

@@ -4,8 +4,11 @@
  * service starts in the same process (scripts/start.mjs imports this module, then the service's). A separate step,
  * so that the service itself (src/main.ts) never loads the simulation or faker. Does nothing when SEED_ON_EMPTY is
  * false, the database holds complexes, or the environment is invalid (the service then says which variable).
+ * On PostgreSQL, instances starting at once take turns (an advisory lock): the first seeds, the others then find
+ * the database seeded.
  */
-import { closeDatabase, connectDatabase } from '../../db/client';
+import { closeDatabase, connectDatabase, pgPoolOf, type Db } from '../../db/client';
+import { DIALECT } from '../../db/dialect';
 import { EnvError, parseEnv, type Env } from '../../src/env';
 import { createLogger } from '../../src/logger';
 import { createInProcessPubSub } from '../../src/pubsub';
@@ -18,18 +21,38 @@ try {
   if (!(error instanceof EnvError)) throw error;
 }
 
+/**
+ * Runs `work` while holding PostgreSQL's session advisory lock 'sandan-seed' on a connection of its own, so that of
+ * instances starting at once on an empty database one seeds and the others wait, then find it seeded (as
+ * migratePgDatabase does for migrations). A process that dies holding it frees it with its connection.
+ * SQLite needs none: one file, served by one process.
+ */
+async function alone(db: Db, work: () => Promise<void>): Promise<void> {
+  if (DIALECT === 'sqlite') return work();
+  const client = await pgPoolOf(db).connect();
+  try {
+    await client.query('select pg_advisory_lock(hashtext($1))', ['sandan-seed']);
+    await work();
+  } finally {
+    await client.query('select pg_advisory_unlock(hashtext($1))', ['sandan-seed']).catch(() => {});
+    client.release();
+  }
+}
+
 if (env?.SEED_ON_EMPTY) {
   const db = await connectDatabase(env);
   try {
-    if (await isEmpty({ ctx: { db } })) {
-      // Loaded only for an empty database: every other start skips the simulation and faker altogether.
-      const [{ DEFAULT_SEED, seedDemo }, { seedDemoHistory }, { writeDemoKeys }] = await Promise.all([import('./seed-demo'), import('./seed-demo-history'), import('./write-demo-keys')]);
-      const logger = createLogger(env.LOG_LEVEL);
-      const { demoKeys, ...summary } = await seedDemo({ ctx: { db }, input: DEFAULT_SEED });
-      writeDemoKeys(env.DEMO_KEYS_PATH, demoKeys);
-      const history = await seedDemoHistory({ ctx: { db, pubsub: createInProcessPubSub(), logger, env, now: () => new Date() }, input: DEFAULT_SEED });
-      logger.info({ ...summary, ...history, demoKeysPath: env.DEMO_KEYS_PATH }, 'empty database: loaded demo data, played the recent days of every complex and wrote demo API keys');
-    }
+    await alone(db, async () => {
+      if (await isEmpty({ ctx: { db } })) {
+        // Loaded only for an empty database: every other start skips the simulation and faker altogether.
+        const [{ DEFAULT_SEED, seedDemo }, { seedDemoHistory }, { writeDemoKeys }] = await Promise.all([import('./seed-demo'), import('./seed-demo-history'), import('./write-demo-keys')]);
+        const logger = createLogger(env.LOG_LEVEL);
+        const { demoKeys, ...summary } = await seedDemo({ ctx: { db }, input: DEFAULT_SEED });
+        writeDemoKeys(env.DEMO_KEYS_PATH, demoKeys);
+        const history = await seedDemoHistory({ ctx: { db, pubsub: createInProcessPubSub(), logger, env, now: () => new Date() }, input: DEFAULT_SEED });
+        logger.info({ ...summary, ...history, demoKeysPath: env.DEMO_KEYS_PATH }, 'empty database: loaded demo data, played the recent days of every complex and wrote demo API keys');
+      }
+    });
   } finally {
     await closeDatabase(db);
   }

@@ -16,6 +16,7 @@ import type { BookingRecord } from './booking-record';
 import { complexCodeOf } from '../complexes/complex-code';
 import { transact, type Tx } from '../../db/transaction';
 import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
+import { lockingRows } from '../../db/sql';
 import { guarded, reserve } from '../market/reservations';
 import { withdrawRivalOffers } from '../market/withdraw-offers';
 import { acceptOffers, markBooked } from '../market/book';
@@ -99,7 +100,9 @@ const holding = inArray(bookings.status, HOLDING_BOOKING_STATUSES);
 const statements = preparedPerDatabase((db) => ({
   offer: db.select().from(offers).where(eq(offers.id, sql.placeholder('id'))).prepare(),
   offersOfRoute: db.select().from(offers).where(eq(offers.routeId, sql.placeholder('routeId'))).prepare(),
-  requests: db.select().from(shipmentRequests).where(inIdList(shipmentRequests.id, 'ids')).orderBy(shipmentRequests.id).prepare(),
+  // Locked (PostgreSQL): a cancellation or give-back of the request committing meanwhile would otherwise leave this
+  // booking CONFIRMED on a request that is no longer OFFERED (found by four processes racing on PostgreSQL).
+  requests: lockingRows(db.select().from(shipmentRequests).where(inIdList(shipmentRequests.id, 'ids')).orderBy(shipmentRequests.id)).prepare(),
   insertBooking: db
     .insert(bookings)
     .values({
