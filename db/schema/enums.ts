@@ -34,6 +34,9 @@ export type Codes<T extends string> = Readonly<Record<T, number>>;
 /** A value's code as an SQL literal, for the raw SQL, partial indexes, CHECKs and triggers that spell a value. */
 export const codeOf = <T extends string>(codes: Codes<T>, value: T) => sql.raw(String(codes[value]));
 
+/** Some values' codes as an SQL list, for `col in (…)` in raw SQL, partial indexes and triggers. */
+export const codesOf = <T extends string>(codes: Codes<T>, values: readonly T[]) => sql.raw(values.map((v) => codes[v]).join(', '));
+
 /** `col in (0,1,…)` for a CHECK constraint: every code of the set. */
 export const codeList = (codes: Codes<string>) => Object.values(codes).join(',');
 

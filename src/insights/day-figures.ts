@@ -1,8 +1,10 @@
 import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, lte, ne, sql } from 'drizzle-orm';
 import {
   bookings,
+  codeOf,
+  HOLDING_BOOKING_CODES,
   HOLDING_BOOKING_STATUSES,
-  inList,
+  OFFER_KIND_CODES,
   listingAvailability,
   listingReservations,
   matchingRounds,
@@ -142,7 +144,7 @@ export async function addRequestFigures(db: Reader, complexId: number, from: Dat
       bookedAt: bookings.bookedAt,
       // Travelled with other shippers' loads: its route holds another shipper's booking (also one that joined by extension).
       pooled: sql<number>`exists (select 1 from ${bookings} b2 where b2.route_id = ${bookings.routeId} and b2.request_id <> ${bookings.requestId}
-        and b2.status in (${sql.raw(inList(HOLDING_BOOKING_STATUSES))}))`.mapWith(Boolean),
+        and b2.status in (${HOLDING_BOOKING_CODES}))`.mapWith(Boolean),
       priceKrw: bookings.priceKrw,
       deadheadKm: offers.deadheadKm,
       loadedKm: offers.loadedKm,
@@ -151,7 +153,7 @@ export async function addRequestFigures(db: Reader, complexId: number, from: Dat
       baselineLoadedKm: offers.baselineLoadedKm,
       baselineCo2Kg: offers.baselineCo2Kg,
       storageKrw: sql<number>`(select coalesce(sum(s.price_krw), 0) from bookings s
-        where s.request_id = ${shipmentRequests.id} and s.kind = 'STORAGE' and s.status in (${sql.raw(inList(HOLDING_BOOKING_STATUSES))}))`,
+        where s.request_id = ${shipmentRequests.id} and s.kind = ${codeOf(OFFER_KIND_CODES, 'STORAGE')} and s.status in (${HOLDING_BOOKING_CODES}))`,
     })
     .from(shipmentRequests)
     .innerJoin(bookings, and(eq(bookings.requestId, shipmentRequests.id), ne(bookings.kind, 'STORAGE'), inArray(bookings.status, [...HOLDING_BOOKING_STATUSES])))
@@ -178,7 +180,7 @@ export async function addRequestFigures(db: Reader, complexId: number, from: Dat
   for (const day of into.values()) day.bookingMs.sort((a, b) => a - b);
 }
 
-const held = (route: typeof routes.id) => sql`exists (select 1 from ${bookings} b where b.route_id = ${route} and b.status in (${sql.raw(inList(HOLDING_BOOKING_STATUSES))}))`;
+const held = (route: typeof routes.id) => sql`exists (select 1 from ${bookings} b where b.route_id = ${route} and b.status in (${HOLDING_BOOKING_CODES}))`;
 
 /**
  * The complex's booked routes (a share CONFIRMED or COMPLETED) whose earliest request was posted in [from, to),
@@ -193,8 +195,8 @@ export async function addTripFigures(db: Reader, complexId: number, from: Date, 
       firstPosted: sql<number>`(select min(q.created_at) from ${routeRequests})`,
       payloadKg: vehicles.payloadKg,
       palletSlots: vehicles.palletSlots,
-      requests: sql<number>`(select count(*) from ${bookings} b where b.route_id = ${routes.id} and b.kind = 'TRANSPORT'
-        and b.status in (${sql.raw(inList(HOLDING_BOOKING_STATUSES))}))`,
+      requests: sql<number>`(select count(*) from ${bookings} b where b.route_id = ${routes.id} and b.kind = ${codeOf(OFFER_KIND_CODES, 'TRANSPORT')}
+        and b.status in (${HOLDING_BOOKING_CODES}))`,
     })
     .from(shipmentRequests)
     // A trunk from the centre picks its loads up there: it is a trip too.

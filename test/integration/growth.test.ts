@@ -5,7 +5,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client';
 import * as schema from '../../db/schema';
-import { bookings, insightsDays, matchingRounds, reportField, routeStops, shipmentRequests } from '../../db/schema';
+import { BOOKING_STATUS_CODES, bookings, insightsDays, matchingRounds, reportField, routeStops, shipmentRequests } from '../../db/schema';
 import { selectComplex } from '../../src/complexes/complex-record';
 import { DEFAULT_SEED } from '../../scripts/demo/seed-demo';
 import { seedDemoHistory } from '../../scripts/demo/seed-demo-history';
@@ -138,7 +138,7 @@ describe('years of history', () => {
     const route = server.db.$client
       .prepare(
         `select s.route_id as id, max(s.seq) as lastSeq, min(q.created_at) as firstPosted from route_stops s join shipment_requests q on q.id = s.request_id
-         where s.route_id in (select route_id from bookings where status in ('CONFIRMED', 'COMPLETED') and complex_id = ?)
+         where s.route_id in (select route_id from bookings where status in (${BOOKING_STATUS_CODES.CONFIRMED}, ${BOOKING_STATUS_CODES.COMPLETED}) and complex_id = ?)
          group by s.route_id having min(q.created_at) > ? and min(q.created_at) < ? order by s.route_id limit 1`,
       )
       .get(complexId, Date.now() - 9 * DAY_MS, seoulMidnight(seoulDay(new Date())).getTime()) as { id: number; lastSeq: number; firstPosted: number };

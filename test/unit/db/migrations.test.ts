@@ -5,7 +5,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER } from '../../../db/client';
-import { offers, TRACKING_EVENT_KIND_CODES, trackingEvents } from '../../../db/schema';
+import { BOOKING_STATUS_CODES, bookings, offers, TRACKING_EVENT_KIND_CODES, trackingEvents } from '../../../db/schema';
 import { VEHICLE_CLASSES } from '../../../src/supply/vehicle-classes';
 import { tempDir } from '../../helpers/server';
 
@@ -100,7 +100,7 @@ describe('migrations keep what was written before them', () => {
       { id: 2, kind: 'TRANSPORT', route_id: 5 },
       { id: 3, kind: 'TRANSPORT', route_id: null },
     ]);
-    expect(sqlite.prepare('select id, kind, route_id from bookings order by id').all()).toEqual([
+    expect(db.select({ id: bookings.id, kind: bookings.kind, route_id: bookings.routeId }).from(bookings).orderBy(bookings.id).all()).toEqual([
       { id: 1, kind: 'TRANSPORT', route_id: 5 },
       { id: 2, kind: 'TRANSPORT', route_id: null },
     ]);
@@ -167,6 +167,43 @@ describe('migrations keep what was written before them', () => {
     ]);
     expect(() => event.run(9, TRACKING_EVENT_KIND_CODES.DELIVERED)).toThrow('proof_of_delivery_required');
     expect(() => event.run(9, TRACKING_EVENT_KIND_CODES.PICKED_UP)).toThrow('tracking_event_once');
+    sqlite.close();
+  });
+  it('0025 stores bookings\' kinds and statuses as codes, read back as they were written, and creates their triggers again spelling codes', () => {
+    const sqlite = new Database(':memory:');
+    const db = drizzle(sqlite);
+    migrate(db, { migrationsFolder: migrationsUpTo(join(tmp.dir, 'before-booking-codes'), 24) });
+    sqlite.pragma('foreign_keys = OFF');
+    const booking = sqlite.prepare(`insert into bookings (id, offer_id, request_id, complex_id, shipper_org_id, supplier_org_id, kind, status, vehicle_id, listing_id, route_id,
+      price_krw, weight_kg, pallets, booked_at, ended_at) values (?, ?, 7, 1, 1, 2, ?, ?, ?, ?, 3, 1000, 10, 1, 0, ?)`);
+    const written = [
+      { kind: 'TRANSPORT', status: 'CONFIRMED' },
+      { kind: 'STORAGE', status: 'COMPLETED' },
+      { kind: 'TRANSPORT', status: 'CANCELLED' },
+      { kind: 'STORAGE', status: 'RETURNED' },
+    ] as const;
+    written.forEach((b, i) => booking.run(i + 1, i + 1, b.kind, b.status, b.kind === 'STORAGE' ? null : 1, b.kind === 'STORAGE' ? 1 : null, i < 2 ? null : 0));
+    sqlite.prepare(`insert into shipment_requests (id, shipper_org_id, complex_id, origin_lat, origin_lng, origin_h3_r7, origin_h3_r9, destination_lat, destination_lng,
+      destination_h3_r9, weight_kg, pallets, cargo_class, loading_at_origin, loading_at_destination, pickup_from, pickup_until, deliver_by, storage_pallets, storage_days, storage_class, created_at)
+      values (7, 1, 1, 37, 127, '', '', 37, 127, '', 10, 1, 'GENERAL', 'FORKLIFT', 'FORKLIFT', 0, 1, 2, 1, 1, 'AMBIENT', 0)`).run();
+    // The roll-up of request 7's posting day, every figure 0.
+    const figures = (sqlite.prepare("select name from pragma_table_info('insights_days') where name not in ('complex_id', 'day')").all() as { name: string }[]).map((c) => c.name);
+    sqlite.prepare(`insert into insights_days (complex_id, day, ${figures.join(', ')}) values (1, '1970-01-01', ${figures.map(() => 0).join(', ')})`).run();
+
+    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+
+    expect(db.select({ kind: bookings.kind, status: bookings.status }).from(bookings).orderBy(bookings.id).all()).toEqual(written);
+    expect(sqlite.prepare("select name from sqlite_master where type = 'trigger' and sql like '%bookings%' order by name").all()).toEqual(
+      ['bookings_ended_stay_ended', 'bookings_storage_within_need', 'insights_days_booked_route_stop_added', 'insights_days_booking_changed', 'insights_days_booking_made', 'insights_days_route_booking_changed', 'insights_days_route_booking_made'].map((name) => ({ name })),
+    );
+    const { CONFIRMED } = BOOKING_STATUS_CODES;
+    expect(() => sqlite.prepare(`update bookings set status = ${CONFIRMED} where id = 3`).run()).toThrow('booking_already_ended');
+    // Request 7 stores one pallet, which booking 2 (STORAGE, COMPLETED) holds.
+    expect(() => booking.run(9, 9, 1, CONFIRMED, null, 1, null)).toThrow('request_already_booked');
+    // A stop added to route 3, which bookings 1 and 2 hold, forgets the roll-up of request 7's day.
+    expect(sqlite.prepare('select count(*) as n from insights_days').get()).toEqual({ n: 1 });
+    sqlite.prepare("insert into route_stops (route_id, seq, request_id, action, lat, lng, arrive_at, start_at, depart_at, kg_after, pallets_after) values (3, 0, 7, 'PICKUP', 37, 127, 0, 0, 0, 10, 1)").run();
+    expect(sqlite.prepare('select count(*) as n from insights_days').get()).toEqual({ n: 0 });
     sqlite.close();
   });
 });
