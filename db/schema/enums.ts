@@ -20,6 +20,11 @@ export type ListingStatus = (typeof LISTING_STATUSES)[number];
 export type VehicleStatus = (typeof VEHICLE_STATUSES)[number];
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
+/** A request's status, cargo class and loading methods as stored (db/schema/demand.ts; migration 0026): most requests are delivered general cargo loaded by forklift. */
+export const REQUEST_STATUS_CODES = { DELIVERED: 0, EXPIRED: 1, OPEN: 2, OFFERED: 3, BOOKED: 4, PICKED_UP: 5, AT_CENTRE: 6, IN_TRANSIT: 7, CANCELLED: 8 } as const satisfies Codes<RequestStatus>;
+export const CARGO_CLASS_CODES = { GENERAL: 0, OVERSIZE: 1, HAZMAT: 2, CHILLED: 3, FROZEN: 4, LIQUID_BULK: 5 } as const satisfies Codes<CargoClass>;
+export const LOADING_METHOD_CODES = { FORKLIFT: 0, HOIST: 1, BY_HAND: 2 } as const satisfies Codes<LoadingMethod>;
+
 /** `col in ('A','B',…)` for a CHECK constraint. */
 export const inList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(',');
 

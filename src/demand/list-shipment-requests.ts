@@ -1,7 +1,7 @@
 import { and, count, desc, eq, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { inIdList, literalLimit, preparedPerKey } from '../../db/prepared';
-import { CARGO_CLASSES, REQUEST_STATUSES, shipmentRequests } from '../../db/schema';
+import { CARGO_CLASS_CODES, CARGO_CLASSES, REQUEST_STATUS_CODES, REQUEST_STATUSES, shipmentRequests } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
 import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context, Viewer } from '../context';
@@ -116,8 +116,9 @@ export async function listShipmentRequests({ ctx, input }: { ctx: Context; input
   const params: Params = {
     scopeId,
     complexId: complex?.id,
-    statuses: filter?.status && JSON.stringify(filter.status),
-    cargoClass: filter?.cargoClass,
+    // Codes, as stored: drizzle does not encode a placeholder compared with a column.
+    statuses: filter?.status && JSON.stringify(filter.status.map((status) => REQUEST_STATUS_CODES[status])),
+    cargoClass: filter?.cargoClass && CARGO_CLASS_CODES[filter.cargoClass],
     pickupFrom: filter?.pickupFrom?.getTime(),
     pickupTo: filter?.pickupTo?.getTime(),
     cells: candidates && JSON.stringify(candidates.cells),

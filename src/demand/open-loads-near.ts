@@ -1,7 +1,7 @@
 import { and, asc, count, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { literalLimit, preparedPerKey, type ColumnSet } from '../../db/prepared';
-import { shipmentRequests, type CargoClass } from '../../db/schema';
+import { CARGO_CLASS_CODES, shipmentRequests, type CargoClass } from '../../db/schema';
 import type { NearInput } from '../geo/near';
 import { areasWithin, type BoardRow } from './open-load';
 
@@ -16,7 +16,7 @@ type Filters = Omit<BoardWhere, 'complexId'>;
 
 /**
  * The OPEN loads of one origin area passing the filters, through the (complex, status, area) index (covering when
- * no filter reads the row). Times are bound as epoch ms: drizzle does not encode a placeholder compared with a column.
+ * no filter reads the row). Times are bound as epoch ms, the cargo class as its code: drizzle does not encode a placeholder compared with a column.
  */
 function inArea(f: Filters) {
   return and(
@@ -62,7 +62,7 @@ export async function openLoadsNear(
   first: number,
   read: ColumnSet<BoardRow>,
 ): Promise<{ hits: { row: BoardRow; distanceKm: number }[]; totalCount: () => Promise<number> }> {
-  const params = { complexId: where.complexId, cargoClass: where.cargoClass, pickupFrom: where.pickupFrom?.getTime(), pickupTo: where.pickupTo?.getTime() };
+  const params = { complexId: where.complexId, cargoClass: where.cargoClass && CARGO_CLASS_CODES[where.cargoClass], pickupFrom: where.pickupFrom?.getTime(), pickupTo: where.pickupTo?.getTime() };
   // Areas at exactly the same distance form one tier, whose loads are ordered by id together.
   const tiers = new Map<number, string[]>();
   for (const [area, distanceKm] of areasWithin(near)) {

@@ -2,6 +2,7 @@ import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, lte, ne, sql } from 
 import {
   bookings,
   codeOf,
+  codesOf,
   HOLDING_BOOKING_CODES,
   HOLDING_BOOKING_STATUSES,
   OFFER_KIND_CODES,
@@ -10,6 +11,7 @@ import {
   matchingRounds,
   offers,
   reportField,
+  REQUEST_STATUS_CODES,
   routes,
   routeStops,
   shipmentRequests,
@@ -117,13 +119,13 @@ const postedDay = seoulDayOf(shipmentRequests.createdAt).mapWith(String);
 export async function addRequestFigures(db: Reader, complexId: number, from: Date, to: Date, now: Date, into: Map<string, DayFigures>): Promise<void> {
   const posted = and(eq(shipmentRequests.complexId, complexId), gte(shipmentRequests.createdAt, from), lt(shipmentRequests.createdAt, to));
   // A window that has passed is expired even before the next round marks it so.
-  const unbooked = sql`${shipmentRequests.status} in ('OPEN', 'OFFERED')`;
+  const unbooked = sql`${shipmentRequests.status} in (${codesOf(REQUEST_STATUS_CODES, ['OPEN', 'OFFERED'])})`;
   const outcomes = await db
     .select({
       day: postedDay,
       posted: sql<number>`count(*)`,
-      expired: countWhere(sql`${shipmentRequests.status} = 'EXPIRED' or (${unbooked} and ${shipmentRequests.pickupUntil} <= ${now.getTime()})`).mapWith(Number),
-      cancelled: countWhere(sql`${shipmentRequests.status} = 'CANCELLED'`).mapWith(Number),
+      expired: countWhere(sql`${shipmentRequests.status} = ${codeOf(REQUEST_STATUS_CODES, 'EXPIRED')} or (${unbooked} and ${shipmentRequests.pickupUntil} <= ${now.getTime()})`).mapWith(Number),
+      cancelled: countWhere(sql`${shipmentRequests.status} = ${codeOf(REQUEST_STATUS_CODES, 'CANCELLED')}`).mapWith(Number),
       waiting: countWhere(sql`${unbooked} and ${shipmentRequests.pickupUntil} > ${now.getTime()}`).mapWith(Number),
     })
     .from(shipmentRequests)

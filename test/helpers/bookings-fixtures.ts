@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { BOOKING_STATUS_CODES, complexes, listingAvailability, matchingRounds, OFFER_KIND_CODES, OFFER_STATUS_CODES, offers, shipmentRequests, vehicles, warehouseListings, type OfferKind } from '../../db/schema';
+import { BOOKING_STATUS_CODES, complexes, REQUEST_STATUS_CODES, listingAvailability, matchingRounds, OFFER_KIND_CODES, OFFER_STATUS_CODES, offers, shipmentRequests, vehicles, warehouseListings, type OfferKind } from '../../db/schema';
 import type { Viewer } from '../../src/context';
 import type { Context } from '../../src/context';
 import { createShipmentRequest, type CreateShipmentRequestInput } from '../../src/demand/create-shipment-request';
@@ -274,9 +274,9 @@ export function invariantViolations(db: Db): Record<string, unknown[]> {
       select b.request_id from bookings b join shipment_requests r on r.id = b.request_id
       where b.kind = ${STORAGE} and b.status in (${CONFIRMED}, ${COMPLETED}) group by b.request_id having sum(b.pallets) > max(r.storage_pallets)`),
     bookedWithoutTransport: all(`
-      select r.id from shipment_requests r where r.status = 'BOOKED'
+      select r.id from shipment_requests r where r.status = ${REQUEST_STATUS_CODES.BOOKED}
       and not exists (select 1 from bookings b where b.request_id = r.id and b.kind <> ${STORAGE} and b.status = ${CONFIRMED})`),
-    heldForAnUnbookableRequest: all(`select b.id from bookings b join shipment_requests r on r.id = b.request_id where b.status = ${CONFIRMED} and r.status in ('OPEN','CANCELLED','EXPIRED')`),
+    heldForAnUnbookableRequest: all(`select b.id from bookings b join shipment_requests r on r.id = b.request_id where b.status = ${CONFIRMED} and r.status in (${REQUEST_STATUS_CODES.OPEN}, ${REQUEST_STATUS_CODES.CANCELLED}, ${REQUEST_STATUS_CODES.EXPIRED})`),
     reservationOfEndedBooking: all(`
       select v.id from vehicle_reservations v join bookings b on b.id = v.booking_id where v.released_at is null and b.status <> ${CONFIRMED}
       union all select l.id from listing_reservations l join bookings b on b.id = l.booking_id where l.released_at is null and b.status <> ${CONFIRMED}`),

@@ -5,7 +5,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER } from '../../../db/client';
-import { BOOKING_STATUS_CODES, bookings, offers, TRACKING_EVENT_KIND_CODES, trackingEvents } from '../../../db/schema';
+import { BOOKING_STATUS_CODES, bookings, offers, shipmentRequests, TRACKING_EVENT_KIND_CODES, trackingEvents } from '../../../db/schema';
 import { VEHICLE_CLASSES } from '../../../src/supply/vehicle-classes';
 import { tempDir } from '../../helpers/server';
 
@@ -204,6 +204,28 @@ describe('migrations keep what was written before them', () => {
     expect(sqlite.prepare('select count(*) as n from insights_days').get()).toEqual({ n: 1 });
     sqlite.prepare("insert into route_stops (route_id, seq, request_id, action, lat, lng, arrive_at, start_at, depart_at, kg_after, pallets_after) values (3, 0, 7, 'PICKUP', 37, 127, 0, 0, 0, 10, 1)").run();
     expect(sqlite.prepare('select count(*) as n from insights_days').get()).toEqual({ n: 0 });
+    sqlite.close();
+  });
+  it('0026 stores requests\' statuses, cargo classes and loading methods as codes, read back as they were written, and keeps the triggers that read requests', () => {
+    const sqlite = new Database(':memory:');
+    const db = drizzle(sqlite);
+    migrate(db, { migrationsFolder: migrationsUpTo(join(tmp.dir, 'before-request-codes'), 25) });
+    const triggers = () => sqlite.prepare("select name, sql from sqlite_master where type = 'trigger' order by name").all();
+    const before = triggers();
+    sqlite.pragma('foreign_keys = OFF');
+    const request = sqlite.prepare(`insert into shipment_requests (id, shipper_org_id, complex_id, status, origin_lat, origin_lng, origin_h3_r7, origin_h3_r9, destination_lat, destination_lng,
+      destination_h3_r9, weight_kg, pallets, cargo_class, loading_at_origin, loading_at_destination, pickup_from, pickup_until, deliver_by) values (?, 1, 1, ?, 37, 127, '', '', 37, 127, '', 10, 1, ?, ?, ?, 0, 1, 2)`);
+    const statuses = ['OPEN', 'OFFERED', 'BOOKED', 'PICKED_UP', 'AT_CENTRE', 'IN_TRANSIT', 'DELIVERED', 'CANCELLED', 'EXPIRED'] as const;
+    const cargo = ['GENERAL', 'CHILLED', 'FROZEN', 'HAZMAT', 'OVERSIZE', 'LIQUID_BULK'] as const;
+    const loading = ['FORKLIFT', 'HOIST', 'BY_HAND'] as const;
+    const written = statuses.map((status, i) => ({ status, cargoClass: cargo[i % cargo.length]!, loadingAtOrigin: loading[i % 3]!, loadingAtDestination: loading[(i + 1) % 3]! }));
+    written.forEach((r, i) => request.run(i + 1, r.status, r.cargoClass, r.loadingAtOrigin, r.loadingAtDestination));
+
+    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+
+    const read = db.select({ status: shipmentRequests.status, cargoClass: shipmentRequests.cargoClass, loadingAtOrigin: shipmentRequests.loadingAtOrigin, loadingAtDestination: shipmentRequests.loadingAtDestination });
+    expect(read.from(shipmentRequests).orderBy(shipmentRequests.id).all()).toEqual(written);
+    expect(triggers()).toEqual(before);
     sqlite.close();
   });
 });
