@@ -5,7 +5,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client';
 import * as schema from '../../db/schema';
-import { BOOKING_STATUS_CODES, bookings, insightsDays, matchingRounds, reportField, routeStops, shipmentRequests } from '../../db/schema';
+import { BOOKING_STATUS_CODES, bookings, insightsDays, ROUND_STATUS_CODES, matchingRounds, reportField, routeStops, shipmentRequests } from '../../db/schema';
 import { selectComplex } from '../../src/complexes/complex-record';
 import { DEFAULT_SEED } from '../../scripts/demo/seed-demo';
 import { seedDemoHistory } from '../../scripts/demo/seed-demo-history';
@@ -209,7 +209,7 @@ describe('years of history', () => {
     const plans = await plansOf(server.dbPath, (db) =>
       executeRound({ db, pubsub: server.pubsub, logger: createLogger('silent'), env: parseEnv({ NODE_ENV: 'test' }), now: () => new Date(), viewer: null as never }, complex, 'MANUAL', null),
     );
-    const sweep = plans.find((p) => /^update "matching_rounds" set "status" = 'FAILED'/.test(p.statement));
+    const sweep = plans.find((p) => p.statement.startsWith(`update "matching_rounds" set "status" = ${ROUND_STATUS_CODES.FAILED}`));
     expect(sweep?.plan, sweep?.statement).toEqual(['SEARCH matching_rounds USING INDEX matching_rounds_one_running (complex_id=?)']);
   });
 

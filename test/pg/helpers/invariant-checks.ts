@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { BOOKING_STATUS_CODES, OFFER_KIND_CODES, TRACKING_EVENT_KIND_CODES } from '../../../db/schema';
+import { BOOKING_STATUS_CODES, OFFER_KIND_CODES, ROUND_STATUS_CODES, TRACKING_EVENT_KIND_CODES } from '../../../db/schema';
 
 const { CONFIRMED, COMPLETED } = BOOKING_STATUS_CODES;
 const { STORAGE } = OFFER_KIND_CODES;
@@ -34,7 +34,7 @@ export const INVARIANT_CHECKS: Record<string, string> = {
     where b.kind = ${STORAGE} and b.status in (${CONFIRMED}, ${COMPLETED})
     group by b.request_id, r.storage_pallets having sum(b.pallets) > coalesce(r.storage_pallets, 0)`,
   oneRunningRoundPerComplex: `
-    select complex_id, count(*) from matching_rounds where status = 'RUNNING' group by complex_id having count(*) > 1`,
+    select complex_id, count(*) from matching_rounds where status = ${ROUND_STATUS_CODES.RUNNING} group by complex_id having count(*) > 1`,
   idempotencyKeyOnce: `
     select organisation_id, key, count(*) from idempotency_keys group by organisation_id, key having count(*) > 1`,
   collectedAndDeliveredOnce: `

@@ -5,7 +5,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER } from '../../../db/client';
-import { BOOKING_STATUS_CODES, bookings, offers, shipmentRequests, TRACKING_EVENT_KIND_CODES, trackingEvents } from '../../../db/schema';
+import { BOOKING_STATUS_CODES, bookings, matchingRounds, offers, ROUND_TRIGGER_CODES, shipmentRequests, TRACKING_EVENT_KIND_CODES, trackingEvents } from '../../../db/schema';
 import { VEHICLE_CLASSES } from '../../../src/supply/vehicle-classes';
 import { tempDir } from '../../helpers/server';
 
@@ -226,6 +226,31 @@ describe('migrations keep what was written before them', () => {
     const read = db.select({ status: shipmentRequests.status, cargoClass: shipmentRequests.cargoClass, loadingAtOrigin: shipmentRequests.loadingAtOrigin, loadingAtDestination: shipmentRequests.loadingAtDestination });
     expect(read.from(shipmentRequests).orderBy(shipmentRequests.id).all()).toEqual(written);
     expect(triggers()).toEqual(before);
+    sqlite.close();
+  });
+  it('0027 stores rounds\' statuses and triggers as codes, read back as they were written, their partial indexes still used', () => {
+    const sqlite = new Database(':memory:');
+    const db = drizzle(sqlite);
+    migrate(db, { migrationsFolder: migrationsUpTo(join(tmp.dir, 'before-round-codes'), 26) });
+    const triggers = () => sqlite.prepare("select name, sql from sqlite_master where type = 'trigger' order by name").all();
+    const before = triggers();
+    sqlite.pragma('foreign_keys = OFF');
+    const round = sqlite.prepare(`insert into matching_rounds (id, complex_id, status, "trigger", started_at, report) values (?, ?, ?, ?, 0, '[0]')`);
+    const written = [
+      { status: 'COMPLETED', trigger: 'MANUAL' },
+      { status: 'RUNNING', trigger: 'SCHEDULED' },
+      { status: 'FAILED', trigger: 'SCHEDULED' },
+    ] as const;
+    written.forEach((r, i) => round.run(i + 1, i + 1, r.status, r.trigger));
+
+    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+
+    expect(db.select({ status: matchingRounds.status, trigger: matchingRounds.trigger }).from(matchingRounds).orderBy(matchingRounds.id).all()).toEqual(written);
+    expect(triggers()).toEqual(before);
+    // A second running round of complex 2 is refused by the partial unique index on the code.
+    expect(() => db.insert(matchingRounds).values({ complexId: 2, trigger: 'MANUAL', startedAt: new Date(0) }).run()).toThrow('UNIQUE');
+    const plan = (sqlite.prepare(`explain query plan select id from matching_rounds where "trigger" = ${ROUND_TRIGGER_CODES.SCHEDULED} and json_extract(report, '$[0]') = 0`).all() as { detail: string }[]).map((r) => r.detail);
+    expect(plan.join('\n')).toContain('matching_rounds_empty_scheduled');
     sqlite.close();
   });
 });
