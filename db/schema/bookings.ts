@@ -3,7 +3,7 @@ import { check, customType, index, integer, real, sqliteTable, text, uniqueIndex
 import { organisations } from './auth';
 import { complexes, createdAt } from './complexes';
 import { shipmentRequests } from './demand';
-import { codedEnum, codeList, codeOf, codesOf, inList, type Codes } from './enums';
+import { codedEnum, codeList, codeOf, codesOf, type Codes } from './enums';
 import { CENTRE_LEGS, OFFER_KIND_CODES, offerKind, offers, routes, type CentreLeg } from './matching';
 import { vehicles, warehouseListings } from './supply';
 
@@ -16,6 +16,10 @@ export type PodMediaType = (typeof POD_MEDIA_TYPES)[number];
 /** An event's kind as stored (codedEnum; migration 0024): every delivered booking has one PICKED_UP and one DELIVERED. */
 export const TRACKING_EVENT_KIND_CODES = { PICKED_UP: 0, DELIVERED: 1, AT_CENTRE: 2, DEPARTED_CENTRE: 3, IN_TRANSIT: 4, EXCEPTION: 5 } as const satisfies Codes<TrackingEventKind>;
 export const trackingEventKind = codedEnum(TRACKING_EVENT_KIND_CODES);
+
+/** An image's media type as stored (codedEnum; migration 0028). */
+export const POD_MEDIA_TYPE_CODES = { 'image/png': 0, 'image/jpeg': 1 } as const satisfies Codes<PodMediaType>;
+export const podMediaType = codedEnum(POD_MEDIA_TYPE_CODES);
 
 /** A booking's status as stored (codedEnum; migration 0025); its kind is an offer's (OFFER_KIND_CODES). */
 export const BOOKING_STATUS_CODES = { CONFIRMED: 0, COMPLETED: 1, CANCELLED: 2, RETURNED: 3 } as const satisfies Codes<BookingStatus>;
@@ -174,7 +178,7 @@ export const podImages = sqliteTable(
     uploadedByOrgId: integer('uploaded_by_org_id')
       .notNull()
       .references(() => organisations.id),
-    mediaType: text('media_type', { enum: POD_MEDIA_TYPES }).$type<PodMediaType>().notNull(),
+    mediaType: podMediaType('media_type').notNull(),
     byteSize: integer('byte_size').notNull(),
     sha256: sha256Digest('sha256').notNull(),
     /**
@@ -187,7 +191,7 @@ export const podImages = sqliteTable(
   // No index by booking: images are read by id (a proof names its image).
   (t) => [
     uniqueIndex('pod_images_file_name_unique').on(t.fileName).where(sql`file_name is not null`),
-    check('pod_images_media_type', sql.raw(`media_type in (${inList(POD_MEDIA_TYPES)})`)),
+    check('pod_images_media_type', sql.raw(`media_type in (${codeList(POD_MEDIA_TYPE_CODES)})`)),
   ],
 );
 

@@ -3,8 +3,8 @@ import { bigint, check, customType, doublePrecision, index, integer, pgTable, te
 import { organisations } from './auth';
 import { codedEnum, createdAt, timestampMs } from './columns';
 import { complexes } from './complexes';
-import { BOOKING_STATUS_CODES, digestBytes, digestHex, ENDED_BOOKING_CODES, HOLDING_BOOKING_CODES, POD_MEDIA_TYPES, TRACKING_EVENT_KIND_CODES, type PodMediaType } from '../../schema/bookings';
-import { codeList, codeOf, inList } from '../../schema/enums';
+import { BOOKING_STATUS_CODES, digestBytes, digestHex, ENDED_BOOKING_CODES, HOLDING_BOOKING_CODES, POD_MEDIA_TYPE_CODES, TRACKING_EVENT_KIND_CODES } from '../../schema/bookings';
+import { codeList, codeOf } from '../../schema/enums';
 import { CENTRE_LEGS, OFFER_KIND_CODES, type CentreLeg } from '../../schema/matching';
 import { shipmentRequests } from './demand';
 import { offers, routes } from './matching';
@@ -133,7 +133,7 @@ export const podImages = pgTable(
     uploadedByOrgId: integer('uploaded_by_org_id')
       .notNull()
       .references(() => organisations.id),
-    mediaType: text('media_type', { enum: POD_MEDIA_TYPES }).$type<PodMediaType>().notNull(),
+    mediaType: codedEnum(POD_MEDIA_TYPE_CODES)('media_type').notNull(),
     byteSize: integer('byte_size').notNull(),
     sha256: sha256Digest('sha256').notNull(),
     fileName: text('file_name'),
@@ -141,7 +141,7 @@ export const podImages = pgTable(
   },
   (t) => [
     uniqueIndex('pod_images_file_name_unique').on(t.fileName).where(sql`file_name is not null`),
-    check('pod_images_media_type', sql.raw(`media_type in (${inList(POD_MEDIA_TYPES)})`)),
+    check('pod_images_media_type', sql.raw(`media_type in (${codeList(POD_MEDIA_TYPE_CODES)})`)),
   ],
 );
 

@@ -5,7 +5,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER } from '../../../db/client';
-import { BOOKING_STATUS_CODES, bookings, matchingRounds, offers, ROUND_TRIGGER_CODES, shipmentRequests, TRACKING_EVENT_KIND_CODES, trackingEvents } from '../../../db/schema';
+import { BOOKING_STATUS_CODES, bookings, matchingRounds, offers, POD_MEDIA_TYPE_CODES, podImages, ROUND_TRIGGER_CODES, shipmentRequests, TRACKING_EVENT_KIND_CODES, trackingEvents } from '../../../db/schema';
 import { VEHICLE_CLASSES } from '../../../src/supply/vehicle-classes';
 import { tempDir } from '../../helpers/server';
 
@@ -129,7 +129,7 @@ describe('migrations keep what was written before them', () => {
     const sqlite = new Database(':memory:');
     migrate(drizzle(sqlite), { migrationsFolder: MIGRATIONS_FOLDER });
     sqlite.pragma('foreign_keys = OFF');
-    const image = sqlite.prepare(`insert into pod_images (id, booking_id, uploaded_by_org_id, media_type, byte_size, sha256) values (?, ?, 1, 'image/png', 10, ?)`);
+    const image = sqlite.prepare(`insert into pod_images (id, booking_id, uploaded_by_org_id, media_type, byte_size, sha256) values (?, ?, 1, ${POD_MEDIA_TYPE_CODES['image/png']}, 10, ?)`);
     image.run(1, 1, Buffer.alloc(32));
     image.run(2, 2, Buffer.alloc(32));
     const proof = sqlite.prepare(`insert into proofs_of_delivery (booking_id, image_id, receiver_name, received_at) values (?, ?, 'x', 0)`);
@@ -251,6 +251,24 @@ describe('migrations keep what was written before them', () => {
     expect(() => db.insert(matchingRounds).values({ complexId: 2, trigger: 'MANUAL', startedAt: new Date(0) }).run()).toThrow('UNIQUE');
     const plan = (sqlite.prepare(`explain query plan select id from matching_rounds where "trigger" = ${ROUND_TRIGGER_CODES.SCHEDULED} and json_extract(report, '$[0]') = 0`).all() as { detail: string }[]).map((r) => r.detail);
     expect(plan.join('\n')).toContain('matching_rounds_empty_scheduled');
+    sqlite.close();
+  });
+  it('0028 stores images\' media types as codes, read back as they were written, and keeps the triggers that read images', () => {
+    const sqlite = new Database(':memory:');
+    const db = drizzle(sqlite);
+    migrate(db, { migrationsFolder: migrationsUpTo(join(tmp.dir, 'before-media-codes'), 27) });
+    const triggers = () => sqlite.prepare("select name, sql from sqlite_master where type = 'trigger' order by name").all();
+    const before = triggers();
+    sqlite.pragma('foreign_keys = OFF');
+    const image = sqlite.prepare(`insert into pod_images (id, booking_id, uploaded_by_org_id, media_type, byte_size, sha256) values (?, ?, 1, ?, 10, ?)`);
+    image.run(1, 1, 'image/png', Buffer.alloc(32));
+    image.run(2, 2, 'image/jpeg', Buffer.alloc(32));
+
+    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+
+    expect(db.select({ mediaType: podImages.mediaType }).from(podImages).orderBy(podImages.id).all()).toEqual([{ mediaType: 'image/png' }, { mediaType: 'image/jpeg' }]);
+    expect(triggers()).toEqual(before);
+    expect(() => sqlite.prepare(`insert into proofs_of_delivery (booking_id, image_id, receiver_name, received_at) values (2, 1, 'x', 0)`).run()).toThrow('proof_image_of_other_booking');
     sqlite.close();
   });
 });
