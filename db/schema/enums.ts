@@ -72,3 +72,29 @@ export function codedEnum<T extends string>(codes: Codes<T>) {
   const { toCode, toValue } = codec(codes);
   return customType<{ data: T; driverData: number | bigint }>({ dataType: () => 'integer', toDriver: (value) => BigInt(toCode(value)), fromDriver: (code) => toValue(Number(code)) });
 }
+
+/**
+ * An H3 cell of resolution `res` as the bits that set it apart from the other cells of that resolution: its base cell
+ * and its `res` digits (7 + 3·res bits: 28 at 7, 34 at 9), an integer of 4 or 6 bytes where the 15-character hex
+ * string took 16, in the row and in each index on it. The other bits (mode 1, the resolution, unused digits all 7)
+ * follow from `res`. Under 2^53, so exact as a JS number.
+ */
+export function cellCodec(res: number): { pack: (cell: string) => number; unpack: (packed: number) => string } {
+  const shift = BigInt(3 * (15 - res));
+  const bits = ((1n << BigInt(7 + 3 * res)) - 1n) << shift;
+  const fixed = (1n << 59n) | (BigInt(res) << 52n) | ((1n << shift) - 1n);
+  return {
+    pack: (cell) => {
+      const index = /^[0-9a-f]{15}$/.test(cell) ? BigInt(`0x${cell}`) : -1n;
+      if ((index & ~bits) !== fixed) throw new Error(`not an H3 cell of resolution ${res}: ${cell}`);
+      return Number((index & bits) >> shift);
+    },
+    unpack: (packed) => (fixed | (BigInt(packed) << shift)).toString(16),
+  };
+}
+
+/** A column of H3 cells of resolution `res`, stored packed (cellCodec; the PostgreSQL twin: db/pg/schema/columns.ts), bound as an SQLite integer. */
+export function h3Cell(res: number) {
+  const { pack, unpack } = cellCodec(res);
+  return customType<{ data: string; driverData: number | bigint }>({ dataType: () => 'integer', toDriver: (cell) => BigInt(pack(cell)), fromDriver: (packed) => unpack(Number(packed)) });
+}

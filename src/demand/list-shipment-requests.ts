@@ -9,7 +9,7 @@ import { NearInput, nearCells, withinRadius } from '../geo/near';
 import { cursorKey, type LocatedConnection, nearPage, PageArgs, toConnection, withoutDistance } from '../pagination';
 import { parseArgs } from '../validation';
 import { expireStaleRequests } from './expire-stale-requests';
-import { ORIGIN_CELL_COLUMN, originCandidates, REQUEST_KEYS, requestColumns, requestsByIds, type OriginResolution, type ShipmentRequestRecord } from './request-record';
+import { ORIGIN_CELL_COLUMN, originCandidates, originCellList, REQUEST_KEYS, requestColumns, requestsByIds, type OriginResolution, type ShipmentRequestRecord } from './request-record';
 
 /**
  * A filter with the pickup-time range shared by the request list and the load board: windows overlapping
@@ -121,7 +121,7 @@ export async function listShipmentRequests({ ctx, input }: { ctx: Context; input
     cargoClass: filter?.cargoClass && CARGO_CLASS_CODES[filter.cargoClass],
     pickupFrom: filter?.pickupFrom?.getTime(),
     pickupTo: filter?.pickupTo?.getTime(),
-    cells: candidates && JSON.stringify(candidates.cells),
+    cells: candidates && originCellList(candidates.res, candidates.cells),
     beforeId,
   };
   const key = JSON.stringify(shape);

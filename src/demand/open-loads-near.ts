@@ -16,7 +16,8 @@ type Filters = Omit<BoardWhere, 'complexId'>;
 
 /**
  * The OPEN loads of one origin area passing the filters, through the (complex, status, area) index (covering when
- * no filter reads the row). Times are bound as epoch ms, the cargo class as its code: drizzle does not encode a placeholder compared with a column.
+ * no filter reads the row). Times are bound as epoch ms, the cargo class as its code and the area as its column stores
+ * it: drizzle does not encode a placeholder compared with a column.
  */
 function inArea(f: Filters) {
   return and(
@@ -30,6 +31,7 @@ function inArea(f: Filters) {
 }
 
 type Params = Record<string, unknown>;
+const areaParam = (area: string) => shipmentRequests.originH3R7.mapToDriverValue(area);
 const loadStatements = preparedPerKey<{ values(params: Params): unknown[][] }>();
 const countStatements = preparedPerKey<{ get(params: Params): { n: number } | undefined }>();
 
@@ -76,15 +78,15 @@ export async function openLoadsNear(
     let n = 0;
     for (const area of areas) {
       let c = counts.get(area);
-      if (c === undefined) counts.set(area, (c = (await areaCount(db, where).get({ ...params, area }))!.n));
+      if (c === undefined) counts.set(area, (c = (await areaCount(db, where).get({ ...params, area: areaParam(area) }))!.n));
       n += c;
     }
     return n;
   };
   const loadsOf = async (areas: string[], limit: number, skip: number): Promise<BoardRow[]> => {
-    if (areas.length === 1) return areaLoads(db, where, read, limit, { ...params, area: areas[0], offset: skip });
+    if (areas.length === 1) return areaLoads(db, where, read, limit, { ...params, area: areaParam(areas[0]!), offset: skip });
     const loads: BoardRow[] = [];
-    for (const area of areas) loads.push(...(await areaLoads(db, where, read, null, { ...params, area })));
+    for (const area of areas) loads.push(...(await areaLoads(db, where, read, null, { ...params, area: areaParam(area) })));
     return loads.sort((a, b) => a.id - b.id).slice(skip, skip + limit);
   };
 

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, doublePrecision, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { organisations } from './auth';
-import { codedEnum, createdAt, timestampMs } from './columns';
+import { codedEnum, createdAt, h3Cell, timestampMs } from './columns';
 import { complexes } from './complexes';
 import { CARGO_CLASS_CODES, codeList, codeOf, inList, LOADING_METHOD_CODES, REQUEST_STATUS_CODES, STORAGE_CLASSES, type StorageClass } from '../../schema/enums';
 
@@ -21,12 +21,12 @@ export const shipmentRequests = pgTable(
     originLat: doublePrecision('origin_lat').notNull(),
     originLng: doublePrecision('origin_lng').notNull(),
     originIsCentre: boolean('origin_is_centre').notNull().default(false),
-    originH3R7: text('origin_h3_r7').notNull(),
-    originH3R9: text('origin_h3_r9').notNull(),
+    originH3R7: h3Cell(7)('origin_h3_r7').notNull(),
+    originH3R9: h3Cell(9)('origin_h3_r9').notNull(),
     destinationLat: doublePrecision('destination_lat').notNull(),
     destinationLng: doublePrecision('destination_lng').notNull(),
     destinationIsCentre: boolean('destination_is_centre').notNull().default(false),
-    destinationH3R9: text('destination_h3_r9').notNull(),
+    destinationH3R9: h3Cell(9)('destination_h3_r9').notNull(),
     weightKg: integer('weight_kg').notNull(),
     pallets: integer('pallets').notNull(),
     cargoClass: codedEnum(CARGO_CLASS_CODES)('cargo_class').notNull(),

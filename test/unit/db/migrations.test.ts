@@ -2,6 +2,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { latLngToCell } from 'h3-js';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER } from '../../../db/client';
@@ -269,6 +270,28 @@ describe('migrations keep what was written before them', () => {
     expect(db.select({ mediaType: podImages.mediaType }).from(podImages).orderBy(podImages.id).all()).toEqual([{ mediaType: 'image/png' }, { mediaType: 'image/jpeg' }]);
     expect(triggers()).toEqual(before);
     expect(() => sqlite.prepare(`insert into proofs_of_delivery (booking_id, image_id, receiver_name, received_at) values (2, 1, 'x', 0)`).run()).toThrow('proof_image_of_other_booking');
+    sqlite.close();
+  });
+  it('0029 stores requests\' H3 cells packed as integers, read back as the cells that were written', () => {
+    const sqlite = new Database(':memory:');
+    const db = drizzle(sqlite);
+    migrate(db, { migrationsFolder: migrationsUpTo(join(tmp.dir, 'before-packed-cells'), 28) });
+    const triggers = () => sqlite.prepare("select name, sql from sqlite_master where type = 'trigger' order by name").all();
+    const before = triggers();
+    sqlite.pragma('foreign_keys = OFF');
+    const request = sqlite.prepare(`insert into shipment_requests (id, shipper_org_id, complex_id, origin_lat, origin_lng, origin_h3_r7, origin_h3_r9, destination_lat, destination_lng,
+      destination_h3_r9, weight_kg, pallets, cargo_class, loading_at_origin, loading_at_destination, pickup_from, pickup_until, deliver_by) values (?, 1, 1, 0, 0, ?, ?, 0, 0, ?, 10, 1, 0, 0, 0, 0, 1, 2)`);
+    // Korea's, and cells near the poles, the antimeridian and the equator.
+    const points = [[37.33, 126.76], [35.18, 129.07], [-89.9, -179.9], [89.9, 179.9], [0, 0], [-33.9, 18.4]] as const;
+    const written = points.map(([lat, lng], i) => ({ originH3R7: latLngToCell(lat, lng, 7), originH3R9: latLngToCell(lat, lng, 9), destinationH3R9: latLngToCell(-lat, -lng, 9), i }));
+    written.forEach((r) => request.run(r.i + 1, r.originH3R7, r.originH3R9, r.destinationH3R9));
+
+    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+
+    const read = db.select({ originH3R7: shipmentRequests.originH3R7, originH3R9: shipmentRequests.originH3R9, destinationH3R9: shipmentRequests.destinationH3R9 });
+    expect(read.from(shipmentRequests).orderBy(shipmentRequests.id).all()).toEqual(written.map(({ i: _, ...cells }) => cells));
+    expect(sqlite.prepare("select typeof(origin_h3_r7) as r7, typeof(origin_h3_r9) as r9 from shipment_requests limit 1").get()).toEqual({ r7: 'integer', r9: 'integer' });
+    expect(triggers()).toEqual(before);
     sqlite.close();
   });
 });
