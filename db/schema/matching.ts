@@ -198,6 +198,9 @@ export const routes = sqliteTable(
 /** PICKUP and DROP at the request's ends; CENTRE_DROP ends a feeder leg at the centre, CENTRE_PICKUP starts a trunk leg there. */
 export const ROUTE_STOP_ACTIONS = ['PICKUP', 'DROP', 'CENTRE_DROP', 'CENTRE_PICKUP'] as const;
 export type RouteStopAction = (typeof ROUTE_STOP_ACTIONS)[number];
+/** A stop's action as stored (codedEnum; migration 0030): most stops pick up or drop at a request's ends. */
+export const ROUTE_STOP_ACTION_CODES = { PICKUP: 0, DROP: 1, CENTRE_DROP: 2, CENTRE_PICKUP: 3 } as const satisfies Codes<RouteStopAction>;
+export const routeStopAction = codedEnum(ROUTE_STOP_ACTION_CODES);
 
 /**
  * One stop of a booked route, in order: a request picked up or dropped, its schedule, and the load on board after
@@ -213,7 +216,7 @@ export const routeStops = sqliteTable(
     requestId: integer('request_id')
       .notNull()
       .references(() => shipmentRequests.id),
-    action: text('action', { enum: ROUTE_STOP_ACTIONS }).$type<RouteStopAction>().notNull(),
+    action: routeStopAction('action').notNull(),
     lat: real('lat').notNull(),
     lng: real('lng').notNull(),
     arriveAt: integer('arrive_at', { mode: 'timestamp_ms' }).notNull(),
@@ -226,7 +229,7 @@ export const routeStops = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.routeId, t.seq] }),
     index('route_stops_request').on(t.requestId),
-    check('route_stops_action', sql.raw(`action in (${inList(ROUTE_STOP_ACTIONS)})`)),
+    check('route_stops_action', sql.raw(`action in (${codeList(ROUTE_STOP_ACTION_CODES)})`)),
     check('route_stops_time', sql`${t.arriveAt} <= ${t.startAt} and ${t.startAt} <= ${t.departAt}`),
     check('route_stops_load', sql`${t.kgAfter} >= 0 and ${t.palletsAfter} >= 0`),
   ],

@@ -12,7 +12,7 @@ import {
   PENDING_OFFER,
   ROUND_STATUS_CODES,
   ROUND_TRIGGER_CODES,
-  ROUTE_STOP_ACTIONS,
+  ROUTE_STOP_ACTION_CODES,
   planValues,
   reportOfValues,
   reportValues,
@@ -24,7 +24,6 @@ import {
   type OfferStatus,
   type PlannedStop,
   type PlannedStopValues,
-  type RouteStopAction,
   type StoredRoundReport,
 } from '../../schema/matching';
 import { vehicles, warehouseListings } from './supply';
@@ -115,7 +114,7 @@ export const routeStops = pgTable(
     requestId: integer('request_id')
       .notNull()
       .references(() => shipmentRequests.id),
-    action: text('action', { enum: ROUTE_STOP_ACTIONS }).$type<RouteStopAction>().notNull(),
+    action: codedEnum(ROUTE_STOP_ACTION_CODES)('action').notNull(),
     lat: doublePrecision('lat').notNull(),
     lng: doublePrecision('lng').notNull(),
     arriveAt: timestampMs('arrive_at').notNull(),
@@ -127,7 +126,7 @@ export const routeStops = pgTable(
   (t) => [
     primaryKey({ columns: [t.routeId, t.seq] }),
     index('route_stops_request').on(t.requestId),
-    check('route_stops_action', sql.raw(`action in (${inList(ROUTE_STOP_ACTIONS)})`)),
+    check('route_stops_action', sql.raw(`action in (${codeList(ROUTE_STOP_ACTION_CODES)})`)),
     check('route_stops_time', sql`${t.arriveAt} <= ${t.startAt} and ${t.startAt} <= ${t.departAt}`),
     check('route_stops_load', sql`${t.kgAfter} >= 0 and ${t.palletsAfter} >= 0`),
   ],

@@ -6,7 +6,7 @@ import { latLngToCell } from 'h3-js';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER } from '../../../db/client';
-import { BOOKING_STATUS_CODES, bookings, matchingRounds, offers, POD_MEDIA_TYPE_CODES, podImages, ROUND_TRIGGER_CODES, shipmentRequests, TRACKING_EVENT_KIND_CODES, trackingEvents } from '../../../db/schema';
+import { BOOKING_STATUS_CODES, bookings, matchingRounds, offers, POD_MEDIA_TYPE_CODES, podImages, ROUND_TRIGGER_CODES, ROUTE_STOP_ACTION_CODES, routeStops, shipmentRequests, TRACKING_EVENT_KIND_CODES, trackingEvents } from '../../../db/schema';
 import { VEHICLE_CLASSES } from '../../../src/supply/vehicle-classes';
 import { tempDir } from '../../helpers/server';
 
@@ -64,7 +64,7 @@ describe('migrations keep what was written before them', () => {
 
     migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
 
-    expect(sqlite.prepare('select route_id, seq, action, lat, kg_after from route_stops order by route_id, seq').all()).toEqual([
+    expect(db.select({ route_id: routeStops.routeId, seq: routeStops.seq, action: routeStops.action, lat: routeStops.lat, kg_after: routeStops.kgAfter }).from(routeStops).orderBy(routeStops.routeId, routeStops.seq).all()).toEqual([
       { route_id: 1, seq: 0, action: 'PICKUP', lat: 37.31234567891234, kg_after: 500 },
       { route_id: 1, seq: 1, action: 'DROP', lat: 37.31234567891234, kg_after: 0 },
     ]);
@@ -203,7 +203,7 @@ describe('migrations keep what was written before them', () => {
     expect(() => booking.run(9, 9, 1, CONFIRMED, null, 1, null)).toThrow('request_already_booked');
     // A stop added to route 3, which bookings 1 and 2 hold, forgets the roll-up of request 7's day.
     expect(sqlite.prepare('select count(*) as n from insights_days').get()).toEqual({ n: 1 });
-    sqlite.prepare("insert into route_stops (route_id, seq, request_id, action, lat, lng, arrive_at, start_at, depart_at, kg_after, pallets_after) values (3, 0, 7, 'PICKUP', 37, 127, 0, 0, 0, 10, 1)").run();
+    sqlite.prepare(`insert into route_stops (route_id, seq, request_id, action, lat, lng, arrive_at, start_at, depart_at, kg_after, pallets_after) values (3, 0, 7, ${ROUTE_STOP_ACTION_CODES.PICKUP}, 37, 127, 0, 0, 0, 10, 1)`).run();
     expect(sqlite.prepare('select count(*) as n from insights_days').get()).toEqual({ n: 0 });
     sqlite.close();
   });
@@ -291,6 +291,24 @@ describe('migrations keep what was written before them', () => {
     const read = db.select({ originH3R7: shipmentRequests.originH3R7, originH3R9: shipmentRequests.originH3R9, destinationH3R9: shipmentRequests.destinationH3R9 });
     expect(read.from(shipmentRequests).orderBy(shipmentRequests.id).all()).toEqual(written.map(({ i: _, ...cells }) => cells));
     expect(sqlite.prepare("select typeof(origin_h3_r7) as r7, typeof(origin_h3_r9) as r9 from shipment_requests limit 1").get()).toEqual({ r7: 'integer', r9: 'integer' });
+    expect(triggers()).toEqual(before);
+    sqlite.close();
+  });
+  it('0030 stores route stops\' actions as codes, read back as they were written, WITHOUT ROWID still, and keeps the triggers on and reading stops', () => {
+    const sqlite = new Database(':memory:');
+    const db = drizzle(sqlite);
+    migrate(db, { migrationsFolder: migrationsUpTo(join(tmp.dir, 'before-action-codes'), 29) });
+    const triggers = () => sqlite.prepare("select name, sql from sqlite_master where type = 'trigger' order by name").all();
+    const before = triggers();
+    sqlite.pragma('foreign_keys = OFF');
+    const stop = sqlite.prepare(`insert into route_stops (route_id, seq, request_id, action, lat, lng, arrive_at, start_at, depart_at, kg_after, pallets_after) values (1, ?, 1, ?, 37, 127, 0, 0, 0, 0, 0)`);
+    const actions = ['PICKUP', 'CENTRE_DROP', 'CENTRE_PICKUP', 'DROP'] as const;
+    actions.forEach((action, seq) => stop.run(seq, action));
+
+    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+
+    expect(db.select({ action: routeStops.action }).from(routeStops).orderBy(routeStops.seq).all()).toEqual(actions.map((action) => ({ action })));
+    expect(sqlite.prepare("select sql like '%WITHOUT ROWID' as keyed from sqlite_master where name = 'route_stops'").get()).toEqual({ keyed: 1 });
     expect(triggers()).toEqual(before);
     sqlite.close();
   });
