@@ -522,7 +522,7 @@ function undoRounds(dbPath: string, requestIds: number[]): void {
       client.prepare('delete from route_stops where route_id = ?').run(id);
       client.prepare('delete from routes where id = ?').run(id);
     }
-    client.prepare(`update shipment_requests set status = 'OPEN', updated_at = null where id in ${ids}`).run(json);
+    client.prepare(`update shipment_requests set status = ${schema.REQUEST_STATUS_CODES.OPEN}, updated_at = null where id in ${ids}`).run(json);
   }).immediate(); // a write lock first: a read snapshot could not be upgraded once the service has written
   client.close();
 }

@@ -3,8 +3,8 @@ import { check, customType, index, integer, real, sqliteTable, text, uniqueIndex
 import { organisations } from './auth';
 import { complexes, createdAt } from './complexes';
 import { shipmentRequests } from './demand';
-import { codedEnum, codeList, inList, type Codes } from './enums';
-import { CENTRE_LEGS, OFFER_KINDS, offers, routes, type CentreLeg, type OfferKind } from './matching';
+import { codedEnum, codeList, codeOf, codesOf, type Codes } from './enums';
+import { CENTRE_LEGS, OFFER_KIND_CODES, offerKind, offers, routes, type CentreLeg } from './matching';
 import { vehicles, warehouseListings } from './supply';
 
 export const BOOKING_STATUSES = ['CONFIRMED', 'COMPLETED', 'CANCELLED', 'RETURNED'] as const;
@@ -17,8 +17,21 @@ export type PodMediaType = (typeof POD_MEDIA_TYPES)[number];
 export const TRACKING_EVENT_KIND_CODES = { PICKED_UP: 0, DELIVERED: 1, AT_CENTRE: 2, DEPARTED_CENTRE: 3, IN_TRANSIT: 4, EXCEPTION: 5 } as const satisfies Codes<TrackingEventKind>;
 export const trackingEventKind = codedEnum(TRACKING_EVENT_KIND_CODES);
 
+/** An image's media type as stored (codedEnum; migration 0028). */
+export const POD_MEDIA_TYPE_CODES = { 'image/png': 0, 'image/jpeg': 1 } as const satisfies Codes<PodMediaType>;
+export const podMediaType = codedEnum(POD_MEDIA_TYPE_CODES);
+
+/** A booking's status as stored (codedEnum; migration 0025); its kind is an offer's (OFFER_KIND_CODES). */
+export const BOOKING_STATUS_CODES = { CONFIRMED: 0, COMPLETED: 1, CANCELLED: 2, RETURNED: 3 } as const satisfies Codes<BookingStatus>;
+export const bookingStatus = codedEnum(BOOKING_STATUS_CODES);
+
 /** Statuses that hold capacity or a request: at most one transport booking per request may be in one. */
 export const HOLDING_BOOKING_STATUSES = ['CONFIRMED', 'COMPLETED'] as const satisfies readonly BookingStatus[];
+/** Their codes as an SQL list, for raw SQL: `status in (${HOLDING_BOOKING_CODES})`. */
+export const HOLDING_BOOKING_CODES = codesOf(BOOKING_STATUS_CODES, HOLDING_BOOKING_STATUSES);
+/** An ended booking's codes as an SQL list. */
+export const ENDED_BOOKING_CODES = codesOf(BOOKING_STATUS_CODES, ['CANCELLED', 'RETURNED']);
+const STORAGE_BOOKING = codeOf(OFFER_KIND_CODES, 'STORAGE');
 
 /**
  * An accepted offer: one per offer, so a route has one booking per shipper share (sharing `routeId`). TRANSPORT
@@ -44,8 +57,8 @@ export const bookings = sqliteTable(
     supplierOrgId: integer('supplier_org_id')
       .notNull()
       .references(() => organisations.id),
-    kind: text('kind', { enum: OFFER_KINDS }).$type<OfferKind>().notNull(),
-    status: text('status', { enum: BOOKING_STATUSES }).$type<BookingStatus>().notNull().default('CONFIRMED'),
+    kind: offerKind('kind').notNull(),
+    status: bookingStatus('status').notNull().default(codeOf(BOOKING_STATUS_CODES, 'CONFIRMED')),
     vehicleId: integer('vehicle_id').references(() => vehicles.id),
     listingId: integer('listing_id').references(() => warehouseListings.id),
     routeId: integer('route_id').references(() => routes.id),
@@ -69,17 +82,17 @@ export const bookings = sqliteTable(
     // A request's transport leg is booked at most once, whatever the code above does (through the centre: each leg).
     uniqueIndex('bookings_one_transport_per_request')
       .on(t.requestId, sql`coalesce(${t.centreLeg}, '')`)
-      .where(sql.raw(`kind <> 'STORAGE' and status in (${inList(HOLDING_BOOKING_STATUSES)})`)),
+      .where(sql`kind <> ${STORAGE_BOOKING} and status in (${HOLDING_BOOKING_CODES})`),
     index('bookings_request').on(t.requestId),
     index('bookings_shipper').on(t.shipperOrgId, t.status),
     index('bookings_supplier').on(t.supplierOrgId, t.status),
     index('bookings_complex').on(t.complexId, t.status),
     index('bookings_route').on(t.routeId),
-    check('bookings_kind', sql.raw(`kind in (${inList(OFFER_KINDS)})`)),
-    check('bookings_status', sql.raw(`status in (${inList(BOOKING_STATUSES)})`)),
-    check('bookings_leg', sql`(${t.kind} = 'STORAGE') = (${t.listingId} is not null) and (${t.kind} = 'STORAGE') = (${t.vehicleId} is null)`),
+    check('bookings_kind', sql.raw(`kind in (${codeList(OFFER_KIND_CODES)})`)),
+    check('bookings_status', sql.raw(`status in (${codeList(BOOKING_STATUS_CODES)})`)),
+    check('bookings_leg', sql`(${t.kind} = ${STORAGE_BOOKING}) = (${t.listingId} is not null) and (${t.kind} = ${STORAGE_BOOKING}) = (${t.vehicleId} is null)`),
     check('bookings_size', sql`${t.weightKg} >= 0 and ${t.pallets} > 0 and ${t.priceKrw} >= 0`),
-    check('bookings_ended', sql`(${t.status} in ('CANCELLED','RETURNED')) = (${t.endedAt} is not null)`),
+    check('bookings_ended', sql`(${t.status} in (${ENDED_BOOKING_CODES})) = (${t.endedAt} is not null)`),
   ],
 );
 
@@ -165,7 +178,7 @@ export const podImages = sqliteTable(
     uploadedByOrgId: integer('uploaded_by_org_id')
       .notNull()
       .references(() => organisations.id),
-    mediaType: text('media_type', { enum: POD_MEDIA_TYPES }).$type<PodMediaType>().notNull(),
+    mediaType: podMediaType('media_type').notNull(),
     byteSize: integer('byte_size').notNull(),
     sha256: sha256Digest('sha256').notNull(),
     /**
@@ -178,7 +191,7 @@ export const podImages = sqliteTable(
   // No index by booking: images are read by id (a proof names its image).
   (t) => [
     uniqueIndex('pod_images_file_name_unique').on(t.fileName).where(sql`file_name is not null`),
-    check('pod_images_media_type', sql.raw(`media_type in (${inList(POD_MEDIA_TYPES)})`)),
+    check('pod_images_media_type', sql.raw(`media_type in (${codeList(POD_MEDIA_TYPE_CODES)})`)),
   ],
 );
 

@@ -2,7 +2,12 @@ import { sql } from 'drizzle-orm';
 import { check, index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { organisations } from './auth';
 import { complexes, createdAt } from './complexes';
-import { CARGO_CLASSES, inList, LOADING_METHODS, REQUEST_STATUSES, STORAGE_CLASSES, type CargoClass, type LoadingMethod, type RequestStatus, type StorageClass } from './enums';
+import { CARGO_CLASS_CODES, codedEnum, codeList, codeOf, h3Cell, inList, LOADING_METHOD_CODES, REQUEST_STATUS_CODES, STORAGE_CLASSES, type StorageClass } from './enums';
+
+/** A request's status, cargo class and loading methods as stored (codedEnum; migration 0026). */
+export const requestStatus = codedEnum(REQUEST_STATUS_CODES);
+export const cargoClass = codedEnum(CARGO_CLASS_CODES);
+export const loadingMethod = codedEnum(LOADING_METHOD_CODES);
 
 /** A manufacturer's request to move (and optionally store) goods. */
 export const shipmentRequests = sqliteTable(
@@ -15,7 +20,7 @@ export const shipmentRequests = sqliteTable(
     complexId: integer('complex_id')
       .notNull()
       .references(() => complexes.id),
-    status: text('status', { enum: REQUEST_STATUSES }).$type<RequestStatus>().notNull().default('OPEN'),
+    status: requestStatus('status').notNull().default(codeOf(REQUEST_STATUS_CODES, 'OPEN')),
     originLat: real('origin_lat').notNull(),
     originLng: real('origin_lng').notNull(),
     /** True when the origin is the complex's joint logistics centre. */
@@ -23,19 +28,20 @@ export const shipmentRequests = sqliteTable(
     /**
      * The origin's cell at resolutions 7 and 9 (ORIGIN_CELL_COLUMN): the most numerous record stores two of the five,
      * each with its index; a `near` search at 5 or 6 reads the cells at 7 that cover its own, at 8 their parents at 7;
-     * a heat map at 5, 6 or 8 counts the finest cells' parents (a cell at 5 and its index cost 12 MB a year).
+     * a heat map at 5, 6 or 8 counts the finest cells' parents (a cell at 5 and its index cost 12 MB a year). Stored
+     * packed (h3Cell, migration 0029): 4 and 6 bytes where the hex took 16, here and in the three indexes on them.
      */
-    originH3R7: text('origin_h3_r7').notNull(),
-    originH3R9: text('origin_h3_r9').notNull(),
+    originH3R7: h3Cell(7)('origin_h3_r7').notNull(),
+    originH3R9: h3Cell(9)('origin_h3_r9').notNull(),
     destinationLat: real('destination_lat').notNull(),
     destinationLng: real('destination_lng').notNull(),
     destinationIsCentre: integer('destination_is_centre', { mode: 'boolean' }).notNull().default(false),
-    destinationH3R9: text('destination_h3_r9').notNull(),
+    destinationH3R9: h3Cell(9)('destination_h3_r9').notNull(),
     weightKg: integer('weight_kg').notNull(),
     pallets: integer('pallets').notNull(),
-    cargoClass: text('cargo_class', { enum: CARGO_CLASSES }).$type<CargoClass>().notNull(),
-    loadingAtOrigin: text('loading_at_origin', { enum: LOADING_METHODS }).$type<LoadingMethod>().notNull(),
-    loadingAtDestination: text('loading_at_destination', { enum: LOADING_METHODS }).$type<LoadingMethod>().notNull(),
+    cargoClass: cargoClass('cargo_class').notNull(),
+    loadingAtOrigin: loadingMethod('loading_at_origin').notNull(),
+    loadingAtDestination: loadingMethod('loading_at_destination').notNull(),
     pickupFrom: integer('pickup_from', { mode: 'timestamp_ms' }).notNull(),
     pickupUntil: integer('pickup_until', { mode: 'timestamp_ms' }).notNull(),
     deliverBy: integer('deliver_by', { mode: 'timestamp_ms' }).notNull(),
@@ -62,9 +68,9 @@ export const shipmentRequests = sqliteTable(
     index('requests_complex_area').on(t.complexId, t.status, t.originH3R7),
     index('requests_origin_r7').on(t.originH3R7),
     index('requests_origin_r9').on(t.originH3R9),
-    check('requests_status', sql.raw(`status in (${inList(REQUEST_STATUSES)})`)),
-    check('requests_cargo', sql.raw(`cargo_class in (${inList(CARGO_CLASSES)})`)),
-    check('requests_loading', sql.raw(`loading_at_origin in (${inList(LOADING_METHODS)}) and loading_at_destination in (${inList(LOADING_METHODS)})`)),
+    check('requests_status', sql.raw(`status in (${codeList(REQUEST_STATUS_CODES)})`)),
+    check('requests_cargo', sql.raw(`cargo_class in (${codeList(CARGO_CLASS_CODES)})`)),
+    check('requests_loading', sql.raw(`loading_at_origin in (${codeList(LOADING_METHOD_CODES)}) and loading_at_destination in (${codeList(LOADING_METHOD_CODES)})`)),
     check('requests_size', sql`${t.weightKg} > 0 and ${t.pallets} > 0`),
     check('requests_window', sql`${t.pickupFrom} < ${t.pickupUntil} and ${t.pickupUntil} <= ${t.deliverBy}`),
     check(

@@ -20,6 +20,11 @@ export type ListingStatus = (typeof LISTING_STATUSES)[number];
 export type VehicleStatus = (typeof VEHICLE_STATUSES)[number];
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
+/** A request's status, cargo class and loading methods as stored (db/schema/demand.ts; migration 0026): most requests are delivered general cargo loaded by forklift. */
+export const REQUEST_STATUS_CODES = { DELIVERED: 0, EXPIRED: 1, OPEN: 2, OFFERED: 3, BOOKED: 4, PICKED_UP: 5, AT_CENTRE: 6, IN_TRANSIT: 7, CANCELLED: 8 } as const satisfies Codes<RequestStatus>;
+export const CARGO_CLASS_CODES = { GENERAL: 0, OVERSIZE: 1, HAZMAT: 2, CHILLED: 3, FROZEN: 4, LIQUID_BULK: 5 } as const satisfies Codes<CargoClass>;
+export const LOADING_METHOD_CODES = { FORKLIFT: 0, HOIST: 1, BY_HAND: 2 } as const satisfies Codes<LoadingMethod>;
+
 /** `col in ('A','B',…)` for a CHECK constraint. */
 export const inList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(',');
 
@@ -33,6 +38,9 @@ export type Codes<T extends string> = Readonly<Record<T, number>>;
 
 /** A value's code as an SQL literal, for the raw SQL, partial indexes, CHECKs and triggers that spell a value. */
 export const codeOf = <T extends string>(codes: Codes<T>, value: T) => sql.raw(String(codes[value]));
+
+/** Some values' codes as an SQL list, for `col in (…)` in raw SQL, partial indexes and triggers. */
+export const codesOf = <T extends string>(codes: Codes<T>, values: readonly T[]) => sql.raw(values.map((v) => codes[v]).join(', '));
 
 /** `col in (0,1,…)` for a CHECK constraint: every code of the set. */
 export const codeList = (codes: Codes<string>) => Object.values(codes).join(',');
@@ -63,4 +71,30 @@ export function codec<T extends string>(codes: Codes<T>): { toCode: (value: T) =
 export function codedEnum<T extends string>(codes: Codes<T>) {
   const { toCode, toValue } = codec(codes);
   return customType<{ data: T; driverData: number | bigint }>({ dataType: () => 'integer', toDriver: (value) => BigInt(toCode(value)), fromDriver: (code) => toValue(Number(code)) });
+}
+
+/**
+ * An H3 cell of resolution `res` as the bits that set it apart from the other cells of that resolution: its base cell
+ * and its `res` digits (7 + 3·res bits: 28 at 7, 34 at 9), an integer of 4 or 6 bytes where the 15-character hex
+ * string took 16, in the row and in each index on it. The other bits (mode 1, the resolution, unused digits all 7)
+ * follow from `res`. Under 2^53, so exact as a JS number.
+ */
+export function cellCodec(res: number): { pack: (cell: string) => number; unpack: (packed: number) => string } {
+  const shift = BigInt(3 * (15 - res));
+  const bits = ((1n << BigInt(7 + 3 * res)) - 1n) << shift;
+  const fixed = (1n << 59n) | (BigInt(res) << 52n) | ((1n << shift) - 1n);
+  return {
+    pack: (cell) => {
+      const index = /^[0-9a-f]{15}$/.test(cell) ? BigInt(`0x${cell}`) : -1n;
+      if ((index & ~bits) !== fixed) throw new Error(`not an H3 cell of resolution ${res}: ${cell}`);
+      return Number((index & bits) >> shift);
+    },
+    unpack: (packed) => (fixed | (BigInt(packed) << shift)).toString(16),
+  };
+}
+
+/** A column of H3 cells of resolution `res`, stored packed (cellCodec; the PostgreSQL twin: db/pg/schema/columns.ts), bound as an SQLite integer. */
+export function h3Cell(res: number) {
+  const { pack, unpack } = cellCodec(res);
+  return customType<{ data: string; driverData: number | bigint }>({ dataType: () => 'integer', toDriver: (cell) => BigInt(pack(cell)), fromDriver: (packed) => unpack(Number(packed)) });
 }

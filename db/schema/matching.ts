@@ -17,6 +17,11 @@ export type RoundStatus = (typeof ROUND_STATUSES)[number];
 export type RoundTrigger = (typeof ROUND_TRIGGERS)[number];
 export type OfferKind = (typeof OFFER_KINDS)[number];
 export type OfferStatus = (typeof OFFER_STATUSES)[number];
+/** A round's status and trigger as stored (codedEnum; migration 0027): most rounds completed, 0. */
+export const ROUND_STATUS_CODES = { COMPLETED: 0, RUNNING: 1, FAILED: 2 } as const satisfies Codes<RoundStatus>;
+export const ROUND_TRIGGER_CODES = { MANUAL: 0, SCHEDULED: 1 } as const satisfies Codes<RoundTrigger>;
+export const roundStatus = codedEnum(ROUND_STATUS_CODES);
+export const roundTrigger = codedEnum(ROUND_TRIGGER_CODES);
 /** An offer's kind and status as stored (codedEnum; migration 0022): most offers are accepted transport legs, 0 and 1. */
 export const OFFER_KIND_CODES = { TRANSPORT: 0, STORAGE: 1 } as const satisfies Codes<OfferKind>;
 export const OFFER_STATUS_CODES = { PENDING: 0, ACCEPTED: 1, DECLINED: 2, EXPIRED: 3, WITHDRAWN: 4 } as const satisfies Codes<OfferStatus>;
@@ -114,10 +119,10 @@ const roundReport = customType<{ data: StoredRoundReport; driverData: string }>(
  * A scheduled round that considered no request: what retention prunes (src/retention/prune-empty-rounds.ts).
  * Its partial index has this very condition, which lets the planner use the index.
  */
-export const EMPTY_SCHEDULED_ROUND = sql`"trigger" = 'SCHEDULED' and ${reportField('requestsConsidered')} = 0`;
+export const EMPTY_SCHEDULED_ROUND = sql`"trigger" = ${codeOf(ROUND_TRIGGER_CODES, 'SCHEDULED')} and ${reportField('requestsConsidered')} = 0`;
 
 /** A round still running: the condition of its partial unique index, which a query must spell the same to use it. */
-export const RUNNING_ROUND = sql`status = 'RUNNING'`;
+export const RUNNING_ROUND = sql`status = ${codeOf(ROUND_STATUS_CODES, 'RUNNING')}`;
 
 /** One matching round of one complex. At most one RUNNING per complex, enforced by a partial unique index. */
 export const matchingRounds = sqliteTable(
@@ -127,8 +132,8 @@ export const matchingRounds = sqliteTable(
     complexId: integer('complex_id')
       .notNull()
       .references(() => complexes.id),
-    status: text('status', { enum: ROUND_STATUSES }).$type<RoundStatus>().notNull().default('RUNNING'),
-    trigger: text('trigger', { enum: ROUND_TRIGGERS }).$type<RoundTrigger>().notNull(),
+    status: roundStatus('status').notNull().default(codeOf(ROUND_STATUS_CODES, 'RUNNING')),
+    trigger: roundTrigger('trigger').notNull(),
     startedByOrgId: integer('started_by_org_id').references(() => organisations.id),
     startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
     finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
@@ -139,8 +144,8 @@ export const matchingRounds = sqliteTable(
     uniqueIndex('matching_rounds_one_running').on(t.complexId).where(RUNNING_ROUND),
     index('matching_rounds_complex').on(t.complexId, t.startedAt),
     index('matching_rounds_empty_scheduled').on(t.startedAt).where(EMPTY_SCHEDULED_ROUND),
-    check('matching_rounds_status', sql.raw(`status in (${inList(ROUND_STATUSES)})`)),
-    check('matching_rounds_trigger', sql.raw(`"trigger" in (${inList(ROUND_TRIGGERS)})`)),
+    check('matching_rounds_status', sql.raw(`status in (${codeList(ROUND_STATUS_CODES)})`)),
+    check('matching_rounds_trigger', sql.raw(`"trigger" in (${codeList(ROUND_TRIGGER_CODES)})`)),
   ],
 );
 
@@ -193,6 +198,9 @@ export const routes = sqliteTable(
 /** PICKUP and DROP at the request's ends; CENTRE_DROP ends a feeder leg at the centre, CENTRE_PICKUP starts a trunk leg there. */
 export const ROUTE_STOP_ACTIONS = ['PICKUP', 'DROP', 'CENTRE_DROP', 'CENTRE_PICKUP'] as const;
 export type RouteStopAction = (typeof ROUTE_STOP_ACTIONS)[number];
+/** A stop's action as stored (codedEnum; migration 0030): most stops pick up or drop at a request's ends. */
+export const ROUTE_STOP_ACTION_CODES = { PICKUP: 0, DROP: 1, CENTRE_DROP: 2, CENTRE_PICKUP: 3 } as const satisfies Codes<RouteStopAction>;
+export const routeStopAction = codedEnum(ROUTE_STOP_ACTION_CODES);
 
 /**
  * One stop of a booked route, in order: a request picked up or dropped, its schedule, and the load on board after
@@ -208,7 +216,7 @@ export const routeStops = sqliteTable(
     requestId: integer('request_id')
       .notNull()
       .references(() => shipmentRequests.id),
-    action: text('action', { enum: ROUTE_STOP_ACTIONS }).$type<RouteStopAction>().notNull(),
+    action: routeStopAction('action').notNull(),
     lat: real('lat').notNull(),
     lng: real('lng').notNull(),
     arriveAt: integer('arrive_at', { mode: 'timestamp_ms' }).notNull(),
@@ -221,7 +229,7 @@ export const routeStops = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.routeId, t.seq] }),
     index('route_stops_request').on(t.requestId),
-    check('route_stops_action', sql.raw(`action in (${inList(ROUTE_STOP_ACTIONS)})`)),
+    check('route_stops_action', sql.raw(`action in (${codeList(ROUTE_STOP_ACTION_CODES)})`)),
     check('route_stops_time', sql`${t.arriveAt} <= ${t.startAt} and ${t.startAt} <= ${t.departAt}`),
     check('route_stops_load', sql`${t.kgAfter} >= 0 and ${t.palletsAfter} >= 0`),
   ],

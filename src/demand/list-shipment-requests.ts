@@ -1,7 +1,7 @@
 import { and, count, desc, eq, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { inIdList, literalLimit, preparedPerKey } from '../../db/prepared';
-import { CARGO_CLASSES, REQUEST_STATUSES, shipmentRequests } from '../../db/schema';
+import { CARGO_CLASS_CODES, CARGO_CLASSES, REQUEST_STATUS_CODES, REQUEST_STATUSES, shipmentRequests } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
 import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context, Viewer } from '../context';
@@ -9,7 +9,7 @@ import { NearInput, nearCells, withinRadius } from '../geo/near';
 import { cursorKey, type LocatedConnection, nearPage, PageArgs, toConnection, withoutDistance } from '../pagination';
 import { parseArgs } from '../validation';
 import { expireStaleRequests } from './expire-stale-requests';
-import { ORIGIN_CELL_COLUMN, originCandidates, REQUEST_KEYS, requestColumns, requestsByIds, type OriginResolution, type ShipmentRequestRecord } from './request-record';
+import { ORIGIN_CELL_COLUMN, originCandidates, originCellList, REQUEST_KEYS, requestColumns, requestsByIds, type OriginResolution, type ShipmentRequestRecord } from './request-record';
 
 /**
  * A filter with the pickup-time range shared by the request list and the load board: windows overlapping
@@ -116,11 +116,12 @@ export async function listShipmentRequests({ ctx, input }: { ctx: Context; input
   const params: Params = {
     scopeId,
     complexId: complex?.id,
-    statuses: filter?.status && JSON.stringify(filter.status),
-    cargoClass: filter?.cargoClass,
+    // Codes, as stored: drizzle does not encode a placeholder compared with a column.
+    statuses: filter?.status && JSON.stringify(filter.status.map((status) => REQUEST_STATUS_CODES[status])),
+    cargoClass: filter?.cargoClass && CARGO_CLASS_CODES[filter.cargoClass],
     pickupFrom: filter?.pickupFrom?.getTime(),
     pickupTo: filter?.pickupTo?.getTime(),
-    cells: candidates && JSON.stringify(candidates.cells),
+    cells: candidates && originCellList(candidates.res, candidates.cells),
     beforeId,
   };
   const key = JSON.stringify(shape);

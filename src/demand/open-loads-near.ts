@@ -1,7 +1,7 @@
 import { and, asc, count, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { literalLimit, preparedPerKey, type ColumnSet } from '../../db/prepared';
-import { shipmentRequests, type CargoClass } from '../../db/schema';
+import { CARGO_CLASS_CODES, shipmentRequests, type CargoClass } from '../../db/schema';
 import type { NearInput } from '../geo/near';
 import { areasWithin, type BoardRow } from './open-load';
 
@@ -16,7 +16,8 @@ type Filters = Omit<BoardWhere, 'complexId'>;
 
 /**
  * The OPEN loads of one origin area passing the filters, through the (complex, status, area) index (covering when
- * no filter reads the row). Times are bound as epoch ms: drizzle does not encode a placeholder compared with a column.
+ * no filter reads the row). Times are bound as epoch ms, the cargo class as its code and the area as its column stores
+ * it: drizzle does not encode a placeholder compared with a column.
  */
 function inArea(f: Filters) {
   return and(
@@ -30,6 +31,7 @@ function inArea(f: Filters) {
 }
 
 type Params = Record<string, unknown>;
+const areaParam = (area: string) => shipmentRequests.originH3R7.mapToDriverValue(area);
 const loadStatements = preparedPerKey<{ values(params: Params): unknown[][] }>();
 const countStatements = preparedPerKey<{ get(params: Params): { n: number } | undefined }>();
 
@@ -62,7 +64,7 @@ export async function openLoadsNear(
   first: number,
   read: ColumnSet<BoardRow>,
 ): Promise<{ hits: { row: BoardRow; distanceKm: number }[]; totalCount: () => Promise<number> }> {
-  const params = { complexId: where.complexId, cargoClass: where.cargoClass, pickupFrom: where.pickupFrom?.getTime(), pickupTo: where.pickupTo?.getTime() };
+  const params = { complexId: where.complexId, cargoClass: where.cargoClass && CARGO_CLASS_CODES[where.cargoClass], pickupFrom: where.pickupFrom?.getTime(), pickupTo: where.pickupTo?.getTime() };
   // Areas at exactly the same distance form one tier, whose loads are ordered by id together.
   const tiers = new Map<number, string[]>();
   for (const [area, distanceKm] of areasWithin(near)) {
@@ -76,15 +78,15 @@ export async function openLoadsNear(
     let n = 0;
     for (const area of areas) {
       let c = counts.get(area);
-      if (c === undefined) counts.set(area, (c = (await areaCount(db, where).get({ ...params, area }))!.n));
+      if (c === undefined) counts.set(area, (c = (await areaCount(db, where).get({ ...params, area: areaParam(area) }))!.n));
       n += c;
     }
     return n;
   };
   const loadsOf = async (areas: string[], limit: number, skip: number): Promise<BoardRow[]> => {
-    if (areas.length === 1) return areaLoads(db, where, read, limit, { ...params, area: areas[0], offset: skip });
+    if (areas.length === 1) return areaLoads(db, where, read, limit, { ...params, area: areaParam(areas[0]!), offset: skip });
     const loads: BoardRow[] = [];
-    for (const area of areas) loads.push(...(await areaLoads(db, where, read, null, { ...params, area })));
+    for (const area of areas) loads.push(...(await areaLoads(db, where, read, null, { ...params, area: areaParam(area) })));
     return loads.sort((a, b) => a.id - b.id).slice(skip, skip + limit);
   };
 

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client';
 import { getTableColumns } from 'drizzle-orm';
 import { columnSubsets, idList, inIdList, preparedPerKey, type ColumnSet } from '../../db/prepared';
-import { shipmentRequests } from '../../db/schema';
+import { cellCodec, shipmentRequests } from '../../db/schema';
 import { cellToChildren, cellToParent } from 'h3-js';
 import type { CellSet, StoredResolution } from '../geo/h3';
 
@@ -13,6 +13,11 @@ export const ORIGIN_CELL_COLUMN = {
   9: shipmentRequests.originH3R9,
 } as const satisfies Partial<Record<StoredResolution, unknown>>;
 export type OriginResolution = keyof typeof ORIGIN_CELL_COLUMN;
+
+const ORIGIN_CELL_CODEC = { 7: cellCodec(7), 9: cellCodec(9) } as const satisfies Record<OriginResolution, unknown>;
+
+/** Origin cells as their column stores them (packed, see cellCodec), as a JSON array for an `inIdList` placeholder: drizzle does not encode a placeholder compared with a column. */
+export const originCellList = (res: OriginResolution, cells: readonly string[]): string => JSON.stringify(cells.map(ORIGIN_CELL_CODEC[res].pack));
 
 /** The origin columns of a new request from its point's cells. */
 export function originCellColumns(cells: CellSet) {

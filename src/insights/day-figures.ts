@@ -1,13 +1,17 @@
 import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, lte, ne, sql } from 'drizzle-orm';
 import {
   bookings,
+  codeOf,
+  codesOf,
+  HOLDING_BOOKING_CODES,
   HOLDING_BOOKING_STATUSES,
-  inList,
+  OFFER_KIND_CODES,
   listingAvailability,
   listingReservations,
   matchingRounds,
   offers,
   reportField,
+  REQUEST_STATUS_CODES,
   routes,
   routeStops,
   shipmentRequests,
@@ -115,13 +119,13 @@ const postedDay = seoulDayOf(shipmentRequests.createdAt).mapWith(String);
 export async function addRequestFigures(db: Reader, complexId: number, from: Date, to: Date, now: Date, into: Map<string, DayFigures>): Promise<void> {
   const posted = and(eq(shipmentRequests.complexId, complexId), gte(shipmentRequests.createdAt, from), lt(shipmentRequests.createdAt, to));
   // A window that has passed is expired even before the next round marks it so.
-  const unbooked = sql`${shipmentRequests.status} in ('OPEN', 'OFFERED')`;
+  const unbooked = sql`${shipmentRequests.status} in (${codesOf(REQUEST_STATUS_CODES, ['OPEN', 'OFFERED'])})`;
   const outcomes = await db
     .select({
       day: postedDay,
       posted: sql<number>`count(*)`,
-      expired: countWhere(sql`${shipmentRequests.status} = 'EXPIRED' or (${unbooked} and ${shipmentRequests.pickupUntil} <= ${now.getTime()})`).mapWith(Number),
-      cancelled: countWhere(sql`${shipmentRequests.status} = 'CANCELLED'`).mapWith(Number),
+      expired: countWhere(sql`${shipmentRequests.status} = ${codeOf(REQUEST_STATUS_CODES, 'EXPIRED')} or (${unbooked} and ${shipmentRequests.pickupUntil} <= ${now.getTime()})`).mapWith(Number),
+      cancelled: countWhere(sql`${shipmentRequests.status} = ${codeOf(REQUEST_STATUS_CODES, 'CANCELLED')}`).mapWith(Number),
       waiting: countWhere(sql`${unbooked} and ${shipmentRequests.pickupUntil} > ${now.getTime()}`).mapWith(Number),
     })
     .from(shipmentRequests)
@@ -142,7 +146,7 @@ export async function addRequestFigures(db: Reader, complexId: number, from: Dat
       bookedAt: bookings.bookedAt,
       // Travelled with other shippers' loads: its route holds another shipper's booking (also one that joined by extension).
       pooled: sql<number>`exists (select 1 from ${bookings} b2 where b2.route_id = ${bookings.routeId} and b2.request_id <> ${bookings.requestId}
-        and b2.status in (${sql.raw(inList(HOLDING_BOOKING_STATUSES))}))`.mapWith(Boolean),
+        and b2.status in (${HOLDING_BOOKING_CODES}))`.mapWith(Boolean),
       priceKrw: bookings.priceKrw,
       deadheadKm: offers.deadheadKm,
       loadedKm: offers.loadedKm,
@@ -151,7 +155,7 @@ export async function addRequestFigures(db: Reader, complexId: number, from: Dat
       baselineLoadedKm: offers.baselineLoadedKm,
       baselineCo2Kg: offers.baselineCo2Kg,
       storageKrw: sql<number>`(select coalesce(sum(s.price_krw), 0) from bookings s
-        where s.request_id = ${shipmentRequests.id} and s.kind = 'STORAGE' and s.status in (${sql.raw(inList(HOLDING_BOOKING_STATUSES))}))`,
+        where s.request_id = ${shipmentRequests.id} and s.kind = ${codeOf(OFFER_KIND_CODES, 'STORAGE')} and s.status in (${HOLDING_BOOKING_CODES}))`,
     })
     .from(shipmentRequests)
     .innerJoin(bookings, and(eq(bookings.requestId, shipmentRequests.id), ne(bookings.kind, 'STORAGE'), inArray(bookings.status, [...HOLDING_BOOKING_STATUSES])))
@@ -178,7 +182,7 @@ export async function addRequestFigures(db: Reader, complexId: number, from: Dat
   for (const day of into.values()) day.bookingMs.sort((a, b) => a - b);
 }
 
-const held = (route: typeof routes.id) => sql`exists (select 1 from ${bookings} b where b.route_id = ${route} and b.status in (${sql.raw(inList(HOLDING_BOOKING_STATUSES))}))`;
+const held = (route: typeof routes.id) => sql`exists (select 1 from ${bookings} b where b.route_id = ${route} and b.status in (${HOLDING_BOOKING_CODES}))`;
 
 /**
  * The complex's booked routes (a share CONFIRMED or COMPLETED) whose earliest request was posted in [from, to),
@@ -193,8 +197,8 @@ export async function addTripFigures(db: Reader, complexId: number, from: Date, 
       firstPosted: sql<number>`(select min(q.created_at) from ${routeRequests})`,
       payloadKg: vehicles.payloadKg,
       palletSlots: vehicles.palletSlots,
-      requests: sql<number>`(select count(*) from ${bookings} b where b.route_id = ${routes.id} and b.kind = 'TRANSPORT'
-        and b.status in (${sql.raw(inList(HOLDING_BOOKING_STATUSES))}))`,
+      requests: sql<number>`(select count(*) from ${bookings} b where b.route_id = ${routes.id} and b.kind = ${codeOf(OFFER_KIND_CODES, 'TRANSPORT')}
+        and b.status in (${HOLDING_BOOKING_CODES}))`,
     })
     .from(shipmentRequests)
     // A trunk from the centre picks its loads up there: it is a trip too.

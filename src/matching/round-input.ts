@@ -2,11 +2,12 @@ import { and, eq, gt, gte, inArray, isNull, sql, sum } from 'drizzle-orm';
 import { snapshot } from '../../db/transaction';
 import {
   bookings,
-  HOLDING_BOOKING_STATUSES,
-  inList,
+  codeOf,
+  HOLDING_BOOKING_CODES,
   listingAvailability,
   listingReservations,
   vehicleReservations,
+  OFFER_KIND_CODES,
   offers,
   shipmentRequests,
   vehicleAvailability,
@@ -52,7 +53,7 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
     // Where each booking leaves its vehicle: the warehouse when storage is booked, else the destination.
     const warehouseOf = (column: 'lat' | 'lng') =>
       sql<number | null>`(select l.${sql.raw(column)} from bookings s join warehouse_listings l on l.id = s.listing_id
-        where s.request_id = ${bookings.requestId} and s.kind = 'STORAGE' and s.status in (${sql.raw(inList(HOLDING_BOOKING_STATUSES))}) order by s.id limit 1)`;
+        where s.request_id = ${bookings.requestId} and s.kind = ${codeOf(OFFER_KIND_CODES, 'STORAGE')} and s.status in (${HOLDING_BOOKING_CODES}) order by s.id limit 1)`;
     const busy = groupBy(
       await tx
         .select({

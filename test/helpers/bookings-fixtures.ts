@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { DIALECT } from '../../db/dialect';
 import { transact } from '../../db/transaction';
-import { complexes, listingAvailability, matchingRounds, OFFER_STATUS_CODES, offers, shipmentRequests, vehicles, warehouseListings, type OfferKind } from '../../db/schema';
+import { BOOKING_STATUS_CODES, complexes, REQUEST_STATUS_CODES, listingAvailability, matchingRounds, OFFER_KIND_CODES, OFFER_STATUS_CODES, offers, shipmentRequests, vehicles, warehouseListings, type OfferKind } from '../../db/schema';
 import type { Viewer } from '../../src/context';
 import type { Context } from '../../src/context';
 import { selectComplex } from '../../src/complexes/complex-record';
@@ -270,6 +270,8 @@ export async function insertVolume(db: Db, keys: { shipper: number; carrier: num
  */
 export async function invariantViolations(db: Db): Promise<Record<string, unknown[]>> {
   const all = (query: string) => rowsOf(db, query);
+  const { CONFIRMED, COMPLETED } = BOOKING_STATUS_CODES;
+  const { STORAGE } = OFFER_KIND_CODES;
   const found = {
     vehicleOverCapacity: all(`
       select r.vehicle_id, r.starts_at from vehicle_reservations r join vehicles v on v.id = r.vehicle_id
@@ -279,17 +281,17 @@ export async function invariantViolations(db: Db): Promise<Record<string, unknow
     warehouseOverCapacity: all(`
       select l.listing_id, l.day, sum(l.pallets) as reserved from listing_reservations l where l.released_at is null group by l.listing_id, l.day
       having sum(l.pallets) > (select coalesce(max(a.idle_pallets), 0) from listing_availability a where a.listing_id = l.listing_id and a.from_day <= l.day and a.to_day >= l.day)`),
-    requestBookedTwice: all(`select request_id from bookings where kind <> 'STORAGE' and status in ('CONFIRMED','COMPLETED') group by request_id having count(*) > 1`),
+    requestBookedTwice: all(`select request_id from bookings where kind <> ${STORAGE} and status in (${CONFIRMED}, ${COMPLETED}) group by request_id having count(*) > 1`),
     storageBeyondNeed: all(`
       select b.request_id from bookings b join shipment_requests r on r.id = b.request_id
-      where b.kind = 'STORAGE' and b.status in ('CONFIRMED','COMPLETED') group by b.request_id having sum(b.pallets) > max(r.storage_pallets)`),
+      where b.kind = ${STORAGE} and b.status in (${CONFIRMED}, ${COMPLETED}) group by b.request_id having sum(b.pallets) > max(r.storage_pallets)`),
     bookedWithoutTransport: all(`
-      select r.id from shipment_requests r where r.status = 'BOOKED'
-      and not exists (select 1 from bookings b where b.request_id = r.id and b.kind <> 'STORAGE' and b.status = 'CONFIRMED')`),
-    heldForAnUnbookableRequest: all(`select b.id from bookings b join shipment_requests r on r.id = b.request_id where b.status = 'CONFIRMED' and r.status in ('OPEN','CANCELLED','EXPIRED')`),
+      select r.id from shipment_requests r where r.status = ${REQUEST_STATUS_CODES.BOOKED}
+      and not exists (select 1 from bookings b where b.request_id = r.id and b.kind <> ${STORAGE} and b.status = ${CONFIRMED})`),
+    heldForAnUnbookableRequest: all(`select b.id from bookings b join shipment_requests r on r.id = b.request_id where b.status = ${CONFIRMED} and r.status in (${REQUEST_STATUS_CODES.OPEN}, ${REQUEST_STATUS_CODES.CANCELLED}, ${REQUEST_STATUS_CODES.EXPIRED})`),
     reservationOfEndedBooking: all(`
-      select v.id from vehicle_reservations v join bookings b on b.id = v.booking_id where v.released_at is null and b.status <> 'CONFIRMED'
-      union all select l.id from listing_reservations l join bookings b on b.id = l.booking_id where l.released_at is null and b.status <> 'CONFIRMED'`),
+      select v.id from vehicle_reservations v join bookings b on b.id = v.booking_id where v.released_at is null and b.status <> ${CONFIRMED}
+      union all select l.id from listing_reservations l join bookings b on b.id = l.booking_id where l.released_at is null and b.status <> ${CONFIRMED}`),
     acceptedWithoutBooking: all(`select o.id from offers o where o.status = ${OFFER_STATUS_CODES.ACCEPTED} and not exists (select 1 from bookings b where b.offer_id = o.id)`),
     // SQLite's own check of its file (PostgreSQL has no equivalent short of amcheck).
     integrity: Promise.resolve(DIALECT === 'pg' || db.$client.pragma('integrity_check', { simple: true }) === 'ok' ? [] : ['integrity_check failed']),

@@ -5,7 +5,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client';
 import * as schema from '../../db/schema';
-import { bookings, insightsDays, matchingRounds, reportField, routeStops, shipmentRequests } from '../../db/schema';
+import { BOOKING_STATUS_CODES, bookings, insightsDays, ROUND_STATUS_CODES, matchingRounds, reportField, routeStops, shipmentRequests } from '../../db/schema';
 import { selectComplex } from '../../src/complexes/complex-record';
 import { DEFAULT_SEED } from '../../scripts/demo/seed-demo';
 import { seedDemoHistory } from '../../scripts/demo/seed-demo-history';
@@ -146,7 +146,7 @@ describe('years of history', () => {
     const [route] = await rowsOf<{ id: number; lastSeq: number; firstPosted: number }>(
       server.db,
       `select s.route_id as id, max(s.seq) as "lastSeq", min(q.created_at) as "firstPosted" from route_stops s join shipment_requests q on q.id = s.request_id
-       where s.route_id in (select route_id from bookings where status in ('CONFIRMED', 'COMPLETED') and complex_id = ?)
+       where s.route_id in (select route_id from bookings where status in (${BOOKING_STATUS_CODES.CONFIRMED}, ${BOOKING_STATUS_CODES.COMPLETED}) and complex_id = ?)
        group by s.route_id having min(q.created_at) > ? and min(q.created_at) < ? order by s.route_id limit 1`,
       [complexId, Date.now() - 9 * DAY_MS, seoulMidnight(seoulDay(new Date())).getTime()],
     );
@@ -218,7 +218,7 @@ describe('years of history', () => {
     const plans = await plansOf(server.dbPath, (db) =>
       executeRound({ db, pubsub: server.pubsub, logger: createLogger('silent'), env: parseEnv({ NODE_ENV: 'test' }), now: () => new Date(), viewer: null as never }, complex, 'MANUAL', null),
     );
-    const sweep = plans.find((p) => /^update "matching_rounds" set "status" = 'FAILED'/.test(p.statement));
+    const sweep = plans.find((p) => p.statement.startsWith(`update "matching_rounds" set "status" = ${ROUND_STATUS_CODES.FAILED}`));
     expect(sweep?.plan, sweep?.statement).toEqual(['SEARCH matching_rounds USING INDEX matching_rounds_one_running (complex_id=?)']);
   });
 

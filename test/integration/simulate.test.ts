@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CARGO_CLASS_CODES } from '../../db/schema';
 import { renderChart } from '../../scripts/simulation/chart';
 import { summaryOf } from '../../scripts/simulation/report';
 import { runSimulation, type SimulationResult } from '../../scripts/simulation/run-simulation';
@@ -106,12 +107,12 @@ describe('npm run simulate', () => {
     expect(yeosu.insights.requests.served).toBeGreaterThan(0);
     const db = new Database(dbPath, { readonly: true });
     const classes = Object.fromEntries(
-      (db.prepare('select cargo_class as cargo, count(*) as n from shipment_requests group by cargo_class').all() as { cargo: string; n: number }[]).map((r) => [r.cargo, r.n]),
+      (db.prepare('select cargo_class as cargo, count(*) as n from shipment_requests group by cargo_class').all() as { cargo: number; n: number }[]).map((r) => [r.cargo, r.n]),
     );
     const tankers = db.prepare("select count(*) as n from vehicles where body_type = 'TANK' and hazmat_certified = 1").get() as { n: number };
     db.close();
-    expect(classes.HAZMAT).toBeGreaterThan(0);
-    expect(classes.LIQUID_BULK).toBeGreaterThan(0);
+    expect(classes[CARGO_CLASS_CODES.HAZMAT]).toBeGreaterThan(0);
+    expect(classes[CARGO_CLASS_CODES.LIQUID_BULK]).toBeGreaterThan(0);
     expect(tankers.n).toBeGreaterThan(0);
     const banwolHazmatShare = banwol.profile.cargoMix.HAZMAT!;
     expect(yeosu.profile.cargoMix.HAZMAT!).toBeGreaterThan(banwolHazmatShare);

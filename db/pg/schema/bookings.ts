@@ -3,14 +3,16 @@ import { bigint, check, customType, doublePrecision, index, integer, pgTable, te
 import { organisations } from './auth';
 import { codedEnum, createdAt, timestampMs } from './columns';
 import { complexes } from './complexes';
-import { BOOKING_STATUSES, digestBytes, digestHex, HOLDING_BOOKING_STATUSES, POD_MEDIA_TYPES, TRACKING_EVENT_KIND_CODES, type BookingStatus, type PodMediaType } from '../../schema/bookings';
-import { codeList, inList } from '../../schema/enums';
-import { CENTRE_LEGS, OFFER_KINDS, type CentreLeg, type OfferKind } from '../../schema/matching';
+import { BOOKING_STATUS_CODES, digestBytes, digestHex, ENDED_BOOKING_CODES, HOLDING_BOOKING_CODES, POD_MEDIA_TYPE_CODES, TRACKING_EVENT_KIND_CODES } from '../../schema/bookings';
+import { codeList, codeOf } from '../../schema/enums';
+import { CENTRE_LEGS, OFFER_KIND_CODES, type CentreLeg } from '../../schema/matching';
 import { shipmentRequests } from './demand';
 import { offers, routes } from './matching';
 import { vehicles, warehouseListings } from './supply';
 
 // The PostgreSQL twin of db/schema/bookings.ts, where each table and column is described.
+
+const storage = codeOf(OFFER_KIND_CODES, 'STORAGE');
 
 export const bookings = pgTable(
   'bookings',
@@ -32,8 +34,8 @@ export const bookings = pgTable(
     supplierOrgId: integer('supplier_org_id')
       .notNull()
       .references(() => organisations.id),
-    kind: text('kind', { enum: OFFER_KINDS }).$type<OfferKind>().notNull(),
-    status: text('status', { enum: BOOKING_STATUSES }).$type<BookingStatus>().notNull().default('CONFIRMED'),
+    kind: codedEnum(OFFER_KIND_CODES)('kind').notNull(),
+    status: codedEnum(BOOKING_STATUS_CODES)('status').notNull().default(codeOf(BOOKING_STATUS_CODES, 'CONFIRMED')),
     vehicleId: integer('vehicle_id').references(() => vehicles.id),
     listingId: integer('listing_id').references(() => warehouseListings.id),
     routeId: integer('route_id').references(() => routes.id),
@@ -53,17 +55,17 @@ export const bookings = pgTable(
   (t) => [
     uniqueIndex('bookings_one_transport_per_request')
       .on(t.requestId, sql`coalesce(${t.centreLeg}, '')`)
-      .where(sql.raw(`kind <> 'STORAGE' and status in (${inList(HOLDING_BOOKING_STATUSES)})`)),
+      .where(sql`kind <> ${storage} and status in (${HOLDING_BOOKING_CODES})`),
     index('bookings_request').on(t.requestId),
     index('bookings_shipper').on(t.shipperOrgId, t.status),
     index('bookings_supplier').on(t.supplierOrgId, t.status),
     index('bookings_complex').on(t.complexId, t.status),
     index('bookings_route').on(t.routeId),
-    check('bookings_kind', sql.raw(`kind in (${inList(OFFER_KINDS)})`)),
-    check('bookings_status', sql.raw(`status in (${inList(BOOKING_STATUSES)})`)),
-    check('bookings_leg', sql`(${t.kind} = 'STORAGE') = (${t.listingId} is not null) and (${t.kind} = 'STORAGE') = (${t.vehicleId} is null)`),
+    check('bookings_kind', sql.raw(`kind in (${codeList(OFFER_KIND_CODES)})`)),
+    check('bookings_status', sql.raw(`status in (${codeList(BOOKING_STATUS_CODES)})`)),
+    check('bookings_leg', sql`(${t.kind} = ${storage}) = (${t.listingId} is not null) and (${t.kind} = ${storage}) = (${t.vehicleId} is null)`),
     check('bookings_size', sql`${t.weightKg} >= 0 and ${t.pallets} > 0 and ${t.priceKrw} >= 0`),
-    check('bookings_ended', sql`(${t.status} in ('CANCELLED','RETURNED')) = (${t.endedAt} is not null)`),
+    check('bookings_ended', sql`(${t.status} in (${ENDED_BOOKING_CODES})) = (${t.endedAt} is not null)`),
   ],
 );
 
@@ -131,7 +133,7 @@ export const podImages = pgTable(
     uploadedByOrgId: integer('uploaded_by_org_id')
       .notNull()
       .references(() => organisations.id),
-    mediaType: text('media_type', { enum: POD_MEDIA_TYPES }).$type<PodMediaType>().notNull(),
+    mediaType: codedEnum(POD_MEDIA_TYPE_CODES)('media_type').notNull(),
     byteSize: integer('byte_size').notNull(),
     sha256: sha256Digest('sha256').notNull(),
     fileName: text('file_name'),
@@ -139,7 +141,7 @@ export const podImages = pgTable(
   },
   (t) => [
     uniqueIndex('pod_images_file_name_unique').on(t.fileName).where(sql`file_name is not null`),
-    check('pod_images_media_type', sql.raw(`media_type in (${inList(POD_MEDIA_TYPES)})`)),
+    check('pod_images_media_type', sql.raw(`media_type in (${codeList(POD_MEDIA_TYPE_CODES)})`)),
   ],
 );
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { customType } from 'drizzle-orm/pg-core';
-import { codec, type Codes } from '../../schema/enums';
+import { cellCodec, codec, type Codes } from '../../schema/enums';
 
 /**
  * An instant as bigint epoch milliseconds, read as a Date: the same stored value as SQLite's `timestamp_ms`, so that
@@ -23,4 +23,10 @@ export const createdAt = () =>
 export function codedEnum<T extends string>(codes: Codes<T>) {
   const { toCode, toValue } = codec(codes);
   return customType<{ data: T; driverData: number }>({ dataType: () => 'smallint', toDriver: toCode, fromDriver: toValue });
+}
+
+/** A column of H3 cells of resolution `res`, stored packed as SQLite's h3Cell stores them: 28 bits at 7 fit an integer. */
+export function h3Cell(res: number) {
+  const { pack, unpack } = cellCodec(res);
+  return customType<{ data: string; driverData: number | string }>({ dataType: () => (res <= 7 ? 'integer' : 'bigint'), toDriver: pack, fromDriver: (packed) => unpack(Number(packed)) });
 }

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, doublePrecision, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { organisations } from './auth';
-import { createdAt, timestampMs } from './columns';
+import { codedEnum, createdAt, h3Cell, timestampMs } from './columns';
 import { complexes } from './complexes';
-import { CARGO_CLASSES, inList, LOADING_METHODS, REQUEST_STATUSES, STORAGE_CLASSES, type CargoClass, type LoadingMethod, type RequestStatus, type StorageClass } from '../../schema/enums';
+import { CARGO_CLASS_CODES, codeList, codeOf, inList, LOADING_METHOD_CODES, REQUEST_STATUS_CODES, STORAGE_CLASSES, type StorageClass } from '../../schema/enums';
 
 // The PostgreSQL twin of db/schema/demand.ts, where each table and column is described.
 
@@ -17,21 +17,21 @@ export const shipmentRequests = pgTable(
     complexId: integer('complex_id')
       .notNull()
       .references(() => complexes.id),
-    status: text('status', { enum: REQUEST_STATUSES }).$type<RequestStatus>().notNull().default('OPEN'),
+    status: codedEnum(REQUEST_STATUS_CODES)('status').notNull().default(codeOf(REQUEST_STATUS_CODES, 'OPEN')),
     originLat: doublePrecision('origin_lat').notNull(),
     originLng: doublePrecision('origin_lng').notNull(),
     originIsCentre: boolean('origin_is_centre').notNull().default(false),
-    originH3R7: text('origin_h3_r7').notNull(),
-    originH3R9: text('origin_h3_r9').notNull(),
+    originH3R7: h3Cell(7)('origin_h3_r7').notNull(),
+    originH3R9: h3Cell(9)('origin_h3_r9').notNull(),
     destinationLat: doublePrecision('destination_lat').notNull(),
     destinationLng: doublePrecision('destination_lng').notNull(),
     destinationIsCentre: boolean('destination_is_centre').notNull().default(false),
-    destinationH3R9: text('destination_h3_r9').notNull(),
+    destinationH3R9: h3Cell(9)('destination_h3_r9').notNull(),
     weightKg: integer('weight_kg').notNull(),
     pallets: integer('pallets').notNull(),
-    cargoClass: text('cargo_class', { enum: CARGO_CLASSES }).$type<CargoClass>().notNull(),
-    loadingAtOrigin: text('loading_at_origin', { enum: LOADING_METHODS }).$type<LoadingMethod>().notNull(),
-    loadingAtDestination: text('loading_at_destination', { enum: LOADING_METHODS }).$type<LoadingMethod>().notNull(),
+    cargoClass: codedEnum(CARGO_CLASS_CODES)('cargo_class').notNull(),
+    loadingAtOrigin: codedEnum(LOADING_METHOD_CODES)('loading_at_origin').notNull(),
+    loadingAtDestination: codedEnum(LOADING_METHOD_CODES)('loading_at_destination').notNull(),
     pickupFrom: timestampMs('pickup_from').notNull(),
     pickupUntil: timestampMs('pickup_until').notNull(),
     deliverBy: timestampMs('deliver_by').notNull(),
@@ -54,9 +54,9 @@ export const shipmentRequests = pgTable(
     index('requests_complex_area').on(t.complexId, t.status, t.originH3R7),
     index('requests_origin_r7').on(t.originH3R7),
     index('requests_origin_r9').on(t.originH3R9),
-    check('requests_status', sql.raw(`status in (${inList(REQUEST_STATUSES)})`)),
-    check('requests_cargo', sql.raw(`cargo_class in (${inList(CARGO_CLASSES)})`)),
-    check('requests_loading', sql.raw(`loading_at_origin in (${inList(LOADING_METHODS)}) and loading_at_destination in (${inList(LOADING_METHODS)})`)),
+    check('requests_status', sql.raw(`status in (${codeList(REQUEST_STATUS_CODES)})`)),
+    check('requests_cargo', sql.raw(`cargo_class in (${codeList(CARGO_CLASS_CODES)})`)),
+    check('requests_loading', sql.raw(`loading_at_origin in (${codeList(LOADING_METHOD_CODES)}) and loading_at_destination in (${codeList(LOADING_METHOD_CODES)})`)),
     check('requests_size', sql`${t.weightKg} > 0 and ${t.pallets} > 0`),
     check('requests_window', sql`${t.pickupFrom} < ${t.pickupUntil} and ${t.pickupUntil} <= ${t.deliverBy}`),
     check(

@@ -10,9 +10,9 @@ import {
   OFFER_KIND_CODES,
   OFFER_STATUS_CODES,
   PENDING_OFFER,
-  ROUND_STATUSES,
-  ROUND_TRIGGERS,
-  ROUTE_STOP_ACTIONS,
+  ROUND_STATUS_CODES,
+  ROUND_TRIGGER_CODES,
+  ROUTE_STOP_ACTION_CODES,
   planValues,
   reportOfValues,
   reportValues,
@@ -24,9 +24,6 @@ import {
   type OfferStatus,
   type PlannedStop,
   type PlannedStopValues,
-  type RoundStatus,
-  type RoundTrigger,
-  type RouteStopAction,
   type StoredRoundReport,
 } from '../../schema/matching';
 import { vehicles, warehouseListings } from './supply';
@@ -50,7 +47,7 @@ export const reportField = (field: keyof StoredRoundReport) => sql.raw(`((report
  * A scheduled round that considered no request (retention prunes them), as db/schema's EMPTY_SCHEDULED_ROUND: the
  * report is jsonb here, so the condition reads it with `->`; queries must spell it so to use the partial index.
  */
-export const EMPTY_SCHEDULED_ROUND = sql.raw(`"trigger" = 'SCHEDULED' and (report -> ${position('requestsConsidered')}) = '0'::jsonb`);
+export const EMPTY_SCHEDULED_ROUND = sql.raw(`"trigger" = ${ROUND_TRIGGER_CODES.SCHEDULED} and (report -> ${position('requestsConsidered')}) = '0'::jsonb`);
 
 export const matchingRounds = pgTable(
   'matching_rounds',
@@ -59,8 +56,8 @@ export const matchingRounds = pgTable(
     complexId: integer('complex_id')
       .notNull()
       .references(() => complexes.id),
-    status: text('status', { enum: ROUND_STATUSES }).$type<RoundStatus>().notNull().default('RUNNING'),
-    trigger: text('trigger', { enum: ROUND_TRIGGERS }).$type<RoundTrigger>().notNull(),
+    status: codedEnum(ROUND_STATUS_CODES)('status').notNull().default(codeOf(ROUND_STATUS_CODES, 'RUNNING')),
+    trigger: codedEnum(ROUND_TRIGGER_CODES)('trigger').notNull(),
     startedByOrgId: integer('started_by_org_id').references(() => organisations.id),
     startedAt: timestampMs('started_at').notNull(),
     finishedAt: timestampMs('finished_at'),
@@ -71,8 +68,8 @@ export const matchingRounds = pgTable(
     uniqueIndex('matching_rounds_one_running').on(t.complexId).where(RUNNING_ROUND),
     index('matching_rounds_complex').on(t.complexId, t.startedAt),
     index('matching_rounds_empty_scheduled').on(t.startedAt).where(EMPTY_SCHEDULED_ROUND),
-    check('matching_rounds_status', sql.raw(`status in (${inList(ROUND_STATUSES)})`)),
-    check('matching_rounds_trigger', sql.raw(`"trigger" in (${inList(ROUND_TRIGGERS)})`)),
+    check('matching_rounds_status', sql.raw(`status in (${codeList(ROUND_STATUS_CODES)})`)),
+    check('matching_rounds_trigger', sql.raw(`"trigger" in (${codeList(ROUND_TRIGGER_CODES)})`)),
   ],
 );
 
@@ -117,7 +114,7 @@ export const routeStops = pgTable(
     requestId: integer('request_id')
       .notNull()
       .references(() => shipmentRequests.id),
-    action: text('action', { enum: ROUTE_STOP_ACTIONS }).$type<RouteStopAction>().notNull(),
+    action: codedEnum(ROUTE_STOP_ACTION_CODES)('action').notNull(),
     lat: doublePrecision('lat').notNull(),
     lng: doublePrecision('lng').notNull(),
     arriveAt: timestampMs('arrive_at').notNull(),
@@ -129,7 +126,7 @@ export const routeStops = pgTable(
   (t) => [
     primaryKey({ columns: [t.routeId, t.seq] }),
     index('route_stops_request').on(t.requestId),
-    check('route_stops_action', sql.raw(`action in (${inList(ROUTE_STOP_ACTIONS)})`)),
+    check('route_stops_action', sql.raw(`action in (${codeList(ROUTE_STOP_ACTION_CODES)})`)),
     check('route_stops_time', sql`${t.arriveAt} <= ${t.startAt} and ${t.startAt} <= ${t.departAt}`),
     check('route_stops_load', sql`${t.kgAfter} >= 0 and ${t.palletsAfter} >= 0`),
   ],

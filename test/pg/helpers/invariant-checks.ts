@@ -1,5 +1,8 @@
 import type pg from 'pg';
-import { TRACKING_EVENT_KIND_CODES } from '../../../db/schema';
+import { BOOKING_STATUS_CODES, OFFER_KIND_CODES, ROUND_STATUS_CODES, TRACKING_EVENT_KIND_CODES } from '../../../db/schema';
+
+const { CONFIRMED, COMPLETED } = BOOKING_STATUS_CODES;
+const { STORAGE } = OFFER_KIND_CODES;
 
 /**
  * Each invariant of DESIGN.md section 5 as a query for the rows that break it: every query returns no row on a sound
@@ -24,14 +27,14 @@ export const INVARIANT_CHECKS: Record<string, string> = {
                              where a.listing_id = h.listing_id and a.from_day <= h.day and a.to_day >= h.day)`,
   transportBookedOnce: `
     select request_id, centre_leg, count(*) from bookings
-    where kind <> 'STORAGE' and status in ('CONFIRMED', 'COMPLETED')
+    where kind <> ${STORAGE} and status in (${CONFIRMED}, ${COMPLETED})
     group by request_id, centre_leg having count(*) > 1`,
   storageWithinNeed: `
     select b.request_id, sum(b.pallets) as held from bookings b join shipment_requests r on r.id = b.request_id
-    where b.kind = 'STORAGE' and b.status in ('CONFIRMED', 'COMPLETED')
+    where b.kind = ${STORAGE} and b.status in (${CONFIRMED}, ${COMPLETED})
     group by b.request_id, r.storage_pallets having sum(b.pallets) > coalesce(r.storage_pallets, 0)`,
   oneRunningRoundPerComplex: `
-    select complex_id, count(*) from matching_rounds where status = 'RUNNING' group by complex_id having count(*) > 1`,
+    select complex_id, count(*) from matching_rounds where status = ${ROUND_STATUS_CODES.RUNNING} group by complex_id having count(*) > 1`,
   idempotencyKeyOnce: `
     select organisation_id, key, count(*) from idempotency_keys group by organisation_id, key having count(*) > 1`,
   collectedAndDeliveredOnce: `

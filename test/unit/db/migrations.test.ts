@@ -2,10 +2,11 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { latLngToCell } from 'h3-js';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER } from '../../../db/client';
-import { offers, TRACKING_EVENT_KIND_CODES, trackingEvents } from '../../../db/schema';
+import { BOOKING_STATUS_CODES, bookings, matchingRounds, offers, POD_MEDIA_TYPE_CODES, podImages, ROUND_TRIGGER_CODES, ROUTE_STOP_ACTION_CODES, routeStops, shipmentRequests, TRACKING_EVENT_KIND_CODES, trackingEvents } from '../../../db/schema';
 import { VEHICLE_CLASSES } from '../../../src/supply/vehicle-classes';
 import { tempDir } from '../../helpers/server';
 
@@ -63,7 +64,7 @@ describe('migrations keep what was written before them', () => {
 
     migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
 
-    expect(sqlite.prepare('select route_id, seq, action, lat, kg_after from route_stops order by route_id, seq').all()).toEqual([
+    expect(db.select({ route_id: routeStops.routeId, seq: routeStops.seq, action: routeStops.action, lat: routeStops.lat, kg_after: routeStops.kgAfter }).from(routeStops).orderBy(routeStops.routeId, routeStops.seq).all()).toEqual([
       { route_id: 1, seq: 0, action: 'PICKUP', lat: 37.31234567891234, kg_after: 500 },
       { route_id: 1, seq: 1, action: 'DROP', lat: 37.31234567891234, kg_after: 0 },
     ]);
@@ -100,7 +101,7 @@ describe('migrations keep what was written before them', () => {
       { id: 2, kind: 'TRANSPORT', route_id: 5 },
       { id: 3, kind: 'TRANSPORT', route_id: null },
     ]);
-    expect(sqlite.prepare('select id, kind, route_id from bookings order by id').all()).toEqual([
+    expect(db.select({ id: bookings.id, kind: bookings.kind, route_id: bookings.routeId }).from(bookings).orderBy(bookings.id).all()).toEqual([
       { id: 1, kind: 'TRANSPORT', route_id: 5 },
       { id: 2, kind: 'TRANSPORT', route_id: null },
     ]);
@@ -129,7 +130,7 @@ describe('migrations keep what was written before them', () => {
     const sqlite = new Database(':memory:');
     migrate(drizzle(sqlite), { migrationsFolder: MIGRATIONS_FOLDER });
     sqlite.pragma('foreign_keys = OFF');
-    const image = sqlite.prepare(`insert into pod_images (id, booking_id, uploaded_by_org_id, media_type, byte_size, sha256) values (?, ?, 1, 'image/png', 10, ?)`);
+    const image = sqlite.prepare(`insert into pod_images (id, booking_id, uploaded_by_org_id, media_type, byte_size, sha256) values (?, ?, 1, ${POD_MEDIA_TYPE_CODES['image/png']}, 10, ?)`);
     image.run(1, 1, Buffer.alloc(32));
     image.run(2, 2, Buffer.alloc(32));
     const proof = sqlite.prepare(`insert into proofs_of_delivery (booking_id, image_id, receiver_name, received_at) values (?, ?, 'x', 0)`);
@@ -167,6 +168,148 @@ describe('migrations keep what was written before them', () => {
     ]);
     expect(() => event.run(9, TRACKING_EVENT_KIND_CODES.DELIVERED)).toThrow('proof_of_delivery_required');
     expect(() => event.run(9, TRACKING_EVENT_KIND_CODES.PICKED_UP)).toThrow('tracking_event_once');
+    sqlite.close();
+  });
+  it('0025 stores bookings\' kinds and statuses as codes, read back as they were written, and creates their triggers again spelling codes', () => {
+    const sqlite = new Database(':memory:');
+    const db = drizzle(sqlite);
+    migrate(db, { migrationsFolder: migrationsUpTo(join(tmp.dir, 'before-booking-codes'), 24) });
+    sqlite.pragma('foreign_keys = OFF');
+    const booking = sqlite.prepare(`insert into bookings (id, offer_id, request_id, complex_id, shipper_org_id, supplier_org_id, kind, status, vehicle_id, listing_id, route_id,
+      price_krw, weight_kg, pallets, booked_at, ended_at) values (?, ?, 7, 1, 1, 2, ?, ?, ?, ?, 3, 1000, 10, 1, 0, ?)`);
+    const written = [
+      { kind: 'TRANSPORT', status: 'CONFIRMED' },
+      { kind: 'STORAGE', status: 'COMPLETED' },
+      { kind: 'TRANSPORT', status: 'CANCELLED' },
+      { kind: 'STORAGE', status: 'RETURNED' },
+    ] as const;
+    written.forEach((b, i) => booking.run(i + 1, i + 1, b.kind, b.status, b.kind === 'STORAGE' ? null : 1, b.kind === 'STORAGE' ? 1 : null, i < 2 ? null : 0));
+    sqlite.prepare(`insert into shipment_requests (id, shipper_org_id, complex_id, origin_lat, origin_lng, origin_h3_r7, origin_h3_r9, destination_lat, destination_lng,
+      destination_h3_r9, weight_kg, pallets, cargo_class, loading_at_origin, loading_at_destination, pickup_from, pickup_until, deliver_by, storage_pallets, storage_days, storage_class, created_at)
+      values (7, 1, 1, 37, 127, '', '', 37, 127, '', 10, 1, 'GENERAL', 'FORKLIFT', 'FORKLIFT', 0, 1, 2, 1, 1, 'AMBIENT', 0)`).run();
+    // The roll-up of request 7's posting day, every figure 0.
+    const figures = (sqlite.prepare("select name from pragma_table_info('insights_days') where name not in ('complex_id', 'day')").all() as { name: string }[]).map((c) => c.name);
+    sqlite.prepare(`insert into insights_days (complex_id, day, ${figures.join(', ')}) values (1, '1970-01-01', ${figures.map(() => 0).join(', ')})`).run();
+
+    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+
+    expect(db.select({ kind: bookings.kind, status: bookings.status }).from(bookings).orderBy(bookings.id).all()).toEqual(written);
+    expect(sqlite.prepare("select name from sqlite_master where type = 'trigger' and sql like '%bookings%' order by name").all()).toEqual(
+      ['bookings_ended_stay_ended', 'bookings_storage_within_need', 'insights_days_booked_route_stop_added', 'insights_days_booking_changed', 'insights_days_booking_made', 'insights_days_route_booking_changed', 'insights_days_route_booking_made'].map((name) => ({ name })),
+    );
+    const { CONFIRMED } = BOOKING_STATUS_CODES;
+    expect(() => sqlite.prepare(`update bookings set status = ${CONFIRMED} where id = 3`).run()).toThrow('booking_already_ended');
+    // Request 7 stores one pallet, which booking 2 (STORAGE, COMPLETED) holds.
+    expect(() => booking.run(9, 9, 1, CONFIRMED, null, 1, null)).toThrow('request_already_booked');
+    // A stop added to route 3, which bookings 1 and 2 hold, forgets the roll-up of request 7's day.
+    expect(sqlite.prepare('select count(*) as n from insights_days').get()).toEqual({ n: 1 });
+    sqlite.prepare(`insert into route_stops (route_id, seq, request_id, action, lat, lng, arrive_at, start_at, depart_at, kg_after, pallets_after) values (3, 0, 7, ${ROUTE_STOP_ACTION_CODES.PICKUP}, 37, 127, 0, 0, 0, 10, 1)`).run();
+    expect(sqlite.prepare('select count(*) as n from insights_days').get()).toEqual({ n: 0 });
+    sqlite.close();
+  });
+  it('0026 stores requests\' statuses, cargo classes and loading methods as codes, read back as they were written, and keeps the triggers that read requests', () => {
+    const sqlite = new Database(':memory:');
+    const db = drizzle(sqlite);
+    migrate(db, { migrationsFolder: migrationsUpTo(join(tmp.dir, 'before-request-codes'), 25) });
+    const triggers = () => sqlite.prepare("select name, sql from sqlite_master where type = 'trigger' order by name").all();
+    const before = triggers();
+    sqlite.pragma('foreign_keys = OFF');
+    const request = sqlite.prepare(`insert into shipment_requests (id, shipper_org_id, complex_id, status, origin_lat, origin_lng, origin_h3_r7, origin_h3_r9, destination_lat, destination_lng,
+      destination_h3_r9, weight_kg, pallets, cargo_class, loading_at_origin, loading_at_destination, pickup_from, pickup_until, deliver_by) values (?, 1, 1, ?, 37, 127, '', '', 37, 127, '', 10, 1, ?, ?, ?, 0, 1, 2)`);
+    const statuses = ['OPEN', 'OFFERED', 'BOOKED', 'PICKED_UP', 'AT_CENTRE', 'IN_TRANSIT', 'DELIVERED', 'CANCELLED', 'EXPIRED'] as const;
+    const cargo = ['GENERAL', 'CHILLED', 'FROZEN', 'HAZMAT', 'OVERSIZE', 'LIQUID_BULK'] as const;
+    const loading = ['FORKLIFT', 'HOIST', 'BY_HAND'] as const;
+    const written = statuses.map((status, i) => ({ status, cargoClass: cargo[i % cargo.length]!, loadingAtOrigin: loading[i % 3]!, loadingAtDestination: loading[(i + 1) % 3]! }));
+    written.forEach((r, i) => request.run(i + 1, r.status, r.cargoClass, r.loadingAtOrigin, r.loadingAtDestination));
+
+    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+
+    const read = db.select({ status: shipmentRequests.status, cargoClass: shipmentRequests.cargoClass, loadingAtOrigin: shipmentRequests.loadingAtOrigin, loadingAtDestination: shipmentRequests.loadingAtDestination });
+    expect(read.from(shipmentRequests).orderBy(shipmentRequests.id).all()).toEqual(written);
+    expect(triggers()).toEqual(before);
+    sqlite.close();
+  });
+  it('0027 stores rounds\' statuses and triggers as codes, read back as they were written, their partial indexes still used', () => {
+    const sqlite = new Database(':memory:');
+    const db = drizzle(sqlite);
+    migrate(db, { migrationsFolder: migrationsUpTo(join(tmp.dir, 'before-round-codes'), 26) });
+    const triggers = () => sqlite.prepare("select name, sql from sqlite_master where type = 'trigger' order by name").all();
+    const before = triggers();
+    sqlite.pragma('foreign_keys = OFF');
+    const round = sqlite.prepare(`insert into matching_rounds (id, complex_id, status, "trigger", started_at, report) values (?, ?, ?, ?, 0, '[0]')`);
+    const written = [
+      { status: 'COMPLETED', trigger: 'MANUAL' },
+      { status: 'RUNNING', trigger: 'SCHEDULED' },
+      { status: 'FAILED', trigger: 'SCHEDULED' },
+    ] as const;
+    written.forEach((r, i) => round.run(i + 1, i + 1, r.status, r.trigger));
+
+    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+
+    expect(db.select({ status: matchingRounds.status, trigger: matchingRounds.trigger }).from(matchingRounds).orderBy(matchingRounds.id).all()).toEqual(written);
+    expect(triggers()).toEqual(before);
+    // A second running round of complex 2 is refused by the partial unique index on the code.
+    expect(() => db.insert(matchingRounds).values({ complexId: 2, trigger: 'MANUAL', startedAt: new Date(0) }).run()).toThrow('UNIQUE');
+    const plan = (sqlite.prepare(`explain query plan select id from matching_rounds where "trigger" = ${ROUND_TRIGGER_CODES.SCHEDULED} and json_extract(report, '$[0]') = 0`).all() as { detail: string }[]).map((r) => r.detail);
+    expect(plan.join('\n')).toContain('matching_rounds_empty_scheduled');
+    sqlite.close();
+  });
+  it('0028 stores images\' media types as codes, read back as they were written, and keeps the triggers that read images', () => {
+    const sqlite = new Database(':memory:');
+    const db = drizzle(sqlite);
+    migrate(db, { migrationsFolder: migrationsUpTo(join(tmp.dir, 'before-media-codes'), 27) });
+    const triggers = () => sqlite.prepare("select name, sql from sqlite_master where type = 'trigger' order by name").all();
+    const before = triggers();
+    sqlite.pragma('foreign_keys = OFF');
+    const image = sqlite.prepare(`insert into pod_images (id, booking_id, uploaded_by_org_id, media_type, byte_size, sha256) values (?, ?, 1, ?, 10, ?)`);
+    image.run(1, 1, 'image/png', Buffer.alloc(32));
+    image.run(2, 2, 'image/jpeg', Buffer.alloc(32));
+
+    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+
+    expect(db.select({ mediaType: podImages.mediaType }).from(podImages).orderBy(podImages.id).all()).toEqual([{ mediaType: 'image/png' }, { mediaType: 'image/jpeg' }]);
+    expect(triggers()).toEqual(before);
+    expect(() => sqlite.prepare(`insert into proofs_of_delivery (booking_id, image_id, receiver_name, received_at) values (2, 1, 'x', 0)`).run()).toThrow('proof_image_of_other_booking');
+    sqlite.close();
+  });
+  it('0029 stores requests\' H3 cells packed as integers, read back as the cells that were written', () => {
+    const sqlite = new Database(':memory:');
+    const db = drizzle(sqlite);
+    migrate(db, { migrationsFolder: migrationsUpTo(join(tmp.dir, 'before-packed-cells'), 28) });
+    const triggers = () => sqlite.prepare("select name, sql from sqlite_master where type = 'trigger' order by name").all();
+    const before = triggers();
+    sqlite.pragma('foreign_keys = OFF');
+    const request = sqlite.prepare(`insert into shipment_requests (id, shipper_org_id, complex_id, origin_lat, origin_lng, origin_h3_r7, origin_h3_r9, destination_lat, destination_lng,
+      destination_h3_r9, weight_kg, pallets, cargo_class, loading_at_origin, loading_at_destination, pickup_from, pickup_until, deliver_by) values (?, 1, 1, 0, 0, ?, ?, 0, 0, ?, 10, 1, 0, 0, 0, 0, 1, 2)`);
+    // Korea's, and cells near the poles, the antimeridian and the equator.
+    const points = [[37.33, 126.76], [35.18, 129.07], [-89.9, -179.9], [89.9, 179.9], [0, 0], [-33.9, 18.4]] as const;
+    const written = points.map(([lat, lng], i) => ({ originH3R7: latLngToCell(lat, lng, 7), originH3R9: latLngToCell(lat, lng, 9), destinationH3R9: latLngToCell(-lat, -lng, 9), i }));
+    written.forEach((r) => request.run(r.i + 1, r.originH3R7, r.originH3R9, r.destinationH3R9));
+
+    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+
+    const read = db.select({ originH3R7: shipmentRequests.originH3R7, originH3R9: shipmentRequests.originH3R9, destinationH3R9: shipmentRequests.destinationH3R9 });
+    expect(read.from(shipmentRequests).orderBy(shipmentRequests.id).all()).toEqual(written.map(({ i: _, ...cells }) => cells));
+    expect(sqlite.prepare("select typeof(origin_h3_r7) as r7, typeof(origin_h3_r9) as r9 from shipment_requests limit 1").get()).toEqual({ r7: 'integer', r9: 'integer' });
+    expect(triggers()).toEqual(before);
+    sqlite.close();
+  });
+  it('0030 stores route stops\' actions as codes, read back as they were written, WITHOUT ROWID still, and keeps the triggers on and reading stops', () => {
+    const sqlite = new Database(':memory:');
+    const db = drizzle(sqlite);
+    migrate(db, { migrationsFolder: migrationsUpTo(join(tmp.dir, 'before-action-codes'), 29) });
+    const triggers = () => sqlite.prepare("select name, sql from sqlite_master where type = 'trigger' order by name").all();
+    const before = triggers();
+    sqlite.pragma('foreign_keys = OFF');
+    const stop = sqlite.prepare(`insert into route_stops (route_id, seq, request_id, action, lat, lng, arrive_at, start_at, depart_at, kg_after, pallets_after) values (1, ?, 1, ?, 37, 127, 0, 0, 0, 0, 0)`);
+    const actions = ['PICKUP', 'CENTRE_DROP', 'CENTRE_PICKUP', 'DROP'] as const;
+    actions.forEach((action, seq) => stop.run(seq, action));
+
+    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+
+    expect(db.select({ action: routeStops.action }).from(routeStops).orderBy(routeStops.seq).all()).toEqual(actions.map((action) => ({ action })));
+    expect(sqlite.prepare("select sql like '%WITHOUT ROWID' as keyed from sqlite_master where name = 'route_stops'").get()).toEqual({ keyed: 1 });
+    expect(triggers()).toEqual(before);
     sqlite.close();
   });
 });
