@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { closeDatabase, connectDatabase } from '../../db/client';
 import { rowsOf } from '../helpers/sql';
 import { withCheckDigit } from '../../src/auth/business-number';
@@ -111,8 +111,11 @@ describe('accounts and access', () => {
 
     const asNewKey = await gql<{ viewer: { id: string } }>(server.url, VIEWER, {}, { apiKey: secret });
     expect(asNewKey.body.data!.viewer.id).toBe(orgId);
-    const [lastUsed] = await rowsOf<{ t: number | null }>(server.db, 'select last_used_at as t from api_keys where prefix = ?', [apiKey.prefix]);
-    expect(lastUsed!.t).toBeGreaterThan(Date.now() - 60_000);
+    // Recorded beside the request, not before its answer.
+    await vi.waitFor(async () => {
+      const [lastUsed] = await rowsOf<{ t: number | null }>(server.db, 'select last_used_at as t from api_keys where prefix = ?', [apiKey.prefix]);
+      expect(lastUsed!.t).toBeGreaterThan(Date.now() - 60_000);
+    });
 
     const revoked = await gql<{ apiKeyRevoke: { apiKey: { revokedAt: string } } }>(server.url, KEY_REVOKE, { input: { apiKeyId: apiKey.id } }, { apiKey: manufacturer.apiKey });
     expect(revoked.body.data!.apiKeyRevoke.apiKey.revokedAt).toEqual(expect.any(String));
