@@ -184,6 +184,26 @@ export async function addRequestFigures(db: Reader, complexId: number, from: Dat
 
 const held = (route: typeof routes.id) => sql`exists (select 1 from ${bookings} b where b.route_id = ${route} and b.status in (${HOLDING_BOOKING_CODES}))`;
 
+type TripStop = { lat: number; lng: number; kgAfter: number; palletsAfter: number };
+
+/** Routes' stops in order, a batch of routes per query (one query per route made a day's trips cost a query each). */
+async function stopsByRoute(db: Reader, routeIds: readonly number[]): Promise<Map<number, TripStop[]>> {
+  const byRoute = new Map<number, TripStop[]>(routeIds.map((id) => [id, []]));
+  for (let i = 0; i < routeIds.length; i += STOP_BATCH) {
+    const rows = await db
+      .select({ routeId: routeStops.routeId, lat: routeStops.lat, lng: routeStops.lng, kgAfter: routeStops.kgAfter, palletsAfter: routeStops.palletsAfter })
+      .from(routeStops)
+      .where(inArray(routeStops.routeId, routeIds.slice(i, i + STOP_BATCH)))
+      .orderBy(asc(routeStops.routeId), asc(routeStops.seq))
+      .all();
+    for (const { routeId, ...stop } of rows) byRoute.get(routeId)!.push(stop);
+  }
+  return byRoute;
+}
+
+/** Route ids bound per stops query: well under both databases' limits on bound values. */
+const STOP_BATCH = 500;
+
 /**
  * The complex's booked routes (a share CONFIRMED or COMPLETED) whose earliest request was posted in [from, to),
  * each on that request's posting day, and the complex's rounds started in [from, to), on their day. A route
@@ -215,14 +235,10 @@ export async function addTripFigures(db: Reader, complexId: number, from: Date, 
       ),
     )
     .all();
+  const stopsOf = await stopsByRoute(db, booked.map((route) => route.id));
   for (const route of booked) {
     const day = into.get(seoulDay(new Date(route.firstPosted)))!;
-    const stops = await db
-      .select({ lat: routeStops.lat, lng: routeStops.lng, kgAfter: routeStops.kgAfter, palletsAfter: routeStops.palletsAfter })
-      .from(routeStops)
-      .where(eq(routeStops.routeId, route.id))
-      .orderBy(asc(routeStops.seq))
-      .all();
+    const stops = stopsOf.get(route.id)!;
     day.trips++;
     day.tripRequests += route.requests;
     day.tripStops += stops.length;
