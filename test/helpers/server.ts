@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
-import { closeDatabase, connectDatabase, migrateDatabase, openDatabase, type Db } from '../../db/client';
+import { closeDatabase, connectDatabase, type Db } from '../../db/client';
 import { DEFAULT_SEED, seedDemo, type DemoKey } from '../../scripts/demo/seed-demo';
 import { parseEnv, type Env } from '../../src/env';
 import { createLogger } from '../../src/logger';
 import type { PubSub } from '../../src/pubsub';
 import { servicePubSub } from '../../src/pubsub-pg';
-import { DIALECT } from '../../db/dialect';
-import { freshDatabase } from '../pg/helpers/database';
+import { testDatabase } from './database';
 import { createApp, GRAPHQL_PATH, type App } from '../../src/server';
 
 export interface TestServer {
@@ -42,18 +41,16 @@ export function tempDir(): { dir: string; remove: () => void } {
  */
 export async function startTestServer(opts: { dbPath: string; env?: Record<string, string>; seed?: boolean; logTo?: DestinationStream }): Promise<TestServer> {
   // Rounds search to their iteration bound (the tests' rounds are small), so what a test sees never depends on the machine's load.
-  const pgDatabase = DIALECT === 'pg' ? await freshDatabase() : null;
+  const { db, url: databaseUrl, close } = await testDatabase(opts.dbPath);
   const env: Env = parseEnv({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATABASE_PATH: opts.dbPath,
-    ...(pgDatabase && { DATABASE_URL: pgDatabase.url }),
+    ...(databaseUrl && { DATABASE_URL: databaseUrl }),
     MATCHING_INTERVAL_SECONDS: '0',
     MATCHING_ROUND_SECONDS: '120',
     ...opts.env,
   });
-  const db = pgDatabase ? (pgDatabase.db as unknown as Db) : openDatabase(opts.dbPath);
-  if (!pgDatabase) migrateDatabase(db);
   const demoKeys = opts.seed === false ? [] : (await seedDemo({ ctx: { db }, input: DEFAULT_SEED })).demoKeys;
   const { pubsub, app, url, wsUrl } = await listen(env, db, opts.logTo);
   return {
@@ -62,7 +59,7 @@ export async function startTestServer(opts: { dbPath: string; env?: Record<strin
     db,
     pubsub,
     dbPath: opts.dbPath,
-    databaseUrl: pgDatabase?.url,
+    databaseUrl,
     app,
     demoKeys,
     keyOf(role, complexCode = 'BANWOL_SIHWA') {
@@ -73,8 +70,7 @@ export async function startTestServer(opts: { dbPath: string; env?: Record<strin
     async stop() {
       await app.stop();
       await pubsub.close();
-      if (pgDatabase) await pgDatabase.drop();
-      else db.$client.close();
+      await close();
     },
   };
 }

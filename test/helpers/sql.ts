@@ -11,5 +11,6 @@ export async function rowsOf<T = Record<string, unknown>>(db: Db, query: string,
     if (!statement.reader) return statement.run(...params), [];
     return statement.all(...params) as T[];
   }
-  return (await pgPoolOf(db).query(query.replace(/\?/g, (_, i: number) => `$${query.slice(0, i).split('?').length}`), params)).rows as T[];
+  let n = 0;
+  return (await pgPoolOf(db).query(query.replace(/\?/g, () => `$${++n}`), params)).rows as T[];
 }
