@@ -157,7 +157,8 @@ export function createPgPubSub(db: PgDb, url: string, options: PgPubSubOptions =
     ready,
     publish(topic, payload) {
       queue.push([topic, payload] as Publication);
-      sending ??= send();
+      // From the next microtask: a change's publications (publishAll) then go out in one round trip.
+      sending ??= Promise.resolve().then(send);
     },
     subscribe: local.subscribe,
     async close() {
