@@ -43,22 +43,21 @@ const rivalStatements = preparedPerDatabase((db) => {
     sql`${offers.id} not in ${valuesOfJson(sql.placeholder('acceptedIds'))}`,
   );
   return {
-    loadIds: db.selectDistinct({ routeId: offers.routeId }).from(offers).where(and(pending, rivals, isNotNull(offers.routeId))).prepare(),
-    withdraw: db.update(offers).set({ status: OFFER_TRANSITIONS.withdraw.to }).where(and(pending, rivals)).returning({ requestId: offers.requestId }).prepare(),
-    // Apart: the OR with loads cannot use the request index.
-    withdrawWithLoads: db.update(offers).set({ status: OFFER_TRANSITIONS.withdraw.to }).where(and(pending, or(rivals, inIdList(offers.routeId, 'loadIds')))).returning({ requestId: offers.requestId }).prepare(),
+    withdraw: db.update(offers).set({ status: OFFER_TRANSITIONS.withdraw.to }).where(and(pending, rivals)).returning({ requestId: offers.requestId, routeId: offers.routeId }).prepare(),
+    withdrawLoads: db.update(offers).set({ status: OFFER_TRANSITIONS.withdraw.to }).where(and(pending, inIdList(offers.routeId, 'loadIds'))).returning({ requestId: offers.requestId, routeId: offers.routeId }).prepare(),
   };
 });
 
 /**
  * `withdrawPendingOffers` for the rivals of a unit just accepted, with statements prepared once per database
- * (every accept runs it); the rivals' requests, being booked, stay off the market.
+ * (every accept runs it); the rivals' requests, being booked, stay off the market. A rival that is a consolidated
+ * share takes the rest of its load with it in a second statement, only then (most rivals travel alone).
  */
 export async function withdrawRivalOffers(tx: Tx, rivals: RivalOffers, now: Date): Promise<void> {
   const statements = rivalStatements(tx);
-  const params = { requestIds: idList(rivals.requestIds), storage: rivals.storage ? 1 : 0, acceptedIds: idList(rivals.acceptedIds) };
-  const loadIds = (await statements.loadIds.all(params)).map((o) => o.routeId!);
-  const withdrawn = await (loadIds.length > 0 ? statements.withdrawWithLoads.all({ ...params, loadIds: idList(loadIds) }) : statements.withdraw.all(params));
+  const withdrawn = await statements.withdraw.all({ requestIds: idList(rivals.requestIds), storage: rivals.storage ? 1 : 0, acceptedIds: idList(rivals.acceptedIds) });
+  const loadIds = [...new Set(withdrawn.flatMap((o) => (o.routeId ? [o.routeId] : [])))];
+  if (loadIds.length > 0) withdrawn.push(...(await statements.withdrawLoads.all({ loadIds: idList(loadIds) })));
   await releaseWithdrawn(tx, withdrawn, now, rivals.requestIds);
 }
 
