@@ -20,7 +20,7 @@ import { lockingRows } from '../../db/sql';
 import { guarded, reserve } from '../market/reservations';
 import { withdrawRivalOffers } from '../market/withdraw-offers';
 import { acceptOffers, markBooked } from '../market/book';
-import { applyExtension, extensionOf, refuseStaleExtension } from './extend-route';
+import { applyExtension, extensionOf, lapseStaleExtension, StaleExtensionError } from './extend-route';
 import { bookPlan } from '../matching/route-plan';
 
 export const AcceptOfferInput = z.object({
@@ -56,10 +56,6 @@ interface Outcome {
 export async function acceptOffer({ ctx, input }: { ctx: Context; input: AcceptOfferInput }): Promise<AcceptedOffer> {
   const viewer = requireRole(ctx, 'CARRIER', 'WAREHOUSE_OWNER');
   const { offerId, idempotencyKey } = parseInput(AcceptOfferInput, input);
-  // The supplier's first attempt on a pending extension whose booked route changed lets it lapse (a retry reads its outcome below).
-  const target = await ctx.db.select({ routeId: offers.routeId, status: offers.status, supplierOrgId: offers.supplierOrgId }).from(offers).where(eq(offers.id, offerId)).get();
-  const extension = target?.status === 'PENDING' && target.supplierOrgId === viewer.organisationId ? await extensionOf(ctx.db, target.routeId) : null;
-  if (extension) await refuseStaleExtension(ctx.db, extension, ctx.now());
   let booked: Booked | undefined;
   const outcome = await transact(ctx.db, (tx) =>
     once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'offerAccept', input: { offerId } }, async () => {
@@ -67,6 +63,9 @@ export async function acceptOffer({ ctx, input }: { ctx: Context; input: AcceptO
       await recordWebhookEvents(tx, (booked.events = bookedEvents(ctx, booked)), ctx.now());
       return booked.outcome;
     }),
+  ).catch((error: unknown) =>
+    // The supplier's accept of an extension whose booked route changed lets it lapse (a retry then reads it EXPIRED).
+    error instanceof StaleExtensionError ? lapseStaleExtension(ctx.db, error, ctx.now()) : Promise.reject(error),
   );
   if (!booked) {
     // A retry: read back what the first call booked.
@@ -177,7 +176,8 @@ async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date): Promise
   // A request through the centre needs both its legs booked (they come from one round, so the unit tells).
   const legsOf = (r: ShipmentRequestRecord) => (unit.some((o) => o.requestId === r.id && o.centreLeg) ? 2 : 1);
   const bookedRequestIds: number[] = [];
-  for (const r of requests.values()) if (await fullyBooked(run, r, legsOf(r))) bookedRequestIds.push(r.id);
+  const transportBooked = (r: ShipmentRequestRecord) => unit.filter((o) => o.requestId === r.id && o.kind !== 'STORAGE').length;
+  for (const r of requests.values()) if (await fullyBooked(run, r, legsOf(r), transportBooked(r))) bookedRequestIds.push(r.id);
   // A leg whose sibling was declined can never complete the request: refuse it, and the request goes back to
   // the next round when this offer expires, instead of sitting OFFERED with nothing left to accept.
   for (const id of requestIds) {
@@ -225,8 +225,10 @@ async function storageCovered(run: Statements, request: ShipmentRequestRecord): 
   return (held?.pallets ?? 0) >= request.storagePallets;
 }
 
-async function fullyBooked(run: Statements, request: ShipmentRequestRecord, legs: number): Promise<boolean> {
-  return ((await run.heldTransport.get({ requestId: request.id }))?.legs ?? 0) >= legs && (await storageCovered(run, request));
+/** Every leg of `request` is held, `bookedNow` of them by this unit (when that is all of them, there is nothing to count). */
+async function fullyBooked(run: Statements, request: ShipmentRequestRecord, legs: number, bookedNow: number): Promise<boolean> {
+  const held = bookedNow >= legs ? bookedNow : ((await run.heldTransport.get({ requestId: request.id }))?.legs ?? 0);
+  return held >= legs && (await storageCovered(run, request));
 }
 
 function bookedEvents(ctx: Context, { accepted, outcome, requests, extended }: Booked): Publication[] {

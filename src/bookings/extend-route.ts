@@ -34,15 +34,25 @@ async function staleness(db: Db, extension: Extension): Promise<string | null> {
   return null;
 }
 
+/** An extension whose booked route changed since the round planned it (thrown in the accepting transaction). */
+export class StaleExtensionError extends ConflictError {
+  constructor(
+    readonly extension: Extension,
+    why: string,
+  ) {
+    super(`The booked route this extension would extend changed (${why})`);
+  }
+}
+
 /**
- * Refuses an extension whose booked route changed since the round planned it, and lets the extension lapse
- * (its offers EXPIRED, its new requests back to the next round) in a transaction of its own.
- * @throws ConflictError when the booked route changed.
+ * After the accepting transaction rolled back on `stale`: lets the extension lapse (its offers EXPIRED, its new
+ * requests back to the next round) in a transaction of its own, if its route is still changed.
+ * @throws ConflictError saying so (or `stale` itself when the route no longer differs).
  */
-export async function refuseStaleExtension(db: Db, extension: Extension, now: Date): Promise<void> {
-  const why = await staleness(db, extension);
-  if (!why) return;
-  await transact(db, (tx) => expireRouteOffers(tx, extension.id, now));
+export async function lapseStaleExtension(db: Db, stale: StaleExtensionError, now: Date): Promise<never> {
+  const why = await staleness(db, stale.extension);
+  if (!why) throw stale;
+  await transact(db, (tx) => expireRouteOffers(tx, stale.extension.id, now));
   throw new ConflictError(`The booked route this extension would extend changed (${why}): the extension expired and its requests return to the next matching round`);
 }
 
@@ -53,11 +63,11 @@ export async function refuseStaleExtension(db: Db, extension: Extension, now: Da
  * trigger checks every new span, and the new shares' spans after them). Returns what to do once the new shares
  * are booked: their bookings ride on the booked route (one route per trip: tracking, insights and the next
  * round's extensions read it), their offers stay on the extension.
- * @throws ConflictError when the booked route changed (accept again: refuseStaleExtension lets it lapse) or the truck has no room.
+ * @throws StaleExtensionError when the booked route changed (lapseStaleExtension then lets it lapse); ConflictError when the truck has no room.
  */
 export async function applyExtension(tx: Tx, extension: Extension, now: Date): Promise<(booked: BookingRecord[]) => Promise<void>> {
   const why = await staleness(tx, extension);
-  if (why) throw new ConflictError(`The booked route this extension would extend changed (${why})`);
+  if (why) throw new StaleExtensionError(extension, why);
   const baseId = extension.extendsRouteId;
   // The extension's plan becomes the booked route's stops (its own view shows them from there on).
   const stops = (await tx.delete(routePlans).where(eq(routePlans.routeId, extension.id)).returning().get())?.stops;
