@@ -21,13 +21,6 @@ export const seoulDayOf = (ms: Operand): SQL => perDialect({ sqlite: sql`date(${
 export const countWhere = (condition: SQL): SQL => sql`coalesce(sum(case when ${condition} then 1 else 0 end), 0)`;
 
 /**
- * True when a JSON array column (text on SQLite, jsonb on PostgreSQL) of strings holds `item`, given as JSON (`"a.b"`):
- * SQLite finds the quoted string in the array's text, which no other element can contain.
- */
-export const jsonArrayHas = (array: Operand, item: Operand): SQL =>
-  perDialect({ sqlite: sql`instr(${array}, ${item}) > 0`, pg: sql`${array} @> jsonb_build_array(cast(${item} as jsonb))` });
-
-/**
  * The values of a JSON array (`[1,2,3]` or `["a","b"]`, one bound value) as a subquery: one statement serves any count.
  * PostgreSQL reads the elements as text, so numbers are cast back.
  */

@@ -1,55 +1,61 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { preparedPerDatabase } from '../../db/prepared';
+import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
+import { selectComplex } from '../complexes/complex-record';
 import { complexes, organisations, webhookEndpoints, webhookEvents, type WebhookEventType } from '../../db/schema';
 import { toGlobalId } from '../global-id';
 import type { Publication, Topics } from '../pubsub';
-import { jsonArrayHas } from '../../db/sql';
 
 type Recorded = Pick<Topics, 'offerReceived' | 'shipmentUpdated' | 'complexActivity'>;
 
 /**
  * Writes the event a pubsub topic is about to carry into the webhook outbox. Call it inside the transaction of
- * the change it reports, so that it commits (or rolls back) with it: its statements are prepared once per
- * database (it runs on every booking) and run on the database's one connection, so inside that transaction. The payload holds the fields that topic's
- * subscription gives its recipient, and the recipient is the one the subscription filters on: the supplier
- * of an offer, the shipper of a shipment, the operators of a complex. Nothing is written when no active
- * endpoint of the recipient asks for the event (an endpoint receives events from its registration on), so
- * the writes of a market without webhooks pay one indexed read, not a row.
+ * the change it reports, so that it commits (or rolls back) with it. See recordWebhookEvents.
  */
 export async function recordWebhookEvent<T extends keyof Recorded>(db: Db, topic: T, event: Recorded[T], at: Date): Promise<void> {
-  const run = statements(db);
-  const { type, recipient, data } = await toWebhook(run, topic, event);
-  const wanted = { type: JSON.stringify(type) };
-  const awaited = await ('organisationId' in recipient ? run.wantedByOrganisation.get({ ...wanted, ...recipient }) : run.wantedByOperators.get({ ...wanted, ...recipient }));
-  if (!awaited) return;
-  const messageId = `msg_${randomUUID().replaceAll('-', '')}`;
-  const payload = JSON.stringify({ id: messageId, type, timestamp: at.toISOString(), data });
-  await run.insert.run({ messageId, type, organisationId: null, complexId: null, ...recipient, payload, createdAt: at.getTime() });
+  await recordWebhookEvents(db, [[topic, event] as Publication], at);
 }
 
-/** Records every publication a webhook carries (not roundCompleted and webhookAttempted, which no subscription gives). */
+/**
+ * Writes the events of one change (not roundCompleted and webhookAttempted, which no subscription gives) into the
+ * webhook outbox, inside that change's transaction. The payload holds the fields that topic's subscription gives its
+ * recipient, and the recipient is the one the subscription filters on: the supplier of an offer, the shipper of a
+ * shipment, the operators of a complex. Nothing is written for a recipient none of whose active endpoints asks for
+ * the event (an endpoint receives events from its registration on), so the writes of a market without webhooks pay
+ * one indexed read for all their events, not a row. Its statements are prepared once per database (every booking runs it).
+ */
 export async function recordWebhookEvents(db: Db, publications: readonly Publication[], at: Date): Promise<void> {
-  for (const [topic, event] of publications) if (topic !== 'roundCompleted' && topic !== 'webhookAttempted') await recordWebhookEvent(db, topic, event as never, at);
+  const webhooks: Webhook[] = [];
+  for (const [topic, event] of publications) if (topic !== 'roundCompleted' && topic !== 'webhookAttempted') webhooks.push(await toWebhook(db, topic, event as never));
+  if (webhooks.length === 0) return;
+  const run = statements(db);
+  const endpoints = await run.endpointsOf.all({
+    organisationIds: idList(webhooks.flatMap(({ recipient: r }) => ('organisationId' in r ? [r.organisationId] : []))),
+    complexIds: idList(webhooks.flatMap(({ recipient: r }) => ('complexId' in r ? [r.complexId] : []))),
+  });
+  for (const { type, recipient, data } of webhooks) {
+    const reaches = (e: (typeof endpoints)[number]) =>
+      'organisationId' in recipient ? e.organisationId === recipient.organisationId : e.role === 'OPERATOR' && e.complexId === recipient.complexId;
+    if (!endpoints.some((e) => reaches(e) && e.eventTypes.includes(type))) continue;
+    const messageId = `msg_${randomUUID().replaceAll('-', '')}`;
+    const payload = JSON.stringify({ id: messageId, type, timestamp: at.toISOString(), data });
+    await run.insert.run({ messageId, type, organisationId: null, complexId: null, ...recipient, payload, createdAt: at.getTime() });
+  }
 }
-
-/** An active endpoint of the recipient asks for events of `type` (a JSON string, matched inside the endpoint's list). */
-const wants = and(eq(webhookEndpoints.status, 'ACTIVE'), jsonArrayHas(webhookEndpoints.eventTypes, sql.placeholder('type')));
 
 const statements = preparedPerDatabase((db) => ({
-  wantedByOrganisation: db
-    .select({ id: webhookEndpoints.id })
-    .from(webhookEndpoints)
-    .where(and(wants, eq(webhookEndpoints.organisationId, sql.placeholder('organisationId'))))
-    .limit(1)
-    .prepare(),
-  wantedByOperators: db
-    .select({ id: webhookEndpoints.id })
+  /** The active endpoints of these organisations and of these complexes' operators, with the events each asks for. */
+  endpointsOf: db
+    .select({ organisationId: webhookEndpoints.organisationId, role: organisations.role, complexId: organisations.complexId, eventTypes: webhookEndpoints.eventTypes })
     .from(webhookEndpoints)
     .innerJoin(organisations, eq(organisations.id, webhookEndpoints.organisationId))
-    .where(and(wants, eq(organisations.role, 'OPERATOR'), eq(organisations.complexId, sql.placeholder('complexId'))))
-    .limit(1)
+    .where(
+      and(
+        eq(webhookEndpoints.status, 'ACTIVE'),
+        or(inIdList(webhookEndpoints.organisationId, 'organisationIds'), and(eq(organisations.role, 'OPERATOR'), inIdList(organisations.complexId, 'complexIds'))),
+      ),
+    )
     .prepare(),
   complexByCode: db.select({ id: complexes.id }).from(complexes).where(eq(complexes.code, sql.placeholder('code'))).prepare(),
   insert: db
@@ -64,7 +70,6 @@ const statements = preparedPerDatabase((db) => ({
     })
     .prepare(),
 }));
-type Statements = ReturnType<typeof statements>;
 
 interface Webhook {
   type: WebhookEventType;
@@ -72,7 +77,7 @@ interface Webhook {
   data: Record<string, unknown>;
 }
 
-async function toWebhook<T extends keyof Recorded>(run: Statements, topic: T, event: Recorded[T]): Promise<Webhook> {
+async function toWebhook<T extends keyof Recorded>(db: Db, topic: T, event: Recorded[T]): Promise<Webhook> {
   if (topic === 'offerReceived') {
     const { offer: o } = event as Recorded['offerReceived'];
     const data = {
@@ -107,6 +112,7 @@ async function toWebhook<T extends keyof Recorded>(run: Statements, topic: T, ev
     return { type: 'shipment.updated', recipient: { organisationId: e.shipperOrgId }, data };
   }
   const e = event as Recorded['complexActivity'];
-  const complex = (await run.complexByCode.get({ code: e.complexCode }))!;
+  // The complexes are kept in memory once loaded (reference data); a database whose are not yet reads it.
+  const complex = selectComplex({ db }, { code: e.complexCode }) ?? (await statements(db).complexByCode.get({ code: e.complexCode }))!;
   return { type: 'complex.activity', recipient: { complexId: complex.id }, data: { complexCode: e.complexCode, kind: e.kind, at: e.at, summary: e.summary } };
 }
