@@ -32,6 +32,22 @@ describe('the PostgreSQL rate limiter', () => {
     expect(got.filter((w) => w > 0).length).toBeGreaterThan(3);
   });
 
+  it('answers takes of several buckets in one tick (sent as one statement), each by its own budget, as apart', async () => {
+    let now = 1_797_000_000_000;
+    const [keyMemory, addressMemory] = [new RateLimiter(2, () => now), new RateLimiter(3, () => now)];
+    const [byKey, byAddress] = [new PgRateLimiter(test.db.$client, 2, () => now), new PgRateLimiter(test.db.$client, 3, () => now)];
+    const expected: number[] = [];
+    const got: number[] = [];
+    for (const advance of [0, 0, 0, 10_000, 0, 40_000]) {
+      now += advance;
+      // An address bucket taken twice in one tick: the second take goes in the next statement.
+      expected.push(addressMemory.take('ip:x'), keyMemory.take('key:y'), addressMemory.take('ip:x'));
+      got.push(...(await Promise.all([byAddress.take('ip:x'), byKey.take('key:y'), byAddress.take('ip:x')])));
+    }
+    expect(got).toEqual(expected);
+    expect(got.filter((w) => w > 0).length).toBeGreaterThan(3);
+  });
+
   it('spends one budget across instances: two processes taking at once get exactly perMinute between them', async () => {
     const env = { TAKER_URL: test.url, TAKER_ID: 'ip:203.0.113.9', TAKER_PER_MINUTE: '20', TAKER_NOW: '1796000000000', TAKER_COUNT: '15' };
     const instances = [spawnChild('test/pg/helpers/limiter-taker.ts', env), spawnChild('test/pg/helpers/limiter-taker.ts', env)];
