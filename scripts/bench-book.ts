@@ -10,6 +10,8 @@
  * With --pg, the same again on PostgreSQL, in a child process (the dialect is fixed per process by DATABASE_URL) on a
  * throwaway cluster with durability on (fsync, synchronous_commit): there the fan-out crosses instances, the
  * subscribers on one server process and the accepts through the other (LISTEN/NOTIFY).
+ * On PostgreSQL it also counts the statements a booking sends (each a round trip) and times one round trip, the
+ * figures that bound its rate on a given machine.
  * Prints a table, then one JSON line for CI.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -19,6 +21,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
+import pg from 'pg';
 import WebSocket from 'ws';
 import { closeDatabase, connectDatabase, type Db } from '../db/client';
 import { DIALECT } from '../db/dialect';
@@ -70,6 +73,7 @@ async function worker(): Promise<never> {
   const env = parseEnv({ NODE_ENV: 'production', LOG_LEVEL: 'silent' });
   const ctx: Context = { db, pubsub: createInProcessPubSub(), logger: createLogger('silent'), env, now: () => new Date(), viewer: { organisationId: carrierOrgId, role: 'CARRIER', complexId, apiKeyId: null } };
   await new Promise((r) => setTimeout(r, Number(process.env.BENCH_START_AT) - Date.now()));
+  const roundTrips = countRoundTrips();
   let next = 0;
   let booked = 0;
   await Promise.all(
@@ -80,9 +84,36 @@ async function worker(): Promise<never> {
       }
     }),
   );
-  console.log(JSON.stringify({ booked, endedAt: Date.now() }));
+  console.log(JSON.stringify({ booked, endedAt: Date.now(), roundTrips: roundTrips() }));
   await closeDatabase(db);
   process.exit(0);
+}
+
+/** Counts the statements this process sends PostgreSQL from now on (each a round trip: node-postgres waits for each answer). */
+function countRoundTrips(): () => number {
+  let sent = 0;
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    sent++;
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  return () => sent;
+}
+
+/**
+ * What one round trip to PostgreSQL costs this machine: 3,000 one-row statements in turn on one connection (named, so
+ * planned once), as wall µs and this process's CPU µs each. A booking's round trips times this bounds its rate.
+ */
+async function roundTripCost(): Promise<{ wallUs: number; cpuUs: number }> {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  const runs = 3_000;
+  const [started, cpu] = [performance.now(), process.cpuUsage()];
+  for (let i = 0; i < runs; i++) await client.query({ name: 'round-trip', text: 'select $1::int as n', values: [i] });
+  const { user, system } = process.cpuUsage(cpu);
+  const wallUs = ((performance.now() - started) * 1000) / runs;
+  await client.end();
+  return { wallUs: Math.round(wallUs), cpuUs: Math.round((user + system) / runs) };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'sandan-bench-book-'));
@@ -93,8 +124,11 @@ const keyOf = (role: DemoKey['role']) => demoKeys.find((k) => k.role === role &&
 const [shipper, carrier] = [keyOf('MANUFACTURER'), keyOf('CARRIER')];
 const children: ChildProcess[] = [];
 
-/** Bookings per second of `processes` bench processes started together, each accepting its share of `offerIds`. */
-async function domainBookingsPerSecond(processes: number, offerIds: number[]): Promise<number> {
+/**
+ * Bookings per second of `processes` bench processes started together, each accepting its share of `offerIds`,
+ * and the round trips to PostgreSQL per booking (0 on SQLite, which runs in the process).
+ */
+async function domainBookingsPerSecond(processes: number, offerIds: number[]): Promise<{ perSec: number; roundTrips: number }> {
   const startAt = Date.now() + 4_000;
   const share = Math.ceil(offerIds.length / processes);
   const results = await Promise.all(
@@ -105,14 +139,15 @@ async function domainBookingsPerSecond(processes: number, offerIds: number[]): P
       });
       let output = '';
       child.stdout!.on('data', (d) => (output += d));
-      return new Promise<{ booked: number; endedAt: number }>((resolve, reject) =>
-        child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(output.trim().split('\n').at(-1)!) as { booked: number; endedAt: number }) : reject(new Error(`bench worker exited with ${code}`)))),
+      return new Promise<{ booked: number; endedAt: number; roundTrips: number }>((resolve, reject) =>
+        child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(output.trim().split('\n').at(-1)!) as { booked: number; endedAt: number; roundTrips: number }) : reject(new Error(`bench worker exited with ${code}`)))),
       );
     }),
   );
   const booked = results.reduce((n, r) => n + r.booked, 0);
   if (booked !== offerIds.length) throw new Error(`booked ${booked} of ${offerIds.length}`);
-  return booked / ((Math.max(...results.map((r) => r.endedAt)) - startAt) / 1000);
+  const perSec = booked / ((Math.max(...results.map((r) => r.endedAt)) - startAt) / 1000);
+  return { perSec, roundTrips: results.reduce((n, r) => n + r.roundTrips, 0) / booked };
 }
 
 let plates = 0;
@@ -271,14 +306,20 @@ interface Figures {
   perSecHttp2: number;
   fanoutP50Ms: number;
   fanoutP99Ms: number;
+  /** PostgreSQL: statements (each a round trip) per booking through the domain API, and one round trip's cost. */
+  roundTripsPerBooking?: number;
+  roundTripUs?: number;
+  roundTripCpuUs?: number;
 }
 
 /** Every measurement on this process's database (DIALECT); each step's figure printed as it comes. */
 async function measure(): Promise<Figures> {
   const on = DIALECT === 'pg' ? 'PostgreSQL' : 'SQLite';
-  const perSec1 = await domainBookingsPerSecond(1, await offersToAccept(BOOKINGS_PER_RUN));
+  const { perSec: perSec1, roundTrips } = await domainBookingsPerSecond(1, await offersToAccept(BOOKINGS_PER_RUN));
   console.log(`${on}: bookings/s, domain API, 1 process (${BOOKINGS_PER_RUN} accepts, ${CONCURRENCY} in flight): ${Math.round(perSec1)}`);
-  const perSec4 = await domainBookingsPerSecond(4, await offersToAccept(BOOKINGS_PER_RUN));
+  const roundTrip = DIALECT === 'pg' ? await roundTripCost() : null;
+  if (roundTrip) console.log(`${on}: ${roundTrips.toFixed(1)} round trips a booking (domain API); one round trip ${roundTrip.wallUs} µs, ${roundTrip.cpuUs} µs of node's CPU`);
+  const { perSec: perSec4 } = await domainBookingsPerSecond(4, await offersToAccept(BOOKINGS_PER_RUN));
   console.log(`${on}: bookings/s, domain API, 4 processes on one database (${BOOKINGS_PER_RUN} accepts in all): ${Math.round(perSec4)}`);
   const [a, b] = await Promise.all([startServer(), startServer()]);
   const perSec1Http = await httpBookingsPerSecond([a], await offersToAccept(HTTP_BOOKINGS));
@@ -294,6 +335,7 @@ async function measure(): Promise<Figures> {
     perSecHttp2: Math.round(perSecHttp2),
     fanoutP50Ms: Number(quantile(latencies, 0.5).toFixed(1)),
     fanoutP99Ms: Number(quantile(latencies, 0.99).toFixed(1)),
+    ...(roundTrip && { roundTripsPerBooking: Number(roundTrips.toFixed(1)), roundTripUs: roundTrip.wallUs, roundTripCpuUs: roundTrip.cpuUs }),
   };
   console.log(`${on}: fan-out to ${SUBSCRIBERS} subscribers (${FANOUT_BOOKINGS} bookings${DIALECT === 'pg' ? ', accepted through the other instance' : ''}): p50 ${figures.fanoutP50Ms} ms, p99 ${figures.fanoutP99Ms} ms`);
   return figures;
@@ -331,9 +373,12 @@ try {
       ['bookings/s, HTTP, 2 server processes', 'perSecHttp2'],
       ['fan-out p50 ms (PostgreSQL: across instances)', 'fanoutP50Ms'],
       ['fan-out p99 ms (PostgreSQL: across instances)', 'fanoutP99Ms'],
+      ['round trips to the database a booking (domain API)', 'roundTripsPerBooking'],
+      ['one round trip, µs', 'roundTripUs'],
+      ['one round trip, µs of node CPU', 'roundTripCpuUs'],
     ];
     console.log(`\n| measure | SQLite |${pg ? ' PostgreSQL |' : ''}\n| --- | --- |${pg ? ' --- |' : ''}`);
-    for (const [label, key] of rows) console.log(`| ${label} | ${sqlite[key]} |${pg ? ` ${pg[key]} |` : ''}`);
+    for (const [label, key] of rows) console.log(`| ${label} | ${sqlite[key] ?? '—'} |${pg ? ` ${pg[key] ?? '—'} |` : ''}`);
     const { perSec1, perSec4, fanoutP50Ms, fanoutP99Ms, perSec1Http, perSecHttp2 } = sqlite;
     console.log(JSON.stringify({ bench: 'book', perSec1, perSec4, fanoutP50Ms, fanoutP99Ms, perSec1Http, perSecHttp2, ...(pg && { pg }) }));
   }
