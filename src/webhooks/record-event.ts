@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
-import { selectComplex } from '../complexes/complex-record';
 import { complexes, organisations, webhookEndpoints, webhookEvents, type WebhookEventType } from '../../db/schema';
 import { toGlobalId } from '../global-id';
 import type { Publication, Topics } from '../pubsub';
@@ -27,37 +26,46 @@ export async function recordWebhookEvent<T extends keyof Recorded>(db: Db, topic
  */
 export async function recordWebhookEvents(db: Db, publications: readonly Publication[], at: Date): Promise<void> {
   const webhooks: Webhook[] = [];
-  for (const [topic, event] of publications) if (topic !== 'roundCompleted' && topic !== 'webhookAttempted') webhooks.push(await toWebhook(db, topic, event as never));
+  for (const [topic, event] of publications) if (topic !== 'roundCompleted' && topic !== 'webhookAttempted') webhooks.push(toWebhook(topic, event as never));
   if (webhooks.length === 0) return;
   const run = statements(db);
   const endpoints = await run.endpointsOf.all({
     organisationIds: idList(webhooks.flatMap(({ recipient: r }) => ('organisationId' in r ? [r.organisationId] : []))),
-    complexIds: idList(webhooks.flatMap(({ recipient: r }) => ('complexId' in r ? [r.complexId] : []))),
+    complexCodes: JSON.stringify(webhooks.flatMap(({ recipient: r }) => ('complexCode' in r ? [r.complexCode] : []))),
   });
   for (const { type, recipient, data } of webhooks) {
     const reaches = (e: (typeof endpoints)[number]) =>
-      'organisationId' in recipient ? e.organisationId === recipient.organisationId : e.role === 'OPERATOR' && e.complexId === recipient.complexId;
-    if (!endpoints.some((e) => reaches(e) && e.eventTypes.includes(type))) continue;
+      'organisationId' in recipient ? e.organisationId === recipient.organisationId : e.role === 'OPERATOR' && e.complexCode === recipient.complexCode;
+    const endpoint = endpoints.find((e) => reaches(e) && e.eventTypes.includes(type));
+    if (!endpoint) continue;
     const messageId = `msg_${randomUUID().replaceAll('-', '')}`;
     const payload = JSON.stringify({ id: messageId, type, timestamp: at.toISOString(), data });
-    await run.insert.run({ messageId, type, organisationId: null, complexId: null, ...recipient, payload, createdAt: at.getTime() });
+    // An operators' event is stored by complex id, read off the endpoint's organisation.
+    const to = 'organisationId' in recipient ? { organisationId: recipient.organisationId, complexId: null } : { organisationId: null, complexId: endpoint.complexId };
+    await run.insert.run({ messageId, type, ...to, payload, createdAt: at.getTime() });
   }
 }
 
 const statements = preparedPerDatabase((db) => ({
-  /** The active endpoints of these organisations and of these complexes' operators, with the events each asks for. */
+  /** The active endpoints of these organisations and of the operators of the complexes with these codes, with the events each asks for. */
   endpointsOf: db
-    .select({ organisationId: webhookEndpoints.organisationId, role: organisations.role, complexId: organisations.complexId, eventTypes: webhookEndpoints.eventTypes })
+    .select({
+      organisationId: webhookEndpoints.organisationId,
+      role: organisations.role,
+      complexId: organisations.complexId,
+      complexCode: complexes.code,
+      eventTypes: webhookEndpoints.eventTypes,
+    })
     .from(webhookEndpoints)
     .innerJoin(organisations, eq(organisations.id, webhookEndpoints.organisationId))
+    .leftJoin(complexes, eq(complexes.id, organisations.complexId))
     .where(
       and(
         eq(webhookEndpoints.status, 'ACTIVE'),
-        or(inIdList(webhookEndpoints.organisationId, 'organisationIds'), and(eq(organisations.role, 'OPERATOR'), inIdList(organisations.complexId, 'complexIds'))),
+        or(inIdList(webhookEndpoints.organisationId, 'organisationIds'), and(eq(organisations.role, 'OPERATOR'), inIdList(complexes.code, 'complexCodes'))),
       ),
     )
     .prepare(),
-  complexByCode: db.select({ id: complexes.id }).from(complexes).where(eq(complexes.code, sql.placeholder('code'))).prepare(),
   insert: db
     .insert(webhookEvents)
     .values({
@@ -73,11 +81,12 @@ const statements = preparedPerDatabase((db) => ({
 
 interface Webhook {
   type: WebhookEventType;
-  recipient: { organisationId: number } | { complexId: number };
+  /** An organisation, or the operators of the complex with this code. */
+  recipient: { organisationId: number } | { complexCode: string };
   data: Record<string, unknown>;
 }
 
-async function toWebhook<T extends keyof Recorded>(db: Db, topic: T, event: Recorded[T]): Promise<Webhook> {
+function toWebhook<T extends keyof Recorded>(topic: T, event: Recorded[T]): Webhook {
   if (topic === 'offerReceived') {
     const { offer: o } = event as Recorded['offerReceived'];
     const data = {
@@ -112,7 +121,5 @@ async function toWebhook<T extends keyof Recorded>(db: Db, topic: T, event: Reco
     return { type: 'shipment.updated', recipient: { organisationId: e.shipperOrgId }, data };
   }
   const e = event as Recorded['complexActivity'];
-  // The complexes are kept in memory once loaded (reference data); a database whose are not yet reads it.
-  const complex = selectComplex({ db }, { code: e.complexCode }) ?? (await statements(db).complexByCode.get({ code: e.complexCode }))!;
-  return { type: 'complex.activity', recipient: { complexId: complex.id }, data: { complexCode: e.complexCode, kind: e.kind, at: e.at, summary: e.summary } };
+  return { type: 'complex.activity', recipient: { complexCode: e.complexCode }, data: { complexCode: e.complexCode, kind: e.kind, at: e.at, summary: e.summary } };
 }
