@@ -2,7 +2,7 @@ import { Column as DrizzleColumn, sql, type Column, type Placeholder, type SQL }
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from './client';
 import { DIALECT } from './dialect';
-import { valuesOfJson } from './sql';
+import { inJson } from './sql';
 
 /**
  * Statements built and prepared once per database: booking runs hundreds of times a second, and building
@@ -27,7 +27,7 @@ const connectionOf = (db: Db): object => (DIALECT === 'pg' ? (db as unknown as {
 
 /** `column in (…)` for a prepared statement: placeholder `name` takes the ids as a JSON array (see `idList`), so one statement serves any count. */
 export function inIdList(column: Column, name: string): SQL {
-  return sql`${column} in ${valuesOfJson(sql.placeholder(name), column.dataType === 'string' ? 'string' : 'number')}`;
+  return inJson(column, sql.placeholder(name), column.dataType === 'string' ? 'string' : 'number');
 }
 
 /** The value of an `inIdList` placeholder. */

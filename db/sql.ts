@@ -21,14 +21,27 @@ export const seoulDayOf = (ms: Operand): SQL => perDialect({ sqlite: sql`date(${
 export const countWhere = (condition: SQL): SQL => sql`coalesce(sum(case when ${condition} then 1 else 0 end), 0)`;
 
 /**
- * The values of a JSON array (`[1,2,3]` or `["a","b"]`, one bound value) as a subquery: one statement serves any count.
- * PostgreSQL reads the elements as text, so numbers are cast back.
+ * The values of a JSON array (`[1,2,3]` or `["a","b"]`, one bound value) as a subquery. PostgreSQL reads the
+ * elements as text, so numbers are cast back.
  */
-export const valuesOfJson = (json: Operand, of: 'number' | 'string' = 'number'): SQL =>
+const valuesOfJson = (json: Operand, of: 'number' | 'string'): SQL =>
   perDialect({
     sqlite: sql`(select value from json_each(${json}))`,
     pg: of === 'number' ? sql`(select cast(value as bigint) from json_array_elements_text(cast(${json} as json)))` : sql`(select json_array_elements_text(cast(${json} as json)))`,
   });
+
+/**
+ * `column` is one of the values of a JSON array bound as one value: one statement serves any count. PostgreSQL takes
+ * them as an array (`= any(array(…))`), which it looks up in the column's index; written `in (subquery)`, its plan
+ * guessed a hundred values and hash-joined them against a full scan of the table, a cost that grew with the table
+ * (1 ms a statement at 4,000 requests).
+ */
+export const inJson = (column: Operand, json: Operand, of: 'number' | 'string' = 'number'): SQL =>
+  perDialect({ sqlite: sql`${column} in ${valuesOfJson(json, of)}`, pg: sql`${column} = any(array${valuesOfJson(json, of)})` });
+
+/** `column` is none of the values of a JSON array bound as one value (see `inJson`). */
+export const notInJson = (column: Operand, json: Operand, of: 'number' | 'string' = 'number'): SQL =>
+  perDialect({ sqlite: sql`${column} not in ${valuesOfJson(json, of)}`, pg: sql`${column} <> all(array${valuesOfJson(json, of)})` });
 
 /**
  * `query` (a select) locking the rows it reads until the transaction ends: on PostgreSQL FOR NO KEY UPDATE, so a

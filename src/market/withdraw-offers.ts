@@ -4,7 +4,7 @@ import { releaseRequests } from './release-requests';
 import { inFrom, OFFER_TRANSITIONS } from './transitions';
 import type { Tx } from '../../db/transaction';
 import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
-import { valuesOfJson } from '../../db/sql';
+import { inJson, notInJson } from '../../db/sql';
 
 /**
  * Withdraws the PENDING offers matching `which`. A consolidated share takes its whole load with it (the load's
@@ -38,9 +38,9 @@ const rivalStatements = preparedPerDatabase((db) => {
     inIdList(offers.requestId, 'requestIds'),
     sql`(${offers.kind} = ${codeOf(OFFER_KIND_CODES, 'STORAGE')}) = ${sql.placeholder('storage')}`,
     // The other leg of a request through the centre, whose one leg is accepted, is a sibling to book too.
-    sql`not exists (select 1 from offers a where a.id in ${valuesOfJson(sql.placeholder('acceptedIds'))}
+    sql`not exists (select 1 from offers a where ${inJson(sql`a.id`, sql.placeholder('acceptedIds'))}
       and a.request_id = "offers"."request_id" and a.centre_leg is not null and "offers"."centre_leg" is not null and a.centre_leg <> "offers"."centre_leg")`,
-    sql`${offers.id} not in ${valuesOfJson(sql.placeholder('acceptedIds'))}`,
+    notInJson(offers.id, sql.placeholder('acceptedIds')),
   );
   return {
     withdraw: db.update(offers).set({ status: OFFER_TRANSITIONS.withdraw.to }).where(and(pending, rivals)).returning({ requestId: offers.requestId, routeId: offers.routeId }).prepare(),
