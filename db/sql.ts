@@ -1,4 +1,4 @@
-import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { sql, type SQL, type SQLWrapper, type Table } from 'drizzle-orm';
 import { DIALECT, perDialect } from './dialect';
 
 // The few SQL functions SQLite and PostgreSQL spell differently, one helper each, so that a query is written once.
@@ -44,8 +44,10 @@ export const notInJson = (column: Operand, json: Operand, of: 'number' | 'string
   perDialect({ sqlite: sql`${column} not in ${valuesOfJson(json, of)}`, pg: sql`${column} <> all(array${valuesOfJson(json, of)})` });
 
 /**
- * `query` (a select) locking the rows it reads until the transaction ends: on PostgreSQL FOR NO KEY UPDATE, so a
- * concurrent writer of those rows waits for this transaction, and this one reads their latest committed version
- * (READ COMMITTED re-reads a row it had to wait for). SQLite has one writer at a time and needs no lock.
+ * `query` (a select) locking the rows it reads until the transaction ends (only those of table `of`, when it joins
+ * several): on PostgreSQL FOR NO KEY UPDATE, so a concurrent writer of those rows waits for this transaction, and this
+ * one reads their latest committed version (READ COMMITTED re-reads a row it had to wait for). SQLite has one writer
+ * at a time and needs no lock.
  */
-export const lockingRows = <Q>(query: Q): Q => (DIALECT === 'pg' ? (query as unknown as { for(strength: 'no key update'): Q }).for('no key update') : query);
+export const lockingRows = <Q>(query: Q, of?: Table): Q =>
+  DIALECT === 'pg' ? (query as unknown as { for(strength: 'no key update', config?: { of: Table }): Q }).for('no key update', of && { of }) : query;

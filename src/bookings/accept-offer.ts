@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, ne, sql, sum } from 'drizzle-orm';
+import { and, count, eq, inArray, ne, or, sql, sum } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { bookings, HOLDING_BOOKING_STATUSES, offers, shipmentRequests } from '../../db/schema';
@@ -15,7 +15,7 @@ import { recordWebhookEvents } from '../webhooks/record-event';
 import type { BookingRecord } from './booking-record';
 import { complexCodeOf } from '../complexes/complex-code';
 import { transact, type Tx } from '../../db/transaction';
-import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
+import { preparedPerDatabase } from '../../db/prepared';
 import { lockingRows } from '../../db/sql';
 import { guarded, reserve } from '../market/reservations';
 import { withdrawRivalOffers } from '../market/withdraw-offers';
@@ -97,11 +97,18 @@ const holding = inArray(bookings.status, HOLDING_BOOKING_STATUSES);
 
 /** Every statement of a booking, prepared once per database (see `preparedPerDatabase`). */
 const statements = preparedPerDatabase((db) => ({
-  offer: db.select().from(offers).where(eq(offers.id, sql.placeholder('id'))).prepare(),
-  offersOfRoute: db.select().from(offers).where(eq(offers.routeId, sql.placeholder('routeId'))).prepare(),
-  // Locked (PostgreSQL): a cancellation or give-back of the request committing meanwhile would otherwise leave this
+  // The offer with the other shares of its load and their requests, in one statement. The requests are locked
+  // (PostgreSQL), in id order: a cancellation or give-back of a request committing meanwhile would otherwise leave this
   // booking CONFIRMED on a request that is no longer OFFERED (found by four processes racing on PostgreSQL).
-  requests: lockingRows(db.select().from(shipmentRequests).where(inIdList(shipmentRequests.id, 'ids')).orderBy(shipmentRequests.id)).prepare(),
+  unit: lockingRows(
+    db
+      .select({ offer: offers, request: shipmentRequests })
+      .from(offers)
+      .innerJoin(shipmentRequests, eq(shipmentRequests.id, offers.requestId))
+      .where(or(eq(offers.id, sql.placeholder('id')), eq(offers.routeId, sql`(select route_id from offers o where o.id = ${sql.placeholder('id')})`)))
+      .orderBy(shipmentRequests.id),
+    shipmentRequests,
+  ).prepare(),
   insertBooking: db
     .insert(bookings)
     .values({
@@ -142,15 +149,16 @@ type Statements = ReturnType<typeof statements>;
 /** Books `offerId` in the caller's transaction `tx`. */
 async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date): Promise<Booked> {
   const run = statements(tx);
-  const offer = await run.offer.get({ id: offerId });
+  const rows = await run.unit.all({ id: offerId });
+  const offer = rows.find((r) => r.offer.id === offerId)?.offer;
   if (!offer || offer.supplierOrgId !== viewer.organisationId) throw new NotFoundError('Offer');
   if (offer.status !== 'PENDING') throw new ConflictError(`Offer is ${offer.status} and can no longer be accepted`);
   if (offer.expiresAt <= now) throw new ConflictError(`Offer expired at ${offer.expiresAt.toISOString()}; its request returns to the next matching round`);
-  const unit = offer.routeId ? await run.offersOfRoute.all({ routeId: offer.routeId }) : [offer];
+  const unit = rows.map((r) => r.offer).sort((a, b) => a.id - b.id);
   if (unit.some((o) => o.status !== 'PENDING')) throw new ConflictError('The consolidated load is no longer complete: one of its shares was withdrawn, declined or expired');
 
   const requestIds = unit.map((o) => o.requestId);
-  const requests = new Map((await run.requests.all({ ids: idList(requestIds) })).map((r) => [r.id, r]));
+  const requests = new Map(rows.map((r) => [r.request.id, r.request]));
   for (const request of requests.values()) {
     if (request.status !== 'OFFERED') throw new ConflictError(`ShipmentRequest is ${request.status} and can no longer be booked`);
   }
