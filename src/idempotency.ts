@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Tx } from '../db/transaction';
+import type { Db } from '../db/client';
+import { transact, type Tx } from '../db/transaction';
 import { idempotencyKeys } from '../db/schema';
 import { ConflictError } from './errors';
 
@@ -18,26 +19,42 @@ export interface IdempotentCall {
   input: unknown;
 }
 
-/**
- * Runs `effect` once per (organisation, key), inside the caller's transaction: a retry returns the
- * first outcome without running it again. Without a key the effect simply runs.
- * @throws ConflictError when the key was used for another operation or with another input.
- */
-export async function once<T>(tx: Tx, call: IdempotentCall, effect: () => Promise<T> | T): Promise<T> {
-  if (!call.key) return effect();
-  const fingerprint = createHash('sha256').update(JSON.stringify(call.input)).digest('hex');
-  const previous = await tx
-    .select()
-    .from(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.organisationId, call.organisationId), eq(idempotencyKeys.key, call.key)))
-    .get();
-  if (previous) {
-    if (previous.operation !== call.operation || previous.fingerprint !== fingerprint) {
-      throw new ConflictError(`Idempotency key ${call.key} was already used with a different request`);
-    }
-    return previous.result as T;
-  }
-  const result = await effect();
-  await tx.insert(idempotencyKeys).values({ organisationId: call.organisationId, key: call.key, operation: call.operation, fingerprint, result }).run();
-  return result;
+/** What an idempotent call answered: `fresh` when its own effect is the one that stands, not a retry's answer. */
+export interface Answer<T> {
+  result: T;
+  fresh: boolean;
 }
+
+/**
+ * Runs `effect` in a write transaction (`transact`) once per (organisation, key): a retry is answered with the first
+ * call's stored outcome, and its own effect does not stand. Without a key the effect simply runs.
+ *
+ * The key is claimed as the transaction's last statement (`insert … on conflict do nothing`), not read before the
+ * effect: a fresh call, nearly every call, pays one statement for it. A retry whose effect ran again finds the key
+ * taken and is rolled back; one whose effect failed (the offer it accepts is no longer pending) is looked up after the
+ * rollback. A retry sent while the first call is still running waits on the key's row, on PostgreSQL as on SQLite,
+ * and gets the first call's answer.
+ * @throws ConflictError when the key was used for another operation or with another input; else what the effect threw.
+ */
+export async function idempotent<T>(db: Db, call: IdempotentCall, effect: (tx: Tx) => Promise<T> | T): Promise<Answer<T>> {
+  if (!call.key) return { result: await transact(db, effect), fresh: true };
+  const key = { organisationId: call.organisationId, key: call.key };
+  const fingerprint = createHash('sha256').update(JSON.stringify(call.input)).digest('hex');
+  try {
+    const result = await transact(db, async (tx) => {
+      const result = await effect(tx);
+      const claimed = await tx.insert(idempotencyKeys).values({ ...key, operation: call.operation, fingerprint, result }).onConflictDoNothing().returning({ key: idempotencyKeys.key }).get();
+      if (!claimed) throw new KeyTaken();
+      return result;
+    });
+    return { result, fresh: true };
+  } catch (error) {
+    const first = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.organisationId, key.organisationId), eq(idempotencyKeys.key, key.key))).get();
+    if (!first) throw error;
+    if (first.operation !== call.operation || first.fingerprint !== fingerprint) throw new ConflictError(`Idempotency key ${call.key} was already used with a different request`);
+    return { result: first.result as T, fresh: false };
+  }
+}
+
+/** Rolls back a retry's effect: its key was claimed by the call it repeats. */
+class KeyTaken extends Error {}

@@ -7,14 +7,14 @@ import type { Context, Viewer } from '../context';
 import { requestSummary } from '../demand/activity';
 import type { ShipmentRequestRecord } from '../demand/request-record';
 import { ConflictError, NotFoundError } from '../errors';
-import { IdempotencyKey, once } from '../idempotency';
+import { IdempotencyKey, idempotent } from '../idempotency';
 import type { OfferRecord } from '../matching/offer-record';
 import { publishAll, type Publication } from '../pubsub';
 import { parseInput } from '../validation';
 import { recordWebhookEvents } from '../webhooks/record-event';
 import type { BookingRecord } from './booking-record';
 import { complexCodeOf } from '../complexes/complex-code';
-import { transact, type Tx } from '../../db/transaction';
+import type { Tx } from '../../db/transaction';
 import { preparedPerDatabase } from '../../db/prepared';
 import { lockingRows } from '../../db/sql';
 import { guarded, reserve } from '../market/reservations';
@@ -57,17 +57,15 @@ export async function acceptOffer({ ctx, input }: { ctx: Context; input: AcceptO
   const viewer = requireRole(ctx, 'CARRIER', 'WAREHOUSE_OWNER');
   const { offerId, idempotencyKey } = parseInput(AcceptOfferInput, input);
   let booked: Booked | undefined;
-  const outcome = await transact(ctx.db, (tx) =>
-    once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'offerAccept', input: { offerId } }, async () => {
-      booked = await book(tx, viewer, offerId, ctx.now());
-      await recordWebhookEvents(tx, (booked.events = bookedEvents(ctx, booked)), ctx.now());
-      return booked.outcome;
-    }),
-  ).catch((error: unknown) =>
+  const { result: outcome, fresh } = await idempotent(ctx.db, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'offerAccept', input: { offerId } }, async (tx) => {
+    booked = await book(tx, viewer, offerId, ctx.now());
+    await recordWebhookEvents(tx, (booked.events = bookedEvents(ctx, booked)), ctx.now());
+    return booked.outcome;
+  }).catch((error: unknown) =>
     // The supplier's accept of an extension whose booked route changed lets it lapse (a retry then reads it EXPIRED).
     error instanceof StaleExtensionError ? lapseStaleExtension(ctx.db, error, ctx.now()) : Promise.reject(error),
   );
-  if (!booked) {
+  if (!fresh || !booked) {
     // A retry: read back what the first call booked.
     return {
       offer: (await ctx.db.select().from(offers).where(eq(offers.id, outcome.offerId)).get())!,

@@ -4,14 +4,14 @@ import { bookings, shipmentRequests } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
 import type { Context } from '../context';
 import { ConflictError, NotFoundError } from '../errors';
-import { IdempotencyKey, once } from '../idempotency';
+import { IdempotencyKey, idempotent } from '../idempotency';
 import { publishAll, type Publication } from '../pubsub';
 import { parseInput } from '../validation';
 import { recordWebhookEvents } from '../webhooks/record-event';
 import type { BookingRecord } from './booking-record';
 import { complexCodeOf } from '../complexes/complex-code';
 import { giveBackRequests } from '../market/give-back-requests';
-import { transact, type Tx } from '../../db/transaction';
+import type { Tx } from '../../db/transaction';
 
 export const GIVE_BACK_REASON_MAX_LENGTH = 500;
 
@@ -39,22 +39,20 @@ export async function giveBackBooking({ ctx, input }: { ctx: Context; input: Giv
   const viewer = requireRole(ctx, 'CARRIER', 'WAREHOUSE_OWNER');
   const { bookingId, reason, idempotencyKey } = parseInput(GiveBackBookingInput, input);
   let events: Publication[] | undefined;
-  const outcome = await transact(ctx.db, (tx) =>
-    once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'bookingGiveBack', input: { bookingId, reason } }, async (): Promise<Outcome> => {
-      const now = ctx.now();
-      const booking = await tx.select().from(bookings).where(eq(bookings.id, bookingId)).get();
-      if (!booking || booking.supplierOrgId !== viewer.organisationId) throw new NotFoundError('Booking');
-      if (booking.status !== 'CONFIRMED') throw new ConflictError(`Booking is ${booking.status} and can no longer be given back`);
-      const unit = booking.routeId ? await tx.select().from(bookings).where(and(eq(bookings.routeId, booking.routeId), eq(bookings.status, 'CONFIRMED'))).all() : [booking];
-      const requestIds = unit.map((b) => b.requestId);
-      const bookingIds = await giveBackRequests(tx, requestIds, { reason, byOrgId: viewer.organisationId, now });
-      events = await givenBackEvents(ctx, tx, await tx.select().from(bookings).where(inArray(bookings.id, bookingIds)).all(), requestIds, reason);
-      await recordWebhookEvents(tx, events, now);
-      return { bookingIds, requestIds };
-    }),
-  );
+  const { result: outcome, fresh } = await idempotent(ctx.db, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'bookingGiveBack', input: { bookingId, reason } }, async (tx): Promise<Outcome> => {
+    const now = ctx.now();
+    const booking = await tx.select().from(bookings).where(eq(bookings.id, bookingId)).get();
+    if (!booking || booking.supplierOrgId !== viewer.organisationId) throw new NotFoundError('Booking');
+    if (booking.status !== 'CONFIRMED') throw new ConflictError(`Booking is ${booking.status} and can no longer be given back`);
+    const unit = booking.routeId ? await tx.select().from(bookings).where(and(eq(bookings.routeId, booking.routeId), eq(bookings.status, 'CONFIRMED'))).all() : [booking];
+    const requestIds = unit.map((b) => b.requestId);
+    const bookingIds = await giveBackRequests(tx, requestIds, { reason, byOrgId: viewer.organisationId, now });
+    events = await givenBackEvents(ctx, tx, await tx.select().from(bookings).where(inArray(bookings.id, bookingIds)).all(), requestIds, reason);
+    await recordWebhookEvents(tx, events, now);
+    return { bookingIds, requestIds };
+  });
   const ended = await ctx.db.select().from(bookings).where(inArray(bookings.id, outcome.bookingIds)).orderBy(bookings.id).all();
-  if (events) publishAll(ctx.pubsub, events);
+  if (fresh && events) publishAll(ctx.pubsub, events);
   return ended;
 }
 

@@ -1,11 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { transact } from '../../db/transaction';
 import { shipmentRequests } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
 import { getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { cellsOf } from '../geo/h3';
-import { once } from '../idempotency';
+import { idempotent } from '../idempotency';
 import { parseInput } from '../validation';
 import { recordWebhookEvent } from '../webhooks/record-event';
 import { publishRequestActivity, requestActivity } from './activity';
@@ -17,8 +16,8 @@ export { CreateShipmentRequestInput };
 
 /**
  * MANUFACTURER: posts a shipment request in its complex, OPEN for the next matching round, and tells the
- * complex's feed. A retry with the same idempotency key returns the first request and writes nothing; the
- * key is looked up before the clock-dependent rules, so a late retry still gets its request back.
+ * complex's feed. A retry with the same idempotency key returns the first request and writes nothing, even a
+ * late one that the clock-dependent rules would now refuse (see `idempotent`).
  * @throws ValidationError naming every failing field; ConflictError when the key was used with another input.
  */
 export async function createShipmentRequest({ ctx, input }: { ctx: Context; input: CreateShipmentRequestInput }): Promise<ShipmentRequestRecord> {
@@ -26,48 +25,44 @@ export async function createShipmentRequest({ ctx, input }: { ctx: Context; inpu
   const { idempotencyKey, ...data } = parseInput(CreateShipmentRequestInput, input);
   const complex = getComplex({ ctx, input: { id: viewer.complexId! } });
   const now = ctx.now();
-  let posted = false;
-  const id = await transact(ctx.db, (tx) =>
-    once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'shipmentRequestCreate', input: data }, async () => {
-      const { origin, destination } = checkInContext(data, complex, now);
-      const row = (await tx
-        .insert(shipmentRequests)
-        .values({
-          shipperOrgId: viewer.organisationId,
-          complexId: complex.id,
-          // The service clock, not SQLite's: insights count requests by when they were posted.
-          createdAt: now,
-          originLat: origin.lat,
-          originLng: origin.lng,
-          originIsCentre: origin.isCentre,
-          ...originCellColumns(cellsOf(origin)),
-          destinationLat: destination.lat,
-          destinationLng: destination.lng,
-          destinationIsCentre: destination.isCentre,
-          destinationH3R9: cellsOf(destination).r9,
-          weightKg: data.weightKg,
-          pallets: data.pallets,
-          cargoClass: data.cargoClass,
-          loadingAtOrigin: data.loadingAtOrigin,
-          loadingAtDestination: data.loadingAtDestination,
-          pickupFrom: data.pickupWindow.from,
-          pickupUntil: data.pickupWindow.until,
-          deliverBy: data.deliverBy,
-          storagePallets: data.storage?.pallets ?? null,
-          storageDays: data.storage?.days ?? null,
-          storageClass: data.storage?.storageClass ?? null,
-          storageSplitAllowed: data.storage?.splitAllowed ?? false,
-          maxPriceKrw: data.maxPriceKrw,
-          notes: data.notes,
-        })
-        .returning()
-        .get())!;
-      await recordWebhookEvent(tx, 'complexActivity', requestActivity(complex.code, 'REQUEST_POSTED', row, now), now);
-      posted = true;
-      return row.id;
-    }),
-  );
+  const { result: id, fresh } = await idempotent(ctx.db, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'shipmentRequestCreate', input: data }, async (tx) => {
+    const { origin, destination } = checkInContext(data, complex, now);
+    const row = (await tx
+      .insert(shipmentRequests)
+      .values({
+        shipperOrgId: viewer.organisationId,
+        complexId: complex.id,
+        // The service clock, not SQLite's: insights count requests by when they were posted.
+        createdAt: now,
+        originLat: origin.lat,
+        originLng: origin.lng,
+        originIsCentre: origin.isCentre,
+        ...originCellColumns(cellsOf(origin)),
+        destinationLat: destination.lat,
+        destinationLng: destination.lng,
+        destinationIsCentre: destination.isCentre,
+        destinationH3R9: cellsOf(destination).r9,
+        weightKg: data.weightKg,
+        pallets: data.pallets,
+        cargoClass: data.cargoClass,
+        loadingAtOrigin: data.loadingAtOrigin,
+        loadingAtDestination: data.loadingAtDestination,
+        pickupFrom: data.pickupWindow.from,
+        pickupUntil: data.pickupWindow.until,
+        deliverBy: data.deliverBy,
+        storagePallets: data.storage?.pallets ?? null,
+        storageDays: data.storage?.days ?? null,
+        storageClass: data.storage?.storageClass ?? null,
+        storageSplitAllowed: data.storage?.splitAllowed ?? false,
+        maxPriceKrw: data.maxPriceKrw,
+        notes: data.notes,
+      })
+      .returning()
+      .get())!;
+    await recordWebhookEvent(tx, 'complexActivity', requestActivity(complex.code, 'REQUEST_POSTED', row, now), now);
+    return row.id;
+  });
   const request = (await ctx.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get())!;
-  if (posted) publishRequestActivity(ctx, complex.code, 'REQUEST_POSTED', request, now);
+  if (fresh) publishRequestActivity(ctx, complex.code, 'REQUEST_POSTED', request, now);
   return request;
 }

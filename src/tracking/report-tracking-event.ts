@@ -4,13 +4,13 @@ import { bookings, podImages, proofsOfDelivery, shipmentRequests, TRACKING_EVENT
 import { requireRole } from '../auth/authorize';
 import { isTransport, type BookingRecord } from '../bookings/booking-record';
 import { complexCodeOf } from '../complexes/complex-code';
-import { transact, type Tx } from '../../db/transaction';
+import type { Tx } from '../../db/transaction';
 import { completeBooking } from '../market/end-request-bookings';
 import { guarded } from '../market/reservations';
 import type { Context } from '../context';
 import { inKorea, KOREA_BOUNDS } from '../demand/request-input';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../errors';
-import { IdempotencyKey, once } from '../idempotency';
+import { IdempotencyKey, idempotent } from '../idempotency';
 import { LocationInput } from '../supply/location-input';
 import { publishAll, type Publication } from '../pubsub';
 import { parseInput } from '../validation';
@@ -64,55 +64,53 @@ export async function reportTrackingEvent({ ctx, input }: { ctx: Context; input:
   const viewer = requireRole(ctx, 'CARRIER');
   const { idempotencyKey, ...data } = parseInput(ReportTrackingEventInput, input);
   let events: Publication[] | undefined;
-  const { eventId } = await transact(ctx.db, (tx) =>
-    once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'trackingEventReport', input: data }, async () => {
-      const now = ctx.now();
-      const booking = await tx.select().from(bookings).where(eq(bookings.id, data.bookingId)).get();
-      if (!booking || booking.supplierOrgId !== viewer.organisationId) throw new NotFoundError('Booking');
-      if (!isTransport(booking)) throw new ValidationError([{ field: 'input.bookingId', rule: 'must be a transport booking: storage is not tracked' }]);
-      if (booking.status !== 'CONFIRMED') throw new ConflictError(`Booking is ${booking.status}: it takes no more tracking events`);
-      const outOfSpan = timeIssues(data, booking.bookedAt, now);
-      if (outOfSpan.length > 0) throw new ValidationError(outOfSpan);
-      const request = (await tx.select().from(shipmentRequests).where(eq(shipmentRequests.id, booking.requestId)).get())!;
-      const leg = booking.centreLeg;
-      const wrongLeg = notThisLeg(data.kind, leg);
-      if (wrongLeg) throw new ValidationError([{ field: 'input.kind', rule: wrongLeg }]);
-      const wrongOrder = outOfOrder(data.kind, request.status, request.destinationIsCentre);
-      if (wrongOrder) throw new ConflictError(wrongOrder);
-      const previous = await tx.select().from(trackingEvents).where(eq(trackingEvents.bookingId, booking.id)).orderBy(desc(trackingEvents.occurredAt)).limit(1).get();
-      if (previous && data.occurredAt < previous.occurredAt) {
-        throw new ValidationError([{ field: 'input.occurredAt', rule: `must not be before the previous event (${previous.kind} at ${previous.occurredAt.toISOString()})` }]);
-      }
+  const { result: { eventId }, fresh } = await idempotent(ctx.db, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'trackingEventReport', input: data }, async (tx) => {
+    const now = ctx.now();
+    const booking = await tx.select().from(bookings).where(eq(bookings.id, data.bookingId)).get();
+    if (!booking || booking.supplierOrgId !== viewer.organisationId) throw new NotFoundError('Booking');
+    if (!isTransport(booking)) throw new ValidationError([{ field: 'input.bookingId', rule: 'must be a transport booking: storage is not tracked' }]);
+    if (booking.status !== 'CONFIRMED') throw new ConflictError(`Booking is ${booking.status}: it takes no more tracking events`);
+    const outOfSpan = timeIssues(data, booking.bookedAt, now);
+    if (outOfSpan.length > 0) throw new ValidationError(outOfSpan);
+    const request = (await tx.select().from(shipmentRequests).where(eq(shipmentRequests.id, booking.requestId)).get())!;
+    const leg = booking.centreLeg;
+    const wrongLeg = notThisLeg(data.kind, leg);
+    if (wrongLeg) throw new ValidationError([{ field: 'input.kind', rule: wrongLeg }]);
+    const wrongOrder = outOfOrder(data.kind, request.status, request.destinationIsCentre);
+    if (wrongOrder) throw new ConflictError(wrongOrder);
+    const previous = await tx.select().from(trackingEvents).where(eq(trackingEvents.bookingId, booking.id)).orderBy(desc(trackingEvents.occurredAt)).limit(1).get();
+    if (previous && data.occurredAt < previous.occurredAt) {
+      throw new ValidationError([{ field: 'input.occurredAt', rule: `must not be before the previous event (${previous.kind} at ${previous.occurredAt.toISOString()})` }]);
+    }
 
-      const proof = data.proofOfDelivery;
-      if (proof) {
-        const image = await tx.select().from(podImages).where(eq(podImages.id, proof.imageId)).get();
-        if (!image || image.bookingId !== booking.id) throw new ValidationError([{ field: 'input.proofOfDelivery.imageId', rule: 'must be an image uploaded for this booking' }]);
-        await guarded(() => tx.insert(proofsOfDelivery).values({ bookingId: booking.id, imageId: image.id, receiverName: proof.receiverName, receivedAt: proof.receivedAt }).run());
-      }
-      const event = await guarded(async () =>
-        (await tx
-          .insert(trackingEvents)
-          .values({ bookingId: booking.id, requestId: request.id, kind: data.kind, occurredAt: data.occurredAt, lat: data.position.lat, lng: data.position.lng, note: data.note ?? null, reportedByOrgId: viewer.organisationId, recordedAt: now })
-          .returning()
-          .get())!,
-      );
-      const next = TRACKING_STEPS[data.kind].to;
-      if (next && next !== request.status) {
-        await tx.update(shipmentRequests).set({ status: next, updatedAt: now }).where(and(eq(shipmentRequests.id, request.id), eq(shipmentRequests.status, request.status))).run();
-      }
-      // A feeder's work ends when it hands the goods over at the centre.
-      if (data.kind === 'DELIVERED' || (data.kind === 'AT_CENTRE' && leg === 'FEEDER')) {
-        await completeBooking(tx, booking.id, now);
-      }
-      events = await trackedEvents(ctx, tx, event, booking);
-      await recordWebhookEvents(tx, events, now);
-      return { eventId: event.id };
-    }),
-  );
+    const proof = data.proofOfDelivery;
+    if (proof) {
+      const image = await tx.select().from(podImages).where(eq(podImages.id, proof.imageId)).get();
+      if (!image || image.bookingId !== booking.id) throw new ValidationError([{ field: 'input.proofOfDelivery.imageId', rule: 'must be an image uploaded for this booking' }]);
+      await guarded(() => tx.insert(proofsOfDelivery).values({ bookingId: booking.id, imageId: image.id, receiverName: proof.receiverName, receivedAt: proof.receivedAt }).run());
+    }
+    const event = await guarded(async () =>
+      (await tx
+        .insert(trackingEvents)
+        .values({ bookingId: booking.id, requestId: request.id, kind: data.kind, occurredAt: data.occurredAt, lat: data.position.lat, lng: data.position.lng, note: data.note ?? null, reportedByOrgId: viewer.organisationId, recordedAt: now })
+        .returning()
+        .get())!,
+    );
+    const next = TRACKING_STEPS[data.kind].to;
+    if (next && next !== request.status) {
+      await tx.update(shipmentRequests).set({ status: next, updatedAt: now }).where(and(eq(shipmentRequests.id, request.id), eq(shipmentRequests.status, request.status))).run();
+    }
+    // A feeder's work ends when it hands the goods over at the centre.
+    if (data.kind === 'DELIVERED' || (data.kind === 'AT_CENTRE' && leg === 'FEEDER')) {
+      await completeBooking(tx, booking.id, now);
+    }
+    events = await trackedEvents(ctx, tx, event, booking);
+    await recordWebhookEvents(tx, events, now);
+    return { eventId: event.id };
+  });
   const event = (await ctx.db.select().from(trackingEvents).where(eq(trackingEvents.id, eventId)).get())!;
   const booking = (await ctx.db.select().from(bookings).where(eq(bookings.id, event.bookingId)).get())!;
-  if (events) publishAll(ctx.pubsub, events);
+  if (fresh && events) publishAll(ctx.pubsub, events);
   return { event, booking };
 }
 

@@ -5,7 +5,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase, type Db } from '../../db/client';
 import { DIALECT } from '../../db/dialect';
-import { bookings, offers } from '../../db/schema';
+import { bookings, offers, shipmentRequests } from '../../db/schema';
 import type { DemoKey } from '../../scripts/demo/seed-demo';
 import { loadComplexes } from '../../src/complexes/complex-record';
 import { toGlobalId } from '../../src/global-id';
@@ -18,6 +18,8 @@ import { ctxAs, insertVolume, invariantViolations, makeOffers, round, shipment, 
 const ACCEPT = 'mutation ($id: ID!, $key: String!) { offerAccept(input: { offerId: $id, idempotencyKey: $key }) { bookings { id } } }';
 const DECLINE = 'mutation ($id: ID!) { offerDecline(input: { offerId: $id, reason: "busy" }) { offer { status } } }';
 const CANCEL = 'mutation ($id: ID!) { shipmentRequestCancel(input: { shipmentRequestId: $id, reason: "plans changed" }) { shipmentRequest { status } } }';
+const CREATE = 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }';
+const HOUR = 3_600_000;
 const GIVE_BACK = 'mutation ($id: ID!, $key: String!) { bookingGiveBack(input: { bookingId: $id, reason: "driver ill", idempotencyKey: $key }) { bookings { id } } }';
 
 // Real service processes on one database: a SQLite file, or under `npm run test:pg` a fresh database of the cluster.
@@ -86,6 +88,38 @@ describe('two processes, one database', () => {
     expect(await db.select().from(bookings).where(eq(bookings.requestId, request.id)).all()).toHaveLength(1);
     expect((await db.select().from(offers).where(inArray(offers.id, offerIds)).all()).filter((o) => o.status === 'WITHDRAWN')).toHaveLength(49);
     expect(await invariantViolations(db)).toEqual({});
+  });
+
+  it('a call retried at once through both processes with one idempotency key: one effect, every call the same answer', async () => {
+    const [shipper, carrier] = [keyOf('MANUFACTURER'), keyOf('CARRIER')];
+    const now = Date.now();
+    const input = {
+      idempotencyKey: randomUUID(),
+      origin: { lat: 37.3312, lng: 126.7634 },
+      destination: { lat: 35.1798, lng: 129.075 },
+      weightKg: 800,
+      pallets: 2,
+      cargoClass: 'GENERAL',
+      loadingAtOrigin: 'FORKLIFT',
+      loadingAtDestination: 'FORKLIFT',
+      pickupWindow: { from: new Date(now + 3 * HOUR).toISOString(), until: new Date(now + 5 * HOUR).toISOString() },
+      deliverBy: new Date(now + 24 * HOUR).toISOString(),
+    };
+    const shippersRequests = async () => (await db.select({ id: shipmentRequests.id }).from(shipmentRequests).where(eq(shipmentRequests.shipperOrgId, shipper.organisationId)).all()).length;
+    const before = await shippersRequests();
+    const created = await Promise.all(Array.from({ length: 8 }, (_, i) => call(services[i % 2]!, CREATE, { input }, shipper.apiKey)));
+    expect(created.map((o) => o.code)).toEqual(Array(8).fill(undefined));
+    const ids = new Set(created.map((o) => (o.data as { shipmentRequestCreate: { shipmentRequest: { id: string } } }).shipmentRequestCreate.shipmentRequest.id));
+    expect(ids.size).toBe(1);
+    expect(await shippersRequests()).toBe(before + 1);
+
+    const request = await shipment(ctxAs(db, shipper));
+    const [offerId] = await makeOffers(db, [{ round: await round(db), requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: carrier.organisationId, vehicleId: (await vehicle(ctxAs(db, carrier))).id }]);
+    const key = randomUUID();
+    const accepted = await Promise.all(Array.from({ length: 8 }, (_, i) => call(services[i % 2]!, ACCEPT, { id: toGlobalId('Offer', offerId!), key }, carrier.apiKey)));
+    expect(accepted.map((o) => o.code)).toEqual(Array(8).fill(undefined));
+    expect(new Set(accepted.map((o) => JSON.stringify(o.data))).size).toBe(1);
+    expect(await db.select().from(bookings).where(eq(bookings.requestId, request.id)).all()).toHaveLength(1);
   });
 });
 

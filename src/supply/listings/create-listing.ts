@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { transact } from '../../../db/transaction';
 import { listingAvailability, warehouseListings } from '../../../db/schema';
 import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
 import type { ComplexActivityEvent } from '../../pubsub';
 import { recordWebhookEvent } from '../../webhooks/record-event';
 import { ValidationError } from '../../errors';
-import { IdempotencyKey, once } from '../../idempotency';
+import { IdempotencyKey, idempotent } from '../../idempotency';
 import { parseInput } from '../../validation';
 import { locationColumns } from '../location-input';
 import { regionIssue } from '../service-region';
@@ -41,42 +40,40 @@ export async function createListing({ ctx, input }: { ctx: Context; input: Creat
   if (issues.length > 0) throw new ValidationError(issues);
 
   let created: ComplexActivityEvent | undefined;
-  const { listingId } = await transact(ctx.db, (tx) =>
-    once(tx, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'warehouseListingCreate', input: data }, async () => {
-      const { id } = (await tx
-        .insert(warehouseListings)
-        .values({
-          ownerOrgId: viewer.organisationId,
-          complexId,
-          createdAt: ctx.now(),
-          name: data.name,
-          ...locationColumns(data.location),
-          storageClass: data.storageClass,
-          totalPallets: data.totalPallets,
-          pricePerPalletDayKrw: data.pricePerPalletDayKrw,
-          minDays: data.minDays,
-          hasForklift: data.hasForklift,
-          hasDock: data.hasDock,
-          opensAt: data.opensAt,
-          closesAt: data.closesAt,
-        })
-        .returning({ id: warehouseListings.id })
-        .get())!;
-      await tx
-        .insert(listingAvailability)
-        .values(data.availability.map((w) => ({ listingId: id, fromDay: w.from, toDay: w.to, idlePallets: w.idlePallets })))
-        .run();
-      created = {
-        complexCode: complexCodeOf(ctx, complexId),
-        kind: 'LISTING_PUBLISHED',
-        at: ctx.now(),
-        summary: `Warehouse space listed: ${data.totalPallets} ${data.storageClass} pallet positions at ${data.pricePerPalletDayKrw} KRW/pallet-day`,
-      };
-      await recordWebhookEvent(tx, 'complexActivity', created, created.at);
-      return { listingId: id };
-    }),
-  );
+  const { result: { listingId }, fresh } = await idempotent(ctx.db, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'warehouseListingCreate', input: data }, async (tx) => {
+    const { id } = (await tx
+      .insert(warehouseListings)
+      .values({
+        ownerOrgId: viewer.organisationId,
+        complexId,
+        createdAt: ctx.now(),
+        name: data.name,
+        ...locationColumns(data.location),
+        storageClass: data.storageClass,
+        totalPallets: data.totalPallets,
+        pricePerPalletDayKrw: data.pricePerPalletDayKrw,
+        minDays: data.minDays,
+        hasForklift: data.hasForklift,
+        hasDock: data.hasDock,
+        opensAt: data.opensAt,
+        closesAt: data.closesAt,
+      })
+      .returning({ id: warehouseListings.id })
+      .get())!;
+    await tx
+      .insert(listingAvailability)
+      .values(data.availability.map((w) => ({ listingId: id, fromDay: w.from, toDay: w.to, idlePallets: w.idlePallets })))
+      .run();
+    created = {
+      complexCode: complexCodeOf(ctx, complexId),
+      kind: 'LISTING_PUBLISHED',
+      at: ctx.now(),
+      summary: `Warehouse space listed: ${data.totalPallets} ${data.storageClass} pallet positions at ${data.pricePerPalletDayKrw} KRW/pallet-day`,
+    };
+    await recordWebhookEvent(tx, 'complexActivity', created, created.at);
+    return { listingId: id };
+  });
   const [listing] = await selectListingsByIds(ctx, viewer, [listingId]);
-  if (created) ctx.pubsub.publish('complexActivity', created);
+  if (fresh && created) ctx.pubsub.publish('complexActivity', created);
   return listing!;
 }

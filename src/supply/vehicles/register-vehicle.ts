@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { transact } from '../../../db/transaction';
 import { vehicleAvailability, vehicles } from '../../../db/schema';
 import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
 import type { ComplexActivityEvent } from '../../pubsub';
 import { recordWebhookEvent } from '../../webhooks/record-event';
 import { ConflictError, ValidationError } from '../../errors';
-import { IdempotencyKey, once } from '../../idempotency';
+import { IdempotencyKey, idempotent } from '../../idempotency';
 import { parseInput } from '../../validation';
 import { LocationInput, locationColumns } from '../location-input';
 import { regionIssue } from '../service-region';
@@ -73,27 +72,25 @@ export async function registerVehicle({ ctx, input }: { ctx: Context; input: Reg
   if (issues.length > 0) throw new ValidationError(issues);
 
   let registered: ComplexActivityEvent | undefined;
-  const { vehicleId } = await transact(ctx.db, (tx) =>
-    once(tx, { organisationId: viewer.organisationId, key: parsed.idempotencyKey, operation: 'vehicleRegister', input: data }, async () => {
-      const { location, availability, ...columns } = data;
-      const row = await tx
-        .insert(vehicles)
-        .values({ ...columns, carrierOrgId: viewer.organisationId, complexId, ...locationColumns(location), locationUpdatedAt: ctx.now(), createdAt: ctx.now() })
-        .onConflictDoNothing({ target: vehicles.plateNumber })
-        .returning({ id: vehicles.id })
-        .get();
-      if (!row) throw new ConflictError(`A vehicle with plate ${data.plateNumber} is already registered`);
-      if (availability.length > 0) await tx.insert(vehicleAvailability).values(availability.map((w) => ({ vehicleId: row.id, ...w }))).run();
-      registered = {
-        complexCode: complexCodeOf(ctx, complexId),
-        kind: 'VEHICLE_REGISTERED',
-        at: ctx.now(),
-        summary: `Vehicle registered: ${cls.labelKo} ${data.bodyType} (${data.payloadKg} kg, ${data.palletSlots} pallets)`,
-      };
-      await recordWebhookEvent(tx, 'complexActivity', registered, registered.at);
-      return { vehicleId: row.id };
-    }),
-  );
-  if (registered) ctx.pubsub.publish('complexActivity', registered);
+  const { result: { vehicleId }, fresh } = await idempotent(ctx.db, { organisationId: viewer.organisationId, key: parsed.idempotencyKey, operation: 'vehicleRegister', input: data }, async (tx) => {
+    const { location, availability, ...columns } = data;
+    const row = await tx
+      .insert(vehicles)
+      .values({ ...columns, carrierOrgId: viewer.organisationId, complexId, ...locationColumns(location), locationUpdatedAt: ctx.now(), createdAt: ctx.now() })
+      .onConflictDoNothing({ target: vehicles.plateNumber })
+      .returning({ id: vehicles.id })
+      .get();
+    if (!row) throw new ConflictError(`A vehicle with plate ${data.plateNumber} is already registered`);
+    if (availability.length > 0) await tx.insert(vehicleAvailability).values(availability.map((w) => ({ vehicleId: row.id, ...w }))).run();
+    registered = {
+      complexCode: complexCodeOf(ctx, complexId),
+      kind: 'VEHICLE_REGISTERED',
+      at: ctx.now(),
+      summary: `Vehicle registered: ${cls.labelKo} ${data.bodyType} (${data.payloadKg} kg, ${data.palletSlots} pallets)`,
+    };
+    await recordWebhookEvent(tx, 'complexActivity', registered, registered.at);
+    return { vehicleId: row.id };
+  });
+  if (fresh && registered) ctx.pubsub.publish('complexActivity', registered);
   return (await selectVehiclesByIds(ctx, viewer, [vehicleId]))[0]!;
 }
