@@ -13,13 +13,12 @@ import { firstResults, gql, keepTriggering, wsClient } from '../helpers/clients'
 import { spawnService, type ServiceProcess } from '../helpers/process';
 import { tempDir } from '../helpers/server';
 import { freshDatabase, type TestDatabase } from '../pg/helpers/database';
-import { ctxAs, insertVolume, invariantViolations, makeOffers, round, shipment, vehicle } from '../helpers/bookings-fixtures';
+import { ctxAs, insertVolume, invariantViolations, makeOffers, round, shipment, shipmentRequestVariables, vehicle } from '../helpers/bookings-fixtures';
 
 const ACCEPT = 'mutation ($id: ID!, $key: String!) { offerAccept(input: { offerId: $id, idempotencyKey: $key }) { bookings { id } } }';
 const DECLINE = 'mutation ($id: ID!) { offerDecline(input: { offerId: $id, reason: "busy" }) { offer { status } } }';
 const CANCEL = 'mutation ($id: ID!) { shipmentRequestCancel(input: { shipmentRequestId: $id, reason: "plans changed" }) { shipmentRequest { status } } }';
 const CREATE = 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }';
-const HOUR = 3_600_000;
 const GIVE_BACK = 'mutation ($id: ID!, $key: String!) { bookingGiveBack(input: { bookingId: $id, reason: "driver ill", idempotencyKey: $key }) { bookings { id } } }';
 
 // Real service processes on one database: a SQLite file, or under `npm run test:pg` a fresh database of the cluster.
@@ -92,19 +91,7 @@ describe('two processes, one database', () => {
 
   it('a call retried at once through both processes with one idempotency key: one effect, every call the same answer', async () => {
     const [shipper, carrier] = [keyOf('MANUFACTURER'), keyOf('CARRIER')];
-    const now = Date.now();
-    const input = {
-      idempotencyKey: randomUUID(),
-      origin: { lat: 37.3312, lng: 126.7634 },
-      destination: { lat: 35.1798, lng: 129.075 },
-      weightKg: 800,
-      pallets: 2,
-      cargoClass: 'GENERAL',
-      loadingAtOrigin: 'FORKLIFT',
-      loadingAtDestination: 'FORKLIFT',
-      pickupWindow: { from: new Date(now + 3 * HOUR).toISOString(), until: new Date(now + 5 * HOUR).toISOString() },
-      deliverBy: new Date(now + 24 * HOUR).toISOString(),
-    };
+    const input = shipmentRequestVariables();
     const shippersRequests = async () => (await db.select({ id: shipmentRequests.id }).from(shipmentRequests).where(eq(shipmentRequests.shipperOrgId, shipper.organisationId)).all()).length;
     const before = await shippersRequests();
     const created = await Promise.all(Array.from({ length: 8 }, (_, i) => call(services[i % 2]!, CREATE, { input }, shipper.apiKey)));
