@@ -9,6 +9,8 @@
  * line whose ratios are each operation's requests/s over bare `{ hello }`'s (measured first and last, averaged).
  * BENCH_HTTP_SECONDS changes the duration; BENCH_HTTP_PROFILE=<dir> runs the service under `--cpu-prof`;
  * BENCH_HTTP_LOG_LEVEL=warn runs it without request lines (to price them); BENCH_HTTP_ONLY=<text> times only the operations whose name contains it (no JSON line then), e.g. to profile one.
+ * With --pg, the same on PostgreSQL: this script again as a child with DATABASE_URL on a durable throwaway cluster (the
+ * dialect is fixed per process), its JSON line marked "database":"pg".
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -17,7 +19,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { and, asc, eq } from 'drizzle-orm';
-import { migrateDatabase, openDatabase } from '../db/client';
+import { closeDatabase, connectDatabase } from '../db/client';
+import { DIALECT } from '../db/dialect';
+import { startCluster } from './pg-cluster';
 import { complexes, vehicles } from '../db/schema';
 import type { Context } from '../src/context';
 import { createShipmentRequest } from '../src/demand/create-shipment-request';
@@ -45,6 +49,19 @@ const BOARD_NEAR = { lat: 37.33, lng: 126.76, radiusKm: 3 };
 const DAY = 86_400_000;
 
 if (process.argv[2] === 'bare') await bareApollo();
+if (process.argv.includes('--pg') && DIALECT !== 'pg') await onPostgres();
+
+/** --pg: runs this bench again in a child on a durable throwaway cluster, its output passed through, and exits with its code. */
+async function onPostgres(): Promise<never> {
+  const cluster = await startCluster({ durable: true });
+  try {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench-http.ts'], { env: { ...process.env, DATABASE_URL: cluster.url }, stdio: 'inherit' });
+    process.exitCode = (await new Promise<number | null>((resolve) => child.once('exit', resolve))) ?? 1;
+  } finally {
+    cluster.stop();
+  }
+  process.exit();
+}
 
 /** Apollo Server alone, as its documentation starts it: the floor any GraphQL service over HTTP stands on. */
 async function bareApollo(): Promise<never> {
@@ -94,9 +111,8 @@ const CLOCK_TICKS = 100;
 
 /** The demo data start-up loads, plus EXTRA_REQUESTS requests of the demo manufacturer, all through the domain verbs. */
 async function seedDatabase(dbPath: string): Promise<{ demoKeys: DemoKey[]; vehicleIds: number[] }> {
-  const db = openDatabase(dbPath);
-  db.$client.pragma('synchronous = OFF'); // this connection only: seeding need not survive a crash
-  migrateDatabase(db);
+  const db = await connectDatabase({ DATABASE_PATH: dbPath, DATABASE_URL: process.env.DATABASE_URL });
+  if (DIALECT === 'sqlite') db.$client.pragma('synchronous = OFF'); // this connection only: seeding need not survive a crash
   const env = parseEnv({ NODE_ENV: 'production' });
   const base = { db, pubsub: createInProcessPubSub(), logger: createLogger('silent'), env, now: () => new Date() };
   const { demoKeys } = await seedDemo({ ctx: { db }, input: DEFAULT_SEED });
@@ -144,7 +160,7 @@ async function seedDatabase(dbPath: string): Promise<{ demoKeys: DemoKey[]; vehi
     .orderBy(asc(vehicles.id))
     .all())
     .map((v) => v.id);
-  db.$client.close();
+  await closeDatabase(db);
   return { demoKeys, vehicleIds };
 }
 
@@ -242,7 +258,7 @@ const logPath = join(dir, 'service.log');
 try {
   const seedStarted = performance.now();
   const { demoKeys, vehicleIds } = await seedDatabase(dbPath);
-  console.log(`seeded demo data + ${EXTRA_REQUESTS} requests in ${COMPLEX.code} in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+  console.log(`${DIALECT === 'pg' ? 'PostgreSQL' : 'SQLite'}: seeded demo data + ${EXTRA_REQUESTS} requests in ${COMPLEX.code} in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
   const keyOf = (role: DemoKey['role']) => demoKeys.find((k) => k.role === role && k.complexCode === COMPLEX.code)!;
   const profile = process.env.BENCH_HTTP_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_HTTP_PROFILE}`] : [];
   const raised = '1000000000';
@@ -342,7 +358,7 @@ try {
   console.log(`\n${CONNECTIONS} connections, ${SECONDS} s each after ${WARMUP_SECONDS} s warm-up; service logs at ${LOG_LEVEL} (${requestLines} request lines written)`);
   console.table(rows);
   const ratio = (i: number) => Number((measured[i]!.rps / helloRps).toFixed(3));
-  if (measured.length === operations.length) console.log(JSON.stringify({ bench: 'http', helloRps: Math.round(helloRps), publicRatio: ratio(0), listRatio: ratio(1), boardRatio: ratio(2), locationRatio: ratio(3) }));
+  if (measured.length === operations.length) console.log(JSON.stringify({ bench: 'http', ...(DIALECT === 'pg' && { database: 'pg' }), helloRps: Math.round(helloRps), publicRatio: ratio(0), listRatio: ratio(1), boardRatio: ratio(2), locationRatio: ratio(3) }));
 } finally {
   await Promise.all(
     children.map((child) =>

@@ -1,5 +1,6 @@
 import { getTableColumns, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPgDatabase } from '../../db/pg/client';
 import * as t from '../../db/pg/schema';
 import { inIdList } from '../../db/prepared';
 import { inJson, notInJson } from '../../db/sql';
@@ -9,10 +10,12 @@ import { addRequest, seedMarket } from './helpers/market';
 /** Rows enough that a full scan costs the planner more than looking a few ids up (a year's requests are ten times more). */
 const REQUESTS = 4_000;
 
-// A booking's statements name their rows as a JSON list of ids (one prepared statement for any count). Prepared, they
-// run on a generic plan, which cannot see the list: it must still look the ids up by index, not scan the table.
-describe('PostgreSQL plans an id list as index look-ups', () => {
+// The service's statements are prepared once per connection and run again and again: their plans must hold whatever the
+// values, as tables grow and complexes differ in size.
+describe('PostgreSQL plans that hold on large and uneven tables', () => {
   let test: TestDatabase;
+  let largeComplex: number;
+  let smallComplex: number;
 
   beforeAll(async () => {
     test = await freshDatabase();
@@ -20,6 +23,12 @@ describe('PostgreSQL plans an id list as index look-ups', () => {
     const first = await addRequest(test.db, m, { weightKg: 100, pallets: 1 });
     const { id: _id, ...columns } = getTableColumns(t.shipmentRequests);
     const names = sql.join(Object.values(columns).map((c) => sql.identifier(c.name)), sql`, `);
+    // A small complex beside the large one, its requests older than most of the large one's.
+    const [{ id: small }] = (await test.db.execute<{ id: number }>(sql`insert into complexes (code, name_ko, name_en, region, industries, industries_ko, production_trillion_krw, employment, tenant_companies, designated_year, smart_direction, centroid_lat, centroid_lng, radius_km, service_area_cells)
+      select 'CHANGWON', name_ko, name_en, region, industries, industries_ko, production_trillion_krw, employment, tenant_companies, designated_year, smart_direction, centroid_lat, centroid_lng, radius_km, service_area_cells from complexes where id = ${m.complex.id} returning id`)).rows as [{ id: number }];
+    [largeComplex, smallComplex] = [m.complex.id, small];
+    const inSmall = sql.join(Object.values(columns).map((c) => (c.name === 'complex_id' ? sql`${small}` : sql.identifier(c.name))), sql`, `);
+    await test.db.execute(sql`insert into shipment_requests (${names}) select ${inSmall} from shipment_requests, generate_series(1, 30) where id = ${first.id}`);
     await test.db.execute(sql`insert into shipment_requests (${names}) select ${names} from shipment_requests, generate_series(2, ${REQUESTS}) where id = ${first.id}`);
     await test.db.execute(sql`analyze shipment_requests`);
   }, 60_000);
@@ -39,10 +48,37 @@ describe('PostgreSQL plans an id list as index look-ups', () => {
     }
   }
 
-  it('looks the listed ids up in the primary key', async () => {
+  // A list of ids is bound as one JSON value (one statement for any count); a generic plan cannot see it.
+  it('looks a listed id up in the primary key, even on a generic plan', async () => {
     const plan = await genericPlan(inIdList(t.shipmentRequests.id, 'ids'), '[7, 3000]');
     expect(plan).toMatch(/Index (Only )?Scan using shipment_requests_pkey/);
     expect(plan).not.toMatch(/Seq Scan on shipment_requests/);
+  });
+
+  // PostgreSQL's default turns a statement generic after five runs: the newest page of a small complex was then found
+  // by walking every id backwards and filtering out the large complex's rows.
+  it("plans each run of a statement for its own values, so a small complex's newest page reads its own rows", async () => {
+    const newestPage = 'select id from shipment_requests where complex_id = $1 order by id desc limit 21';
+    const rowsFiltered = async (db: typeof test.db) => {
+      const client = await db.$client.connect();
+      try {
+        await client.query(`prepare newest(int) as ${newestPage}`);
+        for (let i = 0; i < 6; i++) await client.query(`execute newest(${largeComplex})`);
+        const { rows } = await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, costs off) execute newest(${smallComplex})`);
+        const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+        return Number(/Rows Removed by Filter: (\d+)/.exec(plan)?.[1] ?? 0);
+      } finally {
+        await client.query('deallocate all');
+        client.release();
+      }
+    };
+    const onDefault = openPgDatabase(test.url, { options: '' });
+    try {
+      expect(await rowsFiltered(onDefault)).toBeGreaterThan(1_000);
+    } finally {
+      await onDefault.$client.end();
+    }
+    expect(await rowsFiltered(test.db)).toBe(0);
   });
 
   it('answers the listed rows, and none but them', async () => {
