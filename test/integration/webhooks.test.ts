@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { inArray, isNull } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECT } from '../../db/dialect';
 import { offers, webhookDeliveries, webhookEvents } from '../../db/schema';
 import { toGlobalId } from '../../src/global-id';
 import { ctxAs, makeOffers, round, shipment, shipmentRequestVariables, vehicle } from '../helpers/bookings-fixtures';
@@ -11,6 +12,7 @@ import { gql } from '../helpers/clients';
 import { spawnService } from '../helpers/process';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+import { freshDatabase } from '../pg/helpers/database';
 
 const CREATE = /* GraphQL */ `
   mutation ($input: WebhookEndpointCreateInput!) { webhookEndpointCreate(input: $input) { secret endpoint { id url eventTypes status } } }
@@ -264,7 +266,9 @@ describe('a service killed with -9 between commit and delivery', { timeout: 90_0
     const receiverDown = await startReceiver();
     const port = Number(new URL(receiverDown.url).port);
     await receiverDown.close(); // the endpoint's receiver is down while the event is committed
-    const env = { DATABASE_PATH: join(tmp.dir, 'crash.db'), DEMO_KEYS_PATH: join(tmp.dir, 'keys.json'), WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true', MATCHING_INTERVAL_SECONDS: '0' };
+    // An empty database of its own, which the service seeds (writing the demo keys): on PostgreSQL a fresh one of the cluster.
+    const pgDatabase = DIALECT === 'pg' ? await freshDatabase() : null;
+    const env = { DATABASE_PATH: join(tmp.dir, 'crash.db'), ...(pgDatabase && { DATABASE_URL: pgDatabase.url }), DEMO_KEYS_PATH: join(tmp.dir, 'keys.json'), WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true', MATCHING_INTERVAL_SECONDS: '0' };
     let service = await spawnService({ ...env, WEBHOOK_WORKER_INTERVAL_MS: '600000' });
     try {
       const keys = JSON.parse(readFileSync(env.DEMO_KEYS_PATH, 'utf8')) as { complexCode: string | null; role: string; apiKey: string }[];
@@ -287,6 +291,7 @@ describe('a service killed with -9 between commit and delivery', { timeout: 90_0
     } finally {
       service.child.kill('SIGTERM');
       await service.exited;
+      await pgDatabase?.drop();
       tmp.remove();
     }
   });

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterUrl, freshDatabase, type TestDatabase } from './helpers/database';
+import { clusterUrl, dropDatabase, freshDatabase, type TestDatabase } from './helpers/database';
 import { addListing, addOffer, addRequest, addVehicle, seedMarket } from './helpers/market';
 
 const TSX_LOADER = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
@@ -41,7 +41,7 @@ describe('npm run backup on PostgreSQL', () => {
   });
   afterAll(async () => {
     await source?.drop();
-    await admin(`drop database if exists ${restored} with (force)`);
+    await dropDatabase(restored);
     rmSync(dir, { recursive: true, force: true });
   });
 

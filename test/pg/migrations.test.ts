@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PG_MIGRATIONS_FOLDER } from '../../db/pg/client';
 import * as t from '../../db/pg/schema';
 import { tempDir } from '../helpers/server';
-import { clusterUrl } from './helpers/database';
+import { clusterUrl, dropDatabase } from './helpers/database';
 
 /** The migrations folder as it was up to `lastIdx`: the journal cut after it. */
 function migrationsUpTo(dir: string, lastIdx: number): string {
@@ -38,10 +38,7 @@ describe('PostgreSQL migrations keep what was written before them', () => {
   let pool: pg.Pool | undefined;
   afterAll(async () => {
     await pool?.end();
-    const admin = new pg.Client({ connectionString: clusterUrl() });
-    await admin.connect();
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await dropDatabase(name);
     tmp.remove();
   });
 

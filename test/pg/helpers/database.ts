@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { migratePgDatabase, openPgDatabase, type PgDb } from '../../../db/pg/client';
+import { closePgDatabase, migratePgDatabase, openPgDatabase, type PgDb } from '../../../db/pg/client';
 
 /** The cluster `npm run test:pg` started (scripts/pg-cluster.ts). */
 export function clusterUrl(): string {
@@ -31,11 +31,28 @@ export async function freshDatabase(): Promise<TestDatabase> {
     url: url.href,
     db,
     drop: async () => {
-      await db.$client.end();
-      const client = new pg.Client({ connectionString: clusterUrl() });
-      await client.connect();
-      await client.query(`drop database ${name} with (force)`);
-      await client.end();
+      await closePgDatabase(db);
+      await dropDatabase(name);
     },
   };
+}
+
+/**
+ * Drops database `name` of the cluster once the sessions still closing on it are gone: a pool's `end()` resolves as it
+ * asks its connections to close, and one that `with (force)` then terminates reports the FATAL as an error nobody
+ * listens to any more (an uncaught exception in the test run).
+ */
+export async function dropDatabase(name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: clusterUrl() });
+  await admin.connect();
+  try {
+    for (let waited = 0; waited < 5_000; waited += 20) {
+      const { rows } = await admin.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+      if (rows[0]!.n === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await admin.query(`drop database if exists ${name} with (force)`);
+  } finally {
+    await admin.end();
+  }
 }
