@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { DIALECT } from './dialect';
-import { isPgMigrated, migratePgDatabase, openPgDatabase, type PgDb } from './pg/client';
+import { closePgDatabase, isPgMigrated, keyedPoolOf, migratePgDatabase, openPgDatabase, type PgDb } from './pg/client';
 import { packageFile } from './package-file';
 import * as schema from './schema/tables';
 
@@ -26,13 +26,19 @@ export async function connectDatabase(env: { DATABASE_PATH: string; DATABASE_URL
   return db as unknown as Db;
 }
 
-/** The pool under a PostgreSQL handle, for what talks to node-postgres itself (shared rate limits). */
-export const pgPoolOf = (db: Db): PgDb['$client'] => (db as unknown as PgDb).$client;
+/**
+ * The handle for statements that find their rows by key, whose one plan holds for every value: on PostgreSQL its pool
+ * left on the default plan cache (see openPgDatabase), on SQLite the one connection. Write transactions run on it.
+ */
+export const keyed = (db: Db): Db => (DIALECT === 'pg' ? (keyedPoolOf(db as unknown as PgDb) as unknown as Db) : db);
 
-/** Closes the file, which checkpoints the WAL away, or ends the PostgreSQL pool. */
+/** The keyed pool under a PostgreSQL handle, for what talks to node-postgres itself (shared rate limits, advisory locks). */
+export const pgPoolOf = (db: Db): PgDb['$client'] => keyedPoolOf(db as unknown as PgDb).$client;
+
+/** Closes the file, which checkpoints the WAL away, or ends the PostgreSQL pools. */
 export async function closeDatabase(db: Db): Promise<void> {
   if (DIALECT === 'sqlite') db.$client.close();
-  else await (db as unknown as PgDb).$client.end();
+  else await closePgDatabase(db as unknown as PgDb);
 }
 
 export const MIGRATIONS_FOLDER = packageFile('db', 'migrations');

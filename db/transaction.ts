@@ -4,7 +4,7 @@ import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Db } from './client';
 import { DIALECT } from './dialect';
 import { isRetryable } from './errors';
-import type { PgDb } from './pg/client';
+import { keyedPoolOf, type PgDb } from './pg/client';
 
 /** The handle a write's `work` receives: the database's one connection (SQLite) or the transaction's (PostgreSQL), inside the open transaction. */
 export type Tx = Db;
@@ -115,7 +115,7 @@ async function pgTransact<T>(db: Db, work: (tx: Tx) => Promise<T> | T): Promise<
   for (let attempt = 1; ; attempt++) {
     const started = performance.now();
     try {
-      const value = await (db as unknown as PgDb).transaction(async (tx) => work(tx as unknown as Tx), { isolationLevel: 'read committed' });
+      const value = await keyedPoolOf(db as unknown as PgDb).transaction(async (tx) => work(tx as unknown as Tx), { isolationLevel: 'read committed' });
       commitObservers.get(db)?.((performance.now() - started) / 1000, 1);
       return value;
     } catch (error) {

@@ -35,17 +35,41 @@ class PlannedOnceClient extends pg.Client {
 }
 
 /**
- * Every execution of a named statement planned for its own values (`plan_cache_mode=force_custom_plan`). On its default,
- * PostgreSQL switches a statement to one generic plan after five runs; on skewed data that plan is wrong for the
- * minority: an operator's newest requests, planned without knowing the complex, walked the whole table's ids backwards
- * and filtered them, reading every other complex's rows to find a small complex's page (3,000 rows for 21 at one week,
- * a year's 40,000 per large complex later). Parsing once per connection still saves the larger part.
+ * Statements on uneven data plan every run for its own values (`plan_cache_mode=force_custom_plan`). On its default,
+ * PostgreSQL switches a named statement to one generic plan after five runs, and that plan is wrong for the minority:
+ * an operator's newest requests, planned without knowing the complex, walked the whole table's ids backwards and
+ * filtered them, reading every other complex's rows to find a small complex's page (3,000 rows for 21 at one week, a
+ * year's 40,000 per large complex later). Parsing once per connection still saves the larger part.
  */
-const CONNECTION_SETTINGS = '-c plan_cache_mode=force_custom_plan';
+const PLAN_EVERY_RUN = '-c plan_cache_mode=force_custom_plan';
 
-/** A pool on DATABASE_URL (`postgres://…`), with the PostgreSQL schema. */
+/** Each handle's pool for statements that find their rows by key (`keyedPoolOf`). */
+const keyedPools = new WeakMap<PgDb, PgDb>();
+
+/**
+ * A handle on DATABASE_URL (`postgres://…`), with the PostgreSQL schema, over two pools. Its own pool plans every run
+ * for its values (PLAN_EVERY_RUN): the reads, lists and searches whose best plan depends on the complex, the status,
+ * the dates asked. The second (`keyedPoolOf`), left on PostgreSQL's default, serves what finds its rows by key, where
+ * one plan holds for every value: write transactions (`transact`) and the serving path's look-ups of an API key and
+ * rate limit. Planning every run there cost a booking half of its server time (2.5 of 5 ms): its statements, and every
+ * statement of the triggers and foreign-key checks they set off, planned again on each run.
+ */
 export function openPgDatabase(url: string, options: pg.PoolConfig = {}): PgDb {
-  const pool = new pg.Pool({ connectionString: url, Client: PlannedOnceClient, options: CONNECTION_SETTINGS, ...options });
+  const db = pool(url, { options: PLAN_EVERY_RUN, ...options });
+  keyedPools.set(db, pool(url, options));
+  return db;
+}
+
+/** The keyed pool of a handle `openPgDatabase` made; a transaction's handle is its own. */
+export const keyedPoolOf = (db: PgDb): PgDb => keyedPools.get(db) ?? db;
+
+/** Ends both pools of a handle `openPgDatabase` made. */
+export async function closePgDatabase(db: PgDb): Promise<void> {
+  await Promise.all([db.$client.end(), keyedPools.get(db)?.$client.end()]);
+}
+
+function pool(url: string, options: pg.PoolConfig): PgDb {
+  const pool = new pg.Pool({ connectionString: url, Client: PlannedOnceClient, ...options });
   // An idle connection the server ends (a restart, pg_terminate_backend) is an 'error' on the pool, which would
   // otherwise crash the process; the pool drops that connection and opens another when next needed.
   pool.on('error', () => {});

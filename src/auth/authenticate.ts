@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { transact } from '../../db/transaction';
-import type { Db } from '../../db/client';
+import { keyed, type Db } from '../../db/client';
 import { perDialect } from '../../db/dialect';
 import { preparedPerDatabase } from '../../db/prepared';
 import { apiKeys, organisations } from '../../db/schema';
@@ -49,7 +49,7 @@ async function validKeyRow(db: Db, key: string): Promise<KeyRow | null> {
     if (cached) return cached;
   }
   const prefix = apiKeyPrefix(key);
-  const row = prefix ? await statements(db).byPrefix.get({ prefix }) : undefined;
+  const row = prefix ? await statements(keyed(db)).byPrefix.get({ prefix }) : undefined;
   if (!row || row.key.revokedAt || !apiKeyMatches(key, row.key.hash)) return null;
   if (cache) {
     if (cache.rows.size >= MAX_VERIFIED_KEYS) cache.rows.clear();

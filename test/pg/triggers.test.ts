@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migratePgDatabase, openPgDatabase, PG_MIGRATIONS_FOLDER } from '../../db/pg/client';
+import { closePgDatabase, migratePgDatabase, openPgDatabase, PG_MIGRATIONS_FOLDER } from '../../db/pg/client';
 import * as t from '../../db/pg/schema';
 import { freshDatabase, type TestDatabase } from './helpers/database';
 import { addListing, addOffer, addRequest, addVehicle, at, seedMarket, type Market } from './helpers/market';
@@ -165,7 +165,7 @@ describe('PostgreSQL refuses what the SQLite triggers refuse', () => {
       const journal = JSON.parse(readFileSync(join(PG_MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
       expect(rows[0].n).toBe(journal.entries.length);
     } finally {
-      await Promise.all(instances.map((db) => db.$client.end()));
+      await Promise.all(instances.map((db) => closePgDatabase(db)));
       await blank.drop();
     }
   });
