@@ -74,6 +74,7 @@ async function worker(): Promise<never> {
   const ctx: Context = { db, pubsub: createInProcessPubSub(), logger: createLogger('silent'), env, now: () => new Date(), viewer: { organisationId: carrierOrgId, role: 'CARRIER', complexId, apiKeyId: null } };
   await new Promise((r) => setTimeout(r, Number(process.env.BENCH_START_AT) - Date.now()));
   const roundTrips = countRoundTrips();
+  const cpu = process.cpuUsage();
   let next = 0;
   let booked = 0;
   await Promise.all(
@@ -84,20 +85,26 @@ async function worker(): Promise<never> {
       }
     }),
   );
-  console.log(JSON.stringify({ booked, endedAt: Date.now(), roundTrips: roundTrips() }));
+  const { user, system } = process.cpuUsage(cpu);
+  console.log(JSON.stringify({ booked, endedAt: Date.now(), roundTrips: roundTrips(), cpuUs: user + system }));
   await closeDatabase(db);
   process.exit(0);
 }
 
-/** Counts the statements this process sends PostgreSQL from now on (each a round trip: node-postgres waits for each answer). */
+/**
+ * Counts the round trips this process makes to PostgreSQL from now on: the statements it sends while no other of their
+ * connection is in flight (node-postgres waits for each answer; on a pipelining connection a statement sent behind
+ * another rides with it, as a transaction's first statement does with its BEGIN). Reads node-postgres' own queues.
+ */
 function countRoundTrips(): () => number {
-  let sent = 0;
+  let trips = 0;
   const query = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    sent++;
+  type InFlight = { pipeline: boolean; _activeQuery: unknown; _sentQueryQueue: unknown[] };
+  pg.Client.prototype.query = function (this: pg.Client & InFlight, ...args: unknown[]) {
+    if (!this.pipeline || (!this._activeQuery && this._sentQueryQueue.length === 0)) trips++;
     return (query as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof query;
-  return () => sent;
+  return () => trips;
 }
 
 /**
@@ -124,11 +131,15 @@ const keyOf = (role: DemoKey['role']) => demoKeys.find((k) => k.role === role &&
 const [shipper, carrier] = [keyOf('MANUFACTURER'), keyOf('CARRIER')];
 const children: ChildProcess[] = [];
 
-/**
- * Bookings per second of `processes` bench processes started together, each accepting its share of `offerIds`,
- * and the round trips to PostgreSQL per booking (0 on SQLite, which runs in the process).
- */
-async function domainBookingsPerSecond(processes: number, offerIds: number[]): Promise<{ perSec: number; roundTrips: number }> {
+/** What a domain bench run measured: bookings a second, and per booking its round trips to PostgreSQL (0 on SQLite) and µs of the bench processes' CPU. */
+interface DomainRun {
+  perSec: number;
+  roundTrips: number;
+  cpuUs: number;
+}
+
+/** Bookings per second of `processes` bench processes started together, each accepting its share of `offerIds`. */
+async function domainBookingsPerSecond(processes: number, offerIds: number[]): Promise<DomainRun> {
   const startAt = Date.now() + 4_000;
   const share = Math.ceil(offerIds.length / processes);
   const results = await Promise.all(
@@ -139,15 +150,15 @@ async function domainBookingsPerSecond(processes: number, offerIds: number[]): P
       });
       let output = '';
       child.stdout!.on('data', (d) => (output += d));
-      return new Promise<{ booked: number; endedAt: number; roundTrips: number }>((resolve, reject) =>
-        child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(output.trim().split('\n').at(-1)!) as { booked: number; endedAt: number; roundTrips: number }) : reject(new Error(`bench worker exited with ${code}`)))),
+      return new Promise<{ booked: number; endedAt: number; roundTrips: number; cpuUs: number }>((resolve, reject) =>
+        child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(output.trim().split('\n').at(-1)!) as { booked: number; endedAt: number; roundTrips: number; cpuUs: number }) : reject(new Error(`bench worker exited with ${code}`)))),
       );
     }),
   );
   const booked = results.reduce((n, r) => n + r.booked, 0);
   if (booked !== offerIds.length) throw new Error(`booked ${booked} of ${offerIds.length}`);
   const perSec = booked / ((Math.max(...results.map((r) => r.endedAt)) - startAt) / 1000);
-  return { perSec, roundTrips: results.reduce((n, r) => n + r.roundTrips, 0) / booked };
+  return { perSec, roundTrips: results.reduce((n, r) => n + r.roundTrips, 0) / booked, cpuUs: results.reduce((n, r) => n + r.cpuUs, 0) / booked };
 }
 
 let plates = 0;
@@ -306,6 +317,8 @@ interface Figures {
   perSecHttp2: number;
   fanoutP50Ms: number;
   fanoutP99Ms: number;
+  /** µs of node's CPU a booking through the domain API, 1 process: what a booking costs the service itself, whatever else runs on the machine. */
+  cpuUsPerBooking: number;
   /** PostgreSQL: statements (each a round trip) per booking through the domain API, and one round trip's cost. */
   roundTripsPerBooking?: number;
   roundTripUs?: number;
@@ -315,8 +328,8 @@ interface Figures {
 /** Every measurement on this process's database (DIALECT); each step's figure printed as it comes. */
 async function measure(): Promise<Figures> {
   const on = DIALECT === 'pg' ? 'PostgreSQL' : 'SQLite';
-  const { perSec: perSec1, roundTrips } = await domainBookingsPerSecond(1, await offersToAccept(BOOKINGS_PER_RUN));
-  console.log(`${on}: bookings/s, domain API, 1 process (${BOOKINGS_PER_RUN} accepts, ${CONCURRENCY} in flight): ${Math.round(perSec1)}`);
+  const { perSec: perSec1, roundTrips, cpuUs } = await domainBookingsPerSecond(1, await offersToAccept(BOOKINGS_PER_RUN));
+  console.log(`${on}: bookings/s, domain API, 1 process (${BOOKINGS_PER_RUN} accepts, ${CONCURRENCY} in flight): ${Math.round(perSec1)}, ${Math.round(cpuUs)} µs of node's CPU a booking`);
   const roundTrip = DIALECT === 'pg' ? await roundTripCost() : null;
   if (roundTrip) console.log(`${on}: ${roundTrips.toFixed(1)} round trips a booking (domain API); one round trip ${roundTrip.wallUs} µs, ${roundTrip.cpuUs} µs of node's CPU`);
   const { perSec: perSec4 } = await domainBookingsPerSecond(4, await offersToAccept(BOOKINGS_PER_RUN));
@@ -335,6 +348,7 @@ async function measure(): Promise<Figures> {
     perSecHttp2: Math.round(perSecHttp2),
     fanoutP50Ms: Number(quantile(latencies, 0.5).toFixed(1)),
     fanoutP99Ms: Number(quantile(latencies, 0.99).toFixed(1)),
+    cpuUsPerBooking: Math.round(cpuUs),
     ...(roundTrip && { roundTripsPerBooking: Number(roundTrips.toFixed(1)), roundTripUs: roundTrip.wallUs, roundTripCpuUs: roundTrip.cpuUs }),
   };
   console.log(`${on}: fan-out to ${SUBSCRIBERS} subscribers (${FANOUT_BOOKINGS} bookings${DIALECT === 'pg' ? ', accepted through the other instance' : ''}): p50 ${figures.fanoutP50Ms} ms, p99 ${figures.fanoutP99Ms} ms`);
@@ -373,14 +387,15 @@ try {
       ['bookings/s, HTTP, 2 server processes', 'perSecHttp2'],
       ['fan-out p50 ms (PostgreSQL: across instances)', 'fanoutP50Ms'],
       ['fan-out p99 ms (PostgreSQL: across instances)', 'fanoutP99Ms'],
+      ['µs of node CPU a booking (domain API, 1 process)', 'cpuUsPerBooking'],
       ['round trips to the database a booking (domain API)', 'roundTripsPerBooking'],
       ['one round trip, µs', 'roundTripUs'],
       ['one round trip, µs of node CPU', 'roundTripCpuUs'],
     ];
     console.log(`\n| measure | SQLite |${pg ? ' PostgreSQL |' : ''}\n| --- | --- |${pg ? ' --- |' : ''}`);
     for (const [label, key] of rows) console.log(`| ${label} | ${sqlite[key] ?? '—'} |${pg ? ` ${pg[key] ?? '—'} |` : ''}`);
-    const { perSec1, perSec4, fanoutP50Ms, fanoutP99Ms, perSec1Http, perSecHttp2 } = sqlite;
-    console.log(JSON.stringify({ bench: 'book', perSec1, perSec4, fanoutP50Ms, fanoutP99Ms, perSec1Http, perSecHttp2, ...(pg && { pg }) }));
+    const { perSec1, perSec4, fanoutP50Ms, fanoutP99Ms, perSec1Http, perSecHttp2, cpuUsPerBooking } = sqlite;
+    console.log(JSON.stringify({ bench: 'book', perSec1, perSec4, fanoutP50Ms, fanoutP99Ms, perSec1Http, perSecHttp2, cpuUsPerBooking, ...(pg && { pg }) }));
   }
 } finally {
   for (const child of children) child.kill('SIGTERM');

@@ -174,16 +174,19 @@ async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date): Promise
   }
   await joinBookedRoute?.(booked);
   const unitIds = unit.map((o) => o.id);
-  const accepted = await acceptOffers(tx, unitIds, now);
-
-  // Split storage is booked part by part; the other storage offers are alternatives only once the need is covered.
-  const storage = offer.kind === 'STORAGE';
-  if (!storage || (await storageCovered(run, requests.get(offer.requestId)!))) await withdrawRivalOffers(tx, { requestIds, storage, acceptedIds: unitIds }, now);
   // A request through the centre needs both its legs booked (they come from one round, so the unit tells).
   const legsOf = (r: ShipmentRequestRecord) => (unit.some((o) => o.requestId === r.id && o.centreLeg) ? 2 : 1);
   const bookedRequestIds: number[] = [];
   const transportBooked = (r: ShipmentRequestRecord) => unit.filter((o) => o.requestId === r.id && o.kind !== 'STORAGE').length;
   for (const r of requests.values()) if (await fullyBooked(run, r, legsOf(r), transportBooked(r))) bookedRequestIds.push(r.id);
+
+  // Split storage is booked part by part; the other storage offers are alternatives only once the need is covered.
+  const storage = offer.kind === 'STORAGE';
+  const withdrawRivals = async () => {
+    if (!storage || (await storageCovered(run, requests.get(offer.requestId)!))) await withdrawRivalOffers(tx, { requestIds, storage, acceptedIds: unitIds }, now);
+  };
+  // Three writes that need none of each other's answers, sent together (on PostgreSQL in one write, db/pg/client.ts).
+  const [accepted] = await Promise.all([acceptOffers(tx, unitIds, now), withdrawRivals(), markBooked(tx, bookedRequestIds, now)]);
   // A leg whose sibling was declined can never complete the request: refuse it, and the request goes back to
   // the next round when this offer expires, instead of sitting OFFERED with nothing left to accept.
   for (const id of requestIds) {
@@ -191,7 +194,6 @@ async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date): Promise
     const stillOffered = await tx.select({ id: offers.id }).from(offers).where(and(eq(offers.requestId, id), eq(offers.status, 'PENDING'))).get();
     if (!stillOffered) throw new ConflictError('Another leg of this request was declined or expired, so it cannot be completed: it returns to the next matching round');
   }
-  await markBooked(tx, bookedRequestIds, now);
   return {
     outcome: { offerId, bookingIds: booked.map((b) => b.id), bookedRequestIds },
     accepted: { offer: accepted.find((o) => o.id === offerId)!, bookings: booked },
