@@ -84,7 +84,8 @@ const keyedPools = new WeakMap<PgDb, PgDb>();
  * the dates asked. The second (`keyedPoolOf`), left on PostgreSQL's default, serves what finds its rows by key, where
  * one plan holds for every value: write transactions (`transact`) and the serving path's look-ups of an API key and
  * rate limit. Planning every run there cost a booking half of its server time (2.5 of 5 ms): its statements, and every
- * statement of the triggers and foreign-key checks they set off, planned again on each run.
+ * statement of the triggers and foreign-key checks they set off, planned again on each run. Its connections pipeline
+ * (`holdWritesForTurn`, `beginWithNext`): a booking goes in 7 round trips, not 10.
  */
 export function openPgDatabase(url: string, options: pg.PoolConfig = {}): PgDb {
   const db = pool(url, { options: PLAN_EVERY_RUN, ...options });
