@@ -30,9 +30,10 @@ class PlannedOnceClient extends pg.Client {
       if (!name && statementNames.size < MAX_NAMED_STATEMENTS) statementNames.set(config.text, (name = `s${statementNames.size}`));
       if (name) args[0] = { ...config, name };
     }
-    if (this.pipeline) this.holdWritesForTurn();
-    const text = typeof config === 'string' ? config : config?.text;
-    if (this.pipeline && text?.startsWith('begin')) return beginWithNext(super.query(config as string)) as never;
+    if (this.pipeline) {
+      this.holdWritesForTurn();
+      if ((typeof config === 'string' ? config : config?.text)?.startsWith('begin')) return beginWithNext(super.query(config as string)) as never;
+    }
     return (super.query as (...a: unknown[]) => never)(...args);
   }
 
