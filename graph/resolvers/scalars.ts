@@ -1,5 +1,6 @@
 import { GraphQLScalarType, Kind } from 'graphql';
 import type { Resolvers } from '../generated/resolvers-types';
+import { DAY_MS } from '../../src/time';
 
 /**
  * RFC 3339 §5.6 `date-time`: a calendar date, a time of day and an offset (`Z` or ±hh:mm), `T` and `Z`
@@ -35,7 +36,6 @@ export function parseDateTime(value: unknown): Date {
   return new Date(date.getTime() - offsetMs);
 }
 
-const DAY_MS = 86_400_000;
 /** Years 0000–9999, the range `toISOString` writes with four digits. */
 const FOUR_DIGIT_YEARS = [Date.parse('0000-01-01T00:00:00.000Z'), Date.parse('9999-12-31T23:59:59.999Z')] as const;
 const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
