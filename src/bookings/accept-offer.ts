@@ -58,8 +58,7 @@ export async function acceptOffer({ ctx, input }: { ctx: Context; input: AcceptO
   const { offerId, idempotencyKey } = parseInput(AcceptOfferInput, input);
   let booked: Booked | undefined;
   const { result: outcome, fresh } = await idempotent(ctx.db, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'offerAccept', input: { offerId } }, async (tx) => {
-    booked = await book(tx, viewer, offerId, ctx.now());
-    await recordWebhookEvents(tx, (booked.events = bookedEvents(ctx, booked)), ctx.now());
+    booked = await book(tx, viewer, offerId, ctx.now(), (unit) => bookedEvents(ctx, unit));
     return booked.outcome;
   }).catch((error: unknown) =>
     // The supplier's accept of an extension whose booked route changed lets it lapse (a retry then reads it EXPIRED).
@@ -72,7 +71,7 @@ export async function acceptOffer({ ctx, input }: { ctx: Context; input: AcceptO
       bookings: await ctx.db.select().from(bookings).where(inArray(bookings.id, outcome.bookingIds)).orderBy(bookings.id).all(),
     };
   }
-  publishAll(ctx.pubsub, booked.events!);
+  publishAll(ctx.pubsub, booked.events);
   return booked.accepted;
 }
 
@@ -80,11 +79,19 @@ export async function acceptOffer({ ctx, input }: { ctx: Context; input: AcceptO
 interface Booked {
   outcome: Outcome;
   accepted: AcceptedOffer;
+  /** What it tells subscribers: written to the webhook outbox in the transaction, published after the commit. */
+  events: Publication[];
+}
+
+/** What a booking's events tell, known before its last writes. */
+interface BookedUnit {
+  /** The accepted offer as read (still PENDING). */
+  offer: OfferRecord;
+  bookings: BookingRecord[];
   requests: ShipmentRequestRecord[];
+  bookedRequestIds: number[];
   /** It extended a route already booked. */
   extended: boolean;
-  /** What it tells subscribers, built in the transaction (the webhook outbox), published after the commit. */
-  events?: Publication[];
 }
 
 /** A timestamp placeholder bound as epoch ms (`epochMs`): drizzle's encoder would take neither a null nor an update's placeholder. */
@@ -144,8 +151,8 @@ const statements = preparedPerDatabase((db) => ({
 }));
 type Statements = ReturnType<typeof statements>;
 
-/** Books `offerId` in the caller's transaction `tx`. */
-async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date): Promise<Booked> {
+/** Books `offerId` in the caller's transaction `tx`, with the events `eventsOf` tells of it in the webhook outbox. */
+async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date, eventsOf: (unit: BookedUnit) => Publication[]): Promise<Booked> {
   const run = statements(tx);
   const rows = await run.unit.all({ id: offerId });
   const offer = rows.find((r) => r.offer.id === offerId)?.offer;
@@ -166,12 +173,15 @@ async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date): Promise
   const joinBookedRoute = extension ? await applyExtension(tx, extension, now) : null;
   // A route of its own: its plan becomes its stop rows, before the bookings whose triggers read them.
   if (offer.routeId && !extension) await bookPlan(tx, offer.routeId);
-  const booked: BookingRecord[] = [];
-  for (const o of unit) {
-    const booking = (await guarded(() => run.insertBooking.get(bookingOf(o, requests.get(o.requestId)!, now))))!;
-    await reserve(tx, booking);
-    booked.push(booking);
-  }
+  // Every share's booking and its hold sent at once: a hold finds its booking by offer (on PostgreSQL, one write).
+  const booked = await guarded(async () => {
+    const writes = unit.map((o) => {
+      const values = bookingOf(o, requests.get(o.requestId)!, now);
+      return { booking: run.insertBooking.get(values), hold: reserve(tx, { ...values, pickupAt: o.pickupAt, deliverAt: o.deliverAt }) };
+    });
+    await Promise.all(writes.flatMap((w) => [w.booking, w.hold]));
+    return Promise.all(writes.map(async (w): Promise<BookingRecord> => (await w.booking)!));
+  });
   await joinBookedRoute?.(booked);
   const unitIds = unit.map((o) => o.id);
   // A request through the centre needs both its legs booked (they come from one round, so the unit tells).
@@ -185,8 +195,9 @@ async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date): Promise
   const withdrawRivals = async () => {
     if (!storage || (await storageCovered(run, requests.get(offer.requestId)!))) await withdrawRivalOffers(tx, { requestIds, storage, acceptedIds: unitIds }, now);
   };
-  // Three writes that need none of each other's answers, sent together (on PostgreSQL in one write, db/pg/client.ts).
-  const [accepted] = await Promise.all([acceptOffers(tx, unitIds, now), withdrawRivals(), markBooked(tx, bookedRequestIds, now)]);
+  const events = eventsOf({ offer, bookings: booked, requests: [...requests.values()], bookedRequestIds, extended: extension !== null });
+  // Four writes that need none of each other's answers, sent together (on PostgreSQL in one write, db/pg/client.ts).
+  const [accepted] = await Promise.all([acceptOffers(tx, unitIds, now), withdrawRivals(), markBooked(tx, bookedRequestIds, now), recordWebhookEvents(tx, events, now)]);
   // A leg whose sibling was declined can never complete the request: refuse it, and the request goes back to
   // the next round when this offer expires, instead of sitting OFFERED with nothing left to accept.
   for (const id of requestIds) {
@@ -197,8 +208,7 @@ async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date): Promise
   return {
     outcome: { offerId, bookingIds: booked.map((b) => b.id), bookedRequestIds },
     accepted: { offer: accepted.find((o) => o.id === offerId)!, bookings: booked },
-    requests: [...requests.values()],
-    extended: extension !== null,
+    events,
   };
 }
 
@@ -239,9 +249,8 @@ async function fullyBooked(run: Statements, request: ShipmentRequestRecord, legs
   return held >= legs && (await storageCovered(run, request));
 }
 
-function bookedEvents(ctx: Context, { accepted, outcome, requests, extended }: Booked): Publication[] {
+function bookedEvents(ctx: Context, { offer, bookings: booked, requests, bookedRequestIds, extended }: BookedUnit): Publication[] {
   const at = ctx.now();
-  const { offer, bookings: booked } = accepted;
   const summary = extended
     ? `Route extended: ${booked.length} more shipment${booked.length === 1 ? '' : 's'}, ${booked.reduce((n, b) => n + b.pallets, 0)} pallets joined a truck already out`
     : booked.length > 1
@@ -252,7 +261,7 @@ function bookedEvents(ctx: Context, { accepted, outcome, requests, extended }: B
   return [
     ['complexActivity', { complexCode: complexCodeOf(ctx, offer.complexId), kind: 'BOOKING_CONFIRMED', at, summary }],
     ...requests
-      .filter((request) => outcome.bookedRequestIds.includes(request.id))
+      .filter((request) => bookedRequestIds.includes(request.id))
       .map((request): Publication => ['shipmentUpdated', { requestId: request.id, shipperOrgId: request.shipperOrgId, status: 'BOOKED', at, trackingEvent: null, reason: null }]),
   ];
 }

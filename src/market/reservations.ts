@@ -32,32 +32,40 @@ export async function guarded<T>(write: () => Promise<T> | T): Promise<T> {
   }
 }
 
+/** The booking of an offer (there is at most one): a hold names its booking by offer, so it needs no answer from the booking's insert. */
+const bookingOfOffer = sql`(select id from bookings where offer_id = ${sql.placeholder('offerId')})`;
+
 const holds = preparedPerDatabase((db) => ({
   vehicle: db
     .insert(vehicleReservations)
-    .values({ bookingId: sql.placeholder('bookingId'), vehicleId: sql.placeholder('vehicleId'), startsAt: sql.placeholder('startsAt'), endsAt: sql.placeholder('endsAt'), weightKg: sql.placeholder('weightKg'), pallets: sql.placeholder('pallets') })
+    .values({ bookingId: bookingOfOffer, vehicleId: sql.placeholder('vehicleId'), startsAt: sql.placeholder('startsAt'), endsAt: sql.placeholder('endsAt'), weightKg: sql.placeholder('weightKg'), pallets: sql.placeholder('pallets') })
     .prepare(),
   listingDay: db
     .insert(listingReservations)
-    .values({ bookingId: sql.placeholder('bookingId'), listingId: sql.placeholder('listingId'), day: sql.placeholder('day'), pallets: sql.placeholder('pallets') })
+    .values({ bookingId: bookingOfOffer, listingId: sql.placeholder('listingId'), day: sql.placeholder('day'), pallets: sql.placeholder('pallets') })
     .prepare(),
 }));
+
+/** What a booking holds, as its row says; a row about to be inserted in the same transaction will do. */
+export type Hold = Pick<typeof bookings.$inferSelect, 'offerId' | 'vehicleId' | 'pickupAt' | 'deliverAt' | 'weightKg' | 'pallets' | 'listingId' | 'storageFromDay' | 'storageToDay'>;
 
 /**
  * Holds a booking's capacity: the vehicle over pickup..delivery (transport), or the listing's pallets on
  * every day of the stay (storage). The database refuses any hold beyond capacity. Runs in the caller's
- * transaction on `db`.
+ * transaction on `db`, where the booking of `hold.offerId` exists by the time these statements run: a caller may
+ * send them with the booking's insert, unanswered (on PostgreSQL they leave in the same write).
  * @throws ConflictError when the vehicle or the warehouse is full.
  */
-export async function reserve(db: Db, booking: typeof bookings.$inferSelect): Promise<void> {
+export async function reserve(db: Db, hold: Hold): Promise<void> {
   const statements = holds(db);
+  const { offerId, pallets } = hold;
   await guarded(async () => {
-    if (booking.vehicleId) {
-      await statements.vehicle.run({ bookingId: booking.id, vehicleId: booking.vehicleId, startsAt: booking.pickupAt!, endsAt: booking.deliverAt!, weightKg: booking.weightKg, pallets: booking.pallets });
+    if (hold.vehicleId) {
+      await statements.vehicle.run({ offerId, vehicleId: hold.vehicleId, startsAt: hold.pickupAt!, endsAt: hold.deliverAt!, weightKg: hold.weightKg, pallets });
     } else {
-      for (let day = booking.storageFromDay!; day <= booking.storageToDay!; day = addDays(day, 1)) {
-        await statements.listingDay.run({ bookingId: booking.id, listingId: booking.listingId!, day, pallets: booking.pallets });
-      }
+      const days: string[] = [];
+      for (let day = hold.storageFromDay!; day <= hold.storageToDay!; day = addDays(day, 1)) days.push(day);
+      await Promise.all(days.map((day) => statements.listingDay.run({ offerId, listingId: hold.listingId!, day, pallets })));
     }
   });
 }
