@@ -7,7 +7,7 @@ import type { Context, Viewer } from '../context';
 import { requestSummary } from '../demand/activity';
 import type { ShipmentRequestRecord } from '../demand/request-record';
 import { ConflictError, NotFoundError } from '../errors';
-import { IdempotencyKey, idempotent } from '../idempotency';
+import { IdempotencyKey, idempotent, type Claim } from '../idempotency';
 import type { OfferRecord } from '../matching/offer-record';
 import { publishAll, type Publication } from '../pubsub';
 import { parseInput } from '../validation';
@@ -57,8 +57,8 @@ export async function acceptOffer({ ctx, input }: { ctx: Context; input: AcceptO
   const viewer = requireRole(ctx, 'CARRIER', 'WAREHOUSE_OWNER');
   const { offerId, idempotencyKey } = parseInput(AcceptOfferInput, input);
   let booked: Booked | undefined;
-  const { result: outcome, fresh } = await idempotent(ctx.db, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'offerAccept', input: { offerId } }, async (tx) => {
-    booked = await book(tx, viewer, offerId, ctx.now(), (unit) => bookedEvents(ctx, unit));
+  const { result: outcome, fresh } = await idempotent(ctx.db, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'offerAccept', input: { offerId } }, async (tx, claim): Promise<Outcome> => {
+    booked = await book(tx, viewer, offerId, ctx.now(), { eventsOf: (unit) => bookedEvents(ctx, unit), claim });
     return booked.outcome;
   }).catch((error: unknown) =>
     // The supplier's accept of an extension whose booked route changed lets it lapse (a retry then reads it EXPIRED).
@@ -151,8 +151,14 @@ const statements = preparedPerDatabase((db) => ({
 }));
 type Statements = ReturnType<typeof statements>;
 
-/** Books `offerId` in the caller's transaction `tx`, with the events `eventsOf` tells of it in the webhook outbox. */
-async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date, eventsOf: (unit: BookedUnit) => Publication[]): Promise<Booked> {
+/** What the caller's transaction writes with a booking's last writes: its events, into the webhook outbox; its idempotency key. */
+interface LastWrites {
+  eventsOf: (unit: BookedUnit) => Publication[];
+  claim: Claim<Outcome>;
+}
+
+/** Books `offerId` in the caller's transaction `tx`. */
+async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date, { eventsOf, claim }: LastWrites): Promise<Booked> {
   const run = statements(tx);
   const rows = await run.unit.all({ id: offerId });
   const offer = rows.find((r) => r.offer.id === offerId)?.offer;
@@ -196,8 +202,9 @@ async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date, eventsOf
     if (!storage || (await storageCovered(run, requests.get(offer.requestId)!))) await withdrawRivalOffers(tx, { requestIds, storage, acceptedIds: unitIds }, now);
   };
   const events = eventsOf({ offer, bookings: booked, requests: [...requests.values()], bookedRequestIds, extended: extension !== null });
-  // Four writes that need none of each other's answers, sent together (on PostgreSQL in one write, db/pg/client.ts).
-  const [accepted] = await Promise.all([acceptOffers(tx, unitIds, now), withdrawRivals(), markBooked(tx, bookedRequestIds, now), recordWebhookEvents(tx, events, now)]);
+  const outcome: Outcome = { offerId, bookingIds: booked.map((b) => b.id), bookedRequestIds };
+  // Writes that need none of each other's answers, sent together (on PostgreSQL in one write, db/pg/client.ts).
+  const [accepted] = await Promise.all([acceptOffers(tx, unitIds, now), withdrawRivals(), markBooked(tx, bookedRequestIds, now), recordWebhookEvents(tx, events, now), claim(outcome)]);
   // A leg whose sibling was declined can never complete the request: refuse it, and the request goes back to
   // the next round when this offer expires, instead of sitting OFFERED with nothing left to accept.
   for (const id of requestIds) {
@@ -206,7 +213,7 @@ async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date, eventsOf
     if (!stillOffered) throw new ConflictError('Another leg of this request was declined or expired, so it cannot be completed: it returns to the next matching round');
   }
   return {
-    outcome: { offerId, bookingIds: booked.map((b) => b.id), bookedRequestIds },
+    outcome,
     accepted: { offer: accepted.find((o) => o.id === offerId)!, bookings: booked },
     events,
   };

@@ -1,9 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import { Socket } from 'node:net';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { latLngToCell } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client';
+import * as t from '../../db/pg/schema';
 import { transact } from '../../db/transaction';
+import { acceptOffer } from '../../src/bookings/accept-offer';
+import { loadComplexes } from '../../src/complexes/complex-record';
+import type { Context } from '../../src/context';
+import { parseEnv } from '../../src/env';
+import { createLogger } from '../../src/logger';
+import { createInProcessPubSub } from '../../src/pubsub';
 import { freshDatabase, type TestDatabase } from './helpers/database';
+import { addOffer, addRequest, addVehicle, at, seedMarket } from './helpers/market';
 
 /** Runs `query` in the write transaction `tx` (drizzle's pg handle under the domain's type). */
 const execute = (tx: Db, query: ReturnType<typeof sql>) => (tx as unknown as TestDatabase['db']).execute(query);
@@ -56,5 +66,40 @@ describe('PostgreSQL write transactions go in as few round trips as their statem
     expect(String(error.cause)).toMatch(/division by zero/);
     const after = await transact(test.db as unknown as Db, (tx) => execute(tx, sql`select 2 as n`));
     expect(after.rows).toEqual([{ n: 2 }]);
+  });
+
+  it('books an offer in four: BEGIN with the offer, the booking with its hold, the last writes with the idempotency key, COMMIT', async () => {
+    const db = test.db as unknown as Db;
+    const m = await seedMarket(test.db);
+    const { centroidLat: lat, centroidLng: lng } = m.complex;
+    await test.db.insert(t.logisticsCentres).values({ complexId: m.complex.id, nameKo: '공동물류센터', nameEn: 'Joint logistics centre', lat, lng, h3Cell: latLngToCell(lat, lng, 9), crossDockPalletsPerDay: 500, handlingFeePerPalletKrw: 3_000, opensAt: '06:00', closesAt: '22:00' });
+    await loadComplexes(db); // the activity feed names the complex
+    const vehicle = await addVehicle(test.db, m, { payloadKg: 5_000, palletSlots: 10 });
+    const ctx: Context = {
+      db,
+      pubsub: createInProcessPubSub(),
+      logger: createLogger('silent'),
+      env: parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
+      now: () => at(0),
+      viewer: { organisationId: m.carrier.id, role: 'CARRIER', complexId: m.complex.id, apiKeyId: null },
+    };
+    const offered = async () => {
+      const request = await addRequest(test.db, m, { weightKg: 500, pallets: 2 });
+      await test.db.update(t.shipmentRequests).set({ status: 'OFFERED' }).where(eq(t.shipmentRequests.id, request.id));
+      const offer = await addOffer(test.db, m, request.id, { vehicleId: vehicle.id });
+      await test.db.update(t.offers).set({ pickupAt: at(1), deliverAt: at(5) }).where(eq(t.offers.id, offer.id));
+      return offer.id;
+    };
+    const accept = (offerId: number) => acceptOffer({ ctx, input: { offerId, idempotencyKey: randomUUID() } });
+    await accept(await offered()); // its statements prepared on the connection
+
+    const offerId = await offered();
+    let booked: Awaited<ReturnType<typeof accept>> | undefined;
+    expect(await socketWrites(async () => (booked = await accept(offerId)))).toBe(4);
+    const [booking] = booked!.bookings;
+    const holds = await test.db.select().from(t.vehicleReservations).where(eq(t.vehicleReservations.bookingId, booking!.id));
+    expect(holds.map((h) => ({ vehicleId: h.vehicleId, pallets: h.pallets }))).toEqual([{ vehicleId: vehicle.id, pallets: 2 }]);
+    const [key] = await test.db.select().from(t.idempotencyKeys).where(eq(t.idempotencyKeys.organisationId, m.carrier.id)).orderBy(sql`created_at desc`).limit(1);
+    expect(key!.result).toEqual({ offerId, bookingIds: [booking!.id], bookedRequestIds: [booking!.requestId] });
   });
 });
