@@ -4,7 +4,7 @@
  * - perSec1 / perSec4: the booking domain API (acceptOffer, the function the offerAccept resolver calls, with
  *   its group commit) from one process, and from four processes at once, CONCURRENCY bookings in flight each;
  * - perSec1Http / perSecHttp2: the same bookings end to end through offerAccept over HTTP against one server
- *   process, and against two (alternating, CONCURRENCY in flight in all);
+ *   process, and against two (CONCURRENCY connections in all, shared between them), driven by autocannon;
  * then the fan-out of one booking event (shipmentUpdated) to 1,000 graphql-ws subscribers of a server
  * process: p50 and p99 from sending the accept to each subscriber's receipt. Servers log at `warn`.
  * With --pg, the same again on PostgreSQL, in a child process (the dialect is fixed per process by DATABASE_URL) on a
@@ -20,13 +20,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import autocannon from 'autocannon';
 import { createClient, type Client } from 'graphql-ws';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { closeDatabase, connectDatabase, type Db } from '../db/client';
 import { DIALECT } from '../db/dialect';
-import { eq } from 'drizzle-orm';
-import { complexes, matchingRounds, offers, shipmentRequests, vehicles } from '../db/schema';
+import { count, eq, inArray } from 'drizzle-orm';
+import { bookings, complexes, matchingRounds, offers, shipmentRequests, vehicles } from '../db/schema';
 import { transact } from '../db/transaction';
 import { startCluster } from './pg-cluster';
 import { acceptOffer } from '../src/bookings/accept-offer';
@@ -233,26 +234,50 @@ async function startServer(): Promise<string> {
   throw new Error('server did not start');
 }
 
+const acceptBody = (offerId: number) => JSON.stringify({ query: ACCEPT, variables: { id: toGlobalId('Offer', offerId), key: randomUUID() } });
+const acceptHeaders = () => ({ 'content-type': 'application/json', authorization: `Bearer ${carrier.apiKey}` });
+
 async function accept(url: string, offerId: number): Promise<void> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${carrier.apiKey}` },
-    body: JSON.stringify({ query: ACCEPT, variables: { id: toGlobalId('Offer', offerId), key: randomUUID() } }),
-  });
+  const response = await fetch(url, { method: 'POST', headers: acceptHeaders(), body: acceptBody(offerId) });
   const body = (await response.json()) as { errors?: unknown[] };
   if (body.errors) throw new Error(`accept failed: ${JSON.stringify(body.errors)}`);
 }
 
-/** Accepts every offer over HTTP, CONCURRENCY at a time in all, spread over `urls` in turn; returns bookings per second. */
-async function httpBookingsPerSecond(urls: string[], offerIds: number[]): Promise<number> {
+/**
+ * Accepts every offer over HTTP, CONCURRENCY connections in all, shared among `urls`, each offer once; returns bookings
+ * per second and the µs of this process's CPU a booking (the client's share of the machine). Driven by autocannon
+ * (as bench:http is), whose requests cost the client a fraction of fetch's: the servers share these cores with it.
+ */
+async function httpBookingsPerSecond(urls: string[], offerIds: number[]): Promise<{ perSec: number; clientCpuUs: number }> {
   let next = 0;
+  const failures: string[] = [];
+  const cpu = process.cpuUsage();
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async (_, lane) => {
-      while (next < offerIds.length) await accept(urls[lane % urls.length]!, offerIds[next++]!);
-    }),
+  const results = await Promise.all(
+    urls.map((url, i) =>
+      autocannon({
+        url,
+        method: 'POST',
+        connections: CONCURRENCY / urls.length,
+        amount: Math.floor(offerIds.length / urls.length) + (i < offerIds.length % urls.length ? 1 : 0),
+        timeout: 60,
+        headers: acceptHeaders(),
+        requests: [{ setupRequest: (request) => ({ ...request, body: acceptBody(offerIds[next++]!) }) }],
+        verifyBody: (body) => {
+          const ok = String(body).startsWith('{"data":{"offerAccept":');
+          if (!ok && failures.length < 3) failures.push(String(body).slice(0, 300));
+          return ok;
+        },
+      }),
+    ),
   );
-  return offerIds.length / ((performance.now() - started) / 1000);
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  const wrong = results.reduce((n, r) => n + r.non2xx + r.errors + r.mismatches, 0);
+  if (wrong > 0 || next !== offerIds.length) throw new Error(`accepts over HTTP: ${wrong} failed of ${next} sent for ${offerIds.length} offers; ${failures.join('; ')}`);
+  const booked = await db.select({ n: count() }).from(bookings).where(inArray(bookings.offerId, offerIds)).get();
+  if (booked!.n !== offerIds.length) throw new Error(`accepts over HTTP: ${booked!.n} bookings for ${offerIds.length} offers`);
+  return { perSec: offerIds.length / seconds, clientCpuUs: (used.user + used.system) / offerIds.length };
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -335,10 +360,12 @@ async function measure(): Promise<Figures> {
   const { perSec: perSec4 } = await domainBookingsPerSecond(4, await offersToAccept(BOOKINGS_PER_RUN));
   console.log(`${on}: bookings/s, domain API, 4 processes on one database (${BOOKINGS_PER_RUN} accepts in all): ${Math.round(perSec4)}`);
   const [a, b] = await Promise.all([startServer(), startServer()]);
-  const perSec1Http = await httpBookingsPerSecond([a], await offersToAccept(HTTP_BOOKINGS));
-  console.log(`${on}: bookings/s, offerAccept over HTTP, 1 server process (${HTTP_BOOKINGS} accepts, ${CONCURRENCY} in flight): ${Math.round(perSec1Http)}`);
-  const perSecHttp2 = await httpBookingsPerSecond([a, b], await offersToAccept(HTTP_BOOKINGS));
-  console.log(`${on}: bookings/s, offerAccept over HTTP, 2 server processes (${HTTP_BOOKINGS} accepts, ${CONCURRENCY} in flight in all): ${Math.round(perSecHttp2)}`);
+  const http1 = await httpBookingsPerSecond([a], await offersToAccept(HTTP_BOOKINGS));
+  const perSec1Http = http1.perSec;
+  console.log(`${on}: bookings/s, offerAccept over HTTP, 1 server process (${HTTP_BOOKINGS} accepts, ${CONCURRENCY} in flight): ${Math.round(perSec1Http)}; the client ${Math.round(http1.clientCpuUs)} µs of CPU a booking`);
+  const http2 = await httpBookingsPerSecond([a, b], await offersToAccept(HTTP_BOOKINGS));
+  const perSecHttp2 = http2.perSec;
+  console.log(`${on}: bookings/s, offerAccept over HTTP, 2 server processes (${HTTP_BOOKINGS} accepts, ${CONCURRENCY} in flight in all): ${Math.round(perSecHttp2)}; the client ${Math.round(http2.clientCpuUs)} µs of CPU a booking`);
   // Publications cross processes on PostgreSQL only (LISTEN/NOTIFY); SQLite's stay in the process that booked.
   const latencies = await fanOut(a, DIALECT === 'pg' ? b : a);
   const figures = {
