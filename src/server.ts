@@ -73,11 +73,18 @@ export async function createApp(deps: AppDeps): Promise<App> {
       ? new Admission(new PgRateLimiter(pgPoolOf(db), env.RATE_LIMIT_PER_KEY), new PgRateLimiter(pgPoolOf(db), env.RATE_LIMIT_PER_ADDRESS))
       : Admission.inProcess({ perKey: env.RATE_LIMIT_PER_KEY, perAddress: env.RATE_LIMIT_PER_ADDRESS });
   await loadComplexes(db);
-  /** Rate limit, then resolve the caller's key, before Apollo sees the request. */
+  /**
+   * Rate limit, then resolve the caller's key, before Apollo sees the request. Budgets in this process settle at once,
+   * before the key is looked up; shared ones (PostgreSQL) are asked together with the key's look-up, in one write, and
+   * a spent budget still refuses first.
+   */
   const viewerOf = async (req: IncomingMessage): Promise<Viewer | null> => {
     const key = bearerKey(req.headers.authorization);
-    await admission.admit(req.socket.remoteAddress, key);
-    return key ? authenticate({ db, now: now() }, key) : null;
+    const admitted = admission.admit(req.socket.remoteAddress, key);
+    const viewer = key ? authenticate({ db, now: now() }, key) : null;
+    viewer?.catch(() => {}); // awaited below, once the budgets have answered
+    await admitted;
+    return viewer;
   };
   // Express 5 passes a rejection on to the error handler.
   const admit: RequestHandler = async (req, res, next) => {

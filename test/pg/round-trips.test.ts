@@ -3,7 +3,7 @@ import { Socket } from 'node:net';
 import { eq, sql } from 'drizzle-orm';
 import { latLngToCell } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../db/client';
+import { pgPoolOf, type Db } from '../../db/client';
 import * as t from '../../db/pg/schema';
 import { transact } from '../../db/transaction';
 import { acceptOffer } from '../../src/bookings/accept-offer';
@@ -101,5 +101,29 @@ describe('PostgreSQL write transactions go in as few round trips as their statem
     expect(holds.map((h) => ({ vehicleId: h.vehicleId, pallets: h.pallets }))).toEqual([{ vehicleId: vehicle.id, pallets: 2 }]);
     const [key] = await test.db.select().from(t.idempotencyKeys).where(eq(t.idempotencyKeys.organisationId, m.carrier.id)).orderBy(sql`created_at desc`).limit(1);
     expect(key!.result).toEqual({ offerId, bookingIds: [booking!.id], bookedRequestIds: [booking!.requestId] });
+  });
+
+  it("sends the one-shot statements of a turn on the keyed pool in one write, fails only the one that fails, and replaces a lost connection", async () => {
+    const keyedPool = pgPoolOf(test.db as unknown as Db);
+    const pid = async () => (await keyedPool.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+    const first = await pid();
+    let answers: unknown[] = [];
+    const writes = await socketWrites(async () => {
+      answers = await Promise.all([
+        keyedPool.query('select $1::int as n', [1]).then((r) => r.rows[0]),
+        keyedPool.query('select 1 / $1::int as n', [0]).catch((e: Error) => e.message),
+        keyedPool.query('select $1::int as n', [3]).then((r) => r.rows[0]),
+      ]);
+    });
+    expect(writes).toBe(1);
+    expect(answers).toEqual([{ n: 1 }, 'division by zero', { n: 3 }]);
+    expect(await pid()).toBe(first); // one connection for them all
+
+    await test.db.$client.query('select pg_terminate_backend($1)', [first]);
+    let next: number | undefined;
+    const pause = () => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 50));
+    for (let i = 0; i < 50 && next === undefined; i++) next = await pid().catch(pause); // a statement sent before the loss is seen fails
+    expect(next).toBeDefined();
+    expect(next).not.toBe(first);
   });
 });
