@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import type { Db } from '../db/client';
 import { DIALECT } from '../db/dialect';
-import type { PgDb } from '../db/pg/client';
+import { keyedPoolOf, type PgDb } from '../db/pg/client';
 import { createInProcessPubSub, type Publication, type PubSub, type Topics } from './pubsub';
 
 /**
@@ -94,11 +94,13 @@ export function createPgPubSub(db: PgDb, url: string, options: PgPubSubOptions =
   // Publications wait here while the previous batch is sent: one round trip per batch, in order.
   let queue: Publication[] = [];
   let sending: Promise<void> | null = null;
+  // On the keyed pool's shared connection: a batch leaves in the same write as the turn's other one-shot statements.
+  const sender = keyedPoolOf(db);
   const send = async () => {
     while (queue.length > 0) {
       const batch = queue;
       queue = [];
-      await notifyIn(db, batch).catch(onError);
+      await notifyIn(sender, batch).catch(onError);
     }
     sending = null;
   };
