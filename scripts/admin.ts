@@ -1,5 +1,6 @@
 /**
- * Admin CLI (npm run admin -- <command> [options]); acts as the platform admin on DATABASE_PATH.
+ * Admin CLI (npm run admin -- <command> [options]); acts as the platform admin on the service's database: PostgreSQL
+ * at DATABASE_URL, else SQLite at DATABASE_PATH.
  *   org:create --complex BANWOL_SIHWA --role CARRIER --name "(주)한빛운송" --brn 220-81-62517 [--contact-name …] [--contact-phone …]
  *   org:list [--complex CODE]
  *   key:create --org <organisation id> --name "dispatch system"     prints the secret once
@@ -7,9 +8,10 @@
  */
 import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
-import { migrateDatabase, openDatabase } from '../db/client';
+import { closeDatabase, connectDatabase } from '../db/client';
 import { complexes, organisations, type OrganisationRole } from '../db/schema';
 import { createApiKey } from '../src/auth/create-api-key';
+import { loadComplexes } from '../src/complexes/complex-record';
 import { createOrganisation } from '../src/auth/create-organisation';
 import { revokeApiKey } from '../src/auth/revoke-api-key';
 import { SYSTEM_ADMIN } from '../src/auth/viewer';
@@ -35,8 +37,9 @@ const { values } = parseArgs({
 });
 
 const env = parseEnv();
-const db = openDatabase(env.DATABASE_PATH);
-migrateDatabase(db);
+// The service's database, SQLite or PostgreSQL (DATABASE_URL), migrated; the complexes read for their codes.
+const db = await connectDatabase(env);
+await loadComplexes(db);
 const ctx: Context = { db, env, logger: createLogger('silent'), pubsub: createInProcessPubSub(), now: () => new Date(), viewer: SYSTEM_ADMIN };
 
 try {
@@ -85,5 +88,5 @@ try {
   console.error(`${error.code}: ${error.message}`);
   process.exitCode = 1;
 } finally {
-  db.$client.close();
+  await closeDatabase(db);
 }
