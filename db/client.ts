@@ -35,6 +35,13 @@ export const keyed = (db: Db): Db => (DIALECT === 'pg' ? (keyedPoolOf(db as unkn
 /** The keyed pool under a PostgreSQL handle, for what talks to node-postgres itself (shared rate limits, advisory locks). */
 export const pgPoolOf = (db: Db): PgDb['$client'] => keyedPoolOf(db as unknown as PgDb).$client;
 
+/** Where this process's database is, for a script's output: the SQLite file, or PostgreSQL's host and database (no password). */
+export function databaseLabel(env: { DATABASE_PATH: string; DATABASE_URL?: string | undefined }): string {
+  if (DIALECT === 'sqlite') return env.DATABASE_PATH;
+  const url = new URL(env.DATABASE_URL!);
+  return `PostgreSQL ${url.host}${url.pathname}`;
+}
+
 /** Closes the file, which checkpoints the WAL away, or ends the PostgreSQL pools. */
 export async function closeDatabase(db: Db): Promise<void> {
   if (DIALECT === 'sqlite') db.$client.close();

@@ -1,9 +1,7 @@
-/** Applies pending migrations to DATABASE_PATH (npm run db:migrate). Start-up does this too. */
-import { migrateDatabase, openDatabase } from '../db/client';
+/** Applies pending migrations to the database (DATABASE_URL, else DATABASE_PATH) (npm run db:migrate). Start-up does this too. */
+import { closeDatabase, connectDatabase, databaseLabel } from '../db/client';
 import { parseEnv } from '../src/env';
 
 const env = parseEnv();
-const db = openDatabase(env.DATABASE_PATH);
-migrateDatabase(db);
-db.$client.close();
-console.log(`migrated ${env.DATABASE_PATH}`);
+await closeDatabase(await connectDatabase(env));
+console.log(`migrated ${databaseLabel(env)}`);

@@ -1,11 +1,13 @@
 /**
  * npm run seed [-- --scale N] [--seed N] [--reset]
- * Loads the seven programme complexes, demo organisations and (with them) the recent days of a demo market into DATABASE_PATH.
- * --scale: demo organisations per 1,000 tenant companies (default 2); --reset: rebuild the database first.
+ * Loads the seven programme complexes, demo organisations and (with them) the recent days of a demo market into the
+ * database (DATABASE_URL, else DATABASE_PATH). --scale: demo organisations per 1,000 tenant companies (default 2);
+ * --reset: rebuild the SQLite file first (on PostgreSQL, drop and create the database instead).
  */
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { migrateDatabase, openDatabase } from '../db/client';
+import { closeDatabase, connectDatabase, databaseLabel } from '../db/client';
+import { DIALECT } from '../db/dialect';
 import { DEFAULT_SEED, seedDemo } from './demo/seed-demo';
 import { seedDemoHistory } from './demo/seed-demo-history';
 import { createLogger } from '../src/logger';
@@ -28,14 +30,17 @@ if (!(scale > 0) || !Number.isInteger(seed)) {
 }
 
 const env = parseEnv();
+if (values.reset && DIALECT === 'pg') {
+  console.error('--reset rebuilds a SQLite file; on PostgreSQL drop and create the database (dropdb, createdb), then seed');
+  process.exit(2);
+}
 if (values.reset) for (const path of [env.DATABASE_PATH, `${env.DATABASE_PATH}-wal`, `${env.DATABASE_PATH}-shm`, env.DEMO_KEYS_PATH]) rmSync(path, { force: true });
-const db = openDatabase(env.DATABASE_PATH);
-migrateDatabase(db);
+const db = await connectDatabase(env);
 const { demoKeys, ...summary } = await seedDemo({ ctx: { db }, input: { scale, seed } });
 // The demo history goes with the demo organisations: only when they were just created.
 const history = demoKeys.length > 0 ? await seedDemoHistory({ ctx: { db, env, pubsub: createInProcessPubSub(), logger: createLogger('silent'), now: () => new Date() }, input: { seed } }) : null;
-db.$client.close();
+await closeDatabase(db);
 if (demoKeys.length > 0) writeDemoKeys(env.DEMO_KEYS_PATH, demoKeys);
-console.log(`seeded ${env.DATABASE_PATH}: ${summary.complexes} complexes, ${summary.organisations} demo organisations added`);
+console.log(`seeded ${databaseLabel(env)}: ${summary.complexes} complexes, ${summary.organisations} demo organisations added`);
 if (history) console.log(`demo history up to now: ${history.requests} requests, ${history.bookings} bookings, ${history.deliveries} delivered; ${history.vehicles} vehicles, ${history.listings} warehouse listings; ${history.comingRequests} requests waiting for the next rounds`);
 if (demoKeys.length > 0) console.log(`demo API keys (one per role per complex) written to ${env.DEMO_KEYS_PATH}`);

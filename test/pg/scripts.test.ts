@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,20 +8,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client';
 import * as t from '../../db/pg/schema';
 import { authenticate } from '../../src/auth/authenticate';
-import { freshDatabase, type TestDatabase } from './helpers/database';
+import pg from 'pg';
+import { clusterUrl, dropDatabase, freshDatabase, type TestDatabase } from './helpers/database';
 import { seedMarket } from './helpers/market';
 
 const TSX_LOADER = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
 
-describe('npm run admin on PostgreSQL', () => {
+// The scripts that open the database read DATABASE_URL as the service does (and leave DATABASE_PATH alone).
+describe('npm run admin, db:migrate and seed on PostgreSQL', () => {
   let test: TestDatabase;
   const dir = mkdtempSync(join(tmpdir(), 'sandan-admin-'));
   const sqlitePath = join(dir, 'never.db');
   /** The admin CLI as `DATABASE_URL=… npm run admin -- …` runs it; DATABASE_PATH set too, to show it is not used. */
-  const admin = (...args: string[]) => {
-    const run = spawnSync(process.execPath, ['--import', TSX_LOADER, 'scripts/admin.ts', ...args], { env: { ...process.env, DATABASE_URL: test.url, DATABASE_PATH: sqlitePath }, encoding: 'utf8' });
+  const script = (url: string, file: string, ...args: string[]) => {
+    const env = { ...process.env, DATABASE_URL: url, DATABASE_PATH: sqlitePath, DEMO_KEYS_PATH: join(dir, 'keys.json') };
+    const run = spawnSync(process.execPath, ['--import', TSX_LOADER, file, ...args], { env, encoding: 'utf8' });
     return { code: run.status, output: run.stdout + run.stderr };
   };
+  const admin = (...args: string[]) => script(test.url, 'scripts/admin.ts', ...args);
 
   beforeAll(async () => {
     test = await freshDatabase();
@@ -50,5 +54,33 @@ describe('npm run admin on PostgreSQL', () => {
     await expect(authenticate({ db, now: new Date() }, secret)).rejects.toThrow(/revoked/);
     expect(admin('org:create', '--complex', 'GUMI', '--role', 'CARRIER', '--name', '구미', '--brn', '2208162517').output).toMatch(/NOT_FOUND: Complex GUMI/);
     expect(existsSync(sqlitePath)).toBe(false);
+  });
+
+  it('db:migrate migrates and seed seeds the database at DATABASE_URL; --reset, for SQLite files, is refused', async () => {
+    const name = `sandan_scripts_${process.pid}`;
+    const admin = new pg.Client({ connectionString: clusterUrl() });
+    await admin.connect();
+    await admin.query(`create database ${name}`).finally(() => admin.end());
+    const url = new URL(clusterUrl());
+    url.pathname = `/${name}`;
+    try {
+      const migrated = script(url.href, 'scripts/migrate.ts');
+      expect(migrated.code, migrated.output).toBe(0);
+      expect(migrated.output).toContain(`migrated PostgreSQL ${url.host}/${name}`);
+      const seeded = script(url.href, 'scripts/seed.ts', '--scale', '1');
+      expect(seeded.code, seeded.output).toBe(0);
+      const client = new pg.Client({ connectionString: url.href });
+      await client.connect();
+      const { rows } = await client.query<{ complexes: number; organisations: number }>('select (select count(*)::int from complexes) as complexes, (select count(*)::int from organisations) as organisations').finally(() => client.end());
+      expect(rows[0]!.complexes).toBe(7);
+      expect(rows[0]!.organisations).toBeGreaterThan(7 * 4);
+      expect(JSON.parse(readFileSync(join(dir, 'keys.json'), 'utf8'))).toHaveLength(7 * 4 + 1);
+      const reset = script(url.href, 'scripts/seed.ts', '--reset');
+      expect(reset.code).toBe(2);
+      expect(reset.output).toMatch(/on PostgreSQL drop and create the database/);
+      expect(existsSync(sqlitePath)).toBe(false);
+    } finally {
+      await dropDatabase(name);
+    }
   });
 });
