@@ -6,7 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { openDatabase } from '../db/client';
+import { databaseLabel, openDatabase } from '../db/client';
+import { DIALECT } from '../db/dialect';
 import { parseEnv } from '../src/env';
 
 const target = process.argv[2];
@@ -16,11 +17,11 @@ if (!target) {
 }
 mkdirSync(dirname(target), { recursive: true });
 const started = Date.now();
-const url = process.env.DATABASE_URL;
-if (url?.startsWith('postgres://') || url?.startsWith('postgresql://')) {
+const env = parseEnv();
+if (DIALECT === 'pg') {
   // The password goes through the environment, not the command line others can read in `ps`.
-  const { password } = new URL(url);
-  const withoutPassword = new URL(url);
+  const { password } = new URL(env.DATABASE_URL!);
+  const withoutPassword = new URL(env.DATABASE_URL!);
   withoutPassword.password = '';
   const dump = spawnSync('pg_dump', ['--format=custom', `--file=${target}`, `--dbname=${withoutPassword.href}`], {
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -31,11 +32,10 @@ if (url?.startsWith('postgres://') || url?.startsWith('postgresql://')) {
     process.exit(1);
   }
   if (dump.status !== 0) process.exit(dump.status ?? 1);
-  console.log(`backed up ${withoutPassword.host}${withoutPassword.pathname} to ${target} (pg_dump custom format) in ${Date.now() - started} ms`);
+  console.log(`backed up ${databaseLabel(env)} to ${target} (pg_dump custom format) in ${Date.now() - started} ms`);
 } else {
-  const env = parseEnv();
   const db = openDatabase(env.DATABASE_PATH);
   await db.$client.backup(target);
   db.$client.close();
-  console.log(`backed up ${env.DATABASE_PATH} to ${target} in ${Date.now() - started} ms`);
+  console.log(`backed up ${databaseLabel(env)} to ${target} in ${Date.now() - started} ms`);
 }
