@@ -15,6 +15,12 @@ export function isRetryable(error: unknown): boolean {
   return false;
 }
 
+/** True when PostgreSQL ignored a statement because an earlier one of its transaction had failed (25P02). */
+export function isAfterFailure(error: unknown): boolean {
+  for (const e of chain(error)) if (e.code === '25P02') return true;
+  return false;
+}
+
 /** The messages of an error and its causes: a trigger's refusal is the driver's own message. */
 export function errorMessages(error: unknown): string[] {
   return [...chain(error)].flatMap((e) => (typeof e.message === 'string' ? [e.message] : []));

@@ -3,7 +3,7 @@ import { is } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Db } from './client';
 import { DIALECT } from './dialect';
-import { isRetryable } from './errors';
+import { isAfterFailure, isRetryable } from './errors';
 import { keyedPoolOf, type PgDb } from './pg/client';
 
 /** The handle a write's `work` receives: the database's one connection (SQLite) or the transaction's (PostgreSQL), inside the open transaction. */
@@ -81,6 +81,19 @@ export async function savepoint<T>(tx: Tx, work: (tx: Tx) => Promise<T> | T): Pr
   } finally {
     writer.depth--;
   }
+}
+
+/**
+ * Awaits the writes a transaction sends together (on PostgreSQL they leave in one write, db/pg/client.ts), every one
+ * of them, then fails with the error that says why. Once a statement fails there, PostgreSQL answers each one sent
+ * after it "current transaction is aborted", and that answer can reach its caller first (fewer awaits on its way):
+ * `Promise.all` then reported it, and a full vehicle read as an internal error instead of a conflict.
+ */
+export async function together<T extends readonly unknown[] | []>(writes: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(writes);
+  const errors = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+  if (errors.length > 0) throw errors.find((error) => !isAfterFailure(error)) ?? errors[0];
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
 }
 
 /**

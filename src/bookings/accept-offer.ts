@@ -14,7 +14,7 @@ import { parseInput } from '../validation';
 import { recordWebhookEvents } from '../webhooks/record-event';
 import type { BookingRecord } from './booking-record';
 import { complexCodeOf } from '../complexes/complex-code';
-import type { Tx } from '../../db/transaction';
+import { together, type Tx } from '../../db/transaction';
 import { preparedPerDatabase } from '../../db/prepared';
 import { lockingRows } from '../../db/sql';
 import { guarded, reserve } from '../market/reservations';
@@ -185,7 +185,7 @@ async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date, { events
       const values = bookingOf(o, requests.get(o.requestId)!, now);
       return { booking: run.insertBooking.get(values), hold: reserve(tx, { ...values, pickupAt: o.pickupAt, deliverAt: o.deliverAt }) };
     });
-    await Promise.all(writes.flatMap((w) => [w.booking, w.hold]));
+    await together(writes.flatMap((w) => [w.booking, w.hold]));
     return Promise.all(writes.map(async (w): Promise<BookingRecord> => (await w.booking)!));
   });
   await joinBookedRoute?.(booked);
@@ -204,7 +204,7 @@ async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date, { events
   const events = eventsOf({ offer, bookings: booked, requests: [...requests.values()], bookedRequestIds, extended: extension !== null });
   const outcome: Outcome = { offerId, bookingIds: booked.map((b) => b.id), bookedRequestIds };
   // Writes that need none of each other's answers, sent together (on PostgreSQL in one write, db/pg/client.ts).
-  const [accepted] = await Promise.all([acceptOffers(tx, unitIds, now), withdrawRivals(), markBooked(tx, bookedRequestIds, now), recordWebhookEvents(tx, events, now), claim(outcome)]);
+  const [accepted] = await together([acceptOffers(tx, unitIds, now), withdrawRivals(), markBooked(tx, bookedRequestIds, now), recordWebhookEvents(tx, events, now), claim(outcome)]);
   // A leg whose sibling was declined can never complete the request: refuse it, and the request goes back to
   // the next round when this offer expires, instead of sitting OFFERED with nothing left to accept.
   for (const id of requestIds) {

@@ -4,7 +4,7 @@ import { errorMessages, isUniqueViolation } from '../../db/errors';
 import { listingReservations, vehicleReservations, type bookings } from '../../db/schema';
 import { ConflictError } from '../errors';
 import { addDays } from '../supply/listings/seoul-day';
-import type { Tx } from '../../db/transaction';
+import { together, type Tx } from '../../db/transaction';
 import { preparedPerDatabase } from '../../db/prepared';
 
 /** The messages of the booking triggers (migrations 0003_booking_invariants, 0018_tracking_events_once_trigger), as a caller should read them. */
@@ -65,7 +65,7 @@ export async function reserve(db: Db, hold: Hold): Promise<void> {
     } else {
       const days: string[] = [];
       for (let day = hold.storageFromDay!; day <= hold.storageToDay!; day = addDays(day, 1)) days.push(day);
-      await Promise.all(days.map((day) => statements.listingDay.run({ offerId, listingId: hold.listingId!, day, pallets })));
+      await together(days.map((day) => statements.listingDay.run({ offerId, listingId: hold.listingId!, day, pallets })));
     }
   });
 }

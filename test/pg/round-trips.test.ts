@@ -5,7 +5,8 @@ import { latLngToCell } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgPoolOf, type Db } from '../../db/client';
 import * as t from '../../db/pg/schema';
-import { transact } from '../../db/transaction';
+import { errorMessages, isAfterFailure } from '../../db/errors';
+import { together, transact } from '../../db/transaction';
 import { acceptOffer } from '../../src/bookings/accept-offer';
 import { loadComplexes } from '../../src/complexes/complex-record';
 import type { Context } from '../../src/context';
@@ -66,6 +67,15 @@ describe('PostgreSQL write transactions go in as few round trips as their statem
     expect(String(error.cause)).toMatch(/division by zero/);
     const after = await transact(test.db as unknown as Db, (tx) => execute(tx, sql`select 2 as n`));
     expect(after.rows).toEqual([{ n: 2 }]);
+  });
+
+  it('tells why statements sent together failed, though the answer of one sent after the failure comes back first', async () => {
+    // The failing statement's answer reaches its caller through more awaits than the one behind it, as a hold's does.
+    const sent = (tx: Db) => [execute(tx, sql`select 1/0`).catch(async (error: unknown) => { await null; await null; throw error; }), execute(tx, sql`select 1`)];
+    const answers = await transact(test.db as unknown as Db, (tx) => Promise.allSettled(sent(tx)));
+    expect(answers.map((a) => a.status === 'rejected' && (isAfterFailure(a.reason) ? 'ignored' : errorMessages(a.reason).at(-1)))).toEqual(['division by zero', 'ignored']);
+    const error = await transact(test.db as unknown as Db, (tx) => together(sent(tx))).catch((e: unknown) => e);
+    expect(errorMessages(error)).toContain('division by zero');
   });
 
   it('books an offer in four: BEGIN with the offer, the booking with its hold, the last writes with the idempotency key, COMMIT', async () => {
