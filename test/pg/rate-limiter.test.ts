@@ -1,4 +1,6 @@
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pgPoolOf, type Db } from '../../db/client';
 import { RateLimiter } from '../../src/auth/rate-limiter';
 import { PgRateLimiter } from '../../src/auth/rate-limiter-pg';
 import { spawnChild } from './helpers/child';
@@ -6,16 +8,21 @@ import { freshDatabase, type TestDatabase } from './helpers/database';
 
 describe('the PostgreSQL rate limiter', () => {
   let test: TestDatabase;
+  // The pool the service gives its limiters (server.ts): its one-shot statements share one connection, so a bucket's
+  // takes sent in two statements run in the order taken. On a plain pool's two connections the second could overtake
+  // the first (a clean-clone CI run: the refusal fell on the earlier take of the tick).
+  let pool: pg.Pool;
 
   beforeAll(async () => {
     test = await freshDatabase();
+    pool = pgPoolOf(test.db as unknown as Db);
   });
   afterAll(() => test?.drop());
 
   it('answers every take as the in-memory token bucket does', async () => {
     let now = 1_796_000_000_000;
     const memory = new RateLimiter(3, () => now);
-    const shared = new PgRateLimiter(test.db.$client, 3, () => now);
+    const shared = new PgRateLimiter(pool, 3, () => now);
     // Bursts, refusals part-way through a refill, a refill past full, and two buckets side by side.
     const steps: [number, string][] = [
       [0, 'a'], [0, 'a'], [0, 'b'], [0, 'a'], [0, 'a'], [5_000, 'a'], [15_000, 'a'], [0, 'a'], [1_000, 'b'],
@@ -35,7 +42,7 @@ describe('the PostgreSQL rate limiter', () => {
   it('answers takes of several buckets in one tick (sent as one statement), each by its own budget, as apart', async () => {
     let now = 1_797_000_000_000;
     const [keyMemory, addressMemory] = [new RateLimiter(2, () => now), new RateLimiter(3, () => now)];
-    const [byKey, byAddress] = [new PgRateLimiter(test.db.$client, 2, () => now), new PgRateLimiter(test.db.$client, 3, () => now)];
+    const [byKey, byAddress] = [new PgRateLimiter(pool, 2, () => now), new PgRateLimiter(pool, 3, () => now)];
     const expected: number[] = [];
     const got: number[] = [];
     for (const advance of [0, 0, 0, 10_000, 0, 40_000]) {
