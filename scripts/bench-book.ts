@@ -24,9 +24,8 @@ import autocannon from 'autocannon';
 import { createClient, type Client } from 'graphql-ws';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { closeDatabase, connectDatabase, type Db } from '../db/client';
+import { closeDatabase, connectDatabase, pgPoolOf, type Db } from '../db/client';
 import { DIALECT } from '../db/dialect';
-import type { PgDb } from '../db/pg/client';
 import { count, eq, inArray } from 'drizzle-orm';
 import { bookings, complexes, matchingRounds, offers, shipmentRequests, vehicles } from '../db/schema';
 import { transact } from '../db/transaction';
@@ -207,7 +206,7 @@ async function offersToAccept(count: number): Promise<number[]> {
   // The backlog appeared in one transaction and is booked at once. In service, rows come over time and autovacuum's
   // ANALYZE keeps the statistics current; here the tables were last analysed near empty, and the booking's generic plans
   // found its request and rivals through the status index (every OFFERED row, 728 read for 1) instead of by id.
-  if (DIALECT === 'pg') await (db as unknown as PgDb).$client.query('analyze vehicles, shipment_requests, offers');
+  if (DIALECT === 'pg') await pgPoolOf(db).query('analyze vehicles, shipment_requests, offers');
   return offerIds;
 }
 
