@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { and, count, eq, ne } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listingAvailability, organisations, warehouseListings } from '../../db/schema';
 import { addDays, seoulDay } from '../../src/supply/listings/seoul-day';
-import type { ComplexActivityEvent } from '../../src/pubsub';
+import { activityLog } from '../helpers/activity';
 import { gql } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
@@ -65,8 +65,7 @@ describe('warehouse listings over GraphQL', () => {
   let server: TestServer;
   let owner: string;
   let otherOwner: string;
-  let events: ComplexActivityEvent[];
-  const stopEvents = new AbortController();
+  let activity: ReturnType<typeof activityLog>;
   const as = <T = Record<string, unknown>>(apiKey: string, query: string, variables?: Record<string, unknown>) => gql<T>(server.url, query, variables, { apiKey });
   const create = async (apiKey: string, overrides: Record<string, unknown> = {}) => {
     const res = await as<{ warehouseListingCreate: { listing: Listing } }>(apiKey, CREATE, { input: listingInput(overrides) });
@@ -90,13 +89,10 @@ describe('warehouse listings over GraphQL', () => {
       input: { organisationId: Buffer.from(`Organisation:${other.id}`).toString('base64url'), name: 'test' },
     });
     otherOwner = key.body.data!.apiKeyCreate.secret;
-    events = [];
-    void (async () => {
-      for await (const event of server.pubsub.subscribe('complexActivity', stopEvents.signal)) events.push(event);
-    })();
+    activity = activityLog(server.pubsub);
   });
   afterAll(async () => {
-    stopEvents.abort();
+    activity.stop();
     await server.stop();
     tmp.remove();
   });
@@ -112,9 +108,9 @@ describe('warehouse listings over GraphQL', () => {
         ownerContact: { name: expect.any(String) },
       });
       expect(listing.h3Cell).toMatch(/^89/);
-      // Events reach subscribers after the commit (on PostgreSQL through NOTIFY, a moment later).
-      await vi.waitFor(() => expect(events.at(-1)).toMatchObject({ complexCode: 'BANWOL_SIHWA', kind: 'LISTING_PUBLISHED' }));
-      expect(events.at(-1)!.summary).not.toContain(server.keyOf('WAREHOUSE_OWNER').organisationName);
+      await activity.settled();
+      expect(activity.events.at(-1)).toMatchObject({ complexCode: 'BANWOL_SIHWA', kind: 'LISTING_PUBLISHED' });
+      expect(activity.events.at(-1)!.summary).not.toContain(server.keyOf('WAREHOUSE_OWNER').organisationName);
     });
 
     it.each([
@@ -236,16 +232,15 @@ describe('warehouse listings over GraphQL', () => {
 
   describe('warehouseListingWithdraw', () => {
     it('withdraws once (one LISTING_WITHDRAWN event) and is idempotent after', async () => {
-      const before = events.length;
+      await activity.settled();
+      const before = activity.events.length;
       const listing = await create(owner);
       const first = await as<{ warehouseListingWithdraw: { listing: Listing } }>(owner, WITHDRAW, { input: { listingId: listing.id } });
       expect(first.body.data!.warehouseListingWithdraw.listing.status).toBe('WITHDRAWN');
       const again = await as<{ warehouseListingWithdraw: { listing: Listing } }>(owner, WITHDRAW, { input: { listingId: listing.id } });
       expect(again.body.data!.warehouseListingWithdraw.listing.status).toBe('WITHDRAWN');
-      // A later listing's event as a barrier: events arrive in commit order, so every event of the withdrawals is in.
-      await create(owner);
-      await vi.waitFor(() => expect(events.at(-1)?.kind).toBe('LISTING_PUBLISHED'));
-      expect(events.slice(before).map((e) => e.kind)).toEqual(['LISTING_PUBLISHED', 'LISTING_WITHDRAWN', 'LISTING_PUBLISHED']);
+      await activity.settled();
+      expect(activity.events.slice(before).map((e) => e.kind)).toEqual(['LISTING_PUBLISHED', 'LISTING_WITHDRAWN']);
     });
 
     it('answers NOT_FOUND for unknown and other owners’ listings, FORBIDDEN for other roles', async () => {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { and, count, eq, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { organisations, vehicles } from '../../db/schema';
-import type { ComplexActivityEvent } from '../../src/pubsub';
+import { activityLog } from '../helpers/activity';
 import { firstResults, gql, keepTriggering, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
@@ -62,8 +62,7 @@ describe('vehicles over GraphQL', () => {
   let server: TestServer;
   let carrier: string;
   let otherCarrier: string;
-  let events: ComplexActivityEvent[];
-  const stopEvents = new AbortController();
+  let activity: ReturnType<typeof activityLog>;
   const as = <T = Record<string, unknown>>(apiKey: string, query: string, variables?: Record<string, unknown>) => gql<T>(server.url, query, variables, { apiKey });
   const register = async (apiKey: string, overrides: Record<string, unknown> = {}) => {
     const res = await as<{ vehicleRegister: { vehicle: Vehicle } }>(apiKey, REGISTER, { input: vehicleInput(overrides) });
@@ -87,13 +86,10 @@ describe('vehicles over GraphQL', () => {
       input: { organisationId: globalId('Organisation', other.id), name: 'test' },
     });
     otherCarrier = key.body.data!.apiKeyCreate.secret;
-    events = [];
-    void (async () => {
-      for await (const event of server.pubsub.subscribe('complexActivity', stopEvents.signal)) events.push(event);
-    })();
+    activity = activityLog(server.pubsub);
   });
   afterAll(async () => {
-    stopEvents.abort();
+    activity.stop();
     await server.stop();
     tmp.remove();
   });
@@ -205,11 +201,13 @@ describe('vehicles over GraphQL', () => {
       const input = vehicleInput({ idempotencyKey: 'vehicle-key-0001' });
       const first = await as<{ vehicleRegister: { vehicle: Vehicle } }>(carrier, REGISTER, { input });
       const before = await rowCount();
-      const eventsBefore = events.length;
+      await activity.settled();
+      const eventsBefore = activity.events.length;
       const again = await as<{ vehicleRegister: { vehicle: Vehicle } }>(carrier, REGISTER, { input });
       expect(again.body.data!.vehicleRegister.vehicle.id).toBe(first.body.data!.vehicleRegister.vehicle.id);
       expect(await rowCount()).toBe(before);
-      expect(events.length).toBe(eventsBefore);
+      await activity.settled();
+      expect(activity.events.length).toBe(eventsBefore);
       expect(code(await as(carrier, REGISTER, { input: { ...input, plateNumber: freshPlate() } }))).toBe('CONFLICT');
     });
   });
@@ -217,7 +215,8 @@ describe('vehicles over GraphQL', () => {
   describe('vehicleLocationUpdate and vehicleLocationsUpdate', () => {
     it('moves the vehicle, recomputes its H3 cell and publishes nothing', async () => {
       const vehicle = await register(carrier);
-      const before = events.length;
+      await activity.settled();
+      const before = activity.events.length;
       const res = await as<{ vehicleLocationUpdate: { location: { vehicleId: string; location: { lat: number; lng: number }; h3Cell: string } } }>(carrier, MOVE, {
         input: { vehicleId: vehicle.id, location: { lat: 37.5, lng: 127.0 } },
       });
@@ -225,7 +224,8 @@ describe('vehicles over GraphQL', () => {
       expect(res.body.data!.vehicleLocationUpdate.location.h3Cell).not.toBe(vehicle.h3Cell);
       const node = await as<{ node: Vehicle }>(carrier, NODE, { id: vehicle.id });
       expect(node.body.data!.node.location).toEqual({ lat: 37.5, lng: 127.0 });
-      expect(events.length).toBe(before);
+      await activity.settled();
+      expect(activity.events.length).toBe(before);
     });
 
     it('accepts positions anywhere in Korea but refuses bad ones, naming the field', async () => {
@@ -304,12 +304,14 @@ describe('vehicles over GraphQL', () => {
       expect(code(await as(otherCarrier, RETIRE, { input: { vehicleId: vehicle.id } }))).toBe('NOT_FOUND');
       expect(code(await as(server.keyOf('MANUFACTURER').apiKey, RETIRE, { input: { vehicleId: vehicle.id } }))).toBe('FORBIDDEN');
       expect(code(await as(carrier, RETIRE, { input: { vehicleId: globalId('Vehicle', 999_999) } }))).toBe('NOT_FOUND');
-      const before = events.length;
+      await activity.settled();
+      const before = activity.events.length;
       for (let i = 0; i < 2; i++) {
         const res = await as<{ vehicleRetire: { vehicle: Vehicle } }>(carrier, RETIRE, { input: { vehicleId: vehicle.id } });
         expect(res.body.data!.vehicleRetire.vehicle.status).toBe('RETIRED');
       }
-      expect(events.slice(before).map((e) => e.kind)).toEqual(['VEHICLE_RETIRED']);
+      await activity.settled();
+      expect(activity.events.slice(before).map((e) => e.kind)).toEqual(['VEHICLE_RETIRED']);
     });
   });
 
