@@ -8,8 +8,8 @@ const MARKER = 'TEST_MARKER';
  * What a server publishes on complexActivity, in order. On PostgreSQL an event comes back over LISTEN/NOTIFY some
  * time after the mutation has answered, so a test counting events first awaits `settled()`: it publishes a marker
  * of its own, which arrives after everything published before it (an instance's publications go out in order), and
- * waits for it. Counted without it, a registration's late event was counted as the next call's (1 run in 3 on
- * PostgreSQL), and an event a call should not have published could arrive after the count and go unseen.
+ * waits for it. Counted without it, a registration's late event was counted as the next call's, and an event a
+ * call should not have published could arrive after the count and go unseen.
  */
 export function activityLog(pubsub: PubSub) {
   const events: ComplexActivityEvent[] = [];
