@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { and, eq, isNull } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { organisations, routes, routeStops, vehicleReservations } from '../../db/schema';
 import { createApiKey } from '../../src/auth/create-api-key';
 import { SYSTEM_ADMIN } from '../../src/auth/viewer';
@@ -213,8 +213,8 @@ describe('extensions of booked routes through the service', () => {
       await keepTriggering(firstResults(client, { query }), () => as(keys.operator, RUN));
       requests.c = await post(keys.c, { lat: 37.321, lng: 126.752 }, { lat: 37.268, lng: 127.01 }, 500, 1);
       offered = (await round()).routes;
-      for (let i = 0; i < 40 && !summaries.some((x) => /1 of them extending a booked route/.test(x)); i++) await new Promise((r) => setTimeout(r, 50));
-      expect(summaries).toContainEqual(expect.stringMatching(/^Round \d+: 1\/1 requests matched on 1 route \(1 pooled, carrying 1 requests\), 1 of them extending a booked route/));
+      // The round's event reaches the feed after the round has answered (on PostgreSQL through NOTIFY).
+      await vi.waitFor(() => expect(summaries).toContainEqual(expect.stringMatching(/^Round \d+: 1\/1 requests matched on 1 route \(1 pooled, carrying 1 requests\), 1 of them extending a booked route/)), { timeout: 10_000 });
     } finally {
       await client.dispose();
     }
