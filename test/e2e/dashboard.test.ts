@@ -199,6 +199,20 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     expect(await notices(page)).toEqual([]);
   });
 
+  it('keeps a week of a large complex in won on one line of its tile, on a desktop and on a phone', async () => {
+    const page = await openDashboard();
+    await signIn(page, keyOf('OPERATOR'));
+    await expect.poll(() => liveState(page)).toBe('live');
+    // Eight digits, as a week of Banwol-Sihwa at scale: it was cut inside the figure (₩2,509,07 over 9) at seven.
+    await page.locator('[data-kpi="cost"]').evaluate((dd) => (dd.textContent = '₩25,090,790'));
+    for (const width of [1440, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      const heights = await page.locator('.kpi.wide dd[data-kpi]').evaluateAll((dds) => dds.map((dd) => dd.getBoundingClientRect().height));
+      expect(heights[1], `at ${width}px`).toBe(heights[0]);
+      expect(await page.locator('.kpi').evaluateAll((tiles) => tiles.filter((t) => t.scrollWidth > t.clientWidth).length), `at ${width}px`).toBe(0);
+    }
+  });
+
   it('switches complex and redraws: an operator is refused another complex, an admin sees any', async () => {
     const changwon = await serviceAreaCells('CHANGWON');
     const gumi = await serviceAreaCells('GUMI');
