@@ -65,11 +65,24 @@ async function validKeyRow(db: Db, key: string): Promise<KeyRow | null> {
 export async function authenticate({ db, now }: { db: Db; now: Date }, key: string): Promise<Viewer> {
   const row = await validKeyRow(db, key);
   if (!row) throw new UnauthenticatedError('Invalid or revoked API key');
-  if (!row.key.lastUsedAt || now.getTime() - row.key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-    // Best effort, and the request does not wait for it: a lost last-use time costs nothing.
+  if (stale(row.key.lastUsedAt, now) && stale(touchedAt(db).get(row.key.id), now)) {
+    // Best effort, and the request does not wait for it: a lost last-use time costs nothing. Once per key and process:
+    // the requests that read the key before this write commits would each queue another on the key's row lock (on
+    // PostgreSQL, a burst of them held every pooled connection waiting in line while bookings waited for one).
+    touchedAt(db).set(row.key.id, now);
     transact(db, (tx) => statements(tx).touch.run({ now: now.getTime(), id: row.key.id }), { savepoint: false }).catch(() => {});
   }
   return { organisationId: row.org.id, role: row.org.role, complexId: row.org.complexId, apiKeyId: row.key.id };
+}
+
+const stale = (at: Date | null | undefined, now: Date) => !at || now.getTime() - at.getTime() > LAST_USED_RESOLUTION_MS;
+
+/** When this process last wrote each key's last use (key id → time), per database. */
+const touched = new WeakMap<Db, Map<number, Date>>();
+function touchedAt(db: Db): Map<number, Date> {
+  let times = touched.get(db);
+  if (!times || times.size >= MAX_VERIFIED_KEYS) touched.set(db, (times = new Map()));
+  return times;
 }
 
 /** The key in `Authorization: Bearer <key>`, or null when the header is absent. */
