@@ -55,6 +55,11 @@ describe('the PostgreSQL rate limiter', () => {
     expect(got.filter((w) => w > 0).length).toBeGreaterThan(3);
   });
 
+  it('keeps its buckets out of the write-ahead log, so a take commits without waiting for a flush to disk', async () => {
+    const { rows } = await pool.query<{ relpersistence: string }>("select relpersistence from pg_class where relname = 'rate_limit_buckets'");
+    expect(rows).toEqual([{ relpersistence: 'u' }]);
+  });
+
   it('spends one budget across instances: two processes taking at once get exactly perMinute between them', async () => {
     const env = { TAKER_URL: test.url, TAKER_ID: 'ip:203.0.113.9', TAKER_PER_MINUTE: '20', TAKER_NOW: '1796000000000', TAKER_COUNT: '15' };
     const instances = [spawnChild('test/pg/helpers/limiter-taker.ts', env), spawnChild('test/pg/helpers/limiter-taker.ts', env)];

@@ -7,7 +7,8 @@ import { createdAt } from './columns';
 /**
  * Rate-limit token buckets shared by every instance (src/auth/rate-limiter-pg.ts). `tokens` is the level after the
  * last take, minus that take: a negative value is a refused take's shortfall (the level was `tokens + 1`). A bucket
- * idle for a minute is full again, so such rows are deleted.
+ * idle for a minute is full again, so such rows are deleted. UNLOGGED (migration 0021, which drizzle does not model):
+ * a take commits without waiting for the log's flush, and after a crash every bucket starts full.
  */
 export const rateLimitBuckets = pgTable('rate_limit_buckets', {
   id: text('id').primaryKey(),
