@@ -11,14 +11,15 @@
  * throwaway cluster with durability on (fsync, synchronous_commit): there the fan-out crosses instances, the
  * subscribers on one server process and the accepts through the other (LISTEN/NOTIFY).
  * On PostgreSQL it also counts the statements a booking sends (each a round trip) and times one round trip, the
- * figures that bound its rate on a given machine.
+ * figures that bound its rate on a given machine. Through two servers it takes the CPU a booking costs every process on
+ * the machine (and the servers', from their /metrics): with the cores busy, cores ÷ that cost bounds the rate.
  * Prints a table, then one JSON line for CI.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createClient, type Client } from 'graphql-ws';
@@ -48,6 +49,8 @@ const CONCURRENCY = 64;
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1_000);
 const FANOUT_BOOKINGS = 5;
 const HOUR = 3_600_000;
+/** The servers' /metrics answer for it: their own CPU time, `process_cpu_seconds_total`. */
+const METRICS_TOKEN = randomUUID();
 const ACCEPT = 'mutation ($id: ID!, $key: String!) { offerAccept(input: { offerId: $id, idempotencyKey: $key }) { bookings { id } } }';
 
 /** The bench's database: a SQLite file in `dir`, or the PostgreSQL database at DATABASE_URL (the --pg child). */
@@ -223,7 +226,7 @@ async function freePort(): Promise<number> {
 async function startServer(): Promise<string> {
   const port = await freePort();
   const child = spawn('node_modules/.bin/tsx', ['src/main.ts'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_PATH: dbPath, SEED_ON_EMPTY: 'false', MATCHING_INTERVAL_SECONDS: '0', RATE_LIMIT_PER_KEY: '100000000', RATE_LIMIT_PER_ADDRESS: '100000000' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_PATH: dbPath, SEED_ON_EMPTY: 'false', MATCHING_INTERVAL_SECONDS: '0', METRICS_TOKEN, RATE_LIMIT_PER_KEY: '100000000', RATE_LIMIT_PER_ADDRESS: '100000000' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   children.push(child);
@@ -248,14 +251,47 @@ async function accept(url: string, offerId: number): Promise<void> {
   if (body.errors) throw new Error(`accept failed: ${JSON.stringify(body.errors)}`);
 }
 
+/** A server process's CPU seconds so far, as its /metrics reports them. */
+async function serverCpuSeconds(graphqlUrl: string): Promise<number> {
+  const metrics = await (await fetch(graphqlUrl.replace(/\/graphql$/, '/metrics'), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  return Number(/^process_cpu_seconds_total (\S+)$/m.exec(metrics)![1]);
+}
+
+/**
+ * The machine's busy CPU time so far in ms, every process's. On Linux from /proc/stat, with softirq (loopback TCP's
+ * packets, which processes' own times may also count) and steal (the hypervisor running another machine while a
+ * process here wanted the core, which its own time counts as running); elsewhere os.cpus(), which has neither.
+ */
+function machineBusyMs(): number {
+  try {
+    const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return (user! + nice! + system! + irq! + softirq! + steal!) * 10; // USER_HZ: 100 a second
+  } catch {
+    return cpus().reduce((ms, { times: t }) => ms + t.user + t.nice + t.sys + t.irq, 0);
+  }
+}
+
+/** What an HTTP phase cost: bookings/s and µs of CPU a booking, the client's, the servers', and the whole machine's. */
+interface HttpRun {
+  perSec: number;
+  clientCpuUs: number;
+  serverCpuUs: number;
+  /** Every process on the machine: the client, the servers, PostgreSQL's backends, anything else running. */
+  machineCpuUs: number;
+  /** The share of the machine's cores busy over the phase, 0..1: near 1, the rate is bound by CPU. */
+  machineBusy: number;
+}
+
 /**
  * Accepts every offer over HTTP, CONCURRENCY connections in all, shared among `urls`, each offer once; returns bookings
  * per second and the µs of this process's CPU a booking (the client's share of the machine). Driven by autocannon
  * (as bench:http is), whose requests cost the client a fraction of fetch's: the servers share these cores with it.
  */
-async function httpBookingsPerSecond(urls: string[], offerIds: number[]): Promise<{ perSec: number; clientCpuUs: number }> {
+async function httpBookingsPerSecond(urls: string[], offerIds: number[]): Promise<HttpRun> {
   let next = 0;
   const failures: string[] = [];
+  const serversBefore = await Promise.all(urls.map(serverCpuSeconds));
+  const machineBefore = machineBusyMs();
   const cpu = process.cpuUsage();
   const started = performance.now();
   let lastAnswer = started;
@@ -281,11 +317,21 @@ async function httpBookingsPerSecond(urls: string[], offerIds: number[]): Promis
   // Until the last answer: autocannon notices it is done on its next one-second tick.
   const seconds = (lastAnswer - started) / 1000;
   const used = process.cpuUsage(cpu);
+  const machineMs = machineBusyMs() - machineBefore;
+  const serverSeconds = (await Promise.all(urls.map(serverCpuSeconds))).reduce((n, s, i) => n + s - serversBefore[i]!, 0);
   const wrong = results.reduce((n, r) => n + r.non2xx + r.errors + r.mismatches, 0);
   if (wrong > 0 || next !== offerIds.length) throw new Error(`accepts over HTTP: ${wrong} failed of ${next} sent for ${offerIds.length} offers; ${failures.join('; ')}`);
   const booked = await db.select({ n: count() }).from(bookings).where(inArray(bookings.offerId, offerIds)).get();
   if (booked!.n !== offerIds.length) throw new Error(`accepts over HTTP: ${booked!.n} bookings for ${offerIds.length} offers`);
-  return { perSec: offerIds.length / seconds, clientCpuUs: (used.user + used.system) / offerIds.length };
+  const perBooking = (us: number) => us / offerIds.length;
+  return {
+    perSec: offerIds.length / seconds,
+    clientCpuUs: perBooking(used.user + used.system),
+    serverCpuUs: perBooking(serverSeconds * 1e6),
+    machineCpuUs: perBooking(machineMs * 1e3),
+    // The wall time until autocannon returned, which its CPU times above cover.
+    machineBusy: machineMs / ((performance.now() - started) * cpus().length),
+  };
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -352,6 +398,11 @@ interface Figures {
   fanoutP99Ms: number;
   /** µs of node's CPU a booking through the domain API, 1 process: what a booking costs the service itself, whatever else runs on the machine. */
   cpuUsPerBooking: number;
+  /** µs of CPU a booking through two server processes over HTTP: every process on the machine, and the servers' share. */
+  machineCpuUsHttp2: number;
+  serverCpuUsHttp2: number;
+  /** The share of the machine's cores busy meanwhile (near 1: the rate is bound by CPU). */
+  busyHttp2: number;
   /** PostgreSQL: statements (each a round trip) per booking through the domain API, and one round trip's cost. */
   roundTripsPerBooking?: number;
   roundTripUs?: number;
@@ -374,6 +425,12 @@ async function measure(): Promise<Figures> {
   const http2 = await httpBookingsPerSecond([a, b], await offersToAccept(HTTP_BOOKINGS));
   const perSecHttp2 = http2.perSec;
   console.log(`${on}: bookings/s, offerAccept over HTTP, 2 server processes (${HTTP_BOOKINGS} accepts, ${CONCURRENCY} in flight in all): ${Math.round(perSecHttp2)}; the client ${Math.round(http2.clientCpuUs)} µs of CPU a booking`);
+  const restUs = http2.machineCpuUs - http2.serverCpuUs - http2.clientCpuUs;
+  console.log(
+    `${on}: CPU a booking through 2 server processes, every process on this machine: ${Math.round(http2.machineCpuUs)} µs (servers ${Math.round(http2.serverCpuUs)}, client ${Math.round(http2.clientCpuUs)}, ` +
+      `the rest ${Math.round(restUs)}: ${DIALECT === 'pg' ? "PostgreSQL's backends and " : ''}anything else running); ${Math.round(http2.machineBusy * 100)} % of ${cpus().length} cores busy, ` +
+      `so 1,000 bookings/s at this cost needs ${(http2.machineCpuUs / 1000).toFixed(1)} cores`,
+  );
   // Publications cross processes on PostgreSQL only (LISTEN/NOTIFY); SQLite's stay in the process that booked.
   const latencies = await fanOut(a, DIALECT === 'pg' ? b : a);
   const figures = {
@@ -384,6 +441,9 @@ async function measure(): Promise<Figures> {
     fanoutP50Ms: Number(quantile(latencies, 0.5).toFixed(1)),
     fanoutP99Ms: Number(quantile(latencies, 0.99).toFixed(1)),
     cpuUsPerBooking: Math.round(cpuUs),
+    machineCpuUsHttp2: Math.round(http2.machineCpuUs),
+    serverCpuUsHttp2: Math.round(http2.serverCpuUs),
+    busyHttp2: Number(http2.machineBusy.toFixed(2)),
     ...(roundTrip && { roundTripsPerBooking: Number(roundTrips.toFixed(1)), roundTripUs: roundTrip.wallUs, roundTripCpuUs: roundTrip.cpuUs }),
   };
   console.log(`${on}: fan-out to ${SUBSCRIBERS} subscribers (${FANOUT_BOOKINGS} bookings${DIALECT === 'pg' ? ', accepted through the other instance' : ''}): p50 ${figures.fanoutP50Ms} ms, p99 ${figures.fanoutP99Ms} ms`);
@@ -423,14 +483,17 @@ try {
       ['fan-out p50 ms (PostgreSQL: across instances)', 'fanoutP50Ms'],
       ['fan-out p99 ms (PostgreSQL: across instances)', 'fanoutP99Ms'],
       ['µs of node CPU a booking (domain API, 1 process)', 'cpuUsPerBooking'],
+      ['µs of CPU a booking, HTTP through 2, every process on the machine', 'machineCpuUsHttp2'],
+      ['µs of CPU a booking, HTTP through 2, the server processes', 'serverCpuUsHttp2'],
+      ['share of the cores busy, HTTP through 2', 'busyHttp2'],
       ['round trips to the database a booking (domain API)', 'roundTripsPerBooking'],
       ['one round trip, µs', 'roundTripUs'],
       ['one round trip, µs of node CPU', 'roundTripCpuUs'],
     ];
     console.log(`\n| measure | SQLite |${pg ? ' PostgreSQL |' : ''}\n| --- | --- |${pg ? ' --- |' : ''}`);
     for (const [label, key] of rows) console.log(`| ${label} | ${sqlite[key] ?? '—'} |${pg ? ` ${pg[key] ?? '—'} |` : ''}`);
-    const { perSec1, perSec4, fanoutP50Ms, fanoutP99Ms, perSec1Http, perSecHttp2, cpuUsPerBooking } = sqlite;
-    console.log(JSON.stringify({ bench: 'book', perSec1, perSec4, fanoutP50Ms, fanoutP99Ms, perSec1Http, perSecHttp2, cpuUsPerBooking, ...(pg && { pg }) }));
+    const { perSec1, perSec4, fanoutP50Ms, fanoutP99Ms, perSec1Http, perSecHttp2, cpuUsPerBooking, machineCpuUsHttp2, serverCpuUsHttp2, busyHttp2 } = sqlite;
+    console.log(JSON.stringify({ bench: 'book', perSec1, perSec4, fanoutP50Ms, fanoutP99Ms, perSec1Http, perSecHttp2, cpuUsPerBooking, machineCpuUsHttp2, serverCpuUsHttp2, busyHttp2, ...(pg && { pg }) }));
   }
 } finally {
   for (const child of children) child.kill('SIGTERM');
