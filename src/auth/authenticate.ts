@@ -65,11 +65,12 @@ async function validKeyRow(db: Db, key: string): Promise<KeyRow | null> {
 export async function authenticate({ db, now }: { db: Db; now: Date }, key: string): Promise<Viewer> {
   const row = await validKeyRow(db, key);
   if (!row) throw new UnauthenticatedError('Invalid or revoked API key');
-  if (stale(row.key.lastUsedAt, now) && stale(touchedAt(db).get(row.key.id), now)) {
+  const touches = touchesOf(db);
+  if (stale(row.key.lastUsedAt, now) && stale(touches.get(row.key.id), now)) {
     // Best effort, and the request does not wait for it: a lost last-use time costs nothing. Once per key and process:
     // the requests that read the key before this write commits would each queue another on the key's row lock (on
     // PostgreSQL, a burst of them held every pooled connection waiting in line while bookings waited for one).
-    touchedAt(db).set(row.key.id, now);
+    touches.set(row.key.id, now);
     transact(db, (tx) => statements(tx).touch.run({ now: now.getTime(), id: row.key.id }), { savepoint: false }).catch(() => {});
   }
   return { organisationId: row.org.id, role: row.org.role, complexId: row.org.complexId, apiKeyId: row.key.id };
@@ -79,7 +80,7 @@ const stale = (at: Date | null | undefined, now: Date) => !at || now.getTime() -
 
 /** When this process last wrote each key's last use (key id → time), per database. */
 const touched = new WeakMap<Db, Map<number, Date>>();
-function touchedAt(db: Db): Map<number, Date> {
+function touchesOf(db: Db): Map<number, Date> {
   let times = touched.get(db);
   if (!times || times.size >= MAX_VERIFIED_KEYS) touched.set(db, (times = new Map()));
   return times;
