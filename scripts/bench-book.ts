@@ -12,12 +12,13 @@
  * subscribers on one server process and the accepts through the other (LISTEN/NOTIFY).
  * On PostgreSQL it also counts the statements a booking sends (each a round trip) and times one round trip, the
  * figures that bound its rate on a given machine. Through two servers it takes the CPU a booking costs every process on
- * the machine (and the servers', from their /metrics): with the cores busy, cores ÷ that cost bounds the rate.
+ * the machine (and the servers', from their /metrics, and PostgreSQL's, from /proc when it runs here): with the cores busy,
+ * cores ÷ that cost bounds the rate.
  * Prints a table, then one JSON line for CI.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -271,11 +272,51 @@ function machineBusyMs(): number {
   }
 }
 
-/** What an HTTP phase cost: bookings/s and µs of CPU a booking, the client's, the servers', and the whole machine's. */
+/**
+ * The pid of the PostgreSQL server at DATABASE_URL when it runs on this machine (its data folder readable here), else
+ * null: a server elsewhere, or SQLite.
+ */
+async function postmasterPid(): Promise<number | null> {
+  if (DIALECT !== 'pg') return null;
+  try {
+    const { rows } = await pgPoolOf(db).query<{ data_directory: string }>('show data_directory');
+    const pid = Number(readFileSync(join(rows[0]!.data_directory, 'postmaster.pid'), 'utf8').split('\n', 1)[0]);
+    readFileSync(`/proc/${pid}/stat`);
+    return pid;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * PostgreSQL's CPU so far in ms, every process of the server: the postmaster and its children (backends, WAL writer,
+ * checkpointer, autovacuum), with those that have exited (the postmaster's cutime and cstime). From /proc (Linux).
+ */
+function postgresCpuMs(postmaster: number): number {
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // ended meanwhile
+    }
+    // The fields after the command's name: state, ppid, then utime, stime, cutime, cstime 11 to 14 on.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    if (Number(entry) === postmaster) ticks += fields[11]! + fields[12]! + fields[13]! + fields[14]!;
+    else if (fields[1] === postmaster) ticks += fields[11]! + fields[12]!;
+  }
+  return ticks * 10; // USER_HZ: 100 a second
+}
+
+/** What an HTTP phase cost: bookings/s and µs of CPU a booking, the client's, the servers', PostgreSQL's, and the whole machine's. */
 interface HttpRun {
   perSec: number;
   clientCpuUs: number;
   serverCpuUs: number;
+  /** PostgreSQL's processes, when the server runs on this machine; else null. */
+  postgresCpuUs: number | null;
   /** Every process on the machine: the client, the servers, PostgreSQL's backends, anything else running. */
   machineCpuUs: number;
   /** The share of the machine's cores busy over the phase, 0..1: near 1, the rate is bound by CPU. */
@@ -291,6 +332,8 @@ async function httpBookingsPerSecond(urls: string[], offerIds: number[]): Promis
   let next = 0;
   const failures: string[] = [];
   const serversBefore = await Promise.all(urls.map(serverCpuSeconds));
+  const postmaster = await postmasterPid();
+  const postgresBefore = postmaster ? postgresCpuMs(postmaster) : 0;
   const machineBefore = machineBusyMs();
   const cpu = process.cpuUsage();
   const started = performance.now();
@@ -324,6 +367,8 @@ async function httpBookingsPerSecond(urls: string[], offerIds: number[]): Promis
   const machineEnd = machineSamples.find((s) => s.at >= lastAnswer) ?? { at: performance.now(), busyMs: machineBusyMs() };
   const machineMs = machineEnd.busyMs - machineBefore;
   const serverSeconds = (await Promise.all(urls.map(serverCpuSeconds))).reduce((n, s, i) => n + s - serversBefore[i]!, 0);
+  // Read after autocannon's closing tick: its idle backends add nothing meanwhile.
+  const postgresMs = postmaster ? postgresCpuMs(postmaster) - postgresBefore : null;
   const wrong = results.reduce((n, r) => n + r.non2xx + r.errors + r.mismatches, 0);
   if (wrong > 0 || next !== offerIds.length) throw new Error(`accepts over HTTP: ${wrong} failed of ${next} sent for ${offerIds.length} offers; ${failures.join('; ')}`);
   const booked = await db.select({ n: count() }).from(bookings).where(inArray(bookings.offerId, offerIds)).get();
@@ -333,6 +378,7 @@ async function httpBookingsPerSecond(urls: string[], offerIds: number[]): Promis
     perSec: offerIds.length / seconds,
     clientCpuUs: perBooking(used.user + used.system),
     serverCpuUs: perBooking(serverSeconds * 1e6),
+    postgresCpuUs: postgresMs === null ? null : perBooking(postgresMs * 1e3),
     machineCpuUs: perBooking(machineMs * 1e3),
     machineBusy: machineMs / ((machineEnd.at - started) * cpus().length),
   };
@@ -405,6 +451,8 @@ interface Figures {
   /** µs of CPU a booking through two server processes over HTTP: every process on the machine, and the servers' share. */
   machineCpuUsHttp2: number;
   serverCpuUsHttp2: number;
+  /** PostgreSQL's processes' share of it, when the server runs on this machine. */
+  postgresCpuUsHttp2?: number;
   /** The share of the machine's cores busy meanwhile (near 1: the rate is bound by CPU). */
   busyHttp2: number;
   /** PostgreSQL: statements (each a round trip) per booking through the domain API, and one round trip's cost. */
@@ -429,11 +477,13 @@ async function measure(): Promise<Figures> {
   const http2 = await httpBookingsPerSecond([a, b], await offersToAccept(HTTP_BOOKINGS));
   const perSecHttp2 = http2.perSec;
   console.log(`${on}: bookings/s, offerAccept over HTTP, 2 server processes (${HTTP_BOOKINGS} accepts, ${CONCURRENCY} in flight in all): ${Math.round(perSecHttp2)}; the client ${Math.round(http2.clientCpuUs)} µs of CPU a booking`);
-  const restUs = http2.machineCpuUs - http2.serverCpuUs - http2.clientCpuUs;
+  const { machineCpuUs, serverCpuUs, clientCpuUs, postgresCpuUs } = http2;
+  const restUs = machineCpuUs - serverCpuUs - clientCpuUs - (postgresCpuUs ?? 0);
   console.log(
-    `${on}: CPU a booking through 2 server processes, every process on this machine: ${Math.round(http2.machineCpuUs)} µs (servers ${Math.round(http2.serverCpuUs)}, client ${Math.round(http2.clientCpuUs)}, ` +
-      `the rest ${Math.round(restUs)}: ${DIALECT === 'pg' ? "PostgreSQL's backends and " : ''}anything else running); ${Math.round(http2.machineBusy * 100)} % of ${cpus().length} cores busy, ` +
-      `so 1,000 bookings/s at this cost needs ${(http2.machineCpuUs / 1000).toFixed(1)} cores`,
+    `${on}: CPU a booking through 2 server processes, every process on this machine: ${Math.round(machineCpuUs)} µs (servers ${Math.round(serverCpuUs)}, client ${Math.round(clientCpuUs)}, ` +
+      `${postgresCpuUs === null ? '' : `PostgreSQL ${Math.round(postgresCpuUs)}, `}the rest ${Math.round(restUs)}: anything else running); ${Math.round(http2.machineBusy * 100)} % of ${cpus().length} cores busy, ` +
+      `so 1,000 bookings/s at this cost needs ${(machineCpuUs / 1000).toFixed(1)} cores` +
+      (postgresCpuUs === null ? '' : `; PostgreSQL's share alone caps ${cpus().length} cores at ${Math.round((cpus().length * 1e6) / postgresCpuUs)} bookings/s, were the service free`),
   );
   // Publications cross processes on PostgreSQL only (LISTEN/NOTIFY); SQLite's stay in the process that booked.
   const latencies = await fanOut(a, DIALECT === 'pg' ? b : a);
@@ -448,6 +498,7 @@ async function measure(): Promise<Figures> {
     machineCpuUsHttp2: Math.round(http2.machineCpuUs),
     serverCpuUsHttp2: Math.round(http2.serverCpuUs),
     busyHttp2: Number(http2.machineBusy.toFixed(2)),
+    ...(postgresCpuUs !== null && { postgresCpuUsHttp2: Math.round(postgresCpuUs) }),
     ...(roundTrip && { roundTripsPerBooking: Number(roundTrips.toFixed(1)), roundTripUs: roundTrip.wallUs, roundTripCpuUs: roundTrip.cpuUs }),
   };
   console.log(`${on}: fan-out to ${SUBSCRIBERS} subscribers (${FANOUT_BOOKINGS} bookings${DIALECT === 'pg' ? ', accepted through the other instance' : ''}): p50 ${figures.fanoutP50Ms} ms, p99 ${figures.fanoutP99Ms} ms`);
@@ -489,6 +540,7 @@ try {
       ['µs of node CPU a booking (domain API, 1 process)', 'cpuUsPerBooking'],
       ['µs of CPU a booking, HTTP through 2, every process on the machine', 'machineCpuUsHttp2'],
       ['µs of CPU a booking, HTTP through 2, the server processes', 'serverCpuUsHttp2'],
+      ["µs of CPU a booking, HTTP through 2, PostgreSQL's processes", 'postgresCpuUsHttp2'],
       ['share of the cores busy, HTTP through 2', 'busyHttp2'],
       ['round trips to the database a booking (domain API)', 'roundTripsPerBooking'],
       ['one round trip, µs', 'roundTripUs'],
