@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import express from 'express';
 import { closeDatabase, connectDatabase } from '../db/client';
 import { EnvError, parseEnv } from './env';
-import { createLogger } from './logger';
+import { createLogger, endLogs } from './logger';
 import { METRICS_PATH, metricsRoute } from './http/metrics';
 import { servicePubSub } from './pubsub-pg';
 import { createApp, GRAPHQL_PATH } from './server';
@@ -51,13 +51,19 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       .stop()
       .then(() => pubsub.close())
       .then(() => closeDatabase(db))
-      .then(() => {
-        logger.info('stopped');
-        process.exit(0);
-      })
-      .catch((error: unknown) => {
-        logger.error({ err: error }, 'error while stopping');
-        process.exit(1);
+      .then(
+        () => {
+          logger.info('stopped');
+          return 0;
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'error while stopping');
+          return 1;
+        },
+      )
+      .then(async (code) => {
+        await endLogs(logger);
+        process.exit(code);
       });
   });
 }
