@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import express from 'express';
 import { closeDatabase, connectDatabase } from '../db/client';
 import { EnvError, parseEnv } from './env';
@@ -20,17 +20,32 @@ const logger = createLogger(env.LOG_LEVEL);
 const db = await connectDatabase(env);
 const pubsub = await servicePubSub(db, env.DATABASE_URL, (error) => logger.error({ err: error }, 'publish/subscribe across instances failed'));
 const app = await createApp({ env, db, logger, pubsub });
-const metricsServer = env.METRICS_PORT === undefined ? null : createServer(express().get(METRICS_PATH, metricsRoute(app.metrics)));
-metricsServer?.listen(env.METRICS_PORT, env.METRICS_HOST, () => {
-  const address = metricsServer.address();
-  const port = typeof address === 'object' && address ? address.port : env.METRICS_PORT;
-  logger.info({ port }, `metrics at http://${env.METRICS_HOST}:${port}${METRICS_PATH}`);
-});
-app.httpServer.listen(env.PORT, env.HOST, () => {
-  const address = app.httpServer.address();
-  const port = typeof address === 'object' && address ? address.port : env.PORT;
-  logger.info({ port }, `Sandan Exchange ready at http://localhost:${port}${GRAPHQL_PATH} (ws://localhost:${port}${GRAPHQL_PATH})`);
-});
+/**
+ * Listens, or ends the start with one line naming the setting, as an invalid variable does: on a port already taken
+ * the process would otherwise stay up serving nothing (the WebSocket server only logs its HTTP server's error). Ahead
+ * of that listener and synchronous, so graphql-ws never reports it as an error of its own.
+ */
+function listen(server: Server, setting: 'PORT' | 'METRICS_PORT', port: number, host: string, listening: (port: number) => void): void {
+  const refuse = (error: Error) => {
+    console.error(`Cannot serve on ${setting}=${port}: ${error.message}`);
+    process.exit(1);
+  };
+  server.prependOnceListener('error', refuse);
+  server.listen(port, host, () => {
+    server.off('error', refuse);
+    const address = server.address();
+    listening(typeof address === 'object' && address ? address.port : port);
+  });
+}
+
+let metricsServer: Server | null = null;
+if (env.METRICS_PORT !== undefined) {
+  metricsServer = createServer(express().get(METRICS_PATH, metricsRoute(app.metrics)));
+  listen(metricsServer, 'METRICS_PORT', env.METRICS_PORT, env.METRICS_HOST, (port) => logger.info({ port }, `metrics at http://${env.METRICS_HOST}:${port}${METRICS_PATH}`));
+}
+listen(app.httpServer, 'PORT', env.PORT, env.HOST, (port) =>
+  logger.info({ port }, `Sandan Exchange ready at http://localhost:${port}${GRAPHQL_PATH} (ws://localhost:${port}${GRAPHQL_PATH})`),
+);
 
 /**
  * One SIGTERM or SIGINT (a process manager, Ctrl-C) drains: /readyz turns 503, the scheduler stops, HTTP and

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -73,6 +74,25 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     const onMysql = await runScript(['src/main.ts'], { DATABASE_URL: 'mysql://localhost/sandan', DATABASE_PATH: join(tmp.dir, 'never.db') });
     expect(onMysql.code).toBe(1);
     expect(onMysql.output.trim()).toBe('Invalid environment variable DATABASE_URL: must be a postgres:// or postgresql:// URL');
+  });
+
+  it('refuses to start on a port already taken with one line naming the setting, and exits', async () => {
+    const taken = createNetServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      for (const [setting, env] of [
+        ['PORT', { PORT: String(port), HOST: '127.0.0.1' }],
+        ['METRICS_PORT', { PORT: '0', METRICS_PORT: String(port) }],
+      ] as const) {
+        const { code, output } = await runScript(['src/main.ts'], { ...env, DATABASE_PATH: join(tmp.dir, 'port-taken.db') });
+        expect(code).toBe(1);
+        expect(output).toContain(`Cannot serve on ${setting}=${port}: listen EADDRINUSE: address already in use 127.0.0.1:${port}`);
+        expect(output).not.toMatch(/Internal error|ready at/);
+      }
+    } finally {
+      taken.close();
+    }
   });
 
   it('npm run backup writes a consistent copy of the live database', async () => {
