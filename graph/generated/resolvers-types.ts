@@ -1683,7 +1683,11 @@ export type RouteStatus =
   /** Not answered in time; its requests return to the next round. */
   | 'EXPIRED'
   /** A share was withdrawn (its request cancelled or booked elsewhere): the route can no longer be accepted. */
-  | 'WITHDRAWN';
+  | 'WITHDRAWN'
+  /** Booked, then every share cancelled by its shipper before pickup. */
+  | 'CANCELLED'
+  /** Booked, then given back by the carrier before pickup; its requests returned to the next round. */
+  | 'RETURNED';
 
 /** What the truck does at a stop. */
 export type RouteStopAction =
@@ -1746,9 +1750,9 @@ export type Route = Node & {
   status: RouteStatus;
   /** Shippers whose loads ride on it; more than 1 is a pooled load (혼적). */
   sharedBy: Scalars['Int']['output'];
-  /** Its shares, one TRANSPORT offer per request on board (a shipper: its own). */
+  /** Its shares, one TRANSPORT offer per request on board (a shipper: its own): a booked request cancelled or given back is no longer on board. */
   shares: Array<Offer>;
-  /** Its stops in driving order (a shipper: its own pickups and drops). */
+  /** Its stops in driving order (a shipper: its own pickups and drops), without those of requests no longer on board. */
   stops: Array<RouteStop>;
   /**
    * An extension: the booked route it would extend (its carrier's truck already out). Its stops are that route's whole

@@ -7,7 +7,9 @@ import type { OfferRecord } from './offer-record';
 import type { RouteRecord } from './route-record';
 import { stopsOfRoutes, type RouteStopRow } from './route-plan';
 
-export type RouteStatus = OfferStatus;
+/** A booked route whose every share ended before pickup: CANCELLED by the shippers, or RETURNED (given back). */
+export type RouteStatus = OfferStatus | EndedBefore;
+type EndedBefore = 'CANCELLED' | 'RETURNED';
 
 /** Who may read routes: a shipper sees its share of one, a carrier its vehicles', an operator its complex's. */
 export const ROUTE_READERS: OrganisationRole[] = ['MANUFACTURER', 'CARRIER', 'OPERATOR', 'ADMIN'];
@@ -84,20 +86,45 @@ export async function viewRoutes(db: Db, viewer: Viewer, rows: RouteRecord[], no
       : [],
     (b) => b.routeId!,
   );
+  // Requests whose booking on a route ended before pickup are no longer on it: a booked share rides on the booked
+  // route (an accepted extension's too), so bookings are read by that route.
+  const bookedOn = (r: RouteRecord) => r.extendsRouteId ?? r.id;
+  const ended = new Map(
+    (
+      await db
+        .select({ routeId: bookings.routeId, requestId: bookings.requestId, status: bookings.status })
+        .from(bookings)
+        .where(and(inArray(bookings.routeId, [...new Set(rows.map(bookedOn))]), inArray(bookings.status, ['CANCELLED', 'RETURNED'])))
+        .all()
+    ).map((b) => [`${b.routeId}:${b.requestId}`, b.status as EndedBefore]),
+  );
   const stopsOf = await stopsOfRoutes(db, ids);
   // An accepted extension's stops became those of the booked route it extends (its bookings ride there): shown from it.
   const merged = rows.filter((r) => r.extendsRouteId && !stopsOf.has(r.id) && (sharesOf.get(r.id) ?? []).some((s) => s.status === 'ACCEPTED'));
   const baseStopsOf = await stopsOfRoutes(db, merged.map((r) => r.extendsRouteId!));
   for (const r of merged) stopsOf.set(r.id, baseStopsOf.get(r.extendsRouteId!) ?? []);
   return rows.map((route) => {
-    const shares = sharesOf.get(route.id) ?? [];
+    const endedOf = (requestId: number) => ended.get(`${bookedOn(route)}:${requestId}`);
+    const all = sharesOf.get(route.id) ?? [];
+    const gone = all.filter((s) => s.status === 'ACCEPTED' && endedOf(s.requestId));
+    const shares = all.filter((s) => !gone.includes(s));
     const sharedBy = new Set([...shares, ...(route.extendsRouteId ? (bookedOf.get(route.extendsRouteId) ?? []) : [])].map((s) => s.shipperOrgId)).size;
     const stops = stopsOf.get(route.id) ?? [];
+    const status = (own: OfferRecord[], left: OfferRecord[]) => (left.length === 0 && own.length > 0 ? endedStatus(own.map((s) => endedOf(s.requestId)!)) : statusOf(left, now));
     if (viewer.role !== 'MANUFACTURER') {
-      return { ...route, status: statusOf(shares, now), sharedBy, shares, stops: stops.map((s, i) => ({ ...s, seq: i + 1 })) };
+      return {
+        ...route,
+        priceKrw: route.priceKrw - sum(gone, (s) => s.priceKrw),
+        status: status(gone, shares),
+        sharedBy,
+        shares,
+        stops: keptStops(stops, (id) => !endedOf(id)),
+      };
     }
     const own = shares.filter((s) => s.shipperOrgId === viewer.organisationId);
-    const ownStops = ownShare(stops, new Set(own.map((s) => s.requestId)));
+    const ownGone = gone.filter((s) => s.shipperOrgId === viewer.organisationId);
+    const ownRequests = new Set(own.map((s) => s.requestId));
+    const ownStops = keptStops(stops, (id) => ownRequests.has(id));
     return {
       ...route,
       priceKrw: sum(own, (s) => s.priceKrw),
@@ -109,7 +136,7 @@ export async function viewRoutes(db: Db, viewer: Viewer, rows: RouteRecord[], no
       extendsStopsDone: null,
       startAt: ownStops[0]?.arriveAt ?? route.startAt,
       endAt: ownStops.at(-1)?.departAt ?? route.endAt,
-      status: statusOf(own, now),
+      status: status(ownGone, own),
       sharedBy,
       shares: own,
       stops: ownStops,
@@ -118,20 +145,26 @@ export async function viewRoutes(db: Db, viewer: Viewer, rows: RouteRecord[], no
 }
 
 /**
- * A shipper's stops of a route, with its own load on board after each: what a stop changes on board is its
- * load after it minus the previous stop's, so the other shippers' loads drop out.
+ * The stops of the requests `kept`, numbered among themselves, with the load on board after each counting only
+ * theirs: what a stop changes on board is its load after it minus the previous stop's, so the others' loads drop out.
+ * A shipper keeps its own; everyone keeps the requests still booked on the route.
  */
-function ownShare(stops: RouteStopRow[], requestIds: Set<number>): RouteStopView[] {
-  const own: RouteStopView[] = [];
+function keptStops(stops: RouteStopRow[], kept: (requestId: number) => boolean): RouteStopView[] {
+  const view: RouteStopView[] = [];
   let kg = 0;
   let pallets = 0;
   stops.forEach((stop, i) => {
-    if (!requestIds.has(stop.requestId)) return;
+    if (!kept(stop.requestId)) return;
     kg += stop.kgAfter - (stops[i - 1]?.kgAfter ?? 0);
     pallets += stop.palletsAfter - (stops[i - 1]?.palletsAfter ?? 0);
-    own.push({ ...stop, seq: own.length + 1, kgAfter: kg, palletsAfter: pallets });
+    view.push({ ...stop, seq: view.length + 1, kgAfter: kg, palletsAfter: pallets });
   });
-  return own;
+  return view;
+}
+
+/** A booked route whose every share ended: RETURNED when given back (the carrier gives back all at once), else CANCELLED. */
+function endedStatus(ends: EndedBefore[]): EndedBefore {
+  return ends.includes('RETURNED') ? 'RETURNED' : 'CANCELLED';
 }
 
 /**

@@ -53,6 +53,7 @@ describe('routes through the service', () => {
   const keys = {} as Record<'a' | 'b' | 'c' | 'carrier' | 'operator' | 'owner' | 'otherCarrier' | 'otherOperator', string>;
   const requests = {} as Record<'a' | 'b' | 'c', string>;
   let pooled: Route;
+  let bookedRoute: Route;
 
   const as = async <T,>(key: string, query: string, variables: Record<string, unknown> = {}) => (await gql<T>(server.url, query, variables, { apiKey: key })).body;
   const routeAs = async (key: string, id: string) => (await as<{ node: Route | null }>(key, NODE, { id })).data?.node ?? null;
@@ -236,6 +237,31 @@ describe('routes through the service', () => {
     // Each shipper's booking leads to its own share of the route.
     const mine = await as<{ bookings: { edges: { node: { route: unknown } }[] } }>(keys.c, '{ bookings(first: 5) { edges { node { route { id sharedBy stops { requestId } } } } } }');
     expect(mine.data!.bookings.edges.map((e) => e.node.route)).toEqual([{ id: route.id, sharedBy: 2, stops: [{ requestId: requests.c }, { requestId: requests.c }] }]);
+    bookedRoute = (await routeAs(keys.carrier, route.id))!;
+  });
+
+  it('a booked request cancelled leaves the route: its stops, its load, its share and its price; given back, the route is RETURNED', async () => {
+    const cancelled = bookedRoute.shares.find((s) => s.requestId === requests.c)!;
+    const cancel = await as(keys.c, 'mutation ($id: ID!) { shipmentRequestCancel(input: { shipmentRequestId: $id, reason: "order withdrawn" }) { shipmentRequest { status } } }', { id: requests.c });
+    expect(cancel.errors).toBeUndefined();
+    // The carrier serves A alone now: A's stops, A's load, A's price.
+    const left = (await routeAs(keys.carrier, bookedRoute.id))!;
+    expect(left).toMatchObject({ status: 'ACCEPTED', sharedBy: 1, priceKrw: bookedRoute.priceKrw - cancelled.priceKrw, shares: bookedRoute.shares.filter((s) => s !== cancelled) });
+    expect(left.stops.map((s) => [s.seq, s.action, s.requestId, s.kgAfter, s.palletsAfter])).toEqual([
+      [1, 'PICKUP', requests.a, 800, 2],
+      [2, 'DROP', requests.a, 0, 0],
+    ]);
+    expect(await routeAs(keys.operator, bookedRoute.id)).toEqual(left);
+    expect(await routeAs(keys.a, bookedRoute.id)).toMatchObject({ status: 'ACCEPTED', sharedBy: 1, stops: left.stops });
+    // The shipper that cancelled: nothing of its own on board.
+    expect(await routeAs(keys.c, bookedRoute.id)).toMatchObject({ status: 'CANCELLED', priceKrw: 0, shares: [], stops: [] });
+
+    const [held] = await server.db.select().from(bookings).where(and(eq(bookings.routeId, localIdOf(bookedRoute.id, 'Route', 'id')), eq(bookings.status, 'CONFIRMED'))).all();
+    const giveBack = await as(keys.carrier, 'mutation ($id: ID!, $key: String!) { bookingGiveBack(input: { bookingId: $id, reason: "truck broke down", idempotencyKey: $key }) { bookings { status } } }', { id: toGlobalId('Booking', held!.id), key: randomUUID() });
+    expect(giveBack.errors).toBeUndefined();
+    expect(await routeAs(keys.carrier, bookedRoute.id)).toMatchObject({ status: 'RETURNED', sharedBy: 0, priceKrw: 0, shares: [], stops: [] });
+    expect(await routeAs(keys.a, bookedRoute.id)).toMatchObject({ status: 'RETURNED', shares: [], stops: [] });
+    expect(await requestStatus(requests.a)).toBe('OPEN');
   });
 
   it('pages newest first with the project cursors', async () => {

@@ -64,6 +64,8 @@ export default {
   'routes.status.DECLINED': 'declined',
   'routes.status.EXPIRED': 'expired',
   'routes.status.WITHDRAWN': 'withdrawn',
+  'routes.status.CANCELLED': 'cancelled by the shippers',
+  'routes.status.RETURNED': 'given back',
   'map.stopLoad': '{kg} / {pallets} pallets',
   'map.stopAction.PICKUP': 'Pickup',
   'map.stopAction.DROP': 'Drop',

@@ -64,6 +64,8 @@ export default {
   'routes.status.DECLINED': '거절',
   'routes.status.EXPIRED': '만료',
   'routes.status.WITHDRAWN': '철회',
+  'routes.status.CANCELLED': '화주 취소',
+  'routes.status.RETURNED': '반납',
   'map.stopLoad': '{kg} / {pallets}팔레트',
   'map.stopAction.PICKUP': '상차',
   'map.stopAction.DROP': '하차',
