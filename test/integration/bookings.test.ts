@@ -196,6 +196,16 @@ describe('accepting an offer', () => {
     expect(await server.db.select({ n: listingAvailability.idlePallets }).from(listingAvailability).where(eq(listingAvailability.listingId, space.id)).all()).toEqual([{ n: 10 }]);
     const enough = await gql(server.url, UPDATE, { id: toGlobalId('WarehouseListing', space.id), windows: [{ from: days.from, to: days.to, idlePallets: 4 }] }, { apiKey: owner.apiKey });
     expect(enough.body.errors).toBeUndefined();
+
+    // The goods were booked for this place and class: moving the listing or changing its class waits for the stays to end.
+    const RESHAPE = 'mutation ($input: WarehouseListingUpdateInput!) { warehouseListingUpdate(input: $input) { listing { name storageClass location { lat lng } } } }';
+    const id = toGlobalId('WarehouseListing', space.id);
+    for (const change of [{ storageClass: 'FROZEN' }, { location: { lat: space.lat + 0.1, lng: space.lng } }]) {
+      const refused = await gql(server.url, RESHAPE, { input: { listingId: id, name: 'renamed', ...change } }, { apiKey: owner.apiKey });
+      expect(refused.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: 'Pallets are booked in this listing: its location and storage class can change once those stays have ended' });
+    }
+    const same = await gql(server.url, RESHAPE, { input: { listingId: id, name: 'renamed', storageClass: space.storageClass, location: { lat: space.lat, lng: space.lng } } }, { apiKey: owner.apiKey });
+    expect(same.body.data).toEqual({ warehouseListingUpdate: { listing: { name: 'renamed', storageClass: space.storageClass, location: { lat: space.lat, lng: space.lng } } } });
   });
 
   it('books a pooled route as one unit; each shipper sees only its own share and price', async () => {

@@ -9,6 +9,7 @@ import { parseInput } from '../../validation';
 import { locationColumns } from '../location-input';
 import { regionIssue } from '../service-region';
 import { ListingFields, listingIssues } from './listing-fields';
+import { heldStays } from './held-stays';
 import { selectListingsByIds, type ListingRecord } from './listing-record';
 import { seoulDay } from './seoul-day';
 
@@ -45,8 +46,9 @@ async function overbookedDays(tx: Tx, listingId: number, windows: { from: string
  * WAREHOUSE_OWNER: changes its own ACTIVE listing. The whole listing, as it would be after the change, must
  * satisfy the same rules as a new one; nothing is written otherwise.
  * @throws ForbiddenError for other roles; NotFoundError for an unknown listing or another owner's;
- *   ConflictError when the listing is withdrawn or the new availability would hold fewer idle pallets than
- *   are booked on some day; ValidationError naming each failing field.
+ *   ConflictError when the listing is withdrawn, when it would move or change its storage class while pallets are
+ *   booked in it from today on, or when the new availability would hold fewer idle pallets than are booked on some
+ *   day; ValidationError naming each failing field.
  */
 export async function updateListing({ ctx, input }: { ctx: Context; input: UpdateListingInput }): Promise<ListingRecord> {
   const viewer = requireRole(ctx, 'WAREHOUSE_OWNER');
@@ -83,6 +85,11 @@ export async function updateListing({ ctx, input }: { ctx: Context; input: Updat
       .set({ ...columns, ...moved, updatedAt: ctx.now() })
       .where(and(eq(warehouseListings.id, listingId), eq(warehouseListings.ownerOrgId, viewer.organisationId)))
       .run();
+    // Goods stored or on their way were booked for this place and class: neither may change under them.
+    const reshaped = (moved && (moved.lat !== current.lat || moved.lng !== current.lng)) || (columns.storageClass && columns.storageClass !== current.storageClass);
+    if (reshaped && (await heldStays(tx, listingId, seoulDay(ctx.now())).limit(1).all()).length > 0) {
+      throw new ConflictError('Pallets are booked in this listing: its location and storage class can change once those stays have ended');
+    }
     if (availability) {
       await tx.delete(listingAvailability).where(eq(listingAvailability.listingId, listingId)).run();
       await tx

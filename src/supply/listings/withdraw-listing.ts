@@ -1,7 +1,7 @@
-import { and, eq, gte, isNull, notExists } from 'drizzle-orm';
+import { and, eq, notExists } from 'drizzle-orm';
 import { transact } from '../../../db/transaction';
 import { z } from 'zod';
-import { listingReservations, warehouseListings } from '../../../db/schema';
+import { warehouseListings } from '../../../db/schema';
 import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
 import type { ComplexActivityEvent } from '../../pubsub';
@@ -9,6 +9,7 @@ import { recordWebhookEvent } from '../../webhooks/record-event';
 import { ConflictError, NotFoundError } from '../../errors';
 import { parseInput } from '../../validation';
 import { complexCodeOf } from '../../complexes/complex-code';
+import { heldStays } from './held-stays';
 import { selectListingsByIds, type ListingRecord } from './listing-record';
 import { seoulDay } from './seoul-day';
 
@@ -25,10 +26,7 @@ export async function withdrawListing({ ctx, input }: { ctx: Context; input: Wit
   const viewer = requireRole(ctx, 'WAREHOUSE_OWNER');
   const { listingId } = parseInput(WithdrawListingInput, input);
   // Checked in the same UPDATE, so no storage booking can slip in between the check and the withdrawal.
-  const heldDays = ctx.db
-    .select({ id: listingReservations.id })
-    .from(listingReservations)
-    .where(and(eq(listingReservations.listingId, listingId), isNull(listingReservations.releasedAt), gte(listingReservations.day, seoulDay(ctx.now()))));
+  const heldDays = heldStays(ctx.db, listingId, seoulDay(ctx.now()));
   // One transaction with the webhook outbox row.
   const withdrawn = await transact(ctx.db, async (tx) => {
     const row = await tx
