@@ -20,6 +20,9 @@ export const FASTEST_TRUCK_KMH = 90;
 /** Pickups may be posted at most this far ahead: beyond it, no carrier plans its vehicles. */
 export const PICKUP_HORIZON_DAYS = 90;
 
+/** The shortest trip a request may ask for: nearer than this, origin and destination are one place, and nobody drives. */
+export const MIN_TRIP_KM = 0.1;
+
 /** Allowance for the client's clock running behind ours when it posts "pickup from now". */
 export const CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -36,7 +39,8 @@ function resolve(place: Place, complex: ComplexRecord): LatLng & { isCentre: boo
 
 /**
  * The rules that depend on the clock and on the caller's complex: pickup not in the past nor beyond the
- * horizon, origin inside the complex's service region, and a deadline that leaves the fastest possible trip.
+ * horizon, origin inside the complex's service region, a destination that is not the origin, and a deadline that
+ * leaves the fastest possible trip.
  * @throws ValidationError naming every failing field.
  */
 export function checkInContext(data: Omit<ShipmentRequestData, 'idempotencyKey'>, complex: ComplexRecord, now: Date): ResolvedEnds {
@@ -50,6 +54,7 @@ export function checkInContext(data: Omit<ShipmentRequestData, 'idempotencyKey'>
     issues.push({ field: 'input.origin', rule: `must lie within ${reachKm} km of the ${complex.code} complex's centroid (its service region)` });
   }
   const km = haversineKm(ends.origin, ends.destination);
+  if (km < MIN_TRIP_KM) issues.push({ field: 'input.destination', rule: `must lie at least ${MIN_TRIP_KM * 1000} m from the origin` });
   const fastestMs = (km / FASTEST_TRUCK_KMH) * 3_600_000;
   if (data.deliverBy.getTime() < from + fastestMs) {
     issues.push({

@@ -146,6 +146,11 @@ describe('shipment requests over GraphQL', () => {
       ]);
       const far = await gql(server.url, CREATE, { input: requestInput({ origin: { lat: 35.2, lng: 128.65 } }) }, { apiKey: key.mA });
       expect(far.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.origin', rule: expect.stringMatching(/within 35 km of the BANWOL_SIHWA complex/) }]);
+      // A trip to where the goods already are: the same point, or the centre to itself.
+      for (const ends of [{ origin: { lat: 37.33, lng: 126.76 }, destination: { lat: 37.3302, lng: 126.7601 } }, { origin: { centre: true }, destination: { centre: true } }]) {
+        const nowhere = await gql(server.url, CREATE, { input: requestInput(ends) }, { apiKey: key.mA });
+        expect(nowhere.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.destination', rule: 'must lie at least 100 m from the origin' }]);
+      }
     });
 
     it('is FORBIDDEN to carriers, operators and admins, and UNAUTHENTICATED without a key', async () => {

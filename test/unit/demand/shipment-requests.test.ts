@@ -125,8 +125,10 @@ describe('createShipmentRequest', () => {
 
   it('takes the joint logistics centre for `{ centre: true }` at either end', async () => {
     const complex = getComplex({ ctx: ctxAs(null), input: { code: 'BANWOL_SIHWA' } });
-    const request = await createShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: validInput({ origin: { centre: true }, destination: { centre: true } }) });
-    expect(request).toMatchObject({ originIsCentre: true, originLat: complex.centre.lat, destinationIsCentre: true, destinationLng: complex.centre.lng });
+    const from = await createShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: validInput({ origin: { centre: true } }) });
+    expect(from).toMatchObject({ originIsCentre: true, originLat: complex.centre.lat, originLng: complex.centre.lng, destinationIsCentre: false });
+    const to = await createShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: validInput({ destination: { centre: true } }) });
+    expect(to).toMatchObject({ originIsCentre: false, destinationIsCentre: true, destinationLat: complex.centre.lat, destinationLng: complex.centre.lng });
   });
 
   it.each([
@@ -156,6 +158,7 @@ describe('createShipmentRequest', () => {
     ['storage for zero days', { storage: { pallets: 1, days: 0, storageClass: 'AMBIENT' } }, 'input.storage.days', />0/],
     ['storage for over a year', { storage: { pallets: 1, days: 400, storageClass: 'AMBIENT' } }, 'input.storage.days', /365/],
     ['negative price limit', { maxPriceKrw: -5 }, 'input.maxPriceKrw', />0/],
+    ['the centre to the centre', { origin: { centre: true }, destination: { centre: true } }, 'input.destination', /^must lie at least 100 m from the origin$/],
     ['notes too long', { notes: 'x'.repeat(501) }, 'input.notes', /500/],
     ['malformed idempotency key', { idempotencyKey: 'short' }, 'input.idempotencyKey', /8–100/],
     ['missing idempotency key', { idempotencyKey: undefined }, 'input.idempotencyKey', /.+/],
