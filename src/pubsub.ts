@@ -1,11 +1,26 @@
 import { EventEmitter, on } from 'node:events';
 // The core knows the stored rows, not the domains: payloads are typed from db/schema, never from src/<domain>.
-import type { offers, RequestStatus, trackingEvents } from '../db/schema';
+import type { offers, RequestStatus, TrackingEventKind, trackingEvents } from '../db/schema';
 
-/** A domain event on a complex's activity feed. Later domains add their kinds. */
+/** What a complex's activity feed tells, besides each step of a shipment (`SHIPMENT_<tracking event kind>`). */
+export const ACTIVITY_KINDS = [
+  'REQUEST_POSTED',
+  'REQUEST_CANCELLED',
+  'MATCHING_ROUND_COMPLETED',
+  'BOOKING_CONFIRMED',
+  'BOOKING_RETURNED',
+  'LISTING_PUBLISHED',
+  'LISTING_WITHDRAWN',
+  'VEHICLE_REGISTERED',
+  'VEHICLE_RETIRED',
+  'WEBHOOK_ENDPOINT_DISABLED',
+] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number] | `SHIPMENT_${TrackingEventKind}`;
+
+/** A domain event on a complex's activity feed. */
 export interface ComplexActivityEvent {
   complexCode: string;
-  kind: string;
+  kind: ActivityKind;
   at: Date;
   summary: string;
 }

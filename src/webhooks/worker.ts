@@ -1,8 +1,9 @@
-import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { transact } from '../../db/transaction';
 import { complexes, organisations, webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents, type WebhookDeliveryRecord } from '../../db/schema';
 import type { Context } from '../context';
 import type { ComplexActivityEvent } from '../pubsub';
+import { seoulDateTime } from '../time';
 import { addressPolicy } from './endpoint-input';
 import { recordWebhookEvent } from './record-event';
 import { sendWebhook, type AttemptResult } from './send';
@@ -149,7 +150,10 @@ async function settle(ctx: WorkerCtx, delivery: WebhookDeliveryRecord, organisat
       .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, 'SENDING'), eq(webhookDeliveries.attempts, delivery.attempts)))
       .run();
     if (!givingUp) return;
-    const reason = `${delivery.attempts} attempts failed since ${delivery.firstAttemptAt!.toISOString()}; last: ${result.error}`;
+    // The attempts of this retry window: a redelivery opens a new one, and `attempts` counts them all.
+    const since = delivery.firstAttemptAt!;
+    const { failed } = (await tx.select({ failed: count() }).from(webhookAttempts).where(and(eq(webhookAttempts.deliveryId, delivery.id), gte(webhookAttempts.attemptedAt, since))).get())!;
+    const reason = `${failed} attempts failed since ${seoulDateTime(since)}; last: ${result.error}`;
     const disabled = await tx
       .update(webhookEndpoints)
       .set({ status: 'DISABLED', disabledReason: reason, updatedAt: now })
@@ -165,8 +169,7 @@ async function settle(ctx: WorkerCtx, delivery: WebhookDeliveryRecord, organisat
       .run();
     const org = await tx.select({ name: organisations.name, code: complexes.code }).from(organisations).innerJoin(complexes, eq(complexes.id, organisations.complexId)).where(eq(organisations.id, organisationId)).get();
     if (!org) return;
-    const since = delivery.firstAttemptAt!.toISOString();
-    const notice = { complexCode: org.code, kind: 'WEBHOOK_ENDPOINT_DISABLED', at: now, summary: `Webhook endpoint of ${org.name} (${new URL(disabled.url).host}) disabled: ${delivery.attempts} attempts failed since ${since}` };
+    const notice: ComplexActivityEvent = { complexCode: org.code, kind: 'WEBHOOK_ENDPOINT_DISABLED', at: now, summary: `Webhook endpoint of ${org.name} (${new URL(disabled.url).host}) disabled: ${failed} attempts failed since ${seoulDateTime(since)}` };
     await recordWebhookEvent(tx, 'complexActivity', notice, now);
     disabledNotice = notice;
   });

@@ -251,6 +251,17 @@ describe('an endpoint that keeps failing', () => {
       expect(failed!.attempts.every((a) => a.responseStatus === 503 && !a.succeeded)).toBe(true);
       const redeliver = await gql(server.url, REDELIVER, { input: { deliveryId: failed!.id } }, { apiKey: operator });
       expect(redeliver.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+
+      // The notice counts the attempts of its retry window, since a Seoul time; enabled again and redelivered, the
+      // delivery gets a new window, and the next notice counts only that window's attempts.
+      const counted = (summary: string) => Number(/ disabled: (\d+) attempts failed since \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00$/.exec(summary)?.[1]);
+      expect(counted(notice!.summary)).toBe(failed!.attemptCount);
+      expect((await gql(server.url, UPDATE, { input: { id: endpoint.id, enabled: true } }, { apiKey: operator })).body.errors).toBeUndefined();
+      const again = server.pubsub.subscribe('complexActivity');
+      expect((await gql(server.url, REDELIVER, { input: { deliveryId: failed!.id } }, { apiKey: operator })).body.errors).toBeUndefined();
+      for await (const event of again) if (event.kind === 'WEBHOOK_ENDPOINT_DISABLED') (notice = event), await again.return?.();
+      const [refailed] = await deliveries(server.url, operator, endpoint.id);
+      expect(counted(notice!.summary)).toBe(refailed!.attemptCount - failed!.attemptCount);
     } finally {
       await server.stop();
       await down.close();

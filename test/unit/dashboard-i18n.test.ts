@@ -4,6 +4,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { ORGANISATION_ROLES, TRACKING_EVENT_KINDS } from '../../db/schema';
 import { STORAGE_CLASSES } from '../../db/schema/enums';
+import { ACTIVITY_KINDS } from '../../src/pubsub';
 
 const PUBLIC = fileURLToPath(new URL('../../src/dashboard/public/', import.meta.url));
 const SCRIPTS = ['app.js', 'i18n.js'];
@@ -52,12 +53,13 @@ describe('dashboard catalogues', () => {
     }
   });
 
-  it('name every role, storage class and shipment step the service can send', () => {
+  it('name every role, storage class, shipment step and activity the service can send', () => {
     const expected = [
       ...ORGANISATION_ROLES.map((r) => `role.${r}`),
       ...STORAGE_CLASSES.map((c) => `storageClass.${c}`),
       // IN_TRANSIT position updates are not published to the feed.
       ...TRACKING_EVENT_KINDS.filter((k) => k !== 'IN_TRANSIT').map((k) => `kind.SHIPMENT_${k}`),
+      ...ACTIVITY_KINDS.map((k) => `kind.${k}`),
     ];
     expect(expected.filter((key) => !(key in ko))).toEqual([]);
   });

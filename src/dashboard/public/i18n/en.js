@@ -117,6 +117,7 @@ export default {
   'kind.LISTING_WITHDRAWN': 'Space withdrawn',
   'kind.VEHICLE_REGISTERED': 'Vehicle registered',
   'kind.VEHICLE_RETIRED': 'Vehicle retired',
+  'kind.WEBHOOK_ENDPOINT_DISABLED': 'Webhook endpoint disabled',
   'kind.SHIPMENT_PICKED_UP': 'Picked up',
   'kind.SHIPMENT_AT_CENTRE': 'At the centre',
   'kind.SHIPMENT_DEPARTED_CENTRE': 'Left the centre',

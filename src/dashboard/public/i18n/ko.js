@@ -117,6 +117,7 @@ export default {
   'kind.LISTING_WITHDRAWN': '창고 등록 철회',
   'kind.VEHICLE_REGISTERED': '차량 등록',
   'kind.VEHICLE_RETIRED': '차량 운행 종료',
+  'kind.WEBHOOK_ENDPOINT_DISABLED': '웹훅 수신 주소 중지',
   'kind.SHIPMENT_PICKED_UP': '상차 완료',
   'kind.SHIPMENT_AT_CENTRE': '센터 입고',
   'kind.SHIPMENT_DEPARTED_CENTRE': '센터 출고',
