@@ -20,6 +20,6 @@ export function fromGlobalId(globalId: string): { type: string; id: string } | n
 export function localIdOf(globalId: string, type: string, field: string): number {
   const parsed = fromGlobalId(globalId);
   const id = parsed?.type === type ? Number(parsed.id) : NaN;
-  if (!Number.isSafeInteger(id) || id <= 0) throw new ValidationError([{ field, rule: `must be the ID of a ${type}` }]);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new ValidationError([{ field, rule: `must be the ID of ${/^[AEIOU]/.test(type) ? 'an' : 'a'} ${type}` }]);
   return id;
 }

@@ -46,7 +46,7 @@ export const nodeResolvers: Resolvers = {
       const parsed = fromGlobalId(id);
       const fetch = parsed && fetchers[parsed.type as NodeTypeName];
       const localId = parsed ? Number(parsed.id) : NaN;
-      if (!fetch || !Number.isSafeInteger(localId)) return null;
+      if (!fetch || !Number.isSafeInteger(localId) || localId <= 0) return null;
       try {
         return { ...(await fetch(ctx, localId)), __typename: parsed.type };
       } catch (error) {

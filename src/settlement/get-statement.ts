@@ -6,7 +6,7 @@ import type { OrganisationRecord } from '../auth/organisation-record';
 import { getOrganisation } from '../auth/get-organisation';
 import type { Context } from '../context';
 import { addDays, seoulDay, seoulMidnight } from '../supply/listings/seoul-day';
-import { parseInput } from '../validation';
+import { parseArgs } from '../validation';
 import { chargeOf, NO_CHARGE, sumCharges, type Charge } from './charge';
 
 export const GetStatementInput = z.object({
@@ -81,7 +81,7 @@ const buyer = alias(organisations, 'buyer');
  * @throws NotFoundError for an unknown organisation or one the caller may not see; ValidationError for a bad month.
  */
 export async function getStatement({ ctx, input }: { ctx: Context; input: GetStatementInput }): Promise<Statement> {
-  const { organisationId, month } = parseInput(GetStatementInput, input);
+  const { organisationId, month } = parseArgs(GetStatementInput, input);
   const organisation = await getOrganisation({ ctx, input: { id: organisationId } });
   const firstDay = `${month}-01`;
   const nextFirstDay = `${addDays(firstDay, 31).slice(0, 7)}-01`;

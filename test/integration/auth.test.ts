@@ -149,7 +149,7 @@ describe('accounts and access', () => {
     const revoke = await gql(server.url, KEY_REVOKE, { input: { apiKeyId: keyOfOther.body.data!.apiKeyCreate.apiKey.id } }, { apiKey: gumi.apiKey });
     expect(revoke.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const wrongType = await gql(server.url, KEY_REVOKE, { input: { apiKeyId: otherId } }, { apiKey: gumi.apiKey });
-    expect(wrongType.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.apiKeyId', rule: 'must be the ID of a ApiKey' }]);
+    expect(wrongType.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.apiKeyId', rule: 'must be the ID of an ApiKey' }]);
   });
 
   it("node(id:) hides another tenant's organisation but shows it to that complex's operator", async () => {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toGlobalId } from '../../src/global-id';
 import { firstResults, gql, keepTriggering, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
@@ -58,6 +59,8 @@ describe('runnable service', () => {
     expect(node.body.data).toEqual({ a: { code: 'CHANGWON' }, b: { nameEn: 'Changwon Joint Logistics Centre' } });
     const missing = await gql(server.url, '{ node(id: "bm9wZToxMjM") { id } }');
     expect(missing.body.data).toEqual({ node: null });
+    // A local id no record can have is as unknown as any other, not an error about an argument the query lacks.
+    for (const id of [toGlobalId('Complex', -1), toGlobalId('Complex', 0)]) expect((await gql(server.url, 'query ($id: ID!) { node(id: $id) { id } }', { id })).body).toEqual({ data: { node: null } });
   });
 
   it('returns NOT_FOUND for an unknown complex code', async () => {
