@@ -79,6 +79,9 @@ export function compiledExecution(schema: GraphQLSchema): CompiledExecution {
         executor: async ({ document, operation, operationName, queryHash, request, context }) => {
           const variableValues = request.variables ?? {};
           const interpreted = () => execute({ schema, document, operationName, variableValues, contextValue: context }) as Promise<ExecutionResult>;
+          // No operation of the name the client sent (Apollo's operationName is then null), or several and none
+          // named: graphql-js's errors for the request as sent, which Apollo answers as a 400.
+          if (!operation) return execute({ schema, document, operationName: request.operationName, variableValues, contextValue: context }) as Promise<ExecutionResult>;
           const query = compiledFor(`${queryHash} ${operationName ?? ''}`, document, operation, operationName);
           if (!query) return interpreted();
           const known = knownFor(query, operation, request.operationName ?? operation.name?.value);

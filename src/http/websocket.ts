@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { getOperationAST, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -123,6 +123,11 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
         }
         const errors = validate(deps.schema, document, [...specifiedRules, ...deps.rules]);
         if (errors.length > 0) return errors.map((e) => toGraphQLError(e, errorOpts, 'GRAPHQL_VALIDATION_FAILED'));
+        // As over HTTP, a document whose operation cannot be told is the client's error (graphql-ws would throw it as ours).
+        if (!getOperationAST(document, payload.operationName)) {
+          const why = payload.operationName ? `Unknown operation named "${payload.operationName}".` : 'Must provide operation name if query contains multiple operations.';
+          return [toGraphQLError(new Error(why), errorOpts, 'OPERATION_RESOLUTION_FAILURE')];
+        }
         return { schema: deps.schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue: deps.contextFor(viewer ?? null) };
       },
       onNext: (_ctx, _id, _payload, _args, result) =>

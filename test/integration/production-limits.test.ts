@@ -100,6 +100,28 @@ describe('production mode: limits, introspection and error hygiene over HTTP and
     }
   });
 
+  // A document whose operation cannot be told: a name it does not have, or several operations and no name.
+  const UNRESOLVED = [
+    ['an unknown operation name', { query: 'query A { __typename }', operationName: 'B' }, 'Unknown operation named "B".'],
+    ['several operations and no name', { query: 'query A { __typename } query B { __typename }' }, 'Must provide operation name if query contains multiple operations.'],
+  ] as const;
+
+  it.each(UNRESOLVED)('HTTP: rejects %s with a 400, not a server error', async (_name, body, message) => {
+    const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ errors: [{ message, extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }] });
+  });
+
+  it.each(UNRESOLVED)('WebSocket: rejects %s with the same error', async (_name, body, message) => {
+    const client = wsClient(server.wsUrl);
+    try {
+      const [result] = await firstResults(client, body);
+      expect(result!.errors).toEqual([{ message, extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }]);
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('WebSocket: a malformed message closes the socket with 4400', async () => {
     expect(await closeCodeAfter(server.wsUrl, '{"type": "subscribe", ')).toBe(4400);
   });
