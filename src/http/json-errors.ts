@@ -1,7 +1,7 @@
 import { STATUS_CODES, type ServerResponse } from 'node:http';
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { DomainError, RateLimitedError, type DomainErrorCode } from '../errors';
+import { DomainError, NotFoundError, RateLimitedError, type DomainErrorCode } from '../errors';
 import type { Logger } from '../logger';
 
 /** The one table from domain error to what a client sees: its GraphQL code, and its HTTP status outside a GraphQL response. */
@@ -128,10 +128,13 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) }).end(json);
 }
 
-/** The last error handler of the app: see sendJsonError. */
-export function jsonErrors(opts: ErrorFormatOptions): ErrorRequestHandler {
-  return (err: unknown, _req, res, next) => {
-    if (res.headersSent) return next(err);
-    sendJsonError(res, err, opts);
-  };
+/** The app's last handlers: a path nothing serves is NOT_FOUND, and every error is answered by sendJsonError. */
+export function jsonErrors(opts: ErrorFormatOptions): [RequestHandler, ErrorRequestHandler] {
+  return [
+    (req, _res, next) => next(new NotFoundError(`${req.method} ${req.path}`)),
+    (err: unknown, _req, res, next) => {
+      if (res.headersSent) return next(err);
+      sendJsonError(res, err, opts);
+    },
+  ];
 }

@@ -64,11 +64,14 @@ describe('/metrics with a token on the service port', () => {
   });
 });
 
+const NOT_FOUND = (path: string) => ({ errors: [{ message: `GET ${path} not found`, extensions: { code: 'NOT_FOUND' } }] });
+
 describe('/metrics elsewhere', () => {
   it('is not served on the public port without a token', async () => {
     const server = await startTestServer({ dbPath: join(tmp.dir, 'no-metrics.db'), seed: false });
     try {
-      expect((await fetch(server.url.replace('/graphql', '/metrics'))).status).toBe(404);
+      const response = await fetch(server.url.replace('/graphql', '/metrics'));
+      expect([response.status, await response.json()]).toEqual([404, NOT_FOUND('/metrics')]);
     } finally {
       await server.stop();
     }
@@ -83,6 +86,11 @@ describe('/metrics elsewhere', () => {
       const text = await (await fetch(url!)).text();
       expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
       expect((await fetch(service.url.replace('/graphql', '/metrics'))).status).toBe(404);
+      // Any other path of either listener: JSON, as every error outside GraphQL, never Express's HTML page.
+      for (const other of [url!.replace('/metrics', '/nope'), service.url.replace('/graphql', '/nope')]) {
+        const response = await fetch(other);
+        expect([response.status, response.headers.get('content-type'), await response.json()]).toEqual([404, 'application/json; charset=utf-8', NOT_FOUND('/nope')]);
+      }
     } finally {
       service.child.kill('SIGTERM');
       await service.exited;
