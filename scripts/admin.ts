@@ -14,7 +14,7 @@ import { createApiKey } from '../src/auth/create-api-key';
 import { createOrganisation } from '../src/auth/create-organisation';
 import { revokeApiKey } from '../src/auth/revoke-api-key';
 import { SYSTEM_ADMIN } from '../src/auth/viewer';
-import { loadComplexes } from '../src/complexes/complex-record';
+import { loadProgramme } from '../src/complexes/load-programme';
 import type { Context } from '../src/context';
 import { parseEnv } from '../src/env';
 import { DomainError } from '../src/errors';
@@ -37,9 +37,9 @@ const { values } = parseArgs({
 });
 
 const env = parseEnv();
-// The service's database, SQLite or PostgreSQL (DATABASE_URL), migrated; the complexes read for their codes.
+// The service's database, SQLite or PostgreSQL (DATABASE_URL), migrated, with the built-in complexes (read for their codes).
 const db = await connectDatabase(env);
-await loadComplexes(db);
+await loadProgramme({ ctx: { db } });
 const ctx: Context = { db, env, logger: createLogger('silent'), pubsub: createInProcessPubSub(), now: () => new Date(), viewer: SYSTEM_ADMIN };
 
 try {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DIALECT, isPostgresUrl } from '../db/dialect';
+import { ruleOf } from './validation';
 
 /**
  * A file or folder setting, made absolute against the working directory at start-up: relative paths are
@@ -8,10 +9,22 @@ import { DIALECT, isPostgresUrl } from '../db/dialect';
  */
 const Path = (fallback: string) => z.string().min(1).default(fallback).transform((p) => (p === ':memory:' ? p : resolve(p)));
 
+/**
+ * A number setting, written in decimal digits: z.coerce.number() alone reads '' and ' ' as 0 (PORT= served on a
+ * random port, MATCHING_INTERVAL_SECONDS= turned matching off), '1e3' as 1000 and '0x10' as 16.
+ */
+const decimal = (number: z.ZodNumber) =>
+  z.preprocess((value, ctx) => {
+    if (typeof value !== 'string') return value;
+    if (/^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+    ctx.issues.push({ code: 'custom', input: value, message: `must be a number written in decimal digits, not ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }, number);
+
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 export const Env = z.object({
-  PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
+  PORT: decimal(z.number().int().min(0).max(65_535)).default(4000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_PATH: Path('data/sandan.db'),
   /**
@@ -25,27 +38,27 @@ export const Env = z.object({
     .refine((url) => isPostgresUrl(url) === (DIALECT === 'pg'), 'must be set in the environment the process starts with (the dialect is chosen before anything else loads)'),
   LOG_LEVEL: LogLevel.default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  /** Load demo data at start-up when the database holds no complexes. */
+  /** Load demo data at start-up when the database holds no organisations (the complexes are built in either way). */
   SEED_ON_EMPTY: z.stringbool().default(true),
   /** Where start-up seeding writes the demo API keys (one per role per complex). */
   DEMO_KEYS_PATH: Path('data/demo-keys.json'),
   /** Seconds between automatic matching rounds of each complex; 0 turns them off. */
-  MATCHING_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
+  MATCHING_INTERVAL_SECONDS: decimal(z.number().int().min(0)).default(300),
   /**
    * A request that would travel alone is offered only once its pickup window opens within this many minutes;
    * until then it waits, OPEN, for requests that may share its truck (0: offer at once).
    */
-  MATCHING_HOLD_ALONE_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(0),
+  MATCHING_HOLD_ALONE_MINUTES: decimal(z.number().int().min(0).max(24 * 60)).default(0),
   /** The same for a route several requests share: offered once its first pickup window opens within this many minutes (0: at once). */
-  MATCHING_HOLD_POOLED_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(0),
+  MATCHING_HOLD_POOLED_MINUTES: decimal(z.number().int().min(0).max(24 * 60)).default(0),
   /** The pooled search weighs each empty km at this x the truck's per-km rate on top of the price (offers priced as always; 0: none). */
-  MATCHING_EMPTY_KM_WEIGHT: z.coerce.number().min(0).max(10).default(0),
+  MATCHING_EMPTY_KM_WEIGHT: decimal(z.number().min(0).max(10)).default(0),
   /** Time budget of a round's pooled search, seconds: it stops then, or earlier at its iteration bound. */
-  MATCHING_ROUND_SECONDS: z.coerce.number().min(0.1).max(120).default(5),
+  MATCHING_ROUND_SECONDS: decimal(z.number().min(0.1).max(120)).default(5),
   /** Road km = great-circle km x this (src/matching/engine/config.ts). */
-  MATCHING_DETOUR_FACTOR: z.coerce.number().min(1).max(3).default(1.3),
+  MATCHING_DETOUR_FACTOR: decimal(z.number().min(1).max(3)).default(1.3),
   /** Average road speed used for travel times, km/h. */
-  MATCHING_AVERAGE_SPEED_KMH: z.coerce.number().min(5).max(120).default(45),
+  MATCHING_AVERAGE_SPEED_KMH: decimal(z.number().min(5).max(120)).default(45),
   /**
    * Driver's limits on a planned route. Korean law caps continuous driving, not a day's: 화물자동차 운수사업법
    * 시행규칙 제21조 (운송사업자의 준수사항; amendment announced by 국토교통부 on 2016-09-13, in force from 2017) makes a
@@ -54,64 +67,64 @@ export const Env = z.object({
    * days); the EU's 9 hours (Regulation (EC) 561/2006 art. 6(1)) would, at this service's door-to-door average
    * speed, put Busan out of a day's reach from the capital region.
    */
-  MATCHING_DAILY_DRIVING_HOURS: z.coerce.number().min(1).max(16).default(13),
-  MATCHING_BREAK_AFTER_DRIVING_MINUTES: z.coerce.number().int().min(30).max(12 * 60).default(240),
-  MATCHING_BREAK_MINUTES: z.coerce.number().int().min(0).max(4 * 60).default(30),
+  MATCHING_DAILY_DRIVING_HOURS: decimal(z.number().min(1).max(16)).default(13),
+  MATCHING_BREAK_AFTER_DRIVING_MINUTES: decimal(z.number().int().min(30).max(12 * 60)).default(240),
+  MATCHING_BREAK_MINUTES: decimal(z.number().int().min(0).max(4 * 60)).default(30),
   /** Most stops (pickups, drops, centre hand-overs) on one route: a day's multi-drop round in a complex. */
-  MATCHING_MAX_STOPS: z.coerce.number().int().min(2).max(100).default(12),
+  MATCHING_MAX_STOPS: decimal(z.number().int().min(2).max(100)).default(12),
   /**
    * Minutes a truck may wait at a stop before its waiting fee (대기료) runs. The container safe rates allow 1-3
    * hours (화물자동차 안전운임 고시 별표 1), where a container's loading itself takes that long; palletised loads
    * take minutes (src/supply/loading-methods.ts), so half an hour here is an assumption.
    */
-  MATCHING_FREE_WAITING_MINUTES: z.coerce.number().int().min(0).max(12 * 60).default(30),
+  MATCHING_FREE_WAITING_MINUTES: decimal(z.number().int().min(0).max(12 * 60)).default(30),
   /** Minutes an offer stays open before it expires and its request returns to the next round. */
-  OFFER_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
+  OFFER_TTL_MINUTES: decimal(z.number().int().min(1).max(7 * 24 * 60)).default(30),
   /** Folder where proof-of-delivery images are stored (metadata lives in the database). */
   POD_STORAGE_DIR: Path('data/pod'),
   /** Largest proof-of-delivery image accepted, bytes. */
-  POD_MAX_BYTES: z.coerce.number().int().min(1024).max(20 * 1024 * 1024).default(5 * 1024 * 1024),
+  POD_MAX_BYTES: decimal(z.number().int().min(1024).max(20 * 1024 * 1024)).default(5 * 1024 * 1024),
   /** With a value (at least 16 characters), GET /metrics on the service's port answers for `Authorization: Bearer <token>`. */
   METRICS_TOKEN: z.string().min(16).optional(),
   /** With a value, Prometheus metrics are served without a token at /metrics on this port (0: any free one) of METRICS_HOST. */
-  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  METRICS_PORT: decimal(z.number().int().min(0).max(65_535)).optional(),
   /** Interface of the metrics listener: loopback unless the operator opens it. */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** Accept `http://` webhook URLs on loopback (127.0.0.0/8, ::1, localhost): for development and tests only. */
   WEBHOOK_ALLOW_HTTP_LOOPBACK: z.stringbool().default(false),
   /** Milliseconds between two runs of the webhook worker (fan-out, then due deliveries); 0 turns it off. */
-  WEBHOOK_WORKER_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+  WEBHOOK_WORKER_INTERVAL_MS: decimal(z.number().int().min(0)).default(1000),
   /** How long one delivery attempt may take, connection to last byte read, ms. */
-  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  WEBHOOK_TIMEOUT_MS: decimal(z.number().int().min(100).max(60_000)).default(10_000),
   /** Retry n waits a random time up to min(cap, base x 2^(n-1)) (full jitter), ms. */
-  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(30_000),
-  WEBHOOK_RETRY_CAP_MS: z.coerce.number().int().min(1).default(60 * 60_000),
+  WEBHOOK_RETRY_BASE_MS: decimal(z.number().int().min(1)).default(30_000),
+  WEBHOOK_RETRY_CAP_MS: decimal(z.number().int().min(1)).default(60 * 60_000),
   /** A delivery failing for this long after its first attempt fails for good and disables its endpoint, ms (24 h). */
-  WEBHOOK_RETRY_WINDOW_MS: z.coerce.number().int().min(0).default(24 * 60 * 60_000),
+  WEBHOOK_RETRY_WINDOW_MS: decimal(z.number().int().min(0)).default(24 * 60 * 60_000),
   /** Bytes of a receiver's response read at most (the rest is discarded). */
-  WEBHOOK_MAX_RESPONSE_BYTES: z.coerce.number().int().min(0).max(1024 * 1024).default(16 * 1024),
+  WEBHOOK_MAX_RESPONSE_BYTES: decimal(z.number().int().min(0).max(1024 * 1024)).default(16 * 1024),
   /** Seconds between retention runs (src/retention/scheduler.ts); 0 turns pruning off. */
-  RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
+  RETENTION_INTERVAL_SECONDS: decimal(z.number().int().min(0)).default(3600),
   /** Seconds between runs that roll up closed days for insights (one runs at start); 0 = off, insights then roll up on read. */
-  INSIGHTS_ROLLUP_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(600),
+  INSIGHTS_ROLLUP_INTERVAL_SECONDS: decimal(z.number().int().min(0)).default(600),
   /**
    * Days an idempotency key is kept. Clients retry within minutes (hours after an outage); a month is far
    * beyond any retry, so a retry never runs its mutation twice. Below a day it could: hence the minimum.
    */
-  IDEMPOTENCY_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  IDEMPOTENCY_RETENTION_DAYS: decimal(z.number().int().min(1)).default(30),
   /** Hours a scheduled matching round that considered no request is kept (manual rounds and rounds with offers stay). */
-  EMPTY_ROUND_RETENTION_HOURS: z.coerce.number().int().min(1).default(24),
+  EMPTY_ROUND_RETENTION_HOURS: decimal(z.number().int().min(1)).default(24),
   /**
    * Days the stop list of a route nobody booked is kept after its round (its offers and price stay for good; a
    * booked route keeps its stops): a week to look back at what was offered, then its space goes to later plans.
    */
-  ROUTE_PLAN_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
+  ROUTE_PLAN_RETENTION_DAYS: decimal(z.number().int().min(1)).default(7),
   /** Days finished webhook deliveries (with their attempts) and their fanned-out events are kept. */
-  WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  WEBHOOK_RETENTION_DAYS: decimal(z.number().int().min(1)).default(30),
   /** Requests per minute allowed to one API key. */
-  RATE_LIMIT_PER_KEY: z.coerce.number().int().positive().default(600),
+  RATE_LIMIT_PER_KEY: decimal(z.number().int().positive()).default(600),
   /** Requests per minute allowed from one client address, with or without a key. */
-  RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().positive().default(1200),
+  RATE_LIMIT_PER_ADDRESS: decimal(z.number().int().positive()).default(1200),
 });
 export type Env = z.infer<typeof Env>;
 
@@ -122,7 +135,7 @@ export class EnvError extends Error {}
  * @throws EnvError with one line naming the variable and the rule it broke.
  */
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
-  const result = Env.safeParse(source);
+  const result = Env.safeParse(source, { error: ruleOf });
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   throw new EnvError(`Invalid environment variable ${issue.path.join('.')}: ${issue.message}`);

@@ -51,16 +51,19 @@ listen(app.httpServer, 'PORT', env.PORT, env.HOST, (port) =>
 /**
  * One SIGTERM or SIGINT (a process manager, Ctrl-C) drains: /readyz turns 503, the scheduler stops, HTTP and
  * WebSocket connections finish or are closed after a grace period, and the database closes, which checkpoints
- * the WAL away. A second signal exits at once.
+ * the WAL away. A second signal exits at once; one within SAME_REQUEST_MS of the first is that one again: under
+ * `npm start` a terminal's Ctrl-C reaches the service twice, from the terminal and forwarded by npm.
  */
-let stopping = false;
+const SAME_REQUEST_MS = 1000;
+let stoppingSince: number | null = null;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (stopping) {
+    if (stoppingSince !== null) {
+      if (Date.now() - stoppingSince < SAME_REQUEST_MS) return;
       logger.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     logger.info({ signal }, 'draining connections');
     metricsServer?.close();
     app

@@ -12,7 +12,7 @@ import { PARSE_OPTIONS, securityRules } from '../graph/security';
 import { authenticate, bearerKey } from './auth/authenticate';
 import { Admission } from './auth/rate-limiter';
 import { PgRateLimiter } from './auth/rate-limiter-pg';
-import { loadComplexes } from './complexes/complex-record';
+import { loadProgramme } from './complexes/load-programme';
 import type { Context, Viewer } from './context';
 import type { Env } from './env';
 import { compiledExecution } from './http/compiled-execution';
@@ -72,7 +72,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     DIALECT === 'pg'
       ? new Admission(new PgRateLimiter(pgPoolOf(db), env.RATE_LIMIT_PER_KEY), new PgRateLimiter(pgPoolOf(db), env.RATE_LIMIT_PER_ADDRESS))
       : Admission.inProcess({ perKey: env.RATE_LIMIT_PER_KEY, perAddress: env.RATE_LIMIT_PER_ADDRESS });
-  await loadComplexes(db);
+  await loadProgramme({ ctx: { db } });
   /**
    * Rate limit, then resolve the caller's key, before Apollo sees the request. Budgets in this process settle at once,
    * before the key is looked up; shared ones (PostgreSQL) are asked together with the key's look-up, in one write, and

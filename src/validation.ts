@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { $ZodRawIssue } from 'zod/v4/core';
 import { ValidationError } from './errors';
 
 /**
@@ -18,7 +19,7 @@ export function parseArgs<S extends z.ZodType>(schema: S, args: unknown): z.outp
 }
 
 function parseAt<S extends z.ZodType>(schema: S, value: unknown, root: string[]): z.output<S> {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { error: ruleOf });
   if (result.success) return result.data;
   throw new ValidationError(
     result.error.issues.map((issue) => ({
@@ -26,4 +27,28 @@ function parseAt<S extends z.ZodType>(schema: S, value: unknown, root: string[])
       rule: issue.message,
     })),
   );
+}
+
+const UNITS: Record<string, string> = { string: 'characters', array: 'items', set: 'items', file: 'bytes' };
+
+/**
+ * zod's own messages for the rules every schema uses, in the words of the rest ("must be at least 1", not "Too
+ * small: expected number to be >=1"). A message a schema writes itself wins; anything else stays zod's.
+ */
+export function ruleOf(issue: $ZodRawIssue): string | undefined {
+  const unit = UNITS[String(issue.origin)];
+  const count = (n: number | bigint) => (unit ? `${n} ${unit}` : String(n));
+  switch (issue.code) {
+    case 'too_small':
+      if (unit && Number(issue.minimum) === 1) return 'must not be empty';
+      return issue.exact ? `must have exactly ${count(issue.minimum)}` : issue.inclusive ? `must ${unit ? 'have' : 'be'} at least ${count(issue.minimum)}` : `must be greater than ${issue.minimum}`;
+    case 'too_big':
+      return issue.exact ? `must have exactly ${count(issue.maximum)}` : issue.inclusive ? `must ${unit ? 'have' : 'be'} at most ${count(issue.maximum)}` : `must be less than ${issue.maximum}`;
+    case 'invalid_type':
+      return issue.expected === 'int' ? 'must be a whole number' : `must be a ${issue.expected}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => String(v)).join(', ')}`;
+    default:
+      return undefined;
+  }
 }

@@ -6,9 +6,14 @@ import { loadComplexes } from './complex-record';
 import { FINEST_RESOLUTION, serviceAreaCells } from '../geo/h3';
 import { centreAssumptions, PROGRAMME_COMPLEXES } from './programme';
 
-/** Inserts the seven programme complexes and their centres, skipping any already present. Returns how many were added. */
+/**
+ * Inserts the seven programme complexes and their centres, skipping any already present, and loads them for reads.
+ * Returns how many were added. The service runs it at every start (they are built in, demo data or not): once all
+ * seven are there, it writes nothing.
+ */
 export async function loadProgramme({ ctx }: { ctx: Pick<Context, 'db'> }): Promise<number> {
-  const added = await transact(ctx.db, async (tx) => {
+  const present = await ctx.db.select({ code: complexes.code }).from(complexes).all();
+  const added = present.length >= PROGRAMME_COMPLEXES.length ? 0 : await transact(ctx.db, async (tx) => {
     let added = 0;
     for (const c of PROGRAMME_COMPLEXES) {
       const [row] = await tx

@@ -30,6 +30,12 @@ describe('parseEnv', () => {
     ['PORT', 'abc'],
     ['PORT', '70000'],
     ['PORT', '1.5'],
+    // Empty, blank or not written in decimal: never 0 or some other number.
+    ['PORT', ''],
+    ['METRICS_PORT', ' '],
+    ['MATCHING_INTERVAL_SECONDS', ''],
+    ['PORT', '1e3'],
+    ['PORT', '0x10E6'],
     ['LOG_LEVEL', 'loud'],
     ['NODE_ENV', 'staging'],
     ['DATABASE_PATH', ''],

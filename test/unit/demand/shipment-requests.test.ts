@@ -139,10 +139,10 @@ describe('createShipmentRequest', () => {
     ['origin outside the service region', { origin: BUSAN }, 'input.origin', /within 35 km of the BANWOL_SIHWA complex/],
     ['destination outside South Korea', { destination: { lat: 35.68, lng: 139.69 } }, 'input.destination', /South Korea/],
     ['weight above a 25-ton truck', { weightKg: 25_001 }, 'input.weightKg', /largest vehicle/],
-    ['zero weight', { weightKg: 0 }, 'input.weightKg', />0/],
-    ['fractional weight', { weightKg: 10.5 }, 'input.weightKg', /int/],
+    ['zero weight', { weightKg: 0 }, 'input.weightKg', /^must be greater than 0$/],
+    ['fractional weight', { weightKg: 10.5 }, 'input.weightKg', /^must be a whole number$/],
     ['pallets above a 25-ton truck', { pallets: 21 }, 'input.pallets', /20 pallets/],
-    ['zero pallets', { pallets: 0 }, 'input.pallets', />0/],
+    ['zero pallets', { pallets: 0 }, 'input.pallets', /^must be greater than 0$/],
     ['unknown cargo class', { cargoClass: 'PLUTONIUM' }, 'input.cargoClass', /GENERAL/],
     ['unknown loading method', { loadingAtOrigin: 'CRANE' }, 'input.loadingAtOrigin', /FORKLIFT/],
     ['a hoist for chilled cargo', { cargoClass: 'CHILLED', loadingAtDestination: 'HOIST' }, 'input.loadingAtDestination', /^HOIST cannot load REFRIGERATED or FROZEN, the bodies CHILLED cargo travels in: use FORKLIFT or BY_HAND$/],
@@ -155,9 +155,9 @@ describe('createShipmentRequest', () => {
     ['storing more pallets than shipped', { storage: { pallets: 4, days: 3, storageClass: 'AMBIENT' } }, 'input.storage.pallets', /request's pallets/],
     ['chilled cargo in frozen storage', { cargoClass: 'CHILLED', storage: { pallets: 1, days: 3, storageClass: 'FROZEN' } }, 'input.storage.storageClass', /CHILLED cargo: CHILLED/],
     ['hazmat cargo in ambient storage', { cargoClass: 'HAZMAT', storage: { pallets: 1, days: 3, storageClass: 'AMBIENT' } }, 'input.storage.storageClass', /HAZMAT/],
-    ['storage for zero days', { storage: { pallets: 1, days: 0, storageClass: 'AMBIENT' } }, 'input.storage.days', />0/],
+    ['storage for zero days', { storage: { pallets: 1, days: 0, storageClass: 'AMBIENT' } }, 'input.storage.days', /^must be greater than 0$/],
     ['storage for over a year', { storage: { pallets: 1, days: 400, storageClass: 'AMBIENT' } }, 'input.storage.days', /365/],
-    ['negative price limit', { maxPriceKrw: -5 }, 'input.maxPriceKrw', />0/],
+    ['negative price limit', { maxPriceKrw: -5 }, 'input.maxPriceKrw', /^must be greater than 0$/],
     ['the centre to the centre', { origin: { centre: true }, destination: { centre: true } }, 'input.destination', /^must lie at least 100 m from the origin$/],
     ['notes too long', { notes: 'x'.repeat(501) }, 'input.notes', /500/],
     ['malformed idempotency key', { idempotencyKey: 'short' }, 'input.idempotencyKey', /8–100/],
@@ -253,7 +253,7 @@ describe('cancelShipmentRequest', () => {
     await expect(cancelShipmentRequest({ ctx: ctxAs(viewerOf('OPERATOR')), input: { id: request.id, reason: 'x' } })).rejects.toThrow(ForbiddenError);
     await expect(cancelShipmentRequest({ ctx: ctxAs(viewerOf('CARRIER')), input: { id: request.id, reason: 'x' } })).rejects.toThrow(ForbiddenError);
     expect(await issuesOf(() => cancelShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: { id: request.id, reason: '  ' } }))).toEqual([
-      { field: 'input.reason', rule: expect.stringMatching(/1/) },
+      { field: 'input.reason', rule: 'must not be empty' },
     ]);
   });
 
