@@ -579,6 +579,8 @@ export type Booking = Node & {
   routeId?: Maybe<Scalars['ID']['output']>;
   /** That route, as you may see it (a shipper: its own share). */
   route?: Maybe<Route>;
+  /** Which leg through the joint logistics centre this booking carries; null when it carries the goods all the way. */
+  centreLeg?: Maybe<CentreLeg>;
   /** Price of this booking (on a pooled route: this shipper's share), KRW. */
   priceKrw: Scalars['Krw']['output'];
   /** Weight carried, kg (0 for storage). */
@@ -1467,6 +1469,13 @@ export type MatchingRoundStatus =
   /** Failed; see `error`. */
   | 'FAILED';
 
+/** A leg of a request consolidated through its complex's joint logistics centre: two trucks, handing over there. */
+export type CentreLeg =
+  /** From the origin to the centre: ends when the goods are handed over (AT_CENTRE). */
+  | 'FEEDER'
+  /** From the centre to the destination: starts when the goods leave the centre (DEPARTED_CENTRE). */
+  | 'TRUNK';
+
 /** What started a matching round. */
 export type MatchingRoundTrigger =
   /** An operator or admin asked for it. */
@@ -1538,6 +1547,8 @@ export type Offer = Node & {
   listingId?: Maybe<Scalars['ID']['output']>;
   /** The route this share rides on (transport; null for offers made before routes). */
   routeId?: Maybe<Scalars['ID']['output']>;
+  /** Which leg through the joint logistics centre this share carries; null when it carries the goods all the way. */
+  centreLeg?: Maybe<CentreLeg>;
   /** The round that made the offer. */
   roundId: Scalars['ID']['output'];
   /** The route this share rides on, as you may see it (transport; null for offers made before routes). */
@@ -1583,11 +1594,15 @@ export type MatchingRoundReport = {
   baselineCostKrw: Scalars['Krw']['output'];
   /** Savings against the baseline, percent. */
   savingsPct: Scalars['Float']['output'];
-  /** Km driven empty (to the first pickup, and between a drop and the next pickup with nothing on board). */
+  /**
+   * Km driven empty that the round's routes add (to the first pickup, and between a drop and the next pickup with
+   * nothing on board); an extension adds what its booked route drives more empty, below 0 when a pickup on the way
+   * turns empty km into loaded km.
+   */
   deadheadKm: Scalars['Float']['output'];
-  /** Km driven loaded. */
+  /** Km driven loaded that the round's routes add (an extension: what its booked route drives more loaded). */
   loadedKm: Scalars['Float']['output'];
-  /** Deadhead share of all km, 0–1. */
+  /** deadheadKm over deadheadKm + loadedKm: 0–1 for new routes; below 0 when extensions take out more empty km than the round adds. */
   emptyKmShare: Scalars['Float']['output'];
   /** CO2 of the plan, kg. */
   co2Kg: Scalars['Float']['output'];
@@ -2783,6 +2798,7 @@ export type ResolversTypes = {
   OfferKind: OfferKind;
   OfferStatus: OfferStatus;
   MatchingRoundStatus: MatchingRoundStatus;
+  CentreLeg: CentreLeg;
   MatchingRoundTrigger: MatchingRoundTrigger;
   CostBreakdown: ResolverTypeWrapper<CostBreakdown>;
   Offer: ResolverTypeWrapper<OfferMapper>;
@@ -3133,6 +3149,7 @@ export type BookingResolvers<ContextType = Context, ParentType extends Resolvers
   listingId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   routeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   route?: Resolver<Maybe<ResolversTypes['Route']>, ParentType, ContextType>;
+  centreLeg?: Resolver<Maybe<ResolversTypes['CentreLeg']>, ParentType, ContextType>;
   priceKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
   weightKg?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pallets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -3497,6 +3514,7 @@ export type OfferResolvers<ContextType = Context, ParentType extends ResolversPa
   vehicleId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   listingId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   routeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  centreLeg?: Resolver<Maybe<ResolversTypes['CentreLeg']>, ParentType, ContextType>;
   roundId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   route?: Resolver<Maybe<ResolversTypes['Route']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;

@@ -140,6 +140,14 @@ describe('a request through the logistics centre', () => {
     expect(second.errors).toBeUndefined();
     bookingOf.trunk = second.data!.routeAccept.bookings.find((b) => b.shipmentRequestId === through)!.id;
     expect(await status(through)).toBe('BOOKED');
+    // Each booking and its offer say which leg they carry: what the carrier reports at the centre follows from it.
+    const LEG = 'query ($id: ID!) { node(id: $id) { ... on Booking { centreLeg offer: offerId } } }';
+    for (const [leg, id] of [['FEEDER', bookingOf.feeder], ['TRUNK', bookingOf.trunk]] as const) {
+      const booking = (await as<{ node: { centreLeg: string; offer: string } }>(key('CARRIER'), LEG, { id })).data!.node;
+      expect(booking.centreLeg).toBe(leg);
+      const offer = await as<{ node: { centreLeg: string } }>(key('MANUFACTURER'), 'query ($id: ID!) { node(id: $id) { ... on Offer { centreLeg } } }', { id: booking.offer });
+      expect(offer.data!.node.centreLeg).toBe(leg);
+    }
   });
 
   it("insights count both legs' routes as trips: the trunk picks its loads up at the centre", async () => {
