@@ -2,12 +2,12 @@
  * npm run seed [-- --scale N] [--seed N] [--reset]
  * Loads the seven programme complexes, demo organisations and (with them) the recent days of a demo market into the
  * database (DATABASE_URL, else DATABASE_PATH). --scale: demo organisations per 1,000 tenant companies (default 2);
- * --reset: rebuild the SQLite file first (on PostgreSQL, drop and create the database instead).
+ * --reset: rebuild the SQLite file first (on PostgreSQL, drop and create the database instead). Exit code 2 for a bad flag.
  */
 import { rmSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { closeDatabase, connectDatabase, databaseLabel } from '../db/client';
 import { DIALECT } from '../db/dialect';
+import { fail, parseFlags } from './cli';
 import { DEFAULT_SEED, seedDemo } from './demo/seed-demo';
 import { seedDemoHistory } from './demo/seed-demo-history';
 import { createLogger } from '../src/logger';
@@ -15,7 +15,7 @@ import { createInProcessPubSub } from '../src/pubsub';
 import { writeDemoKeys } from './demo/write-demo-keys';
 import { parseEnv } from '../src/env';
 
-const { values } = parseArgs({
+const { values } = parseFlags({
   options: {
     scale: { type: 'string', default: String(DEFAULT_SEED.scale) },
     seed: { type: 'string', default: String(DEFAULT_SEED.seed) },
@@ -24,16 +24,10 @@ const { values } = parseArgs({
 });
 const scale = Number(values.scale);
 const seed = Number(values.seed);
-if (!(scale > 0) || !Number.isInteger(seed)) {
-  console.error('--scale must be a positive number and --seed an integer');
-  process.exit(2);
-}
+if (!(scale > 0) || !Number.isInteger(seed)) fail('--scale must be a positive number and --seed an integer');
 
 const env = parseEnv();
-if (values.reset && DIALECT === 'pg') {
-  console.error('--reset rebuilds a SQLite file; on PostgreSQL drop and create the database (dropdb, createdb), then seed');
-  process.exit(2);
-}
+if (values.reset && DIALECT === 'pg') fail('--reset rebuilds a SQLite file; on PostgreSQL drop and create the database (dropdb, createdb), then seed');
 if (values.reset) for (const path of [env.DATABASE_PATH, `${env.DATABASE_PATH}-wal`, `${env.DATABASE_PATH}-shm`, env.DEMO_KEYS_PATH]) rmSync(path, { force: true });
 const db = await connectDatabase(env);
 const { demoKeys, ...summary } = await seedDemo({ ctx: { db }, input: { scale, seed } });

@@ -8,9 +8,9 @@
 import './simulation/own-database';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { PROGRAMME_COMPLEXES } from '../src/complexes/programme';
+import { checkFlags, parseFlags } from './cli';
 import { renderChart } from './simulation/chart';
 import { formatReport, progressReporter, summaryOf } from './simulation/report';
 import { runSimulation } from './simulation/run-simulation';
@@ -26,14 +26,9 @@ const Args = z.object({
   'keep-db': z.string().min(1, 'must be a file path').refine((path) => !existsSync(path), 'must name a file that does not exist yet').optional(),
 });
 
-function fail(message: string): never {
-  console.error(message);
-  process.exit(2);
-}
-
-let raw: ReturnType<typeof parseArgs>['values'];
-try {
-  raw = parseArgs({
+const args = checkFlags(
+  Args,
+  parseFlags({
     options: {
       complex: { type: 'string', default: 'BANWOL_SIHWA' },
       days: { type: 'string', default: '7' },
@@ -42,16 +37,8 @@ try {
       out: { type: 'string' },
       'keep-db': { type: 'string' },
     },
-  }).values;
-} catch (error) {
-  fail((error as Error).message);
-}
-const parsed = Args.safeParse(raw);
-if (!parsed.success) {
-  const issue = parsed.error.issues[0]!;
-  fail(`--${String(issue.path[0])}: ${issue.message}`);
-}
-const args = parsed.data;
+  }).values,
+);
 
 const progress = progressReporter(process.stderr);
 const result = await runSimulation({

@@ -153,6 +153,9 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     const bad = await runScript(['scripts/seed.ts', '--scale=-1'], { DATABASE_PATH: dbPath });
     expect(bad.code).toBe(2);
     expect(bad.output).toMatch(/--scale must be a positive number/);
+    const unknown = await runScript(['scripts/seed.ts', '--bogus'], { DATABASE_PATH: join(tmp.dir, 'never-seeded.db') });
+    expect([unknown.code, unknown.output.trim()]).toEqual([2, "Unknown option '--bogus'"]);
+    expect(existsSync(join(tmp.dir, 'never-seeded.db'))).toBe(false);
   });
 
   it('npm run admin creates an organisation and a key that works, and revokes it', async () => {

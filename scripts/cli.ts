@@ -1,0 +1,37 @@
+/**
+ * The scripts' command lines: anything the caller got wrong on it is one line on stderr and exit code 2, never a
+ * stack. Every script that takes flags parses them here.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { z } from 'zod';
+
+/** Prints `message` as one line on stderr and exits with code 2 (a bad command line). */
+export function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+/**
+ * node:util's parseArgs over `config` (process.argv past the script unless `config.args`).
+ * Exits through `fail` on an unknown option, a missing value or an unexpected argument, with node's message
+ * (e.g. `Unknown option '--bogus'`).
+ */
+export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS_')) fail((error as Error).message);
+    throw error;
+  }
+}
+
+/**
+ * Checks parsed flag values with `schema`, whose fields are named as the flags.
+ * Exits through `fail` with the first broken rule as `--flag: rule`.
+ */
+export function checkFlags<S extends z.ZodType>(schema: S, values: unknown): z.output<S> {
+  const parsed = schema.safeParse(values);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  fail(`--${String(issue.path[0])}: ${issue.message}`);
+}
