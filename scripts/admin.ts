@@ -1,50 +1,56 @@
 /**
- * Admin CLI (npm run admin -- <command> [options]); acts as the platform admin on the service's database: PostgreSQL
- * at DATABASE_URL, else SQLite at DATABASE_PATH.
- *   org:create --complex BANWOL_SIHWA --role CARRIER --name "(주)한빛운송" --brn 220-81-62517 [--contact-name …] [--contact-phone …]
- *   org:list [--complex CODE]
- *   key:create --org <organisation id> --name "dispatch system"     prints the secret once
- *   key:revoke --key <api key id>
+ * Admin CLI (npm run admin -- <command> [flags]); acts as the platform admin on the service's database: PostgreSQL
+ * at DATABASE_URL, else SQLite at DATABASE_PATH. `npm run admin -- help` lists the commands and their flags (COMMANDS).
+ * Exit code 2 for a bad command line, a flag's value included (one line naming the flag and its rule); 1 when the
+ * database refuses (NOT_FOUND, CONFLICT); 0 otherwise.
  */
-import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { closeDatabase, connectDatabase } from '../db/client';
-import { complexes, organisations, type OrganisationRole } from '../db/schema';
+import { complexes, organisations, ORGANISATION_ROLES, type OrganisationRole } from '../db/schema';
 import { createApiKey } from '../src/auth/create-api-key';
 import { createOrganisation } from '../src/auth/create-organisation';
 import { revokeApiKey } from '../src/auth/revoke-api-key';
 import { SYSTEM_ADMIN } from '../src/auth/viewer';
+import { getComplex } from '../src/complexes/get-complex';
 import { loadProgramme } from '../src/complexes/load-programme';
 import type { Context } from '../src/context';
 import { parseEnv } from '../src/env';
-import { DomainError } from '../src/errors';
+import { DomainError, ValidationError } from '../src/errors';
 import { createLogger } from '../src/logger';
 import { createInProcessPubSub } from '../src/pubsub';
+import { checkFlags, fail, parseFlags } from './cli';
 
-const [command, ...rest] = process.argv.slice(2);
-const { values } = parseArgs({
-  args: rest,
-  options: {
-    complex: { type: 'string' },
-    role: { type: 'string' },
-    name: { type: 'string' },
-    brn: { type: 'string' },
-    'contact-name': { type: 'string' },
-    'contact-phone': { type: 'string' },
-    org: { type: 'string' },
-    key: { type: 'string' },
-  },
-});
+interface Flag {
+  /** The value's placeholder in the help. */
+  value: string;
+  optional?: boolean;
+  /** The field of the domain function's input this flag fills, as its validation errors name it. */
+  field: string;
+  /** For a flag that names a record by its id: the rule when it is missing or not an id, checked before the database opens. */
+  id?: string;
+}
+interface Command {
+  flags: Record<string, Flag>;
+  /** What it does, in a line of the help. */
+  does: string;
+  /** `ids`: the values of the flags with an `id` rule, as numbers. */
+  run(ctx: Context, values: Record<string, string | undefined>, ids: Record<string, number>): Promise<void>;
+}
 
-const env = parseEnv();
-// The service's database, SQLite or PostgreSQL (DATABASE_URL), migrated, with the built-in complexes (read for their codes).
-const db = await connectDatabase(env);
-await loadProgramme({ ctx: { db } });
-const ctx: Context = { db, env, logger: createLogger('silent'), pubsub: createInProcessPubSub(), now: () => new Date(), viewer: SYSTEM_ADMIN };
 
-try {
-  switch (command) {
-    case 'org:create': {
+const COMMANDS: Record<string, Command> = {
+  'org:create': {
+    flags: {
+      complex: { value: 'CODE', optional: true, field: 'input.complexCode' },
+      role: { value: 'ROLE', field: 'input.role' },
+      name: { value: 'NAME', field: 'input.name' },
+      brn: { value: 'NUMBER', field: 'input.businessRegistrationNumber' },
+      'contact-name': { value: 'NAME', optional: true, field: 'input.contactName' },
+      'contact-phone': { value: 'PHONE', optional: true, field: 'input.contactPhone' },
+    },
+    does: `registers an organisation; ROLE: ${ORGANISATION_ROLES.join(' ')}; --complex for every role but ADMIN; --brn: 사업자등록번호`,
+    async run(ctx, values) {
       const org = await createOrganisation({
         ctx,
         input: {
@@ -57,36 +63,96 @@ try {
         },
       });
       console.log(`created organisation ${org.id}: ${org.name} (${org.role})`);
-      break;
-    }
-    case 'org:list': {
-      const rows = await db
+    },
+  },
+  'org:list': {
+    flags: { complex: { value: 'CODE', optional: true, field: 'code' } },
+    does: 'prints id, complex, role and name of each organisation (of one complex), tab-separated',
+    async run(ctx, values) {
+      // The complex as org:create finds it, so that a code it would refuse is refused here too, not listed as empty.
+      const complexId = values.complex === undefined ? undefined : getComplex({ ctx, input: { code: values.complex } }).id;
+      const rows = await ctx.db
         .select({ id: organisations.id, role: organisations.role, name: organisations.name, complex: complexes.code })
         .from(organisations)
         .leftJoin(complexes, eq(complexes.id, organisations.complexId))
-        .where(values.complex ? eq(complexes.code, values.complex) : undefined)
+        .where(complexId === undefined ? undefined : eq(organisations.complexId, complexId))
         .all();
       for (const r of rows) console.log(`${r.id}\t${r.complex ?? '-'}\t${r.role}\t${r.name}`);
-      break;
-    }
-    case 'key:create': {
-      const { apiKey, secret } = await createApiKey({ ctx, input: { organisationId: Number(values.org), name: values.name ?? '' } });
+    },
+  },
+  'key:create': {
+    flags: {
+      org: { value: 'ID', field: 'input.organisationId', id: "required, the organisation's id as org:list prints it (first column)" },
+      name: { value: 'NAME', field: 'input.name' },
+    },
+    does: 'creates an API key for organisation ID (org:list prints it) and prints its secret, shown only now',
+    async run(ctx, values, ids) {
+      const { apiKey, secret } = await createApiKey({ ctx, input: { organisationId: ids.org!, name: values.name ?? '' } });
       console.log(`created API key ${apiKey.id} for organisation ${apiKey.organisationId}; it is shown only now:\n${secret}`);
-      break;
-    }
-    case 'key:revoke': {
-      const apiKey = await revokeApiKey({ ctx, input: { apiKeyId: Number(values.key) } });
+    },
+  },
+  'key:revoke': {
+    flags: { key: { value: 'ID', field: 'input.apiKeyId', id: "required, the API key's id as key:create prints it (created API key ID …)" } },
+    does: 'revokes API key ID (key:create prints it: created API key ID …)',
+    async run(ctx, _values, ids) {
+      const apiKey = await revokeApiKey({ ctx, input: { apiKeyId: ids.key! } });
       console.log(`revoked API key ${apiKey.id} at ${apiKey.revokedAt?.toISOString()}`);
-      break;
-    }
-    default:
-      console.error('usage: npm run admin -- org:create|org:list|key:create|key:revoke [options] (see scripts/admin.ts)');
-      process.exitCode = 2;
+    },
+  },
+};
+
+function help(): string {
+  const lines = ['usage: npm run admin -- <command> [flags]   (the database at DATABASE_URL, else DATABASE_PATH)'];
+  for (const [name, command] of Object.entries(COMMANDS)) {
+    const flags = Object.entries(command.flags).map(([flag, { value, optional }]) => (optional ? `[--${flag} ${value}]` : `--${flag} ${value}`));
+    lines.push(`  ${[name, ...flags].join(' ')}`, `      ${command.does}`);
   }
+  return lines.join('\n');
+}
+
+const [name, ...rest] = process.argv.slice(2);
+if (name === undefined) {
+  console.error(help());
+  process.exit(2);
+}
+if (name === 'help' || name === '--help' || name === '-h' || rest.includes('--help') || rest.includes('-h')) {
+  console.log(help());
+  process.exit(0);
+}
+const command = COMMANDS[name];
+if (!command) fail(`Unknown command '${name}': one of ${Object.keys(COMMANDS).join(', ')} (npm run admin -- help)`);
+const values = parseFlags({
+  args: rest,
+  options: Object.fromEntries(Object.keys(command.flags).map((flag) => [flag, { type: 'string' as const }])),
+}).values as Record<string, string | undefined>;
+const ids = checkFlags(
+  z.object(
+    Object.fromEntries(
+      Object.entries(command.flags).flatMap(([flag, { id: rule }]) => (rule ? [[flag, z.string(rule).regex(/^[1-9][0-9]{0,14}$/, rule).transform(Number)]] : [])),
+    ),
+  ),
+  values,
+) as Record<string, number>;
+
+const env = parseEnv();
+// The service's database, SQLite or PostgreSQL (DATABASE_URL), migrated, with the built-in complexes (read for their codes).
+const db = await connectDatabase(env);
+await loadProgramme({ ctx: { db } });
+const ctx: Context = { db, env, logger: createLogger('silent'), pubsub: createInProcessPubSub(), now: () => new Date(), viewer: SYSTEM_ADMIN };
+
+try {
+  await command.run(ctx, values, ids);
 } catch (error) {
   if (!(error instanceof DomainError)) throw error;
-  console.error(`${error.code}: ${error.message}`);
-  process.exitCode = 1;
+  if (error instanceof ValidationError) {
+    // Named as the caller wrote it: the flag, not the domain function's input field.
+    const flagOf = new Map(Object.entries(command.flags).map(([flag, { field }]) => [field, `--${flag}`]));
+    console.error(`${error.code}: ${error.issues.map((i) => `${flagOf.get(i.field) ?? i.field}: ${i.rule}`).join('; ')}`);
+    process.exitCode = 2;
+  } else {
+    console.error(`${error.code}: ${error.message}`);
+    process.exitCode = 1;
+  }
 } finally {
   await closeDatabase(db);
 }

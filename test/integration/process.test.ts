@@ -169,7 +169,14 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     expect(again.code).toBe(1);
     expect(again.output).toMatch(/CONFLICT/);
     const badBrn = await runScript(['scripts/admin.ts', 'org:create', '--complex', 'GUMI', '--role', 'CARRIER', '--name', '오류', '--brn', '2208162518'], env);
-    expect(badBrn.output).toMatch(/VALIDATION: input.businessRegistrationNumber: .*check digit/);
+    expect(badBrn.code).toBe(2);
+    expect(badBrn.output).toMatch(/^VALIDATION: --brn: .*check digit\n$/);
+    // org:list finds the complex as org:create does: an unknown one is refused, not listed as empty.
+    const list = (complex: string) => runScript(['scripts/admin.ts', 'org:list', '--complex', complex], env);
+    const [gumi, unknown, lowercase] = await Promise.all([list('GUMI'), list('NOPE'), list('gumi')]);
+    expect(gumi.output).toContain(`${orgId}\tGUMI\tCARRIER\t(주)구미운송`);
+    expect([unknown.code, unknown.output.trim()]).toEqual([1, 'NOT_FOUND: Complex NOPE not found']);
+    expect([lowercase.code, lowercase.output.trim()]).toEqual([2, 'VALIDATION: --complex: must be a complex code such as BANWOL_SIHWA']);
 
     const key = await runScript(['scripts/admin.ts', 'key:create', '--org', orgId, '--name', 'dispatch'], env);
     expect(key.code, key.output).toBe(0);
@@ -186,6 +193,32 @@ describe('the service as a process', { timeout: 90_000 }, () => {
       service.child.kill('SIGTERM');
       await service.exited;
     }
+  });
+
+  it('npm run admin answers a bad command line with one line naming the flag and exit code 2, before opening the database', async () => {
+    const dbPath = join(tmp.dir, 'never-admin.db');
+    const admin = (...args: string[]) => runScript(['scripts/admin.ts', ...args], { DATABASE_PATH: dbPath });
+    const [extra, noValue, noKey, noOrg, notAnId, unknownCommand, help] = await Promise.all([
+      admin('org:create', '--complex', 'GUMI', '--extra', '1'),
+      admin('org:create', '--name'),
+      admin('key:revoke'),
+      admin('key:create', '--name', 'x'),
+      admin('key:revoke', '--key', 'abc'),
+      admin('org:delete'),
+      admin('--help'),
+    ]);
+    const answer = ({ code, output }: { code: number | null; output: string }) => [code, output.trim()];
+    expect(answer(extra)).toEqual([2, "Unknown option '--extra'"]);
+    expect(answer(noValue)).toEqual([2, "Option '--name <value>' argument missing"]);
+    expect(answer(noKey)).toEqual([2, "--key: required, the API key's id as key:create prints it (created API key ID …)"]);
+    expect(answer(notAnId)).toEqual(answer(noKey));
+    expect(answer(noOrg)).toEqual([2, "--org: required, the organisation's id as org:list prints it (first column)"]);
+    expect(answer(unknownCommand)).toEqual([2, "Unknown command 'org:delete': one of org:create, org:list, key:create, key:revoke (npm run admin -- help)"]);
+    expect(help.code).toBe(0);
+    for (const usage of ['org:create [--complex CODE] --role ROLE --name NAME --brn NUMBER', 'org:list [--complex CODE]', 'key:create --org ID --name NAME', 'key:revoke --key ID']) {
+      expect(help.output).toContain(usage);
+    }
+    expect(existsSync(dbPath)).toBe(false);
   });
 
   it('start-up seeding writes one working demo key per role per complex to the demo keys file', async () => {
