@@ -2,40 +2,69 @@
  * npm run backup -- <file>: a consistent copy of the live database, safe while the service is writing.
  * SQLite (DATABASE_PATH): through SQLite's online backup API (a plain file copy of a WAL database can tear).
  * PostgreSQL (DATABASE_URL=postgres://…): `pg_dump --format=custom` (one snapshot), restored with pg_restore (README).
+ * The file is new (an existing one is refused, never overwritten) and readable by its owner only (mode 600): it holds
+ * what the database holds, webhook signing secrets among it. Exit code 2 for a bad command line, 1 when the copy fails.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, realpathSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { databaseLabel, openDatabase } from '../db/client';
 import { DIALECT } from '../db/dialect';
 import { parseEnv } from '../src/env';
+import { fail, parseFlags } from './cli';
 
-const target = process.argv[2];
-if (!target) {
-  console.error('usage: npm run backup -- <file>');
-  process.exit(2);
+const { positionals } = parseFlags({ options: {}, allowPositionals: true });
+if (positionals.length !== 1) fail('usage: npm run backup -- <file>   (a new file; the database at DATABASE_URL, else DATABASE_PATH)');
+const target = positionals[0]!;
+const env = parseEnv();
+if (DIALECT === 'sqlite') {
+  if (!existsSync(env.DATABASE_PATH)) fail(`no database at ${env.DATABASE_PATH} (DATABASE_PATH) to back up`);
+  // The same file under another name (`./`, `..`, a link) is the database itself, which a backup must not write over;
+  // nor its WAL, shared memory or journal beside it.
+  const live = realpathSync(env.DATABASE_PATH);
+  const folder = dirname(resolve(target));
+  const named = join(existsSync(folder) ? realpathSync(folder) : folder, basename(target));
+  if ((existsSync(target) && realpathSync(target) === live) || [live, `${live}-wal`, `${live}-shm`, `${live}-journal`].includes(named)) {
+    fail(`${target} is the database itself (DATABASE_PATH=${env.DATABASE_PATH}): back it up to another file`);
+  }
 }
 mkdirSync(dirname(target), { recursive: true });
+// Created here, exclusively and with mode 600, before SQLite or pg_dump write into it: they would create it 644 (umask 022).
+let fd: number;
+try {
+  fd = openSync(target, 'wx', 0o600);
+} catch (error) {
+  if ((error as NodeJS.ErrnoException).code === 'EEXIST') fail(`${target} exists: back up to a new file (or remove it first)`);
+  throw error;
+}
+closeSync(fd);
+
 const started = Date.now();
-const env = parseEnv();
-if (DIALECT === 'pg') {
-  // The password goes through the environment, not the command line others can read in `ps`.
-  const { password } = new URL(env.DATABASE_URL!);
-  const withoutPassword = new URL(env.DATABASE_URL!);
-  withoutPassword.password = '';
-  const dump = spawnSync('pg_dump', ['--format=custom', `--file=${target}`, `--dbname=${withoutPassword.href}`], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, ...(password ? { PGPASSWORD: decodeURIComponent(password) } : {}) },
-  });
-  if (dump.error) {
-    console.error(`pg_dump could not run (${dump.error.message}): install PostgreSQL's client tools, the server's version or newer`);
-    process.exit(1);
+try {
+  if (DIALECT === 'pg') {
+    // The password goes through the environment, not the command line others can read in `ps`.
+    const { password } = new URL(env.DATABASE_URL!);
+    const withoutPassword = new URL(env.DATABASE_URL!);
+    withoutPassword.password = '';
+    const dump = spawnSync('pg_dump', ['--format=custom', `--file=${target}`, `--dbname=${withoutPassword.href}`], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, ...(password ? { PGPASSWORD: decodeURIComponent(password) } : {}) },
+    });
+    if (dump.error) throw new Error(`pg_dump could not run (${dump.error.message}): install PostgreSQL's client tools, the server's version or newer`);
+    if (dump.status !== 0) throw new Error(`pg_dump failed with exit code ${dump.status}`);
+    console.log(`backed up ${databaseLabel(env)} to ${target} (pg_dump custom format) in ${Date.now() - started} ms`);
+  } else {
+    const db = openDatabase(env.DATABASE_PATH);
+    try {
+      await db.$client.backup(target);
+    } finally {
+      db.$client.close();
+    }
+    console.log(`backed up ${databaseLabel(env)} to ${target} in ${Date.now() - started} ms`);
   }
-  if (dump.status !== 0) process.exit(dump.status ?? 1);
-  console.log(`backed up ${databaseLabel(env)} to ${target} (pg_dump custom format) in ${Date.now() - started} ms`);
-} else {
-  const db = openDatabase(env.DATABASE_PATH);
-  await db.$client.backup(target);
-  db.$client.close();
-  console.log(`backed up ${databaseLabel(env)} to ${target} in ${Date.now() - started} ms`);
+} catch (error) {
+  // No half-written file left where a backup is expected.
+  for (const path of [target, `${target}-journal`]) rmSync(path, { force: true });
+  console.error(`backup failed: ${(error as Error).message}`);
+  process.exit(1);
 }

@@ -119,17 +119,30 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     }
   });
 
-  it('npm run backup writes a consistent copy of the live database', async () => {
+  it('npm run backup writes a consistent copy of the live database, owner-only, and never over a file', async () => {
     const dbPath = join(tmp.dir, 'live.db');
     const service = await spawnService({ DATABASE_PATH: dbPath, DEMO_KEYS_PATH: join(tmp.dir, 'live-keys.json') });
     try {
       const target = join(tmp.dir, 'backups', 'copy.db');
       const { code, output } = await runScript(['scripts/backup.ts', target], { DATABASE_PATH: dbPath });
       expect(code, output).toBe(0);
+      // It holds the webhook signing secrets, as the database does: readable by its owner only, like the demo keys.
+      expect((statSync(target).mode & 0o777).toString(8)).toBe('600');
       const copy = new Database(target, { readonly: true });
       expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
       expect((copy.prepare('select count(*) as n from complexes').get() as { n: number }).n).toBe(7);
       copy.close();
+
+      const [again, itself, itselfAgain] = await Promise.all([
+        runScript(['scripts/backup.ts', target], { DATABASE_PATH: dbPath }),
+        runScript(['scripts/backup.ts', dbPath], { DATABASE_PATH: dbPath }),
+        runScript(['scripts/backup.ts', join(tmp.dir, 'backups', '..', 'live.db')], { DATABASE_PATH: dbPath }),
+      ]);
+      expect([again.code, again.output.trim()]).toEqual([2, `${target} exists: back up to a new file (or remove it first)`]);
+      expect([itself.code, itself.output.trim()]).toEqual([2, `${dbPath} is the database itself (DATABASE_PATH=${dbPath}): back it up to another file`]);
+      expect(itselfAgain.code, itselfAgain.output).toBe(2);
+      const live = await gql<{ complexes: { totalCount: number } }>(service.url, COUNT);
+      expect(live.body.data!.complexes.totalCount).toBe(7);
     } finally {
       service.child.kill('SIGTERM');
       await service.exited;

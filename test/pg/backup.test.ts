@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -56,6 +56,9 @@ describe('npm run backup on PostgreSQL', () => {
     expect(backup.stderr).toBe('');
     expect(backup.status).toBe(0);
     expect(backup.stdout).toContain('pg_dump custom format');
+    expect((statSync(file).mode & 0o777).toString(8)).toBe('600'); // it holds the webhook signing secrets
+    const again = spawnSync(process.execPath, ['--import', TSX_LOADER, 'scripts/backup.ts', file], { env: { ...process.env, DATABASE_URL: source.url }, encoding: 'utf8' });
+    expect([again.status, again.stderr.trim()]).toEqual([2, `${file} exists: back up to a new file (or remove it first)`]);
 
     // As README says: into a new, empty database.
     await admin(`create database ${restored}`);
