@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { PROGRAMME_COMPLEXES } from '../src/complexes/programme';
+import { counted } from '../src/english';
 import { checkFlags, parseFlags } from './cli';
 import { renderChart } from './simulation/chart';
 import { formatReport, progressReporter, summaryOf } from './simulation/report';
@@ -53,6 +54,6 @@ progress.done();
 
 const chartPath = args.out ?? `data/simulation-${args.complex}-${args.seed}.svg`;
 mkdirSync(dirname(chartPath), { recursive: true });
-writeFileSync(chartPath, renderChart(`${result.complex.nameEn}: ${args.days} simulated days, seed ${args.seed}`, result.insights.days));
+writeFileSync(chartPath, renderChart(`${result.complex.nameEn}: ${counted(args.days, 'simulated day')}, seed ${args.seed}`, result.insights.days));
 console.log(formatReport(result, chartPath));
 console.log(JSON.stringify(summaryOf(result)));

@@ -2,6 +2,7 @@
  * What a simulation prints: a progress bar on stderr while it runs, then the KPIs against the no-sharing
  * baseline, the targets, every assumption, the chart's path and one JSON line.
  */
+import { counted } from '../../src/english';
 import { seoulDay } from '../../src/supply/listings/seoul-day';
 import { seoulClockText, SIMULATION_START } from './clock';
 import type { Progress, SimulationResult } from './run-simulation';
@@ -101,7 +102,7 @@ export function formatReport(result: SimulationResult, chartPath: string): strin
   const target = (name: string, ok: boolean, text: string) => `${ok ? 'target met   ' : 'TARGET MISSED'}: ${name} ${text}`;
 
   return [
-    `Sandan Exchange simulation: ${result.complex.nameEn} (${result.complex.code}), ${options.days} day${options.days === 1 ? '' : 's'} from ${seoulDay(result.start)} (Asia/Seoul; clock from ${seoulClockText(SIMULATION_START.getTime())}), seed ${options.seed}, scale ${options.scale}`,
+    `Sandan Exchange simulation: ${result.complex.nameEn} (${result.complex.code}), ${counted(options.days, 'day')} from ${seoulDay(result.start)} (Asia/Seoul; clock from ${seoulClockText(SIMULATION_START.getTime())}), seed ${options.seed}, scale ${options.scale}`,
     `Population: ${sizes.manufacturers} manufacturers, ${sizes.carriers} carriers with ${sizes.vehicles} vehicles, ${sizes.warehouseOwners} warehouse owners with ${sizes.listingsAtStart} listings at the start (${counters.listings} by the end), ${sizes.partnerSites} partner sites`,
     `Activity: ${counters.requests} requests, ${counters.rounds} matching rounds, ${counters.offersAccepted} offers accepted, ${counters.offersDeclined} declined, ${counters.acceptConflicts} taken meanwhile; ${counters.trips} vehicle trips (${(counters.trips / sizes.vehicles / weekdays).toFixed(2)} per vehicle per weekday), ${counters.deliveries} deliveries with proof, ${counters.storageBookings} storage bookings; ${result.httpRequests.toLocaleString('en')} HTTP requests; clock stopped at ${seoulDay(result.clockEnd)} ${seoulClockText(result.clockEnd.getTime())}; ${(result.wallMs / 1000).toFixed(1)} s`,
     '',

@@ -22,6 +22,7 @@ import { withdrawRivalOffers } from '../market/withdraw-offers';
 import { acceptOffers, markBooked } from '../market/book';
 import { applyExtension, extensionOf, lapseStaleExtension, StaleExtensionError } from './extend-route';
 import { bookPlan } from '../matching/route-plan';
+import { counted } from '../english';
 
 export const AcceptOfferInput = z.object({
   offerId: z.number().int().positive(),
@@ -258,12 +259,13 @@ async function fullyBooked(run: Statements, request: ShipmentRequestRecord, legs
 
 function bookedEvents(ctx: Context, { offer, bookings: booked, requests, bookedRequestIds, extended }: BookedUnit): Publication[] {
   const at = ctx.now();
+  const pallets = booked.reduce((n, b) => n + b.pallets, 0);
   const summary = extended
-    ? `Route extended: ${booked.length} more shipment${booked.length === 1 ? '' : 's'}, ${booked.reduce((n, b) => n + b.pallets, 0)} pallets joined a truck already out`
+    ? `Route extended: ${counted(booked.length, 'more shipment')}, ${counted(pallets, 'pallet')} joined a truck already out`
     : booked.length > 1
-      ? `Pooled route booked: ${booked.length} shipments, ${booked.reduce((n, b) => n + b.pallets, 0)} pallets on one vehicle`
+      ? `Pooled route booked: ${booked.length} shipments, ${counted(pallets, 'pallet')} on one vehicle`
       : offer.kind === 'STORAGE'
-        ? `Storage booked: ${offer.storagePallets} pallets ${offer.storageFromDay} to ${offer.storageToDay}`
+        ? `Storage booked: ${counted(offer.storagePallets!, 'pallet')} ${offer.storageFromDay} to ${offer.storageToDay}`
         : `Transport booked: ${requestSummary(requests[0]!)}`;
   return [
     ['complexActivity', { complexCode: complexCodeOf(ctx, offer.complexId), kind: 'BOOKING_CONFIRMED', at, summary }],

@@ -12,6 +12,7 @@ import type { BookingRecord } from './booking-record';
 import { complexCodeOf } from '../complexes/complex-code';
 import { giveBackRequests } from '../market/give-back-requests';
 import type { Tx } from '../../db/transaction';
+import { counted } from '../english';
 
 export const GIVE_BACK_REASON_MAX_LENGTH = 500;
 
@@ -63,7 +64,7 @@ async function givenBackEvents(ctx: Context, tx: Tx, ended: BookingRecord[], req
     complexCode: complexCodeOf(ctx, first.complexId),
     kind: 'BOOKING_RETURNED',
     at,
-    summary: `Booking given back by its ${first.kind === 'STORAGE' ? 'warehouse' : 'carrier'}: ${requestIds.length} shipment${requestIds.length === 1 ? '' : 's'} back to the next matching round`,
+    summary: `Booking given back by its ${first.kind === 'STORAGE' ? 'warehouse' : 'carrier'}: ${counted(requestIds.length, 'shipment')} back to the next matching round`,
   }];
   const updates = await tx.select().from(shipmentRequests).where(inArray(shipmentRequests.id, requestIds)).all();
   return [activity, ...updates.map((request): Publication => ['shipmentUpdated', { requestId: request.id, shipperOrgId: request.shipperOrgId, status: request.status, at, trackingEvent: null, reason }])];

@@ -1,4 +1,5 @@
 import type { Context } from '../context';
+import { counted } from '../english';
 import type { ComplexActivityEvent } from '../pubsub';
 import type { ShipmentRequestRecord } from './request-record';
 
@@ -9,7 +10,7 @@ const SEOUL_TIME = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul', mo
 /** One feed line about a request, e.g. `3 pallets GENERAL, 1200 kg, pickup 11-24 09:00`: the load, never the shipper. */
 export function requestSummary(r: Pick<ShipmentRequestRecord, 'pallets' | 'cargoClass' | 'weightKg' | 'pickupFrom'>): string {
   const parts = Object.fromEntries(SEOUL_TIME.formatToParts(r.pickupFrom).map((p) => [p.type, p.value]));
-  return `${r.pallets} pallet${r.pallets === 1 ? '' : 's'} ${r.cargoClass}, ${r.weightKg} kg, pickup ${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+  return `${counted(r.pallets, 'pallet')} ${r.cargoClass}, ${r.weightKg} kg, pickup ${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }
 
 /** Tells the complex's live feed (operators) about a posted or cancelled request. */

@@ -17,6 +17,7 @@ import { expireOffers } from '../market/expire-offers';
 import { recordOffers } from './record-offers';
 import type { MatchingRoundRecord } from './round-record';
 import { loadRoundInput } from './round-input';
+import { counted } from '../english';
 
 export const RunMatchingRoundInput = z.object({ complexCode: ComplexCode });
 export type RunMatchingRoundInput = z.infer<typeof RunMatchingRoundInput>;
@@ -107,9 +108,9 @@ void everyFigureStored;
 
 function roundEvents(ctx: Context, complex: ComplexRecord, roundId: number, trigger: RoundTrigger, report: ReturnType<typeof runRound>['report'], offersWritten: number): Publication[] {
   const { servedCount, requestsConsidered, timeMs, routes, pooledRoutes, pooledRequests, centreRequests } = report;
-  const pooled = pooledRoutes > 0 ? ` (${pooledRoutes} pooled, carrying ${pooledRequests} requests${centreRequests > 0 ? `, ${centreRequests} through the centre` : ''})` : '';
+  const pooled = pooledRoutes > 0 ? ` (${pooledRoutes} pooled, carrying ${counted(pooledRequests, 'request')}${centreRequests > 0 ? `, ${centreRequests} through the centre` : ''})` : '';
   const extended = report.extensions > 0 ? `, ${report.extensions} of them extending ${report.extensions === 1 ? 'a booked route' : 'booked routes'}` : '';
-  const summary = `Round ${roundId}: ${servedCount}/${requestsConsidered} requests matched on ${routes} route${routes === 1 ? '' : 's'}${pooled}${extended}, ${offersWritten} offers, saving ${report.savingsPct.toFixed(1)}% against separate trucks`;
+  const summary = `Round ${roundId}: ${servedCount}/${counted(requestsConsidered, 'request')} matched on ${counted(routes, 'route')}${pooled}${extended}, ${counted(offersWritten, 'offer')}, saving ${report.savingsPct.toFixed(1)}% against separate trucks`;
   return [
     ['complexActivity', { complexCode: complex.code, kind: 'MATCHING_ROUND_COMPLETED', at: ctx.now(), summary }],
     ['roundCompleted', { complexCode: complex.code, roundId, trigger, timeMs, requestsConsidered, servedCount, offersWritten }],

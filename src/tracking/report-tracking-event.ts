@@ -17,6 +17,7 @@ import { parseInput } from '../validation';
 import { recordWebhookEvents } from '../webhooks/record-event';
 import type { TrackingEventRecord } from './tracking-event-record';
 import { notThisLeg, outOfOrder, TRACKING_STEPS } from './tracking-rules';
+import { counted } from '../english';
 
 /** Allowance for the carrier's device clock differing from ours, either way. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
@@ -134,6 +135,6 @@ async function trackedEvents(ctx: Context, tx: Tx, event: TrackingEventRecord, b
     complexCode: complexCodeOf(ctx, booking.complexId),
     kind: `SHIPMENT_${event.kind}`,
     at,
-    summary: `Shipment ${event.kind.toLowerCase().replace('_', ' ')}: ${booking.pallets} pallets, ${booking.weightKg} kg`,
+    summary: `Shipment ${event.kind.toLowerCase().replace('_', ' ')}: ${counted(booking.pallets, 'pallet')}, ${booking.weightKg} kg`,
   }]];
 }

@@ -7,6 +7,7 @@ import { seoulDateTime } from '../time';
 import { addressPolicy } from './endpoint-input';
 import { recordWebhookEvent } from './record-event';
 import { sendWebhook, type AttemptResult } from './send';
+import { counted } from '../english';
 
 type WorkerCtx = Pick<Context, 'db' | 'pubsub' | 'logger' | 'env' | 'now'>;
 
@@ -153,7 +154,7 @@ async function settle(ctx: WorkerCtx, delivery: WebhookDeliveryRecord, organisat
     // The attempts of this retry window: a redelivery opens a new one, and `attempts` counts them all.
     const since = delivery.firstAttemptAt!;
     const { failed } = (await tx.select({ failed: count() }).from(webhookAttempts).where(and(eq(webhookAttempts.deliveryId, delivery.id), gte(webhookAttempts.attemptedAt, since))).get())!;
-    const reason = `${failed} attempts failed since ${seoulDateTime(since)}; last: ${result.error}`;
+    const reason = `${counted(failed, 'attempt')} failed since ${seoulDateTime(since)}; last: ${result.error}`;
     const disabled = await tx
       .update(webhookEndpoints)
       .set({ status: 'DISABLED', disabledReason: reason, updatedAt: now })
@@ -169,7 +170,7 @@ async function settle(ctx: WorkerCtx, delivery: WebhookDeliveryRecord, organisat
       .run();
     const org = await tx.select({ name: organisations.name, code: complexes.code }).from(organisations).innerJoin(complexes, eq(complexes.id, organisations.complexId)).where(eq(organisations.id, organisationId)).get();
     if (!org) return;
-    const notice: ComplexActivityEvent = { complexCode: org.code, kind: 'WEBHOOK_ENDPOINT_DISABLED', at: now, summary: `Webhook endpoint of ${org.name} (${new URL(disabled.url).host}) disabled: ${failed} attempts failed since ${seoulDateTime(since)}` };
+    const notice: ComplexActivityEvent = { complexCode: org.code, kind: 'WEBHOOK_ENDPOINT_DISABLED', at: now, summary: `Webhook endpoint of ${org.name} (${new URL(disabled.url).host}) disabled: ${counted(failed, 'attempt')} failed since ${seoulDateTime(since)}` };
     await recordWebhookEvent(tx, 'complexActivity', notice, now);
     disabledNotice = notice;
   });

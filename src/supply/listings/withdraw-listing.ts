@@ -12,6 +12,7 @@ import { complexCodeOf } from '../../complexes/complex-code';
 import { heldStays } from './held-stays';
 import { selectListingsByIds, type ListingRecord } from './listing-record';
 import { seoulDay } from './seoul-day';
+import { counted } from '../../english';
 
 export const WithdrawListingInput = z.object({ listingId: z.number().int().positive() });
 export type WithdrawListingInput = z.infer<typeof WithdrawListingInput>;
@@ -40,7 +41,7 @@ export async function withdrawListing({ ctx, input }: { ctx: Context; input: Wit
       complexCode: complexCodeOf(ctx, row.complexId),
       kind: 'LISTING_WITHDRAWN',
       at: ctx.now(),
-      summary: `Warehouse space withdrawn: ${row.totalPallets} ${row.storageClass} pallet positions`,
+      summary: `Warehouse space withdrawn: ${counted(row.totalPallets, `${row.storageClass} pallet position`)}`,
     };
     await recordWebhookEvent(tx, 'complexActivity', event, event.at);
     return event;
