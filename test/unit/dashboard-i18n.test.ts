@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ORGANISATION_ROLES, TRACKING_EVENT_KINDS } from '../../db/schema';
 import { STORAGE_CLASSES } from '../../db/schema/enums';
 import { ACTIVITY_KINDS } from '../../src/pubsub';
@@ -9,10 +9,13 @@ import { ACTIVITY_KINDS } from '../../src/pubsub';
 const PUBLIC = fileURLToPath(new URL('../../src/dashboard/public/', import.meta.url));
 const SCRIPTS = ['app.js', 'i18n.js'];
 
-type Catalogue = Record<string, string>;
+/** A text, or its forms by plural category (`{ one, other }`) when it is about a number. */
+type Text = string | Record<string, string>;
+type Catalogue = Record<string, Text>;
 const catalogue = async (lang: 'ko' | 'en'): Promise<Catalogue> => (await import(pathToFileURL(`${PUBLIC}i18n/${lang}.js`).href)).default;
 const [ko, en] = await Promise.all([catalogue('ko'), catalogue('en')]);
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+const forms = (text: Text) => (typeof text === 'string' ? [text] : Object.values(text));
 
 /** Every string literal and every literal part of a template in a script, with its line. */
 function literals(file: string): { text: string; line: number; node: ts.Node }[] {
@@ -47,10 +50,25 @@ describe('dashboard catalogues', () => {
   it('have the same keys in Korean and English, each text filled and with the same placeholders', () => {
     expect(Object.keys(ko).sort()).toEqual(Object.keys(en).sort());
     for (const [key, text] of Object.entries(ko)) {
-      expect(text.trim(), `ko ${key}`).not.toBe('');
-      expect(en[key]!.trim(), `en ${key}`).not.toBe('');
-      expect(placeholders(en[key]!), key).toEqual(placeholders(text));
+      const expected = placeholders(forms(text)[0]!);
+      for (const [lang, form] of [...forms(text).map((f) => ['ko', f]), ...forms(en[key]!).map((f) => ['en', f])]) {
+        expect(form!.trim(), `${lang} ${key}`).not.toBe('');
+        expect(placeholders(form!), `${lang} ${key}`).toEqual(expected);
+      }
     }
+  });
+
+  it('give a text about a number every plural form of its language, each showing {count}', () => {
+    for (const [lang, catalogue, locale] of [['ko', ko, 'ko-KR'], ['en', en, 'en-GB']] as const) {
+      const categories = new Intl.PluralRules(locale).resolvedOptions().pluralCategories;
+      for (const [key, text] of Object.entries(catalogue).filter(([, text]) => typeof text !== 'string')) {
+        expect(Object.keys(text).sort(), `${lang} ${key}`).toEqual([...categories].sort());
+        for (const form of forms(text)) expect(form, `${lang} ${key}`).toContain('{count}');
+      }
+    }
+    // A plain English text puts no number before a plural noun ("1 loads"): such a text needs its forms.
+    const countedNouns = Object.entries(en).filter(([, text]) => typeof text === 'string' && /\{\w+\}( [a-z-]+)? [a-z-]+s\b/.test(text));
+    expect(countedNouns).toEqual([]);
   });
 
   it('name every role, storage class, shipment step and activity the service can send', () => {
@@ -65,7 +83,7 @@ describe('dashboard catalogues', () => {
   });
 
   it('speak Korean in the Korean catalogue', () => {
-    const withHangul = Object.values(ko).filter((text) => /[가-힣]/.test(text));
+    const withHangul = Object.values(ko).filter((text) => forms(text).every((form) => /[가-힣]/.test(form)));
     expect(withHangul.length / Object.keys(ko).length).toBeGreaterThan(0.8);
     expect(ko['kpi.emptyKm']).toBe('공차율');
     expect(ko['map.key.centre']).toBe('공동물류센터');
@@ -97,5 +115,26 @@ describe('dashboard page and scripts', () => {
     expect(keys.length + prefixes.length).toBeGreaterThan(0);
     expect(keys.filter((key) => !(key in ko))).toEqual([]);
     expect(prefixes.filter((prefix) => !Object.keys(ko).some((key) => key.startsWith(prefix)))).toEqual([]);
+  });
+});
+
+describe('t', () => {
+  afterAll(() => vi.unstubAllGlobals());
+
+  it('takes the English singular for one, the plural for any other count, formatted, and the one Korean form', async () => {
+    const stored = new Map([['sandan.lang', 'en']]);
+    vi.stubGlobal('localStorage', { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => stored.set(k, v) });
+    vi.stubGlobal('document', { documentElement: {}, querySelectorAll: () => [] });
+    const { t, setLanguage } = await import(pathToFileURL(`${PUBLIC}i18n.js`).href);
+    const loads = (requests: number, shippers: number) => t('routes.loads', { requests: t('routes.requests', { count: requests }), shippers: t('routes.shippers', { count: shippers }) });
+
+    expect(loads(1, 1)).toBe('1 load of 1 shipper');
+    expect(loads(3, 2)).toBe('3 loads of 2 shippers');
+    expect(t('map.stopLoad', { kg: '0 kg', count: 0 })).toBe('0 kg / 0 pallets');
+    expect(t('map.stopLoad', { kg: '400 kg', count: 1 })).toBe('400 kg / 1 pallet');
+    expect(t('kpi.utilisation.detail', { booked: '12', count: 1200 })).toBe('12 of 1,200 idle pallet-days booked');
+    setLanguage('ko');
+    expect(loads(1, 1)).toBe('화물 1건 · 화주 1곳');
+    expect(t('routes.requests', { count: 1200 })).toBe('화물 1,200건');
   });
 });

@@ -437,7 +437,7 @@ function renderKpis() {
       cost: tr.baselineCostKrw > 0 ? [fmt.krw(tr.costKrw), baseline(fmt.krw(tr.baselineCostKrw))] : null,
       emptyKm: km > 0 ? [fmt.percent(tr.emptyKmSharePct), baseline(fmt.percent(tr.baselineEmptyKmSharePct))] : null,
       co2: tr.baselineCo2Kg > 0 ? [fmt.kg(tr.co2Kg), baseline(fmt.kg(tr.baselineCo2Kg))] : null,
-      utilisation: s.idlePalletDays > 0 ? [fmt.percent(s.utilisationPct), t('kpi.utilisation.detail', { booked: n(s.bookedPalletDays), idle: n(s.idlePalletDays) })] : null,
+      utilisation: s.idlePalletDays > 0 ? [fmt.percent(s.utilisationPct), t('kpi.utilisation.detail', { booked: n(s.bookedPalletDays), count: s.idlePalletDays })] : null,
       requests: [[r.posted, r.served, r.expired].map(n).join(' / ')],
       served: r.posted > 0 ? [fmt.percent(r.servedPct), t('kpi.served.detail', { waiting: n(r.waiting), cancelled: n(r.cancelled) })] : null,
       medianToBooking: r.medianMinutesToBooking === null ? null : [fmt.duration(r.medianMinutesToBooking)],
@@ -471,8 +471,8 @@ function renderRoutes() {
       const button = el('button', { type: 'button', class: 'route', 'data-route': route.id, 'data-status': route.status, 'aria-pressed': String(route.id === state.routeId) });
       button.textContent = t('routes.item', {
         time: fmt.dateTime(new Date(route.startAt)),
-        stops: fmt.number(route.stops.length),
-        loads: t('routes.loads', { requests: fmt.number(new Set(route.stops.map((s) => s.requestId)).size), shippers: fmt.number(route.sharedBy) }),
+        count: route.stops.length,
+        loads: t('routes.loads', { requests: t('routes.requests', { count: new Set(route.stops.map((s) => s.requestId)).size }), shippers: t('routes.shippers', { count: route.sharedBy }) }),
         price: fmt.krw(route.priceKrw),
         status: textOr(`routes.status.${route.status}`, route.status),
       });
@@ -500,7 +500,7 @@ function routeLayer(/** @type {Route} */ route, /** @type {(lat: number, lng: nu
     // Stops at one place (pickups at the same gate) fan out so that every number stays readable.
     const twins = route.stops.slice(0, i).filter((s) => s.location.lat === stop.location.lat && s.location.lng === stop.location.lng).length;
     const dy = twins * size * 2.4;
-    const load = t('map.stopLoad', { kg: fmt.kg(stop.kgAfter), pallets: fmt.number(stop.palletsAfter) });
+    const load = t('map.stopLoad', { kg: fmt.kg(stop.kgAfter), count: stop.palletsAfter });
     const group = svg('g', { class: `stop ${stop.action.toLowerCase()}`, 'data-seq': stop.seq }, [
       svg('circle', { cx: x, cy: y + dy, r: size * 1.1 }),
       Object.assign(svg('text', { x, y: y + dy, 'font-size': size * 1.3, 'text-anchor': 'middle', 'dominant-baseline': 'central' }), { textContent: String(stop.seq) }),
@@ -571,7 +571,7 @@ function renderMap() {
     ...warehouses.map(({ w, at: [x, y] }) => {
       const square = svg('rect', { class: 'warehouse', x: x - size * 0.7, y: y - size * 0.7, width: size * 1.4, height: size * 1.4, rx: size * 0.2 });
       const storageClass = textOr(`storageClass.${w.storageClass}`, w.storageClass);
-      square.append(title(t('map.warehouseTip', { name: w.name, storageClass, pallets: fmt.number(w.totalPallets) })));
+      square.append(title(t('map.warehouseTip', { name: w.name, storageClass, count: w.totalPallets })));
       return square;
     }),
     (() => {
@@ -583,7 +583,7 @@ function renderMap() {
   ]);
 
   els.map.setAttribute('viewBox', [bounds.minX - pad, bounds.minY - pad, bounds.maxX - bounds.minX + 2 * pad, bounds.maxY - bounds.minY + 2 * pad].map((n) => n.toFixed(2)).join(' '));
-  const label = { complex: nameOf(complex), areaCells: fmt.number(complex.serviceAreaCells.length), heatCells: fmt.number(state.heat.length), layer: t(`map.layer.${state.layer}`) };
+  const label = { complex: nameOf(complex), areaCells: t('map.cells', { count: complex.serviceAreaCells.length }), heatCells: t('map.cells', { count: state.heat.length }), layer: t(`map.layer.${state.layer}`) };
   els.map.setAttribute('aria-label', t('map.labelOf', label));
   els.map.replaceChildren(base, heat, markers, ...(route ? [routeLayer(route, project, size)] : []));
   renderLegend(maxPallets, light, dark);

@@ -8,7 +8,12 @@ import ko from './i18n/ko.js';
 
 /** @typedef {'ko' | 'en'} Language */
 
-/** @type {Record<Language, Record<string, string>>} */
+/**
+ * A text, or one form per plural category of the language (English `one` and `other`) for a text about a number.
+ * @typedef {string | Partial<Record<Intl.LDMLPluralRule, string>>} Text
+ */
+
+/** @type {Record<Language, Record<string, Text>>} */
 const CATALOGUES = { ko, en };
 /** @type {Record<Language, string>} */
 const LOCALES = { ko: 'ko-KR', en: 'en-GB' };
@@ -23,15 +28,20 @@ const stored = localStorage.getItem(LANGUAGE_STORAGE);
 let current = stored === 'ko' || stored === 'en' ? stored : DEFAULT_LANGUAGE;
 /** Formatters of the current language. */
 export let fmt = formatters(LOCALES[current]);
+let plurals = new Intl.PluralRules(LOCALES[current]);
 
 export const language = () => current;
 
 /**
- * The catalogue's text for `key` with its `{name}` placeholders filled. A missing key shows itself rather
- * than nothing, so that it is noticed (the unit test keeps both catalogues complete).
+ * The catalogue's text for `key` with its `{name}` placeholders filled. A number `count` shows formatted and, in a
+ * text with plural forms, picks the form the language's rules give it. A missing key shows itself rather than
+ * nothing, so that it is noticed (the unit test keeps both catalogues complete).
  */
 export function t(/** @type {string} */ key, /** @type {Record<string, string | number>} */ params = {}) {
-  const text = CATALOGUES[current][key] ?? key;
+  const entry = CATALOGUES[current][key] ?? key;
+  const { count } = params;
+  const text = typeof entry === 'string' ? entry : (entry[plurals.select(Number(count))] ?? entry.other ?? key);
+  if (typeof count === 'number') params = { ...params, count: fmt.number(count) };
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
 }
 
@@ -42,6 +52,7 @@ export function setLanguage(/** @type {Language} */ next) {
   current = next;
   localStorage.setItem(LANGUAGE_STORAGE, next);
   fmt = formatters(LOCALES[next]);
+  plurals = new Intl.PluralRules(LOCALES[next]);
   translatePage();
 }
 

@@ -1,6 +1,7 @@
 /**
  * English strings. Same keys as ko.js, the default language (test/unit/dashboard-i18n.test.ts checks it).
- * `{name}` placeholders take values app.js has already formatted with Intl.
+ * `{name}` placeholders take values app.js has already formatted with Intl. A text about a number of things has a
+ * form per English plural category, `{ one, other }`: the number `{count}` picks it (i18n.js `t`).
  */
 export default {
   'app.title': 'Sandan Exchange · Industrial complex logistics',
@@ -43,12 +44,13 @@ export default {
   'map.layer.SUPPLY': 'Supply',
   'map.layer.DEMAND': 'Demand',
   'map.label': 'Hexagon map of the complex',
-  'map.labelOf': 'Hexagon map of {complex}: {areaCells} service-area cells, {heatCells} cells of {layer}',
+  'map.labelOf': 'Hexagon map of {complex}: {areaCells} in the service area, {heatCells} of {layer}',
+  'map.cells': { one: '{count} cell', other: '{count} cells' },
   'map.areaTip.SUPPLY': '{cell}\nService area — nothing available here',
   'map.areaTip.DEMAND': '{cell}\nService area — nothing waiting here',
   'map.heatTip.SUPPLY': '{cell}\nVehicles and listings: {count}\nPallets: {pallets}',
   'map.heatTip.DEMAND': '{cell}\nWaiting requests: {count}\nPallets: {pallets}',
-  'map.warehouseTip': '{name}\n{storageClass}, {pallets} pallet positions',
+  'map.warehouseTip': { one: '{name}\n{storageClass}, {count} pallet position', other: '{name}\n{storageClass}, {count} pallet positions' },
   'map.centreTip': '{name}\nJoint logistics centre',
   'map.legend.SUPPLY': 'Pallets per cell (supply)',
   'map.legend.DEMAND': 'Pallets per cell (demand)',
@@ -57,8 +59,10 @@ export default {
   'map.key.area': 'Service area (H3 res 7)',
   'routes.title': 'Latest routes',
   'routes.empty': 'No route offered yet.',
-  'routes.item': '{time} · {stops} stops · {loads} · {price} · {status}',
-  'routes.loads': '{requests} loads of {shippers} shippers',
+  'routes.item': { one: '{time} · {count} stop · {loads} · {price} · {status}', other: '{time} · {count} stops · {loads} · {price} · {status}' },
+  'routes.loads': '{requests} of {shippers}',
+  'routes.requests': { one: '{count} load', other: '{count} loads' },
+  'routes.shippers': { one: '{count} shipper', other: '{count} shippers' },
   'routes.status.PENDING': 'awaiting answer',
   'routes.status.ACCEPTED': 'booked',
   'routes.status.DECLINED': 'declined',
@@ -66,7 +70,7 @@ export default {
   'routes.status.WITHDRAWN': 'withdrawn',
   'routes.status.CANCELLED': 'cancelled by the shippers',
   'routes.status.RETURNED': 'given back',
-  'map.stopLoad': '{kg} / {pallets} pallets',
+  'map.stopLoad': { one: '{kg} / {count} pallet', other: '{kg} / {count} pallets' },
   'map.stopAction.PICKUP': 'Pickup',
   'map.stopAction.DROP': 'Drop',
   'map.stopAction.CENTRE_DROP': 'Drop at centre',
@@ -90,7 +94,7 @@ export default {
   'kpi.emptyKm': 'Empty-km share',
   'kpi.co2': 'CO₂ emitted',
   'kpi.utilisation': 'Storage utilisation',
-  'kpi.utilisation.detail': '{booked} of {idle} idle pallet-days booked',
+  'kpi.utilisation.detail': { one: '{booked} of {count} idle pallet-day booked', other: '{booked} of {count} idle pallet-days booked' },
   'kpi.requests': 'Requests posted / served / expired',
   'kpi.served': 'Served',
   'kpi.served.detail': '{waiting} waiting, {cancelled} cancelled',

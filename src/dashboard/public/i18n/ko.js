@@ -1,6 +1,7 @@
 /**
  * 한국어 문구 (기본 언어). en.js와 키가 같아야 한다 (test/unit/dashboard-i18n.test.ts).
- * `{name}` 자리에는 app.js가 Intl로 서식을 맞춘 값을 넣는다.
+ * `{name}` 자리에는 app.js가 Intl로 서식을 맞춘 값을 넣는다. 영어가 수(`{count}`)에 따라 단수·복수 두 형태로 쓰는
+ * 문구도 한국어는 한 형태로 충분하다.
  */
 export default {
   'app.title': '산단 물류 대시보드 · Sandan Exchange',
@@ -43,12 +44,13 @@ export default {
   'map.layer.SUPPLY': '공급',
   'map.layer.DEMAND': '수요',
   'map.label': '산업단지 육각형 지도',
-  'map.labelOf': '{complex} 육각형 지도: 서비스 권역 {areaCells}개 셀, {layer} {heatCells}개 셀',
+  'map.labelOf': '{complex} 육각형 지도: 서비스 권역 {areaCells}, {layer} {heatCells}',
+  'map.cells': '{count}개 셀',
   'map.areaTip.SUPPLY': '{cell}\n서비스 권역 — 가용 차량·창고 없음',
   'map.areaTip.DEMAND': '{cell}\n서비스 권역 — 대기 중인 운송 요청 없음',
   'map.heatTip.SUPPLY': '{cell}\n가용 차량·창고 {count}건\n팔레트 {pallets}개',
   'map.heatTip.DEMAND': '{cell}\n대기 중인 운송 요청 {count}건\n팔레트 {pallets}개',
-  'map.warehouseTip': '{name}\n{storageClass} · {pallets}팔레트 보관',
+  'map.warehouseTip': '{name}\n{storageClass} · {count}팔레트 보관',
   'map.centreTip': '{name}\n공동물류센터',
   'map.legend.SUPPLY': '셀당 팔레트 (공급)',
   'map.legend.DEMAND': '셀당 팔레트 (수요)',
@@ -57,8 +59,10 @@ export default {
   'map.key.area': '서비스 권역 (H3 해상도 7)',
   'routes.title': '최근 배차 경로',
   'routes.empty': '아직 제안된 경로가 없습니다.',
-  'routes.item': '{time} · {stops}개 정차 · {loads} · {price} · {status}',
-  'routes.loads': '화물 {requests}건 · 화주 {shippers}곳',
+  'routes.item': '{time} · {count}개 정차 · {loads} · {price} · {status}',
+  'routes.loads': '{requests} · {shippers}',
+  'routes.requests': '화물 {count}건',
+  'routes.shippers': '화주 {count}곳',
   'routes.status.PENDING': '응답 대기',
   'routes.status.ACCEPTED': '예약 확정',
   'routes.status.DECLINED': '거절',
@@ -66,7 +70,7 @@ export default {
   'routes.status.WITHDRAWN': '철회',
   'routes.status.CANCELLED': '화주 취소',
   'routes.status.RETURNED': '반납',
-  'map.stopLoad': '{kg} / {pallets}팔레트',
+  'map.stopLoad': '{kg} / {count}팔레트',
   'map.stopAction.PICKUP': '상차',
   'map.stopAction.DROP': '하차',
   'map.stopAction.CENTRE_DROP': '센터 하차',
@@ -90,7 +94,7 @@ export default {
   'kpi.emptyKm': '공차율',
   'kpi.co2': 'CO₂ 배출량',
   'kpi.utilisation': '창고 가동률',
-  'kpi.utilisation.detail': '유휴 {idle}팔레트·일 중 {booked} 예약',
+  'kpi.utilisation.detail': '유휴 {count}팔레트·일 중 {booked} 예약',
   'kpi.requests': '요청 등록 / 처리 / 만료',
   'kpi.served': '처리율',
   'kpi.served.detail': '대기 {waiting}건 · 취소 {cancelled}건',
