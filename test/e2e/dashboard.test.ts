@@ -136,7 +136,7 @@ afterAll(async () => {
 
 describe('dashboard files', () => {
   it('serves the page, its script and both browser libraries from the service, under a self-only CSP', async () => {
-    for (const path of ['/', '/app.js', '/i18n.js', '/i18n/ko.js', '/i18n/en.js', '/style.css', '/vendor/h3-js.js', '/vendor/graphql-ws.js']) {
+    for (const path of ['/', '/app.js', '/i18n.js', '/route-layout.js', '/i18n/ko.js', '/i18n/en.js', '/style.css', '/vendor/h3-js.js', '/vendor/graphql-ws.js']) {
       const response = await fetch(new URL(path, dashboardUrl));
       expect(response.status, path).toBe(200);
       expect(response.headers.get('content-security-policy'), path).toMatch(/^default-src 'self'; connect-src 'self' ws: wss:/);
@@ -318,6 +318,14 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
       route.stops.map((s) => (ko['map.stopLoad'] as string).replace('{kg}', kg.format(s.kgAfter)).replace('{count}', String(s.palletsAfter))),
     );
     expect(await page.locator('#map .route-layer polyline.route-line').count()).toBe(1);
+    // No load as drawn covers another load, a stop's number or the centre.
+    const rects = (selector: string) =>
+      page.locator(selector).evaluateAll((nodes) => nodes.map((n) => (({ x, y, width, height }) => ({ x, y, width, height }))(n.getBoundingClientRect())));
+    const loads = await rects('#map .route-layer text.load');
+    const markers = await rects('#map .route-layer circle, #map polygon.centre');
+    const cut = (a: (typeof loads)[0], b: (typeof loads)[0]) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+    const overlaps = loads.flatMap((load, i) => [...loads.slice(i + 1), ...markers].filter((other) => cut(load, other)).map(() => `load of stop ${i + 1}`));
+    expect(overlaps).toEqual([]);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-route-ko.png'), fullPage: true });
 

@@ -5,6 +5,7 @@
  */
 /* global h3, graphqlWs */
 import { fmt, hasText, language, setLanguage, t, translatePage } from './i18n.js';
+import { layoutStops, textWidth } from './route-layout.js';
 
 const GRAPHQL_PATH = '/graphql';
 const KEY_STORAGE = 'sandan.apiKey';
@@ -490,21 +491,32 @@ function renderRoutes() {
 
 /**
  * The selected route over the map: a line through its stops in driving order, each stop numbered, with the load on
- * board after it (kg / pallets) beside it.
+ * board after it (kg / pallets) beside it. Stops close together (pickups at one gate, drops by the centre) are laid
+ * out so that no number or load hides another or the centre (route-layout.js).
  */
-function routeLayer(/** @type {Route} */ route, /** @type {(lat: number, lng: number) => [number, number]} */ project, /** @type {number} */ size) {
+function routeLayer(
+  /** @type {Route} */ route,
+  /** @type {(lat: number, lng: number) => [number, number]} */ project,
+  /** @type {{ centre: [number, number], warehouses: [number, number][] }} */ landmarks,
+  /** @type {number} */ size,
+) {
   const points = route.stops.map((s) => project(s.location.lat, s.location.lng));
   const line = svg('polyline', { class: 'route-line', points: points.map(([x, y]) => `${x.toFixed(2)},${y.toFixed(2)}`).join(' '), 'stroke-width': size * 0.35 });
+  const loads = route.stops.map((stop) => t('map.stopLoad', { kg: fmt.kg(stop.kgAfter), count: stop.palletsAfter }));
+  const fontSize = size * 1.1;
+  const layout = layoutStops(
+    points.map(([x, y], i) => ({ x, y, labelWidth: textWidth(/** @type {string} */ (loads[i]), fontSize) })),
+    { x: landmarks.centre[0], y: landmarks.centre[1] },
+    landmarks.warehouses.map(([x, y]) => ({ x, y })),
+    size,
+  );
   const stops = route.stops.map((stop, i) => {
-    const [x, y] = /** @type {[number, number]} */ (points[i]);
-    // Stops at one place (pickups at the same gate) fan out so that every number stays readable.
-    const twins = route.stops.slice(0, i).filter((s) => s.location.lat === stop.location.lat && s.location.lng === stop.location.lng).length;
-    const dy = twins * size * 2.4;
-    const load = t('map.stopLoad', { kg: fmt.kg(stop.kgAfter), count: stop.palletsAfter });
+    const { marker, label } = /** @type {typeof layout[0]} */ (layout[i]);
+    const load = /** @type {string} */ (loads[i]);
     const group = svg('g', { class: `stop ${stop.action.toLowerCase()}`, 'data-seq': stop.seq }, [
-      svg('circle', { cx: x, cy: y + dy, r: size * 1.1 }),
-      Object.assign(svg('text', { x, y: y + dy, 'font-size': size * 1.3, 'text-anchor': 'middle', 'dominant-baseline': 'central' }), { textContent: String(stop.seq) }),
-      Object.assign(svg('text', { class: 'load', x: x + size * 1.6, y: y + dy, 'font-size': size * 1.1, 'dominant-baseline': 'central' }), { textContent: load }),
+      svg('circle', { cx: marker.x, cy: marker.y, r: size * 1.1 }),
+      Object.assign(svg('text', { x: marker.x, y: marker.y, 'font-size': size * 1.3, 'text-anchor': 'middle', 'dominant-baseline': 'central' }), { textContent: String(stop.seq) }),
+      Object.assign(svg('text', { class: 'load', x: label.x, y: label.y, 'font-size': fontSize, 'text-anchor': label.anchor, 'dominant-baseline': 'central' }), { textContent: load }),
     ]);
     const action = t(`map.stopAction.${stop.action}`);
     group.append(title(t('map.stopTip', { seq: stop.seq, action, time: fmt.dateTime(new Date(stop.arriveAt)), load })));
@@ -585,7 +597,7 @@ function renderMap() {
   els.map.setAttribute('viewBox', [bounds.minX - pad, bounds.minY - pad, bounds.maxX - bounds.minX + 2 * pad, bounds.maxY - bounds.minY + 2 * pad].map((n) => n.toFixed(2)).join(' '));
   const label = { complex: nameOf(complex), areaCells: t('map.cells', { count: complex.serviceAreaCells.length }), heatCells: t('map.cells', { count: state.heat.length }), layer: t(`map.layer.${state.layer}`) };
   els.map.setAttribute('aria-label', t('map.labelOf', label));
-  els.map.replaceChildren(base, heat, markers, ...(route ? [routeLayer(route, project, size)] : []));
+  els.map.replaceChildren(base, heat, markers, ...(route ? [routeLayer(route, project, { centre, warehouses: warehouses.map(({ at }) => at) }, size)] : []));
   renderLegend(maxPallets, light, dark);
 }
 
