@@ -242,7 +242,7 @@ describe('an endpoint that keeps failing', () => {
       await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
       let notice;
       for await (const event of feed) if (event.kind === 'WEBHOOK_ENDPOINT_DISABLED') (notice = event), await feed.return?.();
-      expect(notice).toMatchObject({ complexCode: 'BANWOL_SIHWA', summary: expect.stringMatching(/\(127\.0\.0\.1:\d+\) disabled: \d+ attempts failed since /) });
+      expect(notice).toMatchObject({ complexCode: 'BANWOL_SIHWA', summary: expect.stringMatching(/\(127\.0\.0\.1:\d+\) disabled: \d+ attempts? failed since /) });
       const { body } = await gql<{ webhookEndpoints: { status: string }[] }>(server.url, '{ webhookEndpoints { status } }', {}, { apiKey: operator });
       expect(body.data!.webhookEndpoints).toEqual([{ status: 'DISABLED' }]);
       const [failed] = await deliveries(server.url, operator, endpoint.id);
@@ -254,7 +254,7 @@ describe('an endpoint that keeps failing', () => {
 
       // The notice counts the attempts of its retry window, since a Seoul time; enabled again and redelivered, the
       // delivery gets a new window, and the next notice counts only that window's attempts.
-      const counted = (summary: string) => Number(/ disabled: (\d+) attempts failed since \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00$/.exec(summary)?.[1]);
+      const counted = (summary: string) => Number(/ disabled: (\d+) attempts? failed since \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00$/.exec(summary)?.[1]);
       expect(counted(notice!.summary)).toBe(failed!.attemptCount);
       expect((await gql(server.url, UPDATE, { input: { id: endpoint.id, enabled: true } }, { apiKey: operator })).body.errors).toBeUndefined();
       const again = server.pubsub.subscribe('complexActivity');
