@@ -30,11 +30,11 @@ const env = parseEnv();
 if (values.reset && DIALECT === 'pg') fail('--reset rebuilds a SQLite file; on PostgreSQL drop and create the database (dropdb, createdb), then seed');
 if (values.reset) for (const path of [env.DATABASE_PATH, `${env.DATABASE_PATH}-wal`, `${env.DATABASE_PATH}-shm`, env.DEMO_KEYS_PATH]) rmSync(path, { force: true });
 const db = await connectDatabase(env);
-const { demoKeys, ...summary } = await seedDemo({ ctx: { db }, input: { scale, seed } });
+let previous = null as string | null;
+const { demoKeys, ...summary } = await seedDemo({ ctx: { db }, input: { scale, seed }, saveKeys: (keys) => (previous = writeDemoKeys(env.DEMO_KEYS_PATH, keys)) });
 // The demo history goes with the demo organisations: only when they were just created.
 const history = demoKeys.length > 0 ? await seedDemoHistory({ ctx: { db, env, pubsub: createInProcessPubSub(), logger: createLogger('silent'), now: () => new Date() }, input: { seed } }) : null;
 await closeDatabase(db);
-if (demoKeys.length > 0) writeDemoKeys(env.DEMO_KEYS_PATH, demoKeys);
 console.log(`seeded ${databaseLabel(env)}: ${summary.complexes} complexes, ${summary.organisations} demo organisations added`);
 if (history) console.log(`demo history up to now: ${history.requests} requests, ${history.bookings} bookings, ${history.deliveries} delivered; ${history.vehicles} vehicles, ${history.listings} warehouse listings; ${history.comingRequests} requests waiting for the next rounds`);
-if (demoKeys.length > 0) console.log(`demo API keys (one per role per complex) written to ${env.DEMO_KEYS_PATH}`);
+if (demoKeys.length > 0) console.log(`demo API keys (one per role per complex) written to ${env.DEMO_KEYS_PATH}${previous ? `; the keys it held before kept at ${previous}` : ''}`);

@@ -42,9 +42,10 @@ export interface SeedSummary {
 
 /**
  * Loads the programme complexes (if missing), then faker-generated demo organisations with one API key
- * for the first organisation of each role in each complex, in one transaction.
+ * for the first organisation of each role in each complex, in one transaction. `saveKeys` runs in it once the keys
+ * exist (they are stored hashed only): when it throws, nothing is seeded, and a later start tries again.
  */
-export async function seedDemo({ ctx, input }: { ctx: Pick<Context, 'db'>; input: SeedDemoInput }): Promise<SeedSummary> {
+export async function seedDemo({ ctx, input, saveKeys }: { ctx: Pick<Context, 'db'>; input: SeedDemoInput; saveKeys?: (keys: DemoKey[]) => void }): Promise<SeedSummary> {
   const faker = new Faker({ locale: [ko, en, base], seed: input.seed });
   await loadProgramme({ ctx });
   return transact(ctx.db, async (tx) => {
@@ -85,6 +86,7 @@ export async function seedDemo({ ctx, input }: { ctx: Pick<Context, 'db'>; input
         if (org && i < FIRST_OF_EACH.length) await issueKey(org, complex.code);
       }
     }
+    if (demoKeys.length > 0) saveKeys?.(demoKeys);
     return { complexes: (await tx.select({ n: count() }).from(complexes).get())!.n, organisations: added, demoKeys };
   });
 }

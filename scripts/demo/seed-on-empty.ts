@@ -41,19 +41,37 @@ async function alone(db: Db, work: () => Promise<void>): Promise<void> {
 
 if (env?.SEED_ON_EMPTY) {
   const db = await connectDatabase(env);
+  // A keys file that cannot be written stops the start as an invalid variable does, with the database left empty.
+  let refused: EnvError | null = null;
   try {
     await alone(db, async () => {
       if (await isEmpty({ ctx: { db } })) {
         // Loaded only for an empty database: every other start skips the simulation and faker altogether.
         const [{ DEFAULT_SEED, seedDemo }, { seedDemoHistory }, { writeDemoKeys }] = await Promise.all([import('./seed-demo'), import('./seed-demo-history'), import('./write-demo-keys')]);
         const logger = createLogger(env.LOG_LEVEL);
-        const { demoKeys, ...summary } = await seedDemo({ ctx: { db }, input: DEFAULT_SEED });
-        writeDemoKeys(env.DEMO_KEYS_PATH, demoKeys);
+        let previous = null as string | null;
+        const path = env!.DEMO_KEYS_PATH;
+        const saveKeys = (keys: Parameters<typeof writeDemoKeys>[1]) => {
+          try {
+            previous = writeDemoKeys(path, keys);
+          } catch (error) {
+            throw new EnvError(`Cannot write the demo keys to DEMO_KEYS_PATH=${path}: ${(error as Error).message}`);
+          }
+        };
+        const { demoKeys, ...summary } = await seedDemo({ ctx: { db }, input: DEFAULT_SEED, saveKeys });
+        if (previous) logger.warn({ previous }, `the demo keys file held another database's keys: kept at ${previous}`);
         const history = await seedDemoHistory({ ctx: { db, pubsub: createInProcessPubSub(), logger, env, now: () => new Date() }, input: DEFAULT_SEED });
         logger.info({ ...summary, ...history, demoKeysPath: env.DEMO_KEYS_PATH }, 'empty database: loaded demo data, played the recent days of every complex and wrote demo API keys');
       }
     });
+  } catch (error) {
+    if (!(error instanceof EnvError)) throw error;
+    refused = error;
   } finally {
     await closeDatabase(db);
+  }
+  if (refused) {
+    console.error(refused.message);
+    process.exit(1);
   }
 }

@@ -248,5 +248,20 @@ describe('the service as a process', { timeout: 90_000 }, () => {
       service.child.kill('SIGTERM');
       await service.exited;
     }
+
+    // Another empty database with the same keys file: the first database's keys, shown nowhere else, are kept beside.
+    const first = readFileSync(keysPath, 'utf8');
+    const other = await spawnService({ DATABASE_PATH: join(tmp.dir, 'other.db'), DEMO_KEYS_PATH: keysPath, MATCHING_INTERVAL_SECONDS: '0' });
+    other.child.kill('SIGTERM');
+    await other.exited;
+    expect(readFileSync(`${keysPath}.previous`, 'utf8')).toBe(first);
+    expect(readFileSync(keysPath, 'utf8')).not.toBe(first);
+    expect(other.logs.join('\n')).toContain(`kept at ${keysPath}.previous`);
+
+    // A keys file that cannot be written (here a folder) stops the start in one line and seeds nothing.
+    const unwritable = await runScript(['--import', './scripts/demo/seed-on-empty.ts', 'src/main.ts'], { DATABASE_PATH: join(tmp.dir, 'unseeded.db'), DEMO_KEYS_PATH: tmp.dir, PORT: '0', HOST: '127.0.0.1' });
+    expect(unwritable.code).toBe(1);
+    expect(unwritable.output.trim()).toMatch(new RegExp(`^Cannot write the demo keys to DEMO_KEYS_PATH=${tmp.dir}: EISDIR[^\\n]*$`));
+    expect(new Database(join(tmp.dir, 'unseeded.db'), { readonly: true }).prepare('select count(*) as n from organisations').get()).toEqual({ n: 0 });
   });
 });
