@@ -14,8 +14,8 @@ export interface GraphqlHttpDeps {
   errorOpts: ErrorFormatOptions;
   /** A query Apollo has validated and run compiled before, by its text and operation name (see answerKnown). */
   known: (query: string, operationName: string | undefined) => KnownQuery | undefined;
-  /** Counts a request answered without Apollo, as Apollo's metrics plugin counts the others. */
-  observe: (operationName: string | undefined, status: number, started: number) => void;
+  /** Counts a request answered without Apollo, as Apollo's metrics plugin counts the others (null: refused before its body was read). */
+  observe: (operationName: string | undefined | null, status: number, started: number) => void;
 }
 
 /**
@@ -38,15 +38,17 @@ export function graphqlHttpHandler({ apollo, admit, contextFor, bodyLimitBytes, 
       .catch((failure: unknown) => (res.headersSent ? res.destroy() : sendJsonError(res, failure, errorOpts)));
   };
   return (req, res) => {
+    const arrived = performance.now();
     admit(req).then(
-      (viewer) => serve(req, res, viewer),
-      (error: unknown) => sendJsonError(res, error, errorOpts),
+      (viewer) => serve(req, res, viewer, arrived),
+      // Over a rate limit, or a bad key: counted, so that refusals show in the metrics.
+      (error: unknown) => observe(null, sendJsonError(res, error, errorOpts), arrived),
     );
   };
 
-  function serve(req: IncomingMessage, res: ServerResponse, viewer: Viewer | null): void {
+  function serve(req: IncomingMessage, res: ServerResponse, viewer: Viewer | null, arrived: number): void {
     readJson(req, res, (error?: unknown) => {
-      if (error) return sendJsonError(res, error, errorOpts);
+      if (error) return observe(null, sendJsonError(res, error, errorOpts), arrived);
       const started = performance.now();
       let run: ReturnType<typeof knownRun>;
       try {

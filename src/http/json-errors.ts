@@ -107,9 +107,9 @@ const CODE_BY_STATUS: Record<number, string> = { 413: 'PAYLOAD_TOO_LARGE', 415: 
  * Answers any error as GraphQL-shaped JSON, never Express's HTML page (which shows a stack trace and paths in
  * development): a domain error with its status (and Retry-After when rate limited); a client's fault (a
  * malformed, oversized or wrongly encoded body) with its 4xx status, saying what was wrong; anything else is
- * logged and answered 500.
+ * logged and answered 500. Returns the status sent.
  */
-export function sendJsonError(res: ServerResponse, err: unknown, opts: ErrorFormatOptions): void {
+export function sendJsonError(res: ServerResponse, err: unknown, opts: ErrorFormatOptions): number {
   if (err instanceof DomainError) {
     if (err instanceof RateLimitedError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
     return sendJson(res, DOMAIN_ERROR_ANSWER[err.code].status, { errors: [formatError({ message: err.message }, err, opts)] });
@@ -120,12 +120,13 @@ export function sendJsonError(res: ServerResponse, err: unknown, opts: ErrorForm
     return sendJson(res, status, { errors: [{ message: clientFault({ ...fault, status }), extensions: { code: CODE_BY_STATUS[status] ?? 'BAD_REQUEST' } }] });
   }
   opts.logger.error({ err }, 'unexpected error while serving a request');
-  sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+  return sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+function sendJson(res: ServerResponse, status: number, body: unknown): number {
   const json = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) }).end(json);
+  return status;
 }
 
 /** The app's last handlers: a path nothing serves is NOT_FOUND, and every error is answered by sendJsonError. */

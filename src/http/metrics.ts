@@ -17,8 +17,8 @@ export interface Metrics {
   registry: Registry;
   /** Apollo plugin: one observation per GraphQL request over HTTP, by operation name and HTTP status. */
   apolloPlugin: ApolloServerPlugin;
-  /** The same observation for a parsed request answered without Apollo (see graphqlHttpHandler): `started` is a performance.now(). */
-  observeGraphqlHttp(operationName: string | undefined, status: number, started: number): void;
+  /** The same observation for a request answered without Apollo (see graphqlHttpHandler; null: refused before its body was read): `started` is a performance.now(). */
+  observeGraphqlHttp(operationName: string | undefined | null, status: number, started: number): void;
   /** Where the WebSocket gauges read their figures when scraped. */
   observeWebSockets(read: () => WebSocketFigures): void;
   /** Stops listening to domain events. */
@@ -100,8 +100,9 @@ export function createMetrics({ db, pubsub }: { db: Db; pubsub: PubSub }): Metri
   // Clients name their operations: past this many distinct names, the rest count as `other`, so that no
   // client can grow the registry without bound.
   const operationNames = new Set<string>();
-  const observeGraphqlHttp = (named: string | undefined, status: number, started: number) => {
-    const operation = !named ? 'anonymous' : operationNames.has(named) || operationNames.size < MAX_OPERATION_NAMES ? (operationNames.add(named), named) : 'other';
+  /** `named` null: no document (refused before it was read, or unparsable). */
+  const observeGraphqlHttp = (named: string | undefined | null, status: number, started: number) => {
+    const operation = named === null ? 'unparsed' : !named ? 'anonymous' : operationNames.has(named) || operationNames.size < MAX_OPERATION_NAMES ? (operationNames.add(named), named) : 'other';
     http.observe({ operation, status: String(status) }, (performance.now() - started) / 1000);
   };
   const apolloPlugin: ApolloServerPlugin = {
@@ -109,7 +110,7 @@ export function createMetrics({ db, pubsub }: { db: Db; pubsub: PubSub }): Metri
       const started = performance.now();
       return {
         async willSendResponse({ request, document, response }) {
-          if (!document) return http.observe({ operation: 'unparsed', status: String(response.http.status ?? 200) }, (performance.now() - started) / 1000);
+          if (!document) return observeGraphqlHttp(null, response.http.status ?? 200, started);
           observeGraphqlHttp(request.operationName ?? document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION)?.name?.value, response.http.status ?? 200, started);
         },
       };

@@ -36,6 +36,9 @@ describe('/metrics with a token on the service port', () => {
     // Four times: from the third, a repeated query is answered without Apollo's pipeline, and still counted.
     for (let i = 0; i < 4; i++) await gql(server.url, 'query PublicComplexes { complexes(first: 2) { totalCount } }');
     await gql(server.url, 'query Broken { nothingHere }');
+    // Refused before Apollo reads them (a bad key, a body that is not JSON): counted as unparsed, by status.
+    expect((await gql(server.url, 'query BadKey { complexes { totalCount } }', undefined, { apiKey: 'sk_not-a-real-key' })).status).toBe(401);
+    expect((await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' })).status).toBe(400);
     const operator = server.keyOf('OPERATOR').apiKey;
     const round = await gql(server.url, 'mutation Round { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { status } } }', undefined, { apiKey: operator });
     expect(round.body.errors).toBeUndefined();
@@ -50,6 +53,8 @@ describe('/metrics with a token on the service port', () => {
       }
       expect(sample(text, 'sandan_graphql_http_request_duration_seconds_count', { operation: 'PublicComplexes', status: '200' })).toBe(4);
       expect(sample(text, 'sandan_graphql_http_request_duration_seconds_count', { operation: 'Broken', status: '400' })).toBe(1);
+      expect(sample(text, 'sandan_graphql_http_request_duration_seconds_count', { operation: 'unparsed', status: '401' })).toBe(1);
+      expect(sample(text, 'sandan_graphql_http_request_duration_seconds_count', { operation: 'unparsed', status: '400' })).toBe(1);
       expect(sample(text, 'sandan_matching_round_duration_seconds_count', { complex: 'BANWOL_SIHWA', trigger: 'MANUAL' })).toBe(1);
       expect(sample(text, 'sandan_activity_events_total', { complex: 'BANWOL_SIHWA', kind: 'MATCHING_ROUND_COMPLETED' })).toBe(1);
       expect(sample(text, 'sandan_db_write_transaction_duration_seconds_count')).toBeGreaterThan(0);
