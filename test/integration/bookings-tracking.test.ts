@@ -8,6 +8,7 @@ import { toGlobalId } from '../../src/global-id';
 import { firstResults, gql, keepTriggering, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 import { ctxAs, makeOffers, round, shipment, vehicle } from '../helpers/bookings-fixtures';
+import { TINY_PNG } from '../../scripts/simulation/market';
 
 const REPORT = `mutation ($input: TrackingEventReportInput!) {
   trackingEventReport(input: $input) {
@@ -15,7 +16,7 @@ const REPORT = `mutation ($input: TrackingEventReportInput!) {
     booking { status shipment { status } proofOfDelivery { receiverName image { mediaType byteSize downloadPath } } }
   }
 }`;
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 7)]);
+const PNG = TINY_PNG;
 
 let server: TestServer;
 let tmp: ReturnType<typeof tempDir>;
@@ -119,6 +120,8 @@ describe('proof of delivery', () => {
     const notImage = await upload(bookingId, Buffer.from('%PDF-1.4 not an image at all'));
     expect(notImage.status).toBe(400);
     expect(((await notImage.json()) as { errors: { message: string }[] }).errors[0]!.message).toMatch(/must be a JPEG or PNG image/);
+    // A PNG's first bytes are not a PNG: a page behind them is refused too.
+    expect((await upload(bookingId, Buffer.concat([PNG.subarray(0, 8), Buffer.from('<html><script>alert(1)</script></html>')]))).status).toBe(400);
     expect((await upload(bookingId, Buffer.concat([PNG, Buffer.alloc(5000)]))).status).toBe(413);
     expect((await upload(bookingId, PNG, key('CARRIER', 'CHANGWON'))).status).toBe(404);
     expect((await upload(bookingId, PNG, key('MANUFACTURER'))).status).toBe(403);

@@ -7,6 +7,7 @@ import { toGlobalId } from '../../src/global-id';
 import { ctxAs, makeOffers, round, shipment, vehicle } from '../helpers/bookings-fixtures';
 import { gql } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+import { TINY_PNG } from '../../scripts/simulation/market';
 
 const tmp = tempDir();
 let server: TestServer;
@@ -78,7 +79,7 @@ describe('proof of delivery with a relative storage folder', () => {
       { apiKey: carrier.apiKey },
     );
     const bookingId = accepted.body.data!.offerAccept.bookings[0]!.id;
-    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(100, 3)]);
+    const png = TINY_PNG;
     const uploaded = await fetch(server.url.replace('/graphql', `/pod-images/${bookingId}`), { method: 'POST', headers: { authorization: `Bearer ${carrier.apiKey}`, 'content-type': 'image/png' }, body: png });
     expect(uploaded.status).toBe(201);
     const { downloadPath } = (await uploaded.json()) as { downloadPath: string };

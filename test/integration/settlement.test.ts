@@ -9,6 +9,7 @@ import { localIdOf, toGlobalId } from '../../src/global-id';
 import { ctxAs, listing, makeOffers, offerValues, round, shipment, vehicle, type OfferFixture, type RoundRef } from '../helpers/bookings-fixtures';
 import { gql } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+import { TINY_PNG } from '../../scripts/simulation/market';
 
 const STATEMENT = `query ($org: ID!, $month: String!) {
   statement(organisationId: $org, month: $month) {
@@ -24,7 +25,7 @@ const GIVE_BACK = 'mutation ($id: ID!, $key: String!) { bookingGiveBack(input: {
 const CANCEL = 'mutation ($id: ID!) { shipmentRequestCancel(input: { shipmentRequestId: $id, reason: "=생산 일정 변경, \\"보류\\"" }) { shipmentRequest { status } } }';
 const REPORT = 'mutation ($input: TrackingEventReportInput!) { trackingEventReport(input: $input) { booking { status } } }';
 const INSIGHTS = 'query ($from: DateTime!, $to: DateTime!) { complexInsights(complexCode: "BANWOL_SIHWA", from: $from, to: $to) { transport { costKrw } requests { served } } }';
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 7)]);
+const PNG = TINY_PNG;
 const MONTH = '2026-11';
 
 interface Party {
