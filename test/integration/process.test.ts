@@ -42,7 +42,8 @@ describe('the service as a process', { timeout: 90_000 }, () => {
 
   // A process manager signals `npm start`, which forwards it; a terminal's Ctrl-C signals the whole group, so the
   // service hears it twice: from the terminal and forwarded by npm (the kernel merges the two only when the second
-  // comes before the first is handled, so the test sends the group a second one 100 ms on). One request to stop.
+  // comes before the first is handled, so the test sends the group a second one 100 ms on, unless all have exited by
+  // then). One request to stop.
   it.each([
     ['one SIGTERM to `npm start`', 'SIGTERM', (pid: number) => [pid]],
     ['Ctrl-C (SIGINT to its process group, heard twice)', 'SIGINT', (pid: number) => [-pid, -pid]],
@@ -63,7 +64,7 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     const signalledAt = Date.now();
     for (const [i, target] of targets(service.child.pid!).entries()) {
       if (i > 0) await new Promise((r) => setTimeout(r, 100));
-      process.kill(target, signal);
+      if (groupAlive(service.child.pid!)) process.kill(target, signal);
     }
     while (groupAlive(service.child.pid!) && Date.now() - signalledAt < 10_000) await new Promise((r) => setTimeout(r, 100));
     expect(groupAlive(service.child.pid!)).toBe(false);
