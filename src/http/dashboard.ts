@@ -18,20 +18,17 @@ const VENDOR_SCRIPTS: Record<string, string> = {
 
 /**
  * Everything from this origin, nothing from anywhere else: the dashboard must work offline, and the browser
- * enforces it. WebSocket URLs are listed because not every browser counts ws: of the same host as 'self'.
+ * enforces it. The page's own host is listed for WebSockets (ws: and wss:, as the page is served over http or
+ * https) because not every browser counts them as 'self'; any other host is refused.
  */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "connect-src 'self' ws: wss:",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+function contentSecurityPolicy(host: string | undefined): string {
+  const sockets = host && /^[A-Za-z0-9.\-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$/.test(host) ? ` ws://${host} wss://${host}` : '';
+  return [`default-src 'self'`, `connect-src 'self'${sockets}`, "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'"].join('; ');
+}
 
 /** Small files that change with each release: revalidate every time (ETags keep that cheap). */
 function setDashboardHeaders(res: Response): void {
-  res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  res.setHeader('Content-Security-Policy', contentSecurityPolicy(res.req.headers.host));
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Cache-Control', 'no-cache');
 }

@@ -139,7 +139,8 @@ describe('dashboard files', () => {
     for (const path of ['/', '/app.js', '/i18n.js', '/route-layout.js', '/i18n/ko.js', '/i18n/en.js', '/style.css', '/vendor/h3-js.js', '/vendor/graphql-ws.js']) {
       const response = await fetch(new URL(path, dashboardUrl));
       expect(response.status, path).toBe(200);
-      expect(response.headers.get('content-security-policy'), path).toMatch(/^default-src 'self'; connect-src 'self' ws: wss:/);
+      const host = new URL(server.url).host;
+      expect(response.headers.get('content-security-policy'), path).toBe(`default-src 'self'; connect-src 'self' ws://${host} wss://${host}; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'`);
       expect(response.headers.get('cache-control'), path).toBe('no-cache');
       if (path.endsWith('.js')) expect(response.headers.get('content-type'), path).toMatch(/^text\/javascript/);
     }
