@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
@@ -53,11 +53,15 @@ export const MIGRATIONS_FOLDER = packageFile('db', 'migrations');
 /**
  * Opens (creating if needed) the SQLite file with the settings every invariant relies on:
  * WAL so readers never block the writer, synchronous=FULL so an acknowledged commit survives a crash,
- * foreign keys on, and a busy timeout so writers from several processes queue instead of failing.
+ * foreign keys on, and a busy timeout so writers from several processes queue instead of failing. A file it
+ * creates is its owner's only (mode 600, as the demo keys): it holds webhook signing secrets; SQLite gives its WAL
+ * and shared-memory files the same mode.
  */
 export function openDatabase(path: string): Db {
+  const created = path !== ':memory:' && !existsSync(path);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
+  if (created) chmodSync(path, 0o600);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');

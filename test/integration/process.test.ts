@@ -22,6 +22,8 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     const before = await gql<{ complexes: { totalCount: number } }>(first.url, COUNT);
     expect(before.body.data!.complexes.totalCount).toBe(7);
     expect(first.logs.join('\n')).toMatch(/loaded demo data/);
+    // It holds webhook signing secrets: its owner's only, as the demo keys, WAL included.
+    for (const file of [dbPath, `${dbPath}-wal`]) expect((statSync(file).mode & 0o777).toString(8), file).toBe('600');
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     expect(first.logs.join('\n')).toMatch(/draining connections[\s\S]*stopped/);
