@@ -1,13 +1,33 @@
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { DIALECT, isPostgresUrl } from '../db/dialect';
 import { ruleOf } from './validation';
 
+/** What is in the way of `path` being a `kind`: itself, of the other kind, or a file where a folder above it must be. */
+function pathIssue(path: string, kind: 'file' | 'folder'): string | null {
+  if (existsSync(path)) return statSync(path).isDirectory() === (kind === 'folder') ? null : `must be a ${kind}: ${path} is a ${kind === 'file' ? 'folder' : 'file'}`;
+  for (let above = dirname(path); ; above = dirname(above)) {
+    if (existsSync(above)) return statSync(above).isDirectory() ? null : `must lie in a folder: ${above} is a file`;
+    if (dirname(above) === above) return null;
+  }
+}
+
 /**
  * A file or folder setting, made absolute against the working directory at start-up: relative paths are
- * what users write, and some consumers (res.sendFile) refuse them.
+ * what users write, and some consumers (res.sendFile) refuse them. Refused when something else stands where it goes
+ * (a folder for a file, a file for a folder or above it): found at start, not at the first write.
  */
-const Path = (fallback: string) => z.string().min(1).default(fallback).transform((p) => (p === ':memory:' ? p : resolve(p)));
+const Path = (fallback: string, kind: 'file' | 'folder') =>
+  z
+    .string()
+    .min(1)
+    .default(fallback)
+    .transform((p) => (p === ':memory:' ? p : resolve(p)))
+    .superRefine((p, ctx) => {
+      const issue = p === ':memory:' ? null : pathIssue(p, kind);
+      if (issue) ctx.addIssue({ code: 'custom', message: issue });
+    });
 
 /**
  * A number setting, written in decimal digits: z.coerce.number() alone reads '' and ' ' as 0 (PORT= served on a
@@ -26,7 +46,7 @@ const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'si
 export const Env = z.object({
   PORT: decimal(z.number().int().min(0).max(65_535)).default(4000),
   HOST: z.string().min(1).default('0.0.0.0'),
-  DATABASE_PATH: Path('data/sandan.db'),
+  DATABASE_PATH: Path('data/sandan.db', 'file'),
   /**
    * `postgres://…`: run on PostgreSQL (README, "PostgreSQL") instead of SQLite at DATABASE_PATH. Read from the process's
    * environment when it starts (db/dialect.ts), before any module sees a table.
@@ -41,7 +61,7 @@ export const Env = z.object({
   /** Load demo data at start-up when the database holds no organisations (the complexes are built in either way). */
   SEED_ON_EMPTY: z.stringbool().default(true),
   /** Where start-up seeding writes the demo API keys (one per role per complex). */
-  DEMO_KEYS_PATH: Path('data/demo-keys.json'),
+  DEMO_KEYS_PATH: Path('data/demo-keys.json', 'file'),
   /** Seconds between automatic matching rounds of each complex; 0 turns them off. */
   MATCHING_INTERVAL_SECONDS: decimal(z.number().int().min(0)).default(300),
   /**
@@ -81,7 +101,7 @@ export const Env = z.object({
   /** Minutes an offer stays open before it expires and its request returns to the next round. */
   OFFER_TTL_MINUTES: decimal(z.number().int().min(1).max(7 * 24 * 60)).default(30),
   /** Folder where proof-of-delivery images are stored (metadata lives in the database). */
-  POD_STORAGE_DIR: Path('data/pod'),
+  POD_STORAGE_DIR: Path('data/pod', 'folder'),
   /** Largest proof-of-delivery image accepted, bytes. */
   POD_MAX_BYTES: decimal(z.number().int().min(1024).max(20 * 1024 * 1024)).default(5 * 1024 * 1024),
   /** With a value (at least 16 characters), GET /metrics on the service's port answers for `Authorization: Bearer <token>`. */

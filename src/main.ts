@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import express from 'express';
-import { closeDatabase, connectDatabase } from '../db/client';
+import { closeDatabase, connectDatabase, databaseLabel } from '../db/client';
 import { EnvError, parseEnv } from './env';
 import { createLogger, endLogs } from './logger';
 import { jsonErrors } from './http/json-errors';
@@ -8,17 +8,27 @@ import { METRICS_PATH, metricsRoute } from './http/metrics';
 import { servicePubSub } from './pubsub-pg';
 import { createApp, GRAPHQL_PATH } from './server';
 
+/** Ends the start with one line, as a process manager's log shows it best. */
+function refuseStart(line: string): never {
+  console.error(line);
+  process.exit(1);
+}
+
 let env;
 try {
   env = parseEnv();
 } catch (error) {
   if (!(error instanceof EnvError)) throw error;
-  console.error(error.message);
-  process.exit(1);
+  refuseStart(error.message);
 }
 
 const logger = createLogger(env.LOG_LEVEL);
-const db = await connectDatabase(env);
+// A database that cannot be reached or opened (a file that is not SQLite, PostgreSQL down or refusing the login)
+// is a setting to fix, said in one line; anything without an error code is a fault of ours and keeps its stack.
+const db = await connectDatabase(env).catch((error: unknown) => {
+  if (!(error instanceof Error && 'code' in error)) throw error;
+  refuseStart(`Cannot open the database (${databaseLabel(env)}): ${error.message}`);
+});
 const pubsub = await servicePubSub(db, env.DATABASE_URL, (error) => logger.error({ err: error }, 'publish/subscribe across instances failed'));
 const app = await createApp({ env, db, logger, pubsub });
 /**

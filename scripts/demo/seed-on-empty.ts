@@ -39,8 +39,9 @@ async function alone(db: Db, work: () => Promise<void>): Promise<void> {
   }
 }
 
-if (env?.SEED_ON_EMPTY) {
-  const db = await connectDatabase(env);
+// A database that cannot be opened is left to the service's start, which says so in one line.
+const db = env?.SEED_ON_EMPTY ? await connectDatabase(env).catch(() => null) : null;
+if (env && db) {
   // A keys file that cannot be written stops the start as an invalid variable does, with the database left empty.
   let refused: EnvError | null = null;
   try {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -101,6 +101,12 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     const onMysql = await runScript(['src/main.ts'], { DATABASE_URL: 'mysql://localhost/sandan', DATABASE_PATH: join(tmp.dir, 'never.db') });
     expect(onMysql.code).toBe(1);
     expect(onMysql.output.trim()).toBe('Invalid environment variable DATABASE_URL: must be a postgres:// or postgresql:// URL');
+    // A file that is not a SQLite database: one line, through npm start's own steps (the seeding leaves it to the service).
+    const notes = join(tmp.dir, 'notes.txt');
+    writeFileSync(notes, 'not a database, just some notes\n'.repeat(200));
+    const notDatabase = await runScript(['--import', './scripts/demo/seed-on-empty.ts', 'src/main.ts'], { DATABASE_PATH: notes, DEMO_KEYS_PATH: join(tmp.dir, 'never-keys.json'), PORT: '0' });
+    expect(notDatabase.code).toBe(1);
+    expect(notDatabase.output.trim()).toBe(`Cannot open the database (${notes}): file is not a database`);
   });
 
   it('refuses to start on a port already taken with one line naming the setting, and exits', async () => {
@@ -261,10 +267,11 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     expect(readFileSync(keysPath, 'utf8')).not.toBe(first);
     expect(other.logs.join('\n')).toContain(`kept at ${keysPath}.previous`);
 
-    // A keys file that cannot be written (here a folder) stops the start in one line and seeds nothing.
-    const unwritable = await runScript(['--import', './scripts/demo/seed-on-empty.ts', 'src/main.ts'], { DATABASE_PATH: join(tmp.dir, 'unseeded.db'), DEMO_KEYS_PATH: tmp.dir, PORT: '0', HOST: '127.0.0.1' });
+    // A keys file that cannot be written stops the start in one line and seeds nothing (procfs takes no new files;
+    // a folder in its place is refused before, with the other settings).
+    const unwritable = await runScript(['--import', './scripts/demo/seed-on-empty.ts', 'src/main.ts'], { DATABASE_PATH: join(tmp.dir, 'unseeded.db'), DEMO_KEYS_PATH: '/proc/self/demo-keys.json', PORT: '0', HOST: '127.0.0.1' });
     expect(unwritable.code).toBe(1);
-    expect(unwritable.output.trim()).toMatch(new RegExp(`^Cannot write the demo keys to DEMO_KEYS_PATH=${tmp.dir}: EISDIR[^\\n]*$`));
+    expect(unwritable.output.trim()).toMatch(/^Cannot write the demo keys to DEMO_KEYS_PATH=\/proc\/self\/demo-keys.json: ENOENT[^\n]*$/);
     expect(new Database(join(tmp.dir, 'unseeded.db'), { readonly: true }).prepare('select count(*) as n from organisations').get()).toEqual({ n: 0 });
   });
 });

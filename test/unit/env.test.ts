@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EnvError, parseEnv } from '../../src/env';
 
@@ -19,6 +21,30 @@ describe('parseEnv', () => {
       MATCHING_MAX_STOPS: 12,
       MATCHING_FREE_WAITING_MINUTES: 30,
     });
+  });
+
+  it('refuses a file setting where a folder stands, a folder setting where a file stands, and a file above either', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'env-'));
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+    try {
+      const refusal = (settings: Record<string, string>) => {
+        try {
+          parseEnv(settings);
+          return null;
+        } catch (error) {
+          return (error as Error).message;
+        }
+      };
+      expect(refusal({ DATABASE_PATH: dir })).toBe(`Invalid environment variable DATABASE_PATH: must be a file: ${dir} is a folder`);
+      expect(refusal({ DEMO_KEYS_PATH: dir })).toBe(`Invalid environment variable DEMO_KEYS_PATH: must be a file: ${dir} is a folder`);
+      expect(refusal({ POD_STORAGE_DIR: file })).toBe(`Invalid environment variable POD_STORAGE_DIR: must be a folder: ${file} is a file`);
+      expect(refusal({ DATABASE_PATH: join(file, 'x', 'db.sqlite') })).toBe(`Invalid environment variable DATABASE_PATH: must lie in a folder: ${file} is a file`);
+      // Folders not there yet are made at start.
+      expect(refusal({ DATABASE_PATH: join(dir, 'new', 'deeper', 'db.sqlite'), POD_STORAGE_DIR: join(dir, 'pod') })).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
   });
 
   it('coerces and keeps valid values', () => {
