@@ -145,6 +145,11 @@ export const Env = z.object({
   RATE_LIMIT_PER_KEY: decimal(z.number().int().positive()).default(600),
   /** Requests per minute allowed from one client address, with or without a key. */
   RATE_LIMIT_PER_ADDRESS: decimal(z.number().int().positive()).default(1200),
+}).superRefine((env, ctx) => {
+  // One port cannot take both listeners: the metrics one, opened first, would leave PORT to fail.
+  if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT) {
+    ctx.addIssue({ code: 'custom', path: ['METRICS_PORT'], message: `must differ from PORT (${env.PORT}): the metrics listener is a port of its own` });
+  }
 });
 export type Env = z.infer<typeof Env>;
 

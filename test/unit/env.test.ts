@@ -47,6 +47,13 @@ describe('parseEnv', () => {
     }
   });
 
+  it("refuses METRICS_PORT on the service's own PORT, which would fail the start blaming PORT", () => {
+    expect(() => parseEnv({ PORT: '4310', METRICS_PORT: '4310' })).toThrow(new EnvError('Invalid environment variable METRICS_PORT: must differ from PORT (4310): the metrics listener is a port of its own'));
+    expect(() => parseEnv({ METRICS_PORT: '4000' })).toThrow(EnvError);
+    // Port 0 is any free one, for each.
+    expect(parseEnv({ PORT: '0', METRICS_PORT: '0' })).toMatchObject({ PORT: 0, METRICS_PORT: 0 });
+  });
+
   it('coerces and keeps valid values', () => {
     const env = parseEnv({ PORT: '8080', LOG_LEVEL: 'debug', NODE_ENV: 'production', DATABASE_PATH: '/tmp/x.db', SEED_ON_EMPTY: 'false' });
     expect(env).toMatchObject({ PORT: 8080, LOG_LEVEL: 'debug', NODE_ENV: 'production', DATABASE_PATH: '/tmp/x.db', SEED_ON_EMPTY: false });
