@@ -163,6 +163,14 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     expect(await page.locator('#key-error').textContent()).toBe(ko['error.UNAUTHENTICATED']);
     expect(await page.locator('#key-form').isVisible()).toBe(true);
 
+    // A manufacturer's key is valid, but the dashboard is the operators': the form says so, no empty map behind it.
+    await page.fill('#api-key', keyOf('MANUFACTURER'));
+    await page.click('#key-form button[type=submit]');
+    await expect.poll(() => page.locator('#key-error').getAttribute('data-code')).toBe('FORBIDDEN');
+    expect(await page.locator('#key-error').textContent()).toBe(ko['error.FORBIDDEN']);
+    expect(await page.locator('#dashboard').isHidden()).toBe(true);
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+
     await signIn(page, keyOf('OPERATOR'));
     const options = await page.$$eval('#complex option', (nodes) => nodes.map((n) => n.getAttribute('value')));
     expect(options).toEqual(['BANWOL_SIHWA', 'CHANGWON', 'NAMDONG', 'GUMI', 'GWANGJU_CHEOMDAN', 'YEOSU', 'DAEGU_SEONGSEO']);

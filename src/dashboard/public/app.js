@@ -164,6 +164,11 @@ async function signIn(/** @type {string} */ apiKey) {
     if (state.apiKey) signOut(errors?.[0] ?? localError('UNAUTHENTICATED')); // else gql signed out already
     return;
   }
+  // Its figures are what operators and admins may read: any other key would open on an empty, refused map.
+  if (viewer.role !== 'OPERATOR' && viewer.role !== 'ADMIN') {
+    signOut(localError('FORBIDDEN'));
+    return;
+  }
   sessionStorage.setItem(KEY_STORAGE, apiKey);
   await loadComplexes();
   if (state.apiKey !== apiKey) return; // signed out meanwhile
