@@ -91,9 +91,11 @@ const catalogueTexts = (page: Page) =>
 /** Hours, minutes and seconds of `at` in Korean time, as the page shows them in either language. */
 const seoulClock = (at: Date) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Seoul', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(at);
 /** Today's month and day in Korean time. */
-function seoulToday(): { month: number; day: number; monthShortEn: string } {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Seoul', month: 'short', day: 'numeric' }).formatToParts(new Date()).map((p) => [p.type, p.value]));
-  const month = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Seoul', month: 'numeric' }).format(new Date()));
+/** Today in Seoul, or `daysAgo` days before. */
+function seoulToday(daysAgo = 0): { month: number; day: number; monthShortEn: string } {
+  const date = new Date(Date.now() - daysAgo * 24 * HOUR);
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Seoul', month: 'short', day: 'numeric' }).formatToParts(date).map((p) => [p.type, p.value]));
+  const month = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Seoul', month: 'numeric' }).format(date));
   return { month, day: Number(parts.day), monthShortEn: parts.month! };
 }
 
@@ -393,9 +395,12 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
       expect(await kpi(page, 'cost')).toMatch(/^₩\d{1,3}(,\d{3})*$/);
       expect(await page.locator('[data-kpi="cost"] + .detail').textContent()).toMatch(/₩\d{1,3}(,\d{3})*/);
 
-      // The 7 days end today in Seoul, whatever the browser's own zone.
-      const { month, day, monthShortEn } = seoulToday();
-      expect(await page.locator('#kpi-period').textContent()).toContain(lang === 'ko' ? `${month}월 ${day}일` : `${day} ${monthShortEn}`);
+      // The 7 days are calendar days in Seoul, today the last, whatever the browser's own zone (as README's example).
+      for (const { month, day, monthShortEn } of [seoulToday(6), seoulToday()]) {
+        expect(await page.locator('#kpi-period').textContent()).toContain(lang === 'ko' ? `${month}월 ${day}일` : `${day} ${monthShortEn}`);
+      }
+      const { month: before, day: dayBefore, monthShortEn: beforeEn } = seoulToday(7);
+      expect(await page.locator('#kpi-period').textContent()).not.toContain(lang === 'ko' ? `${before}월 ${dayBefore}일` : `${dayBefore} ${beforeEn}`);
 
       await mutate(CREATE_REQUEST, { input: shipmentRequest({ lat: 37.3, lng: 126.8 }, SEOUL, 2) }, keyOf('MANUFACTURER'));
       const entry = page.locator('#feed li[data-kind="REQUEST_POSTED"]').first();

@@ -12,7 +12,11 @@ const KEY_STORAGE = 'sandan.apiKey';
 const FEED_LIMIT = 50;
 const REFRESH_DEBOUNCE_MS = 500;
 const HOUR_MS = 3_600_000;
-const KPI_PERIOD_MS = 7 * 24 * HOUR_MS;
+const DAY_MS = 24 * HOUR_MS;
+/** Asia/Seoul is UTC+9 all year. */
+const SEOUL_OFFSET_MS = 9 * HOUR_MS;
+/** The KPIs cover this many calendar days in Seoul, today the last (as README's complexInsights example). */
+const KPI_DAYS = 7;
 /** SVG units per degree of latitude; any scale works since the viewBox is fitted to the drawing. */
 const UNITS_PER_DEGREE = 1000;
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -262,7 +266,8 @@ async function refresh() {
   if (!complex) return;
   const seq = ++state.refreshSeq;
   const now = Date.now();
-  const period = { from: new Date(now - KPI_PERIOD_MS), to: new Date(now), updated: new Date(now) };
+  const firstMidnight = (Math.floor((now + SEOUL_OFFSET_MS) / DAY_MS) - (KPI_DAYS - 1)) * DAY_MS - SEOUL_OFFSET_MS;
+  const period = { from: new Date(firstMidnight), to: new Date(now), updated: new Date(now) };
   const { data, errors } = await gql(COMPLEX_DATA, {
     code: complex.code,
     res: complex.serviceAreaResolution,
