@@ -89,11 +89,13 @@ interface HttpError {
   encoding?: string;
   /** zlib's, when a body does not decompress as its Content-Encoding says. */
   code?: string;
+  /** The raw body, on a parse failure. */
+  body?: string;
 }
 
 /** What the client did wrong, in words; never the raw message, which may hold a file path. */
-function clientFault({ status, type, limit, encoding, code }: HttpError & { status: number }): string {
-  if (type === 'entity.parse.failed') return 'Request body is not valid JSON';
+function clientFault({ status, type, limit, encoding, code, body }: HttpError & { status: number }): string {
+  if (type === 'entity.parse.failed') return isJson(body) ? 'Request body must be a JSON object, such as {"query": "{ complexes { totalCount } }"}' : 'Request body is not valid JSON';
   if (type === 'entity.too.large') return `Request body exceeds ${limit} bytes`;
   if (type === 'encoding.unsupported') return `Content-Encoding "${encoding}" is not supported: send gzip, deflate, br or none`;
   if (type === 'charset.unsupported') return 'Request body charset is not supported: send UTF-8';
@@ -138,4 +140,14 @@ export function jsonErrors(opts: ErrorFormatOptions): [RequestHandler, ErrorRequ
       sendJsonError(res, err, opts);
     },
   ];
+}
+
+/** Whether `text` parses as JSON: body-parser refuses `null`, `42` or `"text"` as it refuses malformed JSON. */
+function isJson(text: string | undefined): boolean {
+  try {
+    JSON.parse(text ?? '');
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -51,6 +51,11 @@ describe('production mode: limits, introspection and error hygiene over HTTP and
     const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": "{ complexes' });
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+    // JSON, but not the object a GraphQL request is.
+    for (const body of ['null', '42', '"{ complexes { totalCount } }"']) {
+      const notObject = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect([notObject.status, await notObject.json()]).toEqual([400, { errors: [{ message: 'Request body must be a JSON object, such as {"query": "{ complexes { totalCount } }"}', extensions: { code: 'BAD_REQUEST' } }] }]);
+    }
   });
 
   it('rejects a body over the size limit with 413', async () => {
