@@ -1753,9 +1753,9 @@ export type Route = Node & {
   roundId: Scalars['ID']['output'];
   /** Its price, the sum of its shares (a shipper: its own shares), KRW. */
   priceKrw: Scalars['Krw']['output'];
-  /** Km driven empty (a shipper: its shares' part, in proportion to price). */
+  /** Km driven empty (a shipper: its shares' part, in proportion to price; an extension: what the booked route drives more empty, below 0 when a pickup on the way turns empty km into loaded km). */
   deadheadKm: Scalars['Float']['output'];
-  /** Km driven loaded (a shipper: its shares' part, in proportion to price). */
+  /** Km driven loaded (a shipper: its shares' part, in proportion to price; an extension: what the booked route drives more loaded). */
   loadedKm: Scalars['Float']['output'];
   /** When the truck leaves its position (a shipper: its first stop's arrival). */
   startAt: Scalars['DateTime']['output'];

@@ -5,7 +5,7 @@ import { IdempotencyKey } from '../idempotency';
 import { cargoFitsBody, storageClassAllows } from '../matching/engine';
 import { canLoad, DEFAULT_LOADING_METHOD } from '../supply/loading-methods';
 import { LocationInput } from '../supply/location-input';
-import { LARGEST_CLASS } from '../supply/vehicle-classes';
+import { labelEn, LARGEST_CLASS } from '../supply/vehicle-classes';
 
 /**
  * Destinations must lie in this box: South Korea from Jeju (33.1°N) to the DMZ (38.6°N), Baengnyeong-do
@@ -57,7 +57,7 @@ const PlaceInput = z
     return z.NEVER;
   });
 
-const largest = `the largest vehicle (${LARGEST_CLASS.labelKo}: ${LARGEST_CLASS.payloadKg.toLocaleString('en')} kg, ${LARGEST_CLASS.palletSlots} pallets)`;
+const largest = `the largest vehicle (${labelEn(LARGEST_CLASS)}: ${LARGEST_CLASS.payloadKg.toLocaleString('en')} kg, ${LARGEST_CLASS.palletSlots} pallets)`;
 
 const StorageNeedInput = z.object({
   pallets: z.number().int().positive(),

@@ -73,6 +73,11 @@ export function vehicleClass(code: VehicleClassCode): VehicleClass {
   return found;
 }
 
+/** The class as English text names it ('5-ton'), for what the service writes in English (feed summaries, rules). */
+export function labelEn(cls: VehicleClass): string {
+  return `${cls.payloadKg / 1000}-ton`;
+}
+
 /** The largest class in the table (used to split loads no single class can take). */
 export const LARGEST_CLASS: VehicleClass = VEHICLE_CLASSES[VEHICLE_CLASSES.length - 1]!;
 

@@ -55,10 +55,10 @@ export async function storePodImage({ ctx, input }: { ctx: Context; input: Store
   }
 }
 
-/** Writes the file and syncs it: whole once this returns. */
+/** Writes the file and syncs it: whole once this returns. Receivers' photos and signatures: the owner's only (600). */
 function writeDurably(dir: string, path: string, bytes: Uint8Array): void {
-  mkdirSync(dir, { recursive: true });
-  const fd = openSync(path, 'wx');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const fd = openSync(path, 'wx', 0o600);
   try {
     writeSync(fd, bytes);
     fsyncSync(fd);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readdirSync, renameSync } from 'node:fs';
+import { readdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -164,6 +164,9 @@ describe('proof of delivery', () => {
     const row = (await server.db.select().from(podImages).orderBy(desc(podImages.id)).limit(1).get())!;
     expect(row.fileName).toBeNull();
     expect(files().filter((f) => !before.has(f))).toEqual([`${row.id}.png`]);
+    // A receiver's photo or signature: its owner's only, in a folder of the owner's.
+    expect((statSync(join(tmp.dir, 'pod', `${row.id}.png`)).mode & 0o777).toString(8)).toBe('600');
+    expect((statSync(join(tmp.dir, 'pod')).mode & 0o777).toString(8)).toBe('700');
 
     const legacy = `${randomUUID()}.png`;
     renameSync(join(tmp.dir, 'pod', `${row.id}.png`), join(tmp.dir, 'pod', legacy));

@@ -153,8 +153,8 @@ describe('README examples', () => {
     const outputOf = (fragment: string) => outputs.find((o) => o.block.code.includes(fragment))?.stdout ?? '';
     expect(outputOf('vehicles(filter:')).toContain('"plateNumber":"경기12바3456"');
     expect(outputOf('kind: DELIVERED')).toContain('"status":"COMPLETED"');
-    expect(outputOf('-o pod-copy.png')).toMatch(/^200 image\/png 70 bytes$/m);
-    expect(readFileSync(join(tmp.dir, 'pod-copy.png')).subarray(1, 4).toString()).toBe('PNG');
+    expect(outputOf('-o data/pod-copy.png')).toMatch(/^200 image\/png 70 bytes$/m);
+    expect(readFileSync(join(tmp.dir, 'data', 'pod-copy.png')).subarray(1, 4).toString()).toBe('PNG');
     expect(background).toHaveLength(1);
     for (const b of background) {
       expect(b.exited, b.output).toBe(false);

@@ -10,7 +10,7 @@ import { parseInput } from '../../validation';
 import { LocationInput, locationColumns } from '../location-input';
 import { regionIssue } from '../service-region';
 import { complexCodeOf } from '../../complexes/complex-code';
-import { vehicleClass } from '../vehicle-classes';
+import { labelEn, vehicleClass } from '../vehicle-classes';
 import { BodyType, capacityIssues, MAX_BASE_FEE_KRW, MAX_PER_KM_KRW, MAX_PER_STOP_FEE_KRW, MAX_WAITING_FEE_PER_HOUR_KRW, PlateNumber, TonnageClass, VehicleWindows, windowIssues } from './vehicle-fields';
 import { selectVehiclesByIds, type VehicleRecord } from './vehicle-record';
 import { counted } from '../../english';
@@ -87,7 +87,7 @@ export async function registerVehicle({ ctx, input }: { ctx: Context; input: Reg
       complexCode: complexCodeOf(ctx, complexId),
       kind: 'VEHICLE_REGISTERED',
       at: ctx.now(),
-      summary: `Vehicle registered: ${cls.labelKo} ${data.bodyType} (${data.payloadKg} kg, ${counted(data.palletSlots, 'pallet')})`,
+      summary: `Vehicle registered: ${labelEn(cls)} ${data.bodyType} (${data.payloadKg} kg, ${counted(data.palletSlots, 'pallet')})`,
     };
     await recordWebhookEvent(tx, 'complexActivity', registered, registered.at);
     return { vehicleId: row.id };

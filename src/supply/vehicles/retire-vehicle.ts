@@ -9,7 +9,7 @@ import { recordWebhookEvent } from '../../webhooks/record-event';
 import { ConflictError, NotFoundError } from '../../errors';
 import { parseInput } from '../../validation';
 import { complexCodeOf } from '../../complexes/complex-code';
-import { vehicleClass } from '../vehicle-classes';
+import { labelEn, vehicleClass } from '../vehicle-classes';
 import { selectVehiclesByIds, type VehicleRecord } from './vehicle-record';
 
 export const RetireVehicleInput = z.object({ vehicleId: z.number().int().positive() });
@@ -42,7 +42,7 @@ export async function retireVehicle({ ctx, input }: { ctx: Context; input: Retir
       complexCode: complexCodeOf(ctx, row.complexId),
       kind: 'VEHICLE_RETIRED',
       at: ctx.now(),
-      summary: `Vehicle retired: ${vehicleClass(row.tonnageClass).labelKo} ${row.bodyType}`,
+      summary: `Vehicle retired: ${labelEn(vehicleClass(row.tonnageClass))} ${row.bodyType}`,
     };
     await recordWebhookEvent(tx, 'complexActivity', event, event.at);
     return event;
