@@ -1568,7 +1568,7 @@ export type MatchingRoundReport = {
   extensions: Scalars['Int']['output'];
   /** Routes carrying several requests (pooled, 혼적). */
   pooledRoutes: Scalars['Int']['output'];
-  /** Requests on pooled routes. */
+  /** Requests on pooled routes (an extension: those already booked on it too). */
   pooledRequests: Scalars['Int']['output'];
   /** Requests sent through the logistics centre (a feeder leg to it, a trunk leg on; each leg an offer); null for rounds made before the centre was weighed in the search. */
   centreRequests?: Maybe<Scalars['Int']['output']>;

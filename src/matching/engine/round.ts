@@ -195,7 +195,8 @@ function buildReport(
     routes: routes.length,
     extensions: routes.filter((r) => r.extends).length,
     pooledRoutes: pooled.length,
-    pooledRequests: pooled.reduce((sum, r) => sum + r.shares.length, 0),
+    // Every request on a pooled route's stops: an extension's shares are only the joining ones, its truck carries the booked too.
+    pooledRequests: pooled.reduce((sum, r) => sum + new Set(r.stops.map((s) => s.requestId)).size, 0),
     centreRequests: new Set(routes.flatMap((r) => r.shares.filter((s) => s.centreLeg).map((s) => s.requestId))).size,
     // A request through the centre makes two trips; an extension is no new trip: its requests ride a truck already out.
     requestsPerTrip: trips > 0 ? round3(routes.reduce((sum, r) => sum + r.shares.length, 0) / trips) : 0,
