@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import { parse as parseConnectionString } from 'pg-connection-string';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { DIALECT } from './dialect';
@@ -35,11 +36,15 @@ export const keyed = (db: Db): Db => (DIALECT === 'pg' ? (keyedPoolOf(db as unkn
 /** The keyed pool under a PostgreSQL handle, for what talks to node-postgres itself (shared rate limits, advisory locks). */
 export const pgPoolOf = (db: Db): PgDb['$client'] => keyedPoolOf(db as unknown as PgDb).$client;
 
-/** Where this process's database is, for a script's output: the SQLite file, or PostgreSQL's host and database (no password). */
+/**
+ * Where this process's database is, for a script's output: the SQLite file, or PostgreSQL's host and database (no
+ * password). Read by node-postgres' own parser: a URL naming its socket folder (`postgres://user@/db?host=/run/…`) is
+ * no WHATWG URL.
+ */
 export function databaseLabel(env: { DATABASE_PATH: string; DATABASE_URL?: string | undefined }): string {
   if (DIALECT === 'sqlite') return env.DATABASE_PATH;
-  const url = new URL(env.DATABASE_URL!);
-  return `PostgreSQL ${url.host}${url.pathname}`;
+  const { host, port, database } = parseConnectionString(env.DATABASE_URL!);
+  return `PostgreSQL ${host || 'localhost'}${port ? `:${port}` : ''}/${database ?? ''}`;
 }
 
 /** Closes the file, which checkpoints the WAL away, or ends the PostgreSQL pools. */

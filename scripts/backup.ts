@@ -10,6 +10,7 @@ import { closeSync, existsSync, mkdirSync, openSync, realpathSync, rmSync } from
 import { basename, dirname, join, resolve } from 'node:path';
 import { databaseLabel, openDatabase } from '../db/client';
 import { DIALECT } from '../db/dialect';
+import { parse as parseConnectionString } from 'pg-connection-string';
 import { parseEnv } from '../src/env';
 import { fail, parseFlags } from './cli';
 
@@ -42,13 +43,13 @@ closeSync(fd);
 const started = Date.now();
 try {
   if (DIALECT === 'pg') {
-    // The password goes through the environment, not the command line others can read in `ps`.
-    const { password } = new URL(env.DATABASE_URL!);
-    const withoutPassword = new URL(env.DATABASE_URL!);
-    withoutPassword.password = '';
-    const dump = spawnSync('pg_dump', ['--format=custom', `--file=${target}`, `--dbname=${withoutPassword.href}`], {
+    // The password goes through the environment, not the command line others can read in `ps`; the rest of the URL
+    // (a socket folder in host=, sslmode) goes to pg_dump as it is, which reads it as node-postgres does.
+    const { password } = parseConnectionString(env.DATABASE_URL!);
+    const withoutPassword = env.DATABASE_URL!.replace(/^(postgres(?:ql)?:\/\/[^:@/]*):[^@]*@/, '$1@');
+    const dump = spawnSync('pg_dump', ['--format=custom', `--file=${target}`, `--dbname=${withoutPassword}`], {
       stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, ...(password ? { PGPASSWORD: decodeURIComponent(password) } : {}) },
+      env: { ...process.env, ...(password ? { PGPASSWORD: password } : {}) },
     });
     if (dump.error) throw new Error(`pg_dump could not run (${dump.error.message}): install PostgreSQL's client tools, the server's version or newer`);
     if (dump.status !== 0) throw new Error(`pg_dump failed with exit code ${dump.status}`);

@@ -1,6 +1,7 @@
 import express, { type RequestHandler, type Response, type Router } from 'express';
 import type { Context } from '../context';
 import { localIdOf, toGlobalId } from '../global-id';
+import { NotFoundError } from '../errors';
 import { openPodImage } from '../tracking/open-pod-image';
 import { storePodImage } from '../tracking/store-pod-image';
 import type { PodImageRecord } from '../tracking/tracking-event-record';
@@ -36,7 +37,13 @@ export function podImageRoutes(deps: PodRouteDeps): Router {
     const id = localIdOf(String(req.params.imageId), 'PodImage', 'imageId');
     const { image, path } = await openPodImage({ ctx: deps.contextOf(res), input: { id } });
     res.set({ 'Content-Type': image.mediaType, 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff' });
-    res.sendFile(path, { dotfiles: 'deny' }, (error) => error && next(error));
+    res.sendFile(path, { dotfiles: 'deny' }, (error) => {
+      if (!error) return;
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return next(error);
+      // Recorded but not on this disk: lost, or stored by an instance on another host (POD_STORAGE_DIR not shared).
+      deps.contextOf(res).logger.error({ imageId: image.id, path }, 'proof-of-delivery image recorded but its file is missing');
+      next(new NotFoundError('Proof-of-delivery image file'));
+    });
   });
   return router;
 }

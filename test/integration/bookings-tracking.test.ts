@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readdirSync, renameSync, statSync } from 'node:fs';
+import { readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -174,6 +174,11 @@ describe('proof of delivery', () => {
     const response = await fetch(`${base()}${downloadPath}`, { headers: { authorization: `Bearer ${key('CARRIER')}` } });
     expect(response.status).toBe(200);
     expect(Buffer.from(await response.arrayBuffer())).toEqual(PNG);
+
+    // Recorded, but its file is not on this disk (lost, or stored by an instance whose POD_STORAGE_DIR is elsewhere).
+    rmSync(join(tmp.dir, 'pod', legacy));
+    const missing = await fetch(`${base()}${downloadPath}`, { headers: { authorization: `Bearer ${key('CARRIER')}` } });
+    expect([missing.status, await missing.json()]).toEqual([404, { errors: [{ message: 'Proof-of-delivery image file not found', extensions: { code: 'NOT_FOUND' } }] }]);
   });
 });
 

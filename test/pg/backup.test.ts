@@ -73,4 +73,17 @@ describe('npm run backup on PostgreSQL', () => {
     expect(counts['drizzle.__drizzle_migrations']).toBeGreaterThan(0);
     expect(await rowCounts(targetUrl.href)).toEqual(counts);
   });
+
+  it("takes README's unix-socket URL (postgres://user@/db?host=<folder>), which is no WHATWG URL", async () => {
+    const client = new pg.Client({ connectionString: source.url });
+    await client.connect();
+    const folder = (await client.query<{ dir: string }>('select current_setting($1) as dir', ['unix_socket_directories']).finally(() => client.end())).rows[0]!.dir.split(',')[0]!.trim();
+    const { port, pathname, username } = new URL(source.url);
+    const socketUrl = `postgres://${username}@${pathname}?host=${folder}&port=${port}`;
+    const file = join(dir, 'socket.dump');
+    const backup = spawnSync(process.execPath, ['--import', TSX_LOADER, 'scripts/backup.ts', file], { env: { ...process.env, DATABASE_URL: socketUrl }, encoding: 'utf8' });
+    expect([backup.status, backup.stderr]).toEqual([0, '']);
+    expect(backup.stdout).toMatch(new RegExp(`^backed up PostgreSQL ${folder}:${port}${pathname} to ${file} \\(pg_dump custom format\\)`));
+    expect(statSync(file).size).toBeGreaterThan(0);
+  });
 });
