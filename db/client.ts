@@ -47,6 +47,20 @@ export function databaseLabel(env: { DATABASE_PATH: string; DATABASE_URL?: strin
   return `PostgreSQL ${host || 'localhost'}${port ? `:${port}` : ''}/${database ?? ''}`;
 }
 
+/**
+ * `connectDatabase`, or the one line to end a start or a script with when the database cannot be reached or opened
+ * (a file that is not SQLite, PostgreSQL down or refusing the login): errors with a code (the system's, SQLite's,
+ * PostgreSQL's). Anything else is a fault of ours and is thrown with its stack.
+ */
+export async function connectOrRefusal(env: { DATABASE_PATH: string; DATABASE_URL?: string | undefined }): Promise<{ db: Db } | { refusal: string }> {
+  try {
+    return { db: await connectDatabase(env) };
+  } catch (error) {
+    if (!(error instanceof Error && 'code' in error)) throw error;
+    return { refusal: `Cannot open the database (${databaseLabel(env)}): ${error.message}` };
+  }
+}
+
 /** Closes the file, which checkpoints the WAL away, or ends the PostgreSQL pools. */
 export async function closeDatabase(db: Db): Promise<void> {
   if (DIALECT === 'sqlite') db.$client.close();

@@ -6,7 +6,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { closeDatabase, connectDatabase } from '../db/client';
+import { closeDatabase } from '../db/client';
 import { complexes, organisations, ORGANISATION_ROLES, type OrganisationRole } from '../db/schema';
 import { createApiKey } from '../src/auth/create-api-key';
 import { createOrganisation } from '../src/auth/create-organisation';
@@ -19,7 +19,7 @@ import { parseEnv } from '../src/env';
 import { DomainError, ValidationError } from '../src/errors';
 import { createLogger } from '../src/logger';
 import { createInProcessPubSub } from '../src/pubsub';
-import { checkFlags, fail, parseFlags } from './cli';
+import { checkFlags, connectOrExit, fail, parseFlags } from './cli';
 
 interface Flag {
   /** The value's placeholder in the help. */
@@ -136,7 +136,7 @@ const ids = checkFlags(
 
 const env = parseEnv();
 // The service's database, SQLite or PostgreSQL (DATABASE_URL), migrated, with the built-in complexes (read for their codes).
-const db = await connectDatabase(env);
+const db = await connectOrExit(env);
 await loadProgramme({ ctx: { db } });
 const ctx: Context = { db, env, logger: createLogger('silent'), pubsub: createInProcessPubSub(), now: () => new Date(), viewer: SYSTEM_ADMIN };
 

@@ -4,6 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
+import { connectOrRefusal, type Db } from '../db/client';
 
 /** Prints `message` as one line on stderr and exits with code 2 (a bad command line). */
 export function fail(message: string): never {
@@ -35,3 +36,17 @@ export function checkFlags<S extends z.ZodType>(schema: S, values: unknown): z.o
   const issue = parsed.error.issues[0]!;
   fail(`--${String(issue.path[0])}: ${issue.message}`);
 }
+
+/** The service's database, migrated; one line on stderr and exit code 1 when it cannot be reached or opened. */
+export async function connectOrExit(env: { DATABASE_PATH: string; DATABASE_URL?: string | undefined }): Promise<Db> {
+  const connected = await connectOrRefusal(env);
+  if ('db' in connected) return connected.db;
+  console.error(connected.refusal);
+  process.exit(1);
+}
+
+// A reader that stops early (`npm run -s admin -- org:list | head -2`) closes the pipe: not an error of the script.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(0);
+});

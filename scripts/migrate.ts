@@ -1,7 +1,8 @@
 /** Applies pending migrations to the database (DATABASE_URL, else DATABASE_PATH) (npm run db:migrate). Start-up does this too. */
-import { closeDatabase, connectDatabase, databaseLabel } from '../db/client';
+import { closeDatabase, databaseLabel } from '../db/client';
+import { connectOrExit } from './cli';
 import { parseEnv } from '../src/env';
 
 const env = parseEnv();
-await closeDatabase(await connectDatabase(env));
+await closeDatabase(await connectOrExit(env));
 console.log(`migrated ${databaseLabel(env)}`);

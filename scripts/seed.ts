@@ -5,9 +5,9 @@
  * --reset: rebuild the SQLite file first (on PostgreSQL, drop and create the database instead). Exit code 2 for a bad flag.
  */
 import { rmSync } from 'node:fs';
-import { closeDatabase, connectDatabase, databaseLabel } from '../db/client';
+import { closeDatabase, databaseLabel } from '../db/client';
 import { DIALECT } from '../db/dialect';
-import { fail, parseFlags } from './cli';
+import { connectOrExit, fail, parseFlags } from './cli';
 import { DEFAULT_SEED, seedDemo } from './demo/seed-demo';
 import { seedDemoHistory } from './demo/seed-demo-history';
 import { createLogger } from '../src/logger';
@@ -29,7 +29,7 @@ if (!(scale > 0) || !Number.isInteger(seed)) fail('--scale must be a positive nu
 const env = parseEnv();
 if (values.reset && DIALECT === 'pg') fail('--reset rebuilds a SQLite file; on PostgreSQL drop and create the database (dropdb, createdb), then seed');
 if (values.reset) for (const path of [env.DATABASE_PATH, `${env.DATABASE_PATH}-wal`, `${env.DATABASE_PATH}-shm`, env.DEMO_KEYS_PATH]) rmSync(path, { force: true });
-const db = await connectDatabase(env);
+const db = await connectOrExit(env);
 let previous = null as string | null;
 const { demoKeys, ...summary } = await seedDemo({ ctx: { db }, input: { scale, seed }, saveKeys: (keys) => (previous = writeDemoKeys(env.DEMO_KEYS_PATH, keys)) });
 // The demo history goes with the demo organisations: only when they were just created.

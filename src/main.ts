@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import express from 'express';
-import { closeDatabase, connectDatabase, databaseLabel } from '../db/client';
+import { closeDatabase, connectOrRefusal } from '../db/client';
 import { EnvError, parseEnv } from './env';
 import { createLogger, endLogs } from './logger';
 import { jsonErrors } from './http/json-errors';
@@ -23,12 +23,9 @@ try {
 }
 
 const logger = createLogger(env.LOG_LEVEL);
-// A database that cannot be reached or opened (a file that is not SQLite, PostgreSQL down or refusing the login)
-// is a setting to fix, said in one line; anything without an error code is a fault of ours and keeps its stack.
-const db = await connectDatabase(env).catch((error: unknown) => {
-  if (!(error instanceof Error && 'code' in error)) throw error;
-  refuseStart(`Cannot open the database (${databaseLabel(env)}): ${error.message}`);
-});
+const connected = await connectOrRefusal(env);
+if ('refusal' in connected) refuseStart(connected.refusal);
+const { db } = connected;
 const pubsub = await servicePubSub(db, env.DATABASE_URL, (error) => logger.error({ err: error }, 'publish/subscribe across instances failed'));
 const app = await createApp({ env, db, logger, pubsub });
 /**

@@ -107,6 +107,11 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     const notDatabase = await runScript(['--import', './scripts/demo/seed-on-empty.ts', 'src/main.ts'], { DATABASE_PATH: notes, DEMO_KEYS_PATH: join(tmp.dir, 'never-keys.json'), PORT: '0' });
     expect(notDatabase.code).toBe(1);
     expect(notDatabase.output.trim()).toBe(`Cannot open the database (${notes}): file is not a database`);
+    // The scripts that open it say the same.
+    for (const script of [['scripts/migrate.ts'], ['scripts/admin.ts', 'org:list']]) {
+      const refused = await runScript(script, { DATABASE_PATH: notes });
+      expect([refused.code, refused.output.trim()], script[0]).toEqual([1, `Cannot open the database (${notes}): file is not a database`]);
+    }
   });
 
   it('refuses to start on a port already taken with one line naming the setting, and exits', async () => {
