@@ -18,14 +18,14 @@ function pathIssue(path: string, kind: 'file' | 'folder'): string | null {
  * what users write, and some consumers (res.sendFile) refuse them. Refused when something else stands where it goes
  * (a folder for a file, a file for a folder or above it): found at start, not at the first write.
  */
-const Path = (fallback: string, kind: 'file' | 'folder') =>
+const Path = (fallback: string, kind: 'file' | 'folder' | null) =>
   z
     .string()
     .min(1)
     .default(fallback)
     .transform((p) => (p === ':memory:' ? p : resolve(p)))
     .superRefine((p, ctx) => {
-      const issue = p === ':memory:' ? null : pathIssue(p, kind);
+      const issue = p === ':memory:' || kind === null ? null : pathIssue(p, kind);
       if (issue) ctx.addIssue({ code: 'custom', message: issue });
     });
 
@@ -46,7 +46,8 @@ const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'si
 export const Env = z.object({
   PORT: decimal(z.number().int().min(0).max(65_535)).default(4000),
   HOST: z.string().min(1).default('0.0.0.0'),
-  DATABASE_PATH: Path('data/sandan.db', 'file'),
+  // On PostgreSQL the SQLite file is unused: whatever stands there is no concern.
+  DATABASE_PATH: Path('data/sandan.db', DIALECT === 'pg' ? null : 'file'),
   /**
    * `postgres://…`: run on PostgreSQL (README, "PostgreSQL") instead of SQLite at DATABASE_PATH. Read from the process's
    * environment when it starts (db/dialect.ts), before any module sees a table.
