@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DIALECT } from '../../db/dialect';
 import { EnvError, parseEnv } from '../../src/env';
 
 describe('parseEnv', () => {
@@ -36,10 +37,11 @@ describe('parseEnv', () => {
           return (error as Error).message;
         }
       };
-      expect(refusal({ DATABASE_PATH: dir })).toBe(`Invalid environment variable DATABASE_PATH: must be a file: ${dir} is a folder`);
       expect(refusal({ DEMO_KEYS_PATH: dir })).toBe(`Invalid environment variable DEMO_KEYS_PATH: must be a file: ${dir} is a folder`);
       expect(refusal({ POD_STORAGE_DIR: file })).toBe(`Invalid environment variable POD_STORAGE_DIR: must be a folder: ${file} is a file`);
-      expect(refusal({ DATABASE_PATH: join(file, 'x', 'db.sqlite') })).toBe(`Invalid environment variable DATABASE_PATH: must lie in a folder: ${file} is a file`);
+      expect(refusal({ DEMO_KEYS_PATH: join(file, 'x', 'keys.json') })).toBe(`Invalid environment variable DEMO_KEYS_PATH: must lie in a folder: ${file} is a file`);
+      // The SQLite file, when the service runs on SQLite; on PostgreSQL it is never opened, so never in the way.
+      expect(refusal({ DATABASE_PATH: dir })).toBe(DIALECT === 'sqlite' ? `Invalid environment variable DATABASE_PATH: must be a file: ${dir} is a folder` : null);
       // Folders not there yet are made at start.
       expect(refusal({ DATABASE_PATH: join(dir, 'new', 'deeper', 'db.sqlite'), POD_STORAGE_DIR: join(dir, 'pod') })).toBeNull();
     } finally {
