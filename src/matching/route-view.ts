@@ -1,6 +1,6 @@
 import { and, eq, exists, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { bookings, codeOf, HOLDING_BOOKING_STATUSES, OFFER_STATUS_CODES, offers, routes, vehicles, type OfferStatus, type RouteStopAction } from '../../db/schema';
+import { bookings, codeOf, HOLDING_BOOKING_STATUSES, OFFER_STATUS_CODES, offers, routes, vehicles, type BookingStatus, type OfferStatus, type RouteStopAction } from '../../db/schema';
 import type { OrganisationRole } from '../../db/schema';
 import type { Viewer } from '../context';
 import type { OfferRecord } from './offer-record';
@@ -64,7 +64,7 @@ export function routeScope(viewer: Viewer): SQL | undefined {
   }
 }
 
-/** The routes `rows` as `viewer` may see them, in the same order: two queries for any number of routes. */
+/** The routes `rows` as `viewer` may see them, in the same order: a fixed number of queries for any number of routes. */
 export async function viewRoutes(db: Db, viewer: Viewer, rows: RouteRecord[], now: Date): Promise<RouteView[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
@@ -79,25 +79,18 @@ export async function viewRoutes(db: Db, viewer: Viewer, rows: RouteRecord[], no
     .orderBy(offers.id)
     .all();
   for (const { offer, extends: base } of joined) (sharesOf.get(base!) ?? sharesOf.set(base!, []).get(base!)!).push(offer);
-  const bases = rows.flatMap((r) => (r.extendsRouteId ? [r.extendsRouteId] : []));
-  const bookedOf = groupBy(
-    bases.length > 0
-      ? await db.select({ routeId: bookings.routeId, shipperOrgId: bookings.shipperOrgId }).from(bookings).where(and(inArray(bookings.routeId, bases), inArray(bookings.status, HOLDING_BOOKING_STATUSES))).all()
-      : [],
-    (b) => b.routeId!,
-  );
-  // Requests whose booking on a route ended before pickup are no longer on it: a booked share rides on the booked
-  // route (an accepted extension's too), so bookings are read by that route.
+  // A booked share rides on the booked route (an accepted extension's too), so bookings are read by that route, in
+  // one query: those holding say who shares an extension's truck; a request whose booking ended before pickup is no
+  // longer on the route.
   const bookedOn = (r: RouteRecord) => r.extendsRouteId ?? r.id;
-  const ended = new Map(
-    (
-      await db
-        .select({ routeId: bookings.routeId, requestId: bookings.requestId, status: bookings.status })
-        .from(bookings)
-        .where(and(inArray(bookings.routeId, [...new Set(rows.map(bookedOn))]), inArray(bookings.status, ['CANCELLED', 'RETURNED'])))
-        .all()
-    ).map((b) => [`${b.routeId}:${b.requestId}`, b.status as EndedBefore]),
-  );
+  const onRoutes = await db
+    .select({ routeId: bookings.routeId, requestId: bookings.requestId, shipperOrgId: bookings.shipperOrgId, status: bookings.status })
+    .from(bookings)
+    .where(inArray(bookings.routeId, [...new Set(rows.map(bookedOn))]))
+    .all();
+  const holding: readonly BookingStatus[] = HOLDING_BOOKING_STATUSES;
+  const bookedOf = groupBy(onRoutes.filter((b) => holding.includes(b.status)), (b) => b.routeId!);
+  const ended = new Map(onRoutes.flatMap((b) => (b.status === 'CANCELLED' || b.status === 'RETURNED' ? [[`${b.routeId}:${b.requestId}`, b.status] as const] : [])));
   const stopsOf = await stopsOfRoutes(db, ids);
   // An accepted extension's stops became those of the booked route it extends (its bookings ride there): shown from it.
   const merged = rows.filter((r) => r.extendsRouteId && !stopsOf.has(r.id) && (sharesOf.get(r.id) ?? []).some((s) => s.status === 'ACCEPTED'));
