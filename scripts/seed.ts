@@ -13,7 +13,7 @@ import { seedDemoHistory } from './demo/seed-demo-history';
 import { createLogger } from '../src/logger';
 import { createInProcessPubSub } from '../src/pubsub';
 import { writeDemoKeys } from './demo/write-demo-keys';
-import { parseEnv } from '../src/env';
+import { EnvError, parseEnv } from '../src/env';
 
 const { values } = parseFlags({
   options: {
@@ -31,7 +31,12 @@ if (values.reset && DIALECT === 'pg') fail('--reset rebuilds a SQLite file; on P
 if (values.reset) for (const path of [env.DATABASE_PATH, `${env.DATABASE_PATH}-wal`, `${env.DATABASE_PATH}-shm`, env.DEMO_KEYS_PATH]) rmSync(path, { force: true });
 const db = await connectOrExit(env);
 let previous = null as string | null;
-const { demoKeys, ...summary } = await seedDemo({ ctx: { db }, input: { scale, seed }, saveKeys: (keys) => (previous = writeDemoKeys(env.DEMO_KEYS_PATH, keys)) });
+// A keys file that cannot be written seeds nothing (seedDemo's transaction rolls back) and ends in one line.
+const { demoKeys, ...summary } = await seedDemo({ ctx: { db }, input: { scale, seed }, saveKeys: (keys) => (previous = writeDemoKeys(env.DEMO_KEYS_PATH, keys)) }).catch((error: unknown) => {
+  if (!(error instanceof EnvError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+});
 // The demo history goes with the demo organisations: only when they were just created.
 const history = demoKeys.length > 0 ? await seedDemoHistory({ ctx: { db, env, pubsub: createInProcessPubSub(), logger: createLogger('silent'), now: () => new Date() }, input: { seed } }) : null;
 await closeDatabase(db);

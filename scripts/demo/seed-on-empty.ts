@@ -52,14 +52,7 @@ if (env && db) {
         const logger = createLogger(env.LOG_LEVEL);
         let previous = null as string | null;
         const path = env!.DEMO_KEYS_PATH;
-        const saveKeys = (keys: Parameters<typeof writeDemoKeys>[1]) => {
-          try {
-            previous = writeDemoKeys(path, keys);
-          } catch (error) {
-            throw new EnvError(`Cannot write the demo keys to DEMO_KEYS_PATH=${path}: ${(error as Error).message}`);
-          }
-        };
-        const { demoKeys, ...summary } = await seedDemo({ ctx: { db }, input: DEFAULT_SEED, saveKeys });
+        const { demoKeys, ...summary } = await seedDemo({ ctx: { db }, input: DEFAULT_SEED, saveKeys: (keys) => (previous = writeDemoKeys(path, keys)) });
         if (previous) logger.warn({ previous }, `the demo keys file held another database's keys: kept at ${previous}`);
         const history = await seedDemoHistory({ ctx: { db, pubsub: createInProcessPubSub(), logger, env, now: () => new Date() }, input: DEFAULT_SEED });
         logger.info({ ...summary, ...history, demoKeysPath: env.DEMO_KEYS_PATH }, 'empty database: loaded demo data, played the recent days of every complex and wrote demo API keys');
