@@ -5,7 +5,7 @@ import { parse as parseConnectionString } from 'pg-connection-string';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { DIALECT } from './dialect';
-import { closePgDatabase, isPgMigrated, keyedPoolOf, migratePgDatabase, openPgDatabase, type PgDb } from './pg/client';
+import { closePgDatabase, isPgMigrated, keyedPoolOf, migratePgDatabase, openPgDatabase, reachPg, type PgDb } from './pg/client';
 import { packageFile } from './package-file';
 import * as schema from './schema/tables';
 
@@ -22,6 +22,7 @@ export async function connectDatabase(env: { DATABASE_PATH: string; DATABASE_URL
     migrateDatabase(db);
     return db;
   }
+  await reachPg(env.DATABASE_URL!);
   const db = openPgDatabase(env.DATABASE_URL!);
   await migratePgDatabase(db);
   return db as unknown as Db;

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { DIALECT, isPostgresUrl } from '../db/dialect';
+import { connectTimeoutOf } from '../db/pg/client';
 import { ruleOf } from './validation';
 
 /** What is in the way of `path` being a `kind`: itself, of the other kind, or a file where a folder above it must be. */
@@ -56,7 +57,8 @@ export const Env = z.object({
     .string()
     .optional()
     .refine((url) => url === undefined || isPostgresUrl(url), 'must be a postgres:// or postgresql:// URL')
-    .refine((url) => isPostgresUrl(url) === (DIALECT === 'pg'), 'must be set in the environment the process starts with (the dialect is chosen before anything else loads)'),
+    .refine((url) => isPostgresUrl(url) === (DIALECT === 'pg'), 'must be set in the environment the process starts with (the dialect is chosen before anything else loads)')
+    .refine((url) => url === undefined || connectTimeoutOf(url) !== null, 'its connect_timeout must be whole seconds (0 waits for ever)'),
   LOG_LEVEL: LogLevel.default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Load demo data at start-up when the database holds no organisations (the complexes are built in either way). */

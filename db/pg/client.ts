@@ -1,6 +1,7 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { parse as parseConnectionString } from 'pg-connection-string';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageFile } from '../package-file';
@@ -161,6 +162,38 @@ export async function migratePgDatabase(db: PgDb): Promise<void> {
   } finally {
     await client.query('select pg_advisory_unlock(hashtext($1))', ['sandan-migrations']).catch(() => {});
     client.release();
+  }
+}
+
+/** How long a start waits for PostgreSQL's first answer when DATABASE_URL sets no `connect_timeout` (libpq's name, seconds). */
+export const DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
+
+/** The URL's `connect_timeout` in seconds, the default when it has none, or null when it is not whole seconds. */
+export function connectTimeoutOf(url: string): number | null {
+  const value = parseConnectionString(url).connect_timeout ?? String(DEFAULT_CONNECT_TIMEOUT_SECONDS);
+  return typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : null;
+}
+
+/**
+ * Opens and closes one connection, waiting at most the URL's `connect_timeout` (seconds; 0 waits for ever): an address
+ * that takes the connection and never answers (a wrong port behind a firewall, a paused host) would otherwise hold a
+ * start silently. Only the first connection is bounded: under load the pools' connections wait their turn instead.
+ * @throws an error with code ETIMEDOUT when nothing answered in time, else node-postgres' own error.
+ */
+export async function reachPg(url: string): Promise<void> {
+  const seconds = connectTimeoutOf(url) ?? DEFAULT_CONNECT_TIMEOUT_SECONDS;
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: seconds * 1000 });
+  const deadline = Date.now() + seconds * 1000;
+  try {
+    await client.connect();
+  } catch (error) {
+    // node-postgres' own timeout error has no code; the one line a start ends with needs one.
+    if (seconds > 0 && !(error instanceof Error && 'code' in error) && Date.now() >= deadline) {
+      throw Object.assign(new Error(`no answer within ${seconds} s (connect_timeout in DATABASE_URL sets how long to wait)`), { code: 'ETIMEDOUT' });
+    }
+    throw error;
+  } finally {
+    await client.end().catch(() => {});
   }
 }
 

@@ -3,11 +3,12 @@
  * keys, the recent days of every complex played by the simulation's actors), then the database is closed and the
  * service starts in the same process (scripts/start.mjs imports this module, then the service's). A separate step,
  * so that the service itself (src/main.ts) never loads the simulation or faker. Does nothing when SEED_ON_EMPTY is
- * false, the database holds complexes, or the environment is invalid (the service then says which variable).
+ * false, the database holds organisations, or the environment is invalid (the service then says which variable); a
+ * database it cannot open ends the start in the service's one line.
  * On PostgreSQL, instances starting at once take turns (an advisory lock): the first seeds, the others then find
  * the database seeded.
  */
-import { closeDatabase, connectDatabase, pgPoolOf, type Db } from '../../db/client';
+import { closeDatabase, connectOrRefusal, pgPoolOf, type Db } from '../../db/client';
 import { DIALECT } from '../../db/dialect';
 import { EnvError, parseEnv, type Env } from '../../src/env';
 import { createLogger } from '../../src/logger';
@@ -39,8 +40,14 @@ async function alone(db: Db, work: () => Promise<void>): Promise<void> {
   }
 }
 
-// A database that cannot be opened is left to the service's start, which says so in one line.
-const db = env?.SEED_ON_EMPTY ? await connectDatabase(env).catch(() => null) : null;
+// A database that cannot be opened ends the start here with the service's one line (a PostgreSQL that never answers
+// would otherwise be waited for twice).
+const connected = env?.SEED_ON_EMPTY ? await connectOrRefusal(env) : null;
+if (connected && 'refusal' in connected) {
+  console.error(connected.refusal);
+  process.exit(1);
+}
+const db = connected?.db;
 if (env && db) {
   // A keys file that cannot be written stops the start as an invalid variable does, with the database left empty.
   let refused: EnvError | null = null;

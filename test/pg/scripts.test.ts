@@ -1,5 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -84,5 +85,38 @@ describe('npm run admin, db:migrate and seed on PostgreSQL', () => {
     } finally {
       await dropDatabase(name);
     }
+  });
+
+  it('a PostgreSQL that never answers, refuses or is down ends the start and the scripts in one line', async () => {
+    // Accepts the connection and never says a word, as a wrong port behind a firewall or a paused host does.
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    /** Asynchronous: the silent server above must go on accepting while the process runs. */
+    const run = (env: Record<string, string>, ...args: string[]) =>
+      new Promise<{ code: number | null; output: string; ms: number }>((resolve) => {
+        const started = Date.now();
+        const child = spawn(process.execPath, ['--import', TSX_LOADER, ...args], { env: { ...process.env, DATABASE_PATH: sqlitePath, DEMO_KEYS_PATH: join(dir, 'never-keys.json'), PORT: '0', ...env } });
+        let output = '';
+        child.stdout.on('data', (chunk) => (output += chunk));
+        child.stderr.on('data', (chunk) => (output += chunk));
+        child.on('exit', (code) => resolve({ code, output, ms: Date.now() - started }));
+      });
+    const npmStart = ['--import', './scripts/demo/seed-on-empty.ts', 'src/main.ts'];
+    try {
+      const url = `postgres://postgres@127.0.0.1:${port}/sandan?connect_timeout=1`;
+      for (const args of [npmStart, ['scripts/migrate.ts'], ['scripts/admin.ts', 'org:list']]) {
+        const started = await run({ DATABASE_URL: url }, ...args);
+        expect([started.code, started.output.trim()], args.join(' ')).toEqual([1, `Cannot open the database (PostgreSQL 127.0.0.1:${port}/sandan): no answer within 1 s (connect_timeout in DATABASE_URL sets how long to wait)`]);
+        expect(started.ms).toBeLessThan(15_000); // once, not once for the seeding and again for the service
+      }
+      const unreadable = await run({ DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/sandan?connect_timeout=soon` }, ...npmStart);
+      expect([unreadable.code, unreadable.output.trim()]).toEqual([1, 'Invalid environment variable DATABASE_URL: its connect_timeout must be whole seconds (0 waits for ever)']);
+    } finally {
+      silent.close();
+    }
+    // Nothing listens on the closed port: refused at once, in the same one line.
+    const down = await run({ DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/sandan` }, ...npmStart);
+    expect([down.code, down.output.trim()]).toEqual([1, `Cannot open the database (PostgreSQL 127.0.0.1:${port}/sandan): connect ECONNREFUSED 127.0.0.1:${port}`]);
   });
 });
