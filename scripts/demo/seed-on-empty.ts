@@ -8,7 +8,7 @@
  * On PostgreSQL, instances starting at once take turns (an advisory lock): the first seeds, the others then find
  * the database seeded.
  */
-import { closeDatabase, connectOrRefusal, pgPoolOf, type Db } from '../../db/client';
+import { closeDatabase, connectOrRefusal, databaseLabel, pgPoolOf, type Db } from '../../db/client';
 import { DIALECT } from '../../db/dialect';
 import { EnvError, parseEnv, type Env } from '../../src/env';
 import { createLogger } from '../../src/logger';
@@ -40,6 +40,23 @@ async function alone(db: Db, work: () => Promise<void>): Promise<void> {
   }
 }
 
+/**
+ * Runs the demo history, or ends the start on SIGINT or SIGTERM saying what it leaves: the history is thousands of
+ * commits, so an interrupted one stays in the database, and the next start, finding organisations, serves it as it is.
+ */
+async function untilInterrupted<T>(database: string, play: () => Promise<T>): Promise<T> {
+  const interrupted = (signal: NodeJS.Signals) => {
+    console.error(`${signal} while playing the demo history: ${database} holds part of it, and a start serves it as it is. To seed afresh, remove it (SQLite: the file; PostgreSQL: drop and create the database) and start again.`);
+    process.exit(130);
+  };
+  process.on('SIGINT', interrupted).on('SIGTERM', interrupted);
+  try {
+    return await play();
+  } finally {
+    process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
+  }
+}
+
 // A database that cannot be opened ends the start here with the service's one line (a PostgreSQL that never answers
 // would otherwise be waited for twice).
 const connected = env?.SEED_ON_EMPTY ? await connectOrRefusal(env) : null;
@@ -61,7 +78,8 @@ if (env && db) {
         const path = env!.DEMO_KEYS_PATH;
         const { demoKeys, ...summary } = await seedDemo({ ctx: { db }, input: DEFAULT_SEED, saveKeys: (keys) => (previous = writeDemoKeys(path, keys)) });
         if (previous) logger.warn({ previous }, `the demo keys file held another database's keys: kept at ${previous}`);
-        const history = await seedDemoHistory({ ctx: { db, pubsub: createInProcessPubSub(), logger, env, now: () => new Date() }, input: DEFAULT_SEED });
+        logger.info(`empty database: playing the recent days of every complex (a few seconds)`);
+        const history = await untilInterrupted(databaseLabel(env), () => seedDemoHistory({ ctx: { db, pubsub: createInProcessPubSub(), logger, env, now: () => new Date() }, input: DEFAULT_SEED }));
         logger.info({ ...summary, ...history, demoKeysPath: env.DEMO_KEYS_PATH }, 'empty database: loaded demo data, played the recent days of every complex and wrote demo API keys');
       }
     });

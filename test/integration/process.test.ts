@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClient } from 'graphql-ws';
@@ -10,6 +11,7 @@ import { gql } from '../helpers/clients';
 import { groupAlive, runScript, spawnNpmStart, spawnService } from '../helpers/process';
 import { tempDir } from '../helpers/server';
 
+const TSX_LOADER = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
 const COUNT = '{ complexes { totalCount edges { node { code } } } }';
 
 describe('the service as a process', { timeout: 90_000 }, () => {
@@ -278,5 +280,22 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     expect(unwritable.code).toBe(1);
     expect(unwritable.output.trim()).toMatch(/^Cannot write the demo keys to DEMO_KEYS_PATH=\/proc\/self\/demo-keys.json: ENOENT[^\n]*$/);
     expect(new Database(join(tmp.dir, 'unseeded.db'), { readonly: true }).prepare('select count(*) as n from organisations').get()).toEqual({ n: 0 });
+  });
+
+  it('Ctrl-C while the demo history plays says what it leaves and how to seed afresh', async () => {
+    const dbPath = join(tmp.dir, 'interrupted.db');
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, '--import', './scripts/demo/seed-on-empty.ts', 'src/main.ts'], {
+      env: { ...process.env, DATABASE_PATH: dbPath, DEMO_KEYS_PATH: join(tmp.dir, 'interrupted-keys.json'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    });
+    let output = '';
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (/playing the recent days/.test(output)) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code, output).toBe(130);
+    expect(output).toContain(`SIGINT while playing the demo history: ${dbPath} holds part of it, and a start serves it as it is. To seed afresh, remove it`);
+    expect(output).not.toMatch(/ready at/);
   });
 });
