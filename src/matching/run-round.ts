@@ -32,7 +32,11 @@ export function runMatchingRound({ ctx, input }: { ctx: Context; input: RunMatch
   return executeRound(ctx, complex, 'MANUAL', viewer.organisationId > 0 ? viewer.organisationId : null);
 }
 
-const STALE_CLAIM_MS = 10 * 60_000;
+/**
+ * A claim this old is taken to be a dead process's: the round's search budget twice over, and a minute for the reads
+ * and writes around it (70 s at the default 5 s budget).
+ */
+export const staleClaimMs = (roundSeconds: number) => (2 * roundSeconds + 60) * 1000;
 
 /** The engine's tunables from configuration. */
 export function engineConfig(ctx: Pick<Context, 'env'>): ConfigOverrides {
@@ -64,13 +68,14 @@ export async function executeRound(ctx: Context, complex: ComplexRecord, trigger
   let round: MatchingRoundRecord;
   try {
     round = await transact(ctx.db, async (tx) => {
-      // A process killed mid-round leaves its claim behind; rounds take seconds, so an old claim is dead. Found
+      // A process killed mid-round leaves its claim behind; rounds take seconds, so an old claim is dead (and should
+      // it be alive after all, it finds its claim taken when it comes to write, and writes nothing). Found
       // through the running round's unique index (`+` keeps the planner off (complex, started_at), which would
       // walk every round the complex ever ran).
       await tx
         .update(matchingRounds)
         .set({ status: 'FAILED', finishedAt: startedAt, error: 'interrupted' })
-        .where(and(eq(matchingRounds.complexId, complex.id), RUNNING_ROUND, sql`+${matchingRounds.startedAt} < ${startedAt.getTime() - STALE_CLAIM_MS}`))
+        .where(and(eq(matchingRounds.complexId, complex.id), RUNNING_ROUND, sql`+${matchingRounds.startedAt} < ${startedAt.getTime() - staleClaimMs(ctx.env.MATCHING_ROUND_SECONDS)}`))
         .run();
       return (await tx.insert(matchingRounds).values({ complexId: complex.id, trigger, startedByOrgId, startedAt }).returning().get())!;
     });
@@ -88,13 +93,15 @@ export async function executeRound(ctx: Context, complex: ComplexRecord, trigger
       const stored: StoredRoundReport = { ...withoutIds(report), offersWritten: recorded.offerIds.length };
       events = [...(await offersOfRound(tx, round.id)), ...roundEvents(ctx, complex, round.id, trigger, report, stored.offersWritten)];
       await recordWebhookEvents(tx, events, ctx.now());
-      return (await tx.update(matchingRounds).set({ status: 'COMPLETED', finishedAt: ctx.now(), report: stored }).where(eq(matchingRounds.id, round.id)).returning().get())!;
+      const completed = await tx.update(matchingRounds).set({ status: 'COMPLETED', finishedAt: ctx.now(), report: stored }).where(and(eq(matchingRounds.id, round.id), RUNNING_ROUND)).returning().get();
+      if (!completed) throw new ConflictError(`Matching round ${round.id} of ${complex.code} ran past ${staleClaimMs(ctx.env.MATCHING_ROUND_SECONDS) / 1000} s and was taken over as interrupted: its offers were not written`);
+      return completed;
     });
     publishAll(ctx.pubsub, events);
     return finished;
   } catch (error) {
     const failed = { status: 'FAILED' as const, finishedAt: ctx.now(), error: String((error as Error).message ?? error) };
-    await transact(ctx.db, (tx) => tx.update(matchingRounds).set(failed).where(eq(matchingRounds.id, round.id)).run(), { savepoint: false });
+    await transact(ctx.db, (tx) => tx.update(matchingRounds).set(failed).where(and(eq(matchingRounds.id, round.id), RUNNING_ROUND)).run(), { savepoint: false });
     throw error;
   }
 }
