@@ -329,6 +329,9 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
       route.stops.map((s) => (ko['map.stopLoad'] as string).replace('{kg}', kg.format(s.kgAfter)).replace('{count}', String(s.palletsAfter))),
     );
     expect(await page.locator('#map .route-layer polyline.route-line').count()).toBe(1);
+    // The line runs through each stop's marker where it is drawn (moved off the centre or another stop too).
+    const linePoints = (await page.locator('#map .route-layer polyline.route-line').getAttribute('points'))!.split(' ');
+    expect(linePoints).toEqual(await stops.evaluateAll((gs) => gs.map((g) => { const c = g.querySelector('circle')!; return `${Number(c.getAttribute('cx')).toFixed(2)},${Number(c.getAttribute('cy')).toFixed(2)}`; })));
     // No load as drawn covers another load, a stop's number or the centre.
     const rects = (selector: string) =>
       page.locator(selector).evaluateAll((nodes) => nodes.map((n) => (({ x, y, width, height }) => ({ x, y, width, height }))(n.getBoundingClientRect())));
@@ -337,6 +340,10 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     const cut = (a: (typeof loads)[0], b: (typeof loads)[0]) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
     const overlaps = loads.flatMap((load, i) => [...loads.slice(i + 1), ...markers].filter((other) => cut(load, other)).map(() => `load of stop ${i + 1}`));
     expect(overlaps).toEqual([]);
+    // Nor is one cut at the map's edge (the outermost stop's load is written beyond it).
+    const [map] = await rects('#map');
+    const cutOff = [...loads, ...markers].filter(({ x, y, width, height }) => x < map!.x - 0.5 || y < map!.y - 0.5 || x + width > map!.x + map!.width + 0.5 || y + height > map!.y + map!.height + 0.5);
+    expect(cutOff).toEqual([]);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-route-ko.png'), fullPage: true });
 

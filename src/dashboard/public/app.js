@@ -502,7 +502,8 @@ function renderRoutes() {
 /**
  * The selected route over the map: a line through its stops in driving order, each stop numbered, with the load on
  * board after it (kg / pallets) beside it. Stops close together (pickups at one gate, drops by the centre) are laid
- * out so that no number or load hides another or the centre (route-layout.js).
+ * out so that no number or load hides another or the centre (route-layout.js). Returns the layer and the points its
+ * drawing reaches, which the map's frame takes in.
  */
 function routeLayer(
   /** @type {Route} */ route,
@@ -511,7 +512,6 @@ function routeLayer(
   /** @type {number} */ size,
 ) {
   const points = route.stops.map((s) => project(s.location.lat, s.location.lng));
-  const line = svg('polyline', { class: 'route-line', points: points.map(([x, y]) => `${x.toFixed(2)},${y.toFixed(2)}`).join(' '), 'stroke-width': size * 0.35 });
   const loads = route.stops.map((stop) => t('map.stopLoad', { kg: fmt.kg(stop.kgAfter), count: stop.palletsAfter }));
   const fontSize = size * 1.1;
   const layout = layoutStops(
@@ -520,6 +520,10 @@ function routeLayer(
     landmarks.warehouses.map(([x, y]) => ({ x, y })),
     size,
   );
+  // Through the markers where they are drawn: a stop moved off the centre or another stop keeps its line.
+  const line = svg('polyline', { class: 'route-line', points: layout.map(({ marker: { x, y } }) => `${x.toFixed(2)},${y.toFixed(2)}`).join(' '), 'stroke-width': size * 0.35 });
+  // The drawing's extent: the map fits it, so that a load written beyond the outermost stop is not cut at the edge.
+  const extent = layout.flatMap(({ marker: { x, y }, box }) => [[x - size * 1.1, y - size * 1.1], [x + size * 1.1, y + size * 1.1], [box.left, box.top], [box.right, box.bottom]]);
   const stops = route.stops.map((stop, i) => {
     const { marker, label } = /** @type {typeof layout[0]} */ (layout[i]);
     const load = /** @type {string} */ (loads[i]);
@@ -532,7 +536,7 @@ function routeLayer(
     group.append(title(t('map.stopTip', { seq: stop.seq, action, time: fmt.dateTime(new Date(stop.arriveAt)), load })));
     return group;
   });
-  return svg('g', { class: 'route-layer' }, [line, ...stops]);
+  return { layer: svg('g', { class: 'route-layer' }, [line, ...stops]), extent: /** @type {[number, number][]} */ (extent) };
 }
 
 // ---- map -----------------------------------------------------------------------------------------
@@ -604,10 +608,12 @@ function renderMap() {
     })(),
   ]);
 
+  const drawn = route ? routeLayer(route, project, { centre, warehouses: warehouses.map(({ at }) => at) }, size) : null;
+  drawn?.extent.forEach(include);
   els.map.setAttribute('viewBox', [bounds.minX - pad, bounds.minY - pad, bounds.maxX - bounds.minX + 2 * pad, bounds.maxY - bounds.minY + 2 * pad].map((n) => n.toFixed(2)).join(' '));
   const label = { complex: nameOf(complex), areaCells: t('map.cells', { count: complex.serviceAreaCells.length }), heatCells: t('map.cells', { count: state.heat.length }), layer: t(`map.layer.${state.layer}`) };
   els.map.setAttribute('aria-label', t('map.labelOf', label));
-  els.map.replaceChildren(base, heat, markers, ...(route ? [routeLayer(route, project, { centre, warehouses: warehouses.map(({ at }) => at) }, size)] : []));
+  els.map.replaceChildren(base, heat, markers, ...(drawn ? [drawn.layer] : []));
   renderLegend(maxPallets, light, dark);
 }
 

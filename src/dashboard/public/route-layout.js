@@ -34,7 +34,7 @@ const LABEL_PLACES = [[1, 0], [-1, 0], [1, -1], [1, 1], [-1, -1], [-1, 1], [1, -
  * @param {(Point & { labelWidth: number })[]} stops in driving order, where they are on the map
  * @param {Point} centre the joint logistics centre
  * @param {Point[]} warehouses where warehouse markers are: labels keep clear of them, stops do not move for them
- * @returns {{ marker: Point, label: Label }[]}
+ * @returns {{ marker: Point, label: Label, box: Box }[]} with `box` the room the label's text takes
  */
 export function layoutStops(stops, centre, warehouses, /** @type {number} */ size) {
   /** @type {(Point & { r: number })[]} */
@@ -53,7 +53,7 @@ export function layoutStops(stops, centre, warehouses, /** @type {number} */ siz
     const places = LABEL_PLACES.map(([side, lines]) => label(marker, /** @type {number} */ (side), /** @type {number} */ (lines), stop.labelWidth, size));
     const place = places.find((p) => !taken.some((box) => intersects(box, p.box))) ?? /** @type {typeof places[0]} */ (places[0]);
     taken.push(place.box);
-    return { marker, label: place.label };
+    return { marker, label: place.label, box: place.box };
   });
 }
 
