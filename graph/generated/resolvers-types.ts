@@ -765,7 +765,7 @@ export type BookingGiveBackInput = {
 /** Result of `bookingGiveBack`. */
 export type BookingGiveBackPayload = {
   __typename?: 'BookingGiveBackPayload';
-  /** Every booking released: all legs of the request, all shares of its route. */
+  /** Your bookings released: all shares of its route (the request's legs held by other suppliers end too, but are theirs to see). */
   bookings: Array<Booking>;
 };
 

@@ -8,7 +8,7 @@ import { IdempotencyKey, idempotent } from '../idempotency';
 import { publishAll, type Publication } from '../pubsub';
 import { parseInput } from '../validation';
 import { recordWebhookEvents } from '../webhooks/record-event';
-import type { BookingRecord } from './booking-record';
+import { bookingScope, type BookingRecord } from './booking-record';
 import { complexCodeOf } from '../complexes/complex-code';
 import { giveBackRequests } from '../market/give-back-requests';
 import type { Tx } from '../../db/transaction';
@@ -32,7 +32,8 @@ interface Outcome {
  * CARRIER or WAREHOUSE_OWNER that holds the booking: gives it back before pickup, with a reason. The whole
  * request returns to the next matching round: every leg of it is released (a storage leg decides where the
  * transport leg goes, and the other way round), as is every share of a consolidated load. Returns the
- * ended bookings. A retry with the same idempotency key returns the first outcome.
+ * ended bookings the caller holds: another supplier's leg of the request ends too, but its price, listing or
+ * vehicle are that supplier's business. A retry with the same idempotency key returns the first outcome.
  * @throws NotFoundError for an unknown booking or another supplier's; ConflictError once it ended or the
  *   goods were picked up.
  */
@@ -52,7 +53,7 @@ export async function giveBackBooking({ ctx, input }: { ctx: Context; input: Giv
     await recordWebhookEvents(tx, events, now);
     return { bookingIds, requestIds };
   });
-  const ended = await ctx.db.select().from(bookings).where(inArray(bookings.id, outcome.bookingIds)).orderBy(bookings.id).all();
+  const ended = await ctx.db.select().from(bookings).where(and(inArray(bookings.id, outcome.bookingIds), bookingScope(viewer))).orderBy(bookings.id).all();
   if (fresh && events) publishAll(ctx.pubsub, events);
   return ended;
 }

@@ -6,7 +6,7 @@ import { bookings, offers, organisations, shipmentRequests, vehicleReservations,
 import { createApiKey } from '../../src/auth/create-api-key';
 import { SYSTEM_ADMIN } from '../../src/auth/viewer';
 import { getComplex } from '../../src/complexes/get-complex';
-import { toGlobalId } from '../../src/global-id';
+import { localIdOf, toGlobalId } from '../../src/global-id';
 import { loadRoundInput } from '../../src/matching/round-input';
 import { gql } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
@@ -260,6 +260,31 @@ describe('giving back and cancelling', () => {
     expect(twice.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     const shipperTries = await gql(server.url, GIVE_BACK, { id: bookingId, reason: 'mine', key: randomUUID() }, { apiKey: key('MANUFACTURER').apiKey });
     expect(shipperTries.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it("giving back a leg releases the request's other legs too, but answers with the caller's own bookings only", async () => {
+    const owner = key('WAREHOUSE_OWNER');
+    const space = await listing(ctxAs(server.db, owner), 10);
+    const request = await shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
+    const v = await vehicle(carrierCtx());
+    const common = { round: r, shipperOrgId: request.shipperOrgId, requestId: request.id };
+    const [transport, storage] = await makeOffers(server.db, [
+      { ...common, supplierOrgId: key('CARRIER').organisationId, vehicleId: v.id },
+      { ...common, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 3, priceKrw: 123_000 },
+    ]);
+    const carried = (await accept(transport!)).body.data!.offerAccept.bookings[0]!.id;
+    const stored = (await accept(storage!, randomUUID(), owner.apiKey)).body.data!.offerAccept.bookings[0]!.id;
+
+    const given = await gql<{ bookingGiveBack: { bookings: { id: string; status: string }[] } }>(
+      server.url,
+      'mutation ($id: ID!, $key: String!) { bookingGiveBack(input: { bookingId: $id, reason: "no driver", idempotencyKey: $key }) { bookings { id status kind priceKrw listingId } } }',
+      { id: carried, key: randomUUID() },
+      { apiKey: key('CARRIER').apiKey },
+    );
+    expect(given.body.errors).toBeUndefined();
+    // The warehouse's booking ended with the request, but it is the warehouse owner's: its price and listing are not the carrier's to read.
+    expect(given.body.data!.bookingGiveBack.bookings).toEqual([{ id: carried, status: 'RETURNED', kind: 'TRANSPORT', priceKrw: 500_000, listingId: null }]);
+    expect((await server.db.select().from(bookings).where(eq(bookings.id, localIdOf(stored, 'Booking', 'id'))).get())!.status).toBe('RETURNED');
   });
 
   it('a manufacturer cancels a booked request before pickup: every reservation is released and the reason recorded', async () => {
