@@ -612,9 +612,9 @@ export type BookedShipment = {
   __typename?: 'BookedShipment';
   /** Where the shipment is in its life. */
   status: ShipmentRequestStatus;
-  /** Where to collect. */
+  /** Where to collect (the logistics centre for a trunk leg). */
   origin: ShipmentPlace;
-  /** Where to deliver (the warehouse when storage is booked). */
+  /** Where to deliver (the warehouse when storage is booked; the logistics centre for a feeder leg). */
   destination: ShipmentPlace;
   /** Total weight, kg. */
   weightKg: Scalars['Int']['output'];
@@ -622,9 +622,9 @@ export type BookedShipment = {
   pallets: Scalars['Int']['output'];
   /** Kind of goods. */
   cargoClass: CargoClass;
-  /** How the goods are loaded at the origin. */
+  /** How the goods are loaded at the origin (FORKLIFT at the centre's dock). */
   loadingAtOrigin: LoadingMethod;
-  /** How the goods are unloaded at the destination. */
+  /** How the goods are unloaded at the destination (FORKLIFT at the centre's dock). */
   loadingAtDestination: LoadingMethod;
   /** When the goods may be collected. */
   pickupWindow: PickupWindow;

@@ -1,17 +1,27 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { bookings, HOLDING_BOOKING_STATUSES, shipmentRequests, warehouseListings } from '../../db/schema';
+import { bookings, HOLDING_BOOKING_STATUSES, logisticsCentres, shipmentRequests, warehouseListings } from '../../db/schema';
 import type { Context } from '../context';
 import type { ShipmentRequestRecord } from '../demand/request-record';
+import { DEFAULT_LOADING_METHOD } from '../supply/loading-methods';
 import type { BookingRecord } from './booking-record';
 
 /**
  * The shipment behind a booking the caller already holds (getBooking, listBookings checked access): its
  * supplier needs the exact places, load and loading methods to do the job, though not the request itself.
  * When storage is booked the goods go to the warehouse (the first one, when the stay is split), so that is
- * the destination the carrier is given.
+ * the destination the carrier is given. A leg through the joint logistics centre ends or starts there: the
+ * feeder's carrier delivers to the centre and the trunk's collects there (at its dock, by forklift, as the
+ * round planned it), and neither is given the other leg's end.
  */
 export async function bookedShipment({ ctx, input }: { ctx: Pick<Context, 'db'>; input: { booking: BookingRecord } }): Promise<ShipmentRequestRecord> {
-  const request = (await ctx.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, input.booking.requestId)).get())!;
+  const { booking } = input;
+  const request = (await ctx.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, booking.requestId)).get())!;
+  if (booking.centreLeg) {
+    const centre = (await ctx.db.select({ lat: logisticsCentres.lat, lng: logisticsCentres.lng, h3Cell: logisticsCentres.h3Cell }).from(logisticsCentres).where(eq(logisticsCentres.complexId, booking.complexId)).get())!;
+    return booking.centreLeg === 'FEEDER'
+      ? { ...request, destinationLat: centre.lat, destinationLng: centre.lng, destinationIsCentre: true, destinationH3R9: centre.h3Cell, loadingAtDestination: DEFAULT_LOADING_METHOD }
+      : { ...request, originLat: centre.lat, originLng: centre.lng, originIsCentre: true, originH3R9: centre.h3Cell, loadingAtOrigin: DEFAULT_LOADING_METHOD };
+  }
   const warehouse = await ctx.db
     .select({ lat: warehouseListings.lat, lng: warehouseListings.lng, h3R9: warehouseListings.h3R9 })
     .from(bookings)

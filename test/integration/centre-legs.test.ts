@@ -150,6 +150,19 @@ describe('a request through the logistics centre', () => {
     }
   });
 
+  it("each leg's carrier is given its own ends: the feeder delivers to the centre, the trunk collects there", async () => {
+    const PLACES = `query ($id: ID!) { node(id: $id) { ... on Booking { shipment {
+      origin { location { lat lng } isCentre } destination { location { lat lng } isCentre } loadingAtOrigin loadingAtDestination } } } }`;
+    type Place = { location: { lat: number; lng: number }; isCentre: boolean };
+    type Shipment = { origin: Place; destination: Place; loadingAtOrigin: string; loadingAtDestination: string };
+    const request = (await as<{ node: { origin: Place; destination: Place } }>(key('MANUFACTURER'), 'query ($id: ID!) { node(id: $id) { ... on ShipmentRequest { origin { location { lat lng } isCentre } destination { location { lat lng } isCentre } } } }', { id: through })).data!.node;
+    const shipmentOf = async (id: string) => (await as<{ node: { shipment: Shipment } }>(key('CARRIER'), PLACES, { id })).data!.node.shipment;
+    const atCentre = { location: centre, isCentre: true };
+    // The centre's dock unloads and loads by forklift, whatever the request's own ends need.
+    expect(await shipmentOf(bookingOf.feeder)).toEqual({ origin: request.origin, destination: atCentre, loadingAtOrigin: 'FORKLIFT', loadingAtDestination: 'FORKLIFT' });
+    expect(await shipmentOf(bookingOf.trunk)).toEqual({ origin: atCentre, destination: request.destination, loadingAtOrigin: 'FORKLIFT', loadingAtDestination: 'FORKLIFT' });
+  });
+
   it("insights count both legs' routes as trips: the trunk picks its loads up at the centre", async () => {
     const from = new Date(Date.now() - 3_600_000).toISOString();
     const to = new Date(Date.now() + 3_600_000).toISOString();
