@@ -44,9 +44,10 @@ export const nodeResolvers: Resolvers = {
   Query: {
     node: async (_, { id }, ctx) => {
       const parsed = fromGlobalId(id);
-      const fetch = parsed && fetchers[parsed.type as NodeTypeName];
+      // Own keys only: a type named `constructor` or `toString` is as unknown as any other, not Object's.
+      const fetch = parsed && Object.hasOwn(fetchers, parsed.type) ? fetchers[parsed.type as NodeTypeName] : undefined;
       const localId = parsed ? Number(parsed.id) : NaN;
-      if (!fetch || !Number.isSafeInteger(localId) || localId <= 0) return null;
+      if (!parsed || !fetch || !Number.isSafeInteger(localId) || localId <= 0) return null;
       try {
         return { ...(await fetch(ctx, localId)), __typename: parsed.type };
       } catch (error) {

@@ -61,6 +61,10 @@ describe('runnable service', () => {
     expect(missing.body.data).toEqual({ node: null });
     // A local id no record can have is as unknown as any other, not an error about an argument the query lacks.
     for (const id of [toGlobalId('Complex', -1), toGlobalId('Complex', 0)]) expect((await gql(server.url, 'query ($id: ID!) { node(id: $id) { id } }', { id })).body).toEqual({ data: { node: null } });
+    // Nor is a type named like a property every object has: unknown, not an internal error.
+    for (const type of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect((await gql(server.url, 'query ($id: ID!) { node(id: $id) { id } }', { id: toGlobalId(type, 1) })).body, type).toEqual({ data: { node: null } });
+    }
   });
 
   it('returns NOT_FOUND for an unknown complex code', async () => {
