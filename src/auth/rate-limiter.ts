@@ -1,5 +1,5 @@
 import { RateLimitedError } from '../errors';
-import { apiKeyPrefix } from './api-key-secret';
+import { hashApiKey } from './api-key-secret';
 
 /**
  * Token buckets keyed by API key or client address: `perMinute` requests, refilled continuously,
@@ -54,14 +54,15 @@ export class Admission {
   }
 
   /**
-   * Takes one request from the address's budget and, with a key, from the key's (keyed by its public prefix,
-   * so a key is limited before the database is asked about it). Settles at once for budgets in this process; shared
-   * ones answer with a promise.
+   * Takes one request from the address's budget and, with a key, from the key's (keyed by the whole key's hash,
+   * so a key is limited before the database is asked about it, and made-up keys around another key's public
+   * prefix spend their own budgets, not that key's). Settles at once for budgets in this process; shared ones
+   * answer with a promise.
    * @throws RateLimitedError when either budget is spent.
    */
   admit(address: string | undefined, key: string | null): void | Promise<void> {
     const byAddress = this.byAddress.take(`ip:${address}`);
-    const byKey = key ? this.byKey.take(`key:${apiKeyPrefix(key) ?? key.slice(0, 24)}`) : 0;
+    const byKey = key ? this.byKey.take(`key:${hashApiKey(key)}`) : 0;
     if (typeof byAddress === 'number' && typeof byKey === 'number') return refuseAfter(Math.max(byAddress, byKey));
     return Promise.all([byAddress, byKey]).then((waits) => refuseAfter(Math.max(...waits)));
   }

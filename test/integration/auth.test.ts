@@ -193,6 +193,30 @@ describe('accounts and access', () => {
   });
 });
 
+describe("a key's budget", () => {
+  const tmp = tempDir();
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ dbPath: join(tmp.dir, 'rate-prefix.db'), env: { RATE_LIMIT_PER_KEY: '3', RATE_LIMIT_PER_ADDRESS: '100' } });
+  });
+  afterAll(async () => {
+    await server.stop();
+    tmp.remove();
+  });
+
+  it("is not spent by made-up keys that carry its public prefix", async () => {
+    const key = server.keyOf('CARRIER').apiKey;
+    // The prefix is the key's public part (ApiKey.prefix): anyone who saw it can write a key around it.
+    const forged = `${key.slice(0, 'sdx_0123456789_'.length)}${'A'.repeat(43)}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await gql(server.url, '{ viewer { role } }', {}, { apiKey: forged })).status);
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    const real = await gql(server.url, '{ viewer { role } }', {}, { apiKey: key });
+    expect(real.status).toBe(200);
+    expect(real.body.data).toEqual({ viewer: { role: 'CARRIER' } });
+  });
+});
+
 describe('rate limiting', () => {
   const tmp = tempDir();
   let server: TestServer;
