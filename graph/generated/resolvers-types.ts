@@ -614,7 +614,7 @@ export type BookedShipment = {
   status: ShipmentRequestStatus;
   /** Where to collect (the logistics centre for a trunk leg). */
   origin: ShipmentPlace;
-  /** Where to deliver (the warehouse when storage is booked; the logistics centre for a feeder leg). */
+  /** Where to deliver: the warehouse when storage is booked (the first one of a split stay for its transport; a storage booking's own warehouse for its owner), the logistics centre for a feeder leg. */
   destination: ShipmentPlace;
   /** Total weight, kg. */
   weightKg: Scalars['Int']['output'];

@@ -9,7 +9,8 @@ import type { BookingRecord } from './booking-record';
  * The shipment behind a booking the caller already holds (getBooking, listBookings checked access): its
  * supplier needs the exact places, load and loading methods to do the job, though not the request itself.
  * When storage is booked the goods go to the warehouse (the first one, when the stay is split), so that is
- * the destination the carrier is given. A leg through the joint logistics centre ends or starts there: the
+ * the destination the carrier is given; a warehouse owner's own booking receives them at its own listing, never
+ * at another owner's when the stay is split. A leg through the joint logistics centre ends or starts there: the
  * feeder's carrier delivers to the centre and the trunk's collects there (at its dock, by forklift, as the
  * round planned it), and neither is given the other leg's end.
  */
@@ -26,7 +27,11 @@ export async function bookedShipment({ ctx, input }: { ctx: Pick<Context, 'db'>;
     .select({ lat: warehouseListings.lat, lng: warehouseListings.lng, h3R9: warehouseListings.h3R9 })
     .from(bookings)
     .innerJoin(warehouseListings, eq(warehouseListings.id, bookings.listingId))
-    .where(and(eq(bookings.requestId, request.id), eq(bookings.kind, 'STORAGE'), inArray(bookings.status, [...HOLDING_BOOKING_STATUSES])))
+    .where(
+      booking.kind === 'STORAGE'
+        ? eq(bookings.id, booking.id)
+        : and(eq(bookings.requestId, request.id), eq(bookings.kind, 'STORAGE'), inArray(bookings.status, [...HOLDING_BOOKING_STATUSES])),
+    )
     .orderBy(asc(bookings.id))
     .get();
   if (!warehouse) return request;

@@ -8,6 +8,7 @@ import { SYSTEM_ADMIN } from '../../src/auth/viewer';
 import { getComplex } from '../../src/complexes/get-complex';
 import { localIdOf, toGlobalId } from '../../src/global-id';
 import { loadRoundInput } from '../../src/matching/round-input';
+import { updateListing } from '../../src/supply/listings/update-listing';
 import { gql } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 import { ctxAs, HOUR, listing, makeOffers, round, shipment, vehicle, type RoundRef } from '../helpers/bookings-fixtures';
@@ -169,6 +170,29 @@ describe('accepting an offer', () => {
     expect(full.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining('no idle pallets') });
     const carrierTries = await accept(otherStorage!);
     expect(carrierTries.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('a stay split between two warehouses gives each owner its own warehouse to receive at, not the other owner’s', async () => {
+    const owners = await server.db.select().from(organisations).where(and(eq(organisations.complexId, r.complexId), eq(organisations.role, 'WAREHOUSE_OWNER'))).orderBy(organisations.id).all();
+    const first = key('WAREHOUSE_OWNER');
+    const second = owners.find((o) => o.id !== first.organisationId)!;
+    const secondKey = (await createApiKey({ ctx: { ...shipperCtx(), viewer: SYSTEM_ADMIN }, input: { organisationId: second.id, name: 'test' } })).secret;
+    const secondCtx = ctxAs(server.db, { organisationId: second.id, role: 'WAREHOUSE_OWNER' });
+    const a = await listing(ctxAs(server.db, first), 3);
+    const b = await updateListing({ ctx: secondCtx, input: { listingId: (await listing(secondCtx, 3)).id, location: { lat: 37.35, lng: 126.8 } } });
+    const request = await shipment(shipperCtx(), { pallets: 6, storage: { pallets: 6, days: 3, storageClass: 'AMBIENT', splitAllowed: true } });
+    const common = { round: r, shipperOrgId: request.shipperOrgId, requestId: request.id, storagePallets: 3 };
+    const [inA, inB] = await makeOffers(server.db, [
+      { ...common, supplierOrgId: first.organisationId, listingId: a.id },
+      { ...common, supplierOrgId: second.id, listingId: b.id },
+      { round: r, shipperOrgId: request.shipperOrgId, requestId: request.id, supplierOrgId: key('CARRIER').organisationId, vehicleId: (await vehicle(carrierCtx())).id },
+    ]);
+    expect((await accept(inA!, randomUUID(), first.apiKey)).body.errors).toBeUndefined();
+    const stored = await accept(inB!, randomUUID(), secondKey);
+    expect(stored.body.errors).toBeUndefined();
+    const PLACE = 'query ($id: ID!) { node(id: $id) { ... on Booking { shipment { destination { location { lat lng } isCentre } } } } }';
+    const seen = await gql<{ node: { shipment: { destination: unknown } } }>(server.url, PLACE, { id: stored.body.data!.offerAccept.bookings[0]!.id }, { apiKey: secondKey });
+    expect(seen.body.data!.node.shipment.destination).toEqual({ location: { lat: b.lat, lng: b.lng }, isCentre: false });
   });
 
   it('a booked vehicle cannot be retired, nor booked warehouse space withdrawn or listed below what is booked', async () => {
