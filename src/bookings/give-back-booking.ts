@@ -49,7 +49,7 @@ export async function giveBackBooking({ ctx, input }: { ctx: Context; input: Giv
     const unit = booking.routeId ? await tx.select().from(bookings).where(and(eq(bookings.routeId, booking.routeId), eq(bookings.status, 'CONFIRMED'))).all() : [booking];
     const requestIds = unit.map((b) => b.requestId);
     const bookingIds = await giveBackRequests(tx, requestIds, { reason, byOrgId: viewer.organisationId, now });
-    events = await givenBackEvents(ctx, tx, await tx.select().from(bookings).where(inArray(bookings.id, bookingIds)).all(), requestIds, reason);
+    events = await givenBackEvents(ctx, tx, booking, requestIds, reason);
     await recordWebhookEvents(tx, events, now);
     return { bookingIds, requestIds };
   });
@@ -58,14 +58,14 @@ export async function giveBackBooking({ ctx, input }: { ctx: Context; input: Giv
   return ended;
 }
 
-async function givenBackEvents(ctx: Context, tx: Tx, ended: BookingRecord[], requestIds: number[], reason: string): Promise<Publication[]> {
+/** The feed line names who gave back: the supplier of the booking given, whichever of the request's legs ended first. */
+async function givenBackEvents(ctx: Context, tx: Tx, given: BookingRecord, requestIds: number[], reason: string): Promise<Publication[]> {
   const at = ctx.now();
-  const first = ended[0]!;
   const activity: Publication = ['complexActivity', {
-    complexCode: complexCodeOf(ctx, first.complexId),
+    complexCode: complexCodeOf(ctx, given.complexId),
     kind: 'BOOKING_RETURNED',
     at,
-    summary: `Booking given back by its ${first.kind === 'STORAGE' ? 'warehouse' : 'carrier'}: ${counted(requestIds.length, 'shipment')} back to the next matching round`,
+    summary: `Booking given back by its ${given.kind === 'STORAGE' ? 'warehouse' : 'carrier'}: ${counted(requestIds.length, 'shipment')} back to the next matching round`,
   }];
   const updates = await tx.select().from(shipmentRequests).where(inArray(shipmentRequests.id, requestIds)).all();
   return [activity, ...updates.map((request): Publication => ['shipmentUpdated', { requestId: request.id, shipperOrgId: request.shipperOrgId, status: request.status, at, trackingEvent: null, reason }])];

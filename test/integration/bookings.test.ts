@@ -9,6 +9,7 @@ import { getComplex } from '../../src/complexes/get-complex';
 import { localIdOf, toGlobalId } from '../../src/global-id';
 import { loadRoundInput } from '../../src/matching/round-input';
 import { updateListing } from '../../src/supply/listings/update-listing';
+import { activityLog } from '../helpers/activity';
 import { gql } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 import { ctxAs, HOUR, listing, makeOffers, round, shipment, vehicle, type RoundRef } from '../helpers/bookings-fixtures';
@@ -296,8 +297,10 @@ describe('giving back and cancelling', () => {
       { ...common, supplierOrgId: key('CARRIER').organisationId, vehicleId: v.id },
       { ...common, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 3, priceKrw: 123_000 },
     ]);
-    const carried = (await accept(transport!)).body.data!.offerAccept.bookings[0]!.id;
+    // The warehouse accepts first, so its booking is the request's first.
     const stored = (await accept(storage!, randomUUID(), owner.apiKey)).body.data!.offerAccept.bookings[0]!.id;
+    const carried = (await accept(transport!)).body.data!.offerAccept.bookings[0]!.id;
+    const activity = activityLog(server.pubsub);
 
     const given = await gql<{ bookingGiveBack: { bookings: { id: string; status: string }[] } }>(
       server.url,
@@ -309,6 +312,10 @@ describe('giving back and cancelling', () => {
     // The warehouse's booking ended with the request, but it is the warehouse owner's: its price and listing are not the carrier's to read.
     expect(given.body.data!.bookingGiveBack.bookings).toEqual([{ id: carried, status: 'RETURNED', kind: 'TRANSPORT', priceKrw: 500_000, listingId: null }]);
     expect((await server.db.select().from(bookings).where(eq(bookings.id, localIdOf(stored, 'Booking', 'id'))).get())!.status).toBe('RETURNED');
+    // The operators' feed names who gave it back: the carrier, not the first booking the request ended.
+    await activity.settled();
+    activity.stop();
+    expect(activity.events.filter((e) => e.kind === 'BOOKING_RETURNED').map((e) => e.summary)).toEqual(['Booking given back by its carrier: 1 shipment back to the next matching round']);
   });
 
   it('a manufacturer cancels a booked request before pickup: every reservation is released and the reason recorded', async () => {
