@@ -4,6 +4,7 @@ import type { Db } from '../../db/client';
 import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
 import { complexes, organisations, webhookEndpoints, webhookEvents, type WebhookEventType } from '../../db/schema';
 import { toGlobalId } from '../global-id';
+import { breakdownOf } from '../matching/offer-record';
 import type { Publication, Topics } from '../pubsub';
 
 type Recorded = Pick<Topics, 'offerReceived' | 'shipmentUpdated' | 'complexActivity'>;
@@ -94,7 +95,7 @@ function toWebhook<T extends keyof Recorded>(topic: T, event: Recorded[T]): Webh
       kind: o.kind,
       status: o.status,
       priceKrw: o.priceKrw,
-      breakdown: { baseKrw: o.baseKrw, distanceKrw: o.distanceKrw, storageKrw: o.storageKrw, handlingKrw: o.handlingKrw },
+      breakdown: breakdownOf(o),
       deadheadKm: o.deadheadKm,
       loadedKm: o.loadedKm,
       co2Kg: o.co2Kg,

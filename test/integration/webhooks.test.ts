@@ -183,6 +183,9 @@ describe('webhooks', () => {
     expect(payloads.map((p) => p.data.id).sort()).toEqual(mineOffers.map((o) => toGlobalId('Offer', o.id)).sort());
     expect(payloads[0]).toMatchObject({ type: 'offer.received', data: { status: 'PENDING', roundId } });
     expect(payloads[0]!.data).not.toHaveProperty('shipperOrgId');
+    // The price's breakdown as the API gives it, every part of it (stops and waiting were left out).
+    const sent = payloads[0]!.data as { breakdown: Record<string, number> };
+    expect(Object.keys(sent.breakdown).sort()).toEqual(['baseKrw', 'distanceKrw', 'handlingKrw', 'stopsKrw', 'storageKrw', 'waitingKrw']);
     expect(otherCarrier.received).toEqual([]);
   });
 
