@@ -626,9 +626,9 @@ export type BookedShipment = {
   loadingAtOrigin: LoadingMethod;
   /** How the goods are unloaded at the destination (FORKLIFT at the centre's dock). */
   loadingAtDestination: LoadingMethod;
-  /** When the goods may be collected. */
+  /** When the goods may be collected at the shipper's gate; a trunk leg collects at the centre at its booking's `pickupAt`. */
   pickupWindow: PickupWindow;
-  /** Latest delivery. */
+  /** Latest delivery to the request's destination; a feeder leg delivers to the centre at its booking's `deliverAt`. */
   deliverBy: Scalars['DateTime']['output'];
 };
 
