@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { getOperationAST, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { getOperationAST, getVariableValues, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -124,10 +124,15 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
         const errors = validate(deps.schema, document, [...specifiedRules, ...deps.rules]);
         if (errors.length > 0) return errors.map((e) => toGraphQLError(e, errorOpts, 'GRAPHQL_VALIDATION_FAILED'));
         // As over HTTP, a document whose operation cannot be told is the client's error (graphql-ws would throw it as ours).
-        if (!getOperationAST(document, payload.operationName)) {
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation) {
           const why = payload.operationName ? `Unknown operation named "${payload.operationName}".` : 'Must provide operation name if query contains multiple operations.';
           return [toGraphQLError(new Error(why), errorOpts, 'OPERATION_RESOLUTION_FAILURE')];
         }
+        // As over HTTP, variables that do not fit their types (a fraction for an Int, an unknown enum value, a
+        // missing required field) are the client's BAD_USER_INPUT; graphql-js would answer them without a code.
+        const coerced = getVariableValues(deps.schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 50 });
+        if (coerced.errors) return coerced.errors.map((e) => toGraphQLError(e, errorOpts, 'BAD_USER_INPUT'));
         return { schema: deps.schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue: deps.contextFor(viewer ?? null) };
       },
       onNext: (_ctx, _id, _payload, _args, result) =>

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gql } from '../helpers/clients';
+import { firstResults, gql, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
 let server: TestServer;
@@ -74,5 +74,28 @@ describe('an impossible DateTime', () => {
     const { body } = await gql(server.url, query, { input }, { apiKey: keyOf('CARRIER') });
     expect(body.errors?.[0]?.message).toBe(`Variable "$input" got invalid value "2027-03-02T00:00:00" at "input.availability[0].startsAt"; Expected type "DateTime". DateTime must be an RFC 3339 date-time with an offset, such as 2026-11-21T09:30:00Z or 2026-11-21T18:30:00+09:00`);
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('a variable that does not fit its type, over WebSocket', () => {
+  const cases: [string, string, Record<string, unknown>, 'CARRIER' | 'OPERATOR', RegExp][] = [
+    ['a fraction for an Int', 'query ($first: Int) { vehicles(first: $first) { totalCount } }', { first: 1.5 }, 'CARRIER', /^Variable "\$first" got invalid value 1\.5; Int cannot represent non-integer value/],
+    ['an unknown enum value', 'query ($layer: HeatmapLayer!) { heatmap(complexCode: "BANWOL_SIHWA", layer: $layer) { complexCode } }', { layer: 'supply' }, 'OPERATOR', /^Variable "\$layer" got invalid value "supply"/],
+    ['a DateTime without an offset', 'query ($from: DateTime!) { complexInsights(complexCode: "BANWOL_SIHWA", from: $from, to: "2026-03-05T00:00:00Z") { complexCode } }', { from: '2026-03-01T00:00:00' }, 'OPERATOR', /^Variable "\$from" got invalid value "2026-03-01T00:00:00"; Expected type "DateTime"\. DateTime must be an RFC 3339 date-time with an offset/],
+    ['a mutation input without a required field', 'mutation ($input: VehicleRetireInput!) { vehicleRetire(input: $input) { vehicle { id } } }', { input: {} }, 'CARRIER', /^Variable "\$input" got invalid value \{\}; Field "vehicleId" of required type "ID!" was not provided/],
+    ['a subscription argument of the wrong type', 'subscription ($id: ID) { shipmentUpdated(shipmentRequestId: $id) { status } }', { id: true }, 'CARRIER', /^Variable "\$id" got invalid value true; ID cannot represent value: true/],
+  ];
+
+  it.each(cases)('%s is BAD_USER_INPUT naming the variable, as over HTTP, not an internal error', async (_, query, variables, role, message) => {
+    const client = wsClient(server.wsUrl, { apiKey: keyOf(role) });
+    try {
+      const [result] = await firstResults(client, { query, variables });
+      expect(result!.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(message), extensions: { code: 'BAD_USER_INPUT' } })]);
+    } finally {
+      await client.dispose();
+    }
+    if (query.startsWith('subscription')) return; // served only over WebSocket
+    const { body } = await gql(server.url, query, variables, { apiKey: keyOf(role) });
+    expect(body.errors?.[0]).toMatchObject({ message: expect.stringMatching(message), extensions: { code: 'BAD_USER_INPUT' } });
   });
 });
