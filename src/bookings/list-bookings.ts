@@ -4,7 +4,7 @@ import { countRows } from '../../db/queries';
 import { BOOKING_STATUSES, bookings } from '../../db/schema';
 import { requireViewer } from '../auth/authorize';
 import type { Context } from '../context';
-import { decodeCursor, PageArgs, toConnection, type Connection } from '../pagination';
+import { idOfCursor, PageArgs, toConnection, type Connection } from '../pagination';
 import { parseArgs } from '../validation';
 import { bookingScope, type BookingRecord } from './booking-record';
 
@@ -25,7 +25,7 @@ export async function listBookings({ ctx, input }: { ctx: Context; input: ListBo
     requestId ? eq(bookings.requestId, requestId) : undefined,
     routeId ? eq(bookings.routeId, routeId) : undefined,
   );
-  const afterId = after ? Number(decodeCursor(after)) : 0;
+  const afterId = after ? idOfCursor(after) : 0;
   const rows = await ctx.db
     .select()
     .from(bookings)

@@ -1,5 +1,5 @@
 import type { Context } from '../context';
-import { decodeCursor, PageArgs, toConnection, type Connection } from '../pagination';
+import { idOfCursor, PageArgs, toConnection, type Connection } from '../pagination';
 import { parseArgs } from '../validation';
 import { selectComplexes, type ComplexRecord } from './complex-record';
 
@@ -9,7 +9,7 @@ export type ListComplexesInput = PageArgs;
 /** Public: every complex of the programme, in a stable order. Seven rows: paged in memory. */
 export function listComplexes({ ctx, input }: { ctx: Context; input: ListComplexesInput }): Connection<ComplexRecord> {
   const { first, after } = parseArgs(ListComplexesInput, input);
-  const afterId = after ? Number(decodeCursor(after)) : 0;
+  const afterId = after ? idOfCursor(after) : 0;
   const all = selectComplexes(ctx);
   const rest = all.filter((c) => c.id > afterId);
   return toConnection(rest.slice(0, first + 1), first, (c) => c.id, all.length, rest.length < all.length);

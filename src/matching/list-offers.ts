@@ -4,7 +4,7 @@ import { countRows } from '../../db/queries';
 import { offers, OFFER_STATUSES } from '../../db/schema';
 import { requireViewer } from '../auth/authorize';
 import type { Context, Viewer } from '../context';
-import { decodeCursor, PageArgs, toConnection, type Connection } from '../pagination';
+import { idOfCursor, PageArgs, toConnection, type Connection } from '../pagination';
 import { parseArgs } from '../validation';
 import type { OfferRecord } from './offer-record';
 
@@ -40,7 +40,7 @@ export async function listOffers({ ctx, input }: { ctx: Context; input: ListOffe
     requestId ? eq(offers.requestId, requestId) : undefined,
     roundId ? eq(offers.roundId, roundId) : undefined,
   );
-  const afterId = after ? Number(decodeCursor(after)) : 0;
+  const afterId = after ? idOfCursor(after) : 0;
   const rows = await ctx.db
     .select()
     .from(offers)

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { webhookDeliveries, webhookEndpoints, WEBHOOK_DELIVERY_STATUSES } from '../../db/schema';
 import { requireViewer } from '../auth/authorize';
 import type { Context } from '../context';
-import { decodeCursor, PageArgs, toConnection, type Connection } from '../pagination';
+import { idOfCursor, PageArgs, toConnection, type Connection } from '../pagination';
 import { parseArgs } from '../validation';
 import { selectDeliveries, type WebhookDeliveryView } from './delivery-view';
 
@@ -22,7 +22,7 @@ export async function listWebhookDeliveries({ ctx, input }: { ctx: Context; inpu
     endpointId ? eq(webhookDeliveries.endpointId, endpointId) : undefined,
     status ? eq(webhookDeliveries.status, status) : undefined,
   );
-  const afterId = after ? Number(decodeCursor(after)) : 0;
+  const afterId = after ? idOfCursor(after) : 0;
   const rows = await selectDeliveries(ctx.db)
     .where(and(where, gt(webhookDeliveries.id, afterId)))
     .orderBy(webhookDeliveries.id)

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeCursor } from '../../src/pagination';
 import { firstResults, gql, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
@@ -97,5 +98,20 @@ describe('a variable that does not fit its type, over WebSocket', () => {
     if (query.startsWith('subscription')) return; // served only over WebSocket
     const { body } = await gql(server.url, query, variables, { apiKey: keyOf(role) });
     expect(body.errors?.[0]).toMatchObject({ message: expect.stringMatching(message), extensions: { code: 'BAD_USER_INPUT' } });
+  });
+});
+
+describe("another list's cursor", () => {
+  const lists: [string, string][] = [
+    ['complexes', 'query ($after: String) { complexes(first: 2, after: $after) { totalCount edges { node { id } } } }'],
+    ['bookings', 'query ($after: String) { bookings(first: 2, after: $after) { totalCount edges { node { id } } } }'],
+    ['offers', 'query ($after: String) { offers(first: 2, after: $after) { totalCount edges { node { id } } } }'],
+    ['webhookDeliveries', 'query ($after: String) { webhookDeliveries(first: 2, after: $after) { totalCount edges { node { id } } } }'],
+  ];
+
+  it.each(lists)('is refused by %s naming after, not answered with an empty last page', async (_, query) => {
+    const after = encodeCursor('near:1'); // what a `near` search's first page of one ends with
+    const { body } = await gql(server.url, query, { after }, { apiKey: keyOf('OPERATOR') });
+    expect(body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', issues: [{ field: 'after', rule: 'must be a cursor returned by this list with the same filter' }] });
   });
 });
