@@ -29,6 +29,16 @@ function parseAt<S extends z.ZodType>(schema: S, value: unknown, root: string[])
   );
 }
 
+/**
+ * For names and other one-line text (`.regex(...ONE_LINE)`): no control characters. NUL padding from a fixed-width
+ * ERP field, a tab or line break pasted with a name, or an escape code are never part of a firm's name (상호), and
+ * would travel on into statements, CSV and screens.
+ */
+export const ONE_LINE: [RegExp, string] = [/^\P{Cc}*$/u, 'must not contain control characters (NUL, tabs, line breaks, escape codes)'];
+
+/** For free text such as notes and reasons (`.regex(...FREE_TEXT)`): line breaks and tabs, but no other control characters. */
+export const FREE_TEXT: [RegExp, string] = [/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$/, 'must not contain control characters other than line breaks and tabs (NUL, escape codes)'];
+
 const UNITS: Record<string, string> = { string: 'characters', array: 'items', set: 'items', file: 'bytes' };
 
 /**

@@ -6,7 +6,7 @@ import type { Context } from '../context';
 import { ConflictError, NotFoundError } from '../errors';
 import { IdempotencyKey, idempotent } from '../idempotency';
 import { publishAll, type Publication } from '../pubsub';
-import { parseInput } from '../validation';
+import { FREE_TEXT, parseInput } from '../validation';
 import { recordWebhookEvents } from '../webhooks/record-event';
 import { bookingScope, type BookingRecord } from './booking-record';
 import { complexCodeOf } from '../complexes/complex-code';
@@ -18,7 +18,7 @@ export const GIVE_BACK_REASON_MAX_LENGTH = 500;
 
 export const GiveBackBookingInput = z.object({
   bookingId: z.number().int().positive(),
-  reason: z.string().trim().min(1, 'must not be empty').max(GIVE_BACK_REASON_MAX_LENGTH),
+  reason: z.string().trim().min(1, 'must not be empty').max(GIVE_BACK_REASON_MAX_LENGTH).regex(...FREE_TEXT),
   idempotencyKey: IdempotencyKey,
 });
 export type GiveBackBookingInput = z.input<typeof GiveBackBookingInput>;

@@ -8,7 +8,7 @@ import { mayTake, REQUEST_TRANSITIONS } from '../market/transitions';
 import { getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { ConflictError } from '../errors';
-import { parseInput } from '../validation';
+import { FREE_TEXT, parseInput } from '../validation';
 import { complexCodeOf } from '../complexes/complex-code';
 import { recordWebhookEvent } from '../webhooks/record-event';
 import { publishRequestActivity, requestActivity } from './activity';
@@ -19,7 +19,7 @@ export const CANCEL_REASON_MAX_LENGTH = 500;
 
 export const CancelShipmentRequestInput = z.object({
   id: z.number().int().positive(),
-  reason: z.string().trim().min(1).max(CANCEL_REASON_MAX_LENGTH),
+  reason: z.string().trim().min(1).max(CANCEL_REASON_MAX_LENGTH).regex(...FREE_TEXT),
 });
 export type CancelShipmentRequestInput = z.input<typeof CancelShipmentRequestInput>;
 

@@ -6,6 +6,7 @@ import { cargoFitsBody, storageClassAllows } from '../matching/engine';
 import { canLoad, DEFAULT_LOADING_METHOD } from '../supply/loading-methods';
 import { LocationInput } from '../supply/location-input';
 import { labelEn, LARGEST_CLASS } from '../supply/vehicle-classes';
+import { FREE_TEXT } from '../validation';
 
 /**
  * Destinations must lie in this box: South Korea from Jeju (33.1°N) to the DMZ (38.6°N), Baengnyeong-do
@@ -92,6 +93,7 @@ export const CreateShipmentRequestInput = z
       .string()
       .trim()
       .max(MAX_NOTES_LENGTH)
+      .regex(...FREE_TEXT)
       .nullish()
       .transform((v) => v || null),
   })

@@ -5,13 +5,13 @@ import { offers } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
 import type { Context } from '../context';
 import { ConflictError, NotFoundError } from '../errors';
-import { parseInput } from '../validation';
+import { FREE_TEXT, parseInput } from '../validation';
 import type { OfferRecord } from './offer-record';
 import { declineOffers } from '../market/decline-offers';
 
 export const DeclineOfferInput = z.object({
   offerId: z.number().int().positive(),
-  reason: z.string().trim().max(500).nullish(),
+  reason: z.string().trim().max(500).regex(...FREE_TEXT).nullish(),
 });
 export type DeclineOfferInput = z.infer<typeof DeclineOfferInput>;
 

@@ -2,14 +2,14 @@ import { z } from 'zod';
 import { requireRole } from '../auth/authorize';
 import type { Context } from '../context';
 import { ConflictError } from '../errors';
-import { parseInput } from '../validation';
+import { FREE_TEXT, parseInput } from '../validation';
 import { declineOffer } from './decline-offer';
 import { getRoute } from './get-route';
 import type { RouteView } from './route-view';
 
 export const DeclineRouteInput = z.object({
   routeId: z.number().int().positive(),
-  reason: z.string().trim().max(500).nullish(),
+  reason: z.string().trim().max(500).regex(...FREE_TEXT).nullish(),
 });
 export type DeclineRouteInput = z.infer<typeof DeclineRouteInput>;
 

@@ -1,12 +1,16 @@
 import { join } from 'node:path';
+import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { organisations, shipmentRequests, warehouseListings } from '../../db/schema';
 import { encodeCursor } from '../../src/pagination';
+import { addDays, seoulDay } from '../../src/supply/listings/seoul-day';
+import { shipmentRequestVariables } from '../helpers/bookings-fixtures';
 import { firstResults, gql, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
 let server: TestServer;
 let tmp: ReturnType<typeof tempDir>;
-const keyOf = (role: 'CARRIER' | 'OPERATOR' | 'ADMIN') => server.keyOf(role).apiKey;
+const keyOf = (role: 'CARRIER' | 'OPERATOR' | 'ADMIN' | 'MANUFACTURER' | 'WAREHOUSE_OWNER') => server.keyOf(role).apiKey;
 
 beforeAll(async () => {
   tmp = tempDir();
@@ -113,5 +117,49 @@ describe("another list's cursor", () => {
     const after = encodeCursor('near:1'); // what a `near` search's first page of one ends with
     const { body } = await gql(server.url, query, { after }, { apiKey: keyOf('OPERATOR') });
     expect(body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', issues: [{ field: 'after', rule: 'must be a cursor returned by this list with the same filter' }] });
+  });
+});
+
+describe('control characters in text', () => {
+  const rows = async (table: typeof organisations | typeof warehouseListings | typeof shipmentRequests) => (await server.db.select({ n: count() }).from(table).get())!.n;
+  const ORG = 'mutation ($input: OrganisationCreateInput!) { organisationCreate(input: $input) { organisation { name } } }';
+  const LISTING = 'mutation ($input: WarehouseListingCreateInput!) { warehouseListingCreate(input: $input) { listing { name } } }';
+  const REQUEST = 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { notes } } }';
+  const today = seoulDay(new Date());
+  const listing = (name: string) => ({
+    name, location: { lat: 37.33, lng: 126.76 }, storageClass: 'AMBIENT', totalPallets: 10, availability: [{ from: addDays(today, 1), to: addDays(today, 5), idlePallets: 5 }],
+    pricePerPalletDayKrw: 1_000, opensAt: '08:00', closesAt: '18:00',
+  });
+
+  it('in a name (NUL padding from a fixed-width ERP field) are refused naming the field, and nothing is created', async () => {
+    const before = await rows(organisations);
+    const input = { complexCode: 'GUMI', role: 'CARRIER', name: '(주)구미운송\u0000\u0000\u0000', businessRegistrationNumber: '220-81-62517', contactName: '김\t철수' };
+    const { body } = await gql(server.url, ORG, { input }, { apiKey: keyOf('ADMIN') });
+    expect(body.errors?.[0]?.extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      issues: [
+        { field: 'input.name', rule: 'must not contain control characters (NUL, tabs, line breaks, escape codes)' },
+        { field: 'input.contactName', rule: 'must not contain control characters (NUL, tabs, line breaks, escape codes)' },
+      ],
+    });
+    expect(await rows(organisations)).toBe(before);
+  });
+
+  it('in a listing name (an escape code) are refused; Hangul and emoji are kept as sent', async () => {
+    const before = await rows(warehouseListings);
+    const refused = await gql(server.url, LISTING, { input: listing('창고 \u001b[31mB동') }, { apiKey: keyOf('WAREHOUSE_OWNER') });
+    expect(refused.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.name', rule: 'must not contain control characters (NUL, tabs, line breaks, escape codes)' }]);
+    expect(await rows(warehouseListings)).toBe(before);
+    const kept = await gql(server.url, LISTING, { input: listing('시화 창고 B동 📦') }, { apiKey: keyOf('WAREHOUSE_OWNER') });
+    expect(kept.body.data).toEqual({ warehouseListingCreate: { listing: { name: '시화 창고 B동 📦' } } });
+  });
+
+  it('in notes: line breaks and tabs are kept, NUL is refused', async () => {
+    const before = await rows(shipmentRequests);
+    const refused = await gql(server.url, REQUEST, { input: shipmentRequestVariables({ notes: 'Gate B\u0000' }) }, { apiKey: keyOf('MANUFACTURER') });
+    expect(refused.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.notes', rule: 'must not contain control characters other than line breaks and tabs (NUL, escape codes)' }]);
+    expect(await rows(shipmentRequests)).toBe(before);
+    const kept = await gql(server.url, REQUEST, { input: shipmentRequestVariables({ notes: 'Gate B\r\n\tcall ahead' }) }, { apiKey: keyOf('MANUFACTURER') });
+    expect(kept.body.data).toEqual({ shipmentRequestCreate: { shipmentRequest: { notes: 'Gate B\r\n\tcall ahead' } } });
   });
 });
