@@ -13,6 +13,14 @@ export function fromGlobalId(globalId: string): { type: string; id: string } | n
   return { type: raw.slice(0, colon), id: raw.slice(colon + 1) };
 }
 
+/** Ids are 32-bit integers on PostgreSQL: a larger one was never issued, and would fail the query that looks for it. */
+export const MAX_LOCAL_ID = 2 ** 31 - 1;
+
+/** Whether `id` is a row id this API may have issued: a whole number from 1 to MAX_LOCAL_ID. */
+export function isLocalId(id: number): boolean {
+  return Number.isSafeInteger(id) && id > 0 && id <= MAX_LOCAL_ID;
+}
+
 /**
  * The local id inside a global ID of the expected type.
  * @throws ValidationError naming `field` when the ID is malformed or of another type.
@@ -20,6 +28,6 @@ export function fromGlobalId(globalId: string): { type: string; id: string } | n
 export function localIdOf(globalId: string, type: string, field: string): number {
   const parsed = fromGlobalId(globalId);
   const id = parsed?.type === type ? Number(parsed.id) : NaN;
-  if (!Number.isSafeInteger(id) || id <= 0) throw new ValidationError([{ field, rule: `must be the ID of ${/^[AEIOU]/.test(type) ? 'an' : 'a'} ${type}` }]);
+  if (!isLocalId(id)) throw new ValidationError([{ field, rule: `must be the ID of ${/^[AEIOU]/.test(type) ? 'an' : 'a'} ${type}` }]);
   return id;
 }

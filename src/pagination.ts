@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from './errors';
+import { isLocalId } from './global-id';
 
 /** Largest page a client may ask for: bounds the work of one request. */
 export const MAX_PAGE_SIZE = 100;
@@ -33,16 +34,13 @@ export function decodeCursor(cursor: string): string {
   return raw.slice(2);
 }
 
-/** Ids are 32-bit integers on PostgreSQL: a cursor past them was never returned by this API. */
-const MAX_ID = 2 ** 31 - 1;
-
 /**
  * The row id a cursor of a list ordered by id holds.
  * @throws ValidationError for anything else.
  */
 export function idOfCursor(cursor: string): number {
   const raw = decodeCursor(cursor);
-  if (!/^\d{1,10}$/.test(raw) || Number(raw) > MAX_ID) throw new ValidationError([{ field: 'after', rule: 'must be a cursor returned by this list with the same filter' }]);
+  if (!/^\d{1,10}$/.test(raw) || !isLocalId(Number(raw))) throw new ValidationError([{ field: 'after', rule: 'must be a cursor returned by this list with the same filter' }]);
   return Number(raw);
 }
 

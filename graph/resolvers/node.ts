@@ -9,7 +9,7 @@ import { getOffer } from '../../src/matching/get-offer';
 import { getRound } from '../../src/matching/get-round';
 import { getRoute } from '../../src/matching/get-route';
 import { ForbiddenError, NotFoundError } from '../../src/errors';
-import { fromGlobalId } from '../../src/global-id';
+import { fromGlobalId, isLocalId } from '../../src/global-id';
 import { getListing } from '../../src/supply/listings/get-listing';
 import { getVehicle } from '../../src/supply/vehicles/get-vehicle';
 import { getWebhookDelivery } from '../../src/webhooks/get-delivery';
@@ -47,7 +47,7 @@ export const nodeResolvers: Resolvers = {
       // Own keys only: a type named `constructor` or `toString` is as unknown as any other, not Object's.
       const fetch = parsed && Object.hasOwn(fetchers, parsed.type) ? fetchers[parsed.type as NodeTypeName] : undefined;
       const localId = parsed ? Number(parsed.id) : NaN;
-      if (!parsed || !fetch || !Number.isSafeInteger(localId) || localId <= 0) return null;
+      if (!parsed || !fetch || !isLocalId(localId)) return null;
       try {
         return { ...(await fetch(ctx, localId)), __typename: parsed.type };
       } catch (error) {

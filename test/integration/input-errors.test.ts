@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { organisations, shipmentRequests, warehouseListings } from '../../db/schema';
+import { toGlobalId } from '../../src/global-id';
 import { encodeCursor } from '../../src/pagination';
 import { addDays, seoulDay } from '../../src/supply/listings/seoul-day';
 import { shipmentRequestVariables } from '../helpers/bookings-fixtures';
@@ -161,5 +162,24 @@ describe('control characters in text', () => {
     expect(await rows(shipmentRequests)).toBe(before);
     const kept = await gql(server.url, REQUEST, { input: shipmentRequestVariables({ notes: 'Gate B\r\n\tcall ahead' }) }, { apiKey: keyOf('MANUFACTURER') });
     expect(kept.body.data).toEqual({ shipmentRequestCreate: { shipmentRequest: { notes: 'Gate B\r\n\tcall ahead' } } });
+  });
+});
+
+describe('an ID with a local id past 32 bits (never issued: ids are 32-bit integers on PostgreSQL)', () => {
+  const offer = toGlobalId('Offer', 99_999_999_999);
+  const cases: [string, string, Record<string, unknown>, 'CARRIER' | 'MANUFACTURER', string, string][] = [
+    ['a mutation input', 'mutation ($id: ID!) { offerAccept(input: { offerId: $id, idempotencyKey: "accept-far-offer" }) { offer { id } } }', { id: offer }, 'CARRIER', 'input.offerId', 'must be the ID of an Offer'],
+    ['a list filter', 'query ($id: ID!) { bookings(filter: { routeId: $id }) { totalCount } }', { id: toGlobalId('Route', 2 ** 31) }, 'CARRIER', 'filter.routeId', 'must be the ID of a Route'],
+    ['a query argument', 'query ($id: ID!) { statement(organisationId: $id, month: "2026-12") { month } }', { id: toGlobalId('Organisation', 99_999_999_999) }, 'MANUFACTURER', 'organisationId', 'must be the ID of an Organisation'],
+  ];
+
+  it.each(cases)('in %s is BAD_USER_INPUT naming the field, not an internal error', async (_, query, variables, role, field, rule) => {
+    const { body } = await gql(server.url, query, variables, { apiKey: keyOf(role) });
+    expect(body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', issues: [{ field, rule }] });
+  });
+
+  it('is no node', async () => {
+    const { body } = await gql(server.url, 'query ($id: ID!) { node(id: $id) { id } }', { id: offer }, { apiKey: keyOf('CARRIER') });
+    expect(body).toEqual({ data: { node: null } });
   });
 });
