@@ -89,12 +89,13 @@ export interface LocatedEdge<T> {
 export type LocatedConnection<T> = Omit<Connection<T>, 'edges'> & { edges: LocatedEdge<T>[] };
 
 /**
- * The sort key inside a cursor of this query.
+ * The sort key inside a cursor of this query; `valid` checks what the pattern cannot (a row id this API may have
+ * issued), so that no key it never wrote reaches the database (PostgreSQL refuses an id past 32 bits).
  * @throws ValidationError when the cursor belongs to another query (or was not made by this API).
  */
-export function cursorKey(after: string, pattern: RegExp): RegExpExecArray {
+export function cursorKey(after: string, pattern: RegExp, valid: (match: RegExpExecArray) => boolean = () => true): RegExpExecArray {
   const match = pattern.exec(decodeCursor(after));
-  if (!match) throw new ValidationError([{ field: 'after', rule: 'must be a cursor returned by this query with the same filter' }]);
+  if (!match || !valid(match)) throw new ValidationError([{ field: 'after', rule: 'must be a cursor returned by this query with the same filter' }]);
   return match;
 }
 

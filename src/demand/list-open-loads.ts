@@ -7,6 +7,7 @@ import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { ForbiddenError } from '../errors';
 import { NearInput } from '../geo/near';
+import { isLocalId } from '../global-id';
 import { cursorKey, type LocatedConnection, nearOffset, nearPageAt, PageArgs, toConnection, withoutDistance } from '../pagination';
 import { parseArgs } from '../validation';
 import { expireStaleRequests } from './expire-stale-requests';
@@ -22,7 +23,8 @@ export const ListOpenLoadsInput = PageArgs.extend({
 });
 export type ListOpenLoadsInput = z.input<typeof ListOpenLoadsInput>;
 
-const BOARD_CURSOR = /^(\d+)\.(\d+)$/;
+/** A load's pickup time (ms, a real Date) and id. */
+const BOARD_CURSOR = /^(\d{1,15})\.(\d+)$/;
 
 /**
  * CARRIER or OPERATOR of the complex, or ADMIN: the complex's OPEN requests as anonymous loads, soonest
@@ -48,7 +50,7 @@ export async function listOpenLoads({ ctx, input }: { ctx: Context; input: ListO
     filter?.cargoClass ? eq(shipmentRequests.cargoClass, filter.cargoClass) : undefined,
     pickupOverlaps(filter?.pickupFrom, filter?.pickupTo),
   );
-  const key = after ? cursorKey(after, BOARD_CURSOR) : null;
+  const key = after ? cursorKey(after, BOARD_CURSOR, ([, , id]) => isLocalId(Number(id))) : null;
   const afterKey = key
     ? or(
         gt(shipmentRequests.pickupFrom, new Date(Number(key[1]))),

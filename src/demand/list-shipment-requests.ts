@@ -6,6 +6,7 @@ import { requireRole } from '../auth/authorize';
 import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context, Viewer } from '../context';
 import { NearInput, nearCells, withinRadius } from '../geo/near';
+import { isLocalId } from '../global-id';
 import { cursorKey, type LocatedConnection, nearPage, PageArgs, toConnection, withoutDistance } from '../pagination';
 import { parseArgs } from '../validation';
 import { expireStaleRequests } from './expire-stale-requests';
@@ -101,7 +102,7 @@ export async function listShipmentRequests({ ctx, input }: { ctx: Context; input
   await expireStaleRequests({ ctx, input: { complexId: viewer.complexId ?? complex?.id ?? null } });
   const near = filter?.near;
   const candidates = near ? originCandidates(nearCells(near)) : null;
-  const beforeId = after && !near ? Number(cursorKey(after, ID_CURSOR)[1]) : null;
+  const beforeId = after && !near ? Number(cursorKey(after, ID_CURSOR, ([, id]) => isLocalId(Number(id)))[1]) : null;
   const { scope, scopeId } = requestScope(viewer);
   const shape: ListShape = {
     scope,

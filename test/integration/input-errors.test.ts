@@ -183,3 +183,17 @@ describe('an ID with a local id past 32 bits (never issued: ids are 32-bit integ
     expect(body).toEqual({ data: { node: null } });
   });
 });
+
+describe('a cursor with a row id past 32 bits (never written by this API)', () => {
+  const rule = 'must be a cursor returned by this query with the same filter';
+  const cases: [string, string, string, 'MANUFACTURER' | 'CARRIER'][] = [
+    ['shipmentRequests', 'query ($after: String) { shipmentRequests(first: 2, after: $after) { totalCount } }', encodeCursor('99999999999'), 'MANUFACTURER'],
+    ['openLoadBoard', 'query ($after: String) { openLoadBoard(complexCode: "BANWOL_SIHWA", first: 2, after: $after) { totalCount } }', encodeCursor(`${Date.now()}.99999999999`), 'CARRIER'],
+    ['openLoadBoard, with a time no Date holds', 'query ($after: String) { openLoadBoard(complexCode: "BANWOL_SIHWA", first: 2, after: $after) { totalCount } }', encodeCursor('99999999999999999999.1'), 'CARRIER'],
+  ];
+
+  it.each(cases)('is refused by %s naming after, not a 500 on PostgreSQL', async (_, query, after, role) => {
+    const { body } = await gql(server.url, query, { after }, { apiKey: keyOf(role) });
+    expect(body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', issues: [{ field: 'after', rule }] });
+  });
+});
