@@ -1182,7 +1182,7 @@ export type ShipmentPlaceInput = {
 export type PickupWindowInput = {
   /** Earliest pickup: not in the past, at most 90 days ahead. */
   from: Scalars['DateTime']['input'];
-  /** Latest pickup: after `from`. */
+  /** Latest pickup: after `from`, at most 90 days ahead. */
   until: Scalars['DateTime']['input'];
 };
 

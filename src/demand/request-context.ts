@@ -39,7 +39,7 @@ function resolve(place: Place, complex: ComplexRecord): LatLng & { isCentre: boo
 
 /**
  * The rules that depend on the clock and on the caller's complex: pickup not in the past nor beyond the
- * horizon, origin inside the complex's service region, a destination that is not the origin, and a deadline that
+ * horizon (its whole window), origin inside the complex's service region, a destination that is not the origin, and a deadline that
  * leaves the fastest possible trip.
  * @throws ValidationError naming every failing field.
  */
@@ -48,7 +48,10 @@ export function checkInContext(data: Omit<ShipmentRequestData, 'idempotencyKey'>
   const issues: FieldIssue[] = [];
   const from = data.pickupWindow.from.getTime();
   if (from < now.getTime() - CLOCK_SKEW_MS) issues.push({ field: 'input.pickupWindow.from', rule: 'must not be in the past' });
-  if (from > now.getTime() + PICKUP_HORIZON_DAYS * DAY_MS) issues.push({ field: 'input.pickupWindow.from', rule: `must be within ${PICKUP_HORIZON_DAYS} days from now` });
+  const horizon = now.getTime() + PICKUP_HORIZON_DAYS * DAY_MS;
+  if (from > horizon) issues.push({ field: 'input.pickupWindow.from', rule: `must be within ${PICKUP_HORIZON_DAYS} days from now` });
+  // The whole window: one ending years ahead (a mistyped year) would keep the request open, on the board, for years.
+  else if (data.pickupWindow.until.getTime() > horizon) issues.push({ field: 'input.pickupWindow.until', rule: `must be within ${PICKUP_HORIZON_DAYS} days from now` });
   const reachKm = complex.radiusKm + ORIGIN_MARGIN_KM;
   if (haversineKm({ lat: complex.centroidLat, lng: complex.centroidLng }, ends.origin) > reachKm) {
     issues.push({ field: 'input.origin', rule: `must lie within ${reachKm} km of the ${complex.code} complex's centroid (its service region)` });

@@ -150,6 +150,7 @@ describe('createShipmentRequest', () => {
     ['window ending before it starts', { pickupWindow: { from: new Date(Date.now() + 3 * HOUR), until: new Date(Date.now() + 2 * HOUR) } }, 'input.pickupWindow.until', /after pickupWindow.from/],
     ['pickup in the past', { pickupWindow: { from: new Date(Date.now() - HOUR), until: new Date(Date.now() + 2 * HOUR) } }, 'input.pickupWindow.from', /past/],
     ['pickup beyond the horizon', { pickupWindow: { from: new Date(Date.now() + 91 * 24 * HOUR), until: new Date(Date.now() + 92 * 24 * HOUR) }, deliverBy: new Date(Date.now() + 93 * 24 * HOUR) }, 'input.pickupWindow.from', /90 days/],
+    ['a window ending beyond the horizon (a year typed wrong)', { pickupWindow: { from: new Date(Date.now() + 2 * HOUR), until: new Date(Date.now() + 800 * 24 * HOUR) }, deliverBy: new Date(Date.now() + 801 * 24 * HOUR) }, 'input.pickupWindow.until', /^must be within 90 days from now$/],
     ['deadline before the window ends', { deliverBy: new Date(Date.now() + 5 * HOUR) }, 'input.deliverBy', /before pickupWindow.until/],
     ['deadline shorter than the trip', { pickupWindow: { from: new Date(Date.now() + 2 * HOUR), until: new Date(Date.now() + 3 * HOUR) }, deliverBy: new Date(Date.now() + 4 * HOUR) }, 'input.deliverBy', /at 90 km\/h/],
     ['storing more pallets than shipped', { storage: { pallets: 4, days: 3, storageClass: 'AMBIENT' } }, 'input.storage.pallets', /request's pallets/],
