@@ -84,14 +84,15 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
   const server = useServer<Record<string, unknown> | undefined, Extra>(
     {
       schema: deps.schema,
-      // A key travels in connectionParams as `apiKey` or `authorization: "Bearer …"`; a bad one closes with 4403.
+      // A key travels in connectionParams as `apiKey` or `authorization: "Bearer …"`; a bad one closes with 4403,
+      // as does one sent in another form (a number, "Basic …", a key without "Bearer"): never an anonymous socket.
       onConnect: async (ctx) => {
-        const params = ctx.connectionParams ?? {};
-        const key = typeof params.apiKey === 'string' ? params.apiKey : typeof params.authorization === 'string' ? safeBearer(params.authorization) : null;
-        ctx.extra.key = key;
+        const key = keyIn(ctx.connectionParams ?? {});
+        ctx.extra.key = key ?? null;
         ctx.extra.viewer = null;
         connections.add(ctx);
-        if (!key) return true;
+        if (key === undefined) return true;
+        if (key === null) return false;
         try {
           ctx.extra.viewer = await authenticate({ db, now: now() }, key);
         } catch {
@@ -159,6 +160,18 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
       await server.dispose();
     },
   };
+}
+
+/**
+ * The API key in connectionParams: `apiKey`, else `authorization` (its name in any case, as the HTTP header's)
+ * holding "Bearer <key>". Undefined when neither is sent; null when one is sent in a form that holds no key.
+ */
+function keyIn(params: Record<string, unknown>): string | null | undefined {
+  if (params.apiKey != null) return typeof params.apiKey === 'string' && params.apiKey !== '' ? params.apiKey : null;
+  const name = Object.keys(params).find((k) => k.toLowerCase() === 'authorization');
+  const header = name === undefined ? undefined : params[name];
+  if (header == null) return undefined;
+  return typeof header === 'string' ? safeBearer(header) : null;
 }
 
 function safeBearer(header: string): string | null {

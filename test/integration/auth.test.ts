@@ -17,11 +17,13 @@ const KEY_REVOKE = 'mutation ($input: ApiKeyRevokeInput!) { apiKeyRevoke(input: 
 let brnCounter = 100_000_000;
 const freshBrn = () => withCheckDigit(String(brnCounter++));
 
-/** The close code of a graphql-ws connection opened with `payload` as connectionParams. */
+/** The close code of a graphql-ws connection opened with `payload` as connectionParams (1000 when it was accepted). */
 async function closeCodeForInit(wsUrl: string, payload: Record<string, unknown>): Promise<number> {
   const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
   const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+  // An acknowledged connection stays open: close it at once, so that the answer is its code (1000), not a timeout.
+  socket.on('message', (message) => (JSON.parse(String(message)).type === 'connection_ack' ? socket.close(1000) : undefined));
   socket.send(JSON.stringify({ type: 'connection_init', payload }));
   return closed;
 }
@@ -173,6 +175,21 @@ describe('accounts and access', () => {
       } finally {
         await client.dispose();
       }
+    }
+  });
+
+  it('WebSocket: a key sent in a form that holds none closes with 4403, never an anonymous socket', async () => {
+    const key = server.keyOf('CARRIER').apiKey;
+    for (const params of [{ apiKey: 42 }, { apiKey: { key } }, { apiKey: '' }, { authorization: key }, { authorization: 'Basic Zm9vOmJhcg==' }, { Authorization: ['Bearer', key] }]) {
+      expect(await closeCodeForInit(server.wsUrl, params)).toBe(4403);
+    }
+    // The name in any case, as HTTP's header: a client copying its headers into connectionParams is who it says.
+    const client = wsClient(server.wsUrl, { Authorization: `Bearer ${key}` });
+    try {
+      const [result] = await firstResults<{ viewer: { role: string } }>(client, { query: '{ viewer { role } }' });
+      expect(result!.data!.viewer.role).toBe('CARRIER');
+    } finally {
+      await client.dispose();
     }
   });
 
