@@ -142,6 +142,7 @@ export async function addRequestFigures(db: Reader, complexId: number, from: Dat
 
   const served = await db
     .select({
+      requestId: shipmentRequests.id,
       createdAt: shipmentRequests.createdAt,
       bookedAt: bookings.bookedAt,
       // Travelled with other shippers' loads: its route holds another shipper's booking (also one that joined by extension).
@@ -162,14 +163,20 @@ export async function addRequestFigures(db: Reader, complexId: number, from: Dat
     .leftJoin(offers, eq(offers.id, bookings.offerId))
     .where(posted)
     .all();
+  // A request through the centre has a booking per leg: each leg adds its cost and km, but the request is served
+  // once, booked when its last booked leg was, pooled when any leg was, and its storage (if any) counts once.
+  const requests = new Map<number, { createdAt: Date; bookedAt: Date; pooled: boolean }>();
   for (const r of served) {
     const day = into.get(seoulDay(r.createdAt))!;
-    day.served++;
-    day.bookingMs.push(r.bookedAt.getTime() - r.createdAt.getTime());
-    if (r.pooled) day.consolidated++;
+    const seen = requests.get(r.requestId);
+    if (seen) {
+      if (r.bookedAt > seen.bookedAt) seen.bookedAt = r.bookedAt;
+      seen.pooled ||= r.pooled;
+    } else requests.set(r.requestId, { createdAt: r.createdAt, bookedAt: r.bookedAt, pooled: r.pooled });
+    const storageKrw = seen ? 0 : r.storageKrw;
     addTotals(day, {
-      costKrw: r.priceKrw + r.storageKrw,
-      baselineCostKrw: (r.baselineKrw ?? r.priceKrw) + r.storageKrw,
+      costKrw: r.priceKrw + storageKrw,
+      baselineCostKrw: (r.baselineKrw ?? r.priceKrw) + storageKrw,
       deadheadKm: r.deadheadKm ?? 0,
       loadedKm: r.loadedKm ?? 0,
       // The baseline truck returns empty (engine baseline.ts): as many empty km as loaded.
@@ -178,6 +185,12 @@ export async function addRequestFigures(db: Reader, complexId: number, from: Dat
       co2Kg: r.co2Kg ?? 0,
       baselineCo2Kg: r.baselineCo2Kg ?? r.co2Kg ?? 0,
     });
+  }
+  for (const r of requests.values()) {
+    const day = into.get(seoulDay(r.createdAt))!;
+    day.served++;
+    day.bookingMs.push(r.bookedAt.getTime() - r.createdAt.getTime());
+    if (r.pooled) day.consolidated++;
   }
   for (const day of into.values()) day.bookingMs.sort((a, b) => a - b);
 }

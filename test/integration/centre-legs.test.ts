@@ -173,6 +173,20 @@ describe('a request through the logistics centre', () => {
     expect(body.data!.complexInsights.trips).toEqual({ trips: 2, requests: booked });
   });
 
+  it('insights count a request through the centre once as served, whatever legs it has booked', async () => {
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const to = new Date(Date.now() + 3_600_000).toISOString();
+    const INSIGHTS = 'query ($from: DateTime!, $to: DateTime!) { complexInsights(complexCode: "BANWOL_SIHWA", from: $from, to: $to) { requests { posted served consolidated } } }';
+    const body = await as<{ complexInsights: { requests: { posted: number; served: number; consolidated: number } } }>(key('OPERATOR'), INSIGHTS, { from, to });
+    expect(body.errors).toBeUndefined();
+    const held = (await server.db.select().from(bookings).all()).filter((b) => b.kind === 'TRANSPORT' && ['CONFIRMED', 'COMPLETED'].includes(b.status));
+    const legsOf = (id: string) => held.filter((b) => b.requestId === localIdOf(id, 'ShipmentRequest', 'id')).length;
+    expect(legsOf(through)).toBe(2);
+    const served = requestIds.filter((id) => legsOf(id) > 0).length;
+    expect(body.data!.complexInsights.requests).toMatchObject({ posted: requestIds.length, served });
+    expect(body.data!.complexInsights.requests.consolidated).toBeLessThanOrEqual(served);
+  });
+
   it('tracking follows the hand-over: the feeder ends AT_CENTRE, the trunk starts DEPARTED_CENTRE', async () => {
     const wrongStart = await report(bookingOf.trunk, 'PICKED_UP');
     expect(wrongStart.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('input.kind') });
