@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, lt, ne, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
-import { bookings, codeOf, offers, organisations, TRACKING_EVENT_KIND_CODES, trackingEvents, vehicles, warehouseListings, type BookingStatus, type OfferKind } from '../../db/schema';
+import { bookings, codeOf, HOLDING_BOOKING_CODES, organisations, TRACKING_EVENT_KIND_CODES, trackingEvents, vehicles, warehouseListings, type BookingStatus, type OfferKind } from '../../db/schema';
 import type { OrganisationRecord } from '../auth/organisation-record';
 import { getOrganisation } from '../auth/get-organisation';
 import type { Context } from '../context';
@@ -99,8 +99,10 @@ export async function getStatement({ ctx, input }: { ctx: Context; input: GetSta
       buyer: { id: buyer.id, name: buyer.name, brn: buyer.businessRegistrationNumber },
       vehiclePlate: vehicles.plateNumber,
       listingName: warehouseListings.name,
-      // A share of a route with other shippers on board is invoiced as pooled (혼적).
-      pooled: sql<number>`(select count(*) from ${offers} where ${offers.routeId} = ${bookings.routeId}) > 1`.mapWith(Boolean),
+      // A share of a route with other shippers' loads booked on it is invoiced as pooled (혼적): the route's bookings,
+      // not its offers, as a shipper joining by extension rides on a route offered to the others.
+      pooled: sql<number>`exists (select 1 from ${bookings} b2 where b2.route_id = ${bookings.routeId} and b2.shipper_org_id <> ${bookings.shipperOrgId}
+        and b2.status in (${HOLDING_BOOKING_CODES}))`.mapWith(Boolean),
     })
     .from(bookings)
     .innerJoin(supplier, eq(supplier.id, bookings.supplierOrgId))

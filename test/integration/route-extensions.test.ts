@@ -14,6 +14,7 @@ import { createApiKey } from '../../src/auth/create-api-key';
 import { SYSTEM_ADMIN } from '../../src/auth/viewer';
 import { localIdOf } from '../../src/global-id';
 import { ctxAs } from '../helpers/bookings-fixtures';
+import { seoulDay } from '../../src/supply/listings/seoul-day';
 import { firstResults, gql, keepTriggering, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
@@ -200,6 +201,18 @@ describe('extensions of booked routes through the service', () => {
     const INSIGHTS = 'query ($from: DateTime!, $to: DateTime!) { complexInsights(complexCode: "BANWOL_SIHWA", from: $from, to: $to) { requests { served consolidated } } }';
     const insights = await as<{ complexInsights: { requests: { served: number; consolidated: number } } }>(keys.operator, INSIGHTS, { from: at(-HOUR), to: at(HOUR) });
     expect(insights.data!.complexInsights.requests).toEqual({ served: 2, consolidated: 2 });
+  });
+
+  it("the statements invoice A's and B's shares as pooled (혼적), though the booked route was offered to A alone", async () => {
+    const STATEMENT = 'query ($org: ID!, $month: String!) { statement(organisationId: $org, month: $month) { lines { bookingId item } } }';
+    for (const [key, request] of [[keys.a, requests.a], [keys.b, requests.b]] as const) {
+      const booking = await bookingOf(key, request);
+      const org = (await as<{ viewer: { id: string } }>(key, '{ viewer { id } }')).data!.viewer.id;
+      const month = seoulDay(new Date(booking.deliverAt)).slice(0, 7);
+      const statement = await as<{ statement: { lines: { bookingId: string; item: string }[] } }>(key, STATEMENT, { org, month });
+      expect(statement.errors).toBeUndefined();
+      expect(statement.data!.statement.lines.find((l) => l.bookingId === booking.id)!.item).toMatch(/^화물운송\(혼적\) /);
+    }
   });
 
   it('a later request may extend it again; declining leaves the booked route as it was', async () => {
