@@ -1890,7 +1890,7 @@ export type StatementLine = {
   kind: OfferKind;
   /** Where the booking is; CANCELLED and RETURNED lines charge nothing. */
   status: BookingStatus;
-  /** Date of supply (공급일자), YYYY-MM-DD (Asia/Seoul): the delivery (as reported, else as planned) for transport, the stay's last day for storage. */
+  /** Date of supply (공급일자), YYYY-MM-DD (Asia/Seoul): the delivery (as reported, a feeder leg's hand-over at the centre, else as planned) for transport, the stay's last day for storage. */
   supplyDate: Scalars['String']['output'];
   /** Item (품목), in Korean as on the invoice. */
   item: Scalars['String']['output'];

@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, lt, ne, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
-import { bookings, codeOf, HOLDING_BOOKING_CODES, organisations, TRACKING_EVENT_KIND_CODES, trackingEvents, vehicles, warehouseListings, type BookingStatus, type OfferKind } from '../../db/schema';
+import { bookings, codeOf, HOLDING_BOOKING_CODES, organisations, TRACKING_EVENT_KIND_CODES, trackingEvents, vehicles, warehouseListings, type BookingStatus, type CentreLeg, type OfferKind } from '../../db/schema';
 import type { OrganisationRecord } from '../auth/organisation-record';
 import { getOrganisation } from '../auth/get-organisation';
 import type { Context } from '../context';
@@ -87,9 +87,12 @@ export async function getStatement({ ctx, input }: { ctx: Context; input: GetSta
   const nextFirstDay = `${addDays(firstDay, 31).slice(0, 7)}-01`;
   const lastDay = addDays(nextFirstDay, -1);
 
-  // Transport is supplied when delivered: the DELIVERED event's time once reported, the planned time before.
+  // Transport is supplied when delivered: the DELIVERED event's time once reported (a feeder leg's AT_CENTRE, the
+  // hand-over that completes it), the planned time before.
+  const feederLeg: CentreLeg = 'FEEDER';
   const deliveredAt = sql<number | null>`(select min(${trackingEvents.occurredAt}) from ${trackingEvents}
-    where ${trackingEvents.bookingId} = ${bookings.id} and ${trackingEvents.kind} = ${codeOf(TRACKING_EVENT_KIND_CODES, 'DELIVERED')})`;
+    where ${trackingEvents.bookingId} = ${bookings.id} and (${trackingEvents.kind} = ${codeOf(TRACKING_EVENT_KIND_CODES, 'DELIVERED')}
+      or (${trackingEvents.kind} = ${codeOf(TRACKING_EVENT_KIND_CODES, 'AT_CENTRE')} and ${bookings.centreLeg} = ${feederLeg})))`;
   const suppliedAt = sql<number>`coalesce(${deliveredAt}, ${bookings.deliverAt}, ${bookings.bookedAt})`;
   const rows = await ctx.db
     .select({

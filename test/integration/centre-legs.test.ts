@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookings, complexes, logisticsCentres } from '../../db/schema';
-import { localIdOf } from '../../src/global-id';
+import { localIdOf, toGlobalId } from '../../src/global-id';
+import { seoulDay } from '../../src/supply/listings/seoul-day';
 import { kstDayOf, kstTimeOn } from '../../src/matching/engine/days';
 import { getComplex } from '../../src/complexes/get-complex';
 import { loadRoundInput } from '../../src/matching/round-input';
@@ -197,6 +198,16 @@ describe('a request through the logistics centre', () => {
     expect(handedOver).toEqual({ status: 'COMPLETED', shipment: { status: 'AT_CENTRE' } });
     const departed = (await report(bookingOf.trunk, 'DEPARTED_CENTRE')).data!.trackingEventReport.booking;
     expect(departed).toEqual({ status: 'CONFIRMED', shipment: { status: 'IN_TRANSIT' } });
+  });
+
+  it("a feeder leg is supplied when its goods are handed over at the centre (AT_CENTRE), as the carrier's statement dates it", async () => {
+    const today = seoulDay(new Date());
+    const STATEMENT = 'query ($org: ID!, $month: String!) { statement(organisationId: $org, month: $month) { lines { bookingId status supplyDate } } }';
+    const org = toGlobalId('Organisation', server.keyOf('CARRIER').organisationId);
+    const body = await as<{ statement: { lines: { bookingId: string; status: string; supplyDate: string }[] } }>(key('CARRIER'), STATEMENT, { org, month: today.slice(0, 7) });
+    expect(body.errors).toBeUndefined();
+    // Planned for tomorrow morning, handed over now.
+    expect(body.data!.statement.lines.find((l) => l.bookingId === bookingOf.feeder)).toEqual({ bookingId: bookingOf.feeder, status: 'COMPLETED', supplyDate: today });
   });
 
   it('a leg declined sends its request back to the next round and gives the other leg back', async () => {
