@@ -210,6 +210,24 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     expect(await notices(page)).toEqual([]);
   });
 
+  it("asks for the KPIs up to tomorrow's Seoul midnight, also in the day's last hour (storage counts whole days)", async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, timezoneId: BROWSER_TIME_ZONE });
+    contexts.push(context);
+    const page = await context.newPage();
+    // 23:30 today in Seoul on the browser's clock: an hour later is tomorrow there.
+    const seoulMidnight = (Math.floor((Date.now() + 9 * HOUR) / (24 * HOUR)) + 1) * 24 * HOUR - 9 * HOUR;
+    await page.clock.install({ time: new Date(seoulMidnight - HOUR / 2) });
+    const asked: { from: string; to: string }[] = [];
+    page.on('request', (request) => {
+      const body = request.postData();
+      if (body?.includes('complexInsights')) asked.push(JSON.parse(body).variables);
+    });
+    await page.goto(dashboardUrl);
+    await signIn(page, keyOf('OPERATOR'));
+    await expect.poll(() => asked.length).toBeGreaterThan(0);
+    expect(asked[0]).toMatchObject({ from: new Date(seoulMidnight - 7 * 24 * HOUR).toISOString(), to: new Date(seoulMidnight).toISOString() });
+  });
+
   it('keeps a week of a large complex in won on one line of its tile, on a desktop and on a phone', async () => {
     const page = await openDashboard();
     await signIn(page, keyOf('OPERATOR'));

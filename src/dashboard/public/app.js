@@ -273,7 +273,9 @@ async function refresh() {
     res: complex.serviceAreaResolution,
     layer: state.layer,
     from: period.from.toISOString(),
-    to: new Date(now + HOUR_MS).toISOString(),
+    // Up to tomorrow's Seoul midnight, as README's example: storage counts whole days, so an hour past now would
+    // count tomorrow's in the day's last hour.
+    to: new Date(firstMidnight + KPI_DAYS * DAY_MS).toISOString(),
   });
   if (seq !== state.refreshSeq || complex !== state.complex) return;
   setNotice('data', errors);
