@@ -1376,7 +1376,7 @@ export type RoundCosts = {
   rounds: Scalars['Int']['output'];
   /** Σ of those rounds' one-request-per-truck assignment cost (the round report's assignmentCostKrw), KRW. */
   assignmentCostKrw: Scalars['Krw']['output'];
-  /** Σ of the prices of the routes those rounds offered (the sum of their shares; transport only, like the assignment), KRW. */
+  /** Σ of the prices of the routes those rounds offered (the sum of their shares as offered: an extension's price counts in the round that offered it, not in the booked route's; transport only, like the assignment), KRW. */
   pooledCostKrw: Scalars['Krw']['output'];
   /** (assignmentCostKrw - pooledCostKrw) / assignmentCostKrw x 100 (0 without rounds). */
   pooledVsAssignmentPct: Scalars['Float']['output'];

@@ -273,8 +273,10 @@ export async function addTripFigures(db: Reader, complexId: number, from: Date, 
     .select({
       startedAt: matchingRounds.startedAt,
       assignmentKrw,
-      // Qualified by hand: a lone column name here would be drizzle's unqualified "id", which is the route's.
-      pooledKrw: sql<number>`(select coalesce(sum(r.price_krw), 0) from ${routes} r where r.round_id = "matching_rounds"."id")`,
+      // What the round offered: its route shares' prices, which never change (a booked route's price grows when an
+      // extension joins it, which a later round offered). Qualified by hand: a lone column name here would be
+      // drizzle's unqualified "id", which is the route's.
+      pooledKrw: sql<number>`(select coalesce(sum(o.price_krw), 0) from ${offers} o where o.round_id = "matching_rounds"."id" and o.route_id is not null)`,
     })
     .from(matchingRounds)
     .where(and(eq(matchingRounds.complexId, complexId), gte(matchingRounds.startedAt, from), lt(matchingRounds.startedAt, to), isNotNull(assignmentKrw)))

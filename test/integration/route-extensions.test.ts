@@ -72,12 +72,17 @@ describe('extensions of booked routes through the service', () => {
         },
       })
     ).data!.shipmentRequestCreate.shipmentRequest.id;
+  /** When the test's first round started, and what its rounds offered: every route's price as offered. */
+  const since = new Date();
+  let offeredKrw = 0;
   /** Runs a round; returns its report and the carrier's routes in it. */
   const round = async () => {
     const run = await as<{ matchingRunStart: { round: { id: string; report: { routes: number; extensions: number; servedCount: number } } } }>(keys.operator, RUN);
     expect(run.errors).toBeUndefined();
     const listed = await as<{ routes: { edges: { node: Route }[] } }>(keys.carrier, ROUTES, { round: run.data!.matchingRunStart.round.id });
     expect(listed.errors).toBeUndefined();
+    const all = await as<{ routes: { edges: { node: Route }[] } }>(keys.operator, ROUTES, { round: run.data!.matchingRunStart.round.id });
+    offeredKrw += all.data!.routes.edges.reduce((sum, e) => sum + e.node.priceKrw, 0);
     return { report: run.data!.matchingRunStart.round.report, routes: listed.data!.routes.edges.map((e) => e.node) };
   };
   const bookingOf = async (key: string, requestId: string) => (await as<{ bookings: { edges: { node: Booking }[] } }>(key, BOOKINGS, { req: requestId })).data!.bookings.edges.map((e) => e.node).find((b) => b.status === 'CONFIRMED')!;
@@ -201,6 +206,13 @@ describe('extensions of booked routes through the service', () => {
     const INSIGHTS = 'query ($from: DateTime!, $to: DateTime!) { complexInsights(complexCode: "BANWOL_SIHWA", from: $from, to: $to) { requests { served consolidated } } }';
     const insights = await as<{ complexInsights: { requests: { served: number; consolidated: number } } }>(keys.operator, INSIGHTS, { from: at(-HOUR), to: at(HOUR) });
     expect(insights.data!.complexInsights.requests).toEqual({ served: 2, consolidated: 2 });
+  });
+
+  it("insights' rounds count what each round offered: the booked route's round is not charged the extension's price too", async () => {
+    const ROUNDS = 'query ($from: DateTime!, $to: DateTime!) { complexInsights(complexCode: "BANWOL_SIHWA", from: $from, to: $to) { rounds { rounds pooledCostKrw } } }';
+    const insights = await as<{ complexInsights: { rounds: { rounds: number; pooledCostKrw: number } } }>(keys.operator, ROUNDS, { from: since.toISOString(), to: at(HOUR) });
+    expect(insights.errors).toBeUndefined();
+    expect(insights.data!.complexInsights.rounds).toEqual({ rounds: 3, pooledCostKrw: offeredKrw });
   });
 
   it("the statements invoice A's and B's shares as pooled (혼적), though the booked route was offered to A alone", async () => {
