@@ -95,6 +95,8 @@ function toWebhook<T extends keyof Recorded>(topic: T, event: Recorded[T]): Webh
       kind: o.kind,
       status: o.status,
       priceKrw: o.priceKrw,
+      standaloneKrw: o.standaloneKrw,
+      // Every part, as the Offer's breakdown: they add up to the price.
       breakdown: breakdownOf(o),
       deadheadKm: o.deadheadKm,
       loadedKm: o.loadedKm,
@@ -111,6 +113,7 @@ function toWebhook<T extends keyof Recorded>(topic: T, event: Recorded[T]): Webh
       listingId: o.listingId && toGlobalId('WarehouseListing', o.listingId),
       routeId: o.routeId && toGlobalId('Route', o.routeId),
       roundId: toGlobalId('MatchingRound', o.roundId),
+      centreLeg: o.centreLeg,
     };
     return { type: 'offer.received', recipient: { organisationId: o.supplierOrgId }, data };
   }

@@ -183,9 +183,17 @@ describe('webhooks', () => {
     expect(payloads.map((p) => p.data.id).sort()).toEqual(mineOffers.map((o) => toGlobalId('Offer', o.id)).sort());
     expect(payloads[0]).toMatchObject({ type: 'offer.received', data: { status: 'PENDING', roundId } });
     expect(payloads[0]!.data).not.toHaveProperty('shipperOrgId');
-    // The price's breakdown as the API gives it, every part of it (stops and waiting were left out).
-    const sent = payloads[0]!.data as { breakdown: Record<string, number> };
-    expect(Object.keys(sent.breakdown).sort()).toEqual(['baseKrw', 'distanceKrw', 'handlingKrw', 'stopsKrw', 'storageKrw', 'waitingKrw']);
+    // The money as the Offer gives it: the whole breakdown (extra stops and waiting too), adding up to the price.
+    for (const payload of payloads) {
+      const o = mineOffers.find((offer) => toGlobalId('Offer', offer.id) === payload.data.id)!;
+      expect(payload.data).toMatchObject({
+        priceKrw: o.priceKrw,
+        standaloneKrw: o.standaloneKrw,
+        centreLeg: o.centreLeg,
+        breakdown: { baseKrw: o.baseKrw, distanceKrw: o.distanceKrw, storageKrw: o.storageKrw, handlingKrw: o.handlingKrw, stopsKrw: o.stopsKrw, waitingKrw: o.waitingKrw },
+      });
+      expect(Object.values(payload.data.breakdown as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(o.priceKrw);
+    }
     expect(otherCarrier.received).toEqual([]);
   });
 
