@@ -75,9 +75,12 @@ export async function applyExtension(tx: Tx, extension: Extension, now: Date): P
   await tx.delete(routeStops).where(eq(routeStops.routeId, baseId)).run();
   await writeStopRows(tx, baseId, stops);
   const base = (await tx.select().from(routes).where(eq(routes.id, baseId)).get())!;
+  // Before its first stop is served the truck has not left: it leaves when the extension's plan has it leave, which
+  // is earlier when new stops go before the booked ones. Once out, it left when the booked route had it leave.
+  const startAt = extension.extendsStopsDone === 0 ? extension.startAt : base.startAt;
   await tx
     .update(routes)
-    .set({ revision: base.revision + 1, priceKrw: base.priceKrw + extension.priceKrw, deadheadKm: base.deadheadKm + extension.deadheadKm, loadedKm: base.loadedKm + extension.loadedKm, endAt: extension.endAt })
+    .set({ revision: base.revision + 1, priceKrw: base.priceKrw + extension.priceKrw, deadheadKm: base.deadheadKm + extension.deadheadKm, loadedKm: base.loadedKm + extension.loadedKm, startAt, endAt: extension.endAt })
     .where(eq(routes.id, baseId))
     .run();
 

@@ -253,3 +253,59 @@ describe('extensions of booked routes through the service', () => {
     expect((await server.db.select().from(routes).where(eq(routes.id, Number(localIdOf(booked.id, 'Route', 'id')))).get())!.revision).toBe(1);
   });
 });
+
+describe('an extension whose new stops come before the booked ones', () => {
+  const tmp = tempDir();
+  let server: TestServer;
+  const FIELDS = 'id startAt endAt extendsRouteId revision stops { requestId action arriveAt }';
+  type Seen = { id: string; startAt: string; endAt: string; extendsRouteId: string | null; revision: number; stops: { requestId: string; action: string; arriveAt: string }[] };
+  const as = async <T,>(key: string, query: string, variables: Record<string, unknown> = {}) => (await gql<T>(server.url, query, variables, { apiKey: key })).body;
+  const post = async (origin: { lat: number; lng: number }, destination: { lat: number; lng: number }, weightKg: number, pallets: number, from: number, until: number, deliverBy: number) =>
+    (
+      await as<{ shipmentRequestCreate: { shipmentRequest: { id: string } } }>(server.keyOf('MANUFACTURER').apiKey, 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }', {
+        input: {
+          idempotencyKey: randomUUID(), origin, destination, weightKg, pallets, cargoClass: 'GENERAL', loadingAtOrigin: 'FORKLIFT', loadingAtDestination: 'FORKLIFT',
+          pickupWindow: { from: at(from), until: at(until) }, deliverBy: at(deliverBy),
+        },
+      })
+    ).data!.shipmentRequestCreate.shipmentRequest.id;
+  const round = async () => {
+    const run = await as<{ matchingRunStart: { round: { id: string } } }>(server.keyOf('OPERATOR').apiKey, RUN);
+    expect(run.errors).toBeUndefined();
+    const listed = await as<{ routes: { edges: { node: Seen }[] } }>(server.keyOf('CARRIER').apiKey, `query ($round: ID) { routes(first: 10, filter: { roundId: $round }) { edges { node { ${FIELDS} } } } }`, {
+      round: run.data!.matchingRunStart.round.id,
+    });
+    return listed.data!.routes.edges.map((e) => e.node);
+  };
+  const accept = async (id: string) => expect((await as(server.keyOf('CARRIER').apiKey, ACCEPT, { id, key: randomUUID() })).errors).toBeUndefined();
+
+  beforeAll(async () => {
+    server = await startTestServer({ dbPath: join(tmp.dir, 'extension-ahead.db') });
+  });
+  afterAll(async () => {
+    await server.stop();
+    tmp.remove();
+  });
+
+  it('the booked route leaves when its new first stop needs it, not when its old one did', async () => {
+    await as(server.keyOf('CARRIER').apiKey, 'mutation ($input: VehicleRegisterInput!) { vehicleRegister(input: $input) { vehicle { id } } }', {
+      input: { plateNumber: '경기34바5678', tonnageClass: 'T5', bodyType: 'WING', location: { lat: 37.33, lng: 126.74 }, availability: [{ startsAt: at(HOUR), endsAt: at(72 * HOUR) }], idempotencyKey: randomUUID() },
+    });
+    // A's load is picked up from 21.5 hours on and booked alone.
+    const a = await post(GATE, SUWON, 700, 2, 21.5 * HOUR, 26 * HOUR, 48 * HOUR);
+    const booked = (await round()).find((r) => r.stops.some((s) => s.requestId === a))!;
+    await accept(booked.id);
+    // B's load is due before A's window opens: the truck is out for it before A's pickup, on the same route.
+    const b = await post({ lat: 37.322, lng: 126.755 }, { lat: 37.36, lng: 126.8 }, 4_000, 8, 20 * HOUR, 20.2 * HOUR, 21.5 * HOUR);
+    const extension = (await round()).find((r) => r.extendsRouteId === booked.id)!;
+    expect(extension.stops[0]).toMatchObject({ requestId: b, action: 'PICKUP' });
+    await accept(extension.id);
+
+    const now = (await as<{ node: Seen }>(server.keyOf('CARRIER').apiKey, `query ($id: ID!) { node(id: $id) { ... on Route { ${FIELDS} } } }`, { id: booked.id })).data!.node;
+    expect(now.revision).toBe(1);
+    expect(now.stops[0]).toMatchObject({ requestId: b, action: 'PICKUP' });
+    expect(now.startAt).toBe(extension.startAt);
+    expect(Date.parse(now.startAt)).toBeLessThanOrEqual(Date.parse(now.stops[0]!.arriveAt));
+    expect(now.endAt).toBe(extension.endAt);
+  });
+});
