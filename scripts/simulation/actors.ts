@@ -40,7 +40,7 @@ export interface Counters {
   offersDeclined: number;
   /** Offers that could no longer be accepted (taken or ended meanwhile). */
   acceptConflicts: number;
-  /** Vehicle trips booked: a direct transport, or a consolidated load. */
+  /** Vehicle trips driven: routes whose goods were collected (an extension rides on a trip already counted). */
   trips: number;
   /** Transport bookings, one per consolidated share. */
   bookings: number;
@@ -76,6 +76,8 @@ export class Actors<Who> {
   readonly counters: Counters = { requests: 0, rounds: 0, offersAccepted: 0, offersDeclined: 0, acceptConflicts: 0, trips: 0, bookings: 0, storageBookings: 0, deliveries: 0, endedBeforePickup: 0, listings: 0 };
   readonly observed: ObservedKm = { emptyKm: 0, loadedKm: 0 };
   readonly vehicles = new Map<string, SimVehicle<Who>>();
+  /** Routes whose goods were collected so far: each is one vehicle trip. */
+  private readonly tripRoutes = new Set<string>();
   private readonly suppliers: Supplier<Who>[] = [];
   private readonly listingLocations = new Map<string, LatLng>();
   /** Where a request's goods go when it booked storage: the warehouse, not its final destination. */
@@ -159,7 +161,6 @@ export class Actors<Who> {
       return;
     }
     this.counters.offersAccepted++;
-    if (supplier.role === 'CARRIER') this.counters.trips++;
     for (const booking of bookings) {
       if (booking.kind === 'STORAGE') {
         this.counters.storageBookings++;
@@ -198,6 +199,12 @@ export class Actors<Who> {
       const kind = trunk ? 'DEPARTED_CENTRE' : 'PICKED_UP';
       await this.deps.market.reportTracking(vehicle.carrier, { bookingId: booking.id, kind, occurredAt: booking.pickupAt!, position: origin, idempotencyKey: `pickup-${booking.id}` });
       vehicle.onBoard.add(booking.id);
+      // A route is one trip from its first collection, however many shares and extensions it carries (as
+      // complexInsights counts trips: a route given back before any pickup is none).
+      if (booking.routeId !== null && !this.tripRoutes.has(booking.routeId)) {
+        this.tripRoutes.add(booking.routeId);
+        this.counters.trips++;
+      }
     } catch (error) {
       // The booking ended meanwhile (another leg of its request was declined): nothing to carry.
       if (!(error instanceof ServiceError && error.code === 'CONFLICT')) throw error;

@@ -127,7 +127,7 @@ export const OPERATIONS = {
   offerAccept: `mutation ($input: OfferAcceptInput!) {
     offerAccept(input: $input) {
       bookings {
-        id kind vehicleId listingId shipmentRequestId pickupAt deliverAt
+        id kind vehicleId listingId shipmentRequestId routeId pickupAt deliverAt
         shipment { origin { location { lat lng } } destination { location { lat lng } } }
         route { stops { action requestId location { lat lng } } }
       }

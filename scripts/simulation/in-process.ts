@@ -67,6 +67,7 @@ export class DomainMarket implements Market<Viewer> {
           vehicleId: booking.vehicleId === null ? null : String(booking.vehicleId),
           listingId: booking.listingId === null ? null : String(booking.listingId),
           shipmentRequestId: String(booking.requestId),
+          routeId: booking.routeId === null ? null : String(booking.routeId),
           pickupAt: booking.pickupAt,
           deliverAt: booking.deliverAt,
           origin: { lat: shipment.originLat, lng: shipment.originLng },

@@ -29,6 +29,8 @@ export interface AcceptedBooking {
   vehicleId: string | null;
   listingId: string | null;
   shipmentRequestId: string;
+  /** The route the booking rides on (transport): an extension's shares ride on the booked route it extends. */
+  routeId: string | null;
   pickupAt: Date | null;
   deliverAt: Date | null;
   origin: LatLng;

@@ -54,6 +54,8 @@ describe('npm run simulate', () => {
     expect(requests.served).toBeGreaterThan(0);
     expect(banwol.counters.bookings).toBeGreaterThanOrEqual(requests.served);
     expect(banwol.counters.deliveries).toBe(banwol.counters.bookings - banwol.counters.endedBeforePickup);
+    // The activity line's vehicle trips are the routes booked, as insights count them: an extension is no new trip.
+    expect(banwol.counters.trips).toBe(banwol.insights.trips.trips);
     expect(requests.consolidated).toBeGreaterThan(0);
     expect(banwol.counters.storageBookings).toBeGreaterThan(0);
     expect(transport.costKrw).toBeGreaterThan(0);
