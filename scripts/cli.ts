@@ -26,6 +26,13 @@ export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typ
   }
 }
 
+/** Prints `usage` on stdout and exits with code 0 when the command line asks for help (`--help` or `-h`). */
+export function helpIfAsked(usage: string, args: readonly string[] = process.argv.slice(2)): void {
+  if (!args.includes('--help') && !args.includes('-h')) return;
+  console.log(usage);
+  process.exit(0);
+}
+
 /**
  * Checks parsed flag values with `schema`, whose fields are named as the flags.
  * Exits through `fail` with the first broken rule as `--flag: rule`.

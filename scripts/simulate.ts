@@ -11,12 +11,25 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import { PROGRAMME_COMPLEXES } from '../src/complexes/programme';
 import { counted } from '../src/english';
-import { checkFlags, parseFlags } from './cli';
+import { checkFlags, helpIfAsked, parseFlags } from './cli';
 import { renderChart } from './simulation/chart';
 import { formatReport, progressReporter, summaryOf } from './simulation/report';
 import { runSimulation } from './simulation/run-simulation';
 
 const CODES = PROGRAMME_COMPLEXES.map((c) => c.code) as [string, ...string[]];
+
+helpIfAsked(
+  [
+    'usage: npm run simulate -- [--complex CODE] [--days N] [--seed N] [--scale X] [--out FILE.svg] [--keep-db FILE.db]',
+    `  --complex  the complex to simulate, one of ${CODES.join(', ')} (default BANWOL_SIHWA)`,
+    '  --days     simulated days from Monday 2026-03-02 06:00 KST, 1 to 31 (default 7)',
+    '  --seed     0 to 2147483647 (default 42): the same seed gives the same run, figure for figure',
+    '  --scale    volumes relative to the complex\'s profile, above 0 and at most 3 (default 1)',
+    '  --out      where to write the SVG chart (default data/simulation-<complex>-<seed>.svg)',
+    '  --keep-db  keep the simulated SQLite database at this path (a file that does not exist yet)',
+    'Prints the KPIs against the no-sharing baseline and every assumption, then one JSON line. Exit code 2 for a bad flag.',
+  ].join('\n'),
+);
 
 const Args = z.object({
   complex: z.enum(CODES, `must be one of ${CODES.join(', ')}`),

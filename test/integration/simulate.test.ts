@@ -135,5 +135,12 @@ describe('npm run simulate', () => {
     const bad = await runScript(['scripts/simulate.ts', '--days', '40'], {});
     expect(bad.code).toBe(2);
     expect(bad.output.trim()).toBe('--days: must be a whole number from 1 to 31');
+
+    // --help lists the flags and simulates nothing.
+    const help = await runScript(['scripts/simulate.ts', '--help'], {});
+    expect(help.code, help.output).toBe(0);
+    expect(help.output).toMatch(/^usage: npm run simulate -- \[--complex CODE\]/);
+    for (const flag of ['--complex', '--days', '--seed', '--scale', '--out', '--keep-db']) expect(help.output).toContain(`  ${flag} `);
+    expect(help.output).not.toContain('Assumptions');
   }, 30_000);
 });
