@@ -1,7 +1,7 @@
 import { and, count, eq, inArray, ne, or, sql, sum } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
-import { bookings, HOLDING_BOOKING_STATUSES, offers, shipmentRequests } from '../../db/schema';
+import { bookings, HOLDING_BOOKING_STATUSES, offers, routes, shipmentRequests } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
 import type { Context, Viewer } from '../context';
 import { requestSummary } from '../demand/activity';
@@ -21,6 +21,7 @@ import { guarded, reserve } from '../market/reservations';
 import { withdrawRivalOffers } from '../market/withdraw-offers';
 import { acceptOffers, markBooked } from '../market/book';
 import { applyExtension, extensionOf, lapseStaleExtension, StaleExtensionError } from './extend-route';
+import { assertVehicleFree, lapseBusyRoute, VehicleBusyError } from './vehicle-busy';
 import { bookPlan } from '../matching/route-plan';
 import { counted } from '../english';
 
@@ -52,7 +53,8 @@ interface Outcome {
  * also moves that route to its new stops (extend-route.ts). A retry with the same idempotency key returns the first outcome.
  * @throws NotFoundError for an unknown offer or one made to someone else; ConflictError when the offer is no
  *   longer pending or has expired, the request was booked or cancelled meanwhile, the vehicle or
- *   warehouse has no room left, or an extension's booked route changed since its round; ValidationError for a malformed input.
+ *   warehouse has no room left, the vehicle is booked on another route at those hours (the route then lapses), or an
+ *   extension's booked route changed since its round; ValidationError for a malformed input.
  */
 export async function acceptOffer({ ctx, input }: { ctx: Context; input: AcceptOfferInput }): Promise<AcceptedOffer> {
   const viewer = requireRole(ctx, 'CARRIER', 'WAREHOUSE_OWNER');
@@ -62,8 +64,13 @@ export async function acceptOffer({ ctx, input }: { ctx: Context; input: AcceptO
     booked = await book(tx, viewer, offerId, ctx.now(), { eventsOf: (unit) => bookedEvents(ctx, unit), claim });
     return booked.outcome;
   }).catch((error: unknown) =>
-    // The supplier's accept of an extension whose booked route changed lets it lapse (a retry then reads it EXPIRED).
-    error instanceof StaleExtensionError ? lapseStaleExtension(ctx.db, error, ctx.now()) : Promise.reject(error),
+    // The supplier's accept of an extension whose booked route changed, or of a route its truck is booked elsewhere
+    // for, lets it lapse (a retry then reads it EXPIRED).
+    error instanceof StaleExtensionError
+      ? lapseStaleExtension(ctx.db, error, ctx.now())
+      : error instanceof VehicleBusyError
+        ? lapseBusyRoute(ctx.db, error, ctx.now())
+        : Promise.reject(error),
   );
   if (!fresh || !booked) {
     // A retry: read back what the first call booked.
@@ -180,6 +187,9 @@ async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date, { events
   const joinBookedRoute = extension ? await applyExtension(tx, extension, now) : null;
   // A route of its own: its plan becomes its stop rows, before the bookings whose triggers read them.
   if (offer.routeId && !extension) await bookPlan(tx, offer.routeId);
+  // One truck drives one route at a time: not one it is already booked on elsewhere for those hours.
+  const route = extension ?? (offer.routeId ? await tx.select().from(routes).where(eq(routes.id, offer.routeId)).get() : undefined);
+  if (route) await assertVehicleFree(tx, route);
   // Every share's booking and its hold sent at once: a hold finds its booking by offer (on PostgreSQL, one write).
   const booked = await guarded(async () => {
     const writes = unit.map((o) => {

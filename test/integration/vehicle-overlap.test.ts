@@ -1,0 +1,78 @@
+/**
+ * A truck drives one route at a time. Pending offers hold nothing, so consecutive rounds may offer one free truck
+ * routes at overlapping times (its carrier answers the first later); once one is accepted, the other can no longer
+ * be driven and is refused, naming the route the truck is booked on, and lapses.
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gql } from '../helpers/clients';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+
+const HOUR = 3_600_000;
+const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+const GATE = { lat: 37.325, lng: 126.75 };
+const SUWON = { lat: 37.2636, lng: 127.0286 };
+const INCHEON = { lat: 37.456, lng: 126.705 };
+
+const FIELDS = 'id vehicleId startAt endAt status extendsRouteId stops { requestId action arriveAt departAt }';
+type Route = { id: string; vehicleId: string; startAt: string; endAt: string; status: string; extendsRouteId: string | null; stops: { requestId: string; action: string; arriveAt: string; departAt: string }[] };
+const ACCEPT = 'mutation ($id: ID!, $key: String!) { routeAccept(input: { routeId: $id, idempotencyKey: $key }) { route { id status } bookings { id } } }';
+const RUN = 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { id } } }';
+
+describe('one truck, one route at a time', () => {
+  const tmp = tempDir();
+  let server: TestServer;
+  const as = async <T,>(key: string, query: string, variables: Record<string, unknown> = {}) => (await gql<T>(server.url, query, variables, { apiKey: key })).body;
+  const carrier = () => server.keyOf('CARRIER').apiKey;
+  const post = async (origin: { lat: number; lng: number }, destination: { lat: number; lng: number }, from: number, until: number, deliverBy: number) =>
+    (
+      await as<{ shipmentRequestCreate: { shipmentRequest: { id: string } } }>(server.keyOf('MANUFACTURER').apiKey, 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }', {
+        input: {
+          idempotencyKey: randomUUID(), origin, destination, weightKg: 400, pallets: 1, cargoClass: 'GENERAL', loadingAtOrigin: 'FORKLIFT', loadingAtDestination: 'FORKLIFT',
+          pickupWindow: { from: at(from), until: at(until) }, deliverBy: at(deliverBy),
+        },
+      })
+    ).data!.shipmentRequestCreate.shipmentRequest.id;
+  const round = async () => {
+    const run = await as<{ matchingRunStart: { round: { id: string } } }>(server.keyOf('OPERATOR').apiKey, RUN);
+    expect(run.errors).toBeUndefined();
+    const listed = await as<{ routes: { edges: { node: Route }[] } }>(carrier(), `query ($round: ID) { routes(first: 10, filter: { roundId: $round }) { edges { node { ${FIELDS} } } } }`, { round: run.data!.matchingRunStart.round.id });
+    return listed.data!.routes.edges.map((e) => e.node);
+  };
+  const overlap = (a: Route, b: Route) => Date.parse(a.startAt) < Date.parse(b.endAt) && Date.parse(b.startAt) < Date.parse(a.endAt);
+
+  beforeAll(async () => {
+    server = await startTestServer({ dbPath: join(tmp.dir, 'overlap.db') });
+    const registered = await as(carrier(), 'mutation ($input: VehicleRegisterInput!) { vehicleRegister(input: $input) { vehicle { id } } }', {
+      input: { plateNumber: '경기56바7890', tonnageClass: 'T5', bodyType: 'WING', location: { lat: 37.33, lng: 126.74 }, availability: [{ startsAt: at(HOUR), endsAt: at(72 * HOUR) }], idempotencyKey: randomUUID() },
+    });
+    expect(registered.errors).toBeUndefined();
+  });
+  afterAll(async () => {
+    await server.stop();
+    tmp.remove();
+  });
+
+  it("a truck offered two routes at once is booked on one: the other is refused, naming the route it is booked on", async () => {
+    const a = await post(GATE, SUWON, 20 * HOUR, 21 * HOUR, 26 * HOUR);
+    const first = (await round()).find((r) => r.stops.some((s) => s.requestId === a))!;
+    // B is posted while A's offer waits for the carrier: the same truck is offered for the same hours, elsewhere.
+    const b = await post(INCHEON, GATE, 20 * HOUR, 21 * HOUR, 26 * HOUR);
+    const second = (await round()).find((r) => r.stops.some((s) => s.requestId === b))!;
+    expect(second.vehicleId).toBe(first.vehicleId);
+    expect(overlap(first, second)).toBe(true);
+
+    expect((await as(carrier(), ACCEPT, { id: first.id, key: randomUUID() })).errors).toBeUndefined();
+    const refused = await as(carrier(), ACCEPT, { id: second.id, key: randomUUID() });
+    expect(refused.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining(`booked on route ${first.id}`) });
+    // It can never be driven: it lapses, and B returns to the next round.
+    expect(refused.errors![0]!.message).toMatch(/the route expired and its requests return to the next matching round$/);
+    const now = await as<{ node: Route }>(carrier(), `query ($id: ID!) { node(id: $id) { ... on Route { ${FIELDS} } } }`, { id: second.id });
+    expect(now.data!.node.status).toBe('EXPIRED');
+    const bStatus = await as<{ node: { status: string } }>(server.keyOf('MANUFACTURER').apiKey, 'query ($id: ID!) { node(id: $id) { ... on ShipmentRequest { status } } }', { id: b });
+    expect(bStatus.data!.node.status).toBe('OPEN');
+    const bookedOn = await as<{ bookings: { edges: { node: { routeId: string } }[] } }>(carrier(), '{ bookings(first: 10, filter: { status: CONFIRMED }) { edges { node { routeId } } } }');
+    expect(new Set(bookedOn.data!.bookings.edges.map((e) => e.node.routeId))).toEqual(new Set([first.id]));
+  });
+});
