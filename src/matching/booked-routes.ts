@@ -26,7 +26,7 @@ export function servedPrefix(stops: Pick<StopRow, 'action' | 'requestId'>[], sta
  * cancelled or given back, no extension already pending, drops at the requests' own destinations (a drop at a
  * warehouse belongs to a storage booking the round does not re-plan), and the shift the route is driven in still
  * open when the truck is free. The truck is where its last served stop left it (or where it is registered, before its first).
- * A truck with several booked routes offers only the one it drives first. Reads are driven by the fleet's held reservations that end after now
+ * A truck with several booked routes offers only the one it drives first, to be done by the time it leaves for the next. Reads are driven by the fleet's held reservations that end after now
  * (what is on the road now or later), not by the routes or confirmed bookings of all time: a route whose last planned drop has passed is not extended.
  */
 export async function loadBookedRoutes(tx: Tx, complexId: number, now: Date): Promise<BookedRouteInput[]> {
@@ -102,12 +102,15 @@ export async function loadBookedRoutes(tx: Tx, complexId: number, now: Date): Pr
     const startAt = route.startAt.getTime();
     const window = windows.find((w) => w.vehicleId === vehicle.id && w.startsAt.getTime() <= startAt && startAt < w.endsAt.getTime() && readyAt < w.endsAt.getTime());
     if (!window) return [];
+    // The truck leaves for its next booked route on time: what this one takes on must be done by then.
+    const next = routeRows.filter((r) => r.vehicleId === vehicle.id && r.id !== route.id).reduce((end, r) => Math.min(end, r.startAt.getTime()), window.endsAt.getTime());
+    if (readyAt >= next) return [];
     return [
       {
         routeId: String(route.id),
         revision: route.revision,
         stopsDone: done,
-        vehicle: vehicleInputOf(vehicle, last ? { lat: last.lat, lng: last.lng } : null, [{ start: Math.max(readyAt, window.startsAt.getTime()), end: window.endsAt.getTime() }]),
+        vehicle: vehicleInputOf(vehicle, last ? { lat: last.lat, lng: last.lng } : null, [{ start: Math.max(readyAt, window.startsAt.getTime()), end: next }]),
         requests: onRoute.map((id) => ({
           request: requestInputOf(requestOf.get(id)!, nowMs),
           priceKrw: confirmed.get(`${route.id}:${id}`)!,

@@ -1,7 +1,8 @@
 /**
  * A truck drives one route at a time. Pending offers hold nothing, so consecutive rounds may offer one free truck
  * routes at overlapping times (its carrier answers the first later); once one is accepted, the other can no longer
- * be driven and is refused, naming the route the truck is booked on, and lapses.
+ * be driven and is refused, naming the route the truck is booked on, and lapses. An extension of a truck's first
+ * booked route is done before the truck leaves for the next.
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -76,3 +77,51 @@ describe('one truck, one route at a time', () => {
     expect(new Set(bookedOn.data!.bookings.edges.map((e) => e.node.routeId))).toEqual(new Set([first.id]));
   });
 });
+
+describe('an extension of a truck with two booked routes', () => {
+  const tmp = tempDir();
+  let server: TestServer;
+  const as = async <T,>(key: string, query: string, variables: Record<string, unknown> = {}) => (await gql<T>(server.url, query, variables, { apiKey: key })).body;
+  const carrier = () => server.keyOf('CARRIER').apiKey;
+  const post = async (origin: { lat: number; lng: number }, destination: { lat: number; lng: number }, weightKg: number, pallets: number, from: number, until: number, deliverBy: number) =>
+    (
+      await as<{ shipmentRequestCreate: { shipmentRequest: { id: string } } }>(server.keyOf('MANUFACTURER').apiKey, 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }', {
+        input: {
+          idempotencyKey: randomUUID(), origin, destination, weightKg, pallets, cargoClass: 'GENERAL', loadingAtOrigin: 'FORKLIFT', loadingAtDestination: 'FORKLIFT',
+          pickupWindow: { from: at(from), until: at(until) }, deliverBy: at(deliverBy),
+        },
+      })
+    ).data!.shipmentRequestCreate.shipmentRequest.id;
+  const round = async () => {
+    const run = await as<{ matchingRunStart: { round: { id: string } } }>(server.keyOf('OPERATOR').apiKey, RUN);
+    expect(run.errors).toBeUndefined();
+    const listed = await as<{ routes: { edges: { node: Route }[] } }>(carrier(), `query ($round: ID) { routes(first: 10, filter: { roundId: $round }) { edges { node { ${FIELDS} } } } }`, { round: run.data!.matchingRunStart.round.id });
+    return listed.data!.routes.edges.map((e) => e.node);
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer({ dbPath: join(tmp.dir, 'overlap-extension.db') });
+    await as(carrier(), 'mutation ($input: VehicleRegisterInput!) { vehicleRegister(input: $input) { vehicle { id } } }', {
+      input: { plateNumber: '경기78바1234', tonnageClass: 'T5', bodyType: 'WING', location: { lat: 37.33, lng: 126.74 }, availability: [{ startsAt: at(HOUR), endsAt: at(72 * HOUR) }], idempotencyKey: randomUUID() },
+    });
+  });
+  afterAll(async () => {
+    await server.stop();
+    tmp.remove();
+  });
+
+  it('never runs through the hours of the next route booked on the truck', async () => {
+    // The truck is booked on a late route from Incheon, and on an early one to Suwon offered after it.
+    const late = await post(INCHEON, GATE, 400, 1, 30.5 * HOUR, 31 * HOUR, 36 * HOUR);
+    const lateRoute = (await round()).find((r) => r.stops.some((s) => s.requestId === late))!;
+    const early = await post(GATE, SUWON, 400, 1, 27 * HOUR, 28 * HOUR, 36 * HOUR);
+    const earlyRoute = (await round()).find((r) => r.stops.some((s) => s.requestId === early))!;
+    expect(earlyRoute.vehicleId).toBe(lateRoute.vehicleId);
+    for (const route of [lateRoute, earlyRoute]) expect((await as(carrier(), ACCEPT, { id: route.id, key: randomUUID() })).errors).toBeUndefined();
+    // F waits near Suwon for the hours the truck must be on its way to Incheon: no extension of the early route takes it.
+    const f = await post({ lat: 37.27, lng: 127.02 }, { lat: 37.0, lng: 127.1 }, 4_000, 8, 30 * HOUR, 31.5 * HOUR, 40 * HOUR);
+    const offered = (await round()).filter((r) => r.stops.some((s) => s.requestId === f));
+    for (const route of offered) expect(Date.parse(route.endAt), JSON.stringify(route)).toBeLessThanOrEqual(Date.parse(lateRoute.startAt));
+  });
+});
+
