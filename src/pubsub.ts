@@ -94,12 +94,51 @@ export function createInProcessPubSub(): PubSub {
     publish(topic, payload) {
       emitter.emit(topic, payload);
     },
-    async *subscribe(topic, signal) {
-      try {
-        for await (const [payload] of on(emitter, topic, { signal })) yield payload;
-      } catch (error) {
-        if ((error as Error).name !== 'AbortError') throw error;
+    subscribe(topic, signal) {
+      const events = on(emitter, topic, { signal });
+      return eventIterator(
+        async () => {
+          try {
+            const result = await events.next();
+            return result.done ? result : { done: false, value: result.value[0] };
+          } catch (error) {
+            if ((error as Error).name === 'AbortError') return { done: true, value: undefined };
+            throw error;
+          }
+        },
+        () => events.return?.(),
+      );
+    },
+  };
+}
+
+/**
+ * The events of `source` that `keep` accepts. Ending it (a client's `complete`, its socket closing) ends `source` at
+ * once, also while a `next()` waits for an event: an async generator would end only at its next yield, so a
+ * subscription whose events never come (offers to a quiet carrier) would go on listening, its socket's state held.
+ */
+export function filterEvents<T>(source: AsyncIterator<T>, keep: (event: T) => boolean): AsyncIterableIterator<T> {
+  return eventIterator(
+    async () => {
+      for (;;) {
+        const result = await source.next();
+        if (result.done || keep(result.value)) return result;
       }
+    },
+    () => source.return?.(),
+  );
+}
+
+/** An async iterator of `next` whose `return()` runs `end` at once, so that a waiting `next()` resolves done. */
+function eventIterator<T>(next: () => Promise<IteratorResult<T>>, end: () => unknown): AsyncIterableIterator<T> {
+  return {
+    next,
+    async return() {
+      await end();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
     },
   };
 }

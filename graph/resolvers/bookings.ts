@@ -4,9 +4,8 @@ import { bookedShipment } from '../../src/bookings/booked-shipment';
 import { giveBackBooking } from '../../src/bookings/give-back-booking';
 import { listBookings } from '../../src/bookings/list-bookings';
 import { subscribeOffersReceived } from '../../src/bookings/subscribe-offers';
-import type { ShipmentUpdatedEvent } from '../../src/pubsub';
+import type { OfferReceivedEvent, ShipmentUpdatedEvent } from '../../src/pubsub';
 import { localIdOf, toGlobalId } from '../../src/global-id';
-import type { OfferRecord } from '../../src/matching/offer-record';
 import { getRoute } from '../../src/matching/get-route';
 import { getProofOfDelivery, listTrackingEvents } from '../../src/tracking/list-tracking-events';
 import { podImagePath } from '../../src/http/pod-images';
@@ -52,7 +51,7 @@ export const bookingResolvers: Resolvers = {
   Subscription: {
     offerReceived: {
       subscribe: (_, __, ctx) => subscribeOffersReceived({ ctx, input: {} }),
-      resolve: (offer: OfferRecord) => offer,
+      resolve: ({ offer }: OfferReceivedEvent) => offer,
     },
     shipmentUpdated: {
       subscribe: (_, { shipmentRequestId }, ctx) =>

@@ -1,6 +1,6 @@
 import { requireOverseer } from '../auth/authorize';
 import type { Context } from '../context';
-import type { ComplexActivityEvent } from '../pubsub';
+import { filterEvents, type ComplexActivityEvent } from '../pubsub';
 import { getComplex } from './get-complex';
 
 /**
@@ -10,8 +10,5 @@ import { getComplex } from './get-complex';
 export function subscribeComplexActivity({ ctx, input }: { ctx: Context; input: { code: string; signal?: AbortSignal } }): AsyncIterable<ComplexActivityEvent> {
   const complex = getComplex({ ctx, input: { code: input.code } });
   requireOverseer(ctx, complex);
-  const events = ctx.pubsub.subscribe('complexActivity', input.signal);
-  return (async function* () {
-    for await (const event of events) if (event.complexCode === complex.code) yield event;
-  })();
+  return filterEvents(ctx.pubsub.subscribe('complexActivity', input.signal), (event) => event.complexCode === complex.code);
 }

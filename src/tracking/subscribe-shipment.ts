@@ -1,5 +1,5 @@
 import { requireRole } from '../auth/authorize';
-import type { ShipmentUpdatedEvent } from '../pubsub';
+import { filterEvents, type ShipmentUpdatedEvent } from '../pubsub';
 import type { Context } from '../context';
 import { getShipmentRequest } from '../demand/get-shipment-request';
 
@@ -10,10 +10,8 @@ import { getShipmentRequest } from '../demand/get-shipment-request';
 export async function subscribeShipmentUpdates({ ctx, input }: { ctx: Context; input: { requestId?: number | null; signal?: AbortSignal } }): Promise<AsyncIterable<ShipmentUpdatedEvent>> {
   const viewer = requireRole(ctx, 'MANUFACTURER');
   if (input.requestId) await getShipmentRequest({ ctx, input: { id: input.requestId } });
-  const events = ctx.pubsub.subscribe('shipmentUpdated', input.signal);
-  return (async function* () {
-    for await (const event of events) {
-      if (event.shipperOrgId === viewer.organisationId && (!input.requestId || event.requestId === input.requestId)) yield event;
-    }
-  })();
+  return filterEvents(
+    ctx.pubsub.subscribe('shipmentUpdated', input.signal),
+    (event) => event.shipperOrgId === viewer.organisationId && (!input.requestId || event.requestId === input.requestId),
+  );
 }

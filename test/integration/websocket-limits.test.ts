@@ -9,8 +9,9 @@ import { createOrganisation } from '../../src/auth/create-organisation';
 import { SYSTEM_ADMIN } from '../../src/auth/viewer';
 import { toGlobalId } from '../../src/global-id';
 import { KEY_RECHECK_MS } from '../../src/http/websocket';
+import type { PubSub } from '../../src/pubsub';
 import { ctxAs } from '../helpers/bookings-fixtures';
-import { gql } from '../helpers/clients';
+import { gql, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
 const VIEWER = '{ viewer { name } }';
@@ -135,5 +136,76 @@ describe('WebSocket: sizes and rates', () => {
     await retrying.dispose();
     expect(attempts).toBeGreaterThanOrEqual(2);
     expect(closes[0]).toBe(1013);
+  });
+});
+
+describe('WebSocket: subscriptions that end', () => {
+  const tmp = tempDir();
+  let server: TestServer;
+  /** Topic iterators the service holds open: each is a listener on the publish/subscribe. */
+  const listening = new Set<object>();
+  beforeAll(async () => {
+    server = await startTestServer({ dbPath: join(tmp.dir, 'ws-end.db') });
+    const subscribe = server.pubsub.subscribe.bind(server.pubsub);
+    server.pubsub.subscribe = ((topic, signal) => {
+      const events = subscribe(topic, signal);
+      const token = {};
+      listening.add(token);
+      return {
+        next: async () => {
+          const result = await events.next();
+          if (result.done) listening.delete(token);
+          return result;
+        },
+        return: async () => {
+          listening.delete(token);
+          return events.return!();
+        },
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+      };
+    }) as PubSub['subscribe'];
+  });
+  afterAll(async () => {
+    await server.stop();
+    tmp.remove();
+  });
+
+  it('a subscription the client completes, or whose socket closes, stops listening at once, though no event of it came', async () => {
+    const carrier = wsClient(server.wsUrl, { apiKey: server.keyOf('CARRIER').apiKey });
+    try {
+      const unsubscribe = carrier.subscribe({ query: 'subscription { offerReceived { id } }' }, { next: () => {}, error: () => {}, complete: () => {} });
+      expect(await until(() => listening.size === 1, 2000)).toBe(true);
+      unsubscribe();
+      expect(await until(() => listening.size === 0, 1000)).toBe(true);
+
+      carrier.subscribe({ query: 'subscription { offerReceived { id } }' }, { next: () => {}, error: () => {}, complete: () => {} });
+      expect(await until(() => listening.size === 1, 2000)).toBe(true);
+    } finally {
+      await carrier.dispose();
+    }
+    expect(await until(() => listening.size === 0, 1000)).toBe(true);
+  });
+
+  it("an operator's activity feed still gets its complex's events, and only those, in order", async () => {
+    const operator = wsClient(server.wsUrl, { apiKey: server.keyOf('OPERATOR', 'GUMI').apiKey });
+    try {
+      const got: string[] = [];
+      const done = new Promise<void>((resolve, reject) => {
+        operator.subscribe<{ complexActivity: { summary: string } }>(
+          { query: 'subscription { complexActivity(code: "GUMI") { summary } }' },
+          { next: (v) => got.push(v.data!.complexActivity.summary) === 3 && resolve(), error: reject, complete: () => {} },
+        );
+      });
+      expect(await until(() => listening.size > 0, 2000)).toBe(true);
+      for (const [complexCode, summary] of [['GUMI', 'one'], ['YEOSU', 'elsewhere'], ['GUMI', 'two'], ['GUMI', 'three']] as const) {
+        server.pubsub.publish('complexActivity', { complexCode, kind: 'REQUEST_POSTED', at: new Date(), summary });
+      }
+      await done;
+      expect(got).toEqual(['one', 'two', 'three']);
+    } finally {
+      await operator.dispose();
+    }
   });
 });
