@@ -167,6 +167,10 @@ describe('accounts and access', () => {
   it('WebSocket: a bad key closes with 4403; a good key in connectionParams authenticates', async () => {
     expect(await closeCodeForInit(server.wsUrl, { apiKey: 'sdx_nope' })).toBe(4403);
     expect(await closeCodeForInit(server.wsUrl, { authorization: `Bearer sdx_0123456789_${'A'.repeat(43)}` })).toBe(4403);
+    // A key sent that cannot be one is bad too, as its header is over HTTP (401), not an anonymous connection.
+    for (const params of [{ authorization: `Basic ${server.keyOf('CARRIER').apiKey}` }, { authorization: server.keyOf('CARRIER').apiKey }, { authorization: 'Bearer ' }, { apiKey: '' }, { apiKey: 42 }]) {
+      expect(await closeCodeForInit(server.wsUrl, params), JSON.stringify(params)).toBe(4403);
+    }
     for (const params of [{ apiKey: server.keyOf('CARRIER').apiKey }, { authorization: `Bearer ${server.keyOf('CARRIER').apiKey}` }]) {
       const client = wsClient(server.wsUrl, params);
       try {
