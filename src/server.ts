@@ -95,6 +95,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const app = express();
   // Every request gets its id and log line here; /graphql is answered without Express (see graphqlHttpHandler).
   const httpServer = createServer((req, res) => {
+    // A request read from a connection the stop has already ended (sent by its client as the last answer on it went
+    // out) could run but never be answered: it is dropped unrun, so that a client without an answer may retry.
+    if (req.socket.writableEnded) return void req.socket.destroy();
     logRequest(logger, req, res);
     if (isGraphqlPath(req.url)) graphqlHttp(req, res);
     else app(req, res);

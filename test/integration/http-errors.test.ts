@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../src/global-id';
 import { ctxAs, makeOffers, round, shipment, vehicle } from '../helpers/bookings-fixtures';
@@ -108,5 +109,43 @@ describe('draining', () => {
     await stopped;
     expect(received).toMatch(/^HTTP\/1.1 200 OK[\s\S]*"totalCount":\d+[\s\S]*HTTP\/1.1 503 Service Unavailable[\s\S]*"status":"unavailable"/);
     socket.destroy();
+  });
+
+  it('a request sent on a connection right after its last answer as the stop began is not run: no answer means no effect', async () => {
+    const own = await startTestServer({ dbPath: join(tmp.dir, 'drain-next.db') });
+    const { port } = new URL(own.url);
+    const admin = own.keyOf('ADMIN');
+    const create = (name: string) =>
+      JSON.stringify({
+        query: 'mutation ($input: ApiKeyCreateInput!) { apiKeyCreate(input: $input) { apiKey { name } } }',
+        variables: { input: { organisationId: toGlobalId('Organisation', own.keyOf('CARRIER').organisationId), name } },
+      });
+    const request = (body: string) =>
+      `POST /graphql HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${admin.apiKey}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    // A client's keep-alive connection: one mutation in flight as the stop begins, and the next sent as soon as the
+    // first is answered, before the connection's end reaches it.
+    const socket = connect({ port: Number(port), host: '127.0.0.1', allowHalfOpen: true });
+    let received = '';
+    socket.on('data', (d) => (received += d));
+    socket.on('error', () => {});
+    const ended = new Promise((r) => socket.once('end', r));
+    await new Promise((r) => socket.once('connect', r));
+    const first = request(create('in flight'));
+    socket.write(first.slice(0, -10));
+    await new Promise((r) => setTimeout(r, 100));
+    const stopped = own.stop();
+    await new Promise((r) => setTimeout(r, 100));
+    socket.write(first.slice(-10));
+    await ended;
+    expect(received).toMatch(/^HTTP\/1.1 200 OK[\s\S]*"name":"in flight"/);
+    socket.write(request(create('sent next')));
+    await stopped;
+    // The service ended its side; with nothing more to hear, the client closes its own.
+    await new Promise((r) => setTimeout(r, 100));
+    socket.destroy();
+    const names = (new Database(own.dbPath, { readonly: true }).prepare("select name from api_keys where name in ('in flight', 'sent next')").all() as { name: string }[]).map((r) => r.name);
+    // Answered and written, or neither.
+    expect({ answered: received.includes('"name":"sent next"'), written: names.includes('sent next') }).toEqual({ answered: false, written: false });
+    expect(names).toEqual(['in flight']);
   });
 });
