@@ -11,7 +11,7 @@
 import { closeDatabase, connectOrRefusal, databaseLabel, pgPoolOf, type Db } from '../../db/client';
 import { DIALECT } from '../../db/dialect';
 import { EnvError, parseEnv, type Env } from '../../src/env';
-import { createLogger } from '../../src/logger';
+import { createLogger, endLogs, type Logger } from '../../src/logger';
 import { createInProcessPubSub } from '../../src/pubsub';
 import { isEmpty } from './is-empty';
 
@@ -40,21 +40,32 @@ async function alone(db: Db, work: () => Promise<void>): Promise<void> {
   }
 }
 
+/** A repeat within this long is the same request to stop: a terminal's Ctrl-C may reach the process twice (src/main.ts). */
+const SAME_REQUEST_MS = 1000;
+
 /**
- * Runs the demo history, or ends the start on SIGINT or SIGTERM saying what it leaves: the history is thousands of
- * commits, so an interrupted one stays in the database, and the next start, finding organisations, serves it as it is.
+ * While the demo loads, SIGINT or SIGTERM stop the start once it is loaded, not half-way: a database holding part of
+ * it is no longer empty, so it would never be seeded again, with some complexes' days missing for good. A second
+ * signal later exits at once with 1, as one does while the service drains.
  */
-async function untilInterrupted<T>(database: string, play: () => Promise<T>): Promise<T> {
-  const interrupted = (signal: NodeJS.Signals) => {
-    console.error(`${signal} while playing the demo history: ${database} holds part of it, and a start serves it as it is. To seed afresh, remove it (SQLite: the file; PostgreSQL: drop and create the database) and start again.`);
-    process.exit(130);
+function stopOnceLoaded(logger: Logger, database: string): { requested: () => boolean; release: () => void } {
+  let since: number | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (since !== null) {
+      if (Date.now() - since < SAME_REQUEST_MS) return;
+      console.error(`${signal} again: exiting now. ${database} holds part of the demo, and a start serves it as it is; to seed afresh, remove it (SQLite: the file; PostgreSQL: drop and create the database) and start again.`);
+      process.exit(1);
+    }
+    since = Date.now();
+    logger.info({ signal }, 'stopping once the demo data is loaded');
   };
-  process.on('SIGINT', interrupted).on('SIGTERM', interrupted);
-  try {
-    return await play();
-  } finally {
-    process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
-  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, onSignal);
+  return {
+    requested: () => since !== null,
+    release: () => {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, onSignal);
+    },
+  };
 }
 
 // A database that cannot be opened ends the start here with the service's one line (a PostgreSQL that never answers
@@ -68,19 +79,27 @@ const db = connected?.db;
 if (env && db) {
   // A keys file that cannot be written stops the start as an invalid variable does, with the database left empty.
   let refused: EnvError | null = null;
+  /** Set when a signal asked to stop while the demo loaded: the start ends once it is in. */
+  let stoppedBy = null as Logger | null;
   try {
     await alone(db, async () => {
       if (await isEmpty({ ctx: { db } })) {
-        // Loaded only for an empty database: every other start skips the simulation and faker altogether.
-        const [{ DEFAULT_SEED, seedDemo }, { seedDemoHistory }, { writeDemoKeys }] = await Promise.all([import('./seed-demo'), import('./seed-demo-history'), import('./write-demo-keys')]);
         const logger = createLogger(env.LOG_LEVEL);
-        let previous = null as string | null;
-        const path = env!.DEMO_KEYS_PATH;
-        const { demoKeys, ...summary } = await seedDemo({ ctx: { db }, input: DEFAULT_SEED, saveKeys: (keys) => (previous = writeDemoKeys(path, keys)) });
-        if (previous) logger.warn({ previous }, `the demo keys file held another database's keys: kept at ${previous}`);
-        logger.info(`empty database: playing the recent days of every complex (a few seconds)`);
-        const history = await untilInterrupted(databaseLabel(env), () => seedDemoHistory({ ctx: { db, pubsub: createInProcessPubSub(), logger, env, now: () => new Date() }, input: DEFAULT_SEED }));
-        logger.info({ ...summary, ...history, demoKeysPath: env.DEMO_KEYS_PATH }, 'empty database: loaded demo data, played the recent days of every complex and wrote demo API keys');
+        const stop = stopOnceLoaded(logger, databaseLabel(env));
+        try {
+          // Loaded only for an empty database: every other start skips the simulation and faker altogether.
+          const [{ DEFAULT_SEED, seedDemo }, { seedDemoHistory }, { writeDemoKeys }] = await Promise.all([import('./seed-demo'), import('./seed-demo-history'), import('./write-demo-keys')]);
+          let previous = null as string | null;
+          const path = env!.DEMO_KEYS_PATH;
+          const { demoKeys, ...summary } = await seedDemo({ ctx: { db }, input: DEFAULT_SEED, saveKeys: (keys) => (previous = writeDemoKeys(path, keys)) });
+          if (previous) logger.warn({ previous }, `the demo keys file held another database's keys: kept at ${previous}`);
+          logger.info('empty database: demo organisations and keys written; playing the recent days of every complex, a few seconds');
+          const history = await seedDemoHistory({ ctx: { db, pubsub: createInProcessPubSub(), logger, env, now: () => new Date() }, input: DEFAULT_SEED });
+          logger.info({ ...summary, ...history, demoKeysPath: env.DEMO_KEYS_PATH }, 'empty database: loaded demo data, played the recent days of every complex and wrote demo API keys');
+        } finally {
+          stop.release();
+        }
+        if (stop.requested()) stoppedBy = logger;
       }
     });
   } catch (error) {
@@ -92,5 +111,10 @@ if (env && db) {
   if (refused) {
     console.error(refused.message);
     process.exit(1);
+  }
+  if (stoppedBy) {
+    stoppedBy.info('stopped');
+    await endLogs(stoppedBy);
+    process.exit(0);
   }
 }

@@ -22,10 +22,19 @@ export interface ServiceProcess {
   exited: Promise<number | null>;
 }
 
+/** The line the service prints once it serves, with its URL. */
+const READY = /ready at (http:\/\/\S+)/;
+
 /** Runs `npm start`'s two steps (the demo seeding on an empty database, then the service) from source as one real process (in `cwd`, default this checkout) and waits until it prints its URL. */
 export function spawnService(env: Record<string, string>, cwd?: string): Promise<ServiceProcess> {
-  return untilReady(spawn(process.execPath, ['--import', TSX_LOADER, '--import', SEED_ON_EMPTY, MAIN], { cwd, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  return spawnServiceUntil(READY, env, cwd);
 }
+
+/** As spawnService, but resolves once a line matches `line` (`url` is the ready line's, when that one matched). */
+export function spawnServiceUntil(line: RegExp, env: Record<string, string>, cwd?: string): Promise<ServiceProcess> {
+  return untilReady(spawn(process.execPath, ['--import', TSX_LOADER, '--import', SEED_ON_EMPTY, MAIN], { cwd, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }), line);
+}
+
 
 /**
  * Runs `npm start` itself, as a user or a process manager does: in a process group of its own, without the
@@ -36,7 +45,7 @@ export function spawnNpmStart(env: Record<string, string>): Promise<ServiceProce
   return untilReady(spawn('npm', ['start'], { env: { ...inherited, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
 }
 
-async function untilReady(child: ChildProcess): Promise<ServiceProcess> {
+async function untilReady(child: ChildProcess, line: RegExp = READY): Promise<ServiceProcess> {
   const logs: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
@@ -44,12 +53,11 @@ async function untilReady(child: ChildProcess): Promise<ServiceProcess> {
       child.kill('SIGKILL'); // nobody holds it to stop it later
       reject(new Error(`service did not start:\n${logs.join('\n')}`));
     }, 45_000);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      logs.push(line);
-      const match = /ready at (http:\/\/\S+)/.exec(line);
-      if (match) {
+    createInterface({ input: child.stdout! }).on('line', (text) => {
+      logs.push(text);
+      if (line.test(text)) {
         clearTimeout(timer);
-        resolve(match[1]!);
+        resolve(READY.exec(text)?.[1] ?? '');
       }
     });
     createInterface({ input: child.stderr! }).on('line', (line) => logs.push(line));

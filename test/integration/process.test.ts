@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { gql } from '../helpers/clients';
-import { groupAlive, runScript, spawnNpmStart, spawnService } from '../helpers/process';
+import { groupAlive, runScript, spawnNpmStart, spawnService, spawnServiceUntil } from '../helpers/process';
 import { tempDir } from '../helpers/server';
 
 const TSX_LOADER = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
@@ -79,6 +79,32 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     expect(await service.exited).toBe(0);
     expect(await socketClosed).toBe(1001);
     expect(existsSync(`${dbPath}-wal`)).toBe(false);
+  });
+
+  it('Ctrl-C while the first start loads the demo stops it once loaded, not half-way, so that every complex has its days', async () => {
+    const env = { DATABASE_PATH: join(tmp.dir, 'interrupted.db'), DEMO_KEYS_PATH: join(tmp.dir, 'interrupted-keys.json'), MATCHING_INTERVAL_SECONDS: '0' };
+    const loading = await spawnServiceUntil(/playing the recent days/, env);
+    // A terminal's Ctrl-C, heard twice (from the terminal and forwarded by npm): one request to stop.
+    loading.child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 100));
+    loading.child.kill('SIGINT');
+    expect(await loading.exited).toBe(0);
+    const logs = loading.logs.join('\n');
+    expect(logs).toMatch(/stopping once the demo data is loaded[\s\S]*loaded demo data[\s\S]*"stopped"/);
+    expect(logs).not.toMatch(/ready at/);
+    const requestsByComplex = new Database(env.DATABASE_PATH, { readonly: true })
+      .prepare('select c.code, count(r.id) as n from complexes c left join shipment_requests r on r.complex_id = c.id group by c.code')
+      .all() as { code: string; n: number }[];
+    expect(requestsByComplex).toHaveLength(7);
+    expect(requestsByComplex.filter((c) => c.n === 0)).toEqual([]);
+
+    const again = await spawnService(env);
+    try {
+      expect(again.logs.join('\n')).not.toMatch(/loaded demo data/);
+    } finally {
+      again.child.kill('SIGTERM');
+      expect(await again.exited).toBe(0);
+    }
   });
 
   it('without demo data (SEED_ON_EMPTY=false) serves the seven built-in complexes, where the admin CLI creates organisations', async () => {
@@ -282,20 +308,25 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     expect(new Database(join(tmp.dir, 'unseeded.db'), { readonly: true }).prepare('select count(*) as n from organisations').get()).toEqual({ n: 0 });
   });
 
-  it('Ctrl-C while the demo history plays says what it leaves and how to seed afresh', async () => {
-    const dbPath = join(tmp.dir, 'interrupted.db');
+  it('a second Ctrl-C a second later while the demo history plays exits at once, saying what it leaves and how to seed afresh', async () => {
+    const dbPath = join(tmp.dir, 'interrupted-twice.db');
     const child = spawn(process.execPath, ['--import', TSX_LOADER, '--import', './scripts/demo/seed-on-empty.ts', 'src/main.ts'], {
-      env: { ...process.env, DATABASE_PATH: dbPath, DEMO_KEYS_PATH: join(tmp.dir, 'interrupted-keys.json'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+      env: { ...process.env, DATABASE_PATH: dbPath, DEMO_KEYS_PATH: join(tmp.dir, 'interrupted-twice-keys.json'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
     });
     let output = '';
+    let signalled = false;
     child.stderr.on('data', (chunk) => (output += chunk));
     child.stdout.on('data', (chunk) => {
       output += chunk;
-      if (/playing the recent days/.test(output)) child.kill('SIGINT');
+      if (/playing the recent days/.test(output) && !signalled) {
+        signalled = true;
+        child.kill('SIGINT');
+        setTimeout(() => child.kill('SIGINT'), 1_050);
+      }
     });
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code, output).toBe(130);
-    expect(output).toContain(`SIGINT while playing the demo history: ${dbPath} holds part of it, and a start serves it as it is. To seed afresh, remove it`);
+    expect(code, output).toBe(1);
+    expect(output).toContain(`SIGINT again: exiting now. ${dbPath} holds part of the demo, and a start serves it as it is; to seed afresh, remove it`);
     expect(output).not.toMatch(/ready at/);
   });
 });
