@@ -1,7 +1,7 @@
 import { and, count, eq, inArray, ne, or, sql, sum } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
-import { bookings, HOLDING_BOOKING_STATUSES, offers, routes, shipmentRequests } from '../../db/schema';
+import { bookings, HOLDING_BOOKING_STATUSES, offers, shipmentRequests } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
 import type { Context, Viewer } from '../context';
 import { requestSummary } from '../demand/activity';
@@ -21,7 +21,7 @@ import { guarded, reserve } from '../market/reservations';
 import { withdrawRivalOffers } from '../market/withdraw-offers';
 import { acceptOffers, markBooked } from '../market/book';
 import { applyExtension, extensionOf, lapseStaleExtension, StaleExtensionError } from './extend-route';
-import { assertVehicleFree, lapseBusyRoute, VehicleBusyError } from './vehicle-busy';
+import { busyRouteOf, lapseBusyRoute, VehicleBusyError } from './vehicle-busy';
 import { bookPlan } from '../matching/route-plan';
 import { counted } from '../english';
 
@@ -187,9 +187,6 @@ async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date, { events
   const joinBookedRoute = extension ? await applyExtension(tx, extension, now) : null;
   // A route of its own: its plan becomes its stop rows, before the bookings whose triggers read them.
   if (offer.routeId && !extension) await bookPlan(tx, offer.routeId);
-  // One truck drives one route at a time: not one it is already booked on elsewhere for those hours.
-  const route = extension ?? (offer.routeId ? await tx.select().from(routes).where(eq(routes.id, offer.routeId)).get() : undefined);
-  if (route) await assertVehicleFree(tx, route);
   // Every share's booking and its hold sent at once: a hold finds its booking by offer (on PostgreSQL, one write).
   const booked = await guarded(async () => {
     const writes = unit.map((o) => {
@@ -215,7 +212,10 @@ async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date, { events
   const events = eventsOf({ offer, bookings: booked, requests: [...requests.values()], bookedRequestIds, extended: extension !== null });
   const outcome: Outcome = { offerId, bookingIds: booked.map((b) => b.id), bookedRequestIds };
   // Writes that need none of each other's answers, sent together (on PostgreSQL in one write, db/pg/client.ts).
-  const [accepted] = await together([acceptOffers(tx, unitIds, now), withdrawRivals(), markBooked(tx, bookedRequestIds, now), recordWebhookEvents(tx, events, now), claim(outcome)]);
+  // With them, one truck drives one route at a time: not one it is already booked on elsewhere for those hours. Asked
+  // after this booking's holds, which lock the truck, so that of two routes accepted at once the second sees the first.
+  const [accepted, , , , , busy] = await together([acceptOffers(tx, unitIds, now), withdrawRivals(), markBooked(tx, bookedRequestIds, now), recordWebhookEvents(tx, events, now), claim(outcome), offer.routeId ? busyRouteOf(tx, offer.routeId) : undefined]);
+  if (busy !== undefined) throw new VehicleBusyError(offer.routeId!, busy);
   // A leg whose sibling was declined can never complete the request: refuse it, and the request goes back to
   // the next round when this offer expires, instead of sitting OFFERED with nothing left to accept.
   for (const id of requestIds) {

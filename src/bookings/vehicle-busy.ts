@@ -1,13 +1,11 @@
-import { and, eq, gt, isNotNull, isNull, lt, notInArray } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, isNull, lt, ne, or } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client';
-import { transact, type Tx } from '../../db/transaction';
+import { transact } from '../../db/transaction';
 import { bookings, routes, vehicleReservations } from '../../db/schema';
 import { ConflictError } from '../errors';
 import { toGlobalId } from '../global-id';
 import { expireRouteOffers } from '../market/expire-offers';
-import type { RouteRecord } from '../matching/route-record';
-
-type Span = Pick<RouteRecord, 'id' | 'vehicleId' | 'startAt' | 'endAt' | 'extendsRouteId'>;
 
 /** A route its truck cannot drive: the truck is booked on another route over part of its span. */
 export class VehicleBusyError extends ConflictError {
@@ -20,23 +18,26 @@ export class VehicleBusyError extends ConflictError {
 }
 
 /**
- * Another route of `route`'s truck with a booking holding the truck at some time between this route's leaving and
- * its last drop (a booking holds it from its pickup to its delivery, as rounds plan the truck around it), or
+ * Another route of route `routeId`'s truck with a booking holding the truck at some time between this route's leaving
+ * and its last drop (a booking holds it from its pickup to its delivery, as rounds plan the truck around it), or
  * undefined when there is none. The route itself and, for an extension, the booked route it extends do not count. A
- * booking on no route (made before routes) is the capacity trigger's: it may ride beside a route.
+ * booking on no route (made before routes) is the capacity trigger's: it may ride beside a route. One statement, the
+ * route read in it, so that it goes with a booking's last writes.
  */
-async function busyRouteOf(db: Db, route: Span): Promise<number | undefined> {
-  const own = route.extendsRouteId === null ? [route.id] : [route.id, route.extendsRouteId];
+export async function busyRouteOf(db: Db, routeId: number): Promise<number | undefined> {
+  const route = alias(routes, 'route');
   const held = await db
     .select({ routeId: bookings.routeId })
-    .from(vehicleReservations)
+    .from(route)
+    .innerJoin(vehicleReservations, eq(vehicleReservations.vehicleId, route.vehicleId))
     .innerJoin(bookings, eq(bookings.id, vehicleReservations.bookingId))
     .where(
       and(
-        eq(vehicleReservations.vehicleId, route.vehicleId),
+        eq(route.id, routeId),
         isNull(vehicleReservations.releasedAt),
         isNotNull(bookings.routeId),
-        notInArray(bookings.routeId, own),
+        ne(bookings.routeId, route.id),
+        or(isNull(route.extendsRouteId), ne(bookings.routeId, route.extendsRouteId)),
         lt(vehicleReservations.startsAt, route.endAt),
         gt(vehicleReservations.endsAt, route.startAt),
       ),
@@ -47,25 +48,14 @@ async function busyRouteOf(db: Db, route: Span): Promise<number | undefined> {
 }
 
 /**
- * Refuses, in the accepting transaction, a route whose truck is booked on another route at overlapping times:
- * pending offers hold no truck, so two rounds may offer one truck routes at the same hours elsewhere.
- * @throws VehicleBusyError naming the route the truck is booked on.
- */
-export async function assertVehicleFree(tx: Tx, route: Span): Promise<void> {
-  const busy = await busyRouteOf(tx, route);
-  if (busy !== undefined) throw new VehicleBusyError(route.id, busy);
-}
-
-/**
  * After the accepting transaction rolled back on `busy`: lets the route lapse (its offers EXPIRED, its requests
  * back to the next round) in a transaction of its own, if its truck is still booked elsewhere then.
  * @throws ConflictError saying so (or `busy` itself when the truck is free again).
  */
 export async function lapseBusyRoute(db: Db, busy: VehicleBusyError, now: Date): Promise<never> {
   await transact(db, async (tx) => {
-    const route = await tx.select().from(routes).where(eq(routes.id, busy.routeId)).get();
-    if (!route || (await busyRouteOf(tx, route)) === undefined) throw busy;
-    await expireRouteOffers(tx, route.id, now);
+    if ((await busyRouteOf(tx, busy.routeId)) === undefined) throw busy;
+    await expireRouteOffers(tx, busy.routeId, now);
   });
   throw new ConflictError(`${busy.message}: the route expired and its requests return to the next matching round`);
 }
