@@ -19,7 +19,8 @@ export const PARSE_OPTIONS: ParseOptions = { maxTokens: OPERATION_LIMITS.tokens 
 const reportAsValidationError = {
   exposeLimits: true,
   propagateOnRejection: false,
-  onReject: [(ctx: ValidationContext | null, error: GraphQLError) => ctx?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, '')))],
+  // The cost comes as a float ("found 5511.84375"): whole points read better.
+  onReject: [(ctx: ValidationContext | null, error: GraphQLError) => ctx?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, '').replace(/\d+\.\d+/g, (n) => String(Math.round(Number(n))))))],
 };
 
 /**

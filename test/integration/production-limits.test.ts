@@ -16,6 +16,8 @@ function nested(levels: number): string {
 const OVER_DEEP = nested(OPERATION_LIMITS.depth + 2);
 const TOO_MANY_ALIASES = `{ ${Array.from({ length: OPERATION_LIMITS.aliases + 1 }, (_, i) => `a${i}: complex(code: "GUMI") { code }`).join(' ')} }`;
 const TOO_MANY_TOKENS = `{ complexes { totalCount ${'totalCount '.repeat(OPERATION_LIMITS.tokens)} } }`;
+/** Within depth, aliases and tokens, but each level weighs 1.5x the one above: over the cost cap. */
+const TOO_COSTLY = `{ ${Array.from({ length: 6 }, (_, i) => `a${i}: ${nested(8).slice(2, -2).replace('{ code }', `{ ${'code '.repeat(20)}}`)}`).join(' ')} }`;
 const INTROSPECTION = '{ __schema { types { name } } }';
 const UNKNOWN_FIELD = '{ complexes { totalCountt } }';
 
@@ -71,6 +73,7 @@ describe('production mode: limits, introspection and error hygiene over HTTP and
     ['an unknown field, without suggestions', UNKNOWN_FIELD, /Cannot query field "totalCountt"/],
     ['an over-deep query', OVER_DEEP, /depth/i],
     ['too many aliases', TOO_MANY_ALIASES, /aliases/i],
+    ['a query over the cost cap, its cost in whole points', TOO_COSTLY, /^Query Cost limit of 5000 exceeded, found \d+\.$/],
     ['introspection', INTROSPECTION, /introspection/i],
   ])('HTTP: rejects %s with a 400 validation error', async (_name, query, message) => {
     const res = await gql(server.url, query);
