@@ -22,6 +22,7 @@ import type { Tx } from '../../db/transaction';
 import { haversineKm } from '../geo/distance';
 import { seoulDay } from '../supply/listings/seoul-day';
 import { countWhere, dayNumber, greatest, least, seoulDayOf } from '../../db/sql';
+import { pooledWithOtherShippers } from '../bookings/booking-record';
 
 /** The database or a transaction on it: these only read. */
 export type Reader = Pick<Tx, 'select' | 'selectDistinct'>;
@@ -145,9 +146,7 @@ export async function addRequestFigures(db: Reader, complexId: number, from: Dat
       requestId: shipmentRequests.id,
       createdAt: shipmentRequests.createdAt,
       bookedAt: bookings.bookedAt,
-      // Travelled with other shippers' loads: its route holds another shipper's booking (also one that joined by extension).
-      pooled: sql<number>`exists (select 1 from ${bookings} b2 where b2.route_id = ${bookings.routeId} and b2.request_id <> ${bookings.requestId}
-        and b2.status in (${HOLDING_BOOKING_CODES}))`.mapWith(Boolean),
+      pooled: pooledWithOtherShippers(),
       priceKrw: bookings.priceKrw,
       deadheadKm: offers.deadheadKm,
       loadedKm: offers.loadedKm,

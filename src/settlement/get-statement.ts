@@ -1,13 +1,14 @@
 import { and, asc, eq, gte, lt, ne, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
-import { bookings, codeOf, HOLDING_BOOKING_CODES, organisations, TRACKING_EVENT_KIND_CODES, trackingEvents, vehicles, warehouseListings, type BookingStatus, type CentreLeg, type OfferKind } from '../../db/schema';
+import { bookings, codeOf, organisations, TRACKING_EVENT_KIND_CODES, trackingEvents, vehicles, warehouseListings, type BookingStatus, type CentreLeg, type OfferKind } from '../../db/schema';
 import type { OrganisationRecord } from '../auth/organisation-record';
 import { getOrganisation } from '../auth/get-organisation';
 import type { Context } from '../context';
 import { addDays, seoulDay, seoulMidnight } from '../supply/listings/seoul-day';
 import { parseArgs } from '../validation';
 import { chargeOf, NO_CHARGE, sumCharges, type Charge } from './charge';
+import { pooledWithOtherShippers } from '../bookings/booking-record';
 
 export const GetStatementInput = z.object({
   organisationId: z.number().int().positive(),
@@ -102,10 +103,8 @@ export async function getStatement({ ctx, input }: { ctx: Context; input: GetSta
       buyer: { id: buyer.id, name: buyer.name, brn: buyer.businessRegistrationNumber },
       vehiclePlate: vehicles.plateNumber,
       listingName: warehouseListings.name,
-      // A share of a route with other shippers' loads booked on it is invoiced as pooled (혼적): the route's bookings,
-      // not its offers, as a shipper joining by extension rides on a route offered to the others.
-      pooled: sql<number>`exists (select 1 from ${bookings} b2 where b2.route_id = ${bookings.routeId} and b2.shipper_org_id <> ${bookings.shipperOrgId}
-        and b2.status in (${HOLDING_BOOKING_CODES}))`.mapWith(Boolean),
+      // The route's bookings, not its offers: a shipper joining by extension rides on a route offered to the others.
+      pooled: pooledWithOtherShippers(),
     })
     .from(bookings)
     .innerJoin(supplier, eq(supplier.id, bookings.supplierOrgId))

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookings, complexes, listingAvailability, offers, shipmentRequests, warehouseListings } from '../../db/schema';
+import { bookings, complexes, listingAvailability, offers, routes, shipmentRequests, warehouseListings } from '../../db/schema';
 import { cancelShipmentRequest } from '../../src/demand/cancel-shipment-request';
 import { haversineKm } from '../../src/geo/distance';
 import { cellsOf } from '../../src/geo/h3';
@@ -306,4 +306,23 @@ describe('a year of history', () => {
     expect(days.find((d) => d.day === '2025-06-01')).toMatchObject({ posted: 2, served: 2, costKrw: 4_562_891_033, baselineCostKrw: 6_000_000_000 });
     expect(storage).toEqual({ idlePalletDays: 3_650_000_000, bookedPalletDays: 0, utilisationPct: 0 });
   });
+});
+
+it("counts as consolidated (혼적) a load that shared its truck with another shipper's, not one shipper's loads together", async () => {
+  // 2024 in Asia/Seoul, a period of its own.
+  const year = { code: 'BANWOL_SIHWA', from: '2024-01-01T00:00:00+09:00', to: '2025-01-01T00:00:00+09:00' };
+  const carrier = server.keyOf('CARRIER');
+  const shipper = ctxAs(server.db, server.keyOf('MANUFACTURER'));
+  const truck = await vehicle(ctxAs(server.db, carrier));
+  const r = await round(server.db);
+  const route = (await server.db.insert(routes).values({ roundId: r.roundId, complexId: r.complexId, vehicleId: truck.id, priceKrw: 400_000, startAt: new Date(Date.now() + 30 * HOUR), endAt: new Date(Date.now() + 34 * HOUR) }).returning().get())!;
+  const loads = [await shipment(shipper, { pallets: 2, weightKg: 600 }), await shipment(shipper, { pallets: 2, weightKg: 600 })];
+  const share = { round: r, routeId: route.id, supplierOrgId: carrier.organisationId, vehicleId: truck.id, priceKrw: 200_000, pickupAt: new Date(Date.now() + 31 * HOUR), deliverAt: new Date(Date.now() + 33 * HOUR) };
+  const [first] = await makeOffers(server.db, loads.map((l) => ({ ...share, requestId: l.id, shipperOrgId: l.shipperOrgId })));
+  expect((await gql(server.url, ACCEPT, { id: toGlobalId('Offer', first!), key: randomUUID() }, { apiKey: carrier.apiKey })).body.errors).toBeUndefined();
+  expect(await server.db.select({ id: bookings.id }).from(bookings).where(eq(bookings.routeId, route.id)).all()).toHaveLength(2);
+  await server.db.update(shipmentRequests).set({ createdAt: new Date('2024-06-01T09:00:00+09:00') }).where(inArray(shipmentRequests.id, loads.map((l) => l.id))).run();
+
+  const { requests } = (await insights(keyOf('OPERATOR'), year)).body.data!.complexInsights;
+  expect(requests).toMatchObject({ posted: 2, served: 2, consolidated: 0, consolidationRatePct: 0 });
 });
