@@ -7,7 +7,8 @@ export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
 export const PageArgs = z.object({
-  first: z.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  // `first: null`, as GraphQL clients send an unset variable, asks for the default page as leaving it out does.
+  first: z.preprocess((v) => v ?? undefined, z.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE)),
   after: z.string().max(200).nullish(),
 });
 export type PageArgs = z.input<typeof PageArgs>;

@@ -57,6 +57,12 @@ it('a bad page size of a query names the argument', async () => {
   expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ field: 'first', rule: expect.stringMatching(/1/) }] });
 });
 
+it('first: null asks for the default page, as an unset variable does', async () => {
+  const { body } = await gql<{ complexes: { edges: unknown[] } }>(server.url, 'query ($first: Int) { complexes(first: $first) { edges { cursor } } }', { first: null });
+  expect(body.errors).toBeUndefined();
+  expect(body.data!.complexes.edges).toHaveLength(7);
+});
+
 describe('an impossible DateTime', () => {
   const rule = 'DateTime must name a real calendar day: 2026-02-30 does not exist';
 
