@@ -25,6 +25,8 @@ export interface TestServer {
   demoKeys: DemoKey[];
   /** The demo key of `role` in `complexCode` (the admin's with role ADMIN). */
   keyOf(role: DemoKey['role'], complexCode?: string): DemoKey;
+  /** Stops the service as a signal does (src/main.ts's drain), leaving the database open to read. */
+  stopServing(): Promise<void>;
   /** Stops the server and closes the database; the file stays until the folder is removed. */
   stop(): Promise<void>;
 }
@@ -53,6 +55,12 @@ export async function startTestServer(opts: { dbPath: string; env?: Record<strin
   });
   const demoKeys = opts.seed === false ? [] : (await seedDemo({ ctx: { db }, input: DEFAULT_SEED })).demoKeys;
   const { pubsub, app, url, wsUrl } = await listen(env, db, opts.logTo);
+  let serving: Promise<void> | undefined;
+  const stopServing = () =>
+    (serving ??= (async () => {
+      await app.stop();
+      await pubsub.close();
+    })());
   return {
     url,
     wsUrl,
@@ -67,9 +75,9 @@ export async function startTestServer(opts: { dbPath: string; env?: Record<strin
       if (!key) throw new Error(`no demo key for ${role} in ${complexCode}`);
       return key;
     },
+    stopServing,
     async stop() {
-      await app.stop();
-      await pubsub.close();
+      await stopServing();
       await close();
     },
   };

@@ -2,12 +2,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../src/global-id';
 import { ctxAs, makeOffers, round, shipment, vehicle } from '../helpers/bookings-fixtures';
 import { gql } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+import { rowsOf } from '../helpers/sql';
 import { TINY_PNG } from '../../scripts/simulation/market';
 
 const tmp = tempDir();
@@ -133,7 +133,7 @@ describe('draining', () => {
     const first = request(create('in flight'));
     socket.write(first.slice(0, -10));
     await new Promise((r) => setTimeout(r, 100));
-    const stopped = own.stop();
+    const stopped = own.stopServing();
     await new Promise((r) => setTimeout(r, 100));
     socket.write(first.slice(-10));
     await ended;
@@ -143,7 +143,7 @@ describe('draining', () => {
     // The service ended its side; with nothing more to hear, the client closes its own.
     await new Promise((r) => setTimeout(r, 100));
     socket.destroy();
-    const names = (new Database(own.dbPath, { readonly: true }).prepare("select name from api_keys where name in ('in flight', 'sent next')").all() as { name: string }[]).map((r) => r.name);
+    const names = (await rowsOf<{ name: string }>(own.db, "select name from api_keys where name in ('in flight', 'sent next')").finally(() => own.stop())).map((r) => r.name);
     // Answered and written, or neither.
     expect({ answered: received.includes('"name":"sent next"'), written: names.includes('sent next') }).toEqual({ answered: false, written: false });
     expect(names).toEqual(['in flight']);
