@@ -16,6 +16,7 @@ import { localIdOf } from '../../src/global-id';
 import { ctxAs } from '../helpers/bookings-fixtures';
 import { seoulDay } from '../../src/supply/listings/seoul-day';
 import { firstResults, gql, keepTriggering, wsClient } from '../helpers/clients';
+import { marketApi } from '../helpers/market-api';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
 const HOUR = 3_600_000;
@@ -259,24 +260,9 @@ describe('an extension whose new stops come before the booked ones', () => {
   let server: TestServer;
   const FIELDS = 'id startAt endAt extendsRouteId revision stops { requestId action arriveAt }';
   type Seen = { id: string; startAt: string; endAt: string; extendsRouteId: string | null; revision: number; stops: { requestId: string; action: string; arriveAt: string }[] };
-  const as = async <T,>(key: string, query: string, variables: Record<string, unknown> = {}) => (await gql<T>(server.url, query, variables, { apiKey: key })).body;
-  const post = async (origin: { lat: number; lng: number }, destination: { lat: number; lng: number }, weightKg: number, pallets: number, from: number, until: number, deliverBy: number) =>
-    (
-      await as<{ shipmentRequestCreate: { shipmentRequest: { id: string } } }>(server.keyOf('MANUFACTURER').apiKey, 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }', {
-        input: {
-          idempotencyKey: randomUUID(), origin, destination, weightKg, pallets, cargoClass: 'GENERAL', loadingAtOrigin: 'FORKLIFT', loadingAtDestination: 'FORKLIFT',
-          pickupWindow: { from: at(from), until: at(until) }, deliverBy: at(deliverBy),
-        },
-      })
-    ).data!.shipmentRequestCreate.shipmentRequest.id;
-  const round = async () => {
-    const run = await as<{ matchingRunStart: { round: { id: string } } }>(server.keyOf('OPERATOR').apiKey, RUN);
-    expect(run.errors).toBeUndefined();
-    const listed = await as<{ routes: { edges: { node: Seen }[] } }>(server.keyOf('CARRIER').apiKey, `query ($round: ID) { routes(first: 10, filter: { roundId: $round }) { edges { node { ${FIELDS} } } } }`, {
-      round: run.data!.matchingRunStart.round.id,
-    });
-    return listed.data!.routes.edges.map((e) => e.node);
-  };
+  const market = marketApi(() => server);
+  const { as, post } = market;
+  const round = () => market.round<Seen>(FIELDS);
   const accept = async (id: string) => expect((await as(server.keyOf('CARRIER').apiKey, ACCEPT, { id, key: randomUUID() })).errors).toBeUndefined();
 
   beforeAll(async () => {

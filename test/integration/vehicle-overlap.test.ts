@@ -7,11 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gql } from '../helpers/clients';
+import { fromNow as at, marketApi } from '../helpers/market-api';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
 const HOUR = 3_600_000;
-const at = (ms: number) => new Date(Date.now() + ms).toISOString();
 const GATE = { lat: 37.325, lng: 126.75 };
 const SUWON = { lat: 37.2636, lng: 127.0286 };
 const INCHEON = { lat: 37.456, lng: 126.705 };
@@ -19,28 +18,15 @@ const INCHEON = { lat: 37.456, lng: 126.705 };
 const FIELDS = 'id vehicleId startAt endAt status extendsRouteId stops { requestId action arriveAt departAt }';
 type Route = { id: string; vehicleId: string; startAt: string; endAt: string; status: string; extendsRouteId: string | null; stops: { requestId: string; action: string; arriveAt: string; departAt: string }[] };
 const ACCEPT = 'mutation ($id: ID!, $key: String!) { routeAccept(input: { routeId: $id, idempotencyKey: $key }) { route { id status } bookings { id } } }';
-const RUN = 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { id } } }';
 
 describe('one truck, one route at a time', () => {
   const tmp = tempDir();
   let server: TestServer;
-  const as = async <T,>(key: string, query: string, variables: Record<string, unknown> = {}) => (await gql<T>(server.url, query, variables, { apiKey: key })).body;
+  const market = marketApi(() => server);
+  const { as } = market;
   const carrier = () => server.keyOf('CARRIER').apiKey;
-  const post = async (origin: { lat: number; lng: number }, destination: { lat: number; lng: number }, from: number, until: number, deliverBy: number) =>
-    (
-      await as<{ shipmentRequestCreate: { shipmentRequest: { id: string } } }>(server.keyOf('MANUFACTURER').apiKey, 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }', {
-        input: {
-          idempotencyKey: randomUUID(), origin, destination, weightKg: 400, pallets: 1, cargoClass: 'GENERAL', loadingAtOrigin: 'FORKLIFT', loadingAtDestination: 'FORKLIFT',
-          pickupWindow: { from: at(from), until: at(until) }, deliverBy: at(deliverBy),
-        },
-      })
-    ).data!.shipmentRequestCreate.shipmentRequest.id;
-  const round = async () => {
-    const run = await as<{ matchingRunStart: { round: { id: string } } }>(server.keyOf('OPERATOR').apiKey, RUN);
-    expect(run.errors).toBeUndefined();
-    const listed = await as<{ routes: { edges: { node: Route }[] } }>(carrier(), `query ($round: ID) { routes(first: 10, filter: { roundId: $round }) { edges { node { ${FIELDS} } } } }`, { round: run.data!.matchingRunStart.round.id });
-    return listed.data!.routes.edges.map((e) => e.node);
-  };
+  const post = (origin: { lat: number; lng: number }, destination: { lat: number; lng: number }, from: number, until: number, deliverBy: number) => market.post(origin, destination, 400, 1, from, until, deliverBy);
+  const round = () => market.round<Route>(FIELDS);
   const overlap = (a: Route, b: Route) => Date.parse(a.startAt) < Date.parse(b.endAt) && Date.parse(b.startAt) < Date.parse(a.endAt);
 
   beforeAll(async () => {
@@ -81,23 +67,10 @@ describe('one truck, one route at a time', () => {
 describe('an extension of a truck with two booked routes', () => {
   const tmp = tempDir();
   let server: TestServer;
-  const as = async <T,>(key: string, query: string, variables: Record<string, unknown> = {}) => (await gql<T>(server.url, query, variables, { apiKey: key })).body;
+  const market = marketApi(() => server);
+  const { as, post } = market;
   const carrier = () => server.keyOf('CARRIER').apiKey;
-  const post = async (origin: { lat: number; lng: number }, destination: { lat: number; lng: number }, weightKg: number, pallets: number, from: number, until: number, deliverBy: number) =>
-    (
-      await as<{ shipmentRequestCreate: { shipmentRequest: { id: string } } }>(server.keyOf('MANUFACTURER').apiKey, 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }', {
-        input: {
-          idempotencyKey: randomUUID(), origin, destination, weightKg, pallets, cargoClass: 'GENERAL', loadingAtOrigin: 'FORKLIFT', loadingAtDestination: 'FORKLIFT',
-          pickupWindow: { from: at(from), until: at(until) }, deliverBy: at(deliverBy),
-        },
-      })
-    ).data!.shipmentRequestCreate.shipmentRequest.id;
-  const round = async () => {
-    const run = await as<{ matchingRunStart: { round: { id: string } } }>(server.keyOf('OPERATOR').apiKey, RUN);
-    expect(run.errors).toBeUndefined();
-    const listed = await as<{ routes: { edges: { node: Route }[] } }>(carrier(), `query ($round: ID) { routes(first: 10, filter: { roundId: $round }) { edges { node { ${FIELDS} } } } }`, { round: run.data!.matchingRunStart.round.id });
-    return listed.data!.routes.edges.map((e) => e.node);
-  };
+  const round = () => market.round<Route>(FIELDS);
 
   beforeAll(async () => {
     server = await startTestServer({ dbPath: join(tmp.dir, 'overlap-extension.db') });
