@@ -178,7 +178,8 @@ export function connectTimeoutOf(url: string): number | null {
  * Opens and closes one connection, waiting at most the URL's `connect_timeout` (seconds; 0 waits for ever): an address
  * that takes the connection and never answers (a wrong port behind a firewall, a paused host) would otherwise hold a
  * start silently. Only the first connection is bounded: under load the pools' connections wait their turn instead.
- * @throws an error with code ETIMEDOUT when nothing answered in time, else node-postgres' own error.
+ * @throws an error with a code: ETIMEDOUT when nothing answered in time, ECONNRESET when the peer closed without
+ *   answering as PostgreSQL, else node-postgres' or the system's own.
  */
 export async function reachPg(url: string): Promise<void> {
   const seconds = connectTimeoutOf(url) ?? DEFAULT_CONNECT_TIMEOUT_SECONDS;
@@ -187,11 +188,12 @@ export async function reachPg(url: string): Promise<void> {
   try {
     await client.connect();
   } catch (error) {
-    // node-postgres' own timeout error has no code; the one line a start ends with needs one.
-    if (seconds > 0 && !(error instanceof Error && 'code' in error) && Date.now() >= deadline) {
-      throw Object.assign(new Error(`no answer within ${seconds} s (connect_timeout in DATABASE_URL sets how long to wait)`), { code: 'ETIMEDOUT' });
-    }
-    throw error;
+    if (!(error instanceof Error) || 'code' in error) throw error;
+    // node-postgres' own errors of a connection (its timeout; a peer that closes before answering, as a proxy or
+    // another service on that port does) have no code: the one line a start ends with needs one.
+    const timedOut = seconds > 0 && Date.now() >= deadline;
+    const why = timedOut ? `no answer within ${seconds} s (connect_timeout in DATABASE_URL sets how long to wait)` : `${error.message} (is it PostgreSQL at that address?)`;
+    throw Object.assign(new Error(why, { cause: error }), { code: timedOut ? 'ETIMEDOUT' : 'ECONNRESET' });
   } finally {
     await client.end().catch(() => {});
   }

@@ -115,6 +115,16 @@ describe('npm run admin, db:migrate and seed on PostgreSQL', () => {
     } finally {
       silent.close();
     }
+    // Something at that address that takes the connection and closes it (a proxy, another service): one line too.
+    const closing = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => closing.listen(0, '127.0.0.1', resolve));
+    const closingPort = (closing.address() as AddressInfo).port;
+    try {
+      const closed = await run({ DATABASE_URL: `postgres://postgres@127.0.0.1:${closingPort}/sandan` }, ...npmStart);
+      expect([closed.code, closed.output.trim()]).toEqual([1, `Cannot open the database (PostgreSQL 127.0.0.1:${closingPort}/sandan): Connection terminated unexpectedly (is it PostgreSQL at that address?)`]);
+    } finally {
+      closing.close();
+    }
     // Nothing listens on the closed port: refused at once, in the same one line.
     const down = await run({ DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/sandan` }, ...npmStart);
     expect([down.code, down.output.trim()]).toEqual([1, `Cannot open the database (PostgreSQL 127.0.0.1:${port}/sandan): connect ECONNREFUSED 127.0.0.1:${port}`]);
