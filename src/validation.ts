@@ -18,12 +18,20 @@ export function parseArgs<S extends z.ZodType>(schema: S, args: unknown): z.outp
   return parseAt(schema, args, []);
 }
 
+/**
+ * A field's path as GraphQL writes it in its own errors (a variable of the wrong type): names joined by dots, list
+ * positions in brackets, `input.availability[0].startsAt`, so that a client reads one style from either.
+ */
+export function fieldPath(parts: readonly PropertyKey[]): string {
+  return parts.reduce<string>((path, part) => (typeof part === 'number' ? `${path}[${part}]` : path ? `${path}.${String(part)}` : String(part)), '');
+}
+
 function parseAt<S extends z.ZodType>(schema: S, value: unknown, root: string[]): z.output<S> {
   const result = schema.safeParse(value, { error: ruleOf });
   if (result.success) return result.data;
   throw new ValidationError(
     result.error.issues.map((issue) => ({
-      field: [...root, ...issue.path].join('.'),
+      field: fieldPath([...root, ...issue.path]),
       rule: issue.message,
     })),
   );

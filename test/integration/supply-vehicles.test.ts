@@ -156,19 +156,19 @@ describe('vehicles over GraphQL', () => {
       ['waiting fee', { rateCard: { waitingFeePerHourKrw: 600_000 } }, 'input.rateCard.waitingFeePerHourKrw', 'at most 500000'],
       ['latitude', { location: { lat: -91, lng: 126 } }, 'input.location.lat', 'latitude'],
       ['service region', { location: { lat: 35.1, lng: 129.0 } }, 'input.location', 'within 150 km'],
-      ['window in the past', { availability: [{ startsAt: at(-2), endsAt: at(3) }] }, 'input.availability.0.startsAt', 'past'],
-      ['window order', { availability: [{ startsAt: at(5), endsAt: at(3) }] }, 'input.availability.0.endsAt', 'later than startsAt'],
-      ['window horizon', { availability: [{ startsAt: at(1), endsAt: at(24 * 400) }] }, 'input.availability.0.endsAt', 'within a year'],
+      ['window in the past', { availability: [{ startsAt: at(-2), endsAt: at(3) }] }, 'input.availability[0].startsAt', 'past'],
+      ['window order', { availability: [{ startsAt: at(5), endsAt: at(3) }] }, 'input.availability[0].endsAt', 'later than startsAt'],
+      ['window horizon', { availability: [{ startsAt: at(1), endsAt: at(24 * 400) }] }, 'input.availability[0].endsAt', 'within a year'],
       [
         'overlapping windows',
         { availability: [{ startsAt: at(1), endsAt: at(5) }, { startsAt: at(4), endsAt: at(8) }] },
-        'input.availability.1.startsAt',
+        'input.availability[1].startsAt',
         'must not be before the end of window 0',
       ],
       [
         'windows out of order',
         { availability: [{ startsAt: at(10), endsAt: at(12) }, { startsAt: at(1), endsAt: at(2) }] },
-        'input.availability.1.startsAt',
+        'input.availability[1].startsAt',
         'time order',
       ],
       ['idempotency key', { idempotencyKey: 'bad key!' }, 'input.idempotencyKey', '8–100'],
@@ -264,12 +264,12 @@ describe('vehicles over GraphQL', () => {
       const mixed = [...updates.map((u) => ({ ...u, location: { lat: 37.0, lng: 127.0 } })), { vehicleId: theirs.id, location: { lat: 37.0, lng: 127.0 } }];
       const refused = await as(carrier, MOVE_MANY, { input: { updates: mixed } });
       expect(code(refused)).toBe('NOT_FOUND');
-      expect(refused.body.errors?.[0]?.message).toContain('input.updates.3');
+      expect(refused.body.errors?.[0]?.message).toContain('input.updates[3]');
       const after = await as<{ node: Vehicle }>(carrier, NODE, { id: fleet[0]!.id });
       expect(after.body.data!.node.location).toEqual({ lat: 37.2, lng: 126.9 });
 
       const twice = await as(carrier, MOVE_MANY, { input: { updates: [updates[0], updates[0]] } });
-      expect(twice.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.updates.1.vehicleId', rule: 'must not repeat a vehicle of an earlier update' }]);
+      expect(twice.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.updates[1].vehicleId', rule: 'must not repeat a vehicle of an earlier update' }]);
       const empty = await as(carrier, MOVE_MANY, { input: { updates: [] } });
       expect(empty.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.updates', rule: 'must hold at least one update' }]);
       expect(code(await as(server.keyOf('ADMIN').apiKey, MOVE_MANY, { input: { updates } }))).toBe('FORBIDDEN');
@@ -291,7 +291,7 @@ describe('vehicles over GraphQL', () => {
       const overlap = await as(carrier, AVAILABILITY, {
         input: { vehicleId: vehicle.id, availability: [{ startsAt: at(1), endsAt: at(5) }, { startsAt: at(2), endsAt: at(3) }] },
       });
-      expect(overlap.body.errors?.[0]?.extensions?.issues).toContainEqual({ field: 'input.availability.1.startsAt', rule: expect.stringContaining('window 0') });
+      expect(overlap.body.errors?.[0]?.extensions?.issues).toContainEqual({ field: 'input.availability[1].startsAt', rule: expect.stringContaining('window 0') });
       expect(code(await as(otherCarrier, AVAILABILITY, { input: { vehicleId: vehicle.id, availability: [] } }))).toBe('NOT_FOUND');
       expect(code(await as(server.keyOf('OPERATOR').apiKey, AVAILABILITY, { input: { vehicleId: vehicle.id, availability: [] } }))).toBe('FORBIDDEN');
       await as(carrier, RETIRE, { input: { vehicleId: vehicle.id } });

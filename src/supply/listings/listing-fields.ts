@@ -68,7 +68,7 @@ function windowIssues(windows: ListingWindow[], totalPallets: number, today: str
   const issues: FieldIssue[] = [];
   const horizon = addDays(today, LISTING_HORIZON_DAYS);
   windows.forEach((w, i) => {
-    const at = `input.availability.${i}`;
+    const at = `input.availability[${i}]`;
     if (w.from < today) issues.push({ field: `${at}.from`, rule: `must not be in the past (today is ${today} in Asia/Seoul)` });
     if (w.to < w.from) issues.push({ field: `${at}.to`, rule: 'must not be before from' });
     if (w.to > horizon) issues.push({ field: `${at}.to`, rule: `must be within ${LISTING_HORIZON_DAYS} days from today (${horizon})` });
@@ -77,7 +77,7 @@ function windowIssues(windows: ListingWindow[], totalPallets: number, today: str
   const order = windows.map((w, i) => ({ ...w, i })).sort((a, b) => a.from.localeCompare(b.from));
   for (let k = 1; k < order.length; k++) {
     const [prev, next] = [order[k - 1]!, order[k]!];
-    if (next.from <= prev.to) issues.push({ field: `input.availability.${next.i}.from`, rule: `must not overlap window ${prev.i} (${prev.from} to ${prev.to})` });
+    if (next.from <= prev.to) issues.push({ field: `input.availability[${next.i}].from`, rule: `must not overlap window ${prev.i} (${prev.from} to ${prev.to})` });
   }
   return issues;
 }

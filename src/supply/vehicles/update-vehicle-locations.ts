@@ -27,9 +27,9 @@ export async function updateVehicleLocations({ ctx, input }: { ctx: Context; inp
   const issues: FieldIssue[] = [];
   const seen = new Set<number>();
   updates.forEach((u, i) => {
-    const outside = regionIssue(ctx.db, viewer.complexId!, u.location, `input.updates.${i}.location`, TRAVEL_REGION_KM);
+    const outside = regionIssue(ctx.db, viewer.complexId!, u.location, `input.updates[${i}].location`, TRAVEL_REGION_KM);
     if (outside) issues.push(outside);
-    if (seen.has(u.vehicleId)) issues.push({ field: `input.updates.${i}.vehicleId`, rule: 'must not repeat a vehicle of an earlier update' });
+    if (seen.has(u.vehicleId)) issues.push({ field: `input.updates[${i}].vehicleId`, rule: 'must not repeat a vehicle of an earlier update' });
     seen.add(u.vehicleId);
   });
   if (issues.length > 0) throw new ValidationError(issues);
@@ -38,7 +38,7 @@ export async function updateVehicleLocations({ ctx, input }: { ctx: Context; inp
     const moved: VehicleLocation[] = [];
     for (const [i, u] of updates.entries()) {
       const one = await moveVehicle(tx, viewer.organisationId, u.vehicleId, u.location, at);
-      if (!one) throw new NotFoundError(`Vehicle of input.updates.${i}`);
+      if (!one) throw new NotFoundError(`Vehicle of input.updates[${i}]`);
       moved.push(one);
     }
     return moved;

@@ -50,7 +50,7 @@ export function windowIssues(windows: VehicleWindowInput[], now: Date): FieldIss
   const earliest = now.getTime() - CLOCK_SKEW_MS;
   const latest = now.getTime() + VEHICLE_HORIZON_MS;
   windows.forEach((w, i) => {
-    const at = `input.availability.${i}`;
+    const at = `input.availability[${i}]`;
     if (w.startsAt.getTime() < earliest) issues.push({ field: `${at}.startsAt`, rule: 'must not be in the past' });
     if (w.endsAt <= w.startsAt) issues.push({ field: `${at}.endsAt`, rule: 'must be later than startsAt' });
     if (w.endsAt.getTime() > latest) issues.push({ field: `${at}.endsAt`, rule: 'must be within a year from now' });

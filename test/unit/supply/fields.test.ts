@@ -40,6 +40,6 @@ describe('vehicle rules', () => {
     const start = new Date(now.getTime() - 4 * 60_000);
     expect(windowIssues([{ startsAt: start, endsAt: new Date(now.getTime() + 3_600_000) }], now)).toEqual([]);
     const late = new Date(now.getTime() - 6 * 60_000);
-    expect(windowIssues([{ startsAt: late, endsAt: new Date(now.getTime() + 3_600_000) }], now)).toEqual([{ field: 'input.availability.0.startsAt', rule: 'must not be in the past' }]);
+    expect(windowIssues([{ startsAt: late, endsAt: new Date(now.getTime() + 3_600_000) }], now)).toEqual([{ field: 'input.availability[0].startsAt', rule: 'must not be in the past' }]);
   });
 });
