@@ -11,6 +11,7 @@ import type { Admission } from '../auth/rate-limiter';
 import type { Context, Viewer } from '../context';
 import type { Metrics } from './metrics';
 import { RateLimitedError, UnauthenticatedError } from '../errors';
+import type { Logger } from '../logger';
 import { formatError, toGraphQLError, type ErrorFormatOptions } from './json-errors';
 
 /** How often open sockets re-check that their key still holds (revoked keys, deleted organisations). */
@@ -31,6 +32,7 @@ export interface GraphqlWsDeps {
   errorOpts: ErrorFormatOptions;
   contextFor: (viewer: Viewer | null) => Context;
   metrics: Pick<Metrics, 'observeWebSockets'>;
+  logger: Logger;
 }
 
 type Extra = {
@@ -95,7 +97,12 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
         if (key === null) return false;
         try {
           ctx.extra.viewer = await authenticate({ db, now: now() }, key);
-        } catch {
+        } catch (error) {
+          if (error instanceof UnauthenticatedError) return false;
+          // Not the key's fault (the database away): 1013, which clients retry, not 4403, which tells them the key
+          // is bad (an app may sign its user out on it). graphql-ws's own 4403 then finds the socket closing.
+          deps.logger.error({ err: error }, 'authenticating a WebSocket connection failed');
+          ctx.extra.socket.close(TRY_AGAIN_LATER, 'Service unavailable: try again later');
           return false;
         }
         if (ctx.extra.viewer.apiKeyId !== null) keyed.set(ctx.extra.socket, ctx.extra.viewer.apiKeyId);
