@@ -56,6 +56,9 @@ export async function seedDemoHistory({ ctx, input }: { ctx: Omit<Context, 'view
   sqlite?.pragma('synchronous = NORMAL');
   try {
     for (const [k, complex] of PROGRAMME_COMPLEXES.entries()) {
+      // On SQLite every await settles at once, so signals (a second Ctrl-C) would wait for the whole history: let
+      // the event loop turn between complexes.
+      await new Promise((resolve) => setImmediate(resolve));
       const seed = input.seed + 10 * k;
       const profile = profileOf(complex.code);
       const scale = REQUESTS_PER_WEEKDAY / profile.requestsPerWeekday;

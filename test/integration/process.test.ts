@@ -1,8 +1,7 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClient } from 'graphql-ws';
@@ -11,7 +10,6 @@ import { gql } from '../helpers/clients';
 import { groupAlive, runScript, spawnNpmStart, spawnService, spawnServiceUntil } from '../helpers/process';
 import { tempDir } from '../helpers/server';
 
-const TSX_LOADER = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
 const COUNT = '{ complexes { totalCount edges { node { code } } } }';
 
 describe('the service as a process', { timeout: 90_000 }, () => {
@@ -308,25 +306,4 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     expect(new Database(join(tmp.dir, 'unseeded.db'), { readonly: true }).prepare('select count(*) as n from organisations').get()).toEqual({ n: 0 });
   });
 
-  it('a second Ctrl-C a second later while the demo history plays exits at once, saying what it leaves and how to seed afresh', async () => {
-    const dbPath = join(tmp.dir, 'interrupted-twice.db');
-    const child = spawn(process.execPath, ['--import', TSX_LOADER, '--import', './scripts/demo/seed-on-empty.ts', 'src/main.ts'], {
-      env: { ...process.env, DATABASE_PATH: dbPath, DEMO_KEYS_PATH: join(tmp.dir, 'interrupted-twice-keys.json'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
-    });
-    let output = '';
-    let signalled = false;
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      if (/playing the recent days/.test(output) && !signalled) {
-        signalled = true;
-        child.kill('SIGINT');
-        setTimeout(() => child.kill('SIGINT'), 1_050);
-      }
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code, output).toBe(1);
-    expect(output).toContain(`SIGINT again: exiting now. ${dbPath} holds part of the demo, and a start serves it as it is; to seed afresh, remove it`);
-    expect(output).not.toMatch(/ready at/);
-  });
 });
