@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { bookings, HOLDING_BOOKING_STATUSES, logisticsCentres, shipmentRequests, warehouseListings } from '../../db/schema';
+import { bookings, HOLDING_BOOKING_STATUSES, shipmentRequests, warehouseListings } from '../../db/schema';
+import { selectComplex } from '../complexes/complex-record';
 import type { Context } from '../context';
 import type { ShipmentRequestRecord } from '../demand/request-record';
 import { DEFAULT_LOADING_METHOD } from '../supply/loading-methods';
@@ -18,7 +19,7 @@ export async function bookedShipment({ ctx, input }: { ctx: Pick<Context, 'db'>;
   const { booking } = input;
   const request = (await ctx.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, booking.requestId)).get())!;
   if (booking.centreLeg) {
-    const centre = (await ctx.db.select({ lat: logisticsCentres.lat, lng: logisticsCentres.lng, h3Cell: logisticsCentres.h3Cell }).from(logisticsCentres).where(eq(logisticsCentres.complexId, booking.complexId)).get())!;
+    const { centre } = selectComplex(ctx, { id: booking.complexId })!;
     return booking.centreLeg === 'FEEDER'
       ? { ...request, destinationLat: centre.lat, destinationLng: centre.lng, destinationIsCentre: true, destinationH3R9: centre.h3Cell, loadingAtDestination: DEFAULT_LOADING_METHOD }
       : { ...request, originLat: centre.lat, originLng: centre.lng, originIsCentre: true, originH3R9: centre.h3Cell, loadingAtOrigin: DEFAULT_LOADING_METHOD };
