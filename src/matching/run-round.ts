@@ -12,7 +12,8 @@ import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { ConflictError } from '../errors';
 import { parseInput } from '../validation';
-import { runRound, type ConfigOverrides } from './engine';
+import type { ConfigOverrides, RoundReport } from './engine';
+import { runRoundOffThread } from './round-thread';
 import { expireOffers } from '../market/expire-offers';
 import { recordOffers } from './record-offers';
 import type { MatchingRoundRecord } from './round-record';
@@ -86,7 +87,7 @@ export async function executeRound(ctx: Context, complex: ComplexRecord, trigger
   try {
     await expireOffers(ctx, complex.id, startedAt);
     const input = await loadRoundInput(ctx, complex, startedAt);
-    const { offers, report } = runRound(input, engineConfig(ctx));
+    const { offers, report } = await runRoundOffThread(input, engineConfig(ctx));
     let events: Publication[] = [];
     const finished = await transact(ctx.db, async (tx) => {
       const recorded = await recordOffers(tx, round, input, offers);
@@ -106,14 +107,14 @@ export async function executeRound(ctx: Context, complex: ComplexRecord, trigger
   }
 }
 
-function withoutIds({ unservedRequestIds: _, ...report }: ReturnType<typeof runRound>['report']) {
+function withoutIds({ unservedRequestIds: _, ...report }: RoundReport) {
   return report;
 }
 /** Every figure of the engine's report is one the stored report keeps (db/schema ROUND_REPORT_FIELDS). */
 const everyFigureStored: [Exclude<keyof ReturnType<typeof withoutIds>, keyof StoredRoundReport>] extends [never] ? true : never = true;
 void everyFigureStored;
 
-function roundEvents(ctx: Context, complex: ComplexRecord, roundId: number, trigger: RoundTrigger, report: ReturnType<typeof runRound>['report'], offersWritten: number): Publication[] {
+function roundEvents(ctx: Context, complex: ComplexRecord, roundId: number, trigger: RoundTrigger, report: RoundReport, offersWritten: number): Publication[] {
   const { servedCount, requestsConsidered, timeMs, routes, pooledRoutes, pooledRequests, centreRequests } = report;
   const pooled = pooledRoutes > 0 ? ` (${pooledRoutes} pooled, carrying ${counted(pooledRequests, 'request')}${centreRequests > 0 ? `, ${centreRequests} through the centre` : ''})` : '';
   const extended = report.extensions > 0 ? `, ${report.extensions} of them extending ${report.extensions === 1 ? 'a booked route' : 'booked routes'}` : '';

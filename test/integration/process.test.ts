@@ -62,6 +62,9 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     const commands = execFileSync('ps', ['-o', 'args=', '-g', String(service.child.pid)], { encoding: 'utf8' });
     expect(commands).toMatch(/node scripts\/start\.mjs/);
     expect(commands).not.toMatch(/tsx/);
+    // Its scheduled rounds search on the compiled matching thread (dist/round-worker.js).
+    for (const since = Date.now(); !/scheduled matching round completed/.test(service.logs.join('\n')) && Date.now() - since < 30_000; ) await new Promise((r) => setTimeout(r, 100));
+    expect(service.logs.join('\n')).toMatch(/scheduled matching round completed/);
 
     const signalledAt = Date.now();
     for (const [i, target] of targets(service.child.pid!).entries()) {

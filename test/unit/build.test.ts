@@ -19,7 +19,7 @@ function staticPackages(dir: string, file: string, seen = new Set<string>()): Se
 }
 
 describe('the compiled start', () => {
-  it('the service loads neither tsx nor faker nor the demo seeding, which is an entry of its own run before it and loads them only for an empty database', { timeout: 60_000 }, async () => {
+  it('the service and its matching thread load neither tsx nor faker nor the demo seeding, which is an entry of its own run before it and loads them only for an empty database', { timeout: 60_000 }, async () => {
     const out = tempDir();
     try {
       await build(out.dir);
@@ -28,6 +28,8 @@ describe('the compiled start', () => {
       expect(service).toContain('@apollo/server');
       expect([...service].filter((p) => /faker|tsx|esbuild/.test(p))).toEqual([]);
       expect(readFileSync(join(out.dir, 'main.js'), 'utf8')).not.toMatch(/seed-demo|seed-on-empty|simulation|import\(/);
+      // The matching thread is an entry of its own, loaded by the service's chunks from beside them.
+      expect([...staticPackages(out.dir, 'round-worker.js')].filter((p) => /faker|tsx|esbuild|better-sqlite3|pg/.test(p))).toEqual([]);
       // The seeding step loads the simulation and faker only for an empty database.
       expect([...staticPackages(out.dir, 'seed-on-empty.js')].filter((p) => /faker/.test(p))).toEqual([]);
       expect(readFileSync(join(out.dir, 'seed-on-empty.js'), 'utf8')).toMatch(/import\("\.\/seed-demo-[A-Z0-9]+\.js"\)/);
