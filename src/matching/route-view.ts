@@ -84,13 +84,15 @@ export async function viewRoutes(db: Db, viewer: Viewer, rows: RouteRecord[], no
   // longer on the route.
   const bookedOn = (r: RouteRecord) => r.extendsRouteId ?? r.id;
   const onRoutes = await db
-    .select({ routeId: bookings.routeId, requestId: bookings.requestId, shipperOrgId: bookings.shipperOrgId, status: bookings.status })
+    .select({ routeId: bookings.routeId, requestId: bookings.requestId, shipperOrgId: bookings.shipperOrgId, status: bookings.status, pickupAt: bookings.pickupAt, deliverAt: bookings.deliverAt })
     .from(bookings)
     .where(inArray(bookings.routeId, [...new Set(rows.map(bookedOn))]))
     .all();
   const holding: readonly BookingStatus[] = HOLDING_BOOKING_STATUSES;
   const bookedOf = groupBy(onRoutes.filter((b) => holding.includes(b.status)), (b) => b.routeId!);
   const ended = new Map(onRoutes.flatMap((b) => (b.status === 'CANCELLED' || b.status === 'RETURNED' ? [[`${b.routeId}:${b.requestId}`, b.status] as const] : [])));
+  // A booked share's times are its booking's, which a later extension moves with its stops (the offer keeps the round's).
+  const bookedTimes = new Map(onRoutes.flatMap((b) => (holding.includes(b.status) ? [[`${b.routeId}:${b.requestId}`, { pickupAt: b.pickupAt, deliverAt: b.deliverAt }] as const] : [])));
   const stopsOf = await stopsOfRoutes(db, ids);
   // An accepted extension's stops became those of the booked route it extends (its bookings ride there): shown from it.
   const merged = rows.filter((r) => r.extendsRouteId && !stopsOf.has(r.id) && (sharesOf.get(r.id) ?? []).some((s) => s.status === 'ACCEPTED'));
@@ -100,14 +102,17 @@ export async function viewRoutes(db: Db, viewer: Viewer, rows: RouteRecord[], no
     const endedOf = (requestId: number) => ended.get(`${bookedOn(route)}:${requestId}`);
     const all = sharesOf.get(route.id) ?? [];
     const gone = all.filter((s) => s.status === 'ACCEPTED' && endedOf(s.requestId));
-    const shares = all.filter((s) => !gone.includes(s));
+    const shares = all.filter((s) => !gone.includes(s)).map((s) => (s.status === 'ACCEPTED' ? { ...s, ...bookedTimes.get(`${bookedOn(route)}:${s.requestId}`) } : s));
     const sharedBy = new Set([...shares, ...(route.extendsRouteId ? (bookedOf.get(route.extendsRouteId) ?? []) : [])].map((s) => s.shipperOrgId)).size;
     const stops = stopsOf.get(route.id) ?? [];
     const status = (own: OfferRecord[], left: OfferRecord[]) => (left.length === 0 && own.length > 0 ? endedStatus(own.map((s) => endedOf(s.requestId)!)) : statusOf(left, now));
     if (viewer.role !== 'MANUFACTURER') {
       return {
         ...route,
+        // A share ended before pickup takes its price and its part of the km with it (they were split alike).
         priceKrw: route.priceKrw - sum(gone, (s) => s.priceKrw),
+        deadheadKm: Math.max(0, route.deadheadKm - sum(gone, (s) => s.deadheadKm)),
+        loadedKm: Math.max(0, route.loadedKm - sum(gone, (s) => s.loadedKm)),
         status: status(gone, shares),
         sharedBy,
         shares,

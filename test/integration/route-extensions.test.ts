@@ -25,7 +25,7 @@ const GATE = { lat: 37.325, lng: 126.75 };
 const SUWON = { lat: 37.2636, lng: 127.0286 };
 
 const ROUTE_FIELDS = `id vehicleId priceKrw status sharedBy extendsRouteId revision
-  shares { id requestId priceKrw standaloneKrw status }
+  shares { id requestId priceKrw standaloneKrw status pickupAt deliverAt }
   stops { seq action requestId arriveAt startAt departAt kgAfter palletsAfter }`;
 const ROUTES = `query ($round: ID) { routes(first: 10, filter: { roundId: $round }) { edges { node { ${ROUTE_FIELDS} } } } }`;
 const NODE = `query ($id: ID!) { node(id: $id) { ... on Route { ${ROUTE_FIELDS} } } }`;
@@ -42,7 +42,7 @@ interface Route {
   sharedBy: number;
   extendsRouteId: string | null;
   revision: number | null;
-  shares: { id: string; requestId: string; priceKrw: number; standaloneKrw: number; status: string }[];
+  shares: { id: string; requestId: string; priceKrw: number; standaloneKrw: number; status: string; pickupAt: string; deliverAt: string }[];
   stops: { seq: number; action: string; requestId: string; arriveAt: string; startAt: string; departAt: string; kgAfter: number; palletsAfter: number }[];
 }
 interface Booking {
@@ -194,6 +194,10 @@ describe('extensions of booked routes through the service', () => {
     expect(a.deliverAt).toBe(extension.stops.find((s) => s.requestId === requests.a && s.action === 'DROP')!.departAt);
     expect(Date.parse(a.deliverAt)).toBeLessThanOrEqual(Date.now() + 48 * HOUR);
     expect((await routeAs(keys.a, booked.id))!).toMatchObject({ priceKrw: bookedA.priceKrw, sharedBy: 2 });
+    // The route's shares give each booking's times as its stops now have them, to the carrier and to A.
+    expect(a.deliverAt).not.toBe(bookedA.deliverAt);
+    expect(now.shares.find((s) => s.requestId === requests.a)).toMatchObject({ pickupAt: a.pickupAt, deliverAt: a.deliverAt });
+    expect((await routeAs(keys.a, booked.id))!.shares).toMatchObject([{ requestId: requests.a, pickupAt: a.pickupAt, deliverAt: a.deliverAt }]);
     // B's booking rides on the booked route now: it sees its own share of it, nothing of A's.
     const seenByB = (await routeAs(keys.b, booked.id))!;
     expect(seenByB).toMatchObject({ priceKrw: extension.priceKrw, sharedBy: 2, extendsRouteId: null });

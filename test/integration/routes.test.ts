@@ -16,7 +16,7 @@ const ORIGIN = { lat: 37.325, lng: 126.75 };
 const SUWON = { lat: 37.2636, lng: 127.0286 };
 
 const ROUTE_FIELDS = `id vehicleId roundId priceKrw deadheadKm loadedKm startAt endAt status sharedBy createdAt
-  shares { id requestId priceKrw status }
+  shares { id requestId priceKrw deadheadKm loadedKm status }
   stops { seq action requestId location { lat lng } arriveAt startAt departAt kgAfter palletsAfter }`;
 const ROUTES = `query ($first: Int, $after: String, $round: ID) { routes(first: $first, after: $after, filter: { roundId: $round }) {
   totalCount pageInfo { hasNextPage endCursor } edges { node { ${ROUTE_FIELDS} } } } }`;
@@ -39,9 +39,10 @@ interface Route {
   vehicleId: string;
   priceKrw: number;
   deadheadKm: number;
+  loadedKm: number;
   status: string;
   sharedBy: number;
-  shares: { id: string; requestId: string; priceKrw: number; status: string }[];
+  shares: { id: string; requestId: string; priceKrw: number; deadheadKm: number; loadedKm: number; status: string }[];
   stops: Stop[];
   startAt: string;
   endAt: string;
@@ -247,6 +248,11 @@ describe('routes through the service', () => {
     // The carrier serves A alone now: A's stops, A's load, A's price.
     const left = (await routeAs(keys.carrier, bookedRoute.id))!;
     expect(left).toMatchObject({ status: 'ACCEPTED', sharedBy: 1, priceKrw: bookedRoute.priceKrw - cancelled.priceKrw, shares: bookedRoute.shares.filter((s) => s !== cancelled) });
+    // Its km go with its price (they were split alike): the route's km are A's share's.
+    const [a] = left.shares;
+    expect(left.loadedKm).toBeLessThan(bookedRoute.loadedKm);
+    expect(left.loadedKm).toBeCloseTo(a!.loadedKm, 6);
+    expect(left.deadheadKm).toBeCloseTo(a!.deadheadKm, 6);
     expect(left.stops.map((s) => [s.seq, s.action, s.requestId, s.kgAfter, s.palletsAfter])).toEqual([
       [1, 'PICKUP', requests.a, 800, 2],
       [2, 'DROP', requests.a, 0, 0],
