@@ -98,7 +98,14 @@ export async function viewRoutes(db: Db, viewer: Viewer, rows: RouteRecord[], no
   const merged = rows.filter((r) => r.extendsRouteId && !stopsOf.has(r.id) && (sharesOf.get(r.id) ?? []).some((s) => s.status === 'ACCEPTED'));
   const baseStopsOf = await stopsOfRoutes(db, merged.map((r) => r.extendsRouteId!));
   for (const r of merged) stopsOf.set(r.id, baseStopsOf.get(r.extendsRouteId!) ?? []);
-  return rows.map((route) => {
+  // And its start and end are the booked route's, which a later extension moves again.
+  const baseTimesOf = new Map(
+    merged.length === 0
+      ? []
+      : (await db.select({ id: routes.id, startAt: routes.startAt, endAt: routes.endAt }).from(routes).where(inArray(routes.id, merged.map((r) => r.extendsRouteId!))).all()).map(({ id, ...times }) => [id, times]),
+  );
+  return rows.map((row) => {
+    const route = merged.includes(row) ? { ...row, ...baseTimesOf.get(row.extendsRouteId!) } : row;
     const endedOf = (requestId: number) => ended.get(`${bookedOn(route)}:${requestId}`);
     const all = sharesOf.get(route.id) ?? [];
     const gone = all.filter((s) => s.status === 'ACCEPTED' && endedOf(s.requestId));

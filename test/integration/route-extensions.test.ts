@@ -257,6 +257,20 @@ describe('extensions of booked routes through the service', () => {
     expect(await server.db.select().from(routeStops).where(eq(routeStops.routeId, Number(localIdOf(booked.id, 'Route', 'id')))).all()).toEqual(stopsBefore);
     expect((await server.db.select().from(routes).where(eq(routes.id, Number(localIdOf(booked.id, 'Route', 'id')))).get())!.revision).toBe(1);
   });
+
+  it("an accepted extension starts and ends as the booked route it joined, also once a later extension moved it", async () => {
+    type Times = { startAt: string; endAt: string; revision: number };
+    const timesOf = async (id: string) => (await as<{ node: Times }>(keys.carrier, 'query ($id: ID!) { node(id: $id) { ... on Route { startAt endAt revision } } }', { id })).data!.node;
+    const before = await timesOf(extension.id);
+    const d = await post(keys.c, { lat: 37.323, lng: 126.751 }, { lat: 37.27, lng: 127.02 }, 300, 1);
+    const later = (await round()).routes.find((r) => r.extendsRouteId === booked.id)!;
+    expect(later.shares.map((s) => s.requestId)).toEqual([d]);
+    expect((await as(keys.carrier, ACCEPT, { id: later.id, key: randomUUID() })).errors).toBeUndefined();
+    const base = await timesOf(booked.id);
+    expect(base.revision).toBe(2);
+    expect(base.endAt).not.toBe(before.endAt);
+    for (const id of [extension.id, later.id]) expect(await timesOf(id)).toMatchObject({ startAt: base.startAt, endAt: base.endAt });
+  });
 });
 
 describe('an extension whose new stops come before the booked ones', () => {
