@@ -227,7 +227,7 @@ async function freePort(): Promise<number> {
 async function startServer(): Promise<string> {
   const port = await freePort();
   const child = spawn('node_modules/.bin/tsx', ['src/main.ts'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_PATH: dbPath, SEED_ON_EMPTY: 'false', MATCHING_INTERVAL_SECONDS: '0', METRICS_TOKEN, RATE_LIMIT_PER_KEY: '100000000', RATE_LIMIT_PER_ADDRESS: '100000000' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_PATH: dbPath, SEED_ON_EMPTY: 'false', MATCHING_INTERVAL_SECONDS: '0', METRICS_TOKEN, RATE_LIMIT_PER_KEY: '100000000', RATE_LIMIT_PER_ADDRESS: '100000000', WS_MAX_CONNECTIONS_PER_KEY: String(SUBSCRIBERS) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   children.push(child);

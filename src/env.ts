@@ -148,6 +148,10 @@ export const Env = z.object({
   RATE_LIMIT_PER_KEY: decimal(z.number().int().positive()).default(600),
   /** Requests per minute allowed from one client address, with or without a key. */
   RATE_LIMIT_PER_ADDRESS: decimal(z.number().int().positive()).default(1200),
+  /** WebSocket connections open at once on one instance per API key (per address for sockets without a key). */
+  WS_MAX_CONNECTIONS_PER_KEY: decimal(z.number().int().positive()).default(20),
+  /** Operations (subscriptions above all) running at once on one WebSocket connection. */
+  WS_MAX_OPERATIONS_PER_CONNECTION: decimal(z.number().int().positive()).default(100),
 }).superRefine((env, ctx) => {
   // One port cannot take both listeners: the metrics one, opened first, would leave PORT to fail.
   if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT) {

@@ -45,7 +45,7 @@ export class UnauthenticatedError extends DomainError {
   }
 }
 export class RateLimitedError extends DomainError {
-  constructor(readonly retryAfterSeconds: number) {
-    super('RATE_LIMITED', `Too many requests; retry after ${retryAfterSeconds} s`, { retryAfterSeconds });
+  constructor(readonly retryAfterSeconds: number, message = `Too many requests; retry after ${retryAfterSeconds} s`) {
+    super('RATE_LIMITED', message, { retryAfterSeconds });
   }
 }

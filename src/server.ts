@@ -103,7 +103,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     else app(req, res);
   });
   const metrics = createMetrics({ db, pubsub });
-  const graphqlWs = attachGraphqlWs({ httpServer, path: GRAPHQL_PATH, schema, rules, db, now, admission, maxPayload: BODY_LIMIT_BYTES, errorOpts, contextFor, metrics, logger });
+  const graphqlWs = attachGraphqlWs({ httpServer, path: GRAPHQL_PATH, schema, rules, db, now, admission, maxPayload: BODY_LIMIT_BYTES, maxConnectionsPerKey: env.WS_MAX_CONNECTIONS_PER_KEY, maxOperationsPerConnection: env.WS_MAX_OPERATIONS_PER_CONNECTION, errorOpts, contextFor, metrics, logger });
 
   const execution = compiledExecution(schema);
   const apollo = new ApolloServer<Context>({

@@ -29,6 +29,9 @@ export interface GraphqlWsDeps {
   admission: Admission;
   /** Largest message accepted, bytes: the same cap as an HTTP body. */
   maxPayload: number;
+  /** Sockets open at once per API key (per address without one), and operations running at once on one socket. */
+  maxConnectionsPerKey: number;
+  maxOperationsPerConnection: number;
   errorOpts: ErrorFormatOptions;
   contextFor: (viewer: Viewer | null) => Context;
   metrics: Pick<Metrics, 'observeWebSockets'>;
@@ -39,6 +42,8 @@ type Extra = {
   viewer: Viewer | null;
   /** The key as sent, for the per-key budget each operation draws on (shared with HTTP). */
   key: string | null;
+  /** What the socket counts against while open: `key:<id>`, or `address:<ip>` without a key. */
+  holder?: string;
 };
 
 /**
@@ -82,6 +87,27 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
     keyed.delete(socket);
     socket.close(CloseCode.Forbidden, 'API key revoked');
   };
+  /** Open sockets per holder: one client leaking sockets cannot take the instance's memory and file handles. */
+  const openBy = new Map<string, number>();
+  /** Counts the socket against its key (its address without one); over the cap, closes it with 1013, which clients retry. */
+  const holdSocket = (extra: Partial<Extra>, socket: WebSocket, address: string | undefined): boolean => {
+    const holder = extra.viewer?.apiKeyId != null ? `key:${extra.viewer.apiKeyId}` : `address:${address}`;
+    const open = openBy.get(holder) ?? 0;
+    if (open >= deps.maxConnectionsPerKey) {
+      socket.close(TRY_AGAIN_LATER, `At most ${deps.maxConnectionsPerKey} connections at once per API key (WS_MAX_CONNECTIONS_PER_KEY)`);
+      return false;
+    }
+    openBy.set(holder, open + 1);
+    extra.holder = holder;
+    return true;
+  };
+  const releaseSocket = (extra: Partial<Extra>) => {
+    if (extra.holder === undefined) return;
+    const left = openBy.get(extra.holder)! - 1;
+    if (left === 0) openBy.delete(extra.holder);
+    else openBy.set(extra.holder, left);
+    extra.holder = undefined;
+  };
 
   const server = useServer<Record<string, unknown> | undefined, Extra>(
     {
@@ -93,7 +119,7 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
         ctx.extra.key = key ?? null;
         ctx.extra.viewer = null;
         connections.add(ctx);
-        if (key === undefined) return true;
+        if (key === undefined) return holdSocket(ctx.extra, ctx.extra.socket, ctx.extra.request.socket.remoteAddress);
         if (key === null) return false;
         try {
           ctx.extra.viewer = await authenticate({ db, now: now() }, key);
@@ -105,15 +131,23 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
           ctx.extra.socket.close(TRY_AGAIN_LATER, 'Service unavailable: try again later');
           return false;
         }
+        if (!holdSocket(ctx.extra, ctx.extra.socket, ctx.extra.request.socket.remoteAddress)) return false;
         if (ctx.extra.viewer.apiKeyId !== null) keyed.set(ctx.extra.socket, ctx.extra.viewer.apiKeyId);
         return true;
       },
       onClose: (ctx) => {
         connections.delete(ctx);
         keyed.delete(ctx.extra.socket);
+        releaseSocket(ctx.extra);
       },
       onSubscribe: async (ctx, _id, payload) => {
         const { viewer, key, socket } = ctx.extra;
+        // Subscriptions hold memory until completed: a client that never completes its own stops at the cap (this
+        // operation is among ctx.subscriptions already).
+        if (Object.keys(ctx.subscriptions).length > deps.maxOperationsPerConnection) {
+          const why = `At most ${deps.maxOperationsPerConnection} operations at once on one connection (WS_MAX_OPERATIONS_PER_CONNECTION): complete one first, or open another connection`;
+          return [toGraphQLError(new RateLimitedError(1, why), errorOpts)];
+        }
         try {
           await admission.admit(ctx.extra.request.socket.remoteAddress, key ?? null);
           if (viewer?.apiKeyId != null && !(await activeKeyIds(db, [viewer.apiKeyId])).has(viewer.apiKeyId)) {

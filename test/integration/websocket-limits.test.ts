@@ -209,3 +209,60 @@ describe('WebSocket: subscriptions that end', () => {
     }
   });
 });
+
+describe('WebSocket: what one client holds open', () => {
+  const tmp = tempDir();
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ dbPath: join(tmp.dir, 'ws-held.db'), env: { WS_MAX_CONNECTIONS_PER_KEY: '2', WS_MAX_OPERATIONS_PER_CONNECTION: '2' } });
+  });
+  afterAll(async () => {
+    await server.stop();
+    tmp.remove();
+  });
+
+  it('a key past its connections at once is closed with 1013 (retried), others are not, and a closed one makes room', async () => {
+    const carrier = server.keyOf('CARRIER').apiKey;
+    const open = [client(server.wsUrl, carrier), client(server.wsUrl, carrier)];
+    try {
+      for (const ws of open) expect((await ws.run(VIEWER)).data).toBeDefined();
+      const third = client(server.wsUrl, carrier);
+      await third.run(VIEWER).catch(() => undefined);
+      expect(await until(() => third.closes.length > 0, 3000)).toBe(true);
+      expect(third.closes[0]).toBe(1013);
+      await third.c.dispose();
+      // Another organisation's key is counted on its own.
+      const other = client(server.wsUrl, server.keyOf('MANUFACTURER').apiKey);
+      expect((await other.run(VIEWER)).data).toBeDefined();
+      await other.c.dispose();
+      // Once the server has heard one of the two close, the key connects again.
+      await open.shift()!.c.dispose();
+      let answered = false;
+      for (const end = Date.now() + 5000; !answered && Date.now() < end; ) {
+        const next = client(server.wsUrl, carrier);
+        open.push(next);
+        answered = (await next.run(VIEWER).catch(() => ({ data: undefined }))).data !== undefined;
+      }
+      expect(answered).toBe(true);
+    } finally {
+      for (const ws of open) await ws.c.dispose();
+    }
+  });
+
+  it('past its operations at once a socket refuses the next with RATE_LIMITED naming the setting, and stays open', async () => {
+    const ws = client(server.wsUrl, server.keyOf('OPERATOR').apiKey);
+    try {
+      const feed = 'subscription { complexActivity(code: "BANWOL_SIHWA") { kind } }';
+      const ends = [0, 1].map(() => ws.c.subscribe({ query: feed }, { next: () => {}, error: () => {}, complete: () => {} }));
+      const refused = await ws.run(VIEWER);
+      expect(refused.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+      expect(refused.errors?.[0]?.message).toMatch(/At most 2 operations at once on one connection \(WS_MAX_OPERATIONS_PER_CONNECTION\)/);
+      ends[0]!();
+      expect((await ws.run(VIEWER)).data).toBeDefined();
+      expect(ws.closes).toEqual([]);
+      ends[1]!();
+    } finally {
+      await ws.c.dispose();
+    }
+  });
+});
