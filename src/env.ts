@@ -85,10 +85,10 @@ export const Env = z.object({
   /**
    * Driver's limits on a planned route. Korean law caps continuous driving, not a day's: 화물자동차 운수사업법
    * 시행규칙 제21조 (운송사업자의 준수사항; amendment announced by 국토교통부 on 2016-09-13, in force from 2017) makes a
-   * carrier give its driver at least 30 minutes' rest after 4 hours' continuous driving. A route's driving defaults
-   * to 13 hours, the longest working day 근로기준법 제59조 leaves an employed driver (11 hours' rest between working
-   * days); the EU's 9 hours (Regulation (EC) 561/2006 art. 6(1)) would, at this service's door-to-door average
-   * speed, put Busan out of a day's reach from the capital region.
+   * carrier give its driver at least 30 minutes' rest after 4 hours' continuous driving. A truck's driving in a
+   * day, its booked routes' included, defaults to 13 hours, the longest working day 근로기준법 제59조 leaves an
+   * employed driver (11 hours' rest between working days); the EU's 9 hours (Regulation (EC) 561/2006 art. 6(1))
+   * would, at this service's door-to-door average speed, put Busan out of a day's reach from the capital region.
    */
   MATCHING_DAILY_DRIVING_HOURS: decimal(z.number().min(1).max(16)).default(13),
   MATCHING_BREAK_AFTER_DRIVING_MINUTES: decimal(z.number().int().min(30).max(12 * 60)).default(240),

@@ -3,6 +3,7 @@ import type { Tx } from '../../db/transaction';
 import { bookings, offers, routes, routeStops, shipmentRequests, vehicleAvailability, vehicleReservations, vehicles, type RequestStatus } from '../../db/schema';
 import type { BookedRouteInput } from './engine';
 import { requestInputOf, vehicleInputOf } from './round-input';
+import { bookedKmByDay, type BookedDrive } from './booked-driving';
 
 /** Request statuses after which a route's pickup of it is served, and its drop. */
 const PICKED_UP: readonly RequestStatus[] = ['PICKED_UP', 'AT_CENTRE', 'IN_TRANSIT', 'DELIVERED'];
@@ -29,7 +30,7 @@ export function servedPrefix(stops: Pick<StopRow, 'action' | 'requestId'>[], sta
  * A truck with several booked routes offers only the one it drives first, to be done by the time it leaves for the next. Reads are driven by the fleet's held reservations that end after now
  * (what is on the road now or later), not by the routes or confirmed bookings of all time: a route whose last planned drop has passed is not extended.
  */
-export async function loadBookedRoutes(tx: Tx, complexId: number, now: Date): Promise<BookedRouteInput[]> {
+export async function loadBookedRoutes(tx: Tx, complexId: number, now: Date, drives: readonly BookedDrive[]): Promise<BookedRouteInput[]> {
   const nowMs = now.getTime();
   // Routes with a planned stop ahead: a share's vehicle reservation, still held, ends after now. Found from the
   // complex's fleet through the held reservations' end, not from every booking left confirmed in its history.
@@ -110,7 +111,11 @@ export async function loadBookedRoutes(tx: Tx, complexId: number, now: Date): Pr
         routeId: String(route.id),
         revision: route.revision,
         stopsDone: done,
-        vehicle: vehicleInputOf(vehicle, last ? { lat: last.lat, lng: last.lng } : null, [{ start: Math.max(readyAt, window.startsAt.getTime()), end: next }]),
+        vehicle: {
+          ...vehicleInputOf(vehicle, last ? { lat: last.lat, lng: last.lng } : null, [{ start: Math.max(readyAt, window.startsAt.getTime()), end: next }]),
+          // The truck's other routes: this one's driving is in the extension's plan.
+          bookedKmByDay: bookedKmByDay(drives, vehicle.id, route.id),
+        },
         requests: onRoute.map((id) => ({
           request: requestInputOf(requestOf.get(id)!, nowMs),
           priceKrw: confirmed.get(`${route.id}:${id}`)!,

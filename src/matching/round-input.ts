@@ -18,6 +18,7 @@ import type { ComplexRecord } from '../complexes/complex-record';
 import type { Context } from '../context';
 import { dayFromIso, isoFromDay, kstDayOf, kstTimeOn } from './engine/days';
 import { loadBookedRoutes } from './booked-routes';
+import { bookedDrives, bookedKmByDay } from './booked-driving';
 import { freeTime, netIdlePallets } from './net-availability';
 import type { ExcludedPair, ListingInput, RequestInput, RoundInput, VehicleInput } from './engine/types';
 
@@ -71,6 +72,9 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
         .all(),
       (r) => r.vehicleId,
     );
+    // What each truck is booked to drive from today on: a day's driving is capped for the truck, not per route.
+    const today = kstDayOf(nowMs);
+    const drives = await bookedDrives(tx, vehicleRows.map((v) => v.id), new Date(kstTimeOn(today, '00:00')));
     const vehicleInputs: VehicleInput[] = vehicleRows
       .map((v) => {
         const open = (windows.get(v.id) ?? []).map((w) => ({ start: Math.max(w.startsAt.getTime(), nowMs), end: w.endsAt.getTime() }));
@@ -82,9 +86,8 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
         return { v, free, location: last ? { lat: last.dropLat, lng: last.dropLng } : null };
       })
       .filter(({ free }) => free.length > 0)
-      .map(({ v, free, location }) => vehicleInputOf(v, location, free));
+      .map(({ v, free, location }) => ({ ...vehicleInputOf(v, location, free), bookedKmByDay: bookedKmByDay(drives, v.id) }));
 
-    const today = kstDayOf(nowMs);
     const todayIso = isoFromDay(today);
     const activeListing = and(eq(warehouseListings.complexId, complex.id), eq(warehouseListings.status, 'ACTIVE'));
     const listingWindows = groupBy(
@@ -180,7 +183,7 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
       listings,
       now: nowMs,
       excludedPairs,
-      bookedRoutes: await loadBookedRoutes(tx, complex.id, now),
+      bookedRoutes: await loadBookedRoutes(tx, complex.id, now, drives),
     };
   });
 }

@@ -61,6 +61,8 @@ export const bookings = pgTable(
     index('bookings_supplier').on(t.supplierOrgId, t.status),
     index('bookings_complex').on(t.complexId, t.status),
     index('bookings_route').on(t.routeId),
+    // A round reads what each truck is booked to drive from today on (MATCHING_DAILY_DRIVING_HOURS caps its day).
+    index('bookings_vehicle_pickup').on(t.vehicleId, t.pickupAt).where(sql`vehicle_id is not null`),
     check('bookings_kind', sql.raw(`kind in (${codeList(OFFER_KIND_CODES)})`)),
     check('bookings_status', sql.raw(`status in (${codeList(BOOKING_STATUS_CODES)})`)),
     check('bookings_leg', sql`(${t.kind} = ${storage}) = (${t.listingId} is not null) and (${t.kind} = ${storage}) = (${t.vehicleId} is null)`),

@@ -10,19 +10,20 @@
  */
 import { buildJob } from './jobs';
 import type { MatchingConfig } from './config';
-import type { RoundContext, TransportJob } from './context';
+import { drivingLeft, type DrivingWindow, type RoundContext, type TransportJob } from './context';
 import { fairSplit } from './fair-split';
 import type { PlannedRoute, RouteStopRef } from './pooling';
 import { scheduleRoute, shareOf } from './route-offers';
 import { offerBaselineFor, baselineFor } from './baseline';
 import { co2Kg } from './cost';
-import type { BookedRouteInput, CostBreakdown, RouteOffer, RouteShare, TimeWindow, VehicleInput } from './types';
+import type { BookedRouteInput, CostBreakdown, RouteOffer, RouteShare, VehicleInput } from './types';
 
 export interface BookedRoute {
   input: BookedRouteInput;
   /** The truck in the round's context (listed without availability, so only its extension may use it). */
   vehicleIndex: number;
-  window: TimeWindow;
+  /** Its time, and the driving its other routes leave it on the day the route runs (the route's own counts in the search). */
+  window: DrivingWindow;
   /** Its booked jobs (appended to the round's jobs) and what each booked. */
   jobs: number[];
   bookedKrw: number[];
@@ -56,7 +57,7 @@ export function addBookedRoutes(bookedRoutes: readonly BookedRouteInput[], jobs:
       if (onBoard) stops.push({ job: job.index, action: 'PICKUP', drop: 0 });
     }
     for (const stop of input.stops) stops.push({ job: indexOf.get(stop.requestId)!, action: stop.action, drop: 0 });
-    return [{ input, vehicleIndex: firstVehicle + b, window, jobs: [...indexOf.values()], bookedKrw, stops }];
+    return [{ input, vehicleIndex: firstVehicle + b, window: { ...window, drivingMinutes: drivingLeft(input.vehicle, window.start, config) }, jobs: [...indexOf.values()], bookedKrw, stops }];
   });
 }
 

@@ -4,7 +4,8 @@
  */
 import type { LatLng } from '../../geo/distance';
 import { vehicleClass } from '../../supply/vehicle-classes';
-import type { MatchingConfig } from './config';
+import { travelMs, type MatchingConfig } from './config';
+import { kstDayOf, kstTimeOn } from './days';
 import type { CentreInput, ExcludedPair, RequestInput, TimeWindow, VehicleInput } from './types';
 
 export interface VehicleProfile {
@@ -12,8 +13,13 @@ export interface VehicleProfile {
   input: VehicleInput;
   co2GPerKmLoaded: number;
   co2GPerKmEmpty: number;
-  /** Availability windows sorted by start, already clipped to `now`. */
-  windows: TimeWindow[];
+  /** Availability windows sorted by start, already clipped to `now`, each with the driving left to a route in it. */
+  windows: DrivingWindow[];
+}
+
+/** Time a vehicle is free, and the most driving a route planned in it may take (minutes). */
+export interface DrivingWindow extends TimeWindow {
+  drivingMinutes: number;
 }
 
 /** A request ready for transport: its loaded route is fixed (door to door, or door to its warehouse(s)). */
@@ -75,19 +81,20 @@ export function createContext(
     config,
     now,
     centre,
-    vehicles: vehicles.map((input, index) => profileOf(input, index, now)),
+    vehicles: vehicles.map((input, index) => profileOf(input, index, now, config)),
     counters: { pairsEvaluated: 0, feasiblePairs: 0 },
     isVehicleExcluded: (r, v) => vehiclePairs.size > 0 && vehiclePairs.has(`${r}\u0000${v}`),
     isListingExcluded: (r, l) => listingPairs.size > 0 && listingPairs.has(`${r}\u0000${l}`),
   };
 }
 
-function profileOf(input: VehicleInput, index: number, now: number): VehicleProfile {
+function profileOf(input: VehicleInput, index: number, now: number, config: MatchingConfig): VehicleProfile {
   const defaults = vehicleClass(input.vehicleClass);
   const windows = input.availability
     .filter((w) => w.end >= now && w.end >= w.start)
     .map((w) => ({ start: Math.max(w.start, now), end: w.end }))
-    .sort((a, b) => a.start - b.start);
+    .sort((a, b) => a.start - b.start)
+    .flatMap((w) => drivingWindows(w, input, config));
   return {
     index,
     input,
@@ -96,3 +103,25 @@ function profileOf(input: VehicleInput, index: number, now: number): VehicleProf
     windows,
   };
 }
+
+/**
+ * `window` with the driving a route in it may take: the day's allowance less what the truck's booked routes drive
+ * that day (Asia/Seoul), by the day the window starts. A window starting on a day with driving booked ends at that
+ * day's midnight, and the rest is a window of its own with the next day's allowance: planned in the first, a route
+ * must be done by midnight; in the second, it has the whole day's driving.
+ */
+function drivingWindows(window: TimeWindow, vehicle: VehicleInput, config: MatchingConfig): DrivingWindow[] {
+  const day = kstDayOf(window.start);
+  const midnight = kstTimeOn(day + 1, '00:00');
+  const drivingMinutes = drivingLeft(vehicle, window.start, config);
+  if (drivingMinutes === config.dailyDrivingMinutes || window.end <= midnight) return [{ ...window, drivingMinutes }];
+  return [{ start: window.start, end: midnight, drivingMinutes }, ...drivingWindows({ start: midnight, end: window.end }, vehicle, config)];
+}
+
+/** Minutes of driving the truck's booked routes leave it on the Asia/Seoul day of `at`, counted as the search counts a route's. */
+export function drivingLeft(vehicle: VehicleInput, at: number, config: MatchingConfig): number {
+  const day = kstDayOf(at);
+  const km = vehicle.bookedKmByDay?.find((d) => d.day === day)?.km ?? 0;
+  return Math.max(0, config.dailyDrivingMinutes - travelMs(km, config) / 60_000);
+}
+

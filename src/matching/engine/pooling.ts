@@ -18,7 +18,7 @@ import { baselineFor } from './baseline';
 import type { BookedRoute } from './booked-routes';
 import { centreCandidates, centreOptions, type CentreLeg, type CentreOption } from './centre-legs';
 import { roadKm, travelMs } from './config';
-import type { RoundContext, TransportJob, VehicleProfile } from './context';
+import type { DrivingWindow, RoundContext, TransportJob, VehicleProfile } from './context';
 import { kstDayOf } from './days';
 import { cargoFitsBody, excludedAlongside, loadableAtBothEnds } from './feasibility';
 import type { TransportAssignment } from './transport';
@@ -67,7 +67,7 @@ const CLUSTER_SIZE = 120;
 /** Booked routes a cluster may extend: each adds its locked requests and a truck to every iteration. */
 const MAX_BOOKED_PER_CLUSTER = 20;
 /** The window a vehicle works in this round: the one its assigned job uses, else its first. */
-function windowOf(vehicle: VehicleProfile, assignedDepartAt: number | undefined): TimeWindow | undefined {
+function windowOf(vehicle: VehicleProfile, assignedDepartAt: number | undefined): DrivingWindow | undefined {
   if (assignedDepartAt !== undefined) return vehicle.windows.find((w) => w.start <= assignedDepartAt && assignedDepartAt <= w.end);
   return vehicle.windows[0];
 }
@@ -173,7 +173,7 @@ function solveCluster(
     if (plan) departAt.set(plan.vehicleIndex, plan.departAt);
   }
   const fleet = [...new Set([...departAt.keys(), ...idleVehicles])];
-  const windows = new Map<number, TimeWindow>();
+  const windows = new Map<number, DrivingWindow>();
   for (const v of fleet) {
     const window = windowOf(ctx.vehicles[v]!, departAt.get(v));
     if (window) windows.set(v, window);
@@ -287,8 +287,9 @@ function solveCluster(
       // Every minute of waiting is charged here (the free allowance is left to pricing): the search avoids idle trucks.
       costPerWaiting: (input.waitingFeePerHourKrw ?? config.waitingFeePerHourKrw) / 60,
       maxStops: config.maxStopsPerRoute,
-      // Rest on long legs is in the travel times (travelMs), so it counts here too: a little conservative.
-      maxDriving: config.dailyDrivingMinutes,
+      // What the truck's booked routes leave of the day (context.ts). Rest on long legs is in the travel times
+      // (travelMs), so it counts here too: a little conservative.
+      maxDriving: w.drivingMinutes,
     };
   });
 

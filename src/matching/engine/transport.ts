@@ -57,18 +57,21 @@ export function evaluateTransport(job: TransportJob, vehicle: VehicleProfile, ct
 
   const { config } = ctx;
   const deadheadKm = roadKm(greatCircleKm ?? haversineKm(v.location, job.origin), config);
-  const slot = schedule({
+  // The driver's day: to the pickup and on to the drop(s), rest on long legs included (as the pooled search counts
+  // it), within what the truck's booked routes leave of the day its window starts on.
+  const drivingMinutes = (travelMs(deadheadKm, config) + travelMs(job.loadedKm, config)) / 60_000;
+  const query = {
     now: ctx.now,
-    windows: vehicle.windows,
+    windows: vehicle.windows.every((w) => drivingMinutes <= w.drivingMinutes) ? vehicle.windows : vehicle.windows.filter((w) => drivingMinutes <= w.drivingMinutes),
     approachMs: travelMs(deadheadKm, config),
     earliestStart: r.pickupWindow.start,
     latestStart: r.pickupWindow.end,
     latestStartForDeadline: job.deadlineMs - job.workMs,
     workMs: job.workMs,
-  });
-  if (!slot.ok) return slot;
-  // The driver's day: to the pickup and on to the drop(s), rest on long legs included (as the pooled search counts it).
-  if (travelMs(deadheadKm, config) + travelMs(job.loadedKm, config) > config.dailyDrivingMinutes * 60_000) return refuse('DRIVING');
+  };
+  const slot = schedule(query);
+  // Refused for the time its day has left to drive, if it had the time otherwise.
+  if (!slot.ok) return query.windows.length < vehicle.windows.length && schedule({ ...query, windows: vehicle.windows }).ok ? refuse('DRIVING') : slot;
 
   // A split storage stay drops at several warehouses: each drop beyond the first is an extra stop.
   const breakdown = { ...transportCost(v.baseFeeKrw, v.perKmKrw, deadheadKm, job.loadedKm), stopsKrw: (job.drops.length - 1) * (v.perStopFeeKrw ?? config.perStopFeeKrw) };

@@ -79,6 +79,11 @@ export interface VehicleInput extends Located {
   /** Override of the class CO2 factors (g/km). */
   co2GPerKmLoaded?: number;
   co2GPerKmEmpty?: number;
+  /**
+   * Road km its booked routes drive, per Asia/Seoul day each starts on: `dailyDrivingMinutes` caps a truck's
+   * driving in a day, not only one route's. Absent: nothing booked.
+   */
+  bookedKmByDay?: { day: KstDay; km: number }[];
 }
 
 /** Idle capacity over an inclusive range of KST days; idlePallets is already net of existing bookings. */

@@ -1,0 +1,1 @@
+CREATE INDEX `bookings_vehicle_pickup` ON `bookings` (`vehicle_id`,`pickup_at`) WHERE vehicle_id is not null;

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { buildJob, createContext, evaluateTransport, kstDayOf, resolveConfig } from '../../../src/matching/engine/index';
+import { kstTimeOn } from '../../../src/matching/engine/days';
+import type { RequestInput, VehicleInput } from '../../../src/matching/engine/index';
+import { baseRequest, CENTRE, H, NOW, runRound } from '../../helpers/matching-fixtures';
+
+const config = resolveConfig();
+/** Road km that take `hours` of driving at the default 45 km/h (booked km count a rest per 4 hours, as one leg would). */
+const kmOf = (hours: number) => hours * config.averageSpeedKmh;
+const today = kstDayOf(NOW);
+
+const truck = (over: Partial<VehicleInput> = {}): VehicleInput => ({
+  id: 'V1',
+  carrierOrgId: 'K1',
+  vehicleClass: 'T2_5',
+  payloadKg: 2_500,
+  palletSlots: 6,
+  bodyType: 'WING',
+  hazmatCertified: false,
+  location: { lat: 37.33, lng: 126.76 },
+  availability: [{ start: NOW, end: NOW + 40 * H }],
+  baseFeeKrw: 40_000,
+  perKmKrw: 1_300,
+  ...over,
+});
+
+const reasonOf = (r: RequestInput, v: VehicleInput) => {
+  const ctx = createContext(config, NOW, CENTRE, [v]);
+  const result = evaluateTransport(buildJob(0, 0, r, config), ctx.vehicles[0]!, ctx);
+  return result.ok ? 'OK' : result.reason;
+};
+
+describe("a truck's driving in a day (MATCHING_DAILY_DRIVING_HOURS), not only one route's", () => {
+  // Seoul City Hall from the complex: about an hour's driving.
+  const toSeoul = baseRequest();
+
+  it("refuses a trip the day's booked routes leave no time to drive, and takes one they do", () => {
+    expect(reasonOf(toSeoul, truck())).toBe('OK');
+    expect(reasonOf(toSeoul, truck({ bookedKmByDay: [{ day: today, km: kmOf(12.5) }] }))).toBe('DRIVING');
+    expect(reasonOf(toSeoul, truck({ bookedKmByDay: [{ day: today, km: kmOf(10) }] }))).toBe('OK');
+    // Another day's driving is that day's.
+    expect(reasonOf(toSeoul, truck({ bookedKmByDay: [{ day: today - 1, km: kmOf(13) }, { day: today + 1, km: kmOf(13) }] }))).toBe('OK');
+  });
+
+  it('gives a truck driven out today the whole of tomorrow from midnight', () => {
+    const tomorrow = baseRequest({ pickupWindow: { start: kstTimeOn(today + 1, '09:00'), end: kstTimeOn(today + 1, '11:00') }, deliveryDeadline: kstTimeOn(today + 1, '18:00') });
+    const drivenOut = truck({ bookedKmByDay: [{ day: today, km: kmOf(13) }] });
+    expect(reasonOf(toSeoul, drivenOut)).toBe('DRIVING');
+    expect(reasonOf(tomorrow, drivenOut)).toBe('OK');
+  });
+
+  it('pools on one truck only as much as its day has left', () => {
+    // A load to Seoul and one to Suwon: together two hours' driving on one truck, the first alone 75 minutes.
+    const a = baseRequest({ id: 'A', origin: { lat: 37.3, lng: 126.72 } });
+    const b = baseRequest({ id: 'B', shipperOrgId: 'S2', origin: { lat: 37.34, lng: 126.78 }, destination: { lat: 37.2636, lng: 127.0286 } });
+    const round = (v: VehicleInput) => runRound({ centre: CENTRE, requests: [a, b], vehicles: [v], listings: [], now: NOW });
+    expect(round(truck()).report.servedCount).toBe(2);
+    // 10.5 hours and two rests booked: 90 minutes left.
+    const left = round(truck({ bookedKmByDay: [{ day: today, km: kmOf(10.5) }] }));
+    expect(left.report.servedCount).toBe(1);
+  });
+});
