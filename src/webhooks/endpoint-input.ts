@@ -9,7 +9,11 @@ import { EVENT_TYPE_ROLES } from './event-types';
 /** Most endpoints one organisation may register: each event is sent to every one of them. */
 export const MAX_ENDPOINTS_PER_ORGANISATION = 10;
 
-export const WebhookUrl = z.string().trim().min(1).max(2000);
+/**
+ * One line: WHATWG URL parsing drops tabs and line breaks inside a URL, so one holding them would be listed as the
+ * owner typed it while deliveries went to another address.
+ */
+export const WebhookUrl = z.string().trim().min(1).max(2000).regex(...ONE_LINE);
 export const WebhookEventTypes = z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1).max(WEBHOOK_EVENT_TYPES.length);
 export const WebhookDescription = z.string().trim().max(200).regex(...ONE_LINE).nullish();
 

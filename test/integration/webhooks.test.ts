@@ -221,6 +221,13 @@ describe('webhooks', () => {
     const operator = key('OPERATOR').apiKey;
     expect(await refused(operator, { url: 'http://example.com/hooks', eventTypes: ['COMPLEX_ACTIVITY'] })).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('input.url') });
     expect(await refused(operator, { url: 'https://user:pw@example.com/', eventTypes: ['COMPLEX_ACTIVITY'] })).toMatchObject({ message: expect.stringContaining('credentials') });
+    // A line break or tab inside is dropped by URL parsing: listed as typed, delivered elsewhere. Refused instead.
+    for (const url of ['https://example.com/hooks\nHost: other', 'https://example.com/ho\toks']) {
+      expect(await refused(operator, { url, eventTypes: ['COMPLEX_ACTIVITY'] })).toMatchObject({
+        extensions: { code: 'BAD_USER_INPUT' },
+        message: 'input.url: must not contain control characters (NUL, tabs, line breaks, escape codes)',
+      });
+    }
     expect(await refused(operator, { url: 'https://example.com/', eventTypes: ['OFFER_RECEIVED'] })).toMatchObject({
       extensions: { code: 'BAD_USER_INPUT' },
       message: 'input.eventTypes: offer.received is not sent to OPERATOR organisations',
@@ -229,6 +236,8 @@ describe('webhooks', () => {
 
     const { endpoint } = await register(server.url, operator, ['COMPLEX_ACTIVITY'], 'https://example.com/hooks');
     const other = key('OPERATOR', 'CHANGWON').apiKey;
+    const retyped = await gql(server.url, UPDATE, { input: { id: endpoint.id, url: 'https://example.com/hooks\r\n' + 'x' } }, { apiKey: operator });
+    expect(retyped.body.errors?.[0]?.message).toBe('input.url: must not contain control characters (NUL, tabs, line breaks, escape codes)');
     const update = await gql(server.url, UPDATE, { input: { id: endpoint.id, enabled: false } }, { apiKey: other });
     expect(update.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const remove = await gql(server.url, DELETE, { input: { id: endpoint.id } }, { apiKey: other });
