@@ -1,7 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { transact } from '../../db/transaction';
 import { z } from 'zod';
-import { webhookEndpoints, type WebhookEndpointRecord } from '../../db/schema';
+import { webhookDeliveries, webhookEndpoints, type WebhookEndpointRecord } from '../../db/schema';
 import { requireViewer } from '../auth/authorize';
 import type { Context } from '../context';
 import { parseInput } from '../validation';
@@ -20,13 +20,15 @@ export type UpdateWebhookEndpointInput = z.infer<typeof UpdateWebhookEndpointInp
 
 /**
  * The owner changes its endpoint's URL, event types, description, or enables or disables it. Fields left
- * out keep their value; the secret never changes (create another endpoint to rotate it).
+ * out keep their value; the secret never changes (create another endpoint to rotate it). Enabling a disabled
+ * endpoint sends the deliveries it kept queued (a paused one keeps them) now, each with a new retry window, as a
+ * redelivery does: a window counted from before a long pause would end them, and disable it, at their first failure.
  * @throws NotFoundError for another organisation's endpoint; ValidationError as at creation.
  */
 export async function updateWebhookEndpoint({ ctx, input }: { ctx: Context; input: UpdateWebhookEndpointInput }): Promise<WebhookEndpointRecord> {
   const viewer = requireViewer(ctx);
   const data = parseInput(UpdateWebhookEndpointInput, input);
-  await getWebhookEndpoint({ ctx, input: { id: data.id } });
+  const current = await getWebhookEndpoint({ ctx, input: { id: data.id } });
   if (data.eventTypes) checkEventTypes(viewer.role, data.eventTypes);
   if (data.url) await checkUrl(ctx, data.url);
   const enabled = data.enabled == null ? {} : data.enabled ? { status: 'ACTIVE' as const, disabledReason: null } : { status: 'DISABLED' as const, disabledReason: 'disabled by its owner' };
@@ -37,5 +39,13 @@ export async function updateWebhookEndpoint({ ctx, input }: { ctx: Context; inpu
     ...enabled,
     updatedAt: ctx.now(),
   };
-  return transact(ctx.db, async (tx) => (await tx.update(webhookEndpoints).set(changes).where(eq(webhookEndpoints.id, data.id)).returning().get())!, { savepoint: false });
+  const resumed = data.enabled === true && current.status === 'DISABLED';
+  return transact(ctx.db, async (tx) => {
+    if (resumed) {
+      const queued = and(eq(webhookDeliveries.endpointId, data.id), inArray(webhookDeliveries.status, ['PENDING', 'SENDING']));
+      await tx.update(webhookDeliveries).set({ firstAttemptAt: null }).where(queued).run();
+      await tx.update(webhookDeliveries).set({ nextAttemptAt: changes.updatedAt }).where(and(queued, eq(webhookDeliveries.status, 'PENDING'))).run();
+    }
+    return (await tx.update(webhookEndpoints).set(changes).where(eq(webhookEndpoints.id, data.id)).returning().get())!;
+  });
 }

@@ -290,6 +290,42 @@ describe('an endpoint that keeps failing', () => {
   });
 });
 
+describe('an endpoint paused for longer than the retry window', () => {
+  it('is enabled again with its queued deliveries in a new window: one failure after it does not disable it', async () => {
+    const tmp = tempDir();
+    const server = await startTestServer({ dbPath: join(tmp.dir, 'paused.db'), env: { ...FAST, WEBHOOK_RETRY_WINDOW_MS: '1500' } });
+    let failUntil = Infinity; // the receiver answers 503 up to this request, then 204
+    const receiver = await startReceiver({ respond: (n) => (n <= failUntil ? 503 : 204) });
+    try {
+      const operator = server.keyOf('OPERATOR').apiKey;
+      const { secret, endpoint } = await register(server.url, operator, ['COMPLEX_ACTIVITY'], receiver.url);
+      await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
+      await receiver.waitFor(1);
+      // Paused by its owner while the receiver is down (its delivery stays queued), for longer than the window.
+      expect((await gql(server.url, UPDATE, { input: { id: endpoint.id, enabled: false } }, { apiKey: operator })).body.errors).toBeUndefined();
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const [queued] = await deliveries(server.url, operator, endpoint.id);
+      expect(queued!.status).toBe('PENDING');
+
+      // Enabled again while the receiver is still warming up: its first answer is one more 503, then it recovers.
+      failUntil = receiver.received.length + 1;
+      const resumed = await gql<{ webhookEndpointUpdate: { endpoint: { status: string } } }>(server.url, UPDATE, { input: { id: endpoint.id, enabled: true } }, { apiKey: operator });
+      expect(resumed.body.data!.webhookEndpointUpdate.endpoint.status).toBe('ACTIVE');
+      const delivered = await receiver.waitFor(failUntil + 1);
+      expect(verified(secret, delivered.at(-1)!).id).toBe(queued!.eventId);
+      await settled(server);
+      const { body } = await gql<{ webhookEndpoints: { status: string }[] }>(server.url, '{ webhookEndpoints { status } }', {}, { apiKey: operator });
+      expect(body.data!.webhookEndpoints).toEqual([{ status: 'ACTIVE' }]);
+      const [done] = await deliveries(server.url, operator, endpoint.id);
+      expect(done).toMatchObject({ status: 'DELIVERED', lastResponseStatus: 204 });
+    } finally {
+      await server.stop();
+      await receiver.close();
+      tmp.remove();
+    }
+  });
+});
+
 // Two starts of a real process, the first seeding the demo history (about 20 s here, longer on a busy machine).
 describe('a service killed with -9 between commit and delivery', { timeout: 90_000 }, () => {
   it('delivers the committed event after it restarts', async () => {
