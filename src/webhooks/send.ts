@@ -38,6 +38,8 @@ export async function sendWebhook(target: { url: string; secret: string }, messa
   const url = new URL(target.url);
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve) => {
+    // The status of a response that began: a body still coming at the timeout is that status's failure, not "no response".
+    let answered: number | null = null;
     const req = request(
       url,
       {
@@ -53,6 +55,7 @@ export async function sendWebhook(target: { url: string; secret: string }, messa
       },
       (res) => {
         const status = res.statusCode ?? 0;
+        answered = status;
         const chunks: Buffer[] = [];
         let read = 0;
         const finish = () => {
@@ -73,7 +76,11 @@ export async function sendWebhook(target: { url: string; secret: string }, messa
         res.on('error', () => finish());
       },
     );
-    req.on('error', (error: NodeJS.ErrnoException) => resolve(done(null, error.name === 'TimeoutError' || error.name === 'AbortError' ? `no response within ${opts.timeoutMs} ms` : error.message)));
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      const timedOut = error.name === 'TimeoutError' || error.name === 'AbortError';
+      if (!timedOut) return resolve(done(answered, answered === null ? error.message : `HTTP ${answered}, then ${error.message}`));
+      resolve(done(answered, answered === null ? `no response within ${opts.timeoutMs} ms` : `HTTP ${answered}, but its body did not end within ${opts.timeoutMs} ms`));
+    });
     req.end(message.body);
   });
 }

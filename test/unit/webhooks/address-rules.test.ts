@@ -108,4 +108,18 @@ describe('sending one attempt', () => {
     expect(result).toMatchObject({ succeeded: false, responseStatus: null, error: 'no response within 200 ms' });
     server!.closeAllConnections();
   });
+
+  it('keeps the status of a response whose body does not end within the timeout, 2xx or not', async () => {
+    for (const status of [500, 200]) {
+      const port = await serve((_req, res) => {
+        res.writeHead(status);
+        res.write('working on it');
+      });
+      const result = await sendWebhook({ url: `http://127.0.0.1:${port}/in`, secret }, message, new Date(), opts({ timeoutMs: 200 }));
+      expect(result).toMatchObject({ succeeded: false, responseStatus: status, error: `HTTP ${status}, but its body did not end within 200 ms` });
+      server!.closeAllConnections();
+      await new Promise((resolve) => server!.close(resolve));
+      server = undefined;
+    }
+  });
 });
