@@ -235,6 +235,16 @@ describe('webhooks', () => {
     expect(await refused(key('ADMIN').apiKey, { url: 'https://example.com/', eventTypes: ['COMPLEX_ACTIVITY'] })).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
 
     const { endpoint } = await register(server.url, operator, ['COMPLEX_ACTIVITY'], 'https://example.com/hooks');
+    // A blank description is none, at creation and to clear one, as a request's notes.
+    const described = 'mutation ($input: WebhookEndpointCreateInput!) { webhookEndpointCreate(input: $input) { endpoint { id description } } }';
+    const blank = await gql<{ webhookEndpointCreate: { endpoint: { id: string; description: string | null } } }>(server.url, described, { input: { url: 'https://example.com/b', eventTypes: ['COMPLEX_ACTIVITY'], description: '   ' } }, { apiKey: operator });
+    const blankId = blank.body.data!.webhookEndpointCreate.endpoint.id;
+    expect(blank.body.data!.webhookEndpointCreate.endpoint.description).toBeNull();
+    const noted = 'mutation ($input: WebhookEndpointUpdateInput!) { webhookEndpointUpdate(input: $input) { endpoint { description } } }';
+    expect((await gql(server.url, noted, { input: { id: blankId, description: 'ERP' } }, { apiKey: operator })).body.data).toEqual({ webhookEndpointUpdate: { endpoint: { description: 'ERP' } } });
+    expect((await gql(server.url, noted, { input: { id: blankId, enabled: true } }, { apiKey: operator })).body.data).toEqual({ webhookEndpointUpdate: { endpoint: { description: 'ERP' } } });
+    expect((await gql(server.url, noted, { input: { id: blankId, description: '' } }, { apiKey: operator })).body.data).toEqual({ webhookEndpointUpdate: { endpoint: { description: null } } });
+    await gql(server.url, DELETE, { input: { id: blankId } }, { apiKey: operator });
     const other = key('OPERATOR', 'CHANGWON').apiKey;
     const retyped = await gql(server.url, UPDATE, { input: { id: endpoint.id, url: 'https://example.com/hooks\r\n' + 'x' } }, { apiKey: operator });
     expect(retyped.body.errors?.[0]?.message).toBe('input.url: must not contain control characters (NUL, tabs, line breaks, escape codes)');
