@@ -1,6 +1,6 @@
 import { EventEmitter, on } from 'node:events';
 // The core knows the stored rows, not the domains: payloads are typed from db/schema, never from src/<domain>.
-import type { offers, RequestStatus, TrackingEventKind, trackingEvents } from '../db/schema';
+import type { bookings, offers, RequestStatus, TrackingEventKind, trackingEvents } from '../db/schema';
 
 /** What a complex's activity feed tells, besides each step of a shipment (`SHIPMENT_<tracking event kind>`). */
 export const ACTIVITY_KINDS = [
@@ -48,6 +48,11 @@ export interface OfferReceivedEvent {
   offer: typeof offers.$inferSelect;
 }
 
+/** A supplier's booking ended without it: the shipper cancelled the request. */
+export interface BookingEndedEvent {
+  booking: typeof bookings.$inferSelect;
+}
+
 /** A shipment request changed status, or its carrier reported a tracking event. */
 export interface ShipmentUpdatedEvent {
   requestId: number;
@@ -63,6 +68,7 @@ export interface ShipmentUpdatedEvent {
 export interface Topics {
   complexActivity: ComplexActivityEvent;
   offerReceived: OfferReceivedEvent;
+  bookingEnded: BookingEndedEvent;
   shipmentUpdated: ShipmentUpdatedEvent;
   roundCompleted: RoundCompletedEvent;
   webhookAttempted: WebhookAttemptedEvent;

@@ -408,6 +408,8 @@ export type Subscription = {
   __typename?: 'Subscription';
   /** Offers matching rounds make to you (carriers and warehouse owners), as they are written. */
   offerReceived: Offer;
+  /** Your bookings (carriers and warehouse owners) that the shipper ended by cancelling its request, as they end: the load is not to be collected. */
+  bookingEnded: Booking;
   /** Status changes and tracking events of your shipments (manufacturers), or of one of them. */
   shipmentUpdated: ShipmentUpdate;
   /** Live feed of activity in one complex (its operators and admins). */
@@ -2449,6 +2451,8 @@ export type VehicleRetirePayload = {
 export type WebhookEventType =
   /** `offer.received`: an offer a round made to your vehicle or listing (carriers, warehouse owners), as `offerReceived` gives it. */
   | 'OFFER_RECEIVED'
+  /** `booking.ended`: a booking of yours the shipper ended by cancelling its request (carriers, warehouse owners), as `bookingEnded` gives it. */
+  | 'BOOKING_ENDED'
   /** `shipment.updated`: a booking, tracking event, delivery or give-back of your shipment (manufacturers), as `shipmentUpdated` gives it. */
   | 'SHIPMENT_UPDATED'
   /** `complex.activity`: rounds, postings, bookings and deliveries in your complex (operators), as `complexActivity` gives it. */
@@ -3099,6 +3103,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 
 export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   offerReceived?: SubscriptionResolver<ResolversTypes['Offer'], "offerReceived", ParentType, ContextType>;
+  bookingEnded?: SubscriptionResolver<ResolversTypes['Booking'], "bookingEnded", ParentType, ContextType>;
   shipmentUpdated?: SubscriptionResolver<ResolversTypes['ShipmentUpdate'], "shipmentUpdated", ParentType, ContextType, Partial<SubscriptionShipmentUpdatedArgs>>;
   complexActivity?: SubscriptionResolver<ResolversTypes['ComplexActivity'], "complexActivity", ParentType, ContextType, RequireFields<SubscriptionComplexActivityArgs, 'code'>>;
 };

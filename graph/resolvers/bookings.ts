@@ -3,8 +3,8 @@ import { acceptRoute } from '../../src/bookings/accept-route';
 import { bookedShipment } from '../../src/bookings/booked-shipment';
 import { giveBackBooking } from '../../src/bookings/give-back-booking';
 import { listBookings } from '../../src/bookings/list-bookings';
-import { subscribeOffersReceived } from '../../src/bookings/subscribe-offers';
-import type { OfferReceivedEvent, ShipmentUpdatedEvent } from '../../src/pubsub';
+import { subscribeBookingsEnded, subscribeOffersReceived } from '../../src/bookings/subscribe-offers';
+import type { BookingEndedEvent, OfferReceivedEvent, ShipmentUpdatedEvent } from '../../src/pubsub';
 import { localIdOf, toGlobalId } from '../../src/global-id';
 import { getRoute } from '../../src/matching/get-route';
 import { getProofOfDelivery, listTrackingEvents } from '../../src/tracking/list-tracking-events';
@@ -52,6 +52,10 @@ export const bookingResolvers: Resolvers = {
     offerReceived: {
       subscribe: (_, __, ctx) => subscribeOffersReceived({ ctx, input: {} }),
       resolve: ({ offer }: OfferReceivedEvent) => offer,
+    },
+    bookingEnded: {
+      subscribe: (_, __, ctx) => subscribeBookingsEnded({ ctx, input: {} }),
+      resolve: ({ booking }: BookingEndedEvent) => booking,
     },
     shipmentUpdated: {
       subscribe: (_, { shipmentRequestId }, ctx) =>

@@ -5,13 +5,13 @@ import { shipmentRequests } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
 import { cancelRequest } from '../market/cancel-request';
 import { mayTake, REQUEST_TRANSITIONS } from '../market/transitions';
-import { getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { ConflictError } from '../errors';
 import { FREE_TEXT, parseInput } from '../validation';
 import { complexCodeOf } from '../complexes/complex-code';
-import { recordWebhookEvent } from '../webhooks/record-event';
-import { publishRequestActivity, requestActivity } from './activity';
+import { recordWebhookEvents } from '../webhooks/record-event';
+import { publishAll, type Publication } from '../pubsub';
+import { requestActivity } from './activity';
 import { getShipmentRequest } from './get-shipment-request';
 import type { ShipmentRequestRecord } from './request-record';
 
@@ -25,7 +25,8 @@ export type CancelShipmentRequestInput = z.input<typeof CancelShipmentRequestInp
 
 /**
  * MANUFACTURER that posted it: cancels a request nobody has collected yet (OPEN, OFFERED or BOOKED), withdrawing
- * its pending offers and ending its bookings, and tells the complex's feed. Cancelling again returns the cancelled request unchanged.
+ * its pending offers and ending its bookings, and tells the complex's feed and each supplier whose booking it ended
+ * (`bookingEnded`). Cancelling again returns the cancelled request unchanged.
  * @throws NotFoundError for an unknown request or another tenant's; ForbiddenError for any role but
  * MANUFACTURER (operators read, they do not cancel); ConflictError once picked up, delivered or expired.
  */
@@ -35,9 +36,9 @@ export async function cancelShipmentRequest({ ctx, input }: { ctx: Context; inpu
   // A manufacturer sees only its own requests; the look-up also applies expiry, so a lapsed request is not cancelled.
   await getShipmentRequest({ ctx, input: { id } });
   const now = ctx.now();
-  const { request, changed } = await transact(ctx.db, async (tx) => {
+  const { request, events } = await transact(ctx.db, async (tx) => {
     const current = (await tx.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get())!;
-    if (current.status === 'CANCELLED') return { request: current, changed: false };
+    if (current.status === 'CANCELLED') return { request: current, events: [] };
     if (!mayTake(REQUEST_TRANSITIONS.cancel, current.status)) {
       throw new ConflictError(
         current.status === 'EXPIRED'
@@ -45,10 +46,15 @@ export async function cancelShipmentRequest({ ctx, input }: { ctx: Context; inpu
           : `ShipmentRequest is ${current.status} and can no longer be cancelled: only requests not yet picked up can`,
       );
     }
-    const cancelled = await cancelRequest(tx, id, { reason, byOrgId: current.shipperOrgId, now });
-    await recordWebhookEvent(tx, 'complexActivity', requestActivity(complexCodeOf(ctx, cancelled.complexId), 'REQUEST_CANCELLED', cancelled, now), now);
-      return { request: cancelled, changed: true };
+    const { cancelled, ended } = await cancelRequest(tx, id, { reason, byOrgId: current.shipperOrgId, now });
+    // The operators' feed, and each supplier whose booking ended: its truck or warehouse is not to wait for the goods.
+    const told: Publication[] = [
+      ['complexActivity', requestActivity(complexCodeOf(ctx, cancelled.complexId), 'REQUEST_CANCELLED', cancelled, now)],
+      ...ended.map((booking): Publication => ['bookingEnded', { booking }]),
+    ];
+    await recordWebhookEvents(tx, told, now);
+    return { request: cancelled, events: told };
   });
-  if (changed) publishRequestActivity(ctx, getComplex({ ctx, input: { id: request.complexId } }).code, 'REQUEST_CANCELLED', request, now);
+  publishAll(ctx.pubsub, events);
   return request;
 }

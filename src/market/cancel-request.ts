@@ -7,7 +7,7 @@ import { withdrawPendingOffers } from './withdraw-offers';
 
 /**
  * Cancels request `id` (the caller checked it may take REQUEST_TRANSITIONS.cancel) with the shipper's reason,
- * withdraws its pending offers and ends its bookings. Returns the cancelled request.
+ * withdraws its pending offers and ends its bookings. Returns the cancelled request and the bookings it ended.
  */
 export async function cancelRequest(tx: Tx, id: number, end: { reason: string; byOrgId: number; now: Date }) {
   const { reason, byOrgId, now } = end;
@@ -18,6 +18,6 @@ export async function cancelRequest(tx: Tx, id: number, end: { reason: string; b
     .returning()
     .get())!;
   await withdrawPendingOffers(tx, eq(offers.requestId, id), now);
-  await endRequestBookings(tx, [id], { transition: 'cancel', reason, byOrgId, now });
-  return cancelled;
+  const ended = await endRequestBookings(tx, [id], { transition: 'cancel', reason, byOrgId, now });
+  return { cancelled, ended };
 }

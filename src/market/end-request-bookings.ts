@@ -14,19 +14,18 @@ export interface BookingEnd {
 
 /**
  * Ends every CONFIRMED booking of the requests (all their legs) with its reason and releases all they hold.
- * Call inside the transaction that cancels the requests or returns them to the market. Returns the ended bookings' ids.
+ * Call inside the transaction that cancels the requests or returns them to the market. Returns the ended bookings.
  */
-export async function endRequestBookings(tx: Tx, requestIds: number[], end: BookingEnd): Promise<number[]> {
+export async function endRequestBookings(tx: Tx, requestIds: number[], end: BookingEnd): Promise<(typeof bookings.$inferSelect)[]> {
   if (requestIds.length === 0) return [];
   const transition = BOOKING_TRANSITIONS[end.transition];
-  const rows = await tx
+  const ended = await tx
     .update(bookings)
     .set({ status: transition.to, endedAt: end.now, endReason: end.reason, endedByOrgId: end.byOrgId })
     .where(and(inArray(bookings.requestId, requestIds), inFrom(bookings.status, transition)))
-    .returning({ id: bookings.id })
+    .returning()
     .all();
-  const ended = rows.map((b) => b.id);
-  await releaseReservations(tx, ended, end.now);
+  await releaseReservations(tx, ended.map((b) => b.id), end.now);
   return ended;
 }
 

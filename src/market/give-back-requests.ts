@@ -23,7 +23,7 @@ export async function giveBackRequests(tx: Tx, requestIds: number[], end: { reas
     // A pooled route is given back whole: another shipper's goods on board keep this booking too.
     throw new ConflictError(requestIds.length === 1 ? 'The goods were already picked up: the booking can no longer be given back' : 'Goods on this route were already picked up: its bookings can no longer be given back');
   }
-  const bookingIds = await endRequestBookings(tx, requestIds, { transition: 'giveBack', ...end });
+  const ended = await endRequestBookings(tx, requestIds, { transition: 'giveBack', ...end });
   await withdrawPendingOffers(tx, inArray(offers.requestId, requestIds), now);
-  return bookingIds;
+  return ended.map((b) => b.id);
 }

@@ -7,7 +7,7 @@ import { toGlobalId } from '../global-id';
 import { breakdownOf } from '../matching/offer-record';
 import type { Publication, Topics } from '../pubsub';
 
-type Recorded = Pick<Topics, 'offerReceived' | 'shipmentUpdated' | 'complexActivity'>;
+type Recorded = Pick<Topics, 'offerReceived' | 'bookingEnded' | 'shipmentUpdated' | 'complexActivity'>;
 
 /**
  * Writes the event a pubsub topic is about to carry into the webhook outbox. Call it inside the transaction of
@@ -116,6 +116,31 @@ function toWebhook<T extends keyof Recorded>(topic: T, event: Recorded[T]): Webh
       centreLeg: o.centreLeg,
     };
     return { type: 'offer.received', recipient: { organisationId: o.supplierOrgId }, data };
+  }
+  if (topic === 'bookingEnded') {
+    const { booking: b } = event as Recorded['bookingEnded'];
+    const data = {
+      id: toGlobalId('Booking', b.id),
+      kind: b.kind,
+      status: b.status,
+      offerId: toGlobalId('Offer', b.offerId),
+      shipmentRequestId: toGlobalId('ShipmentRequest', b.requestId),
+      vehicleId: b.vehicleId && toGlobalId('Vehicle', b.vehicleId),
+      listingId: b.listingId && toGlobalId('WarehouseListing', b.listingId),
+      routeId: b.routeId && toGlobalId('Route', b.routeId),
+      centreLeg: b.centreLeg,
+      priceKrw: b.priceKrw,
+      weightKg: b.weightKg,
+      pallets: b.pallets,
+      pickupAt: b.pickupAt,
+      deliverAt: b.deliverAt,
+      storageFromDay: b.storageFromDay,
+      storageToDay: b.storageToDay,
+      bookedAt: b.bookedAt,
+      endedAt: b.endedAt,
+      endReason: b.endReason,
+    };
+    return { type: 'booking.ended', recipient: { organisationId: b.supplierOrgId }, data };
   }
   if (topic === 'shipmentUpdated') {
     const e = event as Recorded['shipmentUpdated'];

@@ -1,5 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import type { PubSub, Topics } from '../../src/pubsub';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -68,4 +69,22 @@ export async function keepTriggering<T>(until: Promise<T>, trigger: () => unknow
     await new Promise((r) => setTimeout(r, 50));
   }
   return result;
+}
+
+/**
+ * Resolves once the server subscribes to `topic` (a graphql-ws subscription registered): for an event that cannot be
+ * triggered again until it arrives, as keepTriggering does.
+ */
+export function subscribedTo(pubsub: PubSub, topic: keyof Topics): Promise<void> {
+  const subscribe = pubsub.subscribe.bind(pubsub);
+  return new Promise((resolve) => {
+    pubsub.subscribe = ((t, signal) => {
+      const events = subscribe(t, signal);
+      if (t === topic) {
+        pubsub.subscribe = subscribe;
+        resolve();
+      }
+      return events;
+    }) as PubSub['subscribe'];
+  });
 }

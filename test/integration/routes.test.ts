@@ -7,7 +7,7 @@ import { createApiKey } from '../../src/auth/create-api-key';
 import { SYSTEM_ADMIN } from '../../src/auth/viewer';
 import { toGlobalId, localIdOf } from '../../src/global-id';
 import { ctxAs, makeOffers, round, shipment } from '../helpers/bookings-fixtures';
-import { firstResults, gql, keepTriggering, wsClient } from '../helpers/clients';
+import { firstResults, gql, keepTriggering, subscribedTo, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
 const HOUR = 3_600_000;
@@ -243,8 +243,15 @@ describe('routes through the service', () => {
 
   it('a booked request cancelled leaves the route: its stops, its load, its share and its price; given back, the route is RETURNED', async () => {
     const cancelled = bookedRoute.shares.find((s) => s.requestId === requests.c)!;
+    // The carrier hears of it as it happens: its truck is not to call at C's door.
+    const carrierFeed = wsClient(server.wsUrl, { apiKey: keys.carrier });
+    const listening = subscribedTo(server.pubsub, 'bookingEnded');
+    const told = firstResults<{ bookingEnded: { status: string; endReason: string; shipmentRequestId: string; routeId: string } }>(carrierFeed, { query: 'subscription { bookingEnded { status endReason shipmentRequestId routeId } }' });
+    await listening;
     const cancel = await as(keys.c, 'mutation ($id: ID!) { shipmentRequestCancel(input: { shipmentRequestId: $id, reason: "order withdrawn" }) { shipmentRequest { status } } }', { id: requests.c });
     expect(cancel.errors).toBeUndefined();
+    expect((await told)[0]!.data!.bookingEnded).toEqual({ status: 'CANCELLED', endReason: 'order withdrawn', shipmentRequestId: requests.c, routeId: bookedRoute.id });
+    await carrierFeed.dispose();
     // The carrier serves A alone now: A's stops, A's load, A's price.
     const left = (await routeAs(keys.carrier, bookedRoute.id))!;
     expect(left).toMatchObject({ status: 'ACCEPTED', sharedBy: 1, priceKrw: bookedRoute.priceKrw - cancelled.priceKrw, shares: bookedRoute.shares.filter((s) => s !== cancelled) });

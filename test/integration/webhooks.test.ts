@@ -162,6 +162,32 @@ describe('webhooks', () => {
     await gql(server.url, DELETE, { input: { id: operators.endpoint.id } }, { apiKey: key('OPERATOR').apiKey });
   });
 
+  it('tells the carrier, and only it, that the shipper cancelled its booked load (booking.ended), as bookingEnded gives it', async () => {
+    const [carrierInbox, otherCarrier] = [await receiver(), await receiver()];
+    const carriers = await register(server.url, key('CARRIER').apiKey, ['BOOKING_ENDED'], carrierInbox.url);
+    await register(server.url, key('CARRIER', 'CHANGWON').apiKey, ['BOOKING_ENDED'], otherCarrier.url);
+    const request = await shipment(ctxAs(server.db, key('MANUFACTURER')));
+    const truck = await vehicle(ctxAs(server.db, key('CARRIER')));
+    const [offerId] = await makeOffers(server.db, [{ round: await round(server.db), requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: key('CARRIER').organisationId, vehicleId: truck.id }]);
+    const accepted = await gql(server.url, ACCEPT, { input: { offerId: toGlobalId('Offer', offerId!), idempotencyKey: randomUUID() } }, { apiKey: key('CARRIER').apiKey });
+    expect(accepted.body.errors).toBeUndefined();
+
+    const CANCEL = 'mutation ($id: ID!) { shipmentRequestCancel(input: { shipmentRequestId: $id, reason: "order withdrawn" }) { shipmentRequest { status } } }';
+    expect((await gql(server.url, CANCEL, { id: toGlobalId('ShipmentRequest', request.id) }, { apiKey: key('MANUFACTURER').apiKey })).body.errors).toBeUndefined();
+    const [ended] = await carrierInbox.waitFor(1);
+    const payload = verified(carriers.secret, ended!);
+    expect(payload).toMatchObject({
+      type: 'booking.ended',
+      data: { kind: 'TRANSPORT', status: 'CANCELLED', endReason: 'order withdrawn', shipmentRequestId: toGlobalId('ShipmentRequest', request.id), vehicleId: toGlobalId('Vehicle', truck.id), endedAt: expect.any(String) },
+    });
+    // The fields the subscription's Booking gives (its nested shipment, route and tracking are queries of their own).
+    const BOOKING = 'query ($id: ID!) { node(id: $id) { ... on Booking { id kind status offerId shipmentRequestId vehicleId listingId routeId centreLeg priceKrw weightKg pallets pickupAt deliverAt storageFromDay storageToDay bookedAt endedAt endReason } } }';
+    const read = await gql<{ node: Record<string, unknown> }>(server.url, BOOKING, { id: payload.data.id }, { apiKey: key('CARRIER').apiKey });
+    expect(payload.data).toEqual(read.body.data!.node);
+    await settled(server);
+    expect(otherCarrier.received).toEqual([]);
+  });
+
   it("sends a round's offers to the carrier they were made to, with the offer's fields", async () => {
     const [carrier, otherCarrier] = [await receiver(), await receiver()];
     const { secret } = await register(server.url, key('CARRIER').apiKey, ['OFFER_RECEIVED'], carrier.url);
