@@ -48,7 +48,7 @@ export interface OfferReceivedEvent {
   offer: typeof offers.$inferSelect;
 }
 
-/** A supplier's booking ended without it: the shipper cancelled the request. */
+/** A supplier's booking ended without it: the shipper cancelled the request, or the request's other leg fell through. */
 export interface BookingEndedEvent {
   booking: typeof bookings.$inferSelect;
 }

@@ -408,7 +408,7 @@ export type Subscription = {
   __typename?: 'Subscription';
   /** Offers matching rounds make to you (carriers and warehouse owners), as they are written. */
   offerReceived: Offer;
-  /** Your bookings (carriers and warehouse owners) that the shipper ended by cancelling its request, as they end: the load is not to be collected. */
+  /** Your bookings (carriers and warehouse owners) that end without you, as they end: the shipper cancelled the request (CANCELLED), or its other leg through the centre was declined or expired (RETURNED). The load is not to be collected. */
   bookingEnded: Booking;
   /** Status changes and tracking events of your shipments (manufacturers), or of one of them. */
   shipmentUpdated: ShipmentUpdate;
@@ -2451,7 +2451,7 @@ export type VehicleRetirePayload = {
 export type WebhookEventType =
   /** `offer.received`: an offer a round made to your vehicle or listing (carriers, warehouse owners), as `offerReceived` gives it. */
   | 'OFFER_RECEIVED'
-  /** `booking.ended`: a booking of yours the shipper ended by cancelling its request (carriers, warehouse owners), as `bookingEnded` gives it. */
+  /** `booking.ended`: a booking of yours that ended without you (carriers, warehouse owners), as `bookingEnded` gives it. */
   | 'BOOKING_ENDED'
   /** `shipment.updated`: a booking, tracking event, delivery or give-back of your shipment (manufacturers), as `shipmentUpdated` gives it. */
   | 'SHIPMENT_UPDATED'

@@ -12,7 +12,7 @@ export function subscribeOffersReceived({ ctx, input }: { ctx: Context; input: {
 }
 
 /**
- * CARRIER or WAREHOUSE_OWNER: the caller's bookings the shipper ended by cancelling its request, as they end.
+ * CARRIER or WAREHOUSE_OWNER: the caller's bookings that end without it, as they end (bookingEndedEvents).
  * @throws UnauthenticatedError or ForbiddenError before any event is awaited.
  */
 export function subscribeBookingsEnded({ ctx, input }: { ctx: Context; input: { signal?: AbortSignal } }): AsyncIterable<BookingEndedEvent> {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { shipmentRequests } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
 import { cancelRequest } from '../market/cancel-request';
+import { bookingEndedEvents } from '../market/end-request-bookings';
 import { mayTake, REQUEST_TRANSITIONS } from '../market/transitions';
 import type { Context } from '../context';
 import { ConflictError } from '../errors';
@@ -50,7 +51,7 @@ export async function cancelShipmentRequest({ ctx, input }: { ctx: Context; inpu
     // The operators' feed, and each supplier whose booking ended: its truck or warehouse is not to wait for the goods.
     const told: Publication[] = [
       ['complexActivity', requestActivity(complexCodeOf(ctx, cancelled.complexId), 'REQUEST_CANCELLED', cancelled, now)],
-      ...ended.map((booking): Publication => ['bookingEnded', { booking }]),
+      ...bookingEndedEvents(ended),
     ];
     await recordWebhookEvents(tx, told, now);
     return { request: cancelled, events: told };

@@ -4,13 +4,16 @@ import { offers } from '../../db/schema';
 import { releaseRequests } from './release-requests';
 import { inFrom, OFFER_TRANSITIONS } from './transitions';
 
-/** Declines the PENDING offers of `unit` with the supplier's reason; their requests return to the next round when nothing else is pending. */
-export async function declineOffers(tx: Tx, unit: SQL, now: Date, reason: string | null): Promise<void> {
+/**
+ * Declines the PENDING offers of `unit` with the supplier's reason; their requests return to the next round when
+ * nothing else is pending. Returns the bookings that ended with them (another leg of a request through the centre).
+ */
+export async function declineOffers(tx: Tx, unit: SQL, now: Date, reason: string | null) {
   const declined = await tx
     .update(offers)
     .set({ status: OFFER_TRANSITIONS.decline.to, respondedAt: now, responseReason: reason })
     .where(and(unit, inFrom(offers.status, OFFER_TRANSITIONS.decline)))
     .returning({ requestId: offers.requestId })
     .all();
-  await releaseRequests(tx, declined.map((o) => o.requestId), now);
+  return releaseRequests(tx, declined.map((o) => o.requestId), now);
 }

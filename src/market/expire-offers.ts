@@ -2,27 +2,34 @@ import { and, eq, lte } from 'drizzle-orm';
 import { transact, type Tx } from '../../db/transaction';
 import { offers } from '../../db/schema';
 import type { Context } from '../context';
+import { bookingEndedEvents } from './end-request-bookings';
 import { releaseRequests } from './release-requests';
+import { publishAll } from '../pubsub';
+import { recordWebhookEvents } from '../webhooks/record-event';
 import { inFrom, OFFER_TRANSITIONS } from './transitions';
 
 const pending = inFrom(offers.status, OFFER_TRANSITIONS.expire);
 
 /**
- * Marks PENDING offers of a complex past their expiry EXPIRED and returns their requests to OPEN.
+ * Marks PENDING offers of a complex past their expiry EXPIRED and returns their requests to OPEN, telling the
+ * suppliers of the bookings that ended with them (another leg of a request through the centre).
  * Runs at the start of every round, so an unanswered offer never holds a request longer than one round.
  * Returns how many offers expired.
  */
-export function expireOffers(ctx: Pick<Context, 'db'>, complexId: number, now: Date): Promise<number> {
-  return transact(ctx.db, async (tx) => {
+export async function expireOffers(ctx: Pick<Context, 'db' | 'pubsub'>, complexId: number, now: Date): Promise<number> {
+  const { count, events } = await transact(ctx.db, async (tx) => {
     const expired = await tx
       .update(offers)
       .set({ status: OFFER_TRANSITIONS.expire.to })
       .where(and(eq(offers.complexId, complexId), pending, lte(offers.expiresAt, now)))
       .returning({ requestId: offers.requestId })
       .all();
-    await releaseRequests(tx, [...new Set(expired.map((o) => o.requestId))], now);
-    return expired.length;
+    const told = bookingEndedEvents(await releaseRequests(tx, [...new Set(expired.map((o) => o.requestId))], now));
+    await recordWebhookEvents(tx, told, now);
+    return { count: expired.length, events: told };
   });
+  publishAll(ctx.pubsub, events);
+  return count;
 }
 
 /** Lets the PENDING offers of route `routeId` (an extension whose booked route changed) lapse, and releases their requests. */

@@ -8,6 +8,9 @@ import { ConflictError, NotFoundError } from '../errors';
 import { FREE_TEXT, parseInput } from '../validation';
 import type { OfferRecord } from './offer-record';
 import { declineOffers } from '../market/decline-offers';
+import { bookingEndedEvents } from '../market/end-request-bookings';
+import { publishAll } from '../pubsub';
+import { recordWebhookEvents } from '../webhooks/record-event';
 
 export const DeclineOfferInput = z.object({
   offerId: z.number().int().positive(),
@@ -21,17 +24,21 @@ export type DeclineOfferInput = z.infer<typeof DeclineOfferInput>;
  * declined as one unit. Declining again returns the declined offer.
  * @throws NotFoundError for an unknown offer or one made to someone else; ConflictError once it was accepted, expired or withdrawn.
  */
-export function declineOffer({ ctx, input }: { ctx: Context; input: DeclineOfferInput }): Promise<OfferRecord> {
+export async function declineOffer({ ctx, input }: { ctx: Context; input: DeclineOfferInput }): Promise<OfferRecord> {
   const viewer = requireRole(ctx, 'CARRIER', 'WAREHOUSE_OWNER');
   const { offerId, reason } = parseInput(DeclineOfferInput, input);
-  return transact(ctx.db, async (tx) => {
-      const offer = await tx.select().from(offers).where(eq(offers.id, offerId)).get();
-      if (!offer || offer.supplierOrgId !== viewer.organisationId) throw new NotFoundError('Offer');
-      if (offer.status === 'DECLINED') return offer;
-      if (offer.status !== 'PENDING') throw new ConflictError(`Offer is ${offer.status.toLowerCase()} and can no longer be declined`);
-      const now = ctx.now();
-      const unit = offer.routeId ? eq(offers.routeId, offer.routeId) : eq(offers.id, offer.id);
-      await declineOffers(tx, unit, now, reason ?? null);
-      return (await tx.select().from(offers).where(eq(offers.id, offerId)).get())!;
+  const { declined, events } = await transact(ctx.db, async (tx) => {
+    const offer = await tx.select().from(offers).where(eq(offers.id, offerId)).get();
+    if (!offer || offer.supplierOrgId !== viewer.organisationId) throw new NotFoundError('Offer');
+    if (offer.status === 'DECLINED') return { declined: offer, events: [] };
+    if (offer.status !== 'PENDING') throw new ConflictError(`Offer is ${offer.status.toLowerCase()} and can no longer be declined`);
+    const now = ctx.now();
+    const unit = offer.routeId ? eq(offers.routeId, offer.routeId) : eq(offers.id, offer.id);
+    // A request's other leg, booked by another supplier, ends with this one: that supplier is told.
+    const told = bookingEndedEvents(await declineOffers(tx, unit, now, reason ?? null));
+    await recordWebhookEvents(tx, told, now);
+    return { declined: (await tx.select().from(offers).where(eq(offers.id, offerId)).get())!, events: told };
   });
+  publishAll(ctx.pubsub, events);
+  return declined;
 }

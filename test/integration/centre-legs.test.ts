@@ -8,14 +8,14 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookings, complexes, logisticsCentres } from '../../db/schema';
+import { bookings, complexes, logisticsCentres, offers } from '../../db/schema';
 import { localIdOf, toGlobalId } from '../../src/global-id';
 import { seoulDay } from '../../src/supply/listings/seoul-day';
 import { kstDayOf, kstTimeOn } from '../../src/matching/engine/days';
 import { getComplex } from '../../src/complexes/get-complex';
 import { loadRoundInput } from '../../src/matching/round-input';
 import { ctxAs } from '../helpers/bookings-fixtures';
-import { gql } from '../helpers/clients';
+import { firstResults, gql, subscribedTo, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
 const RUN = 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { id report { routes centreRequests } } } }';
@@ -215,10 +215,33 @@ describe('a request through the logistics centre', () => {
     const other = routesSeen.flatMap((r) => r.stops.filter((s) => s.action === 'CENTRE_DROP' && s.requestId !== through).map((s) => ({ route: r, requestId: s.requestId })))[0]!;
     expect(other).toBeDefined();
     expect(await status(other.requestId)).toBe('OFFERED');
+    // The trunk's carrier is told its booked leg ended when the feeder leg was declined.
+    const feed = wsClient(server.wsUrl, { apiKey: key('CARRIER') });
+    const listening = subscribedTo(server.pubsub, 'bookingEnded');
+    const told = firstResults<{ bookingEnded: { status: string; centreLeg: string; shipmentRequestId: string; endReason: string } }>(feed, { query: 'subscription { bookingEnded { status centreLeg shipmentRequestId endReason } }' });
+    await listening;
     const declined = await as(key('CARRIER'), 'mutation ($id: ID!) { routeDecline(input: { routeId: $id, reason: "no driver" }) { route { status } } }', { id: other.route.id });
     expect(declined.errors).toBeUndefined();
     expect(await status(other.requestId)).toBe('OPEN');
     const legs = await server.db.select().from(bookings).where(eq(bookings.requestId, localIdOf(other.requestId, 'ShipmentRequest', 'requestId'))).all();
     expect(legs.map((b) => [b.centreLeg, b.status])).toEqual([['TRUNK', 'RETURNED']]);
+    expect((await told)[0]!.data!.bookingEnded).toEqual({ status: 'RETURNED', centreLeg: 'TRUNK', shipmentRequestId: other.requestId, endReason: expect.stringMatching(/^Another leg of the request was declined or expired/) });
+    await feed.dispose();
+  });
+
+  it('a leg whose offer expires unanswered gives the booked other leg back at the next round, and tells its carrier', async () => {
+    const waiting = routesSeen.flatMap((r) => r.stops.filter((s) => s.action === 'CENTRE_DROP' && s.requestId !== through).map((s) => ({ route: r, requestId: s.requestId })));
+    const open = [];
+    for (const w of waiting) if ((await status(w.requestId)) === 'OFFERED') open.push(w);
+    expect(open.length).toBeGreaterThan(0);
+    const { route, requestId } = open[0]!;
+    await server.db.update(offers).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(offers.routeId, localIdOf(route.id, 'Route', 'routeId'))).run();
+    const feed = wsClient(server.wsUrl, { apiKey: key('CARRIER') });
+    const listening = subscribedTo(server.pubsub, 'bookingEnded');
+    const told = firstResults<{ bookingEnded: { status: string; centreLeg: string; shipmentRequestId: string } }>(feed, { query: 'subscription { bookingEnded { status centreLeg shipmentRequestId } }' });
+    await listening;
+    expect((await as(key('OPERATOR'), RUN)).errors).toBeUndefined();
+    expect((await told)[0]!.data!.bookingEnded).toEqual({ status: 'RETURNED', centreLeg: 'TRUNK', shipmentRequestId: requestId });
+    await feed.dispose();
   });
 });

@@ -193,7 +193,7 @@ describe('years of history', () => {
     const complex = selectComplex({ db: server.db }, { code: 'BANWOL_SIHWA' })!;
     const now = new Date();
     const plans = await plansOf(server.dbPath, async (db) => {
-      await expireOffers({ db }, complex.id, now);
+      await expireOffers({ db, pubsub: server.pubsub }, complex.id, now);
       await loadRoundInput({ db }, complex, now);
       await rollUpDay({ ctx: { db, now: () => now }, input: { complexId: complex.id, day: seoulDay(now) } });
     });
