@@ -138,6 +138,9 @@ export interface OfferFixture {
   listingId?: number;
   routeId?: number;
   storagePallets?: number;
+  /** The stay's first and last days, YYYY-MM-DD (storage); tomorrow to three days on when left out. */
+  storageFromDay?: string;
+  storageToDay?: string;
   pickupAt?: Date;
   deliverAt?: Date;
   expiresAt?: Date;
@@ -170,8 +173,8 @@ export function offerValues(f: OfferFixture): typeof offers.$inferInsert {
     pickupAt: kind === 'STORAGE' ? null : (f.pickupAt ?? new Date(now + 3 * HOUR)),
     deliverAt: kind === 'STORAGE' ? null : (f.deliverAt ?? new Date(now + 12 * HOUR)),
     storagePallets: kind === 'STORAGE' ? (f.storagePallets ?? 3) : null,
-    storageFromDay: kind === 'STORAGE' ? addDays(today, 1) : null,
-    storageToDay: kind === 'STORAGE' ? addDays(today, 3) : null,
+    storageFromDay: kind === 'STORAGE' ? (f.storageFromDay ?? addDays(today, 1)) : null,
+    storageToDay: kind === 'STORAGE' ? (f.storageToDay ?? addDays(today, 3)) : null,
     expiresAt: f.expiresAt ?? new Date(now + HOUR),
   };
 }

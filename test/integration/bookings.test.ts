@@ -8,6 +8,8 @@ import { SYSTEM_ADMIN } from '../../src/auth/viewer';
 import { getComplex } from '../../src/complexes/get-complex';
 import { localIdOf, toGlobalId } from '../../src/global-id';
 import { loadRoundInput } from '../../src/matching/round-input';
+import { createListing } from '../../src/supply/listings/create-listing';
+import { addDays, seoulDay } from '../../src/supply/listings/seoul-day';
 import { updateListing } from '../../src/supply/listings/update-listing';
 import { activityLog } from '../helpers/activity';
 import { gql } from '../helpers/clients';
@@ -231,6 +233,36 @@ describe('accepting an offer', () => {
     }
     const same = await gql(server.url, RESHAPE, { input: { listingId: id, name: 'renamed', storageClass: space.storageClass, location: { lat: space.lat, lng: space.lng } } }, { apiKey: owner.apiKey });
     expect(same.body.data).toEqual({ warehouseListingUpdate: { listing: { name: 'renamed', storageClass: space.storageClass, location: { lat: space.lat, lng: space.lng } } } });
+  });
+
+  it('a listing whose stay began yesterday still takes new availability from today (the past days are not compared)', async () => {
+    const owner = key('WAREHOUSE_OWNER');
+    const today = seoulDay(new Date());
+    const yesterday = addDays(today, -1);
+    // Published yesterday, from yesterday: the goods of a stay that began then are in the warehouse now.
+    const ownerYesterday = { ...ctxAs(server.db, owner), now: () => new Date(Date.now() - 24 * HOUR) };
+    const space = await createListing({
+      ctx: ownerYesterday,
+      input: { name: 'Stay under way', location: { lat: 37.32, lng: 126.74 }, storageClass: 'AMBIENT', totalPallets: 20, availability: [{ from: yesterday, to: addDays(today, 30), idlePallets: 5 }], pricePerPalletDayKrw: 1_000, opensAt: '08:00', closesAt: '18:00' },
+    });
+    const request = await shipment(shipperCtx(), { pallets: 4, storage: { pallets: 4, days: 3, storageClass: 'AMBIENT' } });
+    const common = { round: r, shipperOrgId: request.shipperOrgId, requestId: request.id };
+    const [transport, stay] = await makeOffers(server.db, [
+      { ...common, supplierOrgId: key('CARRIER').organisationId, vehicleId: (await vehicle(carrierCtx())).id },
+      { ...common, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 4, storageFromDay: yesterday, storageToDay: addDays(today, 1) },
+    ]);
+    expect((await accept(transport!)).body.errors).toBeUndefined();
+    expect((await accept(stay!, randomUUID(), owner.apiKey)).body.errors).toBeUndefined();
+
+    // The owner frees more space from today on: the days still ahead hold 4 booked pallets, 12 listed is plenty.
+    const UPDATE = 'mutation ($id: ID!, $windows: [ListingAvailabilityWindowInput!]!) { warehouseListingUpdate(input: { listingId: $id, availability: $windows }) { listing { availability { from to idlePallets } } } }';
+    const id = toGlobalId('WarehouseListing', space.id);
+    const more = await gql(server.url, UPDATE, { id, windows: [{ from: today, to: addDays(today, 30), idlePallets: 12 }] }, { apiKey: owner.apiKey });
+    expect(more.body.errors).toBeUndefined();
+    expect(more.body.data).toEqual({ warehouseListingUpdate: { listing: { availability: [{ from: today, to: addDays(today, 30), idlePallets: 12 }] } } });
+    // The days ahead are still guarded.
+    const tooFew = await gql(server.url, UPDATE, { id, windows: [{ from: today, to: addDays(today, 30), idlePallets: 3 }] }, { apiKey: owner.apiKey });
+    expect(tooFew.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining(`${today}, ${addDays(today, 1)};`) });
   });
 
   it('books a pooled route as one unit; each shipper sees only its own share and price', async () => {

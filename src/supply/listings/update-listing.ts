@@ -1,4 +1,4 @@
-import { and, eq, isNull, sum } from 'drizzle-orm';
+import { and, eq, gte, isNull, sum } from 'drizzle-orm';
 import { transact, type Tx } from '../../../db/transaction';
 import { z } from 'zod';
 import { listingAvailability, listingReservations, warehouseListings } from '../../../db/schema';
@@ -31,12 +31,17 @@ export const UpdateListingInput = z.object({
 });
 export type UpdateListingInput = z.input<typeof UpdateListingInput>;
 
-/** Days (`YYYY-MM-DD`) on which held storage bookings exceed what `windows` list idle. */
-async function overbookedDays(tx: Tx, listingId: number, windows: { from: string; to: string; idlePallets: number }[]): Promise<string[]> {
+/**
+ * Days (`YYYY-MM-DD`) from `today` on (Asia/Seoul) on which held storage bookings exceed what `windows` list idle.
+ * Days already past are not compared: new windows start today at the earliest, and a stay under way keeps its past
+ * days booked (it is not given back once the goods are in), so they would refuse every change of a listing once
+ * one of its stays had begun.
+ */
+async function overbookedDays(tx: Tx, listingId: number, windows: { from: string; to: string; idlePallets: number }[], today: string): Promise<string[]> {
   const booked = await tx
     .select({ day: listingReservations.day, pallets: sum(listingReservations.pallets).mapWith(Number) })
     .from(listingReservations)
-    .where(and(eq(listingReservations.listingId, listingId), isNull(listingReservations.releasedAt)))
+    .where(and(eq(listingReservations.listingId, listingId), isNull(listingReservations.releasedAt), gte(listingReservations.day, today)))
     .groupBy(listingReservations.day)
     .all();
   return booked.filter(({ day, pallets }) => pallets > (windows.find((w) => w.from <= day && day <= w.to)?.idlePallets ?? 0)).map((b) => b.day);
@@ -96,7 +101,7 @@ export async function updateListing({ ctx, input }: { ctx: Context; input: Updat
         .insert(listingAvailability)
         .values(availability.map((w) => ({ listingId, fromDay: w.from, toDay: w.to, idlePallets: w.idlePallets })))
         .run();
-      const short = await overbookedDays(tx, listingId, availability);
+      const short = await overbookedDays(tx, listingId, availability, seoulDay(ctx.now()));
       if (short.length > 0) {
         throw new ConflictError(`The new availability lists fewer idle pallets than are booked on ${short.join(', ')}; give those bookings back first`);
       }
