@@ -219,7 +219,18 @@ describe('accepting an offer', () => {
     const UPDATE = 'mutation ($id: ID!, $windows: [ListingAvailabilityWindowInput!]!) { warehouseListingUpdate(input: { listingId: $id, availability: $windows }) { listing { availability { idlePallets } } } }';
     const days = space.availability[0]!;
     const tooFew = await gql(server.url, UPDATE, { id: toGlobalId('WarehouseListing', space.id), windows: [{ from: days.from, to: days.to, idlePallets: 3 }] }, { apiKey: owner.apiKey });
-    expect(tooFew.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining('fewer idle pallets than are booked') });
+    const [first, last] = [addDays(seoulDay(new Date()), 1), addDays(seoulDay(new Date()), 3)]; // the hand-made stay's days
+    // The error names the field to change, what it lists against what is booked, and on which days.
+    expect(tooFew.body.errors?.[0]).toMatchObject({
+      extensions: { code: 'CONFLICT' },
+      message: `The new availability lists fewer idle pallets than are booked: input.availability[0].idlePallets: 3 is fewer than the pallets booked on ${first} to ${last} (up to 4 a day); give those bookings back first`,
+    });
+    // A gap over the stay names the list, and a second window short on the last day names that window.
+    const gap = await gql(server.url, UPDATE, { id: toGlobalId('WarehouseListing', space.id), windows: [{ from: days.from, to: addDays(first, -1), idlePallets: 10 }, { from: addDays(first, 1), to: addDays(last, -1), idlePallets: 10 }, { from: last, to: days.to, idlePallets: 2 }] }, { apiKey: owner.apiKey });
+    expect(gap.body.errors?.[0]).toMatchObject({
+      extensions: { code: 'CONFLICT' },
+      message: `The new availability lists fewer idle pallets than are booked: input.availability: no window covers ${first}, where pallets are booked (up to 4 a day); input.availability[2].idlePallets: 2 is fewer than the pallets booked on ${last} (up to 4 a day); give those bookings back first`,
+    });
     expect(await server.db.select({ n: listingAvailability.idlePallets }).from(listingAvailability).where(eq(listingAvailability.listingId, space.id)).all()).toEqual([{ n: 10 }]);
     const enough = await gql(server.url, UPDATE, { id: toGlobalId('WarehouseListing', space.id), windows: [{ from: days.from, to: days.to, idlePallets: 4 }] }, { apiKey: owner.apiKey });
     expect(enough.body.errors).toBeUndefined();
@@ -262,7 +273,7 @@ describe('accepting an offer', () => {
     expect(more.body.data).toEqual({ warehouseListingUpdate: { listing: { availability: [{ from: today, to: addDays(today, 30), idlePallets: 12 }] } } });
     // The days ahead are still guarded.
     const tooFew = await gql(server.url, UPDATE, { id, windows: [{ from: today, to: addDays(today, 30), idlePallets: 3 }] }, { apiKey: owner.apiKey });
-    expect(tooFew.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining(`${today}, ${addDays(today, 1)};`) });
+    expect(tooFew.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining(`input.availability[0].idlePallets: 3 is fewer than the pallets booked on ${today} to ${addDays(today, 1)} (up to 4 a day);`) });
   });
 
   it('books a pooled route as one unit; each shipper sees only its own share and price', async () => {

@@ -11,7 +11,7 @@ import { regionIssue } from '../service-region';
 import { ListingFields, listingIssues } from './listing-fields';
 import { heldStays } from './held-stays';
 import { selectListingsByIds, type ListingRecord } from './listing-record';
-import { seoulDay } from './seoul-day';
+import { addDays, seoulDay } from './seoul-day';
 
 const shape = ListingFields.shape;
 /** Any listing field; a field left out (or null) keeps its value. `availability` replaces all windows. */
@@ -32,19 +32,45 @@ export const UpdateListingInput = z.object({
 export type UpdateListingInput = z.input<typeof UpdateListingInput>;
 
 /**
- * Days (`YYYY-MM-DD`) from `today` on (Asia/Seoul) on which held storage bookings exceed what `windows` list idle.
- * Days already past are not compared: new windows start today at the earliest, and a stay under way keeps its past
- * days booked (it is not given back once the goods are in), so they would refuse every change of a listing once
- * one of its stays had begun.
+ * Where `windows` list fewer idle pallets than held storage bookings take, from `today` on (Asia/Seoul), one line per
+ * field to change: `input.availability[i].idlePallets` with the most pallets booked on its short days, or
+ * `input.availability` for booked days no window covers. Days already past are not compared: new windows start today
+ * at the earliest, and a stay under way keeps its past days booked (it is not given back once the goods are in), so
+ * they would refuse every change of a listing once one of its stays had begun.
  */
-async function overbookedDays(tx: Tx, listingId: number, windows: { from: string; to: string; idlePallets: number }[], today: string): Promise<string[]> {
+async function shortfalls(tx: Tx, listingId: number, windows: { from: string; to: string; idlePallets: number }[], today: string): Promise<string[]> {
   const booked = await tx
     .select({ day: listingReservations.day, pallets: sum(listingReservations.pallets).mapWith(Number) })
     .from(listingReservations)
     .where(and(eq(listingReservations.listingId, listingId), isNull(listingReservations.releasedAt), gte(listingReservations.day, today)))
     .groupBy(listingReservations.day)
+    .orderBy(listingReservations.day)
     .all();
-  return booked.filter(({ day, pallets }) => pallets > (windows.find((w) => w.from <= day && day <= w.to)?.idlePallets ?? 0)).map((b) => b.day);
+  const short = new Map<number, { days: string[]; most: number }>();
+  for (const { day, pallets } of booked) {
+    const i = windows.findIndex((w) => w.from <= day && day <= w.to);
+    if (pallets <= (windows[i]?.idlePallets ?? 0)) continue;
+    const at = short.get(i) ?? { days: [], most: 0 };
+    at.days.push(day);
+    at.most = Math.max(at.most, pallets);
+    short.set(i, at);
+  }
+  return [...short].map(([i, { days, most }]) =>
+    i < 0
+      ? `input.availability: no window covers ${dayRanges(days)}, where pallets are booked (up to ${most} a day)`
+      : `input.availability[${i}].idlePallets: ${windows[i]!.idlePallets} is fewer than the pallets booked on ${dayRanges(days)} (up to ${most} a day)`,
+  );
+}
+
+/** Ascending days written as ranges of consecutive days: `2026-12-06 to 2026-12-08, 2026-12-11`. */
+function dayRanges(days: string[]): string {
+  const ranges: string[][] = [];
+  for (const day of days) {
+    const last = ranges.at(-1);
+    if (last && addDays(last.at(-1)!, 1) === day) last.push(day);
+    else ranges.push([day]);
+  }
+  return ranges.map((r) => (r.length === 1 ? r[0]! : `${r[0]} to ${r.at(-1)}`)).join(', ');
 }
 
 /**
@@ -52,8 +78,8 @@ async function overbookedDays(tx: Tx, listingId: number, windows: { from: string
  * satisfy the same rules as a new one; nothing is written otherwise.
  * @throws ForbiddenError for other roles; NotFoundError for an unknown listing or another owner's;
  *   ConflictError when the listing is withdrawn, when it would move or change its storage class while pallets are
- *   booked in it from today on, or when the new availability would hold fewer idle pallets than are booked on some
- *   day; ValidationError naming each failing field.
+ *   booked in it from today on, or when the new availability would hold fewer idle pallets than are booked on a
+ *   day from today on (naming each window's field short of them); ValidationError naming each failing field.
  */
 export async function updateListing({ ctx, input }: { ctx: Context; input: UpdateListingInput }): Promise<ListingRecord> {
   const viewer = requireRole(ctx, 'WAREHOUSE_OWNER');
@@ -101,9 +127,9 @@ export async function updateListing({ ctx, input }: { ctx: Context; input: Updat
         .insert(listingAvailability)
         .values(availability.map((w) => ({ listingId, fromDay: w.from, toDay: w.to, idlePallets: w.idlePallets })))
         .run();
-      const short = await overbookedDays(tx, listingId, availability, seoulDay(ctx.now()));
+      const short = await shortfalls(tx, listingId, availability, seoulDay(ctx.now()));
       if (short.length > 0) {
-        throw new ConflictError(`The new availability lists fewer idle pallets than are booked on ${short.join(', ')}; give those bookings back first`);
+        throw new ConflictError(`The new availability lists fewer idle pallets than are booked: ${short.join('; ')}; give those bookings back first`);
       }
     }
   });
