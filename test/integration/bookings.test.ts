@@ -246,6 +246,21 @@ describe('accepting an offer', () => {
     expect(same.body.data).toEqual({ warehouseListingUpdate: { listing: { name: 'renamed', storageClass: space.storageClass, location: { lat: space.lat, lng: space.lng } } } });
   });
 
+  it('withdrawing a listing withdraws the storage offers pending on it: none can be accepted into a withdrawn listing', async () => {
+    const owner = key('WAREHOUSE_OWNER');
+    const space = await listing(ctxAs(server.db, owner), 10);
+    const request = await shipment(shipperCtx(), { pallets: 4, storage: { pallets: 4, days: 3, storageClass: 'AMBIENT' } });
+    const [stay] = await makeOffers(server.db, [{ round: r, shipperOrgId: request.shipperOrgId, requestId: request.id, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 4 }]);
+    const withdraw = await gql(server.url, 'mutation ($id: ID!) { warehouseListingWithdraw(input: { listingId: $id }) { listing { status } } }', { id: toGlobalId('WarehouseListing', space.id) }, { apiKey: owner.apiKey });
+    expect(withdraw.body).toEqual({ data: { warehouseListingWithdraw: { listing: { status: 'WITHDRAWN' } } } });
+    expect(await offerStatus(stay!)).toBe('WITHDRAWN');
+    expect(await requestStatus(request.id)).toBe('OPEN');
+
+    const late = await accept(stay!, randomUUID(), owner.apiKey);
+    expect(late.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: 'Offer is WITHDRAWN and can no longer be accepted' });
+    expect(await server.db.select().from(listingReservations).where(eq(listingReservations.listingId, space.id)).all()).toEqual([]);
+  });
+
   it('a listing whose stay began yesterday still takes new availability from today (the past days are not compared)', async () => {
     const owner = key('WAREHOUSE_OWNER');
     const today = seoulDay(new Date());

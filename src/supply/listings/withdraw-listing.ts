@@ -1,7 +1,8 @@
 import { and, eq, notExists } from 'drizzle-orm';
 import { transact } from '../../../db/transaction';
 import { z } from 'zod';
-import { warehouseListings } from '../../../db/schema';
+import { offers, warehouseListings } from '../../../db/schema';
+import { withdrawPendingOffers } from '../../market/withdraw-offers';
 import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
 import type { ComplexActivityEvent } from '../../pubsub';
@@ -18,8 +19,9 @@ export const WithdrawListingInput = z.object({ listingId: z.number().int().posit
 export type WithdrawListingInput = z.infer<typeof WithdrawListingInput>;
 
 /**
- * WAREHOUSE_OWNER: takes its own listing off the exchange (status WITHDRAWN). Withdrawing again changes
- * nothing and returns the listing as it is.
+ * WAREHOUSE_OWNER: takes its own listing off the exchange (status WITHDRAWN), with the storage offers still pending on
+ * it (their requests return to the next round, as after a decline). Withdrawing again changes nothing and returns the
+ * listing as it is.
  * @throws ForbiddenError for other roles; NotFoundError for an unknown listing or another owner's;
  *   ConflictError while pallets are booked in it from today on.
  */
@@ -37,6 +39,8 @@ export async function withdrawListing({ ctx, input }: { ctx: Context; input: Wit
       .returning({ id: warehouseListings.id, complexId: warehouseListings.complexId, totalPallets: warehouseListings.totalPallets, storageClass: warehouseListings.storageClass })
       .get();
     if (!row) return undefined;
+    // Space no longer on the exchange is booked no more: an offer of it accepted later would hold a withdrawn listing.
+    await withdrawPendingOffers(tx, eq(offers.listingId, listingId), ctx.now());
     const event: ComplexActivityEvent = {
       complexCode: complexCodeOf(ctx, row.complexId),
       kind: 'LISTING_WITHDRAWN',
