@@ -246,6 +246,21 @@ describe('accepting an offer', () => {
     expect(same.body.data).toEqual({ warehouseListingUpdate: { listing: { name: 'renamed', storageClass: space.storageClass, location: { lat: space.lat, lng: space.lng } } } });
   });
 
+  it('retiring a vehicle withdraws the offers pending on it: none can be accepted for a retired truck', async () => {
+    const { request, vehicles: [v1, v2], offerIds } = await offeredTwice();
+    const RETIRE = 'mutation ($id: ID!) { vehicleRetire(input: { vehicleId: $id }) { vehicle { status } } }';
+    const retired = await gql(server.url, RETIRE, { id: toGlobalId('Vehicle', v1.id) }, { apiKey: key('CARRIER').apiKey });
+    expect(retired.body).toEqual({ data: { vehicleRetire: { vehicle: { status: 'RETIRED' } } } });
+    expect([await offerStatus(offerIds[0]), await offerStatus(offerIds[1])]).toEqual(['WITHDRAWN', 'PENDING']);
+    expect(await requestStatus(request.id)).toBe('OFFERED');
+    const late = await accept(offerIds[0]);
+    expect(late.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: 'Offer is WITHDRAWN and can no longer be accepted' });
+    expect(await server.db.select().from(vehicleReservations).where(eq(vehicleReservations.vehicleId, v1.id)).all()).toEqual([]);
+    // Its last offer gone with the second truck, the request returns to the next round.
+    expect((await gql(server.url, RETIRE, { id: toGlobalId('Vehicle', v2.id) }, { apiKey: key('CARRIER').apiKey })).body.errors).toBeUndefined();
+    expect(await requestStatus(request.id)).toBe('OPEN');
+  });
+
   it('withdrawing a listing withdraws the storage offers pending on it: none can be accepted into a withdrawn listing', async () => {
     const owner = key('WAREHOUSE_OWNER');
     const space = await listing(ctxAs(server.db, owner), 10);

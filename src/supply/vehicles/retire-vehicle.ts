@@ -1,7 +1,8 @@
 import { and, eq, gt, isNull, notExists } from 'drizzle-orm';
 import { transact } from '../../../db/transaction';
 import { z } from 'zod';
-import { vehicleReservations, vehicles } from '../../../db/schema';
+import { offers, vehicleReservations, vehicles } from '../../../db/schema';
+import { withdrawPendingOffers } from '../../market/withdraw-offers';
 import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
 import type { ComplexActivityEvent } from '../../pubsub';
@@ -16,7 +17,8 @@ export const RetireVehicleInput = z.object({ vehicleId: z.number().int().positiv
 export type RetireVehicleInput = z.infer<typeof RetireVehicleInput>;
 
 /**
- * CARRIER: takes its vehicle off the exchange for good (status RETIRED; matching no longer offers it).
+ * CARRIER: takes its vehicle off the exchange for good (status RETIRED; matching no longer offers it), with the offers
+ * still pending on it (a pooled route's whole load; their requests return to the next round, as after a decline).
  * Retiring again changes nothing and returns the vehicle as it is.
  * @throws ForbiddenError for other roles; NotFoundError for an unknown vehicle or another carrier's;
  *   ConflictError while it holds bookings that have not ended (give them back first).
@@ -38,6 +40,8 @@ export async function retireVehicle({ ctx, input }: { ctx: Context; input: Retir
       .returning({ complexId: vehicles.complexId, tonnageClass: vehicles.tonnageClass, bodyType: vehicles.bodyType })
       .get();
     if (!row) return undefined;
+    // A retired vehicle is booked no more: a route offered to it and accepted later would book a truck that is gone.
+    await withdrawPendingOffers(tx, eq(offers.vehicleId, vehicleId), ctx.now());
     const event: ComplexActivityEvent = {
       complexCode: complexCodeOf(ctx, row.complexId),
       kind: 'VEHICLE_RETIRED',
