@@ -1190,7 +1190,7 @@ export type PickupWindowInput = {
 
 /** Storage needed as well as transport. */
 export type StorageNeedInput = {
-  /** Pallets to store: 1 up to the request's pallets. */
+  /** Pallets to store: 1 up to the request's pallets (the rest go on to the destination on the same truck). */
   pallets: Scalars['Int']['input'];
   /** Days to store them, 1 to 365. */
   days: Scalars['Int']['input'];

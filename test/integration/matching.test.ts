@@ -118,7 +118,8 @@ describe('matching rounds through the service', () => {
         )
       ).body.data!.shipmentRequestCreate.shipmentRequest.id;
     requestId = await post({});
-    storageRequestId = await post({ storage: { pallets: 2, days: 3, storageClass: 'AMBIENT' } });
+    // All its pallets stored: its truck ends at the warehouse (part of them would take the rest on to the destination).
+    storageRequestId = await post({ storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
 
   });
   afterAll(async () => {
@@ -157,7 +158,7 @@ describe('matching rounds through the service', () => {
     }
     const ownerOffers = (await offersAs(keys.owner)).edges.map((e) => e.node);
     expect(ownerOffers).toEqual([expect.objectContaining({ kind: 'STORAGE', requestId: storageRequestId, status: 'PENDING' })]);
-    expect(ownerOffers[0]!.breakdown.storageKrw).toBe(2 * 3 * 1200);
+    expect(ownerOffers[0]!.breakdown.storageKrw).toBe(3 * 3 * 1200);
     expect(round.report.offersWritten).toBe(carrierOffers.length + ownerOffers.length);
 
     // The shipper sees every offer on its requests; another complex's carrier sees none.

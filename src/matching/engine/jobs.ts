@@ -13,18 +13,33 @@ import type { ListingInput, RequestInput } from './types';
 const MINUTE = 60_000;
 
 /**
- * Returns job number `index` for `request` (at `requestIndex` in the input), routed via `storage` when given.
- * A stop takes the time its loading method needs for its pallets; goods bound for a warehouse are unloaded
- * while it is open on the day of the pickup window.
+ * The pallets unloaded at each drop of `request`'s job: without storage all at the destination; with it, each
+ * warehouse its part of the stay, then the destination the pallets not stored (no such drop when all are).
+ */
+export function dropPallets(request: RequestInput, storage?: StoragePlan): number[] {
+  if (!storage) return [request.pallets];
+  const stored = storage.parts.map((part) => part.pallets);
+  const rest = request.pallets - stored.reduce((a, b) => a + b, 0);
+  return rest > 0 ? [...stored, rest] : stored;
+}
+
+/**
+ * Returns job number `index` for `request` (at `requestIndex` in the input), routed via `storage` when given (and on
+ * to the destination with the pallets not stored). A stop takes the time its loading method needs for its pallets;
+ * goods bound for a warehouse are unloaded while it is open on the day of the pickup window.
  */
 export function buildJob(index: number, requestIndex: number, request: RequestInput, config: MatchingConfig, storage?: StoragePlan, listings: readonly ListingInput[] = []): TransportJob {
-  const drops = storage ? storage.drops : [request.destination];
-  const loadedKm = storage ? storage.routeKm : roadKm(haversineKm(request.origin, request.destination), config);
+  const pallets = dropPallets(request, storage);
+  // Goods not stored go on from the last warehouse to the destination.
+  const onward = storage && pallets.length > storage.parts.length ? request.destination : null;
+  const drops = storage ? [...storage.drops, ...(onward ? [onward] : [])] : [request.destination];
+  const loadedKm = storage
+    ? storage.routeKm + (onward ? roadKm(haversineKm(storage.drops.at(-1)!, onward), config) : 0)
+    : roadKm(haversineKm(request.origin, request.destination), config);
   const pickupServiceMs = serviceMinutes(request.pickupLoadingMethod ?? DEFAULT_LOADING_METHOD, request.pallets) * MINUTE;
-  const parts = storage ? storage.parts : [{ pallets: request.pallets, listingIndex: -1 }];
-  const dropServiceMs = parts.map((part) => serviceMinutes(request.deliveryLoadingMethod ?? DEFAULT_LOADING_METHOD, part.pallets) * MINUTE);
+  const dropServiceMs = pallets.map((n) => serviceMinutes(request.deliveryLoadingMethod ?? DEFAULT_LOADING_METHOD, n) * MINUTE);
   const day = kstDayOf(request.pickupWindow.start);
-  const hours = parts.map((part) => listings[part.listingIndex]).filter((l) => l?.opensAt && l.closesAt);
+  const hours = (storage?.parts ?? []).map((part) => listings[part.listingIndex]).filter((l) => l?.opensAt && l.closesAt);
   const dropEarliestMs = Math.max(-Infinity, ...hours.map((l) => kstTimeOn(day, l!.opensAt!)));
   const deadlineMs = Math.min(request.deliveryDeadline, ...hours.map((l) => kstTimeOn(day, l!.closesAt!)));
   const storageCostKrw = storage?.storageCostKrw ?? 0;

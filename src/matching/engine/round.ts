@@ -9,7 +9,7 @@ import { baselineFor } from './baseline';
 import { addBookedRoutes, bookedVehicles, extensionOffer } from './booked-routes';
 import { createContext, type RoundContext, type TransportJob } from './context';
 import { ZERO_BREAKDOWN } from './cost';
-import { buildJob } from './jobs';
+import { buildJob, dropPallets } from './jobs';
 import { poolRoutes, type PlannedRoute, type RouteStopRef } from './pooling';
 import { routeOffer } from './route-offers';
 import { planStorage, type StoragePlan } from './storage';
@@ -54,7 +54,7 @@ export function runRound(input: RoundInput, config: ConfigOverrides = {}): Round
   // Booked routes' requests join the jobs after the assignment: only their own truck carries them.
   const booked = addBookedRoutes(input.bookedRoutes ?? [], jobs, settings, input.vehicles.length);
   const pooled = poolRoutes(jobs, ctx, assignment, { deadline: startedAt + settings.roundSeconds * 1000, seed: settings.seed, standaloneKrw: standalone, booked });
-  const parts = (job: TransportJob) => storagePlans.get(job.requestIndex)?.parts.map((p) => p.pallets) ?? [job.request.pallets];
+  const parts = (job: TransportJob) => dropPallets(job.request, storagePlans.get(job.requestIndex));
   // A request through the centre is offered both its legs or neither: when one leg loses it (its route cannot
   // pay for it, waits for companions, or its truck's extension is not offered), the routes are priced again without it.
   const lost = new Set<number>();

@@ -54,6 +54,24 @@ describe('storage legs', () => {
     expect(result.report.totalCostKrw).toBe(transport.priceKrw + 75_000);
   });
 
+  it('unloads only the stored pallets at the warehouse and takes the rest on to the destination', () => {
+    const destination = { lat: 37.4, lng: 126.8 };
+    const r = request('R1', { weightKg: 2_000, pallets: 10, destination, storage: { ...storageNeed, pallets: 6 } });
+    const truck = vehicle('V1', { vehicleClass: 'T5', payloadKg: 5_000, palletSlots: 10, perKmKrw: 1_600, baseFeeKrw: 60_000, perStopFeeKrw: 24_000 });
+    const w = listing('W', { availability: [{ fromDay: TODAY, toDay: TODAY + 60, idlePallets: 6 }] });
+    const result = runRound(round({ requests: [r], vehicles: [truck], listings: [w] }));
+    expect(result.offers.filter((o) => o.kind === 'STORAGE')).toEqual([expect.objectContaining({ listingId: 'W', pallets: 6 })]);
+    const route = result.offers.find((o): o is RouteOffer => o.kind === 'ROUTE')!;
+    // The warehouse takes the 6 pallets it was booked for, never the 4 bound for the destination.
+    expect(route.stops.map((s) => [s.action, s.location, s.palletsAfter, s.kgAfter])).toEqual([
+      ['PICKUP', r.origin, 10, 2_000],
+      ['DROP', w.location, 4, 800],
+      ['DROP', destination, 0, 0],
+    ]);
+    expect(route.loadedKm).toBeCloseTo((haversineKm(r.origin, w.location) + haversineKm(w.location, destination)) * 1.3, 9);
+    expect(route.breakdown.stopsKrw).toBe(24_000);
+  });
+
   it('refuses the wrong class, uncovered dates, too few days and full listings; splits only when allowed', () => {
     const r = (over: Partial<RequestInput>) => request('R1', { weightKg: 2_000, pallets: 10, storage: storageNeed, ...over });
     const truck = vehicle('V1', { vehicleClass: 'T5', payloadKg: 5_000, palletSlots: 10 });
