@@ -33,7 +33,9 @@ export async function bookedShipment({ ctx, input }: { ctx: Pick<Context, 'db'>;
         ? eq(bookings.id, booking.id)
         : and(eq(bookings.requestId, request.id), eq(bookings.kind, 'STORAGE'), inArray(bookings.status, [...HOLDING_BOOKING_STATUSES])),
     )
-    .orderBy(asc(bookings.id))
+    // A round writes a split stay's parts in the order its route drops them: the first offer is the first warehouse,
+    // whichever owner accepted first.
+    .orderBy(asc(bookings.offerId))
     .get();
   if (!warehouse) return request;
   return { ...request, destinationLat: warehouse.lat, destinationLng: warehouse.lng, destinationIsCentre: false, destinationH3R9: warehouse.h3R9 };
