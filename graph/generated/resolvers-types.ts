@@ -2304,7 +2304,7 @@ export type WarehouseListingUpdateInput = {
   storageClass?: InputMaybe<StorageClass>;
   /** New pallet positions; at least the idle pallets of every window. */
   totalPallets?: InputMaybe<Scalars['Int']['input']>;
-  /** New availability: replaces all windows. */
+  /** New availability, from today on: replaces the windows (days already past keep what was listed on them). */
   availability?: InputMaybe<Array<ListingAvailabilityWindowInput>>;
   /** New price per pallet per day, KRW. */
   pricePerPalletDayKrw?: InputMaybe<Scalars['Krw']['input']>;

@@ -9,7 +9,7 @@ import { getComplex } from '../../src/complexes/get-complex';
 import { localIdOf, toGlobalId } from '../../src/global-id';
 import { loadRoundInput } from '../../src/matching/round-input';
 import { createListing } from '../../src/supply/listings/create-listing';
-import { addDays, seoulDay } from '../../src/supply/listings/seoul-day';
+import { addDays, seoulDay, seoulMidnight } from '../../src/supply/listings/seoul-day';
 import { updateListing } from '../../src/supply/listings/update-listing';
 import { activityLog } from '../helpers/activity';
 import { gql } from '../helpers/clients';
@@ -301,7 +301,7 @@ describe('accepting an offer', () => {
     expect(await server.db.select().from(listingReservations).where(eq(listingReservations.listingId, space.id)).all()).toEqual([]);
   });
 
-  it('a listing whose stay began yesterday still takes new availability from today (the past days are not compared)', async () => {
+  it('a listing whose stay began yesterday still takes new availability from today; the days already past keep what was listed', async () => {
     const owner = key('WAREHOUSE_OWNER');
     const today = seoulDay(new Date());
     const yesterday = addDays(today, -1);
@@ -320,12 +320,24 @@ describe('accepting an offer', () => {
     expect((await accept(transport!)).body.errors).toBeUndefined();
     expect((await accept(stay!, randomUUID(), owner.apiKey)).body.errors).toBeUndefined();
 
+    const INSIGHTS = 'query ($from: DateTime!, $to: DateTime!) { complexInsights(complexCode: "BANWOL_SIHWA", from: $from, to: $to) { storage { idlePalletDays bookedPalletDays } } }';
+    const yesterdays = async () => (await gql(server.url, INSIGHTS, { from: seoulMidnight(yesterday).toISOString(), to: seoulMidnight(today).toISOString() }, { apiKey: key('OPERATOR').apiKey })).body;
+    const before = await yesterdays();
+    expect(before.errors).toBeUndefined();
+
     // The owner frees more space from today on: the days still ahead hold 4 booked pallets, 12 listed is plenty.
     const UPDATE = 'mutation ($id: ID!, $windows: [ListingAvailabilityWindowInput!]!) { warehouseListingUpdate(input: { listingId: $id, availability: $windows }) { listing { availability { from to idlePallets } } } }';
     const id = toGlobalId('WarehouseListing', space.id);
     const more = await gql(server.url, UPDATE, { id, windows: [{ from: today, to: addDays(today, 30), idlePallets: 12 }] }, { apiKey: owner.apiKey });
     expect(more.body.errors).toBeUndefined();
-    expect(more.body.data).toEqual({ warehouseListingUpdate: { listing: { availability: [{ from: today, to: addDays(today, 30), idlePallets: 12 }] } } });
+    // Yesterday keeps what was listed on it, the 5 pallets the stay was booked against: the operators' figures of
+    // yesterday do not move when an owner publishes today's.
+    expect(more.body.data).toEqual({ warehouseListingUpdate: { listing: { availability: [{ from: yesterday, to: yesterday, idlePallets: 5 }, { from: today, to: addDays(today, 30), idlePallets: 12 }] } } });
+    expect(await yesterdays()).toEqual(before);
+    // Nor does yesterday's window hold the space to what it was: 4 positions from today on, and a total of 4.
+    expect((await gql(server.url, UPDATE, { id, windows: [{ from: today, to: addDays(today, 30), idlePallets: 4 }] }, { apiKey: owner.apiKey })).body.errors).toBeUndefined();
+    const shrunk = await gql(server.url, 'mutation ($id: ID!) { warehouseListingUpdate(input: { listingId: $id, totalPallets: 4 }) { listing { totalPallets } } }', { id }, { apiKey: owner.apiKey });
+    expect(shrunk.body).toEqual({ data: { warehouseListingUpdate: { listing: { totalPallets: 4 } } } });
     // The days ahead are still guarded.
     const tooFew = await gql(server.url, UPDATE, { id, windows: [{ from: today, to: addDays(today, 30), idlePallets: 3 }] }, { apiKey: owner.apiKey });
     expect(tooFew.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining(`input.availability[0].idlePallets: 3 is fewer than the pallets booked on ${today} to ${addDays(today, 1)} (up to 4 a day);`) });

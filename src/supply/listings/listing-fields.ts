@@ -58,7 +58,8 @@ export function listingIssues(listing: ListingFields, sent: ReadonlySet<keyof Li
   if (sent.has('availability')) {
     issues.push(...windowIssues(listing.availability, listing.totalPallets, today));
   } else if (sent.has('totalPallets')) {
-    const mostIdle = Math.max(...listing.availability.map((w) => w.idlePallets));
+    // Days already past keep what was listed on them, whatever the space holds now.
+    const mostIdle = Math.max(...listing.availability.filter((w) => w.to >= today).map((w) => w.idlePallets));
     if (mostIdle > listing.totalPallets) issues.push({ field: 'input.totalPallets', rule: `must be at least the idle pallets of every availability window (${mostIdle})` });
   }
   return issues;

@@ -14,7 +14,7 @@ import { selectListingsByIds, type ListingRecord } from './listing-record';
 import { addDays, seoulDay } from './seoul-day';
 
 const shape = ListingFields.shape;
-/** Any listing field; a field left out (or null) keeps its value. `availability` replaces all windows. */
+/** Any listing field; a field left out (or null) keeps its value. `availability` replaces the windows from today on. */
 export const UpdateListingInput = z.object({
   listingId: z.number().int().positive(),
   name: shape.name.nullish(),
@@ -122,12 +122,16 @@ export async function updateListing({ ctx, input }: { ctx: Context; input: Updat
       throw new ConflictError('Pallets are booked in this listing: its location and storage class can change once those stays have ended');
     }
     if (availability) {
+      const today = seoulDay(ctx.now());
+      // The new windows start today at the earliest; days already past keep what was listed on them, the record a stay
+      // under way was booked against and the complex's insights count (the windows' parts up to yesterday).
+      const past = current.availability.filter((w) => w.from < today).map((w) => ({ ...w, to: w.to < today ? w.to : addDays(today, -1) }));
       await tx.delete(listingAvailability).where(eq(listingAvailability.listingId, listingId)).run();
       await tx
         .insert(listingAvailability)
-        .values(availability.map((w) => ({ listingId, fromDay: w.from, toDay: w.to, idlePallets: w.idlePallets })))
+        .values([...past, ...availability].map((w) => ({ listingId, fromDay: w.from, toDay: w.to, idlePallets: w.idlePallets })))
         .run();
-      const short = await shortfalls(tx, listingId, availability, seoulDay(ctx.now()));
+      const short = await shortfalls(tx, listingId, availability, today);
       if (short.length > 0) {
         throw new ConflictError(`The new availability lists fewer idle pallets than are booked: ${short.join('; ')}; give those bookings back first`);
       }
