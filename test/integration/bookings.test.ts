@@ -271,6 +271,23 @@ describe('accepting an offer', () => {
     expect(same.body.data).toEqual({ warehouseListingUpdate: { listing: { name: 'renamed', storageClass: space.storageClass, location: { lat: space.lat, lng: space.lng } } } });
   });
 
+  it('moving a listing or changing its storage class withdraws the storage offers pending on it; renaming it does not', async () => {
+    const owner = key('WAREHOUSE_OWNER');
+    const UPDATE = 'mutation ($input: WarehouseListingUpdateInput!) { warehouseListingUpdate(input: $input) { listing { name } } }';
+    for (const change of [{ location: { lat: 37.45, lng: 126.9 } }, { storageClass: 'BONDED' }, { name: 'renamed only' }]) {
+      const space = await listing(ctxAs(server.db, owner), 10);
+      const request = await shipment(shipperCtx(), { pallets: 4, storage: { pallets: 4, days: 3, storageClass: 'AMBIENT' } });
+      const [stay] = await makeOffers(server.db, [{ round: r, shipperOrgId: request.shipperOrgId, requestId: request.id, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 4 }]);
+      const changed = await gql(server.url, UPDATE, { input: { listingId: toGlobalId('WarehouseListing', space.id), ...change } }, { apiKey: owner.apiKey });
+      expect(changed.body.errors).toBeUndefined();
+      const reshaped = !('name' in change);
+      // The offer was made for the old place and class: the route offered with it drops the goods there.
+      expect([await offerStatus(stay!), await requestStatus(request.id)]).toEqual(reshaped ? ['WITHDRAWN', 'OPEN'] : ['PENDING', 'OFFERED']);
+      const late = await accept(stay!, randomUUID(), owner.apiKey);
+      if (reshaped) expect(late.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: 'Offer is WITHDRAWN and can no longer be accepted' });
+    }
+  });
+
   it('retiring a vehicle withdraws the offers pending on it: none can be accepted for a retired truck', async () => {
     const { request, vehicles: [v1, v2], offerIds } = await offeredTwice();
     const RETIRE = 'mutation ($id: ID!) { vehicleRetire(input: { vehicleId: $id }) { vehicle { status } } }';

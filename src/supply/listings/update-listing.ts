@@ -1,7 +1,8 @@
 import { and, eq, gte, isNull, sum } from 'drizzle-orm';
 import { transact, type Tx } from '../../../db/transaction';
 import { z } from 'zod';
-import { listingAvailability, listingReservations, warehouseListings } from '../../../db/schema';
+import { listingAvailability, listingReservations, offers, warehouseListings } from '../../../db/schema';
+import { withdrawPendingOffers } from '../../market/withdraw-offers';
 import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors';
@@ -75,7 +76,8 @@ function dayRanges(days: string[]): string {
 
 /**
  * WAREHOUSE_OWNER: changes its own ACTIVE listing. The whole listing, as it would be after the change, must
- * satisfy the same rules as a new one; nothing is written otherwise.
+ * satisfy the same rules as a new one; nothing is written otherwise. Moving it or changing its storage class withdraws
+ * the storage offers still pending on it.
  * @throws ForbiddenError for other roles; NotFoundError for an unknown listing or another owner's;
  *   ConflictError when the listing is withdrawn, when it would move or change its storage class while pallets are
  *   booked in it from today on, or when the new availability would hold fewer idle pallets than are booked on a
@@ -121,6 +123,9 @@ export async function updateListing({ ctx, input }: { ctx: Context; input: Updat
     if (reshaped && (await heldStays(tx, listingId, seoulDay(ctx.now())).limit(1).all()).length > 0) {
       throw new ConflictError('Pallets are booked in this listing: its location and storage class can change once those stays have ended');
     }
+    // Offers still pending were made for the old place and class (their routes drop the goods there): they are
+    // withdrawn, and their requests return to the next round as after a decline.
+    if (reshaped) await withdrawPendingOffers(tx, eq(offers.listingId, listingId), ctx.now());
     if (availability) {
       const today = seoulDay(ctx.now());
       // The new windows start today at the earliest; days already past keep what was listed on them, the record a stay
