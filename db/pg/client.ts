@@ -188,11 +188,17 @@ export async function reachPg(url: string): Promise<void> {
   try {
     await client.connect();
   } catch (error) {
-    if (!(error instanceof Error) || 'code' in error) throw error;
-    // node-postgres' own errors of a connection (its timeout; a peer that closes before answering, as a proxy or
-    // another service on that port does) have no code: the one line a start ends with needs one.
+    if (!(error instanceof Error)) throw error;
+    // A peer that closes before answering (a proxy, another service on that port) ends the connection, node-postgres'
+    // own error, or resets it while the start-up message is sent (the system's ECONNRESET or EPIPE), as timing has it;
+    // node-postgres' errors have no code: the one line a start ends with is the same, and has one.
+    const { code } = error as NodeJS.ErrnoException;
+    const reset = code === 'ECONNRESET' || code === 'EPIPE';
+    if (code !== undefined && !reset) throw error;
     const timedOut = seconds > 0 && Date.now() >= deadline;
-    const why = timedOut ? `no answer within ${seconds} s (connect_timeout in DATABASE_URL sets how long to wait)` : `${error.message} (is it PostgreSQL at that address?)`;
+    const why = timedOut
+      ? `no answer within ${seconds} s (connect_timeout in DATABASE_URL sets how long to wait)`
+      : `${reset ? 'Connection terminated unexpectedly' : error.message} (is it PostgreSQL at that address?)`;
     throw Object.assign(new Error(why, { cause: error }), { code: timedOut ? 'ETIMEDOUT' : 'ECONNRESET' });
   } finally {
     await client.end().catch(() => {});

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -115,15 +115,18 @@ describe('npm run admin, db:migrate and seed on PostgreSQL', () => {
     } finally {
       silent.close();
     }
-    // Something at that address that takes the connection and closes it (a proxy, another service): one line too.
-    const closing = createServer((socket) => socket.destroy());
-    await new Promise<void>((resolve) => closing.listen(0, '127.0.0.1', resolve));
-    const closingPort = (closing.address() as AddressInfo).port;
-    try {
-      const closed = await run({ DATABASE_URL: `postgres://postgres@127.0.0.1:${closingPort}/sandan` }, ...npmStart);
-      expect([closed.code, closed.output.trim()]).toEqual([1, `Cannot open the database (PostgreSQL 127.0.0.1:${closingPort}/sandan): Connection terminated unexpectedly (is it PostgreSQL at that address?)`]);
-    } finally {
-      closing.close();
+    // Something at that address that takes the connection and closes it (a proxy, another service), or resets it: one
+    // line too, the same whichever the client meets first (the end of the connection, or a reset while it writes).
+    for (const close of [(socket: Socket) => socket.destroy(), (socket: Socket) => socket.resetAndDestroy()]) {
+      const closing = createServer(close);
+      await new Promise<void>((resolve) => closing.listen(0, '127.0.0.1', resolve));
+      const closingPort = (closing.address() as AddressInfo).port;
+      try {
+        const closed = await run({ DATABASE_URL: `postgres://postgres@127.0.0.1:${closingPort}/sandan` }, ...npmStart);
+        expect([closed.code, closed.output.trim()]).toEqual([1, `Cannot open the database (PostgreSQL 127.0.0.1:${closingPort}/sandan): Connection terminated unexpectedly (is it PostgreSQL at that address?)`]);
+      } finally {
+        closing.close();
+      }
     }
     // Nothing listens on the closed port: refused at once, in the same one line.
     const down = await run({ DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/sandan` }, ...npmStart);
