@@ -8,13 +8,16 @@
  *   (b) greedy cheapest-pair-first over the full feasible matrix;
  *   (c) exact assignment over the full, unpruned matrix (same solver, every pair evaluated) where it fits.
  * It also times the whole pooled round (runRound: storage, assignment, the pooled search warm-started from it,
- * pricing and split) and prints how much cheaper its routes are than the assignment, and its savings.
+ * pricing and split) and prints how much cheaper its routes are than the assignment, and its savings; and, up to
+ * 2,000 requests, the same round on the service's matching thread (hand-over cost, the event loop's longest wait).
  * Gaps count a request a method leaves unserved at its baseline dedicated-truck cost (it still has to move), so
  * a method cannot look cheaper by serving fewer; (a) and (c) serve the same number in practice.
  * Ends with one JSON line.
  */
 import { assignTransport, baselineFor, evaluateTransport, prepareRound, resolveConfig, runRound, type TransportJob } from '../src/matching/engine/index';
 import { syntheticRound } from '../src/matching/engine/synthetic';
+import { runRoundOffThread } from '../src/matching/round-thread';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 const SIZES = [500, 2_000, 10_000];
 /**
@@ -84,12 +87,28 @@ function greedy(size: number): Measured {
   return { ms, served, costKrw, costWithUnservedKrw: costKrw + unservedPenalty(jobs, (i) => rowUsed[i] === 1), pairs: ctx.counters.pairsEvaluated };
 }
 
+/**
+ * The service hands the round to its matching thread (round-thread.ts): what the hand-over costs (the round's wall
+ * time less the search's own), and the longest the event loop waited meanwhile (it waits the whole search in process).
+ */
+async function offThread(size: number) {
+  const input = syntheticRound({ seed: size, requests: size });
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  const started = performance.now();
+  const { report } = await runRoundOffThread(input, { roundSeconds: ROUND_SECONDS[size] });
+  const wallMs = performance.now() - started;
+  delay.disable();
+  return { roundMs: report.timeMs, handoffMs: Math.round((wallMs - report.timeMs) * 10) / 10, maxLoopDelayMs: Math.round(delay.max / 1e5) / 10 };
+}
+
 const pct = (x: number, ref: number) => Math.round(((x - ref) / ref) * 100_000) / 1000;
 const fmt = (m: Measured | null) => (m ? `${m.ms.toFixed(0).padStart(7)} ms  served ${String(m.served).padStart(5)}  cost ${m.costKrw.toLocaleString('en-US').padStart(15)} KRW  pairs ${m.pairs.toLocaleString('en-US')}` : 'skipped (matrix too large)');
 
-// Warm up the JIT so the first measured method is not penalised.
+// Warm up the JIT so the first measured method is not penalised, and start the matching thread.
 engine(200);
 unpruned(200);
+await runRoundOffThread(syntheticRound({ seed: 1, requests: 20 }), { roundSeconds: 1 });
 
 const summary = {
   pooledVsAssignmentPct2000: NaN,
@@ -102,6 +121,8 @@ const summary = {
   speedup2000: NaN,
   peakRssMb: 0,
   savingsPct: NaN,
+  handoffMs2000: NaN,
+  maxLoopDelayMs2000: NaN,
 };
 for (const size of SIZES) {
   const fits = size <= FULL_MATRIX_LIMIT;
@@ -128,6 +149,11 @@ for (const size of SIZES) {
   console.log(
     `    transport ${pooledKrw.toLocaleString('en-US')} KRW vs assignment ${r.assignmentCostKrw.toLocaleString('en-US')} = ${pooledVsAssignmentPct}% cheaper; with storage ${r.totalCostKrw.toLocaleString('en-US')} vs baseline ${r.baselineCostKrw.toLocaleString('en-US')} KRW = ${r.savingsPct}% saved, empty-km share ${r.emptyKmShare} (baseline 0.5), CO2 ${r.co2Kg} vs ${r.baselineCo2Kg} kg`,
   );
+  if (size <= 2_000) {
+    const t = await offThread(size);
+    console.log(`    on the matching thread: search ${t.roundMs} ms, hand-over ${t.handoffMs} ms, event loop waited at most ${t.maxLoopDelayMs} ms (in process: the whole search)`);
+    if (size === 2_000) Object.assign(summary, { handoffMs2000: t.handoffMs, maxLoopDelayMs2000: t.maxLoopDelayMs });
+  }
   if (size === 2_000) {
     summary.pooledVsAssignmentPct2000 = pooledVsAssignmentPct;
     summary.servedPooled2000 = r.servedCount;
