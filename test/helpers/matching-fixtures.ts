@@ -1,4 +1,4 @@
-import { runRound as runRoundTimed, type CentreInput, type ConfigOverrides, type RequestInput, type RoundInput, type RoundResult } from '../../src/matching/engine/index';
+import { runRound as runRoundTimed, type CentreInput, type ConfigOverrides, type RequestInput, type RoundInput, type RoundResult, type VehicleInput } from '../../src/matching/engine/index';
 
 /**
  * A round whose search ends by its iteration bound, never by the clock: the service's 5 s budget (or a test's own)
@@ -24,5 +24,21 @@ export const baseRequest = (over: Partial<RequestInput> = {}): RequestInput => (
   deliveryDeadline: NOW + 8 * H,
   maxPriceKrw: null,
   storage: null,
+  ...over,
+});
+
+/** A 2.5 t wing truck beside the complex, free for 12 h from NOW. */
+export const baseVehicle = (over: Partial<VehicleInput> = {}): VehicleInput => ({
+  id: 'V1',
+  carrierOrgId: 'K1',
+  vehicleClass: 'T2_5',
+  payloadKg: 2_500,
+  palletSlots: 6,
+  bodyType: 'WING',
+  hazmatCertified: false,
+  location: { lat: 37.33, lng: 126.76 },
+  availability: [{ start: NOW, end: NOW + 12 * H }],
+  baseFeeKrw: 40_000,
+  perKmKrw: 1_300,
   ...over,
 });

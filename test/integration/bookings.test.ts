@@ -175,7 +175,11 @@ describe('accepting an offer', () => {
     expect(carrierTries.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
-  it('a stay split between two warehouses gives each owner its own warehouse to receive at, not the other owner’s', async () => {
+  /**
+   * A stay of 6 pallets split between the test's owner's warehouse A and another owner's B, offered as a round writes
+   * it (its parts in the order its route drops them: A, then B), with a truck's transport offer.
+   */
+  const splitStay = async () => {
     const owners = await server.db.select().from(organisations).where(and(eq(organisations.complexId, r.complexId), eq(organisations.role, 'WAREHOUSE_OWNER'))).orderBy(organisations.id).all();
     const first = key('WAREHOUSE_OWNER');
     const second = owners.find((o) => o.id !== first.organisationId)!;
@@ -185,13 +189,18 @@ describe('accepting an offer', () => {
     const b = await updateListing({ ctx: secondCtx, input: { listingId: (await listing(secondCtx, 3)).id, location: { lat: 37.35, lng: 126.8 } } });
     const request = await shipment(shipperCtx(), { pallets: 6, storage: { pallets: 6, days: 3, storageClass: 'AMBIENT', splitAllowed: true } });
     const common = { round: r, shipperOrgId: request.shipperOrgId, requestId: request.id, storagePallets: 3 };
-    const [inA, inB] = await makeOffers(server.db, [
+    const [inA, inB, transport] = await makeOffers(server.db, [
       { ...common, supplierOrgId: first.organisationId, listingId: a.id },
       { ...common, supplierOrgId: second.id, listingId: b.id },
       { round: r, shipperOrgId: request.shipperOrgId, requestId: request.id, supplierOrgId: key('CARRIER').organisationId, vehicleId: (await vehicle(carrierCtx())).id },
     ]);
-    expect((await accept(inA!, randomUUID(), first.apiKey)).body.errors).toBeUndefined();
-    const stored = await accept(inB!, randomUUID(), secondKey);
+    return { first, secondKey, a, b, inA: inA!, inB: inB!, transport: transport! };
+  };
+
+  it('a stay split between two warehouses gives each owner its own warehouse to receive at, not the other owner’s', async () => {
+    const { first, secondKey, b, inA, inB } = await splitStay();
+    expect((await accept(inA, randomUUID(), first.apiKey)).body.errors).toBeUndefined();
+    const stored = await accept(inB, randomUUID(), secondKey);
     expect(stored.body.errors).toBeUndefined();
     const PLACE = 'query ($id: ID!) { node(id: $id) { ... on Booking { shipment { destination { location { lat lng } isCentre } } } } }';
     const seen = await gql<{ node: { shipment: { destination: unknown } } }>(server.url, PLACE, { id: stored.body.data!.offerAccept.bookings[0]!.id }, { apiKey: secondKey });
@@ -199,24 +208,10 @@ describe('accepting an offer', () => {
   });
 
   it("a split stay's carrier is sent to the route's first warehouse, whichever owner accepted first", async () => {
-    const owners = await server.db.select().from(organisations).where(and(eq(organisations.complexId, r.complexId), eq(organisations.role, 'WAREHOUSE_OWNER'))).orderBy(organisations.id).all();
-    const first = key('WAREHOUSE_OWNER');
-    const second = owners.find((o) => o.id !== first.organisationId)!;
-    const secondKey = (await createApiKey({ ctx: { ...shipperCtx(), viewer: SYSTEM_ADMIN }, input: { organisationId: second.id, name: 'test' } })).secret;
-    const secondCtx = ctxAs(server.db, { organisationId: second.id, role: 'WAREHOUSE_OWNER' });
-    const a = await listing(ctxAs(server.db, first), 3);
-    const b = await updateListing({ ctx: secondCtx, input: { listingId: (await listing(secondCtx, 3)).id, location: { lat: 37.35, lng: 126.8 } } });
-    const request = await shipment(shipperCtx(), { pallets: 6, storage: { pallets: 6, days: 3, storageClass: 'AMBIENT', splitAllowed: true } });
-    const common = { round: r, shipperOrgId: request.shipperOrgId, requestId: request.id, storagePallets: 3 };
-    // A round writes a split stay's parts in the order its route drops them: A, then B.
-    const [inA, inB, transport] = await makeOffers(server.db, [
-      { ...common, supplierOrgId: first.organisationId, listingId: a.id },
-      { ...common, supplierOrgId: second.id, listingId: b.id },
-      { round: r, shipperOrgId: request.shipperOrgId, requestId: request.id, supplierOrgId: key('CARRIER').organisationId, vehicleId: (await vehicle(carrierCtx())).id },
-    ]);
-    expect((await accept(inB!, randomUUID(), secondKey)).body.errors).toBeUndefined();
-    expect((await accept(inA!, randomUUID(), first.apiKey)).body.errors).toBeUndefined();
-    const carried = await accept(transport!);
+    const { first, secondKey, a, inA, inB, transport } = await splitStay();
+    expect((await accept(inB, randomUUID(), secondKey)).body.errors).toBeUndefined();
+    expect((await accept(inA, randomUUID(), first.apiKey)).body.errors).toBeUndefined();
+    const carried = await accept(transport);
     expect(carried.body.errors).toBeUndefined();
     const PLACE = 'query ($id: ID!) { node(id: $id) { ... on Booking { shipment { destination { location { lat lng } isCentre } } } } }';
     const seen = await gql<{ node: { shipment: { destination: unknown } } }>(server.url, PLACE, { id: carried.body.data!.offerAccept.bookings[0]!.id }, { apiKey: key('CARRIER').apiKey });

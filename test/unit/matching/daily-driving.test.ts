@@ -2,27 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { buildJob, createContext, evaluateTransport, kstDayOf, resolveConfig } from '../../../src/matching/engine/index';
 import { kstTimeOn } from '../../../src/matching/engine/days';
 import type { RequestInput, VehicleInput } from '../../../src/matching/engine/index';
-import { baseRequest, CENTRE, H, NOW, runRound } from '../../helpers/matching-fixtures';
+import { baseRequest, baseVehicle, CENTRE, H, NOW, runRound } from '../../helpers/matching-fixtures';
 
 const config = resolveConfig();
 /** Road km that take `hours` of driving at the default 45 km/h (booked km count a rest per 4 hours, as one leg would). */
 const kmOf = (hours: number) => hours * config.averageSpeedKmh;
 const today = kstDayOf(NOW);
 
-const truck = (over: Partial<VehicleInput> = {}): VehicleInput => ({
-  id: 'V1',
-  carrierOrgId: 'K1',
-  vehicleClass: 'T2_5',
-  payloadKg: 2_500,
-  palletSlots: 6,
-  bodyType: 'WING',
-  hazmatCertified: false,
-  location: { lat: 37.33, lng: 126.76 },
-  availability: [{ start: NOW, end: NOW + 40 * H }],
-  baseFeeKrw: 40_000,
-  perKmKrw: 1_300,
-  ...over,
-});
+/** Free from NOW until the day after tomorrow. */
+const truck = (over: Partial<VehicleInput> = {}) => baseVehicle({ availability: [{ start: NOW, end: NOW + 40 * H }], ...over });
 
 const reasonOf = (r: RequestInput, v: VehicleInput) => {
   const ctx = createContext(config, NOW, CENTRE, [v]);

@@ -3,24 +3,11 @@ import { haversineKm } from '../../../src/geo/distance';
 import { buildJob, canShareVehicle, createContext, evaluateTransport, resolveConfig, travelMs } from '../../../src/matching/engine/index';
 import { serviceMinutes } from '../../../src/supply/loading-methods';
 import type { RequestInput, VehicleInput } from '../../../src/matching/engine/index';
-import { baseRequest, CENTRE, H, NOW, runRound } from '../../helpers/matching-fixtures';
+import { baseRequest, baseVehicle, CENTRE, H, NOW, runRound } from '../../helpers/matching-fixtures';
 
 const request = baseRequest;
 
-const vehicle = (over: Partial<VehicleInput> = {}): VehicleInput => ({
-  id: 'V1',
-  carrierOrgId: 'K1',
-  vehicleClass: 'T2_5',
-  payloadKg: 2_500,
-  palletSlots: 6,
-  bodyType: 'WING',
-  hazmatCertified: false,
-  location: { lat: 37.33, lng: 126.76 },
-  availability: [{ start: NOW, end: NOW + 12 * H }],
-  baseFeeKrw: 40_000,
-  perKmKrw: 1_300,
-  ...over,
-});
+const vehicle = baseVehicle;
 
 function evaluate(r: RequestInput, v: VehicleInput) {
   const config = resolveConfig();
