@@ -1,6 +1,6 @@
 import { requireRole } from '../auth/authorize';
 import type { Context } from '../context';
-import { filterEvents, type BookingEndedEvent, type OfferReceivedEvent } from '../pubsub';
+import { filterEvents, type OfferReceivedEvent } from '../pubsub';
 
 /**
  * CARRIER or WAREHOUSE_OWNER: offers matching rounds make to the caller, as they are written (each event's `offer`).
@@ -9,13 +9,4 @@ import { filterEvents, type BookingEndedEvent, type OfferReceivedEvent } from '.
 export function subscribeOffersReceived({ ctx, input }: { ctx: Context; input: { signal?: AbortSignal } }): AsyncIterable<OfferReceivedEvent> {
   const viewer = requireRole(ctx, 'CARRIER', 'WAREHOUSE_OWNER');
   return filterEvents(ctx.pubsub.subscribe('offerReceived', input.signal), ({ offer }) => offer.supplierOrgId === viewer.organisationId);
-}
-
-/**
- * CARRIER or WAREHOUSE_OWNER: the caller's bookings that end without it, as they end (bookingEndedEvents).
- * @throws UnauthenticatedError or ForbiddenError before any event is awaited.
- */
-export function subscribeBookingsEnded({ ctx, input }: { ctx: Context; input: { signal?: AbortSignal } }): AsyncIterable<BookingEndedEvent> {
-  const viewer = requireRole(ctx, 'CARRIER', 'WAREHOUSE_OWNER');
-  return filterEvents(ctx.pubsub.subscribe('bookingEnded', input.signal), ({ booking }) => booking.supplierOrgId === viewer.organisationId);
 }
