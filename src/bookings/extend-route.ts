@@ -88,9 +88,8 @@ export async function applyExtension(tx: Tx, extension: Extension, now: Date): P
   const held = await tx.select().from(bookings).where(and(eq(bookings.routeId, baseId), eq(bookings.status, 'CONFIRMED'))).all();
   const moved: BookingRecord[] = [];
   for (const booking of held) {
-    // As the round times a share (route-offers.ts): a trunk leg is picked up at the centre, a feeder leg drops there.
-    const pickup = stops.find((s) => s.requestId === booking.requestId && (s.action === 'PICKUP' || s.action === 'CENTRE_PICKUP'));
-    const drop = [...stops].reverse().find((s) => s.requestId === booking.requestId && (s.action === 'DROP' || s.action === 'CENTRE_DROP'));
+    const pickup = stops.find((s) => s.requestId === booking.requestId && s.action === 'PICKUP');
+    const drop = [...stops].reverse().find((s) => s.requestId === booking.requestId && s.action === 'DROP');
     moved.push(
       (await tx
         .update(bookings)
