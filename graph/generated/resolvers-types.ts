@@ -487,7 +487,7 @@ export type OrganisationCreateInput = {
   role: OrganisationRole;
   /** Registered name, 2–120 characters. */
   name: Scalars['String']['input'];
-  /** 사업자등록번호, with or without hyphens; the check digit is verified. */
+  /** 사업자등록번호: 10 digits, bare or hyphenated 3-2-5 (123-45-67890); the check digit is verified. */
   businessRegistrationNumber: Scalars['String']['input'];
   /** Contact person. */
   contactName?: InputMaybe<Scalars['String']['input']>;

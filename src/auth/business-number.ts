@@ -8,10 +8,12 @@ function checkDigit(nineDigits: string): number {
   return (10 - (sum % 10)) % 10;
 }
 
-/** True when `brn` (with or without the usual 3-2-5 hyphens) is 10 digits ending in its check digit. */
+/** True when `brn` is 10 digits, bare or hyphenated 3-2-5 as printed on the certificate, ending in its check digit. */
 export function isValidBusinessNumber(brn: string): boolean {
+  // Hyphens elsewhere (1-234-567891) are a mistyped number, not another way to write it.
+  if (!/^(\d{10}|\d{3}-\d{2}-\d{5})$/.test(brn)) return false;
   const digits = normaliseBusinessNumber(brn);
-  return /^\d{10}$/.test(digits) && checkDigit(digits.slice(0, 9)) === Number(digits[9]);
+  return checkDigit(digits.slice(0, 9)) === Number(digits[9]);
 }
 
 /** Strips the 3-2-5 hyphens: `123-45-67891` → `1234567891`. */

@@ -16,7 +16,7 @@ export const CreateOrganisationInput = z
     name: z.string().trim().min(2).max(120).regex(...ONE_LINE),
     businessRegistrationNumber: z
       .string()
-      .refine(isValidBusinessNumber, 'must be a 10-digit business registration number (사업자등록번호) with a valid check digit')
+      .refine(isValidBusinessNumber, 'must be a 10-digit business registration number (사업자등록번호), bare or hyphenated 3-2-5 (123-45-67890), with a valid check digit')
       .transform(normaliseBusinessNumber),
     contactName: z.string().trim().min(1).max(80).regex(...ONE_LINE).nullish(),
     contactPhone: z

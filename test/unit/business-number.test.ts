@@ -15,6 +15,10 @@ describe('business registration number', () => {
     expect(isValidBusinessNumber('22a8162517')).toBe(false);
   });
 
+  it('takes hyphens only where the certificate prints them (3-2-5)', () => {
+    for (const misplaced of ['2-208-162517', '22081-62517', '220-8162-517', '220--81-62517', '-2208162517', '220-81-62517-']) expect(isValidBusinessNumber(misplaced)).toBe(false);
+  });
+
   it('withCheckDigit makes numbers the validator accepts', () => {
     for (const nine of ['000000000', '123456789', '999999999', '220816251']) expect(isValidBusinessNumber(withCheckDigit(nine))).toBe(true);
     expect(withCheckDigit('220816251')).toBe('2208162517');
