@@ -3,7 +3,7 @@ import express from 'express';
 import { closeDatabase, connectOrRefusal } from '../db/client';
 import { EnvError, parseEnv } from './env';
 import { createLogger, endLogs } from './logger';
-import { jsonErrors } from './http/json-errors';
+import { answerParseErrors, jsonErrors } from './http/json-errors';
 import { METRICS_PATH, metricsRoute } from './http/metrics';
 import { servicePubSub } from './pubsub-pg';
 import { createApp, GRAPHQL_PATH } from './server';
@@ -49,6 +49,7 @@ function listen(server: Server, setting: 'PORT' | 'METRICS_PORT', port: number, 
 let metricsServer: Server | null = null;
 if (env.METRICS_PORT !== undefined) {
   metricsServer = createServer(express().get(METRICS_PATH, metricsRoute(app.metrics)).use(jsonErrors({ logger, hideSuggestions: true })));
+  answerParseErrors(metricsServer);
   listen(metricsServer, 'METRICS_PORT', env.METRICS_PORT, env.METRICS_HOST, (port) => logger.info({ port }, `metrics at http://${env.METRICS_HOST}:${port}${METRICS_PATH}`));
 }
 listen(app.httpServer, 'PORT', env.PORT, env.HOST, (port) =>

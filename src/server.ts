@@ -18,7 +18,7 @@ import type { Env } from './env';
 import { compiledExecution } from './http/compiled-execution';
 import { dashboardRoutes } from './http/dashboard';
 import { graphqlHttpHandler } from './http/graphql-http';
-import { formatError, jsonErrors, type ErrorFormatOptions } from './http/json-errors';
+import { answerParseErrors, formatError, jsonErrors, type ErrorFormatOptions } from './http/json-errors';
 import { POD_IMAGES_PATH, podImageRoutes } from './http/pod-images';
 import { logRequest } from './http/request-log';
 import { STATEMENTS_PATH, statementRoutes } from './http/statements';
@@ -102,6 +102,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     if (isGraphqlPath(req.url)) graphqlHttp(req, res);
     else app(req, res);
   });
+  answerParseErrors(httpServer);
   const metrics = createMetrics({ db, pubsub });
   const graphqlWs = attachGraphqlWs({ httpServer, path: GRAPHQL_PATH, schema, rules, db, now, admission, maxPayload: BODY_LIMIT_BYTES, maxConnectionsPerKey: env.WS_MAX_CONNECTIONS_PER_KEY, maxOperationsPerConnection: env.WS_MAX_OPERATIONS_PER_CONNECTION, errorOpts, contextFor, metrics, logger });
 

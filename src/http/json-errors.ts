@@ -1,4 +1,5 @@
-import { STATUS_CODES, type ServerResponse } from 'node:http';
+import { STATUS_CODES, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DomainError, NotFoundError, RateLimitedError, type DomainErrorCode } from '../errors';
@@ -150,4 +151,26 @@ function isJson(text: string | undefined): boolean {
   } catch {
     return false;
   }
+}
+
+/** What Node's parser refuses before a request exists, in words and with its status. */
+function parseFault(code: string | undefined): { status: number; message: string } {
+  if (code === 'HPE_HEADER_OVERFLOW') return { status: 431, message: 'Request line and headers exceed 16 KB: send long queries in a POST body, not the URL' };
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return { status: 408, message: 'Request was not received in time' };
+  return { status: 400, message: 'Malformed HTTP request' };
+}
+
+/**
+ * Answers what Node's HTTP parser refuses (a URL or headers over its 16 KB, a malformed request line) in the same
+ * GraphQL-shaped JSON as every other error, where Node would send a bare status line, then closes the connection.
+ */
+export function answerParseErrors(server: Server): void {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    // As Node does: nothing is written on a closed connection, or into an answer already going out on it.
+    const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (!socket.writable || inFlight?.headersSent) return void socket.destroy();
+    const { status, message } = parseFault(err.code);
+    const json = JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(json)}\r\nconnection: close\r\n\r\n${json}`);
+  });
 }

@@ -55,6 +55,21 @@ describe('client mistakes are answered as such, in GraphQL-shaped JSON', () => {
     expect(((await gzipped.json()) as { data: unknown }).data).toEqual({ complexes: { totalCount: 7 } });
   });
 
+  it("a URL over Node's 16 KB, or a request line it cannot parse, is answered in JSON too, not a bare status line", async () => {
+    const long = await fetch(`${server.url}?query=${encodeURIComponent(`{ complexes(first: 1) { totalCount } }${' '.repeat(17_000)}`)}`);
+    expect(long.status).toBe(431);
+    expect(long.headers.get('content-type')).toMatch(/application\/json/);
+    expect(await long.json()).toEqual({ errors: [{ message: 'Request line and headers exceed 16 KB: send long queries in a POST body, not the URL', extensions: { code: 'BAD_REQUEST' } }] });
+    const { hostname, port } = new URL(server.url);
+    const raw = await new Promise<string>((resolve, reject) => {
+      let answer = '';
+      const socket = connect(Number(port), hostname, () => socket.write('GET /graphql HTTP/1.1 x\r\n\r\n'));
+      socket.on('data', (chunk) => (answer += chunk)).on('end', () => resolve(answer)).on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toEqual({ errors: [{ message: 'Malformed HTTP request', extensions: { code: 'BAD_REQUEST' } }] });
+  });
+
   it('a domain error has one HTTP status wherever it is answered outside GraphQL', async () => {
     const badKey = await post(JSON.stringify({ query: '{ viewer { name } }' }), { authorization: 'Bearer sdx_0000000000_' + 'A'.repeat(43) });
     expect(badKey.status).toBe(401);
