@@ -48,7 +48,7 @@ function listen(server: Server, setting: 'PORT' | 'METRICS_PORT', port: number, 
 
 let metricsServer: Server | null = null;
 if (env.METRICS_PORT !== undefined) {
-  metricsServer = createServer(express().get(METRICS_PATH, metricsRoute(app.metrics)).use(jsonErrors({ logger, hideSuggestions: true })));
+  metricsServer = createServer(express().disable('x-powered-by').get(METRICS_PATH, metricsRoute(app.metrics)).use(jsonErrors({ logger, hideSuggestions: true })));
   answerParseErrors(metricsServer);
   listen(metricsServer, 'METRICS_PORT', env.METRICS_PORT, env.METRICS_HOST, (port) => logger.info({ port }, `metrics at http://${env.METRICS_HOST}:${port}${METRICS_PATH}`));
 }

@@ -92,7 +92,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     next();
   };
 
-  const app = express();
+  // No X-Powered-By: the framework and its version are nobody's business.
+  const app = express().disable('x-powered-by');
   // Every request gets its id and log line here; /graphql is answered without Express (see graphqlHttpHandler).
   const httpServer = createServer((req, res) => {
     // A request read from a connection the stop has already ended (sent by its client as the last answer on it went

@@ -83,6 +83,7 @@ describe('runnable service', () => {
     const base = server.url.replace('/graphql', '');
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(200);
+    expect(health.headers.get('x-powered-by')).toBeNull();
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready' });
