@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { check, index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { organisations } from './auth';
 import { complexes, createdAt } from './complexes';
-import { CARGO_CLASS_CODES, codedEnum, codeList, codeOf, h3Cell, inList, LOADING_METHOD_CODES, REQUEST_STATUS_CODES, STORAGE_CLASSES, type StorageClass } from './enums';
+import { CARGO_CLASS_CODES, codedEnum, codeList, codeOf, h3Cell, inList, LOADING_METHOD_CODES, REQUEST_STATUS_CODES, STORAGE_CLASSES, type StorageClass, UNMATCHED_REASONS, type UnmatchedReason } from './enums';
 
 /** A request's status, cargo class and loading methods as stored (codedEnum; migration 0026). */
 export const requestStatus = codedEnum(REQUEST_STATUS_CODES);
@@ -55,6 +55,12 @@ export const shipmentRequests = sqliteTable(
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
     cancelledAt: integer('cancelled_at', { mode: 'timestamp_ms' }),
     cancelReason: text('cancel_reason'),
+    /**
+     * Why the last round that considered the request gave it no offer, and when: cleared when a round offers it.
+     * Unchecked by the database (a CHECK would rebuild this, the largest table); only rounds write it.
+     */
+    unmatchedReason: text('unmatched_reason', { enum: UNMATCHED_REASONS }).$type<UnmatchedReason>(),
+    unmatchedAt: integer('unmatched_at', { mode: 'timestamp_ms' }),
   },
   (t) => [
     // Lists run newest first: these give the scope's rows in id order, so a page reads ~first rows, not the scope.

@@ -10,6 +10,8 @@ export const LOADING_METHODS = ['FORKLIFT', 'HOIST', 'BY_HAND'] as const;
 export const LISTING_STATUSES = ['ACTIVE', 'WITHDRAWN'] as const;
 export const VEHICLE_STATUSES = ['ACTIVE', 'RETIRED'] as const;
 export const REQUEST_STATUSES = ['OPEN', 'OFFERED', 'BOOKED', 'PICKED_UP', 'AT_CENTRE', 'IN_TRANSIT', 'DELIVERED', 'CANCELLED', 'EXPIRED'] as const;
+/** Why a matching round gave a request no offer (src/matching/engine/unserved.ts): a rule broken, or HELD, TAKEN, NO_VEHICLE. */
+export const UNMATCHED_REASONS = ['NO_VEHICLE', 'EXCLUDED', 'BODY', 'HAZMAT', 'LOADING', 'PAYLOAD', 'PALLETS', 'WINDOW', 'DEADLINE', 'DRIVING', 'PRICE', 'STORAGE_CLASS', 'STORAGE_DATES', 'STORAGE_CAPACITY', 'MIN_DAYS', 'HELD', 'TAKEN'] as const;
 
 export type TonnageClass = (typeof TONNAGE_CLASSES)[number];
 export type BodyType = (typeof BODY_TYPES)[number];
@@ -19,6 +21,7 @@ export type LoadingMethod = (typeof LOADING_METHODS)[number];
 export type ListingStatus = (typeof LISTING_STATUSES)[number];
 export type VehicleStatus = (typeof VEHICLE_STATUSES)[number];
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+export type UnmatchedReason = (typeof UNMATCHED_REASONS)[number];
 
 /** A request's status, cargo class and loading methods as stored (db/schema/demand.ts; migration 0026): most requests are delivered general cargo loaded by forklift. */
 export const REQUEST_STATUS_CODES = { DELIVERED: 0, EXPIRED: 1, OPEN: 2, OFFERED: 3, BOOKED: 4, PICKED_UP: 5, AT_CENTRE: 6, IN_TRANSIT: 7, CANCELLED: 8 } as const satisfies Codes<RequestStatus>;

@@ -1055,7 +1055,60 @@ export type ShipmentRequest = Node & {
   cancelledAt?: Maybe<Scalars['DateTime']['output']>;
   /** Why it was cancelled. */
   cancelReason?: Maybe<Scalars['String']['output']>;
+  /** Why the last matching round that considered it gave it no offer; null once a round offers it, or before its first round. */
+  unmatched?: Maybe<Unmatched>;
 };
+
+/** Why a matching round gave a request no offer, and when. */
+export type Unmatched = {
+  __typename?: 'Unmatched';
+  /** The rule no truck or warehouse nearby could meet, or HELD or TAKEN. */
+  reason: UnmatchedReason;
+  /** The reason in words, naming the request's field that decided it. */
+  explanation: Scalars['String']['output'];
+  /** When the round ran. */
+  at: Scalars['DateTime']['output'];
+};
+
+/**
+ * Why a request got no offer. Rules are those of the truck (or warehouse) nearest to an offer among the request's 50
+ * nearest trucks with free time (warehouses: within the search radius).
+ */
+export type UnmatchedReason =
+  /** No truck of the complex has free time ahead. */
+  | 'NO_VEHICLE'
+  /** Only trucks or warehouses that declined it could take it. */
+  | 'EXCLUDED'
+  /** No truck body may carry its cargo class. */
+  | 'BODY'
+  /** No truck is certified for hazardous cargo. */
+  | 'HAZMAT'
+  /** No truck can be loaded and unloaded as its loading methods say. */
+  | 'LOADING'
+  /** No truck can carry its weight. */
+  | 'PAYLOAD'
+  /** No truck has room for its pallets. */
+  | 'PALLETS'
+  /** No truck can reach its origin within its pickup window. */
+  | 'WINDOW'
+  /** No truck can deliver it by its deadline. */
+  | 'DEADLINE'
+  /** No truck has enough of the day's driving left. */
+  | 'DRIVING'
+  /** Every truck that could carry it costs more than its maximum price. */
+  | 'PRICE'
+  /** No warehouse offers its storage class. */
+  | 'STORAGE_CLASS'
+  /** No warehouse has idle space on every day of its stay. */
+  | 'STORAGE_DATES'
+  /** No warehouse has room for its pallets for the whole stay. */
+  | 'STORAGE_CAPACITY'
+  /** Warehouses take only longer stays. */
+  | 'MIN_DAYS'
+  /** Its truck waits for other loads to share it; offered as its pickup nears. */
+  | 'HELD'
+  /** Trucks that could carry it went to other loads in this round. */
+  | 'TAKEN';
 
 /** An area standing for a place that is not disclosed exactly: an H3 cell and its centre. */
 export type H3Area = {
@@ -2774,6 +2827,8 @@ export type ResolversTypes = {
   PickupWindow: ResolverTypeWrapper<PickupWindow>;
   StorageNeed: ResolverTypeWrapper<StorageNeed>;
   ShipmentRequest: ResolverTypeWrapper<ShipmentRequestMapper>;
+  Unmatched: ResolverTypeWrapper<Unmatched>;
+  UnmatchedReason: UnmatchedReason;
   H3Area: ResolverTypeWrapper<H3Area>;
   OpenLoad: ResolverTypeWrapper<OpenLoadMapper>;
   ShipmentRequestConnection: ResolverTypeWrapper<ShipmentRequestConnectionMapper>;
@@ -2937,6 +2992,7 @@ export type ResolversParentTypes = {
   PickupWindow: PickupWindow;
   StorageNeed: StorageNeed;
   ShipmentRequest: ShipmentRequestMapper;
+  Unmatched: Unmatched;
   H3Area: H3Area;
   OpenLoad: OpenLoadMapper;
   ShipmentRequestConnection: ShipmentRequestConnectionMapper;
@@ -3341,7 +3397,14 @@ export type ShipmentRequestResolvers<ContextType = Context, ParentType extends R
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   cancelledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   cancelReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  unmatched?: Resolver<Maybe<ResolversTypes['Unmatched']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type UnmatchedResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Unmatched'] = ResolversParentTypes['Unmatched']> = {
+  reason?: Resolver<ResolversTypes['UnmatchedReason'], ParentType, ContextType>;
+  explanation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
 export type H3AreaResolvers<ContextType = Context, ParentType extends ResolversParentTypes['H3Area'] = ResolversParentTypes['H3Area']> = {
@@ -3923,6 +3986,7 @@ export type Resolvers<ContextType = Context> = {
   PickupWindow?: PickupWindowResolvers<ContextType>;
   StorageNeed?: StorageNeedResolvers<ContextType>;
   ShipmentRequest?: ShipmentRequestResolvers<ContextType>;
+  Unmatched?: UnmatchedResolvers<ContextType>;
   H3Area?: H3AreaResolvers<ContextType>;
   OpenLoad?: OpenLoadResolvers<ContextType>;
   ShipmentRequestConnection?: ShipmentRequestConnectionResolvers<ContextType>;

@@ -4,6 +4,7 @@ import { cancelShipmentRequest } from '../../src/demand/cancel-shipment-request'
 import { createShipmentRequest } from '../../src/demand/create-shipment-request';
 import { listOpenLoads } from '../../src/demand/list-open-loads';
 import { listShipmentRequests } from '../../src/demand/list-shipment-requests';
+import { unmatchedOf } from '../../src/demand/unmatched';
 import { localIdOf, toGlobalId } from '../../src/global-id';
 import type { BoardKey } from '../../src/demand/open-load';
 import type { RequestKey } from '../../src/demand/request-record';
@@ -32,6 +33,7 @@ const SHIPMENT_REQUEST_READS = {
   updatedAt: ['updatedAt'],
   cancelledAt: ['cancelledAt'],
   cancelReason: ['cancelReason'],
+  unmatched: ['unmatchedReason', 'unmatchedAt'],
 } as const satisfies FieldReads<keyof ShipmentRequest, RequestKey>;
 const requestPageReads = selectedReads(['edges', 'node'], SHIPMENT_REQUEST_READS);
 
@@ -73,6 +75,7 @@ export const demandResolvers: Resolvers = {
       r.storagePallets !== null && r.storageDays !== null && r.storageClass !== null
         ? { pallets: r.storagePallets, days: r.storageDays, storageClass: r.storageClass, splitAllowed: r.storageSplitAllowed }
         : null,
+    unmatched: (r) => unmatchedOf(r),
   },
   OpenLoad: {
     id: (l) => toGlobalId('OpenLoad', l.id),

@@ -15,6 +15,7 @@ import { parseInput } from '../validation';
 import type { ConfigOverrides, RoundReport } from './engine';
 import { runRoundOffThread } from './round-thread';
 import { expireOffers } from '../market/expire-offers';
+import { recordUnserved } from './record-unserved';
 import { recordOffers } from './record-offers';
 import type { MatchingRoundRecord } from './round-record';
 import { loadRoundInput } from './round-input';
@@ -91,6 +92,7 @@ export async function executeRound(ctx: Context, complex: ComplexRecord, trigger
     let events: Publication[] = [];
     const finished = await transact(ctx.db, async (tx) => {
       const recorded = await recordOffers(tx, round, input, offers);
+      await recordUnserved(tx, report.unserved, new Date(input.now));
       const stored: StoredRoundReport = { ...withoutIds(report), offersWritten: recorded.offerIds.length };
       events = [...(await offersOfRound(tx, round.id)), ...roundEvents(ctx, complex, round.id, trigger, report, stored.offersWritten)];
       await recordWebhookEvents(tx, events, ctx.now());
@@ -107,7 +109,7 @@ export async function executeRound(ctx: Context, complex: ComplexRecord, trigger
   }
 }
 
-function withoutIds({ unservedRequestIds: _, ...report }: RoundReport) {
+function withoutIds({ unserved: _, ...report }: RoundReport) {
   return report;
 }
 /** Every figure of the engine's report is one the stored report keeps (db/schema ROUND_REPORT_FIELDS). */

@@ -3,7 +3,7 @@ import { bigint, boolean, check, doublePrecision, index, integer, pgTable, text 
 import { organisations } from './auth';
 import { codedEnum, createdAt, h3Cell, timestampMs } from './columns';
 import { complexes } from './complexes';
-import { CARGO_CLASS_CODES, codeList, codeOf, inList, LOADING_METHOD_CODES, REQUEST_STATUS_CODES, STORAGE_CLASSES, type StorageClass } from '../../schema/enums';
+import { CARGO_CLASS_CODES, codeList, codeOf, inList, LOADING_METHOD_CODES, REQUEST_STATUS_CODES, STORAGE_CLASSES, type StorageClass, UNMATCHED_REASONS, type UnmatchedReason } from '../../schema/enums';
 
 // The PostgreSQL twin of db/schema/demand.ts, where each table and column is described.
 
@@ -45,6 +45,12 @@ export const shipmentRequests = pgTable(
     updatedAt: timestampMs('updated_at'),
     cancelledAt: timestampMs('cancelled_at'),
     cancelReason: text('cancel_reason'),
+    /**
+     * Why the last round that considered the request gave it no offer, and when: cleared when a round offers it.
+     * Unchecked by the database (a CHECK would rebuild this, the largest table); only rounds write it.
+     */
+    unmatchedReason: text('unmatched_reason', { enum: UNMATCHED_REASONS }).$type<UnmatchedReason>(),
+    unmatchedAt: timestampMs('unmatched_at'),
   },
   (t) => [
     index('requests_shipper_newest').on(t.shipperOrgId, t.id),

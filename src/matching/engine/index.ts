@@ -13,5 +13,6 @@ export { assignTransport, evaluateTransport, type TransportAssignment, type Tran
 export { baselineFor, type BaselineLeg, type OfferBaseline } from './baseline';
 export { createContext, type RoundContext, type TransportJob, type VehicleProfile } from './context';
 export { buildJob } from './jobs';
+export { whyUnserved, type UnservedRequest } from './unserved';
 export { planStorage, StorageLedger, type StoragePlan } from './storage';
 export { syntheticRound, seededRandom, SYNTHETIC_NOW, BANWOL_SIHWA, type SyntheticOptions } from './synthetic';

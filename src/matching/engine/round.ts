@@ -15,12 +15,16 @@ import { routeOffer } from './route-offers';
 import { planStorage, type StoragePlan } from './storage';
 import { assignTransport } from './transport';
 import type { Offer, RouteOffer, RoundInput, RoundReport, RoundResult, StorageOffer } from './types';
+import type { RefusalReason } from './feasibility';
+import { whyUnserved, type UnservedRequest } from './unserved';
 
 /** Jobs of a round plus their storage plans (exported for the benchmark's unpruned reference). */
 export interface PreparedRound {
   ctx: RoundContext;
   jobs: TransportJob[];
   storagePlans: Map<number, StoragePlan>;
+  /** Why no warehouse took a request's storage, by its index in the input (it has no job). */
+  storageRefusals: Map<number, RefusalReason>;
 }
 
 /** Returns the context and transport jobs of `input` after the storage phase (storage capacity is reserved). */
@@ -28,14 +32,16 @@ export function prepareRound(input: RoundInput, config: MatchingConfig): Prepare
   const ctx = createContext(config, input.now, input.centre, [...input.vehicles, ...bookedVehicles(input)], input.excludedPairs);
   const storage = planStorage(input.requests, input.listings, ctx);
   const storagePlans = new Map<number, StoragePlan>();
+  const storageRefusals = new Map<number, RefusalReason>();
   const jobs: TransportJob[] = [];
   input.requests.forEach((request, i) => {
     const plan = storage.get(i);
+    if (plan && !plan.ok) storageRefusals.set(i, plan.reason);
     if (request.storage && !plan?.ok) return;
     if (plan?.ok) storagePlans.set(i, plan);
     jobs.push(buildJob(jobs.length, i, request, config, plan?.ok ? plan : undefined, input.listings));
   });
-  return { ctx, jobs, storagePlans };
+  return { ctx, jobs, storagePlans, storageRefusals };
 }
 
 /**
@@ -46,7 +52,7 @@ export function prepareRound(input: RoundInput, config: MatchingConfig): Prepare
 export function runRound(input: RoundInput, config: ConfigOverrides = {}): RoundResult {
   const startedAt = performance.now();
   const settings = resolveConfig(config);
-  const { ctx, jobs, storagePlans } = prepareRound(input, settings);
+  const { ctx, jobs, storagePlans, storageRefusals } = prepareRound(input, settings);
   const assignment = assignTransport(jobs, ctx, { prune: true });
   // A request's stand-alone option is its truck in the one-request-per-truck assignment of this round, or, when
   // the assignment left it out, its cheapest feasible truck.
@@ -60,10 +66,12 @@ export function runRound(input: RoundInput, config: ConfigOverrides = {}): Round
   const lost = new Set<number>();
   let routes: RouteOffer[] = [];
   let served = new Set<number>();
+  let held = new Set<number>();
   for (let changed = true; changed; ) {
     changed = false;
     routes = [];
     served = new Set<number>();
+    held = new Set<number>();
     const lose = (stops: readonly RouteStopRef[]) => {
       for (const s of stops)
         if (s.centre && !lost.has(s.job)) {
@@ -89,7 +97,9 @@ export function runRound(input: RoundInput, config: ConfigOverrides = {}): Round
     // A route not due for a while waits for companions in later rounds: a lone load for `holdAloneMinutes`, a shared route for `holdPooledMinutes`.
     const waits = (offer: RouteOffer, route: PlannedRoute) => {
       const hold = offer.shares.length === 1 ? settings.holdAloneMinutes : settings.holdPooledMinutes;
-      return hold > 0 && jobs[route.stops[0]!.job]!.request.pickupWindow.start - input.now > hold * 60_000;
+      const waiting = hold > 0 && jobs[route.stops[0]!.job]!.request.pickupWindow.start - input.now > hold * 60_000;
+      if (waiting) for (const stop of route.stops) held.add(stop.job);
+      return waiting;
     };
     for (const planned of pooled.routes)
       if (!planned.extends)
@@ -106,7 +116,9 @@ export function runRound(input: RoundInput, config: ConfigOverrides = {}): Round
   }
 
   const offers: Offer[] = [...routes, ...storageOffers(input, jobs, routes, served, storagePlans)];
-  const report = buildReport(input, ctx, jobs, served, routes, offers, assignment.totalCostKrw, performance.now() - startedAt);
+  const servedIds = new Set([...served].map((k) => jobs[k]!.request.id));
+  const unserved = whyUnserved(input.requests, servedIds, jobs, held, storageRefusals, ctx);
+  const report = buildReport(input, ctx, jobs, served, unserved, routes, offers, assignment.totalCostKrw, performance.now() - startedAt);
   return { offers, report };
 }
 
@@ -142,12 +154,12 @@ function buildReport(
   ctx: RoundContext,
   jobs: TransportJob[],
   served: ReadonlySet<number>,
+  unserved: UnservedRequest[],
   routes: RouteOffer[],
   offers: Offer[],
   assignmentCostKrw: number,
   timeMs: number,
 ): RoundReport {
-  const servedIds = new Set([...served].map((k) => jobs[k]!.request.id));
   let totalCostKrw = 0;
   let deadheadKm = 0;
   let loadedKm = 0;
@@ -191,7 +203,7 @@ function buildReport(
   return {
     requestsConsidered: input.requests.length,
     servedCount: served.size,
-    unservedRequestIds: input.requests.filter((r) => !servedIds.has(r.id)).map((r) => r.id),
+    unserved,
     routes: routes.length,
     extensions: routes.filter((r) => r.extends).length,
     pooledRoutes: pooled.length,

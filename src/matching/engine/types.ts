@@ -4,6 +4,7 @@
  */
 import type { LatLng } from '../../geo/distance';
 import type { OfferBaseline } from './baseline';
+import type { UnservedRequest } from './unserved';
 import type { CellSet } from '../../geo/h3';
 import type { LoadingMethod } from '../../supply/loading-methods';
 import type { BodyType, CargoClass, StorageClass, VehicleClassCode } from '../../supply/vehicle-classes';
@@ -238,7 +239,8 @@ export type Offer = RouteOffer | StorageOffer;
 export interface RoundReport {
   requestsConsidered: number;
   servedCount: number;
-  unservedRequestIds: string[];
+  /** Each request considered and not served, with why (unserved.ts). */
+  unserved: UnservedRequest[];
   /** Routes offered, and those among them carrying several requests (pooled, 혼적). */
   routes: number;
   /** Of those, extensions of booked routes (no new trip: new stops on a truck already out). */

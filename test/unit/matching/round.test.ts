@@ -209,7 +209,7 @@ describe('runRound on random instances', () => {
       expect(report.servedCount).toBe(servedIds.size);
       expect(report.totalCostKrw).toBe(total);
       expect(report.totalCostKrw).toBeLessThanOrEqual(report.baselineCostKrw);
-      expect(report.unservedRequestIds.length + report.servedCount).toBe(input.requests.length);
+      expect(report.unserved.length + report.servedCount).toBe(input.requests.length);
     }
     expect(pooledSeen).toBeGreaterThan(0);
     expect(storageSeen).toBeGreaterThan(0);

@@ -176,7 +176,8 @@ describe('pooled routes (혼적)', () => {
     const soon = request('SOON', { destination: { lat: 35.87, lng: 128.6 }, pickupWindow: { start: NOW + H, end: NOW + 3 * H }, deliveryDeadline: NOW + 14 * H });
     const held = runRound(round({ requests: [later, soon], vehicles: [...t1s, big] }), { holdAloneMinutes: 120 });
     expect(routesOf(held.offers).flatMap((r) => r.shares.map((x) => x.requestId))).toEqual(['SOON']);
-    expect(held.report.unservedRequestIds).toEqual(['LATER']);
+    // Its shipper is told it waits (HELD), not that no truck could take it.
+    expect(held.report.unserved).toEqual([{ requestId: 'LATER', reason: 'HELD' }]);
     // Without holding, or once it is due within the hold, it is offered alone.
     expect(runRound(round({ requests: [later], vehicles: t1s }), { holdAloneMinutes: 0 }).report.servedCount).toBe(1);
     expect(runRound(round({ requests: [later], vehicles: t1s, now: NOW + 4 * H }), { holdAloneMinutes: 120 }).report.servedCount).toBe(1);
@@ -186,7 +187,7 @@ describe('pooled routes (혼적)', () => {
     expect(routesOf(pooled.offers).map((r) => r.shares.length)).toEqual([2]);
     const heldPair = runRound(round({ requests: pair, vehicles: [big] }), { holdAloneMinutes: 120, holdPooledMinutes: 120 });
     expect(heldPair.offers).toEqual([]);
-    expect(heldPair.report.unservedRequestIds.sort()).toEqual(pair.map((r) => r.id).sort());
+    expect(heldPair.report.unserved.map((u) => [u.requestId, u.reason]).sort()).toEqual(pair.map((r) => [r.id, 'HELD']).sort());
     const due = runRound(round({ requests: pair, vehicles: [big], now: NOW + 4 * H }), { holdAloneMinutes: 120, holdPooledMinutes: 120 });
     expect(routesOf(due.offers).map((r) => r.shares.length)).toEqual([2]);
   });

@@ -1,0 +1,2 @@
+ALTER TABLE "shipment_requests" ADD COLUMN "unmatched_reason" text;--> statement-breakpoint
+ALTER TABLE "shipment_requests" ADD COLUMN "unmatched_at" bigint;

@@ -1,0 +1,58 @@
+/**
+ * Why a request got no offer: the round names, for each request it considered and did not serve, the rule the
+ * trucks (or warehouses) nearest to an offer broke, or that it waits (HELD) or lost its trucks to other loads (TAKEN).
+ */
+import { describe, expect, it } from 'vitest';
+import { kstDayOf } from '../../../src/matching/engine/days';
+import type { ListingInput, RequestInput, RoundInput, VehicleInput } from '../../../src/matching/engine/index';
+import { baseRequest, baseVehicle, CENTRE, H, NOW, runRound } from '../../helpers/matching-fixtures';
+
+const round = (requests: RequestInput[], vehicles: VehicleInput[], listings: ListingInput[] = []): RoundInput => ({ centre: CENTRE, requests, vehicles, listings, now: NOW });
+const reasonOf = (requests: RequestInput[], vehicles: VehicleInput[], listings: ListingInput[] = []) => runRound(round(requests, vehicles, listings)).report.unserved;
+
+describe('why a request got no offer', () => {
+  it('a served request is not listed', () => {
+    expect(reasonOf([baseRequest()], [baseVehicle()])).toEqual([]);
+  });
+
+  it('names the rule of the truck that came nearest to an offer, whatever the others broke', () => {
+    const frozen = baseVehicle({ id: 'COLD', bodyType: 'FROZEN', payloadKg: 100 });
+    // The wing truck may carry it and could make it, at a price over the shipper's ceiling; the cold one breaks a rule before price.
+    expect(reasonOf([baseRequest({ maxPriceKrw: 1_000 })], [frozen, baseVehicle()])).toEqual([{ requestId: 'R1', reason: 'PRICE' }]);
+    expect(reasonOf([baseRequest({ deliveryDeadline: NOW + H + 10 * 60_000 })], [baseVehicle()])).toEqual([{ requestId: 'R1', reason: 'DEADLINE' }]);
+    expect(reasonOf([baseRequest({ cargoClass: 'FROZEN' })], [baseVehicle()])).toEqual([{ requestId: 'R1', reason: 'BODY' }]);
+    expect(reasonOf([baseRequest({ weightKg: 3_000 })], [baseVehicle()])).toEqual([{ requestId: 'R1', reason: 'PAYLOAD' }]);
+    expect(reasonOf([baseRequest()], [baseVehicle({ availability: [{ start: NOW + 5 * H, end: NOW + 12 * H }] })])).toEqual([{ requestId: 'R1', reason: 'WINDOW' }]);
+  });
+
+  it('NO_VEHICLE when no truck has free time', () => {
+    expect(reasonOf([baseRequest()], [])).toEqual([{ requestId: 'R1', reason: 'NO_VEHICLE' }]);
+    expect(reasonOf([baseRequest()], [baseVehicle({ availability: [] })])).toEqual([{ requestId: 'R1', reason: 'NO_VEHICLE' }]);
+  });
+
+  it('TAKEN when its truck could have carried it but went to another load', () => {
+    // One truck, two loads at the same hour going opposite ways: it carries one.
+    const north = baseRequest({ id: 'NORTH', pickupWindow: { start: NOW + H, end: NOW + H + 15 * 60_000 }, deliveryDeadline: NOW + 3 * H });
+    const south = baseRequest({ id: 'SOUTH', destination: { lat: 36.99, lng: 127.1 }, pickupWindow: { start: NOW + H, end: NOW + H + 15 * 60_000 }, deliveryDeadline: NOW + 3 * H });
+    const unserved = reasonOf([north, south], [baseVehicle()]);
+    expect(unserved).toHaveLength(1);
+    expect(unserved[0]!.reason).toBe('TAKEN');
+  });
+
+  it("a storage need no warehouse meets gets the storage's rule", () => {
+    const day = kstDayOf(NOW + H);
+    const listing: ListingInput = { id: 'L1', ownerOrgId: 'W1', location: { lat: 37.33, lng: 126.75 }, storageClass: 'AMBIENT', availability: [{ fromDay: day, toDay: day + 10, idlePallets: 1 }], pricePerPalletDayKrw: 1_000, minDays: 1 };
+    const storage = { pallets: 2, days: 3, storageClass: 'AMBIENT' as const, splitAllowed: false };
+    expect(reasonOf([baseRequest({ storage })], [baseVehicle()], [listing])).toEqual([{ requestId: 'R1', reason: 'STORAGE_CAPACITY' }]);
+    expect(reasonOf([baseRequest({ storage: { ...storage, storageClass: 'CHILLED' } })], [baseVehicle()], [listing])).toEqual([{ requestId: 'R1', reason: 'STORAGE_CLASS' }]);
+  });
+
+  it('asks only the 50 nearest trucks with free time, whatever the size of the fleet', () => {
+    // Tank trucks beside the complex may not carry general cargo; a wing truck in Busan could, over the price cap.
+    const tanks = Array.from({ length: 60 }, (_, i) => baseVehicle({ id: `TANK${i}`, bodyType: 'TANK', location: { lat: 37.33 + i * 0.001, lng: 126.76 } }));
+    const busan = baseVehicle({ id: 'BUSAN', location: { lat: 35.1, lng: 129.0 }, availability: [{ start: NOW, end: NOW + 48 * H }] });
+    const request = baseRequest({ maxPriceKrw: 1_000, pickupWindow: { start: NOW + H, end: NOW + 20 * H }, deliveryDeadline: NOW + 40 * H });
+    expect(reasonOf([request], [busan, ...tanks.slice(0, 10)])).toEqual([{ requestId: 'R1', reason: 'PRICE' }]);
+    expect(reasonOf([request], [busan, ...tanks])).toEqual([{ requestId: 'R1', reason: 'BODY' }]);
+  });
+});
