@@ -11,7 +11,7 @@ export const LISTING_STATUSES = ['ACTIVE', 'WITHDRAWN'] as const;
 export const VEHICLE_STATUSES = ['ACTIVE', 'RETIRED'] as const;
 export const REQUEST_STATUSES = ['OPEN', 'OFFERED', 'BOOKED', 'PICKED_UP', 'AT_CENTRE', 'IN_TRANSIT', 'DELIVERED', 'CANCELLED', 'EXPIRED'] as const;
 /** Why a matching round gave a request no offer (src/matching/engine/unserved.ts): a rule broken, or HELD, TAKEN, NO_VEHICLE. */
-export const UNMATCHED_REASONS = ['NO_VEHICLE', 'EXCLUDED', 'BODY', 'HAZMAT', 'LOADING', 'PAYLOAD', 'PALLETS', 'WINDOW', 'DEADLINE', 'DRIVING', 'PRICE', 'STORAGE_CLASS', 'STORAGE_DATES', 'STORAGE_CAPACITY', 'MIN_DAYS', 'HELD', 'TAKEN'] as const;
+export const UNMATCHED_REASONS = ['NO_VEHICLE', 'EXCLUDED', 'BODY', 'HAZMAT', 'LOADING', 'PAYLOAD', 'PALLETS', 'WINDOW', 'DEADLINE', 'DRIVING', 'PRICE', 'STORAGE_CLASS', 'STORAGE_DATES', 'STORAGE_CAPACITY', 'MIN_DAYS', 'STORAGE_HOURS', 'HELD', 'TAKEN'] as const;
 
 export type TonnageClass = (typeof TONNAGE_CLASSES)[number];
 export type BodyType = (typeof BODY_TYPES)[number];

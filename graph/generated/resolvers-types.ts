@@ -1105,6 +1105,8 @@ export type UnmatchedReason =
   | 'STORAGE_CAPACITY'
   /** Warehouses take only longer stays. */
   | 'MIN_DAYS'
+  /** No truck can unload it at its warehouse before the warehouse closes on the pickup day. */
+  | 'STORAGE_HOURS'
   /** Its truck waits for other loads to share it; offered as its pickup nears. */
   | 'HELD'
   /** Trucks that could carry it went to other loads in this round. */

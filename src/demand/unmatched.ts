@@ -21,6 +21,7 @@ const EXPLANATIONS: Readonly<Record<UnmatchedReason, string>> = {
   STORAGE_DATES: 'No warehouse nearby has idle space on every day of its stay (storage.days from the pickup day)',
   STORAGE_CAPACITY: 'No warehouse nearby has room for its storage.pallets for the whole stay (storage.splitAllowed lets several share them)',
   MIN_DAYS: 'The warehouses nearby take only stays longer than its storage.days',
+  STORAGE_HOURS: "No truck nearby can unload it at its warehouse before the warehouse closes on the pickupWindow's day: an earlier pickupWindow fits",
   HELD: 'Its truck is held for other loads to share it (MATCHING_HOLD_ALONE_MINUTES, MATCHING_HOLD_POOLED_MINUTES): it is offered as its pickup window nears',
   TAKEN: 'Trucks that could carry it went to other loads in this round; the next round tries again',
 };

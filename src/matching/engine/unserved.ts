@@ -1,7 +1,8 @@
 /**
  * Why a request the round considered got no offer, in terms its shipper can act on: the rule its storage or the
  * nearest trucks broke (the one that got furthest through the checks), HELD when its route waits for companions,
- * TAKEN when trucks could carry it but the round gave them other loads. Only unserved requests are diagnosed, each
+ * TAKEN when trucks could carry it but the round gave them other loads, STORAGE_HOURS when its warehouse closes before
+ * any truck can unload there. Only unserved requests are diagnosed, each
  * against its nearest free trucks, so the cost stays apart from the search's and bounded at any fleet size.
  */
 import type { UnmatchedReason } from '../../../db/schema/enums';
@@ -58,6 +59,8 @@ function transportReason(job: TransportJob, ctx: RoundContext, trucks: NearestTr
     if (plan.ok) return 'TAKEN';
     furthest = Math.max(furthest, STAGES.indexOf(plan.reason));
   }
+  // A deadline cut short by a warehouse closing (jobs.ts): its hours, not the shipper's deliverBy, are what failed.
+  if (STAGES[furthest] === 'DEADLINE' && job.deadlineMs < job.request.deliveryDeadline) return 'STORAGE_HOURS';
   return STAGES[furthest]!;
 }
 
