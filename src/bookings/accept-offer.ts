@@ -216,8 +216,8 @@ async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date, { events
   // after this booking's holds, which lock the truck, so that of two routes accepted at once the second sees the first.
   const [accepted, , , , , busy] = await together([acceptOffers(tx, unitIds, now), withdrawRivals(), markBooked(tx, bookedRequestIds, now), recordWebhookEvents(tx, events, now), claim(outcome), offer.routeId ? busyRouteOf(tx, offer.routeId) : undefined]);
   if (busy !== undefined) throw new VehicleBusyError(offer.routeId!, busy);
-  // A leg whose sibling was declined can never complete the request: refuse it, and the request goes back to
-  // the next round when this offer expires, instead of sitting OFFERED with nothing left to accept.
+  // A leg whose sibling was declined can never complete the request: refuse it (the decline withdrew it with the
+  // request's other offers; this guards one committed meanwhile), instead of booking a request with nothing left to accept.
   for (const id of requestIds) {
     if (bookedRequestIds.includes(id)) continue;
     const stillOffered = await tx.select({ id: offers.id }).from(offers).where(and(eq(offers.requestId, id), eq(offers.status, 'PENDING'))).get();

@@ -2,15 +2,35 @@ import { and, eq, inArray, notExists } from 'drizzle-orm';
 import type { Tx } from '../../db/transaction';
 import { bookings, offers, shipmentRequests } from '../../db/schema';
 import { endRequestBookings } from './end-request-bookings';
+import { strandedRequests } from './stranded-requests';
 import { inFrom, REQUEST_TRANSITIONS } from './transitions';
+import { withdrawUnits } from './withdraw-units';
 
 /**
  * Returns OFFERED requests that no longer have a PENDING offer to OPEN, so the next round considers
- * them again, releasing any leg of them already booked. Call inside the transaction that ended their offers.
+ * them again, releasing any leg of them already booked. A request whose pending offers can no longer book it whole
+ * (another leg or its storage declined, withdrawn or expired: strandedRequests) has them withdrawn and returns too,
+ * at once rather than when they expire; a load they shared takes its other requests along. `keep`: requests being
+ * booked right now, never released. Call inside the transaction that ended their offers.
  * Returns the bookings it ended, whose suppliers are to be told (bookingEndedEvents).
  */
-export async function releaseRequests(tx: Tx, requestIds: number[], now: Date): Promise<(typeof bookings.$inferSelect)[]> {
-  if (requestIds.length === 0) return [];
+export async function releaseRequests(tx: Tx, requestIds: readonly number[], now: Date, keep: readonly number[] = []): Promise<(typeof bookings.$inferSelect)[]> {
+  const released: number[] = [];
+  const seen = new Set([...requestIds, ...keep]);
+  for (let asked = [...new Set(requestIds)].filter((id) => !keep.includes(id)); asked.length > 0; ) {
+    released.push(...(await releaseIdle(tx, asked, now)));
+    const stranded = await strandedRequests(tx, asked);
+    if (stranded.length === 0) break;
+    const touched = (await withdrawUnits(tx, inArray(offers.requestId, stranded))).map((o) => o.requestId).filter((id) => !seen.has(id));
+    for (const id of touched) seen.add(id);
+    asked = [...stranded, ...new Set(touched)];
+  }
+  // A request back on the market holds nothing: a leg accepted before another was declined or expired is released.
+  return endRequestBookings(tx, released, { transition: 'giveBack', reason: 'Another leg of the request was declined or expired: it returned to the next matching round', byOrgId: null, now });
+}
+
+/** Returns the OFFERED requests of `requestIds` without a PENDING offer to OPEN; returns their ids. */
+async function releaseIdle(tx: Tx, requestIds: number[], now: Date): Promise<number[]> {
   const released = await tx
     .update(shipmentRequests)
     .set({ status: REQUEST_TRANSITIONS.release.to, updatedAt: now })
@@ -23,6 +43,5 @@ export async function releaseRequests(tx: Tx, requestIds: number[], now: Date): 
     )
     .returning({ id: shipmentRequests.id })
     .all();
-  // A request back on the market holds nothing: a leg accepted before another was declined or expired is released.
-  return endRequestBookings(tx, released.map((r) => r.id), { transition: 'giveBack', reason: 'Another leg of the request was declined or expired: it returned to the next matching round', byOrgId: null, now });
+  return released.map((r) => r.id);
 }

@@ -30,7 +30,7 @@ export const REQUEST_TRANSITIONS = {
 export const OFFER_TRANSITIONS = {
   accept: { from: ['PENDING'], to: 'ACCEPTED' },
   decline: { from: ['PENDING'], to: 'DECLINED' },
-  /** A rival was accepted, its request was cancelled, expired or given back, or its load lost a share. */
+  /** A rival was accepted, its request was cancelled, expired or given back, its load lost a share, or another offer its request needs fell through. */
   withdraw: { from: ['PENDING'], to: 'WITHDRAWN' },
   /** Unanswered past its expiry, or an extension whose booked route changed. */
   expire: { from: ['PENDING'], to: 'EXPIRED' },

@@ -1,6 +1,7 @@
-import { and, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, sql, type SQL } from 'drizzle-orm';
 import { codeOf, OFFER_KIND_CODES, offers } from '../../db/schema';
 import { releaseRequests } from './release-requests';
+import { withdrawUnits } from './withdraw-units';
 import { inFrom, OFFER_TRANSITIONS } from './transitions';
 import type { Tx } from '../../db/transaction';
 import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
@@ -9,19 +10,11 @@ import { inJson, notInJson } from '../../db/sql';
 /**
  * Withdraws the PENDING offers matching `which`. A consolidated share takes its whole load with it (the load's
  * price split depends on every share), and requests left without a pending offer return to the next round,
- * except `keep`: requests being booked right now.
+ * except `keep`: requests being booked right now. Returns the bookings that ended with them (a leg of a request
+ * that returned), whose suppliers are to be told (bookingEndedEvents).
  */
-export async function withdrawPendingOffers(tx: Tx, which: SQL, now: Date, keep: readonly number[] = []): Promise<void> {
-  const pending = inFrom(offers.status, OFFER_TRANSITIONS.withdraw);
-  const loads = await tx.selectDistinct({ routeId: offers.routeId }).from(offers).where(and(pending, which, isNotNull(offers.routeId))).all();
-  const loadIds = loads.map((o) => o.routeId!);
-  const withdrawn = await tx
-    .update(offers)
-    .set({ status: OFFER_TRANSITIONS.withdraw.to })
-    .where(and(pending, or(which, loadIds.length > 0 ? inArray(offers.routeId, loadIds) : undefined)))
-    .returning({ requestId: offers.requestId })
-    .all();
-  await releaseWithdrawn(tx, withdrawn, now, keep);
+export async function withdrawPendingOffers(tx: Tx, which: SQL, now: Date, keep: readonly number[] = []): Promise<Ended> {
+  return releaseWithdrawn(tx, await withdrawUnits(tx, which), now, keep);
 }
 
 /** The offers that competed with an accepted unit for the same legs. */
@@ -53,14 +46,16 @@ const rivalStatements = preparedPerDatabase((db) => {
  * (every accept runs it); the rivals' requests, being booked, stay off the market. A rival that is a consolidated
  * share takes the rest of its load with it in a second statement, only then (most rivals travel alone).
  */
-export async function withdrawRivalOffers(tx: Tx, rivals: RivalOffers, now: Date): Promise<void> {
+export async function withdrawRivalOffers(tx: Tx, rivals: RivalOffers, now: Date): Promise<Ended> {
   const statements = rivalStatements(tx);
   const withdrawn = await statements.withdraw.all({ requestIds: idList(rivals.requestIds), storage: rivals.storage ? 1 : 0, acceptedIds: idList(rivals.acceptedIds) });
   const loadIds = [...new Set(withdrawn.flatMap((o) => (o.routeId ? [o.routeId] : [])))];
   if (loadIds.length > 0) withdrawn.push(...(await statements.withdrawLoads.all({ loadIds: idList(loadIds) })));
-  await releaseWithdrawn(tx, withdrawn, now, rivals.requestIds);
+  return releaseWithdrawn(tx, withdrawn, now, rivals.requestIds);
 }
 
-async function releaseWithdrawn(tx: Tx, withdrawn: { requestId: number }[], now: Date, keep: readonly number[]): Promise<void> {
-  await releaseRequests(tx, [...new Set(withdrawn.map((o) => o.requestId))].filter((id) => !keep.includes(id)), now);
+type Ended = Awaited<ReturnType<typeof releaseRequests>>;
+
+function releaseWithdrawn(tx: Tx, withdrawn: { requestId: number }[], now: Date, keep: readonly number[]): Promise<Ended> {
+  return releaseRequests(tx, [...new Set(withdrawn.map((o) => o.requestId))], now, keep);
 }

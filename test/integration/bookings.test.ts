@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { and, eq, isNull } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bookings, offers, organisations, shipmentRequests, vehicleReservations, listingReservations, listingAvailability } from '../../db/schema';
 import { createApiKey } from '../../src/auth/create-api-key';
 import { SYSTEM_ADMIN } from '../../src/auth/viewer';
@@ -37,6 +37,17 @@ const carrierCtx = () => ctxAs(server.db, key('CARRIER'));
 const shipperCtx = () => ctxAs(server.db, key('MANUFACTURER'));
 const accept = (offerId: number, idempotencyKey: string = randomUUID(), apiKey = key('CARRIER').apiKey) =>
   gql<AcceptResult>(server.url, ACCEPT, { offerId: toGlobalId('Offer', offerId), key: idempotencyKey }, { apiKey });
+const decline = (offerId: number, apiKey: string) =>
+  gql(server.url, 'mutation ($id: ID!) { offerDecline(input: { offerId: $id, reason: "no room" }) { offer { status } } }', { id: toGlobalId('Offer', offerId) }, { apiKey });
+/** The ids of the bookings bookingEnded tells of from now on, until stopped. */
+function endedBookings() {
+  const ids: number[] = [];
+  const stop = new AbortController();
+  void (async () => {
+    for await (const event of server.pubsub.subscribe('bookingEnded', stop.signal)) ids.push(event.booking.id);
+  })();
+  return { ids, stop: () => stop.abort() };
+}
 const requestStatus = async (id: number) => (await server.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get())!.status;
 const offerStatus = async (id: number) => (await server.db.select().from(offers).where(eq(offers.id, id)).get())!.status;
 
@@ -133,7 +144,7 @@ describe('accepting an offer', () => {
     expect((await accept(oc!)).body.errors).toBeUndefined();
   });
 
-  it('refuses the storage leg of a request whose transport was declined, so the request is not left half-booked', async () => {
+  it('withdraws the storage leg of a request whose transport was declined, so the request is not left half-booked and returns at once', async () => {
     const owner = key('WAREHOUSE_OWNER');
     const space = await listing(ctxAs(server.db, owner), 4);
     const request = await shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
@@ -142,12 +153,44 @@ describe('accepting an offer', () => {
       { ...common, supplierOrgId: key('CARRIER').organisationId, vehicleId: (await vehicle(carrierCtx())).id },
       { ...common, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 3 },
     ]);
-    const declined = await gql(server.url, 'mutation ($id: ID!) { offerDecline(input: { offerId: $id, reason: "no driver" }) { offer { status } } }', { id: toGlobalId('Offer', transport!) }, { apiKey: key('CARRIER').apiKey });
+    const declined = await decline(transport!, key('CARRIER').apiKey);
     expect(declined.body.errors).toBeUndefined();
+    expect([await offerStatus(storage!), await requestStatus(request.id)]).toEqual(['WITHDRAWN', 'OPEN']);
     const stored = await accept(storage!, randomUUID(), owner.apiKey);
-    expect(stored.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining('Another leg of this request was declined') });
-    expect(await offerStatus(storage!)).toBe('PENDING');
+    expect(stored.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: 'Offer is WITHDRAWN and can no longer be accepted' });
     expect(await server.db.select().from(listingReservations).where(eq(listingReservations.listingId, space.id)).all()).toHaveLength(0);
+  });
+
+  it('a storage offer declined withdraws the transport offered with it: the request returns to the next round at once, not when the truck\'s offer expires', async () => {
+    const owner = key('WAREHOUSE_OWNER');
+    const space = await listing(ctxAs(server.db, owner), 4);
+    const request = await shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
+    const common = { round: r, requestId: request.id, shipperOrgId: request.shipperOrgId };
+    const [transport, storage] = await makeOffers(server.db, [
+      { ...common, supplierOrgId: key('CARRIER').organisationId, vehicleId: (await vehicle(carrierCtx())).id },
+      { ...common, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 3 },
+    ]);
+    expect((await decline(storage!, owner.apiKey)).body.errors).toBeUndefined();
+    // The route drops the goods at a warehouse that will not take them: the carrier can no longer accept it.
+    expect([await offerStatus(storage!), await offerStatus(transport!), await requestStatus(request.id)]).toEqual(['DECLINED', 'WITHDRAWN', 'OPEN']);
+    const carried = await accept(transport!);
+    expect(carried.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: 'Offer is WITHDRAWN and can no longer be accepted' });
+    // Only the owner declined: the next round may offer the request to the same truck again, not to the same warehouse.
+    const excluded = (await loadRoundInput({ db: server.db }, getComplex({ ctx: carrierCtx(), input: { code: 'BANWOL_SIHWA' } }), new Date())).excludedPairs ?? [];
+    expect(excluded.filter((p) => p.requestId === String(request.id))).toEqual([{ requestId: String(request.id), listingId: String(space.id) }]);
+  });
+
+  it("a split stay's part declined gives the part already booked back, tells its owner, and withdraws the rest", async () => {
+    const { first, secondKey, inA, inB, transport } = await splitStay();
+    expect((await accept(inA, randomUUID(), first.apiKey)).body.errors).toBeUndefined();
+    const told = endedBookings();
+    expect((await decline(inB, secondKey)).body.errors).toBeUndefined();
+    const requestId = (await server.db.select().from(offers).where(eq(offers.id, inA)).get())!.requestId;
+    expect([await offerStatus(transport), await requestStatus(requestId)]).toEqual(['WITHDRAWN', 'OPEN']);
+    const stay = (await server.db.select().from(bookings).where(eq(bookings.offerId, inA)).get())!;
+    expect(stay.status).toBe('RETURNED');
+    await vi.waitFor(() => expect(told.ids).toContain(stay.id));
+    told.stop();
   });
 
   it('books transport and storage legs separately; the request is BOOKED once both are, and a full warehouse refuses', async () => {
@@ -302,10 +345,15 @@ describe('accepting an offer', () => {
     const owner = key('WAREHOUSE_OWNER');
     const space = await listing(ctxAs(server.db, owner), 10);
     const request = await shipment(shipperCtx(), { pallets: 4, storage: { pallets: 4, days: 3, storageClass: 'AMBIENT' } });
-    const [stay] = await makeOffers(server.db, [{ round: r, shipperOrgId: request.shipperOrgId, requestId: request.id, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 4 }]);
+    const common = { round: r, shipperOrgId: request.shipperOrgId, requestId: request.id };
+    const [stay, transport] = await makeOffers(server.db, [
+      { ...common, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 4 },
+      { ...common, supplierOrgId: key('CARRIER').organisationId, vehicleId: (await vehicle(carrierCtx())).id },
+    ]);
     const withdraw = await gql(server.url, 'mutation ($id: ID!) { warehouseListingWithdraw(input: { listingId: $id }) { listing { status } } }', { id: toGlobalId('WarehouseListing', space.id) }, { apiKey: owner.apiKey });
     expect(withdraw.body).toEqual({ data: { warehouseListingWithdraw: { listing: { status: 'WITHDRAWN' } } } });
-    expect(await offerStatus(stay!)).toBe('WITHDRAWN');
+    // The truck offered with it would take the goods to that listing: it goes too, and the request returns at once.
+    expect([await offerStatus(stay!), await offerStatus(transport!)]).toEqual(['WITHDRAWN', 'WITHDRAWN']);
     expect(await requestStatus(request.id)).toBe('OPEN');
 
     const late = await accept(stay!, randomUUID(), owner.apiKey);

@@ -183,8 +183,11 @@ describe('matching rounds through the service', () => {
     const again = await gql<{ offerDecline: { offer: { status: string } } }>(server.url, DECLINE, { id: offer.id }, { apiKey: keys.carrier });
     expect(again.body.data!.offerDecline.offer.status).toBe('DECLINED');
 
+    // A storage request pooled on the declined route lost its truck: its storage offer went with it, and it returns too.
+    const pooled = (await offersAs(keys.carrier)).edges.some((e) => e.node.requestId === storageRequestId && e.node.routeId === offer.routeId);
+    expect(await statusOf(storageRequestId)).toBe(pooled ? 'OPEN' : 'OFFERED');
     const { round } = (await run(keys.operator)).body.data!.matchingRunStart;
-    expect(round.report.requestsConsidered).toBe(1);
+    expect(round.report.requestsConsidered).toBe(pooled ? 2 : 1);
     // The other truck may take it now, but never the declined one.
     const forRequest = (await offersAs(keys.carrier)).edges.map((e) => e.node).filter((o) => o.requestId === requestId);
     expect(forRequest.filter((o) => o.vehicleId === offer.vehicleId)).toHaveLength(1);
