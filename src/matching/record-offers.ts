@@ -1,6 +1,8 @@
 import { and, eq } from 'drizzle-orm';
+import { idList } from '../../db/prepared';
+import { inJson } from '../../db/sql';
 import type { Tx } from '../../db/transaction';
-import { offers, routes, routeStops, shipmentRequests, type PlannedStop } from '../../db/schema';
+import { offers, routes, routeStops, shipmentRequests, vehicles, warehouseListings, type PlannedStop } from '../../db/schema';
 import type { CostBreakdown, Offer, OfferBaseline, RoundInput } from './engine';
 import { isoFromDay } from './engine';
 import { markOffered } from '../market/mark-offered';
@@ -15,8 +17,9 @@ export interface RecordedOffers {
 /**
  * Writes a round's offers and marks their requests OFFERED, inside the caller's transaction. A request that
  * left OPEN while the round was computing (cancelled, expired) keeps its state and gets no offer; a route is
- * written only if all its requests are still OPEN (its schedule and price split depend on all), with its stops
- * (its plan: route_stops rows only once booked) and one TRANSPORT offer per share.
+ * written only if all its requests are still OPEN (its schedule and price split depend on all) and its truck and
+ * their warehouses are still as the round read them (suppliersGone), with its stops (its plan: route_stops rows only
+ * once booked) and one TRANSPORT offer per share.
  */
 export async function recordOffers(tx: Tx, round: { id: number; complexId: number }, input: RoundInput, engineOffers: Offer[]): Promise<RecordedOffers> {
   const carrierOf = new Map(input.vehicles.map((v) => [v.id, Number(v.carrierOrgId)]));
@@ -58,8 +61,12 @@ export async function recordOffers(tx: Tx, round: { id: number; complexId: numbe
   // A route is written only if all its requests are still open, and a request through the centre only with both
   // legs: a route left out takes the other leg's route with it.
   const routeOffers = engineOffers.filter((o) => o.kind === 'ROUTE');
+  // Nor on a truck or into a warehouse that left while the round searched: nothing withdrew those offers.
+  const gone = await suppliersGone(tx, input, engineOffers);
+  const unplaced = new Set(engineOffers.flatMap((o) => (o.kind === 'STORAGE' && gone.listings.has(o.listingId) ? [o.requestId] : [])));
   const legLost = new Set<string>();
-  const writable = (offer: (typeof routeOffers)[number]) => offer.shares.every((s) => stillOpen.has(s.requestId) && !legLost.has(s.requestId));
+  const writable = (offer: (typeof routeOffers)[number]) =>
+    !gone.vehicles.has(offer.vehicleId) && offer.shares.every((s) => stillOpen.has(s.requestId) && !legLost.has(s.requestId) && !unplaced.has(s.requestId));
   for (let changed = true; changed; ) {
     changed = false;
     for (const offer of routeOffers)
@@ -151,4 +158,31 @@ export async function recordOffers(tx: Tx, round: { id: number; complexId: numbe
 async function servedStops(tx: Tx, routeId: number, count: number): Promise<PlannedStop[]> {
   const rows = await tx.select().from(routeStops).where(eq(routeStops.routeId, routeId)).orderBy(routeStops.seq).limit(count).all();
   return rows.map(({ routeId: _, seq: __, ...stop }) => stop);
+}
+
+/**
+ * The vehicles and listings of `engineOffers` that are no longer as the round read them, read in the round's write
+ * transaction: a vehicle retired, a listing withdrawn, moved or given another storage class while the round searched
+ * (its offers would take goods to the old place, for the old class). Retiring, withdrawing or reshaping withdraws the
+ * offers pending on them, and these were not written yet: a round writes none.
+ */
+async function suppliersGone(tx: Tx, input: RoundInput, engineOffers: Offer[]): Promise<{ vehicles: Set<string>; listings: Set<string> }> {
+  const vehicleIds = [...new Set(engineOffers.flatMap((o) => (o.kind === 'ROUTE' ? [Number(o.vehicleId)] : [])))];
+  const listingIds = [...new Set(engineOffers.flatMap((o) => (o.kind === 'STORAGE' ? [Number(o.listingId)] : [])))];
+  const active = vehicleIds.length === 0 ? [] : await tx.select({ id: vehicles.id }).from(vehicles).where(and(inJson(vehicles.id, idList(vehicleIds)), eq(vehicles.status, 'ACTIVE'))).all();
+  const stillActive = new Set(active.map((v) => String(v.id)));
+  const listed = listingIds.length === 0 ? [] : await tx.select({ id: warehouseListings.id, lat: warehouseListings.lat, lng: warehouseListings.lng, storageClass: warehouseListings.storageClass }).from(warehouseListings).where(and(inJson(warehouseListings.id, idList(listingIds)), eq(warehouseListings.status, 'ACTIVE'))).all();
+  const read = new Map(input.listings.map((l) => [l.id, l]));
+  const asRead = new Set(
+    listed
+      .filter((l) => {
+        const seen = read.get(String(l.id));
+        return seen !== undefined && seen.location.lat === l.lat && seen.location.lng === l.lng && seen.storageClass === l.storageClass;
+      })
+      .map((l) => String(l.id)),
+  );
+  return {
+    vehicles: new Set(vehicleIds.map(String).filter((id) => !stillActive.has(id))),
+    listings: new Set(listingIds.map(String).filter((id) => !asRead.has(id))),
+  };
 }
