@@ -67,9 +67,9 @@ export async function acceptOffer({ ctx, input }: { ctx: Context; input: AcceptO
     // The supplier's accept of an extension whose booked route changed, or of a route its truck is booked elsewhere
     // for, lets it lapse (a retry then reads it EXPIRED).
     error instanceof StaleExtensionError
-      ? lapseStaleExtension(ctx.db, error, ctx.now())
+      ? lapseStaleExtension(ctx, error, ctx.now())
       : error instanceof VehicleBusyError
-        ? lapseBusyRoute(ctx.db, error, ctx.now())
+        ? lapseBusyRoute(ctx, error, ctx.now())
         : Promise.reject(error),
   );
   if (!fresh || !booked) {

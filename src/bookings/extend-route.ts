@@ -6,6 +6,8 @@ import { ConflictError } from '../errors';
 import { servedPrefix } from '../matching/booked-routes';
 import { writeStopRows } from '../matching/route-plan';
 import { expireRouteOffers } from '../market/expire-offers';
+import type { Context } from '../context';
+import { publishAll } from '../pubsub';
 import type { RouteRecord } from '../matching/route-record';
 import type { BookingRecord } from './booking-record';
 import { releaseReservations, reserve } from '../market/reservations';
@@ -46,13 +48,15 @@ export class StaleExtensionError extends ConflictError {
 
 /**
  * After the accepting transaction rolled back on `stale`: lets the extension lapse (its offers EXPIRED, its new
- * requests back to the next round) in a transaction of its own, if its route is still changed.
+ * requests back to the next round, a leg of them booked by another supplier given back and that supplier told) in a
+ * transaction of its own, if its route is still changed.
  * @throws ConflictError saying so (or `stale` itself when the route no longer differs).
  */
-export async function lapseStaleExtension(db: Db, stale: StaleExtensionError, now: Date): Promise<never> {
-  const why = await staleness(db, stale.extension);
+export async function lapseStaleExtension(ctx: Pick<Context, 'db' | 'pubsub'>, stale: StaleExtensionError, now: Date): Promise<never> {
+  const why = await staleness(ctx.db, stale.extension);
   if (!why) throw stale;
-  await transact(db, (tx) => expireRouteOffers(tx, stale.extension.id, now));
+  // A request's other leg, booked by another supplier, went back with it: that supplier is told.
+  publishAll(ctx.pubsub, await transact(ctx.db, (tx) => expireRouteOffers(tx, stale.extension.id, now)));
   throw new ConflictError(`The booked route this extension would extend changed (${why}): the extension expired and its requests return to the next matching round`);
 }
 

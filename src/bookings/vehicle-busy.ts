@@ -6,6 +6,8 @@ import { bookings, routes, vehicleReservations } from '../../db/schema';
 import { ConflictError } from '../errors';
 import { toGlobalId } from '../global-id';
 import { expireRouteOffers } from '../market/expire-offers';
+import type { Context } from '../context';
+import { publishAll } from '../pubsub';
 
 /** A route its truck cannot drive: the truck is booked on another route over part of its span. */
 export class VehicleBusyError extends ConflictError {
@@ -49,13 +51,16 @@ export async function busyRouteOf(db: Db, routeId: number): Promise<number | und
 
 /**
  * After the accepting transaction rolled back on `busy`: lets the route lapse (its offers EXPIRED, its requests
- * back to the next round) in a transaction of its own, if its truck is still booked elsewhere then.
+ * back to the next round, a leg of them booked by another supplier given back and that supplier told) in a
+ * transaction of its own, if its truck is still booked elsewhere then.
  * @throws ConflictError saying so (or `busy` itself when the truck is free again).
  */
-export async function lapseBusyRoute(db: Db, busy: VehicleBusyError, now: Date): Promise<never> {
-  await transact(db, async (tx) => {
+export async function lapseBusyRoute(ctx: Pick<Context, 'db' | 'pubsub'>, busy: VehicleBusyError, now: Date): Promise<never> {
+  const told = await transact(ctx.db, async (tx) => {
     if ((await busyRouteOf(tx, busy.routeId)) === undefined) throw busy;
-    await expireRouteOffers(tx, busy.routeId, now);
+    return expireRouteOffers(tx, busy.routeId, now);
   });
+  // A request's other leg, booked by another supplier, went back with it: that supplier is told.
+  publishAll(ctx.pubsub, told);
   throw new ConflictError(`${busy.message}: the route expired and its requests return to the next matching round`);
 }

@@ -4,7 +4,7 @@ import { offers } from '../../db/schema';
 import type { Context } from '../context';
 import { bookingEndedEvents } from './end-request-bookings';
 import { releaseRequests } from './release-requests';
-import { publishAll } from '../pubsub';
+import { publishAll, type Publication } from '../pubsub';
 import { recordWebhookEvents } from '../webhooks/record-event';
 import { inFrom, OFFER_TRANSITIONS } from './transitions';
 
@@ -32,8 +32,14 @@ export async function expireOffers(ctx: Pick<Context, 'db' | 'pubsub'>, complexI
   return count;
 }
 
-/** Lets the PENDING offers of route `routeId` (an extension whose booked route changed) lapse, and releases their requests. */
-export async function expireRouteOffers(tx: Tx, routeId: number, now: Date): Promise<void> {
+/**
+ * Lets the PENDING offers of route `routeId` lapse (an extension whose booked route changed, a route whose truck is
+ * booked elsewhere) and releases their requests, recording booking.ended for the bookings that ended with them (a
+ * request's other leg, booked by another supplier). Returns the events to publish once the transaction commits.
+ */
+export async function expireRouteOffers(tx: Tx, routeId: number, now: Date): Promise<Publication[]> {
   const expired = await tx.update(offers).set({ status: OFFER_TRANSITIONS.expire.to }).where(and(eq(offers.routeId, routeId), pending)).returning({ requestId: offers.requestId }).all();
-  await releaseRequests(tx, expired.map((o) => o.requestId), now);
+  const told = bookingEndedEvents(await releaseRequests(tx, expired.map((o) => o.requestId), now));
+  await recordWebhookEvents(tx, told, now);
+  return told;
 }

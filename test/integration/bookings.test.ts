@@ -403,6 +403,34 @@ describe('accepting an offer', () => {
     expect(tooFew.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining(`input.availability[0].idlePallets: 3 is fewer than the pallets booked on ${today} to ${addDays(today, 1)} (up to 4 a day);`) });
   });
 
+  it("a route lapsing at acceptance (its truck booked elsewhere) gives back the storage booked for its request and tells the warehouse owner", async () => {
+    const owner = key('WAREHOUSE_OWNER');
+    const space = await listing(ctxAs(server.db, owner), 10);
+    const v = await vehicle(carrierCtx());
+    const { routes } = await import('../../db/schema');
+    const routeAt = async (startH: number, endH: number) => (await server.db.insert(routes).values({ roundId: r.roundId, complexId: r.complexId, vehicleId: v.id, priceKrw: 500_000, startAt: new Date(Date.now() + startH * HOUR), endAt: new Date(Date.now() + endH * HOUR) }).returning().get())!.id;
+    const [first, second] = [await routeAt(3, 12), await routeAt(5, 9)];
+    const other = await shipment(shipperCtx());
+    const stored = await shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
+    const carrier = key('CARRIER').organisationId;
+    const [onFirst, onSecond, stay] = await makeOffers(server.db, [
+      { round: r, requestId: other.id, shipperOrgId: other.shipperOrgId, supplierOrgId: carrier, vehicleId: v.id, routeId: first },
+      { round: r, requestId: stored.id, shipperOrgId: stored.shipperOrgId, supplierOrgId: carrier, vehicleId: v.id, routeId: second, pickupAt: new Date(Date.now() + 5 * HOUR), deliverAt: new Date(Date.now() + 9 * HOUR) },
+      { round: r, requestId: stored.id, shipperOrgId: stored.shipperOrgId, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 3 },
+    ]);
+    const storageBooking = (await accept(stay!, randomUUID(), owner.apiKey)).body.data!.offerAccept.bookings[0]!.id;
+    expect((await accept(onFirst!)).body.errors).toBeUndefined();
+    const told = endedBookings();
+    const refused = await accept(onSecond!);
+    expect(refused.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringMatching(/the route expired and its requests return to the next matching round$/) });
+    expect(await requestStatus(stored.id)).toBe('OPEN');
+    const ended = (await server.db.select().from(bookings).where(eq(bookings.id, localIdOf(storageBooking, 'Booking', 'id'))).get())!;
+    expect(ended.status).toBe('RETURNED');
+    // No warehouse waits for goods whose truck will not come.
+    await vi.waitFor(() => expect(told.ids).toContain(ended.id));
+    told.stop();
+  });
+
   it('books a pooled route as one unit; each shipper sees only its own share and price', async () => {
     const complexId = r.complexId;
     const manufacturers = await server.db.select().from(organisations).where(and(eq(organisations.complexId, complexId), eq(organisations.role, 'MANUFACTURER'))).orderBy(organisations.id).all();
