@@ -7,7 +7,8 @@ import { withdrawPendingOffers } from './withdraw-offers';
 
 /**
  * Cancels request `id` (the caller checked it may take REQUEST_TRANSITIONS.cancel) with the shipper's reason,
- * withdraws its pending offers and ends its bookings. Returns the cancelled request and the bookings it ended.
+ * withdraws its pending offers and ends its bookings. Returns the cancelled request and the bookings it ended (with
+ * any of another request that returned to the next round with a load they shared).
  */
 export async function cancelRequest(tx: Tx, id: number, end: { reason: string; byOrgId: number; now: Date }) {
   const { reason, byOrgId, now } = end;
@@ -17,7 +18,8 @@ export async function cancelRequest(tx: Tx, id: number, end: { reason: string; b
     .where(eq(shipmentRequests.id, id))
     .returning()
     .get())!;
-  await withdrawPendingOffers(tx, eq(offers.requestId, id), now);
+  // A load shared with other requests goes too: a leg of theirs, booked by another supplier, may go back with it.
+  const returned = await withdrawPendingOffers(tx, eq(offers.requestId, id), now);
   const ended = await endRequestBookings(tx, [id], { transition: 'cancel', reason, byOrgId, now });
-  return { cancelled, ended };
+  return { cancelled, ended: [...ended, ...returned] };
 }

@@ -431,6 +431,61 @@ describe('accepting an offer', () => {
     told.stop();
   });
 
+  it("retiring a truck, withdrawing a listing or moving it gives back the other leg already booked of a request offered on it, and tells that leg's supplier", async () => {
+    const owner = key('WAREHOUSE_OWNER');
+    const carrier = key('CARRIER');
+    const RETIRE = 'mutation ($id: ID!) { vehicleRetire(input: { vehicleId: $id }) { vehicle { status } } }';
+    const WITHDRAW = 'mutation ($id: ID!) { warehouseListingWithdraw(input: { listingId: $id }) { listing { status } } }';
+    const MOVE = 'mutation ($id: ID!) { warehouseListingUpdate(input: { listingId: $id, location: { lat: 37.45, lng: 126.9 } }) { listing { status } } }';
+    const cases = [
+      { booked: 'STORAGE', change: (v: number) => gql(server.url, RETIRE, { id: toGlobalId('Vehicle', v) }, { apiKey: carrier.apiKey }) },
+      { booked: 'TRANSPORT', change: (_: number, l: number) => gql(server.url, WITHDRAW, { id: toGlobalId('WarehouseListing', l) }, { apiKey: owner.apiKey }) },
+      { booked: 'TRANSPORT', change: (_: number, l: number) => gql(server.url, MOVE, { id: toGlobalId('WarehouseListing', l) }, { apiKey: owner.apiKey }) },
+    ] as const;
+    for (const { booked, change } of cases) {
+      const space = await listing(ctxAs(server.db, owner), 10);
+      const v = await vehicle(carrierCtx());
+      const request = await shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
+      const common = { round: r, shipperOrgId: request.shipperOrgId, requestId: request.id };
+      const [transport, storage] = await makeOffers(server.db, [
+        { ...common, supplierOrgId: carrier.organisationId, vehicleId: v.id },
+        { ...common, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 3 },
+      ]);
+      const leg = booked === 'STORAGE' ? await accept(storage!, randomUUID(), owner.apiKey) : await accept(transport!);
+      const bookingId = localIdOf(leg.body.data!.offerAccept.bookings[0]!.id, 'Booking', 'id');
+      const told = endedBookings();
+      expect((await change(v.id, space.id)).body.errors).toBeUndefined();
+      expect(await requestStatus(request.id)).toBe('OPEN');
+      expect((await server.db.select().from(bookings).where(eq(bookings.id, bookingId)).get())!.status).toBe('RETURNED');
+      await vi.waitFor(() => expect(told.ids).toContain(bookingId));
+      told.stop();
+    }
+  });
+
+  it("a request cancelled off a pooled route gives back the storage booked for the route's other request, and tells its owner", async () => {
+    const owner = key('WAREHOUSE_OWNER');
+    const space = await listing(ctxAs(server.db, owner), 10);
+    const v = await vehicle(carrierCtx());
+    const { routes } = await import('../../db/schema');
+    const load = (await server.db.insert(routes).values({ roundId: r.roundId, complexId: r.complexId, vehicleId: v.id, priceKrw: 900_000, startAt: new Date(Date.now() + 5 * HOUR), endAt: new Date(Date.now() + 9 * HOUR) }).returning().get())!;
+    const cancelled = await shipment(shipperCtx(), { pallets: 2, weightKg: 800 });
+    const stored = await shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
+    const carrier = key('CARRIER').organisationId;
+    const [, , stay] = await makeOffers(server.db, [
+      { round: r, routeId: load.id, requestId: cancelled.id, shipperOrgId: cancelled.shipperOrgId, supplierOrgId: carrier, vehicleId: v.id },
+      { round: r, routeId: load.id, requestId: stored.id, shipperOrgId: stored.shipperOrgId, supplierOrgId: carrier, vehicleId: v.id },
+      { round: r, requestId: stored.id, shipperOrgId: stored.shipperOrgId, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 3 },
+    ]);
+    const bookingId = localIdOf((await accept(stay!, randomUUID(), owner.apiKey)).body.data!.offerAccept.bookings[0]!.id, 'Booking', 'id');
+    const told = endedBookings();
+    const CANCEL = 'mutation ($id: ID!) { shipmentRequestCancel(input: { shipmentRequestId: $id, reason: "Order withdrawn" }) { shipmentRequest { status } } }';
+    expect((await gql(server.url, CANCEL, { id: toGlobalId('ShipmentRequest', cancelled.id) }, { apiKey: key('MANUFACTURER').apiKey })).body.errors).toBeUndefined();
+    expect(await requestStatus(stored.id)).toBe('OPEN');
+    expect((await server.db.select().from(bookings).where(eq(bookings.id, bookingId)).get())!.status).toBe('RETURNED');
+    await vi.waitFor(() => expect(told.ids).toContain(bookingId));
+    told.stop();
+  });
+
   it('books a pooled route as one unit; each shipper sees only its own share and price', async () => {
     const complexId = r.complexId;
     const manufacturers = await server.db.select().from(organisations).where(and(eq(organisations.complexId, complexId), eq(organisations.role, 'MANUFACTURER'))).orderBy(organisations.id).all();

@@ -3,6 +3,9 @@ import { transact, type Tx } from '../../../db/transaction';
 import { z } from 'zod';
 import { listingAvailability, listingReservations, offers, warehouseListings } from '../../../db/schema';
 import { withdrawPendingOffers } from '../../market/withdraw-offers';
+import { bookingEndedEvents } from '../../market/end-request-bookings';
+import { publishAll } from '../../pubsub';
+import { recordWebhookEvents } from '../../webhooks/record-event';
 import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors';
@@ -88,7 +91,7 @@ export async function updateListing({ ctx, input }: { ctx: Context; input: Updat
   const { listingId, ...patch } = parseInput(UpdateListingInput, input);
   const sent = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== null && v !== undefined)) as Partial<ListingFields>;
 
-  await transact(ctx.db, async (tx) => {
+  const told = await transact(ctx.db, async (tx) => {
     const [current] = await selectListingsByIds({ db: tx }, viewer, [listingId]);
     if (!current) throw new NotFoundError('Warehouse listing');
     if (current.status !== 'ACTIVE') throw new ConflictError('A withdrawn listing cannot be changed; publish a new one');
@@ -124,8 +127,10 @@ export async function updateListing({ ctx, input }: { ctx: Context; input: Updat
       throw new ConflictError('Pallets are booked in this listing: its location and storage class can change once those stays have ended');
     }
     // Offers still pending were made for the old place and class (their routes drop the goods there): they are
-    // withdrawn, and their requests return to the next round as after a decline.
-    if (reshaped) await withdrawPendingOffers(tx, eq(offers.listingId, listingId), ctx.now());
+    // withdrawn, and their requests return to the next round as after a decline; a request's other leg, booked by
+    // another supplier, goes back with them and that supplier is told.
+    const told = reshaped ? bookingEndedEvents(await withdrawPendingOffers(tx, eq(offers.listingId, listingId), ctx.now())) : [];
+    await recordWebhookEvents(tx, told, ctx.now());
     if (availability) {
       const today = seoulDay(ctx.now());
       // The new windows start today at the earliest; days already past keep what was listed on them, the record a stay
@@ -141,6 +146,8 @@ export async function updateListing({ ctx, input }: { ctx: Context; input: Updat
         throw new ConflictError(`The new availability lists fewer idle pallets than are booked: ${short.join('; ')}; give those bookings back first`);
       }
     }
+    return told;
   });
+  publishAll(ctx.pubsub, told);
   return (await selectListingsByIds(ctx, viewer, [listingId]))[0]!;
 }

@@ -5,8 +5,9 @@ import { offers, warehouseListings } from '../../../db/schema';
 import { withdrawPendingOffers } from '../../market/withdraw-offers';
 import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
-import type { ComplexActivityEvent } from '../../pubsub';
-import { recordWebhookEvent } from '../../webhooks/record-event';
+import { publishAll, type ComplexActivityEvent, type Publication } from '../../pubsub';
+import { recordWebhookEvents } from '../../webhooks/record-event';
+import { bookingEndedEvents } from '../../market/end-request-bookings';
 import { ConflictError, NotFoundError } from '../../errors';
 import { parseInput } from '../../validation';
 import { complexCodeOf } from '../../complexes/complex-code';
@@ -40,19 +41,21 @@ export async function withdrawListing({ ctx, input }: { ctx: Context; input: Wit
       .get();
     if (!row) return undefined;
     // Space no longer on the exchange is booked no more: an offer of it accepted later would hold a withdrawn listing.
-    await withdrawPendingOffers(tx, eq(offers.listingId, listingId), ctx.now());
+    // A request's other leg, booked by another supplier, goes back with its offer: that supplier is told.
+    const ended = await withdrawPendingOffers(tx, eq(offers.listingId, listingId), ctx.now());
     const event: ComplexActivityEvent = {
       complexCode: complexCodeOf(ctx, row.complexId),
       kind: 'LISTING_WITHDRAWN',
       at: ctx.now(),
       summary: `Warehouse space withdrawn: ${counted(row.totalPallets, `${row.storageClass} pallet position`)}`,
     };
-    await recordWebhookEvent(tx, 'complexActivity', event, event.at);
-    return event;
+    const told: Publication[] = [['complexActivity', event], ...bookingEndedEvents(ended)];
+    await recordWebhookEvents(tx, told, event.at);
+    return told;
   });
   const [listing] = await selectListingsByIds(ctx, viewer, [listingId]);
   if (!listing) throw new NotFoundError('Warehouse listing');
   if (!withdrawn && listing.status === 'ACTIVE') throw new ConflictError('Pallets are booked in this listing: it can be withdrawn once those stays have ended');
-  if (withdrawn) ctx.pubsub.publish('complexActivity', withdrawn);
+  if (withdrawn) publishAll(ctx.pubsub, withdrawn);
   return listing;
 }

@@ -5,8 +5,9 @@ import { offers, vehicleReservations, vehicles } from '../../../db/schema';
 import { withdrawPendingOffers } from '../../market/withdraw-offers';
 import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
-import type { ComplexActivityEvent } from '../../pubsub';
-import { recordWebhookEvent } from '../../webhooks/record-event';
+import { publishAll, type ComplexActivityEvent, type Publication } from '../../pubsub';
+import { recordWebhookEvents } from '../../webhooks/record-event';
+import { bookingEndedEvents } from '../../market/end-request-bookings';
 import { ConflictError, NotFoundError } from '../../errors';
 import { parseInput } from '../../validation';
 import { complexCodeOf } from '../../complexes/complex-code';
@@ -41,19 +42,21 @@ export async function retireVehicle({ ctx, input }: { ctx: Context; input: Retir
       .get();
     if (!row) return undefined;
     // A retired vehicle is booked no more: a route offered to it and accepted later would book a truck that is gone.
-    await withdrawPendingOffers(tx, eq(offers.vehicleId, vehicleId), ctx.now());
+    // A request's other leg, booked by another supplier, goes back with its offer: that supplier is told.
+    const ended = await withdrawPendingOffers(tx, eq(offers.vehicleId, vehicleId), ctx.now());
     const event: ComplexActivityEvent = {
       complexCode: complexCodeOf(ctx, row.complexId),
       kind: 'VEHICLE_RETIRED',
       at: ctx.now(),
       summary: `Vehicle retired: ${labelEn(vehicleClass(row.tonnageClass))} ${row.bodyType}`,
     };
-    await recordWebhookEvent(tx, 'complexActivity', event, event.at);
-    return event;
+    const told: Publication[] = [['complexActivity', event], ...bookingEndedEvents(ended)];
+    await recordWebhookEvents(tx, told, event.at);
+    return told;
   });
   const [vehicle] = await selectVehiclesByIds(ctx, viewer, [vehicleId]);
   if (!vehicle) throw new NotFoundError('Vehicle');
   if (!retired && vehicle.status === 'ACTIVE') throw new ConflictError('The vehicle holds bookings that have not ended: give them back before retiring it');
-  if (retired) ctx.pubsub.publish('complexActivity', retired);
+  if (retired) publishAll(ctx.pubsub, retired);
   return vehicle;
 }
