@@ -11,6 +11,7 @@ import { recordWebhookEvents } from '../webhooks/record-event';
 import { bookingScope, type BookingRecord } from './booking-record';
 import { complexCodeOf } from '../complexes/complex-code';
 import { giveBackRequests } from '../market/give-back-requests';
+import { bookingEndedEvents } from '../market/end-request-bookings';
 import type { Tx } from '../../db/transaction';
 import { counted } from '../english';
 
@@ -33,7 +34,7 @@ interface Outcome {
  * request returns to the next matching round: every leg of it is released (a storage leg decides where the
  * transport leg goes, and the other way round), as is every share of a consolidated load. Returns the
  * ended bookings the caller holds: another supplier's leg of the request ends too, but its price, listing or
- * vehicle are that supplier's business. A retry with the same idempotency key returns the first outcome.
+ * vehicle are that supplier's business (it is told: bookingEnded). A retry with the same idempotency key returns the first outcome.
  * @throws NotFoundError for an unknown booking or another supplier's; ConflictError once it ended or the
  *   goods were picked up.
  */
@@ -48,8 +49,12 @@ export async function giveBackBooking({ ctx, input }: { ctx: Context; input: Giv
     if (booking.status !== 'CONFIRMED') throw new ConflictError(`Booking is ${booking.status} and can no longer be given back`);
     const unit = booking.routeId ? await tx.select().from(bookings).where(and(eq(bookings.routeId, booking.routeId), eq(bookings.status, 'CONFIRMED'))).all() : [booking];
     const requestIds = unit.map((b) => b.requestId);
-    const bookingIds = await giveBackRequests(tx, requestIds, { reason, byOrgId: viewer.organisationId, now });
-    events = await givenBackEvents(ctx, tx, booking, requestIds, reason);
+    const { ended, returned } = await giveBackRequests(tx, requestIds, { reason, byOrgId: viewer.organisationId, now });
+    const bookingIds = ended.map((b) => b.id);
+    // Another supplier's leg of these requests (their storage, the other leg through the centre), or of a request that
+    // shared a load with them, ended without it: that supplier is told.
+    const told = bookingEndedEvents([...ended, ...returned].filter((b) => b.supplierOrgId !== viewer.organisationId));
+    events = [...(await givenBackEvents(ctx, tx, booking, requestIds, reason)), ...told];
     await recordWebhookEvents(tx, events, now);
     return { bookingIds, requestIds };
   });

@@ -1,6 +1,6 @@
 import { and, inArray } from 'drizzle-orm';
 import type { Tx } from '../../db/transaction';
-import { offers, shipmentRequests } from '../../db/schema';
+import { bookings, offers, shipmentRequests } from '../../db/schema';
 import { ConflictError } from '../errors';
 import { endRequestBookings } from './end-request-bookings';
 import { inFrom, REQUEST_TRANSITIONS } from './transitions';
@@ -8,10 +8,11 @@ import { withdrawPendingOffers } from './withdraw-offers';
 
 /**
  * Returns the requests of a booking given back to the next round, before pickup: ends every booking of them with the
- * supplier's reason and withdraws their pending offers. Returns the ended bookings' ids.
+ * supplier's reason and withdraws their pending offers. Returns the ended bookings, and those of other requests that
+ * returned with a load they shared (`returned`).
  * @throws ConflictError when the goods of any of them were already picked up.
  */
-export async function giveBackRequests(tx: Tx, requestIds: number[], end: { reason: string; byOrgId: number; now: Date }): Promise<number[]> {
+export async function giveBackRequests(tx: Tx, requestIds: number[], end: { reason: string; byOrgId: number; now: Date }): Promise<{ ended: Booking[]; returned: Booking[] }> {
   const { now } = end;
   const returned = await tx
     .update(shipmentRequests)
@@ -24,6 +25,8 @@ export async function giveBackRequests(tx: Tx, requestIds: number[], end: { reas
     throw new ConflictError(requestIds.length === 1 ? 'The goods were already picked up: the booking can no longer be given back' : 'Goods on this route were already picked up: its bookings can no longer be given back');
   }
   const ended = await endRequestBookings(tx, requestIds, { transition: 'giveBack', ...end });
-  await withdrawPendingOffers(tx, inArray(offers.requestId, requestIds), now);
-  return ended.map((b) => b.id);
+  const withLoads = await withdrawPendingOffers(tx, inArray(offers.requestId, requestIds), now);
+  return { ended, returned: withLoads };
 }
+
+type Booking = typeof bookings.$inferSelect;

@@ -554,6 +554,7 @@ describe('giving back and cancelling', () => {
     const stored = (await accept(storage!, randomUUID(), owner.apiKey)).body.data!.offerAccept.bookings[0]!.id;
     const carried = (await accept(transport!)).body.data!.offerAccept.bookings[0]!.id;
     const activity = activityLog(server.pubsub);
+    const told = endedBookings();
 
     const given = await gql<{ bookingGiveBack: { bookings: { id: string; status: string }[] } }>(
       server.url,
@@ -565,6 +566,10 @@ describe('giving back and cancelling', () => {
     // The warehouse's booking ended with the request, but it is the warehouse owner's: its price and listing are not the carrier's to read.
     expect(given.body.data!.bookingGiveBack.bookings).toEqual([{ id: carried, status: 'RETURNED', kind: 'TRANSPORT', priceKrw: 500_000, listingId: null }]);
     expect((await server.db.select().from(bookings).where(eq(bookings.id, localIdOf(stored, 'Booking', 'id'))).get())!.status).toBe('RETURNED');
+    // Its owner hears its booking ended, so that it does not wait for the goods; the carrier gave its own back.
+    await vi.waitFor(() => expect(told.ids).toContain(localIdOf(stored, 'Booking', 'id')));
+    expect(told.ids).not.toContain(localIdOf(carried, 'Booking', 'id'));
+    told.stop();
     // The operators' feed names who gave it back: the carrier, not the first booking the request ended.
     await activity.settled();
     activity.stop();
