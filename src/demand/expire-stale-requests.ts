@@ -4,6 +4,9 @@ import { preparedPerDatabase } from '../../db/prepared';
 import { transact } from '../../db/transaction';
 import { shipmentRequests } from '../../db/schema';
 import { expireRequests } from '../market/expire-requests';
+import { bookingEndedEvents } from '../market/end-request-bookings';
+import { publishAll } from '../pubsub';
+import { recordWebhookEvents } from '../webhooks/record-event';
 import { inFrom, REQUEST_TRANSITIONS } from '../market/transitions';
 import type { Context } from '../context';
 import { parseInput } from '../validation';
@@ -37,17 +40,25 @@ const anyStale = preparedPerDatabase((db) => ({
 
 /**
  * Marks OPEN and OFFERED requests whose pickup window has passed EXPIRED, withdraws their pending offers and
- * ends any booked leg.
+ * ends any booked leg, telling its supplier (bookingEnded).
  * Every read of requests (lists, the load board, look-ups) runs it first, so reads report expiry as of now
  * without a scheduler. A read checks before it writes: when nothing is stale, which is the usual case, it
  * takes no write lock. Returns how many requests expired.
  */
-export async function expireStaleRequests({ ctx, input }: { ctx: Pick<Context, 'db' | 'now'>; input: ExpireStaleRequestsInput }): Promise<number> {
+export async function expireStaleRequests({ ctx, input }: { ctx: Pick<Context, 'db' | 'now' | 'pubsub'>; input: ExpireStaleRequestsInput }): Promise<number> {
   const { complexId } = parseInput(ExpireStaleRequestsInput, input);
   const now = ctx.now();
   const check = anyStale(ctx.db);
   const found = await (complexId ? check.inComplex.get({ complexId, now: now.getTime() }) : check.anywhere.get({ now: now.getTime() }));
   if (!found) return 0;
   const stale = and(complexId ? eq(shipmentRequests.complexId, complexId) : undefined, staleAt(now));
-  return transact(ctx.db, (tx) => expireRequests(tx, stale, now));
+  const { count, told } = await transact(ctx.db, async (tx) => {
+    const { count, ended } = await expireRequests(tx, stale, now);
+    // A leg booked while another waited ends with its request: its supplier is told, as after a cancellation.
+    const told = bookingEndedEvents(ended);
+    await recordWebhookEvents(tx, told, now);
+    return { count, told };
+  });
+  publishAll(ctx.pubsub, told);
+  return count;
 }

@@ -576,6 +576,26 @@ describe('giving back and cancelling', () => {
     expect(activity.events.filter((e) => e.kind === 'BOOKING_RETURNED').map((e) => e.summary)).toEqual(['Booking given back by its carrier: 1 shipment back to the next matching round']);
   });
 
+  it('a request whose pickup window passed with only its storage booked expires, and the warehouse owner hears its booking ended', async () => {
+    const owner = key('WAREHOUSE_OWNER');
+    const space = await listing(ctxAs(server.db, owner), 10);
+    const request = await shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
+    const common = { round: r, shipperOrgId: request.shipperOrgId, requestId: request.id };
+    const [, storage] = await makeOffers(server.db, [
+      { ...common, supplierOrgId: key('CARRIER').organisationId, vehicleId: (await vehicle(carrierCtx())).id },
+      { ...common, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 3 },
+    ]);
+    const bookingId = localIdOf((await accept(storage!, randomUUID(), owner.apiKey)).body.data!.offerAccept.bookings[0]!.id, 'Booking', 'id');
+    await server.db.update(shipmentRequests).set({ pickupFrom: new Date(Date.now() - 3 * HOUR), pickupUntil: new Date(Date.now() - HOUR) }).where(eq(shipmentRequests.id, request.id)).run();
+    const told = endedBookings();
+    // Any read of the request finds it stale and expires it.
+    const read = await gql<{ node: { status: string } }>(server.url, 'query ($id: ID!) { node(id: $id) { ... on ShipmentRequest { status } } }', { id: toGlobalId('ShipmentRequest', request.id) }, { apiKey: key('MANUFACTURER').apiKey });
+    expect(read.body.data!.node.status).toBe('EXPIRED');
+    expect((await server.db.select().from(bookings).where(eq(bookings.id, bookingId)).get())!).toMatchObject({ status: 'CANCELLED', endReason: 'The pickup window passed before every leg was booked' });
+    await vi.waitFor(() => expect(told.ids).toContain(bookingId));
+    told.stop();
+  });
+
   it('a manufacturer cancels a booked request before pickup: every reservation is released and the reason recorded', async () => {
     const { request, vehicles, offerIds } = await offeredTwice();
     await accept(offerIds[0]);
