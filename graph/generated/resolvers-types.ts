@@ -2624,14 +2624,16 @@ export type WebhookEndpointCreateInput = {
   eventTypes: Array<WebhookEventType>;
   /** Your note, up to 200 characters. */
   description?: InputMaybe<Scalars['String']['input']>;
+  /** Client-chosen key (8–100 letters, digits, - or _): a retry with the same key returns the first endpoint, with its secret, and registers none. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Result of `webhookEndpointCreate`. */
 export type WebhookEndpointCreatePayload = {
   __typename?: 'WebhookEndpointCreatePayload';
-  /** The new endpoint. */
+  /** The new endpoint (or the first one, on a retry with the same idempotency key). */
   endpoint: WebhookEndpoint;
-  /** Signing secret (`whsec_…`) to verify deliveries with; shown only this once. */
+  /** Signing secret (`whsec_…`) to verify deliveries with; shown only this once (and to a retry with the same idempotency key). */
   secret: Scalars['String']['output'];
 };
 

@@ -1,16 +1,16 @@
-import { count, eq } from 'drizzle-orm';
-import { transact } from '../../db/transaction';
+import { and, count, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { webhookEndpoints, type WebhookEndpointRecord } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
 import type { Context } from '../context';
-import { ConflictError } from '../errors';
+import { ConflictError, NotFoundError } from '../errors';
+import { IdempotencyKey, idempotent } from '../idempotency';
 import { parseInput } from '../validation';
 import { checkEventTypes, checkUrl, MAX_ENDPOINTS_PER_ORGANISATION, WebhookDescription, WebhookEventTypes, WebhookUrl } from './endpoint-input';
 import { newSigningSecret } from './signature';
 
-export const CreateWebhookEndpointInput = z.object({ url: WebhookUrl, eventTypes: WebhookEventTypes, description: WebhookDescription });
-export type CreateWebhookEndpointInput = z.infer<typeof CreateWebhookEndpointInput>;
+export const CreateWebhookEndpointInput = z.object({ url: WebhookUrl, eventTypes: WebhookEventTypes, description: WebhookDescription, idempotencyKey: IdempotencyKey.nullish() });
+export type CreateWebhookEndpointInput = z.input<typeof CreateWebhookEndpointInput>;
 
 /** The new endpoint and its signing secret, which is never shown again. */
 export interface CreatedWebhookEndpoint {
@@ -19,22 +19,28 @@ export interface CreatedWebhookEndpoint {
 }
 
 /**
- * Any tenant organisation (not ADMIN): registers an endpoint of its own for the event types its role receives.
+ * Any tenant organisation (not ADMIN): registers an endpoint of its own for the event types its role receives. A
+ * retry with the same idempotency key returns the endpoint it first registered, with its secret (the caller never
+ * saw the first answer), and registers none.
  * @throws ValidationError for a URL the address rules refuse or an event type the role does not receive;
- *   ConflictError past MAX_ENDPOINTS_PER_ORGANISATION.
+ *   ConflictError past MAX_ENDPOINTS_PER_ORGANISATION, or when the idempotency key was used with another input;
+ *   NotFoundError for a retry of a registration whose endpoint has since been deleted.
  */
 export async function createWebhookEndpoint({ ctx, input }: { ctx: Context; input: CreateWebhookEndpointInput }): Promise<CreatedWebhookEndpoint> {
   const viewer = requireRole(ctx, 'MANUFACTURER', 'CARRIER', 'WAREHOUSE_OWNER', 'OPERATOR');
-  const data = parseInput(CreateWebhookEndpointInput, input);
+  const { idempotencyKey, ...data } = parseInput(CreateWebhookEndpointInput, input);
   checkEventTypes(viewer.role, data.eventTypes);
   await checkUrl(ctx, data.url);
-  const secret = newSigningSecret();
   const now = ctx.now();
-  const endpoint = await transact(ctx.db, async (tx) => {
+  // The key keeps the endpoint's id, not its secret: the secret stays in the endpoint's row alone.
+  const { result: { endpointId } } = await idempotent(ctx.db, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'webhookEndpointCreate', input: { ...data, description: data.description ?? null } }, async (tx) => {
     const { n } = (await tx.select({ n: count() }).from(webhookEndpoints).where(eq(webhookEndpoints.organisationId, viewer.organisationId)).get())!;
     if (n >= MAX_ENDPOINTS_PER_ORGANISATION) throw new ConflictError(`An organisation may register at most ${MAX_ENDPOINTS_PER_ORGANISATION} webhook endpoints`);
     const eventTypes = [...new Set(data.eventTypes)];
-    return (await tx.insert(webhookEndpoints).values({ organisationId: viewer.organisationId, url: data.url, eventTypes, description: data.description ?? null, secret, createdAt: now, updatedAt: now }).returning().get())!;
+    const { id } = (await tx.insert(webhookEndpoints).values({ organisationId: viewer.organisationId, url: data.url, eventTypes, description: data.description ?? null, secret: newSigningSecret(), createdAt: now, updatedAt: now }).returning({ id: webhookEndpoints.id }).get())!;
+    return { endpointId: id };
   });
-  return { endpoint, secret };
+  const endpoint = await ctx.db.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.organisationId, viewer.organisationId))).get();
+  if (!endpoint) throw new NotFoundError('Webhook endpoint');
+  return { endpoint, secret: endpoint.secret };
 }

@@ -239,6 +239,28 @@ describe('webhooks', () => {
     await gql(server.url, DELETE, { input: { id: endpoint.id } }, { apiKey: key('OPERATOR').apiKey });
   });
 
+  it('registers one endpoint for a create retried with its idempotency key, and answers the retry with it and its secret', async () => {
+    const operator = key('OPERATOR').apiKey;
+    const endpoints = async () => (await gql<{ webhookEndpoints: { id: string }[] }>(server.url, '{ webhookEndpoints { id } }', {}, { apiKey: operator })).body.data!.webhookEndpoints.map((e) => e.id);
+    const before = await endpoints();
+    const input = { url: 'https://erp.example.com/retried', eventTypes: ['COMPLEX_ACTIVITY'], description: 'ERP', idempotencyKey: randomUUID() };
+    const first = await gql<Created>(server.url, CREATE, { input }, { apiKey: operator });
+    expect(first.body.errors).toBeUndefined();
+    // The client timed out before the answer and sends the same again.
+    const retry = await gql<Created>(server.url, CREATE, { input }, { apiKey: operator });
+    expect(retry.body).toEqual(first.body);
+    expect(await endpoints()).toEqual([...before, first.body.data!.webhookEndpointCreate.endpoint.id]);
+    // The same key with another input is refused; nothing is registered.
+    const other = await gql(server.url, CREATE, { input: { ...input, url: 'https://erp.example.com/other' } }, { apiKey: operator });
+    expect(other.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining(input.idempotencyKey) });
+    // Another organisation's key of the same text is its own.
+    const elsewhere = await gql<Created>(server.url, CREATE, { input }, { apiKey: key('OPERATOR', 'CHANGWON').apiKey });
+    expect(elsewhere.body.data!.webhookEndpointCreate.endpoint.id).not.toBe(first.body.data!.webhookEndpointCreate.endpoint.id);
+    expect(await endpoints()).toHaveLength(before.length + 1);
+    await gql(server.url, DELETE, { input: { id: first.body.data!.webhookEndpointCreate.endpoint.id } }, { apiKey: operator });
+    await gql(server.url, DELETE, { input: { id: elsewhere.body.data!.webhookEndpointCreate.endpoint.id } }, { apiKey: key('OPERATOR', 'CHANGWON').apiKey });
+  });
+
   it('refuses URLs and event types outside the rules, and endpoints of other organisations, naming the field', async () => {
     const refused = async (apiKey: string, input: Record<string, unknown>) => {
       const { body } = await gql(server.url, CREATE, { input }, { apiKey });
