@@ -63,7 +63,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const production = env.NODE_ENV === 'production';
   const schema = buildGraphSchema();
   const rules = securityRules({ production });
-  const errorOpts: ErrorFormatOptions = { logger, hideSuggestions: production };
+  const errorOpts: ErrorFormatOptions = { logger, hideSuggestions: production, schema };
   const now = deps.now ?? (() => new Date());
   const contextFor = (viewer: Viewer | null): Context => ({ db, pubsub, logger, env, now, viewer });
 

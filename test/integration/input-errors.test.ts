@@ -92,7 +92,7 @@ describe('an impossible DateTime', () => {
 describe('a variable that does not fit its type, over WebSocket', () => {
   const cases: [string, string, Record<string, unknown>, 'CARRIER' | 'OPERATOR', RegExp][] = [
     ['a fraction for an Int', 'query ($first: Int) { vehicles(first: $first) { totalCount } }', { first: 1.5 }, 'CARRIER', /^Variable "\$first" got invalid value 1\.5; Int cannot represent non-integer value/],
-    ['an unknown enum value', 'query ($layer: HeatmapLayer!) { heatmap(complexCode: "BANWOL_SIHWA", layer: $layer) { complexCode } }', { layer: 'supply' }, 'OPERATOR', /^Variable "\$layer" got invalid value "supply"/],
+    ['an unknown enum value', 'query ($layer: HeatmapLayer!) { heatmap(complexCode: "BANWOL_SIHWA", layer: $layer) { complexCode } }', { layer: 'supply' }, 'OPERATOR', /^layer: must be one of SUPPLY, DEMAND$/],
     ['a DateTime without an offset', 'query ($from: DateTime!) { complexInsights(complexCode: "BANWOL_SIHWA", from: $from, to: "2026-03-05T00:00:00Z") { complexCode } }', { from: '2026-03-01T00:00:00' }, 'OPERATOR', /^Variable "\$from" got invalid value "2026-03-01T00:00:00"; Expected type "DateTime"\. DateTime must be an RFC 3339 date-time with an offset/],
     ['a mutation input without a required field', 'mutation ($input: VehicleRetireInput!) { vehicleRetire(input: $input) { vehicle { id } } }', { input: {} }, 'CARRIER', /^Variable "\$input" got invalid value \{\}; Field "vehicleId" of required type "ID!" was not provided/],
     ['a subscription argument of the wrong type', 'subscription ($id: ID) { shipmentUpdated(shipmentRequestId: $id) { status } }', { id: true }, 'CARRIER', /^Variable "\$id" got invalid value true; ID cannot represent value: true/],
@@ -102,13 +102,39 @@ describe('a variable that does not fit its type, over WebSocket', () => {
     const client = wsClient(server.wsUrl, { apiKey: keyOf(role) });
     try {
       const [result] = await firstResults(client, { query, variables });
-      expect(result!.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(message), extensions: { code: 'BAD_USER_INPUT' } })]);
+      expect(result!.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(message), extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
     } finally {
       await client.dispose();
     }
     if (query.startsWith('subscription')) return; // served only over WebSocket
     const { body } = await gql(server.url, query, variables, { apiKey: keyOf(role) });
     expect(body.errors?.[0]).toMatchObject({ message: expect.stringMatching(message), extensions: { code: 'BAD_USER_INPUT' } });
+  });
+});
+
+describe('an enum value the schema does not hold', () => {
+  const STORAGE = 'AMBIENT, CHILLED, FROZEN, HAZMAT, BONDED, OUTDOOR_YARD';
+  const BODIES = 'CARGO, WING, BOX, REFRIGERATED, FROZEN, FLATBED, TANK';
+  const listing = (storageClass: string) => /* GraphQL */ `mutation { warehouseListingCreate(input: { name: "B동", location: { lat: 37.33, lng: 126.76 }, storageClass: ${storageClass},
+    totalPallets: 10, availability: [], pricePerPalletDayKrw: 1000, opensAt: "08:00", closesAt: "18:00" }) { listing { id } } }`;
+  const cases: [string, string, Record<string, unknown>, 'WAREHOUSE_OWNER' | 'OPERATOR', string, string, string][] = [
+    ['written in a mutation input', listing('FROZENX'), {}, 'WAREHOUSE_OWNER', 'GRAPHQL_VALIDATION_FAILED', 'input.storageClass', `must be one of ${STORAGE}`],
+    ['written in quotes', listing('"FROZEN"'), {}, 'WAREHOUSE_OWNER', 'GRAPHQL_VALIDATION_FAILED', 'input.storageClass', `must be one of ${STORAGE}, written without quotes`],
+    ['written in a filter', 'query { vehicles(filter: { bodyType: WINGBODY }) { totalCount } }', {}, 'OPERATOR', 'GRAPHQL_VALIDATION_FAILED', 'filter.bodyType', `must be one of ${BODIES}`],
+    ['written in a list', 'mutation { webhookEndpointCreate(input: { url: "https://example.com/", eventTypes: [COMPLEX_ACTIVITY, SHIPMENT_UPDATE] }) { secret } }', {}, 'OPERATOR', 'GRAPHQL_VALIDATION_FAILED', 'input.eventTypes[1]', 'must be one of OFFER_RECEIVED, BOOKING_ENDED, SHIPMENT_UPDATED, COMPLEX_ACTIVITY'],
+    ['sent in a mutation input variable', 'mutation ($input: WarehouseListingCreateInput!) { warehouseListingCreate(input: $input) { listing { id } } }', { input: { name: 'B동', location: { lat: 37.33, lng: 126.76 }, storageClass: 'FROZENX', totalPallets: 10, availability: [], pricePerPalletDayKrw: 1000, opensAt: '08:00', closesAt: '18:00' } }, 'WAREHOUSE_OWNER', 'BAD_USER_INPUT', 'input.storageClass', `must be one of ${STORAGE}`],
+  ];
+
+  it.each(cases)('%s names the field and the values it takes, over HTTP and WebSocket', async (_, query, variables, role, code, field, rule) => {
+    const { body } = await gql(server.url, query, variables, { apiKey: keyOf(role) });
+    expect(body.errors).toEqual([expect.objectContaining({ message: `${field}: ${rule}`, extensions: { code, issues: [{ field, rule }] } })]);
+    const client = wsClient(server.wsUrl, { apiKey: keyOf(role) });
+    try {
+      const [result] = await firstResults(client, { query, variables });
+      expect(result!.errors).toEqual([expect.objectContaining({ message: `${field}: ${rule}`, extensions: { code, issues: [{ field, rule }] } })]);
+    } finally {
+      await client.dispose();
+    }
   });
 });
 
