@@ -2278,9 +2278,9 @@ export type WarehouseListingFilter = {
   status?: InputMaybe<ListingStatus>;
   /** Only listings of this storage class. */
   storageClass?: InputMaybe<StorageClass>;
-  /** With `availableTo`: only listings with idle space on every day of the range, YYYY-MM-DD. Alone: on that day. */
+  /** With `availableTo`: only listings with space free on every day of the range (idle pallets listed minus pallets booked), YYYY-MM-DD. Alone: on that day. */
   availableFrom?: InputMaybe<Scalars['String']['input']>;
-  /** Last day of the range (inclusive), YYYY-MM-DD. Alone: idle space on that day. */
+  /** Last day of the range (inclusive), YYYY-MM-DD. Alone: free space on that day. */
   availableTo?: InputMaybe<Scalars['String']['input']>;
   /** Only listings within this circle, nearest first. */
   near?: InputMaybe<NearInput>;

@@ -518,6 +518,36 @@ describe('accepting an offer', () => {
   });
 });
 
+describe('searching warehouse space', () => {
+  it('a listing fully booked on a day of the range has no free space then; partly booked, it has', async () => {
+    const owner = key('WAREHOUSE_OWNER');
+    const full = await listing(ctxAs(server.db, owner), 5);
+    const part = await listing(ctxAs(server.db, owner), 5);
+    const today = seoulDay(new Date());
+    for (const [space, pallets] of [[full, 5], [part, 3]] as const) {
+      const request = await shipment(shipperCtx(), { pallets, storage: { pallets, days: 3, storageClass: 'AMBIENT' } });
+      const common = { round: r, shipperOrgId: request.shipperOrgId, requestId: request.id };
+      const [, stay] = await makeOffers(server.db, [
+        { ...common, supplierOrgId: key('CARRIER').organisationId, vehicleId: (await vehicle(carrierCtx())).id },
+        { ...common, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: pallets },
+      ]);
+      expect((await accept(stay!, randomUUID(), owner.apiKey)).body.errors).toBeUndefined(); // today + 1 to today + 3
+    }
+    const SEARCH = 'query ($from: String!, $to: String) { warehouseListings(filter: { storageClass: AMBIENT, availableFrom: $from, availableTo: $to }, first: 100) { edges { node { id } } } }';
+    const found = async (from: number, to?: number) => {
+      const { body } = await gql<{ warehouseListings: { edges: { node: { id: string } }[] } }>(server.url, SEARCH, { from: addDays(today, from), to: to === undefined ? null : addDays(today, to) }, { apiKey: key('MANUFACTURER').apiKey });
+      expect(body.errors).toBeUndefined();
+      const ids = body.data!.warehouseListings.edges.map((e) => e.node.id);
+      return [full, part].filter((l) => ids.includes(toGlobalId('WarehouseListing', l.id))).map((l) => (l === full ? 'full' : 'part'));
+    };
+    expect(await found(1, 3)).toEqual(['part']);
+    expect(await found(3, 5)).toEqual(['part']);
+    expect(await found(2)).toEqual(['part']);
+    expect(await found(4, 10)).toEqual(['full', 'part']);
+    expect(await found(0)).toEqual(['full', 'part']);
+  });
+});
+
 describe('giving back and cancelling', () => {
   it('a carrier gives a booking back with a reason: reservations released, request back to OPEN, retry returns the same', async () => {
     const { request, vehicles, offerIds } = await offeredTwice();

@@ -1,7 +1,7 @@
-import { and, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, inArray, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { countRows } from '../../../db/queries';
-import { LISTING_STATUSES, listingAvailability, STORAGE_CLASSES, warehouseListings } from '../../../db/schema';
+import { LISTING_STATUSES, STORAGE_CLASSES, warehouseListings } from '../../../db/schema';
 import { requireRole } from '../../auth/authorize';
 import { ComplexCode, getComplex } from '../../complexes/get-complex';
 import type { Context } from '../../context';
@@ -14,7 +14,7 @@ import { afterId, byDistanceConnection, byIdConnection, type Candidate } from '.
 import type { LocatedConnection } from '../../pagination';
 import { LISTING_READERS, listingsVisibleTo, selectListings, selectListingsByIds, type ListingRecord } from './listing-record';
 import { CalendarDay } from './seoul-day';
-import { dayNumber, greatest, least } from '../../../db/sql';
+import { listingsWithFreeSpace } from './free-space';
 
 export const ListListingsInput = PageArgs.extend({
   filter: z
@@ -40,7 +40,7 @@ const H3_COLUMN = {
 
 /**
  * The listings the caller may see (see `listingsVisibleTo`), filtered. `availableFrom`/`availableTo` keep
- * listings with idle space on every day of that range (either alone means that one day). With `near`, the
+ * listings with space free on every day of that range, net of what bookings hold (either alone means that one day). With `near`, the
  * listings within the radius, nearest first, with their distance; otherwise in creation order.
  * @throws ForbiddenError for carriers; ValidationError for a bad filter or cursor; NotFoundError for an unknown complex code.
  */
@@ -55,7 +55,7 @@ export async function listListings({ ctx, input }: { ctx: Context; input: ListLi
   const to = filter?.availableTo ?? filter?.availableFrom;
   if (from && to) {
     if (to < from) throw new ValidationError([{ field: 'filter.availableTo', rule: 'must not be before availableFrom' }]);
-    conditions.push(coversEveryDay(from, to));
+    conditions.push(inArray(warehouseListings.id, await listingsWithFreeSpace(ctx.db, and(...conditions), from, to)));
   }
 
   if (filter?.near) {
@@ -71,17 +71,4 @@ export async function listListings({ ctx, input }: { ctx: Context; input: ListLi
   const where = and(...conditions);
   const rows = await selectListings(ctx, viewer, and(where, gt(warehouseListings.id, afterId(after))), first + 1);
   return byIdConnection(rows, first, () => countRows(ctx.db, warehouseListings, where), after);
-}
-
-/**
- * True when the listing's windows cover every day from `from` to `to`. A listing's windows never overlap
- * (createListing and updateListing refuse it), so the days of the windows' overlaps with the range add up
- * to the range's length exactly when nothing is missing, even across adjacent windows.
- */
-function coversEveryDay(from: string, to: string): SQL {
-  const w = listingAvailability;
-  return sql`(
-    select coalesce(sum(${dayNumber(least(w.toDay, to))} - ${dayNumber(greatest(w.fromDay, from))} + 1), 0)
-    from ${w} where ${w.listingId} = ${warehouseListings.id} and ${w.fromDay} <= ${to} and ${w.toDay} >= ${from}
-  ) = ${dayNumber(to)} - ${dayNumber(from)} + 1`;
 }
