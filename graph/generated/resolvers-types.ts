@@ -408,7 +408,7 @@ export type Subscription = {
   __typename?: 'Subscription';
   /** Offers matching rounds make to you (carriers and warehouse owners), as they are written. */
   offerReceived: Offer;
-  /** Your bookings (carriers and warehouse owners) that end without you, as they end: the shipper cancelled the request or its pickup window passed before every leg was booked (CANCELLED), another supplier gave its leg of the request back, or another leg of the request (its transport, its storage, its other leg through the centre) was declined, withdrawn or expired, or lapsed when accepted (RETURNED). The load is not to be collected. */
+  /** Your bookings (carriers and warehouse owners) that end without you, as they end: the shipper cancelled the request or its pickup window passed before every leg was booked (CANCELLED), another supplier gave its leg of the request back (with a reason saying so), or another leg of the request (its transport, its storage, its other leg through the centre) was declined, withdrawn or expired, or lapsed when accepted (RETURNED). The load is not to be collected. */
   bookingEnded: Booking;
   /** Status changes and tracking events of your shipments (manufacturers), or of one of them. */
   shipmentUpdated: ShipmentUpdate;

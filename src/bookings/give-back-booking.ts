@@ -34,7 +34,9 @@ interface Outcome {
  * request returns to the next matching round: every leg of it is released (a storage leg decides where the
  * transport leg goes, and the other way round), as is every share of a consolidated load. Returns the
  * ended bookings the caller holds: another supplier's leg of the request ends too, but its price, listing or
- * vehicle are that supplier's business (it is told: bookingEnded). A retry with the same idempotency key returns the first outcome.
+ * vehicle are that supplier's business; it ends with a reason of its own (the other leg was given back), not the
+ * caller's words, and its supplier hears of it (bookingEnded). A retry with the same idempotency key returns the
+ * first outcome.
  * @throws NotFoundError for an unknown booking or another supplier's; ConflictError once it ended or the
  *   goods were picked up.
  */
@@ -51,9 +53,10 @@ export async function giveBackBooking({ ctx, input }: { ctx: Context; input: Giv
     const requestIds = unit.map((b) => b.requestId);
     const { ended, returned } = await giveBackRequests(tx, requestIds, { reason, byOrgId: viewer.organisationId, now });
     const bookingIds = ended.map((b) => b.id);
-    // Another supplier's leg of these requests (their storage, the other leg through the centre), or of a request that
-    // shared a load with them, ended without it: that supplier is told.
-    const told = bookingEndedEvents([...ended, ...returned].filter((b) => b.supplierOrgId !== viewer.organisationId));
+    // The request's other legs (its storage, the other leg through the centre) end with a reason of their own; their
+    // suppliers, and those of requests that returned with a load they shared, are told.
+    const followed = await endedWithIt(tx, booking, unit, bookingIds);
+    const told = bookingEndedEvents([...followed, ...returned].filter((b) => b.supplierOrgId !== viewer.organisationId));
     events = [...(await givenBackEvents(ctx, tx, booking, requestIds, reason)), ...told];
     await recordWebhookEvents(tx, events, now);
     return { bookingIds, requestIds };
@@ -61,6 +64,20 @@ export async function giveBackBooking({ ctx, input }: { ctx: Context; input: Giv
   const ended = await ctx.db.select().from(bookings).where(and(inArray(bookings.id, outcome.bookingIds), bookingScope(viewer))).orderBy(bookings.id).all();
   if (fresh && events) publishAll(ctx.pubsub, events);
   return ended;
+}
+
+/**
+ * The bookings that ended with the unit given back without being part of it (the request's other legs: its storage,
+ * the other carrier's leg through the centre), which giveBackRequests ended with the giving supplier's words. Each
+ * carries its own reason instead, why it ended, and no one who ended it (the service did, as when a leg is declined):
+ * the first supplier's free text is its own business, and the next round does not take it for this supplier's no.
+ */
+async function endedWithIt(tx: Tx, given: BookingRecord, unit: BookingRecord[], endedIds: number[]): Promise<BookingRecord[]> {
+  const own = new Set(unit.map((b) => b.id));
+  const others = endedIds.filter((id) => !own.has(id));
+  if (others.length === 0) return [];
+  const endReason = `Another leg of the request was given back by its ${given.kind === 'STORAGE' ? 'warehouse' : 'carrier'}: it returned to the next matching round`;
+  return await tx.update(bookings).set({ endReason, endedByOrgId: null }).where(inArray(bookings.id, others)).returning().all();
 }
 
 /** The feed line names who gave back: the supplier of the booking given, whichever of the request's legs ended first. */

@@ -12,7 +12,7 @@ import { createListing } from '../../src/supply/listings/create-listing';
 import { addDays, seoulDay, seoulMidnight } from '../../src/supply/listings/seoul-day';
 import { updateListing } from '../../src/supply/listings/update-listing';
 import { activityLog } from '../helpers/activity';
-import { gql } from '../helpers/clients';
+import { firstResults, gql, subscribedTo, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 import { ctxAs, HOUR, listing, makeOffers, round, shipment, vehicle, type RoundRef } from '../helpers/bookings-fixtures';
 
@@ -584,7 +584,11 @@ describe('giving back and cancelling', () => {
     const stored = (await accept(storage!, randomUUID(), owner.apiKey)).body.data!.offerAccept.bookings[0]!.id;
     const carried = (await accept(transport!)).body.data!.offerAccept.bookings[0]!.id;
     const activity = activityLog(server.pubsub);
-    const told = endedBookings();
+    const published = endedBookings();
+    const ownerFeed = wsClient(server.wsUrl, { apiKey: owner.apiKey });
+    const listening = subscribedTo(server.pubsub, 'bookingEnded');
+    const told = firstResults<{ bookingEnded: { id: string; status: string; endReason: string } }>(ownerFeed, { query: 'subscription { bookingEnded { id status endReason } }' });
+    await listening;
 
     const given = await gql<{ bookingGiveBack: { bookings: { id: string; status: string }[] } }>(
       server.url,
@@ -595,11 +599,16 @@ describe('giving back and cancelling', () => {
     expect(given.body.errors).toBeUndefined();
     // The warehouse's booking ended with the request, but it is the warehouse owner's: its price and listing are not the carrier's to read.
     expect(given.body.data!.bookingGiveBack.bookings).toEqual([{ id: carried, status: 'RETURNED', kind: 'TRANSPORT', priceKrw: 500_000, listingId: null }]);
-    expect((await server.db.select().from(bookings).where(eq(bookings.id, localIdOf(stored, 'Booking', 'id'))).get())!.status).toBe('RETURNED');
-    // Its owner hears its booking ended, so that it does not wait for the goods; the carrier gave its own back.
-    await vi.waitFor(() => expect(told.ids).toContain(localIdOf(stored, 'Booking', 'id')));
-    expect(told.ids).not.toContain(localIdOf(carried, 'Booking', 'id'));
-    told.stop();
+    // It ended for a reason of its own, not the carrier's words, and not as the warehouse's own no to the request.
+    const otherReason = 'Another leg of the request was given back by its carrier: it returned to the next matching round';
+    expect(await server.db.select().from(bookings).where(eq(bookings.id, localIdOf(stored, 'Booking', 'id'))).get()).toMatchObject({ status: 'RETURNED', endReason: otherReason, endedByOrgId: null });
+    expect(await server.db.select().from(bookings).where(eq(bookings.id, localIdOf(carried, 'Booking', 'id'))).get()).toMatchObject({ status: 'RETURNED', endReason: 'no driver', endedByOrgId: key('CARRIER').organisationId });
+    // The warehouse owner hears of it, as when the other leg is declined.
+    expect((await told)[0]!.data!.bookingEnded).toEqual({ id: stored, status: 'RETURNED', endReason: otherReason });
+    await ownerFeed.dispose();
+    // The carrier gave its own back: it is not told.
+    expect(published.ids).not.toContain(localIdOf(carried, 'Booking', 'id'));
+    published.stop();
     // The operators' feed names who gave it back: the carrier, not the first booking the request ended.
     await activity.settled();
     activity.stop();
