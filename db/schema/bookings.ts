@@ -76,6 +76,11 @@ export const bookings = sqliteTable(
     endedAt: integer('ended_at', { mode: 'timestamp_ms' }),
     /** Why it was cancelled or given back. */
     endReason: text('end_reason'),
+    /**
+     * A stay's listing's name when it was booked, written when the listing is renamed (updateListing); null while the
+     * listing still has that name. A statement's line names what was booked, not what the space is called today.
+     */
+    listingName: text('listing_name'),
     endedByOrgId: integer('ended_by_org_id').references(() => organisations.id),
   },
   (t) => [

@@ -102,7 +102,8 @@ export async function getStatement({ ctx, input }: { ctx: Context; input: GetSta
       supplier: { id: supplier.id, name: supplier.name, brn: supplier.businessRegistrationNumber },
       buyer: { id: buyer.id, name: buyer.name, brn: buyer.businessRegistrationNumber },
       vehiclePlate: vehicles.plateNumber,
-      listingName: warehouseListings.name,
+      // As booked: the name the listing had then (kept on the booking once renamed), else its own.
+      listingName: sql<string | null>`coalesce(${bookings.listingName}, ${warehouseListings.name})`,
       // The route's bookings, not its offers: a shipper joining by extension rides on a route offered to the others.
       pooled: pooledWithOtherShippers(),
     })

@@ -222,6 +222,33 @@ describe('settlement statements', () => {
     expect(s.trips).toEqual([]);
   });
 
+  it("names a stay's listing as it was booked: renaming the listing later does not rewrite a month's lines", async () => {
+    const owner = key('WAREHOUSE_OWNER');
+    const space = await listing(ctxAs(server.db, owner));
+    await server.db.insert(listingAvailability).values({ listingId: space.id, fromDay: '2027-01-01', toDay: '2027-01-31', idlePallets: 10 }).run();
+    const RENAME = 'mutation ($input: WarehouseListingUpdateInput!) { warehouseListingUpdate(input: $input) { listing { name } } }';
+    const rename = async (name: string) => expect((await gql(server.url, RENAME, { input: { listingId: toGlobalId('WarehouseListing', space.id), name } }, { apiKey: owner.apiKey })).body.errors).toBeUndefined();
+    const stay = async (storageFromDay: string, storageToDay: string) => {
+      const request = await shipment(ctxAs(server.db, { organisationId: shipperB.id, role: 'MANUFACTURER' }), { storage: { pallets: 3, days: 2, storageClass: 'AMBIENT' } });
+      const [offerId] = await makeOffers(server.db, [{ round: r, requestId: request.id, shipperOrgId: shipperB.id, supplierOrgId: owner.organisationId, listingId: space.id, storageFromDay, storageToDay }]);
+      // A transport offer still pending, so that the stay may be accepted first.
+      await makeOffers(server.db, [{ round: r, requestId: request.id, shipperOrgId: shipperB.id, supplierOrgId: key('CARRIER').organisationId, vehicleId: (await vehicle(ctxAs(server.db, key('CARRIER')))).id }]);
+      return (await accept(offerId!, owner.apiKey))[0]!;
+    };
+    await rename('시화 창고 A동');
+    const first = await stay('2027-01-10', '2027-01-11');
+    await rename('시화 창고 B동');
+    const second = await stay('2027-01-12', '2027-01-13');
+    await rename('시화 창고 C동');
+    const items = async (org: number, apiKey: string) => Object.fromEntries((await statement(org, apiKey, '2027-01')).body.data!.statement.lines.map((l) => [l.bookingId, l.item]));
+    const expected = { [first]: '창고보관 시화 창고 A동 3팔레트 × 2일 (2027-01-10~2027-01-11)', [second]: '창고보관 시화 창고 B동 3팔레트 × 2일 (2027-01-12~2027-01-13)' };
+    expect(await items(owner.organisationId, owner.apiKey)).toEqual(expected);
+    expect(await items(shipperB.id, shipperB.apiKey)).toEqual(expected);
+    const sheet = await (await csv(owner.organisationId, owner.apiKey, '2027-01')).text();
+    expect(sheet).toContain('시화 창고 A동');
+    expect(sheet).not.toContain('시화 창고 C동');
+  });
+
   it('months are Asia/Seoul calendar months: a delivery at 00:00 KST on 1 December is December’s', async () => {
     const s = (await statement(key('MANUFACTURER').organisationId, key('MANUFACTURER').apiKey, '2026-12')).body.data!.statement;
     expect(s).toMatchObject({ firstDay: '2026-12-01', lastDay: '2026-12-31' });

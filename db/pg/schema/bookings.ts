@@ -50,6 +50,8 @@ export const bookings = pgTable(
     bookedAt: timestampMs('booked_at').notNull(),
     endedAt: timestampMs('ended_at'),
     endReason: text('end_reason'),
+    /** See db/schema/bookings.ts. */
+    listingName: text('listing_name'),
     endedByOrgId: integer('ended_by_org_id').references(() => organisations.id),
   },
   (t) => [

@@ -1,7 +1,7 @@
 import { and, eq, gte, isNull, sum } from 'drizzle-orm';
 import { transact, type Tx } from '../../../db/transaction';
 import { z } from 'zod';
-import { listingAvailability, listingReservations, offers, warehouseListings } from '../../../db/schema';
+import { bookings, listingAvailability, listingReservations, offers, warehouseListings } from '../../../db/schema';
 import { withdrawPendingOffers } from '../../market/withdraw-offers';
 import { bookingEndedEvents } from '../../market/end-request-bookings';
 import { publishAll } from '../../pubsub';
@@ -80,7 +80,7 @@ function dayRanges(days: string[]): string {
 /**
  * WAREHOUSE_OWNER: changes its own ACTIVE listing. The whole listing, as it would be after the change, must
  * satisfy the same rules as a new one; nothing is written otherwise. Moving it or changing its storage class withdraws
- * the storage offers still pending on it.
+ * the storage offers still pending on it; renaming it keeps the old name on the stays booked under it.
  * @throws ForbiddenError for other roles; NotFoundError for an unknown listing or another owner's;
  *   ConflictError when the listing is withdrawn, when it would move or change its storage class while pallets are
  *   booked in it from today on, or when the new availability would hold fewer idle pallets than are booked on a
@@ -121,6 +121,10 @@ export async function updateListing({ ctx, input }: { ctx: Context; input: Updat
       .set({ ...columns, ...moved, updatedAt: ctx.now() })
       .where(and(eq(warehouseListings.id, listingId), eq(warehouseListings.ownerOrgId, viewer.organisationId)))
       .run();
+    // Stays booked under the old name keep it (statements name what was booked); later ones read the listing's.
+    if (columns.name && columns.name !== current.name) {
+      await tx.update(bookings).set({ listingName: current.name }).where(and(eq(bookings.listingId, listingId), isNull(bookings.listingName))).run();
+    }
     // Goods stored or on their way were booked for this place and class: neither may change under them.
     const reshaped = (moved && (moved.lat !== current.lat || moved.lng !== current.lng)) || (columns.storageClass && columns.storageClass !== current.storageClass);
     if (reshaped && (await heldStays(tx, listingId, seoulDay(ctx.now())).limit(1).all()).length > 0) {

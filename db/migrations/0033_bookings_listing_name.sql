@@ -1,0 +1,1 @@
+ALTER TABLE `bookings` ADD `listing_name` text;
