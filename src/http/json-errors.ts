@@ -2,7 +2,7 @@ import { STATUS_CODES, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
-import { enumInputIssue } from '../../graph/enum-input-errors';
+import { inputValueIssue } from '../../graph/input-value-errors';
 import { DomainError, NotFoundError, RateLimitedError, type DomainErrorCode } from '../errors';
 import type { Logger } from '../logger';
 
@@ -31,14 +31,14 @@ export interface ErrorFormatOptions {
   logger: Logger;
   /** Replace "Did you mean …?" hints, which leak schema names, in production. */
   hideSuggestions: boolean;
-  /** The API's schema: an enum value it does not hold is named with its field and the values it does (enumInputIssue). */
+  /** The API's schema: a value that does not fit it is named with its field, an enum value with those it takes (inputValueIssue). */
   schema?: GraphQLSchema;
 }
 
 /**
  * The one mapping from any error to what a client sees, used by HTTP and WebSocket alike:
- * domain errors keep their message and get their code; request errors (parse, validation) pass, an enum value
- * the schema does not hold named as a domain error names a field;
+ * domain errors keep their message and get their code; request errors (parse, validation) pass, a value that
+ * does not fit the schema named as a domain error names a field;
  * anything else becomes INTERNAL_SERVER_ERROR without internals, and is logged with its stack.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown, opts: ErrorFormatOptions): GraphQLFormattedError {
@@ -53,9 +53,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, op
   }
   const code = isUncodedClientError(error) ? 'BAD_REQUEST' : formatted.extensions?.code;
   if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) {
-    // Literal or variable alike: `input.storageClass: must be one of …`, with the issue as a domain error gives it.
-    const issue = opts.schema && enumInputIssue(error, opts.schema);
-    if (issue) return { message: `${issue.field}: ${issue.rule}`, ...(formatted.locations && { locations: formatted.locations }), extensions: { code, issues: [issue] } };
+    // A value written in the query, or an enum's sent in a variable: `input.storageClass: must be one of …`, with the
+    // issue as a domain error gives it.
+    const found = opts.schema && inputValueIssue(error, opts.schema);
+    if (found) {
+      const issue = { field: found.field, rule: opts.hideSuggestions ? found.rule.replace(/\.? ?Did you mean .+\?$/, '') : found.rule };
+      return { message: `${issue.field}: ${issue.rule}`, ...(formatted.locations && { locations: formatted.locations }), extensions: { code, issues: [issue] } };
+    }
     const message = opts.hideSuggestions ? formatted.message.replace(/ ?Did you mean .+\?$/, '') : formatted.message;
     return { message, ...(formatted.locations && { locations: formatted.locations }), extensions: { code } };
   }

@@ -66,12 +66,13 @@ it('first: null asks for the default page, as an unset variable does', async () 
 describe('an impossible DateTime', () => {
   const rule = 'DateTime must name a real calendar day: 2026-02-30 does not exist';
 
-  it('is refused as a literal, naming the rule', async () => {
+  it('is refused as a literal, naming the argument and the rule', async () => {
     const query = 'query { complexInsights(complexCode: "BANWOL_SIHWA", from: "2026-02-30T00:00:00Z", to: "2026-03-05T00:00:00Z") { complexCode } }';
     const { status, body } = await gql(server.url, query, {}, { apiKey: keyOf('OPERATOR') });
     expect(status).toBe(400);
     expect(body.data).toBeUndefined();
-    expect(body.errors).toEqual([expect.objectContaining({ message: `Expected value of type "DateTime!", found "2026-02-30T00:00:00Z"; ${rule}`, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })]);
+    const issue = { field: 'from', rule: `Expected value of type "DateTime!", found "2026-02-30T00:00:00Z"; ${rule}` };
+    expect(body.errors).toEqual([expect.objectContaining({ message: `from: ${issue.rule}`, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', issues: [issue] } })]);
   });
 
   it('is refused as a variable, naming the variable and the rule', async () => {
@@ -135,6 +136,22 @@ describe('an enum value the schema does not hold', () => {
     } finally {
       await client.dispose();
     }
+  });
+});
+
+describe('a value written in the query that does not fit its type', () => {
+  const listing = (fields: string) => /* GraphQL */ `mutation { warehouseListingCreate(input: { name: "B동", location: { lat: 37.33, lng: 126.76 }, storageClass: AMBIENT,
+    pricePerPalletDayKrw: 1000, opensAt: "08:00", closesAt: "18:00", ${fields} }) { listing { id } } }`;
+  const cases: [string, string, 'WAREHOUSE_OWNER' | 'OPERATOR', string, string][] = [
+    ['a string for an Int', listing('totalPallets: "5", availability: []'), 'WAREHOUSE_OWNER', 'input.totalPallets', 'Int cannot represent non-integer value: "5"'],
+    ['a field left out of a list item', listing('totalPallets: 5, availability: [{ from: "2027-01-01", to: "2027-01-02", idlePallets: 1 }, { from: "2027-01-03", to: "2027-01-04" }]'), 'WAREHOUSE_OWNER', 'input.availability[1].idlePallets', 'must be given (Int!)'],
+    ['a field the input does not have', listing('totalPallets: 5, availability: [], idlePallets: 5'), 'WAREHOUSE_OWNER', 'input.idlePallets', 'is not a field of WarehouseListingCreateInput. Did you mean "totalPallets"?'],
+    ['a string for a Float', 'query { vehicles(filter: { near: { lat: 37.3, lng: "x", radiusKm: 5 } }) { totalCount } }', 'OPERATOR', 'filter.near.lng', 'Float cannot represent non numeric value: "x"'],
+  ];
+
+  it.each(cases)('(%s) is named with its path under the argument', async (_, query, role, field, rule) => {
+    const { body } = await gql(server.url, query, {}, { apiKey: keyOf(role) });
+    expect(body.errors).toEqual([expect.objectContaining({ message: `${field}: ${rule}`, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', issues: [{ field, rule }] } })]);
   });
 });
 

@@ -20,6 +20,8 @@ const TOO_MANY_TOKENS = `{ complexes { totalCount ${'totalCount '.repeat(OPERATI
 const TOO_COSTLY = `{ ${Array.from({ length: 6 }, (_, i) => `a${i}: ${nested(8).slice(2, -2).replace('{ code }', `{ ${'code '.repeat(20)}}`)}`).join(' ')} }`;
 const INTROSPECTION = '{ __schema { types { name } } }';
 const UNKNOWN_FIELD = '{ complexes { totalCountt } }';
+/** An enum value the schema does not hold, in a public query: named at its argument, without a hint. */
+const UNKNOWN_ENUM_VALUE = '{ complexes(first: 1) { totalCount } heatmap(complexCode: "BANWOL_SIHWA", layer: SUPPLI) { complexCode } }';
 
 /** Opens a raw graphql-ws socket and returns the close code after sending `message`. */
 async function closeCodeAfter(wsUrl: string, message: string): Promise<number> {
@@ -71,6 +73,7 @@ describe('production mode: limits, introspection and error hygiene over HTTP and
 
   it.each([
     ['an unknown field, without suggestions', UNKNOWN_FIELD, /Cannot query field "totalCountt"/],
+    ['an enum value the schema does not hold, at its argument, without suggestions', UNKNOWN_ENUM_VALUE, /^layer: must be one of SUPPLY, DEMAND$/],
     ['an over-deep query', OVER_DEEP, /depth/i],
     ['too many aliases', TOO_MANY_ALIASES, /aliases/i],
     ['a query over the cost cap, its cost in whole points', TOO_COSTLY, /^Query Cost limit of 5000 exceeded, found \d+\.$/],
