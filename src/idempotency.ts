@@ -38,7 +38,8 @@ export type Claim<T> = (result: T) => Promise<void>;
  * PostgreSQL, one round trip fewer. A retry whose effect ran again finds the key taken and is rolled back; one whose
  * effect failed (the offer it accepts is no longer pending) is looked up after the rollback. A retry sent while the
  * first call is still running waits on the key's row, on PostgreSQL as on SQLite, and gets the first call's answer.
- * @throws ConflictError when the key was used for another operation or with another input; else what the effect threw.
+ * @throws ConflictError naming `input.idempotencyKey` when the key was used for another operation or with another
+ *   input; else what the effect threw.
  */
 export async function idempotent<T>(db: Db, call: IdempotentCall, effect: (tx: Tx, claim: Claim<T>) => Promise<T> | T): Promise<Answer<T>> {
   if (!call.key) return { result: await transact(db, (tx) => effect(tx, async () => {})), fresh: true };
@@ -67,7 +68,8 @@ export async function idempotent<T>(db: Db, call: IdempotentCall, effect: (tx: T
   } catch (error) {
     const first = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.organisationId, key.organisationId), eq(idempotencyKeys.key, key.key))).get();
     if (!first) throw error;
-    if (first.operation !== call.operation || first.fingerprint !== fingerprint) throw new ConflictError(`Idempotency key ${call.key} was already used with a different request`);
+    if (first.operation !== call.operation) throw new ConflictError(`input.idempotencyKey: ${call.key} was already used for ${first.operation}; send a new key for a new request`);
+    if (first.fingerprint !== fingerprint) throw new ConflictError(`input.idempotencyKey: ${call.key} was already used for ${call.operation} with other input; send a new key for a new request`);
     return { result: first.result as T, fresh: false };
   }
 }

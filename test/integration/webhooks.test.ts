@@ -252,7 +252,12 @@ describe('webhooks', () => {
     expect(await endpoints()).toEqual([...before, first.body.data!.webhookEndpointCreate.endpoint.id]);
     // The same key with another input is refused; nothing is registered.
     const other = await gql(server.url, CREATE, { input: { ...input, url: 'https://erp.example.com/other' } }, { apiKey: operator });
-    expect(other.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining(input.idempotencyKey) });
+    expect(other.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: `input.idempotencyKey: ${input.idempotencyKey} was already used for webhookEndpointCreate with other input; send a new key for a new request` });
+    // So is the same key sent with another mutation.
+    const posted = await gql(server.url, 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }', { input: shipmentRequestVariables({ idempotencyKey: input.idempotencyKey }) }, { apiKey: key('MANUFACTURER').apiKey });
+    expect(posted.body.errors).toBeUndefined();
+    const reused = await gql(server.url, CREATE, { input: { ...input, eventTypes: ['SHIPMENT_UPDATED'] } }, { apiKey: key('MANUFACTURER').apiKey });
+    expect(reused.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: `input.idempotencyKey: ${input.idempotencyKey} was already used for shipmentRequestCreate; send a new key for a new request` });
     // Another organisation's key of the same text is its own.
     const elsewhere = await gql<Created>(server.url, CREATE, { input }, { apiKey: key('OPERATOR', 'CHANGWON').apiKey });
     expect(elsewhere.body.data!.webhookEndpointCreate.endpoint.id).not.toBe(first.body.data!.webhookEndpointCreate.endpoint.id);
