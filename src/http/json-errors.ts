@@ -2,7 +2,7 @@ import { STATUS_CODES, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
-import { inputValueIssue } from '../../graph/input-value-errors';
+import { inputValueIssue } from './input-value-errors';
 import { DomainError, NotFoundError, RateLimitedError, type DomainErrorCode } from '../errors';
 import type { Logger } from '../logger';
 

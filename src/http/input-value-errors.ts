@@ -1,7 +1,7 @@
 import { GraphQLError, isEnumType, Kind, parse, visit, type GraphQLSchema, type ValueNode } from 'graphql';
-import type { FieldIssue } from '../src/errors';
-import { fieldPath } from '../src/validation';
-import { PARSE_OPTIONS } from './security';
+import type { FieldIssue } from '../errors';
+import { fieldPath } from '../validation';
+import { PARSE_OPTIONS } from '../../graph/security';
 
 /** graphql-js's words for a value its enum does not hold: written in the document (parseLiteral) or sent as a variable (parseValue). */
 const ENUM_PROBLEM = /^(?:Value ".*" does not exist in "(\w+)" enum\.|Enum "(\w+)" cannot represent non-(enum|string) value: )/s;
