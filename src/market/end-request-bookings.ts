@@ -36,7 +36,7 @@ export async function completeBooking(tx: Tx, bookingId: number, now: Date): Pro
   await releaseReservations(tx, [bookingId], now);
 }
 
-/** What tells each supplier of `ended` that its booking ended without it (the shipper cancelled, or another leg fell through). */
+/** What tells each supplier of `ended` that its booking ended without it (the shipper cancelled or the request expired, or another leg of it fell through). */
 export function bookingEndedEvents(ended: readonly (typeof bookings.$inferSelect)[]): Publication[] {
   return ended.map((booking) => ['bookingEnded', { booking }]);
 }
