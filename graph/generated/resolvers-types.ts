@@ -4,6 +4,7 @@ import type { OrganisationMapper, ApiKeyMapper } from '../schema/auth.mappers';
 import type { BookingMapper, BookingConnectionMapper, BookedShipmentMapper, TrackingEventMapper, ProofOfDeliveryMapper, PodImageMapper, ShipmentUpdateMapper } from '../schema/bookings.mappers';
 import type { ComplexMapper, LogisticsCentreMapper, ComplexConnectionMapper, ComplexActivityMapper } from '../schema/complexes.mappers';
 import type { ShipmentRequestMapper, OpenLoadMapper, ShipmentRequestConnectionMapper, OpenLoadConnectionMapper } from '../schema/demand.mappers';
+import type { ComplexInsightsMapper } from '../schema/insights.mappers';
 import type { OfferMapper, MatchingRoundMapper, MatchingRoundReportMapper, OfferConnectionMapper, MatchingRoundConnectionMapper, RouteMapper, RouteStopMapper, RouteConnectionMapper } from '../schema/matching.mappers';
 import type { StatementMapper, StatementLineMapper, StatementTripMapper, TaxInvoicePartyMapper } from '../schema/settlement.mappers';
 import type { WarehouseListingMapper, WarehouseListingConnectionMapper, WarehouseListingEdgeMapper, VehicleMapper, VehicleConnectionMapper, VehicleEdgeMapper, VehicleLocationMapper } from '../schema/supply.mappers';
@@ -1332,6 +1333,17 @@ export type ComplexInsights = {
   rounds: RoundCosts;
   /** The request and transport figures per day the requests were posted (Asia/Seoul), oldest first. */
   days: Array<InsightsDay>;
+  /** The period's requests still OPEN, by why the last matching round gave them no offer, most first. */
+  unmatched: Array<UnmatchedCount>;
+};
+
+/** How many waiting requests got no offer for one reason. */
+export type UnmatchedCount = {
+  __typename?: 'UnmatchedCount';
+  /** Why (see ShipmentRequest.unmatched); null for requests no round has considered yet. */
+  reason?: Maybe<UnmatchedReason>;
+  /** Requests. */
+  count: Scalars['Int']['output'];
 };
 
 /** Idle pallet-days listed against those booked, over the days of the period (Asia/Seoul). */
@@ -2848,7 +2860,8 @@ export type ResolversTypes = {
   ShipmentRequestCreatePayload: ResolverTypeWrapper<Omit<ShipmentRequestCreatePayload, 'shipmentRequest'> & { shipmentRequest: ResolversTypes['ShipmentRequest'] }>;
   ShipmentRequestCancelInput: ShipmentRequestCancelInput;
   ShipmentRequestCancelPayload: ResolverTypeWrapper<Omit<ShipmentRequestCancelPayload, 'shipmentRequest'> & { shipmentRequest: ResolversTypes['ShipmentRequest'] }>;
-  ComplexInsights: ResolverTypeWrapper<ComplexInsights>;
+  ComplexInsights: ResolverTypeWrapper<ComplexInsightsMapper>;
+  UnmatchedCount: ResolverTypeWrapper<UnmatchedCount>;
   StorageUtilisation: ResolverTypeWrapper<StorageUtilisation>;
   RequestOutcomes: ResolverTypeWrapper<RequestOutcomes>;
   TransportOutcome: ResolverTypeWrapper<TransportOutcome>;
@@ -3012,7 +3025,8 @@ export type ResolversParentTypes = {
   ShipmentRequestCreatePayload: Omit<ShipmentRequestCreatePayload, 'shipmentRequest'> & { shipmentRequest: ResolversParentTypes['ShipmentRequest'] };
   ShipmentRequestCancelInput: ShipmentRequestCancelInput;
   ShipmentRequestCancelPayload: Omit<ShipmentRequestCancelPayload, 'shipmentRequest'> & { shipmentRequest: ResolversParentTypes['ShipmentRequest'] };
-  ComplexInsights: ComplexInsights;
+  ComplexInsights: ComplexInsightsMapper;
+  UnmatchedCount: UnmatchedCount;
   StorageUtilisation: StorageUtilisation;
   RequestOutcomes: RequestOutcomes;
   TransportOutcome: TransportOutcome;
@@ -3474,6 +3488,12 @@ export type ComplexInsightsResolvers<ContextType = Context, ParentType extends R
   trips?: Resolver<ResolversTypes['TripOutcomes'], ParentType, ContextType>;
   rounds?: Resolver<ResolversTypes['RoundCosts'], ParentType, ContextType>;
   days?: Resolver<Array<ResolversTypes['InsightsDay']>, ParentType, ContextType>;
+  unmatched?: Resolver<Array<ResolversTypes['UnmatchedCount']>, ParentType, ContextType>;
+};
+
+export type UnmatchedCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnmatchedCount'] = ResolversParentTypes['UnmatchedCount']> = {
+  reason?: Resolver<Maybe<ResolversTypes['UnmatchedReason']>, ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type StorageUtilisationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StorageUtilisation'] = ResolversParentTypes['StorageUtilisation']> = {
@@ -4000,6 +4020,7 @@ export type Resolvers<ContextType = Context> = {
   ShipmentRequestCreatePayload?: ShipmentRequestCreatePayloadResolvers<ContextType>;
   ShipmentRequestCancelPayload?: ShipmentRequestCancelPayloadResolvers<ContextType>;
   ComplexInsights?: ComplexInsightsResolvers<ContextType>;
+  UnmatchedCount?: UnmatchedCountResolvers<ContextType>;
   StorageUtilisation?: StorageUtilisationResolvers<ContextType>;
   RequestOutcomes?: RequestOutcomesResolvers<ContextType>;
   TransportOutcome?: TransportOutcomeResolvers<ContextType>;

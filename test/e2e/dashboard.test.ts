@@ -313,6 +313,8 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     await mutate(CREATE_REQUEST, { input: shipmentRequest({ lat: 37.29, lng: 126.82 }, SEOUL, 1) }, keyOf('MANUFACTURER'));
     await expect.poll(() => page.locator('#feed li').first().getAttribute('data-kind')).toBe('REQUEST_POSTED');
     await expect.poll(async () => (await requestCounts(page)).posted).toBe(4);
+    // Under the served rate, why the waiting requests have no offer: this one was in no round yet.
+    await expect.poll(() => page.locator('[data-kpi="served"] + *').textContent()).toContain('미배차 첫 라운드 전 1');
     await page.check('input[name="layer"][value="DEMAND"]');
     await expect.poll(() => page.locator('#map polygon.heat-cell').count()).toBeGreaterThanOrEqual(1);
     await page.check('input[name="layer"][value="SUPPLY"]');

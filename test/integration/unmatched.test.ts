@@ -65,6 +65,13 @@ describe('why a request got no offer', () => {
     expect(await read(cheap)).toEqual({ status: 'OPEN', unmatched: { reason: 'PRICE', explanation: expect.stringContaining('maxPriceKrw'), at: expect.any(String) } });
     expect(Date.parse((await read(cheap)).unmatched!.at)).toBeLessThanOrEqual(Date.parse(first) + 60_000);
     expect((await read(bulk)).unmatched).toMatchObject({ reason: 'BODY', explanation: expect.stringContaining('cargoClass') });
+    // The operator counts the complex's waiting requests by reason.
+    const INSIGHTS = 'query ($from: DateTime!, $to: DateTime!) { complexInsights(complexCode: "BANWOL_SIHWA", from: $from, to: $to) { requests { waiting } unmatched { reason count } } }';
+    const insights = await as<{ complexInsights: { requests: { waiting: number }; unmatched: { reason: string | null; count: number }[] } }>('OPERATOR', INSIGHTS, { from: fromNow(-HOUR), to: fromNow(HOUR) });
+    expect(insights.errors).toBeUndefined();
+    // Waiting counts the OFFERED request of the first test too; only OPEN ones have a reason.
+    expect(insights.data!.complexInsights.requests.waiting).toBe(3);
+    expect(insights.data!.complexInsights.unmatched).toEqual([{ reason: 'BODY', count: 1 }, { reason: 'PRICE', count: 1 }]);
     // The shipper's list says the same.
     const listed = await as<{ shipmentRequests: { edges: { node: { id: string; unmatched: Unmatched } }[] } }>('MANUFACTURER', `{ shipmentRequests(first: 100) { edges { node { id ${UNMATCHED} } } } }`);
     expect(listed.errors).toBeUndefined();

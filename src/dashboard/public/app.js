@@ -34,6 +34,7 @@ const COMPLEX_DATA = `query ($code: String!, $res: Int!, $layer: HeatmapLayer!, 
     requests { posted served expired cancelled waiting servedPct medianMinutesToBooking consolidated consolidationRatePct }
     transport { costKrw baselineCostKrw savingsPct deadheadKm loadedKm emptyKmSharePct baselineEmptyKmSharePct co2Kg baselineCo2Kg }
     trips { trips requestsPerTrip loadFactorPalletsKmPct loadFactorKgKmPct }
+    unmatched { reason count }
   }
   warehouseListings(filter: { complexCode: $code, status: ACTIVE }, first: 100) { edges { node { name totalPallets storageClass location { lat lng } } } }
   routes(filter: { complexCode: $code }, first: 8) { edges { node {
@@ -452,7 +453,7 @@ function renderKpis() {
       co2: tr.baselineCo2Kg > 0 ? [fmt.kg(tr.co2Kg), baseline(fmt.kg(tr.baselineCo2Kg))] : null,
       utilisation: s.idlePalletDays > 0 ? [fmt.percent(s.utilisationPct), t('kpi.utilisation.detail', { booked: n(s.bookedPalletDays), count: s.idlePalletDays })] : null,
       requests: [[r.posted, r.served, r.expired].map(n).join(' / ')],
-      served: r.posted > 0 ? [fmt.percent(r.servedPct), t('kpi.served.detail', { waiting: n(r.waiting), cancelled: n(r.cancelled) })] : null,
+      served: r.posted > 0 ? [fmt.percent(r.servedPct), [t('kpi.served.detail', { waiting: n(r.waiting), cancelled: n(r.cancelled) }), ...unmatchedText(insights.unmatched)].join(' · ')] : null,
       medianToBooking: r.medianMinutesToBooking === null ? null : [fmt.duration(r.medianMinutesToBooking)],
       consolidation: r.served > 0 ? [fmt.percent(r.consolidationRatePct), t('kpi.consolidation.detail', { consolidated: n(r.consolidated), served: n(r.served) })] : null,
       requestsPerTrip: trips.trips > 0 ? [n(trips.requestsPerTrip), t('kpi.requestsPerTrip.detail', { trips: n(trips.trips) })] : null,
@@ -472,6 +473,16 @@ function renderKpis() {
     const detail = /** @type {HTMLElement} */ (dd.nextElementSibling);
     detail.textContent = sub ?? '';
   }
+}
+
+/**
+ * Why the waiting requests got no offer, the three most frequent reasons: [] when none is waiting unmatched.
+ * @param {{ reason: string | null, count: number }[]} unmatched most first, as the service sends them
+ */
+function unmatchedText(unmatched) {
+  if (unmatched.length === 0) return [];
+  const reasons = unmatched.slice(0, 3).map((u) => `${t(`unmatched.${u.reason ?? 'NONE'}`)} ${fmt.number(u.count)}`).join(', ');
+  return [t('kpi.served.unmatched', { reasons })];
 }
 
 // ---- routes --------------------------------------------------------------------------------------
