@@ -144,7 +144,8 @@ describe('accepting an offer', () => {
     expect((await accept(oc!)).body.errors).toBeUndefined();
   });
 
-  it('withdraws the storage leg of a request whose transport was declined, so the request is not left half-booked and returns at once', async () => {
+  /** A request needing 3 pallets of storage, offered a truck and a warehouse together, as a round offers them. */
+  async function storageAndTransportOffered() {
     const owner = key('WAREHOUSE_OWNER');
     const space = await listing(ctxAs(server.db, owner), 4);
     const request = await shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
@@ -153,6 +154,11 @@ describe('accepting an offer', () => {
       { ...common, supplierOrgId: key('CARRIER').organisationId, vehicleId: (await vehicle(carrierCtx())).id },
       { ...common, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 3 },
     ]);
+    return { owner, space, request, transport: transport!, storage: storage! };
+  }
+
+  it('withdraws the storage leg of a request whose transport was declined, so the request is not left half-booked and returns at once', async () => {
+    const { owner, space, request, transport, storage } = await storageAndTransportOffered();
     const declined = await decline(transport!, key('CARRIER').apiKey);
     expect(declined.body.errors).toBeUndefined();
     expect([await offerStatus(storage!), await requestStatus(request.id)]).toEqual(['WITHDRAWN', 'OPEN']);
@@ -162,14 +168,7 @@ describe('accepting an offer', () => {
   });
 
   it('a storage offer declined withdraws the transport offered with it: the request returns to the next round at once, not when the truck\'s offer expires', async () => {
-    const owner = key('WAREHOUSE_OWNER');
-    const space = await listing(ctxAs(server.db, owner), 4);
-    const request = await shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
-    const common = { round: r, requestId: request.id, shipperOrgId: request.shipperOrgId };
-    const [transport, storage] = await makeOffers(server.db, [
-      { ...common, supplierOrgId: key('CARRIER').organisationId, vehicleId: (await vehicle(carrierCtx())).id },
-      { ...common, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 3 },
-    ]);
+    const { owner, space, request, transport, storage } = await storageAndTransportOffered();
     expect((await decline(storage!, owner.apiKey)).body.errors).toBeUndefined();
     // The route drops the goods at a warehouse that will not take them: the carrier can no longer accept it.
     expect([await offerStatus(storage!), await offerStatus(transport!), await requestStatus(request.id)]).toEqual(['DECLINED', 'WITHDRAWN', 'OPEN']);
