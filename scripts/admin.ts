@@ -15,11 +15,10 @@ import { SYSTEM_ADMIN } from '../src/auth/viewer';
 import { getComplex } from '../src/complexes/get-complex';
 import { loadProgramme } from '../src/complexes/load-programme';
 import type { Context } from '../src/context';
-import { parseEnv } from '../src/env';
 import { DomainError, ValidationError } from '../src/errors';
 import { createLogger } from '../src/logger';
 import { createInProcessPubSub } from '../src/pubsub';
-import { checkFlags, connectOrExit, fail, parseFlags } from './cli';
+import { checkFlags, connectOrExit, envOrExit, fail, parseFlags } from './cli';
 
 interface Flag {
   /** The value's placeholder in the help. */
@@ -134,7 +133,7 @@ const ids = checkFlags(
   values,
 ) as Record<string, number>;
 
-const env = parseEnv();
+const env = envOrExit();
 // The service's database, SQLite or PostgreSQL (DATABASE_URL), migrated, with the built-in complexes (read for their codes).
 const db = await connectOrExit(env);
 await loadProgramme({ ctx: { db } });

@@ -11,13 +11,12 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { databaseLabel, openDatabase } from '../db/client';
 import { DIALECT } from '../db/dialect';
 import { parse as parseConnectionString } from 'pg-connection-string';
-import { parseEnv } from '../src/env';
-import { fail, parseFlags } from './cli';
+import { envOrExit, fail, parseFlags } from './cli';
 
 const { positionals } = parseFlags({ options: {}, allowPositionals: true });
 if (positionals.length !== 1) fail('usage: npm run backup -- <file>   (a new file; the database at DATABASE_URL, else DATABASE_PATH)');
 const target = positionals[0]!;
-const env = parseEnv();
+const env = envOrExit();
 if (DIALECT === 'sqlite') {
   if (!existsSync(env.DATABASE_PATH)) fail(`no database at ${env.DATABASE_PATH} (DATABASE_PATH) to back up`);
   // The same file under another name (`./`, `..`, a link) is the database itself, which a backup must not write over;

@@ -5,6 +5,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
 import { connectOrRefusal, type Db } from '../db/client';
+import { EnvError, parseEnv, type Env } from '../src/env';
 
 /** Prints `message` as one line on stderr and exits with code 2 (a bad command line). */
 export function fail(message: string): never {
@@ -42,6 +43,19 @@ export function checkFlags<S extends z.ZodType>(schema: S, values: unknown): z.o
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   fail(`--${String(issue.path[0])}: ${issue.message}`);
+}
+
+/**
+ * The settings, read as the service reads them: an invalid variable is the service's one line naming it and its rule
+ * (`Invalid environment variable PORT: …`) and exit code 2, as a bad flag is, never a stack.
+ */
+export function envOrExit(): Env {
+  try {
+    return parseEnv();
+  } catch (error) {
+    if (error instanceof EnvError) fail(error.message);
+    throw error;
+  }
 }
 
 /** The service's database, migrated; one line on stderr and exit code 1 when it cannot be reached or opened. */

@@ -7,13 +7,13 @@
 import { rmSync } from 'node:fs';
 import { closeDatabase, databaseLabel } from '../db/client';
 import { DIALECT } from '../db/dialect';
-import { connectOrExit, fail, parseFlags } from './cli';
+import { connectOrExit, envOrExit, fail, parseFlags } from './cli';
 import { DEFAULT_SEED, seedDemo } from './demo/seed-demo';
 import { seedDemoHistory } from './demo/seed-demo-history';
 import { createLogger } from '../src/logger';
 import { createInProcessPubSub } from '../src/pubsub';
 import { writeDemoKeys } from './demo/write-demo-keys';
-import { EnvError, parseEnv } from '../src/env';
+import { EnvError } from '../src/env';
 
 const { values } = parseFlags({
   options: {
@@ -26,7 +26,7 @@ const scale = Number(values.scale);
 const seed = Number(values.seed);
 if (!(scale > 0) || !Number.isInteger(seed)) fail('--scale must be a positive number and --seed an integer');
 
-const env = parseEnv();
+const env = envOrExit();
 if (values.reset && DIALECT === 'pg') fail('--reset rebuilds a SQLite file; on PostgreSQL drop and create the database (dropdb, createdb), then seed');
 if (values.reset) for (const path of [env.DATABASE_PATH, `${env.DATABASE_PATH}-wal`, `${env.DATABASE_PATH}-shm`, env.DEMO_KEYS_PATH]) rmSync(path, { force: true });
 const db = await connectOrExit(env);

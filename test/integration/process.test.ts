@@ -143,6 +143,18 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     }
   });
 
+  it('the scripts refuse an invalid variable with the service\'s one line naming it and exit code 2, not a stack', async () => {
+    // One environment file serves the service and its scripts: a value the service refuses is refused by them alike.
+    const env = { PORT: 'eighty', DATABASE_PATH: join(tmp.dir, 'never-scripts.db') };
+    const answers = await Promise.all(
+      [['scripts/admin.ts', 'org:list'], ['scripts/backup.ts', join(tmp.dir, 'never-backup.db')], ['scripts/migrate.ts'], ['scripts/seed.ts']].map((script) => runScript(script, env)),
+    );
+    for (const { code, output } of answers) {
+      expect([code, output.trim()]).toEqual([2, 'Invalid environment variable PORT: must be a number written in decimal digits, not "eighty"']);
+    }
+    expect(existsSync(env.DATABASE_PATH)).toBe(false);
+  });
+
   it('refuses to start on a port already taken with one line naming the setting, and exits', async () => {
     const taken = createNetServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
