@@ -6,7 +6,7 @@
  * what the database holds, webhook signing secrets among it. Exit code 2 for a bad command line, 1 when the copy fails.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, realpathSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { databaseLabel, openDatabase } from '../db/client';
 import { DIALECT } from '../db/dialect';
@@ -28,14 +28,18 @@ if (DIALECT === 'sqlite') {
     fail(`${target} is the database itself (DATABASE_PATH=${env.DATABASE_PATH}): back it up to another file`);
   }
 }
-mkdirSync(dirname(target), { recursive: true });
+// A folder (the backups' own, named without a file) is no file to write: removing it, as for a file, is no advice.
+if (existsSync(target) && statSync(target).isDirectory()) fail(`${target} is a folder: back up to a new file in it, e.g. ${join(target, 'sandan.db')}`);
 // Created here, exclusively and with mode 600, before SQLite or pg_dump write into it: they would create it 644 (umask 022).
+// A place it cannot be made (no permission, a file where a folder must be) is one line, as a bad command line is.
 let fd: number;
 try {
+  mkdirSync(dirname(target), { recursive: true });
   fd = openSync(target, 'wx', 0o600);
 } catch (error) {
-  if ((error as NodeJS.ErrnoException).code === 'EEXIST') fail(`${target} exists: back up to a new file (or remove it first)`);
-  throw error;
+  const { code, message } = error as NodeJS.ErrnoException;
+  if (code === 'EEXIST' && existsSync(target)) fail(`${target} exists: back up to a new file (or remove it first)`);
+  fail(`cannot create ${target}: ${message}`);
 }
 closeSync(fd);
 

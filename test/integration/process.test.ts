@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -202,6 +202,23 @@ describe('the service as a process', { timeout: 90_000 }, () => {
       service.child.kill('SIGTERM');
       await service.exited;
     }
+  });
+
+  it('npm run backup to a folder, or where no file can be made, is one line and exit code 2, not a stack', async () => {
+    const dbPath = join(tmp.dir, 'to-back-up.db');
+    new Database(dbPath).close();
+    const folder = join(tmp.dir, 'backup-folder');
+    mkdirSync(folder);
+    const aFile = join(tmp.dir, 'a-file.txt');
+    writeFileSync(aFile, 'not a folder\n');
+    const backup = (target: string) => runScript(['scripts/backup.ts', target], { DATABASE_PATH: dbPath });
+    const [named, slashed, underFile] = await Promise.all([backup(folder), backup(`${folder}/`), backup(join(aFile, 'copy.db'))]);
+    // A folder is not "removed first", as a file in the way would be: the backup goes into a file in it.
+    expect([named.code, named.output.trim()]).toEqual([2, `${folder} is a folder: back up to a new file in it, e.g. ${join(folder, 'sandan.db')}`]);
+    expect([slashed.code, slashed.output.trim()]).toEqual([2, `${folder}/ is a folder: back up to a new file in it, e.g. ${join(folder, 'sandan.db')}`]);
+    expect(underFile.code, underFile.output).toBe(2);
+    expect(underFile.output.trim()).toMatch(new RegExp(`^cannot create ${join(aFile, 'copy.db')}: E\\w+: `));
+    expect(underFile.output.trim().split('\n')).toHaveLength(1);
   });
 
   it('npm run seed --reset rebuilds the database and --scale sets how many organisations', async () => {
