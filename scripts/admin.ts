@@ -4,9 +4,11 @@
  * Exit code 2 for a bad command line, a flag's value included (one line naming the flag and its rule); 1 when the
  * database refuses (NOT_FOUND, CONFLICT); 0 otherwise.
  */
+import { existsSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { closeDatabase } from '../db/client';
+import { DIALECT } from '../db/dialect';
 import { complexes, organisations, ORGANISATION_ROLES, type OrganisationRole } from '../db/schema';
 import { createApiKey } from '../src/auth/create-api-key';
 import { createOrganisation } from '../src/auth/create-organisation';
@@ -134,6 +136,11 @@ const ids = checkFlags(
 ) as Record<string, number>;
 
 const env = envOrExit();
+// A SQLite file that is not there is not the service's database (DATABASE_PATH unset in this shell, or mistyped):
+// created here, it would take the organisations and keys the service never sees.
+if (DIALECT === 'sqlite' && !existsSync(env.DATABASE_PATH)) {
+  fail(`no database at ${env.DATABASE_PATH} (DATABASE_PATH): set it as the service has it (npm start, or npm run db:migrate, creates one)`);
+}
 // The service's database, SQLite or PostgreSQL (DATABASE_URL), migrated, with the built-in complexes (read for their codes).
 const db = await connectOrExit(env);
 await loadProgramme({ ctx: { db } });

@@ -306,6 +306,22 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     expect(existsSync(dbPath)).toBe(false);
   });
 
+  it('npm run admin on a SQLite file that is not there refuses, and creates no database the service never sees', async () => {
+    // The shell lacks the service's DATABASE_PATH, or it is mistyped: an organisation and a key made there would not work.
+    const dbPath = join(tmp.dir, 'mistyped', 'sandan.db');
+    const answers = await Promise.all(
+      [
+        ['org:create', '--complex', 'GUMI', '--role', 'CARRIER', '--name', '(주)구미운송', '--brn', '220-81-62517'],
+        ['org:list'],
+        ['key:create', '--org', '1', '--name', 'dispatch'],
+      ].map((args) => runScript(['scripts/admin.ts', ...args], { DATABASE_PATH: dbPath })),
+    );
+    for (const { code, output } of answers) {
+      expect([code, output.trim()]).toEqual([2, `no database at ${dbPath} (DATABASE_PATH): set it as the service has it (npm start, or npm run db:migrate, creates one)`]);
+    }
+    expect(existsSync(dbPath)).toBe(false);
+  });
+
   it('start-up seeding writes one working demo key per role per complex to the demo keys file', async () => {
     const keysPath = join(tmp.dir, 'keys', 'demo-keys.json');
     const service = await spawnService({ DATABASE_PATH: join(tmp.dir, 'demo.db'), DEMO_KEYS_PATH: keysPath });
