@@ -28,21 +28,28 @@ if ('refusal' in connected) refuseStart(connected.refusal);
 const { db } = connected;
 const pubsub = await servicePubSub(db, env.DATABASE_URL, (error) => logger.error({ err: error }, 'publish/subscribe across instances failed'));
 const app = await createApp({ env, db, logger, pubsub });
+/** Errors of the interface a listener was given, not of its port: a name that does not resolve, an address not this host's. */
+const HOST_ERRORS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EADDRNOTAVAIL']);
+
 /**
  * Listens, or ends the start with one line naming the setting, as an invalid variable does: on a port already taken
  * the process would otherwise stay up serving nothing (the WebSocket server only logs its HTTP server's error). Ahead
- * of that listener and synchronous, so graphql-ws never reports it as an error of its own.
+ * of that listener and synchronous, so graphql-ws never reports it as an error of its own. An interface that cannot
+ * be had is named by its own setting (HOST, METRICS_HOST), not the port's. Resolves once listening.
  */
-function listen(server: Server, setting: 'PORT' | 'METRICS_PORT', port: number, host: string, listening: (port: number) => void): void {
-  const refuse = (error: Error) => {
-    console.error(`Cannot serve on ${setting}=${port}: ${error.message}`);
-    process.exit(1);
-  };
-  server.prependOnceListener('error', refuse);
-  server.listen(port, host, () => {
-    server.off('error', refuse);
-    const address = server.address();
-    listening(typeof address === 'object' && address ? address.port : port);
+function listen(server: Server, settings: { port: 'PORT' | 'METRICS_PORT'; host: 'HOST' | 'METRICS_HOST' }, port: number, host: string): Promise<number> {
+  return new Promise((resolve) => {
+    const refuse = (error: NodeJS.ErrnoException) => {
+      const setting = HOST_ERRORS.has(error.code ?? '') ? `${settings.host}=${host}` : `${settings.port}=${port}`;
+      console.error(`Cannot serve on ${setting}: ${error.message}`);
+      process.exit(1);
+    };
+    server.prependOnceListener('error', refuse);
+    server.listen(port, host, () => {
+      server.off('error', refuse);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
   });
 }
 
@@ -50,11 +57,12 @@ let metricsServer: Server | null = null;
 if (env.METRICS_PORT !== undefined) {
   metricsServer = createServer(express().disable('x-powered-by').get(METRICS_PATH, metricsRoute(app.metrics)).use(jsonErrors({ logger, hideSuggestions: true })));
   answerParseErrors(metricsServer);
-  listen(metricsServer, 'METRICS_PORT', env.METRICS_PORT, env.METRICS_HOST, (port) => logger.info({ port }, `metrics at http://${env.METRICS_HOST}:${port}${METRICS_PATH}`));
+  // Listening before the service says it is ready: a metrics listener refused after "ready" would end a service just announced.
+  const port = await listen(metricsServer, { port: 'METRICS_PORT', host: 'METRICS_HOST' }, env.METRICS_PORT, env.METRICS_HOST);
+  logger.info({ port }, `metrics at http://${env.METRICS_HOST}:${port}${METRICS_PATH}`);
 }
-listen(app.httpServer, 'PORT', env.PORT, env.HOST, (port) =>
-  logger.info({ port }, `Sandan Exchange ready at http://localhost:${port}${GRAPHQL_PATH} (ws://localhost:${port}${GRAPHQL_PATH})`),
-);
+const port = await listen(app.httpServer, { port: 'PORT', host: 'HOST' }, env.PORT, env.HOST);
+logger.info({ port }, `Sandan Exchange ready at http://localhost:${port}${GRAPHQL_PATH} (ws://localhost:${port}${GRAPHQL_PATH})`);
 
 /**
  * One SIGTERM or SIGINT (a process manager, Ctrl-C) drains: /readyz turns 503, the scheduler stops, HTTP and

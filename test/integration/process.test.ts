@@ -174,6 +174,20 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     }
   });
 
+  it('refuses to start on an interface it cannot have with one line naming HOST or METRICS_HOST, not the port, before saying ready', async () => {
+    const dbPath = join(tmp.dir, 'bad-host.db');
+    for (const [setting, env] of [
+      ['HOST=192.0.2.1', { HOST: '192.0.2.1', PORT: '0' }], // a documentation address, no interface of this host
+      ['HOST=host.invalid', { HOST: 'host.invalid', PORT: '0' }], // a name that never resolves (RFC 2606)
+      ['METRICS_HOST=192.0.2.1', { PORT: '0', METRICS_PORT: '0', METRICS_HOST: '192.0.2.1' }],
+    ] as const) {
+      const { code, output } = await runScript(['src/main.ts'], { ...env, DATABASE_PATH: dbPath });
+      expect(code, output).toBe(1);
+      expect(output).toMatch(new RegExp(`^Cannot serve on ${setting.replaceAll('.', '\\.')}: (listen|getaddrinfo) E[A-Z_]+`, 'm'));
+      expect(output).not.toMatch(/ready at|Cannot serve on (METRICS_)?PORT/);
+    }
+  });
+
   it('npm run backup writes a consistent copy of the live database, owner-only, and never over a file', async () => {
     const dbPath = join(tmp.dir, 'live.db');
     const service = await spawnService({ DATABASE_PATH: dbPath, DEMO_KEYS_PATH: join(tmp.dir, 'live-keys.json') });
