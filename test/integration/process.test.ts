@@ -218,6 +218,37 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     }
   });
 
+  it('a backup restored as README says serves the backup\'s data, even where a crash left the old database\'s WAL', async () => {
+    const dbPath = join(tmp.dir, 'restored.db');
+    const env = { DATABASE_PATH: dbPath, SEED_ON_EMPTY: 'false', MATCHING_INTERVAL_SECONDS: '0', RETENTION_INTERVAL_SECONDS: '0', INSIGHTS_ROLLUP_INTERVAL_SECONDS: '0' };
+    const orgCreate = (name: string, brn: string) => runScript(['scripts/admin.ts', 'org:create', '--complex', 'GUMI', '--role', 'CARRIER', '--name', name, '--brn', brn], env);
+    const orgNames = async () => (await runScript(['scripts/admin.ts', 'org:list', '--complex', 'GUMI'], env)).output.trim().split('\n').map((line) => line.split('\t')[3]);
+    const backup = join(tmp.dir, 'restored-backup.db');
+    const first = await spawnService(env);
+    try {
+      expect((await orgCreate('백업 전 운송', '220-81-62517')).code).toBe(0);
+      expect((await runScript(['scripts/backup.ts', backup], env)).code).toBe(0);
+      expect((await orgCreate('백업 후 운송', '1048137225')).code).toBe(0);
+    } finally {
+      first.child.kill('SIGKILL'); // a crash: the writes since the last checkpoint stay in the WAL
+      await first.exited;
+    }
+    expect(existsSync(`${dbPath}-wal`)).toBe(true);
+
+    // README, "Restoring a backup (SQLite)": the WAL and shared memory go, the backup takes the database's place.
+    execFileSync('bash', ['-c', `rm -f "$1-wal" "$1-shm" && install -m 600 "$2" "$1"`, 'restore', dbPath, backup]);
+    const second = await spawnService(env);
+    try {
+      expect((await gql<{ complexes: { totalCount: number } }>(second.url, COUNT)).body.data!.complexes.totalCount).toBe(7);
+      // Without the rm, the crashed database's WAL is replayed into the backup: 백업 후 운송 would be back.
+      expect(await orgNames()).toEqual(['백업 전 운송']);
+      expect((statSync(dbPath).mode & 0o777).toString(8)).toBe('600');
+    } finally {
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    }
+  });
+
   it('npm run backup to a folder, or where no file can be made, is one line and exit code 2, not a stack', async () => {
     const dbPath = join(tmp.dir, 'to-back-up.db');
     new Database(dbPath).close();
