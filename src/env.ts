@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { DIALECT, isPostgresUrl } from '../db/dialect';
@@ -41,6 +42,16 @@ const decimal = (number: z.ZodNumber) =>
     ctx.issues.push({ code: 'custom', input: value, message: `must be a number written in decimal digits, not ${JSON.stringify(value)}` });
     return z.NEVER;
   }, number);
+
+/** Why one TRUST_PROXY entry is not an IP address or subnet, or null. */
+function proxyIssue(entry: string): string | null {
+  const [address = '', prefix, ...more] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || more.length > 0) return `must be IP addresses or subnets separated by commas (127.0.0.1,10.0.0.0/8,::1), not ${JSON.stringify(entry)}`;
+  const most = version === 4 ? 32 : 128;
+  if (prefix !== undefined && !(/^\d{1,3}$/.test(prefix) && Number(prefix) <= most)) return `${JSON.stringify(entry)}: a subnet's prefix length must be 0-${most}`;
+  return null;
+}
 
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
@@ -144,6 +155,21 @@ export const Env = z.object({
   ROUTE_PLAN_RETENTION_DAYS: decimal(z.number().int().min(1)).default(7),
   /** Days finished webhook deliveries (with their attempts) and their fanned-out events are kept. */
   WEBHOOK_RETENTION_DAYS: decimal(z.number().int().min(1)).default(30),
+  /**
+   * The reverse proxies in front of the service (addresses and subnets, comma-separated): a request from one is
+   * counted against the client address its X-Forwarded-For names (src/http/client-address.ts), not the proxy's,
+   * which every client behind it shares. Unset: the socket's peer, and the header is ignored (a client could write it).
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((entry) => entry.trim()).filter(Boolean))
+    .superRefine((entries, ctx) => {
+      for (const entry of entries) {
+        const issue = proxyIssue(entry);
+        if (issue) return void ctx.addIssue({ code: 'custom', message: issue });
+      }
+    }),
   /** Requests per minute allowed to one API key. */
   RATE_LIMIT_PER_KEY: decimal(z.number().int().positive()).default(600),
   /** Requests per minute allowed from one client address, with or without a key. */

@@ -15,6 +15,7 @@ import { PgRateLimiter } from './auth/rate-limiter-pg';
 import { loadProgramme } from './complexes/load-programme';
 import type { Context, Viewer } from './context';
 import type { Env } from './env';
+import { clientAddress, trustedProxies } from './http/client-address';
 import { compiledExecution } from './http/compiled-execution';
 import { dashboardRoutes } from './http/dashboard';
 import { graphqlHttpHandler } from './http/graphql-http';
@@ -73,6 +74,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
       ? new Admission(new PgRateLimiter(pgPoolOf(db), env.RATE_LIMIT_PER_KEY), new PgRateLimiter(pgPoolOf(db), env.RATE_LIMIT_PER_ADDRESS))
       : Admission.inProcess({ perKey: env.RATE_LIMIT_PER_KEY, perAddress: env.RATE_LIMIT_PER_ADDRESS });
   await loadProgramme({ ctx: { db } });
+  const proxies = env.TRUST_PROXY.length > 0 ? trustedProxies(env.TRUST_PROXY) : null;
+  /** Whom a request's address budget is: the client a trusted proxy names, else the socket's peer. */
+  const addressOf = (req: IncomingMessage) => clientAddress(req, proxies);
   /**
    * Rate limit, then resolve the caller's key, before Apollo sees the request. Budgets in this process settle at once,
    * before the key is looked up; shared ones (PostgreSQL) are asked together with the key's look-up, in one write, and
@@ -80,7 +84,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
    */
   const viewerOf = async (req: IncomingMessage): Promise<Viewer | null> => {
     const key = bearerKey(req.headers.authorization);
-    const admitted = admission.admit(req.socket.remoteAddress, key);
+    const admitted = admission.admit(addressOf(req), key);
     const viewer = key ? authenticate({ db, now: now() }, key) : null;
     viewer?.catch(() => {}); // awaited below, once the budgets have answered
     await admitted;
@@ -105,7 +109,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   answerParseErrors(httpServer);
   const metrics = createMetrics({ db, pubsub });
-  const graphqlWs = attachGraphqlWs({ httpServer, path: GRAPHQL_PATH, schema, rules, db, now, admission, maxPayload: BODY_LIMIT_BYTES, maxConnectionsPerKey: env.WS_MAX_CONNECTIONS_PER_KEY, maxOperationsPerConnection: env.WS_MAX_OPERATIONS_PER_CONNECTION, errorOpts, contextFor, metrics, logger });
+  const graphqlWs = attachGraphqlWs({ httpServer, path: GRAPHQL_PATH, schema, rules, db, now, admission, addressOf, maxPayload: BODY_LIMIT_BYTES, maxConnectionsPerKey: env.WS_MAX_CONNECTIONS_PER_KEY, maxOperationsPerConnection: env.WS_MAX_OPERATIONS_PER_CONNECTION, errorOpts, contextFor, metrics, logger });
 
   const execution = compiledExecution(schema);
   const apollo = new ApolloServer<Context>({

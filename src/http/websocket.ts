@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { getOperationAST, getVariableValues, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -27,6 +27,8 @@ export interface GraphqlWsDeps {
   db: Db;
   now: () => Date;
   admission: Admission;
+  /** The client address a request's budgets are kept for (behind a trusted proxy, the one it names). */
+  addressOf: (request: IncomingMessage) => string | undefined;
   /** Largest message accepted, bytes: the same cap as an HTTP body. */
   maxPayload: number;
   /** Sockets open at once per API key (per address without one), and operations running at once on one socket. */
@@ -67,7 +69,7 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
       socket.close(TRY_AGAIN_LATER, error.message);
     };
     try {
-      const admitted = admission.admit(request.socket.remoteAddress, null);
+      const admitted = admission.admit(deps.addressOf(request), null);
       // Shared budgets answer later; one that cannot be read (the database away) closes the socket too.
       if (admitted) admitted.catch((error: unknown) => (error instanceof RateLimitedError ? refuse(error) : socket.terminate()));
     } catch (error) {
@@ -119,7 +121,7 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
         ctx.extra.key = key ?? null;
         ctx.extra.viewer = null;
         connections.add(ctx);
-        if (key === undefined) return holdSocket(ctx.extra, ctx.extra.socket, ctx.extra.request.socket.remoteAddress);
+        if (key === undefined) return holdSocket(ctx.extra, ctx.extra.socket, deps.addressOf(ctx.extra.request));
         if (key === null) return false;
         try {
           ctx.extra.viewer = await authenticate({ db, now: now() }, key);
@@ -131,7 +133,7 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
           ctx.extra.socket.close(TRY_AGAIN_LATER, 'Service unavailable: try again later');
           return false;
         }
-        if (!holdSocket(ctx.extra, ctx.extra.socket, ctx.extra.request.socket.remoteAddress)) return false;
+        if (!holdSocket(ctx.extra, ctx.extra.socket, deps.addressOf(ctx.extra.request))) return false;
         if (ctx.extra.viewer.apiKeyId !== null) keyed.set(ctx.extra.socket, ctx.extra.viewer.apiKeyId);
         return true;
       },
@@ -149,7 +151,7 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
           return [toGraphQLError(new RateLimitedError(1, why), errorOpts)];
         }
         try {
-          await admission.admit(ctx.extra.request.socket.remoteAddress, key ?? null);
+          await admission.admit(deps.addressOf(ctx.extra.request), key ?? null);
           if (viewer?.apiKeyId != null && !(await activeKeyIds(db, [viewer.apiKeyId])).has(viewer.apiKeyId)) {
             refuse(socket);
             throw new UnauthenticatedError('Invalid or revoked API key');

@@ -282,3 +282,61 @@ describe('rate limiting', () => {
     expect(more).toEqual([200, 200, 429]);
   });
 });
+
+describe('rate limiting behind a reverse proxy (TRUST_PROXY)', () => {
+  const tmp = tempDir();
+  let server: TestServer;
+  beforeAll(async () => {
+    // The test's requests come from 127.0.0.1, as a proxy on the service's host: each client is the address it forwards.
+    server = await startTestServer({ dbPath: join(tmp.dir, 'proxy.db'), env: { RATE_LIMIT_PER_ADDRESS: '3', TRUST_PROXY: '127.0.0.1,::1' } });
+  });
+  afterAll(async () => {
+    await server.stop();
+    tmp.remove();
+  });
+
+  const from = (forwardedFor: string) =>
+    fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor }, body: '{"query":"{ complexes(first: 1) { totalCount } }"}' }).then((r) => r.status);
+
+  it("gives each client the proxy forwards a budget of its own, which a client's own X-Forwarded-For entries do not escape", async () => {
+    const first: number[] = [];
+    for (let i = 0; i < 4; i++) first.push(await from('203.0.113.1'));
+    expect(first).toEqual([200, 200, 200, 429]);
+    // Another client behind the same proxy is not refused for the first one's requests (all had the proxy's address).
+    expect(await from('203.0.113.2')).toBe(200);
+    // The proxy appends the address it heard from: what the client wrote left of it is not read.
+    expect(await from('198.51.100.7, 203.0.113.1')).toBe(429);
+    // A chain of trusted proxies is walked to the first address that is not one of them.
+    expect(await from('203.0.113.3, 127.0.0.1')).toBe(200);
+    // A WebSocket connection draws on the forwarded client's budget too: the spent one's is closed with 1013.
+    const closedWith = (forwardedFor: string) =>
+      new Promise<number>((resolve) => {
+        const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws', { headers: { 'x-forwarded-for': forwardedFor } });
+        socket.on('open', () => setTimeout(() => (socket.close(), resolve(0)), 300));
+        socket.on('close', (code) => resolve(code));
+      });
+    expect(await closedWith('203.0.113.1')).toBe(1013);
+    expect(await closedWith('203.0.113.4')).toBe(0);
+  });
+});
+
+describe('rate limiting without TRUST_PROXY', () => {
+  const tmp = tempDir();
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ dbPath: join(tmp.dir, 'no-proxy.db'), env: { RATE_LIMIT_PER_ADDRESS: '2' } });
+  });
+  afterAll(async () => {
+    await server.stop();
+    tmp.remove();
+  });
+
+  it('ignores X-Forwarded-For, which any client may write: a new one each time buys no new budget', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': `203.0.113.${i + 10}` }, body: '{"query":"{ complexes(first: 1) { totalCount } }"}' });
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([200, 200, 429]);
+  });
+});

@@ -56,6 +56,15 @@ describe('parseEnv', () => {
     expect(parseEnv({ PORT: '0', METRICS_PORT: '0' })).toMatchObject({ PORT: 0, METRICS_PORT: 0 });
   });
 
+  it('reads TRUST_PROXY as addresses and subnets, and refuses anything else naming the entry', () => {
+    expect(parseEnv({}).TRUST_PROXY).toEqual([]);
+    expect(parseEnv({ TRUST_PROXY: ' 127.0.0.1, 10.0.0.0/8,::1 ,fd00::/8' }).TRUST_PROXY).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8']);
+    expect(() => parseEnv({ TRUST_PROXY: '127.0.0.1,loopback' })).toThrow(
+      new EnvError('Invalid environment variable TRUST_PROXY: must be IP addresses or subnets separated by commas (127.0.0.1,10.0.0.0/8,::1), not "loopback"'),
+    );
+    expect(() => parseEnv({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(new EnvError('Invalid environment variable TRUST_PROXY: "10.0.0.0/33": a subnet\'s prefix length must be 0-32'));
+  });
+
   it('coerces and keeps valid values', () => {
     const env = parseEnv({ PORT: '8080', LOG_LEVEL: 'debug', NODE_ENV: 'production', DATABASE_PATH: '/tmp/x.db', SEED_ON_EMPTY: 'false' });
     expect(env).toMatchObject({ PORT: 8080, LOG_LEVEL: 'debug', NODE_ENV: 'production', DATABASE_PATH: '/tmp/x.db', SEED_ON_EMPTY: false });
