@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gql, wsClient } from '../helpers/clients';
@@ -65,6 +66,23 @@ describe('/metrics with a token on the service port', () => {
       void first;
       await events.return?.();
       await client.dispose();
+    }
+  });
+});
+
+describe("README's table of metrics", () => {
+  it('names every metric of the service with its labels, as a scrape shows them', async () => {
+    const server = await startTestServer({ dbPath: join(tmp.dir, 'metrics-readme.db'), seed: false });
+    try {
+      const served = (server.app.metrics.getMetricsAsArray() as unknown as { name: string; labelNames: string[] }[])
+        .filter((m) => m.name.startsWith('sandan_'))
+        .map((m) => `${m.name}${m.labelNames.length > 0 ? `{${m.labelNames.join(',')}}` : ''}`);
+      const readme = readFileSync('README.md', 'utf8');
+      const table = readme.slice(readme.indexOf('| metric | what |'), readme.indexOf('\n\n', readme.indexOf('| metric | what |')));
+      const documented = [...table.matchAll(/`(sandan_[a-z_]+(?:\{[a-z,]+\})?)`/g)].map((m) => m[1]);
+      expect(documented.sort()).toEqual(served.sort());
+    } finally {
+      await server.stop();
     }
   });
 });
