@@ -6,6 +6,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { DIALECT } from './dialect';
 import { closePgDatabase, isPgMigrated, keyedPoolOf, migratePgDatabase, openPgDatabase, reachPg, type PgDb } from './pg/client';
+import { refuseNewerSchema } from './errors';
 import { packageFile } from './package-file';
 import * as schema from './schema/tables';
 
@@ -107,6 +108,8 @@ export function migrateDatabase(db: Db): void {
   } finally {
     db.$client.pragma('foreign_keys = ON');
   }
+  const { n } = db.$client.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number };
+  refuseNewerSchema(n, expectedMigrationCount());
 }
 
 /** True when the database answers and every migration in the folder has been applied. */

@@ -25,3 +25,16 @@ export function isAfterFailure(error: unknown): boolean {
 export function errorMessages(error: unknown): string[] {
   return [...chain(error)].flatMap((e) => (typeof e.message === 'string' ? [e.message] : []));
 }
+
+/**
+ * Refuses a database that holds migrations this version does not know: a newer version migrated it, and this code
+ * (a rollback of the sources after an upgrade's start) would read columns it never wrote and answer 500s while
+ * /readyz said ready. An error with a code, so a start or a script ends on it in one line (connectOrRefusal).
+ */
+export function refuseNewerSchema(applied: number, known: number): void {
+  if (applied <= known) return;
+  throw Object.assign(
+    new Error(`it holds ${applied} migrations and this version of the service knows ${known}: a newer version migrated it. Run that version, or restore the backup taken before the upgrade`),
+    { code: 'SANDAN_NEWER_SCHEMA' },
+  );
+}

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { parse as parseConnectionString } from 'pg-connection-string';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { refuseNewerSchema } from '../errors';
 import { packageFile } from '../package-file';
 import * as schema from './schema';
 import './sqlite-calls';
@@ -159,6 +160,8 @@ export async function migratePgDatabase(db: PgDb): Promise<void> {
   try {
     await client.query('select pg_advisory_lock(hashtext($1))', ['sandan-migrations']);
     await migrate(drizzle(client, { schema }), { migrationsFolder: PG_MIGRATIONS_FOLDER });
+    const { rows } = await client.query<{ n: number }>('select count(*)::int as n from drizzle.__drizzle_migrations');
+    refuseNewerSchema(rows[0]!.n, expectedMigrationCount());
   } finally {
     await client.query('select pg_advisory_unlock(hashtext($1))', ['sandan-migrations']).catch(() => {});
     client.release();

@@ -155,6 +155,21 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     expect(existsSync(env.DATABASE_PATH)).toBe(false);
   });
 
+  it('refuses a database a newer version migrated, in one line, rather than serve 500s while /readyz says ready', async () => {
+    // An upgrade's start migrated it; the sources were then rolled back to the previous release.
+    const dbPath = join(tmp.dir, 'migrated-by-newer.db');
+    expect((await runScript(['scripts/migrate.ts'], { DATABASE_PATH: dbPath })).code).toBe(0);
+    const db = new Database(dbPath);
+    const known = (db.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number }).n;
+    db.prepare('insert into __drizzle_migrations (hash, created_at) values (?, ?)').run('a-newer-versions-migration', Date.now());
+    db.close();
+    const line = `Cannot open the database (${dbPath}): it holds ${known + 1} migrations and this version of the service knows ${known}: a newer version migrated it. Run that version, or restore the backup taken before the upgrade`;
+    const started = await runScript(['src/main.ts'], { DATABASE_PATH: dbPath, PORT: '0' }, 30_000); // a service that serves is stopped
+    expect([started.code, started.output.trim()]).toEqual([1, line]);
+    const admin = await runScript(['scripts/admin.ts', 'org:list'], { DATABASE_PATH: dbPath });
+    expect([admin.code, admin.output.trim()]).toEqual([1, line]);
+  });
+
   it('refuses to start on a port already taken with one line naming the setting, and exits', async () => {
     const taken = createNetServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
