@@ -1,6 +1,6 @@
 import { randomUUID, createHash } from 'node:crypto';
 import { transact } from '../../db/transaction';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { bookings, podImages } from '../../db/schema';
@@ -46,13 +46,28 @@ export async function storePodImage({ ctx, input }: { ctx: Context; input: Store
         .returning()
         .get())!;
       // Synchronous, so nothing else runs on the connection meanwhile (see transact).
-      renameSync(temporary, join(ctx.env.POD_STORAGE_DIR, podFileName(image)));
+      const path = join(ctx.env.POD_STORAGE_DIR, podFileName(image));
+      keepAside(ctx, path);
+      renameSync(temporary, path);
       syncFolder(ctx.env.POD_STORAGE_DIR);
       return image;
     });
   } finally {
     rmSync(temporary, { force: true });
   }
+}
+
+/**
+ * A file already named by a new image's id is another database's history: images uploaded after the backup a
+ * restored database was taken from, or before a demo database was rebuilt, whose ids this one hands out again. They
+ * are evidence (README, Retention: never deleted by the service), so the new image does not replace it: it is
+ * renamed `<name>.displaced-<time>` beside, and the log says so.
+ */
+function keepAside(ctx: Context, path: string): void {
+  if (!existsSync(path)) return;
+  const aside = `${path}.displaced-${ctx.now().toISOString().replace(/[:.]/g, '-')}`;
+  renameSync(path, aside);
+  ctx.logger.warn({ file: path, keptAs: aside }, 'a proof-of-delivery file of another database had the new image\'s name: kept beside it');
 }
 
 /** Writes the file and syncs it: whole once this returns. Receivers' photos and signatures: the owner's only (600). */

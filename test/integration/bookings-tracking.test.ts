@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -179,6 +179,25 @@ describe('proof of delivery', () => {
     rmSync(join(tmp.dir, 'pod', legacy));
     const missing = await fetch(`${base()}${downloadPath}`, { headers: { authorization: `Bearer ${key('CARRIER')}` } });
     expect([missing.status, await missing.json()]).toEqual([404, { errors: [{ message: 'Proof-of-delivery image file not found', extensions: { code: 'NOT_FOUND' } }] }]);
+  });
+});
+
+describe('proof-of-delivery files of another database', () => {
+  it("are kept beside, not overwritten, when a new image gets the id they are named by (a restored backup's ids come again)", async () => {
+    const { bookingId } = await booked();
+    await report(bookingId, 'PICKED_UP');
+    // The database was restored from a backup: the folder still holds the image uploaded after it, under the id the next upload gets.
+    const last = await server.db.select({ id: podImages.id }).from(podImages).orderBy(desc(podImages.id)).limit(1).get();
+    const next = `${(last?.id ?? 0) + 1}.png`;
+    const evidence = Buffer.concat([PNG, Buffer.from('a delivery signed for after the backup')]);
+    mkdirSync(join(tmp.dir, 'pod'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(tmp.dir, 'pod', next), evidence);
+    const uploaded = await upload(bookingId, PNG);
+    expect(uploaded.status).toBe(201);
+    expect(readFileSync(join(tmp.dir, 'pod', next))).toEqual(PNG);
+    const aside = readdirSync(join(tmp.dir, 'pod')).filter((f) => f.startsWith(`${next}.displaced-`));
+    expect(aside).toHaveLength(1);
+    expect(readFileSync(join(tmp.dir, 'pod', aside[0]!))).toEqual(evidence);
   });
 });
 
