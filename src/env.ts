@@ -53,6 +53,17 @@ function proxyIssue(entry: string): string | null {
   return null;
 }
 
+/**
+ * The longest interval node's timers take, 2^31 - 1 ms (about 24.8 days): setInterval runs a longer one every
+ * millisecond instead (TimeoutOverflowWarning), so a "monthly" RETENTION_INTERVAL_SECONDS=2592000 pruned some 600
+ * times a second. An interval setting above it is refused at start.
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const interval = (unit: 'seconds' | 'ms') => {
+  const most = unit === 'ms' ? MAX_TIMER_MS : Math.floor(MAX_TIMER_MS / 1000);
+  return z.number().int().min(0).max(most, `must be at most ${most} (about 24 days, the longest interval node's timers take; 0 turns it off)`);
+};
+
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 export const Env = z.object({
@@ -77,7 +88,7 @@ export const Env = z.object({
   /** Where start-up seeding writes the demo API keys (one per role per complex). */
   DEMO_KEYS_PATH: Path('data/demo-keys.json', 'file'),
   /** Seconds between automatic matching rounds of each complex; 0 turns them off. */
-  MATCHING_INTERVAL_SECONDS: decimal(z.number().int().min(0)).default(300),
+  MATCHING_INTERVAL_SECONDS: decimal(interval('seconds')).default(300),
   /**
    * A request that would travel alone is offered only once its pickup window opens within this many minutes;
    * until then it waits, OPEN, for requests that may share its truck (0: offer at once).
@@ -127,7 +138,7 @@ export const Env = z.object({
   /** Accept `http://` webhook URLs on loopback (127.0.0.0/8, ::1, localhost): for development and tests only. */
   WEBHOOK_ALLOW_HTTP_LOOPBACK: z.stringbool().default(false),
   /** Milliseconds between two runs of the webhook worker (fan-out, then due deliveries); 0 turns it off. */
-  WEBHOOK_WORKER_INTERVAL_MS: decimal(z.number().int().min(0)).default(1000),
+  WEBHOOK_WORKER_INTERVAL_MS: decimal(interval('ms')).default(1000),
   /** How long one delivery attempt may take, connection to last byte read, ms. */
   WEBHOOK_TIMEOUT_MS: decimal(z.number().int().min(100).max(60_000)).default(10_000),
   /** Retry n waits a random time up to min(cap, base x 2^(n-1)) (full jitter), ms. */
@@ -138,9 +149,9 @@ export const Env = z.object({
   /** Bytes of a receiver's response read at most (the rest is discarded). */
   WEBHOOK_MAX_RESPONSE_BYTES: decimal(z.number().int().min(0).max(1024 * 1024)).default(16 * 1024),
   /** Seconds between retention runs (src/retention/scheduler.ts); 0 turns pruning off. */
-  RETENTION_INTERVAL_SECONDS: decimal(z.number().int().min(0)).default(3600),
+  RETENTION_INTERVAL_SECONDS: decimal(interval('seconds')).default(3600),
   /** Seconds between runs that roll up closed days for insights (one runs at start); 0 = off, insights then roll up on read. */
-  INSIGHTS_ROLLUP_INTERVAL_SECONDS: decimal(z.number().int().min(0)).default(600),
+  INSIGHTS_ROLLUP_INTERVAL_SECONDS: decimal(interval('seconds')).default(600),
   /**
    * Days an idempotency key is kept. Clients retry within minutes (hours after an outage); a month is far
    * beyond any retry, so a retry never runs its mutation twice. Below a day it could: hence the minimum.

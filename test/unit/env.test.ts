@@ -65,6 +65,20 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(new EnvError('Invalid environment variable TRUST_PROXY: "10.0.0.0/33": a subnet\'s prefix length must be 0-32'));
   });
 
+  it("refuses an interval longer than node's timers take, which would run it every millisecond", () => {
+    // A "monthly" retention run: 2,592,000,000 ms overflows setInterval's 32 bits, which then fires every millisecond.
+    const rule = (most: number) => `must be at most ${most} (about 24 days, the longest interval node's timers take; 0 turns it off)`;
+    for (const [name, value, most] of [
+      ['RETENTION_INTERVAL_SECONDS', '2592000', 2_147_483],
+      ['MATCHING_INTERVAL_SECONDS', '2147484', 2_147_483],
+      ['INSIGHTS_ROLLUP_INTERVAL_SECONDS', '31536000', 2_147_483],
+      ['WEBHOOK_WORKER_INTERVAL_MS', '2147483648', 2_147_483_647],
+    ] as const) {
+      expect(() => parseEnv({ [name]: value }), name).toThrow(new EnvError(`Invalid environment variable ${name}: ${rule(most)}`));
+      expect(parseEnv({ [name]: String(most) })[name]).toBe(most);
+    }
+  });
+
   it('coerces and keeps valid values', () => {
     const env = parseEnv({ PORT: '8080', LOG_LEVEL: 'debug', NODE_ENV: 'production', DATABASE_PATH: '/tmp/x.db', SEED_ON_EMPTY: 'false' });
     expect(env).toMatchObject({ PORT: 8080, LOG_LEVEL: 'debug', NODE_ENV: 'production', DATABASE_PATH: '/tmp/x.db', SEED_ON_EMPTY: false });
