@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
@@ -16,18 +16,33 @@ function pathIssue(path: string, kind: 'file' | 'folder'): string | null {
 }
 
 /**
+ * Why the service could not write in folder `path` (made on first use): it, or the nearest folder above that is
+ * there, refuses this process writing. Null when it can, as far as the system's permission check tells.
+ */
+function unwritableIssue(path: string): string | null {
+  let existing = path;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  try {
+    accessSync(existing, constants.W_OK | constants.X_OK);
+    return null;
+  } catch (error) {
+    return `must be a folder the service can write: ${existing} refuses it (${(error as NodeJS.ErrnoException).code})`;
+  }
+}
+
+/**
  * A file or folder setting, made absolute against the working directory at start-up: relative paths are
  * what users write, and some consumers (res.sendFile) refuse them. Refused when something else stands where it goes
  * (a folder for a file, a file for a folder or above it): found at start, not at the first write.
  */
-const Path = (fallback: string, kind: 'file' | 'folder' | null) =>
+const Path = (fallback: string, kind: 'file' | 'folder' | null, { writable = false } = {}) =>
   z
     .string()
     .min(1)
     .default(fallback)
     .transform((p) => (p === ':memory:' ? p : resolve(p)))
     .superRefine((p, ctx) => {
-      const issue = p === ':memory:' || kind === null ? null : pathIssue(p, kind);
+      const issue = p === ':memory:' || kind === null ? null : (pathIssue(p, kind) ?? (writable ? unwritableIssue(p) : null));
       if (issue) ctx.addIssue({ code: 'custom', message: issue });
     });
 
@@ -126,7 +141,8 @@ export const Env = z.object({
   /** Minutes an offer stays open before it expires and its request returns to the next round. */
   OFFER_TTL_MINUTES: decimal(z.number().int().min(1).max(7 * 24 * 60)).default(30),
   /** Folder where proof-of-delivery images are stored (metadata lives in the database). */
-  POD_STORAGE_DIR: Path('data/pod', 'folder'),
+  // Written at every delivery: one it cannot write is refused at start, not found by a carrier's upload failing (500).
+  POD_STORAGE_DIR: Path('data/pod', 'folder', { writable: true }),
   /** Largest proof-of-delivery image accepted, bytes. */
   POD_MAX_BYTES: decimal(z.number().int().min(1024).max(20 * 1024 * 1024)).default(5 * 1024 * 1024),
   /** With a value (at least 16 characters), GET /metrics on the service's port answers for `Authorization: Bearer <token>`. */

@@ -49,6 +49,20 @@ describe('parseEnv', () => {
     }
   });
 
+  it('refuses a POD_STORAGE_DIR the service cannot write, found at start and not at a carrier\'s first upload', () => {
+    // /proc/sys refuses writing to everyone, root included (a read-only mount or another user's folder, in production).
+    expect(() => parseEnv({ POD_STORAGE_DIR: '/proc/sys/sandan-pod' })).toThrow(
+      new EnvError('Invalid environment variable POD_STORAGE_DIR: must be a folder the service can write: /proc/sys refuses it (EACCES)'),
+    );
+    // A folder not there yet under one it can write is made at the first upload.
+    const dir = mkdtempSync(join(tmpdir(), 'env-pod-'));
+    try {
+      expect(parseEnv({ POD_STORAGE_DIR: join(dir, 'not', 'yet') }).POD_STORAGE_DIR).toBe(join(dir, 'not', 'yet'));
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
   it("refuses METRICS_PORT on the service's own PORT, which would fail the start blaming PORT", () => {
     expect(() => parseEnv({ PORT: '4310', METRICS_PORT: '4310' })).toThrow(new EnvError('Invalid environment variable METRICS_PORT: must differ from PORT (4310): the metrics listener is a port of its own'));
     expect(() => parseEnv({ METRICS_PORT: '4000' })).toThrow(EnvError);
