@@ -66,10 +66,14 @@ const MINUTES_SLACK = 0.01;
 const CLUSTER_SIZE = 120;
 /** Booked routes a cluster may extend: each adds its locked requests and a truck to every iteration. */
 const MAX_BOOKED_PER_CLUSTER = 20;
-/** The window a vehicle works in this round: the one its assigned job uses, else its first. */
+/**
+ * The window a vehicle works in this round: the one its assigned job uses, else its first. A job departing at
+ * midnight after a day with driving booked uses the day that starts there, not the one that ends there.
+ */
 function windowOf(vehicle: VehicleProfile, assignedDepartAt: number | undefined): DrivingWindow | undefined {
-  if (assignedDepartAt !== undefined) return vehicle.windows.find((w) => w.start <= assignedDepartAt && assignedDepartAt <= w.end);
-  return vehicle.windows[0];
+  if (assignedDepartAt === undefined) return vehicle.windows[0];
+  const within = (w: DrivingWindow) => w.start <= assignedDepartAt && assignedDepartAt <= w.end;
+  return vehicle.windows.find((w) => within(w) && assignedDepartAt < w.end) ?? vehicle.windows.find(within);
 }
 
 /**

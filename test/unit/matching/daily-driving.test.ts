@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildJob, createContext, evaluateTransport, kstDayOf, resolveConfig } from '../../../src/matching/engine/index';
 import { kstTimeOn } from '../../../src/matching/engine/days';
-import type { RequestInput, VehicleInput } from '../../../src/matching/engine/index';
+import type { RequestInput, RouteOffer, VehicleInput } from '../../../src/matching/engine/index';
 import { baseRequest, baseVehicle, CENTRE, H, NOW, runRound } from '../../helpers/matching-fixtures';
 
 const config = resolveConfig();
@@ -35,6 +35,17 @@ describe("a truck's driving in a day (MATCHING_DAILY_DRIVING_HOURS), not only on
     const drivenOut = truck({ bookedKmByDay: [{ day: today, km: kmOf(13) }] });
     expect(reasonOf(toSeoul, drivenOut)).toBe('DRIVING');
     expect(reasonOf(tomorrow, drivenOut)).toBe('OK');
+  });
+
+  it('serves a load only a start at midnight fits, in the day that starts there', () => {
+    // Too long to finish before midnight, so the truck leaves at midnight: the end of today's window and the start of tomorrow's.
+    const late = baseRequest({ pickupWindow: { start: kstTimeOn(today, '23:30'), end: kstTimeOn(today + 1, '02:00') }, deliveryDeadline: kstTimeOn(today + 1, '12:00') });
+    const drivenToday = truck({ bookedKmByDay: [{ day: today, km: kmOf(2) }] });
+    expect(reasonOf(late, drivenToday)).toBe('OK');
+    const round = runRound({ centre: CENTRE, requests: [late], vehicles: [drivenToday], listings: [], now: NOW });
+    expect(round.report.servedCount).toBe(1);
+    const route = round.offers[0] as RouteOffer;
+    expect(route.startAt).toBe(kstTimeOn(today + 1, '00:00'));
   });
 
   it('pools on one truck only as much as its day has left', () => {
