@@ -7,6 +7,7 @@ import { answerParseErrors, jsonErrors } from './http/json-errors';
 import { METRICS_PATH, metricsRoute } from './http/metrics';
 import { servicePubSub } from './pubsub-pg';
 import { createApp, GRAPHQL_PATH } from './server';
+import { onStopSignals } from './stop-signals';
 
 /** Ends the start with one line, as a process manager's log shows it best. */
 function refuseStart(line: string): never {
@@ -62,24 +63,14 @@ if (env.METRICS_PORT !== undefined) {
   logger.info({ port }, `metrics at http://${env.METRICS_HOST}:${port}${METRICS_PATH}`);
 }
 const port = await listen(app.httpServer, { port: 'PORT', host: 'HOST' }, env.PORT, env.HOST);
-logger.info({ port }, `Sandan Exchange ready at http://localhost:${port}${GRAPHQL_PATH} (ws://localhost:${port}${GRAPHQL_PATH})`);
 
 /**
  * One SIGTERM or SIGINT (a process manager, Ctrl-C) drains: /readyz turns 503, the scheduler stops, HTTP and
  * WebSocket connections finish or are closed after a grace period, and the database closes, which checkpoints
- * the WAL away. A second signal exits at once; one within SAME_REQUEST_MS of the first is that one again: under
- * `npm start` a terminal's Ctrl-C reaches the service twice, from the terminal and forwarded by npm.
+ * the WAL away. A second request exits at once (src/stop-signals.ts tells it from npm's copy of the first).
  */
-const SAME_REQUEST_MS = 1000;
-let stoppingSince: number | null = null;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stoppingSince !== null) {
-      if (Date.now() - stoppingSince < SAME_REQUEST_MS) return;
-      logger.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
-    }
-    stoppingSince = Date.now();
+onStopSignals(
+  (signal) => {
     logger.info({ signal }, 'draining connections');
     metricsServer?.close();
     app
@@ -100,5 +91,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
         await endLogs(logger);
         process.exit(code);
       });
-  });
-}
+  },
+  (signal) => {
+    logger.warn({ signal }, 'second signal: exiting now');
+    process.exit(1);
+  },
+);
+// Said once a stop request drains: a SIGTERM right after it used to find no handler yet, and killed the process.
+logger.info({ port }, `Sandan Exchange ready at http://localhost:${port}${GRAPHQL_PATH} (ws://localhost:${port}${GRAPHQL_PATH})`);

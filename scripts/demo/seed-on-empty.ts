@@ -13,6 +13,7 @@ import { DIALECT } from '../../db/dialect';
 import { EnvError, parseEnv, type Env } from '../../src/env';
 import { createLogger, endLogs, type Logger } from '../../src/logger';
 import { createInProcessPubSub } from '../../src/pubsub';
+import { onStopSignals } from '../../src/stop-signals';
 import { isEmpty } from './is-empty';
 
 let env: Env | undefined;
@@ -40,32 +41,19 @@ async function alone(db: Db, work: () => Promise<void>): Promise<void> {
   }
 }
 
-/** A repeat within this long is the same request to stop: a terminal's Ctrl-C may reach the process twice (src/main.ts). */
-const SAME_REQUEST_MS = 1000;
-
 /**
  * While the demo loads, SIGINT or SIGTERM stop the start once it is loaded, not half-way: a database holding part of
  * it is no longer empty, so it would never be seeded again, with some complexes' days missing for good. A second
- * signal later exits at once with 1, as one does while the service drains.
+ * request later exits at once with 1, as one does while the service drains.
  */
-function stopOnceLoaded(logger: Logger, database: string): { requested: () => boolean; release: () => void } {
-  let since: number | null = null;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (since !== null) {
-      if (Date.now() - since < SAME_REQUEST_MS) return;
+function stopOnceLoaded(logger: Logger, database: string) {
+  return onStopSignals(
+    (signal) => logger.info({ signal }, 'stopping once the demo data is loaded'),
+    (signal) => {
       console.error(`${signal} again: exiting now. ${database} holds part of the demo, and a start serves it as it is; to seed afresh, remove it (SQLite: the file; PostgreSQL: drop and create the database) and start again.`);
       process.exit(1);
-    }
-    since = Date.now();
-    logger.info({ signal }, 'stopping once the demo data is loaded');
-  };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, onSignal);
-  return {
-    requested: () => since !== null,
-    release: () => {
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, onSignal);
     },
-  };
+  );
 }
 
 // A database that cannot be opened ends the start here with the service's one line (a PostgreSQL that never answers

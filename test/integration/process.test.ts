@@ -108,6 +108,17 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     }
   });
 
+  it('drains on a SIGTERM sent the moment it says ready, as a process manager may', async () => {
+    const env = { DATABASE_PATH: join(tmp.dir, 'ready-stop.db'), DEMO_KEYS_PATH: join(tmp.dir, 'ready-stop-keys.json'), MATCHING_INTERVAL_SECONDS: '0' };
+    // The window was a few statements wide: on the demo's database, a killed start showed in some tries out of six.
+    for (let start = 0; start < 6; start++) {
+      const service = await spawnService(env);
+      service.child.kill('SIGTERM');
+      expect(await service.exited, service.logs.join('\n')).toBe(0);
+      expect(service.logs.join('\n')).toMatch(/draining connections[\s\S]*"stopped"/);
+    }
+  });
+
   it('without demo data (SEED_ON_EMPTY=false) serves the seven built-in complexes, where the admin CLI creates organisations', async () => {
     const env = { DATABASE_PATH: join(tmp.dir, 'no-demo.db'), DEMO_KEYS_PATH: join(tmp.dir, 'no-demo-keys.json'), SEED_ON_EMPTY: 'false', MATCHING_INTERVAL_SECONDS: '0' };
     const service = await spawnService(env);
