@@ -28,7 +28,7 @@ interface Flag {
   optional?: boolean;
   /** The field of the domain function's input this flag fills, as its validation errors name it. */
   field: string;
-  /** For a flag that names a record by its id: the rule when it is missing or not an id, checked before the database opens. */
+  /** For a flag that names a record by its id: what it must be, checked before the database opens. */
   id?: string;
 }
 interface Command {
@@ -83,7 +83,7 @@ const COMMANDS: Record<string, Command> = {
   },
   'key:create': {
     flags: {
-      org: { value: 'ID', field: 'input.organisationId', id: "required, the organisation's id as org:list prints it (first column)" },
+      org: { value: 'ID', field: 'input.organisationId', id: "the organisation's id as org:list prints it (first column)" },
       name: { value: 'NAME', field: 'input.name' },
     },
     does: 'creates an API key for organisation ID (org:list prints it) and prints its secret, shown only now',
@@ -93,7 +93,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'key:revoke': {
-    flags: { key: { value: 'ID', field: 'input.apiKeyId', id: "required, the API key's id as key:create prints it (created API key ID …)" } },
+    flags: { key: { value: 'ID', field: 'input.apiKeyId', id: "the API key's id as key:create prints it (created API key ID …)" } },
     does: 'revokes API key ID (key:create prints it: created API key ID …)',
     async run(ctx, _values, ids) {
       const apiKey = await revokeApiKey({ ctx, input: { apiKeyId: ids.key! } });
@@ -129,7 +129,7 @@ const values = parseFlags({
 const ids = checkFlags(
   z.object(
     Object.fromEntries(
-      Object.entries(command.flags).flatMap(([flag, { id: rule }]) => (rule ? [[flag, z.string(rule).regex(/^[1-9][0-9]{0,14}$/, rule).transform(Number)]] : [])),
+      Object.entries(command.flags).flatMap(([flag, { id: rule }]) => (rule ? [[flag, z.string(`required: ${rule}`).regex(/^[1-9][0-9]{0,14}$/, `must be ${rule}`).transform(Number)]] : [])),
     ),
   ),
   values,

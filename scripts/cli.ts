@@ -15,16 +15,26 @@ export function fail(message: string): never {
 
 /**
  * node:util's parseArgs over `config` (process.argv past the script unless `config.args`).
- * Exits through `fail` on an unknown option, a missing value or an unexpected argument, with node's message
- * (e.g. `Unknown option '--bogus'`).
+ * Exits through `fail` on an unknown option, a missing value or an unexpected argument, with node's message on one
+ * line (e.g. `Unknown option '--bogus'`), and on a flag given twice, which node would take the last of in silence.
  */
 export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  let parsed: ReturnType<typeof parseArgs<T>>;
+  let tokens: { kind: string; name?: string }[];
   try {
-    return parseArgs(config);
+    parsed = parseArgs(config);
+    tokens = parseArgs({ ...(config as ParseArgsConfig), tokens: true }).tokens;
   } catch (error) {
-    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS_')) fail((error as Error).message);
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS_')) fail((error as Error).message.replace(/\s*\n\s*/g, ' '));
     throw error;
   }
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || !token.name || config.options?.[token.name]?.multiple) continue;
+    if (seen.has(token.name)) fail(`--${token.name}: given twice; give it once`);
+    seen.add(token.name);
+  }
+  return parsed;
 }
 
 /** Prints `usage` on stdout and exits with code 0 when the command line asks for help (`--help` or `-h`). */

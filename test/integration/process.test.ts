@@ -354,21 +354,29 @@ describe('the service as a process', { timeout: 90_000 }, () => {
   it('npm run admin answers a bad command line with one line naming the flag and exit code 2, before opening the database', async () => {
     const dbPath = join(tmp.dir, 'never-admin.db');
     const admin = (...args: string[]) => runScript(['scripts/admin.ts', ...args], { DATABASE_PATH: dbPath });
-    const [extra, noValue, noKey, noOrg, notAnId, unknownCommand, help] = await Promise.all([
+    const [extra, noValue, noKey, noOrg, notAnId, orgNotAnId, valueForgotten, twice, unknownCommand, help] = await Promise.all([
       admin('org:create', '--complex', 'GUMI', '--extra', '1'),
       admin('org:create', '--name'),
       admin('key:revoke'),
       admin('key:create', '--name', 'x'),
       admin('key:revoke', '--key', 'abc'),
+      admin('key:create', '--org', 'abc', '--name', 'x'),
+      admin('org:create', '--role', 'CARRIER', '--name', '--brn', '2208162517'),
+      admin('org:create', '--role', 'CARRIER', '--name', '(주)구미운송', '--name', '(주)구미물류', '--brn', '2208162517'),
       admin('org:delete'),
       admin('--help'),
     ]);
     const answer = ({ code, output }: { code: number | null; output: string }) => [code, output.trim()];
     expect(answer(extra)).toEqual([2, "Unknown option '--extra'"]);
     expect(answer(noValue)).toEqual([2, "Option '--name <value>' argument missing"]);
-    expect(answer(noKey)).toEqual([2, "--key: required, the API key's id as key:create prints it (created API key ID …)"]);
-    expect(answer(notAnId)).toEqual(answer(noKey));
-    expect(answer(noOrg)).toEqual([2, "--org: required, the organisation's id as org:list prints it (first column)"]);
+    expect(answer(noKey)).toEqual([2, "--key: required: the API key's id as key:create prints it (created API key ID …)"]);
+    expect(answer(notAnId)).toEqual([2, "--key: must be the API key's id as key:create prints it (created API key ID …)"]);
+    expect(answer(noOrg)).toEqual([2, "--org: required: the organisation's id as org:list prints it (first column)"]);
+    expect(answer(orgNotAnId)).toEqual([2, "--org: must be the organisation's id as org:list prints it (first column)"]);
+    // node's own three lines, as one.
+    expect(answer(valueForgotten)).toEqual([2, "Option '--name' argument is ambiguous. Did you forget to specify the option argument for '--name'? To specify an option argument starting with a dash use '--name=-XYZ'."]);
+    // Taken last, the second name would have registered an organisation the caller did not mean.
+    expect(answer(twice)).toEqual([2, '--name: given twice; give it once']);
     expect(answer(unknownCommand)).toEqual([2, "Unknown command 'org:delete': one of org:create, org:list, key:create, key:revoke (npm run admin -- help)"]);
     expect(help.code).toBe(0);
     for (const usage of ['org:create [--complex CODE] --role ROLE --name NAME --brn NUMBER', 'org:list [--complex CODE]', 'key:create --org ID --name NAME', 'key:revoke --key ID']) {
