@@ -32,8 +32,10 @@ export async function createWebhookEndpoint({ ctx, input }: { ctx: Context; inpu
   checkEventTypes(viewer.role, data.eventTypes);
   await checkUrl(ctx, data.url);
   const now = ctx.now();
-  // The key keeps the endpoint's id, not its secret: the secret stays in the endpoint's row alone.
-  const { result: { endpointId } } = await idempotent(ctx.db, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'webhookEndpointCreate', input: { ...data, description: data.description ?? null } }, async (tx) => {
+  // The key keeps the endpoint's id, not its secret: the secret stays in the endpoint's row alone. Event types are a
+  // set: a retry listing them in another order (or one twice) is the same request.
+  const fingerprint = { ...data, eventTypes: [...new Set(data.eventTypes)].sort(), description: data.description ?? null };
+  const { result: { endpointId } } = await idempotent(ctx.db, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'webhookEndpointCreate', input: fingerprint }, async (tx) => {
     const { n } = (await tx.select({ n: count() }).from(webhookEndpoints).where(eq(webhookEndpoints.organisationId, viewer.organisationId)).get())!;
     if (n >= MAX_ENDPOINTS_PER_ORGANISATION) throw new ConflictError(`An organisation may register at most ${MAX_ENDPOINTS_PER_ORGANISATION} webhook endpoints`);
     const eventTypes = [...new Set(data.eventTypes)];

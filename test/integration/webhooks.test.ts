@@ -266,6 +266,16 @@ describe('webhooks', () => {
     await gql(server.url, DELETE, { input: { id: elsewhere.body.data!.webhookEndpointCreate.endpoint.id } }, { apiKey: key('OPERATOR', 'CHANGWON').apiKey });
   });
 
+  it('takes a retry listing the event types in another order as the same registration', async () => {
+    const carrier = key('CARRIER').apiKey;
+    const input = { url: 'https://tms.example.com/retried', eventTypes: ['OFFER_RECEIVED', 'BOOKING_ENDED'], idempotencyKey: randomUUID() };
+    const first = await gql<Created>(server.url, CREATE, { input }, { apiKey: carrier });
+    expect(first.body.errors).toBeUndefined();
+    const retry = await gql<Created>(server.url, CREATE, { input: { ...input, eventTypes: ['BOOKING_ENDED', 'OFFER_RECEIVED', 'BOOKING_ENDED'] } }, { apiKey: carrier });
+    expect(retry.body).toEqual(first.body);
+    await gql(server.url, DELETE, { input: { id: first.body.data!.webhookEndpointCreate.endpoint.id } }, { apiKey: carrier });
+  });
+
   it('refuses URLs and event types outside the rules, and endpoints of other organisations, naming the field', async () => {
     const refused = async (apiKey: string, input: Record<string, unknown>) => {
       const { body } = await gql(server.url, CREATE, { input }, { apiKey });
