@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { webhookDeliveries, webhookEndpoints, type WebhookEndpointRecord } from '../../db/schema';
 import { requireViewer } from '../auth/authorize';
 import type { Context } from '../context';
+import { NotFoundError } from '../errors';
 import { parseInput } from '../validation';
 import { checkEventTypes, checkUrl, WebhookDescription, WebhookEventTypes, WebhookUrl } from './endpoint-input';
 import { getWebhookEndpoint } from './get-endpoint';
@@ -23,7 +24,7 @@ export type UpdateWebhookEndpointInput = z.infer<typeof UpdateWebhookEndpointInp
  * out keep their value; the secret never changes (create another endpoint to rotate it). Enabling a disabled
  * endpoint sends the deliveries it kept queued (a paused one keeps them) now, each with a new retry window, as a
  * redelivery does: a window counted from before a long pause would end them, and disable it, at their first failure.
- * @throws NotFoundError for another organisation's endpoint; ValidationError as at creation.
+ * @throws NotFoundError for another organisation's endpoint, or one deleted meanwhile; ValidationError as at creation.
  */
 export async function updateWebhookEndpoint({ ctx, input }: { ctx: Context; input: UpdateWebhookEndpointInput }): Promise<WebhookEndpointRecord> {
   const viewer = requireViewer(ctx);
@@ -46,6 +47,9 @@ export async function updateWebhookEndpoint({ ctx, input }: { ctx: Context; inpu
       await tx.update(webhookDeliveries).set({ firstAttemptAt: null }).where(queued).run();
       await tx.update(webhookDeliveries).set({ nextAttemptAt: changes.updatedAt }).where(and(queued, eq(webhookDeliveries.status, 'PENDING'))).run();
     }
-    return (await tx.update(webhookEndpoints).set(changes).where(eq(webhookEndpoints.id, data.id)).returning().get())!;
+    const updated = await tx.update(webhookEndpoints).set(changes).where(eq(webhookEndpoints.id, data.id)).returning().get();
+    // Deleted since it was read (the URL's check may wait on DNS): as gone as if it had been before.
+    if (!updated) throw new NotFoundError('Webhook endpoint');
+    return updated;
   });
 }
