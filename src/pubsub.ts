@@ -48,6 +48,11 @@ export interface OfferReceivedEvent {
   offer: typeof offers.$inferSelect;
 }
 
+/** A pending offer made to a supplier was withdrawn: a rival was accepted, its request was cancelled or went back to the next round, or its vehicle or listing left the exchange. */
+export interface OfferWithdrawnEvent {
+  offer: typeof offers.$inferSelect;
+}
+
 /** A supplier's booking ended without it: the shipper cancelled the request, or the request's other leg fell through. */
 export interface BookingEndedEvent {
   booking: typeof bookings.$inferSelect;
@@ -68,6 +73,7 @@ export interface ShipmentUpdatedEvent {
 export interface Topics {
   complexActivity: ComplexActivityEvent;
   offerReceived: OfferReceivedEvent;
+  offerWithdrawn: OfferWithdrawnEvent;
   bookingEnded: BookingEndedEvent;
   shipmentUpdated: ShipmentUpdatedEvent;
   roundCompleted: RoundCompletedEvent;

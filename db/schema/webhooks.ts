@@ -4,7 +4,7 @@ import { organisations } from './auth';
 import { complexes, createdAt } from './complexes';
 
 /** What an endpoint may ask for: the events the GraphQL subscriptions give (src/webhooks/event-types.ts). */
-export const WEBHOOK_EVENT_TYPES = ['offer.received', 'booking.ended', 'shipment.updated', 'complex.activity'] as const;
+export const WEBHOOK_EVENT_TYPES = ['offer.received', 'offer.withdrawn', 'booking.ended', 'shipment.updated', 'complex.activity'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 export const WEBHOOK_ENDPOINT_STATUSES = ['ACTIVE', 'DISABLED'] as const;

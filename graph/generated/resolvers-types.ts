@@ -409,6 +409,8 @@ export type Subscription = {
   __typename?: 'Subscription';
   /** Offers matching rounds make to you (carriers and warehouse owners), as they are written. */
   offerReceived: Offer;
+  /** Your pending offers (carriers and warehouse owners), as they are withdrawn (status WITHDRAWN), each once: another offer of the request was accepted, or one it goes with (its other leg, its storage, another share of a consolidated load) was declined, withdrawn or expired; the shipper cancelled the request or its pickup window passed; or the vehicle or listing left the exchange or changed. Not offers that expire (their expiry is known) or that you accepted or declined. */
+  offerWithdrawn: Offer;
   /** Your bookings (carriers and warehouse owners) that end without you, as they end: the shipper cancelled the request or its pickup window passed before every leg was booked (CANCELLED), another supplier gave its leg of the request back (with a reason saying so), or another leg of the request (its transport, its storage, its other leg through the centre) was declined, withdrawn or expired, or lapsed when accepted (RETURNED). The load is not to be collected. */
   bookingEnded: Booking;
   /** Status changes and tracking events of your shipments (manufacturers), or of one of them. */
@@ -2518,6 +2520,8 @@ export type VehicleRetirePayload = {
 export type WebhookEventType =
   /** `offer.received`: an offer a round made to your vehicle or listing (carriers, warehouse owners), as `offerReceived` gives it. */
   | 'OFFER_RECEIVED'
+  /** `offer.withdrawn`: a pending offer of yours that was withdrawn (carriers, warehouse owners), as `offerWithdrawn` gives it. */
+  | 'OFFER_WITHDRAWN'
   /** `booking.ended`: a booking of yours that ended without you (carriers, warehouse owners), as `bookingEnded` gives it. */
   | 'BOOKING_ENDED'
   /** `shipment.updated`: a booking, tracking event, delivery or give-back of your shipment (manufacturers), as `shipmentUpdated` gives it. */
@@ -3177,6 +3181,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 
 export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   offerReceived?: SubscriptionResolver<ResolversTypes['Offer'], "offerReceived", ParentType, ContextType>;
+  offerWithdrawn?: SubscriptionResolver<ResolversTypes['Offer'], "offerWithdrawn", ParentType, ContextType>;
   bookingEnded?: SubscriptionResolver<ResolversTypes['Booking'], "bookingEnded", ParentType, ContextType>;
   shipmentUpdated?: SubscriptionResolver<ResolversTypes['ShipmentUpdate'], "shipmentUpdated", ParentType, ContextType, Partial<SubscriptionShipmentUpdatedArgs>>;
   complexActivity?: SubscriptionResolver<ResolversTypes['ComplexActivity'], "complexActivity", ParentType, ContextType, RequireFields<SubscriptionComplexActivityArgs, 'code'>>;

@@ -4,8 +4,8 @@ import { bookedShipment } from '../../src/bookings/booked-shipment';
 import { giveBackBooking } from '../../src/bookings/give-back-booking';
 import { listBookings } from '../../src/bookings/list-bookings';
 import { subscribeBookingsEnded } from '../../src/bookings/subscribe-bookings-ended';
-import { subscribeOffersReceived } from '../../src/bookings/subscribe-offers';
-import type { BookingEndedEvent, OfferReceivedEvent, ShipmentUpdatedEvent } from '../../src/pubsub';
+import { subscribeOffersReceived, subscribeOffersWithdrawn } from '../../src/bookings/subscribe-offers';
+import type { BookingEndedEvent, OfferReceivedEvent, OfferWithdrawnEvent, ShipmentUpdatedEvent } from '../../src/pubsub';
 import { localIdOf, toGlobalId } from '../../src/global-id';
 import { getRoute } from '../../src/matching/get-route';
 import { getProofOfDelivery, listTrackingEvents } from '../../src/tracking/list-tracking-events';
@@ -53,6 +53,10 @@ export const bookingResolvers: Resolvers = {
     offerReceived: {
       subscribe: (_, __, ctx) => subscribeOffersReceived({ ctx, input: {} }),
       resolve: ({ offer }: OfferReceivedEvent) => offer,
+    },
+    offerWithdrawn: {
+      subscribe: (_, __, ctx) => subscribeOffersWithdrawn({ ctx, input: {} }),
+      resolve: ({ offer }: OfferWithdrawnEvent) => offer,
     },
     bookingEnded: {
       subscribe: (_, __, ctx) => subscribeBookingsEnded({ ctx, input: {} }),

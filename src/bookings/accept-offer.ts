@@ -19,6 +19,7 @@ import { preparedPerDatabase } from '../../db/prepared';
 import { lockingRows } from '../../db/sql';
 import { guarded, reserve } from '../market/reservations';
 import { withdrawRivalOffers } from '../market/withdraw-offers';
+import { falloutEvents, noFallout } from '../market/fallout';
 import { acceptOffers, markBooked } from '../market/book';
 import { applyExtension, extensionOf, lapseStaleExtension, StaleExtensionError } from './extend-route';
 import { busyRouteOf, lapseBusyRoute, VehicleBusyError } from './vehicle-busy';
@@ -207,15 +208,18 @@ async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date, { events
   // Split storage is booked part by part; the other storage offers are alternatives only once the need is covered.
   const storage = offer.kind === 'STORAGE';
   const withdrawRivals = async () => {
-    if (!storage || (await storageCovered(run, requests.get(offer.requestId)!))) await withdrawRivalOffers(tx, { requestIds, storage, acceptedIds: unitIds }, now);
+    return !storage || (await storageCovered(run, requests.get(offer.requestId)!)) ? withdrawRivalOffers(tx, { requestIds, storage, acceptedIds: unitIds }, now) : noFallout;
   };
   const events = eventsOf({ offer, bookings: booked, requests: [...requests.values()], bookedRequestIds, extended: extension !== null });
   const outcome: Outcome = { offerId, bookingIds: booked.map((b) => b.id), bookedRequestIds };
   // Writes that need none of each other's answers, sent together (on PostgreSQL in one write, db/pg/client.ts).
   // With them, one truck drives one route at a time: not one it is already booked on elsewhere for those hours. Asked
   // after this booking's holds, which lock the truck, so that of two routes accepted at once the second sees the first.
-  const [accepted, , , , , busy] = await together([acceptOffers(tx, unitIds, now), withdrawRivals(), markBooked(tx, bookedRequestIds, now), recordWebhookEvents(tx, events, now), claim(outcome), offer.routeId ? busyRouteOf(tx, offer.routeId) : undefined]);
+  const [accepted, rivals, , , , busy] = await together([acceptOffers(tx, unitIds, now), withdrawRivals(), markBooked(tx, bookedRequestIds, now), recordWebhookEvents(tx, events, now), claim(outcome), offer.routeId ? busyRouteOf(tx, offer.routeId) : undefined]);
   if (busy !== undefined) throw new VehicleBusyError(offer.routeId!, busy);
+  // The rivals' suppliers are told (known only now): into the outbox in writes of their own, none when nothing was withdrawn.
+  const told = falloutEvents(rivals);
+  await recordWebhookEvents(tx, told, now);
   // A leg whose sibling was declined can never complete the request: refuse it (the decline withdrew it with the
   // request's other offers; this guards one committed meanwhile), instead of booking a request with nothing left to accept.
   for (const id of requestIds) {
@@ -226,7 +230,7 @@ async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date, { events
   return {
     outcome,
     accepted: { offer: accepted.find((o) => o.id === offerId)!, bookings: booked },
-    events,
+    events: [...events, ...told],
   };
 }
 

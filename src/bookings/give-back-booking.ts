@@ -11,7 +11,7 @@ import { recordWebhookEvents } from '../webhooks/record-event';
 import { bookingScope, type BookingRecord } from './booking-record';
 import { complexCodeOf } from '../complexes/complex-code';
 import { giveBackRequests } from '../market/give-back-requests';
-import { bookingEndedEvents } from '../market/end-request-bookings';
+import { falloutEvents } from '../market/fallout';
 import type { Tx } from '../../db/transaction';
 import { counted } from '../english';
 
@@ -35,7 +35,8 @@ interface Outcome {
  * transport leg goes, and the other way round), as is every share of a consolidated load. Returns the
  * ended bookings the caller holds: another supplier's leg of the request ends too, but its price, listing or
  * vehicle are that supplier's business; it ends with a reason of its own (the other leg was given back), not the
- * caller's words, and its supplier hears of it (bookingEnded). A retry with the same idempotency key returns the
+ * caller's words, and its supplier hears of it (bookingEnded), as do the suppliers of the offers withdrawn with the
+ * request (offerWithdrawn). A retry with the same idempotency key returns the
  * first outcome.
  * @throws NotFoundError for an unknown booking or another supplier's; ConflictError once it ended or the
  *   goods were picked up.
@@ -56,7 +57,8 @@ export async function giveBackBooking({ ctx, input }: { ctx: Context; input: Giv
     // The request's other legs (its storage, the other leg through the centre) end with a reason of their own; their
     // suppliers, and those of requests that returned with a load they shared, are told.
     const followed = await endedWithIt(tx, booking, unit, bookingIds);
-    const told = bookingEndedEvents([...followed, ...returned].filter((b) => b.supplierOrgId !== viewer.organisationId));
+    const others = (o: { supplierOrgId: number }) => o.supplierOrgId !== viewer.organisationId;
+    const told = falloutEvents({ withdrawn: returned.withdrawn.filter(others), ended: [...followed, ...returned.ended].filter(others) });
     events = [...(await givenBackEvents(ctx, tx, booking, requestIds, reason)), ...told];
     await recordWebhookEvents(tx, events, now);
     return { bookingIds, requestIds };

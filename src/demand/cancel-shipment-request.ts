@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { shipmentRequests } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
 import { cancelRequest } from '../market/cancel-request';
-import { bookingEndedEvents } from '../market/end-request-bookings';
+import { falloutEvents } from '../market/fallout';
 import { mayTake, REQUEST_TRANSITIONS } from '../market/transitions';
 import type { Context } from '../context';
 import { ConflictError } from '../errors';
@@ -26,8 +26,8 @@ export type CancelShipmentRequestInput = z.input<typeof CancelShipmentRequestInp
 
 /**
  * MANUFACTURER that posted it: cancels a request nobody has collected yet (OPEN, OFFERED or BOOKED), withdrawing
- * its pending offers and ending its bookings, and tells the complex's feed and each supplier whose booking it ended
- * (`bookingEnded`). Cancelling again returns the cancelled request unchanged.
+ * its pending offers and ending its bookings, and tells the complex's feed and each supplier whose offer it withdrew
+ * (`offerWithdrawn`) or booking it ended (`bookingEnded`). Cancelling again returns the cancelled request unchanged.
  * @throws NotFoundError for an unknown request or another tenant's; ForbiddenError for any role but
  * MANUFACTURER (operators read, they do not cancel); ConflictError once picked up, delivered or expired.
  */
@@ -47,11 +47,11 @@ export async function cancelShipmentRequest({ ctx, input }: { ctx: Context; inpu
           : `ShipmentRequest is ${current.status} and can no longer be cancelled: only requests not yet picked up can`,
       );
     }
-    const { cancelled, ended } = await cancelRequest(tx, id, { reason, byOrgId: current.shipperOrgId, now });
-    // The operators' feed, and each supplier whose booking ended: its truck or warehouse is not to wait for the goods.
+    const { cancelled, ...fallout } = await cancelRequest(tx, id, { reason, byOrgId: current.shipperOrgId, now });
+    // The operators' feed, and each supplier whose offer was withdrawn or booking ended: its truck or warehouse is not to wait for the goods.
     const told: Publication[] = [
       ['complexActivity', requestActivity(complexCodeOf(ctx, cancelled.complexId), 'REQUEST_CANCELLED', cancelled, now)],
-      ...bookingEndedEvents(ended),
+      ...falloutEvents(fallout),
     ];
     await recordWebhookEvents(tx, told, now);
     return { request: cancelled, events: told };

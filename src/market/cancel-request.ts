@@ -4,11 +4,12 @@ import { offers, shipmentRequests } from '../../db/schema';
 import { endRequestBookings } from './end-request-bookings';
 import { REQUEST_TRANSITIONS } from './transitions';
 import { withdrawPendingOffers } from './withdraw-offers';
+import { joinFallout } from './fallout';
 
 /**
  * Cancels request `id` (the caller checked it may take REQUEST_TRANSITIONS.cancel) with the shipper's reason,
- * withdraws its pending offers and ends its bookings. Returns the cancelled request and the bookings it ended (with
- * any of another request that returned to the next round with a load they shared).
+ * withdraws its pending offers and ends its bookings. Returns the cancelled request, and the offers it withdrew and the
+ * bookings it ended (with any of another request that returned to the next round with a load they shared).
  */
 export async function cancelRequest(tx: Tx, id: number, end: { reason: string; byOrgId: number; now: Date }) {
   const { reason, byOrgId, now } = end;
@@ -21,5 +22,5 @@ export async function cancelRequest(tx: Tx, id: number, end: { reason: string; b
   // A load shared with other requests goes too: a leg of theirs, booked by another supplier, may go back with it.
   const returned = await withdrawPendingOffers(tx, eq(offers.requestId, id), now);
   const ended = await endRequestBookings(tx, [id], { transition: 'cancel', reason, byOrgId, now });
-  return { cancelled, ended: [...ended, ...returned] };
+  return { cancelled, ...joinFallout({ withdrawn: [], ended }, returned) };
 }

@@ -6,7 +6,8 @@ import { inFrom, OFFER_TRANSITIONS } from './transitions';
 
 /**
  * Declines the PENDING offers of `unit` with the supplier's reason; their requests return to the next round when
- * nothing else is pending. Returns the bookings that ended with them (another leg of a request through the centre).
+ * nothing else is pending. Returns the offers withdrawn with them and the bookings that ended (another leg of a request
+ * through the centre), whose suppliers are to be told (falloutEvents).
  */
 export async function declineOffers(tx: Tx, unit: SQL, now: Date, reason: string | null) {
   const declined = await tx

@@ -1,7 +1,6 @@
 import { eq, inArray, and } from 'drizzle-orm';
 import { bookings } from '../../db/schema';
 import type { Tx } from '../../db/transaction';
-import type { Publication } from '../pubsub';
 import { releaseReservations } from './reservations';
 import { BOOKING_TRANSITIONS, inFrom } from './transitions';
 
@@ -34,9 +33,4 @@ export async function endRequestBookings(tx: Tx, requestIds: number[], end: Book
 export async function completeBooking(tx: Tx, bookingId: number, now: Date): Promise<void> {
   await tx.update(bookings).set({ status: BOOKING_TRANSITIONS.complete.to }).where(eq(bookings.id, bookingId)).run();
   await releaseReservations(tx, [bookingId], now);
-}
-
-/** What tells each supplier of `ended` that its booking ended without it (the shipper cancelled or the request expired, or another leg of it fell through). */
-export function bookingEndedEvents(ended: readonly (typeof bookings.$inferSelect)[]): Publication[] {
-  return ended.map((booking) => ['bookingEnded', { booking }]);
 }

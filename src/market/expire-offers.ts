@@ -2,7 +2,7 @@ import { and, eq, lte } from 'drizzle-orm';
 import { transact, type Tx } from '../../db/transaction';
 import { offers } from '../../db/schema';
 import type { Context } from '../context';
-import { bookingEndedEvents } from './end-request-bookings';
+import { falloutEvents } from './fallout';
 import { releaseRequests } from './release-requests';
 import { publishAll, type Publication } from '../pubsub';
 import { recordWebhookEvents } from '../webhooks/record-event';
@@ -12,7 +12,8 @@ const pending = inFrom(offers.status, OFFER_TRANSITIONS.expire);
 
 /**
  * Marks PENDING offers of a complex past their expiry EXPIRED and returns their requests to OPEN, telling the
- * suppliers of the bookings that ended with them (another leg of a request through the centre).
+ * suppliers of the offers withdrawn and the bookings that ended with them (another leg of a request through the centre).
+ * The suppliers of the expired offers are not told: they knew when they would expire.
  * Runs at the start of every round, so an unanswered offer never holds a request longer than one round.
  * Returns how many offers expired.
  */
@@ -24,7 +25,7 @@ export async function expireOffers(ctx: Pick<Context, 'db' | 'pubsub'>, complexI
       .where(and(eq(offers.complexId, complexId), pending, lte(offers.expiresAt, now)))
       .returning({ requestId: offers.requestId })
       .all();
-    const told = bookingEndedEvents(await releaseRequests(tx, [...new Set(expired.map((o) => o.requestId))], now));
+    const told = falloutEvents(await releaseRequests(tx, [...new Set(expired.map((o) => o.requestId))], now));
     await recordWebhookEvents(tx, told, now);
     return { count: expired.length, events: told };
   });
@@ -34,12 +35,12 @@ export async function expireOffers(ctx: Pick<Context, 'db' | 'pubsub'>, complexI
 
 /**
  * Lets the PENDING offers of route `routeId` lapse (an extension whose booked route changed, a route whose truck is
- * booked elsewhere) and releases their requests, recording booking.ended for the bookings that ended with them (a
- * request's other leg, booked by another supplier). Returns the events to publish once the transaction commits.
+ * booked elsewhere) and releases their requests, recording offer.withdrawn and booking.ended for the offers and bookings
+ * that ended with them (a request's other leg, booked by another supplier). Returns the events to publish once the transaction commits.
  */
 export async function expireRouteOffers(tx: Tx, routeId: number, now: Date): Promise<Publication[]> {
   const expired = await tx.update(offers).set({ status: OFFER_TRANSITIONS.expire.to }).where(and(eq(offers.routeId, routeId), pending)).returning({ requestId: offers.requestId }).all();
-  const told = bookingEndedEvents(await releaseRequests(tx, expired.map((o) => o.requestId), now));
+  const told = falloutEvents(await releaseRequests(tx, expired.map((o) => o.requestId), now));
   await recordWebhookEvents(tx, told, now);
   return told;
 }

@@ -5,14 +5,15 @@ import { ConflictError } from '../errors';
 import { endRequestBookings } from './end-request-bookings';
 import { inFrom, REQUEST_TRANSITIONS } from './transitions';
 import { withdrawPendingOffers } from './withdraw-offers';
+import type { Fallout } from './fallout';
 
 /**
  * Returns the requests of a booking given back to the next round, before pickup: ends every booking of them with the
- * supplier's reason and withdraws their pending offers. Returns the ended bookings, and those of other requests that
- * returned with a load they shared (`returned`).
+ * supplier's reason and withdraws their pending offers. Returns the ended bookings, and the offers withdrawn and the
+ * bookings of other requests that returned with a load they shared (`returned`).
  * @throws ConflictError when the goods of any of them were already picked up.
  */
-export async function giveBackRequests(tx: Tx, requestIds: number[], end: { reason: string; byOrgId: number; now: Date }): Promise<{ ended: Booking[]; returned: Booking[] }> {
+export async function giveBackRequests(tx: Tx, requestIds: number[], end: { reason: string; byOrgId: number; now: Date }): Promise<{ ended: Booking[]; returned: Fallout }> {
   const { now } = end;
   const returned = await tx
     .update(shipmentRequests)
@@ -25,8 +26,7 @@ export async function giveBackRequests(tx: Tx, requestIds: number[], end: { reas
     throw new ConflictError(requestIds.length === 1 ? 'The goods were already picked up: the booking can no longer be given back' : 'Goods on this route were already picked up: its bookings can no longer be given back');
   }
   const ended = await endRequestBookings(tx, requestIds, { transition: 'giveBack', ...end });
-  const withLoads = await withdrawPendingOffers(tx, inArray(offers.requestId, requestIds), now);
-  return { ended, returned: withLoads };
+  return { ended, returned: await withdrawPendingOffers(tx, inArray(offers.requestId, requestIds), now) };
 }
 
 type Booking = typeof bookings.$inferSelect;

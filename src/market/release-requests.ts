@@ -1,6 +1,7 @@
 import { and, eq, inArray, notExists } from 'drizzle-orm';
 import type { Tx } from '../../db/transaction';
-import { bookings, offers, shipmentRequests } from '../../db/schema';
+import { offers, shipmentRequests } from '../../db/schema';
+import type { Fallout } from './fallout';
 import { endRequestBookings } from './end-request-bookings';
 import { strandedRequests } from './stranded-requests';
 import { inFrom, REQUEST_TRANSITIONS } from './transitions';
@@ -12,21 +13,25 @@ import { withdrawUnits } from './withdraw-units';
  * (another leg or its storage declined, withdrawn or expired: strandedRequests) has them withdrawn and returns too,
  * at once rather than when they expire; a load they shared takes its other requests along. `keep`: requests being
  * booked right now, never released. Call inside the transaction that ended their offers.
- * Returns the bookings it ended, whose suppliers are to be told (bookingEndedEvents).
+ * Returns the offers it withdrew and the bookings it ended, whose suppliers are to be told (falloutEvents).
  */
-export async function releaseRequests(tx: Tx, requestIds: readonly number[], now: Date, keep: readonly number[] = []): Promise<(typeof bookings.$inferSelect)[]> {
+export async function releaseRequests(tx: Tx, requestIds: readonly number[], now: Date, keep: readonly number[] = []): Promise<Fallout> {
   const released: number[] = [];
+  const withdrawn: Fallout['withdrawn'] = [];
   const seen = new Set([...requestIds, ...keep]);
   for (let asked = [...new Set(requestIds)].filter((id) => !keep.includes(id)); asked.length > 0; ) {
     released.push(...(await releaseIdle(tx, asked, now)));
     const stranded = await strandedRequests(tx, asked);
     if (stranded.length === 0) break;
-    const touched = (await withdrawUnits(tx, inArray(offers.requestId, stranded))).map((o) => o.requestId).filter((id) => !seen.has(id));
+    const units = await withdrawUnits(tx, inArray(offers.requestId, stranded));
+    withdrawn.push(...units);
+    const touched = units.map((o) => o.requestId).filter((id) => !seen.has(id));
     for (const id of touched) seen.add(id);
     asked = [...stranded, ...new Set(touched)];
   }
   // A request back on the market holds nothing: a leg accepted before another was declined or expired is released.
-  return endRequestBookings(tx, released, { transition: 'giveBack', reason: 'Another leg of the request was declined or expired: it returned to the next matching round', byOrgId: null, now });
+  const ended = await endRequestBookings(tx, released, { transition: 'giveBack', reason: 'Another leg of the request was declined or expired: it returned to the next matching round', byOrgId: null, now });
+  return { withdrawn, ended };
 }
 
 /** Returns the OFFERED requests of `requestIds` without a PENDING offer to OPEN; returns their ids. */

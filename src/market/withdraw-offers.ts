@@ -6,14 +6,15 @@ import { inFrom, OFFER_TRANSITIONS } from './transitions';
 import type { Tx } from '../../db/transaction';
 import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
 import { inJson, notInJson } from '../../db/sql';
+import { joinFallout, type Fallout } from './fallout';
 
 /**
  * Withdraws the PENDING offers matching `which`. A consolidated share takes its whole load with it (the load's
  * price split depends on every share), and requests left without a pending offer return to the next round,
- * except `keep`: requests being booked right now. Returns the bookings that ended with them (a leg of a request
- * that returned), whose suppliers are to be told (bookingEndedEvents).
+ * except `keep`: requests being booked right now. Returns the offers withdrawn and the bookings that ended with them
+ * (a leg of a request that returned), whose suppliers are to be told (falloutEvents).
  */
-export async function withdrawPendingOffers(tx: Tx, which: SQL, now: Date, keep: readonly number[] = []): Promise<Ended> {
+export async function withdrawPendingOffers(tx: Tx, which: SQL, now: Date, keep: readonly number[] = []): Promise<Fallout> {
   return releaseWithdrawn(tx, await withdrawUnits(tx, which), now, keep);
 }
 
@@ -36,8 +37,8 @@ const rivalStatements = preparedPerDatabase((db) => {
     notInJson(offers.id, sql.placeholder('acceptedIds')),
   );
   return {
-    withdraw: db.update(offers).set({ status: OFFER_TRANSITIONS.withdraw.to }).where(and(pending, rivals)).returning({ requestId: offers.requestId, routeId: offers.routeId }).prepare(),
-    withdrawLoads: db.update(offers).set({ status: OFFER_TRANSITIONS.withdraw.to }).where(and(pending, inIdList(offers.routeId, 'loadIds'))).returning({ requestId: offers.requestId, routeId: offers.routeId }).prepare(),
+    withdraw: db.update(offers).set({ status: OFFER_TRANSITIONS.withdraw.to }).where(and(pending, rivals)).returning().prepare(),
+    withdrawLoads: db.update(offers).set({ status: OFFER_TRANSITIONS.withdraw.to }).where(and(pending, inIdList(offers.routeId, 'loadIds'))).returning().prepare(),
   };
 });
 
@@ -46,7 +47,7 @@ const rivalStatements = preparedPerDatabase((db) => {
  * (every accept runs it); the rivals' requests, being booked, stay off the market. A rival that is a consolidated
  * share takes the rest of its load with it in a second statement, only then (most rivals travel alone).
  */
-export async function withdrawRivalOffers(tx: Tx, rivals: RivalOffers, now: Date): Promise<Ended> {
+export async function withdrawRivalOffers(tx: Tx, rivals: RivalOffers, now: Date): Promise<Fallout> {
   const statements = rivalStatements(tx);
   const withdrawn = await statements.withdraw.all({ requestIds: idList(rivals.requestIds), storage: rivals.storage ? 1 : 0, acceptedIds: idList(rivals.acceptedIds) });
   const loadIds = [...new Set(withdrawn.flatMap((o) => (o.routeId ? [o.routeId] : [])))];
@@ -54,8 +55,6 @@ export async function withdrawRivalOffers(tx: Tx, rivals: RivalOffers, now: Date
   return releaseWithdrawn(tx, withdrawn, now, rivals.requestIds);
 }
 
-type Ended = Awaited<ReturnType<typeof releaseRequests>>;
-
-function releaseWithdrawn(tx: Tx, withdrawn: { requestId: number }[], now: Date, keep: readonly number[]): Promise<Ended> {
-  return releaseRequests(tx, [...new Set(withdrawn.map((o) => o.requestId))], now, keep);
+async function releaseWithdrawn(tx: Tx, withdrawn: Fallout['withdrawn'], now: Date, keep: readonly number[]): Promise<Fallout> {
+  return joinFallout({ withdrawn, ended: [] }, await releaseRequests(tx, [...new Set(withdrawn.map((o) => o.requestId))], now, keep));
 }

@@ -5,10 +5,10 @@ import { inFrom, OFFER_TRANSITIONS } from './transitions';
 
 /**
  * Marks the PENDING offers matching `which` WITHDRAWN, in the caller's transaction. A consolidated share takes its
- * whole load with it (the load's price split depends on every share). Returns the request of each offer withdrawn;
- * the caller returns them to the next round (releaseRequests).
+ * whole load with it (the load's price split depends on every share). Returns the offers withdrawn: the caller returns
+ * their requests to the next round (releaseRequests) and tells their suppliers (falloutEvents).
  */
-export async function withdrawUnits(tx: Tx, which: SQL): Promise<{ requestId: number }[]> {
+export async function withdrawUnits(tx: Tx, which: SQL): Promise<(typeof offers.$inferSelect)[]> {
   const pending = inFrom(offers.status, OFFER_TRANSITIONS.withdraw);
   const loads = await tx.selectDistinct({ routeId: offers.routeId }).from(offers).where(and(pending, which, isNotNull(offers.routeId))).all();
   const loadIds = loads.map((o) => o.routeId!);
@@ -16,6 +16,6 @@ export async function withdrawUnits(tx: Tx, which: SQL): Promise<{ requestId: nu
     .update(offers)
     .set({ status: OFFER_TRANSITIONS.withdraw.to })
     .where(and(pending, or(which, loadIds.length > 0 ? inArray(offers.routeId, loadIds) : undefined)))
-    .returning({ requestId: offers.requestId })
+    .returning()
     .all();
 }

@@ -8,7 +8,7 @@ import { ConflictError, NotFoundError } from '../errors';
 import { FREE_TEXT, parseInput } from '../validation';
 import type { OfferRecord } from './offer-record';
 import { declineOffers } from '../market/decline-offers';
-import { bookingEndedEvents } from '../market/end-request-bookings';
+import { falloutEvents } from '../market/fallout';
 import { publishAll } from '../pubsub';
 import { recordWebhookEvents } from '../webhooks/record-event';
 
@@ -34,8 +34,8 @@ export async function declineOffer({ ctx, input }: { ctx: Context; input: Declin
     if (offer.status !== 'PENDING') throw new ConflictError(`Offer is ${offer.status.toLowerCase()} and can no longer be declined`);
     const now = ctx.now();
     const unit = offer.routeId ? eq(offers.routeId, offer.routeId) : eq(offers.id, offer.id);
-    // A request's other leg, booked by another supplier, ends with this one: that supplier is told.
-    const told = bookingEndedEvents(await declineOffers(tx, unit, now, reason ?? null));
+    // The request's other offers go with it, and its other leg, booked by another supplier: their suppliers are told.
+    const told = falloutEvents(await declineOffers(tx, unit, now, reason ?? null));
     await recordWebhookEvents(tx, told, now);
     return { declined: (await tx.select().from(offers).where(eq(offers.id, offerId)).get())!, events: told };
   });

@@ -7,7 +7,7 @@ import { toGlobalId } from '../global-id';
 import { breakdownOf } from '../matching/offer-record';
 import type { Publication, Topics } from '../pubsub';
 
-type Recorded = Pick<Topics, 'offerReceived' | 'bookingEnded' | 'shipmentUpdated' | 'complexActivity'>;
+type Recorded = Pick<Topics, 'offerReceived' | 'offerWithdrawn' | 'bookingEnded' | 'shipmentUpdated' | 'complexActivity'>;
 
 /**
  * Writes the event a pubsub topic is about to carry into the webhook outbox. Call it inside the transaction of
@@ -88,8 +88,9 @@ interface Webhook {
 }
 
 function toWebhook<T extends keyof Recorded>(topic: T, event: Recorded[T]): Webhook {
-  if (topic === 'offerReceived') {
+  if (topic === 'offerReceived' || topic === 'offerWithdrawn') {
     const { offer: o } = event as Recorded['offerReceived'];
+    // The Offer as both subscriptions give it: its status says which (PENDING, WITHDRAWN).
     const data = {
       id: toGlobalId('Offer', o.id),
       kind: o.kind,
@@ -115,7 +116,7 @@ function toWebhook<T extends keyof Recorded>(topic: T, event: Recorded[T]): Webh
       roundId: toGlobalId('MatchingRound', o.roundId),
       centreLeg: o.centreLeg,
     };
-    return { type: 'offer.received', recipient: { organisationId: o.supplierOrgId }, data };
+    return { type: topic === 'offerReceived' ? 'offer.received' : 'offer.withdrawn', recipient: { organisationId: o.supplierOrgId }, data };
   }
   if (topic === 'bookingEnded') {
     const { booking: b } = event as Recorded['bookingEnded'];

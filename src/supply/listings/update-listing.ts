@@ -3,7 +3,7 @@ import { transact, type Tx } from '../../../db/transaction';
 import { z } from 'zod';
 import { bookings, listingAvailability, listingReservations, offers, warehouseListings } from '../../../db/schema';
 import { withdrawPendingOffers } from '../../market/withdraw-offers';
-import { bookingEndedEvents } from '../../market/end-request-bookings';
+import { falloutEvents } from '../../market/fallout';
 import { publishAll } from '../../pubsub';
 import { recordWebhookEvents } from '../../webhooks/record-event';
 import { requireRole } from '../../auth/authorize';
@@ -132,8 +132,8 @@ export async function updateListing({ ctx, input }: { ctx: Context; input: Updat
     }
     // Offers still pending were made for the old place and class (their routes drop the goods there): they are
     // withdrawn, and their requests return to the next round as after a decline; a request's other leg, booked by
-    // another supplier, goes back with them and that supplier is told.
-    const told = reshaped ? bookingEndedEvents(await withdrawPendingOffers(tx, eq(offers.listingId, listingId), ctx.now())) : [];
+    // another supplier, goes back with them; the suppliers of both are told.
+    const told = reshaped ? falloutEvents(await withdrawPendingOffers(tx, eq(offers.listingId, listingId), ctx.now())) : [];
     await recordWebhookEvents(tx, told, ctx.now());
     if (availability) {
       const today = seoulDay(ctx.now());

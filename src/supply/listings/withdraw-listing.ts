@@ -7,7 +7,7 @@ import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
 import { publishAll, type ComplexActivityEvent, type Publication } from '../../pubsub';
 import { recordWebhookEvents } from '../../webhooks/record-event';
-import { bookingEndedEvents } from '../../market/end-request-bookings';
+import { falloutEvents } from '../../market/fallout';
 import { ConflictError, NotFoundError } from '../../errors';
 import { parseInput } from '../../validation';
 import { complexCodeOf } from '../../complexes/complex-code';
@@ -41,15 +41,15 @@ export async function withdrawListing({ ctx, input }: { ctx: Context; input: Wit
       .get();
     if (!row) return undefined;
     // Space no longer on the exchange is booked no more: an offer of it accepted later would hold a withdrawn listing.
-    // A request's other leg, booked by another supplier, goes back with its offer: that supplier is told.
-    const ended = await withdrawPendingOffers(tx, eq(offers.listingId, listingId), ctx.now());
+    // A request's other leg, booked by another supplier, goes back with its offer: the suppliers of both are told.
+    const fallout = await withdrawPendingOffers(tx, eq(offers.listingId, listingId), ctx.now());
     const event: ComplexActivityEvent = {
       complexCode: complexCodeOf(ctx, row.complexId),
       kind: 'LISTING_WITHDRAWN',
       at: ctx.now(),
       summary: `Warehouse space withdrawn: ${counted(row.totalPallets, `${row.storageClass} pallet position`)}`,
     };
-    const told: Publication[] = [['complexActivity', event], ...bookingEndedEvents(ended)];
+    const told: Publication[] = [['complexActivity', event], ...falloutEvents(fallout)];
     await recordWebhookEvents(tx, told, event.at);
     return told;
   });

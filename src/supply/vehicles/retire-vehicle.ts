@@ -7,7 +7,7 @@ import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
 import { publishAll, type ComplexActivityEvent, type Publication } from '../../pubsub';
 import { recordWebhookEvents } from '../../webhooks/record-event';
-import { bookingEndedEvents } from '../../market/end-request-bookings';
+import { falloutEvents } from '../../market/fallout';
 import { ConflictError, NotFoundError } from '../../errors';
 import { parseInput } from '../../validation';
 import { complexCodeOf } from '../../complexes/complex-code';
@@ -42,15 +42,15 @@ export async function retireVehicle({ ctx, input }: { ctx: Context; input: Retir
       .get();
     if (!row) return undefined;
     // A retired vehicle is booked no more: a route offered to it and accepted later would book a truck that is gone.
-    // A request's other leg, booked by another supplier, goes back with its offer: that supplier is told.
-    const ended = await withdrawPendingOffers(tx, eq(offers.vehicleId, vehicleId), ctx.now());
+    // A request's other leg, booked by another supplier, goes back with its offer: the suppliers of both are told.
+    const fallout = await withdrawPendingOffers(tx, eq(offers.vehicleId, vehicleId), ctx.now());
     const event: ComplexActivityEvent = {
       complexCode: complexCodeOf(ctx, row.complexId),
       kind: 'VEHICLE_RETIRED',
       at: ctx.now(),
       summary: `Vehicle retired: ${labelEn(vehicleClass(row.tonnageClass))} ${row.bodyType}`,
     };
-    const told: Publication[] = [['complexActivity', event], ...bookingEndedEvents(ended)];
+    const told: Publication[] = [['complexActivity', event], ...falloutEvents(fallout)];
     await recordWebhookEvents(tx, told, event.at);
     return told;
   });
