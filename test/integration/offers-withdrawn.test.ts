@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webhookEvents } from '../../db/schema';
+import { toGlobalId } from '../../src/global-id';
+import { ctxAs, listing, makeOffers, round, shipment, vehicle, type RoundRef } from '../helpers/bookings-fixtures';
+import { firstResults, gql, subscribedTo, wsClient } from '../helpers/clients';
+import { startReceiver, type Receiver } from '../helpers/receiver';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+
+// offerWithdrawn and offer.withdrawn: a supplier hears of each pending offer of its own withdrawn, not of those that
+// expire (it knew when) nor of the one it accepted.
+const SUBSCRIPTION = 'subscription { offerWithdrawn { id status requestId } }';
+type Told = { offerWithdrawn: { id: string; status: string; requestId: string } };
+
+let server: TestServer;
+let tmp: ReturnType<typeof tempDir>;
+let r: RoundRef;
+const receivers: Receiver[] = [];
+const key = (role: 'MANUFACTURER' | 'CARRIER' | 'WAREHOUSE_OWNER' | 'OPERATOR', complex = 'BANWOL_SIHWA') => server.keyOf(role, complex);
+const carrierCtx = () => ctxAs(server.db, key('CARRIER'));
+const shipperCtx = () => ctxAs(server.db, key('MANUFACTURER'));
+const offerId = (id: number) => toGlobalId('Offer', id);
+
+/** Ids of the offers offerWithdrawn tells of from now on (to every supplier), until stopped. */
+function withdrawnOffers() {
+  const ids: number[] = [];
+  const stop = new AbortController();
+  void (async () => {
+    for await (const event of server.pubsub.subscribe('offerWithdrawn', stop.signal)) ids.push(event.offer.id);
+  })();
+  return { ids, stop: () => stop.abort() };
+}
+
+/** The first offerWithdrawn the supplier with `apiKey` hears, once the server holds its subscription. */
+async function listen(apiKey: string) {
+  const client = wsClient(server.wsUrl, { apiKey });
+  const subscribed = subscribedTo(server.pubsub, 'offerWithdrawn');
+  const told = firstResults<Told>(client, { query: SUBSCRIPTION });
+  await subscribed;
+  return {
+    next: async () => (await told)[0]!,
+    dispose: () => client.dispose(),
+  };
+}
+
+/** A request needing storage, offered to the demo carrier's truck and the demo warehouse owner's space by one round. */
+async function transportAndStorage(expiresAt?: Date) {
+  const owner = key('WAREHOUSE_OWNER');
+  const space = await listing(ctxAs(server.db, owner), 4);
+  const request = await shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
+  const common = { round: r, requestId: request.id, shipperOrgId: request.shipperOrgId };
+  const [transport, storage] = await makeOffers(server.db, [
+    { ...common, supplierOrgId: key('CARRIER').organisationId, vehicleId: (await vehicle(carrierCtx())).id, expiresAt },
+    { ...common, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 3 },
+  ]);
+  return { owner, request, transport: transport!, storage: storage! };
+}
+
+beforeAll(async () => {
+  tmp = tempDir();
+  const fastWebhooks = { WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true', WEBHOOK_WORKER_INTERVAL_MS: '50' };
+  server = await startTestServer({ dbPath: join(tmp.dir, 'offers-withdrawn.db'), env: { ...fastWebhooks, POD_STORAGE_DIR: join(tmp.dir, 'pod') } });
+  r = await round(server.db);
+});
+afterAll(async () => {
+  await server.stop();
+  await Promise.all(receivers.map((x) => x.close()));
+  tmp.remove();
+});
+
+describe('offerWithdrawn', () => {
+  it("tells the carrier its offer was withdrawn when the warehouse declined the request's storage offered with it", async () => {
+    const { owner, request, transport, storage } = await transportAndStorage();
+    const published = withdrawnOffers();
+    const carrier = await listen(key('CARRIER').apiKey);
+    const declined = await gql(server.url, 'mutation ($id: ID!) { offerDecline(input: { offerId: $id }) { offer { status } } }', { id: offerId(storage) }, { apiKey: owner.apiKey });
+    expect(declined.body.errors).toBeUndefined();
+    expect((await carrier.next()).data!.offerWithdrawn).toEqual({ id: offerId(transport), status: 'WITHDRAWN', requestId: toGlobalId('ShipmentRequest', request.id) });
+    await carrier.dispose();
+    // The declined offer is the owner's own answer, not a withdrawal.
+    expect(published.ids).toEqual([transport]);
+    published.stop();
+  });
+
+  it('tells the carrier its offer was withdrawn when a rival offer for the same request was accepted, and nothing of the accepted one', async () => {
+    const request = await shipment(shipperCtx());
+    const common = { round: r, requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: key('CARRIER').organisationId };
+    const [chosen, rival] = await makeOffers(server.db, [
+      { ...common, vehicleId: (await vehicle(carrierCtx())).id },
+      { ...common, vehicleId: (await vehicle(carrierCtx())).id },
+    ]);
+    const published = withdrawnOffers();
+    const carrier = await listen(key('CARRIER').apiKey);
+    const ACCEPT = 'mutation ($id: ID!, $key: String!) { offerAccept(input: { offerId: $id, idempotencyKey: $key }) { offer { status } } }';
+    const accepted = await gql(server.url, ACCEPT, { id: offerId(chosen!), key: randomUUID() }, { apiKey: key('CARRIER').apiKey });
+    expect(accepted.body.errors).toBeUndefined();
+    expect((await carrier.next()).data!.offerWithdrawn).toMatchObject({ id: offerId(rival!), status: 'WITHDRAWN' });
+    await carrier.dispose();
+    expect(published.ids).toEqual([rival]);
+    published.stop();
+  });
+
+  it("tells of the storage offer withdrawn with a transport offer that expired, and nothing of the expired one", async () => {
+    const { owner, transport, storage } = await transportAndStorage(new Date(Date.now() - 1000));
+    const published = withdrawnOffers();
+    const warehouse = await listen(owner.apiKey);
+    // A round starts by expiring the offers past their time.
+    const run = await gql(server.url, 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { status } } }', {}, { apiKey: key('OPERATOR').apiKey });
+    expect(run.body.errors).toBeUndefined();
+    expect((await warehouse.next()).data!.offerWithdrawn).toMatchObject({ id: offerId(storage), status: 'WITHDRAWN' });
+    await warehouse.dispose();
+    expect(published.ids).toContain(storage);
+    expect(published.ids).not.toContain(transport);
+    published.stop();
+  });
+
+  it('is refused to manufacturers', async () => {
+    const client = wsClient(server.wsUrl, { apiKey: key('MANUFACTURER').apiKey });
+    const [result] = await firstResults(client, { query: SUBSCRIPTION });
+    expect(result!.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await client.dispose();
+  });
+});
+
+describe('offer.withdrawn', () => {
+  it("reaches the carrier's endpoint, recorded with the cancellation that withdrew its offer, as offerWithdrawn gives it", async () => {
+    const inbox = await startReceiver();
+    receivers.push(inbox);
+    const CREATE = 'mutation ($input: WebhookEndpointCreateInput!) { webhookEndpointCreate(input: $input) { secret } }';
+    const created = await gql<{ webhookEndpointCreate: { secret: string } }>(server.url, CREATE, { input: { url: inbox.url, eventTypes: ['OFFER_WITHDRAWN'] } }, { apiKey: key('CARRIER').apiKey });
+    expect(created.body.errors).toBeUndefined();
+    const request = await shipment(shipperCtx());
+    const truck = await vehicle(carrierCtx());
+    const [offer] = await makeOffers(server.db, [{ round: r, requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: key('CARRIER').organisationId, vehicleId: truck.id }]);
+
+    const CANCEL = 'mutation ($id: ID!) { shipmentRequestCancel(input: { shipmentRequestId: $id, reason: "order withdrawn" }) { shipmentRequest { status } } }';
+    expect((await gql(server.url, CANCEL, { id: toGlobalId('ShipmentRequest', request.id) }, { apiKey: key('MANUFACTURER').apiKey })).body.errors).toBeUndefined();
+    // In the outbox once the cancellation is acknowledged: nothing is lost if the process stops before delivering it.
+    expect(await server.db.select({ type: webhookEvents.type }).from(webhookEvents).where(eq(webhookEvents.organisationId, key('CARRIER').organisationId)).all()).toEqual([{ type: 'offer.withdrawn' }]);
+    const [delivery] = await inbox.waitFor(1);
+    const payload = new Webhook(created.body.data!.webhookEndpointCreate.secret).verify(delivery!.body, delivery!.headers as Record<string, string>) as { type: string; data: Record<string, unknown> };
+    expect(payload).toMatchObject({ type: 'offer.withdrawn', data: { id: offerId(offer!), status: 'WITHDRAWN', vehicleId: toGlobalId('Vehicle', truck.id), requestId: toGlobalId('ShipmentRequest', request.id) } });
+  });
+});
