@@ -88,3 +88,13 @@ export function subscribedTo(pubsub: PubSub, topic: keyof Topics): Promise<void>
     }) as PubSub['subscribe'];
   });
 }
+
+/** The ids of the rows the events published on `topic` tell of (`idOf`), from now on, in order, until stopped. */
+export function publishedIds<T extends keyof Topics>(pubsub: PubSub, topic: T, idOf: (event: Topics[T]) => number): { ids: number[]; stop: () => void } {
+  const ids: number[] = [];
+  const stop = new AbortController();
+  void (async () => {
+    for await (const event of pubsub.subscribe(topic, stop.signal)) ids.push(idOf(event));
+  })();
+  return { ids, stop: () => stop.abort() };
+}

@@ -12,7 +12,7 @@ import { createListing } from '../../src/supply/listings/create-listing';
 import { addDays, seoulDay, seoulMidnight } from '../../src/supply/listings/seoul-day';
 import { updateListing } from '../../src/supply/listings/update-listing';
 import { activityLog } from '../helpers/activity';
-import { firstResults, gql, subscribedTo, wsClient } from '../helpers/clients';
+import { firstResults, gql, publishedIds, subscribedTo, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 import { ctxAs, HOUR, listing, makeOffers, round, shipment, vehicle, type RoundRef } from '../helpers/bookings-fixtures';
 
@@ -40,14 +40,7 @@ const accept = (offerId: number, idempotencyKey: string = randomUUID(), apiKey =
 const decline = (offerId: number, apiKey: string) =>
   gql(server.url, 'mutation ($id: ID!) { offerDecline(input: { offerId: $id, reason: "no room" }) { offer { status } } }', { id: toGlobalId('Offer', offerId) }, { apiKey });
 /** The ids of the bookings bookingEnded tells of from now on, until stopped. */
-function endedBookings() {
-  const ids: number[] = [];
-  const stop = new AbortController();
-  void (async () => {
-    for await (const event of server.pubsub.subscribe('bookingEnded', stop.signal)) ids.push(event.booking.id);
-  })();
-  return { ids, stop: () => stop.abort() };
-}
+const endedBookings = () => publishedIds(server.pubsub, 'bookingEnded', (e) => e.booking.id);
 const requestStatus = async (id: number) => (await server.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get())!.status;
 const offerStatus = async (id: number) => (await server.db.select().from(offers).where(eq(offers.id, id)).get())!.status;
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookEvents } from '../../db/schema';
 import { toGlobalId } from '../../src/global-id';
 import { ctxAs, listing, makeOffers, round, shipment, vehicle, type RoundRef } from '../helpers/bookings-fixtures';
-import { firstResults, gql, subscribedTo, wsClient } from '../helpers/clients';
+import { firstResults, gql, publishedIds, subscribedTo, wsClient } from '../helpers/clients';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
@@ -25,14 +25,7 @@ const shipperCtx = () => ctxAs(server.db, key('MANUFACTURER'));
 const offerId = (id: number) => toGlobalId('Offer', id);
 
 /** Ids of the offers offerWithdrawn tells of from now on (to every supplier), until stopped. */
-function withdrawnOffers() {
-  const ids: number[] = [];
-  const stop = new AbortController();
-  void (async () => {
-    for await (const event of server.pubsub.subscribe('offerWithdrawn', stop.signal)) ids.push(event.offer.id);
-  })();
-  return { ids, stop: () => stop.abort() };
-}
+const withdrawnOffers = () => publishedIds(server.pubsub, 'offerWithdrawn', (e) => e.offer.id);
 
 /** The first offerWithdrawn the supplier with `apiKey` hears, once the server holds its subscription. */
 async function listen(apiKey: string) {
