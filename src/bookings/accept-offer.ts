@@ -207,9 +207,8 @@ async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date, { events
 
   // Split storage is booked part by part; the other storage offers are alternatives only once the need is covered.
   const storage = offer.kind === 'STORAGE';
-  const withdrawRivals = async () => {
-    return !storage || (await storageCovered(run, requests.get(offer.requestId)!)) ? withdrawRivalOffers(tx, { requestIds, storage, acceptedIds: unitIds }, now) : noFallout;
-  };
+  const withdrawRivals = async () =>
+    !storage || (await storageCovered(run, requests.get(offer.requestId)!)) ? withdrawRivalOffers(tx, { requestIds, storage, acceptedIds: unitIds }, now) : noFallout;
   const events = eventsOf({ offer, bookings: booked, requests: [...requests.values()], bookedRequestIds, extended: extension !== null });
   const outcome: Outcome = { offerId, bookingIds: booked.map((b) => b.id), bookedRequestIds };
   // Writes that need none of each other's answers, sent together (on PostgreSQL in one write, db/pg/client.ts).

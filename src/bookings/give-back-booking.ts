@@ -57,8 +57,7 @@ export async function giveBackBooking({ ctx, input }: { ctx: Context; input: Giv
     // The request's other legs (its storage, the other leg through the centre) end with a reason of their own; their
     // suppliers, and those of requests that returned with a load they shared, are told.
     const followed = await endedWithIt(tx, booking, unit, bookingIds);
-    const others = (o: { supplierOrgId: number }) => o.supplierOrgId !== viewer.organisationId;
-    const told = falloutEvents({ withdrawn: returned.withdrawn.filter(others), ended: [...followed, ...returned.ended].filter(others) });
+    const told = falloutEvents({ ...returned, ended: [...followed, ...returned.ended].filter((b) => b.supplierOrgId !== viewer.organisationId) });
     events = [...(await givenBackEvents(ctx, tx, booking, requestIds, reason)), ...told];
     await recordWebhookEvents(tx, events, now);
     return { bookingIds, requestIds };
