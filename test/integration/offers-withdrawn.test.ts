@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webhookEvents } from '../../db/schema';
+import { routes, webhookEvents } from '../../db/schema';
 import { toGlobalId } from '../../src/global-id';
-import { ctxAs, listing, makeOffers, round, shipment, vehicle, type RoundRef } from '../helpers/bookings-fixtures';
+import { ctxAs, HOUR, listing, makeOffers, round, shipment, vehicle, type RoundRef } from '../helpers/bookings-fixtures';
 import { firstResults, gql, publishedIds, subscribedTo, wsClient } from '../helpers/clients';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
@@ -27,17 +27,20 @@ const offerId = (id: number) => toGlobalId('Offer', id);
 /** Ids of the offers offerWithdrawn tells of from now on (to every supplier), until stopped. */
 const withdrawnOffers = () => publishedIds(server.pubsub, 'offerWithdrawn', (e) => e.offer.id);
 
-/** The first offerWithdrawn the supplier with `apiKey` hears, once the server holds its subscription. */
-async function listen(apiKey: string) {
+/** The first `count` offerWithdrawn the supplier with `apiKey` hears, once the server holds its subscription. */
+async function listen(apiKey: string, count = 1) {
   const client = wsClient(server.wsUrl, { apiKey });
   const subscribed = subscribedTo(server.pubsub, 'offerWithdrawn');
-  const told = firstResults<Told>(client, { query: SUBSCRIPTION });
+  const told = firstResults<Told>(client, { query: SUBSCRIPTION }, count);
   await subscribed;
   return {
     next: async () => (await told)[0]!,
+    all: async () => (await told).map((t) => t.data!.offerWithdrawn),
     dispose: () => client.dispose(),
   };
 }
+const CANCEL = 'mutation ($id: ID!) { shipmentRequestCancel(input: { shipmentRequestId: $id, reason: "order withdrawn" }) { shipmentRequest { status } } }';
+const cancel = (requestId: number) => gql(server.url, CANCEL, { id: toGlobalId('ShipmentRequest', requestId) }, { apiKey: key('MANUFACTURER').apiKey });
 
 /** A request needing storage, offered to the demo carrier's truck and the demo warehouse owner's space by one round. */
 async function transportAndStorage(expiresAt?: Date) {
@@ -110,6 +113,22 @@ describe('offerWithdrawn', () => {
     published.stop();
   });
 
+  it('tells of each share of a pooled route withdrawn with its load, as offerReceived tells of each', async () => {
+    const [a, b] = [await shipment(shipperCtx(), { pallets: 2, weightKg: 800 }), await shipment(shipperCtx(), { pallets: 2, weightKg: 800 })];
+    const truck = await vehicle(carrierCtx());
+    const load = await server.db.insert(routes).values({ roundId: r.roundId, complexId: r.complexId, vehicleId: truck.id, priceKrw: 900_000, startAt: new Date(Date.now() + 5 * HOUR), endAt: new Date(Date.now() + 9 * HOUR) }).returning().get();
+    const share = (request: typeof a) => ({ round: r, routeId: load!.id, requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: key('CARRIER').organisationId, vehicleId: truck.id });
+    const shares = await makeOffers(server.db, [share(a), share(b)]);
+    const published = withdrawnOffers();
+    const carrier = await listen(key('CARRIER').apiKey, 2);
+    // One shipper cancels: the load's price split depended on both shares, so both go.
+    expect((await cancel(a.id)).body.errors).toBeUndefined();
+    expect((await carrier.all()).map((o) => o.id).sort()).toEqual(shares.map(offerId).sort());
+    await carrier.dispose();
+    expect(published.ids.sort()).toEqual([...shares].sort());
+    published.stop();
+  });
+
   it('is refused to manufacturers', async () => {
     const client = wsClient(server.wsUrl, { apiKey: key('MANUFACTURER').apiKey });
     const [result] = await firstResults(client, { query: SUBSCRIPTION });
@@ -129,8 +148,7 @@ describe('offer.withdrawn', () => {
     const truck = await vehicle(carrierCtx());
     const [offer] = await makeOffers(server.db, [{ round: r, requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: key('CARRIER').organisationId, vehicleId: truck.id }]);
 
-    const CANCEL = 'mutation ($id: ID!) { shipmentRequestCancel(input: { shipmentRequestId: $id, reason: "order withdrawn" }) { shipmentRequest { status } } }';
-    expect((await gql(server.url, CANCEL, { id: toGlobalId('ShipmentRequest', request.id) }, { apiKey: key('MANUFACTURER').apiKey })).body.errors).toBeUndefined();
+    expect((await cancel(request.id)).body.errors).toBeUndefined();
     // In the outbox once the cancellation is acknowledged: nothing is lost if the process stops before delivering it.
     expect(await server.db.select({ type: webhookEvents.type }).from(webhookEvents).where(eq(webhookEvents.organisationId, key('CARRIER').organisationId)).all()).toEqual([{ type: 'offer.withdrawn' }]);
     const [delivery] = await inbox.waitFor(1);
