@@ -9,25 +9,23 @@
  */
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { addDays, seoulDay, seoulMidnight } from '../src/supply/listings/seoul-day';
+import { HOUR_MS, MINUTE_MS } from '../src/time';
 import { fail } from './cli';
 
-const KST_MS = 9 * 3_600_000;
-const DAY_MS = 86_400_000;
-
-/** The first instant after `now` at `hh:mm` Asia/Seoul on a day `fits` accepts (a Date of that Seoul day at UTC midnight). */
-function nextSeoul(now: number, hhmm: string, fits: (seoulDay: Date) => boolean): number {
+/** The first instant after `now` at `hh:mm` Asia/Seoul on a day (YYYY-MM-DD, Seoul's) that `fits` accepts. */
+function nextSeoul(now: number, hhmm: string, fits: (day: string) => boolean): number {
   const [hh, mm] = hhmm.split(':').map(Number) as [number, number];
-  const today = Math.floor((now + KST_MS) / DAY_MS) * DAY_MS;
-  for (let day = today; ; day += DAY_MS) {
-    const at = day - KST_MS + (hh * 60 + mm) * 60_000;
-    if (at > now && fits(new Date(day))) return at;
+  for (let day = seoulDay(new Date(now)); ; day = addDays(day, 1)) {
+    const at = seoulMidnight(day).getTime() + hh * HOUR_MS + mm * MINUTE_MS;
+    if (at > now && fits(day)) return at;
   }
 }
 
 const now = Date.now();
 const instants = [
-  { name: 'Monday 00:20 KST', at: nextSeoul(now, '00:20', (d) => d.getUTCDay() === 1) },
-  { name: "a month's last day 23:40 KST", at: nextSeoul(now, '23:40', (d) => new Date(d.getTime() + DAY_MS).getUTCDate() === 1) },
+  { name: 'Monday 00:20 KST', at: nextSeoul(now, '00:20', (day) => new Date(`${day}T00:00:00Z`).getUTCDay() === 1) },
+  { name: "a month's last day 23:40 KST", at: nextSeoul(now, '23:40', (day) => addDays(day, 1).endsWith('-01')) },
 ];
 
 if (spawnSync('faketime', ['-f', '+0', 'true']).error) fail('faketime is not installed: sudo apt-get install -y faketime');

@@ -34,11 +34,11 @@ export async function createWebhookEndpoint({ ctx, input }: { ctx: Context; inpu
   const now = ctx.now();
   // The key keeps the endpoint's id, not its secret: the secret stays in the endpoint's row alone. Event types are a
   // set: a retry listing them in another order (or one twice) is the same request.
-  const fingerprint = { ...data, eventTypes: [...new Set(data.eventTypes)].sort(), description: data.description ?? null };
+  const eventTypes = [...new Set(data.eventTypes)];
+  const fingerprint = { ...data, eventTypes: [...eventTypes].sort(), description: data.description ?? null };
   const { result: { endpointId } } = await idempotent(ctx.db, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'webhookEndpointCreate', input: fingerprint }, async (tx) => {
     const { n } = (await tx.select({ n: count() }).from(webhookEndpoints).where(eq(webhookEndpoints.organisationId, viewer.organisationId)).get())!;
     if (n >= MAX_ENDPOINTS_PER_ORGANISATION) throw new ConflictError(`An organisation may register at most ${MAX_ENDPOINTS_PER_ORGANISATION} webhook endpoints`);
-    const eventTypes = [...new Set(data.eventTypes)];
     const { id } = (await tx.insert(webhookEndpoints).values({ organisationId: viewer.organisationId, url: data.url, eventTypes, description: data.description ?? null, secret: newSigningSecret(), createdAt: now, updatedAt: now }).returning({ id: webhookEndpoints.id }).get())!;
     return { endpointId: id };
   });
