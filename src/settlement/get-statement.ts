@@ -9,10 +9,12 @@ import { addDays, seoulDay, seoulMidnight } from '../supply/listings/seoul-day';
 import { parseArgs } from '../validation';
 import { chargeOf, NO_CHARGE, sumCharges, type Charge } from './charge';
 import { pooledWithOtherShippers } from '../bookings/booking-record';
+import { DAY_MS } from '../time';
 
 export const GetStatementInput = z.object({
   organisationId: z.number().int().positive(),
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a calendar month written YYYY-MM (Asia/Seoul)'),
+  // Records are stamped in ms since 1970: no month before it can hold a line.
+  month: z.string().regex(/^(19[7-9]\d|[2-9]\d{3})-(0[1-9]|1[0-2])$/, 'must be a calendar month written YYYY-MM (Asia/Seoul), from 1970-01'),
 });
 export type GetStatementInput = z.infer<typeof GetStatementInput>;
 
@@ -84,9 +86,10 @@ const buyer = alias(organisations, 'buyer');
 export async function getStatement({ ctx, input }: { ctx: Context; input: GetStatementInput }): Promise<Statement> {
   const { organisationId, month } = parseArgs(GetStatementInput, input);
   const organisation = await getOrganisation({ ctx, input: { id: organisationId } });
+  const [year, monthNumber] = month.split('-').map(Number) as [number, number];
   const firstDay = `${month}-01`;
-  const nextFirstDay = `${addDays(firstDay, 31).slice(0, 7)}-01`;
-  const lastDay = addDays(nextFirstDay, -1);
+  // Day 0 of the next month is this month's last; written so, 9999-12 needs no year 10000.
+  const lastDay = addDays(firstDay, new Date(Date.UTC(year, monthNumber, 0)).getUTCDate() - 1);
 
   // Transport is supplied when delivered: the DELIVERED event's time once reported (a feeder leg's AT_CENTRE, the
   // hand-over that completes it), the planned time before.
@@ -117,7 +120,7 @@ export async function getStatement({ ctx, input }: { ctx: Context; input: GetSta
         or(eq(bookings.shipperOrgId, organisation.id), eq(bookings.supplierOrgId, organisation.id)),
         or(
           and(eq(bookings.kind, 'STORAGE'), sql`${bookings.storageToDay} between ${firstDay} and ${lastDay}`),
-          and(ne(bookings.kind, 'STORAGE'), gte(suppliedAt, seoulMidnight(firstDay).getTime()), lt(suppliedAt, seoulMidnight(nextFirstDay).getTime())),
+          and(ne(bookings.kind, 'STORAGE'), gte(suppliedAt, seoulMidnight(firstDay).getTime()), lt(suppliedAt, seoulMidnight(lastDay).getTime() + DAY_MS)),
         ),
       ),
     )

@@ -282,9 +282,15 @@ describe('settlement statements', () => {
 
   it('refuses a malformed month or ID, naming the field', async () => {
     const apiKey = key('MANUFACTURER').apiKey;
-    for (const month of ['2026-13', '2026-1', 'November', '2026-11-01']) {
+    for (const month of ['2026-13', '2026-1', 'November', '2026-11-01', '0000-01', '1969-12']) {
       const { body } = await statement(key('MANUFACTURER').organisationId, apiKey, month);
       expect(body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/^month: must be a calendar month written YYYY-MM/) });
+    }
+    // The first and last months a statement can be for: empty, and each its own days.
+    for (const [month, lastDay] of [['1970-01', '1970-01-31'], ['9999-12', '9999-12-31']]) {
+      const { body } = await statement(key('MANUFACTURER').organisationId, apiKey, month);
+      expect(body.errors).toBeUndefined();
+      expect(body.data!.statement).toMatchObject({ month, lastDay, lines: [], totals: { supplyValueKrw: 0 } });
     }
     const wrongType = await gql(server.url, STATEMENT, { org: toGlobalId('Booking', 1), month: MONTH }, { apiKey });
     expect(wrongType.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: 'organisationId: must be the ID of an Organisation' });
