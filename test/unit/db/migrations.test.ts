@@ -6,7 +6,7 @@ import { latLngToCell } from 'h3-js';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER } from '../../../db/client';
-import { BOOKING_STATUS_CODES, bookings, matchingRounds, offers, POD_MEDIA_TYPE_CODES, podImages, ROUND_TRIGGER_CODES, ROUTE_STOP_ACTION_CODES, routeStops, shipmentRequests, TRACKING_EVENT_KIND_CODES, trackingEvents } from '../../../db/schema';
+import { BOOKING_STATUS_CODES, bookings, insightsDays, matchingRounds, offers, POD_MEDIA_TYPE_CODES, podImages, ROUND_TRIGGER_CODES, ROUTE_STOP_ACTION_CODES, routeStops, shipmentRequests, TRACKING_EVENT_KIND_CODES, trackingEvents } from '../../../db/schema';
 import { VEHICLE_CLASSES } from '../../../src/supply/vehicle-classes';
 import { tempDir } from '../../helpers/server';
 
@@ -310,6 +310,21 @@ describe('migrations keep what was written before them', () => {
     expect(db.select({ action: routeStops.action }).from(routeStops).orderBy(routeStops.seq).all()).toEqual(actions.map((action) => ({ action })));
     expect(sqlite.prepare("select sql like '%WITHOUT ROWID' as keyed from sqlite_master where name = 'route_stops'").get()).toEqual({ keyed: 1 });
     expect(triggers()).toEqual(before);
+    sqlite.close();
+  });
+  it('0034 forgets the roll-ups that counted consolidated loads the old way, so they are summed again; the others stay', () => {
+    const sqlite = new Database(':memory:');
+    const db = drizzle(sqlite);
+    migrate(db, { migrationsFolder: migrationsUpTo(join(tmp.dir, 'before-consolidated-recount'), 33) });
+    sqlite.pragma('foreign_keys = OFF');
+    const day = sqlite.prepare(`insert into insights_days (complex_id, day, posted, served, expired, cancelled, consolidated, cost_krw, baseline_cost_krw, deadhead_km, loaded_km,
+      baseline_deadhead_km, baseline_loaded_km, co2_kg, baseline_co2_kg, idle_pallet_days, booked_pallet_days, booking_ms) values (1, ?, 3, 3, 0, 0, ?, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, x'')`);
+    day.run('2026-11-30', 2);
+    day.run('2026-12-01', 0);
+
+    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+
+    expect(db.select({ day: insightsDays.day }).from(insightsDays).all()).toEqual([{ day: '2026-12-01' }]);
     sqlite.close();
   });
 });
