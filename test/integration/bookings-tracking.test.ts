@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { podImages, shipmentRequests, vehicleReservations } from '../../db/schema';
-import { toGlobalId } from '../../src/global-id';
+import { localIdOf, toGlobalId } from '../../src/global-id';
 import { firstResults, gql, keepTriggering, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 import { ctxAs, makeOffers, round, shipment, vehicle } from '../helpers/bookings-fixtures';
@@ -198,6 +198,26 @@ describe('proof-of-delivery files of another database', () => {
     const aside = readdirSync(join(tmp.dir, 'pod')).filter((f) => f.startsWith(`${next}.displaced-`));
     expect(aside).toHaveLength(1);
     expect(readFileSync(join(tmp.dir, 'pod', aside[0]!))).toEqual(evidence);
+  });
+});
+
+// Root passes the start's check that the folder can be written, and /proc takes no folder of ours.
+describe.runIf(process.getuid?.() === 0)('a POD_STORAGE_DIR where no folder can be made', () => {
+  it('fails the upload and leaves the service answering (Node\'s recursive mkdir looped for ever there)', async () => {
+    const { bookingId } = await booked();
+    const other = await startTestServer({ dbPath: join(tmp.dir, 'tracking.db'), env: { POD_STORAGE_DIR: `/proc/sandan-${randomUUID()}/pod` } });
+    try {
+      const uploaded = await fetch(`${other.url.replace(/\/graphql$/, '')}/pod-images/${bookingId}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key('CARRIER')}`, 'content-type': 'image/png' },
+        body: PNG,
+      });
+      expect(uploaded.status).toBe(500);
+      expect((await gql<{ __typename: string }>(other.url, '{ __typename }')).body.data).toEqual({ __typename: 'Query' });
+      expect(await other.db.select().from(podImages).where(eq(podImages.bookingId, localIdOf(bookingId, 'Booking', 'bookingId'))).all()).toEqual([]);
+    } finally {
+      await other.stop();
+    }
   });
 });
 
