@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parse as parseConnectionString } from 'pg-connection-string';
@@ -7,6 +7,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { DIALECT } from './dialect';
 import { closePgDatabase, isPgMigrated, keyedPoolOf, migratePgDatabase, openPgDatabase, reachPg, type PgDb } from './pg/client';
 import { refuseNewerSchema } from './errors';
+import { makeFolder } from './folders';
 import { packageFile } from './package-file';
 import * as schema from './schema/tables';
 
@@ -80,7 +81,7 @@ export const MIGRATIONS_FOLDER = packageFile('db', 'migrations');
  */
 export function openDatabase(path: string): Db {
   const created = path !== ':memory:' && !existsSync(path);
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') makeFolder(dirname(path));
   const sqlite = new Database(path);
   if (created) chmodSync(path, 0o600);
   sqlite.pragma('journal_mode = WAL');

@@ -6,9 +6,10 @@
  * what the database holds, webhook signing secrets among it. Exit code 2 for a bad command line, 1 when the copy fails.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { databaseLabel, openDatabase } from '../db/client';
+import { makeFolder } from '../db/folders';
 import { DIALECT } from '../db/dialect';
 import { parse as parseConnectionString } from 'pg-connection-string';
 import { envOrExit, fail, parseFlags } from './cli';
@@ -34,7 +35,7 @@ if (existsSync(target) && statSync(target).isDirectory()) fail(`${target} is a f
 // A place it cannot be made (no permission, a file where a folder must be) is one line, as a bad command line is.
 let fd: number;
 try {
-  mkdirSync(dirname(target), { recursive: true });
+  makeFolder(dirname(target));
   fd = openSync(target, 'wx', 0o600);
 } catch (error) {
   const { code, message } = error as NodeJS.ErrnoException;

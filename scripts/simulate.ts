@@ -6,9 +6,10 @@
  * Exit code 2 for a bad flag; 0 otherwise, also when a target is missed (the report says so).
  */
 import './simulation/own-database';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { makeFolder } from '../db/folders';
 import { PROGRAMME_COMPLEXES } from '../src/complexes/programme';
 import { counted } from '../src/english';
 import { checkFlags, helpIfAsked, parseFlags } from './cli';
@@ -66,7 +67,7 @@ const result = await runSimulation({
 progress.done();
 
 const chartPath = args.out ?? `data/simulation-${args.complex}-${args.seed}.svg`;
-mkdirSync(dirname(chartPath), { recursive: true });
+makeFolder(dirname(chartPath));
 writeFileSync(chartPath, renderChart(`${result.complex.nameEn}: ${counted(args.days, 'simulated day')}, seed ${args.seed}`, result.insights.days));
 console.log(formatReport(result, chartPath));
 console.log(JSON.stringify(summaryOf(result)));

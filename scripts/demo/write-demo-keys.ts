@@ -1,5 +1,6 @@
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeFolder } from '../../db/folders';
 import { EnvError } from '../../src/env';
 import type { DemoKey } from './seed-demo';
 
@@ -11,7 +12,7 @@ import type { DemoKey } from './seed-demo';
  */
 export function writeDemoKeys(path: string, keys: DemoKey[]): string | null {
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeFolder(dirname(path));
     const previous = existsSync(path) ? `${path}.previous` : null;
     if (previous) copyFileSync(path, previous);
     writeFileSync(path, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });

@@ -1,7 +1,8 @@
 import { randomUUID, createHash } from 'node:crypto';
 import { transact } from '../../db/transaction';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeFolder } from '../../db/folders';
 import { eq } from 'drizzle-orm';
 import { bookings, podImages } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
@@ -72,27 +73,13 @@ function keepAside(ctx: Context, path: string): void {
 
 /** Writes the file and syncs it: whole once this returns. Receivers' photos and signatures: the owner's only (600). */
 function writeDurably(dir: string, path: string, bytes: Uint8Array): void {
-  makeFolder(dir);
+  makeFolder(dir, 0o700);
   const fd = openSync(path, 'wx', 0o600);
   try {
     writeSync(fd, bytes);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
-  }
-}
-
-/**
- * `mkdir -p`, a level at a time: Node's recursive mkdir loops for ever, blocking the service, where a level cannot
- * be made in a folder that is there (a POD_STORAGE_DIR under /proc, run as root, passes the start's checks).
- */
-function makeFolder(dir: string): void {
-  if (existsSync(dir)) return;
-  makeFolder(dirname(dir));
-  try {
-    mkdirSync(dir, { mode: 0o700 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
 }
 

@@ -21,7 +21,7 @@ const PNG = TINY_PNG;
 let server: TestServer;
 let tmp: ReturnType<typeof tempDir>;
 const key = (role: 'MANUFACTURER' | 'CARRIER' | 'OPERATOR' | 'ADMIN', complex = 'BANWOL_SIHWA') => server.keyOf(role, complex).apiKey;
-const base = () => server.url.replace(/\/graphql$/, '');
+const base = (to = server) => to.url.replace(/\/graphql$/, '');
 
 /** A request booked on a vehicle of the demo carrier; returns the booking's global ID. */
 async function booked(): Promise<{ bookingId: string; requestId: number; vehicleId: number }> {
@@ -47,8 +47,8 @@ function report(bookingId: string, kind: string, extra: Record<string, unknown> 
   );
 }
 
-function upload(bookingId: string, body: Uint8Array, apiKey = key('CARRIER')) {
-  return fetch(`${base()}/pod-images/${bookingId}`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'image/png' }, body });
+function upload(bookingId: string, body: Uint8Array, apiKey = key('CARRIER'), to = server) {
+  return fetch(`${base(to)}/pod-images/${bookingId}`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'image/png' }, body });
 }
 
 beforeAll(async () => {
@@ -207,11 +207,7 @@ describe.runIf(process.getuid?.() === 0)('a POD_STORAGE_DIR where no folder can 
     const { bookingId } = await booked();
     const other = await startTestServer({ dbPath: join(tmp.dir, 'tracking.db'), env: { POD_STORAGE_DIR: `/proc/sandan-${randomUUID()}/pod` } });
     try {
-      const uploaded = await fetch(`${other.url.replace(/\/graphql$/, '')}/pod-images/${bookingId}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key('CARRIER')}`, 'content-type': 'image/png' },
-        body: PNG,
-      });
+      const uploaded = await upload(bookingId, PNG, key('CARRIER'), other);
       expect(uploaded.status).toBe(500);
       expect((await gql<{ __typename: string }>(other.url, '{ __typename }')).body.data).toEqual({ __typename: 'Query' });
       expect(await other.db.select().from(podImages).where(eq(podImages.bookingId, localIdOf(bookingId, 'Booking', 'bookingId'))).all()).toEqual([]);
