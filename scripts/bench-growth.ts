@@ -29,7 +29,6 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
@@ -50,6 +49,7 @@ import { encodeCursor } from '../src/pagination';
 import { createInProcessPubSub } from '../src/pubsub';
 import { seededRandom } from '../src/routing/random';
 import { seoulDay } from '../src/supply/listings/seoul-day';
+import { checkFlags, parseFlags } from './cli';
 import { runSimulation } from './simulation/run-simulation';
 
 const Args = z.object({
@@ -61,17 +61,7 @@ const Args = z.object({
   runs: z.coerce.number().int().min(3, 'must be at least 3').max(1000, 'must be at most 1000'),
   sizes: z.boolean(),
 });
-let args: z.infer<typeof Args>;
-{
-  const { values } = parseArgs({ options: { weeks: { type: 'string', default: '1,13,52,156' }, runs: { type: 'string', default: '15' }, sizes: { type: 'boolean', default: false } } });
-  const parsed = Args.safeParse(values);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    console.error(`--${String(issue.path[0])}: ${issue.message}`);
-    process.exit(2);
-  }
-  args = parsed.data;
-}
+const args = checkFlags(Args, parseFlags({ options: { weeks: { type: 'string', default: '1,13,52,156' }, runs: { type: 'string', default: '15' }, sizes: { type: 'boolean', default: false } } }).values);
 
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;

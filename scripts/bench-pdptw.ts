@@ -8,30 +8,38 @@
  * recomputes it from the file (scripts/pdptw/check.ts), compared with the best-known solution in `bks/`, and
  * written in the bks layout to --out (default a new temp folder). Prints per class and overall; the last line is JSON.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import { solve, type RoutingProblem } from '../src/routing/index';
+import { checkFlags, fail, parseFlags } from './cli';
 import { checkSolution } from './pdptw/check';
 import { listInstances, readBestKnown, readInstance, writeSolution, type PdptwInstance } from './pdptw/files';
 
-const { values } = parseArgs({
-  options: {
-    set: { type: 'string', default: '../shared/data/pdptw/li-lim-100' },
-    seconds: { type: 'string', default: '10' },
-    out: { type: 'string' },
-    only: { type: 'string' },
-    seed: { type: 'string', default: '1' },
-    clock: { type: 'string', default: 'wall' },
-  },
-});
-const setDir = resolve(values.set!);
-const seconds = Number(values.seconds);
-if (!(seconds > 0)) throw new Error(`--seconds: must be a positive number, got ${values.seconds}`);
-const outDir = values.out ? resolve(values.out) : mkdtempSync(join(tmpdir(), 'bench-pdptw-'));
-mkdirSync(outDir, { recursive: true });
-if (values.clock !== 'wall' && values.clock !== 'cpu') throw new Error(`--clock: wall or cpu, got ${values.clock}`);
+// A bad command line is one line and exit code 2 before any instance is solved, as for every script (cli.ts).
+const values = checkFlags(
+  z.object({
+    set: z.string().refine((dir) => existsSync(dir) && statSync(dir).isDirectory(), 'must be a folder of instances, e.g. ../shared/data/pdptw/li-lim-100'),
+    seconds: z.coerce.number('must be a number of seconds above 0').gt(0, 'must be a number of seconds above 0'),
+    out: z.string().min(1, 'must be a folder path').optional(),
+    only: z.string().optional(),
+    seed: z.coerce.number('must be a whole number').int('must be a whole number'),
+    clock: z.enum(['wall', 'cpu'], 'must be wall or cpu'),
+  }),
+  parseFlags({
+    options: {
+      set: { type: 'string', default: '../shared/data/pdptw/li-lim-100' },
+      seconds: { type: 'string', default: '10' },
+      out: { type: 'string' },
+      only: { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      clock: { type: 'string', default: 'wall' },
+    },
+  }).values,
+);
+const setDir = resolve(values.set);
+const seconds = values.seconds;
 /** Wall time by default; `cpu` counts this process's CPU time, for a fair budget on a machine shared with other work. */
 const now =
   values.clock === 'cpu'
@@ -41,6 +49,12 @@ const now =
       }
     : () => performance.now();
 const only = values.only ? new Set(values.only.split(',')) : null;
+// A misspelt name would otherwise solve nothing and report 0 instances as a result.
+const names = new Set(listInstances(setDir).map((f) => basename(f, '.txt')));
+const unknown = [...(only ?? [])].filter((name) => !names.has(name));
+if (unknown.length > 0) fail(`--only: no instance ${unknown.join(', ')} in ${setDir}`);
+const outDir = values.out ? resolve(values.out) : mkdtempSync(join(tmpdir(), 'bench-pdptw-'));
+mkdirSync(outDir, { recursive: true });
 
 /**
  * Identical vehicles at the depot. A fixed cost larger than any route set's distance makes the scalar objective
@@ -95,7 +109,7 @@ console.log('instance   ok  veh best   cost        best        gap     iteration
 for (const file of files) {
   const instance = readInstance(file);
   const { problem, pickups } = toProblem(instance);
-  const result = solve(problem, { seed: Number(values.seed), deadline: now() + seconds * 1000, now });
+  const result = solve(problem, { seed: values.seed, deadline: now() + seconds * 1000, now });
   const routes = result.plan.routes.map((route) => route.stops.map((s) => (s.action === 'pickup' ? pickups[s.request]! : instance.nodes[pickups[s.request]!]!.delivery)));
   const check = checkSolution(instance, routes);
   const bks = readBestKnown(setDir, instance.name);

@@ -9,10 +9,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { checkFlags, parseFlags } from './cli';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
-const runs = Number(values.runs);
+const { runs } = checkFlags(
+  z.object({ runs: z.coerce.number('must be a whole number from 1').int('must be a whole number from 1').min(1, 'must be a whole number from 1') }),
+  parseFlags({ options: { runs: { type: 'string', default: '5' } } }).values,
+);
 const dir = mkdtempSync(join(tmpdir(), 'sandan-bench-start-'));
 const env = { ...process.env, DATABASE_PATH: join(dir, 'sandan.db'), DEMO_KEYS_PATH: join(dir, 'keys.json'), PORT: '0', HOST: '127.0.0.1', MATCHING_INTERVAL_SECONDS: '0', NODE_ENV: 'production' };
 

@@ -385,6 +385,35 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     expect(existsSync(dbPath)).toBe(false);
   });
 
+  it('the benchmarks answer a bad command line with one line naming the flag and exit code 2, not a stack', async () => {
+    const set = join(tmp.dir, 'pdptw-set');
+    mkdirSync(set);
+    writeFileSync(join(set, 'lc101.txt'), '');
+    const answers = await Promise.all(
+      [
+        ['scripts/bench-pdptw.ts', '--seconds', 'abc'],
+        ['scripts/bench-pdptw.ts', '--clock', 'cpus'],
+        ['scripts/bench-pdptw.ts', '--set', join(tmp.dir, 'no-such-set')],
+        // A misspelt instance solved nothing and reported 0 instances, exit code 0.
+        ['scripts/bench-pdptw.ts', '--set', set, '--only', 'lc101,lc1O2'],
+        ['scripts/bench-pdptw.ts', '--secs', '2'],
+        ['scripts/bench-start.ts', '--runs', 'abc'],
+        ['scripts/bench-start.ts', '--runs', '0'],
+        ['scripts/bench-growth.ts', '--week', '1'],
+      ].map((args) => runScript(args, {})),
+    );
+    expect(answers.map(({ code, output }) => [code, output.trim()])).toEqual([
+      [2, '--seconds: must be a number of seconds above 0'],
+      [2, '--clock: must be wall or cpu'],
+      [2, '--set: must be a folder of instances, e.g. ../shared/data/pdptw/li-lim-100'],
+      [2, `--only: no instance lc1O2 in ${set}`],
+      [2, "Unknown option '--secs'"],
+      [2, '--runs: must be a whole number from 1'],
+      [2, '--runs: must be a whole number from 1'],
+      [2, "Unknown option '--week'"],
+    ]);
+  });
+
   it('npm run admin on a SQLite file that is not there refuses, and creates no database the service never sees', async () => {
     // The shell lacks the service's DATABASE_PATH, or it is mistyped: an organisation and a key made there would not work.
     const dbPath = join(tmp.dir, 'mistyped', 'sandan.db');
