@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { webhookEndpoints, type WebhookEndpointRecord } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
 import type { Context } from '../context';
-import { ConflictError, NotFoundError } from '../errors';
+import { ConflictError } from '../errors';
 import { IdempotencyKey, idempotent } from '../idempotency';
 import { parseInput } from '../validation';
 import { checkEventTypes, checkUrl, MAX_ENDPOINTS_PER_ORGANISATION, WebhookDescription, WebhookEventTypes, WebhookUrl } from './endpoint-input';
@@ -23,8 +23,8 @@ export interface CreatedWebhookEndpoint {
  * retry with the same idempotency key returns the endpoint it first registered, with its secret (the caller never
  * saw the first answer), and registers none.
  * @throws ValidationError for a URL the address rules refuse or an event type the role does not receive;
- *   ConflictError past MAX_ENDPOINTS_PER_ORGANISATION, or when the idempotency key was used with another input;
- *   NotFoundError for a retry of a registration whose endpoint has since been deleted.
+ *   ConflictError past MAX_ENDPOINTS_PER_ORGANISATION, when the idempotency key was used with another input, or
+ *   for a retry of a registration whose endpoint has since been deleted.
  */
 export async function createWebhookEndpoint({ ctx, input }: { ctx: Context; input: CreateWebhookEndpointInput }): Promise<CreatedWebhookEndpoint> {
   const viewer = requireRole(ctx, 'MANUFACTURER', 'CARRIER', 'WAREHOUSE_OWNER', 'OPERATOR');
@@ -43,6 +43,7 @@ export async function createWebhookEndpoint({ ctx, input }: { ctx: Context; inpu
     return { endpointId: id };
   });
   const endpoint = await ctx.db.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.organisationId, viewer.organisationId))).get();
-  if (!endpoint) throw new NotFoundError('Webhook endpoint');
+  // The key stands for that endpoint alone: registering another under it would repeat the first call's effect.
+  if (!endpoint) throw new ConflictError(`input.idempotencyKey: ${idempotencyKey} registered an endpoint that has since been deleted; send a new key to register another`);
   return { endpoint, secret: endpoint.secret };
 }

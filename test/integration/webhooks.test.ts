@@ -264,6 +264,13 @@ describe('webhooks', () => {
     expect(await endpoints()).toHaveLength(before.length + 1);
     await gql(server.url, DELETE, { input: { id: first.body.data!.webhookEndpointCreate.endpoint.id } }, { apiKey: operator });
     await gql(server.url, DELETE, { input: { id: elsewhere.body.data!.webhookEndpointCreate.endpoint.id } }, { apiKey: key('OPERATOR', 'CHANGWON').apiKey });
+    // Sent again once its endpoint is deleted (README's example pasted twice), the key names itself, not a missing endpoint.
+    const again = await gql(server.url, CREATE, { input }, { apiKey: operator });
+    expect(again.body.errors?.[0]).toMatchObject({
+      extensions: { code: 'CONFLICT' },
+      message: `input.idempotencyKey: ${input.idempotencyKey} registered an endpoint that has since been deleted; send a new key to register another`,
+    });
+    expect(await endpoints()).toEqual(before);
   });
 
   it('takes a retry listing the event types in another order as the same registration', async () => {
