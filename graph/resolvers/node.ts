@@ -1,3 +1,4 @@
+import { getApiKey } from '../../src/auth/get-api-key';
 import { getCentre } from '../../src/complexes/get-centre';
 import { getComplex } from '../../src/complexes/get-complex';
 import { getOrganisation } from '../../src/auth/get-organisation';
@@ -22,12 +23,14 @@ type NodeTypeName = NonNullable<Awaited<ReturnType<NodeResolvers['__resolveType'
 
 /**
  * How each node type is fetched by its local id. Each fetcher is the same domain function the lists
- * use, so `node(id:)` applies the same access checks.
+ * use, so `node(id:)` applies the same access checks. Every Node type has one (a missing one is a type error):
+ * an ID the API hands out must be fetchable again.
  */
-const fetchers: Partial<Record<NodeTypeName, (ctx: Context, id: number) => NodeRecord | Promise<NodeRecord>>> = {
+const fetchers: Record<NodeTypeName, (ctx: Context, id: number) => NodeRecord | Promise<NodeRecord>> = {
   Complex: (ctx, id) => getComplex({ ctx, input: { id } }),
   LogisticsCentre: (ctx, id) => getCentre({ ctx, input: { id } }),
   Organisation: (ctx, id) => getOrganisation({ ctx, input: { id } }),
+  ApiKey: (ctx, id) => getApiKey({ ctx, input: { id } }),
   ShipmentRequest: (ctx, id) => getShipmentRequest({ ctx, input: { id } }),
   OpenLoad: (ctx, id) => getOpenLoad({ ctx, input: { id } }),
   Offer: (ctx, id) => getOffer({ ctx, input: { id } }),

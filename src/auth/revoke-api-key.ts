@@ -3,10 +3,9 @@ import { transact } from '../../db/transaction';
 import { z } from 'zod';
 import { apiKeys } from '../../db/schema';
 import type { Context } from '../context';
-import { NotFoundError } from '../errors';
 import { parseInput } from '../validation';
-import { requireViewer } from './authorize';
 import type { ApiKeyRecord } from './api-key-record';
+import { getApiKey } from './get-api-key';
 
 export const RevokeApiKeyInput = z.object({ apiKeyId: z.number().int().positive() });
 export type RevokeApiKeyInput = z.infer<typeof RevokeApiKeyInput>;
@@ -16,10 +15,8 @@ export type RevokeApiKeyInput = z.infer<typeof RevokeApiKeyInput>;
  * @throws NotFoundError for an unknown key or another tenant's.
  */
 export async function revokeApiKey({ ctx, input }: { ctx: Context; input: RevokeApiKeyInput }): Promise<ApiKeyRecord> {
-  const viewer = requireViewer(ctx);
   const { apiKeyId } = parseInput(RevokeApiKeyInput, input);
-  const key = await ctx.db.select().from(apiKeys).where(eq(apiKeys.id, apiKeyId)).get();
-  if (!key || (viewer.role !== 'ADMIN' && key.organisationId !== viewer.organisationId)) throw new NotFoundError('API key');
+  await getApiKey({ ctx, input: { id: apiKeyId } });
   await transact(ctx.db, (tx) => tx.update(apiKeys).set({ revokedAt: ctx.now() }).where(and(eq(apiKeys.id, apiKeyId), isNull(apiKeys.revokedAt))).run(), { savepoint: false });
   return (await ctx.db.select().from(apiKeys).where(eq(apiKeys.id, apiKeyId)).get())!;
 }
