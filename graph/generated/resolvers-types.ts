@@ -664,7 +664,7 @@ export type ProofOfDelivery = {
 };
 
 /** A proof-of-delivery image stored by the service. Download it with `GET downloadPath` and the same Bearer API key: only the shipper, the carrier and the complex's operators may. */
-export type PodImage = {
+export type PodImage = Node & {
   __typename?: 'PodImage';
   /** Opaque global ID. */
   id: Scalars['ID']['output'];
@@ -2776,6 +2776,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( OrganisationMapper )
     | ( ApiKeyMapper )
     | ( BookingMapper )
+    | ( PodImageMapper )
     | ( ComplexMapper )
     | ( LogisticsCentreMapper )
     | ( ShipmentRequestMapper )
@@ -3122,7 +3123,7 @@ export interface KrwScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes[
 }
 
 export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
-  __resolveType: TypeResolveFn<'Organisation' | 'ApiKey' | 'Booking' | 'Complex' | 'LogisticsCentre' | 'ShipmentRequest' | 'OpenLoad' | 'Offer' | 'MatchingRound' | 'Route' | 'WarehouseListing' | 'Vehicle' | 'WebhookEndpoint' | 'WebhookDelivery', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Organisation' | 'ApiKey' | 'Booking' | 'PodImage' | 'Complex' | 'LogisticsCentre' | 'ShipmentRequest' | 'OpenLoad' | 'Offer' | 'MatchingRound' | 'Route' | 'WarehouseListing' | 'Vehicle' | 'WebhookEndpoint' | 'WebhookDelivery', ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -3282,6 +3283,7 @@ export type PodImageResolvers<ContextType = Context, ParentType extends Resolver
   byteSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sha256?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   downloadPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ShipmentUpdateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ShipmentUpdate'] = ResolversParentTypes['ShipmentUpdate']> = {

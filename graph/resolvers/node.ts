@@ -14,6 +14,7 @@ import { fromGlobalId, isLocalId } from '../../src/global-id';
 import { getListing } from '../../src/supply/listings/get-listing';
 import { getVehicle } from '../../src/supply/vehicles/get-vehicle';
 import { getWebhookDelivery } from '../../src/webhooks/get-delivery';
+import { openPodImage } from '../../src/tracking/open-pod-image';
 import { getWebhookEndpoint } from '../../src/webhooks/get-endpoint';
 import type { NodeResolvers, Resolvers, ResolversInterfaceTypes } from '../generated/resolvers-types';
 
@@ -39,6 +40,7 @@ const fetchers: Record<NodeTypeName, (ctx: Context, id: number) => NodeRecord | 
   WarehouseListing: (ctx, id) => getListing({ ctx, input: { id } }),
   Vehicle: (ctx, id) => getVehicle({ ctx, input: { id } }),
   Booking: (ctx, id) => getBooking({ ctx, input: { id } }),
+  PodImage: async (ctx, id) => (await openPodImage({ ctx, input: { id } })).image,
   WebhookEndpoint: (ctx, id) => getWebhookEndpoint({ ctx, input: { id } }),
   WebhookDelivery: (ctx, id) => getWebhookDelivery({ ctx, input: { id } }),
 };

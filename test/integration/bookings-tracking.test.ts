@@ -152,6 +152,14 @@ describe('proof of delivery', () => {
     }
     for (const apiKey of [key('MANUFACTURER', 'CHANGWON'), key('OPERATOR', 'CHANGWON'), key('ADMIN')]) expect((await download(apiKey)).status).toBe(404);
     expect((await download()).status).toBe(401);
+
+    // The image's id is fetched again with node(id:) by those same three, and hidden from the rest as a download is.
+    const node = async (apiKey?: string) =>
+      (await gql(server.url, 'query ($id: ID!) { node(id: $id) { id ... on PodImage { mediaType downloadPath } } }', { id: image.id }, apiKey ? { apiKey } : {})).body.data;
+    for (const role of ['MANUFACTURER', 'CARRIER', 'OPERATOR'] as const) {
+      expect(await node(key(role)), role).toEqual({ node: { id: image.id, mediaType: 'image/png', downloadPath: image.downloadPath } });
+    }
+    for (const apiKey of [key('MANUFACTURER', 'CHANGWON'), key('OPERATOR', 'CHANGWON'), key('ADMIN'), undefined]) expect(await node(apiKey)).toEqual({ node: null });
   });
 
   it('stores an image under its id, with no name in its row; one stored under a UUID name before is still served', async () => {
