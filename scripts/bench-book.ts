@@ -43,6 +43,7 @@ import { toGlobalId } from '../src/global-id';
 import { createLogger } from '../src/logger';
 import { createInProcessPubSub } from '../src/pubsub';
 import { locationColumns } from '../src/supply/location-input';
+import { parseFlags } from './cli';
 
 const BOOKINGS_PER_RUN = Number(process.env.BENCH_BOOKINGS ?? 3_000);
 const HTTP_BOOKINGS = Number(process.env.BENCH_HTTP_BOOKINGS ?? 1_500);
@@ -62,6 +63,8 @@ async function banwolId(db: Db): Promise<number> {
   return (await db.select({ id: complexes.id }).from(complexes).where(eq(complexes.code, 'BANWOL_SIHWA')).get())!.id;
 }
 
+// --pg is its one flag (`worker` and `pg` name the processes it starts itself): a misspelt one is refused, not ignored.
+parseFlags({ options: { pg: { type: 'boolean' } }, allowPositionals: true });
 if (process.argv[2] === 'worker') await worker();
 
 

@@ -32,6 +32,7 @@ import { toGlobalId } from '../src/global-id';
 import { createLogger } from '../src/logger';
 import { seededRandom } from '../src/routing/random';
 import { createInProcessPubSub } from '../src/pubsub';
+import { parseFlags } from './cli';
 
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
 const WARMUP_SECONDS = 2;
@@ -48,6 +49,8 @@ const COMPLEX = { code: 'BANWOL_SIHWA', lat: 37.325, lng: 126.75 };
 const BOARD_NEAR = { lat: 37.33, lng: 126.76, radiusKm: 3 };
 const DAY = 86_400_000;
 
+// --pg is its one flag (`bare` names the process it starts itself): a misspelt one is refused, not ignored.
+parseFlags({ options: { pg: { type: 'boolean' } }, allowPositionals: true });
 if (process.argv[2] === 'bare') await bareApollo();
 if (process.argv.includes('--pg') && DIALECT !== 'pg') await onPostgres();
 

@@ -18,6 +18,10 @@ import { assignTransport, baselineFor, evaluateTransport, prepareRound, resolveC
 import { syntheticRound } from '../src/matching/engine/synthetic';
 import { runRoundOffThread } from '../src/matching/round-thread';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { parseFlags } from './cli';
+
+// It takes no flags: one given (`--size 500`) is refused in one line rather than ignored through the whole run.
+parseFlags({ options: {} });
 
 const SIZES = [500, 2_000, 10_000];
 /**

@@ -24,6 +24,10 @@ import { moveVehicle } from '../src/supply/vehicles/move-vehicle';
 import { updateVehicleLocation } from '../src/supply/vehicles/update-vehicle-location';
 import { updateVehicleLocations } from '../src/supply/vehicles/update-vehicle-locations';
 import { VEHICLE_CLASSES } from '../src/supply/vehicle-classes';
+import { parseFlags } from './cli';
+
+// It takes no flags: one given (`--size 500`) is refused in one line rather than ignored through the whole run.
+parseFlags({ options: {} });
 
 const VEHICLES = 100_000;
 const LISTINGS = 20_000;

@@ -23,6 +23,10 @@ import { createLogger } from '../src/logger';
 import { createInProcessPubSub } from '../src/pubsub';
 import { createApp } from '../src/server';
 import { createWebhookEndpoint } from '../src/webhooks/create-endpoint';
+import { parseFlags } from './cli';
+
+// It takes no flags: one given (`--size 500`) is refused in one line rather than ignored through the whole run.
+parseFlags({ options: {} });
 
 const LATENCY_EVENTS = Number(process.env.BENCH_LATENCY_EVENTS ?? 100);
 const BURST_EVENTS = Number(process.env.BENCH_BURST_EVENTS ?? 2_000);

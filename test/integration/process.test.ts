@@ -400,7 +400,14 @@ describe('the service as a process', { timeout: 90_000 }, () => {
         ['scripts/bench-start.ts', '--runs', 'abc'],
         ['scripts/bench-start.ts', '--runs', '0'],
         ['scripts/bench-growth.ts', '--week', '1'],
-      ].map((args) => runScript(args, {})),
+        // Those without flags ran their whole measurement (minutes) with one ignored, and --pg misspelt ran SQLite only.
+        ['scripts/bench-near.ts', '--size', '500'],
+        ['scripts/bench-match.ts', '500'],
+        ['scripts/bench-webhooks.ts', '--events', '10'],
+        ['scripts/bench-book.ts', '--pgg'],
+        ['scripts/bench-http.ts', '--pgg'],
+        // A refusal takes a second; one that is not would run the benchmark: stopped (code null) after 60 s.
+      ].map((args) => runScript(args, {}, 60_000)),
     );
     expect(answers.map(({ code, output }) => [code, output.trim()])).toEqual([
       [2, '--seconds: must be a number of seconds above 0'],
@@ -411,6 +418,10 @@ describe('the service as a process', { timeout: 90_000 }, () => {
       [2, '--runs: must be a whole number from 1'],
       [2, '--runs: must be a whole number from 1'],
       [2, "Unknown option '--week'"],
+      [2, "Unknown option '--size'"],
+      [2, "Unexpected argument '500'. This command does not take positional arguments"],
+      [2, "Unknown option '--events'"],
+      ...Array(2).fill([2, `Unknown option '--pgg'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- "--pgg"`]),
     ]);
   });
 
