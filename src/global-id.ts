@@ -31,3 +31,12 @@ export function localIdOf(globalId: string, type: string, field: string): number
   if (!isLocalId(id)) throw new ValidationError([{ field, rule: `must be the ID of ${/^[AEIOU]/.test(type) ? 'an' : 'a'} ${type}` }]);
   return id;
 }
+
+/**
+ * The local id of an optional ID (a filter's), or null when it is left out or null. An empty string is no way to
+ * leave a filter out: it names no row, and taking it for "any" would answer with the whole list.
+ * @throws ValidationError as localIdOf does, an empty string included.
+ */
+export function optionalLocalIdOf(globalId: string | null | undefined, type: string, field: string): number | null {
+  return globalId == null ? null : localIdOf(globalId, type, field);
+}

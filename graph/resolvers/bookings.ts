@@ -6,15 +6,13 @@ import { listBookings } from '../../src/bookings/list-bookings';
 import { subscribeBookingsEnded } from '../../src/bookings/subscribe-bookings-ended';
 import { subscribeOffersReceived, subscribeOffersWithdrawn } from '../../src/bookings/subscribe-offers';
 import type { BookingEndedEvent, OfferReceivedEvent, OfferWithdrawnEvent, ShipmentUpdatedEvent } from '../../src/pubsub';
-import { localIdOf, toGlobalId } from '../../src/global-id';
+import { localIdOf, optionalLocalIdOf, toGlobalId } from '../../src/global-id';
 import { getRoute } from '../../src/matching/get-route';
 import { getProofOfDelivery, listTrackingEvents } from '../../src/tracking/list-tracking-events';
 import { podImagePath } from '../../src/http/pod-images';
 import { reportTrackingEvent } from '../../src/tracking/report-tracking-event';
 import { subscribeShipmentUpdates } from '../../src/tracking/subscribe-shipment';
 import type { Resolvers } from '../generated/resolvers-types';
-
-const optionalId = (id: string | null | undefined, type: string, field: string) => (id ? localIdOf(id, type, field) : null);
 
 export const bookingResolvers: Resolvers = {
   Query: {
@@ -25,8 +23,8 @@ export const bookingResolvers: Resolvers = {
           first,
           after,
           status: filter?.status,
-          requestId: optionalId(filter?.shipmentRequestId, 'ShipmentRequest', 'filter.shipmentRequestId'),
-          routeId: optionalId(filter?.routeId, 'Route', 'filter.routeId'),
+          requestId: optionalLocalIdOf(filter?.shipmentRequestId, 'ShipmentRequest', 'filter.shipmentRequestId'),
+          routeId: optionalLocalIdOf(filter?.routeId, 'Route', 'filter.routeId'),
         },
       }),
   },
@@ -64,7 +62,7 @@ export const bookingResolvers: Resolvers = {
     },
     shipmentUpdated: {
       subscribe: (_, { shipmentRequestId }, ctx) =>
-        subscribeShipmentUpdates({ ctx, input: { requestId: optionalId(shipmentRequestId, 'ShipmentRequest', 'shipmentRequestId') } }),
+        subscribeShipmentUpdates({ ctx, input: { requestId: optionalLocalIdOf(shipmentRequestId, 'ShipmentRequest', 'shipmentRequestId') } }),
       resolve: (event: ShipmentUpdatedEvent) => event,
     },
   },

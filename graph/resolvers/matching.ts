@@ -1,5 +1,5 @@
 import { getComplex } from '../../src/complexes/get-complex';
-import { localIdOf, toGlobalId } from '../../src/global-id';
+import { localIdOf, optionalLocalIdOf, toGlobalId } from '../../src/global-id';
 import { declineOffer } from '../../src/matching/decline-offer';
 import { declineRoute } from '../../src/matching/decline-route';
 import { getRoute } from '../../src/matching/get-route';
@@ -9,8 +9,6 @@ import { listRounds } from '../../src/matching/list-rounds';
 import { listRoutes } from '../../src/matching/list-routes';
 import { runMatchingRound } from '../../src/matching/run-round';
 import type { Resolvers } from '../generated/resolvers-types';
-
-const optionalId = (id: string | null | undefined, type: string, field: string) => (id ? localIdOf(id, type, field) : null);
 
 const ROUTE_FIGURES_BEFORE_POOLING = {
   routes: 0,
@@ -35,8 +33,8 @@ export const matchingResolvers: Resolvers = {
           first,
           after,
           status: filter?.status,
-          requestId: optionalId(filter?.requestId, 'ShipmentRequest', 'filter.requestId'),
-          roundId: optionalId(filter?.roundId, 'MatchingRound', 'filter.roundId'),
+          requestId: optionalLocalIdOf(filter?.requestId, 'ShipmentRequest', 'filter.requestId'),
+          roundId: optionalLocalIdOf(filter?.roundId, 'MatchingRound', 'filter.roundId'),
         },
       }),
     routes: (_, { filter, first, after }, ctx) =>
@@ -47,8 +45,8 @@ export const matchingResolvers: Resolvers = {
           after,
           filter: filter && {
             complexCode: filter.complexCode,
-            vehicleId: optionalId(filter.vehicleId, 'Vehicle', 'filter.vehicleId'),
-            roundId: optionalId(filter.roundId, 'MatchingRound', 'filter.roundId'),
+            vehicleId: optionalLocalIdOf(filter.vehicleId, 'Vehicle', 'filter.vehicleId'),
+            roundId: optionalLocalIdOf(filter.roundId, 'MatchingRound', 'filter.roundId'),
           },
         },
       }),

@@ -1,5 +1,5 @@
 import type { WebhookEventType as EventType } from '../../db/schema';
-import { localIdOf, toGlobalId } from '../../src/global-id';
+import { localIdOf, optionalLocalIdOf, toGlobalId } from '../../src/global-id';
 import { createWebhookEndpoint } from '../../src/webhooks/create-endpoint';
 import { deleteWebhookEndpoint } from '../../src/webhooks/delete-endpoint';
 import { listWebhookAttempts } from '../../src/webhooks/list-attempts';
@@ -17,7 +17,7 @@ const endpointId = (id: string, field: string) => localIdOf(id, 'WebhookEndpoint
 export const webhookResolvers: Resolvers = {
   Query: {
     webhookEndpoints: (_, __, ctx) => listWebhookEndpoints({ ctx }),
-    webhookDeliveries: (_, { endpointId: id, ...page }, ctx) => listWebhookDeliveries({ ctx, input: { ...page, endpointId: id ? endpointId(id, 'endpointId') : null } }),
+    webhookDeliveries: (_, { endpointId: id, ...page }, ctx) => listWebhookDeliveries({ ctx, input: { ...page, endpointId: optionalLocalIdOf(id, 'WebhookEndpoint', 'endpointId') } }),
   },
   Mutation: {
     webhookEndpointCreate: (_, { input }, ctx) => createWebhookEndpoint({ ctx, input: { ...input, eventTypes: input.eventTypes.map(toType) } }),

@@ -233,6 +233,32 @@ describe('an ID with a local id past 32 bits (never issued: ids are 32-bit integ
   });
 });
 
+
+describe('an empty ID in a filter (a client whose selection came up blank)', () => {
+  const cases: [string, string, string, 'CARRIER' | 'MANUFACTURER', string, string][] = [
+    ['offers', 'query ($id: ID) { offers(filter: { requestId: $id }) { totalCount } }', 'filter.requestId', 'CARRIER', 'ShipmentRequest', 'a'],
+    ['offers by round', 'query ($id: ID) { offers(filter: { roundId: $id }) { totalCount } }', 'filter.roundId', 'CARRIER', 'MatchingRound', 'a'],
+    ['routes', 'query ($id: ID) { routes(filter: { vehicleId: $id }) { totalCount } }', 'filter.vehicleId', 'CARRIER', 'Vehicle', 'a'],
+    ['bookings', 'query ($id: ID) { bookings(filter: { shipmentRequestId: $id }) { totalCount } }', 'filter.shipmentRequestId', 'MANUFACTURER', 'ShipmentRequest', 'a'],
+    ['bookings by route', 'query ($id: ID) { bookings(filter: { routeId: $id }) { totalCount } }', 'filter.routeId', 'MANUFACTURER', 'Route', 'a'],
+    ['webhookDeliveries', 'query ($id: ID) { webhookDeliveries(endpointId: $id) { totalCount } }', 'endpointId', 'CARRIER', 'WebhookEndpoint', 'a'],
+  ];
+
+  it.each(cases)('of %s is refused naming the field, not answered with the unfiltered list', async (_, query, field, role, type, article) => {
+    const { body } = await gql(server.url, query, { id: '' }, { apiKey: keyOf(role) });
+    expect(body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', issues: [{ field, rule: `must be the ID of ${article} ${type}` }] });
+  });
+
+  it('of shipmentUpdated is refused, not a subscription to every shipment', async () => {
+    const client = wsClient(server.wsUrl, { apiKey: keyOf('MANUFACTURER') });
+    try {
+      const [result] = await firstResults(client, { query: 'subscription ($id: ID) { shipmentUpdated(shipmentRequestId: $id) { status } }', variables: { id: '' } });
+      expect(result!.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', issues: [{ field: 'shipmentRequestId', rule: 'must be the ID of a ShipmentRequest' }] });
+    } finally {
+      await client.dispose();
+    }
+  });
+});
 describe('a cursor with a row id past 32 bits (never written by this API)', () => {
   const rule = 'must be a cursor returned by this query with the same filter';
   const cases: [string, string, string, 'MANUFACTURER' | 'CARRIER'][] = [
