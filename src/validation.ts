@@ -38,14 +38,25 @@ function parseAt<S extends z.ZodType>(schema: S, value: unknown, root: string[])
 }
 
 /**
+ * Half of a UTF-16 pair without its other half (`\ud800`, an emoji cut in two by a client that truncates by code unit):
+ * JSON carries it, but it is no Unicode text; stored as UTF-8 it would come back as U+FFFD, not as it was sent.
+ */
+const LONE_SURROGATE = 'must not contain a lone surrogate (half of a UTF-16 pair such as \\ud800, e.g. an emoji cut in two)';
+
+/** A `.regex(...)` rule for text that refuses `pattern`'s misses, naming a lone surrogate as such and anything else as `rule`. */
+function textRule(pattern: RegExp, rule: string): [RegExp, { error: (issue: { input?: unknown }) => string }] {
+  return [pattern, { error: ({ input }) => (typeof input === 'string' && /\p{Cs}/u.test(input) ? LONE_SURROGATE : rule) }];
+}
+
+/**
  * For names and other one-line text (`.regex(...ONE_LINE)`): no control characters. NUL padding from a fixed-width
  * ERP field, a tab or line break pasted with a name, or an escape code are never part of a firm's name (상호), and
- * would travel on into statements, CSV and screens.
+ * would travel on into statements, CSV and screens. No lone surrogates either.
  */
-export const ONE_LINE: [RegExp, string] = [/^\P{Cc}*$/u, 'must not contain control characters (NUL, tabs, line breaks, escape codes)'];
+export const ONE_LINE = textRule(/^[^\p{Cc}\p{Cs}]*$/u, 'must not contain control characters (NUL, tabs, line breaks, escape codes)');
 
-/** For free text such as notes and reasons (`.regex(...FREE_TEXT)`): line breaks and tabs, but no other control characters. */
-export const FREE_TEXT: [RegExp, string] = [/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$/, 'must not contain control characters other than line breaks and tabs (NUL, escape codes)'];
+/** For free text such as notes and reasons (`.regex(...FREE_TEXT)`): line breaks and tabs, but no other control characters, and no lone surrogates. */
+export const FREE_TEXT = textRule(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\p{Cs}]*$/u, 'must not contain control characters other than line breaks and tabs (NUL, escape codes)');
 
 const UNITS: Record<string, string> = { string: 'characters', array: 'items', set: 'items', file: 'bytes' };
 

@@ -212,6 +212,16 @@ describe('control characters in text', () => {
     const kept = await gql(server.url, REQUEST, { input: shipmentRequestVariables({ notes: 'Gate B\r\n\tcall ahead' }) }, { apiKey: keyOf('MANUFACTURER') });
     expect(kept.body.data).toEqual({ shipmentRequestCreate: { shipmentRequest: { notes: 'Gate B\r\n\tcall ahead' } } });
   });
+
+  it('a lone surrogate (an emoji cut in two) is refused in notes and names, not stored as U+FFFD', async () => {
+    const rule = 'must not contain a lone surrogate (half of a UTF-16 pair such as \\ud800, e.g. an emoji cut in two)';
+    const [requests, listings] = [await rows(shipmentRequests), await rows(warehouseListings)];
+    const note = await gql(server.url, REQUEST, { input: shipmentRequestVariables({ notes: 'Fragile \ud83d' }) }, { apiKey: keyOf('MANUFACTURER') });
+    expect(note.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', issues: [{ field: 'input.notes', rule }] });
+    const name = await gql(server.url, LISTING, { input: listing('창고 \udce6B동') }, { apiKey: keyOf('WAREHOUSE_OWNER') });
+    expect(name.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', issues: [{ field: 'input.name', rule }] });
+    expect([await rows(shipmentRequests), await rows(warehouseListings)]).toEqual([requests, listings]);
+  });
 });
 
 describe('an ID with a local id past 32 bits (never issued: ids are 32-bit integers on PostgreSQL)', () => {
