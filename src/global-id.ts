@@ -5,12 +5,15 @@ export function toGlobalId(type: string, id: number | string): string {
   return Buffer.from(`${type}:${id}`).toString('base64url');
 }
 
-/** Returns null for anything that is not a well-formed global ID. */
-export function fromGlobalId(globalId: string): { type: string; id: string } | null {
-  const raw = Buffer.from(globalId, 'base64url').toString('utf8');
-  const colon = raw.indexOf(':');
-  if (colon <= 0 || colon === raw.length - 1) return null;
-  return { type: raw.slice(0, colon), id: raw.slice(colon + 1) };
+/**
+ * The type and row id of a global ID, or null for anything that is not one as toGlobalId writes it. One row has one
+ * ID: `Offer:01`, `Offer: 1`, `Offer:0x1`, `Offer:1e0` or padded base64 would otherwise name offer 1 too, and
+ * answer with an object whose ID is not the one asked for.
+ */
+export function fromGlobalId(globalId: string): { type: string; id: number } | null {
+  const match = /^([^:]+):([1-9]\d{0,9})$/.exec(Buffer.from(globalId, 'base64url').toString('utf8'));
+  const id = Number(match?.[2]);
+  return match && isLocalId(id) && toGlobalId(match[1]!, id) === globalId ? { type: match[1]!, id } : null;
 }
 
 /** Ids are 32-bit integers on PostgreSQL: a larger one was never issued, and would fail the query that looks for it. */
@@ -27,9 +30,8 @@ export function isLocalId(id: number): boolean {
  */
 export function localIdOf(globalId: string, type: string, field: string): number {
   const parsed = fromGlobalId(globalId);
-  const id = parsed?.type === type ? Number(parsed.id) : NaN;
-  if (!isLocalId(id)) throw new ValidationError([{ field, rule: `must be the ID of ${/^[AEIOU]/.test(type) ? 'an' : 'a'} ${type}` }]);
-  return id;
+  if (parsed?.type !== type) throw new ValidationError([{ field, rule: `must be the ID of ${/^[AEIOU]/.test(type) ? 'an' : 'a'} ${type}` }]);
+  return parsed.id;
 }
 
 /**

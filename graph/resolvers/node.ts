@@ -10,7 +10,7 @@ import { getOffer } from '../../src/matching/get-offer';
 import { getRound } from '../../src/matching/get-round';
 import { getRoute } from '../../src/matching/get-route';
 import { ForbiddenError, NotFoundError } from '../../src/errors';
-import { fromGlobalId, isLocalId } from '../../src/global-id';
+import { fromGlobalId } from '../../src/global-id';
 import { getListing } from '../../src/supply/listings/get-listing';
 import { getVehicle } from '../../src/supply/vehicles/get-vehicle';
 import { getWebhookDelivery } from '../../src/webhooks/get-delivery';
@@ -51,10 +51,9 @@ export const nodeResolvers: Resolvers = {
       const parsed = fromGlobalId(id);
       // Own keys only: a type named `constructor` or `toString` is as unknown as any other, not Object's.
       const fetch = parsed && Object.hasOwn(fetchers, parsed.type) ? fetchers[parsed.type as NodeTypeName] : undefined;
-      const localId = parsed ? Number(parsed.id) : NaN;
-      if (!parsed || !fetch || !isLocalId(localId)) return null;
+      if (!parsed || !fetch) return null;
       try {
-        return { ...(await fetch(ctx, localId)), __typename: parsed.type };
+        return { ...(await fetch(ctx, parsed.id)), __typename: parsed.type };
       } catch (error) {
         // Unknown and forbidden look alike: a global ID must not reveal that a record exists.
         if (error instanceof NotFoundError || error instanceof ForbiddenError) return null;

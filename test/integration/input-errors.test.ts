@@ -244,6 +244,25 @@ describe('an ID with a local id past 32 bits (never issued: ids are 32-bit integ
 });
 
 
+describe('an ID spelled otherwise than this API writes it', () => {
+  const others = (type: string, id: number) => [`${type}:0${id}`, `${type}: ${id}`, `${type}:0x${id.toString(16)}`, `${type}:${id}e0`, `${type}:+${id}`].map((raw) => Buffer.from(raw).toString('base64url')).concat(`${toGlobalId(type, id)}==`);
+
+  it('names no node, not the row it would parse to', async () => {
+    for (const id of others('Complex', 1)) {
+      const { body } = await gql(server.url, 'query ($id: ID!) { node(id: $id) { id } }', { id }, { apiKey: keyOf('OPERATOR') });
+      expect([id, body]).toEqual([id, { data: { node: null } }]);
+    }
+  });
+
+  it('is refused naming the field', async () => {
+    const own = server.keyOf('MANUFACTURER');
+    for (const id of others('Organisation', own.organisationId)) {
+      const { body } = await gql(server.url, 'query ($id: ID!) { statement(organisationId: $id, month: "2026-12") { month } }', { id }, { apiKey: own.apiKey });
+      expect([id, body.errors?.[0]?.extensions]).toEqual([id, { code: 'BAD_USER_INPUT', issues: [{ field: 'organisationId', rule: 'must be the ID of an Organisation' }] }]);
+    }
+  });
+});
+
 describe('an empty ID in a filter (a client whose selection came up blank)', () => {
   const cases: [string, string, string, 'CARRIER' | 'MANUFACTURER', string, string][] = [
     ['offers', 'query ($id: ID) { offers(filter: { requestId: $id }) { totalCount } }', 'filter.requestId', 'CARRIER', 'ShipmentRequest', 'a'],
