@@ -14,6 +14,7 @@ import { expireStaleRequests } from './expire-stale-requests';
 import { pickupOverlaps, withPickupRange } from './list-shipment-requests';
 import { BOARD_KEYS, boardColumns, canReadBoard, toOpenLoad, type OpenLoadRecord } from './open-load';
 import { openLoadsNear } from './open-loads-near';
+import { originReach } from './request-context';
 
 export const ListOpenLoadsInput = PageArgs.extend({
   complexCode: ComplexCode,
@@ -41,7 +42,7 @@ export async function listOpenLoads({ ctx, input }: { ctx: Context; input: ListO
   if (filter?.near) {
     const offset = nearOffset(after);
     const { cargoClass, pickupFrom, pickupTo } = filter;
-    const { hits, totalCount } = await openLoadsNear(ctx.db, { complexId: complex.id, cargoClass, pickupFrom, pickupTo }, filter.near, offset, first, boardColumns(columns));
+    const { hits, totalCount } = await openLoadsNear(ctx.db, { complexId: complex.id, cargoClass, pickupFrom, pickupTo }, filter.near, originReach(complex), offset, first, boardColumns(columns));
     return nearPageAt(hits, offset, first, totalCount, async (rows) => rows.map(toOpenLoad));
   }
   const where = and(

@@ -5,6 +5,7 @@ import type { Viewer } from '../context';
 import { haversineKm, type LatLng } from '../geo/distance';
 import { localEdgeKm, type StoredResolution } from '../geo/h3';
 import type { NearInput } from '../geo/near';
+import type { OriginReach } from './request-context';
 import type { ShipmentRequestRecord } from './request-record';
 
 /**
@@ -81,14 +82,20 @@ function diskAround(cell: string, k: number): string[] {
  * so the loads in these areas are exactly its hits, found through the index without reading their rows.
  * Such a centre lies within radius + one edge of the centre of the search point's own cell, and a k-ring
  * reaches at least 1.5·k·edge; one ring more allows for edge lengths varying across the disc.
+ * Only areas that can hold an origin within `reach` (the complex's, originReach) are kept: each area is a query,
+ * and a disc far from the complex (100 km at 0°N 0°E) would otherwise walk thousands of empty ones.
  */
-export function areasWithin(near: NearInput): Map<string, number> {
+export function areasWithin(near: NearInput, reach: OriginReach): Map<string, number> {
+  const areas = new Map<string, number>();
+  // A cell's centre lies within one edge of every point of it (a hexagon's corners are one edge out).
+  const reachKm = reach.radiusKm + localEdgeKm(reach.centre, OPEN_LOAD_ORIGIN_RESOLUTION);
+  if (haversineKm(near, reach.centre) > near.radiusKm + reachKm) return areas;
   const edge = localEdgeKm(near, OPEN_LOAD_ORIGIN_RESOLUTION);
   const k = Math.ceil((near.radiusKm + edge) / (1.5 * edge)) + 1;
-  const areas = new Map<string, number>();
   for (const cell of diskAround(latLngToCell(near.lat, near.lng, OPEN_LOAD_ORIGIN_RESOLUTION), k)) {
-    const distanceKm = haversineKm(near, cellCentre(cell));
-    if (distanceKm <= near.radiusKm) areas.set(cell, distanceKm);
+    const centre = cellCentre(cell);
+    const distanceKm = haversineKm(near, centre);
+    if (distanceKm <= near.radiusKm && haversineKm(reach.centre, centre) <= reachKm) areas.set(cell, distanceKm);
   }
   return areas;
 }

@@ -4,6 +4,7 @@ import { literalLimit, preparedPerKey, type ColumnSet } from '../../db/prepared'
 import { CARGO_CLASS_CODES, shipmentRequests, type CargoClass } from '../../db/schema';
 import type { NearInput } from '../geo/near';
 import { areasWithin, type BoardRow } from './open-load';
+import type { OriginReach } from './request-context';
 
 export interface BoardWhere {
   complexId: number;
@@ -60,6 +61,7 @@ export async function openLoadsNear(
   db: Db,
   where: BoardWhere,
   near: NearInput,
+  reach: OriginReach,
   offset: number,
   first: number,
   read: ColumnSet<BoardRow>,
@@ -67,7 +69,7 @@ export async function openLoadsNear(
   const params = { complexId: where.complexId, cargoClass: where.cargoClass && CARGO_CLASS_CODES[where.cargoClass], pickupFrom: where.pickupFrom?.getTime(), pickupTo: where.pickupTo?.getTime() };
   // Areas at exactly the same distance form one tier, whose loads are ordered by id together.
   const tiers = new Map<number, string[]>();
-  for (const [area, distanceKm] of areasWithin(near)) {
+  for (const [area, distanceKm] of areasWithin(near, reach)) {
     const tier = tiers.get(distanceKm);
     if (tier) tier.push(area);
     else tiers.set(distanceKm, [area]);

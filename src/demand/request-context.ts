@@ -11,6 +11,17 @@ import { DAY_MS } from '../time';
  */
 export const ORIGIN_MARGIN_KM = 30;
 
+/** A disc around a complex's centroid. */
+export interface OriginReach {
+  centre: LatLng;
+  radiusKm: number;
+}
+
+/** The disc every origin of `complex`'s requests lies in (its service region): its centroid, radius + ORIGIN_MARGIN_KM. */
+export function originReach(complex: ComplexRecord): OriginReach {
+  return { centre: { lat: complex.centroidLat, lng: complex.centroidLng }, radiusKm: complex.radiusKm + ORIGIN_MARGIN_KM };
+}
+
 /**
  * A lower bound on any truck's travel time: Korean law limits trucks over 3.5 t to 90 km/h (speed
  * limiters), and no road is shorter than the great circle. A deadline tighter than that is impossible.
@@ -52,9 +63,9 @@ export function checkInContext(data: Omit<ShipmentRequestData, 'idempotencyKey'>
   if (from > horizon) issues.push({ field: 'input.pickupWindow.from', rule: `must be within ${PICKUP_HORIZON_DAYS} days from now` });
   // The whole window: one ending years ahead (a mistyped year) would keep the request open, on the board, for years.
   else if (data.pickupWindow.until.getTime() > horizon) issues.push({ field: 'input.pickupWindow.until', rule: `must be within ${PICKUP_HORIZON_DAYS} days from now` });
-  const reachKm = complex.radiusKm + ORIGIN_MARGIN_KM;
-  if (haversineKm({ lat: complex.centroidLat, lng: complex.centroidLng }, ends.origin) > reachKm) {
-    issues.push({ field: 'input.origin', rule: `must lie within ${reachKm} km of the ${complex.code} complex's centroid (its service region)` });
+  const reach = originReach(complex);
+  if (haversineKm(reach.centre, ends.origin) > reach.radiusKm) {
+    issues.push({ field: 'input.origin', rule: `must lie within ${reach.radiusKm} km of the ${complex.code} complex's centroid (its service region)` });
   }
   const km = haversineKm(ends.origin, ends.destination);
   if (km < MIN_TRIP_KM) issues.push({ field: 'input.destination', rule: `must lie at least ${MIN_TRIP_KM * 1000} m from the origin` });

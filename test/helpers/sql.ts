@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { pgPoolOf, type Db } from '../../db/client';
 import { DIALECT } from '../../db/dialect';
 
@@ -13,4 +14,27 @@ export async function rowsOf<T = Record<string, unknown>>(db: Db, query: string,
   }
   let n = 0;
   return (await pgPoolOf(db).query(query.replace(/\?/g, () => `$${++n}`), params)).rows as T[];
+}
+
+/**
+ * How many statements `db` ran while `work` ran (this process's: a test server's), for a bound on a request's queries:
+ * better-sqlite3's statement runs, or the queries sent on PostgreSQL's connections.
+ */
+export async function statementsDuring(db: Db, work: () => Promise<unknown>): Promise<number> {
+  const methods = DIALECT === 'sqlite' ? ['all', 'get', 'run', 'iterate'] : ['query'];
+  const prototype = (DIALECT === 'sqlite' ? Object.getPrototypeOf(db.$client.prepare('select 1')) : pg.Client.prototype) as Record<string, (...args: unknown[]) => unknown>;
+  const originals = methods.map((m) => [m, prototype[m]!] as const);
+  let statements = 0;
+  for (const [m, original] of originals) {
+    prototype[m] = function (this: unknown, ...args: unknown[]) {
+      statements++;
+      return original.apply(this, args);
+    };
+  }
+  try {
+    await work();
+  } finally {
+    for (const [m, original] of originals) prototype[m] = original;
+  }
+  return statements;
 }

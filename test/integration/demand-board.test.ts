@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromGlobalId } from '../../src/global-id';
 import { gql } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+import { statementsDuring } from '../helpers/sql';
 
 const HOUR = 3_600_000;
 const BOARD = /* GraphQL */ `
@@ -184,6 +185,31 @@ describe('open-load board', () => {
     const next = (await board(carrier, { first: 1, after: plain.pageInfo.endCursor })).body.data!.openLoadBoard;
     expect(next.edges[0]!.node.id).not.toBe(plain.edges[0]!.node.id);
   });
+  it("searches by distance only the areas that can hold the complex's loads: a disc far from it is not a query per area", async () => {
+    const carrier = server.keyOf('CARRIER').apiKey;
+    const { centroid, radiusKm } = (await gql<{ complex: { centroid: { lat: number; lng: number }; radiusKm: number } }>(server.url, '{ complex(code: "BANWOL_SIHWA") { centroid { lat lng } radiusKm } }')).body.data!.complex;
+    // 100 km around Busan, or around the equator: no Banwol-Sihwa origin can lie there.
+    for (const near of [{ lat: 35.18, lng: 129.08, radiusKm: 100 }, { lat: 0, lng: 0, radiusKm: 100 }]) {
+      const statements = await statementsDuring(server.db, async () => {
+        const { body } = await board(carrier, { filter: { near } });
+        expect(body.data!.openLoadBoard).toMatchObject({ totalCount: 0, edges: [] });
+      });
+      expect(statements).toBeGreaterThan(0); // the key's check, the board's expiry sweep
+      expect(statements).toBeLessThan(20);
+    }
+    // A disc over the complex's whole service region still finds every load, the one posted at its edge included.
+    const edge = { lat: centroid.lat, lng: centroid.lng + (radiusKm + 29.5) / (111.32 * Math.cos((centroid.lat * Math.PI) / 180)) };
+    const posted = await gql<{ shipmentRequestCreate: { shipmentRequest: { id: string } } }>(server.url, CREATE, { input: {
+      idempotencyKey: randomUUID(), origin: edge, destination: DESTINATION, weightKg: 500, pallets: 1, cargoClass: 'GENERAL',
+      pickupWindow: { from: new Date(Date.now() + HOUR).toISOString(), until: new Date(Date.now() + 3 * HOUR).toISOString() }, deliverBy: new Date(Date.now() + 30 * HOUR).toISOString(),
+    } }, { apiKey: server.keyOf('MANUFACTURER').apiKey });
+    const unfiltered = (await board(carrier, { first: 100 })).body.data!.openLoadBoard;
+    const wide = (await board(carrier, { filter: { near: { ...edge, radiusKm: 100 } }, first: 100 })).body.data!.openLoadBoard;
+    expect(wide.edges.map((e) => e.node.id).sort()).toEqual(unfiltered.edges.map((e) => e.node.id).sort());
+    expect(wide.totalCount).toBe(unfiltered.totalCount);
+    await gql(server.url, 'mutation ($id: ID!) { shipmentRequestCancel(input: { shipmentRequestId: $id, reason: "test load" }) { shipmentRequest { id } } }', { id: posted.body.data!.shipmentRequestCreate.shipmentRequest.id }, { apiKey: server.keyOf('MANUFACTURER').apiKey });
+  });
+
   it('shows every field of a page by distance the same whether it is asked alone or with the others (a page reads only the columns asked for)', async () => {
     const carrier = server.keyOf('CARRIER').apiKey;
     const nodes = async (selection: string) => {
