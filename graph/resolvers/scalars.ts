@@ -9,6 +9,9 @@ import { DAY_MS } from '../../src/time';
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:(Z)|([+-])(\d{2}):(\d{2}))$/i;
 const DATE_TIME_RULE = 'DateTime must be an RFC 3339 date-time with an offset, such as 2026-11-21T09:30:00Z or 2026-11-21T18:30:00+09:00';
 
+/** Years 0000–9999, the range `toISOString` writes with four digits. */
+const FOUR_DIGIT_YEARS = [Date.parse('0000-01-01T00:00:00.000Z'), Date.parse('9999-12-31T23:59:59.999Z')] as const;
+
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const isLeapYear = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 const daysInMonth = (year: number, month: number) => (month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1]!);
@@ -16,7 +19,8 @@ const daysInMonth = (year: number, month: number) => (month === 2 && isLeapYear(
 /**
  * The instant an RFC 3339 date-time names; fractions beyond the millisecond are cut.
  * @throws TypeError naming the rule broken: not RFC 3339 or no offset, a day the month does not have
- *   (2026-02-30), a time of day outside 00:00:00–23:59:59 (24:00, leap seconds), an offset beyond ±23:59.
+ *   (2026-02-30), a time of day outside 00:00:00–23:59:59 (24:00, leap seconds), an offset beyond ±23:59, an instant
+ *   outside the years 0000–9999 in UTC (9999-12-31T23:59:59-01:00).
  */
 export function parseDateTime(value: unknown): Date {
   const match = typeof value === 'string' ? RFC3339.exec(value) : null;
@@ -33,11 +37,12 @@ export function parseDateTime(value: unknown): Date {
   date.setUTCFullYear(year, month - 1, day); // unlike Date.UTC, keeps years 0–99 as they are
   date.setUTCHours(hour, minute, second, Number(fraction.padEnd(3, '0').slice(0, 3)));
   const offsetMs = utc ? 0 : (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000;
-  return new Date(date.getTime() - offsetMs);
+  const instant = date.getTime() - offsetMs;
+  // Answers are in UTC: past these years one would come back as +010000-01-01T…, which no RFC 3339 reader (this one included) takes.
+  if (instant < FOUR_DIGIT_YEARS[0] || instant > FOUR_DIGIT_YEARS[1]) throw new TypeError('DateTime must lie in the years 0000 to 9999 once its offset is applied (answers are in UTC)');
+  return new Date(instant);
 }
 
-/** Years 0000–9999, the range `toISOString` writes with four digits. */
-const FOUR_DIGIT_YEARS = [Date.parse('0000-01-01T00:00:00.000Z'), Date.parse('9999-12-31T23:59:59.999Z')] as const;
 const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
 const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 

@@ -81,6 +81,17 @@ describe('an impossible DateTime', () => {
     expect(body.errors).toEqual([expect.objectContaining({ message: `Variable "$from" got invalid value "2026-02-30T00:00:00Z"; Expected type "DateTime". ${rule}`, extensions: { code: 'BAD_USER_INPUT' } })]);
   });
 
+  it('whose offset takes it out of the years 0000–9999 is refused, not answered as +010000-01-01T… (no RFC 3339 reader takes that back)', async () => {
+    const range = 'DateTime must lie in the years 0000 to 9999 once its offset is applied (answers are in UTC)';
+    const before = (await server.db.select({ n: count() }).from(shipmentRequests).get())!.n;
+    const create = 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { deliverBy } } }';
+    const late = await gql(server.url, create, { input: shipmentRequestVariables({ deliverBy: '9999-12-31T23:59:59-23:59' }) }, { apiKey: keyOf('MANUFACTURER') });
+    expect(late.body.errors?.[0]).toMatchObject({ message: `Variable "$input" got invalid value "9999-12-31T23:59:59-23:59" at "input.deliverBy"; Expected type "DateTime". ${range}`, extensions: { code: 'BAD_USER_INPUT' } });
+    expect((await server.db.select({ n: count() }).from(shipmentRequests).get())!.n).toBe(before);
+    const early = await gql(server.url, 'query { complexInsights(complexCode: "BANWOL_SIHWA", from: "0000-01-01T00:00:00+09:00", to: "0000-01-03T00:00:00Z") { from } }', {}, { apiKey: keyOf('OPERATOR') });
+    expect(early.body.errors?.[0]?.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED', issues: [{ field: 'from', rule: `Expected value of type "DateTime!", found "0000-01-01T00:00:00+09:00"; ${range}` }] });
+  });
+
   it('without an offset is refused in a mutation input, at its path', async () => {
     const query = 'mutation ($input: VehicleRegisterInput!) { vehicleRegister(input: $input) { vehicle { id } } }';
     const input = { plateNumber: '경기12바3456', tonnageClass: 'T5', bodyType: 'WING', location: { lat: 37.32, lng: 126.74 }, availability: [{ startsAt: '2027-03-02T00:00:00', endsAt: '2027-03-02T09:00:00Z' }], idempotencyKey: 'truck-12ba3456' };
