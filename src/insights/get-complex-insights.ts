@@ -4,7 +4,7 @@ import { insightsDays } from '../../db/schema';
 import { requireOverseer } from '../auth/authorize';
 import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
-import { addDays, seoulDay, seoulMidnight } from '../supply/listings/seoul-day';
+import { addDays, LAST_DAY_END, seoulDay, seoulMidnight } from '../supply/listings/seoul-day';
 import { parseArgs } from '../validation';
 import { addDay, addRequestFigures, addTripFigures, emptyDay, medianMinutes, storageFigures, TOTAL_KEYS, type DayFigures, type TransportTotals } from './day-figures';
 import { rollUpDay } from './roll-up-day';
@@ -19,7 +19,8 @@ const SLICE_MS = 20;
 export const GetComplexInsightsInput = z
   .object({ complexCode: ComplexCode, from: z.date(), to: z.date() })
   .refine((p) => p.from < p.to, { path: ['to'], message: 'must be after from' })
-  .refine((p) => p.to.getTime() - p.from.getTime() <= MAX_PERIOD_DAYS * DAY_MS, { path: ['to'], message: `must be at most ${MAX_PERIOD_DAYS} days after from` });
+  .refine((p) => p.to.getTime() - p.from.getTime() <= MAX_PERIOD_DAYS * DAY_MS, { path: ['to'], message: `must be at most ${MAX_PERIOD_DAYS} days after from` })
+  .refine((p) => p.to <= LAST_DAY_END, { path: ['to'], message: `must be at most ${LAST_DAY_END.toISOString()}, the end of the last Asia/Seoul day a period may hold (9999-12-30)` });
 export type GetComplexInsightsInput = z.infer<typeof GetComplexInsightsInput>;
 
 export interface InsightsDay extends TransportTotals {

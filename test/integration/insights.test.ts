@@ -209,6 +209,16 @@ describe('complexInsights', () => {
     const long = await insights(keyOf('OPERATOR'), { ...period, to: new Date(startedAt.getTime() + 400 * 24 * HOUR).toISOString() });
     expect(long.body.errors?.[0]?.message).toContain('to: must be at most 366 days');
   });
+
+  it('refuses a period reaching Asia/Seoul day 9999-12-31, whose next day sorts before it: the walk over its days never ended and froze the service', async () => {
+    const rule = 'must be at most 9999-12-30T15:00:00.000Z, the end of the last Asia/Seoul day a period may hold (9999-12-30)';
+    for (const to of ['9999-12-31T12:00:00Z', '9999-12-31T23:59:59Z']) {
+      const end = await insights(keyOf('OPERATOR'), { ...period, from: '9999-12-30T00:00:00Z', to });
+      expect(end.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'to', rule }] } });
+    }
+    const last = await insights(keyOf('OPERATOR'), { ...period, from: '9999-12-29T15:00:00Z', to: '9999-12-30T15:00:00Z' });
+    expect(last.body.data?.complexInsights.days.map((d) => d.day)).toEqual(['9999-12-30']);
+  });
 });
 
 describe('heatmap', () => {

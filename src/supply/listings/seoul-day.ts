@@ -17,6 +17,12 @@ export function addDays(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
+/**
+ * The end of Asia/Seoul day 9999-12-30, the last a walk over days may hold: the day after 9999-12-31 is written
+ * `+010000-01`, which sorts before it, so a walk to 9999-12-31 (`day <= last; day = addDays(day, 1)`) never ends.
+ */
+export const LAST_DAY_END = seoulMidnight('9999-12-31');
+
 /** A real calendar date written `YYYY-MM-DD` (2026-02-30 is refused). */
 export const CalendarDay = z
   .string()
