@@ -9,7 +9,8 @@ export const DEFAULT_PAGE_SIZE = 20;
 export const PageArgs = z.object({
   // `first: null`, as GraphQL clients send an unset variable, asks for the default page as leaving it out does.
   first: z.preprocess((v) => v ?? undefined, z.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE)),
-  after: z.string().max(200).nullish(),
+  // "" is no cursor this API wrote: read as the first page, a client's bug would go unseen.
+  after: z.string().min(1, 'must be a cursor returned by this API, or null for the first page').max(200).nullish(),
 });
 export type PageArgs = z.input<typeof PageArgs>;
 

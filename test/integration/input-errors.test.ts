@@ -57,6 +57,16 @@ it('a bad page size of a query names the argument', async () => {
   expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ field: 'first', rule: expect.stringMatching(/1/) }] });
 });
 
+it.each([
+  ['complexes', '{ complexes(first: 5, after: "") { totalCount } }', 'MANUFACTURER'],
+  ['openLoadBoard', '{ openLoadBoard(complexCode: "BANWOL_SIHWA", after: "") { totalCount } }', 'CARRIER'],
+  ['openLoadBoard near', '{ openLoadBoard(complexCode: "BANWOL_SIHWA", filter: { near: { lat: 37.3, lng: 126.7, radiusKm: 5 } }, after: "") { totalCount } }', 'CARRIER'],
+  ['offers', '{ offers(after: "") { totalCount } }', 'CARRIER'],
+] as const)('an empty cursor in %s is refused naming after, not read as the first page', async (_, query, role) => {
+  const { body } = await gql(server.url, query, {}, { apiKey: keyOf(role) });
+  expect(body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'after', rule: 'must be a cursor returned by this API, or null for the first page' }] } });
+});
+
 it('first: null asks for the default page, as an unset variable does', async () => {
   const { body } = await gql<{ complexes: { edges: unknown[] } }>(server.url, 'query ($first: Int) { complexes(first: $first) { edges { cursor } } }', { first: null });
   expect(body.errors).toBeUndefined();
