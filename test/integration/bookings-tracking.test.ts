@@ -24,13 +24,13 @@ const key = (role: 'MANUFACTURER' | 'CARRIER' | 'OPERATOR' | 'ADMIN', complex = 
 const base = (to = server) => to.url.replace(/\/graphql$/, '');
 
 /** A request booked on a vehicle of the demo carrier; returns the booking's global ID. */
-async function booked(): Promise<{ bookingId: string; requestId: number; vehicleId: number }> {
-  const carrier = server.keyOf('CARRIER');
-  const request = await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
-  const v = await vehicle(ctxAs(server.db, carrier));
-  const [offerId] = await makeOffers(server.db, [{ round: await round(server.db), requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: carrier.organisationId, vehicleId: v.id }]);
+async function booked(on = server): Promise<{ bookingId: string; requestId: number; vehicleId: number }> {
+  const carrier = on.keyOf('CARRIER');
+  const request = await shipment(ctxAs(on.db, on.keyOf('MANUFACTURER')));
+  const v = await vehicle(ctxAs(on.db, carrier));
+  const [offerId] = await makeOffers(on.db, [{ round: await round(on.db), requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: carrier.organisationId, vehicleId: v.id }]);
   const { body } = await gql<{ offerAccept: { bookings: { id: string }[] } }>(
-    server.url,
+    on.url,
     'mutation ($id: ID!, $key: String!) { offerAccept(input: { offerId: $id, idempotencyKey: $key }) { bookings { id } } }',
     { id: toGlobalId('Offer', offerId!), key: randomUUID() },
     { apiKey: carrier.apiKey },
@@ -212,10 +212,10 @@ describe('proof-of-delivery files of another database', () => {
 // Root passes the start's check that the folder can be written, and /proc takes no folder of ours.
 describe.runIf(process.getuid?.() === 0)('a POD_STORAGE_DIR where no folder can be made', () => {
   it('fails the upload and leaves the service answering (Node\'s recursive mkdir looped for ever there)', async () => {
-    const { bookingId } = await booked();
-    const other = await startTestServer({ dbPath: join(tmp.dir, 'tracking.db'), env: { POD_STORAGE_DIR: `/proc/sandan-${randomUUID()}/pod` } });
+    const other = await startTestServer({ dbPath: join(tmp.dir, 'pod-in-proc.db'), env: { POD_STORAGE_DIR: `/proc/sandan-${randomUUID()}/pod` } });
     try {
-      const uploaded = await upload(bookingId, PNG, key('CARRIER'), other);
+      const { bookingId } = await booked(other);
+      const uploaded = await upload(bookingId, PNG, other.keyOf('CARRIER').apiKey, other);
       expect(uploaded.status).toBe(500);
       expect((await gql<{ __typename: string }>(other.url, '{ __typename }')).body.data).toEqual({ __typename: 'Query' });
       expect(await other.db.select().from(podImages).where(eq(podImages.bookingId, localIdOf(bookingId, 'Booking', 'bookingId'))).all()).toEqual([]);
