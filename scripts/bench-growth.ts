@@ -574,7 +574,10 @@ const removeDb = (path: string) => {
 };
 /** MB per year from the first to the last week count, its tables printed (null with one week count). */
 function growthPerYear(first: Grown, last: Grown): number | null {
-  if (last.weeks === first.weeks) return null;
+  if (last.weeks === first.weeks) {
+    console.log('MB per year: needs two sizes to compare (--weeks 1,52, say); mbPerYear is null');
+    return null;
+  }
   const years = (last.weeks - first.weeks) / 52;
   const [before, after] = [bytesByTable(first.path), bytesByTable(last.path)];
   const perYear = [...after].map(([name, bytes]) => ({ name, mb: (bytes - (before.get(name) ?? 0)) / 1e6 / years })).sort((a, b) => b.mb - a.mb);
