@@ -24,7 +24,8 @@ export const CreateOrganisationInput = z
       .regex(/^[0-9+\-() ]{7,20}$/, 'must be a phone number')
       .nullish(),
   })
-  .refine((o) => (o.role === 'ADMIN') === !o.complexCode, {
+  // Given or not: a malformed code ("") has its own issue above, not a second saying it is missing.
+  .refine((o) => (o.role === 'ADMIN') === (o.complexCode == null), {
     path: ['complexCode'],
     message: 'is required for every role but ADMIN, and must be empty for ADMIN',
   });

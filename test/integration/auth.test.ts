@@ -85,6 +85,9 @@ describe('accounts and access', () => {
     );
     const noComplex = await gql(server.url, ORG_CREATE, { input: { role: 'CARRIER', name: '단지없음', businessRegistrationNumber: freshBrn() } }, { apiKey: admin });
     expect(noComplex.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.complexCode', rule: expect.stringMatching(/required/) }]);
+    // An empty code is a malformed one: one issue saying so, not a second that it is missing.
+    const emptyComplex = await gql(server.url, ORG_CREATE, { input: { complexCode: '', role: 'CARRIER', name: '빈단지', businessRegistrationNumber: freshBrn() } }, { apiKey: admin });
+    expect(emptyComplex.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.complexCode', rule: 'must be a complex code such as BANWOL_SIHWA' }]);
     const unknownComplex = await gql(server.url, ORG_CREATE, { input: { complexCode: 'ATLANTIS', role: 'CARRIER', name: '아틀란티스', businessRegistrationNumber: freshBrn() } }, { apiKey: admin });
     expect(unknownComplex.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
