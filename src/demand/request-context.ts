@@ -66,15 +66,17 @@ export function checkInContext(data: Omit<ShipmentRequestData, 'idempotencyKey'>
   const reach = originReach(complex);
   if (haversineKm(reach.centre, ends.origin) > reach.radiusKm) {
     issues.push({ field: 'input.origin', rule: `must lie within ${reach.radiusKm} km of the ${complex.code} complex's centroid (its service region)` });
-  }
-  const km = haversineKm(ends.origin, ends.destination);
-  if (km < MIN_TRIP_KM) issues.push({ field: 'input.destination', rule: `must lie at least ${MIN_TRIP_KM * 1000} m from the origin` });
-  const fastestMs = (km / FASTEST_TRUCK_KMH) * 3_600_000;
-  if (data.deliverBy.getTime() < from + fastestMs) {
-    issues.push({
-      field: 'input.deliverBy',
-      rule: `must leave at least ${Math.ceil(fastestMs / 60_000)} min after pickupWindow.from: ${km.toFixed(1)} km at ${FASTEST_TRUCK_KMH} km/h`,
-    });
+  } else {
+    // The trip is measured from the origin: from one outside the region, its issues would follow from that mistake.
+    const km = haversineKm(ends.origin, ends.destination);
+    if (km < MIN_TRIP_KM) issues.push({ field: 'input.destination', rule: `must lie at least ${MIN_TRIP_KM * 1000} m from the origin` });
+    const fastestMs = (km / FASTEST_TRUCK_KMH) * 3_600_000;
+    if (data.deliverBy.getTime() < from + fastestMs) {
+      issues.push({
+        field: 'input.deliverBy',
+        rule: `must leave at least ${Math.ceil(fastestMs / 60_000)} min after pickupWindow.from: ${km.toFixed(1)} km at ${FASTEST_TRUCK_KMH} km/h`,
+      });
+    }
   }
   if (issues.length > 0) throw new ValidationError(issues);
   return ends;

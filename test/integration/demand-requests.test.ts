@@ -146,6 +146,11 @@ describe('shipment requests over GraphQL', () => {
       ]);
       const far = await gql(server.url, CREATE, { input: requestInput({ origin: { lat: 35.2, lng: 128.65 } }) }, { apiKey: key.mA });
       expect(far.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.origin', rule: expect.stringMatching(/within 35 km of the BANWOL_SIHWA complex/) }]);
+      // A deadline too close for a trip from that origin, fine for one from the complex: the origin is the mistake, said once.
+      const hour = 3_600_000;
+      const window = { pickupWindow: { from: new Date(Date.now() + 2 * hour).toISOString(), until: new Date(Date.now() + 3 * hour).toISOString() }, deliverBy: new Date(Date.now() + 4 * hour).toISOString() };
+      const farAndTight = await gql(server.url, CREATE, { input: requestInput({ origin: { lat: 35.2, lng: 128.65 }, destination: { lat: 37.4, lng: 126.8 }, ...window }) }, { apiKey: key.mA });
+      expect(farAndTight.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.origin', rule: expect.stringMatching(/within 35 km of the BANWOL_SIHWA complex/) }]);
       // A trip to where the goods already are: the same point, or the centre to itself.
       for (const ends of [{ origin: { lat: 37.33, lng: 126.76 }, destination: { lat: 37.3302, lng: 126.7601 } }, { origin: { centre: true }, destination: { centre: true } }]) {
         const nowhere = await gql(server.url, CREATE, { input: requestInput(ends) }, { apiKey: key.mA });
