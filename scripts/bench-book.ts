@@ -64,7 +64,7 @@ async function banwolId(db: Db): Promise<number> {
 }
 
 // --pg is its one flag (`worker` and `pg` name the processes it starts itself): a misspelt one is refused, not ignored.
-parseFlags({ options: { pg: { type: 'boolean' } }, allowPositionals: true });
+const flags = parseFlags({ options: { pg: { type: 'boolean' } }, allowPositionals: true }).values;
 if (process.argv[2] === 'worker') await worker();
 
 
@@ -532,7 +532,7 @@ try {
   } else {
     const sqlite = await measure();
     for (const child of children.splice(0)) child.kill('SIGTERM');
-    const pg = process.argv.includes('--pg') ? await measureOnPostgres() : null;
+    const pg = flags.pg ? await measureOnPostgres() : null;
     const rows: [string, keyof Figures][] = [
       ['bookings/s, domain API, 1 process', 'perSec1'],
       ['bookings/s, domain API, 4 processes', 'perSec4'],

@@ -50,9 +50,9 @@ const BOARD_NEAR = { lat: 37.33, lng: 126.76, radiusKm: 3 };
 const DAY = 86_400_000;
 
 // --pg is its one flag (`bare` names the process it starts itself): a misspelt one is refused, not ignored.
-parseFlags({ options: { pg: { type: 'boolean' } }, allowPositionals: true });
+const flags = parseFlags({ options: { pg: { type: 'boolean' } }, allowPositionals: true }).values;
 if (process.argv[2] === 'bare') await bareApollo();
-if (process.argv.includes('--pg') && DIALECT !== 'pg') await onPostgres();
+if (flags.pg && DIALECT !== 'pg') await onPostgres();
 
 /** --pg: runs this bench again in a child on a durable throwaway cluster, its output passed through, and exits with its code. */
 async function onPostgres(): Promise<never> {

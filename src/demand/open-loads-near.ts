@@ -37,7 +37,7 @@ const areaParam = (area: string) => shipmentRequests.originH3R7.mapToDriverValue
 /** Areas read one statement each before the rest are counted in one (a 3 km disc holds some 20). */
 const AREAS_WALKED_BEFORE_COUNTING = 32;
 const loadStatements = preparedPerKey<{ values(params: Params): unknown[][] }>();
-const countStatements = preparedPerKey<{ all(params: Params): Promise<{ area: string; n: number }[]> | { area: string; n: number }[] }>();
+const countStatements = preparedPerKey<{ all(params: Params): { area: string; n: number }[] }>();
 
 /** The area's loads by id with `read`'s columns, `limit` of them after skipping `offset` (all with a null limit). */
 async function areaLoads(db: Db, f: Filters, read: ColumnSet<BoardRow>, limit: number | null, params: Params): Promise<BoardRow[]> {
