@@ -58,7 +58,7 @@ async function serviceAreaCells(code: string): Promise<string[]> {
 }
 
 /** A fresh browser profile (its own sessionStorage and localStorage) on the dashboard. */
-async function openDashboard(): Promise<Page> {
+async function openDashboard(url = dashboardUrl): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, timezoneId: BROWSER_TIME_ZONE });
   contexts.push(context);
   context.on('request', (request) => requested.push(request.url()));
@@ -68,7 +68,7 @@ async function openDashboard(): Promise<Page> {
   page.on('console', (message) => {
     if (message.type() === 'error' && message.text().includes('Content Security Policy')) problems.push(message.text());
   });
-  await page.goto(dashboardUrl);
+  await page.goto(url);
   return page;
 }
 
@@ -446,6 +446,51 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: join(ARTIFACTS, `dashboard-${lang}.png`), fullPage: true });
     });
+  });
+
+  it('marks an extension of a booked route as such, its price what the joining load adds, beside the route it extends', async () => {
+    // A complex of its own: one truck, so the second load can only ride on the first one's booked route.
+    const own = await startTestServer({ dbPath: join(tmp.dir, 'extension.db') });
+    try {
+      const as = async <T,>(role: 'MANUFACTURER' | 'CARRIER' | 'OPERATOR', query: string, variables: Record<string, unknown> = {}) => {
+        const { body } = await gql<T>(own.url, query, variables, { apiKey: own.keyOf(role).apiKey });
+        expect(body.errors).toBeUndefined();
+        return body.data!;
+      };
+      const later = (hours: number) => new Date(Date.now() + hours * HOUR).toISOString();
+      const post = (origin: LatLng, destination: LatLng, pallets: number) =>
+        as('MANUFACTURER', CREATE_REQUEST, { input: { ...shipmentRequest(origin, destination, pallets), pickupWindow: { from: later(20), until: later(26) }, deliverBy: later(48) } });
+      const roundRoutes = async () => {
+        const { matchingRunStart } = await as<{ matchingRunStart: { round: { id: string } } }>('OPERATOR', 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { id } } }');
+        const { routes } = await as<{ routes: { edges: { node: { id: string; priceKrw: number; extendsRouteId: string | null } }[] } }>(
+          'OPERATOR', 'query ($round: ID) { routes(filter: { roundId: $round }) { edges { node { id priceKrw extendsRouteId } } } }', { round: matchingRunStart.round.id });
+        return routes.edges.map((e) => e.node);
+      };
+      await as('CARRIER', REGISTER_VEHICLE, { input: { plateNumber: '경기12바3456', tonnageClass: 'T5', bodyType: 'WING', location: { lat: 37.33, lng: 126.74 }, availability: [{ startsAt: later(1), endsAt: later(72) }] } });
+      await post({ lat: 37.325, lng: 126.75 }, { lat: 37.2636, lng: 127.0286 }, 2);
+      const [booked] = await roundRoutes();
+      await as('CARRIER', 'mutation ($id: ID!, $key: String!) { routeAccept(input: { routeId: $id, idempotencyKey: $key }) { route { status } } }', { id: booked!.id, key: randomUUID() });
+      await post({ lat: 37.322, lng: 126.755 }, { lat: 37.27, lng: 127.0 }, 3);
+      const [extension] = await roundRoutes();
+      expect(extension!.extendsRouteId).toBe(booked!.id);
+
+      const page = await openDashboard(own.url.replace('/graphql', '/'));
+      await signIn(page, own.keyOf('OPERATOR').apiKey);
+      const rows = page.locator('#routes button.route');
+      await expect.poll(() => rows.count()).toBe(2);
+      const won = new Intl.NumberFormat('ko-KR', { style: 'currency', currency: 'KRW' });
+      // Each row as its catalogue text: the time, stops and loads as they come, the price and status exactly.
+      const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const shape = (key: 'routes.item' | 'routes.extension', priceKrw: number, status: string) =>
+        new RegExp(`^${(ko[key] as string).split(/(\{\w+\})/).map((part) => (part === '{price}' ? escape(won.format(priceKrw)) : part === '{status}' ? escape(status) : /^\{\w+\}$/.test(part) ? '.+' : escape(part))).join('')}$`);
+      const extensionRow = page.locator(`#routes button[data-extends="${booked!.id}"]`);
+      expect(await extensionRow.getAttribute('data-route')).toBe(extension!.id);
+      expect(await extensionRow.textContent()).toMatch(shape('routes.extension', extension!.priceKrw, ko['routes.status.PENDING'] as string));
+      expect(await page.locator(`#routes button[data-route="${booked!.id}"]`).textContent()).toMatch(shape('routes.item', booked!.priceKrw, ko['routes.status.ACCEPTED'] as string));
+      expect(await page.locator(`#routes button[data-route="${booked!.id}"]`).getAttribute('data-extends')).toBeNull();
+    } finally {
+      await own.stop();
+    }
   });
 
   it('asks nothing of any host but the service, breaks no Content-Security-Policy rule and throws no error', () => {

@@ -38,7 +38,7 @@ const COMPLEX_DATA = `query ($code: String!, $res: Int!, $layer: HeatmapLayer!, 
   }
   warehouseListings(filter: { complexCode: $code, status: ACTIVE }, first: 100) { edges { node { name totalPallets storageClass location { lat lng } } } }
   routes(filter: { complexCode: $code }, first: 8) { edges { node {
-    id status sharedBy priceKrw startAt stops { seq action requestId arriveAt location { lat lng } kgAfter palletsAfter } } } }
+    id status sharedBy priceKrw startAt extendsRouteId stops { seq action requestId arriveAt location { lat lng } kgAfter palletsAfter } } } }
 }`;
 const ACTIVITY = 'subscription ($code: String!) { complexActivity(code: $code) { kind at summary } }';
 
@@ -51,7 +51,7 @@ const ACTIVITY = 'subscription ($code: String!) { complexActivity(code: $code) {
  * @typedef {{ message: string, extensions?: { code?: string, [detail: string]: unknown } }} GraphQLError
  *   errors made here have an empty message: their text comes from the catalogue by code
  * @typedef {{ seq: number, action: 'PICKUP' | 'DROP' | 'CENTRE_DROP' | 'CENTRE_PICKUP', requestId: string, arriveAt: string, location: LatLng, kgAfter: number, palletsAfter: number }} RouteStop
- * @typedef {{ id: string, status: string, sharedBy: number, priceKrw: number, startAt: string, stops: RouteStop[] }} Route
+ * @typedef {{ id: string, status: string, sharedBy: number, priceKrw: number, startAt: string, extendsRouteId: string | null, stops: RouteStop[] }} Route
  * @typedef {{ kind: string, at: string, summary: string }} Activity
  * @typedef {{ name: string, role: string, complex: { code: string } | null }} Viewer
  */
@@ -487,19 +487,24 @@ function unmatchedText(unmatched) {
 
 // ---- routes --------------------------------------------------------------------------------------
 
-/** The latest routes, one button each: pressing one draws it on the map, pressing it again clears it. */
+/**
+ * The latest routes, one button each: pressing one draws it on the map, pressing it again clears it. An extension of a
+ * booked route says so: its stops are the whole route's, its price only what the joining loads add.
+ */
 function renderRoutes() {
   els.routes.replaceChildren(
     ...state.routes.map((route) => {
       const item = el('li');
       const button = el('button', { type: 'button', class: 'route', 'data-route': route.id, 'data-status': route.status, 'aria-pressed': String(route.id === state.routeId) });
-      button.textContent = t('routes.item', {
+      if (route.extendsRouteId) button.dataset.extends = route.extendsRouteId;
+      const parts = {
         time: fmt.dateTime(new Date(route.startAt)),
         count: route.stops.length,
         loads: t('routes.loads', { requests: t('routes.requests', { count: new Set(route.stops.map((s) => s.requestId)).size }), shippers: t('routes.shippers', { count: route.sharedBy }) }),
         price: fmt.krw(route.priceKrw),
         status: textOr(`routes.status.${route.status}`, route.status),
-      });
+      };
+      button.textContent = route.extendsRouteId ? t('routes.extension', parts) : t('routes.item', parts);
       button.addEventListener('click', () => {
         state.routeId = state.routeId === route.id ? null : route.id;
         renderRoutes();
