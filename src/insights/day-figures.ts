@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, lte, min, ne, sql } from 'drizzle-orm';
 import {
   bookings,
   codeOf,
@@ -286,6 +286,25 @@ export async function addTripFigures(db: Reader, complexId: number, from: Date, 
     day.assignmentCostKrw += round.assignmentKrw!;
     day.pooledCostKrw += round.pooledKrw;
   }
+}
+
+/**
+ * The complex's first day with anything to count: the earliest of its first request's posting day, its first round's
+ * day and its first listed day (null when it has none). Every figure of a day before it is zero.
+ */
+export async function firstActiveDay(db: Reader, complexId: number): Promise<string | null> {
+  const firstPosted = (await db.select({ at: min(shipmentRequests.createdAt) }).from(shipmentRequests).where(eq(shipmentRequests.complexId, complexId)).get())?.at;
+  const firstRound = (await db.select({ at: min(matchingRounds.startedAt) }).from(matchingRounds).where(eq(matchingRounds.complexId, complexId)).get())?.at;
+  const firstListed = (
+    await db
+      .select({ day: min(listingAvailability.fromDay) })
+      .from(listingAvailability)
+      .innerJoin(warehouseListings, eq(warehouseListings.id, listingAvailability.listingId))
+      .where(eq(warehouseListings.complexId, complexId))
+      .get()
+  )?.day;
+  const starts = [firstPosted && seoulDay(firstPosted), firstRound && seoulDay(firstRound), firstListed].filter((d): d is string => !!d);
+  return starts.sort()[0] ?? null;
 }
 
 /**

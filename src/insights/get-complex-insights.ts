@@ -6,7 +6,7 @@ import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { addDays, LAST_DAY_END, seoulDay, seoulMidnight } from '../supply/listings/seoul-day';
 import { parseArgs } from '../validation';
-import { addDay, addRequestFigures, addTripFigures, emptyDay, medianMinutes, storageFigures, TOTAL_KEYS, type DayFigures, type TransportTotals } from './day-figures';
+import { addDay, addRequestFigures, addTripFigures, emptyDay, firstActiveDay, medianMinutes, storageFigures, TOTAL_KEYS, type DayFigures, type TransportTotals } from './day-figures';
 import { rollUpDay } from './roll-up-day';
 import { DAY_MS } from '../time';
 
@@ -84,10 +84,14 @@ export async function getComplexInsights({ ctx, input }: { ctx: Context; input: 
   for (const { complexId: _, ...row } of rolled) if (whole(row.day)) byDay.set(row.day, { ...row, waiting: 0 });
   const rolledDays = new Map(rolled.map((r) => [r.day, r]));
   const live: string[] = [];
+  // Asked for when a closed day has no roll-up: days before it are empty, neither computed nor stored.
+  let firstActive: Promise<string | null> | undefined;
   let sliceStart = performance.now();
   for (const day of byDay.keys()) {
     if (!whole(day)) live.push(day);
     else if (!rolledDays.has(day)) {
+      const first = await (firstActive ??= firstActiveDay(ctx.db, complex.id));
+      if (first === null || day < first) continue;
       byDay.set(day, (await rollUpDay({ ctx, input: { complexId: complex.id, day } })).figures);
       if (performance.now() - sliceStart > SLICE_MS) {
         await new Promise((resolve) => setImmediate(resolve));

@@ -1,7 +1,8 @@
-import { eq, min } from 'drizzle-orm';
-import { complexes, insightsDays, listingAvailability, shipmentRequests, warehouseListings } from '../../db/schema';
+import { eq } from 'drizzle-orm';
+import { complexes, insightsDays } from '../../db/schema';
 import type { Context } from '../context';
 import { addDays, seoulDay } from '../supply/listings/seoul-day';
+import { firstActiveDay } from './day-figures';
 import { rollUpDay } from './roll-up-day';
 
 type SchedulerCtx = Pick<Context, 'db' | 'env' | 'now' | 'logger'>;
@@ -33,26 +34,17 @@ export function startInsightsScheduler(ctx: SchedulerCtx): () => Promise<void> {
 }
 
 /**
- * Every complex's closed days since its first request or listed day that have no roll-up, one day (one short
+ * Every complex's closed days since its first active day (firstActiveDay) that have no roll-up, one day (one short
  * transaction) at a time, yielding to requests between days. Returns how many days were written.
  */
 export async function rollUpClosedDays(ctx: Pick<Context, 'db' | 'now'>, signal?: AbortSignal): Promise<number> {
   let written = 0;
   for (const { id } of await ctx.db.select({ id: complexes.id }).from(complexes).all()) {
     const yesterday = addDays(seoulDay(ctx.now()), -1);
-    const firstPosted = (await ctx.db.select({ at: min(shipmentRequests.createdAt) }).from(shipmentRequests).where(eq(shipmentRequests.complexId, id)).get())?.at;
-    const firstListed = (
-      await ctx.db
-        .select({ day: min(listingAvailability.fromDay) })
-        .from(listingAvailability)
-        .innerJoin(warehouseListings, eq(warehouseListings.id, listingAvailability.listingId))
-        .where(eq(warehouseListings.complexId, id))
-        .get()
-    )?.day;
-    const starts = [firstPosted ? seoulDay(firstPosted) : null, firstListed ?? null].filter((d): d is string => d !== null);
-    if (starts.length === 0) continue;
+    const start = await firstActiveDay(ctx.db, id);
+    if (start === null) continue;
     const done = new Set((await ctx.db.select({ day: insightsDays.day }).from(insightsDays).where(eq(insightsDays.complexId, id)).all()).map((r) => r.day));
-    for (let day = starts.sort()[0]!; day <= yesterday; day = addDays(day, 1)) {
+    for (let day = start; day <= yesterday; day = addDays(day, 1)) {
       if (done.has(day)) continue;
       if (signal?.aborted) return written;
       if ((await rollUpDay({ ctx, input: { complexId: id, day } })).written) written++;

@@ -12,6 +12,7 @@ import { seedDemoHistory } from '../../scripts/demo/seed-demo-history';
 import { parseEnv } from '../../src/env';
 import { rollUpClosedDays } from '../../src/insights/scheduler';
 import { rollUpDay } from '../../src/insights/roll-up-day';
+import { firstActiveDay } from '../../src/insights/day-figures';
 import { createShipmentRequest } from '../../src/demand/create-shipment-request';
 import { createLogger } from '../../src/logger';
 import { expireOffers } from '../../src/market/expire-offers';
@@ -192,6 +193,19 @@ describe('years of history', () => {
     expect(written).toBe(false);
   });
 
+  it("a period before the complex's first day is answered empty, and nothing is stored for it", async () => {
+    const stored = async () => (await server.db.select({ day: insightsDays.day }).from(insightsDays).all()).length;
+    const before = await stored();
+    const answer = await insights({ from: '2001-01-01T00:00:00+09:00', to: '2002-01-01T00:00:00+09:00' });
+    expect(answer.requests).toMatchObject({ posted: 0, served: 0, expired: 0 });
+    expect(answer.rounds).toMatchObject({ rounds: 0 });
+    const days = answer.days as { day: string; posted: number; costKrw: number }[];
+    expect(days).toHaveLength(365);
+    expect(days.filter((d) => d.posted !== 0 || d.costKrw !== 0)).toEqual([]);
+    // 365 empty roll-ups were written by each such read before.
+    expect(await stored()).toBe(before);
+  });
+
   sqlitePlans('a round and a live insights day read through indexes, never scanning a table', async () => {
     const complex = selectComplex({ db: server.db }, { code: 'BANWOL_SIHWA' })!;
     const now = new Date();
@@ -199,6 +213,7 @@ describe('years of history', () => {
       await expireOffers({ db, pubsub: server.pubsub }, complex.id, now);
       await loadRoundInput({ db }, complex, now);
       await rollUpDay({ ctx: { db, now: () => now }, input: { complexId: complex.id, day: seoulDay(now) } });
+      await firstActiveDay(db, complex.id);
     });
     expect(plans.length).toBeGreaterThan(8);
     for (const { statement, plan } of plans) expect(plan.filter((d) => /^SCAN (?!\(subquery|CONSTANT)/.test(d)), `${statement}\n${plan.join('\n')}`).toEqual([]);
