@@ -5,6 +5,7 @@ import { bookings, codeOf, organisations, TRACKING_EVENT_KIND_CODES, trackingEve
 import type { OrganisationRecord } from '../auth/organisation-record';
 import { getOrganisation } from '../auth/get-organisation';
 import type { Context } from '../context';
+import { ValidationError } from '../errors';
 import { addDays, seoulDay, seoulMidnight } from '../supply/listings/seoul-day';
 import { parseArgs } from '../validation';
 import { chargeOf, NO_CHARGE, sumCharges, type Charge } from './charge';
@@ -81,11 +82,15 @@ const buyer = alias(organisations, 'buyer');
  * (shipper) or supplied (carrier, warehouse owner) whose date of supply falls in the month, each as a
  * tax-invoice line (see `chargeOf` for VAT and rounding), a carrier's trips with their earnings, and totals.
  * For the organisation itself, the operators of its complex and admins.
- * @throws NotFoundError for an unknown organisation or one the caller may not see; ValidationError for a bad month.
+ * @throws NotFoundError for an unknown organisation or one the caller may not see; ValidationError for a bad month or
+ *   an organisation that never trades (operators, admins).
  */
 export async function getStatement({ ctx, input }: { ctx: Context; input: GetStatementInput }): Promise<Statement> {
   const { organisationId, month } = parseArgs(GetStatementInput, input);
   const organisation = await getOrganisation({ ctx, input: { id: organisationId } });
+  if (organisation.role === 'OPERATOR' || organisation.role === 'ADMIN') {
+    throw new ValidationError([{ field: 'organisationId', rule: `must be an organisation that trades (a manufacturer, carrier or warehouse owner): ${organisation.role} organisations have no statement` }]);
+  }
   const [year, monthNumber] = month.split('-').map(Number) as [number, number];
   const firstDay = `${month}-01`;
   // Day 0 of the next month is this month's last; written so, 9999-12 needs no year 10000.

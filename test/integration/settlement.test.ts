@@ -292,6 +292,11 @@ describe('settlement statements', () => {
       expect(body.errors).toBeUndefined();
       expect(body.data!.statement).toMatchObject({ month, lastDay, lines: [], totals: { supplyValueKrw: 0 } });
     }
+    // An operator's or admin's organisation never trades: no statement, rather than an empty one.
+    for (const [role, caller] of [['OPERATOR', key('OPERATOR')], ['ADMIN', key('ADMIN')]] as const) {
+      const { body } = await statement(caller.organisationId, key('ADMIN').apiKey);
+      expect(body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: `organisationId: must be an organisation that trades (a manufacturer, carrier or warehouse owner): ${role} organisations have no statement` });
+    }
     const wrongType = await gql(server.url, STATEMENT, { org: toGlobalId('Booking', 1), month: MONTH }, { apiKey });
     expect(wrongType.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: 'organisationId: must be the ID of an Organisation' });
   });
