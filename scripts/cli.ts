@@ -22,8 +22,10 @@ export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typ
   let parsed: ReturnType<typeof parseArgs<T>>;
   let tokens: { kind: string; name?: string }[];
   try {
-    parsed = parseArgs(config);
-    tokens = parseArgs({ ...(config as ParseArgsConfig), tokens: true }).tokens;
+    // One pass: the values and positionals as parseArgs(config) gives them, and the tokens to find a flag given twice.
+    const result = parseArgs({ ...(config as ParseArgsConfig), tokens: true });
+    parsed = { values: result.values, positionals: result.positionals } as ReturnType<typeof parseArgs<T>>;
+    tokens = result.tokens;
   } catch (error) {
     if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS_')) fail((error as Error).message.replace(/\s*\n\s*/g, ' '));
     throw error;
