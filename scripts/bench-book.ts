@@ -16,6 +16,7 @@
  * cores ÷ that cost bounds the rate.
  * Prints a table, then one JSON line for CI.
  */
+import { onOwnDatabase } from './own-database';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -512,7 +513,7 @@ async function measure(): Promise<Figures> {
 async function measureOnPostgres(): Promise<Figures> {
   const cluster = await startCluster({ durable: true });
   try {
-    const child = spawn('node_modules/.bin/tsx', ['scripts/bench-book.ts', 'pg'], { env: { ...process.env, DATABASE_URL: cluster.url }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('node_modules/.bin/tsx', ['scripts/bench-book.ts', 'pg'], { env: onOwnDatabase(cluster.url), stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout!.on('data', (d: Buffer) => {
       output += d;

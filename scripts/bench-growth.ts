@@ -23,6 +23,7 @@
  * the grown databases' MB per year (by table, and the JSON line's mbPerYear), no service and no timing: sizes are
  * the same run after run, timings need a quiet machine and most of an hour.
  */
+import './own-database';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';

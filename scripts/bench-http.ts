@@ -12,6 +12,7 @@
  * With --pg, the same on PostgreSQL: this script again as a child with DATABASE_URL on a durable throwaway cluster (the
  * dialect is fixed per process), its JSON line marked "database":"pg".
  */
+import { onOwnDatabase } from './own-database';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -58,7 +59,7 @@ if (flags.pg && DIALECT !== 'pg') await onPostgres();
 async function onPostgres(): Promise<never> {
   const cluster = await startCluster({ durable: true });
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench-http.ts'], { env: { ...process.env, DATABASE_URL: cluster.url }, stdio: 'inherit' });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench-http.ts'], { env: onOwnDatabase(cluster.url), stdio: 'inherit' });
     process.exitCode = (await new Promise<number | null>((resolve) => child.once('exit', resolve))) ?? 1;
   } finally {
     cluster.stop();

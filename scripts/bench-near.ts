@@ -4,6 +4,7 @@
  * database (synchronous=FULL, as in production) with 100,000 vehicles and 20,000 listings spread over the
  * seven complexes. Prints a table, then one JSON line for CI.
  */
+import './own-database';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -4,6 +4,7 @@
  * tsx (`npm run dev` without watch, and `npm start` before it was compiled) and compiled (`npm start` now, dist/
  * already built). Reports milliseconds from spawn to the ready line and the process's resident memory then.
  */
+import './own-database';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -8,6 +8,7 @@
  *   first receipt to the last.
  * Prints one JSON line.
  */
+import './own-database';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

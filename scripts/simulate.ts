@@ -5,7 +5,7 @@
  * the KPIs against the no-sharing baseline with every assumption, writes a chart, and ends with one JSON line.
  * Exit code 2 for a bad flag; 0 otherwise, also when a target is missed (the report says so).
  */
-import './simulation/own-database';
+import './own-database';
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';

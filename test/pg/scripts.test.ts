@@ -10,6 +10,7 @@ import type { Db } from '../../db/client';
 import * as t from '../../db/pg/schema';
 import { authenticate } from '../../src/auth/authenticate';
 import pg from 'pg';
+import { rowsOf } from '../helpers/sql';
 import { clusterUrl, dropDatabase, freshDatabase, type TestDatabase } from './helpers/database';
 import { seedMarket } from './helpers/market';
 
@@ -86,6 +87,17 @@ describe('npm run admin, db:migrate and seed on PostgreSQL', () => {
       await dropDatabase(name);
     }
   });
+
+  it('bench:book in a shell set for PostgreSQL measures on a throwaway SQLite file, never in the service\'s database', async () => {
+    const counts = () => rowsOf(test.db as unknown as Db, 'select (select count(*)::int from bookings) as bookings, (select count(*)::int from shipment_requests) as requests');
+    const before = await counts();
+    const env = { BENCH_BOOKINGS: '64', BENCH_HTTP_BOOKINGS: '64', BENCH_SUBSCRIBERS: '2' };
+    const bench = spawnSync(process.execPath, ['--import', TSX_LOADER, 'scripts/bench-book.ts'], { env: { ...process.env, ...env, DATABASE_URL: test.url }, encoding: 'utf8' });
+    expect(bench.status, bench.stdout + bench.stderr).toBe(0);
+    expect(bench.stdout).toMatch(/^SQLite: bookings\/s, domain API, 1 process/m);
+    expect(bench.stdout).not.toMatch(/^PostgreSQL:/m);
+    expect(await counts()).toEqual(before);
+  }, 120_000);
 
   it('a PostgreSQL that never answers, refuses or is down ends the start and the scripts in one line', async () => {
     // Accepts the connection and never says a word, as a wrong port behind a firewall or a paused host does.
