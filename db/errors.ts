@@ -21,6 +21,24 @@ export function isAfterFailure(error: unknown): boolean {
   return false;
 }
 
+/**
+ * The codes of a database that cannot be reached at the moment: the system's for a server down, restarting or out
+ * of reach, PostgreSQL's for a server shutting down, starting up or out of connections (class 08 too, below).
+ */
+const AWAY_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300']);
+
+/**
+ * True when the database did not answer (PostgreSQL down, restarting or failing over), not that the statement was
+ * wrong: the request may succeed sent again, and is no fault of the service's code. node-postgres' own errors for a
+ * connection lost or not made in time have no code.
+ */
+export function isDatabaseAway(error: unknown): boolean {
+  for (const e of chain(error)) {
+    if (e.code !== undefined ? AWAY_CODES.has(e.code) || e.code.startsWith('08') : /^(Connection terminated|timeout exceeded when trying to connect)/.test(e.message ?? '')) return true;
+  }
+  return false;
+}
+
 /** The messages of an error and its causes: a trigger's refusal is the driver's own message. */
 export function errorMessages(error: unknown): string[] {
   return [...chain(error)].flatMap((e) => (typeof e.message === 'string' ? [e.message] : []));

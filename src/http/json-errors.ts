@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { inputValueIssue } from './input-value-errors';
+import { isDatabaseAway } from '../../db/errors';
 import { DomainError, NotFoundError, RateLimitedError, type DomainErrorCode } from '../errors';
 import type { Logger } from '../logger';
 
@@ -115,13 +116,16 @@ function clientFault({ status, type, limit, encoding, code, body }: HttpError & 
   return STATUS_CODES[status] ?? 'Bad request';
 }
 
+/** How long a client waits before sending again a request the database was away for. */
+const DATABASE_AWAY_RETRY_SECONDS = 5;
+
 const CODE_BY_STATUS: Record<number, string> = { 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
 
 /**
  * Answers any error as GraphQL-shaped JSON, never Express's HTML page (which shows a stack trace and paths in
  * development): a domain error with its status (and Retry-After when rate limited); a client's fault (a
- * malformed, oversized or wrongly encoded body) with its 4xx status, saying what was wrong; anything else is
- * logged and answered 500. Returns the status sent.
+ * malformed, oversized or wrongly encoded body) with its 4xx status, saying what was wrong; the database away 503
+ * SERVICE_UNAVAILABLE with Retry-After; anything else is logged and answered 500. Returns the status sent.
  */
 export function sendJsonError(res: ServerResponse, err: unknown, opts: ErrorFormatOptions): number {
   if (err instanceof DomainError) {
@@ -132,6 +136,12 @@ export function sendJsonError(res: ServerResponse, err: unknown, opts: ErrorForm
   const { status } = fault;
   if (status && status >= 400 && status < 500) {
     return sendJson(res, status, { errors: [{ message: clientFault({ ...fault, status }), extensions: { code: CODE_BY_STATUS[status] ?? 'BAD_REQUEST' } }] });
+  }
+  if (isDatabaseAway(err)) {
+    // Not a fault of ours, and over once the database is back (a restart, a failover): a client and a load balancer retry a 503.
+    opts.logger.error({ err }, 'the database does not answer');
+    res.setHeader('Retry-After', String(DATABASE_AWAY_RETRY_SECONDS));
+    return sendJson(res, 503, { errors: [{ message: 'Service unavailable: the database does not answer; try again later', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
   }
   opts.logger.error({ err }, 'unexpected error while serving a request');
   return sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });

@@ -1,3 +1,4 @@
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { shipmentRequestVariables } from '../helpers/bookings-fixtures';
 import { firstResults, gql, keepTriggering, wsClient } from '../helpers/clients';
@@ -97,5 +98,54 @@ describe('webhooks from two instances', () => {
     const ids = receiver.received.map((r) => r.headers['webhook-id']);
     expect(ids).toHaveLength(POSTS);
     expect(new Set(ids).size).toBe(POSTS);
+  });
+});
+
+describe('an instance whose PostgreSQL is away', () => {
+  const tmp = tempDir();
+  let a: TestServer;
+  beforeAll(async () => {
+    a = await startTestServer({ dbPath: tmp.dir });
+  }, 120_000);
+  afterAll(async () => {
+    await a?.stop();
+    tmp.remove();
+  });
+
+  it('answers 503 SERVICE_UNAVAILABLE with Retry-After, not a 500, and serves again once it is back', async () => {
+    // The instance reaches PostgreSQL through a relay the test takes down, as a restart or a failover of the server does.
+    const target = new URL(a.databaseUrl!);
+    const sockets = new Set<Socket>();
+    const relay = createServer((client) => {
+      const upstream = connect(Number(target.port), target.hostname);
+      for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+        sockets.add(from);
+        from.on('error', () => to.destroy()).on('close', () => (sockets.delete(from), to.destroy()));
+        from.pipe(to);
+      }
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const { port } = relay.address() as AddressInfo;
+    const relayed = new URL(a.databaseUrl!);
+    relayed.port = String(port);
+    const b = await startSecondInstance(a, { DATABASE_URL: relayed.href });
+    const ask = (apiKey?: string) => gql(b.url, '{ complexes(first: 1) { totalCount } }', undefined, { apiKey });
+    try {
+      expect((await ask()).status).toBe(200);
+      const closed = new Promise((resolve) => relay.close(resolve));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+      for (const apiKey of [undefined, a.keyOf('MANUFACTURER').apiKey]) {
+        const away = await ask(apiKey);
+        expect([away.status, away.headers.get('retry-after'), away.body.errors?.[0]?.extensions?.code]).toEqual([503, '5', 'SERVICE_UNAVAILABLE']);
+        expect(away.body.errors![0]!.message).toBe('Service unavailable: the database does not answer; try again later');
+      }
+      await new Promise<void>((resolve) => relay.listen(port, '127.0.0.1', resolve));
+      await vi.waitFor(async () => expect((await ask(a.keyOf('MANUFACTURER').apiKey)).status).toBe(200), { timeout: 10_000 });
+    } finally {
+      relay.close();
+      for (const socket of sockets) socket.destroy();
+      await b.stop();
+    }
   });
 });
