@@ -18,6 +18,8 @@ import { formatError, toGraphQLError, type ErrorFormatOptions } from './json-err
 export const KEY_RECHECK_MS = 2_000;
 /** WebSocket close code 1013, Try Again Later (RFC 6455 registry). */
 const TRY_AGAIN_LATER = 1013;
+/** The reason given with it when the database does not answer. */
+const SERVICE_UNAVAILABLE = 'Service unavailable: try again later';
 
 export interface GraphqlWsDeps {
   httpServer: Server;
@@ -70,8 +72,9 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
     };
     try {
       const admitted = admission.admit(deps.addressOf(request), null);
-      // Shared budgets answer later; one that cannot be read (the database away) closes the socket too.
-      if (admitted) admitted.catch((error: unknown) => (error instanceof RateLimitedError ? refuse(error) : socket.terminate()));
+      // Shared budgets answer later; one that cannot be read (the database away) closes the socket with 1013 too, which
+      // clients retry, as a key that cannot be checked does (a terminated socket told them only 1006).
+      if (admitted) admitted.catch((error: unknown) => (error instanceof RateLimitedError ? refuse(error) : socket.close(TRY_AGAIN_LATER, SERVICE_UNAVAILABLE)));
     } catch (error) {
       refuse(error);
     }
@@ -130,7 +133,7 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
           // Not the key's fault (the database away): 1013, which clients retry, not 4403, which tells them the key
           // is bad (an app may sign its user out on it). graphql-ws's own 4403 then finds the socket closing.
           deps.logger.error({ err: error }, 'authenticating a WebSocket connection failed');
-          ctx.extra.socket.close(TRY_AGAIN_LATER, 'Service unavailable: try again later');
+          ctx.extra.socket.close(TRY_AGAIN_LATER, SERVICE_UNAVAILABLE);
           return false;
         }
         if (!holdSocket(ctx.extra, ctx.extra.socket, deps.addressOf(ctx.extra.request))) return false;

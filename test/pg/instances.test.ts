@@ -1,5 +1,6 @@
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
 import { shipmentRequestVariables } from '../helpers/bookings-fixtures';
 import { firstResults, gql, keepTriggering, wsClient } from '../helpers/clients';
 import { startReceiver, type Receiver } from '../helpers/receiver';
@@ -112,7 +113,7 @@ describe('an instance whose PostgreSQL is away', () => {
     tmp.remove();
   });
 
-  it('answers 503 SERVICE_UNAVAILABLE with Retry-After, not a 500, and serves again once it is back', async () => {
+  it('answers 503 SERVICE_UNAVAILABLE with Retry-After, not a 500, closes a new WebSocket with 1013, and serves again once it is back', async () => {
     // The instance reaches PostgreSQL through a relay the test takes down, as a restart or a failover of the server does.
     const target = new URL(a.databaseUrl!);
     const sockets = new Set<Socket>();
@@ -132,14 +133,19 @@ describe('an instance whose PostgreSQL is away', () => {
     const ask = (apiKey?: string) => gql(b.url, '{ complexes(first: 1) { totalCount } }', undefined, { apiKey });
     try {
       expect((await ask()).status).toBe(200);
-      const closed = new Promise((resolve) => relay.close(resolve));
+      const relayClosed = new Promise((resolve) => relay.close(resolve));
       for (const socket of sockets) socket.destroy();
-      await closed;
+      await relayClosed;
       for (const apiKey of [undefined, a.keyOf('MANUFACTURER').apiKey]) {
         const away = await ask(apiKey);
         expect([away.status, away.headers.get('retry-after'), away.body.errors?.[0]?.extensions?.code]).toEqual([503, '5', 'SERVICE_UNAVAILABLE']);
         expect(away.body.errors![0]!.message).toBe('Service unavailable: the database does not answer; try again later');
       }
+      // A WebSocket closes with 1013 (Try Again Later), which graphql-ws clients retry, as README promises.
+      const socket = new WebSocket(b.wsUrl, 'graphql-transport-ws');
+      const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+      socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { apiKey: a.keyOf('OPERATOR').apiKey } })));
+      expect(await closed).toBe(1013);
       await new Promise<void>((resolve) => relay.listen(port, '127.0.0.1', resolve));
       await vi.waitFor(async () => expect((await ask(a.keyOf('MANUFACTURER').apiKey)).status).toBe(200), { timeout: 10_000 });
     } finally {
