@@ -17,6 +17,9 @@ const DOMAIN_ERROR_ANSWER: Record<DomainErrorCode, { code: string; status: numbe
   RATE_LIMITED: { code: 'RATE_LIMITED', status: 429 },
 };
 
+/** What a request the database did not answer for gets (isDatabaseAway): not a fault of ours, and over once it is back. */
+const DATABASE_AWAY = { code: 'SERVICE_UNAVAILABLE', message: 'Service unavailable: the database does not answer; try again later', retryAfterSeconds: 5 };
+
 /** Codes graphql-js and Apollo give to errors in the request itself: safe to show as they are. */
 const CLIENT_ERROR_CODES = new Set([
   'GRAPHQL_PARSE_FAILED',
@@ -39,7 +42,7 @@ export interface ErrorFormatOptions {
 /**
  * The one mapping from any error to what a client sees, used by HTTP and WebSocket alike:
  * domain errors keep their message and get their code; request errors (parse, validation) pass, a value that
- * does not fit the schema named as a domain error names a field;
+ * does not fit the schema named as a domain error names a field; the database away is SERVICE_UNAVAILABLE;
  * anything else becomes INTERNAL_SERVER_ERROR without internals, and is logged with its stack.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown, opts: ErrorFormatOptions): GraphQLFormattedError {
@@ -63,6 +66,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, op
     }
     const message = opts.hideSuggestions ? formatted.message.replace(/ ?Did you mean .+\?$/, '') : formatted.message;
     return { message, ...(formatted.locations && { locations: formatted.locations }), extensions: { code } };
+  }
+  if (isDatabaseAway(original)) {
+    opts.logger.error({ err: original, path: formatted.path }, 'the database does not answer');
+    return { message: DATABASE_AWAY.message, ...(formatted.path && { path: formatted.path }), extensions: { code: DATABASE_AWAY.code } };
   }
   opts.logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving');
   return {
@@ -116,9 +123,6 @@ function clientFault({ status, type, limit, encoding, code, body }: HttpError & 
   return STATUS_CODES[status] ?? 'Bad request';
 }
 
-/** How long a client waits before sending again a request the database was away for. */
-const DATABASE_AWAY_RETRY_SECONDS = 5;
-
 const CODE_BY_STATUS: Record<number, string> = { 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
 
 /**
@@ -140,8 +144,8 @@ export function sendJsonError(res: ServerResponse, err: unknown, opts: ErrorForm
   if (isDatabaseAway(err)) {
     // Not a fault of ours, and over once the database is back (a restart, a failover): a client and a load balancer retry a 503.
     opts.logger.error({ err }, 'the database does not answer');
-    res.setHeader('Retry-After', String(DATABASE_AWAY_RETRY_SECONDS));
-    return sendJson(res, 503, { errors: [{ message: 'Service unavailable: the database does not answer; try again later', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+    res.setHeader('Retry-After', String(DATABASE_AWAY.retryAfterSeconds));
+    return sendJson(res, 503, { errors: [{ message: DATABASE_AWAY.message, extensions: { code: DATABASE_AWAY.code } }] });
   }
   opts.logger.error({ err }, 'unexpected error while serving a request');
   return sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });

@@ -1,6 +1,8 @@
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
+import type { GraphQLFormattedError } from 'graphql';
+import { createClient } from 'graphql-ws';
 import { shipmentRequestVariables } from '../helpers/bookings-fixtures';
 import { firstResults, gql, keepTriggering, wsClient } from '../helpers/clients';
 import { startReceiver, type Receiver } from '../helpers/receiver';
@@ -113,7 +115,7 @@ describe('an instance whose PostgreSQL is away', () => {
     tmp.remove();
   });
 
-  it('answers 503 SERVICE_UNAVAILABLE with Retry-After, not a 500, closes a new WebSocket with 1013, and serves again once it is back', async () => {
+  it('answers 503 SERVICE_UNAVAILABLE with Retry-After, not a 500 (over an open WebSocket the same code, a new one closed with 1013), and serves again once it is back', async () => {
     // The instance reaches PostgreSQL through a relay the test takes down, as a restart or a failover of the server does.
     const target = new URL(a.databaseUrl!);
     const sockets = new Set<Socket>();
@@ -131,8 +133,16 @@ describe('an instance whose PostgreSQL is away', () => {
     relayed.port = String(port);
     const b = await startSecondInstance(a, { DATABASE_URL: relayed.href });
     const ask = (apiKey?: string) => gql(b.url, '{ complexes(first: 1) { totalCount } }', undefined, { apiKey });
+    // A socket opened while the database answers stays open, and an operation it sends meanwhile fails saying why.
+    const open = createClient({ url: b.wsUrl, webSocketImpl: WebSocket, connectionParams: { apiKey: a.keyOf('OPERATOR').apiKey }, retryAttempts: 0, lazy: false });
+    /** The errors `{ viewer { name } }` sent on that socket gets (undefined when it is answered). */
+    const viewerErrors = () =>
+      new Promise<readonly GraphQLFormattedError[] | undefined>((resolve) =>
+        open.subscribe({ query: '{ viewer { name } }' }, { next: (result) => resolve(result.errors), error: (errors) => resolve(errors as GraphQLFormattedError[]), complete: () => {} }),
+      );
     try {
       expect((await ask()).status).toBe(200);
+      expect(await viewerErrors()).toBeUndefined();
       const relayClosed = new Promise((resolve) => relay.close(resolve));
       for (const socket of sockets) socket.destroy();
       await relayClosed;
@@ -141,7 +151,8 @@ describe('an instance whose PostgreSQL is away', () => {
         expect([away.status, away.headers.get('retry-after'), away.body.errors?.[0]?.extensions?.code]).toEqual([503, '5', 'SERVICE_UNAVAILABLE']);
         expect(away.body.errors![0]!.message).toBe('Service unavailable: the database does not answer; try again later');
       }
-      // A WebSocket closes with 1013 (Try Again Later), which graphql-ws clients retry, as README promises.
+      expect((await viewerErrors())?.map((e) => [e.message, e.extensions?.code])).toEqual([['Service unavailable: the database does not answer; try again later', 'SERVICE_UNAVAILABLE']]);
+      // A new WebSocket closes with 1013 (Try Again Later), which graphql-ws clients retry, as README promises.
       const socket = new WebSocket(b.wsUrl, 'graphql-transport-ws');
       const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
       socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { apiKey: a.keyOf('OPERATOR').apiKey } })));
@@ -149,6 +160,7 @@ describe('an instance whose PostgreSQL is away', () => {
       await new Promise<void>((resolve) => relay.listen(port, '127.0.0.1', resolve));
       await vi.waitFor(async () => expect((await ask(a.keyOf('MANUFACTURER').apiKey)).status).toBe(200), { timeout: 10_000 });
     } finally {
+      await open.dispose();
       relay.close();
       for (const socket of sockets) socket.destroy();
       await b.stop();
