@@ -25,6 +25,14 @@ const MAX_NAMED_STATEMENTS = 2_000;
  * values (transaction control, migrations' DDL, several statements in one text) keep the simple protocol.
  */
 class PlannedOnceClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    // A connection that ends while checked out (the server restarting or failing over amid a transaction) emits
+    // 'error' with no pool listener on it, which crashed the process: its statements fail with the error, and the
+    // pool drops the connection when it comes back.
+    this.on('error', () => {});
+  }
+
   override query(...args: unknown[]): never {
     const [config, values] = args as [{ text?: string; name?: string; values?: unknown[] } | string, unknown[] | undefined];
     if (typeof config === 'object' && config !== null && config.text && !config.name && (values ?? config.values)?.length) {

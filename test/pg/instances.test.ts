@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import type { GraphQLFormattedError } from 'graphql';
 import { createClient } from 'graphql-ws';
+import { closePgDatabase, openPgDatabase } from '../../db/pg/client';
 import { shipmentRequestVariables } from '../helpers/bookings-fixtures';
 import { firstResults, gql, keepTriggering, wsClient } from '../helpers/clients';
 import { startReceiver, type Receiver } from '../helpers/receiver';
@@ -140,12 +141,18 @@ describe('an instance whose PostgreSQL is away', () => {
       new Promise<readonly GraphQLFormattedError[] | undefined>((resolve) =>
         open.subscribe({ query: '{ viewer { name } }' }, { next: (result) => resolve(result.errors), error: (errors) => resolve(errors as GraphQLFormattedError[]), complete: () => {} }),
       );
+    // A connection of the service's pools checked out, as a transaction holds one, when the server goes.
+    const handle = openPgDatabase(relayed.href);
+    const held = await handle.$client.connect();
     try {
       expect((await ask()).status).toBe(200);
       expect(await viewerErrors()).toBeUndefined();
       const relayClosed = new Promise((resolve) => relay.close(resolve));
       for (const socket of sockets) socket.destroy();
       await relayClosed;
+      // Its end crashed the process (an 'error' event nobody listened to); now its statement fails, and the pool drops it.
+      await expect(held.query('select 1')).rejects.toThrow();
+      held.release(true);
       for (const apiKey of [undefined, a.keyOf('MANUFACTURER').apiKey]) {
         const away = await ask(apiKey);
         expect([away.status, away.headers.get('retry-after'), away.body.errors?.[0]?.extensions?.code]).toEqual([503, '5', 'SERVICE_UNAVAILABLE']);
@@ -160,6 +167,7 @@ describe('an instance whose PostgreSQL is away', () => {
       await new Promise<void>((resolve) => relay.listen(port, '127.0.0.1', resolve));
       await vi.waitFor(async () => expect((await ask(a.keyOf('MANUFACTURER').apiKey)).status).toBe(200), { timeout: 10_000 });
     } finally {
+      await closePgDatabase(handle);
       await open.dispose();
       relay.close();
       for (const socket of sockets) socket.destroy();
