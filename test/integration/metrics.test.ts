@@ -68,6 +68,17 @@ describe('/metrics with a token on the service port', () => {
       await client.dispose();
     }
   });
+
+  it('counts an operation with a very long name as `other`: a client cannot make every scrape megabytes long', async () => {
+    const name = `Q${'a'.repeat(50_000)}`;
+    expect((await gql(server.url, `query ${name} { complexes(first: 1) { totalCount } }`)).status).toBe(200);
+    // Named only in operationName, which the document does not hold: refused, and no label either.
+    expect((await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ complexes(first: 1) { totalCount } }', operationName: name }) })).status).toBe(400);
+    const text = await scrape();
+    expect(text.includes(name)).toBe(false);
+    expect(sample(text, 'sandan_graphql_http_request_duration_seconds_count', { operation: 'other', status: '200' })).toBe(1);
+    expect(sample(text, 'sandan_graphql_http_request_duration_seconds_count', { operation: 'other', status: '400' })).toBe(1);
+  });
 });
 
 describe("README's table of metrics", () => {
