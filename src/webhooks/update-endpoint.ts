@@ -7,6 +7,7 @@ import type { Context } from '../context';
 import { NotFoundError } from '../errors';
 import { parseInput } from '../validation';
 import { checkEventTypes, checkUrl, WebhookDescription, WebhookEventTypes, WebhookUrl } from './endpoint-input';
+import { fanOutAll } from './fan-out';
 import { getWebhookEndpoint } from './get-endpoint';
 
 export const UpdateWebhookEndpointInput = z.object({
@@ -22,8 +23,9 @@ export type UpdateWebhookEndpointInput = z.infer<typeof UpdateWebhookEndpointInp
 /**
  * The owner changes its endpoint's URL, event types, description, or enables or disables it. Fields left
  * out keep their value; the secret never changes (create another endpoint to rotate it). Enabling a disabled
- * endpoint sends the deliveries it kept queued (a paused one keeps them) now, each with a new retry window, as a
- * redelivery does: a window counted from before a long pause would end them, and disable it, at their first failure.
+ * endpoint sends the deliveries it kept queued (a paused one keeps them, every event committed before the pause
+ * among them) now, each with a new retry window, as a redelivery does: a window counted from before a long pause
+ * would end them, and disable it, at their first failure.
  * @throws NotFoundError for another organisation's endpoint, or one deleted meanwhile; ValidationError as at creation.
  */
 export async function updateWebhookEndpoint({ ctx, input }: { ctx: Context; input: UpdateWebhookEndpointInput }): Promise<WebhookEndpointRecord> {
@@ -41,7 +43,10 @@ export async function updateWebhookEndpoint({ ctx, input }: { ctx: Context; inpu
     updatedAt: ctx.now(),
   };
   const resumed = data.enabled === true && current.status === 'DISABLED';
+  const paused = data.enabled === false && current.status === 'ACTIVE';
   return transact(ctx.db, async (tx) => {
+    // The events committed while it was active are its queued deliveries, also those the worker has not fanned out yet.
+    if (paused) await fanOutAll(tx, changes.updatedAt);
     if (resumed) {
       const queued = and(eq(webhookDeliveries.endpointId, data.id), inArray(webhookDeliveries.status, ['PENDING', 'SENDING']));
       await tx.update(webhookDeliveries).set({ firstAttemptAt: null }).where(queued).run();

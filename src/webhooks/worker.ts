@@ -1,18 +1,19 @@
-import { and, asc, count, eq, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, lte, or, sql } from 'drizzle-orm';
 import { transact } from '../../db/transaction';
 import { complexes, organisations, webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents, type WebhookDeliveryRecord } from '../../db/schema';
 import type { Context } from '../context';
 import type { ComplexActivityEvent } from '../pubsub';
 import { seoulDateTime } from '../time';
 import { addressPolicy } from './endpoint-input';
+import { FAN_OUT_BATCH, fanOutBatch } from './fan-out';
 import { recordWebhookEvent } from './record-event';
 import { sendWebhook, type AttemptResult } from './send';
 import { counted } from '../english';
 
 type WorkerCtx = Pick<Context, 'db' | 'pubsub' | 'logger' | 'env' | 'now'>;
 
-/** Events fanned out, and deliveries claimed, per run: bounds one run's work and open connections. */
-const BATCH = 50;
+/** Deliveries claimed at once: bounds open connections. */
+const BATCH = FAN_OUT_BATCH;
 /** A claimed attempt not finished after its timeout plus this (the process died) is claimed again. */
 const LEASE_MARGIN_MS = 30_000;
 
@@ -41,7 +42,7 @@ export function startWebhookWorker(ctx: WorkerCtx): () => Promise<void> {
  * drains at the receivers' pace, not one batch per interval) or `signal` aborts (the service stops).
  */
 export async function runWebhookWorker(ctx: WorkerCtx, signal?: AbortSignal): Promise<void> {
-  while ((await fanOut(ctx)) === BATCH && !signal?.aborted);
+  while ((await fanOut(ctx)) === FAN_OUT_BATCH && !signal?.aborted);
   while (!signal?.aborted) {
     const claimed = await claimDue(ctx);
     await Promise.all(claimed.map((delivery) => attempt(ctx, delivery)));
@@ -49,41 +50,10 @@ export async function runWebhookWorker(ctx: WorkerCtx, signal?: AbortSignal): Pr
   }
 }
 
-/**
- * Creates one delivery per endpoint that asked for each new event and belongs to its recipient: the
- * organisation itself, or an operator of the complex. Returns how many events it handled.
- *
- * The events are claimed first, by the update that marks them fanned out: on PostgreSQL another instance's worker
- * claiming the same events waits on their row locks, then finds them fanned out and skips them, so each event gets
- * its deliveries once (a select then an update let two instances both fan out one event, and each receiver got it twice).
- */
+/** One batch of new events fanned out to their endpoints, in a transaction of its own. */
 function fanOut(ctx: WorkerCtx): Promise<number> {
   const now = ctx.now();
-  return transact(ctx.db, async (tx) => {
-    const pending = tx.select({ id: webhookEvents.id }).from(webhookEvents).where(isNull(webhookEvents.fannedOutAt)).orderBy(webhookEvents.id).limit(BATCH);
-    const events = await tx
-      .update(webhookEvents)
-      .set({ fannedOutAt: now })
-      .where(and(isNull(webhookEvents.fannedOutAt), inArray(webhookEvents.id, pending)))
-      .returning()
-      .all();
-    events.sort((a, b) => a.id - b.id);
-    for (const event of events) {
-      const recipients = event.organisationId
-        ? eq(webhookEndpoints.organisationId, event.organisationId)
-        : and(eq(organisations.role, 'OPERATOR'), eq(organisations.complexId, event.complexId!));
-      const candidates = await tx
-        .select({ id: webhookEndpoints.id, eventTypes: webhookEndpoints.eventTypes })
-        .from(webhookEndpoints)
-        .innerJoin(organisations, eq(organisations.id, webhookEndpoints.organisationId))
-        // An endpoint receives the events of its recipient from its registration on.
-        .where(and(recipients, eq(webhookEndpoints.status, 'ACTIVE'), lte(webhookEndpoints.createdAt, event.createdAt)))
-        .all();
-      const endpoints = candidates.filter((e) => e.eventTypes.includes(event.type));
-      if (endpoints.length > 0) await tx.insert(webhookDeliveries).values(endpoints.map((e) => ({ eventId: event.id, endpointId: e.id, nextAttemptAt: now, createdAt: now }))).run();
-    }
-    return events.length;
-  });
+  return transact(ctx.db, (tx) => fanOutBatch(tx, now));
 }
 
 /**

@@ -6,7 +6,9 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECT } from '../../db/dialect';
 import { offers, webhookDeliveries, webhookEvents } from '../../db/schema';
+import { parseEnv } from '../../src/env';
 import { toGlobalId } from '../../src/global-id';
+import { runWebhookWorker } from '../../src/webhooks/worker';
 import { ctxAs, makeOffers, round, shipment, shipmentRequestVariables, vehicle } from '../helpers/bookings-fixtures';
 import { gql } from '../helpers/clients';
 import { spawnService } from '../helpers/process';
@@ -401,6 +403,34 @@ describe('an endpoint paused for longer than the retry window', () => {
     } finally {
       await server.stop();
       await receiver.close();
+      tmp.remove();
+    }
+  });
+});
+
+describe('an endpoint paused before the worker fanned out an event committed while it was active', () => {
+  it('keeps that event queued for it and sends it once enabled again', async () => {
+    const tmp = tempDir();
+    // The worker off: this test runs it, after the pause, as an interval that fell just after the pause would.
+    const server = await startTestServer({ dbPath: join(tmp.dir, 'pause-race.db'), env: { WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true', WEBHOOK_WORKER_INTERVAL_MS: '0' } });
+    const inbox = await startReceiver();
+    try {
+      const operator = server.keyOf('OPERATOR').apiKey;
+      const { secret, endpoint } = await register(server.url, operator, ['COMPLEX_ACTIVITY'], inbox.url);
+      await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
+      expect((await gql(server.url, UPDATE, { input: { id: endpoint.id, enabled: false } }, { apiKey: operator })).body.errors).toBeUndefined();
+      const worker = { ...ctxAs(server.db, server.keyOf('OPERATOR')), env: parseEnv({ NODE_ENV: 'test', WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true' }) };
+      await runWebhookWorker(worker);
+      const [queued] = await deliveries(server.url, operator, endpoint.id);
+      expect(queued).toMatchObject({ status: 'PENDING', attemptCount: 0 });
+
+      expect((await gql(server.url, UPDATE, { input: { id: endpoint.id, enabled: true } }, { apiKey: operator })).body.errors).toBeUndefined();
+      await runWebhookWorker(worker);
+      const [delivery] = await inbox.waitFor(1);
+      expect(verified(secret, delivery!)).toMatchObject({ id: queued!.eventId, type: 'complex.activity', data: { kind: 'REQUEST_POSTED' } });
+    } finally {
+      await server.stop();
+      await inbox.close();
       tmp.remove();
     }
   });
