@@ -40,6 +40,11 @@ export async function sendWebhook(target: { url: string; secret: string }, messa
   return new Promise((resolve) => {
     // The status of a response that began: a body still coming at the timeout is that status's failure, not "no response".
     let answered: number | null = null;
+    const failed = (error: Error) => {
+      const timedOut = error.name === 'TimeoutError' || error.name === 'AbortError';
+      if (!timedOut) return resolve(done(answered, answered === null ? error.message : `HTTP ${answered}, then ${error.message}`));
+      resolve(done(answered, answered === null ? `no response within ${opts.timeoutMs} ms` : `HTTP ${answered}, but its body did not end within ${opts.timeoutMs} ms`));
+    };
     const req = request(
       url,
       {
@@ -73,14 +78,11 @@ export async function sendWebhook(target: { url: string; secret: string }, messa
           }
         });
         res.on('end', finish);
-        res.on('error', () => finish());
+        // Cut off before its end, a 2xx is no acknowledgement (the receiver may have failed after its head); another status keeps its body's start.
+        res.on('error', (error) => (status >= 200 && status < 300 ? failed(error) : finish()));
       },
     );
-    req.on('error', (error: NodeJS.ErrnoException) => {
-      const timedOut = error.name === 'TimeoutError' || error.name === 'AbortError';
-      if (!timedOut) return resolve(done(answered, answered === null ? error.message : `HTTP ${answered}, then ${error.message}`));
-      resolve(done(answered, answered === null ? `no response within ${opts.timeoutMs} ms` : `HTTP ${answered}, but its body did not end within ${opts.timeoutMs} ms`));
-    });
+    req.on('error', failed);
     req.end(message.body);
   });
 }

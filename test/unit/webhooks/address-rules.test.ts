@@ -109,6 +109,16 @@ describe('sending one attempt', () => {
     server!.closeAllConnections();
   });
 
+  it('fails an attempt whose 2xx response is cut off before its body ends: the receiver may not have taken the event', async () => {
+    const port = await serve((_req, res) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('partial');
+      setTimeout(() => res.socket!.destroy(), 20);
+    });
+    const result = await sendWebhook({ url: `http://127.0.0.1:${port}/in`, secret }, message, new Date(), opts());
+    expect(result).toMatchObject({ succeeded: false, responseStatus: 200, error: 'HTTP 200, then aborted' });
+  });
+
   it('keeps the status of a response whose body does not end within the timeout, 2xx or not', async () => {
     for (const status of [500, 200]) {
       const port = await serve((_req, res) => {
