@@ -40,8 +40,8 @@ export async function fanOutBatch(tx: Tx, now: Date): Promise<number> {
 }
 
 /**
- * Fans out every event committed so far, inside `tx`. An endpoint about to be paused takes its share of them first:
- * they were committed while it was active, and the worker, fanning out later, would skip it.
+ * Fans out every event committed so far, inside `tx`. An endpoint about to be paused, or disabled by the worker,
+ * takes its share of them first: they were committed while it was active, and a later fan-out would skip it.
  */
 export async function fanOutAll(tx: Tx, now: Date): Promise<void> {
   while ((await fanOutBatch(tx, now)) === FAN_OUT_BATCH);

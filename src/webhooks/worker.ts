@@ -5,7 +5,7 @@ import type { Context } from '../context';
 import type { ComplexActivityEvent } from '../pubsub';
 import { seoulDateTime } from '../time';
 import { addressPolicy } from './endpoint-input';
-import { FAN_OUT_BATCH, fanOutBatch } from './fan-out';
+import { FAN_OUT_BATCH, fanOutAll, fanOutBatch } from './fan-out';
 import { recordWebhookEvent } from './record-event';
 import { sendWebhook, type AttemptResult } from './send';
 import { counted } from '../english';
@@ -125,6 +125,8 @@ async function settle(ctx: WorkerCtx, delivery: WebhookDeliveryRecord, organisat
     const since = delivery.firstAttemptAt!;
     const { failed } = (await tx.select({ failed: count() }).from(webhookAttempts).where(and(eq(webhookAttempts.deliveryId, delivery.id), gte(webhookAttempts.attemptedAt, since))).get())!;
     const reason = `${counted(failed, 'attempt')} failed since ${seoulDateTime(since)}; last: ${result.error}`;
+    // Events committed while it was active get their deliveries before it is disabled, to end with the others (and be redelivered).
+    await fanOutAll(tx, now);
     const disabled = await tx
       .update(webhookEndpoints)
       .set({ status: 'DISABLED', disabledReason: reason, updatedAt: now })

@@ -16,18 +16,18 @@ export interface Receiver {
 
 /**
  * A real HTTP receiver on a free loopback port (or `port`, to come back on the same URL). `respond` decides
- * each answer's status from the number of requests so far (1 for the first); 204 by default.
+ * each answer's status from the number of requests so far (1 for the first), answering once it resolves; 204 by default.
  */
-export async function startReceiver(opts: { port?: number; respond?: (n: number) => number } = {}): Promise<Receiver> {
+export async function startReceiver(opts: { port?: number; respond?: (n: number) => number | Promise<number> } = {}): Promise<Receiver> {
   const received: Received[] = [];
   const waiters: (() => void)[] = [];
   const server: Server = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => (body += chunk));
-    req.on('end', () => {
+    req.on('end', async () => {
       received.push({ headers: req.headers, body });
-      res.writeHead(opts.respond?.(received.length) ?? 204).end();
+      res.writeHead((await opts.respond?.(received.length)) ?? 204).end();
       for (const wake of waiters.splice(0)) wake();
     });
   });

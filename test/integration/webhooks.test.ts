@@ -8,6 +8,7 @@ import { DIALECT } from '../../db/dialect';
 import { offers, webhookDeliveries, webhookEvents } from '../../db/schema';
 import { parseEnv } from '../../src/env';
 import { toGlobalId } from '../../src/global-id';
+import { recordWebhookEvent } from '../../src/webhooks/record-event';
 import { runWebhookWorker } from '../../src/webhooks/worker';
 import { ctxAs, makeOffers, round, shipment, shipmentRequestVariables, vehicle } from '../helpers/bookings-fixtures';
 import { gql } from '../helpers/clients';
@@ -431,6 +432,34 @@ describe('an endpoint paused before the worker fanned out an event committed whi
     } finally {
       await server.stop();
       await inbox.close();
+      tmp.remove();
+    }
+  });
+});
+
+describe('an endpoint the worker disables while an event for it waits to be fanned out', () => {
+  it('ends that event with its other queued deliveries, so that it can be redelivered', async () => {
+    const tmp = tempDir();
+    const env = { NODE_ENV: 'test', WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true', WEBHOOK_RETRY_WINDOW_MS: '0' };
+    // The worker off: this test runs it. Its first failure fails for good (a window of 0) and disables the endpoint.
+    const server = await startTestServer({ dbPath: join(tmp.dir, 'disable-race.db'), env: { ...env, WEBHOOK_WORKER_INTERVAL_MS: '0' } });
+    // While the run's attempt is under way (after the run fanned out), another event of the complex commits.
+    const meanwhile = { complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_POSTED' as const, at: new Date(), summary: 'posted during the attempt' };
+    const down = await startReceiver({ respond: async (n) => (n === 1 && (await recordWebhookEvent(server.db, 'complexActivity', meanwhile, new Date())), 503) });
+    try {
+      const operator = server.keyOf('OPERATOR').apiKey;
+      const { endpoint } = await register(server.url, operator, ['COMPLEX_ACTIVITY'], down.url);
+      await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
+      const worker = { ...ctxAs(server.db, server.keyOf('OPERATOR')), env: parseEnv(env) };
+      await runWebhookWorker(worker);
+      await runWebhookWorker(worker);
+      const listed = await deliveries(server.url, operator, endpoint.id);
+      expect(listed.map((d) => [d.status, d.attemptCount])).toEqual([['FAILED', 1], ['FAILED', 0]]);
+      expect((await gql(server.url, UPDATE, { input: { id: endpoint.id, enabled: true } }, { apiKey: operator })).body.errors).toBeUndefined();
+      expect((await gql(server.url, REDELIVER, { input: { deliveryId: listed[1]!.id } }, { apiKey: operator })).body.errors).toBeUndefined();
+    } finally {
+      await server.stop();
+      await down.close();
       tmp.remove();
     }
   });
