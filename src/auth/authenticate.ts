@@ -93,3 +93,12 @@ export function bearerKey(header: string | undefined): string | null {
   if (!match) throw new UnauthenticatedError('Authorization header must be "Bearer <API key>"');
   return match[1]!;
 }
+
+/** The key in `Authorization: Bearer <key>`, or null when the header is absent or holds none. */
+export function bearerKeyOrNull(header: string | undefined): string | null {
+  try {
+    return bearerKey(header);
+  } catch {
+    return null;
+  }
+}

@@ -6,6 +6,7 @@ import { Kind } from 'graphql';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../../db/client';
 import { observeCommits } from '../../db/transaction';
+import { bearerKeyOrNull } from '../auth/authenticate';
 import type { PubSub } from '../pubsub';
 
 /**
@@ -141,9 +142,10 @@ export const METRICS_PATH = '/metrics';
  * listener); without, for a listener the operator keeps private (METRICS_PORT on METRICS_HOST).
  */
 export function metricsRoute(registry: Registry, token?: string): RequestHandler {
-  const expected = token ? Buffer.from(`Bearer ${token}`) : null;
+  const expected = token ? Buffer.from(token) : null;
   return async (req, res) => {
-    const given = Buffer.from(req.headers.authorization ?? '');
+    // Read as the API reads a key: the scheme in any case.
+    const given = Buffer.from(bearerKeyOrNull(req.headers.authorization) ?? '');
     if (expected && !(given.length === expected.length && timingSafeEqual(given, expected))) {
       res.status(401).json({ errors: [{ message: 'Metrics need `Authorization: Bearer <METRICS_TOKEN>`', extensions: { code: 'UNAUTHENTICATED' } }] });
       return;

@@ -6,7 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Db } from '../../db/client';
 import { PARSE_OPTIONS } from '../../graph/security';
 import { activeKeyIds } from '../auth/active-key-ids';
-import { authenticate, bearerKey } from '../auth/authenticate';
+import { authenticate, bearerKeyOrNull } from '../auth/authenticate';
 import type { Admission } from '../auth/rate-limiter';
 import type { Context, Viewer } from '../context';
 import type { Metrics } from './metrics';
@@ -217,13 +217,5 @@ function keyIn(params: Record<string, unknown>): string | null | undefined {
   const name = Object.keys(params).find((k) => k.toLowerCase() === 'authorization');
   const header = name === undefined ? undefined : params[name];
   if (header == null) return undefined;
-  return typeof header === 'string' ? safeBearer(header) : null;
-}
-
-function safeBearer(header: string): string | null {
-  try {
-    return bearerKey(header);
-  } catch {
-    return null;
-  }
+  return typeof header === 'string' ? bearerKeyOrNull(header) : null;
 }

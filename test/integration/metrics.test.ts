@@ -33,6 +33,10 @@ describe('/metrics with a token on the service port', () => {
     expect((await fetch(metricsUrl(), { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
   });
 
+  it('takes the token with the scheme in any case, as /graphql takes an API key', async () => {
+    for (const authorization of [`bearer ${TOKEN}`, `BEARER  ${TOKEN}`]) expect((await fetch(metricsUrl(), { headers: { authorization } })).status).toBe(200);
+  });
+
   it('counts GraphQL requests by operation and status, WebSockets, rounds, and database writes', async () => {
     // Four times: from the third, a repeated query is answered without Apollo's pipeline, and still counted.
     for (let i = 0; i < 4; i++) await gql(server.url, 'query PublicComplexes { complexes(first: 2) { totalCount } }');
