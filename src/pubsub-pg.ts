@@ -91,6 +91,8 @@ export interface PgPubSubOptions {
 export function createPgPubSub(db: PgDb, url: string, options: PgPubSubOptions = {}): PgPubSub {
   const onError = options.onError ?? (() => {});
   const local = createInProcessPubSub();
+  // This instance's publications, as it makes them: each instance's metrics count its own rounds, offers and attempts.
+  const own = createInProcessPubSub();
   // Publications wait here while the previous batch is sent: one round trip per batch, in order.
   let queue: Publication[] = [];
   let sending: Promise<void> | null = null;
@@ -158,11 +160,13 @@ export function createPgPubSub(db: PgDb, url: string, options: PgPubSubOptions =
   return {
     ready,
     publish(topic, payload) {
+      own.publish(topic, payload);
       queue.push([topic, payload] as Publication);
       // From the next microtask: a change's publications (publishAll) then go out in one round trip.
       sending ??= Promise.resolve().then(send);
     },
     subscribe: local.subscribe,
+    subscribeOwn: own.subscribe,
     async close() {
       await sending;
       closed = true;

@@ -96,13 +96,15 @@ export interface PubSub {
   publish<T extends keyof Topics>(topic: T, payload: Topics[T]): void;
   /** Events published on `topic` from now on; ends when the signal aborts or the consumer returns. */
   subscribe<T extends keyof Topics>(topic: T, signal?: AbortSignal): AsyncIterableIterator<Topics[T]>;
+  /** The same for this instance's own publications only, not other instances': what its metrics count. */
+  subscribeOwn<T extends keyof Topics>(topic: T, signal?: AbortSignal): AsyncIterableIterator<Topics[T]>;
 }
 
 export function createInProcessPubSub(): PubSub {
   const emitter = new EventEmitter();
   // Each subscriber is one listener; a dashboard wall can hold thousands.
   emitter.setMaxListeners(0);
-  return {
+  const pubsub: Omit<PubSub, 'subscribeOwn'> = {
     publish(topic, payload) {
       emitter.emit(topic, payload);
     },
@@ -122,6 +124,8 @@ export function createInProcessPubSub(): PubSub {
       );
     },
   };
+  // One process: every publication is its own.
+  return { ...pubsub, subscribeOwn: pubsub.subscribe };
 }
 
 /**

@@ -90,14 +90,14 @@ export function createMetrics({ db, pubsub }: { db: Db; pubsub: PubSub }): Metri
   const writes = new Histogram({ name: 'sandan_db_write_transaction_duration_seconds', help: 'Database write transactions (each a group of writes committed together), from begin to commit', buckets: SECONDS, registers: [registry] });
 
   const listening = new AbortController();
-  void consume(pubsub.subscribe('roundCompleted', listening.signal), (e) => {
+  void consume(pubsub.subscribeOwn('roundCompleted', listening.signal), (e) => {
     rounds.observe({ complex: e.complexCode, trigger: e.trigger }, e.timeMs / 1000);
     served.inc({ complex: e.complexCode }, e.servedCount);
     considered.inc({ complex: e.complexCode }, e.requestsConsidered);
   });
-  void consume(pubsub.subscribe('offerReceived', listening.signal), (e) => offers.inc({ kind: e.offer.kind }));
-  void consume(pubsub.subscribe('complexActivity', listening.signal), (e) => activity.inc({ complex: e.complexCode, kind: e.kind }));
-  void consume(pubsub.subscribe('webhookAttempted', listening.signal), (e) => webhooks.observe({ outcome: e.outcome }, e.durationMs / 1000));
+  void consume(pubsub.subscribeOwn('offerReceived', listening.signal), (e) => offers.inc({ kind: e.offer.kind }));
+  void consume(pubsub.subscribeOwn('complexActivity', listening.signal), (e) => activity.inc({ complex: e.complexCode, kind: e.kind }));
+  void consume(pubsub.subscribeOwn('webhookAttempted', listening.signal), (e) => webhooks.observe({ outcome: e.outcome }, e.durationMs / 1000));
   observeCommits(db, (seconds) => writes.observe(seconds));
 
   // Clients name their operations: past this many distinct names (or this long), the rest count as `other`, so that no

@@ -17,10 +17,11 @@ describe('two instances on one database', () => {
   let a: TestServer;
   let b: Awaited<ReturnType<typeof startSecondInstance>>;
   const PER_ADDRESS = 40;
+  const METRICS_TOKEN = 'metrics-token-0123456789';
 
   beforeAll(async () => {
-    a = await startTestServer({ dbPath: tmp.dir, env: { RATE_LIMIT_PER_ADDRESS: String(PER_ADDRESS) } });
-    b = await startSecondInstance(a, { RATE_LIMIT_PER_ADDRESS: String(PER_ADDRESS) });
+    a = await startTestServer({ dbPath: tmp.dir, env: { RATE_LIMIT_PER_ADDRESS: String(PER_ADDRESS), METRICS_TOKEN } });
+    b = await startSecondInstance(a, { RATE_LIMIT_PER_ADDRESS: String(PER_ADDRESS), METRICS_TOKEN });
   }, 120_000);
   afterAll(async () => {
     await b?.stop();
@@ -50,6 +51,27 @@ describe('two instances on one database', () => {
     const id = posted.body.data!.shipmentRequestCreate.shipmentRequest.id;
     const read = await gql<{ node: { id: string } | null }>(a.url, 'query ($id: ID!) { node(id: $id) { id } }', { id }, { apiKey: a.keyOf('MANUFACTURER').apiKey });
     expect(read.body.data!.node).toEqual({ id });
+  });
+
+  it("each instance's metrics count its own rounds, not the other's: summed over instances they count each once", async () => {
+    const rounds = async (url: string) => {
+      const text = await (await fetch(url.replace('/graphql', '/metrics'), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+      return Number(/^sandan_matching_round_duration_seconds_count\{complex="BANWOL_SIHWA",trigger="MANUAL"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+    };
+    const before = [await rounds(a.url), await rounds(b.url)];
+    const operator = a.keyOf('OPERATOR').apiKey;
+    const client = wsClient(b.wsUrl, { apiKey: operator });
+    try {
+      // The round's publications reach the other instance together: once its activity event has, so has the round.
+      const heard = firstResults<{ complexActivity: { kind: string } }>(client, { query: 'subscription { complexActivity(code: "BANWOL_SIHWA") { kind } }' });
+      const [event] = await keepTriggering(heard, () => gql(a.url, 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { status } } }', undefined, { apiKey: operator }));
+      expect(event!.data!.complexActivity.kind).toBe('MATCHING_ROUND_COMPLETED');
+    } finally {
+      await client.dispose();
+    }
+    const ran = (await rounds(a.url)) - before[0]!;
+    expect(ran).toBeGreaterThanOrEqual(1);
+    expect([ran, (await rounds(b.url)) - before[1]!]).toEqual([ran, 0]);
   });
 
   it('spends one rate-limit budget per address across instances', async () => {

@@ -35,6 +35,9 @@ const recordingPubSub: PubSub = {
   subscribe: () => {
     throw new Error('not used');
   },
+  subscribeOwn: () => {
+    throw new Error('not used');
+  },
 };
 const env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
 const logger = createLogger('silent');
