@@ -12,20 +12,22 @@ import { counted } from '../english';
 
 type WorkerCtx = Pick<Context, 'db' | 'pubsub' | 'logger' | 'env' | 'now'>;
 
-/** Deliveries claimed at once: bounds open connections. */
+/** Attempts in flight at once: bounds open connections. */
 const BATCH = FAN_OUT_BATCH;
 /** A claimed attempt not finished after its timeout plus this (the process died) is claimed again. */
 const LEASE_MARGIN_MS = 30_000;
 
 /**
- * Runs the webhook worker every WEBHOOK_WORKER_INTERVAL_MS until the returned stop is called (which waits
- * for the run in progress). Each run fans new outbox events out to endpoints, then sends due deliveries.
+ * Runs the webhook worker every WEBHOOK_WORKER_INTERVAL_MS until the returned stop is called (which waits for the
+ * run in progress and the attempts in flight). Each run fans new outbox events out to endpoints, then sends due deliveries.
  */
 export function startWebhookWorker(ctx: WorkerCtx): () => Promise<void> {
   let running: Promise<void> | null = null;
   const stopping = new AbortController();
+  // Shared by the runs: an attempt still waiting on a slow receiver keeps its slot, not the next run.
+  const inFlight = new Set<Promise<void>>();
   const timer = setInterval(() => {
-    running ??= runWebhookWorker(ctx, stopping.signal)
+    running ??= runWebhookWorker(ctx, stopping.signal, inFlight)
       .catch((error: unknown) => ctx.logger.error({ err: error }, 'webhook worker run failed'))
       .finally(() => (running = null));
   }, ctx.env.WEBHOOK_WORKER_INTERVAL_MS);
@@ -34,20 +36,33 @@ export function startWebhookWorker(ctx: WorkerCtx): () => Promise<void> {
     clearInterval(timer);
     stopping.abort();
     await running;
+    await Promise.all(inFlight);
   };
 }
 
 /**
- * One run: fan out, then send due deliveries BATCH at a time, concurrently, until none is due (a backlog
- * drains at the receivers' pace, not one batch per interval) or `signal` aborts (the service stops).
+ * One run: fan out, then send due deliveries, at most BATCH at once counting those `inFlight` from earlier runs,
+ * claiming more as attempts finish, until none is due (a backlog drains at the receivers' pace, not one batch per
+ * interval) or `signal` aborts (the service stops). Given `inFlight`, it returns without waiting for the attempts it
+ * started, so that a receiver that hangs until the timeout holds back no later run, nor other endpoints' deliveries;
+ * without, it waits for them.
  */
-export async function runWebhookWorker(ctx: WorkerCtx, signal?: AbortSignal): Promise<void> {
+export async function runWebhookWorker(ctx: WorkerCtx, signal?: AbortSignal, inFlight?: Set<Promise<void>>): Promise<void> {
+  const started = inFlight ?? new Set<Promise<void>>();
   while ((await fanOut(ctx)) === FAN_OUT_BATCH && !signal?.aborted);
   while (!signal?.aborted) {
-    const claimed = await claimDue(ctx);
-    await Promise.all(claimed.map((delivery) => attempt(ctx, delivery)));
-    if (claimed.length < BATCH) return;
+    const room = BATCH - started.size;
+    const claimed = room > 0 ? await claimDue(ctx, room) : [];
+    for (const delivery of claimed) {
+      const sent: Promise<void> = attempt(ctx, delivery)
+        .catch((error: unknown) => ctx.logger.error({ err: error }, 'webhook attempt failed'))
+        .finally(() => started.delete(sent));
+      started.add(sent);
+    }
+    if (claimed.length < room || started.size === 0) break;
+    await Promise.race(started);
   }
+  if (!inFlight) await Promise.all(started);
 }
 
 /** One batch of new events fanned out to their endpoints, in a transaction of its own. */
@@ -60,7 +75,7 @@ function fanOut(ctx: WorkerCtx): Promise<number> {
  * Claims due deliveries of active endpoints in one UPDATE: a row moves to SENDING with a lease, so
  * another worker (or process) never sends the same attempt, and one whose sender died is sent again.
  */
-function claimDue(ctx: WorkerCtx): Promise<WebhookDeliveryRecord[]> {
+function claimDue(ctx: WorkerCtx, limit: number): Promise<WebhookDeliveryRecord[]> {
   const now = ctx.now();
   const due = and(inArray(webhookDeliveries.status, ['PENDING', 'SENDING']), lte(webhookDeliveries.nextAttemptAt, now));
   const active = ctx.db.select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(eq(webhookEndpoints.status, 'ACTIVE'));
@@ -69,7 +84,7 @@ function claimDue(ctx: WorkerCtx): Promise<WebhookDeliveryRecord[]> {
     .from(webhookDeliveries)
     .where(and(due, inArray(webhookDeliveries.endpointId, active)))
     .orderBy(asc(webhookDeliveries.nextAttemptAt))
-    .limit(BATCH);
+    .limit(limit);
   return transact(
     ctx.db,
     (tx) =>

@@ -465,6 +465,31 @@ describe('an endpoint the worker disables while an event for it waits to be fann
   });
 });
 
+describe('a receiver that hangs', () => {
+  it("holds back no other endpoint's deliveries until its attempt times out", async () => {
+    const tmp = tempDir();
+    const server = await startTestServer({ dbPath: join(tmp.dir, 'hanging.db'), env: { ...FAST, WEBHOOK_TIMEOUT_MS: '3000' } });
+    const hanging = await startReceiver({ respond: () => new Promise((resolve) => setTimeout(() => resolve(204), 4_000)) });
+    const healthy = await startReceiver();
+    try {
+      const operator = server.keyOf('OPERATOR').apiKey;
+      await register(server.url, operator, ['COMPLEX_ACTIVITY'], hanging.url);
+      await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
+      await hanging.waitFor(1);
+      // While that attempt hangs, an event for another endpoint too: it goes out at the worker's next interval.
+      await register(server.url, operator, ['COMPLEX_ACTIVITY'], healthy.url);
+      const committed = Date.now();
+      await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
+      await healthy.waitFor(1);
+      expect(Date.now() - committed).toBeLessThan(1_500);
+    } finally {
+      await server.stop();
+      await Promise.all([hanging.close(), healthy.close()]);
+      tmp.remove();
+    }
+  });
+});
+
 // Two starts of a real process, the first seeding the demo history (about 20 s here, longer on a busy machine).
 describe('a service killed with -9 between commit and delivery', { timeout: 90_000 }, () => {
   it('delivers the committed event after it restarts', async () => {
