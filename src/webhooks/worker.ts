@@ -121,11 +121,20 @@ async function attempt(ctx: WorkerCtx, delivery: WebhookDeliveryRecord): Promise
 async function settle(ctx: WorkerCtx, delivery: WebhookDeliveryRecord, organisationId: number, attemptedAt: Date, result: AttemptResult): Promise<void> {
   const now = ctx.now();
   const { env } = ctx;
-  const givingUp = !result.succeeded && now.getTime() - delivery.firstAttemptAt!.getTime() >= env.WEBHOOK_RETRY_WINDOW_MS;
+  let givingUp = false;
   let disabledNotice: ComplexActivityEvent | null = null;
   await transact(ctx.db, async (tx) => {
+    const current = await tx
+      .select({ firstAttemptAt: webhookDeliveries.firstAttemptAt, endpointStatus: webhookEndpoints.status })
+      .from(webhookDeliveries)
+      .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+      .where(eq(webhookDeliveries.id, delivery.id))
+      .get();
     // Deleted with its endpoint while the attempt was in flight: nothing left to record.
-    if (!(await tx.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(eq(webhookDeliveries.id, delivery.id)).get())) return;
+    if (!current) return;
+    // As they are now: an endpoint paused meanwhile keeps its deliveries queued, and one enabled again gave them a new window.
+    const since = current.firstAttemptAt;
+    givingUp = !result.succeeded && current.endpointStatus === 'ACTIVE' && since !== null && now.getTime() - since.getTime() >= env.WEBHOOK_RETRY_WINDOW_MS;
     await tx.insert(webhookAttempts).values({ deliveryId: delivery.id, attemptedAt, durationMs: result.durationMs, responseStatus: result.responseStatus, error: result.error, succeeded: result.succeeded }).run();
     const status = result.succeeded ? 'DELIVERED' : givingUp ? 'FAILED' : 'PENDING';
     const nextAttemptAt = status === 'PENDING' ? new Date(now.getTime() + retryDelayMs(delivery.attempts, env.WEBHOOK_RETRY_BASE_MS, env.WEBHOOK_RETRY_CAP_MS)) : now;
@@ -136,10 +145,9 @@ async function settle(ctx: WorkerCtx, delivery: WebhookDeliveryRecord, organisat
       .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, 'SENDING'), eq(webhookDeliveries.attempts, delivery.attempts)))
       .run();
     if (!givingUp) return;
-    // The attempts of this retry window: a redelivery opens a new one, and `attempts` counts them all.
-    const since = delivery.firstAttemptAt!;
-    const { failed } = (await tx.select({ failed: count() }).from(webhookAttempts).where(and(eq(webhookAttempts.deliveryId, delivery.id), gte(webhookAttempts.attemptedAt, since))).get())!;
-    const reason = `${counted(failed, 'attempt')} failed since ${seoulDateTime(since)}; last: ${result.error}`;
+    // The attempts of this retry window (since): a redelivery opens a new one, and `attempts` counts them all.
+    const { failed } = (await tx.select({ failed: count() }).from(webhookAttempts).where(and(eq(webhookAttempts.deliveryId, delivery.id), gte(webhookAttempts.attemptedAt, since!))).get())!;
+    const reason = `${counted(failed, 'attempt')} failed since ${seoulDateTime(since!)}; last: ${result.error}`;
     // Events committed while it was active get their deliveries before it is disabled, to end with the others (and be redelivered).
     await fanOutAll(tx, now);
     const disabled = await tx
@@ -157,7 +165,7 @@ async function settle(ctx: WorkerCtx, delivery: WebhookDeliveryRecord, organisat
       .run();
     const org = await tx.select({ name: organisations.name, code: complexes.code }).from(organisations).innerJoin(complexes, eq(complexes.id, organisations.complexId)).where(eq(organisations.id, organisationId)).get();
     if (!org) return;
-    const notice: ComplexActivityEvent = { complexCode: org.code, kind: 'WEBHOOK_ENDPOINT_DISABLED', at: now, summary: `Webhook endpoint of ${org.name} (${new URL(disabled.url).host}) disabled: ${counted(failed, 'attempt')} failed since ${seoulDateTime(since)}` };
+    const notice: ComplexActivityEvent = { complexCode: org.code, kind: 'WEBHOOK_ENDPOINT_DISABLED', at: now, summary: `Webhook endpoint of ${org.name} (${new URL(disabled.url).host}) disabled: ${counted(failed, 'attempt')} failed since ${seoulDateTime(since!)}` };
     await recordWebhookEvent(tx, 'complexActivity', notice, now);
     disabledNotice = notice;
   });

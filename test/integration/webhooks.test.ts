@@ -409,58 +409,91 @@ describe('an endpoint paused for longer than the retry window', () => {
   });
 });
 
+/**
+ * A service whose webhook worker the test runs (`run`) at the moment a race needs, with `env` for both, and the
+ * operator's key with which it registers, pauses and enables endpoints.
+ */
+async function withManualWorker(name: string, env: Record<string, string> = {}) {
+  const tmp = tempDir();
+  const settings = { NODE_ENV: 'test', WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true', ...env };
+  const server = await startTestServer({ dbPath: join(tmp.dir, `${name}.db`), env: { ...settings, WEBHOOK_WORKER_INTERVAL_MS: '0' } });
+  const operator = server.keyOf('OPERATOR').apiKey;
+  const worker = { ...ctxAs(server.db, server.keyOf('OPERATOR')), env: parseEnv(settings) };
+  return {
+    server,
+    operator,
+    run: () => runWebhookWorker(worker),
+    enable: async (id: string, enabled: boolean) => expect((await gql(server.url, UPDATE, { input: { id, enabled } }, { apiKey: operator })).body.errors).toBeUndefined(),
+    stop: async () => {
+      await server.stop();
+      tmp.remove();
+    },
+  };
+}
+
 describe('an endpoint paused before the worker fanned out an event committed while it was active', () => {
   it('keeps that event queued for it and sends it once enabled again', async () => {
-    const tmp = tempDir();
-    // The worker off: this test runs it, after the pause, as an interval that fell just after the pause would.
-    const server = await startTestServer({ dbPath: join(tmp.dir, 'pause-race.db'), env: { WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true', WEBHOOK_WORKER_INTERVAL_MS: '0' } });
+    const { server, operator, run, enable, stop } = await withManualWorker('pause-race');
     const inbox = await startReceiver();
     try {
-      const operator = server.keyOf('OPERATOR').apiKey;
       const { secret, endpoint } = await register(server.url, operator, ['COMPLEX_ACTIVITY'], inbox.url);
       await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
-      expect((await gql(server.url, UPDATE, { input: { id: endpoint.id, enabled: false } }, { apiKey: operator })).body.errors).toBeUndefined();
-      const worker = { ...ctxAs(server.db, server.keyOf('OPERATOR')), env: parseEnv({ NODE_ENV: 'test', WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true' }) };
-      await runWebhookWorker(worker);
+      await enable(endpoint.id, false);
+      await run(); // as an interval that fell just after the pause would
       const [queued] = await deliveries(server.url, operator, endpoint.id);
       expect(queued).toMatchObject({ status: 'PENDING', attemptCount: 0 });
 
-      expect((await gql(server.url, UPDATE, { input: { id: endpoint.id, enabled: true } }, { apiKey: operator })).body.errors).toBeUndefined();
-      await runWebhookWorker(worker);
+      await enable(endpoint.id, true);
+      await run();
       const [delivery] = await inbox.waitFor(1);
       expect(verified(secret, delivery!)).toMatchObject({ id: queued!.eventId, type: 'complex.activity', data: { kind: 'REQUEST_POSTED' } });
     } finally {
-      await server.stop();
+      await stop();
       await inbox.close();
-      tmp.remove();
+    }
+  });
+});
+
+describe('an endpoint paused while an attempt past the retry window is in flight', () => {
+  it('keeps that delivery queued, as a pause does, and sends it once enabled again', async () => {
+    const { server, operator, run, enable, stop } = await withManualWorker('pause-in-flight', { WEBHOOK_RETRY_WINDOW_MS: '0' });
+    let endpointId = '';
+    // Its owner pauses it while the first attempt (which, with a window of 0, is past the window) waits for the answer.
+    const receiver = await startReceiver({ respond: async (n) => (n === 1 ? (await enable(endpointId, false), 503) : 204) });
+    try {
+      endpointId = (await register(server.url, operator, ['COMPLEX_ACTIVITY'], receiver.url)).endpoint.id;
+      await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
+      await run();
+      expect((await deliveries(server.url, operator, endpointId)).map((d) => d.status)).toEqual(['PENDING']);
+      await enable(endpointId, true);
+      await run();
+      expect((await deliveries(server.url, operator, endpointId)).map((d) => d.status)).toEqual(['DELIVERED']);
+    } finally {
+      await stop();
+      await receiver.close();
     }
   });
 });
 
 describe('an endpoint the worker disables while an event for it waits to be fanned out', () => {
   it('ends that event with its other queued deliveries, so that it can be redelivered', async () => {
-    const tmp = tempDir();
-    const env = { NODE_ENV: 'test', WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true', WEBHOOK_RETRY_WINDOW_MS: '0' };
-    // The worker off: this test runs it. Its first failure fails for good (a window of 0) and disables the endpoint.
-    const server = await startTestServer({ dbPath: join(tmp.dir, 'disable-race.db'), env: { ...env, WEBHOOK_WORKER_INTERVAL_MS: '0' } });
+    // Its first failure fails for good (a window of 0) and disables the endpoint.
+    const { server, operator, run, enable, stop } = await withManualWorker('disable-race', { WEBHOOK_RETRY_WINDOW_MS: '0' });
     // While the run's attempt is under way (after the run fanned out), another event of the complex commits.
     const meanwhile = { complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_POSTED' as const, at: new Date(), summary: 'posted during the attempt' };
     const down = await startReceiver({ respond: async (n) => (n === 1 && (await recordWebhookEvent(server.db, 'complexActivity', meanwhile, new Date())), 503) });
     try {
-      const operator = server.keyOf('OPERATOR').apiKey;
       const { endpoint } = await register(server.url, operator, ['COMPLEX_ACTIVITY'], down.url);
       await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
-      const worker = { ...ctxAs(server.db, server.keyOf('OPERATOR')), env: parseEnv(env) };
-      await runWebhookWorker(worker);
-      await runWebhookWorker(worker);
+      await run();
+      await run();
       const listed = await deliveries(server.url, operator, endpoint.id);
       expect(listed.map((d) => [d.status, d.attemptCount])).toEqual([['FAILED', 1], ['FAILED', 0]]);
-      expect((await gql(server.url, UPDATE, { input: { id: endpoint.id, enabled: true } }, { apiKey: operator })).body.errors).toBeUndefined();
+      await enable(endpoint.id, true);
       expect((await gql(server.url, REDELIVER, { input: { deliveryId: listed[1]!.id } }, { apiKey: operator })).body.errors).toBeUndefined();
     } finally {
-      await server.stop();
+      await stop();
       await down.close();
-      tmp.remove();
     }
   });
 });
