@@ -96,6 +96,8 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
   const openBy = new Map<string, number>();
   /** Counts the socket against its key (its address without one); over the cap, closes it with 1013, which clients retry. */
   const holdSocket = (extra: Partial<Extra>, socket: WebSocket, address: string | undefined): boolean => {
+    // Dropped by its client while its key was looked up: its onClose may have run already, and would never give the place back.
+    if (socket.readyState !== socket.OPEN) return false;
     const holder = extra.viewer?.apiKeyId != null ? `key:${extra.viewer.apiKeyId}` : `address:${address}`;
     const open = openBy.get(holder) ?? 0;
     if (open >= deps.maxConnectionsPerKey) {

@@ -249,6 +249,25 @@ describe('WebSocket: what one client holds open', () => {
     }
   });
 
+  it('a socket that closes while its key is being checked gives its place back', async () => {
+    const carrier = server.keyOf('CARRIER').apiKey;
+    // Each sends connection_init and drops at once, before the key is looked up (PostgreSQL answers after a round trip).
+    for (let i = 0; i < 5; i++) {
+      const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws');
+      await new Promise((resolve) => socket.once('open', resolve));
+      socket.send(JSON.stringify({ type: 'connection_init', payload: { apiKey: carrier } }), () => socket.terminate());
+      await new Promise((resolve) => socket.once('close', resolve));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const ws = client(server.wsUrl, carrier);
+    try {
+      expect((await ws.run(VIEWER)).data).toBeDefined();
+      expect(ws.closes).toEqual([]);
+    } finally {
+      await ws.c.dispose();
+    }
+  });
+
   it('past its operations at once a socket refuses the next with RATE_LIMITED naming the setting, and stays open', async () => {
     const ws = client(server.wsUrl, server.keyOf('OPERATOR').apiKey);
     try {
