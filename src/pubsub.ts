@@ -1,6 +1,7 @@
-import { EventEmitter, on } from 'node:events';
+import { EventEmitter } from 'node:events';
 // The core knows the stored rows, not the domains: payloads are typed from db/schema, never from src/<domain>.
 import type { bookings, offers, RequestStatus, TrackingEventKind, trackingEvents } from '../db/schema';
+import { RateLimitedError } from './errors';
 
 /** What a complex's activity feed tells, besides each step of a shipment (`SHIPMENT_<tracking event kind>`). */
 export const ACTIVITY_KINDS = [
@@ -100,6 +101,15 @@ export interface PubSub {
   subscribeOwn<T extends keyof Topics>(topic: T, signal?: AbortSignal): AsyncIterableIterator<Topics[T]>;
 }
 
+/**
+ * How far a subscriber may fall behind: this many events unread, the oldest of them this old. graphql-ws sends a
+ * subscription's next event once its last has gone out, so the events of a client that reads its socket slower than
+ * they come wait here; one that still answers pings would never be cut off by graphql-ws's keep-alive, and would hold
+ * more memory by the minute. Past both bounds the subscription ends with RATE_LIMITED; a burst alone (a round's
+ * offers) passes, and so does a short stall.
+ */
+export const UNREAD_BOUND = { events: 1_000, ms: 5_000 } as const;
+
 export function createInProcessPubSub(): PubSub {
   const emitter = new EventEmitter();
   // Each subscriber is one listener; a dashboard wall can hold thousands.
@@ -108,19 +118,55 @@ export function createInProcessPubSub(): PubSub {
     publish(topic, payload) {
       emitter.emit(topic, payload);
     },
-    subscribe(topic, signal) {
-      const events = on(emitter, topic, { signal });
-      return eventIterator(
-        async () => {
-          try {
-            const result = await events.next();
-            return result.done ? result : { done: false, value: result.value[0] };
-          } catch (error) {
-            if ((error as Error).name === 'AbortError') return { done: true, value: undefined };
-            throw error;
+    subscribe<T extends keyof Topics>(topic: T, signal?: AbortSignal) {
+      const unread: { event: Topics[T]; at: number }[] = [];
+      let waiting: { resolve: (result: IteratorResult<Topics[T]>) => void; reject: (error: Error) => void } | null = null;
+      /** Why it ended: done, or the error its next read gets. */
+      let ended: true | Error | null = null;
+      const end = (why: true | Error) => {
+        if (ended) return;
+        ended = why;
+        unread.length = 0;
+        emitter.off(topic, listener);
+        signal?.removeEventListener('abort', onAbort);
+        if (!waiting) return;
+        const { resolve, reject } = waiting;
+        waiting = null;
+        ended = true;
+        if (why === true) resolve({ done: true, value: undefined });
+        else reject(why);
+      };
+      const onAbort = () => end(true);
+      const listener = (event: Topics[T]) => {
+        if (waiting) {
+          const { resolve } = waiting;
+          waiting = null;
+          return resolve({ done: false, value: event });
+        }
+        const at = Date.now();
+        unread.push({ event, at });
+        if (unread.length > UNREAD_BOUND.events && at - unread[0]!.at > UNREAD_BOUND.ms) {
+          const behind = `This subscription fell over ${UNREAD_BOUND.events} events and ${UNREAD_BOUND.ms / 1000} s behind: its client reads too slowly. Subscribe again`;
+          end(new RateLimitedError(1, behind));
+        }
+      };
+      if (signal?.aborted) ended = true;
+      else {
+        emitter.on(topic, listener);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      }
+      return eventIterator<Topics[T]>(
+        () => {
+          if (unread.length > 0) return Promise.resolve({ done: false, value: unread.shift()!.event });
+          if (ended instanceof Error) {
+            const error = ended;
+            ended = true;
+            return Promise.reject(error);
           }
+          if (ended) return Promise.resolve({ done: true, value: undefined });
+          return new Promise((resolve, reject) => (waiting = { resolve, reject }));
         },
-        () => events.return?.(),
+        () => end(true),
       );
     },
   };

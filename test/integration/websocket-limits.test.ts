@@ -9,7 +9,7 @@ import { createOrganisation } from '../../src/auth/create-organisation';
 import { SYSTEM_ADMIN } from '../../src/auth/viewer';
 import { toGlobalId } from '../../src/global-id';
 import { KEY_RECHECK_MS } from '../../src/http/websocket';
-import type { PubSub } from '../../src/pubsub';
+import { UNREAD_BOUND, type PubSub } from '../../src/pubsub';
 import { ctxAs } from '../helpers/bookings-fixtures';
 import { gql, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
@@ -153,7 +153,10 @@ describe('WebSocket: subscriptions that end', () => {
       listening.add(token);
       return {
         next: async () => {
-          const result = await events.next();
+          const result = await events.next().catch((error: unknown) => {
+            listening.delete(token);
+            throw error;
+          });
           if (result.done) listening.delete(token);
           return result;
         },
@@ -186,6 +189,31 @@ describe('WebSocket: subscriptions that end', () => {
       await carrier.dispose();
     }
     expect(await until(() => listening.size === 0, 1000)).toBe(true);
+  });
+
+  it('a subscription whose client reads too slowly ends with RATE_LIMITED rather than hold its events for ever', { timeout: 30_000 }, async () => {
+    const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws');
+    const messages: { id?: string; type: string; payload?: { extensions?: { code?: string } }[] }[] = [];
+    socket.on('message', (data) => messages.push(JSON.parse(String(data))));
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { apiKey: server.keyOf('OPERATOR').apiKey } }));
+    expect(await until(() => messages.some((m) => m.type === 'connection_ack'), 2000)).toBe(true);
+    socket.send(JSON.stringify({ id: 'feed', type: 'subscribe', payload: { query: 'subscription { complexActivity(code: "BANWOL_SIHWA") { summary } }' } }));
+    expect(await until(() => listening.size === 1, 2000)).toBe(true);
+    // The client stops reading (and so answering pings, which graphql-ws's keep-alive would notice only after 12 s and more);
+    // events keep coming past what the sockets' buffers take, for longer than the bound allows.
+    socket.pause();
+    const event = { complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_POSTED', at: new Date(), summary: 'x'.repeat(1000) } as const;
+    for (const end = Date.now() + UNREAD_BOUND.ms + 1500; Date.now() < end; ) {
+      for (let i = 0; i < 500; i++) server.pubsub.publish('complexActivity', event);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // Read again: what the buffers held, then the end of the feed, and its listener gone.
+    socket.resume();
+    expect(await until(() => messages.some((m) => m.id === 'feed' && m.type === 'error'), 10_000)).toBe(true);
+    expect(messages.find((m) => m.type === 'error')!.payload![0]!.extensions!.code).toBe('RATE_LIMITED');
+    expect(listening.size).toBe(0);
+    socket.terminate();
   });
 
   it("an operator's activity feed still gets its complex's events, and only those, in order", async () => {
