@@ -1,5 +1,6 @@
 import { STATUS_CODES, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { inputValueIssue } from './input-value-errors';
@@ -195,7 +196,12 @@ export function answerParseErrors(server: Server): void {
     const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
     if (!socket.writable || inFlight?.headersSent) return void socket.destroy();
     const { status, message } = parseFault(err.code);
-    const json = JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
-    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(json)}\r\nconnection: close\r\n\r\n${json}`);
+    endSocketWithJson(socket, status, 'BAD_REQUEST', message);
   });
+}
+
+/** Answers on a connection that has no ServerResponse (a request Node cannot parse, an upgrade) in GraphQL-shaped JSON, and closes it. */
+export function endSocketWithJson(socket: Duplex, status: number, code: string, message: string): void {
+  const json = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(json)}\r\nconnection: close\r\n\r\n${json}`);
 }

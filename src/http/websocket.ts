@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { getOperationAST, getVariableValues, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -12,7 +13,7 @@ import type { Context, Viewer } from '../context';
 import type { Metrics } from './metrics';
 import { RateLimitedError, UnauthenticatedError } from '../errors';
 import type { Logger } from '../logger';
-import { formatError, toGraphQLError, type ErrorFormatOptions } from './json-errors';
+import { endSocketWithJson, formatError, toGraphQLError, type ErrorFormatOptions } from './json-errors';
 
 /** How often open sockets re-check that their key still holds (revoked keys, deleted organisations). */
 export const KEY_RECHECK_MS = 2_000;
@@ -58,11 +59,13 @@ type Extra = {
  */
 export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<void> } {
   const { db, now, admission, errorOpts } = deps;
-  const wsServer = new WebSocketServer({
-    server: deps.httpServer,
-    path: deps.path,
-    maxPayload: deps.maxPayload,
-  });
+  const wsServer = new WebSocketServer({ noServer: true, path: deps.path, maxPayload: deps.maxPayload });
+  // ws would answer an upgrade on another path with an HTML 400: like any path nothing serves, a JSON 404.
+  const upgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (wsServer.shouldHandle(request)) wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit('connection', ws, request));
+    else endSocketWithJson(socket, 404, 'NOT_FOUND', `No WebSocket is served at ${request.url}: subscriptions are at ${deps.path}`);
+  };
+  deps.httpServer.on('upgrade', upgrade);
   // Before graphql-ws sees the socket: over the address budget, close once with 1013 (Try Again Later), which
   // graphql-ws clients retry after their back-off (4429 is the protocol's fatal "too many initialisations").
   wsServer.on('connection', (socket, request) => {
@@ -205,6 +208,7 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
   return {
     async dispose() {
       clearInterval(sweep);
+      deps.httpServer.off('upgrade', upgrade);
       await server.dispose();
     },
   };

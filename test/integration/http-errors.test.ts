@@ -70,6 +70,24 @@ describe('client mistakes are answered as such, in GraphQL-shaped JSON', () => {
     expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toEqual({ errors: [{ message: 'Malformed HTTP request', extensions: { code: 'BAD_REQUEST' } }] });
   });
 
+  it('a WebSocket upgrade on a path nothing serves is a JSON 404 naming where WebSockets are, not an HTML page', async () => {
+    const { hostname, port } = new URL(server.url);
+    const upgrade = (path: string) =>
+      new Promise<string>((resolve, reject) => {
+        let answer = '';
+        const socket = connect(Number(port), hostname, () =>
+          socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`),
+        );
+        socket.on('data', (chunk) => (answer += chunk)).on('end', () => resolve(answer)).on('error', reject);
+      });
+    for (const path of ['/healthz', '/graphql/', '/other?x=1']) {
+      const raw = await upgrade(path);
+      expect(raw).toMatch(/^HTTP\/1\.1 404 Not Found\r\n/);
+      expect(raw).toMatch(/\r\ncontent-type: application\/json; charset=utf-8\r\n/);
+      expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toEqual({ errors: [{ message: `No WebSocket is served at ${path}: subscriptions are at /graphql`, extensions: { code: 'NOT_FOUND' } }] });
+    }
+  });
+
   it('a domain error has one HTTP status wherever it is answered outside GraphQL', async () => {
     const badKey = await post(JSON.stringify({ query: '{ viewer { name } }' }), { authorization: 'Bearer sdx_0000000000_' + 'A'.repeat(43) });
     expect(badKey.status).toBe(401);
