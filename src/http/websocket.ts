@@ -101,10 +101,12 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
   const holdSocket = (extra: Partial<Extra>, socket: WebSocket, address: string | undefined): boolean => {
     // Dropped by its client while its key was looked up: its onClose may have run already, and would never give the place back.
     if (socket.readyState !== socket.OPEN) return false;
-    const holder = extra.viewer?.apiKeyId != null ? `key:${extra.viewer.apiKeyId}` : `address:${address}`;
+    const byKey = extra.viewer?.apiKeyId != null;
+    const holder = byKey ? `key:${extra.viewer!.apiKeyId}` : `address:${address}`;
     const open = openBy.get(holder) ?? 0;
     if (open >= deps.maxConnectionsPerKey) {
-      socket.close(TRY_AGAIN_LATER, `At most ${deps.maxConnectionsPerKey} connections at once per API key (WS_MAX_CONNECTIONS_PER_KEY)`);
+      const per = byKey ? 'API key' : 'address without an API key';
+      socket.close(TRY_AGAIN_LATER, `At most ${deps.maxConnectionsPerKey} connections at once per ${per} (WS_MAX_CONNECTIONS_PER_KEY)`);
       return false;
     }
     openBy.set(holder, open + 1);

@@ -277,6 +277,21 @@ describe('WebSocket: what one client holds open', () => {
     }
   });
 
+  it('sockets without a key are counted per address, and the one past the cap is told so', async () => {
+    const anonymous = () =>
+      new Promise<{ socket: WebSocket; closed?: string }>((resolve) => {
+        const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws');
+        socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: {} })));
+        socket.once('message', () => resolve({ socket }));
+        socket.once('close', (code, reason) => resolve({ socket, closed: `${code} ${reason}` }));
+      });
+    const held = [await anonymous(), await anonymous()];
+    const third = await anonymous();
+    expect(held.map((h) => h.closed)).toEqual([undefined, undefined]);
+    expect(third.closed).toBe('1013 At most 2 connections at once per address without an API key (WS_MAX_CONNECTIONS_PER_KEY)');
+    for (const { socket } of [...held, third]) socket.terminate();
+  });
+
   it('a socket that closes while its key is being checked gives its place back', async () => {
     const carrier = server.keyOf('CARRIER').apiKey;
     // Each sends connection_init and drops at once, before the key is looked up (PostgreSQL answers after a round trip).
