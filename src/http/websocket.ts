@@ -81,6 +81,7 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
     } catch (error) {
       refuse(error);
     }
+    dropWhenNotRead(socket);
   });
   /** Sockets opened with a key, to close when the key stops holding. */
   const keyed = new Map<WebSocket, number>();
@@ -214,6 +215,32 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
       await server.dispose();
     },
   };
+}
+
+/** Messages sent on a socket and not yet written out that mean its client has stopped reading (graphql-ws waits for each of an operation's before the next). */
+const MOST_UNWRITTEN_MESSAGES = 1_000;
+
+/**
+ * Drops the socket (no close frame: its client is not reading) once MOST_UNWRITTEN_MESSAGES wait to be written out:
+ * every ping is answered, and a client that sent them without reading the pongs had the service keep each in memory
+ * until the keep-alive noticed, hundreds of MB from one socket. Sends failing because the socket went meanwhile are no
+ * fault of the service's, and graphql-ws would log each with its stack: they count as sent.
+ */
+function dropWhenNotRead(socket: WebSocket): void {
+  let unwritten = 0;
+  const send = socket.send.bind(socket);
+  socket.send = ((data: string, done?: () => void) => {
+    // Not those a burst of messages answered at once has waiting, while the system still takes every write.
+    if (unwritten >= MOST_UNWRITTEN_MESSAGES && socket.bufferedAmount > 0) {
+      socket.terminate();
+      return done?.();
+    }
+    unwritten++;
+    send(data, () => {
+      unwritten--;
+      done?.();
+    });
+  }) as WebSocket['send'];
 }
 
 /**

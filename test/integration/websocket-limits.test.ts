@@ -292,6 +292,24 @@ describe('WebSocket: what one client holds open', () => {
     for (const { socket } of [...held, third]) socket.terminate();
   });
 
+  it('a socket that keeps sending pings without reading the pongs is dropped, not buffered for', async () => {
+    const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws');
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { apiKey: server.keyOf('WAREHOUSE_OWNER').apiKey } }));
+    await new Promise((resolve) => socket.once('message', resolve));
+    let closed: number | undefined;
+    socket.on('close', (code) => (closed = code));
+    // Each ping is answered with a pong the client never reads: the service kept every one in memory until the
+    // keep-alive noticed (12 s and more later), and one socket's pings took hundreds of MB.
+    socket.pause();
+    const ping = JSON.stringify({ type: 'ping', payload: { pad: 'x'.repeat(200) } });
+    for (let i = 0; i < 40_000; i++) socket.send(ping);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    socket.resume();
+    expect(await until(() => closed !== undefined, 3000)).toBe(true);
+    socket.terminate();
+  });
+
   it('a socket that closes while its key is being checked gives its place back', async () => {
     const carrier = server.keyOf('CARRIER').apiKey;
     // Each sends connection_init and drops at once, before the key is looked up (PostgreSQL answers after a round trip).
