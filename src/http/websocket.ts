@@ -69,20 +69,23 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
   // Before graphql-ws sees the socket: over the address budget, close once with 1013 (Try Again Later), which
   // graphql-ws clients retry after their back-off (4429 is the protocol's fatal "too many initialisations").
   wsServer.on('connection', (socket, request) => {
-    const refuse = (error: unknown) => {
-      if (!(error instanceof RateLimitedError)) throw error;
-      socket.close(TRY_AGAIN_LATER, error.message);
-    };
-    try {
-      const admitted = admission.admit(deps.addressOf(request), null);
-      // Shared budgets answer later; one that cannot be read (the database away) closes the socket with 1013 too, which
-      // clients retry, as a key that cannot be checked does (a terminated socket told them only 1006).
-      if (admitted) admitted.catch((error: unknown) => (error instanceof RateLimitedError ? refuse(error) : socket.close(TRY_AGAIN_LATER, SERVICE_UNAVAILABLE)));
-    } catch (error) {
-      refuse(error);
-    }
+    void admitOrClose(socket, request, null);
     dropWhenNotRead(socket);
   });
+  /**
+   * Draws on the address's budget (and the key's, with one); over it, closes the socket once with 1013 (Try Again
+   * Later). Shared budgets answer later; one that cannot be read (the database away) closes the socket with 1013 too,
+   * which clients retry, as a key that cannot be checked does (a terminated socket told them only 1006).
+   */
+  const admitOrClose = async (socket: WebSocket, request: IncomingMessage, key: string | null) => {
+    try {
+      await admission.admit(deps.addressOf(request), key);
+    } catch (error) {
+      if (error instanceof RateLimitedError) return socket.close(TRY_AGAIN_LATER, error.message);
+      deps.logger.error({ err: error }, 'admitting a WebSocket connection failed');
+      socket.close(TRY_AGAIN_LATER, SERVICE_UNAVAILABLE);
+    }
+  };
   /** Sockets opened with a key, to close when the key stops holding. */
   const keyed = new Map<WebSocket, number>();
   /** graphql-ws's per-connection state, whose `subscriptions` are the operations running on it. */
@@ -148,6 +151,8 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
         if (ctx.extra.viewer.apiKeyId !== null) keyed.set(ctx.extra.socket, ctx.extra.viewer.apiKeyId);
         return true;
       },
+      // A ping is a request too: answered without end, one socket's pings took every other client's answers from ms to seconds.
+      onPing: (ctx) => admitOrClose(ctx.extra.socket, ctx.extra.request, ctx.extra.key ?? null),
       onClose: (ctx) => {
         connections.delete(ctx);
         keyed.delete(ctx.extra.socket);

@@ -139,6 +139,32 @@ describe('WebSocket: sizes and rates', () => {
   });
 });
 
+describe('WebSocket: pings', () => {
+  const tmp = tempDir();
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ dbPath: join(tmp.dir, 'ws-pings.db'), env: { RATE_LIMIT_PER_ADDRESS: '20' } });
+  });
+  afterAll(async () => {
+    await server.stop();
+    tmp.remove();
+  });
+
+  it('each ping draws on the address budget: past it the socket closes with 1013, not answered without end', async () => {
+    const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws');
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: {} }));
+    await new Promise((resolve) => socket.once('message', resolve));
+    let pongs = 0;
+    socket.on('message', () => pongs++);
+    const closed = new Promise<string>((resolve) => socket.once('close', (code, reason) => resolve(`${code} ${reason}`)));
+    // One anonymous socket's pings, as fast as it could send them, took every other client's answers from ms to seconds.
+    for (let i = 0; i < 40; i++) socket.send(JSON.stringify({ type: 'ping' }));
+    expect(await closed).toMatch(/^1013 Too many requests; retry after \d+ s$/);
+    expect(pongs).toBeLessThan(20);
+  });
+});
+
 describe('WebSocket: subscriptions that end', () => {
   const tmp = tempDir();
   let server: TestServer;
@@ -242,7 +268,7 @@ describe('WebSocket: what one client holds open', () => {
   const tmp = tempDir();
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ dbPath: join(tmp.dir, 'ws-held.db'), env: { WS_MAX_CONNECTIONS_PER_KEY: '2', WS_MAX_OPERATIONS_PER_CONNECTION: '2' } });
+    server = await startTestServer({ dbPath: join(tmp.dir, 'ws-held.db'), env: { WS_MAX_CONNECTIONS_PER_KEY: '2', WS_MAX_OPERATIONS_PER_CONNECTION: '2', RATE_LIMIT_PER_KEY: '1000000', RATE_LIMIT_PER_ADDRESS: '1000000' } });
   });
   afterAll(async () => {
     await server.stop();
@@ -302,9 +328,15 @@ describe('WebSocket: what one client holds open', () => {
     // Each ping is answered with a pong the client never reads: the service kept every one in memory until the
     // keep-alive noticed (12 s and more later), and one socket's pings took hundreds of MB.
     socket.pause();
-    const ping = JSON.stringify({ type: 'ping', payload: { pad: 'x'.repeat(200) } });
-    for (let i = 0; i < 40_000; i++) socket.send(ping);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const ping = JSON.stringify({ type: 'ping', payload: { pad: 'x'.repeat(20_000) } });
+    for (let i = 0; i < 3_000; i++) socket.send(ping);
+    // Dropped while the client still reads nothing (long before the keep-alive would, 12 s and more later).
+    const connections = server.app.metrics.getSingleMetric('sandan_websocket_connections')!;
+    let open = 1;
+    for (const end = Date.now() + 10_000; open > 0 && Date.now() < end; await new Promise((resolve) => setTimeout(resolve, 100))) {
+      open = (await connections.get()).values[0]!.value;
+    }
+    expect(open).toBe(0);
     socket.resume();
     expect(await until(() => closed !== undefined, 3000)).toBe(true);
     socket.terminate();
