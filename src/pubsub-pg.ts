@@ -166,7 +166,7 @@ export function createPgPubSub(db: PgDb, url: string, options: PgPubSubOptions =
       sending ??= Promise.resolve().then(send);
     },
     subscribe: local.subscribe,
-    subscribeOwn: own.subscribe,
+    listenOwn: own.listenOwn,
     async close() {
       await sending;
       closed = true;

@@ -90,14 +90,14 @@ export function createMetrics({ db, pubsub }: { db: Db; pubsub: PubSub }): Metri
   const writes = new Histogram({ name: 'sandan_db_write_transaction_duration_seconds', help: 'Database write transactions (each a group of writes committed together), from begin to commit', buckets: SECONDS, registers: [registry] });
 
   const listening = new AbortController();
-  void consume(pubsub.subscribeOwn('roundCompleted', listening.signal), (e) => {
+  pubsub.listenOwn('roundCompleted', (e) => {
     rounds.observe({ complex: e.complexCode, trigger: e.trigger }, e.timeMs / 1000);
     served.inc({ complex: e.complexCode }, e.servedCount);
     considered.inc({ complex: e.complexCode }, e.requestsConsidered);
-  });
-  void consume(pubsub.subscribeOwn('offerReceived', listening.signal), (e) => offers.inc({ kind: e.offer.kind }));
-  void consume(pubsub.subscribeOwn('complexActivity', listening.signal), (e) => activity.inc({ complex: e.complexCode, kind: e.kind }));
-  void consume(pubsub.subscribeOwn('webhookAttempted', listening.signal), (e) => webhooks.observe({ outcome: e.outcome }, e.durationMs / 1000));
+  }, listening.signal);
+  pubsub.listenOwn('offerReceived', (e) => offers.inc({ kind: e.offer.kind }), listening.signal);
+  pubsub.listenOwn('complexActivity', (e) => activity.inc({ complex: e.complexCode, kind: e.kind }), listening.signal);
+  pubsub.listenOwn('webhookAttempted', (e) => webhooks.observe({ outcome: e.outcome }, e.durationMs / 1000), listening.signal);
   observeCommits(db, (seconds) => writes.observe(seconds));
 
   // Clients name their operations: past this many distinct names (or this long), the rest count as `other`, so that no
@@ -154,6 +154,3 @@ export function metricsRoute(registry: Registry, token?: string): RequestHandler
   };
 }
 
-async function consume<T>(events: AsyncIterable<T>, handle: (event: T) => void): Promise<void> {
-  for await (const event of events) handle(event);
-}

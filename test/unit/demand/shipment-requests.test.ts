@@ -35,7 +35,7 @@ const recordingPubSub: PubSub = {
   subscribe: () => {
     throw new Error('not used');
   },
-  subscribeOwn: () => {
+  listenOwn: () => {
     throw new Error('not used');
   },
 };
