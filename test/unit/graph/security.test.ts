@@ -1,0 +1,40 @@
+import { getNamedType, isEnumType, isObjectType, isScalarType, parse, validate, type GraphQLObjectType } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { buildGraphSchema } from '../../../graph/schema';
+import { OPERATION_LIMITS, securityRules } from '../../../graph/security';
+import { MAX_PAGE_SIZE } from '../../../src/pagination';
+
+const schema = buildGraphSchema();
+const limitsOf = (query: string) => validate(schema, parse(query), securityRules({ production: true })).map((e) => e.message);
+
+/** Every field of `type` that needs no argument: scalars, and nested objects `depth` levels down (no lists of pages). */
+function everyField(type: GraphQLObjectType, depth: number): string {
+  return Object.values(type.getFields())
+    .filter((field) => !field.args.some((arg) => arg.type.toString().endsWith('!')))
+    .flatMap((field) => {
+      const named = getNamedType(field.type);
+      if (isScalarType(named) || isEnumType(named)) return [field.name];
+      return isObjectType(named) && depth > 0 && !named.name.endsWith('Connection') ? [`${field.name} { ${everyField(named, depth - 1)} }`] : [];
+    })
+    .join(' ');
+}
+
+describe('operation limits', () => {
+  it('let a client ask any list for its largest page with every field, two levels of nested records deep', () => {
+    const lists = Object.values(schema.getQueryType()!.getFields()).filter((field) => getNamedType(field.type).name.endsWith('Connection'));
+    expect(lists.length).toBeGreaterThan(8);
+    for (const list of lists) {
+      const edge = getNamedType((getNamedType(list.type) as GraphQLObjectType).getFields().edges!.type) as GraphQLObjectType;
+      const node = getNamedType(edge.getFields().node!.type) as GraphQLObjectType;
+      const required = list.args.filter((arg) => arg.type.toString().endsWith('!')).map((arg) => `${arg.name}: ${arg.type.toString() === 'Int!' ? 1 : '"x"'}`);
+      const query = `{ ${list.name}(${[...required, `first: ${MAX_PAGE_SIZE}`].join(', ')}) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${everyField(node, 2)} } } } }`;
+      expect(limitsOf(query), list.name).toEqual([]);
+    }
+  });
+
+  it(`refuse what no client needs: ${OPERATION_LIMITS.aliases} such pages under aliases`, () => {
+    const page = `bookings(first: ${MAX_PAGE_SIZE}) { edges { node { ${everyField(schema.getType('Booking') as GraphQLObjectType, 2)} } } }`;
+    const aliased = `{ ${Array.from({ length: OPERATION_LIMITS.aliases }, (_, i) => `b${i}: ${page}`).join(' ')} }`;
+    expect(limitsOf(aliased)).toEqual([expect.stringMatching(new RegExp(`^Query Cost limit of ${OPERATION_LIMITS.cost} exceeded, found \\d+\\.$`))]);
+  });
+});
