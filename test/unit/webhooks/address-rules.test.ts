@@ -12,7 +12,9 @@ describe('webhook address rules', () => {
     for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111']) expect(isPublicAddress(address), address).toBe(true);
     for (const address of [
       '127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0',
-      '224.0.0.1', '255.255.255.255', '::1', '::', 'fc00::1', 'fd12:3456::1', 'fe80::1', 'ff02::1', '::ffff:10.0.0.1', '::ffff:127.0.0.1', 'not-an-ip',
+      '224.0.0.1', '255.255.255.255', '::1', '::', 'fc00::1', 'fd12:3456::1', 'fe80::1', 'ff02::1', '::ffff:10.0.0.1', '::ffff:127.0.0.1',
+      // IPv4-compatible (deprecated) and IPv4-translated forms of loopback and private addresses.
+      '::7f00:1', '::a00:1', '::ffff:0:7f00:1', 'not-an-ip',
     ]) {
       expect(isPublicAddress(address), address).toBe(false);
     }
@@ -24,7 +26,7 @@ describe('webhook address rules', () => {
     expect(urlProblem('https://169.254.169.254/latest/meta-data', PRODUCTION)).toMatch(/link-local/);
     expect(urlProblem('https://[::1]:8443/in', PRODUCTION)).toMatch(/loopback/);
     // Other spellings of loopback, normalised by the URL parser before the check.
-    for (const url of ['https://[::ffff:127.0.0.1]/', 'https://2130706433/', 'https://0x7f.1/']) expect(urlProblem(url, PRODUCTION), url).toMatch(/loopback/);
+    for (const url of ['https://[::ffff:127.0.0.1]/', 'https://2130706433/', 'https://0x7f.1/', 'https://[::7f00:1]/']) expect(urlProblem(url, PRODUCTION), url).toMatch(/loopback/);
     expect(urlProblem('http://127.0.0.1:8080/in', { production: true, allowHttpLoopback: true })).toBe('must use https (http only to loopback outside production)');
     expect(urlProblem('https://user:secret@hooks.example.com/', PRODUCTION)).toBe('must not carry credentials');
     expect(urlProblem('ftp://hooks.example.com/', PRODUCTION)).toBe('must use https');
