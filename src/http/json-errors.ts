@@ -201,7 +201,8 @@ export function answerParseErrors(server: Server): void {
 }
 
 /** Answers on a connection that has no ServerResponse (a request Node cannot parse, an upgrade) in GraphQL-shaped JSON, and closes it. */
-export function endSocketWithJson(socket: Duplex, status: number, code: string, message: string): void {
+export function endSocketWithJson(socket: Duplex, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
   const json = JSON.stringify({ errors: [{ message, extensions: { code } }] });
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(json)}\r\nconnection: close\r\n\r\n${json}`);
+  const more = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(json)}\r\n${more}connection: close\r\n\r\n${json}`);
 }

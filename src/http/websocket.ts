@@ -66,6 +66,11 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
     else endSocketWithJson(socket, 404, 'NOT_FOUND', `No WebSocket is served at ${request.url}: subscriptions are at ${deps.path}`);
   };
   deps.httpServer.on('upgrade', upgrade);
+  // A malformed handshake on the path (a bad Sec-WebSocket-Key or -Version, a POST): ws's message, in JSON too.
+  wsServer.on('wsClientError', (error, socket) => {
+    const status = error.message === 'Invalid HTTP method' ? 405 : 400;
+    endSocketWithJson(socket, status, 'BAD_REQUEST', `${error.message}: a WebSocket opens with GET and the headers of RFC 6455 (version 13)`, status === 400 ? { 'sec-websocket-version': '13, 8' } : {});
+  });
   // Before graphql-ws sees the socket: over the address budget, close once with 1013 (Try Again Later), which
   // graphql-ws clients retry after their back-off (4429 is the protocol's fatal "too many initialisations").
   wsServer.on('connection', (socket, request) => {

@@ -72,11 +72,11 @@ describe('client mistakes are answered as such, in GraphQL-shaped JSON', () => {
 
   it('a WebSocket upgrade on a path nothing serves is a JSON 404 naming where WebSockets are, not an HTML page', async () => {
     const { hostname, port } = new URL(server.url);
-    const upgrade = (path: string) =>
+    const upgrade = (path: string, { method = 'GET', version = '13', key = 'dGhlIHNhbXBsZSBub25jZQ==' } = {}) =>
       new Promise<string>((resolve, reject) => {
         let answer = '';
         const socket = connect(Number(port), hostname, () =>
-          socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`),
+          socket.write(`${method} ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: ${version}\r\nSec-WebSocket-Key: ${key}\r\n\r\n`),
         );
         socket.on('data', (chunk) => (answer += chunk)).on('end', () => resolve(answer)).on('error', reject);
       });
@@ -85,6 +85,18 @@ describe('client mistakes are answered as such, in GraphQL-shaped JSON', () => {
       expect(raw).toMatch(/^HTTP\/1\.1 404 Not Found\r\n/);
       expect(raw).toMatch(/\r\ncontent-type: application\/json; charset=utf-8\r\n/);
       expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toEqual({ errors: [{ message: `No WebSocket is served at ${path}: subscriptions are at /graphql`, extensions: { code: 'NOT_FOUND' } }] });
+    }
+    // A malformed handshake on the path itself: ws's reason, in JSON (ws wrote an HTML page).
+    const RFC = ': a WebSocket opens with GET and the headers of RFC 6455 (version 13)';
+    for (const [options, status, message] of [
+      [{ version: '99' }, '400 Bad Request', 'Missing or invalid Sec-WebSocket-Version header'],
+      [{ key: 'short' }, '400 Bad Request', 'Missing or invalid Sec-WebSocket-Key header'],
+      [{ method: 'POST' }, '405 Method Not Allowed', 'Invalid HTTP method'],
+    ] as const) {
+      const raw = await upgrade('/graphql', options);
+      expect(raw).toMatch(new RegExp(`^HTTP/1\\.1 ${status}\r\n`));
+      expect(raw).toMatch(/\r\ncontent-type: application\/json; charset=utf-8\r\n/);
+      expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toEqual({ errors: [{ message: message + RFC, extensions: { code: 'BAD_REQUEST' } }] });
     }
   });
 
