@@ -8,7 +8,7 @@ import { GraphQLError, NoSchemaIntrospectionCustomRule, type ParseOptions, type 
  * Limits on what one operation may ask for. The deepest legitimate query (a connection's edge → node →
  * nested record → its fields) is under 8 levels. The cost counts a page's fields `first` times: any list's largest
  * page (100) with every field two levels of records deep fits (bookings, the richest, costs some 64,000; at 5,000 a
- * page of 100 with its scalar fields alone was refused); two such pages under aliases do not.
+ * page of 100 with its scalar fields alone was refused); two such pages of bookings under aliases do not.
  */
 export const OPERATION_LIMITS = { depth: 10, aliases: 15, directives: 20, cost: 100_000, tokens: 2_000 } as const;
 
