@@ -60,15 +60,15 @@ export async function runWebhookWorker(ctx: WorkerCtx, signal?: AbortSignal, inF
       started.add(sent);
     }
     if (claimed.length < room || started.size === 0) break;
-    // A claim is a write: claim again once a quarter of the slots are free, not at each attempt's end (a backlog drained
-    // 15 % slower so), or after one interval, so that attempts a slow receiver holds keep nobody else waiting longer.
-    await fewerThan(started, BATCH - BATCH / 4, ctx.env.WEBHOOK_WORKER_INTERVAL_MS);
+    // A claim is a write: claim again once a quarter of the slots are free, not at each attempt's end (a claim per
+    // delivery in a backlog), or after one interval, so that attempts a slow receiver holds keep nobody else waiting longer.
+    await untilAtMost(started, BATCH - BATCH / 4, ctx.env.WEBHOOK_WORKER_INTERVAL_MS);
   }
   if (!inFlight) await Promise.all(started);
 }
 
-/** Waits until fewer than `most` + 1 attempts are in flight, or `ms` have passed. */
-async function fewerThan(started: Set<Promise<void>>, most: number, ms: number): Promise<void> {
+/** Waits until at most `most` attempts are in flight, or `ms` have passed. */
+async function untilAtMost(started: Set<Promise<void>>, most: number, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
   let waited = false;
