@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, inArray, lte, notInArray, or, sql } from 'drizzle-orm';
 import { transact } from '../../db/transaction';
 import { complexes, organisations, webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents, type WebhookDeliveryRecord } from '../../db/schema';
 import type { Context } from '../context';
@@ -14,6 +14,11 @@ type WorkerCtx = Pick<Context, 'db' | 'pubsub' | 'logger' | 'env' | 'now'>;
 
 /** Attempts in flight at once: bounds open connections. */
 const BATCH = FAN_OUT_BATCH;
+/**
+ * Attempts in flight at once to one endpoint, across instances: a receiver that hangs holds a fifth of the slots
+ * until its timeout, not all of them, and a receiver with a backlog takes its turn beside the others, not before them.
+ */
+export const PER_ENDPOINT = BATCH / 5;
 /** A claimed attempt not finished after its timeout plus this (the process died) is claimed again. */
 const LEASE_MARGIN_MS = 30_000;
 
@@ -59,10 +64,11 @@ export async function runWebhookWorker(ctx: WorkerCtx, signal?: AbortSignal, inF
         .finally(() => started.delete(sent));
       started.add(sent);
     }
-    if (claimed.length < room || started.size === 0) break;
-    // A claim is a write: claim again once a quarter of the slots are free, not at each attempt's end (a claim per
-    // delivery in a backlog), or after one interval, so that attempts a slow receiver holds keep nobody else waiting longer.
-    await untilAtMost(started, BATCH - BATCH / 4, ctx.env.WEBHOOK_WORKER_INTERVAL_MS);
+    // Nothing in flight, or nothing to claim (none due, or each endpoint due at its share): the next run fans out and claims.
+    if (started.size === 0 || (claimed.length === 0 && room > 0)) break;
+    // A claim is a write: claim again once a quarter of the attempts in flight have ended, not at each attempt's end (a
+    // claim per delivery in a backlog), or after one interval, so that attempts a slow receiver holds keep nobody else waiting longer.
+    await untilAtMost(started, started.size - Math.ceil(started.size / 4), ctx.env.WEBHOOK_WORKER_INTERVAL_MS);
   }
   if (!inFlight) await Promise.all(started);
 }
@@ -86,17 +92,39 @@ function fanOut(ctx: WorkerCtx): Promise<number> {
 /**
  * Claims due deliveries of active endpoints in one UPDATE: a row moves to SENDING with a lease, so
  * another worker (or process) never sends the same attempt, and one whose sender died is sent again.
+ * Each endpoint gets at most PER_ENDPOINT in flight (leases alive, any instance's): the earliest due deliveries of
+ * endpoints below their share are ranked per endpoint, and those past its share wait for a later claim.
  */
 function claimDue(ctx: WorkerCtx, limit: number): Promise<WebhookDeliveryRecord[]> {
   const now = ctx.now();
   const due = and(inArray(webhookDeliveries.status, ['PENDING', 'SENDING']), lte(webhookDeliveries.nextAttemptAt, now));
   const active = ctx.db.select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(eq(webhookEndpoints.status, 'ACTIVE'));
-  const batch = ctx.db
-    .select({ id: webhookDeliveries.id })
+  const busy = ctx.db
+    .select({ endpointId: webhookDeliveries.endpointId, inFlight: count().as('in_flight') })
     .from(webhookDeliveries)
-    .where(and(due, inArray(webhookDeliveries.endpointId, active)))
+    .where(and(eq(webhookDeliveries.status, 'SENDING'), gt(webhookDeliveries.nextAttemptAt, now)))
+    .groupBy(webhookDeliveries.endpointId)
+    .as('busy');
+  const full = ctx.db.select({ endpointId: busy.endpointId }).from(busy).where(gte(busy.inFlight, PER_ENDPOINT));
+  // Ranking the earliest `limit` only keeps a claim as cheap as the backlog is long; an endpoint at its share is left
+  // out of them, so that its backlog cannot fill them and hold back the others.
+  const earliest = ctx.db
+    .select({ id: webhookDeliveries.id, endpointId: webhookDeliveries.endpointId, dueAt: webhookDeliveries.nextAttemptAt })
+    .from(webhookDeliveries)
+    .where(and(due, inArray(webhookDeliveries.endpointId, active), notInArray(webhookDeliveries.endpointId, full)))
     .orderBy(asc(webhookDeliveries.nextAttemptAt))
-    .limit(limit);
+    .limit(limit)
+    .as('earliest');
+  const ranked = ctx.db
+    .select({
+      id: earliest.id,
+      place: sql<number>`row_number() over (partition by ${earliest.endpointId} order by ${earliest.dueAt}, ${earliest.id})`.as('place'),
+      inFlight: sql<number>`coalesce(${busy.inFlight}, 0)`.as('busy_now'),
+    })
+    .from(earliest)
+    .leftJoin(busy, eq(busy.endpointId, earliest.endpointId))
+    .as('ranked');
+  const batch = ctx.db.select({ id: ranked.id }).from(ranked).where(sql`${ranked.place} + ${ranked.inFlight} <= ${PER_ENDPOINT}`);
   return transact(
     ctx.db,
     (tx) =>

@@ -9,7 +9,7 @@ import { offers, webhookDeliveries, webhookEvents } from '../../db/schema';
 import { parseEnv } from '../../src/env';
 import { toGlobalId } from '../../src/global-id';
 import { recordWebhookEvent } from '../../src/webhooks/record-event';
-import { runWebhookWorker } from '../../src/webhooks/worker';
+import { PER_ENDPOINT, runWebhookWorker } from '../../src/webhooks/worker';
 import { ctxAs, makeOffers, round, shipment, shipmentRequestVariables, vehicle } from '../helpers/bookings-fixtures';
 import { gql } from '../helpers/clients';
 import { spawnService } from '../helpers/process';
@@ -499,15 +499,26 @@ describe('an endpoint the worker disables while an event for it waits to be fann
 });
 
 describe('a receiver that hangs', () => {
-  it("holds back no other endpoint's deliveries while its attempt waits", async () => {
+  /** A server, a receiver that answers only once the test has ended (well after the other must have had its deliveries) and one that answers at once. */
+  async function withHangingReceiver(run: (server: TestServer, hanging: Receiver, healthy: Receiver) => Promise<void>) {
     const tmp = tempDir();
     const server = await startTestServer({ dbPath: join(tmp.dir, 'hanging.db'), env: { ...FAST, WEBHOOK_TIMEOUT_MS: '30000' } });
-    // It answers only when the test lets it: well after the other endpoint must have had its delivery.
     let answer!: () => void;
     const answered = new Promise<void>((resolve) => (answer = resolve));
     const hanging = await startReceiver({ respond: () => answered.then(() => 204) });
     const healthy = await startReceiver();
     try {
+      await run(server, hanging, healthy);
+    } finally {
+      answer();
+      await server.stop();
+      await Promise.all([hanging.close(), healthy.close()]);
+      tmp.remove();
+    }
+  }
+
+  it("holds back no other endpoint's deliveries while its attempt waits", () =>
+    withHangingReceiver(async (server, hanging, healthy) => {
       const operator = server.keyOf('OPERATOR').apiKey;
       await register(server.url, operator, ['COMPLEX_ACTIVITY'], hanging.url);
       await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
@@ -517,13 +528,21 @@ describe('a receiver that hangs', () => {
       await register(server.url, operator, ['COMPLEX_ACTIVITY'], healthy.url);
       await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
       await healthy.waitFor(1);
-    } finally {
-      answer();
-      await server.stop();
-      await Promise.all([hanging.close(), healthy.close()]);
-      tmp.remove();
-    }
-  });
+    }));
+
+  it('holds at most PER_ENDPOINT of the slots, so that a backlog to it leaves room for other endpoints', () =>
+    withHangingReceiver(async (server, hanging, healthy) => {
+      const operator = server.keyOf('OPERATOR').apiKey;
+      await register(server.url, operator, ['COMPLEX_ACTIVITY'], hanging.url);
+      // More events than the worker has slots, all to the endpoint that hangs: before, it took all 50 of them.
+      const manufacturer = ctxAs(server.db, server.keyOf('MANUFACTURER'));
+      for (let i = 0; i < 60; i++) await shipment(manufacturer);
+      await hanging.waitFor(PER_ENDPOINT);
+      await register(server.url, operator, ['COMPLEX_ACTIVITY'], healthy.url);
+      await shipment(manufacturer);
+      await healthy.waitFor(1);
+      expect(hanging.received).toHaveLength(PER_ENDPOINT);
+    }));
 });
 
 // Two starts of a real process, the first seeding the demo history (about 20 s here, longer on a busy machine).
