@@ -308,7 +308,8 @@ export async function firstActiveDay(db: Reader, complexId: number): Promise<str
 }
 
 /**
- * Idle pallet-days listed by the complex's active listings over [firstDay, lastDay], and those held by bookings.
+ * Idle pallet-days listed by the complex's listings over [firstDay, lastDay] (a withdrawn one's before the day it was
+ * withdrawn), and those held by bookings.
  * Listings are found from their windows overlapping the days (by window end, so days near today read the few
  * current windows), not from every listing the complex ever had; a reservation lies within a window of its listing.
  */
@@ -317,12 +318,16 @@ export async function storageFigures(db: Reader, complexId: number, firstDay: st
     .select({ id: listingAvailability.listingId })
     .from(listingAvailability)
     .where(and(gte(listingAvailability.toDay, firstDay), lte(listingAvailability.fromDay, lastDay)));
-  const overlapDays = sql<number>`(${dayNumber(least(listingAvailability.toDay, lastDay))} - ${dayNumber(greatest(listingAvailability.fromDay, firstDay))} + 1)`;
+  // A withdrawn listing listed its space until the day it was withdrawn (its last change: a withdrawn one takes none), so
+  // the days before keep their idle space, as they keep the stays booked in it.
+  const endDay = sql`(${dayNumber(least(listingAvailability.toDay, lastDay))} + 1)`;
+  const listedUntil = sql`case when ${eq(warehouseListings.status, 'ACTIVE')} then ${endDay} else ${least(endDay, dayNumber(seoulDayOf(warehouseListings.updatedAt)))} end`;
+  const overlapDays = greatest(0, sql`${listedUntil} - ${dayNumber(greatest(listingAvailability.fromDay, firstDay))}`);
   const idle = (await db
     .select({ palletDays: sql<number>`coalesce(sum(${listingAvailability.idlePallets} * ${overlapDays}), 0)` })
     .from(listingAvailability)
     .innerJoin(warehouseListings, eq(warehouseListings.id, listingAvailability.listingId))
-    .where(and(inArray(warehouseListings.id, listed), eq(warehouseListings.complexId, complexId), eq(warehouseListings.status, 'ACTIVE'), lte(listingAvailability.fromDay, lastDay), gte(listingAvailability.toDay, firstDay)))
+    .where(and(inArray(warehouseListings.id, listed), eq(warehouseListings.complexId, complexId), lte(listingAvailability.fromDay, lastDay), gte(listingAvailability.toDay, firstDay)))
     .get())!.palletDays;
   const booked = (await db
     .select({ palletDays: sql<number>`coalesce(sum(${listingReservations.pallets}), 0)` })

@@ -4,6 +4,8 @@ import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookings, complexes, listingAvailability, offers, routes, shipmentRequests, warehouseListings } from '../../db/schema';
 import { cancelShipmentRequest } from '../../src/demand/cancel-shipment-request';
+import { createListing } from '../../src/supply/listings/create-listing';
+import { addDays, seoulDay, seoulMidnight } from '../../src/supply/listings/seoul-day';
 import { haversineKm } from '../../src/geo/distance';
 import { cellsOf } from '../../src/geo/h3';
 import { toGlobalId } from '../../src/global-id';
@@ -335,4 +337,31 @@ it("counts as consolidated (혼적) a load that shared its truck with another sh
 
   const { requests } = (await insights(keyOf('OPERATOR'), year)).body.data!.complexInsights;
   expect(requests).toMatchObject({ posted: 2, served: 2, consolidated: 0, consolidationRatePct: 0 });
+});
+
+it("keeps a withdrawn listing's idle space on the days before its withdrawal: the past does not move, nor rise above 100 %", async () => {
+  const owner = server.keyOf('WAREHOUSE_OWNER');
+  const today = seoulDay(new Date());
+  const yesterday = addDays(today, -1);
+  // Published yesterday for yesterday only, and booked for it: the stay is over today, so the owner may withdraw.
+  const space = await createListing({
+    ctx: { ...ctxAs(server.db, owner), now: () => new Date(Date.now() - 24 * HOUR) },
+    input: { name: 'Yesterday only', location: { lat: 37.32, lng: 126.74 }, storageClass: 'AMBIENT', totalPallets: 20, availability: [{ from: yesterday, to: yesterday, idlePallets: 5 }], pricePerPalletDayKrw: 1_000, opensAt: '08:00', closesAt: '18:00' },
+  });
+  const request = await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')), { pallets: 4, storage: { pallets: 4, days: 1, storageClass: 'AMBIENT' } });
+  const common = { round: await round(server.db), requestId: request.id, shipperOrgId: request.shipperOrgId };
+  const carrier = server.keyOf('CARRIER');
+  const [, stay] = await makeOffers(server.db, [
+    { ...common, supplierOrgId: carrier.organisationId, vehicleId: (await vehicle(ctxAs(server.db, carrier))).id },
+    { ...common, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 4, storageFromDay: yesterday, storageToDay: yesterday },
+  ]);
+  expect((await gql(server.url, ACCEPT, { id: toGlobalId('Offer', stay!), key: randomUUID() }, { apiKey: owner.apiKey })).body.errors).toBeUndefined();
+  const yesterdays = async () => (await insights(keyOf('OPERATOR'), { code: 'BANWOL_SIHWA', from: seoulMidnight(yesterday).toISOString(), to: seoulMidnight(today).toISOString() })).body.data!.complexInsights.storage;
+  expect(await yesterdays()).toEqual({ idlePalletDays: 5, bookedPalletDays: 4, utilisationPct: 80 });
+
+  const WITHDRAW = 'mutation ($id: ID!) { warehouseListingWithdraw(input: { listingId: $id }) { listing { status } } }';
+  const withdrawn = await gql(server.url, WITHDRAW, { id: toGlobalId('WarehouseListing', space.id) }, { apiKey: owner.apiKey });
+  expect(withdrawn.body).toEqual({ data: { warehouseListingWithdraw: { listing: { status: 'WITHDRAWN' } } } });
+  // Yesterday the space was listed, and 4 of its 5 pallets were stored: withdrawing it today changes neither.
+  expect(await yesterdays()).toEqual({ idlePalletDays: 5, bookedPalletDays: 4, utilisationPct: 80 });
 });
