@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import { and, count, eq, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listingAvailability, organisations, warehouseListings } from '../../db/schema';
+import { randomUUID } from 'node:crypto';
+import { listingAvailability, offers, organisations, warehouseListings } from '../../db/schema';
+import { toGlobalId } from '../../src/global-id';
+import { ctxAs, makeOffers, round, shipment, vehicle } from '../helpers/bookings-fixtures';
 import { addDays, seoulDay } from '../../src/supply/listings/seoul-day';
 import { activityLog } from '../helpers/activity';
 import { gql } from '../helpers/clients';
@@ -220,6 +223,44 @@ describe('warehouse listings over GraphQL', () => {
       expect(theirs.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
       const operator = await as(server.keyOf('OPERATOR').apiKey, UPDATE, { input: { listingId: listing.id, name: 'operator edit' } });
       expect(operator.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    });
+
+    it('keeps the opening hours booked deliveries were planned for: they may widen, not narrow, until the goods are in', async () => {
+      const listing = await create(owner);
+      const listingId = Number(Buffer.from(listing.id, 'base64url').toString().split(':')[1]);
+      const carrier = server.keyOf('CARRIER');
+      const shipper = ctxAs(server.db, server.keyOf('MANUFACTURER'));
+      const r = await round(server.db);
+      // Booked: a truck brings 4 pallets tomorrow, within 08:00-19:00, for a stay from tomorrow.
+      const booked = await shipment(shipper, { pallets: 4, storage: { pallets: 4, days: 3, storageClass: 'AMBIENT' } });
+      const [transport, stay] = await makeOffers(server.db, [
+        { round: r, requestId: booked.id, shipperOrgId: booked.shipperOrgId, supplierOrgId: carrier.organisationId, vehicleId: (await vehicle(ctxAs(server.db, carrier))).id },
+        { round: r, requestId: booked.id, shipperOrgId: booked.shipperOrgId, supplierOrgId: server.keyOf('WAREHOUSE_OWNER').organisationId, listingId, storagePallets: 4 },
+      ]);
+      const ACCEPT = 'mutation ($id: ID!, $key: String!) { offerAccept(input: { offerId: $id, idempotencyKey: $key }) { offer { status } } }';
+      expect((await as(carrier.apiKey, ACCEPT, { id: toGlobalId('Offer', transport!), key: randomUUID() })).body.errors).toBeUndefined();
+      expect((await as(owner, ACCEPT, { id: toGlobalId('Offer', stay!), key: randomUUID() })).body.errors).toBeUndefined();
+
+      for (const hours of [{ opensAt: '14:00' }, { closesAt: '12:00' }]) {
+        const narrowed = await as(owner, UPDATE, { input: { listingId: listing.id, ...hours } });
+        const field = Object.keys(hours)[0];
+        expect(narrowed.body.errors?.[0]).toMatchObject({
+          extensions: { code: 'CONFLICT' },
+          message: expect.stringMatching(new RegExp(`^input\\.${field}: goods booked into this listing arrive on ${addDays(today, 1)}, planned for 08:00-19:00`)),
+        });
+        expect((await as<{ node: Listing }>(owner, NODE, { id: listing.id })).body.data!.node).toEqual(listing);
+      }
+      const wider = await as<{ warehouseListingUpdate: { listing: Listing } }>(owner, UPDATE, { input: { listingId: listing.id, opensAt: '07:00', closesAt: '20:00' } });
+      expect(wider.body.data?.warehouseListingUpdate.listing).toMatchObject({ opensAt: '07:00', closesAt: '20:00' });
+
+      // Offered, not booked: narrowed hours withdraw the offer (its truck would come in the old hours), as a move does.
+      const other = await create(owner);
+      const offered = await shipment(shipper, { pallets: 2, storage: { pallets: 2, days: 3, storageClass: 'AMBIENT' } });
+      const [pending] = await makeOffers(server.db, [
+        { round: r, requestId: offered.id, shipperOrgId: offered.shipperOrgId, supplierOrgId: server.keyOf('WAREHOUSE_OWNER').organisationId, listingId: Number(Buffer.from(other.id, 'base64url').toString().split(':')[1]), storagePallets: 2 },
+      ]);
+      expect((await as(owner, UPDATE, { input: { listingId: other.id, closesAt: '12:00' } })).body.errors).toBeUndefined();
+      expect((await server.db.select({ status: offers.status }).from(offers).where(eq(offers.id, pending!)).get())!.status).toBe('WITHDRAWN');
     });
 
     it('refuses to change a withdrawn listing with CONFLICT', async () => {

@@ -1,7 +1,7 @@
-import { and, eq, gte, isNull, sum } from 'drizzle-orm';
+import { and, asc, eq, gte, isNull, ne, sum } from 'drizzle-orm';
 import { transact, type Tx } from '../../../db/transaction';
 import { z } from 'zod';
-import { bookings, listingAvailability, listingReservations, offers, warehouseListings } from '../../../db/schema';
+import { bookings, listingAvailability, listingReservations, offers, shipmentRequests, warehouseListings } from '../../../db/schema';
 import { withdrawPendingOffers } from '../../market/withdraw-offers';
 import { falloutEvents } from '../../market/fallout';
 import { publishAll } from '../../pubsub';
@@ -66,6 +66,22 @@ async function shortfalls(tx: Tx, listingId: number, windows: { from: string; to
   );
 }
 
+/**
+ * The first day of a stay booked in the listing, from `today` on, whose goods have not been delivered into it yet
+ * (their truck comes on that day, within the opening hours it was planned for); null when none is to come.
+ */
+async function firstArrival(tx: Tx, listingId: number, today: string): Promise<string | null> {
+  const row = await tx
+    .select({ day: bookings.storageFromDay })
+    .from(bookings)
+    .innerJoin(shipmentRequests, eq(shipmentRequests.id, bookings.requestId))
+    .where(and(eq(bookings.listingId, listingId), eq(bookings.status, 'CONFIRMED'), gte(bookings.storageFromDay, today), ne(shipmentRequests.status, 'DELIVERED')))
+    .orderBy(asc(bookings.storageFromDay))
+    .limit(1)
+    .get();
+  return row?.day ?? null;
+}
+
 /** Ascending days written as ranges of consecutive days: `2026-12-06 to 2026-12-08, 2026-12-11`. */
 function dayRanges(days: string[]): string {
   const ranges: string[][] = [];
@@ -79,11 +95,11 @@ function dayRanges(days: string[]): string {
 
 /**
  * WAREHOUSE_OWNER: changes its own ACTIVE listing. The whole listing, as it would be after the change, must
- * satisfy the same rules as a new one; nothing is written otherwise. Moving it or changing its storage class withdraws
- * the storage offers still pending on it; renaming it keeps the old name on the stays booked under it.
+ * satisfy the same rules as a new one; nothing is written otherwise. Moving it, changing its storage class or narrowing
+ * its hours withdraws the storage offers still pending on it; renaming it keeps the old name on the stays booked under it.
  * @throws ForbiddenError for other roles; NotFoundError for an unknown listing or another owner's;
  *   ConflictError when the listing is withdrawn, when it would move or change its storage class while pallets are
- *   booked in it from today on, or when the new availability would hold fewer idle pallets than are booked on a
+ *   booked in it from today on, when its hours would narrow while goods booked into it are still to come, or when the new availability would hold fewer idle pallets than are booked on a
  *   day from today on (naming each window's field short of them); ValidationError naming each failing field.
  */
 export async function updateListing({ ctx, input }: { ctx: Context; input: UpdateListingInput }): Promise<ListingRecord> {
@@ -130,10 +146,22 @@ export async function updateListing({ ctx, input }: { ctx: Context; input: Updat
     if (reshaped && (await heldStays(tx, listingId, seoulDay(ctx.now())).limit(1).all()).length > 0) {
       throw new ConflictError('Pallets are booked in this listing: its location and storage class can change once those stays have ended');
     }
-    // Offers still pending were made for the old place and class (their routes drop the goods there): they are
-    // withdrawn, and their requests return to the next round as after a decline; a request's other leg, booked by
-    // another supplier, goes back with them; the suppliers of both are told.
-    const told = reshaped ? falloutEvents(await withdrawPendingOffers(tx, eq(offers.listingId, listingId), ctx.now())) : [];
+    // Trucks booked to bring goods in were planned to unload within the hours: they may widen, not narrow, until then.
+    const narrowed = [
+      ...(columns.opensAt && columns.opensAt > current.opensAt ? ['input.opensAt'] : []),
+      ...(columns.closesAt && columns.closesAt < current.closesAt ? ['input.closesAt'] : []),
+    ];
+    if (narrowed.length > 0) {
+      const arriving = await firstArrival(tx, listingId, seoulDay(ctx.now()));
+      if (arriving) {
+        const rule = `goods booked into this listing arrive on ${arriving}, planned for ${current.opensAt}-${current.closesAt}: the hours may widen, not narrow, until they are in`;
+        throw new ConflictError(`${narrowed.map((field) => `${field}: ${rule}`).join('; ')}; give those bookings back first`);
+      }
+    }
+    // Offers still pending were made for the old place, class and hours (their routes drop the goods there, then):
+    // they are withdrawn, and their requests return to the next round as after a decline; a request's other leg, booked
+    // by another supplier, goes back with them; the suppliers of both are told.
+    const told = reshaped || narrowed.length > 0 ? falloutEvents(await withdrawPendingOffers(tx, eq(offers.listingId, listingId), ctx.now())) : [];
     await recordWebhookEvents(tx, told, ctx.now());
     if (availability) {
       const today = seoulDay(ctx.now());
