@@ -15,7 +15,8 @@ import { parse as parseConnectionString } from 'pg-connection-string';
 import { envOrExit, fail, parseFlags } from './cli';
 
 const { positionals } = parseFlags({ options: {}, allowPositionals: true });
-if (positionals.length !== 1) fail('usage: npm run backup -- <file>   (a new file; the database at DATABASE_URL, else DATABASE_PATH)');
+// An empty name (an unset variable in quotes) names no file.
+if (positionals.length !== 1 || positionals[0] === '') fail('usage: npm run backup -- <file>   (a new file; the database at DATABASE_URL, else DATABASE_PATH)');
 const target = positionals[0]!;
 const env = envOrExit();
 if (DIALECT === 'sqlite') {

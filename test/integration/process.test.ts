@@ -283,13 +283,15 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     const aFile = join(tmp.dir, 'a-file.txt');
     writeFileSync(aFile, 'not a folder\n');
     const backup = (target: string) => runScript(['scripts/backup.ts', target], { DATABASE_PATH: dbPath });
-    const [named, slashed, underFile] = await Promise.all([backup(folder), backup(`${folder}/`), backup(join(aFile, 'copy.db'))]);
+    const [named, slashed, underFile, unnamed] = await Promise.all([backup(folder), backup(`${folder}/`), backup(join(aFile, 'copy.db')), backup('')]);
     // A folder is not "removed first", as a file in the way would be: the backup goes into a file in it.
     expect([named.code, named.output.trim()]).toEqual([2, `${folder} is a folder: back up to a new file in it, e.g. ${join(folder, 'sandan.db')}`]);
     expect([slashed.code, slashed.output.trim()]).toEqual([2, `${folder}/ is a folder: back up to a new file in it, e.g. ${join(folder, 'sandan.db')}`]);
     expect(underFile.code, underFile.output).toBe(2);
     expect(underFile.output.trim()).toMatch(new RegExp(`^cannot create ${join(aFile, 'copy.db')}: E\\w+: `));
     expect(underFile.output.trim().split('\n')).toHaveLength(1);
+    // An empty name (an unset shell variable in quotes) names no file: the usage, not ENOENT of open('').
+    expect([unnamed.code, unnamed.output.trim()]).toEqual([2, 'usage: npm run backup -- <file>   (a new file; the database at DATABASE_URL, else DATABASE_PATH)']);
   });
 
   it('npm run seed --reset rebuilds the database and --scale sets how many organisations', async () => {
