@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { listingAvailability, listingReservations, shipmentRequests, vehicles, warehouseListings } from '../../db/schema';
 import { requireOverseer } from '../auth/authorize';
@@ -59,7 +59,8 @@ export async function getHeatmap({ ctx, input }: { ctx: Context; input: GetHeatm
     const rows = await ctx.db
       .select({ cell, count: sql<number>`count(*)`, pallets: sql<number>`sum(${shipmentRequests.pallets})` })
       .from(shipmentRequests)
-      .where(and(eq(shipmentRequests.complexId, complex.id), inArray(shipmentRequests.status, ['OPEN', 'OFFERED'])))
+      // Waiting while its pickup window is ahead, as insights count it: one past it has expired, marked so or not yet.
+      .where(and(eq(shipmentRequests.complexId, complex.id), inArray(shipmentRequests.status, ['OPEN', 'OFFERED']), gt(shipmentRequests.pickupUntil, ctx.now())))
       .groupBy(cell)
       .all();
     counted.push(...(stored === res ? rows : rows.map((r) => ({ ...r, cell: cellToParent(r.cell, res) }))));

@@ -261,6 +261,15 @@ describe('heatmap', () => {
     }
   });
 
+  it('forgets demand whose pickup window has passed before any round marks it expired, as insights count it', async () => {
+    const origin = { lat: BANWOL.lat - 0.02, lng: BANWOL.lng + 0.03 };
+    const cellOf = async () => (await heatmap('DEMAND', 9)).body.data!.heatmap.cells.find((c) => c.cell === cellsOf(origin).r9);
+    const stale = await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')), { origin, pallets: 3, weightKg: 900 });
+    expect(await cellOf()).toEqual({ cell: cellsOf(origin).r9, count: 1, pallets: 3 });
+    await server.db.update(shipmentRequests).set({ pickupFrom: new Date(Date.now() - 3 * HOUR), pickupUntil: new Date(Date.now() - HOUR) }).where(eq(shipmentRequests.id, stale.id)).run();
+    expect(await cellOf()).toBeUndefined();
+  });
+
   it('refuses resolutions that are not stored and callers who do not oversee the complex', async () => {
     const coarse = await heatmap('SUPPLY', 4);
     expect(coarse.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'resolution', rule: 'must be one of 5, 6, 7, 8, 9' }] } });
