@@ -160,7 +160,9 @@ export async function addRequestFigures(db: Reader, complexId: number, from: Dat
     .from(shipmentRequests)
     .innerJoin(bookings, and(eq(bookings.requestId, shipmentRequests.id), ne(bookings.kind, 'STORAGE'), inArray(bookings.status, [...HOLDING_BOOKING_STATUSES])))
     .leftJoin(offers, eq(offers.id, bookings.offerId))
-    .where(posted)
+    // Served once every leg is booked: one leg booked while another (its storage, its other leg through the centre)
+    // still waits on an offer leaves the request OFFERED, counted waiting (or expired), not served as well.
+    .where(and(posted, sql`not (${unbooked})`))
     .all();
   // A request through the centre has a booking per leg: each leg adds its cost and km, but the request is served
   // once, booked when its last booked leg was, pooled when any leg was, and its storage (if any) counts once.

@@ -374,3 +374,24 @@ it("keeps a withdrawn listing's idle space on the days before its withdrawal: th
   // Yesterday the space was listed, and 4 of its 5 pallets were stored: withdrawing it today changes neither.
   expect(await yesterdays()).toEqual({ idlePalletDays: 5, bookedPalletDays: 4, utilisationPct: 80 });
 });
+
+it('counts a request with one leg booked and another still offered as waiting, not also as served', async () => {
+  // 2023 in Asia/Seoul, a period of its own.
+  const year = { code: 'BANWOL_SIHWA', from: '2023-01-01T00:00:00+09:00', to: '2024-01-01T00:00:00+09:00' };
+  const carrier = server.keyOf('CARRIER');
+  const owner = server.keyOf('WAREHOUSE_OWNER');
+  const request = await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')), { pallets: 2, storage: { pallets: 2, days: 3, storageClass: 'AMBIENT' } });
+  const common = { round: await round(server.db), requestId: request.id, shipperOrgId: request.shipperOrgId };
+  const [transport] = await makeOffers(server.db, [
+    { ...common, supplierOrgId: carrier.organisationId, vehicleId: (await vehicle(ctxAs(server.db, carrier))).id },
+    { ...common, supplierOrgId: owner.organisationId, listingId: (await listing(ctxAs(server.db, owner), 10)).id, storagePallets: 2 },
+  ]);
+  // The truck is booked; the warehouse has not answered yet, so the request is still OFFERED.
+  expect((await gql(server.url, ACCEPT, { id: toGlobalId('Offer', transport!), key: randomUUID() }, { apiKey: carrier.apiKey })).body.errors).toBeUndefined();
+  expect((await server.db.select({ status: shipmentRequests.status }).from(shipmentRequests).where(eq(shipmentRequests.id, request.id)).get())!.status).toBe('OFFERED');
+  await server.db.update(shipmentRequests).set({ createdAt: new Date('2023-06-01T09:00:00+09:00') }).where(eq(shipmentRequests.id, request.id)).run();
+
+  const { requests, transport: money } = (await insights(keyOf('OPERATOR'), year)).body.data!.complexInsights;
+  expect(requests).toMatchObject({ posted: 1, served: 0, expired: 0, cancelled: 0, waiting: 1 });
+  expect(money).toMatchObject({ costKrw: 0, baselineCostKrw: 0 });
+});
