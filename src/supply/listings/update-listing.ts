@@ -99,8 +99,9 @@ function dayRanges(days: string[]): string {
  * its hours withdraws the storage offers still pending on it; renaming it keeps the old name on the stays booked under it.
  * @throws ForbiddenError for other roles; NotFoundError for an unknown listing or another owner's;
  *   ConflictError when the listing is withdrawn, when it would move or change its storage class while pallets are
- *   booked in it from today on, when its hours would narrow while goods booked into it are still to come, or when the new availability would hold fewer idle pallets than are booked on a
- *   day from today on (naming each window's field short of them); ValidationError naming each failing field.
+ *   booked in it from today on, when its hours would narrow while goods booked into it are still to come, or when
+ *   the new availability would hold fewer idle pallets than are booked on a day from today on (naming each window's
+ *   field short of them); ValidationError naming each failing field.
  */
 export async function updateListing({ ctx, input }: { ctx: Context; input: UpdateListingInput }): Promise<ListingRecord> {
   const viewer = requireRole(ctx, 'WAREHOUSE_OWNER');
