@@ -70,12 +70,13 @@ async function shortfalls(tx: Tx, listingId: number, windows: { from: string; to
  * The first day of a stay booked in the listing, from `today` on, whose goods have not been delivered into it yet
  * (their truck comes on that day, within the opening hours it was planned for); null when none is to come.
  */
-async function firstArrival(tx: Tx, listingId: number, today: string): Promise<string | null> {
+async function firstArrival(tx: Tx, ownerOrgId: number, listingId: number, today: string): Promise<string | null> {
   const row = await tx
     .select({ day: bookings.storageFromDay })
     .from(bookings)
     .innerJoin(shipmentRequests, eq(shipmentRequests.id, bookings.requestId))
-    .where(and(eq(bookings.listingId, listingId), eq(bookings.status, 'CONFIRMED'), gte(bookings.storageFromDay, today), ne(shipmentRequests.status, 'DELIVERED')))
+    // The owner's confirmed bookings first (index bookings_supplier): bookings have no index by listing.
+    .where(and(eq(bookings.supplierOrgId, ownerOrgId), eq(bookings.status, 'CONFIRMED'), eq(bookings.listingId, listingId), gte(bookings.storageFromDay, today), ne(shipmentRequests.status, 'DELIVERED')))
     .orderBy(asc(bookings.storageFromDay))
     .limit(1)
     .get();
@@ -153,7 +154,7 @@ export async function updateListing({ ctx, input }: { ctx: Context; input: Updat
       ...(columns.closesAt && columns.closesAt < current.closesAt ? ['input.closesAt'] : []),
     ];
     if (narrowed.length > 0) {
-      const arriving = await firstArrival(tx, listingId, seoulDay(ctx.now()));
+      const arriving = await firstArrival(tx, viewer.organisationId, listingId, seoulDay(ctx.now()));
       if (arriving) {
         const rule = `goods booked into this listing arrive on ${arriving}, planned for ${current.opensAt}-${current.closesAt}: the hours may widen, not narrow, until they are in`;
         throw new ConflictError(`${narrowed.map((field) => `${field}: ${rule}`).join('; ')}; give those bookings back first`);
