@@ -1,9 +1,10 @@
-import { and, eq, gt, gte, inArray, isNull, sql, sum } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, isNull, or, sql, sum } from 'drizzle-orm';
 import { snapshot } from '../../db/transaction';
 import {
   bookings,
   codeOf,
   HOLDING_BOOKING_CODES,
+  HOLDING_BOOKING_STATUSES,
   listingAvailability,
   listingReservations,
   vehicleReservations,
@@ -154,12 +155,21 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
       d.listingId ? { requestId: String(d.requestId), listingId: String(d.listingId) } : { requestId: String(d.requestId), vehicleId: String(d.vehicleId) },
     );
 
-    // Pallets the centre has promised to cross-dock from today on: feeder legs offered or booked, by hand-over day.
+    // Pallets the centre has promised to cross-dock from today on: feeder legs offered or booked, by hand-over day. An
+    // accepted offer stays ACCEPTED when its booking ends (given back, cancelled): its booking says whether it holds.
     const feeders = await tx
       .select({ deliverAt: offers.deliverAt, pallets: shipmentRequests.pallets })
       .from(offers)
       .innerJoin(shipmentRequests, eq(shipmentRequests.id, offers.requestId))
-      .where(and(eq(offers.complexId, complex.id), eq(offers.centreLeg, 'FEEDER'), gte(offers.deliverAt, new Date(kstTimeOn(today, '00:00'))), inArray(offers.status, ['PENDING', 'ACCEPTED'])))
+      .leftJoin(bookings, eq(bookings.offerId, offers.id))
+      .where(
+        and(
+          eq(offers.complexId, complex.id),
+          eq(offers.centreLeg, 'FEEDER'),
+          gte(offers.deliverAt, new Date(kstTimeOn(today, '00:00'))),
+          or(eq(offers.status, 'PENDING'), and(eq(offers.status, 'ACCEPTED'), inArray(bookings.status, [...HOLDING_BOOKING_STATUSES]))),
+        ),
+      )
       .all();
     const crossDocked = new Map<number, number>();
     for (const f of feeders) {

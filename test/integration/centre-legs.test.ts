@@ -230,6 +230,27 @@ describe('a request through the logistics centre', () => {
     await feed.dispose();
   });
 
+  it("the centre's promise ends with a feeder leg's booking: pallets given back no longer hold the cross-dock", async () => {
+    const crossDocked = async () => (await loadRoundInput({ db: server.db }, getComplex({ ctx: ctxAs(server.db, server.keyOf('OPERATOR')), input: { code: 'BANWOL_SIHWA' } }), new Date())).centre.crossDockedPallets;
+    // A feeder route still on offer: accepted, then given back by its carrier (its offer stays ACCEPTED).
+    const pending = [];
+    for (const r of routesSeen.filter((r) => r.id !== feeder.id && r.stops.some((s) => s.action === 'CENTRE_DROP'))) {
+      const now = (await as<{ node: { status: string } }>(key('CARRIER'), 'query ($id: ID!) { node(id: $id) { ... on Route { status } } }', { id: r.id })).data!.node.status;
+      if (now === 'PENDING') pending.push(r);
+    }
+    expect(pending.length).toBeGreaterThan(0);
+    const route = pending[0]!;
+    const accepted = await as<{ routeAccept: { bookings: { id: string }[] } }>(key('CARRIER'), ACCEPT, { id: route.id, key: randomUUID() });
+    expect(accepted.errors).toBeUndefined();
+    const held = await crossDocked();
+    const GIVE_BACK = 'mutation ($id: ID!, $key: String!) { bookingGiveBack(input: { bookingId: $id, reason: "truck broke down", idempotencyKey: $key }) { bookings { id status } } }';
+    for (const { id } of accepted.data!.routeAccept.bookings) expect((await as(key('CARRIER'), GIVE_BACK, { id, key: randomUUID() })).errors).toBeUndefined();
+    const given = 2 * route.stops.filter((s) => s.action === 'CENTRE_DROP').length;
+    const day = kstDayOf(Date.parse(route.stops.find((s) => s.action === 'CENTRE_DROP')!.departAt));
+    const on = (list: { day: number; pallets: number }[] = []) => list.find((d) => d.day === day)?.pallets ?? 0;
+    expect(on(await crossDocked())).toBe(on(held) - given);
+  });
+
   it('a leg whose offer expires unanswered gives the booked other leg back at the next round, and tells its carrier', async () => {
     const waiting = routesSeen.flatMap((r) => r.stops.filter((s) => s.action === 'CENTRE_DROP' && s.requestId !== through).map((s) => ({ route: r, requestId: s.requestId })));
     const open = [];
