@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { makeFolder } from '../db/folders';
 import { PROGRAMME_COMPLEXES } from '../src/complexes/programme';
 import { counted } from '../src/english';
+import { pathIssue, unwritableIssue } from '../src/env';
 import { checkFlags, helpIfAsked, parseFlags } from './cli';
 import { renderChart } from './simulation/chart';
 import { formatReport, progressReporter, summaryOf } from './simulation/report';
@@ -32,13 +33,25 @@ helpIfAsked(
   ].join('\n'),
 );
 
+/**
+ * A file the run will write, checked before it starts: the chart is written after the whole run (minutes for a week)
+ * and a database that cannot be opened would stop it with the service's setting's name, not the flag's.
+ */
+const writableFile = z
+  .string()
+  .min(1, 'must be a file path')
+  .superRefine((path, ctx) => {
+    const issue = pathIssue(path, 'file') ?? unwritableIssue(dirname(path));
+    if (issue) ctx.addIssue({ code: 'custom', message: issue });
+  });
+
 const Args = z.object({
   complex: z.enum(CODES, `must be one of ${CODES.join(', ')}`),
   days: z.coerce.number('must be a whole number from 1 to 31').int('must be a whole number from 1 to 31').min(1, 'must be a whole number from 1 to 31').max(31, 'must be a whole number from 1 to 31'),
   seed: z.coerce.number('must be a whole number from 0 to 2147483647').int('must be a whole number from 0 to 2147483647').min(0, 'must be a whole number from 0 to 2147483647').max(2_147_483_647, 'must be a whole number from 0 to 2147483647'),
   scale: z.coerce.number('must be a number above 0 and at most 3').gt(0, 'must be a number above 0 and at most 3').max(3, 'must be a number above 0 and at most 3'),
-  out: z.string().min(1, 'must be a file path').optional(),
-  'keep-db': z.string().min(1, 'must be a file path').refine((path) => !existsSync(path), 'must name a file that does not exist yet').optional(),
+  out: writableFile.optional(),
+  'keep-db': writableFile.refine((path) => !existsSync(path), 'must name a file that does not exist yet').optional(),
 });
 
 const args = checkFlags(

@@ -7,7 +7,7 @@ import { connectTimeoutOf } from '../db/pg/client';
 import { ruleOf } from './validation';
 
 /** What is in the way of `path` being a `kind`: itself, of the other kind, or a file where a folder above it must be. */
-function pathIssue(path: string, kind: 'file' | 'folder'): string | null {
+export function pathIssue(path: string, kind: 'file' | 'folder'): string | null {
   if (existsSync(path)) return statSync(path).isDirectory() === (kind === 'folder') ? null : `must be a ${kind}: ${path} is a ${kind === 'file' ? 'folder' : 'file'}`;
   for (let above = dirname(path); ; above = dirname(above)) {
     if (existsSync(above)) return statSync(above).isDirectory() ? null : `must lie in a folder: ${above} is a file`;
@@ -19,7 +19,7 @@ function pathIssue(path: string, kind: 'file' | 'folder'): string | null {
  * Why the service could not write in folder `path` (made on first use): it, or the nearest folder above that is
  * there, refuses this process writing. Null when it can, as far as the system's permission check tells.
  */
-function unwritableIssue(path: string): string | null {
+export function unwritableIssue(path: string): string | null {
   let existing = path;
   while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
   try {

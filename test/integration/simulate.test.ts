@@ -143,4 +143,19 @@ describe('npm run simulate', () => {
     for (const flag of ['--complex', '--days', '--seed', '--scale', '--out', '--keep-db']) expect(help.output).toContain(`  ${flag} `);
     expect(help.output).not.toContain('Assumptions');
   }, 30_000);
+
+  it('refuses a chart or database path it cannot write before simulating, naming the flag', async () => {
+    const file = join(tmp.dir, 'a-file');
+    writeFileSync(file, '');
+    const run = (...flags: string[]) => runScript(['scripts/simulate.ts', '--days', '1', '--scale', '0.1', ...flags], {});
+    for (const [flags, line] of [
+      [['--out', join(file, 'chart.svg')], `--out: must lie in a folder: ${file} is a file`],
+      [['--out', tmp.dir], `--out: must be a file: ${tmp.dir} is a folder`],
+      [['--keep-db', join(file, 'sim.db')], `--keep-db: must lie in a folder: ${file} is a file`],
+    ] as const) {
+      const { code, output } = await run(...flags);
+      expect(output.trim(), flags.join(' ')).toBe(line);
+      expect(code).toBe(2);
+    }
+  }, 60_000);
 });
