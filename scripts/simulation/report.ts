@@ -68,6 +68,13 @@ export function progressReporter(stream: NodeJS.WriteStream): { onProgress: (p: 
   };
 }
 
+/** Terminal columns `text` takes: Hangul (혼적) and other East Asian wide characters take two. */
+function columns(text: string): number {
+  let n = 0;
+  for (const ch of text) n += /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  return n;
+}
+
 /** The report printed after a run (without the JSON line). */
 export function formatReport(result: SimulationResult, chartPath: string): string {
   const { insights, sizes, counters, options } = result;
@@ -93,11 +100,12 @@ export function formatReport(result: SimulationResult, chartPath: string): strin
     ['Load factor (pallets, kg; km-weighted)', `${pct(result.insights.trips.loadFactorPalletsKmPct)}, ${pct(result.insights.trips.loadFactorKgKmPct)}`, '—'],
     ['Pooled (혼적) rate', `${pct(r.consolidationRatePct)} (${r.consolidated} requests shared a truck with other shippers)`, '—'],
   ];
-  const width = [Math.max(...rows.map((row) => row[0].length)), Math.max(...rows.map((row) => row[1].length)), 0];
+  const width = [Math.max(...rows.map((row) => columns(row[0]))), Math.max(...rows.map((row) => columns(row[1])))] as const;
+  const pad = (text: string, to: number) => text + ' '.repeat(to - columns(text));
   const table = [
-    `${'KPI'.padEnd(width[0]!)}  ${'with sharing'.padEnd(width[1]!)}  no-sharing baseline`,
-    `${'-'.repeat(width[0]!)}  ${'-'.repeat(width[1]!)}  -------------------`,
-    ...rows.map(([name, value, baseline]) => `${name.padEnd(width[0]!)}  ${value.padEnd(width[1]!)}  ${baseline}`),
+    `${pad('KPI', width[0])}  ${pad('with sharing', width[1])}  no-sharing baseline`,
+    `${'-'.repeat(width[0])}  ${'-'.repeat(width[1])}  -------------------`,
+    ...rows.map(([name, value, baseline]) => `${pad(name, width[0])}  ${pad(value, width[1])}  ${baseline}`),
   ];
   const target = (name: string, ok: boolean, text: string) => `${ok ? 'target met   ' : 'TARGET MISSED'}: ${name} ${text}`;
 

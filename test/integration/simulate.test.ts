@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CARGO_CLASS_CODES } from '../../db/schema';
 import { renderChart } from '../../scripts/simulation/chart';
-import { summaryOf } from '../../scripts/simulation/report';
+import { formatReport, summaryOf } from '../../scripts/simulation/report';
 import { runSimulation, type SimulationResult } from '../../scripts/simulation/run-simulation';
 import { runScript } from '../helpers/process';
 import { tempDir } from '../helpers/server';
@@ -81,6 +81,17 @@ describe('npm run simulate', () => {
       expect(pct).toBeLessThanOrEqual(100);
     }
     expect(summary.servedPct).toBeGreaterThan(50);
+  });
+
+  it("lines up the KPI table's columns on a terminal, where a Hangul syllable takes two columns", () => {
+    const lines = formatReport(banwol, 'chart.svg').split('\n');
+    const header = lines.findIndex((line) => line.startsWith('KPI '));
+    const rows = lines.slice(header, lines.findIndex((line) => line.startsWith('Cross-check')));
+    expect(rows.some((row) => /[가-힣]/.test(row))).toBe(true);
+    const columns = (row: string) => [...row].reduce((n, ch) => n + (/[가-힣]/.test(ch) ? 2 : 1), 0);
+    // Where the baseline column starts: the header's, and every row's after its two-space gap.
+    const start = columns(rows[0]!.slice(0, rows[0]!.indexOf('no-sharing baseline')));
+    for (const row of rows.slice(1)) expect(columns(row.slice(0, row.lastIndexOf('  ') + 2)), row).toBe(start);
   });
 
   it('gives the same KPIs for the same seed', () => {
