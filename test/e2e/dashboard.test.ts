@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { createConnection, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -121,6 +122,33 @@ function shipmentRequest(origin: LatLng, destination: LatLng, pallets: number) {
 async function requestCounts(page: Page): Promise<{ posted: number; served: number; expired: number }> {
   const [posted, served, expired] = (await kpi(page, 'requests'))!.split(' / ').map(Number);
   return { posted: posted!, served: served!, expired: expired! };
+}
+
+/**
+ * A TCP relay to the service on a port of its own, which can go down (its connections cut, its port closed) and
+ * come back on the same port: to the browser, the service stopping and starting again.
+ */
+async function relayTo(port: number): Promise<{ url: string; down(): Promise<void>; up(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const relay = createServer((client) => {
+    const upstream = createConnection(port, '127.0.0.1');
+    for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
+      sockets.add(a);
+      a.on('close', () => sockets.delete(a)).on('error', () => b.destroy());
+      a.pipe(b);
+    }
+  });
+  const listen = (at: number) => new Promise<void>((resolve) => relay.listen(at, '127.0.0.1', resolve));
+  await listen(0);
+  const own = (relay.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${own}/`,
+    down: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => relay.close(() => resolve()));
+    },
+    up: () => listen(own),
+  };
 }
 
 beforeAll(async () => {
@@ -492,6 +520,37 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
       await own.stop();
     }
   });
+
+  it('keeps its figures while the service is unreachable, and follows it again once back, catching up on what it missed', async () => {
+    const relay = await relayTo(Number(new URL(server.url).port));
+    const page = await openDashboard(relay.url);
+    await signIn(page, keyOf('OPERATOR'));
+    await expect.poll(() => liveState(page)).toBe('live');
+    await expect.poll(() => kpi(page, 'requests')).not.toBe('—');
+    const figures = await page.locator('#kpis').innerText();
+    const routes = await page.locator('#routes li').count();
+    const { posted } = await requestCounts(page);
+
+    await relay.down();
+    await expect.poll(() => liveState(page)).toBe('connecting');
+    // A refresh that cannot reach the service says so and leaves the last figures up, not blanks and "no route yet".
+    await page.check('input[name="layer"][value="DEMAND"]');
+    await expect.poll(() => page.locator('#notices .notice').getAttribute('data-code')).toBe('NETWORK');
+    expect(await page.locator('#kpis').innerText()).toBe(figures);
+    expect(await page.locator('#routes li').count()).toBe(routes);
+    // Posted while the page cannot hear of it.
+    await mutate(CREATE_REQUEST, { input: shipmentRequest({ lat: 37.3, lng: 126.75 }, SEOUL, 1) }, keyOf('MANUFACTURER'));
+
+    await relay.up();
+    await expect.poll(() => liveState(page), { timeout: 30_000 }).toBe('live');
+    await expect.poll(async () => (await requestCounts(page)).posted, { timeout: 5_000 }).toBe(posted + 1);
+    await expect.poll(() => notices(page)).toEqual([]);
+    // And the feed follows again.
+    await mutate(CREATE_REQUEST, { input: shipmentRequest({ lat: 37.31, lng: 126.76 }, BUSAN, 2) }, keyOf('MANUFACTURER'));
+    await expect.poll(async () => (await requestCounts(page)).posted, { timeout: 5_000 }).toBe(posted + 2);
+    expect(await page.locator('#feed li').first().getAttribute('data-kind')).toBe('REQUEST_POSTED');
+    await relay.down();
+  }, 90_000);
 
   it('asks nothing of any host but the service, breaks no Content-Security-Policy rule and throws no error', () => {
     expect(requested.length).toBeGreaterThan(0);

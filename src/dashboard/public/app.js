@@ -11,6 +11,8 @@ const GRAPHQL_PATH = '/graphql';
 const KEY_STORAGE = 'sandan.apiKey';
 const FEED_LIMIT = 50;
 const REFRESH_DEBOUNCE_MS = 500;
+/** Longest wait between two attempts to reach the service again (doubling from 1 s, plus up to 1 s of jitter). */
+const RECONNECT_MAX_MS = 10_000;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 /** Asia/Seoul is UTC+9 all year. */
@@ -188,11 +190,16 @@ async function signIn(/** @type {string} */ apiKey) {
     lazyCloseTimeout: 2000,
     // 4403: the key was refused; retrying cannot help.
     shouldRetry: (/** @type {CloseEvent} */ event) => typeof event?.code === 'number' && event.code !== 4403,
+    // A dashboard left open on a wall outlasts a restart of the service: it keeps trying, not five times.
+    retryAttempts: Infinity,
+    retryWait: (/** @type {number} */ retries) => new Promise((resolve) => setTimeout(resolve, Math.min(RECONNECT_MAX_MS, 1000 * 2 ** retries) + Math.random() * 1000)),
     on: {
-      connected: () => {
+      connected: (/** @type {unknown} */ _socket, /** @type {unknown} */ _payload, /** @type {boolean} */ wasRetry) => {
         if (client !== state.ws) return;
         state.wsConnected = true;
         if (state.unsubscribe) setLive('live');
+        // What happened while the socket was down reached no feed: read the figures again.
+        if (wasRetry) scheduleRefresh();
       },
       // The client retries a lost connection; a subscription it gives up on reports an error.
       closed: () => {
@@ -280,6 +287,8 @@ async function refresh() {
   });
   if (seq !== state.refreshSeq || complex !== state.complex) return;
   setNotice('data', errors);
+  // Nothing came back (the service is unreachable): the last figures stay up, with their time, under the notice.
+  if (!data) return;
   state.heat = data?.heatmap?.cells ?? [];
   state.warehouses = data?.warehouseListings?.edges.map((/** @type {{ node: Warehouse }} */ e) => e.node) ?? [];
   state.routes = data?.routes?.edges.map((/** @type {{ node: Route }} */ e) => e.node) ?? [];
