@@ -155,6 +155,19 @@ describe('npm run simulate', () => {
     expect(help.output).not.toContain('Assumptions');
   }, 30_000);
 
+  it('takes numbers only as written in decimal digits: an empty, hexadecimal or exponent value is refused', async () => {
+    for (const [flags, line] of [
+      [['--seed=', '--days', '1', '--scale', '0.1'], '--seed: must be a whole number from 0 to 2147483647'],
+      [['--seed', '0x10', '--days', '1', '--scale', '0.1'], '--seed: must be a whole number from 0 to 2147483647'],
+      [['--days', '1e0', '--scale', '0.1'], '--days: must be a whole number from 1 to 31'],
+      [['--days', '1', '--scale', '1e-1'], '--scale: must be a number above 0 and at most 3'],
+    ] as const) {
+      const { code, output } = await runScript(['scripts/simulate.ts', ...flags, '--out', join(tmp.dir, 'digits.svg')], {});
+      expect(output.trim(), flags.join(' ')).toBe(line);
+      expect(code).toBe(2);
+    }
+  }, 60_000);
+
   it('refuses a chart or database path it cannot write before simulating, naming the flag', async () => {
     const file = join(tmp.dir, 'a-file');
     writeFileSync(file, '');
