@@ -225,6 +225,18 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     expect(await page.locator('#complex option').count()).toBe(7);
   });
 
+  it('signs in from the keyboard alone and leaves the focus on the complex picker, not lost with the hidden form', async () => {
+    const page = await openDashboard();
+    await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe('api-key');
+    await page.keyboard.type(keyOf('OPERATOR'));
+    await page.keyboard.press('Enter');
+    await page.locator('#dashboard').waitFor({ state: 'visible' });
+    await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe('complex');
+    // From there Tab reaches the rest of the top bar, then the page.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('sign-out');
+  });
+
   it("draws the service-area hexagons, the centre and the KPIs of the operator's complex", async () => {
     const cells = await serviceAreaCells('BANWOL_SIHWA');
     const page = await openDashboard();

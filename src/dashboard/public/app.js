@@ -706,7 +706,8 @@ function title(/** @type {string} */ text) {
 els.keyForm.addEventListener('submit', (event) => {
   event.preventDefault();
   const key = els.keyInput.value.trim();
-  if (key) void signIn(key);
+  // The form that held the focus is hidden once signed in: hand the focus on to the first control of the page.
+  if (key) void signIn(key).then(() => els.dashboard.hidden || els.select.focus());
 });
 els.signOut.addEventListener('click', (event) => {
   event.preventDefault();
