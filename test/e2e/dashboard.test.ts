@@ -268,6 +268,24 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     expect(asked[0]).toMatchObject({ from: new Date(seoulMidnight - 7 * 24 * HOUR).toISOString(), to: new Date(seoulMidnight).toISOString() });
   });
 
+  it('on a phone, keeps the sign-in card off the screen edges and the KPI period whole on its line', async () => {
+    const page = await openDashboard();
+    await page.setViewportSize({ width: 375, height: 812 });
+    for (const lang of LANGUAGES) {
+      await page.click(`button[data-lang="${lang}"]`);
+      const card = (await page.locator('#key-form').boundingBox())!;
+      expect(card.x, lang).toBeGreaterThanOrEqual(12);
+      expect(375 - (card.x + card.width), lang).toBeGreaterThanOrEqual(12);
+    }
+    await signIn(page, keyOf('OPERATOR'));
+    for (const lang of LANGUAGES) {
+      await page.click(`button[data-lang="${lang}"]`);
+      await expect.poll(() => page.locator('#kpi-period').textContent()).not.toBe('');
+      // One box per line the text takes: the range of days is not broken between its month and day.
+      expect(await page.locator('#kpi-period').evaluate((span) => span.getClientRects().length), lang).toBe(1);
+    }
+  });
+
   it('keeps a week of a large complex in won on one line of its tile, on a desktop and on a phone', async () => {
     const page = await openDashboard();
     await signIn(page, keyOf('OPERATOR'));
