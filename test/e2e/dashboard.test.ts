@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../helpers/browser';
 import { gql } from '../helpers/clients';
@@ -581,6 +581,20 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     expect(await page.locator('#feed li').first().getAttribute('data-kind')).toBe('REQUEST_POSTED');
     await relay.down();
   }, 90_000);
+
+  it('keeps the stored key when the service cannot answer at a reload, and opens by itself once it does', async () => {
+    const page = await openDashboard();
+    await signIn(page, keyOf('OPERATOR'));
+    // The page's files still load (a proxy or CDN in front, the database away: 503), /graphql does not.
+    const cut = (route: Route) => route.abort('connectionrefused');
+    await page.route('**/graphql', cut);
+    await page.reload();
+    await expect.poll(() => page.locator('#key-error').getAttribute('data-code')).toBe('NETWORK');
+    expect(await page.evaluate("sessionStorage.getItem('sandan.apiKey')")).toBe(keyOf('OPERATOR'));
+    await page.unroute('**/graphql', cut);
+    await page.locator('#dashboard').waitFor({ state: 'visible', timeout: 30_000 });
+    expect(await page.locator('#key-form').isHidden()).toBe(true);
+  }, 60_000);
 
   it('asks nothing of any host but the service, breaks no Content-Security-Policy rule and throws no error', () => {
     expect(requested.length).toBeGreaterThan(0);

@@ -13,6 +13,8 @@ const FEED_LIMIT = 50;
 const REFRESH_DEBOUNCE_MS = 500;
 /** Longest wait between two attempts to reach the service again (doubling from 1 s, plus up to 1 s of jitter). */
 const RECONNECT_MAX_MS = 10_000;
+/** Error codes that say the service could not answer, not that it refused. */
+const UNREACHABLE = new Set(['NETWORK', 'HTTP', 'SERVICE_UNAVAILABLE']);
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 /** Asia/Seoul is UTC+9 all year. */
@@ -168,7 +170,17 @@ async function signIn(/** @type {string} */ apiKey) {
   /** @type {Viewer | undefined} */
   const viewer = data?.viewer;
   if (!viewer) {
-    if (state.apiKey) signOut(errors?.[0] ?? localError('UNAUTHENTICATED')); // else gql signed out already
+    if (!state.apiKey) return; // gql signed out already
+    const error = errors?.[0] ?? localError('UNAUTHENTICATED');
+    // A service that cannot answer (stopped, its database away) has not refused the key: a stored one is kept, not
+    // forgotten at a reload, and tried again until the service answers.
+    if (UNREACHABLE.has(String(error.extensions?.code)) && sessionStorage.getItem(KEY_STORAGE) === apiKey) {
+      state.apiKey = null;
+      showKeyForm(error);
+      setTimeout(() => !state.apiKey && sessionStorage.getItem(KEY_STORAGE) === apiKey && void signIn(apiKey), RECONNECT_MAX_MS);
+      return;
+    }
+    signOut(error);
     return;
   }
   // Its figures are what operators and admins may read: any other key would open on an empty, refused map.

@@ -34,6 +34,7 @@ export default {
   'error.CONFLICT': 'Another change got there first: try again shortly.',
   'error.RATE_LIMITED': 'Too many requests: try again shortly.',
   'error.INTERNAL_SERVER_ERROR': 'The service failed internally.',
+  'error.SERVICE_UNAVAILABLE': 'The service is unavailable for a moment: try again shortly.',
   'error.NETWORK': 'The service cannot be reached.',
   'error.HTTP': 'The service answered HTTP {status}.',
   'error.FEED_CLOSED': 'The live feed closed ({closeCode}).',

@@ -34,6 +34,7 @@ export default {
   'error.CONFLICT': '다른 변경과 충돌했습니다. 잠시 후 다시 시도하세요.',
   'error.RATE_LIMITED': '요청이 너무 많습니다. 잠시 후 다시 시도하세요.',
   'error.INTERNAL_SERVER_ERROR': '서비스 내부 오류가 발생했습니다.',
+  'error.SERVICE_UNAVAILABLE': '서비스를 잠시 사용할 수 없습니다. 잠시 후 다시 시도하세요.',
   'error.NETWORK': '서비스에 연결할 수 없습니다.',
   'error.HTTP': '서비스가 HTTP {status} 오류로 응답했습니다.',
   'error.FEED_CLOSED': '실시간 현황 연결이 끊어졌습니다 ({closeCode}).',
