@@ -286,6 +286,28 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     }
   });
 
+  it("keeps the top bar's title readable on a tablet: the controls wrap, not the title word by word", async () => {
+    const page = await openDashboard();
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await signIn(page, keyOf('OPERATOR'));
+    for (const lang of LANGUAGES) {
+      await page.click(`button[data-lang="${lang}"]`);
+      // One box per line its text takes (a range's, whatever the span's display).
+      const lines = await page.locator('.topbar .subtitle').evaluate((span) => {
+        const range = span.ownerDocument.createRange();
+        range.selectNodeContents(span);
+        return range.getClientRects().length;
+      });
+      expect(lines, lang).toBe(1);
+    }
+    // Nor does it run off the narrowest phones: there it may wrap.
+    await page.setViewportSize({ width: 320, height: 640 });
+    for (const lang of LANGUAGES) {
+      await page.click(`button[data-lang="${lang}"]`);
+      expect(await page.evaluate('document.documentElement.scrollWidth'), lang).toBe(320);
+    }
+  });
+
   it('keeps a week of a large complex in won on one line of its tile, on a desktop and on a phone', async () => {
     const page = await openDashboard();
     await signIn(page, keyOf('OPERATOR'));
