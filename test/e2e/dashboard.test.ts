@@ -332,7 +332,11 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     await expect.poll(() => areaCells(operator).count()).toBe(changwon.length);
     await expect.poll(() => notices(operator)).toContainEqual(`FORBIDDEN${ko['error.FORBIDDEN']}Operators oversee only their own complex`);
     expect(await kpi(operator, 'requests')).toBe('—');
+    // The feed was refused, not cut: the badge says so rather than "connection lost".
+    await expect.poll(() => liveState(operator)).toBe('refused');
+    expect(await operator.locator('#live').textContent()).toBe(ko['live.refused']);
     await operator.selectOption('#complex', 'BANWOL_SIHWA');
+    await expect.poll(() => liveState(operator)).toBe('live');
     await expect.poll(() => notices(operator)).toEqual([]);
     await expect.poll(() => kpi(operator, 'requests')).toBe('0 / 0 / 0');
 

@@ -95,7 +95,7 @@ const state = {
   /** @type {any} the last complexInsights, kept to redraw in another language */ insights: null,
   /** @type {{ from: Date, to: Date, updated: Date } | null} period of those insights */ period: null,
   /** @type {Activity[]} newest first */ feed: [],
-  /** @type {'live' | 'connecting' | 'off'} */ live: 'off',
+  /** @type {'live' | 'connecting' | 'off' | 'refused'} */ live: 'off',
   /** @type {GraphQLError | null} why the key form is shown again */ keyError: null,
   /** @type {Map<string, GraphQLError[]>} errors by where they came from, shown until that source succeeds */
   notices: new Map(),
@@ -323,12 +323,17 @@ function startFeed(/** @type {string} */ code) {
   stopFeed();
   const seq = ++state.feedSeq;
   const current = () => seq === state.feedSeq;
+  // The service answered with errors (another complex's feed, refused): the socket is fine, the feed is not coming.
+  let refused = false;
   state.unsubscribe = state.ws.subscribe(
     { query: ACTIVITY, variables: { code } },
     {
       next: (/** @type {{ data?: { complexActivity: Activity }, errors?: GraphQLError[] }} */ result) => {
         if (!current()) return;
-        if (result.errors) return setNotice('feed', result.errors);
+        if (result.errors) {
+          refused = true;
+          return setNotice('feed', result.errors);
+        }
         if (!result.data) return;
         state.feed = [result.data.complexActivity, ...state.feed].slice(0, FEED_LIMIT);
         renderFeed();
@@ -337,7 +342,7 @@ function startFeed(/** @type {string} */ code) {
       error: (/** @type {unknown} */ error) => {
         if (!current()) return;
         state.unsubscribe = null;
-        setLive('off');
+        setLive(Array.isArray(error) ? 'refused' : 'off');
         const errors = feedErrors(error);
         if (errors[0]?.extensions?.code === 'UNAUTHENTICATED') signOut(errors[0]);
         else setNotice('feed', errors);
@@ -345,7 +350,7 @@ function startFeed(/** @type {string} */ code) {
       complete: () => {
         if (!current()) return;
         state.unsubscribe = null;
-        setLive('off');
+        setLive(refused ? 'refused' : 'off');
       },
     },
   );
@@ -402,7 +407,7 @@ function kindFamily(/** @type {string} */ kind) {
   return { BOOKING: 'booking', REQUEST: 'request', MATCHING: 'matching', OFFER: 'matching', SHIPMENT: 'shipment' }[prefix ?? ''] ?? 'supply';
 }
 
-function setLive(/** @type {'live' | 'connecting' | 'off'} */ live) {
+function setLive(/** @type {'live' | 'connecting' | 'off' | 'refused'} */ live) {
   state.live = live;
   renderLive();
 }

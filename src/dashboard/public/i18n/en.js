@@ -134,6 +134,7 @@ export default {
   'live.live': 'live',
   'live.connecting': 'connecting…',
   'live.off': 'offline',
+  'live.refused': 'unavailable',
   'kind.REQUEST_POSTED': 'Request posted',
   'kind.REQUEST_CANCELLED': 'Request cancelled',
   'kind.MATCHING_ROUND_COMPLETED': 'Matching round',

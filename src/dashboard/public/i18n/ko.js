@@ -134,6 +134,7 @@ export default {
   'live.live': '실시간',
   'live.connecting': '연결 중…',
   'live.off': '연결 끊김',
+  'live.refused': '수신 불가',
   'kind.REQUEST_POSTED': '운송 요청',
   'kind.REQUEST_CANCELLED': '요청 취소',
   'kind.MATCHING_ROUND_COMPLETED': '매칭 완료',
