@@ -911,7 +911,11 @@ export type ComplexActivity = {
   __typename?: 'ComplexActivity';
   /** Code of the complex. */
   complexCode: Scalars['String']['output'];
-  /** What happened, e.g. REQUEST_POSTED, OFFER_MADE, BOOKED. */
+  /**
+   * What happened: REQUEST_POSTED, REQUEST_CANCELLED, MATCHING_ROUND_COMPLETED, BOOKING_CONFIRMED, BOOKING_RETURNED,
+   * LISTING_PUBLISHED, LISTING_WITHDRAWN, VEHICLE_REGISTERED, VEHICLE_RETIRED, WEBHOOK_ENDPOINT_DISABLED, or a step of a
+   * shipment: SHIPMENT_ and its tracking event's kind (SHIPMENT_PICKED_UP, SHIPMENT_DELIVERED, …).
+   */
   kind: Scalars['String']['output'];
   /** When it happened. */
   at: Scalars['DateTime']['output'];
