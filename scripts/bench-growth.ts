@@ -50,7 +50,7 @@ import { encodeCursor } from '../src/pagination';
 import { createInProcessPubSub } from '../src/pubsub';
 import { seededRandom } from '../src/routing/random';
 import { seoulDay } from '../src/supply/listings/seoul-day';
-import { checkFlags, parseFlags } from './cli';
+import { checkFlags, numberFlag, parseFlags, WHOLE } from './cli';
 import { runSimulation } from './simulation/run-simulation';
 
 const Args = z.object({
@@ -59,7 +59,7 @@ const Args = z.object({
     .regex(/^\d+(,\d+)*$/, 'must be week counts separated by commas, e.g. 1,13,52,156')
     .transform((s) => [...new Set(s.split(',').map(Number))].sort((a, b) => a - b))
     .refine((w) => w.every((n) => n >= 1 && n <= 520), 'each must be from 1 to 520'),
-  runs: z.coerce.number().int().min(3, 'must be at least 3').max(1000, 'must be at most 1000'),
+  runs: numberFlag(WHOLE, (n) => n >= 3 && n <= 1000, 'must be a whole number from 3 to 1000'),
   sizes: z.boolean(),
 });
 const args = checkFlags(Args, parseFlags({ options: { weeks: { type: 'string', default: '1,13,52,156' }, runs: { type: 'string', default: '15' }, sizes: { type: 'boolean', default: false } } }).values);

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { solve, type RoutingProblem } from '../src/routing/index';
-import { checkFlags, fail, parseFlags } from './cli';
+import { checkFlags, DECIMAL, fail, numberFlag, parseFlags, WHOLE } from './cli';
 import { checkSolution } from './pdptw/check';
 import { listInstances, readBestKnown, readInstance, writeSolution, type PdptwInstance } from './pdptw/files';
 
@@ -21,10 +21,10 @@ import { listInstances, readBestKnown, readInstance, writeSolution, type PdptwIn
 const values = checkFlags(
   z.object({
     set: z.string().refine((dir) => existsSync(dir) && statSync(dir).isDirectory(), 'must be a folder of instances, e.g. ../shared/data/pdptw/li-lim-100'),
-    seconds: z.coerce.number('must be a number of seconds above 0').gt(0, 'must be a number of seconds above 0'),
+    seconds: numberFlag(DECIMAL, (n) => n > 0, 'must be a number of seconds above 0'),
     out: z.string().min(1, 'must be a folder path').optional(),
     only: z.string().optional(),
-    seed: z.coerce.number('must be a whole number').int('must be a whole number'),
+    seed: numberFlag(WHOLE, Number.isSafeInteger, 'must be a whole number'),
     clock: z.enum(['wall', 'cpu'], 'must be wall or cpu'),
   }),
   parseFlags({

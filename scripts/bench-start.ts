@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { checkFlags, parseFlags } from './cli';
+import { checkFlags, numberFlag, parseFlags, WHOLE } from './cli';
 
 const { runs } = checkFlags(
-  z.object({ runs: z.coerce.number('must be a whole number from 1').int('must be a whole number from 1').min(1, 'must be a whole number from 1') }),
+  z.object({ runs: numberFlag(WHOLE, (n) => n >= 1, 'must be a whole number from 1') }),
   parseFlags({ options: { runs: { type: 'string', default: '5' } } }).values,
 );
 const dir = mkdtempSync(join(tmpdir(), 'sandan-bench-start-'));

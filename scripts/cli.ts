@@ -3,7 +3,7 @@
  * stack. Every script that takes flags parses them here.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { connectOrRefusal, type Db } from '../db/client';
 import { EnvError, parseEnv, type Env } from '../src/env';
 
@@ -55,6 +55,18 @@ export function checkFlags<S extends z.ZodType>(schema: S, values: unknown): z.o
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   fail(`--${String(issue.path[0])}: ${issue.message}`);
+}
+
+/** How a whole number, and a decimal one, may be written on a command line. */
+export const WHOLE = /^\d+$/;
+export const DECIMAL = /^\d*\.?\d+$/;
+
+/**
+ * A number flag written in decimal digits (`digits`, WHOLE or DECIMAL) that `within` accepts, else `rule`:
+ * z.coerce.number() alone took `--seed=` as 0, `0x10` as 16 and `1e0` as 1.
+ */
+export function numberFlag(digits: RegExp, within: (n: number) => boolean, rule: string) {
+  return z.string().regex(digits, rule).transform(Number).refine(within, rule);
 }
 
 /**

@@ -13,7 +13,7 @@ import { makeFolder } from '../db/folders';
 import { PROGRAMME_COMPLEXES } from '../src/complexes/programme';
 import { counted } from '../src/english';
 import { pathIssue, unwritableIssue } from '../src/env';
-import { checkFlags, helpIfAsked, parseFlags } from './cli';
+import { checkFlags, DECIMAL, helpIfAsked, numberFlag, parseFlags, WHOLE } from './cli';
 import { renderChart } from './simulation/chart';
 import { formatReport, progressReporter, summaryOf } from './simulation/report';
 import { runSimulation } from './simulation/run-simulation';
@@ -45,17 +45,11 @@ const writableFile = z
     if (issue) ctx.addIssue({ code: 'custom', message: issue });
   });
 
-/**
- * A number flag written in decimal digits (`digits`), that `within` accepts, else `rule`: z.coerce.number() alone took
- * `--seed=` as seed 0, `0x10` as 16 and `1e0` as 1.
- */
-const decimal = (digits: RegExp, within: (n: number) => boolean, rule: string) => z.string().regex(digits, rule).transform(Number).refine(within, rule);
-
 const Args = z.object({
   complex: z.enum(CODES, `must be one of ${CODES.join(', ')}`),
-  days: decimal(/^\d+$/, (n) => n >= 1 && n <= 31, 'must be a whole number from 1 to 31'),
-  seed: decimal(/^\d+$/, (n) => n <= 2_147_483_647, 'must be a whole number from 0 to 2147483647'),
-  scale: decimal(/^\d*\.?\d+$/, (n) => n > 0 && n <= 3, 'must be a number above 0 and at most 3'),
+  days: numberFlag(WHOLE, (n) => n >= 1 && n <= 31, 'must be a whole number from 1 to 31'),
+  seed: numberFlag(WHOLE, (n) => n <= 2_147_483_647, 'must be a whole number from 0 to 2147483647'),
+  scale: numberFlag(DECIMAL, (n) => n > 0 && n <= 3, 'must be a number above 0 and at most 3'),
   out: writableFile.optional(),
   'keep-db': writableFile.refine((path) => !existsSync(path), 'must name a file that does not exist yet').optional(),
 });

@@ -402,6 +402,10 @@ describe('the service as a process', { timeout: 90_000 }, () => {
         ['scripts/bench-start.ts', '--runs', 'abc'],
         ['scripts/bench-start.ts', '--runs', '0'],
         ['scripts/bench-growth.ts', '--week', '1'],
+        // Numbers as written in decimal digits: `--seed=` ran seed 0, `0x10` 16 runs, `1e2` 100 runs.
+        ['scripts/bench-pdptw.ts', '--seed='],
+        ['scripts/bench-start.ts', '--runs', '0x10'],
+        ['scripts/bench-growth.ts', '--runs', '1e2'],
         // Those without flags ran their whole measurement (minutes) with one ignored, and --pg misspelt ran SQLite only.
         ['scripts/bench-near.ts', '--size', '500'],
         ['scripts/bench-match.ts', '500'],
@@ -420,6 +424,9 @@ describe('the service as a process', { timeout: 90_000 }, () => {
       [2, '--runs: must be a whole number from 1'],
       [2, '--runs: must be a whole number from 1'],
       [2, "Unknown option '--week'"],
+      [2, '--seed: must be a whole number'],
+      [2, '--runs: must be a whole number from 1'],
+      [2, '--runs: must be a whole number from 3 to 1000'],
       [2, "Unknown option '--size'"],
       [2, "Unexpected argument '500'. This command does not take positional arguments"],
       [2, "Unknown option '--events'"],
