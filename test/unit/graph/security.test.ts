@@ -1,4 +1,4 @@
-import { getNamedType, isEnumType, isObjectType, isScalarType, parse, validate, type GraphQLObjectType } from 'graphql';
+import { getIntrospectionQuery, getNamedType, isEnumType, isObjectType, isScalarType, parse, validate, type GraphQLObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { buildGraphSchema } from '../../../graph/schema';
 import { OPERATION_LIMITS, securityRules } from '../../../graph/security';
@@ -36,5 +36,16 @@ describe('operation limits', () => {
     const page = `bookings(first: ${MAX_PAGE_SIZE}) { edges { node { ${everyField(schema.getType('Booking') as GraphQLObjectType, 2)} } } }`;
     const aliased = `{ ${Array.from({ length: OPERATION_LIMITS.aliases }, (_, i) => `b${i}: ${page}`).join(' ')} }`;
     expect(limitsOf(aliased)).toEqual([expect.stringMatching(new RegExp(`^Query Cost limit of ${OPERATION_LIMITS.cost} exceeded, found \\d+\\.$`))]);
+  });
+
+  it('answer the schema once per document in development: a tool asks once, aliases asked it 15 times', () => {
+    const development = (query: string) => validate(schema, parse(query), securityRules({ production: false })).map((e) => e.message);
+    expect(development(getIntrospectionQuery())).toEqual([]);
+    const twice = '{ a: __schema { types { name fields { name } } } b: __schema { types { name fields { name } } } }';
+    expect(development(twice)).toEqual(['At most one __schema field per document: it answers the whole schema; ask for it once']);
+    // In production none at all.
+    const production = limitsOf(getIntrospectionQuery());
+    expect(production.length).toBeGreaterThan(0);
+    for (const message of production) expect(message).toContain('introspection');
   });
 });
