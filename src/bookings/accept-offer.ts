@@ -17,12 +17,12 @@ import { complexCodeOf } from '../complexes/complex-code';
 import { together, type Tx } from '../../db/transaction';
 import { preparedPerDatabase } from '../../db/prepared';
 import { lockingRows } from '../../db/sql';
-import { guarded, reserve } from '../market/reservations';
+import { guarded, OverCapacityError, reserve } from '../market/reservations';
 import { withdrawRivalOffers } from '../market/withdraw-offers';
 import { falloutEvents, noFallout } from '../market/fallout';
 import { acceptOffers, markBooked } from '../market/book';
 import { applyExtension, extensionOf, lapseStaleExtension, StaleExtensionError } from './extend-route';
-import { busyRouteOf, lapseBusyRoute, VehicleBusyError } from './vehicle-busy';
+import { busyRouteOf, lapseBusyRoute, RouteTruckFullError, VehicleBusyError } from './vehicle-busy';
 import { bookPlan } from '../matching/route-plan';
 import { counted } from '../english';
 
@@ -69,7 +69,7 @@ export async function acceptOffer({ ctx, input }: { ctx: Context; input: AcceptO
     // for, lets it lapse (a retry then reads it EXPIRED).
     error instanceof StaleExtensionError
       ? lapseStaleExtension(ctx, error, ctx.now())
-      : error instanceof VehicleBusyError
+      : error instanceof VehicleBusyError || error instanceof RouteTruckFullError
         ? lapseBusyRoute(ctx, error, ctx.now())
         : Promise.reject(error),
   );
@@ -196,6 +196,9 @@ async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date, { events
     });
     await together(writes.flatMap((w) => [w.booking, w.hold]));
     return Promise.all(writes.map(async (w): Promise<BookingRecord> => (await w.booking)!));
+  }).catch((error: unknown) => {
+    // Full at those hours because another route holds the truck? Only a transaction of its own can tell (this one is refused).
+    throw error instanceof OverCapacityError && offer.routeId ? new RouteTruckFullError(offer.routeId, error.message) : error;
   });
   await joinBookedRoute?.(booked);
   const unitIds = unit.map((o) => o.id);

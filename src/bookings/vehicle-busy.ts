@@ -19,6 +19,16 @@ export class VehicleBusyError extends ConflictError {
   }
 }
 
+/** A route's load found no room on its truck (the capacity trigger): lapseBusyRoute tells whether another route holds the truck then. */
+export class RouteTruckFullError extends ConflictError {
+  constructor(
+    readonly routeId: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * Another route of route `routeId`'s truck with a booking holding the truck at some time between this route's leaving
  * and its last drop (a booking holds it from its pickup to its delivery, as rounds plan the truck around it), or
@@ -50,17 +60,19 @@ export async function busyRouteOf(db: Db, routeId: number): Promise<number | und
 }
 
 /**
- * After the accepting transaction rolled back on `busy`: lets the route lapse (its offers EXPIRED, its requests
+ * After the accepting transaction rolled back on `refused`: lets the route lapse (its offers EXPIRED, its requests
  * back to the next round, a leg of them booked by another supplier given back and that supplier told) in a
- * transaction of its own, if its truck is still booked elsewhere then.
- * @throws ConflictError saying so (or `busy` itself when the truck is free again).
+ * transaction of its own, if its truck is booked on another route over its span then. A truck too full for the
+ * route's load is refused so too when another route fills it: whether the loads fit together does not matter.
+ * @throws ConflictError naming that route (or `refused` itself when no other route holds the truck then).
  */
-export async function lapseBusyRoute(ctx: Pick<Context, 'db' | 'pubsub'>, busy: VehicleBusyError, now: Date): Promise<never> {
-  const told = await transact(ctx.db, async (tx) => {
-    if ((await busyRouteOf(tx, busy.routeId)) === undefined) throw busy;
-    return expireRouteOffers(tx, busy.routeId, now);
+export async function lapseBusyRoute(ctx: Pick<Context, 'db' | 'pubsub'>, refused: VehicleBusyError | RouteTruckFullError, now: Date): Promise<never> {
+  const { busy, told } = await transact(ctx.db, async (tx) => {
+    const busy = await busyRouteOf(tx, refused.routeId);
+    if (busy === undefined) throw refused;
+    return { busy, told: await expireRouteOffers(tx, refused.routeId, now) };
   });
   // A request's other leg, booked by another supplier, went back with it: that supplier is told.
   publishAll(ctx.pubsub, told);
-  throw new ConflictError(`${busy.message}: the route expired and its requests return to the next matching round`);
+  throw new ConflictError(`${new VehicleBusyError(refused.routeId, busy).message}: the route expired and its requests return to the next matching round`);
 }

@@ -17,16 +17,19 @@ const INVARIANTS: Record<string, string> = {
   tracking_event_once: 'The booking was already collected or delivered',
 };
 
+/** A hold the database refused for want of room: the vehicle's payload or slots, or the listing's idle pallets. */
+export class OverCapacityError extends ConflictError {}
+
 /**
  * Runs `write`; a booking invariant the database refused (trigger or unique index) becomes a ConflictError.
- * @throws ConflictError for a refused invariant; anything else as it was.
+ * @throws OverCapacityError for a hold beyond capacity, ConflictError for another refused invariant; anything else as it was.
  */
 export async function guarded<T>(write: () => Promise<T> | T): Promise<T> {
   try {
     return await write();
   } catch (error) {
     const refused = errorMessages(error).find((message) => message in INVARIANTS);
-    if (refused) throw new ConflictError(INVARIANTS[refused]!);
+    if (refused) throw new (refused.endsWith('_over_capacity') ? OverCapacityError : ConflictError)(INVARIANTS[refused]!);
     if (isUniqueViolation(error)) throw new ConflictError(INVARIANTS.request_already_booked!);
     throw error;
   }

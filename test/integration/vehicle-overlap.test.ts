@@ -62,6 +62,24 @@ describe('one truck, one route at a time', () => {
     const bookedOn = await as<{ bookings: { edges: { node: { routeId: string } }[] } }>(carrier(), '{ bookings(first: 10, filter: { status: CONFIRMED }) { edges { node { routeId } } } }');
     expect(new Set(bookedOn.data!.bookings.edges.map((e) => e.node.routeId))).toEqual(new Set([first.id]));
   });
+
+  it('refuses the same way when the two loads would not even fit on the truck together', async () => {
+    // 3 t and 6 pallets each: the truck (5 t, 10 slots) carries either, never both at once.
+    const a = await market.post(GATE, SUWON, 3_000, 6, 44 * HOUR, 45 * HOUR, 50 * HOUR);
+    const first = (await round()).find((r) => r.stops.some((s) => s.requestId === a))!;
+    const b = await market.post(INCHEON, GATE, 3_000, 6, 44 * HOUR, 45 * HOUR, 50 * HOUR);
+    const second = (await round()).find((r) => r.stops.some((s) => s.requestId === b))!;
+    expect(second.vehicleId).toBe(first.vehicleId);
+    expect(overlap(first, second)).toBe(true);
+
+    expect((await as(carrier(), ACCEPT, { id: first.id, key: randomUUID() })).errors).toBeUndefined();
+    const refused = await as(carrier(), ACCEPT, { id: second.id, key: randomUUID() });
+    expect(refused.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining(`booked on route ${first.id}`) });
+    const now = await as<{ node: Route }>(carrier(), `query ($id: ID!) { node(id: $id) { ... on Route { ${FIELDS} } } }`, { id: second.id });
+    expect(now.data!.node.status).toBe('EXPIRED');
+    const bStatus = await as<{ node: { status: string } }>(server.keyOf('MANUFACTURER').apiKey, 'query ($id: ID!) { node(id: $id) { ... on ShipmentRequest { status } } }', { id: b });
+    expect(bStatus.data!.node.status).toBe('OPEN');
+  });
 });
 
 describe('an extension of a truck with two booked routes', () => {
