@@ -67,11 +67,16 @@ const CLUSTER_SIZE = 120;
 /** Booked routes a cluster may extend: each adds its locked requests and a truck to every iteration. */
 const MAX_BOOKED_PER_CLUSTER = 20;
 /**
- * The window a vehicle works in this round: the one its assigned job uses, else its first. A job departing at
- * midnight after a day with driving booked uses the day that starts there, not the one that ends there.
+ * The window a vehicle works in this round: the one its assigned job uses, else (idle) the one most of `pickups`
+ * overlap, the first on a tie or when none does: its first alone would leave loads for a later day only the trucks
+ * the assignment gave them. A job departing at midnight after a day with driving booked uses the day that starts
+ * there, not the one that ends there.
  */
-function windowOf(vehicle: VehicleProfile, assignedDepartAt: number | undefined): DrivingWindow | undefined {
-  if (assignedDepartAt === undefined) return vehicle.windows[0];
+function windowOf(vehicle: VehicleProfile, assignedDepartAt: number | undefined, pickups: readonly TimeWindow[] = []): DrivingWindow | undefined {
+  if (assignedDepartAt === undefined) {
+    const overlapping = (w: DrivingWindow) => pickups.filter((p) => p.start < w.end && w.start < p.end).length;
+    return vehicle.windows.reduce<DrivingWindow | undefined>((best, w) => (best === undefined || overlapping(w) > overlapping(best) ? w : best), undefined);
+  }
   const within = (w: DrivingWindow) => w.start <= assignedDepartAt && assignedDepartAt <= w.end;
   return vehicle.windows.find((w) => within(w) && assignedDepartAt < w.end) ?? vehicle.windows.find(within);
 }
@@ -170,16 +175,17 @@ function solveCluster(
   if (cluster.length === 0) return { routes: [], unserved: [] };
   const { config, now } = ctx;
   const booked = options.booked ?? [];
-  // Each vehicle works in the window of its assigned job, an idle one in its first.
+  // Each vehicle works in the window of its assigned job, an idle one in that of most of the cluster's pickups.
   const departAt = new Map<number, number>();
   for (const k of cluster) {
     const plan = assignment.plans[k];
     if (plan) departAt.set(plan.vehicleIndex, plan.departAt);
   }
+  const pickups = cluster.map((k) => jobs[k]!.request.pickupWindow);
   const fleet = [...new Set([...departAt.keys(), ...idleVehicles])];
   const windows = new Map<number, DrivingWindow>();
   for (const v of fleet) {
-    const window = windowOf(ctx.vehicles[v]!, departAt.get(v));
+    const window = windowOf(ctx.vehicles[v]!, departAt.get(v), pickups);
     if (window) windows.set(v, window);
   }
   const vehicles = fleet.filter((v) => windows.has(v));
