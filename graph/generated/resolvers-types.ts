@@ -1530,7 +1530,7 @@ export type OfferStatus =
   | 'ACCEPTED'
   /** Declined by the supplier; this pair is never offered again. */
   | 'DECLINED'
-  /** Not answered in time; the request returns to the next round. */
+  /** Not answered by its `expiresAt` (so read from that moment); the request returns to the next round. */
   | 'EXPIRED'
   /** Withdrawn because a sibling offer was accepted or the request was cancelled. */
   | 'WITHDRAWN';

@@ -4,7 +4,7 @@ import { declineOffer } from '../../src/matching/decline-offer';
 import { declineRoute } from '../../src/matching/decline-route';
 import { getRoute } from '../../src/matching/get-route';
 import { listOffers } from '../../src/matching/list-offers';
-import { breakdownOf } from '../../src/matching/offer-record';
+import { breakdownOf, offerStatusAt } from '../../src/matching/offer-record';
 import { listRounds } from '../../src/matching/list-rounds';
 import { listRoutes } from '../../src/matching/list-routes';
 import { runMatchingRound } from '../../src/matching/run-round';
@@ -59,6 +59,7 @@ export const matchingResolvers: Resolvers = {
   },
   Offer: {
     id: (o) => toGlobalId('Offer', o.id),
+    status: (o, _, ctx) => offerStatusAt(o, ctx.now()),
     breakdown: breakdownOf,
     requestId: (o) => toGlobalId('ShipmentRequest', o.requestId),
     vehicleId: (o) => (o.vehicleId ? toGlobalId('Vehicle', o.vehicleId) : null),

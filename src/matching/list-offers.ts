@@ -6,7 +6,7 @@ import { requireViewer } from '../auth/authorize';
 import type { Context, Viewer } from '../context';
 import { idOfCursor, PageArgs, toConnection, type Connection } from '../pagination';
 import { parseArgs } from '../validation';
-import type { OfferRecord } from './offer-record';
+import { offerStatusIs, type OfferRecord } from './offer-record';
 
 export const ListOffersInput = PageArgs.extend({
   status: z.enum(OFFER_STATUSES).nullish(),
@@ -30,13 +30,13 @@ export function offerScope(viewer: Viewer): SQL | undefined {
   }
 }
 
-/** Offers the caller may see, oldest first, filtered by status, request or round. */
+/** Offers the caller may see, oldest first, filtered by status (as of now), request or round. */
 export async function listOffers({ ctx, input }: { ctx: Context; input: ListOffersInput }): Promise<Connection<OfferRecord>> {
   const viewer = requireViewer(ctx);
   const { first, after, status, requestId, roundId } = parseArgs(ListOffersInput, input);
   const where = and(
     offerScope(viewer),
-    status ? eq(offers.status, status) : undefined,
+    status ? offerStatusIs(status, ctx.now()) : undefined,
     requestId ? eq(offers.requestId, requestId) : undefined,
     roundId ? eq(offers.roundId, roundId) : undefined,
   );

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client';
 import { bookings, codeOf, HOLDING_BOOKING_STATUSES, OFFER_STATUS_CODES, offers, routes, vehicles, type BookingStatus, type OfferStatus, type RouteStopAction } from '../../db/schema';
 import type { OrganisationRole } from '../../db/schema';
 import type { Viewer } from '../context';
-import type { OfferRecord } from './offer-record';
+import { offerStatusAt, type OfferRecord } from './offer-record';
 import type { RouteRecord } from './route-record';
 import { stopsOfRoutes, type RouteStopRow } from './route-plan';
 
@@ -178,7 +178,7 @@ function endedStatus(ends: EndedBefore[]): EndedBefore {
  * or withdrawn because its request was cancelled or booked elsewhere).
  */
 function statusOf(shares: OfferRecord[], now: Date): RouteStatus {
-  const statuses = new Set(shares.map((s) => (s.status === 'PENDING' && s.expiresAt <= now ? 'EXPIRED' : s.status)));
+  const statuses = new Set(shares.map((s) => offerStatusAt(s, now)));
   for (const status of ['ACCEPTED', 'DECLINED', 'EXPIRED', 'WITHDRAWN'] as const) if (statuses.has(status)) return status;
   return 'PENDING';
 }

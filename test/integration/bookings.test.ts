@@ -118,6 +118,24 @@ describe('accepting an offer', () => {
     expect(['OPEN', 'OFFERED']).toContain(await requestStatus(request.id));
   });
 
+  it('reads an offer past its expiry as EXPIRED before any round expires it, and lists it so, not as PENDING', async () => {
+    const request = await shipment(shipperCtx());
+    const v = await vehicle(carrierCtx());
+    const [offerId] = await makeOffers(server.db, [
+      { round: r, requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: key('CARRIER').organisationId, vehicleId: v.id, expiresAt: new Date(Date.now() - 1000) },
+    ]);
+    const id = toGlobalId('Offer', offerId!);
+    const listed = async (apiKey: string, status: string) =>
+      (await gql<{ offers: { edges: { node: { id: string; status: string } }[] } }>(server.url, 'query ($request: ID!, $status: OfferStatus) { offers(first: 10, filter: { requestId: $request, status: $status }) { edges { node { id status } } } }', { request: toGlobalId('ShipmentRequest', request.id), status }, { apiKey })).body.data!.offers.edges.map((e) => e.node);
+    for (const apiKey of [key('CARRIER').apiKey, key('MANUFACTURER').apiKey]) {
+      const read = await gql<{ node: { status: string } }>(server.url, 'query ($id: ID!) { node(id: $id) { ... on Offer { status } } }', { id }, { apiKey });
+      expect(read.body.data!.node.status).toBe('EXPIRED');
+      expect(await listed(apiKey, 'PENDING')).toEqual([]);
+      expect(await listed(apiKey, 'EXPIRED')).toEqual([{ id, status: 'EXPIRED' }]);
+    }
+    expect(await offerStatus(offerId!)).toBe('PENDING');
+  });
+
   it('refuses a load beyond the vehicle payload at an overlapping time (the database trigger), and takes it at another time', async () => {
     const v = await vehicle(carrierCtx(), { tonnageClass: 'T2_5' });
     const carrier = key('CARRIER').organisationId;
