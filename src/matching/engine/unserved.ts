@@ -1,6 +1,7 @@
 /**
  * Why a request the round considered got no offer, in terms its shipper can act on: the rule its storage or the
- * nearest trucks broke (the one that got furthest through the checks), HELD when its route waits for companions,
+ * nearest trucks broke (the one that got furthest through the checks, a truck that declined it as far as it would
+ * have got otherwise; EXCLUDED when it could have carried it), HELD when its route waits for companions,
  * TAKEN when trucks could carry it but the round gave them other loads, STORAGE_HOURS when its warehouse closes before
  * any truck can unload there. Only unserved requests are diagnosed, each
  * against its nearest free trucks, so the cost stays apart from the search's and bounded at any fleet size.
@@ -54,11 +55,18 @@ function transportReason(job: TransportJob, ctx: RoundContext, trucks: NearestTr
   // Diagnosing is not searching: the report's pair counters stay the search's.
   const quiet = { ...ctx, counters: { pairsEvaluated: 0, feasiblePairs: 0 } };
   let furthest = 0;
+  let declinedButFit = false;
   for (const vehicle of nearest) {
     const plan = evaluateTransport(job, vehicle, quiet);
     if (plan.ok) return 'TAKEN';
-    furthest = Math.max(furthest, STAGES.indexOf(plan.reason));
+    // A truck that declined it fails the first check; it counts as far as it would have got otherwise, and when it
+    // could have carried it, the others' rules are not what kept it from an offer (a hazmat load declined by the only
+    // certified truck is not "no truck is certified").
+    const otherwise = plan.reason === 'EXCLUDED' ? evaluateTransport(job, vehicle, { ...quiet, isVehicleExcluded: () => false }) : plan;
+    if (otherwise.ok) declinedButFit = true;
+    else furthest = Math.max(furthest, STAGES.indexOf(otherwise.reason));
   }
+  if (declinedButFit) return 'EXCLUDED';
   // A deadline cut short by a warehouse closing (jobs.ts): its hours, not the shipper's deliverBy, are what failed.
   if (STAGES[furthest] === 'DEADLINE' && job.deadlineMs < job.request.deliveryDeadline) return 'STORAGE_HOURS';
   return STAGES[furthest]!;

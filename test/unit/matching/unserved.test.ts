@@ -25,6 +25,15 @@ describe('why a request got no offer', () => {
     expect(reasonOf([baseRequest()], [baseVehicle({ availability: [{ start: NOW + 5 * H, end: NOW + 12 * H }] })])).toEqual([{ requestId: 'R1', reason: 'WINDOW' }]);
   });
 
+  it('EXCLUDED when the only trucks that could carry it declined it, not the rule the others broke', () => {
+    const certified = baseVehicle({ id: 'HZ', hazmatCertified: true });
+    const hazmat = baseRequest({ cargoClass: 'HAZMAT' });
+    const declined = { centre: CENTRE, requests: [hazmat], vehicles: [certified, baseVehicle({ id: 'PLAIN' })], listings: [], now: NOW, excludedPairs: [{ requestId: 'R1', vehicleId: 'HZ' }] };
+    expect(runRound(declined).report.unserved).toEqual([{ requestId: 'R1', reason: 'EXCLUDED' }]);
+    // A truck that declined it but could not have carried it anyway does not hide the rule.
+    expect(runRound({ ...declined, requests: [{ ...hazmat, weightKg: 3_000 }] }).report.unserved).toEqual([{ requestId: 'R1', reason: 'PAYLOAD' }]);
+  });
+
   it('NO_VEHICLE when no truck has free time', () => {
     expect(reasonOf([baseRequest()], [])).toEqual([{ requestId: 'R1', reason: 'NO_VEHICLE' }]);
     expect(reasonOf([baseRequest()], [baseVehicle({ availability: [] })])).toEqual([{ requestId: 'R1', reason: 'NO_VEHICLE' }]);
