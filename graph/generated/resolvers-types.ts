@@ -413,7 +413,7 @@ export type Subscription = {
   offerWithdrawn: Offer;
   /** Your bookings (carriers and warehouse owners) that end without you, as they end: the shipper cancelled the request or its pickup window passed before every leg was booked (CANCELLED), another supplier gave its leg of the request back (with a reason saying so), or another leg of the request (its transport, its storage, its other leg through the centre) was declined, withdrawn or expired, or lapsed when accepted (RETURNED). The load is not to be collected. */
   bookingEnded: Booking;
-  /** Status changes and tracking events of your shipments (manufacturers), or of one of them. */
+  /** Your shipments (manufacturers), or one of them: offered by a round, booked, given back, tracked, delivered, or expired unserved. */
   shipmentUpdated: ShipmentUpdate;
   /** Live feed of activity in one complex (its operators and admins). */
   complexActivity: ComplexActivity;

@@ -5,6 +5,7 @@ import { transact } from '../../db/transaction';
 import { shipmentRequests } from '../../db/schema';
 import { expireRequests } from '../market/expire-requests';
 import { falloutEvents } from '../market/fallout';
+import { statusUpdates } from './activity';
 import { publishAll } from '../pubsub';
 import { recordWebhookEvents } from '../webhooks/record-event';
 import { inFrom, REQUEST_TRANSITIONS } from '../market/transitions';
@@ -40,7 +41,7 @@ const anyStale = preparedPerDatabase((db) => ({
 
 /**
  * Marks OPEN and OFFERED requests whose pickup window has passed EXPIRED, withdraws their pending offers and
- * ends any booked leg, telling their suppliers (offerWithdrawn, bookingEnded).
+ * ends any booked leg, telling their suppliers (offerWithdrawn, bookingEnded) and their shippers (shipmentUpdated).
  * Every read of requests (lists, the load board, look-ups) runs it first, so reads report expiry as of now
  * without a scheduler. A read checks before it writes: when nothing is stale, which is the usual case, it
  * takes no write lock. Returns how many requests expired.
@@ -53,9 +54,11 @@ export async function expireStaleRequests({ ctx, input }: { ctx: Pick<Context, '
   if (!found) return 0;
   const stale = and(complexId ? eq(shipmentRequests.complexId, complexId) : undefined, staleAt(now));
   const { count, told } = await transact(ctx.db, async (tx) => {
-    const { count, ...fallout } = await expireRequests(tx, stale, now);
-    // Its pending offers are withdrawn, and a leg booked while another waited ends with it: their suppliers are told, as after a cancellation.
-    const told = falloutEvents(fallout);
+    const { expired, ...fallout } = await expireRequests(tx, stale, now);
+    // Its pending offers are withdrawn, and a leg booked while another waited ends with it: their suppliers are told, as
+    // after a cancellation; its shipper learns that it expired unserved.
+    const told = [...falloutEvents(fallout), ...statusUpdates(expired, 'EXPIRED', now)];
+    const count = expired.length;
     await recordWebhookEvents(tx, told, now);
     return { count, told };
   });

@@ -5,7 +5,7 @@ import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { podImages, shipmentRequests, vehicleReservations } from '../../db/schema';
 import { localIdOf, toGlobalId } from '../../src/global-id';
-import { firstResults, gql, keepTriggering, wsClient } from '../helpers/clients';
+import { firstResults, gql, keepTriggering, subscribedTo, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 import { ctxAs, makeOffers, round, shipment, vehicle } from '../helpers/bookings-fixtures';
 import { TINY_PNG } from '../../scripts/simulation/market';
@@ -242,6 +242,35 @@ describe('live updates', () => {
       expect(foreign[0]!.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     } finally {
       await Promise.all([mine.dispose(), others.dispose()]);
+    }
+  });
+
+  it('shipmentUpdated tells the shipper its request was offered by a round, and that it expired unserved', async () => {
+    await vehicle(ctxAs(server.db, server.keyOf('CARRIER')));
+    const request = await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
+    const id = toGlobalId('ShipmentRequest', request.id);
+    const query = 'subscription ($id: ID) { shipmentUpdated(shipmentRequestId: $id) { shipmentRequestId status } }';
+    const mine = wsClient(server.wsUrl, { apiKey: key('MANUFACTURER') });
+    try {
+      const run = () => gql(server.url, 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { status } } }', {}, { apiKey: key('OPERATOR') });
+      // Each change is told once: the subscription is held by the server before it happens.
+      const told = async (change: () => Promise<unknown>) => {
+        const subscribed = subscribedTo(server.pubsub, 'shipmentUpdated');
+        const update = firstResults(mine, { query, variables: { id } });
+        await subscribed;
+        await change();
+        return (await update)[0]!.data;
+      };
+      expect(await told(run)).toEqual({ shipmentUpdated: { shipmentRequestId: id, status: 'OFFERED' } });
+      // Its pickup window passes with the offer unanswered: the next read expires it, and the shipper hears so.
+      const past = Date.now() - 60_000;
+      const passAndRead = async () => {
+        await server.db.update(shipmentRequests).set({ pickupFrom: new Date(past - 3_600_000), pickupUntil: new Date(past) }).where(eq(shipmentRequests.id, request.id)).run();
+        return gql(server.url, 'query ($id: ID!) { node(id: $id) { ... on ShipmentRequest { status } } }', { id }, { apiKey: key('MANUFACTURER') });
+      };
+      expect(await told(passAndRead)).toEqual({ shipmentUpdated: { shipmentRequestId: id, status: 'EXPIRED' } });
+    } finally {
+      await mine.dispose();
     }
   });
 
