@@ -21,6 +21,7 @@ import type { MatchingRoundRecord } from './round-record';
 import { loadRoundInput } from './round-input';
 import { counted } from '../english';
 import { statusUpdates } from '../demand/activity';
+import { expireStaleRequests } from '../demand/expire-stale-requests';
 
 export const RunMatchingRoundInput = z.object({ complexCode: ComplexCode });
 export type RunMatchingRoundInput = z.infer<typeof RunMatchingRoundInput>;
@@ -88,6 +89,8 @@ export async function executeRound(ctx: Context, complex: ComplexRecord, trigger
   }
   try {
     await expireOffers(ctx, complex.id, startedAt);
+    // Requests whose pickup window passed unserved expire now, not at the next read: their shippers hear of it.
+    await expireStaleRequests({ ctx, input: { complexId: complex.id } });
     const input = await loadRoundInput(ctx, complex, startedAt);
     const { offers, report } = await runRoundOffThread(input, engineConfig(ctx));
     let events: Publication[] = [];
