@@ -2528,7 +2528,7 @@ export type WebhookEventType =
   | 'OFFER_WITHDRAWN'
   /** `booking.ended`: a booking of yours that ended without you (carriers, warehouse owners), as `bookingEnded` gives it. */
   | 'BOOKING_ENDED'
-  /** `shipment.updated`: a booking, tracking event, delivery or give-back of your shipment (manufacturers), as `shipmentUpdated` gives it. */
+  /** `shipment.updated`: your shipment offered by a round, booked, given back, tracked, delivered or expired unserved (manufacturers), as `shipmentUpdated` gives it. */
   | 'SHIPMENT_UPDATED'
   /** `complex.activity`: rounds, postings, bookings and deliveries in your complex (operators), as `complexActivity` gives it. */
   | 'COMPLEX_ACTIVITY';
