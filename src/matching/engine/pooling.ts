@@ -366,15 +366,16 @@ function solveCluster(
   return { routes, unserved };
 }
 
-/** Whether `vehicle` may carry `job` at all: body, certificate, size, a pair its user declined, its price ceiling alone. */
+/**
+ * Whether `vehicle` may carry `job` at all: body, certificate, size, a pair its user declined. Not its price alone: a
+ * shipper whose limit no truck alone meets may still ride shared, within it (the request's maxShare holds it there).
+ */
 function mayCarry(job: TransportJob, vehicle: VehicleProfile, ctx: RoundContext): boolean {
   const r = job.request;
   const v = vehicle.input;
   if (ctx.isVehicleExcluded(r.id, v.id)) return false;
   if (cargoFitsBody(r.cargoClass, v.bodyType, v.hazmatCertified) || !loadableAtBothEnds(r, v.bodyType)) return false;
-  if (r.weightKg > v.payloadKg || r.pallets > v.palletSlots) return false;
-  const soloKm = roadKm(haversineKm(v.location, job.origin), ctx.config) + job.loadedKm;
-  return v.baseFeeKrw + v.perKmKrw * soloKm <= job.transportBudgetKrw + KRW_SLACK;
+  return r.weightKg <= v.payloadKg && r.pallets <= v.palletSlots;
 }
 
 /**
