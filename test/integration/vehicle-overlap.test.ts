@@ -47,18 +47,9 @@ describe('one truck, one route at a time', () => {
     // B is posted while A's offer waits for the carrier: the same truck is offered for the same hours, elsewhere.
     const b = await post(INCHEON, GATE, 20 * HOUR, 21 * HOUR, 26 * HOUR);
     const second = (await round()).find((r) => r.stops.some((s) => s.requestId === b))!;
-    expect(second.vehicleId).toBe(first.vehicleId);
-    expect(overlap(first, second)).toBe(true);
-
-    expect((await as(carrier(), ACCEPT, { id: first.id, key: randomUUID() })).errors).toBeUndefined();
-    const refused = await as(carrier(), ACCEPT, { id: second.id, key: randomUUID() });
-    expect(refused.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining(`booked on route ${first.id}`) });
+    const refused = await acceptedBothWays(first, second, b);
     // It can never be driven: it lapses, and B returns to the next round.
-    expect(refused.errors![0]!.message).toMatch(/the route expired and its requests return to the next matching round$/);
-    const now = await as<{ node: Route }>(carrier(), `query ($id: ID!) { node(id: $id) { ... on Route { ${FIELDS} } } }`, { id: second.id });
-    expect(now.data!.node.status).toBe('EXPIRED');
-    const bStatus = await as<{ node: { status: string } }>(server.keyOf('MANUFACTURER').apiKey, 'query ($id: ID!) { node(id: $id) { ... on ShipmentRequest { status } } }', { id: b });
-    expect(bStatus.data!.node.status).toBe('OPEN');
+    expect(refused).toMatch(/the route expired and its requests return to the next matching round$/);
     const bookedOn = await as<{ bookings: { edges: { node: { routeId: string } }[] } }>(carrier(), '{ bookings(first: 10, filter: { status: CONFIRMED }) { edges { node { routeId } } } }');
     expect(new Set(bookedOn.data!.bookings.edges.map((e) => e.node.routeId))).toEqual(new Set([first.id]));
   });
@@ -69,9 +60,16 @@ describe('one truck, one route at a time', () => {
     const first = (await round()).find((r) => r.stops.some((s) => s.requestId === a))!;
     const b = await market.post(INCHEON, GATE, 3_000, 6, 44 * HOUR, 45 * HOUR, 50 * HOUR);
     const second = (await round()).find((r) => r.stops.some((s) => s.requestId === b))!;
+    await acceptedBothWays(first, second, b);
+  });
+
+  /**
+   * `first` and `second` put one truck at overlapping hours; accepting `first`, then `second`: the second is refused
+   * naming the first, lapses, and its request `b` is OPEN again. Returns the refusal's message.
+   */
+  async function acceptedBothWays(first: Route, second: Route, b: string): Promise<string> {
     expect(second.vehicleId).toBe(first.vehicleId);
     expect(overlap(first, second)).toBe(true);
-
     expect((await as(carrier(), ACCEPT, { id: first.id, key: randomUUID() })).errors).toBeUndefined();
     const refused = await as(carrier(), ACCEPT, { id: second.id, key: randomUUID() });
     expect(refused.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining(`booked on route ${first.id}`) });
@@ -79,7 +77,8 @@ describe('one truck, one route at a time', () => {
     expect(now.data!.node.status).toBe('EXPIRED');
     const bStatus = await as<{ node: { status: string } }>(server.keyOf('MANUFACTURER').apiKey, 'query ($id: ID!) { node(id: $id) { ... on ShipmentRequest { status } } }', { id: b });
     expect(bStatus.data!.node.status).toBe('OPEN');
-  });
+    return refused.errors![0]!.message;
+  }
 });
 
 describe('an extension of a truck with two booked routes', () => {
