@@ -1,7 +1,6 @@
 import type { Context } from '../context';
 import { counted } from '../english';
-import type { ComplexActivityEvent, Publication } from '../pubsub';
-import type { RequestStatus } from '../../db/schema';
+import type { ComplexActivityEvent } from '../pubsub';
 import type { ShipmentRequestRecord } from './request-record';
 
 export type RequestActivityKind = 'REQUEST_POSTED' | 'REQUEST_CANCELLED';
@@ -22,9 +21,4 @@ export function publishRequestActivity(ctx: Pick<Context, 'pubsub'>, complexCode
 /** The feed line of a posted or cancelled request, also recorded for webhooks in the request's transaction. */
 export function requestActivity(complexCode: string, kind: RequestActivityKind, request: ShipmentRequestRecord, at: Date): ComplexActivityEvent {
   return { complexCode, kind, at, summary: requestSummary(request) };
-}
-
-/** Tells each request's shipper (shipmentUpdated, shipment.updated) that its request is now `status`: a round offered it, or it expired unserved. */
-export function statusUpdates(requests: readonly { id: number; shipperOrgId: number }[], status: RequestStatus, at: Date): Publication[] {
-  return requests.map((r): Publication => ['shipmentUpdated', { requestId: r.id, shipperOrgId: r.shipperOrgId, status, at, trackingEvent: null, reason: null }]);
 }

@@ -5,7 +5,7 @@ import { requireViewer } from '../auth/authorize';
 import type { Context } from '../context';
 import { NotFoundError } from '../errors';
 import { parseInput } from '../validation';
-import { expireStaleRequests } from './expire-stale-requests';
+import { expireStaleRequests } from '../market/expire-stale-requests';
 import { canReadBoard, toOpenLoad, type OpenLoadRecord } from './open-load';
 
 export const GetOpenLoadInput = z.object({ id: z.number().int().positive() });

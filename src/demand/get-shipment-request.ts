@@ -5,7 +5,7 @@ import { canRead, requireViewer } from '../auth/authorize';
 import type { Context } from '../context';
 import { NotFoundError } from '../errors';
 import { parseInput } from '../validation';
-import { expireStaleRequests } from './expire-stale-requests';
+import { expireStaleRequests } from '../market/expire-stale-requests';
 import { mayTake, REQUEST_TRANSITIONS } from '../market/transitions';
 import type { ShipmentRequestRecord } from './request-record';
 

@@ -10,7 +10,7 @@ import { NearInput } from '../geo/near';
 import { isLocalId } from '../global-id';
 import { cursorKey, type LocatedConnection, nearOffset, nearPageAt, PageArgs, toConnection, withoutDistance } from '../pagination';
 import { parseArgs } from '../validation';
-import { expireStaleRequests } from './expire-stale-requests';
+import { expireStaleRequests } from '../market/expire-stale-requests';
 import { pickupOverlaps, withPickupRange } from './list-shipment-requests';
 import { BOARD_KEYS, boardColumns, canReadBoard, toOpenLoad, type OpenLoadRecord } from './open-load';
 import { openLoadsNear } from './open-loads-near';

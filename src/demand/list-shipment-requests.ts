@@ -9,7 +9,7 @@ import { NearInput, nearCells, withinRadius } from '../geo/near';
 import { isLocalId } from '../global-id';
 import { cursorKey, type LocatedConnection, nearPage, PageArgs, toConnection, withoutDistance } from '../pagination';
 import { parseArgs } from '../validation';
-import { expireStaleRequests } from './expire-stale-requests';
+import { expireStaleRequests } from '../market/expire-stale-requests';
 import { ORIGIN_CELL_COLUMN, originCandidates, originCellList, REQUEST_KEYS, requestColumns, requestsByIds, type OriginResolution, type ShipmentRequestRecord } from './request-record';
 
 /**

@@ -20,8 +20,8 @@ import { recordOffers } from './record-offers';
 import type { MatchingRoundRecord } from './round-record';
 import { loadRoundInput } from './round-input';
 import { counted } from '../english';
-import { statusUpdates } from '../demand/activity';
-import { expireStaleRequests } from '../demand/expire-stale-requests';
+import { statusUpdates } from '../market/fallout';
+import { expireStaleRequests } from '../market/expire-stale-requests';
 
 export const RunMatchingRoundInput = z.object({ complexCode: ComplexCode });
 export type RunMatchingRoundInput = z.infer<typeof RunMatchingRoundInput>;

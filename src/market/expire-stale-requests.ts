@@ -3,12 +3,11 @@ import { z } from 'zod';
 import { preparedPerDatabase } from '../../db/prepared';
 import { transact } from '../../db/transaction';
 import { shipmentRequests } from '../../db/schema';
-import { expireRequests } from '../market/expire-requests';
-import { falloutEvents } from '../market/fallout';
-import { statusUpdates } from './activity';
+import { expireRequests } from './expire-requests';
+import { falloutEvents, statusUpdates } from './fallout';
 import { publishAll } from '../pubsub';
 import { recordWebhookEvents } from '../webhooks/record-event';
-import { inFrom, REQUEST_TRANSITIONS } from '../market/transitions';
+import { inFrom, REQUEST_TRANSITIONS } from './transitions';
 import type { Context } from '../context';
 import { parseInput } from '../validation';
 
