@@ -578,6 +578,12 @@ export type Booking = Node & {
   shipment: BookedShipment;
   /** The vehicle (transport). */
   vehicleId?: Maybe<Scalars['ID']['output']>;
+  /** The truck's registration plate (transport; null for storage). */
+  vehiclePlate?: Maybe<Scalars['String']['output']>;
+  /** Who ships: the shipper with its contact, for its supplier to reach once booked. */
+  shipper: BookingParty;
+  /** Who does the job: the carrier or warehouse owner with its contact, for its shipper to reach once booked. */
+  supplier: BookingParty;
   /** The warehouse listing (storage). */
   listingId?: Maybe<Scalars['ID']['output']>;
   /** The route this share rides on (transport; null for bookings made before routes). */
@@ -612,7 +618,7 @@ export type Booking = Node & {
   proofOfDelivery?: Maybe<ProofOfDelivery>;
 };
 
-/** The shipment behind a booking, as its supplier needs it: exact places, load and loading methods (not the shipper's price limit or notes). */
+/** The shipment behind a booking, as its supplier needs it: exact places, load, loading methods and the shipper's notes (not its price limit). */
 export type BookedShipment = {
   __typename?: 'BookedShipment';
   /** Where the shipment is in its life. */
@@ -635,6 +641,8 @@ export type BookedShipment = {
   pickupWindow: PickupWindow;
   /** Latest delivery to the request's destination; a feeder leg delivers to the centre at its booking's `deliverAt`. */
   deliverBy: Scalars['DateTime']['output'];
+  /** The shipper's notes for the carrier (the gate, whom to call), shown once booked; null for storage. */
+  notes?: Maybe<Scalars['String']['output']>;
 };
 
 /** One report of a carrier about a shipment. */
@@ -676,6 +684,20 @@ export type PodImage = Node & {
   sha256: Scalars['String']['output'];
   /** Path to GET the image from, relative to the service's base URL. */
   downloadPath: Scalars['String']['output'];
+};
+
+/**
+ * One side of a booking, as the booking's shipper, its supplier and the complex's operators see it: whom to call about the
+ * job. The open-load board and offers name neither side; a booking names both.
+ */
+export type BookingParty = {
+  __typename?: 'BookingParty';
+  /** Trade name (상호). */
+  name: Scalars['String']['output'];
+  /** Its contact person, if it gave one. */
+  contactName?: Maybe<Scalars['String']['output']>;
+  /** Its contact phone, if it gave one. */
+  contactPhone?: Maybe<Scalars['String']['output']>;
 };
 
 /** A change to one of the caller's shipments. */
@@ -2824,6 +2846,7 @@ export type ResolversTypes = {
   TrackingEvent: ResolverTypeWrapper<TrackingEventMapper>;
   ProofOfDelivery: ResolverTypeWrapper<ProofOfDeliveryMapper>;
   PodImage: ResolverTypeWrapper<PodImageMapper>;
+  BookingParty: ResolverTypeWrapper<BookingParty>;
   ShipmentUpdate: ResolverTypeWrapper<ShipmentUpdateMapper>;
   BookingConnection: ResolverTypeWrapper<BookingConnectionMapper>;
   BookingEdge: ResolverTypeWrapper<Omit<BookingEdge, 'node'> & { node: ResolversTypes['Booking'] }>;
@@ -2994,6 +3017,7 @@ export type ResolversParentTypes = {
   TrackingEvent: TrackingEventMapper;
   ProofOfDelivery: ProofOfDeliveryMapper;
   PodImage: PodImageMapper;
+  BookingParty: BookingParty;
   ShipmentUpdate: ShipmentUpdateMapper;
   BookingConnection: BookingConnectionMapper;
   BookingEdge: Omit<BookingEdge, 'node'> & { node: ResolversParentTypes['Booking'] };
@@ -3235,6 +3259,9 @@ export type BookingResolvers<ContextType = Context, ParentType extends Resolvers
   shipmentRequestId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   shipment?: Resolver<ResolversTypes['BookedShipment'], ParentType, ContextType>;
   vehicleId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  vehiclePlate?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  shipper?: Resolver<ResolversTypes['BookingParty'], ParentType, ContextType>;
+  supplier?: Resolver<ResolversTypes['BookingParty'], ParentType, ContextType>;
   listingId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   routeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   route?: Resolver<Maybe<ResolversTypes['Route']>, ParentType, ContextType>;
@@ -3265,6 +3292,7 @@ export type BookedShipmentResolvers<ContextType = Context, ParentType extends Re
   loadingAtDestination?: Resolver<ResolversTypes['LoadingMethod'], ParentType, ContextType>;
   pickupWindow?: Resolver<ResolversTypes['PickupWindow'], ParentType, ContextType>;
   deliverBy?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type TrackingEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TrackingEvent'] = ResolversParentTypes['TrackingEvent']> = {
@@ -3288,6 +3316,12 @@ export type PodImageResolvers<ContextType = Context, ParentType extends Resolver
   sha256?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   downloadPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type BookingPartyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BookingParty'] = ResolversParentTypes['BookingParty']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  contactName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  contactPhone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type ShipmentUpdateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ShipmentUpdate'] = ResolversParentTypes['ShipmentUpdate']> = {
@@ -4004,6 +4038,7 @@ export type Resolvers<ContextType = Context> = {
   TrackingEvent?: TrackingEventResolvers<ContextType>;
   ProofOfDelivery?: ProofOfDeliveryResolvers<ContextType>;
   PodImage?: PodImageResolvers<ContextType>;
+  BookingParty?: BookingPartyResolvers<ContextType>;
   ShipmentUpdate?: ShipmentUpdateResolvers<ContextType>;
   BookingConnection?: BookingConnectionResolvers<ContextType>;
   BookingEdge?: BookingEdgeResolvers<ContextType>;

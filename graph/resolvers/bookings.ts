@@ -1,6 +1,7 @@
 import { acceptOffer } from '../../src/bookings/accept-offer';
 import { acceptRoute } from '../../src/bookings/accept-route';
 import { bookedShipment } from '../../src/bookings/booked-shipment';
+import { bookingParty, vehiclePlate } from '../../src/bookings/booking-parties';
 import { giveBackBooking } from '../../src/bookings/give-back-booking';
 import { listBookings } from '../../src/bookings/list-bookings';
 import { subscribeBookingsEnded } from '../../src/bookings/subscribe-bookings-ended';
@@ -72,6 +73,9 @@ export const bookingResolvers: Resolvers = {
     shipmentRequestId: (b) => toGlobalId('ShipmentRequest', b.requestId),
     shipment: (b, _, ctx) => bookedShipment({ ctx, input: { booking: b } }),
     vehicleId: (b) => (b.vehicleId ? toGlobalId('Vehicle', b.vehicleId) : null),
+    vehiclePlate: (b, _, ctx) => vehiclePlate({ ctx, input: { booking: b } }),
+    shipper: (b, _, ctx) => bookingParty({ ctx, input: { organisationId: b.shipperOrgId } }),
+    supplier: (b, _, ctx) => bookingParty({ ctx, input: { organisationId: b.supplierOrgId } }),
     listingId: (b) => (b.listingId ? toGlobalId('WarehouseListing', b.listingId) : null),
     routeId: (b) => (b.routeId ? toGlobalId('Route', b.routeId) : null),
     route: (b, _, ctx) => (b.routeId ? getRoute({ ctx, input: { id: b.routeId } }) : null),

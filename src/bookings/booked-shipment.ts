@@ -8,7 +8,7 @@ import type { BookingRecord } from './booking-record';
 
 /**
  * The shipment behind a booking the caller already holds (getBooking, listBookings checked access): its
- * supplier needs the exact places, load and loading methods to do the job, though not the request itself.
+ * supplier needs the exact places, load, loading methods and the shipper's notes to do the job, though not the request itself.
  * When storage is booked the goods go to the warehouse (the first one, when the stay is split), so that is
  * the destination the carrier is given; a warehouse owner's own booking receives them at its own listing, never
  * at another owner's when the stay is split. A leg through the joint logistics centre ends or starts there: the
@@ -17,7 +17,9 @@ import type { BookingRecord } from './booking-record';
  */
 export async function bookedShipment({ ctx, input }: { ctx: Pick<Context, 'db'>; input: { booking: BookingRecord } }): Promise<ShipmentRequestRecord> {
   const { booking } = input;
-  const request = (await ctx.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, booking.requestId)).get())!;
+  const posted = (await ctx.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, booking.requestId)).get())!;
+  // Its notes are the shipper's words to its carrier (the gate, whom to call), shown once booked; not a warehouse's.
+  const request = booking.kind === 'STORAGE' ? { ...posted, notes: null } : posted;
   if (booking.centreLeg) {
     const { centre } = selectComplex(ctx, { id: booking.complexId })!;
     return booking.centreLeg === 'FEEDER'

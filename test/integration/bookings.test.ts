@@ -94,6 +94,24 @@ describe('accepting an offer', () => {
     expect(again.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
   });
 
+  it('names each side to the other once booked: the carrier, its contact and truck plate; the shipper, its contact and notes', async () => {
+    const { request, vehicles, offerIds } = await offeredTwice({ notes: 'Gate B, call ahead' });
+    const party = async (id: number) => {
+      const { name, contactName, contactPhone } = (await server.db.select().from(organisations).where(eq(organisations.id, id)).get())!;
+      return { name, contactName, contactPhone };
+    };
+    const BOOKED = `query ($requestId: ID) { bookings(filter: { shipmentRequestId: $requestId }) { edges { node {
+      vehiclePlate shipper { name contactName contactPhone } supplier { name contactName contactPhone } shipment { notes } } } } }`;
+    expect((await accept(offerIds[0])).body.errors).toBeUndefined();
+    const expected = { vehiclePlate: vehicles[0]!.plateNumber, shipper: await party(request.shipperOrgId), supplier: await party(key('CARRIER').organisationId), shipment: { notes: 'Gate B, call ahead' } };
+    expect(expected.supplier.contactPhone).not.toBeNull();
+    for (const apiKey of [key('MANUFACTURER').apiKey, key('CARRIER').apiKey, key('OPERATOR').apiKey]) {
+      const { body } = await gql<{ bookings: { edges: { node: unknown }[] } }>(server.url, BOOKED, { requestId: toGlobalId('ShipmentRequest', request.id) }, { apiKey });
+      expect(body.errors).toBeUndefined();
+      expect(body.data!.bookings.edges.map((e) => e.node)).toEqual([expected]);
+    }
+  });
+
   it('hides offers made to others, and refuses manufacturers', async () => {
     const { offerIds } = await offeredTwice();
     const otherCarrier = await accept(offerIds[0], randomUUID(), key('CARRIER', 'CHANGWON').apiKey);
@@ -206,7 +224,7 @@ describe('accepting an offer', () => {
   it('books transport and storage legs separately; the request is BOOKED once both are, and a full warehouse refuses', async () => {
     const owner = key('WAREHOUSE_OWNER');
     const space = await listing(ctxAs(server.db, owner), 4);
-    const request = await shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
+    const request = await shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' }, notes: 'Dock 3' });
     const other = await shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
     const v = await vehicle(carrierCtx());
     const common = { round: r, shipperOrgId: request.shipperOrgId };
@@ -221,6 +239,11 @@ describe('accepting an offer', () => {
     expect(await server.db.select().from(listingReservations).where(eq(listingReservations.listingId, space.id)).all()).toHaveLength(3);
     expect((await accept(transport!)).body.errors).toBeUndefined();
     expect(await requestStatus(request.id)).toBe('BOOKED');
+    // The shipper's notes are for its carrier: the warehouse's booking carries none, and no plate.
+    const legs = async (apiKey: string) =>
+      (await gql<{ bookings: { edges: { node: { kind: string; vehiclePlate: string | null; shipment: { notes: string | null } } }[] } }>(server.url, 'query ($id: ID) { bookings(filter: { shipmentRequestId: $id }) { edges { node { kind vehiclePlate shipment { notes } } } } }', { id: toGlobalId('ShipmentRequest', request.id) }, { apiKey })).body.data!.bookings.edges.map((e) => e.node);
+    expect(await legs(owner.apiKey)).toEqual([{ kind: 'STORAGE', vehiclePlate: null, shipment: { notes: null } }]);
+    expect(await legs(key('CARRIER').apiKey)).toEqual([{ kind: 'TRANSPORT', vehiclePlate: v.plateNumber, shipment: { notes: 'Dock 3' } }]);
 
     const full = await accept(otherStorage!, randomUUID(), owner.apiKey);
     expect(full.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining('no idle pallets') });
