@@ -235,6 +235,9 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     // From there Tab reaches the rest of the top bar, then the page.
     await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement?.id')).toBe('sign-out');
+    // Signing out is an action: a button, which Space presses as Enter does (a link of "#" took Enter only).
+    await page.keyboard.press('Space');
+    await page.locator('#key-form').waitFor({ state: 'visible', timeout: 5_000 });
   });
 
   it("draws the service-area hexagons, the centre and the KPIs of the operator's complex", async () => {

@@ -726,10 +726,7 @@ els.keyForm.addEventListener('submit', (event) => {
   // The form that held the focus is hidden once signed in: hand the focus on to the first control of the page.
   if (key) void signIn(key).then(() => els.dashboard.hidden || els.select.focus());
 });
-els.signOut.addEventListener('click', (event) => {
-  event.preventDefault();
-  signOut();
-});
+els.signOut.addEventListener('click', () => signOut());
 els.select.addEventListener('change', () => showComplex(els.select.value));
 for (const radio of document.querySelectorAll('input[name="layer"]')) {
   radio.addEventListener('change', (event) => {
