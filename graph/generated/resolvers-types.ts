@@ -413,7 +413,7 @@ export type Subscription = {
   offerWithdrawn: Offer;
   /** Your bookings (carriers and warehouse owners) that end without you, as they end: the shipper cancelled the request or its pickup window passed before every leg was booked (CANCELLED), another supplier gave its leg of the request back (with a reason saying so), or another leg of the request (its transport, its storage, its other leg through the centre) was declined, withdrawn or expired, or lapsed when accepted (RETURNED). The load is not to be collected. */
   bookingEnded: Booking;
-  /** Your shipments (manufacturers), or one of them: offered by a round, booked, given back, tracked, delivered, or expired unserved. */
+  /** Your shipments (manufacturers), or one of them: offered by a round, back on the market (OPEN) when its offers were declined, withdrawn or expired, booked, given back, tracked, delivered, or expired unserved. */
   shipmentUpdated: ShipmentUpdate;
   /** Live feed of activity in one complex (its operators and admins). */
   complexActivity: ComplexActivity;
@@ -2550,7 +2550,7 @@ export type WebhookEventType =
   | 'OFFER_WITHDRAWN'
   /** `booking.ended`: a booking of yours that ended without you (carriers, warehouse owners), as `bookingEnded` gives it. */
   | 'BOOKING_ENDED'
-  /** `shipment.updated`: your shipment offered by a round, booked, given back, tracked, delivered or expired unserved (manufacturers), as `shipmentUpdated` gives it. */
+  /** `shipment.updated`: your shipment offered by a round, back on the market, booked, given back, tracked, delivered or expired unserved (manufacturers), as `shipmentUpdated` gives it. */
   | 'SHIPMENT_UPDATED'
   /** `complex.activity`: rounds, postings, bookings and deliveries in your complex (operators), as `complexActivity` gives it. */
   | 'COMPLEX_ACTIVITY';

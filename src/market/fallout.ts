@@ -7,15 +7,35 @@ export interface Fallout {
   withdrawn: (typeof offers.$inferSelect)[];
   /** Bookings that ended with them: a request's other leg, or one of a request that returned with a load it shared. */
   ended: (typeof bookings.$inferSelect)[];
+  /** Requests it returned to the next round (OPEN, no offer left): their shippers are to be told. */
+  released: Released[];
 }
 
-export const noFallout: Fallout = { withdrawn: [], ended: [] };
+/** A request back on the market, with its shipper and when. */
+export interface Released {
+  id: number;
+  shipperOrgId: number;
+  at: Date;
+}
 
-export const joinFallout = (...parts: Fallout[]): Fallout => ({ withdrawn: parts.flatMap((p) => p.withdrawn), ended: parts.flatMap((p) => p.ended) });
+export const noFallout: Fallout = { withdrawn: [], ended: [], released: [] };
 
-/** What tells each supplier of its offers withdrawn (offerWithdrawn) and of its bookings that ended without it (bookingEnded). */
-export function falloutEvents({ withdrawn, ended }: Fallout): Publication[] {
-  return [...withdrawn.map((offer): Publication => ['offerWithdrawn', { offer }]), ...ended.map((booking): Publication => ['bookingEnded', { booking }])];
+export const joinFallout = (...parts: Partial<Fallout>[]): Fallout => ({
+  withdrawn: parts.flatMap((p) => p.withdrawn ?? []),
+  ended: parts.flatMap((p) => p.ended ?? []),
+  released: parts.flatMap((p) => p.released ?? []),
+});
+
+/**
+ * What tells each supplier of its offers withdrawn (offerWithdrawn) and of its bookings that ended without it
+ * (bookingEnded), and each shipper of its request back on the market (shipmentUpdated, OPEN).
+ */
+export function falloutEvents({ withdrawn, ended, released }: Fallout): Publication[] {
+  return [
+    ...withdrawn.map((offer): Publication => ['offerWithdrawn', { offer }]),
+    ...ended.map((booking): Publication => ['bookingEnded', { booking }]),
+    ...released.flatMap((r) => statusUpdates([r], 'OPEN', r.at)),
+  ];
 }
 
 /** Tells each request's shipper (shipmentUpdated, shipment.updated) that its request is now `status`: a round offered it, or it expired unserved. */

@@ -1,7 +1,7 @@
 import { and, eq, inArray, notExists } from 'drizzle-orm';
 import type { Tx } from '../../db/transaction';
 import { offers, shipmentRequests } from '../../db/schema';
-import type { Fallout } from './fallout';
+import type { Fallout, Released } from './fallout';
 import { endRequestBookings } from './end-request-bookings';
 import { strandedRequests } from './stranded-requests';
 import { inFrom, REQUEST_TRANSITIONS } from './transitions';
@@ -16,7 +16,7 @@ import { withdrawUnits } from './withdraw-units';
  * Returns the offers it withdrew and the bookings it ended, whose suppliers are to be told (falloutEvents).
  */
 export async function releaseRequests(tx: Tx, requestIds: readonly number[], now: Date, keep: readonly number[] = []): Promise<Fallout> {
-  const released: number[] = [];
+  const released: Released[] = [];
   const withdrawn: Fallout['withdrawn'] = [];
   const seen = new Set([...requestIds, ...keep]);
   for (let asked = [...new Set(requestIds)].filter((id) => !keep.includes(id)); asked.length > 0; ) {
@@ -30,12 +30,12 @@ export async function releaseRequests(tx: Tx, requestIds: readonly number[], now
     asked = [...stranded, ...new Set(touched)];
   }
   // A request back on the market holds nothing: a leg accepted before another was declined or expired is released.
-  const ended = await endRequestBookings(tx, released, { transition: 'giveBack', reason: 'Another leg of the request was declined or expired: it returned to the next matching round', byOrgId: null, now });
-  return { withdrawn, ended };
+  const ended = await endRequestBookings(tx, released.map((r) => r.id), { transition: 'giveBack', reason: 'Another leg of the request was declined or expired: it returned to the next matching round', byOrgId: null, now });
+  return { withdrawn, ended, released };
 }
 
-/** Returns the OFFERED requests of `requestIds` without a PENDING offer to OPEN; returns their ids. */
-async function releaseIdle(tx: Tx, requestIds: number[], now: Date): Promise<number[]> {
+/** Returns the OFFERED requests of `requestIds` without a PENDING offer to OPEN; returns them. */
+async function releaseIdle(tx: Tx, requestIds: number[], now: Date): Promise<Released[]> {
   const released = await tx
     .update(shipmentRequests)
     .set({ status: REQUEST_TRANSITIONS.release.to, updatedAt: now })
@@ -46,7 +46,7 @@ async function releaseIdle(tx: Tx, requestIds: number[], now: Date): Promise<num
         notExists(tx.select({ id: offers.id }).from(offers).where(and(eq(offers.requestId, shipmentRequests.id), eq(offers.status, 'PENDING')))),
       ),
     )
-    .returning({ id: shipmentRequests.id })
+    .returning({ id: shipmentRequests.id, shipperOrgId: shipmentRequests.shipperOrgId })
     .all();
-  return released.map((r) => r.id);
+  return released.map((r) => ({ ...r, at: now }));
 }

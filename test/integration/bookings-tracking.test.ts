@@ -274,6 +274,28 @@ describe('live updates', () => {
     }
   });
 
+  it("shipmentUpdated tells the shipper its request is back on the market when the carrier declines the round's offer", async () => {
+    await vehicle(ctxAs(server.db, server.keyOf('CARRIER')));
+    const request = await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
+    const id = toGlobalId('ShipmentRequest', request.id);
+    const run = await gql(server.url, 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { status } } }', {}, { apiKey: key('OPERATOR') });
+    expect(run.body.errors).toBeUndefined();
+    const offered = await gql<{ offers: { edges: { node: { id: string } }[] } }>(server.url, 'query ($id: ID!) { offers(first: 10, filter: { requestId: $id, status: PENDING }) { edges { node { id } } } }', { id }, { apiKey: key('CARRIER') });
+    const [offer] = offered.body.data!.offers.edges.map((e) => e.node.id);
+    expect(offer).toBeDefined();
+    const mine = wsClient(server.wsUrl, { apiKey: key('MANUFACTURER') });
+    try {
+      const subscribed = subscribedTo(server.pubsub, 'shipmentUpdated');
+      const update = firstResults(mine, { query: 'subscription ($id: ID) { shipmentUpdated(shipmentRequestId: $id) { shipmentRequestId status } }', variables: { id } });
+      await subscribed;
+      const declined = await gql(server.url, 'mutation ($id: ID!) { offerDecline(input: { offerId: $id, reason: "no driver" }) { offer { status } } }', { id: offer }, { apiKey: key('CARRIER') });
+      expect(declined.body.errors).toBeUndefined();
+      expect((await update)[0]!.data).toEqual({ shipmentUpdated: { shipmentRequestId: id, status: 'OPEN' } });
+    } finally {
+      await mine.dispose();
+    }
+  });
+
   it('offerReceived reaches only the carrier the round made the offer to', async () => {
     const query = 'subscription { offerReceived { kind status vehicleId } }';
     const carrier = wsClient(server.wsUrl, { apiKey: key('CARRIER') });
