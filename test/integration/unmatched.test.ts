@@ -57,7 +57,9 @@ describe('why a request got no offer', () => {
 
   it('names the rule no truck nearby could meet, with the field to change, until a round offers it', async () => {
     await register('경기12바1234', 'T5', 'WING');
-    const cheap = await post({ maxPriceKrw: 1_000 });
+    // Bound elsewhere than the first test's load (Daejeon, not Seoul): a load on another's way may ride shared within
+    // its limit, but no route reaches Daejeon for 1,000 won more.
+    const cheap = await post({ maxPriceKrw: 1_000, destination: { lat: 36.3504, lng: 127.3845 } });
     const bulk = await post({ cargoClass: 'LIQUID_BULK', loadingAtOrigin: 'BY_HAND', loadingAtDestination: 'BY_HAND' });
     expect(await read(cheap)).toEqual({ status: 'OPEN', unmatched: null });
 
