@@ -4,7 +4,7 @@ import { preparedPerDatabase } from '../../db/prepared';
 import { transact } from '../../db/transaction';
 import { shipmentRequests } from '../../db/schema';
 import { expireRequests } from './expire-requests';
-import { falloutEvents, statusUpdates } from './fallout';
+import { falloutEvents, statusUpdate } from './fallout';
 import { publishAll } from '../pubsub';
 import { recordWebhookEvents } from '../webhooks/record-event';
 import { inFrom, REQUEST_TRANSITIONS } from './transitions';
@@ -56,7 +56,7 @@ export async function expireStaleRequests({ ctx, input }: { ctx: Pick<Context, '
     const { expired, ...fallout } = await expireRequests(tx, stale, now);
     // Its pending offers are withdrawn, and a leg booked while another waited ends with it: their suppliers are told, as
     // after a cancellation; its shipper learns that it expired unserved.
-    const told = [...falloutEvents(fallout), ...statusUpdates(expired, 'EXPIRED', now)];
+    const told = [...falloutEvents(fallout), ...expired.map((r) => statusUpdate(r, 'EXPIRED', now))];
     const count = expired.length;
     await recordWebhookEvents(tx, told, now);
     return { count, told };

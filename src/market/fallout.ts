@@ -34,11 +34,11 @@ export function falloutEvents({ withdrawn, ended, released }: Fallout): Publicat
   return [
     ...withdrawn.map((offer): Publication => ['offerWithdrawn', { offer }]),
     ...ended.map((booking): Publication => ['bookingEnded', { booking }]),
-    ...released.flatMap((r) => statusUpdates([r], 'OPEN', r.at)),
+    ...released.map((r) => statusUpdate(r, 'OPEN', r.at)),
   ];
 }
 
-/** Tells each request's shipper (shipmentUpdated, shipment.updated) that its request is now `status`: a round offered it, or it expired unserved. */
-export function statusUpdates(requests: readonly { id: number; shipperOrgId: number }[], status: RequestStatus, at: Date): Publication[] {
-  return requests.map((r): Publication => ['shipmentUpdated', { requestId: r.id, shipperOrgId: r.shipperOrgId, status, at, trackingEvent: null, reason: null }]);
+/** Tells a request's shipper (shipmentUpdated, shipment.updated) that its request is now `status`: offered by a round, back on the market, or expired unserved. */
+export function statusUpdate(request: { id: number; shipperOrgId: number }, status: RequestStatus, at: Date): Publication {
+  return ['shipmentUpdated', { requestId: request.id, shipperOrgId: request.shipperOrgId, status, at, trackingEvent: null, reason: null }];
 }

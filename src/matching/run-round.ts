@@ -20,7 +20,7 @@ import { recordOffers } from './record-offers';
 import type { MatchingRoundRecord } from './round-record';
 import { loadRoundInput } from './round-input';
 import { counted } from '../english';
-import { statusUpdates } from '../market/fallout';
+import { statusUpdate } from '../market/fallout';
 import { expireStaleRequests } from '../market/expire-stale-requests';
 
 export const RunMatchingRoundInput = z.object({ complexCode: ComplexCode });
@@ -99,8 +99,8 @@ export async function executeRound(ctx: Context, complex: ComplexRecord, trigger
       await recordUnserved(tx, report.unserved, new Date(input.now));
       const stored: StoredRoundReport = { ...withoutIds(report), offersWritten: recorded.offerIds.length };
       const shipperOf = new Map(input.requests.map((r) => [Number(r.id), Number(r.shipperOrgId)]));
-      const offered = recorded.requestIds.map((id) => ({ id, shipperOrgId: shipperOf.get(id)! }));
-      events = [...(await offersOfRound(tx, round.id)), ...statusUpdates(offered, 'OFFERED', ctx.now()), ...roundEvents(ctx, complex, round.id, trigger, report, stored.offersWritten)];
+      const offered = recorded.requestIds.map((id) => statusUpdate({ id, shipperOrgId: shipperOf.get(id)! }, 'OFFERED', ctx.now()));
+      events = [...(await offersOfRound(tx, round.id)), ...offered, ...roundEvents(ctx, complex, round.id, trigger, report, stored.offersWritten)];
       await recordWebhookEvents(tx, events, ctx.now());
       const completed = await tx.update(matchingRounds).set({ status: 'COMPLETED', finishedAt: ctx.now(), report: stored }).where(and(eq(matchingRounds.id, round.id), RUNNING_ROUND)).returning().get();
       if (!completed) throw new ConflictError(`Matching round ${round.id} of ${complex.code} ran past ${staleClaimMs(ctx.env.MATCHING_ROUND_SECONDS) / 1000} s and was taken over as interrupted: its offers were not written`);
