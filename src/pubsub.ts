@@ -23,7 +23,10 @@ export interface ComplexActivityEvent {
   complexCode: string;
   kind: ActivityKind;
   at: Date;
+  /** One line for a feed, in English (src/complexes/activity-lines.ts). */
   summary: string;
+  /** The same line in Korean. */
+  summaryKo: string;
 }
 
 /** A matching round finished and wrote its offers. */

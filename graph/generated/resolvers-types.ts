@@ -941,8 +941,10 @@ export type ComplexActivity = {
   kind: Scalars['String']['output'];
   /** When it happened. */
   at: Scalars['DateTime']['output'];
-  /** One line for a feed. */
+  /** One line for a feed, in English. */
   summary: Scalars['String']['output'];
+  /** The same line in Korean (the operators' dashboard shows it when read in Korean). */
+  summaryKo: Scalars['String']['output'];
 };
 
 /** What kind of goods a shipment carries; decides the vehicle bodies and storage classes that may take it. */
@@ -3419,6 +3421,7 @@ export type ComplexActivityResolvers<ContextType = Context, ParentType extends R
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  summaryKo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type ShipmentPlaceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ShipmentPlace'] = ResolversParentTypes['ShipmentPlace']> = {

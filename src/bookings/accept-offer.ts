@@ -4,7 +4,7 @@ import type { Db } from '../../db/client';
 import { bookings, HOLDING_BOOKING_STATUSES, offers, shipmentRequests } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
 import type { Context, Viewer } from '../context';
-import { requestSummary } from '../demand/activity';
+import { bookedLine, loadLine } from '../complexes/activity-lines';
 import type { ShipmentRequestRecord } from '../demand/request-record';
 import { ConflictError, NotFoundError } from '../errors';
 import { IdempotencyKey, idempotent, type Claim } from '../idempotency';
@@ -24,7 +24,6 @@ import { acceptOffers, markBooked } from '../market/book';
 import { applyExtension, extensionOf, lapseStaleExtension, StaleExtensionError } from './extend-route';
 import { busyRouteOf, lapseBusyRoute, RouteTruckFullError, VehicleBusyError } from './vehicle-busy';
 import { bookPlan } from '../matching/route-plan';
-import { counted } from '../english';
 
 export const AcceptOfferInput = z.object({
   offerId: z.number().int().positive(),
@@ -276,15 +275,10 @@ async function fullyBooked(run: Statements, request: ShipmentRequestRecord, legs
 function bookedEvents(ctx: Context, { offer, bookings: booked, requests, bookedRequestIds, extended }: BookedUnit): Publication[] {
   const at = ctx.now();
   const pallets = booked.reduce((n, b) => n + b.pallets, 0);
-  const summary = extended
-    ? `Route extended: ${counted(booked.length, 'more shipment')}, ${counted(pallets, 'pallet')} joined a truck already out`
-    : booked.length > 1
-      ? `Pooled route booked: ${booked.length} shipments, ${counted(pallets, 'pallet')} on one vehicle`
-      : offer.kind === 'STORAGE'
-        ? `Storage booked: ${counted(offer.storagePallets!, 'pallet')} ${offer.storageFromDay} to ${offer.storageToDay}`
-        : `Transport booked: ${requestSummary(requests[0]!)}`;
+  const storage = offer.kind === 'STORAGE' ? { pallets: offer.storagePallets!, fromDay: offer.storageFromDay!, toDay: offer.storageToDay! } : null;
+  const line = bookedLine({ extended, shipments: booked.length, pallets, storage, load: storage ? null : loadLine(requests[0]!) });
   return [
-    ['complexActivity', { complexCode: complexCodeOf(ctx, offer.complexId), kind: 'BOOKING_CONFIRMED', at, summary }],
+    ['complexActivity', { complexCode: complexCodeOf(ctx, offer.complexId), kind: 'BOOKING_CONFIRMED', at, ...line }],
     ...requests
       .filter((request) => bookedRequestIds.includes(request.id))
       .map((request): Publication => ['shipmentUpdated', { requestId: request.id, shipperOrgId: request.shipperOrgId, status: 'BOOKED', at, trackingEvent: null, reason: null }]),

@@ -13,7 +13,7 @@ import { complexCodeOf } from '../complexes/complex-code';
 import { giveBackRequests } from '../market/give-back-requests';
 import { falloutEvents } from '../market/fallout';
 import type { Tx } from '../../db/transaction';
-import { counted } from '../english';
+import { givenBackLine } from '../complexes/activity-lines';
 
 export const GIVE_BACK_REASON_MAX_LENGTH = 500;
 
@@ -88,7 +88,7 @@ async function givenBackEvents(ctx: Context, tx: Tx, given: BookingRecord, reque
     complexCode: complexCodeOf(ctx, given.complexId),
     kind: 'BOOKING_RETURNED',
     at,
-    summary: `Booking given back by its ${given.kind === 'STORAGE' ? 'warehouse' : 'carrier'}: ${counted(requestIds.length, 'shipment')} back to the next matching round`,
+    ...givenBackLine({ storage: given.kind === 'STORAGE', shipments: requestIds.length }),
   }];
   const updates = await tx.select().from(shipmentRequests).where(inArray(shipmentRequests.id, requestIds)).all();
   return [activity, ...updates.map((request): Publication => ['shipmentUpdated', { requestId: request.id, shipperOrgId: request.shipperOrgId, status: request.status, at, trackingEvent: null, reason }])];

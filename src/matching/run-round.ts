@@ -19,9 +19,9 @@ import { recordUnserved } from './record-unserved';
 import { recordOffers } from './record-offers';
 import type { MatchingRoundRecord } from './round-record';
 import { loadRoundInput } from './round-input';
-import { counted } from '../english';
 import { statusUpdate } from '../market/fallout';
 import { expireStaleRequests } from '../market/expire-stale-requests';
+import { roundLine } from '../complexes/activity-lines';
 
 export const RunMatchingRoundInput = z.object({ complexCode: ComplexCode });
 export type RunMatchingRoundInput = z.infer<typeof RunMatchingRoundInput>;
@@ -123,12 +123,9 @@ const everyFigureStored: [Exclude<keyof ReturnType<typeof withoutIds>, keyof Sto
 void everyFigureStored;
 
 function roundEvents(ctx: Context, complex: ComplexRecord, roundId: number, trigger: RoundTrigger, report: RoundReport, offersWritten: number): Publication[] {
-  const { servedCount, requestsConsidered, timeMs, routes, pooledRoutes, pooledRequests, centreRequests } = report;
-  const pooled = pooledRoutes > 0 ? ` (${pooledRoutes} pooled, carrying ${counted(pooledRequests, 'request')}${centreRequests > 0 ? `, ${centreRequests} through the centre` : ''})` : '';
-  const extended = report.extensions > 0 ? `, ${report.extensions} of them extending ${report.extensions === 1 ? 'a booked route' : 'booked routes'}` : '';
-  const summary = `Round ${roundId}: ${servedCount}/${counted(requestsConsidered, 'request')} matched on ${counted(routes, 'route')}${pooled}${extended}, ${counted(offersWritten, 'offer')}, saving ${report.savingsPct.toFixed(1)}% against separate trucks`;
+  const { servedCount, requestsConsidered, timeMs } = report;
   return [
-    ['complexActivity', { complexCode: complex.code, kind: 'MATCHING_ROUND_COMPLETED', at: ctx.now(), summary }],
+    ['complexActivity', { complexCode: complex.code, kind: 'MATCHING_ROUND_COMPLETED', at: ctx.now(), ...roundLine({ roundId, offersWritten, ...report }) }],
     ['roundCompleted', { complexCode: complex.code, roundId, trigger, timeMs, requestsConsidered, servedCount, offersWritten }],
   ];
 }

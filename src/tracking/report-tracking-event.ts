@@ -17,7 +17,7 @@ import { FREE_TEXT, ONE_LINE, parseInput } from '../validation';
 import { recordWebhookEvents } from '../webhooks/record-event';
 import type { TrackingEventRecord } from './tracking-event-record';
 import { notThisLeg, outOfOrder, TRACKING_STEPS } from './tracking-rules';
-import { counted } from '../english';
+import { shipmentLine } from '../complexes/activity-lines';
 
 /** Allowance for the carrier's device clock differing from ours, either way. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
@@ -135,6 +135,6 @@ async function trackedEvents(ctx: Context, tx: Tx, event: TrackingEventRecord, b
     complexCode: complexCodeOf(ctx, booking.complexId),
     kind: `SHIPMENT_${event.kind}`,
     at,
-    summary: `Shipment ${event.kind.toLowerCase().replace('_', ' ')}: ${counted(booking.pallets, 'pallet')}, ${booking.weightKg} kg`,
+    ...shipmentLine({ step: event.kind, pallets: booking.pallets, weightKg: booking.weightKg }),
   }]];
 }

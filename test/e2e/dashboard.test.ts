@@ -528,6 +528,14 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
       expect(await entry.locator('.kind').textContent()).toBe(text['kind.REQUEST_POSTED']);
       const at = new Date((await entry.locator('time').getAttribute('datetime'))!);
       expect(await entry.locator('time').textContent()).toBe(seoulClock(at));
+      // The service's line in the page's language, marked as such for screen readers, and redrawn on switching.
+      const summary = entry.locator('.summary');
+      expect(await summary.getAttribute('lang')).toBe(lang);
+      expect(await summary.textContent()).toMatch(lang === 'ko' ? /^일반 \d+팔레트, [\d,]+kg, 상차 \d\d-\d\d \d\d:\d\d$/ : /^\d+ pallets? GENERAL, \d+ kg, pickup \d\d-\d\d \d\d:\d\d$/);
+      const other = lang === 'ko' ? 'en' : 'ko';
+      await page.click(`button[data-lang="${other}"]`);
+      await expect.poll(() => summary.getAttribute('lang')).toBe(other);
+      await page.click(`button[data-lang="${lang}"]`);
       expect(await page.locator('#live').textContent()).toBe(text['live.live']);
 
       mkdirSync(ARTIFACTS, { recursive: true });

@@ -182,9 +182,15 @@ describe('shipment requests over GraphQL', () => {
     it('tells the operator feed REQUEST_POSTED without naming the shipper', async () => {
       const client = wsClient(server.wsUrl, { apiKey: key.opB });
       try {
-        const results = firstResults<{ complexActivity: { kind: string; summary: string } }>(client, { query: 'subscription { complexActivity(code: "BANWOL_SIHWA") { kind summary } }' });
+        const results = firstResults<{ complexActivity: { kind: string; summary: string; summaryKo: string } }>(client, { query: 'subscription { complexActivity(code: "BANWOL_SIHWA") { kind summary summaryKo } }' });
         const [event] = await keepTriggering(results, () => post(key.mA, { pallets: 7, cargoClass: 'FROZEN', loadingAtDestination: 'FORKLIFT' }));
-        expect(event!.data!.complexActivity).toEqual({ kind: 'REQUEST_POSTED', summary: expect.stringMatching(/^7 pallets FROZEN, 1200 kg, pickup \d\d-\d\d \d\d:\d\d$/) });
+        expect(event!.data!.complexActivity).toEqual({
+          kind: 'REQUEST_POSTED',
+          summary: expect.stringMatching(/^7 pallets FROZEN, 1200 kg, pickup (\d\d-\d\d \d\d:\d\d)$/),
+          summaryKo: expect.stringMatching(/^냉동 7팔레트, 1,200kg, 상차 \d\d-\d\d \d\d:\d\d$/),
+        });
+        const { summary, summaryKo } = event!.data!.complexActivity;
+        expect(summaryKo.slice(-11)).toBe(summary.slice(-11)); // the same pickup, in Korean time
         expect(event!.data!.complexActivity.summary).not.toContain(server.keyOf('MANUFACTURER').organisationName);
       } finally {
         await client.dispose();

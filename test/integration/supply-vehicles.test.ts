@@ -98,14 +98,14 @@ describe('vehicles over GraphQL', () => {
     it('registers with payload, slots and rate card defaulting from the class, and tells the operator over graphql-ws', async () => {
       const client = wsClient(server.wsUrl, { apiKey: server.keyOf('OPERATOR').apiKey });
       try {
-        const feed = firstResults<{ complexActivity: { kind: string; summary: string } }>(client, { query: 'subscription { complexActivity(code: "BANWOL_SIHWA") { kind summary } }' });
+        const feed = firstResults<{ complexActivity: { kind: string; summary: string; summaryKo: string } }>(client, { query: 'subscription { complexActivity(code: "BANWOL_SIHWA") { kind summary summaryKo } }' });
         // Registers until the subscription is live on the server; each registration is an event.
         let vehicle: Vehicle | undefined;
         const [event] = await keepTriggering(feed, async () => {
           vehicle = await register(carrier);
         });
         // The feed's summaries are English, as README says: no Korean class label in them.
-        expect(event!.data!.complexActivity).toEqual({ kind: 'VEHICLE_REGISTERED', summary: 'Vehicle registered: 5-ton WING (5000 kg, 10 pallets)' });
+        expect(event!.data!.complexActivity).toEqual({ kind: 'VEHICLE_REGISTERED', summary: 'Vehicle registered: 5-ton WING (5000 kg, 10 pallets)', summaryKo: '차량 등록: 5톤 윙바디 (5,000kg, 10팔레트)' });
         expect(vehicle).toMatchObject({
           status: 'ACTIVE',
           tonnageClass: 'T5',

@@ -121,7 +121,7 @@ describe('webhooks', () => {
     const payload = verified(secret, delivery!);
     expect(payload).toEqual({ id: delivery!.headers['webhook-id'], type: 'complex.activity', timestamp: expect.any(String), data: expect.any(Object) });
     expect(payload.id).toMatch(/^msg_/);
-    expect(Object.keys(payload.data).sort()).toEqual(['at', 'complexCode', 'kind', 'summary']);
+    expect(Object.keys(payload.data).sort()).toEqual(['at', 'complexCode', 'kind', 'summary', 'summaryKo']);
     expect(payload.data).toMatchObject({ complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_POSTED' });
     expect(() => verified(`whsec_${randomBytes(32).toString('base64')}`, delivery!)).toThrow('No matching signature found');
 
@@ -480,7 +480,7 @@ describe('an endpoint the worker disables while an event for it waits to be fann
     // Its first failure fails for good (a window of 0) and disables the endpoint.
     const { server, operator, run, enable, stop } = await withManualWorker('disable-race', { WEBHOOK_RETRY_WINDOW_MS: '0' });
     // While the run's attempt is under way (after the run fanned out), another event of the complex commits.
-    const meanwhile = { complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_POSTED' as const, at: new Date(), summary: 'posted during the attempt' };
+    const meanwhile = { complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_POSTED' as const, at: new Date(), summary: 'posted during the attempt', summaryKo: '시도 중 등록' };
     const down = await startReceiver({ respond: async (n) => (n === 1 && (await recordWebhookEvent(server.db, 'complexActivity', meanwhile, new Date())), 503) });
     try {
       const { endpoint } = await register(server.url, operator, ['COMPLEX_ACTIVITY'], down.url);

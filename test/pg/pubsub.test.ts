@@ -5,7 +5,7 @@ import { spawnChild, type Child } from './helpers/child';
 import { freshDatabase, type TestDatabase } from './helpers/database';
 
 const at = new Date('2026-12-01T09:00:00.123+09:00');
-const activity = (summary: string): Publication => ['complexActivity', { complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_POSTED', at, summary }];
+const activity = (summary: string): Publication => ['complexActivity', { complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_POSTED', at, summary, summaryKo: summary }];
 const shipment: Publication = [
   'shipmentUpdated',
   {

@@ -44,7 +44,7 @@ const COMPLEX_DATA = `query ($code: String!, $res: Int!, $layer: HeatmapLayer!, 
   routes(filter: { complexCode: $code }, first: 8) { edges { node {
     id status sharedBy priceKrw startAt extendsRouteId stops { seq action requestId arriveAt location { lat lng } kgAfter palletsAfter } } } }
 }`;
-const ACTIVITY = 'subscription ($code: String!) { complexActivity(code: $code) { kind at summary } }';
+const ACTIVITY = 'subscription ($code: String!) { complexActivity(code: $code) { kind at summary summaryKo } }';
 
 /**
  * @typedef {{ lat: number, lng: number }} LatLng
@@ -56,7 +56,7 @@ const ACTIVITY = 'subscription ($code: String!) { complexActivity(code: $code) {
  *   errors made here have an empty message: their text comes from the catalogue by code
  * @typedef {{ seq: number, action: 'PICKUP' | 'DROP' | 'CENTRE_DROP' | 'CENTRE_PICKUP', requestId: string, arriveAt: string, location: LatLng, kgAfter: number, palletsAfter: number }} RouteStop
  * @typedef {{ id: string, status: string, sharedBy: number, priceKrw: number, startAt: string, extendsRouteId: string | null, stops: RouteStop[] }} Route
- * @typedef {{ kind: string, at: string, summary: string }} Activity
+ * @typedef {{ kind: string, at: string, summary: string, summaryKo: string }} Activity
  * @typedef {{ name: string, role: string, complex: { code: string } | null }} Viewer
  */
 
@@ -381,7 +381,7 @@ function feedErrors(/** @type {unknown} */ error) {
 
 /**
  * One line per activity: Korean time, what happened (from the catalogue; an unknown kind as it came) and the
- * service's one-line summary, which the service writes in English.
+ * service's one-line summary in the page's language (the service writes each line in both).
  */
 function renderFeed() {
   els.feed.replaceChildren(
@@ -392,8 +392,9 @@ function renderFeed() {
       time.textContent = fmt.time(at);
       const kind = el('span', { class: 'kind' });
       kind.textContent = textOr(`kind.${activity.kind}`, activity.kind);
-      const summary = el('span', { class: 'summary', lang: 'en' });
-      summary.textContent = activity.summary;
+      const korean = language() === 'ko';
+      const summary = el('span', { class: 'summary', lang: korean ? 'ko' : 'en' });
+      summary.textContent = korean ? activity.summaryKo : activity.summary;
       item.append(time, kind, summary);
       return item;
     }),

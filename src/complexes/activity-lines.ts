@@ -1,0 +1,105 @@
+import type { BodyType, CargoClass, StorageClass } from '../../db/schema/enums';
+import { counted } from '../english';
+import type { ComplexActivityEvent } from '../pubsub';
+import { seoulDateTime } from '../time';
+
+/**
+ * Every line of a complex's activity feed, in English and in Korean side by side: the operators' dashboard is
+ * Korean first, and webhook receivers and English readers keep `summary`. One place, so the two say the same.
+ */
+export type ActivityLine = Pick<ComplexActivityEvent, 'summary' | 'summaryKo'>;
+
+const CARGO_KO: Record<CargoClass, string> = { GENERAL: '일반', CHILLED: '냉장', FROZEN: '냉동', HAZMAT: '위험물', OVERSIZE: '규격 외', LIQUID_BULK: '액체 벌크' };
+const STORAGE_KO: Record<StorageClass, string> = { AMBIENT: '상온', CHILLED: '냉장', FROZEN: '냉동', HAZMAT: '위험물', BONDED: '보세', OUTDOOR_YARD: '야적장' };
+const BODY_KO: Record<BodyType, string> = { CARGO: '카고', WING: '윙바디', BOX: '탑차', REFRIGERATED: '냉장탑차', FROZEN: '냉동탑차', FLATBED: '평판', TANK: '탱크로리' };
+/** The tracking steps the feed shows (a truck's position reports are kept off it). */
+const STEP_KO = { PICKED_UP: '상차 완료', AT_CENTRE: '센터 입고', DEPARTED_CENTRE: '센터 출고', DELIVERED: '배송 완료', EXCEPTION: '배송 이상' } as const;
+export type ShipmentStep = keyof typeof STEP_KO;
+
+const SEOUL_TIME = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const won = (krw: number) => krw.toLocaleString('en-US');
+
+/** The load of a request, e.g. `3 pallets GENERAL, 1200 kg, pickup 11-24 09:00`: the load, never the shipper. */
+export function loadLine(r: { pallets: number; cargoClass: CargoClass; weightKg: number; pickupFrom: Date }): ActivityLine {
+  const p = Object.fromEntries(SEOUL_TIME.formatToParts(r.pickupFrom).map((part) => [part.type, part.value]));
+  const pickup = `${p.month}-${p.day} ${p.hour}:${p.minute}`;
+  return {
+    summary: `${counted(r.pallets, 'pallet')} ${r.cargoClass}, ${r.weightKg} kg, pickup ${pickup}`,
+    summaryKo: `${CARGO_KO[r.cargoClass]} ${r.pallets}팔레트, ${won(r.weightKg)}kg, 상차 ${pickup}`,
+  };
+}
+
+export interface RoundFigures {
+  roundId: number;
+  servedCount: number;
+  requestsConsidered: number;
+  routes: number;
+  pooledRoutes: number;
+  pooledRequests: number;
+  centreRequests: number;
+  extensions: number;
+  offersWritten: number;
+  savingsPct: number;
+}
+
+export function roundLine(f: RoundFigures): ActivityLine {
+  const pooled = f.pooledRoutes > 0 ? ` (${f.pooledRoutes} pooled, carrying ${counted(f.pooledRequests, 'request')}${f.centreRequests > 0 ? `, ${f.centreRequests} through the centre` : ''})` : '';
+  const pooledKo = f.pooledRoutes > 0 ? ` (혼적 ${f.pooledRoutes}개, 화물 ${f.pooledRequests}건${f.centreRequests > 0 ? `, 센터 경유 ${f.centreRequests}건` : ''})` : '';
+  const extended = f.extensions > 0 ? `, ${f.extensions} of them extending ${f.extensions === 1 ? 'a booked route' : 'booked routes'}` : '';
+  const extendedKo = f.extensions > 0 ? `, 그중 예약 경로 연장 ${f.extensions}개` : '';
+  const savings = f.savingsPct.toFixed(1);
+  return {
+    summary: `Round ${f.roundId}: ${f.servedCount}/${counted(f.requestsConsidered, 'request')} matched on ${counted(f.routes, 'route')}${pooled}${extended}, ${counted(f.offersWritten, 'offer')}, saving ${savings}% against separate trucks`,
+    summaryKo: `${f.roundId}회차 매칭: 요청 ${f.requestsConsidered}건 중 ${f.servedCount}건, 경로 ${f.routes}개${pooledKo}${extendedKo}, 제안 ${f.offersWritten}건, 개별 운송 대비 ${savings}% 절감`,
+  };
+}
+
+/** A booking confirmed: an extension of a truck already out, a pooled route, a stay, or one transport load. */
+export function bookedLine(b: { extended: boolean; shipments: number; pallets: number; storage: { pallets: number; fromDay: string; toDay: string } | null; load: ActivityLine | null }): ActivityLine {
+  if (b.extended) return { summary: `Route extended: ${counted(b.shipments, 'more shipment')}, ${counted(b.pallets, 'pallet')} joined a truck already out`, summaryKo: `경로 연장: 화물 ${b.shipments}건(${b.pallets}팔레트)이 운행 중인 차량에 합류` };
+  if (b.shipments > 1) return { summary: `Pooled route booked: ${b.shipments} shipments, ${counted(b.pallets, 'pallet')} on one vehicle`, summaryKo: `혼적 경로 예약: 화물 ${b.shipments}건, ${b.pallets}팔레트를 한 차량에` };
+  if (b.storage) {
+    const { pallets, fromDay, toDay } = b.storage;
+    return { summary: `Storage booked: ${counted(pallets, 'pallet')} ${fromDay} to ${toDay}`, summaryKo: `보관 예약: ${pallets}팔레트, ${fromDay}~${toDay}` };
+  }
+  return { summary: `Transport booked: ${b.load!.summary}`, summaryKo: `운송 예약: ${b.load!.summaryKo}` };
+}
+
+export function givenBackLine(g: { storage: boolean; shipments: number }): ActivityLine {
+  return {
+    summary: `Booking given back by its ${g.storage ? 'warehouse' : 'carrier'}: ${counted(g.shipments, 'shipment')} back to the next matching round`,
+    summaryKo: `${g.storage ? '창고' : '운송사'} 예약 반납: 화물 ${g.shipments}건이 다음 매칭으로`,
+  };
+}
+
+export function listingLine(l: { published: boolean; totalPallets: number; storageClass: StorageClass; pricePerPalletDayKrw?: number }): ActivityLine {
+  if (!l.published) return { summary: `Warehouse space withdrawn: ${counted(l.totalPallets, `${l.storageClass} pallet position`)}`, summaryKo: `창고 공간 철회: ${STORAGE_KO[l.storageClass]} ${l.totalPallets}팔레트` };
+  return {
+    summary: `Warehouse space listed: ${counted(l.totalPallets, `${l.storageClass} pallet position`)} at ${l.pricePerPalletDayKrw} KRW/pallet-day`,
+    summaryKo: `창고 공간 등록: ${STORAGE_KO[l.storageClass]} ${l.totalPallets}팔레트, 팔레트·일 ${won(l.pricePerPalletDayKrw!)}원`,
+  };
+}
+
+/** A vehicle registered (with its capacity) or retired, named by its class ('5-ton', '5톤') and body. */
+export function vehicleLine(v: { registered: boolean; classEn: string; classKo: string; bodyType: BodyType; payloadKg?: number; palletSlots?: number }): ActivityLine {
+  if (!v.registered) return { summary: `Vehicle retired: ${v.classEn} ${v.bodyType}`, summaryKo: `차량 운행 종료: ${v.classKo} ${BODY_KO[v.bodyType]}` };
+  return {
+    summary: `Vehicle registered: ${v.classEn} ${v.bodyType} (${v.payloadKg} kg, ${counted(v.palletSlots!, 'pallet')})`,
+    summaryKo: `차량 등록: ${v.classKo} ${BODY_KO[v.bodyType]} (${won(v.payloadKg!)}kg, ${v.palletSlots}팔레트)`,
+  };
+}
+
+export function shipmentLine(s: { step: ShipmentStep; pallets: number; weightKg: number }): ActivityLine {
+  return {
+    summary: `Shipment ${s.step.toLowerCase().replace('_', ' ')}: ${counted(s.pallets, 'pallet')}, ${s.weightKg} kg`,
+    summaryKo: `${STEP_KO[s.step]}: ${s.pallets}팔레트, ${won(s.weightKg)}kg`,
+  };
+}
+
+export function endpointDisabledLine(e: { organisation: string; host: string; failed: number; since: Date }): ActivityLine {
+  const since = seoulDateTime(e.since);
+  return {
+    summary: `Webhook endpoint of ${e.organisation} (${e.host}) disabled: ${counted(e.failed, 'attempt')} failed since ${since}`,
+    summaryKo: `${e.organisation} 웹훅 수신 주소(${e.host}) 중지: ${since} 이후 ${e.failed}회 실패`,
+  };
+}

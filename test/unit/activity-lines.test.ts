@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { bookedLine, endpointDisabledLine, givenBackLine, listingLine, loadLine, roundLine, shipmentLine, vehicleLine } from '../../src/complexes/activity-lines';
+
+// 2026-11-24 09:05 in Seoul.
+const pickupFrom = new Date('2026-11-24T00:05:00Z');
+const load = loadLine({ pallets: 3, cargoClass: 'CHILLED', weightKg: 1200, pickupFrom });
+
+describe('activity lines: each feed line in English and in Korean', () => {
+  it('names a load by its cargo, pallets, weight and pickup in Seoul time, never its shipper', () => {
+    expect(load).toEqual({ summary: '3 pallets CHILLED, 1200 kg, pickup 11-24 09:05', summaryKo: '냉장 3팔레트, 1,200kg, 상차 11-24 09:05' });
+  });
+
+  it('sums up a round, with pooling, the centre and extensions only when there were any', () => {
+    const round = { roundId: 7, servedCount: 5, requestsConsidered: 8, routes: 3, pooledRoutes: 0, pooledRequests: 0, centreRequests: 0, extensions: 0, offersWritten: 6, savingsPct: 12.34 };
+    expect(roundLine(round)).toEqual({
+      summary: 'Round 7: 5/8 requests matched on 3 routes, 6 offers, saving 12.3% against separate trucks',
+      summaryKo: '7회차 매칭: 요청 8건 중 5건, 경로 3개, 제안 6건, 개별 운송 대비 12.3% 절감',
+    });
+    expect(roundLine({ ...round, pooledRoutes: 2, pooledRequests: 5, centreRequests: 1, extensions: 1 })).toEqual({
+      summary: 'Round 7: 5/8 requests matched on 3 routes (2 pooled, carrying 5 requests, 1 through the centre), 1 of them extending a booked route, 6 offers, saving 12.3% against separate trucks',
+      summaryKo: '7회차 매칭: 요청 8건 중 5건, 경로 3개 (혼적 2개, 화물 5건, 센터 경유 1건), 그중 예약 경로 연장 1개, 제안 6건, 개별 운송 대비 12.3% 절감',
+    });
+  });
+
+  it('tells an extension, a pooled route, a stay and one load apart when booked', () => {
+    const booked = { extended: false, shipments: 1, pallets: 3, storage: null, load };
+    expect(bookedLine({ ...booked, extended: true, shipments: 2, pallets: 4 })).toEqual({ summary: 'Route extended: 2 more shipments, 4 pallets joined a truck already out', summaryKo: '경로 연장: 화물 2건(4팔레트)이 운행 중인 차량에 합류' });
+    expect(bookedLine({ ...booked, shipments: 3, pallets: 7 })).toEqual({ summary: 'Pooled route booked: 3 shipments, 7 pallets on one vehicle', summaryKo: '혼적 경로 예약: 화물 3건, 7팔레트를 한 차량에' });
+    expect(bookedLine({ ...booked, storage: { pallets: 2, fromDay: '2026-11-24', toDay: '2026-11-26' }, load: null })).toEqual({ summary: 'Storage booked: 2 pallets 2026-11-24 to 2026-11-26', summaryKo: '보관 예약: 2팔레트, 2026-11-24~2026-11-26' });
+    expect(bookedLine(booked)).toEqual({ summary: `Transport booked: ${load.summary}`, summaryKo: `운송 예약: ${load.summaryKo}` });
+  });
+
+  it('says who gave a booking back, and how many shipments return to the market', () => {
+    expect(givenBackLine({ storage: false, shipments: 1 })).toEqual({ summary: 'Booking given back by its carrier: 1 shipment back to the next matching round', summaryKo: '운송사 예약 반납: 화물 1건이 다음 매칭으로' });
+    expect(givenBackLine({ storage: true, shipments: 2 }).summaryKo).toBe('창고 예약 반납: 화물 2건이 다음 매칭으로');
+  });
+
+  it('names warehouse space, vehicles and shipment steps in Korean words, not codes', () => {
+    expect(listingLine({ published: true, totalPallets: 40, storageClass: 'AMBIENT', pricePerPalletDayKrw: 1500 })).toEqual({ summary: 'Warehouse space listed: 40 AMBIENT pallet positions at 1500 KRW/pallet-day', summaryKo: '창고 공간 등록: 상온 40팔레트, 팔레트·일 1,500원' });
+    expect(listingLine({ published: false, totalPallets: 1, storageClass: 'OUTDOOR_YARD' })).toEqual({ summary: 'Warehouse space withdrawn: 1 OUTDOOR_YARD pallet position', summaryKo: '창고 공간 철회: 야적장 1팔레트' });
+    expect(vehicleLine({ registered: false, classEn: '1.4-ton', classKo: '1.4톤', bodyType: 'REFRIGERATED' })).toEqual({ summary: 'Vehicle retired: 1.4-ton REFRIGERATED', summaryKo: '차량 운행 종료: 1.4톤 냉장탑차' });
+    expect(shipmentLine({ step: 'DEPARTED_CENTRE', pallets: 2, weightKg: 1500 })).toEqual({ summary: 'Shipment departed centre: 2 pallets, 1500 kg', summaryKo: '센터 출고: 2팔레트, 1,500kg' });
+    expect(endpointDisabledLine({ organisation: '한빛물류', host: 'hooks.example.com', failed: 12, since: new Date('2026-11-24T00:05:00Z') })).toEqual({
+      summary: 'Webhook endpoint of 한빛물류 (hooks.example.com) disabled: 12 attempts failed since 2026-11-24T09:05:00+09:00',
+      summaryKo: '한빛물류 웹훅 수신 주소(hooks.example.com) 중지: 2026-11-24T09:05:00+09:00 이후 12회 실패',
+    });
+  });
+});
