@@ -314,6 +314,19 @@ try {
       },
     },
     {
+      // A page of bookings with what a carrier's or operator's screen shows of each: the fields read per row.
+      name: `operator bookings(first: ${PAGE}) with route, sides, tracking`,
+      url: () => service.url,
+      pid: () => service.pid,
+      key: keyOf('OPERATOR'),
+      query: `{ bookings(first: ${PAGE}) { edges { node { id status priceKrw vehiclePlate shipper { name contactPhone } supplier { name contactPhone } route { id priceKrw sharedBy stops { seq action arriveAt } } trackingEvents { kind occurredAt } } } } }`,
+      check: (d) => {
+        const { edges } = d.bookings as Edges;
+        const complete = edges.every((e) => (e.node.shipper as { name?: string }).name && Array.isArray(e.node.trackingEvents) && (e.node.route === null || (e.node.route as { stops: unknown[] }).stops.length >= 2));
+        return edges.length > 0 && edges.some((e) => e.node.route !== null) && complete ? null : `bookings: ${edges.length} edges, complete: ${complete}`;
+      },
+    },
+    {
       name: 'carrier vehicleLocationUpdate',
       url: () => service.url,
       pid: () => service.pid,
@@ -362,7 +375,7 @@ try {
   console.log(`\n${CONNECTIONS} connections, ${SECONDS} s each after ${WARMUP_SECONDS} s warm-up; service logs at ${LOG_LEVEL} (${requestLines} request lines written)`);
   console.table(rows);
   const ratio = (i: number) => Number((measured[i]!.rps / helloRps).toFixed(3));
-  if (measured.length === operations.length) console.log(JSON.stringify({ bench: 'http', ...(DIALECT === 'pg' && { database: 'pg' }), helloRps: Math.round(helloRps), publicRatio: ratio(0), listRatio: ratio(1), boardRatio: ratio(2), locationRatio: ratio(3) }));
+  if (measured.length === operations.length) console.log(JSON.stringify({ bench: 'http', ...(DIALECT === 'pg' && { database: 'pg' }), helloRps: Math.round(helloRps), publicRatio: ratio(0), listRatio: ratio(1), boardRatio: ratio(2), bookingsRatio: ratio(3), locationRatio: ratio(4) }));
 } finally {
   await Promise.all(
     children.map((child) =>

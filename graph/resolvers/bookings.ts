@@ -1,18 +1,17 @@
 import { acceptOffer } from '../../src/bookings/accept-offer';
 import { acceptRoute } from '../../src/bookings/accept-route';
 import { bookedShipment } from '../../src/bookings/booked-shipment';
-import { bookingParty, vehiclePlate } from '../../src/bookings/booking-parties';
 import { giveBackBooking } from '../../src/bookings/give-back-booking';
 import { listBookings } from '../../src/bookings/list-bookings';
 import { subscribeBookingsEnded } from '../../src/bookings/subscribe-bookings-ended';
 import { subscribeOffersReceived, subscribeOffersWithdrawn } from '../../src/bookings/subscribe-offers';
 import type { BookingEndedEvent, OfferReceivedEvent, OfferWithdrawnEvent, ShipmentUpdatedEvent } from '../../src/pubsub';
 import { localIdOf, optionalLocalIdOf, toGlobalId } from '../../src/global-id';
-import { getRoute } from '../../src/matching/get-route';
-import { getProofOfDelivery, listTrackingEvents } from '../../src/tracking/list-tracking-events';
+import { getProofOfDelivery } from '../../src/tracking/list-tracking-events';
 import { podImagePath } from '../../src/http/pod-images';
 import { reportTrackingEvent } from '../../src/tracking/report-tracking-event';
 import { subscribeShipmentUpdates } from '../../src/tracking/subscribe-shipment';
+import { batched, parties, plates, routesById, trackingEventsOf } from '../batched';
 import type { Resolvers } from '../generated/resolvers-types';
 
 export const bookingResolvers: Resolvers = {
@@ -73,13 +72,13 @@ export const bookingResolvers: Resolvers = {
     shipmentRequestId: (b) => toGlobalId('ShipmentRequest', b.requestId),
     shipment: (b, _, ctx) => bookedShipment({ ctx, input: { booking: b } }),
     vehicleId: (b) => (b.vehicleId ? toGlobalId('Vehicle', b.vehicleId) : null),
-    vehiclePlate: (b, _, ctx) => vehiclePlate({ ctx, input: { booking: b } }),
-    shipper: (b, _, ctx) => bookingParty({ ctx, input: { organisationId: b.shipperOrgId } }),
-    supplier: (b, _, ctx) => bookingParty({ ctx, input: { organisationId: b.supplierOrgId } }),
+    vehiclePlate: (b, _, ctx) => batched(ctx, plates, b.vehicleId),
+    shipper: (b, _, ctx) => batched(ctx, parties, b.shipperOrgId),
+    supplier: (b, _, ctx) => batched(ctx, parties, b.supplierOrgId),
     listingId: (b) => (b.listingId ? toGlobalId('WarehouseListing', b.listingId) : null),
     routeId: (b) => (b.routeId ? toGlobalId('Route', b.routeId) : null),
-    route: (b, _, ctx) => (b.routeId ? getRoute({ ctx, input: { id: b.routeId } }) : null),
-    trackingEvents: (b, _, ctx) => listTrackingEvents({ ctx, input: { booking: b } }),
+    route: (b, _, ctx) => (b.routeId ? batched(ctx, routesById, b.routeId) : null),
+    trackingEvents: (b, _, ctx) => batched(ctx, trackingEventsOf, b.id),
     proofOfDelivery: (b, _, ctx) => getProofOfDelivery({ ctx, input: { booking: b } }),
   },
   BookedShipment: {

@@ -2,12 +2,12 @@ import { getComplex } from '../../src/complexes/get-complex';
 import { localIdOf, optionalLocalIdOf, toGlobalId } from '../../src/global-id';
 import { declineOffer } from '../../src/matching/decline-offer';
 import { declineRoute } from '../../src/matching/decline-route';
-import { getRoute } from '../../src/matching/get-route';
 import { listOffers } from '../../src/matching/list-offers';
 import { breakdownOf, offerStatusAt } from '../../src/matching/offer-record';
 import { listRounds } from '../../src/matching/list-rounds';
 import { listRoutes } from '../../src/matching/list-routes';
 import { runMatchingRound } from '../../src/matching/run-round';
+import { batched, routesById } from '../batched';
 import type { Resolvers } from '../generated/resolvers-types';
 
 const ROUTE_FIGURES_BEFORE_POOLING = {
@@ -65,7 +65,7 @@ export const matchingResolvers: Resolvers = {
     vehicleId: (o) => (o.vehicleId ? toGlobalId('Vehicle', o.vehicleId) : null),
     listingId: (o) => (o.listingId ? toGlobalId('WarehouseListing', o.listingId) : null),
     routeId: (o) => (o.routeId ? toGlobalId('Route', o.routeId) : null),
-    route: (o, _, ctx) => (o.routeId ? getRoute({ ctx, input: { id: o.routeId } }) : null),
+    route: (o, _, ctx) => (o.routeId ? batched(ctx, routesById, o.routeId) : null),
     roundId: (o) => toGlobalId('MatchingRound', o.roundId),
   },
   Route: {

@@ -1,7 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import { organisations, vehicles } from '../../db/schema';
 import type { Context } from '../context';
-import type { BookingRecord } from './booking-record';
 
 export interface BookingParty {
   name: string;
@@ -10,20 +9,26 @@ export interface BookingParty {
 }
 
 /**
- * One side of a booking the caller already holds (getBooking, listBookings checked access): its shipper, or its
- * carrier or warehouse owner. Once booked each must reach the other (the board and offers name neither before).
+ * Sides of bookings the caller already holds (getBooking, listBookings checked access), by organisation id, in the
+ * order asked: its shipper, or its carrier or warehouse owner. Once booked each must reach the other (the board and
+ * offers name neither before). One query for a page of bookings.
  */
-export async function bookingParty({ ctx, input }: { ctx: Pick<Context, 'db'>; input: { organisationId: number } }): Promise<BookingParty> {
-  return (await ctx.db
-    .select({ name: organisations.name, contactName: organisations.contactName, contactPhone: organisations.contactPhone })
+export async function bookingParties({ ctx, input }: { ctx: Pick<Context, 'db'>; input: { organisationIds: readonly number[] } }): Promise<BookingParty[]> {
+  const rows = await ctx.db
+    .select({ id: organisations.id, name: organisations.name, contactName: organisations.contactName, contactPhone: organisations.contactPhone })
     .from(organisations)
-    .where(eq(organisations.id, input.organisationId))
-    .get())!;
+    .where(inArray(organisations.id, [...new Set(input.organisationIds)]))
+    .all();
+  const partyOf = new Map(rows.map(({ id, ...party }) => [id, party]));
+  return input.organisationIds.map((id) => partyOf.get(id)!);
 }
 
-/** The registration plate of a transport booking's truck, which the shipper's gate checks at pickup; null for storage. */
-export async function vehiclePlate({ ctx, input }: { ctx: Pick<Context, 'db'>; input: { booking: BookingRecord } }): Promise<string | null> {
-  const { vehicleId } = input.booking;
-  if (!vehicleId) return null;
-  return (await ctx.db.select({ plate: vehicles.plateNumber }).from(vehicles).where(eq(vehicles.id, vehicleId)).get())?.plate ?? null;
+/**
+ * The registration plates of transport bookings' trucks, which the shipper's gate checks at pickup, by vehicle id in
+ * the order asked (null for storage, which has no vehicle). One query for a page of bookings.
+ */
+export async function vehiclePlates({ ctx, input }: { ctx: Pick<Context, 'db'>; input: { vehicleIds: readonly (number | null)[] } }): Promise<(string | null)[]> {
+  const ids = [...new Set(input.vehicleIds.filter((id): id is number => id !== null))];
+  const plateOf = new Map(ids.length === 0 ? [] : (await ctx.db.select({ id: vehicles.id, plate: vehicles.plateNumber }).from(vehicles).where(inArray(vehicles.id, ids)).all()).map((v) => [v.id, v.plate]));
+  return input.vehicleIds.map((id) => (id === null ? null : (plateOf.get(id) ?? null)));
 }

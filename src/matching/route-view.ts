@@ -6,6 +6,7 @@ import type { Viewer } from '../context';
 import { offerStatusAt, type OfferRecord } from './offer-record';
 import type { RouteRecord } from './route-record';
 import { stopsOfRoutes, type RouteStopRow } from './route-plan';
+import { groupBy } from '../group-by';
 
 /** A booked route whose every share ended before pickup: CANCELLED by the shippers, or RETURNED (given back). */
 export type RouteStatus = OfferStatus | EndedBefore;
@@ -184,14 +185,3 @@ function statusOf(shares: OfferRecord[], now: Date): RouteStatus {
 }
 
 const sum = <T>(xs: T[], f: (x: T) => number) => xs.reduce((n, x) => n + f(x), 0);
-
-function groupBy<T>(xs: T[], key: (x: T) => number): Map<number, T[]> {
-  const groups = new Map<number, T[]>();
-  for (const x of xs) {
-    const k = key(x);
-    const group = groups.get(k);
-    if (group) group.push(x);
-    else groups.set(k, [x]);
-  }
-  return groups;
-}
