@@ -22,6 +22,7 @@ import { loadBookedRoutes } from './booked-routes';
 import { bookedDrives, bookedKmByDay } from './booked-driving';
 import { freeTime, netIdlePallets } from './net-availability';
 import type { ExcludedPair, ListingInput, RequestInput, RoundInput, VehicleInput } from './engine/types';
+import { groupBy } from '../group-by';
 
 /**
  * Everything one round of `complex` needs, read in one snapshot: OPEN requests whose pickup window is
@@ -239,15 +240,3 @@ export function vehicleInputOf(v: typeof vehicles.$inferSelect, location: { lat:
     waitingFeePerHourKrw: v.waitingFeePerHourKrw,
   };
 }
-
-function groupBy<T, K>(rows: T[], keyOf: (row: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    const group = groups.get(key);
-    if (group) group.push(row);
-    else groups.set(key, [row]);
-  }
-  return groups;
-}
-
