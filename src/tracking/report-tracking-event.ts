@@ -75,7 +75,7 @@ export async function reportTrackingEvent({ ctx, input }: { ctx: Context; input:
     if (outOfSpan.length > 0) throw new ValidationError(outOfSpan);
     const request = (await tx.select().from(shipmentRequests).where(eq(shipmentRequests.id, booking.requestId)).get())!;
     const leg = booking.centreLeg;
-    const wrongLeg = notThisLeg(data.kind, leg);
+    const wrongLeg = notThisLeg(data.kind, leg, request.destinationIsCentre);
     if (wrongLeg) throw new ValidationError([{ field: 'input.kind', rule: wrongLeg }]);
     const wrongOrder = outOfOrder(data.kind, request.status, request.destinationIsCentre);
     if (wrongOrder) throw new ConflictError(wrongOrder);

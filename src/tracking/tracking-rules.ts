@@ -31,11 +31,15 @@ export function outOfOrder(kind: TrackingEventKind, status: RequestStatus, desti
 }
 
 /**
- * Why `kind` does not belong to a booking that carries one leg through the centre, or null when it does: a feeder
- * ends by reporting AT_CENTRE (its goods are handed over), a trunk starts by reporting DEPARTED_CENTRE.
+ * Why `kind` does not belong to this booking's way, or null when it does: a feeder ends by reporting AT_CENTRE (its
+ * goods are handed over), a trunk starts by reporting DEPARTED_CENTRE; a direct booking passes no centre, so only
+ * one delivering to the centre reports arriving there (then DELIVERED), and none departs from it (a shipper read
+ * AT_CENTRE for goods that never went near it).
  */
-export function notThisLeg(kind: TrackingEventKind, leg: CentreLeg | null): string | null {
+export function notThisLeg(kind: TrackingEventKind, leg: CentreLeg | null, destinationIsCentre: boolean): string | null {
   if (leg === 'FEEDER' && (kind === 'DELIVERED' || kind === 'DEPARTED_CENTRE')) return `This booking carries the goods to the logistics centre only: report AT_CENTRE there, not ${kind}`;
   if (leg === 'TRUNK' && (kind === 'PICKED_UP' || kind === 'AT_CENTRE')) return `This booking takes the goods on from the logistics centre: report DEPARTED_CENTRE there, not ${kind}`;
+  if (leg === null && kind === 'DEPARTED_CENTRE') return 'This booking goes direct, not through the logistics centre: DEPARTED_CENTRE is for a trunk leg leaving it';
+  if (leg === null && kind === 'AT_CENTRE' && !destinationIsCentre) return 'This booking goes direct, not through the logistics centre: AT_CENTRE is for a feeder leg, or a shipment delivered to the centre';
   return null;
 }

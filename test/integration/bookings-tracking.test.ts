@@ -8,6 +8,7 @@ import { localIdOf, toGlobalId } from '../../src/global-id';
 import { firstResults, gql, keepTriggering, subscribedTo, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 import { ctxAs, makeOffers, round, shipment, vehicle } from '../helpers/bookings-fixtures';
+import type { CreateShipmentRequestInput } from '../../src/demand/create-shipment-request';
 import { TINY_PNG } from '../../scripts/simulation/market';
 
 const REPORT = `mutation ($input: TrackingEventReportInput!) {
@@ -24,9 +25,9 @@ const key = (role: 'MANUFACTURER' | 'CARRIER' | 'OPERATOR' | 'ADMIN', complex = 
 const base = (to = server) => to.url.replace(/\/graphql$/, '');
 
 /** A request booked on a vehicle of the demo carrier; returns the booking's global ID. */
-async function booked(on = server): Promise<{ bookingId: string; requestId: number; vehicleId: number }> {
+async function booked(on = server, ends: Partial<CreateShipmentRequestInput> = {}): Promise<{ bookingId: string; requestId: number; vehicleId: number }> {
   const carrier = on.keyOf('CARRIER');
-  const request = await shipment(ctxAs(on.db, on.keyOf('MANUFACTURER')));
+  const request = await shipment(ctxAs(on.db, on.keyOf('MANUFACTURER')), ends);
   const v = await vehicle(ctxAs(on.db, carrier));
   const [offerId] = await makeOffers(on.db, [{ round: await round(on.db), requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: carrier.organisationId, vehicleId: v.id }]);
   const { body } = await gql<{ offerAccept: { bookings: { id: string }[] } }>(
@@ -61,6 +62,19 @@ afterAll(async () => {
 });
 
 describe('tracking', () => {
+  it('keeps the centre out of a direct booking, but for a shipment delivered to the centre itself', async () => {
+    const direct = await booked();
+    await report(direct.bookingId, 'PICKED_UP');
+    for (const kind of ['AT_CENTRE', 'DEPARTED_CENTRE']) {
+      const refused = await report(direct.bookingId, kind);
+      expect(refused.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(new RegExp(`^input\\.kind: This booking goes direct, not through the logistics centre: ${kind}`)) });
+    }
+    const toCentre = await booked(server, { destination: { centre: true } });
+    await report(toCentre.bookingId, 'PICKED_UP');
+    expect((await report(toCentre.bookingId, 'DEPARTED_CENTRE')).body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await report(toCentre.bookingId, 'AT_CENTRE')).body.data!.trackingEventReport.booking.shipment.status).toBe('AT_CENTRE');
+  });
+
   it('enforces the order with a clear error and moves the request along', async () => {
     const { bookingId, requestId } = await booked();
     const early = await report(bookingId, 'IN_TRANSIT');
@@ -70,9 +84,7 @@ describe('tracking', () => {
     });
     expect((await report(bookingId, 'PICKED_UP')).body.data!.trackingEventReport.booking.shipment.status).toBe('PICKED_UP');
     expect((await report(bookingId, 'PICKED_UP')).body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-    expect((await report(bookingId, 'AT_CENTRE')).body.data!.trackingEventReport.booking.shipment.status).toBe('AT_CENTRE');
-    expect((await report(bookingId, 'IN_TRANSIT')).body.errors?.[0]?.message).toMatch(/while the shipment is AT_CENTRE/);
-    expect((await report(bookingId, 'DEPARTED_CENTRE')).body.data!.trackingEventReport.booking.shipment.status).toBe('IN_TRANSIT');
+    expect((await report(bookingId, 'IN_TRANSIT')).body.data!.trackingEventReport.booking.shipment.status).toBe('IN_TRANSIT');
     expect((await report(bookingId, 'EXCEPTION', { note: 'Traffic jam on the Gyeongbu expressway' })).body.errors).toBeUndefined();
     // Two minutes back: after the booking (within the clock skew), before the previous event.
     const past = await report(bookingId, 'IN_TRANSIT', { occurredAt: new Date(Date.now() - 2 * 60_000).toISOString() });
