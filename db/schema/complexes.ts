@@ -52,6 +52,11 @@ export const logisticsCentres = sqliteTable(
     h3Cell: text('h3_cell').notNull(),
     crossDockPalletsPerDay: integer('cross_dock_pallets_per_day').notNull(),
     handlingFeePerPalletKrw: integer('handling_fee_per_pallet_krw').notNull(),
+    /**
+     * 사업자등록번호, 10 digits: the centre supplies its handling on shippers' tax invoices. From the programme data
+     * (loadProgramme writes it at every start, so a database made before the column has it once started).
+     */
+    businessRegistrationNumber: text('business_registration_number'),
     /** Local opening hours, `HH:MM` (Asia/Seoul). */
     opensAt: text('opens_at').notNull(),
     closesAt: text('closes_at').notNull(),

@@ -47,6 +47,7 @@ export const logisticsCentres = pgTable(
     h3Cell: text('h3_cell').notNull(),
     crossDockPalletsPerDay: integer('cross_dock_pallets_per_day').notNull(),
     handlingFeePerPalletKrw: bigint('handling_fee_per_pallet_krw', { mode: 'number' }).notNull(),
+    businessRegistrationNumber: text('business_registration_number'),
     opensAt: text('opens_at').notNull(),
     closesAt: text('closes_at').notNull(),
     createdAt: createdAt(),

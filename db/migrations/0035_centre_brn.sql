@@ -1,0 +1,1 @@
+ALTER TABLE `logistics_centres` ADD `business_registration_number` text;
