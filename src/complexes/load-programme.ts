@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { latLngToCell } from 'h3-js';
 import { transact } from '../../db/transaction';
 import { complexes, logisticsCentres } from '../../db/schema';
@@ -7,9 +8,10 @@ import { FINEST_RESOLUTION, serviceAreaCells } from '../geo/h3';
 import { centreAssumptions, PROGRAMME_COMPLEXES } from './programme';
 
 /**
- * Inserts the seven programme complexes and their centres, skipping any already present, and loads them for reads.
- * Returns how many were added. The service runs it at every start (they are built in, demo data or not): once all
- * seven are there, it writes nothing.
+ * Inserts the seven programme complexes and their centres, skipping any already present, gives each centre its
+ * business registration number when it has another (or none: databases made before the column), and loads them
+ * for reads. Returns how many complexes were added. The service runs it at every start (they are built in, demo
+ * data or not): once all seven are there as the programme has them, it writes nothing.
  */
 export async function loadProgramme({ ctx }: { ctx: Pick<Context, 'db'> }): Promise<number> {
   const present = await ctx.db.select({ code: complexes.code }).from(complexes).all();
@@ -49,6 +51,17 @@ export async function loadProgramme({ ctx }: { ctx: Pick<Context, 'db'> }): Prom
     }
     return added;
   });
+  const centres = await ctx.db.select({ id: logisticsCentres.id, code: complexes.code, brn: logisticsCentres.businessRegistrationNumber }).from(logisticsCentres).innerJoin(complexes, eq(complexes.id, logisticsCentres.complexId)).all();
+  const stale = centres.flatMap((c) => {
+    const programmed = PROGRAMME_COMPLEXES.find((p) => p.code === c.code);
+    const brn = programmed && centreAssumptions(programmed).businessRegistrationNumber;
+    return brn && brn !== c.brn ? [{ id: c.id, brn }] : [];
+  });
+  if (stale.length > 0) {
+    await transact(ctx.db, async (tx) => {
+      for (const c of stale) await tx.update(logisticsCentres).set({ businessRegistrationNumber: c.brn }).where(eq(logisticsCentres.id, c.id)).run();
+    });
+  }
   await loadComplexes(ctx.db);
   return added;
 }

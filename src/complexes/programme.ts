@@ -1,3 +1,4 @@
+import { isValidBusinessNumber, normaliseBusinessNumber } from '../auth/business-number';
 import programme from './programme.json';
 
 /**
@@ -27,5 +28,18 @@ export function centreAssumptions(complex: ProgrammeComplex) {
     handlingFeePerPalletKrw: 4_000,
     opensAt: '07:00',
     closesAt: '22:00',
+    businessRegistrationNumber: centreBusinessNumber(complex.code),
   };
+}
+
+/**
+ * The centre's 사업자등록번호 (programme.json's `centres`, demo numbers), 10 bare digits as organisations' are stored.
+ * @throws Error at start-up when one is missing or fails its check digit: no invoice may name a wrong party.
+ */
+function centreBusinessNumber(code: string): string {
+  const brn = (programme.centres as Record<string, { businessRegistrationNumber: string } | string>)[code];
+  if (typeof brn !== 'object' || !isValidBusinessNumber(brn.businessRegistrationNumber)) {
+    throw new Error(`programme.json: centres.${code}.businessRegistrationNumber must be a valid business registration number`);
+  }
+  return normaliseBusinessNumber(brn.businessRegistrationNumber);
 }
