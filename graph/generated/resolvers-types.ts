@@ -6,7 +6,7 @@ import type { ComplexMapper, LogisticsCentreMapper, ComplexConnectionMapper, Com
 import type { ShipmentRequestMapper, OpenLoadMapper, ShipmentRequestConnectionMapper, OpenLoadConnectionMapper } from '../schema/demand.mappers';
 import type { ComplexInsightsMapper } from '../schema/insights.mappers';
 import type { OfferMapper, MatchingRoundMapper, MatchingRoundReportMapper, OfferConnectionMapper, MatchingRoundConnectionMapper, RouteMapper, RouteStopMapper, RouteConnectionMapper } from '../schema/matching.mappers';
-import type { StatementMapper, StatementLineMapper, StatementTripMapper, TaxInvoicePartyMapper } from '../schema/settlement.mappers';
+import type { StatementMapper, CentreStatementMapper, StatementLineMapper, StatementTripMapper, TaxInvoicePartyMapper } from '../schema/settlement.mappers';
 import type { WarehouseListingMapper, WarehouseListingConnectionMapper, WarehouseListingEdgeMapper, VehicleMapper, VehicleConnectionMapper, VehicleEdgeMapper, VehicleLocationMapper } from '../schema/supply.mappers';
 import type { WebhookEndpointMapper, WebhookDeliveryMapper, WebhookAttemptMapper, WebhookDeliveryConnectionMapper } from '../schema/webhooks.mappers';
 import type { Context } from '../../src/context';
@@ -81,6 +81,8 @@ export type Query = {
   matchingRounds: MatchingRoundConnection;
   /** An organisation's settlement statement for a month (the organisation itself, the operators of its complex and admins). Also as CSV: GET /statements/{organisationId}/{month}.csv. */
   statement: Statement;
+  /** A complex's joint logistics centre's statement for a month: the handling it supplied (the complex's operators and admins). Also as CSV: GET /statements/centres/{complexCode}/{month}.csv. */
+  centreStatement: CentreStatement;
   /** Warehouse listings the caller may see: owners their own; operators all of their complex; admins all; manufacturers the ACTIVE ones of their complex (without owner contact). Carriers: FORBIDDEN. */
   warehouseListings: WarehouseListingConnection;
   /** Vehicles the caller may see: carriers their own; operators all of their complex; admins all. Other roles: FORBIDDEN. */
@@ -179,6 +181,13 @@ export type QueryMatchingRoundsArgs = {
 /** Read entry points. */
 export type QueryStatementArgs = {
   organisationId: Scalars['ID']['input'];
+  month: Scalars['String']['input'];
+};
+
+
+/** Read entry points. */
+export type QueryCentreStatementArgs = {
+  complexCode: Scalars['String']['input'];
   month: Scalars['String']['input'];
 };
 
@@ -1956,7 +1965,8 @@ export type OfferDeclinePayload = {
 /**
  * What an organisation bought or supplied in one Asia/Seoul calendar month, line by line as a Korean electronic tax
  * invoice (전자세금계산서) needs it. The platform is the intermediary: on every line the carrier or warehouse owner
- * supplies (공급자) and the shipper buys (공급받는자). Booked prices are supply values (공급가액, VAT excluded); VAT
+ * supplies (공급자) and the shipper buys (공급받는자), except the handling of a feeder leg through the complex's joint
+ * logistics centre, which the centre supplies (see `StatementLinePart`). Booked prices are supply values (공급가액, VAT excluded); VAT
  * (세액) = floor(supply value × 10 %) per line, total = supply value + VAT. Cancelled and given-back bookings appear
  * with their reason and no charge.
  */
@@ -1970,7 +1980,7 @@ export type Statement = {
   firstDay: Scalars['String']['output'];
   /** Last day of the month, YYYY-MM-DD. */
   lastDay: Scalars['String']['output'];
-  /** Every booking bought (shipper) or supplied (carrier, warehouse owner) with its date of supply in the month, by date of supply. */
+  /** Every line bought (shipper) or supplied (carrier, warehouse owner) with its date of supply in the month, by date of supply: one per booking, two for a feeder leg with the centre's handling (the carrier's statement has only its transport). */
   lines: Array<StatementLine>;
   /** A carrier's trips in the month with their earnings (empty for other roles). */
   trips: Array<StatementTrip>;
@@ -1978,18 +1988,32 @@ export type Statement = {
   totals: StatementTotals;
 };
 
-/** One booking as one tax-invoice line. Amounts are whole won. */
+/** What a statement line supplies. */
+export type StatementLinePart =
+  /** Transport by the carrier (for a feeder leg through the centre: its price less the centre's handling). */
+  | 'TRANSPORT'
+  /** Storage by the warehouse owner. */
+  | 'STORAGE'
+  /** The joint logistics centre's handling (하역, its fee per pallet × pallets) of a feeder leg's load: supplied by the centre, not by the feeder's carrier. */
+  | 'HANDLING';
+
+/**
+ * One tax-invoice line: a booking's transport or storage, or the centre's handling of a feeder leg (a feeder leg with
+ * handling is two lines of one booking). Amounts are whole won.
+ */
 export type StatementLine = {
   __typename?: 'StatementLine';
   /** The booking. */
   bookingId: Scalars['ID']['output'];
   /** Its shipment request. */
   shipmentRequestId: Scalars['ID']['output'];
-  /** Transport (a share of a route, pooled or alone) or storage. */
+  /** The booking's kind: transport (a share of a route, pooled or alone) or storage. */
   kind: OfferKind;
+  /** What this line supplies, and so who supplies it. */
+  part: StatementLinePart;
   /** Where the booking is; CANCELLED and RETURNED lines charge nothing. */
   status: BookingStatus;
-  /** Date of supply (공급일자), YYYY-MM-DD (Asia/Seoul): the delivery (as reported, a feeder leg's hand-over at the centre, else as planned) for transport, the stay's last day for storage. */
+  /** Date of supply (공급일자), YYYY-MM-DD (Asia/Seoul): the delivery (as reported, a feeder leg's hand-over at the centre, else as planned) for transport and the centre's handling, the stay's last day for storage. */
   supplyDate: Scalars['String']['output'];
   /** Item (품목), in Korean as on the invoice. */
   item: Scalars['String']['output'];
@@ -1997,13 +2021,13 @@ export type StatementLine = {
   pallets: Scalars['Int']['output'];
   /** Weight carried, kg (0 for storage). */
   weightKg: Scalars['Int']['output'];
-  /** 공급자: the carrier or warehouse owner. */
+  /** 공급자: the carrier or warehouse owner; the logistics centre for HANDLING. */
   supplier: TaxInvoiceParty;
   /** 공급받는자: the shipper. */
   buyer: TaxInvoiceParty;
-  /** Price booked, whole won (also for a cancelled or given-back booking). */
+  /** The part of the booked price this line supplies, whole won (also for a cancelled or given-back booking): the booked price, except a feeder leg's, split into its transport (the price less the handling) and the handling. */
   bookedPriceKrw: Scalars['Krw']['output'];
-  /** Supply value (공급가액), whole won: the booked price, 0 when cancelled or given back. */
+  /** Supply value (공급가액), whole won: `bookedPriceKrw`, 0 when cancelled or given back. */
   supplyValueKrw: Scalars['Krw']['output'];
   /** VAT (세액), whole won: floor(supply value × 10 %). */
   vatKrw: Scalars['Krw']['output'];
@@ -2013,15 +2037,17 @@ export type StatementLine = {
   endReason?: Maybe<Scalars['String']['output']>;
   /** The route this share belongs to. */
   routeId?: Maybe<Scalars['ID']['output']>;
-  /** Number plate of the vehicle (transport). */
+  /** Number plate of the vehicle (transport; null for handling). */
   vehiclePlate?: Maybe<Scalars['String']['output']>;
 };
 
-/** A party of a tax invoice. */
+/** A party of a tax invoice: an organisation, or a complex's joint logistics centre supplying its handling. */
 export type TaxInvoiceParty = {
   __typename?: 'TaxInvoiceParty';
-  /** The organisation. */
-  organisationId: Scalars['ID']['output'];
+  /** The organisation; null for a centre. */
+  organisationId?: Maybe<Scalars['ID']['output']>;
+  /** The logistics centre; null for an organisation. */
+  centreId?: Maybe<Scalars['ID']['output']>;
   /** Trade name (상호). */
   name: Scalars['String']['output'];
   /** Business registration number (사업자등록번호), written 123-45-67890. */
@@ -2060,6 +2086,32 @@ export type StatementTotals = {
   chargedLines: Scalars['Int']['output'];
   /** Cancelled or given-back lines, charging nothing. */
   endedLines: Scalars['Int']['output'];
+};
+
+/**
+ * What a complex's joint logistics centre supplied in one Asia/Seoul calendar month: its handling of feeder legs'
+ * loads, one tax-invoice line per feeder leg (the centre supplies, the shipper buys), as shippers' statements show it.
+ */
+export type CentreStatement = {
+  __typename?: 'CentreStatement';
+  /** The complex. */
+  complex: Complex;
+  /** Its joint logistics centre. */
+  centre: LogisticsCentre;
+  /** The centre as a tax-invoice party (공급자), with its business registration number. */
+  supplier: TaxInvoiceParty;
+  /** The month, YYYY-MM (Asia/Seoul). */
+  month: Scalars['String']['output'];
+  /** First day of the month, YYYY-MM-DD. */
+  firstDay: Scalars['String']['output'];
+  /** Last day of the month, YYYY-MM-DD. */
+  lastDay: Scalars['String']['output'];
+  /** One HANDLING line per feeder leg handed over (or planned to be) in the month, by date of supply; cancelled and given-back legs with their reason and no charge. */
+  lines: Array<StatementLine>;
+  /** The month's totals. */
+  totals: StatementTotals;
+  /** Pallets cross-docked on the lines that charge. */
+  crossDockedPallets: Scalars['Int']['output'];
 };
 
 /** Whether a listing is on the exchange. */
@@ -2933,10 +2985,12 @@ export type ResolversTypes = {
   OfferDeclineInput: OfferDeclineInput;
   OfferDeclinePayload: ResolverTypeWrapper<Omit<OfferDeclinePayload, 'offer'> & { offer: ResolversTypes['Offer'] }>;
   Statement: ResolverTypeWrapper<StatementMapper>;
+  StatementLinePart: StatementLinePart;
   StatementLine: ResolverTypeWrapper<StatementLineMapper>;
   TaxInvoiceParty: ResolverTypeWrapper<TaxInvoicePartyMapper>;
   StatementTrip: ResolverTypeWrapper<StatementTripMapper>;
   StatementTotals: ResolverTypeWrapper<StatementTotals>;
+  CentreStatement: ResolverTypeWrapper<CentreStatementMapper>;
   ListingStatus: ListingStatus;
   TonnageClass: TonnageClass;
   BodyType: BodyType;
@@ -3095,6 +3149,7 @@ export type ResolversParentTypes = {
   TaxInvoiceParty: TaxInvoicePartyMapper;
   StatementTrip: StatementTripMapper;
   StatementTotals: StatementTotals;
+  CentreStatement: CentreStatementMapper;
   LatLngInput: LatLngInput;
   NearInput: NearInput;
   ListingAvailabilityWindow: ListingAvailabilityWindow;
@@ -3177,6 +3232,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   routes?: Resolver<ResolversTypes['RouteConnection'], ParentType, ContextType, RequireFields<QueryRoutesArgs, 'first'>>;
   matchingRounds?: Resolver<ResolversTypes['MatchingRoundConnection'], ParentType, ContextType, RequireFields<QueryMatchingRoundsArgs, 'complexCode' | 'first'>>;
   statement?: Resolver<ResolversTypes['Statement'], ParentType, ContextType, RequireFields<QueryStatementArgs, 'organisationId' | 'month'>>;
+  centreStatement?: Resolver<ResolversTypes['CentreStatement'], ParentType, ContextType, RequireFields<QueryCentreStatementArgs, 'complexCode' | 'month'>>;
   warehouseListings?: Resolver<ResolversTypes['WarehouseListingConnection'], ParentType, ContextType, RequireFields<QueryWarehouseListingsArgs, 'first'>>;
   vehicles?: Resolver<ResolversTypes['VehicleConnection'], ParentType, ContextType, RequireFields<QueryVehiclesArgs, 'first'>>;
   webhookEndpoints?: Resolver<Array<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType>;
@@ -3791,6 +3847,7 @@ export type StatementLineResolvers<ContextType = Context, ParentType extends Res
   bookingId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   shipmentRequestId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['OfferKind'], ParentType, ContextType>;
+  part?: Resolver<ResolversTypes['StatementLinePart'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['BookingStatus'], ParentType, ContextType>;
   supplyDate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   item?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -3808,7 +3865,8 @@ export type StatementLineResolvers<ContextType = Context, ParentType extends Res
 };
 
 export type TaxInvoicePartyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TaxInvoiceParty'] = ResolversParentTypes['TaxInvoiceParty']> = {
-  organisationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  organisationId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  centreId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   businessRegistrationNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
@@ -3829,6 +3887,18 @@ export type StatementTotalsResolvers<ContextType = Context, ParentType extends R
   totalKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
   chargedLines?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   endedLines?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CentreStatementResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CentreStatement'] = ResolversParentTypes['CentreStatement']> = {
+  complex?: Resolver<ResolversTypes['Complex'], ParentType, ContextType>;
+  centre?: Resolver<ResolversTypes['LogisticsCentre'], ParentType, ContextType>;
+  supplier?: Resolver<ResolversTypes['TaxInvoiceParty'], ParentType, ContextType>;
+  month?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  firstDay?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastDay?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lines?: Resolver<Array<ResolversTypes['StatementLine']>, ParentType, ContextType>;
+  totals?: Resolver<ResolversTypes['StatementTotals'], ParentType, ContextType>;
+  crossDockedPallets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type ListingAvailabilityWindowResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ListingAvailabilityWindow'] = ResolversParentTypes['ListingAvailabilityWindow']> = {
@@ -4098,6 +4168,7 @@ export type Resolvers<ContextType = Context> = {
   TaxInvoiceParty?: TaxInvoicePartyResolvers<ContextType>;
   StatementTrip?: StatementTripResolvers<ContextType>;
   StatementTotals?: StatementTotalsResolvers<ContextType>;
+  CentreStatement?: CentreStatementResolvers<ContextType>;
   ListingAvailabilityWindow?: ListingAvailabilityWindowResolvers<ContextType>;
   ListingContact?: ListingContactResolvers<ContextType>;
   WarehouseListing?: WarehouseListingResolvers<ContextType>;

@@ -1,4 +1,5 @@
 import { localIdOf, toGlobalId } from '../../src/global-id';
+import { getCentreStatement } from '../../src/settlement/get-centre-statement';
 import { getStatement } from '../../src/settlement/get-statement';
 import type { Resolvers } from '../generated/resolvers-types';
 
@@ -7,6 +8,7 @@ const loadIdOf = (routeId: number | null) => (routeId ? toGlobalId('Route', rout
 export const settlementResolvers: Resolvers = {
   Query: {
     statement: (_, { organisationId, month }, ctx) => getStatement({ ctx, input: { organisationId: localIdOf(organisationId, 'Organisation', 'organisationId'), month } }),
+    centreStatement: (_, { complexCode, month }, ctx) => getCentreStatement({ ctx, input: { complexCode, month } }),
   },
   StatementLine: {
     bookingId: (l) => toGlobalId('Booking', l.bookingId),
@@ -18,6 +20,7 @@ export const settlementResolvers: Resolvers = {
     bookingIds: (t) => t.bookingIds.map((id) => toGlobalId('Booking', id)),
   },
   TaxInvoiceParty: {
-    organisationId: (p) => toGlobalId('Organisation', p.organisationId),
+    organisationId: (p) => (p.organisationId ? toGlobalId('Organisation', p.organisationId) : null),
+    centreId: (p) => (p.centreId ? toGlobalId('LogisticsCentre', p.centreId) : null),
   },
 };

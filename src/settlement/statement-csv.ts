@@ -1,13 +1,13 @@
-import type { BookingStatus, OfferKind } from '../../db/schema';
+import type { BookingStatus } from '../../db/schema';
 import { toGlobalId } from '../global-id';
-import type { Statement, StatementLine } from './get-statement';
+import type { StatementLine, StatementLinePart, StatementTotals } from './statement-lines';
 
-const KIND: Record<OfferKind, string> = { TRANSPORT: '운송', STORAGE: '보관' };
+const PART: Record<StatementLinePart, string> = { TRANSPORT: '운송', STORAGE: '보관', HANDLING: '하역' };
 const STATUS: Record<BookingStatus, string> = { CONFIRMED: '확정', COMPLETED: '완료', CANCELLED: '취소', RETURNED: '반납' };
 
 const COLUMNS: [string, (l: StatementLine) => string | number | null][] = [
   ['공급일자', (l) => l.supplyDate],
-  ['구분', (l) => KIND[l.kind]],
+  ['구분', (l) => PART[l.part]],
   ['상태', (l) => STATUS[l.status]],
   ['품목', (l) => l.item],
   ['공급자 사업자등록번호', (l) => l.supplier.businessRegistrationNumber],
@@ -27,11 +27,11 @@ const COLUMNS: [string, (l: StatementLine) => string | number | null][] = [
 ];
 
 /**
- * A statement as CSV for Excel: a UTF-8 byte-order mark (without it Excel reads Hangul as its local code page),
+ * A statement (an organisation's or a centre's) as CSV for Excel: a UTF-8 byte-order mark (without it Excel reads Hangul as its local code page),
  * Korean headers, every field quoted (RFC 4180, quotes doubled), CRLF line ends, whole won without separators,
  * and a last row with the month's totals.
  */
-export function statementCsv(statement: Statement): string {
+export function statementCsv(statement: { month: string; lines: StatementLine[]; totals: StatementTotals }): string {
   const header = COLUMNS.map(([name]) => name);
   const rows = statement.lines.map((line) => COLUMNS.map(([, value]) => value(line)));
   const { supplyValueKrw, vatKrw, totalKrw } = statement.totals;

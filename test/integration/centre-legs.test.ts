@@ -44,6 +44,7 @@ describe('a request through the logistics centre', () => {
   const tmp = tempDir();
   let server: TestServer;
   let centre: { lat: number; lng: number };
+  let centreRow: typeof logisticsCentres.$inferSelect;
   const requestIds: string[] = [];
   let routesSeen: Route[];
   let centreRequests: number;
@@ -66,6 +67,7 @@ describe('a request through the logistics centre', () => {
     const complex = (await server.db.select().from(complexes).where(eq(complexes.code, 'BANWOL_SIHWA')).get())!;
     const row = (await server.db.select().from(logisticsCentres).where(eq(logisticsCentres.complexId, complex.id)).get())!;
     centre = { lat: row.lat, lng: row.lng };
+    centreRow = row;
     // Tomorrow morning in Korea, within the centre's opening hours.
     const day = kstDayOf(Date.now()) + 1;
     const register = (location: { lat: number; lng: number }, tonnageClass: string, rates: Record<string, unknown> = {}) =>
@@ -209,6 +211,21 @@ describe('a request through the logistics centre', () => {
     expect(body.errors).toBeUndefined();
     // Planned for tomorrow morning, handed over now.
     expect(body.data!.statement.lines.find((l) => l.bookingId === bookingOf.feeder)).toEqual({ bookingId: bookingOf.feeder, status: 'COMPLETED', supplyDate: today });
+  });
+
+  it("the shipper's statement splits the feeder leg: its carrier's transport, and the centre's handling (fee per pallet × pallets)", async () => {
+    const LINES = `query ($org: ID!, $month: String!) { statement(organisationId: $org, month: $month) {
+      lines { bookingId part supplyDate bookedPriceKrw supplyValueKrw supplier { organisationId centreId } } } }`;
+    type Line = { bookingId: string; part: string; supplyDate: string; bookedPriceKrw: number; supplyValueKrw: number; supplier: { organisationId: string | null; centreId: string | null } };
+    const month = seoulDay(new Date()).slice(0, 7);
+    const org = toGlobalId('Organisation', server.keyOf('MANUFACTURER').organisationId);
+    const lines = (await as<{ statement: { lines: Line[] } }>(key('MANUFACTURER'), LINES, { org, month })).data!.statement.lines.filter((l) => l.bookingId === bookingOf.feeder);
+    const price = (await as<{ node: { priceKrw: number } }>(key('MANUFACTURER'), 'query ($id: ID!) { node(id: $id) { ... on Booking { priceKrw } } }', { id: bookingOf.feeder })).data!.node.priceKrw;
+    const handling = centreRow.handlingFeePerPalletKrw * 2;
+    expect(lines).toEqual([
+      { bookingId: bookingOf.feeder, part: 'TRANSPORT', supplyDate: seoulDay(new Date()), bookedPriceKrw: price - handling, supplyValueKrw: price - handling, supplier: { organisationId: toGlobalId('Organisation', server.keyOf('CARRIER').organisationId), centreId: null } },
+      { bookingId: bookingOf.feeder, part: 'HANDLING', supplyDate: seoulDay(new Date()), bookedPriceKrw: handling, supplyValueKrw: handling, supplier: { organisationId: null, centreId: toGlobalId('LogisticsCentre', centreRow.id) } },
+    ]);
   });
 
   it('a leg declined sends its request back to the next round and gives the other leg back', async () => {
