@@ -136,6 +136,8 @@ export const matchingRounds = sqliteTable(
     trigger: roundTrigger('trigger').notNull(),
     startedByOrgId: integer('started_by_org_id').references(() => organisations.id),
     startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
+    /** A running round's heartbeat: its owner stamps it every few seconds (src/matching/run-round.ts); null on rounds before it. */
+    aliveAt: integer('alive_at', { mode: 'timestamp_ms' }),
     finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
     report: roundReport('report'),
     error: text('error'),

@@ -60,6 +60,7 @@ export const matchingRounds = pgTable(
     trigger: codedEnum(ROUND_TRIGGER_CODES)('trigger').notNull(),
     startedByOrgId: integer('started_by_org_id').references(() => organisations.id),
     startedAt: timestampMs('started_at').notNull(),
+    aliveAt: timestampMs('alive_at'),
     finishedAt: timestampMs('finished_at'),
     report: roundReport('report'),
     error: text('error'),

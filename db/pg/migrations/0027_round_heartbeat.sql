@@ -1,0 +1,1 @@
+ALTER TABLE "matching_rounds" ADD COLUMN "alive_at" bigint;
