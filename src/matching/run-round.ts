@@ -37,10 +37,12 @@ export function runMatchingRound({ ctx, input }: { ctx: Context; input: RunMatch
 }
 
 /**
- * A claim this old is taken to be a dead process's: the round's search budget twice over, and a minute for the reads
- * and writes around it (70 s at the default 5 s budget).
+ * A running round's owner stamps its claim alive every beat (the search runs on its own thread, so the event loop is
+ * free to); a claim not stamped for three beats is taken to be a dead process's (kill -9, a machine gone). The
+ * instances sharing a database must agree on the time to within a few seconds (NTP).
  */
-export const staleClaimMs = (roundSeconds: number) => (2 * roundSeconds + 60) * 1000;
+export const CLAIM_BEAT_MS = 5_000;
+export const CLAIM_LAPSE_MS = 3 * CLAIM_BEAT_MS;
 
 /** The engine's tunables from configuration. */
 export function engineConfig(ctx: Pick<Context, 'env'>): ConfigOverrides {
@@ -72,21 +74,21 @@ export async function executeRound(ctx: Context, complex: ComplexRecord, trigger
   let round: MatchingRoundRecord;
   try {
     round = await transact(ctx.db, async (tx) => {
-      // A process killed mid-round leaves its claim behind; rounds take seconds, so an old claim is dead (and should
-      // it be alive after all, it finds its claim taken when it comes to write, and writes nothing). Found
-      // through the running round's unique index (`+` keeps the planner off (complex, started_at), which would
-      // walk every round the complex ever ran).
+      // A process killed mid-round leaves its claim behind, no longer stamped: a lapsed claim is dead (and should it
+      // be alive after all, it finds its claim taken when it comes to write, and writes nothing). A claim from
+      // before heartbeats counts from its start. Found through the running round's unique index.
       await tx
         .update(matchingRounds)
         .set({ status: 'FAILED', finishedAt: startedAt, error: 'interrupted' })
-        .where(and(eq(matchingRounds.complexId, complex.id), RUNNING_ROUND, sql`+${matchingRounds.startedAt} < ${startedAt.getTime() - staleClaimMs(ctx.env.MATCHING_ROUND_SECONDS)}`))
+        .where(and(eq(matchingRounds.complexId, complex.id), RUNNING_ROUND, sql`coalesce(${matchingRounds.aliveAt}, ${matchingRounds.startedAt}) < ${startedAt.getTime() - CLAIM_LAPSE_MS}`))
         .run();
-      return (await tx.insert(matchingRounds).values({ complexId: complex.id, trigger, startedByOrgId, startedAt }).returning().get())!;
+      return (await tx.insert(matchingRounds).values({ complexId: complex.id, trigger, startedByOrgId, startedAt, aliveAt: startedAt }).returning().get())!;
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw new ConflictError(`A matching round is already running for ${complex.code}`);
     throw error;
   }
+  const beating = keepAlive(ctx, round.id);
   try {
     await expireOffers(ctx, complex.id, startedAt);
     // Requests whose pickup window passed unserved expire now, not at the next read: their shippers hear of it.
@@ -103,7 +105,7 @@ export async function executeRound(ctx: Context, complex: ComplexRecord, trigger
       events = [...(await offersOfRound(tx, round.id)), ...offered, ...roundEvents(ctx, complex, round.id, trigger, report, stored.offersWritten)];
       await recordWebhookEvents(tx, events, ctx.now());
       const completed = await tx.update(matchingRounds).set({ status: 'COMPLETED', finishedAt: ctx.now(), report: stored }).where(and(eq(matchingRounds.id, round.id), RUNNING_ROUND)).returning().get();
-      if (!completed) throw new ConflictError(`Matching round ${round.id} of ${complex.code} ran past ${staleClaimMs(ctx.env.MATCHING_ROUND_SECONDS) / 1000} s and was taken over as interrupted: its offers were not written`);
+      if (!completed) throw new ConflictError(`Matching round ${round.id} of ${complex.code} went unstamped for ${CLAIM_LAPSE_MS / 1000} s and was taken over as interrupted: its offers were not written`);
       return completed;
     });
     publishAll(ctx.pubsub, events);
@@ -112,7 +114,19 @@ export async function executeRound(ctx: Context, complex: ComplexRecord, trigger
     const failed = { status: 'FAILED' as const, finishedAt: ctx.now(), error: String((error as Error).message ?? error) };
     await transact(ctx.db, (tx) => tx.update(matchingRounds).set(failed).where(and(eq(matchingRounds.id, round.id), RUNNING_ROUND)).run(), { savepoint: false });
     throw error;
+  } finally {
+    clearInterval(beating);
   }
+}
+
+/** Stamps the round's claim alive every beat while it runs; a claim already taken over is left as it is. */
+function keepAlive(ctx: Context, roundId: number): NodeJS.Timeout {
+  const stamp = () =>
+    transact(ctx.db, (tx) => tx.update(matchingRounds).set({ aliveAt: ctx.now() }).where(and(eq(matchingRounds.id, roundId), RUNNING_ROUND)).run(), { savepoint: false }).catch((error: unknown) =>
+      ctx.logger.warn({ err: error, roundId }, 'stamping the running round alive failed'),
+    );
+  // The round itself holds the process open, not its heartbeat.
+  return setInterval(() => void stamp(), CLAIM_BEAT_MS).unref();
 }
 
 function withoutIds({ unserved: _, ...report }: RoundReport) {

@@ -7,7 +7,7 @@ import { matchingRounds, offers, ROUND_STATUS_CODES, routes } from '../../db/sch
 import { DIALECT } from '../../db/dialect';
 import { parseEnv } from '../../src/env';
 import { createLogger } from '../../src/logger';
-import { executeRound, staleClaimMs } from '../../src/matching/run-round';
+import { CLAIM_LAPSE_MS, executeRound } from '../../src/matching/run-round';
 import { selectComplex } from '../../src/complexes/complex-record';
 import { localIdOf } from '../../src/global-id';
 import { gql } from '../helpers/clients';
@@ -232,11 +232,12 @@ describe('matching rounds through the service', () => {
     expect((await run(keys.operator)).body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     // A second RUNNING round of the complex breaks the unique index, on either database.
     expect(await Promise.resolve().then(insert).then(() => false, isUniqueViolation)).toBe(true);
-    // The test server's search budget is 120 s: a claim is dead after 300 s (2 x 120 + 60), not before.
-    const stale = staleClaimMs(120);
-    await server.db.update(matchingRounds).set({ startedAt: new Date(Date.now() - stale + 10_000) }).where(eq(matchingRounds.id, running)).run();
+    // A claim is dead once its owner has not stamped it for three beats, however recently it started (the test
+    // server's search budget is 120 s); one from before heartbeats counts from its start.
+    await server.db.update(matchingRounds).set({ startedAt: new Date(Date.now() - CLAIM_LAPSE_MS - 1_000) }).where(eq(matchingRounds.id, running)).run();
+    await server.db.update(matchingRounds).set({ aliveAt: new Date(Date.now() - CLAIM_LAPSE_MS + 5_000) }).where(eq(matchingRounds.id, running)).run();
     expect((await run(keys.operator)).body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-    await server.db.update(matchingRounds).set({ startedAt: new Date(Date.now() - stale - 1_000) }).where(eq(matchingRounds.id, running)).run();
+    await server.db.update(matchingRounds).set({ startedAt: new Date(), aliveAt: new Date(Date.now() - CLAIM_LAPSE_MS - 1_000) }).where(eq(matchingRounds.id, running)).run();
     expect((await run(keys.operator)).body.data!.matchingRunStart.round.status).toBe('COMPLETED');
     expect(await server.db.select({ status: matchingRounds.status, error: matchingRounds.error }).from(matchingRounds).where(eq(matchingRounds.id, running)).get()).toEqual({ status: 'FAILED', error: 'interrupted' });
   });
@@ -249,14 +250,14 @@ describe('matching rounds through the service', () => {
     // engineConfig reads the budget after the round's claim and input, before it writes: another process takes the claim over then.
     const takenOverMidRound = new Proxy(env, {
       get(target, key) {
-        if (key === 'MATCHING_ROUND_SECONDS' && ++reads === 2) server.db.$client.prepare(`update matching_rounds set status = ${ROUND_STATUS_CODES.FAILED}, error = 'interrupted' where status = ${ROUND_STATUS_CODES.RUNNING}`).run();
+        if (key === 'MATCHING_ROUND_SECONDS' && ++reads === 1) server.db.$client.prepare(`update matching_rounds set status = ${ROUND_STATUS_CODES.FAILED}, error = 'interrupted' where status = ${ROUND_STATUS_CODES.RUNNING}`).run();
         return Reflect.get(target, key);
       },
     });
     const offersBefore = (await server.db.select({ id: offers.id }).from(offers).all()).length;
     const ctx = { db: server.db, pubsub: server.pubsub, logger: createLogger('silent'), env: takenOverMidRound, now: () => new Date(), viewer: null as never };
-    await expect(executeRound(ctx, complex, 'MANUAL', null)).rejects.toThrow(/ran past 62 s and was taken over as interrupted: its offers were not written/);
-    expect(reads).toBeGreaterThanOrEqual(2);
+    await expect(executeRound(ctx, complex, 'MANUAL', null)).rejects.toThrow(/went unstamped for 15 s and was taken over as interrupted: its offers were not written/);
+    expect(reads).toBeGreaterThanOrEqual(1);
     expect((await server.db.select({ id: offers.id }).from(offers).all()).length).toBe(offersBefore);
     const [last] = await server.db.select({ status: matchingRounds.status, error: matchingRounds.error }).from(matchingRounds).orderBy(desc(matchingRounds.id)).limit(1).all();
     expect(last).toEqual({ status: 'FAILED', error: 'interrupted' });
