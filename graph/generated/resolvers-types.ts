@@ -752,6 +752,8 @@ export type BookingFilter = {
   shipmentRequestId?: InputMaybe<Scalars['ID']['input']>;
   /** Only the shares of this route. */
   routeId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only the storage booked in this warehouse listing (a WarehouseListing ID). */
+  listingId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** Input of `offerAccept`. */

@@ -25,6 +25,7 @@ export const bookingResolvers: Resolvers = {
           status: filter?.status,
           requestId: optionalLocalIdOf(filter?.shipmentRequestId, 'ShipmentRequest', 'filter.shipmentRequestId'),
           routeId: optionalLocalIdOf(filter?.routeId, 'Route', 'filter.routeId'),
+          listingId: optionalLocalIdOf(filter?.listingId, 'WarehouseListing', 'filter.listingId'),
         },
       }),
   },

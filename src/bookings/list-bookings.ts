@@ -12,18 +12,20 @@ export const ListBookingsInput = PageArgs.extend({
   status: z.enum(BOOKING_STATUSES).nullish(),
   requestId: z.number().int().positive().nullish(),
   routeId: z.number().int().positive().nullish(),
+  listingId: z.number().int().positive().nullish(),
 });
 export type ListBookingsInput = z.input<typeof ListBookingsInput>;
 
-/** Bookings the caller may see, oldest first, filtered by status, request or consolidated load. */
+/** Bookings the caller may see, oldest first, filtered by status, request, consolidated load or warehouse listing. */
 export async function listBookings({ ctx, input }: { ctx: Context; input: ListBookingsInput }): Promise<Connection<BookingRecord>> {
   const viewer = requireViewer(ctx);
-  const { first, after, status, requestId, routeId } = parseArgs(ListBookingsInput, input);
+  const { first, after, status, requestId, routeId, listingId } = parseArgs(ListBookingsInput, input);
   const where = and(
     bookingScope(viewer),
     status ? eq(bookings.status, status) : undefined,
     requestId ? eq(bookings.requestId, requestId) : undefined,
     routeId ? eq(bookings.routeId, routeId) : undefined,
+    listingId ? eq(bookings.listingId, listingId) : undefined,
   );
   const afterId = after ? idOfCursor(after) : 0;
   const rows = await ctx.db

@@ -294,6 +294,22 @@ describe('accepting an offer', () => {
     expect(seen.body.data!.node.shipment.destination).toEqual({ location: { lat: a.lat, lng: a.lng }, isCentre: false });
   });
 
+  it("a warehouse owner lists the bookings of one of its listings; another owner's listing gives an empty page", async () => {
+    const { first, secondKey, a, b, inA, inB } = await splitStay();
+    const other = await listing(ctxAs(server.db, first), 3);
+    expect((await accept(inA, randomUUID(), first.apiKey)).body.errors).toBeUndefined();
+    expect((await accept(inB, randomUUID(), secondKey)).body.errors).toBeUndefined();
+    const AT = 'query ($id: ID) { bookings(filter: { listingId: $id }) { totalCount edges { node { id listingId kind } } } }';
+    const at = async (id: string, apiKey: string) => (await gql<{ bookings: { totalCount: number; edges: { node: { listingId: string } }[] } }>(server.url, AT, { id }, { apiKey })).body;
+    const own = await at(toGlobalId('WarehouseListing', a.id), first.apiKey);
+    expect(own.data!.bookings.totalCount).toBe(1);
+    expect(own.data!.bookings.edges.map((e) => e.node)).toEqual([expect.objectContaining({ listingId: toGlobalId('WarehouseListing', a.id), kind: 'STORAGE' })]);
+    expect((await at(toGlobalId('WarehouseListing', other.id), first.apiKey)).data!.bookings).toEqual({ totalCount: 0, edges: [] });
+    expect((await at(toGlobalId('WarehouseListing', b.id), first.apiKey)).data!.bookings).toEqual({ totalCount: 0, edges: [] });
+    const wrong = await at(toGlobalId('Vehicle', a.id), first.apiKey);
+    expect(wrong.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', issues: [{ field: 'filter.listingId', rule: 'must be the ID of a WarehouseListing' }] });
+  });
+
   it('a booked vehicle cannot be retired, nor booked warehouse space withdrawn or listed below what is booked', async () => {
     const owner = key('WAREHOUSE_OWNER');
     const space = await listing(ctxAs(server.db, owner), 10);
