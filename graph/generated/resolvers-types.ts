@@ -652,6 +652,10 @@ export type BookedShipment = {
   deliverBy: Scalars['DateTime']['output'];
   /** The shipper's notes for the carrier (the gate, whom to call), shown once booked; null for storage. */
   notes?: Maybe<Scalars['String']['output']>;
+  /** Storage: when the truck bringing the goods is planned to start unloading them at this warehouse (within its opening hours: an early truck waits), from the route booked or offered to carry them; null for transport, or when no route tells it. */
+  plannedArrivalAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Storage: when that truck is planned to leave this warehouse, the goods unloaded; null as plannedArrivalAt. */
+  plannedDepartureAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 /** One report of a carrier about a shipment. */
@@ -3353,6 +3357,8 @@ export type BookedShipmentResolvers<ContextType = Context, ParentType extends Re
   pickupWindow?: Resolver<ResolversTypes['PickupWindow'], ParentType, ContextType>;
   deliverBy?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  plannedArrivalAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  plannedDepartureAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type TrackingEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TrackingEvent'] = ResolversParentTypes['TrackingEvent']> = {

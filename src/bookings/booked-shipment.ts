@@ -1,8 +1,10 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { bookings, HOLDING_BOOKING_STATUSES, shipmentRequests, warehouseListings } from '../../db/schema';
+import type { Db } from '../../db/client';
+import { bookings, HOLDING_BOOKING_STATUSES, offers, shipmentRequests, warehouseListings } from '../../db/schema';
 import { selectComplex } from '../complexes/complex-record';
 import type { Context } from '../context';
 import type { ShipmentRequestRecord } from '../demand/request-record';
+import { stopsOfRoutes } from '../matching/route-plan';
 import { DEFAULT_LOADING_METHOD } from '../supply/loading-methods';
 import type { BookingRecord } from './booking-record';
 
@@ -15,11 +17,11 @@ import type { BookingRecord } from './booking-record';
  * feeder's carrier delivers to the centre and the trunk's collects there (at its dock, by forklift, as the
  * round planned it), and neither is given the other leg's end.
  */
-export async function bookedShipment({ ctx, input }: { ctx: Pick<Context, 'db'>; input: { booking: BookingRecord } }): Promise<ShipmentRequestRecord> {
+export async function bookedShipment({ ctx, input }: { ctx: Pick<Context, 'db'>; input: { booking: BookingRecord } }): Promise<BookedShipmentRecord> {
   const { booking } = input;
   const posted = (await ctx.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, booking.requestId)).get())!;
   // Its notes are the shipper's words to its carrier (the gate, whom to call), shown once booked; not a warehouse's.
-  const request = booking.kind === 'STORAGE' ? { ...posted, notes: null } : posted;
+  const request = { ...(booking.kind === 'STORAGE' ? { ...posted, notes: null } : posted), ...NO_VISIT };
   if (booking.centreLeg) {
     const { centre } = selectComplex(ctx, { id: booking.complexId })!;
     return booking.centreLeg === 'FEEDER'
@@ -40,5 +42,34 @@ export async function bookedShipment({ ctx, input }: { ctx: Pick<Context, 'db'>;
     .orderBy(asc(bookings.offerId))
     .get();
   if (!warehouse) return request;
-  return { ...request, destinationLat: warehouse.lat, destinationLng: warehouse.lng, destinationIsCentre: false, destinationH3R9: warehouse.h3R9 };
+  const visit = booking.kind === 'STORAGE' ? await warehouseVisit(ctx.db, booking, warehouse) : NO_VISIT;
+  return { ...request, ...visit, destinationLat: warehouse.lat, destinationLng: warehouse.lng, destinationIsCentre: false, destinationH3R9: warehouse.h3R9 };
+}
+
+/** A booked shipment, and for storage when the truck bringing the goods is planned to unload them at the warehouse and leave. */
+export type BookedShipmentRecord = ShipmentRequestRecord & WarehouseVisit;
+type WarehouseVisit = { plannedArrivalAt: Date | null; plannedDepartureAt: Date | null };
+const NO_VISIT: WarehouseVisit = { plannedArrivalAt: null, plannedDepartureAt: null };
+
+/**
+ * The drop of a storage booking's goods at its warehouse, on the route of the request's transport booking, or before
+ * that is booked of the transport offered with the storage (one round offers a request's legs together). Its start
+ * (within the warehouse's opening hours: an early truck waits) and departure; none when no route tells it (offers
+ * made before routes, a plan retention deleted).
+ */
+async function warehouseVisit(db: Db, booking: BookingRecord, warehouse: { lat: number; lng: number }): Promise<WarehouseVisit> {
+  const ofRequest = and(eq(bookings.requestId, booking.requestId), eq(bookings.kind, 'TRANSPORT'), inArray(bookings.status, [...HOLDING_BOOKING_STATUSES]));
+  const booked = await db.select({ routeId: bookings.routeId }).from(bookings).where(ofRequest).get();
+  const offered = booked
+    ? undefined
+    : await db
+        .select({ routeId: offers.routeId })
+        .from(offers)
+        .where(and(eq(offers.requestId, booking.requestId), eq(offers.kind, 'TRANSPORT'), eq(offers.status, 'PENDING'), eq(offers.roundId, db.select({ roundId: offers.roundId }).from(offers).where(eq(offers.id, booking.offerId)))))
+        .get();
+  const routeId = (booked ?? offered)?.routeId;
+  if (!routeId) return NO_VISIT;
+  const stops = (await stopsOfRoutes(db, [routeId])).get(routeId) ?? [];
+  const drop = stops.find((s) => s.requestId === booking.requestId && s.action === 'DROP' && s.lat === warehouse.lat && s.lng === warehouse.lng);
+  return drop ? { plannedArrivalAt: drop.startAt, plannedDepartureAt: drop.departAt } : NO_VISIT;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { bookings, offers, organisations, shipmentRequests, vehicleReservations, listingReservations, listingAvailability } from '../../db/schema';
+import { bookings, offers, organisations, shipmentRequests, vehicleReservations, listingReservations, listingAvailability, warehouseListings } from '../../db/schema';
 import { createApiKey } from '../../src/auth/create-api-key';
 import { SYSTEM_ADMIN } from '../../src/auth/viewer';
 import { getComplex } from '../../src/complexes/get-complex';
@@ -697,5 +697,62 @@ describe('giving back and cancelling', () => {
     const booking = (await server.db.select().from(bookings).where(eq(bookings.requestId, request.id)).get())!;
     expect(booking).toMatchObject({ status: 'CANCELLED', endReason: 'Order withdrawn by customer', endedByOrgId: request.shipperOrgId });
     expect((await server.db.select().from(vehicleReservations).where(eq(vehicleReservations.vehicleId, vehicles[0]!.id)).get())!.releasedAt).not.toBeNull();
+  });
+});
+
+describe("a warehouse owner's storage booking", () => {
+  type Visit = { plannedArrivalAt: string | null; plannedDepartureAt: string | null };
+  const VISIT = 'query ($id: ID!) { node(id: $id) { ... on Booking { kind shipment { plannedArrivalAt plannedDepartureAt } } } }';
+  const visitOf = async (bookingId: string, apiKey: string) => (await gql<{ node: { kind: string; shipment: Visit } }>(server.url, VISIT, { id: bookingId }, { apiKey })).body.data!.node;
+  /** An API key of `organisationId`, whichever of the complex's suppliers the round chose. */
+  const keyOfOrg = async (organisationId: number) => (await createApiKey({ ctx: { ...shipperCtx(), viewer: SYSTEM_ADMIN }, input: { organisationId, name: 'test' } })).secret;
+
+  it('says when the truck bringing the goods is planned to unload them at its warehouse and leave: offered, then booked', async () => {
+    await listing(ctxAs(server.db, key('WAREHOUSE_OWNER')), 10);
+    await vehicle(carrierCtx());
+    const request = await shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
+    const run = await gql(server.url, 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { status } } }', {}, { apiKey: key('OPERATOR').apiKey });
+    expect(run.body.errors).toBeUndefined();
+    const offered = await server.db.select().from(offers).where(and(eq(offers.requestId, request.id), eq(offers.status, 'PENDING'))).orderBy(offers.id).all();
+    const stored = offered.find((o) => o.kind === 'STORAGE')!;
+    const carried = offered.find((o) => o.kind === 'TRANSPORT')!;
+    const warehouse = (await server.db.select({ lat: warehouseListings.lat, lng: warehouseListings.lng }).from(warehouseListings).where(eq(warehouseListings.id, stored.listingId!)).get())!;
+    // The route's drop of the request at that warehouse, as its operator sees the route.
+    const ROUTE = 'query ($id: ID!) { node(id: $id) { ... on Route { stops { action requestId location { lat lng } arriveAt startAt departAt } } } }';
+    type Stop = { action: string; requestId: string; location: { lat: number; lng: number }; startAt: string; departAt: string };
+    const stopsOf = async (routeId: number) => (await gql<{ node: { stops: Stop[] } }>(server.url, ROUTE, { id: toGlobalId('Route', routeId) }, { apiKey: key('OPERATOR').apiKey })).body.data!.node.stops;
+    const drop = (await stopsOf(carried.routeId!)).find((s) => s.action === 'DROP' && s.requestId === toGlobalId('ShipmentRequest', request.id))!;
+    expect(drop.location).toEqual(warehouse);
+
+    const ownerKey = await keyOfOrg(stored.supplierOrgId);
+    const booked = await accept(stored.id, randomUUID(), ownerKey);
+    expect(booked.body.errors).toBeUndefined();
+    const storageBooking = booked.body.data!.offerAccept.bookings[0]!.id;
+    // Offered only, the transport is already planned to unload there (the warehouse's staff plan for it).
+    expect((await visitOf(storageBooking, ownerKey)).shipment).toEqual({ plannedArrivalAt: drop.startAt, plannedDepartureAt: drop.departAt });
+
+    const carrierKey = await keyOfOrg(carried.supplierOrgId);
+    const ROUTE_ACCEPT = 'mutation ($id: ID!, $key: String!) { routeAccept(input: { routeId: $id, idempotencyKey: $key }) { bookings { id shipmentRequestId } } }';
+    const routeBooked = await gql<{ routeAccept: { bookings: { id: string; shipmentRequestId: string }[] } }>(server.url, ROUTE_ACCEPT, { id: toGlobalId('Route', carried.routeId!), key: randomUUID() }, { apiKey: carrierKey });
+    expect(routeBooked.body.errors).toBeUndefined();
+    const bookedDrop = (await stopsOf(carried.routeId!)).find((s) => s.action === 'DROP' && s.requestId === toGlobalId('ShipmentRequest', request.id))!;
+    expect((await visitOf(storageBooking, ownerKey)).shipment).toEqual({ plannedArrivalAt: bookedDrop.startAt, plannedDepartureAt: bookedDrop.departAt });
+    // The carrier's own booking has its route's stops and its deliverAt instead.
+    const transportBooking = routeBooked.body.data!.routeAccept.bookings.find((b) => b.shipmentRequestId === toGlobalId('ShipmentRequest', request.id))!.id;
+    expect(await visitOf(transportBooking, carrierKey)).toEqual({ kind: 'TRANSPORT', shipment: { plannedArrivalAt: null, plannedDepartureAt: null } });
+  });
+
+  it('has no planned arrival when the transport offered with it has no route to tell (offers made before routes)', async () => {
+    const owner = key('WAREHOUSE_OWNER');
+    const space = await listing(ctxAs(server.db, owner), 4);
+    const request = await shipment(shipperCtx(), { storage: { pallets: 2, days: 2, storageClass: 'AMBIENT' } });
+    const common = { round: r, shipperOrgId: request.shipperOrgId, requestId: request.id };
+    const [stored] = await makeOffers(server.db, [
+      { ...common, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 2 },
+      { ...common, supplierOrgId: key('CARRIER').organisationId, vehicleId: (await vehicle(carrierCtx())).id },
+    ]);
+    const booked = await accept(stored!, randomUUID(), owner.apiKey);
+    expect(booked.body.errors).toBeUndefined();
+    expect((await visitOf(booked.body.data!.offerAccept.bookings[0]!.id, owner.apiKey)).shipment).toEqual({ plannedArrivalAt: null, plannedDepartureAt: null });
   });
 });
