@@ -44,8 +44,15 @@ describe('round reports stored by position', () => {
     writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, upTo) }));
     const db = openDatabase(join(tmp.dir, 'old.db'));
     migrate(db, { migrationsFolder: folder });
-    await loadProgramme({ ctx: { db } });
-    const complexId = (await db.select().from(complexes).limit(1).get())!.id;
+    // A complex for the rounds, written as that schema has it (the programme's loader writes today's columns).
+    const complexId = Number(
+      db.$client
+        .prepare(
+          `insert into complexes (code, name_ko, name_en, region, industries, industries_ko, production_trillion_krw, employment, tenant_companies, designated_year, smart_direction, centroid_lat, centroid_lng, radius_km, service_area_cells)
+           values ('BANWOL_SIHWA', '반월시화', 'Banwol-Sihwa', 'Gyeonggi', '[]', '', 89.7, 1, 1, 2019, '', 37.325, 126.75, 5, '[]')`,
+        )
+        .run().lastInsertRowid,
+    );
     const insert = db.$client.prepare('insert into matching_rounds (complex_id, status, "trigger", started_at, report) values (?, ?, ?, ?, ?)');
     const served = Number(insert.run(complexId, 'COMPLETED', 'MANUAL', Date.now(), JSON.stringify(REPORT)).lastInsertRowid);
     const { extensions: _, ...beforeExtensions } = REPORT;

@@ -113,9 +113,10 @@ describe('createShipmentRequest', () => {
       maxPriceKrw: 900_000,
       notes: 'dock 3, call ahead',
     });
-    expect(events).toEqual([{ complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_POSTED', at: expect.any(Date), summary: expect.stringMatching(/^3 pallets GENERAL, 1200 kg, pickup \d\d-\d\d \d\d:\d\d$/) }]);
+    expect(events).toEqual([{ complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_POSTED', at: expect.any(Date), summary: expect.stringMatching(/^3 pallets GENERAL, 1200 kg, pickup \d\d-\d\d \d\d:\d\d$/), summaryKo: expect.stringMatching(/^일반 3팔레트, 1,200kg, 상차 \d\d-\d\d \d\d:\d\d$/) }]);
     const shipperName = (await db.select().from(organisations).where(eq(organisations.id, viewer.organisationId)).get())!.name;
     expect(events[0]!.summary).not.toContain(shipperName);
+    expect(events[0]!.summaryKo).not.toContain(shipperName);
   });
 
   it('loads by forklift where the request does not say, and by hoist where open bodies can take the cargo', async () => {
