@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { bookedHandling } from '../src/bookings/booked-handling';
 import { bookingParties, vehiclePlates, type BookingParty } from '../src/bookings/booking-parties';
 import type { Context } from '../src/context';
 import { getRoutes } from '../src/matching/get-route';
@@ -32,4 +33,5 @@ export function batched<K, V>(ctx: Context, batch: Batch<K, V>, key: K): Promise
 export const routesById: Batch<number, RouteView> = (ctx, ids) => getRoutes({ ctx, input: { ids } });
 export const parties: Batch<number, BookingParty> = (ctx, organisationIds) => bookingParties({ ctx, input: { organisationIds } });
 export const plates: Batch<number | null, string | null> = (ctx, vehicleIds) => vehiclePlates({ ctx, input: { vehicleIds } });
+export const handlingOfOffers: Batch<number, number> = (ctx, offerIds) => bookedHandling({ ctx, input: { offerIds } });
 export const trackingEventsOf: Batch<number, TrackingEventRecord[]> = (ctx, bookingIds) => listTrackingEvents({ ctx, input: { bookingIds } });

@@ -603,6 +603,8 @@ export type Booking = Node & {
   centreLeg?: Maybe<CentreLeg>;
   /** Price of this booking (on a pooled route: this shipper's share), KRW. */
   priceKrw: Scalars['Krw']['output'];
+  /** Of priceKrw, the logistics centre's handling of a feeder leg's pallets, which the centre supplies and invoices (its carrier's statement pays the rest); 0 for any other booking. */
+  handlingKrw: Scalars['Krw']['output'];
   /** Weight carried, kg (0 for storage). */
   weightKg: Scalars['Int']['output'];
   /** Pallets carried or stored. */
@@ -3331,6 +3333,7 @@ export type BookingResolvers<ContextType = Context, ParentType extends Resolvers
   route?: Resolver<Maybe<ResolversTypes['Route']>, ParentType, ContextType>;
   centreLeg?: Resolver<Maybe<ResolversTypes['CentreLeg']>, ParentType, ContextType>;
   priceKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
+  handlingKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
   weightKg?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pallets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pickupAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;

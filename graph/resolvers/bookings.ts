@@ -11,7 +11,7 @@ import { getProofOfDelivery } from '../../src/tracking/list-tracking-events';
 import { podImagePath } from '../../src/http/pod-images';
 import { reportTrackingEvent } from '../../src/tracking/report-tracking-event';
 import { subscribeShipmentUpdates } from '../../src/tracking/subscribe-shipment';
-import { batched, parties, plates, routesById, trackingEventsOf } from '../batched';
+import { batched, handlingOfOffers, parties, plates, routesById, trackingEventsOf } from '../batched';
 import type { Resolvers } from '../generated/resolvers-types';
 
 export const bookingResolvers: Resolvers = {
@@ -74,6 +74,7 @@ export const bookingResolvers: Resolvers = {
     shipment: (b, _, ctx) => bookedShipment({ ctx, input: { booking: b } }),
     vehicleId: (b) => (b.vehicleId ? toGlobalId('Vehicle', b.vehicleId) : null),
     vehiclePlate: (b, _, ctx) => batched(ctx, plates, b.vehicleId),
+    handlingKrw: (b, _, ctx) => batched(ctx, handlingOfOffers, b.offerId),
     shipper: (b, _, ctx) => batched(ctx, parties, b.shipperOrgId),
     supplier: (b, _, ctx) => batched(ctx, parties, b.supplierOrgId),
     listingId: (b) => (b.listingId ? toGlobalId('WarehouseListing', b.listingId) : null),

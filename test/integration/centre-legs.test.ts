@@ -144,10 +144,12 @@ describe('a request through the logistics centre', () => {
     bookingOf.trunk = second.data!.routeAccept.bookings.find((b) => b.shipmentRequestId === through)!.id;
     expect(await status(through)).toBe('BOOKED');
     // Each booking and its offer say which leg they carry: what the carrier reports at the centre follows from it.
-    const LEG = 'query ($id: ID!) { node(id: $id) { ... on Booking { centreLeg offer: offerId } } }';
+    // The feeder's price holds the centre's handling, which its carrier is told is not its own (the statements split it).
+    const LEG = 'query ($id: ID!) { node(id: $id) { ... on Booking { centreLeg offer: offerId handlingKrw } } }';
     for (const [leg, id] of [['FEEDER', bookingOf.feeder], ['TRUNK', bookingOf.trunk]] as const) {
-      const booking = (await as<{ node: { centreLeg: string; offer: string } }>(key('CARRIER'), LEG, { id })).data!.node;
+      const booking = (await as<{ node: { centreLeg: string; offer: string; handlingKrw: number } }>(key('CARRIER'), LEG, { id })).data!.node;
       expect(booking.centreLeg).toBe(leg);
+      expect(booking.handlingKrw).toBe(leg === 'FEEDER' ? centreRow.handlingFeePerPalletKrw * 2 : 0);
       const offer = await as<{ node: { centreLeg: string } }>(key('MANUFACTURER'), 'query ($id: ID!) { node(id: $id) { ... on Offer { centreLeg } } }', { id: booking.offer });
       expect(offer.data!.node.centreLeg).toBe(leg);
     }
