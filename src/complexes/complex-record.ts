@@ -17,7 +17,8 @@ const statements = preparedPerDatabase((db) => ({ all: withCentre(db).orderBy(co
 const toRecord = ({ complex, centre }: { complex: typeof complexes.$inferSelect; centre: CentreRecord }): ComplexRecord => Object.freeze({ ...complex, centre });
 
 /**
- * The complexes are reference data: loadProgramme writes all seven in one transaction and nothing updates them.
+ * The complexes are reference data: loadProgramme writes all seven in one transaction (and their centres' business
+ * registration numbers, before it loads them) and nothing else updates them.
  * So each database's are read once (parsing their service areas' JSON on every public request cost more than
  * the rest of the query) and kept, frozen; an empty read is not kept, so a database seeded later is seen. On
  * PostgreSQL a read cannot be synchronous: there the service loads them when it starts (loadComplexes) and
