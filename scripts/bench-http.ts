@@ -315,11 +315,11 @@ try {
     },
     {
       // A page of bookings with what a carrier's or operator's screen shows of each: the fields read per row.
-      name: `operator bookings(first: ${PAGE}) with route, sides, tracking`,
+      name: `operator bookings(first: ${PAGE}) with shipment, route, sides, tracking`,
       url: () => service.url,
       pid: () => service.pid,
       key: keyOf('OPERATOR'),
-      query: `{ bookings(first: ${PAGE}) { edges { node { id status priceKrw vehiclePlate shipper { name contactPhone } supplier { name contactPhone } route { id priceKrw sharedBy stops { seq action arriveAt } } trackingEvents { kind occurredAt } } } } }`,
+      query: `{ bookings(first: ${PAGE}) { edges { node { id status priceKrw handlingKrw vehiclePlate shipment { origin { h3Cell } destination { h3Cell } pickupWindow { from } } shipper { name contactPhone } supplier { name contactPhone } route { id priceKrw sharedBy stops { seq action arriveAt } } trackingEvents { kind occurredAt } } } } }`,
       check: (d) => {
         const { edges } = d.bookings as Edges;
         const complete = edges.every((e) => (e.node.shipper as { name?: string }).name && Array.isArray(e.node.trackingEvents) && (e.node.route === null || (e.node.route as { stops: unknown[] }).stops.length >= 2));

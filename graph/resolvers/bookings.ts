@@ -1,6 +1,5 @@
 import { acceptOffer } from '../../src/bookings/accept-offer';
 import { acceptRoute } from '../../src/bookings/accept-route';
-import { bookedShipment } from '../../src/bookings/booked-shipment';
 import { giveBackBooking } from '../../src/bookings/give-back-booking';
 import { listBookings } from '../../src/bookings/list-bookings';
 import { subscribeBookingsEnded } from '../../src/bookings/subscribe-bookings-ended';
@@ -11,7 +10,7 @@ import { getProofOfDelivery } from '../../src/tracking/list-tracking-events';
 import { podImagePath } from '../../src/http/pod-images';
 import { reportTrackingEvent } from '../../src/tracking/report-tracking-event';
 import { subscribeShipmentUpdates } from '../../src/tracking/subscribe-shipment';
-import { batched, handlingOfOffers, parties, plates, routesById, trackingEventsOf } from '../batched';
+import { batched, handlingOfOffers, parties, plates, routesById, shipmentsOf, trackingEventsOf } from '../batched';
 import type { Resolvers } from '../generated/resolvers-types';
 
 export const bookingResolvers: Resolvers = {
@@ -71,7 +70,7 @@ export const bookingResolvers: Resolvers = {
     id: (b) => toGlobalId('Booking', b.id),
     offerId: (b) => toGlobalId('Offer', b.offerId),
     shipmentRequestId: (b) => toGlobalId('ShipmentRequest', b.requestId),
-    shipment: (b, _, ctx) => bookedShipment({ ctx, input: { booking: b } }),
+    shipment: (b, _, ctx) => batched(ctx, shipmentsOf, b),
     vehicleId: (b) => (b.vehicleId ? toGlobalId('Vehicle', b.vehicleId) : null),
     vehiclePlate: (b, _, ctx) => batched(ctx, plates, b.vehicleId),
     handlingKrw: (b, _, ctx) => batched(ctx, handlingOfOffers, b.offerId),

@@ -18,33 +18,56 @@ import type { BookingRecord } from './booking-record';
  * round planned it), and neither is given the other leg's end.
  */
 export async function bookedShipment({ ctx, input }: { ctx: Pick<Context, 'db'>; input: { booking: BookingRecord } }): Promise<BookedShipmentRecord> {
-  const { booking } = input;
-  const posted = (await ctx.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, booking.requestId)).get())!;
-  // Its notes are the shipper's words to its carrier (the gate, whom to call), shown once booked; not a warehouse's.
-  const request = { ...(booking.kind === 'STORAGE' ? { ...posted, notes: null } : posted), ...NO_VISIT };
-  if (booking.centreLeg) {
-    const { centre } = selectComplex(ctx, { id: booking.complexId })!;
-    return booking.centreLeg === 'FEEDER'
-      ? { ...request, destinationLat: centre.lat, destinationLng: centre.lng, destinationIsCentre: true, destinationH3R9: centre.h3Cell, loadingAtDestination: DEFAULT_LOADING_METHOD }
-      : { ...request, originLat: centre.lat, originLng: centre.lng, originIsCentre: true, originH3R9: centre.h3Cell, loadingAtOrigin: DEFAULT_LOADING_METHOD };
-  }
-  const warehouse = await ctx.db
-    .select({ lat: warehouseListings.lat, lng: warehouseListings.lng, h3R9: warehouseListings.h3R9 })
-    .from(bookings)
-    .innerJoin(warehouseListings, eq(warehouseListings.id, bookings.listingId))
-    .where(
-      booking.kind === 'STORAGE'
-        ? eq(bookings.id, booking.id)
-        : and(eq(bookings.requestId, request.id), eq(bookings.kind, 'STORAGE'), inArray(bookings.status, [...HOLDING_BOOKING_STATUSES])),
-    )
-    // A round writes a split stay's parts in the order its route drops them: the first offer is the first warehouse,
-    // whichever owner accepted first.
-    .orderBy(asc(bookings.offerId))
-    .get();
-  if (!warehouse) return request;
-  const visit = booking.kind === 'STORAGE' ? await warehouseVisit(ctx.db, booking, warehouse) : NO_VISIT;
-  return { ...request, ...visit, destinationLat: warehouse.lat, destinationLng: warehouse.lng, destinationIsCentre: false, destinationH3R9: warehouse.h3R9 };
+  return (await bookedShipments({ ctx, input: { bookings: [input.booking] } }))[0]!;
 }
+
+/** The shipments behind bookings, as bookedShipment gives each, in the order asked: a page of bookings in a few queries. */
+export async function bookedShipments({ ctx, input }: { ctx: Pick<Context, 'db'>; input: { bookings: readonly BookingRecord[] } }): Promise<BookedShipmentRecord[]> {
+  const requestIds = [...new Set(input.bookings.map((b) => b.requestId))];
+  const postedOf = new Map((await ctx.db.select().from(shipmentRequests).where(inArray(shipmentRequests.id, requestIds)).all()).map((r) => [r.id, r]));
+  const direct = input.bookings.filter((b) => !b.centreLeg);
+  const place = { lat: warehouseListings.lat, lng: warehouseListings.lng, h3R9: warehouseListings.h3R9 };
+  // A storage booking's own warehouse; a transport booking's, the first of its request's stays held.
+  const storageIds = direct.filter((b) => b.kind === 'STORAGE').map((b) => b.id);
+  const ownWarehouse = new Map(
+    storageIds.length === 0 ? [] : (await ctx.db.select({ id: bookings.id, ...place }).from(bookings).innerJoin(warehouseListings, eq(warehouseListings.id, bookings.listingId)).where(inArray(bookings.id, storageIds)).all()).map(({ id, ...at }) => [id, at]),
+  );
+  const carried = [...new Set(direct.filter((b) => b.kind !== 'STORAGE').map((b) => b.requestId))];
+  const stays =
+    carried.length === 0
+      ? []
+      : await ctx.db
+          .select({ requestId: bookings.requestId, ...place })
+          .from(bookings)
+          .innerJoin(warehouseListings, eq(warehouseListings.id, bookings.listingId))
+          .where(and(inArray(bookings.requestId, carried), eq(bookings.kind, 'STORAGE'), inArray(bookings.status, [...HOLDING_BOOKING_STATUSES])))
+          // A round writes a split stay's parts in the order its route drops them: the first offer is the first
+          // warehouse, whichever owner accepted first.
+          .orderBy(asc(bookings.offerId))
+          .all();
+  const firstStay = new Map<number, WarehousePlace>();
+  for (const { requestId, ...at } of stays) if (!firstStay.has(requestId)) firstStay.set(requestId, at);
+
+  return await Promise.all(
+    input.bookings.map(async (booking): Promise<BookedShipmentRecord> => {
+      const posted = postedOf.get(booking.requestId)!;
+      // Its notes are the shipper's words to its carrier (the gate, whom to call), shown once booked; not a warehouse's.
+      const request = { ...(booking.kind === 'STORAGE' ? { ...posted, notes: null } : posted), ...NO_VISIT };
+      if (booking.centreLeg) {
+        const { centre } = selectComplex(ctx, { id: booking.complexId })!;
+        return booking.centreLeg === 'FEEDER'
+          ? { ...request, destinationLat: centre.lat, destinationLng: centre.lng, destinationIsCentre: true, destinationH3R9: centre.h3Cell, loadingAtDestination: DEFAULT_LOADING_METHOD }
+          : { ...request, originLat: centre.lat, originLng: centre.lng, originIsCentre: true, originH3R9: centre.h3Cell, loadingAtOrigin: DEFAULT_LOADING_METHOD };
+      }
+      const warehouse = booking.kind === 'STORAGE' ? ownWarehouse.get(booking.id) : firstStay.get(booking.requestId);
+      if (!warehouse) return request;
+      const visit = booking.kind === 'STORAGE' ? await warehouseVisit(ctx.db, booking, warehouse) : NO_VISIT;
+      return { ...request, ...visit, destinationLat: warehouse.lat, destinationLng: warehouse.lng, destinationIsCentre: false, destinationH3R9: warehouse.h3R9 };
+    }),
+  );
+}
+
+type WarehousePlace = { lat: number; lng: number; h3R9: string };
 
 /** A booked shipment, and for storage when the truck bringing the goods is planned to unload them at the warehouse and leave. */
 export type BookedShipmentRecord = ShipmentRequestRecord & WarehouseVisit;
