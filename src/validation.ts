@@ -43,17 +43,27 @@ function parseAt<S extends z.ZodType>(schema: S, value: unknown, root: string[])
  */
 const LONE_SURROGATE = 'must not contain a lone surrogate (half of a UTF-16 pair such as \\ud800, e.g. an emoji cut in two)';
 
-/** A `.regex(...)` rule for text that refuses `pattern`'s misses, naming a lone surrogate as such and anything else as `rule`. */
-function textRule(pattern: RegExp, rule: string): [RegExp, { error: (issue: { input?: unknown }) => string }] {
-  return [pattern, { error: ({ input }) => (typeof input === 'string' && /\p{Cs}/u.test(input) ? LONE_SURROGATE : rule) }];
+/**
+ * A `.regex(...)` rule for text that refuses `pattern`'s misses, naming a lone surrogate as such, then the first of
+ * `named` the text holds by its own rule, and anything else as `rule`.
+ */
+function textRule(pattern: RegExp, rule: string, named: [RegExp, string][] = []): [RegExp, { error: (issue: { input?: unknown }) => string }] {
+  const ruleFor = (input: string) => (/\p{Cs}/u.test(input) ? LONE_SURROGATE : (named.find(([holds]) => holds.test(input))?.[1] ?? rule));
+  return [pattern, { error: ({ input }) => (typeof input === 'string' ? ruleFor(input) : rule) }];
 }
+
+/** Unicode's bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069). */
+const BIDI = '\\u202a-\\u202e\\u2066-\\u2069';
 
 /**
  * For names and other one-line text (`.regex(...ONE_LINE)`): no control characters. NUL padding from a fixed-width
  * ERP field, a tab or line break pasted with a name, or an escape code are never part of a firm's name (상호), and
- * would travel on into statements, CSV and screens. No lone surrogates either.
+ * would travel on into statements, CSV and screens. No lone surrogates either, nor bidirectional overrides: one turns
+ * the rest of a name around on every screen and statement that shows it (a firm passing for another).
  */
-export const ONE_LINE = textRule(/^[^\p{Cc}\p{Cs}]*$/u, 'must not contain control characters (NUL, tabs, line breaks, escape codes)');
+export const ONE_LINE = textRule(new RegExp(`^[^\\p{Cc}\\p{Cs}${BIDI}]*$`, 'u'), 'must not contain control characters (NUL, tabs, line breaks, escape codes)', [
+  [new RegExp(`[${BIDI}]`, 'u'), 'must not contain bidirectional overrides or isolates (U+202A–U+202E, U+2066–U+2069), which make text read other than it is'],
+]);
 
 /** For free text such as notes and reasons (`.regex(...FREE_TEXT)`): line breaks and tabs, but no other control characters, and no lone surrogates. */
 export const FREE_TEXT = textRule(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\p{Cs}]*$/u, 'must not contain control characters other than line breaks and tabs (NUL, escape codes)');

@@ -225,6 +225,16 @@ describe('control characters in text', () => {
     expect(kept.body.data).toEqual({ warehouseListingCreate: { listing: { name: '시화 창고 B동 📦' } } });
   });
 
+  it('in a name, a bidirectional override (a firm passing for another on every screen) is refused naming it', async () => {
+    const before = await rows(organisations);
+    // U+202E shows the rest of the name reversed (and an isolate hides text from a reader).
+    const input = { complexCode: 'GUMI', role: 'CARRIER', name: '(주)구미운송 \u202etrirotial', businessRegistrationNumber: '220-81-62517', contactName: '김\u2066철수\u2069' };
+    const { body } = await gql(server.url, ORG, { input }, { apiKey: keyOf('ADMIN') });
+    const bidi = 'must not contain bidirectional overrides or isolates (U+202A–U+202E, U+2066–U+2069), which make text read other than it is';
+    expect(body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', issues: [{ field: 'input.name', rule: bidi }, { field: 'input.contactName', rule: bidi }] });
+    expect(await rows(organisations)).toBe(before);
+  });
+
   it('in notes: line breaks and tabs are kept, NUL is refused', async () => {
     const before = await rows(shipmentRequests);
     const refused = await gql(server.url, REQUEST, { input: shipmentRequestVariables({ notes: 'Gate B\u0000' }) }, { apiKey: keyOf('MANUFACTURER') });
