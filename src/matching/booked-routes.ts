@@ -26,8 +26,10 @@ export function servedPrefix(stops: Pick<StopRow, 'action' | 'requestId'>[], sta
  * The complex's booked routes a round may extend: routes with confirmed shares and stops ahead, none of them
  * cancelled or given back, no extension already pending, drops at the requests' own destinations (a drop at a
  * warehouse belongs to a storage booking the round does not re-plan), and the shift the route is driven in still
- * open when the truck is free. The truck is where its last served stop left it (or where it is registered, before its first).
- * A truck with several booked routes offers only the one it drives first, to be done by the time it leaves for the next. Reads are driven by the fleet's held reservations that end after now
+ * open when the truck is free. The truck is where its last served stop left it, else where its booked route before this
+ * one ends, from when it ends (or where it is registered). Each of a truck's booked routes may be extended, between the end
+ * of the one before it and the start of the one after it (a truck booked for the morning and the afternoon takes loads on
+ * its afternoon route too). Reads are driven by the fleet's held reservations that end after now
  * (what is on the road now or later), not by the routes or confirmed bookings of all time: a route whose last planned drop has passed is not extended.
  */
 export async function loadBookedRoutes(tx: Tx, complexId: number, now: Date, drives: readonly BookedDrive[]): Promise<BookedRouteInput[]> {
@@ -81,15 +83,14 @@ export async function loadBookedRoutes(tx: Tx, complexId: number, now: Date, dri
     .where(and(inArray(vehicleAvailability.vehicleId, vehicleIds), gt(vehicleAvailability.endsAt, now)))
     .all();
 
-  // A truck with several booked routes drives the earliest first: only that one can take more on its way.
-  const first = new Map<number, number>();
-  for (const route of [...routeRows].sort((a, b) => b.startAt.getTime() - a.startAt.getTime())) first.set(route.vehicleId, route.id);
+  // Each truck's booked routes in driving order: each may take more on between the one before and the one after.
+  const inOrder = [...routeRows].sort((a, b) => a.startAt.getTime() - b.startAt.getTime() || a.id - b.id);
   return routeRows.flatMap((route): BookedRouteInput[] => {
     const stops = stopsOf.get(route.id) ?? [];
     // A leg to or from the centre is not extended: its request's other leg rides another route.
     if (stops.some((s) => s.action === 'CENTRE_DROP' || s.action === 'CENTRE_PICKUP')) return [];
     const vehicle = vehicleOf.get(route.vehicleId);
-    if (pending.has(route.id) || first.get(route.vehicleId) !== route.id || !vehicle || vehicle.status !== 'ACTIVE') return [];
+    if (pending.has(route.id) || !vehicle || vehicle.status !== 'ACTIVE') return [];
     const done = servedPrefix(stops, (id) => requestOf.get(id)?.status);
     if (done === null || done === stops.length) return [];
     const ahead = stops.slice(done);
@@ -97,14 +98,17 @@ export async function loadBookedRoutes(tx: Tx, complexId: number, now: Date, dri
     // Every request ahead still booked on this route, dropped at its own destination.
     if (onRoute.some((id) => !confirmed.has(`${route.id}:${id}`))) return [];
     if (ahead.some((s) => s.action === 'DROP' && (s.lat !== requestOf.get(s.requestId)!.destinationLat || s.lng !== requestOf.get(s.requestId)!.destinationLng))) return [];
-    const last = done > 0 ? stops[done - 1]! : null;
-    const readyAt = Math.max(nowMs, last?.departAt.getTime() ?? nowMs);
+    const own = inOrder.filter((r) => r.vehicleId === vehicle.id);
+    const before = own[own.indexOf(route) - 1];
+    // The truck is free at its last served stop, else where its route before this one ends, when it ends there.
+    const last = done > 0 ? stops[done - 1]! : before ? (stopsOf.get(before.id) ?? []).at(-1) ?? null : null;
+    const readyAt = Math.max(nowMs, last?.departAt.getTime() ?? nowMs, done === 0 && before ? before.endAt.getTime() : nowMs);
     // The shift the route is driven in, still open when the truck is free.
     const startAt = route.startAt.getTime();
     const window = windows.find((w) => w.vehicleId === vehicle.id && w.startsAt.getTime() <= startAt && startAt < w.endsAt.getTime() && readyAt < w.endsAt.getTime());
     if (!window) return [];
     // The truck leaves for its next booked route on time: what this one takes on must be done by then.
-    const next = routeRows.filter((r) => r.vehicleId === vehicle.id && r.id !== route.id).reduce((end, r) => Math.min(end, r.startAt.getTime()), window.endsAt.getTime());
+    const next = Math.min(window.endsAt.getTime(), own[own.indexOf(route) + 1]?.startAt.getTime() ?? Infinity);
     if (readyAt >= next) return [];
     return [
       {

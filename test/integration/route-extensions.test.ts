@@ -313,3 +313,41 @@ describe('an extension whose new stops come before the booked ones', () => {
     expect(now.endAt).toBe(extension.endAt);
   });
 });
+
+describe('a truck booked for the morning and for the afternoon', () => {
+  const tmp = tempDir();
+  let server: TestServer;
+  const FIELDS = 'id extendsRouteId shares { requestId } stops { requestId action }';
+  type Seen = { id: string; extendsRouteId: string | null; shares: { requestId: string }[]; stops: { requestId: string; action: string }[] };
+  const market = marketApi(() => server);
+  const { as, post } = market;
+  const round = () => market.round<Seen>(FIELDS);
+  const accept = async (id: string) => expect((await as(server.keyOf('CARRIER').apiKey, ACCEPT, { id, key: randomUUID() })).errors).toBeUndefined();
+
+  beforeAll(async () => {
+    server = await startTestServer({ dbPath: join(tmp.dir, 'two-routes.db') });
+  });
+  afterAll(async () => {
+    await server.stop();
+    tmp.remove();
+  });
+
+  it('takes a load next to its afternoon pickup on its afternoon route, not only on the route it drives first', async () => {
+    await as(server.keyOf('CARRIER').apiKey, 'mutation ($input: VehicleRegisterInput!) { vehicleRegister(input: $input) { vehicle { id } } }', {
+      input: { plateNumber: '경기56바7890', tonnageClass: 'T5', bodyType: 'WING', location: { lat: 37.33, lng: 126.74 }, availability: [{ startsAt: at(HOUR), endsAt: at(72 * HOUR) }], idempotencyKey: randomUUID() },
+    });
+    // The morning: a load to Bucheon, booked alone. The afternoon: half a truck to Suwon, booked alone on the same truck.
+    const morning = await post({ lat: 37.31, lng: 126.73 }, { lat: 37.4, lng: 126.9 }, 1_500, 5, 20 * HOUR, 21 * HOUR, 24 * HOUR);
+    const first = (await round()).find((r) => r.stops.some((s) => s.requestId === morning))!;
+    await accept(first.id);
+    const a = await post(GATE, SUWON, 1_500, 5, 25 * HOUR, 27 * HOUR, 32 * HOUR);
+    const afternoon = (await round()).find((r) => r.stops.some((s) => s.requestId === a))!;
+    await accept(afternoon.id);
+
+    // B: 200 m from the afternoon pickup, to Suwon, in the same window.
+    const b = await post({ lat: GATE.lat + 0.0018, lng: GATE.lng }, { lat: SUWON.lat, lng: SUWON.lng - 0.01 }, 1_000, 3, 25 * HOUR, 27 * HOUR, 32 * HOUR);
+    const offered = await round();
+    expect(offered).toMatchObject([{ extendsRouteId: afternoon.id, shares: [{ requestId: b }] }]);
+    expect(offered[0]!.stops.filter((s) => s.requestId === a).map((s) => s.action)).toEqual(['PICKUP', 'DROP']);
+  });
+});

@@ -107,11 +107,18 @@ export function runRound(input: RoundInput, config: ConfigOverrides = {}): Round
           const priced = routeOffer(route, jobs, ctx, standalone, parts);
           return 'offer' in priced && waits(priced.offer, route) ? null : priced;
         });
-    // Extensions, unless the truck got a fresh route this round too (its free time starts where the booked route ended).
+    // Extensions, unless the truck got a fresh route this round too (its free time starts where the booked route ended),
+    // or an extension of another of its routes over the same hours: its morning route extended later and its afternoon
+    // route earlier could overlap.
     const busy = new Set(routes.map((r) => r.vehicleId));
+    const overlaps = (o: RouteOffer) => routes.some((r) => r.extends && r.vehicleId === o.vehicleId && r.startAt < o.endAt && o.startAt < r.endAt);
     for (const planned of pooled.routes) {
       const extended = planned.extends;
-      if (extended) offer(planned, (route) => (busy.has(ctx.vehicles[planned.vehicleIndex]!.input.id) ? null : extensionOffer(route, extended, jobs, ctx, standalone)));
+      if (!extended || busy.has(ctx.vehicles[planned.vehicleIndex]!.input.id)) continue;
+      offer(planned, (route) => {
+        const priced = extensionOffer(route, extended, jobs, ctx, standalone);
+        return priced && 'offer' in priced && overlaps(priced.offer) ? null : priced;
+      });
     }
   }
 

@@ -70,6 +70,27 @@ describe('extending booked routes in a round', () => {
     expect(extensionOf(offers)).toBeUndefined();
   });
 
+  it("extends a truck's morning and afternoon routes in one round only where the extensions do not overlap", () => {
+    // The truck's morning route (A, done by NOW + 6 h) and its afternoon route (A2 at NOW + 6 h, the truck free from
+    // NOW + 3 h where A is dropped), each with a load it could take on.
+    const A2 = baseRequest({ id: 'A2', shipperOrgId: 'SA', pickupWindow: { start: NOW + 6 * H, end: NOW + 7 * H }, deliveryDeadline: NOW + 12 * H });
+    const morning = { ...bookedRoute(A, A_PRICE), vehicle: truck('BOOKED', { availability: [{ start: NOW, end: NOW + 6 * H }] }) };
+    const afternoon = { ...bookedRoute(A2, A_PRICE), routeId: '8', vehicle: truck('BOOKED', { location: A.destination, availability: [{ start: NOW + 3 * H, end: NOW + 14 * H }] }) };
+    const extensionsFor = (requests: RequestInput[]) =>
+      (runRound({ centre: CENTRE, requests, vehicles: [], listings: [], now: NOW, bookedRoutes: [morning, afternoon] }).offers as RouteOffer[]).filter((o) => o.kind === 'ROUTE' && o.extends);
+    // B late in the morning keeps the morning route out until after the afternoon one has to leave for B2.
+    const late = extensionsFor([
+      { ...B, pickupWindow: { start: NOW + 4 * H, end: NOW + 4.5 * H }, deliveryDeadline: NOW + 5.8 * H },
+      { ...B, id: 'B2', pickupWindow: { start: NOW + 5 * H, end: NOW + 5.5 * H }, deliveryDeadline: NOW + 12 * H },
+    ]);
+    expect(late).toHaveLength(1);
+    // B early in the morning, B2 in the afternoon: both extensions, one after the other.
+    const apart = extensionsFor([B, { ...B, id: 'B2', pickupWindow: A2.pickupWindow, deliveryDeadline: A2.deliveryDeadline }]);
+    expect(apart.map((o) => o.extends!.routeId).sort()).toEqual(['7', '8']);
+    const [first, second] = apart.sort((x, y) => x.startAt - y.startAt);
+    expect(first!.endAt).toBeLessThanOrEqual(second!.startAt);
+  });
+
   it('extends nothing when the booked route already costs more than it was booked at', () => {
     const { offers } = runRound({ centre: CENTRE, requests: [B], vehicles: [], listings: [], now: NOW, bookedRoutes: [bookedRoute(A, 1_000)] });
     expect(extensionOf(offers)).toBeUndefined();
