@@ -9,6 +9,7 @@
  * planned times may move within them.
  */
 import { buildJob } from './jobs';
+import { kstDayOf, kstTimeOn } from './days';
 import type { MatchingConfig } from './config';
 import { drivingLeft, type DrivingWindow, type RoundContext, type TransportJob } from './context';
 import { fairSplit } from './fair-split';
@@ -57,7 +58,12 @@ export function addBookedRoutes(bookedRoutes: readonly BookedRouteInput[], jobs:
       if (onBoard) stops.push({ job: job.index, action: 'PICKUP', drop: 0 });
     }
     for (const stop of input.stops) stops.push({ job: indexOf.get(stop.requestId)!, action: stop.action, drop: 0 });
-    return [{ input, vehicleIndex: firstVehicle + b, window: { ...window, drivingMinutes: drivingLeft(input.vehicle, window.start, config) }, jobs: [...indexOf.values()], bookedKrw, stops }];
+    // The route is driven on the day its first stop ahead falls on (its driving is booked to that day): the extension
+    // runs from that day's midnight on, with what that day leaves, not with what is left of today for tomorrow's route.
+    const first = jobs[stops[0]!.job]!;
+    const start = Math.max(window.start, kstTimeOn(kstDayOf(first.request.pickupWindow.start), '00:00'));
+    if (start >= window.end) return [];
+    return [{ input, vehicleIndex: firstVehicle + b, window: { start, end: window.end, drivingMinutes: drivingLeft(input.vehicle, start, config) }, jobs: [...indexOf.values()], bookedKrw, stops }];
   });
 }
 

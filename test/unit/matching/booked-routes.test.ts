@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type BookedRouteInput, type RequestInput, type RouteOffer, type VehicleInput } from '../../../src/matching/engine/index';
+import { kstDayOf } from '../../../src/matching/engine/days';
 import { baseRequest, CENTRE, H, NOW, runRound } from '../../helpers/matching-fixtures';
 
 const truck = (id: string, over: Partial<VehicleInput> = {}): VehicleInput => ({
@@ -89,6 +90,17 @@ describe('extending booked routes in a round', () => {
     expect(apart.map((o) => o.extends!.routeId).sort()).toEqual(['7', '8']);
     const [first, second] = apart.sort((x, y) => x.startAt - y.startAt);
     expect(first!.endAt).toBeLessThanOrEqual(second!.startAt);
+  });
+
+  it("plans tomorrow's booked route with tomorrow's driving, not with what today's routes leave of today", () => {
+    // Today the truck drives 500 km elsewhere (11 of its 13 hours); A is booked for tomorrow morning, B beside it goes to Daejeon.
+    const tomorrow = (h: number) => NOW + (24 + h) * H;
+    const a = { ...A, pickupWindow: { start: tomorrow(1), end: tomorrow(3) }, deliveryDeadline: tomorrow(12) };
+    const b = { ...B, destination: { lat: 36.35, lng: 127.38 }, pickupWindow: a.pickupWindow, deliveryDeadline: tomorrow(12) };
+    const today = kstDayOf(NOW);
+    const booked = { ...bookedRoute(a, A_PRICE), vehicle: truck('BOOKED', { availability: [{ start: NOW, end: tomorrow(14) }], bookedKmByDay: [{ day: today, km: 500 }] }) };
+    const { offers } = runRound({ centre: CENTRE, requests: [b], vehicles: [], listings: [], now: NOW, bookedRoutes: [booked] });
+    expect(extensionOf(offers)?.shares.map((s) => s.requestId)).toEqual(['B']);
   });
 
   it('extends nothing when the booked route already costs more than it was booked at', () => {
