@@ -127,26 +127,29 @@ export function poolRoutes(jobs: readonly TransportJob[], ctx: RoundContext, ass
 }
 
 /**
- * Each booked route goes to at most one cluster (it may be extended once): of the clusters whose middle job's
- * pickup window meets the truck's remaining shift, the one heading its way, by the bearing of its last stop. A
- * cluster takes the MAX_BOOKED_PER_CLUSTER closest in bearing (each adds its locked requests and a truck to every
- * iteration of the search).
+ * Each booked route goes to at most one cluster (it may be extended once): the one holding the job heading most its
+ * way (by the bearing of its last stop) among the jobs whose pickup window meets the truck's remaining shift. A
+ * cluster spans a range of bearings: judged by one job of it, a route could go to a cluster other than the one holding
+ * the load beside it. A cluster takes the MAX_BOOKED_PER_CLUSTER closest in bearing (each adds its locked requests
+ * and a truck to every iteration of the search).
  */
 function bookedOfClusters(booked: readonly BookedRoute[], clusters: number[][], jobs: readonly TransportJob[], ctx: RoundContext): BookedRoute[][] {
   const bearing = (to: LatLng) => Math.atan2(to.lat - ctx.centre.location.lat, (to.lng - ctx.centre.location.lng) * Math.cos((to.lat * Math.PI) / 180));
   const gap = (x: number, y: number) => Math.abs(Math.atan2(Math.sin(x - y), Math.cos(x - y)));
-  const middle = clusters.map((cluster) => (cluster.length > 0 ? jobs[cluster[Math.floor(cluster.length / 2)]!]! : null));
-  const heading = middle.map((job) => (job ? bearing(job.drops[0]!) : 0));
+  const heading = clusters.map((cluster) => cluster.map((k) => bearing(jobs[k]!.drops[0]!)));
   const share = clusters.map(() => [] as { b: BookedRoute; gap: number }[]);
   for (const b of booked) {
     const angle = bearing(jobs[b.stops.at(-1)!.job]!.drops[0]!);
     let best = -1;
-    heading.forEach((h, c) => {
-      const pickup = middle[c]?.request.pickupWindow;
-      const meets = !!pickup && pickup.start <= b.window.end && pickup.end >= b.window.start;
-      if (meets && (best === -1 || gap(h, angle) < gap(heading[best]!, angle))) best = c;
-    });
-    if (best !== -1) share[best]!.push({ b, gap: gap(heading[best]!, angle) });
+    let bestGap = Infinity;
+    clusters.forEach((cluster, c) =>
+      cluster.forEach((k, i) => {
+        const pickup = jobs[k]!.request.pickupWindow;
+        const g = gap(heading[c]![i]!, angle);
+        if (pickup.start <= b.window.end && pickup.end >= b.window.start && g < bestGap) [best, bestGap] = [c, g];
+      }),
+    );
+    if (best !== -1) share[best]!.push({ b, gap: bestGap });
   }
   return share.map((list) => list.sort((x, y) => x.gap - y.gap).slice(0, MAX_BOOKED_PER_CLUSTER).map((x) => x.b));
 }

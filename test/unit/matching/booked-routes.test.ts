@@ -103,6 +103,16 @@ describe('extending booked routes in a round', () => {
     expect(extensionOf(offers)?.shares.map((s) => s.requestId)).toEqual(['B']);
   });
 
+  it('a large round weighs the booked route in the cluster of the load beside it, whatever the cluster spans', () => {
+    // 129 chilled loads no truck here can carry, heading between south-east and north-east of the centre (65) and
+    // west (64); B, heading to Seoul as A does, sorts into the second cluster, whose other loads head away from Seoul.
+    const toward = (angle: number) => ({ lat: CENTRE.location.lat + 0.3 * Math.sin(angle), lng: CENTRE.location.lng + (0.3 * Math.cos(angle)) / Math.cos((37.4 * Math.PI) / 180) });
+    const filler = (n: number, angle: number) => ({ ...B, id: `F${n}`, shipperOrgId: `SF${n}`, destination: toward(angle), cargoClass: 'CHILLED' as const });
+    const fillers = [...Array.from({ length: 65 }, (_, n) => filler(n, -0.6 + (1.4 * n) / 64)), ...Array.from({ length: 64 }, (_, n) => filler(65 + n, 2.4 + (0.6 * n) / 63))];
+    const { offers } = runRound({ centre: CENTRE, requests: [...fillers, B], vehicles: [], listings: [], now: NOW, bookedRoutes: [bookedRoute(A, A_PRICE)] });
+    expect(extensionOf(offers)?.shares.map((s) => s.requestId)).toEqual(['B']);
+  });
+
   it('extends nothing when the booked route already costs more than it was booked at', () => {
     const { offers } = runRound({ centre: CENTRE, requests: [B], vehicles: [], listings: [], now: NOW, bookedRoutes: [bookedRoute(A, 1_000)] });
     expect(extensionOf(offers)).toBeUndefined();
