@@ -103,6 +103,16 @@ describe('extending booked routes in a round', () => {
     expect(extensionOf(offers)?.shares.map((s) => s.requestId)).toEqual(['B']);
   });
 
+  it('an evening extension may run past midnight, with the driving its day leaves the truck', () => {
+    // Today (NOW is 08:00 in Seoul) the truck drives 200 km elsewhere and A at 19:00; B at 22:30 reaches Daejeon after midnight.
+    const a = { ...A, pickupWindow: { start: NOW + 11 * H, end: NOW + 12 * H }, deliveryDeadline: NOW + 15 * H };
+    const b = { ...B, destination: { lat: 36.35, lng: 127.38 }, pickupWindow: { start: NOW + 14.5 * H, end: NOW + 15 * H }, deliveryDeadline: NOW + 22 * H };
+    const booked = { ...bookedRoute(a, A_PRICE), vehicle: truck('BOOKED', { availability: [{ start: NOW, end: NOW + 30 * H }], bookedKmByDay: [{ day: kstDayOf(NOW), km: 200 }] }) };
+    const extension = extensionOf(runRound({ centre: CENTRE, requests: [b], vehicles: [], listings: [], now: NOW, bookedRoutes: [booked] }).offers)!;
+    expect(extension.shares.map((s) => s.requestId)).toEqual(['B']);
+    expect(kstDayOf(extension.endAt)).toBe(kstDayOf(NOW) + 1);
+  });
+
   it('a large round weighs the booked route in the cluster of the load beside it, whatever the cluster spans', () => {
     // 129 chilled loads no truck here can carry, heading between south-east and north-east of the centre (65) and
     // west (64); B, heading to Seoul as A does, sorts into the second cluster, whose other loads head away from Seoul.
