@@ -92,8 +92,9 @@ export async function applyExtension(tx: Tx, extension: Extension, now: Date): P
   const held = await tx.select().from(bookings).where(and(eq(bookings.routeId, baseId), eq(bookings.status, 'CONFIRMED'))).all();
   const moved: BookingRecord[] = [];
   for (const booking of held) {
-    const pickup = stops.find((s) => s.requestId === booking.requestId && s.action === 'PICKUP');
-    const drop = [...stops].reverse().find((s) => s.requestId === booking.requestId && s.action === 'DROP');
+    // A leg through the centre starts or ends at its hand-over there.
+    const pickup = stops.find((s) => s.requestId === booking.requestId && (s.action === 'PICKUP' || s.action === 'CENTRE_PICKUP'));
+    const drop = [...stops].reverse().find((s) => s.requestId === booking.requestId && (s.action === 'DROP' || s.action === 'CENTRE_DROP'));
     moved.push(
       (await tx
         .update(bookings)

@@ -5,14 +5,22 @@ import type { BookedRouteInput } from './engine';
 import { requestInputOf, vehicleInputOf } from './round-input';
 import { bookedKmByDay, type BookedDrive } from './booked-driving';
 
-/** Request statuses after which a route's pickup of it is served, and its drop. */
-const PICKED_UP: readonly RequestStatus[] = ['PICKED_UP', 'AT_CENTRE', 'IN_TRANSIT', 'DELIVERED'];
+/**
+ * Request statuses after which a route's stop of each action is served: both legs through the centre share the
+ * request's status (PICKED_UP by the feeder, AT_CENTRE once handed over, IN_TRANSIT once the trunk has loaded).
+ */
+const SERVED_AFTER: Readonly<Record<StopRow['action'], readonly RequestStatus[]>> = {
+  PICKUP: ['PICKED_UP', 'AT_CENTRE', 'IN_TRANSIT', 'DELIVERED'],
+  CENTRE_DROP: ['AT_CENTRE', 'IN_TRANSIT', 'DELIVERED'],
+  CENTRE_PICKUP: ['IN_TRANSIT', 'DELIVERED'],
+  DROP: ['DELIVERED'],
+};
 
 type StopRow = typeof routeStops.$inferSelect;
 
 /** Whether the stop is served, given its request's status. */
 export function stopServed(stop: Pick<StopRow, 'action'>, status: RequestStatus): boolean {
-  return stop.action === 'PICKUP' ? PICKED_UP.includes(status) : status === 'DELIVERED';
+  return SERVED_AFTER[stop.action].includes(status);
 }
 
 /** How many of a route's stops (in order) are served: they are served in order, so any gap makes it null. */
@@ -87,8 +95,6 @@ export async function loadBookedRoutes(tx: Tx, complexId: number, now: Date, dri
   const inOrder = [...routeRows].sort((a, b) => a.startAt.getTime() - b.startAt.getTime() || a.id - b.id);
   return routeRows.flatMap((route): BookedRouteInput[] => {
     const stops = stopsOf.get(route.id) ?? [];
-    // A leg to or from the centre is not extended: its request's other leg rides another route.
-    if (stops.some((s) => s.action === 'CENTRE_DROP' || s.action === 'CENTRE_PICKUP')) return [];
     const vehicle = vehicleOf.get(route.vehicleId);
     if (pending.has(route.id) || !vehicle || vehicle.status !== 'ACTIVE') return [];
     const done = servedPrefix(stops, (id) => requestOf.get(id)?.status);
@@ -123,9 +129,10 @@ export async function loadBookedRoutes(tx: Tx, complexId: number, now: Date, dri
         requests: onRoute.map((id) => ({
           request: requestInputOf(requestOf.get(id)!, nowMs),
           priceKrw: confirmed.get(`${route.id}:${id}`)!,
-          onBoard: PICKED_UP.includes(requestOf.get(id)!.status),
+          // Loaded at a stop served on this route (a trunk's load collected by its feeder is not on board yet).
+          onBoard: stops.slice(0, done).some((s) => s.requestId === id && (s.action === 'PICKUP' || s.action === 'CENTRE_PICKUP')),
         })),
-        stops: ahead.map((s) => ({ requestId: String(s.requestId), action: s.action === 'PICKUP' ? 'PICKUP' : 'DROP' })),
+        stops: ahead.map((s) => ({ requestId: String(s.requestId), action: s.action, ...(s.action.startsWith('CENTRE') ? { at: s.startAt.getTime() } : {}) })),
       },
     ];
   });

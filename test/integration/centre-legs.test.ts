@@ -286,3 +286,69 @@ describe('a request through the logistics centre', () => {
     await feed.dispose();
   });
 });
+
+describe('a booked route through the centre takes a direct load on its way', () => {
+  const tmp = tempDir();
+  let server: TestServer;
+  const as = async <T,>(key: string, query: string, variables: Record<string, unknown> = {}) => (await gql<T>(server.url, query, variables, { apiKey: key })).body;
+  const key = (role: 'MANUFACTURER' | 'CARRIER' | 'OPERATOR') => server.keyOf(role).apiKey;
+
+  beforeAll(async () => {
+    // Room for two more stops on the trunk: the six loads fill MATCHING_MAX_STOPS' default 12.
+    server = await startTestServer({ dbPath: join(tmp.dir, 'centre-extension.db'), env: { MATCHING_MAX_STOPS: '14' } });
+  });
+  afterAll(async () => {
+    await server.stop();
+    tmp.remove();
+  });
+
+  it("extends the booked trunk with a load beside the centre, the trunk's loading at the centre kept", async () => {
+    const complex = (await server.db.select().from(complexes).where(eq(complexes.code, 'BANWOL_SIHWA')).get())!;
+    const row = (await server.db.select().from(logisticsCentres).where(eq(logisticsCentres.complexId, complex.id)).get())!;
+    const centre = { lat: row.lat, lng: row.lng };
+    const offset = (km: number, angle: number) => ({ lat: centre.lat + (km * Math.cos(angle)) / 111.32, lng: centre.lng + (km * Math.sin(angle)) / (111.32 * Math.cos((centre.lat * Math.PI) / 180)) });
+    const day = kstDayOf(Date.now()) + 1;
+    const post = async (origin: { lat: number; lng: number }, destination: { lat: number; lng: number }, from: string, until: string) => {
+      const created = await as<{ shipmentRequestCreate: { shipmentRequest: { id: string } } }>(key('MANUFACTURER'), 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }', {
+        input: {
+          idempotencyKey: randomUUID(), origin, destination, weightKg: 800, pallets: 2, cargoClass: 'GENERAL', loadingAtOrigin: 'FORKLIFT', loadingAtDestination: 'FORKLIFT',
+          pickupWindow: { from: new Date(kstTimeOn(day, from)).toISOString(), until: new Date(kstTimeOn(day, until)).toISOString() }, deliverBy: new Date(kstTimeOn(day, '20:00')).toISOString(),
+        },
+      });
+      expect(created.errors).toBeUndefined();
+      return created.data!.shipmentRequestCreate.shipmentRequest.id;
+    };
+    const register = async (location: { lat: number; lng: number }, tonnageClass: string, rates: Record<string, unknown> = {}) =>
+      expect((await as(key('CARRIER'), 'mutation ($input: VehicleRegisterInput!) { vehicleRegister(input: $input) { vehicle { id } } }', {
+        input: { ...rates, plateNumber: `경기${20 + Math.floor(Math.random() * 70)}바${1000 + Math.floor(Math.random() * 8999)}`, tonnageClass, bodyType: 'CARGO', location, availability: [{ startsAt: new Date(Date.now() + 60_000).toISOString(), endsAt: new Date(kstTimeOn(day, '23:00')).toISOString() }], idempotencyKey: randomUUID() },
+      })).errors).toBeUndefined();
+    // As above: six loads around the complex going ~100 km the same way, a big truck at the centre, a small one beside each load.
+    await register(centre, 'T11', { rateCard: { perStopFeeKrw: 3_000 } });
+    for (let i = 0; i < 6; i++) {
+      await post(offset(4, (i * Math.PI) / 3), offset(100 + i, 2.4 + i * 0.01), '09:00', '09:30');
+      await register(offset(4.5, (i * Math.PI) / 3), 'T1');
+    }
+    const first = await as<{ matchingRunStart: { round: { id: string } } }>(key('OPERATOR'), RUN);
+    const routes = (await as<{ routes: { edges: { node: Route }[] } }>(key('CARRIER'), ROUTES, { round: first.data!.matchingRunStart.round.id })).data!.routes.edges.map((e) => e.node);
+    const trunk = routes.find((r) => r.stops.some((s) => s.action === 'CENTRE_PICKUP'))!;
+    expect(trunk).toBeDefined();
+    expect((await as(key('CARRIER'), ACCEPT, { id: trunk.id, key: randomUUID() })).errors).toBeUndefined();
+
+    // B: 300 m from the centre, going the trunk's way, ready while the trunk loads.
+    const b = await post(offset(0.3, 1), offset(95, 2.42), '09:00', '13:00');
+    const second = await as<{ matchingRunStart: { round: { id: string } } }>(key('OPERATOR'), RUN);
+    const offered = (await as<{ routes: { edges: { node: Route & { extendsRouteId: string | null } }[] } }>(key('CARRIER'), ROUTES.replace('id status vehicleId', 'id status vehicleId extendsRouteId'), { round: second.data!.matchingRunStart.round.id })).data!.routes.edges.map((e) => e.node);
+    const extension = offered.find((r) => r.extendsRouteId === trunk.id)!;
+    expect(extension.shares.map((s) => s.requestId)).toEqual([b]);
+    // Every booked loading at the centre stays as booked; the booked drops follow.
+    const loading = (r: Route) => r.stops.filter((s) => s.action === 'CENTRE_PICKUP').map((s) => [s.requestId, s.startAt]);
+    expect(loading(extension).sort()).toEqual(loading(trunk).sort());
+    expect(extension.stops.filter((s) => s.requestId !== b).map((s) => s.action).sort()).toEqual(trunk.stops.map((s) => s.action).sort());
+
+    // Accepted, the booked trunk drives it: its loadings at the centre still hand-overs there.
+    expect((await as(key('CARRIER'), ACCEPT, { id: extension.id, key: randomUUID() })).errors).toBeUndefined();
+    const now = (await as<{ node: Route }>(key('CARRIER'), `query ($id: ID!) { node(id: $id) { ... on Route { id status vehicleId shares { requestId priceKrw status } stops { action requestId location { lat lng } startAt departAt } } } }`, { id: trunk.id })).data!.node;
+    expect(loading(now).sort()).toEqual(loading(trunk).sort());
+    expect(now.stops.filter((s) => s.action === 'CENTRE_PICKUP').every((s) => s.location.lat === centre.lat && s.location.lng === centre.lng)).toBe(true);
+  });
+});

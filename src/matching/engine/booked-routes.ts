@@ -8,6 +8,7 @@
  * each within its own stand-alone price and maximum price. Their windows and deadlines hold as before; their
  * planned times may move within them.
  */
+import { DEFAULT_LOADING_METHOD, serviceMinutes } from '../../supply/loading-methods';
 import { buildJob } from './jobs';
 import { kstDayOf, kstTimeOn } from './days';
 import type { MatchingConfig } from './config';
@@ -17,7 +18,9 @@ import type { PlannedRoute, RouteStopRef } from './pooling';
 import { scheduleRoute, shareOf } from './route-offers';
 import { offerBaselineFor, baselineFor } from './baseline';
 import { co2Kg } from './cost';
-import type { BookedRouteInput, CostBreakdown, RouteOffer, RouteShare, VehicleInput } from './types';
+import type { BookedRouteInput, CentreInput, CostBreakdown, RouteOffer, RouteShare, VehicleInput } from './types';
+
+const MINUTE = 60_000;
 
 export interface BookedRoute {
   input: BookedRouteInput;
@@ -41,7 +44,8 @@ export function bookedVehicles(input: { bookedRoutes?: BookedRouteInput[] }): Ve
  * Appends the booked routes' requests to `jobs` (after the assignment, which must not plan them) and returns
  * the routes the search may extend. `firstVehicle` is the context index of the first booked route's truck.
  */
-export function addBookedRoutes(bookedRoutes: readonly BookedRouteInput[], jobs: TransportJob[], config: MatchingConfig, firstVehicle: number): BookedRoute[] {
+export function addBookedRoutes(bookedRoutes: readonly BookedRouteInput[], jobs: TransportJob[], ctx: Pick<RoundContext, 'config' | 'centre'>, firstVehicle: number): BookedRoute[] {
+  const { config, centre } = ctx;
   return bookedRoutes.flatMap((input, b) => {
     const window = input.vehicle.availability[0];
     if (!window || input.stops.length === 0) return [];
@@ -49,7 +53,8 @@ export function addBookedRoutes(bookedRoutes: readonly BookedRouteInput[], jobs:
     const bookedKrw: number[] = [];
     const stops: RouteStopRef[] = [];
     for (const { request, priceKrw, onBoard } of input.requests) {
-      const built = buildJob(jobs.length, -1, request, config);
+      const handOver = input.stops.find((s) => s.requestId === request.id && s.at !== undefined);
+      const built = legOf(buildJob(jobs.length, -1, request, config), handOver, centre);
       // On board: picked up where the truck is, the moment it is free there, with nothing left to load.
       const job = onBoard ? { ...built, origin: input.vehicle.location, pickupServiceMs: 0, request: { ...request, pickupWindow: { start: window.start, end: window.start } } } : built;
       indexOf.set(request.id, job.index);
@@ -57,7 +62,13 @@ export function addBookedRoutes(bookedRoutes: readonly BookedRouteInput[], jobs:
       bookedKrw.push(priceKrw);
       if (onBoard) stops.push({ job: job.index, action: 'PICKUP', drop: 0 });
     }
-    for (const stop of input.stops) stops.push({ job: indexOf.get(stop.requestId)!, action: stop.action, drop: 0 });
+    for (const stop of input.stops) {
+      const job = jobs[indexOf.get(stop.requestId)!]!;
+      // A hand-over at the centre keeps its leg's terms: the feeder's by its booked time, the trunk's at it.
+      const handOver = stop.action === 'CENTRE_DROP' ? { earliestMs: job.dropEarliestMs, latestMs: stop.at!, serviceMs: job.dropServiceMs[0]! } : stop.action === 'CENTRE_PICKUP' ? { earliestMs: stop.at!, latestMs: stop.at!, serviceMs: job.pickupServiceMs } : null;
+      const kind = stop.action === 'CENTRE_DROP' ? ('FEEDER' as const) : ('TRUNK' as const);
+      stops.push({ job: job.index, action: stop.action, drop: 0, ...(handOver ? { centre: { kind, capKrw: 0, handlingKrw: 0, ...handOver } } : {}) });
+    }
     // The route is driven on the day its first stop ahead falls on (its driving is booked to that day): the extension
     // runs from that day's midnight on, with what that day leaves, not with what is left of today for tomorrow's route.
     const first = jobs[stops[0]!.job]!;
@@ -65,6 +76,20 @@ export function addBookedRoutes(bookedRoutes: readonly BookedRouteInput[], jobs:
     if (start >= window.end) return [];
     return [{ input, vehicleIndex: firstVehicle + b, window: { start, end: window.end, drivingMinutes: drivingLeft(input.vehicle, start, config) }, jobs: [...indexOf.values()], bookedKrw, stops }];
   });
+}
+
+/**
+ * A booked leg through the centre as the job its route still drives: a feeder's ends at the centre's dock, open from
+ * the centre's opening, handed over by its booked time; a trunk's starts there, loading at its booked time (the goods
+ * are there by then, and its departure holds). A direct job is returned as it is.
+ */
+function legOf(job: TransportJob, handOver: BookedRouteInput['stops'][number] | undefined, centre: CentreInput): TransportJob {
+  if (!handOver) return job;
+  const dockMs = serviceMinutes(DEFAULT_LOADING_METHOD, job.request.pallets) * MINUTE;
+  const at = handOver.at!;
+  if (handOver.action === 'CENTRE_PICKUP') return { ...job, origin: centre.location, pickupServiceMs: dockMs, request: { ...job.request, pickupWindow: { start: at, end: at } } };
+  const opens = kstTimeOn(kstDayOf(at), centre.opensAt ?? '00:00');
+  return { ...job, drops: [centre.location], dropServiceMs: [dockMs], dropEarliestMs: Math.min(opens, at), deadlineMs: at + dockMs };
 }
 
 /**

@@ -347,12 +347,14 @@ function solveCluster(
 
   const result = solve(problem, { initial, seed: options.seed, deadline: options.deadline, now: () => performance.now(), maxIterations: 50 * lockedAt + 500 });
   const extending = new Map(locked.kept.map(({ b }) => [b.vehicleIndex, b]));
+  // Booked stops come back as they were booked (a hand-over at the centre stays one, with its leg's terms).
+  const bookedStop = new Map(locked.kept.flatMap(({ b }) => b.stops.map((s) => [`${s.job}:${coreAction(s)}`, s] as const)));
   const routes: PlannedRoute[] = result.plan.routes.map((route) => ({
     vehicleIndex: vehicles[route.vehicle]!,
     window: windows.get(vehicles[route.vehicle]!)!,
     stops: route.stops.map((s): RouteStopRef => {
       const job = routable[s.request]!;
-      if (s.transfer === undefined) return { job, action: s.action === 'pickup' ? 'PICKUP' : 'DROP', drop: 0 };
+      if (s.transfer === undefined) return bookedStop.get(`${job}:${s.action}`) ?? { job, action: s.action === 'pickup' ? 'PICKUP' : 'DROP', drop: 0 };
       const option = centreOf.get(s.request)![s.transfer]!;
       if (s.leg === 'feeder') return { job, action: s.action === 'pickup' ? 'PICKUP' : 'CENTRE_DROP', drop: 0, centre: option.feeder };
       return { job, action: s.action === 'pickup' ? 'CENTRE_PICKUP' : 'DROP', drop: 0, centre: option.trunk };
@@ -381,6 +383,9 @@ function mayCarry(job: TransportJob, vehicle: VehicleProfile, ctx: RoundContext)
   return r.weightKg <= v.payloadKg && r.pallets <= v.palletSlots;
 }
 
+/** A locked stop's action in the core: a trunk's loading at the centre is its pickup, a feeder's hand-over its delivery. */
+const coreAction = (s: RouteStopRef) => (s.action === 'PICKUP' || s.action === 'CENTRE_PICKUP' ? ('pickup' as const) : ('delivery' as const));
+
 /**
  * The booked routes the core can take as locked work: each still feasible as booked (the truck may be running
  * late) and costing no more than it was booked at from here on. Its truck's fixed cost becomes the part of the
@@ -400,7 +405,7 @@ function lockBookedRoutes(
     if (own.some((r) => r === null)) return;
     const vehicle = firstVehicle + i;
     const index = new Map(b.jobs.map((k, n) => [k, n]));
-    const stops = b.stops.map((s) => ({ request: index.get(s.job)!, action: s.action === 'PICKUP' ? ('pickup' as const) : ('delivery' as const) }));
+    const stops = b.stops.map((s) => ({ request: index.get(s.job)!, action: coreAction(s) }));
     // What its stops ahead cost on the rate card: the objective's empty-km weight is no cost.
     const alone: RoutingProblem = { ...space, requests: own as RoutingRequest[], vehicles: [{ ...vehicles[vehicle]!, fixedCost: 0, costPerEmptyDistance: 0 }] };
     const check = checkPlan(alone, { routes: [{ vehicle: 0, stops }] });
@@ -418,7 +423,7 @@ function lockBookedRoutes(
       let next = firstRequest;
       return kept.map(({ b, vehicle }) => {
         const index = new Map(b.jobs.map((k) => [k, next++]));
-        return { vehicle, stops: b.stops.map((s) => ({ request: index.get(s.job)!, action: s.action === 'PICKUP' ? ('pickup' as const) : ('delivery' as const) })) };
+        return { vehicle, stops: b.stops.map((s) => ({ request: index.get(s.job)!, action: coreAction(s) })) };
       });
     },
   };

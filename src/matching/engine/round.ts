@@ -58,12 +58,14 @@ export function runRound(input: RoundInput, config: ConfigOverrides = {}): Round
   // the assignment left it out, its cheapest feasible truck.
   const standalone = (job: TransportJob) => assignment.plans[job.index]?.costKrw ?? assignment.cheapestKrw[job.index]!;
   // Booked routes' requests join the jobs after the assignment: only their own truck carries them.
-  const booked = addBookedRoutes(input.bookedRoutes ?? [], jobs, settings, input.vehicles.length);
+  const booked = addBookedRoutes(input.bookedRoutes ?? [], jobs, ctx, input.vehicles.length);
   const pooled = poolRoutes(jobs, ctx, assignment, { deadline: startedAt + settings.roundSeconds * 1000, seed: settings.seed, standaloneKrw: standalone, booked });
   const parts = (job: TransportJob) => dropPallets(job.request, storagePlans.get(job.requestIndex));
   // A request through the centre is offered both its legs or neither: when one leg loses it (its route cannot
   // pay for it, waits for companions, or its truck's extension is not offered), the routes are priced again without it.
   const lost = new Set<number>();
+  // A booked leg through the centre stays on its route: only a new request's legs are offered together or lost.
+  const bookedJobs = new Set(booked.flatMap((b) => b.jobs));
   let routes: RouteOffer[] = [];
   let served = new Set<number>();
   let held = new Set<number>();
@@ -74,7 +76,7 @@ export function runRound(input: RoundInput, config: ConfigOverrides = {}): Round
     held = new Set<number>();
     const lose = (stops: readonly RouteStopRef[]) => {
       for (const s of stops)
-        if (s.centre && !lost.has(s.job)) {
+        if (s.centre && !lost.has(s.job) && !bookedJobs.has(s.job)) {
           lost.add(s.job);
           changed = true;
         }

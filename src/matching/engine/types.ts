@@ -129,8 +129,11 @@ export interface BookedRouteInput {
   vehicle: VehicleInput;
   /** Booked requests not yet delivered: what each booked (never more), and whether it is on board. */
   requests: { request: RequestInput; priceKrw: number; onBoard: boolean }[];
-  /** Stops ahead, in the carrier's order. */
-  stops: { requestId: string; action: 'PICKUP' | 'DROP' }[];
+  /**
+   * Stops ahead, in the carrier's order. A hand-over at the centre (a feeder's CENTRE_DROP, a trunk's CENTRE_PICKUP)
+   * keeps its booked time `at`: the feeder may hand over earlier, never later; the trunk loads then.
+   */
+  stops: { requestId: string; action: 'PICKUP' | 'DROP' | 'CENTRE_DROP' | 'CENTRE_PICKUP'; at?: EpochMs }[];
 }
 
 export interface RoundInput {

@@ -123,6 +123,28 @@ describe('extending booked routes in a round', () => {
     expect(extensionOf(offers)?.shares.map((s) => s.requestId)).toEqual(['B']);
   });
 
+  it('extends a booked feeder or trunk with a direct load, its hand-over at the centre kept', () => {
+    // F goes to Daejeon through the centre: its feeder hands over by NOW + 3 h, its trunk loads at NOW + 4 h.
+    const F = baseRequest({ id: 'F', shipperOrgId: 'SF', destination: { lat: 36.35, lng: 127.38 }, pickupWindow: { start: NOW + H, end: NOW + 2 * H }, deliveryDeadline: NOW + 12 * H });
+    const leg = (action: 'CENTRE_DROP' | 'CENTRE_PICKUP', at: number): BookedRouteInput => ({
+      ...bookedRoute(F, action === 'CENTRE_DROP' ? 60_000 : 400_000),
+      stops: action === 'CENTRE_DROP' ? [{ requestId: 'F', action: 'PICKUP' }, { requestId: 'F', action, at }] : [{ requestId: 'F', action, at }, { requestId: 'F', action: 'DROP' }],
+      vehicle: truck('BOOKED', action === 'CENTRE_PICKUP' ? { location: CENTRE.location } : {}),
+    });
+    // Beside F's pickup, to just past the centre (on the feeder's way); and from beside the centre towards Daejeon (on the trunk's).
+    const nearFeeder = { ...B, origin: { lat: 37.321, lng: 126.741 }, destination: { lat: 37.33, lng: 126.76 }, pickupWindow: F.pickupWindow };
+    const nearTrunk = { ...B, origin: { lat: 37.327, lng: 126.752 }, destination: { lat: 36.4, lng: 127.35 }, pickupWindow: { start: NOW + 3.5 * H, end: NOW + 5 * H }, deliveryDeadline: NOW + 12 * H };
+    for (const [action, at, joining] of [['CENTRE_DROP', NOW + 3 * H, nearFeeder], ['CENTRE_PICKUP', NOW + 4 * H, nearTrunk]] as const) {
+      const extension = extensionOf(runRound({ centre: CENTRE, requests: [joining], vehicles: [], listings: [], now: NOW, bookedRoutes: [leg(action, at)] }).offers)!;
+      expect(extension.shares.map((s) => s.requestId)).toEqual(['B']);
+      const handOver = extension.stops.find((s) => s.requestId === 'F' && s.action === action)!;
+      expect(handOver.location).toEqual(CENTRE.location);
+      if (action === 'CENTRE_DROP') expect(handOver.startAt).toBeLessThanOrEqual(at);
+      else expect(handOver.startAt).toBe(at);
+      expect(extension.stops.filter((s) => s.requestId === 'F').map((s) => s.action)).toEqual(action === 'CENTRE_DROP' ? ['PICKUP', 'CENTRE_DROP'] : ['CENTRE_PICKUP', 'DROP']);
+    }
+  });
+
   it('extends nothing when the booked route already costs more than it was booked at', () => {
     const { offers } = runRound({ centre: CENTRE, requests: [B], vehicles: [], listings: [], now: NOW, bookedRoutes: [bookedRoute(A, 1_000)] });
     expect(extensionOf(offers)).toBeUndefined();
