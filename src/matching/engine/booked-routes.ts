@@ -11,7 +11,6 @@
 import { DEFAULT_LOADING_METHOD, serviceMinutes } from '../../supply/loading-methods';
 import { buildJob } from './jobs';
 import { kstDayOf, kstTimeOn } from './days';
-import type { MatchingConfig } from './config';
 import { drivingLeft, type DrivingWindow, type RoundContext, type TransportJob } from './context';
 import { fairSplit } from './fair-split';
 import type { PlannedRoute, RouteStopRef } from './pooling';
