@@ -61,6 +61,8 @@ export type Query = {
   viewer?: Maybe<Organisation>;
   /** Bookings the caller may see: of its shipments (manufacturer), its own (carrier, warehouse owner), its complex's (operator). */
   bookings: BookingConnection;
+  /** The complex's logistics centre's cross-dock day by day, as the matching round keeps it (its operators and admins): to staff the centre for the pallets promised. */
+  centreCrossDock: Array<CrossDockDay>;
   /** The complexes of the programme (public). */
   complexes: ComplexConnection;
   /** One complex by its code (public). */
@@ -105,6 +107,14 @@ export type QueryBookingsArgs = {
   filter?: InputMaybe<BookingFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Read entry points. */
+export type QueryCentreCrossDockArgs = {
+  complexCode: Scalars['String']['input'];
+  from?: InputMaybe<Scalars['String']['input']>;
+  days?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -962,6 +972,21 @@ export type ComplexActivity = {
   summary: Scalars['String']['output'];
   /** The same line in Korean (the operators' dashboard shows it when read in Korean). */
   summaryKo: Scalars['String']['output'];
+};
+
+/** One day of a logistics centre's cross-dock: its capacity and the pallets feeder legs have booked and been offered of it. */
+export type CrossDockDay = {
+  __typename?: 'CrossDockDay';
+  /** Asia/Seoul date, YYYY-MM-DD. */
+  day: Scalars['String']['output'];
+  /** Pallets the cross-dock can handle that day. */
+  capacityPallets: Scalars['Int']['output'];
+  /** Pallets of feeder legs booked to be handed over at the centre that day. */
+  bookedPallets: Scalars['Int']['output'];
+  /** Pallets of feeder legs on offer for that day (once accepted, they are booked). */
+  offeredPallets: Scalars['Int']['output'];
+  /** Capacity less booked and offered pallets: what the next round may still send through the centre that day. */
+  freePallets: Scalars['Int']['output'];
 };
 
 /** What kind of goods a shipment carries; decides the vehicle bodies and storage classes that may take it. */
@@ -2929,6 +2954,7 @@ export type ResolversTypes = {
   ComplexConnection: ResolverTypeWrapper<ComplexConnectionMapper>;
   ComplexEdge: ResolverTypeWrapper<Omit<ComplexEdge, 'node'> & { node: ResolversTypes['Complex'] }>;
   ComplexActivity: ResolverTypeWrapper<ComplexActivityMapper>;
+  CrossDockDay: ResolverTypeWrapper<CrossDockDay>;
   CargoClass: CargoClass;
   StorageClass: StorageClass;
   LoadingMethod: LoadingMethod;
@@ -3102,6 +3128,7 @@ export type ResolversParentTypes = {
   ComplexConnection: ComplexConnectionMapper;
   ComplexEdge: Omit<ComplexEdge, 'node'> & { node: ResolversParentTypes['Complex'] };
   ComplexActivity: ComplexActivityMapper;
+  CrossDockDay: CrossDockDay;
   ShipmentPlace: ShipmentPlace;
   PickupWindow: PickupWindow;
   StorageNeed: StorageNeed;
@@ -3230,6 +3257,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   viewer?: Resolver<Maybe<ResolversTypes['Organisation']>, ParentType, ContextType>;
   bookings?: Resolver<ResolversTypes['BookingConnection'], ParentType, ContextType, RequireFields<QueryBookingsArgs, 'first'>>;
+  centreCrossDock?: Resolver<Array<ResolversTypes['CrossDockDay']>, ParentType, ContextType, RequireFields<QueryCentreCrossDockArgs, 'complexCode' | 'days'>>;
   complexes?: Resolver<ResolversTypes['ComplexConnection'], ParentType, ContextType, RequireFields<QueryComplexesArgs, 'first'>>;
   complex?: Resolver<Maybe<ResolversTypes['Complex']>, ParentType, ContextType, RequireFields<QueryComplexArgs, 'code'>>;
   shipmentRequests?: Resolver<ResolversTypes['ShipmentRequestConnection'], ParentType, ContextType, RequireFields<QueryShipmentRequestsArgs, 'first'>>;
@@ -3489,6 +3517,14 @@ export type ComplexActivityResolvers<ContextType = Context, ParentType extends R
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   summaryKo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type CrossDockDayResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CrossDockDay'] = ResolversParentTypes['CrossDockDay']> = {
+  day?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  capacityPallets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  bookedPallets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  offeredPallets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  freePallets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type ShipmentPlaceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ShipmentPlace'] = ResolversParentTypes['ShipmentPlace']> = {
@@ -4136,6 +4172,7 @@ export type Resolvers<ContextType = Context> = {
   ComplexConnection?: ComplexConnectionResolvers<ContextType>;
   ComplexEdge?: ComplexEdgeResolvers<ContextType>;
   ComplexActivity?: ComplexActivityResolvers<ContextType>;
+  CrossDockDay?: CrossDockDayResolvers<ContextType>;
   ShipmentPlace?: ShipmentPlaceResolvers<ContextType>;
   PickupWindow?: PickupWindowResolvers<ContextType>;
   StorageNeed?: StorageNeedResolvers<ContextType>;

@@ -3,6 +3,7 @@ import { listComplexes } from '../../src/complexes/list-complexes';
 import { subscribeComplexActivity } from '../../src/complexes/subscribe-activity';
 import { SERVICE_AREA_RESOLUTION } from '../../src/geo/h3';
 import { toGlobalId } from '../../src/global-id';
+import { getCentreCrossDock } from '../../src/matching/get-centre-cross-dock';
 import type { ComplexActivityEvent } from '../../src/pubsub';
 import type { Resolvers } from '../generated/resolvers-types';
 
@@ -10,6 +11,7 @@ export const complexResolvers: Resolvers = {
   Query: {
     complexes: (_, args, ctx) => listComplexes({ ctx, input: args }),
     complex: (_, { code }, ctx) => getComplex({ ctx, input: { code } }),
+    centreCrossDock: (_, args, ctx) => getCentreCrossDock({ ctx, input: args }),
   },
   Subscription: {
     complexActivity: {

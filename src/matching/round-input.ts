@@ -1,10 +1,9 @@
-import { and, eq, gt, gte, inArray, isNull, or, sql, sum } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, isNull, sql, sum } from 'drizzle-orm';
 import { snapshot } from '../../db/transaction';
 import {
   bookings,
   codeOf,
   HOLDING_BOOKING_CODES,
-  HOLDING_BOOKING_STATUSES,
   listingAvailability,
   listingReservations,
   vehicleReservations,
@@ -23,6 +22,7 @@ import { bookedDrives, bookedKmByDay } from './booked-driving';
 import { freeTime, netIdlePallets } from './net-availability';
 import type { ExcludedPair, ListingInput, RequestInput, RoundInput, VehicleInput } from './engine/types';
 import { groupBy } from '../group-by';
+import { crossDockPromised } from './centre-cross-dock';
 
 /**
  * Everything one round of `complex` needs, read in one snapshot: OPEN requests whose pickup window is
@@ -156,27 +156,8 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
       d.listingId ? { requestId: String(d.requestId), listingId: String(d.listingId) } : { requestId: String(d.requestId), vehicleId: String(d.vehicleId) },
     );
 
-    // Pallets the centre has promised to cross-dock from today on: feeder legs offered or booked, by hand-over day. An
-    // accepted offer stays ACCEPTED when its booking ends (given back, cancelled): its booking says whether it holds.
-    const feeders = await tx
-      .select({ deliverAt: offers.deliverAt, pallets: shipmentRequests.pallets })
-      .from(offers)
-      .innerJoin(shipmentRequests, eq(shipmentRequests.id, offers.requestId))
-      .leftJoin(bookings, eq(bookings.offerId, offers.id))
-      .where(
-        and(
-          eq(offers.complexId, complex.id),
-          eq(offers.centreLeg, 'FEEDER'),
-          gte(offers.deliverAt, new Date(kstTimeOn(today, '00:00'))),
-          or(eq(offers.status, 'PENDING'), and(eq(offers.status, 'ACCEPTED'), inArray(bookings.status, [...HOLDING_BOOKING_STATUSES]))),
-        ),
-      )
-      .all();
-    const crossDocked = new Map<number, number>();
-    for (const f of feeders) {
-      const day = kstDayOf(f.deliverAt!.getTime());
-      crossDocked.set(day, (crossDocked.get(day) ?? 0) + f.pallets);
-    }
+    // Pallets the centre has promised to cross-dock from today on.
+    const promised = await crossDockPromised(tx, complex.id, new Date(kstTimeOn(today, '00:00')));
 
     const centre = complex.centre;
     return {
@@ -187,7 +168,7 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
         crossDockCapacityPalletsPerDay: centre.crossDockPalletsPerDay,
         opensAt: centre.opensAt,
         closesAt: centre.closesAt,
-        crossDockedPallets: [...crossDocked].map(([day, pallets]) => ({ day, pallets })),
+        crossDockedPallets: promised.map((p) => ({ day: dayFromIso(p.day), pallets: p.bookedPallets + p.offeredPallets })),
       },
       requests,
       vehicles: vehicleInputs,

@@ -155,6 +155,23 @@ describe('a request through the logistics centre', () => {
     }
   });
 
+  it("the centre's operator reads its cross-dock day by day: the feeder booked, the other feeders offered, the rest free", async () => {
+    const CROSS_DOCK = 'query ($from: String, $days: Int) { centreCrossDock(complexCode: "BANWOL_SIHWA", from: $from, days: $days) { day capacityPallets bookedPallets offeredPallets freePallets } }';
+    const handOver = seoulDay(new Date(Date.parse(feeder.stops.find((s) => s.action === 'CENTRE_DROP')!.departAt)));
+    const fed = new Set(routesSeen.flatMap((r) => r.stops.filter((s) => s.action === 'CENTRE_DROP').map((s) => s.requestId))).size;
+    const booked = 2 * feeder.stops.filter((s) => s.action === 'CENTRE_DROP').length;
+    const { data, errors } = await as<{ centreCrossDock: { day: string; capacityPallets: number; bookedPallets: number; offeredPallets: number; freePallets: number }[] }>(key('OPERATOR'), CROSS_DOCK, { from: seoulDay(new Date()), days: 3 });
+    expect(errors).toBeUndefined();
+    expect(data!.centreCrossDock.map((d) => d.day)).toEqual([0, 1, 2].map((i) => seoulDay(new Date(Date.now() + i * 86_400_000))));
+    const capacity = centreRow.crossDockPalletsPerDay;
+    expect(data!.centreCrossDock.find((d) => d.day === handOver)).toEqual({ day: handOver, capacityPallets: capacity, bookedPallets: booked, offeredPallets: 2 * fed - booked, freePallets: capacity - 2 * fed });
+    expect(data!.centreCrossDock.filter((d) => d.day !== handOver).every((d) => d.bookedPallets === 0 && d.offeredPallets === 0 && d.freePallets === capacity)).toBe(true);
+    // Its operators' and admins' only, and bad arguments named.
+    expect((await as(key('CARRIER'), CROSS_DOCK, {})).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await as(key('OPERATOR'), CROSS_DOCK, { days: 0 })).errors?.[0]?.message).toBe('days: must be at least 1');
+    expect((await as(key('OPERATOR'), CROSS_DOCK, { from: '2026-02-30' })).errors?.[0]?.message).toBe('from: must be a real calendar date written YYYY-MM-DD');
+  });
+
   it("each leg's carrier is given its own ends: the feeder delivers to the centre, the trunk collects there", async () => {
     const PLACES = `query ($id: ID!) { node(id: $id) { ... on Booking { shipment {
       origin { location { lat lng } isCentre } destination { location { lat lng } isCentre } loadingAtOrigin loadingAtDestination } } } }`;
