@@ -1,18 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeDatabase, openDatabase, type Db } from '../../db/client';
+import type { Db } from '../../db/client';
 import { DIALECT } from '../../db/dialect';
 import { bookings, offers, shipmentRequests } from '../../db/schema';
 import type { DemoKey } from '../../scripts/demo/seed-demo';
-import { loadComplexes } from '../../src/complexes/complex-record';
 import { toGlobalId } from '../../src/global-id';
 import { firstResults, gql, keepTriggering, wsClient } from '../helpers/clients';
 import { spawnService, type ServiceProcess } from '../helpers/process';
 import { tempDir } from '../helpers/server';
-import { freshDatabase, type TestDatabase } from '../pg/helpers/database';
+import { servicesOnOneDatabase, type SharedDatabase } from '../helpers/shared-database';
 import { ctxAs, insertVolume, invariantViolations, makeOffers, round, shipment, shipmentRequestVariables, vehicle } from '../helpers/bookings-fixtures';
 
 const ACCEPT = 'mutation ($id: ID!, $key: String!) { offerAccept(input: { offerId: $id, idempotencyKey: $key }) { bookings { id } } }';
@@ -23,14 +20,10 @@ const GIVE_BACK = 'mutation ($id: ID!, $key: String!) { bookingGiveBack(input: {
 
 // Real service processes on one database: a SQLite file, or under `npm run test:pg` a fresh database of the cluster.
 const tmp = tempDir();
-const dbPath = join(tmp.dir, 'shared.db');
-const keysPath = join(tmp.dir, 'keys.json');
-const env: Record<string, string> = { DATABASE_PATH: dbPath, DEMO_KEYS_PATH: keysPath, MATCHING_INTERVAL_SECONDS: '0', RATE_LIMIT_PER_KEY: '1000000', RATE_LIMIT_PER_ADDRESS: '1000000', POD_STORAGE_DIR: join(tmp.dir, 'pod') };
-const services: ServiceProcess[] = [];
-let pgDatabase: TestDatabase | undefined;
+let shared: SharedDatabase;
+let services: ServiceProcess[];
 let db: Db;
-let keys: DemoKey[];
-const keyOf = (role: DemoKey['role']) => keys.find((k) => k.role === role && k.complexCode === 'BANWOL_SIHWA')!;
+const keyOf = (role: DemoKey['role']) => shared.keyOf(role);
 
 type Outcome = { ok: boolean; code?: string; data?: unknown };
 async function call(service: ServiceProcess, query: string, variables: Record<string, unknown>, apiKey: string): Promise<Outcome> {
@@ -52,21 +45,11 @@ async function pooled<T>(tasks: (() => Promise<T>)[], width: number): Promise<T[
 }
 
 beforeAll(async () => {
-  if (DIALECT === 'pg') {
-    pgDatabase = await freshDatabase();
-    env.DATABASE_URL = pgDatabase.url;
-  }
-  services.push(await spawnService({ ...env, SEED_ON_EMPTY: 'true' }));
-  services.push(...(await Promise.all([1, 2, 3].map(() => spawnService({ ...env, SEED_ON_EMPTY: 'true' })))));
-  keys = JSON.parse(readFileSync(keysPath, 'utf8')) as DemoKey[];
-  db = pgDatabase ? (pgDatabase.db as unknown as Db) : openDatabase(dbPath);
-  await loadComplexes(db);
+  shared = await servicesOnOneDatabase(tmp.dir, 4, { RATE_LIMIT_PER_KEY: '1000000', RATE_LIMIT_PER_ADDRESS: '1000000' });
+  ({ services, db } = shared);
 }, 90_000);
 afterAll(async () => {
-  for (const s of services) s.child.kill('SIGTERM');
-  await Promise.all(services.map((s) => s.exited));
-  if (pgDatabase) await pgDatabase.drop();
-  else if (db) await closeDatabase(db);
+  await shared.stop();
   tmp.remove();
 });
 
@@ -213,7 +196,7 @@ describe('a crash', () => {
     expect(pending.length).toBeGreaterThanOrEqual(2);
     const acceptThrough = async (service: ServiceProcess, offerId: number) => (await call(service, ACCEPT, { id: toGlobalId('Offer', offerId), key: randomUUID() }, carrier.apiKey)).code ?? 'OK';
     expect(await acceptThrough(services[0]!, pending[0]!.id)).toMatch(/^(OK|CONFLICT)$/);
-    const restarted = await spawnService({ ...env, SEED_ON_EMPTY: 'true' });
+    const restarted = await spawnService(shared.env);
     services.push(restarted);
     expect(await acceptThrough(restarted, pending.at(-1)!.id)).toMatch(/^(OK|CONFLICT)$/);
   }, 60_000);

@@ -1,17 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeDatabase, openDatabase, type Db } from '../../db/client';
-import { DIALECT } from '../../db/dialect';
+import type { Db } from '../../db/client';
 import { matchingRounds, shipmentRequests } from '../../db/schema';
 import type { DemoKey } from '../../scripts/demo/seed-demo';
-import { loadComplexes, selectComplex } from '../../src/complexes/complex-record';
+import { selectComplex } from '../../src/complexes/complex-record';
 import { gql } from '../helpers/clients';
 import { ctxAs, HOUR, shipment, vehicle } from '../helpers/bookings-fixtures';
-import { spawnService, type ServiceProcess } from '../helpers/process';
+import type { ServiceProcess } from '../helpers/process';
 import { tempDir } from '../helpers/server';
-import { freshDatabase, type TestDatabase } from '../pg/helpers/database';
+import { servicesOnOneDatabase, type SharedDatabase } from '../helpers/shared-database';
 
 const RUN = 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { id status } } }';
 type RunAnswer = { matchingRunStart: { round: { id: string; status: string } } };
@@ -22,35 +19,17 @@ type RunAnswer = { matchingRunStart: { round: { id: string; status: string } } }
 const ROUND_SECONDS = 120;
 const CLAIM_AGE_MS = (2 * ROUND_SECONDS + 60) * 1000;
 const tmp = tempDir();
-const env: Record<string, string> = {
-  DATABASE_PATH: join(tmp.dir, 'rounds.db'),
-  DEMO_KEYS_PATH: join(tmp.dir, 'keys.json'),
-  MATCHING_INTERVAL_SECONDS: '0',
-  MATCHING_ROUND_SECONDS: String(ROUND_SECONDS),
-  POD_STORAGE_DIR: join(tmp.dir, 'pod'),
-};
-const services: ServiceProcess[] = [];
-let pgDatabase: TestDatabase | undefined;
+let shared: SharedDatabase;
+let services: ServiceProcess[];
 let db: Db;
-let keys: DemoKey[];
-const keyOf = (role: DemoKey['role']) => keys.find((k) => k.role === role && k.complexCode === 'BANWOL_SIHWA')!;
+const keyOf = (role: DemoKey['role']) => shared.keyOf(role);
 
 beforeAll(async () => {
-  if (DIALECT === 'pg') {
-    pgDatabase = await freshDatabase();
-    env.DATABASE_URL = pgDatabase.url;
-  }
-  services.push(await spawnService({ ...env, SEED_ON_EMPTY: 'true' }));
-  services.push(await spawnService(env));
-  keys = JSON.parse(readFileSync(env.DEMO_KEYS_PATH!, 'utf8')) as DemoKey[];
-  db = pgDatabase ? (pgDatabase.db as unknown as Db) : openDatabase(env.DATABASE_PATH!);
-  await loadComplexes(db);
+  shared = await servicesOnOneDatabase(tmp.dir, 2, { MATCHING_ROUND_SECONDS: String(ROUND_SECONDS) });
+  ({ services, db } = shared);
 }, 120_000);
 afterAll(async () => {
-  for (const s of services) s.child.kill('SIGTERM');
-  await Promise.all(services.map((s) => s.exited));
-  if (pgDatabase) await pgDatabase.drop();
-  else if (db) await closeDatabase(db);
+  await shared.stop();
   tmp.remove();
 });
 
