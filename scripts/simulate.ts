@@ -68,6 +68,9 @@ const args = checkFlags(
   }).values,
 );
 
+// The chart's default place is checked as --out is, before the run: a week's run must not end unable to write it.
+const chartPath = args.out ?? checkFlags(z.object({ out: writableFile }), { out: `data/simulation-${args.complex}-${args.seed}.svg` }).out;
+
 const progress = progressReporter(process.stderr);
 const result = await runSimulation({
   complexCode: args.complex,
@@ -79,7 +82,6 @@ const result = await runSimulation({
 });
 progress.done();
 
-const chartPath = args.out ?? `data/simulation-${args.complex}-${args.seed}.svg`;
 makeFolder(dirname(chartPath));
 writeFileSync(chartPath, renderChart(`${result.complex.nameEn}: ${counted(args.days, 'simulated day')}, seed ${args.seed}`, result.insights.days));
 console.log(formatReport(result, chartPath));

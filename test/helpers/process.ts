@@ -77,9 +77,9 @@ export function groupAlive(pid: number): boolean {
 }
 
 /** Runs a script to completion and returns its exit code and output; one meant to end is stopped (SIGTERM) after `timeoutMs`. */
-export function runScript(args: string[], env: Record<string, string>, timeoutMs?: number): Promise<{ code: number | null; output: string }> {
+export function runScript(args: string[], env: Record<string, string>, timeoutMs?: number, cwd?: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(TSX, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+    const child = spawn(TSX, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));

@@ -1,5 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CARGO_CLASS_CODES } from '../../db/schema';
@@ -181,5 +181,12 @@ describe('npm run simulate', () => {
       expect(output.trim(), flags.join(' ')).toBe(line);
       expect(code).toBe(2);
     }
+    // Without --out, the chart's default place (in data/ of the folder it runs in) is checked the same way.
+    const elsewhere = join(tmp.dir, 'elsewhere');
+    const chart = 'data/simulation-BANWOL_SIHWA-42.svg';
+    mkdirSync(join(elsewhere, chart), { recursive: true });
+    const { code, output } = await runScript([resolve('scripts/simulate.ts'), '--days', '1', '--scale', '0.1'], {}, undefined, elsewhere);
+    expect(output.trim()).toBe(`--out: must be a file: ${chart} is a folder`);
+    expect(code).toBe(2);
   }, 60_000);
 });
