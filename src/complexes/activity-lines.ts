@@ -72,21 +72,29 @@ export function givenBackLine(g: { storage: boolean; shipments: number }): Activ
   };
 }
 
-export function listingLine(l: { published: boolean; totalPallets: number; storageClass: StorageClass; pricePerPalletDayKrw?: number }): ActivityLine {
-  if (!l.published) return { summary: `Warehouse space withdrawn: ${counted(l.totalPallets, `${l.storageClass} pallet position`)}`, summaryKo: `창고 공간 철회: ${STORAGE_KO[l.storageClass]} ${l.totalPallets}팔레트` };
+export function listingPublishedLine(l: { totalPallets: number; storageClass: StorageClass; pricePerPalletDayKrw: number }): ActivityLine {
   return {
     summary: `Warehouse space listed: ${counted(l.totalPallets, `${l.storageClass} pallet position`)} at ${l.pricePerPalletDayKrw} KRW/pallet-day`,
-    summaryKo: `창고 공간 등록: ${STORAGE_KO[l.storageClass]} ${l.totalPallets}팔레트, 팔레트·일 ${won(l.pricePerPalletDayKrw!)}원`,
+    summaryKo: `창고 공간 등록: ${STORAGE_KO[l.storageClass]} ${l.totalPallets}팔레트, 팔레트·일 ${won(l.pricePerPalletDayKrw)}원`,
   };
 }
 
-/** A vehicle registered (with its capacity) or retired, named by its class ('5-ton', '5톤') and body. */
-export function vehicleLine(v: { registered: boolean; classEn: string; classKo: string; bodyType: BodyType; payloadKg?: number; palletSlots?: number }): ActivityLine {
-  if (!v.registered) return { summary: `Vehicle retired: ${v.classEn} ${v.bodyType}`, summaryKo: `차량 운행 종료: ${v.classKo} ${BODY_KO[v.bodyType]}` };
+export function listingWithdrawnLine(l: { totalPallets: number; storageClass: StorageClass }): ActivityLine {
+  return { summary: `Warehouse space withdrawn: ${counted(l.totalPallets, `${l.storageClass} pallet position`)}`, summaryKo: `창고 공간 철회: ${STORAGE_KO[l.storageClass]} ${l.totalPallets}팔레트` };
+}
+
+/** A vehicle is named by its class ('5-ton', '5톤') and its body. */
+type VehicleName = { classEn: string; classKo: string; bodyType: BodyType };
+
+export function vehicleRegisteredLine(v: VehicleName & { payloadKg: number; palletSlots: number }): ActivityLine {
   return {
-    summary: `Vehicle registered: ${v.classEn} ${v.bodyType} (${v.payloadKg} kg, ${counted(v.palletSlots!, 'pallet')})`,
-    summaryKo: `차량 등록: ${v.classKo} ${BODY_KO[v.bodyType]} (${won(v.payloadKg!)}kg, ${v.palletSlots}팔레트)`,
+    summary: `Vehicle registered: ${v.classEn} ${v.bodyType} (${v.payloadKg} kg, ${counted(v.palletSlots, 'pallet')})`,
+    summaryKo: `차량 등록: ${v.classKo} ${BODY_KO[v.bodyType]} (${won(v.payloadKg)}kg, ${v.palletSlots}팔레트)`,
   };
+}
+
+export function vehicleRetiredLine(v: VehicleName): ActivityLine {
+  return { summary: `Vehicle retired: ${v.classEn} ${v.bodyType}`, summaryKo: `차량 운행 종료: ${v.classKo} ${BODY_KO[v.bodyType]}` };
 }
 
 export function shipmentLine(s: { step: ShipmentStep; pallets: number; weightKg: number }): ActivityLine {

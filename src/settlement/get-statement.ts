@@ -5,6 +5,7 @@ import type { OrganisationRecord } from '../auth/organisation-record';
 import { getOrganisation } from '../auth/get-organisation';
 import type { Context } from '../context';
 import { ValidationError } from '../errors';
+import { groupBy } from '../group-by';
 import { parseArgs } from '../validation';
 import { sumCharges, type Charge } from './charge';
 import { monthDays, StatementMonth, statementLines, totalsOf, type StatementLine, type StatementTotals } from './statement-lines';
@@ -66,12 +67,7 @@ export async function getStatement({ ctx, input }: { ctx: Context; input: GetSta
 
 /** Transport lines grouped by trip: a route's shares are one trip, a booking made before routes its own. */
 function tripsOf(lines: StatementLine[]): StatementTrip[] {
-  const trips = new Map<string, StatementLine[]>();
-  for (const line of lines) {
-    const key = line.routeId ? `route:${line.routeId}` : `booking:${line.bookingId}`;
-    trips.set(key, [...(trips.get(key) ?? []), line]);
-  }
-  return [...trips.values()].map((shares) => ({
+  return [...groupBy(lines, (line) => (line.routeId ? `route:${line.routeId}` : `booking:${line.bookingId}`)).values()].map((shares) => ({
     routeId: shares[0]!.routeId,
     bookingIds: shares.map((s) => s.bookingId),
     vehiclePlate: shares[0]!.vehiclePlate,

@@ -13,7 +13,7 @@ import { complexCodeOf } from '../../complexes/complex-code';
 import { ListingFields, listingIssues } from './listing-fields';
 import { selectListingsByIds, type ListingRecord } from './listing-record';
 import { seoulDay } from './seoul-day';
-import { listingLine } from '../../complexes/activity-lines';
+import { listingPublishedLine } from '../../complexes/activity-lines';
 
 export const CreateListingInput = ListingFields.extend({
   minDays: ListingFields.shape.minDays.nullish().transform((v) => v ?? 1),
@@ -69,7 +69,7 @@ export async function createListing({ ctx, input }: { ctx: Context; input: Creat
       complexCode: complexCodeOf(ctx, complexId),
       kind: 'LISTING_PUBLISHED',
       at: ctx.now(),
-      ...listingLine({ published: true, totalPallets: data.totalPallets, storageClass: data.storageClass, pricePerPalletDayKrw: data.pricePerPalletDayKrw }),
+      ...listingPublishedLine({ totalPallets: data.totalPallets, storageClass: data.storageClass, pricePerPalletDayKrw: data.pricePerPalletDayKrw }),
     };
     await recordWebhookEvent(tx, 'complexActivity', created, created.at);
     return { listingId: id };

@@ -14,7 +14,7 @@ import { complexCodeOf } from '../../complexes/complex-code';
 import { heldStays } from './held-stays';
 import { selectListingsByIds, type ListingRecord } from './listing-record';
 import { seoulDay } from './seoul-day';
-import { listingLine } from '../../complexes/activity-lines';
+import { listingWithdrawnLine } from '../../complexes/activity-lines';
 
 export const WithdrawListingInput = z.object({ listingId: z.number().int().positive() });
 export type WithdrawListingInput = z.infer<typeof WithdrawListingInput>;
@@ -47,7 +47,7 @@ export async function withdrawListing({ ctx, input }: { ctx: Context; input: Wit
       complexCode: complexCodeOf(ctx, row.complexId),
       kind: 'LISTING_WITHDRAWN',
       at: ctx.now(),
-      ...listingLine({ published: false, totalPallets: row.totalPallets, storageClass: row.storageClass }),
+      ...listingWithdrawnLine({ totalPallets: row.totalPallets, storageClass: row.storageClass }),
     };
     const told: Publication[] = [['complexActivity', event], ...falloutEvents(fallout)];
     await recordWebhookEvents(tx, told, event.at);

@@ -13,7 +13,7 @@ import { complexCodeOf } from '../../complexes/complex-code';
 import { labelEn, vehicleClass } from '../vehicle-classes';
 import { BodyType, capacityIssues, MAX_BASE_FEE_KRW, MAX_PER_KM_KRW, MAX_PER_STOP_FEE_KRW, MAX_WAITING_FEE_PER_HOUR_KRW, PlateNumber, TonnageClass, VehicleWindows, windowIssues } from './vehicle-fields';
 import { selectVehiclesByIds, type VehicleRecord } from './vehicle-record';
-import { vehicleLine } from '../../complexes/activity-lines';
+import { vehicleRegisteredLine } from '../../complexes/activity-lines';
 
 const Krw = (max: number) => z.number().int('must be a whole number of KRW').min(0, 'must not be negative').max(max, `must be at most ${max} KRW`).nullish();
 
@@ -87,7 +87,7 @@ export async function registerVehicle({ ctx, input }: { ctx: Context; input: Reg
       complexCode: complexCodeOf(ctx, complexId),
       kind: 'VEHICLE_REGISTERED',
       at: ctx.now(),
-      ...vehicleLine({ registered: true, classEn: labelEn(cls), classKo: cls.labelKo, bodyType: data.bodyType, payloadKg: data.payloadKg, palletSlots: data.palletSlots }),
+      ...vehicleRegisteredLine({ classEn: labelEn(cls), classKo: cls.labelKo, bodyType: data.bodyType, payloadKg: data.payloadKg, palletSlots: data.palletSlots }),
     };
     await recordWebhookEvent(tx, 'complexActivity', registered, registered.at);
     return { vehicleId: row.id };

@@ -13,7 +13,7 @@ import { parseInput } from '../../validation';
 import { complexCodeOf } from '../../complexes/complex-code';
 import { labelEn, vehicleClass } from '../vehicle-classes';
 import { selectVehiclesByIds, type VehicleRecord } from './vehicle-record';
-import { vehicleLine } from '../../complexes/activity-lines';
+import { vehicleRetiredLine } from '../../complexes/activity-lines';
 
 export const RetireVehicleInput = z.object({ vehicleId: z.number().int().positive() });
 export type RetireVehicleInput = z.infer<typeof RetireVehicleInput>;
@@ -49,7 +49,7 @@ export async function retireVehicle({ ctx, input }: { ctx: Context; input: Retir
       complexCode: complexCodeOf(ctx, row.complexId),
       kind: 'VEHICLE_RETIRED',
       at: ctx.now(),
-      ...vehicleLine({ registered: false, classEn: labelEn(vehicleClass(row.tonnageClass)), classKo: vehicleClass(row.tonnageClass).labelKo, bodyType: row.bodyType }),
+      ...vehicleRetiredLine({ classEn: labelEn(vehicleClass(row.tonnageClass)), classKo: vehicleClass(row.tonnageClass).labelKo, bodyType: row.bodyType }),
     };
     const told: Publication[] = [['complexActivity', event], ...falloutEvents(fallout)];
     await recordWebhookEvents(tx, told, event.at);
