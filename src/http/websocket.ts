@@ -74,21 +74,31 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
   // Before graphql-ws sees the socket: over the address budget, close once with 1013 (Try Again Later), which
   // graphql-ws clients retry after their back-off (4429 is the protocol's fatal "too many initialisations").
   wsServer.on('connection', (socket, request) => {
-    void admitOrClose(socket, request, null);
+    admitted.set(socket, admitOrClose(socket, request, null));
     dropWhenNotRead(socket);
   });
+  /**
+   * Each socket's admission, which its connection_init waits for: a shared budget answers after a round trip, and
+   * graphql-ws acknowledged the socket before it closed with 1013, so that clients took the ack for a connection that
+   * worked and reset their retries.
+   */
+  const admitted = new WeakMap<WebSocket, Promise<boolean>>();
   /**
    * Draws on the address's budget (and the key's, with one); over it, closes the socket once with 1013 (Try Again
    * Later). Shared budgets answer later; one that cannot be read (the database away) closes the socket with 1013 too,
    * which clients retry, as a key that cannot be checked does (a terminated socket told them only 1006).
    */
-  const admitOrClose = async (socket: WebSocket, request: IncomingMessage, key: string | null) => {
+  const admitOrClose = async (socket: WebSocket, request: IncomingMessage, key: string | null): Promise<boolean> => {
     try {
       await admission.admit(deps.addressOf(request), key);
+      return true;
     } catch (error) {
-      if (error instanceof RateLimitedError) return socket.close(TRY_AGAIN_LATER, error.message);
-      deps.logger.error({ err: error }, 'admitting a WebSocket connection failed');
-      socket.close(TRY_AGAIN_LATER, SERVICE_UNAVAILABLE);
+      if (error instanceof RateLimitedError) socket.close(TRY_AGAIN_LATER, error.message);
+      else {
+        deps.logger.error({ err: error }, 'admitting a WebSocket connection failed');
+        socket.close(TRY_AGAIN_LATER, SERVICE_UNAVAILABLE);
+      }
+      return false;
     }
   };
   /** Sockets opened with a key, to close when the key stops holding. */
@@ -136,6 +146,8 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
       // A key travels in connectionParams as `apiKey` or `authorization: "Bearer …"`; a bad one closes with 4403,
       // as does one sent in another form (a number, "Basic …", a key without "Bearer"): never an anonymous socket.
       onConnect: async (ctx) => {
+        // Refused, the socket is closing with 1013 already: graphql-ws's 4403 then finds it closing.
+        if (!(await admitted.get(ctx.extra.socket))) return false;
         const key = keyIn(ctx.connectionParams ?? {});
         ctx.extra.key = key ?? null;
         ctx.extra.viewer = null;
@@ -157,7 +169,9 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
         return true;
       },
       // A ping is a request too: answered without end, one socket's pings took every other client's answers from ms to seconds.
-      onPing: (ctx) => admitOrClose(ctx.extra.socket, ctx.extra.request, ctx.extra.key ?? null),
+      onPing: async (ctx) => {
+        await admitOrClose(ctx.extra.socket, ctx.extra.request, ctx.extra.key ?? null);
+      },
       onClose: (ctx) => {
         connections.delete(ctx);
         keyed.delete(ctx.extra.socket);

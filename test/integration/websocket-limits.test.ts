@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { createClient } from 'graphql-ws';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { apiKeys, organisations } from '../../db/schema';
@@ -26,6 +27,19 @@ function client(url: string, apiKey: string) {
       c.subscribe({ query }, { next: (v) => (result = v as typeof result), error: (e) => (Array.isArray(e) ? resolve({ errors: e }) : reject(e)), complete: () => resolve(result) });
     });
   return { c, closes, run };
+}
+
+/** On PostgreSQL, keeps the shared budgets' table locked for `ms`, so that every budget answers that late; SQLite's answer at once. */
+async function holdBudgets(server: TestServer, ms: number): Promise<Promise<void>> {
+  if (!server.databaseUrl) return Promise.resolve();
+  const holder = new pg.Client({ connectionString: server.databaseUrl });
+  await holder.connect();
+  await holder.query('begin');
+  await holder.query('lock table rate_limit_buckets in exclusive mode');
+  return new Promise((resolve) => setTimeout(resolve, ms)).then(async () => {
+    await holder.query('commit');
+    await holder.end();
+  });
 }
 
 const until = async (check: () => boolean, ms: number) => {
@@ -121,6 +135,17 @@ describe('WebSocket: sizes and rates', () => {
     }
     expect(codes).toContain(1013);
     expect(codes.filter((c) => c !== 1000 && c !== 1013)).toEqual([]);
+
+    // A refused socket is never acknowledged first, however late its budget answers (on PostgreSQL, a round trip:
+    // held here for 300 ms). An ack then 1013 told graphql-ws the connection had worked, and it reset its retries.
+    const release = await holdBudgets(server, 300);
+    const late = new WebSocket(server.wsUrl, 'graphql-transport-ws');
+    const messages: string[] = [];
+    late.on('message', (data) => messages.push(JSON.parse(String(data)).type));
+    late.once('open', () => late.send(JSON.stringify({ type: 'connection_init', payload: {} })));
+    const lateClose = await new Promise<number>((resolve) => late.once('close', (code) => resolve(code)));
+    await release;
+    expect({ code: lateClose, messages }).toEqual({ code: 1013, messages: [] });
 
     let attempts = 0;
     const closes: number[] = [];
