@@ -69,7 +69,7 @@ describe('WebSocket: keys that stop holding', () => {
       // Refused as UNAUTHENTICATED, or the socket is already closing under it: either way nothing runs.
       const refused = await ws.run(VIEWER).catch(() => ({ errors: [{ message: 'closed', extensions: { code: 'UNAUTHENTICATED' } }] }));
       expect(refused).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
-      expect(await until(() => ws.closes.includes(4403), 2 * KEY_RECHECK_MS)).toBe(true);
+      expect(await until(() => ws.closes.includes(4403), 5 * KEY_RECHECK_MS)).toBe(true);
     } finally {
       await ws.c.dispose();
     }
@@ -83,7 +83,7 @@ describe('WebSocket: keys that stop holding', () => {
       expect((await ws.run(VIEWER)).data).toEqual({ viewer: { name: '(주)사라질운송' } });
       await server.db.delete(apiKeys).where(eq(apiKeys.id, apiKey.id)).run();
       await server.db.delete(organisations).where(eq(organisations.id, org.id)).run();
-      expect(await until(() => ws.closes.includes(4403), 2 * KEY_RECHECK_MS + 1000)).toBe(true);
+      expect(await until(() => ws.closes.includes(4403), 5 * KEY_RECHECK_MS)).toBe(true);
     } finally {
       await ws.c.dispose();
     }
@@ -158,7 +158,7 @@ describe('WebSocket: sizes and rates', () => {
       on: { connecting: () => attempts++, closed: (e) => closes.push((e as { code: number }).code) },
     });
     // Both attempts closed before disposing: a dispose while an attempt connects rejects with that attempt's close.
-    await until(() => closes.length >= 2, 3000);
+    await until(() => closes.length >= 2, 10_000);
     await retrying.dispose();
     expect(attempts).toBeGreaterThanOrEqual(2);
     expect(closes.slice(0, 2)).toEqual([1013, 1013]);
@@ -231,16 +231,16 @@ describe('WebSocket: subscriptions that end', () => {
     const carrier = wsClient(server.wsUrl, { apiKey: server.keyOf('CARRIER').apiKey });
     try {
       const unsubscribe = carrier.subscribe({ query: 'subscription { offerReceived { id } }' }, { next: () => {}, error: () => {}, complete: () => {} });
-      expect(await until(() => listening.size === 1, 2000)).toBe(true);
+      expect(await until(() => listening.size === 1, 10_000)).toBe(true);
       unsubscribe();
-      expect(await until(() => listening.size === 0, 1000)).toBe(true);
+      expect(await until(() => listening.size === 0, 10_000)).toBe(true);
 
       carrier.subscribe({ query: 'subscription { offerReceived { id } }' }, { next: () => {}, error: () => {}, complete: () => {} });
-      expect(await until(() => listening.size === 1, 2000)).toBe(true);
+      expect(await until(() => listening.size === 1, 10_000)).toBe(true);
     } finally {
       await carrier.dispose();
     }
-    expect(await until(() => listening.size === 0, 1000)).toBe(true);
+    expect(await until(() => listening.size === 0, 10_000)).toBe(true);
   });
 
   it('a subscription whose client reads too slowly ends with RATE_LIMITED rather than hold its events for ever', { timeout: 30_000 }, async () => {
@@ -249,9 +249,9 @@ describe('WebSocket: subscriptions that end', () => {
     socket.on('message', (data) => messages.push(JSON.parse(String(data))));
     await new Promise((resolve) => socket.once('open', resolve));
     socket.send(JSON.stringify({ type: 'connection_init', payload: { apiKey: server.keyOf('OPERATOR').apiKey } }));
-    expect(await until(() => messages.some((m) => m.type === 'connection_ack'), 2000)).toBe(true);
+    expect(await until(() => messages.some((m) => m.type === 'connection_ack'), 10_000)).toBe(true);
     socket.send(JSON.stringify({ id: 'feed', type: 'subscribe', payload: { query: 'subscription { complexActivity(code: "BANWOL_SIHWA") { summary } }' } }));
-    expect(await until(() => listening.size === 1, 2000)).toBe(true);
+    expect(await until(() => listening.size === 1, 10_000)).toBe(true);
     // The client stops reading (and so answering pings, which graphql-ws's keep-alive would notice only after 12 s and more);
     // events keep coming past what the sockets' buffers take, for longer than the bound allows.
     socket.pause();
@@ -278,7 +278,7 @@ describe('WebSocket: subscriptions that end', () => {
           { next: (v) => got.push(v.data!.complexActivity.summary) === 3 && resolve(), error: reject, complete: () => {} },
         );
       });
-      expect(await until(() => listening.size > 0, 2000)).toBe(true);
+      expect(await until(() => listening.size > 0, 10_000)).toBe(true);
       for (const [complexCode, summary] of [['GUMI', 'one'], ['YEOSU', 'elsewhere'], ['GUMI', 'two'], ['GUMI', 'three']] as const) {
         server.pubsub.publish('complexActivity', { complexCode, kind: 'REQUEST_POSTED', at: new Date(), summary, summaryKo: summary });
       }
@@ -308,7 +308,7 @@ describe('WebSocket: what one client holds open', () => {
       for (const ws of open) expect((await ws.run(VIEWER)).data).toBeDefined();
       const third = client(server.wsUrl, carrier);
       await third.run(VIEWER).catch(() => undefined);
-      expect(await until(() => third.closes.length > 0, 3000)).toBe(true);
+      expect(await until(() => third.closes.length > 0, 10_000)).toBe(true);
       expect(third.closes[0]).toBe(1013);
       await third.c.dispose();
       // Another organisation's key is counted on its own.
@@ -318,7 +318,7 @@ describe('WebSocket: what one client holds open', () => {
       // Once the server has heard one of the two close, the key connects again.
       await open.shift()!.c.dispose();
       let answered = false;
-      for (const end = Date.now() + 5000; !answered && Date.now() < end; ) {
+      for (const end = Date.now() + 15_000; !answered && Date.now() < end; ) {
         const next = client(server.wsUrl, carrier);
         open.push(next);
         answered = (await next.run(VIEWER).catch(() => ({ data: undefined }))).data !== undefined;
@@ -364,7 +364,7 @@ describe('WebSocket: what one client holds open', () => {
     }
     expect(open).toBe(0);
     socket.resume();
-    expect(await until(() => closed !== undefined, 3000)).toBe(true);
+    expect(await until(() => closed !== undefined, 10_000)).toBe(true);
     socket.terminate();
   });
 
