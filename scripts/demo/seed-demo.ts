@@ -6,6 +6,7 @@ import { generateApiKey } from '../../src/auth/api-key-secret';
 import { withCheckDigit } from '../../src/auth/business-number';
 import { loadProgramme } from '../../src/complexes/load-programme';
 import type { Context } from '../../src/context';
+import { firmName, type FirmRole } from './firm-name';
 
 export interface SeedDemoInput {
   /** Demo organisations per 1,000 tenant companies of each complex (at least one per role per complex). */
@@ -16,12 +17,12 @@ export interface SeedDemoInput {
 export const DEFAULT_SEED: SeedDemoInput = { scale: 2, seed: 42 };
 
 /** Share of each role among the generated organisations beyond the first of each role. */
-const ROLE_MIX: [OrganisationRole, number][] = [
+const ROLE_MIX: [FirmRole, number][] = [
   ['MANUFACTURER', 0.65],
   ['CARRIER', 0.2],
   ['WAREHOUSE_OWNER', 0.15],
 ];
-const FIRST_OF_EACH: OrganisationRole[] = ['OPERATOR', 'MANUFACTURER', 'CARRIER', 'WAREHOUSE_OWNER'];
+const FIRST_OF_EACH: ('OPERATOR' | FirmRole)[] = ['OPERATOR', 'MANUFACTURER', 'CARRIER', 'WAREHOUSE_OWNER'];
 
 /** A demo key as written to the demo keys file: everything a newcomer needs to act in one role. */
 export interface DemoKey {
@@ -74,6 +75,7 @@ export async function seedDemo({ ctx, input, saveKeys }: { ctx: Pick<Context, 'd
       demoKeys.push({ complexCode, role: org.role, organisationId: org.id, organisationName: org.name, apiKey: key });
     };
 
+    const names = new Set<string>();
     const admin = await addOrganisation(null, 'ADMIN', 'Sandan Exchange 플랫폼 관리');
     if (admin) await issueKey(admin, null);
     for (const complex of await tx.select().from(complexes).orderBy(complexes.id).all()) {
@@ -81,7 +83,7 @@ export async function seedDemo({ ctx, input, saveKeys }: { ctx: Pick<Context, 'd
       const roles = [...FIRST_OF_EACH];
       while (roles.length < total) roles.push(pickRole(faker.number.float()));
       for (const [i, role] of roles.entries()) {
-        const name = role === 'OPERATOR' ? `${complex.nameKo} 공동물류센터 운영사` : `${faker.company.name()} ${faker.string.alphanumeric(3).toUpperCase()}`;
+        const name = role === 'OPERATOR' ? `${complex.nameKo} 공동물류센터 운영사` : firmName(faker, role, names);
         const org = await addOrganisation(complex.id, role, name);
         if (org && i < FIRST_OF_EACH.length) await issueKey(org, complex.code);
       }
@@ -91,7 +93,7 @@ export async function seedDemo({ ctx, input, saveKeys }: { ctx: Pick<Context, 'd
   });
 }
 
-function pickRole(r: number): OrganisationRole {
+function pickRole(r: number): FirmRole {
   let acc = 0;
   for (const [role, share] of ROLE_MIX) if ((acc += share) >= r) return role;
   return 'MANUFACTURER';
