@@ -55,7 +55,6 @@ export function checkPlan(problem: RoutingProblem, plan: Plan): PlanCheck {
     if (route.stops.length === 0) continue;
     vehicles++;
     const at = `vehicle ${v}`;
-    if (route.stops.length > (veh.maxStops ?? Infinity)) violations.push(`${at}: ${route.stops.length} stops, at most ${veh.maxStops}`);
     const load = veh.capacity.map(() => 0);
     const onBoard = new Set<string>();
     const stops: CheckedStop[] = [];
@@ -67,7 +66,7 @@ export function checkPlan(problem: RoutingProblem, plan: Plan): PlanCheck {
     let departure = veh.earliest;
     let service = 0;
     let maxCharge = 0;
-    /** Places stopped at in turn: a stop at the same location as the one before it is not another paid stop. */
+    /** Places stopped at in turn: a stop at the same location as the one before it is not another paid stop, nor another towards maxStops. */
     let places = 0;
     route.stops.forEach((planStop, k) => {
       const req = problem.requests[planStop.request];
@@ -121,6 +120,7 @@ export function checkPlan(problem: RoutingProblem, plan: Plan): PlanCheck {
       clock = start + stop.service;
       here = stop.location;
     });
+    if (places > (veh.maxStops ?? Infinity)) violations.push(`${at}: stops at ${places} places, at most ${veh.maxStops}`);
     if (onBoard.size > 0) violations.push(`${at}: requests ${[...onBoard].join(', ')} never delivered`);
     const tEnd = time(here, veh.end);
     distance += dist(here, veh.end);

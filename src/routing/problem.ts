@@ -82,7 +82,10 @@ export interface RoutingVehicle {
   costPerStop?: number;
   /** Paid per unit of time waiting for a window at a stop (the route leaves its start just in time for the first). */
   costPerWaiting?: number;
-  /** Pickups plus deliveries on the route. */
+  /**
+   * Places the route stops at, counted as for `costPerStop` (stops in a row at one location are one): a trunk
+   * loading six loads at one dock and dropping them at six factories stops 7 times, not 12.
+   */
   maxStops?: number;
   /** From leaving `start` (just in time for the first stop) to arriving at `end`, waiting included. */
   maxDuration?: number;

@@ -62,6 +62,8 @@ export class Route {
   waiting = 0;
   /** Σ maxShare of the requests on board: the route may cost at most this. */
   capSum = 0;
+  /** Places stopped at (placesOf): what the stop fee and the vehicle's maxStops count. */
+  places = 0;
   cost = 0;
   /** Leaving the start just in time for the first stop. */
   departure = 0;
@@ -178,9 +180,10 @@ export class Route {
     this.driving = driving;
     this.service = service;
     this.capSum = capSum;
+    this.places = placesOf(loc, n);
     this.departure = n > 0 ? start[1]! - inst.time(loc[0]!, loc[1]!) : start[0]!;
     this.waiting = n > 0 ? start[n + 1]! - this.departure - driving - service : 0;
-    this.cost = n > 0 ? inst.fixedCost[v]! + inst.costPerStop[v]! * Math.max(0, placesOf(loc, n) - 2) + inst.costPerDistance[v]! * distance + inst.costPerWaiting[v]! * this.waiting : 0;
+    this.cost = n > 0 ? inst.fixedCost[v]! + inst.costPerStop[v]! * Math.max(0, this.places - 2) + inst.costPerDistance[v]! * distance + inst.costPerWaiting[v]! * this.waiting : 0;
   }
 
   /**
@@ -193,7 +196,7 @@ export class Route {
     const v = this.vehicle;
     const n = this.n;
     const D = inst.dims;
-    if (inst.carry[r * inst.vehicles + v] === 0 || n + 2 > inst.maxStops[v]!) return false;
+    if (inst.carry[r * inst.vehicles + v] === 0) return false;
     const { loc, start, arrival, slack, waitAfter, load, cargo, excluded, stops } = this;
     const P = 2 * r;
     const Q = P + 1;
@@ -205,6 +208,11 @@ export class Route {
     const eQ = inst.stopEarliest[Q]!;
     const lQ = inst.stopLatest[Q]!;
     const sQ = inst.stopService[Q]!;
+    // maxStops counts places: each position's `moves` below is the places it adds (the first request's pickup is
+    // one of its own). A route at the limit takes only a request whose two stops join stops at their places.
+    const maxStops = inst.maxStops[v]!;
+    const placesBefore = n === 0 ? 1 : this.places;
+    if (placesBefore > maxStops || (n > 0 && placesBefore === maxStops && !(this.visits(locP) && this.visits(locQ)))) return false;
     const myCargo = inst.cargoMask[r]!;
     const myExcluded = inst.excludeMask[r]!;
     const perDist = inst.costPerDistance[v]!;
@@ -263,9 +271,9 @@ export class Route {
             const endPush = push - waitAfter[i + 1]!;
             const end = endPush > 0 ? endArrival + endPush : endArrival;
             const dTime = tIP + tPQ + tQN - inst.time(locI, locNext);
-            if (end - departure <= maxDuration && this.driving + dTime <= maxDriving) {
+            const moves = (i > 0 ? moved(locI, locP) : 0) + moved(locP, locQ) + (i < n ? moved(locQ, locNext) : 0) - (i > 0 && i < n ? moved(locI, locNext) : 0);
+            if (end - departure <= maxDuration && this.driving + dTime <= maxDriving && placesBefore + moves <= maxStops) {
               const dDist = dIP + dPQ + inst.dist(locQ, locNext) - inst.dist(locI, locNext);
-              const moves = (i > 0 ? moved(locI, locP) : 0) + moved(locP, locQ) + (i < n ? moved(locQ, locNext) : 0) - (i > 0 && i < n ? moved(locI, locNext) : 0);
               const price = fixed + perStop * moves + perDist * dDist + perWait * (end - departure - dTime - waitBase);
               const affordable = price <= budget;
               if (visit && affordable) visit(i, i, price);
@@ -286,6 +294,7 @@ export class Route {
       const pickupDist = dIP + inst.dist(locP, locNext) - inst.dist(locI, locNext);
       // Here loc[i + 1] is a stop (j > i); the delivery adds no fewer places than it removes.
       const pickupMoves = (i > 0 ? moved(locI, locP) - moved(locI, locNext) : 0) + moved(locP, locNext);
+      if (placesBefore + pickupMoves > maxStops) continue;
       // The delivery's detour costs at least −detourFloor: this pickup position cannot beat the best so far.
       if (prune && fixed + perStop * pickupMoves + perDist * pickupDist - detourFloor >= best.cost) continue;
       const tPN = inst.time(locP, locNext);
@@ -315,9 +324,9 @@ export class Route {
             const endPush = push - waitAfter[k + 1]!;
             const end = endPush > 0 ? endArrival + endPush : endArrival;
             const dTime = pickupTime + tKQ + tQN - inst.time(locK, locN);
-            if (end - departure <= maxDuration && this.driving + dTime <= maxDriving) {
+            const moves = pickupMoves + moved(locK, locQ) + (k < n ? moved(locQ, locN) - moved(locK, locN) : 0);
+            if (end - departure <= maxDuration && this.driving + dTime <= maxDriving && placesBefore + moves <= maxStops) {
               const dDist = pickupDist + inst.dist(locK, locQ) + inst.dist(locQ, locN) - inst.dist(locK, locN);
-              const moves = pickupMoves + moved(locK, locQ) + (k < n ? moved(locQ, locN) - moved(locK, locN) : 0);
               const price = fixed + perStop * moves + perDist * dDist + perWait * (end - departure - dTime - waitBase);
               const affordable = price <= budget;
               if (visit && affordable) visit(i, k, price);
@@ -411,13 +420,19 @@ export class Route {
     return inst.costPerDistance[this.vehicle]! * dDist + inst.costPerStop[this.vehicle]! * moves;
   }
 
+  /** Whether some stop of the route is at location `at` (O(n): only for a route at its stop limit). */
+  private visits(at: number): boolean {
+    for (let k = 1; k <= this.n; k++) if (this.loc[k] === at) return true;
+    return false;
+  }
+
   /** Whether the whole route holds (used to accept a warm start); the insertion check keeps it so afterwards. */
   feasible(): boolean {
     const inst = this.inst;
     const v = this.vehicle;
     const D = inst.dims;
     const n = this.n;
-    if (n > inst.maxStops[v]!) return false;
+    if (this.places > inst.maxStops[v]!) return false;
     for (let k = 1; k <= n; k++) {
       const s = this.stops[k]!;
       const r = s >> 1;
@@ -457,6 +472,7 @@ export class Route {
     this.service = other.service;
     this.waiting = other.waiting;
     this.capSum = other.capSum;
+    this.places = other.places;
     this.cost = other.cost;
     this.departure = other.departure;
   }

@@ -54,7 +54,7 @@ describe('constraints', () => {
     { name: 'capacity in kg at every point', problem: scenario({ demand: [6, 1] }, { demand: [6, 1] }), violation: /load 12 in dimension 0/, unserved: 1 },
     { name: 'capacity in pallets at every point', problem: scenario({ demand: [1, 2] }, { demand: [1, 1] }), violation: /load 3 in dimension 1/, unserved: 1 },
     { name: 'time windows', problem: scenario({}, { delivery: { location: 4, earliest: 0, latest: 39, service: 0 } }), violation: /after 39/, unserved: 1 },
-    { name: 'maximum stops', problem: scenario({}, {}, [{ maxStops: 2 }]), violation: /4 stops, at most 2/, unserved: 1 },
+    { name: 'maximum stops', problem: scenario({}, {}, [{ maxStops: 2 }]), violation: /stops at 4 places, at most 2/, unserved: 1 },
     { name: 'maximum duration', problem: scenario({}, {}, [{ maxDuration: 75 }]), violation: /duration 80, at most 75/, unserved: 1 },
     { name: 'maximum driving', problem: scenario({}, {}, [{ maxDriving: 75 }]), violation: /driving 80, at most 75/, unserved: 1 },
     // Alone, A costs 60 and B 80: neither fits its share either.
