@@ -22,7 +22,7 @@ export interface MatchingConfig {
   listingSearchRadiusKm: number;
   /** Offers expire after this long, or earlier when the vehicle could no longer make the pickup. */
   offerTtlMs: number;
-  /** Most stops (pickups plus drops) on one route. */
+  /** Most places one route stops at (routing/problem.ts maxStops): stops in a row at one address count once. */
   maxStopsPerRoute: number;
   /** Extra-stop fee for a vehicle whose rate card has none (class defaults: src/supply/vehicle-classes.ts). */
   perStopFeeKrw: number;
