@@ -130,7 +130,7 @@ export const Env = z.object({
   MATCHING_DAILY_DRIVING_HOURS: decimal(z.number().min(1).max(16)).default(13),
   MATCHING_BREAK_AFTER_DRIVING_MINUTES: decimal(z.number().int().min(30).max(12 * 60)).default(240),
   MATCHING_BREAK_MINUTES: decimal(z.number().int().min(0).max(4 * 60)).default(30),
-  /** Most stops (pickups, drops, centre hand-overs) on one route: a day's multi-drop round in a complex. */
+  /** Most stops on one route, as places (pickups, drops, centre hand-overs in a row at one address are one): a day's multi-drop round in a complex. */
   MATCHING_MAX_STOPS: decimal(z.number().int().min(2).max(100)).default(12),
   /**
    * Minutes a truck may wait at a stop before its waiting fee (대기료) runs. The container safe rates allow 1-3
