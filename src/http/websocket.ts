@@ -223,9 +223,11 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
 
   const sweep = setInterval(() => {
     if (keyed.size === 0) return;
-    activeKeyIds(db, [...new Set(keyed.values())]).then(
+    // Only the keys read: a socket opened while the read was on its way (a round trip on PostgreSQL) has a key it did not ask about.
+    const read = new Set(keyed.values());
+    activeKeyIds(db, [...read]).then(
       (active) => {
-        for (const [socket, keyId] of keyed) if (!active.has(keyId)) refuse(socket);
+        for (const [socket, keyId] of keyed) if (read.has(keyId) && !active.has(keyId)) refuse(socket);
       },
       () => {}, // a failed check runs again at the next sweep
     );

@@ -42,6 +42,25 @@ async function holdBudgets(server: TestServer, ms: number): Promise<Promise<void
   });
 }
 
+/**
+ * On PostgreSQL, checks out every connection of the service's own read pool (the one open sockets' key re-check reads
+ * through) once the re-check waits for one, so that its answer comes only when the returned release is called.
+ * SQLite's re-check answers at once: nothing to hold.
+ */
+async function holdRecheck(server: TestServer): Promise<() => void> {
+  if (!server.databaseUrl) return () => {};
+  const pool = server.db.$client as unknown as pg.Pool;
+  const held = await Promise.all(Array.from({ length: pool.options.max }, () => pool.connect()));
+  if (!(await until(() => pool.waitingCount > 0, 3 * KEY_RECHECK_MS))) throw new Error('no key re-check came');
+  return () => held.forEach((c) => c.release());
+}
+
+/** On PostgreSQL, until the service's read pool has answered every statement waiting for it. */
+async function recheckAnswered(server: TestServer): Promise<void> {
+  const pool = server.db.$client as unknown as pg.Pool;
+  if (server.databaseUrl) await until(() => pool.waitingCount === 0 && pool.idleCount === pool.totalCount, 5000);
+}
+
 const until = async (check: () => boolean, ms: number) => {
   for (const end = Date.now() + ms; Date.now() < end && !check(); ) await new Promise((r) => setTimeout(r, 50));
   return check();
@@ -86,6 +105,33 @@ describe('WebSocket: keys that stop holding', () => {
       expect(await until(() => ws.closes.includes(4403), 5 * KEY_RECHECK_MS)).toBe(true);
     } finally {
       await ws.c.dispose();
+    }
+  });
+
+  it("a socket opened while the key re-check reads is not taken for revoked: the re-check closes only sockets whose key it read", async () => {
+    const open = client(server.wsUrl, server.keyOf('OPERATOR').apiKey);
+    let late: WebSocket | undefined;
+    try {
+      expect((await open.run(VIEWER)).data).toBeDefined();
+      // The re-check reads the operator's key only; the manufacturer's socket opens before its answer comes.
+      const release = await holdRecheck(server);
+      const socket = (late = new WebSocket(server.wsUrl, 'graphql-transport-ws'));
+      const messages: string[] = [];
+      let closed: number | undefined;
+      socket.on('message', (data) => messages.push(JSON.parse(String(data)).type));
+      socket.once('close', (code) => (closed = code));
+      socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { apiKey: server.keyOf('MANUFACTURER').apiKey } })));
+      await until(() => messages.includes('connection_ack') || closed !== undefined, 5000);
+      release();
+      await recheckAnswered(server);
+      expect({ closed, messages }).toEqual({ closed: undefined, messages: ['connection_ack'] });
+      socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: VIEWER } }));
+      await until(() => messages.includes('complete') || closed !== undefined, 5000);
+      expect({ closed, messages }).toEqual({ closed: undefined, messages: ['connection_ack', 'next', 'complete'] });
+      expect(open.closes).toEqual([]);
+    } finally {
+      late?.close();
+      await open.c.dispose();
     }
   });
 });
