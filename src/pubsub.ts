@@ -84,6 +84,17 @@ export interface Topics {
   webhookAttempted: WebhookAttemptedEvent;
 }
 
+/** Every topic, for what listens to all of them (`fromNow`); the compiler keeps it whole. */
+const TOPICS = Object.keys({
+  complexActivity: true,
+  offerReceived: true,
+  offerWithdrawn: true,
+  bookingEnded: true,
+  shipmentUpdated: true,
+  roundCompleted: true,
+  webhookAttempted: true,
+} satisfies Record<keyof Topics, true>) as (keyof Topics)[];
+
 /** One publication as a value: a write builds its list inside its transaction (the webhook outbox records it there) and publishes it after the commit. */
 export type Publication = { [T in keyof Topics]: [T, Topics[T]] }[keyof Topics];
 
@@ -105,6 +116,32 @@ export interface PubSub {
    * it, until the signal aborts: what its metrics count. Nothing waits in between, so nothing piles up or runs late.
    */
   listenOwn<T extends keyof Topics>(topic: T, listener: (payload: Topics[T]) => void, signal: AbortSignal): void;
+}
+
+/**
+ * `pubsub` as seen from now: each topic's publications are kept from this call, and the first `subscribe` to a topic
+ * gets them before the live ones. A subscription's resolver subscribes only after round trips (its budget, its key, the
+ * request it names): on PostgreSQL, what another instance wrote meanwhile was lost to it, though written after the
+ * client's subscribe arrived. `stop` ends what no `subscribe` took: call it once the operation has subscribed.
+ */
+export function fromNow(pubsub: PubSub): PubSub & { stop(): void } {
+  const kept = new Map<keyof Topics, AsyncIterableIterator<unknown>>(TOPICS.map((topic) => [topic, pubsub.subscribe(topic)]));
+  return {
+    publish: (topic, payload) => pubsub.publish(topic, payload),
+    subscribe<T extends keyof Topics>(topic: T, signal?: AbortSignal) {
+      const early = kept.get(topic) as AsyncIterableIterator<Topics[T]> | undefined;
+      if (!early) return pubsub.subscribe(topic, signal);
+      kept.delete(topic);
+      if (signal?.aborted) void early.return?.();
+      else signal?.addEventListener('abort', () => void early.return?.(), { once: true });
+      return early;
+    },
+    listenOwn: (topic, listener, signal) => pubsub.listenOwn(topic, listener, signal),
+    stop() {
+      for (const events of kept.values()) void events.return?.();
+      kept.clear();
+    },
+  };
 }
 
 /**

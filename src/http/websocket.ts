@@ -13,6 +13,7 @@ import type { Context, Viewer } from '../context';
 import type { Metrics } from './metrics';
 import { RateLimitedError, UnauthenticatedError } from '../errors';
 import type { Logger } from '../logger';
+import { fromNow } from '../pubsub';
 import { endSocketWithJson, formatError, toGraphQLError, type ErrorFormatOptions } from './json-errors';
 
 /** How often open sockets re-check that their key still holds (revoked keys, deleted organisations). */
@@ -140,6 +141,8 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
     extra.holder = undefined;
   };
 
+  /** Each subscription's publications kept from its subscribe's arrival until it has subscribed, by its context. */
+  const subscribing = new WeakMap<Context, { stop(): void }>();
   const server = useServer<Record<string, unknown> | undefined, Extra>(
     {
       schema: deps.schema,
@@ -178,41 +181,55 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
         releaseSocket(ctx.extra);
       },
       onSubscribe: async (ctx, _id, payload) => {
-        const { viewer, key, socket } = ctx.extra;
-        // Subscriptions hold memory until completed: a client that never completes its own stops at the cap (this
-        // operation is among ctx.subscriptions already).
-        if (Object.keys(ctx.subscriptions).length > deps.maxOperationsPerConnection) {
-          const why = `At most ${deps.maxOperationsPerConnection} operations at once on one connection (WS_MAX_OPERATIONS_PER_CONNECTION): complete one first, or open another connection`;
-          return [toGraphQLError(new RateLimitedError(1, why), errorOpts)];
-        }
-        try {
-          await admission.admit(deps.addressOf(ctx.extra.request), key ?? null);
-          if (viewer?.apiKeyId != null && !(await activeKeyIds(db, [viewer.apiKeyId])).has(viewer.apiKeyId)) {
-            refuse(socket);
-            throw new UnauthenticatedError('Invalid or revoked API key');
+        // Publications kept from the message's arrival, not from the end of its round trips (see fromNow).
+        const context = deps.contextFor(ctx.extra.viewer ?? null);
+        const events = fromNow(context.pubsub);
+        const prepared = await (async () => {
+          const { viewer, key, socket } = ctx.extra;
+          // Subscriptions hold memory until completed: a client that never completes its own stops at the cap (this
+          // operation is among ctx.subscriptions already).
+          if (Object.keys(ctx.subscriptions).length > deps.maxOperationsPerConnection) {
+            const why = `At most ${deps.maxOperationsPerConnection} operations at once on one connection (WS_MAX_OPERATIONS_PER_CONNECTION): complete one first, or open another connection`;
+            return [toGraphQLError(new RateLimitedError(1, why), errorOpts)];
           }
-        } catch (error) {
-          return [toGraphQLError(error, errorOpts)];
-        }
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query, PARSE_OPTIONS);
-        } catch (error) {
-          return [toGraphQLError(error, errorOpts, 'GRAPHQL_PARSE_FAILED')];
-        }
-        const errors = validate(deps.schema, document, [...specifiedRules, ...deps.rules]);
-        if (errors.length > 0) return errors.map((e) => toGraphQLError(e, errorOpts, 'GRAPHQL_VALIDATION_FAILED'));
-        // As over HTTP, a document whose operation cannot be told is the client's error (graphql-ws would throw it as ours).
-        const operation = getOperationAST(document, payload.operationName);
-        if (!operation) {
-          const why = payload.operationName ? `Unknown operation named "${payload.operationName}".` : 'Must provide operation name if query contains multiple operations.';
-          return [toGraphQLError(new Error(why), errorOpts, 'OPERATION_RESOLUTION_FAILURE')];
-        }
-        // As over HTTP, variables that do not fit their types (a fraction for an Int, an unknown enum value, a
-        // missing required field) are the client's BAD_USER_INPUT; graphql-js would answer them without a code.
-        const coerced = getVariableValues(deps.schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 50 });
-        if (coerced.errors) return coerced.errors.map((e) => toGraphQLError(e, errorOpts, 'BAD_USER_INPUT'));
-        return { schema: deps.schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue: deps.contextFor(viewer ?? null) };
+          try {
+            await admission.admit(deps.addressOf(ctx.extra.request), key ?? null);
+            if (viewer?.apiKeyId != null && !(await activeKeyIds(db, [viewer.apiKeyId])).has(viewer.apiKeyId)) {
+              refuse(socket);
+              throw new UnauthenticatedError('Invalid or revoked API key');
+            }
+          } catch (error) {
+            return [toGraphQLError(error, errorOpts)];
+          }
+          let document: DocumentNode;
+          try {
+            document = parse(payload.query, PARSE_OPTIONS);
+          } catch (error) {
+            return [toGraphQLError(error, errorOpts, 'GRAPHQL_PARSE_FAILED')];
+          }
+          const errors = validate(deps.schema, document, [...specifiedRules, ...deps.rules]);
+          if (errors.length > 0) return errors.map((e) => toGraphQLError(e, errorOpts, 'GRAPHQL_VALIDATION_FAILED'));
+          // As over HTTP, a document whose operation cannot be told is the client's error (graphql-ws would throw it as ours).
+          const operation = getOperationAST(document, payload.operationName);
+          if (!operation) {
+            const why = payload.operationName ? `Unknown operation named "${payload.operationName}".` : 'Must provide operation name if query contains multiple operations.';
+            return [toGraphQLError(new Error(why), errorOpts, 'OPERATION_RESOLUTION_FAILURE')];
+          }
+          // As over HTTP, variables that do not fit their types (a fraction for an Int, an unknown enum value, a
+          // missing required field) are the client's BAD_USER_INPUT; graphql-js would answer them without a code.
+          const coerced = getVariableValues(deps.schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 50 });
+          if (coerced.errors) return coerced.errors.map((e) => toGraphQLError(e, errorOpts, 'BAD_USER_INPUT'));
+          const contextValue = operation.operation === 'subscription' ? { ...context, pubsub: events } : context;
+          return { schema: deps.schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
+        })();
+        // A subscription's context reads `events` until it has subscribed; an error or another operation keeps none.
+        if (!Array.isArray(prepared) && prepared.contextValue !== context) subscribing.set(prepared.contextValue, events);
+        else events.stop();
+        return prepared;
+      },
+      // The subscription has subscribed (or failed to): what its resolver did not ask for is no longer kept.
+      onOperation: (_ctx, _id, _payload, args) => {
+        subscribing.get(args.contextValue as Context)?.stop();
       },
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e, errorOpts)) } : undefined,

@@ -1,5 +1,6 @@
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import pg from 'pg';
 import WebSocket from 'ws';
 import type { GraphQLFormattedError } from 'graphql';
 import { createClient } from 'graphql-ws';
@@ -84,6 +85,54 @@ describe('two instances on one database', () => {
     const refused = codes.map((code, i) => (code === 'RATE_LIMITED' ? i : -1)).filter((i) => i >= 0);
     expect(refused.length).toBeGreaterThanOrEqual(4);
     expect(refused.some((i) => i % 2 === 0) && refused.some((i) => i % 2 === 1)).toBe(true);
+  });
+});
+
+describe('a subscription set up while another instance writes', () => {
+  const tmp = tempDir();
+  let a: TestServer;
+  let b: Awaited<ReturnType<typeof startSecondInstance>>;
+
+  beforeAll(async () => {
+    a = await startTestServer({ dbPath: tmp.dir });
+    // Behind a proxy, so that its requests spend another address's budget than the subscriber's.
+    b = await startSecondInstance(a, { TRUST_PROXY: '127.0.0.1,::1' });
+  }, 120_000);
+  afterAll(async () => {
+    await b?.stop();
+    await a?.stop();
+    tmp.remove();
+  });
+
+  it('hears what the other instance wrote after the subscribe was received, though its budget answered later', async () => {
+    const client = wsClient(a.wsUrl, { apiKey: a.keyOf('OPERATOR').apiKey });
+    const holder = new pg.Client({ connectionString: a.databaseUrl });
+    await holder.connect();
+    const arrivals = a.pubsub.subscribe('complexActivity');
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      expect((await firstResults(client, { query: '{ viewer { name } }' }))[0]!.errors).toBeUndefined();
+      // The subscriber's address budget held: its subscribe waits for the budget's answer, as for a slow round trip.
+      await holder.query('begin');
+      await holder.query("select id from rate_limit_buckets where id like 'ip:%' for update");
+      const heard = firstResults<{ complexActivity: { kind: string } }>(client, { query: 'subscription { complexActivity(code: "BANWOL_SIHWA") { kind } }' });
+      const waiting = async () => (await holder.query("select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like 'insert into rate_limit_buckets%'")).rowCount! > 0;
+      await vi.waitFor(async () => expect(await waiting()).toBe(true), { timeout: 5_000 });
+      const reached = arrivals.next();
+      const posted = await gql(b.url, 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }', { input: shipmentRequestVariables() }, { apiKey: a.keyOf('MANUFACTURER').apiKey, headers: { 'x-forwarded-for': '192.0.2.7' } });
+      expect(posted.body.errors).toBeUndefined();
+      // The write's event has reached the subscriber's instance before its budget answers.
+      expect((await reached).value).toMatchObject({ kind: 'REQUEST_POSTED' });
+      await holder.query('commit');
+      const none = new Promise<[{ data: { complexActivity: { kind: string } } }]>((resolve) => (timer = setTimeout(() => resolve([{ data: { complexActivity: { kind: 'nothing heard' } } }]), 5_000)));
+      const [event] = await Promise.race([heard, none]);
+      expect(event!.data!.complexActivity.kind).toBe('REQUEST_POSTED');
+    } finally {
+      clearTimeout(timer);
+      await arrivals.return?.();
+      await holder.end();
+      await client.dispose();
+    }
   });
 });
 
