@@ -149,12 +149,13 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
       // A key travels in connectionParams as `apiKey` or `authorization: "Bearer …"`; a bad one closes with 4403,
       // as does one sent in another form (a number, "Basic …", a key without "Bearer"): never an anonymous socket.
       onConnect: async (ctx) => {
+        // Before any wait: a socket that closes during one has its onClose run then, which takes it out again.
+        connections.add(ctx);
         // Refused, the socket is closing with 1013 already: graphql-ws's 4403 then finds it closing.
         if (!(await admitted.get(ctx.extra.socket))) return false;
         const key = keyIn(ctx.connectionParams ?? {});
         ctx.extra.key = key ?? null;
         ctx.extra.viewer = null;
-        connections.add(ctx);
         if (key === undefined) return holdSocket(ctx.extra, ctx.extra.socket, deps.addressOf(ctx.extra.request));
         if (key === null) return false;
         try {
