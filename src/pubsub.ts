@@ -95,7 +95,11 @@ const TOPICS = Object.keys({
   webhookAttempted: true,
 } satisfies Record<keyof Topics, true>) as (keyof Topics)[];
 
-/** One publication as a value: a write builds its list inside its transaction (the webhook outbox records it there) and publishes it after the commit. */
+/**
+ * One publication as a value: a write builds its list inside its transaction (the webhook outbox records it there) and
+ * publishes it after the commit, at once: a read of its result first let a later commit's events go out before its own
+ * (on PostgreSQL a read is a round trip), and a subscriber saw a shipment delivered, then picked up.
+ */
 export type Publication = { [T in keyof Topics]: [T, Topics[T]] }[keyof Topics];
 
 export function publishAll(pubsub: PubSub, publications: readonly Publication[]): void {

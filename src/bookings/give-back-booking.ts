@@ -62,9 +62,8 @@ export async function giveBackBooking({ ctx, input }: { ctx: Context; input: Giv
     await recordWebhookEvents(tx, events, now);
     return { bookingIds, requestIds };
   });
-  const ended = await ctx.db.select().from(bookings).where(and(inArray(bookings.id, outcome.bookingIds), bookingScope(viewer))).orderBy(bookings.id).all();
   if (fresh && events) publishAll(ctx.pubsub, events);
-  return ended;
+  return ctx.db.select().from(bookings).where(and(inArray(bookings.id, outcome.bookingIds), bookingScope(viewer))).orderBy(bookings.id).all();
 }
 
 /**

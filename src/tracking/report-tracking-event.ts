@@ -109,9 +109,9 @@ export async function reportTrackingEvent({ ctx, input }: { ctx: Context; input:
     await recordWebhookEvents(tx, events, now);
     return { eventId: event.id };
   });
+  if (fresh && events) publishAll(ctx.pubsub, events);
   const event = (await ctx.db.select().from(trackingEvents).where(eq(trackingEvents.id, eventId)).get())!;
   const booking = (await ctx.db.select().from(bookings).where(eq(bookings.id, event.bookingId)).get())!;
-  if (fresh && events) publishAll(ctx.pubsub, events);
   return { event, booking };
 }
 

@@ -74,7 +74,7 @@ export async function createListing({ ctx, input }: { ctx: Context; input: Creat
     await recordWebhookEvent(tx, 'complexActivity', created, created.at);
     return { listingId: id };
   });
-  const [listing] = await selectListingsByIds(ctx, viewer, [listingId]);
   if (fresh && created) ctx.pubsub.publish('complexActivity', created);
+  const [listing] = await selectListingsByIds(ctx, viewer, [listingId]);
   return listing!;
 }

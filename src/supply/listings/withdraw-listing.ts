@@ -53,9 +53,9 @@ export async function withdrawListing({ ctx, input }: { ctx: Context; input: Wit
     await recordWebhookEvents(tx, told, event.at);
     return told;
   });
+  if (withdrawn) publishAll(ctx.pubsub, withdrawn);
   const [listing] = await selectListingsByIds(ctx, viewer, [listingId]);
   if (!listing) throw new NotFoundError('Warehouse listing');
   if (!withdrawn && listing.status === 'ACTIVE') throw new ConflictError('Pallets are booked in this listing: it can be withdrawn once those stays have ended');
-  if (withdrawn) publishAll(ctx.pubsub, withdrawn);
   return listing;
 }

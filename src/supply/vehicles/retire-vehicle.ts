@@ -55,9 +55,9 @@ export async function retireVehicle({ ctx, input }: { ctx: Context; input: Retir
     await recordWebhookEvents(tx, told, event.at);
     return told;
   });
+  if (retired) publishAll(ctx.pubsub, retired);
   const [vehicle] = await selectVehiclesByIds(ctx, viewer, [vehicleId]);
   if (!vehicle) throw new NotFoundError('Vehicle');
   if (!retired && vehicle.status === 'ACTIVE') throw new ConflictError('The vehicle holds bookings that have not ended: give them back before retiring it');
-  if (retired) publishAll(ctx.pubsub, retired);
   return vehicle;
 }
