@@ -8,7 +8,9 @@
  * each within its own stand-alone price and maximum price. Their windows and deadlines hold as before; their
  * planned times may move within them.
  */
+import { haversineKm } from '../../geo/distance';
 import { DEFAULT_LOADING_METHOD, serviceMinutes } from '../../supply/loading-methods';
+import { roadKm, travelMs } from './config';
 import { buildJob } from './jobs';
 import { kstDayOf, kstTimeOn } from './days';
 import { drivingLeft, type DrivingWindow, type RoundContext, type TransportJob } from './context';
@@ -18,6 +20,7 @@ import { scheduleRoute, shareOf } from './route-offers';
 import { offerBaselineFor, baselineFor } from './baseline';
 import { co2Kg } from './cost';
 import type { BookedRouteInput, CentreInput, CostBreakdown, RouteOffer, RouteShare, VehicleInput } from './types';
+import type { LatLng } from '../../geo/distance';
 
 const MINUTE = 60_000;
 
@@ -180,6 +183,35 @@ export function extensionOffer(
       extends: { routeId, revision, stopsDone },
     },
   };
+}
+
+/**
+ * Whether `extension` and `fresh` (the routes its truck got this round in its free time, planned from where and when
+ * its last booking ends, with the driving booked before the extension) can both be driven: the extension is done
+ * before each fresh route has the truck leave, and reaches its first stop from the extension's last stop in time; and
+ * each fresh route's day holds the extension's added km too (counted on that day, whichever day the extension's km
+ * are booked to), with its approach from the farther of the two places. Then neither moves the other: its
+ * stops keep their times, and the bookings of both hold the truck at different times.
+ */
+export function fitsBeside(extension: RouteOffer, fresh: readonly RouteOffer[], ctx: RoundContext): boolean {
+  const { config } = ctx;
+  const last = extension.stops.at(-1)!.location;
+  const addedKm = Math.max(0, extension.deadheadKm + extension.loadedKm);
+  return fresh.every((route) => {
+    if (route.vehicleId !== extension.vehicleId) return true;
+    // The free truck the fresh route was planned on (a booked route's truck is listed without free time).
+    const free = ctx.vehicles.find((v) => v.input.id === route.vehicleId && v.input.availability.length > 0)!.input;
+    const first = route.stops[0]!;
+    const legMs = (from: LatLng, to: LatLng) => travelMs(roadKm(haversineKm(from, to), config), config);
+    if (extension.endAt > route.startAt || extension.endAt + legMs(last, first.location) > first.startAt) return false;
+    // The fresh route's driving as the search counts it (leg by leg), its approach from the farther start.
+    let drivingMs = Math.max(legMs(free.location, first.location), legMs(last, first.location));
+    route.stops.forEach((stop, k) => k > 0 && (drivingMs += legMs(route.stops[k - 1]!.location, stop.location)));
+    const day = kstDayOf(route.startAt);
+    const booked = free.bookedKmByDay?.find((d) => d.day === day)?.km ?? 0;
+    const withExtension = { ...free, bookedKmByDay: [{ day, km: booked + addedKm }] };
+    return drivingMs / MINUTE <= drivingLeft(withExtension, route.startAt, config);
+  });
 }
 
 /** What the extension adds, by component (none below zero), summing to `totalKrw`: the rest is distance. */

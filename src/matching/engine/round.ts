@@ -6,7 +6,7 @@
  */
 import { resolveConfig, type ConfigOverrides, type MatchingConfig } from './config';
 import { baselineFor } from './baseline';
-import { addBookedRoutes, bookedVehicles, extensionOffer } from './booked-routes';
+import { addBookedRoutes, bookedVehicles, extensionOffer, fitsBeside } from './booked-routes';
 import { createContext, type RoundContext, type TransportJob } from './context';
 import { ZERO_BREAKDOWN } from './cost';
 import { buildJob, dropPallets } from './jobs';
@@ -109,17 +109,17 @@ export function runRound(input: RoundInput, config: ConfigOverrides = {}): Round
           const priced = routeOffer(route, jobs, ctx, standalone, parts);
           return 'offer' in priced && waits(priced.offer, route) ? null : priced;
         });
-    // Extensions, unless the truck got a fresh route this round too (its free time starts where the booked route ended),
-    // or an extension of another of its routes over the same hours: its morning route extended later and its afternoon
-    // route earlier could overlap.
-    const busy = new Set(routes.map((r) => r.vehicleId));
+    // Extensions, where they fit before the fresh routes their trucks got this round (planned from where and when the
+    // booked route ended: fitsBeside), and not over the hours of an extension of another of the truck's routes: its
+    // morning route extended later and its afternoon route earlier could overlap.
+    const fresh = [...routes];
     const overlaps = (o: RouteOffer) => routes.some((r) => r.extends && r.vehicleId === o.vehicleId && r.startAt < o.endAt && o.startAt < r.endAt);
     for (const planned of pooled.routes) {
       const extended = planned.extends;
-      if (!extended || busy.has(ctx.vehicles[planned.vehicleIndex]!.input.id)) continue;
+      if (!extended) continue;
       offer(planned, (route) => {
         const priced = extensionOffer(route, extended, jobs, ctx, standalone);
-        return priced && 'offer' in priced && overlaps(priced.offer) ? null : priced;
+        return priced && 'offer' in priced && (overlaps(priced.offer) || !fitsBeside(priced.offer, fresh, ctx)) ? null : priced;
       });
     }
   }

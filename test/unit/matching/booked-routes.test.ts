@@ -145,6 +145,41 @@ describe('extending booked routes in a round', () => {
     }
   });
 
+  describe('a booked truck with a fresh route after its booked one in the same round', () => {
+    // The truck's shift is A's (until NOW + 6 h); from NOW + 6 h it is free again, where A is dropped, with A's 60 km
+    // booked today. B beside A, bound for Suwon (a detour of about 34 km); C from beside A's drop, back to the
+    // complex, in the afternoon: only a fresh route can take it.
+    const today = kstDayOf(NOW);
+    const toSuwon = { ...B, destination: { lat: 37.2636, lng: 127.0286 } };
+    const C = baseRequest({ id: 'C', shipperOrgId: 'SC', origin: { lat: 37.55, lng: 126.95 }, destination: { lat: 37.33, lng: 126.74 }, pickupWindow: { start: NOW + 6.5 * H, end: NOW + 8 * H }, deliveryDeadline: NOW + 12 * H });
+    const morning = { ...bookedRoute(A, A_PRICE), vehicle: truck('BOOKED', { availability: [{ start: NOW, end: NOW + 6 * H }] }) };
+    const roundWith = (bookedKm: number) => {
+      const afternoon = truck('BOOKED', { location: A.destination, availability: [{ start: NOW + 6 * H, end: NOW + 14 * H }], bookedKmByDay: [{ day: today, km: bookedKm }] });
+      return runRound({ centre: CENTRE, requests: [toSuwon, C], vehicles: [afternoon], listings: [], now: NOW, bookedRoutes: [morning] });
+    };
+
+    it('is offered both its extension and its fresh route when the extension is done in time and the day holds both', () => {
+      const { offers, report } = roundWith(60);
+      const routes = offers as RouteOffer[];
+      expect(report).toMatchObject({ servedCount: 2, routes: 2, extensions: 1 });
+      const extension = extensionOf(routes)!;
+      const fresh = routes.find((o) => !o.extends)!;
+      expect(extension).toMatchObject({ vehicleId: 'BOOKED', extends: { routeId: '7' } });
+      expect(extension.shares.map((s) => s.requestId)).toEqual(['B']);
+      expect(fresh.vehicleId).toBe('BOOKED');
+      expect(fresh.shares.map((s) => s.requestId)).toEqual(['C']);
+      expect(extension.endAt).toBeLessThanOrEqual(fresh.startAt);
+    });
+
+    it("keeps only the fresh route when the extension's km would take the day's driving past the cap", () => {
+      // 480 km booked leave 80 minutes today: C's route alone (about 44 km, 59 minutes) fits, not with B's 34 km more.
+      const { offers, report } = roundWith(480);
+      expect(extensionOf(offers)).toBeUndefined();
+      expect((offers as RouteOffer[]).map((o) => o.shares.map((s) => s.requestId))).toEqual([['C']]);
+      expect(report.unserved.map((u) => u.requestId)).toEqual(['B']);
+    });
+  });
+
   it('extends nothing when the booked route already costs more than it was booked at', () => {
     const { offers } = runRound({ centre: CENTRE, requests: [B], vehicles: [], listings: [], now: NOW, bookedRoutes: [bookedRoute(A, 1_000)] });
     expect(extensionOf(offers)).toBeUndefined();
