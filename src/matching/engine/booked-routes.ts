@@ -8,7 +8,7 @@
  * each within its own stand-alone price and maximum price. Their windows and deadlines hold as before; their
  * planned times may move within them.
  */
-import { haversineKm } from '../../geo/distance';
+import { haversineKm, type LatLng } from '../../geo/distance';
 import { DEFAULT_LOADING_METHOD, serviceMinutes } from '../../supply/loading-methods';
 import { roadKm, travelMs } from './config';
 import { buildJob } from './jobs';
@@ -20,7 +20,6 @@ import { scheduleRoute, shareOf } from './route-offers';
 import { offerBaselineFor, baselineFor } from './baseline';
 import { co2Kg } from './cost';
 import type { BookedRouteInput, CentreInput, CostBreakdown, RouteOffer, RouteShare, VehicleInput } from './types';
-import type { LatLng } from '../../geo/distance';
 
 const MINUTE = 60_000;
 
