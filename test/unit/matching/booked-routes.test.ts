@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { type BookedRouteInput, type RequestInput, type RouteOffer, type VehicleInput } from '../../../src/matching/engine/index';
 import { kstDayOf } from '../../../src/matching/engine/days';
+import { createContext, resolveConfig } from '../../../src/matching/engine/index';
+import { fitsBeside } from '../../../src/matching/engine/booked-routes';
 import { baseRequest, CENTRE, H, NOW, runRound } from '../../helpers/matching-fixtures';
 
 const truck = (id: string, over: Partial<VehicleInput> = {}): VehicleInput => ({
@@ -169,6 +171,22 @@ describe('extending booked routes in a round', () => {
       expect(fresh.vehicleId).toBe('BOOKED');
       expect(fresh.shares.map((s) => s.requestId)).toEqual(['C']);
       expect(extension.endAt).toBeLessThanOrEqual(fresh.startAt);
+    });
+
+    it('does not keep an extension still driving when a fresh route has the truck leave (as the search may plan them)', () => {
+      // In the search the booked truck and its free time are two vehicles: in a large round each may take loads of
+      // another cluster. Here, the extension of the first round (done about NOW + 3.7 h) and, from a round where the
+      // truck is free from NOW + 2 h, a fresh route leaving before that for C picked up from NOW + 2.5 h.
+      const extension = extensionOf(roundWith(60).offers)!;
+      const early = truck('BOOKED', { location: A.destination, availability: [{ start: NOW + 2 * H, end: NOW + 14 * H }], bookedKmByDay: [{ day: today, km: 60 }] });
+      const soon = { ...C, pickupWindow: { start: NOW + 2.5 * H, end: NOW + 3 * H } };
+      const fresh = runRound({ centre: CENTRE, requests: [soon], vehicles: [early], listings: [], now: NOW }).offers[0] as RouteOffer;
+      expect(fresh.startAt).toBeLessThan(extension.endAt);
+      const ctx = createContext(resolveConfig(), NOW, CENTRE, [early]);
+      expect(fitsBeside(extension, [fresh], ctx)).toBe(false);
+      // The same fresh route in the afternoon (after the extension, with the drive from Suwon) fits.
+      const later = runRound({ centre: CENTRE, requests: [C], vehicles: [early], listings: [], now: NOW }).offers[0] as RouteOffer;
+      expect(fitsBeside(extension, [later], ctx)).toBe(true);
     });
 
     it("keeps only the fresh route when the extension's km would take the day's driving past the cap", () => {
