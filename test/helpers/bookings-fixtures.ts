@@ -3,9 +3,11 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { DIALECT } from '../../db/dialect';
 import { transact } from '../../db/transaction';
-import { BOOKING_STATUS_CODES, complexes, REQUEST_STATUS_CODES, listingAvailability, matchingRounds, OFFER_KIND_CODES, OFFER_STATUS_CODES, offers, shipmentRequests, vehicles, warehouseListings, type OfferKind } from '../../db/schema';
+import { BOOKING_STATUS_CODES, organisations, REQUEST_STATUS_CODES, listingAvailability, matchingRounds, OFFER_KIND_CODES, OFFER_STATUS_CODES, offers, shipmentRequests, vehicles, warehouseListings, type OfferKind } from '../../db/schema';
 import type { Viewer } from '../../src/context';
 import type { Context } from '../../src/context';
+import { createApiKey } from '../../src/auth/create-api-key';
+import { SYSTEM_ADMIN } from '../../src/auth/viewer';
 import { selectComplex } from '../../src/complexes/complex-record';
 import { createShipmentRequest, type CreateShipmentRequestInput } from '../../src/demand/create-shipment-request';
 import { originCellColumns } from '../../src/demand/request-record';
@@ -16,6 +18,7 @@ import { createLogger } from '../../src/logger';
 import { createInProcessPubSub } from '../../src/pubsub';
 import { createListing } from '../../src/supply/listings/create-listing';
 import { rowsOf } from './sql';
+import type { TestServer } from './server';
 import { seoulDay, addDays } from '../../src/supply/listings/seoul-day';
 import { registerVehicle, type RegisterVehicleInput } from '../../src/supply/vehicles/register-vehicle';
 
@@ -31,6 +34,16 @@ export function ctxAs(db: Db, key: Pick<DemoKey, 'organisationId' | 'role'>): Co
   const complexId = banwolOf(db);
   const viewer: Viewer = { organisationId: key.organisationId, role: key.role, complexId: key.role === 'ADMIN' ? null : complexId, apiKeyId: null };
   return { db, pubsub: createInProcessPubSub(), logger: createLogger('silent'), env: parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), now: () => new Date(), viewer };
+}
+
+/** API keys of three shippers of the demo complex: the demo manufacturer's (`a`) and two more made for the test. */
+export async function threeShippers(server: TestServer): Promise<{ a: string; b: string; c: string }> {
+  const demo = server.keyOf('MANUFACTURER');
+  const complexId = ctxAs(server.db, demo).viewer!.complexId!;
+  const makers = await server.db.select().from(organisations).where(and(eq(organisations.complexId, complexId), eq(organisations.role, 'MANUFACTURER'))).orderBy(organisations.id).all();
+  const others = makers.filter((m) => m.id !== demo.organisationId);
+  const keyFor = async (organisationId: number) => (await createApiKey({ ctx: { ...ctxAs(server.db, server.keyOf('ADMIN')), viewer: SYSTEM_ADMIN }, input: { organisationId, name: 'test' } })).secret;
+  return { a: demo.apiKey, b: await keyFor(others[0]!.id), c: await keyFor(others[1]!.id) };
 }
 
 let plates = 0;

@@ -6,13 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, inArray, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { organisations, vehicleReservations } from '../../db/schema';
-import { createApiKey } from '../../src/auth/create-api-key';
-import { SYSTEM_ADMIN } from '../../src/auth/viewer';
+import { vehicleReservations } from '../../db/schema';
 import { localIdOf } from '../../src/global-id';
-import { ctxAs } from '../helpers/bookings-fixtures';
+import { threeShippers } from '../helpers/bookings-fixtures';
 import { gql } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
@@ -67,11 +65,7 @@ describe.each([
 
   beforeAll(async () => {
     server = await startTestServer({ dbPath: join(tmp.dir, 'extension-beside-fresh.db') });
-    const complexId = ctxAs(server.db, server.keyOf('MANUFACTURER')).viewer!.complexId!;
-    const makers = await server.db.select().from(organisations).where(and(eq(organisations.complexId, complexId), eq(organisations.role, 'MANUFACTURER'))).orderBy(organisations.id).all();
-    const others = makers.filter((m) => m.id !== server.keyOf('MANUFACTURER').organisationId);
-    const keyFor = async (organisationId: number) => (await createApiKey({ ctx: { ...ctxAs(server.db, server.keyOf('ADMIN')), viewer: SYSTEM_ADMIN }, input: { organisationId, name: 'test' } })).secret;
-    Object.assign(keys, { a: server.keyOf('MANUFACTURER').apiKey, b: await keyFor(others[0]!.id), c: await keyFor(others[1]!.id), carrier: server.keyOf('CARRIER').apiKey, operator: server.keyOf('OPERATOR').apiKey });
+    Object.assign(keys, { ...(await threeShippers(server)), carrier: server.keyOf('CARRIER').apiKey, operator: server.keyOf('OPERATOR').apiKey });
     // Two shifts: A's route is driven in the first; the second is free time after it, where only a fresh route goes.
     const registered = await as(keys.carrier, 'mutation ($input: VehicleRegisterInput!) { vehicleRegister(input: $input) { vehicle { id } } }', {
       input: {

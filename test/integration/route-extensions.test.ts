@@ -7,13 +7,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { and, eq, isNull } from 'drizzle-orm';
+import { eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { organisations, routes, routeStops, vehicleReservations } from '../../db/schema';
-import { createApiKey } from '../../src/auth/create-api-key';
-import { SYSTEM_ADMIN } from '../../src/auth/viewer';
+import { routes, routeStops, vehicleReservations } from '../../db/schema';
 import { localIdOf } from '../../src/global-id';
-import { ctxAs } from '../helpers/bookings-fixtures';
+import { threeShippers } from '../helpers/bookings-fixtures';
 import { seoulDay } from '../../src/supply/listings/seoul-day';
 import { firstResults, gql, keepTriggering, wsClient } from '../helpers/clients';
 import { marketApi } from '../helpers/market-api';
@@ -91,11 +89,7 @@ describe('extensions of booked routes through the service', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ dbPath: join(tmp.dir, 'extensions.db') });
-    const complexId = ctxAs(server.db, server.keyOf('MANUFACTURER')).viewer!.complexId!;
-    const makers = await server.db.select().from(organisations).where(and(eq(organisations.complexId, complexId), eq(organisations.role, 'MANUFACTURER'))).orderBy(organisations.id).all();
-    const others = makers.filter((m) => m.id !== server.keyOf('MANUFACTURER').organisationId);
-    const keyFor = async (organisationId: number) => (await createApiKey({ ctx: { ...ctxAs(server.db, server.keyOf('ADMIN')), viewer: SYSTEM_ADMIN }, input: { organisationId, name: 'test' } })).secret;
-    Object.assign(keys, { a: server.keyOf('MANUFACTURER').apiKey, b: await keyFor(others[0]!.id), c: await keyFor(others[1]!.id), carrier: server.keyOf('CARRIER').apiKey, operator: server.keyOf('OPERATOR').apiKey });
+    Object.assign(keys, { ...(await threeShippers(server)), carrier: server.keyOf('CARRIER').apiKey, operator: server.keyOf('OPERATOR').apiKey });
     await as(keys.carrier, 'mutation ($input: VehicleRegisterInput!) { vehicleRegister(input: $input) { vehicle { id } } }', {
       input: { plateNumber: '경기12바3456', tonnageClass: 'T5', bodyType: 'WING', location: { lat: 37.33, lng: 126.74 }, availability: [{ startsAt: at(HOUR), endsAt: at(72 * HOUR) }], idempotencyKey: randomUUID() },
     });

@@ -2,11 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookings, organisations } from '../../db/schema';
-import { createApiKey } from '../../src/auth/create-api-key';
-import { SYSTEM_ADMIN } from '../../src/auth/viewer';
+import { bookings } from '../../db/schema';
 import { toGlobalId, localIdOf } from '../../src/global-id';
-import { ctxAs, makeOffers, round, shipment } from '../helpers/bookings-fixtures';
+import { ctxAs, makeOffers, round, shipment, threeShippers } from '../helpers/bookings-fixtures';
 import { firstResults, gql, keepTriggering, subscribedTo, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
@@ -82,14 +80,8 @@ describe('routes through the service', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ dbPath: join(tmp.dir, 'routes.db') });
-    const complexId = ctxAs(server.db, server.keyOf('MANUFACTURER')).viewer!.complexId!;
-    // Three shippers of the complex: the demo one and two more with keys of their own.
-    const makers = await server.db.select().from(organisations).where(and(eq(organisations.complexId, complexId), eq(organisations.role, 'MANUFACTURER'))).orderBy(organisations.id).all();
-    const keyFor = async (organisationId: number) => (await createApiKey({ ctx: { ...ctxAs(server.db, server.keyOf('ADMIN')), viewer: SYSTEM_ADMIN }, input: { organisationId, name: 'test' } })).secret;
     Object.assign(keys, {
-      a: server.keyOf('MANUFACTURER').apiKey,
-      b: await keyFor(makers.find((m) => m.id !== server.keyOf('MANUFACTURER').organisationId)!.id),
-      c: await keyFor(makers.filter((m) => m.id !== server.keyOf('MANUFACTURER').organisationId)[1]!.id),
+      ...(await threeShippers(server)),
       carrier: server.keyOf('CARRIER').apiKey,
       operator: server.keyOf('OPERATOR').apiKey,
       owner: server.keyOf('WAREHOUSE_OWNER').apiKey,
