@@ -58,7 +58,7 @@ async function holdRecheck(server: TestServer): Promise<() => void> {
 /** On PostgreSQL, until the service's read pool has answered every statement waiting for it. */
 async function recheckAnswered(server: TestServer): Promise<void> {
   const pool = server.db.$client as unknown as pg.Pool;
-  if (server.databaseUrl) await until(() => pool.waitingCount === 0 && pool.idleCount === pool.totalCount, 5000);
+  if (server.databaseUrl) await until(() => pool.waitingCount === 0 && pool.idleCount === pool.totalCount, 10_000);
 }
 
 const until = async (check: () => boolean, ms: number) => {
@@ -121,12 +121,12 @@ describe('WebSocket: keys that stop holding', () => {
       socket.on('message', (data) => messages.push(JSON.parse(String(data)).type));
       socket.once('close', (code) => (closed = code));
       socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { apiKey: server.keyOf('MANUFACTURER').apiKey } })));
-      await until(() => messages.includes('connection_ack') || closed !== undefined, 5000);
+      await until(() => messages.includes('connection_ack') || closed !== undefined, 10_000);
       release();
       await recheckAnswered(server);
       expect({ closed, messages }).toEqual({ closed: undefined, messages: ['connection_ack'] });
       socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: VIEWER } }));
-      await until(() => messages.includes('complete') || closed !== undefined, 5000);
+      await until(() => messages.includes('complete') || closed !== undefined, 10_000);
       expect({ closed, messages }).toEqual({ closed: undefined, messages: ['connection_ack', 'next', 'complete'] });
       expect(open.closes).toEqual([]);
     } finally {

@@ -117,14 +117,14 @@ describe('a subscription set up while another instance writes', () => {
       await holder.query("select id from rate_limit_buckets where id like 'ip:%' for update");
       const heard = firstResults<{ complexActivity: { kind: string } }>(client, { query: 'subscription { complexActivity(code: "BANWOL_SIHWA") { kind } }' });
       const waiting = async () => (await holder.query("select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like 'insert into rate_limit_buckets%'")).rowCount! > 0;
-      await vi.waitFor(async () => expect(await waiting()).toBe(true), { timeout: 5_000 });
+      await vi.waitFor(async () => expect(await waiting()).toBe(true), { timeout: 10_000 });
       const reached = arrivals.next();
       const posted = await gql(b.url, 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }', { input: shipmentRequestVariables() }, { apiKey: a.keyOf('MANUFACTURER').apiKey, headers: { 'x-forwarded-for': '192.0.2.7' } });
       expect(posted.body.errors).toBeUndefined();
       // The write's event has reached the subscriber's instance before its budget answers.
       expect((await reached).value).toMatchObject({ kind: 'REQUEST_POSTED' });
       await holder.query('commit');
-      const none = new Promise<[{ data: { complexActivity: { kind: string } } }]>((resolve) => (timer = setTimeout(() => resolve([{ data: { complexActivity: { kind: 'nothing heard' } } }]), 5_000)));
+      const none = new Promise<[{ data: { complexActivity: { kind: string } } }]>((resolve) => (timer = setTimeout(() => resolve([{ data: { complexActivity: { kind: 'nothing heard' } } }]), 10_000)));
       const [event] = await Promise.race([heard, none]);
       expect(event!.data!.complexActivity.kind).toBe('REQUEST_POSTED');
     } finally {
