@@ -239,16 +239,21 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
     wsServer,
   );
 
+  /** A re-check still waiting for its answer: a database slow to answer is not sent another every 2 s on top. */
+  let rechecking = false;
   const sweep = setInterval(() => {
-    if (keyed.size === 0) return;
+    if (keyed.size === 0 || rechecking) return;
+    rechecking = true;
     // Only the keys read: a socket opened while the read was on its way (a round trip on PostgreSQL) has a key it did not ask about.
     const read = new Set(keyed.values());
-    activeKeyIds(db, [...read]).then(
-      (active) => {
-        for (const [socket, keyId] of keyed) if (read.has(keyId) && !active.has(keyId)) refuse(socket);
-      },
-      () => {}, // a failed check runs again at the next sweep
-    );
+    activeKeyIds(db, [...read])
+      .then(
+        (active) => {
+          for (const [socket, keyId] of keyed) if (read.has(keyId) && !active.has(keyId)) refuse(socket);
+        },
+        () => {}, // a failed check runs again at the next sweep
+      )
+      .finally(() => (rechecking = false));
   }, KEY_RECHECK_MS);
   sweep.unref();
 
