@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { getOperationAST, getVariableValues, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
-import { CloseCode } from 'graphql-ws';
+import { CloseCode, type Context as GraphqlWsContext, type SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Db } from '../../db/client';
@@ -13,7 +13,7 @@ import type { Context, Viewer } from '../context';
 import type { Metrics } from './metrics';
 import { RateLimitedError, UnauthenticatedError } from '../errors';
 import type { Logger } from '../logger';
-import { fromNow } from '../pubsub';
+import { fromNow, type PubSub } from '../pubsub';
 import { endSocketWithJson, formatError, toGraphQLError, type ErrorFormatOptions } from './json-errors';
 
 /** How often open sockets re-check that their key still holds (revoked keys, deleted organisations). */
@@ -43,6 +43,9 @@ export interface GraphqlWsDeps {
   metrics: Pick<Metrics, 'observeWebSockets'>;
   logger: Logger;
 }
+
+/** What an operation's checks read of graphql-ws's context: its socket, its request and what onConnect learnt. */
+type OperationContext = GraphqlWsContext<Record<string, unknown> | undefined, Partial<Extra> & { socket: WebSocket; request: IncomingMessage }>;
 
 type Extra = {
   viewer: Viewer | null;
@@ -141,6 +144,49 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
     extra.holder = undefined;
   };
 
+  /**
+   * An operation's checks before graphql-ws runs it: the per-connection cap, the budgets, the key, then the document
+   * and its variables, each refusal as the errors its client gets; else its arguments, a subscription's context
+   * reading `events`.
+   */
+  const prepare = async (ctx: OperationContext, payload: SubscribePayload, context: Context, events: PubSub | null) => {
+    const { viewer, key, socket } = ctx.extra;
+    // Subscriptions hold memory until completed: a client that never completes its own stops at the cap (this
+    // operation is among ctx.subscriptions already).
+    if (Object.keys(ctx.subscriptions).length > deps.maxOperationsPerConnection) {
+      const why = `At most ${deps.maxOperationsPerConnection} operations at once on one connection (WS_MAX_OPERATIONS_PER_CONNECTION): complete one first, or open another connection`;
+      return [toGraphQLError(new RateLimitedError(1, why), errorOpts)];
+    }
+    try {
+      await admission.admit(deps.addressOf(ctx.extra.request), key ?? null);
+      if (viewer?.apiKeyId != null && !(await activeKeyIds(db, [viewer.apiKeyId])).has(viewer.apiKeyId)) {
+        refuse(socket);
+        throw new UnauthenticatedError('Invalid or revoked API key');
+      }
+    } catch (error) {
+      return [toGraphQLError(error, errorOpts)];
+    }
+    let document: DocumentNode;
+    try {
+      document = parse(payload.query, PARSE_OPTIONS);
+    } catch (error) {
+      return [toGraphQLError(error, errorOpts, 'GRAPHQL_PARSE_FAILED')];
+    }
+    const errors = validate(deps.schema, document, [...specifiedRules, ...deps.rules]);
+    if (errors.length > 0) return errors.map((e) => toGraphQLError(e, errorOpts, 'GRAPHQL_VALIDATION_FAILED'));
+    // As over HTTP, a document whose operation cannot be told is the client's error (graphql-ws would throw it as ours).
+    const operation = getOperationAST(document, payload.operationName);
+    if (!operation) {
+      const why = payload.operationName ? `Unknown operation named "${payload.operationName}".` : 'Must provide operation name if query contains multiple operations.';
+      return [toGraphQLError(new Error(why), errorOpts, 'OPERATION_RESOLUTION_FAILURE')];
+    }
+    // As over HTTP, variables that do not fit their types (a fraction for an Int, an unknown enum value, a
+    // missing required field) are the client's BAD_USER_INPUT; graphql-js would answer them without a code.
+    const coerced = getVariableValues(deps.schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 50 });
+    if (coerced.errors) return coerced.errors.map((e) => toGraphQLError(e, errorOpts, 'BAD_USER_INPUT'));
+    const contextValue = operation.operation === 'subscription' && events ? { ...context, pubsub: events } : context;
+    return { schema: deps.schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
+  };
   /** Each subscription's publications kept from its subscribe's arrival until it has subscribed, by its context. */
   const subscribing = new WeakMap<Context, { stop(): void }>();
   const server = useServer<Record<string, unknown> | undefined, Extra>(
@@ -182,50 +228,14 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
         releaseSocket(ctx.extra);
       },
       onSubscribe: async (ctx, _id, payload) => {
-        // Publications kept from the message's arrival, not from the end of its round trips (see fromNow).
         const context = deps.contextFor(ctx.extra.viewer ?? null);
-        const events = fromNow(context.pubsub);
-        const prepared = await (async () => {
-          const { viewer, key, socket } = ctx.extra;
-          // Subscriptions hold memory until completed: a client that never completes its own stops at the cap (this
-          // operation is among ctx.subscriptions already).
-          if (Object.keys(ctx.subscriptions).length > deps.maxOperationsPerConnection) {
-            const why = `At most ${deps.maxOperationsPerConnection} operations at once on one connection (WS_MAX_OPERATIONS_PER_CONNECTION): complete one first, or open another connection`;
-            return [toGraphQLError(new RateLimitedError(1, why), errorOpts)];
-          }
-          try {
-            await admission.admit(deps.addressOf(ctx.extra.request), key ?? null);
-            if (viewer?.apiKeyId != null && !(await activeKeyIds(db, [viewer.apiKeyId])).has(viewer.apiKeyId)) {
-              refuse(socket);
-              throw new UnauthenticatedError('Invalid or revoked API key');
-            }
-          } catch (error) {
-            return [toGraphQLError(error, errorOpts)];
-          }
-          let document: DocumentNode;
-          try {
-            document = parse(payload.query, PARSE_OPTIONS);
-          } catch (error) {
-            return [toGraphQLError(error, errorOpts, 'GRAPHQL_PARSE_FAILED')];
-          }
-          const errors = validate(deps.schema, document, [...specifiedRules, ...deps.rules]);
-          if (errors.length > 0) return errors.map((e) => toGraphQLError(e, errorOpts, 'GRAPHQL_VALIDATION_FAILED'));
-          // As over HTTP, a document whose operation cannot be told is the client's error (graphql-ws would throw it as ours).
-          const operation = getOperationAST(document, payload.operationName);
-          if (!operation) {
-            const why = payload.operationName ? `Unknown operation named "${payload.operationName}".` : 'Must provide operation name if query contains multiple operations.';
-            return [toGraphQLError(new Error(why), errorOpts, 'OPERATION_RESOLUTION_FAILURE')];
-          }
-          // As over HTTP, variables that do not fit their types (a fraction for an Int, an unknown enum value, a
-          // missing required field) are the client's BAD_USER_INPUT; graphql-js would answer them without a code.
-          const coerced = getVariableValues(deps.schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 50 });
-          if (coerced.errors) return coerced.errors.map((e) => toGraphQLError(e, errorOpts, 'BAD_USER_INPUT'));
-          const contextValue = operation.operation === 'subscription' ? { ...context, pubsub: events } : context;
-          return { schema: deps.schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
-        })();
+        // Publications kept from the message's arrival, not from the end of its round trips (see fromNow); only a
+        // document that names a subscription can hold one.
+        const events = /\bsubscription\b/.test(payload.query) ? fromNow(context.pubsub) : null;
+        const prepared = await prepare(ctx, payload, context, events);
         // A subscription's context reads `events` until it has subscribed; an error or another operation keeps none.
-        if (!Array.isArray(prepared) && prepared.contextValue !== context) subscribing.set(prepared.contextValue, events);
-        else events.stop();
+        if (events && !Array.isArray(prepared) && prepared.contextValue !== context) subscribing.set(prepared.contextValue, events);
+        else events?.stop();
         return prepared;
       },
       // The subscription has subscribed (or failed to): what its resolver did not ask for is no longer kept.
