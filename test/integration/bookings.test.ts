@@ -710,7 +710,11 @@ describe("a warehouse owner's storage booking", () => {
   it('says when the truck bringing the goods is planned to unload them at its warehouse and leave: offered, then booked', async () => {
     await listing(ctxAs(server.db, key('WAREHOUSE_OWNER')), 10);
     await vehicle(carrierCtx());
-    const request = await shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
+    // Picked up tomorrow morning: a window of now + 2 h left no time to unload before the warehouse closes at 18:00 KST
+    // when the test ran after about 15:00 KST.
+    const morning = seoulMidnight(addDays(seoulDay(new Date()), 1)).getTime() + 9 * HOUR;
+    const pickupWindow = { from: new Date(morning), until: new Date(morning + 3 * HOUR) };
+    const request = await shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' }, pickupWindow, deliverBy: new Date(morning + 30 * HOUR) });
     const run = await gql(server.url, 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { status } } }', {}, { apiKey: key('OPERATOR').apiKey });
     expect(run.body.errors).toBeUndefined();
     const offered = await server.db.select().from(offers).where(and(eq(offers.requestId, request.id), eq(offers.status, 'PENDING'))).orderBy(offers.id).all();
