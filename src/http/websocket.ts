@@ -158,8 +158,11 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
       return [toGraphQLError(new RateLimitedError(1, why), errorOpts)];
     }
     try {
+      // The key is looked up beside the budgets (one round trip on PostgreSQL, as over HTTP); a spent budget refuses first.
+      const active = viewer?.apiKeyId != null ? activeKeyIds(db, [viewer.apiKeyId]) : null;
+      active?.catch(() => {}); // awaited below, once the budgets have answered
       await admission.admit(deps.addressOf(ctx.extra.request), key ?? null);
-      if (viewer?.apiKeyId != null && !(await activeKeyIds(db, [viewer.apiKeyId])).has(viewer.apiKeyId)) {
+      if (active && !(await active).has(viewer!.apiKeyId!)) {
         refuse(socket);
         throw new UnauthenticatedError('Invalid or revoked API key');
       }
