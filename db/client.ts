@@ -5,7 +5,7 @@ import { parse as parseConnectionString } from 'pg-connection-string';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { DIALECT } from './dialect';
-import { closePgDatabase, isPgMigrated, keyedPoolOf, migratePgDatabase, openPgDatabase, reachPg, type PgDb } from './pg/client';
+import { closePgDatabase, isPgMigrated, keyedPoolOf, migratePgDatabase, openPgDatabase, PgSilentError, reachPg, whilePgAnswers, type PgDb } from './pg/client';
 import { refuseNewerSchema } from './errors';
 import { makeFolder } from './folders';
 import { packageFile } from './package-file';
@@ -69,6 +69,12 @@ export async function closeDatabase(db: Db): Promise<void> {
   if (DIALECT === 'sqlite') db.$client.close();
   else await closePgDatabase(db as unknown as PgDb);
 }
+
+export { PgSilentError };
+
+/** `work` (a stop closing what waits on the database), or PgSilentError once PostgreSQL stops answering meanwhile: a SQLite file answers or throws. */
+export const whileDatabaseAnswers = <T>(env: { DATABASE_URL?: string | undefined }, work: Promise<T>): Promise<T> =>
+  DIALECT === 'sqlite' ? work : whilePgAnswers(env.DATABASE_URL!, work);
 
 export const MIGRATIONS_FOLDER = packageFile('db', 'migrations');
 

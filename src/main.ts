@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import express from 'express';
-import { closeDatabase, connectOrRefusal } from '../db/client';
+import { closeDatabase, connectOrRefusal, databaseLabel, PgSilentError, whileDatabaseAnswers } from '../db/client';
 import { EnvError, parseEnv } from './env';
 import { createLogger, endLogs } from './logger';
 import { answerParseErrors, jsonErrors } from './http/json-errors';
@@ -67,23 +67,30 @@ const port = await listen(app.httpServer, { port: 'PORT', host: 'HOST' }, env.PO
 /**
  * One SIGTERM or SIGINT (a process manager, Ctrl-C) drains: /readyz turns 503, the scheduler stops, HTTP and
  * WebSocket connections finish or are closed after a grace period, and the database closes, which checkpoints
- * the WAL away. A second request exits at once (src/stop-signals.ts tells it from npm's copy of the first).
+ * the WAL away. A PostgreSQL that stops answering meanwhile ends the stop with 1 (`whileDatabaseAnswers`): its
+ * statements and `end()` have no timeout of their own. A second request exits at once (src/stop-signals.ts tells it
+ * from npm's copy of the first).
  */
 onStopSignals(
   (signal) => {
     logger.info({ signal }, 'draining connections');
     metricsServer?.close();
-    app
-      .stop()
-      .then(() => pubsub.close())
-      .then(() => closeDatabase(db))
+    whileDatabaseAnswers(
+      env,
+      app
+        .stop()
+        .then(() => pubsub.close())
+        .then(() => closeDatabase(db)),
+    )
       .then(
         () => {
           logger.info('stopped');
           return 0;
         },
         (error: unknown) => {
-          logger.error({ err: error }, 'error while stopping');
+          // What waits on it is dropped: PostgreSQL made each write it acknowledged durable first, and rolls back the rest.
+          if (error instanceof PgSilentError) logger.error(`stopped without finishing: ${databaseLabel(env)} does not answer: ${error.message}; work in flight on it dropped (nothing it acknowledged)`);
+          else logger.error({ err: error }, 'error while stopping');
           return 1;
         },
       )

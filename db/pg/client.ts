@@ -216,6 +216,37 @@ export async function reachPg(url: string): Promise<void> {
   }
 }
 
+/** `whilePgAnswers` gave up: PostgreSQL did not answer a new connection (the message says how, not where). */
+export class PgSilentError extends Error {}
+
+/**
+ * `work`, or PgSilentError once PostgreSQL stops answering while it is pending: each `connect_timeout` (the URL's, as
+ * `reachPg` reads it; 0 waits for ever) that `work` is still pending, a new connection (`reachPg`) must get PostgreSQL's
+ * answer within that time, its own error included. Work waiting on a server that is up but slow (a lock, a long
+ * statement) waits on; work waiting on one that accepts and never answers (a paused host, a partition dropping
+ * packets) would wait for ever: node-postgres has no timeout on a statement's answer, nor on `end()`'s goodbye.
+ */
+export async function whilePgAnswers<T>(url: string, work: Promise<T>): Promise<T> {
+  const seconds = connectTimeoutOf(url) ?? DEFAULT_CONNECT_TIMEOUT_SECONDS;
+  if (seconds === 0) return work;
+  let finished = false;
+  const settled = work.then(
+    () => (finished = true),
+    () => (finished = true),
+  );
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    const done = await Promise.race([settled, new Promise<false>((resolve) => (timer = setTimeout(resolve, seconds * 1000, false)))]);
+    clearTimeout(timer);
+    if (done) return work;
+    const silent = await reachPg(url).then(
+      () => null,
+      (error: unknown) => (error instanceof pg.DatabaseError ? null : error),
+    );
+    if (silent && !finished) throw new PgSilentError(silent instanceof Error ? silent.message : String(silent), { cause: silent });
+  }
+}
+
 /** True when the database answers and every migration in db/pg/migrations has been applied. */
 export async function isPgMigrated(db: PgDb): Promise<boolean> {
   const { rows } = await db.$client.query<{ n: number }>(
