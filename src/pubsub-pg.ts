@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import type { Db } from '../db/client';
 import { DIALECT } from '../db/dialect';
-import { keyedPoolOf, type PgDb } from '../db/pg/client';
+import { HELD_CONNECTION, keyedPoolOf, type PgDb } from '../db/pg/client';
 import { createInProcessPubSub, type Publication, type PubSub, type Topics } from './pubsub';
 
 /**
@@ -130,7 +130,7 @@ export function createPgPubSub(db: PgDb, url: string, options: PgPubSubOptions =
 
   const listen = async () => {
     if (closed) return;
-    const client = new pg.Client({ connectionString: url, application_name: 'sandan-pubsub' });
+    const client = new pg.Client({ connectionString: url, application_name: 'sandan-pubsub', ...HELD_CONNECTION });
     listener = client;
     let dropped = false;
     const drop = (error?: unknown) => {

@@ -176,6 +176,14 @@ export async function migratePgDatabase(db: PgDb): Promise<void> {
   }
 }
 
+/**
+ * For connections held open for the process's life (the LISTEN connection, the round leases): TCP keepalives from a
+ * minute of silence. NATs and firewalls forget a connection idle for some minutes (cloud NATs after about 350 s) and
+ * then drop its packets without a word: a listener left so hears nothing more from the other instances, and knows it
+ * only if the socket is probed. Node's keepalive alone waits the system's 2 hours before its first probe.
+ */
+export const HELD_CONNECTION = { keepAlive: true, keepAliveInitialDelayMillis: 60_000 } as const;
+
 /** How long a start waits for PostgreSQL's first answer when DATABASE_URL sets no `connect_timeout` (libpq's name, seconds). */
 export const DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
 

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { HELD_CONNECTION } from '../../db/pg/client';
 
 /** The advisory-lock namespace of round leases ('SAND'); the second key is the complex's id. */
 const NAMESPACE = 0x53414e44;
@@ -25,7 +26,7 @@ export interface RoundLeases {
 export function createRoundLeases(url: string): RoundLeases {
   let session: Promise<pg.Client> | null = null;
   const connect = async () => {
-    const client = new pg.Client({ connectionString: url, application_name: 'sandan-round-leases', keepAlive: true });
+    const client = new pg.Client({ connectionString: url, application_name: 'sandan-round-leases', ...HELD_CONNECTION });
     const forget = () => {
       if (session === opened) session = null;
       client.end().catch(() => {});

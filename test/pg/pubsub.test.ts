@@ -3,6 +3,7 @@ import type { Publication, PubSub, Topics } from '../../src/pubsub';
 import { createPgPubSub, decodePublication, encodePublication, notifyIn, type PgPubSub } from '../../src/pubsub-pg';
 import { spawnChild, type Child } from './helpers/child';
 import { freshDatabase, type TestDatabase } from './helpers/database';
+import { keepaliveSecondsLeft } from './helpers/keepalive';
 
 const at = new Date('2026-12-01T09:00:00.123+09:00');
 const activity = (summary: string): Publication => ['complexActivity', { complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_POSTED', at, summary, summaryKo: summary }];
@@ -94,6 +95,14 @@ describe('PubSub over PostgreSQL LISTEN/NOTIFY', () => {
     await until(() => received.length === 2);
     await pause(300);
     expect(received).toStrictEqual([activity('committed'), activity('committed')]);
+  });
+
+  it('probes its idle listening connection within minutes, so that a NAT forgetting it cannot silence it unseen', async () => {
+    // This instance's listener, and the other instance's of the first test: each probed after at most a minute idle.
+    const left = await keepaliveSecondsLeft(test.db.$client, 'sandan-pubsub');
+    expect(left.length).toBeGreaterThan(0);
+    for (const seconds of left) expect(seconds).not.toBeNull();
+    for (const seconds of left) expect(seconds).toBeLessThanOrEqual(60);
   });
 
   it('listens again after its connection is dropped', async () => {

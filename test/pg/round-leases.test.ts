@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnChild, type Child } from './helpers/child';
 import { freshDatabase, type TestDatabase } from './helpers/database';
+import { keepaliveSecondsLeft } from './helpers/keepalive';
 
 type Line = { owned: number[]; at: number };
 
@@ -28,6 +29,11 @@ describe('round leases on PostgreSQL', () => {
     await a.until<Line>((l) => l.owned.length === 3);
     const b = instance();
     await b.until<Line>(() => true);
+    // Each holds its leases on a connection probed after at most a minute idle: a NAT forgetting it is noticed.
+    const left = await keepaliveSecondsLeft(test.db.$client, 'sandan-round-leases');
+    expect(left).toHaveLength(2);
+    for (const seconds of left) expect(seconds).not.toBeNull();
+    for (const seconds of left) expect(seconds).toBeLessThanOrEqual(60);
     // B ticks ten times meanwhile: A keeps every complex, B gets none.
     await new Promise((r) => setTimeout(r, 1_000));
     expect(b.lines).toEqual([expect.objectContaining({ owned: [] })]);
