@@ -2,9 +2,11 @@
  * npm run test:clock [-- <vitest arguments>]
  * The suite again at instants where Korea's calendar turns, the clock moved by Debian's faketime (an LD_PRELOAD
  * library: the test processes, the services and browsers they start and `TZ=Asia/Seoul date` all read the moved
- * clock): the next Monday at 00:20, and this month's last day at 23:40 (Asia/Seoul). Tests that hold only on the days
- * and hours they happen to be run at fail here: three did, each silently waiting for its date (a Korean date range
- * within one month, a history played to a Saturday, a truck's day ending at midnight).
+ * clock): the next Monday at 00:20, Friday at 17:50 and this month's last day at 23:40 (Asia/Seoul). Tests that hold
+ * only on the days and hours they happen to be run at fail here: three did, each silently waiting for its date (a
+ * Korean date range within one month, a history played to a Saturday, a truck's day ending at midnight), and one
+ * failed a CI run in the afternoon (a pickup a few hours ahead, at a warehouse closing at 18:00): hence Friday 17:50,
+ * the end of a working day and of the week.
  * The clock is moved by an offset, not set: faketime reads a set time in the local zone, which `TZ` changes.
  */
 import { spawnSync } from 'node:child_process';
@@ -25,6 +27,7 @@ function nextSeoul(now: number, hhmm: string, fits: (day: string) => boolean): n
 const now = Date.now();
 const instants = [
   { name: 'Monday 00:20 KST', at: nextSeoul(now, '00:20', (day) => new Date(`${day}T00:00:00Z`).getUTCDay() === 1) },
+  { name: 'Friday 17:50 KST', at: nextSeoul(now, '17:50', (day) => new Date(`${day}T00:00:00Z`).getUTCDay() === 5) },
   { name: "a month's last day 23:40 KST", at: nextSeoul(now, '23:40', (day) => addDays(day, 1).endsWith('-01')) },
 ];
 
