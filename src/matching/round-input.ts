@@ -1,13 +1,10 @@
-import { and, eq, gt, gte, inArray, isNull, sql, sum } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, isNull, sum } from 'drizzle-orm';
 import { snapshot } from '../../db/transaction';
 import {
   bookings,
-  codeOf,
-  HOLDING_BOOKING_CODES,
   listingAvailability,
   listingReservations,
   vehicleReservations,
-  OFFER_KIND_CODES,
   offers,
   shipmentRequests,
   vehicleAvailability,
@@ -23,14 +20,15 @@ import { freeTime, netIdlePallets } from './net-availability';
 import type { ExcludedPair, ListingInput, RequestInput, RoundInput, VehicleInput } from './engine/types';
 import { groupBy } from '../group-by';
 import { crossDockPromised } from './centre-cross-dock';
+import { dropOf, lastDropsDone, truckStart } from './truck-start';
 
 /**
  * Everything one round of `complex` needs, read in one snapshot: OPEN requests whose pickup window is
- * still ahead, ACTIVE vehicles with free time after their last held booking, from where it ends, ACTIVE
- * listings with idle pallets from today (net of held reservations, per day), and every pair a supplier
+ * still ahead, ACTIVE vehicles with free time after their last held booking, from where they start (truck-start.ts),
+ * ACTIVE listings with idle pallets from today (net of held reservations, per day), and every pair a supplier
  * declined or gave back (never offered again), and the booked routes with stops ahead (booked-routes.ts). Engine ids are the database ids as strings. Every read is
- * bounded below by now (windows, reservations, listings' days) or driven by the open requests, so a round
- * costs what it considers, not the years of history behind it.
+ * bounded below by now (windows, reservations, listings' days), driven by the open requests, or one row per truck
+ * found by index (its last work done), so a round costs what it considers, not the years of history behind it.
  */
 export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord, now: Date): Promise<RoundInput> {
   const nowMs = now.getTime();
@@ -53,18 +51,15 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
         .all(),
       (w) => w.vehicleId,
     );
-    // Where each booking leaves its vehicle: the warehouse when storage is booked, else the destination.
-    const warehouseOf = (column: 'lat' | 'lng') =>
-      sql<number | null>`(select l.${sql.raw(column)} from bookings s join warehouse_listings l on l.id = s.listing_id
-        where s.request_id = ${bookings.requestId} and s.kind = ${codeOf(OFFER_KIND_CODES, 'STORAGE')} and s.status in (${HOLDING_BOOKING_CODES}) order by s.id limit 1)`;
+    const drop = dropOf();
     const busy = groupBy(
       await tx
         .select({
           vehicleId: vehicleReservations.vehicleId,
           start: vehicleReservations.startsAt,
-          end: vehicleReservations.endsAt,
-          dropLat: sql<number>`coalesce(${warehouseOf('lat')}, ${shipmentRequests.destinationLat})`,
-          dropLng: sql<number>`coalesce(${warehouseOf('lng')}, ${shipmentRequests.destinationLng})`,
+          at: vehicleReservations.endsAt,
+          lat: drop.lat,
+          lng: drop.lng,
         })
         .from(vehicleReservations)
         .innerJoin(bookings, eq(bookings.id, vehicleReservations.bookingId))
@@ -74,6 +69,7 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
         .all(),
       (r) => r.vehicleId,
     );
+    const done = await lastDropsDone(tx, activeVehicle, now);
     // What each truck is booked to drive from today on: a day's driving is capped for the truck, not per route.
     const today = kstDayOf(nowMs);
     const drives = await bookedDrives(tx, vehicleRows.map((v) => v.id), new Date(kstTimeOn(today, '00:00')));
@@ -81,11 +77,10 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
       .map((v) => {
         const open = (windows.get(v.id) ?? []).map((w) => ({ start: Math.max(w.startsAt.getTime(), nowMs), end: w.endsAt.getTime() }));
         const held = busy.get(v.id) ?? [];
-        // A booked vehicle is planned from where its last booking leaves it, after that booking: pricing a later
-        // job from where the truck stands now would hide the empty run from that drop to the next pickup.
-        const last = held.reduce<(typeof held)[number] | null>((a, b) => (a && a.end >= b.end ? a : b), null);
-        const free = freeTime(open, held.map((b) => ({ start: b.start.getTime(), end: b.end.getTime() }))).filter((w) => !last || w.start >= last.end.getTime());
-        return { v, free, location: last ? { lat: last.dropLat, lng: last.dropLng } : null };
+        const last = held.reduce<(typeof held)[number] | undefined>((a, b) => (a && a.at >= b.at ? a : b), undefined);
+        // Free only after its last booking ahead, from whose drop it starts (truck-start.ts).
+        const free = freeTime(open, held.map((b) => ({ start: b.start.getTime(), end: b.at.getTime() }))).filter((w) => !last || w.start >= last.at.getTime());
+        return { v, free, location: truckStart(v, last, done.get(v.id)) };
       })
       .filter(({ free }) => free.length > 0)
       .map(({ v, free, location }) => ({ ...vehicleInputOf(v, location, free), bookedKmByDay: bookedKmByDay(drives, v.id) }));
@@ -202,7 +197,7 @@ export function requestInputOf(r: typeof shipmentRequests.$inferSelect, nowMs: n
   };
 }
 
-/** A vehicle as the engine takes it, at `location` (null: where it is registered) over `availability`. */
+/** A vehicle as the engine takes it, at `location` (null: where its carrier last put it, truck-start.ts) over `availability`. */
 export function vehicleInputOf(v: typeof vehicles.$inferSelect, location: { lat: number; lng: number } | null, availability: VehicleInput['availability']): VehicleInput {
   return {
     id: String(v.id),

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { routes } from '../../db/schema';
+import { haversineKm } from '../../src/geo/distance';
+import { toGlobalId } from '../../src/global-id';
+import { acceptOffer } from '../../src/bookings/accept-offer';
+import { cancelShipmentRequest } from '../../src/demand/cancel-shipment-request';
+import { retireVehicle } from '../../src/supply/vehicles/retire-vehicle';
+import type { Context } from '../../src/context';
+import { TINY_PNG } from '../../scripts/simulation/market';
+import { BUSAN, ctxAs, HOUR, makeOffers, round, shipment, vehicle } from '../helpers/bookings-fixtures';
+import { gql } from '../helpers/clients';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+
+const RUN = 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { status } } }';
+const OFFERS = 'query ($id: ID!) { offers(filter: { requestId: $id, status: PENDING }) { edges { node { vehicleId deadheadKm } } } }';
+const REPORT = 'mutation ($input: TrackingEventReportInput!) { trackingEventReport(input: $input) { booking { status } } }';
+const MOVE = 'mutation ($id: ID!, $at: LatLngInput!) { vehicleLocationUpdate(input: { vehicleId: $id, location: $at }) { location { locationUpdatedAt } } }';
+const SUWON = { lat: 37.2636, lng: 127.0286 };
+/** Pyeongtaek, ~40 km from the complex: within a round's search radius of it, unlike Busan. */
+const PYEONGTAEK = { lat: 36.99, lng: 126.93 };
+/** The load each test's round plans: inside the complex, where the test's truck was registered. */
+const ORIGIN = { lat: 37.33, lng: 126.76 };
+/** Far below any class rate card (the demo data registers no trucks): wherever a round plans it, it is the truck to beat. */
+const CHEAP = { baseFeeKrw: 1_000, perKmKrw: 100, perStopFeeKrw: 0, waitingFeePerHourKrw: 0 };
+
+type Offers = { offers: { edges: { node: { vehicleId: string; deadheadKm: number } }[] } };
+
+let server: TestServer;
+let tmp: ReturnType<typeof tempDir>;
+const as = (role: 'MANUFACTURER' | 'CARRIER', at = Date.now()): Context => ({ ...ctxAs(server.db, server.keyOf(role)), now: () => new Date(at) });
+/** What each test made, retired and cancelled after it so that the next test's round sees only its own. */
+let made: { truckIds: number[]; requestIds: number[] };
+
+beforeAll(async () => {
+  tmp = tempDir();
+  server = await startTestServer({ dbPath: join(tmp.dir, 'after-booking.db') });
+});
+beforeEach(() => {
+  made = { truckIds: [], requestIds: [] };
+});
+afterEach(async () => {
+  for (const id of made.requestIds) await cancelShipmentRequest({ ctx: as('MANUFACTURER'), input: { id, reason: 'test over' } });
+  for (const vehicleId of made.truckIds) await retireVehicle({ ctx: as('CARRIER'), input: { vehicleId } });
+});
+afterAll(async () => {
+  await server.stop();
+  tmp.remove();
+});
+
+/**
+ * A cheap truck registered in the complex two days ago and booked then (through the domain, on that day's clock) for a
+ * load to `destination` picked up 45 h ago and delivered by its plan 36 h ago (before today began, Asia/Seoul): its
+ * reservation has ended, and nobody has reported anything since.
+ */
+async function bookedTo(destination: { lat: number; lng: number }): Promise<{ truckId: number; bookingId: number; requestId: number; then: number }> {
+  const then = Date.now() - 48 * HOUR;
+  const truck = await vehicle(as('CARRIER', then), { location: ORIGIN, rateCard: CHEAP, availability: [{ startsAt: new Date(then + HOUR), endsAt: new Date(Date.now() + 72 * HOUR) }] });
+  made.truckIds.push(truck.id);
+  const request = await shipment(as('MANUFACTURER', then), { destination, pickupWindow: { from: new Date(then + 2 * HOUR), until: new Date(then + 6 * HOUR) }, deliverBy: new Date(then + 30 * HOUR) });
+  const offer = { round: await round(server.db), requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: server.keyOf('CARRIER').organisationId, vehicleId: truck.id, expiresAt: new Date(then + HOUR) };
+  const [offerId] = await makeOffers(server.db, [{ ...offer, pickupAt: new Date(then + 3 * HOUR), deliverAt: new Date(then + 12 * HOUR) }]);
+  const { bookings } = await acceptOffer({ ctx: as('CARRIER', then), input: { offerId: offerId!, idempotencyKey: randomUUID() } });
+  return { truckId: truck.id, bookingId: bookings[0]!.id, requestId: request.id, then };
+}
+
+/** A load from where the trucks were registered to Suwon, and a round: its pending offers. */
+async function roundWithLoad(): Promise<Offers['offers']['edges'][number]['node'][]> {
+  const local = await shipment(as('MANUFACTURER'), { origin: ORIGIN, destination: SUWON });
+  made.requestIds.push(local.id);
+  const operator = server.keyOf('OPERATOR').apiKey;
+  expect((await gql(server.url, RUN, {}, { apiKey: operator })).body.errors).toBeUndefined();
+  return (await gql<Offers>(server.url, OFFERS, { id: toGlobalId('ShipmentRequest', local.id) }, { apiKey: operator })).body.data!.offers.edges.map((e) => e.node);
+}
+
+const truckId = (id: number) => toGlobalId('Vehicle', id);
+const carrierKey = () => server.keyOf('CARRIER').apiKey;
+
+/** The approach from `from` to the load, as the round prices it (great circle x detour factor). */
+const approachKm = (from: { lat: number; lng: number }) => haversineKm(from, ORIGIN) * 1.3;
+
+it('plans a truck whose booking ended far away from where it left it: a truck in the complex takes the load', async () => {
+  await bookedTo(BUSAN);
+  // Dearer than the truck left in Busan, but in the complex now.
+  const local = await vehicle(as('CARRIER'), { location: ORIGIN });
+  made.truckIds.push(local.id);
+  expect((await roundWithLoad()).map((o) => o.vehicleId)).toEqual([truckId(local.id)]);
+});
+
+it('plans a truck whose booking has ended from that drop, with the empty run from there', async () => {
+  const { truckId: id } = await bookedTo(PYEONGTAEK);
+  expect(await roundWithLoad()).toEqual([{ vehicleId: truckId(id), deadheadKm: expect.closeTo(approachKm(PYEONGTAEK), 1) }]);
+});
+
+it('plans a truck whose pooled route has ended from the drop it made last, not the last pickup', async () => {
+  const then = Date.now() - 48 * HOUR;
+  const truck = await vehicle(as('CARRIER', then), { location: ORIGIN, rateCard: CHEAP, availability: [{ startsAt: new Date(then + HOUR), endsAt: new Date(Date.now() + 72 * HOUR) }] });
+  made.truckIds.push(truck.id);
+  const r = await round(server.db);
+  const route = (await server.db.insert(routes).values({ roundId: r.roundId, complexId: r.complexId, vehicleId: truck.id, priceKrw: 900_000, startAt: new Date(then + 3 * HOUR), endAt: new Date(then + 12 * HOUR) }).returning().get())!;
+  // Picked up first, delivered last (Pyeongtaek); picked up second, delivered first (Busan).
+  const share = async (destination: { lat: number; lng: number }, pickupH: number, deliverH: number) => {
+    const request = await shipment(as('MANUFACTURER', then), { destination, pickupWindow: { from: new Date(then + 2 * HOUR), until: new Date(then + 6 * HOUR) }, deliverBy: new Date(then + 30 * HOUR) });
+    return { round: r, routeId: route.id, requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: server.keyOf('CARRIER').organisationId, vehicleId: truck.id, pickupAt: new Date(then + pickupH * HOUR), deliverAt: new Date(then + deliverH * HOUR), expiresAt: new Date(then + HOUR) };
+  };
+  const [offerId] = await makeOffers(server.db, [await share(PYEONGTAEK, 3, 12), await share(BUSAN, 4, 10)]);
+  await acceptOffer({ ctx: as('CARRIER', then), input: { offerId: offerId!, idempotencyKey: randomUUID() } });
+  expect(await roundWithLoad()).toEqual([{ vehicleId: truckId(truck.id), deadheadKm: expect.closeTo(approachKm(PYEONGTAEK), 1) }]);
+});
+
+it('plans a truck from the drop of a booking its carrier reported delivered', async () => {
+  const { truckId: id, bookingId, then } = await bookedTo(PYEONGTAEK);
+  const booking = toGlobalId('Booking', bookingId);
+  const report = (kind: string, at: number, extra = {}) =>
+    gql<{ trackingEventReport: { booking: { status: string } } }>(server.url, REPORT, { input: { bookingId: booking, kind, occurredAt: new Date(at).toISOString(), position: PYEONGTAEK, idempotencyKey: randomUUID(), ...extra } }, { apiKey: carrierKey() });
+  expect((await report('PICKED_UP', then + 3 * HOUR)).body.errors).toBeUndefined();
+  const upload = await fetch(`${server.url.replace(/\/graphql$/, '')}/pod-images/${booking}`, { method: 'POST', headers: { authorization: `Bearer ${carrierKey()}`, 'content-type': 'image/png' }, body: TINY_PNG });
+  const image = (await upload.json()) as { id: string };
+  const proofOfDelivery = { receiverName: '김수령', receivedAt: new Date(then + 12 * HOUR).toISOString(), imageId: image.id };
+  expect((await report('DELIVERED', then + 12 * HOUR, { proofOfDelivery })).body.data?.trackingEventReport.booking.status).toBe('COMPLETED');
+  expect(await roundWithLoad()).toEqual([{ vehicleId: truckId(id), deadheadKm: expect.closeTo(approachKm(PYEONGTAEK), 1) }]);
+});
+
+it('leaves a truck where it stands when its booking was cancelled before pickup: it never went', async () => {
+  const { truckId: id, requestId, then } = await bookedTo(PYEONGTAEK);
+  await cancelShipmentRequest({ ctx: as('MANUFACTURER', then + HOUR), input: { id: requestId, reason: 'plans changed' } });
+  expect(await roundWithLoad()).toEqual([{ vehicleId: truckId(id), deadheadKm: 0 }]);
+});
+
+it('plans a truck from the position its carrier reported after its booking ended', async () => {
+  const { truckId: id } = await bookedTo(PYEONGTAEK);
+  expect((await gql(server.url, MOVE, { id: truckId(id), at: ORIGIN }, { apiKey: carrierKey() })).body.errors).toBeUndefined();
+  expect(await roundWithLoad()).toEqual([{ vehicleId: truckId(id), deadheadKm: 0 }]);
+});
