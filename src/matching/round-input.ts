@@ -51,7 +51,7 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
         .all(),
       (w) => w.vehicleId,
     );
-    const drop = dropOf();
+    const drop = dropOf(complex.centre);
     const busy = groupBy(
       await tx
         .select({
@@ -69,7 +69,7 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
         .all(),
       (r) => r.vehicleId,
     );
-    const done = await lastDropsDone(tx, activeVehicle, now);
+    const done = await lastDropsDone(tx, activeVehicle, complex.centre, now);
     // What each truck is booked to drive from today on: a day's driving is capped for the truck, not per route.
     const today = kstDayOf(nowMs);
     const drives = await bookedDrives(tx, vehicleRows.map((v) => v.id), new Date(kstTimeOn(today, '00:00')));

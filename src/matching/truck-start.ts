@@ -10,15 +10,15 @@ export interface Drop extends LatLng {
 }
 
 /**
- * Where a booking leaves its truck, read beside `bookings` and its `shipment_requests` row: at the warehouse when
- * storage is booked, else at the destination.
+ * Where a booking leaves its truck, read beside `bookings` and its `shipment_requests` row: at the centre after a
+ * feeder leg (its trunk takes the goods on), at the warehouse when storage is booked, else at the destination.
  */
-export function dropOf(): { lat: SQL<number>; lng: SQL<number> } {
+export function dropOf(centre: LatLng): { lat: SQL<number>; lng: SQL<number> } {
   const at = (column: 'lat' | 'lng') => {
     const warehouse = sql`(select l.${sql.raw(column)} from bookings s join warehouse_listings l on l.id = s.listing_id
       where s.request_id = ${bookings.requestId} and s.kind = ${codeOf(OFFER_KIND_CODES, 'STORAGE')} and s.status in (${HOLDING_BOOKING_CODES}) order by s.id limit 1)`;
     const destination = column === 'lat' ? shipmentRequests.destinationLat : shipmentRequests.destinationLng;
-    return sql<number>`coalesce(${warehouse}, ${destination})`;
+    return sql<number>`case when ${eq(bookings.centreLeg, 'FEEDER')} then ${centre[column]} else coalesce(${warehouse}, ${destination}) end`;
   };
   return { lat: at('lat'), lng: at('lng') };
 }
@@ -31,7 +31,7 @@ export function dropOf(): { lat: SQL<number>; lng: SQL<number> } {
  * share delivered last, not the one picked up last (a pooled route may deliver in any order). Per truck, one step back
  * along bookings_vehicle_pickup from now and one look-up by route: three years of history cost what one week does.
  */
-export async function lastDropsDone(tx: Tx, fleet: SQL | undefined, now: Date): Promise<Map<number, Drop>> {
+export async function lastDropsDone(tx: Tx, fleet: SQL | undefined, centre: LatLng, now: Date): Promise<Map<number, Drop>> {
   const started = alias(bookings, 'started');
   const lastStarted = tx
     .select({ id: started.id })
@@ -48,7 +48,7 @@ export async function lastDropsDone(tx: Tx, fleet: SQL | undefined, now: Date): 
     .orderBy(desc(share.deliverAt))
     .limit(1);
   const ends = tx.select({ id: sql<number>`coalesce(${deliveredLast}, ${route.id})` }).from(route).where(inArray(route.id, tx.select({ id: sql<number>`${lastStarted}` }).from(vehicles).where(fleet)));
-  const drop = dropOf();
+  const drop = dropOf(centre);
   const reported = sql<Date | null>`(select max(r.released_at) from vehicle_reservations r where r.booking_id = ${bookings.id})`.mapWith(vehicleReservations.releasedAt);
   const rows = await tx
     .select({ vehicleId: bookings.vehicleId, status: bookings.status, deliverAt: bookings.deliverAt, reported, lat: drop.lat, lng: drop.lng })

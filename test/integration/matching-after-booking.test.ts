@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { routes } from '../../db/schema';
+import { eq } from 'drizzle-orm';
+import { offers, routes } from '../../db/schema';
+import { selectComplex } from '../../src/complexes/complex-record';
 import { haversineKm } from '../../src/geo/distance';
 import { toGlobalId } from '../../src/global-id';
 import { acceptOffer } from '../../src/bookings/accept-offer';
@@ -54,14 +56,26 @@ afterAll(async () => {
  * load to `destination` picked up 45 h ago and delivered by its plan 36 h ago (before today began, Asia/Seoul): its
  * reservation has ended, and nobody has reported anything since.
  */
-async function bookedTo(destination: { lat: number; lng: number }): Promise<{ truckId: number; bookingId: number; requestId: number; then: number }> {
+async function bookedTo(destination: { lat: number; lng: number }, leg?: 'FEEDER'): Promise<{ truckId: number; bookingId: number; requestId: number; then: number }> {
   const then = Date.now() - 48 * HOUR;
   const truck = await vehicle(as('CARRIER', then), { location: ORIGIN, rateCard: CHEAP, availability: [{ startsAt: new Date(then + HOUR), endsAt: new Date(Date.now() + 72 * HOUR) }] });
-  made.truckIds.push(truck.id);
   const request = await shipment(as('MANUFACTURER', then), { destination, pickupWindow: { from: new Date(then + 2 * HOUR), until: new Date(then + 6 * HOUR) }, deliverBy: new Date(then + 30 * HOUR) });
   const offer = { round: await round(server.db), requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: server.keyOf('CARRIER').organisationId, vehicleId: truck.id, expiresAt: new Date(then + HOUR) };
-  const [offerId] = await makeOffers(server.db, [{ ...offer, pickupAt: new Date(then + 3 * HOUR), deliverAt: new Date(then + 12 * HOUR) }]);
-  const { bookings } = await acceptOffer({ ctx: as('CARRIER', then), input: { offerId: offerId!, idempotencyKey: randomUUID() } });
+  const [offerId, trunkId] = await makeOffers(server.db, [
+    { ...offer, pickupAt: new Date(then + 3 * HOUR), deliverAt: new Date(then + 12 * HOUR) },
+    ...(leg ? [{ ...offer, pickupAt: new Date(then + 13 * HOUR), deliverAt: new Date(then + 20 * HOUR) }] : []),
+  ]);
+  const accept = (id: number) => acceptOffer({ ctx: as('CARRIER', then), input: { offerId: id, idempotencyKey: randomUUID() } });
+  made.truckIds.push(truck.id);
+  // Through the centre, as a round offers it: this truck's feeder to the centre, another truck's trunk on from there.
+  if (leg) {
+    const trunkTruck = await vehicle(as('CARRIER', then));
+    made.truckIds.push(trunkTruck.id);
+    await server.db.update(offers).set({ centreLeg: 'FEEDER' }).where(eq(offers.id, offerId!)).run();
+    await server.db.update(offers).set({ centreLeg: 'TRUNK', vehicleId: trunkTruck.id }).where(eq(offers.id, trunkId!)).run();
+    await accept(trunkId!);
+  }
+  const { bookings } = await accept(offerId!);
   return { truckId: truck.id, bookingId: bookings[0]!.id, requestId: request.id, then };
 }
 
@@ -76,6 +90,7 @@ async function roundWithLoad(): Promise<Offers['offers']['edges'][number]['node'
 
 const truckId = (id: number) => toGlobalId('Vehicle', id);
 const carrierKey = () => server.keyOf('CARRIER').apiKey;
+const centre = () => selectComplex({ db: server.db }, { code: 'BANWOL_SIHWA' })!.centre;
 
 /** The approach from `from` to the load, as the round prices it (great circle x detour factor). */
 const approachKm = (from: { lat: number; lng: number }) => haversineKm(from, ORIGIN) * 1.3;
@@ -107,6 +122,11 @@ it('plans a truck whose pooled route has ended from the drop it made last, not t
   const [offerId] = await makeOffers(server.db, [await share(PYEONGTAEK, 3, 12), await share(BUSAN, 4, 10)]);
   await acceptOffer({ ctx: as('CARRIER', then), input: { offerId: offerId!, idempotencyKey: randomUUID() } });
   expect(await roundWithLoad()).toEqual([{ vehicleId: truckId(truck.id), deadheadKm: expect.closeTo(approachKm(PYEONGTAEK), 1) }]);
+});
+
+it('plans a truck whose feeder leg has ended from the centre, where it handed the goods over', async () => {
+  const { truckId: id } = await bookedTo(BUSAN, 'FEEDER');
+  expect(await roundWithLoad()).toEqual([{ vehicleId: truckId(id), deadheadKm: expect.closeTo(approachKm(centre()), 1) }]);
 });
 
 it('plans a truck from the drop of a booking its carrier reported delivered', async () => {
