@@ -1,0 +1,52 @@
+import { latLngToCell } from 'h3-js';
+import { describe, expect, it } from 'vitest';
+import { haversineKm } from '../../src/geo/distance';
+import { Places, placesOf, SAME_PLACE_KM } from '../../src/geo/same-place';
+
+const DOCK = { lat: 37.325, lng: 126.75 };
+/** Degrees of latitude in a metre (on the mean Earth radius haversineKm uses). */
+const METRE = 180 / (Math.PI * 6_371_008.8);
+const north = (metres: number, from = DOCK) => ({ lat: from.lat + metres * METRE, lng: from.lng });
+
+describe('Places', () => {
+  it('makes coordinates within SAME_PLACE_KM of a place that place, and those just beyond a place of their own', () => {
+    const places = new Places();
+    const dock = places.of(DOCK);
+    const inside = north(SAME_PLACE_KM * 1000 - 0.5);
+    const outside = north(SAME_PLACE_KM * 1000 + 0.5);
+    expect(haversineKm(DOCK, inside)).toBeLessThan(SAME_PLACE_KM);
+    expect(haversineKm(DOCK, outside)).toBeGreaterThan(SAME_PLACE_KM);
+    expect(places.of(inside)).toBe(dock);
+    expect(places.of(outside)).not.toBe(dock);
+    expect(places.of({ ...DOCK })).toBe(dock);
+  });
+
+  it('joins two points a metre apart on either side of a cell boundary', () => {
+    // Walk north in 10 cm steps until the res-10 cell changes: the points 0.5 m either side of that line.
+    let m = 0;
+    while (latLngToCell(north(m + 0.1).lat, DOCK.lng, 10) === latLngToCell(north(m).lat, DOCK.lng, 10)) m += 0.1;
+    const below = north(m - 0.45);
+    const above = north(m + 0.55);
+    expect(latLngToCell(below.lat, below.lng, 10)).not.toBe(latLngToCell(above.lat, above.lng, 10));
+    const places = new Places();
+    expect(places.of(above)).toBe(places.of(below));
+    // And one 24.5 m from the first, beyond the boundary.
+    expect(places.of(north(m + 0.55 + 23.5))).toBe(places.of(below));
+  });
+
+  it('keeps the first coordinate seen for a place, and gives a point between two places the nearer', () => {
+    const places = new Places();
+    const a = places.of(DOCK);
+    const b = places.of(north(40));
+    expect(places.at(places.of(north(3)))).toEqual(DOCK);
+    expect(places.of(north(18))).toBe(a);
+    expect(places.of(north(22))).toBe(b);
+    expect(places.offsetKm(north(22))).toBeCloseTo(0.018, 6);
+  });
+
+  it('are one set per owner', () => {
+    const round = {};
+    expect(placesOf(round)).toBe(placesOf(round));
+    expect(placesOf({})).not.toBe(placesOf(round));
+  });
+});
