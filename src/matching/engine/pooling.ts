@@ -13,6 +13,7 @@
  * one-request offers always priced it.
  */
 import { haversineKm, type LatLng } from '../../geo/distance';
+import { placesOf } from '../../geo/same-place';
 import { checkPlan, solve, type Plan, type PlanRoute, type RoutingProblem, type RoutingRequest, type RoutingVehicle } from '../../routing';
 import { baselineFor } from './baseline';
 import type { BookedRoute } from './booked-routes';
@@ -198,27 +199,46 @@ function solveCluster(
   }
 
   // Locations: 0 is the open end (free to reach from anywhere), then vehicles, origins and drops.
-  const places: LatLng[] = [];
-  const placeAt = new Map<string, number>();
-  /**
-   * Returns a place's location in the core (1-based: 0 is the open end), one per coordinate: loads picked up or
-   * dropped at one site share it, so the core charges the truck's stop there once.
-   */
-  const place = (p: LatLng) => {
-    const key = `${p.lat},${p.lng}`;
-    const known = placeAt.get(key);
-    if (known !== undefined) return known;
-    const at = places.push(p);
-    placeAt.set(key, at);
+  const coords: LatLng[] = [{ lat: 0, lng: 0 }];
+  const locationOf = new Map<string, number>();
+  const location = (key: string, p: LatLng) => {
+    let at = locationOf.get(key);
+    if (at === undefined) locationOf.set(key, (at = coords.push(p) - 1));
     return at;
   };
-  const startOf = vehicles.map((v) => place(ctx.vehicles[v]!.input.location));
+  /**
+   * A stop's location in the core: one per place (src/geo/same-place.ts), so loads picked up or dropped at one site,
+   * its shippers' coordinates a few metres apart, share it and the core charges the truck's stop there once. The
+   * round's places, so that the offer counts its stops alike (route-offers.ts).
+   */
+  const places = placesOf(ctx);
+  // The centre first: its own coordinate represents its dock.
+  places.of(ctx.centre.location);
+  const place = (p: LatLng) => {
+    const at = places.of(p);
+    return location(`place ${at}`, places.at(at));
+  };
+  // A truck's start is no stop: its own coordinate, so its routes' km are exact at that end.
+  const startOf = vehicles.map((v) => {
+    const p = ctx.vehicles[v]!.input.location;
+    return location(`${p.lat},${p.lng}`, p);
+  });
   const minutes = (ms: number) => (ms - now) / MINUTE;
 
   const routable: number[] = [];
   const ends: { origin: number; drop: number }[] = [];
   const requests: RoutingRequest[] = [];
   const unserved: number[] = [];
+  /** What job k may pay for its transport: its own truck's price in this round, within its maximum price. */
+  const capOf = (k: number) => Math.min(options.standaloneKrw(jobs[k]!), jobs[k]!.transportBudgetKrw);
+  /**
+   * What the core may count a request's route dearer than its ends' own coordinates make it: each end moved to its
+   * place's coordinate lengthens each of its two legs by at most that offset. Without it a load alone on its truck,
+   * at a place another shipper's coordinate represents, could cost the core a few won over its own price (its cap)
+   * and lose its warm start; the offer is priced on the ends' own coordinates (route-offers.ts).
+   */
+  const perKmKrw = Math.max(0, ...vehicles.map((v) => ctx.vehicles[v]!.input.perKmKrw));
+  const placeSlackKrw = (job: TransportJob) => perKmKrw * roadKm(2 * (places.offsetKm(job.origin) + places.offsetKm(job.drops[0]!)), config);
   /** The core's request for job k, or null when its windows are already past. */
   const requestOf = (k: number): RoutingRequest | null => {
     const job = jobs[k]!;
@@ -236,7 +256,7 @@ function solveCluster(
       tags: [r.cargoClass],
       excludes: excludedAlongside(r.cargoClass),
       unservedPenalty: 0,
-      maxShare: Math.min(options.standaloneKrw(job), job.transportBudgetKrw) + KRW_SLACK,
+      maxShare: capOf(k) + KRW_SLACK + placeSlackKrw(job),
     };
   };
   for (const k of cluster) {
@@ -260,7 +280,7 @@ function solveCluster(
     const aloneKrw = (km: number) => rates.reduce((best, v) => Math.min(best, v.baseFeeKrw + v.perKmKrw * km), Infinity);
     routable.forEach((k, ri) => {
       if (!viaCentre.has(k)) return;
-      const options = centreOptions(jobs[k]!, ctx, { ...ends[ri]!, centre }, requests[ri]!.maxShare! - KRW_SLACK, aloneKrw);
+      const options = centreOptions(jobs[k]!, ctx, { ...ends[ri]!, centre }, capOf(k), aloneKrw);
       if (options.length === 0) return;
       centreOf.set(ri, options);
       requests[ri] = {
@@ -314,7 +334,6 @@ function solveCluster(
     return built;
   });
 
-  const coords = [{ lat: 0, lng: 0 }, ...places];
   const distance = (a: number, b: number) => (a === 0 || b === 0 || a === b ? 0 : roadKm(haversineKm(coords[a]!, coords[b]!), config));
   const travelTime = (a: number, b: number) => travelMs(distance(a, b), config) / MINUTE;
   const locked = lockBookedRoutes(booked, bookedRequests, routingVehicles, vehicles.length - booked.length, { locations: coords.length, distance, travelTime });

@@ -6,6 +6,7 @@
  * first, and stay OPEN for the next round.
  */
 import { haversineKm, type LatLng } from '../../geo/distance';
+import { placesOf } from '../../geo/same-place';
 import { baselineFor, offerBaselineFor } from './baseline';
 import { roadKm, travelMs } from './config';
 import type { RoundContext, TransportJob } from './context';
@@ -111,8 +112,10 @@ export function scheduleRoute(route: PlannedRoute, jobs: readonly TransportJob[]
     return { requestId: leg.job.request.id, action: leg.ref.action, location: leg.location, arriveAt, startAt, departAt: clock, kgAfter: onKg, palletsAfter: onPallets };
   });
 
-  // A stop at the same place as the one before it (a second load at the same dock) is no extra stop (경유지).
-  const places = stops.filter((s, k) => k === 0 || s.location.lat !== stops[k - 1]!.location.lat || s.location.lng !== stops[k - 1]!.location.lng).length;
+  // A stop at the same place as the one before it (a second load at the same dock, its coordinate a few metres off)
+  // is no extra stop (경유지): the round's places, as the search counted them (pooling.ts).
+  const placeOf = placesOf(ctx);
+  const places = stops.filter((s, k) => k === 0 || placeOf.of(s.location) !== placeOf.of(stops[k - 1]!.location)).length;
   const extraStops = Math.max(0, places - 2);
   const breakdown: CostBreakdown = {
     baseKrw: vehicle.baseFeeKrw,

@@ -1,0 +1,38 @@
+/**
+ * Loads at one place entered a few metres apart (src/geo/same-place.ts) in the engine: the search counts them as
+ * one stop, and a load whose coordinate another shipper's represents keeps the truck the assignment gave it.
+ */
+import { describe, expect, it } from 'vitest';
+import { baseRequest, baseVehicle, CENTRE, H, NOW, runRound } from '../../helpers/matching-fixtures';
+
+/** Degrees of latitude in a metre. */
+const METRE = 180 / (Math.PI * 6_371_008.8);
+const DOCK = baseRequest().origin;
+const north = (metres: number) => ({ lat: DOCK.lat + metres * METRE, lng: DOCK.lng });
+
+describe('loads at one place entered a few metres apart', () => {
+  it('are one stop to the search and in the price: no extra-stop fee for three loads from one dock to one address', () => {
+    const requests = [0, 3, -2].map((m, k) => baseRequest({ id: `R${k}`, shipperOrgId: `S${k}`, origin: north(m), destination: { lat: 37.5665 + (k * METRE) / 2, lng: 126.978 } }));
+    const vehicles = ['V1', 'V2', 'V3'].map((id) => baseVehicle({ id }));
+    const { offers } = runRound({ now: NOW, centre: CENTRE, requests, vehicles, listings: [] }, { maxStopsPerRoute: 2 });
+    const routes = offers.flatMap((o) => (o.kind === 'ROUTE' ? [o] : []));
+    expect(routes.map((r) => r.shares.length)).toEqual([3]);
+    expect(routes[0]!.breakdown.stopsKrw).toBe(0);
+    // Each stop where its own shipper said it is.
+    for (const r of requests) expect(routes[0]!.stops.find((s) => s.requestId === r.id && s.action === 'PICKUP')!.location).toEqual(r.origin);
+  });
+
+  it('keeps a load alone on its truck at its own price when another shipper’s coordinate, metres off, represents its place', () => {
+    // R1 today at the dock, R2 tomorrow 20 m nearer the trucks and its destination: the search measures R2 from R1's
+    // coordinate, a little further, yet its truck of its own is still within its price.
+    const requests = [
+      baseRequest({ id: 'R1', shipperOrgId: 'S1' }),
+      baseRequest({ id: 'R2', shipperOrgId: 'S2', origin: north(20), pickupWindow: { start: NOW + 25 * H, end: NOW + 27 * H }, deliveryDeadline: NOW + 32 * H }),
+    ];
+    const vehicles = ['V1', 'V2'].map((id) => baseVehicle({ id, availability: [{ start: NOW, end: NOW + 48 * H }] }));
+    const { offers } = runRound({ now: NOW, centre: CENTRE, requests, vehicles, listings: [] });
+    const shares = offers.flatMap((o) => (o.kind === 'ROUTE' ? o.shares : []));
+    expect(shares.map((s) => s.requestId).sort()).toEqual(['R1', 'R2']);
+    for (const s of shares) expect(s.priceKrw).toBe(s.standaloneKrw);
+  });
+});
