@@ -4,14 +4,14 @@ import { haversineKm, type LatLng } from './distance';
 /**
  * Coordinates this close are one place: one loading dock, one stop for a truck. Shippers at one building (a
  * 지식산업센터 holds dozens of firms at one dock) rarely send identical coordinates: geocoders, map pins and phone
- * GPS differ by 5–15 m. Two factories' docks in a complex are further apart (plots have 30 m of frontage and more),
- * so 25 m joins the first and keeps the second apart.
+ * GPS differ by 5–15 m. Two factories' docks in a complex usually lie further apart (a plot has 30 m of frontage or
+ * more), so 25 m joins the first and keeps the second apart.
  */
 export const SAME_PLACE_KM = 0.025;
 
 /**
- * Places are bucketed by their H3 cell at res 10 (edge ~63 m in Korea, over 45 m anywhere): a point's cell and the
- * ring around it hold every point within one edge of it, so within SAME_PLACE_KM, across any cell boundary.
+ * Places are bucketed by their H3 cell at res 10 (edge ~63 m in Korea, ~55 m at the least anywhere): a point's cell
+ * and the ring around it hold every point within one edge of it, so within SAME_PLACE_KM, across any cell boundary.
  */
 const BUCKET_RESOLUTION = 10;
 

@@ -34,6 +34,20 @@ describe('Places', () => {
     expect(places.of(north(m + 0.55 + 23.5))).toBe(places.of(below));
   });
 
+  it('finds every point within SAME_PLACE_KM of a place, whatever cells they fall in (seeded, over Korea)', () => {
+    let seed = 7;
+    const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    for (let i = 0; i < 2_000; i++) {
+      const p = { lat: 33 + rand() * 5, lng: 124.5 + rand() * 7 };
+      const metres = SAME_PLACE_KM * 1000 * (0.9 + 0.0999 * rand());
+      const angle = rand() * 2 * Math.PI;
+      const q = { lat: p.lat + metres * Math.cos(angle) * METRE, lng: p.lng + (metres * Math.sin(angle) * METRE) / Math.cos((p.lat * Math.PI) / 180) };
+      expect(haversineKm(p, q)).toBeLessThan(SAME_PLACE_KM);
+      const places = new Places();
+      expect(places.of(q), `${JSON.stringify(p)} ${JSON.stringify(q)}`).toBe(places.of(p));
+    }
+  });
+
   it('keeps the first coordinate seen for a place, and gives a point between two places the nearer', () => {
     const places = new Places();
     const a = places.of(DOCK);
