@@ -200,29 +200,23 @@ function solveCluster(
 
   // Locations: 0 is the open end (free to reach from anywhere), then vehicles, origins and drops.
   const coords: LatLng[] = [{ lat: 0, lng: 0 }];
-  const locationOf = new Map<string, number>();
-  const location = (key: string, p: LatLng) => {
-    let at = locationOf.get(key);
-    if (at === undefined) locationOf.set(key, (at = coords.push(p) - 1));
-    return at;
-  };
+  const locationOf = new Map<number, number>();
   /**
-   * A stop's location in the core: one per place (src/geo/same-place.ts), so loads picked up or dropped at one site,
-   * its shippers' coordinates a few metres apart, share it and the core charges the truck's stop there once. The
-   * round's places, so that the offer counts its stops alike (route-offers.ts).
+   * Returns a place's location in the core (1-based: 0 is the open end), one per place of the round
+   * (src/geo/same-place.ts): loads picked up or dropped at one site, its shippers' coordinates a few metres apart,
+   * share it, so the core charges the truck's stop there once, as the offer counts it (route-offers.ts). A truck's
+   * start too: a load on board is picked up where the truck stands, at no distance.
    */
   const places = placesOf(ctx);
   // The centre first: its own coordinate represents its dock.
   places.of(ctx.centre.location);
   const place = (p: LatLng) => {
     const at = places.of(p);
-    return location(`place ${at}`, places.at(at));
+    let location = locationOf.get(at);
+    if (location === undefined) locationOf.set(at, (location = coords.push(places.at(at)) - 1));
+    return location;
   };
-  // A truck's start is no stop: its own coordinate, so its routes' km are exact at that end.
-  const startOf = vehicles.map((v) => {
-    const p = ctx.vehicles[v]!.input.location;
-    return location(`${p.lat},${p.lng}`, p);
-  });
+  const startOf = vehicles.map((v) => place(ctx.vehicles[v]!.input.location));
   const minutes = (ms: number) => (ms - now) / MINUTE;
 
   const routable: number[] = [];
@@ -232,13 +226,14 @@ function solveCluster(
   /** What job k may pay for its transport: its own truck's price in this round, within its maximum price. */
   const capOf = (k: number) => Math.min(options.standaloneKrw(jobs[k]!), jobs[k]!.transportBudgetKrw);
   /**
-   * What the core may count a request's route dearer than its ends' own coordinates make it: each end moved to its
-   * place's coordinate lengthens each of its two legs by at most that offset. Without it a load alone on its truck,
-   * at a place another shipper's coordinate represents, could cost the core a few won over its own price (its cap)
-   * and lose its warm start; the offer is priced on the ends' own coordinates (route-offers.ts).
+   * What the core may count a request's route dearer than its own coordinates make it: each end moved to its place's
+   * coordinate lengthens each of its two legs by at most that offset, a truck's start its first leg. Without it a load
+   * alone on its truck, at a place another shipper's coordinate represents, could cost the core a few won over its own
+   * price (its cap) and lose its warm start; the offer is priced on the ends' own coordinates (route-offers.ts).
    */
   const perKmKrw = Math.max(0, ...vehicles.map((v) => ctx.vehicles[v]!.input.perKmKrw));
-  const placeSlackKrw = (job: TransportJob) => perKmKrw * roadKm(2 * (places.offsetKm(job.origin) + places.offsetKm(job.drops[0]!)), config);
+  const startOffsetKm = Math.max(0, ...vehicles.map((v) => places.offsetKm(ctx.vehicles[v]!.input.location)));
+  const placeSlackKrw = (job: TransportJob) => perKmKrw * roadKm(startOffsetKm + 2 * (places.offsetKm(job.origin) + places.offsetKm(job.drops[0]!)), config);
   /** The core's request for job k, or null when its windows are already past. */
   const requestOf = (k: number): RoutingRequest | null => {
     const job = jobs[k]!;

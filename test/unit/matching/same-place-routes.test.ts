@@ -3,6 +3,7 @@
  * one stop, and a load whose coordinate another shipper's represents keeps the truck the assignment gave it.
  */
 import { describe, expect, it } from 'vitest';
+import type { RouteOffer } from '../../../src/matching/engine/index';
 import { baseRequest, baseVehicle, CENTRE, H, NOW, runRound } from '../../helpers/matching-fixtures';
 
 /** Degrees of latitude in a metre. */
@@ -34,5 +35,20 @@ describe('loads at one place entered a few metres apart', () => {
     const shares = offers.flatMap((o) => (o.kind === 'ROUTE' ? o.shares : []));
     expect(shares.map((s) => s.requestId).sort()).toEqual(['R1', 'R2']);
     for (const s of shares) expect(s.priceKrw).toBe(s.standaloneKrw);
+  });
+
+  it('let a truck standing at the dock with a load on board take another shipper’s load there, entered 12 m off', () => {
+    // A is on board the booked truck, which stands at A's gate from NOW + 1 h; B is posted from 12 m away, the same way.
+    const A = baseRequest({ id: 'A', shipperOrgId: 'SA' });
+    const B = baseRequest({ id: 'B', shipperOrgId: 'SB', origin: north(12), destination: { lat: 37.56, lng: 126.97 }, weightKg: 800, pallets: 3 });
+    const booked = baseVehicle({ id: 'BOOKED', location: A.origin, availability: [{ start: NOW + H, end: NOW + 14 * H }] });
+    const { offers } = runRound({
+      now: NOW, centre: CENTRE, requests: [B], vehicles: [baseVehicle({ id: 'FREE', location: { lat: 37.35, lng: 126.8 } })], listings: [],
+      bookedRoutes: [{ routeId: '7', revision: 0, stopsDone: 1, vehicle: booked, requests: [{ request: A, priceKrw: 160_000, onBoard: true }], stops: [{ requestId: 'A', action: 'DROP' }] }],
+    });
+    const extension = (offers as RouteOffer[]).find((o) => o.kind === 'ROUTE' && o.extends);
+    expect(extension?.shares.map((s) => s.requestId)).toEqual(['B']);
+    // B's pickup is where the truck stands: no extra stop for it.
+    expect(extension!.stops.find((s) => s.requestId === 'B' && s.action === 'PICKUP')!.location).toEqual(B.origin);
   });
 });
