@@ -62,6 +62,8 @@ export interface RouteSchedule {
   leaveAt: number;
   endAt: number;
   slackMs: number;
+  /** Km the search did not see: the route's km between its stops' own coordinates beyond those between their places'. */
+  unseenKm: number;
 }
 
 /** Schedules `route` (the truck leaves just in time for its first stop) and prices it. */
@@ -113,9 +115,11 @@ export function scheduleRoute(route: PlannedRoute, jobs: readonly TransportJob[]
   });
 
   // A stop at the same place as the one before it (a second load at the same dock, its coordinate a few metres off)
-  // is no extra stop (경유지): the round's places, as the search counted them (pooling.ts).
+  // is no extra stop (경유지): the round's places, as the search counted them (pooling.ts), and measured them.
   const placeOf = placesOf(ctx);
   const places = stops.filter((s, k) => k === 0 || placeOf.of(s.location) !== placeOf.of(stops[k - 1]!.location)).length;
+  const at = (p: LatLng) => placeOf.at(placeOf.of(p));
+  const placesKm = legs.reduce((sum, leg, k) => sum + roadKm(haversineKm(at(k === 0 ? vehicle.location : legs[k - 1]!.location), at(leg.location)), config), 0);
   const extraStops = Math.max(0, places - 2);
   const breakdown: CostBreakdown = {
     baseKrw: vehicle.baseFeeKrw,
@@ -127,7 +131,8 @@ export function scheduleRoute(route: PlannedRoute, jobs: readonly TransportJob[]
     waitingKrw: Math.round((waitingMs / HOUR) * (vehicle.waitingFeePerHourKrw ?? config.waitingFeePerHourKrw)),
   };
   const costKrw = breakdown.baseKrw + breakdown.distanceKrw + breakdown.stopsKrw + breakdown.waitingKrw;
-  return { stops, breakdown, costKrw, deadheadKm, loadedKm, kgKm, palletKm, peakKg, peakPallets, leaveAt, endAt: clock, slackMs };
+  const unseenKm = Math.max(0, deadheadKm + loadedKm - placesKm);
+  return { stops, breakdown, costKrw, deadheadKm, loadedKm, kgKm, palletKm, peakKg, peakPallets, leaveAt, endAt: clock, slackMs, unseenKm };
 }
 
 /**
@@ -144,7 +149,7 @@ export function routeOffer(
   const { config, now } = ctx;
   const profile = ctx.vehicles[route.vehicleIndex]!;
   const vehicle = profile.input;
-  const { stops, breakdown, costKrw, deadheadKm, loadedKm, kgKm, palletKm, peakKg, peakPallets, leaveAt, endAt, slackMs } = scheduleRoute(route, jobs, ctx, parts);
+  const { stops, breakdown, costKrw, deadheadKm, loadedKm, kgKm, palletKm, peakKg, peakPallets, leaveAt, endAt, slackMs, unseenKm } = scheduleRoute(route, jobs, ctx, parts);
 
   const onRoute = [...new Set(route.stops.map((s) => s.job))];
   const legOf = new Map(route.stops.filter((s) => s.centre).map((s) => [s.job, s.centre!]));
@@ -171,9 +176,11 @@ export function routeOffer(
     const capKrw = Math.min(...group.map((i) => Math.min(weights[i]!.weightKrw, weights[i]!.capKrw)));
     for (const i of group) weights[i] = { weightKrw, capKrw };
   }
-  // The search kept the route within its shippers' caps; whole-won rounding may overshoot by under a won each.
+  // The search kept the route within its shippers' caps; whole-won rounding may overshoot by under a won each, and
+  // the metres between stops' own coordinates and their places' (pooling.ts) by what they cost: the carrier forgoes those.
   const capsKrw = weights.reduce((sum, w) => sum + Math.min(w.weightKrw, w.capKrw), 0);
-  const shared = fairSplit(costKrw > capsKrw && costKrw <= capsKrw + weights.length ? capsKrw : costKrw, weights);
+  const toleranceKrw = weights.length + Math.ceil(vehicle.perKmKrw * unseenKm);
+  const shared = fairSplit(costKrw > capsKrw && costKrw <= capsKrw + toleranceKrw ? capsKrw : costKrw, weights);
   // Handling is the request's own: added to its share, not split.
   const split = shared?.map((x, i) => x + (legOf.get(onRoute[i]!)?.handlingKrw ?? 0)) ?? null;
   if (!split) {

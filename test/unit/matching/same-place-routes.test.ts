@@ -3,7 +3,9 @@
  * one stop, and a load whose coordinate another shipper's represents keeps the truck the assignment gave it.
  */
 import { describe, expect, it } from 'vitest';
-import type { RouteOffer } from '../../../src/matching/engine/index';
+import { placesOf } from '../../../src/geo/same-place';
+import { buildJob, createContext, resolveConfig, type RouteOffer } from '../../../src/matching/engine/index';
+import { routeOffer, scheduleRoute } from '../../../src/matching/engine/route-offers';
 import { baseRequest, baseVehicle, CENTRE, H, NOW, runRound } from '../../helpers/matching-fixtures';
 
 /** Degrees of latitude in a metre. */
@@ -50,5 +52,24 @@ describe('loads at one place entered a few metres apart', () => {
     expect(extension?.shares.map((s) => s.requestId)).toEqual(['B']);
     // B's pickup is where the truck stands: no extra stop for it.
     expect(extension!.stops.find((s) => s.requestId === 'B' && s.action === 'PICKUP')!.location).toEqual(B.origin);
+  });
+
+  it('offer a route the search kept within its caps between places, the carrier forgoing the metres to the own coordinates', () => {
+    // The search measured the load from another shipper's coordinate 20 m nearer the truck, and found it within a cap
+    // its own coordinates overshoot by a few won.
+    const config = resolveConfig({});
+    const vehicle = baseVehicle({ location: { lat: DOCK.lat + 0.01, lng: DOCK.lng } });
+    const ctx = createContext(config, NOW, CENTRE, [vehicle]);
+    placesOf(ctx).of(north(20));
+    const job = buildJob(0, 0, baseRequest(), config);
+    const route = { vehicleIndex: 0, window: { start: NOW, end: NOW + 12 * H, drivingMinutes: 600 }, stops: [{ job: 0, action: 'PICKUP' as const, drop: 0 }, { job: 0, action: 'DROP' as const, drop: 0 }] };
+    const parts = () => [2];
+    const { costKrw, unseenKm } = scheduleRoute(route, [job], ctx, parts);
+    expect(unseenKm).toBeGreaterThan(0.02);
+    const unseenKrw = vehicle.perKmKrw * unseenKm;
+    const within = routeOffer(route, [job], ctx, () => costKrw - Math.floor(unseenKrw), parts);
+    expect(within).toMatchObject({ offer: { priceKrw: costKrw - Math.floor(unseenKrw) } });
+    // Beyond what those metres cost, the load leaves the route as before.
+    expect(routeOffer(route, [job], ctx, () => costKrw - Math.ceil(unseenKrw) - 2, parts)).toEqual({ drop: 0 });
   });
 });
