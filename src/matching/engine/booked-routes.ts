@@ -16,7 +16,7 @@ import { kstDayOf, kstTimeOn } from './days';
 import { drivingLeft, type DrivingWindow, type RoundContext, type TransportJob } from './context';
 import { fairSplit } from './fair-split';
 import type { PlannedRoute, RouteStopRef } from './pooling';
-import { scheduleRoute, shareOf } from './route-offers';
+import { chargedKrw, placeToleranceKrw, scheduleRoute, shareOf } from './route-offers';
 import { offerBaselineFor, baselineFor } from './baseline';
 import { co2Kg } from './cost';
 import type { BookedRouteInput, CentreInput, CostBreakdown, RouteOffer, RouteShare, VehicleInput } from './types';
@@ -121,7 +121,9 @@ export function extensionOffer(
     return { weightKrw: Number.isFinite(alone) ? alone : baselineFor(job).costKrw - job.storageCostKrw, capKrw: job.transportBudgetKrw };
   });
   const extraKrw = Math.max(0, after.costKrw - before.costKrw);
-  const split = after.slackMs >= 0 ? fairSplit(extraKrw, weights) : null;
+  // The search measured the extension between places: the metres more to the stops' own coordinates, the carrier forgoes.
+  const toleranceKrw = placeToleranceKrw(route, ctx.vehicles[route.vehicleIndex]!.input, after.unseenKm - before.unseenKm);
+  const split = after.slackMs >= 0 ? fairSplit(chargedKrw(extraKrw, weights, toleranceKrw), weights) : null;
   if (!split) {
     let worst = 0;
     const cap = (i: number) => Math.min(weights[i]!.weightKrw, weights[i]!.capKrw);

@@ -43,6 +43,8 @@ export interface PlannedRoute {
   stops: RouteStopRef[];
   /** A booked route's truck: the plan extends that route (its locked stops kept in order). */
   extends?: BookedRoute;
+  /** What the search let its requests cost beyond their caps for the metres between their coordinates and their places'. */
+  placeSlackKrw?: number;
 }
 
 export interface PoolingOptions {
@@ -374,6 +376,7 @@ function solveCluster(
       return { job, action: s.action === 'pickup' ? 'CENTRE_PICKUP' : 'DROP', drop: 0, centre: option.trunk };
     }),
     ...(extending.has(vehicles[route.vehicle]!) ? { extends: extending.get(vehicles[route.vehicle]!)! } : {}),
+    placeSlackKrw: [...new Set(route.stops.filter((s) => s.transfer === undefined && s.request < lockedAt).map((s) => s.request))].reduce((sum, ri) => sum + placeSlackKrw(jobs[routable[ri]!]!), 0),
   }));
   for (const route of result.plan.routes)
     for (const s of route.stops)

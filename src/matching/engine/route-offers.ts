@@ -11,9 +11,9 @@ import { baselineFor, offerBaselineFor } from './baseline';
 import { roadKm, travelMs } from './config';
 import type { RoundContext, TransportJob } from './context';
 import { co2Kg } from './cost';
-import { fairSplit } from './fair-split';
+import { fairSplit, type SplitShare } from './fair-split';
 import type { PlannedRoute, RouteStopRef } from './pooling';
-import type { CostBreakdown, RouteOffer, RouteShare, RouteStop } from './types';
+import type { CostBreakdown, RouteOffer, RouteShare, RouteStop, VehicleInput } from './types';
 
 const HOUR = 3_600_000;
 /** A feeder leg's baseline: the request's is on its trunk leg, so it counts once. */
@@ -176,11 +176,8 @@ export function routeOffer(
     const capKrw = Math.min(...group.map((i) => Math.min(weights[i]!.weightKrw, weights[i]!.capKrw)));
     for (const i of group) weights[i] = { weightKrw, capKrw };
   }
-  // The search kept the route within its shippers' caps; whole-won rounding may overshoot by under a won each, and
-  // the metres between stops' own coordinates and their places' (pooling.ts) by what they cost: the carrier forgoes those.
-  const capsKrw = weights.reduce((sum, w) => sum + Math.min(w.weightKrw, w.capKrw), 0);
-  const toleranceKrw = weights.length + Math.ceil(vehicle.perKmKrw * unseenKm);
-  const shared = fairSplit(costKrw > capsKrw && costKrw <= capsKrw + toleranceKrw ? capsKrw : costKrw, weights);
+  // The search kept the route within its shippers' caps; whole-won rounding may overshoot by under a won each.
+  const shared = fairSplit(chargedKrw(costKrw, weights, weights.length + placeToleranceKrw(route, vehicle, unseenKm)), weights);
   // Handling is the request's own: added to its share, not split.
   const split = shared?.map((x, i) => x + (legOf.get(onRoute[i]!)?.handlingKrw ?? 0)) ?? null;
   if (!split) {
@@ -243,6 +240,21 @@ export function routeOffer(
     },
   };
 }
+
+/**
+ * What a route's shippers are charged for `costKrw`: the sum of their caps when it passes them by no more than
+ * `toleranceKrw`, which the carrier forgoes (the search kept the route within them; see unseenKrw), else `costKrw`.
+ */
+export function chargedKrw(costKrw: number, weights: readonly SplitShare[], toleranceKrw: number): number {
+  const capsKrw = weights.reduce((sum, w) => sum + Math.min(w.weightKrw, w.capKrw), 0);
+  return costKrw > capsKrw && costKrw <= capsKrw + toleranceKrw ? capsKrw : costKrw;
+}
+
+/**
+ * How far a route's price on its stops' own coordinates may pass its caps because the search measured it between
+ * places (pooling.ts): what the search allowed its requests for that, and the km it did not see (RouteSchedule.unseenKm).
+ */
+export const placeToleranceKrw = (route: PlannedRoute, vehicle: VehicleInput, unseenKm: number) => (route.placeSlackKrw ?? 0) + Math.ceil(vehicle.perKmKrw * Math.max(0, unseenKm));
 
 const KEYS = ['baseKrw', 'distanceKrw', 'storageKrw', 'handlingKrw', 'stopsKrw', 'waitingKrw'] as const;
 

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { placesOf } from '../../../src/geo/same-place';
+import { addBookedRoutes, bookedVehicles, extensionOffer } from '../../../src/matching/engine/booked-routes';
 import { buildJob, createContext, resolveConfig, type RouteOffer } from '../../../src/matching/engine/index';
 import { routeOffer, scheduleRoute } from '../../../src/matching/engine/route-offers';
 import { baseRequest, baseVehicle, CENTRE, H, NOW, runRound } from '../../helpers/matching-fixtures';
@@ -71,5 +72,27 @@ describe('loads at one place entered a few metres apart', () => {
     expect(within).toMatchObject({ offer: { priceKrw: costKrw - Math.floor(unseenKrw) } });
     // Beyond what those metres cost, the load leaves the route as before.
     expect(routeOffer(route, [job], ctx, () => costKrw - Math.ceil(unseenKrw) - 2, parts)).toEqual({ drop: 0 });
+  });
+
+  it('offer an extension the search kept within the joining load’s cap between places, the carrier forgoing the metres', () => {
+    // A is booked from the dock; B joins from 20 m off, measured by the search from a coordinate 20 m nearer the truck.
+    const config = resolveConfig({});
+    const A = baseRequest({ id: 'A', shipperOrgId: 'SA' });
+    const B = baseRequest({ id: 'B', shipperOrgId: 'SB', origin: north(-20), destination: { lat: 37.59, lng: 126.978 }, weightKg: 300, pallets: 1 });
+    const truck = baseVehicle({ id: 'BOOKED', location: { lat: DOCK.lat + 0.01, lng: DOCK.lng } });
+    const input = { routeId: '7', revision: 0, stopsDone: 0, vehicle: truck, requests: [{ request: A, priceKrw: 200_000, onBoard: false }], stops: [{ requestId: 'A', action: 'PICKUP' as const }, { requestId: 'A', action: 'DROP' as const }] };
+    const ctx = createContext(config, NOW, CENTRE, bookedVehicles({ bookedRoutes: [input] }));
+    placesOf(ctx).of(A.origin);
+    const jobs = [buildJob(0, 0, B, config)];
+    const [booked] = addBookedRoutes([input], jobs, ctx, 0);
+    const a = booked!.jobs[0]!;
+    const route = { vehicleIndex: 0, window: booked!.window, extends: booked!, stops: [{ job: a, action: 'PICKUP' as const, drop: 0 }, { job: 0, action: 'PICKUP' as const, drop: 0 }, { job: a, action: 'DROP' as const, drop: 0 }, { job: 0, action: 'DROP' as const, drop: 0 }] };
+    const parts = (job: { request: { pallets: number } }) => [job.request.pallets];
+    const extraKrw = scheduleRoute(route, jobs, ctx, parts).costKrw - scheduleRoute({ ...route, stops: booked!.stops }, jobs, ctx, parts).costKrw;
+    const unseenKm = scheduleRoute(route, jobs, ctx, parts).unseenKm - scheduleRoute({ ...route, stops: booked!.stops }, jobs, ctx, parts).unseenKm;
+    expect(unseenKm).toBeGreaterThan(0.02);
+    const capKrw = extraKrw - Math.floor(truck.perKmKrw * unseenKm);
+    expect(extensionOffer(route, booked!, jobs, ctx, () => capKrw)).toMatchObject({ offer: { priceKrw: capKrw } });
+    expect(extensionOffer(route, booked!, jobs, ctx, () => extraKrw - Math.ceil(truck.perKmKrw * unseenKm) - 1)).toEqual({ drop: 0 });
   });
 });
