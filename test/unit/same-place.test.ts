@@ -1,4 +1,3 @@
-import { latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
 import { haversineKm } from '../../src/geo/distance';
 import { Places, placesOf, SAME_PLACE_KM } from '../../src/geo/same-place';
@@ -21,20 +20,20 @@ describe('Places', () => {
     expect(places.of({ ...DOCK })).toBe(dock);
   });
 
-  it('joins two points a metre apart on either side of a cell boundary', () => {
-    // Walk north in 10 cm steps until the res-10 cell changes: the points 0.5 m either side of that line.
-    let m = 0;
-    while (latLngToCell(north(m + 0.1).lat, DOCK.lng, 10) === latLngToCell(north(m).lat, DOCK.lng, 10)) m += 0.1;
-    const below = north(m - 0.45);
-    const above = north(m + 0.55);
-    expect(latLngToCell(below.lat, below.lng, 10)).not.toBe(latLngToCell(above.lat, above.lng, 10));
+  it('joins two points a metre apart on either side of a bucket boundary', () => {
+    // Buckets are rows SAME_PLACE_KM high from the equator: the points 0.5 m either side of the line above the dock.
+    const row = SAME_PLACE_KM * 1000 * METRE;
+    const line = Math.ceil(DOCK.lat / row) * row;
+    const below = { lat: line - 0.5 * METRE, lng: DOCK.lng };
+    const above = { lat: line + 0.5 * METRE, lng: DOCK.lng };
+    expect(Math.floor(below.lat / row)).not.toBe(Math.floor(above.lat / row));
     const places = new Places();
     expect(places.of(above)).toBe(places.of(below));
-    // And one 24.5 m from the first, beyond the boundary.
-    expect(places.of(north(m + 0.55 + 23.5))).toBe(places.of(below));
+    // And one 24.5 m from the first, two rows up.
+    expect(places.of({ lat: below.lat + 24.5 * METRE, lng: DOCK.lng })).toBe(places.of(below));
   });
 
-  it('finds every point within SAME_PLACE_KM of a place, whatever cells they fall in (seeded, over Korea)', () => {
+  it('finds every point within SAME_PLACE_KM of a place, whatever buckets they fall in (seeded, over Korea)', () => {
     let seed = 7;
     const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
     for (let i = 0; i < 2_000; i++) {
