@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Db } from '../db/client';
 import { DIALECT } from '../db/dialect';
 import { HELD_CONNECTION, keyedPoolOf, type PgDb } from '../db/pg/client';
-import { createInProcessPubSub, type Publication, type PubSub, type Topics } from './pubsub';
+import { createInProcessPubSub, type Publication, type PubSub } from './pubsub';
 
 /**
  * PubSub across instances over PostgreSQL LISTEN/NOTIFY. Every instance LISTENs on one channel with a connection of
