@@ -409,9 +409,9 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
   });
 
   it("lists the complex's latest routes and draws the one selected over the hexagons: stops numbered in order, the load after each", async () => {
-    const { body } = await gql<{ routes: { edges: { node: { id: string; stops: { seq: number; kgAfter: number; palletsAfter: number }[] } }[] } }>(
+    const { body } = await gql<{ routes: { edges: { node: { id: string; startAt: string; stops: { seq: number; kgAfter: number; palletsAfter: number }[] } }[] } }>(
       server.url,
-      '{ routes(filter: { complexCode: "BANWOL_SIHWA" }, first: 8) { edges { node { id stops { seq kgAfter palletsAfter } } } } }',
+      '{ routes(filter: { complexCode: "BANWOL_SIHWA" }, first: 8) { edges { node { id startAt stops { seq kgAfter palletsAfter } } } } }',
       {},
       { apiKey: keyOf('OPERATOR') },
     );
@@ -425,6 +425,9 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     // The route with the most stops (a pooled one when the round pooled any).
     const route = routes.reduce((a, b) => (b.stops.length > a.stops.length ? b : a));
     const button = page.locator(`#routes button[data-route="${route.id}"]`);
+    // Its start as a dispatcher reads it, in Korean time: the weekday and the minute, not the second.
+    const planned = new Intl.DateTimeFormat('ko-KR', { timeZone: 'Asia/Seoul', month: 'short', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    expect((await button.textContent())!.split(' · ')[0]).toBe(planned.format(new Date(route.startAt)));
     await button.click();
     expect(await button.getAttribute('aria-pressed')).toBe('true');
     const stops = page.locator('#map .route-layer g.stop');

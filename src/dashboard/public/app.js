@@ -525,7 +525,7 @@ function renderRoutes() {
       const button = el('button', { type: 'button', class: 'route', 'data-route': route.id, 'data-status': route.status, 'aria-pressed': String(route.id === state.routeId) });
       if (route.extendsRouteId) button.dataset.extends = route.extendsRouteId;
       const parts = {
-        time: fmt.dateTime(new Date(route.startAt)),
+        time: fmt.planned(new Date(route.startAt)),
         count: route.stops.length,
         loads: t('routes.loads', { requests: t('routes.requests', { count: new Set(route.stops.map((s) => s.requestId)).size }), shippers: t('routes.shippers', { count: route.sharedBy }) }),
         price: fmt.krw(route.priceKrw),
@@ -578,7 +578,7 @@ function routeLayer(
       Object.assign(svg('text', { class: 'load', x: label.x, y: label.y, 'font-size': fontSize, 'text-anchor': label.anchor, 'dominant-baseline': 'central' }), { textContent: load }),
     ]);
     const action = t(`map.stopAction.${stop.action}`);
-    group.append(title(t('map.stopTip', { seq: stop.seq, action, time: fmt.dateTime(new Date(stop.arriveAt)), load })));
+    group.append(title(t('map.stopTip', { seq: stop.seq, action, time: fmt.planned(new Date(stop.arriveAt)), load })));
     return group;
   });
   return { layer: svg('g', { class: 'route-layer' }, [line, ...stops]), extent: /** @type {[number, number][]} */ (extent) };

@@ -82,6 +82,7 @@ function formatters(/** @type {string} */ locale) {
   const time = new Intl.DateTimeFormat(locale, { ...zone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
   const dateTime = new Intl.DateTimeFormat(locale, { ...zone, dateStyle: 'medium', timeStyle: 'medium', hourCycle: 'h23' });
   const day = new Intl.DateTimeFormat(locale, { ...zone, month: 'short', day: 'numeric', weekday: 'short' });
+  const planned = new Intl.DateTimeFormat(locale, { ...zone, month: 'short', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   return {
     number: (/** @type {number} */ n) => number.format(n),
     /** The service gives percentages (12.5), Intl wants fractions (0.125). */
@@ -97,6 +98,8 @@ function formatters(/** @type {string} */ locale) {
     },
     time: (/** @type {Date} */ d) => time.format(d),
     dateTime: (/** @type {Date} */ d) => dateTime.format(d),
+    /** A route's or a stop's time: a dispatcher reads the weekday and the minute (12월 7일 (월) 15:56), not the second. */
+    planned: (/** @type {Date} */ d) => planned.format(d),
     dayRange: (/** @type {Date} */ from, /** @type {Date} */ to) => day.formatRange(from, to),
   };
 }
