@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
-import { bookings, codeOf, HOLDING_BOOKING_CODES, HOLDING_BOOKING_STATUSES, OFFER_KIND_CODES, shipmentRequests, vehicleReservations, vehicles } from '../../db/schema';
+import { bookings, codeOf, HOLDING_BOOKING_CODES, HOLDING_BOOKING_STATUSES, OFFER_KIND_CODES, shipmentRequests, trackingEvents, vehicles } from '../../db/schema';
+import { deliveredAt } from '../settlement/statement-lines';
 import type { Tx } from '../../db/transaction';
 import type { LatLng } from '../geo/distance';
 
@@ -26,10 +27,11 @@ export function dropOf(centre: LatLng): { lat: SQL<number>; lng: SQL<number> } {
 /**
  * The last work done by `now` of each truck that `fleet` (a condition on `vehicles`) selects: the drop of its booking
  * (CONFIRMED or COMPLETED: a cancelled or given-back one never took the truck there) that ends its last route picked up
- * by now, when that route's last drop is done: delivered (`at`: when the delivery was reported, which released its
- * reservation) or past its planned delivery with nothing reported (`at`: that delivery). A route's last drop is its
- * share delivered last, not the one picked up last (a pooled route may deliver in any order). Per truck, one step back
- * along bookings_vehicle_pickup from now and one look-up by route: three years of history cost what one week does.
+ * by now, when that route's last drop is done: delivered (`at`: when it happened, as reported, not when the report came:
+ * a driver may report at night a delivery made at noon) or past its planned delivery with nothing reported (`at`: that
+ * delivery). A route's last drop is its share delivered last, not the one picked up last (a pooled route may deliver
+ * in any order). Per truck, one step back along bookings_vehicle_pickup from now, one look-up by route and one by
+ * tracking_events_booking: three years of history cost what one week does.
  */
 export async function lastDropsDone(tx: Tx, fleet: SQL | undefined, centre: LatLng, now: Date): Promise<Map<number, Drop>> {
   const started = alias(bookings, 'started');
@@ -49,16 +51,15 @@ export async function lastDropsDone(tx: Tx, fleet: SQL | undefined, centre: LatL
     .limit(1);
   const ends = tx.select({ id: sql<number>`coalesce(${deliveredLast}, ${route.id})` }).from(route).where(inArray(route.id, tx.select({ id: sql<number>`${lastStarted}` }).from(vehicles).where(fleet)));
   const drop = dropOf(centre);
-  const reported = sql<Date | null>`(select max(r.released_at) from vehicle_reservations r where r.booking_id = ${bookings.id})`.mapWith(vehicleReservations.releasedAt);
   const rows = await tx
-    .select({ vehicleId: bookings.vehicleId, status: bookings.status, deliverAt: bookings.deliverAt, reported, lat: drop.lat, lng: drop.lng })
+    .select({ vehicleId: bookings.vehicleId, status: bookings.status, deliverAt: bookings.deliverAt, delivered: deliveredAt().mapWith(trackingEvents.occurredAt), lat: drop.lat, lng: drop.lng })
     .from(bookings)
     .innerJoin(shipmentRequests, eq(shipmentRequests.id, bookings.requestId))
     // The fleet's last bookings by id (IN, not a join, so that PostgreSQL too starts from the fleet).
     .where(inArray(bookings.id, ends))
     .all();
   const done = rows.filter((d) => d.status === 'COMPLETED' || d.deliverAt! <= now);
-  return new Map(done.map((d) => [d.vehicleId!, { at: (d.status === 'COMPLETED' && d.reported) || d.deliverAt!, lat: d.lat, lng: d.lng }]));
+  return new Map(done.map((d) => [d.vehicleId!, { at: d.delivered ?? d.deliverAt!, lat: d.lat, lng: d.lng }]));
 }
 
 /**

@@ -65,6 +65,18 @@ export function monthDays(month: StatementMonth): { firstDay: string; lastDay: s
   return { firstDay, lastDay: addDays(firstDay, new Date(Date.UTC(year, monthNumber, 0)).getUTCDate() - 1) };
 }
 
+/**
+ * When the booking (the `bookings` row of the query) was delivered, as its carrier reported it: the DELIVERED
+ * event's `occurredAt` (a feeder leg's AT_CENTRE, the hand-over that completes it), not when the report came;
+ * null before. One look-up by tracking_events_booking.
+ */
+export function deliveredAt(): SQL<number | null> {
+  const feederLeg: CentreLeg = 'FEEDER';
+  return sql<number | null>`(select min(${trackingEvents.occurredAt}) from ${trackingEvents}
+    where ${trackingEvents.bookingId} = ${bookings.id} and (${trackingEvents.kind} = ${codeOf(TRACKING_EVENT_KIND_CODES, 'DELIVERED')}
+      or (${trackingEvents.kind} = ${codeOf(TRACKING_EVENT_KIND_CODES, 'AT_CENTRE')} and ${bookings.centreLeg} = ${feederLeg})))`;
+}
+
 /** Ended bookings appear with their reason and no charge. */
 const ENDED: readonly BookingStatus[] = ['CANCELLED', 'RETURNED'];
 const isEnded = (l: StatementLine) => ENDED.includes(l.status);
@@ -78,13 +90,8 @@ const buyer = alias(organisations, 'buyer');
  * supply date then booking (a feeder's transport before its handling). VAT per line: see `chargeOf`.
  */
 export async function statementLines(ctx: Context, where: SQL | undefined, { firstDay, lastDay }: { firstDay: string; lastDay: string }): Promise<StatementLine[]> {
-  // Transport is supplied when delivered: the DELIVERED event's time once reported (a feeder leg's AT_CENTRE, the
-  // hand-over that completes it), the planned time before.
-  const feederLeg: CentreLeg = 'FEEDER';
-  const deliveredAt = sql<number | null>`(select min(${trackingEvents.occurredAt}) from ${trackingEvents}
-    where ${trackingEvents.bookingId} = ${bookings.id} and (${trackingEvents.kind} = ${codeOf(TRACKING_EVENT_KIND_CODES, 'DELIVERED')}
-      or (${trackingEvents.kind} = ${codeOf(TRACKING_EVENT_KIND_CODES, 'AT_CENTRE')} and ${bookings.centreLeg} = ${feederLeg})))`;
-  const suppliedAt = sql<number>`coalesce(${deliveredAt}, ${bookings.deliverAt}, ${bookings.bookedAt})`;
+  // Transport is supplied when delivered: once reported, when it happened; the planned time before.
+  const suppliedAt = sql<number>`coalesce(${deliveredAt()}, ${bookings.deliverAt}, ${bookings.bookedAt})`;
   const rows = await ctx.db
     .select({
       booking: bookings,

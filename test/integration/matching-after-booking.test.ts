@@ -9,6 +9,7 @@ import { toGlobalId } from '../../src/global-id';
 import { acceptOffer } from '../../src/bookings/accept-offer';
 import { cancelShipmentRequest } from '../../src/demand/cancel-shipment-request';
 import { retireVehicle } from '../../src/supply/vehicles/retire-vehicle';
+import { updateVehicleLocation } from '../../src/supply/vehicles/update-vehicle-location';
 import type { Context } from '../../src/context';
 import { TINY_PNG } from '../../scripts/simulation/market';
 import { BUSAN, ctxAs, HOUR, makeOffers, round, shipment, vehicle } from '../helpers/bookings-fixtures';
@@ -129,8 +130,8 @@ it('plans a truck whose feeder leg has ended from the centre, where it handed th
   expect(await roundWithLoad()).toEqual([{ vehicleId: truckId(id), deadheadKm: expect.closeTo(approachKm(centre()), 1) }]);
 });
 
-it('plans a truck from the drop of a booking its carrier reported delivered', async () => {
-  const { truckId: id, bookingId, then } = await bookedTo(PYEONGTAEK);
+/** Reports the booking picked up and delivered (with its proof) at the times its plan had: the reports are sent now. */
+async function deliver(bookingId: number, then: number): Promise<void> {
   const booking = toGlobalId('Booking', bookingId);
   const report = (kind: string, at: number, extra = {}) =>
     gql<{ trackingEventReport: { booking: { status: string } } }>(server.url, REPORT, { input: { bookingId: booking, kind, occurredAt: new Date(at).toISOString(), position: PYEONGTAEK, idempotencyKey: randomUUID(), ...extra } }, { apiKey: carrierKey() });
@@ -139,7 +140,20 @@ it('plans a truck from the drop of a booking its carrier reported delivered', as
   const image = (await upload.json()) as { id: string };
   const proofOfDelivery = { receiverName: '김수령', receivedAt: new Date(then + 12 * HOUR).toISOString(), imageId: image.id };
   expect((await report('DELIVERED', then + 12 * HOUR, { proofOfDelivery })).body.data?.trackingEventReport.booking.status).toBe('COMPLETED');
+}
+
+it('plans a truck from the drop of a booking its carrier reported delivered', async () => {
+  const { truckId: id, bookingId, then } = await bookedTo(PYEONGTAEK);
+  await deliver(bookingId, then);
   expect(await roundWithLoad()).toEqual([{ vehicleId: truckId(id), deadheadKm: expect.closeTo(approachKm(PYEONGTAEK), 1) }]);
+});
+
+it('plans a truck from the position its carrier reported after the delivery, though the delivery was reported later', async () => {
+  const { truckId: id, bookingId, then } = await bookedTo(PYEONGTAEK);
+  // An hour ago the carrier put the truck back in the complex; the driver reports the delivery of yesterday only now.
+  await updateVehicleLocation({ ctx: as('CARRIER', Date.now() - HOUR), input: { vehicleId: id, location: ORIGIN } });
+  await deliver(bookingId, then);
+  expect(await roundWithLoad()).toEqual([{ vehicleId: truckId(id), deadheadKm: 0 }]);
 });
 
 it('leaves a truck where it stands when its booking was cancelled before pickup: it never went', async () => {
