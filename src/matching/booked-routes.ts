@@ -4,6 +4,7 @@ import { bookings, offers, routes, routeStops, shipmentRequests, vehicleAvailabi
 import type { BookedRouteInput } from './engine';
 import { requestInputOf, vehicleInputOf } from './round-input';
 import { bookedKmByDay, type BookedDrive } from './booked-driving';
+import { truckStart, type Drop } from './truck-start';
 
 /**
  * Request statuses after which a route's stop of each action is served: both legs through the centre share the
@@ -34,13 +35,14 @@ export function servedPrefix(stops: Pick<StopRow, 'action' | 'requestId'>[], sta
  * The complex's booked routes a round may extend: routes with confirmed shares and stops ahead, none of them
  * cancelled or given back, no extension already pending, drops at the requests' own destinations (a drop at a
  * warehouse belongs to a storage booking the round does not re-plan), and the shift the route is driven in still
- * open when the truck is free. The truck is where its last served stop left it, else where its booked route before this
- * one ends, from when it ends (or where it is registered). Each of a truck's booked routes may be extended, between the end
- * of the one before it and the start of the one after it (a truck booked for the morning and the afternoon takes loads on
+ * open when the truck is free. The truck is where its last served stop left it, else where `truckStart` puts it: where
+ * its booked route before this one ends (from when it ends), else where its last work done (`lastDone`, from
+ * `lastDropsDone`) left it unless reported since. Each of a truck's booked routes may be extended, between the end of
+ * the one before it and the start of the one after it (a truck booked for the morning and the afternoon takes loads on
  * its afternoon route too). Reads are driven by the fleet's held reservations that end after now
  * (what is on the road now or later), not by the routes or confirmed bookings of all time: a route whose last planned drop has passed is not extended.
  */
-export async function loadBookedRoutes(tx: Tx, complexId: number, now: Date, drives: readonly BookedDrive[]): Promise<BookedRouteInput[]> {
+export async function loadBookedRoutes(tx: Tx, complexId: number, now: Date, drives: readonly BookedDrive[], lastDone: ReadonlyMap<number, Drop>): Promise<BookedRouteInput[]> {
   const nowMs = now.getTime();
   // Routes with a planned stop ahead: a share's vehicle reservation, still held, ends after now. Found from the
   // complex's fleet through the held reservations' end, not from every booking left confirmed in its history.
@@ -106,9 +108,11 @@ export async function loadBookedRoutes(tx: Tx, complexId: number, now: Date, dri
     if (ahead.some((s) => s.action === 'DROP' && (s.lat !== requestOf.get(s.requestId)!.destinationLat || s.lng !== requestOf.get(s.requestId)!.destinationLng))) return [];
     const own = inOrder.filter((r) => r.vehicleId === vehicle.id);
     const before = own[own.indexOf(route) - 1];
-    // The truck is free at its last served stop, else where its route before this one ends, when it ends there.
-    const last = done > 0 ? stops[done - 1]! : before ? (stopsOf.get(before.id) ?? []).at(-1) ?? null : null;
-    const readyAt = Math.max(nowMs, last?.departAt.getTime() ?? nowMs, done === 0 && before ? before.endAt.getTime() : nowMs);
+    const served = done > 0 ? stops[done - 1]! : undefined;
+    const endBefore = before && (stopsOf.get(before.id) ?? []).at(-1);
+    // Free at its last served stop, else as a fresh route would start it, its route before this one the booking ahead.
+    const start = served ? { lat: served.lat, lng: served.lng } : truckStart(vehicle, endBefore, lastDone.get(vehicle.id));
+    const readyAt = Math.max(nowMs, (served ?? endBefore)?.departAt.getTime() ?? nowMs, !served && before ? before.endAt.getTime() : nowMs);
     // The shift the route is driven in, still open when the truck is free.
     const startAt = route.startAt.getTime();
     const window = windows.find((w) => w.vehicleId === vehicle.id && w.startsAt.getTime() <= startAt && startAt < w.endsAt.getTime() && readyAt < w.endsAt.getTime());
@@ -122,7 +126,7 @@ export async function loadBookedRoutes(tx: Tx, complexId: number, now: Date, dri
         revision: route.revision,
         stopsDone: done,
         vehicle: {
-          ...vehicleInputOf(vehicle, last ? { lat: last.lat, lng: last.lng } : null, [{ start: Math.max(readyAt, window.startsAt.getTime()), end: next }]),
+          ...vehicleInputOf(vehicle, start, [{ start: Math.max(readyAt, window.startsAt.getTime()), end: next }]),
           // The truck's other routes: this one's driving is in the extension's plan.
           bookedKmByDay: bookedKmByDay(drives, vehicle.id, route.id),
         },

@@ -170,7 +170,7 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
       listings,
       now: nowMs,
       excludedPairs,
-      bookedRoutes: await loadBookedRoutes(tx, complex.id, now, drives),
+      bookedRoutes: await loadBookedRoutes(tx, complex.id, now, drives, done),
     };
   });
 }

@@ -68,7 +68,7 @@ export async function lastDropsDone(tx: Tx, fleet: SQL | undefined, centre: LatL
  * from that drop to the next pickup. With none ahead, where its last work done left it, unless its carrier reported
  * a position since: a truck that delivered to Busan is in Busan until it says otherwise.
  */
-export function truckStart(v: Pick<typeof vehicles.$inferSelect, 'locationUpdatedAt'>, ahead: Drop | undefined, done: Drop | undefined): LatLng | null {
+export function truckStart(v: Pick<typeof vehicles.$inferSelect, 'locationUpdatedAt'>, ahead: LatLng | undefined, done: Drop | undefined): LatLng | null {
   const drop = ahead ?? (done && done.at > v.locationUpdatedAt ? done : undefined);
   return drop ? { lat: drop.lat, lng: drop.lng } : null;
 }

@@ -19,10 +19,14 @@ import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 const RUN = 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { status } } }';
 const OFFERS = 'query ($id: ID!) { offers(filter: { requestId: $id, status: PENDING }) { edges { node { vehicleId deadheadKm } } } }';
 const REPORT = 'mutation ($input: TrackingEventReportInput!) { trackingEventReport(input: $input) { booking { status } } }';
+const ROUTE_OFFERS = 'query ($id: ID!) { offers(filter: { requestId: $id, status: PENDING }) { edges { node { vehicleId routeId } } } }';
+const ACCEPT = 'mutation ($id: ID!, $key: String!) { routeAccept(input: { routeId: $id, idempotencyKey: $key }) { route { status } } }';
 const MOVE = 'mutation ($id: ID!, $at: LatLngInput!) { vehicleLocationUpdate(input: { vehicleId: $id, location: $at }) { location { locationUpdatedAt } } }';
 const SUWON = { lat: 37.2636, lng: 127.0286 };
 /** Pyeongtaek, ~40 km from the complex: within a round's search radius of it, unlike Busan. */
 const PYEONGTAEK = { lat: 36.99, lng: 126.93 };
+/** Between Pyeongtaek and the complex, a little off the straight road. */
+const HWASEONG = { lat: 37.15, lng: 126.87 };
 /** The load each test's round plans: inside the complex, where the test's truck was registered. */
 const ORIGIN = { lat: 37.33, lng: 126.76 };
 /** Far below any class rate card (the demo data registers no trucks): wherever a round plans it, it is the truck to beat. */
@@ -80,13 +84,18 @@ async function bookedTo(destination: { lat: number; lng: number }, leg?: 'FEEDER
   return { truckId: truck.id, bookingId: bookings[0]!.id, requestId: request.id, then };
 }
 
+/** A round, then the pending offers it made the request. */
+async function roundOffering<T = Offers['offers']['edges'][number]['node']>(requestId: number, query = OFFERS): Promise<T[]> {
+  const operator = server.keyOf('OPERATOR').apiKey;
+  expect((await gql(server.url, RUN, {}, { apiKey: operator })).body.errors).toBeUndefined();
+  return (await gql<{ offers: { edges: { node: T }[] } }>(server.url, query, { id: toGlobalId('ShipmentRequest', requestId) }, { apiKey: operator })).body.data!.offers.edges.map((e) => e.node);
+}
+
 /** A load from where the trucks were registered to Suwon, and a round: its pending offers. */
 async function roundWithLoad(): Promise<Offers['offers']['edges'][number]['node'][]> {
   const local = await shipment(as('MANUFACTURER'), { origin: ORIGIN, destination: SUWON });
   made.requestIds.push(local.id);
-  const operator = server.keyOf('OPERATOR').apiKey;
-  expect((await gql(server.url, RUN, {}, { apiKey: operator })).body.errors).toBeUndefined();
-  return (await gql<Offers>(server.url, OFFERS, { id: toGlobalId('ShipmentRequest', local.id) }, { apiKey: operator })).body.data!.offers.edges.map((e) => e.node);
+  return roundOffering(local.id);
 }
 
 const truckId = (id: number) => toGlobalId('Vehicle', id);
@@ -166,4 +175,20 @@ it('plans a truck from the position its carrier reported after its booking ended
   const { truckId: id } = await bookedTo(PYEONGTAEK);
   expect((await gql(server.url, MOVE, { id: truckId(id), at: ORIGIN }, { apiKey: carrierKey() })).body.errors).toBeUndefined();
   expect(await roundWithLoad()).toEqual([{ vehicleId: truckId(id), deadheadKm: 0 }]);
+});
+
+it("plans the extension of a booked route not yet started from where the truck's last work left it", async () => {
+  const { truckId: id } = await bookedTo(PYEONGTAEK);
+  // Booked through a round for later today: a load in the complex, picked up in four to six hours.
+  const later = await shipment(as('MANUFACTURER'), { origin: ORIGIN, destination: SUWON, pickupWindow: { from: new Date(Date.now() + 4 * HOUR), until: new Date(Date.now() + 6 * HOUR) } });
+  made.requestIds.push(later.id);
+  const [offered] = await roundOffering<{ vehicleId: string; routeId: string }>(later.id, ROUTE_OFFERS);
+  expect(offered?.vehicleId).toBe(truckId(id));
+  expect((await gql(server.url, ACCEPT, { id: offered!.routeId, key: randomUUID() }, { apiKey: carrierKey() })).body.errors).toBeUndefined();
+  // A load on the way from Pyeongtaek, picked up before that booked pickup: only an extension of the route carries it.
+  const onTheWay = await shipment(as('MANUFACTURER'), { origin: HWASEONG, destination: ORIGIN, pickupWindow: { from: new Date(Date.now() + HOUR), until: new Date(Date.now() + 2 * HOUR) } });
+  made.requestIds.push(onTheWay.id);
+  // From Pyeongtaek the pickup on the way turns empty km into loaded km (below 0); from the complex it adds the run to it.
+  const emptyKm = (haversineKm(PYEONGTAEK, HWASEONG) - haversineKm(PYEONGTAEK, ORIGIN)) * 1.3;
+  expect(await roundOffering(onTheWay.id)).toEqual([{ vehicleId: truckId(id), deadheadKm: expect.closeTo(emptyKm, 1) }]);
 });
