@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm';
 import { offers, routes } from '../../db/schema';
 import { selectComplex } from '../../src/complexes/complex-record';
 import { haversineKm } from '../../src/geo/distance';
+import { addDays, seoulDay, seoulMidnight } from '../../src/supply/listings/seoul-day';
 import { toGlobalId } from '../../src/global-id';
 import { acceptOffer } from '../../src/bookings/accept-offer';
 import { cancelShipmentRequest } from '../../src/demand/cancel-shipment-request';
@@ -179,14 +180,16 @@ it('plans a truck from the position its carrier reported after its booking ended
 
 it("plans the extension of a booked route not yet started from where the truck's last work left it", async () => {
   const { truckId: id } = await bookedTo(PYEONGTAEK);
-  // Booked through a round for later today: a load in the complex, picked up in four to six hours.
-  const later = await shipment(as('MANUFACTURER'), { origin: ORIGIN, destination: SUWON, pickupWindow: { from: new Date(Date.now() + 4 * HOUR), until: new Date(Date.now() + 6 * HOUR) } });
+  // Tomorrow's hours (Asia/Seoul), so that both pickups fall on one day whenever the test runs.
+  const tomorrow = (hour: number) => new Date(seoulMidnight(addDays(seoulDay(new Date()), 1)).getTime() + hour * HOUR);
+  // Booked through a round: a load in the complex picked up at noon; nothing has moved the truck since Pyeongtaek.
+  const later = await shipment(as('MANUFACTURER'), { origin: ORIGIN, destination: SUWON, pickupWindow: { from: tomorrow(12), until: tomorrow(14) }, deliverBy: tomorrow(20) });
   made.requestIds.push(later.id);
   const [offered] = await roundOffering<{ vehicleId: string; routeId: string }>(later.id, ROUTE_OFFERS);
   expect(offered?.vehicleId).toBe(truckId(id));
   expect((await gql(server.url, ACCEPT, { id: offered!.routeId, key: randomUUID() }, { apiKey: carrierKey() })).body.errors).toBeUndefined();
   // A load on the way from Pyeongtaek, picked up before that booked pickup: only an extension of the route carries it.
-  const onTheWay = await shipment(as('MANUFACTURER'), { origin: HWASEONG, destination: ORIGIN, pickupWindow: { from: new Date(Date.now() + HOUR), until: new Date(Date.now() + 2 * HOUR) } });
+  const onTheWay = await shipment(as('MANUFACTURER'), { origin: HWASEONG, destination: ORIGIN, pickupWindow: { from: tomorrow(9), until: tomorrow(10) }, deliverBy: tomorrow(20) });
   made.requestIds.push(onTheWay.id);
   // From Pyeongtaek the pickup on the way turns empty km into loaded km (below 0); from the complex it adds the run to it.
   const emptyKm = (haversineKm(PYEONGTAEK, HWASEONG) - haversineKm(PYEONGTAEK, ORIGIN)) * 1.3;
