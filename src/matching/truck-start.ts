@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { bookings, codeOf, HOLDING_BOOKING_CODES, HOLDING_BOOKING_STATUSES, OFFER_KIND_CODES, shipmentRequests, trackingEvents, vehicles } from '../../db/schema';
 import { deliveredAt } from '../settlement/statement-lines';
@@ -38,7 +38,8 @@ export async function lastDropsDone(tx: Tx, fleet: SQL | undefined, centre: LatL
   const lastStarted = tx
     .select({ id: started.id })
     .from(started)
-    .where(and(eq(started.vehicleId, vehicles.id), inArray(started.status, HOLDING_BOOKING_STATUSES), lte(started.pickupAt, now)))
+    // Picked up by now: by its plan, or delivered already (a truck loaded early may deliver before its planned pickup).
+    .where(and(eq(started.vehicleId, vehicles.id), inArray(started.status, HOLDING_BOOKING_STATUSES), or(lte(started.pickupAt, now), eq(started.status, 'COMPLETED'))))
     .orderBy(desc(started.pickupAt))
     .limit(1);
   const route = alias(bookings, 'route');

@@ -140,21 +140,21 @@ it('plans a truck whose feeder leg has ended from the centre, where it handed th
   expect(await roundWithLoad()).toEqual([{ vehicleId: truckId(id), deadheadKm: expect.closeTo(approachKm(centre()), 1) }]);
 });
 
-/** Reports the booking picked up and delivered (with its proof) at the times its plan had: the reports are sent now. */
-async function deliver(bookingId: number, then: number): Promise<void> {
+/** Reports the booking picked up and delivered (with its proof) at the times given: the reports are sent now. */
+async function deliver(bookingId: number, pickedUpAt: number, deliveredAt: number): Promise<void> {
   const booking = toGlobalId('Booking', bookingId);
   const report = (kind: string, at: number, extra = {}) =>
     gql<{ trackingEventReport: { booking: { status: string } } }>(server.url, REPORT, { input: { bookingId: booking, kind, occurredAt: new Date(at).toISOString(), position: PYEONGTAEK, idempotencyKey: randomUUID(), ...extra } }, { apiKey: carrierKey() });
-  expect((await report('PICKED_UP', then + 3 * HOUR)).body.errors).toBeUndefined();
+  expect((await report('PICKED_UP', pickedUpAt)).body.errors).toBeUndefined();
   const upload = await fetch(`${server.url.replace(/\/graphql$/, '')}/pod-images/${booking}`, { method: 'POST', headers: { authorization: `Bearer ${carrierKey()}`, 'content-type': 'image/png' }, body: TINY_PNG });
   const image = (await upload.json()) as { id: string };
-  const proofOfDelivery = { receiverName: '김수령', receivedAt: new Date(then + 12 * HOUR).toISOString(), imageId: image.id };
-  expect((await report('DELIVERED', then + 12 * HOUR, { proofOfDelivery })).body.data?.trackingEventReport.booking.status).toBe('COMPLETED');
+  const proofOfDelivery = { receiverName: '김수령', receivedAt: new Date(deliveredAt).toISOString(), imageId: image.id };
+  expect((await report('DELIVERED', deliveredAt, { proofOfDelivery })).body.data?.trackingEventReport.booking.status).toBe('COMPLETED');
 }
 
 it('plans a truck from the drop of a booking its carrier reported delivered', async () => {
   const { truckId: id, bookingId, then } = await bookedTo(PYEONGTAEK);
-  await deliver(bookingId, then);
+  await deliver(bookingId, then + 3 * HOUR, then + 12 * HOUR);
   expect(await roundWithLoad()).toEqual([{ vehicleId: truckId(id), deadheadKm: expect.closeTo(approachKm(PYEONGTAEK), 1) }]);
 });
 
@@ -162,7 +162,7 @@ it('plans a truck from the position its carrier reported after the delivery, tho
   const { truckId: id, bookingId, then } = await bookedTo(PYEONGTAEK);
   // An hour ago the carrier put the truck back in the complex; the driver reports the delivery of yesterday only now.
   await updateVehicleLocation({ ctx: as('CARRIER', Date.now() - HOUR), input: { vehicleId: id, location: ORIGIN } });
-  await deliver(bookingId, then);
+  await deliver(bookingId, then + 3 * HOUR, then + 12 * HOUR);
   expect(await roundWithLoad()).toEqual([{ vehicleId: truckId(id), deadheadKm: 0 }]);
 });
 
@@ -194,4 +194,17 @@ it("plans the extension of a booked route not yet started from where the truck's
   // From Pyeongtaek the pickup on the way turns empty km into loaded km (below 0); from the complex it adds the run to it.
   const emptyKm = (haversineKm(PYEONGTAEK, HWASEONG) - haversineKm(PYEONGTAEK, ORIGIN)) * 1.3;
   expect(await roundOffering(onTheWay.id)).toEqual([{ vehicleId: truckId(id), deadheadKm: expect.closeTo(emptyKm, 1) }]);
+});
+
+it('plans a truck from the drop of a booking delivered before its planned pickup time', async () => {
+  const now = Date.now();
+  const truck = await vehicle(as('CARRIER', now - HOUR), { location: ORIGIN, rateCard: CHEAP, availability: [{ startsAt: new Date(now - HOUR / 2), endsAt: new Date(now + 72 * HOUR) }] });
+  made.truckIds.push(truck.id);
+  const request = await shipment(as('MANUFACTURER', now - HOUR), { destination: PYEONGTAEK, pickupWindow: { from: new Date(now - HOUR / 2), until: new Date(now + 6 * HOUR) } });
+  const offer = { round: await round(server.db), requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: server.keyOf('CARRIER').organisationId, vehicleId: truck.id, expiresAt: new Date(now + HOUR) };
+  // Planned for three hours from now; loaded early and delivered a minute ago.
+  const [offerId] = await makeOffers(server.db, [{ ...offer, pickupAt: new Date(now + 3 * HOUR), deliverAt: new Date(now + 5 * HOUR) }]);
+  const { bookings } = await acceptOffer({ ctx: as('CARRIER', now - HOUR / 2), input: { offerId: offerId!, idempotencyKey: randomUUID() } });
+  await deliver(bookings[0]!.id, now - 20 * 60_000, now - 60_000);
+  expect(await roundWithLoad()).toEqual([{ vehicleId: truckId(truck.id), deadheadKm: expect.closeTo(approachKm(PYEONGTAEK), 1) }]);
 });
