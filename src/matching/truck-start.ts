@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { bookings, codeOf, HOLDING_BOOKING_CODES, HOLDING_BOOKING_STATUSES, OFFER_KIND_CODES, shipmentRequests, trackingEvents, vehicles } from '../../db/schema';
-import { deliveredAt } from '../settlement/statement-lines';
+import { deliveredAt } from '../tracking/delivered-at';
 import type { Tx } from '../../db/transaction';
 import type { LatLng } from '../geo/distance';
 

@@ -1,11 +1,12 @@
 import { and, asc, eq, gte, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
-import { bookings, codeOf, logisticsCentres, offers, organisations, TRACKING_EVENT_KIND_CODES, trackingEvents, vehicles, warehouseListings, type BookingStatus, type CentreLeg, type OfferKind } from '../../db/schema';
+import { bookings, logisticsCentres, offers, organisations, vehicles, warehouseListings, type BookingStatus, type OfferKind } from '../../db/schema';
 import { pooledWithOtherShippers } from '../bookings/booking-record';
 import type { Context } from '../context';
 import { addDays, seoulDay, seoulMidnight } from '../supply/listings/seoul-day';
 import { DAY_MS } from '../time';
+import { deliveredAt } from '../tracking/delivered-at';
 import { chargeOf, NO_CHARGE, sumCharges, type Charge } from './charge';
 
 // Records are stamped in ms since 1970: no month before it can hold a line.
@@ -63,18 +64,6 @@ export function monthDays(month: StatementMonth): { firstDay: string; lastDay: s
   const firstDay = `${month}-01`;
   // Day 0 of the next month is this month's last; written so, 9999-12 needs no year 10000.
   return { firstDay, lastDay: addDays(firstDay, new Date(Date.UTC(year, monthNumber, 0)).getUTCDate() - 1) };
-}
-
-/**
- * When the booking (the `bookings` row of the query) was delivered, as its carrier reported it: the DELIVERED
- * event's `occurredAt` (a feeder leg's AT_CENTRE, the hand-over that completes it), not when the report came;
- * null before. One look-up by tracking_events_booking.
- */
-export function deliveredAt(): SQL<number | null> {
-  const feederLeg: CentreLeg = 'FEEDER';
-  return sql<number | null>`(select min(${trackingEvents.occurredAt}) from ${trackingEvents}
-    where ${trackingEvents.bookingId} = ${bookings.id} and (${trackingEvents.kind} = ${codeOf(TRACKING_EVENT_KIND_CODES, 'DELIVERED')}
-      or (${trackingEvents.kind} = ${codeOf(TRACKING_EVENT_KIND_CODES, 'AT_CENTRE')} and ${bookings.centreLeg} = ${feederLeg})))`;
 }
 
 /** Ended bookings appear with their reason and no charge. */
