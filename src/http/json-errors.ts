@@ -56,7 +56,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, op
       extensions: { code: DOMAIN_ERROR_ANSWER[original.code].code, ...original.details },
     };
   }
-  const code = isUncodedClientError(error) ? 'BAD_REQUEST' : formatted.extensions?.code;
+  const code = isUncodedClientError(error) ? 'BAD_REQUEST' : isVariableErrorCap(error) ? 'BAD_USER_INPUT' : formatted.extensions?.code;
   if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) {
     // A value written in the query, or an enum's sent in a variable: `input.storageClass: must be one of …`, with the
     // issue as a domain error gives it.
@@ -88,6 +88,14 @@ function isUncodedClientError(error: unknown): boolean {
   if (!(error instanceof GraphQLError) || error.extensions.code !== undefined) return false;
   const status = (error.extensions.http as { status?: number } | undefined)?.status;
   return status !== undefined && status >= 400 && status < 500;
+}
+
+/**
+ * graphql-js's last error when a request's variables hold more wrong values than it lists (50, e.g. a list of unknown
+ * enum values): as much the client's as the errors before it, which Apollo codes BAD_USER_INPUT, but it has no code.
+ */
+function isVariableErrorCap(error: unknown): boolean {
+  return error instanceof GraphQLError && error.extensions.code === undefined && error.message === 'Too many errors processing variables, error limit reached. Execution aborted.';
 }
 
 /**

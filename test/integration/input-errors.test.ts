@@ -134,6 +134,16 @@ describe('a variable that does not fit its type, over WebSocket', () => {
   });
 });
 
+it('a variable with more wrong values than graphql-js lists (51 unknown enum values) is BAD_USER_INPUT throughout, not an internal error', async () => {
+  const query = 'query ($filter: ShipmentRequestFilter) { shipmentRequests(filter: $filter) { totalCount } }';
+  const variables = { filter: { status: Array(51).fill('NOPE') } };
+  const { status, body } = await gql(server.url, query, variables, { apiKey: keyOf('MANUFACTURER') });
+  expect(status).toBe(400);
+  expect(body.errors?.[0]).toMatchObject({ message: 'filter.status[0]: must be one of OPEN, OFFERED, BOOKED, PICKED_UP, AT_CENTRE, IN_TRANSIT, DELIVERED, CANCELLED, EXPIRED' });
+  expect(body.errors?.map((e) => e.extensions?.code)).toEqual(Array(body.errors!.length).fill('BAD_USER_INPUT'));
+  expect(body.errors?.at(-1)?.message).toMatch(/^Too many errors/);
+});
+
 describe('an enum value the schema does not hold', () => {
   const STORAGE = 'AMBIENT, CHILLED, FROZEN, HAZMAT, BONDED, OUTDOOR_YARD';
   const BODIES = 'CARGO, WING, BOX, REFRIGERATED, FROZEN, FLATBED, TANK';
