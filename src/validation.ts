@@ -56,13 +56,20 @@ function textRule(pattern: RegExp, rule: string, named: [RegExp, string][] = [])
 const BIDI = '\\u202a-\\u202e\\u2066-\\u2069';
 
 /**
+ * Unicode's own line breaks, which are no control characters (Zl, Zp): word processors paste them, and screens, PDFs
+ * and JavaScript break lines at them as at \\n.
+ */
+const LINE_SEPARATORS = '\\u2028\\u2029';
+
+/**
  * For names and other one-line text (`.regex(...ONE_LINE)`): no control characters. NUL padding from a fixed-width
  * ERP field, a tab or line break pasted with a name, or an escape code are never part of a firm's name (상호), and
  * would travel on into statements, CSV and screens. No lone surrogates either, nor bidirectional overrides: one turns
  * the rest of a name around on every screen and statement that shows it (a firm passing for another).
  */
-export const ONE_LINE = textRule(new RegExp(`^[^\\p{Cc}\\p{Cs}${BIDI}]*$`, 'u'), 'must not contain control characters (NUL, tabs, line breaks, escape codes)', [
+export const ONE_LINE = textRule(new RegExp(`^[^\\p{Cc}\\p{Cs}${BIDI}${LINE_SEPARATORS}]*$`, 'u'), 'must not contain control characters (NUL, tabs, line breaks, escape codes)', [
   [new RegExp(`[${BIDI}]`, 'u'), 'must not contain bidirectional overrides or isolates (U+202A–U+202E, U+2066–U+2069), which make text read other than it is'],
+  [new RegExp(`[${LINE_SEPARATORS}]`, 'u'), 'must not contain line breaks (U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR included)'],
 ]);
 
 /** For free text such as notes and reasons (`.regex(...FREE_TEXT)`): line breaks and tabs, but no other control characters, and no lone surrogates. */

@@ -245,6 +245,15 @@ describe('control characters in text', () => {
     expect(await rows(organisations)).toBe(before);
   });
 
+  it("in a name, Unicode's own line breaks (U+2028, U+2029: a name pasted from a word processor) are refused as line breaks", async () => {
+    const before = await rows(organisations);
+    const input = { complexCode: 'GUMI', role: 'CARRIER', name: '(주)구미운송\u2028대표 김철수', businessRegistrationNumber: '220-81-62517', contactName: '김\u2029철수' };
+    const { body } = await gql(server.url, ORG, { input }, { apiKey: keyOf('ADMIN') });
+    const rule = 'must not contain line breaks (U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR included)';
+    expect(body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', issues: [{ field: 'input.name', rule }, { field: 'input.contactName', rule }] });
+    expect(await rows(organisations)).toBe(before);
+  });
+
   it('in notes: line breaks and tabs are kept, NUL is refused', async () => {
     const before = await rows(shipmentRequests);
     const refused = await gql(server.url, REQUEST, { input: shipmentRequestVariables({ notes: 'Gate B\u0000' }) }, { apiKey: keyOf('MANUFACTURER') });
