@@ -120,15 +120,20 @@ interface HttpError {
   code?: string;
   /** The raw body, on a parse failure. */
   body?: string;
+  /** An Error's, which spreading leaves out: read for a path the router could not decode, never sent as it is. */
+  message?: string;
 }
 
 /** What the client did wrong, in words; never the raw message, which may hold a file path. */
-function clientFault({ status, type, limit, encoding, code, body }: HttpError & { status: number }): string {
+function clientFault({ status, type, limit, encoding, code, body, message }: HttpError & { status: number }): string {
   if (type === 'entity.parse.failed') return isJson(body) ? 'Request body must be a JSON object, such as {"query": "{ complexes { totalCount } }"}' : 'Request body is not valid JSON';
   if (type === 'entity.too.large') return `Request body exceeds ${limit} bytes`;
   if (type === 'encoding.unsupported') return `Content-Encoding "${encoding}" is not supported: send gzip, deflate, br or none`;
   if (type === 'charset.unsupported') return 'Request body charset is not supported: send UTF-8';
   if (code?.startsWith('Z_')) return 'Request body does not decompress as its Content-Encoding says';
+  // Express's router, for a path segment decodeURIComponent refuses (an ID cut in the middle of a character).
+  const undecodable = /^Failed to decode param '(.*)'$/s.exec(message ?? '');
+  if (undecodable) return `Request path holds ${undecodable[1]}, which is not percent-encoded UTF-8: send IDs and months as the API wrote them`;
   return STATUS_CODES[status] ?? 'Bad request';
 }
 
@@ -148,7 +153,7 @@ export function sendJsonError(res: ServerResponse, err: unknown, opts: ErrorForm
   const fault = (err ?? {}) as HttpError;
   const { status } = fault;
   if (status && status >= 400 && status < 500) {
-    return sendJson(res, status, { errors: [{ message: clientFault({ ...fault, status }), extensions: { code: CODE_BY_STATUS[status] ?? 'BAD_REQUEST' } }] });
+    return sendJson(res, status, { errors: [{ message: clientFault({ ...fault, status, message: fault.message }), extensions: { code: CODE_BY_STATUS[status] ?? 'BAD_REQUEST' } }] });
   }
   if (isDatabaseAway(err)) {
     // Not a fault of ours, and over once the database is back (a restart, a failover): a client and a load balancer retry a 503.

@@ -100,6 +100,16 @@ describe('client mistakes are answered as such, in GraphQL-shaped JSON', () => {
     }
   });
 
+  it('a path segment that is not percent-encoded UTF-8 (an ID cut mid-character) is refused saying so, not a bare "Bad Request"', async () => {
+    const rule = 'Request path holds %E0%A4%A, which is not percent-encoded UTF-8: send IDs and months as the API wrote them';
+    const headers = { authorization: `Bearer ${server.keyOf('CARRIER').apiKey}` };
+    for (const path of ['/pod-images/%E0%A4%A', '/statements/%E0%A4%A/2026-12.csv']) {
+      const response = await fetch(server.url.replace('/graphql', path), { headers });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ errors: [{ message: rule, extensions: { code: 'BAD_REQUEST' } }] });
+    }
+  });
+
   it('a domain error has one HTTP status wherever it is answered outside GraphQL', async () => {
     const badKey = await post(JSON.stringify({ query: '{ viewer { name } }' }), { authorization: 'Bearer sdx_0000000000_' + 'A'.repeat(43) });
     expect(badKey.status).toBe(401);
