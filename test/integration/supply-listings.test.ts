@@ -376,6 +376,17 @@ describe('warehouse listings over GraphQL', () => {
       expect(reversed.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'filter.availableTo', rule: 'must not be before availableFrom' }]);
     });
 
+    it('a day before 1970 (0000-01-01, or 0099-12-31 that JavaScript reads as 1999) is refused naming the field, not a 500', async () => {
+      const owner = server.keyOf('WAREHOUSE_OWNER').apiKey;
+      const rule = 'must be from 1970-01-01 (days are counted from then)';
+      for (const availableFrom of ['0000-01-01', '0099-12-31', '1969-12-31']) {
+        const { body } = await as(owner, LIST, { filter: { availableFrom, availableTo: addDays(today, 1) } });
+        expect(body.errors).toEqual([expect.objectContaining({ message: `filter.availableFrom: ${rule}`, extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'filter.availableFrom', rule }] } })]);
+      }
+      const { body } = await as(owner, LIST, { filter: { availableFrom: '1970-01-01', availableTo: addDays(today, 1) } });
+      expect(body.errors).toBeUndefined();
+    });
+
     it('pages by cursor without repeats', async () => {
       const admin = server.keyOf('ADMIN').apiKey;
       const all = await list(admin, { first: 100 });

@@ -23,7 +23,11 @@ export function addDays(day: string, days: number): string {
  */
 export const LAST_DAY_END = seoulMidnight('9999-12-31');
 
-/** A real calendar date written `YYYY-MM-DD` (2026-02-30 is refused). */
+/**
+ * A real calendar date written `YYYY-MM-DD` (2026-02-30 is refused), from 1970-01-01: days are counted from then
+ * (KstDay), and JavaScript reads the years 0000–0099 as 1900–1999, so an earlier day would name another.
+ */
 export const CalendarDay = z
   .string()
-  .refine((day) => /^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && addDays(day, 0) === day, 'must be a real calendar date written YYYY-MM-DD');
+  .refine((day) => /^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && addDays(day, 0) === day, 'must be a real calendar date written YYYY-MM-DD')
+  .refine((day) => !/^\d{4}-/.test(day) || day >= '1970-01-01', 'must be from 1970-01-01 (days are counted from then)');
