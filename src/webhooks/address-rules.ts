@@ -44,6 +44,11 @@ export function urlProblem(url: string, policy: AddressPolicy): string | null {
   } catch {
     return 'must be an absolute URL';
   }
+  // As written is as read: WHATWG parsing takes `\` for `/` and skips missing or extra slashes, so
+  // `https://hooks.example\@erp.example/` would be listed as if for erp.example while deliveries went to hooks.example.
+  if (url.includes('\\') || !/^[a-z][a-z\d+.-]*:\/\/[^/]/i.test(url)) {
+    return 'must be written scheme://host/path without backslashes, as it is read: a parser takes https://a\\@b/ for host a and https:///b for host b';
+  }
   if (parsed.username || parsed.password) return 'must not carry credentials';
   const loopback = isLoopbackHost(parsed.hostname);
   if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback && policy.allowHttpLoopback && !policy.production)) {

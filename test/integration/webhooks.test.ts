@@ -331,6 +331,24 @@ describe('webhooks', () => {
     expect((await node(other)).body.data!.node).toBeNull();
     await gql(server.url, DELETE, { input: { id: endpoint.id } }, { apiKey: operator });
   });
+
+  it('refuses a URL that a parser reads with another host than it shows (a backslash, slashes left out or added), naming input.url', async () => {
+    const operator = key('OPERATOR').apiKey;
+    const endpoints = async () => (await gql<{ webhookEndpoints: unknown[] }>(server.url, '{ webhookEndpoints { id } }', {}, { apiKey: operator })).body.data!.webhookEndpoints.length;
+    const before = await endpoints();
+    const rule = 'must be written scheme://host/path without backslashes, as it is read: a parser takes https://a\\@b/ for host a and https:///b for host b';
+    // The first, listed as if for erp.example.com, would be delivered to hooks.example.com; the others name their host only
+    // by rules of URL parsing a reader does not know (https:///b goes to host b).
+    for (const url of ['https://hooks.example.com\\@erp.example.com/in', 'https:\\\\erp.example.com/in', 'https:///erp.example.com/in', 'https:erp.example.com/in']) {
+      const { body } = await gql(server.url, CREATE, { input: { url, eventTypes: ['COMPLEX_ACTIVITY'] } }, { apiKey: operator });
+      expect(body.errors?.[0]).toMatchObject({ message: `input.url: ${rule}`, extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'input.url', rule }] } });
+    }
+    expect(await endpoints()).toBe(before);
+    const { endpoint } = await register(server.url, operator, ['COMPLEX_ACTIVITY'], 'https://erp.example.com/in');
+    const moved = await gql(server.url, UPDATE, { input: { id: endpoint.id, url: 'https://hooks.example.com\\@erp.example.com/in' } }, { apiKey: operator });
+    expect(moved.body.errors?.[0]?.message).toBe(`input.url: ${rule}`);
+    await gql(server.url, DELETE, { input: { id: endpoint.id } }, { apiKey: operator });
+  });
 });
 
 describe('an endpoint that keeps failing', () => {
