@@ -19,9 +19,14 @@ export const CreateOrganisationInput = z
       .refine(isValidBusinessNumber, 'must be a 10-digit business registration number (사업자등록번호), bare or hyphenated 3-2-5 (123-45-67890), with a valid check digit')
       .transform(normaliseBusinessNumber),
     contactName: z.string().trim().min(1).max(80).regex(...ONE_LINE).nullish(),
+    // Seven digits at least: seven blanks or dashes fit the characters, and would be shown as the firm's phone.
     contactPhone: z
       .string()
-      .regex(/^[0-9+\-() ]{7,20}$/, 'must be a phone number')
+      .trim()
+      .refine(
+        (phone) => /^[0-9+\-() ]{7,20}$/.test(phone) && phone.replace(/\D/g, '').length >= 7,
+        'must be a phone number: 7 to 20 characters (digits, spaces, +, - and parentheses), at least 7 of them digits, such as 010-1234-5678',
+      )
       .nullish(),
   })
   // Given or not: a malformed code ("") has its own issue above, not a second saying it is missing.

@@ -92,6 +92,20 @@ describe('accounts and access', () => {
     expect(unknownComplex.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
+  it('a contact phone without seven digits (blank, only dashes) is refused saying what a phone number is, and nothing is created', async () => {
+    const rule = 'must be a phone number: 7 to 20 characters (digits, spaces, +, - and parentheses), at least 7 of them digits, such as 010-1234-5678';
+    const brn = freshBrn();
+    for (const contactPhone of ['       ', '-------', '(((())))', '010-1234-5678 내선 12']) {
+      const { body } = await gql(server.url, ORG_CREATE, { input: { complexCode: 'NAMDONG', role: 'CARRIER', name: '(주)남동운송', businessRegistrationNumber: brn, contactPhone } }, { apiKey: admin });
+      expect(body.errors?.[0]).toMatchObject({ message: `input.contactPhone: ${rule}`, extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'input.contactPhone', rule }] } });
+    }
+    // None of them was created: the number is still free, and a real phone number is kept as sent, trimmed.
+    const created = await gql<{ organisationCreate: { organisation: { id: string } } }>(server.url, ORG_CREATE, { input: { complexCode: 'NAMDONG', role: 'CARRIER', name: '(주)남동운송', businessRegistrationNumber: brn, contactPhone: ' +82 32-123-4567 ' } }, { apiKey: admin });
+    expect(created.body.errors).toBeUndefined();
+    const phone = await gql<{ node: { contactPhone: string } }>(server.url, 'query ($id: ID!) { node(id: $id) { ... on Organisation { contactPhone } } }', { id: created.body.data!.organisationCreate.organisation.id }, { apiKey: admin });
+    expect(phone.body.data!.node).toEqual({ contactPhone: '+82 32-123-4567' });
+  });
+
   it('only ADMIN creates organisations', async () => {
     const input = { complexCode: 'NAMDONG', role: 'CARRIER', name: '무단', businessRegistrationNumber: freshBrn() };
     expect((await gql(server.url, ORG_CREATE, { input })).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
