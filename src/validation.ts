@@ -91,6 +91,8 @@ export function ruleOf(issue: $ZodRawIssue): string | undefined {
     case 'too_big':
       return issue.exact ? `must have exactly ${count(issue.maximum)}` : issue.inclusive ? `must ${unit ? 'have' : 'be'} at most ${count(issue.maximum)}` : `must be less than ${issue.maximum}`;
     case 'invalid_type':
+      // GraphQL reads a Float written past its range (1e400) as Infinity, which is a number to the client who wrote it.
+      if (typeof issue.input === 'number' && !Number.isFinite(issue.input)) return 'must be a finite number';
       return issue.expected === 'int' ? 'must be a whole number' : `must be a ${issue.expected}`;
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => String(v)).join(', ')}`;

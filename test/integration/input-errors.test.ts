@@ -186,6 +186,11 @@ describe('a value written in the query that does not fit its type', () => {
   });
 });
 
+it('a Float written past its range (1e400, which GraphQL reads as Infinity) is refused as such, not as "must be a number"', async () => {
+  const { body } = await gql(server.url, '{ vehicles(filter: { near: { lat: 1e400, lng: 126.7, radiusKm: 5 } }) { totalCount } }', {}, { apiKey: keyOf('OPERATOR') });
+  expect(body.errors?.[0]).toMatchObject({ message: 'filter.near.lat: must be a finite number', extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'filter.near.lat', rule: 'must be a finite number' }] } });
+});
+
 describe("another list's cursor", () => {
   const lists: [string, string][] = [
     ['complexes', 'query ($after: String) { complexes(first: 2, after: $after) { totalCount edges { node { id } } } }'],
