@@ -121,6 +121,16 @@ describe('vehicles over GraphQL', () => {
       }
     });
 
+    it('takes a plate typed in decomposed Hangul (NFD, as macOS pastes it) as the same plate, not as malformed or as another', async () => {
+      const plate = '경기34바5678';
+      const decomposed = plate.normalize('NFD');
+      expect(decomposed).not.toBe(plate);
+      const vehicle = await register(carrier, { plateNumber: decomposed });
+      expect(vehicle.plateNumber).toBe(plate);
+      const again = await as(carrier, REGISTER, { input: vehicleInput({ plateNumber: plate }) });
+      expect(again.body.errors?.[0]).toMatchObject({ message: `A vehicle with plate ${plate} is already registered`, extensions: { code: 'CONFLICT' } });
+    });
+
     it('takes overrides within the class bounds and normalises the plate', async () => {
       const vehicle = await register(carrier, {
         plateNumber: '서울 12바 3456',

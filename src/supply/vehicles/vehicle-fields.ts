@@ -9,11 +9,14 @@ const PLATE_REGIONS = ['서울', '부산', '대구', '인천', '광주', '대전
 const PLATE_HANGUL = '가나다라마거너더러머버서어저고노도로모보소오조구누두루무부수우주아바사자배하허호';
 const PLATE = new RegExp(`^(?:(?:${PLATE_REGIONS.join('|')})\\d{2}|\\d{2,3})[${PLATE_HANGUL}]\\d{4}$`);
 
-/** A Korean number plate, e.g. `12가3456`, `123가4567` or `서울12바3456`; spaces are dropped. */
+/**
+ * A Korean number plate, e.g. `12가3456`, `123가4567` or `서울12바3456`; spaces are dropped, and Hangul typed
+ * decomposed (NFD, as macOS pastes it: 바 as ㅂ + ㅏ) is composed, so that it is the plate it looks like.
+ */
 export const PlateNumber = z
   .string()
   .max(20, 'must be a Korean number plate such as 12가3456, 123가4567 or 서울12바3456')
-  .transform((plate) => plate.replace(/\s+/g, ''))
+  .transform((plate) => plate.normalize('NFC').replace(/\s+/g, ''))
   .refine((plate) => PLATE.test(plate), 'must be a Korean number plate such as 12가3456, 123가4567 or 서울12바3456');
 
 /**
