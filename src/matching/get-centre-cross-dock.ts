@@ -3,6 +3,7 @@ import { requireOverseer } from '../auth/authorize';
 import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { addDays, CalendarDay, seoulDay, seoulMidnight } from '../supply/listings/seoul-day';
+import { DAY_MS } from '../time';
 import { parseArgs } from '../validation';
 import { crossDockPromised } from './centre-cross-dock';
 
@@ -11,6 +12,10 @@ export const GetCentreCrossDockInput = z.object({
   from: CalendarDay.nullish(),
   // `days: null`, as clients send an unset variable, asks for the default as leaving it out does.
   days: z.preprocess((v) => v ?? undefined, z.number().int().min(1).max(31).default(7)),
+}).superRefine(({ from, days }, ctx) => {
+  // The calendar ends at 9999-12-31: a day after it has no YYYY-MM-DD (it is written +010000-01-01).
+  const left = from ? (Date.parse('9999-12-31') - Date.parse(from)) / DAY_MS + 1 : Infinity;
+  if (days > left) ctx.addIssue({ code: 'custom', path: ['days'], message: `must end by 9999-12-31: at most ${left} from ${from}` });
 });
 export type GetCentreCrossDockInput = z.input<typeof GetCentreCrossDockInput>;
 

@@ -170,6 +170,9 @@ describe('a request through the logistics centre', () => {
     expect((await as(key('CARRIER'), CROSS_DOCK, {})).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await as(key('OPERATOR'), CROSS_DOCK, { days: 0 })).errors?.[0]?.message).toBe('days: must be at least 1');
     expect((await as(key('OPERATOR'), CROSS_DOCK, { from: '2026-02-30' })).errors?.[0]?.message).toBe('from: must be a real calendar date written YYYY-MM-DD');
+    // The days asked for must be days the calendar has: past 9999-12-31 they were answered as "+010000-01".
+    expect((await as(key('OPERATOR'), CROSS_DOCK, { from: '9999-12-30', days: 5 })).errors?.[0]?.message).toBe('days: must end by 9999-12-31: at most 2 from 9999-12-30');
+    expect((await as<{ centreCrossDock: { day: string }[] }>(key('OPERATOR'), CROSS_DOCK, { from: '9999-12-30', days: 2 })).data!.centreCrossDock.map((d) => d.day)).toEqual(['9999-12-30', '9999-12-31']);
   });
 
   it("each leg's carrier is given its own ends: the feeder delivers to the centre, the trunk collects there", async () => {
