@@ -26,8 +26,8 @@ export function dropOf(centre: LatLng): { lat: SQL<number>; lng: SQL<number> } {
 
 /**
  * The last work done by `now` of each truck that `fleet` (a condition on `vehicles`) selects: the drop of its booking
- * (CONFIRMED or COMPLETED: a cancelled or given-back one never took the truck there) that ends its last route picked up
- * by now, when that route's last drop is done: delivered (`at`: when it happened, as reported, not when the report came:
+ * (CONFIRMED or COMPLETED: a cancelled or given-back one never took the truck there) that ends the route of its last
+ * booking done by now (delivered, or past its planned pickup and delivery), when that route's last drop is done: delivered (`at`: when it happened, as reported, not when the report came:
  * a driver may report at night a delivery made at noon) or past its planned delivery with nothing reported (`at`: that
  * delivery). A route's last drop is its share delivered last, not the one picked up last (a pooled route may deliver
  * in any order). Per truck, one step back along bookings_vehicle_pickup from now, one look-up by route and one by
@@ -35,11 +35,13 @@ export function dropOf(centre: LatLng): { lat: SQL<number>; lng: SQL<number> } {
  */
 export async function lastDropsDone(tx: Tx, fleet: SQL | undefined, centre: LatLng, now: Date): Promise<Map<number, Drop>> {
   const started = alias(bookings, 'started');
-  const lastStarted = tx
+  const lastDone = tx
     .select({ id: started.id })
     .from(started)
-    // Picked up by now: by its plan, or delivered already (a truck loaded early may deliver before its planned pickup).
-    .where(and(eq(started.vehicleId, vehicles.id), inArray(started.status, HOLDING_BOOKING_STATUSES), or(lte(started.pickupAt, now), eq(started.status, 'COMPLETED'))))
+    // Done by now: delivered (a truck loaded early may deliver before its planned pickup), or its planned pickup and
+    // delivery passed. Not a booking whose pickup time has passed without a report: the truck may be late for it, and
+    // is then where its work before left it.
+    .where(and(eq(started.vehicleId, vehicles.id), inArray(started.status, HOLDING_BOOKING_STATUSES), or(and(lte(started.pickupAt, now), lte(started.deliverAt, now)), eq(started.status, 'COMPLETED'))))
     .orderBy(desc(started.pickupAt))
     .limit(1);
   const route = alias(bookings, 'route');
@@ -50,7 +52,7 @@ export async function lastDropsDone(tx: Tx, fleet: SQL | undefined, centre: LatL
     .where(and(eq(share.routeId, route.routeId), inArray(share.status, HOLDING_BOOKING_STATUSES)))
     .orderBy(desc(share.deliverAt))
     .limit(1);
-  const ends = tx.select({ id: sql<number>`coalesce(${deliveredLast}, ${route.id})` }).from(route).where(inArray(route.id, tx.select({ id: sql<number>`${lastStarted}` }).from(vehicles).where(fleet)));
+  const ends = tx.select({ id: sql<number>`coalesce(${deliveredLast}, ${route.id})` }).from(route).where(inArray(route.id, tx.select({ id: sql<number>`${lastDone}` }).from(vehicles).where(fleet)));
   const drop = dropOf(centre);
   const rows = await tx
     .select({ vehicleId: bookings.vehicleId, status: bookings.status, deliverAt: bookings.deliverAt, delivered: deliveredAt().mapWith(trackingEvents.occurredAt), lat: drop.lat, lng: drop.lng })

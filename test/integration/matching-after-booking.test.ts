@@ -8,6 +8,8 @@ import { haversineKm } from '../../src/geo/distance';
 import { addDays, seoulDay, seoulMidnight } from '../../src/supply/listings/seoul-day';
 import { toGlobalId } from '../../src/global-id';
 import { acceptOffer } from '../../src/bookings/accept-offer';
+import { acceptRoute } from '../../src/bookings/accept-route';
+import { runMatchingRound } from '../../src/matching/run-round';
 import { cancelShipmentRequest } from '../../src/demand/cancel-shipment-request';
 import { retireVehicle } from '../../src/supply/vehicles/retire-vehicle';
 import { updateVehicleLocation } from '../../src/supply/vehicles/update-vehicle-location';
@@ -207,4 +209,23 @@ it('plans a truck from the drop of a booking delivered before its planned pickup
   const { bookings } = await acceptOffer({ ctx: as('CARRIER', now - HOUR / 2), input: { offerId: offerId!, idempotencyKey: randomUUID() } });
   await deliver(bookings[0]!.id, now - 20 * 60_000, now - 60_000);
   expect(await roundWithLoad()).toEqual([{ vehicleId: truckId(truck.id), deadheadKm: expect.closeTo(approachKm(PYEONGTAEK), 1) }]);
+});
+
+it("plans the extension of a booked route running late, its pickup unreported, from where the truck's last work left it", async () => {
+  const { truckId: id } = await bookedTo(PYEONGTAEK);
+  const now = Date.now();
+  // Booked two hours ago by a round of then: a load in the complex, its planned pickup passed with nothing reported.
+  const late = await shipment(as('MANUFACTURER', now - 2 * HOUR), { origin: ORIGIN, destination: SUWON, pickupWindow: { from: new Date(now - 2 * HOUR + 60_000), until: new Date(now + 2 * HOUR) }, deliverBy: new Date(now + 8 * HOUR) });
+  made.requestIds.push(late.id);
+  const operator = { ...ctxAs(server.db, server.keyOf('OPERATOR')), now: () => new Date(now - 2 * HOUR) };
+  await runMatchingRound({ ctx: operator, input: { complexCode: 'BANWOL_SIHWA' } });
+  const [offered] = await server.db.select().from(offers).where(eq(offers.requestId, late.id)).all();
+  expect(offered?.vehicleId).toBe(id);
+  await acceptRoute({ ctx: as('CARRIER', now - 2 * HOUR), input: { routeId: offered!.routeId!, idempotencyKey: randomUUID() } });
+  expect(offered!.pickupAt!.getTime()).toBeLessThan(now);
+  // A load on the way from Pyeongtaek, to be picked up within the hour: the truck collects it before the late pickup.
+  const onTheWay = await shipment(as('MANUFACTURER'), { origin: HWASEONG, destination: ORIGIN, pickupWindow: { from: new Date(now), until: new Date(now + HOUR) }, deliverBy: new Date(now + 8 * HOUR) });
+  made.requestIds.push(onTheWay.id);
+  const emptyKm = (haversineKm(PYEONGTAEK, HWASEONG) - haversineKm(PYEONGTAEK, ORIGIN)) * 1.3;
+  expect(await roundOffering(onTheWay.id)).toEqual([{ vehicleId: truckId(id), deadheadKm: expect.closeTo(emptyKm, 1) }]);
 });
