@@ -277,7 +277,11 @@ function solveCluster(
     const aloneKrw = (km: number) => rates.reduce((best, v) => Math.min(best, v.baseFeeKrw + v.perKmKrw * km), Infinity);
     routable.forEach((k, ri) => {
       if (!viaCentre.has(k)) return;
-      const options = centreOptions(jobs[k]!, ctx, { ...ends[ri]!, centre }, capOf(k), aloneKrw);
+      // Its legs' caps are their shares' weights, so they must be sums of won: a load no truck of the round could take
+      // alone, with no maxPriceKrw, has no cap; through the centre it may cost what a dedicated truck would, as its
+      // weight is on a direct route (route-offers.ts).
+      const cap = Number.isFinite(capOf(k)) ? capOf(k) : baselineFor(jobs[k]!).costKrw - jobs[k]!.storageCostKrw;
+      const options = centreOptions(jobs[k]!, ctx, { ...ends[ri]!, centre }, cap, aloneKrw);
       if (options.length === 0) return;
       centreOf.set(ri, options);
       requests[ri] = {

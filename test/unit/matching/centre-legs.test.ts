@@ -127,4 +127,29 @@ describe('consolidation through the centre in the pooled round', () => {
     expect(report.centreRequests).toBe(0);
     expect(report.servedCount).toBe(6);
   });
+
+  it('carries through the centre a load no truck could take alone, its legs priced in won, and the round completes', () => {
+    // No truck can take it alone: the small one by it is free only until 11:00, the other small ones are too far to
+    // collect it by 08:15, the big one at the centre is free from 10:30. Its price alone is no number, and with no maxPriceKrw nothing caps it: the trunk's cap
+    // was then Infinity, which the price split refused, and the whole round failed on it.
+    const input = scenario();
+    const [load, ...others] = input.requests;
+    const alone: RoundInput = {
+      ...input,
+      // Its companions heading the same way make the centre worth offering it.
+      requests: [{ ...load!, pickupWindow: { start: at('08:00'), end: at('08:15') } }, ...others],
+      vehicles: input.vehicles.map((v) =>
+        // The big truck cheap enough that the trunk fits what a dedicated truck would cost.
+        v.id === 'S1' ? { ...v, availability: [{ start: at('08:00'), end: at('11:00') }] } : v.id === 'BIG' ? { ...v, availability: [{ start: at('10:30'), end: at('22:00') }], perKmKrw: 900 } : v,
+      ),
+    };
+    const { offers, report } = runRound(alone, config);
+    expect(report.servedCount).toBe(6);
+    const shares = offers.filter((o): o is RouteOffer => o.kind === 'ROUTE').flatMap((r) => r.shares);
+    expect(shares.filter((s) => s.requestId === load!.id).map((s) => s.centreLeg).sort()).toEqual(['FEEDER', 'TRUNK']);
+    for (const share of shares) {
+      expect(Number.isSafeInteger(share.priceKrw)).toBe(true);
+      expect(Number.isSafeInteger(share.standaloneKrw)).toBe(true);
+    }
+  });
 });
