@@ -34,6 +34,14 @@ export async function acceptRoute({ ctx, input }: { ctx: Context; input: AcceptR
   const route = await getRoute({ ctx, input: { id: routeId } });
   // Never accepted, so no retry to answer: say why in the route's terms. Races are refused by acceptOffer itself.
   if (route.status !== 'PENDING' && route.status !== 'ACCEPTED') throw new ConflictError(`Route is ${route.status.toLowerCase()} and can no longer be accepted`);
-  const { bookings } = await acceptOffer({ ctx, input: { offerId: route.shares[0]!.id, idempotencyKey } });
-  return { route: await getRoute({ ctx, input: { id: routeId } }), bookings };
+  try {
+    const { bookings } = await acceptOffer({ ctx, input: { offerId: route.shares[0]!.id, idempotencyKey } });
+    return { route: await getRoute({ ctx, input: { id: routeId } }), bookings };
+  } catch (error) {
+    // Accepted before under another key (or meanwhile): refused in the route's terms, not its first share's.
+    if (error instanceof ConflictError && (await getRoute({ ctx, input: { id: routeId } })).status === 'ACCEPTED') {
+      throw new ConflictError('Route is accepted already: a retry of that accept sends its idempotencyKey again');
+    }
+    throw error;
+  }
 }

@@ -225,7 +225,11 @@ describe('routes through the service', () => {
       ].sort(),
     );
     expect(await as(keys.carrier, ACCEPT, { id: route.id, key })).toEqual(accepted);
-    expect((await as(keys.carrier, ACCEPT, { id: route.id, key: randomUUID() })).errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    // Another key: refused in the route's terms (it named the route's first share, an Offer the carrier never sent).
+    expect((await as(keys.carrier, ACCEPT, { id: route.id, key: randomUUID() })).errors?.[0]).toMatchObject({
+      extensions: { code: 'CONFLICT' },
+      message: 'Route is accepted already: a retry of that accept sends its idempotencyKey again',
+    });
 
     // Each shipper's booking leads to its own share of the route.
     const mine = await as<{ bookings: { edges: { node: { route: unknown } }[] } }>(keys.c, '{ bookings(first: 5) { edges { node { route { id sharedBy stops { requestId } } } } } }');
