@@ -1,5 +1,5 @@
 /**
- * npm run bench:growth -- [--weeks 1,13,52,156] [--runs 15] [--sizes]
+ * npm run bench:growth -- [--weeks 1,13,52,156] [--runs 15] [--sizes | --pg]
  *
  * Is every read and round as fast at three years of history as at one week? Builds grown databases the way the
  * service would have written them: one simulated week of Banwol-Sihwa played through the real service
@@ -22,8 +22,16 @@
  * (p95) ms per operation and week count, the live size of each database, and one JSON line. With --sizes, only
  * the grown databases' MB per year (by table, and the JSON line's mbPerYear), no service and no timing: sizes are
  * the same run after run, timings need a quiet machine and most of an hour.
+ *
+ * With --pg, the same timings on PostgreSQL instead: the grown SQLite files (built or taken from the cache as above),
+ * then this script again as a child on a throwaway durable cluster (scripts/pg-cluster.ts; the dialect is fixed per
+ * process by DATABASE_URL), which loads each file into a freshly migrated database of its own (scripts/sqlite-to-pg.ts:
+ * every row as it is, triggers off for the load, then ANALYZE), adds the same shifts and open requests through the
+ * same domain verb (and analyses again), and starts the compiled service on each with DATABASE_URL. Nothing is cached
+ * on PostgreSQL: the cluster goes with the run. The size printed is each database's as loaded (pg_database_size), and
+ * mbPerYear their difference.
  */
-import './own-database';
+import { onOwnDatabase } from './own-database';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
@@ -31,12 +39,16 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
-import { MIGRATIONS_FOLDER, migrateDatabase, openDatabase, type Db } from '../db/client';
+import { closeDatabase, connectDatabase, MIGRATIONS_FOLDER, migrateDatabase, openDatabase, pgPoolOf, type Db } from '../db/client';
+import { DIALECT } from '../db/dialect';
 import * as schema from '../db/schema';
+import * as sqliteTables from '../db/schema/tables';
 import { createApiKey } from '../src/auth/create-api-key';
 import { SYSTEM_ADMIN } from '../src/auth/viewer';
+import { loadComplexes } from '../src/complexes/complex-record';
 import { loadProgramme } from '../src/complexes/load-programme';
 import { PROGRAMME_COMPLEXES } from '../src/complexes/programme';
 import type { Context } from '../src/context';
@@ -50,7 +62,9 @@ import { encodeCursor } from '../src/pagination';
 import { createInProcessPubSub } from '../src/pubsub';
 import { seededRandom } from '../src/routing/random';
 import { seoulDay } from '../src/supply/listings/seoul-day';
-import { checkFlags, numberFlag, parseFlags, WHOLE } from './cli';
+import { checkFlags, fail, numberFlag, parseFlags, WHOLE } from './cli';
+import { startCluster } from './pg-cluster';
+import { loadSqliteIntoPg } from './sqlite-to-pg';
 import { runSimulation } from './simulation/run-simulation';
 
 const Args = z.object({
@@ -61,8 +75,10 @@ const Args = z.object({
     .refine((w) => w.every((n) => n >= 1 && n <= 520), 'each must be from 1 to 520'),
   runs: numberFlag(WHOLE, (n) => n >= 3 && n <= 1000, 'must be a whole number from 3 to 1000'),
   sizes: z.boolean(),
+  pg: z.boolean(),
 });
-const args = checkFlags(Args, parseFlags({ options: { weeks: { type: 'string', default: '1,13,52,156' }, runs: { type: 'string', default: '15' }, sizes: { type: 'boolean', default: false } } }).values);
+const args = checkFlags(Args, parseFlags({ options: { weeks: { type: 'string', default: '1,13,52,156' }, runs: { type: 'string', default: '15' }, sizes: { type: 'boolean', default: false }, pg: { type: 'boolean', default: false } } }).values);
+if (args.pg && args.sizes) fail('--pg: times the service on PostgreSQL; --sizes measures the SQLite files, without it');
 
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
@@ -110,9 +126,9 @@ const DISTINCT: Record<string, (column: string, k: number, c: number) => string>
   'idempotency_keys.key': (col, _k, c) => `${col} || '#' || ${c}`,
 };
 
-/** Timestamp columns (epoch ms) by table, from the drizzle schema: the ones shifted with the copy's week. */
+/** Timestamp columns (epoch ms) by table, from the SQLite schema (the --pg child too): the ones shifted with the copy's week. */
 const TIMESTAMPS = new Map<string, Set<string>>();
-for (const table of Object.values(schema)) {
+for (const table of Object.values(sqliteTables)) {
   if (!table || typeof table !== 'object' || !(Symbol.for('drizzle:IsDrizzleTable') in table)) continue;
   const config = getTableConfig(table as SQLiteTable);
   TIMESTAMPS.set(config.name, new Set(config.columns.filter((c) => c.columnType === 'SQLiteTimestamp').map((c) => c.name)));
@@ -313,33 +329,59 @@ interface Prepared {
 }
 
 /**
- * On the bench's copy: keys for its callers, fresh shifts for Banwol-Sihwa's fleet, 5,000 open requests, and the
- * insights roll-ups of every closed day, as a service running all along would have written them day by day.
+ * The few statements the bench sends itself, alike on both: `?` parameters, the first column of the first row (a
+ * number: PostgreSQL's counts come as text), on the bench's SQLite file or, on PostgreSQL, the database's own pool.
  */
-async function prepare(path: string): Promise<Prepared> {
-  const db = openDatabase(path);
-  db.$client.pragma('synchronous = OFF');
-  const client = db.$client;
+interface Statements {
+  value(text: string, ...params: unknown[]): Promise<number>;
+  values(text: string, ...params: unknown[]): Promise<number[]>;
+  run(text: string, ...params: unknown[]): Promise<void>;
+}
+function statementsOf(target: Db | pg.Pool | pg.Client): Statements {
+  if (DIALECT === 'sqlite') {
+    const client = (target as Db).$client;
+    const values = async (text: string, ...params: unknown[]) => (client.prepare(text).raw().all(...params) as unknown[][]).map((r) => r[0] as number);
+    return { values, value: async (text, ...params) => (await values(text, ...params))[0]!, run: async (text, ...params) => void client.prepare(text).run(...params) };
+  }
+  const client = target instanceof pg.Pool || target instanceof pg.Client ? target : pgPoolOf(target);
+  const numbered = (text: string) => text.split('?').reduce((all, part, i) => (i === 0 ? part : `${all}$${i}${part}`));
+  const values = async (text: string, ...params: unknown[]) => (await client.query({ text: numbered(text), values: params, rowMode: 'array' })).rows.map((r: unknown[]) => Number(r[0]));
+  return { values, value: async (text, ...params) => (await values(text, ...params))[0]!, run: async (text, ...params) => void (await client.query(numbered(text), params)) };
+}
+
+/** A request id list as SQL: a JSON array's values on SQLite, an array parameter's on PostgreSQL. */
+const idList = (ids: number[]): [string, unknown] => (DIALECT === 'sqlite' ? ['(select value from json_each(?))', JSON.stringify(ids)] : ['(select unnest(?::int[]))', ids]);
+
+/**
+ * On the bench's copy (a SQLite file, or on PostgreSQL the database at that URL): keys for its callers, fresh shifts
+ * for Banwol-Sihwa's fleet, 5,000 open requests, and the insights roll-ups of every closed day, as a service running
+ * all along would have written them day by day.
+ */
+async function prepare(target: string): Promise<Prepared> {
+  const db = DIALECT === 'sqlite' ? openDatabase(target) : await connectDatabase({ DATABASE_PATH: '', DATABASE_URL: target });
+  if (DIALECT === 'sqlite') db.$client.pragma('synchronous = OFF');
+  else await loadComplexes(db); // read synchronously on SQLite; on PostgreSQL loaded first, as the service does
+  const client = statementsOf(db);
   const base = { db, pubsub: createInProcessPubSub(), logger: createLogger('silent'), env, now: () => new Date() };
-  const complexId = (code: string) => (client.prepare('select id from complexes where code = ?').get(code) as { id: number }).id;
-  const home = complexId(TEMPLATE_COMPLEX);
+  const complexId = (code: string) => client.value('select id from complexes where code = ?', code);
+  const home = await complexId(TEMPLATE_COMPLEX);
   const keyFor = async (organisationId: number): Promise<Caller> => ({ organisationId, apiKey: (await createApiKey({ ctx: { ...base, viewer: SYSTEM_ADMIN }, input: { organisationId, name: 'bench:growth' } })).secret });
-  const orgOf = (complex: number, role: string) => (client.prepare('select min(id) as id from organisations where complex_id = ? and role = ?').get(complex, role) as { id: number }).id;
-  const busiest = (client.prepare('select shipper_org_id as id from shipment_requests where complex_id = ? group by 1 order by count(*) desc, 1 limit 1').get(home) as { id: number }).id;
-  const medianId = (where: string, value: number) => {
-    const { n } = client.prepare(`select count(*) as n from shipment_requests where ${where} = ?`).get(value) as { n: number };
-    return (client.prepare(`select id from shipment_requests where ${where} = ? order by id desc limit 1 offset ?`).get(value, Math.floor(n / 2)) as { id: number }).id;
+  const orgOf = (complex: number, role: string) => client.value('select min(id) as id from organisations where complex_id = ? and role = ?', complex, role);
+  const busiest = await client.value('select shipper_org_id as id from shipment_requests where complex_id = ? group by 1 order by count(*) desc, 1 limit 1', home);
+  const medianId = async (where: string, value: number) => {
+    const n = await client.value(`select count(*) as n from shipment_requests where ${where} = ?`, value);
+    return client.value(`select id from shipment_requests where ${where} = ? order by id desc limit 1 offset ?`, value, Math.floor(n / 2));
   };
   const prepared = {
-    operator: await keyFor(orgOf(home, 'OPERATOR')),
-    idleOperator: await keyFor(orgOf(complexId(IDLE_COMPLEX), 'OPERATOR')),
+    operator: await keyFor(await orgOf(home, 'OPERATOR')),
+    idleOperator: await keyFor(await orgOf(await complexId(IDLE_COMPLEX), 'OPERATOR')),
     manufacturer: await keyFor(busiest),
-    carrier: await keyFor(orgOf(home, 'CARRIER')),
-    oldestRequestId: (client.prepare('select min(id) as id from shipment_requests where complex_id = ?').get(home) as { id: number }).id,
+    carrier: await keyFor(await orgOf(home, 'CARRIER')),
+    oldestRequestId: await client.value('select min(id) as id from shipment_requests where complex_id = ?', home),
   };
   const now = Date.now();
   // The fleet's shifts for the coming week, added to those it published before (as the template's were).
-  client.prepare("insert into vehicle_availability (vehicle_id, starts_at, ends_at) select id, ?, ? from vehicles where complex_id = ? and status = 'ACTIVE'").run(now, now + 7 * DAY, home);
+  await client.run("insert into vehicle_availability (vehicle_id, starts_at, ends_at) select id, ?, ? from vehicles where complex_id = ? and status = 'ACTIVE'", now, now + 7 * DAY, home);
   const ctx: Context = { ...base, viewer: { organisationId: busiest, role: 'MANUFACTURER', complexId: home, apiKeyId: null } };
   const centroid = PROGRAMME_COMPLEXES.find((c) => c.code === TEMPLATE_COMPLEX)!.centroid;
   const rand = seededRandom(SEED);
@@ -374,9 +416,10 @@ async function prepare(path: string): Promise<Prepared> {
   }
   await rollUpClosedDays(base);
   // The middle of each list, once the open requests are in it.
-  const deep = { operatorDeepAfter: medianId('complex_id', home), manufacturerDeepAfter: medianId('shipper_org_id', busiest) };
-  client.pragma('wal_checkpoint(TRUNCATE)');
-  client.close();
+  const deep = { operatorDeepAfter: await medianId('complex_id', home), manufacturerDeepAfter: await medianId('shipper_org_id', busiest) };
+  if (DIALECT === 'sqlite') db.$client.pragma('wal_checkpoint(TRUNCATE)');
+  else await pgPoolOf(db).query('analyze'); // as autovacuum would, after the 5,000 requests and the roll-ups
+  await closeDatabase(db);
   return { ...prepared, ...deep, openRequestIds };
 }
 
@@ -389,12 +432,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** The compiled service as `npm start` runs it, on `dbPath`, ready. */
-async function startService(dbPath: string): Promise<{ url: string; child: ChildProcess }> {
+/** The compiled service as `npm start` runs it, on `target` (a SQLite file, or on PostgreSQL a database's URL), ready. */
+async function startService(target: string): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const raised = '1000000000';
   const child = spawn(process.execPath, ['scripts/start.mjs'], {
-    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: dbPath, SEED_ON_EMPTY: 'false', MATCHING_INTERVAL_SECONDS: '0', RETENTION_INTERVAL_SECONDS: '0', LOG_LEVEL: 'warn', RATE_LIMIT_PER_KEY: raised, RATE_LIMIT_PER_ADDRESS: raised },
+    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), ...(DIALECT === 'sqlite' ? { DATABASE_PATH: target } : { DATABASE_URL: target }), SEED_ON_EMPTY: 'false', MATCHING_INTERVAL_SECONDS: '0', RETENTION_INTERVAL_SECONDS: '0', LOG_LEVEL: 'warn', RATE_LIMIT_PER_KEY: raised, RATE_LIMIT_PER_ADDRESS: raised },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -427,10 +470,10 @@ interface Operation {
   check: (data: any) => string | null;
   runs?: number;
   /** Restores what the operation changed, between runs (not timed). */
-  reset?: () => void;
+  reset?: () => Promise<void>;
 }
 
-function operations(p: Prepared, dbPath: string): Operation[] {
+function operations(p: Prepared, target: string): Operation[] {
   const page = (d: any, key: string) => (d[key].edges.length === 20 ? null : `${key}: ${d[key].edges.length} edges`);
   const requestList = (after?: number) => ({
     query: 'query ($after: String) { shipmentRequests(first: 20, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id status weightKg pallets pickupWindow { from until } } } } }',
@@ -493,29 +536,38 @@ function operations(p: Prepared, dbPath: string): Operation[] {
       ...round(p.operator, TEMPLATE_COMPLEX),
       runs: 3,
       check: (d) => (d.matchingRunStart.round.report.requestsConsidered === OPEN_REQUESTS && d.matchingRunStart.round.report.offersWritten > 0 ? null : `round: ${JSON.stringify(d.matchingRunStart.round.report)}`),
-      reset: () => undoRounds(dbPath, p.openRequestIds),
+      reset: () => undoRounds(target, p.openRequestIds),
     },
   ];
 }
 
 /** Puts the 5,000 requests back as they were before the round: its offers and routes gone, the requests OPEN. */
-function undoRounds(dbPath: string, requestIds: number[]): void {
-  const db = openDatabase(dbPath);
-  const client = db.$client;
-  client.pragma('busy_timeout = 60000'); // the service may still be checkpointing the round's writes
-  client.transaction(() => {
-    const ids = `(select value from json_each(?))`;
-    const json = JSON.stringify(requestIds);
-    const routes = client.prepare(`select distinct route_id as id from offers where request_id in ${ids} and route_id is not null`).all(json) as { id: number }[];
-    client.prepare(`delete from offers where request_id in ${ids}`).run(json);
-    for (const { id } of routes) {
-      client.prepare('delete from route_plans where route_id = ?').run(id);
-      client.prepare('delete from route_stops where route_id = ?').run(id);
-      client.prepare('delete from routes where id = ?').run(id);
+async function undoRounds(target: string, requestIds: number[]): Promise<void> {
+  const db = DIALECT === 'sqlite' ? openDatabase(target) : null;
+  const pgClient = DIALECT === 'pg' ? new pg.Client({ connectionString: target }) : null;
+  await pgClient?.connect();
+  db?.$client.pragma('busy_timeout = 60000'); // the service may still be checkpointing the round's writes
+  const client = statementsOf(db ?? pgClient!);
+  const [ids, list] = idList(requestIds);
+  // A write lock first on SQLite: a read snapshot could not be upgraded once the service has written.
+  await client.run(DIALECT === 'sqlite' ? 'begin immediate' : 'begin');
+  try {
+    const routes = await client.values(`select distinct route_id as id from offers where request_id in ${ids} and route_id is not null`, list);
+    await client.run(`delete from offers where request_id in ${ids}`, list);
+    for (const id of routes) {
+      await client.run('delete from route_plans where route_id = ?', id);
+      await client.run('delete from route_stops where route_id = ?', id);
+      await client.run('delete from routes where id = ?', id);
     }
-    client.prepare(`update shipment_requests set status = ${schema.REQUEST_STATUS_CODES.OPEN}, updated_at = null where id in ${ids}`).run(json);
-  }).immediate(); // a write lock first: a read snapshot could not be upgraded once the service has written
-  client.close();
+    await client.run(`update shipment_requests set status = ${schema.REQUEST_STATUS_CODES.OPEN}, updated_at = null where id in ${ids}`, list);
+    await client.run('commit');
+  } catch (error) {
+    await client.run('rollback');
+    throw error;
+  } finally {
+    db?.$client.close();
+    await pgClient?.end();
+  }
 }
 
 interface Timing {
@@ -556,7 +608,7 @@ function caller(url: string, op: Operation): () => Promise<number> {
     if (body.errors || !body.data) throw new Error(`${op.name}: ${JSON.stringify(body.errors)}`);
     const problem = op.check(body.data);
     if (problem) throw new Error(`${op.name}: ${problem}`);
-    op.reset?.();
+    await op.reset?.();
     return ms;
   };
 }
@@ -573,13 +625,14 @@ mkdirSync(workDir, { recursive: true });
 const removeDb = (path: string) => {
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
 };
-/** MB per year from the first to the last week count, its tables printed (null with one week count). */
+/** MB per year from the first to the last week count, its tables printed (SQLite; null with one week count). */
 function growthPerYear(first: Grown, last: Grown): number | null {
   if (last.weeks === first.weeks) {
     console.log('MB per year: needs two sizes to compare (--weeks 1,52, say); mbPerYear is null');
     return null;
   }
   const years = (last.weeks - first.weeks) / 52;
+  if (DIALECT === 'pg') return (last.bytes - first.bytes) / 1e6 / years;
   const [before, after] = [bytesByTable(first.path), bytesByTable(last.path)];
   const perYear = [...after].map(([name, bytes]) => ({ name, mb: (bytes - (before.get(name) ?? 0)) / 1e6 / years })).sort((a, b) => b.mb - a.mb);
   console.log(`MB per year by table, indexes included: ${perYear.filter((t) => t.mb >= 1).map((t) => `${t.name} ${Math.round(t.mb)}`).join(', ')}`);
@@ -595,12 +648,54 @@ if (args.sizes) {
   process.exit(0);
 }
 
+/**
+ * --pg: the grown SQLite files (built here, on SQLite), then this script again as a child on a throwaway cluster
+ * (the dialect is fixed per process by DATABASE_URL), which loads each into a database of its own and times them.
+ */
+if (args.pg && DIALECT === 'sqlite') {
+  for (const weeks of args.weeks) await grownPath(weeks, template);
+  const cluster = await startCluster({ durable: true });
+  try {
+    const child = spawn('node_modules/.bin/tsx', ['scripts/bench-growth.ts', ...process.argv.slice(2)], { env: onOwnDatabase(cluster.url), stdio: 'inherit' });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    process.exitCode = code ?? 1;
+  } finally {
+    cluster.stop();
+  }
+  process.exit();
+}
+
+/** On PostgreSQL (the --pg child): a fresh database for `grown` on the cluster at DATABASE_URL, its rows loaded; its URL and size. */
+async function pgDatabaseOf(grown: Grown): Promise<{ url: string; bytes: number }> {
+  const name = `growth_${grown.weeks}`;
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists ${name}`);
+    await admin.query(`create database ${name}`);
+    const url = new URL(process.env.DATABASE_URL!);
+    url.pathname = `/${name}`;
+    const started = performance.now();
+    const loaded = await loadSqliteIntoPg(grown.path, url.href);
+    const { rows } = await admin.query<{ bytes: string }>('select pg_database_size($1) as bytes', [name]);
+    console.log(`${grown.weeks} week${grown.weeks > 1 ? 's' : ''}: ${[...loaded.values()].reduce((a, b) => a + b, 0)} rows loaded into PostgreSQL (${mb(Number(rows[0]!.bytes))} MB) in ${seconds(started)} s`);
+    return { url: url.href, bytes: Number(rows[0]!.bytes) };
+  } finally {
+    await admin.end();
+  }
+}
+
 const setups: { weeks: number; grown: Grown; work: string; ops: Operation[] }[] = [];
 for (const weeks of args.weeks) {
-  const grown = await grownPath(weeks, template);
-  const work = join(workDir, `bench-${weeks}.db`);
-  removeDb(work);
-  copyFileSync(grown.path, work);
+  let grown = await grownPath(weeks, template);
+  let work = join(workDir, `bench-${weeks}.db`);
+  if (DIALECT === 'sqlite') {
+    removeDb(work);
+    copyFileSync(grown.path, work);
+  } else {
+    const loaded = await pgDatabaseOf(grown);
+    [work, grown] = [loaded.url, { ...grown, bytes: loaded.bytes }];
+  }
   const started = performance.now();
   const prepared = await prepare(work);
   console.log(`${weeks} week${weeks > 1 ? 's' : ''}: ${OPEN_REQUESTS} open requests, fresh shifts and insights roll-ups added in ${seconds(started)} s`);
@@ -620,7 +715,7 @@ try {
 } finally {
   for (const { child } of services) await stopService(child);
 }
-for (const s of setups) removeDb(s.work);
+if (DIALECT === 'sqlite') for (const s of setups) removeDb(s.work);
 
 const columns = args.weeks.map((w) => `${w} week${w > 1 ? 's' : ''}`);
 const names = [...results.values().next().value!.timings.keys()];
@@ -629,7 +724,7 @@ const table = [
   `| operation, median ms (p95) | ${columns.join(' | ')} |`,
   `| --- | ${columns.map(() => '---').join(' | ')} |`,
   ...names.map((n) => `| ${n} | ${args.weeks.map((w) => fmt(results.get(w)!.timings.get(n)!)).join(' | ')} |`),
-  `| database file (live MB) | ${args.weeks.map((w) => mb(results.get(w)!.grown.bytes)).join(' | ')} |`,
+  `| ${DIALECT === 'sqlite' ? 'database file (live MB)' : 'PostgreSQL database, as loaded (MB)'} | ${args.weeks.map((w) => mb(results.get(w)!.grown.bytes)).join(' | ')} |`,
 ];
 console.log(`\n${table.join('\n')}`);
 const first = results.get(args.weeks[0]!)!;
@@ -641,6 +736,7 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 console.log(
   JSON.stringify({
     bench: 'growth',
+    ...(DIALECT === 'pg' && { on: 'PostgreSQL' }),
     weeks: args.weeks,
     [`worstRatio${lastWeeks}to${args.weeks[0]}`]: Math.round(ratio * 100) / 100,
     [`insights366Ms${lastWeeks}`]: round1(last.timings.get('complexInsights 366 days')!.median),

@@ -412,6 +412,8 @@ describe('the service as a process', { timeout: 90_000 }, () => {
         ['scripts/bench-webhooks.ts', '--events', '10'],
         ['scripts/bench-book.ts', '--pgg'],
         ['scripts/bench-http.ts', '--pgg'],
+        // --sizes measures the SQLite files: with --pg it had measured them and ignored --pg.
+        ['scripts/bench-growth.ts', '--pg', '--sizes'],
         // A refusal takes a second; one that is not would run the benchmark: stopped (code null) after 60 s.
       ].map((args) => runScript(args, {}, 60_000)),
     );
@@ -431,6 +433,7 @@ describe('the service as a process', { timeout: 90_000 }, () => {
       [2, "Unexpected argument '500'. This command does not take positional arguments"],
       [2, "Unknown option '--events'"],
       ...Array(2).fill([2, `Unknown option '--pgg'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- "--pgg"`]),
+      [2, '--pg: times the service on PostgreSQL; --sizes measures the SQLite files, without it'],
     ]);
   });
 
