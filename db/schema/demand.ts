@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { check, index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { organisations } from './auth';
 import { complexes, createdAt } from './complexes';
-import { CARGO_CLASS_CODES, codedEnum, codeList, codeOf, h3Cell, inList, LOADING_METHOD_CODES, REQUEST_STATUS_CODES, STORAGE_CLASSES, type StorageClass, UNMATCHED_REASONS, type UnmatchedReason } from './enums';
+import { CARGO_CLASS_CODES, codedEnum, codeList, codeOf, h3Cell, LOADING_METHOD_CODES, REQUEST_STATUS_CODES, STORAGE_CLASSES, type StorageClass, UNMATCHED_REASONS, type UnmatchedReason } from './enums';
 
 /** A request's status, cargo class and loading methods as stored (codedEnum; migration 0026). */
 export const requestStatus = codedEnum(REQUEST_STATUS_CODES);

@@ -3,7 +3,7 @@ import { check, customType, index, integer, primaryKey, real, sqliteTable, text,
 import { organisations } from './auth';
 import { complexes, createdAt } from './complexes';
 import { shipmentRequests } from './demand';
-import { codedEnum, codeList, codeOf, inList, type Codes } from './enums';
+import { codedEnum, codeList, codeOf, type Codes } from './enums';
 import { vehicles, warehouseListings } from './supply';
 
 export const ROUND_STATUSES = ['RUNNING', 'COMPLETED', 'FAILED'] as const;

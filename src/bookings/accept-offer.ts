@@ -1,6 +1,5 @@
 import { and, count, eq, inArray, ne, or, sql, sum } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../../db/client';
 import { bookings, HOLDING_BOOKING_STATUSES, offers, shipmentRequests } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
 import type { Context, Viewer } from '../context';

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { Context } from '../context';
-import { DAY_MS, HOUR_MS } from '../time';
 
 /** What a pruning verb needs: no viewer, retention is the service's own maintenance. */
 export type RetentionCtx = Pick<Context, 'db' | 'env' | 'now'>;

@@ -3,7 +3,7 @@ import { bigint, boolean, check, doublePrecision, index, integer, pgTable, text 
 import { organisations } from './auth';
 import { codedEnum, createdAt, h3Cell, timestampMs } from './columns';
 import { complexes } from './complexes';
-import { CARGO_CLASS_CODES, codeList, codeOf, inList, LOADING_METHOD_CODES, REQUEST_STATUS_CODES, STORAGE_CLASSES, type StorageClass, UNMATCHED_REASONS, type UnmatchedReason } from '../../schema/enums';
+import { CARGO_CLASS_CODES, codeList, codeOf, LOADING_METHOD_CODES, REQUEST_STATUS_CODES, STORAGE_CLASSES, type StorageClass, UNMATCHED_REASONS, type UnmatchedReason } from '../../schema/enums';
 
 // The PostgreSQL twin of db/schema/demand.ts, where each table and column is described.
 

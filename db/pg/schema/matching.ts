@@ -4,7 +4,7 @@ import { organisations } from './auth';
 import { codedEnum, createdAt, timestampMs } from './columns';
 import { complexes } from './complexes';
 import { shipmentRequests } from './demand';
-import { codeList, codeOf, inList } from '../../schema/enums';
+import { codeList, codeOf } from '../../schema/enums';
 import {
   CENTRE_LEGS,
   OFFER_KIND_CODES,
@@ -20,8 +20,6 @@ import {
   RUNNING_ROUND,
   stopsOfPlan,
   type CentreLeg,
-  type OfferKind,
-  type OfferStatus,
   type PlannedStop,
   type PlannedStopValues,
   type StoredRoundReport,
