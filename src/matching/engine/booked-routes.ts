@@ -17,7 +17,7 @@ import { drivingLeft, type DrivingWindow, type RoundContext, type TransportJob }
 import { fairSplit } from './fair-split';
 import type { PlannedRoute, RouteStopRef } from './pooling';
 import { chargedKrw, placeToleranceKrw, scheduleRoute, shareOf } from './route-offers';
-import { offerBaselineFor, baselineFor } from './baseline';
+import { offerBaselineFor } from './baseline';
 import { co2Kg } from './cost';
 import type { BookedRouteInput, CentreInput, CostBreakdown, RouteOffer, RouteShare, VehicleInput } from './types';
 
@@ -118,7 +118,7 @@ export function extensionOffer(
   const weights = joining.map((k) => {
     const job = jobs[k]!;
     const alone = standaloneKrw(job);
-    return { weightKrw: Number.isFinite(alone) ? alone : baselineFor(job).costKrw - job.storageCostKrw, capKrw: job.transportBudgetKrw };
+    return { weightKrw: Number.isFinite(alone) ? alone : offerBaselineFor(job).transportCostKrw, capKrw: job.transportBudgetKrw };
   });
   const extraKrw = Math.max(0, after.costKrw - before.costKrw);
   // The search measured the extension between places: the metres more to the stops' own coordinates, the carrier forgoes.

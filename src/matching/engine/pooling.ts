@@ -15,7 +15,7 @@
 import { haversineKm, type LatLng } from '../../geo/distance';
 import { placesOf } from '../../geo/same-place';
 import { checkPlan, solve, type Plan, type PlanRoute, type RoutingProblem, type RoutingRequest, type RoutingVehicle } from '../../routing';
-import { baselineFor } from './baseline';
+import { offerBaselineFor } from './baseline';
 import type { BookedRoute } from './booked-routes';
 import { centreCandidates, centreOptions, type CentreLeg, type CentreOption } from './centre-legs';
 import { roadKm, travelMs } from './config';
@@ -280,7 +280,7 @@ function solveCluster(
       // Its legs' caps are their shares' weights, so they must be sums of won: a load no truck of the round could take
       // alone, with no maxPriceKrw, has no cap; through the centre it may cost what a dedicated truck would, as its
       // weight is on a direct route (route-offers.ts).
-      const cap = Number.isFinite(capOf(k)) ? capOf(k) : baselineFor(jobs[k]!).costKrw - jobs[k]!.storageCostKrw;
+      const cap = Number.isFinite(capOf(k)) ? capOf(k) : offerBaselineFor(jobs[k]!).transportCostKrw;
       const options = centreOptions(jobs[k]!, ctx, { ...ends[ri]!, centre }, cap, aloneKrw);
       if (options.length === 0) return;
       centreOf.set(ri, options);
@@ -300,7 +300,7 @@ function solveCluster(
 
   // Serving one more request always beats any saving on the others (served first, then cost): each unserved
   // request costs more than all the cluster's requests on dedicated trucks.
-  const dedicatedKrw = routable.map((k) => baselineFor(jobs[k]!).costKrw - jobs[k]!.storageCostKrw);
+  const dedicatedKrw = routable.map((k) => offerBaselineFor(jobs[k]!).transportCostKrw);
   const allDedicatedKrw = dedicatedKrw.reduce((a, b) => a + b, 0);
   requests.forEach((request, ri) => (request.unservedPenalty = allDedicatedKrw + dedicatedKrw[ri]!));
 

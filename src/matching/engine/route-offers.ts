@@ -7,7 +7,7 @@
  */
 import { haversineKm, type LatLng } from '../../geo/distance';
 import { placesOf } from '../../geo/same-place';
-import { baselineFor, offerBaselineFor } from './baseline';
+import { offerBaselineFor } from './baseline';
 import { roadKm, travelMs } from './config';
 import type { RoundContext, TransportJob } from './context';
 import { co2Kg } from './cost';
@@ -159,7 +159,7 @@ export function routeOffer(
     const leg = legOf.get(k);
     if (leg) return { weightKrw: Math.max(1, leg.capKrw), capKrw: leg.capKrw };
     const alone = standaloneKrw(job);
-    return { weightKrw: Number.isFinite(alone) ? alone : baselineFor(job).costKrw - job.storageCostKrw, capKrw: job.transportBudgetKrw };
+    return { weightKrw: Number.isFinite(alone) ? alone : offerBaselineFor(job).transportCostKrw, capKrw: job.transportBudgetKrw };
   });
   // Identical requests pay the same, though the assignment may have priced them on different trucks: each weighs
   // their mean stand-alone price and is capped by the lowest, so none pays more than its own.
