@@ -6,7 +6,14 @@ import { complexes } from './complexes';
  * with no JSON to parse and, being sorted per day, merged for a median without sorting them all again.
  */
 export const sortedMillisBytes = (values: number[]): Buffer => Buffer.from(Float64Array.from(values).sort().buffer);
-export const millisOfBytes = (bytes: Buffer): number[] => Array.from(new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
+export function millisOfBytes(bytes: Buffer): number[] {
+  // Copied to an aligned buffer (a driver's Buffer may start anywhere), then by index: Array.from's iterator took
+  // 3-4 times as long, a few ms for a year's values on every 366-day read.
+  const values = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const out = new Array<number>(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i]!;
+  return out;
+}
 const sortedMillis = customType<{ data: number[]; driverData: Buffer }>({
   dataType: () => 'blob',
   toDriver: sortedMillisBytes,
