@@ -99,23 +99,28 @@ export async function getComplexInsights({ ctx, input }: { ctx: Context; input: 
       }
     }
   }
-  // Live days, a run of consecutive days at a time; a run's storage is counted on its first day.
-  for (let i = 0; i < live.length; ) {
-    let j = i;
-    while (j + 1 < live.length && live[j + 1] === addDays(live[j]!, 1)) j++;
-    const [start, end] = [live[i]!, live[j]!];
-    const runFrom = new Date(Math.max(from.getTime(), seoulMidnight(start).getTime()));
-    const runTo = new Date(Math.min(to.getTime(), seoulMidnight(addDays(end, 1)).getTime()));
-    await addRequestFigures(ctx.db, complex.id, runFrom, runTo, now, byDay);
-    await addTripFigures(ctx.db, complex.id, runFrom, runTo, byDay);
-    // Storage is whole days even on a partial one: a closed partial day (the period's first) has it rolled up.
-    const runDays = live.slice(i, j + 1).map((day) => rolledDays.get(day));
-    const storage = runDays.every((r) => r !== undefined)
-      ? { idlePalletDays: runDays.reduce((sum, r) => sum + r.idlePalletDays, 0), bookedPalletDays: runDays.reduce((sum, r) => sum + r.bookedPalletDays, 0) }
-      : await storageFigures(ctx.db, complex.id, start, end);
-    Object.assign(byDay.get(start)!, storage);
-    i = j + 1;
+  // Live days, a run of consecutive days at a time; a run's storage is counted on its first day. Runs, and the reads of
+  // each, go to the database at once: on PostgreSQL their round trips overlap (each run adds to its own days only).
+  const runs: string[][] = [];
+  for (const day of live) {
+    const run = runs.at(-1);
+    if (run && addDays(run.at(-1)!, 1) === day) run.push(day);
+    else runs.push([day]);
   }
+  await Promise.all(
+    runs.map(async (run) => {
+      const [start, end] = [run[0]!, run.at(-1)!];
+      const runFrom = new Date(Math.max(from.getTime(), seoulMidnight(start).getTime()));
+      const runTo = new Date(Math.min(to.getTime(), seoulMidnight(addDays(end, 1)).getTime()));
+      // Storage is whole days even on a partial one: a closed partial day (the period's first) has it rolled up.
+      const runDays = run.map((day) => rolledDays.get(day));
+      const storage = runDays.every((r) => r !== undefined)
+        ? { idlePalletDays: runDays.reduce((sum, r) => sum + r.idlePalletDays, 0), bookedPalletDays: runDays.reduce((sum, r) => sum + r.bookedPalletDays, 0) }
+        : storageFigures(ctx.db, complex.id, start, end);
+      const [stored] = await Promise.all([storage, addRequestFigures(ctx.db, complex.id, runFrom, runTo, now, byDay), addTripFigures(ctx.db, complex.id, runFrom, runTo, byDay)]);
+      Object.assign(byDay.get(start)!, stored);
+    }),
+  );
 
   const total = emptyDay('');
   for (const day of byDay.values()) addDay(total, day);
