@@ -36,8 +36,17 @@ export interface AddressPolicy {
   allowHttpLoopback: boolean;
 }
 
+/** A password (or a user name) in a URL is written into logs and shown in every list of endpoints. */
+const CREDENTIALS = 'must not carry credentials (user:password@): they would show in logs and in every list of endpoints';
+
 /** Why `url` may not receive webhooks by its form alone (scheme, credentials, a literal address), or null. */
 export function urlProblem(url: string, policy: AddressPolicy): string | null {
+  // Read from the text, before parsing: a parser takes port 65536 for no URL at all, and drops an empty `@`.
+  const authority = /^[a-z][a-z\d+.-]*:\/\/([^/?#\\]*)/i.exec(url)?.[1];
+  if (authority?.includes('@')) return CREDENTIALS;
+  // Port 0 is no port a server listens on: every delivery would fail.
+  const port = authority && /:(\d+)$/.exec(authority.replace(/^\[[^\]]*\]/, ''))?.[1];
+  if (port && !(Number(port) >= 1 && Number(port) <= 65535)) return 'must have a port from 1 to 65535, if it names one';
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -49,7 +58,6 @@ export function urlProblem(url: string, policy: AddressPolicy): string | null {
   if (url.includes('\\') || !/^[a-z][a-z\d+.-]*:\/\/[^/]/i.test(url)) {
     return 'must be written scheme://host/path without backslashes, as it is read: a parser takes https://a\\@b/ for host a and https:///b for host b';
   }
-  if (parsed.username || parsed.password) return 'must not carry credentials';
   const loopback = isLoopbackHost(parsed.hostname);
   if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback && policy.allowHttpLoopback && !policy.production)) {
     return policy.allowHttpLoopback ? 'must use https (http only to loopback outside production)' : 'must use https';

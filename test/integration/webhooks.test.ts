@@ -349,6 +349,38 @@ describe('webhooks', () => {
     expect(moved.body.errors?.[0]?.message).toBe(`input.url: ${rule}`);
     await gql(server.url, DELETE, { input: { id: endpoint.id } }, { apiKey: operator });
   });
+
+  it('refuses a port nothing can be delivered to (0, past 65535) and credentials however written, naming input.url and the rule', async () => {
+    const operator = key('OPERATOR').apiKey;
+    const endpoints = async () => (await gql<{ webhookEndpoints: unknown[] }>(server.url, '{ webhookEndpoints { id } }', {}, { apiKey: operator })).body.data!.webhookEndpoints.length;
+    const before = await endpoints();
+    const port = 'must have a port from 1 to 65535, if it names one';
+    const credentials = 'must not carry credentials (user:password@): they would show in logs and in every list of endpoints';
+    for (const [url, rule] of [
+      ['https://example.com:0/x', port],
+      ['https://example.com:00/x', port],
+      ['https://example.com:65536/x', port],
+      ['https://[2001:db8::1]:99999/x', port],
+      ['https://user:pw@example.com/x', credentials],
+      ['https://user@example.com/x', credentials],
+      ['https://:@example.com/x', credentials],
+      ['https://@example.com/x', credentials],
+    ]) {
+      const { body } = await gql(server.url, CREATE, { input: { url, eventTypes: ['COMPLEX_ACTIVITY'] } }, { apiKey: operator });
+      expect(body.errors?.[0], url).toMatchObject({ message: `input.url: ${rule}`, extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'input.url', rule }] } });
+    }
+    expect(await endpoints()).toBe(before);
+    // The ends of the range are ports like any other.
+    for (const url of ['https://example.com:1/x', 'https://example.com:65535/x', 'https://example.com:8443/x']) {
+      const { endpoint } = await register(server.url, operator, ['COMPLEX_ACTIVITY'], url);
+      expect(endpoint.url).toBe(url);
+      if (url.endsWith(':1/x')) {
+        const moved = await gql(server.url, UPDATE, { input: { id: endpoint.id, url: 'https://example.com:0/x' } }, { apiKey: operator });
+        expect(moved.body.errors?.[0]?.message).toBe(`input.url: ${port}`);
+      }
+      await gql(server.url, DELETE, { input: { id: endpoint.id } }, { apiKey: operator });
+    }
+  });
 });
 
 describe('an endpoint that keeps failing', () => {
