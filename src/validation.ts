@@ -62,15 +62,36 @@ const BIDI = '\\u202a-\\u202e\\u2066-\\u2069';
 const LINE_SEPARATORS = '\\u2028\\u2029';
 
 /**
+ * A zero-width character (U+200B–U+200D, U+2060, U+FEFF) outside an emoji sequence: '한국\u200b물류' shows as 한국물류 and
+ * is another name, '\u200b' shows as none. The zero-width joiner is kept between emoji (👨‍👩‍👧 is three joined, 🏳️‍🌈 one
+ * with its variation selector or a skin tone before the joiner); Persian's and Indic scripts' joiners (U+200C, U+200D
+ * between letters) only shape letters, and a name reads the same without them.
+ */
+const ZERO_WIDTH = '[\\u200b\\u200c\\u2060\\ufeff]|(?<!\\p{Extended_Pictographic}[\\ufe0f\\u{1f3fb}-\\u{1f3ff}]?)\\u200d|\\u200d(?!\\p{Extended_Pictographic})';
+
+/**
+ * What shows nothing on a screen: spaces, format and control characters, marks without a base, and the Hangul fillers
+ * (U+115F, U+1160, U+3164, U+FFA0: letters to Unicode, blank to a reader) and the blank braille pattern.
+ */
+const INVISIBLE = '[\\s\\p{C}\\p{M}\\p{Z}\\u115f\\u1160\\u3164\\uffa0\\u2800]';
+
+/**
  * For names and other one-line text (`.regex(...ONE_LINE)`): no control characters. NUL padding from a fixed-width
  * ERP field, a tab or line break pasted with a name, or an escape code are never part of a firm's name (상호), and
  * would travel on into statements, CSV and screens. No lone surrogates either, nor bidirectional overrides: one turns
- * the rest of a name around on every screen and statement that shows it (a firm passing for another).
+ * the rest of a name around on every screen and statement that shows it (a firm passing for another), nor zero-width
+ * characters, nor a name with nothing visible in it.
  */
-export const ONE_LINE = textRule(new RegExp(`^[^\\p{Cc}\\p{Cs}${BIDI}${LINE_SEPARATORS}]*$`, 'u'), 'must not contain control characters (NUL, tabs, line breaks, escape codes)', [
-  [new RegExp(`[${BIDI}]`, 'u'), 'must not contain bidirectional overrides or isolates (U+202A–U+202E, U+2066–U+2069), which make text read other than it is'],
-  [new RegExp(`[${LINE_SEPARATORS}]`, 'u'), 'must not contain line breaks (U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR included)'],
-]);
+export const ONE_LINE = textRule(
+  new RegExp(`^(?!${INVISIBLE}+$)(?!.*(?:${ZERO_WIDTH}))[^\\p{Cc}\\p{Cs}${BIDI}${LINE_SEPARATORS}]*$`, 'u'),
+  'must not contain control characters (NUL, tabs, line breaks, escape codes)',
+  [
+    [new RegExp(`[${BIDI}]`, 'u'), 'must not contain bidirectional overrides or isolates (U+202A–U+202E, U+2066–U+2069), which make text read other than it is'],
+    [new RegExp(`[${LINE_SEPARATORS}]`, 'u'), 'must not contain line breaks (U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR included)'],
+    [new RegExp(ZERO_WIDTH, 'u'), 'must not contain zero-width characters (U+200B–U+200D, U+2060, U+FEFF), which make a name look like another: a zero-width joiner only inside an emoji sequence such as 👨‍👩‍👧'],
+    [new RegExp(`^${INVISIBLE}+$`, 'u'), 'must contain a visible character: spaces, fillers (U+3164) and invisible marks alone show as an empty name'],
+  ],
+);
 
 /** For free text such as notes and reasons (`.regex(...FREE_TEXT)`): line breaks and tabs, but no other control characters, and no lone surrogates. */
 export const FREE_TEXT = textRule(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\p{Cs}]*$/u, 'must not contain control characters other than line breaks and tabs (NUL, escape codes)');

@@ -259,6 +259,30 @@ describe('control characters in text', () => {
     expect(await rows(organisations)).toBe(before);
   });
 
+  it('in a name, zero-width characters and a name of nothing visible are refused; an emoji joined by U+200D is kept', async () => {
+    const zeroWidth = 'must not contain zero-width characters (U+200B–U+200D, U+2060, U+FEFF), which make a name look like another: a zero-width joiner only inside an emoji sequence such as 👨‍👩‍👧';
+    const invisible = 'must contain a visible character: spaces, fillers (U+3164) and invisible marks alone show as an empty name';
+    const before = await rows(organisations);
+    // '한국\u200b물류' shows as 한국물류 but is another name; '\u200b' shows as nothing in every list.
+    for (const [name, contactName, rule] of [
+      ['한국\u200b물류', '김\u2060철수', zeroWidth],
+      ['한국\ufeff물류', '김\u200c철수', zeroWidth],
+      ['한국\u200d물류', '\u200b', zeroWidth],
+      ['\u3164\u3164', '\u115f\u00ad', invisible],
+    ]) {
+      const input = { complexCode: 'GUMI', role: 'CARRIER', name, businessRegistrationNumber: '220-81-62517', contactName };
+      const { body } = await gql(server.url, ORG, { input }, { apiKey: keyOf('ADMIN') });
+      expect(body.errors?.[0]?.extensions, name).toEqual({ code: 'BAD_USER_INPUT', issues: [{ field: 'input.name', rule }, { field: 'input.contactName', rule }] });
+    }
+    expect(await rows(organisations)).toBe(before);
+    const listings = await rows(warehouseListings);
+    const refused = await gql(server.url, LISTING, { input: listing('\u200b\u200b') }, { apiKey: keyOf('WAREHOUSE_OWNER') });
+    expect(refused.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.name', rule: zeroWidth }]);
+    expect(await rows(warehouseListings)).toBe(listings);
+    const kept = await gql(server.url, LISTING, { input: listing('시화 창고 👨‍👩‍👧 🏳️‍🌈') }, { apiKey: keyOf('WAREHOUSE_OWNER') });
+    expect(kept.body.data).toEqual({ warehouseListingCreate: { listing: { name: '시화 창고 👨‍👩‍👧 🏳️‍🌈' } } });
+  });
+
   it('in notes: line breaks and tabs are kept, NUL is refused', async () => {
     const before = await rows(shipmentRequests);
     const refused = await gql(server.url, REQUEST, { input: shipmentRequestVariables({ notes: 'Gate B\u0000' }) }, { apiKey: keyOf('MANUFACTURER') });
