@@ -42,6 +42,7 @@ export function dashboardRoutes(): Router {
       res.sendFile(file, (error) => error && next(error));
     });
   }
-  router.use(express.static(PUBLIC_DIR, { setHeaders: setDashboardHeaders }));
+  // No redirect from a folder (/i18n) to its slash: it would be an HTML page, and /i18n/ lists nothing anyway (a JSON 404).
+  router.use(express.static(PUBLIC_DIR, { setHeaders: setDashboardHeaders, redirect: false }));
   return router;
 }

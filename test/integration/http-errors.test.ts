@@ -100,6 +100,17 @@ describe('client mistakes are answered as such, in GraphQL-shaped JSON', () => {
     }
   });
 
+  it("a folder of the dashboard's files, with or without its slash, is a JSON 404 as any path nothing serves, not an HTML redirect", async () => {
+    for (const path of ['/i18n', '/i18n/', '/vendor', '/dashboard']) {
+      const response = await fetch(server.url.replace('/graphql', path), { redirect: 'manual' });
+      expect(response.status, path).toBe(404);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await response.json()).toEqual({ errors: [{ message: `GET ${path} not found`, extensions: { code: 'NOT_FOUND' } }] });
+    }
+    // The files in it are served as before.
+    expect((await fetch(server.url.replace('/graphql', '/i18n/en.js'))).status).toBe(200);
+  });
+
   it('a path segment that is not percent-encoded UTF-8 (an ID cut mid-character) is refused saying so, not a bare "Bad Request"', async () => {
     const rule = 'Request path holds %E0%A4%A, which is not percent-encoded UTF-8: send IDs and months as the API wrote them';
     const headers = { authorization: `Bearer ${server.keyOf('CARRIER').apiKey}` };
