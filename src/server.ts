@@ -19,7 +19,8 @@ import { clientAddress, trustedProxies } from './http/client-address';
 import { compiledExecution } from './http/compiled-execution';
 import { dashboardRoutes } from './http/dashboard';
 import { graphqlHttpHandler } from './http/graphql-http';
-import { answerParseErrors, formatError, jsonErrors, type ErrorFormatOptions } from './http/json-errors';
+import { answerParseErrors, formatError, jsonErrors, sendBadRequest, type ErrorFormatOptions } from './http/json-errors';
+import { toOriginForm } from './http/origin-form';
 import { POD_IMAGES_PATH, podImageRoutes } from './http/pod-images';
 import { logRequest } from './http/request-log';
 import { STATEMENTS_PATH, statementRoutes } from './http/statements';
@@ -104,6 +105,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     // out) could run but never be answered: it is dropped unrun, so that a client without an answer may retry.
     if (req.socket.writableEnded) return void req.socket.destroy();
     logRequest(logger, req, res);
+    const refused = toOriginForm(req);
+    if (refused) return void sendBadRequest(res, refused);
     if (isGraphqlPath(req.url)) graphqlHttp(req, res);
     else app(req, res);
   });

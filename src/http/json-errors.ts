@@ -165,6 +165,11 @@ export function sendJsonError(res: ServerResponse, err: unknown, opts: ErrorForm
   return sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
 }
 
+/** A 400 for a fault in the request itself (its target, its framing), saying what was wrong. Returns the status sent. */
+export function sendBadRequest(res: ServerResponse, message: string): number {
+  return sendJson(res, 400, { errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown): number {
   const json = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) }).end(json);

@@ -15,6 +15,7 @@ import { RateLimitedError, UnauthenticatedError } from '../errors';
 import type { Logger } from '../logger';
 import { fromNow, type PubSub } from '../pubsub';
 import { endSocketWithJson, formatError, toGraphQLError, type ErrorFormatOptions } from './json-errors';
+import { toOriginForm } from './origin-form';
 
 /** How often open sockets re-check that their key still holds (revoked keys, deleted organisations). */
 export const KEY_RECHECK_MS = 2_000;
@@ -66,6 +67,8 @@ export function attachGraphqlWs(deps: GraphqlWsDeps): { dispose: () => Promise<v
   const wsServer = new WebSocketServer({ noServer: true, path: deps.path, maxPayload: deps.maxPayload });
   // ws would answer an upgrade on another path with an HTML 400: like any path nothing serves, a JSON 404.
   const upgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refused = toOriginForm(request);
+    if (refused) return endSocketWithJson(socket, 400, 'BAD_REQUEST', refused);
     if (wsServer.shouldHandle(request)) wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit('connection', ws, request));
     else endSocketWithJson(socket, 404, 'NOT_FOUND', `No WebSocket is served at ${request.url}: subscriptions are at ${deps.path}`);
   };

@@ -111,6 +111,49 @@ describe('client mistakes are answered as such, in GraphQL-shaped JSON', () => {
     expect((await fetch(server.url.replace('/graphql', '/i18n/en.js'))).status).toBe(200);
   });
 
+  it('a request target in absolute form (as a client set up for a proxy sends it) is served as its path; another scheme or credentials are a JSON 400', async () => {
+    const { hostname, port } = new URL(server.url);
+    const origin = `http://${hostname}:${port}`;
+    const send = (head: string, body = '') =>
+      new Promise<{ status: number; headers: string; body: string }>((resolve, reject) => {
+        let answer = '';
+        const socket = connect(Number(port), hostname, () => socket.write(`${head}\r\nHost: elsewhere.example\r\nConnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`));
+        socket.on('data', (chunk) => (answer += chunk)).on('end', () => {
+          const split = answer.indexOf('\r\n\r\n');
+          resolve({ status: Number(answer.split(' ')[1]), headers: answer.slice(0, split), body: answer.slice(split + 4) });
+        }).on('error', reject);
+      });
+    const post = await send(`POST ${origin}/graphql HTTP/1.1\r\ncontent-type: application/json`, JSON.stringify({ query: '{ complexes(first: 1) { totalCount } }' }));
+    expect(post.status).toBe(200);
+    expect(JSON.parse(post.body)).toEqual({ data: { complexes: { totalCount: 7 } } });
+    const get = await send(`GET ${origin}/graphql?query=${encodeURIComponent('{ __typename }')} HTTP/1.1\r\napollo-require-preflight: true`);
+    expect([get.status, JSON.parse(get.body)]).toEqual([200, { data: { __typename: 'Query' } }]);
+    const health = await send(`GET HTTPS://${hostname}:${port}/healthz HTTP/1.1`);
+    expect([health.status, JSON.parse(health.body)]).toEqual([200, { status: 'ok' }]);
+    // RFC 9112: the target's host is the request's Host, wherever it is written (the dashboard's policy names it).
+    const page = await send(`GET ${origin} HTTP/1.1`);
+    expect(page.status).toBe(200);
+    expect(page.headers).toContain(`ws://${hostname}:${port} `);
+    // A WebSocket too: the upgrade is answered 101, where it was a 404.
+    const upgraded = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () =>
+        socket.write(`GET ${origin}/graphql HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n`),
+      );
+      socket.once('data', (chunk) => resolve(String(chunk))).on('error', reject);
+      socket.once('data', () => socket.destroy());
+    });
+    expect(upgraded).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
+    for (const [target, message] of [
+      [`ftp://${hostname}:${port}/graphql`, 'Request target must be a path such as /graphql, or an http:// or https:// URL'],
+      [`http://user:pw@${hostname}:${port}/graphql`, 'Request target must not carry credentials (user:password@)'],
+      ['http:///graphql', 'Request target must name a host after http://'],
+    ]) {
+      const refused = await send(`GET ${target} HTTP/1.1`);
+      expect(refused.status, target).toBe(400);
+      expect(JSON.parse(refused.body)).toEqual({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+    }
+  });
+
   it('a path segment that is not percent-encoded UTF-8 (an ID cut mid-character) is refused saying so, not a bare "Bad Request"', async () => {
     const rule = 'Request path holds %E0%A4%A, which is not percent-encoded UTF-8: send IDs and months as the API wrote them';
     const headers = { authorization: `Bearer ${server.keyOf('CARRIER').apiKey}` };
