@@ -5,6 +5,7 @@ import { IdempotencyKey } from '../idempotency';
 import { cargoFitsBody, storageClassAllows } from '../matching/engine';
 import { canLoad, DEFAULT_LOADING_METHOD } from '../supply/loading-methods';
 import { LocationInput } from '../supply/location-input';
+import { DAY_MS } from '../time';
 import { labelEn, LARGEST_CLASS } from '../supply/vehicle-classes';
 import { FREE_TEXT } from '../validation';
 
@@ -18,6 +19,13 @@ export const KOREA_BOUNDS = { minLat: 33, maxLat: 38.7, minLng: 124.5, maxLng: 1
 export const MAX_NOTES_LENGTH = 500;
 /** Longest storage stay one request may ask for; longer is a lease, not a shipment. */
 export const MAX_STORAGE_DAYS = 365;
+/**
+ * Latest deadline after the pickup window's end. The longest trip, from a complex to the far corner of Korea (860 road
+ * km at the engine's 45 km/h), is under two days of 13 hours' driving, and a storage need does not move it (the stay
+ * starts on the pickup day, the truck unloading at the warehouse that day); a week leaves a shipper slack to let loads
+ * pool, and later is a date typed wrong (9999 for 2026), which would stand on every screen as a promise nobody made.
+ */
+export const MAX_DELIVERY_DAYS_AFTER_PICKUP = 7;
 /** Sanity ceiling on a price limit (1,000,000,000 KRW): above any one truckload's freight. */
 export const MAX_PRICE_KRW = 1_000_000_000;
 
@@ -99,6 +107,9 @@ export const CreateShipmentRequestInput = z
   })
   .superRefine((r, ctx) => {
     if (r.deliverBy < r.pickupWindow.until) ctx.addIssue({ code: 'custom', path: ['deliverBy'], message: 'must not be before pickupWindow.until' });
+    else if (r.deliverBy.getTime() > r.pickupWindow.until.getTime() + MAX_DELIVERY_DAYS_AFTER_PICKUP * DAY_MS) {
+      ctx.addIssue({ code: 'custom', path: ['deliverBy'], message: `must be at most ${MAX_DELIVERY_DAYS_AFTER_PICKUP} days after pickupWindow.until` });
+    }
     for (const end of ['loadingAtOrigin', 'loadingAtDestination'] as const) {
       const issue = loadingIssue(r.cargoClass, r[end]);
       if (issue) ctx.addIssue({ code: 'custom', path: [end], message: issue });

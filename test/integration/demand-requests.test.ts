@@ -158,6 +158,24 @@ describe('shipment requests over GraphQL', () => {
       }
     });
 
+    it('refuses a deadline more than 7 days after the pickup window (a year typed wrong), writing nothing; 7 days is accepted', async () => {
+      const rows = async () => (await server.db.select({ n: count() }).from(shipmentRequests).get())!.n;
+      const before = await rows();
+      const until = Date.now() + 6 * HOUR;
+      const rule = 'must be at most 7 days after pickupWindow.until';
+      for (const deliverBy of ['9999-12-31T23:59:59Z', new Date(until + 7 * 24 * HOUR + 60_000).toISOString()]) {
+        const { body } = await gql(server.url, CREATE, { input: requestInput({ deliverBy }) }, { apiKey: key.mA });
+        expect(body.errors?.[0], deliverBy).toMatchObject({ message: `input.deliverBy: ${rule}`, extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'input.deliverBy', rule }] } });
+      }
+      const storage = await gql(server.url, CREATE, { input: requestInput({ deliverBy: new Date(until + 30 * 24 * HOUR).toISOString(), storage: { pallets: 1, days: 60, storageClass: 'AMBIENT' } }) }, { apiKey: key.mA });
+      expect(storage.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.deliverBy', rule }]);
+      expect(await rows()).toBe(before);
+      const week = requestInput({ deliverBy: new Date(until + 7 * 24 * HOUR).toISOString() });
+      const accepted = await gql<{ shipmentRequestCreate: { shipmentRequest: Request } }>(server.url, CREATE, { input: { ...week, pickupWindow: { ...week.pickupWindow, until: new Date(until).toISOString() } } }, { apiKey: key.mA });
+      expect(accepted.body.errors).toBeUndefined();
+      await gql(server.url, CANCEL, { input: { shipmentRequestId: accepted.body.data!.shipmentRequestCreate.shipmentRequest.id, reason: 'test' } }, { apiKey: key.mA });
+    });
+
     it('is FORBIDDEN to carriers, operators and admins, and UNAUTHENTICATED without a key', async () => {
       for (const apiKey of [key.carrier, key.opB, key.warehouse, key.admin]) {
         const res = await gql(server.url, CREATE, { input: requestInput() }, { apiKey });
