@@ -88,7 +88,7 @@ export const ONE_LINE = textRule(
   [
     [new RegExp(`[${BIDI}]`, 'u'), 'must not contain bidirectional overrides or isolates (U+202A–U+202E, U+2066–U+2069), which make text read other than it is'],
     [new RegExp(`[${LINE_SEPARATORS}]`, 'u'), 'must not contain line breaks (U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR included)'],
-    [new RegExp(ZERO_WIDTH, 'u'), 'must not contain zero-width characters (U+200B–U+200D, U+2060, U+FEFF), which make a name look like another: a zero-width joiner only inside an emoji sequence such as 👨‍👩‍👧'],
+    [new RegExp(ZERO_WIDTH, 'u'), 'must not contain zero-width characters (U+200B–U+200D, U+2060, U+FEFF), which make it look like other text: a zero-width joiner only inside an emoji sequence such as 👨‍👩‍👧'],
     [new RegExp(`^${INVISIBLE}+$`, 'u'), 'must contain a visible character: spaces, fillers (U+3164) and invisible marks alone show as an empty name'],
   ],
 );

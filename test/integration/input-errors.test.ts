@@ -260,7 +260,7 @@ describe('control characters in text', () => {
   });
 
   it('in a name, zero-width characters and a name of nothing visible are refused; an emoji joined by U+200D is kept', async () => {
-    const zeroWidth = 'must not contain zero-width characters (U+200B–U+200D, U+2060, U+FEFF), which make a name look like another: a zero-width joiner only inside an emoji sequence such as 👨‍👩‍👧';
+    const zeroWidth = 'must not contain zero-width characters (U+200B–U+200D, U+2060, U+FEFF), which make it look like other text: a zero-width joiner only inside an emoji sequence such as 👨‍👩‍👧';
     const invisible = 'must contain a visible character: spaces, fillers (U+3164) and invisible marks alone show as an empty name';
     const before = await rows(organisations);
     // '한국\u200b물류' shows as 한국물류 but is another name; '\u200b' shows as nothing in every list.
