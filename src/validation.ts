@@ -62,12 +62,13 @@ const BIDI = '\\u202a-\\u202e\\u2066-\\u2069';
 const LINE_SEPARATORS = '\\u2028\\u2029';
 
 /**
- * A zero-width character (U+200B–U+200D, U+2060, U+FEFF) outside an emoji sequence: '한국\u200b물류' shows as 한국물류 and
- * is another name, '\u200b' shows as none. The zero-width joiner is kept between emoji (👨‍👩‍👧 is three joined, 🏳️‍🌈 one
+ * A zero-width character or direction mark (U+200B–U+200F, U+061C, U+2060, U+FEFF) outside an emoji sequence: '한국\u200b물류'
+ * shows as 한국물류 and is another name, '\u200b' shows as none (a direction mark between Hangul or Latin letters changes nothing
+ * a reader sees either). The zero-width joiner is kept between emoji (👨‍👩‍👧 is three joined, 🏳️‍🌈 one
  * with its variation selector or a skin tone before the joiner); Persian's and Indic scripts' joiners (U+200C, U+200D
  * between letters) only shape letters, and a name reads the same without them.
  */
-const ZERO_WIDTH = '[\\u200b\\u200c\\u2060\\ufeff]|(?<!\\p{Extended_Pictographic}[\\ufe0f\\u{1f3fb}-\\u{1f3ff}]?)\\u200d|\\u200d(?!\\p{Extended_Pictographic})';
+const ZERO_WIDTH = '[\\u200b\\u200c\\u200e\\u200f\\u061c\\u2060\\ufeff]|(?<!\\p{Extended_Pictographic}[\\ufe0f\\u{1f3fb}-\\u{1f3ff}]?)\\u200d|\\u200d(?!\\p{Extended_Pictographic})';
 
 /**
  * What shows nothing on a screen: spaces, format and control characters, marks without a base, and the Hangul fillers
@@ -88,7 +89,7 @@ export const ONE_LINE = textRule(
   [
     [new RegExp(`[${BIDI}]`, 'u'), 'must not contain bidirectional overrides or isolates (U+202A–U+202E, U+2066–U+2069), which make text read other than it is'],
     [new RegExp(`[${LINE_SEPARATORS}]`, 'u'), 'must not contain line breaks (U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR included)'],
-    [new RegExp(ZERO_WIDTH, 'u'), 'must not contain zero-width characters (U+200B–U+200D, U+2060, U+FEFF), which make it look like other text: a zero-width joiner only inside an emoji sequence such as 👨‍👩‍👧'],
+    [new RegExp(ZERO_WIDTH, 'u'), 'must not contain zero-width characters or direction marks (U+200B–U+200F, U+061C, U+2060, U+FEFF), which make it look like other text: a zero-width joiner only inside an emoji sequence such as 👨‍👩‍👧'],
     [new RegExp(`^${INVISIBLE}+$`, 'u'), 'must contain a visible character: spaces, fillers (U+3164) and invisible marks alone show as an empty name'],
   ],
 );

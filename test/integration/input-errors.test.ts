@@ -260,7 +260,7 @@ describe('control characters in text', () => {
   });
 
   it('in a name, zero-width characters and a name of nothing visible are refused; an emoji joined by U+200D is kept', async () => {
-    const zeroWidth = 'must not contain zero-width characters (U+200B–U+200D, U+2060, U+FEFF), which make it look like other text: a zero-width joiner only inside an emoji sequence such as 👨‍👩‍👧';
+    const zeroWidth = 'must not contain zero-width characters or direction marks (U+200B–U+200F, U+061C, U+2060, U+FEFF), which make it look like other text: a zero-width joiner only inside an emoji sequence such as 👨‍👩‍👧';
     const invisible = 'must contain a visible character: spaces, fillers (U+3164) and invisible marks alone show as an empty name';
     const before = await rows(organisations);
     // '한국\u200b물류' shows as 한국물류 but is another name; '\u200b' shows as nothing in every list.
@@ -268,6 +268,9 @@ describe('control characters in text', () => {
       ['한국\u200b물류', '김\u2060철수', zeroWidth],
       ['한국\ufeff물류', '김\u200c철수', zeroWidth],
       ['한국\u200d물류', '\u200b', zeroWidth],
+      // Direction marks are as invisible between Hangul: 한국\u200e물류 is 한국물류 to every reader.
+      ['한국\u200e물류', '김\u200f철수', zeroWidth],
+      ['한국\u061c물류', '\u200e', zeroWidth],
       ['\u3164\u3164', '\u115f\u00ad', invisible],
     ]) {
       const input = { complexCode: 'GUMI', role: 'CARRIER', name, businessRegistrationNumber: '220-81-62517', contactName };
