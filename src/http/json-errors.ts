@@ -1,4 +1,4 @@
-import { STATUS_CODES, type Server, type ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
@@ -205,8 +205,9 @@ function parseFault(code: string | undefined): { status: number; message: string
 }
 
 /**
- * Answers what Node's HTTP parser refuses (a URL or headers over its 16 KB, a malformed request line) in the same
- * GraphQL-shaped JSON as every other error, where Node would send a bare status line, then closes the connection.
+ * Answers what Node's HTTP parser refuses (a URL or headers over its 16 KB, a malformed request line), and a CONNECT,
+ * in the same GraphQL-shaped JSON as every other error, where Node would send a bare status line or nothing, then
+ * closes the connection.
  */
 export function answerParseErrors(server: Server): void {
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
@@ -216,6 +217,10 @@ export function answerParseErrors(server: Server): void {
     const { status, message } = parseFault(err.code);
     endSocketWithJson(socket, status, 'BAD_REQUEST', message);
   });
+  // Without a listener Node closes a CONNECT's connection without a word: a client set up to use this as a proxy.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) =>
+    endSocketWithJson(socket, 405, 'BAD_REQUEST', 'CONNECT is not served: this is no proxy. Send GraphQL to /graphql with POST (or GET for queries)', { allow: 'GET, HEAD, POST' }),
+  );
 }
 
 /** Answers on a connection that has no ServerResponse (a request Node cannot parse, an upgrade) in GraphQL-shaped JSON, and closes it. */

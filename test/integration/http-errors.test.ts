@@ -154,6 +154,19 @@ describe('client mistakes are answered as such, in GraphQL-shaped JSON', () => {
     }
   });
 
+  it('CONNECT (a client taking the service for a proxy) is a JSON 405, not a connection closed without a word', async () => {
+    const { hostname, port } = new URL(server.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      const socket = connect(Number(port), hostname, () => socket.write(`CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n`));
+      socket.on('data', (chunk) => (text += chunk)).on('end', () => resolve(text)).on('error', reject);
+    });
+    const [head, body] = answer.split('\r\n\r\n') as [string, string];
+    expect(head).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
+    expect(head.toLowerCase()).toContain('allow: get, head, post');
+    expect(JSON.parse(body)).toEqual({ errors: [{ message: 'CONNECT is not served: this is no proxy. Send GraphQL to /graphql with POST (or GET for queries)', extensions: { code: 'BAD_REQUEST' } }] });
+  });
+
   it('a path segment that is not percent-encoded UTF-8 (an ID cut mid-character) is refused saying so, not a bare "Bad Request"', async () => {
     const rule = 'Request path holds %E0%A4%A, which is not percent-encoded UTF-8: send IDs and months as the API wrote them';
     const headers = { authorization: `Bearer ${server.keyOf('CARRIER').apiKey}` };
