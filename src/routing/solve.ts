@@ -38,6 +38,8 @@ export interface SolveOptions {
   /** Stop at this time of `now()` (any unit, e.g. ms). */
   deadline?: number;
   now?: () => number;
+  /** True once the search must end now (the service stopping): the best plan so far is returned, as at the budget's end. */
+  cut?: () => boolean;
   /** Share of the budget the route-count phase may use (default 0.5; 0 turns it off). */
   routeMinimisationShare?: number;
   /** Iterations an attempt to empty one route may take (default 500). */
@@ -155,7 +157,9 @@ class Search {
 
   /** Share of the budget spent, in [0, 1]. */
   progress(): number {
-    const { maxIterations, deadline, now } = this.options;
+    const { maxIterations, deadline, now, cut } = this.options;
+    // Not a `now()` jumping to +Infinity: before the start time is read, that start would be Infinity and progress NaN.
+    if (cut?.()) return 1;
     let p = 0;
     if (maxIterations !== undefined) p = Math.max(p, this.iterations / Math.max(1, maxIterations));
     if (deadline !== undefined && now) p = Math.max(p, (now() - this.startTime) / Math.max(1e-9, deadline - this.startTime));

@@ -50,6 +50,8 @@ export interface PlannedRoute {
 export interface PoolingOptions {
   /** `performance.now()` value by which every cluster must be solved. */
   deadline: number;
+  /** True once the round must end now: every cluster's search returns its best plan so far (the rest their warm start). */
+  cut?: () => boolean;
   seed: number;
   /** What a job would pay on a truck of its own in this round: no route charges it more (fair-split.ts). */
   standaloneKrw: (job: TransportJob) => number;
@@ -365,7 +367,7 @@ function solveCluster(
     if (checkPlan({ ...problem, locked: [] }, { routes: [route] }).feasible) initial.routes.push(route);
   });
 
-  const result = solve(problem, { initial, seed: options.seed, deadline: options.deadline, now: () => performance.now(), maxIterations: 50 * lockedAt + 500 });
+  const result = solve(problem, { initial, seed: options.seed, deadline: options.deadline, now: () => performance.now(), cut: options.cut, maxIterations: 50 * lockedAt + 500 });
   const extending = new Map(locked.kept.map(({ b }) => [b.vehicleIndex, b]));
   // Booked stops come back as they were booked (a hand-over at the centre stays one, with its leg's terms).
   const bookedStop = new Map(locked.kept.flatMap(({ b }) => b.stops.map((s) => [`${s.job}:${coreAction(s)}`, s] as const)));

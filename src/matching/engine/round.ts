@@ -44,12 +44,17 @@ export function prepareRound(input: RoundInput, config: MatchingConfig): Prepare
   return { ctx, jobs, storagePlans, storageRefusals };
 }
 
+export interface RoundOptions {
+  /** True once the round must end now (the service stopping): its search stops and the round offers its best plan so far. */
+  cut?: () => boolean;
+}
+
 /**
  * Runs one matching round over plain data and returns its offers and report.
  * `config` may be a full MatchingConfig or overrides of DEFAULT_CONFIG.
  * @throws Error only on malformed input (e.g. non-integer or negative rate cards producing invalid costs).
  */
-export function runRound(input: RoundInput, config: ConfigOverrides = {}): RoundResult {
+export function runRound(input: RoundInput, config: ConfigOverrides = {}, { cut }: RoundOptions = {}): RoundResult {
   const startedAt = performance.now();
   const settings = resolveConfig(config);
   const { ctx, jobs, storagePlans, storageRefusals } = prepareRound(input, settings);
@@ -59,7 +64,7 @@ export function runRound(input: RoundInput, config: ConfigOverrides = {}): Round
   const standalone = (job: TransportJob) => assignment.plans[job.index]?.costKrw ?? assignment.cheapestKrw[job.index]!;
   // Booked routes' requests join the jobs after the assignment: only their own truck carries them.
   const booked = addBookedRoutes(input.bookedRoutes ?? [], jobs, ctx, input.vehicles.length);
-  const pooled = poolRoutes(jobs, ctx, assignment, { deadline: startedAt + settings.roundSeconds * 1000, seed: settings.seed, standaloneKrw: standalone, booked });
+  const pooled = poolRoutes(jobs, ctx, assignment, { deadline: startedAt + settings.roundSeconds * 1000, cut, seed: settings.seed, standaloneKrw: standalone, booked });
   const parts = (job: TransportJob) => dropPallets(job.request, storagePlans.get(job.requestIndex));
   // A request through the centre is offered both its legs or neither: when one leg loses it (its route cannot
   // pay for it, waits for companions, or its truck's extension is not offered), the routes are priced again without it.

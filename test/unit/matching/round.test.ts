@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignTransport, baselineFor, canShareVehicle, cargoFitsBody, evaluateTransport, kstDayOf, prepareRound, resolveConfig, storageClassAllows } from '../../../src/matching/engine/index';
+import { assignTransport, baselineFor, canShareVehicle, cargoFitsBody, evaluateTransport, kstDayOf, prepareRound, resolveConfig, runRound as runRoundTimed, storageClassAllows } from '../../../src/matching/engine/index';
 import type { RouteOffer, RoundInput, StorageOffer } from '../../../src/matching/engine/index';
 import { seededRandom, syntheticRound } from '../../../src/matching/engine/synthetic';
 import { runRound } from '../../helpers/matching-fixtures';
@@ -244,6 +244,27 @@ describe('runRound on random instances', () => {
     expect(served / trips).toBeGreaterThan(1.1);
     // Iteration-bound rounds: the centre's legs (two more pairs per eligible request) make each iteration dearer.
   }, 240_000);
+
+  it('a round cut before its search (the service stopping) offers its warm start at once: valid, each request once', () => {
+    // 600 requests: five clusters whose search, uncut, takes minutes to its iteration bound.
+    const input = syntheticRound({ seed: 600, requests: 600 });
+    let asked = 0;
+    const cut = () => ++asked > 0;
+    const { offers, report } = runRoundTimed(input, { roundSeconds: 3_600 }, { cut });
+    expect(asked).toBeGreaterThan(0);
+    const routes = offers.filter((o): o is RouteOffer => o.kind === 'ROUTE');
+    const shares = routes.flatMap((r) => r.shares.map((s) => s.requestId));
+    expect(new Set(shares).size).toBe(shares.length);
+    expect(report.servedCount).toBe(shares.length);
+    for (const route of routes) {
+      expect(route.shares.reduce((sum, s) => sum + s.priceKrw, 0)).toBe(route.priceKrw);
+      expect(new Set(route.stops.map((s) => s.requestId))).toEqual(new Set(route.shares.map((s) => s.requestId)));
+    }
+    // Never worse than the one-request-per-truck assignment it starts from, and no clock in it: the same plan again.
+    const { ctx, jobs } = prepareRound(input, resolveConfig());
+    expect(report.servedCount).toBeGreaterThanOrEqual(assignTransport(jobs, ctx, { prune: true }).servedCount);
+    expect(runRoundTimed(input, { roundSeconds: 3_600 }, { cut }).offers).toEqual(offers);
+  });
 
   it('is deterministic when the iteration bound ends the search', () => {
     const input = syntheticRound({ seed: 3, requests: 40 });
