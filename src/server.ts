@@ -27,6 +27,7 @@ import { STATEMENTS_PATH, statementRoutes } from './http/statements';
 import type { Logger } from './logger';
 import { startMatchingScheduler } from './matching/scheduler';
 import { createRoundLeases } from './matching/round-leases-pg';
+import { cutRounds } from './matching/round-thread';
 import { createMetrics, METRICS_PATH, metricsRoute } from './http/metrics';
 import type { PubSub } from './pubsub';
 import { startRetentionScheduler } from './retention/scheduler';
@@ -164,11 +165,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
     metrics: metrics.registry,
     async stop() {
       draining = true;
-      await stopScheduler();
-      await stopWebhooks();
-      await stopRetention();
-      await stopInsights();
-      await apollo.stop();
+      // First: the rounds the scheduler and the HTTP drain wait for end their search now and write their best plan.
+      const uncut = cutRounds();
+      try {
+        await stopScheduler();
+        await stopWebhooks();
+        await stopRetention();
+        await stopInsights();
+        await apollo.stop();
+      } finally {
+        uncut();
+      }
       metrics.stop();
     },
   };

@@ -14,6 +14,22 @@ const ENTRY = import.meta.url.endsWith('.ts') ? new URL('./round-worker-source.m
 type Asker = { resolve: (result: RoundResult) => void; reject: (error: Error) => void };
 let thread: { worker: Worker; waiting: Map<number, Asker> } | null = null;
 let lastId = 0;
+/** Stops in progress, shared with the thread (its workerData): while above 0, every round's search ends at once. */
+const stopping = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+export interface RoundThreadData {
+  stopping: Int32Array;
+}
+
+/**
+ * Cuts the search of every round on the thread, the one in hand and those asked until the returned function is
+ * called: each offers its best plan so far, so that a stop need not wait out MATCHING_ROUND_SECONDS. Scoped, not a
+ * flag for good: a process that runs several services (tests, one instance of several stopping) searches in full
+ * again once that stop is over.
+ */
+export function cutRounds(): () => void {
+  Atomics.add(stopping, 0, 1);
+  return () => void Atomics.sub(stopping, 0, 1);
+}
 
 /**
  * Runs the engine's round on the matching thread. The search takes seconds of CPU (MATCHING_ROUND_SECONDS): on the
@@ -31,7 +47,7 @@ export function runRoundOffThread(input: RoundInput, config: ConfigOverrides): P
 
 function startThread(): NonNullable<typeof thread> {
   // Not the process's own flags: a preload such as `--import` of the demo seeding is no business of the thread's.
-  const worker = new Worker(ENTRY, { execArgv: [] });
+  const worker = new Worker(ENTRY, { execArgv: [], workerData: { stopping } satisfies RoundThreadData });
   const waiting = new Map<number, Asker>();
   worker.on('message', (answer: RoundAnswer) => {
     const asker = waiting.get(answer.id)!;

@@ -1,13 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { ROUND_STATUS_CODES } from '../../db/schema';
 import { gql } from '../helpers/clients';
-import { groupAlive, runScript, spawnNpmStart, spawnService, spawnServiceUntil } from '../helpers/process';
+import { groupAlive, runScript, spawnNpmStart, spawnService, spawnServiceUntil, type ServiceProcess } from '../helpers/process';
 import { tempDir } from '../helpers/server';
 
 const COUNT = '{ complexes { totalCount edges { node { code } } } }';
@@ -80,6 +82,110 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     expect(await service.exited).toBe(0);
     expect(await socketClosed).toBe(1001);
     expect(existsSync(`${dbPath}-wal`)).toBe(false);
+  });
+
+  describe('a stop while a round searches with a 120 s budget', () => {
+    const BUDGET = { MATCHING_ROUND_SECONDS: '120', RATE_LIMIT_PER_KEY: '100000' };
+    const HOUR = 3_600_000;
+    const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+    const seeded = join(tmp.dir, 'busy-round.db');
+    const keysPath = join(tmp.dir, 'busy-round-keys.json');
+    const keyOf = (role: string) => (JSON.parse(readFileSync(keysPath, 'utf8')) as { role: string; complexCode: string | null; apiKey: string }[]).find((k) => k.role === role && k.complexCode === 'BANWOL_SIHWA')!.apiKey;
+    /**
+     * The demo plus 80 trucks and 720 loads around Banwol-Sihwa: uncut, its round searched about 115 s on a shared
+     * 2-core machine (360 loads: 37 s, to the iteration bound), longer than these tests wait for the stop.
+     */
+    const seedBusyMarket = async () => {
+      const service = await spawnService({ DATABASE_PATH: seeded, DEMO_KEYS_PATH: keysPath, MATCHING_INTERVAL_SECONDS: '0', ...BUDGET });
+      try {
+        const send = async (role: string, query: string, input: Record<string, unknown>) => expect((await gql(service.url, query, { input: { ...input, idempotencyKey: randomUUID() } }, { apiKey: keyOf(role) })).body.errors).toBeUndefined();
+        for (let i = 0; i < 80; i++)
+          await send('CARRIER', 'mutation ($input: VehicleRegisterInput!) { vehicleRegister(input: $input) { vehicle { id } } }', {
+            plateNumber: `경기${10 + i}바${1000 + i}`, tonnageClass: 'T5', bodyType: 'WING', location: { lat: 37.3 + (i % 10) * 0.005, lng: 126.72 + (i % 6) * 0.01 }, availability: [{ startsAt: at(HOUR), endsAt: at(72 * HOUR) }],
+          });
+        for (let batch = 0; batch < 720; batch += 12)
+          await Promise.all(
+            Array.from({ length: 12 }, (_, j) => batch + j).map((i) =>
+              send('MANUFACTURER', 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }', {
+                origin: { lat: 37.28 + (i % 7) * 0.01, lng: 126.7 + (i % 5) * 0.015 }, destination: { lat: 37.2 + (i % 9) * 0.05, lng: 126.85 + (i % 11) * 0.03 },
+                weightKg: 300 + 50 * (i % 5), pallets: 1 + (i % 3), cargoClass: 'GENERAL', loadingAtOrigin: 'FORKLIFT', loadingAtDestination: 'FORKLIFT',
+                pickupWindow: { from: at(2 * HOUR + (i % 4) * HOUR), until: at(6 * HOUR + (i % 4) * HOUR) }, deliverBy: at(14 * HOUR),
+              }),
+            ),
+          );
+      } finally {
+        service.child.kill('SIGTERM');
+        expect(await service.exited).toBe(0);
+      }
+    };
+    /** Banwol-Sihwa's running round, once the service has one (the file is read as any reader would, beside the service). */
+    const runningRound = async (dbPath: string) => {
+      const db = new Database(dbPath, { readonly: true });
+      try {
+        for (;;) {
+          const row = db.prepare("select r.id from matching_rounds r join complexes c on c.id = r.complex_id where c.code = 'BANWOL_SIHWA' and r.status = ?").get(ROUND_STATUS_CODES.RUNNING) as { id: number } | undefined;
+          if (row) return row.id;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      } finally {
+        db.close();
+      }
+    };
+    const recorded = (dbPath: string, roundId: number) => {
+      const db = new Database(dbPath, { readonly: true });
+      try {
+        const { status } = db.prepare('select status from matching_rounds where id = ?').get(roundId) as { status: number };
+        const { n } = db.prepare('select count(*) as n from offers where round_id = ?').get(roundId) as { n: number };
+        return { completed: status === ROUND_STATUS_CODES.COMPLETED, offers: n };
+      } finally {
+        db.close();
+      }
+    };
+
+    beforeAll(seedBusyMarket, 120_000);
+    // A test that fails waiting leaves its service searching: not beyond this file.
+    const started: ServiceProcess[] = [];
+    afterAll(() => started.forEach((s) => s.child.exitCode === null && s.child.kill('SIGKILL')));
+
+    // The stop ends the search early with its best plan so far: the round writes its offers, and the process exits
+    // within these tests' timeout, far inside the search's 120 s (before, the scheduler's stop waited for all of it).
+    it('a scheduled round: the stop cuts its search, the round completes with offers, and the process exits 0', async () => {
+      const dbPath = join(tmp.dir, 'busy-scheduled.db');
+      copyFileSync(seeded, dbPath);
+      const service = await spawnService({ DATABASE_PATH: dbPath, DEMO_KEYS_PATH: keysPath, MATCHING_INTERVAL_SECONDS: '1', ...BUDGET });
+      started.push(service);
+      const roundId = await runningRound(dbPath);
+      service.child.kill('SIGTERM');
+      expect(await service.exited).toBe(0);
+      const logs = service.logs.join('\n');
+      expect(logs).toMatch(new RegExp(String.raw`"complex":"BANWOL_SIHWA","roundId":${roundId},[^\n]*scheduled matching round completed[\s\S]*"stopped"`));
+      const { completed, offers } = recorded(dbPath, roundId);
+      expect(completed).toBe(true);
+      expect(offers).toBeGreaterThan(0);
+    }, 60_000);
+
+    it('a round an operator started: the stop cuts its search and the caller gets its completed round', async () => {
+      const dbPath = join(tmp.dir, 'busy-operator.db');
+      copyFileSync(seeded, dbPath);
+      const service = await spawnService({ DATABASE_PATH: dbPath, DEMO_KEYS_PATH: keysPath, MATCHING_INTERVAL_SECONDS: '0', ...BUDGET });
+      started.push(service);
+      const answer = gql<{ matchingRunStart: { round: { status: string; report: { servedCount: number } } } }>(
+        service.url,
+        'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { status report { servedCount } } } }',
+        {},
+        { apiKey: keyOf('OPERATOR') },
+      );
+      const roundId = await runningRound(dbPath);
+      service.child.kill('SIGTERM');
+      const { body } = await answer;
+      expect(body.errors).toBeUndefined();
+      expect(body.data!.matchingRunStart.round.status).toBe('COMPLETED');
+      expect(body.data!.matchingRunStart.round.report.servedCount).toBeGreaterThan(0);
+      expect(await service.exited).toBe(0);
+      const { completed, offers } = recorded(dbPath, roundId);
+      expect(completed).toBe(true);
+      expect(offers).toBeGreaterThan(0);
+    }, 60_000);
   });
 
   it('Ctrl-C while the first start loads the demo stops it once loaded, not half-way, so that every complex has its days', async () => {

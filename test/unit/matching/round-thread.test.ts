@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { syntheticRound } from '../../../src/matching/engine';
-import { runRoundOffThread } from '../../../src/matching/round-thread';
+import { cutRounds, runRoundOffThread } from '../../../src/matching/round-thread';
 import { runRound } from '../../helpers/matching-fixtures';
 import { tempDir } from '../../helpers/server';
 
@@ -24,6 +24,26 @@ describe('the matching thread', () => {
     expect(answer.offers).toEqual(here.offers);
     expect({ ...answer.report, timeMs: 0 }).toEqual({ ...here.report, timeMs: 0 });
     expect(answer.offers.length).toBeGreaterThan(0);
+  });
+
+  it('a stop cuts the round in hand to its best plan so far; once that stop is over, rounds search in full again', async () => {
+    // Uncut, its search takes minutes to its iteration bound.
+    const busy = syntheticRound({ requests: 600, seed: 600 });
+    const answer = runRoundOffThread(busy, CONFIG);
+    await new Promise((r) => setTimeout(r, 1_000));
+    const uncut = cutRounds();
+    let cut: Awaited<typeof answer>;
+    try {
+      cut = await answer;
+    } finally {
+      uncut();
+    }
+    const shares = cut.offers.flatMap((o) => (o.kind === 'ROUTE' ? o.shares.map((s) => s.requestId) : []));
+    expect(shares.length).toBeGreaterThan(500);
+    expect(new Set(shares).size).toBe(shares.length);
+    expect(cut.report.servedCount).toBe(shares.length);
+    // A later service in the same process (a test's next server) is not cut by an earlier one's stop.
+    expect((await runRoundOffThread(input, CONFIG)).offers).toEqual(runRound(input, CONFIG).offers);
   });
 
   it("fails a round with the engine's error, and runs the next", async () => {
