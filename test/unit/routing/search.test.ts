@@ -120,4 +120,19 @@ describe('search', () => {
     expect(result.iterations).toBeLessThan(200);
     expect(checkPlan(problem, result.plan).feasible).toBe(true);
   });
+
+  it('ends when cut, mid-search or before it starts, with its best plan so far', () => {
+    const problem = randomProblem(12, { requests: 25, vehicles: 6 });
+    // A budget far beyond where the cut comes: only the cut ends these searches.
+    const budget = { seed: 1, maxIterations: 20_000, now: () => 0, deadline: 1 };
+    let asked = 0;
+    const midway = solve(problem, { ...budget, cut: () => ++asked > 500 });
+    expect(midway.iterations).toBeGreaterThan(10);
+    expect(midway.iterations).toBeLessThan(500);
+    expect(checkPlan(problem, midway.plan).feasible).toBe(true);
+    const before = solve(problem, { ...budget, cut: () => true });
+    expect(before.iterations).toBe(0);
+    expect(before.cost).toBeLessThanOrEqual(before.startCost + 1e-9);
+    expect(checkPlan(problem, before.plan).feasible).toBe(true);
+  });
 });
