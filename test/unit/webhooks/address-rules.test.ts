@@ -28,7 +28,7 @@ describe('webhook address rules', () => {
     // Other spellings of loopback, normalised by the URL parser before the check.
     for (const url of ['https://[::ffff:127.0.0.1]/', 'https://2130706433/', 'https://0x7f.1/', 'https://[::7f00:1]/']) expect(urlProblem(url, PRODUCTION), url).toMatch(/loopback/);
     expect(urlProblem('http://127.0.0.1:8080/in', { production: true, allowHttpLoopback: true })).toBe('must use https (http only to loopback outside production)');
-    expect(urlProblem('https://user:secret@hooks.example.com/', PRODUCTION)).toBe('must not carry credentials');
+    expect(urlProblem('https://user:secret@hooks.example.com/', PRODUCTION)).toBe('must not carry credentials (user:password@): they would show in logs and in every list of endpoints');
     expect(urlProblem('ftp://hooks.example.com/', PRODUCTION)).toBe('must use https');
     expect(urlProblem('hooks.example.com', PRODUCTION)).toBe('must be an absolute URL');
   });
