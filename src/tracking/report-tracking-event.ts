@@ -16,7 +16,7 @@ import { publishAll, type Publication } from '../pubsub';
 import { FREE_TEXT, ONE_LINE, parseInput } from '../validation';
 import { recordWebhookEvents } from '../webhooks/record-event';
 import type { TrackingEventRecord } from './tracking-event-record';
-import { notThisLeg, outOfOrder, TRACKING_STEPS } from './tracking-rules';
+import { notLoadedYet, notThisLeg, outOfOrder, TRACKING_STEPS } from './tracking-rules';
 import { shipmentLine } from '../complexes/activity-lines';
 
 /** Allowance for the carrier's device clock differing from ours, either way. */
@@ -77,7 +77,8 @@ export async function reportTrackingEvent({ ctx, input }: { ctx: Context; input:
     const leg = booking.centreLeg;
     const wrongLeg = notThisLeg(data.kind, leg, request.destinationIsCentre);
     if (wrongLeg) throw new ValidationError([{ field: 'input.kind', rule: wrongLeg }]);
-    const wrongOrder = outOfOrder(data.kind, request.status, request.destinationIsCentre);
+    const departed = leg === 'TRUNK' && (await tx.select({ id: trackingEvents.id }).from(trackingEvents).where(and(eq(trackingEvents.bookingId, booking.id), eq(trackingEvents.kind, 'DEPARTED_CENTRE'))).get()) !== undefined;
+    const wrongOrder = notLoadedYet(data.kind, leg, departed) ?? outOfOrder(data.kind, request.status, request.destinationIsCentre);
     if (wrongOrder) throw new ConflictError(wrongOrder);
     const previous = await tx.select().from(trackingEvents).where(eq(trackingEvents.bookingId, booking.id)).orderBy(desc(trackingEvents.occurredAt)).limit(1).get();
     if (previous && data.occurredAt < previous.occurredAt) {

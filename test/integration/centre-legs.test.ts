@@ -14,6 +14,7 @@ import { seoulDay } from '../../src/supply/listings/seoul-day';
 import { kstDayOf, kstTimeOn } from '../../src/matching/engine/days';
 import { getComplex } from '../../src/complexes/get-complex';
 import { loadRoundInput } from '../../src/matching/round-input';
+import { TINY_PNG } from '../../scripts/simulation/market';
 import { ctxAs } from '../helpers/bookings-fixtures';
 import { firstResults, gql, subscribedTo, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
@@ -217,6 +218,17 @@ describe('a request through the logistics centre', () => {
     const wrongStart = await report(bookingOf.trunk, 'PICKED_UP');
     expect(wrongStart.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('input.kind') });
     expect((await report(bookingOf.feeder, 'PICKED_UP')).data!.trackingEventReport.booking.shipment.status).toBe('PICKED_UP');
+    // The goods are on the feeder: the trunk, which has not loaded them at the centre, is neither on its way with them
+    // nor delivers them (a trunk reporting DELIVERED here closed the request while the feeder still carried it).
+    const unloaded = await report(bookingOf.trunk, 'IN_TRANSIT');
+    expect(unloaded.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining('DEPARTED_CENTRE') });
+    const image = (await (await fetch(`${server.url.replace(/\/graphql$/, '')}/pod-images/${bookingOf.trunk}`, { method: 'POST', headers: { authorization: `Bearer ${key('CARRIER')}`, 'content-type': 'image/png' }, body: TINY_PNG })).json()) as { id: string };
+    const now = new Date().toISOString();
+    const delivered = await as(key('CARRIER'), REPORT, {
+      input: { bookingId: bookingOf.trunk, kind: 'DELIVERED', occurredAt: now, position: centre, proofOfDelivery: { receiverName: '김수령', receivedAt: now, imageId: image.id }, idempotencyKey: randomUUID() },
+    });
+    expect(delivered.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining('DEPARTED_CENTRE') });
+    expect(await status(through)).toBe('PICKED_UP');
     const wrongEnd = await report(bookingOf.feeder, 'DEPARTED_CENTRE');
     expect(wrongEnd.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('report AT_CENTRE') });
     const handedOver = (await report(bookingOf.feeder, 'AT_CENTRE')).data!.trackingEventReport.booking;
