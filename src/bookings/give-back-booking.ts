@@ -52,7 +52,7 @@ export async function giveBackBooking({ ctx, input }: { ctx: Context; input: Giv
     if (booking.status !== 'CONFIRMED') throw new ConflictError(`Booking is ${booking.status} and can no longer be given back`);
     const unit = booking.routeId ? await tx.select().from(bookings).where(and(eq(bookings.routeId, booking.routeId), eq(bookings.status, 'CONFIRMED'))).all() : [booking];
     const requestIds = unit.map((b) => b.requestId);
-    const { ended, returned } = await giveBackRequests(tx, requestIds, { reason, byOrgId: viewer.organisationId, now });
+    const { ended, returned } = await giveBackRequests(tx, requestIds, { reason, byOrgId: viewer.organisationId, now, leg: booking.centreLeg });
     const bookingIds = ended.map((b) => b.id);
     // The request's other legs (its storage, the other leg through the centre) end with a reason of their own; their
     // suppliers, and those of requests that returned with a load they shared, are told.

@@ -1,6 +1,6 @@
 import { and, inArray } from 'drizzle-orm';
 import type { Tx } from '../../db/transaction';
-import { bookings, offers, shipmentRequests } from '../../db/schema';
+import { bookings, offers, shipmentRequests, type CentreLeg } from '../../db/schema';
 import { ConflictError } from '../errors';
 import { endRequestBookings } from './end-request-bookings';
 import { inFrom, REQUEST_TRANSITIONS } from './transitions';
@@ -13,7 +13,7 @@ import type { Fallout } from './fallout';
  * bookings of other requests that returned with a load they shared (`returned`).
  * @throws ConflictError when the goods of any of them were already picked up.
  */
-export async function giveBackRequests(tx: Tx, requestIds: number[], end: { reason: string; byOrgId: number; now: Date }): Promise<{ ended: Booking[]; returned: Fallout }> {
+export async function giveBackRequests(tx: Tx, requestIds: number[], { leg, ...end }: { reason: string; byOrgId: number; now: Date; leg: CentreLeg | null }): Promise<{ ended: Booking[]; returned: Fallout }> {
   const { now } = end;
   const returned = await tx
     .update(shipmentRequests)
@@ -22,7 +22,9 @@ export async function giveBackRequests(tx: Tx, requestIds: number[], end: { reas
     .returning({ id: shipmentRequests.id })
     .all();
   if (returned.length !== new Set(requestIds).size) {
-    // A pooled route is given back whole: another shipper's goods on board keep this booking too.
+    // A pooled route is given back whole: another shipper's goods on board keep this booking too. A trunk loads at
+    // the centre what its feeders picked up: its carrier, with nothing on board yet, is told where the goods are.
+    if (leg === 'TRUNK') throw new ConflictError('Goods on this route were already picked up (a trunk leg\'s by its feeder leg, on their way to the logistics centre or there): its bookings can no longer be given back');
     throw new ConflictError(requestIds.length === 1 ? 'The goods were already picked up: the booking can no longer be given back' : 'Goods on this route were already picked up: its bookings can no longer be given back');
   }
   const ended = await endRequestBookings(tx, requestIds, { transition: 'giveBack', ...end });
