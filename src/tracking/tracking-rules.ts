@@ -27,6 +27,8 @@ export const TRACKING_STEPS: Record<TrackingEventKind, Step> = {
 export function outOfOrder(kind: TrackingEventKind, status: RequestStatus, destinationIsCentre: boolean): string | null {
   const { from } = TRACKING_STEPS[kind];
   if (from.includes(status) || (kind === 'DELIVERED' && status === 'AT_CENTRE' && destinationIsCentre)) return null;
+  // A booked leg's request stays OFFERED while its other leg waits on offer: its carrier holds a confirmed booking.
+  if (status === 'OFFERED') return `Cannot report ${kind} while the shipment is OFFERED: another leg of it (through the logistics centre, or its storage) is not booked yet`;
   return `Cannot report ${kind} while the shipment is ${status}: it may follow only ${from.join(' or ')}`;
 }
 

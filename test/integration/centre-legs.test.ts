@@ -138,6 +138,9 @@ describe('a request through the logistics centre', () => {
     expect(first.errors?.[0]?.message).toBeUndefined();
     bookingOf.feeder = first.data!.routeAccept.bookings.find((b) => b.shipmentRequestId === through)!.id;
     expect(await status(through)).toBe('OFFERED');
+    // Its carrier, holding a confirmed booking, is told why it cannot pick up yet.
+    const early = await report(bookingOf.feeder, 'PICKED_UP');
+    expect(early.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining('another leg of it') });
     const trunkNow = (await as<{ node: Route }>(key('CARRIER'), 'query ($id: ID!) { node(id: $id) { ... on Route { id status } } }', { id: trunk.id })).data!.node;
     expect(trunkNow.status).toBe('PENDING');
     const second = await as<{ routeAccept: { bookings: { id: string; shipmentRequestId: string }[] } }>(key('CARRIER'), ACCEPT, { id: trunk.id, key: randomUUID() });
