@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { bookings, podImages, proofsOfDelivery, shipmentRequests, TRACKING_EVENT_KINDS, trackingEvents } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
@@ -77,10 +77,12 @@ export async function reportTrackingEvent({ ctx, input }: { ctx: Context; input:
     const leg = booking.centreLeg;
     const wrongLeg = notThisLeg(data.kind, leg, request.destinationIsCentre);
     if (wrongLeg) throw new ValidationError([{ field: 'input.kind', rule: wrongLeg }]);
-    const departed = leg === 'TRUNK' && (await tx.select({ id: trackingEvents.id }).from(trackingEvents).where(and(eq(trackingEvents.bookingId, booking.id), eq(trackingEvents.kind, 'DEPARTED_CENTRE'))).get()) !== undefined;
+    // A booking reports a handful of events: one read gives both whether a trunk loaded and the latest.
+    const reported = await tx.select({ kind: trackingEvents.kind, occurredAt: trackingEvents.occurredAt }).from(trackingEvents).where(eq(trackingEvents.bookingId, booking.id)).all();
+    const departed = reported.some((e) => e.kind === 'DEPARTED_CENTRE');
     const wrongOrder = notLoadedYet(data.kind, leg, departed) ?? outOfOrder(data.kind, request.status, request.destinationIsCentre);
     if (wrongOrder) throw new ConflictError(wrongOrder);
-    const previous = await tx.select().from(trackingEvents).where(eq(trackingEvents.bookingId, booking.id)).orderBy(desc(trackingEvents.occurredAt)).limit(1).get();
+    const previous = reported.reduce<(typeof reported)[number] | undefined>((a, b) => (a && a.occurredAt >= b.occurredAt ? a : b), undefined);
     if (previous && data.occurredAt < previous.occurredAt) {
       throw new ValidationError([{ field: 'input.occurredAt', rule: `must not be before the previous event (${previous.kind} at ${previous.occurredAt.toISOString()})` }]);
     }
