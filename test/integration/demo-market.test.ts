@@ -1,5 +1,8 @@
 import { join } from 'node:path';
+import { inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { apiKeys, bookings, complexes, matchingRounds, offers, organisations, podImages, routes, shipmentRequests, vehicles, warehouseListings } from '../../db/schema';
+import { toGlobalId } from '../../src/global-id';
 import { PROGRAMME_COMPLEXES } from '../../src/complexes/programme';
 import { seedDemoHistory, type DemoHistorySummary } from '../../scripts/demo/seed-demo-history';
 import { parseEnv } from '../../src/env';
@@ -86,6 +89,66 @@ it('leaves delivered bookings, open requests and available supply in every compl
 it('acts as the demo organisations, so the demo keys see the activity', async () => {
   const { body } = await gql<{ bookings: { totalCount: number } }>(server.url, '{ bookings(first: 1) { totalCount } }', {}, { apiKey: server.keyOf('CARRIER').apiKey });
   expect(body.data!.bookings.totalCount).toBeGreaterThan(0);
+});
+
+it("node(id:) gives every object of the market to its parties and its complex's operators only: to any other tenant it is missing", async () => {
+  // Two complexes' objects, each with who may see it (README, Accounts and API keys: a party, or an operator of its complex).
+  const db = server.db;
+  const codes = ['BANWOL_SIHWA', 'CHANGWON'];
+  const ids = (await db.select({ id: complexes.id }).from(complexes).where(inArray(complexes.code, codes)).all()).map((c) => c.id);
+  const within = <T extends { complexId: number | null }>(rows: T[]) => rows.filter((r) => ids.includes(r.complexId!));
+  type Viewer = { organisationId: number; role: string; complexId: number };
+  type Visible = { type: string; id: number; complexId: number; sees: (v: Viewer) => boolean };
+  const party = (complexId: number, ...orgIds: number[]) => (v: Viewer) => orgIds.includes(v.organisationId) || (v.role === 'OPERATOR' && v.complexId === complexId);
+  const orgs = within(await db.select().from(organisations).all());
+  const complexOf = new Map(orgs.map((o) => [o.id, o.complexId!]));
+  const carrierOf = new Map((await db.select({ id: vehicles.id, carrierOrgId: vehicles.carrierOrgId }).from(vehicles).all()).map((v) => [v.id, v.carrierOrgId]));
+  const allOffers = within(await db.select().from(offers).all());
+  const allRoutes = within(await db.select().from(routes).all());
+  // A shipper sees the routes its offers ride on, and the booked route its accepted extension share joined.
+  const shippersOn = (route: { id: number }) => [
+    ...allOffers.filter((o) => o.routeId === route.id).map((o) => o.shipperOrgId),
+    ...allOffers.filter((o) => o.status === 'ACCEPTED' && allRoutes.some((x) => x.id === o.routeId && x.extendsRouteId === route.id)).map((o) => o.shipperOrgId),
+  ];
+  const requests = within(await db.select().from(shipmentRequests).all());
+  const booked = within(await db.select().from(bookings).all());
+  const images = await db.select({ id: podImages.id, bookingId: podImages.bookingId }).from(podImages).all();
+  const objects: Visible[] = [
+    ...orgs.map((o) => ({ type: 'Organisation', id: o.id, complexId: o.complexId!, sees: party(o.complexId!, o.id) })),
+    ...(await db.select().from(apiKeys).all()).filter((k) => complexOf.has(k.organisationId)).map((k) => ({ type: 'ApiKey', id: k.id, complexId: complexOf.get(k.organisationId)!, sees: (v: Viewer) => v.organisationId === k.organisationId })),
+    ...requests.map((r) => ({ type: 'ShipmentRequest', id: r.id, complexId: r.complexId, sees: party(r.complexId, r.shipperOrgId) })),
+    // The open-load board: the complex's carriers and operators, while the request is OPEN.
+    ...requests.map((r) => ({ type: 'OpenLoad', id: r.id, complexId: r.complexId, sees: (v: Viewer) => r.status === 'OPEN' && v.complexId === r.complexId && ['CARRIER', 'OPERATOR'].includes(v.role) })),
+    ...allOffers.map((o) => ({ type: 'Offer', id: o.id, complexId: o.complexId, sees: party(o.complexId, o.shipperOrgId, o.supplierOrgId) })),
+    ...within(await db.select().from(matchingRounds).all()).map((r) => ({ type: 'MatchingRound', id: r.id, complexId: r.complexId, sees: party(r.complexId) })),
+    ...allRoutes.map((r) => ({ type: 'Route', id: r.id, complexId: r.complexId, sees: party(r.complexId, carrierOf.get(r.vehicleId)!, ...shippersOn(r)) })),
+    // Manufacturers shop the ACTIVE listings of their complex.
+    ...within(await db.select().from(warehouseListings).all()).map((l) => ({ type: 'WarehouseListing', id: l.id, complexId: l.complexId, sees: (v: Viewer) => party(l.complexId, l.ownerOrgId)(v) || (v.role === 'MANUFACTURER' && v.complexId === l.complexId && l.status === 'ACTIVE') })),
+    ...within(await db.select().from(vehicles).all()).map((t) => ({ type: 'Vehicle', id: t.id, complexId: t.complexId, sees: party(t.complexId, t.carrierOrgId) })),
+    ...booked.map((b) => ({ type: 'Booking', id: b.id, complexId: b.complexId, sees: party(b.complexId, b.shipperOrgId, b.supplierOrgId) })),
+    ...images.flatMap((i) => booked.filter((b) => b.id === i.bookingId).map((b) => ({ type: 'PodImage', id: i.id, complexId: b.complexId, sees: party(b.complexId, b.shipperOrgId, b.supplierOrgId) }))),
+  ];
+  const viewers = [...(['MANUFACTURER', 'CARRIER', 'WAREHOUSE_OWNER', 'OPERATOR'] as const).map((role) => server.keyOf(role)), server.keyOf('OPERATOR', 'CHANGWON')];
+  const wrong: string[] = [];
+  const outcomes = new Map<string, Set<boolean>>();
+  for (const key of viewers) {
+    const viewer = { organisationId: key.organisationId, role: key.role, complexId: complexOf.get(key.organisationId)! };
+    // 15 aliases a request, the most an operation may hold.
+    for (let i = 0; i < objects.length; i += 15) {
+      const batch = objects.slice(i, i + 15);
+      const query = `{ ${batch.map((o, j) => `n${j}: node(id: "${toGlobalId(o.type, o.id)}") { id }`).join(' ')} }`;
+      const { body } = await gql<Record<string, { id: string } | null>>(server.url, query, {}, { apiKey: key.apiKey });
+      expect(body.errors).toBeUndefined();
+      batch.forEach((o, j) => {
+        const seen = body.data![`n${j}`] !== null;
+        outcomes.set(o.type, (outcomes.get(o.type) ?? new Set()).add(seen));
+        if (seen !== o.sees(viewer)) wrong.push(`${key.role} of ${key.complexCode} ${seen ? 'sees' : 'misses'} ${o.type} ${o.id}`);
+      });
+    }
+  }
+  expect(wrong).toEqual([]);
+  // Every type was both shown and hidden to someone: the demo holds what the rule is about.
+  expect(Object.fromEntries(outcomes)).toEqual(Object.fromEntries(['Organisation', 'ApiKey', 'ShipmentRequest', 'OpenLoad', 'Offer', 'MatchingRound', 'Route', 'WarehouseListing', 'Vehicle', 'Booking', 'PodImage'].map((t) => [t, new Set([true, false])])));
 });
 
 it('leaves requests the next scheduled round can match', async () => {
