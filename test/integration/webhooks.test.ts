@@ -135,6 +135,17 @@ describe('webhooks', () => {
     expect(again.body.errors).toBeUndefined();
     const [, repeat] = await inbox.waitFor(2);
     expect(verified(secret, repeat!).id).toBe(payload.id);
+    // Another organisation, of the complex or not, finds no such delivery: it can neither read nor resend it.
+    const missing = toGlobalId('WebhookDelivery', 2 ** 31 - 1);
+    for (const apiKey of [key('MANUFACTURER').apiKey, key('OPERATOR', 'CHANGWON').apiKey]) {
+      const resend = async (deliveryId: string) => (await gql(server.url, REDELIVER, { input: { deliveryId } }, { apiKey })).body.errors?.[0];
+      expect(await resend(listed!.id)).toMatchObject({ message: 'Webhook delivery not found', extensions: { code: 'NOT_FOUND' } });
+      expect((await resend(listed!.id))?.message).toBe((await resend(missing))?.message);
+      const node = await gql<{ node: unknown }>(server.url, 'query ($id: ID!) { node(id: $id) { id } }', { id: listed!.id }, { apiKey });
+      expect(node.body.data).toEqual({ node: null });
+    }
+    await settled(server);
+    expect(inbox.received).toHaveLength(2);
     await gql(server.url, DELETE, { input: { id: endpoint.id } }, { apiKey: key('OPERATOR').apiKey });
   });
 
