@@ -117,8 +117,8 @@ it("node(id:) gives every object of the market to its parties and its complex's 
     ...orgs.map((o) => ({ type: 'Organisation', id: o.id, complexId: o.complexId!, sees: party(o.complexId!, o.id) })),
     ...(await db.select().from(apiKeys).all()).filter((k) => complexOf.has(k.organisationId)).map((k) => ({ type: 'ApiKey', id: k.id, complexId: complexOf.get(k.organisationId)!, sees: (v: Viewer) => v.organisationId === k.organisationId })),
     ...requests.map((r) => ({ type: 'ShipmentRequest', id: r.id, complexId: r.complexId, sees: party(r.complexId, r.shipperOrgId) })),
-    // The open-load board: the complex's carriers and operators, while the request is OPEN.
-    ...requests.map((r) => ({ type: 'OpenLoad', id: r.id, complexId: r.complexId, sees: (v: Viewer) => r.status === 'OPEN' && v.complexId === r.complexId && ['CARRIER', 'OPERATOR'].includes(v.role) })),
+    // The open-load board: the complex's carriers and operators, while the request is OPEN (one about to expire is left out).
+    ...requests.filter((r) => r.status !== 'OPEN' || r.pickupUntil.getTime() > Date.now() + 10 * 60_000).map((r) => ({ type: 'OpenLoad', id: r.id, complexId: r.complexId, sees: (v: Viewer) => r.status === 'OPEN' && v.complexId === r.complexId && ['CARRIER', 'OPERATOR'].includes(v.role) })),
     ...allOffers.map((o) => ({ type: 'Offer', id: o.id, complexId: o.complexId, sees: party(o.complexId, o.shipperOrgId, o.supplierOrgId) })),
     ...within(await db.select().from(matchingRounds).all()).map((r) => ({ type: 'MatchingRound', id: r.id, complexId: r.complexId, sees: party(r.complexId) })),
     ...allRoutes.map((r) => ({ type: 'Route', id: r.id, complexId: r.complexId, sees: party(r.complexId, carrierOf.get(r.vehicleId)!, ...shippersOn(r)) })),
