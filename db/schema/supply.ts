@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { organisations } from './auth';
 import { complexes, createdAt } from './complexes';
 import { BODY_TYPES, inList, LISTING_STATUSES, STORAGE_CLASSES, TONNAGE_CLASSES, VEHICLE_STATUSES, type BodyType, type ListingStatus, type StorageClass, type TonnageClass, type VehicleStatus } from './enums';
@@ -89,7 +89,7 @@ export const vehicles = sqliteTable(
     complexId: integer('complex_id')
       .notNull()
       .references(() => complexes.id),
-    plateNumber: text('plate_number').notNull().unique(),
+    plateNumber: text('plate_number').notNull(),
     status: text('status', { enum: VEHICLE_STATUSES }).$type<VehicleStatus>().notNull().default('ACTIVE'),
     tonnageClass: text('tonnage_class', { enum: TONNAGE_CLASSES }).$type<TonnageClass>().notNull(),
     payloadKg: integer('payload_kg').notNull(),
@@ -109,6 +109,9 @@ export const vehicles = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [
+    // One vehicle in service per plate: a retired one keeps its plate (its bookings name it) and the truck, sold on,
+    // may be registered again.
+    uniqueIndex('vehicles_plate_in_service').on(t.plateNumber).where(sql`status = 'ACTIVE'`),
     index('vehicles_carrier').on(t.carrierOrgId),
     index('vehicles_complex').on(t.complexId, t.status),
     index('vehicles_r5').on(t.h3R5),

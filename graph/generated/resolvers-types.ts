@@ -2544,7 +2544,7 @@ export type RateCardInput = {
 
 /** Input of `vehicleRegister`. */
 export type VehicleRegisterInput = {
-  /** Korean number plate, e.g. `12가3456`, `123가4567` or `서울12바3456`; unique on the exchange. */
+  /** Korean number plate, e.g. `12가3456`, `123가4567` or `서울12바3456`; one vehicle in service per plate on the exchange (a retired one's plate may be registered again). */
   plateNumber: Scalars['String']['input'];
   /** Tonnage class: sets the defaults of payload, pallet slots and rate card. */
   tonnageClass: TonnageClass;

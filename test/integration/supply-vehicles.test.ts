@@ -202,6 +202,18 @@ describe('vehicles over GraphQL', () => {
       expect(code(await as(otherCarrier, REGISTER, { input: vehicleInput({ plateNumber }) }))).toBe('CONFLICT');
     });
 
+    it('registers a retired vehicle\'s plate again (a truck sold on), once among the vehicles in service', async () => {
+      const plateNumber = freshPlate();
+      const first = await register(carrier, { plateNumber });
+      await as(carrier, RETIRE, { input: { vehicleId: first.id } });
+      const sold = await as<{ vehicleRegister: { vehicle: Vehicle } }>(otherCarrier, REGISTER, { input: vehicleInput({ plateNumber }) });
+      expect(sold.body.errors).toBeUndefined();
+      expect(sold.body.data!.vehicleRegister.vehicle).toMatchObject({ plateNumber, status: 'ACTIVE' });
+      expect(code(await as(carrier, REGISTER, { input: vehicleInput({ plateNumber }) }))).toBe('CONFLICT');
+      // The retired one keeps its plate, as its bookings and statements name it.
+      expect((await as<{ node: Vehicle }>(carrier, NODE, { id: first.id })).body.data!.node).toMatchObject({ plateNumber, status: 'RETIRED' });
+    });
+
     it('is for CARRIER organisations only', async () => {
       for (const role of ['MANUFACTURER', 'WAREHOUSE_OWNER', 'OPERATOR', 'ADMIN'] as const) {
         expect(code(await as(server.keyOf(role).apiKey, REGISTER, { input: vehicleInput() }))).toBe('FORBIDDEN');

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, doublePrecision, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, doublePrecision, index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { organisations } from './auth';
 import { createdAt, timestampMs } from './columns';
 import { complexes } from './complexes';
@@ -86,7 +86,7 @@ export const vehicles = pgTable(
     complexId: integer('complex_id')
       .notNull()
       .references(() => complexes.id),
-    plateNumber: text('plate_number').notNull().unique(),
+    plateNumber: text('plate_number').notNull(),
     status: text('status', { enum: VEHICLE_STATUSES }).$type<VehicleStatus>().notNull().default('ACTIVE'),
     tonnageClass: text('tonnage_class', { enum: TONNAGE_CLASSES }).$type<TonnageClass>().notNull(),
     payloadKg: integer('payload_kg').notNull(),
@@ -104,6 +104,9 @@ export const vehicles = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    // One vehicle in service per plate: a retired one keeps its plate (its bookings name it) and the truck, sold on,
+    // may be registered again.
+    uniqueIndex('vehicles_plate_in_service').on(t.plateNumber).where(sql`status = 'ACTIVE'`),
     index('vehicles_carrier').on(t.carrierOrgId),
     index('vehicles_complex').on(t.complexId, t.status),
     index('vehicles_r5').on(t.h3R5),

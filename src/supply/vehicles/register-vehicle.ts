@@ -78,7 +78,8 @@ export async function registerVehicle({ ctx, input }: { ctx: Context; input: Reg
     const row = await tx
       .insert(vehicles)
       .values({ ...columns, carrierOrgId: viewer.organisationId, complexId, ...locationColumns(location), locationUpdatedAt: ctx.now(), createdAt: ctx.now() })
-      .onConflictDoNothing({ target: vehicles.plateNumber })
+      // The plate's index is partial (vehicles in service): a conflict target would have to repeat its condition.
+      .onConflictDoNothing()
       .returning({ id: vehicles.id })
       .get();
     if (!row) throw new ConflictError(`A vehicle with plate ${data.plateNumber} is already registered`);

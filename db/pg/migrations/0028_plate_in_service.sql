@@ -1,0 +1,2 @@
+ALTER TABLE "vehicles" DROP CONSTRAINT "vehicles_plate_number_unique";--> statement-breakpoint
+CREATE UNIQUE INDEX "vehicles_plate_in_service" ON "vehicles" USING btree ("plate_number") WHERE status = 'ACTIVE';
