@@ -4,6 +4,7 @@ import type { Context } from '../context';
 import { groupBy } from '../group-by';
 import type { BookingRecord } from '../bookings/booking-record';
 import type { ProofOfDeliveryRecord, TrackingEventRecord } from './tracking-event-record';
+import { readsProof } from './open-pod-image';
 
 /**
  * The tracking events of bookings the caller already holds (getBooking, listBookings checked access), each booking's
@@ -20,8 +21,12 @@ export async function listTrackingEvents({ ctx, input }: { ctx: Pick<Context, 'd
   return input.bookingIds.map((id) => eventsOf.get(id) ?? []);
 }
 
-/** The proof of delivery of a booking the caller already holds, or null before delivery. */
-export async function getProofOfDelivery({ ctx, input }: { ctx: Pick<Context, 'db'>; input: { booking: BookingRecord } }): Promise<ProofOfDeliveryRecord | null> {
+/**
+ * The proof of delivery of a booking the caller already holds, or null before delivery and for a caller who reads the
+ * booking but not the proof (an admin: personal data, as the image itself).
+ */
+export async function getProofOfDelivery({ ctx, input }: { ctx: Pick<Context, 'db' | 'viewer'>; input: { booking: BookingRecord } }): Promise<ProofOfDeliveryRecord | null> {
+  if (!ctx.viewer || !readsProof(ctx.viewer, input.booking)) return null;
   const row = await ctx.db
     .select({ proof: proofsOfDelivery, image: podImages })
     .from(proofsOfDelivery)

@@ -3,11 +3,12 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { bookings, podImages } from '../../db/schema';
 import { requireViewer } from '../auth/authorize';
-import type { Context } from '../context';
+import type { Context, Viewer } from '../context';
 import { NotFoundError } from '../errors';
 import { parseInput } from '../validation';
 import { podFileName } from './pod-image-type';
 import type { PodImageRecord } from './tracking-event-record';
+import type { BookingRecord } from '../bookings/booking-record';
 
 export const OpenPodImageInput = z.object({ id: z.number().int().positive() });
 export type OpenPodImageInput = z.infer<typeof OpenPodImageInput>;
@@ -21,11 +22,11 @@ export async function openPodImage({ ctx, input }: { ctx: Context; input: OpenPo
   const viewer = requireViewer(ctx);
   const { id } = parseInput(OpenPodImageInput, input);
   const row = await ctx.db.select({ image: podImages, booking: bookings }).from(podImages).innerJoin(bookings, eq(bookings.id, podImages.bookingId)).where(eq(podImages.id, id)).get();
-  const allowed =
-    row &&
-    (row.booking.shipperOrgId === viewer.organisationId ||
-      row.booking.supplierOrgId === viewer.organisationId ||
-      (viewer.role === 'OPERATOR' && viewer.complexId === row.booking.complexId));
-  if (!allowed) throw new NotFoundError('Proof-of-delivery image');
+  if (!row || !readsProof(viewer, row.booking)) throw new NotFoundError('Proof-of-delivery image');
   return { image: row.image, path: join(ctx.env.POD_STORAGE_DIR, podFileName(row.image)) };
+}
+
+/** Who reads a booking's proof of delivery (the receiver's name, the photo): its shipper, its carrier, its complex's operators. */
+export function readsProof(viewer: Viewer, booking: Pick<BookingRecord, 'shipperOrgId' | 'supplierOrgId' | 'complexId'>): boolean {
+  return booking.shipperOrgId === viewer.organisationId || booking.supplierOrgId === viewer.organisationId || (viewer.role === 'OPERATOR' && viewer.complexId === booking.complexId);
 }

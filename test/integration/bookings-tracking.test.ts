@@ -172,6 +172,11 @@ describe('proof of delivery', () => {
       expect(await node(key(role)), role).toEqual({ node: { id: image.id, mediaType: 'image/png', downloadPath: image.downloadPath } });
     }
     for (const apiKey of [key('MANUFACTURER', 'CHANGWON'), key('OPERATOR', 'CHANGWON'), key('ADMIN'), undefined]) expect(await node(apiKey)).toEqual({ node: null });
+    // The booking's proof (the receiver's name, the image) goes to the same three: an admin reads the booking, not the proof.
+    const proofSeen = async (apiKey: string) =>
+      (await gql<{ node: { proofOfDelivery: unknown } }>(server.url, 'query ($id: ID!) { node(id: $id) { ... on Booking { proofOfDelivery { receiverName image { id } } } } }', { id: bookingId }, { apiKey })).body.data!.node.proofOfDelivery;
+    for (const role of ['MANUFACTURER', 'CARRIER', 'OPERATOR'] as const) expect(await proofSeen(key(role)), role).toEqual({ receiverName: '김수령', image: { id: image.id } });
+    expect(await proofSeen(key('ADMIN'))).toBeNull();
   });
 
   it('stores an image under its id, with no name in its row; one stored under a UUID name before is still served', async () => {
