@@ -51,10 +51,10 @@ function bearing(ctx: RoundContext, to: LatLng): number {
   return Math.atan2(to.lat - c.lat, (to.lng - c.lng) * Math.cos((to.lat * Math.PI) / 180));
 }
 
-/** Whether the centre may pay for `job` at all: cargo, one drop, a short feeder and a long trunk. */
+/** Whether the centre may pay for `job` at all: not there already, cargo, one drop, a short feeder and a long trunk. */
 function mayCrossDock(job: TransportJob, ctx: RoundContext): boolean {
   const { config, centre } = ctx;
-  if (job.drops.length !== 1 || job.storageCostKrw > 0 || !CROSS_DOCKED.includes(job.request.cargoClass)) return false;
+  if (job.request.atCentre || job.drops.length !== 1 || job.storageCostKrw > 0 || !CROSS_DOCKED.includes(job.request.cargoClass)) return false;
   if (job.request.pallets > centre.crossDockCapacityPalletsPerDay) return false;
   return roadKm(haversineKm(job.origin, centre.location), config) <= config.centreMaxFeederKm && roadKm(haversineKm(centre.location, job.drops[0]!), config) >= config.centreMinTrunkKm;
 }

@@ -111,7 +111,9 @@ export function scheduleRoute(route: PlannedRoute, jobs: readonly TransportJob[]
     onPallets += leg.pallets;
     peakKg = Math.max(peakKg, onKg);
     peakPallets = Math.max(peakPallets, onPallets);
-    return { requestId: leg.job.request.id, action: leg.ref.action, location: leg.location, arriveAt, startAt, departAt: clock, kgAfter: onKg, palletsAfter: onPallets };
+    // Goods waiting at the centre are loaded there, as a trunk leg's (a booked route then plans it as one).
+    const action = leg.ref.action === 'PICKUP' && leg.job.request.atCentre ? 'CENTRE_PICKUP' : leg.ref.action;
+    return { requestId: leg.job.request.id, action, location: leg.location, arriveAt, startAt, departAt: clock, kgAfter: onKg, palletsAfter: onPallets };
   });
 
   // A stop at the same place as the one before it (a second load at the same dock, its coordinate a few metres off)
@@ -200,7 +202,7 @@ export function routeOffer(
     const lastDrop = [...stops].reverse().find((s) => s.requestId === job.request.id && (s.action === 'DROP' || s.action === 'CENTRE_DROP'))!;
     const leg = legOf.get(k);
     return {
-      ...(leg ? { centreLeg: leg.kind } : {}),
+      ...(leg ? { centreLeg: leg.kind } : job.request.atCentre ? { centreLeg: 'TRUNK' as const } : {}),
       requestId: job.request.id,
       shipperOrgId: job.request.shipperOrgId,
       priceKrw: split[i]!,

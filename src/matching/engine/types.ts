@@ -60,6 +60,11 @@ export interface RequestInput {
   /** How the goods are loaded at the origin and unloaded at the destination: service time and bodies (src/supply/loading-methods.ts). */
   pickupLoadingMethod?: LoadingMethod;
   deliveryLoadingMethod?: LoadingMethod;
+  /**
+   * The goods wait at the centre for a trunk (the one booked was given back after its feeder picked them up): `origin`
+   * is the centre, its pickup a loading there (CENTRE_PICKUP), its share a TRUNK leg; never sent through the centre again.
+   */
+  atCentre?: boolean;
 }
 
 export interface VehicleInput extends Located {

@@ -89,6 +89,23 @@ describe('consolidation through the centre in the pooled round', () => {
     expect(handling).toBe(report.centreRequests * 2 * 2_000);
   });
 
+  it('takes goods awaiting a trunk at the centre on from there as a trunk leg, never through the centre again', () => {
+    const input = scenario();
+    // R1's trunk was given back after its feeder picked it up: it is at the centre from 10:30.
+    input.requests[0] = { ...input.requests[0]!, origin: CENTRE, pickupWindow: { start: at('10:30'), end: at('19:30') }, atCentre: true };
+    const routes = runRound(input, config).offers.filter((o): o is RouteOffer => o.kind === 'ROUTE');
+    const legs = routes.flatMap((route) => route.shares.filter((s) => s.requestId === 'R1').map((share) => ({ route, share })));
+    expect(legs.map((l) => l.share.centreLeg)).toEqual(['TRUNK']);
+    const { route, share } = legs[0]!;
+    const stops = route.stops.filter((s) => s.requestId === 'R1');
+    expect(stops.map((s) => s.action)).toEqual(['CENTRE_PICKUP', 'DROP']);
+    expect(stops[0]!.location).toEqual(CENTRE);
+    expect(stops[0]!.startAt).toBeGreaterThanOrEqual(at('10:30'));
+    expect(stops[1]!.departAt).toBeLessThanOrEqual(at('20:00'));
+    // Its handling was paid with its feeder leg.
+    expect(share.breakdown.handlingKrw).toBe(0);
+  });
+
   it('never cross-docks more pallets a day than the centre can handle', () => {
     const { offers, report } = runRound(scenario({ capacity: 4 }), config);
     const routes = offers.filter((o): o is RouteOffer => o.kind === 'ROUTE');
