@@ -23,6 +23,7 @@ import { acceptOffers, markBooked } from '../market/book';
 import { applyExtension, extensionOf, lapseStaleExtension, StaleExtensionError } from './extend-route';
 import { busyRouteOf, lapseBusyRoute, RouteTruckFullError, VehicleBusyError } from './vehicle-busy';
 import { bookPlan } from '../matching/route-plan';
+import { WITH_FEEDER_OR_CENTRE } from '../market/awaiting-trunk';
 
 export const AcceptOfferInput = z.object({
   offerId: z.number().int().positive(),
@@ -97,6 +98,8 @@ interface BookedUnit {
   bookings: BookingRecord[];
   requests: ShipmentRequestRecord[];
   bookedRequestIds: number[];
+  /** Requests awaiting a trunk that got one: their status stays what their goods do. */
+  retrunkedIds: number[];
   /** It extended a route already booked. */
   extended: boolean;
 }
@@ -177,8 +180,10 @@ async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date, { events
 
   const requestIds = unit.map((o) => o.requestId);
   const requests = new Map(rows.map((r) => [r.request.id, r.request]));
+  // A trunk offered to goods awaiting one keeps their status (picked up, at the centre): the offer alone says so.
+  const awaiting = (r: ShipmentRequestRecord) => WITH_FEEDER_OR_CENTRE.includes(r.status) && unit.some((o) => o.requestId === r.id && o.centreLeg === 'TRUNK');
   for (const request of requests.values()) {
-    if (request.status !== 'OFFERED') throw new ConflictError(`ShipmentRequest is ${request.status} and can no longer be booked`);
+    if (request.status !== 'OFFERED' && !awaiting(request)) throw new ConflictError(`ShipmentRequest is ${request.status} and can no longer be booked`);
   }
 
   // An extension first moves the booked route to its new stops, then its new shares join it.
@@ -204,13 +209,13 @@ async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date, { events
   const legsOf = (r: ShipmentRequestRecord) => (unit.some((o) => o.requestId === r.id && o.centreLeg) ? 2 : 1);
   const bookedRequestIds: number[] = [];
   const transportBooked = (r: ShipmentRequestRecord) => unit.filter((o) => o.requestId === r.id && o.kind !== 'STORAGE').length;
-  for (const r of requests.values()) if (await fullyBooked(run, r, legsOf(r), transportBooked(r))) bookedRequestIds.push(r.id);
+  for (const r of requests.values()) if (!awaiting(r) && (await fullyBooked(run, r, legsOf(r), transportBooked(r)))) bookedRequestIds.push(r.id);
 
   // Split storage is booked part by part; the other storage offers are alternatives only once the need is covered.
   const storage = offer.kind === 'STORAGE';
   const withdrawRivals = async () =>
     !storage || (await storageCovered(run, requests.get(offer.requestId)!)) ? withdrawRivalOffers(tx, { requestIds, storage, acceptedIds: unitIds }, now) : noFallout;
-  const events = eventsOf({ offer, bookings: booked, requests: [...requests.values()], bookedRequestIds, extended: extension !== null });
+  const events = eventsOf({ offer, bookings: booked, requests: [...requests.values()], bookedRequestIds, retrunkedIds: [...requests.values()].filter(awaiting).map((r) => r.id), extended: extension !== null });
   const outcome: Outcome = { offerId, bookingIds: booked.map((b) => b.id), bookedRequestIds };
   // Writes that need none of each other's answers, sent together (on PostgreSQL in one write, db/pg/client.ts).
   // With them, one truck drives one route at a time: not one it is already booked on elsewhere for those hours. Asked
@@ -223,7 +228,7 @@ async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date, { events
   // A leg whose sibling was declined can never complete the request: refuse it (the decline withdrew it with the
   // request's other offers; this guards one committed meanwhile), instead of booking a request with nothing left to accept.
   for (const id of requestIds) {
-    if (bookedRequestIds.includes(id)) continue;
+    if (bookedRequestIds.includes(id) || awaiting(requests.get(id)!)) continue;
     const stillOffered = await tx.select({ id: offers.id }).from(offers).where(and(eq(offers.requestId, id), eq(offers.status, 'PENDING'))).get();
     if (!stillOffered) throw new ConflictError('Another leg of this request was declined or expired, so it cannot be completed: it returns to the next matching round');
   }
@@ -271,7 +276,7 @@ async function fullyBooked(run: Statements, request: ShipmentRequestRecord, legs
   return held >= legs && (await storageCovered(run, request));
 }
 
-function bookedEvents(ctx: Context, { offer, bookings: booked, requests, bookedRequestIds, extended }: BookedUnit): Publication[] {
+function bookedEvents(ctx: Context, { offer, bookings: booked, requests, bookedRequestIds, retrunkedIds, extended }: BookedUnit): Publication[] {
   const at = ctx.now();
   const pallets = booked.reduce((n, b) => n + b.pallets, 0);
   const storage = offer.kind === 'STORAGE' ? { pallets: offer.storagePallets!, fromDay: offer.storageFromDay!, toDay: offer.storageToDay! } : null;
@@ -281,5 +286,8 @@ function bookedEvents(ctx: Context, { offer, bookings: booked, requests, bookedR
     ...requests
       .filter((request) => bookedRequestIds.includes(request.id))
       .map((request): Publication => ['shipmentUpdated', { requestId: request.id, shipperOrgId: request.shipperOrgId, status: 'BOOKED', at, trackingEvent: null, reason: null }]),
+    ...requests
+      .filter((request) => retrunkedIds.includes(request.id))
+      .map((request): Publication => ['shipmentUpdated', { requestId: request.id, shipperOrgId: request.shipperOrgId, status: request.status, at, trackingEvent: null, reason: 'A new trunk leg from the logistics centre is booked' }]),
   ];
 }

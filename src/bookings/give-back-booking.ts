@@ -32,14 +32,15 @@ interface Outcome {
 /**
  * CARRIER or WAREHOUSE_OWNER that holds the booking: gives it back before pickup, with a reason. The whole
  * request returns to the next matching round: every leg of it is released (a storage leg decides where the
- * transport leg goes, and the other way round), as is every share of a consolidated load. Returns the
+ * transport leg goes, and the other way round), as is every share of a consolidated load. A trunk leg whose feeder
+ * already picked the goods up ends alone, until it loads them at the centre: the goods await a new trunk from there. Returns the
  * ended bookings the caller holds: another supplier's leg of the request ends too, but its price, listing or
  * vehicle are that supplier's business; it ends with a reason of its own (the other leg was given back), not the
  * caller's words, and its supplier hears of it (bookingEnded), as do the suppliers of the offers withdrawn with the
  * request (offerWithdrawn). A retry with the same idempotency key returns the
  * first outcome.
  * @throws NotFoundError for an unknown booking or another supplier's; ConflictError once it ended or the
- *   goods were picked up.
+ *   goods were picked up (by a trunk: loaded at the centre).
  */
 export async function giveBackBooking({ ctx, input }: { ctx: Context; input: GiveBackBookingInput }): Promise<BookingRecord[]> {
   const viewer = requireRole(ctx, 'CARRIER', 'WAREHOUSE_OWNER');
@@ -52,7 +53,7 @@ export async function giveBackBooking({ ctx, input }: { ctx: Context; input: Giv
     if (booking.status !== 'CONFIRMED') throw new ConflictError(`Booking is ${booking.status} and can no longer be given back`);
     const unit = booking.routeId ? await tx.select().from(bookings).where(and(eq(bookings.routeId, booking.routeId), eq(bookings.status, 'CONFIRMED'))).all() : [booking];
     const requestIds = unit.map((b) => b.requestId);
-    const { ended, returned } = await giveBackRequests(tx, requestIds, { reason, byOrgId: viewer.organisationId, now, leg: booking.centreLeg });
+    const { ended, returned } = await giveBackRequests(tx, unit, { reason, byOrgId: viewer.organisationId, now });
     const bookingIds = ended.map((b) => b.id);
     // The request's other legs (its storage, the other leg through the centre) end with a reason of their own; their
     // suppliers, and those of requests that returned with a load they shared, are told.

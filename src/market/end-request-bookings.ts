@@ -1,4 +1,4 @@
-import { eq, inArray, and } from 'drizzle-orm';
+import { eq, inArray, and, type SQL } from 'drizzle-orm';
 import { bookings } from '../../db/schema';
 import type { Tx } from '../../db/transaction';
 import { releaseReservations } from './reservations';
@@ -17,12 +17,20 @@ export interface BookingEnd {
  * Call inside the transaction that cancels the requests or returns them to the market. Returns the ended bookings.
  */
 export async function endRequestBookings(tx: Tx, requestIds: number[], end: BookingEnd): Promise<(typeof bookings.$inferSelect)[]> {
-  if (requestIds.length === 0) return [];
+  return requestIds.length === 0 ? [] : endWhere(tx, inArray(bookings.requestId, requestIds), end);
+}
+
+/** Ends the CONFIRMED bookings `bookingIds` only, not their requests' other legs (a trunk given back after its feeder's pickup). */
+export async function endBookings(tx: Tx, bookingIds: number[], end: BookingEnd): Promise<(typeof bookings.$inferSelect)[]> {
+  return bookingIds.length === 0 ? [] : endWhere(tx, inArray(bookings.id, bookingIds), end);
+}
+
+async function endWhere(tx: Tx, which: SQL, end: BookingEnd): Promise<(typeof bookings.$inferSelect)[]> {
   const transition = BOOKING_TRANSITIONS[end.transition];
   const ended = await tx
     .update(bookings)
     .set({ status: transition.to, endedAt: end.now, endReason: end.reason, endedByOrgId: end.byOrgId })
-    .where(and(inArray(bookings.requestId, requestIds), inFrom(bookings.status, transition)))
+    .where(and(which, inFrom(bookings.status, transition)))
     .returning()
     .all();
   await releaseReservations(tx, ended.map((b) => b.id), end.now);

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { idList } from '../../db/prepared';
 import { inJson } from '../../db/sql';
 import type { Tx } from '../../db/transaction';
@@ -7,6 +7,7 @@ import type { CostBreakdown, Offer, OfferBaseline, RoundInput } from './engine';
 import { isoFromDay } from './engine';
 import { markOffered } from '../market/mark-offered';
 import { planRoute } from './route-plan';
+import { awaitsTrunk } from '../market/awaiting-trunk';
 
 export interface RecordedOffers {
   offerIds: number[];
@@ -15,8 +16,9 @@ export interface RecordedOffers {
 }
 
 /**
- * Writes a round's offers and marks their requests OFFERED, inside the caller's transaction. A request that
- * left OPEN while the round was computing (cancelled, expired) keeps its state and gets no offer; a route is
+ * Writes a round's offers and marks their requests OFFERED (one awaiting a trunk keeps its status), inside the
+ * caller's transaction. A request that left OPEN (or stopped awaiting a trunk) while the round was computing
+ * (cancelled, expired) keeps its state and gets no offer; a route is
  * written only if all its requests are still OPEN (its schedule and price split depend on all) and its truck and
  * their warehouses are still as the round read them (suppliersGone), with its stops (its plan: route_stops rows only
  * once booked) and one TRANSPORT offer per share.
@@ -32,7 +34,9 @@ export async function recordOffers(tx: Tx, round: { id: number; complexId: numbe
     .from(shipmentRequests)
     .where(and(eq(shipmentRequests.complexId, round.complexId), eq(shipmentRequests.status, 'OPEN')))
     .all();
-  const stillOpen = new Set(open.map((r) => String(r.id)));
+  // Requests awaiting a trunk (theirs given back after their feeder's pickup) are offered one as they are.
+  const awaiting = new Set((await tx.select({ id: shipmentRequests.id }).from(shipmentRequests).where(and(eq(shipmentRequests.complexId, round.complexId), awaitsTrunk(tx, { unoffered: true }))).all()).map((r) => String(r.id)));
+  const stillOpen = new Set([...open.map((r) => String(r.id)), ...awaiting]);
   const routed = new Set<string>();
 
   const offerIds: number[] = [];
@@ -149,8 +153,10 @@ export async function recordOffers(tx: Tx, round: { id: number; complexId: numbe
     });
   }
 
-  const requestIds = [...offered];
+  const requestIds = [...offered].filter((id) => !awaiting.has(String(id)));
   await markOffered(tx, requestIds, createdAt);
+  // An awaiting request keeps its status (its goods are picked up); its trunk on offer answers why it was not matched.
+  await tx.update(shipmentRequests).set({ unmatchedReason: null, unmatchedAt: null }).where(inArray(shipmentRequests.id, [...offered].filter((id) => awaiting.has(String(id))))).run();
   return { offerIds, requestIds };
 }
 

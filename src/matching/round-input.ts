@@ -1,4 +1,4 @@
-import { and, eq, gt, gte, inArray, isNull, sum } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, isNull, or, sum } from 'drizzle-orm';
 import { snapshot } from '../../db/transaction';
 import {
   bookings,
@@ -21,6 +21,9 @@ import type { ExcludedPair, ListingInput, RequestInput, RoundInput, VehicleInput
 import { groupBy } from '../group-by';
 import { crossDockPromised } from './centre-cross-dock';
 import { dropOf, lastDropsDone, truckStart } from './truck-start';
+import { awaitingTrunks, type AwaitingTrunk } from '../market/awaiting-trunk';
+import type { CentreRecord } from '../complexes/complex-record';
+import { DEFAULT_LOADING_METHOD, serviceMinutes } from '../supply/loading-methods';
 
 /**
  * Everything one round of `complex` needs, read in one snapshot: OPEN requests whose pickup window is
@@ -38,7 +41,9 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
       .from(shipmentRequests)
       .where(and(eq(shipmentRequests.complexId, complex.id), eq(shipmentRequests.status, 'OPEN'), gt(shipmentRequests.pickupUntil, now)))
       .all();
-    const requests: RequestInput[] = requestRows.map((r) => requestInputOf(r, nowMs));
+    // Goods at the centre (or on their feeder's way there) whose trunk was given back: a trunk leg from the centre.
+    const awaiting = await awaitingTrunks(tx, complex.id, now);
+    const requests: RequestInput[] = [...requestRows.map((r) => requestInputOf(r, nowMs)), ...awaiting.flatMap((a) => trunkInputOf(a, complex.centre, nowMs))];
 
     const activeVehicle = and(eq(vehicles.complexId, complex.id), eq(vehicles.status, 'ACTIVE'));
     const vehicleRows = await tx.select().from(vehicles).where(activeVehicle).all();
@@ -136,16 +141,17 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
       .select({ id: shipmentRequests.id })
       .from(shipmentRequests)
       .where(and(eq(shipmentRequests.complexId, complex.id), eq(shipmentRequests.status, 'OPEN')));
+    const awaitingIds = awaiting.map((a) => a.request.id);
     const declined = await tx
       .select({ requestId: offers.requestId, vehicleId: offers.vehicleId, listingId: offers.listingId })
       .from(offers)
-      .where(and(inArray(offers.requestId, openIds), eq(offers.status, 'DECLINED')))
+      .where(and(or(inArray(offers.requestId, openIds), inArray(offers.requestId, awaitingIds)), eq(offers.status, 'DECLINED')))
       .all();
     // A supplier that gave a booking back has said no to that request as surely as one that declined it.
     const givenBack = await tx
       .select({ requestId: bookings.requestId, vehicleId: bookings.vehicleId, listingId: bookings.listingId })
       .from(bookings)
-      .where(and(inArray(bookings.requestId, openIds), eq(bookings.status, 'RETURNED'), eq(bookings.endedByOrgId, bookings.supplierOrgId)))
+      .where(and(or(inArray(bookings.requestId, openIds), inArray(bookings.requestId, awaitingIds)), eq(bookings.status, 'RETURNED'), eq(bookings.endedByOrgId, bookings.supplierOrgId)))
       .all();
     const excludedPairs: ExcludedPair[] = [...declined, ...givenBack].map((d) =>
       d.listingId ? { requestId: String(d.requestId), listingId: String(d.listingId) } : { requestId: String(d.requestId), vehicleId: String(d.vehicleId) },
@@ -195,6 +201,25 @@ export function requestInputOf(r: typeof shipmentRequests.$inferSelect, nowMs: n
     pickupLoadingMethod: r.loadingAtOrigin,
     deliveryLoadingMethod: r.loadingAtDestination,
   };
+}
+
+/**
+ * A request awaiting a trunk as the engine takes it: a load picked up at the centre's dock (by forklift) once the goods
+ * are there and the centre is open, within one day's opening hours (the next rounds take the days after), delivered
+ * by its deliverBy; never through the centre again, and its cap less what its feeder leg costs (handling with it).
+ * None while no such day is left before its deliverBy.
+ */
+export function trunkInputOf({ request, atCentreFrom, feederKrw }: AwaitingTrunk, centre: Pick<CentreRecord, 'lat' | 'lng' | 'opensAt' | 'closesAt'>, nowMs: number): RequestInput[] {
+  const dockMs = serviceMinutes(DEFAULT_LOADING_METHOD, request.pallets) * 60_000;
+  const ready = Math.max(nowMs, atCentreFrom.getTime());
+  for (let day = kstDayOf(ready); kstTimeOn(day, centre.opensAt ?? '00:00') < request.deliverBy.getTime(); day++) {
+    const start = Math.max(ready, kstTimeOn(day, centre.opensAt ?? '00:00'));
+    const end = Math.min(kstTimeOn(day, centre.closesAt ?? '24:00') - dockMs, request.deliverBy.getTime());
+    if (start > end) continue;
+    const own = requestInputOf(request, nowMs);
+    return [{ ...own, origin: { lat: centre.lat, lng: centre.lng }, pickupWindow: { start, end }, pickupLoadingMethod: DEFAULT_LOADING_METHOD, storage: null, maxPriceKrw: own.maxPriceKrw === null ? null : Math.max(0, own.maxPriceKrw - feederKrw), atCentre: true }];
+  }
+  return [];
 }
 
 /** A vehicle as the engine takes it, at `location` (null: where its carrier last put it, truck-start.ts) over `availability`. */

@@ -1,0 +1,210 @@
+/**
+ * A trunk leg given back after its feeder picked the goods up (a broken-down trunk truck): only the trunk ends, the
+ * goods wait at the centre, and the next rounds offer them a trunk from there, which delivers them. Set up as
+ * centre-legs.test.ts: six loads 4 km around the centre in one half hour, going ~100 km one way; a big truck at the
+ * centre, a small one beside each load.
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bookings, complexes, logisticsCentres, vehicleReservations } from '../../db/schema';
+import { localIdOf, toGlobalId } from '../../src/global-id';
+import { seoulDay } from '../../src/supply/listings/seoul-day';
+import { kstDayOf, kstTimeOn } from '../../src/matching/engine/days';
+import { TINY_PNG } from '../../scripts/simulation/market';
+import { firstResults, gql, subscribedTo, wsClient } from '../helpers/clients';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+
+const RUN = 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { id } } }';
+const ROUTES = `query ($round: ID) { routes(first: 50, filter: { roundId: $round }) { edges { node {
+  id status vehicleId shares { requestId } stops { action requestId location { lat lng } startAt departAt } } } } }`;
+const ACCEPT = `mutation ($id: ID!, $key: String!) { routeAccept(input: { routeId: $id, idempotencyKey: $key }) {
+  route { status } bookings { id shipmentRequestId centreLeg } } }`;
+const REPORT = `mutation ($input: TrackingEventReportInput!) { trackingEventReport(input: $input) { booking { status shipment { status } } } }`;
+const GIVE_BACK = 'mutation ($id: ID!, $key: String!) { bookingGiveBack(input: { bookingId: $id, reason: "truck broke down", idempotencyKey: $key }) { bookings { id status } } }';
+const OFFERS = `query ($request: ID!) { offers(first: 10, filter: { status: PENDING, requestId: $request }) { edges { node {
+  id centreLeg routeId pickupAt deliverAt breakdown { handlingKrw } } } } }`;
+
+interface Stop {
+  action: string;
+  requestId: string;
+  location: { lat: number; lng: number };
+  startAt: string;
+  departAt: string;
+}
+interface Route {
+  id: string;
+  status: string;
+  vehicleId: string;
+  shares: { requestId: string }[];
+  stops: Stop[];
+}
+interface Offer {
+  id: string;
+  centreLeg: string | null;
+  routeId: string;
+  pickupAt: string;
+  deliverAt: string;
+  breakdown: { handlingKrw: number };
+}
+
+describe('a trunk leg given back after its feeder picked the goods up', () => {
+  const tmp = tempDir();
+  let server: TestServer;
+  let centre: { lat: number; lng: number };
+  let day: number;
+  let through: string;
+  let handOverAt: number;
+  /** The other requests on the trunk's route, not picked up. */
+  let others: string[];
+  const booking = { feeder: '', trunk: '', retrunk: '' };
+
+  const as = async <T,>(key: string, query: string, variables: Record<string, unknown> = {}) => (await gql<T>(server.url, query, variables, { apiKey: key })).body;
+  const key = (role: 'MANUFACTURER' | 'CARRIER' | 'OPERATOR') => server.keyOf(role).apiKey;
+  const status = async (id: string) => (await as<{ node: { status: string } }>(key('OPERATOR'), 'query ($id: ID!) { node(id: $id) { ... on ShipmentRequest { status } } }', { id })).data!.node.status;
+  const offset = (km: number, angle: number) => ({ lat: centre.lat + (km * Math.cos(angle)) / 111.32, lng: centre.lng + (km * Math.sin(angle)) / (111.32 * Math.cos((centre.lat * Math.PI) / 180)) });
+  const report = (bookingId: string, kind: string) =>
+    as<{ trackingEventReport: { booking: { status: string; shipment: { status: string } } } }>(key('CARRIER'), REPORT, {
+      input: { bookingId, kind, occurredAt: new Date().toISOString(), position: centre, idempotencyKey: randomUUID() },
+    });
+  const register = (location: { lat: number; lng: number }, tonnageClass: string, rates: Record<string, unknown> = {}) =>
+    as(key('CARRIER'), 'mutation ($input: VehicleRegisterInput!) { vehicleRegister(input: $input) { vehicle { id } } }', {
+      input: { ...rates, plateNumber: `경기${10 + Math.floor(Math.random() * 80)}바${1000 + Math.floor(Math.random() * 8999)}`, tonnageClass, bodyType: 'CARGO', location, availability: [{ startsAt: new Date(Date.now() + 60_000).toISOString(), endsAt: new Date(kstTimeOn(day, '23:00')).toISOString() }], idempotencyKey: randomUUID() },
+    });
+  const round = async () => {
+    const run = await as<{ matchingRunStart: { round: { id: string } } }>(key('OPERATOR'), RUN);
+    expect(run.errors).toBeUndefined();
+    return run.data!.matchingRunStart.round.id;
+  };
+  const routesOf = async (roundId: string) => (await as<{ routes: { edges: { node: Route }[] } }>(key('CARRIER'), ROUTES, { round: roundId })).data!.routes.edges.map((e) => e.node);
+  const trunkOffers = async () => (await as<{ offers: { edges: { node: Offer }[] } }>(key('MANUFACTURER'), OFFERS, { request: through })).data!.offers.edges.map((e) => e.node);
+  const legs = async () =>
+    (await server.db.select().from(bookings).where(eq(bookings.requestId, localIdOf(through, 'ShipmentRequest', 'id'))).orderBy(bookings.id).all()).map((b) => [b.centreLeg, b.status]);
+
+  beforeAll(async () => {
+    server = await startTestServer({ dbPath: join(tmp.dir, 'retrunk.db') });
+    const complex = (await server.db.select().from(complexes).where(eq(complexes.code, 'BANWOL_SIHWA')).get())!;
+    const row = (await server.db.select().from(logisticsCentres).where(eq(logisticsCentres.complexId, complex.id)).get())!;
+    centre = { lat: row.lat, lng: row.lng };
+    day = kstDayOf(Date.now()) + 1;
+    expect((await register(centre, 'T11', { rateCard: { perStopFeeKrw: 3_000 } })).errors).toBeUndefined();
+    for (let i = 0; i < 6; i++) {
+      const created = await as<{ shipmentRequestCreate: { shipmentRequest: { id: string } } }>(key('MANUFACTURER'), 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }', {
+        input: {
+          idempotencyKey: randomUUID(), origin: offset(4, (i * Math.PI) / 3), destination: offset(100 + i, 2.4 + i * 0.01), weightKg: 800, pallets: 2, cargoClass: 'GENERAL', loadingAtOrigin: 'FORKLIFT', loadingAtDestination: 'FORKLIFT',
+          pickupWindow: { from: new Date(kstTimeOn(day, '09:00')).toISOString(), until: new Date(kstTimeOn(day, '09:30')).toISOString() }, deliverBy: new Date(kstTimeOn(day, '20:00')).toISOString(),
+        },
+      });
+      expect(created.errors).toBeUndefined();
+      expect((await register(offset(4.5, (i * Math.PI) / 3), 'T1')).errors).toBeUndefined();
+    }
+    const routes = await routesOf(await round());
+    const feeder = routes.find((r) => r.stops.some((s) => s.action === 'CENTRE_DROP'))!;
+    through = feeder.stops.find((s) => s.action === 'CENTRE_DROP')!.requestId;
+    handOverAt = Date.parse(feeder.stops.find((s) => s.action === 'CENTRE_DROP')!.departAt);
+    const trunk = routes.find((r) => r.stops.some((s) => s.action === 'CENTRE_PICKUP' && s.requestId === through))!;
+    others = trunk.shares.map((s) => s.requestId).filter((id) => id !== through);
+    for (const [leg, route] of [['feeder', feeder], ['trunk', trunk]] as const) {
+      const accepted = await as<{ routeAccept: { bookings: { id: string; shipmentRequestId: string }[] } }>(key('CARRIER'), ACCEPT, { id: route.id, key: randomUUID() });
+      expect(accepted.errors).toBeUndefined();
+      booking[leg] = accepted.data!.routeAccept.bookings.find((b) => b.shipmentRequestId === through)!.id;
+    }
+    expect(await status(through)).toBe('BOOKED');
+    expect((await report(booking.feeder, 'PICKED_UP')).errors).toBeUndefined();
+    // A truck at the centre for the new trunk.
+    expect((await register(centre, 'T5')).errors).toBeUndefined();
+  }, 60_000);
+  afterAll(async () => {
+    await server.stop();
+    tmp.remove();
+  });
+
+  it('is accepted: only the trunk ends, its truck is free, the feeder and the goods stay; the shipper hears why', async () => {
+    const feed = wsClient(server.wsUrl, { apiKey: key('MANUFACTURER') });
+    const listening = subscribedTo(server.pubsub, 'shipmentUpdated');
+    const told = firstResults<{ shipmentUpdated: { shipmentRequestId: string; status: string; reason: string } }>(feed, {
+      query: 'subscription ($id: ID) { shipmentUpdated(shipmentRequestId: $id) { shipmentRequestId status reason } }',
+      variables: { id: through },
+    });
+    await listening;
+    const given = await as<{ bookingGiveBack: { bookings: { id: string; status: string }[] } }>(key('CARRIER'), GIVE_BACK, { id: booking.trunk, key: randomUUID() });
+    expect(given.errors).toBeUndefined();
+    expect(given.data!.bookingGiveBack.bookings).toContainEqual({ id: booking.trunk, status: 'RETURNED' });
+    expect(await legs()).toEqual([['FEEDER', 'CONFIRMED'], ['TRUNK', 'RETURNED']]);
+    expect(await status(through)).toBe('PICKED_UP');
+    // The pooled trunk is given back whole: the loads on it not picked up yet go back to the next round, as before.
+    expect(others.length).toBeGreaterThan(0);
+    for (const id of others) expect(await status(id)).toBe('OPEN');
+    const hold = await server.db.select().from(vehicleReservations).where(eq(vehicleReservations.bookingId, localIdOf(booking.trunk, 'Booking', 'id'))).get();
+    expect(hold?.releasedAt).toBeInstanceOf(Date);
+    expect((await told)[0]!.data!.shipmentUpdated).toEqual({ shipmentRequestId: through, status: 'PICKED_UP', reason: 'truck broke down' });
+    await feed.dispose();
+  });
+
+  it('the next round offers a trunk from the centre, after the hand-over; declined, the goods still await one', async () => {
+    await round();
+    const offered = await trunkOffers();
+    expect(offered.map((o) => o.centreLeg)).toEqual(['TRUNK']);
+    expect(Date.parse(offered[0]!.pickupAt)).toBeGreaterThanOrEqual(handOverAt);
+    // The centre's handling is on the feeder's share already.
+    expect(offered[0]!.breakdown.handlingKrw).toBe(0);
+    const route = (await as<{ node: Route }>(key('CARRIER'), 'query ($id: ID!) { node(id: $id) { ... on Route { id stops { action requestId location { lat lng } } } } }', { id: offered[0]!.routeId })).data!.node;
+    // Loaded at the centre and driven to its destination: never through the centre again.
+    expect(route.stops.filter((s) => s.requestId === through).map((s) => [s.action, s.action === 'CENTRE_PICKUP' ? s.location : null])).toEqual([['CENTRE_PICKUP', centre], ['DROP', null]]);
+    expect(await status(through)).toBe('PICKED_UP');
+    const declined = await as(key('CARRIER'), 'mutation ($id: ID!) { routeDecline(input: { routeId: $id, reason: "no driver" }) { route { status } } }', { id: route.id });
+    expect(declined.errors).toBeUndefined();
+    expect(await status(through)).toBe('PICKED_UP');
+    expect(await legs()).toEqual([['FEEDER', 'CONFIRMED'], ['TRUNK', 'RETURNED']]);
+    expect(await trunkOffers()).toEqual([]);
+  });
+
+  it('a carrier accepts the next offer: the new trunk is booked, the goods keep their status', async () => {
+    // Another carrier's truck free at the centre: the one that declined is not asked again.
+    expect((await register(centre, 'T5')).errors).toBeUndefined();
+    await round();
+    const offered = await trunkOffers();
+    expect(offered.map((o) => o.centreLeg)).toEqual(['TRUNK']);
+    const accepted = await as<{ routeAccept: { bookings: { id: string; shipmentRequestId: string; centreLeg: string }[] } }>(key('CARRIER'), ACCEPT, { id: offered[0]!.routeId, key: randomUUID() });
+    expect(accepted.errors).toBeUndefined();
+    const mine = accepted.data!.routeAccept.bookings.find((b) => b.shipmentRequestId === through)!;
+    expect(mine.centreLeg).toBe('TRUNK');
+    booking.retrunk = mine.id;
+    expect(await status(through)).toBe('PICKED_UP');
+    expect(await legs()).toEqual([['FEEDER', 'CONFIRMED'], ['TRUNK', 'RETURNED'], ['TRUNK', 'CONFIRMED']]);
+  });
+
+  it('tracking goes on as for any trunk: AT_CENTRE, DEPARTED_CENTRE (then no give-back), IN_TRANSIT, DELIVERED', async () => {
+    // The goods are still on the feeder.
+    expect((await report(booking.retrunk, 'DEPARTED_CENTRE')).errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect((await report(booking.feeder, 'AT_CENTRE')).data!.trackingEventReport.booking).toEqual({ status: 'COMPLETED', shipment: { status: 'AT_CENTRE' } });
+    expect((await report(booking.retrunk, 'DEPARTED_CENTRE')).data!.trackingEventReport.booking).toEqual({ status: 'CONFIRMED', shipment: { status: 'IN_TRANSIT' } });
+    const given = await as(key('CARRIER'), GIVE_BACK, { id: booking.retrunk, key: randomUUID() });
+    expect(given.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining('DEPARTED_CENTRE') });
+    expect((await report(booking.retrunk, 'IN_TRANSIT')).errors).toBeUndefined();
+    const image = (await (await fetch(`${server.url.replace(/\/graphql$/, '')}/pod-images/${booking.retrunk}`, { method: 'POST', headers: { authorization: `Bearer ${key('CARRIER')}`, 'content-type': 'image/png' }, body: TINY_PNG })).json()) as { id: string };
+    const now = new Date().toISOString();
+    const delivered = await as<{ trackingEventReport: { booking: { status: string; shipment: { status: string } } } }>(key('CARRIER'), REPORT, {
+      input: { bookingId: booking.retrunk, kind: 'DELIVERED', occurredAt: now, position: centre, proofOfDelivery: { receiverName: '김수령', receivedAt: now, imageId: image.id }, idempotencyKey: randomUUID() },
+    });
+    expect(delivered.data!.trackingEventReport.booking).toEqual({ status: 'COMPLETED', shipment: { status: 'DELIVERED' } });
+    expect(await legs()).toEqual([['FEEDER', 'COMPLETED'], ['TRUNK', 'RETURNED'], ['TRUNK', 'COMPLETED']]);
+  });
+
+  it("the carrier's statement charges the feeder once and the trunk that delivered; the one given back, nothing", async () => {
+    const STATEMENT = 'query ($org: ID!, $month: String!) { statement(organisationId: $org, month: $month) { lines { bookingId part status supplyValueKrw } } }';
+    const org = toGlobalId('Organisation', server.keyOf('CARRIER').organisationId);
+    // The given-back trunk is dated by its planned delivery, tomorrow: maybe next month.
+    const months = [...new Set([seoulDay(new Date()), seoulDay(new Date(Date.now() + 86_400_000))].map((d) => d.slice(0, 7)))];
+    const lines = [];
+    for (const month of months) {
+      const body = await as<{ statement: { lines: { bookingId: string; part: string; status: string; supplyValueKrw: number }[] } }>(key('CARRIER'), STATEMENT, { org, month });
+      expect(body.errors).toBeUndefined();
+      lines.push(...body.data!.statement.lines.filter((l) => Object.values(booking).includes(l.bookingId)));
+    }
+    const charged = lines.filter((l) => l.supplyValueKrw > 0).map((l) => [l.bookingId, l.part, l.status]);
+    expect(charged).toEqual([[booking.feeder, 'TRANSPORT', 'COMPLETED'], [booking.retrunk, 'TRANSPORT', 'COMPLETED']]);
+    expect(lines.filter((l) => l.bookingId === booking.trunk)).toEqual([{ bookingId: booking.trunk, part: 'TRANSPORT', status: 'RETURNED', supplyValueKrw: 0 }]);
+  });
+});
