@@ -153,7 +153,9 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
       .from(bookings)
       .where(and(or(inArray(bookings.requestId, openIds), inArray(bookings.requestId, awaitingIds)), eq(bookings.status, 'RETURNED'), eq(bookings.endedByOrgId, bookings.supplierOrgId)))
       .all();
-    const excludedPairs: ExcludedPair[] = [...declined, ...givenBack].map((d) =>
+    // Nor is goods' trunk planned on their feeder's truck: an extension of its booked route would carry the request twice.
+    const feederTrucks = awaiting.flatMap((a) => (a.feederVehicleId ? [{ requestId: a.request.id, vehicleId: a.feederVehicleId, listingId: null }] : []));
+    const excludedPairs: ExcludedPair[] = [...declined, ...givenBack, ...feederTrucks].map((d) =>
       d.listingId ? { requestId: String(d.requestId), listingId: String(d.listingId) } : { requestId: String(d.requestId), vehicleId: String(d.vehicleId) },
     );
 

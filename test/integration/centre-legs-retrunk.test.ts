@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookings, complexes, logisticsCentres, vehicleReservations } from '../../db/schema';
+import { bookings, complexes, logisticsCentres, offers, shipmentRequests, vehicleReservations } from '../../db/schema';
 import { localIdOf, toGlobalId } from '../../src/global-id';
 import { seoulDay } from '../../src/supply/listings/seoul-day';
 import { kstDayOf, kstTimeOn } from '../../src/matching/engine/days';
@@ -142,6 +142,18 @@ describe('a trunk leg given back after its feeder picked the goods up', () => {
     await feed.dispose();
   });
 
+  it('no trunk can deliver by deliverBy: none offered, unmatched says why, the goods still at the feeder', async () => {
+    const id = localIdOf(through, 'ShipmentRequest', 'id');
+    const { deliverBy } = (await server.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get())!;
+    // Due an hour after the hand-over: no truck drives the ~100 km from the centre in time.
+    await server.db.update(shipmentRequests).set({ deliverBy: new Date(handOverAt + 3_600_000) }).where(eq(shipmentRequests.id, id)).run();
+    await round();
+    await server.db.update(shipmentRequests).set({ deliverBy }).where(eq(shipmentRequests.id, id)).run();
+    expect(await trunkOffers()).toEqual([]);
+    const seen = await as<{ node: { status: string; unmatched: { reason: string } | null } }>(key('MANUFACTURER'), 'query ($id: ID!) { node(id: $id) { ... on ShipmentRequest { status unmatched { reason } } } }', { id: through });
+    expect(seen.data!.node).toEqual({ status: 'PICKED_UP', unmatched: { reason: 'DEADLINE' } });
+  });
+
   it('the next round offers a trunk from the centre, after the hand-over; declined, the goods still await one', async () => {
     await round();
     const offered = await trunkOffers();
@@ -164,8 +176,18 @@ describe('a trunk leg given back after its feeder picked the goods up', () => {
     // Another carrier's truck free at the centre: the one that declined is not asked again.
     expect((await register(centre, 'T5')).errors).toBeUndefined();
     await round();
+    // An offer left to expire leaves the goods awaiting too: the next round offers again.
+    const lapsed = await trunkOffers();
+    expect(lapsed.map((o) => o.centreLeg)).toEqual(['TRUNK']);
+    await server.db.update(offers).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(offers.id, localIdOf(lapsed[0]!.id, 'Offer', 'id'))).run();
+    await round();
+    expect(await status(through)).toBe('PICKED_UP');
+    expect(await legs()).toEqual([['FEEDER', 'CONFIRMED'], ['TRUNK', 'RETURNED']]);
     const offered = await trunkOffers();
     expect(offered.map((o) => o.centreLeg)).toEqual(['TRUNK']);
+    expect(offered[0]!.id).not.toBe(lapsed[0]!.id);
+    // Offered, the request no longer says why it was not.
+    expect((await as<{ node: { unmatched: unknown } }>(key('MANUFACTURER'), 'query ($id: ID!) { node(id: $id) { ... on ShipmentRequest { unmatched { reason } } } }', { id: through })).data!.node.unmatched).toBeNull();
     const accepted = await as<{ routeAccept: { bookings: { id: string; shipmentRequestId: string; centreLeg: string }[] } }>(key('CARRIER'), ACCEPT, { id: offered[0]!.routeId, key: randomUUID() });
     expect(accepted.errors).toBeUndefined();
     const mine = accepted.data!.routeAccept.bookings.find((b) => b.shipmentRequestId === through)!;
