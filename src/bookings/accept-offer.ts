@@ -49,7 +49,7 @@ interface Outcome {
  * CARRIER (its vehicle's offer) or WAREHOUSE_OWNER (its listing's storage offer): accepts an offer and books
  * it in one immediate transaction: reserves the vehicle over pickup..delivery or the warehouse's pallets on
  * each day of the stay, withdraws the other offers for the same leg, and marks the request BOOKED once every
- * leg is booked. A consolidated load is accepted as one unit, all shares or none; an extension of a booked route
+ * leg is booked (a trunk for goods awaiting one at the centre leaves their status as it is). A consolidated load is accepted as one unit, all shares or none; an extension of a booked route
  * also moves that route to its new stops (extend-route.ts). A retry with the same idempotency key returns the first outcome.
  * @throws NotFoundError for an unknown offer or one made to someone else; ConflictError when the offer is no
  *   longer pending or has expired, the request was booked or cancelled meanwhile, the vehicle or

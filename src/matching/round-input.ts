@@ -27,7 +27,7 @@ import { DEFAULT_LOADING_METHOD, serviceMinutes } from '../supply/loading-method
 
 /**
  * Everything one round of `complex` needs, read in one snapshot: OPEN requests whose pickup window is
- * still ahead, ACTIVE vehicles with free time after their last held booking, from where they start (truck-start.ts),
+ * still ahead, requests awaiting a trunk from the centre (trunkInputOf), ACTIVE vehicles with free time after their last held booking, from where they start (truck-start.ts),
  * ACTIVE listings with idle pallets from today (net of held reservations, per day), and every pair a supplier
  * declined or gave back (never offered again), and the booked routes with stops ahead (booked-routes.ts). Engine ids are the database ids as strings. Every read is
  * bounded below by now (windows, reservations, listings' days), driven by the open requests, or one row per truck

@@ -195,6 +195,10 @@ describe('a trunk leg given back after its feeder picked the goods up', () => {
     booking.retrunk = mine.id;
     expect(await status(through)).toBe('PICKED_UP');
     expect(await legs()).toEqual([['FEEDER', 'CONFIRMED'], ['TRUNK', 'RETURNED'], ['TRUNK', 'CONFIRMED']]);
+    // The centre cross-docks the pallets once: its feeder's, the only feeder booked.
+    const CROSS_DOCK = 'query ($from: String) { centreCrossDock(complexCode: "BANWOL_SIHWA", from: $from, days: 1) { bookedPallets } }';
+    const dock = await as<{ centreCrossDock: { bookedPallets: number }[] }>(key('OPERATOR'), CROSS_DOCK, { from: seoulDay(new Date(handOverAt)) });
+    expect(dock.data!.centreCrossDock).toEqual([{ bookedPallets: 2 }]);
   });
 
   it('tracking goes on as for any trunk: AT_CENTRE, DEPARTED_CENTRE (then no give-back), IN_TRANSIT, DELIVERED', async () => {
