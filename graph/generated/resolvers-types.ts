@@ -239,7 +239,7 @@ export type Mutation = {
   offerAccept: OfferAcceptPayload;
   /** Accept a route offered to your vehicle (carrier): every share is booked in one transaction, or none. */
   routeAccept: RouteAcceptPayload;
-  /** Give a booking back before pickup (its supplier); the request returns to the next matching round. */
+  /** Give a booking back before pickup (its supplier); the request returns to the next matching round. A trunk leg through the centre may also be given back after its feeder's pickup, until it reports DEPARTED_CENTRE: then only it ends, and the goods await a new trunk from the centre. */
   bookingGiveBack: BookingGiveBackPayload;
   /** Report a tracking event of a transport booking (its carrier). */
   trackingEventReport: TrackingEventReportPayload;
