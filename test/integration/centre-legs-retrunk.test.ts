@@ -56,7 +56,8 @@ describe('a trunk leg given back after its feeder picked the goods up', () => {
   let day: number;
   let through: string;
   let handOverAt: number;
-  /** The other requests on the trunk's route, not picked up. */
+  /** Another request on the trunk's route whose feeder picked it up too, and the rest, not picked up. */
+  let alsoPicked: string;
   let others: string[];
   const booking = { feeder: '', trunk: '', retrunk: '' };
 
@@ -78,9 +79,9 @@ describe('a trunk leg given back after its feeder picked the goods up', () => {
     return run.data!.matchingRunStart.round.id;
   };
   const routesOf = async (roundId: string) => (await as<{ routes: { edges: { node: Route }[] } }>(key('CARRIER'), ROUTES, { round: roundId })).data!.routes.edges.map((e) => e.node);
-  const trunkOffers = async () => (await as<{ offers: { edges: { node: Offer }[] } }>(key('MANUFACTURER'), OFFERS, { request: through })).data!.offers.edges.map((e) => e.node);
-  const legs = async () =>
-    (await server.db.select().from(bookings).where(eq(bookings.requestId, localIdOf(through, 'ShipmentRequest', 'id'))).orderBy(bookings.id).all()).map((b) => [b.centreLeg, b.status]);
+  const trunkOffers = async (request = through) => (await as<{ offers: { edges: { node: Offer }[] } }>(key('MANUFACTURER'), OFFERS, { request })).data!.offers.edges.map((e) => e.node);
+  const legs = async (request = through) =>
+    (await server.db.select().from(bookings).where(eq(bookings.requestId, localIdOf(request, 'ShipmentRequest', 'id'))).orderBy(bookings.id).all()).map((b) => [b.centreLeg, b.status]);
 
   beforeAll(async () => {
     server = await startTestServer({ dbPath: join(tmp.dir, 'retrunk.db') });
@@ -104,7 +105,9 @@ describe('a trunk leg given back after its feeder picked the goods up', () => {
     through = feeder.stops.find((s) => s.action === 'CENTRE_DROP')!.requestId;
     handOverAt = Date.parse(feeder.stops.find((s) => s.action === 'CENTRE_DROP')!.departAt);
     const trunk = routes.find((r) => r.stops.some((s) => s.action === 'CENTRE_PICKUP' && s.requestId === through))!;
-    others = trunk.shares.map((s) => s.requestId).filter((id) => id !== through);
+    const second = routes.find((r) => r.stops.some((s) => s.action === 'CENTRE_DROP' && s.requestId !== through && trunk.shares.some((t) => t.requestId === s.requestId)))!;
+    alsoPicked = second.stops.find((s) => s.action === 'CENTRE_DROP')!.requestId;
+    others = trunk.shares.map((s) => s.requestId).filter((id) => id !== through && id !== alsoPicked);
     for (const [leg, route] of [['feeder', feeder], ['trunk', trunk]] as const) {
       const accepted = await as<{ routeAccept: { bookings: { id: string; shipmentRequestId: string }[] } }>(key('CARRIER'), ACCEPT, { id: route.id, key: randomUUID() });
       expect(accepted.errors).toBeUndefined();
@@ -112,6 +115,9 @@ describe('a trunk leg given back after its feeder picked the goods up', () => {
     }
     expect(await status(through)).toBe('BOOKED');
     expect((await report(booking.feeder, 'PICKED_UP')).errors).toBeUndefined();
+    const fed = await as<{ routeAccept: { bookings: { id: string; shipmentRequestId: string }[] } }>(key('CARRIER'), ACCEPT, { id: second.id, key: randomUUID() });
+    expect(fed.errors).toBeUndefined();
+    expect((await report(fed.data!.routeAccept.bookings.find((b) => b.shipmentRequestId === alsoPicked)!.id, 'PICKED_UP')).errors).toBeUndefined();
     // A truck at the centre for the new trunk.
     expect((await register(centre, 'T5')).errors).toBeUndefined();
   }, 60_000);
@@ -133,7 +139,10 @@ describe('a trunk leg given back after its feeder picked the goods up', () => {
     expect(given.data!.bookingGiveBack.bookings).toContainEqual({ id: booking.trunk, status: 'RETURNED' });
     expect(await legs()).toEqual([['FEEDER', 'CONFIRMED'], ['TRUNK', 'RETURNED']]);
     expect(await status(through)).toBe('PICKED_UP');
-    // The pooled trunk is given back whole: the loads on it not picked up yet go back to the next round, as before.
+    // The pooled trunk is given back whole: a load on it its feeder picked up awaits a trunk too; those not picked up
+    // yet go back to the next round, as before.
+    expect(await status(alsoPicked)).toBe('PICKED_UP');
+    expect(await legs(alsoPicked)).toEqual([['TRUNK', 'RETURNED'], ['FEEDER', 'CONFIRMED']]);
     expect(others.length).toBeGreaterThan(0);
     for (const id of others) expect(await status(id)).toBe('OPEN');
     const hold = await server.db.select().from(vehicleReservations).where(eq(vehicleReservations.bookingId, localIdOf(booking.trunk, 'Booking', 'id'))).get();
@@ -150,6 +159,8 @@ describe('a trunk leg given back after its feeder picked the goods up', () => {
     await round();
     await server.db.update(shipmentRequests).set({ deliverBy }).where(eq(shipmentRequests.id, id)).run();
     expect(await trunkOffers()).toEqual([]);
+    // The other load awaiting a trunk, due as posted, is offered one.
+    expect((await trunkOffers(alsoPicked)).map((o) => o.centreLeg)).toEqual(['TRUNK']);
     const seen = await as<{ node: { status: string; unmatched: { reason: string } | null } }>(key('MANUFACTURER'), 'query ($id: ID!) { node(id: $id) { ... on ShipmentRequest { status unmatched { reason } } } }', { id: through });
     expect(seen.data!.node).toEqual({ status: 'PICKED_UP', unmatched: { reason: 'DEADLINE' } });
   });
@@ -195,10 +206,10 @@ describe('a trunk leg given back after its feeder picked the goods up', () => {
     booking.retrunk = mine.id;
     expect(await status(through)).toBe('PICKED_UP');
     expect(await legs()).toEqual([['FEEDER', 'CONFIRMED'], ['TRUNK', 'RETURNED'], ['TRUNK', 'CONFIRMED']]);
-    // The centre cross-docks the pallets once: its feeder's, the only feeder booked.
+    // The centre cross-docks the pallets once: the two feeders booked, 2 pallets each; a new trunk adds none.
     const CROSS_DOCK = 'query ($from: String) { centreCrossDock(complexCode: "BANWOL_SIHWA", from: $from, days: 1) { bookedPallets } }';
     const dock = await as<{ centreCrossDock: { bookedPallets: number }[] }>(key('OPERATOR'), CROSS_DOCK, { from: seoulDay(new Date(handOverAt)) });
-    expect(dock.data!.centreCrossDock).toEqual([{ bookedPallets: 2 }]);
+    expect(dock.data!.centreCrossDock).toEqual([{ bookedPallets: 4 }]);
   });
 
   it('tracking goes on as for any trunk: AT_CENTRE, DEPARTED_CENTRE (then no give-back), IN_TRANSIT, DELIVERED', async () => {

@@ -123,7 +123,9 @@ export function extensionOffer(
   const extraKrw = Math.max(0, after.costKrw - before.costKrw);
   // The search measured the extension between places: the metres more to the stops' own coordinates, the carrier forgoes.
   const toleranceKrw = placeToleranceKrw(route, ctx.vehicles[route.vehicleIndex]!.input, after.unseenKm - before.unseenKm);
-  const split = after.slackMs >= 0 ? fairSplit(chargedKrw(extraKrw, weights, toleranceKrw), weights) : null;
+  // Booked times are stored in whole milliseconds: a booked hand-over by its time, planned again, may pass it by a
+  // fraction of one (a feeder's route then took nothing on).
+  const split = after.slackMs > -1 ? fairSplit(chargedKrw(extraKrw, weights, toleranceKrw), weights) : null;
   if (!split) {
     let worst = 0;
     const cap = (i: number) => Math.min(weights[i]!.weightKrw, weights[i]!.capKrw);
@@ -145,9 +147,11 @@ export function extensionOffer(
   const shares: RouteShare[] = joining.map((k, i) => {
     const job = jobs[k]!;
     const part = priceKrw > 0 ? split[i]! / priceKrw : 1 / joining.length;
-    const pickup = stops.find((s) => s.requestId === job.request.id && s.action === 'PICKUP')!;
+    // Goods awaiting a trunk are loaded at the centre: a trunk leg (route-offers.ts).
+    const pickup = stops.find((s) => s.requestId === job.request.id && (s.action === 'PICKUP' || s.action === 'CENTRE_PICKUP'))!;
     const drop = stops.find((s) => s.requestId === job.request.id && s.action === 'DROP')!;
     return {
+      ...(job.request.atCentre ? { centreLeg: 'TRUNK' as const } : {}),
       requestId: job.request.id,
       shipperOrgId: job.request.shipperOrgId,
       priceKrw: split[i]!,

@@ -8,6 +8,8 @@ import { type BookedRouteInput, type RequestInput, type RouteOffer, type Vehicle
 import { kstDayOf } from '../../../src/matching/engine/days';
 import { createContext, resolveConfig } from '../../../src/matching/engine/index';
 import { fitsBeside } from '../../../src/matching/engine/booked-routes';
+import { roadKm, travelMs } from '../../../src/matching/engine/config';
+import { haversineKm } from '../../../src/geo/distance';
 import { baseRequest, CENTRE, H, NOW, runRound } from '../../helpers/matching-fixtures';
 
 const truck = (id: string, over: Partial<VehicleInput> = {}): VehicleInput => ({
@@ -145,6 +147,26 @@ describe('extending booked routes in a round', () => {
       else expect(handOver.startAt).toBe(at);
       expect(extension.stops.filter((s) => s.requestId === 'F').map((s) => s.action)).toEqual(action === 'CENTRE_DROP' ? ['PICKUP', 'CENTRE_DROP'] : ['CENTRE_PICKUP', 'DROP']);
     }
+  });
+
+  it('takes goods awaiting a trunk on after its feeder hands over at the centre, by a hand-over time stored in whole ms', () => {
+    // F on board since its pickup; its feeder's hand-over at the centre was planned at the arrival, stored truncated to
+    // the millisecond as booked times are (planned again, the arrival passes it by a fraction of one).
+    const F = baseRequest({ id: 'F', shipperOrgId: 'SF', destination: { lat: 36.35, lng: 127.38 }, deliveryDeadline: NOW + 12 * H });
+    const config = resolveConfig({});
+    const arrival = NOW + H + travelMs(roadKm(haversineKm(F.origin, CENTRE.location), config), config);
+    expect(arrival % 1).not.toBe(0);
+    const feeder: BookedRouteInput = {
+      ...bookedRoute(F, 60_000, true),
+      stops: [{ requestId: 'F', action: 'CENTRE_DROP', at: Math.floor(arrival) }],
+    };
+    // G waits at the centre for a trunk (its own was given back), bound the same way.
+    const G = { ...B, id: 'G', origin: CENTRE.location, destination: { lat: 36.4, lng: 127.35 }, pickupWindow: { start: NOW + 2 * H, end: NOW + 6 * H }, deliveryDeadline: NOW + 12 * H, atCentre: true };
+    const extension = extensionOf(runRound({ centre: CENTRE, requests: [G], vehicles: [], listings: [], now: NOW, bookedRoutes: [feeder] }).offers)!;
+    expect(extension).toBeDefined();
+    expect(extension.shares.map((s) => [s.requestId, s.centreLeg])).toEqual([['G', 'TRUNK']]);
+    expect(extension.stops.map((s) => [s.requestId, s.action])).toEqual([['F', 'CENTRE_DROP'], ['G', 'CENTRE_PICKUP'], ['G', 'DROP']]);
+    expect(extension.shares[0]!.pickupAt).toBe(extension.stops[1]!.startAt);
   });
 
   describe('a booked truck with a fresh route after its booked one in the same round', () => {
