@@ -142,16 +142,19 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
       .from(shipmentRequests)
       .where(and(eq(shipmentRequests.complexId, complex.id), eq(shipmentRequests.status, 'OPEN')));
     const awaitingIds = awaiting.map((a) => a.request.id);
+    // Without awaiting requests, the open ones alone: an OR with an empty list would read every offer, not by index.
+    const ofConsidered = (requestId: typeof offers.requestId | typeof bookings.requestId) =>
+      awaitingIds.length === 0 ? inArray(requestId, openIds) : or(inArray(requestId, openIds), inArray(requestId, awaitingIds));
     const declined = await tx
       .select({ requestId: offers.requestId, vehicleId: offers.vehicleId, listingId: offers.listingId })
       .from(offers)
-      .where(and(or(inArray(offers.requestId, openIds), inArray(offers.requestId, awaitingIds)), eq(offers.status, 'DECLINED')))
+      .where(and(ofConsidered(offers.requestId), eq(offers.status, 'DECLINED')))
       .all();
     // A supplier that gave a booking back has said no to that request as surely as one that declined it.
     const givenBack = await tx
       .select({ requestId: bookings.requestId, vehicleId: bookings.vehicleId, listingId: bookings.listingId })
       .from(bookings)
-      .where(and(or(inArray(bookings.requestId, openIds), inArray(bookings.requestId, awaitingIds)), eq(bookings.status, 'RETURNED'), eq(bookings.endedByOrgId, bookings.supplierOrgId)))
+      .where(and(ofConsidered(bookings.requestId), eq(bookings.status, 'RETURNED'), eq(bookings.endedByOrgId, bookings.supplierOrgId)))
       .all();
     // Nor is goods' trunk planned on their feeder's truck: an extension of its booked route would carry the request twice.
     const feederTrucks = awaiting.flatMap((a) => (a.feederVehicleId ? [{ requestId: a.request.id, vehicleId: a.feederVehicleId, listingId: null }] : []));
