@@ -245,6 +245,8 @@ export type Mutation = {
   trackingEventReport: TrackingEventReportPayload;
   /** Post a shipment request (manufacturers); idempotent on `idempotencyKey`. */
   shipmentRequestCreate: ShipmentRequestCreatePayload;
+  /** Correct your shipment request while no supplier has agreed to it (OPEN or OFFERED: pending offers are withdrawn, the request OPEN again); idempotent on `idempotencyKey`. */
+  shipmentRequestUpdate: ShipmentRequestUpdatePayload;
   /** Cancel your shipment request before pickup; cancelling again returns it unchanged. */
   shipmentRequestCancel: ShipmentRequestCancelPayload;
   /** Run a matching round for a complex now (its operators and admins); returns when the offers are written. */
@@ -325,6 +327,12 @@ export type MutationTrackingEventReportArgs = {
 /** Write entry points: each takes `input: XInput!` and returns an `XPayload`. */
 export type MutationShipmentRequestCreateArgs = {
   input: ShipmentRequestCreateInput;
+};
+
+
+/** Write entry points: each takes `input: XInput!` and returns an `XPayload`. */
+export type MutationShipmentRequestUpdateArgs = {
+  input: ShipmentRequestUpdateInput;
 };
 
 
@@ -1362,6 +1370,49 @@ export type ShipmentRequestCreateInput = {
 export type ShipmentRequestCreatePayload = {
   __typename?: 'ShipmentRequestCreatePayload';
   /** The posted request (the first one, for a retry). */
+  shipmentRequest: ShipmentRequest;
+};
+
+/**
+ * Input of `shipmentRequestUpdate`: the fields given replace the request's, the whole checked by the rules of
+ * `shipmentRequestCreate`; at least one. `null` removes `storage`, `maxPriceKrw` or `notes`, and resets a loading method to
+ * `FORKLIFT`. The complex cannot change.
+ */
+export type ShipmentRequestUpdateInput = {
+  /** The request to change. */
+  shipmentRequestId: Scalars['ID']['input'];
+  /** Client-chosen key (8–100 letters, digits, - or _; a UUID works): a retry with the same key and input changes nothing again. */
+  idempotencyKey: Scalars['String']['input'];
+  /** Where to collect. */
+  origin?: InputMaybe<ShipmentPlaceInput>;
+  /** Where to deliver. */
+  destination?: InputMaybe<ShipmentPlaceInput>;
+  /** Gross weight, kg. */
+  weightKg?: InputMaybe<Scalars['Int']['input']>;
+  /** T-11 pallets. */
+  pallets?: InputMaybe<Scalars['Int']['input']>;
+  /** Kind of goods. */
+  cargoClass?: InputMaybe<CargoClass>;
+  /** Loading at the origin. */
+  loadingAtOrigin?: InputMaybe<LoadingMethod>;
+  /** Unloading at the destination. */
+  loadingAtDestination?: InputMaybe<LoadingMethod>;
+  /** When the goods may be collected (the whole window). */
+  pickupWindow?: InputMaybe<PickupWindowInput>;
+  /** Latest delivery. */
+  deliverBy?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Storage needed as well. */
+  storage?: InputMaybe<StorageNeedInput>;
+  /** Most you will pay in total, KRW. */
+  maxPriceKrw?: InputMaybe<Scalars['Krw']['input']>;
+  /** Notes for the carrier. */
+  notes?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Result of `shipmentRequestUpdate`. */
+export type ShipmentRequestUpdatePayload = {
+  __typename?: 'ShipmentRequestUpdatePayload';
+  /** The request with its new terms. */
   shipmentRequest: ShipmentRequest;
 };
 
@@ -2978,6 +3029,8 @@ export type ResolversTypes = {
   StorageNeedInput: StorageNeedInput;
   ShipmentRequestCreateInput: ShipmentRequestCreateInput;
   ShipmentRequestCreatePayload: ResolverTypeWrapper<Omit<ShipmentRequestCreatePayload, 'shipmentRequest'> & { shipmentRequest: ResolversTypes['ShipmentRequest'] }>;
+  ShipmentRequestUpdateInput: ShipmentRequestUpdateInput;
+  ShipmentRequestUpdatePayload: ResolverTypeWrapper<Omit<ShipmentRequestUpdatePayload, 'shipmentRequest'> & { shipmentRequest: ResolversTypes['ShipmentRequest'] }>;
   ShipmentRequestCancelInput: ShipmentRequestCancelInput;
   ShipmentRequestCancelPayload: ResolverTypeWrapper<Omit<ShipmentRequestCancelPayload, 'shipmentRequest'> & { shipmentRequest: ResolversTypes['ShipmentRequest'] }>;
   ComplexInsights: ResolverTypeWrapper<ComplexInsightsMapper>;
@@ -3147,6 +3200,8 @@ export type ResolversParentTypes = {
   StorageNeedInput: StorageNeedInput;
   ShipmentRequestCreateInput: ShipmentRequestCreateInput;
   ShipmentRequestCreatePayload: Omit<ShipmentRequestCreatePayload, 'shipmentRequest'> & { shipmentRequest: ResolversParentTypes['ShipmentRequest'] };
+  ShipmentRequestUpdateInput: ShipmentRequestUpdateInput;
+  ShipmentRequestUpdatePayload: Omit<ShipmentRequestUpdatePayload, 'shipmentRequest'> & { shipmentRequest: ResolversParentTypes['ShipmentRequest'] };
   ShipmentRequestCancelInput: ShipmentRequestCancelInput;
   ShipmentRequestCancelPayload: Omit<ShipmentRequestCancelPayload, 'shipmentRequest'> & { shipmentRequest: ResolversParentTypes['ShipmentRequest'] };
   ComplexInsights: ComplexInsightsMapper;
@@ -3284,6 +3339,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   bookingGiveBack?: Resolver<ResolversTypes['BookingGiveBackPayload'], ParentType, ContextType, RequireFields<MutationBookingGiveBackArgs, 'input'>>;
   trackingEventReport?: Resolver<ResolversTypes['TrackingEventReportPayload'], ParentType, ContextType, RequireFields<MutationTrackingEventReportArgs, 'input'>>;
   shipmentRequestCreate?: Resolver<ResolversTypes['ShipmentRequestCreatePayload'], ParentType, ContextType, RequireFields<MutationShipmentRequestCreateArgs, 'input'>>;
+  shipmentRequestUpdate?: Resolver<ResolversTypes['ShipmentRequestUpdatePayload'], ParentType, ContextType, RequireFields<MutationShipmentRequestUpdateArgs, 'input'>>;
   shipmentRequestCancel?: Resolver<ResolversTypes['ShipmentRequestCancelPayload'], ParentType, ContextType, RequireFields<MutationShipmentRequestCancelArgs, 'input'>>;
   matchingRunStart?: Resolver<ResolversTypes['MatchingRunStartPayload'], ParentType, ContextType, RequireFields<MutationMatchingRunStartArgs, 'input'>>;
   offerDecline?: Resolver<ResolversTypes['OfferDeclinePayload'], ParentType, ContextType, RequireFields<MutationOfferDeclineArgs, 'input'>>;
@@ -3622,6 +3678,10 @@ export type OpenLoadEdgeResolvers<ContextType = Context, ParentType extends Reso
 };
 
 export type ShipmentRequestCreatePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ShipmentRequestCreatePayload'] = ResolversParentTypes['ShipmentRequestCreatePayload']> = {
+  shipmentRequest?: Resolver<ResolversTypes['ShipmentRequest'], ParentType, ContextType>;
+};
+
+export type ShipmentRequestUpdatePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ShipmentRequestUpdatePayload'] = ResolversParentTypes['ShipmentRequestUpdatePayload']> = {
   shipmentRequest?: Resolver<ResolversTypes['ShipmentRequest'], ParentType, ContextType>;
 };
 
@@ -4185,6 +4245,7 @@ export type Resolvers<ContextType = Context> = {
   OpenLoadConnection?: OpenLoadConnectionResolvers<ContextType>;
   OpenLoadEdge?: OpenLoadEdgeResolvers<ContextType>;
   ShipmentRequestCreatePayload?: ShipmentRequestCreatePayloadResolvers<ContextType>;
+  ShipmentRequestUpdatePayload?: ShipmentRequestUpdatePayloadResolvers<ContextType>;
   ShipmentRequestCancelPayload?: ShipmentRequestCancelPayloadResolvers<ContextType>;
   ComplexInsights?: ComplexInsightsResolvers<ContextType>;
   UnmatchedCount?: UnmatchedCountResolvers<ContextType>;

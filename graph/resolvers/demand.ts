@@ -2,6 +2,7 @@ import { getOrganisation } from '../../src/auth/get-organisation';
 import { getComplex } from '../../src/complexes/get-complex';
 import { cancelShipmentRequest } from '../../src/demand/cancel-shipment-request';
 import { createShipmentRequest } from '../../src/demand/create-shipment-request';
+import { updateShipmentRequest } from '../../src/demand/update-shipment-request';
 import { listOpenLoads } from '../../src/demand/list-open-loads';
 import { listShipmentRequests } from '../../src/demand/list-shipment-requests';
 import { unmatchedOf } from '../../src/demand/unmatched';
@@ -60,6 +61,9 @@ export const demandResolvers: Resolvers = {
   },
   Mutation: {
     shipmentRequestCreate: async (_, { input }, ctx) => ({ shipmentRequest: await createShipmentRequest({ ctx, input }) }),
+    shipmentRequestUpdate: async (_, { input: { shipmentRequestId, ...changes } }, ctx) => ({
+      shipmentRequest: await updateShipmentRequest({ ctx, input: { id: localIdOf(shipmentRequestId, 'ShipmentRequest', 'input.shipmentRequestId'), ...changes } }),
+    }),
     shipmentRequestCancel: async (_, { input }, ctx) => ({
       shipmentRequest: await cancelShipmentRequest({ ctx, input: { id: localIdOf(input.shipmentRequestId, 'ShipmentRequest', 'input.shipmentRequestId'), reason: input.reason } }),
     }),

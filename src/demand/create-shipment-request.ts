@@ -3,14 +3,13 @@ import { shipmentRequests } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
 import { getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
-import { cellsOf } from '../geo/h3';
 import { idempotent } from '../idempotency';
 import { parseInput } from '../validation';
 import { recordWebhookEvent } from '../webhooks/record-event';
 import { publishRequestActivity, requestActivity } from './activity';
 import { checkInContext } from './request-context';
 import { CreateShipmentRequestInput } from './request-input';
-import { originCellColumns, type ShipmentRequestRecord } from './request-record';
+import { termColumns, type ShipmentRequestRecord } from './request-record';
 
 export { CreateShipmentRequestInput };
 
@@ -26,7 +25,6 @@ export async function createShipmentRequest({ ctx, input }: { ctx: Context; inpu
   const complex = getComplex({ ctx, input: { id: viewer.complexId! } });
   const now = ctx.now();
   const { result: id, fresh } = await idempotent(ctx.db, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'shipmentRequestCreate', input: data }, async (tx) => {
-    const { origin, destination } = checkInContext(data, complex, now);
     const row = (await tx
       .insert(shipmentRequests)
       .values({
@@ -34,28 +32,7 @@ export async function createShipmentRequest({ ctx, input }: { ctx: Context; inpu
         complexId: complex.id,
         // The service clock, not SQLite's: insights count requests by when they were posted.
         createdAt: now,
-        originLat: origin.lat,
-        originLng: origin.lng,
-        originIsCentre: origin.isCentre,
-        ...originCellColumns(cellsOf(origin)),
-        destinationLat: destination.lat,
-        destinationLng: destination.lng,
-        destinationIsCentre: destination.isCentre,
-        destinationH3R9: cellsOf(destination).r9,
-        weightKg: data.weightKg,
-        pallets: data.pallets,
-        cargoClass: data.cargoClass,
-        loadingAtOrigin: data.loadingAtOrigin,
-        loadingAtDestination: data.loadingAtDestination,
-        pickupFrom: data.pickupWindow.from,
-        pickupUntil: data.pickupWindow.until,
-        deliverBy: data.deliverBy,
-        storagePallets: data.storage?.pallets ?? null,
-        storageDays: data.storage?.days ?? null,
-        storageClass: data.storage?.storageClass ?? null,
-        storageSplitAllowed: data.storage?.splitAllowed ?? false,
-        maxPriceKrw: data.maxPriceKrw,
-        notes: data.notes,
+        ...termColumns(data, checkInContext(data, complex, now)),
       })
       .returning()
       .get())!;

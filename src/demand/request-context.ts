@@ -51,14 +51,15 @@ function resolve(place: Place, complex: ComplexRecord): LatLng & { isCentre: boo
 /**
  * The rules that depend on the clock and on the caller's complex: pickup not in the past nor beyond the
  * horizon (its whole window), origin inside the complex's service region, a destination that is not the origin, and a deadline that
- * leaves the fastest possible trip.
+ * leaves the fastest possible trip. `windowKept`: an update that leaves the pickup window as posted, which may have
+ * opened since (a price corrected while the truck may already come is no pickup moved into the past).
  * @throws ValidationError naming every failing field.
  */
-export function checkInContext(data: Omit<ShipmentRequestData, 'idempotencyKey'>, complex: ComplexRecord, now: Date): ResolvedEnds {
+export function checkInContext(data: Omit<ShipmentRequestData, 'idempotencyKey'>, complex: ComplexRecord, now: Date, { windowKept = false } = {}): ResolvedEnds {
   const ends = { origin: resolve(data.origin, complex), destination: resolve(data.destination, complex) };
   const issues: FieldIssue[] = [];
   const from = data.pickupWindow.from.getTime();
-  if (from < now.getTime() - CLOCK_SKEW_MS) issues.push({ field: 'input.pickupWindow.from', rule: 'must not be in the past' });
+  if (!windowKept && from < now.getTime() - CLOCK_SKEW_MS) issues.push({ field: 'input.pickupWindow.from', rule: 'must not be in the past' });
   const horizon = now.getTime() + PICKUP_HORIZON_DAYS * DAY_MS;
   if (from > horizon) issues.push({ field: 'input.pickupWindow.from', rule: `must be within ${PICKUP_HORIZON_DAYS} days from now` });
   // The whole window: one ending years ahead (a mistyped year) would keep the request open, on the board, for years.

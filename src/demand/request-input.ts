@@ -124,3 +124,18 @@ export const CreateShipmentRequestInput = z
   });
 export type CreateShipmentRequestInput = z.input<typeof CreateShipmentRequestInput>;
 export type ShipmentRequestData = z.output<typeof CreateShipmentRequestInput>;
+
+/** The terms of a request a shipper sets, each optional: the create input's fields (and field rules) but its idempotency key. */
+const TermChanges = z.object(CreateShipmentRequestInput.shape).omit({ idempotencyKey: true }).partial();
+
+/**
+ * A shipper's change to its request: the fields given replace the request's (null clears `storage`, `maxPriceKrw`,
+ * `notes`, and resets a loading method to its default). Each field is checked by create's own rule here, the result
+ * as a whole by CreateShipmentRequestInput and checkInContext (update-shipment-request.ts).
+ */
+export const UpdateShipmentRequestInput = TermChanges.extend({ id: z.number().int().positive(), idempotencyKey: IdempotencyKey }).refine(
+  (u) => Object.keys(TermChanges.shape).some((k) => u[k as keyof typeof TermChanges.shape] !== undefined),
+  `must change at least one field of the request: ${Object.keys(TermChanges.shape).join(', ')}`,
+);
+/** As GraphQL passes it, any field null (refused by the field's own rule where it may not be removed). */
+export type UpdateShipmentRequestInput = { [K in keyof z.input<typeof UpdateShipmentRequestInput>]: z.input<typeof UpdateShipmentRequestInput>[K] | null };

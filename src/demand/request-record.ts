@@ -3,7 +3,9 @@ import { getTableColumns } from 'drizzle-orm';
 import { columnSubsets, idList, inIdList, preparedPerKey, type ColumnSet } from '../../db/prepared';
 import { cellCodec, shipmentRequests } from '../../db/schema';
 import { cellToChildren, cellToParent } from 'h3-js';
-import type { CellSet, StoredResolution } from '../geo/h3';
+import { cellsOf, type CellSet, type StoredResolution } from '../geo/h3';
+import type { ResolvedEnds } from './request-context';
+import type { ShipmentRequestData } from './request-input';
 
 export type ShipmentRequestRecord = typeof shipmentRequests.$inferSelect;
 
@@ -22,6 +24,55 @@ export const originCellList = (res: OriginResolution, cells: readonly string[]):
 /** The origin columns of a new request from its point's cells. */
 export function originCellColumns(cells: CellSet) {
   return { originH3R7: cells.r7, originH3R9: cells.r9 };
+}
+
+/** The terms a shipper sets, as validated. */
+export type RequestTerms = Omit<ShipmentRequestData, 'idempotencyKey'>;
+
+/** The columns that hold a request's terms, and all derived from its ends (cells, centre flags): create and update write these. */
+export function termColumns(data: RequestTerms, { origin, destination }: ResolvedEnds) {
+  return {
+    originLat: origin.lat,
+    originLng: origin.lng,
+    originIsCentre: origin.isCentre,
+    ...originCellColumns(cellsOf(origin)),
+    destinationLat: destination.lat,
+    destinationLng: destination.lng,
+    destinationIsCentre: destination.isCentre,
+    destinationH3R9: cellsOf(destination).r9,
+    weightKg: data.weightKg,
+    pallets: data.pallets,
+    cargoClass: data.cargoClass,
+    loadingAtOrigin: data.loadingAtOrigin,
+    loadingAtDestination: data.loadingAtDestination,
+    pickupFrom: data.pickupWindow.from,
+    pickupUntil: data.pickupWindow.until,
+    deliverBy: data.deliverBy,
+    storagePallets: data.storage?.pallets ?? null,
+    storageDays: data.storage?.days ?? null,
+    storageClass: data.storage?.storageClass ?? null,
+    storageSplitAllowed: data.storage?.splitAllowed ?? false,
+    maxPriceKrw: data.maxPriceKrw,
+    notes: data.notes,
+  };
+}
+
+/** A stored request's terms as a shipper sends them (termColumns' inverse): what an update's changes are laid over. */
+export function termsOf(r: ShipmentRequestRecord): RequestTerms {
+  return {
+    origin: r.originIsCentre ? { centre: true } : { centre: false, lat: r.originLat, lng: r.originLng },
+    destination: r.destinationIsCentre ? { centre: true } : { centre: false, lat: r.destinationLat, lng: r.destinationLng },
+    weightKg: r.weightKg,
+    pallets: r.pallets,
+    cargoClass: r.cargoClass,
+    loadingAtOrigin: r.loadingAtOrigin,
+    loadingAtDestination: r.loadingAtDestination,
+    pickupWindow: { from: r.pickupFrom, until: r.pickupUntil },
+    deliverBy: r.deliverBy,
+    storage: r.storagePallets !== null && r.storageDays !== null && r.storageClass !== null ? { pallets: r.storagePallets, days: r.storageDays, storageClass: r.storageClass, splitAllowed: r.storageSplitAllowed } : null,
+    maxPriceKrw: r.maxPriceKrw,
+    notes: r.notes,
+  };
 }
 
 /**

@@ -21,6 +21,8 @@ export const REQUEST_TRANSITIONS = {
   release: { from: ['OFFERED'], to: 'OPEN' },
   /** Its supplier gave a booking back before pickup: back to the next round. */
   giveBack: { from: ['OFFERED', 'BOOKED'], to: 'OPEN' },
+  /** The shipper changed its terms before any supplier agreed to them: back to (or still in) the next round. */
+  amend: { from: ['OPEN', 'OFFERED'], to: 'OPEN' },
   /** Nobody has collected the goods yet: the shipper may still cancel. */
   cancel: { from: ['OPEN', 'OFFERED', 'BOOKED'], to: 'CANCELLED' },
   /** Its pickup window passed (BOOKED is the carrier's to report on). */

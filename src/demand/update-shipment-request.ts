@@ -1,0 +1,60 @@
+import { eq } from 'drizzle-orm';
+import { shipmentRequests } from '../../db/schema';
+import { requireRole } from '../auth/authorize';
+import { getComplex } from '../complexes/get-complex';
+import type { Context } from '../context';
+import { ConflictError } from '../errors';
+import { idempotent } from '../idempotency';
+import { amendRequest } from '../market/amend-request';
+import { falloutEvents, statusUpdate } from '../market/fallout';
+import { mayTake, REQUEST_TRANSITIONS } from '../market/transitions';
+import { publishAll, type Publication } from '../pubsub';
+import { parseInput } from '../validation';
+import { recordWebhookEvents } from '../webhooks/record-event';
+import { getShipmentRequest } from './get-shipment-request';
+import { checkInContext } from './request-context';
+import { CreateShipmentRequestInput, UpdateShipmentRequestInput } from './request-input';
+import { termColumns, termsOf, type ShipmentRequestRecord } from './request-record';
+
+export { UpdateShipmentRequestInput };
+
+/**
+ * MANUFACTURER that posted it: replaces the terms of a request no supplier has agreed to yet with the fields given,
+ * the whole checked by create's rules. An OPEN request changes in place; an OFFERED one has its pending offers
+ * withdrawn (their suppliers told, as by a cancel) and is OPEN again for the next round, its shipper told
+ * (shipmentUpdated). A retry with the same idempotency key returns the request and changes nothing.
+ * @throws ValidationError naming every failing field; NotFoundError for an unknown request or another tenant's;
+ *   ConflictError once a supplier has agreed (BOOKED, or a leg booked), cancelled or expired, or when the key was
+ *   used with another input.
+ */
+export async function updateShipmentRequest({ ctx, input }: { ctx: Context; input: UpdateShipmentRequestInput }): Promise<ShipmentRequestRecord> {
+  const viewer = requireRole(ctx, 'MANUFACTURER');
+  const { id, idempotencyKey, ...changes } = parseInput(UpdateShipmentRequestInput, input);
+  // A manufacturer sees only its own requests; the look-up also applies expiry, so a lapsed request is not changed.
+  await getShipmentRequest({ ctx, input: { id } });
+  const complex = getComplex({ ctx, input: { id: viewer.complexId! } });
+  const now = ctx.now();
+  const call = { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'shipmentRequestUpdate', input: { id, ...changes } };
+  let told: Publication[] = [];
+  const { fresh } = await idempotent(ctx.db, call, async (tx) => {
+    const current = (await tx.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get())!;
+    if (!mayTake(REQUEST_TRANSITIONS.amend, current.status)) throw refused(current.status);
+    const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+    const { idempotencyKey: _, ...terms } = parseInput(CreateShipmentRequestInput, { idempotencyKey, ...termsOf(current), ...defined });
+    const ends = checkInContext(terms, complex, now, { windowKept: changes.pickupWindow === undefined });
+    const outcome = await amendRequest(tx, id, termColumns(terms, ends), now);
+    if (!outcome) throw refused('BOOKED');
+    const { amended, ...fallout } = outcome;
+    const reopened = current.status !== amended.status || fallout.withdrawn.some((o) => o.requestId === id);
+    told = [...(reopened ? [statusUpdate(amended, amended.status, now)] : []), ...falloutEvents(fallout)];
+    await recordWebhookEvents(tx, told, now);
+    return id;
+  });
+  if (fresh) publishAll(ctx.pubsub, told);
+  return (await ctx.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get())!;
+}
+
+function refused(status: string): ConflictError {
+  if (status === 'CANCELLED' || status === 'EXPIRED') return new ConflictError(`ShipmentRequest is ${status} and can no longer be changed`);
+  return new ConflictError('A supplier has agreed to these terms (the request is booked): cancel it while not picked up (shipmentRequestCancel), and post it again');
+}

@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offers, shipmentRequests, webhookEvents } from '../../db/schema';
+import { cellsOf } from '../../src/geo/h3';
+import { toGlobalId } from '../../src/global-id';
+import { BUSAN, ctxAs, HOUR, makeOffers, round, shipment, vehicle, type RoundRef } from '../helpers/bookings-fixtures';
+import { firstResults, gql, subscribedTo, wsClient } from '../helpers/clients';
+import { startReceiver, type Receiver } from '../helpers/receiver';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+
+// shipmentRequestUpdate: a shipper corrects its request while no supplier has agreed to it.
+const FIELDS = `id status pallets weightKg cargoClass maxPriceKrw notes destination { location { lat lng } isCentre h3Cell }
+  pickupWindow { from until } updatedAt unmatched { reason }`;
+const UPDATE = `mutation ($input: ShipmentRequestUpdateInput!) { shipmentRequestUpdate(input: $input) { shipmentRequest { ${FIELDS} } } }`;
+type Updated = { shipmentRequestUpdate: { shipmentRequest: Record<string, unknown> & { status: string } } };
+
+let server: TestServer;
+let tmp: ReturnType<typeof tempDir>;
+let r: RoundRef;
+const receivers: Receiver[] = [];
+const key = (role: 'MANUFACTURER' | 'CARRIER', complex = 'BANWOL_SIHWA') => server.keyOf(role, complex);
+const shipperCtx = () => ctxAs(server.db, key('MANUFACTURER'));
+const requestId = (id: number) => toGlobalId('ShipmentRequest', id);
+const update = (id: number, changes: Record<string, unknown>, idempotencyKey: string = randomUUID(), apiKey = key('MANUFACTURER').apiKey) =>
+  gql<Updated>(server.url, UPDATE, { input: { shipmentRequestId: requestId(id), idempotencyKey, ...changes } }, { apiKey });
+const stored = async (id: number) => (await server.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get())!;
+const offerStatus = async (id: number) => (await server.db.select().from(offers).where(eq(offers.id, id)).get())!.status;
+
+/** A request offered to a truck of the demo carrier by a (hand-made) round; returns it and the offer. */
+async function offered() {
+  const request = await shipment(shipperCtx());
+  const [offerId] = await makeOffers(server.db, [
+    { round: r, requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: key('CARRIER').organisationId, vehicleId: (await vehicle(ctxAs(server.db, key('CARRIER')))).id },
+  ]);
+  return { request, offerId: offerId! };
+}
+
+beforeAll(async () => {
+  tmp = tempDir();
+  server = await startTestServer({ dbPath: join(tmp.dir, 'demand-request-update.db'), env: { WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true', WEBHOOK_WORKER_INTERVAL_MS: '50' } });
+  r = await round(server.db);
+});
+afterAll(async () => {
+  await server.stop();
+  await Promise.all(receivers.map((x) => x.close()));
+  tmp.remove();
+});
+
+describe('shipmentRequestUpdate', () => {
+  it('changes an OPEN request in place: the fields given, the others kept, the destination cell recomputed', async () => {
+    const request = await shipment(shipperCtx(), { pallets: 4, maxPriceKrw: 500_000, notes: 'Gate B' });
+    const daegu = { lat: 35.8714, lng: 128.6014 };
+    const { body } = await update(request.id, { pallets: 5, maxPriceKrw: 700_000, destination: daegu });
+    expect(body.errors).toBeUndefined();
+    expect(body.data!.shipmentRequestUpdate.shipmentRequest).toMatchObject({
+      id: requestId(request.id),
+      status: 'OPEN',
+      pallets: 5,
+      maxPriceKrw: 700_000,
+      weightKg: request.weightKg,
+      notes: 'Gate B',
+      cargoClass: 'GENERAL',
+      destination: { location: daegu, isCentre: false, h3Cell: cellsOf(daegu).r9 },
+      pickupWindow: { from: request.pickupFrom.toISOString(), until: request.pickupUntil.toISOString() },
+    });
+    const row = await stored(request.id);
+    expect(row.destinationH3R9).toBe(cellsOf(daegu).r9);
+    expect(row.originH3R9).toBe(request.originH3R9);
+    // null removes an optional term.
+    const cleared = await update(request.id, { notes: null, maxPriceKrw: null });
+    expect(cleared.body.data!.shipmentRequestUpdate.shipmentRequest).toMatchObject({ notes: null, maxPriceKrw: null, pallets: 5 });
+  });
+
+  it('moves the origin to the centre with its cells, and keeps an open pickup window that has begun', async () => {
+    const request = await shipment(shipperCtx());
+    // The window opened an hour ago: a price corrected now moves no pickup into the past.
+    await server.db.update(shipmentRequests).set({ pickupFrom: new Date(Date.now() - HOUR) }).where(eq(shipmentRequests.id, request.id)).run();
+    const { body } = await update(request.id, { origin: { centre: true } });
+    expect(body.errors).toBeUndefined();
+    const row = await stored(request.id);
+    expect(row).toMatchObject({ originIsCentre: true, originH3R7: cellsOf({ lat: row.originLat, lng: row.originLng }).r7, originH3R9: cellsOf({ lat: row.originLat, lng: row.originLng }).r9 });
+    expect(row.originH3R9).not.toBe(request.originH3R9);
+  });
+
+  it('checks the result by the rules of create, naming input.<field>, and leaves the request unchanged', async () => {
+    const request = await shipment(shipperCtx(), { pallets: 3 });
+    const cases: [Record<string, unknown>, { field: string; rule: unknown }[]][] = [
+      [{ pallets: 40 }, [{ field: 'input.pallets', rule: expect.stringMatching(/must fit the largest vehicle/) }]],
+      // Cross-field: storage beyond the request's pallets (kept at 3).
+      [{ storage: { pallets: 5, days: 2, storageClass: 'AMBIENT' } }, [{ field: 'input.storage.pallets', rule: "must not exceed the request's pallets" }]],
+      // A deadline before the stored window's end.
+      [{ deliverBy: new Date(request.pickupUntil.getTime() - HOUR).toISOString() }, [{ field: 'input.deliverBy', rule: 'must not be before pickupWindow.until' }]],
+      [{ pickupWindow: { from: new Date(Date.now() - 2 * HOUR).toISOString(), until: new Date(Date.now() + 4 * HOUR).toISOString() } }, [{ field: 'input.pickupWindow.from', rule: 'must not be in the past' }]],
+      [{ destination: { lat: 45, lng: 129 } }, [{ field: 'input.destination', rule: expect.stringMatching(/must be in South Korea/) }]],
+      [{ weightKg: null }, [{ field: 'input.weightKg', rule: expect.any(String) }]],
+      [{}, [{ field: 'input', rule: expect.stringMatching(/^must change at least one field of the request: origin, destination, weightKg/) }]],
+    ];
+    for (const [changes, issues] of cases) {
+      const { body } = await update(request.id, changes);
+      expect(body.errors?.[0]?.extensions?.code, JSON.stringify(changes)).toBe('BAD_USER_INPUT');
+      expect(body.errors?.[0]?.extensions?.issues).toEqual(issues);
+    }
+    expect(await stored(request.id)).toEqual(request);
+  });
+
+  it("withdraws an OFFERED request's pending offers, telling their supplier, and returns it OPEN on its new terms", async () => {
+    const inbox = await startReceiver();
+    receivers.push(inbox);
+    const ENDPOINT = 'mutation ($input: WebhookEndpointCreateInput!) { webhookEndpointCreate(input: $input) { secret } }';
+    for (const [role, type] of [['CARRIER', 'OFFER_WITHDRAWN'], ['MANUFACTURER', 'SHIPMENT_UPDATED']] as const) {
+      expect((await gql(server.url, ENDPOINT, { input: { url: inbox.url, eventTypes: [type] } }, { apiKey: key(role).apiKey })).body.errors).toBeUndefined();
+    }
+    const { request, offerId } = await offered();
+    await server.db.update(shipmentRequests).set({ unmatchedReason: 'PRICE', unmatchedAt: new Date() }).where(eq(shipmentRequests.id, request.id)).run();
+    const carrier = wsClient(server.wsUrl, { apiKey: key('CARRIER').apiKey });
+    const shipper = wsClient(server.wsUrl, { apiKey: key('MANUFACTURER').apiKey });
+    try {
+      // Both held by the server before the update (one at a time: subscribedTo watches one subscription).
+      const withdrawnHeld = subscribedTo(server.pubsub, 'offerWithdrawn');
+      const withdrawn = firstResults<{ offerWithdrawn: unknown }>(carrier, { query: 'subscription { offerWithdrawn { id status requestId } }' }, 1);
+      await withdrawnHeld;
+      const updatedHeld = subscribedTo(server.pubsub, 'shipmentUpdated');
+      const updated = firstResults<{ shipmentUpdated: unknown }>(shipper, { query: 'subscription ($id: ID) { shipmentUpdated(shipmentRequestId: $id) { shipmentRequestId status } }', variables: { id: requestId(request.id) } }, 1);
+      await updatedHeld;
+      const { body } = await update(request.id, { pallets: 4 });
+      expect(body.errors).toBeUndefined();
+      expect(body.data!.shipmentRequestUpdate.shipmentRequest).toMatchObject({ status: 'OPEN', pallets: 4, unmatched: null });
+      expect((await withdrawn)[0]!.data).toEqual({ offerWithdrawn: { id: toGlobalId('Offer', offerId), status: 'WITHDRAWN', requestId: requestId(request.id) } });
+      expect((await updated)[0]!.data).toEqual({ shipmentUpdated: { shipmentRequestId: requestId(request.id), status: 'OPEN' } });
+    } finally {
+      await Promise.all([carrier.dispose(), shipper.dispose()]);
+    }
+    expect(await offerStatus(offerId)).toBe('WITHDRAWN');
+    // In the outbox with the update: the supplier's and the shipper's webhooks.
+    const hooks = await server.db.select({ type: webhookEvents.type, organisationId: webhookEvents.organisationId }).from(webhookEvents).all();
+    expect(hooks).toEqual(expect.arrayContaining([
+      { type: 'offer.withdrawn', organisationId: key('CARRIER').organisationId },
+      { type: 'shipment.updated', organisationId: key('MANUFACTURER').organisationId },
+    ]));
+  });
+
+  it('refuses a BOOKED request (a supplier agreed), and a cancelled one, with CONFLICT', async () => {
+    const { request, offerId } = await offered();
+    const accepted = await gql(server.url, 'mutation ($id: ID!) { offerAccept(input: { offerId: $id, idempotencyKey: "accept-update-test-1" }) { offer { status } } }', { id: toGlobalId('Offer', offerId) }, { apiKey: key('CARRIER').apiKey });
+    expect(accepted.body.errors).toBeUndefined();
+    const booked = await update(request.id, { pallets: 4 });
+    expect(booked.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(booked.body.errors?.[0]?.message).toMatch(/supplier has agreed to these terms.*shipmentRequestCancel/);
+    expect(await stored(request.id)).toMatchObject({ status: 'BOOKED', pallets: 3 });
+
+    const other = await shipment(shipperCtx());
+    await gql(server.url, 'mutation ($id: ID!) { shipmentRequestCancel(input: { shipmentRequestId: $id, reason: "typo" }) { shipmentRequest { status } } }', { id: requestId(other.id) }, { apiKey: key('MANUFACTURER').apiKey });
+    const cancelled = await update(other.id, { pallets: 4 });
+    expect(cancelled.body.errors?.[0]).toMatchObject({ message: 'ShipmentRequest is CANCELLED and can no longer be changed', extensions: { code: 'CONFLICT' } });
+  });
+
+  it("answers another shipper's request as a missing one", async () => {
+    const request = await shipment(shipperCtx());
+    const { body } = await update(request.id, { pallets: 4 }, randomUUID(), key('MANUFACTURER', 'CHANGWON').apiKey);
+    expect(body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(await stored(request.id)).toEqual(request);
+  });
+
+  it('is idempotent on its key: a retry changes nothing again, the key with another input is CONFLICT', async () => {
+    const { request, offerId } = await offered();
+    const idempotencyKey = randomUUID();
+    const first = await update(request.id, { pallets: 4 }, idempotencyKey);
+    expect(first.body.data!.shipmentRequestUpdate.shipmentRequest).toMatchObject({ status: 'OPEN', pallets: 4 });
+    const after = await stored(request.id);
+    const retry = await update(request.id, { pallets: 4 }, idempotencyKey);
+    expect(retry.body.data!.shipmentRequestUpdate.shipmentRequest).toMatchObject({ status: 'OPEN', pallets: 4 });
+    expect(await stored(request.id)).toEqual(after);
+    expect(await offerStatus(offerId)).toBe('WITHDRAWN');
+    const other = await update(request.id, { pallets: 5 }, idempotencyKey);
+    expect(other.body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^input.idempotencyKey: .* already used for shipmentRequestUpdate with other input/), extensions: { code: 'CONFLICT' } });
+    expect((await stored(request.id)).pallets).toBe(4);
+  });
+});
