@@ -5,9 +5,8 @@ import { getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { ConflictError } from '../errors';
 import { idempotent } from '../idempotency';
-import { amendRequest } from '../market/amend-request';
+import { amendRequest, statusRefusal, type AmendRefusal } from '../market/amend-request';
 import { falloutEvents, statusUpdate } from '../market/fallout';
-import { mayTake, REQUEST_TRANSITIONS } from '../market/transitions';
 import { publishAll, type Publication } from '../pubsub';
 import { parseInput } from '../validation';
 import { recordWebhookEvents } from '../webhooks/record-event';
@@ -38,12 +37,13 @@ export async function updateShipmentRequest({ ctx, input }: { ctx: Context; inpu
   let told: Publication[] = [];
   const { fresh } = await idempotent(ctx.db, call, async (tx) => {
     const current = (await tx.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get())!;
-    if (!mayTake(REQUEST_TRANSITIONS.amend, current.status)) throw refused(current.status);
+    const gone = statusRefusal(current.status);
+    if (gone) throw refused(gone, current.status);
     const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
     const { idempotencyKey: _, ...terms } = parseInput(CreateShipmentRequestInput, { idempotencyKey, ...termsOf(current), ...defined });
     const ends = checkInContext(terms, complex, now, { windowKept: changes.pickupWindow === undefined });
     const outcome = await amendRequest(tx, id, termColumns(terms, ends), now);
-    if (!outcome) throw refused('BOOKED');
+    if ('refused' in outcome) throw refused(outcome.refused, outcome.status);
     const { amended, ...fallout } = outcome;
     const reopened = current.status !== amended.status || fallout.withdrawn.some((o) => o.requestId === id);
     told = [...(reopened ? [statusUpdate(amended, amended.status, now)] : []), ...falloutEvents(fallout)];
@@ -54,7 +54,10 @@ export async function updateShipmentRequest({ ctx, input }: { ctx: Context; inpu
   return (await ctx.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get())!;
 }
 
-function refused(status: string): ConflictError {
-  if (status === 'CANCELLED' || status === 'EXPIRED') return new ConflictError(`ShipmentRequest is ${status} and can no longer be changed`);
-  return new ConflictError('A supplier has agreed to these terms (the request is booked): cancel it while not picked up (shipmentRequestCancel), and post it again');
-}
+const REFUSALS: Record<AmendRefusal, (status: string) => string> = {
+  AGREED: () => 'A supplier has agreed to these terms (the request or a leg of it is booked): cancel it while not picked up (shipmentRequestCancel), and post it again',
+  GONE: (status) => `ShipmentRequest is ${status} and can no longer be changed`,
+  ROUND: () => "A matching round of the request's complex is pricing it on its present terms: send the change again in a few seconds",
+};
+
+const refused = (why: AmendRefusal, status: string) => new ConflictError(REFUSALS[why](status));

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { offers, shipmentRequests, webhookEvents } from '../../db/schema';
+import { matchingRounds, offers, shipmentRequests, webhookEvents } from '../../db/schema';
 import { cellsOf } from '../../src/geo/h3';
 import { toGlobalId } from '../../src/global-id';
-import { BUSAN, ctxAs, HOUR, makeOffers, round, shipment, vehicle, type RoundRef } from '../helpers/bookings-fixtures';
+import { ctxAs, HOUR, listing, makeOffers, round, shipment, vehicle, type RoundRef } from '../helpers/bookings-fixtures';
 import { firstResults, gql, subscribedTo, wsClient } from '../helpers/clients';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
@@ -20,7 +20,7 @@ let server: TestServer;
 let tmp: ReturnType<typeof tempDir>;
 let r: RoundRef;
 const receivers: Receiver[] = [];
-const key = (role: 'MANUFACTURER' | 'CARRIER', complex = 'BANWOL_SIHWA') => server.keyOf(role, complex);
+const key = (role: 'MANUFACTURER' | 'CARRIER' | 'WAREHOUSE_OWNER', complex = 'BANWOL_SIHWA') => server.keyOf(role, complex);
 const shipperCtx = () => ctxAs(server.db, key('MANUFACTURER'));
 const requestId = (id: number) => toGlobalId('ShipmentRequest', id);
 const update = (id: number, changes: Record<string, unknown>, idempotencyKey: string = randomUUID(), apiKey = key('MANUFACTURER').apiKey) =>
@@ -154,6 +154,40 @@ describe('shipmentRequestUpdate', () => {
     await gql(server.url, 'mutation ($id: ID!) { shipmentRequestCancel(input: { shipmentRequestId: $id, reason: "typo" }) { shipmentRequest { status } } }', { id: requestId(other.id) }, { apiKey: key('MANUFACTURER').apiKey });
     const cancelled = await update(other.id, { pallets: 4 });
     expect(cancelled.body.errors?.[0]).toMatchObject({ message: 'ShipmentRequest is CANCELLED and can no longer be changed', extensions: { code: 'CONFLICT' } });
+  });
+
+  it('refuses an OFFERED request one leg of which a supplier booked (its storage still offered), changing nothing', async () => {
+    const owner = key('WAREHOUSE_OWNER');
+    const space = await listing(ctxAs(server.db, owner), 4);
+    const request = await shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
+    const common = { round: r, requestId: request.id, shipperOrgId: request.shipperOrgId };
+    const [transport, storage] = await makeOffers(server.db, [
+      { ...common, supplierOrgId: key('CARRIER').organisationId, vehicleId: (await vehicle(ctxAs(server.db, key('CARRIER')))).id },
+      { ...common, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 3 },
+    ]);
+    const accepted = await gql(server.url, 'mutation ($id: ID!) { offerAccept(input: { offerId: $id, idempotencyKey: "accept-update-test-2" }) { offer { status } } }', { id: toGlobalId('Offer', transport!) }, { apiKey: key('CARRIER').apiKey });
+    expect(accepted.body.errors).toBeUndefined();
+    const before = await stored(request.id);
+    expect(before.status).toBe('OFFERED');
+    const { body } = await update(request.id, { pallets: 4 });
+    expect(body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/supplier has agreed to these terms/), extensions: { code: 'CONFLICT' } });
+    expect(await stored(request.id)).toEqual(before);
+    expect(await offerStatus(storage!)).toBe('PENDING');
+  });
+
+  it('waits for a live round of the complex pricing the request on its old terms: CONFLICT, then the change once it ended', async () => {
+    const request = await shipment(shipperCtx());
+    // A round claimed by a live process (stamped now): it would record offers made for the old terms.
+    const live = (await server.db.insert(matchingRounds).values({ complexId: r.complexId, trigger: 'MANUAL', startedAt: new Date(), aliveAt: new Date(), status: 'RUNNING' }).returning().get())!;
+    try {
+      const during = await update(request.id, { pallets: 4 });
+      expect(during.body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/matching round .* is pricing it/), extensions: { code: 'CONFLICT' } });
+      expect(await stored(request.id)).toEqual(request);
+    } finally {
+      await server.db.update(matchingRounds).set({ status: 'COMPLETED', finishedAt: new Date() }).where(eq(matchingRounds.id, live.id)).run();
+    }
+    const after = await update(request.id, { pallets: 4 });
+    expect(after.body.data!.shipmentRequestUpdate.shipmentRequest).toMatchObject({ status: 'OPEN', pallets: 4 });
   });
 
   it("answers another shipper's request as a missing one", async () => {
