@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { matchingRounds, offers, shipmentRequests, webhookEvents } from '../../db/schema';
+import { matchingRounds, offers, routes, shipmentRequests, webhookEvents } from '../../db/schema';
 import { cellsOf } from '../../src/geo/h3';
 import { toGlobalId } from '../../src/global-id';
 import { ctxAs, HOUR, listing, makeOffers, round, shipment, vehicle, type RoundRef } from '../helpers/bookings-fixtures';
@@ -139,6 +139,29 @@ describe('shipmentRequestUpdate', () => {
       { type: 'offer.withdrawn', organisationId: key('CARRIER').organisationId },
       { type: 'shipment.updated', organisationId: key('MANUFACTURER').organisationId },
     ]));
+  });
+
+  it("takes a pooled load's other share with the withdrawn offer, its request back OPEN and its shipper told", async () => {
+    const [a, b] = [await shipment(shipperCtx(), { pallets: 2, weightKg: 800 }), await shipment(shipperCtx(), { pallets: 2, weightKg: 800 })];
+    const truck = await vehicle(ctxAs(server.db, key('CARRIER')));
+    const load = (await server.db.insert(routes).values({ roundId: r.roundId, complexId: r.complexId, vehicleId: truck.id, priceKrw: 900_000, startAt: new Date(Date.now() + 5 * HOUR), endAt: new Date(Date.now() + 9 * HOUR) }).returning().get())!;
+    const share = (request: typeof a) => ({ round: r, routeId: load.id, requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: key('CARRIER').organisationId, vehicleId: truck.id });
+    const shares = await makeOffers(server.db, [share(a), share(b)]);
+    const shipper = wsClient(server.wsUrl, { apiKey: key('MANUFACTURER').apiKey });
+    try {
+      const held = subscribedTo(server.pubsub, 'shipmentUpdated');
+      const updated = firstResults<{ shipmentUpdated: { shipmentRequestId: string; status: string } }>(shipper, { query: 'subscription { shipmentUpdated { shipmentRequestId status } }' }, 2);
+      await held;
+      expect((await update(a.id, { pallets: 3 })).body.errors).toBeUndefined();
+      // The load's price split depended on both shares: both go, and each request is OPEN again, its shipper told.
+      expect((await updated).map((u) => u.data!.shipmentUpdated).sort((x, y) => x.shipmentRequestId.localeCompare(y.shipmentRequestId))).toEqual(
+        [a, b].map((q) => ({ shipmentRequestId: requestId(q.id), status: 'OPEN' })).sort((x, y) => x.shipmentRequestId.localeCompare(y.shipmentRequestId)),
+      );
+    } finally {
+      await shipper.dispose();
+    }
+    expect(await Promise.all(shares.map(offerStatus))).toEqual(['WITHDRAWN', 'WITHDRAWN']);
+    expect(await stored(b.id)).toMatchObject({ status: 'OPEN', pallets: 2 });
   });
 
   it('refuses a BOOKED request (a supplier agreed), and a cancelled one, with CONFLICT', async () => {
