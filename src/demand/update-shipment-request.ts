@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { shipmentRequests } from '../../db/schema';
+import { lockingRows } from '../../db/sql';
 import { requireRole } from '../auth/authorize';
 import { getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
-import { ConflictError } from '../errors';
 import { idempotent } from '../idempotency';
-import { amendRequest, statusRefusal, type AmendRefusal } from '../market/amend-request';
+import { amendRequest, assertAmendable } from '../market/amend-request';
 import { falloutEvents, statusUpdate } from '../market/fallout';
 import { publishAll, type Publication } from '../pubsub';
 import { parseInput } from '../validation';
@@ -36,15 +36,13 @@ export async function updateShipmentRequest({ ctx, input }: { ctx: Context; inpu
   const call = { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'shipmentRequestUpdate', input: { id, ...changes } };
   let told: Publication[] = [];
   const { fresh } = await idempotent(ctx.db, call, async (tx) => {
-    const current = (await tx.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get())!;
-    const gone = statusRefusal(current.status);
-    if (gone) throw refused(gone, current.status);
+    // Locked as an accept locks it (PostgreSQL): one racing this waits, then finds its offer withdrawn, or this waits for it.
+    const current = (await lockingRows(tx.select().from(shipmentRequests).where(eq(shipmentRequests.id, id))).get())!;
+    assertAmendable(current.status);
     const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
     const { idempotencyKey: _, ...terms } = parseInput(CreateShipmentRequestInput, { idempotencyKey, ...termsOf(current), ...defined });
     const ends = checkInContext(terms, complex, now, { windowKept: changes.pickupWindow === undefined });
-    const outcome = await amendRequest(tx, id, termColumns(terms, ends), now);
-    if ('refused' in outcome) throw refused(outcome.refused, outcome.status);
-    const { amended, ...fallout } = outcome;
+    const { amended, ...fallout } = await amendRequest(tx, id, termColumns(terms, ends), now);
     const reopened = current.status !== amended.status || fallout.withdrawn.some((o) => o.requestId === id);
     told = [...(reopened ? [statusUpdate(amended, amended.status, now)] : []), ...falloutEvents(fallout)];
     await recordWebhookEvents(tx, told, now);
@@ -53,11 +51,3 @@ export async function updateShipmentRequest({ ctx, input }: { ctx: Context; inpu
   if (fresh) publishAll(ctx.pubsub, told);
   return (await ctx.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get())!;
 }
-
-const REFUSALS: Record<AmendRefusal, (status: string) => string> = {
-  AGREED: () => 'A supplier has agreed to these terms (the request or a leg of it is booked): cancel it while not picked up (shipmentRequestCancel), and post it again',
-  GONE: (status) => `ShipmentRequest is ${status} and can no longer be changed`,
-  ROUND: () => "A matching round of the request's complex is pricing it on its present terms: send the change again in a few seconds",
-};
-
-const refused = (why: AmendRefusal, status: string) => new ConflictError(REFUSALS[why](status));

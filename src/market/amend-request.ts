@@ -1,26 +1,26 @@
 import { and, eq, gte, notExists, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/transaction';
 import { bookings, matchingRounds, offers, shipmentRequests, type RequestStatus } from '../../db/schema';
+import { ConflictError } from '../errors';
 import { CLAIM_LAPSE_MS } from '../matching/run-round';
 import { inFrom, mayTake, REQUEST_TRANSITIONS } from './transitions';
 import { withdrawPendingOffers } from './withdraw-offers';
 import type { Fallout } from './fallout';
 
 type Terms = Partial<typeof shipmentRequests.$inferInsert>;
-type Request = typeof shipmentRequests.$inferSelect;
-
-/** Why a request's terms could not change: a supplier agreed (a leg booked, or all), it left the market, or a round is pricing it. */
-export type AmendRefusal = 'AGREED' | 'GONE' | 'ROUND';
 
 /**
  * Writes the shipper's new `terms` over request `id` while no supplier has agreed to the old ones (OPEN, or OFFERED
  * with no leg booked) and no live round of its complex is pricing it (the round would record offers made for the old
  * terms: it checks only that the request is still OPEN), back OPEN with the last round's `unmatched` cleared (it
- * explained the old terms), and withdraws its pending offers as a cancel does (a pooled load's other shares with
- * them). The guards are in the UPDATE's WHERE, so an accept or a round racing it leaves one outcome. Returns why it
- * wrote nothing otherwise.
+ * explained the old terms). Its pending offers are withdrawn first, as a cancel withdraws them (a pooled load's other
+ * shares with them): an accept racing it then either finds its offer withdrawn, or has booked before the request's
+ * UPDATE, whose WHERE holds the guards, reads the booking. Returns the amended request and what it withdrew.
+ * @throws ConflictError when a guard fails: the caller's transaction rolls back, the withdrawals with it.
  */
-export async function amendRequest(tx: Tx, id: number, terms: Terms, now: Date): Promise<({ amended: Request } & Fallout) | { refused: AmendRefusal; status: RequestStatus }> {
+export async function amendRequest(tx: Tx, id: number, terms: Terms, now: Date): Promise<{ amended: typeof shipmentRequests.$inferSelect } & Fallout> {
+  // `keep`: the request itself returns OPEN below, on its new terms; only a pooled load's other requests are released.
+  const fallout = await withdrawPendingOffers(tx, eq(offers.requestId, id), now, [id]);
   const agreed = tx.select({ id: bookings.id }).from(bookings).where(and(eq(bookings.requestId, id), eq(bookings.status, 'CONFIRMED')));
   // A claim unstamped for CLAIM_LAPSE_MS is a dead process's: the next round takes it over, and it writes nothing.
   const pricing = tx
@@ -33,19 +33,25 @@ export async function amendRequest(tx: Tx, id: number, terms: Terms, now: Date):
     .where(and(eq(shipmentRequests.id, id), inFrom(shipmentRequests.status, REQUEST_TRANSITIONS.amend), notExists(agreed), notExists(pricing)))
     .returning()
     .get();
-  if (!amended) return refusal(tx, id);
-  // `keep`: the request is OPEN already, on its new terms; only a pooled load's other requests return.
-  return { amended, ...(await withdrawPendingOffers(tx, eq(offers.requestId, id), now, [id])) };
+  if (!amended) throw await refusal(tx, id);
+  return { amended, ...fallout };
 }
 
-/** Why a request in `status` cannot change whatever else holds, or null (OPEN, OFFERED). */
-export function statusRefusal(status: RequestStatus): AmendRefusal | null {
-  if (mayTake(REQUEST_TRANSITIONS.amend, status)) return null;
-  return status === 'CANCELLED' || status === 'EXPIRED' ? 'GONE' : 'AGREED';
+/**
+ * Refuses a request whose status forbids any change (a supplier agreed to it, or it left the market): cheap, before
+ * the new terms are checked. amendRequest checks again in its UPDATE.
+ * @throws ConflictError
+ */
+export function assertAmendable(status: RequestStatus): void {
+  if (mayTake(REQUEST_TRANSITIONS.amend, status)) return;
+  throw new ConflictError(status === 'CANCELLED' || status === 'EXPIRED' ? `ShipmentRequest is ${status} and can no longer be changed` : AGREED);
 }
 
-async function refusal(tx: Tx, id: number): Promise<{ refused: AmendRefusal; status: RequestStatus }> {
+const AGREED = 'A supplier has agreed to these terms (the request or a leg of it is booked): cancel it while not picked up (shipmentRequestCancel), and post it again';
+
+async function refusal(tx: Tx, id: number): Promise<ConflictError> {
   const { status } = (await tx.select({ status: shipmentRequests.status }).from(shipmentRequests).where(eq(shipmentRequests.id, id)).get())!;
+  assertAmendable(status);
   const booked = await tx.select({ id: bookings.id }).from(bookings).where(and(eq(bookings.requestId, id), eq(bookings.status, 'CONFIRMED'))).get();
-  return { refused: statusRefusal(status) ?? (booked ? 'AGREED' : 'ROUND'), status };
+  return new ConflictError(booked ? AGREED : "A matching round of the request's complex is pricing it on its present terms: send the change again in a few seconds");
 }

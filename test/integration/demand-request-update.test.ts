@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { matchingRounds, offers, routes, shipmentRequests, webhookEvents } from '../../db/schema';
+import { bookings, matchingRounds, offers, routes, shipmentRequests, webhookEvents } from '../../db/schema';
 import { cellsOf } from '../../src/geo/h3';
 import { toGlobalId } from '../../src/global-id';
 import { ctxAs, HOUR, listing, makeOffers, round, shipment, vehicle, type RoundRef } from '../helpers/bookings-fixtures';
@@ -196,6 +196,25 @@ describe('shipmentRequestUpdate', () => {
     expect(body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/supplier has agreed to these terms/), extensions: { code: 'CONFLICT' } });
     expect(await stored(request.id)).toEqual(before);
     expect(await offerStatus(storage!)).toBe('PENDING');
+  });
+
+  it('racing an accept of one leg, leaves one outcome: changed with no booking, or booked on the old terms', async () => {
+    const owner = key('WAREHOUSE_OWNER');
+    const space = await listing(ctxAs(server.db, owner), 40);
+    for (let trial = 0; trial < 8; trial++) {
+      const request = await shipment(shipperCtx(), { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' } });
+      const common = { round: r, requestId: request.id, shipperOrgId: request.shipperOrgId };
+      const [transport] = await makeOffers(server.db, [
+        { ...common, supplierOrgId: key('CARRIER').organisationId, vehicleId: (await vehicle(ctxAs(server.db, key('CARRIER')))).id },
+        { ...common, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 3 },
+      ]);
+      const ACCEPT = 'mutation ($id: ID!, $key: String!) { offerAccept(input: { offerId: $id, idempotencyKey: $key }) { offer { status } } }';
+      const [changed] = await Promise.all([update(request.id, { pallets: 4 }), gql(server.url, ACCEPT, { id: toGlobalId('Offer', transport!), key: randomUUID() }, { apiKey: key('CARRIER').apiKey })]);
+      const row = await stored(request.id);
+      const held = await server.db.select().from(bookings).where(and(eq(bookings.requestId, request.id), eq(bookings.status, 'CONFIRMED'))).all();
+      if (changed.body.errors) expect({ status: row.status, pallets: row.pallets, held: held.length }).toEqual({ status: 'OFFERED', pallets: 3, held: 1 });
+      else expect({ status: row.status, pallets: row.pallets, held: held.length }).toEqual({ status: 'OPEN', pallets: 4, held: 0 });
+    }
   });
 
   it('waits for a live round of the complex pricing the request on its old terms: CONFLICT, then the change once it ended', async () => {
