@@ -51,6 +51,8 @@ afterAll(async () => {
 describe('shipmentRequestUpdate', () => {
   it('changes an OPEN request in place: the fields given, the others kept, the destination cell recomputed', async () => {
     const request = await shipment(shipperCtx(), { pallets: 4, maxPriceKrw: 500_000, notes: 'Gate B' });
+    // The last round found no truck under its price: an explanation of the old terms, which goes with them.
+    await server.db.update(shipmentRequests).set({ unmatchedReason: 'PRICE', unmatchedAt: new Date() }).where(eq(shipmentRequests.id, request.id)).run();
     const daegu = { lat: 35.8714, lng: 128.6014 };
     const { body } = await update(request.id, { pallets: 5, maxPriceKrw: 700_000, destination: daegu });
     expect(body.errors).toBeUndefined();
@@ -64,6 +66,7 @@ describe('shipmentRequestUpdate', () => {
       cargoClass: 'GENERAL',
       destination: { location: daegu, isCentre: false, h3Cell: cellsOf(daegu).r9 },
       pickupWindow: { from: request.pickupFrom.toISOString(), until: request.pickupUntil.toISOString() },
+      unmatched: null,
     });
     const row = await stored(request.id);
     expect(row.destinationH3R9).toBe(cellsOf(daegu).r9);
