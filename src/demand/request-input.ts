@@ -125,8 +125,19 @@ export const CreateShipmentRequestInput = z
 export type CreateShipmentRequestInput = z.input<typeof CreateShipmentRequestInput>;
 export type ShipmentRequestData = z.output<typeof CreateShipmentRequestInput>;
 
-/** The terms of a request a shipper sets, each optional: the create input's fields (and field rules) but its idempotency key. */
-const TermChanges = z.object(CreateShipmentRequestInput.shape).omit({ idempotencyKey: true }).partial();
+const { idempotencyKey: _key, ...TERMS } = CreateShipmentRequestInput.shape;
+
+/**
+ * The terms of a request a shipper sets, each optional: the create input's fields and field rules but its idempotency
+ * key. A field create requires is refused as null by that name, not as a value of the wrong type.
+ */
+const TermChanges = z
+  .object(
+    Object.fromEntries(
+      Object.entries(TERMS).map(([field, rule]: [string, z.ZodType]) => [field, rule.safeParse(null).success ? rule : rule.nullable().refine((v) => v !== null, "must not be null: leave it out to keep the request's")]),
+    ) as typeof TERMS,
+  )
+  .partial();
 
 /**
  * A shipper's change to its request: the fields given replace the request's (null clears `storage`, `maxPriceKrw`,
