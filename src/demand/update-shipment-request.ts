@@ -30,8 +30,9 @@ export async function updateShipmentRequest({ ctx, input }: { ctx: Context; inpu
   const viewer = requireRole(ctx, 'MANUFACTURER');
   const { id, idempotencyKey, ...changes } = parseInput(UpdateShipmentRequestInput, input);
   // A manufacturer sees only its own requests; the look-up also applies expiry, so a lapsed request is not changed.
-  await getShipmentRequest({ ctx, input: { id } });
-  const complex = getComplex({ ctx, input: { id: viewer.complexId! } });
+  const { complexId } = await getShipmentRequest({ ctx, input: { id } });
+  // The request's own complex, which never changes: its origin rules are that exchange's.
+  const complex = getComplex({ ctx, input: { id: complexId } });
   const now = ctx.now();
   const call = { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'shipmentRequestUpdate', input: { id, ...changes } };
   let told: Publication[] = [];
