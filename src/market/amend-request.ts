@@ -1,8 +1,7 @@
-import { and, eq, gte, notExists, sql } from 'drizzle-orm';
+import { and, eq, notExists, type SQLWrapper } from 'drizzle-orm';
 import type { Tx } from '../../db/transaction';
-import { bookings, matchingRounds, offers, shipmentRequests, type RequestStatus } from '../../db/schema';
+import { bookings, offers, shipmentRequests, type RequestStatus } from '../../db/schema';
 import { ConflictError } from '../errors';
-import { CLAIM_LAPSE_MS } from '../matching/run-round';
 import { inFrom, mayTake, REQUEST_TRANSITIONS } from './transitions';
 import { withdrawPendingOffers } from './withdraw-offers';
 import type { Fallout } from './fallout';
@@ -11,26 +10,21 @@ type Terms = Partial<typeof shipmentRequests.$inferInsert>;
 
 /**
  * Writes the shipper's new `terms` over request `id` while no supplier has agreed to the old ones (OPEN, or OFFERED
- * with no leg booked) and no live round of its complex is pricing it (the round would record offers made for the old
- * terms: it checks only that the request is still OPEN), back OPEN with the last round's `unmatched` cleared (it
- * explained the old terms). Its pending offers are withdrawn first, as a cancel withdraws them (a pooled load's other
+ * with no leg booked) and none of `pricedBy` (the live rounds of its complex) is pricing it (a round would record
+ * offers made for the old terms: it checks only that the request is still OPEN), back OPEN with the last round's
+ * `unmatched` cleared (it explained the old terms). Its pending offers are withdrawn first, as a cancel withdraws them (a pooled load's other
  * shares with them): an accept racing it then either finds its offer withdrawn, or has booked before the request's
  * UPDATE, whose WHERE holds the guards, reads the booking. Returns the amended request and what it withdrew.
  * @throws ConflictError when a guard fails: the caller's transaction rolls back, the withdrawals with it.
  */
-export async function amendRequest(tx: Tx, id: number, terms: Terms, now: Date): Promise<{ amended: typeof shipmentRequests.$inferSelect } & Fallout> {
+export async function amendRequest(tx: Tx, id: number, terms: Terms, now: Date, { pricedBy }: { pricedBy: SQLWrapper }): Promise<{ amended: typeof shipmentRequests.$inferSelect } & Fallout> {
   // `keep`: the request itself returns OPEN below, on its new terms; only a pooled load's other requests are released.
   const fallout = await withdrawPendingOffers(tx, eq(offers.requestId, id), now, [id]);
   const agreed = tx.select({ id: bookings.id }).from(bookings).where(and(eq(bookings.requestId, id), eq(bookings.status, 'CONFIRMED')));
-  // A claim unstamped for CLAIM_LAPSE_MS is a dead process's: the next round takes it over, and it writes nothing.
-  const pricing = tx
-    .select({ id: matchingRounds.id })
-    .from(matchingRounds)
-    .where(and(eq(matchingRounds.complexId, shipmentRequests.complexId), eq(matchingRounds.status, 'RUNNING'), gte(sql`coalesce(${matchingRounds.aliveAt}, ${matchingRounds.startedAt})`, now.getTime() - CLAIM_LAPSE_MS)));
   const amended = await tx
     .update(shipmentRequests)
     .set({ ...terms, status: REQUEST_TRANSITIONS.amend.to, unmatchedReason: null, unmatchedAt: null, updatedAt: now })
-    .where(and(eq(shipmentRequests.id, id), inFrom(shipmentRequests.status, REQUEST_TRANSITIONS.amend), notExists(agreed), notExists(pricing)))
+    .where(and(eq(shipmentRequests.id, id), inFrom(shipmentRequests.status, REQUEST_TRANSITIONS.amend), notExists(agreed), notExists(pricedBy)))
     .returning()
     .get();
   if (!amended) throw await refusal(tx, id);
