@@ -34,8 +34,14 @@ export async function recordOffers(tx: Tx, round: { id: number; complexId: numbe
     .from(shipmentRequests)
     .where(and(eq(shipmentRequests.complexId, round.complexId), eq(shipmentRequests.status, 'OPEN')))
     .all();
-  // Requests awaiting a trunk (theirs given back after their feeder's pickup) are offered one as they are.
-  const awaiting = new Set((await tx.select({ id: shipmentRequests.id }).from(shipmentRequests).where(and(eq(shipmentRequests.complexId, round.complexId), awaitsTrunk(tx, { unoffered: true }))).all()).map((r) => String(r.id)));
+  // Requests awaiting a trunk (theirs given back after their feeder's pickup) are offered one as they are: those the
+  // round read so (atCentre) and still awaiting one. A round without any (nearly every round) reads nothing more.
+  const atCentre = input.requests.filter((r) => r.atCentre).map((r) => Number(r.id));
+  const awaiting = new Set(
+    atCentre.length === 0
+      ? []
+      : (await tx.select({ id: shipmentRequests.id }).from(shipmentRequests).where(and(inArray(shipmentRequests.id, atCentre), awaitsTrunk(tx, { unoffered: true }))).all()).map((r) => String(r.id)),
+  );
   const stillOpen = new Set([...open.map((r) => String(r.id)), ...awaiting]);
   const routed = new Set<string>();
 
@@ -156,7 +162,8 @@ export async function recordOffers(tx: Tx, round: { id: number; complexId: numbe
   const requestIds = [...offered].filter((id) => !awaiting.has(String(id)));
   await markOffered(tx, requestIds, createdAt);
   // An awaiting request keeps its status (its goods are picked up); its trunk on offer answers why it was not matched.
-  await tx.update(shipmentRequests).set({ unmatchedReason: null, unmatchedAt: null }).where(inArray(shipmentRequests.id, [...offered].filter((id) => awaiting.has(String(id))))).run();
+  const trunked = [...offered].filter((id) => awaiting.has(String(id)));
+  if (trunked.length > 0) await tx.update(shipmentRequests).set({ unmatchedReason: null, unmatchedAt: null }).where(inArray(shipmentRequests.id, trunked)).run();
   return { offerIds, requestIds };
 }
 
