@@ -15,6 +15,7 @@ import { threeShippers } from '../helpers/bookings-fixtures';
 import { seoulDay } from '../../src/supply/listings/seoul-day';
 import { firstResults, gql, keepTriggering, wsClient } from '../helpers/clients';
 import { marketApi } from '../helpers/market-api';
+import { kstDayOf, kstTimeOn } from '../../src/matching/engine/days';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
 const HOUR = 3_600_000;
@@ -287,14 +288,19 @@ describe('an extension whose new stops come before the booked ones', () => {
 
   it('the booked route leaves when its new first stop needs it, not when its old one did', async () => {
     await as(server.keyOf('CARRIER').apiKey, 'mutation ($input: VehicleRegisterInput!) { vehicleRegister(input: $input) { vehicle { id } } }', {
-      input: { plateNumber: '경기34바5678', tonnageClass: 'T5', bodyType: 'WING', location: { lat: 37.33, lng: 126.74 }, availability: [{ startsAt: at(HOUR), endsAt: at(72 * HOUR) }], idempotencyKey: randomUUID() },
+      input: { plateNumber: '경기34바5678', tonnageClass: 'T5', bodyType: 'WING', location: { lat: 37.33, lng: 126.74 }, availability: [{ startsAt: at(HOUR), endsAt: at(96 * HOUR) }], idempotencyKey: randomUUID() },
     });
+    // B's pickup at 10:00 Asia/Seoul, 20 to 44 hours ahead: run between 02:00 and 04:00, its times 20 hours on ran into
+    // midnight and the round offered no extension: the test failed for the clock, not for the code.
+    const ahead = Date.now() + 20 * HOUR;
+    const tenAm = (day: number) => kstTimeOn(day, '10:00');
+    const shift = (tenAm(kstDayOf(ahead)) >= ahead ? tenAm(kstDayOf(ahead)) : tenAm(kstDayOf(ahead) + 1)) - ahead;
     // A's load is picked up from 21.5 hours on and booked alone.
-    const a = await post(GATE, SUWON, 700, 2, 21.5 * HOUR, 26 * HOUR, 48 * HOUR);
+    const a = await post(GATE, SUWON, 700, 2, shift + 21.5 * HOUR, shift + 26 * HOUR, shift + 48 * HOUR);
     const booked = (await round()).find((r) => r.stops.some((s) => s.requestId === a))!;
     await accept(booked.id);
     // B's load is due before A's window opens: the truck is out for it before A's pickup, on the same route.
-    const b = await post({ lat: 37.322, lng: 126.755 }, { lat: 37.36, lng: 126.8 }, 4_000, 8, 20 * HOUR, 20.2 * HOUR, 21.5 * HOUR);
+    const b = await post({ lat: 37.322, lng: 126.755 }, { lat: 37.36, lng: 126.8 }, 4_000, 8, shift + 20 * HOUR, shift + 20.2 * HOUR, shift + 21.5 * HOUR);
     const extension = (await round()).find((r) => r.extendsRouteId === booked.id)!;
     expect(extension.stops[0]).toMatchObject({ requestId: b, action: 'PICKUP' });
     await accept(extension.id);
