@@ -68,6 +68,8 @@ export const shipmentRequests = sqliteTable(
     index('requests_complex_newest').on(t.complexId, t.id),
     // Insights' live days: a period's requests by posting time, not the complex's whole history.
     index('requests_complex_created').on(t.complexId, t.createdAt),
+    // Cancelled, newest first, for a complex's recent activity: written only when a request is cancelled.
+    index('requests_complex_cancelled').on(t.complexId, t.cancelledAt).where(sql`status = ${codeOf(REQUEST_STATUS_CODES, 'CANCELLED')}`),
     // Status reads of a complex; by pickup time, the board's order and the expiry check's bound (see expireStaleRequests).
     index('requests_complex').on(t.complexId, t.status, t.pickupFrom),
     // The board's `near`: its open loads by origin area, without reading the rows (see areasWithin).

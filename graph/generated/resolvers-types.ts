@@ -907,6 +907,18 @@ export type Complex = Node & {
   serviceAreaResolution: Scalars['Int']['output'];
   /** The complex's joint logistics centre (공동물류센터). */
   centre: LogisticsCentre;
+  /**
+   * The complex's newest activity, newest first, as the `complexActivity` subscription told it (its operators and admins):
+   * what a feed shows before it follows the subscription. Rebuilt from stored rows: rounds completed, requests posted
+   * and cancelled, bookings confirmed and given back, listings published (README, "Recent activity").
+   */
+  recentActivity: Array<ComplexActivity>;
+};
+
+
+/** A national industrial complex (산업단지) of the smart green programme. */
+export type ComplexRecentActivityArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A point in WGS-84 degrees. */
@@ -3534,6 +3546,7 @@ export type ComplexResolvers<ContextType = Context, ParentType extends Resolvers
   serviceAreaCells?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   serviceAreaResolution?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   centre?: Resolver<ResolversTypes['LogisticsCentre'], ParentType, ContextType>;
+  recentActivity?: Resolver<Array<ResolversTypes['ComplexActivity']>, ParentType, ContextType, RequireFields<ComplexRecentActivityArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 

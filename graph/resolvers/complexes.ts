@@ -1,5 +1,6 @@
 import { getComplex } from '../../src/complexes/get-complex';
 import { listComplexes } from '../../src/complexes/list-complexes';
+import { recentComplexActivity } from '../../src/complexes/recent-activity';
 import { subscribeComplexActivity } from '../../src/complexes/subscribe-activity';
 import { SERVICE_AREA_RESOLUTION } from '../../src/geo/h3';
 import { toGlobalId } from '../../src/global-id';
@@ -23,6 +24,7 @@ export const complexResolvers: Resolvers = {
     id: (c) => toGlobalId('Complex', c.id),
     centroid: (c) => ({ lat: c.centroidLat, lng: c.centroidLng }),
     serviceAreaResolution: () => SERVICE_AREA_RESOLUTION,
+    recentActivity: (c, { first }, ctx) => recentComplexActivity({ ctx, input: { code: c.code, first } }),
   },
   LogisticsCentre: {
     id: (c) => toGlobalId('LogisticsCentre', c.id),

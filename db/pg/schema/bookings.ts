@@ -61,7 +61,10 @@ export const bookings = pgTable(
     index('bookings_request').on(t.requestId),
     index('bookings_shipper').on(t.shipperOrgId, t.status),
     index('bookings_supplier').on(t.supplierOrgId, t.status),
-    index('bookings_complex').on(t.complexId, t.status),
+    // By booking time too: a complex's newest bookings of a status, for its recent activity (src/complexes/recent-activity.ts).
+    index('bookings_complex').on(t.complexId, t.status, t.bookedAt),
+    // Given back, newest first: written only when a booking is given back.
+    index('bookings_complex_returned').on(t.complexId, t.endedAt).where(sql`status = ${codeOf(BOOKING_STATUS_CODES, 'RETURNED')}`),
     index('bookings_route').on(t.routeId),
     // A round reads what each truck is booked to drive from today on (MATCHING_DAILY_DRIVING_HOURS caps its day).
     index('bookings_vehicle_pickup').on(t.vehicleId, t.pickupAt).where(sql`vehicle_id is not null`),

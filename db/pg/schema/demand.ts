@@ -56,6 +56,8 @@ export const shipmentRequests = pgTable(
     index('requests_shipper_newest').on(t.shipperOrgId, t.id),
     index('requests_complex_newest').on(t.complexId, t.id),
     index('requests_complex_created').on(t.complexId, t.createdAt),
+    // Cancelled, newest first, for a complex's recent activity: written only when a request is cancelled.
+    index('requests_complex_cancelled').on(t.complexId, t.cancelledAt).where(sql`status = ${codeOf(REQUEST_STATUS_CODES, 'CANCELLED')}`),
     index('requests_complex').on(t.complexId, t.status, t.pickupFrom),
     index('requests_complex_area').on(t.complexId, t.status, t.originH3R7),
     index('requests_origin_r7').on(t.originH3R7),

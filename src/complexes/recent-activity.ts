@@ -1,0 +1,120 @@
+import { and, desc, eq, inArray, min } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../../db/client';
+import { BOOKING_STATUSES, bookings, matchingRounds, shipmentRequests, warehouseListings } from '../../db/schema';
+import { requireOverseer } from '../auth/authorize';
+import type { Context } from '../context';
+import { groupBy } from '../group-by';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination';
+import type { ComplexActivityEvent } from '../pubsub';
+import { parseArgs } from '../validation';
+import { bookedLine, givenBackLine, listingPublishedLine, loadLine, roundLine } from './activity-lines';
+import { getComplex } from './get-complex';
+
+export const RecentComplexActivityInput = z.object({
+  code: z.string(),
+  // `first: null`, as clients send an unset variable, asks for the default as leaving it out does.
+  first: z.preprocess((v) => v ?? undefined, z.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE)),
+});
+export type RecentComplexActivityInput = z.input<typeof RecentComplexActivityInput>;
+
+type Item = Omit<ComplexActivityEvent, 'complexCode'>;
+
+/**
+ * OPERATOR of the complex, or ADMIN: the complex's newest `first` activity lines, newest first, as the live feed
+ * (`complexActivity`) told them, rebuilt from the stored rows: nothing is written per event. Each source reads its
+ * newest rows of the complex by an index, so the cost follows `first`, never the complex's history. Kinds whose
+ * stored rows cannot say when or what happened are left out: withdrawn listings, vehicles, shipment steps,
+ * webhook endpoints (README, "Recent activity").
+ * @throws ValidationError for `first` outside 1..100; NotFoundError for an unknown complex; ForbiddenError for others.
+ */
+export async function recentComplexActivity({ ctx, input }: { ctx: Context; input: RecentComplexActivityInput }): Promise<ComplexActivityEvent[]> {
+  const { code, first } = parseArgs(RecentComplexActivityInput, input);
+  const complex = getComplex({ ctx, input: { code } });
+  requireOverseer(ctx, complex);
+  const sources = await Promise.all([rounds(ctx.db, complex.id, first), requests(ctx.db, complex.id, first), booked(ctx.db, complex.id, first), givenBack(ctx.db, complex.id, first), listings(ctx.db, complex.id, first)]);
+  return sources
+    .flat()
+    .sort((a, b) => b.at.getTime() - a.at.getTime())
+    .slice(0, first)
+    .map((item) => ({ complexCode: complex.code, ...item }));
+}
+
+/** Completed rounds, by matching_rounds_complex (complex_id, started_at). */
+async function rounds(db: Db, complexId: number, first: number): Promise<Item[]> {
+  const rows = await db.select().from(matchingRounds).where(eq(matchingRounds.complexId, complexId)).orderBy(desc(matchingRounds.startedAt)).limit(first).all();
+  return rows.flatMap((r) =>
+    r.status === 'COMPLETED' && r.report && r.finishedAt
+      ? [{ kind: 'MATCHING_ROUND_COMPLETED' as const, at: r.finishedAt, ...roundLine({ roundId: r.id, extensions: 0, centreRequests: 0, ...r.report }) }]
+      : [],
+  );
+}
+
+/** Requests posted, by requests_complex_newest (complex_id, id); cancelled, by requests_complex_cancelled (complex_id, cancelled_at). */
+async function requests(db: Db, complexId: number, first: number): Promise<Item[]> {
+  const [posted, cancelled] = await Promise.all([
+    db.select().from(shipmentRequests).where(eq(shipmentRequests.complexId, complexId)).orderBy(desc(shipmentRequests.id)).limit(first).all(),
+    db.select().from(shipmentRequests).where(and(eq(shipmentRequests.complexId, complexId), eq(shipmentRequests.status, 'CANCELLED'))).orderBy(desc(shipmentRequests.cancelledAt)).limit(first).all(),
+  ]);
+  return [
+    ...posted.map((r) => ({ kind: 'REQUEST_POSTED' as const, at: r.createdAt, ...loadLine(r) })),
+    ...cancelled.map((r) => ({ kind: 'REQUEST_CANCELLED' as const, at: r.cancelledAt!, ...loadLine(r) })),
+  ];
+}
+
+/**
+ * Bookings confirmed, by bookings_complex (complex_id, status, booked_at), one read per status (a booking was
+ * confirmed whatever became of it). One accept books a unit, every share of a route at one instant: grouped back
+ * by route and instant. A route booked before that instant was extended.
+ */
+async function booked(db: Db, complexId: number, first: number): Promise<Item[]> {
+  const reads = BOOKING_STATUSES.map((status) =>
+    db
+      .select({ booking: bookings, request: shipmentRequests })
+      .from(bookings)
+      .innerJoin(shipmentRequests, eq(shipmentRequests.id, bookings.requestId))
+      .where(and(eq(bookings.complexId, complexId), eq(bookings.status, status)))
+      .orderBy(desc(bookings.bookedAt))
+      .limit(first)
+      .all(),
+  );
+  const units = [...groupBy((await Promise.all(reads)).flat(), ({ booking: b }) => (b.routeId ? `r${b.routeId}@${b.bookedAt.getTime()}` : `b${b.id}`)).values()];
+  const routeIds = [...new Set(units.flatMap((u) => (u[0]!.booking.routeId ? [u[0]!.booking.routeId] : [])))];
+  // By bookings_route: each route's first booking.
+  const since = new Map(
+    routeIds.length === 0
+      ? []
+      : (await db.select({ routeId: bookings.routeId, at: min(bookings.bookedAt) }).from(bookings).where(inArray(bookings.routeId, routeIds)).groupBy(bookings.routeId).all()).map((r) => [r.routeId, r.at]),
+  );
+  return units.map((unit) => {
+    const { booking: b, request } = unit[0]!;
+    const storage = b.kind === 'STORAGE' ? { pallets: b.pallets, fromDay: b.storageFromDay!, toDay: b.storageToDay! } : null;
+    const extended = b.routeId !== null && (since.get(b.routeId)?.getTime() ?? Infinity) < b.bookedAt.getTime();
+    const pallets = unit.reduce((n, u) => n + u.booking.pallets, 0);
+    return { kind: 'BOOKING_CONFIRMED' as const, at: b.bookedAt, ...bookedLine({ extended, shipments: unit.length, pallets, storage, load: storage ? null : loadLine(request) }) };
+  });
+}
+
+/** Bookings given back by their supplier, by bookings_complex_returned (complex_id, ended_at): a route's shares at once. */
+async function givenBack(db: Db, complexId: number, first: number): Promise<Item[]> {
+  const rows = await db
+    .select()
+    .from(bookings)
+    .where(and(eq(bookings.complexId, complexId), eq(bookings.status, 'RETURNED')))
+    .orderBy(desc(bookings.endedAt))
+    .limit(first)
+    .all();
+  // The request's other legs ended with it carry no one who ended them (give-back-booking.ts): not a give-back of their own.
+  const given = rows.filter((b) => b.endedByOrgId === b.supplierOrgId);
+  return [...groupBy(given, (b) => (b.routeId ? `r${b.routeId}@${b.endedAt!.getTime()}` : `b${b.id}`)).values()].map((unit) => ({
+    kind: 'BOOKING_RETURNED' as const,
+    at: unit[0]!.endedAt!,
+    ...givenBackLine({ storage: unit[0]!.kind === 'STORAGE', shipments: unit.length }),
+  }));
+}
+
+/** Listings published, by listings_complex (complex_id, status): a complex's listings are few, sorted in memory. */
+async function listings(db: Db, complexId: number, first: number): Promise<Item[]> {
+  const rows = await db.select().from(warehouseListings).where(eq(warehouseListings.complexId, complexId)).orderBy(desc(warehouseListings.id)).limit(first).all();
+  return rows.map((l) => ({ kind: 'LISTING_PUBLISHED' as const, at: l.createdAt, ...listingPublishedLine(l) }));
+}

@@ -1,0 +1,127 @@
+/**
+ * A complex's recent activity (`Complex.recentActivity`): what the operators' feed shows before it follows the
+ * `complexActivity` subscription, rebuilt from stored rows with the live events' very lines.
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { addDays, seoulDay } from '../../src/supply/listings/seoul-day';
+import { firstResults, gql, subscribedTo, wsClient } from '../helpers/clients';
+import { fromNow, marketApi } from '../helpers/market-api';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+
+const HOUR = 3_600_000;
+const GATE = { lat: 37.325, lng: 126.75 };
+const SUWON = { lat: 37.2636, lng: 127.0286 };
+/** The kinds the stored rows tell again (README, "Recent activity"). */
+const TOLD_AGAIN = ['REQUEST_POSTED', 'REQUEST_CANCELLED', 'MATCHING_ROUND_COMPLETED', 'BOOKING_CONFIRMED', 'BOOKING_RETURNED', 'LISTING_PUBLISHED'];
+const RECENT = 'query ($code: String!, $first: Int) { complex(code: $code) { recentActivity(first: $first) { complexCode kind at summary summaryKo } } }';
+const LIVE = 'subscription { complexActivity(code: "BANWOL_SIHWA") { complexCode kind at summary summaryKo } }';
+
+interface Line {
+  complexCode: string;
+  kind: string;
+  at: string;
+  summary: string;
+  summaryKo: string;
+}
+
+describe("a complex's recent activity", () => {
+  const tmp = tempDir();
+  let server: TestServer;
+  const live: Line[] = [];
+  let unsubscribe = () => {};
+  const api = marketApi(() => server);
+  const recent = (key: string, variables: Record<string, unknown> = {}) => gql<{ complex: { recentActivity: Line[] } | null }>(server.url, RECENT, { code: 'BANWOL_SIHWA', ...variables }, { apiKey: key });
+
+  beforeAll(async () => {
+    server = await startTestServer({ dbPath: join(tmp.dir, 'recent-activity.db') });
+    const client = wsClient(server.wsUrl, { apiKey: server.keyOf('OPERATOR').apiKey });
+    const subscribed = subscribedTo(server.pubsub, 'complexActivity');
+    const stop = client.subscribe<{ complexActivity: Line }>({ query: LIVE }, { next: ({ data }) => void live.push(data!.complexActivity), error: () => {}, complete: () => {} });
+    unsubscribe = () => {
+      stop();
+      void client.dispose();
+    };
+    await subscribed;
+
+    // The night: a truck and a warehouse join, two loads are posted and one withdrawn, a round routes the other,
+    // its carrier books it, then gives it back.
+    const carrier = server.keyOf('CARRIER').apiKey;
+    await api.as(carrier, 'mutation ($input: VehicleRegisterInput!) { vehicleRegister(input: $input) { vehicle { id } } }', {
+      input: { plateNumber: '경기12바3456', tonnageClass: 'T5', bodyType: 'WING', location: { lat: 37.33, lng: 126.74 }, availability: [{ startsAt: fromNow(HOUR), endsAt: fromNow(72 * HOUR) }], idempotencyKey: randomUUID() },
+    });
+    const today = seoulDay(new Date());
+    const listed = await api.as(server.keyOf('WAREHOUSE_OWNER').apiKey, 'mutation ($input: WarehouseListingCreateInput!) { warehouseListingCreate(input: $input) { listing { id } } }', {
+      input: {
+        name: '시화 창고 A동', location: { lat: 37.33, lng: 126.76 }, storageClass: 'CHILLED', totalPallets: 1_200, availability: [{ from: addDays(today, 1), to: addDays(today, 30), idlePallets: 80 }],
+        pricePerPalletDayKrw: 1_500, minDays: 3, hasForklift: true, hasDock: false, opensAt: '08:00', closesAt: '19:00', idempotencyKey: randomUUID(),
+      },
+    });
+    expect(listed.errors).toBeUndefined();
+    const routed = await api.post(GATE, SUWON, 1_500, 4, 20 * HOUR, 26 * HOUR, 48 * HOUR);
+    const withdrawn = await api.post(GATE, SUWON, 700, 2, 22 * HOUR, 28 * HOUR, 50 * HOUR);
+    const cancelled = await api.as(server.keyOf('MANUFACTURER').apiKey, 'mutation ($id: ID!) { shipmentRequestCancel(input: { shipmentRequestId: $id, reason: "order moved" }) { shipmentRequest { status } } }', { id: withdrawn });
+    expect(cancelled.errors).toBeUndefined();
+    const [route] = await api.round<{ id: string; shares: { requestId: string }[] }>('id shares { requestId }');
+    expect(route!.shares.map((s) => s.requestId)).toEqual([routed]);
+    const accepted = await api.as<{ routeAccept: { bookings: { id: string }[] } }>(carrier, 'mutation ($id: ID!, $key: String!) { routeAccept(input: { routeId: $id, idempotencyKey: $key }) { bookings { id } } }', { id: route!.id, key: randomUUID() });
+    expect(accepted.errors).toBeUndefined();
+    const given = await api.as(carrier, 'mutation ($id: ID!, $key: String!) { bookingGiveBack(input: { bookingId: $id, reason: "driver ill", idempotencyKey: $key }) { bookings { status } } }', {
+      id: accepted.data!.routeAccept.bookings[0]!.id,
+      key: randomUUID(),
+    });
+    expect(given.errors).toBeUndefined();
+    await vi.waitFor(() => expect(live.map((l) => l.kind)).toContain('BOOKING_RETURNED'));
+  });
+  afterAll(async () => {
+    unsubscribe();
+    await server.stop();
+    tmp.remove();
+  });
+
+  it('tells the operator what the live feed told, newest first, with the same lines', async () => {
+    const { body } = await recent(server.keyOf('OPERATOR').apiKey, { first: 100 });
+    expect(body.errors).toBeUndefined();
+    const history = body.data!.complex!.recentActivity;
+    const told = live.filter((l) => TOLD_AGAIN.includes(l.kind)).reverse();
+    expect(told.map((l) => l.kind)).toEqual(['BOOKING_RETURNED', 'BOOKING_CONFIRMED', 'MATCHING_ROUND_COMPLETED', 'REQUEST_CANCELLED', 'REQUEST_POSTED', 'REQUEST_POSTED', 'LISTING_PUBLISHED']);
+    const line = ({ complexCode, kind, summary, summaryKo }: Line) => ({ complexCode, kind, summary, summaryKo });
+    expect(history.slice(0, told.length).map(line)).toEqual(told.map(line));
+    const times = history.map((l) => Date.parse(l.at));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+  });
+
+  it('gives `first` lines, 20 unless asked', async () => {
+    const operator = server.keyOf('OPERATOR').apiKey;
+    expect((await recent(operator, { first: 2 })).body.data!.complex!.recentActivity.map((l) => l.kind)).toEqual(['BOOKING_RETURNED', 'BOOKING_CONFIRMED']);
+    expect((await recent(operator)).body.data!.complex!.recentActivity.length).toBeLessThanOrEqual(20);
+  });
+
+  it('an admin reads it too', async () => {
+    const { body } = await recent(server.keyOf('ADMIN').apiKey, { first: 1 });
+    expect(body.data!.complex!.recentActivity.map((l) => l.kind)).toEqual(['BOOKING_RETURNED']);
+  });
+
+  it.each([
+    ['an operator of another complex', 'OPERATOR', 'GUMI'],
+    ['a shipper of the complex', 'MANUFACTURER', undefined],
+  ] as const)('refuses %s as the subscription does', async (_, role, complex) => {
+    const key = server.keyOf(role, complex).apiKey;
+    const client = wsClient(server.wsUrl, { apiKey: key });
+    try {
+      const [subscribed] = await firstResults(client, { query: LIVE });
+      const { body } = await recent(key);
+      expect(subscribed!.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(body.errors?.[0]).toMatchObject({ message: subscribed!.errors![0]!.message, extensions: { code: 'FORBIDDEN' } });
+      expect(body.data?.complex ?? null).toBeNull();
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it.each([0, 101, -1])('names `first` when it is %i', async (first) => {
+    const { body } = await recent(server.keyOf('OPERATOR').apiKey, { first });
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ field: 'first', rule: expect.stringMatching(/100|1/) }] });
+  });
+});
