@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../helpers/browser';
-import { gql } from '../helpers/clients';
+import { gql, subscribedTo } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
@@ -30,6 +30,7 @@ const CREATE_LISTING = 'mutation ($input: WarehouseListingCreateInput!) { wareho
 const CREATE_REQUEST = 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }';
 const RUN_ROUND = 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { status } } }';
 const PENDING_OFFERS = 'query { offers(filter: { status: PENDING }, first: 100) { edges { node { id } } } }';
+const RECENT = 'query ($code: String!) { complex(code: $code) { recentActivity(first: 50) { kind summary summaryKo } } }';
 const ACCEPT = 'mutation ($id: ID!, $key: String!) { offerAccept(input: { offerId: $id, idempotencyKey: $key }) { offer { status } } }';
 
 const available = chromiumAvailable();
@@ -408,6 +409,41 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     await expect.poll(() => page.locator('#map polygon.heat-cell').count()).toBeGreaterThan(1);
   });
 
+  it("opens with the complex's recent activity, in Korean, newest first, and shows an event that came while it loaded once", async () => {
+    const recentOf = async () => (await mutate<{ complex: { recentActivity: { kind: string; summaryKo: string }[] } }>(RECENT, { code: 'BANWOL_SIHWA' }, keyOf('OPERATOR'))).complex.recentActivity;
+    const before = await recentOf();
+    expect(new Set(before.map((a) => a.kind))).toEqual(new Set(['REQUEST_POSTED', 'MATCHING_ROUND_COMPLETED', 'BOOKING_CONFIRMED', 'LISTING_PUBLISHED']));
+    const page = await openDashboard();
+    // The history is held back until a load is posted: its live event reaches the feed first, then the history has it too.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/graphql', async (route) => {
+      if (route.request().postData()?.includes('recentActivity')) await held;
+      await route.continue();
+    });
+    const subscribed = subscribedTo(server.pubsub, 'complexActivity');
+    await signIn(page, keyOf('OPERATOR'));
+    await subscribed;
+    await mutate(CREATE_REQUEST, { input: shipmentRequest({ lat: 37.3, lng: 126.77 }, SEOUL, 2) }, keyOf('MANUFACTURER'));
+    await expect.poll(() => page.locator('#feed li').count()).toBe(1);
+    release();
+    const after = await recentOf();
+    expect(after.slice(1)).toEqual(before.slice(0, 49));
+    await expect.poll(() => page.locator('#feed li .summary').allTextContents()).toEqual(after.map((a) => a.summaryKo));
+    expect(await page.locator('#feed li').evaluateAll((items) => items.map((li) => li.getAttribute('data-kind')))).toEqual(after.map((a) => a.kind));
+    await page.unroute('**/graphql');
+
+    // Another complex's history opens with it, and this one's again on coming back.
+    const admin = await openDashboard();
+    await signIn(admin, keyOf('ADMIN'));
+    await expect.poll(() => admin.locator('#feed li .summary').allTextContents()).toEqual(after.map((a) => a.summaryKo));
+    await admin.selectOption('#complex', 'GUMI');
+    await expect.poll(() => admin.locator('#feed-empty').isVisible()).toBe(true);
+    await admin.selectOption('#complex', 'BANWOL_SIHWA');
+    await expect.poll(() => admin.locator('#feed li .summary').allTextContents()).toEqual(after.map((a) => a.summaryKo));
+    expect(await notices(admin)).toEqual([]);
+  });
+
   it("lists the complex's latest routes and draws the one selected over the hexagons: stops numbered in order, the load after each", async () => {
     const { body } = await gql<{ routes: { edges: { node: { id: string; startAt: string; stops: { seq: number; kgAfter: number; palletsAfter: number }[] } }[] } }>(
       server.url,
@@ -608,13 +644,15 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     await expect.poll(() => page.locator('#notices .notice').getAttribute('data-code')).toBe('NETWORK');
     expect(await page.locator('#kpis').innerText()).toBe(figures);
     expect(await page.locator('#routes li').count()).toBe(routes);
-    // Posted while the page cannot hear of it.
-    await mutate(CREATE_REQUEST, { input: shipmentRequest({ lat: 37.3, lng: 126.75 }, SEOUL, 1) }, keyOf('MANUFACTURER'));
+    // Posted while the page cannot hear of it (seven pallets: no other load of the tests has as many).
+    await mutate(CREATE_REQUEST, { input: shipmentRequest({ lat: 37.3, lng: 126.75 }, SEOUL, 7) }, keyOf('MANUFACTURER'));
 
     await relay.up();
     await expect.poll(() => liveState(page), { timeout: 30_000 }).toBe('live');
     await expect.poll(async () => (await requestCounts(page)).posted, { timeout: 5_000 }).toBe(posted + 1);
     await expect.poll(() => notices(page)).toEqual([]);
+    // The feed caught up on the posting it did not hear of, from the recent activity.
+    await expect.poll(() => page.locator('#feed li[data-kind="REQUEST_POSTED"]', { hasText: '일반 7팔레트' }).count()).toBe(1);
     // And the feed follows again.
     await mutate(CREATE_REQUEST, { input: shipmentRequest({ lat: 37.31, lng: 126.76 }, BUSAN, 2) }, keyOf('MANUFACTURER'));
     await expect.poll(async () => (await requestCounts(page)).posted, { timeout: 5_000 }).toBe(posted + 2);
