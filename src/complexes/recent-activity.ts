@@ -1,14 +1,15 @@
 import { and, desc, eq, inArray, min } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
-import { BOOKING_STATUSES, bookings, matchingRounds, shipmentRequests, warehouseListings } from '../../db/schema';
+import { BOOKING_STATUSES, bookings, matchingRounds, shipmentRequests, vehicles, warehouseListings } from '../../db/schema';
 import { requireOverseer } from '../auth/authorize';
 import type { Context } from '../context';
 import { groupBy } from '../group-by';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination';
 import type { ComplexActivityEvent } from '../pubsub';
 import { parseArgs } from '../validation';
-import { bookedLine, givenBackLine, listingPublishedLine, loadLine, roundLine } from './activity-lines';
+import { labelEn, vehicleClass } from '../supply/vehicle-classes';
+import { bookedLine, givenBackLine, listingPublishedLine, loadLine, roundLine, vehicleRegisteredLine } from './activity-lines';
 import { getComplex } from './get-complex';
 
 export const RecentComplexActivityInput = z.object({
@@ -19,6 +20,9 @@ export const RecentComplexActivityInput = z.object({
 export type RecentComplexActivityInput = z.input<typeof RecentComplexActivityInput>;
 
 type Item = Omit<ComplexActivityEvent, 'complexCode'>;
+
+/** Of lines stored at one instant (a round and the bookings of its offers, in a demo), which came later. */
+const LATER: Partial<Record<Item['kind'], number>> = { MATCHING_ROUND_COMPLETED: 1, BOOKING_CONFIRMED: 2, REQUEST_CANCELLED: 3, BOOKING_RETURNED: 3 };
 
 /**
  * OPERATOR of the complex, or ADMIN: the complex's newest `first` activity lines, newest first, as the live feed
@@ -32,10 +36,10 @@ export async function recentComplexActivity({ ctx, input }: { ctx: Context; inpu
   const { code, first } = parseArgs(RecentComplexActivityInput, input);
   const complex = getComplex({ ctx, input: { code } });
   requireOverseer(ctx, complex);
-  const sources = await Promise.all([rounds(ctx.db, complex.id, first), requests(ctx.db, complex.id, first), booked(ctx.db, complex.id, first), givenBack(ctx.db, complex.id, first), listings(ctx.db, complex.id, first)]);
+  const sources = await Promise.all([rounds(ctx.db, complex.id, first), requests(ctx.db, complex.id, first), booked(ctx.db, complex.id, first), givenBack(ctx.db, complex.id, first), listings(ctx.db, complex.id, first), registered(ctx.db, complex.id, first)]);
   return sources
     .flat()
-    .sort((a, b) => b.at.getTime() - a.at.getTime())
+    .sort((a, b) => b.at.getTime() - a.at.getTime() || (LATER[b.kind] ?? 0) - (LATER[a.kind] ?? 0))
     .slice(0, first)
     .map((item) => ({ complexCode: complex.code, ...item }));
 }
@@ -117,4 +121,13 @@ async function givenBack(db: Db, complexId: number, first: number): Promise<Item
 async function listings(db: Db, complexId: number, first: number): Promise<Item[]> {
   const rows = await db.select().from(warehouseListings).where(eq(warehouseListings.complexId, complexId)).orderBy(desc(warehouseListings.id)).limit(first).all();
   return rows.map((l) => ({ kind: 'LISTING_PUBLISHED' as const, at: l.createdAt, ...listingPublishedLine(l) }));
+}
+
+/** Vehicles registered, by vehicles_complex (complex_id, status): a complex's fleet is small, sorted in memory. */
+async function registered(db: Db, complexId: number, first: number): Promise<Item[]> {
+  const rows = await db.select().from(vehicles).where(eq(vehicles.complexId, complexId)).orderBy(desc(vehicles.id)).limit(first).all();
+  return rows.map((v) => {
+    const cls = vehicleClass(v.tonnageClass);
+    return { kind: 'VEHICLE_REGISTERED' as const, at: v.createdAt, ...vehicleRegisteredLine({ classEn: labelEn(cls), classKo: cls.labelKo, bodyType: v.bodyType, payloadKg: v.payloadKg, palletSlots: v.palletSlots }) };
+  });
 }

@@ -14,7 +14,7 @@ const HOUR = 3_600_000;
 const GATE = { lat: 37.325, lng: 126.75 };
 const SUWON = { lat: 37.2636, lng: 127.0286 };
 /** The kinds the stored rows tell again (README, "Recent activity"). */
-const TOLD_AGAIN = ['REQUEST_POSTED', 'REQUEST_CANCELLED', 'MATCHING_ROUND_COMPLETED', 'BOOKING_CONFIRMED', 'BOOKING_RETURNED', 'LISTING_PUBLISHED'];
+const TOLD_AGAIN = ['REQUEST_POSTED', 'REQUEST_CANCELLED', 'MATCHING_ROUND_COMPLETED', 'BOOKING_CONFIRMED', 'BOOKING_RETURNED', 'LISTING_PUBLISHED', 'VEHICLE_REGISTERED'];
 const RECENT = 'query ($code: String!, $first: Int) { complex(code: $code) { recentActivity(first: $first) { complexCode kind at summary summaryKo } } }';
 const LIVE = 'subscription { complexActivity(code: "BANWOL_SIHWA") { complexCode kind at summary summaryKo } }';
 
@@ -85,7 +85,7 @@ describe("a complex's recent activity", () => {
     expect(body.errors).toBeUndefined();
     const history = body.data!.complex!.recentActivity;
     const told = live.filter((l) => TOLD_AGAIN.includes(l.kind)).reverse();
-    expect(told.map((l) => l.kind)).toEqual(['BOOKING_RETURNED', 'BOOKING_CONFIRMED', 'MATCHING_ROUND_COMPLETED', 'REQUEST_CANCELLED', 'REQUEST_POSTED', 'REQUEST_POSTED', 'LISTING_PUBLISHED']);
+    expect(told.map((l) => l.kind)).toEqual(['BOOKING_RETURNED', 'BOOKING_CONFIRMED', 'MATCHING_ROUND_COMPLETED', 'REQUEST_CANCELLED', 'REQUEST_POSTED', 'REQUEST_POSTED', 'LISTING_PUBLISHED', 'VEHICLE_REGISTERED']);
     const line = ({ complexCode, kind, summary, summaryKo }: Line) => ({ complexCode, kind, summary, summaryKo });
     expect(history.slice(0, told.length).map(line)).toEqual(told.map(line));
     const times = history.map((l) => Date.parse(l.at));
