@@ -422,7 +422,8 @@ function renderFeed() {
       const item = el('li', { class: `entry ${kindFamily(activity.kind)}`, 'data-kind': activity.kind });
       const at = new Date(activity.at);
       const time = el('time', { datetime: activity.at, title: fmt.dateTime(at) });
-      time.textContent = fmt.time(at);
+      // A line of an earlier day (the recent activity the feed opens with) says which day.
+      time.textContent = seoulDayOf(at) === seoulDayOf(new Date()) ? fmt.time(at) : fmt.planned(at);
       const kind = el('span', { class: 'kind' });
       kind.textContent = textOr(`kind.${activity.kind}`, activity.kind);
       const korean = language() === 'ko';
@@ -434,6 +435,9 @@ function renderFeed() {
   );
   els.feedEmpty.hidden = state.feed.length > 0;
 }
+
+/** The Asia/Seoul calendar day of `d`, as a day number. */
+const seoulDayOf = (/** @type {Date} */ d) => Math.floor((d.getTime() + SEOUL_OFFSET_MS) / DAY_MS);
 
 /** Colour family of an activity kind, by its prefix (REQUEST_POSTED → request). */
 function kindFamily(/** @type {string} */ kind) {
