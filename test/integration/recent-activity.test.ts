@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { bookings, matchingRounds } from '../../db/schema';
 import { addDays, seoulDay } from '../../src/supply/listings/seoul-day';
 import { firstResults, gql, subscribedTo, wsClient } from '../helpers/clients';
 import { fromNow, marketApi } from '../helpers/market-api';
@@ -118,6 +119,15 @@ describe("a complex's recent activity", () => {
     } finally {
       await client.dispose();
     }
+  });
+
+  // After the others that read the order: it moves the stored times. A demo plays a round and the bookings of its offers at one instant.
+  it('puts the bookings above the round that offered them when both were stored at one instant', async () => {
+    const instant = new Date(Date.now() + 60_000);
+    await server.db.update(matchingRounds).set({ finishedAt: instant }).run();
+    await server.db.update(bookings).set({ bookedAt: instant }).run();
+    const { body } = await recent(server.keyOf('OPERATOR').apiKey, { first: 2 });
+    expect(body.data!.complex!.recentActivity.map((l) => l.kind)).toEqual(['BOOKING_CONFIRMED', 'MATCHING_ROUND_COMPLETED']);
   });
 
   it.each([0, 101, -1])('names `first` when it is %i', async (first) => {
