@@ -3,8 +3,10 @@ import { mkdirSync } from 'node:fs';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { matchingRounds } from '../../db/schema';
 import { chromiumAvailable, launchChromium } from '../helpers/browser';
 import { gql, subscribedTo } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
@@ -442,6 +444,19 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     await admin.selectOption('#complex', 'BANWOL_SIHWA');
     await expect.poll(() => admin.locator('#feed li .summary').allTextContents()).toEqual(after.map((a) => a.summaryKo));
     expect(await notices(admin)).toEqual([]);
+
+    // A line of an earlier day says which day, in Korean time (the rounds' times put back after).
+    const rounds = await server.db.select({ id: matchingRounds.id, finishedAt: matchingRounds.finishedAt }).from(matchingRounds).all();
+    const yesterday = new Date(Date.now() - 24 * HOUR);
+    try {
+      await server.db.update(matchingRounds).set({ finishedAt: yesterday }).run();
+      const morning = await openDashboard();
+      await signIn(morning, keyOf('OPERATOR'));
+      const planned = new Intl.DateTimeFormat('ko-KR', { timeZone: 'Asia/Seoul', month: 'short', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+      await expect.poll(() => morning.locator('#feed li[data-kind="MATCHING_ROUND_COMPLETED"] time').first().textContent()).toBe(planned.format(yesterday));
+    } finally {
+      for (const { id, finishedAt } of rounds) await server.db.update(matchingRounds).set({ finishedAt }).where(eq(matchingRounds.id, id)).run();
+    }
   });
 
   it("lists the complex's latest routes and draws the one selected over the hexagons: stops numbered in order, the load after each", async () => {
