@@ -10,10 +10,10 @@ import type { ComplexActivityEvent } from '../pubsub';
 import { parseArgs } from '../validation';
 import { labelEn, vehicleClass } from '../supply/vehicle-classes';
 import { bookedLine, givenBackLine, listingPublishedLine, loadLine, roundLine, vehicleRegisteredLine } from './activity-lines';
-import { getComplex } from './get-complex';
+import { ComplexCode, getComplex } from './get-complex';
 
 export const RecentComplexActivityInput = z.object({
-  code: z.string(),
+  code: ComplexCode,
   // `first: null`, as clients send an unset variable, asks for the default as leaving it out does.
   first: z.preprocess((v) => v ?? undefined, z.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE)),
 });
@@ -28,8 +28,8 @@ const LATER: Partial<Record<Item['kind'], number>> = { MATCHING_ROUND_COMPLETED:
  * OPERATOR of the complex, or ADMIN: the complex's newest `first` activity lines, newest first, as the live feed
  * (`complexActivity`) told them, rebuilt from the stored rows: nothing is written per event. Each source reads its
  * newest rows of the complex by an index, so the cost follows `first`, never the complex's history. Kinds whose
- * stored rows cannot say when or what happened are left out: withdrawn listings, vehicles, shipment steps,
- * webhook endpoints (README, "Recent activity").
+ * stored rows cannot say when or what happened are left out: withdrawn listings, retired vehicles, shipment
+ * steps, webhook endpoints (README, "Recent activity").
  * @throws ValidationError for `first` outside 1..100; NotFoundError for an unknown complex; ForbiddenError for others.
  */
 export async function recentComplexActivity({ ctx, input }: { ctx: Context; input: RecentComplexActivityInput }): Promise<ComplexActivityEvent[]> {
