@@ -1,7 +1,7 @@
-import { and, desc, eq, inArray, min } from 'drizzle-orm';
+import { and, desc, eq, inArray, min, not, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
-import { BOOKING_STATUSES, bookings, matchingRounds, shipmentRequests, vehicles, warehouseListings } from '../../db/schema';
+import { BOOKING_STATUSES, bookings, EMPTY_SCHEDULED_ROUND, matchingRounds, shipmentRequests, vehicles, warehouseListings } from '../../db/schema';
 import { requireOverseer } from '../auth/authorize';
 import type { Context } from '../context';
 import { groupBy } from '../group-by';
@@ -44,9 +44,19 @@ export async function recentComplexActivity({ ctx, input }: { ctx: Context; inpu
     .map((item) => ({ complexCode: complex.code, ...item }));
 }
 
-/** Completed rounds, by matching_rounds_complex (complex_id, started_at). */
+/**
+ * Completed rounds, by matching_rounds_complex (complex_id, started_at), but the empty scheduled ones the live feed
+ * never told (run-round.ts): passing over them reads at most a day's (EMPTY_ROUND_RETENTION_HOURS prunes them).
+ */
 async function rounds(db: Db, complexId: number, first: number): Promise<Item[]> {
-  const rows = await db.select().from(matchingRounds).where(eq(matchingRounds.complexId, complexId)).orderBy(desc(matchingRounds.startedAt)).limit(first).all();
+  const rows = await db
+    .select()
+    .from(matchingRounds)
+    // In parentheses: drizzle writes `not` before the condition as it is, and NOT binds tighter than its AND.
+    .where(and(eq(matchingRounds.complexId, complexId), not(sql`(${EMPTY_SCHEDULED_ROUND})`)))
+    .orderBy(desc(matchingRounds.startedAt))
+    .limit(first)
+    .all();
   return rows.flatMap((r) =>
     r.status === 'COMPLETED' && r.report && r.finishedAt
       ? [{ kind: 'MATCHING_ROUND_COMPLETED' as const, at: r.finishedAt, ...roundLine({ roundId: r.id, extensions: 0, centreRequests: 0, ...r.report }) }]

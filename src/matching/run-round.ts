@@ -150,10 +150,11 @@ void everyFigureStored;
 
 function roundEvents(ctx: Context, complex: ComplexRecord, roundId: number, trigger: RoundTrigger, report: RoundReport, offersWritten: number): Publication[] {
   const { servedCount, requestsConsidered, timeMs } = report;
-  return [
-    ['complexActivity', { complexCode: complex.code, kind: 'MATCHING_ROUND_COMPLETED', at: ctx.now(), ...roundLine({ roundId, offersWritten, ...report }) }],
-    ['roundCompleted', { complexCode: complex.code, roundId, trigger, timeMs, requestsConsidered, servedCount, offersWritten }],
-  ];
+  const completed: Publication = ['roundCompleted', { complexCode: complex.code, roundId, trigger, timeMs, requestsConsidered, servedCount, offersWritten }];
+  // The scheduler starts one every few minutes in every complex: a quiet night's "0/0 requests" lines would fill the
+  // operators' feed (and their webhooks). One somebody asked for is told, empty or not.
+  if (trigger === 'SCHEDULED' && requestsConsidered === 0) return [completed];
+  return [['complexActivity', { complexCode: complex.code, kind: 'MATCHING_ROUND_COMPLETED', at: ctx.now(), ...roundLine({ roundId, offersWritten, ...report }) }], completed];
 }
 
 /** What tells each supplier about the offers a round wrote for it: read in the round's transaction, published after it. */

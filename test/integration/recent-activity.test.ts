@@ -6,6 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bookings, matchingRounds } from '../../db/schema';
+import { selectComplex } from '../../src/complexes/complex-record';
+import { parseEnv } from '../../src/env';
+import { createLogger } from '../../src/logger';
+import { executeRound } from '../../src/matching/run-round';
 import { addDays, seoulDay } from '../../src/supply/listings/seoul-day';
 import { firstResults, gql, subscribedTo, wsClient } from '../helpers/clients';
 import { fromNow, marketApi } from '../helpers/market-api';
@@ -133,5 +137,31 @@ describe("a complex's recent activity", () => {
   it.each([0, 101, -1])('names `first` when it is %i', async (first) => {
     const { body } = await recent(server.keyOf('OPERATOR').apiKey, { first });
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ field: 'first', rule: expect.stringMatching(/100|1/) }] });
+  });
+
+  // The scheduler starts a round every few minutes in every complex: a quiet night's "0 of 0 requests" would fill the feed.
+  it('tells no line, live or again, for a scheduled round that had no request to consider', async () => {
+    const gumi = selectComplex({ db: server.db }, { code: 'GUMI' })!;
+    const operator = server.keyOf('OPERATOR', 'GUMI').apiKey;
+    const client = wsClient(server.wsUrl, { apiKey: operator });
+    const heard: Line[] = [];
+    const subscribed = subscribedTo(server.pubsub, 'complexActivity');
+    const stop = client.subscribe<{ complexActivity: Line }>({ query: LIVE.replace('BANWOL_SIHWA', 'GUMI') }, { next: ({ data }) => void heard.push(data!.complexActivity), error: () => {}, complete: () => {} });
+    try {
+      await subscribed;
+      const ctx = { db: server.db, pubsub: server.pubsub, logger: createLogger('silent'), env: parseEnv({ NODE_ENV: 'test' }), now: () => new Date(), viewer: null as never };
+      const quiet = await executeRound(ctx, gumi, 'SCHEDULED', null);
+      expect(quiet.report?.requestsConsidered).toBe(0);
+      const asked = await executeRound(ctx, gumi, 'MANUAL', null);
+      await vi.waitFor(() => expect(heard.map((l) => l.kind)).toContain('MATCHING_ROUND_COMPLETED'));
+      const lines = (await recent(operator, { code: 'GUMI', first: 100 })).body.data!.complex!.recentActivity;
+      for (const told of [heard, lines]) {
+        const rounds = told.filter((l) => l.kind === 'MATCHING_ROUND_COMPLETED');
+        expect(rounds.map((l) => l.summary)).toEqual([expect.stringMatching(new RegExp(`^Round ${asked.id}:`))]);
+      }
+    } finally {
+      stop();
+      await client.dispose();
+    }
   });
 });
