@@ -14,6 +14,7 @@ import {
 import type { ComplexRecord } from '../complexes/complex-record';
 import type { Context } from '../context';
 import { dayFromIso, isoFromDay, kstDayOf, kstTimeOn } from './engine/days';
+import { DEFAULT_CONFIG } from './engine/config';
 import { loadBookedRoutes } from './booked-routes';
 import { bookedDrives, bookedKmByDay } from './booked-driving';
 import { freeTime, netIdlePallets } from './net-availability';
@@ -210,13 +211,13 @@ export function requestInputOf(r: typeof shipmentRequests.$inferSelect, nowMs: n
 
 /**
  * A request awaiting a trunk as the engine takes it: a load picked up at the centre's dock (by forklift) once the goods
- * are there and the centre is open, within one day's opening hours (the next rounds take the days after), delivered
- * by its deliverBy; never through the centre again, and its cap less what its feeder leg costs (handling with it).
- * None while no such day is left before its deliverBy.
+ * are there and handled (as a first trunk waits for them: centre-legs.ts) and the centre is open, within one day's
+ * opening hours (the next rounds take the days after), delivered by its deliverBy; never through the centre again,
+ * and its cap less what its feeder leg costs (handling with it). None while no such day is left before its deliverBy.
  */
 export function trunkInputOf({ request, atCentreFrom, feederKrw }: AwaitingTrunk, centre: Pick<CentreRecord, 'lat' | 'lng' | 'opensAt' | 'closesAt'>, nowMs: number): RequestInput[] {
   const dockMs = serviceMinutes(DEFAULT_LOADING_METHOD, request.pallets) * 60_000;
-  const ready = Math.max(nowMs, atCentreFrom.getTime());
+  const ready = Math.max(nowMs, atCentreFrom.getTime() + DEFAULT_CONFIG.centreHandlingMinutes * 60_000);
   for (let day = kstDayOf(ready); kstTimeOn(day, centre.opensAt ?? '00:00') < request.deliverBy.getTime(); day++) {
     const start = Math.max(ready, kstTimeOn(day, centre.opensAt ?? '00:00'));
     const end = Math.min(kstTimeOn(day, centre.closesAt ?? '24:00') - dockMs, request.deliverBy.getTime());

@@ -12,6 +12,7 @@ import { bookings, complexes, logisticsCentres, offers, shipmentRequests, vehicl
 import { localIdOf, toGlobalId } from '../../src/global-id';
 import { seoulDay } from '../../src/supply/listings/seoul-day';
 import { kstDayOf, kstTimeOn } from '../../src/matching/engine/days';
+import { DEFAULT_CONFIG } from '../../src/matching/engine/config';
 import { TINY_PNG } from '../../scripts/simulation/market';
 import { firstResults, gql, subscribedTo, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
@@ -165,11 +166,12 @@ describe('a trunk leg given back after its feeder picked the goods up', () => {
     expect(seen.data!.node).toEqual({ status: 'PICKED_UP', unmatched: { reason: 'DEADLINE' } });
   });
 
-  it('the next round offers a trunk from the centre, after the hand-over; declined, the goods still await one', async () => {
+  it("the next round offers a trunk from the centre, after the hand-over and the centre's handling; declined, the goods still await one", async () => {
     await round();
     const offered = await trunkOffers();
     expect(offered.map((o) => o.centreLeg)).toEqual(['TRUNK']);
-    expect(Date.parse(offered[0]!.pickupAt)).toBeGreaterThanOrEqual(handOverAt);
+    // Cross-docked as a first trunk would be: loaded no sooner than the centre has handled the goods.
+    expect(Date.parse(offered[0]!.pickupAt)).toBeGreaterThanOrEqual(handOverAt + DEFAULT_CONFIG.centreHandlingMinutes * 60_000);
     // The centre's handling is on the feeder's share already.
     expect(offered[0]!.breakdown.handlingKrw).toBe(0);
     const route = (await as<{ node: Route }>(key('CARRIER'), 'query ($id: ID!) { node(id: $id) { ... on Route { id stops { action requestId location { lat lng } } } } }', { id: offered[0]!.routeId })).data!.node;
