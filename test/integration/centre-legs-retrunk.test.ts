@@ -81,6 +81,16 @@ describe('a trunk leg given back after its feeder picked the goods up', () => {
   };
   const routesOf = async (roundId: string) => (await as<{ routes: { edges: { node: Route }[] } }>(key('CARRIER'), ROUTES, { round: roundId })).data!.routes.edges.map((e) => e.node);
   const trunkOffers = async (request = through) => (await as<{ offers: { edges: { node: Offer }[] } }>(key('MANUFACTURER'), OFFERS, { request })).data!.offers.edges.map((e) => e.node);
+  /** What the operator's insights count as unmatched among the requests posted this last hour (this test's). */
+  const unmatchedSeen = async () => {
+    const INSIGHTS = 'query ($from: DateTime!, $to: DateTime!) { complexInsights(complexCode: "BANWOL_SIHWA", from: $from, to: $to) { unmatched { reason count } } }';
+    const body = await as<{ complexInsights: { unmatched: { reason: string | null; count: number }[] } }>(key('OPERATOR'), INSIGHTS, {
+      from: new Date(Date.now() - 3_600_000).toISOString(),
+      to: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    expect(body.errors).toBeUndefined();
+    return body.data!.complexInsights.unmatched;
+  };
   const legs = async (request = through) =>
     (await server.db.select().from(bookings).where(eq(bookings.requestId, localIdOf(request, 'ShipmentRequest', 'id'))).orderBy(bookings.id).all()).map((b) => [b.centreLeg, b.status]);
 
@@ -164,6 +174,8 @@ describe('a trunk leg given back after its feeder picked the goods up', () => {
     expect((await trunkOffers(alsoPicked)).map((o) => o.centreLeg)).toEqual(['TRUNK']);
     const seen = await as<{ node: { status: string; unmatched: { reason: string } | null } }>(key('MANUFACTURER'), 'query ($id: ID!) { node(id: $id) { ... on ShipmentRequest { status unmatched { reason } } } }', { id: through });
     expect(seen.data!.node).toEqual({ status: 'PICKED_UP', unmatched: { reason: 'DEADLINE' } });
+    // The operator sees the goods among the unmatched, by that reason; the one on offer is not.
+    expect(await unmatchedSeen()).toEqual([{ reason: 'DEADLINE', count: 1 }]);
   });
 
   it("the next round offers a trunk from the centre, after the hand-over and the centre's handling; declined, the goods still await one", async () => {

@@ -13,6 +13,8 @@ import { parseEnv } from '../../src/env';
 import { rollUpClosedDays } from '../../src/insights/scheduler';
 import { rollUpDay } from '../../src/insights/roll-up-day';
 import { firstActiveDay } from '../../src/insights/day-figures';
+import { countUnmatched } from '../../src/insights/count-unmatched';
+import type { Viewer } from '../../src/context';
 import { createShipmentRequest } from '../../src/demand/create-shipment-request';
 import { createLogger } from '../../src/logger';
 import { expireOffers } from '../../src/market/expire-offers';
@@ -217,6 +219,18 @@ describe('years of history', () => {
     });
     expect(plans.length).toBeGreaterThan(8);
     for (const { statement, plan } of plans) expect(plan.filter((d) => /^SCAN (?!\(subquery|CONSTANT)/.test(d)), `${statement}\n${plan.join('\n')}`).toEqual([]);
+  });
+
+  sqlitePlans("a year's unmatched read what waits (open, or awaiting a trunk) by status, not the year's requests", async () => {
+    const complex = selectComplex({ db: server.db }, { code: 'BANWOL_SIHWA' })!;
+    const now = new Date();
+    const operator: Viewer = { organisationId: 0, role: 'OPERATOR', complexId: complex.id, apiKeyId: null };
+    const ctx = { pubsub: server.pubsub, logger: createLogger('silent'), env: parseEnv({ NODE_ENV: 'test' }), now: () => now, viewer: operator };
+    const input = { complexCode: complex.code, from: new Date(now.getTime() - 365 * DAY_MS), to: now };
+    const plans = await plansOf(server.dbPath, (db) => countUnmatched({ ctx: { ...ctx, db }, input }));
+    const requests = plans.filter((p) => /^select .* from "shipment_requests"/.test(p.statement));
+    expect(requests).toHaveLength(2);
+    for (const { statement, plan } of requests) expect(plan[0], `${statement}\n${plan.join('\n')}`).toMatch(/^SEARCH shipment_requests USING INDEX requests_complex\w* \(complex_id=\? AND status/);
   });
 
   sqlitePlans("a round reads the booked routes with a drop still ahead, not every booking its complex left confirmed", async () => {
