@@ -1468,7 +1468,7 @@ export type ComplexInsights = {
   rounds: RoundCosts;
   /** The request and transport figures per day the requests were posted (Asia/Seoul), oldest first. */
   days: Array<InsightsDay>;
-  /** The period's requests still OPEN, and those whose goods await a new trunk from the centre with none on offer, by why the last matching round gave them no offer, most first. */
+  /** The period's requests still OPEN, and those whose goods await a new trunk from the centre with none on offer, by why the last matching round gave them no offer (DEADLINE for goods past their deliverBy: rounds no longer try, the operator arranges them), most first. */
   unmatched: Array<UnmatchedCount>;
 };
 

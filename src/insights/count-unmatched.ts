@@ -16,8 +16,10 @@ export interface UnmatchedCount {
 /**
  * OPERATOR of the complex, or ADMIN: the requests posted in [from, to) still OPEN with their pickup ahead (waiting, as
  * insights count them), and those whose goods await a new trunk with none on offer (awaiting-trunk.ts), by why the
- * last round gave them no offer (`ShipmentRequest.unmatched`), most first. Read through the complex's OPEN and
- * in-flight requests (requests_complex), so it costs what is waiting, not the complex's history.
+ * last round gave them no offer (`ShipmentRequest.unmatched`), most first. Goods awaiting a trunk past their deliverBy
+ * count as DEADLINE whatever the last round said: rounds no longer try, the operator arranges them by hand. Read
+ * through the complex's OPEN and in-flight requests (requests_complex), so it costs what is waiting, not the
+ * complex's history.
  */
 export async function countUnmatched({ ctx, input }: { ctx: Context; input: GetComplexInsightsInput }): Promise<UnmatchedCount[]> {
   const { complexCode, from, to } = parseArgs(GetComplexInsightsInput, input);
@@ -34,10 +36,10 @@ export async function countUnmatched({ ctx, input }: { ctx: Context; input: GetC
       .where(and(ofComplex, eq(shipmentRequests.status, 'OPEN'), gt(shipmentRequests.pickupUntil, now)))
       .all()),
     ...(await ctx.db
-      .select({ reason: shipmentRequests.unmatchedReason, createdAt: shipmentRequests.createdAt })
+      .select({ reason: shipmentRequests.unmatchedReason, createdAt: shipmentRequests.createdAt, deliverBy: shipmentRequests.deliverBy })
       .from(shipmentRequests)
       .where(and(ofComplex, awaitsTrunk(ctx.db, { unoffered: true })))
-      .all()),
+      .all()).map((r) => ({ ...r, reason: r.deliverBy <= now ? ('DEADLINE' as const) : r.reason })),
   ];
   const counts = new Map<UnmatchedReason | null, number>();
   for (const r of waiting) {

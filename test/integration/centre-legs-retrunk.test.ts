@@ -178,6 +178,27 @@ describe('a trunk leg given back after its feeder picked the goods up', () => {
     expect(await unmatchedSeen()).toEqual([{ reason: 'DEADLINE', count: 1 }]);
   });
 
+  it("past its deliverBy, rounds stop offering a trunk and the operator sees the goods as DEADLINE, whatever the last round said", async () => {
+    const id = localIdOf(through, 'ShipmentRequest', 'id');
+    const kept = (await server.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get())!;
+    const now = Date.now();
+    await server.db
+      .update(shipmentRequests)
+      .set({ pickupFrom: new Date(now - 3 * 3_600_000), pickupUntil: new Date(now - 2 * 3_600_000), deliverBy: new Date(now - 60_000), unmatchedReason: 'TAKEN' })
+      .where(eq(shipmentRequests.id, id))
+      .run();
+    try {
+      await round();
+      expect(await trunkOffers()).toEqual([]);
+      expect(await status(through)).toBe('PICKED_UP');
+      // Still TAKEN on the request (no round looks at it now), but nothing will carry it: the operator's to arrange.
+      expect(await unmatchedSeen()).toEqual([{ reason: 'DEADLINE', count: 1 }]);
+    } finally {
+      const { pickupFrom, pickupUntil, deliverBy, unmatchedReason } = kept;
+      await server.db.update(shipmentRequests).set({ pickupFrom, pickupUntil, deliverBy, unmatchedReason }).where(eq(shipmentRequests.id, id)).run();
+    }
+  });
+
   it("the next round offers a trunk from the centre, after the hand-over and the centre's handling; declined, the goods still await one", async () => {
     await round();
     const offered = await trunkOffers();
