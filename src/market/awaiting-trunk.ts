@@ -30,8 +30,9 @@ export interface AwaitingTrunk {
   atCentreFrom: Date;
   /** What the shipper already pays for the feeder leg, the centre's handling with it. */
   feederKrw: number;
-  /** The feeder's truck: its booked route holds the request already, so no trunk of it is planned on that truck. */
+  /** The feeder's truck and booked route: that route holds the request already, so it is never extended with its trunk. */
   feederVehicleId: number | null;
+  feederRouteId: number | null;
 }
 
 /** The complex's requests that await a trunk and have none on offer, deliverable still (their deliverBy ahead of `now`). */
@@ -44,7 +45,7 @@ export async function awaitingTrunks(tx: Pick<Tx, 'select'>, complexId: number, 
   if (requests.length === 0) return [];
   const ids = requests.map((r) => r.id);
   const feeders = await tx
-    .select({ id: bookings.id, requestId: bookings.requestId, deliverAt: bookings.deliverAt, priceKrw: bookings.priceKrw, vehicleId: bookings.vehicleId })
+    .select({ id: bookings.id, requestId: bookings.requestId, deliverAt: bookings.deliverAt, priceKrw: bookings.priceKrw, vehicleId: bookings.vehicleId, routeId: bookings.routeId })
     .from(bookings)
     .where(and(inArray(bookings.requestId, ids), eq(bookings.centreLeg, 'FEEDER'), inArray(bookings.status, HOLDING_BOOKING_STATUSES)))
     .all();
@@ -56,7 +57,7 @@ export async function awaitingTrunks(tx: Pick<Tx, 'select'>, complexId: number, 
   return requests.map((request) => {
     const feeder = feeders.find((f) => f.requestId === request.id)!;
     const reported = handedOver.find((e) => e.bookingId === feeder.id)?.occurredAt;
-    return { request, atCentreFrom: reported ?? feeder.deliverAt ?? now, feederKrw: feeder.priceKrw, feederVehicleId: feeder.vehicleId };
+    return { request, atCentreFrom: reported ?? feeder.deliverAt ?? now, feederKrw: feeder.priceKrw, feederVehicleId: feeder.vehicleId, feederRouteId: feeder.routeId };
   });
 }
 

@@ -157,8 +157,13 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
       .from(bookings)
       .where(and(ofConsidered(bookings.requestId), eq(bookings.status, 'RETURNED'), eq(bookings.endedByOrgId, bookings.supplierOrgId)))
       .all();
-    // Nor is goods' trunk planned on their feeder's truck: an extension of its booked route would carry the request twice.
-    const feederTrucks = awaiting.flatMap((a) => (a.feederVehicleId ? [{ requestId: a.request.id, vehicleId: a.feederVehicleId, listingId: null }] : []));
+    // Nor is goods' trunk planned on their feeder's truck while its route may be extended: that would carry the request
+    // twice on one route. Once that route is done, the truck may take the trunk as a route of its own.
+    const bookedRoutes = await loadBookedRoutes(tx, complex.id, now, drives, done);
+    const extendable = new Set(bookedRoutes.map((b) => b.routeId));
+    const feederTrucks = awaiting.flatMap((a) =>
+      a.feederVehicleId && (a.feederRouteId === null || extendable.has(String(a.feederRouteId))) ? [{ requestId: a.request.id, vehicleId: a.feederVehicleId, listingId: null }] : [],
+    );
     const excludedPairs: ExcludedPair[] = [...declined, ...givenBack, ...feederTrucks].map((d) =>
       d.listingId ? { requestId: String(d.requestId), listingId: String(d.listingId) } : { requestId: String(d.requestId), vehicleId: String(d.vehicleId) },
     );
@@ -182,7 +187,7 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
       listings,
       now: nowMs,
       excludedPairs,
-      bookedRoutes: await loadBookedRoutes(tx, complex.id, now, drives, done),
+      bookedRoutes,
     };
   });
 }

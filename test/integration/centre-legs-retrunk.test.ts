@@ -6,9 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
+import { eq, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookings, complexes, logisticsCentres, offers, shipmentRequests, vehicleReservations } from '../../db/schema';
+import { bookings, complexes, logisticsCentres, offers, shipmentRequests, vehicleReservations, vehicles } from '../../db/schema';
 import { localIdOf, toGlobalId } from '../../src/global-id';
 import { seoulDay } from '../../src/supply/listings/seoul-day';
 import { kstDayOf, kstTimeOn } from '../../src/matching/engine/days';
@@ -61,6 +61,8 @@ describe('a trunk leg given back after its feeder picked the goods up', () => {
   let alsoPicked: string;
   let others: string[];
   const booking = { feeder: '', trunk: '', retrunk: '' };
+  /** The other load's feeder: its booking and its truck. */
+  const alsoFed = { booking: '', vehicleId: '' };
 
   const as = async <T,>(key: string, query: string, variables: Record<string, unknown> = {}) => (await gql<T>(server.url, query, variables, { apiKey: key })).body;
   const key = (role: 'MANUFACTURER' | 'CARRIER' | 'OPERATOR') => server.keyOf(role).apiKey;
@@ -128,7 +130,9 @@ describe('a trunk leg given back after its feeder picked the goods up', () => {
     expect((await report(booking.feeder, 'PICKED_UP')).errors).toBeUndefined();
     const fed = await as<{ routeAccept: { bookings: { id: string; shipmentRequestId: string }[] } }>(key('CARRIER'), ACCEPT, { id: second.id, key: randomUUID() });
     expect(fed.errors).toBeUndefined();
-    expect((await report(fed.data!.routeAccept.bookings.find((b) => b.shipmentRequestId === alsoPicked)!.id, 'PICKED_UP')).errors).toBeUndefined();
+    alsoFed.booking = fed.data!.routeAccept.bookings.find((b) => b.shipmentRequestId === alsoPicked)!.id;
+    alsoFed.vehicleId = second.vehicleId;
+    expect((await report(alsoFed.booking, 'PICKED_UP')).errors).toBeUndefined();
     // A truck at the centre for the new trunk.
     expect((await register(centre, 'T5')).errors).toBeUndefined();
   }, 60_000);
@@ -278,5 +282,24 @@ describe('a trunk leg given back after its feeder picked the goods up', () => {
     const charged = lines.filter((l) => l.supplyValueKrw > 0).map((l) => [l.bookingId, l.part, l.status]);
     expect(charged).toEqual([[booking.feeder, 'TRANSPORT', 'COMPLETED'], [booking.retrunk, 'TRANSPORT', 'COMPLETED']]);
     expect(lines.filter((l) => l.bookingId === booking.trunk)).toEqual([{ bookingId: booking.trunk, part: 'TRANSPORT', status: 'RETURNED', supplyValueKrw: 0 }]);
+  });
+
+  it("the feeder's own truck, its route done, is offered the new trunk as a route of its own", async () => {
+    // The other load's feeder hands over: its route has nothing ahead. Its truck is the only one left.
+    expect((await report(alsoFed.booking, 'AT_CENTRE')).data!.trackingEventReport.booking).toEqual({ status: 'COMPLETED', shipment: { status: 'AT_CENTRE' } });
+    const feederTruck = localIdOf(alsoFed.vehicleId, 'Vehicle', 'id');
+    await server.db.update(vehicles).set({ status: 'RETIRED' }).where(ne(vehicles.id, feederTruck)).run();
+    await server.db.update(offers).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(offers.requestId, localIdOf(alsoPicked, 'ShipmentRequest', 'id'))).run();
+    await round();
+    const offered = await trunkOffers(alsoPicked);
+    expect(offered.map((o) => o.centreLeg)).toEqual(['TRUNK']);
+    const route = (await as<{ node: Route }>(key('CARRIER'), 'query ($id: ID!) { node(id: $id) { ... on Route { vehicleId stops { action requestId } } } }', { id: offered[0]!.routeId })).data!.node;
+    expect(route.vehicleId).toBe(alsoFed.vehicleId);
+    // A route of its own: loaded at the centre and delivered, not the feeder's route again.
+    expect(route.stops.filter((s) => s.requestId === alsoPicked).map((s) => s.action)).toEqual(['CENTRE_PICKUP', 'DROP']);
+    const accepted = await as<{ routeAccept: { bookings: { shipmentRequestId: string; centreLeg: string }[] } }>(key('CARRIER'), ACCEPT, { id: offered[0]!.routeId, key: randomUUID() });
+    expect(accepted.errors).toBeUndefined();
+    expect(accepted.data!.routeAccept.bookings.filter((b) => b.shipmentRequestId === alsoPicked).map((b) => b.centreLeg)).toEqual(['TRUNK']);
+    expect(await legs(alsoPicked)).toEqual([['TRUNK', 'RETURNED'], ['FEEDER', 'COMPLETED'], ['TRUNK', 'CONFIRMED']]);
   });
 });
