@@ -1,46 +1,26 @@
 /**
  * A trunk leg given back after its feeder picked the goods up (a broken-down trunk truck): only the trunk ends, the
  * goods wait at the centre, and the next rounds offer them a trunk from there, which delivers them. Set up as
- * centre-legs.test.ts: six loads 4 km around the centre in one half hour, going ~100 km one way; a big truck at the
- * centre, a small one beside each load.
+ * centre-legs.test.ts (centreMarket): six loads 4 km around the centre in one half hour, going ~100 km one way; a big
+ * truck at the centre, a small one beside each load.
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { eq, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookings, complexes, logisticsCentres, offers, shipmentRequests, vehicleReservations, vehicles } from '../../db/schema';
+import { bookings, offers, shipmentRequests, vehicleReservations, vehicles } from '../../db/schema';
 import { localIdOf, toGlobalId } from '../../src/global-id';
 import { seoulDay } from '../../src/supply/listings/seoul-day';
-import { kstDayOf, kstTimeOn } from '../../src/matching/engine/days';
 import { DEFAULT_CONFIG } from '../../src/matching/engine/config';
 import { TINY_PNG } from '../../scripts/simulation/market';
 import { firstResults, gql, subscribedTo, wsClient } from '../helpers/clients';
+import { ACCEPT, centreMarket, REPORT, ROUTES, RUN, type Route } from '../helpers/centre-fixtures';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
-const RUN = 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { id } } }';
-const ROUTES = `query ($round: ID) { routes(first: 50, filter: { roundId: $round }) { edges { node {
-  id status vehicleId shares { requestId } stops { action requestId location { lat lng } startAt departAt } } } } }`;
-const ACCEPT = `mutation ($id: ID!, $key: String!) { routeAccept(input: { routeId: $id, idempotencyKey: $key }) {
-  route { status } bookings { id shipmentRequestId centreLeg } } }`;
-const REPORT = `mutation ($input: TrackingEventReportInput!) { trackingEventReport(input: $input) { booking { status shipment { status } } } }`;
 const GIVE_BACK = 'mutation ($id: ID!, $key: String!) { bookingGiveBack(input: { bookingId: $id, reason: "truck broke down", idempotencyKey: $key }) { bookings { id status } } }';
 const OFFERS = `query ($request: ID!) { offers(first: 10, filter: { status: PENDING, requestId: $request }) { edges { node {
   id centreLeg routeId pickupAt deliverAt breakdown { handlingKrw } } } } }`;
 
-interface Stop {
-  action: string;
-  requestId: string;
-  location: { lat: number; lng: number };
-  startAt: string;
-  departAt: string;
-}
-interface Route {
-  id: string;
-  status: string;
-  vehicleId: string;
-  shares: { requestId: string }[];
-  stops: Stop[];
-}
 interface Offer {
   id: string;
   centreLeg: string | null;
@@ -54,7 +34,7 @@ describe('a trunk leg given back after its feeder picked the goods up', () => {
   const tmp = tempDir();
   let server: TestServer;
   let centre: { lat: number; lng: number };
-  let day: number;
+  let register: Awaited<ReturnType<typeof centreMarket>>['register'];
   let through: string;
   let handOverAt: number;
   /** Another request on the trunk's route whose feeder picked it up too, and the rest, not picked up. */
@@ -67,14 +47,9 @@ describe('a trunk leg given back after its feeder picked the goods up', () => {
   const as = async <T,>(key: string, query: string, variables: Record<string, unknown> = {}) => (await gql<T>(server.url, query, variables, { apiKey: key })).body;
   const key = (role: 'MANUFACTURER' | 'CARRIER' | 'OPERATOR') => server.keyOf(role).apiKey;
   const status = async (id: string) => (await as<{ node: { status: string } }>(key('OPERATOR'), 'query ($id: ID!) { node(id: $id) { ... on ShipmentRequest { status } } }', { id })).data!.node.status;
-  const offset = (km: number, angle: number) => ({ lat: centre.lat + (km * Math.cos(angle)) / 111.32, lng: centre.lng + (km * Math.sin(angle)) / (111.32 * Math.cos((centre.lat * Math.PI) / 180)) });
   const report = (bookingId: string, kind: string) =>
     as<{ trackingEventReport: { booking: { status: string; shipment: { status: string } } } }>(key('CARRIER'), REPORT, {
       input: { bookingId, kind, occurredAt: new Date().toISOString(), position: centre, idempotencyKey: randomUUID() },
-    });
-  const register = (location: { lat: number; lng: number }, tonnageClass: string, rates: Record<string, unknown> = {}) =>
-    as(key('CARRIER'), 'mutation ($input: VehicleRegisterInput!) { vehicleRegister(input: $input) { vehicle { id } } }', {
-      input: { ...rates, plateNumber: `경기${10 + Math.floor(Math.random() * 80)}바${1000 + Math.floor(Math.random() * 8999)}`, tonnageClass, bodyType: 'CARGO', location, availability: [{ startsAt: new Date(Date.now() + 60_000).toISOString(), endsAt: new Date(kstTimeOn(day, '23:00')).toISOString() }], idempotencyKey: randomUUID() },
     });
   const round = async () => {
     const run = await as<{ matchingRunStart: { round: { id: string } } }>(key('OPERATOR'), RUN);
@@ -98,21 +73,8 @@ describe('a trunk leg given back after its feeder picked the goods up', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ dbPath: join(tmp.dir, 'retrunk.db') });
-    const complex = (await server.db.select().from(complexes).where(eq(complexes.code, 'BANWOL_SIHWA')).get())!;
-    const row = (await server.db.select().from(logisticsCentres).where(eq(logisticsCentres.complexId, complex.id)).get())!;
-    centre = { lat: row.lat, lng: row.lng };
-    day = kstDayOf(Date.now()) + 1;
-    expect((await register(centre, 'T11', { rateCard: { perStopFeeKrw: 3_000 } })).errors).toBeUndefined();
-    for (let i = 0; i < 6; i++) {
-      const created = await as<{ shipmentRequestCreate: { shipmentRequest: { id: string } } }>(key('MANUFACTURER'), 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }', {
-        input: {
-          idempotencyKey: randomUUID(), origin: offset(4, (i * Math.PI) / 3), destination: offset(100 + i, 2.4 + i * 0.01), weightKg: 800, pallets: 2, cargoClass: 'GENERAL', loadingAtOrigin: 'FORKLIFT', loadingAtDestination: 'FORKLIFT',
-          pickupWindow: { from: new Date(kstTimeOn(day, '09:00')).toISOString(), until: new Date(kstTimeOn(day, '09:30')).toISOString() }, deliverBy: new Date(kstTimeOn(day, '20:00')).toISOString(),
-        },
-      });
-      expect(created.errors).toBeUndefined();
-      expect((await register(offset(4.5, (i * Math.PI) / 3), 'T1')).errors).toBeUndefined();
-    }
+    const market = await centreMarket(server);
+    ({ centre, register } = market);
     const routes = await routesOf(await round());
     const feeder = routes.find((r) => r.stops.some((s) => s.action === 'CENTRE_DROP'))!;
     through = feeder.stops.find((s) => s.action === 'CENTRE_DROP')!.requestId;
@@ -134,7 +96,7 @@ describe('a trunk leg given back after its feeder picked the goods up', () => {
     alsoFed.vehicleId = second.vehicleId;
     expect((await report(alsoFed.booking, 'PICKED_UP')).errors).toBeUndefined();
     // A truck at the centre for the new trunk.
-    expect((await register(centre, 'T5')).errors).toBeUndefined();
+    await register(centre, 'T5');
   }, 60_000);
   afterAll(async () => {
     await server.stop();
@@ -224,7 +186,7 @@ describe('a trunk leg given back after its feeder picked the goods up', () => {
 
   it('a carrier accepts the next offer: the new trunk is booked, the goods keep their status', async () => {
     // Another carrier's truck free at the centre: the one that declined is not asked again.
-    expect((await register(centre, 'T5')).errors).toBeUndefined();
+    await register(centre, 'T5');
     await round();
     // An offer left to expire leaves the goods awaiting too: the next round offers again.
     const lapsed = await trunkOffers();

@@ -8,38 +8,17 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookings, complexes, logisticsCentres, offers } from '../../db/schema';
+import { bookings, logisticsCentres, offers } from '../../db/schema';
 import { localIdOf, toGlobalId } from '../../src/global-id';
 import { seoulDay } from '../../src/supply/listings/seoul-day';
-import { kstDayOf, kstTimeOn } from '../../src/matching/engine/days';
+import { kstDayOf } from '../../src/matching/engine/days';
 import { getComplex } from '../../src/complexes/get-complex';
 import { loadRoundInput } from '../../src/matching/round-input';
 import { TINY_PNG } from '../../scripts/simulation/market';
 import { ctxAs } from '../helpers/bookings-fixtures';
 import { firstResults, gql, subscribedTo, wsClient } from '../helpers/clients';
+import { ACCEPT, centreMarket, REPORT, ROUTES, RUN, type Route } from '../helpers/centre-fixtures';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
-
-const RUN = 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { id report { routes centreRequests } } } }';
-const ROUTES = `query ($round: ID) { routes(first: 50, filter: { roundId: $round }) { edges { node {
-  id status vehicleId shares { requestId priceKrw status } stops { action requestId location { lat lng } startAt departAt } } } } }`;
-const ACCEPT = `mutation ($id: ID!, $key: String!) { routeAccept(input: { routeId: $id, idempotencyKey: $key }) {
-  route { status } bookings { id shipmentRequestId } } }`;
-const REPORT = `mutation ($input: TrackingEventReportInput!) { trackingEventReport(input: $input) { booking { status shipment { status } } } }`;
-
-interface Stop {
-  action: string;
-  requestId: string;
-  location: { lat: number; lng: number };
-  startAt: string;
-  departAt: string;
-}
-interface Route {
-  id: string;
-  status: string;
-  vehicleId: string;
-  shares: { requestId: string; priceKrw: number; status: string }[];
-  stops: Stop[];
-}
 
 describe('a request through the logistics centre', () => {
   const tmp = tempDir();
@@ -65,32 +44,9 @@ describe('a request through the logistics centre', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ dbPath: join(tmp.dir, 'centre.db') });
-    const complex = (await server.db.select().from(complexes).where(eq(complexes.code, 'BANWOL_SIHWA')).get())!;
-    const row = (await server.db.select().from(logisticsCentres).where(eq(logisticsCentres.complexId, complex.id)).get())!;
-    centre = { lat: row.lat, lng: row.lng };
-    centreRow = row;
-    // Tomorrow morning in Korea, within the centre's opening hours.
-    const day = kstDayOf(Date.now()) + 1;
-    const register = (location: { lat: number; lng: number }, tonnageClass: string, rates: Record<string, unknown> = {}) =>
-      as(key('CARRIER'), 'mutation ($input: VehicleRegisterInput!) { vehicleRegister(input: $input) { vehicle { id } } }', {
-        input: { ...rates, plateNumber: `경기${10 + requestIds.length}바${1000 + Math.floor(Math.random() * 8999)}`, tonnageClass, bodyType: 'CARGO', location, availability: [{ startsAt: new Date(Date.now() + 60_000).toISOString(), endsAt: new Date(kstTimeOn(day, '23:00')).toISOString() }], idempotencyKey: randomUUID() },
-      });
-    // The trunk's carrier charges little for loads taken at one dock (each is a stop on the rate card).
-    const big = await register(centre, 'T11', { rateCard: { perStopFeeKrw: 3_000 } });
-    expect(big.errors).toBeUndefined();
-    for (let i = 0; i < 6; i++) {
-      const origin = offset(4, (i * Math.PI) / 3);
-      const created = await as<{ shipmentRequestCreate: { shipmentRequest: { id: string } } }>(key('MANUFACTURER'), 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }', {
-        input: {
-          idempotencyKey: randomUUID(), origin, destination: offset(100 + i, 2.4 + i * 0.01), weightKg: 800, pallets: 2, cargoClass: 'GENERAL', loadingAtOrigin: 'FORKLIFT', loadingAtDestination: 'FORKLIFT',
-          pickupWindow: { from: new Date(kstTimeOn(day, '09:00')).toISOString(), until: new Date(kstTimeOn(day, '09:30')).toISOString() }, deliverBy: new Date(kstTimeOn(day, '20:00')).toISOString(),
-        },
-      });
-      expect(created.errors).toBeUndefined();
-      requestIds.push(created.data!.shipmentRequestCreate.shipmentRequest.id);
-      const small = await register(offset(4.5, (i * Math.PI) / 3), 'T1');
-      expect(small.errors).toBeUndefined();
-    }
+    const market = await centreMarket(server);
+    ({ centre, centreRow } = market);
+    requestIds.push(...market.requestIds);
     const run = await as<{ matchingRunStart: { round: { id: string; report: { centreRequests: number } } } }>(key('OPERATOR'), RUN);
     expect(run.errors).toBeUndefined();
     centreRequests = run.data!.matchingRunStart.round.report.centreRequests;
@@ -343,31 +299,8 @@ describe('a booked route through the centre takes a direct load on its way', () 
   });
 
   it("extends the booked trunk with a load beside the centre, the trunk's loading at the centre kept", async () => {
-    const complex = (await server.db.select().from(complexes).where(eq(complexes.code, 'BANWOL_SIHWA')).get())!;
-    const row = (await server.db.select().from(logisticsCentres).where(eq(logisticsCentres.complexId, complex.id)).get())!;
-    const centre = { lat: row.lat, lng: row.lng };
-    const offset = (km: number, angle: number) => ({ lat: centre.lat + (km * Math.cos(angle)) / 111.32, lng: centre.lng + (km * Math.sin(angle)) / (111.32 * Math.cos((centre.lat * Math.PI) / 180)) });
-    const day = kstDayOf(Date.now()) + 1;
-    const post = async (origin: { lat: number; lng: number }, destination: { lat: number; lng: number }, from: string, until: string) => {
-      const created = await as<{ shipmentRequestCreate: { shipmentRequest: { id: string } } }>(key('MANUFACTURER'), 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }', {
-        input: {
-          idempotencyKey: randomUUID(), origin, destination, weightKg: 800, pallets: 2, cargoClass: 'GENERAL', loadingAtOrigin: 'FORKLIFT', loadingAtDestination: 'FORKLIFT',
-          pickupWindow: { from: new Date(kstTimeOn(day, from)).toISOString(), until: new Date(kstTimeOn(day, until)).toISOString() }, deliverBy: new Date(kstTimeOn(day, '20:00')).toISOString(),
-        },
-      });
-      expect(created.errors).toBeUndefined();
-      return created.data!.shipmentRequestCreate.shipmentRequest.id;
-    };
-    const register = async (location: { lat: number; lng: number }, tonnageClass: string, rates: Record<string, unknown> = {}) =>
-      expect((await as(key('CARRIER'), 'mutation ($input: VehicleRegisterInput!) { vehicleRegister(input: $input) { vehicle { id } } }', {
-        input: { ...rates, plateNumber: `경기${20 + Math.floor(Math.random() * 70)}바${1000 + Math.floor(Math.random() * 8999)}`, tonnageClass, bodyType: 'CARGO', location, availability: [{ startsAt: new Date(Date.now() + 60_000).toISOString(), endsAt: new Date(kstTimeOn(day, '23:00')).toISOString() }], idempotencyKey: randomUUID() },
-      })).errors).toBeUndefined();
     // As above: six loads around the complex going ~100 km the same way, a big truck at the centre, a small one beside each load.
-    await register(centre, 'T11', { rateCard: { perStopFeeKrw: 3_000 } });
-    for (let i = 0; i < 6; i++) {
-      await post(offset(4, (i * Math.PI) / 3), offset(100 + i, 2.4 + i * 0.01), '09:00', '09:30');
-      await register(offset(4.5, (i * Math.PI) / 3), 'T1');
-    }
+    const { centre, offset, post } = await centreMarket(server);
     const first = await as<{ matchingRunStart: { round: { id: string } } }>(key('OPERATOR'), RUN);
     const routes = (await as<{ routes: { edges: { node: Route }[] } }>(key('CARRIER'), ROUTES, { round: first.data!.matchingRunStart.round.id })).data!.routes.edges.map((e) => e.node);
     const trunk = routes.find((r) => r.stops.some((s) => s.action === 'CENTRE_PICKUP'))!;
