@@ -10,7 +10,6 @@ import { falloutEvents, statusUpdate } from '../market/fallout';
 import { publishAll, type Publication } from '../pubsub';
 import { parseInput } from '../validation';
 import { recordWebhookEvents } from '../webhooks/record-event';
-import { liveRounds } from '../matching/run-round';
 import { getShipmentRequest } from './get-shipment-request';
 import { checkInContext } from './request-context';
 import { CreateShipmentRequestInput, UpdateShipmentRequestInput } from './request-input';
@@ -44,7 +43,7 @@ export async function updateShipmentRequest({ ctx, input }: { ctx: Context; inpu
     const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
     const { idempotencyKey: _, ...terms } = parseInput(CreateShipmentRequestInput, { idempotencyKey, ...termsOf(current), ...defined });
     const ends = checkInContext(terms, complex, now, { windowKept: changes.pickupWindow === undefined });
-    const { amended, ...fallout } = await amendRequest(tx, id, termColumns(terms, ends), now, { pricedBy: liveRounds(tx, complex.id, now) });
+    const { amended, ...fallout } = await amendRequest(tx, id, termColumns(terms, ends), now);
     const reopened = current.status !== amended.status || fallout.withdrawn.some((o) => o.requestId === id);
     told = [...(reopened ? [statusUpdate(amended, amended.status, now)] : []), ...falloutEvents(fallout)];
     await recordWebhookEvents(tx, told, now);

@@ -1,4 +1,4 @@
-import { and, eq, notExists, type SQLWrapper } from 'drizzle-orm';
+import { and, eq, notExists } from 'drizzle-orm';
 import type { Tx } from '../../db/transaction';
 import { bookings, offers, shipmentRequests, type RequestStatus } from '../../db/schema';
 import { ConflictError } from '../errors';
@@ -10,21 +10,21 @@ type Terms = Partial<typeof shipmentRequests.$inferInsert>;
 
 /**
  * Writes the shipper's new `terms` over request `id` while no supplier has agreed to the old ones (OPEN, or OFFERED
- * with no leg booked) and none of `pricedBy` (the live rounds of its complex) is pricing it (a round would record
- * offers made for the old terms: it checks only that the request is still OPEN), back OPEN with the last round's
- * `unmatched` cleared (it explained the old terms). Its pending offers are withdrawn first, as a cancel withdraws them (a pooled load's other
- * shares with them): an accept racing it then either finds its offer withdrawn, or has booked before the request's
- * UPDATE, whose WHERE holds the guards, reads the booking. Returns the amended request and what it withdrew.
+ * with no leg booked), back OPEN with the last round's `unmatched` cleared (it explained the old terms). A round
+ * pricing it meanwhile writes nothing for it (recordOffers compares its updated_at). Its pending offers are withdrawn
+ * first, as a cancel withdraws them (a pooled load's other shares with them): an accept racing it then either finds its
+ * offer withdrawn, or has booked before the request's UPDATE, whose WHERE holds the guards, reads the booking. Returns
+ * the amended request and what it withdrew.
  * @throws ConflictError when a guard fails: the caller's transaction rolls back, the withdrawals with it.
  */
-export async function amendRequest(tx: Tx, id: number, terms: Terms, now: Date, { pricedBy }: { pricedBy: SQLWrapper }): Promise<{ amended: typeof shipmentRequests.$inferSelect } & Fallout> {
+export async function amendRequest(tx: Tx, id: number, terms: Terms, now: Date): Promise<{ amended: typeof shipmentRequests.$inferSelect } & Fallout> {
   // `keep`: the request itself returns OPEN below, on its new terms; only a pooled load's other requests are released.
   const fallout = await withdrawPendingOffers(tx, eq(offers.requestId, id), now, [id]);
   const agreed = tx.select({ id: bookings.id }).from(bookings).where(and(eq(bookings.requestId, id), eq(bookings.status, 'CONFIRMED')));
   const amended = await tx
     .update(shipmentRequests)
     .set({ ...terms, status: REQUEST_TRANSITIONS.amend.to, unmatchedReason: null, unmatchedAt: null, updatedAt: now })
-    .where(and(eq(shipmentRequests.id, id), inFrom(shipmentRequests.status, REQUEST_TRANSITIONS.amend), notExists(agreed), notExists(pricedBy)))
+    .where(and(eq(shipmentRequests.id, id), inFrom(shipmentRequests.status, REQUEST_TRANSITIONS.amend), notExists(agreed)))
     .returning()
     .get();
   if (!amended) throw await refusal(tx, id);
@@ -46,6 +46,5 @@ const AGREED = 'A supplier has agreed to these terms (the request or a leg of it
 async function refusal(tx: Tx, id: number): Promise<ConflictError> {
   const { status } = (await tx.select({ status: shipmentRequests.status }).from(shipmentRequests).where(eq(shipmentRequests.id, id)).get())!;
   assertAmendable(status);
-  const booked = await tx.select({ id: bookings.id }).from(bookings).where(and(eq(bookings.requestId, id), eq(bookings.status, 'CONFIRMED'))).get();
-  return new ConflictError(booked ? AGREED : "A matching round of the request's complex is pricing it on its present terms: send the change again in a few seconds");
+  return new ConflictError(AGREED);
 }

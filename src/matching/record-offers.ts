@@ -1,9 +1,10 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { idList } from '../../db/prepared';
-import { inJson } from '../../db/sql';
+import { inJson, lockingRows } from '../../db/sql';
 import type { Tx } from '../../db/transaction';
 import { offers, routes, routeStops, shipmentRequests, vehicles, warehouseListings, type PlannedStop } from '../../db/schema';
 import type { CostBreakdown, Offer, OfferBaseline, RoundInput } from './engine';
+import type { RoundRead } from './round-input';
 import { isoFromDay } from './engine';
 import { markOffered } from '../market/mark-offered';
 import { planRoute } from './route-plan';
@@ -18,22 +19,30 @@ export interface RecordedOffers {
 /**
  * Writes a round's offers and marks their requests OFFERED (one awaiting a trunk keeps its status), inside the
  * caller's transaction. A request that left OPEN (or stopped awaiting a trunk) while the round was computing
- * (cancelled, expired) keeps its state and gets no offer; a route is
+ * (cancelled, expired), or whose shipper changed its terms meanwhile, keeps its state and gets no offer (the next
+ * round considers it); a route is
  * written only if all its requests are still OPEN (its schedule and price split depend on all) and its truck and
  * their warehouses are still as the round read them (suppliersGone), with its stops (its plan: route_stops rows only
  * once booked) and one TRANSPORT offer per share.
  */
-export async function recordOffers(tx: Tx, round: { id: number; complexId: number }, input: RoundInput, engineOffers: Offer[]): Promise<RecordedOffers> {
+export async function recordOffers(tx: Tx, round: { id: number; complexId: number }, input: RoundRead, engineOffers: Offer[]): Promise<RecordedOffers> {
   const carrierOf = new Map(input.vehicles.map((v) => [v.id, Number(v.carrierOrgId)]));
   const ownerOf = new Map(input.listings.map((l) => [l.id, Number(l.ownerOrgId)]));
   const shipperOf = new Map(input.requests.map((r) => [r.id, Number(r.shipperOrgId)]));
   const createdAt = new Date(input.now);
 
-  const open = await tx
-    .select({ id: shipmentRequests.id })
-    .from(shipmentRequests)
-    .where(and(eq(shipmentRequests.complexId, round.complexId), eq(shipmentRequests.status, 'OPEN')))
-    .all();
+  // The requests to offer still OPEN and on the terms the round priced: updated_at as it read it (equal, not later: set
+  // by a change of terms, and otherwise only with a change of status). Locked (PostgreSQL), so that a change waits for
+  // this write and then withdraws its offers, or this waits for the change and skips the request.
+  const toOffer = [...new Set(engineOffers.flatMap((o) => (o.kind === 'ROUTE' ? o.shares.map((s) => Number(s.requestId)) : [Number(o.requestId)])))];
+  const rows = toOffer.length === 0 ? [] : await lockingRows(
+    tx
+      .select({ id: shipmentRequests.id, updatedAt: shipmentRequests.updatedAt })
+      .from(shipmentRequests)
+      .where(and(inJson(shipmentRequests.id, idList(toOffer)), eq(shipmentRequests.status, 'OPEN')))
+      .orderBy(shipmentRequests.id),
+  ).all();
+  const open = rows.filter((r) => input.updatedAtRead[String(r.id)] === (r.updatedAt?.getTime() ?? null));
   // Requests awaiting a trunk (theirs given back after their feeder's pickup) are offered one as they are: those the
   // round read so (atCentre) and still awaiting one. A round without any (nearly every round) reads nothing more.
   const atCentre = input.requests.filter((r) => r.atCentre).map((r) => Number(r.id));

@@ -34,7 +34,12 @@ import { DEFAULT_LOADING_METHOD, serviceMinutes } from '../supply/loading-method
  * bounded below by now (windows, reservations, listings' days), driven by the open requests, or one row per truck
  * found by index (its last work done), so a round costs what it considers, not the years of history behind it.
  */
-export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord, now: Date): Promise<RoundInput> {
+/** A round's input as read, with each OPEN request's updated_at (ms; null: never written since posted) for recordOffers. */
+export interface RoundRead extends RoundInput {
+  updatedAtRead: Record<string, number | null>;
+}
+
+export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord, now: Date): Promise<RoundRead> {
   const nowMs = now.getTime();
   return snapshot(ctx.db, async (tx) => {
     const requestRows = await tx
@@ -186,6 +191,7 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
       vehicles: vehicleInputs,
       listings,
       now: nowMs,
+      updatedAtRead: Object.fromEntries(requestRows.map((r) => [String(r.id), r.updatedAt?.getTime() ?? null])),
       excludedPairs,
       bookedRoutes,
     };

@@ -1,4 +1,4 @@
-import { and, eq, gte, sql, type SQLWrapper } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { transact } from '../../db/transaction';
 import { isUniqueViolation } from '../../db/errors';
@@ -43,18 +43,6 @@ export function runMatchingRound({ ctx, input }: { ctx: Context; input: RunMatch
  */
 export const CLAIM_BEAT_MS = 5_000;
 export const CLAIM_LAPSE_MS = 3 * CLAIM_BEAT_MS;
-
-/**
- * The running rounds of the complex `complexId` (a column of the outer query, or an id) whose claim is alive at `now`:
- * one is pricing the complex's open requests. A claim unstamped for CLAIM_LAPSE_MS is a dead process's: the next round
- * takes it over, and it writes nothing.
- */
-export function liveRounds(db: Pick<Db, 'select'>, complexId: SQLWrapper | number, now: Date) {
-  return db
-    .select({ id: matchingRounds.id })
-    .from(matchingRounds)
-    .where(and(eq(matchingRounds.complexId, complexId), RUNNING_ROUND, gte(sql`coalesce(${matchingRounds.aliveAt}, ${matchingRounds.startedAt})`, now.getTime() - CLAIM_LAPSE_MS)));
-}
 
 /** The engine's tunables from configuration. */
 export function engineConfig(ctx: Pick<Context, 'env'>): ConfigOverrides {

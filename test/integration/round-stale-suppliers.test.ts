@@ -11,9 +11,9 @@ import { offers, shipmentRequests } from '../../db/schema';
 import { transact } from '../../db/transaction';
 import { getComplex } from '../../src/complexes/get-complex';
 import { cancelShipmentRequest } from '../../src/demand/cancel-shipment-request';
-import type { Offer, RoundInput } from '../../src/matching/engine';
+import type { Offer } from '../../src/matching/engine';
 import { recordOffers } from '../../src/matching/record-offers';
-import { loadRoundInput } from '../../src/matching/round-input';
+import { loadRoundInput, type RoundRead } from '../../src/matching/round-input';
 import { engineConfig } from '../../src/matching/run-round';
 import { kstDayOf, kstTimeOn } from '../../src/matching/engine/days';
 import { updateListing } from '../../src/supply/listings/update-listing';
@@ -38,13 +38,13 @@ describe("a round's offers on suppliers that changed while it searched", () => {
       ...(storage && { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' as const } }),
     });
   /** The round's read and search, as executeRound runs them before it writes. */
-  const search = async (): Promise<{ input: RoundInput; planned: Offer[] }> => {
+  const search = async (): Promise<{ input: RoundRead; planned: Offer[] }> => {
     const ctx = as('OPERATOR');
     const input = await loadRoundInput(ctx, getComplex({ ctx, input: { code: 'BANWOL_SIHWA' } }), new Date());
     return { input, planned: runRound(input, engineConfig(ctx)).offers };
   };
   /** The round's write step with what it searched; returns the offers it wrote. */
-  const write = async (input: RoundInput, planned: Offer[]) => {
+  const write = async (input: RoundRead, planned: Offer[]) => {
     const r = await round(server.db);
     await transact(server.db, (tx) => recordOffers(tx, { id: r.roundId, complexId: r.complexId }, input, planned));
     return server.db.select().from(offers).where(eq(offers.roundId, r.roundId)).all();

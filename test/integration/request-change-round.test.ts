@@ -1,0 +1,102 @@
+/**
+ * A shipper changes its request whenever no supplier has agreed to it, a matching round running or not. A round that
+ * read the old terms writes no offer for it (nor the pooled route it shared); the next round prices the new terms.
+ * Driven deterministically, as
+ * round-stale-suppliers.test.ts does: the round's read and search as the service does them, the change, its write.
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offers, shipmentRequests } from '../../db/schema';
+import { transact } from '../../db/transaction';
+import { getComplex } from '../../src/complexes/get-complex';
+import { cancelShipmentRequest } from '../../src/demand/cancel-shipment-request';
+import { toGlobalId } from '../../src/global-id';
+import type { Offer } from '../../src/matching/engine';
+import { kstDayOf, kstTimeOn } from '../../src/matching/engine/days';
+import { recordOffers } from '../../src/matching/record-offers';
+import { loadRoundInput, type RoundRead } from '../../src/matching/round-input';
+import { engineConfig, runMatchingRound } from '../../src/matching/run-round';
+import { retireVehicle } from '../../src/supply/vehicles/retire-vehicle';
+import { ctxAs, round, shipment, vehicle } from '../helpers/bookings-fixtures';
+import { gql } from '../helpers/clients';
+import { runRound } from '../helpers/matching-fixtures';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+
+const UPDATE = 'mutation ($input: ShipmentRequestUpdateInput!) { shipmentRequestUpdate(input: $input) { shipmentRequest { status } } }';
+
+describe('a request changed while a round prices it', () => {
+  const tmp = tempDir();
+  let server: TestServer;
+  const as = (role: 'MANUFACTURER' | 'CARRIER' | 'OPERATOR') => ctxAs(server.db, server.keyOf(role));
+  // Tomorrow between 10:00 and 16:00 in Korea, to Suwon.
+  const day = kstDayOf(Date.now()) + 1;
+  const post = () =>
+    shipment(as('MANUFACTURER'), {
+      origin: { lat: 37.325, lng: 126.75 },
+      destination: { lat: 37.2636, lng: 127.0286 },
+      pallets: 2,
+      weightKg: 800,
+      pickupWindow: { from: new Date(kstTimeOn(day, '10:00')), until: new Date(kstTimeOn(day, '16:00')) },
+      deliverBy: new Date(kstTimeOn(day + 1, '10:00')),
+    });
+  /** The shipper's change, through the API. */
+  const change = async (id: number, changes: Record<string, unknown>) => {
+    const { body } = await gql(server.url, UPDATE, { input: { shipmentRequestId: toGlobalId('ShipmentRequest', id), idempotencyKey: randomUUID(), ...changes } }, { apiKey: server.keyOf('MANUFACTURER').apiKey });
+    expect(body.errors).toBeUndefined();
+  };
+  /** The round's read and search, as executeRound runs them before it writes. */
+  const search = async (): Promise<{ input: RoundRead; planned: Offer[] }> => {
+    const ctx = as('OPERATOR');
+    const input = await loadRoundInput(ctx, getComplex({ ctx, input: { code: 'BANWOL_SIHWA' } }), new Date());
+    return { input, planned: runRound(input, engineConfig(ctx)).offers };
+  };
+  /** The round's write step with what it searched; returns the offers it wrote. */
+  const write = async (input: RoundRead, planned: Offer[]) => {
+    const r = await round(server.db);
+    await transact(server.db, (tx) => recordOffers(tx, { id: r.roundId, complexId: r.complexId }, input, planned));
+    return server.db.select().from(offers).where(eq(offers.roundId, r.roundId)).all();
+  };
+  /** The next round, as the service runs it; returns the offers it wrote for `requestId`. */
+  const nextRound = async (requestId: number) => {
+    const { id } = await runMatchingRound({ ctx: as('OPERATOR'), input: { complexCode: 'BANWOL_SIHWA' } });
+    return server.db.select().from(offers).where(and(eq(offers.roundId, id), eq(offers.requestId, requestId))).all();
+  };
+  const routesOf = (planned: Offer[], requestId: number) => planned.flatMap((o) => (o.kind === 'ROUTE' && o.shares.some((s) => s.requestId === String(requestId)) ? [o] : []));
+  const stored = async (id: number) => (await server.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get())!;
+  const done = (...ids: number[]) => Promise.all(ids.map((id) => cancelShipmentRequest({ ctx: as('MANUFACTURER'), input: { id, reason: 'test case done' } })));
+
+  beforeAll(async () => {
+    server = await startTestServer({ dbPath: join(tmp.dir, 'request-change-round.db') });
+  });
+  afterAll(async () => {
+    await server.stop();
+    tmp.remove();
+  });
+
+  it('writes no offer on the old terms, nor the pooled route it shared; the next round offers it on the new', async () => {
+    const truck = await vehicle(as('CARRIER'), { location: { lat: 37.33, lng: 126.75 } });
+    const [request, partner] = [await post(), await post()];
+    const { input, planned } = await search();
+    const old = routesOf(planned, request.id);
+    expect(old).toHaveLength(1);
+    // Its terms change while the round searches: delivered to Pyeongtaek, not Suwon.
+    await change(request.id, { destination: { lat: 36.9921, lng: 127.1129 } });
+    const written = await write(input, planned);
+    expect(written.filter((o) => o.requestId === request.id)).toEqual([]);
+    // The two loads shared one truck; a route's schedule and price split depend on all its shares: none is offered.
+    expect(old[0]!.shares.map((s) => Number(s.requestId)).sort()).toEqual([request.id, partner.id].sort());
+    expect(written.filter((o) => o.requestId === partner.id)).toEqual([]);
+    expect(await stored(request.id)).toMatchObject({ status: 'OPEN', destinationLat: 36.9921 });
+    expect(await stored(partner.id)).toMatchObject({ status: 'OPEN' });
+
+    const offered = await nextRound(request.id);
+    expect(offered.map((o) => o.kind)).toEqual(['TRANSPORT']);
+    // Priced for the new destination: not the kilometres the old plan drove.
+    expect(offered[0]!.loadedKm).not.toBe(old[0]!.shares.find((s) => s.requestId === String(request.id))!.loadedKm);
+    expect(await stored(request.id)).toMatchObject({ status: 'OFFERED' });
+    await done(request.id, partner.id);
+    await retireVehicle({ ctx: as('CARRIER'), input: { vehicleId: truck.id } });
+  });
+});
