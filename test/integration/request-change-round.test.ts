@@ -9,10 +9,12 @@ import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offers, shipmentRequests } from '../../db/schema';
+import { DIALECT } from '../../db/dialect';
 import { transact } from '../../db/transaction';
 import { getComplex } from '../../src/complexes/get-complex';
 import { cancelShipmentRequest } from '../../src/demand/cancel-shipment-request';
 import { toGlobalId } from '../../src/global-id';
+import { amendRequest } from '../../src/market/amend-request';
 import type { Offer } from '../../src/matching/engine';
 import { kstDayOf, kstTimeOn } from '../../src/matching/engine/days';
 import { recordOffers } from '../../src/matching/record-offers';
@@ -65,6 +67,11 @@ describe('a request changed while a round prices it', () => {
   };
   const routesOf = (planned: Offer[], requestId: number) => planned.flatMap((o) => (o.kind === 'ROUTE' && o.shares.some((s) => s.requestId === String(requestId)) ? [o] : []));
   const stored = async (id: number) => (await server.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get())!;
+  /** Resolves once a session of the database waits for a row another transaction holds. */
+  const untilWaitingOnRow = async () => {
+    const client = (server.db as unknown as { $client: { query(sql: string): Promise<{ rows: { n: number }[] }> } }).$client;
+    while ((await client.query("select count(*)::int as n from pg_locks where not granted and locktype in ('transactionid', 'tuple')")).rows[0]!.n === 0) await new Promise((r) => setTimeout(r, 20));
+  };
   const done = (...ids: number[]) => Promise.all(ids.map((id) => cancelShipmentRequest({ ctx: as('MANUFACTURER'), input: { id, reason: 'test case done' } })));
 
   beforeAll(async () => {
@@ -97,6 +104,33 @@ describe('a request changed while a round prices it', () => {
     expect(offered[0]!.loadedKm).not.toBe(old[0]!.shares.find((s) => s.requestId === String(request.id))!.loadedKm);
     expect(await stored(request.id)).toMatchObject({ status: 'OFFERED' });
     await done(request.id, partner.id);
+    await retireVehicle({ ctx: as('CARRIER'), input: { vehicleId: truck.id } });
+  });
+
+  // SQLite writes one transaction at a time, whole: a change and a round's write cannot interleave there.
+  it.skipIf(DIALECT !== 'pg')('a round coming to write while a change holds the request waits for it, then skips the request', async () => {
+    const truck = await vehicle(as('CARRIER'), { location: { lat: 37.33, lng: 126.75 } });
+    const request = await post();
+    const { input, planned } = await search();
+    expect(routesOf(planned, request.id)).toHaveLength(1);
+    // The change written, not committed yet.
+    let commit!: () => void;
+    const held = new Promise<void>((resolve) => (commit = resolve));
+    let amended!: () => void;
+    const written = new Promise<void>((resolve) => (amended = resolve));
+    const changing = transact(server.db, async (tx) => {
+      await amendRequest(tx, request.id, { pallets: 3, weightKg: 1_000 }, new Date());
+      amended();
+      await held;
+    });
+    await written;
+    const writing = write(input, planned);
+    await untilWaitingOnRow();
+    commit();
+    await changing;
+    expect((await writing).filter((o) => o.requestId === request.id)).toEqual([]);
+    expect(await stored(request.id)).toMatchObject({ status: 'OPEN', pallets: 3 });
+    await done(request.id);
     await retireVehicle({ ctx: as('CARRIER'), input: { vehicleId: truck.id } });
   });
 });
