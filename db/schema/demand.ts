@@ -61,6 +61,11 @@ export const shipmentRequests = sqliteTable(
      */
     unmatchedReason: text('unmatched_reason', { enum: UNMATCHED_REASONS }).$type<UnmatchedReason>(),
     unmatchedAt: integer('unmatched_at', { mode: 'timestamp_ms' }),
+    /**
+     * The last offer made before the shipper last changed the terms (shipmentRequestUpdate; null: never changed): a
+     * supplier's no to it or an earlier one (declined, given back) answered old terms, and no longer excludes it.
+     */
+    termsChangedAfterOfferId: integer('terms_changed_after_offer_id'),
   },
   (t) => [
     // Lists run newest first: these give the scope's rows in id order, so a page reads ~first rows, not the scope.

@@ -1,4 +1,4 @@
-import { and, eq, notExists } from 'drizzle-orm';
+import { and, eq, notExists, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/transaction';
 import { bookings, offers, shipmentRequests, type RequestStatus } from '../../db/schema';
 import { ConflictError } from '../errors';
@@ -10,7 +10,8 @@ type Terms = Partial<typeof shipmentRequests.$inferInsert>;
 
 /**
  * Writes the shipper's new `terms` over request `id` while no supplier has agreed to the old ones (OPEN, or OFFERED
- * with no leg booked), back OPEN with the last round's `unmatched` cleared (it explained the old terms). A round
+ * with no leg booked), back OPEN with the last round's `unmatched` cleared (it explained the old terms) and its
+ * suppliers' declines void (they answered the old terms: round-input reads only those of later offers). A round
  * pricing it meanwhile writes nothing for it (recordOffers compares its updated_at). Its pending offers are withdrawn
  * first, as a cancel withdraws them (a pooled load's other shares with them): an accept racing it then either finds its
  * offer withdrawn, or has booked before the request's UPDATE, whose WHERE holds the guards, reads the booking. Returns
@@ -20,10 +21,11 @@ type Terms = Partial<typeof shipmentRequests.$inferInsert>;
 export async function amendRequest(tx: Tx, id: number, terms: Terms, now: Date): Promise<{ amended: typeof shipmentRequests.$inferSelect } & Fallout> {
   // `keep`: the request itself returns OPEN below, on its new terms; only a pooled load's other requests are released.
   const fallout = await withdrawPendingOffers(tx, eq(offers.requestId, id), now, [id]);
+  const lastOffer = sql`(select max(${offers.id}) from ${offers} where ${eq(offers.requestId, id)})`;
   const agreed = tx.select({ id: bookings.id }).from(bookings).where(and(eq(bookings.requestId, id), eq(bookings.status, 'CONFIRMED')));
   const amended = await tx
     .update(shipmentRequests)
-    .set({ ...terms, status: REQUEST_TRANSITIONS.amend.to, unmatchedReason: null, unmatchedAt: null, updatedAt: now })
+    .set({ ...terms, status: REQUEST_TRANSITIONS.amend.to, unmatchedReason: null, unmatchedAt: null, updatedAt: now, termsChangedAfterOfferId: lastOffer })
     .where(and(eq(shipmentRequests.id, id), inFrom(shipmentRequests.status, REQUEST_TRANSITIONS.amend), notExists(agreed)))
     .returning()
     .get();

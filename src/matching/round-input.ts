@@ -1,4 +1,4 @@
-import { and, eq, gt, gte, inArray, isNull, or, sum } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, isNull, or, sql, sum } from 'drizzle-orm';
 import { snapshot } from '../../db/transaction';
 import {
   bookings,
@@ -30,7 +30,7 @@ import { DEFAULT_LOADING_METHOD, serviceMinutes } from '../supply/loading-method
  * Everything one round of `complex` needs, read in one snapshot: OPEN requests whose pickup window is
  * still ahead, requests awaiting a trunk from the centre (trunkInputOf), ACTIVE vehicles with free time after their last held booking, from where they start (truck-start.ts),
  * ACTIVE listings with idle pallets from today (net of held reservations, per day), and every pair a supplier
- * declined or gave back (never offered again), and the booked routes with stops ahead (booked-routes.ts). Engine ids are the database ids as strings. Every read is
+ * declined or gave back (not offered again on the same terms), and the booked routes with stops ahead (booked-routes.ts). Engine ids are the database ids as strings. Every read is
  * bounded below by now (windows, reservations, listings' days), driven by the open requests, or one row per truck
  * found by index (its last work done), so a round costs what it considers, not the years of history behind it.
  */
@@ -151,16 +151,20 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
     // Without awaiting requests, the open ones alone: an OR with an empty list would read every offer, not by index.
     const ofConsidered = (requestId: typeof offers.requestId | typeof bookings.requestId) =>
       awaitingIds.length === 0 ? inArray(requestId, openIds) : or(inArray(requestId, openIds), inArray(requestId, awaitingIds));
+    // A no to an offer made before the shipper last changed the terms answered the old ones (amendRequest).
+    const toPresentTerms = (offerId: typeof offers.id | typeof bookings.offerId) => sql`${offerId} > coalesce(${shipmentRequests.termsChangedAfterOfferId}, 0)`;
     const declined = await tx
       .select({ requestId: offers.requestId, vehicleId: offers.vehicleId, listingId: offers.listingId })
       .from(offers)
-      .where(and(ofConsidered(offers.requestId), eq(offers.status, 'DECLINED')))
+      .innerJoin(shipmentRequests, eq(shipmentRequests.id, offers.requestId))
+      .where(and(ofConsidered(offers.requestId), eq(offers.status, 'DECLINED'), toPresentTerms(offers.id)))
       .all();
     // A supplier that gave a booking back has said no to that request as surely as one that declined it.
     const givenBack = await tx
       .select({ requestId: bookings.requestId, vehicleId: bookings.vehicleId, listingId: bookings.listingId })
       .from(bookings)
-      .where(and(ofConsidered(bookings.requestId), eq(bookings.status, 'RETURNED'), eq(bookings.endedByOrgId, bookings.supplierOrgId)))
+      .innerJoin(shipmentRequests, eq(shipmentRequests.id, bookings.requestId))
+      .where(and(ofConsidered(bookings.requestId), eq(bookings.status, 'RETURNED'), eq(bookings.endedByOrgId, bookings.supplierOrgId), toPresentTerms(bookings.offerId)))
       .all();
     // Nor is goods' trunk planned on their feeder's truck while its route may be extended: that would carry the request
     // twice on one route. Once that route is done, the truck may take the trunk as a route of its own.

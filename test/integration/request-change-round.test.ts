@@ -1,7 +1,7 @@
 /**
  * A shipper changes its request whenever no supplier has agreed to it, a matching round running or not. A round that
  * read the old terms writes no offer for it (nor the pooled route it shared); the next round prices the new terms.
- * Driven deterministically, as
+ * And a change makes the request new to the suppliers that declined it. Driven deterministically, as
  * round-stale-suppliers.test.ts does: the round's read and search as the service does them, the change, its write.
  */
 import { randomUUID } from 'node:crypto';
@@ -27,8 +27,9 @@ import { runRound } from '../helpers/matching-fixtures';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
 const UPDATE = 'mutation ($input: ShipmentRequestUpdateInput!) { shipmentRequestUpdate(input: $input) { shipmentRequest { status } } }';
+const DECLINE = 'mutation ($id: ID!) { offerDecline(input: { offerId: $id, reason: "no driver that day" }) { offer { status } } }';
 
-describe('a request changed while a round prices it', () => {
+describe("a request changed while a round prices it, and its suppliers' declines", () => {
   const tmp = tempDir();
   let server: TestServer;
   const as = (role: 'MANUFACTURER' | 'CARRIER' | 'OPERATOR') => ctxAs(server.db, server.keyOf(role));
@@ -130,6 +131,23 @@ describe('a request changed while a round prices it', () => {
     await changing;
     expect((await writing).filter((o) => o.requestId === request.id)).toEqual([]);
     expect(await stored(request.id)).toMatchObject({ status: 'OPEN', pallets: 3 });
+    await done(request.id);
+    await retireVehicle({ ctx: as('CARRIER'), input: { vehicleId: truck.id } });
+  });
+
+  it('offers a request to the truck whose carrier declined it once its shipper changed it, not before', async () => {
+    const truck = await vehicle(as('CARRIER'), { location: { lat: 37.33, lng: 126.75 } });
+    const request = await post();
+    const [first] = (await nextRound(request.id)).filter((o) => o.vehicleId === truck.id);
+    expect(first).toBeDefined();
+    const declined = await gql(server.url, DECLINE, { id: toGlobalId('Offer', first!.id) }, { apiKey: server.keyOf('CARRIER').apiKey });
+    expect(declined.body.errors).toBeUndefined();
+    // Its carrier said no to these terms: not on that truck again while they hold.
+    expect((await nextRound(request.id)).filter((o) => o.vehicleId === truck.id)).toEqual([]);
+
+    await change(request.id, { pallets: 3, weightKg: 1_000 });
+    const again = (await nextRound(request.id)).filter((o) => o.vehicleId === truck.id);
+    expect(again).toMatchObject([{ kind: 'TRANSPORT', status: 'PENDING', supplierOrgId: server.keyOf('CARRIER').organisationId }]);
     await done(request.id);
     await retireVehicle({ ctx: as('CARRIER'), input: { vehicleId: truck.id } });
   });

@@ -51,6 +51,7 @@ export const shipmentRequests = pgTable(
      */
     unmatchedReason: text('unmatched_reason', { enum: UNMATCHED_REASONS }).$type<UnmatchedReason>(),
     unmatchedAt: timestampMs('unmatched_at'),
+    termsChangedAfterOfferId: integer('terms_changed_after_offer_id'),
   },
   (t) => [
     index('requests_shipper_newest').on(t.shipperOrgId, t.id),

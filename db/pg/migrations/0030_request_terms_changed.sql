@@ -1,0 +1,1 @@
+ALTER TABLE "shipment_requests" ADD COLUMN "terms_changed_after_offer_id" integer;
