@@ -1,7 +1,7 @@
 /**
  * A shipper changes its request whenever no supplier has agreed to it, a matching round running or not. A round that
  * read the old terms writes no offer for it (nor the pooled route it shared); the next round prices the new terms.
- * And a change makes the request new to the suppliers that declined it. Driven deterministically, as
+ * And a change makes the request new to the suppliers that declined it or gave it back. Driven deterministically, as
  * round-stale-suppliers.test.ts does: the round's read and search as the service does them, the change, its write.
  */
 import { randomUUID } from 'node:crypto';
@@ -27,6 +27,8 @@ import { runRound } from '../helpers/matching-fixtures';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
 const UPDATE = 'mutation ($input: ShipmentRequestUpdateInput!) { shipmentRequestUpdate(input: $input) { shipmentRequest { status } } }';
+const ACCEPT = 'mutation ($id: ID!, $key: String!) { offerAccept(input: { offerId: $id, idempotencyKey: $key }) { bookings { id } } }';
+const GIVE_BACK = 'mutation ($id: ID!, $key: String!) { bookingGiveBack(input: { bookingId: $id, reason: "truck broke down", idempotencyKey: $key }) { bookings { status } } }';
 const DECLINE = 'mutation ($id: ID!) { offerDecline(input: { offerId: $id, reason: "no driver that day" }) { offer { status } } }';
 
 describe("a request changed while a round prices it, and its suppliers' declines", () => {
@@ -148,6 +150,29 @@ describe("a request changed while a round prices it, and its suppliers' declines
     await change(request.id, { pallets: 3, weightKg: 1_000 });
     const again = (await nextRound(request.id)).filter((o) => o.vehicleId === truck.id);
     expect(again).toMatchObject([{ kind: 'TRANSPORT', status: 'PENDING', supplierOrgId: server.keyOf('CARRIER').organisationId }]);
+    await done(request.id);
+    await retireVehicle({ ctx: as('CARRIER'), input: { vehicleId: truck.id } });
+  });
+
+  it('offers it again to a truck whose carrier gave its booking back, once its shipper changed it', async () => {
+    const truck = await vehicle(as('CARRIER'), { location: { lat: 37.33, lng: 126.75 } });
+    const request = await post();
+    const [offer] = (await nextRound(request.id)).filter((o) => o.vehicleId === truck.id);
+    const carrier = { apiKey: server.keyOf('CARRIER').apiKey };
+    const accepted = await gql<{ offerAccept: { bookings: { id: string }[] } }>(server.url, ACCEPT, { id: toGlobalId('Offer', offer!.id), key: randomUUID() }, carrier);
+    expect(accepted.body.errors).toBeUndefined();
+    const given = await gql(server.url, GIVE_BACK, { id: accepted.body.data!.offerAccept.bookings[0]!.id, key: randomUUID() }, carrier);
+    expect(given.body.errors).toBeUndefined();
+    const excluded = async () => {
+      const ctx = as('OPERATOR');
+      return (await loadRoundInput(ctx, getComplex({ ctx, input: { code: 'BANWOL_SIHWA' } }), new Date())).excludedPairs;
+    };
+    const pair = { requestId: String(request.id), vehicleId: String(truck.id) };
+    expect(await excluded()).toContainEqual(pair);
+
+    await change(request.id, { pallets: 3, weightKg: 1_000 });
+    expect(await excluded()).not.toContainEqual(pair);
+    expect((await nextRound(request.id)).filter((o) => o.vehicleId === truck.id)).toMatchObject([{ kind: 'TRANSPORT', status: 'PENDING' }]);
     await done(request.id);
     await retireVehicle({ ctx: as('CARRIER'), input: { vehicleId: truck.id } });
   });
