@@ -35,13 +35,12 @@ export async function recordOffers(tx: Tx, round: { id: number; complexId: numbe
   // by a change of terms, and otherwise only with a change of status). Locked (PostgreSQL), so that a change waits for
   // this write and then withdraws its offers, or this waits for the change and skips the request.
   const toOffer = [...new Set(engineOffers.flatMap((o) => (o.kind === 'ROUTE' ? o.shares.map((s) => Number(s.requestId)) : [Number(o.requestId)])))];
-  const rows = toOffer.length === 0 ? [] : await lockingRows(
-    tx
-      .select({ id: shipmentRequests.id, updatedAt: shipmentRequests.updatedAt })
-      .from(shipmentRequests)
-      .where(and(inJson(shipmentRequests.id, idList(toOffer)), eq(shipmentRequests.status, 'OPEN')))
-      .orderBy(shipmentRequests.id),
-  ).all();
+  const asNow = tx
+    .select({ id: shipmentRequests.id, updatedAt: shipmentRequests.updatedAt })
+    .from(shipmentRequests)
+    .where(and(inJson(shipmentRequests.id, idList(toOffer)), eq(shipmentRequests.status, 'OPEN')))
+    .orderBy(shipmentRequests.id);
+  const rows = toOffer.length === 0 ? [] : await lockingRows(asNow).all();
   const open = rows.filter((r) => input.updatedAtRead[String(r.id)] === (r.updatedAt?.getTime() ?? null));
   // Requests awaiting a trunk (theirs given back after their feeder's pickup) are offered one as they are: those the
   // round read so (atCentre) and still awaiting one. A round without any (nearly every round) reads nothing more.

@@ -26,6 +26,11 @@ import { awaitingTrunks, type AwaitingTrunk } from '../market/awaiting-trunk';
 import type { CentreRecord } from '../complexes/complex-record';
 import { DEFAULT_LOADING_METHOD, serviceMinutes } from '../supply/loading-methods';
 
+/** A round's input as read, with each OPEN request's updated_at (ms; null: never written since posted) for recordOffers. */
+export interface RoundRead extends RoundInput {
+  updatedAtRead: Record<string, number | null>;
+}
+
 /**
  * Everything one round of `complex` needs, read in one snapshot: OPEN requests whose pickup window is
  * still ahead, requests awaiting a trunk from the centre (trunkInputOf), ACTIVE vehicles with free time after their last held booking, from where they start (truck-start.ts),
@@ -34,11 +39,6 @@ import { DEFAULT_LOADING_METHOD, serviceMinutes } from '../supply/loading-method
  * bounded below by now (windows, reservations, listings' days), driven by the open requests, or one row per truck
  * found by index (its last work done), so a round costs what it considers, not the years of history behind it.
  */
-/** A round's input as read, with each OPEN request's updated_at (ms; null: never written since posted) for recordOffers. */
-export interface RoundRead extends RoundInput {
-  updatedAtRead: Record<string, number | null>;
-}
-
 export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord, now: Date): Promise<RoundRead> {
   const nowMs = now.getTime();
   return snapshot(ctx.db, async (tx) => {
