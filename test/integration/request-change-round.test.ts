@@ -18,6 +18,7 @@ import { amendRequest } from '../../src/market/amend-request';
 import type { Offer } from '../../src/matching/engine';
 import { kstDayOf, kstTimeOn } from '../../src/matching/engine/days';
 import { recordOffers } from '../../src/matching/record-offers';
+import { recordUnserved } from '../../src/matching/record-unserved';
 import { loadRoundInput, type RoundRead } from '../../src/matching/round-input';
 import { engineConfig, runMatchingRound } from '../../src/matching/run-round';
 import { retireVehicle } from '../../src/supply/vehicles/retire-vehicle';
@@ -133,6 +134,26 @@ describe("a request changed while a round prices it, and its suppliers' declines
     await changing;
     expect((await writing).filter((o) => o.requestId === request.id)).toEqual([]);
     expect(await stored(request.id)).toMatchObject({ status: 'OPEN', pallets: 3 });
+    await done(request.id);
+    await retireVehicle({ ctx: as('CARRIER'), input: { vehicleId: truck.id } });
+  });
+
+  it("writes no reason why the old terms got no offer over the new terms' request", async () => {
+    const truck = await vehicle(as('CARRIER'), { location: { lat: 37.33, lng: 126.75 } });
+    const request = await post();
+    await change(request.id, { maxPriceKrw: 1_000 });
+    const ctx = as('OPERATOR');
+    const input = await loadRoundInput(ctx, getComplex({ ctx, input: { code: 'BANWOL_SIHWA' } }), new Date());
+    const { offers: planned, report } = runRound(input, engineConfig(ctx));
+    expect(report.unserved).toContainEqual({ requestId: String(request.id), reason: 'PRICE' });
+    // The shipper raises its limit while the round searches: PRICE no longer says why.
+    await change(request.id, { maxPriceKrw: 5_000_000 });
+    const r = await round(server.db);
+    await transact(server.db, async (tx) => {
+      await recordOffers(tx, { id: r.roundId, complexId: r.complexId }, input, planned);
+      await recordUnserved(tx, input, report.unserved, new Date(input.now));
+    });
+    expect(await stored(request.id)).toMatchObject({ status: 'OPEN', maxPriceKrw: 5_000_000, unmatchedReason: null });
     await done(request.id);
     await retireVehicle({ ctx: as('CARRIER'), input: { vehicleId: truck.id } });
   });
