@@ -1657,7 +1657,7 @@ export type OfferStatus =
   | 'PENDING'
   /** Accepted: a booking exists. */
   | 'ACCEPTED'
-  /** Declined by the supplier; this pair is never offered again. */
+  /** Declined by the supplier; this pair is not offered again unless the shipper changes the request. */
   | 'DECLINED'
   /** Not answered by its `expiresAt` (so read from that moment); the request returns to the next round. */
   | 'EXPIRED'

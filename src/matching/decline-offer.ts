@@ -19,7 +19,7 @@ export const DeclineOfferInput = z.object({
 export type DeclineOfferInput = z.infer<typeof DeclineOfferInput>;
 
 /**
- * CARRIER or WAREHOUSE_OWNER to whom the offer was made: declines it. The pair is never offered again;
+ * CARRIER or WAREHOUSE_OWNER to whom the offer was made: declines it. The pair is not offered again (until the shipper changes the request);
  * the request returns to the next round when it has no other pending offer. A consolidated load is
  * declined as one unit. Declining again returns the declined offer.
  * @throws NotFoundError for an unknown offer or one made to someone else; ConflictError once it was accepted, expired or withdrawn.

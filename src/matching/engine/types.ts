@@ -114,7 +114,7 @@ export interface ListingInput extends Located {
   hasDock?: boolean;
 }
 
-/** A pair a user declined: never offered again. Exactly one of vehicleId / listingId is expected. */
+/** A pair a user declined (or gave back): not offered again while the request's terms are those it turned down. Exactly one of vehicleId / listingId is expected. */
 export interface ExcludedPair {
   requestId: string;
   vehicleId?: string;
