@@ -19,12 +19,13 @@ import type { Offer } from '../../src/matching/engine';
 import { kstDayOf, kstTimeOn } from '../../src/matching/engine/days';
 import { recordOffers } from '../../src/matching/record-offers';
 import { recordUnserved } from '../../src/matching/record-unserved';
-import { loadRoundInput, type RoundRead } from '../../src/matching/round-input';
+import { loadRoundInput } from '../../src/matching/round-input';
 import { engineConfig, runMatchingRound } from '../../src/matching/run-round';
 import { retireVehicle } from '../../src/supply/vehicles/retire-vehicle';
 import { ctxAs, round, shipment, vehicle } from '../helpers/bookings-fixtures';
 import { gql } from '../helpers/clients';
 import { runRound } from '../helpers/matching-fixtures';
+import { roundSteps } from '../helpers/round-steps';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
 const UPDATE = 'mutation ($input: ShipmentRequestUpdateInput!) { shipmentRequestUpdate(input: $input) { shipmentRequest { status } } }';
@@ -52,18 +53,7 @@ describe("a request changed while a round prices it, and its suppliers' declines
     const { body } = await gql(server.url, UPDATE, { input: { shipmentRequestId: toGlobalId('ShipmentRequest', id), idempotencyKey: randomUUID(), ...changes } }, { apiKey: server.keyOf('MANUFACTURER').apiKey });
     expect(body.errors).toBeUndefined();
   };
-  /** The round's read and search, as executeRound runs them before it writes. */
-  const search = async (): Promise<{ input: RoundRead; planned: Offer[] }> => {
-    const ctx = as('OPERATOR');
-    const input = await loadRoundInput(ctx, getComplex({ ctx, input: { code: 'BANWOL_SIHWA' } }), new Date());
-    return { input, planned: runRound(input, engineConfig(ctx)).offers };
-  };
-  /** The round's write step with what it searched; returns the offers it wrote. */
-  const write = async (input: RoundRead, planned: Offer[]) => {
-    const r = await round(server.db);
-    await transact(server.db, (tx) => recordOffers(tx, { id: r.roundId, complexId: r.complexId }, input, planned));
-    return server.db.select().from(offers).where(eq(offers.roundId, r.roundId)).all();
-  };
+  const { search, write } = roundSteps(() => as('OPERATOR'));
   /** The next round, as the service runs it; returns the offers it wrote for `requestId`. */
   const nextRound = async (requestId: number) => {
     const { id } = await runMatchingRound({ ctx: as('OPERATOR'), input: { complexCode: 'BANWOL_SIHWA' } });

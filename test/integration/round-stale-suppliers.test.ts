@@ -7,20 +7,14 @@
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { offers, shipmentRequests } from '../../db/schema';
-import { transact } from '../../db/transaction';
-import { getComplex } from '../../src/complexes/get-complex';
+import { shipmentRequests } from '../../db/schema';
 import { cancelShipmentRequest } from '../../src/demand/cancel-shipment-request';
-import type { Offer } from '../../src/matching/engine';
-import { recordOffers } from '../../src/matching/record-offers';
-import { loadRoundInput, type RoundRead } from '../../src/matching/round-input';
-import { engineConfig } from '../../src/matching/run-round';
 import { kstDayOf, kstTimeOn } from '../../src/matching/engine/days';
 import { updateListing } from '../../src/supply/listings/update-listing';
 import { withdrawListing } from '../../src/supply/listings/withdraw-listing';
 import { retireVehicle } from '../../src/supply/vehicles/retire-vehicle';
-import { ctxAs, listing, round, shipment, vehicle } from '../helpers/bookings-fixtures';
-import { runRound } from '../helpers/matching-fixtures';
+import { ctxAs, listing, shipment, vehicle } from '../helpers/bookings-fixtures';
+import { roundSteps } from '../helpers/round-steps';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
 describe("a round's offers on suppliers that changed while it searched", () => {
@@ -37,18 +31,7 @@ describe("a round's offers on suppliers that changed while it searched", () => {
       deliverBy: new Date(kstTimeOn(day + 1, '10:00')),
       ...(storage && { storage: { pallets: 3, days: 3, storageClass: 'AMBIENT' as const } }),
     });
-  /** The round's read and search, as executeRound runs them before it writes. */
-  const search = async (): Promise<{ input: RoundRead; planned: Offer[] }> => {
-    const ctx = as('OPERATOR');
-    const input = await loadRoundInput(ctx, getComplex({ ctx, input: { code: 'BANWOL_SIHWA' } }), new Date());
-    return { input, planned: runRound(input, engineConfig(ctx)).offers };
-  };
-  /** The round's write step with what it searched; returns the offers it wrote. */
-  const write = async (input: RoundRead, planned: Offer[]) => {
-    const r = await round(server.db);
-    await transact(server.db, (tx) => recordOffers(tx, { id: r.roundId, complexId: r.complexId }, input, planned));
-    return server.db.select().from(offers).where(eq(offers.roundId, r.roundId)).all();
-  };
+  const { search, write } = roundSteps(() => as('OPERATOR'));
   const statusOf = async (id: number) => (await server.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get())!.status;
 
   beforeAll(async () => {
