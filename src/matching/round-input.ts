@@ -29,6 +29,11 @@ import { DEFAULT_LOADING_METHOD, serviceMinutes } from '../supply/loading-method
 /** A round's input as read, with each OPEN request's updated_at (ms; null: never written since posted) for recordOffers. */
 export interface RoundRead extends RoundInput {
   updatedAtRead: Record<string, number | null>;
+  /**
+   * Requests awaiting a trunk that no day of the centre's hours can load before their deliverBy (trunkInputOf): the
+   * engine never sees them, so the round tells them DEADLINE itself.
+   */
+  trunkTooLate: string[];
 }
 
 /**
@@ -49,7 +54,8 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
       .all();
     // Goods at the centre (or on their feeder's way there) whose trunk was given back: a trunk leg from the centre.
     const awaiting = await awaitingTrunks(tx, complex.id, now);
-    const requests: RequestInput[] = [...requestRows.map((r) => requestInputOf(r, nowMs)), ...awaiting.flatMap((a) => trunkInputOf(a, complex.centre, nowMs))];
+    const trunks = awaiting.map((a) => ({ id: String(a.request.id), inputs: trunkInputOf(a, complex.centre, nowMs) }));
+    const requests: RequestInput[] = [...requestRows.map((r) => requestInputOf(r, nowMs)), ...trunks.flatMap((t) => t.inputs)];
 
     const activeVehicle = and(eq(vehicles.complexId, complex.id), eq(vehicles.status, 'ACTIVE'));
     const vehicleRows = await tx.select().from(vehicles).where(activeVehicle).all();
@@ -196,6 +202,7 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
       listings,
       now: nowMs,
       updatedAtRead: Object.fromEntries(requestRows.map((r) => [String(r.id), r.updatedAt?.getTime() ?? null])),
+      trunkTooLate: trunks.filter((t) => t.inputs.length === 0).map((t) => t.id),
       excludedPairs,
       bookedRoutes,
     };

@@ -98,7 +98,7 @@ export async function executeRound(ctx: Context, complex: ComplexRecord, trigger
     let events: Publication[] = [];
     const finished = await transact(ctx.db, async (tx) => {
       const recorded = await recordOffers(tx, round, input, offers);
-      await recordUnserved(tx, input, report.unserved, new Date(input.now));
+      await recordUnserved(tx, input, [...report.unserved, ...input.trunkTooLate.map((requestId) => ({ requestId, reason: 'DEADLINE' as const }))], new Date(input.now));
       const stored: StoredRoundReport = { ...withoutIds(report), offersWritten: recorded.offerIds.length };
       const shipperOf = new Map(input.requests.map((r) => [Number(r.id), Number(r.shipperOrgId)]));
       const offered = recorded.requestIds.map((id) => statusUpdate({ id, shipperOrgId: shipperOf.get(id)! }, 'OFFERED', ctx.now()));

@@ -144,6 +144,20 @@ describe('a trunk leg given back after its feeder picked the goods up', () => {
     expect(await unmatchedSeen()).toEqual([{ reason: 'DEADLINE', count: 1 }]);
   });
 
+  it('due before the goods are handled at the centre: no day fits, unmatched says DEADLINE, not what an earlier round said', async () => {
+    const id = localIdOf(through, 'ShipmentRequest', 'id');
+    const kept = (await server.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get())!;
+    // Due half an hour after the hand-over, inside the centre's 45 minutes of handling: no trunk can even load it.
+    await server.db.update(shipmentRequests).set({ deliverBy: new Date(handOverAt + 30 * 60_000), unmatchedReason: 'TAKEN' }).where(eq(shipmentRequests.id, id)).run();
+    try {
+      await round();
+      expect(await trunkOffers()).toEqual([]);
+      expect((await server.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get())!.unmatchedReason).toBe('DEADLINE');
+    } finally {
+      await server.db.update(shipmentRequests).set({ deliverBy: kept.deliverBy, unmatchedReason: kept.unmatchedReason }).where(eq(shipmentRequests.id, id)).run();
+    }
+  });
+
   it("past its deliverBy, rounds stop offering a trunk and the operator sees the goods as DEADLINE, whatever the last round said", async () => {
     const id = localIdOf(through, 'ShipmentRequest', 'id');
     const kept = (await server.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get())!;
