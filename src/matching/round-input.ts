@@ -26,7 +26,7 @@ import { awaitingTrunks, type AwaitingTrunk } from '../market/awaiting-trunk';
 import type { CentreRecord } from '../complexes/complex-record';
 import { DEFAULT_LOADING_METHOD, serviceMinutes } from '../supply/loading-methods';
 
-/** A round's input as read, with each OPEN request's updated_at (ms; null: never written since posted) for recordOffers. */
+/** A round's input as read, with each OPEN request's updated_at (ms; null: never written since posted) for its write (recordOffers, recordUnserved). */
 export interface RoundRead extends RoundInput {
   updatedAtRead: Record<string, number | null>;
   /**
