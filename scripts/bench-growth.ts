@@ -17,7 +17,8 @@
  * domain verb), starts the real compiled service on each (scripts/start.mjs, as `npm start`, all at once) and times
  * over HTTP, one request at a time, each run of an operation on every database in turn (so that the machine's load
  * weighs on all alike): the operator's and a manufacturer's request lists (first and a deep page), the load board
- * with `near`, complexInsights over 7, 30 and 366 days, both heatmaps, a node lookup, an idle round (Changwon,
+ * with `near`, complexInsights over 7, 30 and 366 days, both heatmaps, the dashboard's recent activity (50 lines), a
+ * node lookup, an idle round (Changwon,
  * nothing open) and a round with the 5,000 open requests (its offers removed again after each run). Prints median
  * (p95) ms per operation and week count, the live size of each database, and one JSON line. With --sizes, only
  * the grown databases' MB per year (by table, and the JSON line's mbPerYear), no service and no timing: sizes are
@@ -519,6 +520,12 @@ function operations(p: Prepared, target: string): Operation[] {
     insights(366),
     heatmap('SUPPLY'),
     heatmap('DEMAND'),
+    {
+      name: 'complex recentActivity 50',
+      caller: p.operator,
+      query: `{ complex(code: "${TEMPLATE_COMPLEX}") { recentActivity(first: 50) { kind at summary summaryKo } } }`,
+      check: (d) => (d.complex.recentActivity.length === 50 ? null : `recentActivity: ${d.complex.recentActivity.length} lines`),
+    },
     {
       name: 'node (oldest request)',
       caller: p.operator,
