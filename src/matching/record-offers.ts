@@ -4,7 +4,7 @@ import { inJson, lockingRows } from '../../db/sql';
 import type { Tx } from '../../db/transaction';
 import { offers, routes, routeStops, shipmentRequests, vehicles, warehouseListings, type PlannedStop } from '../../db/schema';
 import type { CostBreakdown, Offer, OfferBaseline, RoundInput } from './engine';
-import type { RoundRead } from './round-input';
+import { asRead, type RoundRead } from './round-input';
 import { isoFromDay } from './engine';
 import { markOffered } from '../market/mark-offered';
 import { planRoute } from './route-plan';
@@ -41,7 +41,7 @@ export async function recordOffers(tx: Tx, round: { id: number; complexId: numbe
     .where(and(inJson(shipmentRequests.id, idList(toOffer)), eq(shipmentRequests.status, 'OPEN')))
     .orderBy(shipmentRequests.id);
   const rows = toOffer.length === 0 ? [] : await lockingRows(asNow).all();
-  const open = rows.filter((r) => input.updatedAtRead[String(r.id)] === (r.updatedAt?.getTime() ?? null));
+  const open = rows.filter((r) => asRead(input, r));
   // Requests awaiting a trunk (theirs given back after their feeder's pickup) are offered one as they are: those the
   // round read so (atCentre) and still awaiting one. A round without any (nearly every round) reads nothing more.
   const atCentre = input.requests.filter((r) => r.atCentre).map((r) => Number(r.id));

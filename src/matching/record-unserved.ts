@@ -3,7 +3,7 @@ import { awaitsTrunk } from '../market/awaiting-trunk';
 import type { Tx } from '../../db/transaction';
 import { shipmentRequests, type UnmatchedReason } from '../../db/schema';
 import type { UnservedRequest } from './engine';
-import type { RoundRead } from './round-input';
+import { asRead, type RoundRead } from './round-input';
 import { idList } from '../../db/prepared';
 import { inJson } from '../../db/sql';
 
@@ -19,7 +19,7 @@ export async function recordUnserved(tx: Tx, input: Pick<RoundRead, 'updatedAtRe
   const ids = unserved.map((u) => Number(u.requestId));
   const changed = new Set(
     (await tx.select({ id: shipmentRequests.id, updatedAt: shipmentRequests.updatedAt }).from(shipmentRequests).where(and(inJson(shipmentRequests.id, idList(ids)), eq(shipmentRequests.status, 'OPEN'))).all())
-      .filter((r) => input.updatedAtRead[String(r.id)] !== (r.updatedAt?.getTime() ?? null))
+      .filter((r) => !asRead(input, r))
       .map((r) => r.id),
   );
   const idsBy = new Map<UnmatchedReason, number[]>();

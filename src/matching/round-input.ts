@@ -36,6 +36,10 @@ export interface RoundRead extends RoundInput {
   trunkTooLate: string[];
 }
 
+/** Whether request row `r` is as the round read it: its updated_at unchanged (a change of terms or status sets it). */
+export const asRead = (input: Pick<RoundRead, 'updatedAtRead'>, r: { id: number; updatedAt: Date | null }): boolean =>
+  input.updatedAtRead[String(r.id)] === (r.updatedAt?.getTime() ?? null);
+
 /**
  * Everything one round of `complex` needs, read in one snapshot: OPEN requests whose pickup window is
  * still ahead, requests awaiting a trunk from the centre (trunkInputOf), ACTIVE vehicles with free time after their last held booking, from where they start (truck-start.ts),
