@@ -187,13 +187,16 @@ export async function addRequestFigures(db: Reader, complexId: number, from: Dat
       baselineCo2Kg: r.baselineCo2Kg ?? r.co2Kg ?? 0,
     });
   }
+  // Only the days served here are sorted again: `into` may hold a year of days rolled up, sorted already.
+  const touched = new Set<DayFigures>();
   for (const r of requests.values()) {
     const day = into.get(seoulDay(r.createdAt))!;
     day.served++;
     day.bookingMs.push(r.bookedAt.getTime() - r.createdAt.getTime());
     if (r.pooled) day.consolidated++;
+    touched.add(day);
   }
-  for (const day of into.values()) day.bookingMs.sort((a, b) => a - b);
+  for (const day of touched) day.bookingMs.sort((a, b) => a - b);
 }
 
 const held = (route: typeof routes.id) => sql`exists (select 1 from ${bookings} b where b.route_id = ${route} and b.status in (${HOLDING_BOOKING_CODES}))`;
