@@ -79,7 +79,7 @@ export interface DayFigures extends TransportTotals, TripTotals {
 
 export const TOTAL_KEYS = ['costKrw', 'baselineCostKrw', 'deadheadKm', 'loadedKm', 'baselineDeadheadKm', 'baselineLoadedKm', 'co2Kg', 'baselineCo2Kg'] as const;
 const TRIP_KEYS = ['trips', 'tripRequests', 'tripStops', 'peakKgShare', 'peakPalletsShare', 'kgKm', 'payloadKm', 'palletKm', 'palletSlotKm', 'rounds', 'assignmentCostKrw', 'pooledCostKrw'] as const;
-const COUNT_KEYS = ['posted', 'served', 'expired', 'cancelled', 'waiting', 'consolidated', 'idlePalletDays', 'bookedPalletDays', ...TRIP_KEYS] as const;
+export const COUNT_KEYS = ['posted', 'served', 'expired', 'cancelled', 'waiting', 'consolidated', 'idlePalletDays', 'bookedPalletDays', ...TRIP_KEYS] as const;
 
 export const emptyTotals = (): TransportTotals => ({ costKrw: 0, baselineCostKrw: 0, deadheadKm: 0, loadedKm: 0, baselineDeadheadKm: 0, baselineLoadedKm: 0, co2Kg: 0, baselineCo2Kg: 0 });
 
