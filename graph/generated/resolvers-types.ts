@@ -1388,7 +1388,8 @@ export type ShipmentRequestCreatePayload = {
 /**
  * Input of `shipmentRequestUpdate`: the fields given replace the request's, the whole checked by the rules of
  * `shipmentRequestCreate`; at least one. `null` removes `storage`, `maxPriceKrw` or `notes`, and resets a loading method to
- * `FORKLIFT`. The complex cannot change.
+ * `FORKLIFT`. The complex cannot change. Terms sent as the request has them change nothing (an `OFFERED` request keeps its
+ * offers).
  */
 export type ShipmentRequestUpdateInput = {
   /** The request to change. */

@@ -57,6 +57,14 @@ export function termColumns(data: RequestTerms, { origin, destination }: Resolve
   };
 }
 
+/** Whether `columns` (termColumns') are what request `r` holds already: an update sending them changes nothing. */
+export function holdsTerms(r: ShipmentRequestRecord, columns: ReturnType<typeof termColumns>): boolean {
+  return Object.entries(columns).every(([key, value]) => {
+    const held = r[key as keyof typeof columns];
+    return value instanceof Date && held instanceof Date ? value.getTime() === held.getTime() : value === held;
+  });
+}
+
 /** A stored request's terms as a shipper sends them (termColumns' inverse): what an update's changes are laid over. */
 export function termsOf(r: ShipmentRequestRecord): RequestTerms {
   return {

@@ -13,7 +13,7 @@ import { recordWebhookEvents } from '../webhooks/record-event';
 import { getShipmentRequest } from './get-shipment-request';
 import { checkInContext } from './request-context';
 import { CreateShipmentRequestInput, UpdateShipmentRequestInput } from './request-input';
-import { termColumns, termsOf, type ShipmentRequestRecord } from './request-record';
+import { holdsTerms, termColumns, termsOf, type ShipmentRequestRecord } from './request-record';
 
 export { UpdateShipmentRequestInput };
 
@@ -21,7 +21,8 @@ export { UpdateShipmentRequestInput };
  * MANUFACTURER that posted it: replaces the terms of a request no supplier has agreed to yet with the fields given,
  * the whole checked by create's rules. An OPEN request changes in place; an OFFERED one has its pending offers
  * withdrawn (their suppliers told, as by a cancel) and is OPEN again for the next round, its shipper told
- * (shipmentUpdated). A retry with the same idempotency key returns the request and changes nothing.
+ * (shipmentUpdated). Terms sent as they are change nothing. A retry with the same idempotency key returns the request
+ * and changes nothing.
  * @throws ValidationError naming every failing field; NotFoundError for an unknown request or another tenant's;
  *   ConflictError once a supplier has agreed (BOOKED, or a leg booked), cancelled or expired, or when the key was
  *   used with another input.
@@ -42,8 +43,12 @@ export async function updateShipmentRequest({ ctx, input }: { ctx: Context; inpu
     assertAmendable(current.status);
     const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
     const { idempotencyKey: _, ...terms } = parseInput(CreateShipmentRequestInput, { idempotencyKey, ...termsOf(current), ...defined });
-    const ends = checkInContext(terms, complex, now, { windowKept: changes.pickupWindow === undefined });
-    const { amended, ...fallout } = await amendRequest(tx, id, termColumns(terms, ends), now);
+    const held = termsOf(current).pickupWindow;
+    const windowKept = terms.pickupWindow.from.getTime() === held.from.getTime() && terms.pickupWindow.until.getTime() === held.until.getTime();
+    const columns = termColumns(terms, checkInContext(terms, complex, now, { windowKept }));
+    // The terms it has (a form saved unchanged): its offers and its suppliers' answers stand.
+    if (holdsTerms(current, columns)) return id;
+    const { amended, ...fallout } = await amendRequest(tx, id, columns, now);
     const reopened = current.status !== amended.status || fallout.withdrawn.some((o) => o.requestId === id);
     told = [...(reopened ? [statusUpdate(amended, amended.status, now)] : []), ...falloutEvents(fallout)];
     await recordWebhookEvents(tx, told, now);

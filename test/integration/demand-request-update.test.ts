@@ -144,6 +144,19 @@ describe('shipmentRequestUpdate', () => {
     ]));
   });
 
+  it('leaves an OFFERED request and its offers as they are when the terms sent are those it has (a form saved unchanged)', async () => {
+    const { request, offerId } = await offered();
+    const before = await stored(request.id);
+    const window = { from: before.pickupFrom.toISOString(), until: before.pickupUntil.toISOString() };
+    const { body } = await update(request.id, { pallets: before.pallets, weightKg: before.weightKg, notes: before.notes, maxPriceKrw: before.maxPriceKrw, pickupWindow: window });
+    expect(body.errors).toBeUndefined();
+    expect(body.data!.shipmentRequestUpdate.shipmentRequest).toMatchObject({ status: 'OFFERED', pallets: before.pallets });
+    expect(await stored(request.id)).toEqual(before);
+    expect(await offerStatus(offerId)).toBe('PENDING');
+    const told = await server.db.select().from(webhookEvents).where(eq(webhookEvents.type, 'offer.withdrawn')).all();
+    expect(told.filter((e) => e.payload.includes(toGlobalId('Offer', offerId)))).toEqual([]);
+  });
+
   it("takes a pooled load's other share with the withdrawn offer, its request back OPEN and its shipper told", async () => {
     const [a, b] = [await shipment(shipperCtx(), { pallets: 2, weightKg: 800 }), await shipment(shipperCtx(), { pallets: 2, weightKg: 800 })];
     const truck = await vehicle(ctxAs(server.db, key('CARRIER')));
