@@ -241,6 +241,36 @@ export function filterEvents<T>(source: AsyncIterator<T>, keep: (event: T) => bo
   );
 }
 
+/**
+ * What `read` gives (its `events`, in order), then the events of `live` it has not told already (`told`, which may
+ * consume what it matches). `live` listens before `read` runs, at the first `next()`, so nothing published while it
+ * reads is missed. Ending it ends `live` at once, as filterEvents does; a failed read ends `live` and is thrown.
+ */
+export function precededBy<T>(live: AsyncIterator<T>, read: () => Promise<{ events: T[]; told: (event: T) => boolean }>): AsyncIterableIterator<T> {
+  let history: Promise<{ events: T[]; told: (event: T) => boolean }> | null = null;
+  let ended = false;
+  const end = () => {
+    ended = true;
+    return live.return?.();
+  };
+  return eventIterator(
+    async () => {
+      history ??= read().catch(async (error: unknown) => {
+        await end();
+        throw error;
+      });
+      const { events, told } = await history;
+      if (ended) return { done: true, value: undefined };
+      if (events.length > 0) return { done: false, value: events.shift()! };
+      for (;;) {
+        const result = await live.next();
+        if (result.done || !told(result.value)) return result;
+      }
+    },
+    end,
+  );
+}
+
 /** An async iterator of `next` whose `return()` runs `end` at once, so that a waiting `next()` resolves done. */
 function eventIterator<T>(next: () => Promise<IteratorResult<T>>, end: () => unknown): AsyncIterableIterator<T> {
   return {

@@ -442,7 +442,11 @@ export type Subscription = {
   bookingEnded: Booking;
   /** Your shipments (manufacturers), or one of them: offered by a round, back on the market (OPEN) when its offers were declined, withdrawn or expired, booked, given back, tracked, delivered, or expired unserved. */
   shipmentUpdated: ShipmentUpdate;
-  /** Live feed of activity in one complex (its operators and admins). */
+  /**
+   * Live feed of activity in one complex (its operators and admins). With `recent`, it first sends the complex's newest
+   * `recent` lines of `Complex.recentActivity`, oldest first, then the live lines: it listens before it reads them, so a
+   * line that happens meanwhile comes once and none is missed between the two (README, "Recent activity").
+   */
   complexActivity: ComplexActivity;
 };
 
@@ -456,6 +460,7 @@ export type SubscriptionShipmentUpdatedArgs = {
 /** Live updates over graphql-ws on the same path as HTTP. */
 export type SubscriptionComplexActivityArgs = {
   code: Scalars['String']['input'];
+  recent?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** What an organisation does on the exchange. */

@@ -16,7 +16,7 @@ export const complexResolvers: Resolvers = {
   },
   Subscription: {
     complexActivity: {
-      subscribe: (_, { code }, ctx) => subscribeComplexActivity({ ctx, input: { code } }),
+      subscribe: (_, args, ctx) => subscribeComplexActivity({ ctx, input: args }),
       resolve: (event: ComplexActivityEvent) => event,
     },
   },

@@ -1,14 +1,49 @@
+import { z } from 'zod';
 import { requireOverseer } from '../auth/authorize';
 import type { Context } from '../context';
-import { filterEvents, type ComplexActivityEvent } from '../pubsub';
-import { getComplex } from './get-complex';
+import { MAX_PAGE_SIZE } from '../pagination';
+import { filterEvents, precededBy, type ComplexActivityEvent } from '../pubsub';
+import { parseArgs } from '../validation';
+import { ComplexCode, getComplex } from './get-complex';
+import { recentComplexActivity } from './recent-activity';
+
+export const SubscribeComplexActivityInput = z.object({
+  code: ComplexCode,
+  // `recent: null`, as clients send an unset variable, asks for none as leaving it out does.
+  recent: z.preprocess((v) => v ?? undefined, z.number().int().min(1).max(MAX_PAGE_SIZE).optional()),
+});
+export type SubscribeComplexActivityInput = z.input<typeof SubscribeComplexActivityInput> & { signal?: AbortSignal };
 
 /**
- * Live feed of what happens in one complex, for the operators of that complex and admins.
- * @throws UnauthenticatedError, ForbiddenError or NotFoundError before any event is awaited.
+ * Live feed of what happens in one complex, for the operators of that complex and admins. With `recent`, its newest
+ * `recent` lines (recentComplexActivity) come first, oldest first: read once the feed listens, so that a line
+ * committed meanwhile is not lost, and a line both read and heard live is told once.
+ * @throws ValidationError for `recent` outside 1..100; UnauthenticatedError, ForbiddenError or NotFoundError before
+ * any event is awaited.
  */
-export function subscribeComplexActivity({ ctx, input }: { ctx: Context; input: { code: string; signal?: AbortSignal } }): AsyncIterable<ComplexActivityEvent> {
-  const complex = getComplex({ ctx, input: { code: input.code } });
+export function subscribeComplexActivity({ ctx, input }: { ctx: Context; input: SubscribeComplexActivityInput }): AsyncIterable<ComplexActivityEvent> {
+  const { code, recent } = parseArgs(SubscribeComplexActivityInput, input);
+  const complex = getComplex({ ctx, input: { code } });
   requireOverseer(ctx, complex);
-  return filterEvents(ctx.pubsub.subscribe('complexActivity', input.signal), (event) => event.complexCode === complex.code);
+  const live = filterEvents(ctx.pubsub.subscribe('complexActivity', input.signal), (event) => event.complexCode === complex.code);
+  if (recent === undefined) return live;
+  return precededBy(live, async () => {
+    const history = await recentComplexActivity({ ctx, input: { code: complex.code, first: recent } });
+    const readAt = ctx.now();
+    const unheard = new Map<string, number>();
+    for (const line of history) unheard.set(wordsOf(line), (unheard.get(wordsOf(line)) ?? 0) + 1);
+    return {
+      events: history.reverse(),
+      // Only a write that took its time before the read ended can be among the lines read; a later line in the same
+      // words is another event (a second truck of the same class registered).
+      told: (event) => {
+        const left = event.at <= readAt ? (unheard.get(wordsOf(event)) ?? 0) : 0;
+        if (left > 0) unheard.set(wordsOf(event), left - 1);
+        return left > 0;
+      },
+    };
+  });
 }
+
+/** A line as the feed shows it, but its time: a live event takes its own a moment before or after its stored row's. */
+const wordsOf = (event: ComplexActivityEvent) => `${event.kind}\n${event.summary}\n${event.summaryKo}`;
