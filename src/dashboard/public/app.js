@@ -44,8 +44,8 @@ const COMPLEX_DATA = `query ($code: String!, $res: Int!, $layer: HeatmapLayer!, 
   routes(filter: { complexCode: $code }, first: 8) { edges { node {
     id status sharedBy priceKrw startAt extendsRouteId stops { seq action requestId arriveAt location { lat lng } kgAfter palletsAfter } } } }
 }`;
-const ACTIVITY = 'subscription ($code: String!) { complexActivity(code: $code) { kind at summary summaryKo } }';
-const RECENT_ACTIVITY = 'query ($code: String!, $first: Int!) { complex(code: $code) { recentActivity(first: $first) { kind at summary summaryKo } } }';
+// With `recent`, the complex's recent activity comes first, oldest first, then the live lines, each once.
+const ACTIVITY = 'subscription ($code: String!, $recent: Int) { complexActivity(code: $code, recent: $recent) { kind at summary summaryKo } }';
 
 /**
  * @typedef {{ lat: number, lng: number }} LatLng
@@ -211,10 +211,12 @@ async function signIn(/** @type {string} */ apiKey) {
         if (client !== state.ws) return;
         state.wsConnected = true;
         if (state.unsubscribe) setLive('live');
-        // What happened while the socket was down reached no feed: read the figures and the recent activity again.
+        // What happened while the socket was down reached no feed: read the figures again, and the client subscribes
+        // again, whose recent activity replaces the feed (nothing of the old subscription comes after this).
         if (wasRetry) {
           scheduleRefresh();
-          if (state.complex) void loadRecentActivity(state.complex.code, state.feedSeq);
+          state.feed = [];
+          renderFeed();
         }
       },
       // The client retries a lost connection; a subscription it gives up on reports an error.
@@ -274,7 +276,6 @@ function showComplex(/** @type {string} */ code) {
   renderRoutes();
   state.notices.delete('data');
   state.notices.delete('feed');
-  state.notices.delete('history');
   renderNotices();
   renderMap();
   state.insights = null;
@@ -324,8 +325,8 @@ function scheduleRefresh() {
 // ---- live feed -----------------------------------------------------------------------------------
 
 /**
- * Follows `complexActivity` of one complex; every event adds a feed line and refreshes the figures. The complex's
- * recent activity is read once the subscription is asked for, so the feed opens with it (see loadRecentActivity).
+ * Follows `complexActivity` of one complex, which sends its recent activity first, oldest first: every line tops the
+ * feed and refreshes the figures (debounced: the recent lines cost one read).
  */
 function startFeed(/** @type {string} */ code) {
   stopFeed();
@@ -334,7 +335,7 @@ function startFeed(/** @type {string} */ code) {
   // The service answered with errors (another complex's feed, refused): the socket is fine, the feed is not coming.
   let refused = false;
   state.unsubscribe = state.ws.subscribe(
-    { query: ACTIVITY, variables: { code } },
+    { query: ACTIVITY, variables: { code, recent: FEED_LIMIT } },
     {
       next: (/** @type {{ data?: { complexActivity: Activity }, errors?: GraphQLError[] }} */ result) => {
         if (!current()) return;
@@ -363,31 +364,6 @@ function startFeed(/** @type {string} */ code) {
     },
   );
   setLive(state.wsConnected ? 'live' : 'connecting');
-  void loadRecentActivity(code, seq);
-}
-
-/**
- * Reads the complex's recent activity (`Complex.recentActivity`) into the feed of subscription `seq`. A line the
- * subscription already brought while this was read is shown once: each line of the feed consumes its equal
- * (same kind and text) among the lines read, whose times are the stored ones, a little off the live event's.
- */
-async function loadRecentActivity(/** @type {string} */ code, /** @type {number} */ seq) {
-  const { data, errors } = await gql(RECENT_ACTIVITY, { code, first: FEED_LIMIT });
-  if (seq !== state.feedSeq) return;
-  setNotice('history', errors);
-  /** @type {Activity[] | undefined} */
-  const recent = data?.complex?.recentActivity;
-  if (!recent) return;
-  const key = (/** @type {Activity} */ a) => `${a.kind}\n${a.summary}\n${a.summaryKo}`;
-  const shown = new Map();
-  for (const a of state.feed) shown.set(key(a), (shown.get(key(a)) ?? 0) + 1);
-  const missed = recent.filter((a) => {
-    const left = shown.get(key(a)) ?? 0;
-    if (left > 0) shown.set(key(a), left - 1);
-    return left === 0;
-  });
-  state.feed = [...state.feed, ...missed].sort((a, b) => Date.parse(b.at) - Date.parse(a.at)).slice(0, FEED_LIMIT);
-  renderFeed();
 }
 
 function stopFeed() {
