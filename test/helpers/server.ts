@@ -87,7 +87,7 @@ export async function startTestServer(opts: { dbPath: string; env?: Record<strin
  * Another instance of the service on the database of `first` (PostgreSQL only): its own pool, publish/subscribe
  * listener and rate limits' view, as a second process would have.
  */
-export async function startSecondInstance(first: TestServer, envOverrides: Record<string, string> = {}): Promise<{ url: string; wsUrl: string; stop(): Promise<void> }> {
+export async function startSecondInstance(first: TestServer, envOverrides: Record<string, string> = {}): Promise<{ url: string; wsUrl: string; pubsub: PubSub; stop(): Promise<void> }> {
   if (!first.databaseUrl) throw new Error('a second instance shares a PostgreSQL database: run with `npm run test:pg`');
   const env: Env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: first.databaseUrl, MATCHING_INTERVAL_SECONDS: '0', MATCHING_ROUND_SECONDS: '120', ...envOverrides });
   const db = await connectDatabase(env);
@@ -95,6 +95,7 @@ export async function startSecondInstance(first: TestServer, envOverrides: Recor
   return {
     url,
     wsUrl,
+    pubsub,
     async stop() {
       await app.stop();
       await pubsub.close();

@@ -7,6 +7,7 @@ import { createClient } from 'graphql-ws';
 import { closePgDatabase, openPgDatabase } from '../../db/pg/client';
 import { shipmentRequestVariables } from '../helpers/bookings-fixtures';
 import { firstResults, gql, keepTriggering, wsClient } from '../helpers/clients';
+import { publishAll, type ComplexActivityEvent, type Publication, type PubSub } from '../../src/pubsub';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { rowsOf } from '../helpers/sql';
 import { startSecondInstance, startTestServer, tempDir, type TestServer } from '../helpers/server';
@@ -52,6 +53,42 @@ describe('two instances on one database', () => {
     const id = posted.body.data!.shipmentRequestCreate.shipmentRequest.id;
     const read = await gql<{ node: { id: string } | null }>(a.url, 'query ($id: ID!) { node(id: $id) { id } }', { id }, { apiKey: a.keyOf('MANUFACTURER').apiKey });
     expect(read.body.data!.node).toEqual({ id });
+  });
+
+  it('a feed with `recent` on one instance tells once a line written through the other and heard after it listens', async () => {
+    // The line of a load posted through a is held back until b listens for the feed, before b reads the history.
+    const held: Publication[] = [];
+    const { publish } = a.pubsub;
+    a.pubsub.publish = ((topic, payload) => (topic === 'complexActivity' ? void held.push([topic, payload] as Publication) : publish(topic, payload))) as PubSub['publish'];
+    const posted = await post(a.url);
+    a.pubsub.publish = publish;
+    expect(posted.body.errors).toBeUndefined();
+    expect(held).toHaveLength(1);
+    const { subscribe } = b.pubsub;
+    b.pubsub.subscribe = ((topic, signal) => {
+      const events = subscribe(topic, signal);
+      if (topic === 'complexActivity') {
+        b.pubsub.subscribe = subscribe;
+        publishAll(a.pubsub, held);
+      }
+      return events;
+    }) as PubSub['subscribe'];
+    const client = wsClient(b.wsUrl, { apiKey: a.keyOf('OPERATOR').apiKey });
+    const lines: string[] = [];
+    client.subscribe<{ complexActivity: { summary: string } }>(
+      { query: 'subscription { complexActivity(code: "BANWOL_SIHWA", recent: 1) { summary } }' },
+      { next: ({ data }) => void lines.push(data!.complexActivity.summary), error: () => {}, complete: () => {} },
+    );
+    try {
+      const [, stored] = held[0] as ['complexActivity', ComplexActivityEvent];
+      await vi.waitFor(() => expect(lines).toEqual([stored.summary]));
+      // Published through a after the held line: once it has come, so would have the held line a second time.
+      a.pubsub.publish('complexActivity', { ...stored, at: new Date(), summary: 'after', summaryKo: 'after' });
+      await vi.waitFor(() => expect(lines).toContain('after'));
+      expect(lines).toEqual([stored.summary, 'after']);
+    } finally {
+      await client.dispose();
+    }
   });
 
   it("each instance's metrics count its own rounds, not the other's: summed over instances they count each once", async () => {
