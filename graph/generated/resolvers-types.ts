@@ -914,7 +914,8 @@ export type Complex = Node & {
   centre: LogisticsCentre;
   /**
    * The complex's newest activity, newest first, as the `complexActivity` subscription told it (its operators and admins):
-   * what a feed shows before it follows the subscription. Rebuilt from stored rows: rounds completed, requests posted
+   * what a feed shows before it follows the subscription (`complexActivity(code, recent)` sends these lines first, oldest
+   * first, none missed or told twice between the two). Rebuilt from stored rows: rounds completed, requests posted
    * and cancelled, bookings confirmed and given back, listings published (README, "Recent activity").
    */
   recentActivity: Array<ComplexActivity>;
