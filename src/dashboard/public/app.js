@@ -211,12 +211,14 @@ async function signIn(/** @type {string} */ apiKey) {
         if (client !== state.ws) return;
         state.wsConnected = true;
         if (state.unsubscribe) setLive('live');
-        // What happened while the socket was down reached no feed: read the figures again, and the client subscribes
-        // again, whose recent activity replaces the feed (nothing of the old subscription comes after this).
+        // What happened while the socket was down reached no feed: read the figures again. The client subscribes the
+        // feed again, whose recent activity replaces the lines shown (nothing of the old socket comes after this).
         if (wasRetry) {
           scheduleRefresh();
-          state.feed = [];
-          renderFeed();
+          if (state.unsubscribe) {
+            state.feed = [];
+            renderFeed();
+          }
         }
       },
       // The client retries a lost connection; a subscription it gives up on reports an error.
