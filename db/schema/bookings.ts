@@ -235,6 +235,8 @@ export const trackingEvents = sqliteTable(
     requestId: integer('request_id')
       .notNull()
       .references(() => shipmentRequests.id),
+    /** The booking's complex, for a complex's recent activity: filled on insert (migration 0040 filled the older rows). */
+    complexId: integer('complex_id').references(() => complexes.id),
     kind: trackingEventKind('kind').notNull(),
     occurredAt: integer('occurred_at', { mode: 'timestamp_ms' }).notNull(),
     lat: real('lat').notNull(),
@@ -247,6 +249,8 @@ export const trackingEvents = sqliteTable(
   },
   (t) => [
     index('tracking_events_booking').on(t.bookingId, t.occurredAt),
+    // A complex's newest steps of each kind, for its recent activity.
+    index('tracking_events_complex').on(t.complexId, t.kind, t.recordedAt),
     // Collected once, delivered once: trigger tracking_events_once (migration 0018), by the index above; a unique index cost 13 MB a year.
     check('tracking_events_kind', sql.raw(`kind in (${codeList(TRACKING_EVENT_KIND_CODES)})`)),
     check('tracking_events_position', sql`${t.lat} between -90 and 90 and ${t.lng} between -180 and 180`),

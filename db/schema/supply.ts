@@ -44,6 +44,9 @@ export const warehouseListings = sqliteTable(
   (t) => [
     index('listings_owner').on(t.ownerOrgId),
     index('listings_complex').on(t.complexId, t.status),
+    // Withdrawn, newest first, for a complex's recent activity: a withdrawn listing changes no more, so its updated_at
+    // is its withdrawal.
+    index('listings_complex_withdrawn').on(t.complexId, t.updatedAt).where(sql`status = 'WITHDRAWN'`),
     index('listings_r5').on(t.h3R5),
     index('listings_r6').on(t.h3R6),
     index('listings_r7').on(t.h3R7),
@@ -105,6 +108,8 @@ export const vehicles = sqliteTable(
     lat: real('lat').notNull(),
     lng: real('lng').notNull(),
     ...h3Columns(),
+    /** When it was retired (null while in service, and for vehicles retired before migration 0040). */
+    retiredAt: integer('retired_at', { mode: 'timestamp_ms' }),
     locationUpdatedAt: integer('location_updated_at', { mode: 'timestamp_ms' }).notNull(),
     createdAt: createdAt(),
   },
@@ -114,6 +119,8 @@ export const vehicles = sqliteTable(
     uniqueIndex('vehicles_plate_in_service').on(t.plateNumber).where(sql`status = 'ACTIVE'`),
     index('vehicles_carrier').on(t.carrierOrgId),
     index('vehicles_complex').on(t.complexId, t.status),
+    // Retired, newest first, for a complex's recent activity: written only when a vehicle is retired.
+    index('vehicles_complex_retired').on(t.complexId, t.retiredAt).where(sql`retired_at is not null`),
     index('vehicles_r5').on(t.h3R5),
     index('vehicles_r6').on(t.h3R6),
     index('vehicles_r7').on(t.h3R7),

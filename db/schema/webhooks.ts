@@ -32,10 +32,24 @@ export const webhookEndpoints = sqliteTable(
     secret: text('secret').notNull(),
     status: text('status', { enum: WEBHOOK_ENDPOINT_STATUSES }).$type<WebhookEndpointStatus>().notNull().default('ACTIVE'),
     disabledReason: text('disabled_reason'),
+    /** The organisation's complex (null for an organisation of none), for the complex's recent activity. */
+    complexId: integer('complex_id').references(() => complexes.id),
+    /**
+     * The last time the worker gave up on it and disabled it, with the failed attempts it counted since when: the
+     * operators' feed line (WEBHOOK_ENDPOINT_DISABLED) told again. An owner's pause or enabling leaves them.
+     */
+    gaveUpAt: integer('gave_up_at', { mode: 'timestamp_ms' }),
+    gaveUpFailed: integer('gave_up_failed'),
+    gaveUpSince: integer('gave_up_since', { mode: 'timestamp_ms' }),
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [index('webhook_endpoints_organisation').on(t.organisationId), check('webhook_endpoints_status', sql`${t.status} in ('ACTIVE','DISABLED')`)],
+  (t) => [
+    index('webhook_endpoints_organisation').on(t.organisationId),
+    // Given up on, newest first, for a complex's recent activity: written only when the worker disables an endpoint.
+    index('webhook_endpoints_complex_gave_up').on(t.complexId, t.gaveUpAt).where(sql`gave_up_at is not null`),
+    check('webhook_endpoints_status', sql`${t.status} in ('ACTIVE','DISABLED')`),
+  ],
 );
 
 /**

@@ -96,7 +96,7 @@ export async function reportTrackingEvent({ ctx, input }: { ctx: Context; input:
     const event = await guarded(async () =>
       (await tx
         .insert(trackingEvents)
-        .values({ bookingId: booking.id, requestId: request.id, kind: data.kind, occurredAt: data.occurredAt, lat: data.position.lat, lng: data.position.lng, note: data.note ?? null, reportedByOrgId: viewer.organisationId, recordedAt: now })
+        .values({ bookingId: booking.id, requestId: request.id, complexId: booking.complexId, kind: data.kind, occurredAt: data.occurredAt, lat: data.position.lat, lng: data.position.lng, note: data.note ?? null, reportedByOrgId: viewer.organisationId, recordedAt: now })
         .returning()
         .get())!,
     );
@@ -108,7 +108,7 @@ export async function reportTrackingEvent({ ctx, input }: { ctx: Context; input:
     if (data.kind === 'DELIVERED' || (data.kind === 'AT_CENTRE' && leg === 'FEEDER')) {
       await completeBooking(tx, booking.id, now);
     }
-    events = await trackedEvents(ctx, tx, event, booking);
+    events = await trackedEvents(ctx, tx, event, booking, now);
     await recordWebhookEvents(tx, events, now);
     return { eventId: event.id };
   });
@@ -129,9 +129,9 @@ function timeIssues(data: { occurredAt: Date; proofOfDelivery?: { receivedAt: Da
   });
 }
 
-async function trackedEvents(ctx: Context, tx: Tx, event: TrackingEventRecord, booking: BookingRecord): Promise<Publication[]> {
+/** Told at the event's recorded_at (`at`), as recent activity tells the step again. */
+async function trackedEvents(ctx: Context, tx: Tx, event: TrackingEventRecord, booking: BookingRecord, at: Date): Promise<Publication[]> {
   const request = (await tx.select().from(shipmentRequests).where(eq(shipmentRequests.id, booking.requestId)).get())!;
-  const at = ctx.now();
   const update: Publication = ['shipmentUpdated', { requestId: request.id, shipperOrgId: request.shipperOrgId, status: request.status, at, trackingEvent: event, reason: null }];
   if (event.kind === 'IN_TRANSIT') return [update]; // position updates would flood the operators' feed
   return [update, ['complexActivity', {

@@ -39,7 +39,7 @@ export async function createWebhookEndpoint({ ctx, input }: { ctx: Context; inpu
   const { result: { endpointId } } = await idempotent(ctx.db, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'webhookEndpointCreate', input: fingerprint }, async (tx) => {
     const { n } = (await tx.select({ n: count() }).from(webhookEndpoints).where(eq(webhookEndpoints.organisationId, viewer.organisationId)).get())!;
     if (n >= MAX_ENDPOINTS_PER_ORGANISATION) throw new ConflictError(`An organisation may register at most ${MAX_ENDPOINTS_PER_ORGANISATION} webhook endpoints`);
-    const { id } = (await tx.insert(webhookEndpoints).values({ organisationId: viewer.organisationId, url: data.url, eventTypes, description: data.description ?? null, secret: newSigningSecret(), createdAt: now, updatedAt: now }).returning({ id: webhookEndpoints.id }).get())!;
+    const { id } = (await tx.insert(webhookEndpoints).values({ organisationId: viewer.organisationId, complexId: viewer.complexId, url: data.url, eventTypes, description: data.description ?? null, secret: newSigningSecret(), createdAt: now, updatedAt: now }).returning({ id: webhookEndpoints.id }).get())!;
     return { endpointId: id };
   });
   const endpoint = await ctx.db.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.organisationId, viewer.organisationId))).get();

@@ -193,7 +193,8 @@ async function settle(ctx: WorkerCtx, delivery: WebhookDeliveryRecord, organisat
     await fanOutAll(tx, now);
     const disabled = await tx
       .update(webhookEndpoints)
-      .set({ status: 'DISABLED', disabledReason: reason, updatedAt: now })
+      // What the feed's line tells, kept for the complex's recent activity.
+      .set({ status: 'DISABLED', disabledReason: reason, updatedAt: now, gaveUpAt: now, gaveUpFailed: failed, gaveUpSince: since })
       .where(and(eq(webhookEndpoints.id, delivery.endpointId), eq(webhookEndpoints.status, 'ACTIVE')))
       .returning()
       .get();

@@ -10,6 +10,8 @@ import { PG_MIGRATIONS_FOLDER } from '../../db/pg/client';
 import * as t from '../../db/pg/schema';
 import { tempDir } from '../helpers/server';
 import { clusterUrl, dropDatabase } from './helpers/database';
+import { BOOKING_STATUS_CODES, TRACKING_EVENT_KIND_CODES } from '../../db/schema/bookings';
+import { OFFER_KIND_CODES } from '../../db/schema/matching';
 
 /** The migrations folder as it was up to `lastIdx`: the journal cut after it. */
 function migrationsUpTo(dir: string, lastIdx: number): string {
@@ -85,3 +87,56 @@ describe('PostgreSQL migrations keep what was written before them', () => {
     expect(await db.select({ action: t.routeStops.action }).from(t.routeStops).orderBy(t.routeStops.seq)).toEqual(STATUSES.map((_, i) => ({ action: ACTIONS[i % 4] })));
   });
 });
+
+describe('PostgreSQL migration 0031', () => {
+  const tmp = tempDir();
+  const name = `sandan_${randomBytes(6).toString('hex')}`;
+  const url = new URL(clusterUrl());
+  url.pathname = `/${name}`;
+  let pool: pg.Pool | undefined;
+  afterAll(async () => {
+    await pool?.end();
+    await dropDatabase(name);
+    tmp.remove();
+  });
+
+  it("gives tracking events their booking's complex and webhook endpoints their organisation's, for a complex's recent activity", async () => {
+    const admin = new pg.Client({ connectionString: clusterUrl() });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    pool = new pg.Pool({ connectionString: url.href });
+    const db = drizzle(pool);
+    await migrate(db, { migrationsFolder: migrationsUpTo(join(tmp.dir, 'before-recent-activity-told'), 30) });
+    const client = await pool.connect();
+    await client.query('set session_replication_role = replica'); // rows alone: no foreign keys, no triggers
+    // The complexes the new foreign keys check, as they are checked when added.
+    for (const id of [3, 5]) {
+      await client.query(
+        `insert into complexes (id, code, name_ko, name_en, region, industries, industries_ko, production_trillion_krw, employment, tenant_companies, designated_year, smart_direction,
+          centroid_lat, centroid_lng, radius_km, service_area_cells) overriding system value values ($1, $2, 'x', 'x', 'x', '[]', 'x', 1, 1, 1, 2000, 'x', 37, 127, 1, '[]')`,
+        [id, `C${id}`],
+      );
+    }
+    for (const [id, complexId] of [[1, 3], [2, 5]] as const) {
+      await client.query(
+        `insert into bookings (id, offer_id, request_id, complex_id, shipper_org_id, supplier_org_id, kind, status, vehicle_id, price_krw, weight_kg, pallets, booked_at)
+          overriding system value values ($1, $1, $1, $2, 1, 2, ${OFFER_KIND_CODES.TRANSPORT}, ${BOOKING_STATUS_CODES.CONFIRMED}, 1, 1, 1, 1, 0)`,
+        [id, complexId],
+      );
+      await client.query(`insert into tracking_events (booking_id, request_id, kind, occurred_at, lat, lng, reported_by_org_id, recorded_at) values ($1, $1, ${TRACKING_EVENT_KIND_CODES.PICKED_UP}, 0, 37, 127, 2, 0)`, [id]);
+    }
+    await client.query(`insert into organisations (id, complex_id, role, name, business_registration_number) overriding system value values (1, 3, 'OPERATOR', 'x', '1000000001'), (2, null, 'ADMIN', 'y', '1000000002')`);
+    await client.query(`insert into webhook_endpoints (organisation_id, url, event_types, secret, updated_at) values (1, 'https://example.com/hook', '[]', 's', 0), (2, 'https://example.com/hook', '[]', 's', 0)`);
+    client.release();
+
+    await migrate(db, { migrationsFolder: PG_MIGRATIONS_FOLDER });
+
+    expect(await db.select({ bookingId: t.trackingEvents.bookingId, complexId: t.trackingEvents.complexId }).from(t.trackingEvents).orderBy(t.trackingEvents.id)).toEqual([{ bookingId: 1, complexId: 3 }, { bookingId: 2, complexId: 5 }]);
+    expect(await db.select({ organisationId: t.webhookEndpoints.organisationId, complexId: t.webhookEndpoints.complexId, gaveUpAt: t.webhookEndpoints.gaveUpAt }).from(t.webhookEndpoints).orderBy(t.webhookEndpoints.id)).toEqual([
+      { organisationId: 1, complexId: 3, gaveUpAt: null },
+      { organisationId: 2, complexId: null, gaveUpAt: null },
+    ]);
+  });
+});
+

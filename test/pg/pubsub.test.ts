@@ -15,7 +15,7 @@ const shipment: Publication = [
     status: 'IN_TRANSIT',
     at,
     reason: null,
-    trackingEvent: { id: 1, bookingId: 5, requestId: 7, kind: 'PICKED_UP', occurredAt: at, lat: 37.3, lng: 126.7, note: null, reportedByOrgId: 2, recordedAt: at },
+    trackingEvent: { id: 1, bookingId: 5, requestId: 7, complexId: 1, kind: 'PICKED_UP', occurredAt: at, lat: 37.3, lng: 126.7, note: null, reportedByOrgId: 2, recordedAt: at },
   },
 ];
 

@@ -18,6 +18,7 @@ describe('the publication codec', () => {
         trackingEvent: {
           id: 11,
           bookingId: 5,
+          complexId: 1,
           requestId: 7,
           kind: 'PICKED_UP',
           occurredAt: new Date(at.getTime() - 60_000),

@@ -180,6 +180,7 @@ export const trackingEvents = pgTable(
     requestId: integer('request_id')
       .notNull()
       .references(() => shipmentRequests.id),
+    complexId: integer('complex_id').references(() => complexes.id),
     kind: codedEnum(TRACKING_EVENT_KIND_CODES)('kind').notNull(),
     occurredAt: timestampMs('occurred_at').notNull(),
     lat: doublePrecision('lat').notNull(),
@@ -192,6 +193,8 @@ export const trackingEvents = pgTable(
   },
   (t) => [
     index('tracking_events_booking').on(t.bookingId, t.occurredAt),
+    // A complex's newest steps of each kind, for its recent activity.
+    index('tracking_events_complex').on(t.complexId, t.kind, t.recordedAt),
     // Collected once, delivered once: trigger tracking_events_once (migration 0018), by the index above; a unique index cost 13 MB a year.
     check('tracking_events_kind', sql.raw(`kind in (${codeList(TRACKING_EVENT_KIND_CODES)})`)),
     check('tracking_events_position', sql`${t.lat} between -90 and 90 and ${t.lng} between -180 and 180`),

@@ -44,6 +44,9 @@ export const warehouseListings = pgTable(
   (t) => [
     index('listings_owner').on(t.ownerOrgId),
     index('listings_complex').on(t.complexId, t.status),
+    // Withdrawn, newest first, for a complex's recent activity: a withdrawn listing changes no more, so its updated_at
+    // is its withdrawal.
+    index('listings_complex_withdrawn').on(t.complexId, t.updatedAt).where(sql`status = 'WITHDRAWN'`),
     index('listings_r5').on(t.h3R5),
     index('listings_r6').on(t.h3R6),
     index('listings_r7').on(t.h3R7),
@@ -100,6 +103,7 @@ export const vehicles = pgTable(
     lat: doublePrecision('lat').notNull(),
     lng: doublePrecision('lng').notNull(),
     ...h3Columns(),
+    retiredAt: timestampMs('retired_at'),
     locationUpdatedAt: timestampMs('location_updated_at').notNull(),
     createdAt: createdAt(),
   },
@@ -109,6 +113,8 @@ export const vehicles = pgTable(
     uniqueIndex('vehicles_plate_in_service').on(t.plateNumber).where(sql`status = 'ACTIVE'`),
     index('vehicles_carrier').on(t.carrierOrgId),
     index('vehicles_complex').on(t.complexId, t.status),
+    // Retired, newest first, for a complex's recent activity: written only when a vehicle is retired.
+    index('vehicles_complex_retired').on(t.complexId, t.retiredAt).where(sql`retired_at is not null`),
     index('vehicles_r5').on(t.h3R5),
     index('vehicles_r6').on(t.h3R6),
     index('vehicles_r7').on(t.h3R7),

@@ -27,10 +27,19 @@ export const webhookEndpoints = pgTable(
     secret: text('secret').notNull(),
     status: text('status', { enum: WEBHOOK_ENDPOINT_STATUSES }).$type<WebhookEndpointStatus>().notNull().default('ACTIVE'),
     disabledReason: text('disabled_reason'),
+    complexId: integer('complex_id').references(() => complexes.id),
+    gaveUpAt: timestampMs('gave_up_at'),
+    gaveUpFailed: integer('gave_up_failed'),
+    gaveUpSince: timestampMs('gave_up_since'),
     createdAt: createdAt(),
     updatedAt: timestampMs('updated_at').notNull(),
   },
-  (t) => [index('webhook_endpoints_organisation').on(t.organisationId), check('webhook_endpoints_status', sql`${t.status} in ('ACTIVE','DISABLED')`)],
+  (t) => [
+    index('webhook_endpoints_organisation').on(t.organisationId),
+    // Given up on, newest first, for a complex's recent activity: written only when the worker disables an endpoint.
+    index('webhook_endpoints_complex_gave_up').on(t.complexId, t.gaveUpAt).where(sql`gave_up_at is not null`),
+    check('webhook_endpoints_status', sql`${t.status} in ('ACTIVE','DISABLED')`),
+  ],
 );
 
 export const webhookEvents = pgTable(

@@ -33,20 +33,22 @@ export async function withdrawListing({ ctx, input }: { ctx: Context; input: Wit
   const heldDays = heldStays(ctx.db, listingId, seoulDay(ctx.now()));
   // One transaction with the webhook outbox row.
   const withdrawn = await transact(ctx.db, async (tx) => {
+    // One instant for the row and the line: recent activity tells the withdrawal at the listing's updated_at.
+    const now = ctx.now();
     const row = await tx
       .update(warehouseListings)
-      .set({ status: 'WITHDRAWN', updatedAt: ctx.now() })
+      .set({ status: 'WITHDRAWN', updatedAt: now })
       .where(and(eq(warehouseListings.id, listingId), eq(warehouseListings.ownerOrgId, viewer.organisationId), eq(warehouseListings.status, 'ACTIVE'), notExists(heldDays)))
       .returning({ id: warehouseListings.id, complexId: warehouseListings.complexId, totalPallets: warehouseListings.totalPallets, storageClass: warehouseListings.storageClass })
       .get();
     if (!row) return undefined;
     // Space no longer on the exchange is booked no more: an offer of it accepted later would hold a withdrawn listing.
     // A request's other leg, booked by another supplier, goes back with its offer: the suppliers of both are told.
-    const fallout = await withdrawPendingOffers(tx, eq(offers.listingId, listingId), ctx.now());
+    const fallout = await withdrawPendingOffers(tx, eq(offers.listingId, listingId), now);
     const event: ComplexActivityEvent = {
       complexCode: complexCodeOf(ctx, row.complexId),
       kind: 'LISTING_WITHDRAWN',
-      at: ctx.now(),
+      at: now,
       ...listingWithdrawnLine({ totalPallets: row.totalPallets, storageClass: row.storageClass }),
     };
     const told: Publication[] = [['complexActivity', event], ...falloutEvents(fallout)];

@@ -35,20 +35,22 @@ export async function retireVehicle({ ctx, input }: { ctx: Context; input: Retir
     .where(and(eq(vehicleReservations.vehicleId, vehicleId), isNull(vehicleReservations.releasedAt), gt(vehicleReservations.endsAt, ctx.now())));
   // One transaction with the webhook outbox row.
   const retired = await transact(ctx.db, async (tx) => {
+    // One instant for the row and the line: recent activity tells the retirement at retired_at.
+    const now = ctx.now();
     const row = await tx
       .update(vehicles)
-      .set({ status: 'RETIRED' })
+      .set({ status: 'RETIRED', retiredAt: now })
       .where(and(eq(vehicles.id, vehicleId), eq(vehicles.carrierOrgId, viewer.organisationId), eq(vehicles.status, 'ACTIVE'), notExists(heldBookings)))
       .returning({ complexId: vehicles.complexId, tonnageClass: vehicles.tonnageClass, bodyType: vehicles.bodyType })
       .get();
     if (!row) return undefined;
     // A retired vehicle is booked no more: a route offered to it and accepted later would book a truck that is gone.
     // A request's other leg, booked by another supplier, goes back with its offer: the suppliers of both are told.
-    const fallout = await withdrawPendingOffers(tx, eq(offers.vehicleId, vehicleId), ctx.now());
+    const fallout = await withdrawPendingOffers(tx, eq(offers.vehicleId, vehicleId), now);
     const event: ComplexActivityEvent = {
       complexCode: complexCodeOf(ctx, row.complexId),
       kind: 'VEHICLE_RETIRED',
-      at: ctx.now(),
+      at: now,
       ...vehicleRetiredLine({ classEn: labelEn(vehicleClass(row.tonnageClass)), classKo: vehicleClass(row.tonnageClass).labelKo, bodyType: row.bodyType }),
     };
     const told: Publication[] = [['complexActivity', event], ...falloutEvents(fallout)];

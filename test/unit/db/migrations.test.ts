@@ -6,7 +6,7 @@ import { latLngToCell } from 'h3-js';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER } from '../../../db/client';
-import { BOOKING_STATUS_CODES, bookings, insightsDays, matchingRounds, offers, POD_MEDIA_TYPE_CODES, podImages, ROUND_TRIGGER_CODES, ROUTE_STOP_ACTION_CODES, routeStops, shipmentRequests, TRACKING_EVENT_KIND_CODES, trackingEvents } from '../../../db/schema';
+import { BOOKING_STATUS_CODES, bookings, OFFER_KIND_CODES, insightsDays, matchingRounds, offers, POD_MEDIA_TYPE_CODES, podImages, ROUND_TRIGGER_CODES, ROUTE_STOP_ACTION_CODES, routeStops, shipmentRequests, TRACKING_EVENT_KIND_CODES, trackingEvents } from '../../../db/schema';
 import { VEHICLE_CLASSES } from '../../../src/supply/vehicle-classes';
 import { tempDir } from '../../helpers/server';
 
@@ -325,6 +325,32 @@ describe('migrations keep what was written before them', () => {
     migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
 
     expect(db.select({ day: insightsDays.day }).from(insightsDays).all()).toEqual([{ day: '2026-12-01' }]);
+    sqlite.close();
+  });
+
+  it("0040 gives tracking events their booking's complex and webhook endpoints their organisation's, for a complex's recent activity", () => {
+    const sqlite = new Database(':memory:');
+    const db = drizzle(sqlite);
+    migrate(db, { migrationsFolder: migrationsUpTo(join(tmp.dir, 'before-recent-activity-told'), 39) });
+    sqlite.pragma('foreign_keys = OFF');
+    const booking = sqlite.prepare(`insert into bookings (id, offer_id, request_id, complex_id, shipper_org_id, supplier_org_id, kind, status, vehicle_id, price_krw, weight_kg, pallets, booked_at)
+      values (?, ?, ?, ?, 1, 2, ${OFFER_KIND_CODES.TRANSPORT}, ${BOOKING_STATUS_CODES.CONFIRMED}, 1, 1000, 10, 1, 0)`);
+    booking.run(1, 1, 1, 3);
+    booking.run(2, 2, 2, 5);
+    const event = sqlite.prepare(`insert into tracking_events (booking_id, request_id, kind, occurred_at, lat, lng, reported_by_org_id, recorded_at) values (?, ?, ${TRACKING_EVENT_KIND_CODES.PICKED_UP}, 0, 37, 127, 2, 0)`);
+    event.run(1, 1);
+    event.run(2, 2);
+    const org = sqlite.prepare(`insert into organisations (id, complex_id, role, name, business_registration_number) values (?, ?, ?, 'x', ?)`);
+    org.run(1, 3, 'OPERATOR', '1000000001');
+    org.run(2, null, 'ADMIN', '1000000002');
+    const endpoint = sqlite.prepare(`insert into webhook_endpoints (organisation_id, url, event_types, secret, updated_at) values (?, 'https://example.com/hook', '[]', 's', 0)`);
+    endpoint.run(1);
+    endpoint.run(2);
+
+    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+
+    expect(sqlite.prepare('select booking_id, complex_id from tracking_events order by id').all()).toEqual([{ booking_id: 1, complex_id: 3 }, { booking_id: 2, complex_id: 5 }]);
+    expect(sqlite.prepare('select organisation_id, complex_id, gave_up_at from webhook_endpoints order by id').all()).toEqual([{ organisation_id: 1, complex_id: 3, gave_up_at: null }, { organisation_id: 2, complex_id: null, gave_up_at: null }]);
     sqlite.close();
   });
 });
