@@ -1,7 +1,7 @@
-import { and, desc, eq, inArray, min, not, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, min, not, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
-import { BOOKING_STATUSES, bookings, EMPTY_SCHEDULED_ROUND, matchingRounds, shipmentRequests, vehicles, warehouseListings } from '../../db/schema';
+import { BOOKING_STATUSES, bookings, EMPTY_SCHEDULED_ROUND, matchingRounds, organisations, shipmentRequests, TRACKING_EVENT_KINDS, trackingEvents, vehicles, warehouseListings, webhookEndpoints } from '../../db/schema';
 import { requireOverseer } from '../auth/authorize';
 import type { Context } from '../context';
 import { groupBy } from '../group-by';
@@ -9,7 +9,7 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination';
 import type { ComplexActivityEvent } from '../pubsub';
 import { parseArgs } from '../validation';
 import { labelEn, vehicleClass } from '../supply/vehicle-classes';
-import { bookedLine, givenBackLine, listingPublishedLine, loadLine, roundLine, vehicleRegisteredLine } from './activity-lines';
+import { bookedLine, endpointDisabledLine, givenBackLine, listingPublishedLine, listingWithdrawnLine, loadLine, roundLine, shipmentLine, vehicleRegisteredLine, vehicleRetiredLine, type ShipmentStep } from './activity-lines';
 import { ComplexCode, getComplex } from './get-complex';
 
 export const RecentComplexActivityInput = z.object({
@@ -27,16 +27,17 @@ const LATER: Partial<Record<Item['kind'], number>> = { MATCHING_ROUND_COMPLETED:
 /**
  * OPERATOR of the complex, or ADMIN: the complex's newest `first` activity lines, newest first, as the live feed
  * (`complexActivity`) told them, rebuilt from the stored rows: nothing is written per event. Each source reads its
- * newest rows of the complex by an index, so the cost follows `first`, never the complex's history. Kinds whose
- * stored rows cannot say when or what happened are left out: withdrawn listings, retired vehicles, shipment
- * steps, webhook endpoints (README, "Recent activity").
+ * newest rows of the complex by an index, so the cost follows `first`, never the complex's history. Every kind the
+ * live feed tells is told again, but what older rows cannot say (README, "Recent activity").
  * @throws ValidationError for `first` outside 1..100; NotFoundError for an unknown complex; ForbiddenError for others.
  */
 export async function recentComplexActivity({ ctx, input }: { ctx: Context; input: RecentComplexActivityInput }): Promise<ComplexActivityEvent[]> {
   const { code, first } = parseArgs(RecentComplexActivityInput, input);
   const complex = getComplex({ ctx, input: { code } });
   requireOverseer(ctx, complex);
-  const sources = await Promise.all([rounds(ctx.db, complex.id, first), requests(ctx.db, complex.id, first), booked(ctx.db, complex.id, first), givenBack(ctx.db, complex.id, first), listings(ctx.db, complex.id, first), registered(ctx.db, complex.id, first)]);
+  const sources = await Promise.all(
+    [rounds, requests, booked, givenBack, listings, withdrawn, registered, retired, steps, gaveUp].map((source) => source(ctx.db, complex.id, first)),
+  );
   return sources
     .flat()
     .sort((a, b) => b.at.getTime() - a.at.getTime() || (LATER[b.kind] ?? 0) - (LATER[a.kind] ?? 0))
@@ -140,4 +141,70 @@ async function registered(db: Db, complexId: number, first: number): Promise<Ite
     const cls = vehicleClass(v.tonnageClass);
     return { kind: 'VEHICLE_REGISTERED' as const, at: v.createdAt, ...vehicleRegisteredLine({ classEn: labelEn(cls), classKo: cls.labelKo, bodyType: v.bodyType, payloadKg: v.payloadKg, palletSlots: v.palletSlots }) };
   });
+}
+
+/** Listings withdrawn, by listings_complex_withdrawn (complex_id, updated_at): a withdrawn listing changes no more. */
+async function withdrawn(db: Db, complexId: number, first: number): Promise<Item[]> {
+  const rows = await db
+    .select()
+    .from(warehouseListings)
+    .where(and(eq(warehouseListings.complexId, complexId), eq(warehouseListings.status, 'WITHDRAWN')))
+    .orderBy(desc(warehouseListings.updatedAt))
+    .limit(first)
+    .all();
+  return rows.map((l) => ({ kind: 'LISTING_WITHDRAWN' as const, at: l.updatedAt!, ...listingWithdrawnLine(l) }));
+}
+
+/** Vehicles retired, by vehicles_complex_retired (complex_id, retired_at): those retired before it was kept are not told. */
+async function retired(db: Db, complexId: number, first: number): Promise<Item[]> {
+  const rows = await db
+    .select()
+    .from(vehicles)
+    .where(and(eq(vehicles.complexId, complexId), isNotNull(vehicles.retiredAt)))
+    .orderBy(desc(vehicles.retiredAt))
+    .limit(first)
+    .all();
+  return rows.map((v) => {
+    const cls = vehicleClass(v.tonnageClass);
+    return { kind: 'VEHICLE_RETIRED' as const, at: v.retiredAt!, ...vehicleRetiredLine({ classEn: labelEn(cls), classKo: cls.labelKo, bodyType: v.bodyType }) };
+  });
+}
+
+/** The steps the feed shows: a truck's position reports are kept off it (report-tracking-event.ts). */
+const STEPS = TRACKING_EVENT_KINDS.filter((kind): kind is ShipmentStep => kind !== 'IN_TRANSIT');
+
+/** Shipment steps, by tracking_events_complex (complex_id, kind, recorded_at), one read per step, with their booking's load. */
+async function steps(db: Db, complexId: number, first: number): Promise<Item[]> {
+  const reads = STEPS.map(async (step) => {
+    const rows = await db
+      .select({ at: trackingEvents.recordedAt, pallets: bookings.pallets, weightKg: bookings.weightKg })
+      .from(trackingEvents)
+      .innerJoin(bookings, eq(bookings.id, trackingEvents.bookingId))
+      .where(and(eq(trackingEvents.complexId, complexId), eq(trackingEvents.kind, step)))
+      .orderBy(desc(trackingEvents.recordedAt))
+      .limit(first)
+      .all();
+    return rows.map((e) => ({ kind: `SHIPMENT_${step}` as const, at: e.at, ...shipmentLine({ step, pallets: e.pallets, weightKg: e.weightKg }) }));
+  });
+  return (await Promise.all(reads)).flat();
+}
+
+/**
+ * Webhook endpoints the worker gave up on and disabled, by webhook_endpoints_complex_gave_up (complex_id, gave_up_at):
+ * each endpoint's last giving up, with its organisation's name and its host as they are now.
+ */
+async function gaveUp(db: Db, complexId: number, first: number): Promise<Item[]> {
+  const rows = await db
+    .select({ endpoint: webhookEndpoints, organisation: organisations.name })
+    .from(webhookEndpoints)
+    .innerJoin(organisations, eq(organisations.id, webhookEndpoints.organisationId))
+    .where(and(eq(webhookEndpoints.complexId, complexId), isNotNull(webhookEndpoints.gaveUpAt)))
+    .orderBy(desc(webhookEndpoints.gaveUpAt))
+    .limit(first)
+    .all();
+  return rows.map(({ endpoint: e, organisation }) => ({
+    kind: 'WEBHOOK_ENDPOINT_DISABLED' as const,
+    at: e.gaveUpAt!,
+    ...endpointDisabledLine({ organisation, host: new URL(e.url).host, failed: e.gaveUpFailed!, since: e.gaveUpSince! }),
+  }));
 }

@@ -11,15 +11,17 @@ import { parseEnv } from '../../src/env';
 import { createLogger } from '../../src/logger';
 import { executeRound } from '../../src/matching/run-round';
 import { addDays, seoulDay } from '../../src/supply/listings/seoul-day';
+import { TINY_PNG } from '../../scripts/simulation/market';
 import { firstResults, gql, subscribedTo, wsClient } from '../helpers/clients';
 import { fromNow, marketApi } from '../helpers/market-api';
+import { startReceiver, type Receiver } from '../helpers/receiver';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
 const HOUR = 3_600_000;
 const GATE = { lat: 37.325, lng: 126.75 };
 const SUWON = { lat: 37.2636, lng: 127.0286 };
-/** The kinds the stored rows tell again (README, "Recent activity"). */
-const TOLD_AGAIN = ['REQUEST_POSTED', 'REQUEST_CANCELLED', 'MATCHING_ROUND_COMPLETED', 'BOOKING_CONFIRMED', 'BOOKING_RETURNED', 'LISTING_PUBLISHED', 'VEHICLE_REGISTERED'];
+/** Webhook attempts a few milliseconds apart, given up on after 400 ms. */
+const FAILING_FAST = { WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true', WEBHOOK_WORKER_INTERVAL_MS: '50', WEBHOOK_RETRY_BASE_MS: '100', WEBHOOK_RETRY_CAP_MS: '200', WEBHOOK_RETRY_WINDOW_MS: '400' };
 const RECENT = 'query ($code: String!, $first: Int) { complex(code: $code) { recentActivity(first: $first) { complexCode kind at summary summaryKo } } }';
 const LIVE = 'subscription { complexActivity(code: "BANWOL_SIHWA") { complexCode kind at summary summaryKo } }';
 
@@ -36,11 +38,13 @@ describe("a complex's recent activity", () => {
   let server: TestServer;
   const live: Line[] = [];
   let unsubscribe = () => {};
+  let down: Receiver;
   const api = marketApi(() => server);
   const recent = (key: string, variables: Record<string, unknown> = {}) => gql<{ complex: { recentActivity: Line[] } | null }>(server.url, RECENT, { code: 'BANWOL_SIHWA', ...variables }, { apiKey: key });
 
   beforeAll(async () => {
-    server = await startTestServer({ dbPath: join(tmp.dir, 'recent-activity.db') });
+    server = await startTestServer({ dbPath: join(tmp.dir, 'recent-activity.db'), env: { ...FAILING_FAST, POD_STORAGE_DIR: join(tmp.dir, 'pod') } });
+    down = await startReceiver({ respond: () => 503 });
     const client = wsClient(server.wsUrl, { apiKey: server.keyOf('OPERATOR').apiKey });
     const subscribed = subscribedTo(server.pubsub, 'complexActivity');
     const stop = client.subscribe<{ complexActivity: Line }>({ query: LIVE }, { next: ({ data }) => void live.push(data!.complexActivity), error: () => {}, complete: () => {} });
@@ -50,14 +54,20 @@ describe("a complex's recent activity", () => {
     };
     await subscribed;
 
-    // The night: a truck and a warehouse join, two loads are posted and one withdrawn, a round routes the other,
-    // its carrier books it, then gives it back.
+    // The night: the operators' webhook receiver is down and disabled at the first line it misses; a truck and a
+    // warehouse join, two loads are posted and one withdrawn, a round routes the other, its carrier books it, then
+    // gives it back; a third load is posted, routed, picked up and delivered; the truck is retired and the
+    // warehouse withdrawn.
+    const operator = server.keyOf('OPERATOR').apiKey;
+    const endpoint = await api.as(operator, 'mutation ($input: WebhookEndpointCreateInput!) { webhookEndpointCreate(input: $input) { endpoint { id } } }', { input: { url: down.url, eventTypes: ['COMPLEX_ACTIVITY'] } });
+    expect(endpoint.errors).toBeUndefined();
     const carrier = server.keyOf('CARRIER').apiKey;
-    await api.as(carrier, 'mutation ($input: VehicleRegisterInput!) { vehicleRegister(input: $input) { vehicle { id } } }', {
+    const registered = await api.as<{ vehicleRegister: { vehicle: { id: string } } }>(carrier, 'mutation ($input: VehicleRegisterInput!) { vehicleRegister(input: $input) { vehicle { id } } }', {
       input: { plateNumber: '경기12바3456', tonnageClass: 'T5', bodyType: 'WING', location: { lat: 37.33, lng: 126.74 }, availability: [{ startsAt: fromNow(HOUR), endsAt: fromNow(72 * HOUR) }], idempotencyKey: randomUUID() },
     });
+    await vi.waitFor(() => expect(live.map((l) => l.kind)).toContain('WEBHOOK_ENDPOINT_DISABLED'), { timeout: 10_000 });
     const today = seoulDay(new Date());
-    const listed = await api.as(server.keyOf('WAREHOUSE_OWNER').apiKey, 'mutation ($input: WarehouseListingCreateInput!) { warehouseListingCreate(input: $input) { listing { id } } }', {
+    const listed = await api.as<{ warehouseListingCreate: { listing: { id: string } } }>(server.keyOf('WAREHOUSE_OWNER').apiKey, 'mutation ($input: WarehouseListingCreateInput!) { warehouseListingCreate(input: $input) { listing { id } } }', {
       input: {
         name: '시화 창고 A동', location: { lat: 37.33, lng: 126.76 }, storageClass: 'CHILLED', totalPallets: 1_200, availability: [{ from: addDays(today, 1), to: addDays(today, 30), idlePallets: 80 }],
         pricePerPalletDayKrw: 1_500, minDays: 3, hasForklift: true, hasDock: false, opensAt: '08:00', closesAt: '19:00', idempotencyKey: randomUUID(),
@@ -77,11 +87,32 @@ describe("a complex's recent activity", () => {
       key: randomUUID(),
     });
     expect(given.errors).toBeUndefined();
-    await vi.waitFor(() => expect(live.map((l) => l.kind)).toContain('BOOKING_RETURNED'));
+    // Not offered again to the carrier that gave it back: a new load is.
+    const next = await api.post(GATE, SUWON, 900, 3, 21 * HOUR, 27 * HOUR, 49 * HOUR);
+    const [again] = await api.round<{ id: string; shares: { requestId: string }[] }>('id shares { requestId }');
+    expect(again!.shares.map((s) => s.requestId)).toEqual([next]);
+    const rebooked = await api.as<{ routeAccept: { bookings: { id: string }[] } }>(carrier, 'mutation ($id: ID!, $key: String!) { routeAccept(input: { routeId: $id, idempotencyKey: $key }) { bookings { id } } }', { id: again!.id, key: randomUUID() });
+    expect(rebooked.errors).toBeUndefined();
+    const bookingId = rebooked.data!.routeAccept.bookings[0]!.id;
+    const track = (kind: string, extra: Record<string, unknown> = {}) =>
+      api.as(carrier, 'mutation ($input: TrackingEventReportInput!) { trackingEventReport(input: $input) { trackingEvent { kind } } }', {
+        input: { bookingId, kind, occurredAt: new Date().toISOString(), position: { lat: 37.3, lng: 126.9 }, idempotencyKey: randomUUID(), ...extra },
+      });
+    expect((await track('PICKED_UP')).errors).toBeUndefined();
+    expect((await track('IN_TRANSIT')).errors).toBeUndefined();
+    const upload = await fetch(`${server.url.replace(/\/graphql$/, '')}/pod-images/${bookingId}`, { method: 'POST', headers: { authorization: `Bearer ${carrier}`, 'content-type': 'image/png' }, body: TINY_PNG });
+    const image = (await upload.json()) as { id: number };
+    expect((await track('DELIVERED', { proofOfDelivery: { receiverName: '김수령', receivedAt: new Date().toISOString(), imageId: image.id } })).errors).toBeUndefined();
+    const retired = await api.as(carrier, 'mutation ($id: ID!) { vehicleRetire(input: { vehicleId: $id }) { vehicle { status } } }', { id: registered.data!.vehicleRegister.vehicle.id });
+    expect(retired.errors).toBeUndefined();
+    const closed = await api.as(server.keyOf('WAREHOUSE_OWNER').apiKey, 'mutation ($id: ID!) { warehouseListingWithdraw(input: { listingId: $id }) { listing { status } } }', { id: listed.data!.warehouseListingCreate.listing.id });
+    expect(closed.errors).toBeUndefined();
+    await vi.waitFor(() => expect(live.map((l) => l.kind)).toContain('LISTING_WITHDRAWN'));
   });
   afterAll(async () => {
     unsubscribe();
     await server.stop();
+    await down.close();
     tmp.remove();
   });
 
@@ -89,23 +120,30 @@ describe("a complex's recent activity", () => {
     const { body } = await recent(server.keyOf('OPERATOR').apiKey, { first: 100 });
     expect(body.errors).toBeUndefined();
     const history = body.data!.complex!.recentActivity;
-    const told = live.filter((l) => TOLD_AGAIN.includes(l.kind)).reverse();
-    expect(told.map((l) => l.kind)).toEqual(['BOOKING_RETURNED', 'BOOKING_CONFIRMED', 'MATCHING_ROUND_COMPLETED', 'REQUEST_CANCELLED', 'REQUEST_POSTED', 'REQUEST_POSTED', 'LISTING_PUBLISHED', 'VEHICLE_REGISTERED']);
+    // Every kind the live feed tells; the truck's position report (IN_TRANSIT) is kept off it, both ways.
+    const told = [...live].reverse();
+    expect(told.map((l) => l.kind)).toEqual([
+      'LISTING_WITHDRAWN', 'VEHICLE_RETIRED', 'SHIPMENT_DELIVERED', 'SHIPMENT_PICKED_UP', 'BOOKING_CONFIRMED', 'MATCHING_ROUND_COMPLETED', 'REQUEST_POSTED', 'BOOKING_RETURNED', 'BOOKING_CONFIRMED',
+      'MATCHING_ROUND_COMPLETED', 'REQUEST_CANCELLED', 'REQUEST_POSTED', 'REQUEST_POSTED', 'LISTING_PUBLISHED', 'WEBHOOK_ENDPOINT_DISABLED', 'VEHICLE_REGISTERED',
+    ]);
     const line = ({ complexCode, kind, summary, summaryKo }: Line) => ({ complexCode, kind, summary, summaryKo });
-    expect(history.slice(0, told.length).map(line)).toEqual(told.map(line));
+    expect(history.map(line)).toEqual(told.map(line));
+    // The kinds told from a time stored for them tell that very time.
+    const stamped = (lines: Line[]) => lines.filter((l) => /^(LISTING_WITHDRAWN|VEHICLE_RETIRED|SHIPMENT_|WEBHOOK_)/.test(l.kind)).map(({ kind, at }) => ({ kind, at }));
+    expect(stamped(history)).toEqual(stamped(told));
     const times = history.map((l) => Date.parse(l.at));
     expect(times).toEqual([...times].sort((a, b) => b - a));
   });
 
   it('gives `first` lines, 20 unless asked', async () => {
     const operator = server.keyOf('OPERATOR').apiKey;
-    expect((await recent(operator, { first: 2 })).body.data!.complex!.recentActivity.map((l) => l.kind)).toEqual(['BOOKING_RETURNED', 'BOOKING_CONFIRMED']);
+    expect((await recent(operator, { first: 2 })).body.data!.complex!.recentActivity.map((l) => l.kind)).toEqual(['LISTING_WITHDRAWN', 'VEHICLE_RETIRED']);
     expect((await recent(operator)).body.data!.complex!.recentActivity.length).toBeLessThanOrEqual(20);
   });
 
   it('an admin reads it too', async () => {
     const { body } = await recent(server.keyOf('ADMIN').apiKey, { first: 1 });
-    expect(body.data!.complex!.recentActivity.map((l) => l.kind)).toEqual(['BOOKING_RETURNED']);
+    expect(body.data!.complex!.recentActivity.map((l) => l.kind)).toEqual(['LISTING_WITHDRAWN']);
   });
 
   it.each([
@@ -130,8 +168,8 @@ describe("a complex's recent activity", () => {
     const instant = new Date(Date.now() + 60_000);
     await server.db.update(matchingRounds).set({ finishedAt: instant }).run();
     await server.db.update(bookings).set({ bookedAt: instant }).run();
-    const { body } = await recent(server.keyOf('OPERATOR').apiKey, { first: 2 });
-    expect(body.data!.complex!.recentActivity.map((l) => l.kind)).toEqual(['BOOKING_CONFIRMED', 'MATCHING_ROUND_COMPLETED']);
+    const { body } = await recent(server.keyOf('OPERATOR').apiKey, { first: 4 });
+    expect(body.data!.complex!.recentActivity.map((l) => l.kind)).toEqual(['BOOKING_CONFIRMED', 'BOOKING_CONFIRMED', 'MATCHING_ROUND_COMPLETED', 'MATCHING_ROUND_COMPLETED']);
   });
 
   it.each([0, 101, -1])('names `first` when it is %i', async (first) => {
