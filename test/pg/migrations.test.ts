@@ -22,6 +22,28 @@ function migrationsUpTo(dir: string, lastIdx: number): string {
   return dir;
 }
 
+/** A database of its own on the cluster, made when the test asks for it, dropped after the describe. */
+function freshDatabase() {
+  const tmp = tempDir();
+  const name = `sandan_${randomBytes(6).toString('hex')}`;
+  const url = new URL(clusterUrl());
+  url.pathname = `/${name}`;
+  let pool: pg.Pool | undefined;
+  afterAll(async () => {
+    await pool?.end();
+    await dropDatabase(name);
+    tmp.remove();
+  });
+  return async () => {
+    const admin = new pg.Client({ connectionString: clusterUrl() });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    pool = new pg.Pool({ connectionString: url.href });
+    return { db: drizzle(pool), pool, tmp };
+  };
+}
+
 const STATUSES = ['OPEN', 'OFFERED', 'BOOKED', 'PICKED_UP', 'AT_CENTRE', 'IN_TRANSIT', 'DELIVERED', 'CANCELLED', 'EXPIRED'] as const;
 const CARGO = ['GENERAL', 'CHILLED', 'FROZEN', 'HAZMAT', 'OVERSIZE', 'LIQUID_BULK'] as const;
 const LOADING = ['FORKLIFT', 'HOIST', 'BY_HAND'] as const;
@@ -33,24 +55,10 @@ const MEDIA = ['image/png', 'image/jpeg'] as const;
 const POINTS = [[37.33, 126.76], [-89.9, -179.9], [0, 0]] as const;
 
 describe('PostgreSQL migrations keep what was written before them', () => {
-  const tmp = tempDir();
-  const name = `sandan_${randomBytes(6).toString('hex')}`;
-  const url = new URL(clusterUrl());
-  url.pathname = `/${name}`;
-  let pool: pg.Pool | undefined;
-  afterAll(async () => {
-    await pool?.end();
-    await dropDatabase(name);
-    tmp.remove();
-  });
+  const fresh = freshDatabase();
 
   it('0014-0019 store bookings\', requests\', rounds\', images\' and stops\' value sets as codes and requests\' cells packed, read back as written', async () => {
-    const admin = new pg.Client({ connectionString: clusterUrl() });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    pool = new pg.Pool({ connectionString: url.href });
-    const db = drizzle(pool);
+    const { db, pool, tmp } = await fresh();
     await migrate(db, { migrationsFolder: migrationsUpTo(join(tmp.dir, 'before-codes'), 13) });
     const client = await pool.connect();
     await client.query('set session_replication_role = replica'); // rows alone: no foreign keys, no triggers
@@ -89,24 +97,10 @@ describe('PostgreSQL migrations keep what was written before them', () => {
 });
 
 describe('PostgreSQL migration 0031', () => {
-  const tmp = tempDir();
-  const name = `sandan_${randomBytes(6).toString('hex')}`;
-  const url = new URL(clusterUrl());
-  url.pathname = `/${name}`;
-  let pool: pg.Pool | undefined;
-  afterAll(async () => {
-    await pool?.end();
-    await dropDatabase(name);
-    tmp.remove();
-  });
+  const fresh = freshDatabase();
 
   it("gives tracking events their booking's complex and webhook endpoints their organisation's, for a complex's recent activity", async () => {
-    const admin = new pg.Client({ connectionString: clusterUrl() });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    pool = new pg.Pool({ connectionString: url.href });
-    const db = drizzle(pool);
+    const { db, pool, tmp } = await fresh();
     await migrate(db, { migrationsFolder: migrationsUpTo(join(tmp.dir, 'before-recent-activity-told'), 30) });
     const client = await pool.connect();
     await client.query('set session_replication_role = replica'); // rows alone: no foreign keys, no triggers
