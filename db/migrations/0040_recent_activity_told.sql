@@ -5,7 +5,7 @@ CREATE INDEX `vehicles_complex_retired` ON `vehicles` (`complex_id`,`retired_at`
 ALTER TABLE `tracking_events` ADD `complex_id` integer REFERENCES complexes(id);--> statement-breakpoint
 -- Every event's booking says its complex: filled before the index is built.
 UPDATE `tracking_events` SET `complex_id` = (SELECT `complex_id` FROM `bookings` WHERE `bookings`.`id` = `tracking_events`.`booking_id`);--> statement-breakpoint
-CREATE INDEX `tracking_events_complex` ON `tracking_events` (`complex_id`,`kind`,`recorded_at`);--> statement-breakpoint
+CREATE INDEX `tracking_events_complex` ON `tracking_events` (`complex_id`) WHERE kind <> 4;--> statement-breakpoint
 ALTER TABLE `webhook_endpoints` ADD `complex_id` integer REFERENCES complexes(id);--> statement-breakpoint
 UPDATE `webhook_endpoints` SET `complex_id` = (SELECT `complex_id` FROM `organisations` WHERE `organisations`.`id` = `webhook_endpoints`.`organisation_id`);--> statement-breakpoint
 ALTER TABLE `webhook_endpoints` ADD `gave_up_at` integer;--> statement-breakpoint

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, isNotNull, min, not, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
-import { BOOKING_STATUSES, bookings, EMPTY_SCHEDULED_ROUND, matchingRounds, organisations, shipmentRequests, TRACKING_EVENT_KINDS, trackingEvents, vehicles, warehouseListings, webhookEndpoints } from '../../db/schema';
+import { BOOKING_STATUSES, bookings, EMPTY_SCHEDULED_ROUND, matchingRounds, organisations, shipmentRequests, STEPS_ONLY, trackingEvents, vehicles, warehouseListings, webhookEndpoints } from '../../db/schema';
 import { requireOverseer } from '../auth/authorize';
 import type { Context } from '../context';
 import { groupBy } from '../group-by';
@@ -170,23 +170,24 @@ async function retired(db: Db, complexId: number, first: number): Promise<Item[]
   });
 }
 
-/** The steps the feed shows: a truck's position reports are kept off it (report-tracking-event.ts). */
-const STEPS = TRACKING_EVENT_KINDS.filter((kind): kind is ShipmentStep => kind !== 'IN_TRANSIT');
-
-/** Shipment steps, by tracking_events_complex (complex_id, kind, recorded_at), one read per step, with their booking's load. */
+/**
+ * Shipment steps (position reports are kept off the feed: report-tracking-event.ts), by tracking_events_complex
+ * (complex_id, newest by id, steps only), with their booking's load.
+ */
 async function steps(db: Db, complexId: number, first: number): Promise<Item[]> {
-  const reads = STEPS.map(async (step) => {
-    const rows = await db
-      .select({ at: trackingEvents.recordedAt, pallets: bookings.pallets, weightKg: bookings.weightKg })
-      .from(trackingEvents)
-      .innerJoin(bookings, eq(bookings.id, trackingEvents.bookingId))
-      .where(and(eq(trackingEvents.complexId, complexId), eq(trackingEvents.kind, step)))
-      .orderBy(desc(trackingEvents.recordedAt))
-      .limit(first)
-      .all();
-    return rows.map((e) => ({ kind: `SHIPMENT_${step}` as const, at: e.at, ...shipmentLine({ step, pallets: e.pallets, weightKg: e.weightKg }) }));
+  // Read alone, so that STEPS_ONLY's unqualified `kind` is the event's (bookings have one too) and the index serves it.
+  const newest = db
+    .select({ bookingId: trackingEvents.bookingId, kind: trackingEvents.kind, at: trackingEvents.recordedAt })
+    .from(trackingEvents)
+    .where(and(eq(trackingEvents.complexId, complexId), STEPS_ONLY))
+    .orderBy(desc(trackingEvents.id))
+    .limit(first)
+    .as('newest');
+  const rows = await db.select({ step: newest.kind, at: newest.at, pallets: bookings.pallets, weightKg: bookings.weightKg }).from(newest).innerJoin(bookings, eq(bookings.id, newest.bookingId)).all();
+  return rows.map((e) => {
+    const step = e.step as ShipmentStep;
+    return { kind: `SHIPMENT_${step}` as const, at: e.at, ...shipmentLine({ step, pallets: e.pallets, weightKg: e.weightKg }) };
   });
-  return (await Promise.all(reads)).flat();
 }
 
 /**

@@ -13,5 +13,5 @@ ALTER TABLE "tracking_events" ADD CONSTRAINT "tracking_events_complex_id_complex
 ALTER TABLE "webhook_endpoints" ADD CONSTRAINT "webhook_endpoints_complex_id_complexes_id_fk" FOREIGN KEY ("complex_id") REFERENCES "public"."complexes"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "vehicles_complex_retired" ON "vehicles" USING btree ("complex_id","retired_at") WHERE retired_at is not null;--> statement-breakpoint
 CREATE INDEX "listings_complex_withdrawn" ON "warehouse_listings" USING btree ("complex_id","updated_at") WHERE status = 'WITHDRAWN';--> statement-breakpoint
-CREATE INDEX "tracking_events_complex" ON "tracking_events" USING btree ("complex_id","kind","recorded_at");--> statement-breakpoint
+CREATE INDEX "tracking_events_complex" ON "tracking_events" USING btree ("complex_id","id") WHERE kind <> 4;--> statement-breakpoint
 CREATE INDEX "webhook_endpoints_complex_gave_up" ON "webhook_endpoints" USING btree ("complex_id","gave_up_at") WHERE gave_up_at is not null;

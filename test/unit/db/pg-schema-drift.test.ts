@@ -10,6 +10,7 @@ type Config = ReturnType<typeof pgTableConfig> | ReturnType<typeof sqliteTableCo
 
 /** An index key part: a column's name, or `expr` for an expression (its SQL differs by dialect). */
 const part = (c: unknown) => (is(c, SQL) ? 'expr' : (c as Column).name);
+const withoutTrailingId = (columns: string[]) => (columns.length > 1 && columns.at(-1) === 'id' ? columns.slice(0, -1) : columns);
 
 /**
  * The PostgreSQL type a SQLite column becomes: instants stay epoch-ms integers (bigint), won are bigint (exact to
@@ -53,7 +54,8 @@ function shape(config: Config) {
   }));
   const indexes = config.indexes.map((i) => ({
     name: i.config.name,
-    columns: i.config.columns.map(part),
+    // SQLite ends every index with the rowid (`id`), which PostgreSQL must name to order by it: (a) there is (a, id) here.
+    columns: withoutTrailingId(i.config.columns.map(part)),
     unique: i.config.unique ?? false,
     partial: i.config.where !== undefined,
   }));
