@@ -66,6 +66,12 @@ export const shipmentRequests = sqliteTable(
      * supplier's no to it or an earlier one (declined, given back) answered old terms, and no longer excludes it.
      */
     termsChangedAfterOfferId: integer('terms_changed_after_offer_id'),
+    /**
+     * When the shipper last changed the terms, and which it changed (bits of REQUEST_TERMS, enums.ts):
+     * the feed's REQUEST_CHANGED line told again. Null: never changed. Only the last change is kept.
+     */
+    termsChangedAt: integer('terms_changed_at', { mode: 'timestamp_ms' }),
+    termsChanged: integer('terms_changed'),
   },
   (t) => [
     // Lists run newest first: these give the scope's rows in id order, so a page reads ~first rows, not the scope.
@@ -75,6 +81,8 @@ export const shipmentRequests = sqliteTable(
     index('requests_complex_created').on(t.complexId, t.createdAt),
     // Cancelled, newest first, for a complex's recent activity: written only when a request is cancelled.
     index('requests_complex_cancelled').on(t.complexId, t.cancelledAt).where(sql`status = ${codeOf(REQUEST_STATUS_CODES, 'CANCELLED')}`),
+    // Changed, newest first, for a complex's recent activity: written only when a shipper changes its terms.
+    index('requests_complex_changed').on(t.complexId, t.termsChangedAt).where(sql`terms_changed_at is not null`),
     // Status reads of a complex; by pickup time, the board's order and the expiry check's bound (see expireStaleRequests).
     index('requests_complex').on(t.complexId, t.status, t.pickupFrom),
     // The board's `near`: its open loads by origin area, without reading the rows (see areasWithin).

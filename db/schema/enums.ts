@@ -13,6 +13,16 @@ export const REQUEST_STATUSES = ['OPEN', 'OFFERED', 'BOOKED', 'PICKED_UP', 'AT_C
 /** Why a matching round gave a request no offer (src/matching/engine/unserved.ts): a rule broken, or HELD, TAKEN, NO_VEHICLE. */
 export const UNMATCHED_REASONS = ['NO_VEHICLE', 'EXCLUDED', 'BODY', 'HAZMAT', 'LOADING', 'PAYLOAD', 'PALLETS', 'WINDOW', 'DEADLINE', 'DRIVING', 'PRICE', 'STORAGE_CLASS', 'STORAGE_DATES', 'STORAGE_CAPACITY', 'MIN_DAYS', 'STORAGE_HOURS', 'HELD', 'TAKEN'] as const;
 
+/**
+ * A shipper's terms as the feed names them (REQUEST_CHANGED), in the order it lists them. A change stores which it
+ * changed as bits, the i-th term the i-th bit (shipment_requests.terms_changed): new terms go at the end.
+ */
+export const REQUEST_TERMS = ['origin', 'destination', 'weight', 'pallets', 'cargoClass', 'loading', 'pickupWindow', 'deliverBy', 'storage', 'maxPrice', 'notes'] as const;
+export type RequestTerm = (typeof REQUEST_TERMS)[number];
+/** Terms as shipment_requests.terms_changed stores them, and back. */
+export const termsMask = (terms: readonly RequestTerm[]): number => terms.reduce((mask, term) => mask | (1 << REQUEST_TERMS.indexOf(term)), 0);
+export const termsOfMask = (mask: number): RequestTerm[] => REQUEST_TERMS.filter((_, i) => mask & (1 << i));
+
 export type TonnageClass = (typeof TONNAGE_CLASSES)[number];
 export type BodyType = (typeof BODY_TYPES)[number];
 export type CargoClass = (typeof CARGO_CLASSES)[number];

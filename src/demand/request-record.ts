@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client';
 import { getTableColumns } from 'drizzle-orm';
 import { columnSubsets, idList, inIdList, preparedPerKey, type ColumnSet } from '../../db/prepared';
-import { cellCodec, shipmentRequests } from '../../db/schema';
+import { cellCodec, REQUEST_TERMS, shipmentRequests, type RequestTerm } from '../../db/schema';
 import { cellToChildren, cellToParent } from 'h3-js';
 import { cellsOf, type CellSet, type StoredResolution } from '../geo/h3';
 import type { ResolvedEnds } from './request-context';
@@ -57,12 +57,24 @@ export function termColumns(data: RequestTerms, { origin, destination }: Resolve
   };
 }
 
-/** Whether `columns` (termColumns') are what request `r` holds already: an update sending them changes nothing. */
-export function holdsTerms(r: ShipmentRequestRecord, columns: ReturnType<typeof termColumns>): boolean {
-  return Object.entries(columns).every(([key, value]) => {
+/** The term each of termColumns' columns holds (a centre flag or a cell is its end's). */
+const TERM_OF: Record<keyof ReturnType<typeof termColumns>, RequestTerm> = {
+  originLat: 'origin', originLng: 'origin', originIsCentre: 'origin', originH3R7: 'origin', originH3R9: 'origin',
+  destinationLat: 'destination', destinationLng: 'destination', destinationIsCentre: 'destination', destinationH3R9: 'destination',
+  weightKg: 'weight', pallets: 'pallets', cargoClass: 'cargoClass', loadingAtOrigin: 'loading', loadingAtDestination: 'loading',
+  pickupFrom: 'pickupWindow', pickupUntil: 'pickupWindow', deliverBy: 'deliverBy',
+  storagePallets: 'storage', storageDays: 'storage', storageClass: 'storage', storageSplitAllowed: 'storage',
+  maxPriceKrw: 'maxPrice', notes: 'notes',
+};
+
+/** The terms `columns` (termColumns') change of request `r`, in REQUEST_TERMS' order: none, an update sending them changes nothing. */
+export function changedTerms(r: ShipmentRequestRecord, columns: ReturnType<typeof termColumns>): RequestTerm[] {
+  const changed = new Set<RequestTerm>();
+  for (const [key, value] of Object.entries(columns)) {
     const held = r[key as keyof typeof columns];
-    return value instanceof Date && held instanceof Date ? value.getTime() === held.getTime() : value === held;
-  });
+    if (!(value instanceof Date && held instanceof Date ? value.getTime() === held.getTime() : value === held)) changed.add(TERM_OF[key as keyof typeof columns]);
+  }
+  return REQUEST_TERMS.filter((term) => changed.has(term));
 }
 
 /** A stored request's terms as a shipper sends them (termColumns' inverse): what an update's changes are laid over. */

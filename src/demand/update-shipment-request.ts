@@ -13,7 +13,7 @@ import { recordWebhookEvents } from '../webhooks/record-event';
 import { getShipmentRequest } from './get-shipment-request';
 import { checkInContext } from './request-context';
 import { CreateShipmentRequestInput, UpdateShipmentRequestInput } from './request-input';
-import { holdsTerms, termColumns, termsOf, type ShipmentRequestRecord } from './request-record';
+import { changedTerms, termColumns, termsOf, type ShipmentRequestRecord } from './request-record';
 
 export { UpdateShipmentRequestInput };
 
@@ -46,9 +46,10 @@ export async function updateShipmentRequest({ ctx, input }: { ctx: Context; inpu
     const held = termsOf(current).pickupWindow;
     const windowKept = terms.pickupWindow.from.getTime() === held.from.getTime() && terms.pickupWindow.until.getTime() === held.until.getTime();
     const columns = termColumns(terms, checkInContext(terms, complex, now, { windowKept }));
+    const changed = changedTerms(current, columns);
     // The terms it has (a form saved unchanged): its offers and its suppliers' answers stand.
-    if (holdsTerms(current, columns)) return id;
-    const { amended, ...fallout } = await amendRequest(tx, id, columns, now);
+    if (changed.length === 0) return id;
+    const { amended, ...fallout } = await amendRequest(tx, id, columns, changed, now);
     const reopened = current.status !== amended.status || fallout.withdrawn.some((o) => o.requestId === id);
     told = [...(reopened ? [statusUpdate(amended, amended.status, now)] : []), ...falloutEvents(fallout)];
     await recordWebhookEvents(tx, told, now);

@@ -1,6 +1,6 @@
 import { and, eq, notExists, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/transaction';
-import { bookings, offers, shipmentRequests, type RequestStatus } from '../../db/schema';
+import { bookings, offers, shipmentRequests, termsMask, type RequestStatus, type RequestTerm } from '../../db/schema';
 import { ConflictError } from '../errors';
 import { inFrom, mayTake, REQUEST_TRANSITIONS } from './transitions';
 import { withdrawPendingOffers } from './withdraw-offers';
@@ -11,21 +11,22 @@ type Terms = Partial<typeof shipmentRequests.$inferInsert>;
 /**
  * Writes the shipper's new `terms` over request `id` while no supplier has agreed to the old ones (OPEN, or OFFERED
  * with no leg booked), back OPEN with the last round's `unmatched` cleared (it explained the old terms) and its
- * suppliers' declines void (they answered the old terms: round-input reads only those of later offers). A round
+ * suppliers' declines void (they answered the old terms: round-input reads only those of later offers), and when and
+which terms (`changed`) it changed kept over the last change's (the feed's REQUEST_CHANGED, told again). A round
  * pricing it meanwhile writes nothing for it (recordOffers compares its updated_at). Its pending offers are withdrawn
  * first, as a cancel withdraws them (a pooled load's other shares with them): an accept racing it then either finds its
  * offer withdrawn, or has booked before the request's UPDATE, whose WHERE holds the guards, reads the booking. Returns
  * the amended request and what it withdrew.
  * @throws ConflictError when a guard fails: the caller's transaction rolls back, the withdrawals with it.
  */
-export async function amendRequest(tx: Tx, id: number, terms: Terms, now: Date): Promise<{ amended: typeof shipmentRequests.$inferSelect } & Fallout> {
+export async function amendRequest(tx: Tx, id: number, terms: Terms, changed: readonly RequestTerm[], now: Date): Promise<{ amended: typeof shipmentRequests.$inferSelect } & Fallout> {
   // `keep`: the request itself returns OPEN below, on its new terms; only a pooled load's other requests are released.
   const fallout = await withdrawPendingOffers(tx, eq(offers.requestId, id), now, [id]);
   const lastOffer = sql`(select max(${offers.id}) from ${offers} where ${eq(offers.requestId, id)})`;
   const agreed = tx.select({ id: bookings.id }).from(bookings).where(and(eq(bookings.requestId, id), eq(bookings.status, 'CONFIRMED')));
   const amended = await tx
     .update(shipmentRequests)
-    .set({ ...terms, status: REQUEST_TRANSITIONS.amend.to, unmatchedReason: null, unmatchedAt: null, updatedAt: now, termsChangedAfterOfferId: lastOffer })
+    .set({ ...terms, status: REQUEST_TRANSITIONS.amend.to, unmatchedReason: null, unmatchedAt: null, updatedAt: now, termsChangedAfterOfferId: lastOffer, termsChangedAt: now, termsChanged: termsMask(changed) })
     .where(and(eq(shipmentRequests.id, id), inFrom(shipmentRequests.status, REQUEST_TRANSITIONS.amend), notExists(agreed)))
     .returning()
     .get();

@@ -113,7 +113,7 @@ describe("a request changed while a round prices it, and its suppliers' declines
     let amended!: () => void;
     const written = new Promise<void>((resolve) => (amended = resolve));
     const changing = transact(server.db, async (tx) => {
-      await amendRequest(tx, request.id, { pallets: 3, weightKg: 1_000 }, new Date());
+      await amendRequest(tx, request.id, { pallets: 3, weightKg: 1_000 }, ['weight', 'pallets'], new Date());
       amended();
       await held;
     });

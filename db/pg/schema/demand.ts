@@ -52,6 +52,12 @@ export const shipmentRequests = pgTable(
     unmatchedReason: text('unmatched_reason', { enum: UNMATCHED_REASONS }).$type<UnmatchedReason>(),
     unmatchedAt: timestampMs('unmatched_at'),
     termsChangedAfterOfferId: integer('terms_changed_after_offer_id'),
+    /**
+     * When the shipper last changed the terms, and which it changed (bits of REQUEST_TERMS, enums.ts):
+     * the feed's REQUEST_CHANGED line told again. Null: never changed. Only the last change is kept.
+     */
+    termsChangedAt: timestampMs('terms_changed_at'),
+    termsChanged: integer('terms_changed'),
   },
   (t) => [
     index('requests_shipper_newest').on(t.shipperOrgId, t.id),
@@ -59,6 +65,8 @@ export const shipmentRequests = pgTable(
     index('requests_complex_created').on(t.complexId, t.createdAt),
     // Cancelled, newest first, for a complex's recent activity: written only when a request is cancelled.
     index('requests_complex_cancelled').on(t.complexId, t.cancelledAt).where(sql`status = ${codeOf(REQUEST_STATUS_CODES, 'CANCELLED')}`),
+    // Changed, newest first, for a complex's recent activity: written only when a shipper changes its terms.
+    index('requests_complex_changed').on(t.complexId, t.termsChangedAt).where(sql`terms_changed_at is not null`),
     index('requests_complex').on(t.complexId, t.status, t.pickupFrom),
     index('requests_complex_area').on(t.complexId, t.status, t.originH3R7),
     index('requests_origin_r7').on(t.originH3R7),
