@@ -6,6 +6,7 @@ import { RateLimitedError } from './errors';
 /** What a complex's activity feed tells, besides each step of a shipment (`SHIPMENT_<tracking event kind>`). */
 export const ACTIVITY_KINDS = [
   'REQUEST_POSTED',
+  'REQUEST_CHANGED',
   'REQUEST_CANCELLED',
   'MATCHING_ROUND_COMPLETED',
   'BOOKING_CONFIRMED',

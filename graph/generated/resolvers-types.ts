@@ -987,9 +987,10 @@ export type ComplexActivity = {
   /** Code of the complex. */
   complexCode: Scalars['String']['output'];
   /**
-   * What happened: REQUEST_POSTED, REQUEST_CANCELLED, MATCHING_ROUND_COMPLETED, BOOKING_CONFIRMED, BOOKING_RETURNED,
-   * LISTING_PUBLISHED, LISTING_WITHDRAWN, VEHICLE_REGISTERED, VEHICLE_RETIRED, WEBHOOK_ENDPOINT_DISABLED, or a step of a
-   * shipment: SHIPMENT_ and its tracking event's kind (SHIPMENT_PICKED_UP, SHIPMENT_DELIVERED, …).
+   * What happened: REQUEST_POSTED, REQUEST_CHANGED (its shipper changed its terms), REQUEST_CANCELLED,
+   * MATCHING_ROUND_COMPLETED, BOOKING_CONFIRMED, BOOKING_RETURNED, LISTING_PUBLISHED, LISTING_WITHDRAWN,
+   * VEHICLE_REGISTERED, VEHICLE_RETIRED, WEBHOOK_ENDPOINT_DISABLED, or a step of a shipment: SHIPMENT_ and its tracking
+   * event's kind (SHIPMENT_PICKED_UP, SHIPMENT_DELIVERED, …).
    */
   kind: Scalars['String']['output'];
   /** When it happened. */

@@ -1,4 +1,4 @@
-import type { BodyType, CargoClass, StorageClass } from '../../db/schema/enums';
+import type { BodyType, CargoClass, RequestTerm, StorageClass } from '../../db/schema/enums';
 import { counted } from '../english';
 import type { ComplexActivityEvent } from '../pubsub';
 import { seoulDateTime } from '../time';
@@ -26,6 +26,24 @@ export function loadLine(r: { pallets: number; cargoClass: CargoClass; weightKg:
   return {
     summary: `${counted(r.pallets, 'pallet')} ${r.cargoClass}, ${r.weightKg} kg, pickup ${pickup}`,
     summaryKo: `${CARGO_KO[r.cargoClass]} ${r.pallets}팔레트, ${won(r.weightKg)}kg, 상차 ${pickup}`,
+  };
+}
+
+const TERM_EN: Record<RequestTerm, string> = {
+  origin: 'origin', destination: 'destination', weight: 'weight', pallets: 'pallets', cargoClass: 'cargo class', loading: 'loading',
+  pickupWindow: 'pickup window', deliverBy: 'delivery deadline', storage: 'storage', maxPrice: 'price limit', notes: 'notes',
+};
+const TERM_KO: Record<RequestTerm, string> = {
+  origin: '출발지', destination: '도착지', weight: '중량', pallets: '팔레트 수', cargoClass: '화물 종류', loading: '상하차 방식',
+  pickupWindow: '상차 시간', deliverBy: '도착 기한', storage: '보관', maxPrice: '상한 운임', notes: '메모',
+};
+
+/** A request its shipper changed: its load as it now is (loadLine) and which terms changed, e.g. `… (changed: price limit, notes)`. */
+export function requestChangedLine(r: Parameters<typeof loadLine>[0], changed: readonly RequestTerm[]): ActivityLine {
+  const load = loadLine(r);
+  return {
+    summary: `${load.summary} (changed: ${changed.map((t) => TERM_EN[t]).join(', ')})`,
+    summaryKo: `${load.summaryKo} (변경: ${changed.map((t) => TERM_KO[t]).join(', ')})`,
   };
 }
 

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, isNotNull, min, not, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
-import { BOOKING_STATUSES, bookings, EMPTY_SCHEDULED_ROUND, matchingRounds, organisations, shipmentRequests, STEPS_ONLY, trackingEvents, vehicles, warehouseListings, webhookEndpoints } from '../../db/schema';
+import { BOOKING_STATUSES, bookings, EMPTY_SCHEDULED_ROUND, matchingRounds, organisations, shipmentRequests, STEPS_ONLY, termsOfMask, trackingEvents, vehicles, warehouseListings, webhookEndpoints } from '../../db/schema';
 import { requireOverseer } from '../auth/authorize';
 import type { Context } from '../context';
 import { groupBy } from '../group-by';
@@ -9,7 +9,7 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination';
 import type { ComplexActivityEvent } from '../pubsub';
 import { parseArgs } from '../validation';
 import { labelEn, vehicleClass } from '../supply/vehicle-classes';
-import { bookedLine, endpointDisabledLine, givenBackLine, listingPublishedLine, listingWithdrawnLine, loadLine, roundLine, shipmentLine, vehicleRegisteredLine, vehicleRetiredLine, type ShipmentStep } from './activity-lines';
+import { bookedLine, endpointDisabledLine, givenBackLine, listingPublishedLine, listingWithdrawnLine, loadLine, requestChangedLine, roundLine, shipmentLine, vehicleRegisteredLine, vehicleRetiredLine, type ShipmentStep } from './activity-lines';
 import { ComplexCode, getComplex } from './get-complex';
 
 export const RecentComplexActivityInput = z.object({
@@ -22,7 +22,7 @@ export type RecentComplexActivityInput = z.input<typeof RecentComplexActivityInp
 type Item = Omit<ComplexActivityEvent, 'complexCode'>;
 
 /** Of lines stored at one instant (a round and the bookings of its offers, in a demo), which came later. */
-const LATER: Partial<Record<Item['kind'], number>> = { MATCHING_ROUND_COMPLETED: 1, BOOKING_CONFIRMED: 2, REQUEST_CANCELLED: 3, BOOKING_RETURNED: 3 };
+const LATER: Partial<Record<Item['kind'], number>> = { REQUEST_CHANGED: 1, MATCHING_ROUND_COMPLETED: 1, BOOKING_CONFIRMED: 2, REQUEST_CANCELLED: 3, BOOKING_RETURNED: 3 };
 
 /**
  * OPERATOR of the complex, or ADMIN: the complex's newest `first` activity lines, newest first, as the live feed
@@ -65,14 +65,20 @@ async function rounds(db: Db, complexId: number, first: number): Promise<Item[]>
   );
 }
 
-/** Requests posted, by requests_complex_newest (complex_id, id); cancelled, by requests_complex_cancelled (complex_id, cancelled_at). */
+/**
+ * Requests posted, by requests_complex_newest (complex_id, id); changed, by requests_complex_changed (complex_id,
+ * terms_changed_at); cancelled, by requests_complex_cancelled (complex_id, cancelled_at). A request keeps only its
+ * last change (amendRequest writes over the one before), so only that one is told again.
+ */
 async function requests(db: Db, complexId: number, first: number): Promise<Item[]> {
-  const [posted, cancelled] = await Promise.all([
+  const [posted, changed, cancelled] = await Promise.all([
     db.select().from(shipmentRequests).where(eq(shipmentRequests.complexId, complexId)).orderBy(desc(shipmentRequests.id)).limit(first).all(),
+    db.select().from(shipmentRequests).where(and(eq(shipmentRequests.complexId, complexId), isNotNull(shipmentRequests.termsChangedAt))).orderBy(desc(shipmentRequests.termsChangedAt)).limit(first).all(),
     db.select().from(shipmentRequests).where(and(eq(shipmentRequests.complexId, complexId), eq(shipmentRequests.status, 'CANCELLED'))).orderBy(desc(shipmentRequests.cancelledAt)).limit(first).all(),
   ]);
   return [
     ...posted.map((r) => ({ kind: 'REQUEST_POSTED' as const, at: r.createdAt, ...loadLine(r) })),
+    ...changed.map((r) => ({ kind: 'REQUEST_CHANGED' as const, at: r.termsChangedAt!, ...requestChangedLine(r, termsOfMask(r.termsChanged!)) })),
     ...cancelled.map((r) => ({ kind: 'REQUEST_CANCELLED' as const, at: r.cancelledAt!, ...loadLine(r) })),
   ];
 }

@@ -10,6 +10,7 @@ import { falloutEvents, statusUpdate } from '../market/fallout';
 import { publishAll, type Publication } from '../pubsub';
 import { parseInput } from '../validation';
 import { recordWebhookEvents } from '../webhooks/record-event';
+import { requestChangedActivity } from './activity';
 import { getShipmentRequest } from './get-shipment-request';
 import { checkInContext } from './request-context';
 import { CreateShipmentRequestInput, UpdateShipmentRequestInput } from './request-input';
@@ -21,7 +22,8 @@ export { UpdateShipmentRequestInput };
  * MANUFACTURER that posted it: replaces the terms of a request no supplier has agreed to yet with the fields given,
  * the whole checked by create's rules. An OPEN request changes in place; an OFFERED one has its pending offers
  * withdrawn (their suppliers told, as by a cancel) and is OPEN again for the next round, its shipper told
- * (shipmentUpdated). Terms sent as they are change nothing. A retry with the same idempotency key returns the request
+ * (shipmentUpdated). The complex's feed is told the load as it now is and which terms changed (REQUEST_CHANGED).
+ * Terms sent as they are change nothing and tell nothing. A retry with the same idempotency key returns the request
  * and changes nothing.
  * @throws ValidationError naming every failing field; NotFoundError for an unknown request or another tenant's;
  *   ConflictError once a supplier has agreed (BOOKED, or a leg booked), cancelled or expired, or when the key was
@@ -47,11 +49,15 @@ export async function updateShipmentRequest({ ctx, input }: { ctx: Context; inpu
     const windowKept = terms.pickupWindow.from.getTime() === held.from.getTime() && terms.pickupWindow.until.getTime() === held.until.getTime();
     const columns = termColumns(terms, checkInContext(terms, complex, now, { windowKept }));
     const changed = changedTerms(current, columns);
-    // The terms it has (a form saved unchanged): its offers and its suppliers' answers stand.
+    // The terms it has (a form saved unchanged): its offers and its suppliers' answers stand, and no one is told.
     if (changed.length === 0) return id;
     const { amended, ...fallout } = await amendRequest(tx, id, columns, changed, now);
     const reopened = current.status !== amended.status || fallout.withdrawn.some((o) => o.requestId === id);
-    told = [...(reopened ? [statusUpdate(amended, amended.status, now)] : []), ...falloutEvents(fallout)];
+    told = [
+      ['complexActivity', requestChangedActivity(complex.code, amended, changed, now)],
+      ...(reopened ? [statusUpdate(amended, amended.status, now)] : []),
+      ...falloutEvents(fallout),
+    ];
     await recordWebhookEvents(tx, told, now);
     return id;
   });

@@ -6,6 +6,7 @@ import { bookings, offers, routes, shipmentRequests, webhookEvents } from '../..
 import { cellsOf } from '../../src/geo/h3';
 import { toGlobalId } from '../../src/global-id';
 import { ctxAs, HOUR, listing, makeOffers, round, shipment, vehicle, type RoundRef } from '../helpers/bookings-fixtures';
+import { activityLog } from '../helpers/activity';
 import { firstResults, gql, subscribedTo, wsClient } from '../helpers/clients';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
@@ -20,7 +21,7 @@ let server: TestServer;
 let tmp: ReturnType<typeof tempDir>;
 let r: RoundRef;
 const receivers: Receiver[] = [];
-const key = (role: 'MANUFACTURER' | 'CARRIER' | 'WAREHOUSE_OWNER', complex = 'BANWOL_SIHWA') => server.keyOf(role, complex);
+const key = (role: 'MANUFACTURER' | 'CARRIER' | 'WAREHOUSE_OWNER' | 'OPERATOR', complex = 'BANWOL_SIHWA') => server.keyOf(role, complex);
 const shipperCtx = () => ctxAs(server.db, key('MANUFACTURER'));
 const requestId = (id: number) => toGlobalId('ShipmentRequest', id);
 const update = (id: number, changes: Record<string, unknown>, idempotencyKey: string = randomUUID(), apiKey = key('MANUFACTURER').apiKey) =>
@@ -54,8 +55,15 @@ describe('shipmentRequestUpdate', () => {
     // The last round found no truck under its price: an explanation of the old terms, which goes with them.
     await server.db.update(shipmentRequests).set({ unmatchedReason: 'PRICE', unmatchedAt: new Date() }).where(eq(shipmentRequests.id, request.id)).run();
     const daegu = { lat: 35.8714, lng: 128.6014 };
+    const activity = activityLog(server.pubsub);
     const { body } = await update(request.id, { pallets: 5, maxPriceKrw: 700_000, destination: daegu });
     expect(body.errors).toBeUndefined();
+    // The operators' feed: the load as it now is, and which terms changed.
+    await activity.settled();
+    activity.stop();
+    expect(activity.events).toEqual([
+      { complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_CHANGED', at: expect.any(Date), summary: expect.stringMatching(/^5 pallets GENERAL, .* \(changed: destination, pallets, price limit\)$/), summaryKo: expect.stringMatching(/^일반 5팔레트, .* \(변경: 도착지, 팔레트 수, 상한 운임\)$/) },
+    ]);
     expect(body.data!.shipmentRequestUpdate.shipmentRequest).toMatchObject({
       id: requestId(request.id),
       status: 'OPEN',
@@ -112,7 +120,7 @@ describe('shipmentRequestUpdate', () => {
     const inbox = await startReceiver();
     receivers.push(inbox);
     const ENDPOINT = 'mutation ($input: WebhookEndpointCreateInput!) { webhookEndpointCreate(input: $input) { secret } }';
-    for (const [role, type] of [['CARRIER', 'OFFER_WITHDRAWN'], ['MANUFACTURER', 'SHIPMENT_UPDATED']] as const) {
+    for (const [role, type] of [['CARRIER', 'OFFER_WITHDRAWN'], ['MANUFACTURER', 'SHIPMENT_UPDATED'], ['OPERATOR', 'COMPLEX_ACTIVITY']] as const) {
       expect((await gql(server.url, ENDPOINT, { input: { url: inbox.url, eventTypes: [type] } }, { apiKey: key(role).apiKey })).body.errors).toBeUndefined();
     }
     const { request, offerId } = await offered();
@@ -142,15 +150,26 @@ describe('shipmentRequestUpdate', () => {
       { type: 'offer.withdrawn', organisationId: key('CARRIER').organisationId },
       { type: 'shipment.updated', organisationId: key('MANUFACTURER').organisationId },
     ]));
+    // The operators' webhooks carry the feed's line, as for a posting.
+    const operators = await server.db.select().from(webhookEvents).where(eq(webhookEvents.type, 'complex.activity')).orderBy(webhookEvents.id).all();
+    expect(operators.map((e) => JSON.parse(e.payload).data.kind).filter((kind) => kind.startsWith('REQUEST_'))).toEqual(['REQUEST_POSTED', 'REQUEST_CHANGED']);
   });
 
   it('leaves an OFFERED request and its offers as they are when the terms sent are those it has (a form saved unchanged)', async () => {
     const { request, offerId } = await offered();
     const before = await stored(request.id);
     const window = { from: before.pickupFrom.toISOString(), until: before.pickupUntil.toISOString() };
-    const { body } = await update(request.id, { pallets: before.pallets, weightKg: before.weightKg, notes: before.notes, maxPriceKrw: before.maxPriceKrw, pickupWindow: window });
-    expect(body.errors).toBeUndefined();
-    expect(body.data!.shipmentRequestUpdate.shipmentRequest).toMatchObject({ status: 'OFFERED', pallets: before.pallets });
+    const activity = activityLog(server.pubsub);
+    try {
+      const { body } = await update(request.id, { pallets: before.pallets, weightKg: before.weightKg, notes: before.notes, maxPriceKrw: before.maxPriceKrw, pickupWindow: window });
+      expect(body.errors).toBeUndefined();
+      expect(body.data!.shipmentRequestUpdate.shipmentRequest).toMatchObject({ status: 'OFFERED', pallets: before.pallets });
+      // Nothing changed, nothing told: the operators' feed hears of no change.
+      await activity.settled();
+      expect(activity.events).toEqual([]);
+    } finally {
+      activity.stop();
+    }
     expect(await stored(request.id)).toEqual(before);
     expect(await offerStatus(offerId)).toBe('PENDING');
     const told = await server.db.select().from(webhookEvents).where(eq(webhookEvents.type, 'offer.withdrawn')).all();

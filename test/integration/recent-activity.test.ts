@@ -55,7 +55,8 @@ describe("a complex's recent activity", () => {
     await subscribed;
 
     // The night: the operators' webhook receiver is down and disabled at the first line it misses; a truck and a
-    // warehouse join, two loads are posted and one withdrawn, a round routes the other, its carrier books it, then
+    // warehouse join, two loads are posted, one corrected (its price limit and notes, its load as it was) and then
+    // withdrawn, a round routes the other, its carrier books it, then
     // gives it back; a third load is posted, routed, picked up and delivered; the truck is retired and the
     // warehouse withdrawn.
     const operator = server.keyOf('OPERATOR').apiKey;
@@ -76,6 +77,9 @@ describe("a complex's recent activity", () => {
     expect(listed.errors).toBeUndefined();
     const routed = await api.post(GATE, SUWON, 1_500, 4, 20 * HOUR, 26 * HOUR, 48 * HOUR);
     const withdrawn = await api.post(GATE, SUWON, 700, 2, 22 * HOUR, 28 * HOUR, 50 * HOUR);
+    const UPDATE = 'mutation ($input: ShipmentRequestUpdateInput!) { shipmentRequestUpdate(input: $input) { shipmentRequest { id } } }';
+    const corrected = await api.as(server.keyOf('MANUFACTURER').apiKey, UPDATE, { input: { shipmentRequestId: withdrawn, maxPriceKrw: 300_000, notes: 'Dock 3', idempotencyKey: randomUUID() } });
+    expect(corrected.errors).toBeUndefined();
     const cancelled = await api.as(server.keyOf('MANUFACTURER').apiKey, 'mutation ($id: ID!) { shipmentRequestCancel(input: { shipmentRequestId: $id, reason: "order moved" }) { shipmentRequest { status } } }', { id: withdrawn });
     expect(cancelled.errors).toBeUndefined();
     const [route] = await api.round<{ id: string; shares: { requestId: string }[] }>('id shares { requestId }');
@@ -124,12 +128,17 @@ describe("a complex's recent activity", () => {
     const told = [...live].reverse();
     expect(told.map((l) => l.kind)).toEqual([
       'LISTING_WITHDRAWN', 'VEHICLE_RETIRED', 'SHIPMENT_DELIVERED', 'SHIPMENT_PICKED_UP', 'BOOKING_CONFIRMED', 'MATCHING_ROUND_COMPLETED', 'REQUEST_POSTED', 'BOOKING_RETURNED', 'BOOKING_CONFIRMED',
-      'MATCHING_ROUND_COMPLETED', 'REQUEST_CANCELLED', 'REQUEST_POSTED', 'REQUEST_POSTED', 'LISTING_PUBLISHED', 'WEBHOOK_ENDPOINT_DISABLED', 'VEHICLE_REGISTERED',
+      'MATCHING_ROUND_COMPLETED', 'REQUEST_CANCELLED', 'REQUEST_CHANGED', 'REQUEST_POSTED', 'REQUEST_POSTED', 'LISTING_PUBLISHED', 'WEBHOOK_ENDPOINT_DISABLED', 'VEHICLE_REGISTERED',
     ]);
     const line = ({ complexCode, kind, summary, summaryKo }: Line) => ({ complexCode, kind, summary, summaryKo });
     expect(history.map(line)).toEqual(told.map(line));
+    // A change says what the load now is, and which of its terms changed.
+    expect(told.find((l) => l.kind === 'REQUEST_CHANGED')).toMatchObject({
+      summary: expect.stringMatching(/^2 pallets GENERAL, 700 kg, pickup \d\d-\d\d \d\d:\d\d \(changed: price limit, notes\)$/),
+      summaryKo: expect.stringMatching(/^일반 2팔레트, 700kg, 상차 \d\d-\d\d \d\d:\d\d \(변경: 상한 운임, 메모\)$/),
+    });
     // The kinds told from a time stored for them tell that very time.
-    const stamped = (lines: Line[]) => lines.filter((l) => /^(LISTING_WITHDRAWN|VEHICLE_RETIRED|SHIPMENT_|WEBHOOK_)/.test(l.kind)).map(({ kind, at }) => ({ kind, at }));
+    const stamped = (lines: Line[]) => lines.filter((l) => /^(REQUEST_CHANGED|LISTING_WITHDRAWN|VEHICLE_RETIRED|SHIPMENT_|WEBHOOK_)/.test(l.kind)).map(({ kind, at }) => ({ kind, at }));
     expect(stamped(history)).toEqual(stamped(told));
     const times = history.map((l) => Date.parse(l.at));
     expect(times).toEqual([...times].sort((a, b) => b - a));

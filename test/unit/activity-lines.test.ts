@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bookedLine, endpointDisabledLine, givenBackLine, listingPublishedLine, listingWithdrawnLine, loadLine, roundLine, shipmentLine, vehicleRetiredLine } from '../../src/complexes/activity-lines';
+import { bookedLine, endpointDisabledLine, givenBackLine, listingPublishedLine, listingWithdrawnLine, loadLine, requestChangedLine, roundLine, shipmentLine, vehicleRetiredLine } from '../../src/complexes/activity-lines';
 
 // 2026-11-24 09:05 in Seoul.
 const pickupFrom = new Date('2026-11-24T00:05:00Z');
@@ -8,6 +8,13 @@ const load = loadLine({ pallets: 3, cargoClass: 'CHILLED', weightKg: 1200, picku
 describe('activity lines: each feed line in English and in Korean', () => {
   it('names a load by its cargo, pallets, weight and pickup in Seoul time, never its shipper', () => {
     expect(load).toEqual({ summary: '3 pallets CHILLED, 1200 kg, pickup 11-24 09:05', summaryKo: '냉장 3팔레트, 1,200kg, 상차 11-24 09:05' });
+  });
+
+  it('says what a changed load now is and which of its terms changed', () => {
+    expect(requestChangedLine({ pallets: 3, cargoClass: 'CHILLED', weightKg: 1200, pickupFrom }, ['pickupWindow', 'maxPrice'])).toEqual({
+      summary: '3 pallets CHILLED, 1200 kg, pickup 11-24 09:05 (changed: pickup window, price limit)',
+      summaryKo: '냉장 3팔레트, 1,200kg, 상차 11-24 09:05 (변경: 상차 시간, 상한 운임)',
+    });
   });
 
   it('sums up a round, with pooling, the centre and extensions only when there were any', () => {

@@ -136,6 +136,7 @@ export default {
   'live.off': 'offline',
   'live.refused': 'unavailable',
   'kind.REQUEST_POSTED': 'Request posted',
+  'kind.REQUEST_CHANGED': 'Request changed',
   'kind.REQUEST_CANCELLED': 'Request cancelled',
   'kind.MATCHING_ROUND_COMPLETED': 'Matching round',
   'kind.BOOKING_CONFIRMED': 'Booking confirmed',

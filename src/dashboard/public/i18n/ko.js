@@ -136,6 +136,7 @@ export default {
   'live.off': '연결 끊김',
   'live.refused': '수신 불가',
   'kind.REQUEST_POSTED': '운송 요청',
+  'kind.REQUEST_CHANGED': '요청 변경',
   'kind.REQUEST_CANCELLED': '요청 취소',
   'kind.MATCHING_ROUND_COMPLETED': '매칭 완료',
   'kind.BOOKING_CONFIRMED': '예약 확정',
