@@ -1,0 +1,2 @@
+DROP INDEX "tracking_events_booking";--> statement-breakpoint
+CREATE INDEX "tracking_events_booking" ON "tracking_events" USING btree ("booking_id");
