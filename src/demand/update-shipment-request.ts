@@ -45,8 +45,7 @@ export async function updateShipmentRequest({ ctx, input }: { ctx: Context; inpu
     assertAmendable(current.status);
     const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
     const { idempotencyKey: _, ...terms } = parseInput(CreateShipmentRequestInput, { idempotencyKey, ...termsOf(current), ...defined });
-    const held = termsOf(current).pickupWindow;
-    const windowKept = terms.pickupWindow.from.getTime() === held.from.getTime() && terms.pickupWindow.until.getTime() === held.until.getTime();
+    const windowKept = terms.pickupWindow.from.getTime() === current.pickupFrom.getTime() && terms.pickupWindow.until.getTime() === current.pickupUntil.getTime();
     const columns = termColumns(terms, checkInContext(terms, complex, now, { windowKept }));
     const changed = changedTerms(current, columns);
     // The terms it has (a form saved unchanged): its offers and its suppliers' answers stand, and no one is told.
