@@ -20,9 +20,10 @@ export { UpdateShipmentRequestInput };
 
 /**
  * MANUFACTURER that posted it: replaces the terms of a request no supplier has agreed to yet with the fields given,
- * the whole checked by create's rules. An OPEN request changes in place; an OFFERED one has its pending offers
- * withdrawn (their suppliers told, as by a cancel) and is OPEN again for the next round, its shipper told
- * (shipmentUpdated). The complex's feed is told the load as it now is and which terms changed (REQUEST_CHANGED).
+ * the whole checked by create's rules. An OPEN request changes in place. An OFFERED one whose pending offers all still
+ * meet the new terms (a price limit they fit, a deadline they deliver by, a pickup window they pick up in: offersStand)
+ * keeps them and stays OFFERED; otherwise they are withdrawn (their suppliers told, as by a cancel) and it is OPEN again
+ * for the next round, its shipper told (shipmentUpdated). The complex's feed is told the load as it now is and which terms changed (REQUEST_CHANGED).
  * Terms sent as they are change nothing and tell nothing. A retry with the same idempotency key returns the request
  * and changes nothing.
  * @throws ValidationError naming every failing field; NotFoundError for an unknown request or another tenant's;
@@ -40,7 +41,8 @@ export async function updateShipmentRequest({ ctx, input }: { ctx: Context; inpu
   const call = { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'shipmentRequestUpdate', input: { id, ...changes } };
   let told: Publication[] = [];
   const { fresh } = await idempotent(ctx.db, call, async (tx) => {
-    // Locked as an accept locks it (PostgreSQL): one racing this waits, then finds its offer withdrawn, or this waits for it.
+    // Locked as an accept locks it (PostgreSQL): one racing this waits, then finds its offer withdrawn or standing on
+    // terms it meets (the accept compares no updated_at), or this waits for it.
     const current = (await lockingRows(tx.select().from(shipmentRequests).where(eq(shipmentRequests.id, id))).get())!;
     assertAmendable(current.status);
     const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));

@@ -21,7 +21,10 @@ export const REQUEST_TRANSITIONS = {
   release: { from: ['OFFERED'], to: 'OPEN' },
   /** Its supplier gave a booking back before pickup: back to the next round. */
   giveBack: { from: ['OFFERED', 'BOOKED'], to: 'OPEN' },
-  /** The shipper changed its terms before any supplier agreed to them: back to (or still in) the next round. */
+  /**
+   * The shipper changed its terms before any supplier agreed to them: back to (or still in) the next round; an OFFERED
+   * request whose pending offers all meet the new terms keeps them and its status (amend-request.ts).
+   */
   amend: { from: ['OPEN', 'OFFERED'], to: 'OPEN' },
   /** Nobody has collected the goods yet: the shipper may still cancel. */
   cancel: { from: ['OPEN', 'OFFERED', 'BOOKED'], to: 'CANCELLED' },

@@ -30,8 +30,8 @@ const stored = async (id: number) => (await server.db.select().from(shipmentRequ
 const offerStatus = async (id: number) => (await server.db.select().from(offers).where(eq(offers.id, id)).get())!.status;
 
 /** A request offered to a truck of the demo carrier by a (hand-made) round; returns it and the offer. */
-async function offered() {
-  const request = await shipment(shipperCtx());
+async function offered(terms: Parameters<typeof shipment>[1] = {}) {
+  const request = await shipment(shipperCtx(), terms);
   const [offerId] = await makeOffers(server.db, [
     { round: r, requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: key('CARRIER').organisationId, vehicleId: (await vehicle(ctxAs(server.db, key('CARRIER')))).id },
   ]);
@@ -174,6 +174,50 @@ describe('shipmentRequestUpdate', () => {
     expect(await offerStatus(offerId)).toBe('PENDING');
     const told = await server.db.select().from(webhookEvents).where(eq(webhookEvents.type, 'offer.withdrawn')).all();
     expect(told.filter((e) => e.payload.includes(toGlobalId('Offer', offerId)))).toEqual([]);
+  });
+
+  it('keeps the offers of an OFFERED request that still meet its new terms (a raised price limit, a later deadline), and the carrier books one', async () => {
+    const ENDPOINT = 'mutation ($input: WebhookEndpointCreateInput!) { webhookEndpointCreate(input: $input) { secret } }';
+    for (const [role, type] of [['CARRIER', 'OFFER_WITHDRAWN'], ['MANUFACTURER', 'SHIPMENT_UPDATED']] as const) {
+      expect((await gql(server.url, ENDPOINT, { input: { url: 'http://127.0.0.1:9/kept', eventTypes: [type] } }, { apiKey: key(role).apiKey })).body.errors).toBeUndefined();
+    }
+    // The offer costs 500,000 KRW and delivers 12 hours from now.
+    const raised = await offered({ maxPriceKrw: 520_000 });
+    const later = await offered();
+    const activity = activityLog(server.pubsub);
+    try {
+      const price = await update(raised.request.id, { maxPriceKrw: 800_000 });
+      expect(price.body.errors).toBeUndefined();
+      expect(price.body.data!.shipmentRequestUpdate.shipmentRequest).toMatchObject({ status: 'OFFERED', maxPriceKrw: 800_000 });
+      const deadline = new Date((await stored(later.request.id)).deliverBy.getTime() + 24 * HOUR);
+      expect((await update(later.request.id, { deliverBy: deadline.toISOString() })).body.data!.shipmentRequestUpdate.shipmentRequest.status).toBe('OFFERED');
+      // The complex's feed still hears of each change.
+      await activity.settled();
+      expect(activity.events.map((e) => e.kind)).toEqual(['REQUEST_CHANGED', 'REQUEST_CHANGED']);
+    } finally {
+      activity.stop();
+    }
+    expect(await stored(raised.request.id)).toMatchObject({ status: 'OFFERED', maxPriceKrw: 800_000, termsChanged: expect.any(Number), termsChangedAt: expect.any(Date) });
+    expect(await Promise.all([raised.offerId, later.offerId].map(offerStatus))).toEqual(['PENDING', 'PENDING']);
+    // No supplier told of a withdrawal, no shipper of a status change.
+    const outbox = await server.db.select().from(webhookEvents).all();
+    const data = (type: string) => outbox.filter((e) => e.type === type).map((e) => JSON.parse(e.payload).data);
+    expect(data('offer.withdrawn').filter((o) => [raised.offerId, later.offerId].some((id) => o.id === toGlobalId('Offer', id)))).toEqual([]);
+    expect(data('shipment.updated').filter((u) => [raised.request.id, later.request.id].some((id) => u.shipmentRequestId === requestId(id)))).toEqual([]);
+    // The offer stands on the new terms: its carrier accepts it and the request is booked.
+    const ACCEPT = 'mutation ($id: ID!) { offerAccept(input: { offerId: $id, idempotencyKey: "accept-update-kept" }) { offer { status } } }';
+    const accepted = await gql(server.url, ACCEPT, { id: toGlobalId('Offer', raised.offerId) }, { apiKey: key('CARRIER').apiKey });
+    expect(accepted.body.errors).toBeUndefined();
+    expect(await stored(raised.request.id)).toMatchObject({ status: 'BOOKED', maxPriceKrw: 800_000 });
+  });
+
+  it('withdraws the offers as before when one no longer meets the new terms (a price limit below it), or notes changed', async () => {
+    const cheaper = await offered({ maxPriceKrw: 800_000 });
+    const noted = await offered({ maxPriceKrw: 800_000 });
+    expect((await update(cheaper.request.id, { maxPriceKrw: 450_000 })).body.data!.shipmentRequestUpdate.shipmentRequest).toMatchObject({ status: 'OPEN', maxPriceKrw: 450_000 });
+    // Notes may carry handling instructions the supplier priced for: any change to them withdraws.
+    expect((await update(noted.request.id, { notes: 'Fragile: hand-load only' })).body.data!.shipmentRequestUpdate.shipmentRequest).toMatchObject({ status: 'OPEN', notes: 'Fragile: hand-load only' });
+    expect(await Promise.all([cheaper.offerId, noted.offerId].map(offerStatus))).toEqual(['WITHDRAWN', 'WITHDRAWN']);
   });
 
   it("takes a pooled load's other share with the withdrawn offer, its request back OPEN and its shipper told", async () => {

@@ -112,8 +112,9 @@ describe("a request changed while a round prices it, and its suppliers' declines
     const held = new Promise<void>((resolve) => (commit = resolve));
     let amended!: () => void;
     const written = new Promise<void>((resolve) => (amended = resolve));
+    const { maxPriceKrw, pickupFrom, pickupUntil, deliverBy } = await stored(request.id);
     const changing = transact(server.db, async (tx) => {
-      await amendRequest(tx, request.id, { pallets: 3, weightKg: 1_000 }, ['weight', 'pallets'], new Date());
+      await amendRequest(tx, request.id, { pallets: 3, weightKg: 1_000, maxPriceKrw, pickupFrom, pickupUntil, deliverBy }, ['weight', 'pallets'], new Date());
       amended();
       await held;
     });
