@@ -12,7 +12,8 @@ type Terms = Partial<typeof shipmentRequests.$inferInsert> & StandingTerms;
 /**
  * Writes the shipper's new `terms` over request `id` while no supplier has agreed to the old ones (OPEN, or OFFERED
  * with no leg booked), with the last round's `unmatched` cleared (it explained the old terms) and its suppliers'
- * declines void (they answered the old terms: round-input reads only those of later offers), and when and which terms (`changed`) it changed kept over the last change's (the feed's REQUEST_CHANGED,
+ * declines void (they answered the old terms: round-input reads only those of later offers, or given after the
+ * change), and when and which terms (`changed`) it changed kept over the last change's (the feed's REQUEST_CHANGED,
  * told again). When its pending offers all still meet the new terms (offersStand: a raised price limit, say), they
  * stand and the request keeps its status; otherwise they are withdrawn first, as a cancel withdraws them (a pooled
  * load's other shares with them), and it is back OPEN. An accept racing it then either finds its offer withdrawn or

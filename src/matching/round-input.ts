@@ -166,20 +166,22 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
     // Without awaiting requests, the open ones alone: an OR with an empty list would read every offer, not by index.
     const ofConsidered = (requestId: typeof offers.requestId | typeof bookings.requestId) =>
       awaitingIds.length === 0 ? inArray(requestId, openIds) : or(inArray(requestId, openIds), inArray(requestId, awaitingIds));
-    // A no to an offer made before the shipper last changed the terms answered the old ones (amendRequest).
-    const toPresentTerms = (offerId: typeof offers.id | typeof bookings.offerId) => sql`${offerId} > coalesce(${shipmentRequests.termsChangedAfterOfferId}, 0)`;
+    // A no to an offer made before the shipper last changed the terms answered the old ones (amendRequest), unless
+    // given after the change: that offer stood, meeting the new terms.
+    const toPresentTerms = (offerId: typeof offers.id | typeof bookings.offerId, answeredAt: typeof offers.respondedAt | typeof bookings.endedAt) =>
+      sql`(${offerId} > coalesce(${shipmentRequests.termsChangedAfterOfferId}, 0) or ${answeredAt} > ${shipmentRequests.termsChangedAt})`;
     const declined = await tx
       .select({ requestId: offers.requestId, vehicleId: offers.vehicleId, listingId: offers.listingId })
       .from(offers)
       .innerJoin(shipmentRequests, eq(shipmentRequests.id, offers.requestId))
-      .where(and(ofConsidered(offers.requestId), eq(offers.status, 'DECLINED'), toPresentTerms(offers.id)))
+      .where(and(ofConsidered(offers.requestId), eq(offers.status, 'DECLINED'), toPresentTerms(offers.id, offers.respondedAt)))
       .all();
     // A supplier that gave a booking back has said no to that request as surely as one that declined it.
     const givenBack = await tx
       .select({ requestId: bookings.requestId, vehicleId: bookings.vehicleId, listingId: bookings.listingId })
       .from(bookings)
       .innerJoin(shipmentRequests, eq(shipmentRequests.id, bookings.requestId))
-      .where(and(ofConsidered(bookings.requestId), eq(bookings.status, 'RETURNED'), eq(bookings.endedByOrgId, bookings.supplierOrgId), toPresentTerms(bookings.offerId)))
+      .where(and(ofConsidered(bookings.requestId), eq(bookings.status, 'RETURNED'), eq(bookings.endedByOrgId, bookings.supplierOrgId), toPresentTerms(bookings.offerId, bookings.endedAt)))
       .all();
     // Nor is goods' trunk planned on their feeder's truck while its route may be extended: that would carry the request
     // twice on one route. Once that route is done, the truck may take the trunk as a route of its own.

@@ -166,6 +166,22 @@ describe("a request changed while a round prices it, and its suppliers' declines
     await retireVehicle({ ctx: as('CARRIER'), input: { vehicleId: truck.id } });
   });
 
+  it("keeps a request's offer through a raised price limit; its carrier declining it then is not offered the request again", async () => {
+    const truck = await vehicle(as('CARRIER'), { location: { lat: 37.33, lng: 126.75 } });
+    const request = await post();
+    const offered = await nextRound(request.id);
+    expect(offered.map((o) => o.vehicleId)).toEqual([truck.id]);
+    await change(request.id, { maxPriceKrw: offered[0]!.priceKrw + 100_000 });
+    expect(await stored(request.id)).toMatchObject({ status: 'OFFERED', termsChangedAt: expect.any(Date) });
+    const declined = await gql(server.url, DECLINE, { id: toGlobalId('Offer', offered[0]!.id) }, { apiKey: server.keyOf('CARRIER').apiKey });
+    expect(declined.body.errors).toBeUndefined();
+    // It said no to the offer standing on the new terms: not on that truck again while they hold.
+    expect(await stored(request.id)).toMatchObject({ status: 'OPEN' });
+    expect((await nextRound(request.id)).filter((o) => o.vehicleId === truck.id)).toEqual([]);
+    await done(request.id);
+    await retireVehicle({ ctx: as('CARRIER'), input: { vehicleId: truck.id } });
+  });
+
   it('offers it again to a truck whose carrier gave its booking back, once its shipper changed it', async () => {
     const truck = await vehicle(as('CARRIER'), { location: { lat: 37.33, lng: 126.75 } });
     const request = await post();
