@@ -245,7 +245,7 @@ export type Mutation = {
   trackingEventReport: TrackingEventReportPayload;
   /** Post a shipment request (manufacturers); idempotent on `idempotencyKey`. */
   shipmentRequestCreate: ShipmentRequestCreatePayload;
-  /** Correct your shipment request while no supplier has agreed to it (OPEN or OFFERED: pending offers are withdrawn, the request OPEN again); idempotent on `idempotencyKey`. */
+  /** Correct your shipment request while no supplier has agreed to it (OPEN or OFFERED: pending offers that all still meet the new price limit, deadline and pickup window stand, otherwise they are withdrawn and the request is OPEN again); idempotent on `idempotencyKey`. */
   shipmentRequestUpdate: ShipmentRequestUpdatePayload;
   /** Cancel your shipment request before pickup; cancelling again returns it unchanged. */
   shipmentRequestCancel: ShipmentRequestCancelPayload;
@@ -1396,7 +1396,9 @@ export type ShipmentRequestCreatePayload = {
  * Input of `shipmentRequestUpdate`: the fields given replace the request's, the whole checked by the rules of
  * `shipmentRequestCreate`; at least one. `null` removes `storage`, `maxPriceKrw` or `notes`, and resets a loading method to
  * `FORKLIFT`. The complex cannot change. Terms sent as the request has them change nothing (an `OFFERED` request keeps its
- * offers).
+ * offers). An `OFFERED` request keeps its pending offers, and stays `OFFERED`, when only `maxPriceKrw`, `deliverBy` or
+ * `pickupWindow` change and every pending offer still meets them (all together within the price limit, each delivered by
+ * the deadline, each picked up in the window); any other change, `notes` included, withdraws them.
  */
 export type ShipmentRequestUpdateInput = {
   /** The request to change. */
