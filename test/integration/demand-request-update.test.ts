@@ -296,6 +296,20 @@ describe('shipmentRequestUpdate', () => {
     }
   });
 
+  it('racing an accept of an offer that stands, leaves one booking: on the new terms, or the change refused', async () => {
+    for (let trial = 0; trial < 8; trial++) {
+      const { request, offerId } = await offered({ maxPriceKrw: 520_000 });
+      const ACCEPT = 'mutation ($id: ID!, $key: String!) { offerAccept(input: { offerId: $id, idempotencyKey: $key }) { offer { status } } }';
+      const [changed, accepted] = await Promise.all([update(request.id, { maxPriceKrw: 800_000 }), gql(server.url, ACCEPT, { id: toGlobalId('Offer', offerId), key: randomUUID() }, { apiKey: key('CARRIER').apiKey })]);
+      // The offer meets both limits: the accept books it whichever commits first.
+      expect(accepted.body.errors).toBeUndefined();
+      const held = await server.db.select().from(bookings).where(and(eq(bookings.requestId, request.id), eq(bookings.status, 'CONFIRMED'))).all();
+      expect({ status: (await stored(request.id)).status, held: held.length }).toEqual({ status: 'BOOKED', held: 1 });
+      if (changed.body.errors) expect(changed.body.errors[0]?.extensions?.code).toBe('CONFLICT');
+      expect((await stored(request.id)).maxPriceKrw).toBe(changed.body.errors ? 520_000 : 800_000);
+    }
+  });
+
   it("answers another shipper's request as a missing one", async () => {
     const request = await shipment(shipperCtx());
     const { body } = await update(request.id, { pallets: 4 }, randomUUID(), key('MANUFACTURER', 'CHANGWON').apiKey);
