@@ -23,7 +23,8 @@ export { UpdateShipmentRequestInput };
  * the whole checked by create's rules. An OPEN request changes in place. An OFFERED one whose pending offers all still
  * meet the new terms (a price limit they fit, a deadline they deliver by, a pickup window they pick up in: offersStand)
  * keeps them and stays OFFERED; otherwise they are withdrawn (their suppliers told, as by a cancel) and it is OPEN again
- * for the next round, its shipper told (shipmentUpdated). The complex's feed is told the load as it now is and which terms changed (REQUEST_CHANGED).
+ * for the next round, its shipper told (shipmentUpdated). The complex's feed is told the load as it now is and which
+ * terms changed (REQUEST_CHANGED).
  * Terms sent as they are change nothing and tell nothing. A retry with the same idempotency key returns the request
  * and changes nothing.
  * @throws ValidationError naming every failing field; NotFoundError for an unknown request or another tenant's;

@@ -13,8 +13,8 @@ const checked = (term: RequestTerm): term is Checked => (CHECKED as readonly Req
 
 /**
  * Whether a request's `pending` offers (every leg and storage part, all of them) still meet its new `terms` after the
- * `changed` ones, as a round would have made them, so that they stand (amendRequest). Conservative: only a price
- * limit, a delivery deadline and a pickup window are checked, a term the offers met before is met still. The price
+ * `changed` ones, as a round would have made them, so that they stand (amendRequest). Conservative: only a changed
+ * price limit, delivery deadline or pickup window is checked (the terms unchanged, the offers met when made). The price
  * limit covers all the offers together (a round fits transport within what storage leaves of it, a trunk within what
  * its feeder leaves): alternatives for one leg are summed too, which may withdraw offers one alone would have kept.
  * Notes withdraw: they may carry handling instructions the suppliers priced for, which no column can compare.
