@@ -21,6 +21,8 @@ export type ActivityKind = (typeof ACTIVITY_KINDS)[number] | `SHIPMENT_${Trackin
 
 /** A domain event on a complex's activity feed. */
 export interface ComplexActivityEvent {
+  /** The event's identity, the same live, in the history and in webhooks (activityId, src/complexes/activity-lines.ts). */
+  id: string;
   complexCode: string;
   kind: ActivityKind;
   at: Date;

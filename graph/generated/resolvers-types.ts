@@ -984,6 +984,11 @@ export type ComplexEdge = {
 /** Something that happened in a complex: a listing, a request, an offer, a booking. */
 export type ComplexActivity = {
   __typename?: 'ComplexActivity';
+  /**
+   * Opaque ID of the event the line tells: the same when the line comes live, in recentActivity and in a webhook's
+   * complex.activity payload, so that a client dedupes by it; two lines in the same words are two events.
+   */
+  id: Scalars['ID']['output'];
   /** Code of the complex. */
   complexCode: Scalars['String']['output'];
   /**
@@ -3591,6 +3596,7 @@ export type ComplexEdgeResolvers<ContextType = Context, ParentType extends Resol
 };
 
 export type ComplexActivityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ComplexActivity'] = ResolversParentTypes['ComplexActivity']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   complexCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

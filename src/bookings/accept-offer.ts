@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { bookings, HOLDING_BOOKING_STATUSES, offers, shipmentRequests } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
 import type { Context, Viewer } from '../context';
-import { bookedLine, loadLine } from '../complexes/activity-lines';
+import { activityId, bookedLine, bookingUnit, loadLine } from '../complexes/activity-lines';
 import type { ShipmentRequestRecord } from '../demand/request-record';
 import { ConflictError, NotFoundError } from '../errors';
 import { IdempotencyKey, idempotent, type Claim } from '../idempotency';
@@ -282,7 +282,8 @@ function bookedEvents(ctx: Context, { offer, bookings: booked, requests, bookedR
   const storage = offer.kind === 'STORAGE' ? { pallets: offer.storagePallets!, fromDay: offer.storageFromDay!, toDay: offer.storageToDay! } : null;
   const line = bookedLine({ extended, shipments: booked.length, pallets, storage, load: storage ? null : loadLine(requests[0]!) });
   return [
-    ['complexActivity', { complexCode: complexCodeOf(ctx, offer.complexId), kind: 'BOOKING_CONFIRMED', at, ...line }],
+    // Named by its unit, as recent activity groups its bookings: one line for a route's shares.
+    ['complexActivity', { id: activityId('BOOKING_CONFIRMED', bookingUnit(booked[0]!, booked[0]!.bookedAt)), complexCode: complexCodeOf(ctx, offer.complexId), kind: 'BOOKING_CONFIRMED', at, ...line }],
     ...requests
       .filter((request) => bookedRequestIds.includes(request.id))
       .map((request): Publication => ['shipmentUpdated', { requestId: request.id, shipperOrgId: request.shipperOrgId, status: 'BOOKED', at, trackingEvent: null, reason: null }]),

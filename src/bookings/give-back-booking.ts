@@ -13,7 +13,7 @@ import { complexCodeOf } from '../complexes/complex-code';
 import { giveBackRequests } from '../market/give-back-requests';
 import { falloutEvents } from '../market/fallout';
 import type { Tx } from '../../db/transaction';
-import { givenBackLine } from '../complexes/activity-lines';
+import { activityId, bookingUnit, givenBackLine } from '../complexes/activity-lines';
 
 export const GIVE_BACK_REASON_MAX_LENGTH = 500;
 
@@ -59,7 +59,7 @@ export async function giveBackBooking({ ctx, input }: { ctx: Context; input: Giv
     // suppliers, and those of requests that returned with a load they shared, are told.
     const followed = await endedWithIt(tx, booking, unit, bookingIds);
     const told = falloutEvents({ ...returned, ended: [...followed, ...returned.ended].filter((b) => b.supplierOrgId !== viewer.organisationId) });
-    events = [...(await givenBackEvents(ctx, tx, booking, requestIds, reason)), ...told];
+    events = [...(await givenBackEvents(ctx, tx, ended.find((b) => b.id === booking.id)!, requestIds, reason)), ...told];
     await recordWebhookEvents(tx, events, now);
     return { bookingIds, requestIds };
   });
@@ -81,10 +81,11 @@ async function endedWithIt(tx: Tx, given: BookingRecord, unit: BookingRecord[], 
   return await tx.update(bookings).set({ endReason, endedByOrgId: null }).where(inArray(bookings.id, others)).returning().all();
 }
 
-/** The feed line names who gave back: the supplier of the booking given, whichever of the request's legs ended first. */
+/** The feed line names who gave back: the supplier of the booking given (as ended), whichever of the request's legs ended first. */
 async function givenBackEvents(ctx: Context, tx: Tx, given: BookingRecord, requestIds: number[], reason: string): Promise<Publication[]> {
   const at = ctx.now();
   const activity: Publication = ['complexActivity', {
+    id: activityId('BOOKING_RETURNED', bookingUnit(given, given.endedAt!)),
     complexCode: complexCodeOf(ctx, given.complexId),
     kind: 'BOOKING_RETURNED',
     at,

@@ -1,6 +1,7 @@
 import type { BodyType, CargoClass, RequestTerm, StorageClass } from '../../db/schema/enums';
 import { counted } from '../english';
-import type { ComplexActivityEvent } from '../pubsub';
+import { toGlobalId } from '../global-id';
+import type { ActivityKind, ComplexActivityEvent } from '../pubsub';
 import { seoulDateTime } from '../time';
 
 /**
@@ -8,6 +9,24 @@ import { seoulDateTime } from '../time';
  * Korean first, and webhook receivers and English readers keep `summary`. One place, so the two say the same.
  */
 export type ActivityLine = Pick<ComplexActivityEvent, 'summary' | 'summaryKo'>;
+
+/**
+ * The identity of a line: its kind and the stored row it tells about, with the stored time that tells one of the
+ * row's events from another (a request's change, an endpoint's giving up). Made from the rows, never from the
+ * clock, so that the live feed, the history and webhooks name an event alike: a line both read and heard is told
+ * once, and two in the same words are two. Opaque, as the API's other ids (global-id.ts).
+ */
+export function activityId(kind: ActivityKind, row: number | string, at?: Date): string {
+  return toGlobalId('ComplexActivity', at ? `${kind}:${row}:${at.getTime()}` : `${kind}:${row}`);
+}
+
+/**
+ * The bookings one line tells of, booked or given back at `at`: a route's shares at one instant (one accept books
+ * them, one give-back ends them), else the booking alone.
+ */
+export function bookingUnit(b: { id: number; routeId: number | null }, at: Date): string {
+  return b.routeId ? `r${b.routeId}@${at.getTime()}` : `b${b.id}`;
+}
 
 const CARGO_KO: Record<CargoClass, string> = { GENERAL: '일반', CHILLED: '냉장', FROZEN: '냉동', HAZMAT: '위험물', OVERSIZE: '규격 외', LIQUID_BULK: '액체 벌크' };
 const STORAGE_KO: Record<StorageClass, string> = { AMBIENT: '상온', CHILLED: '냉장', FROZEN: '냉동', HAZMAT: '위험물', BONDED: '보세', OUTDOOR_YARD: '야적장' };

@@ -9,7 +9,7 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination';
 import type { ComplexActivityEvent } from '../pubsub';
 import { parseArgs } from '../validation';
 import { labelEn, vehicleClass } from '../supply/vehicle-classes';
-import { bookedLine, endpointDisabledLine, givenBackLine, listingPublishedLine, listingWithdrawnLine, loadLine, requestChangedLine, roundLine, shipmentLine, vehicleRegisteredLine, vehicleRetiredLine, type ShipmentStep } from './activity-lines';
+import { activityId, bookedLine, bookingUnit, endpointDisabledLine, givenBackLine, listingPublishedLine, listingWithdrawnLine, loadLine, requestChangedLine, roundLine, shipmentLine, vehicleRegisteredLine, vehicleRetiredLine, type ShipmentStep } from './activity-lines';
 import { ComplexCode, getComplex } from './get-complex';
 
 export const RecentComplexActivityInput = z.object({
@@ -60,7 +60,7 @@ async function rounds(db: Db, complexId: number, first: number): Promise<Item[]>
     .all();
   return rows.flatMap((r) =>
     r.status === 'COMPLETED' && r.report && r.finishedAt
-      ? [{ kind: 'MATCHING_ROUND_COMPLETED' as const, at: r.finishedAt, ...roundLine({ roundId: r.id, extensions: 0, centreRequests: 0, ...r.report }) }]
+      ? [{ id: activityId('MATCHING_ROUND_COMPLETED', r.id), kind: 'MATCHING_ROUND_COMPLETED' as const, at: r.finishedAt, ...roundLine({ roundId: r.id, extensions: 0, centreRequests: 0, ...r.report }) }]
       : [],
   );
 }
@@ -77,9 +77,9 @@ async function requests(db: Db, complexId: number, first: number): Promise<Item[
     db.select().from(shipmentRequests).where(and(eq(shipmentRequests.complexId, complexId), eq(shipmentRequests.status, 'CANCELLED'))).orderBy(desc(shipmentRequests.cancelledAt)).limit(first).all(),
   ]);
   return [
-    ...posted.map((r) => ({ kind: 'REQUEST_POSTED' as const, at: r.createdAt, ...loadLine(r) })),
-    ...changed.map((r) => ({ kind: 'REQUEST_CHANGED' as const, at: r.termsChangedAt!, ...requestChangedLine(r, termsOfMask(r.termsChanged!)) })),
-    ...cancelled.map((r) => ({ kind: 'REQUEST_CANCELLED' as const, at: r.cancelledAt!, ...loadLine(r) })),
+    ...posted.map((r) => ({ id: activityId('REQUEST_POSTED', r.id), kind: 'REQUEST_POSTED' as const, at: r.createdAt, ...loadLine(r) })),
+    ...changed.map((r) => ({ id: activityId('REQUEST_CHANGED', r.id, r.termsChangedAt!), kind: 'REQUEST_CHANGED' as const, at: r.termsChangedAt!, ...requestChangedLine(r, termsOfMask(r.termsChanged!)) })),
+    ...cancelled.map((r) => ({ id: activityId('REQUEST_CANCELLED', r.id), kind: 'REQUEST_CANCELLED' as const, at: r.cancelledAt!, ...loadLine(r) })),
   ];
 }
 
@@ -99,7 +99,7 @@ async function booked(db: Db, complexId: number, first: number): Promise<Item[]>
       .limit(first)
       .all(),
   );
-  const units = [...groupBy((await Promise.all(reads)).flat(), ({ booking: b }) => (b.routeId ? `r${b.routeId}@${b.bookedAt.getTime()}` : `b${b.id}`)).values()];
+  const units = [...groupBy((await Promise.all(reads)).flat(), ({ booking: b }) => bookingUnit(b, b.bookedAt)).values()];
   const routeIds = [...new Set(units.flatMap((u) => (u[0]!.booking.routeId ? [u[0]!.booking.routeId] : [])))];
   // By bookings_route: each route's first booking.
   const since = new Map(
@@ -112,7 +112,7 @@ async function booked(db: Db, complexId: number, first: number): Promise<Item[]>
     const storage = b.kind === 'STORAGE' ? { pallets: b.pallets, fromDay: b.storageFromDay!, toDay: b.storageToDay! } : null;
     const extended = b.routeId !== null && (since.get(b.routeId)?.getTime() ?? Infinity) < b.bookedAt.getTime();
     const pallets = unit.reduce((n, u) => n + u.booking.pallets, 0);
-    return { kind: 'BOOKING_CONFIRMED' as const, at: b.bookedAt, ...bookedLine({ extended, shipments: unit.length, pallets, storage, load: storage ? null : loadLine(request) }) };
+    return { id: activityId('BOOKING_CONFIRMED', bookingUnit(b, b.bookedAt)), kind: 'BOOKING_CONFIRMED' as const, at: b.bookedAt, ...bookedLine({ extended, shipments: unit.length, pallets, storage, load: storage ? null : loadLine(request) }) };
   });
 }
 
@@ -127,7 +127,8 @@ async function givenBack(db: Db, complexId: number, first: number): Promise<Item
     .all();
   // The request's other legs ended with it carry no one who ended them (give-back-booking.ts): not a give-back of their own.
   const given = rows.filter((b) => b.endedByOrgId === b.supplierOrgId);
-  return [...groupBy(given, (b) => (b.routeId ? `r${b.routeId}@${b.endedAt!.getTime()}` : `b${b.id}`)).values()].map((unit) => ({
+  return [...groupBy(given, (b) => bookingUnit(b, b.endedAt!)).entries()].map(([key, unit]) => ({
+    id: activityId('BOOKING_RETURNED', key),
     kind: 'BOOKING_RETURNED' as const,
     at: unit[0]!.endedAt!,
     ...givenBackLine({ storage: unit[0]!.kind === 'STORAGE', shipments: unit.length }),
@@ -137,7 +138,7 @@ async function givenBack(db: Db, complexId: number, first: number): Promise<Item
 /** Listings published, by listings_complex (complex_id, status): a complex's listings are few, sorted in memory. */
 async function listings(db: Db, complexId: number, first: number): Promise<Item[]> {
   const rows = await db.select().from(warehouseListings).where(eq(warehouseListings.complexId, complexId)).orderBy(desc(warehouseListings.id)).limit(first).all();
-  return rows.map((l) => ({ kind: 'LISTING_PUBLISHED' as const, at: l.createdAt, ...listingPublishedLine(l) }));
+  return rows.map((l) => ({ id: activityId('LISTING_PUBLISHED', l.id), kind: 'LISTING_PUBLISHED' as const, at: l.createdAt, ...listingPublishedLine(l) }));
 }
 
 /** Vehicles registered, by vehicles_complex (complex_id, status): a complex's fleet is small, sorted in memory. */
@@ -145,7 +146,7 @@ async function registered(db: Db, complexId: number, first: number): Promise<Ite
   const rows = await db.select().from(vehicles).where(eq(vehicles.complexId, complexId)).orderBy(desc(vehicles.id)).limit(first).all();
   return rows.map((v) => {
     const cls = vehicleClass(v.tonnageClass);
-    return { kind: 'VEHICLE_REGISTERED' as const, at: v.createdAt, ...vehicleRegisteredLine({ classEn: labelEn(cls), classKo: cls.labelKo, bodyType: v.bodyType, payloadKg: v.payloadKg, palletSlots: v.palletSlots }) };
+    return { id: activityId('VEHICLE_REGISTERED', v.id), kind: 'VEHICLE_REGISTERED' as const, at: v.createdAt, ...vehicleRegisteredLine({ classEn: labelEn(cls), classKo: cls.labelKo, bodyType: v.bodyType, payloadKg: v.payloadKg, palletSlots: v.palletSlots }) };
   });
 }
 
@@ -158,7 +159,7 @@ async function withdrawn(db: Db, complexId: number, first: number): Promise<Item
     .orderBy(desc(warehouseListings.updatedAt))
     .limit(first)
     .all();
-  return rows.map((l) => ({ kind: 'LISTING_WITHDRAWN' as const, at: l.updatedAt!, ...listingWithdrawnLine(l) }));
+  return rows.map((l) => ({ id: activityId('LISTING_WITHDRAWN', l.id), kind: 'LISTING_WITHDRAWN' as const, at: l.updatedAt!, ...listingWithdrawnLine(l) }));
 }
 
 /** Vehicles retired, by vehicles_complex_retired (complex_id, retired_at): those retired before it was kept are not told. */
@@ -172,7 +173,7 @@ async function retired(db: Db, complexId: number, first: number): Promise<Item[]
     .all();
   return rows.map((v) => {
     const cls = vehicleClass(v.tonnageClass);
-    return { kind: 'VEHICLE_RETIRED' as const, at: v.retiredAt!, ...vehicleRetiredLine({ classEn: labelEn(cls), classKo: cls.labelKo, bodyType: v.bodyType }) };
+    return { id: activityId('VEHICLE_RETIRED', v.id), kind: 'VEHICLE_RETIRED' as const, at: v.retiredAt!, ...vehicleRetiredLine({ classEn: labelEn(cls), classKo: cls.labelKo, bodyType: v.bodyType }) };
   });
 }
 
@@ -183,16 +184,16 @@ async function retired(db: Db, complexId: number, first: number): Promise<Item[]
 async function steps(db: Db, complexId: number, first: number): Promise<Item[]> {
   // Read alone, so that STEPS_ONLY's unqualified `kind` is the event's (bookings have one too) and the index serves it.
   const newest = db
-    .select({ bookingId: trackingEvents.bookingId, kind: trackingEvents.kind, at: trackingEvents.recordedAt })
+    .select({ id: trackingEvents.id, bookingId: trackingEvents.bookingId, kind: trackingEvents.kind, at: trackingEvents.recordedAt })
     .from(trackingEvents)
     .where(and(eq(trackingEvents.complexId, complexId), STEPS_ONLY))
     .orderBy(desc(trackingEvents.id))
     .limit(first)
     .as('newest');
-  const rows = await db.select({ step: newest.kind, at: newest.at, pallets: bookings.pallets, weightKg: bookings.weightKg }).from(newest).innerJoin(bookings, eq(bookings.id, newest.bookingId)).all();
+  const rows = await db.select({ id: newest.id, step: newest.kind, at: newest.at, pallets: bookings.pallets, weightKg: bookings.weightKg }).from(newest).innerJoin(bookings, eq(bookings.id, newest.bookingId)).all();
   return rows.map((e) => {
     const step = e.step as ShipmentStep;
-    return { kind: `SHIPMENT_${step}` as const, at: e.at, ...shipmentLine({ step, pallets: e.pallets, weightKg: e.weightKg }) };
+    return { id: activityId(`SHIPMENT_${step}`, e.id), kind: `SHIPMENT_${step}` as const, at: e.at, ...shipmentLine({ step, pallets: e.pallets, weightKg: e.weightKg }) };
   });
 }
 
@@ -210,6 +211,7 @@ async function gaveUp(db: Db, complexId: number, first: number): Promise<Item[]>
     .limit(first)
     .all();
   return rows.map(({ endpoint: e, organisation }) => ({
+    id: activityId('WEBHOOK_ENDPOINT_DISABLED', e.id, e.gaveUpAt!),
     kind: 'WEBHOOK_ENDPOINT_DISABLED' as const,
     at: e.gaveUpAt!,
     ...endpointDisabledLine({ organisation, host: new URL(e.url).host, failed: e.gaveUpFailed!, since: e.gaveUpSince! }),

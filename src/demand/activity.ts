@@ -1,6 +1,6 @@
 import type { RequestTerm } from '../../db/schema';
 import type { Context } from '../context';
-import { loadLine, requestChangedLine } from '../complexes/activity-lines';
+import { activityId, loadLine, requestChangedLine } from '../complexes/activity-lines';
 import type { ComplexActivityEvent } from '../pubsub';
 import type { ShipmentRequestRecord } from './request-record';
 
@@ -13,10 +13,10 @@ export function publishRequestActivity(ctx: Pick<Context, 'pubsub'>, complexCode
 
 /** The feed line of a posted or cancelled request, also recorded for webhooks in the request's transaction. */
 export function requestActivity(complexCode: string, kind: RequestActivityKind, request: ShipmentRequestRecord, at: Date): ComplexActivityEvent {
-  return { complexCode, kind, at, ...loadLine(request) };
+  return { id: activityId(kind, request.id), complexCode, kind, at, ...loadLine(request) };
 }
 
 /** The feed line of a request whose shipper changed `changed` of its terms, recorded for webhooks in the update's transaction. */
 export function requestChangedActivity(complexCode: string, request: ShipmentRequestRecord, changed: readonly RequestTerm[], at: Date): ComplexActivityEvent {
-  return { complexCode, kind: 'REQUEST_CHANGED', at, ...requestChangedLine(request, changed) };
+  return { id: activityId('REQUEST_CHANGED', request.id, request.termsChangedAt!), complexCode, kind: 'REQUEST_CHANGED', at, ...requestChangedLine(request, changed) };
 }

@@ -21,7 +21,7 @@ import type { MatchingRoundRecord } from './round-record';
 import { loadRoundInput } from './round-input';
 import { statusUpdate } from '../market/fallout';
 import { expireStaleRequests } from '../market/expire-stale-requests';
-import { roundLine } from '../complexes/activity-lines';
+import { activityId, roundLine } from '../complexes/activity-lines';
 
 export const RunMatchingRoundInput = z.object({ complexCode: ComplexCode });
 export type RunMatchingRoundInput = z.infer<typeof RunMatchingRoundInput>;
@@ -142,7 +142,7 @@ function roundEvents(ctx: Context, complex: ComplexRecord, roundId: number, trig
   // The scheduler starts one every few minutes in every complex: a quiet night's "0/0 requests" lines would fill the
   // operators' feed (and their webhooks). One somebody asked for is told, empty or not.
   if (trigger === 'SCHEDULED' && requestsConsidered === 0) return [completed];
-  return [['complexActivity', { complexCode: complex.code, kind: 'MATCHING_ROUND_COMPLETED', at: ctx.now(), ...roundLine({ roundId, offersWritten, ...report }) }], completed];
+  return [['complexActivity', { id: activityId('MATCHING_ROUND_COMPLETED', roundId), complexCode: complex.code, kind: 'MATCHING_ROUND_COMPLETED', at: ctx.now(), ...roundLine({ roundId, offersWritten, ...report }) }], completed];
 }
 
 /** What tells each supplier about the offers a round wrote for it: read in the round's transaction, published after it. */

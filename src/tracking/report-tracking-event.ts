@@ -17,7 +17,7 @@ import { FREE_TEXT, ONE_LINE, parseInput } from '../validation';
 import { recordWebhookEvents } from '../webhooks/record-event';
 import type { TrackingEventRecord } from './tracking-event-record';
 import { notLoadedYet, notThisLeg, outOfOrder, TRACKING_STEPS } from './tracking-rules';
-import { shipmentLine } from '../complexes/activity-lines';
+import { activityId, shipmentLine } from '../complexes/activity-lines';
 
 /** Allowance for the carrier's device clock differing from ours, either way. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
@@ -135,6 +135,7 @@ async function trackedEvents(ctx: Context, tx: Tx, event: TrackingEventRecord, b
   const update: Publication = ['shipmentUpdated', { requestId: request.id, shipperOrgId: request.shipperOrgId, status: request.status, at, trackingEvent: event, reason: null }];
   if (event.kind === 'IN_TRANSIT') return [update]; // position updates would flood the operators' feed
   return [update, ['complexActivity', {
+    id: activityId(`SHIPMENT_${event.kind}`, event.id),
     complexCode: complexCodeOf(ctx, booking.complexId),
     kind: `SHIPMENT_${event.kind}`,
     at,

@@ -9,7 +9,7 @@ import { FAN_OUT_BATCH, fanOutAll, fanOutBatch } from './fan-out';
 import { recordWebhookEvent } from './record-event';
 import { sendWebhook, type AttemptResult } from './send';
 import { counted } from '../english';
-import { endpointDisabledLine } from '../complexes/activity-lines';
+import { activityId, endpointDisabledLine } from '../complexes/activity-lines';
 
 type WorkerCtx = Pick<Context, 'db' | 'pubsub' | 'logger' | 'env' | 'now'>;
 
@@ -207,7 +207,7 @@ async function settle(ctx: WorkerCtx, delivery: WebhookDeliveryRecord, organisat
       .run();
     const org = await tx.select({ name: organisations.name, code: complexes.code }).from(organisations).innerJoin(complexes, eq(complexes.id, organisations.complexId)).where(eq(organisations.id, organisationId)).get();
     if (!org) return;
-    const notice: ComplexActivityEvent = { complexCode: org.code, kind: 'WEBHOOK_ENDPOINT_DISABLED', at: now, ...endpointDisabledLine({ organisation: org.name, host: new URL(disabled.url).host, failed, since: since! }) };
+    const notice: ComplexActivityEvent = { id: activityId('WEBHOOK_ENDPOINT_DISABLED', disabled.id, disabled.gaveUpAt!), complexCode: org.code, kind: 'WEBHOOK_ENDPOINT_DISABLED', at: now, ...endpointDisabledLine({ organisation: org.name, host: new URL(disabled.url).host, failed, since: since! }) };
     await recordWebhookEvent(tx, 'complexActivity', notice, now);
     disabledNotice = notice;
   });

@@ -25,7 +25,7 @@ export function activityLog(pubsub: PubSub) {
     events,
     async settled(): Promise<void> {
       const id = randomUUID();
-      pubsub.publish('complexActivity', { complexCode: MARKER, kind: 'REQUEST_POSTED', at: new Date(), summary: id, summaryKo: id });
+      pubsub.publish('complexActivity', { id, complexCode: MARKER, kind: 'REQUEST_POSTED', at: new Date(), summary: id, summaryKo: id });
       await vi.waitFor(() => {
         if (!arrived.has(id)) throw new Error('the marker has not arrived yet');
       });

@@ -22,7 +22,7 @@ describe('complexActivity with its recent activity', () => {
   const api = marketApi(() => server);
   const clients: { dispose(): unknown }[] = [];
   /** A line published on the complex's feed and stored nowhere. */
-  const line = (summary: string): ComplexActivityEvent => ({ complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_POSTED', at: new Date(), summary, summaryKo: summary });
+  const line = (summary: string): ComplexActivityEvent => ({ id: summary, complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_POSTED', at: new Date(), summary, summaryKo: summary });
   /** Follows the operator's feed with `recent` lines first; the lines as they come. */
   const follow = (recent: number) => {
     const client = wsClient(server.wsUrl, { apiKey: server.keyOf('OPERATOR').apiKey });

@@ -62,7 +62,7 @@ describe('shipmentRequestUpdate', () => {
     await activity.settled();
     activity.stop();
     expect(activity.events).toEqual([
-      { complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_CHANGED', at: expect.any(Date), summary: expect.stringMatching(/^5 pallets GENERAL, .* \(changed: destination, pallets, price limit\)$/), summaryKo: expect.stringMatching(/^일반 5팔레트, .* \(변경: 도착지, 팔레트 수, 상한 운임\)$/) },
+      { id: expect.any(String), complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_CHANGED', at: expect.any(Date), summary: expect.stringMatching(/^5 pallets GENERAL, .* \(changed: destination, pallets, price limit\)$/), summaryKo: expect.stringMatching(/^일반 5팔레트, .* \(변경: 도착지, 팔레트 수, 상한 운임\)$/) },
     ]);
     expect(body.data!.shipmentRequestUpdate.shipmentRequest).toMatchObject({
       id: requestId(request.id),

@@ -22,10 +22,11 @@ const GATE = { lat: 37.325, lng: 126.75 };
 const SUWON = { lat: 37.2636, lng: 127.0286 };
 /** Webhook attempts a few milliseconds apart, given up on after 400 ms. */
 const FAILING_FAST = { WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true', WEBHOOK_WORKER_INTERVAL_MS: '50', WEBHOOK_RETRY_BASE_MS: '100', WEBHOOK_RETRY_CAP_MS: '200', WEBHOOK_RETRY_WINDOW_MS: '400' };
-const RECENT = 'query ($code: String!, $first: Int) { complex(code: $code) { recentActivity(first: $first) { complexCode kind at summary summaryKo } } }';
-const LIVE = 'subscription { complexActivity(code: "BANWOL_SIHWA") { complexCode kind at summary summaryKo } }';
+const RECENT = 'query ($code: String!, $first: Int) { complex(code: $code) { recentActivity(first: $first) { id complexCode kind at summary summaryKo } } }';
+const LIVE = 'subscription { complexActivity(code: "BANWOL_SIHWA") { id complexCode kind at summary summaryKo } }';
 
 interface Line {
+  id: string;
   complexCode: string;
   kind: string;
   at: string;
@@ -130,8 +131,10 @@ describe("a complex's recent activity", () => {
       'LISTING_WITHDRAWN', 'VEHICLE_RETIRED', 'SHIPMENT_DELIVERED', 'SHIPMENT_PICKED_UP', 'BOOKING_CONFIRMED', 'MATCHING_ROUND_COMPLETED', 'REQUEST_POSTED', 'BOOKING_RETURNED', 'BOOKING_CONFIRMED',
       'MATCHING_ROUND_COMPLETED', 'REQUEST_CANCELLED', 'REQUEST_CHANGED', 'REQUEST_POSTED', 'REQUEST_POSTED', 'LISTING_PUBLISHED', 'WEBHOOK_ENDPOINT_DISABLED', 'VEHICLE_REGISTERED',
     ]);
-    const line = ({ complexCode, kind, summary, summaryKo }: Line) => ({ complexCode, kind, summary, summaryKo });
+    // The same events: each line of the history has the id it had live, and no two events share one.
+    const line = ({ id, complexCode, kind, summary, summaryKo }: Line) => ({ id, complexCode, kind, summary, summaryKo });
     expect(history.map(line)).toEqual(told.map(line));
+    expect(new Set(told.map((l) => l.id)).size).toBe(told.length);
     // A change says what the load now is, and which of its terms changed.
     expect(told.find((l) => l.kind === 'REQUEST_CHANGED')).toMatchObject({
       summary: expect.stringMatching(/^2 pallets GENERAL, 700 kg, pickup \d\d-\d\d \d\d:\d\d \(changed: price limit, notes\)$/),

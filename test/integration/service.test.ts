@@ -96,8 +96,8 @@ describe('runnable service', () => {
         query: 'subscription { complexActivity(code: "GUMI") { complexCode kind at summary } }',
       });
       const [event] = await keepTriggering(results, () => {
-        server.pubsub.publish('complexActivity', { complexCode: 'YEOSU', kind: 'REQUEST_POSTED', at: new Date(), summary: 'other complex', summaryKo: '다른 단지' });
-        server.pubsub.publish('complexActivity', { complexCode: 'GUMI', kind: 'REQUEST_POSTED', at: new Date(), summary: 'hello Gumi', summaryKo: '구미' });
+        server.pubsub.publish('complexActivity', { id: 'other', complexCode: 'YEOSU', kind: 'REQUEST_POSTED', at: new Date(), summary: 'other complex', summaryKo: '다른 단지' });
+        server.pubsub.publish('complexActivity', { id: 'hello', complexCode: 'GUMI', kind: 'REQUEST_POSTED', at: new Date(), summary: 'hello Gumi', summaryKo: '구미' });
       });
       expect(event!.data!.complexActivity).toEqual({ complexCode: 'GUMI', kind: 'REQUEST_POSTED', at: expect.any(String), summary: 'hello Gumi' });
     } finally {

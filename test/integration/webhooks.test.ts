@@ -121,8 +121,11 @@ describe('webhooks', () => {
     const payload = verified(secret, delivery!);
     expect(payload).toEqual({ id: delivery!.headers['webhook-id'], type: 'complex.activity', timestamp: expect.any(String), data: expect.any(Object) });
     expect(payload.id).toMatch(/^msg_/);
-    expect(Object.keys(payload.data).sort()).toEqual(['at', 'complexCode', 'kind', 'summary', 'summaryKo']);
+    expect(Object.keys(payload.data).sort()).toEqual(['at', 'complexCode', 'id', 'kind', 'summary', 'summaryKo']);
     expect(payload.data).toMatchObject({ complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_POSTED' });
+    // The line's id, as the complex's recent activity (and its live feed) names the event.
+    const recent = await gql<{ complex: { recentActivity: { id: string }[] } }>(server.url, '{ complex(code: "BANWOL_SIHWA") { recentActivity(first: 1) { id } } }', {}, { apiKey: key('OPERATOR').apiKey });
+    expect(payload.data.id).toBe(recent.body.data!.complex.recentActivity[0]!.id);
     expect(() => verified(`whsec_${randomBytes(32).toString('base64')}`, delivery!)).toThrow('No matching signature found');
 
     await settled(server);
@@ -541,7 +544,7 @@ describe('an endpoint the worker disables while an event for it waits to be fann
     // Its first failure fails for good (a window of 0) and disables the endpoint.
     const { server, operator, run, enable, stop } = await withManualWorker('disable-race', { WEBHOOK_RETRY_WINDOW_MS: '0' });
     // While the run's attempt is under way (after the run fanned out), another event of the complex commits.
-    const meanwhile = { complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_POSTED' as const, at: new Date(), summary: 'posted during the attempt', summaryKo: '시도 중 등록' };
+    const meanwhile = { id: 'meanwhile', complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_POSTED' as const, at: new Date(), summary: 'posted during the attempt', summaryKo: '시도 중 등록' };
     const down = await startReceiver({ respond: async (n) => (n === 1 && (await recordWebhookEvent(server.db, 'complexActivity', meanwhile, new Date())), 503) });
     try {
       const { endpoint } = await register(server.url, operator, ['COMPLEX_ACTIVITY'], down.url);

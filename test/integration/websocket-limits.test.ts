@@ -320,7 +320,7 @@ describe('WebSocket: subscriptions that end', () => {
     // The client stops reading (and so answering pings, which graphql-ws's keep-alive would notice only after 12 s and more);
     // events keep coming past what the sockets' buffers take, for longer than the bound allows.
     socket.pause();
-    const event = { complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_POSTED', at: new Date(), summary: 'x'.repeat(1000), summaryKo: 'x'.repeat(1000) } as const;
+    const event = { id: 'long', complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_POSTED', at: new Date(), summary: 'x'.repeat(1000), summaryKo: 'x'.repeat(1000) } as const;
     for (const end = Date.now() + UNREAD_BOUND.ms + 1500; Date.now() < end; ) {
       for (let i = 0; i < 500; i++) server.pubsub.publish('complexActivity', event);
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -345,7 +345,7 @@ describe('WebSocket: subscriptions that end', () => {
       });
       expect(await until(() => listening.size > 0, 10_000)).toBe(true);
       for (const [complexCode, summary] of [['GUMI', 'one'], ['YEOSU', 'elsewhere'], ['GUMI', 'two'], ['GUMI', 'three']] as const) {
-        server.pubsub.publish('complexActivity', { complexCode, kind: 'REQUEST_POSTED', at: new Date(), summary, summaryKo: summary });
+        server.pubsub.publish('complexActivity', { id: summary, complexCode, kind: 'REQUEST_POSTED', at: new Date(), summary, summaryKo: summary });
       }
       await done;
       expect(got).toEqual(['one', 'two', 'three']);

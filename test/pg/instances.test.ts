@@ -83,7 +83,7 @@ describe('two instances on one database', () => {
       const [, stored] = held[0] as ['complexActivity', ComplexActivityEvent];
       await vi.waitFor(() => expect(lines).toEqual([stored.summary]));
       // Published through a after the held line: once it has come, so would have the held line a second time.
-      a.pubsub.publish('complexActivity', { ...stored, at: new Date(), summary: 'after', summaryKo: 'after' });
+      a.pubsub.publish('complexActivity', { ...stored, id: 'after', at: new Date(), summary: 'after', summaryKo: 'after' });
       await vi.waitFor(() => expect(lines).toContain('after'));
       expect(lines).toEqual([stored.summary, 'after']);
     } finally {

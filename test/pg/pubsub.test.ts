@@ -6,7 +6,7 @@ import { freshDatabase, type TestDatabase } from './helpers/database';
 import { keepaliveSecondsLeft } from './helpers/keepalive';
 
 const at = new Date('2026-12-01T09:00:00.123+09:00');
-const activity = (summary: string): Publication => ['complexActivity', { complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_POSTED', at, summary, summaryKo: summary }];
+const activity = (summary: string): Publication => ['complexActivity', { id: summary, complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_POSTED', at, summary, summaryKo: summary }];
 const shipment: Publication = [
   'shipmentUpdated',
   {

@@ -13,7 +13,7 @@ import { complexCodeOf } from '../../complexes/complex-code';
 import { ListingFields, listingIssues } from './listing-fields';
 import { selectListingsByIds, type ListingRecord } from './listing-record';
 import { seoulDay } from './seoul-day';
-import { listingPublishedLine } from '../../complexes/activity-lines';
+import { activityId, listingPublishedLine } from '../../complexes/activity-lines';
 
 export const CreateListingInput = ListingFields.extend({
   minDays: ListingFields.shape.minDays.nullish().transform((v) => v ?? 1),
@@ -66,6 +66,7 @@ export async function createListing({ ctx, input }: { ctx: Context; input: Creat
       .values(data.availability.map((w) => ({ listingId: id, fromDay: w.from, toDay: w.to, idlePallets: w.idlePallets })))
       .run();
     created = {
+      id: activityId('LISTING_PUBLISHED', id),
       complexCode: complexCodeOf(ctx, complexId),
       kind: 'LISTING_PUBLISHED',
       at: ctx.now(),

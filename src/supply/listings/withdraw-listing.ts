@@ -14,7 +14,7 @@ import { complexCodeOf } from '../../complexes/complex-code';
 import { heldStays } from './held-stays';
 import { selectListingsByIds, type ListingRecord } from './listing-record';
 import { seoulDay } from './seoul-day';
-import { listingWithdrawnLine } from '../../complexes/activity-lines';
+import { activityId, listingWithdrawnLine } from '../../complexes/activity-lines';
 
 export const WithdrawListingInput = z.object({ listingId: z.number().int().positive() });
 export type WithdrawListingInput = z.infer<typeof WithdrawListingInput>;
@@ -46,6 +46,7 @@ export async function withdrawListing({ ctx, input }: { ctx: Context; input: Wit
     // A request's other leg, booked by another supplier, goes back with its offer: the suppliers of both are told.
     const fallout = await withdrawPendingOffers(tx, eq(offers.listingId, listingId), now);
     const event: ComplexActivityEvent = {
+      id: activityId('LISTING_WITHDRAWN', row.id),
       complexCode: complexCodeOf(ctx, row.complexId),
       kind: 'LISTING_WITHDRAWN',
       at: now,

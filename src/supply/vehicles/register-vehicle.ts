@@ -13,7 +13,7 @@ import { complexCodeOf } from '../../complexes/complex-code';
 import { labelEn, vehicleClass } from '../vehicle-classes';
 import { BodyType, capacityIssues, MAX_BASE_FEE_KRW, MAX_PER_KM_KRW, MAX_PER_STOP_FEE_KRW, MAX_WAITING_FEE_PER_HOUR_KRW, PlateNumber, TonnageClass, VehicleWindows, windowIssues } from './vehicle-fields';
 import { selectVehiclesByIds, type VehicleRecord } from './vehicle-record';
-import { vehicleRegisteredLine } from '../../complexes/activity-lines';
+import { activityId, vehicleRegisteredLine } from '../../complexes/activity-lines';
 
 const Krw = (max: number) => z.number().int('must be a whole number of KRW').min(0, 'must not be negative').max(max, `must be at most ${max} KRW`).nullish();
 
@@ -85,6 +85,7 @@ export async function registerVehicle({ ctx, input }: { ctx: Context; input: Reg
     if (!row) throw new ConflictError(`A vehicle with plate ${data.plateNumber} is already registered`);
     if (availability.length > 0) await tx.insert(vehicleAvailability).values(availability.map((w) => ({ vehicleId: row.id, ...w }))).run();
     registered = {
+      id: activityId('VEHICLE_REGISTERED', row.id),
       complexCode: complexCodeOf(ctx, complexId),
       kind: 'VEHICLE_REGISTERED',
       at: ctx.now(),

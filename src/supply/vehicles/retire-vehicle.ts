@@ -13,7 +13,7 @@ import { parseInput } from '../../validation';
 import { complexCodeOf } from '../../complexes/complex-code';
 import { labelEn, vehicleClass } from '../vehicle-classes';
 import { selectVehiclesByIds, type VehicleRecord } from './vehicle-record';
-import { vehicleRetiredLine } from '../../complexes/activity-lines';
+import { activityId, vehicleRetiredLine } from '../../complexes/activity-lines';
 
 export const RetireVehicleInput = z.object({ vehicleId: z.number().int().positive() });
 export type RetireVehicleInput = z.infer<typeof RetireVehicleInput>;
@@ -48,6 +48,7 @@ export async function retireVehicle({ ctx, input }: { ctx: Context; input: Retir
     // A request's other leg, booked by another supplier, goes back with its offer: the suppliers of both are told.
     const fallout = await withdrawPendingOffers(tx, eq(offers.vehicleId, vehicleId), now);
     const event: ComplexActivityEvent = {
+      id: activityId('VEHICLE_RETIRED', vehicleId),
       complexCode: complexCodeOf(ctx, row.complexId),
       kind: 'VEHICLE_RETIRED',
       at: now,
