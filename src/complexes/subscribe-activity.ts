@@ -28,24 +28,10 @@ export function subscribeComplexActivity({ ctx, input }: { ctx: Context; input: 
   const live = filterEvents(ctx.pubsub.subscribe('complexActivity', input.signal), (event) => event.complexCode === complex.code);
   if (recent === undefined) return live;
   return precededBy(live, async () => {
-    const unheard = (await recentComplexActivity({ ctx, input: { code: complex.code, first: recent } })).reverse();
-    return {
-      events: [...unheard],
-      // A live line is one read when their words match and their times lie within SAME_EVENT_MS (the row's and the
-      // event's, taken a moment apart); each line read matches once. An older line in the same words (the same load
-      // posted again) is another event: matched by words alone, on PostgreSQL a posting committed while the history
-      // was read was dropped for an identical one posted earlier (the dashboard's test, CI).
-      told: (event) => {
-        const i = unheard.findIndex((line) => wordsOf(line) === wordsOf(event) && Math.abs(line.at.getTime() - event.at.getTime()) <= SAME_EVENT_MS);
-        if (i >= 0) unheard.splice(i, 1);
-        return i >= 0;
-      },
-    };
+    const events = (await recentComplexActivity({ ctx, input: { code: complex.code, first: recent } })).reverse();
+    // A live line is one read exactly when their ids are equal (made from the same rows, never from a clock): two
+    // in the same words, the same load posted twice in one second, are two. Each line read matches once.
+    const unheard = new Set(events.map((line) => line.id));
+    return { events, told: (event) => unheard.delete(event.id) };
   });
 }
-
-/** How far apart a stored row's time and its live event's may be: the same verb takes both, milliseconds apart. */
-const SAME_EVENT_MS = 1_000;
-
-/** A line as the feed shows it, but its time: a live event takes its own a moment before or after its stored row's. */
-const wordsOf = (event: ComplexActivityEvent) => `${event.kind}\n${event.summary}\n${event.summaryKo}`;

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { publishAll, type ComplexActivityEvent, type Publication, type PubSub } from '../../src/pubsub';
+import { ctxAs, shipment } from '../helpers/bookings-fixtures';
 import { firstResults, wsClient } from '../helpers/clients';
 import { marketApi } from '../helpers/market-api';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
@@ -33,6 +34,30 @@ describe('complexActivity with its recent activity', () => {
       { next: ({ data, errors }) => void lines.push(data?.complexActivity ?? { kind: 'ERROR', summary: JSON.stringify(errors) }), error: () => {}, complete: () => {} },
     );
     return lines;
+  };
+  /** Holds back the complex's feed while `write` runs: what it would have told. */
+  const heldBack = async (write: () => Promise<unknown>) => {
+    const held: Publication[] = [];
+    const { publish } = server.pubsub;
+    server.pubsub.publish = ((topic, payload) => (topic === 'complexActivity' ? void held.push([topic, payload] as Publication) : publish(topic, payload))) as PubSub['publish'];
+    try {
+      await write();
+    } finally {
+      server.pubsub.publish = publish;
+    }
+    return held;
+  };
+  /** Publishes `events` the moment the server listens for the next feed, before it reads the history. */
+  const onListening = (events: Publication[]) => {
+    const { subscribe } = server.pubsub;
+    server.pubsub.subscribe = ((topic, signal) => {
+      const listening = subscribe(topic, signal);
+      if (topic === 'complexActivity') {
+        server.pubsub.subscribe = subscribe;
+        publishAll(server.pubsub, events);
+      }
+      return listening;
+    }) as PubSub['subscribe'];
   };
   const postedLine = async (weightKg: number) => {
     await api.post(GATE, SUWON, weightKg, 1, 20 * HOUR, 26 * HOUR, 48 * HOUR);
@@ -64,30 +89,39 @@ describe('complexActivity with its recent activity', () => {
   });
 
   it('tells once a line published after it listens and before it reads the history', async () => {
-    // A request stored whose line is held back: it reaches the feed only once the subscription listens.
-    const held: Publication[] = [];
-    const { publish, subscribe } = server.pubsub;
-    server.pubsub.publish = ((topic, payload) => (topic === 'complexActivity' ? void held.push([topic, payload] as Publication) : publish(topic, payload))) as PubSub['publish'];
-    const stored = await postedLine(1_201);
-    server.pubsub.publish = publish;
+    // A request stored whose line is held back: it reaches the feed only once the subscription listens, with a line
+    // stored nowhere; the history holds it too.
+    let stored: unknown;
+    const held = await heldBack(async () => (stored = await postedLine(1_201)));
     expect(held).toHaveLength(1);
-    // The moment the server listens for the subscription, before it reads the history: the held line, which the
-    // history holds too, and a line stored nowhere.
-    server.pubsub.subscribe = ((topic, signal) => {
-      const events = subscribe(topic, signal);
-      if (topic === 'complexActivity') {
-        server.pubsub.subscribe = subscribe;
-        publishAll(server.pubsub, [...held, ['complexActivity', line('between')]]);
-      }
-      return events;
-    }) as PubSub['subscribe'];
+    onListening([...held, ['complexActivity', line('between')]]);
     const lines = follow(1);
     await vi.waitFor(() => expect(lines.map((l) => l.summary)).toContain('between'));
-    // Later, a line in the same words is another event (the same load posted again): it is told.
-    const [, again] = held[0] as ['complexActivity', ComplexActivityEvent];
-    publishAll(server.pubsub, [['complexActivity', { ...again, at: new Date() }], ['complexActivity', line('after')]]);
+    // Later, the same load posted again is another event: it is told.
+    const again = await postedLine(1_201);
+    publishAll(server.pubsub, [['complexActivity', line('after')]]);
     await vi.waitFor(() => expect(lines.map((l) => l.summary)).toContain('after'));
-    expect(lines.map((l) => l.summary)).toEqual([stored, 'between', stored, 'after']);
+    expect(lines.map((l) => l.summary)).toEqual([stored, 'between', again, 'after']);
+  });
+
+  it('tells each of identical lines of one instant once, read, read and heard, or heard', async () => {
+    // The same load posted three times at one instant: three lines in the same words at the same time.
+    const at = new Date();
+    const shipper = { ...ctxAs(server.db, server.keyOf('MANUFACTURER')), pubsub: server.pubsub, now: () => at };
+    const post = () => shipment(shipper, { weightKg: 1_301, pickupWindow: { from: new Date(at.getTime() + 20 * HOUR), until: new Date(at.getTime() + 26 * HOUR) }, deliverBy: new Date(at.getTime() + 48 * HOUR) });
+    // The first told before the feed listens: read only. The second's line held back until it listens: read and heard.
+    await post();
+    const held = await heldBack(post);
+    expect(held).toHaveLength(1);
+    onListening(held);
+    const lines = follow(2);
+    await vi.waitFor(() => expect(lines).toHaveLength(2));
+    // The third, posted once the history is sent: heard only.
+    await post();
+    publishAll(server.pubsub, [['complexActivity', line('after')]]);
+    await vi.waitFor(() => expect(lines.map((l) => l.summary)).toContain('after'));
+    const posted = { kind: 'REQUEST_POSTED', summary: expect.stringContaining('1301 kg') };
+    expect(lines).toEqual([posted, posted, posted, { kind: 'REQUEST_POSTED', summary: 'after' }]);
   });
 
   it.each([0, 101])('names `recent` when it is %i', async (recent) => {
