@@ -11,30 +11,21 @@ import { LocationInput, locationColumns } from '../location-input';
 import { regionIssue } from '../service-region';
 import { complexCodeOf } from '../../complexes/complex-code';
 import { labelEn, vehicleClass } from '../vehicle-classes';
-import { BodyType, capacityIssues, MAX_BASE_FEE_KRW, MAX_PER_KM_KRW, MAX_PER_STOP_FEE_KRW, MAX_WAITING_FEE_PER_HOUR_KRW, PlateNumber, TonnageClass, VehicleWindows, windowIssues } from './vehicle-fields';
+import { BodyType, capacityIssues, PalletSlots, PayloadKg, PlateNumber, RateCardInput, TonnageClass, VehicleWindows, windowIssues } from './vehicle-fields';
 import { selectVehiclesByIds, type VehicleRecord } from './vehicle-record';
 import { activityId, vehicleRegisteredLine } from '../../complexes/activity-lines';
-
-const Krw = (max: number) => z.number().int('must be a whole number of KRW').min(0, 'must not be negative').max(max, `must be at most ${max} KRW`).nullish();
 
 export const RegisterVehicleInput = z.object({
   plateNumber: PlateNumber,
   tonnageClass: TonnageClass,
   /** Defaults to the class's nominal payload. */
-  payloadKg: z.number().int('must be a whole number of kg').nullish(),
+  payloadKg: PayloadKg.nullish(),
   /** Defaults to the class's T-11 pallet slots. */
-  palletSlots: z.number().int('must be a whole number').nullish(),
+  palletSlots: PalletSlots.nullish(),
   bodyType: BodyType,
   hazmatCertified: z.boolean().nullish(),
   /** Each figure defaults to the class's rate card. */
-  rateCard: z
-    .object({
-      baseFeeKrw: Krw(MAX_BASE_FEE_KRW),
-      perKmKrw: Krw(MAX_PER_KM_KRW),
-      perStopFeeKrw: Krw(MAX_PER_STOP_FEE_KRW),
-      waitingFeePerHourKrw: Krw(MAX_WAITING_FEE_PER_HOUR_KRW),
-    })
-    .nullish(),
+  rateCard: RateCardInput.nullish(),
   location: LocationInput,
   availability: VehicleWindows.nullish(),
   idempotencyKey: IdempotencyKey.nullish(),

@@ -27,6 +27,20 @@ export const MAX_BASE_FEE_KRW = 2_000_000;
 export const MAX_PER_KM_KRW = 50_000;
 export const MAX_PER_STOP_FEE_KRW = 500_000;
 export const MAX_WAITING_FEE_PER_HOUR_KRW = 500_000;
+const Krw = (max: number) => z.number().int('must be a whole number of KRW').min(0, 'must not be negative').max(max, `must be at most ${max} KRW`).nullish();
+
+/** A rate card's figures, each optional: left out, register takes the class's and update keeps the vehicle's. */
+export const RateCardInput = z.object({
+  baseFeeKrw: Krw(MAX_BASE_FEE_KRW),
+  perKmKrw: Krw(MAX_PER_KM_KRW),
+  perStopFeeKrw: Krw(MAX_PER_STOP_FEE_KRW),
+  waitingFeePerHourKrw: Krw(MAX_WAITING_FEE_PER_HOUR_KRW),
+});
+
+/** Payload and pallet slots as sent; their bounds depend on the tonnage class (`capacityIssues`). */
+export const PayloadKg = z.number().int('must be a whole number of kg');
+export const PalletSlots = z.number().int('must be a whole number');
+
 export const MAX_VEHICLE_WINDOWS = 100;
 /** Availability is published at most a year ahead. */
 export const VEHICLE_HORIZON_MS = 365 * 24 * 60 * 60 * 1000;
