@@ -269,6 +269,8 @@ export type Mutation = {
   vehicleLocationsUpdate: VehicleLocationsUpdatePayload;
   /** CARRIER: replace its vehicle's availability windows. */
   vehicleAvailabilityUpdate: VehicleAvailabilityUpdatePayload;
+  /** CARRIER: change its ACTIVE vehicle's rate card, payload, pallet slots or hazmat certification; withdraws the offers pending on it when anything changed. */
+  vehicleUpdate: VehicleUpdatePayload;
   /** CARRIER: retire its vehicle (again: no change). */
   vehicleRetire: VehicleRetirePayload;
   /** Registers an endpoint of yours; the payload shows its signing secret once. */
@@ -399,6 +401,12 @@ export type MutationVehicleLocationsUpdateArgs = {
 /** Write entry points: each takes `input: XInput!` and returns an `XPayload`. */
 export type MutationVehicleAvailabilityUpdateArgs = {
   input: VehicleAvailabilityUpdateInput;
+};
+
+
+/** Write entry points: each takes `input: XInput!` and returns an `XPayload`. */
+export type MutationVehicleUpdateArgs = {
+  input: VehicleUpdateInput;
 };
 
 
@@ -2608,7 +2616,7 @@ export type VehicleAvailabilityWindowInput = {
   endsAt: Scalars['DateTime']['input'];
 };
 
-/** A rate card, as input: any figure left out takes the tonnage class's default. */
+/** A rate card, as input: a figure left out takes the tonnage class's default (`vehicleRegister`) or keeps its value (`vehicleUpdate`). */
 export type RateCardInput = {
   /** Fixed fee per job, KRW, 0 to 2,000,000. */
   baseFeeKrw?: InputMaybe<Scalars['Krw']['input']>;
@@ -2691,6 +2699,32 @@ export type VehicleAvailabilityUpdateInput = {
 export type VehicleAvailabilityUpdatePayload = {
   __typename?: 'VehicleAvailabilityUpdatePayload';
   /** The vehicle with its new windows. */
+  vehicle: Vehicle;
+};
+
+/**
+ * Input of `vehicleUpdate`: fields left out or null keep their value, the rest follow `vehicleRegister`'s rules for the
+ * vehicle's tonnage class. Class, body type and plate do not change (another truck: retire this one and register it).
+ */
+export type VehicleUpdateInput = {
+  /** The vehicle (ACTIVE, the caller's). */
+  vehicleId: Scalars['ID']['input'];
+  /** New payload in kg: within half of the class's nominal either way, at most 25,000; at least what its bookings put on board at once. */
+  payloadKg?: InputMaybe<Scalars['Int']['input']>;
+  /** New T-11 pallet slots: 1 to twice the class's, at most 20; at least what its bookings put on board at once. */
+  palletSlots?: InputMaybe<Scalars['Int']['input']>;
+  /** Whether it and its driver are certified for dangerous goods; kept while it is booked to carry HAZMAT cargo. */
+  hazmatCertified?: InputMaybe<Scalars['Boolean']['input']>;
+  /** New rate card: each figure left out keeps its value. Booked routes keep the prices agreed. */
+  rateCard?: InputMaybe<RateCardInput>;
+  /** Client-chosen key (8–100 letters, digits, - or _): a retry with the same key returns the vehicle and changes nothing. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Result of `vehicleUpdate`. */
+export type VehicleUpdatePayload = {
+  __typename?: 'VehicleUpdatePayload';
+  /** The vehicle as changed. */
   vehicle: Vehicle;
 };
 
@@ -3141,6 +3175,8 @@ export type ResolversTypes = {
   VehicleLocationsUpdatePayload: ResolverTypeWrapper<Omit<VehicleLocationsUpdatePayload, 'locations'> & { locations: Array<ResolversTypes['VehicleLocation']> }>;
   VehicleAvailabilityUpdateInput: VehicleAvailabilityUpdateInput;
   VehicleAvailabilityUpdatePayload: ResolverTypeWrapper<Omit<VehicleAvailabilityUpdatePayload, 'vehicle'> & { vehicle: ResolversTypes['Vehicle'] }>;
+  VehicleUpdateInput: VehicleUpdateInput;
+  VehicleUpdatePayload: ResolverTypeWrapper<Omit<VehicleUpdatePayload, 'vehicle'> & { vehicle: ResolversTypes['Vehicle'] }>;
   VehicleRetireInput: VehicleRetireInput;
   VehicleRetirePayload: ResolverTypeWrapper<Omit<VehicleRetirePayload, 'vehicle'> & { vehicle: ResolversTypes['Vehicle'] }>;
   WebhookEventType: WebhookEventType;
@@ -3299,6 +3335,8 @@ export type ResolversParentTypes = {
   VehicleLocationsUpdatePayload: Omit<VehicleLocationsUpdatePayload, 'locations'> & { locations: Array<ResolversParentTypes['VehicleLocation']> };
   VehicleAvailabilityUpdateInput: VehicleAvailabilityUpdateInput;
   VehicleAvailabilityUpdatePayload: Omit<VehicleAvailabilityUpdatePayload, 'vehicle'> & { vehicle: ResolversParentTypes['Vehicle'] };
+  VehicleUpdateInput: VehicleUpdateInput;
+  VehicleUpdatePayload: Omit<VehicleUpdatePayload, 'vehicle'> & { vehicle: ResolversParentTypes['Vehicle'] };
   VehicleRetireInput: VehicleRetireInput;
   VehicleRetirePayload: Omit<VehicleRetirePayload, 'vehicle'> & { vehicle: ResolversParentTypes['Vehicle'] };
   WebhookEndpoint: WebhookEndpointMapper;
@@ -3378,6 +3416,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   vehicleLocationUpdate?: Resolver<ResolversTypes['VehicleLocationUpdatePayload'], ParentType, ContextType, RequireFields<MutationVehicleLocationUpdateArgs, 'input'>>;
   vehicleLocationsUpdate?: Resolver<ResolversTypes['VehicleLocationsUpdatePayload'], ParentType, ContextType, RequireFields<MutationVehicleLocationsUpdateArgs, 'input'>>;
   vehicleAvailabilityUpdate?: Resolver<ResolversTypes['VehicleAvailabilityUpdatePayload'], ParentType, ContextType, RequireFields<MutationVehicleAvailabilityUpdateArgs, 'input'>>;
+  vehicleUpdate?: Resolver<ResolversTypes['VehicleUpdatePayload'], ParentType, ContextType, RequireFields<MutationVehicleUpdateArgs, 'input'>>;
   vehicleRetire?: Resolver<ResolversTypes['VehicleRetirePayload'], ParentType, ContextType, RequireFields<MutationVehicleRetireArgs, 'input'>>;
   webhookEndpointCreate?: Resolver<ResolversTypes['WebhookEndpointCreatePayload'], ParentType, ContextType, RequireFields<MutationWebhookEndpointCreateArgs, 'input'>>;
   webhookEndpointUpdate?: Resolver<ResolversTypes['WebhookEndpointUpdatePayload'], ParentType, ContextType, RequireFields<MutationWebhookEndpointUpdateArgs, 'input'>>;
@@ -4161,6 +4200,10 @@ export type VehicleAvailabilityUpdatePayloadResolvers<ContextType = Context, Par
   vehicle?: Resolver<ResolversTypes['Vehicle'], ParentType, ContextType>;
 };
 
+export type VehicleUpdatePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VehicleUpdatePayload'] = ResolversParentTypes['VehicleUpdatePayload']> = {
+  vehicle?: Resolver<ResolversTypes['Vehicle'], ParentType, ContextType>;
+};
+
 export type VehicleRetirePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VehicleRetirePayload'] = ResolversParentTypes['VehicleRetirePayload']> = {
   vehicle?: Resolver<ResolversTypes['Vehicle'], ParentType, ContextType>;
 };
@@ -4325,6 +4368,7 @@ export type Resolvers<ContextType = Context> = {
   VehicleLocationUpdatePayload?: VehicleLocationUpdatePayloadResolvers<ContextType>;
   VehicleLocationsUpdatePayload?: VehicleLocationsUpdatePayloadResolvers<ContextType>;
   VehicleAvailabilityUpdatePayload?: VehicleAvailabilityUpdatePayloadResolvers<ContextType>;
+  VehicleUpdatePayload?: VehicleUpdatePayloadResolvers<ContextType>;
   VehicleRetirePayload?: VehicleRetirePayloadResolvers<ContextType>;
   WebhookEndpoint?: WebhookEndpointResolvers<ContextType>;
   WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;

@@ -7,6 +7,7 @@ import { withdrawListing } from '../../src/supply/listings/withdraw-listing';
 import { listVehicles } from '../../src/supply/vehicles/list-vehicles';
 import { registerVehicle } from '../../src/supply/vehicles/register-vehicle';
 import { retireVehicle } from '../../src/supply/vehicles/retire-vehicle';
+import { updateVehicle } from '../../src/supply/vehicles/update-vehicle';
 import { updateVehicleAvailability } from '../../src/supply/vehicles/update-vehicle-availability';
 import { updateVehicleLocation } from '../../src/supply/vehicles/update-vehicle-location';
 import { updateVehicleLocations } from '../../src/supply/vehicles/update-vehicle-locations';
@@ -33,6 +34,7 @@ export const supplyResolvers: Resolvers = {
       }),
     }),
     vehicleAvailabilityUpdate: async (_, { input }, ctx) => ({ vehicle: await updateVehicleAvailability({ ctx, input: { ...input, vehicleId: vehicleId(input.vehicleId) } }) }),
+    vehicleUpdate: async (_, { input }, ctx) => ({ vehicle: await updateVehicle({ ctx, input: { ...input, vehicleId: vehicleId(input.vehicleId) } }) }),
     vehicleRetire: async (_, { input }, ctx) => ({ vehicle: await retireVehicle({ ctx, input: { vehicleId: vehicleId(input.vehicleId) } }) }),
   },
   WarehouseListing: {
