@@ -16,7 +16,7 @@ import { toGlobalId } from '../../src/global-id';
 import { runMatchingRound } from '../../src/matching/run-round';
 import { retireVehicle } from '../../src/supply/vehicles/retire-vehicle';
 import { ctxAs, HOUR, invariantViolations, makeOffers, round, shipment, vehicle, type RoundRef } from '../helpers/bookings-fixtures';
-import { gql } from '../helpers/clients';
+import { gql, publishedIds } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
 const UPDATE = `mutation ($input: VehicleUpdateInput!) { vehicleUpdate(input: $input) { vehicle {
@@ -81,6 +81,7 @@ describe('vehicleUpdate', () => {
     const [first] = await nextRound();
     expect(first).toMatchObject({ status: 'PENDING', baseKrw: truck.baseFeeKrw });
 
+    const told = publishedIds(server.pubsub, 'offerWithdrawn', (e) => e.offer.id);
     const res = await update(truck.id, { rateCard: { perKmKrw: truck.perKmKrw + 100, baseFeeKrw: truck.baseFeeKrw - 10_000 } });
     expect(res.body.errors).toBeUndefined();
     // Figures left out keep their value.
@@ -90,6 +91,9 @@ describe('vehicleUpdate', () => {
     });
     expect(await offerStatus(first!.id)).toBe('WITHDRAWN');
     expect(await requestStatus(request.id)).toBe('OPEN');
+    // Its carrier is told, as of any offer of its own withdrawn.
+    await expect.poll(() => told.ids).toEqual([first!.id]);
+    told.stop();
 
     const [again] = await nextRound();
     expect(again).toMatchObject({ status: 'PENDING', baseKrw: truck.baseFeeKrw - 10_000 });
