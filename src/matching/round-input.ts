@@ -60,10 +60,13 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
     const awaiting = await awaitingTrunks(tx, complex.id, now);
     const trunks = awaiting.map((a) => ({ id: String(a.request.id), inputs: trunkInputOf(a, complex.centre, nowMs) }));
     const requests: RequestInput[] = [...requestRows.map((r) => requestInputOf(r, nowMs)), ...trunks.flatMap((t) => t.inputs)];
+    // Pallets the centre has promised to cross-dock from today on.
+    const today = kstDayOf(nowMs);
+    const centre = centreInputOf(complex.centre, await crossDockPromised(tx, complex.id, new Date(kstTimeOn(today, '00:00'))));
     // Nothing to match (a quiet complex, most of the scheduler's rounds at night): no supplier can be offered anything,
-    // so the fleet, the listings and the booked routes are not read (on PostgreSQL 20 round trips of an idle round's 30).
+    // so the fleet, the listings and the booked routes are not read (on PostgreSQL, 18 of an idle round's 38 statements).
     if (requestRows.length === 0 && awaiting.length === 0) {
-      return { centre: centreInputOf(complex.centre, []), requests, vehicles: [], listings: [], now: nowMs, updatedAtRead: {}, trunkTooLate: [], excludedPairs: [], bookedRoutes: [] };
+      return { centre, requests, vehicles: [], listings: [], now: nowMs, updatedAtRead: {}, trunkTooLate: [], excludedPairs: [], bookedRoutes: [] };
     }
 
     const activeVehicle = and(eq(vehicles.complexId, complex.id), eq(vehicles.status, 'ACTIVE'));
@@ -97,7 +100,6 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
     );
     const done = await lastDropsDone(tx, activeVehicle, complex.centre, now);
     // What each truck is booked to drive from today on: a day's driving is capped for the truck, not per route.
-    const today = kstDayOf(nowMs);
     const drives = await bookedDrives(tx, vehicleRows.map((v) => v.id), new Date(kstTimeOn(today, '00:00')));
     const vehicleInputs: VehicleInput[] = vehicleRows
       .map((v) => {
@@ -194,11 +196,8 @@ export function loadRoundInput(ctx: Pick<Context, 'db'>, complex: ComplexRecord,
       d.listingId ? { requestId: String(d.requestId), listingId: String(d.listingId) } : { requestId: String(d.requestId), vehicleId: String(d.vehicleId) },
     );
 
-    // Pallets the centre has promised to cross-dock from today on.
-    const promised = await crossDockPromised(tx, complex.id, new Date(kstTimeOn(today, '00:00')));
-
     return {
-      centre: centreInputOf(complex.centre, promised),
+      centre,
       requests,
       vehicles: vehicleInputs,
       listings,
