@@ -1678,7 +1678,7 @@ export type OfferKind =
 export type OfferStatus =
   /** Waiting for the supplier's answer. */
   | 'PENDING'
-  /** Accepted: a booking exists. */
+  /** Accepted: a booking was made. It stays ACCEPTED when the booking ends; the booking's own status says how (COMPLETED, CANCELLED, or RETURNED when its supplier gave it back and the request went back to the next round). */
   | 'ACCEPTED'
   /** Declined by the supplier; this pair is not offered again unless the shipper changes the request. */
   | 'DECLINED'
