@@ -292,6 +292,29 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     }
   });
 
+  it("on a phone, shows the feed's lines whole: the summary is not squeezed beside a long badge and cut off", async () => {
+    // A service of its own: the truck would change what the other tests count.
+    const own = await startTestServer({ dbPath: join(tmp.dir, 'phone-feed.db') });
+    try {
+      // "Vehicle registered", the badge of one of the longest kinds in English, and a summary of several words.
+      const availability = [{ startsAt: new Date(Date.now() + HOUR).toISOString(), endsAt: new Date(Date.now() + 9 * HOUR).toISOString() }];
+      const input = { plateNumber: '경기34사5678', tonnageClass: 'T5', bodyType: 'WING', location: { lat: 37.33, lng: 126.74 }, availability };
+      const { body } = await gql(own.url, REGISTER_VEHICLE, { input }, { apiKey: own.keyOf('CARRIER').apiKey });
+      expect(body.errors).toBeUndefined();
+      const page = await openDashboard(own.url.replace('/graphql', '/'));
+      await page.setViewportSize({ width: 375, height: 812 });
+      await signIn(page, own.keyOf('OPERATOR').apiKey);
+      await page.locator('#feed li[data-kind="VEHICLE_REGISTERED"]').waitFor();
+      for (const lang of LANGUAGES) {
+        await page.click(`button[data-lang="${lang}"]`);
+        const feed = await page.locator('#feed').evaluate((ul) => ({ scrollWidth: ul.scrollWidth, clientWidth: ul.clientWidth }));
+        expect(feed.scrollWidth, lang).toBeLessThanOrEqual(feed.clientWidth);
+      }
+    } finally {
+      await own.stop();
+    }
+  });
+
   it("keeps the top bar's title readable on a tablet: the controls wrap, not the title word by word", async () => {
     const page = await openDashboard();
     await page.setViewportSize({ width: 768, height: 1024 });
