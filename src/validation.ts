@@ -1,13 +1,40 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { $ZodRawIssue } from 'zod/v4/core';
-import { ValidationError } from './errors';
+import { ValidationError, type FieldIssue } from './errors';
+
+/** An input's fields that passed their own rules; a field that failed (and is named already) is left out. */
+export type Passed<T> = Partial<T>;
 
 /**
- * Parses a mutation's `input` object with `schema`.
+ * Rules that need more than one field of an input, or the clock, the caller's complex or the stored record, over
+ * `fields`: each skips what needs a field in `failed` (named already, with its own rule).
+ */
+export type InputRules<T, R = FieldIssue[]> = (fields: Passed<T>, failed: ReadonlySet<string>) => R;
+
+/**
+ * Parses a mutation's `input` object with `schema`, then checks it by `rules`. When some field fails, the rules still
+ * run, over the fields that passed, so that one answer names every failing field: the schema's issues first (a field's
+ * own rule, read before any rule between fields), then the rules'.
  * @throws ValidationError naming every failing field (dotted path under `input`) and its rule.
  */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  return parseAt(schema, input, ['input']);
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, rules: InputRules<z.output<S>> = () => []): z.output<S> {
+  const result = schema.safeParse(input, { error: ruleOf });
+  if (!result.success) throw new ValidationError([...issuesAt(result.error, ['input']), ...rulesOver(schema, input, result.error, rules)]);
+  const issues = rules(result.data, new Set());
+  if (issues.length > 0) throw new ValidationError(issues);
+  return result.data;
+}
+
+/**
+ * `parseInput` for a mutation that checks its rules on the parsed input itself, later: in its transaction, against
+ * the stored record it locks, or in its idempotent call (which answers a retry as it answered first, however late).
+ * Only when some field fails are `rules` run here, over the fields that passed, to name every failing field at once.
+ * @throws ValidationError naming every failing field: the schema's issues, then the rules'.
+ */
+export async function parseInputBeforeRules<S extends z.ZodType>(schema: S, input: unknown, rules: InputRules<z.output<S>, Promise<FieldIssue[]> | FieldIssue[]>): Promise<z.output<S>> {
+  const result = schema.safeParse(input, { error: ruleOf });
+  if (result.success) return result.data;
+  throw new ValidationError([...issuesAt(result.error, ['input']), ...(await rulesOver(schema, input, result.error, rules))]);
 }
 
 /**
@@ -15,7 +42,32 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
  * @throws ValidationError naming every failing argument (dotted path from the argument, e.g. `filter.near`) and its rule.
  */
 export function parseArgs<S extends z.ZodType>(schema: S, args: unknown): z.output<S> {
-  return parseAt(schema, args, []);
+  const result = schema.safeParse(args, { error: ruleOf });
+  if (result.success) return result.data;
+  throw new ValidationError(issuesAt(result.error, []));
+}
+
+/**
+ * The fields of `value` that `schema` (an object) passes, each by its own rules, and the names of the others: those
+ * failing their own rules, and those a rule between fields named in `error`.
+ */
+export function passedFields<S extends z.ZodType>(schema: S, value: unknown, error?: z.ZodError): { fields: Passed<z.output<S>>; failed: Set<string> } {
+  const fields: Record<string, unknown> = {};
+  const failed = new Set((error?.issues ?? []).flatMap((issue) => (issue.path.length > 0 ? [String(issue.path[0])] : [])));
+  if (!(schema instanceof z.ZodObject)) return { fields: {}, failed };
+  const record = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  for (const [name, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+    const result = failed.has(name) ? undefined : field.safeParse(record[name]);
+    if (result?.success) fields[name] = result.data;
+    else failed.add(name);
+  }
+  return { fields: fields as Passed<z.output<S>>, failed };
+}
+
+/** `rules` over the fields of `value` that passed their own rules, `schema` having refused it with `error`. */
+function rulesOver<S extends z.ZodType, R>(schema: S, value: unknown, error: z.ZodError, rules: InputRules<z.output<S>, R>): R {
+  const { fields, failed } = passedFields(schema, value, error);
+  return rules(fields, failed);
 }
 
 /**
@@ -26,15 +78,8 @@ export function fieldPath(parts: readonly PropertyKey[]): string {
   return parts.reduce<string>((path, part) => (typeof part === 'number' ? `${path}[${part}]` : path ? `${path}.${String(part)}` : String(part)), '');
 }
 
-function parseAt<S extends z.ZodType>(schema: S, value: unknown, root: string[]): z.output<S> {
-  const result = schema.safeParse(value, { error: ruleOf });
-  if (result.success) return result.data;
-  throw new ValidationError(
-    result.error.issues.map((issue) => ({
-      field: fieldPath([...root, ...issue.path]),
-      rule: issue.message,
-    })),
-  );
+function issuesAt(error: z.ZodError, root: string[]): FieldIssue[] {
+  return error.issues.map((issue) => ({ field: fieldPath([...root, ...issue.path]), rule: issue.message }));
 }
 
 /**
