@@ -190,6 +190,18 @@ describe('vehicles over GraphQL', () => {
       expect(await rowCount()).toBe(before);
     });
 
+    it('names every failing field in one answer: a field\'s own rule and a rule of its class together; writes nothing', async () => {
+      const before = await rowCount();
+      const res = await as(carrier, REGISTER, { input: vehicleInput({ rateCard: { perKmKrw: -1 }, palletSlots: 21, location: { lat: 35.1, lng: 129.0 } }) });
+      expect(code(res)).toBe('BAD_USER_INPUT');
+      expect(res.body.errors?.[0]?.extensions?.issues).toEqual([
+        { field: 'input.rateCard.perKmKrw', rule: 'must not be negative' },
+        { field: 'input.palletSlots', rule: 'must be from 1 to 20 for class T5' },
+        { field: 'input.location', rule: "must lie within 150 km of the complex's centroid" },
+      ]);
+      expect(await rowCount()).toBe(before);
+    });
+
     it('refuses an unknown body type or class at the GraphQL layer', async () => {
       for (const input of [vehicleInput({ bodyType: 'BUS' }), vehicleInput({ tonnageClass: 'T40' })]) {
         expect(code(await as(carrier, REGISTER, { input }))).toBe('BAD_USER_INPUT');

@@ -134,6 +134,18 @@ describe('vehicleUpdate', () => {
     await retireVehicle({ ctx: as('CARRIER'), input: { vehicleId: truck.id } });
   });
 
+  it('names a field\'s own rule and its class\'s bounds in one answer; nothing is written', async () => {
+    const truck = await vehicle(as('CARRIER'));
+    const res = await update(truck.id, { palletSlots: 21, rateCard: { perKmKrw: -1 } });
+    expect(code(res)).toBe('BAD_USER_INPUT');
+    expect(issues(res)).toEqual([
+      { field: 'input.rateCard.perKmKrw', rule: 'must not be negative' },
+      { field: 'input.palletSlots', rule: 'must be from 1 to 20 for class T5' },
+    ]);
+    expect(await stored(truck.id)).toMatchObject({ palletSlots: truck.palletSlots, perKmKrw: truck.perKmKrw });
+    await retireVehicle({ ctx: as('CARRIER'), input: { vehicleId: truck.id } });
+  });
+
   it('refuses capacity below the most its bookings put on board at once, naming the field; nothing is written', async () => {
     const truck = await vehicle(as('CARRIER'));
     // Two loads on board together from hour 6 to hour 9: 4,000 kg and 7 pallets at most.

@@ -4,7 +4,7 @@ import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
 import type { ComplexActivityEvent } from '../../pubsub';
 import { recordWebhookEvent } from '../../webhooks/record-event';
-import { ConflictError, ValidationError } from '../../errors';
+import { ConflictError } from '../../errors';
 import { IdempotencyKey, idempotent } from '../../idempotency';
 import { parseInput } from '../../validation';
 import { LocationInput, locationColumns } from '../location-input';
@@ -42,7 +42,11 @@ export type RegisterVehicleInput = z.input<typeof RegisterVehicleInput>;
 export async function registerVehicle({ ctx, input }: { ctx: Context; input: RegisterVehicleInput }): Promise<VehicleRecord> {
   const viewer = requireRole(ctx, 'CARRIER');
   const complexId = viewer.complexId!;
-  const parsed = parseInput(RegisterVehicleInput, input);
+  const parsed = parseInput(RegisterVehicleInput, input, (fields) => [
+    ...(fields.tonnageClass ? capacityIssues(fields.tonnageClass, fields.payloadKg, fields.palletSlots) : []),
+    ...windowIssues(fields.availability ?? [], ctx.now()),
+    ...(fields.location ? [regionIssue(ctx.db, complexId, fields.location, 'input.location')].filter((issue) => issue !== null) : []),
+  ]);
   const cls = vehicleClass(parsed.tonnageClass);
   const data = {
     plateNumber: parsed.plateNumber,
@@ -58,10 +62,6 @@ export async function registerVehicle({ ctx, input }: { ctx: Context; input: Reg
     location: parsed.location,
     availability: parsed.availability ?? [],
   };
-  const issues = [...capacityIssues(data.tonnageClass, data.payloadKg, data.palletSlots), ...windowIssues(data.availability, ctx.now())];
-  const outside = regionIssue(ctx.db, complexId, data.location, 'input.location');
-  if (outside) issues.push(outside);
-  if (issues.length > 0) throw new ValidationError(issues);
 
   let registered: ComplexActivityEvent | undefined;
   const { result: { vehicleId }, fresh } = await idempotent(ctx.db, { organisationId: viewer.organisationId, key: parsed.idempotencyKey, operation: 'vehicleRegister', input: data }, async (tx) => {

@@ -10,7 +10,7 @@ import { IdempotencyKey, idempotent } from '../../idempotency';
 import { falloutEvents } from '../../market/fallout';
 import { withdrawPendingOffers } from '../../market/withdraw-offers';
 import { publishAll, type Publication } from '../../pubsub';
-import { parseInput } from '../../validation';
+import { parseInputBeforeRules } from '../../validation';
 import { recordWebhookEvents } from '../../webhooks/record-event';
 import { capacityIssues, PalletSlots, PayloadKg, RateCardInput } from './vehicle-fields';
 import { selectVehiclesByIds, type VehicleRecord, type VehicleRow } from './vehicle-record';
@@ -78,7 +78,11 @@ async function bookedIssues(tx: Tx, vehicleId: number, after: VehicleRow, now: D
  */
 export async function updateVehicle({ ctx, input }: { ctx: Context; input: UpdateVehicleInput }): Promise<VehicleRecord> {
   const viewer = requireRole(ctx, 'CARRIER');
-  const { vehicleId, idempotencyKey, rateCard, ...capacity } = parseInput(UpdateVehicleInput, input);
+  // A refused change hears of its class's bounds too; the figures it keeps passed them when they were set.
+  const { vehicleId, idempotencyKey, rateCard, ...capacity } = await parseInputBeforeRules(UpdateVehicleInput, input, async (fields) => {
+    const current = fields.vehicleId && (await ctx.db.select({ tonnageClass: vehicles.tonnageClass }).from(vehicles).where(and(eq(vehicles.id, fields.vehicleId), eq(vehicles.carrierOrgId, viewer.organisationId))).get());
+    return current ? capacityIssues(current.tonnageClass, fields.payloadKg, fields.palletSlots) : [];
+  });
   const sent = Object.fromEntries(Object.entries({ ...capacity, ...rateCard }).filter(([, v]) => v !== null && v !== undefined)) as Terms;
   let told: Publication[] = [];
   const call = { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'vehicleUpdate', input: { vehicleId, ...sent } };

@@ -91,14 +91,14 @@ export function capacityBounds(code: VehicleClassCode) {
   };
 }
 
-/** Issues when an overridden payload or slot count is outside the class's bounds. */
-export function capacityIssues(code: VehicleClassCode, payloadKg: number, palletSlots: number): FieldIssue[] {
+/** Issues when an overridden payload or slot count is outside the class's bounds; a figure left out (or failing its own rule) is not checked. */
+export function capacityIssues(code: VehicleClassCode, payloadKg: number | null | undefined, palletSlots: number | null | undefined): FieldIssue[] {
   const bounds = capacityBounds(code);
   const issues: FieldIssue[] = [];
-  if (payloadKg < bounds.payloadKg.min || payloadKg > bounds.payloadKg.max) {
+  if (payloadKg != null && (payloadKg < bounds.payloadKg.min || payloadKg > bounds.payloadKg.max)) {
     issues.push({ field: 'input.payloadKg', rule: `must be from ${bounds.payloadKg.min} to ${bounds.payloadKg.max} kg for class ${code}` });
   }
-  if (palletSlots < bounds.palletSlots.min || palletSlots > bounds.palletSlots.max) {
+  if (palletSlots != null && (palletSlots < bounds.palletSlots.min || palletSlots > bounds.palletSlots.max)) {
     issues.push({ field: 'input.palletSlots', rule: `must be from ${bounds.palletSlots.min} to ${bounds.palletSlots.max} for class ${code}` });
   }
   return issues;
