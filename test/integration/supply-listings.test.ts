@@ -150,6 +150,17 @@ describe('warehouse listings over GraphQL', () => {
       expect(await rowCount()).toBe(before);
     });
 
+    it('names every failing field in one answer: a field\'s own rule and a rule between fields together; writes nothing', async () => {
+      const before = await rowCount();
+      const res = await as(owner, CREATE, { input: listingInput({ pricePerPalletDayKrw: 0, opensAt: '19:00', closesAt: '08:00' }) });
+      expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(res.body.errors?.[0]?.extensions?.issues).toEqual([
+        { field: 'input.pricePerPalletDayKrw', rule: 'must be at least 1 KRW' },
+        { field: 'input.closesAt', rule: 'must be later than opensAt' },
+      ]);
+      expect(await rowCount()).toBe(before);
+    });
+
     it('refuses an unknown storage class at the GraphQL layer', async () => {
       const res = await as(owner, CREATE, { input: listingInput({ storageClass: 'WARM' }) });
       expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -211,6 +222,17 @@ describe('warehouse listings over GraphQL', () => {
       expect(res.body.errors?.[0]?.extensions?.issues).toContainEqual({ field, rule: expect.stringContaining(rule) });
       const node = await as<{ node: Listing }>(owner, NODE, { id: listing.id });
       expect(node.body.data!.node).toEqual(listing);
+    });
+
+    it('names a field\'s own rule and a rule against the listing as it is in one answer, and changes nothing', async () => {
+      const listing = await create(owner);
+      const res = await as(owner, UPDATE, { input: { listingId: listing.id, minDays: 0, totalPallets: 100 } });
+      expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(res.body.errors?.[0]?.extensions?.issues).toEqual([
+        { field: 'input.minDays', rule: 'must be at least 1' },
+        { field: 'input.totalPallets', rule: 'must be at least the idle pallets of every availability window (120)' },
+      ]);
+      expect((await as<{ node: Listing }>(owner, NODE, { id: listing.id })).body.data!.node).toEqual(listing);
     });
 
     it('names a malformed listing ID, answers NOT_FOUND for unknown and other owners’ listings, FORBIDDEN for other roles', async () => {

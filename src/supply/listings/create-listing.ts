@@ -4,7 +4,6 @@ import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
 import type { ComplexActivityEvent } from '../../pubsub';
 import { recordWebhookEvent } from '../../webhooks/record-event';
-import { ValidationError } from '../../errors';
 import { IdempotencyKey, idempotent } from '../../idempotency';
 import { parseInput } from '../../validation';
 import { locationColumns } from '../location-input';
@@ -34,11 +33,10 @@ const ALL_FIELDS = new Set(Object.keys(ListingFields.shape) as (keyof ListingFie
 export async function createListing({ ctx, input }: { ctx: Context; input: CreateListingInput }): Promise<ListingRecord> {
   const viewer = requireRole(ctx, 'WAREHOUSE_OWNER');
   const complexId = viewer.complexId!;
-  const { idempotencyKey, ...data } = parseInput(CreateListingInput, input);
-  const issues = listingIssues(data, ALL_FIELDS, seoulDay(ctx.now()));
-  const outside = regionIssue(ctx.db, complexId, data.location, 'input.location');
-  if (outside) issues.push(outside);
-  if (issues.length > 0) throw new ValidationError(issues);
+  const { idempotencyKey, ...data } = parseInput(CreateListingInput, input, (fields) => [
+    ...listingIssues(fields, ALL_FIELDS, seoulDay(ctx.now())),
+    ...(fields.location ? [regionIssue(ctx.db, complexId, fields.location, 'input.location')].filter((issue) => issue !== null) : []),
+  ]);
 
   let created: ComplexActivityEvent | undefined;
   const { result: { listingId }, fresh } = await idempotent(ctx.db, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'warehouseListingCreate', input: data }, async (tx) => {

@@ -48,16 +48,18 @@ export type ListingFields = z.output<typeof ListingFields>;
 /**
  * Rules between fields of a whole listing (a new one, or an existing one with an update applied), reported
  * on the fields the caller sent: windows must lie ahead (from today, Asia/Seoul, up to the horizon), be ordered,
- * not overlap each other, and offer no more than the total pallet positions; opening precedes closing.
+ * not overlap each other, and offer no more than the total pallet positions; opening precedes closing. A field missing
+ * from `listing` (it failed its own rule, and is named already) skips the rules that need it.
  */
-export function listingIssues(listing: ListingFields, sent: ReadonlySet<keyof ListingFields>, today: string): FieldIssue[] {
+export function listingIssues(listing: Partial<ListingFields>, sent: ReadonlySet<keyof ListingFields>, today: string): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  if (listing.opensAt >= listing.closesAt) {
+  if (listing.opensAt && listing.closesAt && listing.opensAt >= listing.closesAt) {
     issues.push(sent.has('closesAt') ? { field: 'input.closesAt', rule: 'must be later than opensAt' } : { field: 'input.opensAt', rule: 'must be earlier than closesAt' });
   }
+  if (!listing.availability) return issues;
   if (sent.has('availability')) {
     issues.push(...windowIssues(listing.availability, listing.totalPallets, today));
-  } else if (sent.has('totalPallets')) {
+  } else if (sent.has('totalPallets') && listing.totalPallets !== undefined) {
     // Days already past keep what was listed on them, whatever the space holds now.
     const mostIdle = Math.max(...listing.availability.filter((w) => w.to >= today).map((w) => w.idlePallets));
     if (mostIdle > listing.totalPallets) issues.push({ field: 'input.totalPallets', rule: `must be at least the idle pallets of every availability window (${mostIdle})` });
@@ -65,7 +67,7 @@ export function listingIssues(listing: ListingFields, sent: ReadonlySet<keyof Li
   return issues;
 }
 
-function windowIssues(windows: ListingWindow[], totalPallets: number, today: string): FieldIssue[] {
+function windowIssues(windows: ListingWindow[], totalPallets: number | undefined, today: string): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const horizon = addDays(today, LISTING_HORIZON_DAYS);
   windows.forEach((w, i) => {
@@ -73,7 +75,7 @@ function windowIssues(windows: ListingWindow[], totalPallets: number, today: str
     if (w.from < today) issues.push({ field: `${at}.from`, rule: `must not be in the past (today is ${today} in Asia/Seoul)` });
     if (w.to < w.from) issues.push({ field: `${at}.to`, rule: 'must not be before from' });
     if (w.to > horizon) issues.push({ field: `${at}.to`, rule: `must be within ${LISTING_HORIZON_DAYS} days from today (${horizon})` });
-    if (w.idlePallets > totalPallets) issues.push({ field: `${at}.idlePallets`, rule: `must not exceed totalPallets (${totalPallets})` });
+    if (totalPallets !== undefined && w.idlePallets > totalPallets) issues.push({ field: `${at}.idlePallets`, rule: `must not exceed totalPallets (${totalPallets})` });
   });
   const order = windows.map((w, i) => ({ ...w, i })).sort((a, b) => a.from.localeCompare(b.from));
   for (let k = 1; k < order.length; k++) {

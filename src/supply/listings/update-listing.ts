@@ -8,8 +8,8 @@ import { publishAll } from '../../pubsub';
 import { recordWebhookEvents } from '../../webhooks/record-event';
 import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
-import { ConflictError, NotFoundError, ValidationError } from '../../errors';
-import { parseInput } from '../../validation';
+import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../errors';
+import { parseInputBeforeRules } from '../../validation';
 import { locationColumns } from '../location-input';
 import { regionIssue } from '../service-region';
 import { ListingFields, listingIssues } from './listing-fields';
@@ -94,6 +94,40 @@ function dayRanges(days: string[]): string {
   return ranges.map((r) => (r.length === 1 ? r[0]! : `${r[0]} to ${r.at(-1)}`)).join(', ');
 }
 
+type ListingChange = { [K in keyof ListingFields]?: ListingFields[K] | null };
+
+/** The fields of a change that were sent: left out or null, a field keeps its value. */
+function sentFields(patch: ListingChange): Partial<ListingFields> {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== null && v !== undefined));
+}
+
+/**
+ * The rules of a new listing over `current` with the fields sent applied; one that failed its own rule (in `failed`,
+ * named already) is left out of the listing, so that the rules needing it skip it.
+ */
+function changeIssues(ctx: Context, current: ListingRecord, patch: ListingChange, failed: ReadonlySet<string>): FieldIssue[] {
+  const sent = sentFields(patch);
+  const listing: Partial<ListingFields> = {
+    name: current.name,
+    location: { lat: current.lat, lng: current.lng },
+    storageClass: current.storageClass,
+    totalPallets: current.totalPallets,
+    availability: current.availability,
+    pricePerPalletDayKrw: current.pricePerPalletDayKrw,
+    minDays: current.minDays,
+    hasForklift: current.hasForklift,
+    hasDock: current.hasDock,
+    opensAt: current.opensAt,
+    closesAt: current.closesAt,
+    ...sent,
+  };
+  for (const field of failed) delete listing[field as keyof ListingFields];
+  const issues = listingIssues(listing, new Set(Object.keys(sent) as (keyof ListingFields)[]), seoulDay(ctx.now()));
+  const outside = sent.location && regionIssue(ctx.db, current.complexId, sent.location, 'input.location');
+  if (outside) issues.push(outside);
+  return issues;
+}
+
 /**
  * WAREHOUSE_OWNER: changes its own ACTIVE listing. The whole listing, as it would be after the change, must
  * satisfy the same rules as a new one; nothing is written otherwise. Moving it, changing its storage class or narrowing
@@ -106,30 +140,17 @@ function dayRanges(days: string[]): string {
  */
 export async function updateListing({ ctx, input }: { ctx: Context; input: UpdateListingInput }): Promise<ListingRecord> {
   const viewer = requireRole(ctx, 'WAREHOUSE_OWNER');
-  const { listingId, ...patch } = parseInput(UpdateListingInput, input);
-  const sent = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== null && v !== undefined)) as Partial<ListingFields>;
+  const { listingId, ...patch } = await parseInputBeforeRules(UpdateListingInput, input, async ({ listingId, ...fields }, failed) => {
+    const [current] = listingId ? await selectListingsByIds(ctx, viewer, [listingId]) : [];
+    return current?.status === 'ACTIVE' ? changeIssues(ctx, current, fields, failed) : [];
+  });
+  const sent = sentFields(patch);
 
   const told = await transact(ctx.db, async (tx) => {
     const [current] = await selectListingsByIds({ db: tx }, viewer, [listingId]);
     if (!current) throw new NotFoundError('Warehouse listing');
     if (current.status !== 'ACTIVE') throw new ConflictError('A withdrawn listing cannot be changed; publish a new one');
-    const merged: ListingFields = {
-      name: current.name,
-      location: { lat: current.lat, lng: current.lng },
-      storageClass: current.storageClass,
-      totalPallets: current.totalPallets,
-      availability: current.availability,
-      pricePerPalletDayKrw: current.pricePerPalletDayKrw,
-      minDays: current.minDays,
-      hasForklift: current.hasForklift,
-      hasDock: current.hasDock,
-      opensAt: current.opensAt,
-      closesAt: current.closesAt,
-      ...sent,
-    };
-    const issues = listingIssues(merged, new Set(Object.keys(sent) as (keyof ListingFields)[]), seoulDay(ctx.now()));
-    const outside = sent.location && regionIssue(ctx.db, current.complexId, sent.location, 'input.location');
-    if (outside) issues.push(outside);
+    const issues = changeIssues(ctx, current, patch, new Set());
     if (issues.length > 0) throw new ValidationError(issues);
 
     const { location, availability, ...columns } = sent;
