@@ -4,10 +4,10 @@ import { requireRole } from '../auth/authorize';
 import { getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { idempotent } from '../idempotency';
-import { parseInput } from '../validation';
+import { parseInputBeforeRules } from '../validation';
 import { recordWebhookEvent } from '../webhooks/record-event';
 import { publishRequestActivity, requestActivity } from './activity';
-import { checkInContext } from './request-context';
+import { checkInContext, contextIssues } from './request-context';
 import { CreateShipmentRequestInput } from './request-input';
 import { termColumns, type ShipmentRequestRecord } from './request-record';
 
@@ -21,9 +21,10 @@ export { CreateShipmentRequestInput };
  */
 export async function createShipmentRequest({ ctx, input }: { ctx: Context; input: CreateShipmentRequestInput }): Promise<ShipmentRequestRecord> {
   const viewer = requireRole(ctx, 'MANUFACTURER');
-  const { idempotencyKey, ...data } = parseInput(CreateShipmentRequestInput, input);
   const complex = getComplex({ ctx, input: { id: viewer.complexId! } });
   const now = ctx.now();
+  // The rules of the clock and the complex run in the idempotent call: a late retry is answered as it was first.
+  const { idempotencyKey, ...data } = await parseInputBeforeRules(CreateShipmentRequestInput, input, (fields) => contextIssues(fields, complex, now));
   const { result: id, fresh } = await idempotent(ctx.db, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'shipmentRequestCreate', input: data }, async (tx) => {
     const row = (await tx
       .insert(shipmentRequests)

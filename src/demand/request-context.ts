@@ -3,6 +3,7 @@ import { haversineKm, type LatLng } from '../geo/distance';
 import { ValidationError, type FieldIssue } from '../errors';
 import type { Place, ShipmentRequestData } from './request-input';
 import { DAY_MS } from '../time';
+import type { Passed } from '../validation';
 
 /**
  * Origins must lie within the complex's radius plus this margin of its centroid: a tenant's plants and yards
@@ -56,29 +57,39 @@ function resolve(place: Place, complex: ComplexRecord): LatLng & { isCentre: boo
  * @throws ValidationError naming every failing field.
  */
 export function checkInContext(data: Omit<ShipmentRequestData, 'idempotencyKey'>, complex: ComplexRecord, now: Date, { windowKept = false } = {}): ResolvedEnds {
-  const ends = { origin: resolve(data.origin, complex), destination: resolve(data.destination, complex) };
+  const issues = contextIssues(data, complex, now, { windowKept });
+  if (issues.length > 0) throw new ValidationError(issues);
+  return { origin: resolve(data.origin, complex), destination: resolve(data.destination, complex) };
+}
+
+/** `checkInContext`'s rules over the fields of a request that passed their own (`Passed`): a rule needing a missing one is skipped. */
+export function contextIssues(data: Passed<ShipmentRequestData>, complex: ComplexRecord, now: Date, { windowKept = false } = {}): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  const from = data.pickupWindow.from.getTime();
-  if (!windowKept && from < now.getTime() - CLOCK_SKEW_MS) issues.push({ field: 'input.pickupWindow.from', rule: 'must not be in the past' });
+  const window = data.pickupWindow;
+  const from = window?.from.getTime();
   const horizon = now.getTime() + PICKUP_HORIZON_DAYS * DAY_MS;
-  if (from > horizon) issues.push({ field: 'input.pickupWindow.from', rule: `must be within ${PICKUP_HORIZON_DAYS} days from now` });
-  // The whole window: one ending years ahead (a mistyped year) would keep the request open, on the board, for years.
-  else if (data.pickupWindow.until.getTime() > horizon) issues.push({ field: 'input.pickupWindow.until', rule: `must be within ${PICKUP_HORIZON_DAYS} days from now` });
+  if (window && from !== undefined) {
+    if (!windowKept && from < now.getTime() - CLOCK_SKEW_MS) issues.push({ field: 'input.pickupWindow.from', rule: 'must not be in the past' });
+    if (from > horizon) issues.push({ field: 'input.pickupWindow.from', rule: `must be within ${PICKUP_HORIZON_DAYS} days from now` });
+    // The whole window: one ending years ahead (a mistyped year) would keep the request open, on the board, for years.
+    else if (window.until.getTime() > horizon) issues.push({ field: 'input.pickupWindow.until', rule: `must be within ${PICKUP_HORIZON_DAYS} days from now` });
+  }
+  if (!data.origin) return issues;
+  const origin = resolve(data.origin, complex);
   const reach = originReach(complex);
-  if (haversineKm(reach.centre, ends.origin) > reach.radiusKm) {
+  if (haversineKm(reach.centre, origin) > reach.radiusKm) {
     issues.push({ field: 'input.origin', rule: `must lie within ${reach.radiusKm} km of the ${complex.code} complex's centroid (its service region)` });
-  } else {
+  } else if (data.destination) {
     // The trip is measured from the origin: from one outside the region, its issues would follow from that mistake.
-    const km = haversineKm(ends.origin, ends.destination);
+    const km = haversineKm(origin, resolve(data.destination, complex));
     if (km < MIN_TRIP_KM) issues.push({ field: 'input.destination', rule: `must lie at least ${MIN_TRIP_KM * 1000} m from the origin` });
     const fastestMs = (km / FASTEST_TRUCK_KMH) * 3_600_000;
-    if (data.deliverBy.getTime() < from + fastestMs) {
+    if (from !== undefined && data.deliverBy && data.deliverBy.getTime() < from + fastestMs) {
       issues.push({
         field: 'input.deliverBy',
         rule: `must leave at least ${Math.ceil(fastestMs / 60_000)} min after pickupWindow.from: ${km.toFixed(1)} km at ${FASTEST_TRUCK_KMH} km/h`,
       });
     }
   }
-  if (issues.length > 0) throw new ValidationError(issues);
-  return ends;
+  return issues;
 }

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { shipmentRequests } from '../../db/schema';
 import { lockingRows } from '../../db/sql';
 import { requireRole } from '../auth/authorize';
@@ -8,15 +8,24 @@ import { idempotent } from '../idempotency';
 import { amendRequest, assertAmendable } from '../market/amend-request';
 import { falloutEvents, statusUpdate } from '../market/fallout';
 import { publishAll, type Publication } from '../pubsub';
-import { parseInput } from '../validation';
+import { parseInput, parseInputBeforeRules, passedFields } from '../validation';
 import { recordWebhookEvents } from '../webhooks/record-event';
 import { requestChangedActivity } from './activity';
 import { getShipmentRequest } from './get-shipment-request';
-import { checkInContext } from './request-context';
+import { checkInContext, contextIssues } from './request-context';
 import { CreateShipmentRequestInput, UpdateShipmentRequestInput } from './request-input';
 import { changedTerms, termColumns, termsOf, type ShipmentRequestRecord } from './request-record';
 
 export { UpdateShipmentRequestInput };
+
+/**
+ * The terms of `current` with `changes` applied (a field left out keeps the request's, null clears it), but for those
+ * in `failed`: left out, as a change that failed its own rule is not the request's term either.
+ */
+function withChanges(current: ShipmentRequestRecord, changes: Record<string, unknown>, failed: ReadonlySet<string> = new Set()): Record<string, unknown> {
+  const defined = Object.entries(changes).filter(([, v]) => v !== undefined);
+  return Object.fromEntries(Object.entries({ ...termsOf(current), ...Object.fromEntries(defined) }).filter(([field]) => !failed.has(field)));
+}
 
 /**
  * MANUFACTURER that posted it: replaces the terms of a request no supplier has agreed to yet with the fields given,
@@ -33,7 +42,14 @@ export { UpdateShipmentRequestInput };
  */
 export async function updateShipmentRequest({ ctx, input }: { ctx: Context; input: UpdateShipmentRequestInput }): Promise<ShipmentRequestRecord> {
   const viewer = requireRole(ctx, 'MANUFACTURER');
-  const { id, idempotencyKey, ...changes } = parseInput(UpdateShipmentRequestInput, input);
+  const { id, idempotencyKey, ...changes } = await parseInputBeforeRules(UpdateShipmentRequestInput, input, async ({ id, ...changes }, failed) => {
+    const current = id && (await ctx.db.select().from(shipmentRequests).where(and(eq(shipmentRequests.id, id), eq(shipmentRequests.shipperOrgId, viewer.organisationId))).get());
+    if (!current) return [];
+    // A refused change, with the request it would change: the context's rules over the terms it would have.
+    const { fields } = passedFields(CreateShipmentRequestInput, withChanges(current, changes, failed));
+    const windowKept = fields.pickupWindow?.from.getTime() === current.pickupFrom.getTime() && fields.pickupWindow.until.getTime() === current.pickupUntil.getTime();
+    return contextIssues(fields, getComplex({ ctx, input: { id: current.complexId } }), ctx.now(), { windowKept });
+  });
   // A manufacturer sees only its own requests; the look-up also applies expiry, so a lapsed request is not changed.
   const { complexId } = await getShipmentRequest({ ctx, input: { id } });
   // The request's own complex, which never changes: its origin rules are that exchange's.
@@ -46,8 +62,7 @@ export async function updateShipmentRequest({ ctx, input }: { ctx: Context; inpu
     // terms it meets (the accept compares no updated_at), or this waits for it.
     const current = (await lockingRows(tx.select().from(shipmentRequests).where(eq(shipmentRequests.id, id))).get())!;
     assertAmendable(current.status);
-    const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
-    const { idempotencyKey: _, ...terms } = parseInput(CreateShipmentRequestInput, { idempotencyKey, ...termsOf(current), ...defined });
+    const { idempotencyKey: _, ...terms } = parseInput(CreateShipmentRequestInput, { idempotencyKey, ...withChanges(current, changes) });
     const windowKept = terms.pickupWindow.from.getTime() === current.pickupFrom.getTime() && terms.pickupWindow.until.getTime() === current.pickupUntil.getTime();
     const columns = termColumns(terms, checkInContext(terms, complex, now, { windowKept }));
     const changed = changedTerms(current, columns);

@@ -116,6 +116,17 @@ describe('shipmentRequestUpdate', () => {
     expect(await stored(request.id)).toEqual(request);
   });
 
+  it("names a field's own rule and a rule of the complex in one answer, and leaves the request unchanged", async () => {
+    const request = await shipment(shipperCtx(), { pallets: 3 });
+    const { body } = await update(request.id, { pallets: 40, origin: { lat: 35.2, lng: 128.65 } });
+    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(body.errors?.[0]?.extensions?.issues).toEqual([
+      { field: 'input.pallets', rule: expect.stringMatching(/must fit the largest vehicle/) },
+      { field: 'input.origin', rule: expect.stringMatching(/within 35 km of the BANWOL_SIHWA complex/) },
+    ]);
+    expect(await stored(request.id)).toEqual(request);
+  });
+
   it("withdraws an OFFERED request's pending offers, telling their supplier, and returns it OPEN on its new terms", async () => {
     const inbox = await startReceiver();
     receivers.push(inbox);

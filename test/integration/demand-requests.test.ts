@@ -125,6 +125,18 @@ describe('shipment requests over GraphQL', () => {
       });
     });
 
+    it('names every failing field in one answer: a field\'s own rule and a rule of the complex together; writes nothing', async () => {
+      const rows = async () => (await server.db.select({ n: count() }).from(shipmentRequests).get())!.n;
+      const before = await rows();
+      const res = await gql(server.url, CREATE, { input: requestInput({ pallets: 25, origin: { lat: 35.2, lng: 128.65 } }) }, { apiKey: key.mA });
+      expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(res.body.errors?.[0]?.extensions?.issues).toEqual([
+        { field: 'input.pallets', rule: expect.stringMatching(/largest vehicle .*20 pallets/) },
+        { field: 'input.origin', rule: expect.stringMatching(/within 35 km of the BANWOL_SIHWA complex/) },
+      ]);
+      expect(await rows()).toBe(before);
+    });
+
     it('loads and unloads by forklift when the request does not say how', async () => {
       const { loadingAtOrigin: _, loadingAtDestination: __, ...input } = requestInput();
       const res = await gql<{ shipmentRequestCreate: { shipmentRequest: Request } }>(server.url, CREATE, { input }, { apiKey: key.mA });
