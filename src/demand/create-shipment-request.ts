@@ -7,7 +7,7 @@ import { idempotent } from '../idempotency';
 import { parseInputBeforeRules } from '../validation';
 import { recordWebhookEvent } from '../webhooks/record-event';
 import { publishRequestActivity, requestActivity } from './activity';
-import { checkInContext, contextIssues } from './request-context';
+import { checkInContext, refusalIssues } from './request-context';
 import { CreateShipmentRequestInput } from './request-input';
 import { termColumns, type ShipmentRequestRecord } from './request-record';
 
@@ -24,7 +24,7 @@ export async function createShipmentRequest({ ctx, input }: { ctx: Context; inpu
   const complex = getComplex({ ctx, input: { id: viewer.complexId! } });
   const now = ctx.now();
   // The rules of the clock and the complex run in the idempotent call: a late retry is answered as it was first.
-  const { idempotencyKey, ...data } = await parseInputBeforeRules(CreateShipmentRequestInput, input, (fields) => contextIssues(fields, complex, now));
+  const { idempotencyKey, ...data } = await parseInputBeforeRules(CreateShipmentRequestInput, input, (fields) => refusalIssues(fields, complex, now));
   const { result: id, fresh } = await idempotent(ctx.db, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'shipmentRequestCreate', input: data }, async (tx) => {
     const row = (await tx
       .insert(shipmentRequests)

@@ -1,9 +1,9 @@
 import type { ComplexRecord } from '../complexes/complex-record';
 import { haversineKm, type LatLng } from '../geo/distance';
 import { ValidationError, type FieldIssue } from '../errors';
-import type { Place, ShipmentRequestData } from './request-input';
+import { termIssues, type Place, type ShipmentRequestData } from './request-input';
 import { DAY_MS } from '../time';
-import type { Passed } from '../validation';
+import { fieldPath, type Passed } from '../validation';
 
 /**
  * Origins must lie within the complex's radius plus this margin of its centroid: a tenant's plants and yards
@@ -62,8 +62,17 @@ export function checkInContext(data: Omit<ShipmentRequestData, 'idempotencyKey'>
   return { origin: resolve(data.origin, complex), destination: resolve(data.destination, complex) };
 }
 
+/**
+ * What a refused request's fields, each passing its own rule or left out (`Passed`), break besides: the rules between
+ * its terms (checked by the schema only when every field passes), then the clock's and the complex's.
+ */
+export function refusalIssues(data: Passed<ShipmentRequestData>, complex: ComplexRecord, now: Date, options: { windowKept?: boolean } = {}): FieldIssue[] {
+  const between = termIssues(data).map(({ path, message }) => ({ field: fieldPath(['input', ...path]), rule: message }));
+  return [...between, ...contextIssues(data, complex, now, options)];
+}
+
 /** `checkInContext`'s rules over the fields of a request that passed their own (`Passed`): a rule needing a missing one is skipped. */
-export function contextIssues(data: Passed<ShipmentRequestData>, complex: ComplexRecord, now: Date, { windowKept = false } = {}): FieldIssue[] {
+function contextIssues(data: Passed<ShipmentRequestData>, complex: ComplexRecord, now: Date, { windowKept = false } = {}): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const window = data.pickupWindow;
   const from = window?.from.getTime();

@@ -76,6 +76,31 @@ const StorageNeedInput = z.object({
 });
 
 /**
+ * The rules between a request's terms, over those given: a rule that needs a term left out (one that failed its own
+ * rule, named already) is skipped, so that a refusal names these beside the fields' own issues.
+ */
+export function termIssues(r: Partial<ShipmentRequestData>): { path: string[]; message: string }[] {
+  const issues: { path: string[]; message: string }[] = [];
+  if (r.deliverBy && r.pickupWindow) {
+    if (r.deliverBy < r.pickupWindow.until) issues.push({ path: ['deliverBy'], message: 'must not be before pickupWindow.until' });
+    else if (r.deliverBy.getTime() > r.pickupWindow.until.getTime() + MAX_DELIVERY_DAYS_AFTER_PICKUP * DAY_MS) {
+      issues.push({ path: ['deliverBy'], message: `must be at most ${MAX_DELIVERY_DAYS_AFTER_PICKUP} days after pickupWindow.until` });
+    }
+  }
+  if (!r.cargoClass) return issues;
+  for (const end of ['loadingAtOrigin', 'loadingAtDestination'] as const) {
+    const issue = r[end] && loadingIssue(r.cargoClass, r[end]);
+    if (issue) issues.push({ path: [end], message: issue });
+  }
+  if (!r.storage) return issues;
+  // Storage holds (part of) this shipment: the goods moved to the warehouse instead of the destination.
+  if (r.pallets !== undefined && r.storage.pallets > r.pallets) issues.push({ path: ['storage', 'pallets'], message: "must not exceed the request's pallets" });
+  const allowed = storageClassesFor(r.cargoClass);
+  if (!allowed.includes(r.storage.storageClass)) issues.push({ path: ['storage', 'storageClass'], message: `must suit ${r.cargoClass} cargo: ${allowed.join(' or ')}` });
+  return issues;
+}
+
+/**
  * A new shipment request as the manufacturer sends it. Checks everything that needs neither the clock nor
  * the caller's complex; `checkInContext` (request-context.ts) does the rest.
  */
@@ -106,21 +131,7 @@ export const CreateShipmentRequestInput = z
       .transform((v) => v || null),
   })
   .superRefine((r, ctx) => {
-    if (r.deliverBy < r.pickupWindow.until) ctx.addIssue({ code: 'custom', path: ['deliverBy'], message: 'must not be before pickupWindow.until' });
-    else if (r.deliverBy.getTime() > r.pickupWindow.until.getTime() + MAX_DELIVERY_DAYS_AFTER_PICKUP * DAY_MS) {
-      ctx.addIssue({ code: 'custom', path: ['deliverBy'], message: `must be at most ${MAX_DELIVERY_DAYS_AFTER_PICKUP} days after pickupWindow.until` });
-    }
-    for (const end of ['loadingAtOrigin', 'loadingAtDestination'] as const) {
-      const issue = loadingIssue(r.cargoClass, r[end]);
-      if (issue) ctx.addIssue({ code: 'custom', path: [end], message: issue });
-    }
-    if (!r.storage) return;
-    // Storage holds (part of) this shipment: the goods moved to the warehouse instead of the destination.
-    if (r.storage.pallets > r.pallets) ctx.addIssue({ code: 'custom', path: ['storage', 'pallets'], message: 'must not exceed the request\'s pallets' });
-    const allowed = storageClassesFor(r.cargoClass);
-    if (!allowed.includes(r.storage.storageClass)) {
-      ctx.addIssue({ code: 'custom', path: ['storage', 'storageClass'], message: `must suit ${r.cargoClass} cargo: ${allowed.join(' or ')}` });
-    }
+    for (const { path, message } of termIssues(r)) ctx.addIssue({ code: 'custom', path, message });
   });
 export type CreateShipmentRequestInput = z.input<typeof CreateShipmentRequestInput>;
 export type ShipmentRequestData = z.output<typeof CreateShipmentRequestInput>;

@@ -12,7 +12,7 @@ import { parseInput, parseInputBeforeRules, passedFields } from '../validation';
 import { recordWebhookEvents } from '../webhooks/record-event';
 import { requestChangedActivity } from './activity';
 import { getShipmentRequest } from './get-shipment-request';
-import { checkInContext, contextIssues } from './request-context';
+import { checkInContext, refusalIssues } from './request-context';
 import { CreateShipmentRequestInput, UpdateShipmentRequestInput } from './request-input';
 import { changedTerms, termColumns, termsOf, type ShipmentRequestRecord } from './request-record';
 
@@ -45,10 +45,10 @@ export async function updateShipmentRequest({ ctx, input }: { ctx: Context; inpu
   const { id, idempotencyKey, ...changes } = await parseInputBeforeRules(UpdateShipmentRequestInput, input, async ({ id, ...changes }, failed) => {
     const current = id && (await ctx.db.select().from(shipmentRequests).where(and(eq(shipmentRequests.id, id), eq(shipmentRequests.shipperOrgId, viewer.organisationId))).get());
     if (!current) return [];
-    // A refused change, with the request it would change: the context's rules over the terms it would have.
+    // A refused change, with the request it would change: the other rules over the terms it would have.
     const { fields } = passedFields(CreateShipmentRequestInput, withChanges(current, changes, failed));
     const windowKept = fields.pickupWindow?.from.getTime() === current.pickupFrom.getTime() && fields.pickupWindow.until.getTime() === current.pickupUntil.getTime();
-    return contextIssues(fields, getComplex({ ctx, input: { id: current.complexId } }), ctx.now(), { windowKept });
+    return refusalIssues(fields, getComplex({ ctx, input: { id: current.complexId } }), ctx.now(), { windowKept });
   });
   // A manufacturer sees only its own requests; the look-up also applies expiry, so a lapsed request is not changed.
   const { complexId } = await getShipmentRequest({ ctx, input: { id } });

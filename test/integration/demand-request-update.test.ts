@@ -127,6 +127,19 @@ describe('shipmentRequestUpdate', () => {
     expect(await stored(request.id)).toEqual(request);
   });
 
+  it('names the rules between the terms it would have beside a field\'s own fault, and leaves the request unchanged', async () => {
+    const request = await shipment(shipperCtx(), { pallets: 3 });
+    const late = new Date(request.pickupUntil.getTime() + 30 * 86_400_000).toISOString();
+    const { body } = await update(request.id, { weightKg: -5, deliverBy: late, storage: { pallets: 5, days: 2, storageClass: 'AMBIENT' } });
+    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(body.errors?.[0]?.extensions?.issues).toEqual([
+      { field: 'input.weightKg', rule: expect.any(String) },
+      { field: 'input.deliverBy', rule: 'must be at most 7 days after pickupWindow.until' },
+      { field: 'input.storage.pallets', rule: "must not exceed the request's pallets" },
+    ]);
+    expect(await stored(request.id)).toEqual(request);
+  });
+
   it("withdraws an OFFERED request's pending offers, telling their supplier, and returns it OPEN on its new terms", async () => {
     const inbox = await startReceiver();
     receivers.push(inbox);

@@ -137,6 +137,21 @@ describe('shipment requests over GraphQL', () => {
       expect(await rows()).toBe(before);
     });
 
+    it('names the rules between terms beside a field\'s own fault in the same answer', async () => {
+      const rows = async () => (await server.db.select({ n: count() }).from(shipmentRequests).get())!.n;
+      const before = await rows();
+      const input = requestInput({ weightKg: -5, storage: { pallets: 1, days: 2, storageClass: 'FROZEN' } });
+      const late = new Date(new Date(input.pickupWindow.until).getTime() + 30 * 86_400_000).toISOString();
+      const res = await gql(server.url, CREATE, { input: { ...input, deliverBy: late } }, { apiKey: key.mA });
+      expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(res.body.errors?.[0]?.extensions?.issues).toEqual([
+        { field: 'input.weightKg', rule: expect.any(String) },
+        { field: 'input.deliverBy', rule: 'must be at most 7 days after pickupWindow.until' },
+        { field: 'input.storage.storageClass', rule: 'must suit GENERAL cargo: AMBIENT or BONDED' },
+      ]);
+      expect(await rows()).toBe(before);
+    });
+
     it('loads and unloads by forklift when the request does not say how', async () => {
       const { loadingAtOrigin: _, loadingAtDestination: __, ...input } = requestInput();
       const res = await gql<{ shipmentRequestCreate: { shipmentRequest: Request } }>(server.url, CREATE, { input }, { apiKey: key.mA });
