@@ -2,7 +2,10 @@ import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { GraphQLError, NoSchemaIntrospectionCustomRule, type ASTVisitor, type ParseOptions, type ValidationContext, type ValidationRule } from 'graphql';
+import { GraphQLError, Kind, NoSchemaIntrospectionCustomRule, TypeInfo, visit, visitWithTypeInfo, type ASTVisitor, type ParseOptions, type ValidationContext, type ValidationRule } from 'graphql';
+import { ValidationError } from '../src/errors';
+import { PageArgs } from '../src/pagination';
+import { parseArgs } from '../src/validation';
 
 /**
  * Limits on what one operation may ask for. The deepest legitimate query (a connection's edge → node →
@@ -24,6 +27,46 @@ const reportAsValidationError = {
   // The cost comes as a float ("found 5511.84375"): whole points read better.
   onReject: [(ctx: ValidationContext | null, error: GraphQLError) => ctx?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, '').replace(/\d+\.\d+/g, (n) => String(Math.round(Number(n))))))],
 };
+
+/** `first` as every field that takes one reads it (the lists, `recentActivity`): 1 to MAX_PAGE_SIZE. */
+const PageSize = PageArgs.pick({ first: true });
+
+/**
+ * Each `first` written in the document outside its range, as the resolver refuses one sent in a variable: the
+ * ValidationError naming `first`, which formatError answers BAD_USER_INPUT with its issues.
+ */
+function pageSizeErrors(context: ValidationContext): GraphQLError[] {
+  const typeInfo = new TypeInfo(context.getSchema());
+  const errors: GraphQLError[] = [];
+  visit(
+    context.getDocument(),
+    visitWithTypeInfo(typeInfo, {
+      Argument(node) {
+        // An argument the schema does not have is graphql's own rules' to name.
+        if (node.name.value !== 'first' || node.value.kind !== Kind.INT || !typeInfo.getArgument()) return;
+        try {
+          parseArgs(PageSize, { first: Number(node.value.value) });
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          errors.push(new GraphQLError(error.message, { nodes: node, originalError: error }));
+        }
+      },
+    }),
+  );
+  return errors;
+}
+
+/**
+ * `rule` (the cost's) for a document whose written `first`s are in range; otherwise those `first`s, named. The cost
+ * counts a page `first` times, and `first: 10000` was refused as a cost the client never chose.
+ */
+function pageSizesBefore(rule: ValidationRule): ValidationRule {
+  return (context) => {
+    const refused = pageSizeErrors(context);
+    // Reported while validate visits, which stops at its error cap; while it builds the rules it would throw.
+    return refused.length === 0 ? rule(context) : { Document: () => refused.forEach((error) => context.reportError(error)) };
+  };
+}
 
 /**
  * One `__schema` per document: the cost rule leaves introspection out, and under aliases one request of 15 had the
@@ -49,7 +92,7 @@ export function securityRules({ production }: { production: boolean }): Validati
     maxDepthRule({ n: OPERATION_LIMITS.depth, ...reportAsValidationError }),
     maxAliasesRule({ n: OPERATION_LIMITS.aliases, ...reportAsValidationError }),
     maxDirectivesRule({ n: OPERATION_LIMITS.directives, ...reportAsValidationError }),
-    costLimitRule({ maxCost: OPERATION_LIMITS.cost, ...reportAsValidationError }),
+    pageSizesBefore(costLimitRule({ maxCost: OPERATION_LIMITS.cost, ...reportAsValidationError })),
   ];
   rules.push(production ? NoSchemaIntrospectionCustomRule : oneSchemaIntrospection);
   return rules;

@@ -47,7 +47,10 @@ export interface ErrorFormatOptions {
  * anything else becomes INTERNAL_SERVER_ERROR without internals, and is logged with its stack.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown, opts: ErrorFormatOptions): GraphQLFormattedError {
-  const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
+  // What a GraphQLError stands for, through every wrapping: a domain error a validation rule reported (graph/security.ts)
+  // comes back from graphql-ws wrapped twice (toGraphQLError keeps the validation error it formatted).
+  let original = error;
+  while (original instanceof GraphQLError && original.originalError) original = original.originalError;
   if (original instanceof DomainError) {
     return {
       message: original.message,

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATION_LIMITS } from '../../graph/security';
+import { MAX_PAGE_SIZE } from '../../src/pagination';
 import { firstResults, gql, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 import { rowsOf } from '../helpers/sql';
@@ -84,6 +85,31 @@ describe('production mode: limits, introspection and error hygiene over HTTP and
     expect(res.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(res.body.errors?.map((e) => e.message).join(' ')).toMatch(message);
     expect(JSON.stringify(res.body)).not.toMatch(/Did you mean|stacktrace/);
+  });
+
+  // The cost rule counts a page `first` times: a `first` written out of range was refused as a cost the client never chose.
+  const PAGE_SIZES_OUT_OF_RANGE = [
+    ['first: 10000 on a list', '{ shipmentRequests(first: 10000) { totalCount pageInfo { endCursor hasNextPage } } }', `must be at most ${MAX_PAGE_SIZE}`],
+    ['first: 0 on a list', '{ complexes(first: 0) { totalCount } }', 'must be at least 1'],
+    ['first: 10000 on a nested field', '{ complex(code: "GUMI") { recentActivity(first: 10000) { id kind at summary summaryKo } } }', `must be at most ${MAX_PAGE_SIZE}`],
+    ['first: 0 on a nested field', '{ complex(code: "GUMI") { recentActivity(first: 0) { summary } } }', 'must be at least 1'],
+    ['first: 10000 in a fragment', '{ ...Page } fragment Page on Query { vehicles(first: 10000) { edges { node { id } } } }', `must be at most ${MAX_PAGE_SIZE}`],
+  ] as const;
+
+  it.each(PAGE_SIZES_OUT_OF_RANGE)('HTTP: names %s as BAD_USER_INPUT on first, not as a cost', async (_name, query, rule) => {
+    const res = await gql(server.url, query);
+    expect(res.status).toBe(400);
+    expect(res.body.errors?.map(({ message, extensions }) => ({ message, extensions }))).toEqual([{ message: `first: ${rule}`, extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'first', rule }] } }]);
+  });
+
+  it.each(PAGE_SIZES_OUT_OF_RANGE)('WebSocket: names %s the same way', async (_name, query, rule) => {
+    const client = wsClient(server.wsUrl);
+    try {
+      const [result] = await firstResults(client, { query });
+      expect(result!.errors?.map(({ message, extensions }) => ({ message, extensions }))).toEqual([{ message: `first: ${rule}`, extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'first', rule }] } }]);
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('HTTP: rejects an operation with too many tokens with a 400 parse error', async () => {

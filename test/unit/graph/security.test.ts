@@ -38,6 +38,13 @@ describe('operation limits', () => {
     expect(limitsOf(aliased)).toEqual([expect.stringMatching(new RegExp(`^Query Cost limit of ${OPERATION_LIMITS.cost} exceeded, found \\d+\\.$`))]);
   });
 
+  it('name a `first` written out of range instead of counting it into the cost, and stop at graphql-js\'s error cap', () => {
+    expect(limitsOf('{ shipmentRequests(first: 10000) { totalCount pageInfo { endCursor hasNextPage } } }')).toEqual([`first: must be at most ${MAX_PAGE_SIZE}`]);
+    // Fields of the same name and arguments merge: 150 of them are one valid document with 150 refusals.
+    const many = `{ ${'complexes(first: 0) { totalCount } '.repeat(150)}}`;
+    expect(limitsOf(many)).toEqual([...Array(100).fill('first: must be at least 1'), 'Too many validation errors, error limit reached. Validation aborted.']);
+  });
+
   it('answer the schema once per document in development: a tool asks once, aliases asked it 15 times', () => {
     const development = (query: string) => validate(schema, parse(query), securityRules({ production: false })).map((e) => e.message);
     expect(development(getIntrospectionQuery())).toEqual([]);
