@@ -42,6 +42,8 @@ const at = (hoursFromNow: number) => new Date(Date.now() + hoursFromNow * HOUR).
 let plateCounter = 1000;
 const freshPlate = () => `${plateCounter % 90 + 10}가${plateCounter++}`;
 const globalId = (type: string, id: number) => Buffer.from(`${type}:${id}`).toString('base64url');
+/** What every write on a carrier's own retired vehicle answers: it still reads it (status RETIRED), so it is no NOT_FOUND. */
+const RETIRED = { message: 'A retired vehicle cannot be changed; register the truck again', extensions: { code: 'CONFLICT' } };
 
 function vehicleInput(overrides: Record<string, unknown> = {}) {
   return {
@@ -275,13 +277,14 @@ describe('vehicles over GraphQL', () => {
       expect(malformed.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.vehicleId', rule: 'must be the ID of a Vehicle' }]);
     });
 
-    it('answers NOT_FOUND for unknown, retired and other carriers’ vehicles, FORBIDDEN for other roles', async () => {
+    it('answers NOT_FOUND for unknown and other carriers’ vehicles (retired too), CONFLICT for its own retired one, FORBIDDEN for other roles', async () => {
       const vehicle = await register(carrier);
       const retired = await register(carrier);
       await as(carrier, RETIRE, { input: { vehicleId: retired.id } });
       const location = { lat: 37.3, lng: 126.7 };
       expect(code(await as(carrier, MOVE, { input: { vehicleId: globalId('Vehicle', 999_999), location } }))).toBe('NOT_FOUND');
-      expect(code(await as(carrier, MOVE, { input: { vehicleId: retired.id, location } }))).toBe('NOT_FOUND');
+      expect((await as(carrier, MOVE, { input: { vehicleId: retired.id, location } })).body.errors?.[0]).toMatchObject(RETIRED);
+      expect(code(await as(otherCarrier, MOVE, { input: { vehicleId: retired.id, location } }))).toBe('NOT_FOUND');
       expect(code(await as(otherCarrier, MOVE, { input: { vehicleId: vehicle.id, location } }))).toBe('NOT_FOUND');
       expect(code(await as(server.keyOf('OPERATOR').apiKey, MOVE, { input: { vehicleId: vehicle.id, location } }))).toBe('FORBIDDEN');
       const node = await as<{ node: Vehicle }>(carrier, NODE, { id: vehicle.id });
@@ -301,6 +304,12 @@ describe('vehicles over GraphQL', () => {
       expect(refused.body.errors?.[0]?.message).toContain('input.updates[3]');
       const after = await as<{ node: Vehicle }>(carrier, NODE, { id: fleet[0]!.id });
       expect(after.body.data!.node.location).toEqual({ lat: 37.2, lng: 126.9 });
+      // Its own retired truck in the batch: named by its update, in the words of the single report.
+      const gone = await register(carrier);
+      await as(carrier, RETIRE, { input: { vehicleId: gone.id } });
+      const withRetired = await as(carrier, MOVE_MANY, { input: { updates: [mixed[0], { vehicleId: gone.id, location: { lat: 37.0, lng: 127.0 } }] } });
+      expect(withRetired.body.errors?.[0]).toMatchObject({ message: `input.updates[1]: ${RETIRED.message}`, extensions: RETIRED.extensions });
+      expect((await as<{ node: Vehicle }>(carrier, NODE, { id: fleet[0]!.id })).body.data!.node.location).toEqual({ lat: 37.2, lng: 126.9 });
 
       const twice = await as(carrier, MOVE_MANY, { input: { updates: [updates[0], updates[0]] } });
       expect(twice.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.updates[1].vehicleId', rule: 'must not repeat a vehicle of an earlier update' }]);
@@ -329,7 +338,8 @@ describe('vehicles over GraphQL', () => {
       expect(code(await as(otherCarrier, AVAILABILITY, { input: { vehicleId: vehicle.id, availability: [] } }))).toBe('NOT_FOUND');
       expect(code(await as(server.keyOf('OPERATOR').apiKey, AVAILABILITY, { input: { vehicleId: vehicle.id, availability: [] } }))).toBe('FORBIDDEN');
       await as(carrier, RETIRE, { input: { vehicleId: vehicle.id } });
-      expect(code(await as(carrier, AVAILABILITY, { input: { vehicleId: vehicle.id, availability: [] } }))).toBe('CONFLICT');
+      expect((await as(carrier, AVAILABILITY, { input: { vehicleId: vehicle.id, availability: [] } })).body.errors?.[0]).toMatchObject(RETIRED);
+      expect(code(await as(otherCarrier, AVAILABILITY, { input: { vehicleId: vehicle.id, availability: [] } }))).toBe('NOT_FOUND');
       const node = await as<{ node: Vehicle }>(carrier, NODE, { id: vehicle.id });
       expect(node.body.data!.node.availability).toEqual(vehicle.availability);
     });

@@ -4,8 +4,10 @@ import type { Db } from '../../../db/client';
 import { DIALECT } from '../../../db/dialect';
 import { preparedPerDatabase } from '../../../db/prepared';
 import { vehicles } from '../../../db/schema';
+import { ConflictError, NotFoundError, type DomainError } from '../../errors';
 import { cellsOf } from '../../geo/h3';
 import type { LocationInput } from '../location-input';
+import { RETIRED_VEHICLE } from './vehicle-record';
 
 /** Where a vehicle was last reported. */
 export interface VehicleLocation {
@@ -59,4 +61,14 @@ export async function moveVehicle(db: Db, carrierOrgId: number, vehicleId: numbe
   if (!statement) prepared.set(db, (statement = db.$client.prepare<[Record<string, unknown>], MovedRow>(MOVE_SQL)));
   const row = statement.get(params);
   return row ? { vehicleId: row.id, lat: row.lat, lng: row.lng, h3Cell: row.h3_r9, locationUpdatedAt: new Date(row.location_updated_at) } : null;
+}
+
+/**
+ * Why moveVehicle found no vehicle to move, read only then (a report that moves reads nothing): its carrier's own is
+ * retired, a ConflictError; any other, a NotFoundError. `field` names the update of a batch it came in.
+ */
+export async function unmovable(db: Db, carrierOrgId: number, vehicleId: number, field?: string): Promise<DomainError> {
+  const own = await db.select({ id: vehicles.id }).from(vehicles).where(and(eq(vehicles.id, vehicleId), eq(vehicles.carrierOrgId, carrierOrgId))).get();
+  if (own) return new ConflictError(field ? `${field}: ${RETIRED_VEHICLE}` : RETIRED_VEHICLE);
+  return new NotFoundError(field ? `Vehicle of ${field}` : 'Vehicle');
 }

@@ -7,7 +7,7 @@ import type { Context } from '../../context';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 import { parseInput } from '../../validation';
 import { VehicleWindows, windowIssues } from './vehicle-fields';
-import { selectVehiclesByIds, type VehicleRecord } from './vehicle-record';
+import { RETIRED_VEHICLE, selectVehiclesByIds, type VehicleRecord } from './vehicle-record';
 
 export const UpdateVehicleAvailabilityInput = z.object({
   vehicleId: z.number().int().positive(),
@@ -32,7 +32,7 @@ export async function updateVehicleAvailability({ ctx, input }: { ctx: Context; 
       .where(and(eq(vehicles.id, vehicleId), eq(vehicles.carrierOrgId, viewer.organisationId)))
       .get();
     if (!vehicle) throw new NotFoundError('Vehicle');
-    if (vehicle.status !== 'ACTIVE') throw new ConflictError('A retired vehicle has no availability');
+    if (vehicle.status !== 'ACTIVE') throw new ConflictError(RETIRED_VEHICLE);
     await tx.delete(vehicleAvailability).where(eq(vehicleAvailability.vehicleId, vehicleId)).run();
     if (availability.length > 0) await tx.insert(vehicleAvailability).values(availability.map((w) => ({ vehicleId, ...w }))).run();
   });

@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { transact } from '../../../db/transaction';
 import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
-import { NotFoundError, ValidationError } from '../../errors';
+import { ValidationError } from '../../errors';
 import { parseInput } from '../../validation';
 import { LocationInput } from '../location-input';
 import { regionIssue, TRAVEL_REGION_KM } from '../service-region';
-import { moveVehicle, type VehicleLocation } from './move-vehicle';
+import { moveVehicle, unmovable, type VehicleLocation } from './move-vehicle';
 
 export const UpdateVehicleLocationInput = z.object({
   vehicleId: z.number().int().positive(),
@@ -19,7 +19,7 @@ export type UpdateVehicleLocationInput = z.infer<typeof UpdateVehicleLocationInp
  * Reports arriving together share one durable commit (group commit): each resolves only after it.
  * Not published on the activity feed (far too chatty).
  * @throws ForbiddenError for other roles; ValidationError for a position out of range or beyond the
- *   travel region; NotFoundError for an unknown, retired or another carrier's vehicle.
+ *   travel region; NotFoundError for an unknown vehicle or another carrier's; ConflictError for a retired one.
  */
 export async function updateVehicleLocation({ ctx, input }: { ctx: Context; input: UpdateVehicleLocationInput }): Promise<VehicleLocation> {
   const viewer = requireRole(ctx, 'CARRIER');
@@ -32,7 +32,7 @@ export async function updateVehicleLocation({ ctx, input }: { ctx: Context; inpu
     ctx.db,
     async (tx) => {
       const moved = await moveVehicle(tx, viewer.organisationId, vehicleId, location, now);
-      if (!moved) throw new NotFoundError('Vehicle');
+      if (!moved) throw await unmovable(tx, viewer.organisationId, vehicleId);
       return moved;
     },
     { savepoint: false },

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { transact } from '../../../db/transaction';
 import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
-import { NotFoundError, ValidationError, type FieldIssue } from '../../errors';
+import { ValidationError, type FieldIssue } from '../../errors';
 import { parseInput } from '../../validation';
 import { regionIssue, TRAVEL_REGION_KM } from '../service-region';
-import { moveVehicle, type VehicleLocation } from './move-vehicle';
+import { moveVehicle, unmovable, type VehicleLocation } from './move-vehicle';
 import { UpdateVehicleLocationInput } from './update-vehicle-location';
 
 /** A fleet's telematics batch: large enough for a minute of fixes from a big fleet, small enough for one quick transaction. */
@@ -19,7 +19,8 @@ export type UpdateVehicleLocationsInput = z.infer<typeof UpdateVehicleLocationsI
 /**
  * CARRIER: reports the positions of many of its vehicles at once, in one transaction: all are applied or none.
  * @throws ForbiddenError for other roles; ValidationError naming each bad update (or a vehicle listed twice);
- *   NotFoundError naming the first update whose vehicle is unknown, retired or another carrier's.
+ *   NotFoundError naming the first update whose vehicle is unknown or another carrier's, ConflictError the first whose
+ *   vehicle is retired.
  */
 export async function updateVehicleLocations({ ctx, input }: { ctx: Context; input: UpdateVehicleLocationsInput }): Promise<VehicleLocation[]> {
   const viewer = requireRole(ctx, 'CARRIER');
@@ -38,7 +39,7 @@ export async function updateVehicleLocations({ ctx, input }: { ctx: Context; inp
     const moved: VehicleLocation[] = [];
     for (const [i, u] of updates.entries()) {
       const one = await moveVehicle(tx, viewer.organisationId, u.vehicleId, u.location, at);
-      if (!one) throw new NotFoundError(`Vehicle of input.updates[${i}]`);
+      if (!one) throw await unmovable(tx, viewer.organisationId, u.vehicleId, `input.updates[${i}]`);
       moved.push(one);
     }
     return moved;

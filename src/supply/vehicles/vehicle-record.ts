@@ -4,6 +4,12 @@ import type { Context, Viewer } from '../../context';
 
 export type VehicleRow = typeof vehicles.$inferSelect;
 
+/**
+ * What every write on a carrier's own retired vehicle answers (CONFLICT): its carrier still reads it, status RETIRED,
+ * so "not found" would name the wrong thing. Another carrier's stays NOT_FOUND, as it reads none of them.
+ */
+export const RETIRED_VEHICLE = 'A retired vehicle cannot be changed; register the truck again';
+
 /** A span (end exclusive) when the vehicle is free to take loads. */
 export interface VehicleWindow {
   startsAt: Date;
