@@ -13,7 +13,7 @@ import { publishAll, type Publication } from '../../pubsub';
 import { parseInputBeforeRules } from '../../validation';
 import { recordWebhookEvents } from '../../webhooks/record-event';
 import { capacityIssues, PalletSlots, PayloadKg, RateCardInput } from './vehicle-fields';
-import { selectVehiclesByIds, type VehicleRecord, type VehicleRow } from './vehicle-record';
+import { RETIRED_VEHICLE, selectVehiclesByIds, type VehicleRecord, type VehicleRow } from './vehicle-record';
 
 /** Any of the vehicle's terms; a field or figure left out (or null) keeps its value. Class, body and plate are another truck. */
 export const UpdateVehicleInput = z.object({
@@ -92,7 +92,7 @@ export async function updateVehicle({ ctx, input }: { ctx: Context; input: Updat
     // before (counted below) or waits, then checks its load against the new capacity.
     const current = await lockingRows(tx.select().from(vehicles).where(and(eq(vehicles.id, vehicleId), eq(vehicles.carrierOrgId, viewer.organisationId)))).get();
     if (!current) throw new NotFoundError('Vehicle');
-    if (current.status !== 'ACTIVE') throw new ConflictError('A retired vehicle cannot be changed; register the truck again');
+    if (current.status !== 'ACTIVE') throw new ConflictError(RETIRED_VEHICLE);
     const changed = Object.fromEntries(Object.entries(sent).filter(([k, v]) => current[k as keyof Terms] !== v)) as Terms;
     // The terms it has (a form saved unchanged): its offers stand.
     if (Object.keys(changed).length === 0) return vehicleId;
