@@ -59,7 +59,7 @@ import { rollUpClosedDays } from '../src/insights/scheduler';
 import { runRetention } from '../src/retention/scheduler';
 import { toGlobalId } from '../src/global-id';
 import { createLogger } from '../src/logger';
-import { encodeCursor } from '../src/pagination';
+import { cursorTag, encodeCursor } from '../src/pagination';
 import { createInProcessPubSub } from '../src/pubsub';
 import { seededRandom } from '../src/routing/random';
 import { seoulDay } from '../src/supply/listings/seoul-day';
@@ -476,9 +476,11 @@ interface Operation {
 
 function operations(p: Prepared, target: string): Operation[] {
   const page = (d: any, key: string) => (d[key].edges.length === 20 ? null : `${key}: ${d[key].edges.length} edges`);
-  const requestList = (after?: number) => ({
+  // A deep page starts at a cursor the list would have written for this caller, without a filter.
+  const requestList = (caller: Caller, after?: number) => ({
+    caller,
     query: 'query ($after: String) { shipmentRequests(first: 20, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id status weightKg pallets pickupWindow { from until } } } } }',
-    variables: () => ({ after: after === undefined ? null : encodeCursor(after) }),
+    variables: () => ({ after: after === undefined ? null : encodeCursor(cursorTag('shipmentRequests', caller.organisationId, undefined), after) }),
     check: (d: any) => page(d, 'shipmentRequests'),
   });
   const insights = (days: number): Operation => ({
@@ -504,10 +506,10 @@ function operations(p: Prepared, target: string): Operation[] {
     query: `mutation { matchingRunStart(input: { complexCode: "${code}" }) { round { id status report { requestsConsidered offersWritten } } } }`,
   });
   return [
-    { name: 'operator shipmentRequests page 1', caller: p.operator, ...requestList() },
-    { name: 'operator shipmentRequests deep page', caller: p.operator, ...requestList(p.operatorDeepAfter) },
-    { name: 'manufacturer shipmentRequests page 1', caller: p.manufacturer, ...requestList() },
-    { name: 'manufacturer shipmentRequests deep page', caller: p.manufacturer, ...requestList(p.manufacturerDeepAfter) },
+    { name: 'operator shipmentRequests page 1', ...requestList(p.operator) },
+    { name: 'operator shipmentRequests deep page', ...requestList(p.operator, p.operatorDeepAfter) },
+    { name: 'manufacturer shipmentRequests page 1', ...requestList(p.manufacturer) },
+    { name: 'manufacturer shipmentRequests deep page', ...requestList(p.manufacturer, p.manufacturerDeepAfter) },
     {
       name: 'openLoadBoard near 3 km',
       caller: p.carrier,

@@ -4,7 +4,7 @@ import { countRows } from '../../db/queries';
 import { BOOKING_STATUSES, bookings } from '../../db/schema';
 import { requireViewer } from '../auth/authorize';
 import type { Context } from '../context';
-import { idOfCursor, PageArgs, toConnection, type Connection } from '../pagination';
+import { cursorTag, idOfCursor, PageArgs, toConnection, type Connection } from '../pagination';
 import { parseArgs } from '../validation';
 import { bookingScope, type BookingRecord } from './booking-record';
 
@@ -27,7 +27,8 @@ export async function listBookings({ ctx, input }: { ctx: Context; input: ListBo
     routeId ? eq(bookings.routeId, routeId) : undefined,
     listingId ? eq(bookings.listingId, listingId) : undefined,
   );
-  const afterId = after ? idOfCursor(after) : 0;
+  const tag = cursorTag('bookings', viewer.organisationId, { status, requestId, routeId, listingId });
+  const afterId = after ? idOfCursor(tag, after) : 0;
   const rows = await ctx.db
     .select()
     .from(bookings)
@@ -35,5 +36,5 @@ export async function listBookings({ ctx, input }: { ctx: Context; input: ListBo
     .orderBy(bookings.id)
     .limit(first + 1)
     .all();
-  return toConnection(rows, first, (b) => b.id, () => countRows(ctx.db, bookings, where), afterId > 0);
+  return toConnection(tag, rows, first, (b) => b.id, () => countRows(ctx.db, bookings, where), afterId > 0);
 }

@@ -8,7 +8,7 @@ import type { Context } from '../context';
 import { ForbiddenError } from '../errors';
 import { NearInput } from '../geo/near';
 import { isLocalId } from '../global-id';
-import { cursorKey, type LocatedConnection, nearOffset, nearPageAt, PageArgs, toConnection, withoutDistance } from '../pagination';
+import { cursorKey, cursorTag, type LocatedConnection, nearOffset, nearPageAt, PageArgs, toConnection, withoutDistance } from '../pagination';
 import { parseArgs } from '../validation';
 import { expireStaleRequests } from '../market/expire-stale-requests';
 import { pickupOverlaps, withPickupRange } from './list-shipment-requests';
@@ -39,11 +39,13 @@ export async function listOpenLoads({ ctx, input }: { ctx: Context; input: ListO
   const complex = getComplex({ ctx, input: { code: complexCode } });
   if (!canReadBoard(viewer, complex.id)) throw new ForbiddenError("Carriers and operators see only their own complex's open loads");
   await expireStaleRequests({ ctx, input: { complexId: complex.id } });
+  // Not `columns`: a page's columns follow its selection, which a client may change between pages.
+  const tag = cursorTag('openLoadBoard', viewer.organisationId, { complexCode, filter });
   if (filter?.near) {
-    const offset = nearOffset(after);
+    const offset = nearOffset(tag, after);
     const { cargoClass, pickupFrom, pickupTo } = filter;
     const { hits, totalCount } = await openLoadsNear(ctx.db, { complexId: complex.id, cargoClass, pickupFrom, pickupTo }, filter.near, originReach(complex), offset, first, boardColumns(columns));
-    return nearPageAt(hits, offset, first, totalCount, async (rows) => rows.map(toOpenLoad));
+    return nearPageAt(tag, hits, offset, first, totalCount, async (rows) => rows.map(toOpenLoad));
   }
   const where = and(
     eq(shipmentRequests.complexId, complex.id),
@@ -51,7 +53,7 @@ export async function listOpenLoads({ ctx, input }: { ctx: Context; input: ListO
     filter?.cargoClass ? eq(shipmentRequests.cargoClass, filter.cargoClass) : undefined,
     pickupOverlaps(filter?.pickupFrom, filter?.pickupTo),
   );
-  const key = after ? cursorKey(after, BOARD_CURSOR, ([, , id]) => isLocalId(Number(id))) : null;
+  const key = after ? cursorKey(tag, after, BOARD_CURSOR, ([, , id]) => isLocalId(Number(id))) : null;
   const afterKey = key
     ? or(
         gt(shipmentRequests.pickupFrom, new Date(Number(key[1]))),
@@ -65,6 +67,6 @@ export async function listOpenLoads({ ctx, input }: { ctx: Context; input: ListO
     .orderBy(asc(shipmentRequests.pickupFrom), asc(shipmentRequests.id))
     .limit(first + 1)
     .all();
-  const connection = toConnection(rows.map(toOpenLoad), first, (l) => `${l.pickupFrom.getTime()}.${l.id}`, () => countRows(ctx.db, shipmentRequests, where), key !== null);
+  const connection = toConnection(tag, rows.map(toOpenLoad), first, (l) => `${l.pickupFrom.getTime()}.${l.id}`, () => countRows(ctx.db, shipmentRequests, where), key !== null);
   return withoutDistance(connection);
 }

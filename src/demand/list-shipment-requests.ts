@@ -7,7 +7,7 @@ import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context, Viewer } from '../context';
 import { NearInput, nearCells, withinRadius } from '../geo/near';
 import { isLocalId } from '../global-id';
-import { cursorKey, type LocatedConnection, nearPage, PageArgs, toConnection, withoutDistance } from '../pagination';
+import { cursorKey, cursorTag, type LocatedConnection, nearPage, PageArgs, toConnection, withoutDistance } from '../pagination';
 import { parseArgs } from '../validation';
 import { expireStaleRequests } from '../market/expire-stale-requests';
 import { ORIGIN_CELL_COLUMN, originCandidates, originCellList, REQUEST_KEYS, requestColumns, requestsByIds, type OriginResolution, type ShipmentRequestRecord } from './request-record';
@@ -102,7 +102,9 @@ export async function listShipmentRequests({ ctx, input }: { ctx: Context; input
   await expireStaleRequests({ ctx, input: { complexId: viewer.complexId ?? complex?.id ?? null } });
   const near = filter?.near;
   const candidates = near ? originCandidates(nearCells(near)) : null;
-  const beforeId = after && !near ? Number(cursorKey(after, ID_CURSOR, ([, id]) => isLocalId(Number(id)))[1]) : null;
+  // Not `columns`: a page's columns follow its selection, which a client may change between pages.
+  const tag = cursorTag('shipmentRequests', viewer.organisationId, filter);
+  const beforeId = after && !near ? Number(cursorKey(tag, after, ID_CURSOR, ([, id]) => isLocalId(Number(id)))[1]) : null;
   const { scope, scopeId } = requestScope(viewer);
   const shape: ListShape = {
     scope,
@@ -130,12 +132,12 @@ export async function listShipmentRequests({ ctx, input }: { ctx: Context; input
     const origins = await originStatements(ctx.db, key, () =>
       ctx.db.select({ id: shipmentRequests.id, lat: shipmentRequests.originLat, lng: shipmentRequests.originLng }).from(shipmentRequests).where(listWhere(shape)).orderBy(shipmentRequests.id).prepare(),
     ).all(params);
-    return nearPage(withinRadius(origins, near, (o) => o), first, after, (page) => requestsByIds(ctx.db, page.map((o) => o.id), read));
+    return nearPage(tag, withinRadius(origins, near, (o) => o), first, after, (page) => requestsByIds(ctx.db, page.map((o) => o.id), read));
   }
   const raw = await pageStatements(ctx.db, `${key} ${first + 1} ${read.key}`, () =>
     ctx.db.select(read.columns).from(shipmentRequests).where(listWhere(shape)).orderBy(desc(shipmentRequests.id)).limit(literalLimit(first + 1)).prepare(),
   ).values(params);
   const rows = raw.map(read.decode);
   const totalCount = async () => (await countStatements(ctx.db, JSON.stringify({ ...shape, before: false }), () => ctx.db.select({ n: count() }).from(shipmentRequests).where(listWhere({ ...shape, before: false })).prepare()).get(params))!.n;
-  return withoutDistance(toConnection(rows, first, (r) => r.id, totalCount, beforeId !== null));
+  return withoutDistance(toConnection(tag, rows, first, (r) => r.id, totalCount, beforeId !== null));
 }

@@ -4,7 +4,7 @@ import { countRows } from '../../db/queries';
 import { offers, OFFER_STATUSES } from '../../db/schema';
 import { requireViewer } from '../auth/authorize';
 import type { Context, Viewer } from '../context';
-import { idOfCursor, PageArgs, toConnection, type Connection } from '../pagination';
+import { cursorTag, idOfCursor, PageArgs, toConnection, type Connection } from '../pagination';
 import { parseArgs } from '../validation';
 import { offerStatusIs, type OfferRecord } from './offer-record';
 
@@ -40,7 +40,8 @@ export async function listOffers({ ctx, input }: { ctx: Context; input: ListOffe
     requestId ? eq(offers.requestId, requestId) : undefined,
     roundId ? eq(offers.roundId, roundId) : undefined,
   );
-  const afterId = after ? idOfCursor(after) : 0;
+  const tag = cursorTag('offers', viewer.organisationId, { status, requestId, roundId });
+  const afterId = after ? idOfCursor(tag, after) : 0;
   const rows = await ctx.db
     .select()
     .from(offers)
@@ -48,5 +49,5 @@ export async function listOffers({ ctx, input }: { ctx: Context; input: ListOffe
     .orderBy(offers.id)
     .limit(first + 1)
     .all();
-  return toConnection(rows, first, (o) => o.id, () => countRows(ctx.db, offers, where), afterId > 0);
+  return toConnection(tag, rows, first, (o) => o.id, () => countRows(ctx.db, offers, where), afterId > 0);
 }

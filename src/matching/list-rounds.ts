@@ -5,7 +5,7 @@ import { matchingRounds } from '../../db/schema';
 import { requireOverseer } from '../auth/authorize';
 import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
-import { idOfCursor, PageArgs, toConnection, type Connection } from '../pagination';
+import { cursorTag, idOfCursor, PageArgs, toConnection, type Connection } from '../pagination';
 import { parseArgs } from '../validation';
 import type { MatchingRoundRecord } from './round-record';
 
@@ -19,14 +19,15 @@ export type ListRoundsInput = z.input<typeof ListRoundsInput>;
 export async function listRounds({ ctx, input }: { ctx: Context; input: ListRoundsInput }): Promise<Connection<MatchingRoundRecord>> {
   const { first, after, complexCode } = parseArgs(ListRoundsInput, input);
   const complex = getComplex({ ctx, input: { code: complexCode } });
-  requireOverseer(ctx, complex);
+  const viewer = requireOverseer(ctx, complex);
+  const tag = cursorTag('matchingRounds', viewer.organisationId, complexCode);
   const where = eq(matchingRounds.complexId, complex.id);
   const rows = await ctx.db
     .select()
     .from(matchingRounds)
-    .where(and(where, after ? lt(matchingRounds.id, idOfCursor(after)) : undefined))
+    .where(and(where, after ? lt(matchingRounds.id, idOfCursor(tag, after)) : undefined))
     .orderBy(desc(matchingRounds.id))
     .limit(first + 1)
     .all();
-  return toConnection(rows, first, (r) => r.id, () => countRows(ctx.db, matchingRounds, where), !!after);
+  return toConnection(tag, rows, first, (r) => r.id, () => countRows(ctx.db, matchingRounds, where), !!after);
 }

@@ -5,7 +5,7 @@ import { routes } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
 import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
-import { idOfCursor, PageArgs, toConnection, type Connection } from '../pagination';
+import { cursorTag, idOfCursor, PageArgs, toConnection, type Connection } from '../pagination';
 import { parseArgs } from '../validation';
 import { ROUTE_READERS, routeScope, viewRoutes, type RouteView } from './route-view';
 
@@ -29,14 +29,15 @@ export async function listRoutes({ ctx, input }: { ctx: Context; input: ListRout
   const viewer = requireRole(ctx, ...ROUTE_READERS);
   const { first, after, filter } = parseArgs(ListRoutesInput, input);
   const { complexCode, vehicleId, roundId } = filter ?? {};
+  const tag = cursorTag('routes', viewer.organisationId, filter);
   const complexId = complexCode ? getComplex({ ctx, input: { code: complexCode } }).id : null;
   const where = and(routeScope(viewer), complexId ? eq(routes.complexId, complexId) : undefined, vehicleId ? eq(routes.vehicleId, vehicleId) : undefined, roundId ? eq(routes.roundId, roundId) : undefined);
   const rows = await ctx.db
     .select()
     .from(routes)
-    .where(and(where, after ? lt(routes.id, idOfCursor(after)) : undefined))
+    .where(and(where, after ? lt(routes.id, idOfCursor(tag, after)) : undefined))
     .orderBy(desc(routes.id))
     .limit(first + 1)
     .all();
-  return toConnection(await viewRoutes(ctx.db, viewer, rows, ctx.now()), first, (r) => r.id, () => countRows(ctx.db, routes, where), !!after);
+  return toConnection(tag, await viewRoutes(ctx.db, viewer, rows, ctx.now()), first, (r) => r.id, () => countRows(ctx.db, routes, where), !!after);
 }

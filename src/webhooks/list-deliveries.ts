@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { webhookDeliveries, webhookEndpoints, WEBHOOK_DELIVERY_STATUSES } from '../../db/schema';
 import { requireViewer } from '../auth/authorize';
 import type { Context } from '../context';
-import { idOfCursor, PageArgs, toConnection, type Connection } from '../pagination';
+import { cursorTag, idOfCursor, PageArgs, toConnection, type Connection } from '../pagination';
 import { parseArgs } from '../validation';
 import { selectDeliveries, type WebhookDeliveryView } from './delivery-view';
 
@@ -22,12 +22,13 @@ export async function listWebhookDeliveries({ ctx, input }: { ctx: Context; inpu
     endpointId ? eq(webhookDeliveries.endpointId, endpointId) : undefined,
     status ? eq(webhookDeliveries.status, status) : undefined,
   );
-  const afterId = after ? idOfCursor(after) : 0;
+  const tag = cursorTag('webhookDeliveries', viewer.organisationId, { endpointId, status });
+  const afterId = after ? idOfCursor(tag, after) : 0;
   const rows = await selectDeliveries(ctx.db)
     .where(and(where, gt(webhookDeliveries.id, afterId)))
     .orderBy(webhookDeliveries.id)
     .limit(first + 1)
     .all();
   const total = async () => (await ctx.db.select({ n: count() }).from(webhookDeliveries).innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId)).where(where).get())!.n;
-  return toConnection(rows, first, (d) => d.id, total, afterId > 0);
+  return toConnection(tag, rows, first, (d) => d.id, total, afterId > 0);
 }

@@ -3,7 +3,7 @@ import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { organisations, shipmentRequests, warehouseListings } from '../../db/schema';
 import { toGlobalId } from '../../src/global-id';
-import { encodeCursor } from '../../src/pagination';
+import { cursorTag, encodeCursor } from '../../src/pagination';
 import { addDays, seoulDay } from '../../src/supply/listings/seoul-day';
 import { shipmentRequestVariables } from '../helpers/bookings-fixtures';
 import { firstResults, gql, wsClient } from '../helpers/clients';
@@ -200,7 +200,9 @@ describe("another list's cursor", () => {
   ];
 
   it.each(lists)('is refused by %s naming after, not answered with an empty last page', async (_, query) => {
-    const after = encodeCursor('near:1'); // what a `near` search's first page of one ends with
+    // What the caller's `vehicles` search near the gate ends its first page of one with.
+    const near = { lat: 37.32, lng: 126.74, radiusKm: 25 };
+    const after = encodeCursor(cursorTag('vehicles', server.keyOf('OPERATOR').organisationId, { near }), 'near:1');
     const { body } = await gql(server.url, query, { after }, { apiKey: keyOf('OPERATOR') });
     expect(body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', issues: [{ field: 'after', rule: 'must be a cursor returned by this list with the same filter' }] });
   });
@@ -371,15 +373,18 @@ describe('an empty ID in a filter (a client whose selection came up blank)', () 
   });
 });
 describe('a cursor with a row id past 32 bits (never written by this API)', () => {
-  const rule = 'must be a cursor returned by this query with the same filter';
-  const cases: [string, string, string, 'MANUFACTURER' | 'CARRIER'][] = [
-    ['shipmentRequests', 'query ($after: String) { shipmentRequests(first: 2, after: $after) { totalCount } }', encodeCursor('99999999999'), 'MANUFACTURER'],
-    ['openLoadBoard', 'query ($after: String) { openLoadBoard(complexCode: "BANWOL_SIHWA", first: 2, after: $after) { totalCount } }', encodeCursor(`${Date.now()}.99999999999`), 'CARRIER'],
-    ['openLoadBoard, with a time no Date holds', 'query ($after: String) { openLoadBoard(complexCode: "BANWOL_SIHWA", first: 2, after: $after) { totalCount } }', encodeCursor('99999999999999999999.1'), 'CARRIER'],
+  const rule = 'must be a cursor returned by this list with the same filter';
+  // Each with its list's own tag (for the caller, without a filter), so that the key is what is refused.
+  const requests = (org: number) => cursorTag('shipmentRequests', org, undefined);
+  const board = (org: number) => cursorTag('openLoadBoard', org, { complexCode: 'BANWOL_SIHWA' });
+  const cases: [string, string, (org: number) => string, 'MANUFACTURER' | 'CARRIER'][] = [
+    ['shipmentRequests', 'query ($after: String) { shipmentRequests(first: 2, after: $after) { totalCount } }', (org) => encodeCursor(requests(org), '99999999999'), 'MANUFACTURER'],
+    ['openLoadBoard', 'query ($after: String) { openLoadBoard(complexCode: "BANWOL_SIHWA", first: 2, after: $after) { totalCount } }', (org) => encodeCursor(board(org), `${Date.now()}.99999999999`), 'CARRIER'],
+    ['openLoadBoard, with a time no Date holds', 'query ($after: String) { openLoadBoard(complexCode: "BANWOL_SIHWA", first: 2, after: $after) { totalCount } }', (org) => encodeCursor(board(org), '99999999999999999999.1'), 'CARRIER'],
   ];
 
-  it.each(cases)('is refused by %s naming after, not a 500 on PostgreSQL', async (_, query, after, role) => {
-    const { body } = await gql(server.url, query, { after }, { apiKey: keyOf(role) });
+  it.each(cases)('is refused by %s naming after, not a 500 on PostgreSQL', async (_, query, cursorFor, role) => {
+    const { body } = await gql(server.url, query, { after: cursorFor(server.keyOf(role).organisationId) }, { apiKey: keyOf(role) });
     expect(body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', issues: [{ field: 'after', rule }] });
   });
 });

@@ -7,7 +7,7 @@ import { ComplexCode, getComplex } from '../../complexes/get-complex';
 import type { Context } from '../../context';
 import { ValidationError } from '../../errors';
 import { NearInput } from '../../geo/near';
-import { PageArgs } from '../../pagination';
+import { cursorTag, PageArgs } from '../../pagination';
 import { parseArgs } from '../../validation';
 import { nearCells } from '../../geo/near';
 import { afterId, byDistanceConnection, byIdConnection, type Candidate } from '../supply-connection';
@@ -47,6 +47,7 @@ const H3_COLUMN = {
 export async function listListings({ ctx, input }: { ctx: Context; input: ListListingsInput }): Promise<LocatedConnection<ListingRecord>> {
   const viewer = requireRole(ctx, ...LISTING_READERS);
   const { first, after, filter } = parseArgs(ListListingsInput, input);
+  const tag = cursorTag('warehouseListings', viewer.organisationId, filter);
   const conditions: (SQL | undefined)[] = [listingsVisibleTo(viewer)];
   if (filter?.complexCode) conditions.push(eq(warehouseListings.complexId, getComplex({ ctx, input: { code: filter.complexCode } }).id));
   if (filter?.status) conditions.push(eq(warehouseListings.status, filter.status));
@@ -66,9 +67,9 @@ export async function listListings({ ctx, input }: { ctx: Context; input: ListLi
       .from(warehouseListings)
       .where(and(inArray(H3_COLUMN[res], cells), ...conditions))
       .values()) as Candidate[];
-    return byDistanceConnection(candidates, near, first, after, (ids) => selectListingsByIds(ctx, viewer, ids));
+    return byDistanceConnection(tag, candidates, near, first, after, (ids) => selectListingsByIds(ctx, viewer, ids));
   }
   const where = and(...conditions);
-  const rows = await selectListings(ctx, viewer, and(where, gt(warehouseListings.id, afterId(after))), first + 1);
-  return byIdConnection(rows, first, () => countRows(ctx.db, warehouseListings, where), after);
+  const rows = await selectListings(ctx, viewer, and(where, gt(warehouseListings.id, afterId(tag, after))), first + 1);
+  return byIdConnection(tag, rows, first, () => countRows(ctx.db, warehouseListings, where), after);
 }

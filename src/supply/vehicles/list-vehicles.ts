@@ -6,7 +6,7 @@ import { requireRole } from '../../auth/authorize';
 import { ComplexCode, getComplex } from '../../complexes/get-complex';
 import type { Context } from '../../context';
 import { NearInput } from '../../geo/near';
-import { PageArgs } from '../../pagination';
+import { cursorTag, PageArgs } from '../../pagination';
 import { parseArgs } from '../../validation';
 import { nearCells } from '../../geo/near';
 import { afterId, byDistanceConnection, byIdConnection, type Candidate } from '../supply-connection';
@@ -40,6 +40,7 @@ const H3_COLUMN = { 5: vehicles.h3R5, 6: vehicles.h3R6, 7: vehicles.h3R7, 8: veh
 export async function listVehicles({ ctx, input }: { ctx: Context; input: ListVehiclesInput }): Promise<LocatedConnection<VehicleRecord>> {
   const viewer = requireRole(ctx, ...VEHICLE_READERS);
   const { first, after, filter } = parseArgs(ListVehiclesInput, input);
+  const tag = cursorTag('vehicles', viewer.organisationId, filter);
   const conditions: (SQL | undefined)[] = [vehiclesVisibleTo(viewer)];
   if (filter?.complexCode) conditions.push(eq(vehicles.complexId, getComplex({ ctx, input: { code: filter.complexCode } }).id));
   if (filter?.status) conditions.push(eq(vehicles.status, filter.status));
@@ -59,9 +60,9 @@ export async function listVehicles({ ctx, input }: { ctx: Context; input: ListVe
       .from(vehicles)
       .where(and(inArray(H3_COLUMN[res], cells), ...conditions))
       .values()) as Candidate[];
-    return byDistanceConnection(candidates, near, first, after, (ids) => selectVehiclesByIds(ctx, viewer, ids));
+    return byDistanceConnection(tag, candidates, near, first, after, (ids) => selectVehiclesByIds(ctx, viewer, ids));
   }
   const where = and(...conditions);
-  const rows = await selectVehicles(ctx, and(where, gt(vehicles.id, afterId(after))), first + 1);
-  return byIdConnection(rows, first, () => countRows(ctx.db, vehicles, where), after);
+  const rows = await selectVehicles(ctx, and(where, gt(vehicles.id, afterId(tag, after))), first + 1);
+  return byIdConnection(tag, rows, first, () => countRows(ctx.db, vehicles, where), after);
 }
