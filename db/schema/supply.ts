@@ -110,6 +110,10 @@ export const vehicles = sqliteTable(
     ...h3Columns(),
     /** When it was retired (null while in service, and for vehicles retired before migration 0040). */
     retiredAt: integer('retired_at', { mode: 'timestamp_ms' }),
+    /** Why, when whoever retired it said (required of the complex's operator). */
+    retiredReason: text('retired_reason'),
+    /** Whether the complex's operator retired it rather than its carrier (a plate registered by someone else, a dispute). */
+    retiredByOperator: integer('retired_by_operator', { mode: 'boolean' }).notNull().default(false),
     locationUpdatedAt: integer('location_updated_at', { mode: 'timestamp_ms' }).notNull(),
     createdAt: createdAt(),
   },

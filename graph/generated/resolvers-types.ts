@@ -271,7 +271,7 @@ export type Mutation = {
   vehicleAvailabilityUpdate: VehicleAvailabilityUpdatePayload;
   /** CARRIER: change its ACTIVE vehicle's rate card, payload, pallet slots or hazmat certification; withdraws the offers pending on it when anything changed. */
   vehicleUpdate: VehicleUpdatePayload;
-  /** CARRIER: retire its vehicle (again: no change). */
+  /** CARRIER: retire its vehicle; OPERATOR: retire a vehicle of its complex, with a reason (a plate registered by someone else, a dispute). Again: no change. */
   vehicleRetire: VehicleRetirePayload;
   /** Registers an endpoint of yours; the payload shows its signing secret once. */
   webhookEndpointCreate: WebhookEndpointCreatePayload;
@@ -2424,6 +2424,12 @@ export type Vehicle = Node & {
   complex: Complex;
   /** When it was registered. */
   createdAt: Scalars['DateTime']['output'];
+  /** When it was retired (null while in service). */
+  retiredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Why it was retired, when whoever retired it said (the complex's operator always does). */
+  retiredReason?: Maybe<Scalars['String']['output']>;
+  /** Whether the operator of its complex retired it, rather than its carrier (a plate registered by someone else, a dispute). */
+  retiredByOperator: Scalars['Boolean']['output'];
 };
 
 /** Where a vehicle was last reported (what a location update returns). */
@@ -2732,6 +2738,8 @@ export type VehicleUpdatePayload = {
 export type VehicleRetireInput = {
   /** The vehicle to retire. */
   vehicleId: Scalars['ID']['input'];
+  /** Why, one line of 2 to 200 characters: required of the complex's operator, optional for the carrier. Its carrier reads it on the vehicle. */
+  reason?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Result of `vehicleRetire`. */
@@ -4138,6 +4146,9 @@ export type VehicleResolvers<ContextType = Context, ParentType extends Resolvers
   availability?: Resolver<Array<ResolversTypes['VehicleAvailabilityWindow']>, ParentType, ContextType>;
   complex?: Resolver<ResolversTypes['Complex'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  retiredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  retiredReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  retiredByOperator?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 

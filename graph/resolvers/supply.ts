@@ -35,7 +35,7 @@ export const supplyResolvers: Resolvers = {
     }),
     vehicleAvailabilityUpdate: async (_, { input }, ctx) => ({ vehicle: await updateVehicleAvailability({ ctx, input: { ...input, vehicleId: vehicleId(input.vehicleId) } }) }),
     vehicleUpdate: async (_, { input }, ctx) => ({ vehicle: await updateVehicle({ ctx, input: { ...input, vehicleId: vehicleId(input.vehicleId) } }) }),
-    vehicleRetire: async (_, { input }, ctx) => ({ vehicle: await retireVehicle({ ctx, input: { vehicleId: vehicleId(input.vehicleId) } }) }),
+    vehicleRetire: async (_, { input }, ctx) => ({ vehicle: await retireVehicle({ ctx, input: { ...input, vehicleId: vehicleId(input.vehicleId) } }) }),
   },
   WarehouseListing: {
     id: (l) => toGlobalId('WarehouseListing', l.id),

@@ -130,8 +130,12 @@ export function vehicleRegisteredLine(v: VehicleName & { payloadKg: number; pall
   };
 }
 
-export function vehicleRetiredLine(v: VehicleName): ActivityLine {
-  return { summary: `Vehicle retired: ${v.classEn} ${v.bodyType}`, summaryKo: `차량 운행 종료: ${v.classKo} ${BODY_KO[v.bodyType]}` };
+/** Retired by its carrier, or by the centre's operator (a disputed plate): the feed tells which. */
+export function vehicleRetiredLine(v: VehicleName & { byOperator: boolean }): ActivityLine {
+  return {
+    summary: `Vehicle retired${v.byOperator ? ' by the centre' : ''}: ${v.classEn} ${v.bodyType}`,
+    summaryKo: `${v.byOperator ? '센터 운영자가 ' : ''}차량 운행 종료: ${v.classKo} ${BODY_KO[v.bodyType]}`,
+  };
 }
 
 export function shipmentLine(s: { step: ShipmentStep; pallets: number; weightKg: number }): ActivityLine {

@@ -45,7 +45,8 @@ describe('activity lines: each feed line in English and in Korean', () => {
   it('names warehouse space, vehicles and shipment steps in Korean words, not codes', () => {
     expect(listingPublishedLine({ totalPallets: 40, storageClass: 'AMBIENT', pricePerPalletDayKrw: 1500 })).toEqual({ summary: 'Warehouse space listed: 40 AMBIENT pallet positions at 1500 KRW/pallet-day', summaryKo: '창고 공간 등록: 상온 40팔레트, 팔레트·일 1,500원' });
     expect(listingWithdrawnLine({ totalPallets: 1, storageClass: 'OUTDOOR_YARD' })).toEqual({ summary: 'Warehouse space withdrawn: 1 OUTDOOR_YARD pallet position', summaryKo: '창고 공간 철회: 야적장 1팔레트' });
-    expect(vehicleRetiredLine({ classEn: '1.4-ton', classKo: '1.4톤', bodyType: 'REFRIGERATED' })).toEqual({ summary: 'Vehicle retired: 1.4-ton REFRIGERATED', summaryKo: '차량 운행 종료: 1.4톤 냉장탑차' });
+    expect(vehicleRetiredLine({ classEn: '1.4-ton', classKo: '1.4톤', bodyType: 'REFRIGERATED', byOperator: false })).toEqual({ summary: 'Vehicle retired: 1.4-ton REFRIGERATED', summaryKo: '차량 운행 종료: 1.4톤 냉장탑차' });
+    expect(vehicleRetiredLine({ classEn: '5-ton', classKo: '5톤', bodyType: 'WING', byOperator: true })).toEqual({ summary: 'Vehicle retired by the centre: 5-ton WING', summaryKo: '센터 운영자가 차량 운행 종료: 5톤 윙바디' });
     expect(shipmentLine({ step: 'DEPARTED_CENTRE', pallets: 2, weightKg: 1500 })).toEqual({ summary: 'Shipment departed centre: 2 pallets, 1500 kg', summaryKo: '센터 출고: 2팔레트, 1,500kg' });
     expect(endpointDisabledLine({ organisation: '한빛물류', host: 'hooks.example.com', failed: 12, since: new Date('2026-11-24T00:05:00Z') })).toEqual({
       summary: 'Webhook endpoint of 한빛물류 (hooks.example.com) disabled: 12 attempts failed since 2026-11-24T09:05:00+09:00',

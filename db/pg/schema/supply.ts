@@ -104,6 +104,8 @@ export const vehicles = pgTable(
     lng: doublePrecision('lng').notNull(),
     ...h3Columns(),
     retiredAt: timestampMs('retired_at'),
+    retiredReason: text('retired_reason'),
+    retiredByOperator: boolean('retired_by_operator').notNull().default(false),
     locationUpdatedAt: timestampMs('location_updated_at').notNull(),
     createdAt: createdAt(),
   },

@@ -9,25 +9,34 @@ import { publishAll, type ComplexActivityEvent, type Publication } from '../../p
 import { recordWebhookEvents } from '../../webhooks/record-event';
 import { falloutEvents } from '../../market/fallout';
 import { ConflictError, NotFoundError } from '../../errors';
-import { parseInput } from '../../validation';
+import { ONE_LINE, parseInput } from '../../validation';
 import { complexCodeOf } from '../../complexes/complex-code';
 import { labelEn, vehicleClass } from '../vehicle-classes';
-import { selectVehiclesByIds, type VehicleRecord } from './vehicle-record';
+import { selectVehiclesByIds, vehiclesVisibleTo, type VehicleRecord } from './vehicle-record';
 import { activityId, vehicleRetiredLine } from '../../complexes/activity-lines';
 
-export const RetireVehicleInput = z.object({ vehicleId: z.number().int().positive() });
+export const RetireVehicleInput = z.object({
+  vehicleId: z.number().int().positive(),
+  /** Kept on the vehicle for its carrier to read. */
+  reason: z.string().trim().min(2).max(200).regex(...ONE_LINE).nullish(),
+});
 export type RetireVehicleInput = z.infer<typeof RetireVehicleInput>;
 
 /**
  * CARRIER: takes its vehicle off the exchange for good (status RETIRED; matching no longer offers it), with the offers
  * still pending on it (a pooled route's whole load; their requests return to the next round, as after a decline).
+ * OPERATOR: the same for any vehicle of its complex, with a reason: a plate registered by a carrier that does not own
+ * the truck would otherwise block its owner for good, as only one vehicle in service may hold a plate.
  * Retiring again changes nothing and returns the vehicle as it is.
- * @throws ForbiddenError for other roles; NotFoundError for an unknown vehicle or another carrier's;
- *   ConflictError while it holds bookings that have not ended (give them back first).
+ * @throws ForbiddenError for other roles; NotFoundError for an unknown vehicle, another carrier's or another complex's;
+ *   ValidationError when an operator gives no reason; ConflictError while it holds bookings that have not ended.
  */
 export async function retireVehicle({ ctx, input }: { ctx: Context; input: RetireVehicleInput }): Promise<VehicleRecord> {
-  const viewer = requireRole(ctx, 'CARRIER');
-  const { vehicleId } = parseInput(RetireVehicleInput, input);
+  const viewer = requireRole(ctx, 'CARRIER', 'OPERATOR');
+  const byOperator = viewer.role === 'OPERATOR';
+  const { vehicleId, reason } = parseInput(RetireVehicleInput, input, (fields, failed) =>
+    byOperator && !fields.reason && !failed.has('reason') ? [{ field: 'input.reason', rule: "must be given when the complex's operator retires a vehicle: its carrier reads it" }] : [],
+  );
   // Checked in the same UPDATE, so no booking can slip in between the check and the retirement.
   const heldBookings = ctx.db
     .select({ id: vehicleReservations.id })
@@ -39,8 +48,8 @@ export async function retireVehicle({ ctx, input }: { ctx: Context; input: Retir
     const now = ctx.now();
     const row = await tx
       .update(vehicles)
-      .set({ status: 'RETIRED', retiredAt: now })
-      .where(and(eq(vehicles.id, vehicleId), eq(vehicles.carrierOrgId, viewer.organisationId), eq(vehicles.status, 'ACTIVE'), notExists(heldBookings)))
+      .set({ status: 'RETIRED', retiredAt: now, retiredReason: reason ?? null, retiredByOperator: byOperator })
+      .where(and(eq(vehicles.id, vehicleId), vehiclesVisibleTo(viewer), eq(vehicles.status, 'ACTIVE'), notExists(heldBookings)))
       .returning({ complexId: vehicles.complexId, tonnageClass: vehicles.tonnageClass, bodyType: vehicles.bodyType })
       .get();
     if (!row) return undefined;
@@ -52,7 +61,7 @@ export async function retireVehicle({ ctx, input }: { ctx: Context; input: Retir
       complexCode: complexCodeOf(ctx, row.complexId),
       kind: 'VEHICLE_RETIRED',
       at: now,
-      ...vehicleRetiredLine({ classEn: labelEn(vehicleClass(row.tonnageClass)), classKo: vehicleClass(row.tonnageClass).labelKo, bodyType: row.bodyType }),
+      ...vehicleRetiredLine({ classEn: labelEn(vehicleClass(row.tonnageClass)), classKo: vehicleClass(row.tonnageClass).labelKo, bodyType: row.bodyType, byOperator }),
     };
     const told: Publication[] = [['complexActivity', event], ...falloutEvents(fallout)];
     await recordWebhookEvents(tx, told, event.at);
@@ -61,6 +70,8 @@ export async function retireVehicle({ ctx, input }: { ctx: Context; input: Retir
   if (retired) publishAll(ctx.pubsub, retired);
   const [vehicle] = await selectVehiclesByIds(ctx, viewer, [vehicleId]);
   if (!vehicle) throw new NotFoundError('Vehicle');
-  if (!retired && vehicle.status === 'ACTIVE') throw new ConflictError('The vehicle holds bookings that have not ended: give them back before retiring it');
+  if (!retired && vehicle.status === 'ACTIVE') {
+    throw new ConflictError(`The vehicle holds bookings that have not ended: ${byOperator ? 'contact its carrier to give them back' : 'give them back'} before retiring it`);
+  }
   return vehicle;
 }

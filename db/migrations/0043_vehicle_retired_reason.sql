@@ -1,0 +1,2 @@
+ALTER TABLE `vehicles` ADD `retired_reason` text;--> statement-breakpoint
+ALTER TABLE `vehicles` ADD `retired_by_operator` integer DEFAULT false NOT NULL;
