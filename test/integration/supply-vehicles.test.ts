@@ -130,7 +130,7 @@ describe('vehicles over GraphQL', () => {
       const vehicle = await register(carrier, { plateNumber: decomposed });
       expect(vehicle.plateNumber).toBe(plate);
       const again = await as(carrier, REGISTER, { input: vehicleInput({ plateNumber: plate }) });
-      expect(again.body.errors?.[0]).toMatchObject({ message: `A vehicle with plate ${plate} is already registered`, extensions: { code: 'CONFLICT' } });
+      expect(again.body.errors?.[0]).toMatchObject({ message: `A vehicle with plate ${plate} is already registered; if it is yours, ask the operator of BANWOL_SIHWA to retire it`, extensions: { code: 'CONFLICT' } });
     });
 
     it('takes overrides within the class bounds and normalises the plate', async () => {

@@ -65,8 +65,12 @@ describe("vehicleRetire by the complex's operator", () => {
     const squatted = await vehicle(carrierCtx(), { plateNumber });
     const gid = toGlobalId('Vehicle', squatted.id);
     const pending = await offerTo(squatted.id);
+    // The real owner is told whom to ask, without learning who holds the plate.
     const refused = await as(otherCarrier, REGISTER, { input: { plateNumber, tonnageClass: 'T5', bodyType: 'WING', location: { lat: 37.32, lng: 126.74 } } });
-    expect(code(refused)).toBe('CONFLICT');
+    expect(refused.body.errors?.[0]).toMatchObject({
+      extensions: { code: 'CONFLICT' },
+      message: `A vehicle with plate ${plateNumber} is already registered; if it is yours, ask the operator of BANWOL_SIHWA to retire it`,
+    });
 
     const reason = '  Plate belongs to 한빛운수 (registration certificate shown)  ';
     const res = await as<{ vehicleRetire: { vehicle: Retired } }>(operator, RETIRE, { input: { vehicleId: gid, reason } });

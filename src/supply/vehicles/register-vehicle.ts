@@ -1,3 +1,4 @@
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { vehicleAvailability, vehicles } from '../../../db/schema';
 import { requireRole } from '../../auth/authorize';
@@ -73,7 +74,12 @@ export async function registerVehicle({ ctx, input }: { ctx: Context; input: Reg
       .onConflictDoNothing()
       .returning({ id: vehicles.id })
       .get();
-    if (!row) throw new ConflictError(`A vehicle with plate ${data.plateNumber} is already registered`);
+    if (!row) {
+      // Whom to ask, not who holds it: the operator of the holder's complex may retire a plate registered by someone else.
+      const holder = await tx.select({ complexId: vehicles.complexId }).from(vehicles).where(and(eq(vehicles.plateNumber, data.plateNumber), eq(vehicles.status, 'ACTIVE'))).get();
+      const ask = holder ? `; if it is yours, ask the operator of ${complexCodeOf(ctx, holder.complexId)} to retire it` : '';
+      throw new ConflictError(`A vehicle with plate ${data.plateNumber} is already registered${ask}`);
+    }
     if (availability.length > 0) await tx.insert(vehicleAvailability).values(availability.map((w) => ({ vehicleId: row.id, ...w }))).run();
     registered = {
       id: activityId('VEHICLE_REGISTERED', row.id),
