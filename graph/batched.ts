@@ -34,7 +34,7 @@ export function batched<K, V>(ctx: Context, batch: Batch<K, V>, key: K): Promise
 /** The batches of the fields a page of rows asks one by one (bookings' and offers' routes, bookings' shipments and sides). */
 export const routesById: Batch<number, RouteView> = (ctx, ids) => getRoutes({ ctx, input: { ids } });
 export const parties: Batch<number, BookingParty> = (ctx, organisationIds) => bookingParties({ ctx, input: { organisationIds } });
-export const plates: Batch<number | null, string | null> = (ctx, vehicleIds) => vehiclePlates({ ctx, input: { vehicleIds } });
+export const plates: Batch<number, string | null> = (ctx, vehicleIds) => vehiclePlates({ ctx, input: { vehicleIds } });
 export const shipmentsOf: Batch<BookingRecord, BookedShipmentRecord> = (ctx, bookings) => bookedShipments({ ctx, input: { bookings } });
 export const handlingOfOffers: Batch<number, number> = (ctx, offerIds) => bookedHandling({ ctx, input: { offerIds } });
 export const trackingEventsOf: Batch<number, TrackingEventRecord[]> = (ctx, bookingIds) => listTrackingEvents({ ctx, input: { bookingIds } });

@@ -72,7 +72,8 @@ export const bookingResolvers: Resolvers = {
     shipmentRequestId: (b) => toGlobalId('ShipmentRequest', b.requestId),
     shipment: (b, _, ctx) => batched(ctx, shipmentsOf, b),
     vehicleId: (b) => (b.vehicleId ? toGlobalId('Vehicle', b.vehicleId) : null),
-    vehiclePlate: (b, _, ctx) => batched(ctx, plates, b.vehicleId),
+    // A storage booking has no truck; DataLoader refuses a null key.
+    vehiclePlate: (b, _, ctx) => (b.vehicleId ? batched(ctx, plates, b.vehicleId) : null),
     handlingKrw: (b, _, ctx) => batched(ctx, handlingOfOffers, b.offerId),
     shipper: (b, _, ctx) => batched(ctx, parties, b.shipperOrgId),
     supplier: (b, _, ctx) => batched(ctx, parties, b.supplierOrgId),

@@ -240,10 +240,19 @@ describe('accepting an offer', () => {
     expect((await accept(transport!)).body.errors).toBeUndefined();
     expect(await requestStatus(request.id)).toBe('BOOKED');
     // The shipper's notes are for its carrier: the warehouse's booking carries none, and no plate.
-    const legs = async (apiKey: string) =>
-      (await gql<{ bookings: { edges: { node: { kind: string; vehiclePlate: string | null; shipment: { notes: string | null } } }[] } }>(server.url, 'query ($id: ID) { bookings(filter: { shipmentRequestId: $id }) { edges { node { kind vehiclePlate shipment { notes } } } } }', { id: toGlobalId('ShipmentRequest', request.id) }, { apiKey })).body.data!.bookings.edges.map((e) => e.node);
+    // A field that failed reads null in `data` too: the errors must be empty for a null plate to mean "no truck".
+    const legs = async (apiKey: string) => {
+      const { body } = await gql<{ bookings: { edges: { node: { kind: string; vehiclePlate: string | null; shipment: { notes: string | null } } }[] } }>(server.url, 'query ($id: ID) { bookings(filter: { shipmentRequestId: $id }) { edges { node { kind vehiclePlate shipment { notes } } } } }', { id: toGlobalId('ShipmentRequest', request.id) }, { apiKey });
+      expect(body.errors).toBeUndefined();
+      return body.data!.bookings.edges.map((e) => e.node);
+    };
     expect(await legs(owner.apiKey)).toEqual([{ kind: 'STORAGE', vehiclePlate: null, shipment: { notes: null } }]);
     expect(await legs(key('CARRIER').apiKey)).toEqual([{ kind: 'TRANSPORT', vehiclePlate: v.plateNumber, shipment: { notes: 'Dock 3' } }]);
+    // The shipper reads both legs in one page: the storage leg's missing truck must not fail the page's plates.
+    expect(await legs(key('MANUFACTURER').apiKey)).toEqual([
+      { kind: 'STORAGE', vehiclePlate: null, shipment: { notes: null } },
+      { kind: 'TRANSPORT', vehiclePlate: v.plateNumber, shipment: { notes: 'Dock 3' } },
+    ]);
 
     const full = await accept(otherStorage!, randomUUID(), owner.apiKey);
     expect(full.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining('no idle pallets') });
