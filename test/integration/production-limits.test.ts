@@ -167,7 +167,7 @@ describe('production mode: limits, introspection and error hygiene over HTTP and
     // Break the database under the resolver: the next read throws the database's raw error.
     await rowsOf(server.db, 'ALTER TABLE matching_rounds RENAME TO matching_rounds_gone');
     try {
-      const res = await gql(server.url, '{ matchingRounds(complexCode: "BANWOL_SIHWA", first: 1) { edges { node { id } } } }', undefined, { apiKey: server.keyOf('OPERATOR').apiKey });
+      const res = await gql(server.url, '{ matchingRounds(complexCode: "BANWOL_SIHWA", first: 1) { edges { node { id } } } }', undefined, { apiKey: server.keyOf('OPERATOR').apiKey, internalError: 'expected' });
       expect(res.body.errors?.[0]).toEqual({ message: 'Internal server error', path: ['matchingRounds'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       expect(JSON.stringify(res.body)).not.toMatch(/matching_rounds|sqlite|postgres|relation|stack/i);
     } finally {
