@@ -84,10 +84,13 @@ export function roundLine(f: RoundFigures): ActivityLine {
   const pooledKo = f.pooledRoutes > 0 ? ` (혼적 ${f.pooledRoutes}개, 화물 ${f.pooledRequests}건${f.centreRequests > 0 ? `, 센터 경유 ${f.centreRequests}건` : ''})` : '';
   const extended = f.extensions > 0 ? `, ${f.extensions} of them extending ${f.extensions === 1 ? 'a booked route' : 'booked routes'}` : '';
   const extendedKo = f.extensions > 0 ? `, 그중 예약 경로 연장 ${f.extensions}개` : '';
-  const savings = f.savingsPct.toFixed(1);
+  // A round can cost more than its baseline (a lone load whose truck first drives there empty): said so, not as a saving below 0.
+  const pct = Math.round(f.savingsPct * 10) / 10;
+  const saving = pct < 0 ? `costing ${(-pct).toFixed(1)}% more than separate trucks` : `saving ${Math.abs(pct).toFixed(1)}% against separate trucks`;
+  const savingKo = pct < 0 ? `개별 운송 대비 ${(-pct).toFixed(1)}% 증가` : `개별 운송 대비 ${Math.abs(pct).toFixed(1)}% 절감`;
   return {
-    summary: `Round ${f.roundId}: ${f.servedCount}/${counted(f.requestsConsidered, 'request')} matched on ${counted(f.routes, 'route')}${pooled}${extended}, ${counted(f.offersWritten, 'offer')}, saving ${savings}% against separate trucks`,
-    summaryKo: `${f.roundId}회차 매칭: 요청 ${f.requestsConsidered}건 중 ${f.servedCount}건, 경로 ${f.routes}개${pooledKo}${extendedKo}, 제안 ${f.offersWritten}건, 개별 운송 대비 ${savings}% 절감`,
+    summary: `Round ${f.roundId}: ${f.servedCount}/${counted(f.requestsConsidered, 'request')} matched on ${counted(f.routes, 'route')}${pooled}${extended}, ${counted(f.offersWritten, 'offer')}, ${saving}`,
+    summaryKo: `${f.roundId}회차 매칭: 요청 ${f.requestsConsidered}건 중 ${f.servedCount}건, 경로 ${f.routes}개${pooledKo}${extendedKo}, 제안 ${f.offersWritten}건, ${savingKo}`,
   };
 }
 

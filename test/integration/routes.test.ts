@@ -297,7 +297,7 @@ describe('routes through the service', () => {
       expect(event!.data!.complexActivity).toMatchObject({
         kind: 'MATCHING_ROUND_COMPLETED',
         summary: expect.stringMatching(/^Round \d+: \d+\/\d+ requests? matched on \d+ routes?, \d+ offers?/),
-        summaryKo: expect.stringMatching(/^\d+회차 매칭: 요청 \d+건 중 \d+건, 경로 \d+개.*, 제안 \d+건, 개별 운송 대비 -?\d+\.\d% 절감$/),
+        summaryKo: expect.stringMatching(/^\d+회차 매칭: 요청 \d+건 중 \d+건, 경로 \d+개.*, 제안 \d+건, 개별 운송 대비 \d+\.\d% (절감|증가)$/),
       });
     } finally {
       await client.dispose();

@@ -29,6 +29,15 @@ describe('activity lines: each feed line in English and in Korean', () => {
     });
   });
 
+  it('says a round cost more than separate trucks as such, not as a negative saving', () => {
+    const round = { roundId: 8, servedCount: 1, requestsConsidered: 1, routes: 1, pooledRoutes: 0, pooledRequests: 0, centreRequests: 0, extensions: 0, offersWritten: 1, savingsPct: -4.72 };
+    expect(roundLine(round)).toEqual({
+      summary: 'Round 8: 1/1 request matched on 1 route, 1 offer, costing 4.7% more than separate trucks',
+      summaryKo: '8회차 매칭: 요청 1건 중 1건, 경로 1개, 제안 1건, 개별 운송 대비 4.7% 증가',
+    });
+    expect(roundLine({ ...round, savingsPct: -0.04 }).summary).toMatch(/saving 0\.0% against separate trucks$/);
+  });
+
   it('tells an extension, a pooled route, a stay and one load apart when booked', () => {
     const booked = { extended: false, shipments: 1, pallets: 3, storage: null, load };
     expect(bookedLine({ ...booked, extended: true, shipments: 2, pallets: 4 })).toEqual({ summary: 'Route extended: 2 more shipments, 4 pallets joined a truck already out', summaryKo: '경로 연장: 화물 2건(4팔레트)이 운행 중인 차량에 합류' });
