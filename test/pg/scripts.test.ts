@@ -86,7 +86,8 @@ describe('npm run admin, db:migrate and seed on PostgreSQL', () => {
     } finally {
       await dropDatabase(name);
     }
-  });
+    // Three script processes, each starting tsx: 32 s on this 2-core machine with another suite beside it.
+  }, 120_000);
 
   it('bench:book in a shell set for PostgreSQL measures on a throwaway SQLite file, never in the service\'s database', async () => {
     const counts = () => rowsOf(test.db as unknown as Db, 'select (select count(*)::int from bookings) as bookings, (select count(*)::int from shipment_requests) as requests');
