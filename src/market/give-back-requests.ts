@@ -9,7 +9,7 @@ import { withdrawPendingOffers } from './withdraw-offers';
 import type { Fallout } from './fallout';
 
 /**
- * Gives back the bookings of `unit` (one booking, or every share of a route). Their requests not yet picked up return
+ * Gives back the bookings of `unit` (one booking, or the shares of a route not picked up yet). Their requests not yet picked up return
  * to the next round: every booking of them ends with the supplier's reason and their pending offers are withdrawn. A
  * trunk leg whose feeder already picked the goods up, and which has loaded nothing yet, ends alone: its request keeps
  * its status and feeder, and awaits a trunk from the centre in the next rounds (awaiting-trunk.ts). Returns the ended
@@ -28,7 +28,7 @@ export async function giveBackRequests(tx: Tx, unit: Booking[], end: { reason: s
     .where(and(inArray(shipmentRequests.id, requestIds), inFrom(shipmentRequests.status, REQUEST_TRANSITIONS.giveBack)))
     .returning({ id: shipmentRequests.id })
     .all();
-  // A pooled route is given back whole: another shipper's goods on board keep this booking too.
+  // The caller leaves out the loads on board (give-back-booking.ts): one picked up since keeps its booking, and so the unit.
   if (returned.length !== requestIds.length) throw new ConflictError(unit.length === 1 ? 'The goods were already picked up: the booking can no longer be given back' : 'Goods on this route were already picked up: its bookings can no longer be given back');
   const given = await endBookings(tx, trunks.map((b) => b.id), { transition: 'giveBack', ...end });
   for (const trunk of given)

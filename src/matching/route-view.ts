@@ -168,7 +168,7 @@ function keptStops(stops: RouteStopRow[], kept: (requestId: number) => boolean):
   return view;
 }
 
-/** A booked route whose every share ended: RETURNED when given back (the carrier gives back all at once), else CANCELLED. */
+/** A booked route whose every share ended: RETURNED when any was given back, else CANCELLED. */
 function endedStatus(ends: EndedBefore[]): EndedBefore {
   return ends.includes('RETURNED') ? 'RETURNED' : 'CANCELLED';
 }
