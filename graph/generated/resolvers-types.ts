@@ -239,7 +239,7 @@ export type Mutation = {
   offerAccept: OfferAcceptPayload;
   /** Accept a route offered to your vehicle (carrier): every share is booked in one transaction, or none. */
   routeAccept: RouteAcceptPayload;
-  /** Give a booking back before pickup (its supplier); the request returns to the next matching round. A trunk leg through the centre may also be given back after its feeder's pickup, until it reports DEPARTED_CENTRE: then only it ends, and the goods await a new trunk from the centre. */
+  /** Give a booking back before pickup (its supplier); the request returns to the next matching round, with every other share of its route not picked up yet (the loads already picked up stay booked on it; a share picked up is CONFLICT). A trunk leg through the centre may also be given back after its feeder's pickup, until it reports DEPARTED_CENTRE: then only it ends, and the goods await a new trunk from the centre. */
   bookingGiveBack: BookingGiveBackPayload;
   /** Report a tracking event of a transport booking (its carrier). */
   trackingEventReport: TrackingEventReportPayload;
@@ -840,7 +840,7 @@ export type BookingGiveBackInput = {
 /** Result of `bookingGiveBack`. */
 export type BookingGiveBackPayload = {
   __typename?: 'BookingGiveBackPayload';
-  /** Your bookings released: all shares of its route (the request's legs held by other suppliers end too, but are theirs to see). */
+  /** Your bookings released: every share of its route not picked up yet (the request's legs held by other suppliers end too, but are theirs to see). */
   bookings: Array<Booking>;
 };
 
