@@ -20,6 +20,8 @@ const ACCEPT = 'mutation ($id: ID!, $key: String!) { routeAccept(input: { routeI
 const GIVE_BACK = `mutation ($id: ID!, $reason: String!, $key: String!) {
   bookingGiveBack(input: { bookingId: $id, reason: $reason, idempotencyKey: $key }) { bookings { id status endReason shipmentRequestId } } }`;
 const REPORT = 'mutation ($input: TrackingEventReportInput!) { trackingEventReport(input: $input) { booking { status } } }';
+const FEED = 'subscription { complexActivity(code: "BANWOL_SIHWA") { id kind summary } }';
+const RECENT = 'query { complex(code: "BANWOL_SIHWA") { recentActivity(first: 20) { id kind summary } } }';
 const UPDATES = 'subscription { shipmentUpdated { shipmentRequestId status reason trackingEvent { kind } } }';
 
 interface Route {
@@ -100,13 +102,16 @@ describe('a carrier gives back the loads of a pooled route not picked up yet, af
   });
 
   it("giving back a share not picked up returns every load not picked up yet; the one on board stays booked, its shipper not told", async () => {
-    const feeds = { a: wsClient(server.wsUrl, { apiKey: keys.a }), b: wsClient(server.wsUrl, { apiKey: keys.b }), c: wsClient(server.wsUrl, { apiKey: keys.c }) };
+    const feeds = { a: wsClient(server.wsUrl, { apiKey: keys.a }), b: wsClient(server.wsUrl, { apiKey: keys.b }), c: wsClient(server.wsUrl, { apiKey: keys.c }), operator: wsClient(server.wsUrl, { apiKey: keys.operator }) };
     const heard = {} as Record<'a' | 'b' | 'c', Promise<{ data?: Update | null }[]>>;
     for (const k of ['a', 'b', 'c'] as const) {
       const listening = subscribedTo(server.pubsub, 'shipmentUpdated');
       heard[k] = firstResults<Update>(feeds[k], { query: UPDATES });
       await listening;
     }
+    const feedListening = subscribedTo(server.pubsub, 'complexActivity');
+    const line = firstResults<{ complexActivity: { id: string; kind: string; summary: string } }>(feeds.operator, { query: FEED });
+    await feedListening;
 
     const given = await as<{ bookingGiveBack: { bookings: { id: string; status: string; endReason: string; shipmentRequestId: string }[] } }>(keys.carrier, GIVE_BACK, { id: booking.b, reason: 'running late after the first drop', key: randomUUID() });
     expect(given.errors).toBeUndefined();
@@ -121,6 +126,11 @@ describe('a carrier gives back the loads of a pooled route not picked up yet, af
 
     // B's and C's shippers hear it with the reason.
     for (const k of ['b', 'c'] as const) expect((await heard[k])[0]!.data!.shipmentUpdated).toEqual({ shipmentRequestId: requests[k], status: 'OPEN', reason: 'running late after the first drop', trackingEvent: null });
+    // The feed's line: one give-back, two shipments back; told again the same from what is stored.
+    const told = (await line)[0]!.data!.complexActivity;
+    expect(told).toMatchObject({ kind: 'BOOKING_RETURNED', summary: 'Booking given back by its carrier: 2 shipments back to the next matching round' });
+    const recent = await as<{ complex: { recentActivity: { id: string; kind: string; summary: string }[] } }>(keys.operator, RECENT);
+    expect(recent.data!.complex.recentActivity.find((l) => l.kind === 'BOOKING_RETURNED')).toEqual(told);
     // A's shipper hears nothing of it: the next it hears is its own load's next step.
     expect((await report(booking.a, 'IN_TRANSIT')).errors).toBeUndefined();
     expect((await heard.a)[0]!.data!.shipmentUpdated).toMatchObject({ shipmentRequestId: requests.a, trackingEvent: { kind: 'IN_TRANSIT' } });
