@@ -12,7 +12,7 @@ const HOUR = 3_600_000;
 const at = (ms: number) => new Date(Date.now() + ms).toISOString();
 const GATE = { lat: 37.325, lng: 126.75 };
 
-const ROUTE_FIELDS = `id status priceKrw sharedBy shares { requestId priceKrw } stops { seq action requestId kgAfter palletsAfter }`;
+const ROUTE_FIELDS = `id status priceKrw sharedBy endAt shares { requestId priceKrw } stops { seq action requestId kgAfter palletsAfter departAt }`;
 const ROUTES = `query ($round: ID) { routes(first: 10, filter: { roundId: $round }) { edges { node { ${ROUTE_FIELDS} } } } }`;
 const NODE = `query ($id: ID!) { node(id: $id) { ... on Route { ${ROUTE_FIELDS} } } }`;
 const RUN = 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { id } } }';
@@ -30,7 +30,8 @@ interface Route {
   priceKrw: number;
   sharedBy: number;
   shares: { requestId: string; priceKrw: number }[];
-  stops: { seq: number; action: string; requestId: string; kgAfter: number; palletsAfter: number }[];
+  endAt: string;
+  stops: { seq: number; action: string; requestId: string; kgAfter: number; palletsAfter: number; departAt: string }[];
 }
 interface Update {
   shipmentUpdated: { shipmentRequestId: string; status: string; reason: string | null; trackingEvent: { kind: string } | null };
@@ -144,6 +145,9 @@ describe('a carrier gives back the loads of a pooled route not picked up yet, af
       [1, 'PICKUP', requests.a, 800, 2],
       [2, 'DROP', requests.a, 0, 0],
     ]);
+    // Planned as before, and it ends with A's drop: the truck is free from then on.
+    expect(left.stops.map((s) => s.departAt)).toEqual(route.stops.filter((s) => s.requestId === requests.a).map((s) => s.departAt));
+    expect(left.endAt).toBe(left.stops.at(-1)!.departAt);
     expect(await routeAs(keys.a)).toMatchObject({ status: 'ACCEPTED', stops: left.stops });
     const aBooking = (await server.db.select().from(bookings).where(eq(bookings.id, localIdOf(booking.a, 'Booking', 'id'))).get())!;
     expect(aBooking).toMatchObject({ status: 'CONFIRMED', endReason: null });
