@@ -115,8 +115,11 @@ export async function viewRoutes(db: Db, viewer: Viewer, rows: RouteRecord[], no
     const stops = stopsOf.get(route.id) ?? [];
     const status = (own: OfferRecord[], left: OfferRecord[]) => (left.length === 0 && own.length > 0 ? endedStatus(own.map((s) => endedOf(s.requestId)!)) : statusOf(left, now));
     if (viewer.role !== 'MANUFACTURER') {
+      const kept = keptStops(stops, (id) => !endedOf(id));
       return {
         ...route,
+        // The truck is done at its last stop still booked (a share that ended was perhaps the last drop).
+        endAt: gone.length > 0 ? (kept.at(-1)?.departAt ?? route.endAt) : route.endAt,
         // A share ended before pickup takes its price and its part of the km with it (they were split alike).
         priceKrw: route.priceKrw - sum(gone, (s) => s.priceKrw),
         deadheadKm: Math.max(0, route.deadheadKm - sum(gone, (s) => s.deadheadKm)),
@@ -124,7 +127,7 @@ export async function viewRoutes(db: Db, viewer: Viewer, rows: RouteRecord[], no
         status: status(gone, shares),
         sharedBy,
         shares,
-        stops: keptStops(stops, (id) => !endedOf(id)),
+        stops: kept,
       };
     }
     const own = shares.filter((s) => s.shipperOrgId === viewer.organisationId);
