@@ -94,6 +94,12 @@ describe('npm run simulate', () => {
     for (const row of rows.slice(1)) expect(columns(row.slice(0, row.lastIndexOf('  ') + 2)), row).toBe(start);
   });
 
+  it("prints a target's figure as precisely as its verdict: 15.04 % empty km misses 15 %, so it does not read 15.0 %", () => {
+    const near = { ...banwol, insights: { ...banwol.insights, transport: { ...banwol.insights.transport, savingsPct: 29.96, emptyKmSharePct: 15.04 }, requests: { ...banwol.insights.requests, servedPct: 98.96 } } };
+    const targets = formatReport(near, 'chart.svg').split('\n').filter((line) => /^(target met|TARGET MISSED)/.test(line));
+    expect(targets).toEqual(['TARGET MISSED: savings 29.96% (≥ 30%)', 'TARGET MISSED: empty-km share 15.04% (≤ 15%)', 'TARGET MISSED: served 98.96% (≥ 99%)']);
+  });
+
   it('gives the same KPIs for the same seed', () => {
     expect(again.insights).toEqual(banwol.insights);
     expect(again.counters).toEqual(banwol.counters);
