@@ -173,7 +173,7 @@ export const Env = z.object({
    * beyond any retry, so a retry never runs its mutation twice. Below a day it could: hence the minimum.
    */
   IDEMPOTENCY_RETENTION_DAYS: decimal(z.number().int().min(1)).default(30),
-  /** Hours a scheduled matching round that considered no request is kept (manual rounds and rounds with offers stay). */
+  /** Hours a scheduled matching round that offered nothing is kept (manual rounds and rounds with offers stay). */
   EMPTY_ROUND_RETENTION_HOURS: decimal(z.number().int().min(1)).default(24),
   /**
    * Days the stop list of a route nobody booked is kept after its round (its offers and price stay for good; a

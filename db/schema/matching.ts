@@ -116,10 +116,11 @@ const roundReport = customType<{ data: StoredRoundReport; driverData: string }>(
 });
 
 /**
- * A scheduled round that considered no request: what retention prunes (src/retention/prune-empty-rounds.ts).
- * Its partial index has this very condition, which lets the planner use the index.
+ * A scheduled round that offered nothing (no request to consider, or none a truck could take): what the feed leaves
+ * out and retention prunes (src/retention/prune-empty-rounds.ts). Its partial index has this very condition, which
+ * lets the planner use the index.
  */
-export const EMPTY_SCHEDULED_ROUND = sql`"trigger" = ${codeOf(ROUND_TRIGGER_CODES, 'SCHEDULED')} and ${reportField('requestsConsidered')} = 0`;
+export const EMPTY_SCHEDULED_ROUND = sql`"trigger" = ${codeOf(ROUND_TRIGGER_CODES, 'SCHEDULED')} and ${reportField('offersWritten')} = 0`;
 
 /** A round still running: the condition of its partial unique index, which a query must spell the same to use it. */
 export const RUNNING_ROUND = sql`status = ${codeOf(ROUND_STATUS_CODES, 'RUNNING')}`;

@@ -139,9 +139,10 @@ void everyFigureStored;
 function roundEvents(ctx: Context, complex: ComplexRecord, roundId: number, trigger: RoundTrigger, report: RoundReport, offersWritten: number): Publication[] {
   const { servedCount, requestsConsidered, timeMs } = report;
   const completed: Publication = ['roundCompleted', { complexCode: complex.code, roundId, trigger, timeMs, requestsConsidered, servedCount, offersWritten }];
-  // The scheduler starts one every few minutes in every complex: a quiet night's "0/0 requests" lines would fill the
-  // operators' feed (and their webhooks). One somebody asked for is told, empty or not.
-  if (trigger === 'SCHEDULED' && requestsConsidered === 0) return [completed];
+  // The scheduler starts one every few minutes in every complex: a quiet night's "0/0 requests" lines, or a load no
+  // truck can take told "0/1" again every round until it expires, would fill the operators' feed (and their webhooks);
+  // the dashboard's unmatched requests say why. One somebody asked for is told, whatever it offered. As EMPTY_SCHEDULED_ROUND.
+  if (trigger === 'SCHEDULED' && offersWritten === 0) return [completed];
   return [['complexActivity', { id: activityId('MATCHING_ROUND_COMPLETED', roundId), complexCode: complex.code, kind: 'MATCHING_ROUND_COMPLETED', at: ctx.now(), ...roundLine({ roundId, offersWritten, ...report }) }], completed];
 }
 

@@ -6,9 +6,10 @@ import { cutoff, PruneInput, type RetentionCtx } from './prune-input';
 import { HOUR_MS } from '../time';
 
 /**
- * Deletes up to `batchSize` scheduled rounds that considered no request and started more than
+ * Deletes up to `batchSize` scheduled rounds that offered nothing and started more than
  * EMPTY_ROUND_RETENTION_HOURS ago, oldest first, and returns how many. The scheduler runs one per complex
- * every few minutes, mostly empty ones at night; they report nothing worth keeping. Manual rounds stay (an
+ * every few minutes, mostly empty ones at night (or ones finding no truck again for a load none can take); they
+ * report nothing worth keeping. Manual rounds stay (an
  * operator asked for them), and so does any round an offer or a route still references.
  */
 export function pruneEmptyRounds({ ctx, input }: { ctx: RetentionCtx; input: PruneInput }): Promise<number> {

@@ -16,6 +16,7 @@ import { firstResults, gql, subscribedTo, wsClient } from '../helpers/clients';
 import { fromNow, marketApi } from '../helpers/market-api';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+import { shipmentRequestVariables } from '../helpers/bookings-fixtures';
 
 const HOUR = 3_600_000;
 const GATE = { lat: 37.325, lng: 126.75 };
@@ -189,8 +190,9 @@ describe("a complex's recent activity", () => {
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ field: 'first', rule: expect.stringMatching(/100|1/) }] });
   });
 
-  // The scheduler starts a round every few minutes in every complex: a quiet night's "0 of 0 requests" would fill the feed.
-  it('tells no line, live or again, for a scheduled round that had no request to consider', async () => {
+  // The scheduler starts a round every few minutes in every complex: a quiet night's "0 of 0 requests" would fill the
+  // feed, as would a load no truck can take, "0 of 1" again every round until it expires.
+  it('tells no line, live or again, for a scheduled round that offered nothing', async () => {
     const gumi = selectComplex({ db: server.db }, { code: 'GUMI' })!;
     const operator = server.keyOf('OPERATOR', 'GUMI').apiKey;
     const client = wsClient(server.wsUrl, { apiKey: operator });
@@ -202,6 +204,11 @@ describe("a complex's recent activity", () => {
       const ctx = { db: server.db, pubsub: server.pubsub, logger: createLogger('silent'), env: parseEnv({ NODE_ENV: 'test' }), now: () => new Date(), viewer: null as never };
       const quiet = await executeRound(ctx, gumi, 'SCHEDULED', null);
       expect(quiet.report?.requestsConsidered).toBe(0);
+      // Gumi has no truck: its load is considered, and nothing offered.
+      const posted = await gql(server.url, 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }', { input: shipmentRequestVariables({ origin: { lat: 36.105, lng: 128.39 } }) }, { apiKey: server.keyOf('MANUFACTURER', 'GUMI').apiKey });
+      expect(posted.body.errors).toBeUndefined();
+      const unserved = await executeRound(ctx, gumi, 'SCHEDULED', null);
+      expect(unserved.report).toMatchObject({ requestsConsidered: 1, offersWritten: 0 });
       const asked = await executeRound(ctx, gumi, 'MANUAL', null);
       await vi.waitFor(() => expect(heard.map((l) => l.kind)).toContain('MATCHING_ROUND_COMPLETED'));
       const lines = (await recent(operator, { code: 'GUMI', first: 100 })).body.data!.complex!.recentActivity;

@@ -26,7 +26,7 @@ const requestInput = (idempotencyKey: string) => ({
   weightKg: 1200, pallets: 3, cargoClass: 'GENERAL', loadingAtOrigin: 'FORKLIFT', loadingAtDestination: 'FORKLIFT',
   pickupWindow: { from: at(20 * HOUR_MS), until: at(26 * HOUR_MS) }, deliverBy: at(48 * HOUR_MS),
 });
-const emptyReport = (requestsConsidered: number) => ({ requestsConsidered }) as StoredRoundReport;
+const emptyReport = (requestsConsidered: number, offersWritten = 0) => ({ requestsConsidered, offersWritten }) as StoredRoundReport;
 
 describe('retention', () => {
   const tmp = tempDir();
@@ -78,18 +78,20 @@ describe('retention', () => {
     expect(await db.select({ key: idempotencyKeys.key }).from(idempotencyKeys).all()).toEqual([{ key: 'new-key-1' }]);
   });
 
-  it('deletes old empty scheduled rounds referenced by nothing; keeps manual ones, recent ones, ones that considered requests and ones with offers', async () => {
+  it('deletes old scheduled rounds that offered nothing, referenced by nothing; keeps manual ones, recent ones and ones with offers', async () => {
     const old = new Date(Date.now() - 2 * DAY_MS);
-    const round = async (trigger: 'SCHEDULED' | 'MANUAL', startedAt: Date, requestsConsidered = 0) =>
-      (await db.insert(matchingRounds).values({ complexId, status: 'COMPLETED', trigger, startedAt, finishedAt: startedAt, report: emptyReport(requestsConsidered) }).returning().get()).id;
+    const round = async (trigger: 'SCHEDULED' | 'MANUAL', startedAt: Date, requestsConsidered = 0, offersWritten = 0) =>
+      (await db.insert(matchingRounds).values({ complexId, status: 'COMPLETED', trigger, startedAt, finishedAt: startedAt, report: emptyReport(requestsConsidered, offersWritten) }).returning().get()).id;
     const emptyOld = await round('SCHEDULED', old);
+    // Loads no truck could take, considered again every round: nothing worth keeping either.
+    const unservedOld = await round('SCHEDULED', old, 3);
     const emptyRecent = await round('SCHEDULED', new Date(Date.now() - HOUR_MS));
     const manual = await round('MANUAL', old);
-    const busy = await round('SCHEDULED', old, 3);
+    const busy = await round('SCHEDULED', old, 3, 2);
     const withOffers = await roundWithOffers(old);
 
-    expect(await pruneEmptyRounds({ ctx: later(0), input: { batchSize: 500 } })).toBe(1);
-    const left = await db.select({ id: matchingRounds.id }).from(matchingRounds).where(inArray(matchingRounds.id, [emptyOld, emptyRecent, manual, busy, withOffers])).all();
+    expect(await pruneEmptyRounds({ ctx: later(0), input: { batchSize: 500 } })).toBe(2);
+    const left = await db.select({ id: matchingRounds.id }).from(matchingRounds).where(inArray(matchingRounds.id, [emptyOld, unservedOld, emptyRecent, manual, busy, withOffers])).all();
     expect(left.map((r) => r.id).sort()).toEqual([emptyRecent, manual, busy, withOffers].sort());
   });
 

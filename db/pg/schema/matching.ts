@@ -42,10 +42,11 @@ const position = (field: keyof StoredRoundReport) => ROUND_REPORT_FIELDS.indexOf
 export const reportField = (field: keyof StoredRoundReport) => sql.raw(`((report ->> ${position(field)})::double precision)`);
 
 /**
- * A scheduled round that considered no request (retention prunes them), as db/schema's EMPTY_SCHEDULED_ROUND: the
- * report is jsonb here, so the condition reads it with `->`; queries must spell it so to use the partial index.
+ * A scheduled round that offered nothing (the feed leaves them out, retention prunes them), as db/schema's
+ * EMPTY_SCHEDULED_ROUND: the report is jsonb here, so the condition reads it with `->`; queries must spell it so to
+ * use the partial index.
  */
-export const EMPTY_SCHEDULED_ROUND = sql.raw(`"trigger" = ${ROUND_TRIGGER_CODES.SCHEDULED} and (report -> ${position('requestsConsidered')}) = '0'::jsonb`);
+export const EMPTY_SCHEDULED_ROUND = sql.raw(`"trigger" = ${ROUND_TRIGGER_CODES.SCHEDULED} and (report -> ${position('offersWritten')}) = '0'::jsonb`);
 
 export const matchingRounds = pgTable(
   'matching_rounds',

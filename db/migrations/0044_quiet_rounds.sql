@@ -1,0 +1,2 @@
+DROP INDEX `matching_rounds_empty_scheduled`;--> statement-breakpoint
+CREATE INDEX `matching_rounds_empty_scheduled` ON `matching_rounds` (`started_at`) WHERE "trigger" = 1 and json_extract(report, '$[13]') = 0;
