@@ -64,6 +64,24 @@ export function passedFields<S extends z.ZodType>(schema: S, value: unknown, err
   return { fields: fields as Passed<z.output<S>>, failed };
 }
 
+/**
+ * An update's fields, by the rules of the fields that make the record (`shape`, create's), each optional: a field left
+ * out keeps the record's value; null is passed to a rule that takes it (an optional term, cleared or reset to its
+ * default) and refused, by the field's name, for a field the record cannot be without. null is never "keep": a client
+ * sending it thinks it cleared something.
+ */
+export function fieldChanges<S extends Record<string, z.ZodType>>(shape: S, record: string) {
+  const keep = `must not be null: leave it out to keep the ${record}'s`;
+  const changes = Object.entries(shape).map(([field, rule]): [string, z.ZodType] => [field, rule.safeParse(null).success ? rule : rule.nullable().refine((v) => v !== null, keep)]);
+  return z.object(Object.fromEntries(changes) as S).partial();
+}
+
+/** The rule of an update (`.refine(...changesSome(shape, 'listing'))`) that it gives at least one of `shape`'s fields. */
+export function changesSome(shape: Record<string, z.ZodType>, record: string): [(update: Record<string, unknown>) => boolean, string] {
+  const fields = Object.keys(shape);
+  return [(update) => fields.some((field) => update[field] !== undefined), `must change at least one field of the ${record}: ${fields.join(', ')}`];
+}
+
 /** `rules` over the fields of `value` that passed their own rules, `schema` having refused it with `error`. */
 function rulesOver<S extends z.ZodType, R>(schema: S, value: unknown, error: z.ZodError, rules: InputRules<z.output<S>, R>): R {
   const { fields, failed } = passedFields(schema, value, error);

@@ -2566,7 +2566,10 @@ export type WarehouseListingCreatePayload = {
   listing: WarehouseListing;
 };
 
-/** Input of `warehouseListingUpdate`: fields left out or null keep their value; the result must satisfy the same rules as a new listing. */
+/**
+ * Input of `warehouseListingUpdate`: fields left out keep their value, at least one given; `null` is refused naming the
+ * field (a listing has every field). The result must satisfy the same rules as a new listing.
+ */
 export type WarehouseListingUpdateInput = {
   /** The listing to change (must be ACTIVE). */
   listingId: Scalars['ID']['input'];
@@ -2709,8 +2712,9 @@ export type VehicleAvailabilityUpdatePayload = {
 };
 
 /**
- * Input of `vehicleUpdate`: fields left out or null keep their value, the rest follow `vehicleRegister`'s rules for the
- * vehicle's tonnage class. Class, body type and plate do not change (another truck: retire this one and register it).
+ * Input of `vehicleUpdate`: fields and rate card figures left out keep their value, at least one field given; `null` is
+ * refused naming the field (a vehicle has every term); the rest follow `vehicleRegister`'s rules for the vehicle's tonnage
+ * class. Class, body type and plate do not change (another truck: retire this one and register it).
  */
 export type VehicleUpdateInput = {
   /** The vehicle (ACTIVE, the caller's). */

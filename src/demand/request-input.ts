@@ -7,7 +7,7 @@ import { canLoad, DEFAULT_LOADING_METHOD } from '../supply/loading-methods';
 import { LocationInput } from '../supply/location-input';
 import { DAY_MS } from '../time';
 import { labelEn, LARGEST_CLASS } from '../supply/vehicle-classes';
-import { FREE_TEXT } from '../validation';
+import { changesSome, fieldChanges, FREE_TEXT } from '../validation';
 
 /**
  * Destinations must lie in this box: South Korea from Jeju (33.1°N) to the DMZ (38.6°N), Baengnyeong-do
@@ -139,25 +139,13 @@ export type ShipmentRequestData = z.output<typeof CreateShipmentRequestInput>;
 const { idempotencyKey: _key, ...TERMS } = CreateShipmentRequestInput.shape;
 
 /**
- * The terms of a request a shipper sets, each optional: the create input's fields and field rules but its idempotency
- * key. A field create requires is refused as null by that name, not as a value of the wrong type.
- */
-const TermChanges = z
-  .object(
-    Object.fromEntries(
-      Object.entries(TERMS).map(([field, rule]: [string, z.ZodType]) => [field, rule.safeParse(null).success ? rule : rule.nullable().refine((v) => v !== null, "must not be null: leave it out to keep the request's")]),
-    ) as typeof TERMS,
-  )
-  .partial();
-
-/**
  * A shipper's change to its request: the fields given replace the request's (null clears `storage`, `maxPriceKrw`,
- * `notes`, and resets a loading method to its default). Each field is checked by create's own rule here, the result
- * as a whole by CreateShipmentRequestInput and checkInContext (update-shipment-request.ts).
+ * `notes`, and resets a loading method to its default; a term create requires is refused as null by its name). Each
+ * field is checked by create's own rule here, the result as a whole by CreateShipmentRequestInput and checkInContext
+ * (update-shipment-request.ts).
  */
-export const UpdateShipmentRequestInput = TermChanges.extend({ id: z.number().int().positive(), idempotencyKey: IdempotencyKey }).refine(
-  (u) => Object.keys(TermChanges.shape).some((k) => u[k as keyof typeof TermChanges.shape] !== undefined),
-  `must change at least one field of the request: ${Object.keys(TermChanges.shape).join(', ')}`,
-);
+export const UpdateShipmentRequestInput = fieldChanges(TERMS, 'request')
+  .extend({ id: z.number().int().positive(), idempotencyKey: IdempotencyKey })
+  .refine(...changesSome(TERMS, 'request'));
 /** As GraphQL passes it, any field null (refused by the field's own rule where it may not be removed). */
 export type UpdateShipmentRequestInput = { [K in keyof z.input<typeof UpdateShipmentRequestInput>]: z.input<typeof UpdateShipmentRequestInput>[K] | null };

@@ -235,6 +235,21 @@ describe('warehouse listings over GraphQL', () => {
       expect((await as<{ node: Listing }>(owner, NODE, { id: listing.id })).body.data!.node).toEqual(listing);
     });
 
+    it("refuses null for a field as a request's update does, naming it, and an update that changes no field; changes nothing", async () => {
+      const listing = await create(owner);
+      const cases: [Record<string, unknown>, { field: string; rule: unknown }[]][] = [
+        // null is no value a listing can have: a client sending it to clear or reset the field is told, not ignored.
+        [{ name: null, hasDock: null, minDays: 5 }, [{ field: 'input.name', rule: "must not be null: leave it out to keep the listing's" }, { field: 'input.hasDock', rule: "must not be null: leave it out to keep the listing's" }]],
+        [{}, [{ field: 'input', rule: expect.stringMatching(/^must change at least one field of the listing: name, location, storageClass/) }]],
+      ];
+      for (const [patch, issues] of cases) {
+        const res = await as(owner, UPDATE, { input: { listingId: listing.id, ...patch } });
+        expect(res.body.errors?.[0]?.extensions?.code, JSON.stringify(patch)).toBe('BAD_USER_INPUT');
+        expect(res.body.errors?.[0]?.extensions?.issues).toEqual(issues);
+      }
+      expect((await as<{ node: Listing }>(owner, NODE, { id: listing.id })).body.data!.node).toEqual(listing);
+    });
+
     it('names a malformed listing ID, answers NOT_FOUND for unknown and other owners’ listings, FORBIDDEN for other roles', async () => {
       const listing = await create(owner);
       const malformed = await as(owner, UPDATE, { input: { listingId: 'nonsense', name: 'x y' } });

@@ -134,6 +134,25 @@ describe('vehicleUpdate', () => {
     await retireVehicle({ ctx: as('CARRIER'), input: { vehicleId: truck.id } });
   });
 
+  it("refuses null for a term as a request's update does, naming it, and an update that changes no term; nothing is written", async () => {
+    const truck = await vehicle(as('CARRIER'));
+    const keep = "must not be null: leave it out to keep the vehicle's";
+    const cases: [Record<string, unknown>, { field: string; rule: unknown }[]][] = [
+      // null is no figure a truck can have: a client sending it to clear or reset one is told, not ignored.
+      [{ payloadKg: null, hazmatCertified: null, palletSlots: 4 }, [{ field: 'input.payloadKg', rule: keep }, { field: 'input.hazmatCertified', rule: keep }]],
+      [{ rateCard: { perKmKrw: null, baseFeeKrw: 90_000 } }, [{ field: 'input.rateCard.perKmKrw', rule: keep }]],
+      [{ rateCard: null }, [{ field: 'input.rateCard', rule: keep }]],
+      [{}, [{ field: 'input', rule: 'must change at least one field of the vehicle: payloadKg, palletSlots, hazmatCertified, rateCard' }]],
+    ];
+    for (const [changes, expected] of cases) {
+      const res = await update(truck.id, changes);
+      expect(code(res), JSON.stringify(changes)).toBe('BAD_USER_INPUT');
+      expect(issues(res)).toEqual(expected);
+    }
+    expect(await stored(truck.id)).toMatchObject({ payloadKg: truck.payloadKg, palletSlots: truck.palletSlots, hazmatCertified: false, baseFeeKrw: truck.baseFeeKrw, perKmKrw: truck.perKmKrw });
+    await retireVehicle({ ctx: as('CARRIER'), input: { vehicleId: truck.id } });
+  });
+
   it('names a field\'s own rule and its class\'s bounds in one answer; nothing is written', async () => {
     const truck = await vehicle(as('CARRIER'));
     const res = await update(truck.id, { palletSlots: 21, rateCard: { perKmKrw: -1 } });

@@ -9,7 +9,7 @@ import { recordWebhookEvents } from '../../webhooks/record-event';
 import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../errors';
-import { parseInputBeforeRules } from '../../validation';
+import { changesSome, fieldChanges, parseInputBeforeRules } from '../../validation';
 import { locationColumns } from '../location-input';
 import { regionIssue } from '../service-region';
 import { ListingFields, listingIssues } from './listing-fields';
@@ -17,23 +17,15 @@ import { heldStays } from './held-stays';
 import { selectListingsByIds, type ListingRecord } from './listing-record';
 import { addDays, seoulDay } from './seoul-day';
 
-const shape = ListingFields.shape;
-/** Any listing field; a field left out (or null) keeps its value. `availability` replaces the windows from today on. */
-export const UpdateListingInput = z.object({
-  listingId: z.number().int().positive(),
-  name: shape.name.nullish(),
-  location: shape.location.nullish(),
-  storageClass: shape.storageClass.nullish(),
-  totalPallets: shape.totalPallets.nullish(),
-  availability: shape.availability.nullish(),
-  pricePerPalletDayKrw: shape.pricePerPalletDayKrw.nullish(),
-  minDays: shape.minDays.nullish(),
-  hasForklift: shape.hasForklift.nullish(),
-  hasDock: shape.hasDock.nullish(),
-  opensAt: shape.opensAt.nullish(),
-  closesAt: shape.closesAt.nullish(),
-});
-export type UpdateListingInput = z.input<typeof UpdateListingInput>;
+/**
+ * Any listing field; a field left out keeps its value, null is refused (a listing has every field). `availability`
+ * replaces the windows from today on.
+ */
+export const UpdateListingInput = fieldChanges(ListingFields.shape, 'listing')
+  .extend({ listingId: z.number().int().positive() })
+  .refine(...changesSome(ListingFields.shape, 'listing'));
+/** As GraphQL passes it, any field null (refused by its name). */
+export type UpdateListingInput = { [K in keyof z.input<typeof UpdateListingInput>]: z.input<typeof UpdateListingInput>[K] | null };
 
 /**
  * Where `windows` list fewer idle pallets than held storage bookings take, from `today` on (Asia/Seoul), one line per
@@ -94,18 +86,16 @@ function dayRanges(days: string[]): string {
   return ranges.map((r) => (r.length === 1 ? r[0]! : `${r[0]} to ${r.at(-1)}`)).join(', ');
 }
 
-type ListingChange = { [K in keyof ListingFields]?: ListingFields[K] | null };
-
-/** The fields of a change that were sent: left out or null, a field keeps its value. */
-function sentFields(patch: ListingChange): Partial<ListingFields> {
-  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== null && v !== undefined));
+/** The fields of a change that were sent: left out, a field keeps its value. */
+function sentFields(patch: Partial<ListingFields>): Partial<ListingFields> {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
 }
 
 /**
  * The rules of a new listing over `current` with the fields sent applied; one that failed its own rule (in `failed`,
  * named already) is left out of the listing, so that the rules needing it skip it.
  */
-function changeIssues(ctx: Context, current: ListingRecord, patch: ListingChange, failed: ReadonlySet<string>): FieldIssue[] {
+function changeIssues(ctx: Context, current: ListingRecord, patch: Partial<ListingFields>, failed: ReadonlySet<string>): FieldIssue[] {
   const sent = sentFields(patch);
   const listing: Partial<ListingFields> = {
     name: current.name,

@@ -10,21 +10,21 @@ import { IdempotencyKey, idempotent } from '../../idempotency';
 import { falloutEvents } from '../../market/fallout';
 import { withdrawPendingOffers } from '../../market/withdraw-offers';
 import { publishAll, type Publication } from '../../pubsub';
-import { parseInputBeforeRules } from '../../validation';
+import { changesSome, fieldChanges, parseInputBeforeRules } from '../../validation';
 import { recordWebhookEvents } from '../../webhooks/record-event';
-import { capacityIssues, PalletSlots, PayloadKg, RateCardInput } from './vehicle-fields';
+import { capacityIssues, PalletSlots, PayloadKg, RateCardFigures } from './vehicle-fields';
 import { RETIRED_VEHICLE, selectVehiclesByIds, type VehicleRecord, type VehicleRow } from './vehicle-record';
 
-/** Any of the vehicle's terms; a field or figure left out (or null) keeps its value. Class, body and plate are another truck. */
-export const UpdateVehicleInput = z.object({
-  vehicleId: z.number().int().positive(),
-  payloadKg: PayloadKg.nullish(),
-  palletSlots: PalletSlots.nullish(),
-  hazmatCertified: z.boolean().nullish(),
-  rateCard: RateCardInput.nullish(),
-  idempotencyKey: IdempotencyKey.nullish(),
-});
-export type UpdateVehicleInput = z.input<typeof UpdateVehicleInput>;
+/** The terms a carrier changes; those of register (class, body and plate are another truck), each a vehicle has. */
+const TERMS = { payloadKg: PayloadKg, palletSlots: PalletSlots, hazmatCertified: z.boolean(), rateCard: fieldChanges(RateCardFigures, 'vehicle') };
+
+/** Any of the vehicle's terms, and any figure of its rate card: left out, it keeps its value; null is refused by its name. */
+export const UpdateVehicleInput = fieldChanges(TERMS, 'vehicle')
+  .extend({ vehicleId: z.number().int().positive(), idempotencyKey: IdempotencyKey.nullish() })
+  .refine(...changesSome(TERMS, 'vehicle'));
+type OrNull<T> = { [K in keyof T]: T[K] | null };
+/** As GraphQL passes it, any term or figure null (refused by its name). */
+export type UpdateVehicleInput = OrNull<Omit<z.input<typeof UpdateVehicleInput>, 'rateCard'>> & { rateCard?: OrNull<NonNullable<z.input<typeof UpdateVehicleInput>['rateCard']>> | null };
 
 type Terms = Partial<Pick<VehicleRow, 'payloadKg' | 'palletSlots' | 'hazmatCertified' | 'baseFeeKrw' | 'perKmKrw' | 'perStopFeeKrw' | 'waitingFeePerHourKrw'>>;
 
@@ -83,7 +83,7 @@ export async function updateVehicle({ ctx, input }: { ctx: Context; input: Updat
     const current = fields.vehicleId && (await ctx.db.select({ tonnageClass: vehicles.tonnageClass }).from(vehicles).where(and(eq(vehicles.id, fields.vehicleId), eq(vehicles.carrierOrgId, viewer.organisationId))).get());
     return current ? capacityIssues(current.tonnageClass, fields.payloadKg, fields.palletSlots) : [];
   });
-  const sent = Object.fromEntries(Object.entries({ ...capacity, ...rateCard }).filter(([, v]) => v !== null && v !== undefined)) as Terms;
+  const sent = Object.fromEntries(Object.entries({ ...capacity, ...rateCard }).filter(([, v]) => v !== undefined)) as Terms;
   let told: Publication[] = [];
   const call = { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'vehicleUpdate', input: { vehicleId, ...sent } };
   const { fresh } = await idempotent(ctx.db, call, async (tx) => {

@@ -27,14 +27,22 @@ export const MAX_BASE_FEE_KRW = 2_000_000;
 export const MAX_PER_KM_KRW = 50_000;
 export const MAX_PER_STOP_FEE_KRW = 500_000;
 export const MAX_WAITING_FEE_PER_HOUR_KRW = 500_000;
-const Krw = (max: number) => z.number().int('must be a whole number of KRW').min(0, 'must not be negative').max(max, `must be at most ${max} KRW`).nullish();
+const Krw = (max: number) => z.number().int('must be a whole number of KRW').min(0, 'must not be negative').max(max, `must be at most ${max} KRW`);
 
-/** A rate card's figures, each optional: left out, register takes the class's and update keeps the vehicle's. */
-export const RateCardInput = z.object({
+/** A rate card's figures, as a vehicle has them. */
+export const RateCardFigures = {
   baseFeeKrw: Krw(MAX_BASE_FEE_KRW),
   perKmKrw: Krw(MAX_PER_KM_KRW),
   perStopFeeKrw: Krw(MAX_PER_STOP_FEE_KRW),
   waitingFeePerHourKrw: Krw(MAX_WAITING_FEE_PER_HOUR_KRW),
+};
+
+/** A rate card's figures for register, each optional: left out or null, the class's. */
+export const RateCardInput = z.object({
+  baseFeeKrw: RateCardFigures.baseFeeKrw.nullish(),
+  perKmKrw: RateCardFigures.perKmKrw.nullish(),
+  perStopFeeKrw: RateCardFigures.perStopFeeKrw.nullish(),
+  waitingFeePerHourKrw: RateCardFigures.waitingFeePerHourKrw.nullish(),
 });
 
 /** Payload and pallet slots as sent; their bounds depend on the tonnage class (`capacityIssues`). */
