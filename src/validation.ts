@@ -140,7 +140,7 @@ const ZERO_WIDTH = '[\\u200b\\u200c\\u200e\\u200f\\u061c\\u2060\\ufeff]|(?<!\\p{
 const INVISIBLE = '[\\s\\p{C}\\p{M}\\p{Z}\\u115f\\u1160\\u3164\\uffa0\\u2800]';
 
 /**
- * For names and other one-line text (`.regex(...ONE_LINE)`): no control characters. NUL padding from a fixed-width
+ * For names and other one-line text (`OneLineText...regex(...ONE_LINE)`): no control characters. NUL padding from a fixed-width
  * ERP field, a tab or line break pasted with a name, or an escape code are never part of a firm's name (상호), and
  * would travel on into statements, CSV and screens. No lone surrogates either, nor bidirectional overrides: one turns
  * the rest of a name around on every screen and statement that shows it (a firm passing for another), nor zero-width
@@ -156,6 +156,13 @@ export const ONE_LINE = textRule(
     [new RegExp(`^${INVISIBLE}+$`, 'u'), 'must contain a visible character: spaces, fillers (U+3164) and invisible marks alone show as an empty name'],
   ],
 );
+
+/**
+ * One-line text (names, descriptions, one-line reasons) as a reader sees it: trimmed, and each run of spaces (typed
+ * twice, U+00A0 or U+3000 pasted: any Unicode space) one space, so that `Gumi   Warehouse` is `Gumi Warehouse` on every
+ * screen, statement and search. Its rules follow: `OneLineText.min(2).max(120).regex(...ONE_LINE)`.
+ */
+export const OneLineText = z.string().trim().overwrite((text) => text.replace(/\p{Zs}+/gu, ' '));
 
 /** For free text such as notes and reasons (`.regex(...FREE_TEXT)`): line breaks and tabs, but no other control characters, and no lone surrogates. */
 export const FREE_TEXT = textRule(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\p{Cs}]*$/u, 'must not contain control characters other than line breaks and tabs (NUL, escape codes)');

@@ -4,14 +4,14 @@ import { z } from 'zod';
 import { apiKeys, organisations } from '../../db/schema';
 import type { Context } from '../context';
 import { ForbiddenError, NotFoundError } from '../errors';
-import { ONE_LINE, parseInput } from '../validation';
+import { ONE_LINE, OneLineText, parseInput } from '../validation';
 import type { ApiKeyRecord } from './api-key-record';
 import { generateApiKey } from './api-key-secret';
 import { requireViewer } from './authorize';
 
 export const CreateApiKeyInput = z.object({
   organisationId: z.number().int().positive(),
-  name: z.string().trim().min(1).max(80).regex(...ONE_LINE),
+  name: OneLineText.min(1).max(80).regex(...ONE_LINE),
 });
 export type CreateApiKeyInput = z.infer<typeof CreateApiKeyInput>;
 

@@ -4,7 +4,7 @@ import { organisations, ORGANISATION_ROLES, type OrganisationRole } from '../../
 import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { ConflictError } from '../errors';
-import { ONE_LINE, parseInput } from '../validation';
+import { ONE_LINE, OneLineText, parseInput } from '../validation';
 import { requireRole } from './authorize';
 import type { OrganisationRecord } from './organisation-record';
 import { isValidBusinessNumber, normaliseBusinessNumber } from './business-number';
@@ -13,12 +13,12 @@ export const CreateOrganisationInput = z
   .object({
     complexCode: ComplexCode.nullish(),
     role: z.enum(ORGANISATION_ROLES),
-    name: z.string().trim().min(2).max(120).regex(...ONE_LINE),
+    name: OneLineText.min(2).max(120).regex(...ONE_LINE),
     businessRegistrationNumber: z
       .string()
       .refine(isValidBusinessNumber, 'must be a 10-digit business registration number (사업자등록번호), bare or hyphenated 3-2-5 (123-45-67890), with a valid check digit')
       .transform(normaliseBusinessNumber),
-    contactName: z.string().trim().min(1).max(80).regex(...ONE_LINE).nullish(),
+    contactName: OneLineText.min(1).max(80).regex(...ONE_LINE).nullish(),
     // Seven digits at least: seven blanks or dashes fit the characters, and would be shown as the firm's phone.
     contactPhone: z
       .string()

@@ -13,7 +13,7 @@ import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '
 import { IdempotencyKey, idempotent } from '../idempotency';
 import { LocationInput } from '../supply/location-input';
 import { publishAll, type Publication } from '../pubsub';
-import { FREE_TEXT, ONE_LINE, parseInput } from '../validation';
+import { FREE_TEXT, ONE_LINE, OneLineText, parseInput } from '../validation';
 import { recordWebhookEvents } from '../webhooks/record-event';
 import type { TrackingEventRecord } from './tracking-event-record';
 import { notLoadedYet, notThisLeg, outOfOrder, TRACKING_STEPS } from './tracking-rules';
@@ -25,7 +25,7 @@ export const MAX_NOTE_LENGTH = 500;
 export const MAX_RECEIVER_NAME_LENGTH = 100;
 
 const ProofOfDeliveryInput = z.object({
-  receiverName: z.string().trim().min(1, 'must not be empty').max(MAX_RECEIVER_NAME_LENGTH).regex(...ONE_LINE),
+  receiverName: OneLineText.min(1, 'must not be empty').max(MAX_RECEIVER_NAME_LENGTH).regex(...ONE_LINE),
   receivedAt: z.date('must be a DateTime'),
   /** An image uploaded for this booking (POST /pod-images/:bookingId). */
   imageId: z.number().int().positive(),

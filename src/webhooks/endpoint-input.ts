@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { WEBHOOK_EVENT_TYPES, type OrganisationRole } from '../../db/schema';
 import type { Context } from '../context';
 import { ValidationError } from '../errors';
-import { ONE_LINE } from '../validation';
+import { ONE_LINE, OneLineText } from '../validation';
 import { resolvedProblem, urlProblem, type AddressPolicy } from './address-rules';
 import { EVENT_TYPE_ROLES } from './event-types';
 
@@ -16,7 +16,7 @@ export const MAX_ENDPOINTS_PER_ORGANISATION = 10;
 export const WebhookUrl = z.string().trim().min(1).max(2000).regex(...ONE_LINE);
 export const WebhookEventTypes = z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1).max(WEBHOOK_EVENT_TYPES.length);
 /** Blank is no note (null), as a request's notes: left out (undefined) keeps the note at an update. */
-export const WebhookDescription = z.string().trim().max(200).regex(...ONE_LINE).transform((d) => d || null).nullish();
+export const WebhookDescription = OneLineText.max(200).regex(...ONE_LINE).transform((d) => d || null).nullish();
 
 export function addressPolicy(ctx: Pick<Context, 'env'>): AddressPolicy {
   return { production: ctx.env.NODE_ENV === 'production', allowHttpLoopback: ctx.env.WEBHOOK_ALLOW_HTTP_LOOPBACK };

@@ -261,6 +261,11 @@ describe('control characters in text', () => {
     expect(await rows(organisations)).toBe(before);
   });
 
+  it('in a name, a run of spaces (a double space typed, U+00A0 and U+3000 pasted) is one space, as every screen shows it', async () => {
+    const { body } = await gql(server.url, LISTING, { input: listing('  Gumi   Warehouse\u00a0\u00a0A \u3000B동 ') }, { apiKey: keyOf('WAREHOUSE_OWNER') });
+    expect(body.data).toEqual({ warehouseListingCreate: { listing: { name: 'Gumi Warehouse A B동' } } });
+  });
+
   it('in a name, zero-width characters and a name of nothing visible are refused; an emoji joined by U+200D is kept', async () => {
     const zeroWidth = 'must not contain zero-width characters or direction marks (U+200B–U+200F, U+061C, U+2060, U+FEFF), which make it look like other text: a zero-width joiner only inside an emoji sequence such as 👨‍👩‍👧';
     const invisible = 'must contain a visible character: spaces, fillers (U+3164) and invisible marks alone show as an empty name';

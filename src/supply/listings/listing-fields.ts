@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { STORAGE_CLASSES } from '../../../db/schema';
 import type { FieldIssue } from '../../errors';
-import { ONE_LINE } from '../../validation';
+import { ONE_LINE, OneLineText } from '../../validation';
 import { LocationInput } from '../location-input';
 import type { ListingWindow } from './listing-record';
 import { addDays, CalendarDay } from './seoul-day';
@@ -24,7 +24,7 @@ export const ListingWindowInput = z.object({
 
 /** Every field of a listing a WAREHOUSE_OWNER sets; the rules between fields are in `listingIssues`. */
 export const ListingFields = z.object({
-  name: z.string().trim().min(2, 'must be 2 to 120 characters').max(120, 'must be 2 to 120 characters').regex(...ONE_LINE),
+  name: OneLineText.min(2, 'must be 2 to 120 characters').max(120, 'must be 2 to 120 characters').regex(...ONE_LINE),
   location: LocationInput,
   storageClass: z.enum(STORAGE_CLASSES, `must be one of ${STORAGE_CLASSES.join(', ')}`),
   totalPallets: z.number().int('must be a whole number').min(1, 'must be at least 1').max(MAX_LISTING_PALLETS, `must be at most ${MAX_LISTING_PALLETS}`),

@@ -9,7 +9,7 @@ import { publishAll, type ComplexActivityEvent, type Publication } from '../../p
 import { recordWebhookEvents } from '../../webhooks/record-event';
 import { falloutEvents } from '../../market/fallout';
 import { ConflictError, NotFoundError } from '../../errors';
-import { ONE_LINE, parseInput } from '../../validation';
+import { ONE_LINE, OneLineText, parseInput } from '../../validation';
 import { complexCodeOf } from '../../complexes/complex-code';
 import { labelEn, vehicleClass } from '../vehicle-classes';
 import { selectVehiclesByIds, vehiclesVisibleTo, type VehicleRecord } from './vehicle-record';
@@ -18,7 +18,7 @@ import { activityId, vehicleRetiredLine } from '../../complexes/activity-lines';
 export const RetireVehicleInput = z.object({
   vehicleId: z.number().int().positive(),
   /** Kept on the vehicle for its carrier to read. */
-  reason: z.string().trim().min(2).max(200).regex(...ONE_LINE).nullish(),
+  reason: OneLineText.min(2).max(200).regex(...ONE_LINE).nullish(),
 });
 export type RetireVehicleInput = z.infer<typeof RetireVehicleInput>;
 
