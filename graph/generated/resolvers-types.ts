@@ -757,7 +757,10 @@ export type ShipmentUpdate = {
   at: Scalars['DateTime']['output'];
   /** The tracking event, when the change is one. */
   trackingEvent?: Maybe<TrackingEvent>;
-  /** Why, when someone gave a reason (a booking given back). */
+  /**
+   * Why, when there is one to give: a booking given back, or what returned the request to the next round (`OPEN`), e.g.
+   * "The pooled offer was withdrawn: another shipper on the route cancelled".
+   */
   reason?: Maybe<Scalars['String']['output']>;
 };
 

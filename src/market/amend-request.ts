@@ -27,7 +27,7 @@ export async function amendRequest(tx: Tx, id: number, terms: Terms, changed: re
   const pending = await tx.select().from(offers).where(and(mine, inFrom(offers.status, OFFER_TRANSITIONS.withdraw))).all();
   const stand = offersStand(pending, terms, changed);
   // Withdrawn: `keep`, the request itself returns OPEN below, on its new terms; only a pooled load's other requests are released.
-  const fallout = stand ? noFallout : await withdrawPendingOffers(tx, mine, now, [id]);
+  const fallout = stand ? noFallout : await withdrawPendingOffers(tx, mine, now, 'partnerChanged', [id]);
   const lastOffer = sql`(select max(${offers.id}) from ${offers} where ${eq(offers.requestId, id)})`;
   const agreed = tx.select({ id: bookings.id }).from(bookings).where(and(eq(bookings.requestId, id), eq(bookings.status, 'CONFIRMED')));
   const amended = await tx

@@ -20,7 +20,7 @@ export async function cancelRequest(tx: Tx, id: number, end: { reason: string; b
     .returning()
     .get())!;
   // A load shared with other requests goes too: a leg of theirs, booked by another supplier, may go back with it.
-  const returned = await withdrawPendingOffers(tx, eq(offers.requestId, id), now);
+  const returned = await withdrawPendingOffers(tx, eq(offers.requestId, id), now, 'partnerCancelled');
   const ended = await endRequestBookings(tx, [id], { transition: 'cancel', reason, byOrgId, now });
   return { cancelled, ...joinFallout({ withdrawn: [], ended }, returned) };
 }

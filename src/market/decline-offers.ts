@@ -16,5 +16,5 @@ export async function declineOffers(tx: Tx, unit: SQL, now: Date, reason: string
     .where(and(unit, inFrom(offers.status, OFFER_TRANSITIONS.decline)))
     .returning({ requestId: offers.requestId })
     .all();
-  return releaseRequests(tx, declined.map((o) => o.requestId), now);
+  return releaseRequests(tx, declined.map((o) => o.requestId), now, 'declined');
 }

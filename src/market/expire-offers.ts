@@ -25,7 +25,7 @@ export async function expireOffers(ctx: Pick<Context, 'db' | 'pubsub'>, complexI
       .where(and(eq(offers.complexId, complexId), pending, lte(offers.expiresAt, now)))
       .returning({ requestId: offers.requestId })
       .all();
-    const told = falloutEvents(await releaseRequests(tx, [...new Set(expired.map((o) => o.requestId))], now));
+    const told = falloutEvents(await releaseRequests(tx, [...new Set(expired.map((o) => o.requestId))], now, 'expired'));
     await recordWebhookEvents(tx, told, now);
     return { count: expired.length, events: told };
   });
@@ -40,7 +40,7 @@ export async function expireOffers(ctx: Pick<Context, 'db' | 'pubsub'>, complexI
  */
 export async function expireRouteOffers(tx: Tx, routeId: number, now: Date): Promise<Publication[]> {
   const expired = await tx.update(offers).set({ status: OFFER_TRANSITIONS.expire.to }).where(and(eq(offers.routeId, routeId), pending)).returning({ requestId: offers.requestId }).all();
-  const told = falloutEvents(await releaseRequests(tx, expired.map((o) => o.requestId), now));
+  const told = falloutEvents(await releaseRequests(tx, expired.map((o) => o.requestId), now, 'lapsed'));
   await recordWebhookEvents(tx, told, now);
   return told;
 }

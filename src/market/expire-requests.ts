@@ -14,7 +14,7 @@ import { withdrawPendingOffers } from './withdraw-offers';
 export async function expireRequests(tx: Tx, stale: SQL | undefined, now: Date): Promise<{ expired: { id: number; shipperOrgId: number }[] } & Fallout> {
   const expired = await tx.update(shipmentRequests).set({ status: REQUEST_TRANSITIONS.expire.to, updatedAt: now }).where(stale).returning({ id: shipmentRequests.id, shipperOrgId: shipmentRequests.shipperOrgId }).all();
   const ids = expired.map((r) => r.id);
-  const returned = await withdrawPendingOffers(tx, inArray(offers.requestId, ids), now);
+  const returned = await withdrawPendingOffers(tx, inArray(offers.requestId, ids), now, 'partnerExpired');
   // An OFFERED request may hold a booked leg (e.g. its storage) while another leg waits: release it too.
   const ended = await endRequestBookings(tx, ids, { transition: 'cancel', reason: 'The pickup window passed before every leg was booked', byOrgId: null, now });
   return { expired, ...joinFallout({ withdrawn: [], ended }, returned) };

@@ -11,12 +11,33 @@ export interface Fallout {
   released: Released[];
 }
 
-/** A request back on the market, with its shipper and when. */
+/** A request back on the market, with its shipper, when, and why in its shipper's words (RETURN_REASONS). */
 export interface Released {
   id: number;
   shipperOrgId: number;
   at: Date;
+  reason: string;
 }
+
+/**
+ * Why requests went back to the next round, as their shippers read it (shipmentUpdated's `reason`, shipment.updated's):
+ * the change that withdrew or ended their offers, not the whole cascade (a route's other shares, a request's other leg).
+ */
+export const RETURN_REASONS = {
+  partnerCancelled: 'The pooled offer was withdrawn: another shipper on the route cancelled',
+  partnerChanged: 'The pooled offer was withdrawn: another shipper on the route changed its request',
+  partnerExpired: "The pooled offer was withdrawn: another shipper's request on the route expired",
+  partnerBooked: 'The pooled offer was withdrawn: another shipper on the route booked another offer',
+  listingWithdrawn: 'The offer was withdrawn: the warehouse withdrew the listing it was planned with',
+  listingChanged: "The offer was withdrawn: the warehouse changed the listing's place, storage class or hours it was planned with",
+  vehicleRetired: 'The offer was withdrawn: the carrier retired the truck it was planned with',
+  vehicleChanged: "The offer was withdrawn: the carrier changed the truck's rate card or capacity it was priced on",
+  declined: 'A supplier declined an offer for it',
+  expired: 'An offer for it expired unanswered',
+  lapsed: "An offer for it lapsed: the truck's route changed or it was booked for other work before the accept",
+  withdrawn: 'An offer for it was withdrawn',
+} as const;
+export type ReturnCause = keyof typeof RETURN_REASONS;
 
 export const noFallout: Fallout = { withdrawn: [], ended: [], released: [] };
 
@@ -34,11 +55,14 @@ export function falloutEvents({ withdrawn, ended, released }: Fallout): Publicat
   return [
     ...withdrawn.map((offer): Publication => ['offerWithdrawn', { offer }]),
     ...ended.map((booking): Publication => ['bookingEnded', { booking }]),
-    ...released.map((r) => statusUpdate(r, 'OPEN', r.at)),
+    ...released.map((r) => statusUpdate(r, 'OPEN', r.at, r.reason)),
   ];
 }
 
-/** Tells a request's shipper (shipmentUpdated, shipment.updated) that its request is now `status`: offered by a round, back on the market, or expired unserved. */
-export function statusUpdate(request: { id: number; shipperOrgId: number }, status: RequestStatus, at: Date): Publication {
-  return ['shipmentUpdated', { requestId: request.id, shipperOrgId: request.shipperOrgId, status, at, trackingEvent: null, reason: null }];
+/**
+ * Tells a request's shipper (shipmentUpdated, shipment.updated) that its request is now `status`: offered by a round,
+ * back on the market (and why), or expired unserved.
+ */
+export function statusUpdate(request: { id: number; shipperOrgId: number }, status: RequestStatus, at: Date, reason: string | null = null): Publication {
+  return ['shipmentUpdated', { requestId: request.id, shipperOrgId: request.shipperOrgId, status, at, trackingEvent: null, reason }];
 }

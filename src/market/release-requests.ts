@@ -1,7 +1,7 @@
 import { and, eq, inArray, notExists } from 'drizzle-orm';
 import type { Tx } from '../../db/transaction';
 import { offers, shipmentRequests } from '../../db/schema';
-import type { Fallout, Released } from './fallout';
+import { RETURN_REASONS, type Fallout, type Released, type ReturnCause } from './fallout';
 import { endRequestBookings } from './end-request-bookings';
 import { strandedRequests } from './stranded-requests';
 import { inFrom, REQUEST_TRANSITIONS } from './transitions';
@@ -12,15 +12,16 @@ import { withdrawUnits } from './withdraw-units';
  * them again, releasing any leg of them already booked. A request whose pending offers can no longer book it whole
  * (another leg or its storage declined, withdrawn or expired: strandedRequests) has them withdrawn and returns too,
  * at once rather than when they expire; a load they shared takes its other requests along. `keep`: requests being
- * booked right now, never released. Call inside the transaction that ended their offers.
+ * booked right now, never released. `cause`: what ended their offers, told their shippers (RETURN_REASONS). Call
+ * inside the transaction that ended their offers.
  * Returns the offers it withdrew and the bookings it ended, whose suppliers are to be told (falloutEvents).
  */
-export async function releaseRequests(tx: Tx, requestIds: readonly number[], now: Date, keep: readonly number[] = []): Promise<Fallout> {
+export async function releaseRequests(tx: Tx, requestIds: readonly number[], now: Date, cause: ReturnCause, keep: readonly number[] = []): Promise<Fallout> {
   const released: Released[] = [];
   const withdrawn: Fallout['withdrawn'] = [];
   const seen = new Set([...requestIds, ...keep]);
   for (let asked = [...new Set(requestIds)].filter((id) => !keep.includes(id)); asked.length > 0; ) {
-    released.push(...(await releaseIdle(tx, asked, now)));
+    released.push(...(await releaseIdle(tx, asked, now, RETURN_REASONS[cause])));
     const stranded = await strandedRequests(tx, asked);
     if (stranded.length === 0) break;
     const units = await withdrawUnits(tx, inArray(offers.requestId, stranded));
@@ -34,8 +35,8 @@ export async function releaseRequests(tx: Tx, requestIds: readonly number[], now
   return { withdrawn, ended, released };
 }
 
-/** Returns the OFFERED requests of `requestIds` without a PENDING offer to OPEN; returns them. */
-async function releaseIdle(tx: Tx, requestIds: number[], now: Date): Promise<Released[]> {
+/** Returns the OFFERED requests of `requestIds` without a PENDING offer to OPEN, for `reason`; returns them. */
+async function releaseIdle(tx: Tx, requestIds: number[], now: Date, reason: string): Promise<Released[]> {
   const released = await tx
     .update(shipmentRequests)
     .set({ status: REQUEST_TRANSITIONS.release.to, updatedAt: now })
@@ -48,5 +49,5 @@ async function releaseIdle(tx: Tx, requestIds: number[], now: Date): Promise<Rel
     )
     .returning({ id: shipmentRequests.id, shipperOrgId: shipmentRequests.shipperOrgId })
     .all();
-  return released.map((r) => ({ ...r, at: now }));
+  return released.map((r) => ({ ...r, at: now, reason }));
 }

@@ -6,16 +6,16 @@ import { inFrom, OFFER_TRANSITIONS } from './transitions';
 import type { Tx } from '../../db/transaction';
 import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
 import { inJson, notInJson } from '../../db/sql';
-import { joinFallout, type Fallout } from './fallout';
+import { joinFallout, type Fallout, type ReturnCause } from './fallout';
 
 /**
  * Withdraws the PENDING offers matching `which`. A consolidated share takes its whole load with it (the load's
  * price split depends on every share), and requests left without a pending offer return to the next round,
- * except `keep`: requests being booked right now. Returns the offers withdrawn and the bookings that ended with them
- * (a leg of a request that returned), whose suppliers are to be told (falloutEvents).
+ * except `keep`: requests being booked right now; their shippers are told why (`cause`). Returns the offers withdrawn
+ * and the bookings that ended with them (a leg of a request that returned), whose suppliers are to be told (falloutEvents).
  */
-export async function withdrawPendingOffers(tx: Tx, which: SQL, now: Date, keep: readonly number[] = []): Promise<Fallout> {
-  return releaseWithdrawn(tx, await withdrawUnits(tx, which), now, keep);
+export async function withdrawPendingOffers(tx: Tx, which: SQL, now: Date, cause: ReturnCause = 'withdrawn', keep: readonly number[] = []): Promise<Fallout> {
+  return releaseWithdrawn(tx, await withdrawUnits(tx, which), now, cause, keep);
 }
 
 /** The offers that competed with an accepted unit for the same legs. */
@@ -52,9 +52,9 @@ export async function withdrawRivalOffers(tx: Tx, rivals: RivalOffers, now: Date
   const withdrawn = await statements.withdraw.all({ requestIds: idList(rivals.requestIds), storage: rivals.storage ? 1 : 0, acceptedIds: idList(rivals.acceptedIds) });
   const loadIds = [...new Set(withdrawn.flatMap((o) => (o.routeId ? [o.routeId] : [])))];
   if (loadIds.length > 0) withdrawn.push(...(await statements.withdrawLoads.all({ loadIds: idList(loadIds) })));
-  return releaseWithdrawn(tx, withdrawn, now, rivals.requestIds);
+  return releaseWithdrawn(tx, withdrawn, now, 'partnerBooked', rivals.requestIds);
 }
 
-async function releaseWithdrawn(tx: Tx, withdrawn: Fallout['withdrawn'], now: Date, keep: readonly number[]): Promise<Fallout> {
-  return joinFallout({ withdrawn, ended: [] }, await releaseRequests(tx, [...new Set(withdrawn.map((o) => o.requestId))], now, keep));
+async function releaseWithdrawn(tx: Tx, withdrawn: Fallout['withdrawn'], now: Date, cause: ReturnCause, keep: readonly number[]): Promise<Fallout> {
+  return joinFallout({ withdrawn, ended: [] }, await releaseRequests(tx, [...new Set(withdrawn.map((o) => o.requestId))], now, cause, keep));
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routes, webhookEvents } from '../../db/schema';
+import { offers, routes, webhookEvents } from '../../db/schema';
 import { toGlobalId } from '../../src/global-id';
 import { ctxAs, HOUR, listing, makeOffers, round, shipment, vehicle, type RoundRef } from '../helpers/bookings-fixtures';
 import { firstResults, gql, publishedIds, subscribedTo, wsClient } from '../helpers/clients';
@@ -154,5 +154,56 @@ describe('offer.withdrawn', () => {
     const [delivery] = await inbox.waitFor(1);
     const payload = new Webhook(created.body.data!.webhookEndpointCreate.secret).verify(delivery!.body, delivery!.headers as Record<string, string>) as { type: string; data: Record<string, unknown> };
     expect(payload).toMatchObject({ type: 'offer.withdrawn', data: { id: offerId(offer!), status: 'WITHDRAWN', vehicleId: toGlobalId('Vehicle', truck.id), requestId: toGlobalId('ShipmentRequest', request.id) } });
+  });
+});
+
+describe('shipmentUpdated of a request an offer withdrawn returned to the next round', () => {
+  type Update = { shipmentUpdated: { status: string; reason: string | null } };
+  /** What the shipper hears first of request `id`, once the server holds its subscription: `told()` after the change. */
+  async function shipperHears(id: number) {
+    const client = wsClient(server.wsUrl, { apiKey: key('MANUFACTURER').apiKey });
+    const held = subscribedTo(server.pubsub, 'shipmentUpdated');
+    const query = 'subscription ($id: ID) { shipmentUpdated(shipmentRequestId: $id) { status reason } }';
+    const told = firstResults<Update>(client, { query, variables: { id: toGlobalId('ShipmentRequest', id) } }, 1);
+    await held;
+    return async () => {
+      const [update] = await told;
+      await client.dispose();
+      return update!.data!.shipmentUpdated;
+    };
+  }
+
+  it('says why: another shipper on a pooled route cancelled', async () => {
+    const [a, b] = [await shipment(shipperCtx(), { pallets: 2, weightKg: 800 }), await shipment(shipperCtx(), { pallets: 2, weightKg: 800 })];
+    const truck = await vehicle(carrierCtx());
+    const load = await server.db.insert(routes).values({ roundId: r.roundId, complexId: r.complexId, vehicleId: truck.id, priceKrw: 900_000, startAt: new Date(Date.now() + 5 * HOUR), endAt: new Date(Date.now() + 9 * HOUR) }).returning().get();
+    const share = (request: typeof a) => ({ round: r, routeId: load!.id, requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: key('CARRIER').organisationId, vehicleId: truck.id });
+    await makeOffers(server.db, [share(a), share(b)]);
+    const told = await shipperHears(b.id);
+    expect((await cancel(a.id)).body.errors).toBeUndefined();
+    expect(await told()).toEqual({ status: 'OPEN', reason: 'The pooled offer was withdrawn: another shipper on the route cancelled' });
+  });
+
+  it('says why: the warehouse withdrew the listing, the carrier retired the truck, a supplier declined one offer of its set', async () => {
+    const withdrawn = await transportAndStorage();
+    let told = await shipperHears(withdrawn.request.id);
+    const WITHDRAW = 'mutation ($id: ID!) { warehouseListingWithdraw(input: { listingId: $id }) { listing { status } } }';
+    const listingId = (await server.db.select().from(offers).where(eq(offers.id, withdrawn.storage)).get())!.listingId!;
+    expect((await gql(server.url, WITHDRAW, { id: toGlobalId('WarehouseListing', listingId) }, { apiKey: withdrawn.owner.apiKey })).body.errors).toBeUndefined();
+    expect(await told()).toEqual({ status: 'OPEN', reason: 'The offer was withdrawn: the warehouse withdrew the listing it was planned with' });
+
+    const request = await shipment(shipperCtx());
+    const truck = await vehicle(carrierCtx());
+    await makeOffers(server.db, [{ round: r, requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: key('CARRIER').organisationId, vehicleId: truck.id }]);
+    told = await shipperHears(request.id);
+    const RETIRE = 'mutation ($id: ID!) { vehicleRetire(input: { vehicleId: $id }) { vehicle { status } } }';
+    expect((await gql(server.url, RETIRE, { id: toGlobalId('Vehicle', truck.id) }, { apiKey: key('CARRIER').apiKey })).body.errors).toBeUndefined();
+    expect(await told()).toEqual({ status: 'OPEN', reason: 'The offer was withdrawn: the carrier retired the truck it was planned with' });
+
+    const declined = await transportAndStorage();
+    told = await shipperHears(declined.request.id);
+    const DECLINE = 'mutation ($id: ID!) { offerDecline(input: { offerId: $id }) { offer { status } } }';
+    expect((await gql(server.url, DECLINE, { id: offerId(declined.storage) }, { apiKey: declined.owner.apiKey })).body.errors).toBeUndefined();
+    expect(await told()).toEqual({ status: 'OPEN', reason: 'A supplier declined an offer for it' });
   });
 });

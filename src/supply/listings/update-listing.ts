@@ -174,7 +174,7 @@ export async function updateListing({ ctx, input }: { ctx: Context; input: Updat
     // Offers still pending were made for the old place, class and hours (their routes drop the goods there, then):
     // they are withdrawn, and their requests return to the next round as after a decline; a request's other leg, booked
     // by another supplier, goes back with them; the suppliers of both are told.
-    const told = reshaped || narrowed.length > 0 ? falloutEvents(await withdrawPendingOffers(tx, eq(offers.listingId, listingId), ctx.now())) : [];
+    const told = reshaped || narrowed.length > 0 ? falloutEvents(await withdrawPendingOffers(tx, eq(offers.listingId, listingId), ctx.now(), 'listingChanged')) : [];
     await recordWebhookEvents(tx, told, ctx.now());
     if (availability) {
       const today = seoulDay(ctx.now());

@@ -44,7 +44,7 @@ export async function withdrawListing({ ctx, input }: { ctx: Context; input: Wit
     if (!row) return undefined;
     // Space no longer on the exchange is booked no more: an offer of it accepted later would hold a withdrawn listing.
     // A request's other leg, booked by another supplier, goes back with its offer: the suppliers of both are told.
-    const fallout = await withdrawPendingOffers(tx, eq(offers.listingId, listingId), now);
+    const fallout = await withdrawPendingOffers(tx, eq(offers.listingId, listingId), now, 'listingWithdrawn');
     const event: ComplexActivityEvent = {
       id: activityId('LISTING_WITHDRAWN', row.id),
       complexCode: complexCodeOf(ctx, row.complexId),

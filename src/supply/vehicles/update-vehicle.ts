@@ -101,7 +101,7 @@ export async function updateVehicle({ ctx, input }: { ctx: Context; input: Updat
     if (issues.length > 0) throw new ValidationError(issues);
     await tx.update(vehicles).set(changed).where(eq(vehicles.id, vehicleId)).run();
     // A request's other leg, booked by another supplier, goes back with its offer: the suppliers of both are told.
-    told = falloutEvents(await withdrawPendingOffers(tx, eq(offers.vehicleId, vehicleId), now));
+    told = falloutEvents(await withdrawPendingOffers(tx, eq(offers.vehicleId, vehicleId), now, 'vehicleChanged'));
     await recordWebhookEvents(tx, told, now);
     return vehicleId;
   });
