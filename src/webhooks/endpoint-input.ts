@@ -11,7 +11,8 @@ export const MAX_ENDPOINTS_PER_ORGANISATION = 10;
 
 /**
  * One line: WHATWG URL parsing drops tabs and line breaks inside a URL, so one holding them would be listed as the
- * owner typed it while deliveries went to another address.
+ * owner typed it while deliveries went to another address. Not OneLineText: a URL's spaces are its own (%20 each),
+ * and one with two made one would be another address.
  */
 export const WebhookUrl = z.string().trim().min(1).max(2000).regex(...ONE_LINE);
 export const WebhookEventTypes = z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1).max(WEBHOOK_EVENT_TYPES.length);
