@@ -239,42 +239,45 @@ describe('routes through the service', () => {
   });
 
   it('a booked request cancelled leaves the route: its stops, its load, its share and its price; given back, the route is RETURNED', async () => {
-    const cancelled = bookedRoute.shares.find((s) => s.requestId === requests.a)!;
-    // The carrier hears of it as it happens: its truck is not to call at A's door.
+    // The shipper whose drop ends the route cancels (both drop in Suwon: which goes last is the search's choice).
+    const gone: 'a' | 'c' = bookedRoute.stops.at(-1)!.requestId === requests.a ? 'a' : 'c';
+    const stays = gone === 'a' ? 'c' : 'a';
+    const loads = { a: [800, 2], c: [600, 1] } as const;
+    const cancelled = bookedRoute.shares.find((s) => s.requestId === requests[gone])!;
+    // The carrier hears of it as it happens: its truck is not to call at that door.
     const carrierFeed = wsClient(server.wsUrl, { apiKey: keys.carrier });
     const listening = subscribedTo(server.pubsub, 'bookingEnded');
     const told = firstResults<{ bookingEnded: { status: string; endReason: string; shipmentRequestId: string; routeId: string } }>(carrierFeed, { query: 'subscription { bookingEnded { status endReason shipmentRequestId routeId } }' });
     await listening;
-    const cancel = await as(keys.a, 'mutation ($id: ID!) { shipmentRequestCancel(input: { shipmentRequestId: $id, reason: "order withdrawn" }) { shipmentRequest { status } } }', { id: requests.a });
+    const cancel = await as(keys[gone], 'mutation ($id: ID!) { shipmentRequestCancel(input: { shipmentRequestId: $id, reason: "order withdrawn" }) { shipmentRequest { status } } }', { id: requests[gone] });
     expect(cancel.errors).toBeUndefined();
-    expect((await told)[0]!.data!.bookingEnded).toEqual({ status: 'CANCELLED', endReason: 'order withdrawn', shipmentRequestId: requests.a, routeId: bookedRoute.id });
+    expect((await told)[0]!.data!.bookingEnded).toEqual({ status: 'CANCELLED', endReason: 'order withdrawn', shipmentRequestId: requests[gone], routeId: bookedRoute.id });
     await carrierFeed.dispose();
-    // The carrier serves C alone now: C's stops, C's load, C's price, C's times (A's drop was the last).
+    // The carrier serves the other alone now: its stops, its load, its price, its times.
     const left = (await routeAs(keys.carrier, bookedRoute.id))!;
     expect(left).toMatchObject({ status: 'ACCEPTED', sharedBy: 1, priceKrw: bookedRoute.priceKrw - cancelled.priceKrw, shares: bookedRoute.shares.filter((s) => s !== cancelled) });
-    // Its km go with its price (they were split alike): the route's km are C's share's.
-    const [c] = left.shares;
+    // Its km go with its price (they were split alike): the route's km are the share's left.
+    const [kept] = left.shares;
     expect(left.loadedKm).toBeLessThan(bookedRoute.loadedKm);
-    expect(left.loadedKm).toBeCloseTo(c!.loadedKm, 6);
-    expect(left.deadheadKm).toBeCloseTo(c!.deadheadKm, 6);
+    expect(left.loadedKm).toBeCloseTo(kept!.loadedKm, 6);
+    expect(left.deadheadKm).toBeCloseTo(kept!.deadheadKm, 6);
     expect(left.stops.map((s) => [s.seq, s.action, s.requestId, s.kgAfter, s.palletsAfter])).toEqual([
-      [1, 'PICKUP', requests.c, 600, 1],
-      [2, 'DROP', requests.c, 0, 0],
+      [1, 'PICKUP', requests[stays], ...loads[stays]],
+      [2, 'DROP', requests[stays], 0, 0],
     ]);
-    expect(bookedRoute.stops.at(-1)!.requestId).toBe(requests.a);
     expect(left.endAt).toBe(left.stops.at(-1)!.departAt);
     expect(left.endAt < bookedRoute.endAt).toBe(true);
     expect(await routeAs(keys.operator, bookedRoute.id)).toEqual(left);
-    expect(await routeAs(keys.c, bookedRoute.id)).toMatchObject({ status: 'ACCEPTED', sharedBy: 1, stops: left.stops });
+    expect(await routeAs(keys[stays], bookedRoute.id)).toMatchObject({ status: 'ACCEPTED', sharedBy: 1, stops: left.stops });
     // The shipper that cancelled: nothing of its own on board.
-    expect(await routeAs(keys.a, bookedRoute.id)).toMatchObject({ status: 'CANCELLED', priceKrw: 0, shares: [], stops: [] });
+    expect(await routeAs(keys[gone], bookedRoute.id)).toMatchObject({ status: 'CANCELLED', priceKrw: 0, shares: [], stops: [] });
 
     const [held] = await server.db.select().from(bookings).where(and(eq(bookings.routeId, localIdOf(bookedRoute.id, 'Route', 'id')), eq(bookings.status, 'CONFIRMED'))).all();
     const giveBack = await as(keys.carrier, 'mutation ($id: ID!, $key: String!) { bookingGiveBack(input: { bookingId: $id, reason: "truck broke down", idempotencyKey: $key }) { bookings { status } } }', { id: toGlobalId('Booking', held!.id), key: randomUUID() });
     expect(giveBack.errors).toBeUndefined();
     expect(await routeAs(keys.carrier, bookedRoute.id)).toMatchObject({ status: 'RETURNED', sharedBy: 0, priceKrw: 0, shares: [], stops: [] });
-    expect(await routeAs(keys.c, bookedRoute.id)).toMatchObject({ status: 'RETURNED', shares: [], stops: [] });
-    expect(await requestStatus(requests.c)).toBe('OPEN');
+    expect(await routeAs(keys[stays], bookedRoute.id)).toMatchObject({ status: 'RETURNED', shares: [], stops: [] });
+    expect(await requestStatus(requests[stays])).toBe('OPEN');
   });
 
   it('pages newest first with the project cursors', async () => {
