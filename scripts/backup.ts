@@ -31,7 +31,9 @@ if (DIALECT === 'sqlite') {
   }
 }
 // A folder (the backups' own, named without a file) is no file to write: removing it, as for a file, is no advice.
-if (existsSync(target) && statSync(target).isDirectory()) fail(`${target} is a folder: back up to a new file in it, e.g. ${join(target, 'sandan.db')}`);
+// The file advised is named as what it will hold: a pg_dump archive is no SQLite database.
+const example = join(target, DIALECT === 'pg' ? 'sandan.dump' : 'sandan.db');
+if (existsSync(target) && statSync(target).isDirectory()) fail(`${target} is a folder: back up to a new file in it, e.g. ${example}`);
 // Created here, exclusively and with mode 600, before SQLite or pg_dump write into it: they would create it 644 (umask 022).
 // A place it cannot be made (no permission, a file where a folder must be) is one line, as a bad command line is.
 let fd: number;

@@ -74,6 +74,11 @@ describe('npm run backup on PostgreSQL', () => {
     expect(await rowCounts(targetUrl.href)).toEqual(counts);
   });
 
+  it('refuses a folder, advising a file named as a dump, not as a SQLite database', () => {
+    const backup = spawnSync(process.execPath, ['--import', TSX_LOADER, 'scripts/backup.ts', dir], { env: { ...process.env, DATABASE_URL: source.url }, encoding: 'utf8' });
+    expect([backup.status, backup.stderr.trim()]).toEqual([2, `${dir} is a folder: back up to a new file in it, e.g. ${join(dir, 'sandan.dump')}`]);
+  });
+
   it("takes README's unix-socket URL (postgres://user@/db?host=<folder>), which is no WHATWG URL", async () => {
     const client = new pg.Client({ connectionString: source.url });
     await client.connect();
