@@ -68,7 +68,7 @@ const COMMANDS: Record<string, Command> = {
   },
   'org:list': {
     flags: { complex: { value: 'CODE', optional: true, field: 'code' } },
-    does: 'prints id, complex, role and name of each organisation (of one complex), tab-separated',
+    does: 'prints id, complex, role and name of each organisation (of one complex), tab-separated, oldest first',
     async run(ctx, values) {
       // The complex as org:create finds it, so that a code it would refuse is refused here too, not listed as empty.
       const complexId = values.complex === undefined ? undefined : getComplex({ ctx, input: { code: values.complex } }).id;
@@ -77,6 +77,8 @@ const COMMANDS: Record<string, Command> = {
         .from(organisations)
         .leftJoin(complexes, eq(complexes.id, organisations.complexId))
         .where(complexId === undefined ? undefined : eq(organisations.complexId, complexId))
+        // Oldest first on both databases: without an order each lists as its plan reads (SQLite by role).
+        .orderBy(organisations.id)
         .all();
       for (const r of rows) console.log(`${r.id}\t${r.complex ?? '-'}\t${r.role}\t${r.name}`);
     },

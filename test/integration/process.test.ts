@@ -439,6 +439,9 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     const list = (complex: string) => runScript(['scripts/admin.ts', 'org:list', '--complex', complex], env);
     const [gumi, unknown, lowercase] = await Promise.all([list('GUMI'), list('NOPE'), list('gumi')]);
     expect(gumi.output).toContain(`${orgId}\tGUMI\tCARRIER\t(주)구미운송`);
+    // Oldest first, the same on both databases (SQLite's index on the complex had listed them by role).
+    const ids = gumi.output.trim().split('\n').map((line) => Number(line.split('\t')[0]));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect([unknown.code, unknown.output.trim()]).toEqual([1, 'NOT_FOUND: Complex NOPE not found']);
     expect([lowercase.code, lowercase.output.trim()]).toEqual([2, 'VALIDATION: --complex: must be a complex code such as BANWOL_SIHWA']);
 
