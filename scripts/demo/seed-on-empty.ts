@@ -29,11 +29,16 @@ try {
  * migratePgDatabase does for migrations). A process that dies holding it frees it with its connection.
  * SQLite needs none: one file, served by one process.
  */
-async function alone(db: Db, work: () => Promise<void>): Promise<void> {
+async function alone(db: Db, logger: Logger, work: () => Promise<void>): Promise<void> {
   if (DIALECT === 'sqlite') return work();
   const client = await pgPoolOf(db).connect();
   try {
-    await client.query('select pg_advisory_lock(hashtext($1))', ['sandan-seed']);
+    const { rows } = await client.query<{ got: boolean }>('select pg_try_advisory_lock(hashtext($1)) as got', ['sandan-seed']);
+    if (!rows[0]!.got) {
+      // Seeding takes the other instance seconds to a minute: say why this one is silent meanwhile.
+      logger.info('another instance is loading the demo data into this database: waiting for it');
+      await client.query('select pg_advisory_lock(hashtext($1))', ['sandan-seed']);
+    }
     await work();
   } finally {
     await client.query('select pg_advisory_unlock(hashtext($1))', ['sandan-seed']).catch(() => {});
@@ -70,9 +75,9 @@ if (env && db) {
   /** Set when a signal asked to stop while the demo loaded: the start ends once it is in. */
   let stoppedBy = null as Logger | null;
   try {
-    await alone(db, async () => {
+    const logger = createLogger(env.LOG_LEVEL);
+    await alone(db, logger, async () => {
       if (await isEmpty({ ctx: { db } })) {
-        const logger = createLogger(env.LOG_LEVEL);
         const stop = stopOnceLoaded(logger, databaseLabel(env));
         try {
           // Loaded only for an empty database: every other start skips the simulation and faker altogether.
