@@ -88,9 +88,10 @@ export function roundLine(f: RoundFigures): ActivityLine {
   const pct = Math.round(f.savingsPct * 10) / 10;
   const saving = pct < 0 ? `costing ${(-pct).toFixed(1)}% more than separate trucks` : `saving ${Math.abs(pct).toFixed(1)}% against separate trucks`;
   const savingKo = pct < 0 ? `개별 운송 대비 ${(-pct).toFixed(1)}% 증가` : `개별 운송 대비 ${Math.abs(pct).toFixed(1)}% 절감`;
+  // Round ids run across the seven complexes: "#167" names the round, where "167회차" would read as the complex's 167th.
   return {
-    summary: `Round ${f.roundId}: ${f.servedCount}/${counted(f.requestsConsidered, 'request')} matched on ${counted(f.routes, 'route')}${pooled}${extended}, ${counted(f.offersWritten, 'offer')}, ${saving}`,
-    summaryKo: `${f.roundId}회차 매칭: 요청 ${f.requestsConsidered}건 중 ${f.servedCount}건, 경로 ${f.routes}개${pooledKo}${extendedKo}, 제안 ${f.offersWritten}건, ${savingKo}`,
+    summary: `Round #${f.roundId}: ${f.servedCount}/${counted(f.requestsConsidered, 'request')} matched on ${counted(f.routes, 'route')}${pooled}${extended}, ${counted(f.offersWritten, 'offer')}, ${saving}`,
+    summaryKo: `매칭 라운드 #${f.roundId}: 요청 ${f.requestsConsidered}건 중 ${f.servedCount}건, 경로 ${f.routes}개${pooledKo}${extendedKo}, 제안 ${f.offersWritten}건, ${savingKo}`,
   };
 }
 

@@ -214,7 +214,9 @@ describe("a complex's recent activity", () => {
       const lines = (await recent(operator, { code: 'GUMI', first: 100 })).body.data!.complex!.recentActivity;
       for (const told of [heard, lines]) {
         const rounds = told.filter((l) => l.kind === 'MATCHING_ROUND_COMPLETED');
-        expect(rounds.map((l) => l.summary)).toEqual([expect.stringMatching(new RegExp(`^Round ${asked.id}:`))]);
+        expect(rounds.map((l) => l.summary)).toEqual([expect.stringMatching(new RegExp(`^Round #${asked.id}:`))]);
+        // An identifier shared by the seven complexes, not this complex's Nth round ("N회차").
+        expect(rounds.map((l) => l.summaryKo)).toEqual([expect.stringMatching(new RegExp(`^매칭 라운드 #${asked.id}:`))]);
       }
     } finally {
       stop();

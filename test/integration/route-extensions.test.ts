@@ -240,7 +240,7 @@ describe('extensions of booked routes through the service', () => {
       offered = (await round()).routes;
       // The round's event reaches the feed after the round has answered (on PostgreSQL through NOTIFY).
       // The truck carries the two booked on it and the one joining.
-      await vi.waitFor(() => expect(summaries).toContainEqual(expect.stringMatching(/^Round \d+: 1\/1 request matched on 1 route \(1 pooled, carrying 3 requests\), 1 of them extending a booked route/)), { timeout: 10_000 });
+      await vi.waitFor(() => expect(summaries).toContainEqual(expect.stringMatching(/^Round #\d+: 1\/1 request matched on 1 route \(1 pooled, carrying 3 requests\), 1 of them extending a booked route/)), { timeout: 10_000 });
     } finally {
       await client.dispose();
     }

@@ -303,8 +303,8 @@ describe('routes through the service', () => {
       const [event] = await keepTriggering(firstResults<{ complexActivity: { kind: string; summary: string; summaryKo: string } }>(client, { query }), () => as(keys.operator, RUN));
       expect(event!.data!.complexActivity).toMatchObject({
         kind: 'MATCHING_ROUND_COMPLETED',
-        summary: expect.stringMatching(/^Round \d+: \d+\/\d+ requests? matched on \d+ routes?, \d+ offers?/),
-        summaryKo: expect.stringMatching(/^\d+회차 매칭: 요청 \d+건 중 \d+건, 경로 \d+개.*, 제안 \d+건, 개별 운송 대비 \d+\.\d% (절감|증가)$/),
+        summary: expect.stringMatching(/^Round #\d+: \d+\/\d+ requests? matched on \d+ routes?, \d+ offers?/),
+        summaryKo: expect.stringMatching(/^매칭 라운드 #\d+: 요청 \d+건 중 \d+건, 경로 \d+개.*, 제안 \d+건, 개별 운송 대비 \d+\.\d% (절감|증가)$/),
       });
     } finally {
       await client.dispose();

@@ -20,20 +20,20 @@ describe('activity lines: each feed line in English and in Korean', () => {
   it('sums up a round, with pooling, the centre and extensions only when there were any', () => {
     const round = { roundId: 7, servedCount: 5, requestsConsidered: 8, routes: 3, pooledRoutes: 0, pooledRequests: 0, centreRequests: 0, extensions: 0, offersWritten: 6, savingsPct: 12.34 };
     expect(roundLine(round)).toEqual({
-      summary: 'Round 7: 5/8 requests matched on 3 routes, 6 offers, saving 12.3% against separate trucks',
-      summaryKo: '7회차 매칭: 요청 8건 중 5건, 경로 3개, 제안 6건, 개별 운송 대비 12.3% 절감',
+      summary: 'Round #7: 5/8 requests matched on 3 routes, 6 offers, saving 12.3% against separate trucks',
+      summaryKo: '매칭 라운드 #7: 요청 8건 중 5건, 경로 3개, 제안 6건, 개별 운송 대비 12.3% 절감',
     });
     expect(roundLine({ ...round, pooledRoutes: 2, pooledRequests: 5, centreRequests: 1, extensions: 1 })).toEqual({
-      summary: 'Round 7: 5/8 requests matched on 3 routes (2 pooled, carrying 5 requests, 1 through the centre), 1 of them extending a booked route, 6 offers, saving 12.3% against separate trucks',
-      summaryKo: '7회차 매칭: 요청 8건 중 5건, 경로 3개 (혼적 2개, 화물 5건, 센터 경유 1건), 그중 예약 경로 연장 1개, 제안 6건, 개별 운송 대비 12.3% 절감',
+      summary: 'Round #7: 5/8 requests matched on 3 routes (2 pooled, carrying 5 requests, 1 through the centre), 1 of them extending a booked route, 6 offers, saving 12.3% against separate trucks',
+      summaryKo: '매칭 라운드 #7: 요청 8건 중 5건, 경로 3개 (혼적 2개, 화물 5건, 센터 경유 1건), 그중 예약 경로 연장 1개, 제안 6건, 개별 운송 대비 12.3% 절감',
     });
   });
 
   it('says a round cost more than separate trucks as such, not as a negative saving', () => {
     const round = { roundId: 8, servedCount: 1, requestsConsidered: 1, routes: 1, pooledRoutes: 0, pooledRequests: 0, centreRequests: 0, extensions: 0, offersWritten: 1, savingsPct: -4.72 };
     expect(roundLine(round)).toEqual({
-      summary: 'Round 8: 1/1 request matched on 1 route, 1 offer, costing 4.7% more than separate trucks',
-      summaryKo: '8회차 매칭: 요청 1건 중 1건, 경로 1개, 제안 1건, 개별 운송 대비 4.7% 증가',
+      summary: 'Round #8: 1/1 request matched on 1 route, 1 offer, costing 4.7% more than separate trucks',
+      summaryKo: '매칭 라운드 #8: 요청 1건 중 1건, 경로 1개, 제안 1건, 개별 운송 대비 4.7% 증가',
     });
     expect(roundLine({ ...round, savingsPct: -0.04 }).summary).toMatch(/saving 0\.0% against separate trucks$/);
   });
