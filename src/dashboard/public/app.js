@@ -153,8 +153,11 @@ const textOr = (/** @type {string} */ key, /** @type {string} */ code) => (hasTe
 /** A complex's or centre's name in the page's language. */
 const nameOf = (/** @type {{ nameKo: string, nameEn: string }} */ named) => (language() === 'ko' ? named.nameKo : named.nameEn);
 
+/** The complexes the viewer oversees: an operator only its own (any other would be refused), an admin all. */
+const overseen = () => state.complexes.filter((c) => state.viewer?.role !== 'OPERATOR' || c.code === state.viewer.complex?.code);
+
 function renderComplexOptions() {
-  els.select.replaceChildren(...state.complexes.map((c) => new Option(nameOf(c), c.code)));
+  els.select.replaceChildren(...overseen().map((c) => new Option(nameOf(c), c.code)));
   if (state.complex) els.select.value = state.complex.code;
 }
 
@@ -194,6 +197,7 @@ async function signIn(/** @type {string} */ apiKey) {
   if (state.apiKey !== apiKey) return; // signed out meanwhile
   state.viewer = viewer;
   renderViewer();
+  renderComplexOptions();
   for (const node of [els.viewer, els.signOut, els.picker, els.dashboard]) node.hidden = false;
   els.keyForm.hidden = true;
   const client = graphqlWs.createClient({
@@ -230,7 +234,7 @@ async function signIn(/** @type {string} */ apiKey) {
     },
   });
   state.ws = client;
-  const own = state.complexes.find((c) => c.code === viewer.complex?.code) ?? state.complexes[0];
+  const own = overseen().find((c) => c.code === viewer.complex?.code) ?? overseen()[0];
   if (own) showComplex(own.code);
 }
 
@@ -268,7 +272,7 @@ function renderKeyError() {
 
 /** Draws the complex's grid at once, then fetches its figures and follows its activity. */
 function showComplex(/** @type {string} */ code) {
-  state.complex = state.complexes.find((c) => c.code === code) ?? null;
+  state.complex = overseen().find((c) => c.code === code) ?? null;
   if (!state.complex) return;
   els.select.value = code;
   state.heat = [];
