@@ -653,6 +653,38 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     }
   });
 
+  it('counts the places a route stops at, as the engine does: two loads at one dock and two drops at another are 2 stops', async () => {
+    // A complex of its own: one truck, which carries both loads.
+    const own = await startTestServer({ dbPath: join(tmp.dir, 'places.db') });
+    try {
+      const as = async <T,>(role: 'MANUFACTURER' | 'CARRIER' | 'OPERATOR', query: string, variables: Record<string, unknown> = {}) => {
+        const { body } = await gql<T>(own.url, query, variables, { apiKey: own.keyOf(role).apiKey });
+        expect(body.errors).toBeUndefined();
+        return body.data!;
+      };
+      await as('CARRIER', REGISTER_VEHICLE, { input: { plateNumber: '경기56아7890', tonnageClass: 'T5', bodyType: 'WING', location: { lat: 37.33, lng: 126.74 }, availability: [{ startsAt: new Date(Date.now() + HOUR).toISOString(), endsAt: new Date(Date.now() + 72 * HOUR).toISOString() }] } });
+      // One factory's dock and one warehouse's, each sent a few metres apart (map pins differ): one place each.
+      await as('MANUFACTURER', CREATE_REQUEST, { input: shipmentRequest({ lat: 37.325, lng: 126.75 }, { lat: 37.2636, lng: 127.0286 }, 2) });
+      await as('MANUFACTURER', CREATE_REQUEST, { input: shipmentRequest({ lat: 37.32508, lng: 126.75005 }, { lat: 37.26365, lng: 127.02854 }, 3) });
+      const { matchingRunStart } = await as<{ matchingRunStart: { round: { id: string } } }>('OPERATOR', 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { id } } }');
+      const { routes } = await as<{ routes: { edges: { node: { id: string; stops: { action: string }[] } }[] } }>(
+        'OPERATOR', 'query ($round: ID) { routes(filter: { roundId: $round }) { edges { node { id stops { action } } } } }', { round: matchingRunStart.round.id });
+      expect(routes.edges.map((e) => e.node.stops.map((s) => s.action))).toEqual([['PICKUP', 'PICKUP', 'DROP', 'DROP']]);
+
+      const page = await openDashboard(own.url.replace('/graphql', '/'));
+      await signIn(page, own.keyOf('OPERATOR').apiKey);
+      const row = page.locator(`#routes button[data-route="${routes.edges[0]!.node.id}"]`);
+      await expect.poll(() => row.textContent()).toContain(' · 2개 정차 · 화물 2건 · ');
+      await page.click('button[data-lang="en"]');
+      await expect.poll(() => row.textContent()).toContain(' · 2 stops · 2 loads of 1 shipper · ');
+      // The map still draws every stop, each numbered.
+      await row.click();
+      await expect.poll(() => page.locator('#map .route-layer g.stop').count()).toBe(4);
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('keeps its figures while the service is unreachable, and follows it again once back, catching up on what it missed', async () => {
     const relay = await relayTo(Number(new URL(server.url).port));
     const page = await openDashboard(relay.url);
