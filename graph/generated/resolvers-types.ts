@@ -1999,6 +1999,8 @@ export type Route = Node & {
   shares: Array<Offer>;
   /** Its stops in driving order (a shipper: its own pickups and drops), without those of requests no longer on board. */
   stops: Array<RouteStop>;
+  /** The places its stops are at, as its price counts them (a shipper: its own): a stop within 25 m of the one before it (a second load at one dock) is no extra stop (경유지). */
+  stopPlaces: Scalars['Int']['output'];
   /**
    * An extension: the booked route it would extend (its carrier's truck already out). Its stops are that route's whole
    * new list, served stops included; its shares and price are the joining shippers' only. Null for a route of its own,
@@ -3994,6 +3996,7 @@ export type RouteResolvers<ContextType = Context, ParentType extends ResolversPa
   sharedBy?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   shares?: Resolver<Array<ResolversTypes['Offer']>, ParentType, ContextType>;
   stops?: Resolver<Array<ResolversTypes['RouteStop']>, ParentType, ContextType>;
+  stopPlaces?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   extendsRouteId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   revision?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

@@ -7,6 +7,7 @@ import { breakdownOf, offerStatusAt } from '../../src/matching/offer-record';
 import { listRounds } from '../../src/matching/list-rounds';
 import { listRoutes } from '../../src/matching/list-routes';
 import { runMatchingRound } from '../../src/matching/run-round';
+import { placesInTurn } from '../../src/geo/same-place';
 import { batched, routesById } from '../batched';
 import type { Resolvers } from '../generated/resolvers-types';
 
@@ -73,6 +74,7 @@ export const matchingResolvers: Resolvers = {
     vehicleId: (r) => toGlobalId('Vehicle', r.vehicleId),
     roundId: (r) => toGlobalId('MatchingRound', r.roundId),
     extendsRouteId: (r) => (r.extendsRouteId ? toGlobalId('Route', r.extendsRouteId) : null),
+    stopPlaces: (r) => placesInTurn(r.stops.map((s) => ({ lat: s.lat, lng: s.lng }))),
   },
   RouteStop: {
     requestId: (s) => toGlobalId('ShipmentRequest', s.requestId),

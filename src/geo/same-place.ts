@@ -93,3 +93,11 @@ export function placesOf(owner: object): Places {
   if (!places) ofOwner.set(owner, (places = new Places()));
   return places;
 }
+
+/**
+ * The places a truck stops at along `points` in driving order, as the pricing counts them (경유지): a stop at the place
+ * of the one before it (a second load at one dock) is no extra stop. `places`: the round's, when it has some.
+ */
+export function placesInTurn(points: readonly LatLng[], places = new Places()): number {
+  return points.filter((point, k) => k === 0 || places.of(point) !== places.of(points[k - 1]!)).length;
+}

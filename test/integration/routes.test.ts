@@ -13,7 +13,7 @@ const at = (ms: number) => new Date(Date.now() + ms).toISOString();
 const ORIGIN = { lat: 37.325, lng: 126.75 };
 const SUWON = { lat: 37.2636, lng: 127.0286 };
 
-const ROUTE_FIELDS = `id vehicleId roundId priceKrw deadheadKm loadedKm startAt endAt status sharedBy createdAt
+const ROUTE_FIELDS = `id vehicleId roundId priceKrw deadheadKm loadedKm startAt endAt status sharedBy stopPlaces createdAt
   shares { id requestId priceKrw deadheadKm loadedKm status }
   stops { seq action requestId location { lat lng } arriveAt startAt departAt kgAfter palletsAfter }`;
 const ROUTES = `query ($first: Int, $after: String, $round: ID) { routes(first: $first, after: $after, filter: { roundId: $round }) {
@@ -41,6 +41,7 @@ interface Route {
   loadedKm: number;
   status: string;
   sharedBy: number;
+  stopPlaces: number;
   shares: { id: string; requestId: string; priceKrw: number; deadheadKm: number; loadedKm: number; status: string }[];
   stops: Stop[];
   startAt: string;
@@ -271,6 +272,9 @@ describe('routes through the service', () => {
     expect(await routeAs(keys[stays], bookedRoute.id)).toMatchObject({ status: 'ACCEPTED', sharedBy: 1, stops: left.stops });
     // The shipper that cancelled: nothing of its own on board.
     expect(await routeAs(keys[gone], bookedRoute.id)).toMatchObject({ status: 'CANCELLED', priceKrw: 0, shares: [], stops: [] });
+
+    // Both loaded at one gate and dropped at one address in Suwon: four stops at two places, as the price counted them.
+    expect([bookedRoute.stops.length, bookedRoute.stopPlaces, left.stopPlaces]).toEqual([4, 2, 2]);
 
     const [held] = await server.db.select().from(bookings).where(and(eq(bookings.routeId, localIdOf(bookedRoute.id, 'Route', 'id')), eq(bookings.status, 'CONFIRMED'))).all();
     const giveBack = await as(keys.carrier, 'mutation ($id: ID!, $key: String!) { bookingGiveBack(input: { bookingId: $id, reason: "truck broke down", idempotencyKey: $key }) { bookings { status } } }', { id: toGlobalId('Booking', held!.id), key: randomUUID() });

@@ -24,8 +24,6 @@ const KPI_DAYS = 7;
 /** SVG units per degree of latitude; any scale works since the viewBox is fitted to the drawing. */
 const UNITS_PER_DEGREE = 1000;
 const SVG_NS = 'http://www.w3.org/2000/svg';
-/** Stops this close are one place, one stop for the truck: the engine's SAME_PLACE_KM (src/geo/same-place.ts). */
-const SAME_PLACE_M = 25;
 /** Light to dark ends of each layer's colour scale. */
 const SCALES = { SUPPLY: ['#d9f2ee', '#0f766e'], DEMAND: ['#fde8d4', '#c2410c'] };
 
@@ -44,7 +42,7 @@ const COMPLEX_DATA = `query ($code: String!, $res: Int!, $layer: HeatmapLayer!, 
   }
   warehouseListings(filter: { complexCode: $code, status: ACTIVE }, first: 100) { edges { node { name totalPallets storageClass location { lat lng } } } }
   routes(filter: { complexCode: $code }, first: 8) { edges { node {
-    id status sharedBy priceKrw startAt extendsRouteId stops { seq action requestId arriveAt location { lat lng } kgAfter palletsAfter } } } }
+    id status sharedBy priceKrw startAt extendsRouteId stopPlaces stops { seq action requestId arriveAt location { lat lng } kgAfter palletsAfter } } } }
 }`;
 // With `recent`, the complex's recent activity comes first, oldest first, then the live lines, each once.
 const ACTIVITY = 'subscription ($code: String!, $recent: Int) { complexActivity(code: $code, recent: $recent) { kind at summary summaryKo } }';
@@ -58,7 +56,7 @@ const ACTIVITY = 'subscription ($code: String!, $recent: Int) { complexActivity(
  * @typedef {{ message: string, extensions?: { code?: string, [detail: string]: unknown } }} GraphQLError
  *   errors made here have an empty message: their text comes from the catalogue by code
  * @typedef {{ seq: number, action: 'PICKUP' | 'DROP' | 'CENTRE_DROP' | 'CENTRE_PICKUP', requestId: string, arriveAt: string, location: LatLng, kgAfter: number, palletsAfter: number }} RouteStop
- * @typedef {{ id: string, status: string, sharedBy: number, priceKrw: number, startAt: string, extendsRouteId: string | null, stops: RouteStop[] }} Route
+ * @typedef {{ id: string, status: string, sharedBy: number, priceKrw: number, startAt: string, extendsRouteId: string | null, stopPlaces: number, stops: RouteStop[] }} Route
  * @typedef {{ kind: string, at: string, summary: string, summaryKo: string }} Activity
  * @typedef {{ name: string, role: string, complex: { code: string } | null }} Viewer
  */
@@ -547,7 +545,7 @@ function renderRoutes() {
       if (route.extendsRouteId) button.dataset.extends = route.extendsRouteId;
       const parts = {
         time: fmt.planned(new Date(route.startAt)),
-        count: placeCount(route.stops),
+        count: route.stopPlaces,
         loads: t('routes.loads', { requests: t('routes.requests', { count: new Set(route.stops.map((s) => s.requestId)).size }), shippers: t('routes.shippers', { count: route.sharedBy }) }),
         price: fmt.krw(route.priceKrw),
         status: textOr(`routes.status.${route.status}`, route.status),
@@ -563,37 +561,6 @@ function renderRoutes() {
     }),
   );
   els.routesEmpty.hidden = state.routes.length > 0;
-}
-
-/**
- * The places a route stops at, as the engine counts them (경유지: README's pricing): a stop at the same place as the
- * one before it (a second load at one dock) is no extra stop. A stop is at the nearest place seen before within
- * SAME_PLACE_M, else at a new one, as the engine's places (src/geo/same-place.ts).
- */
-function placeCount(/** @type {RouteStop[]} */ stops) {
-  /** @type {LatLng[]} */
-  const places = [];
-  let count = 0;
-  let last = -1;
-  for (const { location } of stops) {
-    let place = -1;
-    let nearest = Infinity;
-    places.forEach((p, i) => {
-      const m = metres(p, location);
-      if (m <= SAME_PLACE_M && m < nearest) [place, nearest] = [i, m];
-    });
-    if (place === -1) place = places.push(location) - 1;
-    if (place !== last) count++;
-    last = place;
-  }
-  return count;
-}
-
-/** Great-circle metres between two points (the engine's haversine, mean Earth radius). */
-function metres(/** @type {LatLng} */ a, /** @type {LatLng} */ b) {
-  const rad = Math.PI / 180;
-  const h = Math.sin(((b.lat - a.lat) * rad) / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(((b.lng - a.lng) * rad) / 2) ** 2;
-  return 2 * 6_371_008.8 * Math.asin(Math.sqrt(h));
 }
 
 /**

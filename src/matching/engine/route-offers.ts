@@ -6,7 +6,7 @@
  * first, and stay OPEN for the next round.
  */
 import { haversineKm, type LatLng } from '../../geo/distance';
-import { placesOf } from '../../geo/same-place';
+import { placesInTurn, placesOf } from '../../geo/same-place';
 import { offerBaselineFor } from './baseline';
 import { roadKm, travelMs } from './config';
 import type { RoundContext, TransportJob } from './context';
@@ -119,7 +119,7 @@ export function scheduleRoute(route: PlannedRoute, jobs: readonly TransportJob[]
   // A stop at the same place as the one before it (a second load at the same dock, its coordinate a few metres off)
   // is no extra stop (경유지): the round's places, as the search counted them (pooling.ts), and measured them.
   const placeOf = placesOf(ctx);
-  const places = stops.filter((s, k) => k === 0 || placeOf.of(s.location) !== placeOf.of(stops[k - 1]!.location)).length;
+  const places = placesInTurn(stops.map((s) => s.location), placeOf);
   const at = (p: LatLng) => placeOf.at(placeOf.of(p));
   const placesKm = legs.reduce((sum, leg, k) => sum + roadKm(haversineKm(at(k === 0 ? vehicle.location : legs[k - 1]!.location), at(leg.location)), config), 0);
   const extraStops = Math.max(0, places - 2);
