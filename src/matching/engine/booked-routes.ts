@@ -96,8 +96,8 @@ function legOf(job: TransportJob, handOver: BookedRouteInput['stops'][number] | 
 /**
  * The extension offer for `route` (a planned route of a booked truck with new jobs on it), or the new job that
  * must leave it (its caps cannot pay for what it adds), or null when nothing new is left on it. The joining
- * shippers split what the route costs more than its stops ahead did (fair-split.ts), each within its caps;
- * the booked shares do not change.
+ * shippers split what the route costs more than its stops ahead did (fair-split.ts), each within its caps and
+ * paying at least the truck's per-stop fee; the booked shares do not change.
  */
 export function extensionOffer(
   route: PlannedRoute,
@@ -121,11 +121,16 @@ export function extensionOffer(
     return { weightKrw: Number.isFinite(alone) ? alone : offerBaselineFor(job).transportCostKrw, capKrw: job.transportBudgetKrw };
   });
   const extraKrw = Math.max(0, after.costKrw - before.costKrw);
+  const profile = ctx.vehicles[route.vehicleIndex]!;
   // The search measured the extension between places: the metres more to the stops' own coordinates, the carrier forgoes.
-  const toleranceKrw = placeToleranceKrw(route, ctx.vehicles[route.vehicleIndex]!.input, after.unseenKm - before.unseenKm);
+  const toleranceKrw = placeToleranceKrw(route, profile.input, after.unseenKm - before.unseenKm);
   // Booked times are stored in whole milliseconds: a booked hand-over by its time, planned again, may pass it by a
   // fraction of one (a feeder's route then took nothing on).
-  const split = after.slackMs > -1 ? fairSplit(chargedKrw(extraKrw, weights, toleranceKrw), weights) : null;
+  const fair = after.slackMs > -1 ? fairSplit(chargedKrw(extraKrw, weights, toleranceKrw), weights) : null;
+  // A joining load is loaded and unloaded even at a dock the truck calls at anyway (no km, no stop more): it pays
+  // at least a stop's fee, within its caps like any share (one that cannot pay it leaves, as below).
+  const floorKrw = profile.input.perStopFeeKrw ?? ctx.config.perStopFeeKrw;
+  const split = fair && weights.every((w) => Math.min(w.weightKrw, w.capKrw) >= floorKrw) ? fair.map((x) => Math.max(x, floorKrw)) : null;
   if (!split) {
     let worst = 0;
     const cap = (i: number) => Math.min(weights[i]!.weightKrw, weights[i]!.capKrw);
@@ -137,12 +142,11 @@ export function extensionOffer(
   const onBoard = new Set(booked.input.requests.filter((r) => r.onBoard).map((r) => r.request.id));
   // Loads on board were picked up on the stops already served: their pickup here is where the truck stands.
   const stops = after.stops.filter((s) => !(s.action === 'PICKUP' && onBoard.has(s.requestId)));
-  const breakdown = differenceOf(after.breakdown, before.breakdown, priceKrw);
+  const breakdown = differenceOf(after.breakdown, before.breakdown, priceKrw, priceKrw - fair!.reduce((a, b) => a + b, 0));
   // What the route drives more: a pickup on the way may turn empty km into loaded km, so empty km may go down
   // (negative here): the booked shares keep the km they booked, and the sums over all shares stay exact.
   const deadheadKm = after.deadheadKm - before.deadheadKm;
   const loadedKm = after.loadedKm - before.loadedKm;
-  const profile = ctx.vehicles[route.vehicleIndex]!;
   const co2 = co2Kg(deadheadKm, profile.co2GPerKmEmpty, loadedKm, profile.co2GPerKmLoaded);
   const shares: RouteShare[] = joining.map((k, i) => {
     const job = jobs[k]!;
@@ -219,9 +223,12 @@ export function fitsBeside(extension: RouteOffer, fresh: readonly RouteOffer[], 
   });
 }
 
-/** What the extension adds, by component (none below zero), summing to `totalKrw`: the rest is distance. */
-function differenceOf(after: CostBreakdown, before: CostBreakdown, totalKrw: number): CostBreakdown {
-  const stopsKrw = Math.min(totalKrw, Math.max(0, after.stopsKrw - before.stopsKrw));
+/**
+ * What the extension adds, by component (none below zero), summing to `totalKrw`: the rest is distance. `floorKrw`,
+ * what the per-load floor raised the shares by, is a stop's fee: on the stops line.
+ */
+function differenceOf(after: CostBreakdown, before: CostBreakdown, totalKrw: number, floorKrw: number): CostBreakdown {
+  const stopsKrw = Math.min(totalKrw, Math.max(0, after.stopsKrw - before.stopsKrw) + floorKrw);
   const waitingKrw = Math.min(totalKrw - stopsKrw, Math.max(0, after.waitingKrw - before.waitingKrw));
   return { baseKrw: 0, distanceKrw: totalKrw - stopsKrw - waitingKrw, storageKrw: 0, handlingKrw: 0, stopsKrw, waitingKrw };
 }

@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { type BookedRouteInput, type RequestInput, type RouteOffer, type VehicleInput } from '../../../src/matching/engine/index';
 import { kstDayOf } from '../../../src/matching/engine/days';
 import { createContext, resolveConfig } from '../../../src/matching/engine/index';
-import { fitsBeside } from '../../../src/matching/engine/booked-routes';
+import { addBookedRoutes, bookedVehicles, extensionOffer, fitsBeside } from '../../../src/matching/engine/booked-routes';
+import { buildJob } from '../../../src/matching/engine/jobs';
+import { scheduleRoute } from '../../../src/matching/engine/route-offers';
 import { roadKm, travelMs } from '../../../src/matching/engine/config';
 import { haversineKm } from '../../../src/geo/distance';
 import { baseRequest, CENTRE, H, NOW, runRound } from '../../helpers/matching-fixtures';
@@ -223,5 +225,50 @@ describe('extending booked routes in a round', () => {
   it('extends nothing when the booked route already costs more than it was booked at', () => {
     const { offers } = runRound({ centre: CENTRE, requests: [B], vehicles: [], listings: [], now: NOW, bookedRoutes: [bookedRoute(A, 1_000)] });
     expect(extensionOf(offers)).toBeUndefined();
+  });
+
+  describe('a joining load pays at least the truck’s per-stop fee for its handling', () => {
+    /** The extension of A's booked route by `joining` (picked up after A, dropped after A), priced with `aloneKrw`. */
+    function extend(joining: RequestInput, aloneKrw = 100_000, vehicle: Partial<VehicleInput> = {}) {
+      const config = resolveConfig({});
+      const input = { ...bookedRoute(A, A_PRICE), vehicle: truck('BOOKED', vehicle) };
+      const ctx = createContext(config, NOW, CENTRE, bookedVehicles({ bookedRoutes: [input] }));
+      const jobs = [buildJob(0, 0, joining, config)];
+      const [booked] = addBookedRoutes([input], jobs, ctx, 0);
+      const a = booked!.jobs[0]!;
+      const route = { vehicleIndex: 0, window: booked!.window, extends: booked!, stops: [{ job: a, action: 'PICKUP' as const, drop: 0 }, { job: 0, action: 'PICKUP' as const, drop: 0 }, { job: a, action: 'DROP' as const, drop: 0 }, { job: 0, action: 'DROP' as const, drop: 0 }] };
+      const parts = (job: { request: { pallets: number } }) => [job.request.pallets];
+      const extraKrw = scheduleRoute(route, jobs, ctx, parts).costKrw - scheduleRoute({ ...route, stops: booked!.stops }, jobs, ctx, parts).costKrw;
+      return { extraKrw, result: extensionOffer(route, booked!, jobs, ctx, () => aloneKrw), floorKrw: vehicle.perStopFeeKrw ?? config.perStopFeeKrw };
+    }
+    // B2: A's twin, from A's dock to A's address in A's hours: no km more, and no stop more (the same places).
+    const B2 = { ...A, id: 'B2', shipperOrgId: 'SB2', weightKg: 1_170, pallets: 2 };
+
+    it('a load from a booked load’s dock to its address costs the route nothing more, yet pays the fee, on the stops line', () => {
+      const { extraKrw, result, floorKrw } = extend(B2);
+      expect(extraKrw).toBe(0);
+      const { offer } = result as { offer: RouteOffer };
+      expect(offer.priceKrw).toBe(floorKrw);
+      expect(offer.breakdown).toEqual({ baseKrw: 0, distanceKrw: 0, storageKrw: 0, handlingKrw: 0, stopsKrw: floorKrw, waitingKrw: 0 });
+      expect(offer.shares.map((s) => [s.requestId, s.priceKrw, s.breakdown.stopsKrw])).toEqual([['B2', floorKrw, floorKrw]]);
+    });
+
+    it('the fee is the truck’s own when its rate card sets one', () => {
+      const { result } = extend(B2, 100_000, { perStopFeeKrw: 15_000 });
+      expect((result as { offer: RouteOffer }).offer.priceKrw).toBe(15_000);
+    });
+
+    it('a load whose caps are below the fee leaves the extension, as one whose caps are below its split does', () => {
+      expect(extend({ ...B2, maxPriceKrw: 9_999 }).result).toEqual({ drop: 0 });
+      expect(extend(B2, 9_999).result).toEqual({ drop: 0 });
+    });
+
+    it('a load whose extra cost is above the fee pays that extra, as before', () => {
+      const { extraKrw, result, floorKrw } = extend(B, 200_000);
+      expect(extraKrw).toBeGreaterThan(floorKrw);
+      const { offer } = result as { offer: RouteOffer };
+      expect(offer.priceKrw).toBe(extraKrw);
+      expect(offer.shares[0]!.priceKrw).toBe(extraKrw);
+    });
   });
 });
