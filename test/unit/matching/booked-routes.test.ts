@@ -253,6 +253,13 @@ describe('extending booked routes in a round', () => {
       expect(offer.shares.map((s) => [s.requestId, s.priceKrw, s.breakdown.stopsKrw])).toEqual([['B2', floorKrw, floorKrw]]);
     });
 
+    it('a round offers the booked truck’s carrier such a load for the fee, not for ₩0', () => {
+      const { offers } = runRound({ centre: CENTRE, requests: [B2], vehicles: [], listings: [], now: NOW, bookedRoutes: [bookedRoute(A, A_PRICE)] });
+      const extension = extensionOf(offers)!;
+      expect(extension.shares.map((s) => [s.requestId, s.priceKrw])).toEqual([['B2', resolveConfig({}).perStopFeeKrw]]);
+      expect(extension.priceKrw).toBe(resolveConfig({}).perStopFeeKrw);
+    });
+
     it('the fee is the truck’s own when its rate card sets one', () => {
       const { result } = extend(B2, 100_000, { perStopFeeKrw: 15_000 });
       expect((result as { offer: RouteOffer }).offer.priceKrw).toBe(15_000);
