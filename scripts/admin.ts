@@ -12,6 +12,7 @@ import { DIALECT } from '../db/dialect';
 import { complexes, organisations, ORGANISATION_ROLES, type OrganisationRole } from '../db/schema';
 import { createApiKey } from '../src/auth/create-api-key';
 import { createOrganisation } from '../src/auth/create-organisation';
+import { listApiKeys } from '../src/auth/list-api-keys';
 import { revokeApiKey } from '../src/auth/revoke-api-key';
 import { SYSTEM_ADMIN } from '../src/auth/viewer';
 import { getComplex } from '../src/complexes/get-complex';
@@ -92,6 +93,16 @@ const COMMANDS: Record<string, Command> = {
     async run(ctx, values, ids) {
       const { apiKey, secret } = await createApiKey({ ctx, input: { organisationId: ids.org!, name: values.name ?? '' } });
       console.log(`created API key ${apiKey.id} for organisation ${apiKey.organisationId}; it is shown only now:\n${secret}`);
+    },
+  },
+  'key:list': {
+    flags: { org: { value: 'ID', field: 'input.organisationId', id: "the organisation's id as org:list prints it (first column)" } },
+    does: "prints id, name, created, last used and revoked (ISO, UTC; - for never) of each of organisation ID's keys, newest first, tab-separated",
+    async run(ctx, _values, ids) {
+      const iso = (at: Date | null) => at?.toISOString() ?? '-';
+      for (const k of await listApiKeys({ ctx, input: { organisationId: ids.org! } })) {
+        console.log(`${k.id}\t${k.name}\t${iso(k.createdAt)}\t${iso(k.lastUsedAt)}\t${iso(k.revokedAt)}`);
+      }
     },
   },
   'key:revoke': {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { ROUND_STATUS_CODES } from '../../db/schema';
+import { hashApiKey } from '../../src/auth/api-key-secret';
 import { gql } from '../helpers/clients';
 import { groupAlive, runScript, spawnNpmStart, spawnService, spawnServiceUntil, type ServiceProcess } from '../helpers/process';
 import { tempDir } from '../helpers/server';
@@ -422,7 +423,7 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     expect(existsSync(join(tmp.dir, 'never-seeded.db'))).toBe(false);
   });
 
-  it('npm run admin creates an organisation and a key that works, and revokes it', async () => {
+  it('npm run admin creates an organisation and a key that works, revokes it and lists the keys', async () => {
     const dbPath = join(tmp.dir, 'admin.db');
     const env = { DATABASE_PATH: dbPath, DEMO_KEYS_PATH: join(tmp.dir, 'admin-keys.json') };
     expect((await runScript(['scripts/seed.ts'], env)).code).toBe(0);
@@ -450,22 +451,36 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     const secret = /(sdx_\S+)/.exec(key.output)![1]!;
     const keyId = /created API key (\d+)/.exec(key.output)![1]!;
     const service = await spawnService(env);
+    let revokedAt: string;
     try {
       const viewer = await gql<{ viewer: { name: string } }>(service.url, '{ viewer { name } }', {}, { apiKey: secret });
       expect(viewer.body.data!.viewer.name).toBe('(주)구미운송');
       const revoke = await runScript(['scripts/admin.ts', 'key:revoke', '--key', keyId], env);
       expect(revoke.code, revoke.output).toBe(0);
+      revokedAt = /revoked API key \d+ at (\S+)/.exec(revoke.output)![1]!;
       expect((await gql(service.url, '{ viewer { name } }', {}, { apiKey: secret })).status).toBe(401);
     } finally {
       service.child.kill('SIGTERM');
       await service.exited;
     }
+
+    // key:list finds a key whose id scrolled away: every key of the organisation, revoked ones marked, newest first.
+    const second = await runScript(['scripts/admin.ts', 'key:create', '--org', orgId, '--name', 'backup'], env);
+    expect(second.code, second.output).toBe(0);
+    const secondId = /created API key (\d+)/.exec(second.output)![1]!;
+    const keys = await runScript(['scripts/admin.ts', 'key:list', '--org', orgId], env);
+    expect(keys.code, keys.output).toBe(0);
+    const ISO = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z';
+    expect(keys.output).toMatch(new RegExp(`^${secondId}\tbackup\t${ISO}\t-\t-\n${keyId}\tdispatch\t${ISO}\t${ISO}\t${revokedAt}\n$`));
+    for (const secretOrHash of [secret, hashApiKey(secret), /(sdx_\S+)/.exec(second.output)![1]!]) expect(keys.output).not.toContain(secretOrHash);
+    const unknownOrg = await runScript(['scripts/admin.ts', 'key:list', '--org', '999999'], env);
+    expect([unknownOrg.code, unknownOrg.output.trim()]).toEqual([1, 'NOT_FOUND: Organisation not found']);
   });
 
   it('npm run admin answers a bad command line with one line naming the flag and exit code 2, before opening the database', async () => {
     const dbPath = join(tmp.dir, 'never-admin.db');
     const admin = (...args: string[]) => runScript(['scripts/admin.ts', ...args], { DATABASE_PATH: dbPath });
-    const [extra, noValue, noKey, noOrg, notAnId, orgNotAnId, valueForgotten, twice, unknownCommand, help] = await Promise.all([
+    const [extra, noValue, noKey, noOrg, notAnId, orgNotAnId, valueForgotten, twice, unknownCommand, help, listNoOrg, listOrgNotAnId] = await Promise.all([
       admin('org:create', '--complex', 'GUMI', '--extra', '1'),
       admin('org:create', '--name'),
       admin('key:revoke'),
@@ -476,6 +491,8 @@ describe('the service as a process', { timeout: 90_000 }, () => {
       admin('org:create', '--role', 'CARRIER', '--name', '(주)구미운송', '--name', '(주)구미물류', '--brn', '2208162517'),
       admin('org:delete'),
       admin('--help'),
+      admin('key:list'),
+      admin('key:list', '--org', '0'),
     ]);
     const answer = ({ code, output }: { code: number | null; output: string }) => [code, output.trim()];
     expect(answer(extra)).toEqual([2, "Unknown option '--extra'"]);
@@ -484,13 +501,15 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     expect(answer(notAnId)).toEqual([2, "--key: must be the API key's id as key:create prints it (created API key ID …)"]);
     expect(answer(noOrg)).toEqual([2, "--org: required: the organisation's id as org:list prints it (first column)"]);
     expect(answer(orgNotAnId)).toEqual([2, "--org: must be the organisation's id as org:list prints it (first column)"]);
+    expect(answer(listNoOrg)).toEqual([2, "--org: required: the organisation's id as org:list prints it (first column)"]);
+    expect(answer(listOrgNotAnId)).toEqual([2, "--org: must be the organisation's id as org:list prints it (first column)"]);
     // node's own three lines, as one.
     expect(answer(valueForgotten)).toEqual([2, "Option '--name' argument is ambiguous. Did you forget to specify the option argument for '--name'? To specify an option argument starting with a dash use '--name=-XYZ'."]);
     // Taken last, the second name would have registered an organisation the caller did not mean.
     expect(answer(twice)).toEqual([2, '--name: given twice; give it once']);
-    expect(answer(unknownCommand)).toEqual([2, "Unknown command 'org:delete': one of org:create, org:list, key:create, key:revoke (npm run admin -- help)"]);
+    expect(answer(unknownCommand)).toEqual([2, "Unknown command 'org:delete': one of org:create, org:list, key:create, key:list, key:revoke (npm run admin -- help)"]);
     expect(help.code).toBe(0);
-    for (const usage of ['org:create [--complex CODE] --role ROLE --name NAME --brn NUMBER', 'org:list [--complex CODE]', 'key:create --org ID --name NAME', 'key:revoke --key ID']) {
+    for (const usage of ['org:create [--complex CODE] --role ROLE --name NAME --brn NUMBER', 'org:list [--complex CODE]', 'key:create --org ID --name NAME', 'key:list --org ID', 'key:revoke --key ID']) {
       expect(help.output).toContain(usage);
     }
     expect(existsSync(dbPath)).toBe(false);

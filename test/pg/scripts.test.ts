@@ -4,10 +4,12 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { eq } from 'drizzle-orm';
 import { latLngToCell } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client';
 import * as t from '../../db/pg/schema';
+import { hashApiKey } from '../../src/auth/api-key-secret';
 import { authenticate } from '../../src/auth/authenticate';
 import pg from 'pg';
 import { rowsOf } from '../helpers/sql';
@@ -40,7 +42,7 @@ describe('npm run admin, db:migrate and seed on PostgreSQL', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('creates an organisation and a key that opens the door on that database, and revokes it', async () => {
+  it('creates an organisation and a key that opens the door on that database, revokes it and lists the keys', async () => {
     const org = admin('org:create', '--complex', 'BANWOL_SIHWA', '--role', 'CARRIER', '--name', '(주)반월운송', '--brn', '220-81-62517');
     expect(org.code, org.output).toBe(0);
     const orgId = Number(/created organisation (\d+)/.exec(org.output)![1]);
@@ -52,8 +54,18 @@ describe('npm run admin, db:migrate and seed on PostgreSQL', () => {
     const db = test.db as unknown as Db;
     expect(await authenticate({ db, now: new Date() }, secret)).toMatchObject({ organisationId: orgId, role: 'CARRIER' });
     expect(admin('org:list', '--complex', 'BANWOL_SIHWA').output).toContain('(주)반월운송');
-    expect(admin('key:revoke', '--key', keyId).code).toBe(0);
+    const revokedAt = /revoked API key \d+ at (\S+)/.exec(admin('key:revoke', '--key', keyId).output)![1]!;
     await expect(authenticate({ db, now: new Date() }, secret)).rejects.toThrow(/revoked/);
+    // key:list: every key of the organisation, newest first, revoked ones marked, never a secret or its hash.
+    // The last use set here: authenticate records it without waiting.
+    await test.db.update(t.apiKeys).set({ lastUsedAt: new Date('2026-03-02T09:15:00.000Z') }).where(eq(t.apiKeys.id, Number(keyId)));
+    const second = admin('key:create', '--org', String(orgId), '--name', 'backup');
+    const secondId = /created API key (\d+)/.exec(second.output)![1]!;
+    const keys = admin('key:list', '--org', String(orgId));
+    const ISO = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z';
+    expect(keys.output).toMatch(new RegExp(`^${secondId}\tbackup\t${ISO}\t-\t-\n${keyId}\tdispatch\t${ISO}\t2026-03-02T09:15:00.000Z\t${revokedAt}\n$`));
+    for (const secretOrHash of [secret, hashApiKey(secret), /(sdx_\S+)/.exec(second.output)![1]!]) expect(keys.output).not.toContain(secretOrHash);
+    expect(admin('key:list', '--org', '999999')).toEqual({ code: 1, output: 'NOT_FOUND: Organisation not found\n' });
     // The seven complexes are built in (the CLI loads them when missing); any other code is unknown.
     expect(admin('org:list', '--complex', 'GUMI').code).toBe(0);
     expect(admin('org:create', '--complex', 'NOWHERE', '--role', 'CARRIER', '--name', '어딘가', '--brn', '2208162517').output).toMatch(/NOT_FOUND: Complex NOWHERE/);
