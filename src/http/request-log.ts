@@ -16,7 +16,9 @@ function requestId(req: IncomingMessage): string {
 
 /**
  * Gives the request its id (X-Request-Id) and writes its one log line when the response is sent or the
- * connection drops: id, method, URL, status and latency (ms), at `info`, `warn` for 4xx, `error` for 5xx.
+ * connection drops: id, method, URL, status and latency (ms), at `info`, `warn` for 4xx and for 503 (said on purpose:
+ * draining, the database away; callers retry it), `error` for any other 5xx (the fault itself is logged where it is
+ * caught, with its own stack).
  * No header is logged, so no credential is. The line is pino-http's, without its per-request child logger.
  */
 export function logRequest(logger: Logger, req: IncomingMessage, res: ServerResponse): void {
@@ -29,7 +31,7 @@ export function logRequest(logger: Logger, req: IncomingMessage, res: ServerResp
     res.off('finish', done);
     const status = res.statusCode;
     const line = { req: { id, method, url }, res: { statusCode: status }, responseTime: Date.now() - started };
-    if (status >= 500) logger.error({ ...line, err: new Error(`failed with status code ${status}`) }, 'request errored');
+    if (status >= 500 && status !== 503) logger.error(line, 'request errored');
     else logger[status >= 400 ? 'warn' : 'info'](line, res.writableEnded ? 'request completed' : 'request aborted');
   };
   res.on('close', done);
