@@ -1583,7 +1583,7 @@ export type TripOutcomes = {
   requests: Scalars['Int']['output'];
   /** requests / trips (0 when none). */
   requestsPerTrip: Scalars['Float']['output'];
-  /** Stops (pickups and drops) per trip. */
+  /** Stops (pickups and drops) per trip, counted as `Route.stopPlaces` counts them: a stop within 25 m of the one before it (a second load at one dock) is no extra stop. */
   stopsPerRoute: Scalars['Float']['output'];
   /** Weight on board at each trip's peak over its vehicle's payload, mean over trips, percent. */
   loadFactorKgPeakPct: Scalars['Float']['output'];
@@ -1804,7 +1804,7 @@ export type MatchingRoundReport = {
   centreRequests?: Maybe<Scalars['Int']['output']>;
   /** Shares per route: served requests per route, a request through the centre counting on both its routes. */
   requestsPerTrip: Scalars['Float']['output'];
-  /** Stops (pickups and drops) per route. */
+  /** Stops (pickups and drops) per route, counted as `Route.stopPlaces` counts them: a stop within 25 m of the one before it (a second load at one dock) is no extra stop. */
   stopsPerRoute: Scalars['Float']['output'];
   /** Weight on board at each route's peak over its payload, mean over routes, percent. */
   loadFactorKgPeakPct: Scalars['Float']['output'];

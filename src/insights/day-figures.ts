@@ -20,6 +20,7 @@ import {
 } from '../../db/schema';
 import type { Tx } from '../../db/transaction';
 import { haversineKm } from '../geo/distance';
+import { placesInTurn } from '../geo/same-place';
 import { seoulDay } from '../supply/listings/seoul-day';
 import { countWhere, dayNumber, greatest, least, seoulDayOf } from '../../db/sql';
 import { pooledWithOtherShippers } from '../bookings/booking-record';
@@ -46,6 +47,7 @@ export interface TransportTotals {
 export interface TripTotals {
   trips: number;
   tripRequests: number;
+  /** Places stopped at (a second load at the dock just stopped at is no stop: `placesInTurn`). */
   tripStops: number;
   peakKgShare: number;
   peakPalletsShare: number;
@@ -277,7 +279,7 @@ export async function addTripFigures(db: Reader, complexId: number, from: Date, 
     const stops = stopsOf.get(route.id)!;
     day.trips++;
     day.tripRequests += route.requests;
-    day.tripStops += stops.length;
+    day.tripStops += placesInTurn(stops);
     day.peakKgShare += Math.max(...stops.map((s) => s.kgAfter)) / route.payloadKg;
     day.peakPalletsShare += Math.max(...stops.map((s) => s.palletsAfter)) / route.palletSlots;
     stops.forEach((stop, k) => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookings, complexes, listingAvailability, offers, routes, shipmentRequests, warehouseListings } from '../../db/schema';
+import { bookings, complexes, listingAvailability, offers, routeStops, routes, shipmentRequests, warehouseListings } from '../../db/schema';
 import { cancelShipmentRequest } from '../../src/demand/cancel-shipment-request';
 import { createListing } from '../../src/supply/listings/create-listing';
 import { addDays, seoulDay, seoulMidnight } from '../../src/supply/listings/seoul-day';
@@ -26,7 +26,7 @@ const INSIGHTS = `query ($code: String!, $from: DateTime!, $to: DateTime!) {
   }
 }`;
 const ROUTES = `query { routes(first: 50) { edges { node { status priceKrw vehicleId shares { requestId }
-  stops { location { lat lng } kgAfter palletsAfter } } } } }`;
+  stopPlaces stops { location { lat lng } kgAfter palletsAfter } } } } }`;
 const VEHICLE = 'query ($id: ID!) { node(id: $id) { ... on Vehicle { payloadKg palletSlots } } }';
 const ROUNDS = '{ matchingRounds(complexCode: "BANWOL_SIHWA", first: 50) { edges { node { report { assignmentCostKrw } } } } }';
 const HEATMAP = `query ($code: String!, $res: Int!, $layer: HeatmapLayer!) { heatmap(complexCode: $code, resolution: $res, layer: $layer) { complexCode resolution layer cells { cell count pallets } } }`;
@@ -47,6 +47,7 @@ interface RouteNode {
   priceKrw: number;
   vehicleId: string;
   shares: unknown[];
+  stopPlaces: number;
   stops: { location: { lat: number; lng: number }; kgAfter: number; palletsAfter: number }[];
 }
 interface HeatmapResult {
@@ -120,7 +121,7 @@ describe('complexInsights', () => {
     for (const route of booked) {
       const vehicle = (await gql<{ node: { payloadKg: number; palletSlots: number } }>(server.url, VEHICLE, { id: route.vehicleId }, { apiKey: operator })).body.data!.node;
       requests += route.shares.length;
-      stops += route.stops.length;
+      stops += route.stopPlaces;
       peakKg += Math.max(...route.stops.map((s) => s.kgAfter)) / vehicle.payloadKg;
       peakPallets += Math.max(...route.stops.map((s) => s.palletsAfter)) / vehicle.palletSlots;
       for (let k = 1; k < route.stops.length; k++) {
@@ -346,6 +347,35 @@ it("counts as consolidated (혼적) a load that shared its truck with another sh
 
   const { requests } = (await insights(keyOf('OPERATOR'), year)).body.data!.complexInsights;
   expect(requests).toMatchObject({ posted: 2, served: 2, consolidated: 0, consolidationRatePct: 0 });
+});
+
+it('counts a trip\'s stops by place, as the route\'s price and its "N개 정차" do: two loads at one dock are one stop', async () => {
+  // 2022 in Asia/Seoul, a period of its own.
+  const year = { code: 'BANWOL_SIHWA', from: '2022-01-01T00:00:00+09:00', to: '2023-01-01T00:00:00+09:00' };
+  const carrier = server.keyOf('CARRIER');
+  const shipper = ctxAs(server.db, server.keyOf('MANUFACTURER'));
+  const truck = await vehicle(ctxAs(server.db, carrier));
+  const r = await round(server.db);
+  const route = (await server.db.insert(routes).values({ roundId: r.roundId, complexId: r.complexId, vehicleId: truck.id, priceKrw: 400_000, startAt: new Date(Date.now() + 30 * HOUR), endAt: new Date(Date.now() + 34 * HOUR) }).returning().get())!;
+  const loads = [await shipment(shipper, { pallets: 2, weightKg: 600 }), await shipment(shipper, { pallets: 2, weightKg: 600 })];
+  const share = { round: r, routeId: route.id, supplierOrgId: carrier.organisationId, vehicleId: truck.id, priceKrw: 200_000, pickupAt: new Date(Date.now() + 31 * HOUR), deliverAt: new Date(Date.now() + 33 * HOUR) };
+  const [first] = await makeOffers(server.db, loads.map((l) => ({ ...share, requestId: l.id, shipperOrgId: l.shipperOrgId })));
+  expect((await gql(server.url, ACCEPT, { id: toGlobalId('Offer', first!), key: randomUUID() }, { apiKey: carrier.apiKey })).body.errors).toBeUndefined();
+  // Both loaded at one dock (their pins 7 m apart) and dropped at one door in Busan: four stop rows, two places.
+  const at = (h: number) => new Date(Date.now() + h * HOUR);
+  const [a, b] = loads.map((l) => l.id) as [number, number];
+  const stop = (seq: number, requestId: number, action: 'PICKUP' | 'DROP', lat: number, lng: number, kgAfter: number, palletsAfter: number) =>
+    ({ routeId: route.id, seq, requestId, action, lat, lng, arriveAt: at(30 + seq), startAt: at(30 + seq), departAt: at(30.5 + seq), kgAfter, palletsAfter });
+  await server.db.insert(routeStops).values([
+    stop(1, a, 'PICKUP', 37.33, 126.76, 600, 2),
+    stop(2, b, 'PICKUP', 37.33005, 126.76005, 1_200, 4),
+    stop(3, a, 'DROP', 35.1, 129.04, 600, 2),
+    stop(4, b, 'DROP', 35.1, 129.04, 0, 0),
+  ]).run();
+  await server.db.update(shipmentRequests).set({ createdAt: new Date('2022-06-01T09:00:00+09:00') }).where(inArray(shipmentRequests.id, [a, b])).run();
+
+  const { trips } = (await insights(keyOf('OPERATOR'), year)).body.data!.complexInsights;
+  expect(trips).toMatchObject({ trips: 1, requests: 2, stopsPerRoute: 2 });
 });
 
 it("keeps a withdrawn listing's idle space on the days before its withdrawal: the past does not move, nor rise above 100 %", async () => {

@@ -4,6 +4,7 @@
  * each route priced and split among its shippers (route-offers.ts). Pure: no I/O; the clock is read only for
  * the search's time budget and the report's timeMs.
  */
+import { placesInTurn, placesOf } from '../../geo/same-place';
 import { resolveConfig, type ConfigOverrides, type MatchingConfig } from './config';
 import { baselineFor } from './baseline';
 import { addBookedRoutes, bookedVehicles, extensionOffer, fitsBeside } from './booked-routes';
@@ -208,7 +209,7 @@ function buildReport(
     kgCapacityKm += vehicle.payloadKg * km;
     palletKm += route.palletKm;
     palletCapacityKm += vehicle.palletSlots * km;
-    stops += route.stops.length;
+    stops += placesInTurn(route.stops.map((s) => s.location), placesOf(ctx));
   }
   const round3 = (x: number) => Math.round(x * 1000) / 1000;
   const pct = (part: number, whole: number) => (whole > 0 ? round3((part / whole) * 100) : 0);

@@ -18,10 +18,13 @@ describe('loads at one place entered a few metres apart', () => {
   it('are one stop to the search and in the price: no extra-stop fee for three loads from one dock to one address', () => {
     const requests = [0, 3, -2].map((m, k) => baseRequest({ id: `R${k}`, shipperOrgId: `S${k}`, origin: north(m), destination: { lat: 37.5665 + (k * METRE) / 2, lng: 126.978 } }));
     const vehicles = ['V1', 'V2', 'V3'].map((id) => baseVehicle({ id }));
-    const { offers } = runRound({ now: NOW, centre: CENTRE, requests, vehicles, listings: [] }, { maxStopsPerRoute: 2 });
+    const { offers, report } = runRound({ now: NOW, centre: CENTRE, requests, vehicles, listings: [] }, { maxStopsPerRoute: 2 });
     const routes = offers.flatMap((o) => (o.kind === 'ROUTE' ? [o] : []));
     expect(routes.map((r) => r.shares.length)).toEqual([3]);
     expect(routes[0]!.breakdown.stopsKrw).toBe(0);
+    // The round's report counts the stops as the price does: six pickups and drops, two places.
+    expect(routes[0]!.stops).toHaveLength(6);
+    expect(report.stopsPerRoute).toBe(2);
     // Each stop where its own shipper said it is.
     for (const r of requests) expect(routes[0]!.stops.find((s) => s.requestId === r.id && s.action === 'PICKUP')!.location).toEqual(r.origin);
   });
