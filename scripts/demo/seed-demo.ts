@@ -9,7 +9,7 @@ import type { Context } from '../../src/context';
 import { firmName, type FirmRole } from './firm-name';
 
 export interface SeedDemoInput {
-  /** Demo organisations per 1,000 tenant companies of each complex (at least one per role per complex). */
+  /** Demo organisations per 1,000 tenant companies of each complex (at least one per role per complex, two manufacturers). */
   scale: number;
   /** Faker seed: the same seed gives the same data. */
   seed: number;
@@ -82,6 +82,8 @@ export async function seedDemo({ ctx, input, saveKeys }: { ctx: Pick<Context, 'd
       const total = Math.max(FIRST_OF_EACH.length, Math.round((complex.tenantCompanies / 1000) * input.scale));
       const roles = [...FIRST_OF_EACH];
       while (roles.length < total) roles.push(pickRole(faker.number.float()));
+      // Two shippers at least: with one, no truck could carry two shippers' loads (혼적), the product's point.
+      if (roles.filter((role) => role === 'MANUFACTURER').length < 2) roles.push('MANUFACTURER');
       for (const [i, role] of roles.entries()) {
         const name = role === 'OPERATOR' ? `${complex.nameKo} 공동물류센터 운영사` : firmName(faker, role, names);
         const org = await addOrganisation(complex.id, role, name);

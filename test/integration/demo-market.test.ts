@@ -13,7 +13,7 @@ import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 /** What the dashboard reads (src/dashboard/public/app.js): the last 7 days' KPIs, as the complex's operator. */
 const INSIGHTS = `query ($code: String!, $from: DateTime!, $to: DateTime!) {
   complexInsights(complexCode: $code, from: $from, to: $to) {
-    requests { posted served servedPct waiting expired cancelled }
+    requests { posted served servedPct waiting expired cancelled consolidated }
     transport { savingsPct emptyKmSharePct baselineEmptyKmSharePct }
   }
 }`;
@@ -26,7 +26,7 @@ const MARKET = `query ($code: String!) {
 const RUN = 'mutation ($code: String!) { matchingRunStart(input: { complexCode: $code }) { round { report { requestsConsidered servedCount } } } }';
 
 interface Insights {
-  complexInsights: { requests: { posted: number; served: number; servedPct: number; waiting: number; expired: number; cancelled: number }; transport: { savingsPct: number; emptyKmSharePct: number; baselineEmptyKmSharePct: number } };
+  complexInsights: { requests: { posted: number; served: number; servedPct: number; waiting: number; expired: number; cancelled: number; consolidated: number }; transport: { savingsPct: number; emptyKmSharePct: number; baselineEmptyKmSharePct: number } };
 }
 interface Market {
   delivered: { totalCount: number };
@@ -71,6 +71,15 @@ it('shows sharing paying off in every complex over the last 7 days, as the dashb
     decided += requests.posted - requests.waiting;
   }
   expect(served / decided).toBeGreaterThanOrEqual(0.8);
+});
+
+it("shows 혼적 in every complex: some truck carried two shippers' loads", async () => {
+  const to = new Date();
+  const from = new Date(to.getTime() - 7 * 24 * 60 * 60 * 1000);
+  for (const { code } of PROGRAMME_COMPLEXES) {
+    const { body } = await gql<Insights>(server.url, INSIGHTS, { code, from: from.toISOString(), to: to.toISOString() }, { apiKey: server.keyOf('OPERATOR', code).apiKey });
+    expect(body.data!.complexInsights.requests.consolidated, code).toBeGreaterThan(0);
+  }
 });
 
 it('leaves delivered bookings, open requests and available supply in every complex', async () => {
