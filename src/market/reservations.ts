@@ -10,7 +10,8 @@ import { preparedPerDatabase } from '../../db/prepared';
 /** The messages of the booking triggers (migrations 0003_booking_invariants, 0018_tracking_events_once_trigger), as a caller should read them. */
 const INVARIANTS: Record<string, string> = {
   vehicle_over_capacity: 'The vehicle has no room left for this load at that time: its payload or pallet slots are already booked',
-  listing_over_capacity: 'The warehouse has no idle pallets left for this stay: another booking took them',
+  // The trigger cannot tell a day booked full from a day its owner no longer lists (shrunk after the offer).
+  listing_over_capacity: 'The warehouse has no idle pallets left for this stay: other stays booked them, or they are no longer listed on some of its days',
   request_already_booked: 'The shipment request is already booked',
   booking_already_ended: 'The booking has already ended',
   proof_of_delivery_required: 'DELIVERED needs a proof of delivery',

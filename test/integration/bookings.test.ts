@@ -260,6 +260,21 @@ describe('accepting an offer', () => {
     expect(carrierTries.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
+  it('a stay offered on days its owner has since stopped listing is refused saying so, not blaming another booking', async () => {
+    const owner = key('WAREHOUSE_OWNER');
+    const space = await listing(ctxAs(server.db, owner), 10);
+    const request = await shipment(shipperCtx(), { pallets: 4, storage: { pallets: 4, days: 3, storageClass: 'AMBIENT' } });
+    const [stay] = await makeOffers(server.db, [{ round: r, shipperOrgId: request.shipperOrgId, requestId: request.id, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 4 }]);
+    // The offer's stay runs from tomorrow: the owner now lists today only, and nothing is booked in the listing.
+    const today = seoulDay(new Date());
+    await updateListing({ ctx: ctxAs(server.db, owner), input: { listingId: space.id, availability: [{ from: today, to: today, idlePallets: 10 }] } });
+    const refused = await accept(stay!, randomUUID(), owner.apiKey);
+    expect(refused.body.errors?.[0]).toMatchObject({
+      extensions: { code: 'CONFLICT' },
+      message: 'The warehouse has no idle pallets left for this stay: other stays booked them, or they are no longer listed on some of its days',
+    });
+  });
+
   /**
    * A stay of 6 pallets split between the test's owner's warehouse A and another owner's B, offered as a round writes
    * it (its parts in the order its route drops them: A, then B), with a truck's transport offer.
