@@ -7,11 +7,12 @@ import { listWebhookDeliveries } from '../../src/webhooks/list-deliveries';
 import { listWebhookEndpoints } from '../../src/webhooks/list-endpoints';
 import { redeliverWebhook } from '../../src/webhooks/redeliver';
 import { updateWebhookEndpoint } from '../../src/webhooks/update-endpoint';
+import { eventTypeName } from '../../src/webhooks/event-types';
 import type { Resolvers, WebhookEventType } from '../generated/resolvers-types';
 
 /** GraphQL's OFFER_RECEIVED is the payload's `offer.received`. */
 const toType = (t: WebhookEventType) => t.toLowerCase().replace('_', '.') as EventType;
-const fromType = (t: EventType) => t.toUpperCase().replace('.', '_') as WebhookEventType;
+const fromType = (t: EventType) => eventTypeName(t) as WebhookEventType;
 const endpointId = (id: string, field: string) => localIdOf(id, 'WebhookEndpoint', field);
 
 export const webhookResolvers: Resolvers = {

@@ -4,7 +4,7 @@ import type { Context } from '../context';
 import { ValidationError } from '../errors';
 import { ONE_LINE, OneLineText } from '../validation';
 import { resolvedProblem, urlProblem, type AddressPolicy } from './address-rules';
-import { EVENT_TYPE_ROLES } from './event-types';
+import { EVENT_TYPE_ROLES, eventTypeName } from './event-types';
 
 /** Most endpoints one organisation may register: each event is sent to every one of them. */
 export const MAX_ENDPOINTS_PER_ORGANISATION = 10;
@@ -35,6 +35,9 @@ export async function checkUrl(ctx: Pick<Context, 'env'>, url: string): Promise<
 
 /** @throws ValidationError naming `input.eventTypes` when the caller's role has no subscription giving one of them. */
 export function checkEventTypes(role: OrganisationRole, eventTypes: readonly (keyof typeof EVENT_TYPE_ROLES)[]): void {
-  const foreign = eventTypes.filter((t) => !EVENT_TYPE_ROLES[t].includes(role));
-  if (foreign.length > 0) throw new ValidationError([{ field: 'input.eventTypes', rule: `${foreign.join(', ')} ${foreign.length === 1 ? 'is' : 'are'} not sent to ${role} organisations` }]);
+  const foreign = eventTypes.filter((t) => !EVENT_TYPE_ROLES[t].includes(role)).map(eventTypeName);
+  if (foreign.length === 0) return;
+  const theirs = WEBHOOK_EVENT_TYPES.filter((t) => EVENT_TYPE_ROLES[t].includes(role)).map(eventTypeName);
+  const rule = `${foreign.join(', ')} ${foreign.length === 1 ? 'is' : 'are'} not sent to ${role} organisations, which receive ${theirs.join(', ')}`;
+  throw new ValidationError([{ field: 'input.eventTypes', rule }]);
 }

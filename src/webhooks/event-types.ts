@@ -13,3 +13,6 @@ export const EVENT_TYPE_ROLES: Record<WebhookEventType, readonly OrganisationRol
   /** `complexActivity`: rounds, postings, bookings and supply of the operator's complex. */
   'complex.activity': ['OPERATOR'],
 };
+
+/** The GraphQL enum's name of an event type (`offer.received` is OFFER_RECEIVED): what a caller sent and reads. */
+export const eventTypeName = (type: WebhookEventType) => type.toUpperCase().replace('.', '_');

@@ -317,7 +317,7 @@ describe('webhooks', () => {
     }
     expect(await refused(operator, { url: 'https://example.com/', eventTypes: ['OFFER_RECEIVED'] })).toMatchObject({
       extensions: { code: 'BAD_USER_INPUT' },
-      message: 'input.eventTypes: offer.received is not sent to OPERATOR organisations',
+      message: 'input.eventTypes: OFFER_RECEIVED is not sent to OPERATOR organisations, which receive COMPLEX_ACTIVITY',
     });
     expect(await refused(key('ADMIN').apiKey, { url: 'https://example.com/', eventTypes: ['COMPLEX_ACTIVITY'] })).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
 
