@@ -15,7 +15,8 @@ const COLUMNS: [string, (l: StatementLine) => string | number | null][] = [
   ['공급받는자 사업자등록번호', (l) => l.buyer.businessRegistrationNumber],
   ['공급받는자 상호', (l) => l.buyer.name],
   ['팔레트', (l) => l.pallets],
-  ['중량(kg)', (l) => l.weightKg],
+  // A stay weighs nothing on an invoice: blank, not a 0 that reads as a measured weight.
+  ['중량(kg)', (l) => (l.part === 'STORAGE' ? null : l.weightKg)],
   ['예약금액', (l) => l.bookedPriceKrw],
   ['공급가액', (l) => l.supplyValueKrw],
   ['세액', (l) => l.vatKrw],

@@ -318,6 +318,10 @@ describe('settlement statements', () => {
     const sheet = await (await csv(owner.organisationId, owner.apiKey, '2027-01')).text();
     expect(sheet).toContain('시화 창고 A동');
     expect(sheet).not.toContain('시화 창고 C동');
+    // A stay weighs nothing on an invoice: its weight is left blank, not a 0 that reads as measured.
+    const rows = sheet.replace(/^\uFEFF/, '').trim().split('\r\n').map((row) => row.slice(1, -1).split('","'));
+    const weight = rows[0]!.indexOf('중량(kg)');
+    expect(rows.find((row) => row.some((f) => f.includes('시화 창고 A동')))![weight]).toBe('');
   });
 
   it('months are Asia/Seoul calendar months: a delivery at 00:00 KST on 1 December is December’s', async () => {
