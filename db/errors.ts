@@ -9,6 +9,12 @@ export function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
+/** True when SQLite waited its busy timeout for another process's write lock (SQLITE_BUSY): nothing was written. */
+export function isDatabaseBusy(error: unknown): boolean {
+  for (const e of chain(error)) if (e.code === 'SQLITE_BUSY') return true;
+  return false;
+}
+
 /** True when PostgreSQL gave up a transaction that may succeed if run again (serialization failure, deadlock). */
 export function isRetryable(error: unknown): boolean {
   for (const e of chain(error)) if (e.code === '40001' || e.code === '40P01') return true;

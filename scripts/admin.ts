@@ -9,6 +9,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { closeDatabase } from '../db/client';
 import { DIALECT } from '../db/dialect';
+import { isDatabaseBusy } from '../db/errors';
 import { complexes, organisations, ORGANISATION_ROLES, type OrganisationRole } from '../db/schema';
 import { createApiKey } from '../src/auth/create-api-key';
 import { createOrganisation } from '../src/auth/create-organisation';
@@ -156,14 +157,18 @@ if (DIALECT === 'sqlite' && !existsSync(env.DATABASE_PATH)) {
 }
 // The service's database, SQLite or PostgreSQL (DATABASE_URL), migrated, with the built-in complexes (read for their codes).
 const db = await connectOrExit(env);
-await loadProgramme({ ctx: { db } });
 const ctx: Context = { db, env, logger: createLogger('silent'), pubsub: createInProcessPubSub(), now: () => new Date(), viewer: SYSTEM_ADMIN };
 
 try {
+  await loadProgramme({ ctx });
   await command.run(ctx, values, ids);
 } catch (error) {
-  if (!(error instanceof DomainError)) throw error;
-  if (error instanceof ValidationError) {
+  if (isDatabaseBusy(error)) {
+    // The service writing for longer than the busy timeout (back-filling roll-ups after an upgrade): nothing was written.
+    console.error(`Cannot write to the database (${env.DATABASE_PATH}): ${(error as Error).message}: another process (the service) held its write lock past the 5 s busy timeout; try again`);
+    process.exitCode = 1;
+  } else if (!(error instanceof DomainError)) throw error;
+  else if (error instanceof ValidationError) {
     // Named as the caller wrote it: the flag, not the domain function's input field.
     const flagOf = new Map(Object.entries(command.flags).map(([flag, { field }]) => [field, `--${flag}`]));
     console.error(`${error.code}: ${error.issues.map((i) => `${flagOf.get(i.field) ?? i.field}: ${i.rule}`).join('; ')}`);

@@ -477,6 +477,21 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     expect([unknownOrg.code, unknownOrg.output.trim()]).toEqual([1, 'NOT_FOUND: Organisation not found']);
   });
 
+  it('npm run admin answers a database another process keeps locked with one line and exit code 1, not a stack', async () => {
+    // As a service back-filling years of insights roll-ups holds the write lock, day after day.
+    const dbPath = join(tmp.dir, 'admin-locked.db');
+    expect((await runScript(['scripts/migrate.ts'], { DATABASE_PATH: dbPath })).code).toBe(0);
+    const holder = new Database(dbPath);
+    holder.exec('begin immediate');
+    try {
+      const admin = await runScript(['scripts/admin.ts', 'org:create', '--complex', 'GUMI', '--role', 'CARRIER', '--name', '(주)구미운송', '--brn', '220-81-62517'], { DATABASE_PATH: dbPath });
+      expect([admin.code, admin.output.trim()]).toEqual([1, `Cannot write to the database (${dbPath}): database is locked: another process (the service) held its write lock past the 5 s busy timeout; try again`]);
+    } finally {
+      holder.exec('rollback');
+      holder.close();
+    }
+  });
+
   it('npm run admin answers a bad command line with one line naming the flag and exit code 2, before opening the database', async () => {
     const dbPath = join(tmp.dir, 'never-admin.db');
     const admin = (...args: string[]) => runScript(['scripts/admin.ts', ...args], { DATABASE_PATH: dbPath });
