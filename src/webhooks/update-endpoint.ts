@@ -34,7 +34,10 @@ export async function updateWebhookEndpoint({ ctx, input }: { ctx: Context; inpu
   const current = await getWebhookEndpoint({ ctx, input: { id: data.id } });
   if (data.eventTypes) checkEventTypes(viewer.role, data.eventTypes);
   if (data.url) await checkUrl(ctx, data.url);
-  const enabled = data.enabled == null ? {} : data.enabled ? { status: 'ACTIVE' as const, disabledReason: null } : { status: 'DISABLED' as const, disabledReason: 'disabled by its owner' };
+  const resumed = data.enabled === true && current.status === 'DISABLED';
+  const paused = data.enabled === false && current.status === 'ACTIVE';
+  // Only a change of state is written: pausing an endpoint the worker disabled keeps its reason, what failed.
+  const enabled = resumed ? { status: 'ACTIVE' as const, disabledReason: null } : paused ? { status: 'DISABLED' as const, disabledReason: 'disabled by its owner' } : {};
   const changes = {
     ...(data.url && { url: data.url }),
     ...(data.eventTypes && { eventTypes: [...new Set(data.eventTypes)] }),
@@ -42,8 +45,6 @@ export async function updateWebhookEndpoint({ ctx, input }: { ctx: Context; inpu
     ...enabled,
     updatedAt: ctx.now(),
   };
-  const resumed = data.enabled === true && current.status === 'DISABLED';
-  const paused = data.enabled === false && current.status === 'ACTIVE';
   return transact(ctx.db, async (tx) => {
     // The events committed while it was active are its queued deliveries, also those the worker has not fanned out yet.
     if (paused) await fanOutAll(tx, changes.updatedAt);

@@ -418,6 +418,10 @@ describe('an endpoint that keeps failing', () => {
       expect(failed!.attempts.every((a) => a.responseStatus === 503 && !a.succeeded)).toBe(true);
       const redeliver = await gql(server.url, REDELIVER, { input: { deliveryId: failed!.id } }, { apiKey: operator });
       expect(redeliver.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+      // Paused by its owner meanwhile, it keeps the worker's reason: what failed is what the owner has to fix.
+      const reasoned = 'mutation ($input: WebhookEndpointUpdateInput!) { webhookEndpointUpdate(input: $input) { endpoint { status disabledReason } } }';
+      const paused = await gql<{ webhookEndpointUpdate: { endpoint: { status: string; disabledReason: string } } }>(server.url, reasoned, { input: { id: endpoint.id, enabled: false } }, { apiKey: operator });
+      expect(paused.body.data!.webhookEndpointUpdate.endpoint).toEqual({ status: 'DISABLED', disabledReason: expect.stringMatching(/^\d+ attempts? failed since .*; last: HTTP 503/) });
 
       // The notice counts the attempts of its retry window, since a Seoul time; enabled again and redelivered, the
       // delivery gets a new window, and the next notice counts only that window's attempts.
