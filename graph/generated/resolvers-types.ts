@@ -279,7 +279,7 @@ export type Mutation = {
   webhookEndpointUpdate: WebhookEndpointUpdatePayload;
   /** Deletes one of your endpoints and its deliveries. */
   webhookEndpointDelete: WebhookEndpointDeletePayload;
-  /** Sends a delivered or failed delivery again, now, with the same event id. */
+  /** Sends a delivery again, now, with the same event id: a delivered or failed one with a new retry window, a queued one at once instead of at its next retry (one being sent is left to its attempt). */
   webhookRedeliver: WebhookRedeliverPayload;
 };
 

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { transact } from '../../db/transaction';
 import { z } from 'zod';
 import { webhookDeliveries, webhookEndpoints } from '../../db/schema';
@@ -12,8 +12,9 @@ export const RedeliverWebhookInput = z.object({ deliveryId: z.number().int().pos
 export type RedeliverWebhookInput = z.infer<typeof RedeliverWebhookInput>;
 
 /**
- * The owner asks for a delivery to be sent again, now (same `webhook-id`, fresh signature), with a new
- * retry window. A delivery already queued stays as it is.
+ * The owner asks for a delivery to be sent again, now (same `webhook-id`, fresh signature): a sent or failed one
+ * with a new retry window; one still queued keeps its window, its next attempt brought to now (its receiver fixed,
+ * its owner would otherwise wait up to WEBHOOK_RETRY_CAP_MS). One being sent (SENDING) stays as it is.
  * @throws NotFoundError for another organisation's delivery; ConflictError while its endpoint is disabled.
  */
 export async function redeliverWebhook({ ctx, input }: { ctx: Context; input: RedeliverWebhookInput }): Promise<WebhookDeliveryView> {
@@ -24,6 +25,10 @@ export async function redeliverWebhook({ ctx, input }: { ctx: Context; input: Re
   if (delivery.status === 'DELIVERED' || delivery.status === 'FAILED') {
     const retry = { status: 'PENDING' as const, nextAttemptAt: ctx.now(), firstAttemptAt: null };
     await transact(ctx.db, (tx) => tx.update(webhookDeliveries).set(retry).where(eq(webhookDeliveries.id, deliveryId)).run(), { savepoint: false });
+  } else if (delivery.status === 'PENDING') {
+    // Only while still PENDING: a worker may have claimed it (SENDING, its lease in nextAttemptAt) since the read.
+    const due = and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.status, 'PENDING'));
+    await transact(ctx.db, (tx) => tx.update(webhookDeliveries).set({ nextAttemptAt: ctx.now() }).where(due).run(), { savepoint: false });
   }
   return getWebhookDelivery({ ctx, input: { id: deliveryId } });
 }

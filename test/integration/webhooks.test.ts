@@ -543,6 +543,28 @@ describe('an endpoint paused while an attempt past the retry window is in flight
   });
 });
 
+describe('a queued delivery its owner redelivers', () => {
+  it('is attempted at once, not at its next retry (the receiver is fixed: its owner wants it now)', async () => {
+    // The next retry an hour away.
+    const { server, operator, run, stop } = await withManualWorker('redeliver-queued', { WEBHOOK_RETRY_BASE_MS: '3600000' });
+    const receiver = await startReceiver({ respond: async (n) => (n === 1 ? 503 : 204) });
+    try {
+      const { endpoint } = await register(server.url, operator, ['COMPLEX_ACTIVITY'], receiver.url);
+      await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
+      await run();
+      const [queued] = await deliveries(server.url, operator, endpoint.id);
+      expect(queued).toMatchObject({ status: 'PENDING', attemptCount: 1 });
+      const redelivered = await gql<{ webhookRedeliver: { delivery: { status: string } } }>(server.url, REDELIVER, { input: { deliveryId: queued!.id } }, { apiKey: operator });
+      expect(redelivered.body.data?.webhookRedeliver.delivery.status).toBe('PENDING');
+      await run();
+      expect((await deliveries(server.url, operator, endpoint.id)).map((d) => [d.status, d.attemptCount])).toEqual([['DELIVERED', 2]]);
+    } finally {
+      await stop();
+      await receiver.close();
+    }
+  });
+});
+
 describe('an endpoint the worker disables while an event for it waits to be fanned out', () => {
   it('ends that event with its other queued deliveries, so that it can be redelivered', async () => {
     // Its first failure fails for good (a window of 0) and disables the endpoint.
