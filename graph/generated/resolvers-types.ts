@@ -2315,6 +2315,22 @@ export type ListingAvailabilityWindow = {
   idlePallets: Scalars['Int']['output'];
 };
 
+/**
+ * One Asia/Seoul day of a listing: the pallets it listed idle, those its booked stays hold (as the exchange counts
+ * them when it books: a stay given back or ended holds none), and those still free.
+ */
+export type ListingDay = {
+  __typename?: 'ListingDay';
+  /** The day, YYYY-MM-DD. */
+  day: Scalars['String']['output'];
+  /** Idle pallet positions listed that day (0 outside every availability window). */
+  idlePallets: Scalars['Int']['output'];
+  /** Pallet positions booked stays hold that day. */
+  bookedPallets: Scalars['Int']['output'];
+  /** Idle pallets not booked: idlePallets − bookedPallets, never below 0. */
+  freePallets: Scalars['Int']['output'];
+};
+
 /** How to reach a listing's owner. */
 export type ListingContact = {
   __typename?: 'ListingContact';
@@ -2327,7 +2343,8 @@ export type ListingContact = {
 /**
  * Idle warehouse space offered by a WAREHOUSE_OWNER. Visible to its owner, the operators of its complex and
  * admins; ACTIVE listings are also visible to the MANUFACTURER organisations of the same complex, who shop for
- * storage there, but without `ownerContact` (null for them: they book through the exchange).
+ * storage there, but without `ownerContact` and `occupancy` (null for them: they book through the exchange, and
+ * other shippers' stays are not theirs to see).
  */
 export type WarehouseListing = Node & {
   __typename?: 'WarehouseListing';
@@ -2347,6 +2364,8 @@ export type WarehouseListing = Node & {
   totalPallets: Scalars['Int']['output'];
   /** When and how much of it is idle, in date order. */
   availability: Array<ListingAvailabilityWindow>;
+  /** How full it is on every Asia/Seoul day from `from` to `to`, in date order: idle pallets listed, booked and free; null for MANUFACTURER viewers. */
+  occupancy?: Maybe<Array<ListingDay>>;
   /** Price per pallet per day, KRW. */
   pricePerPalletDayKrw: Scalars['Krw']['output'];
   /** Shortest stay it takes, in days. */
@@ -2369,6 +2388,18 @@ export type WarehouseListing = Node & {
   createdAt: Scalars['DateTime']['output'];
   /** When it was last changed or withdrawn. */
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+
+/**
+ * Idle warehouse space offered by a WAREHOUSE_OWNER. Visible to its owner, the operators of its complex and
+ * admins; ACTIVE listings are also visible to the MANUFACTURER organisations of the same complex, who shop for
+ * storage there, but without `ownerContact` and `occupancy` (null for them: they book through the exchange, and
+ * other shippers' stays are not theirs to see).
+ */
+export type WarehouseListingOccupancyArgs = {
+  from: Scalars['String']['input'];
+  to: Scalars['String']['input'];
 };
 
 /** A span (end exclusive) when a vehicle is free to take loads. */
@@ -3163,6 +3194,7 @@ export type ResolversTypes = {
   LatLngInput: LatLngInput;
   NearInput: NearInput;
   ListingAvailabilityWindow: ResolverTypeWrapper<ListingAvailabilityWindow>;
+  ListingDay: ResolverTypeWrapper<ListingDay>;
   ListingContact: ResolverTypeWrapper<ListingContact>;
   WarehouseListing: ResolverTypeWrapper<WarehouseListingMapper>;
   VehicleAvailabilityWindow: ResolverTypeWrapper<VehicleAvailabilityWindow>;
@@ -3323,6 +3355,7 @@ export type ResolversParentTypes = {
   LatLngInput: LatLngInput;
   NearInput: NearInput;
   ListingAvailabilityWindow: ListingAvailabilityWindow;
+  ListingDay: ListingDay;
   ListingContact: ListingContact;
   WarehouseListing: WarehouseListingMapper;
   VehicleAvailabilityWindow: VehicleAvailabilityWindow;
@@ -4100,6 +4133,13 @@ export type ListingAvailabilityWindowResolvers<ContextType = Context, ParentType
   idlePallets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type ListingDayResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ListingDay'] = ResolversParentTypes['ListingDay']> = {
+  day?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  idlePallets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  bookedPallets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  freePallets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type ListingContactResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ListingContact'] = ResolversParentTypes['ListingContact']> = {
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -4114,6 +4154,7 @@ export type WarehouseListingResolvers<ContextType = Context, ParentType extends 
   storageClass?: Resolver<ResolversTypes['StorageClass'], ParentType, ContextType>;
   totalPallets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   availability?: Resolver<Array<ResolversTypes['ListingAvailabilityWindow']>, ParentType, ContextType>;
+  occupancy?: Resolver<Maybe<Array<ResolversTypes['ListingDay']>>, ParentType, ContextType, RequireFields<WarehouseListingOccupancyArgs, 'from' | 'to'>>;
   pricePerPalletDayKrw?: Resolver<ResolversTypes['Krw'], ParentType, ContextType>;
   minDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   hasForklift?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -4372,6 +4413,7 @@ export type Resolvers<ContextType = Context> = {
   StatementTotals?: StatementTotalsResolvers<ContextType>;
   CentreStatement?: CentreStatementResolvers<ContextType>;
   ListingAvailabilityWindow?: ListingAvailabilityWindowResolvers<ContextType>;
+  ListingDay?: ListingDayResolvers<ContextType>;
   ListingContact?: ListingContactResolvers<ContextType>;
   WarehouseListing?: WarehouseListingResolvers<ContextType>;
   VehicleAvailabilityWindow?: VehicleAvailabilityWindowResolvers<ContextType>;

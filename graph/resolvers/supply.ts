@@ -2,6 +2,7 @@ import { getComplex } from '../../src/complexes/get-complex';
 import { localIdOf, toGlobalId } from '../../src/global-id';
 import { createListing } from '../../src/supply/listings/create-listing';
 import { listListings } from '../../src/supply/listings/list-listings';
+import { getListingOccupancy } from '../../src/supply/listings/listing-occupancy';
 import { updateListing } from '../../src/supply/listings/update-listing';
 import { withdrawListing } from '../../src/supply/listings/withdraw-listing';
 import { listVehicles } from '../../src/supply/vehicles/list-vehicles';
@@ -41,6 +42,7 @@ export const supplyResolvers: Resolvers = {
     id: (l) => toGlobalId('WarehouseListing', l.id),
     location: (l) => ({ lat: l.lat, lng: l.lng }),
     h3Cell: (l) => l.h3R9,
+    occupancy: (l, args, ctx) => getListingOccupancy({ ctx, input: { listingId: l.id, ...args } }),
     complex: (l, _, ctx) => getComplex({ ctx, input: { id: l.complexId } }),
   },
   Vehicle: {
