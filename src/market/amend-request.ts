@@ -42,13 +42,14 @@ export async function amendRequest(tx: Tx, id: number, terms: Terms, changed: re
 }
 
 /**
- * Refuses a request whose status forbids any change (a supplier agreed to it, or it left the market): cheap, before
- * the new terms are checked. amendRequest checks again in its UPDATE.
+ * Refuses a request whose status forbids any change (a supplier agreed to it, its goods are on their way, or it left
+ * the market): cheap, before the new terms are checked. amendRequest checks again in its UPDATE.
  * @throws ConflictError
  */
 export function assertAmendable(status: RequestStatus): void {
   if (mayTake(REQUEST_TRANSITIONS.amend, status)) return;
-  throw new ConflictError(status === 'CANCELLED' || status === 'EXPIRED' ? `ShipmentRequest is ${status} and can no longer be changed` : AGREED);
+  // Only a booked request may still be cancelled and posted again: from its pickup on, cancel is refused too.
+  throw new ConflictError(status === 'BOOKED' ? AGREED : `ShipmentRequest is ${status} and can no longer be changed`);
 }
 
 const AGREED = 'A supplier has agreed to these terms (the request or a leg of it is booked): cancel it while not picked up (shipmentRequestCancel), and post it again';

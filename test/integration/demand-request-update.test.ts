@@ -282,6 +282,18 @@ describe('shipmentRequestUpdate', () => {
     expect(cancelled.body.errors?.[0]).toMatchObject({ message: 'ShipmentRequest is CANCELLED and can no longer be changed', extensions: { code: 'CONFLICT' } });
   });
 
+  it('refuses a request picked up with its status, not by sending the shipper to a cancel that is refused too', async () => {
+    const { request, offerId } = await offered();
+    const accepted = await gql<{ offerAccept: { bookings: { id: string }[] } }>(server.url, 'mutation ($id: ID!) { offerAccept(input: { offerId: $id, idempotencyKey: "accept-update-test-3" }) { bookings { id } } }', { id: toGlobalId('Offer', offerId) }, { apiKey: key('CARRIER').apiKey });
+    const picked = await gql(server.url, 'mutation ($input: TrackingEventReportInput!) { trackingEventReport(input: $input) { booking { status } } }', {
+      input: { bookingId: accepted.body.data!.offerAccept.bookings[0]!.id, kind: 'PICKED_UP', occurredAt: new Date().toISOString(), position: { lat: 37.33, lng: 126.76 }, idempotencyKey: randomUUID() },
+    }, { apiKey: key('CARRIER').apiKey });
+    expect(picked.body.errors).toBeUndefined();
+    const { body } = await update(request.id, { notes: 'Gate C' });
+    expect(body.errors?.[0]).toMatchObject({ message: 'ShipmentRequest is PICKED_UP and can no longer be changed', extensions: { code: 'CONFLICT' } });
+    expect(await stored(request.id)).toMatchObject({ status: 'PICKED_UP', notes: request.notes });
+  });
+
   it('refuses an OFFERED request one leg of which a supplier booked (its storage still offered), changing nothing', async () => {
     const owner = key('WAREHOUSE_OWNER');
     const space = await listing(ctxAs(server.db, owner), 4);
