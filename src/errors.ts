@@ -30,8 +30,9 @@ export class ValidationError extends DomainError {
   }
 }
 export class ConflictError extends DomainError {
-  constructor(message: string) {
-    super('CONFLICT', message);
+  /** `issues`: the input fields the conflict refuses, when it is theirs (`extensions.issues`, as a ValidationError's). */
+  constructor(message: string, issues: FieldIssue[] = []) {
+    super('CONFLICT', message, issues.length > 0 ? { issues } : {});
   }
 }
 export class ForbiddenError extends DomainError {

@@ -376,7 +376,10 @@ describe('accepting an offer', () => {
     const id = toGlobalId('WarehouseListing', space.id);
     for (const change of [{ storageClass: 'FROZEN' }, { location: { lat: space.lat + 0.1, lng: space.lng } }]) {
       const refused = await gql(server.url, RESHAPE, { input: { listingId: id, name: 'renamed', ...change } }, { apiKey: owner.apiKey });
-      expect(refused.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: 'Pallets are booked in this listing: its location and storage class can change once those stays have ended' });
+      // The refusal names the field sent, as a refused value is named.
+      const field = `input.${Object.keys(change)[0]}`;
+      const rule = 'pallets are booked in this listing: its location and storage class can change once those stays have ended';
+      expect(refused.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT', issues: [{ field, rule }] }, message: `${field}: ${rule}` });
     }
     const same = await gql(server.url, RESHAPE, { input: { listingId: id, name: 'renamed', storageClass: space.storageClass, location: { lat: space.lat, lng: space.lng } } }, { apiKey: owner.apiKey });
     expect(same.body.data).toEqual({ warehouseListingUpdate: { listing: { name: 'renamed', storageClass: space.storageClass, location: { lat: space.lat, lng: space.lng } } } });

@@ -124,7 +124,7 @@ function changeIssues(ctx: Context, current: ListingRecord, patch: Partial<Listi
  * its hours withdraws the storage offers still pending on it; renaming it keeps the old name on the stays booked under it.
  * @throws ForbiddenError for other roles; NotFoundError for an unknown listing or another owner's;
  *   ConflictError when the listing is withdrawn, when it would move or change its storage class while pallets are
- *   booked in it from today on, when its hours would narrow while goods booked into it are still to come, or when
+ *   booked in it from today on (naming the fields sent), when its hours would narrow while goods booked into it are still to come, or when
  *   the new availability would hold fewer idle pallets than are booked on a day from today on (naming each window's
  *   field short of them); ValidationError naming each failing field.
  */
@@ -155,9 +155,14 @@ export async function updateListing({ ctx, input }: { ctx: Context; input: Updat
       await tx.update(bookings).set({ listingName: current.name }).where(and(eq(bookings.listingId, listingId), isNull(bookings.listingName))).run();
     }
     // Goods stored or on their way were booked for this place and class: neither may change under them.
-    const reshaped = (moved && (moved.lat !== current.lat || moved.lng !== current.lng)) || (columns.storageClass && columns.storageClass !== current.storageClass);
+    const reshaping = [
+      ...(moved && (moved.lat !== current.lat || moved.lng !== current.lng) ? ['input.location'] : []),
+      ...(columns.storageClass && columns.storageClass !== current.storageClass ? ['input.storageClass'] : []),
+    ];
+    const reshaped = reshaping.length > 0;
     if (reshaped && (await heldStays(tx, listingId, seoulDay(ctx.now())).limit(1).all()).length > 0) {
-      throw new ConflictError('Pallets are booked in this listing: its location and storage class can change once those stays have ended');
+      const issues = reshaping.map((field) => ({ field, rule: 'pallets are booked in this listing: its location and storage class can change once those stays have ended' }));
+      throw new ConflictError(issues.map((i) => `${i.field}: ${i.rule}`).join('; '), issues);
     }
     // Trucks booked to bring goods in were planned to unload within the hours: they may widen, not narrow, until then.
     const narrowed = [
