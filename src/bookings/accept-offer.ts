@@ -22,6 +22,7 @@ import { falloutEvents, noFallout } from '../market/fallout';
 import { acceptOffers, markBooked } from '../market/book';
 import { applyExtension, extensionOf, lapseStaleExtension, StaleExtensionError } from './extend-route';
 import { busyRouteOf, lapseBusyRoute, RouteTruckFullError, VehicleBusyError } from './vehicle-busy';
+import { lapseFullStay, StayFullError } from './stay-full';
 import { bookPlan } from '../matching/route-plan';
 import { WITH_FEEDER_OR_CENTRE } from '../market/awaiting-trunk';
 
@@ -53,7 +54,7 @@ interface Outcome {
  * also moves that route to its new stops (extend-route.ts). A retry with the same idempotency key returns the first outcome.
  * @throws NotFoundError for an unknown offer or one made to someone else; ConflictError when the offer is no
  *   longer pending or has expired, the request was booked or cancelled meanwhile, the vehicle or
- *   warehouse has no room left, the vehicle is booked on another route at those hours (the route then lapses), or an
+ *   warehouse has no room left (a stay then lapses), the vehicle is booked on another route at those hours (the route then lapses), or an
  *   extension's booked route changed since its round; ValidationError for a malformed input.
  */
 export async function acceptOffer({ ctx, input }: { ctx: Context; input: AcceptOfferInput }): Promise<AcceptedOffer> {
@@ -64,13 +65,15 @@ export async function acceptOffer({ ctx, input }: { ctx: Context; input: AcceptO
     booked = await book(tx, viewer, offerId, ctx.now(), { eventsOf: (unit) => bookedEvents(ctx, unit), claim });
     return booked.outcome;
   }).catch((error: unknown) =>
-    // The supplier's accept of an extension whose booked route changed, or of a route its truck is booked elsewhere
-    // for, lets it lapse (a retry then reads it EXPIRED).
+    // The supplier's accept of an extension whose booked route changed, of a route its truck is booked elsewhere for,
+    // or of a stay its warehouse is full for, lets it lapse (a retry then reads it EXPIRED).
     error instanceof StaleExtensionError
       ? lapseStaleExtension(ctx, error, ctx.now())
       : error instanceof VehicleBusyError || error instanceof RouteTruckFullError
         ? lapseBusyRoute(ctx, error, ctx.now())
-        : Promise.reject(error),
+        : error instanceof StayFullError
+          ? lapseFullStay(ctx, error, ctx.now())
+          : Promise.reject(error),
   );
   if (!fresh || !booked) {
     // A retry: read back what the first call booked.
@@ -200,8 +203,12 @@ async function book(tx: Tx, viewer: Viewer, offerId: number, now: Date, { events
     await together(writes.flatMap((w) => [w.booking, w.hold]));
     return Promise.all(writes.map(async (w): Promise<BookingRecord> => (await w.booking)!));
   }).catch((error: unknown) => {
-    // Full at those hours because another route holds the truck? Only a transaction of its own can tell (this one is refused).
-    throw error instanceof OverCapacityError && offer.routeId ? new RouteTruckFullError(offer.routeId, error.message) : error;
+    // Full at those hours because another route holds the truck? On which days is the warehouse full? Only a
+    // transaction of its own can tell (this one is refused).
+    if (!(error instanceof OverCapacityError)) throw error;
+    if (offer.routeId) throw new RouteTruckFullError(offer.routeId, error.message);
+    if (offer.kind === 'STORAGE') throw new StayFullError(offer.id, { listingId: offer.listingId!, from: offer.storageFromDay!, to: offer.storageToDay!, pallets: offer.storagePallets! }, error.message);
+    throw error;
   });
   await joinBookedRoute?.(booked);
   const unitIds = unit.map((o) => o.id);

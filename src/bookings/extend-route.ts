@@ -1,11 +1,11 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { transact, type Tx } from '../../db/transaction';
-import { bookings, routePlans, routes, routeStops, shipmentRequests, vehicleReservations } from '../../db/schema';
+import { bookings, offers, routePlans, routes, routeStops, shipmentRequests, vehicleReservations } from '../../db/schema';
 import { ConflictError } from '../errors';
 import { servedPrefix } from '../matching/booked-routes';
 import { writeStopRows } from '../matching/route-plan';
-import { expireRouteOffers } from '../market/expire-offers';
+import { expireLapsedOffers } from '../market/expire-offers';
 import type { Context } from '../context';
 import { publishAll } from '../pubsub';
 import type { RouteRecord } from '../matching/route-record';
@@ -56,7 +56,7 @@ export async function lapseStaleExtension(ctx: Pick<Context, 'db' | 'pubsub'>, s
   const why = await staleness(ctx.db, stale.extension);
   if (!why) throw stale;
   // A request's other leg, booked by another supplier, went back with it: that supplier is told.
-  publishAll(ctx.pubsub, await transact(ctx.db, (tx) => expireRouteOffers(tx, stale.extension.id, now)));
+  publishAll(ctx.pubsub, await transact(ctx.db, (tx) => expireLapsedOffers(tx, eq(offers.routeId, stale.extension.id), now, 'lapsed')));
   throw new ConflictError(`The booked route this extension would extend changed (${why}): the extension expired and its requests return to the next matching round`);
 }
 

@@ -2,10 +2,10 @@ import { and, eq, gt, isNotNull, isNull, lt, ne, or } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client';
 import { transact } from '../../db/transaction';
-import { bookings, routes, vehicleReservations } from '../../db/schema';
+import { bookings, offers, routes, vehicleReservations } from '../../db/schema';
 import { ConflictError } from '../errors';
 import { toGlobalId } from '../global-id';
-import { expireRouteOffers } from '../market/expire-offers';
+import { expireLapsedOffers } from '../market/expire-offers';
 import type { Context } from '../context';
 import { publishAll } from '../pubsub';
 
@@ -70,7 +70,7 @@ export async function lapseBusyRoute(ctx: Pick<Context, 'db' | 'pubsub'>, refuse
   const { busy, told } = await transact(ctx.db, async (tx) => {
     const busy = await busyRouteOf(tx, refused.routeId);
     if (busy === undefined) throw refused;
-    return { busy, told: await expireRouteOffers(tx, refused.routeId, now) };
+    return { busy, told: await expireLapsedOffers(tx, eq(offers.routeId, refused.routeId), now, 'lapsed') };
   });
   // A request's other leg, booked by another supplier, went back with it: that supplier is told.
   publishAll(ctx.pubsub, told);

@@ -1,8 +1,8 @@
-import { and, eq, lte } from 'drizzle-orm';
+import { and, eq, lte, type SQL } from 'drizzle-orm';
 import { transact, type Tx } from '../../db/transaction';
 import { offers } from '../../db/schema';
 import type { Context } from '../context';
-import { falloutEvents } from './fallout';
+import { falloutEvents, type ReturnCause } from './fallout';
 import { releaseRequests } from './release-requests';
 import { publishAll, type Publication } from '../pubsub';
 import { recordWebhookEvents } from '../webhooks/record-event';
@@ -34,13 +34,14 @@ export async function expireOffers(ctx: Pick<Context, 'db' | 'pubsub'>, complexI
 }
 
 /**
- * Lets the PENDING offers of route `routeId` lapse (an extension whose booked route changed, a route whose truck is
- * booked elsewhere) and releases their requests, recording offer.withdrawn and booking.ended for the offers and bookings
- * that ended with them (a request's other leg, booked by another supplier). Returns the events to publish once the transaction commits.
+ * Lets the PENDING offers matching `which` lapse (an extension whose booked route changed, a route whose truck is
+ * booked elsewhere, a stay its warehouse has no room left for) and releases their requests for `cause`, recording
+ * offer.withdrawn, booking.ended and shipment.updated for the offers, bookings and requests that ended or returned with
+ * them (a request's other leg, booked by another supplier). Returns the events to publish once the transaction commits.
  */
-export async function expireRouteOffers(tx: Tx, routeId: number, now: Date): Promise<Publication[]> {
-  const expired = await tx.update(offers).set({ status: OFFER_TRANSITIONS.expire.to }).where(and(eq(offers.routeId, routeId), pending)).returning({ requestId: offers.requestId }).all();
-  const told = falloutEvents(await releaseRequests(tx, expired.map((o) => o.requestId), now, 'lapsed'));
+export async function expireLapsedOffers(tx: Tx, which: SQL, now: Date, cause: ReturnCause): Promise<Publication[]> {
+  const expired = await tx.update(offers).set({ status: OFFER_TRANSITIONS.expire.to }).where(and(which, pending)).returning({ requestId: offers.requestId }).all();
+  const told = falloutEvents(await releaseRequests(tx, [...new Set(expired.map((o) => o.requestId))], now, cause));
   await recordWebhookEvents(tx, told, now);
   return told;
 }

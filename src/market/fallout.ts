@@ -35,6 +35,7 @@ export const RETURN_REASONS = {
   declined: 'A supplier declined an offer for it',
   expired: 'An offer for it expired unanswered',
   lapsed: "An offer for it lapsed: the truck's route changed or it was booked for other work before the accept",
+  listingFull: "An offer for it lapsed: the warehouse's idle pallets were booked for other stays or no longer listed on days of its stay before the accept",
   withdrawn: 'An offer for it was withdrawn',
 } as const;
 export type ReturnCause = keyof typeof RETURN_REASONS;

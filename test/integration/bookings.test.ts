@@ -11,6 +11,7 @@ import { loadRoundInput } from '../../src/matching/round-input';
 import { createListing } from '../../src/supply/listings/create-listing';
 import { addDays, seoulDay, seoulMidnight } from '../../src/supply/listings/seoul-day';
 import { updateListing } from '../../src/supply/listings/update-listing';
+import { RETURN_REASONS } from '../../src/market/fallout';
 import { activityLog } from '../helpers/activity';
 import { firstResults, gql, publishedIds, subscribedTo, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
@@ -260,19 +261,76 @@ describe('accepting an offer', () => {
     expect(carrierTries.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
-  it('a stay offered on days its owner has since stopped listing is refused saying so, not blaming another booking', async () => {
+  /**
+   * Listing A lists 30 idle pallets with 16 booked on the stays' days (tomorrow to three days on), and two requests of
+   * 14 pallets each are offered a stay in it, each with its truck: rounds count only booked pallets, so both fit when
+   * offered. Returns the owner, the listing and the two requests with their offers.
+   */
+  const twoStaysOnAFullishListing = async () => {
+    const owner = key('WAREHOUSE_OWNER');
+    const space = await listing(ctxAs(server.db, owner), 30);
+    const booked = await shipment(shipperCtx(), { pallets: 16, storage: { pallets: 16, days: 3, storageClass: 'AMBIENT' } });
+    const [held] = await makeOffers(server.db, [
+      { round: r, shipperOrgId: booked.shipperOrgId, requestId: booked.id, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 16 },
+      { round: r, shipperOrgId: booked.shipperOrgId, requestId: booked.id, supplierOrgId: key('CARRIER').organisationId, vehicleId: (await vehicle(carrierCtx())).id },
+    ]);
+    expect((await accept(held!, randomUUID(), owner.apiKey)).body.errors).toBeUndefined();
+    const offered = async () => {
+      const request = await shipment(shipperCtx(), { pallets: 14, storage: { pallets: 14, days: 3, storageClass: 'AMBIENT' } });
+      const common = { round: r, shipperOrgId: request.shipperOrgId, requestId: request.id };
+      const [stay, truck] = await makeOffers(server.db, [
+        { ...common, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 14 },
+        { ...common, supplierOrgId: key('CARRIER').organisationId, vehicleId: (await vehicle(carrierCtx())).id },
+      ]);
+      return { request, stay: stay!, truck: truck! };
+    };
+    return { owner, space, first: await offered(), second: await offered() };
+  };
+  /** The shipmentUpdated events published from now on, until stopped. */
+  const shipperTold = () => {
+    const told: { requestId: number; status: string; reason: string | null }[] = [];
+    const { stop } = publishedIds(server.pubsub, 'shipmentUpdated', (e) => told.push({ requestId: e.requestId, status: e.status, reason: e.reason }));
+    return { told, stop };
+  };
+
+  it('a stay its warehouse can no longer hold lapses at its accept: EXPIRED, its request and truck back to the next round', async () => {
+    const { owner, first, second } = await twoStaysOnAFullishListing();
+    expect((await accept(first.stay, randomUUID(), owner.apiKey)).body.errors).toBeUndefined();
+    const { told, stop } = shipperTold();
+    const refused = await accept(second.stay, randomUUID(), owner.apiKey);
+    const [from, to] = [addDays(seoulDay(new Date()), 1), addDays(seoulDay(new Date()), 3)];
+    expect(refused.body.errors?.[0]).toMatchObject({
+      extensions: { code: 'CONFLICT' },
+      message: `The warehouse has no idle pallets left for this stay on ${from} to ${to}: other stays booked them, or they are no longer listed: the offer expired and its request returns to the next matching round`,
+    });
+    // Refused and lapsed alike: nothing booked, the stay EXPIRED, its truck withdrawn (it drops the goods there), the request OPEN.
+    expect(await server.db.select().from(bookings).where(eq(bookings.requestId, second.request.id)).all()).toEqual([]);
+    expect([await offerStatus(second.stay), await offerStatus(second.truck), await requestStatus(second.request.id)]).toEqual(['EXPIRED', 'WITHDRAWN', 'OPEN']);
+    await vi.waitFor(() => expect(told).toEqual([{ requestId: second.request.id, status: 'OPEN', reason: RETURN_REASONS.listingFull }]));
+    stop();
+    const OFFERS = 'query ($id: ID!) { offers(filter: { requestId: $id }) { edges { node { kind status } } } }';
+    const seen = await gql<{ offers: { edges: { node: { kind: string; status: string } }[] } }>(server.url, OFFERS, { id: toGlobalId('ShipmentRequest', second.request.id) }, { apiKey: key('MANUFACTURER').apiKey });
+    expect(seen.body.data!.offers.edges.map((e) => e.node)).toEqual(expect.arrayContaining([{ kind: 'STORAGE', status: 'EXPIRED' }]));
+    // A retry reads the lapse; the first stay's request still waits for its truck.
+    const again = await accept(second.stay, randomUUID(), owner.apiKey);
+    expect(again.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: 'Offer is EXPIRED and can no longer be accepted' });
+    expect([await offerStatus(first.truck), await requestStatus(first.request.id)]).toEqual(['PENDING', 'OFFERED']);
+  });
+
+  it('a stay on days its owner stopped listing since it was offered lapses at its accept, not blaming another booking', async () => {
     const owner = key('WAREHOUSE_OWNER');
     const space = await listing(ctxAs(server.db, owner), 10);
     const request = await shipment(shipperCtx(), { pallets: 4, storage: { pallets: 4, days: 3, storageClass: 'AMBIENT' } });
     const [stay] = await makeOffers(server.db, [{ round: r, shipperOrgId: request.shipperOrgId, requestId: request.id, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 4 }]);
-    // The offer's stay runs from tomorrow: the owner now lists today only, and nothing is booked in the listing.
+    // The offer's stay runs from tomorrow: a change committed as the round wrote it lists today only, and nothing is booked.
     const today = seoulDay(new Date());
-    await updateListing({ ctx: ctxAs(server.db, owner), input: { listingId: space.id, availability: [{ from: today, to: today, idlePallets: 10 }] } });
+    await server.db.update(listingAvailability).set({ toDay: today }).where(eq(listingAvailability.listingId, space.id)).run();
     const refused = await accept(stay!, randomUUID(), owner.apiKey);
     expect(refused.body.errors?.[0]).toMatchObject({
       extensions: { code: 'CONFLICT' },
-      message: 'The warehouse has no idle pallets left for this stay: other stays booked them, or they are no longer listed on some of its days',
+      message: `The warehouse has no idle pallets left for this stay on ${addDays(today, 1)} to ${addDays(today, 3)}: other stays booked them, or they are no longer listed: the offer expired and its request returns to the next matching round`,
     });
+    expect([await offerStatus(stay!), await requestStatus(request.id)]).toEqual(['EXPIRED', 'OPEN']);
   });
 
   /**

@@ -4,6 +4,7 @@ import { listingAvailability, listingReservations, warehouseListings } from '../
 import { dayFromIso } from '../../matching/engine/days';
 import type { ListingWindow } from '../../matching/engine';
 import { netIdlePallets } from '../../matching/net-availability';
+import { addDays } from './seoul-day';
 
 /**
  * The ids of the listings matching `where` with space free on every day from `from` to `to` (inclusive,
@@ -33,4 +34,38 @@ export async function listingsWithFreeSpace(db: Db, where: SQL | undefined, from
   for (const h of held) reserved.get(h.listingId)!.set(dayFromIso(h.day), h.pallets);
   // Windows never overlap, so the free days add up to the range's length exactly when none is missing or full.
   return ids.filter((id) => netIdlePallets(listed.get(id)!, reserved.get(id)!).reduce((n, x) => n + x.toDay - x.fromDay + 1, 0) === last - first + 1);
+}
+
+/** A stay in a listing: its pallets on every day from `from` to `to` (inclusive, YYYY-MM-DD). */
+export interface Stay {
+  listingId: number;
+  from: string;
+  to: string;
+  pallets: number;
+}
+
+/**
+ * The days of `stay` on which its pallets do not fit beside the pallets bookings hold: more than the idle pallets
+ * listed that day (none on a day no window covers), as the capacity trigger counts them; [] when the stay fits.
+ */
+export async function daysWithoutRoom(db: Db, { listingId, from, to, pallets }: Stay): Promise<string[]> {
+  const w = listingAvailability;
+  const windows = await db
+    .select({ fromDay: w.fromDay, toDay: w.toDay, idlePallets: w.idlePallets })
+    .from(w)
+    .where(and(eq(w.listingId, listingId), lte(w.fromDay, to), gte(w.toDay, from)))
+    .all();
+  const held = await db
+    .select({ day: listingReservations.day, pallets: sum(listingReservations.pallets).mapWith(Number) })
+    .from(listingReservations)
+    .where(and(eq(listingReservations.listingId, listingId), isNull(listingReservations.releasedAt), between(listingReservations.day, from, to)))
+    .groupBy(listingReservations.day)
+    .all();
+  const booked = new Map(held.map((h) => [h.day, h.pallets]));
+  const short: string[] = [];
+  for (let day = from; day <= to; day = addDays(day, 1)) {
+    const idle = windows.find((x) => x.fromDay <= day && day <= x.toDay)?.idlePallets ?? 0;
+    if ((booked.get(day) ?? 0) + pallets > idle) short.push(day);
+  }
+  return short;
 }

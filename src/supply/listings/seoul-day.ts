@@ -17,6 +17,17 @@ export function addDays(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** Ascending days written as ranges of consecutive days: `2026-12-06 to 2026-12-08, 2026-12-11`. */
+export function dayRanges(days: string[]): string {
+  const ranges: string[][] = [];
+  for (const day of days) {
+    const last = ranges.at(-1);
+    if (last && addDays(last.at(-1)!, 1) === day) last.push(day);
+    else ranges.push([day]);
+  }
+  return ranges.map((r) => (r.length === 1 ? r[0]! : `${r[0]} to ${r.at(-1)}`)).join(', ');
+}
+
 /**
  * The end of Asia/Seoul day 9999-12-30, the last a walk over days may hold: the day after 9999-12-31 is written
  * `+010000-01`, which sorts before it, so a walk to 9999-12-31 (`day <= last; day = addDays(day, 1)`) never ends.

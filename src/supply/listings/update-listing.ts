@@ -15,7 +15,7 @@ import { regionIssue } from '../service-region';
 import { ListingFields, listingIssues } from './listing-fields';
 import { heldStays } from './held-stays';
 import { selectListingsByIds, type ListingRecord } from './listing-record';
-import { addDays, seoulDay } from './seoul-day';
+import { addDays, dayRanges, seoulDay } from './seoul-day';
 
 /**
  * Any listing field; a field left out keeps its value, null is refused (a listing has every field). `availability`
@@ -73,17 +73,6 @@ async function firstArrival(tx: Tx, ownerOrgId: number, listingId: number, today
     .limit(1)
     .get();
   return row?.day ?? null;
-}
-
-/** Ascending days written as ranges of consecutive days: `2026-12-06 to 2026-12-08, 2026-12-11`. */
-function dayRanges(days: string[]): string {
-  const ranges: string[][] = [];
-  for (const day of days) {
-    const last = ranges.at(-1);
-    if (last && addDays(last.at(-1)!, 1) === day) last.push(day);
-    else ranges.push([day]);
-  }
-  return ranges.map((r) => (r.length === 1 ? r[0]! : `${r[0]} to ${r.at(-1)}`)).join(', ');
 }
 
 /** The fields of a change that were sent: left out, a field keeps its value. */
