@@ -30,6 +30,7 @@ export const RETURN_REASONS = {
   partnerBooked: 'The pooled offer was withdrawn: another shipper on the route booked another offer',
   listingWithdrawn: 'The offer was withdrawn: the warehouse withdrew the listing it was planned with',
   listingChanged: "The offer was withdrawn: the warehouse changed the listing's place, storage class or hours it was planned with",
+  listingShrunk: 'The offer was withdrawn: the warehouse now lists too few idle pallets on days of the stay it was planned for',
   vehicleRetired: 'The offer was withdrawn: the carrier retired the truck it was planned with',
   vehicleChanged: "The offer was withdrawn: the carrier changed the truck's rate card or capacity it was priced on",
   declined: 'A supplier declined an offer for it',

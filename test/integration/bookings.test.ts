@@ -333,6 +333,33 @@ describe('accepting an offer', () => {
     expect([await offerStatus(stay!), await requestStatus(request.id)]).toEqual(['EXPIRED', 'OPEN']);
   });
 
+  it('listing fewer idle pallets withdraws the pending stays that no longer fit and keeps those that still do', async () => {
+    const { owner, space, first, second } = await twoStaysOnAFullishListing();
+    // A third stay of 10 pallets after the booked days: nothing booked beside it.
+    const later = await shipment(shipperCtx(), { pallets: 10, storage: { pallets: 10, days: 3, storageClass: 'AMBIENT' } });
+    const today = seoulDay(new Date());
+    const [apart] = await makeOffers(server.db, [
+      { round: r, shipperOrgId: later.shipperOrgId, requestId: later.id, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 10, storageFromDay: addDays(today, 5), storageToDay: addDays(today, 7) },
+      { round: r, shipperOrgId: later.shipperOrgId, requestId: later.id, supplierOrgId: key('CARRIER').organisationId, vehicleId: (await vehicle(carrierCtx())).id },
+    ]);
+    const { told, stop } = shipperTold();
+    const withdrawn = publishedIds(server.pubsub, 'offerWithdrawn', (e) => e.offer.id);
+    const UPDATE = 'mutation ($id: ID!, $windows: [ListingAvailabilityWindowInput!]!) { warehouseListingUpdate(input: { listingId: $id, availability: $windows }) { listing { id } } }';
+    // 26 idle pallets: 16 booked + 14 no longer fit on the stays' days; 10 still fit after them.
+    const shrunk = await gql(server.url, UPDATE, { id: toGlobalId('WarehouseListing', space.id), windows: [{ from: today, to: addDays(today, 30), idlePallets: 26 }] }, { apiKey: owner.apiKey });
+    expect(shrunk.body.errors).toBeUndefined();
+    for (const { stay, truck, request } of [first, second]) {
+      expect([await offerStatus(stay), await offerStatus(truck), await requestStatus(request.id)]).toEqual(['WITHDRAWN', 'WITHDRAWN', 'OPEN']);
+    }
+    expect([await offerStatus(apart!), await requestStatus(later.id)]).toEqual(['PENDING', 'OFFERED']);
+    await vi.waitFor(() => expect(told).toEqual([first, second].map(({ request }) => ({ requestId: request.id, status: 'OPEN', reason: RETURN_REASONS.listingShrunk }))));
+    // The carriers of the trucks offered with them are told (the owner made the change).
+    await vi.waitFor(() => expect(withdrawn.ids).toEqual(expect.arrayContaining([first.truck, second.truck])));
+    stop();
+    withdrawn.stop();
+    expect((await accept(apart!, randomUUID(), owner.apiKey)).body.errors).toBeUndefined();
+  });
+
   /**
    * A stay of 6 pallets split between the test's owner's warehouse A and another owner's B, offered as a round writes
    * it (its parts in the order its route drops them: A, then B), with a truck's transport offer.

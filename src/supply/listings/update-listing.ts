@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, isNull, ne, sum } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, ne, sum } from 'drizzle-orm';
 import { transact, type Tx } from '../../../db/transaction';
 import { z } from 'zod';
 import { bookings, listingAvailability, listingReservations, offers, shipmentRequests, warehouseListings } from '../../../db/schema';
@@ -13,6 +13,7 @@ import { changesSome, fieldChanges, parseInputBeforeRules } from '../../validati
 import { locationColumns } from '../location-input';
 import { regionIssue } from '../service-region';
 import { ListingFields, listingIssues } from './listing-fields';
+import { daysWithoutRoom } from './free-space';
 import { heldStays } from './held-stays';
 import { selectListingsByIds, type ListingRecord } from './listing-record';
 import { addDays, dayRanges, seoulDay } from './seoul-day';
@@ -75,6 +76,18 @@ async function firstArrival(tx: Tx, ownerOrgId: number, listingId: number, today
   return row?.day ?? null;
 }
 
+/** The listing's pending storage offers whose stays no longer fit in it beside the pallets booked (daysWithoutRoom). */
+async function staysWithoutRoom(tx: Tx, listingId: number): Promise<number[]> {
+  const pending = await tx
+    .select({ id: offers.id, from: offers.storageFromDay, to: offers.storageToDay, pallets: offers.storagePallets })
+    .from(offers)
+    .where(and(eq(offers.listingId, listingId), eq(offers.status, 'PENDING')))
+    .all();
+  const short: number[] = [];
+  for (const o of pending) if ((await daysWithoutRoom(tx, { listingId, from: o.from!, to: o.to!, pallets: o.pallets! })).length > 0) short.push(o.id);
+  return short;
+}
+
 /** The fields of a change that were sent: left out, a field keeps its value. */
 function sentFields(patch: Partial<ListingFields>): Partial<ListingFields> {
   return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
@@ -110,7 +123,8 @@ function changeIssues(ctx: Context, current: ListingRecord, patch: Partial<Listi
 /**
  * WAREHOUSE_OWNER: changes its own ACTIVE listing. The whole listing, as it would be after the change, must
  * satisfy the same rules as a new one; nothing is written otherwise. Moving it, changing its storage class or narrowing
- * its hours withdraws the storage offers still pending on it; renaming it keeps the old name on the stays booked under it.
+ * its hours withdraws the storage offers still pending on it, and listing fewer idle pallets (or fewer days) those whose
+ * stays no longer fit beside the pallets booked; renaming it keeps the old name on the stays booked under it.
  * @throws ForbiddenError for other roles; NotFoundError for an unknown listing or another owner's;
  *   ConflictError when the listing is withdrawn, when it would move or change its storage class while pallets are
  *   booked in it from today on (naming the fields sent), when its hours would narrow while goods booked into it are still to come, or when
@@ -169,7 +183,6 @@ export async function updateListing({ ctx, input }: { ctx: Context; input: Updat
     // they are withdrawn, and their requests return to the next round as after a decline; a request's other leg, booked
     // by another supplier, goes back with them; the suppliers of both are told.
     const told = reshaped || narrowed.length > 0 ? falloutEvents(await withdrawPendingOffers(tx, eq(offers.listingId, listingId), ctx.now(), 'listingChanged')) : [];
-    await recordWebhookEvents(tx, told, ctx.now());
     if (availability) {
       const today = seoulDay(ctx.now());
       // The new windows start today at the earliest; days already past keep what was listed on them, the record a stay
@@ -184,7 +197,12 @@ export async function updateListing({ ctx, input }: { ctx: Context; input: Updat
       if (short.length > 0) {
         throw new ConflictError(`The new availability lists fewer idle pallets than are booked: ${short.join('; ')}; give those bookings back first`);
       }
+      // A stay offered on days now listed with fewer idle pallets than it needs beside those booked can no longer be
+      // booked: withdrawn as above, rather than lapsing at its accept; the stays that still fit stay on offer.
+      const unfit = await staysWithoutRoom(tx, listingId);
+      if (unfit.length > 0) told.push(...falloutEvents(await withdrawPendingOffers(tx, inArray(offers.id, unfit), ctx.now(), 'listingShrunk')));
     }
+    await recordWebhookEvents(tx, told, ctx.now());
     return told;
   });
   publishAll(ctx.pubsub, told);
