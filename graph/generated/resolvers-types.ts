@@ -759,7 +759,7 @@ export type ShipmentUpdate = {
   trackingEvent?: Maybe<TrackingEvent>;
   /**
    * Why, when there is one to give: a booking given back, or what returned the request to the next round (`OPEN`), e.g.
-   * "The pooled offer was withdrawn: another shipper on the route cancelled".
+   * "The pooled offer was withdrawn: another request on the route was cancelled".
    */
   reason?: Maybe<Scalars['String']['output']>;
 };

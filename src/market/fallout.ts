@@ -22,12 +22,13 @@ export interface Released {
 /**
  * Why requests went back to the next round, as their shippers read it (shipmentUpdated's `reason`, shipment.updated's):
  * the change that withdrew or ended their offers, not the whole cascade (a route's other shares, a request's other leg).
+ * "Another request", not "another shipper": a route may pool two loads of one shipper.
  */
 export const RETURN_REASONS = {
-  partnerCancelled: 'The pooled offer was withdrawn: another shipper on the route cancelled',
-  partnerChanged: 'The pooled offer was withdrawn: another shipper on the route changed its request',
-  partnerExpired: "The pooled offer was withdrawn: another shipper's request on the route expired",
-  partnerBooked: 'The pooled offer was withdrawn: another shipper on the route booked another offer',
+  partnerCancelled: 'The pooled offer was withdrawn: another request on the route was cancelled',
+  partnerChanged: 'The pooled offer was withdrawn: another request on the route was changed',
+  partnerExpired: 'The pooled offer was withdrawn: another request on the route expired',
+  partnerBooked: 'The pooled offer was withdrawn: another request on the route was booked with another offer',
   listingWithdrawn: 'The offer was withdrawn: the warehouse withdrew the listing it was planned with',
   listingChanged: "The offer was withdrawn: the warehouse changed the listing's place, storage class or hours it was planned with",
   listingShrunk: 'The offer was withdrawn: the warehouse now lists too few idle pallets on days of the stay it was planned for',

@@ -181,7 +181,7 @@ describe('shipmentUpdated of a request an offer withdrawn returned to the next r
     await makeOffers(server.db, [share(a), share(b)]);
     const told = await shipperHears(b.id);
     expect((await cancel(a.id)).body.errors).toBeUndefined();
-    expect(await told()).toEqual({ status: 'OPEN', reason: 'The pooled offer was withdrawn: another shipper on the route cancelled' });
+    expect(await told()).toEqual({ status: 'OPEN', reason: 'The pooled offer was withdrawn: another request on the route was cancelled' });
   });
 
   it('says why: the warehouse withdrew the listing, the carrier retired the truck, a supplier declined one offer of its set', async () => {
