@@ -146,6 +146,8 @@ export const matchingRounds = sqliteTable(
   (t) => [
     uniqueIndex('matching_rounds_one_running').on(t.complexId).where(RUNNING_ROUND),
     index('matching_rounds_complex').on(t.complexId, t.startedAt),
+    // The rounds list runs newest first by id: its page is the index's last entries, not a sort of every round.
+    index('matching_rounds_complex_newest').on(t.complexId, t.id),
     index('matching_rounds_empty_scheduled').on(t.startedAt).where(EMPTY_SCHEDULED_ROUND),
     check('matching_rounds_status', sql.raw(`status in (${codeList(ROUND_STATUS_CODES)})`)),
     check('matching_rounds_trigger', sql.raw(`"trigger" in (${codeList(ROUND_TRIGGER_CODES)})`)),
@@ -350,6 +352,8 @@ export const offers = sqliteTable(
     index('offers_round').on(t.roundId),
     index('offers_route').on(t.routeId),
     // Each round expires its complex's pending offers: the few still pending, not every offer ever made.
+    // An operator's list and its count, in id order; the status too, so a count by status reads no row but a pending one's.
+    index('offers_complex').on(t.complexId, t.id, t.status),
     index('offers_pending_expiry').on(t.complexId, t.expiresAt).where(PENDING_OFFER),
     // A round reads the cross-dock pallets its centre has promised from today on: the feeder legs, not every offer.
     index('offers_centre_feeders').on(t.complexId, t.deliverAt).where(sql`centre_leg = 'FEEDER'`),

@@ -63,6 +63,8 @@ export const bookings = pgTable(
     index('bookings_supplier').on(t.supplierOrgId, t.status),
     // By booking time too: a complex's newest bookings of a status, for its recent activity (src/complexes/recent-activity.ts).
     index('bookings_complex').on(t.complexId, t.status, t.bookedAt),
+    // An operator's list in id order (bookings_complex sorted a complex's every booking for a page), status for its filter.
+    index('bookings_complex_newest').on(t.complexId, t.id, t.status),
     // Given back, newest first: written only when a booking is given back.
     index('bookings_complex_returned').on(t.complexId, t.endedAt).where(sql`status = ${codeOf(BOOKING_STATUS_CODES, 'RETURNED')}`),
     index('bookings_route').on(t.routeId),
