@@ -2,12 +2,17 @@ import { sql } from 'drizzle-orm';
 import { check, index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { organisations } from './auth';
 import { complexes, createdAt } from './complexes';
-import { CARGO_CLASS_CODES, codedEnum, codeList, codeOf, h3Cell, LOADING_METHOD_CODES, REQUEST_STATUS_CODES, STORAGE_CLASSES, type StorageClass, UNMATCHED_REASONS, type UnmatchedReason } from './enums';
+import { CARGO_CLASS_CODES, codedEnum, codeList, codeOf, h3Cell, LOADING_METHOD_CODES, REQUEST_STATUS_CODES, type RequestStatus, STORAGE_CLASSES, type StorageClass, UNMATCHED_REASONS, type UnmatchedReason } from './enums';
 
 /** A request's status, cargo class and loading methods as stored (codedEnum; migration 0026). */
 export const requestStatus = codedEnum(REQUEST_STATUS_CODES);
 export const cargoClass = codedEnum(CARGO_CLASS_CODES);
 export const loadingMethod = codedEnum(LOADING_METHOD_CODES);
+
+/** Statuses a request leaves (open to in transit): few rows at any time, where history is delivered, expired or cancelled. */
+export const LIVE_REQUEST_STATUSES = ['OPEN', 'OFFERED', 'BOOKED', 'PICKED_UP', 'AT_CENTRE', 'IN_TRANSIT'] as const satisfies readonly RequestStatus[];
+/** A live request, as the partial index requests_complex_live spells it: a query must spell it the same to use the index. */
+export const LIVE_REQUEST = sql.raw(`status in (${LIVE_REQUEST_STATUSES.map((s) => REQUEST_STATUS_CODES[s]).join(', ')})`);
 
 /** A manufacturer's request to move (and optionally store) goods. */
 export const shipmentRequests = sqliteTable(
@@ -77,6 +82,8 @@ export const shipmentRequests = sqliteTable(
     // Lists run newest first: these give the scope's rows in id order, so a page reads ~first rows, not the scope.
     index('requests_shipper_newest').on(t.shipperOrgId, t.id),
     index('requests_complex_newest').on(t.complexId, t.id),
+    // A list filtered by live statuses: newest first through these few rows, not the complex's every request.
+    index('requests_complex_live').on(t.complexId, t.id).where(LIVE_REQUEST),
     // Insights' live days: a period's requests by posting time, not the complex's whole history.
     index('requests_complex_created').on(t.complexId, t.createdAt),
     // Cancelled, newest first, for a complex's recent activity: written only when a request is cancelled.

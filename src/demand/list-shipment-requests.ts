@@ -1,7 +1,7 @@
 import { and, count, desc, eq, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { inIdList, literalLimit, preparedPerKey } from '../../db/prepared';
-import { CARGO_CLASS_CODES, CARGO_CLASSES, REQUEST_STATUS_CODES, REQUEST_STATUSES, shipmentRequests } from '../../db/schema';
+import { CARGO_CLASS_CODES, CARGO_CLASSES, LIVE_REQUEST, LIVE_REQUEST_STATUSES, REQUEST_STATUS_CODES, REQUEST_STATUSES, shipmentRequests } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
 import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context, Viewer } from '../context';
@@ -56,6 +56,8 @@ interface ListShape {
   scope: 'ALL' | 'COMPLEX' | 'SHIPPER';
   complex: boolean;
   status: boolean;
+  /** Every status asked for is live: the list reads the few live rows (requests_complex_live), not the history. */
+  live: boolean;
   cargoClass: boolean;
   pickupFrom: boolean;
   pickupTo: boolean;
@@ -72,6 +74,7 @@ function listWhere(s: ListShape): SQL | undefined {
     s.scope === 'COMPLEX' ? eq(shipmentRequests.complexId, placeholder('scopeId')) : s.scope === 'SHIPPER' ? eq(shipmentRequests.shipperOrgId, placeholder('scopeId')) : undefined,
     s.complex ? eq(shipmentRequests.complexId, placeholder('complexId')) : undefined,
     s.status ? inIdList(shipmentRequests.status, 'statuses') : undefined,
+    s.live ? LIVE_REQUEST : undefined,
     s.cargoClass ? eq(shipmentRequests.cargoClass, placeholder('cargoClass')) : undefined,
     s.pickupFrom ? gte(shipmentRequests.pickupUntil, sql`${placeholder('pickupFrom')}`) : undefined,
     s.pickupTo ? lte(shipmentRequests.pickupFrom, sql`${placeholder('pickupTo')}`) : undefined,
@@ -110,6 +113,7 @@ export async function listShipmentRequests({ ctx, input }: { ctx: Context; input
     scope,
     complex: !!complex,
     status: !!filter?.status,
+    live: !!filter?.status?.every((status) => (LIVE_REQUEST_STATUSES as readonly string[]).includes(status)),
     cargoClass: !!filter?.cargoClass,
     pickupFrom: !!filter?.pickupFrom,
     pickupTo: !!filter?.pickupTo,

@@ -17,6 +17,7 @@ import { countUnmatched } from '../../src/insights/count-unmatched';
 import { listBookings } from '../../src/bookings/list-bookings';
 import { listOffers } from '../../src/matching/list-offers';
 import { listRounds } from '../../src/matching/list-rounds';
+import { listShipmentRequests } from '../../src/demand/list-shipment-requests';
 import type { Viewer } from '../../src/context';
 import { createShipmentRequest } from '../../src/demand/create-shipment-request';
 import { createLogger } from '../../src/logger';
@@ -289,5 +290,19 @@ describe('years of history', () => {
     for (const { statement, plan } of lists) {
       expect(plan.filter((d) => /^SCAN|TEMP B-TREE/.test(d)), `${statement}\n${plan.join('\n')}`).toEqual([]);
     }
+  });
+  sqlitePlans("an operator's requests of live statuses come newest first from the live ones, not the complex's history", async () => {
+    const complex = selectComplex({ db: server.db }, { code: 'BANWOL_SIHWA' })!;
+    const operator: Viewer = { organisationId: 0, role: 'OPERATOR', complexId: complex.id, apiKeyId: null };
+    const ctx = { pubsub: server.pubsub, logger: createLogger('silent'), env: parseEnv({ NODE_ENV: 'test' }), now: () => new Date(), viewer: operator };
+    const plans = await plansOf(server.dbPath, async (db) => {
+      await listShipmentRequests({ ctx: { ...ctx, db }, input: { first: 20, filter: { status: ['OPEN', 'OFFERED'] } } });
+      await listShipmentRequests({ ctx: { ...ctx, db }, input: { first: 20, filter: { status: ['OPEN', 'DELIVERED'] } } });
+    });
+    const pages = plans.filter((p) => /^select .* from "shipment_requests" .* order by "shipment_requests"."id" desc/.test(p.statement));
+    expect(pages).toHaveLength(2);
+    expect(pages[0]!.plan[0], pages[0]!.statement).toMatch(/^SEARCH shipment_requests USING INDEX requests_complex_live \(complex_id=\?\)/);
+    // Delivered is history: its page reads the complex's requests newest first, as before.
+    expect(pages[1]!.plan[0], pages[1]!.statement).toMatch(/^SEARCH shipment_requests USING INDEX requests_complex_newest/);
   });
 });

@@ -4,6 +4,7 @@ import { organisations } from './auth';
 import { codedEnum, createdAt, h3Cell, timestampMs } from './columns';
 import { complexes } from './complexes';
 import { CARGO_CLASS_CODES, codeList, codeOf, LOADING_METHOD_CODES, REQUEST_STATUS_CODES, STORAGE_CLASSES, type StorageClass, UNMATCHED_REASONS, type UnmatchedReason } from '../../schema/enums';
+import { LIVE_REQUEST } from '../../schema/demand';
 
 // The PostgreSQL twin of db/schema/demand.ts, where each table and column is described.
 
@@ -62,6 +63,7 @@ export const shipmentRequests = pgTable(
   (t) => [
     index('requests_shipper_newest').on(t.shipperOrgId, t.id),
     index('requests_complex_newest').on(t.complexId, t.id),
+    index('requests_complex_live').on(t.complexId, t.id).where(LIVE_REQUEST),
     index('requests_complex_created').on(t.complexId, t.createdAt),
     // Cancelled, newest first, for a complex's recent activity: written only when a request is cancelled.
     index('requests_complex_cancelled').on(t.complexId, t.cancelledAt).where(sql`status = ${codeOf(REQUEST_STATUS_CODES, 'CANCELLED')}`),

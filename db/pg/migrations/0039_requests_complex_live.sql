@@ -1,0 +1,1 @@
+CREATE INDEX "requests_complex_live" ON "shipment_requests" USING btree ("complex_id","id") WHERE status in (2, 3, 4, 5, 6, 7);
