@@ -511,6 +511,31 @@ function operations(p: Prepared, target: string): Operation[] {
     { name: 'manufacturer shipmentRequests page 1', ...requestList(p.manufacturer) },
     { name: 'manufacturer shipmentRequests deep page', ...requestList(p.manufacturer, p.manufacturerDeepAfter) },
     {
+      name: 'operator shipmentRequests OPEN',
+      caller: p.operator,
+      query: '{ shipmentRequests(first: 20, filter: { status: [OPEN] }) { totalCount edges { node { id status } } } }',
+      check: (d) => page(d, 'shipmentRequests'),
+    },
+    // The operator's lists with their counts: by complex through an index in id order, not every complex's history.
+    {
+      name: 'operator offers with totalCount',
+      caller: p.operator,
+      query: '{ offers(first: 20) { totalCount edges { node { id status } } } }',
+      check: (d) => (d.offers.totalCount > 0 ? null : 'offers: none'),
+    },
+    {
+      name: 'operator bookings with totalCount',
+      caller: p.operator,
+      query: '{ bookings(first: 20) { totalCount edges { node { id status } } } }',
+      check: (d) => (d.bookings.totalCount > 0 ? null : 'bookings: none'),
+    },
+    {
+      name: 'operator matchingRounds page 1',
+      caller: p.operator,
+      query: `{ matchingRounds(complexCode: "${TEMPLATE_COMPLEX}", first: 20) { edges { node { id status } } } }`,
+      check: (d) => (d.matchingRounds.edges.length > 0 ? null : 'matchingRounds: none'),
+    },
+    {
       name: 'openLoadBoard near 3 km',
       caller: p.carrier,
       query: `query ($near: NearInput!) { openLoadBoard(complexCode: "${TEMPLATE_COMPLEX}", filter: { near: $near }, first: 20) { edges { distanceKm node { id weightKg pallets } } } }`,
