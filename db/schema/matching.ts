@@ -351,9 +351,9 @@ export const offers = sqliteTable(
     // None by vehicle or listing: no query reads offers by them, and neither is ever deleted (an index per year: ~4 MB).
     index('offers_round').on(t.roundId),
     index('offers_route').on(t.routeId),
-    // Each round expires its complex's pending offers: the few still pending, not every offer ever made.
     // An operator's list and its count, in id order; the status too, so a count by status reads no row but a pending one's.
     index('offers_complex').on(t.complexId, t.id, t.status),
+    // Each round expires its complex's pending offers: the few still pending, not every offer ever made.
     index('offers_pending_expiry').on(t.complexId, t.expiresAt).where(PENDING_OFFER),
     // A round reads the cross-dock pallets its centre has promised from today on: the feeder legs, not every offer.
     index('offers_centre_feeders').on(t.complexId, t.deliverAt).where(sql`centre_leg = 'FEEDER'`),
