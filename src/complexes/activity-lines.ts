@@ -80,6 +80,12 @@ export interface RoundFigures {
 }
 
 export function roundLine(f: RoundFigures): ActivityLine {
+  // Round ids run across the seven complexes: "#167" names the round, where "167회차" would read as the complex's 167th.
+  // A round that matched nothing has no route, offer or saving to tell ("0.0% 절감" read as a result).
+  if (f.requestsConsidered === 0) return { summary: `Round #${f.roundId}: no open request to match`, summaryKo: `매칭 라운드 #${f.roundId}: 매칭할 요청 없음` };
+  if (f.servedCount === 0) {
+    return { summary: `Round #${f.roundId}: none of ${counted(f.requestsConsidered, 'request')} matched, no offer`, summaryKo: `매칭 라운드 #${f.roundId}: 요청 ${f.requestsConsidered}건 중 매칭 0건, 제안 없음` };
+  }
   const pooled = f.pooledRoutes > 0 ? ` (${f.pooledRoutes} pooled, carrying ${counted(f.pooledRequests, 'request')}${f.centreRequests > 0 ? `, ${f.centreRequests} through the centre` : ''})` : '';
   const pooledKo = f.pooledRoutes > 0 ? ` (혼적 ${f.pooledRoutes}개, 화물 ${f.pooledRequests}건${f.centreRequests > 0 ? `, 센터 경유 ${f.centreRequests}건` : ''})` : '';
   const extended = f.extensions > 0 ? `, ${f.extensions} of them extending ${f.extensions === 1 ? 'a booked route' : 'booked routes'}` : '';
@@ -88,7 +94,6 @@ export function roundLine(f: RoundFigures): ActivityLine {
   const pct = Math.round(f.savingsPct * 10) / 10;
   const saving = pct < 0 ? `costing ${(-pct).toFixed(1)}% more than separate trucks` : `saving ${Math.abs(pct).toFixed(1)}% against separate trucks`;
   const savingKo = pct < 0 ? `개별 운송 대비 ${(-pct).toFixed(1)}% 증가` : `개별 운송 대비 ${Math.abs(pct).toFixed(1)}% 절감`;
-  // Round ids run across the seven complexes: "#167" names the round, where "167회차" would read as the complex's 167th.
   return {
     summary: `Round #${f.roundId}: ${f.servedCount}/${counted(f.requestsConsidered, 'request')} matched on ${counted(f.routes, 'route')}${pooled}${extended}, ${counted(f.offersWritten, 'offer')}, ${saving}`,
     summaryKo: `매칭 라운드 #${f.roundId}: 요청 ${f.requestsConsidered}건 중 ${f.servedCount}건, 경로 ${f.routes}개${pooledKo}${extendedKo}, 제안 ${f.offersWritten}건, ${savingKo}`,

@@ -38,6 +38,12 @@ describe('activity lines: each feed line in English and in Korean', () => {
     expect(roundLine({ ...round, savingsPct: -0.04 }).summary).toMatch(/saving 0\.0% against separate trucks$/);
   });
 
+  it('says a round that matched nothing plainly, without routes, offers or a saving of 0.0%', () => {
+    const round = { roundId: 9, servedCount: 0, requestsConsidered: 0, routes: 0, pooledRoutes: 0, pooledRequests: 0, centreRequests: 0, extensions: 0, offersWritten: 0, savingsPct: 0 };
+    expect(roundLine(round)).toEqual({ summary: 'Round #9: no open request to match', summaryKo: '매칭 라운드 #9: 매칭할 요청 없음' });
+    expect(roundLine({ ...round, requestsConsidered: 2 })).toEqual({ summary: 'Round #9: none of 2 requests matched, no offer', summaryKo: '매칭 라운드 #9: 요청 2건 중 매칭 0건, 제안 없음' });
+  });
+
   it('tells an extension, a pooled route, a stay and one load apart when booked', () => {
     const booked = { extended: false, shipments: 1, pallets: 3, storage: null, load };
     expect(bookedLine({ ...booked, extended: true, shipments: 2, pallets: 4 })).toEqual({ summary: 'Route extended: 2 more shipments, 4 pallets joined a truck already out', summaryKo: '경로 연장: 화물 2건(4팔레트)이 운행 중인 차량에 합류' });
