@@ -44,11 +44,19 @@ export interface Stay {
   pallets: number;
 }
 
+/** One Asia/Seoul day of a listing: the idle pallets listed (0 outside every window) and those its held stays reserve. */
+export interface ListedDay {
+  day: string;
+  idlePallets: number;
+  bookedPallets: number;
+}
+
 /**
- * The days of `stay` on which its pallets do not fit beside the pallets bookings hold: more than the idle pallets
- * listed that day (none on a day no window covers), as the capacity trigger counts them; [] when the stay fits.
+ * A listing's days from `from` to `to` (inclusive), counted as the capacity trigger counts them: the largest window
+ * covering the day against the listing_reservations not released. Two reads, one grouped over the period (the index
+ * of held reservations by listing and day), whatever its length.
  */
-export async function daysWithoutRoom(db: Db, { listingId, from, to, pallets }: Stay): Promise<string[]> {
+export async function listedDays(db: Db, listingId: number, from: string, to: string): Promise<ListedDay[]> {
   const w = listingAvailability;
   const windows = await db
     .select({ fromDay: w.fromDay, toDay: w.toDay, idlePallets: w.idlePallets })
@@ -62,10 +70,15 @@ export async function daysWithoutRoom(db: Db, { listingId, from, to, pallets }: 
     .groupBy(listingReservations.day)
     .all();
   const booked = new Map(held.map((h) => [h.day, h.pallets]));
-  const short: string[] = [];
-  for (let day = from; day <= to; day = addDays(day, 1)) {
-    const idle = windows.find((x) => x.fromDay <= day && day <= x.toDay)?.idlePallets ?? 0;
-    if ((booked.get(day) ?? 0) + pallets > idle) short.push(day);
-  }
-  return short;
+  // Counted, not walked to `to`: the day after 9999-12-31 sorts before it (see LAST_DAY_END).
+  return Array.from({ length: dayFromIso(to) - dayFromIso(from) + 1 }, (_, i) => {
+    const day = addDays(from, i);
+    const idlePallets = Math.max(0, ...windows.filter((x) => x.fromDay <= day && day <= x.toDay).map((x) => x.idlePallets));
+    return { day, idlePallets, bookedPallets: booked.get(day) ?? 0 };
+  });
+}
+
+/** The days of `stay` on which its pallets do not fit beside the pallets bookings hold; [] when the stay fits. */
+export async function daysWithoutRoom(db: Db, { listingId, from, to, pallets }: Stay): Promise<string[]> {
+  return (await listedDays(db, listingId, from, to)).filter((d) => d.bookedPallets + pallets > d.idlePallets).map((d) => d.day);
 }

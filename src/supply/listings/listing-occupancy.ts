@@ -1,13 +1,14 @@
-import { and, between, eq, gte, isNull, lte, sum } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { listingAvailability, listingReservations, warehouseListings } from '../../../db/schema';
+import { warehouseListings } from '../../../db/schema';
 import { requireRole } from '../../auth/authorize';
 import type { Context } from '../../context';
 import { NotFoundError } from '../../errors';
 import { dayFromIso } from '../../matching/engine/days';
 import { parseArgs } from '../../validation';
 import { LISTING_READERS, listingsVisibleTo } from './listing-record';
-import { addDays, CalendarDay } from './seoul-day';
+import { listedDays, type ListedDay } from './free-space';
+import { CalendarDay } from './seoul-day';
 
 /** As long as an insights period: a year, leap day included. */
 const MAX_PERIOD_DAYS = 366;
@@ -24,10 +25,7 @@ export const GetListingOccupancyInput = z
 export type GetListingOccupancyInput = z.infer<typeof GetListingOccupancyInput>;
 
 /** One Asia/Seoul day of a listing: pallets listed idle, held by booked stays, and still free. */
-export interface ListingDay {
-  day: string;
-  idlePallets: number;
-  bookedPallets: number;
+export interface ListingDay extends ListedDay {
   freePallets: number;
 }
 
@@ -47,25 +45,5 @@ export async function getListingOccupancy({ ctx, input }: { ctx: Context; input:
   const visible = await ctx.db.select({ id: warehouseListings.id }).from(warehouseListings).where(and(eq(warehouseListings.id, listingId), listingsVisibleTo(viewer))).get();
   if (!visible) throw new NotFoundError('Warehouse listing');
 
-  const windows = await ctx.db
-    .select({ fromDay: listingAvailability.fromDay, toDay: listingAvailability.toDay, idlePallets: listingAvailability.idlePallets })
-    .from(listingAvailability)
-    .where(and(eq(listingAvailability.listingId, listingId), lte(listingAvailability.fromDay, to), gte(listingAvailability.toDay, from)))
-    .all();
-  // One grouped read over the period, by the index of held reservations (listing, day).
-  const held = await ctx.db
-    .select({ day: listingReservations.day, pallets: sum(listingReservations.pallets).mapWith(Number) })
-    .from(listingReservations)
-    .where(and(eq(listingReservations.listingId, listingId), isNull(listingReservations.releasedAt), between(listingReservations.day, from, to)))
-    .groupBy(listingReservations.day)
-    .all();
-  const booked = new Map(held.map((h) => [h.day, h.pallets]));
-
-  // Counted, not walked to `to`: the day after 9999-12-31 sorts before it (see LAST_DAY_END).
-  return Array.from({ length: periodDays({ from, to }) }, (_, i) => {
-    const day = addDays(from, i);
-    const idlePallets = Math.max(0, ...windows.filter((w) => w.fromDay <= day && w.toDay >= day).map((w) => w.idlePallets));
-    const bookedPallets = booked.get(day) ?? 0;
-    return { day, idlePallets, bookedPallets, freePallets: Math.max(0, idlePallets - bookedPallets) };
-  });
+  return (await listedDays(ctx.db, listingId, from, to)).map((d) => ({ ...d, freePallets: Math.max(0, d.idlePallets - d.bookedPallets) }));
 }
