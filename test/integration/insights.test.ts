@@ -330,9 +330,8 @@ describe('a year of history', () => {
   });
 });
 
-it("counts as consolidated (혼적) a load that shared its truck with another shipper's, not one shipper's loads together", async () => {
-  // 2024 in Asia/Seoul, a period of its own.
-  const year = { code: 'BANWOL_SIHWA', from: '2024-01-01T00:00:00+09:00', to: '2025-01-01T00:00:00+09:00' };
+/** Two loads of the demo shipper booked together on one route of the demo carrier, as a round would have pooled them. */
+async function bookedTogether() {
   const carrier = server.keyOf('CARRIER');
   const shipper = ctxAs(server.db, server.keyOf('MANUFACTURER'));
   const truck = await vehicle(ctxAs(server.db, carrier));
@@ -342,6 +341,13 @@ it("counts as consolidated (혼적) a load that shared its truck with another sh
   const share = { round: r, routeId: route.id, supplierOrgId: carrier.organisationId, vehicleId: truck.id, priceKrw: 200_000, pickupAt: new Date(Date.now() + 31 * HOUR), deliverAt: new Date(Date.now() + 33 * HOUR) };
   const [first] = await makeOffers(server.db, loads.map((l) => ({ ...share, requestId: l.id, shipperOrgId: l.shipperOrgId })));
   expect((await gql(server.url, ACCEPT, { id: toGlobalId('Offer', first!), key: randomUUID() }, { apiKey: carrier.apiKey })).body.errors).toBeUndefined();
+  return { route, loads };
+}
+
+it("counts as consolidated (혼적) a load that shared its truck with another shipper's, not one shipper's loads together", async () => {
+  // 2024 in Asia/Seoul, a period of its own.
+  const year = { code: 'BANWOL_SIHWA', from: '2024-01-01T00:00:00+09:00', to: '2025-01-01T00:00:00+09:00' };
+  const { route, loads } = await bookedTogether();
   expect(await server.db.select({ id: bookings.id }).from(bookings).where(eq(bookings.routeId, route.id)).all()).toHaveLength(2);
   await server.db.update(shipmentRequests).set({ createdAt: new Date('2024-06-01T09:00:00+09:00') }).where(inArray(shipmentRequests.id, loads.map((l) => l.id))).run();
 
@@ -352,15 +358,7 @@ it("counts as consolidated (혼적) a load that shared its truck with another sh
 it('counts a trip\'s stops by place, as the route\'s price and its "N개 정차" do: two loads at one dock are one stop', async () => {
   // 2022 in Asia/Seoul, a period of its own.
   const year = { code: 'BANWOL_SIHWA', from: '2022-01-01T00:00:00+09:00', to: '2023-01-01T00:00:00+09:00' };
-  const carrier = server.keyOf('CARRIER');
-  const shipper = ctxAs(server.db, server.keyOf('MANUFACTURER'));
-  const truck = await vehicle(ctxAs(server.db, carrier));
-  const r = await round(server.db);
-  const route = (await server.db.insert(routes).values({ roundId: r.roundId, complexId: r.complexId, vehicleId: truck.id, priceKrw: 400_000, startAt: new Date(Date.now() + 30 * HOUR), endAt: new Date(Date.now() + 34 * HOUR) }).returning().get())!;
-  const loads = [await shipment(shipper, { pallets: 2, weightKg: 600 }), await shipment(shipper, { pallets: 2, weightKg: 600 })];
-  const share = { round: r, routeId: route.id, supplierOrgId: carrier.organisationId, vehicleId: truck.id, priceKrw: 200_000, pickupAt: new Date(Date.now() + 31 * HOUR), deliverAt: new Date(Date.now() + 33 * HOUR) };
-  const [first] = await makeOffers(server.db, loads.map((l) => ({ ...share, requestId: l.id, shipperOrgId: l.shipperOrgId })));
-  expect((await gql(server.url, ACCEPT, { id: toGlobalId('Offer', first!), key: randomUUID() }, { apiKey: carrier.apiKey })).body.errors).toBeUndefined();
+  const { route, loads } = await bookedTogether();
   // Both loaded at one dock (their pins 7 m apart) and dropped at one door in Busan: four stop rows, two places.
   const at = (h: number) => new Date(Date.now() + h * HOUR);
   const [a, b] = loads.map((l) => l.id) as [number, number];
