@@ -64,7 +64,7 @@ export function urlProblem(url: string, policy: AddressPolicy): string | null {
   }
   if (!policy.production) return null;
   const literal = parsed.hostname.replace(/^\[|\]$/g, '');
-  if (loopback || (isIP(literal) && !isPublicAddress(literal))) return 'must not point at a loopback, private or link-local address';
+  if (loopback || (isIP(literal) && !isPublicAddress(literal))) return 'must not point at a loopback, private, link-local or other non-public address (shared, documentation, multicast, reserved)';
   return null;
 }
 
@@ -93,7 +93,7 @@ export function resolvedProblem(url: string, policy: AddressPolicy): Promise<str
   return new Promise((resolve) => {
     checkedLookup(policy)(host, { all: true }, (error) => {
       if (!error) return resolve(null);
-      resolve((error as NodeJS.ErrnoException).code === 'EADDRREFUSED' ? 'must not resolve to a loopback, private or link-local address' : `host does not resolve (${(error as NodeJS.ErrnoException).code})`);
+      resolve((error as NodeJS.ErrnoException).code === 'EADDRREFUSED' ? 'must not resolve to a loopback, private, link-local or other non-public address (shared, documentation, multicast, reserved)' : `host does not resolve (${(error as NodeJS.ErrnoException).code})`);
     });
   });
 }

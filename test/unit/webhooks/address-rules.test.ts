@@ -25,6 +25,8 @@ describe('webhook address rules', () => {
     expect(urlProblem('https://10.0.0.5/in', PRODUCTION)).toMatch(/private/);
     expect(urlProblem('https://169.254.169.254/latest/meta-data', PRODUCTION)).toMatch(/link-local/);
     expect(urlProblem('https://[::1]:8443/in', PRODUCTION)).toMatch(/loopback/);
+    // Neither loopback, private nor link-local, yet not public: the rule says so rather than name a class it is not.
+    for (const url of ['https://100.64.0.1/p', 'https://192.0.2.1/p']) expect(urlProblem(url, PRODUCTION), url).toMatch(/other non-public address/);
     // Other spellings of loopback, normalised by the URL parser before the check.
     for (const url of ['https://[::ffff:127.0.0.1]/', 'https://2130706433/', 'https://0x7f.1/', 'https://[::7f00:1]/']) expect(urlProblem(url, PRODUCTION), url).toMatch(/loopback/);
     expect(urlProblem('http://127.0.0.1:8080/in', { production: true, allowHttpLoopback: true })).toBe('must use https (http only to loopback outside production)');
@@ -41,7 +43,7 @@ describe('webhook address rules', () => {
   });
 
   it('in production, refuses a host name that resolves to loopback', async () => {
-    expect(await resolvedProblem('https://localhost:8443/in', PRODUCTION)).toBe('must not resolve to a loopback, private or link-local address');
+    expect(await resolvedProblem('https://localhost:8443/in', PRODUCTION)).toBe('must not resolve to a loopback, private, link-local or other non-public address (shared, documentation, multicast, reserved)');
     expect(await resolvedProblem('https://localhost:8443/in', { production: false, allowHttpLoopback: false })).toBeNull();
   });
 });
