@@ -27,7 +27,7 @@ import { STATEMENTS_PATH, statementRoutes } from './http/statements';
 import type { Logger } from './logger';
 import { startMatchingScheduler } from './matching/scheduler';
 import { createRoundLeases } from './matching/round-leases-pg';
-import { cutRounds } from './matching/round-thread';
+import { cutRounds, roundsAnswered } from './matching/round-thread';
 import { createMetrics, METRICS_PATH, metricsRoute } from './http/metrics';
 import type { PubSub } from './pubsub';
 import { startRetentionScheduler } from './retention/scheduler';
@@ -172,6 +172,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         await stopWebhooks();
         await stopRetention();
         await stopInsights();
+        await roundsAnswered();
         await apollo.stop();
       } finally {
         uncut();

@@ -14,6 +14,8 @@ const ENTRY = import.meta.url.endsWith('.ts') ? new URL('./round-worker-source.m
 type Asker = { resolve: (result: RoundResult) => void; reject: (error: Error) => void };
 let thread: { worker: Worker; waiting: Map<number, Asker> } | null = null;
 let lastId = 0;
+/** Rounds asked of the thread and not yet answered, for a stop to wait on (roundsAnswered). */
+const unanswered = new Set<Promise<RoundResult>>();
 /** Stops in progress, shared with the thread (its workerData): while above 0, every round's search ends at once. */
 const stopping = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
 export interface RoundThreadData {
@@ -32,6 +34,15 @@ export function cutRounds(): () => void {
 }
 
 /**
+ * Settles once every round asked of the thread so far has its answer. A stop cuts them (cutRounds), then waits here
+ * before draining HTTP: the drain's grace then starts once an operator's round has its plan to write, not while a
+ * loaded machine is still ending its search (the grace once closed the operator's connection before its answer).
+ */
+export async function roundsAnswered(): Promise<void> {
+  await Promise.allSettled([...unanswered]);
+}
+
+/**
  * Runs the engine's round on the matching thread. The search takes seconds of CPU (MATCHING_ROUND_SECONDS): on the
  * event loop it held every request, health check and signal of the process that long. One thread, started with the
  * first round and kept for the next, holds the process open only while it has a round to run; rounds queue on it.
@@ -40,6 +51,9 @@ export function runRoundOffThread(input: RoundInput, config: ConfigOverrides): P
   const { worker, waiting } = (thread ??= startThread());
   const id = ++lastId;
   const answer = new Promise<RoundResult>((resolve, reject) => waiting.set(id, { resolve, reject }));
+  unanswered.add(answer);
+  const answered = () => void unanswered.delete(answer);
+  answer.then(answered, answered);
   worker.ref();
   worker.postMessage({ id, input, config } satisfies RoundAsk);
   return answer;
