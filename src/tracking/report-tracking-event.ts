@@ -59,7 +59,8 @@ export interface ReportedEvent {
  * same idempotency key returns the first outcome.
  * @throws NotFoundError for an unknown booking or another carrier's; ConflictError when the event does not
  *   follow the shipment's state or the booking ended; ValidationError for bad fields, a time (event or receipt) in the
- *   future or before the booking (beyond CLOCK_SKEW_MS) or before the previous event, or an image not uploaded for this booking.
+ *   future or before the booking (beyond CLOCK_SKEW_MS) or before the previous event, a receipt before the goods were picked up,
+ *   or an image not uploaded for this booking.
  */
 export async function reportTrackingEvent({ ctx, input }: { ctx: Context; input: ReportTrackingEventInput }): Promise<ReportedEvent> {
   const viewer = requireRole(ctx, 'CARRIER');
@@ -88,6 +89,11 @@ export async function reportTrackingEvent({ ctx, input }: { ctx: Context; input:
     }
 
     const proof = data.proofOfDelivery;
+    // Nobody signs for goods the truck had not loaded yet: the leg's first event is its loading.
+    const loaded = reported.reduce<(typeof reported)[number] | undefined>((a, b) => (a && a.occurredAt <= b.occurredAt ? a : b), undefined);
+    if (proof && loaded && proof.receivedAt < loaded.occurredAt) {
+      throw new ValidationError([{ field: 'input.proofOfDelivery.receivedAt', rule: `must not be before the goods were picked up (${loaded.kind} at ${loaded.occurredAt.toISOString()})` }]);
+    }
     if (proof) {
       const image = await tx.select().from(podImages).where(eq(podImages.id, proof.imageId)).get();
       if (!image || image.bookingId !== booking.id) throw new ValidationError([{ field: 'input.proofOfDelivery.imageId', rule: 'must be an image uploaded for this booking' }]);

@@ -179,6 +179,22 @@ describe('proof of delivery', () => {
     expect(await proofSeen(key('ADMIN'))).toBeNull();
   });
 
+  it('refuses a receipt before the goods were picked up, naming the pickup', async () => {
+    const { bookingId } = await booked();
+    const pickedUpAt = new Date();
+    await report(bookingId, 'PICKED_UP', { occurredAt: pickedUpAt.toISOString() });
+    const image = (await (await upload(bookingId, PNG)).json()) as { id: string };
+    // Within the clock skew allowed around the booking, yet before the truck loaded the goods.
+    const proof = { receiverName: '김수령', receivedAt: new Date(pickedUpAt.getTime() - 2 * 60_000).toISOString(), imageId: image.id };
+    const early = await report(bookingId, 'DELIVERED', { proofOfDelivery: proof });
+    expect(early.body.errors?.[0]?.extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      issues: [{ field: 'input.proofOfDelivery.receivedAt', rule: `must not be before the goods were picked up (PICKED_UP at ${pickedUpAt.toISOString()})` }],
+    });
+    const delivered = await report(bookingId, 'DELIVERED', { proofOfDelivery: { ...proof, receivedAt: pickedUpAt.toISOString() } });
+    expect(delivered.body.data?.trackingEventReport.booking.status).toBe('COMPLETED');
+  });
+
   it('stores an image under its id, with no name in its row; one stored under a UUID name before is still served', async () => {
     const { bookingId } = await booked();
     const files = () => readdirSync(join(tmp.dir, 'pod'));
