@@ -2187,7 +2187,7 @@ export type StatementTrip = {
   bookingIds: Array<Scalars['ID']['output']>;
   /** Number plate of the vehicle. */
   vehiclePlate?: Maybe<Scalars['String']['output']>;
-  /** The latest date of supply of its bookings, YYYY-MM-DD. */
+  /** The latest date of supply of its bookings that charge (of all of them when every one ended), YYYY-MM-DD. */
   supplyDate: Scalars['String']['output'];
   /** Supply value of its shares, whole won. */
   supplyValueKrw: Scalars['Krw']['output'];

@@ -8,7 +8,7 @@ import { ValidationError } from '../errors';
 import { groupBy } from '../group-by';
 import { parseArgs } from '../validation';
 import { sumCharges, type Charge } from './charge';
-import { monthDays, StatementMonth, statementLines, totalsOf, type StatementLine, type StatementTotals } from './statement-lines';
+import { isEnded, monthDays, StatementMonth, statementLines, totalsOf, type StatementLine, type StatementTotals } from './statement-lines';
 
 export const GetStatementInput = z.object({
   organisationId: z.number().int().positive(),
@@ -21,7 +21,7 @@ export interface StatementTrip extends Charge {
   routeId: number | null;
   bookingIds: number[];
   vehiclePlate: string | null;
-  /** The latest supply date of its lines. */
+  /** The latest supply date of its lines that charge (of all its lines when every one ended). */
   supplyDate: string;
 }
 
@@ -71,7 +71,8 @@ function tripsOf(lines: StatementLine[]): StatementTrip[] {
     routeId: shares[0]!.routeId,
     bookingIds: shares.map((s) => s.bookingId),
     vehiclePlate: shares[0]!.vehiclePlate,
-    supplyDate: shares.map((s) => s.supplyDate).sort().at(-1)!,
+    // A share given back or cancelled supplied nothing: its planned delivery does not date the trip.
+    supplyDate: (shares.some((s) => !isEnded(s)) ? shares.filter((s) => !isEnded(s)) : shares).map((s) => s.supplyDate).sort().at(-1)!,
     ...sumCharges(shares),
   }));
 }

@@ -68,7 +68,7 @@ export function monthDays(month: StatementMonth): { firstDay: string; lastDay: s
 
 /** Ended bookings appear with their reason and no charge. */
 const ENDED: readonly BookingStatus[] = ['CANCELLED', 'RETURNED'];
-const isEnded = (l: StatementLine) => ENDED.includes(l.status);
+export const isEnded = (l: StatementLine) => ENDED.includes(l.status);
 const KIND_ITEM: Record<OfferKind, string> = { TRANSPORT: '화물운송', STORAGE: '창고보관' };
 
 const supplier = alias(organisations, 'supplier');

@@ -287,6 +287,33 @@ describe('settlement statements', () => {
     expect(s.totals).toEqual({ supplyValueKrw: 1_562_345 + 52_321, vatKrw: 156_233 + 5_232, totalKrw: 1_718_578 + 57_553, chargedLines: 5, endedLines: 3 });
   });
 
+  it("dates a carrier's trip by what it supplied: a share given back after the pickup does not move it to its planned delivery", async () => {
+    const a = ctxAs(server.db, key('MANUFACTURER'));
+    const b = ctxAs(server.db, { organisationId: shipperB.id, role: 'MANUFACTURER' });
+    const truck = await vehicle(ctxAs(server.db, key('CARRIER')));
+    const [ra, rb] = [await shipment(a), await shipment(b)];
+    const pooled = (await server.db.insert(routes).values({ roundId: r.roundId, complexId: r.complexId, vehicleId: truck.id, priceKrw: 300_000, startAt: at('2026-10-10T00:00:00Z'), endAt: at('2026-10-12T05:00:00Z') }).returning().get()).id;
+    const share = { round: r, kind: 'TRANSPORT' as const, routeId: pooled, supplierOrgId: key('CARRIER').organisationId, vehicleId: truck.id, pickupAt: at('2026-10-10T00:00:00Z') };
+    const [first] = await makeOffers(server.db, [
+      { ...share, requestId: ra.id, shipperOrgId: ra.shipperOrgId, priceKrw: 100_000, deliverAt: at('2026-10-10T05:00:00Z') },
+      { ...share, requestId: rb.id, shipperOrgId: rb.shipperOrgId, priceKrw: 200_000, deliverAt: at('2026-10-12T05:00:00Z') },
+    ]);
+    const [onBoard, returned] = await accept(first!, key('CARRIER').apiKey);
+    for (const id of [onBoard!, returned!]) await server.db.update(bookings).set({ bookedAt: at('2026-10-09T00:00:00Z') }).where(eq(bookings.id, localIdOf(id, 'Booking', 'id'))).run();
+    const event = (bookingId: string, kind: string, occurredAt: string, extra = {}) =>
+      gql(server.url, REPORT, { input: { bookingId, kind, occurredAt, position: { lat: 36.5, lng: 127.5 }, idempotencyKey: randomUUID(), ...extra } }, { apiKey: key('CARRIER').apiKey });
+    expect((await event(onBoard!, 'PICKED_UP', '2026-10-10T00:30:00Z')).body.errors).toBeUndefined();
+    expect((await gql(server.url, GIVE_BACK, { id: returned, key: randomUUID() }, { apiKey: key('CARRIER').apiKey })).body.errors).toBeUndefined();
+    const upload = await fetch(`${base()}/pod-images/${onBoard}`, { method: 'POST', headers: { authorization: `Bearer ${key('CARRIER').apiKey}`, 'content-type': 'image/png' }, body: PNG });
+    const image = (await upload.json()) as { id: string };
+    const proofOfDelivery = { receiverName: '김수령', receivedAt: '2026-10-10T05:00:00Z', imageId: image.id };
+    expect((await event(onBoard!, 'DELIVERED', '2026-10-10T05:00:00Z', { proofOfDelivery })).body.errors).toBeUndefined();
+
+    const s = (await statement(key('CARRIER').organisationId, key('CARRIER').apiKey, '2026-10')).body.data!.statement;
+    expect(s.lines.map((l) => [l.bookingId, l.status, l.supplyDate])).toEqual([[onBoard, 'COMPLETED', '2026-10-10'], [returned, 'RETURNED', '2026-10-12']]);
+    expect(s.trips).toEqual([{ routeId: toGlobalId('Route', pooled), bookingIds: [onBoard, returned], vehiclePlate: truck.plateNumber, supplyDate: '2026-10-10', supplyValueKrw: 100_000, vatKrw: 10_000, totalKrw: 110_000 }]);
+  });
+
   it("a warehouse owner's month: every stay, supplied on its last day", async () => {
     const s = (await statement(key('WAREHOUSE_OWNER').organisationId, key('WAREHOUSE_OWNER').apiKey)).body.data!.statement;
     expect(s.lines.map((l) => [l.bookingId, l.kind, l.supplyDate, l.supplyValueKrw, l.vatKrw, l.totalKrw])).toEqual([[booked.a1Storage, 'STORAGE', '2026-11-30', 15_000, 1_500, 16_500]]);
