@@ -10,6 +10,10 @@ import { ConflictError } from './errors';
 export const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, 'must be 8–100 letters, digits, - or _ (a UUID works)');
 
 
+/** Operations whose keys another mutation shares, named so in errors: routeAccept books through offerAccept. */
+const SHARED_KEYS: Readonly<Record<string, string>> = { offerAccept: 'offerAccept or routeAccept' };
+const named = (operation: string) => SHARED_KEYS[operation] ?? operation;
+
 export interface IdempotentCall {
   organisationId: number;
   key: string | null | undefined;
@@ -68,8 +72,8 @@ export async function idempotent<T>(db: Db, call: IdempotentCall, effect: (tx: T
   } catch (error) {
     const first = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.organisationId, key.organisationId), eq(idempotencyKeys.key, key.key))).get();
     if (!first) throw error;
-    if (first.operation !== call.operation) throw new ConflictError(`input.idempotencyKey: ${call.key} was already used for ${first.operation}; send a new key for a new request`);
-    if (first.fingerprint !== fingerprint) throw new ConflictError(`input.idempotencyKey: ${call.key} was already used for ${call.operation} with other input; send a new key for a new request`);
+    if (first.operation !== call.operation) throw new ConflictError(`input.idempotencyKey: ${call.key} was already used for ${named(first.operation)}; send a new key for a new request`);
+    if (first.fingerprint !== fingerprint) throw new ConflictError(`input.idempotencyKey: ${call.key} was already used for ${named(call.operation)} with other input; send a new key for a new request`);
     return { result: first.result as T, fresh: false };
   }
 }

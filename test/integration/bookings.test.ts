@@ -95,6 +95,26 @@ describe('accepting an offer', () => {
     expect(again.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
   });
 
+  it("a routeAccept key used for another route is refused without naming a mutation the carrier never sent", async () => {
+    const { routes } = await import('../../db/schema');
+    const routeOffered = async () => {
+      const request = await shipment(shipperCtx());
+      const v = await vehicle(carrierCtx());
+      const load = await server.db.insert(routes).values({ roundId: r.roundId, complexId: r.complexId, vehicleId: v.id, priceKrw: 500_000, startAt: new Date(Date.now() + 5 * HOUR), endAt: new Date(Date.now() + 9 * HOUR) }).returning().get();
+      await makeOffers(server.db, [{ round: r, kind: 'TRANSPORT', routeId: load.id, requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: key('CARRIER').organisationId, vehicleId: v.id }]);
+      return toGlobalId('Route', load.id);
+    };
+    const ROUTE_ACCEPT = 'mutation ($id: ID!, $key: String!) { routeAccept(input: { routeId: $id, idempotencyKey: $key }) { route { status } } }';
+    const idempotencyKey = randomUUID();
+    const [first, second] = [await routeOffered(), await routeOffered()];
+    expect((await gql(server.url, ROUTE_ACCEPT, { id: first, key: idempotencyKey }, { apiKey: key('CARRIER').apiKey })).body.errors).toBeUndefined();
+    const reused = await gql(server.url, ROUTE_ACCEPT, { id: second, key: idempotencyKey }, { apiKey: key('CARRIER').apiKey });
+    expect(reused.body.errors?.[0]).toMatchObject({
+      extensions: { code: 'CONFLICT' },
+      message: `input.idempotencyKey: ${idempotencyKey} was already used for offerAccept or routeAccept with other input; send a new key for a new request`,
+    });
+  });
+
   it('names each side to the other once booked: the carrier, its contact and truck plate; the shipper, its contact and notes', async () => {
     const { request, vehicles, offerIds } = await offeredTwice({ notes: 'Gate B, call ahead' });
     const party = async (id: number) => {
