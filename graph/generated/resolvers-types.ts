@@ -59,7 +59,7 @@ export type Query = {
   node?: Maybe<Node>;
   /** The caller's organisation, or null without an API key. */
   viewer?: Maybe<Organisation>;
-  /** Bookings the caller may see: of its shipments (manufacturer), its own (carrier, warehouse owner), its complex's (operator). */
+  /** Bookings the caller may see, newest first: of its shipments (manufacturer), its own (carrier, warehouse owner), its complex's (operator). */
   bookings: BookingConnection;
   /** The complex's logistics centre's cross-dock day by day, as the matching round keeps it (its operators and admins): to staff the centre for the pallets promised. */
   centreCrossDock: Array<CrossDockDay>;
@@ -75,7 +75,7 @@ export type Query = {
   complexInsights: ComplexInsights;
   /** Supply or demand per H3 cell of a complex, now (its operators and admins). */
   heatmap: Heatmap;
-  /** Offers the caller may see: on its requests (manufacturer), made to it (carrier, warehouse owner), in its complex (operator). */
+  /** Offers the caller may see, newest first: on its requests (manufacturer), made to it (carrier, warehouse owner), in its complex (operator). */
   offers: OfferConnection;
   /** Routes you may see, newest first: your vehicles' (carrier), your complex's (operator), all (admin), those your loads ride on, as your share (shipper). */
   routes: RouteConnection;
@@ -767,7 +767,7 @@ export type ShipmentUpdate = {
 /** A page of bookings. */
 export type BookingConnection = {
   __typename?: 'BookingConnection';
-  /** Bookings with their cursors, oldest first. */
+  /** Bookings with their cursors, newest first. */
   edges: Array<BookingEdge>;
   /** Pagination state. */
   pageInfo: PageInfo;
@@ -1870,7 +1870,7 @@ export type MatchingRound = Node & {
 /** A page of offers. */
 export type OfferConnection = {
   __typename?: 'OfferConnection';
-  /** Offers with their cursors. */
+  /** Offers with their cursors, newest first. */
   edges: Array<OfferEdge>;
   /** Pagination state. */
   pageInfo: PageInfo;

@@ -141,7 +141,8 @@ export class Actors<Who> {
   private async answerOffers(supplier: Supplier<Who>): Promise<void> {
     const pending = await this.deps.market.pendingOffers(supplier.who);
     const answeredLoads = new Set<string>();
-    for (const offer of pending) {
+    // The list runs newest first; a supplier answers the oldest first, the soonest to expire.
+    for (const offer of [...pending].reverse()) {
       if (offer.routeId) {
         if (answeredLoads.has(offer.routeId)) continue;
         answeredLoads.add(offer.routeId);

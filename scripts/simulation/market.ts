@@ -71,7 +71,7 @@ export interface Market<Who> {
   postRequest(who: Who, input: CreateShipmentRequestInput): Promise<void>;
   /** OPERATOR: runs a round. */
   runRound(who: Who, complexCode: string): Promise<RoundOutcome>;
-  /** CARRIER or WAREHOUSE_OWNER: its pending offers, all pages. */
+  /** CARRIER or WAREHOUSE_OWNER: its pending offers, all pages, newest first. */
   pendingOffers(who: Who): Promise<PendingOffer[]>;
   acceptOffer(who: Who, offerId: string, idempotencyKey: string): Promise<AcceptedBooking[]>;
   declineOffer(who: Who, offerId: string, reason: string): Promise<void>;

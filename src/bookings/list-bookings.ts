@@ -1,4 +1,4 @@
-import { and, eq, gt } from 'drizzle-orm';
+import { and, desc, eq, lt } from 'drizzle-orm';
 import { z } from 'zod';
 import { countRows } from '../../db/queries';
 import { BOOKING_STATUSES, bookings } from '../../db/schema';
@@ -16,7 +16,7 @@ export const ListBookingsInput = PageArgs.extend({
 });
 export type ListBookingsInput = z.input<typeof ListBookingsInput>;
 
-/** Bookings the caller may see, oldest first, filtered by status, request, consolidated load or warehouse listing. */
+/** Bookings the caller may see, newest first, filtered by status, request, consolidated load or warehouse listing. */
 export async function listBookings({ ctx, input }: { ctx: Context; input: ListBookingsInput }): Promise<Connection<BookingRecord>> {
   const viewer = requireViewer(ctx);
   const { first, after, status, requestId, routeId, listingId } = parseArgs(ListBookingsInput, input);
@@ -27,14 +27,15 @@ export async function listBookings({ ctx, input }: { ctx: Context; input: ListBo
     routeId ? eq(bookings.routeId, routeId) : undefined,
     listingId ? eq(bookings.listingId, listingId) : undefined,
   );
-  const tag = cursorTag('bookings', viewer.organisationId, { status, requestId, routeId, listingId });
-  const afterId = after ? idOfCursor(tag, after) : 0;
+  // Not 'bookings': its cursors were of the list oldest first, and would page on the wrong way.
+  const tag = cursorTag('bookings, newest first', viewer.organisationId, { status, requestId, routeId, listingId });
+  const beforeId = after ? idOfCursor(tag, after) : null;
   const rows = await ctx.db
     .select()
     .from(bookings)
-    .where(and(where, gt(bookings.id, afterId)))
-    .orderBy(bookings.id)
+    .where(and(where, beforeId ? lt(bookings.id, beforeId) : undefined))
+    .orderBy(desc(bookings.id))
     .limit(first + 1)
     .all();
-  return toConnection(tag, rows, first, (b) => b.id, () => countRows(ctx.db, bookings, where), afterId > 0);
+  return toConnection(tag, rows, first, (b) => b.id, () => countRows(ctx.db, bookings, where), beforeId !== null);
 }

@@ -1,4 +1,4 @@
-import { and, eq, gt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { countRows } from '../../db/queries';
 import { offers, OFFER_STATUSES } from '../../db/schema';
@@ -30,7 +30,7 @@ export function offerScope(viewer: Viewer): SQL | undefined {
   }
 }
 
-/** Offers the caller may see, oldest first, filtered by status (as of now), request or round. */
+/** Offers the caller may see, newest first, filtered by status (as of now), request or round. */
 export async function listOffers({ ctx, input }: { ctx: Context; input: ListOffersInput }): Promise<Connection<OfferRecord>> {
   const viewer = requireViewer(ctx);
   const { first, after, status, requestId, roundId } = parseArgs(ListOffersInput, input);
@@ -40,14 +40,15 @@ export async function listOffers({ ctx, input }: { ctx: Context; input: ListOffe
     requestId ? eq(offers.requestId, requestId) : undefined,
     roundId ? eq(offers.roundId, roundId) : undefined,
   );
-  const tag = cursorTag('offers', viewer.organisationId, { status, requestId, roundId });
-  const afterId = after ? idOfCursor(tag, after) : 0;
+  // Not 'offers': its cursors were of the list oldest first, and would page on the wrong way.
+  const tag = cursorTag('offers, newest first', viewer.organisationId, { status, requestId, roundId });
+  const beforeId = after ? idOfCursor(tag, after) : null;
   const rows = await ctx.db
     .select()
     .from(offers)
-    .where(and(where, gt(offers.id, afterId)))
-    .orderBy(offers.id)
+    .where(and(where, beforeId ? lt(offers.id, beforeId) : undefined))
+    .orderBy(desc(offers.id))
     .limit(first + 1)
     .all();
-  return toConnection(tag, rows, first, (o) => o.id, () => countRows(ctx.db, offers, where), afterId > 0);
+  return toConnection(tag, rows, first, (o) => o.id, () => countRows(ctx.db, offers, where), beforeId !== null);
 }

@@ -269,10 +269,10 @@ describe('accepting an offer', () => {
     };
     expect(await legs(owner.apiKey)).toEqual([{ kind: 'STORAGE', vehiclePlate: null, shipment: { notes: null } }]);
     expect(await legs(key('CARRIER').apiKey)).toEqual([{ kind: 'TRANSPORT', vehiclePlate: v.plateNumber, shipment: { notes: 'Dock 3' } }]);
-    // The shipper reads both legs in one page: the storage leg's missing truck must not fail the page's plates.
+    // The shipper reads both legs in one page, newest first: the storage leg's missing truck must not fail the page's plates.
     expect(await legs(key('MANUFACTURER').apiKey)).toEqual([
-      { kind: 'STORAGE', vehiclePlate: null, shipment: { notes: null } },
       { kind: 'TRANSPORT', vehiclePlate: v.plateNumber, shipment: { notes: 'Dock 3' } },
+      { kind: 'STORAGE', vehiclePlate: null, shipment: { notes: null } },
     ]);
 
     const full = await accept(otherStorage!, randomUUID(), owner.apiKey);

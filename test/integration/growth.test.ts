@@ -290,6 +290,10 @@ describe('years of history', () => {
     for (const { statement, plan } of lists) {
       expect(plan.filter((d) => /^SCAN|TEMP B-TREE/.test(d)), `${statement}\n${plan.join('\n')}`).toEqual([]);
     }
+    // Newest first: a page of offers or bookings walks its index back from the complex's latest row.
+    const newest = lists.filter((p) => /^select .* from "(offers|bookings)" .* order by "(offers|bookings)"."id" desc/.test(p.statement));
+    expect(newest).toHaveLength(3);
+    for (const { statement, plan } of newest) expect(plan, statement).toEqual([expect.stringMatching(/^SEARCH (offers USING INDEX offers_complex|bookings USING INDEX bookings_complex_newest) \(complex_id=\?\)$/)]);
   });
   sqlitePlans("an operator's requests of live statuses come newest first from the live ones, not the complex's history", async () => {
     const complex = selectComplex({ db: server.db }, { code: 'BANWOL_SIHWA' })!;
