@@ -22,6 +22,7 @@ import type { Viewer } from '../../src/context';
 import { createShipmentRequest } from '../../src/demand/create-shipment-request';
 import { createLogger } from '../../src/logger';
 import { expireOffers } from '../../src/market/expire-offers';
+import { releaseReservations } from '../../src/market/reservations';
 import { loadRoundInput } from '../../src/matching/round-input';
 import { executeRound } from '../../src/matching/run-round';
 import { createInProcessPubSub } from '../../src/pubsub';
@@ -294,6 +295,18 @@ describe('years of history', () => {
     const newest = lists.filter((p) => /^select .* from "(offers|bookings)" .* order by "(offers|bookings)"."id" desc/.test(p.statement));
     expect(newest).toHaveLength(3);
     for (const { statement, plan } of newest) expect(plan, statement).toEqual([expect.stringMatching(/^SEARCH (offers USING INDEX offers_complex|bookings USING INDEX bookings_complex_newest) \(complex_id=\?\)$/)]);
+  });
+  sqlitePlans("a booking's truck hold is read by booking only while held: one index by booking, of the held ones", async () => {
+    const ended = await server.db.select({ id: bookings.id }).from(bookings).where(and(eq(bookings.complexId, complexId), eq(bookings.kind, 'TRANSPORT'), eq(bookings.status, 'COMPLETED'))).limit(3).all();
+    expect(ended).toHaveLength(3);
+    // Released already: the statements change nothing, and their plans are what ending a booking runs.
+    const plans = await plansOf(server.dbPath, (db) => releaseReservations(db, ended.map((b) => b.id), new Date()));
+    const holds = plans.filter((p) => p.statement.startsWith('update "vehicle_reservations"'));
+    expect(holds).toHaveLength(1);
+    expect(holds[0]!.plan, holds[0]!.statement).toEqual(['SEARCH vehicle_reservations USING INDEX vehicle_reservations_booking_held (booking_id=?)']);
+    // Released holds are history nobody reads by booking: no index keeps them by it (~4.7 MB a year).
+    const byBooking = await rowsOf<{ name: string }>(server.db, `select name from pragma_index_list('vehicle_reservations') l where (select group_concat(name) from pragma_index_info(l.name)) = 'booking_id'`, []);
+    expect(byBooking.map((i) => i.name)).toEqual(['vehicle_reservations_booking_held']);
   });
   sqlitePlans("an operator's requests of live statuses come newest first from the live ones, not the complex's history", async () => {
     const complex = selectComplex({ db: server.db }, { code: 'BANWOL_SIHWA' })!;

@@ -95,8 +95,9 @@ export const vehicleReservations = pgTable(
     releasedAt: timestampMs('released_at'),
   },
   (t) => [
+    // A hold is read by its booking only while held (released on end, moved on extension): no index keeps released
+    // ones by booking (bookings are never deleted, so no foreign-key check reads them either).
     uniqueIndex('vehicle_reservations_booking_held').on(t.bookingId).where(sql`released_at is null`),
-    index('vehicle_reservations_booking').on(t.bookingId),
     index('vehicle_reservations_held').on(t.vehicleId, t.startsAt).where(sql`released_at is null`),
     index('vehicle_reservations_held_until').on(t.vehicleId, t.endsAt).where(sql`released_at is null`),
     check('vehicle_reservations_span', sql`${t.startsAt} < ${t.endsAt}`),

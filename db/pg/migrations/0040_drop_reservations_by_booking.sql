@@ -1,0 +1,1 @@
+DROP INDEX "vehicle_reservations_booking";
