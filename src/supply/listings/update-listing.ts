@@ -13,7 +13,8 @@ import { changesSome, fieldChanges, parseInputBeforeRules } from '../../validati
 import { locationColumns } from '../location-input';
 import { regionIssue } from '../service-region';
 import { ListingFields, listingIssues } from './listing-fields';
-import { daysWithoutRoom } from './free-space';
+import { listedDays } from './free-space';
+import { dayFromIso, isoFromDay } from '../../matching/engine/days';
 import { heldStays } from './held-stays';
 import { selectListingsByIds, type ListingRecord } from './listing-record';
 import { addDays, dayRanges, seoulDay } from './seoul-day';
@@ -76,16 +77,21 @@ async function firstArrival(tx: Tx, ownerOrgId: number, listingId: number, today
   return row?.day ?? null;
 }
 
-/** The listing's pending storage offers whose stays no longer fit in it beside the pallets booked (daysWithoutRoom). */
+/**
+ * The listing's pending storage offers whose stays no longer fit in it beside the pallets booked (as daysWithoutRoom
+ * counts them): one listedDays read over the span of all of them, each stay decided from its days.
+ */
 async function staysWithoutRoom(tx: Tx, listingId: number): Promise<number[]> {
   const pending = await tx
     .select({ id: offers.id, from: offers.storageFromDay, to: offers.storageToDay, pallets: offers.storagePallets })
     .from(offers)
     .where(and(eq(offers.listingId, listingId), eq(offers.status, 'PENDING')))
     .all();
-  const short: number[] = [];
-  for (const o of pending) if ((await daysWithoutRoom(tx, { listingId, from: o.from!, to: o.to!, pallets: o.pallets! })).length > 0) short.push(o.id);
-  return short;
+  const stays = pending.map((o) => ({ id: o.id, from: dayFromIso(o.from!), to: dayFromIso(o.to!), pallets: o.pallets! }));
+  if (stays.length === 0) return [];
+  const first = Math.min(...stays.map((s) => s.from));
+  const days = await listedDays(tx, listingId, isoFromDay(first), isoFromDay(Math.max(...stays.map((s) => s.to))));
+  return stays.filter((s) => days.slice(s.from - first, s.to - first + 1).some((d) => d.bookedPallets + s.pallets > d.idlePallets)).map((s) => s.id);
 }
 
 /** The fields of a change that were sent: left out, a field keeps its value. */
