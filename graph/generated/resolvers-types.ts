@@ -2376,7 +2376,7 @@ export type WarehouseListing = Node & {
   hasDock: Scalars['Boolean']['output'];
   /** Opening time, HH:MM Asia/Seoul. */
   opensAt: Scalars['String']['output'];
-  /** Closing time, HH:MM Asia/Seoul. */
+  /** Closing time, HH:MM Asia/Seoul; 24:00 is midnight (00:00-24:00: open around the clock). */
   closesAt: Scalars['String']['output'];
   /** Name of the owning organisation. */
   ownerName: Scalars['String']['output'];
@@ -2589,7 +2589,7 @@ export type WarehouseListingCreateInput = {
   hasDock?: InputMaybe<Scalars['Boolean']['input']>;
   /** Opening time, HH:MM Asia/Seoul. */
   opensAt: Scalars['String']['input'];
-  /** Closing time, HH:MM Asia/Seoul; later than `opensAt`. */
+  /** Closing time, HH:MM Asia/Seoul, later than `opensAt`; 24:00 is midnight (00:00-24:00: open around the clock). */
   closesAt: Scalars['String']['input'];
   /** Client-chosen key (8–100 letters, digits, - or _): a retry with the same key returns the first listing. */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
@@ -2629,7 +2629,7 @@ export type WarehouseListingUpdateInput = {
   hasDock?: InputMaybe<Scalars['Boolean']['input']>;
   /** New opening time, HH:MM. */
   opensAt?: InputMaybe<Scalars['String']['input']>;
-  /** New closing time, HH:MM. */
+  /** New closing time, HH:MM; 24:00 is midnight. */
   closesAt?: InputMaybe<Scalars['String']['input']>;
 };
 

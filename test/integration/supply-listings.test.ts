@@ -150,6 +150,22 @@ describe('warehouse listings over GraphQL', () => {
       expect(await rowCount()).toBe(before);
     });
 
+    it('lists a warehouse open around the clock as 00:00 to 24:00; 24:00 only closes', async () => {
+      const listing = await create(owner, { opensAt: '00:00', closesAt: '24:00' });
+      expect(listing).toMatchObject({ opensAt: '00:00', closesAt: '24:00' });
+      for (const [hours, field, rule] of [
+        [{ opensAt: '24:00' }, 'input.opensAt', 'must be a time HH:MM from 00:00 to 23:59'],
+        [{ closesAt: '24:30' }, 'input.closesAt', 'must be a time HH:MM from 00:00 to 24:00'],
+        [{ opensAt: '00:00', closesAt: '00:00' }, 'input.closesAt', 'must be later than opensAt'],
+      ] as const) {
+        const res = await as(owner, CREATE, { input: listingInput(hours) });
+        expect(res.body.errors?.[0]?.extensions?.issues).toContainEqual({ field, rule: expect.stringContaining(rule) });
+      }
+      // From around the clock to 06:00-22:00 narrows both ends; nothing is booked, so it may.
+      const narrowed = await as<{ warehouseListingUpdate: { listing: Listing } }>(owner, UPDATE, { input: { listingId: listing.id, opensAt: '06:00', closesAt: '22:00' } });
+      expect(narrowed.body.data?.warehouseListingUpdate.listing).toMatchObject({ opensAt: '06:00', closesAt: '22:00' });
+    });
+
     it('names every failing field in one answer: a field\'s own rule and a rule between fields together; writes nothing', async () => {
       const before = await rowCount();
       const res = await as(owner, CREATE, { input: listingInput({ pricePerPalletDayKrw: 0, opensAt: '19:00', closesAt: '08:00' }) });

@@ -28,7 +28,12 @@ export function isoFromDay(day: KstDay): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** Returns the instant of local time `hhmm` (`HH:MM`, KST) on KST day `day`. */
+/** Opening hours `00:00`-`24:00`: open around the clock, so they bound no arrival, not even one after midnight. */
+export function aroundTheClock(hours: { opensAt?: string; closesAt?: string }): boolean {
+  return hours.opensAt === '00:00' && hours.closesAt === '24:00';
+}
+
+/** Returns the instant of local time `hhmm` (`HH:MM`, KST, `24:00` the next midnight) on KST day `day`. */
 export function kstTimeOn(day: KstDay, hhmm: string): EpochMs {
   const [h, m] = hhmm.split(':').map(Number);
   return day * DAY_MS - KST_OFFSET_MS + (h! * 60 + m!) * 60_000;

@@ -6,7 +6,7 @@ import { haversineKm } from '../../geo/distance';
 import { DEFAULT_LOADING_METHOD, serviceMinutes } from '../../supply/loading-methods';
 import { roadKm, travelMs, type MatchingConfig } from './config';
 import type { TransportJob } from './context';
-import { kstDayOf, kstTimeOn } from './days';
+import { aroundTheClock, kstDayOf, kstTimeOn } from './days';
 import type { StoragePlan } from './storage';
 import type { ListingInput, RequestInput } from './types';
 
@@ -39,7 +39,7 @@ export function buildJob(index: number, requestIndex: number, request: RequestIn
   const pickupServiceMs = serviceMinutes(request.pickupLoadingMethod ?? DEFAULT_LOADING_METHOD, request.pallets) * MINUTE;
   const dropServiceMs = pallets.map((n) => serviceMinutes(request.deliveryLoadingMethod ?? DEFAULT_LOADING_METHOD, n) * MINUTE);
   const day = kstDayOf(request.pickupWindow.start);
-  const hours = (storage?.parts ?? []).map((part) => listings[part.listingIndex]).filter((l) => l?.opensAt && l.closesAt);
+  const hours = (storage?.parts ?? []).map((part) => listings[part.listingIndex]).filter((l) => l?.opensAt && l.closesAt && !aroundTheClock(l));
   const dropEarliestMs = Math.max(-Infinity, ...hours.map((l) => kstTimeOn(day, l!.opensAt!)));
   const deadlineMs = Math.min(request.deliveryDeadline, ...hours.map((l) => kstTimeOn(day, l!.closesAt!)));
   const storageCostKrw = storage?.storageCostKrw ?? 0;

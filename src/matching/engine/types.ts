@@ -28,7 +28,7 @@ export interface CentreInput extends Located {
   id: string;
   handlingFeePerPalletKrw: number;
   crossDockCapacityPalletsPerDay: number;
-  /** Opening hours, `HH:MM` Asia/Seoul (KST, no DST); closesAt after opensAt, both the same day. */
+  /** Opening hours, `HH:MM` Asia/Seoul (KST, no DST); closesAt after opensAt, both the same day (`24:00` its midnight). */
   opensAt?: string;
   closesAt?: string;
   /** Cross-dock pallets already promised per KST day (feeder legs offered or booked in earlier rounds). */
@@ -106,7 +106,7 @@ export interface ListingInput extends Located {
   availability: ListingWindow[];
   pricePerPalletDayKrw: number;
   minDays: number;
-  /** Opening hours, `HH:MM` Asia/Seoul, as CentreInput's. */
+  /** Opening hours, `HH:MM` Asia/Seoul, as CentreInput's; `00:00`-`24:00` is open around the clock (aroundTheClock). */
   opensAt?: string;
   closesAt?: string;
   /** Loading equipment at the warehouse. */

@@ -15,6 +15,8 @@ export const MAX_LISTING_WINDOWS = 50;
 export const LISTING_HORIZON_DAYS = 730;
 
 const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time HH:MM from 00:00 to 23:59');
+/** Closing at midnight is written 24:00 (00:00 would close before it opens): 00:00-24:00 is open around the clock. */
+const ClosingTime = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be a time HH:MM from 00:00 to 24:00');
 
 export const ListingWindowInput = z.object({
   from: CalendarDay,
@@ -41,7 +43,7 @@ export const ListingFields = z.object({
   hasForklift: z.boolean(),
   hasDock: z.boolean(),
   opensAt: ClockTime,
-  closesAt: ClockTime,
+  closesAt: ClosingTime,
 });
 export type ListingFields = z.output<typeof ListingFields>;
 

@@ -67,6 +67,16 @@ describe('why a request got no offer', () => {
     expect(reasonOf([{ ...evening, pickupWindow: { start: NOW + H, end: NOW + 3 * H } }], [truck], [listing])).toEqual([]);
   });
 
+  it('a warehouse open 00:00-24:00 takes goods whenever the truck comes, also after midnight', () => {
+    const day = kstDayOf(NOW + H);
+    const listing: ListingInput = { id: 'L1', ownerOrgId: 'W1', location: { lat: 37.33, lng: 126.75 }, storageClass: 'AMBIENT', availability: [{ fromDay: day, toDay: day + 10, idlePallets: 10 }], pricePerPalletDayKrw: 1_000, minDays: 1, opensAt: '00:00', closesAt: '24:00' };
+    const storage = { pallets: 2, days: 3, storageClass: 'AMBIENT' as const, splitAllowed: false };
+    // NOW is 08:00 in Korea: picked up from 23:50, the goods reach the warehouse after midnight.
+    const late = baseRequest({ storage, pickupWindow: { start: NOW + 15.83 * H, end: NOW + 16.5 * H }, deliveryDeadline: NOW + 30 * H });
+    const truck = baseVehicle({ availability: [{ start: NOW, end: NOW + 24 * H }] });
+    expect(reasonOf([late], [truck], [listing])).toEqual([]);
+  });
+
   it('asks only the 50 nearest trucks with free time, whatever the size of the fleet', () => {
     // Tank trucks beside the complex may not carry general cargo; a wing truck in Busan could, over the price cap.
     const tanks = Array.from({ length: 60 }, (_, i) => baseVehicle({ id: `TANK${i}`, bodyType: 'TANK', location: { lat: 37.33 + i * 0.001, lng: 126.76 } }));
