@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { bookings, offers, organisations, shipmentRequests, vehicleReservations, listingReservations, listingAvailability, warehouseListings } from '../../db/schema';
+import { bookings, offers, organisations, shipmentRequests, vehicleReservations, listingReservations, listingAvailability, warehouseListings, webhookEvents } from '../../db/schema';
 import { createApiKey } from '../../src/auth/create-api-key';
 import { SYSTEM_ADMIN } from '../../src/auth/viewer';
 import { getComplex } from '../../src/complexes/get-complex';
@@ -378,6 +378,31 @@ describe('accepting an offer', () => {
     stop();
     withdrawn.stop();
     expect((await accept(apart!, randomUUID(), owner.apiKey)).body.errors).toBeUndefined();
+  });
+
+  it('an update sending the listing as it is changes nothing: updatedAt kept, no offer withdrawn, no one told', async () => {
+    const { owner, space, first, second } = await twoStaysOnAFullishListing();
+    // Booked full beside the first stay, the second no longer fits: it would lapse at its accept, not at a form saved.
+    expect((await accept(first.stay, randomUUID(), owner.apiKey)).body.errors).toBeUndefined();
+    const before = (await server.db.select({ updatedAt: warehouseListings.updatedAt }).from(warehouseListings).where(eq(warehouseListings.id, space.id)).get())!;
+    const events = async () => (await server.db.select({ id: webhookEvents.id }).from(webhookEvents).all()).length;
+    const hooked = await events();
+    const { told, stop } = shipperTold();
+    const { name, storageClass, totalPallets, availability, pricePerPalletDayKrw, minDays, hasForklift, hasDock, opensAt, closesAt } = space;
+    const input = { listingId: toGlobalId('WarehouseListing', space.id), name, location: { lat: space.lat, lng: space.lng }, storageClass, totalPallets, availability, pricePerPalletDayKrw, minDays, hasForklift, hasDock, opensAt, closesAt };
+    const UPDATE = 'mutation ($input: WarehouseListingUpdateInput!) { warehouseListingUpdate(input: $input) { listing { updatedAt availability { from to idlePallets } } } }';
+    const saved = await gql<{ warehouseListingUpdate: { listing: { updatedAt: string | null; availability: unknown } } }>(server.url, UPDATE, { input }, { apiKey: owner.apiKey });
+    expect(saved.body.errors).toBeUndefined();
+    expect(saved.body.data!.warehouseListingUpdate.listing).toEqual({ updatedAt: before.updatedAt?.toISOString() ?? null, availability });
+    expect((await server.db.select({ updatedAt: warehouseListings.updatedAt }).from(warehouseListings).where(eq(warehouseListings.id, space.id)).get())!).toEqual(before);
+    expect([await offerStatus(second.stay), await offerStatus(second.truck), await requestStatus(second.request.id)]).toEqual(['PENDING', 'PENDING', 'OFFERED']);
+    expect(await events()).toBe(hooked);
+    // Renamed, the windows sent as they are: only the name is written, and the stay on offer still stands.
+    const renamed = await gql(server.url, UPDATE, { input: { ...input, name: 'renamed' } }, { apiKey: owner.apiKey });
+    expect(renamed.body.errors).toBeUndefined();
+    expect(await offerStatus(second.stay)).toBe('PENDING');
+    stop();
+    expect(told).toEqual([]);
   });
 
   /**

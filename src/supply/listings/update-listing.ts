@@ -16,7 +16,7 @@ import { ListingFields, listingIssues } from './listing-fields';
 import { listedDays } from './free-space';
 import { dayFromIso, isoFromDay } from '../../matching/engine/days';
 import { heldStays } from './held-stays';
-import { selectListingsByIds, type ListingRecord } from './listing-record';
+import { selectListingsByIds, type ListingRecord, type ListingWindow } from './listing-record';
 import { addDays, dayRanges, seoulDay } from './seoul-day';
 
 /**
@@ -100,6 +100,26 @@ function sentFields(patch: Partial<ListingFields>): Partial<ListingFields> {
 }
 
 /**
+ * The fields sent that change the listing: a value other than its own, the location elsewhere, windows listing other
+ * idle pallets on some day from `today` on (days already past stay as listed). None: a form saved as it was.
+ */
+function changedFields(current: ListingRecord, sent: Partial<ListingFields>, today: string): Partial<ListingFields> {
+  const fromToday = (windows: ListingWindow[]) =>
+    windows
+      .filter((w) => w.to >= today)
+      .map((w) => `${w.from < today ? today : w.from}/${w.to}/${w.idlePallets}`)
+      .sort()
+      .join();
+  const same = (field: string, value: unknown) =>
+    field === 'location'
+      ? (value as ListingFields['location']).lat === current.lat && (value as ListingFields['location']).lng === current.lng
+      : field === 'availability'
+        ? fromToday(value as ListingWindow[]) === fromToday(current.availability)
+        : current[field as keyof ListingRecord] === value;
+  return Object.fromEntries(Object.entries(sent).filter(([field, value]) => !same(field, value)));
+}
+
+/**
  * The rules of a new listing over `current` with the fields sent applied; one that failed its own rule (in `failed`,
  * named already) is left out of the listing, so that the rules needing it skip it.
  */
@@ -130,7 +150,8 @@ function changeIssues(ctx: Context, current: ListingRecord, patch: Partial<Listi
  * WAREHOUSE_OWNER: changes its own ACTIVE listing. The whole listing, as it would be after the change, must
  * satisfy the same rules as a new one; nothing is written otherwise. Moving it, changing its storage class or narrowing
  * its hours withdraws the storage offers still pending on it, and listing fewer idle pallets (or fewer days) those whose
- * stays no longer fit beside the pallets booked; renaming it keeps the old name on the stays booked under it.
+ * stays no longer fit beside the pallets booked; renaming it keeps the old name on the stays booked under it. Fields
+ * sent as they are change nothing: an update changing none returns the listing as it is (updatedAt kept, no one told).
  * @throws ForbiddenError for other roles; NotFoundError for an unknown listing or another owner's;
  *   ConflictError when the listing is withdrawn, when it would move or change its storage class while pallets are
  *   booked in it from today on (naming the fields sent), when its hours would narrow while goods booked into it are still to come, or when
@@ -151,8 +172,11 @@ export async function updateListing({ ctx, input }: { ctx: Context; input: Updat
     if (current.status !== 'ACTIVE') throw new ConflictError('A withdrawn listing cannot be changed; publish a new one');
     const issues = changeIssues(ctx, current, patch, new Set());
     if (issues.length > 0) throw new ValidationError(issues);
+    // Only what changes is written: a form saved as it was keeps its offers and updatedAt, and no one is told.
+    const changed = changedFields(current, sent, seoulDay(ctx.now()));
+    if (Object.keys(changed).length === 0) return [];
 
-    const { location, availability, ...columns } = sent;
+    const { location, availability, ...columns } = changed;
     const moved = location && locationColumns(location);
     await tx
       .update(warehouseListings)
