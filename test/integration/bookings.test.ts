@@ -488,13 +488,19 @@ describe('accepting an offer', () => {
     const [first, last] = [addDays(seoulDay(new Date()), 1), addDays(seoulDay(new Date()), 3)]; // the hand-made stay's days
     // The error names the field to change, what it lists against what is booked, and on which days.
     expect(tooFew.body.errors?.[0]).toMatchObject({
-      extensions: { code: 'CONFLICT' },
+      extensions: { code: 'CONFLICT', issues: [{ field: 'input.availability[0].idlePallets', rule: `3 is fewer than the pallets booked on ${first} to ${last} (up to 4 a day)` }] },
       message: `The new availability lists fewer idle pallets than are booked: input.availability[0].idlePallets: 3 is fewer than the pallets booked on ${first} to ${last} (up to 4 a day); give those bookings back first`,
     });
     // A gap over the stay names the list, and a second window short on the last day names that window.
     const gap = await gql(server.url, UPDATE, { id: toGlobalId('WarehouseListing', space.id), windows: [{ from: days.from, to: addDays(first, -1), idlePallets: 10 }, { from: addDays(first, 1), to: addDays(last, -1), idlePallets: 10 }, { from: last, to: days.to, idlePallets: 2 }] }, { apiKey: owner.apiKey });
     expect(gap.body.errors?.[0]).toMatchObject({
-      extensions: { code: 'CONFLICT' },
+      extensions: {
+        code: 'CONFLICT',
+        issues: [
+          { field: 'input.availability', rule: `no window covers ${first}, where pallets are booked (up to 4 a day)` },
+          { field: 'input.availability[2].idlePallets', rule: `2 is fewer than the pallets booked on ${last} (up to 4 a day)` },
+        ],
+      },
       message: `The new availability lists fewer idle pallets than are booked: input.availability: no window covers ${first}, where pallets are booked (up to 4 a day); input.availability[2].idlePallets: 2 is fewer than the pallets booked on ${last} (up to 4 a day); give those bookings back first`,
     });
     expect(await server.db.select({ n: listingAvailability.idlePallets }).from(listingAvailability).where(eq(listingAvailability.listingId, space.id)).all()).toEqual([{ n: 10 }]);

@@ -298,7 +298,7 @@ describe('warehouse listings over GraphQL', () => {
         const narrowed = await as(owner, UPDATE, { input: { listingId: listing.id, ...hours } });
         const field = Object.keys(hours)[0];
         expect(narrowed.body.errors?.[0]).toMatchObject({
-          extensions: { code: 'CONFLICT' },
+          extensions: { code: 'CONFLICT', issues: [{ field: `input.${field}`, rule: `goods booked into this listing arrive on ${addDays(today, 1)}, planned for 08:00-19:00: the hours may widen, not narrow, until they are in` }] },
           message: expect.stringMatching(new RegExp(`^input\\.${field}: goods booked into this listing arrive on ${addDays(today, 1)}, planned for 08:00-19:00`)),
         });
         expect((await as<{ node: Listing }>(owner, NODE, { id: listing.id })).body.data!.node).toEqual(listing);

@@ -30,13 +30,13 @@ export const UpdateListingInput = fieldChanges(ListingFields.shape, 'listing')
 export type UpdateListingInput = { [K in keyof z.input<typeof UpdateListingInput>]: z.input<typeof UpdateListingInput>[K] | null };
 
 /**
- * Where `windows` list fewer idle pallets than held storage bookings take, from `today` on (Asia/Seoul), one line per
+ * Where `windows` list fewer idle pallets than held storage bookings take, from `today` on (Asia/Seoul), one issue per
  * field to change: `input.availability[i].idlePallets` with the most pallets booked on its short days, or
  * `input.availability` for booked days no window covers. Days already past are not compared: new windows start today
  * at the earliest, and a stay under way keeps its past days booked (it is not given back once the goods are in), so
  * they would refuse every change of a listing once one of its stays had begun.
  */
-async function shortfalls(tx: Tx, listingId: number, windows: { from: string; to: string; idlePallets: number }[], today: string): Promise<string[]> {
+async function shortfalls(tx: Tx, listingId: number, windows: { from: string; to: string; idlePallets: number }[], today: string): Promise<FieldIssue[]> {
   const booked = await tx
     .select({ day: listingReservations.day, pallets: sum(listingReservations.pallets).mapWith(Number) })
     .from(listingReservations)
@@ -55,8 +55,8 @@ async function shortfalls(tx: Tx, listingId: number, windows: { from: string; to
   }
   return [...short].map(([i, { days, most }]) =>
     i < 0
-      ? `input.availability: no window covers ${dayRanges(days)}, where pallets are booked (up to ${most} a day)`
-      : `input.availability[${i}].idlePallets: ${windows[i]!.idlePallets} is fewer than the pallets booked on ${dayRanges(days)} (up to ${most} a day)`,
+      ? { field: 'input.availability', rule: `no window covers ${dayRanges(days)}, where pallets are booked (up to ${most} a day)` }
+      : { field: `input.availability[${i}].idlePallets`, rule: `${windows[i]!.idlePallets} is fewer than the pallets booked on ${dayRanges(days)} (up to ${most} a day)` },
   );
 }
 
@@ -156,7 +156,7 @@ function changeIssues(ctx: Context, current: ListingRecord, patch: Partial<Listi
  *   ConflictError when the listing is withdrawn, when it would move or change its storage class while pallets are
  *   booked in it from today on (naming the fields sent), when its hours would narrow while goods booked into it are still to come, or when
  *   the new availability would hold fewer idle pallets than are booked on a day from today on (naming each window's
- *   field short of them); ValidationError naming each failing field.
+ *   field short of them), each naming its fields in `extensions.issues` too; ValidationError naming each failing field.
  */
 export async function updateListing({ ctx, input }: { ctx: Context; input: UpdateListingInput }): Promise<ListingRecord> {
   const viewer = requireRole(ctx, 'WAREHOUSE_OWNER');
@@ -206,7 +206,8 @@ export async function updateListing({ ctx, input }: { ctx: Context; input: Updat
       const arriving = await firstArrival(tx, viewer.organisationId, listingId, seoulDay(ctx.now()));
       if (arriving) {
         const rule = `goods booked into this listing arrive on ${arriving}, planned for ${current.opensAt}-${current.closesAt}: the hours may widen, not narrow, until they are in`;
-        throw new ConflictError(`${narrowed.map((field) => `${field}: ${rule}`).join('; ')}; give those bookings back first`);
+        const issues = narrowed.map((field) => ({ field, rule }));
+        throw new ConflictError(`${issues.map((i) => `${i.field}: ${i.rule}`).join('; ')}; give those bookings back first`, issues);
       }
     }
     // Offers still pending were made for the old place, class and hours (their routes drop the goods there, then):
@@ -225,7 +226,7 @@ export async function updateListing({ ctx, input }: { ctx: Context; input: Updat
         .run();
       const short = await shortfalls(tx, listingId, availability, today);
       if (short.length > 0) {
-        throw new ConflictError(`The new availability lists fewer idle pallets than are booked: ${short.join('; ')}; give those bookings back first`);
+        throw new ConflictError(`The new availability lists fewer idle pallets than are booked: ${short.map((i) => `${i.field}: ${i.rule}`).join('; ')}; give those bookings back first`, short);
       }
       // A stay offered on days now listed with fewer idle pallets than it needs beside those booked can no longer be
       // booked: withdrawn as above, rather than lapsing at its accept; the stays that still fit stay on offer.
