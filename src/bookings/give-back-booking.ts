@@ -15,6 +15,7 @@ import { falloutEvents } from '../market/fallout';
 import type { Tx } from '../../db/transaction';
 import { activityId, bookingUnit, givenBackLine } from '../complexes/activity-lines';
 import { trunkDeparted } from '../market/awaiting-trunk';
+import { END_REASONS } from '../market/end-reasons';
 import { REQUEST_TRANSITIONS } from '../market/transitions';
 import { toGlobalId } from '../global-id';
 import type { RequestStatus } from '../../db/schema';
@@ -106,7 +107,7 @@ async function endedWithIt(tx: Tx, given: BookingRecord, unit: BookingRecord[], 
   const own = new Set(unit.map((b) => b.id));
   const others = endedIds.filter((id) => !own.has(id));
   if (others.length === 0) return [];
-  const endReason = `Another leg of the request was given back by its ${given.kind === 'STORAGE' ? 'warehouse' : 'carrier'}: it returned to the next matching round`;
+  const endReason = (given.kind === 'STORAGE' ? END_REASONS.legGivenBackByWarehouse : END_REASONS.legGivenBackByCarrier).en;
   return await tx.update(bookings).set({ endReason, endedByOrgId: null }).where(inArray(bookings.id, others)).returning().all();
 }
 

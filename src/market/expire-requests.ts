@@ -3,6 +3,7 @@ import type { Tx } from '../../db/transaction';
 import { offers, shipmentRequests } from '../../db/schema';
 import { joinFallout, type Fallout } from './fallout';
 import { endRequestBookings } from './end-request-bookings';
+import { END_REASONS } from './end-reasons';
 import { REQUEST_TRANSITIONS } from './transitions';
 import { withdrawPendingOffers } from './withdraw-offers';
 
@@ -16,6 +17,6 @@ export async function expireRequests(tx: Tx, stale: SQL | undefined, now: Date):
   const ids = expired.map((r) => r.id);
   const returned = await withdrawPendingOffers(tx, inArray(offers.requestId, ids), now, 'partnerExpired');
   // An OFFERED request may hold a booked leg (e.g. its storage) while another leg waits: release it too.
-  const ended = await endRequestBookings(tx, ids, { transition: 'cancel', reason: 'The pickup window passed before every leg was booked', byOrgId: null, now });
+  const ended = await endRequestBookings(tx, ids, { transition: 'cancel', reason: END_REASONS.pickupPassed.en, byOrgId: null, now });
   return { expired, ...joinFallout({ withdrawn: [], ended }, returned) };
 }

@@ -3,6 +3,7 @@ import type { Tx } from '../../db/transaction';
 import { offers, shipmentRequests } from '../../db/schema';
 import { RETURN_REASONS, type Fallout, type Released, type ReturnCause } from './fallout';
 import { endRequestBookings } from './end-request-bookings';
+import { END_REASONS } from './end-reasons';
 import { strandedRequests } from './stranded-requests';
 import { inFrom, REQUEST_TRANSITIONS } from './transitions';
 import { withdrawUnits } from './withdraw-units';
@@ -31,7 +32,7 @@ export async function releaseRequests(tx: Tx, requestIds: readonly number[], now
     asked = [...stranded, ...new Set(touched)];
   }
   // A request back on the market holds nothing: a leg accepted before another was declined or expired is released.
-  const ended = await endRequestBookings(tx, released.map((r) => r.id), { transition: 'giveBack', reason: 'Another leg of the request was declined or expired: it returned to the next matching round', byOrgId: null, now });
+  const ended = await endRequestBookings(tx, released.map((r) => r.id), { transition: 'giveBack', reason: END_REASONS.legReleased.en, byOrgId: null, now });
   return { withdrawn, ended, released };
 }
 

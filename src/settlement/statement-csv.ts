@@ -1,5 +1,6 @@
 import type { BookingStatus } from '../../db/schema';
 import { toGlobalId } from '../global-id';
+import { koreanEndReason } from '../market/end-reasons';
 import type { StatementLine, StatementLinePart, StatementTotals } from './statement-lines';
 
 const PART: Record<StatementLinePart, string> = { TRANSPORT: '운송', STORAGE: '보관', HANDLING: '하역' };
@@ -21,7 +22,7 @@ const COLUMNS: [string, (l: StatementLine) => string | number | null][] = [
   ['공급가액', (l) => l.supplyValueKrw],
   ['세액', (l) => l.vatKrw],
   ['합계금액', (l) => l.totalKrw],
-  ['취소·반납 사유', (l) => l.endReason],
+  ['취소·반납 사유', (l) => l.endReason && koreanEndReason(l.endReason)],
   ['차량번호', (l) => l.vehiclePlate],
   ['운행 ID', (l) => (l.routeId ? toGlobalId('Route', l.routeId) : null)],
   ['예약 ID', (l) => toGlobalId('Booking', l.bookingId)],
