@@ -62,7 +62,9 @@ export async function acceptOffer({ ctx, input }: { ctx: Context; input: AcceptO
   const { offerId, idempotencyKey } = parseInput(AcceptOfferInput, input);
   let booked: Booked | undefined;
   const { result: outcome, fresh } = await idempotent(ctx.db, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'offerAccept', input: { offerId } }, async (tx, claim): Promise<Outcome> => {
-    booked = await book(tx, viewer, offerId, ctx.now(), { eventsOf: (unit) => bookedEvents(ctx, unit), claim });
+    // One reading of the clock: the booking's rows, the events it tells and their webhooks' timestamp say the same instant.
+    const now = ctx.now();
+    booked = await book(tx, viewer, offerId, now, { eventsOf: (unit) => bookedEvents(ctx, unit, now), claim });
     return booked.outcome;
   }).catch((error: unknown) =>
     // The supplier's accept of an extension whose booked route changed, of a route its truck is booked elsewhere for,
@@ -283,8 +285,7 @@ async function fullyBooked(run: Statements, request: ShipmentRequestRecord, legs
   return held >= legs && (await storageCovered(run, request));
 }
 
-function bookedEvents(ctx: Context, { offer, bookings: booked, requests, bookedRequestIds, retrunkedIds, extended }: BookedUnit): Publication[] {
-  const at = ctx.now();
+function bookedEvents(ctx: Context, { offer, bookings: booked, requests, bookedRequestIds, retrunkedIds, extended }: BookedUnit, at: Date): Publication[] {
   const pallets = booked.reduce((n, b) => n + b.pallets, 0);
   const storage = offer.kind === 'STORAGE' ? { pallets: offer.storagePallets!, fromDay: offer.storageFromDay!, toDay: offer.storageToDay! } : null;
   const line = bookedLine({ extended, shipments: booked.length, pallets, storage, load: storage ? null : loadLine(requests[0]!) });

@@ -69,7 +69,7 @@ export async function giveBackBooking({ ctx, input }: { ctx: Context; input: Giv
     // suppliers, and those of requests that returned with a load they shared, are told.
     const followed = await endedWithIt(tx, booking, unit, bookingIds);
     const told = falloutEvents({ ...returned, ended: [...followed, ...returned.ended].filter((b) => b.supplierOrgId !== viewer.organisationId) });
-    events = [...(await givenBackEvents(ctx, tx, ended.find((b) => b.id === booking.id)!, requestIds, reason)), ...told];
+    events = [...(await givenBackEvents(ctx, tx, ended.find((b) => b.id === booking.id)!, requestIds, reason, now)), ...told];
     await recordWebhookEvents(tx, events, now);
     return { bookingIds, requestIds };
   });
@@ -112,8 +112,7 @@ async function endedWithIt(tx: Tx, given: BookingRecord, unit: BookingRecord[], 
 }
 
 /** The feed line names who gave back: the supplier of the booking given (as ended), whichever of the request's legs ended first. */
-async function givenBackEvents(ctx: Context, tx: Tx, given: BookingRecord, requestIds: number[], reason: string): Promise<Publication[]> {
-  const at = ctx.now();
+async function givenBackEvents(ctx: Context, tx: Tx, given: BookingRecord, requestIds: number[], reason: string, at: Date): Promise<Publication[]> {
   const activity: Publication = ['complexActivity', {
     id: activityId('BOOKING_RETURNED', bookingUnit(given, given.endedAt!)),
     complexCode: complexCodeOf(ctx, given.complexId),

@@ -97,14 +97,16 @@ export async function executeRound(ctx: Context, complex: ComplexRecord, trigger
     const { offers, report } = await runRoundOffThread(input, engineConfig(ctx));
     let events: Publication[] = [];
     const finished = await transact(ctx.db, async (tx) => {
+      // One reading of the clock: the round's end, the events it tells and their webhooks' timestamp say the same instant.
+      const now = ctx.now();
       const recorded = await recordOffers(tx, round, input, offers);
       await recordUnserved(tx, input, [...report.unserved, ...input.trunkTooLate.map((requestId) => ({ requestId, reason: 'DEADLINE' as const }))], new Date(input.now));
       const stored: StoredRoundReport = { ...withoutIds(report), offersWritten: recorded.offerIds.length };
       const shipperOf = new Map(input.requests.map((r) => [Number(r.id), Number(r.shipperOrgId)]));
-      const offered = recorded.requestIds.map((id) => statusUpdate({ id, shipperOrgId: shipperOf.get(id)! }, 'OFFERED', ctx.now()));
-      events = [...(await offersOfRound(tx, round.id)), ...offered, ...roundEvents(ctx, complex, round.id, trigger, report, stored.offersWritten)];
-      await recordWebhookEvents(tx, events, ctx.now());
-      const completed = await tx.update(matchingRounds).set({ status: 'COMPLETED', finishedAt: ctx.now(), report: stored }).where(and(eq(matchingRounds.id, round.id), RUNNING_ROUND)).returning().get();
+      const offered = recorded.requestIds.map((id) => statusUpdate({ id, shipperOrgId: shipperOf.get(id)! }, 'OFFERED', now));
+      events = [...(await offersOfRound(tx, round.id)), ...offered, ...roundEvents(complex, round.id, trigger, report, stored.offersWritten, now)];
+      await recordWebhookEvents(tx, events, now);
+      const completed = await tx.update(matchingRounds).set({ status: 'COMPLETED', finishedAt: now, report: stored }).where(and(eq(matchingRounds.id, round.id), RUNNING_ROUND)).returning().get();
       if (!completed) throw new ConflictError(`Matching round ${round.id} of ${complex.code} went unstamped for ${CLAIM_LAPSE_MS / 1000} s and was taken over as interrupted: its offers were not written`);
       return completed;
     });
@@ -136,14 +138,14 @@ function withoutIds({ unserved: _, ...report }: RoundReport) {
 const everyFigureStored: [Exclude<keyof ReturnType<typeof withoutIds>, keyof StoredRoundReport>] extends [never] ? true : never = true;
 void everyFigureStored;
 
-function roundEvents(ctx: Context, complex: ComplexRecord, roundId: number, trigger: RoundTrigger, report: RoundReport, offersWritten: number): Publication[] {
+function roundEvents(complex: ComplexRecord, roundId: number, trigger: RoundTrigger, report: RoundReport, offersWritten: number, at: Date): Publication[] {
   const { servedCount, requestsConsidered, timeMs } = report;
   const completed: Publication = ['roundCompleted', { complexCode: complex.code, roundId, trigger, timeMs, requestsConsidered, servedCount, offersWritten }];
   // The scheduler starts one every few minutes in every complex: a quiet night's "0/0 requests" lines, or a load no
   // truck can take told "0/1" again every round until it expires, would fill the operators' feed (and their webhooks);
   // the dashboard's unmatched requests say why. One somebody asked for is told, whatever it offered. As EMPTY_SCHEDULED_ROUND.
   if (trigger === 'SCHEDULED' && offersWritten === 0) return [completed];
-  return [['complexActivity', { id: activityId('MATCHING_ROUND_COMPLETED', roundId), complexCode: complex.code, kind: 'MATCHING_ROUND_COMPLETED', at: ctx.now(), ...roundLine({ roundId, offersWritten, ...report }) }], completed];
+  return [['complexActivity', { id: activityId('MATCHING_ROUND_COMPLETED', roundId), complexCode: complex.code, kind: 'MATCHING_ROUND_COMPLETED', at, ...roundLine({ roundId, offersWritten, ...report }) }], completed];
 }
 
 /** What tells each supplier about the offers a round wrote for it: read in the round's transaction, published after it. */

@@ -10,7 +10,11 @@ import { parseEnv } from '../../src/env';
 import { toGlobalId } from '../../src/global-id';
 import { recordWebhookEvent } from '../../src/webhooks/record-event';
 import { PER_ENDPOINT, runWebhookWorker } from '../../src/webhooks/worker';
-import { ctxAs, makeOffers, round, shipment, shipmentRequestVariables, vehicle } from '../helpers/bookings-fixtures';
+import { acceptOffer } from '../../src/bookings/accept-offer';
+import { giveBackBooking } from '../../src/bookings/give-back-booking';
+import { runMatchingRound } from '../../src/matching/run-round';
+import { updateListing } from '../../src/supply/listings/update-listing';
+import { ctxAs, listing, makeOffers, round, shipment, shipmentRequestVariables, vehicle } from '../helpers/bookings-fixtures';
 import { gql } from '../helpers/clients';
 import { spawnService } from '../helpers/process';
 import { startReceiver, type Receiver } from '../helpers/receiver';
@@ -254,6 +258,36 @@ describe('webhooks', () => {
     const metrics = await server.app.metrics.metrics();
     expect(Number(/sandan_webhook_attempt_duration_seconds_count\{outcome="RETRYING"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(2);
     await gql(server.url, DELETE, { input: { id: endpoint.id } }, { apiKey: key('OPERATOR').apiKey });
+  });
+
+  it("reads the clock once per change: a payload's timestamp is the instant its data's `at` gives", async () => {
+    const [shipper, operator] = [await receiver(), await receiver()];
+    await register(server.url, key('MANUFACTURER').apiKey, ['SHIPMENT_UPDATED'], shipper.url);
+    await register(server.url, key('OPERATOR').apiKey, ['COMPLEX_ACTIVITY'], operator.url);
+    // A clock a millisecond on at each reading: an event whose time were read twice would carry two instants.
+    let clock = Date.now();
+    const as = (role: Role) => ({ ...ctxAs(server.db, key(role)), now: () => new Date(clock++) });
+    const carrier = key('CARRIER').organisationId;
+    // Booked, then given back (BOOKING_CONFIRMED, BOOKED; BOOKING_RETURNED, OPEN).
+    const booked = await shipment(as('MANUFACTURER'));
+    const truck = await vehicle(as('CARRIER'));
+    const [offerId] = await makeOffers(server.db, [{ round: await round(server.db), requestId: booked.id, shipperOrgId: booked.shipperOrgId, supplierOrgId: carrier, vehicleId: truck.id }]);
+    const { bookings: [booking] } = await acceptOffer({ ctx: as('CARRIER'), input: { offerId: offerId!, idempotencyKey: randomUUID() } });
+    await giveBackBooking({ ctx: as('CARRIER'), input: { bookingId: booking!.id, reason: 'truck broke down', idempotencyKey: randomUUID() } });
+    // A stay offered, withdrawn by its listing's hours narrowing (OPEN again).
+    const stored = await shipment(as('MANUFACTURER'));
+    const warehouse = await listing(as('WAREHOUSE_OWNER'));
+    await makeOffers(server.db, [{ round: await round(server.db), requestId: stored.id, shipperOrgId: stored.shipperOrgId, supplierOrgId: key('WAREHOUSE_OWNER').organisationId, listingId: warehouse.id }]);
+    await updateListing({ ctx: as('WAREHOUSE_OWNER'), input: { listingId: warehouse.id, opensAt: '09:00' } });
+    // A round (MATCHING_ROUND_COMPLETED, OFFERED).
+    await runMatchingRound({ ctx: as('OPERATOR'), input: { complexCode: 'BANWOL_SIHWA' } });
+    await settled(server);
+
+    const payloads = [...shipper.received, ...operator.received].map((d) => JSON.parse(d.body) as Payload);
+    const timed = (type: string, what: (p: Payload) => unknown) => payloads.filter((p) => p.type === type).map(what).sort();
+    expect(timed('shipment.updated', (p) => p.data.status)).toEqual(expect.arrayContaining(['BOOKED', 'OFFERED', 'OPEN', 'OPEN']));
+    expect(timed('complex.activity', (p) => p.data.kind)).toEqual(expect.arrayContaining(['BOOKING_CONFIRMED', 'BOOKING_RETURNED', 'MATCHING_ROUND_COMPLETED']));
+    expect(payloads.filter((p) => p.data.at !== p.timestamp).map((p) => `${p.type} ${String(p.data.kind ?? p.data.status)}: ${p.timestamp}, at ${String(p.data.at)}`)).toEqual([]);
   });
 
   it('registers one endpoint for a create retried with its idempotency key, and answers the retry with it and its secret', async () => {

@@ -167,6 +167,8 @@ export async function updateListing({ ctx, input }: { ctx: Context; input: Updat
   const sent = sentFields(patch);
 
   const told = await transact(ctx.db, async (tx) => {
+    // One reading of the clock: the change's rows, the events it tells and their webhooks' timestamp say the same instant.
+    const now = ctx.now();
     const [current] = await selectListingsByIds({ db: tx }, viewer, [listingId]);
     if (!current) throw new NotFoundError('Warehouse listing');
     if (current.status !== 'ACTIVE') throw new ConflictError('A withdrawn listing cannot be changed; publish a new one');
@@ -180,7 +182,7 @@ export async function updateListing({ ctx, input }: { ctx: Context; input: Updat
     const moved = location && locationColumns(location);
     await tx
       .update(warehouseListings)
-      .set({ ...columns, ...moved, updatedAt: ctx.now() })
+      .set({ ...columns, ...moved, updatedAt: now })
       .where(and(eq(warehouseListings.id, listingId), eq(warehouseListings.ownerOrgId, viewer.organisationId)))
       .run();
     // Stays booked under the old name keep it (statements name what was booked); later ones read the listing's.
@@ -193,7 +195,7 @@ export async function updateListing({ ctx, input }: { ctx: Context; input: Updat
       ...(columns.storageClass && columns.storageClass !== current.storageClass ? ['input.storageClass'] : []),
     ];
     const reshaped = reshaping.length > 0;
-    if (reshaped && (await heldStays(tx, listingId, seoulDay(ctx.now())).limit(1).all()).length > 0) {
+    if (reshaped && (await heldStays(tx, listingId, seoulDay(now)).limit(1).all()).length > 0) {
       const issues = reshaping.map((field) => ({ field, rule: 'pallets are booked in this listing: its location and storage class can change once those stays have ended' }));
       throw new ConflictError(issues.map((i) => `${i.field}: ${i.rule}`).join('; '), issues);
     }
@@ -203,7 +205,7 @@ export async function updateListing({ ctx, input }: { ctx: Context; input: Updat
       ...(columns.closesAt && columns.closesAt < current.closesAt ? ['input.closesAt'] : []),
     ];
     if (narrowed.length > 0) {
-      const arriving = await firstArrival(tx, viewer.organisationId, listingId, seoulDay(ctx.now()));
+      const arriving = await firstArrival(tx, viewer.organisationId, listingId, seoulDay(now));
       if (arriving) {
         const rule = `goods booked into this listing arrive on ${arriving}, planned for ${current.opensAt}-${current.closesAt}: the hours may widen, not narrow, until they are in`;
         const issues = narrowed.map((field) => ({ field, rule }));
@@ -213,9 +215,9 @@ export async function updateListing({ ctx, input }: { ctx: Context; input: Updat
     // Offers still pending were made for the old place, class and hours (their routes drop the goods there, then):
     // they are withdrawn, and their requests return to the next round as after a decline; a request's other leg, booked
     // by another supplier, goes back with them; the suppliers of both are told.
-    const told = reshaped || narrowed.length > 0 ? falloutEvents(await withdrawPendingOffers(tx, eq(offers.listingId, listingId), ctx.now(), 'listingChanged')) : [];
+    const told = reshaped || narrowed.length > 0 ? falloutEvents(await withdrawPendingOffers(tx, eq(offers.listingId, listingId), now, 'listingChanged')) : [];
     if (availability) {
-      const today = seoulDay(ctx.now());
+      const today = seoulDay(now);
       // The new windows start today at the earliest; days already past keep what was listed on them, the record a stay
       // under way was booked against and the complex's insights count (the windows' parts up to yesterday).
       const past = current.availability.filter((w) => w.from < today).map((w) => ({ ...w, to: w.to < today ? w.to : addDays(today, -1) }));
@@ -231,9 +233,9 @@ export async function updateListing({ ctx, input }: { ctx: Context; input: Updat
       // A stay offered on days now listed with fewer idle pallets than it needs beside those booked can no longer be
       // booked: withdrawn as above, rather than lapsing at its accept; the stays that still fit stay on offer.
       const unfit = await staysWithoutRoom(tx, listingId);
-      if (unfit.length > 0) told.push(...falloutEvents(await withdrawPendingOffers(tx, inArray(offers.id, unfit), ctx.now(), 'listingShrunk')));
+      if (unfit.length > 0) told.push(...falloutEvents(await withdrawPendingOffers(tx, inArray(offers.id, unfit), now, 'listingShrunk')));
     }
-    await recordWebhookEvents(tx, told, ctx.now());
+    await recordWebhookEvents(tx, told, now);
     return told;
   });
   publishAll(ctx.pubsub, told);
