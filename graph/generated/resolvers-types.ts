@@ -2858,7 +2858,7 @@ export type WebhookDelivery = Node & {
   attemptCount: Scalars['Int']['output'];
   /** When the next attempt is due (PENDING). */
   nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
-  /** When the last attempt started. */
+  /** When the last attempt started (a worker claimed it): its `attemptedAt` in `attempts`, unless it was cut off (its process died), which `attempts` does not list. */
   lastAttemptAt?: Maybe<Scalars['DateTime']['output']>;
   /** HTTP status of the last response, null when none came. */
   lastResponseStatus?: Maybe<Scalars['Int']['output']>;
@@ -2873,7 +2873,7 @@ export type WebhookDelivery = Node & {
 /** One attempt to deliver an event. */
 export type WebhookAttempt = {
   __typename?: 'WebhookAttempt';
-  /** When it started. */
+  /** When it started (a worker claimed it); the `webhook-timestamp` it was signed with is this instant in Unix seconds. */
   attemptedAt: Scalars['DateTime']['output'];
   /** How long it took, ms. */
   durationMs: Scalars['Int']['output'];

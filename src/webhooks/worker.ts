@@ -149,7 +149,8 @@ async function attempt(ctx: WorkerCtx, delivery: WebhookDeliveryRecord): Promise
   const event = (await ctx.db.select().from(webhookEvents).where(eq(webhookEvents.id, delivery.eventId)).get())!;
   const endpoint = await ctx.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, delivery.endpointId)).get();
   if (!endpoint) return; // deleted meanwhile, with its deliveries
-  const attemptedAt = ctx.now();
+  // The claim's instant: the delivery's lastAttemptAt, this attempt's attemptedAt and its signed webhook-timestamp tell one time.
+  const attemptedAt = delivery.lastAttemptAt!;
   const result = await sendWebhook(endpoint, { messageId: event.messageId, body: event.payload }, attemptedAt, {
     ...addressPolicy(ctx),
     timeoutMs: ctx.env.WEBHOOK_TIMEOUT_MS,

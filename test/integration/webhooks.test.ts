@@ -524,7 +524,8 @@ async function withManualWorker(name: string, env: Record<string, string> = {}) 
   return {
     server,
     operator,
-    run: () => runWebhookWorker(worker),
+    /** One worker run, reading `now` (the real clock unless given). */
+    run: (now?: () => Date) => runWebhookWorker(now ? { ...worker, now } : worker),
     enable: async (id: string, enabled: boolean) => expect((await gql(server.url, UPDATE, { input: { id, enabled } }, { apiKey: operator })).body.errors).toBeUndefined(),
     stop: async () => {
       await server.stop();
@@ -573,6 +574,28 @@ describe('an endpoint paused while an attempt past the retry window is in flight
     } finally {
       await stop();
       await receiver.close();
+    }
+  });
+});
+
+describe("a delivery's attempt", () => {
+  it('is timed once: its lastAttemptAt, its attemptedAt and the signed webhook-timestamp tell the same instant', async () => {
+    const { server, operator, run, stop } = await withManualWorker('attempt-time');
+    const inbox = await startReceiver();
+    try {
+      const { endpoint } = await register(server.url, operator, ['COMPLEX_ACTIVITY'], inbox.url);
+      await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
+      // A clock a millisecond on at each reading: an attempt whose time were read at its claim and again at its send would show two.
+      let clock = Date.now();
+      await run(() => new Date(clock++));
+      const TIMES = 'query ($id: ID) { webhookDeliveries(endpointId: $id) { edges { node { status lastAttemptAt attempts { attemptedAt } } } } }';
+      const { body } = await gql<{ webhookDeliveries: { edges: { node: { status: string; lastAttemptAt: string; attempts: { attemptedAt: string }[] } }[] } }>(server.url, TIMES, { id: endpoint.id }, { apiKey: operator });
+      const [delivery] = body.data!.webhookDeliveries.edges.map((e) => e.node);
+      expect(delivery).toEqual({ status: 'DELIVERED', lastAttemptAt: expect.any(String), attempts: [{ attemptedAt: delivery!.lastAttemptAt }] });
+      expect(Number(inbox.received[0]!.headers['webhook-timestamp'])).toBe(Math.floor(Date.parse(delivery!.lastAttemptAt) / 1000));
+    } finally {
+      await stop();
+      await inbox.close();
     }
   });
 });
