@@ -2856,7 +2856,7 @@ export type WebhookDelivery = Node & {
   status: WebhookDeliveryStatus;
   /** Attempts made so far. */
   attemptCount: Scalars['Int']['output'];
-  /** When the next attempt is due (PENDING). */
+  /** When the next attempt is due: PENDING, its retry; SENDING, when the claim of the attempt in flight lapses (`WEBHOOK_TIMEOUT_MS` and 30 s after it) and any instance sends it again, should its sender have died (an attempt that ends first settles it); null once DELIVERED or FAILED. */
   nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
   /** When the last attempt started (a worker claimed it): its `attemptedAt` in `attempts`, unless it was cut off (its process died), which `attempts` does not list. */
   lastAttemptAt?: Maybe<Scalars['DateTime']['output']>;

@@ -38,7 +38,8 @@ export const webhookResolvers: Resolvers = {
     eventId: (d) => d.messageId,
     eventType: (d) => fromType(d.eventType),
     attemptCount: (d) => d.attempts,
-    nextAttemptAt: (d) => (d.status === 'PENDING' ? d.nextAttemptAt : null),
+    // SENDING: the claim's lapse, when any instance takes the delivery over should its sender have died.
+    nextAttemptAt: (d) => (d.status === 'PENDING' || d.status === 'SENDING' ? d.nextAttemptAt : null),
     attempts: (d, _, ctx) => listWebhookAttempts({ ctx, input: { delivery: d } }),
   },
 };

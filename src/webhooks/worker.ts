@@ -21,7 +21,7 @@ const BATCH = FAN_OUT_BATCH;
  */
 export const PER_ENDPOINT = BATCH / 5;
 /** A claimed attempt not finished after its timeout plus this (the process died) is claimed again. */
-const LEASE_MARGIN_MS = 30_000;
+export const LEASE_MARGIN_MS = 30_000;
 
 /**
  * Runs the webhook worker every WEBHOOK_WORKER_INTERVAL_MS until the returned stop is called (which waits for the

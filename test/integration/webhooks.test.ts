@@ -9,7 +9,7 @@ import { offers, webhookDeliveries, webhookEvents } from '../../db/schema';
 import { parseEnv } from '../../src/env';
 import { toGlobalId } from '../../src/global-id';
 import { recordWebhookEvent } from '../../src/webhooks/record-event';
-import { PER_ENDPOINT, runWebhookWorker } from '../../src/webhooks/worker';
+import { LEASE_MARGIN_MS, PER_ENDPOINT, runWebhookWorker } from '../../src/webhooks/worker';
 import { acceptOffer } from '../../src/bookings/accept-offer';
 import { giveBackBooking } from '../../src/bookings/give-back-booking';
 import { runMatchingRound } from '../../src/matching/run-round';
@@ -675,6 +675,19 @@ describe('a receiver that hangs', () => {
       await register(server.url, operator, ['COMPLEX_ACTIVITY'], healthy.url);
       await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
       await healthy.waitFor(1);
+    }));
+
+  it('shows, while its attempt waits, when the claim lapses and the delivery is retried should its sender have died', () =>
+    withHangingReceiver(async (server, hanging) => {
+      const operator = server.keyOf('OPERATOR').apiKey;
+      const { endpoint } = await register(server.url, operator, ['COMPLEX_ACTIVITY'], hanging.url);
+      await shipment(ctxAs(server.db, server.keyOf('MANUFACTURER')));
+      await vi.waitFor(() => expect(hanging.received).toHaveLength(1), { timeout: 10_000 });
+      const TIMES = 'query ($id: ID) { webhookDeliveries(endpointId: $id) { edges { node { status lastAttemptAt nextAttemptAt } } } }';
+      const { body } = await gql<{ webhookDeliveries: { edges: { node: { status: string; lastAttemptAt: string; nextAttemptAt: string | null } }[] } }>(server.url, TIMES, { id: endpoint.id }, { apiKey: operator });
+      const [sending] = body.data!.webhookDeliveries.edges.map((e) => e.node);
+      // The claim lapses WEBHOOK_TIMEOUT_MS (30 s here) and LEASE_MARGIN_MS after it was taken.
+      expect(sending).toEqual({ status: 'SENDING', lastAttemptAt: expect.any(String), nextAttemptAt: new Date(Date.parse(sending!.lastAttemptAt) + 30_000 + LEASE_MARGIN_MS).toISOString() });
     }));
 
   it('holds at most PER_ENDPOINT of the slots, so that a backlog to it leaves room for other endpoints', () =>
