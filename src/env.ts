@@ -216,6 +216,16 @@ export type Env = z.infer<typeof Env>;
 export class EnvError extends Error {}
 
 /**
+ * Settings that take no effect as set, one line each for the log at start: the service runs, and says so rather
+ * than ignore them silently.
+ */
+export function ignoredSettings(env: Env): string[] {
+  if (env.NODE_ENV !== 'production' || !env.WEBHOOK_ALLOW_HTTP_LOOPBACK) return [];
+  // The address rules (src/webhooks/address-rules.ts) read it outside production only.
+  return ["WEBHOOK_ALLOW_HTTP_LOOPBACK=true is ignored in production: webhooks go only to https URLs on public addresses, never to loopback, the service's own host"];
+}
+
+/**
  * Parses configuration from environment variables.
  * @throws EnvError with one line naming the variable and the rule it broke.
  */

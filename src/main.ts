@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import express from 'express';
 import { closeDatabase, connectOrRefusal, databaseLabel, PgSilentError, whileDatabaseAnswers } from '../db/client';
-import { EnvError, parseEnv } from './env';
+import { EnvError, ignoredSettings, parseEnv } from './env';
 import { createLogger, endLogs } from './logger';
 import { answerParseErrors, jsonErrors } from './http/json-errors';
 import { METRICS_PATH, metricsRoute } from './http/metrics';
@@ -24,6 +24,7 @@ try {
 }
 
 const logger = createLogger(env.LOG_LEVEL);
+for (const line of ignoredSettings(env)) logger.warn(line);
 const connected = await connectOrRefusal(env);
 if ('refusal' in connected) refuseStart(connected.refusal);
 const { db } = connected;

@@ -240,6 +240,18 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     }
   });
 
+  it('says at start, in one warn line, that WEBHOOK_ALLOW_HTTP_LOOPBACK is ignored in production, rather than ignore it silently', async () => {
+    const env = { DATABASE_PATH: join(tmp.dir, 'prod-loopback.db'), DEMO_KEYS_PATH: join(tmp.dir, 'prod-loopback-keys.json'), SEED_ON_EMPTY: 'false', MATCHING_INTERVAL_SECONDS: '0', NODE_ENV: 'production', WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true' };
+    const service = await spawnService(env);
+    try {
+      const warned = service.logs.map((line) => JSON.parse(line) as { level: number; msg: string }).filter((line) => line.level === 40);
+      expect(warned.map((line) => line.msg)).toEqual([expect.stringMatching(/^WEBHOOK_ALLOW_HTTP_LOOPBACK=true is ignored in production: /)]);
+    } finally {
+      service.child.kill('SIGTERM');
+      expect(await service.exited).toBe(0);
+    }
+  });
+
   it('refuses to start on an invalid variable with one line naming it', async () => {
     const { code, output } = await runScript(['src/main.ts'], { PORT: 'eighty', DATABASE_PATH: join(tmp.dir, 'never.db') });
     expect(code).toBe(1);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DIALECT } from '../../db/dialect';
-import { EnvError, parseEnv } from '../../src/env';
+import { EnvError, ignoredSettings, parseEnv } from '../../src/env';
 
 describe('parseEnv', () => {
   it('applies the documented defaults', () => {
@@ -131,5 +131,14 @@ describe('parseEnv', () => {
     expect(error).toBeInstanceOf(EnvError);
     expect((error as Error).message).toMatch(new RegExp(`^Invalid environment variable ${name}: .+`));
     expect((error as Error).message).not.toContain('\n');
+  });
+});
+
+describe('ignoredSettings', () => {
+  it('names WEBHOOK_ALLOW_HTTP_LOOPBACK=true in production only, where the address rules never read it', () => {
+    const lines = (env: Record<string, string>) => ignoredSettings(parseEnv(env));
+    expect(lines({ NODE_ENV: 'production', WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true' })).toEqual([expect.stringMatching(/^WEBHOOK_ALLOW_HTTP_LOOPBACK=true is ignored in production: /)]);
+    expect(lines({ NODE_ENV: 'production' })).toEqual([]);
+    expect(lines({ NODE_ENV: 'development', WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true' })).toEqual([]);
   });
 });
