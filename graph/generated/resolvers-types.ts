@@ -2907,7 +2907,7 @@ export type WebhookDeliveryEdge = {
 
 /** Input of `webhookEndpointCreate`. */
 export type WebhookEndpointCreateInput = {
-  /** An https URL (http to loopback only where WEBHOOK_ALLOW_HTTP_LOOPBACK allows it); in production its host must resolve to public addresses only. */
+  /** An https URL of up to 2,000 characters whose certificate a public CA signed (http to loopback only where WEBHOOK_ALLOW_HTTP_LOOPBACK allows it); in production its host must resolve to public addresses only. A #fragment is kept but never sent. */
   url: Scalars['String']['input'];
   /** The events to receive; your role's only. */
   eventTypes: Array<WebhookEventType>;

@@ -2,6 +2,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface Received {
+  /** The request's target, as it came on the wire: path and query. */
+  url: string;
   headers: IncomingHttpHeaders;
   body: string;
 }
@@ -26,7 +28,7 @@ export async function startReceiver(opts: { port?: number; respond?: (n: number)
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => (body += chunk));
     req.on('end', async () => {
-      received.push({ headers: req.headers, body });
+      received.push({ url: req.url ?? '', headers: req.headers, body });
       res.writeHead((await opts.respond?.(received.length)) ?? 204).end();
       for (const wake of waiters.splice(0)) wake();
     });

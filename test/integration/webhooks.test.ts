@@ -262,8 +262,8 @@ describe('webhooks', () => {
 
   it("reads the clock once per change: a payload's timestamp is the instant its data's `at` gives", async () => {
     const [shipper, operator] = [await receiver(), await receiver()];
-    await register(server.url, key('MANUFACTURER').apiKey, ['SHIPMENT_UPDATED'], shipper.url);
-    await register(server.url, key('OPERATOR').apiKey, ['COMPLEX_ACTIVITY'], operator.url);
+    const shippers = await register(server.url, key('MANUFACTURER').apiKey, ['SHIPMENT_UPDATED'], shipper.url);
+    const operators = await register(server.url, key('OPERATOR').apiKey, ['COMPLEX_ACTIVITY'], operator.url);
     // A clock a millisecond on at each reading: an event whose time were read twice would carry two instants.
     let clock = Date.now();
     const as = (role: Role) => ({ ...ctxAs(server.db, key(role)), now: () => new Date(clock++) });
@@ -288,6 +288,8 @@ describe('webhooks', () => {
     expect(timed('shipment.updated', (p) => p.data.status)).toEqual(expect.arrayContaining(['BOOKED', 'OFFERED', 'OPEN', 'OPEN']));
     expect(timed('complex.activity', (p) => p.data.kind)).toEqual(expect.arrayContaining(['BOOKING_CONFIRMED', 'BOOKING_RETURNED', 'MATCHING_ROUND_COMPLETED']));
     expect(payloads.filter((p) => p.data.at !== p.timestamp).map((p) => `${p.type} ${String(p.data.kind ?? p.data.status)}: ${p.timestamp}, at ${String(p.data.at)}`)).toEqual([]);
+    await gql(server.url, DELETE, { input: { id: shippers.endpoint.id } }, { apiKey: key('MANUFACTURER').apiKey });
+    await gql(server.url, DELETE, { input: { id: operators.endpoint.id } }, { apiKey: key('OPERATOR').apiKey });
   });
 
   it('registers one endpoint for a create retried with its idempotency key, and answers the retry with it and its secret', async () => {
@@ -378,6 +380,27 @@ describe('webhooks', () => {
     expect((await node(operator)).body.data!.node).toEqual({ url: 'https://example.com/hooks' });
     expect((await node(other)).body.data!.node).toBeNull();
     await gql(server.url, DELETE, { input: { id: endpoint.id } }, { apiKey: operator });
+  });
+
+  it('keeps a URL with its #fragment as written and never sends the fragment; takes a URL of up to 2,000 characters', async () => {
+    const operator = key('OPERATOR').apiKey;
+    const inbox = await receiver();
+    const url = `${inbox.url}?tenant=7#erp`;
+    const { endpoint } = await register(server.url, operator, ['COMPLEX_ACTIVITY'], url);
+    expect(endpoint.url).toBe(url);
+    await shipment(ctxAs(server.db, key('MANUFACTURER')));
+    const [delivery] = await inbox.waitFor(1);
+    // An HTTP request carries the path and query: the fragment is the client's, never on the wire.
+    expect(delivery!.url).toBe('/hooks?tenant=7');
+    await settled(server);
+    await gql(server.url, DELETE, { input: { id: endpoint.id } }, { apiKey: operator });
+
+    const longest = `https://example.com/${'a'.repeat(2000 - 'https://example.com/'.length)}`;
+    const { endpoint: long } = await register(server.url, operator, ['COMPLEX_ACTIVITY'], longest);
+    expect(long.url).toHaveLength(2000);
+    await gql(server.url, DELETE, { input: { id: long.id } }, { apiKey: operator });
+    const { body } = await gql(server.url, CREATE, { input: { url: `${longest}a`, eventTypes: ['COMPLEX_ACTIVITY'] } }, { apiKey: operator });
+    expect(body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/^input\.url: .*2000/) });
   });
 
   it('refuses a URL that a parser reads with another host than it shows (a backslash, slashes left out or added), naming input.url', async () => {
