@@ -94,8 +94,9 @@ export const bookings = sqliteTable(
       .on(t.requestId, sql`coalesce(${t.centreLeg}, '')`)
       .where(sql`kind <> ${STORAGE_BOOKING} and status in (${HOLDING_BOOKING_CODES})`),
     index('bookings_request').on(t.requestId),
-    index('bookings_shipper').on(t.shipperOrgId, t.status),
-    index('bookings_supplier').on(t.supplierOrgId, t.status),
+    // A party's list newest first, in id order (by status first, a page sorted the party's every booking); status for its filter.
+    index('bookings_shipper').on(t.shipperOrgId, t.id, t.status),
+    index('bookings_supplier').on(t.supplierOrgId, t.id, t.status),
     // By booking time too: a complex's newest bookings of a status, for its recent activity (src/complexes/recent-activity.ts).
     index('bookings_complex').on(t.complexId, t.status, t.bookedAt),
     // An operator's list in id order (bookings_complex sorted a complex's every booking for a page), status for its filter.

@@ -346,8 +346,9 @@ export const offers = sqliteTable(
   },
   (t) => [
     index('offers_request').on(t.requestId, t.status),
-    index('offers_supplier').on(t.supplierOrgId, t.status),
-    index('offers_shipper').on(t.shipperOrgId, t.status),
+    // A party's list newest first, in id order (by status first, a page sorted the party's every offer); status for its filter.
+    index('offers_supplier').on(t.supplierOrgId, t.id, t.status),
+    index('offers_shipper').on(t.shipperOrgId, t.id, t.status),
     // None by vehicle or listing: no query reads offers by them, and neither is ever deleted (an index per year: ~4 MB).
     index('offers_round').on(t.roundId),
     index('offers_route').on(t.routeId),

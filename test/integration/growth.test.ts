@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { and, desc, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, count, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client';
@@ -295,6 +295,39 @@ describe('years of history', () => {
     const newest = lists.filter((p) => /^select .* from "(offers|bookings)" .* order by "(offers|bookings)"."id" desc/.test(p.statement));
     expect(newest).toHaveLength(3);
     for (const { statement, plan } of newest) expect(plan, statement).toEqual([expect.stringMatching(/^SEARCH (offers USING INDEX offers_complex|bookings USING INDEX bookings_complex_newest) \(complex_id=\?\)$/)]);
+  });
+  sqlitePlans("a carrier's, owner's or shipper's offers and bookings walk its own index newest first, not a sort of its history", async () => {
+    // The busiest of each: their history is what a page must not sort.
+    const partyOf = async (column: typeof bookings.supplierOrgId | typeof bookings.shipperOrgId, kind: 'TRANSPORT' | 'STORAGE') =>
+      (await server.db.select({ id: column }).from(bookings).where(eq(bookings.kind, kind)).groupBy(column).orderBy(desc(count())).limit(1).get())!.id;
+    const viewers: Viewer[] = [
+      { organisationId: await partyOf(bookings.supplierOrgId, 'TRANSPORT'), role: 'CARRIER', complexId: null, apiKeyId: null },
+      { organisationId: await partyOf(bookings.supplierOrgId, 'STORAGE'), role: 'WAREHOUSE_OWNER', complexId: null, apiKeyId: null },
+      { organisationId: await partyOf(bookings.shipperOrgId, 'TRANSPORT'), role: 'MANUFACTURER', complexId: null, apiKeyId: null },
+    ];
+    const ctx = { pubsub: server.pubsub, logger: createLogger('silent'), env: parseEnv({ NODE_ENV: 'test' }), now: () => new Date() };
+    const plans = await plansOf(server.dbPath, async (db) => {
+      for (const viewer of viewers) {
+        const first = await listBookings({ ctx: { ...ctx, db, viewer }, input: { first: 2 } });
+        expect(first.pageInfo.hasNextPage).toBe(true);
+        await listBookings({ ctx: { ...ctx, db, viewer }, input: { first: 2, after: first.pageInfo.endCursor } });
+        await listBookings({ ctx: { ...ctx, db, viewer }, input: { first: 2, status: 'COMPLETED' } });
+        const offered = await listOffers({ ctx: { ...ctx, db, viewer }, input: { first: 2 } });
+        expect(offered.pageInfo.hasNextPage).toBe(true);
+        await listOffers({ ctx: { ...ctx, db, viewer }, input: { first: 2, after: offered.pageInfo.endCursor } });
+        // EXPIRED is an or() on status and expiry: read from the same index too.
+        await listOffers({ ctx: { ...ctx, db, viewer }, input: { first: 2, status: 'EXPIRED' } }).then((page) => page.totalCount);
+      }
+    });
+    const pages = plans.filter((p) => /^select .* from "(offers|bookings)" .* order by "(offers|bookings)"."id" desc/.test(p.statement));
+    expect(pages).toHaveLength(18);
+    // With or without a status filter, one index by party in id order: no temporary B-tree of the party's every row.
+    for (const { statement, plan } of pages) {
+      expect(plan, statement).toEqual([expect.stringMatching(/^SEARCH (offers|bookings) USING INDEX (offers|bookings)_(supplier|shipper) \((supplier|shipper)_org_id=\?( AND id<\?)?\)$/)]);
+    }
+    const counts = plans.filter((p) => /^select count/.test(p.statement));
+    expect(counts).toHaveLength(3);
+    for (const { statement, plan } of counts) expect(plan.filter((d) => /^SCAN|TEMP B-TREE/.test(d)), statement).toEqual([]);
   });
   sqlitePlans("a booking's truck hold is read by booking only while held: one index by booking, of the held ones", async () => {
     const ended = await server.db.select({ id: bookings.id }).from(bookings).where(and(eq(bookings.complexId, complexId), eq(bookings.kind, 'TRANSPORT'), eq(bookings.status, 'COMPLETED'))).limit(3).all();

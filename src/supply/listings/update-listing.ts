@@ -69,7 +69,7 @@ async function firstArrival(tx: Tx, ownerOrgId: number, listingId: number, today
     .select({ day: bookings.storageFromDay })
     .from(bookings)
     .innerJoin(shipmentRequests, eq(shipmentRequests.id, bookings.requestId))
-    // The owner's confirmed bookings first (index bookings_supplier): bookings have no index by listing.
+    // The owner's bookings, their status read from index bookings_supplier: bookings have no index by listing.
     .where(and(eq(bookings.supplierOrgId, ownerOrgId), eq(bookings.status, 'CONFIRMED'), eq(bookings.listingId, listingId), gte(bookings.storageFromDay, today), ne(shipmentRequests.status, 'DELIVERED')))
     .orderBy(asc(bookings.storageFromDay))
     .limit(1)
