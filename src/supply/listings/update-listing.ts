@@ -175,7 +175,7 @@ export async function updateListing({ ctx, input }: { ctx: Context; input: Updat
     const issues = changeIssues(ctx, current, patch, new Set());
     if (issues.length > 0) throw new ValidationError(issues);
     // Only what changes is written: a form saved as it was keeps its offers and updatedAt, and no one is told.
-    const changed = changedFields(current, sent, seoulDay(ctx.now()));
+    const changed = changedFields(current, sent, seoulDay(now));
     if (Object.keys(changed).length === 0) return [];
 
     const { location, availability, ...columns } = changed;
