@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inArray, isNull } from 'drizzle-orm';
+import { eq, inArray, isNull } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DIALECT } from '../../db/dialect';
-import { offers, webhookDeliveries, webhookEvents } from '../../db/schema';
+import { offers, vehicles, warehouseListings, webhookDeliveries, webhookEvents } from '../../db/schema';
 import { parseEnv } from '../../src/env';
 import { toGlobalId } from '../../src/global-id';
 import { recordWebhookEvent } from '../../src/webhooks/record-event';
@@ -286,8 +286,17 @@ describe('webhooks', () => {
     const payloads = [...shipper.received, ...operator.received].map((d) => JSON.parse(d.body) as Payload);
     const timed = (type: string, what: (p: Payload) => unknown) => payloads.filter((p) => p.type === type).map(what).sort();
     expect(timed('shipment.updated', (p) => p.data.status)).toEqual(expect.arrayContaining(['BOOKED', 'OFFERED', 'OPEN', 'OPEN']));
-    expect(timed('complex.activity', (p) => p.data.kind)).toEqual(expect.arrayContaining(['BOOKING_CONFIRMED', 'BOOKING_RETURNED', 'MATCHING_ROUND_COMPLETED']));
+    expect(timed('complex.activity', (p) => p.data.kind)).toEqual(expect.arrayContaining(['BOOKING_CONFIRMED', 'BOOKING_RETURNED', 'LISTING_PUBLISHED', 'MATCHING_ROUND_COMPLETED', 'VEHICLE_REGISTERED']));
     expect(payloads.filter((p) => p.data.at !== p.timestamp).map((p) => `${p.type} ${String(p.data.kind ?? p.data.status)}: ${p.timestamp}, at ${String(p.data.at)}`)).toEqual([]);
+    // The supply it tells of was created at that instant: recent activity tells it again at the row's createdAt.
+    const toldAt = (kind: string) => payloads.find((p) => p.data.kind === kind && p.data.id === toGlobalId('ComplexActivity', `${kind}:${kind === 'VEHICLE_REGISTERED' ? truck.id : warehouse.id}`))?.data.at;
+    const truckRow = (await server.db.select().from(vehicles).where(eq(vehicles.id, truck.id)).get())!;
+    const warehouseRow = (await server.db.select().from(warehouseListings).where(eq(warehouseListings.id, warehouse.id)).get())!;
+    expect({ registered: toldAt('VEHICLE_REGISTERED'), located: toldAt('VEHICLE_REGISTERED'), published: toldAt('LISTING_PUBLISHED') }).toEqual({
+      registered: truckRow.createdAt.toISOString(),
+      located: truckRow.locationUpdatedAt.toISOString(),
+      published: warehouseRow.createdAt.toISOString(),
+    });
     await gql(server.url, DELETE, { input: { id: shippers.endpoint.id } }, { apiKey: key('MANUFACTURER').apiKey });
     await gql(server.url, DELETE, { input: { id: operators.endpoint.id } }, { apiKey: key('OPERATOR').apiKey });
   });

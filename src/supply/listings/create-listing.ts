@@ -40,12 +40,14 @@ export async function createListing({ ctx, input }: { ctx: Context; input: Creat
 
   let created: ComplexActivityEvent | undefined;
   const { result: { listingId }, fresh } = await idempotent(ctx.db, { organisationId: viewer.organisationId, key: idempotencyKey, operation: 'warehouseListingCreate', input: data }, async (tx) => {
+    // One reading of the clock: the listing's createdAt, the line it tells and its webhook's timestamp say the same instant.
+    const now = ctx.now();
     const { id } = (await tx
       .insert(warehouseListings)
       .values({
         ownerOrgId: viewer.organisationId,
         complexId,
-        createdAt: ctx.now(),
+        createdAt: now,
         name: data.name,
         ...locationColumns(data.location),
         storageClass: data.storageClass,
@@ -67,7 +69,7 @@ export async function createListing({ ctx, input }: { ctx: Context; input: Creat
       id: activityId('LISTING_PUBLISHED', id),
       complexCode: complexCodeOf(ctx, complexId),
       kind: 'LISTING_PUBLISHED',
-      at: ctx.now(),
+      at: now,
       ...listingPublishedLine({ totalPallets: data.totalPallets, storageClass: data.storageClass, pricePerPalletDayKrw: data.pricePerPalletDayKrw }),
     };
     await recordWebhookEvent(tx, 'complexActivity', created, created.at);

@@ -29,12 +29,12 @@ export type WithdrawListingInput = z.infer<typeof WithdrawListingInput>;
 export async function withdrawListing({ ctx, input }: { ctx: Context; input: WithdrawListingInput }): Promise<ListingRecord> {
   const viewer = requireRole(ctx, 'WAREHOUSE_OWNER');
   const { listingId } = parseInput(WithdrawListingInput, input);
-  // Checked in the same UPDATE, so no storage booking can slip in between the check and the withdrawal.
-  const heldDays = heldStays(ctx.db, listingId, seoulDay(ctx.now()));
   // One transaction with the webhook outbox row.
   const withdrawn = await transact(ctx.db, async (tx) => {
-    // One instant for the row and the line: recent activity tells the withdrawal at the listing's updated_at.
+    // One instant for the check, the row and the line: recent activity tells the withdrawal at the listing's updated_at.
     const now = ctx.now();
+    // Checked in the same UPDATE, so no storage booking can slip in between the check and the withdrawal.
+    const heldDays = heldStays(tx, listingId, seoulDay(now));
     const row = await tx
       .update(warehouseListings)
       .set({ status: 'WITHDRAWN', updatedAt: now })

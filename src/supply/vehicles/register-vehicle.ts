@@ -66,10 +66,12 @@ export async function registerVehicle({ ctx, input }: { ctx: Context; input: Reg
 
   let registered: ComplexActivityEvent | undefined;
   const { result: { vehicleId }, fresh } = await idempotent(ctx.db, { organisationId: viewer.organisationId, key: parsed.idempotencyKey, operation: 'vehicleRegister', input: data }, async (tx) => {
+    // One reading of the clock: the vehicle's createdAt, the line it tells and its webhook's timestamp say the same instant.
+    const now = ctx.now();
     const { location, availability, ...columns } = data;
     const row = await tx
       .insert(vehicles)
-      .values({ ...columns, carrierOrgId: viewer.organisationId, complexId, ...locationColumns(location), locationUpdatedAt: ctx.now(), createdAt: ctx.now() })
+      .values({ ...columns, carrierOrgId: viewer.organisationId, complexId, ...locationColumns(location), locationUpdatedAt: now, createdAt: now })
       // The plate's index is partial (vehicles in service): a conflict target would have to repeat its condition.
       .onConflictDoNothing()
       .returning({ id: vehicles.id })
@@ -85,7 +87,7 @@ export async function registerVehicle({ ctx, input }: { ctx: Context; input: Reg
       id: activityId('VEHICLE_REGISTERED', row.id),
       complexCode: complexCodeOf(ctx, complexId),
       kind: 'VEHICLE_REGISTERED',
-      at: ctx.now(),
+      at: now,
       ...vehicleRegisteredLine({ classEn: labelEn(cls), classKo: cls.labelKo, bodyType: data.bodyType, payloadKg: data.payloadKg, palletSlots: data.palletSlots }),
     };
     await recordWebhookEvent(tx, 'complexActivity', registered, registered.at);

@@ -37,15 +37,15 @@ export async function retireVehicle({ ctx, input }: { ctx: Context; input: Retir
   const { vehicleId, reason } = parseInput(RetireVehicleInput, input, (fields, failed) =>
     byOperator && !fields.reason && !failed.has('reason') ? [{ field: 'input.reason', rule: "must be given when the complex's operator retires a vehicle: its carrier reads it" }] : [],
   );
-  // Checked in the same UPDATE, so no booking can slip in between the check and the retirement.
-  const heldBookings = ctx.db
-    .select({ id: vehicleReservations.id })
-    .from(vehicleReservations)
-    .where(and(eq(vehicleReservations.vehicleId, vehicleId), isNull(vehicleReservations.releasedAt), gt(vehicleReservations.endsAt, ctx.now())));
   // One transaction with the webhook outbox row.
   const retired = await transact(ctx.db, async (tx) => {
-    // One instant for the row and the line: recent activity tells the retirement at retired_at.
+    // One instant for the check, the row and the line: recent activity tells the retirement at retired_at.
     const now = ctx.now();
+    // Checked in the same UPDATE, so no booking can slip in between the check and the retirement.
+    const heldBookings = tx
+      .select({ id: vehicleReservations.id })
+      .from(vehicleReservations)
+      .where(and(eq(vehicleReservations.vehicleId, vehicleId), isNull(vehicleReservations.releasedAt), gt(vehicleReservations.endsAt, now)));
     const row = await tx
       .update(vehicles)
       .set({ status: 'RETIRED', retiredAt: now, retiredReason: reason ?? null, retiredByOperator: byOperator })
