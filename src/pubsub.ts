@@ -30,6 +30,8 @@ export interface ComplexActivityEvent {
   summary: string;
   /** The same line in Korean. */
   summaryKo: string;
+  /** Why, when someone gave a reason the line's words leave out: a vehicle's retirement. */
+  reason?: string | null;
 }
 
 /** A matching round finished and wrote its offers. */

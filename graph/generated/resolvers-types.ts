@@ -1015,6 +1015,8 @@ export type ComplexActivity = {
   summary: Scalars['String']['output'];
   /** The same line in Korean (the operators' dashboard shows it when read in Korean). */
   summaryKo: Scalars['String']['output'];
+  /** Why, when one was given: the reason a vehicle was retired with (VEHICLE_RETIRED), in the words of whoever retired it. */
+  reason?: Maybe<Scalars['String']['output']>;
 };
 
 /** One day of a logistics centre's cross-dock: its capacity and the pallets feeder legs have booked and been offered of it. */
@@ -3691,6 +3693,7 @@ export type ComplexActivityResolvers<ContextType = Context, ParentType extends R
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   summaryKo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type CrossDockDayResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CrossDockDay'] = ResolversParentTypes['CrossDockDay']> = {

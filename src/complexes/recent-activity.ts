@@ -183,7 +183,7 @@ async function retired(db: Db, complexId: number, first: number): Promise<Item[]
     .all();
   return rows.map((v) => {
     const cls = vehicleClass(v.tonnageClass);
-    return { id: activityId('VEHICLE_RETIRED', v.id), kind: 'VEHICLE_RETIRED' as const, at: v.retiredAt!, ...vehicleRetiredLine({ classEn: labelEn(cls), classKo: cls.labelKo, bodyType: v.bodyType, byOperator: v.retiredByOperator }) };
+    return { id: activityId('VEHICLE_RETIRED', v.id), kind: 'VEHICLE_RETIRED' as const, at: v.retiredAt!, ...vehicleRetiredLine({ classEn: labelEn(cls), classKo: cls.labelKo, bodyType: v.bodyType, byOperator: v.retiredByOperator }), reason: v.retiredReason };
   });
 }
 

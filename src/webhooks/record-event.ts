@@ -151,5 +151,5 @@ function toWebhook<T extends keyof Recorded>(topic: T, event: Recorded[T]): Webh
     return { type: 'shipment.updated', recipient: { organisationId: e.shipperOrgId }, data };
   }
   const e = event as Recorded['complexActivity'];
-  return { type: 'complex.activity', recipient: { complexCode: e.complexCode }, data: { id: e.id, complexCode: e.complexCode, kind: e.kind, at: e.at, summary: e.summary, summaryKo: e.summaryKo } };
+  return { type: 'complex.activity', recipient: { complexCode: e.complexCode }, data: { id: e.id, complexCode: e.complexCode, kind: e.kind, at: e.at, summary: e.summary, summaryKo: e.summaryKo, reason: e.reason ?? null } };
 }

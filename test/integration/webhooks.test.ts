@@ -15,7 +15,7 @@ import { giveBackBooking } from '../../src/bookings/give-back-booking';
 import { runMatchingRound } from '../../src/matching/run-round';
 import { updateListing } from '../../src/supply/listings/update-listing';
 import { ctxAs, listing, makeOffers, round, shipment, shipmentRequestVariables, vehicle } from '../helpers/bookings-fixtures';
-import { gql } from '../helpers/clients';
+import { gql, subscribedTo, wsClient } from '../helpers/clients';
 import { spawnService } from '../helpers/process';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
@@ -125,7 +125,8 @@ describe('webhooks', () => {
     const payload = verified(secret, delivery!);
     expect(payload).toEqual({ id: delivery!.headers['webhook-id'], type: 'complex.activity', timestamp: expect.any(String), data: expect.any(Object) });
     expect(payload.id).toMatch(/^msg_/);
-    expect(Object.keys(payload.data).sort()).toEqual(['at', 'complexCode', 'id', 'kind', 'summary', 'summaryKo']);
+    expect(Object.keys(payload.data).sort()).toEqual(['at', 'complexCode', 'id', 'kind', 'reason', 'summary', 'summaryKo']);
+    expect(payload.data.reason).toBeNull();
     expect(payload.data).toMatchObject({ complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_POSTED' });
     // The line's id, as the complex's recent activity (and its live feed) names the event.
     const recent = await gql<{ complex: { recentActivity: { id: string }[] } }>(server.url, '{ complex(code: "BANWOL_SIHWA") { recentActivity(first: 1) { id } } }', {}, { apiKey: key('OPERATOR').apiKey });
@@ -299,6 +300,45 @@ describe('webhooks', () => {
     });
     await gql(server.url, DELETE, { input: { id: shippers.endpoint.id } }, { apiKey: key('MANUFACTURER').apiKey });
     await gql(server.url, DELETE, { input: { id: operators.endpoint.id } }, { apiKey: key('OPERATOR').apiKey });
+  });
+
+  it("tells a vehicle's retirement with the reason given, live, in complex.activity and in recent activity alike", async () => {
+    const inbox = await receiver();
+    const { endpoint } = await register(server.url, key('OPERATOR').apiKey, ['COMPLEX_ACTIVITY'], inbox.url);
+    const RETIRE = 'mutation ($input: VehicleRetireInput!) { vehicleRetire(input: $input) { vehicle { retiredReason } } }';
+    const LINE = 'id kind summary reason';
+    type Line = { id: string; kind: string; summary: string; reason: string | null };
+    const [explained, plain] = [await vehicle(ctxAs(server.db, key('CARRIER'))), await vehicle(ctxAs(server.db, key('CARRIER')))];
+    const lines: Line[] = [];
+    const client = wsClient(server.wsUrl, { apiKey: key('OPERATOR').apiKey });
+    try {
+      const live = subscribedTo(server.pubsub, 'complexActivity');
+      const unsubscribe = client.subscribe<{ complexActivity: Line }>(
+        { query: `subscription { complexActivity(code: "BANWOL_SIHWA") { ${LINE} } }` },
+        { next: (value) => value.data && lines.push(value.data.complexActivity), error: () => {}, complete: () => {} },
+      );
+      await live;
+      for (const [truck, reason] of [[explained, 'engine failed its inspection'], [plain, undefined]] as const) {
+        const res = await gql(server.url, RETIRE, { input: { vehicleId: toGlobalId('Vehicle', truck.id), reason } }, { apiKey: key('CARRIER').apiKey });
+        expect(res.body.errors).toBeUndefined();
+      }
+      await vi.waitFor(() => expect(lines.filter((l) => l.kind === 'VEHICLE_RETIRED')).toHaveLength(2));
+      unsubscribe();
+    } finally {
+      await client.dispose();
+    }
+    const told = lines.filter((l) => l.kind === 'VEHICLE_RETIRED');
+    expect(told.map((l) => l.reason)).toEqual(['engine failed its inspection', null]);
+    // The operator's ERP reads the same line, its reason with it.
+    // Deliveries are sent side by side: compared by the line's id, not by arrival.
+    const byId = (lines: Line[]) => [...lines].sort((a, b) => a.id.localeCompare(b.id));
+    await settled(server);
+    const data = inbox.received.map((d) => (JSON.parse(d.body) as Payload).data).filter((d) => d.kind === 'VEHICLE_RETIRED');
+    expect(byId(data.map(({ id, kind, summary, reason }) => ({ id, kind, summary, reason }) as Line))).toEqual(byId(told));
+    // Told again, the line keeps its reason.
+    const recent = await gql<{ complex: { recentActivity: Line[] } }>(server.url, `{ complex(code: "BANWOL_SIHWA") { recentActivity(first: 100) { ${LINE} } } }`, {}, { apiKey: key('OPERATOR').apiKey });
+    expect(byId(recent.body.data!.complex.recentActivity.filter((l) => told.some((t) => t.id === l.id)))).toEqual(byId(told));
+    await gql(server.url, DELETE, { input: { id: endpoint.id } }, { apiKey: key('OPERATOR').apiKey });
   });
 
   it('registers one endpoint for a create retried with its idempotency key, and answers the retry with it and its secret', async () => {

@@ -62,6 +62,7 @@ export async function retireVehicle({ ctx, input }: { ctx: Context; input: Retir
       kind: 'VEHICLE_RETIRED',
       at: now,
       ...vehicleRetiredLine({ classEn: labelEn(vehicleClass(row.tonnageClass)), classKo: vehicleClass(row.tonnageClass).labelKo, bodyType: row.bodyType, byOperator }),
+      reason: reason ?? null,
     };
     const told: Publication[] = [['complexActivity', event], ...falloutEvents(fallout)];
     await recordWebhookEvents(tx, told, event.at);
