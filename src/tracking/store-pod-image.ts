@@ -3,13 +3,14 @@ import { transact } from '../../db/transaction';
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeFolder } from '../../db/folders';
-import { eq } from 'drizzle-orm';
-import { bookings, podImages } from '../../db/schema';
+import { and, eq } from 'drizzle-orm';
+import { bookings, podImages, trackingEvents } from '../../db/schema';
 import { requireRole } from '../auth/authorize';
 import { isTransport } from '../bookings/booking-record';
 import type { Context } from '../context';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { podFileName, podMediaTypeOf } from './pod-image-type';
+import { loadingKind } from './tracking-rules';
 import type { PodImageRecord } from './tracking-event-record';
 
 export interface StorePodImageInput {
@@ -21,8 +22,10 @@ export interface StorePodImageInput {
 /**
  * CARRIER holding a transport booking: stores a proof-of-delivery image (JPEG or PNG, by its content, at
  * most POD_MAX_BYTES) under POD_STORAGE_DIR, durably, and records it. Report DELIVERED with its id afterwards.
+ * The request's content-type is not read: the content says what the image is.
  * @throws NotFoundError for an unknown booking or another carrier's; ValidationError for an empty, oversized
- *   or non-image body or a storage booking; ConflictError once the booking ended or was delivered.
+ *   or non-image body or a storage booking; ConflictError before the leg's goods were loaded, or once the booking
+ *   ended or was delivered.
  */
 export async function storePodImage({ ctx, input }: { ctx: Context; input: StorePodImageInput }): Promise<PodImageRecord> {
   const viewer = requireRole(ctx, 'CARRIER');
@@ -30,6 +33,10 @@ export async function storePodImage({ ctx, input }: { ctx: Context; input: Store
   if (!booking || booking.supplierOrgId !== viewer.organisationId) throw new NotFoundError('Booking');
   if (!isTransport(booking)) throw new ValidationError([{ field: 'bookingId', rule: 'must be a transport booking: proofs of delivery are for goods carried' }]);
   if (booking.status !== 'CONFIRMED') throw new ConflictError(`Booking is ${booking.status}: it takes no more proofs of delivery`);
+  // A driver has no photo of a delivery before loading the goods: one uploaded earlier could never prove it.
+  const loading = loadingKind(booking.centreLeg);
+  const loaded = await ctx.db.select({ id: trackingEvents.id }).from(trackingEvents).where(and(eq(trackingEvents.bookingId, booking.id), eq(trackingEvents.kind, loading))).get();
+  if (!loaded) throw new ConflictError(`Booking is ${booking.status} with its goods not picked up yet (no ${loading} reported): a proof of delivery is uploaded once they are loaded`);
   const { bytes } = input;
   const max = ctx.env.POD_MAX_BYTES;
   if (bytes.length === 0 || bytes.length > max) throw new ValidationError([{ field: 'body', rule: `must be an image of 1 to ${max} bytes` }]);

@@ -54,3 +54,6 @@ export function notLoadedYet(kind: TrackingEventKind, leg: CentreLeg | null, dep
   if (leg !== 'TRUNK' || departed || (kind !== 'IN_TRANSIT' && kind !== 'DELIVERED')) return null;
   return `Cannot report ${kind} before this trunk leg reported DEPARTED_CENTRE: it takes the goods on at the centre first`;
 }
+
+/** The event that puts a leg's goods on its truck: a trunk leg takes them on leaving the centre, any other at its pickup. */
+export const loadingKind = (leg: CentreLeg | null): TrackingEventKind => (leg === 'TRUNK' ? 'DEPARTED_CENTRE' : 'PICKED_UP');

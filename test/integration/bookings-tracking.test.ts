@@ -195,8 +195,37 @@ describe('proof of delivery', () => {
     expect(delivered.body.data?.trackingEventReport.booking.status).toBe('COMPLETED');
   });
 
+  it("refuses a proof-of-delivery image before the goods were picked up, naming the booking's state; takes it once they are", async () => {
+    const { bookingId } = await booked();
+    const early = await upload(bookingId, PNG);
+    expect([early.status, await early.json()]).toEqual([
+      409,
+      { errors: [{ message: 'Booking is CONFIRMED with its goods not picked up yet (no PICKED_UP reported): a proof of delivery is uploaded once they are loaded', extensions: { code: 'CONFLICT' } }] },
+    ]);
+    expect(await server.db.select().from(podImages).where(eq(podImages.bookingId, localIdOf(bookingId, 'Booking', 'bookingId'))).all()).toEqual([]);
+    await report(bookingId, 'PICKED_UP');
+    expect((await upload(bookingId, PNG)).status).toBe(201);
+  });
+
+  it('takes an image by its content, whatever content-type it was sent with, and serves it as what it is', async () => {
+    const { bookingId } = await booked();
+    await report(bookingId, 'PICKED_UP');
+    // A phone's JPEG, sent as image/png: SOI, a JFIF APP0 segment, a baseline frame header of 480 x 640.
+    const app0 = [0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00];
+    const sof0 = [0xff, 0xc0, 0x00, 0x0b, 0x08, 0x01, 0xe0, 0x02, 0x80, 0x01, 0x01, 0x11, 0x00];
+    const jpeg = Buffer.from([0xff, 0xd8, ...app0, ...sof0, 0xff, 0xd9]);
+    const uploaded = await upload(bookingId, jpeg);
+    expect(uploaded.status).toBe(201);
+    const image = (await uploaded.json()) as { mediaType: string; downloadPath: string };
+    expect(image.mediaType).toBe('image/jpeg');
+    const served = await fetch(`${base()}${image.downloadPath}`, { headers: { authorization: `Bearer ${key('CARRIER')}` } });
+    expect([served.status, served.headers.get('content-type')]).toEqual([200, 'image/jpeg']);
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(jpeg);
+  });
+
   it('stores an image under its id, with no name in its row; one stored under a UUID name before is still served', async () => {
     const { bookingId } = await booked();
+    await report(bookingId, 'PICKED_UP');
     const files = () => readdirSync(join(tmp.dir, 'pod'));
     const before = new Set(files());
     const uploaded = await upload(bookingId, PNG);
@@ -248,6 +277,8 @@ describe.runIf(process.getuid?.() === 0)('a POD_STORAGE_DIR where no folder can 
     const other = await startTestServer({ dbPath: join(tmp.dir, 'pod-in-proc.db'), env: { POD_STORAGE_DIR: `/proc/sandan-${randomUUID()}/pod` } });
     try {
       const { bookingId } = await booked(other);
+      const pickedUp = { bookingId, kind: 'PICKED_UP', occurredAt: new Date().toISOString(), position: { lat: 36.5, lng: 127.5 }, idempotencyKey: randomUUID() };
+      expect((await gql(other.url, REPORT, { input: pickedUp }, { apiKey: other.keyOf('CARRIER').apiKey })).body.errors).toBeUndefined();
       const uploaded = await upload(bookingId, PNG, other.keyOf('CARRIER').apiKey, other);
       expect(uploaded.status).toBe(500);
       expect((await gql<{ __typename: string }>(other.url, '{ __typename }')).body.data).toEqual({ __typename: 'Query' });

@@ -181,10 +181,12 @@ describe('a request through the logistics centre', () => {
     // nor delivers them (a trunk reporting DELIVERED here closed the request while the feeder still carried it).
     const unloaded = await report(bookingOf.trunk, 'IN_TRANSIT');
     expect(unloaded.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining('DEPARTED_CENTRE') });
-    const image = (await (await fetch(`${server.url.replace(/\/graphql$/, '')}/pod-images/${bookingOf.trunk}`, { method: 'POST', headers: { authorization: `Bearer ${key('CARRIER')}`, 'content-type': 'image/png' }, body: TINY_PNG })).json()) as { id: string };
+    // Nor has it a photo of the delivery: its upload is refused, naming the loading it waits for.
+    const photo = await fetch(`${server.url.replace(/\/graphql$/, '')}/pod-images/${bookingOf.trunk}`, { method: 'POST', headers: { authorization: `Bearer ${key('CARRIER')}`, 'content-type': 'image/png' }, body: TINY_PNG });
+    expect([photo.status, ((await photo.json()) as { errors: { message: string }[] }).errors[0]!.message]).toEqual([409, expect.stringContaining('(no DEPARTED_CENTRE reported)')]);
     const now = new Date().toISOString();
     const delivered = await as(key('CARRIER'), REPORT, {
-      input: { bookingId: bookingOf.trunk, kind: 'DELIVERED', occurredAt: now, position: centre, proofOfDelivery: { receiverName: '김수령', receivedAt: now, imageId: image.id }, idempotencyKey: randomUUID() },
+      input: { bookingId: bookingOf.trunk, kind: 'DELIVERED', occurredAt: now, position: centre, proofOfDelivery: { receiverName: '김수령', receivedAt: now, imageId: toGlobalId('PodImage', 1) }, idempotencyKey: randomUUID() },
     });
     expect(delivered.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining('DEPARTED_CENTRE') });
     expect(await status(through)).toBe('PICKED_UP');

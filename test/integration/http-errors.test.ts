@@ -202,6 +202,9 @@ describe('proof of delivery with a relative storage folder', () => {
       { apiKey: carrier.apiKey },
     );
     const bookingId = accepted.body.data!.offerAccept.bookings[0]!.id;
+    const pickedUp = { bookingId, kind: 'PICKED_UP', occurredAt: new Date().toISOString(), position: { lat: 37.33, lng: 126.76 }, idempotencyKey: randomUUID() };
+    const reported = await gql(server.url, 'mutation ($input: TrackingEventReportInput!) { trackingEventReport(input: $input) { trackingEvent { kind } } }', { input: pickedUp }, { apiKey: carrier.apiKey });
+    expect(reported.body.errors).toBeUndefined();
     const png = TINY_PNG;
     const uploaded = await fetch(server.url.replace('/graphql', `/pod-images/${bookingId}`), { method: 'POST', headers: { authorization: `Bearer ${carrier.apiKey}`, 'content-type': 'image/png' }, body: png });
     expect(uploaded.status).toBe(201);
