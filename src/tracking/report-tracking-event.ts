@@ -16,7 +16,7 @@ import { publishAll, type Publication } from '../pubsub';
 import { FREE_TEXT, ONE_LINE, OneLineText, parseInput } from '../validation';
 import { recordWebhookEvents } from '../webhooks/record-event';
 import type { TrackingEventRecord } from './tracking-event-record';
-import { notLoadedYet, notThisLeg, outOfOrder, TRACKING_STEPS } from './tracking-rules';
+import { loadingKind, notLoadedYet, notThisLeg, outOfOrder, TRACKING_STEPS } from './tracking-rules';
 import { activityId, shipmentLine } from '../complexes/activity-lines';
 
 /** Allowance for the carrier's device clock differing from ours, either way. */
@@ -89,8 +89,8 @@ export async function reportTrackingEvent({ ctx, input }: { ctx: Context; input:
     }
 
     const proof = data.proofOfDelivery;
-    // Nobody signs for goods the truck had not loaded yet: the leg's first event is its loading.
-    const loaded = reported.reduce<(typeof reported)[number] | undefined>((a, b) => (a && a.occurredAt <= b.occurredAt ? a : b), undefined);
+    // Nobody signs for goods the truck had not loaded yet: its loading, not an exception reported on the way to it.
+    const loaded = reported.find((e) => e.kind === loadingKind(leg));
     if (proof && loaded && proof.receivedAt < loaded.occurredAt) {
       throw new ValidationError([{ field: 'input.proofOfDelivery.receivedAt', rule: `must not be before the goods were picked up (${loaded.kind} at ${loaded.occurredAt.toISOString()})` }]);
     }

@@ -195,6 +195,22 @@ describe('proof of delivery', () => {
     expect(delivered.body.data?.trackingEventReport.booking.status).toBe('COMPLETED');
   });
 
+  it('judges a receipt by the pickup, not by an exception reported before it', async () => {
+    const { bookingId } = await booked();
+    const start = Date.now();
+    // The truck was held up on its way to collect: an EXCEPTION while BOOKED, then the pickup.
+    await report(bookingId, 'EXCEPTION', { occurredAt: new Date(start - 3 * 60_000).toISOString(), note: 'stuck on the Seohaean expressway' });
+    const pickedUpAt = new Date(start);
+    await report(bookingId, 'PICKED_UP', { occurredAt: pickedUpAt.toISOString() });
+    const image = (await (await upload(bookingId, PNG)).json()) as { id: string };
+    const proof = { receiverName: '김수령', receivedAt: new Date(start - 60_000).toISOString(), imageId: image.id };
+    const early = await report(bookingId, 'DELIVERED', { proofOfDelivery: proof });
+    expect(early.body.errors?.[0]?.extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      issues: [{ field: 'input.proofOfDelivery.receivedAt', rule: `must not be before the goods were picked up (PICKED_UP at ${pickedUpAt.toISOString()})` }],
+    });
+  });
+
   it("refuses a proof-of-delivery image before the goods were picked up, naming the booking's state; takes it once they are", async () => {
     const { bookingId } = await booked();
     const early = await upload(bookingId, PNG);
