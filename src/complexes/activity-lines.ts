@@ -100,10 +100,15 @@ export function roundLine(f: RoundFigures): ActivityLine {
   };
 }
 
-/** A booking confirmed: an extension of a truck already out, a pooled route, a stay, or one transport load. */
-export function bookedLine(b: { extended: boolean; shipments: number; pallets: number; storage: { pallets: number; fromDay: string; toDay: string } | null; load: ActivityLine | null }): ActivityLine {
+/**
+ * A booking confirmed: an extension of a truck already out, a route of several shipments, a stay, or one transport load.
+ * A route is pooled (혼적) only with several shippers on it, as insights count and statements mark it: one shipper's
+ * loads together are not.
+ */
+export function bookedLine(b: { extended: boolean; shipments: number; shippers: number; pallets: number; storage: { pallets: number; fromDay: string; toDay: string } | null; load: ActivityLine | null }): ActivityLine {
   if (b.extended) return { summary: `Route extended: ${counted(b.shipments, 'more shipment')}, ${counted(b.pallets, 'pallet')} joined a truck already out`, summaryKo: `경로 연장: 화물 ${b.shipments}건(${b.pallets}팔레트)이 운행 중인 차량에 합류` };
-  if (b.shipments > 1) return { summary: `Pooled route booked: ${b.shipments} shipments, ${counted(b.pallets, 'pallet')} on one vehicle`, summaryKo: `혼적 경로 예약: 화물 ${b.shipments}건, ${b.pallets}팔레트를 한 차량에` };
+  if (b.shipments > 1 && b.shippers > 1) return { summary: `Pooled route booked: ${b.shipments} shipments of ${b.shippers} shippers, ${counted(b.pallets, 'pallet')} on one vehicle`, summaryKo: `혼적 경로 예약: 화주 ${b.shippers}곳의 화물 ${b.shipments}건, ${b.pallets}팔레트를 한 차량에` };
+  if (b.shipments > 1) return { summary: `Route booked: ${b.shipments} shipments of one shipper, ${counted(b.pallets, 'pallet')} on one vehicle`, summaryKo: `경로 예약: 한 화주의 화물 ${b.shipments}건, ${b.pallets}팔레트를 한 차량에` };
   if (b.storage) {
     const { pallets, fromDay, toDay } = b.storage;
     return { summary: `Storage booked: ${counted(pallets, 'pallet')} ${fromDay} to ${toDay}`, summaryKo: `보관 예약: ${pallets}팔레트, ${fromDay}~${toDay}` };
