@@ -1798,7 +1798,7 @@ export type MatchingRoundReport = {
   routes: Scalars['Int']['output'];
   /** Of those, extensions of booked routes: new stops on trucks already out, not new trips. */
   extensions: Scalars['Int']['output'];
-  /** Routes carrying several requests (pooled, 혼적). */
+  /** Routes carrying several shippers' goods (pooled, 혼적; an extension: the booked shippers' too). One shipper's loads together are not pooled. */
   pooledRoutes: Scalars['Int']['output'];
   /** Requests on pooled routes (an extension: those already booked on it too). */
   pooledRequests: Scalars['Int']['output'];

@@ -213,7 +213,10 @@ function buildReport(
   }
   const round3 = (x: number) => Math.round(x * 1000) / 1000;
   const pct = (part: number, whole: number) => (whole > 0 ? round3((part / whole) * 100) : 0);
-  const pooled = routes.filter((r) => r.shares.length > 1 || r.extends);
+  // Pooled (혼적) as insights count it and statements mark it: several shippers' goods on the truck, booked ones
+  // included for an extension; one shipper's loads together are not.
+  const shipperOf = new Map([...input.requests, ...(input.bookedRoutes ?? []).flatMap((b) => b.requests.map((r) => r.request))].map((r) => [r.id, r.shipperOrgId]));
+  const pooled = routes.filter((r) => new Set(r.stops.map((s) => shipperOf.get(s.requestId))).size > 1);
   const trips = routes.length - routes.filter((r) => r.extends).length;
   return {
     requestsConsidered: input.requests.length,

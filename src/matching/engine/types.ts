@@ -249,7 +249,7 @@ export interface RoundReport {
   servedCount: number;
   /** Each request considered and not served, with why (unserved.ts). */
   unserved: UnservedRequest[];
-  /** Routes offered, and those among them carrying several requests (pooled, 혼적). */
+  /** Routes offered, and those among them carrying several shippers' goods (pooled, 혼적). */
   routes: number;
   /** Of those, extensions of booked routes (no new trip: new stops on a truck already out). */
   extensions: number;

@@ -245,6 +245,21 @@ describe('runRound on random instances', () => {
     // Iteration-bound rounds: the centre's legs (two more pairs per eligible request) make each iteration dearer.
   }, 240_000);
 
+  it("counts a route pooled (혼적) by its shippers, not its requests: one shipper's loads together are not", () => {
+    const loads = syntheticRound({ seed: 101, requests: 80 });
+    const several = (o: RouteOffer) => new Set(o.stops.map((s) => s.requestId)).size > 1;
+    // Each load its own manufacturer's: every truck carrying several is 혼적.
+    const input = { ...loads, requests: loads.requests.map((r, i) => ({ ...r, shipperOrgId: `S${i}` })) };
+    const apart = runRound(input);
+    const routes = apart.offers.filter((o): o is RouteOffer => o.kind === 'ROUTE');
+    expect(apart.report.pooledRoutes).toBe(routes.filter(several).length);
+    expect(apart.report.pooledRoutes).toBeGreaterThan(0);
+    // The same loads, all of one manufacturer: trucks still carry several, none is 혼적.
+    const oneShipper = runRound({ ...input, requests: input.requests.map((r) => ({ ...r, shipperOrgId: 'ONE' })) });
+    expect(oneShipper.offers.some((o) => o.kind === 'ROUTE' && several(o))).toBe(true);
+    expect(oneShipper.report).toMatchObject({ pooledRoutes: 0, pooledRequests: 0 });
+  }, 120_000);
+
   it('a round cut before its search (the service stopping) offers its warm start at once: valid, each request once', () => {
     // 600 requests: five clusters whose search, uncut, takes minutes to its iteration bound.
     const input = syntheticRound({ seed: 600, requests: 600 });
