@@ -3,6 +3,7 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { parse as parseConnectionString } from 'pg-connection-string';
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { refuseNewerSchema } from '../errors';
 import { packageFile } from '../package-file';
@@ -215,9 +216,15 @@ export async function reachPg(url: string): Promise<void> {
     const reset = code === 'ECONNRESET' || code === 'EPIPE';
     if (code !== undefined && !reset) throw error;
     const timedOut = seconds > 0 && Date.now() >= deadline;
+    // node-postgres' words when the server asks for a SCRAM password (TCP's default in pg_hba.conf) and the URL gives
+    // none: PostgreSQL answered, so "is it PostgreSQL?" would send the user looking elsewhere.
+    const noPassword = /client password must be a (non-empty )?string/.test(error.message);
+    const user = parseConnectionString(url).user ?? process.env.PGUSER ?? userInfo().username;
     const why = timedOut
       ? `no answer within ${seconds} s (connect_timeout in DATABASE_URL sets how long to wait)`
-      : `${reset ? 'Connection terminated unexpectedly' : error.message} (is it PostgreSQL at that address?)`;
+      : noPassword
+        ? `PostgreSQL asks user ${user} for a password and DATABASE_URL gives none: write it in the URL (postgres://${user}:<password>@…, percent-encoded)`
+        : `${reset ? 'Connection terminated unexpectedly' : error.message} (is it PostgreSQL at that address?)`;
     throw Object.assign(new Error(why, { cause: error }), { code: timedOut ? 'ETIMEDOUT' : 'ECONNRESET' });
   } finally {
     await client.end().catch(() => {});

@@ -156,5 +156,24 @@ describe('npm run admin, db:migrate and seed on PostgreSQL', () => {
     // Nothing listens on the closed port: refused at once, in the same one line.
     const down = await run({ DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/sandan` }, ...npmStart);
     expect([down.code, down.output.trim()]).toEqual([1, `Cannot open the database (PostgreSQL 127.0.0.1:${port}/sandan): connect ECONNREFUSED 127.0.0.1:${port}`]);
+
+    // PostgreSQL asking for a SCRAM password (the default for TCP on Debian's and PostgreSQL 14's own pg_hba.conf) while
+    // the URL gives none: said so, not "is it PostgreSQL at that address?". Just enough of the protocol to ask.
+    const asking = createServer((socket) => {
+      let said = 0;
+      socket.on('data', () => {
+        const message = (code: number, body: Buffer) => Buffer.concat([Buffer.from('R'), Buffer.from([0, 0, 0, 8 + body.length]), Buffer.from([0, 0, 0, code]), body]);
+        // AuthenticationSASL with its one mechanism, then AuthenticationSASLContinue after the client's first answer.
+        socket.write(said++ === 0 ? message(10, Buffer.from('SCRAM-SHA-256\0\0')) : message(11, Buffer.from('r=nonce,s=c2FsdA==,i=4096')));
+      });
+    });
+    await new Promise<void>((resolve) => asking.listen(0, '127.0.0.1', resolve));
+    const askingPort = (asking.address() as AddressInfo).port;
+    try {
+      const noPassword = await run({ DATABASE_URL: `postgres://postgres@127.0.0.1:${askingPort}/sandan`, PGPASSFILE: join(dir, 'no-pgpass') }, ...npmStart);
+      expect([noPassword.code, noPassword.output.trim()]).toEqual([1, `Cannot open the database (PostgreSQL 127.0.0.1:${askingPort}/sandan): PostgreSQL asks user postgres for a password and DATABASE_URL gives none: write it in the URL (postgres://postgres:<password>@…, percent-encoded)`]);
+    } finally {
+      asking.close();
+    }
   });
 });
