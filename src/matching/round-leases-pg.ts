@@ -6,8 +6,9 @@ const NAMESPACE = 0x53414e44;
 
 export interface RoundLeases {
   /**
-   * Of `complexIds`, the ones this instance runs scheduled rounds for: those whose lease it holds, after taking every
-   * free one. One query; it also proves the session alive, so a lease lost with its connection is never reported held.
+   * Of `complexIds`, the ones this instance runs scheduled rounds for: those whose lease it holds, after giving back
+   * what is over its fair share (the complexes over the instances, rounded up) or taking free ones up to it. Its first
+   * query proves the session alive, so a lease lost with its connection is never reported held.
    */
   claim(complexIds: readonly number[]): Promise<number[]>;
   /** Gives every lease back (ends the session). */
@@ -18,7 +19,8 @@ export interface RoundLeases {
  * Scheduled rounds once per complex across instances on PostgreSQL: an instance runs a complex's rounds while it holds
  * a session-level advisory lock on it, on a connection of its own. Nothing to expire or renew: PostgreSQL releases the
  * locks when the session ends, so when an instance dies (kill -9 included: its socket closes and its backend exits at
- * once) another takes the complex over at its next `claim`, within one scheduler interval. A host that vanishes
+ * once) another takes the complex over at its next `claim`, within one scheduler interval. Complexes spread: an
+ * instance joining makes the others give back what is over their share at their next `claim`. A host that vanishes
  * without closing its socket holds its leases until the server notices (tcp_keepalives_* settings). A dropped
  * connection loses this instance's leases; the next `claim` reconnects and takes again what is free.
  * The running round's unique index still guards each round, so even two holders could never run one complex at once.
@@ -43,17 +45,32 @@ export function createRoundLeases(url: string): RoundLeases {
   return {
     async claim(complexIds) {
       const client = await (session ?? connect());
-      // A lease already held is not taken again: advisory locks count re-entries, and each would need its unlock.
-      const { rows } = await client.query<{ id: number }>(
-        `select c.id from unnest($1::int[]) as c(id)
-         where case when exists (select 1 from pg_locks l
-                                 where l.locktype = 'advisory' and l.pid = pg_backend_pid() and l.granted
-                                   and l.classid = $2::int::oid and l.objid = c.id::oid and l.objsubid = 2)
-                    then true else pg_try_advisory_lock($2::int, c.id) end
-         order by c.id`,
-        [complexIds, NAMESPACE],
+      // The instances are the sessions named as this one: each holds its leases on a connection of its own.
+      const { rows } = await client.query<{ instances: number; held: number[] }>(
+        `select (select count(*)::int from pg_stat_activity
+                 where application_name = current_setting('application_name') and datname = current_database()) as instances,
+                coalesce(array_agg(l.objid::int order by l.objid), '{}') as held
+         from pg_locks l
+         where l.locktype = 'advisory' and l.pid = pg_backend_pid() and l.granted and l.classid = $1::int::oid and l.objsubid = 2`,
+        [NAMESPACE],
       );
-      return rows.map((r) => r.id);
+      const { instances, held: all } = rows[0]!;
+      const held = all.filter((id) => complexIds.includes(id));
+      // A fair share each: a complex's rounds run on one instance, and the complexes spread over the instances.
+      const share = Math.ceil(complexIds.length / Math.max(1, instances));
+      if (held.length > share) {
+        // Over its share (another instance has joined): the rest go back, for those under theirs to take.
+        await client.query('select pg_advisory_unlock($1::int, id) from unnest($2::int[]) as id', [NAMESPACE, held.slice(share)]);
+        return held.slice(0, share);
+      }
+      for (const id of complexIds) {
+        if (held.length >= share) break;
+        if (held.includes(id)) continue;
+        // A lease already held is never taken again: advisory locks count re-entries, and each would need its unlock.
+        const { rows: taken } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1::int, $2::int) as ok', [NAMESPACE, id]);
+        if (taken[0]!.ok) held.push(id);
+      }
+      return held.sort((a, b) => a - b);
     },
     async close() {
       const client = await session?.catch(() => null);
