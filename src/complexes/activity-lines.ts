@@ -36,15 +36,16 @@ const STEP_KO = { PICKED_UP: '상차 완료', AT_CENTRE: '센터 입고', DEPART
 export type ShipmentStep = keyof typeof STEP_KO;
 
 const SEOUL_TIME = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-const won = (krw: number) => krw.toLocaleString('en-US');
+/** Thousands grouped, as the dashboard writes figures in either language: `1,200`. */
+const grouped = (n: number) => n.toLocaleString('en-US');
 
 /** The load of a request, e.g. `3 pallets GENERAL, 1200 kg, pickup 11-24 09:00`: the load, never the shipper. */
 export function loadLine(r: { pallets: number; cargoClass: CargoClass; weightKg: number; pickupFrom: Date }): ActivityLine {
   const p = Object.fromEntries(SEOUL_TIME.formatToParts(r.pickupFrom).map((part) => [part.type, part.value]));
   const pickup = `${p.month}-${p.day} ${p.hour}:${p.minute}`;
   return {
-    summary: `${counted(r.pallets, 'pallet')} ${r.cargoClass}, ${r.weightKg} kg, pickup ${pickup}`,
-    summaryKo: `${CARGO_KO[r.cargoClass]} ${r.pallets}팔레트, ${won(r.weightKg)}kg, 상차 ${pickup}`,
+    summary: `${counted(r.pallets, 'pallet')} ${r.cargoClass}, ${grouped(r.weightKg)} kg, pickup ${pickup}`,
+    summaryKo: `${CARGO_KO[r.cargoClass]} ${r.pallets}팔레트, ${grouped(r.weightKg)}kg, 상차 ${pickup}`,
   };
 }
 
@@ -125,8 +126,8 @@ export function givenBackLine(g: { storage: boolean; shipments: number }): Activ
 
 export function listingPublishedLine(l: { totalPallets: number; storageClass: StorageClass; pricePerPalletDayKrw: number }): ActivityLine {
   return {
-    summary: `Warehouse space listed: ${counted(l.totalPallets, `${l.storageClass} pallet position`)} at ${l.pricePerPalletDayKrw} KRW/pallet-day`,
-    summaryKo: `창고 공간 등록: ${STORAGE_KO[l.storageClass]} ${l.totalPallets}팔레트, 팔레트·일 ${won(l.pricePerPalletDayKrw)}원`,
+    summary: `Warehouse space listed: ${counted(l.totalPallets, `${l.storageClass} pallet position`)} at ${grouped(l.pricePerPalletDayKrw)} KRW/pallet-day`,
+    summaryKo: `창고 공간 등록: ${STORAGE_KO[l.storageClass]} ${l.totalPallets}팔레트, 팔레트·일 ${grouped(l.pricePerPalletDayKrw)}원`,
   };
 }
 
@@ -139,8 +140,8 @@ type VehicleName = { classEn: string; classKo: string; bodyType: BodyType };
 
 export function vehicleRegisteredLine(v: VehicleName & { payloadKg: number; palletSlots: number }): ActivityLine {
   return {
-    summary: `Vehicle registered: ${v.classEn} ${v.bodyType} (${v.payloadKg} kg, ${counted(v.palletSlots, 'pallet')})`,
-    summaryKo: `차량 등록: ${v.classKo} ${BODY_KO[v.bodyType]} (${won(v.payloadKg)}kg, ${v.palletSlots}팔레트)`,
+    summary: `Vehicle registered: ${v.classEn} ${v.bodyType} (${grouped(v.payloadKg)} kg, ${counted(v.palletSlots, 'pallet')})`,
+    summaryKo: `차량 등록: ${v.classKo} ${BODY_KO[v.bodyType]} (${grouped(v.payloadKg)}kg, ${v.palletSlots}팔레트)`,
   };
 }
 
@@ -154,8 +155,8 @@ export function vehicleRetiredLine(v: VehicleName & { byOperator: boolean }): Ac
 
 export function shipmentLine(s: { step: ShipmentStep; pallets: number; weightKg: number }): ActivityLine {
   return {
-    summary: `Shipment ${s.step.toLowerCase().replace('_', ' ')}: ${counted(s.pallets, 'pallet')}, ${s.weightKg} kg`,
-    summaryKo: `${STEP_KO[s.step]}: ${s.pallets}팔레트, ${won(s.weightKg)}kg`,
+    summary: `Shipment ${s.step.toLowerCase().replace('_', ' ')}: ${counted(s.pallets, 'pallet')}, ${grouped(s.weightKg)} kg`,
+    summaryKo: `${STEP_KO[s.step]}: ${s.pallets}팔레트, ${grouped(s.weightKg)}kg`,
   };
 }
 

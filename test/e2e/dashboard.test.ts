@@ -596,7 +596,7 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
       // The service's line in the page's language, marked as such for screen readers, and redrawn on switching.
       const summary = entry.locator('.summary');
       expect(await summary.getAttribute('lang')).toBe(lang);
-      expect(await summary.textContent()).toMatch(lang === 'ko' ? /^일반 \d+팔레트, [\d,]+kg, 상차 \d\d-\d\d \d\d:\d\d$/ : /^\d+ pallets? GENERAL, \d+ kg, pickup \d\d-\d\d \d\d:\d\d$/);
+      expect(await summary.textContent()).toMatch(lang === 'ko' ? /^일반 \d+팔레트, [\d,]+kg, 상차 \d\d-\d\d \d\d:\d\d$/ : /^\d+ pallets? GENERAL, [\d,]+ kg, pickup \d\d-\d\d \d\d:\d\d$/);
       const other = lang === 'ko' ? 'en' : 'ko';
       await page.click(`button[data-lang="${other}"]`);
       await expect.poll(() => summary.getAttribute('lang')).toBe(other);

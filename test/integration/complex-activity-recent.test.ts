@@ -61,7 +61,7 @@ describe('complexActivity with its recent activity', () => {
   };
   const postedLine = async (weightKg: number) => {
     await api.post(GATE, SUWON, weightKg, 1, 20 * HOUR, 26 * HOUR, 48 * HOUR);
-    return expect.stringContaining(`${weightKg} kg`);
+    return expect.stringContaining(`${weightKg.toLocaleString('en-US')} kg`);
   };
 
   beforeAll(async () => {
@@ -120,7 +120,7 @@ describe('complexActivity with its recent activity', () => {
     await post();
     publishAll(server.pubsub, [['complexActivity', line('after')]]);
     await vi.waitFor(() => expect(lines.map((l) => l.summary)).toContain('after'));
-    const posted = { kind: 'REQUEST_POSTED', summary: expect.stringContaining('1301 kg') };
+    const posted = { kind: 'REQUEST_POSTED', summary: expect.stringContaining('1,301 kg') };
     expect(lines).toEqual([posted, posted, posted, { kind: 'REQUEST_POSTED', summary: 'after' }]);
   });
 

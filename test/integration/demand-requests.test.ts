@@ -231,7 +231,7 @@ describe('shipment requests over GraphQL', () => {
         const [event] = await keepTriggering(results, () => post(key.mA, { pallets: 7, cargoClass: 'FROZEN', loadingAtDestination: 'FORKLIFT' }));
         expect(event!.data!.complexActivity).toEqual({
           kind: 'REQUEST_POSTED',
-          summary: expect.stringMatching(/^7 pallets FROZEN, 1200 kg, pickup (\d\d-\d\d \d\d:\d\d)$/),
+          summary: expect.stringMatching(/^7 pallets FROZEN, 1,200 kg, pickup (\d\d-\d\d \d\d:\d\d)$/),
           summaryKo: expect.stringMatching(/^냉동 7팔레트, 1,200kg, 상차 \d\d-\d\d \d\d:\d\d$/),
         });
         const { summary, summaryKo } = event!.data!.complexActivity;

@@ -107,7 +107,7 @@ describe('vehicles over GraphQL', () => {
           vehicle = await register(carrier);
         });
         // The feed's summaries are English, as README says: no Korean class label in them.
-        expect(event!.data!.complexActivity).toEqual({ kind: 'VEHICLE_REGISTERED', summary: 'Vehicle registered: 5-ton WING (5000 kg, 10 pallets)', summaryKo: '차량 등록: 5톤 윙바디 (5,000kg, 10팔레트)' });
+        expect(event!.data!.complexActivity).toEqual({ kind: 'VEHICLE_REGISTERED', summary: 'Vehicle registered: 5-ton WING (5,000 kg, 10 pallets)', summaryKo: '차량 등록: 5톤 윙바디 (5,000kg, 10팔레트)' });
         expect(vehicle).toMatchObject({
           status: 'ACTIVE',
           tonnageClass: 'T5',

@@ -7,12 +7,12 @@ const load = loadLine({ pallets: 3, cargoClass: 'CHILLED', weightKg: 1200, picku
 
 describe('activity lines: each feed line in English and in Korean', () => {
   it('names a load by its cargo, pallets, weight and pickup in Seoul time, never its shipper', () => {
-    expect(load).toEqual({ summary: '3 pallets CHILLED, 1200 kg, pickup 11-24 09:05', summaryKo: '냉장 3팔레트, 1,200kg, 상차 11-24 09:05' });
+    expect(load).toEqual({ summary: '3 pallets CHILLED, 1,200 kg, pickup 11-24 09:05', summaryKo: '냉장 3팔레트, 1,200kg, 상차 11-24 09:05' });
   });
 
   it('says what a changed load now is and which of its terms changed', () => {
     expect(requestChangedLine({ pallets: 3, cargoClass: 'CHILLED', weightKg: 1200, pickupFrom }, ['pickupWindow', 'maxPrice'])).toEqual({
-      summary: '3 pallets CHILLED, 1200 kg, pickup 11-24 09:05 (changed: pickup window, price limit)',
+      summary: '3 pallets CHILLED, 1,200 kg, pickup 11-24 09:05 (changed: pickup window, price limit)',
       summaryKo: '냉장 3팔레트, 1,200kg, 상차 11-24 09:05 (변경: 상차 시간, 상한 운임)',
     });
   });
@@ -67,11 +67,11 @@ describe('activity lines: each feed line in English and in Korean', () => {
   });
 
   it('names warehouse space, vehicles and shipment steps in Korean words, not codes', () => {
-    expect(listingPublishedLine({ totalPallets: 40, storageClass: 'AMBIENT', pricePerPalletDayKrw: 1500 })).toEqual({ summary: 'Warehouse space listed: 40 AMBIENT pallet positions at 1500 KRW/pallet-day', summaryKo: '창고 공간 등록: 상온 40팔레트, 팔레트·일 1,500원' });
+    expect(listingPublishedLine({ totalPallets: 40, storageClass: 'AMBIENT', pricePerPalletDayKrw: 1500 })).toEqual({ summary: 'Warehouse space listed: 40 AMBIENT pallet positions at 1,500 KRW/pallet-day', summaryKo: '창고 공간 등록: 상온 40팔레트, 팔레트·일 1,500원' });
     expect(listingWithdrawnLine({ totalPallets: 1, storageClass: 'OUTDOOR_YARD' })).toEqual({ summary: 'Warehouse space withdrawn: 1 OUTDOOR_YARD pallet position', summaryKo: '창고 공간 철회: 야적장 1팔레트' });
     expect(vehicleRetiredLine({ classEn: '1.4-ton', classKo: '1.4톤', bodyType: 'REFRIGERATED', byOperator: false })).toEqual({ summary: 'Vehicle retired: 1.4-ton REFRIGERATED', summaryKo: '차량 운행 종료: 1.4톤 냉장탑차' });
     expect(vehicleRetiredLine({ classEn: '5-ton', classKo: '5톤', bodyType: 'WING', byOperator: true })).toEqual({ summary: 'Vehicle retired by the centre: 5-ton WING', summaryKo: '센터 운영자가 차량 운행 종료: 5톤 윙바디' });
-    expect(shipmentLine({ step: 'DEPARTED_CENTRE', pallets: 2, weightKg: 1500 })).toEqual({ summary: 'Shipment departed centre: 2 pallets, 1500 kg', summaryKo: '센터 출고: 2팔레트, 1,500kg' });
+    expect(shipmentLine({ step: 'DEPARTED_CENTRE', pallets: 2, weightKg: 1500 })).toEqual({ summary: 'Shipment departed centre: 2 pallets, 1,500 kg', summaryKo: '센터 출고: 2팔레트, 1,500kg' });
     expect(endpointDisabledLine({ organisation: '한빛물류', host: 'hooks.example.com', failed: 12, since: new Date('2026-11-24T00:05:00Z') })).toEqual({
       summary: 'Webhook endpoint of 한빛물류 (hooks.example.com) disabled: 12 attempts failed since 2026-11-24T09:05:00+09:00',
       summaryKo: '한빛물류 웹훅 수신 주소(hooks.example.com) 중지: 2026-11-24T09:05:00+09:00 이후 12회 실패',
