@@ -33,6 +33,7 @@ export const RETURN_REASONS = {
   listingChanged: "The offer was withdrawn: the warehouse changed the listing's place, storage class or hours it was planned with",
   listingShrunk: 'The offer was withdrawn: the warehouse now lists too few idle pallets on days of the stay it was planned for',
   vehicleRetired: 'The offer was withdrawn: the carrier retired the truck it was planned with',
+  vehicleRetiredByOperator: "The offer was withdrawn: the complex's operator retired the truck it was planned with",
   vehicleChanged: "The offer was withdrawn: the carrier changed the truck's rate card or capacity it was priced on",
   declined: 'A supplier declined an offer for it',
   expired: 'An offer for it expired unanswered',

@@ -184,7 +184,7 @@ describe('shipmentUpdated of a request an offer withdrawn returned to the next r
     expect(await told()).toEqual({ status: 'OPEN', reason: 'The pooled offer was withdrawn: another request on the route was cancelled' });
   });
 
-  it('says why: the warehouse withdrew the listing, the carrier retired the truck, a supplier declined one offer of its set', async () => {
+  it('says why: the warehouse withdrew the listing, the carrier (or the operator) retired the truck, a supplier declined one offer of its set', async () => {
     const withdrawn = await transportAndStorage();
     let told = await shipperHears(withdrawn.request.id);
     const WITHDRAW = 'mutation ($id: ID!) { warehouseListingWithdraw(input: { listingId: $id }) { listing { status } } }';
@@ -199,6 +199,15 @@ describe('shipmentUpdated of a request an offer withdrawn returned to the next r
     const RETIRE = 'mutation ($id: ID!) { vehicleRetire(input: { vehicleId: $id }) { vehicle { status } } }';
     expect((await gql(server.url, RETIRE, { id: toGlobalId('Vehicle', truck.id) }, { apiKey: key('CARRIER').apiKey })).body.errors).toBeUndefined();
     expect(await told()).toEqual({ status: 'OPEN', reason: 'The offer was withdrawn: the carrier retired the truck it was planned with' });
+
+    // Retired by the complex's operator: the shipper is not told its carrier did it.
+    const another = await shipment(shipperCtx());
+    const taken = await vehicle(carrierCtx());
+    await makeOffers(server.db, [{ round: r, requestId: another.id, shipperOrgId: another.shipperOrgId, supplierOrgId: key('CARRIER').organisationId, vehicleId: taken.id }]);
+    told = await shipperHears(another.id);
+    const RETIRE_AS_OPERATOR = 'mutation ($id: ID!) { vehicleRetire(input: { vehicleId: $id, reason: "failed its safety inspection" }) { vehicle { status } } }';
+    expect((await gql(server.url, RETIRE_AS_OPERATOR, { id: toGlobalId('Vehicle', taken.id) }, { apiKey: key('OPERATOR').apiKey })).body.errors).toBeUndefined();
+    expect(await told()).toEqual({ status: 'OPEN', reason: "The offer was withdrawn: the complex's operator retired the truck it was planned with" });
 
     const declined = await transportAndStorage();
     told = await shipperHears(declined.request.id);

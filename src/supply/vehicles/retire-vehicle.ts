@@ -55,7 +55,7 @@ export async function retireVehicle({ ctx, input }: { ctx: Context; input: Retir
     if (!row) return undefined;
     // A retired vehicle is booked no more: a route offered to it and accepted later would book a truck that is gone.
     // A request's other leg, booked by another supplier, goes back with its offer: the suppliers of both are told.
-    const fallout = await withdrawPendingOffers(tx, eq(offers.vehicleId, vehicleId), now, 'vehicleRetired');
+    const fallout = await withdrawPendingOffers(tx, eq(offers.vehicleId, vehicleId), now, byOperator ? 'vehicleRetiredByOperator' : 'vehicleRetired');
     const event: ComplexActivityEvent = {
       id: activityId('VEHICLE_RETIRED', vehicleId),
       complexCode: complexCodeOf(ctx, row.complexId),
