@@ -148,7 +148,8 @@ describe('compiled execution of repeated queries', () => {
   it('refuses bad variables the same, naming the rule', async () => {
     const { status, body } = await sameEachTime(LIST, { first: 'five', withShipper: true }, 'MANUFACTURER');
     expect(status).toBe(400);
-    expect(body.errors).toEqual([expect.objectContaining({ message: 'Variable "$first" got invalid value "five"; Int cannot represent non-integer value: "five"', extensions: { code: 'BAD_USER_INPUT' } })]);
+    const rule = 'must be a whole number such as 1500, written with the digits 0–9 only (no commas, spaces, units or quotes): got "five"';
+    expect(body.errors).toEqual([expect.objectContaining({ message: `first: ${rule}`, extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'first', rule }] } })]);
     const range = await sameEachTime(LIST, { first: 1000, withShipper: true }, 'MANUFACTURER');
     expect(range.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });

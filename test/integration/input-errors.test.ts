@@ -74,50 +74,76 @@ it('first: null asks for the default page, as an unset variable does', async () 
 });
 
 describe('an impossible DateTime', () => {
-  const rule = 'DateTime must name a real calendar day: 2026-02-30 does not exist';
+  const rule = 'must name a real calendar day: 2026-02-30 does not exist';
 
   it('is refused as a literal, naming the argument and the rule', async () => {
     const query = 'query { complexInsights(complexCode: "BANWOL_SIHWA", from: "2026-02-30T00:00:00Z", to: "2026-03-05T00:00:00Z") { complexCode } }';
     const { status, body } = await gql(server.url, query, {}, { apiKey: keyOf('OPERATOR') });
     expect(status).toBe(400);
     expect(body.data).toBeUndefined();
-    const issue = { field: 'from', rule: `Expected value of type "DateTime!", found "2026-02-30T00:00:00Z"; ${rule}` };
+    const issue = { field: 'from', rule };
     expect(body.errors).toEqual([expect.objectContaining({ message: `from: ${issue.rule}`, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', issues: [issue] } })]);
   });
 
   it('is refused as a variable, naming the variable and the rule', async () => {
     const query = 'query ($from: DateTime!) { complexInsights(complexCode: "BANWOL_SIHWA", from: $from, to: "2026-03-05T00:00:00Z") { complexCode } }';
     const { body } = await gql(server.url, query, { from: '2026-02-30T00:00:00Z' }, { apiKey: keyOf('OPERATOR') });
-    expect(body.errors).toEqual([expect.objectContaining({ message: `Variable "$from" got invalid value "2026-02-30T00:00:00Z"; Expected type "DateTime". ${rule}`, extensions: { code: 'BAD_USER_INPUT' } })]);
+    expect(body.errors).toEqual([expect.objectContaining({ message: `from: ${rule}`, extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'from', rule }] } })]);
   });
 
   it('whose offset takes it out of the years 0000–9999 is refused, not answered as +010000-01-01T… (no RFC 3339 reader takes that back)', async () => {
-    const range = 'DateTime must lie in the years 0000 to 9999 once its offset is applied (answers are in UTC)';
+    const range = 'must lie in the years 0000 to 9999 once its offset is applied (answers are in UTC)';
     const before = (await server.db.select({ n: count() }).from(shipmentRequests).get())!.n;
     const create = 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { deliverBy } } }';
     const late = await gql(server.url, create, { input: shipmentRequestVariables({ deliverBy: '9999-12-31T23:59:59-23:59' }) }, { apiKey: keyOf('MANUFACTURER') });
-    expect(late.body.errors?.[0]).toMatchObject({ message: `Variable "$input" got invalid value "9999-12-31T23:59:59-23:59" at "input.deliverBy"; Expected type "DateTime". ${range}`, extensions: { code: 'BAD_USER_INPUT' } });
+    expect(late.body.errors?.[0]).toMatchObject({ message: `input.deliverBy: ${range}`, extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'input.deliverBy', rule: range }] } });
     expect((await server.db.select({ n: count() }).from(shipmentRequests).get())!.n).toBe(before);
     const early = await gql(server.url, 'query { complexInsights(complexCode: "BANWOL_SIHWA", from: "0000-01-01T00:00:00+09:00", to: "0000-01-03T00:00:00Z") { from } }', {}, { apiKey: keyOf('OPERATOR') });
-    expect(early.body.errors?.[0]?.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED', issues: [{ field: 'from', rule: `Expected value of type "DateTime!", found "0000-01-01T00:00:00+09:00"; ${range}` }] });
+    expect(early.body.errors?.[0]?.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED', issues: [{ field: 'from', rule: range }] });
   });
 
   it('without an offset is refused in a mutation input, at its path', async () => {
     const query = 'mutation ($input: VehicleRegisterInput!) { vehicleRegister(input: $input) { vehicle { id } } }';
     const input = { plateNumber: '경기12바3456', tonnageClass: 'T5', bodyType: 'WING', location: { lat: 37.32, lng: 126.74 }, availability: [{ startsAt: '2027-03-02T00:00:00', endsAt: '2027-03-02T09:00:00Z' }], idempotencyKey: 'truck-12ba3456' };
     const { body } = await gql(server.url, query, { input }, { apiKey: keyOf('CARRIER') });
-    expect(body.errors?.[0]?.message).toBe(`Variable "$input" got invalid value "2027-03-02T00:00:00" at "input.availability[0].startsAt"; Expected type "DateTime". DateTime must be an RFC 3339 date-time with an offset, such as 2026-11-21T09:30:00Z or 2026-11-21T18:30:00+09:00`);
+    expect(body.errors?.[0]?.message).toBe('input.availability[0].startsAt: must be an RFC 3339 date-time with an offset, such as 2026-11-21T09:30:00Z or 2026-11-21T18:30:00+09:00');
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe("a phone form's value sent in a variable that does not fit its type", () => {
+  const WHOLE = 'must be a whole number such as 1500, written with the digits 0–9 only (no commas, spaces, units or quotes)';
+  const DECIMAL = 'must be a number such as 37.33, written with the digits 0–9 and a point for decimals (no commas, spaces, units or quotes)';
+  const cases: [string, Record<string, unknown>, string, string][] = [
+    ['a decimal comma in an Int', { weightKg: '1,5' }, 'input.weightKg', `${WHOLE}: got "1,5"`],
+    ['full-width digits', { pallets: '１０' }, 'input.pallets', `${WHOLE}: got "１０"`],
+    ['Korean in a number field', { pallets: '열개' }, 'input.pallets', `${WHOLE}: got "열개"`],
+    ['an empty field', { weightKg: '' }, 'input.weightKg', `${WHOLE}: got ""`],
+    ['a number past 32 bits', { weightKg: 3_000_000_000 }, 'input.weightKg', 'must be a whole number from -2147483648 to 2147483647: got 3000000000'],
+    ['a decimal comma in a Float', { destination: { lat: '35,1798', lng: 129.075 } }, 'input.destination.lat', `${DECIMAL}: got "35,1798"`],
+    ['a required number left empty (null)', { weightKg: null }, 'input.weightKg', 'must be given (Int!)'],
+    ['a required field left out', { pallets: undefined }, 'input.pallets', 'must be given (Int!)'],
+    ['a date without a time zone', { deliverBy: '2026-12-09T18:00:00' }, 'input.deliverBy', 'must be an RFC 3339 date-time with an offset, such as 2026-11-21T09:30:00Z or 2026-11-21T18:30:00+09:00'],
+    ['thousands separators in won', { maxPriceKrw: '900,000' }, 'input.maxPriceKrw', `must be a whole number of won from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}`],
+  ];
+
+  it.each(cases)('(%s) is refused as `field: rule` with its issue, and nothing is written', async (_, overrides, field, rule) => {
+    const before = (await server.db.select({ n: count() }).from(shipmentRequests).get())!.n;
+    const create = 'mutation ($input: ShipmentRequestCreateInput!) { shipmentRequestCreate(input: $input) { shipmentRequest { id } } }';
+    const { status, body } = await gql(server.url, create, { input: shipmentRequestVariables(overrides) }, { apiKey: keyOf('MANUFACTURER') });
+    expect(status).toBe(400);
+    expect(body.errors).toEqual([expect.objectContaining({ message: `${field}: ${rule}`, extensions: { code: 'BAD_USER_INPUT', issues: [{ field, rule }] } })]);
+    expect((await server.db.select({ n: count() }).from(shipmentRequests).get())!.n).toBe(before);
   });
 });
 
 describe('a variable that does not fit its type, over WebSocket', () => {
   const cases: [string, string, Record<string, unknown>, 'CARRIER' | 'OPERATOR', RegExp][] = [
-    ['a fraction for an Int', 'query ($first: Int) { vehicles(first: $first) { totalCount } }', { first: 1.5 }, 'CARRIER', /^Variable "\$first" got invalid value 1\.5; Int cannot represent non-integer value/],
+    ['a fraction for an Int', 'query ($first: Int) { vehicles(first: $first) { totalCount } }', { first: 1.5 }, 'CARRIER', /^first: must be a whole number such as 1500, .*: got 1\.5$/],
     ['an unknown enum value', 'query ($layer: HeatmapLayer!) { heatmap(complexCode: "BANWOL_SIHWA", layer: $layer) { complexCode } }', { layer: 'supply' }, 'OPERATOR', /^layer: must be one of SUPPLY, DEMAND$/],
-    ['a DateTime without an offset', 'query ($from: DateTime!) { complexInsights(complexCode: "BANWOL_SIHWA", from: $from, to: "2026-03-05T00:00:00Z") { complexCode } }', { from: '2026-03-01T00:00:00' }, 'OPERATOR', /^Variable "\$from" got invalid value "2026-03-01T00:00:00"; Expected type "DateTime"\. DateTime must be an RFC 3339 date-time with an offset/],
-    ['a mutation input without a required field', 'mutation ($input: VehicleRetireInput!) { vehicleRetire(input: $input) { vehicle { id } } }', { input: {} }, 'CARRIER', /^Variable "\$input" got invalid value \{\}; Field "vehicleId" of required type "ID!" was not provided/],
-    ['a subscription argument of the wrong type', 'subscription ($id: ID) { shipmentUpdated(shipmentRequestId: $id) { status } }', { id: true }, 'CARRIER', /^Variable "\$id" got invalid value true; ID cannot represent value: true/],
+    ['a DateTime without an offset', 'query ($from: DateTime!) { complexInsights(complexCode: "BANWOL_SIHWA", from: $from, to: "2026-03-05T00:00:00Z") { complexCode } }', { from: '2026-03-01T00:00:00' }, 'OPERATOR', /^from: must be an RFC 3339 date-time with an offset/],
+    ['a mutation input without a required field', 'mutation ($input: VehicleRetireInput!) { vehicleRetire(input: $input) { vehicle { id } } }', { input: {} }, 'CARRIER', /^input\.vehicleId: must be given \(ID!\)$/],
+    ['a subscription argument of the wrong type', 'subscription ($id: ID) { shipmentUpdated(shipmentRequestId: $id) { status } }', { id: true }, 'CARRIER', /^id: ID cannot represent value: true$/],
   ];
 
   it.each(cases)('%s is BAD_USER_INPUT naming the variable, as over HTTP, not an internal error', async (_, query, variables, role, message) => {
@@ -174,10 +200,10 @@ describe('a value written in the query that does not fit its type', () => {
   const listing = (fields: string) => /* GraphQL */ `mutation { warehouseListingCreate(input: { name: "B동", location: { lat: 37.33, lng: 126.76 }, storageClass: AMBIENT,
     pricePerPalletDayKrw: 1000, opensAt: "08:00", closesAt: "18:00", ${fields} }) { listing { id } } }`;
   const cases: [string, string, 'WAREHOUSE_OWNER' | 'OPERATOR', string, string][] = [
-    ['a string for an Int', listing('totalPallets: "5", availability: []'), 'WAREHOUSE_OWNER', 'input.totalPallets', 'Int cannot represent non-integer value: "5"'],
+    ['a string for an Int', listing('totalPallets: "5", availability: []'), 'WAREHOUSE_OWNER', 'input.totalPallets', 'must be a whole number such as 1500, written with the digits 0–9 only (no commas, spaces, units or quotes): got "5"'],
     ['a field left out of a list item', listing('totalPallets: 5, availability: [{ from: "2027-01-01", to: "2027-01-02", idlePallets: 1 }, { from: "2027-01-03", to: "2027-01-04" }]'), 'WAREHOUSE_OWNER', 'input.availability[1].idlePallets', 'must be given (Int!)'],
     ['a field the input does not have', listing('totalPallets: 5, availability: [], idlePallets: 5'), 'WAREHOUSE_OWNER', 'input.idlePallets', 'is not a field of WarehouseListingCreateInput. Did you mean "totalPallets"?'],
-    ['a string for a Float', 'query { vehicles(filter: { near: { lat: 37.3, lng: "x", radiusKm: 5 } }) { totalCount } }', 'OPERATOR', 'filter.near.lng', 'Float cannot represent non numeric value: "x"'],
+    ['a string for a Float', 'query { vehicles(filter: { near: { lat: 37.3, lng: "x", radiusKm: 5 } }) { totalCount } }', 'OPERATOR', 'filter.near.lng', 'must be a number such as 37.33, written with the digits 0–9 and a point for decimals (no commas, spaces, units or quotes): got "x"'],
   ];
 
   it.each(cases)('(%s) is named with its path under the argument', async (_, query, role, field, rule) => {
