@@ -7,6 +7,7 @@ import { base, en, Faker, ko } from '@faker-js/faker';
 import { withCheckDigit } from '../../src/auth/business-number';
 import type { ProgrammeComplex } from '../../src/complexes/programme';
 import { ORIGIN_MARGIN_KM } from '../../src/demand/request-context';
+import { inKorea } from '../../src/demand/request-input';
 import { haversineKm, type LatLng } from '../../src/geo/distance';
 import { LARGEST_CLASS, smallestClassFor, type BodyType, type CargoClass, type StorageClass, type VehicleClassCode } from '../../src/supply/vehicle-classes';
 import { BEHAVIOUR, pick, sampleLoad, STORAGE_FOR, type ScenarioProfile } from './scenario';
@@ -157,15 +158,21 @@ function generatePartnerSites(faker: Faker, complex: ProgrammeComplex, profile: 
   const reachKm = complex.approxRadiusKm + ORIGIN_MARGIN_KM;
   const { partnerClusters, sitesPerCluster, farPartnerSites, clusterRadiusKm, partnerMinKm, partnerMaxKm } = BEHAVIOUR;
   const [fromDeg, toDeg] = profile.partnerSector;
-  const clusterCentre = (minKm: number, maxKm: number) => offset(complex.centroid, faker.number.float({ min: minKm, max: maxKm }), faker.number.float({ min: fromDeg, max: toDeg }));
+  const clusterCentre = (minKm: number, maxKm: number) => {
+    let centre: LatLng;
+    do centre = offset(complex.centroid, faker.number.float({ min: minKm, max: maxKm }), faker.number.float({ min: fromDeg, max: toDeg }));
+    while (!inKorea(centre)); // a cluster across the DMZ would find no site in South Korea
+    return centre;
+  };
   const site = (centre: LatLng, twoWay: boolean): PartnerSite => {
-    // Resampled until a near site stays within the origin region and a far one beyond it.
+    // Resampled until a near site stays within the origin region and a far one beyond it, both in South Korea (a
+    // cluster by the Han estuary reaches across it into the North, where no request may deliver).
     let location: LatLng;
     let distanceKm: number;
     do {
       location = pointNear(faker, centre, clusterRadiusKm);
       distanceKm = haversineKm(complex.centroid, location);
-    } while (twoWay ? distanceKm > reachKm - 1 || distanceKm < partnerMinKm : distanceKm < reachKm + 1);
+    } while ((twoWay ? distanceKm > reachKm - 1 || distanceKm < partnerMinKm : distanceKm < reachKm + 1) || !inKorea(location));
     const kind = faker.helpers.arrayElement<PartnerKind>(twoWay ? ['SUPPLIER', 'HUB', 'PORT', 'COMPLEX', 'CUSTOMER'] : ['CUSTOMER', 'PORT', 'COMPLEX', 'HUB']);
     return { name: PARTNER_NAMES[kind](faker), kind, location, distanceKm: Math.round(distanceKm * 10) / 10, twoWay, weight: KIND_VOLUME[kind] * faker.number.float({ min: 0.5, max: 1.5, fractionDigits: 2 }) };
   };

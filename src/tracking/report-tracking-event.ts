@@ -8,7 +8,7 @@ import type { Tx } from '../../db/transaction';
 import { completeBooking } from '../market/end-request-bookings';
 import { guarded } from '../market/reservations';
 import type { Context } from '../context';
-import { inKorea, KOREA_BOUNDS } from '../demand/request-input';
+import { IN_KOREA_RULE, inKorea } from '../demand/request-input';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../errors';
 import { IdempotencyKey, idempotent } from '../idempotency';
 import { LocationInput } from '../supply/location-input';
@@ -36,7 +36,7 @@ export const ReportTrackingEventInput = z
     bookingId: z.number().int().positive(),
     kind: z.enum(TRACKING_EVENT_KINDS),
     occurredAt: z.date('must be a DateTime'),
-    position: LocationInput.refine(inKorea, `must lie in South Korea (lat ${KOREA_BOUNDS.minLat}–${KOREA_BOUNDS.maxLat}, lng ${KOREA_BOUNDS.minLng}–${KOREA_BOUNDS.maxLng})`),
+    position: LocationInput.refine(inKorea, `must lie in ${IN_KOREA_RULE}`),
     note: z.string().trim().max(MAX_NOTE_LENGTH).regex(...FREE_TEXT).nullish(),
     proofOfDelivery: ProofOfDeliveryInput.nullish(),
     idempotencyKey: IdempotencyKey,

@@ -143,6 +143,12 @@ describe('createShipmentRequest', () => {
     ['origin latitude out of range', { origin: { lat: 91, lng: 126.76 } }, 'input.origin.lat', /latitude/],
     ['origin outside the service region', { origin: BUSAN }, 'input.origin', /within 35 km of the BANWOL_SIHWA complex/],
     ['destination outside South Korea', { destination: { lat: 35.68, lng: 139.69 } }, 'input.destination', /South Korea/],
+    // Inside the box of lat 33–38.7, lng 124.5–131, but not South Korea: no truck delivers there.
+    ['destination in Fukuoka, Japan', { destination: { lat: 33.59, lng: 130.4 } }, 'input.destination', /South Korea/],
+    ['destination on Tsushima, Japan', { destination: { lat: 34.4, lng: 129.3 } }, 'input.destination', /South Korea/],
+    ['destination in Kaesong, North Korea', { destination: { lat: 37.97, lng: 126.55 } }, 'input.destination', /South Korea/],
+    ['destination in Haeju, North Korea', { destination: { lat: 38.04, lng: 125.71 } }, 'input.destination', /South Korea/],
+    ['destination north of the DMZ on the east coast', { destination: { lat: 38.68, lng: 128.2 } }, 'input.destination', /South Korea/],
     ['weight above a 25-ton truck', { weightKg: 25_001 }, 'input.weightKg', /largest vehicle/],
     ['zero weight', { weightKg: 0 }, 'input.weightKg', /^must be greater than 0$/],
     ['fractional weight', { weightKg: 10.5 }, 'input.weightKg', /^must be a whole number$/],
@@ -173,6 +179,23 @@ describe('createShipmentRequest', () => {
     const issues = await issuesOf(() => createShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: validInput(overrides) }));
     expect(issues).toContainEqual({ field, rule: expect.stringMatching(rule) });
     expect(await rowCount()).toBe(before);
+  });
+
+  it.each([
+    ['Jeju', { lat: 33.5, lng: 126.53 }],
+    ['Marado, the southernmost island', { lat: 33.11, lng: 126.27 }],
+    ['Baengnyeong-do, off the North', { lat: 37.96, lng: 124.68 }],
+    ['Yeonpyeong-do', { lat: 37.66, lng: 125.7 }],
+    ['Gyodong-do', { lat: 37.79, lng: 126.28 }],
+    ['Dorasan, below Panmunjom', { lat: 37.9, lng: 126.71 }],
+    ['Cheorwon', { lat: 38.24, lng: 127.3 }],
+    ['Goseong, on the east coast at the DMZ', { lat: 38.55, lng: 128.4 }],
+    ['Ulleung-do', { lat: 37.48, lng: 130.9 }],
+    ['Busan at Haeundae', { lat: 35.16, lng: 129.16 }],
+    ['Geoje-do', { lat: 34.75, lng: 128.65 }],
+  ])('takes a destination in South Korea near its edges: %s', async (_name, destination) => {
+    const request = await createShipmentRequest({ ctx: ctxAs(viewerOf('MANUFACTURER')), input: validInput({ destination, deliverBy: new Date(clock + 60 * HOUR) }) });
+    expect(request).toMatchObject({ destinationLat: destination.lat, destinationLng: destination.lng });
   });
 
   it('reports every failing field at once', async () => {
