@@ -41,7 +41,10 @@ export function buildJob(index: number, requestIndex: number, request: RequestIn
   const day = kstDayOf(request.pickupWindow.start);
   const hours = (storage?.parts ?? []).map((part) => listings[part.listingIndex]).filter((l) => l?.opensAt && l.closesAt && !aroundTheClock(l));
   const dropEarliestMs = Math.max(-Infinity, ...hours.map((l) => kstTimeOn(day, l!.opensAt!)));
-  const deadlineMs = Math.min(request.deliveryDeadline, ...hours.map((l) => kstTimeOn(day, l!.closesAt!)));
+  // A warehouse's closing bounds its own unloading; pallets not stored go on to the destination after it, so the job
+  // may end later by the drive from the last warehouse and the unloading there (a stop in between only adds time).
+  const onwardMs = onward ? travelMs(roadKm(haversineKm(storage!.drops.at(-1)!, onward), config), config) + dropServiceMs.at(-1)! : 0;
+  const deadlineMs = Math.min(request.deliveryDeadline, ...hours.map((l) => kstTimeOn(day, l!.closesAt!) + onwardMs));
   const storageCostKrw = storage?.storageCostKrw ?? 0;
   return {
     index,

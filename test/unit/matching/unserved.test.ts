@@ -67,6 +67,22 @@ describe('why a request got no offer', () => {
     expect(reasonOf([{ ...evening, pickupWindow: { start: NOW + H, end: NOW + 3 * H } }], [truck], [listing])).toEqual([]);
   });
 
+  it("a warehouse's closing bounds only the pallets it stores: the rest go on to a far destination after it", () => {
+    const day = kstDayOf(NOW + H);
+    const listing: ListingInput = { id: 'L1', ownerOrgId: 'W1', location: { lat: 37.33, lng: 126.75 }, storageClass: 'AMBIENT', availability: [{ fromDay: day, toDay: day + 10, idlePallets: 10 }], pricePerPalletDayKrw: 1_000, minDays: 1, opensAt: '08:00', closesAt: '18:00' };
+    // NOW is 08:00 in Korea: 2 of 4 pallets unloaded at the warehouse by 10:00, the other 2 in Busan in the evening.
+    const split = baseRequest({ pallets: 4, destination: { lat: 35.1798, lng: 129.075 }, storage: { pallets: 2, days: 3, storageClass: 'AMBIENT', splitAllowed: false }, deliveryDeadline: NOW + 30 * H });
+    const truck = baseVehicle({ availability: [{ start: NOW, end: NOW + 24 * H }] });
+    const { offers } = runRound(round([split], [truck], [listing]));
+    const drops = offers.flatMap((o) => ('stops' in o ? o.stops : [])).filter((stop) => stop.action === 'DROP');
+    expect(drops.map((d) => d.location)).toEqual([listing.location, split.destination]);
+    expect(drops[0]!.departAt).toBeLessThanOrEqual(NOW + 10 * H); // unloaded at the warehouse by 18:00 in Korea
+    expect(drops[1]!.departAt).toBeGreaterThan(NOW + 10 * H);
+    // Picked up from 17:30 it still cannot be unloaded there by 18:00, however late the rest may reach Busan.
+    const evening = { ...split, pickupWindow: { start: NOW + 9.5 * H, end: NOW + 11 * H } };
+    expect(reasonOf([evening], [truck], [listing])).toEqual([{ requestId: 'R1', reason: 'STORAGE_HOURS' }]);
+  });
+
   it('a warehouse open 00:00-24:00 takes goods whenever the truck comes, also after midnight', () => {
     const day = kstDayOf(NOW + H);
     const listing: ListingInput = { id: 'L1', ownerOrgId: 'W1', location: { lat: 37.33, lng: 126.75 }, storageClass: 'AMBIENT', availability: [{ fromDay: day, toDay: day + 10, idlePallets: 10 }], pricePerPalletDayKrw: 1_000, minDays: 1, opensAt: '00:00', closesAt: '24:00' };
