@@ -11,7 +11,7 @@ export function requireViewer(ctx: Pick<Context, 'viewer'>): Viewer {
 /** @throws UnauthenticatedError without a key; ForbiddenError when the caller's role is not one of `roles`. */
 export function requireRole(ctx: Pick<Context, 'viewer'>, ...roles: OrganisationRole[]): Viewer {
   const viewer = requireViewer(ctx);
-  if (!roles.includes(viewer.role)) throw new ForbiddenError(`Only ${roles.join(' or ')} organisations may do this`);
+  if (!roles.includes(viewer.role)) throw new ForbiddenError(`Only ${listed(roles)} organisations may do this (this key's role: ${viewer.role})`);
   return viewer;
 }
 
@@ -55,4 +55,9 @@ export function owned<T extends Owned>(viewer: Viewer, record: T | undefined, wh
   const visible = readable(viewer, record, what);
   if (visible.ownerOrgId !== viewer.organisationId) throw new ForbiddenError(`Only the owner may change this ${what.toLowerCase()}`);
   return visible;
+}
+
+/** `A`, `A or B`, `A, B or C`: roles as a sentence lists them. */
+function listed(roles: readonly string[]): string {
+  return roles.length > 1 ? `${roles.slice(0, -1).join(', ')} or ${roles.at(-1)}` : roles.join('');
 }

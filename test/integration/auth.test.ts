@@ -111,6 +111,11 @@ describe('accounts and access', () => {
     expect((await gql(server.url, ORG_CREATE, { input })).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const asOperator = await gql(server.url, ORG_CREATE, { input }, { apiKey: server.keyOf('OPERATOR').apiKey });
     expect(asOperator.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(asOperator.body.errors?.[0]?.message).toBe("Only ADMIN organisations may do this (this key's role: OPERATOR)");
+    // Several roles listed as a sentence lists them.
+    const retire = 'mutation { vehicleRetire(input: { vehicleId: "VmVoaWNsZTox" }) { vehicle { status } } }';
+    const asShipper = await gql(server.url, retire, {}, { apiKey: server.keyOf('MANUFACTURER').apiKey });
+    expect(asShipper.body.errors?.[0]?.message).toBe("Only CARRIER or OPERATOR organisations may do this (this key's role: MANUFACTURER)");
   });
 
   it('a key is shown once, works, records its last use, and stops working when revoked', async () => {
