@@ -87,7 +87,8 @@ export const DateTime = new GraphQLScalarType<Date, string>({
   parseLiteral: (ast) => parseDateTime(ast.kind === Kind.STRING ? ast.value : null),
 });
 
-const KRW_RULE = `Krw must be a whole number of won from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}`;
+// As a form's user reads it: how to write the amount first (a price is posted as 900000), the exact range after.
+const KRW_RULE = `Krw must be a whole number of won such as 900000, written with the digits 0–9 only (no commas, spaces, ₩ or quotes), at most ${Number.MAX_SAFE_INTEGER} either side of 0`;
 
 /** @throws TypeError unless `value` is a whole number of won that a JSON number holds exactly. */
 function toKrw(value: unknown): number {

@@ -124,7 +124,7 @@ describe("a phone form's value sent in a variable that does not fit its type", (
     ['a required number left empty (null)', { weightKg: null }, 'input.weightKg', 'must be given (Int!)'],
     ['a required field left out', { pallets: undefined }, 'input.pallets', 'must be given (Int!)'],
     ['a date without a time zone', { deliverBy: '2026-12-09T18:00:00' }, 'input.deliverBy', 'must be an RFC 3339 date-time with an offset, such as 2026-11-21T09:30:00Z or 2026-11-21T18:30:00+09:00'],
-    ['thousands separators in won', { maxPriceKrw: '900,000' }, 'input.maxPriceKrw', `must be a whole number of won from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}`],
+    ['thousands separators in won', { maxPriceKrw: '900,000' }, 'input.maxPriceKrw', `must be a whole number of won such as 900000, written with the digits 0–9 only (no commas, spaces, ₩ or quotes), at most ${Number.MAX_SAFE_INTEGER} either side of 0`],
   ];
 
   it.each(cases)('(%s) is refused as `field: rule` with its issue, and nothing is written', async (_, overrides, field, rule) => {

@@ -77,7 +77,7 @@ describe('Krw', () => {
     ['Infinity', Number.POSITIVE_INFINITY],
     ['null', null],
   ])('refuses %s as a variable and as an answer', (_, value) => {
-    expect(() => Krw.parseValue(value)).toThrow('Krw must be a whole number of won from -9007199254740991 to 9007199254740991');
+    expect(() => Krw.parseValue(value)).toThrow('Krw must be a whole number of won such as 900000, written with the digits 0–9 only (no commas, spaces, ₩ or quotes), at most 9007199254740991 either side of 0');
     expect(() => Krw.serialize(value)).toThrow(/whole number of won/);
   });
 
