@@ -30,7 +30,7 @@ export interface ComplexActivityEvent {
   summary: string;
   /** The same line in Korean. */
   summaryKo: string;
-  /** Why, when someone gave a reason the line's words leave out: a vehicle's retirement. */
+  /** Why, when someone gave a reason the line's words leave out: a vehicle's retirement, a request's cancellation, a give-back. */
   reason?: string | null;
 }
 

@@ -1015,7 +1015,7 @@ export type ComplexActivity = {
   summary: Scalars['String']['output'];
   /** The same line in Korean (the operators' dashboard shows it when read in Korean). */
   summaryKo: Scalars['String']['output'];
-  /** Why, when one was given: the reason a vehicle was retired with (VEHICLE_RETIRED), in the words of whoever retired it. */
+  /** Why, when one was given, in the words of whoever gave it: a vehicle's retirement (VEHICLE_RETIRED), a request's cancellation (REQUEST_CANCELLED), a booking given back (BOOKING_RETURNED). Null on other lines. */
   reason?: Maybe<Scalars['String']['output']>;
 };
 

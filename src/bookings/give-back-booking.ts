@@ -119,6 +119,7 @@ async function givenBackEvents(ctx: Context, tx: Tx, given: BookingRecord, reque
     kind: 'BOOKING_RETURNED',
     at,
     ...givenBackLine({ storage: given.kind === 'STORAGE', shipments: requestIds.length }),
+    reason: given.endReason,
   }];
   const updates = await tx.select().from(shipmentRequests).where(inArray(shipmentRequests.id, requestIds)).all();
   return [activity, ...updates.map((request): Publication => ['shipmentUpdated', { requestId: request.id, shipperOrgId: request.shipperOrgId, status: request.status, at, trackingEvent: null, reason }])];

@@ -79,7 +79,7 @@ async function requests(db: Db, complexId: number, first: number): Promise<Item[
   return [
     ...posted.map((r) => ({ id: activityId('REQUEST_POSTED', r.id), kind: 'REQUEST_POSTED' as const, at: r.createdAt, ...loadLine(r) })),
     ...changed.map((r) => ({ id: activityId('REQUEST_CHANGED', r.id, r.termsChangedAt!), kind: 'REQUEST_CHANGED' as const, at: r.termsChangedAt!, ...requestChangedLine(r, termsOfMask(r.termsChanged!)) })),
-    ...cancelled.map((r) => ({ id: activityId('REQUEST_CANCELLED', r.id), kind: 'REQUEST_CANCELLED' as const, at: r.cancelledAt!, ...loadLine(r) })),
+    ...cancelled.map((r) => ({ id: activityId('REQUEST_CANCELLED', r.id), kind: 'REQUEST_CANCELLED' as const, at: r.cancelledAt!, ...loadLine(r), reason: r.cancelReason })),
   ];
 }
 
@@ -132,6 +132,7 @@ async function givenBack(db: Db, complexId: number, first: number): Promise<Item
     kind: 'BOOKING_RETURNED' as const,
     at: unit[0]!.endedAt!,
     ...givenBackLine({ storage: unit[0]!.kind === 'STORAGE', shipments: unit.length }),
+    reason: unit[0]!.endReason,
   }));
 }
 

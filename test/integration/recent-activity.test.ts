@@ -23,8 +23,8 @@ const GATE = { lat: 37.325, lng: 126.75 };
 const SUWON = { lat: 37.2636, lng: 127.0286 };
 /** Webhook attempts a few milliseconds apart, given up on after 400 ms. */
 const FAILING_FAST = { WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true', WEBHOOK_WORKER_INTERVAL_MS: '50', WEBHOOK_RETRY_BASE_MS: '100', WEBHOOK_RETRY_CAP_MS: '200', WEBHOOK_RETRY_WINDOW_MS: '400' };
-const RECENT = 'query ($code: String!, $first: Int) { complex(code: $code) { recentActivity(first: $first) { id complexCode kind at summary summaryKo } } }';
-const LIVE = 'subscription { complexActivity(code: "BANWOL_SIHWA") { id complexCode kind at summary summaryKo } }';
+const RECENT = 'query ($code: String!, $first: Int) { complex(code: $code) { recentActivity(first: $first) { id complexCode kind at summary summaryKo reason } } }';
+const LIVE = 'subscription { complexActivity(code: "BANWOL_SIHWA") { id complexCode kind at summary summaryKo reason } }';
 
 interface Line {
   id: string;
@@ -33,6 +33,7 @@ interface Line {
   at: string;
   summary: string;
   summaryKo: string;
+  reason: string | null;
 }
 
 describe("a complex's recent activity", () => {
@@ -133,8 +134,11 @@ describe("a complex's recent activity", () => {
       'MATCHING_ROUND_COMPLETED', 'REQUEST_CANCELLED', 'REQUEST_CHANGED', 'REQUEST_POSTED', 'REQUEST_POSTED', 'LISTING_PUBLISHED', 'WEBHOOK_ENDPOINT_DISABLED', 'VEHICLE_REGISTERED',
     ]);
     // The same events: each line of the history has the id it had live, and no two events share one.
-    const line = ({ id, complexCode, kind, summary, summaryKo }: Line) => ({ id, complexCode, kind, summary, summaryKo });
+    const line = ({ id, complexCode, kind, summary, summaryKo, reason }: Line) => ({ id, complexCode, kind, summary, summaryKo, reason });
     expect(history.map(line)).toEqual(told.map(line));
+    // Why, in the words of whoever cancelled or gave back; the truck was retired with no reason.
+    const reasons = Object.fromEntries(told.filter((l) => l.reason !== null).map((l) => [l.kind, l.reason]));
+    expect(reasons).toEqual({ REQUEST_CANCELLED: 'order moved', BOOKING_RETURNED: 'driver ill' });
     expect(new Set(told.map((l) => l.id)).size).toBe(told.length);
     // A change says what the load now is, and which of its terms changed.
     expect(told.find((l) => l.kind === 'REQUEST_CHANGED')).toMatchObject({
