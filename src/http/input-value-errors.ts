@@ -10,10 +10,11 @@ const ENUM_PROBLEM = /^(?:Value ".*" does not exist in "(\w+)" enum\.|Enum "(\w+
  * problem, which starts with one of graphql-js's own openings (a value such as notes may hold "; " itself).
  */
 const VARIABLE_PROBLEM = /^Variable "\$(\w+)" got invalid value .*?(?: at "([^"]+)")?; ((?:Value|Enum|Int|Float|String|Boolean|ID|Expected|Field) .*)$/s;
-/** A required field left out of an object written in the document: the object's node is the one pointed at. */
-const MISSING_FIELD = /^Field "\w+\.(\w+)" of required type "(.+)" was not provided\.$/;
-/** A required field left out of a variable's object: its name, after the object's path. */
-const VARIABLE_MISSING_FIELD = /^Field "(\w+)" of required type "(.+)" was not provided\.$/;
+/**
+ * A required field left out of an object, written in the document (graphql-js names it `Type.field`) or sent in a
+ * variable (`field`): the object is the one pointed at.
+ */
+const MISSING_FIELD = /^Field "(?:\w+\.)?(\w+)" of required type "(.+)" was not provided\.$/;
 /** A field an input type does not have, written in the document or sent in a variable. */
 const UNKNOWN_FIELD = /^Field "(\w+)" is not defined by type "(\w+)"\.(.*)$/s;
 
@@ -38,22 +39,18 @@ export function inputValueIssue(error: unknown, schema: GraphQLSchema): FieldIss
 
 function issueOf(error: GraphQLError, schema: GraphQLSchema): FieldIssue | undefined {
   const variable = VARIABLE_PROBLEM.exec(error.message);
-  if (variable) {
-    const field = variable[2] ?? variable[1]!;
-    const problem = variable[3]!;
-    const missing = VARIABLE_MISSING_FIELD.exec(problem);
-    if (missing) return { field: `${field}.${missing[1]}`, rule: `must be given (${missing[2]})` };
-    const unknown = UNKNOWN_FIELD.exec(problem);
-    if (unknown) return { field: `${field}.${unknown[1]}`, rule: `is not a field of ${unknown[2]}${unknown[3]!.trim() ? `.${unknown[3]}` : ''}` };
-    return { field, rule: plainRule(problem, schema) };
-  }
+  if (variable) return issueAt(variable[2] ?? variable[1]!, variable[3]!, schema);
   const path = literalPath(error);
-  if (!path) return undefined;
-  const missing = MISSING_FIELD.exec(error.message);
-  if (missing) return { field: fieldPath([...path, missing[1]!]), rule: `must be given (${missing[2]})` };
-  const unknown = UNKNOWN_FIELD.exec(error.message);
-  if (unknown) return { field: fieldPath(path), rule: `is not a field of ${unknown[2]}${unknown[3]!.trim() ? `.${unknown[3]}` : ''}` };
-  return { field: fieldPath(path), rule: plainRule(error.message, schema) };
+  return path && issueAt(fieldPath(path), error.message, schema);
+}
+
+/** The issue graphql-js's `problem` states of the value at `field`: a field of it left out or unknown, or its own rule. */
+function issueAt(field: string, problem: string, schema: GraphQLSchema): FieldIssue {
+  const missing = MISSING_FIELD.exec(problem);
+  if (missing) return { field: `${field}.${missing[1]}`, rule: `must be given (${missing[2]})` };
+  const unknown = UNKNOWN_FIELD.exec(problem);
+  if (unknown) return { field: `${field}.${unknown[1]}`, rule: `is not a field of ${unknown[2]}${unknown[3]!.trim() ? `.${unknown[3]}` : ''}` };
+  return { field, rule: plainRule(problem, schema) };
 }
 
 /** How a number is written, for the phone form that sent "1,5", "１０" or "열개". */
@@ -102,7 +99,8 @@ function literalPath(error: GraphQLError): PropertyKey[] | undefined {
     if (value.loc?.start === at) found = path;
     else if (value.kind === Kind.OBJECT) {
       for (const f of value.fields) {
-        if (f.loc?.start === at) found = [...path, f.name.value]; // an unknown field: the field itself is pointed at
+        // An unknown field is pointed at itself: its object's path, as a variable's problem names the object.
+        if (f.loc?.start === at) found = path;
         else walk(f.value, [...path, f.name.value]);
       }
     }
