@@ -286,9 +286,8 @@ async function fullyBooked(run: Statements, request: ShipmentRequestRecord, legs
 }
 
 function bookedEvents(ctx: Context, { offer, bookings: booked, requests, bookedRequestIds, retrunkedIds, extended }: BookedUnit, at: Date): Publication[] {
-  const pallets = booked.reduce((n, b) => n + b.pallets, 0);
   const storage = offer.kind === 'STORAGE' ? { pallets: offer.storagePallets!, fromDay: offer.storageFromDay!, toDay: offer.storageToDay! } : null;
-  const line = bookedLine({ extended, shipments: booked.length, shippers: new Set(booked.map((b) => b.shipperOrgId)).size, pallets, storage, load: storage ? null : loadLine(requests[0]!) });
+  const line = bookedLine({ extended, bookings: booked, storage, load: storage ? null : loadLine(requests[0]!) });
   return [
     // Named by its unit, as recent activity groups its bookings: one line for a route's shares.
     ['complexActivity', { id: activityId('BOOKING_CONFIRMED', bookingUnit(booked[0]!, booked[0]!.bookedAt)), complexCode: complexCodeOf(ctx, offer.complexId), kind: 'BOOKING_CONFIRMED', at, ...line }],

@@ -106,10 +106,13 @@ export function roundLine(f: RoundFigures): ActivityLine {
  * A route is pooled (혼적) only with several shippers on it, as insights count and statements mark it: one shipper's
  * loads together are not.
  */
-export function bookedLine(b: { extended: boolean; shipments: number; shippers: number; pallets: number; storage: { pallets: number; fromDay: string; toDay: string } | null; load: ActivityLine | null }): ActivityLine {
-  if (b.extended) return { summary: `Route extended: ${counted(b.shipments, 'more shipment')}, ${counted(b.pallets, 'pallet')} joined a truck already out`, summaryKo: `경로 연장: 화물 ${b.shipments}건(${b.pallets}팔레트)이 운행 중인 차량에 합류` };
-  if (b.shipments > 1 && b.shippers > 1) return { summary: `Pooled route booked: ${b.shipments} shipments of ${b.shippers} shippers, ${counted(b.pallets, 'pallet')} on one vehicle`, summaryKo: `혼적 경로 예약: 화주 ${b.shippers}곳의 화물 ${b.shipments}건, ${b.pallets}팔레트를 한 차량에` };
-  if (b.shipments > 1) return { summary: `Route booked: ${b.shipments} shipments of one shipper, ${counted(b.pallets, 'pallet')} on one vehicle`, summaryKo: `경로 예약: 한 화주의 화물 ${b.shipments}건, ${b.pallets}팔레트를 한 차량에` };
+export function bookedLine(b: { extended: boolean; bookings: readonly { pallets: number; shipperOrgId: number }[]; storage: { pallets: number; fromDay: string; toDay: string } | null; load: ActivityLine | null }): ActivityLine {
+  const shipments = b.bookings.length;
+  const shippers = new Set(b.bookings.map((booking) => booking.shipperOrgId)).size;
+  const pallets = b.bookings.reduce((n, booking) => n + booking.pallets, 0);
+  if (b.extended) return { summary: `Route extended: ${counted(shipments, 'more shipment')}, ${counted(pallets, 'pallet')} joined a truck already out`, summaryKo: `경로 연장: 화물 ${shipments}건(${pallets}팔레트)이 운행 중인 차량에 합류` };
+  if (shipments > 1 && shippers > 1) return { summary: `Pooled route booked: ${shipments} shipments of ${shippers} shippers, ${counted(pallets, 'pallet')} on one vehicle`, summaryKo: `혼적 경로 예약: 화주 ${shippers}곳의 화물 ${shipments}건, ${pallets}팔레트를 한 차량에` };
+  if (shipments > 1) return { summary: `Route booked: ${shipments} shipments of one shipper, ${counted(pallets, 'pallet')} on one vehicle`, summaryKo: `경로 예약: 한 화주의 화물 ${shipments}건, ${pallets}팔레트를 한 차량에` };
   if (b.storage) {
     const { pallets, fromDay, toDay } = b.storage;
     return { summary: `Storage booked: ${counted(pallets, 'pallet')} ${fromDay} to ${toDay}`, summaryKo: `보관 예약: ${pallets}팔레트, ${fromDay}~${toDay}` };

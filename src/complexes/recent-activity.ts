@@ -111,8 +111,7 @@ async function booked(db: Db, complexId: number, first: number): Promise<Item[]>
     const { booking: b, request } = unit[0]!;
     const storage = b.kind === 'STORAGE' ? { pallets: b.pallets, fromDay: b.storageFromDay!, toDay: b.storageToDay! } : null;
     const extended = b.routeId !== null && (since.get(b.routeId)?.getTime() ?? Infinity) < b.bookedAt.getTime();
-    const pallets = unit.reduce((n, u) => n + u.booking.pallets, 0);
-    return { id: activityId('BOOKING_CONFIRMED', bookingUnit(b, b.bookedAt)), kind: 'BOOKING_CONFIRMED' as const, at: b.bookedAt, ...bookedLine({ extended, shipments: unit.length, shippers: new Set(unit.map((u) => u.booking.shipperOrgId)).size, pallets, storage, load: storage ? null : loadLine(request) }) };
+    return { id: activityId('BOOKING_CONFIRMED', bookingUnit(b, b.bookedAt)), kind: 'BOOKING_CONFIRMED' as const, at: b.bookedAt, ...bookedLine({ extended, bookings: unit.map((u) => u.booking), storage, load: storage ? null : loadLine(request) }) };
   });
 }
 

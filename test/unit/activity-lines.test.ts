@@ -45,18 +45,18 @@ describe('activity lines: each feed line in English and in Korean', () => {
   });
 
   it('tells an extension and a pooled route apart when booked, a pooled one by its shippers', () => {
-    const booked = { extended: false, shipments: 1, shippers: 1, pallets: 3, storage: null, load };
-    expect(bookedLine({ ...booked, extended: true, shipments: 2, pallets: 4 })).toEqual({ summary: 'Route extended: 2 more shipments, 4 pallets joined a truck already out', summaryKo: '경로 연장: 화물 2건(4팔레트)이 운행 중인 차량에 합류' });
-    expect(bookedLine({ ...booked, shipments: 3, shippers: 2, pallets: 7 })).toEqual({ summary: 'Pooled route booked: 3 shipments of 2 shippers, 7 pallets on one vehicle', summaryKo: '혼적 경로 예약: 화주 2곳의 화물 3건, 7팔레트를 한 차량에' });
+    const booked = { extended: false, bookings: [{ pallets: 3, shipperOrgId: 1 }], storage: null, load };
+    expect(bookedLine({ ...booked, extended: true, bookings: [{ pallets: 1, shipperOrgId: 1 }, { pallets: 3, shipperOrgId: 1 }] })).toEqual({ summary: 'Route extended: 2 more shipments, 4 pallets joined a truck already out', summaryKo: '경로 연장: 화물 2건(4팔레트)이 운행 중인 차량에 합류' });
+    expect(bookedLine({ ...booked, bookings: [{ pallets: 2, shipperOrgId: 1 }, { pallets: 3, shipperOrgId: 2 }, { pallets: 2, shipperOrgId: 1 }] })).toEqual({ summary: 'Pooled route booked: 3 shipments of 2 shippers, 7 pallets on one vehicle', summaryKo: '혼적 경로 예약: 화주 2곳의 화물 3건, 7팔레트를 한 차량에' });
   });
 
   it("calls one shipper's loads on one truck a route, not 혼적, as insights and statements do", () => {
-    const booked = { extended: false, shipments: 3, shippers: 1, pallets: 6, storage: null, load };
+    const booked = { extended: false, bookings: [1, 2, 3].map((pallets) => ({ pallets, shipperOrgId: 7 })), storage: null, load };
     expect(bookedLine(booked)).toEqual({ summary: 'Route booked: 3 shipments of one shipper, 6 pallets on one vehicle', summaryKo: '경로 예약: 한 화주의 화물 3건, 6팔레트를 한 차량에' });
   });
 
   it('tells a stay and one load apart when booked', () => {
-    const booked = { extended: false, shipments: 1, shippers: 1, pallets: 3, storage: null, load };
+    const booked = { extended: false, bookings: [{ pallets: 3, shipperOrgId: 1 }], storage: null, load };
     expect(bookedLine({ ...booked, storage: { pallets: 2, fromDay: '2026-11-24', toDay: '2026-11-26' }, load: null })).toEqual({ summary: 'Storage booked: 2 pallets 2026-11-24 to 2026-11-26', summaryKo: '보관 예약: 2팔레트, 2026-11-24~2026-11-26' });
     expect(bookedLine(booked)).toEqual({ summary: `Transport booked: ${load.summary}`, summaryKo: `운송 예약: ${load.summaryKo}` });
   });
