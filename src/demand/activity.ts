@@ -13,7 +13,7 @@ export function publishRequestActivity(ctx: Pick<Context, 'pubsub'>, complexCode
 
 /** The feed line of a posted or cancelled request, also recorded for webhooks in the request's transaction. */
 export function requestActivity(complexCode: string, kind: RequestActivityKind, request: ShipmentRequestRecord, at: Date): ComplexActivityEvent {
-  return { id: activityId(kind, request.id), complexCode, kind, at, ...loadLine(request), ...(kind === 'REQUEST_CANCELLED' && { reason: request.cancelReason }) };
+  return { id: activityId(kind, request.id), complexCode, kind, at, ...loadLine(request), reason: kind === 'REQUEST_CANCELLED' ? request.cancelReason : null };
 }
 
 /** The feed line of a request whose shipper changed `changed` of its terms, recorded for webhooks in the update's transaction. */

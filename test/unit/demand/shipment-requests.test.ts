@@ -114,7 +114,7 @@ describe('createShipmentRequest', () => {
       maxPriceKrw: 900_000,
       notes: 'dock 3, call ahead',
     });
-    expect(events).toEqual([{ id: activityId('REQUEST_POSTED', request.id), complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_POSTED', at: expect.any(Date), summary: expect.stringMatching(/^3 pallets GENERAL, 1,200 kg, pickup \d\d-\d\d \d\d:\d\d$/), summaryKo: expect.stringMatching(/^일반 3팔레트, 1,200kg, 상차 \d\d-\d\d \d\d:\d\d$/) }]);
+    expect(events).toEqual([{ id: activityId('REQUEST_POSTED', request.id), complexCode: 'BANWOL_SIHWA', kind: 'REQUEST_POSTED', at: expect.any(Date), summary: expect.stringMatching(/^3 pallets GENERAL, 1,200 kg, pickup \d\d-\d\d \d\d:\d\d$/), summaryKo: expect.stringMatching(/^일반 3팔레트, 1,200kg, 상차 \d\d-\d\d \d\d:\d\d$/), reason: null }]);
     const shipperName = (await db.select().from(organisations).where(eq(organisations.id, viewer.organisationId)).get())!.name;
     expect(events[0]!.summary).not.toContain(shipperName);
     expect(events[0]!.summaryKo).not.toContain(shipperName);
