@@ -59,9 +59,14 @@ export async function connectOrRefusal(env: { DATABASE_PATH: string; DATABASE_UR
   try {
     return { db: await connectDatabase(env) };
   } catch (error) {
-    if (!(error instanceof Error && 'code' in error)) throw error;
-    return { refusal: `Cannot open the database (${databaseLabel(env)}): ${error.message}` };
+    return { refusal: refusalOf(env, error) };
   }
+}
+
+/** The one line `error`, met reaching or opening the database, ends a start or a script with; rethrown when it has no code. */
+export function refusalOf(env: { DATABASE_PATH: string; DATABASE_URL?: string | undefined }, error: unknown): string {
+  if (!(error instanceof Error && 'code' in error)) throw error;
+  return `Cannot open the database (${databaseLabel(env)}): ${error.message}`;
 }
 
 /** Closes the file, which checkpoints the WAL away, or ends the PostgreSQL pools. */

@@ -8,7 +8,8 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { databaseLabel, openDatabase } from '../db/client';
+import { databaseLabel, openDatabase, refusalOf } from '../db/client';
+import { reachPg } from '../db/pg/client';
 import { makeFolder } from '../db/folders';
 import { DIALECT } from '../db/dialect';
 import { parse as parseConnectionString } from 'pg-connection-string';
@@ -29,6 +30,14 @@ if (DIALECT === 'sqlite') {
   if ((existsSync(target) && realpathSync(target) === live) || [live, `${live}-wal`, `${live}-shm`, `${live}-journal`].includes(named)) {
     fail(`${target} is the database itself (DATABASE_PATH=${env.DATABASE_PATH}): back it up to another file`);
   }
+}
+// Reached first, as a start reaches it: pg_dump's own words for a refused login (`fe_sendauth: no password supplied`)
+// name no fix, and no file is made for a copy that cannot be taken. Not migrated: a backup before an upgrade is of the old schema.
+if (DIALECT === 'pg') {
+  await reachPg(env.DATABASE_URL!).catch((error: unknown) => {
+    console.error(refusalOf(env, error));
+    process.exit(1);
+  });
 }
 // A folder (the backups' own, named without a file) is no file to write: removing it, as for a file, is no advice.
 // The file advised is named as what it will hold: a pg_dump archive is no SQLite database.

@@ -171,7 +171,12 @@ describe('npm run admin, db:migrate and seed on PostgreSQL', () => {
     const askingPort = (asking.address() as AddressInfo).port;
     try {
       const noPassword = await run({ DATABASE_URL: `postgres://postgres@127.0.0.1:${askingPort}/sandan`, PGPASSFILE: join(dir, 'no-pgpass') }, ...npmStart);
-      expect([noPassword.code, noPassword.output.trim()]).toEqual([1, `Cannot open the database (PostgreSQL 127.0.0.1:${askingPort}/sandan): PostgreSQL asks user postgres for a password and DATABASE_URL gives none: write it in the URL (postgres://postgres:<password>@…, percent-encoded)`]);
+      const asked = `Cannot open the database (PostgreSQL 127.0.0.1:${askingPort}/sandan): PostgreSQL asks user postgres for a password and DATABASE_URL gives none: write it in the URL (postgres://postgres:<password>@…, percent-encoded)`;
+      expect([noPassword.code, noPassword.output.trim()]).toEqual([1, asked]);
+      // The backup says so too, not pg_dump's `fe_sendauth: no password supplied`, and leaves no file.
+      const target = join(dir, 'never-dumped.dump');
+      const backup = await run({ DATABASE_URL: `postgres://postgres@127.0.0.1:${askingPort}/sandan`, PGPASSFILE: join(dir, 'no-pgpass') }, 'scripts/backup.ts', target);
+      expect([backup.code, backup.output.trim(), existsSync(target)]).toEqual([1, asked, false]);
     } finally {
       asking.close();
     }
