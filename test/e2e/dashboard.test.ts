@@ -597,6 +597,10 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
       const summary = entry.locator('.summary');
       expect(await summary.getAttribute('lang')).toBe(lang);
       expect(await summary.textContent()).toMatch(lang === 'ko' ? /^일반 \d+팔레트, [\d,]+kg, 상차 \d\d-\d\d \d\d:\d\d$/ : /^\d+ pallets? GENERAL, [\d,]+ kg, pickup \d\d-\d\d \d\d:\d\d$/);
+      // The pickup's date and time are never broken across lines at the date's hyphen (`상차 12-` / `09 09:00`).
+      const pickup = summary.locator('.nowrap');
+      expect(await pickup.textContent()).toMatch(/^\d\d-\d\d \d\d:\d\d$/);
+      expect(await page.evaluate("getComputedStyle(document.querySelector('#feed li[data-kind=REQUEST_POSTED] .summary .nowrap')).whiteSpace")).toBe('nowrap');
       const other = lang === 'ko' ? 'en' : 'ko';
       await page.click(`button[data-lang="${other}"]`);
       await expect.poll(() => summary.getAttribute('lang')).toBe(other);

@@ -410,12 +410,30 @@ function renderFeed() {
       kind.textContent = textOr(`kind.${activity.kind}`, activity.kind);
       const korean = language() === 'ko';
       const summary = el('span', { class: 'summary', lang: korean ? 'ko' : 'en' });
-      summary.textContent = korean ? activity.summaryKo : activity.summary;
+      summary.append(...withUnbrokenDates(korean ? activity.summaryKo : activity.summary));
       item.append(time, kind, summary);
       return item;
     }),
   );
   els.feedEmpty.hidden = state.feed.length > 0;
+}
+
+/** A date or time in a line (`12-09 09:00`, `2026-11-24`): a browser would break a line at its hyphen. */
+const DATE_IN_TEXT = /\d{2,4}(?:-\d{2})+(?: \d{2}:\d{2})?/g;
+
+/** `text` as nodes, each date and time in it kept on one line. */
+function withUnbrokenDates(/** @type {string} */ text) {
+  /** @type {(Node | string)[]} */
+  const parts = [];
+  let last = 0;
+  for (const found of text.matchAll(DATE_IN_TEXT)) {
+    const date = el('span', { class: 'nowrap' });
+    date.textContent = found[0];
+    parts.push(text.slice(last, found.index), date);
+    last = (found.index ?? 0) + found[0].length;
+  }
+  parts.push(text.slice(last));
+  return parts;
 }
 
 /** The Asia/Seoul calendar day of `d`, as a day number. */
