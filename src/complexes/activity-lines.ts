@@ -39,10 +39,15 @@ const SEOUL_TIME = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul', mo
 /** Thousands grouped, as the dashboard writes figures in either language: `1,200`. */
 const grouped = (n: number) => n.toLocaleString('en-US');
 
+/** `11-24 09:00`, in Asia/Seoul: the feed's short date and time. */
+function seoulMonthDayTime(at: Date): string {
+  const p = Object.fromEntries(SEOUL_TIME.formatToParts(at).map((part) => [part.type, part.value]));
+  return `${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+
 /** The load of a request, e.g. `3 pallets GENERAL, 1200 kg, pickup 11-24 09:00`: the load, never the shipper. */
 export function loadLine(r: { pallets: number; cargoClass: CargoClass; weightKg: number; pickupFrom: Date }): ActivityLine {
-  const p = Object.fromEntries(SEOUL_TIME.formatToParts(r.pickupFrom).map((part) => [part.type, part.value]));
-  const pickup = `${p.month}-${p.day} ${p.hour}:${p.minute}`;
+  const pickup = seoulMonthDayTime(r.pickupFrom);
   return {
     summary: `${counted(r.pallets, 'pallet')} ${r.cargoClass}, ${grouped(r.weightKg)} kg, pickup ${pickup}`,
     summaryKo: `${CARGO_KO[r.cargoClass]} ${r.pallets}팔레트, ${grouped(r.weightKg)}kg, 상차 ${pickup}`,
@@ -156,10 +161,14 @@ export function vehicleRetiredLine(v: VehicleName & { byOperator: boolean }): Ac
   };
 }
 
-export function shipmentLine(s: { step: ShipmentStep; pallets: number; weightKg: number }): ActivityLine {
+/** A step reported this long after it happened says when it happened: the feed's line stands at its report. */
+const LATE_REPORT_MS = 15 * 60_000;
+
+export function shipmentLine(s: { step: ShipmentStep; pallets: number; weightKg: number; occurredAt: Date; reportedAt: Date }): ActivityLine {
+  const when = s.reportedAt.getTime() - s.occurredAt.getTime() >= LATE_REPORT_MS ? seoulMonthDayTime(s.occurredAt) : null;
   return {
-    summary: `Shipment ${s.step.toLowerCase().replace('_', ' ')}: ${counted(s.pallets, 'pallet')}, ${grouped(s.weightKg)} kg`,
-    summaryKo: `${STEP_KO[s.step]}: ${s.pallets}팔레트, ${grouped(s.weightKg)}kg`,
+    summary: `Shipment ${s.step.toLowerCase().replace('_', ' ')}${when ? ` at ${when}` : ''}: ${counted(s.pallets, 'pallet')}, ${grouped(s.weightKg)} kg`,
+    summaryKo: `${STEP_KO[s.step]}${when ? `(${when})` : ''}: ${s.pallets}팔레트, ${grouped(s.weightKg)}kg`,
   };
 }
 

@@ -194,16 +194,16 @@ async function retired(db: Db, complexId: number, first: number): Promise<Item[]
 async function steps(db: Db, complexId: number, first: number): Promise<Item[]> {
   // Read alone, so that STEPS_ONLY's unqualified `kind` is the event's (bookings have one too) and the index serves it.
   const newest = db
-    .select({ id: trackingEvents.id, bookingId: trackingEvents.bookingId, kind: trackingEvents.kind, at: trackingEvents.recordedAt })
+    .select({ id: trackingEvents.id, bookingId: trackingEvents.bookingId, kind: trackingEvents.kind, at: trackingEvents.recordedAt, occurredAt: trackingEvents.occurredAt })
     .from(trackingEvents)
     .where(and(eq(trackingEvents.complexId, complexId), STEPS_ONLY))
     .orderBy(desc(trackingEvents.id))
     .limit(first)
     .as('newest');
-  const rows = await db.select({ id: newest.id, step: newest.kind, at: newest.at, pallets: bookings.pallets, weightKg: bookings.weightKg }).from(newest).innerJoin(bookings, eq(bookings.id, newest.bookingId)).all();
+  const rows = await db.select({ id: newest.id, step: newest.kind, at: newest.at, occurredAt: newest.occurredAt, pallets: bookings.pallets, weightKg: bookings.weightKg }).from(newest).innerJoin(bookings, eq(bookings.id, newest.bookingId)).all();
   return rows.map((e) => {
     const step = e.step as ShipmentStep;
-    return { id: activityId(`SHIPMENT_${step}`, e.id), kind: `SHIPMENT_${step}` as const, at: e.at, ...shipmentLine({ step, pallets: e.pallets, weightKg: e.weightKg }) };
+    return { id: activityId(`SHIPMENT_${step}`, e.id), kind: `SHIPMENT_${step}` as const, at: e.at, ...shipmentLine({ step, pallets: e.pallets, weightKg: e.weightKg, occurredAt: e.occurredAt, reportedAt: e.at }) };
   });
 }
 

@@ -145,6 +145,6 @@ async function trackedEvents(ctx: Context, tx: Tx, event: TrackingEventRecord, b
     complexCode: complexCodeOf(ctx, booking.complexId),
     kind: `SHIPMENT_${event.kind}`,
     at,
-    ...shipmentLine({ step: event.kind, pallets: booking.pallets, weightKg: booking.weightKg }),
+    ...shipmentLine({ step: event.kind, pallets: booking.pallets, weightKg: booking.weightKg, occurredAt: event.occurredAt, reportedAt: at }),
   }]];
 }

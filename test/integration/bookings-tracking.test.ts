@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { join } from 'node:path';
 import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { podImages, shipmentRequests, vehicleReservations } from '../../db/schema';
+import { bookings, podImages, shipmentRequests, vehicleReservations } from '../../db/schema';
 import { localIdOf, toGlobalId } from '../../src/global-id';
 import { firstResults, gql, keepTriggering, subscribedTo, wsClient } from '../helpers/clients';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
@@ -109,6 +109,27 @@ describe('tracking', () => {
     // A device clock a few minutes behind ours is allowed for.
     const skewed = await report(bookingId, 'PICKED_UP', { occurredAt: new Date(before - 4 * 60_000).toISOString() });
     expect(skewed.body.errors).toBeUndefined();
+  });
+
+  it("tells the feed when a step happened that was reported late, not only when it was reported", async () => {
+    const { bookingId } = await booked();
+    // Booked three hours ago; the driver reports the pickup two hours late, the delivery as it happens.
+    const now = Date.now();
+    await server.db.update(bookings).set({ bookedAt: new Date(now - 3 * 3_600_000) }).where(eq(bookings.id, localIdOf(bookingId, 'Booking', 'bookingId'))).run();
+    const pickedUpAt = new Date(now - 2 * 3_600_000);
+    expect((await report(bookingId, 'PICKED_UP', { occurredAt: pickedUpAt.toISOString() })).body.errors).toBeUndefined();
+    expect((await report(bookingId, 'EXCEPTION', { note: '정체' })).body.errors).toBeUndefined();
+    const { body } = await gql<{ complex: { recentActivity: { kind: string; summaryKo: string; summary: string }[] } }>(
+      server.url,
+      'query { complex(code: "BANWOL_SIHWA") { recentActivity(first: 2) { kind summary summaryKo } } }',
+      {},
+      { apiKey: key('OPERATOR') },
+    );
+    const clock = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(pickedUpAt);
+    const p = Object.fromEntries(clock.map((part) => [part.type, part.value]));
+    const [exception, pickup] = body.data!.complex.recentActivity;
+    expect(pickup).toMatchObject({ kind: 'SHIPMENT_PICKED_UP', summaryKo: expect.stringMatching(new RegExp(`^상차 완료\\(${p.month}-${p.day} ${p.hour}:${p.minute}\\): `)), summary: expect.stringMatching(/^Shipment picked up at \d\d-\d\d \d\d:\d\d: /) });
+    expect(exception).toMatchObject({ kind: 'SHIPMENT_EXCEPTION', summaryKo: expect.stringMatching(/^배송 이상: /) });
   });
 
   it('a retried report with the same idempotency key is recorded once', async () => {

@@ -61,6 +61,13 @@ describe('activity lines: each feed line in English and in Korean', () => {
     expect(bookedLine(booked)).toEqual({ summary: `Transport booked: ${load.summary}`, summaryKo: `운송 예약: ${load.summaryKo}` });
   });
 
+  it("says when a step happened that was reported 15 minutes or more later: the feed's line stands at its report", () => {
+    // Delivered at 23:30 KST, reported at 04:13 the next morning.
+    const late = { step: 'DELIVERED' as const, pallets: 3, weightKg: 1200, occurredAt: new Date('2026-12-07T14:30:00Z'), reportedAt: new Date('2026-12-07T19:13:00Z') };
+    expect(shipmentLine(late)).toEqual({ summary: 'Shipment delivered at 12-07 23:30: 3 pallets, 1,200 kg', summaryKo: '배송 완료(12-07 23:30): 3팔레트, 1,200kg' });
+    expect(shipmentLine({ ...late, reportedAt: new Date('2026-12-07T14:45:00Z') }).summaryKo).toBe('배송 완료(12-07 23:30): 3팔레트, 1,200kg');
+  });
+
   it('says who gave a booking back, and how many shipments return to the market', () => {
     expect(givenBackLine({ storage: false, shipments: 1 })).toEqual({ summary: 'Booking given back by its carrier: 1 shipment back to the next matching round', summaryKo: '운송사 예약 반납: 화물 1건이 다음 매칭으로' });
     expect(givenBackLine({ storage: true, shipments: 2 }).summaryKo).toBe('창고 예약 반납: 화물 2건이 다음 매칭으로');
@@ -71,7 +78,8 @@ describe('activity lines: each feed line in English and in Korean', () => {
     expect(listingWithdrawnLine({ totalPallets: 1, storageClass: 'OUTDOOR_YARD' })).toEqual({ summary: 'Warehouse space withdrawn: 1 OUTDOOR_YARD pallet position', summaryKo: '창고 공간 철회: 야적장 1팔레트' });
     expect(vehicleRetiredLine({ classEn: '1.4-ton', classKo: '1.4톤', bodyType: 'REFRIGERATED', byOperator: false })).toEqual({ summary: 'Vehicle retired: 1.4-ton REFRIGERATED', summaryKo: '차량 운행 종료: 1.4톤 냉장탑차' });
     expect(vehicleRetiredLine({ classEn: '5-ton', classKo: '5톤', bodyType: 'WING', byOperator: true })).toEqual({ summary: 'Vehicle retired by the centre: 5-ton WING', summaryKo: '센터 운영자가 차량 운행 종료: 5톤 윙바디' });
-    expect(shipmentLine({ step: 'DEPARTED_CENTRE', pallets: 2, weightKg: 1500 })).toEqual({ summary: 'Shipment departed centre: 2 pallets, 1,500 kg', summaryKo: '센터 출고: 2팔레트, 1,500kg' });
+    const at = new Date('2026-12-07T14:30:00Z');
+    expect(shipmentLine({ step: 'DEPARTED_CENTRE', pallets: 2, weightKg: 1500, occurredAt: new Date(at.getTime() - 14 * 60_000), reportedAt: at })).toEqual({ summary: 'Shipment departed centre: 2 pallets, 1,500 kg', summaryKo: '센터 출고: 2팔레트, 1,500kg' });
     expect(endpointDisabledLine({ organisation: '한빛물류', host: 'hooks.example.com', failed: 12, since: new Date('2026-11-24T00:05:00Z') })).toEqual({
       summary: 'Webhook endpoint of 한빛물류 (hooks.example.com) disabled: 12 attempts failed since 2026-11-24T09:05:00+09:00',
       summaryKo: '한빛물류 웹훅 수신 주소(hooks.example.com) 중지: 2026-11-24T09:05:00+09:00 이후 12회 실패',
