@@ -1,5 +1,6 @@
 import { and, eq, exists, gt, inArray, notExists, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/transaction';
+import { loadingKind } from '../tracking/tracking-rules';
 import { bookings, HOLDING_BOOKING_STATUSES, offers, shipmentRequests, trackingEvents, type RequestStatus } from '../../db/schema';
 
 /**
@@ -61,7 +62,7 @@ export async function awaitingTrunks(tx: Pick<Tx, 'select'>, complexId: number, 
   });
 }
 
-/** Whether the trunk booking `bookingId` has loaded its goods at the centre (reported DEPARTED_CENTRE). */
+/** Whether the trunk booking `bookingId` has loaded its goods at the centre (reported its loadingKind, DEPARTED_CENTRE). */
 export async function trunkDeparted(tx: Pick<Tx, 'select'>, bookingId: number): Promise<boolean> {
-  return (await tx.select({ id: trackingEvents.id }).from(trackingEvents).where(and(eq(trackingEvents.bookingId, bookingId), eq(trackingEvents.kind, 'DEPARTED_CENTRE'))).get()) !== undefined;
+  return (await tx.select({ id: trackingEvents.id }).from(trackingEvents).where(and(eq(trackingEvents.bookingId, bookingId), eq(trackingEvents.kind, loadingKind('TRUNK')))).get()) !== undefined;
 }

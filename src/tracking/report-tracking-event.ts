@@ -78,10 +78,11 @@ export async function reportTrackingEvent({ ctx, input }: { ctx: Context; input:
     const leg = booking.centreLeg;
     const wrongLeg = notThisLeg(data.kind, leg, request.destinationIsCentre);
     if (wrongLeg) throw new ValidationError([{ field: 'input.kind', rule: wrongLeg }]);
-    // A booking reports a handful of events: one read gives both whether a trunk loaded and the latest.
+    // A booking reports a handful of events: one read gives both whether its truck loaded the goods and the latest.
     const reported = await tx.select({ kind: trackingEvents.kind, occurredAt: trackingEvents.occurredAt }).from(trackingEvents).where(eq(trackingEvents.bookingId, booking.id)).all();
-    const departed = reported.some((e) => e.kind === 'DEPARTED_CENTRE');
-    const wrongOrder = notLoadedYet(data.kind, leg, departed) ?? outOfOrder(data.kind, request.status, request.destinationIsCentre);
+    // Nobody carries or signs for goods the truck had not loaded yet: its loading, not an exception reported on the way to it.
+    const loaded = reported.find((e) => e.kind === loadingKind(leg));
+    const wrongOrder = notLoadedYet(data.kind, leg, loaded !== undefined) ?? outOfOrder(data.kind, request.status, request.destinationIsCentre);
     if (wrongOrder) throw new ConflictError(wrongOrder);
     const previous = reported.reduce<(typeof reported)[number] | undefined>((a, b) => (a && a.occurredAt >= b.occurredAt ? a : b), undefined);
     if (previous && data.occurredAt < previous.occurredAt) {
@@ -89,8 +90,6 @@ export async function reportTrackingEvent({ ctx, input }: { ctx: Context; input:
     }
 
     const proof = data.proofOfDelivery;
-    // Nobody signs for goods the truck had not loaded yet: its loading, not an exception reported on the way to it.
-    const loaded = reported.find((e) => e.kind === loadingKind(leg));
     if (proof && loaded && proof.receivedAt < loaded.occurredAt) {
       throw new ValidationError([{ field: 'input.proofOfDelivery.receivedAt', rule: `must not be before the goods were picked up (${loaded.kind} at ${loaded.occurredAt.toISOString()})` }]);
     }

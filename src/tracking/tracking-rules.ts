@@ -50,8 +50,8 @@ export function notThisLeg(kind: TrackingEventKind, leg: CentreLeg | null, desti
  * Why a trunk leg may not report `kind` yet, or null when it may: until it reports DEPARTED_CENTRE the goods are not
  * on it (the feeder carries them, or they wait at the centre), so it is neither on its way with them nor delivers them.
  */
-export function notLoadedYet(kind: TrackingEventKind, leg: CentreLeg | null, departed: boolean): string | null {
-  if (leg !== 'TRUNK' || departed || (kind !== 'IN_TRANSIT' && kind !== 'DELIVERED')) return null;
+export function notLoadedYet(kind: TrackingEventKind, leg: CentreLeg | null, loaded: boolean): string | null {
+  if (leg !== 'TRUNK' || loaded || (kind !== 'IN_TRANSIT' && kind !== 'DELIVERED')) return null;
   return `Cannot report ${kind} before this trunk leg reported DEPARTED_CENTRE: it takes the goods on at the centre first`;
 }
 
