@@ -24,7 +24,7 @@ export interface StorePodImageInput {
  * most POD_MAX_BYTES) under POD_STORAGE_DIR, durably, and records it. Report DELIVERED with its id afterwards.
  * The request's content-type is not read: the content says what the image is.
  * @throws NotFoundError for an unknown booking or another carrier's; ValidationError for an empty, oversized
- *   or non-image body or a storage booking; ConflictError before the leg's goods were loaded, or once the booking
+ *   or non-image body, a storage booking or a feeder leg (it delivers nothing: it hands the goods over at the centre); ConflictError before the leg's goods were loaded, or once the booking
  *   ended or was delivered.
  */
 export async function storePodImage({ ctx, input }: { ctx: Context; input: StorePodImageInput }): Promise<PodImageRecord> {
@@ -32,6 +32,7 @@ export async function storePodImage({ ctx, input }: { ctx: Context; input: Store
   const booking = await ctx.db.select().from(bookings).where(eq(bookings.id, input.bookingId)).get();
   if (!booking || booking.supplierOrgId !== viewer.organisationId) throw new NotFoundError('Booking');
   if (!isTransport(booking)) throw new ValidationError([{ field: 'bookingId', rule: 'must be a transport booking: proofs of delivery are for goods carried' }]);
+  if (booking.centreLeg === 'FEEDER') throw new ValidationError([{ field: 'bookingId', rule: 'must be a booking that delivers the goods: a feeder leg hands them over at the logistics centre (AT_CENTRE), which takes no proof of delivery' }]);
   if (booking.status !== 'CONFIRMED') throw new ConflictError(`Booking is ${booking.status}: it takes no more proofs of delivery`);
   // A driver has no photo of a delivery before loading the goods: one uploaded earlier could never prove it.
   const loading = loadingKind(booking.centreLeg);

@@ -184,6 +184,13 @@ describe('a request through the logistics centre', () => {
     // Nor has it a photo of the delivery: its upload is refused, naming the loading it waits for.
     const photo = await fetch(`${server.url.replace(/\/graphql$/, '')}/pod-images/${bookingOf.trunk}`, { method: 'POST', headers: { authorization: `Bearer ${key('CARRIER')}`, 'content-type': 'image/png' }, body: TINY_PNG });
     expect([photo.status, ((await photo.json()) as { errors: { message: string }[] }).errors[0]!.message]).toEqual([409, expect.stringContaining('(no DEPARTED_CENTRE reported)')]);
+    // The feeder, which has them, hands them over at the centre (AT_CENTRE), which takes no proof of delivery: a photo
+    // uploaded on it could never be used.
+    const feederPhoto = await fetch(`${server.url.replace(/\/graphql$/, '')}/pod-images/${bookingOf.feeder}`, { method: 'POST', headers: { authorization: `Bearer ${key('CARRIER')}`, 'content-type': 'image/png' }, body: TINY_PNG });
+    expect([feederPhoto.status, ((await feederPhoto.json()) as { errors: { extensions: { issues: unknown } }[] }).errors[0]!.extensions.issues]).toEqual([
+      400,
+      [{ field: 'bookingId', rule: 'must be a booking that delivers the goods: a feeder leg hands them over at the logistics centre (AT_CENTRE), which takes no proof of delivery' }],
+    ]);
     const now = new Date().toISOString();
     const delivered = await as(key('CARRIER'), REPORT, {
       input: { bookingId: bookingOf.trunk, kind: 'DELIVERED', occurredAt: now, position: centre, proofOfDelivery: { receiverName: '김수령', receivedAt: now, imageId: toGlobalId('PodImage', 1) }, idempotencyKey: randomUUID() },
