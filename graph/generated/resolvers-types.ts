@@ -503,6 +503,8 @@ export type Organisation = Node & {
   contactPhone?: Maybe<Scalars['String']['output']>;
   /** When it was registered. */
   createdAt: Scalars['DateTime']['output'];
+  /** Its API keys (their records, never their secrets), newest first, revoked ones too: the way to find the id of a key to revoke. For the organisation itself and admins; null for anyone else. */
+  apiKeys?: Maybe<Array<ApiKey>>;
 };
 
 /** An API key (the secret itself is shown only once, at creation). */
@@ -3493,6 +3495,7 @@ export type OrganisationResolvers<ContextType = Context, ParentType extends Reso
   contactName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   contactPhone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  apiKeys?: Resolver<Maybe<Array<ResolversTypes['ApiKey']>>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 

@@ -1,6 +1,7 @@
 import { createApiKey } from '../../src/auth/create-api-key';
 import { createOrganisation } from '../../src/auth/create-organisation';
 import { getOrganisation } from '../../src/auth/get-organisation';
+import { listApiKeys, mayListApiKeys } from '../../src/auth/list-api-keys';
 import { revokeApiKey } from '../../src/auth/revoke-api-key';
 import { getComplex } from '../../src/complexes/get-complex';
 import { localIdOf, toGlobalId } from '../../src/global-id';
@@ -19,6 +20,7 @@ export const authResolvers: Resolvers = {
   Organisation: {
     id: (o) => toGlobalId('Organisation', o.id),
     complex: (o, _, ctx) => (o.complexId ? getComplex({ ctx, input: { id: o.complexId } }) : null),
+    apiKeys: (o, _, ctx) => (mayListApiKeys(ctx.viewer, o.id) ? listApiKeys({ ctx, input: { organisationId: o.id } }) : null),
   },
   ApiKey: {
     id: (k) => toGlobalId('ApiKey', k.id),

@@ -1,7 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { apiKeys, organisations } from '../../db/schema';
-import type { Context } from '../context';
+import type { Context, Viewer } from '../context';
 import { ForbiddenError, NotFoundError } from '../errors';
 import { parseInput } from '../validation';
 import type { ApiKeyRecord } from './api-key-record';
@@ -19,9 +19,13 @@ export type ListApiKeysInput = z.infer<typeof ListApiKeysInput>;
 export async function listApiKeys({ ctx, input }: { ctx: Context; input: ListApiKeysInput }): Promise<ApiKeyRecord[]> {
   const viewer = requireViewer(ctx);
   const { organisationId } = parseInput(ListApiKeysInput, input);
-  if (viewer.role !== 'ADMIN' && viewer.organisationId !== organisationId) throw new ForbiddenError('An organisation may list only its own keys');
+  if (!mayListApiKeys(viewer, organisationId)) throw new ForbiddenError('An organisation may list only its own keys');
   const org = await ctx.db.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, organisationId)).get();
   if (!org) throw new NotFoundError('Organisation');
   // By id as well: two keys made in the same millisecond.
   return ctx.db.select().from(apiKeys).where(eq(apiKeys.organisationId, organisationId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).all();
 }
+
+/** Whether `viewer` may list the keys of organisation `organisationId`: its own, or any as ADMIN. */
+export const mayListApiKeys = (viewer: Pick<Viewer, 'role' | 'organisationId'> | null, organisationId: number): boolean =>
+  viewer !== null && (viewer.role === 'ADMIN' || viewer.organisationId === organisationId);

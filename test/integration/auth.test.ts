@@ -177,6 +177,24 @@ describe('accounts and access', () => {
     expect(wrongType.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.apiKeyId', rule: 'must be the ID of an ApiKey' }]);
   });
 
+  it("an organisation lists its own keys, revoked ones too, newest first; its complex's operator sees none of them", async () => {
+    const owner = server.keyOf('WAREHOUSE_OWNER', 'GUMI');
+    const ownerId = (await gql<{ viewer: { id: string } }>(server.url, VIEWER, {}, { apiKey: owner.apiKey })).body.data!.viewer.id;
+    const make = async (name: string) =>
+      (await gql<{ apiKeyCreate: { apiKey: { id: string } } }>(server.url, KEY_CREATE, { input: { organisationId: ownerId, name } }, { apiKey: owner.apiKey })).body.data!.apiKeyCreate.apiKey.id;
+    const wms = await make('wms');
+    const forklift = await make('forklift tablet');
+    await gql(server.url, KEY_REVOKE, { input: { apiKeyId: wms } }, { apiKey: owner.apiKey });
+    const own = await gql<{ viewer: { apiKeys: { id: string; name: string; revokedAt: string | null }[] } }>(server.url, '{ viewer { apiKeys { id name revokedAt } } }', {}, { apiKey: owner.apiKey });
+    const keys = own.body.data!.viewer.apiKeys;
+    expect(keys.slice(0, 2)).toEqual([{ id: forklift, name: 'forklift tablet', revokedAt: null }, { id: wms, name: 'wms', revokedAt: expect.any(String) }]);
+    expect(keys.length).toBeGreaterThan(2); // the demo key it signed in with
+    const query = 'query ($id: ID!) { node(id: $id) { ... on Organisation { name apiKeys { id } } } }';
+    expect((await gql(server.url, query, { id: ownerId }, { apiKey: server.keyOf('ADMIN').apiKey })).body.data).toEqual({ node: { name: owner.organisationName, apiKeys: keys.map(({ id }) => ({ id })) } });
+    const operator = await gql(server.url, query, { id: ownerId }, { apiKey: server.keyOf('OPERATOR', 'GUMI').apiKey });
+    expect(operator.body).toEqual({ data: { node: { name: owner.organisationName, apiKeys: null } } });
+  });
+
   it("node(id:) hides another tenant's organisation but shows it to that complex's operator", async () => {
     const carrier = server.keyOf('CARRIER', 'YEOSU');
     const carrierId = (await gql<{ viewer: { id: string } }>(server.url, VIEWER, {}, { apiKey: carrier.apiKey })).body.data!.viewer.id;
