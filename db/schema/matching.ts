@@ -27,6 +27,55 @@ export const OFFER_KIND_CODES = { TRANSPORT: 0, STORAGE: 1 } as const satisfies 
 export const OFFER_STATUS_CODES = { PENDING: 0, ACCEPTED: 1, DECLINED: 2, EXPIRED: 3, WITHDRAWN: 4 } as const satisfies Codes<OfferStatus>;
 export const offerKind = codedEnum(OFFER_KIND_CODES);
 export const offerStatus = codedEnum(OFFER_STATUS_CODES);
+/**
+ * Why a pending offer was withdrawn, as its supplier reads it (Offer.withdrawalReason; src/market/fallout.ts
+ * WITHDRAWALS says which change gives which): its own request's shipper, its own listing or truck, or, for a share of
+ * a pooled route (PARTNER_…), another request on that route. OTHER_LEG_LOST: the request's other leg (its storage, its
+ * transport, its other leg through the centre) was declined, withdrawn or expired, so this one alone cannot book it.
+ */
+export const OFFER_WITHDRAWAL_REASONS = [
+  'REQUEST_BOOKED_ELSEWHERE',
+  'REQUEST_CANCELLED',
+  'REQUEST_CHANGED',
+  'REQUEST_EXPIRED',
+  'REQUEST_GIVEN_BACK',
+  'OTHER_LEG_LOST',
+  'PARTNER_BOOKED',
+  'PARTNER_CANCELLED',
+  'PARTNER_CHANGED',
+  'PARTNER_EXPIRED',
+  'PARTNER_GIVEN_BACK',
+  'PARTNER_LEG_LOST',
+  'LISTING_WITHDRAWN',
+  'LISTING_CHANGED',
+  'LISTING_SHRUNK',
+  'VEHICLE_RETIRED',
+  'VEHICLE_RETIRED_BY_OPERATOR',
+  'VEHICLE_CHANGED',
+] as const;
+export type OfferWithdrawalReason = (typeof OFFER_WITHDRAWAL_REASONS)[number];
+/** As stored (codedEnum; migration 0050, PostgreSQL 0042): most withdrawals are of rivals of an accepted offer, 0, and their pooled partners, 1. */
+export const OFFER_WITHDRAWAL_REASON_CODES = {
+  REQUEST_BOOKED_ELSEWHERE: 0,
+  PARTNER_BOOKED: 1,
+  REQUEST_CANCELLED: 2,
+  PARTNER_CANCELLED: 3,
+  REQUEST_CHANGED: 4,
+  PARTNER_CHANGED: 5,
+  REQUEST_EXPIRED: 6,
+  PARTNER_EXPIRED: 7,
+  REQUEST_GIVEN_BACK: 8,
+  PARTNER_GIVEN_BACK: 9,
+  OTHER_LEG_LOST: 10,
+  PARTNER_LEG_LOST: 11,
+  LISTING_WITHDRAWN: 12,
+  LISTING_CHANGED: 13,
+  LISTING_SHRUNK: 14,
+  VEHICLE_RETIRED: 15,
+  VEHICLE_RETIRED_BY_OPERATOR: 16,
+  VEHICLE_CHANGED: 17,
+} as const satisfies Codes<OfferWithdrawalReason>;
+export const offerWithdrawalReason = codedEnum(OFFER_WITHDRAWAL_REASON_CODES);
 /** A pending offer, as the partial index offers_pending_expiry spells it. */
 export const PENDING_OFFER = sql`status = ${codeOf(OFFER_STATUS_CODES, 'PENDING')}`;
 
@@ -343,6 +392,11 @@ export const offers = sqliteTable(
     createdAt: createdAt(),
     respondedAt: integer('responded_at', { mode: 'timestamp_ms' }),
     responseReason: text('response_reason'),
+    /**
+     * Why it was withdrawn (null unless WITHDRAWN, and on offers withdrawn before it was kept). No CHECK on its codes:
+     * adding one would rebuild SQLite's largest table; codedEnum refuses a code it does not know on reading.
+     */
+    withdrawalReason: offerWithdrawalReason('withdrawal_reason'),
   },
   (t) => [
     index('offers_request').on(t.requestId, t.status),

@@ -1691,8 +1691,47 @@ export type OfferStatus =
   | 'DECLINED'
   /** Not answered by its `expiresAt` (so read from that moment); the request returns to the next round. */
   | 'EXPIRED'
-  /** Withdrawn because a sibling offer was accepted or the request was cancelled. */
+  /** Withdrawn before its supplier answered: `withdrawalReason` says why. */
   | 'WITHDRAWN';
+
+/** Why an offer was withdrawn, in its supplier's terms: its own request's shipper, its own listing or truck, or (PARTNER_…) another request on the pooled route it is a share of, whose price split depended on every share. */
+export type OfferWithdrawalReason =
+  /** The request was booked with another supplier's offer (a rival accepted). */
+  | 'REQUEST_BOOKED_ELSEWHERE'
+  /** The shipper cancelled the request. */
+  | 'REQUEST_CANCELLED'
+  /** The shipper changed the request's terms (cargo, places, times, storage, price limit) so the offer no longer fits; the request goes to the next round on its new terms. */
+  | 'REQUEST_CHANGED'
+  /** The request's pickup window passed before it was booked. */
+  | 'REQUEST_EXPIRED'
+  /** Another supplier gave back its booking of the request, which returns to the next round whole. */
+  | 'REQUEST_GIVEN_BACK'
+  /** The request's other leg (its storage, its transport, or its other leg through the logistics centre) was declined, withdrawn or expired: this offer alone cannot book it. */
+  | 'OTHER_LEG_LOST'
+  /** Another request on the pooled route was booked with another offer. */
+  | 'PARTNER_BOOKED'
+  /** Another request on the pooled route was cancelled. */
+  | 'PARTNER_CANCELLED'
+  /** Another request on the pooled route was changed by its shipper. */
+  | 'PARTNER_CHANGED'
+  /** Another request on the pooled route expired. */
+  | 'PARTNER_EXPIRED'
+  /** Another request on the pooled route was given back by another of its suppliers. */
+  | 'PARTNER_GIVEN_BACK'
+  /** Another request on the pooled route lost its other leg (declined, withdrawn or expired). */
+  | 'PARTNER_LEG_LOST'
+  /** You withdrew the warehouse listing the offer was planned with. */
+  | 'LISTING_WITHDRAWN'
+  /** You changed the listing's place, storage class or hours the offer was planned with. */
+  | 'LISTING_CHANGED'
+  /** You now list too few idle pallets on days of the stay the offer was planned for. */
+  | 'LISTING_SHRUNK'
+  /** You retired the truck the offer was planned with. */
+  | 'VEHICLE_RETIRED'
+  /** The complex's operator retired the truck the offer was planned with. */
+  | 'VEHICLE_RETIRED_BY_OPERATOR'
+  /** You changed the truck's rate card or capacity the offer was priced on. */
+  | 'VEHICLE_CHANGED';
 
 /** State of a matching round. */
 export type MatchingRoundStatus =
@@ -1773,6 +1812,8 @@ export type Offer = Node & {
   respondedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The supplier's reason, when declining. */
   responseReason?: Maybe<Scalars['String']['output']>;
+  /** Why it was withdrawn (WITHDRAWN only; null on offers withdrawn before the reason was kept). */
+  withdrawalReason?: Maybe<OfferWithdrawalReason>;
   /** The shipment request (fetch it with node(id:) if you may see it). */
   requestId: Scalars['ID']['output'];
   /** The vehicle (transport). */
@@ -3159,6 +3200,7 @@ export type ResolversTypes = {
   HeatmapCell: ResolverTypeWrapper<HeatmapCell>;
   OfferKind: OfferKind;
   OfferStatus: OfferStatus;
+  OfferWithdrawalReason: OfferWithdrawalReason;
   MatchingRoundStatus: MatchingRoundStatus;
   CentreLeg: CentreLeg;
   MatchingRoundTrigger: MatchingRoundTrigger;
@@ -3937,6 +3979,7 @@ export type OfferResolvers<ContextType = Context, ParentType extends ResolversPa
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   respondedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   responseReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  withdrawalReason?: Resolver<Maybe<ResolversTypes['OfferWithdrawalReason']>, ParentType, ContextType>;
   requestId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   vehicleId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   listingId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;

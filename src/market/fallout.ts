@@ -1,4 +1,4 @@
-import type { bookings, offers, RequestStatus } from '../../db/schema';
+import type { bookings, offers, OfferWithdrawalReason, RequestStatus } from '../../db/schema';
 import type { Publication } from '../pubsub';
 
 /** What a change to the market ended besides itself, whose suppliers are to be told once it commits (falloutEvents). */
@@ -42,6 +42,35 @@ export const RETURN_REASONS = {
   withdrawn: 'An offer for it was withdrawn',
 } as const;
 export type ReturnCause = keyof typeof RETURN_REASONS;
+
+/** Why offers were withdrawn, as their suppliers read it: those the change hit (`own`), and the other shares of the pooled routes they took along. */
+export interface Withdrawal {
+  own: OfferWithdrawalReason;
+  partner: OfferWithdrawalReason;
+}
+
+/**
+ * The withdrawal each change that withdraws offers makes, by its cause as the shippers of the requests it returns read
+ * it: a cancel tells those shippers partnerCancelled, and the suppliers REQUEST_CANCELLED (the cancelled request's
+ * offers) or PARTNER_CANCELLED (the other shares of its pooled routes). `withdrawn` is a give-back's.
+ */
+export const WITHDRAWALS = {
+  partnerCancelled: { own: 'REQUEST_CANCELLED', partner: 'PARTNER_CANCELLED' },
+  partnerChanged: { own: 'REQUEST_CHANGED', partner: 'PARTNER_CHANGED' },
+  partnerExpired: { own: 'REQUEST_EXPIRED', partner: 'PARTNER_EXPIRED' },
+  partnerBooked: { own: 'REQUEST_BOOKED_ELSEWHERE', partner: 'PARTNER_BOOKED' },
+  withdrawn: { own: 'REQUEST_GIVEN_BACK', partner: 'PARTNER_GIVEN_BACK' },
+  listingWithdrawn: { own: 'LISTING_WITHDRAWN', partner: 'LISTING_WITHDRAWN' },
+  listingChanged: { own: 'LISTING_CHANGED', partner: 'LISTING_CHANGED' },
+  listingShrunk: { own: 'LISTING_SHRUNK', partner: 'LISTING_SHRUNK' },
+  vehicleRetired: { own: 'VEHICLE_RETIRED', partner: 'VEHICLE_RETIRED' },
+  vehicleRetiredByOperator: { own: 'VEHICLE_RETIRED_BY_OPERATOR', partner: 'VEHICLE_RETIRED_BY_OPERATOR' },
+  vehicleChanged: { own: 'VEHICLE_CHANGED', partner: 'VEHICLE_CHANGED' },
+} as const satisfies Partial<Record<ReturnCause, Withdrawal>>;
+export type WithdrawalCause = keyof typeof WITHDRAWALS;
+
+/** The cascade's: a request's pending offers that can no longer book it whole (strandedRequests), and their pooled partners. */
+export const STRANDED: Withdrawal = { own: 'OTHER_LEG_LOST', partner: 'PARTNER_LEG_LOST' };
 
 export const noFallout: Fallout = { withdrawn: [], ended: [], released: [] };
 

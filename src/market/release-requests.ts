@@ -1,7 +1,7 @@
 import { and, eq, inArray, notExists } from 'drizzle-orm';
 import type { Tx } from '../../db/transaction';
 import { offers, shipmentRequests } from '../../db/schema';
-import { RETURN_REASONS, type Fallout, type Released, type ReturnCause } from './fallout';
+import { RETURN_REASONS, STRANDED, type Fallout, type Released, type ReturnCause } from './fallout';
 import { endRequestBookings } from './end-request-bookings';
 import { END_REASONS } from './end-reasons';
 import { strandedRequests } from './stranded-requests';
@@ -25,7 +25,7 @@ export async function releaseRequests(tx: Tx, requestIds: readonly number[], now
     released.push(...(await releaseIdle(tx, asked, now, RETURN_REASONS[cause])));
     const stranded = await strandedRequests(tx, asked);
     if (stranded.length === 0) break;
-    const units = await withdrawUnits(tx, inArray(offers.requestId, stranded));
+    const units = await withdrawUnits(tx, inArray(offers.requestId, stranded), STRANDED);
     withdrawn.push(...units);
     const touched = units.map((o) => o.requestId).filter((id) => !seen.has(id));
     for (const id of touched) seen.add(id);

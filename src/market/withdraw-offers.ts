@@ -6,16 +6,16 @@ import { inFrom, OFFER_TRANSITIONS } from './transitions';
 import type { Tx } from '../../db/transaction';
 import { idList, inIdList, preparedPerDatabase } from '../../db/prepared';
 import { inJson, notInJson } from '../../db/sql';
-import { joinFallout, type Fallout, type ReturnCause } from './fallout';
+import { joinFallout, WITHDRAWALS, type Fallout, type ReturnCause, type WithdrawalCause } from './fallout';
 
 /**
  * Withdraws the PENDING offers matching `which`. A consolidated share takes its whole load with it (the load's
  * price split depends on every share), and requests left without a pending offer return to the next round,
- * except `keep`: requests being booked right now; their shippers are told why (`cause`). Returns the offers withdrawn
+ * except `keep`: requests being booked right now; their shippers and the offers' suppliers are told why (`cause`: WITHDRAWALS). Returns the offers withdrawn
  * and the bookings that ended with them (a leg of a request that returned), whose suppliers are to be told (falloutEvents).
  */
-export async function withdrawPendingOffers(tx: Tx, which: SQL, now: Date, cause: ReturnCause = 'withdrawn', keep: readonly number[] = []): Promise<Fallout> {
-  return releaseWithdrawn(tx, await withdrawUnits(tx, which), now, cause, keep);
+export async function withdrawPendingOffers(tx: Tx, which: SQL, now: Date, cause: WithdrawalCause, keep: readonly number[] = []): Promise<Fallout> {
+  return releaseWithdrawn(tx, await withdrawUnits(tx, which, WITHDRAWALS[cause]), now, cause, keep);
 }
 
 /** The offers that competed with an accepted unit for the same legs. */
@@ -37,8 +37,13 @@ const rivalStatements = preparedPerDatabase((db) => {
     notInJson(offers.id, sql.placeholder('acceptedIds')),
   );
   return {
-    withdraw: db.update(offers).set({ status: OFFER_TRANSITIONS.withdraw.to }).where(and(pending, rivals)).returning().prepare(),
-    withdrawLoads: db.update(offers).set({ status: OFFER_TRANSITIONS.withdraw.to }).where(and(pending, inIdList(offers.routeId, 'loadIds'))).returning().prepare(),
+    withdraw: db.update(offers).set({ status: OFFER_TRANSITIONS.withdraw.to, withdrawalReason: WITHDRAWALS.partnerBooked.own }).where(and(pending, rivals)).returning().prepare(),
+    withdrawLoads: db
+      .update(offers)
+      .set({ status: OFFER_TRANSITIONS.withdraw.to, withdrawalReason: WITHDRAWALS.partnerBooked.partner })
+      .where(and(pending, inIdList(offers.routeId, 'loadIds')))
+      .returning()
+      .prepare(),
   };
 });
 

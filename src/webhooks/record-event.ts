@@ -90,11 +90,12 @@ interface Webhook {
 function toWebhook<T extends keyof Recorded>(topic: T, event: Recorded[T]): Webhook {
   if (topic === 'offerReceived' || topic === 'offerWithdrawn') {
     const { offer: o } = event as Recorded['offerReceived'];
-    // The Offer as both subscriptions give it: its status says which (PENDING, WITHDRAWN).
+    // The Offer as both subscriptions give it: its status says which (PENDING, WITHDRAWN), and a withdrawal why.
     const data = {
       id: toGlobalId('Offer', o.id),
       kind: o.kind,
       status: o.status,
+      withdrawalReason: o.withdrawalReason,
       priceKrw: o.priceKrw,
       standaloneKrw: o.standaloneKrw,
       // Every part, as the Offer's breakdown: they add up to the price.

@@ -3,17 +3,17 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { offers, routes, webhookEvents } from '../../db/schema';
-import { toGlobalId } from '../../src/global-id';
+import { offers, routes, shipmentRequests, webhookEvents } from '../../db/schema';
+import { fromGlobalId, toGlobalId } from '../../src/global-id';
 import { ctxAs, HOUR, listing, makeOffers, round, shipment, vehicle, type RoundRef } from '../helpers/bookings-fixtures';
 import { firstResults, gql, publishedIds, subscribedTo, wsClient } from '../helpers/clients';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 
-// offerWithdrawn and offer.withdrawn: a supplier hears of each pending offer of its own withdrawn, not of those that
-// expire (it knew when) nor of the one it accepted.
-const SUBSCRIPTION = 'subscription { offerWithdrawn { id status requestId } }';
-type Told = { offerWithdrawn: { id: string; status: string; requestId: string } };
+// offerWithdrawn and offer.withdrawn: a supplier hears of each pending offer of its own withdrawn, and why, not of
+// those that expire (it knew when) nor of the one it accepted.
+const SUBSCRIPTION = 'subscription { offerWithdrawn { id status requestId withdrawalReason } }';
+type Told = { offerWithdrawn: { id: string; status: string; requestId: string; withdrawalReason: string | null } };
 
 let server: TestServer;
 let tmp: ReturnType<typeof tempDir>;
@@ -39,6 +39,23 @@ async function listen(apiKey: string, count = 1) {
     dispose: () => client.dispose(),
   };
 }
+/** Offer `id` as its supplier (`apiKey`) reads it: its status and why it was withdrawn. */
+async function offerAsRead(id: number, apiKey: string) {
+  const read = await gql<{ node: { status: string; withdrawalReason: string | null } }>(server.url, 'query ($id: ID!) { node(id: $id) { ... on Offer { status withdrawalReason } } }', { id: offerId(id) }, { apiKey });
+  expect(read.body.errors).toBeUndefined();
+  return read.body.data!.node;
+}
+
+/** A pooled route of the demo carrier's new truck carrying two new requests, one share each. */
+async function pooled() {
+  const [a, b] = [await shipment(shipperCtx(), { pallets: 2, weightKg: 800 }), await shipment(shipperCtx(), { pallets: 2, weightKg: 800 })];
+  const truck = await vehicle(carrierCtx());
+  const load = await server.db.insert(routes).values({ roundId: r.roundId, complexId: r.complexId, vehicleId: truck.id, priceKrw: 900_000, startAt: new Date(Date.now() + 5 * HOUR), endAt: new Date(Date.now() + 9 * HOUR) }).returning().get();
+  const share = (request: typeof a) => ({ round: r, routeId: load!.id, requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: key('CARRIER').organisationId, vehicleId: truck.id });
+  const [shareA, shareB] = await makeOffers(server.db, [share(a), share(b)]);
+  return { a, b, truck, shareA: shareA!, shareB: shareB! };
+}
+
 const CANCEL = 'mutation ($id: ID!) { shipmentRequestCancel(input: { shipmentRequestId: $id, reason: "order withdrawn" }) { shipmentRequest { status } } }';
 const cancel = (requestId: number) => gql(server.url, CANCEL, { id: toGlobalId('ShipmentRequest', requestId) }, { apiKey: key('MANUFACTURER').apiKey });
 
@@ -74,8 +91,10 @@ describe('offerWithdrawn', () => {
     const carrier = await listen(key('CARRIER').apiKey);
     const declined = await gql(server.url, 'mutation ($id: ID!) { offerDecline(input: { offerId: $id }) { offer { status } } }', { id: offerId(storage) }, { apiKey: owner.apiKey });
     expect(declined.body.errors).toBeUndefined();
-    expect((await carrier.next()).data!.offerWithdrawn).toEqual({ id: offerId(transport), status: 'WITHDRAWN', requestId: toGlobalId('ShipmentRequest', request.id) });
+    // Why, in the carrier's terms: its truck alone cannot book the request.
+    expect((await carrier.next()).data!.offerWithdrawn).toEqual({ id: offerId(transport), status: 'WITHDRAWN', requestId: toGlobalId('ShipmentRequest', request.id), withdrawalReason: 'OTHER_LEG_LOST' });
     await carrier.dispose();
+    expect(await offerAsRead(transport, key('CARRIER').apiKey)).toEqual({ status: 'WITHDRAWN', withdrawalReason: 'OTHER_LEG_LOST' });
     // The declined offer is the owner's own answer, not a withdrawal.
     expect(published.ids).toEqual([transport]);
     published.stop();
@@ -93,8 +112,11 @@ describe('offerWithdrawn', () => {
     const ACCEPT = 'mutation ($id: ID!, $key: String!) { offerAccept(input: { offerId: $id, idempotencyKey: $key }) { offer { status } } }';
     const accepted = await gql(server.url, ACCEPT, { id: offerId(chosen!), key: randomUUID() }, { apiKey: key('CARRIER').apiKey });
     expect(accepted.body.errors).toBeUndefined();
-    expect((await carrier.next()).data!.offerWithdrawn).toMatchObject({ id: offerId(rival!), status: 'WITHDRAWN' });
+    expect((await carrier.next()).data!.offerWithdrawn).toMatchObject({ id: offerId(rival!), status: 'WITHDRAWN', withdrawalReason: 'REQUEST_BOOKED_ELSEWHERE' });
     await carrier.dispose();
+    expect(await offerAsRead(rival!, key('CARRIER').apiKey)).toEqual({ status: 'WITHDRAWN', withdrawalReason: 'REQUEST_BOOKED_ELSEWHERE' });
+    // Only a withdrawn offer has a reason.
+    expect(await offerAsRead(chosen!, key('CARRIER').apiKey)).toEqual({ status: 'ACCEPTED', withdrawalReason: null });
     expect(published.ids).toEqual([rival]);
     published.stop();
   });
@@ -106,25 +128,25 @@ describe('offerWithdrawn', () => {
     // A round starts by expiring the offers past their time.
     const run = await gql(server.url, 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { status } } }', {}, { apiKey: key('OPERATOR').apiKey });
     expect(run.body.errors).toBeUndefined();
-    expect((await warehouse.next()).data!.offerWithdrawn).toMatchObject({ id: offerId(storage), status: 'WITHDRAWN' });
+    expect((await warehouse.next()).data!.offerWithdrawn).toMatchObject({ id: offerId(storage), status: 'WITHDRAWN', withdrawalReason: 'OTHER_LEG_LOST' });
     await warehouse.dispose();
     expect(published.ids).toContain(storage);
     expect(published.ids).not.toContain(transport);
     published.stop();
   });
 
-  it('tells of each share of a pooled route withdrawn with its load, as offerReceived tells of each', async () => {
-    const [a, b] = [await shipment(shipperCtx(), { pallets: 2, weightKg: 800 }), await shipment(shipperCtx(), { pallets: 2, weightKg: 800 })];
-    const truck = await vehicle(carrierCtx());
-    const load = await server.db.insert(routes).values({ roundId: r.roundId, complexId: r.complexId, vehicleId: truck.id, priceKrw: 900_000, startAt: new Date(Date.now() + 5 * HOUR), endAt: new Date(Date.now() + 9 * HOUR) }).returning().get();
-    const share = (request: typeof a) => ({ round: r, routeId: load!.id, requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: key('CARRIER').organisationId, vehicleId: truck.id });
-    const shares = await makeOffers(server.db, [share(a), share(b)]);
+  it('tells of each share of a pooled route withdrawn with its load, as offerReceived tells of each, and why each', async () => {
+    const { a, shareA, shareB } = await pooled();
+    const shares = [shareA, shareB];
     const published = withdrawnOffers();
     const carrier = await listen(key('CARRIER').apiKey, 2);
     // One shipper cancels: the load's price split depended on both shares, so both go.
     expect((await cancel(a.id)).body.errors).toBeUndefined();
-    expect((await carrier.all()).map((o) => o.id).sort()).toEqual(shares.map(offerId).sort());
+    const told = await carrier.all();
+    expect(told.map((o) => o.id).sort()).toEqual(shares.map(offerId).sort());
+    expect(Object.fromEntries(told.map((o) => [o.id, o.withdrawalReason]))).toEqual({ [offerId(shareA)]: 'REQUEST_CANCELLED', [offerId(shareB)]: 'PARTNER_CANCELLED' });
     await carrier.dispose();
+    expect(await offerAsRead(shareB, key('CARRIER').apiKey)).toEqual({ status: 'WITHDRAWN', withdrawalReason: 'PARTNER_CANCELLED' });
     expect(published.ids.sort()).toEqual([...shares].sort());
     published.stop();
   });
@@ -153,7 +175,70 @@ describe('offer.withdrawn', () => {
     expect(await server.db.select({ type: webhookEvents.type }).from(webhookEvents).where(eq(webhookEvents.organisationId, key('CARRIER').organisationId)).all()).toEqual([{ type: 'offer.withdrawn' }]);
     const [delivery] = await inbox.waitFor(1);
     const payload = new Webhook(created.body.data!.webhookEndpointCreate.secret).verify(delivery!.body, delivery!.headers as Record<string, string>) as { type: string; data: Record<string, unknown> };
-    expect(payload).toMatchObject({ type: 'offer.withdrawn', data: { id: offerId(offer!), status: 'WITHDRAWN', vehicleId: toGlobalId('Vehicle', truck.id), requestId: toGlobalId('ShipmentRequest', request.id) } });
+    expect(payload).toMatchObject({ type: 'offer.withdrawn', data: { id: offerId(offer!), status: 'WITHDRAWN', withdrawalReason: 'REQUEST_CANCELLED', vehicleId: toGlobalId('Vehicle', truck.id), requestId: toGlobalId('ShipmentRequest', request.id) } });
+  });
+});
+
+describe('withdrawalReason', () => {
+  /** What the carrier hears of its offers withdrawn by `change`, and reads of each on the Offer afterwards: offer id to reason. */
+  async function reasonsTold(apiKey: string, count: number, change: () => Promise<{ body: { errors?: unknown } }>) {
+    const supplier = await listen(apiKey, count);
+    expect((await change()).body.errors).toBeUndefined();
+    const told = Object.fromEntries((await supplier.all()).map((o) => [o.id, o.withdrawalReason]));
+    await supplier.dispose();
+    for (const [id, reason] of Object.entries(told)) expect(await offerAsRead(fromGlobalId(id)!.id, apiKey)).toEqual({ status: 'WITHDRAWN', withdrawalReason: reason });
+    return told;
+  }
+
+  it('says the request was booked with another offer, and to the pooled partner that its partner was', async () => {
+    const { a, shareA, shareB } = await pooled();
+    const [chosen] = await makeOffers(server.db, [{ round: r, requestId: a.id, shipperOrgId: a.shipperOrgId, supplierOrgId: key('CARRIER').organisationId, vehicleId: (await vehicle(carrierCtx())).id }]);
+    const ACCEPT = 'mutation ($id: ID!, $key: String!) { offerAccept(input: { offerId: $id, idempotencyKey: $key }) { offer { status } } }';
+    const told = await reasonsTold(key('CARRIER').apiKey, 2, () => gql(server.url, ACCEPT, { id: offerId(chosen!), key: randomUUID() }, { apiKey: key('CARRIER').apiKey }));
+    expect(told).toEqual({ [offerId(shareA)]: 'REQUEST_BOOKED_ELSEWHERE', [offerId(shareB)]: 'PARTNER_BOOKED' });
+  });
+
+  it('says the shipper changed the request, and to the pooled partner that its partner was changed', async () => {
+    const { a, shareA, shareB } = await pooled();
+    const UPDATE = 'mutation ($input: ShipmentRequestUpdateInput!) { shipmentRequestUpdate(input: $input) { shipmentRequest { status } } }';
+    const input = { shipmentRequestId: toGlobalId('ShipmentRequest', a.id), idempotencyKey: randomUUID(), pallets: 3 };
+    const told = await reasonsTold(key('CARRIER').apiKey, 2, () => gql(server.url, UPDATE, { input }, { apiKey: key('MANUFACTURER').apiKey }));
+    expect(told).toEqual({ [offerId(shareA)]: 'REQUEST_CHANGED', [offerId(shareB)]: 'PARTNER_CHANGED' });
+  });
+
+  it("says the request expired unbooked, and to the pooled partner that its partner did", async () => {
+    const { a, shareA, shareB } = await pooled();
+    await server.db.update(shipmentRequests).set({ pickupFrom: new Date(Date.now() - 2 * HOUR), pickupUntil: new Date(Date.now() - HOUR) }).where(eq(shipmentRequests.id, a.id));
+    // Reading it expires it: its pickup window has passed.
+    const READ = 'query ($id: ID!) { node(id: $id) { ... on ShipmentRequest { status } } }';
+    const told = await reasonsTold(key('CARRIER').apiKey, 2, () => gql(server.url, READ, { id: toGlobalId('ShipmentRequest', a.id) }, { apiKey: key('MANUFACTURER').apiKey }));
+    expect(told).toEqual({ [offerId(shareA)]: 'REQUEST_EXPIRED', [offerId(shareB)]: 'PARTNER_EXPIRED' });
+  });
+
+  it("says the supplier's own listing or truck went: withdrawn, retired by its carrier or by the operator, its rate card changed", async () => {
+    const listed = await transportAndStorage();
+    const listingId = (await server.db.select().from(offers).where(eq(offers.id, listed.storage)).get())!.listingId!;
+    const WITHDRAW = 'mutation ($id: ID!) { warehouseListingWithdraw(input: { listingId: $id }) { listing { status } } }';
+    expect(await reasonsTold(listed.owner.apiKey, 1, () => gql(server.url, WITHDRAW, { id: toGlobalId('WarehouseListing', listingId) }, { apiKey: listed.owner.apiKey }))).toEqual({
+      [offerId(listed.storage)]: 'LISTING_WITHDRAWN',
+    });
+    // The carrier's offer for the same request could no longer book it whole.
+    expect(await offerAsRead(listed.transport, key('CARRIER').apiKey)).toEqual({ status: 'WITHDRAWN', withdrawalReason: 'OTHER_LEG_LOST' });
+
+    const RETIRE = 'mutation ($id: ID!, $reason: String) { vehicleRetire(input: { vehicleId: $id, reason: $reason }) { vehicle { status } } }';
+    const UPDATE = 'mutation ($input: VehicleUpdateInput!) { vehicleUpdate(input: $input) { vehicle { status } } }';
+    const changes = [
+      { reason: 'VEHICLE_RETIRED', apiKey: key('CARRIER').apiKey, change: (truck: number) => ({ query: RETIRE, variables: { id: toGlobalId('Vehicle', truck) } }) },
+      { reason: 'VEHICLE_RETIRED_BY_OPERATOR', apiKey: key('OPERATOR').apiKey, change: (truck: number) => ({ query: RETIRE, variables: { id: toGlobalId('Vehicle', truck), reason: 'failed its safety inspection' } }) },
+      { reason: 'VEHICLE_CHANGED', apiKey: key('CARRIER').apiKey, change: (truck: number) => ({ query: UPDATE, variables: { input: { vehicleId: toGlobalId('Vehicle', truck), rateCard: { perKmKrw: 2_345 } } } }) },
+    ];
+    for (const { reason, apiKey, change } of changes) {
+      const request = await shipment(shipperCtx());
+      const truck = await vehicle(carrierCtx());
+      const [offer] = await makeOffers(server.db, [{ round: r, requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: key('CARRIER').organisationId, vehicleId: truck.id }]);
+      const { query, variables } = change(truck.id);
+      expect(await reasonsTold(key('CARRIER').apiKey, 1, () => gql(server.url, query, variables, { apiKey }))).toEqual({ [offerId(offer!)]: reason });
+    }
   });
 });
 

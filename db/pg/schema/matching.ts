@@ -9,6 +9,7 @@ import {
   CENTRE_LEGS,
   OFFER_KIND_CODES,
   OFFER_STATUS_CODES,
+  OFFER_WITHDRAWAL_REASON_CODES,
   PENDING_OFFER,
   ROUND_STATUS_CODES,
   ROUND_TRIGGER_CODES,
@@ -198,6 +199,7 @@ export const offers = pgTable(
     createdAt: createdAt(),
     respondedAt: timestampMs('responded_at'),
     responseReason: text('response_reason'),
+    withdrawalReason: codedEnum(OFFER_WITHDRAWAL_REASON_CODES)('withdrawal_reason'),
   },
   (t) => [
     index('offers_request').on(t.requestId, t.status),

@@ -16,7 +16,7 @@ const withoutTrailingId = (columns: string[]) => (columns.length > 1 && columns.
  * The PostgreSQL type a SQLite column becomes: instants stay epoch-ms integers (bigint), won are bigint (exact to
  * 2^53 - 1, past int4), other integers int4, REAL a double (float4 would round coordinates), JSON jsonb.
  */
-const CUSTOM_PG_TYPES: Record<string, string> = { report: 'jsonb', booking_ms: 'bytea', stops: 'jsonb', sha256: 'bytea', kind: 'smallint', status: 'smallint', cargo_class: 'smallint', loading_at_origin: 'smallint', loading_at_destination: 'smallint', trigger: 'smallint', media_type: 'smallint', origin_h3_r7: 'integer', origin_h3_r9: 'bigint', destination_h3_r9: 'bigint', action: 'smallint' };
+const CUSTOM_PG_TYPES: Record<string, string> = { report: 'jsonb', booking_ms: 'bytea', stops: 'jsonb', sha256: 'bytea', kind: 'smallint', status: 'smallint', cargo_class: 'smallint', loading_at_origin: 'smallint', loading_at_destination: 'smallint', trigger: 'smallint', media_type: 'smallint', withdrawal_reason: 'smallint', origin_h3_r7: 'integer', origin_h3_r9: 'bigint', destination_h3_r9: 'bigint', action: 'smallint' };
 
 function pgTypeOf(column: Column): string {
   switch (column.columnType) {

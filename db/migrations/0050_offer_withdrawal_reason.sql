@@ -1,0 +1,1 @@
+ALTER TABLE `offers` ADD `withdrawal_reason` integer;
