@@ -44,6 +44,7 @@ const decline = (offerId: number, apiKey: string) =>
 const endedBookings = () => publishedIds(server.pubsub, 'bookingEnded', (e) => e.booking.id);
 const requestStatus = async (id: number) => (await server.db.select().from(shipmentRequests).where(eq(shipmentRequests.id, id)).get())!.status;
 const offerStatus = async (id: number) => (await server.db.select().from(offers).where(eq(offers.id, id)).get())!.status;
+const withdrawalReason = async (id: number) => (await server.db.select().from(offers).where(eq(offers.id, id)).get())!.withdrawalReason;
 
 /** A request offered to two vehicles of the demo carrier. */
 async function offeredTwice(overrides: Parameters<typeof shipment>[1] = {}) {
@@ -370,6 +371,8 @@ describe('accepting an offer', () => {
     expect(shrunk.body.errors).toBeUndefined();
     for (const { stay, truck, request } of [first, second]) {
       expect([await offerStatus(stay), await offerStatus(truck), await requestStatus(request.id)]).toEqual(['WITHDRAWN', 'WITHDRAWN', 'OPEN']);
+      // Each supplier is told why in its own terms: the owner's listing shrank; the truck alone cannot book the request.
+      expect([await withdrawalReason(stay), await withdrawalReason(truck)]).toEqual(['LISTING_SHRUNK', 'OTHER_LEG_LOST']);
     }
     expect([await offerStatus(apart!), await requestStatus(later.id)]).toEqual(['PENDING', 'OFFERED']);
     await vi.waitFor(() => expect(told).toEqual([first, second].map(({ request }) => ({ requestId: request.id, status: 'OPEN', reason: RETURN_REASONS.listingShrunk }))));
@@ -533,6 +536,7 @@ describe('accepting an offer', () => {
       const reshaped = !('name' in change);
       // The offer was made for the old place and class: the route offered with it drops the goods there.
       expect([await offerStatus(stay!), await requestStatus(request.id)]).toEqual(reshaped ? ['WITHDRAWN', 'OPEN'] : ['PENDING', 'OFFERED']);
+      expect(await withdrawalReason(stay!)).toBe(reshaped ? 'LISTING_CHANGED' : null);
       const late = await accept(stay!, randomUUID(), owner.apiKey);
       if (reshaped) expect(late.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: 'Offer is WITHDRAWN and can no longer be accepted' });
     }

@@ -46,9 +46,9 @@ async function offerAsRead(id: number, apiKey: string) {
   return read.body.data!.node;
 }
 
-/** A pooled route of the demo carrier's new truck carrying two new requests, one share each. */
-async function pooled() {
-  const [a, b] = [await shipment(shipperCtx(), { pallets: 2, weightKg: 800 }), await shipment(shipperCtx(), { pallets: 2, weightKg: 800 })];
+/** A pooled route of the demo carrier's new truck carrying two new requests, one share each; `a` on `terms`. */
+async function pooled(terms: Parameters<typeof shipment>[1] = {}) {
+  const [a, b] = [await shipment(shipperCtx(), { pallets: 2, weightKg: 800, ...terms }), await shipment(shipperCtx(), { pallets: 2, weightKg: 800 })];
   const truck = await vehicle(carrierCtx());
   const load = await server.db.insert(routes).values({ roundId: r.roundId, complexId: r.complexId, vehicleId: truck.id, priceKrw: 900_000, startAt: new Date(Date.now() + 5 * HOUR), endAt: new Date(Date.now() + 9 * HOUR) }).returning().get();
   const share = (request: typeof a) => ({ round: r, routeId: load!.id, requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: key('CARRIER').organisationId, vehicleId: truck.id });
@@ -204,6 +204,27 @@ describe('withdrawalReason', () => {
     const input = { shipmentRequestId: toGlobalId('ShipmentRequest', a.id), idempotencyKey: randomUUID(), pallets: 3 };
     const told = await reasonsTold(key('CARRIER').apiKey, 2, () => gql(server.url, UPDATE, { input }, { apiKey: key('MANUFACTURER').apiKey }));
     expect(told).toEqual({ [offerId(shareA)]: 'REQUEST_CHANGED', [offerId(shareB)]: 'PARTNER_CHANGED' });
+  });
+
+  it("says the request's other leg was lost, and to the pooled partner that its partner's was", async () => {
+    const { a, shareA, shareB } = await pooled({ storage: { pallets: 2, days: 3, storageClass: 'AMBIENT' } });
+    const owner = key('WAREHOUSE_OWNER');
+    const space = await listing(ctxAs(server.db, owner), 4);
+    const [storage] = await makeOffers(server.db, [{ round: r, requestId: a.id, shipperOrgId: a.shipperOrgId, supplierOrgId: owner.organisationId, listingId: space.id, storagePallets: 2 }]);
+    const DECLINE = 'mutation ($id: ID!) { offerDecline(input: { offerId: $id }) { offer { status } } }';
+    const told = await reasonsTold(key('CARRIER').apiKey, 2, () => gql(server.url, DECLINE, { id: offerId(storage!) }, { apiKey: owner.apiKey }));
+    expect(told).toEqual({ [offerId(shareA)]: 'OTHER_LEG_LOST', [offerId(shareB)]: 'PARTNER_LEG_LOST' });
+  });
+
+  it('says another supplier gave back its booking of the request', async () => {
+    const { owner, transport, storage } = await transportAndStorage();
+    const ACCEPT = 'mutation ($id: ID!, $key: String!) { offerAccept(input: { offerId: $id, idempotencyKey: $key }) { bookings { id } } }';
+    const accepted = await gql<{ offerAccept: { bookings: { id: string }[] } }>(server.url, ACCEPT, { id: offerId(storage), key: randomUUID() }, { apiKey: owner.apiKey });
+    expect(accepted.body.errors).toBeUndefined();
+    const GIVE_BACK = 'mutation ($id: ID!, $key: String!) { bookingGiveBack(input: { bookingId: $id, reason: "Flooded aisle", idempotencyKey: $key }) { bookings { status } } }';
+    const bookingId = accepted.body.data!.offerAccept.bookings[0]!.id;
+    const told = await reasonsTold(key('CARRIER').apiKey, 1, () => gql(server.url, GIVE_BACK, { id: bookingId, key: randomUUID() }, { apiKey: owner.apiKey }));
+    expect(told).toEqual({ [offerId(transport)]: 'REQUEST_GIVEN_BACK' });
   });
 
   it("says the request expired unbooked, and to the pooled partner that its partner did", async () => {
