@@ -39,7 +39,8 @@ export const RETURN_REASONS = {
   expired: 'An offer for it expired unanswered',
   lapsed: "An offer for it lapsed: the truck's route changed or it was booked for other work before the accept",
   listingFull: "An offer for it lapsed: the warehouse's idle pallets were booked for other stays or no longer listed on days of its stay before the accept",
-  withdrawn: 'An offer for it was withdrawn',
+  // A give-back's: the request shared a pooled offer with a request given back to the next round.
+  givenBack: 'An offer for it was withdrawn',
 } as const;
 export type ReturnCause = keyof typeof RETURN_REASONS;
 
@@ -52,14 +53,14 @@ export interface Withdrawal {
 /**
  * The withdrawal each change that withdraws offers makes, by its cause as the shippers of the requests it returns read
  * it: a cancel tells those shippers partnerCancelled, and the suppliers REQUEST_CANCELLED (the cancelled request's
- * offers) or PARTNER_CANCELLED (the other shares of its pooled routes). `withdrawn` is a give-back's.
+ * offers) or PARTNER_CANCELLED (the other shares of its pooled routes).
  */
 export const WITHDRAWALS = {
   partnerCancelled: { own: 'REQUEST_CANCELLED', partner: 'PARTNER_CANCELLED' },
   partnerChanged: { own: 'REQUEST_CHANGED', partner: 'PARTNER_CHANGED' },
   partnerExpired: { own: 'REQUEST_EXPIRED', partner: 'PARTNER_EXPIRED' },
   partnerBooked: { own: 'REQUEST_BOOKED_ELSEWHERE', partner: 'PARTNER_BOOKED' },
-  withdrawn: { own: 'REQUEST_GIVEN_BACK', partner: 'PARTNER_GIVEN_BACK' },
+  givenBack: { own: 'REQUEST_GIVEN_BACK', partner: 'PARTNER_GIVEN_BACK' },
   listingWithdrawn: { own: 'LISTING_WITHDRAWN', partner: 'LISTING_WITHDRAWN' },
   listingChanged: { own: 'LISTING_CHANGED', partner: 'LISTING_CHANGED' },
   listingShrunk: { own: 'LISTING_SHRUNK', partner: 'LISTING_SHRUNK' },

@@ -34,7 +34,7 @@ export async function giveBackRequests(tx: Tx, unit: Booking[], end: { reason: s
   for (const trunk of given)
     if (await trunkDeparted(tx, trunk.id)) throw new ConflictError('Goods on this route were already loaded at the logistics centre (DEPARTED_CENTRE): its bookings can no longer be given back');
   const ended = [...given, ...(await endRequestBookings(tx, requestIds, { transition: 'giveBack', ...end }))];
-  return { ended, returned: await withdrawPendingOffers(tx, inArray(offers.requestId, requestIds), now, 'withdrawn') };
+  return { ended, returned: await withdrawPendingOffers(tx, inArray(offers.requestId, requestIds), now, 'givenBack') };
 }
 
 type Booking = typeof bookings.$inferSelect;

@@ -11,8 +11,9 @@ import { joinFallout, WITHDRAWALS, type Fallout, type ReturnCause, type Withdraw
 /**
  * Withdraws the PENDING offers matching `which`. A consolidated share takes its whole load with it (the load's
  * price split depends on every share), and requests left without a pending offer return to the next round,
- * except `keep`: requests being booked right now; their shippers and the offers' suppliers are told why (`cause`: WITHDRAWALS). Returns the offers withdrawn
- * and the bookings that ended with them (a leg of a request that returned), whose suppliers are to be told (falloutEvents).
+ * except `keep`: requests being booked right now. Their shippers and the offers' suppliers are told why (`cause`,
+ * WITHDRAWALS). Returns the offers withdrawn and the bookings that ended with them (a leg of a request that
+ * returned), whose suppliers are to be told (falloutEvents).
  */
 export async function withdrawPendingOffers(tx: Tx, which: SQL, now: Date, cause: WithdrawalCause, keep: readonly number[] = []): Promise<Fallout> {
   return releaseWithdrawn(tx, await withdrawUnits(tx, which, WITHDRAWALS[cause]), now, cause, keep);

@@ -6,8 +6,8 @@ import type { Withdrawal } from './fallout';
 
 /**
  * Marks the PENDING offers matching `which` WITHDRAWN, in the caller's transaction, for `why`: its `own` reason, or
- * `partner` on a share that went only with its load. A consolidated share takes its
- * whole load with it (the load's price split depends on every share). Returns the offers withdrawn: the caller returns
+ * `partner` on a share that went only with its load. A consolidated share takes its whole load with it (the load's
+ * price split depends on every share). Returns the offers withdrawn: the caller returns
  * their requests to the next round (releaseRequests) and tells their suppliers (falloutEvents).
  */
 export async function withdrawUnits(tx: Tx, which: SQL, why: Withdrawal): Promise<(typeof offers.$inferSelect)[]> {
