@@ -39,8 +39,8 @@ export const RETURN_REASONS = {
   expired: 'An offer for it expired unanswered',
   lapsed: "An offer for it lapsed: the truck's route changed or it was booked for other work before the accept",
   listingFull: "An offer for it lapsed: the warehouse's idle pallets were booked for other stays or no longer listed on days of its stay before the accept",
-  // A give-back's: the request shared a pooled offer with a request given back to the next round.
-  givenBack: 'An offer for it was withdrawn',
+  // A give-back's: the request shared a pooled offer with a request given back (or was itself, with a leg still offered).
+  givenBack: 'An offer for it was withdrawn when a booking was given back to the next round',
 } as const;
 export type ReturnCause = keyof typeof RETURN_REASONS;
 
