@@ -7,7 +7,7 @@ import { base, en, Faker, ko } from '@faker-js/faker';
 import { withCheckDigit } from '../../src/auth/business-number';
 import type { ProgrammeComplex } from '../../src/complexes/programme';
 import { ORIGIN_MARGIN_KM } from '../../src/demand/request-context';
-import { inKorea } from '../../src/demand/request-input';
+import { inKorea } from '../../src/geo/korea';
 import { haversineKm, type LatLng } from '../../src/geo/distance';
 import { LARGEST_CLASS, smallestClassFor, type BodyType, type CargoClass, type StorageClass, type VehicleClassCode } from '../../src/supply/vehicle-classes';
 import { BEHAVIOUR, pick, sampleLoad, STORAGE_FOR, type ScenarioProfile } from './scenario';

@@ -8,7 +8,7 @@ import type { Tx } from '../../db/transaction';
 import { completeBooking } from '../market/end-request-bookings';
 import { guarded } from '../market/reservations';
 import type { Context } from '../context';
-import { IN_KOREA_RULE, inKorea } from '../demand/request-input';
+import { IN_KOREA_RULE, inKorea } from '../geo/korea';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../errors';
 import { IdempotencyKey, idempotent } from '../idempotency';
 import { LocationInput } from '../supply/location-input';

@@ -277,6 +277,24 @@ describe('vehicles over GraphQL', () => {
       expect(malformed.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.vehicleId', rule: 'must be the ID of a Vehicle' }]);
     });
 
+    it('refuses a position in North Korea or Japan, within reach of the complex but not a place its trucks drive, as a tracking position is', async () => {
+      const vehicle = await register(carrier);
+      const korea = { field: 'input.location', rule: expect.stringMatching(/^must lie in South Korea \(lat 33–38\.7, lng 124\.5–131\), south of the DMZ/) };
+      // Pyongyang: 210 km from Banwol-Sihwa, a latitude typed 39 for 37.
+      const pyongyang = await as(carrier, MOVE, { input: { vehicleId: vehicle.id, location: { lat: 39.03, lng: 125.75 } } });
+      expect(pyongyang.body.errors?.[0]?.extensions?.issues).toEqual([korea]);
+      const tsushima = await as(carrier, MOVE, { input: { vehicleId: vehicle.id, location: { lat: 34.4, lng: 129.33 } } });
+      expect(tsushima.body.errors?.[0]?.extensions?.issues).toEqual([korea]);
+      const fleet = await as(carrier, MOVE_MANY, { input: { updates: [{ vehicleId: vehicle.id, location: { lat: 37.3, lng: 126.7 } }, { vehicleId: (await register(carrier)).id, location: { lat: 39.03, lng: 125.75 } }] } });
+      expect(fleet.body.errors?.[0]?.extensions?.issues).toEqual([{ ...korea, field: 'input.updates[1].location' }]);
+      expect((await as<{ node: Vehicle }>(carrier, NODE, { id: vehicle.id })).body.data!.node.location).toEqual(vehicle.location);
+      // Kaesong, 75 km away across the DMZ: no yard of a South Korean carrier.
+      const before = await rowCount();
+      const kaesong = await as(carrier, REGISTER, { input: vehicleInput({ location: { lat: 37.97, lng: 126.55 } }) });
+      expect(kaesong.body.errors?.[0]?.extensions?.issues).toEqual([korea]);
+      expect(await rowCount()).toBe(before);
+    });
+
     it('answers NOT_FOUND for unknown and other carriers’ vehicles (retired too), CONFLICT for its own retired one, FORBIDDEN for other roles', async () => {
       const vehicle = await register(carrier);
       const retired = await register(carrier);
