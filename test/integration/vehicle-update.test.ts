@@ -190,6 +190,22 @@ describe('vehicleUpdate', () => {
     await retireVehicle({ ctx: as('CARRIER'), input: { vehicleId: truck.id } });
   });
 
+  it("checks its bookings once the class's bounds pass: a field is named once, by the rule it broke first", async () => {
+    const truck = await vehicle(as('CARRIER'));
+    const a = await booked(truck.id, { weightKg: 4_000, pallets: 7 });
+    // 2,000 kg is below the 5-ton class's 2,500 and its 4,000 booked: one issue, the class's; the slots are not read.
+    const res = await update(truck.id, { payloadKg: 2_000, palletSlots: 6 });
+    expect(issues(res)).toEqual([{ field: 'input.payloadKg', rule: 'must be from 2500 to 7500 kg for class T5' }]);
+    const within = await update(truck.id, { payloadKg: 2_500, palletSlots: 6 });
+    expect(issues(within)).toEqual([
+      { field: 'input.payloadKg', rule: expect.stringContaining('4000 kg') },
+      { field: 'input.palletSlots', rule: expect.stringContaining('7 pallets') },
+    ]);
+    expect(await stored(truck.id)).toMatchObject({ payloadKg: 5_000, palletSlots: 10 });
+    await done(a);
+    await retireVehicle({ ctx: as('CARRIER'), input: { vehicleId: truck.id } });
+  });
+
   it('refuses to drop the hazmat certification while it is booked to carry dangerous goods', async () => {
     const truck = await vehicle(as('CARRIER'), { hazmatCertified: true });
     const requestId = await booked(truck.id, { cargoClass: 'HAZMAT' });

@@ -97,7 +97,9 @@ export async function updateVehicle({ ctx, input }: { ctx: Context; input: Updat
     // The terms it has (a form saved unchanged): its offers stand.
     if (Object.keys(changed).length === 0) return vehicleId;
     const after = { ...current, ...changed };
-    const issues = [...capacityIssues(after.tonnageClass, after.payloadKg, after.palletSlots), ...(await bookedIssues(tx, vehicleId, after, now))];
+    // Its bookings are read once the class's bounds pass: a field below both is named once, by the bound.
+    const outOfClass = capacityIssues(after.tonnageClass, after.payloadKg, after.palletSlots);
+    const issues = outOfClass.length > 0 ? outOfClass : await bookedIssues(tx, vehicleId, after, now);
     if (issues.length > 0) throw new ValidationError(issues);
     await tx.update(vehicles).set(changed).where(eq(vehicles.id, vehicleId)).run();
     // A request's other leg, booked by another supplier, goes back with its offer: the suppliers of both are told.
