@@ -4,7 +4,7 @@ import { fieldPath } from '../validation';
 import { PARSE_OPTIONS } from '../../graph/security';
 
 /** graphql-js's words for a value its enum does not hold: written in the document (parseLiteral) or sent as a variable (parseValue). */
-const ENUM_PROBLEM = /^(?:Value ".*" does not exist in "(\w+)" enum\.|Enum "(\w+)" cannot represent non-(enum|string) value: )/s;
+const ENUM_PROBLEM = /^(?:Value ".*" does not exist in "(\w+)" enum\.|Enum "(\w+)" cannot represent non-(enum|string) value: (\[)?)/s;
 /**
  * graphql-js's prefix for a variable's value that does not fit its type: the variable, the field inside it, and the
  * problem, which starts with one of graphql-js's own openings (a value such as notes may hold "; " itself).
@@ -84,6 +84,8 @@ function enumRule(message: string, schema: GraphQLSchema): string | undefined {
   const type = problem && schema.getType(problem[1] ?? problem[2]!);
   if (!problem || !isEnumType(type)) return undefined;
   const values = type.getValues().map((v) => v.name).join(', ');
+  // A list (as shipmentRequests' status filter takes) where one value is taken: the values alone would list what was sent.
+  if (problem[4]) return `must be one of ${values}: one value, not a list`;
   return problem[3] === 'enum' ? `must be one of ${values}, written without quotes` : `must be one of ${values}`;
 }
 

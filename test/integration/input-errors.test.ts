@@ -175,11 +175,15 @@ describe('an enum value the schema does not hold', () => {
   const BODIES = 'CARGO, WING, BOX, REFRIGERATED, FROZEN, FLATBED, TANK';
   const listing = (storageClass: string) => /* GraphQL */ `mutation { warehouseListingCreate(input: { name: "B동", location: { lat: 37.33, lng: 126.76 }, storageClass: ${storageClass},
     totalPallets: 10, availability: [], pricePerPalletDayKrw: 1000, opensAt: "08:00", closesAt: "18:00" }) { listing { id } } }`;
-  const cases: [string, string, Record<string, unknown>, 'WAREHOUSE_OWNER' | 'OPERATOR', string, string, string][] = [
+  const OFFER_STATUSES = 'PENDING, ACCEPTED, DECLINED, EXPIRED, WITHDRAWN';
+  const cases: [string, string, Record<string, unknown>, 'WAREHOUSE_OWNER' | 'OPERATOR' | 'CARRIER', string, string, string][] = [
     ['written in a mutation input', listing('FROZENX'), {}, 'WAREHOUSE_OWNER', 'GRAPHQL_VALIDATION_FAILED', 'input.storageClass', `must be one of ${STORAGE}`],
     ['written in quotes', listing('"FROZEN"'), {}, 'WAREHOUSE_OWNER', 'GRAPHQL_VALIDATION_FAILED', 'input.storageClass', `must be one of ${STORAGE}, written without quotes`],
     ['written in a filter', 'query { vehicles(filter: { bodyType: WINGBODY }) { totalCount } }', {}, 'OPERATOR', 'GRAPHQL_VALIDATION_FAILED', 'filter.bodyType', `must be one of ${BODIES}`],
     ['written in a list', 'mutation { webhookEndpointCreate(input: { url: "https://example.com/", eventTypes: [COMPLEX_ACTIVITY, SHIPMENT_UPDATE] }) { secret } }', {}, 'OPERATOR', 'GRAPHQL_VALIDATION_FAILED', 'input.eventTypes[1]', 'must be one of OFFER_RECEIVED, OFFER_WITHDRAWN, BOOKING_ENDED, SHIPMENT_UPDATED, COMPLEX_ACTIVITY'],
+    // A dispatcher copying shipmentRequests' filter, whose status takes a list, into offers', which takes one value.
+    ['written as a list where one value is taken', 'query { offers(filter: { status: [PENDING] }) { totalCount } }', {}, 'CARRIER', 'GRAPHQL_VALIDATION_FAILED', 'filter.status', `must be one of ${OFFER_STATUSES}: one value, not a list`],
+    ['sent as a list where one value is taken', 'query ($filter: OfferFilter) { offers(filter: $filter) { totalCount } }', { filter: { status: ['PENDING'] } }, 'CARRIER', 'BAD_USER_INPUT', 'filter.status', `must be one of ${OFFER_STATUSES}: one value, not a list`],
     ['sent in a mutation input variable', 'mutation ($input: WarehouseListingCreateInput!) { warehouseListingCreate(input: $input) { listing { id } } }', { input: { name: 'B동', location: { lat: 37.33, lng: 126.76 }, storageClass: 'FROZENX', totalPallets: 10, availability: [], pricePerPalletDayKrw: 1000, opensAt: '08:00', closesAt: '18:00' } }, 'WAREHOUSE_OWNER', 'BAD_USER_INPUT', 'input.storageClass', `must be one of ${STORAGE}`],
   ];
 
