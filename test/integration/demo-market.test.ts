@@ -166,3 +166,9 @@ it('leaves requests the next scheduled round can match', async () => {
   expect(body.data!.matchingRunStart.round.report.requestsConsidered).toBeGreaterThan(0);
   expect(body.data!.matchingRunStart.round.report.servedCount).toBeGreaterThan(0);
 });
+
+it('gives every demo contact a phone number a Korean dispatcher can call (010-…, not 07-03186-3033)', async () => {
+  const phones = (await server.db.select({ phone: organisations.contactPhone }).from(organisations).all()).map((o) => o.phone);
+  expect(phones.length).toBeGreaterThan(0);
+  expect(phones.filter((phone) => !/^010-[2-9]\d{3}-\d{4}$/.test(phone ?? ''))).toEqual([]);
+});
