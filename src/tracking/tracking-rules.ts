@@ -39,10 +39,10 @@ export function outOfOrder(kind: TrackingEventKind, status: RequestStatus, desti
  * AT_CENTRE for goods that never went near it).
  */
 export function notThisLeg(kind: TrackingEventKind, leg: CentreLeg | null, destinationIsCentre: boolean): string | null {
-  if (leg === 'FEEDER' && (kind === 'DELIVERED' || kind === 'DEPARTED_CENTRE')) return `This booking carries the goods to the logistics centre only: report AT_CENTRE there, not ${kind}`;
-  if (leg === 'TRUNK' && (kind === 'PICKED_UP' || kind === 'AT_CENTRE')) return `This booking takes the goods on from the logistics centre: report DEPARTED_CENTRE there, not ${kind}`;
-  if (leg === null && kind === 'DEPARTED_CENTRE') return 'This booking goes direct, not through the logistics centre: DEPARTED_CENTRE is for a trunk leg leaving it';
-  if (leg === null && kind === 'AT_CENTRE' && !destinationIsCentre) return 'This booking goes direct, not through the logistics centre: AT_CENTRE is for a feeder leg, or a shipment delivered to the centre';
+  if (leg === 'FEEDER' && (kind === 'DELIVERED' || kind === 'DEPARTED_CENTRE')) return `must not be ${kind}: this booking carries the goods to the logistics centre only; report AT_CENTRE there`;
+  if (leg === 'TRUNK' && (kind === 'PICKED_UP' || kind === 'AT_CENTRE')) return `must not be ${kind}: this booking takes the goods on from the logistics centre; report DEPARTED_CENTRE there`;
+  if (leg === null && kind === 'DEPARTED_CENTRE') return 'must not be DEPARTED_CENTRE: this booking goes direct, not through the logistics centre (DEPARTED_CENTRE is for a trunk leg leaving it)';
+  if (leg === null && kind === 'AT_CENTRE' && !destinationIsCentre) return 'must not be AT_CENTRE: this booking goes direct, not through the logistics centre (AT_CENTRE is for a feeder leg, or a shipment delivered to the centre)';
   return null;
 }
 

@@ -67,7 +67,9 @@ describe('tracking', () => {
     await report(direct.bookingId, 'PICKED_UP');
     for (const kind of ['AT_CENTRE', 'DEPARTED_CENTRE']) {
       const refused = await report(direct.bookingId, kind);
-      expect(refused.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(new RegExp(`^input\\.kind: This booking goes direct, not through the logistics centre: ${kind}`)) });
+      // A rule as every other reads: what the value must be, then why (a dispatcher's app shows it under the field).
+      const rule = `must not be ${kind}: this booking goes direct, not through the logistics centre`;
+      expect(refused.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'input.kind', rule: expect.stringContaining(rule) }] }, message: expect.stringMatching(new RegExp(`^input\\.kind: ${rule}`)) });
     }
     const toCentre = await booked(server, { destination: { centre: true } });
     await report(toCentre.bookingId, 'PICKED_UP');
