@@ -4,6 +4,7 @@ import { createConnection, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { eq } from 'drizzle-orm';
+import { latLngToCell } from 'h3-js';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matchingRounds } from '../../db/schema';
@@ -427,6 +428,29 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     await expect.poll(() => page.locator('#map polygon.heat-cell').count()).toBeGreaterThanOrEqual(1);
     await page.check('input[name="layer"][value="SUPPLY"]');
     await expect.poll(() => page.locator('#map polygon.heat-cell').count()).toBeGreaterThan(1);
+  });
+
+  it('keeps the complex filling the map when a truck reports from Busan: cells far away are counted under the map, not drawn', async () => {
+    const vehicle = await mutate<{ vehicleRegister: { vehicle: { id: string } } }>(
+      REGISTER_VEHICLE,
+      { input: { plateNumber: '89가4999', tonnageClass: 'T5', bodyType: 'WING', location: { lat: 37.33, lng: 126.76 }, availability: [] } },
+      keyOf('CARRIER'),
+    );
+    // A delivery done in Busan, 300 km away: the truck reports where it stands.
+    await mutate('mutation ($input: VehicleLocationUpdateInput!) { vehicleLocationUpdate(input: $input) { location { h3Cell } } }', { input: { vehicleId: vehicle.vehicleRegister.vehicle.id, location: BUSAN } }, keyOf('CARRIER'));
+    const page = await openDashboard();
+    await signIn(page, keyOf('OPERATOR'));
+    await expect.poll(() => page.locator('#map polygon.heat-cell').count()).toBeGreaterThan(0);
+    const busanCell = latLngToCell(BUSAN.lat, BUSAN.lng, 7);
+    expect(await page.locator(`#map polygon.heat-cell[data-cell="${busanCell}"]`).count()).toBe(0);
+    await expect.poll(() => page.locator('#map-beyond').textContent()).toBe((ko['map.beyond'] as string).replace('{km}', '50').replace('{count}', '1'));
+    // The service area spans most of the map's width or height, not a corner of a map of Korea.
+    const view = (await page.getAttribute('#map', 'viewBox'))!.split(' ').map(Number);
+    const corners = (await areaCells(page).evaluateAll((nodes) => nodes.map((n) => n.getAttribute('points')!))).flatMap((points: string) => points.split(' ').map((p: string) => p.split(',').map(Number)));
+    const span = (axis: 0 | 1) => Math.max(...corners.map((c) => c[axis]!)) - Math.min(...corners.map((c) => c[axis]!));
+    expect(Math.max(span(0) / view[2]!, span(1) / view[3]!)).toBeGreaterThan(0.3);
+    // Home again, unannounced (a location report tells the feed nothing), for the tests after.
+    await mutate('mutation ($input: VehicleLocationUpdateInput!) { vehicleLocationUpdate(input: $input) { location { h3Cell } } }', { input: { vehicleId: vehicle.vehicleRegister.vehicle.id, location: { lat: 37.33, lng: 126.76 } } }, keyOf('CARRIER'));
   });
 
   it("opens with the complex's recent activity, in Korean, newest first, and shows an event that came while it loaded once", async () => {

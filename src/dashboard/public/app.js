@@ -23,6 +23,12 @@ const SEOUL_OFFSET_MS = 9 * HOUR_MS;
 const KPI_DAYS = 7;
 /** SVG units per degree of latitude; any scale works since the viewBox is fitted to the drawing. */
 const UNITS_PER_DEGREE = 1000;
+/**
+ * Heat cells further than this from the centroid are counted under the map, not drawn: a truck that delivered to Busan
+ * would stretch the map to a corner of Korea and shrink the complex to a dot. It holds the neighbouring cities' yards
+ * (Banwol-Sihwa to Pyeongtaek is some 45 km).
+ */
+const MAP_REACH_KM = 50;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 /** Light to dark ends of each layer's colour scale. */
 const SCALES = { SUPPLY: ['#d9f2ee', '#0f766e'], DEMAND: ['#fde8d4', '#c2410c'] };
@@ -74,6 +80,7 @@ const els = {
   notices: $('notices'),
   map: $('map'),
   legend: $('legend'),
+  mapBeyond: $('map-beyond'),
   kpiPeriod: $('kpi-period'),
   kpiUpdated: $('kpi-updated'),
   feed: $('feed'),
@@ -651,12 +658,16 @@ function renderMap() {
 
   const area = new Set(complex.serviceAreaCells);
   const base = svg('g', { class: 'base' }, complex.serviceAreaCells.map((cell) => hexagon(cell, { class: 'area-cell' }, t(`map.areaTip.${state.layer}`, { cell }))));
-  const maxPallets = Math.max(1, ...state.heat.map((c) => c.pallets));
+  const near = state.heat.filter((c) => h3.greatCircleDistance(h3.cellToLatLng(c.cell), [lat0, lng0], 'km') <= MAP_REACH_KM);
+  const beyond = state.heat.length - near.length;
+  els.mapBeyond.hidden = beyond === 0;
+  els.mapBeyond.textContent = beyond === 0 ? '' : t('map.beyond', { count: beyond, km: fmt.number(MAP_REACH_KM) });
+  const maxPallets = Math.max(1, ...near.map((c) => c.pallets));
   const [light, dark] = SCALES[state.layer];
   const heat = svg(
     'g',
     { class: 'heat' },
-    state.heat.map((c) =>
+    near.map((c) =>
       hexagon(
         c.cell,
         { class: `heat-cell${area.has(c.cell) ? '' : ' outside'}`, fill: mix(light, dark, Math.sqrt(c.pallets / maxPallets)) },
@@ -693,7 +704,7 @@ function renderMap() {
   const drawn = route ? routeLayer(route, project, { centre, warehouses: warehouses.map(({ at }) => at) }, size) : null;
   drawn?.extent.forEach(include);
   els.map.setAttribute('viewBox', [bounds.minX - pad, bounds.minY - pad, bounds.maxX - bounds.minX + 2 * pad, bounds.maxY - bounds.minY + 2 * pad].map((n) => n.toFixed(2)).join(' '));
-  const label = { complex: nameOf(complex), areaCells: t('map.cells', { count: complex.serviceAreaCells.length }), heatCells: t('map.cells', { count: state.heat.length }), layer: t(`map.layer.${state.layer}`) };
+  const label = { complex: nameOf(complex), areaCells: t('map.cells', { count: complex.serviceAreaCells.length }), heatCells: t('map.cells', { count: near.length }), layer: t(`map.layer.${state.layer}`) };
   els.map.setAttribute('aria-label', t('map.labelOf', label));
   els.map.replaceChildren(base, heat, markers, ...(drawn ? [drawn.layer] : []));
   renderLegend(maxPallets, light, dark);

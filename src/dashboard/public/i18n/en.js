@@ -55,6 +55,7 @@ export default {
   'map.centreTip': '{name}\nJoint logistics centre',
   'map.legend.SUPPLY': 'Pallets per cell (supply)',
   'map.legend.DEMAND': 'Pallets per cell (demand)',
+  'map.beyond': { one: '{count} cell over {km} km away is not drawn', other: '{count} cells over {km} km away are not drawn' },
   'map.key.centre': 'Joint logistics centre',
   'map.key.warehouse': 'Warehouse listing',
   'map.key.area': 'Service area (H3 res 7)',

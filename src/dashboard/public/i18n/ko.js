@@ -55,6 +55,7 @@ export default {
   'map.centreTip': '{name}\n공동물류센터',
   'map.legend.SUPPLY': '셀당 팔레트 (공급)',
   'map.legend.DEMAND': '셀당 팔레트 (수요)',
+  'map.beyond': '{km}km 넘게 떨어진 {count}개 셀은 지도에 그리지 않음',
   'map.key.centre': '공동물류센터',
   'map.key.warehouse': '등록 창고',
   'map.key.area': '서비스 권역 (H3 해상도 7)',
