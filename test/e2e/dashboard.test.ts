@@ -713,6 +713,33 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     }
   });
 
+  it("lists a route its shippers emptied by its start and status, not as '0 stops · 0 loads of 0 shippers · ₩0'", async () => {
+    const own = await startTestServer({ dbPath: join(tmp.dir, 'emptied.db') });
+    try {
+      const as = async <T,>(role: 'MANUFACTURER' | 'CARRIER' | 'OPERATOR', query: string, variables: Record<string, unknown> = {}) => {
+        const { body } = await gql<T>(own.url, query, variables, { apiKey: own.keyOf(role).apiKey });
+        expect(body.errors).toBeUndefined();
+        return body.data!;
+      };
+      await as('CARRIER', REGISTER_VEHICLE, { input: { plateNumber: '경기57아7891', tonnageClass: 'T5', bodyType: 'WING', location: { lat: 37.33, lng: 126.74 }, availability: [{ startsAt: new Date(Date.now() + HOUR).toISOString(), endsAt: new Date(Date.now() + 30 * HOUR).toISOString() }] } });
+      const { shipmentRequestCreate } = await as<{ shipmentRequestCreate: { shipmentRequest: { id: string } } }>('MANUFACTURER', CREATE_REQUEST, { input: shipmentRequest({ lat: 37.325, lng: 126.75 }, SEOUL, 2) });
+      const { matchingRunStart } = await as<{ matchingRunStart: { round: { id: string } } }>('OPERATOR', 'mutation { matchingRunStart(input: { complexCode: "BANWOL_SIHWA" }) { round { id } } }');
+      const { routes } = await as<{ routes: { edges: { node: { id: string } }[] } }>('OPERATOR', 'query ($round: ID) { routes(filter: { roundId: $round }) { edges { node { id } } } }', { round: matchingRunStart.round.id });
+      const routeId = routes.edges[0]!.node.id;
+      await as('CARRIER', 'mutation ($id: ID!, $key: String!) { routeAccept(input: { routeId: $id, idempotencyKey: $key }) { route { status } } }', { id: routeId, key: randomUUID() });
+      await as('MANUFACTURER', 'mutation ($id: ID!) { shipmentRequestCancel(input: { shipmentRequestId: $id, reason: "주문 취소" }) { shipmentRequest { status } } }', { id: shipmentRequestCreate.shipmentRequest.id });
+
+      const page = await openDashboard(own.url.replace('/graphql', '/'));
+      await signIn(page, own.keyOf('OPERATOR').apiKey);
+      const row = page.locator(`#routes button[data-route="${routeId}"]`);
+      await expect.poll(() => row.textContent()).toMatch(new RegExp(`^\\d+월 \\d+일 \\(.\\) \\d\\d:\\d\\d · ${ko['routes.status.CANCELLED']}$`));
+      await page.click('button[data-lang="en"]');
+      await expect.poll(() => row.textContent()).toMatch(/^\w{3} \d+ \w{3}, \d\d:\d\d · cancelled by the shippers$/);
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('keeps its figures while the service is unreachable, and follows it again once back, catching up on what it missed', async () => {
     const relay = await relayTo(Number(new URL(server.url).port));
     const page = await openDashboard(relay.url);

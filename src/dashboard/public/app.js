@@ -575,7 +575,9 @@ function renderRoutes() {
         price: fmt.krw(route.priceKrw),
         status: textOr(`routes.status.${route.status}`, route.status),
       };
-      button.textContent = route.extendsRouteId ? t('routes.extension', parts) : t('routes.item', parts);
+      // A route its shippers emptied (cancelled, given back) keeps no stop, load or price: its start and status say it.
+      if (route.stops.length === 0) button.textContent = t('routes.emptied', parts);
+      else button.textContent = route.extendsRouteId ? t('routes.extension', parts) : t('routes.item', parts);
       button.addEventListener('click', () => {
         state.routeId = state.routeId === route.id ? null : route.id;
         renderRoutes();

@@ -63,6 +63,7 @@ export default {
   'routes.empty': 'No route offered yet.',
   'routes.item': { one: '{time} · {count} stop · {loads} · {price} · {status}', other: '{time} · {count} stops · {loads} · {price} · {status}' },
   'routes.extension': { one: '{time} · extends a booked route · {count} stop · {loads} · {price} more · {status}', other: '{time} · extends a booked route · {count} stops · {loads} · {price} more · {status}' },
+  'routes.emptied': '{time} · {status}',
   'routes.loads': '{requests} of {shippers}',
   'routes.requests': { one: '{count} load', other: '{count} loads' },
   'routes.shippers': { one: '{count} shipper', other: '{count} shippers' },

@@ -63,6 +63,7 @@ export default {
   'routes.empty': '아직 제안된 경로가 없습니다.',
   'routes.item': '{time} · {count}개 정차 · {loads} · {price} · {status}',
   'routes.extension': '{time} · 예약 경로 연장 · {count}개 정차 · {loads} · 추가 {price} · {status}',
+  'routes.emptied': '{time} · {status}',
   'routes.loads': '{requests} · {shippers}',
   'routes.requests': '화물 {count}건',
   'routes.shippers': '화주 {count}곳',
