@@ -6,7 +6,7 @@ import { requireRole } from '../auth/authorize';
 import type { Context } from '../context';
 import { ConflictError, NotFoundError } from '../errors';
 import { FREE_TEXT, parseInput } from '../validation';
-import type { OfferRecord } from './offer-record';
+import { offerStatusAt, type OfferRecord } from './offer-record';
 import { declineOffers } from '../market/decline-offers';
 import { falloutEvents } from '../market/fallout';
 import { publishAll } from '../pubsub';
@@ -31,8 +31,10 @@ export async function declineOffer({ ctx, input }: { ctx: Context; input: Declin
     const offer = await tx.select().from(offers).where(eq(offers.id, offerId)).get();
     if (!offer || offer.supplierOrgId !== viewer.organisationId) throw new NotFoundError('Offer');
     if (offer.status === 'DECLINED') return { declined: offer, events: [] };
-    if (offer.status !== 'PENDING') throw new ConflictError(`Offer is ${offer.status.toLowerCase()} and can no longer be declined`);
     const now = ctx.now();
+    // Past its expiry it reads EXPIRED (a round marks it so later): a late no would rewrite that lapse as DECLINED.
+    const status = offerStatusAt(offer, now);
+    if (status !== 'PENDING') throw new ConflictError(`Offer is ${status.toLowerCase()} and can no longer be declined`);
     const unit = offer.routeId ? eq(offers.routeId, offer.routeId) : eq(offers.id, offer.id);
     // The request's other offers go with it, and its other leg, booked by another supplier: their suppliers are told.
     const told = falloutEvents(await declineOffers(tx, unit, now, reason ?? null));

@@ -158,6 +158,20 @@ describe('accepting an offer', () => {
     expect(['OPEN', 'OFFERED']).toContain(await requestStatus(request.id));
   });
 
+  it('refuses to decline an offer past its expiry, as accepting it is refused: it stays EXPIRED, not rewritten as DECLINED', async () => {
+    const request = await shipment(shipperCtx());
+    const v = await vehicle(carrierCtx());
+    const [offerId] = await makeOffers(server.db, [
+      { round: r, requestId: request.id, shipperOrgId: request.shipperOrgId, supplierOrgId: key('CARRIER').organisationId, vehicleId: v.id, expiresAt: new Date(Date.now() - 1000) },
+    ]);
+    // A dispatcher answering late: the offer lapsed before it said no.
+    const { body } = await decline(offerId!, key('CARRIER').apiKey);
+    expect(body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: 'Offer is expired and can no longer be declined' });
+    expect(await offerStatus(offerId!)).toBe('PENDING');
+    const read = await gql<{ node: { status: string } }>(server.url, 'query ($id: ID!) { node(id: $id) { ... on Offer { status } } }', { id: toGlobalId('Offer', offerId!) }, { apiKey: key('CARRIER').apiKey });
+    expect(read.body.data!.node.status).toBe('EXPIRED');
+  });
+
   it('reads an offer past its expiry as EXPIRED before any round expires it, and lists it so, not as PENDING', async () => {
     const request = await shipment(shipperCtx());
     const v = await vehicle(carrierCtx());
