@@ -19,7 +19,7 @@ import { SYSTEM_ADMIN } from '../src/auth/viewer';
 import { getComplex } from '../src/complexes/get-complex';
 import { loadProgramme } from '../src/complexes/load-programme';
 import type { Context } from '../src/context';
-import { DomainError, ValidationError } from '../src/errors';
+import { DomainError, ValidationError, type FieldIssue } from '../src/errors';
 import { createLogger } from '../src/logger';
 import { createInProcessPubSub } from '../src/pubsub';
 import { checkFlags, connectOrExit, envOrExit, fail, parseFlags } from './cli';
@@ -168,14 +168,12 @@ try {
     console.error(`Cannot write to the database (${env.DATABASE_PATH}): ${(error as Error).message}: another process (the service) held its write lock past the 5 s busy timeout; try again`);
     process.exitCode = 1;
   } else if (!(error instanceof DomainError)) throw error;
-  else if (error instanceof ValidationError) {
-    // Named as the caller wrote it: the flag, not the domain function's input field.
+  else {
+    // Named as the caller wrote it: the flag, not the domain function's input field (a conflict's too, e.g. --brn).
     const flagOf = new Map(Object.entries(command.flags).map(([flag, { field }]) => [field, `--${flag}`]));
-    console.error(`${error.code}: ${error.issues.map((i) => `${flagOf.get(i.field) ?? i.field}: ${i.rule}`).join('; ')}`);
-    process.exitCode = 2;
-  } else {
-    console.error(`${error.code}: ${error.message}`);
-    process.exitCode = 1;
+    const issues = (error.details.issues ?? []) as FieldIssue[];
+    console.error(`${error.code}: ${issues.length > 0 ? issues.map((i) => `${flagOf.get(i.field) ?? i.field}: ${i.rule}`).join('; ') : error.message}`);
+    process.exitCode = error instanceof ValidationError ? 2 : 1;
   }
 } finally {
   await closeDatabase(db);

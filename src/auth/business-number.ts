@@ -21,6 +21,11 @@ export function normaliseBusinessNumber(brn: string): string {
   return brn.replace(/-/g, '');
 }
 
+/** Writes ten digits as the certificate prints them: `1234567891` → `123-45-67891`. */
+export function formatBusinessNumber(digits: string): string {
+  return `${digits.slice(0, 3)}-${digits.slice(3, 5)}-${digits.slice(5)}`;
+}
+
 /** Appends the check digit to nine digits (used to make valid demo numbers). */
 export function withCheckDigit(nineDigits: string): string {
   return nineDigits + String(checkDigit(nineDigits));

@@ -1,13 +1,14 @@
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { transact } from '../../db/transaction';
-import { organisations, ORGANISATION_ROLES, type OrganisationRole } from '../../db/schema';
+import { complexes, organisations, ORGANISATION_ROLES, type OrganisationRole } from '../../db/schema';
 import { ComplexCode, getComplex } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { ConflictError } from '../errors';
 import { ONE_LINE, OneLineText, parseInput } from '../validation';
 import { requireRole } from './authorize';
 import type { OrganisationRecord } from './organisation-record';
-import { isValidBusinessNumber, normaliseBusinessNumber } from './business-number';
+import { formatBusinessNumber, isValidBusinessNumber, normaliseBusinessNumber } from './business-number';
 
 export const CreateOrganisationInput = z
   .object({
@@ -38,7 +39,7 @@ export type CreateOrganisationInput = z.input<typeof CreateOrganisationInput>;
 
 /**
  * ADMIN: registers an organisation in a complex with one role.
- * @throws ConflictError when the business registration number is already registered.
+ * @throws ConflictError naming `input.businessRegistrationNumber` and the firm holding it when it is already registered.
  */
 export async function createOrganisation({ ctx, input }: { ctx: Context; input: CreateOrganisationInput }): Promise<OrganisationRecord> {
   requireRole(ctx, 'ADMIN');
@@ -62,6 +63,17 @@ export async function createOrganisation({ ctx, input }: { ctx: Context; input: 
         .all(),
     { savepoint: false },
   );
-  if (!row) throw new ConflictError(`Business registration number ${data.businessRegistrationNumber} is already registered`);
+  if (!row) {
+    // Only admins get here: naming the holder tells them whether it is the same firm registered twice or a mistyped number.
+    const holder = await ctx.db
+      .select({ name: organisations.name, role: organisations.role, complex: complexes.code })
+      .from(organisations)
+      .leftJoin(complexes, eq(complexes.id, organisations.complexId))
+      .where(eq(organisations.businessRegistrationNumber, data.businessRegistrationNumber))
+      .get();
+    const to = holder ? ` to ${holder.name} (${holder.role}${holder.complex ? ` in ${holder.complex}` : ''})` : '';
+    const rule = `${formatBusinessNumber(data.businessRegistrationNumber)} is already registered${to}`;
+    throw new ConflictError(`input.businessRegistrationNumber: ${rule}`, [{ field: 'input.businessRegistrationNumber', rule }]);
+  }
   return row;
 }

@@ -71,8 +71,13 @@ describe('accounts and access', () => {
     );
     expect(created.body.data!.organisationCreate.organisation).toMatchObject({ role: 'WAREHOUSE_OWNER', complex: { code: 'NAMDONG' }, businessRegistrationNumber: brn });
 
+    // The admin is told which firm holds the number, written as the certificate prints it, and the field it came in.
     const duplicate = await gql(server.url, ORG_CREATE, { input: { complexCode: 'NAMDONG', role: 'CARRIER', name: '복제', businessRegistrationNumber: brn } }, { apiKey: admin });
-    expect(duplicate.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    const held = `${brn.slice(0, 3)}-${brn.slice(3, 5)}-${brn.slice(5)} is already registered to (주)남동창고 (WAREHOUSE_OWNER in NAMDONG)`;
+    expect(duplicate.body.errors?.[0]).toMatchObject({
+      message: `input.businessRegistrationNumber: ${held}`,
+      extensions: { code: 'CONFLICT', issues: [{ field: 'input.businessRegistrationNumber', rule: held }] },
+    });
 
     const badBrn = `${brn.slice(0, 9)}${(Number(brn[9]) + 1) % 10}`;
     const invalid = await gql(server.url, ORG_CREATE, { input: { complexCode: 'NAMDONG', role: 'CARRIER', name: 'x', businessRegistrationNumber: badBrn } }, { apiKey: admin });
