@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { transact } from '../../db/transaction';
 import { complexes, organisations, ORGANISATION_ROLES, type OrganisationRole } from '../../db/schema';
-import { ComplexCode, getComplex } from '../complexes/get-complex';
+import { getComplex, KnownComplexCode } from '../complexes/get-complex';
 import type { Context } from '../context';
 import { ConflictError } from '../errors';
 import { ONE_LINE, OneLineText, parseInput } from '../validation';
@@ -12,7 +12,7 @@ import { formatBusinessNumber, isValidBusinessNumber, normaliseBusinessNumber } 
 
 export const CreateOrganisationInput = z
   .object({
-    complexCode: ComplexCode.nullish(),
+    complexCode: KnownComplexCode.nullish(),
     role: z.enum(ORGANISATION_ROLES),
     name: OneLineText.min(2).max(120).regex(...ONE_LINE),
     businessRegistrationNumber: z

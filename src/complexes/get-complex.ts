@@ -2,10 +2,19 @@ import { z } from 'zod';
 import type { Context } from '../context';
 import { NotFoundError } from '../errors';
 import { parseArgs } from '../validation';
+import { PROGRAMME_COMPLEXES } from './programme';
 import { selectComplex, type ComplexRecord } from './complex-record';
 
 /** A complex's code as callers send it, under whatever name their operation gives it. */
 export const ComplexCode = z.string().regex(/^[A-Z_]{2,40}$/, 'must be a complex code such as BANWOL_SIHWA');
+
+const CODES = PROGRAMME_COMPLEXES.map((c) => c.code);
+/** A code naming one of the programme's complexes, for input that creates a record in it: refused naming the field, with the codes there are. */
+export const KnownComplexCode = ComplexCode.refine((code) => CODES.includes(code), {
+  error: (issue) => `must be one of ${CODES.join(', ')}: got ${String(issue.input)}`,
+  // A malformed code ("", "gumi") has its issue already: one each.
+  when: (payload) => payload.issues.length === 0,
+});
 
 /** The arguments of the `complex` query (`code`), or an internal id. */
 export const GetComplexInput = z.union([

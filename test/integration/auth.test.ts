@@ -94,7 +94,9 @@ describe('accounts and access', () => {
     const emptyComplex = await gql(server.url, ORG_CREATE, { input: { complexCode: '', role: 'CARRIER', name: '빈단지', businessRegistrationNumber: freshBrn() } }, { apiKey: admin });
     expect(emptyComplex.body.errors?.[0]?.extensions?.issues).toEqual([{ field: 'input.complexCode', rule: 'must be a complex code such as BANWOL_SIHWA' }]);
     const unknownComplex = await gql(server.url, ORG_CREATE, { input: { complexCode: 'ATLANTIS', role: 'CARRIER', name: '아틀란티스', businessRegistrationNumber: freshBrn() } }, { apiKey: admin });
-    expect(unknownComplex.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    // Well formed but not one of the seven: the admin is told which field and the codes there are.
+    const rule = 'must be one of BANWOL_SIHWA, CHANGWON, NAMDONG, GUMI, GWANGJU_CHEOMDAN, YEOSU, DAEGU_SEONGSEO: got ATLANTIS';
+    expect(unknownComplex.body.errors?.[0]).toMatchObject({ message: `input.complexCode: ${rule}`, extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'input.complexCode', rule }] } });
   });
 
   it('a contact phone without seven digits (blank, only dashes) is refused saying what a phone number is, and nothing is created', async () => {

@@ -452,6 +452,8 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     const again = await runScript(['scripts/admin.ts', 'org:create', '--complex', 'GUMI', '--role', 'CARRIER', '--name', '복제', '--brn', '2208162517'], env);
     // Named as the admin typed it (the flag), with the firm holding the number.
     expect([again.code, again.output]).toEqual([1, 'CONFLICT: --brn: 220-81-62517 is already registered to (주)구미운송 (CARRIER in GUMI)\n']);
+    const unknownComplex = await runScript(['scripts/admin.ts', 'org:create', '--complex', 'SIHWA', '--role', 'CARRIER', '--name', '시화운송', '--brn', '1348165493'], env);
+    expect([unknownComplex.code, unknownComplex.output]).toEqual([2, 'VALIDATION: --complex: must be one of BANWOL_SIHWA, CHANGWON, NAMDONG, GUMI, GWANGJU_CHEOMDAN, YEOSU, DAEGU_SEONGSEO: got SIHWA\n']);
     const badBrn = await runScript(['scripts/admin.ts', 'org:create', '--complex', 'GUMI', '--role', 'CARRIER', '--name', '오류', '--brn', '2208162518'], env);
     expect(badBrn.code).toBe(2);
     expect(badBrn.output).toMatch(/^VALIDATION: --brn: .*check digit\n$/);

@@ -68,7 +68,10 @@ describe('npm run admin, db:migrate and seed on PostgreSQL', () => {
     expect(admin('key:list', '--org', '999999')).toEqual({ code: 1, output: 'NOT_FOUND: Organisation not found\n' });
     // The seven complexes are built in (the CLI loads them when missing); any other code is unknown.
     expect(admin('org:list', '--complex', 'GUMI').code).toBe(0);
-    expect(admin('org:create', '--complex', 'NOWHERE', '--role', 'CARRIER', '--name', '어딘가', '--brn', '2208162517').output).toMatch(/NOT_FOUND: Complex NOWHERE/);
+    expect(admin('org:create', '--complex', 'NOWHERE', '--role', 'CARRIER', '--name', '어딘가', '--brn', '2208162517')).toEqual({
+      code: 2,
+      output: 'VALIDATION: --complex: must be one of BANWOL_SIHWA, CHANGWON, NAMDONG, GUMI, GWANGJU_CHEOMDAN, YEOSU, DAEGU_SEONGSEO: got NOWHERE\n',
+    });
     expect(existsSync(sqlitePath)).toBe(false);
   });
 
