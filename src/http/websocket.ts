@@ -309,11 +309,12 @@ function dropWhenNotRead(socket: WebSocket): void {
 }
 
 /**
- * The API key in connectionParams: `apiKey`, else `authorization` (its name in any case, as the HTTP header's)
+ * The API key in connectionParams: `apiKey` (spaces and line breaks around it dropped), else `authorization` (its name in any case, as the HTTP header's)
  * holding "Bearer <key>". Undefined when neither is sent; null when one is sent in a form that holds no key.
  */
 function keyIn(params: Record<string, unknown>): string | null | undefined {
-  if (params.apiKey != null) return typeof params.apiKey === 'string' && params.apiKey !== '' ? params.apiKey : null;
+  // Trimmed as HTTP trims a header: a key read from a file (readFileSync) ends in a line break.
+  if (params.apiKey != null) return typeof params.apiKey === 'string' && params.apiKey.trim() !== '' ? params.apiKey.trim() : null;
   const name = Object.keys(params).find((k) => k.toLowerCase() === 'authorization');
   const header = name === undefined ? undefined : params[name];
   if (header == null) return undefined;

@@ -243,10 +243,12 @@ describe('accounts and access', () => {
     expect(await closeCodeForInit(server.wsUrl, { apiKey: 'sdx_nope' })).toBe(4403);
     expect(await closeCodeForInit(server.wsUrl, { authorization: `Bearer sdx_0123456789_${'A'.repeat(43)}` })).toBe(4403);
     // A key sent that cannot be one is bad too, as its header is over HTTP (401), not an anonymous connection.
-    for (const params of [{ authorization: `Basic ${server.keyOf('CARRIER').apiKey}` }, { authorization: server.keyOf('CARRIER').apiKey }, { authorization: 'Bearer ' }, { apiKey: '' }, { apiKey: 42 }]) {
+    for (const params of [{ authorization: `Basic ${server.keyOf('CARRIER').apiKey}` }, { authorization: server.keyOf('CARRIER').apiKey }, { authorization: 'Bearer ' }, { apiKey: '' }, { apiKey: ' \n' }, { apiKey: 42 }]) {
       expect(await closeCodeForInit(server.wsUrl, params), JSON.stringify(params)).toBe(4403);
     }
-    for (const params of [{ apiKey: server.keyOf('CARRIER').apiKey }, { authorization: `Bearer ${server.keyOf('CARRIER').apiKey}` }]) {
+    // A key read from a file or pasted keeps its line break or spaces: dropped around it, as HTTP drops them around a header.
+    const carrierKey = server.keyOf('CARRIER').apiKey;
+    for (const params of [{ apiKey: carrierKey }, { authorization: `Bearer ${carrierKey}` }, { apiKey: `${carrierKey}\n` }, { apiKey: ` ${carrierKey}\r\n` }]) {
       const client = wsClient(server.wsUrl, params);
       try {
         const [result] = await firstResults<{ viewer: { role: string } }>(client, { query: '{ viewer { role } }' });
