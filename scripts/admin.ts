@@ -108,10 +108,13 @@ const COMMANDS: Record<string, Command> = {
   },
   'key:revoke': {
     flags: { key: { value: 'ID', field: 'input.apiKeyId', id: "the API key's id as key:create prints it (created API key ID …)" } },
-    does: 'revokes API key ID (key:create prints it: created API key ID …)',
+    does: 'revokes API key ID (key:create prints it: created API key ID …); one revoked already is left as it was, saying since when',
     async run(ctx, _values, ids) {
+      const startedAt = ctx.now();
       const apiKey = await revokeApiKey({ ctx, input: { apiKeyId: ids.key! } });
-      console.log(`revoked API key ${apiKey.id} at ${apiKey.revokedAt?.toISOString()}`);
+      // A second revocation keeps the first one's time: said so, not passed off as done now.
+      const already = apiKey.revokedAt! < startedAt;
+      console.log(already ? `API key ${apiKey.id} was already revoked at ${apiKey.revokedAt!.toISOString()}` : `revoked API key ${apiKey.id} at ${apiKey.revokedAt!.toISOString()}`);
     },
   },
 };

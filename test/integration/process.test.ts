@@ -485,6 +485,10 @@ describe('the service as a process', { timeout: 90_000 }, () => {
       await service.exited;
     }
 
+    // Revoking again changes nothing, and says so rather than claiming the first revocation as its own.
+    const revokedAgain = await runScript(['scripts/admin.ts', 'key:revoke', '--key', keyId], env);
+    expect([revokedAgain.code, revokedAgain.output]).toEqual([0, `API key ${keyId} was already revoked at ${revokedAt}\n`]);
+
     // key:list finds a key whose id scrolled away: every key of the organisation, revoked ones marked, newest first.
     const second = await runScript(['scripts/admin.ts', 'key:create', '--org', orgId, '--name', 'backup'], env);
     expect(second.code, second.output).toBe(0);
