@@ -15,8 +15,10 @@ export const CreateOrganisationInput = z
     complexCode: KnownComplexCode.nullish(),
     role: z.enum(ORGANISATION_ROLES),
     name: OneLineText.min(2).max(120).regex(...ONE_LINE),
+    // Trimmed as names are: a number copied from a spreadsheet cell or a certificate's text brings spaces or a line break.
     businessRegistrationNumber: z
       .string()
+      .trim()
       .refine(isValidBusinessNumber, 'must be a 10-digit business registration number (사업자등록번호), bare or hyphenated 3-2-5 (123-45-67890), with a valid check digit')
       .transform(normaliseBusinessNumber),
     contactName: OneLineText.min(1).max(80).regex(...ONE_LINE).nullish(),

@@ -99,6 +99,18 @@ describe('accounts and access', () => {
     expect(unknownComplex.body.errors?.[0]).toMatchObject({ message: `input.complexCode: ${rule}`, extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'input.complexCode', rule }] } });
   });
 
+  it('a business number pasted with spaces or a line break around it is taken, as a name is trimmed', async () => {
+    const brn = freshBrn();
+    const created = await gql<{ organisationCreate: { organisation: { businessRegistrationNumber: string } } }>(
+      server.url,
+      ORG_CREATE,
+      { input: { complexCode: 'NAMDONG', role: 'CARRIER', name: '(주)남동특송', businessRegistrationNumber: ` ${brn.slice(0, 3)}-${brn.slice(3, 5)}-${brn.slice(5)}\n` } },
+      { apiKey: admin },
+    );
+    expect(created.body.errors).toBeUndefined();
+    expect(created.body.data!.organisationCreate.organisation.businessRegistrationNumber).toBe(brn);
+  });
+
   it('a contact phone without seven digits (blank, only dashes) is refused saying what a phone number is, and nothing is created', async () => {
     const rule = 'must be a phone number: 7 to 20 characters (digits, spaces, +, - and parentheses), at least 7 of them digits, such as 010-1234-5678';
     const brn = freshBrn();
