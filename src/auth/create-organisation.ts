@@ -27,8 +27,9 @@ export const CreateOrganisationInput = z
       .string()
       .trim()
       .refine(
-        (phone) => /^[0-9+\-() ]{7,20}$/.test(phone) && phone.replace(/\D/g, '').length >= 7,
-        'must be a phone number: 7 to 20 characters (digits, spaces, +, - and parentheses), at least 7 of them digits, such as 010-1234-5678',
+        // Dots too: Korean business cards and letterheads print 031.123.4567.
+        (phone) => /^[0-9+\-(). ]{7,20}$/.test(phone) && phone.replace(/\D/g, '').length >= 7,
+        'must be a phone number: 7 to 20 characters (digits, spaces, +, -, . and parentheses), at least 7 of them digits, such as 010-1234-5678',
       )
       .nullish(),
   })

@@ -112,9 +112,9 @@ describe('accounts and access', () => {
   });
 
   it('a contact phone without seven digits (blank, only dashes) is refused saying what a phone number is, and nothing is created', async () => {
-    const rule = 'must be a phone number: 7 to 20 characters (digits, spaces, +, - and parentheses), at least 7 of them digits, such as 010-1234-5678';
+    const rule = 'must be a phone number: 7 to 20 characters (digits, spaces, +, -, . and parentheses), at least 7 of them digits, such as 010-1234-5678';
     const brn = freshBrn();
-    for (const contactPhone of ['       ', '-------', '(((())))', '010-1234-5678 내선 12']) {
+    for (const contactPhone of ['       ', '-------', '(((())))', '.......', '010-1234-5678 내선 12']) {
       const { body } = await gql(server.url, ORG_CREATE, { input: { complexCode: 'NAMDONG', role: 'CARRIER', name: '(주)남동운송', businessRegistrationNumber: brn, contactPhone } }, { apiKey: admin });
       expect(body.errors?.[0]).toMatchObject({ message: `input.contactPhone: ${rule}`, extensions: { code: 'BAD_USER_INPUT', issues: [{ field: 'input.contactPhone', rule }] } });
     }
@@ -123,6 +123,17 @@ describe('accounts and access', () => {
     expect(created.body.errors).toBeUndefined();
     const phone = await gql<{ node: { contactPhone: string } }>(server.url, 'query ($id: ID!) { node(id: $id) { ... on Organisation { contactPhone } } }', { id: created.body.data!.organisationCreate.organisation.id }, { apiKey: admin });
     expect(phone.body.data!.node).toEqual({ contactPhone: '+82 32-123-4567' });
+  });
+
+  it('a contact phone written with dots, as Korean business cards print them (031.123.4567), is taken as sent', async () => {
+    const { body } = await gql<{ organisationCreate: { organisation: { contactPhone: string } } }>(
+      server.url,
+      'mutation ($input: OrganisationCreateInput!) { organisationCreate(input: $input) { organisation { contactPhone } } }',
+      { input: { complexCode: 'NAMDONG', role: 'CARRIER', name: '(주)남동화물', businessRegistrationNumber: freshBrn(), contactPhone: '031.123.4567' } },
+      { apiKey: admin },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data!.organisationCreate.organisation.contactPhone).toBe('031.123.4567');
   });
 
   it('only ADMIN creates organisations', async () => {
