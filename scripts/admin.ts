@@ -16,11 +16,12 @@ import { createOrganisation } from '../src/auth/create-organisation';
 import { listApiKeys } from '../src/auth/list-api-keys';
 import { revokeApiKey } from '../src/auth/revoke-api-key';
 import { SYSTEM_ADMIN } from '../src/auth/viewer';
-import { getComplex } from '../src/complexes/get-complex';
+import { getComplex, KnownComplexCode } from '../src/complexes/get-complex';
 import { loadProgramme } from '../src/complexes/load-programme';
 import type { Context } from '../src/context';
 import { DomainError, ValidationError, type FieldIssue } from '../src/errors';
 import { createLogger } from '../src/logger';
+import { parseArgs } from '../src/validation';
 import { createInProcessPubSub } from '../src/pubsub';
 import { checkFlags, connectOrExit, envOrExit, fail, parseFlags } from './cli';
 
@@ -72,8 +73,9 @@ const COMMANDS: Record<string, Command> = {
     flags: { complex: { value: 'CODE', optional: true, field: 'code' } },
     does: 'prints id, complex, role and name of each organisation (of one complex), tab-separated, oldest first',
     async run(ctx, values) {
-      // The complex as org:create finds it, so that a code it would refuse is refused here too, not listed as empty.
-      const complexId = values.complex === undefined ? undefined : getComplex({ ctx, input: { code: values.complex } }).id;
+      // Checked as org:create checks it, so that a code it would refuse is refused here too (listing the seven), not listed as empty.
+      const code = values.complex === undefined ? undefined : parseArgs(z.object({ code: KnownComplexCode }), { code: values.complex }).code;
+      const complexId = code === undefined ? undefined : getComplex({ ctx, input: { code } }).id;
       const rows = await ctx.db
         .select({ id: organisations.id, role: organisations.role, name: organisations.name, complex: complexes.code })
         .from(organisations)

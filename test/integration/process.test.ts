@@ -457,14 +457,14 @@ describe('the service as a process', { timeout: 90_000 }, () => {
     const badBrn = await runScript(['scripts/admin.ts', 'org:create', '--complex', 'GUMI', '--role', 'CARRIER', '--name', '오류', '--brn', '2208162518'], env);
     expect(badBrn.code).toBe(2);
     expect(badBrn.output).toMatch(/^VALIDATION: --brn: .*check digit\n$/);
-    // org:list finds the complex as org:create does: an unknown one is refused, not listed as empty.
+    // org:list checks the complex as org:create does: an unknown one is refused listing the seven, not listed as empty.
     const list = (complex: string) => runScript(['scripts/admin.ts', 'org:list', '--complex', complex], env);
     const [gumi, unknown, lowercase] = await Promise.all([list('GUMI'), list('NOPE'), list('gumi')]);
     expect(gumi.output).toContain(`${orgId}\tGUMI\tCARRIER\t(주)구미운송`);
     // Oldest first, the same on both databases (SQLite's index on the complex had listed them by role).
     const ids = gumi.output.trim().split('\n').map((line) => Number(line.split('\t')[0]));
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
-    expect([unknown.code, unknown.output.trim()]).toEqual([1, 'NOT_FOUND: Complex NOPE not found']);
+    expect([unknown.code, unknown.output.trim()]).toEqual([2, 'VALIDATION: --complex: must be one of BANWOL_SIHWA, CHANGWON, NAMDONG, GUMI, GWANGJU_CHEOMDAN, YEOSU, DAEGU_SEONGSEO: got NOPE']);
     expect([lowercase.code, lowercase.output.trim()]).toEqual([2, 'VALIDATION: --complex: must be a complex code such as BANWOL_SIHWA']);
 
     const key = await runScript(['scripts/admin.ts', 'key:create', '--org', orgId, '--name', 'dispatch'], env);
