@@ -526,7 +526,7 @@ export type ApiKey = Node & {
 
 /** Input of `organisationCreate`. */
 export type OrganisationCreateInput = {
-  /** Complex code; required for every role but ADMIN. */
+  /** Complex code, one of the seven (`complexes` lists them, e.g. BANWOL_SIHWA); required for every role but ADMIN. */
   complexCode?: InputMaybe<Scalars['String']['input']>;
   /** Role of the organisation. */
   role: OrganisationRole;
@@ -534,9 +534,9 @@ export type OrganisationCreateInput = {
   name: Scalars['String']['input'];
   /** 사업자등록번호: 10 digits, bare or hyphenated 3-2-5 (123-45-67890); the check digit is verified. */
   businessRegistrationNumber: Scalars['String']['input'];
-  /** Contact person. */
+  /** Contact person, 1–80 characters. */
   contactName?: InputMaybe<Scalars['String']['input']>;
-  /** Contact phone. */
+  /** Contact phone: 7 to 20 characters of digits, spaces, +, -, . and parentheses, at least 7 digits (010-1234-5678, 031.123.4567, +82 10 1234 5678). */
   contactPhone?: InputMaybe<Scalars['String']['input']>;
 };
 
