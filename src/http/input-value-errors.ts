@@ -41,7 +41,8 @@ function issueOf(error: GraphQLError, schema: GraphQLSchema): FieldIssue | undef
   const variable = VARIABLE_PROBLEM.exec(error.message);
   if (variable) return issueAt(variable[2] ?? variable[1]!, variable[3]!, schema);
   const path = literalPath(error);
-  return path && issueAt(fieldPath(path), error.message, schema);
+  // An unknown field is pointed at itself: issueAt names it under its object, as a variable's problem does.
+  return path && issueAt(fieldPath(UNKNOWN_FIELD.test(error.message) ? path.slice(0, -1) : path), error.message, schema);
 }
 
 /** The issue graphql-js's `problem` states of the value at `field`: a field of it left out or unknown, or its own rule. */
@@ -101,8 +102,7 @@ function literalPath(error: GraphQLError): PropertyKey[] | undefined {
     if (value.loc?.start === at) found = path;
     else if (value.kind === Kind.OBJECT) {
       for (const f of value.fields) {
-        // An unknown field is pointed at itself: its object's path, as a variable's problem names the object.
-        if (f.loc?.start === at) found = path;
+        if (f.loc?.start === at) found = [...path, f.name.value]; // an unknown or repeated field: the field itself is pointed at
         else walk(f.value, [...path, f.name.value]);
       }
     }

@@ -207,6 +207,7 @@ describe('a value written in the query that does not fit its type', () => {
     ['a string for an Int', listing('totalPallets: "5", availability: []'), 'WAREHOUSE_OWNER', 'input.totalPallets', 'must be a whole number such as 1500, written with the digits 0–9 only (no commas, spaces, units or quotes): got "5"'],
     ['a field left out of a list item', listing('totalPallets: 5, availability: [{ from: "2027-01-01", to: "2027-01-02", idlePallets: 1 }, { from: "2027-01-03", to: "2027-01-04" }]'), 'WAREHOUSE_OWNER', 'input.availability[1].idlePallets', 'must be given (Int!)'],
     ['a field the input does not have', listing('totalPallets: 5, availability: [], idlePallets: 5'), 'WAREHOUSE_OWNER', 'input.idlePallets', 'is not a field of WarehouseListingCreateInput. Did you mean "totalPallets"?'],
+    ['a field written twice', listing('totalPallets: 5, totalPallets: 6, availability: []'), 'WAREHOUSE_OWNER', 'input.totalPallets', 'There can be only one input field named "totalPallets".'],
     ['a string for a Float', 'query { vehicles(filter: { near: { lat: 37.3, lng: "x", radiusKm: 5 } }) { totalCount } }', 'OPERATOR', 'filter.near.lng', 'must be a number such as 37.33, written with the digits 0–9 and a point for decimals (no commas, spaces, units or quotes): got "x"'],
   ];
 
